@@ -1,0 +1,62 @@
+// Lint for the whole workspace. Besides the usual type-aware rules it enforces the
+// layering from DESIGN.md: protocol imports nothing of ours, engine and ui import only
+// protocol, simulator stands alone, apps wire things together; import cycles are errors.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+const ours = ['@gdial/protocol', '@gdial/engine', '@gdial/ui', '@gdial/simulator', '@gdial/relay', '@gdial/desktop'];
+const onlyOurs = (allowed) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: ours
+        .filter((p) => !allowed.includes(p))
+        .map((name) => ({ name, message: `This package may import only ${allowed.join(', ') || 'nothing of ours'} (see DESIGN.md layering).` })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/out/**', 'artifacts/**', '.data/**', '**/drizzle/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['packages/*/tsconfig.json', 'apps/*/tsconfig.json', 'bench/tsconfig.json'] })],
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-relative-packages': 'error',
+      'no-console': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './apps/desktop/src/main', from: ['./apps/desktop/src/preload', './apps/desktop/src/renderer', './apps/desktop/src/web'] },
+            { target: './apps/desktop/src/preload', from: ['./apps/desktop/src/main', './apps/desktop/src/renderer', './apps/desktop/src/web'] },
+            { target: './apps/desktop/src/renderer', from: ['./apps/desktop/src/main', './apps/desktop/src/preload', './apps/desktop/src/web'] },
+            { target: './apps/desktop/src/web', from: ['./apps/desktop/src/main', './apps/desktop/src/preload', './apps/desktop/src/renderer'] },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ['packages/protocol/**'], rules: onlyOurs([]) },
+  { files: ['packages/engine/src/**'], rules: onlyOurs(['@gdial/protocol']) },
+  { files: ['packages/ui/**'], rules: onlyOurs(['@gdial/protocol']) },
+  { files: ['packages/simulator/**'], rules: onlyOurs([]) },
+  // Engine tests exercise the adapters against the loopback simulator.
+  { files: ['packages/engine/test/**'], rules: onlyOurs(['@gdial/protocol', '@gdial/simulator']) },
+  // Command-line entry points and benchmarks talk to the terminal on purpose.
+  { files: ['**/cli/**', 'bench/**', '**/src/main.ts', '**/scripts/**'], rules: { 'no-console': 'off' } },
+);

@@ -1,0 +1,4 @@
+export * from './rpc-core';
+export * from './rpc';
+export * from './webhooks';
+export * from './system';

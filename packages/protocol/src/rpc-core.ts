@@ -1,0 +1,80 @@
+// The machinery of the typed RPC contract: how a method and an event are declared, the
+// wire messages, and the result envelope errors travel in. Domain files (contacts.ts,
+// campaigns.ts, …) declare their methods with `method()`; `rpc.ts` merges them.
+import { z } from 'zod';
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  /** Milliseconds the client waits before failing the call with TIMEOUT. */
+  readonly timeoutMs?: number;
+}
+
+export const method = <I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  opts: { timeoutMs?: number } = {},
+): MethodSpec<I, O> => ({ input, output, ...opts });
+
+export const errorCodes = [
+  'VALIDATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNKNOWN_METHOD',
+  'TIMEOUT',
+  'UNAVAILABLE',
+  'SHUTTING_DOWN',
+  'PRECONDITION',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const rpcErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type RpcErrorBody = z.infer<typeof rpcErrorSchema>;
+
+/** One problem with one field of an input, as the UI shows it next to that field. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: RpcErrorBody };
+
+export const requestMessage = z.object({
+  type: z.literal('req'),
+  id: z.number().int().nonnegative(),
+  method: z.string().min(1),
+  params: z.unknown(),
+});
+export const responseMessage = z.object({
+  type: z.literal('res'),
+  id: z.number().int().nonnegative(),
+  result: z.union([
+    z.object({ ok: z.literal(true), value: z.unknown() }),
+    z.object({ ok: z.literal(false), error: rpcErrorSchema }),
+  ]),
+});
+export const eventMessage = z.object({
+  type: z.literal('event'),
+  name: z.string().min(1),
+  payload: z.unknown(),
+});
+export const wireMessage = z.discriminatedUnion('type', [requestMessage, responseMessage, eventMessage]);
+export type RequestMessage = z.infer<typeof requestMessage>;
+export type ResponseMessage = z.infer<typeof responseMessage>;
+export type EventMessage = z.infer<typeof eventMessage>;
+export type WireMessage = z.infer<typeof wireMessage>;
+
+/** Turns a zod failure into field issues with dotted paths ("phones.0.number"). */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+}
+
+/** One readable sentence naming every field that failed, for logs and CLI output. */
+export function describeIssues(issues: FieldIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,26 @@
+// The whole RPC contract: every method the UI may call on the engine and every event
+// the engine pushes. Each domain declares its part in its own file; this merges them.
+import type { z } from 'zod';
+import type { MethodSpec } from './rpc-core';
+import { systemEvents, systemMethods } from './system';
+
+export const methods = {
+  ...systemMethods,
+} satisfies Record<string, MethodSpec>;
+
+export const events = {
+  ...systemEvents,
+} satisfies Record<string, z.ZodType>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParams<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const isMethodName = (name: string): name is MethodName => Object.hasOwn(methods, name);
+export const isEventName = (name: string): name is EventName => Object.hasOwn(events, name);
