@@ -1,0 +1,126 @@
+// Opens the engine's SQLite database: pragmas, migrations, and the typed drizzle handle.
+// Migrations are the SQL files drizzle-kit generated into ../../drizzle, applied in one
+// transaction; PRAGMA user_version counts how many are applied, so a database written by
+// a newer GDial (more migrations than we know) is refused instead of being damaged.
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import * as schema from './schema';
+import type { Logger } from '../log';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Store {
+  readonly path: string;
+  readonly sqlite: Database.Database;
+  readonly db: Db;
+  readonly schemaVersion: number;
+  /** Runs fn in one IMMEDIATE transaction; everything it writes lands together or not at all. */
+  transaction<T>(fn: (db: Db) => T): T;
+  close(): void;
+}
+
+export class StoreOpenError extends Error {
+  constructor(
+    readonly reason: 'newer-version' | 'unreadable' | 'migration-failed',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
+
+interface Migration {
+  index: number;
+  tag: string;
+  statements: string[];
+}
+
+export const defaultMigrationsDir = (): string =>
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+export function loadMigrations(dir = defaultMigrationsDir()): Migration[] {
+  const journal = JSON.parse(readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { idx: number; tag: string }[];
+  };
+  return journal.entries
+    .sort((a, b) => a.idx - b.idx)
+    .map((e, i) => {
+      if (e.idx !== i) throw new Error(`Migration journal has a gap before ${e.tag}`);
+      const sqlText = readFileSync(path.join(dir, `${e.tag}.sql`), 'utf8');
+      return {
+        index: e.idx,
+        tag: e.tag,
+        statements: sqlText
+          .split('--> statement-breakpoint')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
+    });
+}
+
+export interface OpenStoreOptions {
+  logger: Logger;
+  migrationsDir?: string;
+  /** Milliseconds a writer waits for a lock held by another connection. */
+  busyTimeoutMs?: number;
+}
+
+export function openStore(file: string, opts: OpenStoreOptions): Store {
+  const log = opts.logger.child({ module: 'store' });
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file);
+    sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // Reading the schema forces SQLite to look at the file: a non-database fails here.
+    sqlite.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (cause) {
+    throw new StoreOpenError('unreadable', `The database at ${file} cannot be read (${(cause as Error).message}). Restore it from a backup or move it aside to start a new one.`, { cause });
+  }
+
+  const migrations = loadMigrations(opts.migrationsDir);
+  const applied = sqlite.pragma('user_version', { simple: true }) as number;
+  if (applied > migrations.length) {
+    sqlite.close();
+    throw new StoreOpenError(
+      'newer-version',
+      `The database at ${file} was written by a newer version of GDial (schema ${applied}, this version knows ${migrations.length}). Update GDial to open it; it was left untouched.`,
+    );
+  }
+  const pending = migrations.slice(applied);
+  if (pending.length > 0) {
+    try {
+      sqlite.transaction(() => {
+        for (const m of pending) for (const s of m.statements) sqlite.exec(s);
+        sqlite.pragma(`user_version = ${migrations.length}`);
+      }).immediate();
+      log.info({ from: applied, to: migrations.length }, 'database migrated');
+    } catch (cause) {
+      sqlite.close();
+      throw new StoreOpenError('migration-failed', `Upgrading the database at ${file} failed and was rolled back: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  const db = drizzle(sqlite, { schema });
+  return {
+    path: file,
+    sqlite,
+    db,
+    schemaVersion: migrations.length,
+    transaction: <T>(fn: (d: Db) => T): T => sqlite.transaction(() => fn(db)).immediate(),
+    close() {
+      if (!sqlite.open) return;
+      try {
+        sqlite.pragma('optimize');
+      } finally {
+        sqlite.close();
+      }
+    },
+  };
+}

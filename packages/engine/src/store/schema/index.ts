@@ -1,0 +1,2 @@
+// Every table of the engine's SQLite store, one file per domain.
+export * from './system';
