@@ -1,0 +1,90 @@
+// The engine's single entry: open the store, build the services, serve RPC over whatever
+// transports the host attaches. Hosts (Electron utility process, browser host, tests)
+// differ only in where the data lives and how clients connect.
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EngineInfo } from '@gdial/protocol';
+import type { EngineContext } from './context';
+import { createLogger, type Logger } from './log';
+import { createHandlers } from './rpc/handlers';
+import { operatorSetting } from './rpc/handlers/system';
+import { RpcServer, type Transport } from './rpc/server';
+import { openStore } from './store/db';
+import { readSetting } from './store/settings';
+
+export interface EngineOptions {
+  /** Directory for the database, audio and the user's voices; created if missing. */
+  dataDir: string;
+  /** Defaults to `<dataDir>/gdial.db`; ':memory:' for tests. */
+  databasePath?: string;
+  resourcesDir?: string | null;
+  logger?: Logger;
+  /** Operator name used until one is set through the UI; defaults to the OS user. */
+  operator?: string;
+  /** True when the host runs against the provider simulator. */
+  demo?: boolean;
+  validateOutputs?: boolean;
+}
+
+export interface Engine {
+  readonly rpc: RpcServer;
+  readonly context: EngineContext;
+  /** Serves a client (UI window, test) over a transport. */
+  connect(transport: Transport): number;
+  info(): Promise<EngineInfo>;
+  /** Stops taking calls, lets work in flight persist, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startEngine(opts: EngineOptions): Promise<Engine> {
+  const logger = opts.logger ?? createLogger();
+  mkdirSync(opts.dataDir, { recursive: true });
+  const dbPath = opts.databasePath ?? path.join(opts.dataDir, 'gdial.db');
+  const store = openStore(dbPath, { logger });
+  let operator = readSetting(store.db, operatorSetting) ?? opts.operator ?? safeUserName();
+
+  // Services get the emitter before the RPC server exists; it forwards once it does.
+  const forward: { to: RpcServer | null } = { to: null };
+  const ctx: EngineContext = {
+    store,
+    logger,
+    events: { emit: (name, payload) => forward.to?.emit(name, payload) },
+    dataDir: opts.dataDir,
+    resourcesDir: opts.resourcesDir ?? null,
+    demo: opts.demo ?? false,
+    startedAt: new Date(),
+    operator: () => operator,
+  };
+  const server = new RpcServer(createHandlers({ ctx, setOperator: (n) => (operator = n) }), {
+    logger,
+    validateOutputs: opts.validateOutputs ?? false,
+  });
+  forward.to = server;
+  logger.info({ dbPath, schemaVersion: store.schemaVersion }, 'engine started');
+
+  return {
+    rpc: server,
+    context: ctx,
+    connect: (t) => server.attach(t),
+    async info() {
+      const res = await server.call('system.info', {});
+      if (!res.ok) throw new Error(res.error.message);
+      return res.value as EngineInfo;
+    },
+    async close() {
+      server.emit('system.shutdown', { reason: 'engine stopping' });
+      await server.drain();
+      store.close();
+      logger.info('engine stopped');
+    },
+  };
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username || 'operator';
+  } catch {
+    return 'operator';
+  }
+}

@@ -1,0 +1,4 @@
+export { startEngine, type Engine, type EngineOptions } from './engine';
+export type { Transport } from './rpc/server';
+export { createLogger, silentLogger, type Logger } from './log';
+export { openStore, StoreOpenError, type Store } from './store/db';

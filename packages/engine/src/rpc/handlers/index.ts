@@ -1,0 +1,16 @@
+// All RPC handlers, merged from one file per domain. The return type makes a method
+// declared in @gdial/protocol but not implemented here a compile error.
+import type { EngineContext } from '../../context';
+import type { Handlers } from '../server';
+import { systemHandlers } from './system';
+
+export interface HandlerDeps {
+  ctx: EngineContext;
+  setOperator: (name: string) => void;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    ...systemHandlers(deps.ctx, deps.setOperator),
+  };
+}

@@ -1,0 +1,44 @@
+// The audit trail: every mutation records who did it, what and when. Services call
+// `record` inside the same transaction as the change, so the trail never disagrees with
+// the data.
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { AuditEntry } from '@gdial/protocol';
+import type { Db } from './db';
+import { auditLog } from './schema';
+
+export interface AuditRecord {
+  action: string;
+  subjectType: string;
+  subjectId?: string | number | null;
+  summary: string;
+}
+
+export function recordAudit(db: Db, actor: string, rec: AuditRecord): void {
+  db.insert(auditLog)
+    .values({
+      actor,
+      action: rec.action,
+      subjectType: rec.subjectType,
+      subjectId: rec.subjectId == null ? null : String(rec.subjectId),
+      summary: rec.summary,
+    })
+    .run();
+}
+
+export function listAudit(
+  db: Db,
+  q: { beforeId?: number | undefined; limit: number; subjectType?: string | undefined },
+): { entries: AuditEntry[]; nextBeforeId: number | null } {
+  const conds = [];
+  if (q.beforeId !== undefined) conds.push(lt(auditLog.id, q.beforeId));
+  if (q.subjectType !== undefined) conds.push(eq(auditLog.subjectType, q.subjectType));
+  const rows = db
+    .select()
+    .from(auditLog)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(q.limit + 1)
+    .all();
+  const page = rows.slice(0, q.limit);
+  return { entries: page, nextBeforeId: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
+}
