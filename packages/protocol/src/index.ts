@@ -2,3 +2,4 @@ export * from './rpc-core';
 export * from './rpc';
 export * from './webhooks';
 export * from './system';
+export * from './relay';
