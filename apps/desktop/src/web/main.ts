@@ -1,0 +1,37 @@
+// `npm start`: the browser host on http://127.0.0.1:PORT (default 4780).
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@gdial/engine';
+import { startWebHost } from './host';
+
+const logger = createLogger({ name: 'gdial' });
+const rawPort = process.env.PORT ?? '4780';
+const port = Number(rawPort);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`PORT must be a whole number from 0 to 65535, got "${rawPort}".\n`);
+  process.exit(2);
+}
+const dataDir = process.env.GDIAL_DATA_DIR ?? path.join(os.homedir(), '.gdial');
+
+try {
+  const host = await startWebHost({ port, dataDir, logger });
+  process.stdout.write(`GDial console: ${host.url}  (data: ${dataDir})\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    host.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (err) {
+  process.stderr.write(`GDial could not start: ${(err as Error).message}\n`);
+  process.exit(1);
+}

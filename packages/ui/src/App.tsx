@@ -1,0 +1,83 @@
+// The console's frame: navigation, connection state, demo banner, and the current page.
+import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useLanguage, useT } from './i18n';
+import { pages } from './pages/registry';
+import { navigate, useRoute } from './router';
+import { useConnectionState, useQuery } from './rpc/react';
+
+const dict = {
+  sv: {
+    nav: 'Huvudmeny', connected: 'Ansluten till motorn', connecting: 'Ansluter…', closed: 'Ingen kontakt med motorn',
+    demo: 'DEMO — simulerad leverantör. Inga riktiga samtal eller meddelanden skickas.', switchLang: 'English', switchLangLabel: 'Switch to English',
+    toggleNav: 'Visa eller dölj menyn',
+  },
+  en: {
+    nav: 'Main menu', connected: 'Connected to the engine', connecting: 'Connecting…', closed: 'No contact with the engine',
+    demo: 'DEMO — simulated provider. No real calls or messages are sent.', switchLang: 'Svenska', switchLangLabel: 'Byt till svenska',
+    toggleNav: 'Show or hide the menu',
+  },
+};
+
+export function App() {
+  const t = useT(dict);
+  const { language, setLanguage } = useLanguage();
+  const [opened, { toggle }] = useDisclosure();
+  const route = useRoute();
+  const connection = useConnectionState();
+  const info = useQuery('system.info', {}, { enabled: connection === 'open' });
+  const current = pages.find((p) => p.id === route.page) ?? pages[0]!;
+  const Page = current.component;
+  const demo = info.data?.demo ?? false;
+
+  return (
+    <AppShell header={{ height: demo ? 84 : 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        {demo && (
+          <Text role="status" bg="orange.6" c="white" fw={700} ta="center" py={4}>
+            {t('demo')}
+          </Text>
+        )}
+        <Group h={56} px="md" justify="space-between">
+          <Group>
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('toggleNav')} />
+            <Title order={1} size="h3">GDial</Title>
+          </Group>
+          <Group>
+            <Badge
+              role="status"
+              size="lg"
+              color={connection === 'open' ? 'green' : connection === 'connecting' ? 'yellow' : 'red'}
+              variant={connection === 'open' ? 'light' : 'filled'}
+            >
+              {t(connection === 'open' ? 'connected' : connection)}
+            </Badge>
+            <Button variant="subtle" size="compact-sm" aria-label={t('switchLangLabel')} onClick={() => setLanguage(language === 'sv' ? 'en' : 'sv')}>
+              {t('switchLang')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav')}>
+        <ScrollArea>
+          {pages.map((p) => (
+            <NavLink
+              key={p.id}
+              href={`#/${p.id}`}
+              label={p.label[language]}
+              active={p.id === current.id}
+              aria-current={p.id === current.id ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(p.id);
+              }}
+            />
+          ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Page route={route} />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

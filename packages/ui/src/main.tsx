@@ -1,0 +1,40 @@
+// Entry of the console in a browser or an Electron window.
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import { MantineProvider, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { LanguageProvider } from './i18n';
+import { RpcClient, messagePortChannel, webSocketChannel, type ChannelFactory } from './rpc/client';
+import { RpcProvider } from './rpc/react';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in the browser host. */
+    gdial?: { enginePort(): Promise<MessagePort> };
+  }
+}
+
+const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontSizes: { md: '1rem' } });
+
+async function channel(): Promise<ChannelFactory> {
+  if (window.gdial) return messagePortChannel(await window.gdial.enginePort());
+  const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+  return webSocketChannel(`${proto}://${location.host}/rpc`);
+}
+
+const client = new RpcClient(await channel());
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications />
+      <LanguageProvider>
+        <RpcProvider client={client}>
+          <App />
+        </RpcProvider>
+      </LanguageProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,16 @@
+// The pages of the console in navigation order. A page is added with one entry here.
+import type { ComponentType } from 'react';
+import type { Route } from '../router';
+import { AuditPage } from './AuditPage';
+import { SettingsPage } from './SettingsPage';
+
+export interface PageDef {
+  id: string;
+  label: { sv: string; en: string };
+  component: ComponentType<{ route: Route }>;
+}
+
+export const pages: PageDef[] = [
+  { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },
+  { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, component: SettingsPage },
+];

@@ -1,0 +1,182 @@
+// The UI's side of the RPC contract. It speaks to the engine over a WebSocket (browser
+// host) or an Electron MessagePort (desktop app); both carry the same wire messages.
+// Every call has a timeout; calls still open when the connection drops fail with
+// UNAVAILABLE instead of hanging.
+import {
+  methods,
+  type ErrorCode,
+  type EventName,
+  type EventPayload,
+  type FieldIssue,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type WireMessage,
+} from '@gdial/protocol';
+
+export class RpcError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'RpcError';
+  }
+
+  /** Field problems of a VALIDATION error, for showing next to inputs. */
+  get fieldIssues(): FieldIssue[] {
+    return this.code === 'VALIDATION' && Array.isArray(this.details) ? (this.details as FieldIssue[]) : [];
+  }
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/** A bidirectional message channel: a WebSocket or a MessagePort behind one shape. */
+export interface Channel {
+  send(message: WireMessage): void;
+  close(): void;
+}
+
+export interface ChannelHandlers {
+  onOpen(): void;
+  onMessage(message: unknown): void;
+  onClose(): void;
+}
+
+export type ChannelFactory = (handlers: ChannelHandlers) => Channel;
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: RpcError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class RpcClient {
+  private channel: Channel | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private retryMs = 500;
+  private stopped = false;
+  private queue: WireMessage[] = [];
+  state: ConnectionState = 'connecting';
+
+  constructor(private readonly factory: ChannelFactory) {
+    this.open();
+  }
+
+  private open(): void {
+    this.setState('connecting');
+    this.channel = this.factory({
+      onOpen: () => {
+        this.retryMs = 500;
+        this.setState('open');
+        const queued = this.queue;
+        this.queue = [];
+        for (const m of queued) this.channel?.send(m);
+      },
+      onMessage: (m) => this.receive(m),
+      onClose: () => {
+        this.channel = null;
+        this.failAll('The connection to the GDial engine was lost. The call may not have been carried out; check before repeating it.');
+        this.setState('closed');
+        if (!this.stopped) {
+          setTimeout(() => this.open(), this.retryMs);
+          this.retryMs = Math.min(this.retryMs * 2, 5000);
+        }
+      },
+    });
+  }
+
+  private setState(s: ConnectionState) {
+    this.state = s;
+    for (const l of this.stateListeners) l(s);
+  }
+
+  onState(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
+    const id = this.nextId++;
+    const spec = methods[method] as { timeoutMs?: number };
+    const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return new Promise<MethodOutput<M>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RpcError('TIMEOUT', `${method} got no answer within ${Math.round(timeoutMs / 1000)} s.`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      const message: WireMessage = { type: 'req', id, method, params };
+      if (this.state === 'open' && this.channel) this.channel.send(message);
+      else this.queue.push(message);
+    });
+  }
+
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    const l = listener as (p: unknown) => void;
+    set.add(l);
+    return () => set.delete(l);
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.channel?.close();
+  }
+
+  private receive(raw: unknown): void {
+    const m = raw as WireMessage;
+    if (m.type === 'res') {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      clearTimeout(p.timer);
+      if (m.result.ok) p.resolve(m.result.value);
+      else p.reject(new RpcError(m.result.error.code, m.result.error.message, m.result.error.details));
+    } else if (m.type === 'event') {
+      for (const l of this.listeners.get(m.name) ?? []) l(m.payload);
+    }
+  }
+
+  private failAll(message: string): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new RpcError('UNAVAILABLE', message));
+      this.pending.delete(id);
+    }
+  }
+}
+
+/** The browser host's channel: a WebSocket to /rpc on the page's own host. */
+export const webSocketChannel =
+  (url: string): ChannelFactory =>
+  (h) => {
+    const ws = new WebSocket(url);
+    ws.onopen = () => h.onOpen();
+    ws.onmessage = (ev) => {
+      try {
+        h.onMessage(JSON.parse(String(ev.data)));
+      } catch {
+        /* a malformed frame is ignored; the engine only sends JSON */
+      }
+    };
+    ws.onclose = () => h.onClose();
+    return { send: (m) => ws.send(JSON.stringify(m)), close: () => ws.close() };
+  };
+
+/** The Electron channel: the MessagePort the preload hands the renderer. */
+export const messagePortChannel =
+  (port: MessagePort): ChannelFactory =>
+  (h) => {
+    port.onmessage = (ev: MessageEvent) => h.onMessage(ev.data);
+    port.start();
+    queueMicrotask(() => h.onOpen());
+    return { send: (m) => port.postMessage(m), close: () => port.close() };
+  };
