@@ -3,3 +3,4 @@ export * from './rpc';
 export * from './webhooks';
 export * from './system';
 export * from './relay';
+export * from './contacts';

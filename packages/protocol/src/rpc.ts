@@ -2,14 +2,17 @@
 // the engine pushes. Each domain declares its part in its own file; this merges them.
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
+import { contactsEvents, contactsMethods } from './contacts';
 import { systemEvents, systemMethods } from './system';
 
 export const methods = {
   ...systemMethods,
+  ...contactsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...systemEvents,
+  ...contactsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;
