@@ -1,2 +1,3 @@
 // Every table of the engine's SQLite store, one file per domain.
 export * from './system';
+export * from './contacts';
