@@ -4,3 +4,4 @@ export * from './webhooks';
 export * from './system';
 export * from './relay';
 export * from './contacts';
+export * from './campaigns';

@@ -2,17 +2,20 @@
 // the engine pushes. Each domain declares its part in its own file; this merges them.
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
+import { campaignsEvents, campaignsMethods } from './campaigns';
 import { contactsEvents, contactsMethods } from './contacts';
 import { systemEvents, systemMethods } from './system';
 
 export const methods = {
   ...systemMethods,
   ...contactsMethods,
+  ...campaignsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...systemEvents,
   ...contactsEvents,
+  ...campaignsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -1,0 +1,480 @@
+// The campaigns part of the RPC contract: message templates, campaigns (audience, channel
+// plan, confirmation, schedule), the planner's report and cost estimate, live progress,
+// the per-recipient report and the inbox of replies nobody could match to a keyword.
+// The engine validates every input here; the UI builds the campaign wizard and the live
+// roll-call view from these types.
+import { z } from 'zod';
+import { method } from './rpc-core';
+import { channelSchema, contactLanguageSchema } from './contacts';
+
+const id = z.number().int().positive();
+const isoTime = z.string();
+
+// ── templates ───────────────────────────────────────────────────────────────────────────
+
+/** Variables a template may use besides `custom.<field>`. */
+export const templateVariables = [
+  'first_name',
+  'last_name',
+  'display_name',
+  'organisation',
+  'role',
+  'campaign_name',
+  'operator',
+  'date',
+  'time',
+] as const;
+export type TemplateVariable = (typeof templateVariables)[number];
+
+/** `{{ name }}` or `{{custom.unit}}`; anything else between braces is rejected at save. */
+export const templateVariablePattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+const body = (max: number) => z.string().max(max);
+
+export const voiceContentSchema = z.discriminatedUnion('kind', [
+  /** Spoken by offline Swedish/English TTS. */
+  z.object({ kind: z.literal('tts'), script: body(5000).min(1, 'The voice script is empty'), voiceId: z.string().max(200).optional() }),
+  /** A recorded or previously synthesised audio asset (the TTS module's id). */
+  z.object({ kind: z.literal('audio'), audioId: z.string().min(1).max(200) }),
+]);
+export type VoiceContent = z.infer<typeof voiceContentSchema>;
+
+export const emailContentSchema = z.object({
+  subject: body(300).min(1, 'The e-mail subject is empty'),
+  html: body(200_000),
+  text: body(100_000).min(1, 'The e-mail needs a plain-text part'),
+});
+export type EmailContent = z.infer<typeof emailContentSchema>;
+
+/** The message for one language; a channel without content cannot be used by a campaign step. */
+export const templateContentSchema = z.object({
+  sms: body(1600).min(1).optional(),
+  email: emailContentSchema.optional(),
+  voice: voiceContentSchema.optional(),
+  whatsapp: body(4096).min(1).optional(),
+  telegram: body(4096).min(1).optional(),
+});
+export type TemplateContent = z.infer<typeof templateContentSchema>;
+
+export const templateStatusSchema = z.enum(['draft', 'approved']);
+export type TemplateStatus = z.infer<typeof templateStatusSchema>;
+
+export const templateFieldsSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Template name is required').max(200),
+    description: z.string().trim().max(2000).nullable().optional(),
+    /** Swedish is the default language; contacts with language "en" get `en` when present. */
+    variants: z.object({ sv: templateContentSchema.optional(), en: templateContentSchema.optional() }),
+    /** Used when a contact lacks a value, e.g. `{ first_name: "du" }`; without one the send is blocked. */
+    fallbacks: z.record(z.string().min(1).max(80), z.string().max(500)).default({}),
+  })
+  .refine((t) => t.variants.sv !== undefined || t.variants.en !== undefined, { message: 'A template needs Swedish or English content', path: ['variants'] });
+export type TemplateFields = z.input<typeof templateFieldsSchema>;
+
+export const templateSchema = z.object({
+  id,
+  name: z.string(),
+  description: z.string().nullable(),
+  variants: z.object({ sv: templateContentSchema.optional(), en: templateContentSchema.optional() }),
+  fallbacks: z.record(z.string(), z.string()),
+  status: templateStatusSchema,
+  approvedBy: z.string().nullable(),
+  approvedAt: isoTime.nullable(),
+  /** Variables the template uses, e.g. ["first_name", "custom.unit"]. */
+  variables: z.array(z.string()),
+  /** Channels with content in at least one language. */
+  channels: z.array(channelSchema),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type Template = z.infer<typeof templateSchema>;
+
+export const renderedMessageSchema = z.object({
+  channel: channelSchema,
+  language: contactLanguageSchema,
+  /** SMS/WhatsApp/Telegram text, e-mail plain text (with the unsubscribe footer), or the voice script. */
+  text: z.string().nullable(),
+  subject: z.string().nullable(),
+  html: z.string().nullable(),
+  audioId: z.string().nullable(),
+  /** Variables filled from a fallback because the contact had no value. */
+  usedFallbacks: z.array(z.string()),
+  /** Variables with neither a value nor a fallback: this contact cannot get the message. */
+  missing: z.array(z.string()),
+  sms: z.object({ encoding: z.enum(['GSM-7', 'UCS-2']), segments: z.number().int(), characters: z.number().int() }).nullable(),
+});
+export type RenderedMessage = z.infer<typeof renderedMessageSchema>;
+
+// ── campaigns ───────────────────────────────────────────────────────────────────────────
+
+export const customFieldFilterSchema = z.object({
+  key: z.string().trim().min(1).max(64),
+  op: z.enum(['equals', 'not-equals', 'exists', 'missing']),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+});
+export type CustomFieldFilter = z.infer<typeof customFieldFilterSchema>;
+
+export const audienceSchema = z.object({
+  /** Members of these groups and, by default, of their subgroups. */
+  groupIds: z.array(id).max(1000).default([]),
+  includeSubgroups: z.boolean().default(true),
+  contactIds: z.array(id).max(100_000).default([]),
+  /** Contacts with any of these tags. */
+  tags: z.array(z.string().trim().min(1).max(60)).max(100).default([]),
+  /** Applied to everyone selected above (all must hold). */
+  filters: z.array(customFieldFilterSchema).max(50).default([]),
+  /** Restricts the selection to contacts with all of these tags. */
+  requireTags: z.array(z.string().trim().min(1).max(60)).max(100).default([]),
+  excludeGroupIds: z.array(id).max(1000).default([]),
+  excludeContactIds: z.array(id).max(100_000).default([]),
+  excludeTags: z.array(z.string().trim().min(1).max(60)).max(100).default([]),
+});
+export type Audience = z.infer<typeof audienceSchema>;
+export type AudienceInput = z.input<typeof audienceSchema>;
+
+/**
+ * Which of a contact's addresses a step uses. Phone numbers are in the contact's priority
+ * order; `next-phone` is the first number not yet tried by an earlier step of the plan.
+ */
+export const numberSelectionSchema = z.enum(['first', 'next', 'all-mobiles', 'all']);
+export type NumberSelection = z.infer<typeof numberSelectionSchema>;
+
+export const stepConditionSchema = z.enum(['not-confirmed', 'not-delivered', 'always']);
+export type StepCondition = z.infer<typeof stepConditionSchema>;
+
+export const escalationStepSchema = z.object({
+  channel: channelSchema,
+  /**
+   * Seconds after the previous step was handed to the provider before this step runs
+   * (the time people get to confirm). A previous step that failed outright does not wait.
+   * Ignored for the first step.
+   */
+  waitSeconds: z.number().int().min(0).max(7 * 86_400).default(0),
+  condition: stepConditionSchema.default('not-confirmed'),
+  numbers: numberSelectionSchema.default('first'),
+  /** When this channel's provider is unavailable (circuit open), go on to the next step at once. */
+  fallThroughWhenUnavailable: z.boolean().default(true),
+});
+export type EscalationStep = z.infer<typeof escalationStepSchema>;
+export type EscalationStepInput = z.input<typeof escalationStepSchema>;
+
+export const confirmationSchema = z.object({
+  /** Off: nobody is asked to confirm; steps with "not-confirmed" always run. */
+  enabled: z.boolean().default(true),
+  /** Digits that confirm in a call. */
+  dtmfDigits: z.array(z.string().regex(/^[0-9*#]$/)).min(1).default(['1']),
+  /** Replies (SMS, WhatsApp, Telegram) that confirm; compared case-insensitively, trimmed. */
+  keywords: z.array(z.string().trim().min(1).max(40)).min(1).default(['1', 'JA', 'OK', 'YES']),
+  /** Replies that opt the number out of the channel and stop the recipient's escalation. */
+  stopKeywords: z.array(z.string().trim().min(1).max(40)).min(1).default(['STOP', 'STOPP']),
+  /** How many times a call repeats the question before saying goodbye. */
+  maxVoiceAttempts: z.number().int().min(1).max(5).default(2),
+});
+export type Confirmation = z.infer<typeof confirmationSchema>;
+
+export const scheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('now') }),
+  z.object({ kind: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
+  /** Five-field cron in Europe/Stockholm time, e.g. "0 10 1 * *" (10:00 on the 1st of each month). */
+  z.object({ kind: z.literal('cron'), cron: z.string().trim().min(9).max(100), until: z.iso.datetime({ offset: true }).optional() }),
+]);
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** Alerts preempt outreach: the dispatcher always takes due alert rows first. */
+export const campaignPrioritySchema = z.enum(['alert', 'outreach']);
+export type CampaignPriority = z.infer<typeof campaignPrioritySchema>;
+
+export const campaignFieldsSchema = z.object({
+  name: z.string().trim().min(1, 'Campaign name is required').max(200),
+  templateId: id,
+  audience: audienceSchema.prefault({}),
+  steps: z.array(escalationStepSchema).min(1, 'A campaign needs at least one step').max(20),
+  confirmation: confirmationSchema.prefault({}),
+  priority: campaignPrioritySchema.default('alert'),
+  /** Test mode: only members of this group are sent to, whatever the audience says. */
+  testGroupId: id.nullable().default(null),
+  schedule: scheduleSchema.default({ kind: 'now' }),
+});
+export type CampaignFields = z.input<typeof campaignFieldsSchema>;
+export type CampaignSettings = z.output<typeof campaignFieldsSchema>;
+
+export const campaignStatuses = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export const campaignStatusSchema = z.enum(campaignStatuses);
+export type CampaignStatus = z.infer<typeof campaignStatusSchema>;
+
+/** Where one delivery stands. Final ones never change again. */
+export const deliveryStates = [
+  'waiting', // a later step: runs only if the plan says so, after its wait
+  'queued', // due (or retrying after a transient error) and not yet claimed
+  'sending', // claimed; the provider call may be in flight
+  'sent', // the provider has it (queued/sent/ringing…)
+  'delivered', // message delivered, or call answered
+  'failed', // the provider or the network gave up, or the recipient cannot get it
+  'skipped', // not needed (confirmed earlier, condition false) or not allowed (opted out)
+  'cancelled', // the campaign was cancelled before it went out
+] as const;
+export const deliveryStateSchema = z.enum(deliveryStates);
+export type DeliveryState = z.infer<typeof deliveryStateSchema>;
+
+export const recipientOutcomes = ['pending', 'in-progress', 'confirmed', 'reached', 'unreached', 'opted-out', 'cancelled'] as const;
+export const recipientOutcomeSchema = z.enum(recipientOutcomes);
+export type RecipientOutcome = z.infer<typeof recipientOutcomeSchema>;
+
+export const campaignSummarySchema = z.object({
+  id,
+  name: z.string(),
+  status: campaignStatusSchema,
+  priority: campaignPrioritySchema,
+  testMode: z.boolean(),
+  templateId: id,
+  schedule: scheduleSchema,
+  /** The recurring campaign this run was started from. */
+  parentId: id.nullable(),
+  nextRunAt: isoTime.nullable(),
+  recipients: z.number().int().nonnegative(),
+  confirmed: z.number().int().nonnegative(),
+  createdAt: isoTime,
+  startedAt: isoTime.nullable(),
+  finishedAt: isoTime.nullable(),
+  createdBy: z.string(),
+});
+export type CampaignSummary = z.infer<typeof campaignSummarySchema>;
+
+export const campaignSchema = campaignSummarySchema.extend({
+  settings: campaignFieldsSchema,
+  approvalReason: z.string().nullable(),
+});
+export type Campaign = z.infer<typeof campaignSchema>;
+
+// ── planning ────────────────────────────────────────────────────────────────────────────
+
+export const exclusionReasons = [
+  'excluded', // by an exclusion rule of the audience
+  'not-in-test-group',
+  'no-address', // no address for any step's channel
+  'do-not-contact',
+  'opted-out',
+  'duplicate-address', // every address is already used by another recipient
+  'missing-variables',
+] as const;
+export const exclusionReasonSchema = z.enum(exclusionReasons);
+export type ExclusionReason = z.infer<typeof exclusionReasonSchema>;
+
+export const planStepReportSchema = z.object({
+  index: z.number().int().nonnegative(),
+  channel: channelSchema,
+  /** Recipients with at least one address for the step. */
+  recipients: z.number().int().nonnegative(),
+  deliveries: z.number().int().nonnegative(),
+  /** Addresses left out because another recipient already gets them in this step. */
+  duplicateAddresses: z.number().int().nonnegative(),
+  optedOut: z.number().int().nonnegative(),
+  doNotContact: z.number().int().nonnegative(),
+  noAddress: z.number().int().nonnegative(),
+});
+
+export const costEstimateSchema = z.object({
+  currency: z.string(),
+  /** SMS segments (first step using SMS counts every recipient; later steps are "up to"). */
+  smsSegments: z.number().int().nonnegative(),
+  smsCost: z.number().nonnegative(),
+  callMinutes: z.number().nonnegative(),
+  callCost: z.number().nonnegative(),
+  emails: z.number().int().nonnegative(),
+  whatsappMessages: z.number().int().nonnegative(),
+  whatsappCost: z.number().nonnegative(),
+  /** If every step runs for everyone (the worst case). */
+  maxTotal: z.number().nonnegative(),
+  /** Only the first step for everyone (the best case). */
+  minTotal: z.number().nonnegative(),
+  /** Countries with no price in the table; their cost is not included. */
+  unpricedCountries: z.array(z.string()),
+});
+export type CostEstimate = z.infer<typeof costEstimateSchema>;
+
+export const planReportSchema = z.object({
+  /** Contacts selected by the audience before exclusions. */
+  selected: z.number().int().nonnegative(),
+  recipients: z.number().int().nonnegative(),
+  deliveries: z.number().int().nonnegative(),
+  excluded: z.array(z.object({ reason: exclusionReasonSchema, count: z.number().int().nonnegative() })),
+  /** Up to 200 examples of who will not be reached and why (for the wizard). */
+  exclusionSamples: z.array(z.object({ contactId: id, displayName: z.string(), reason: exclusionReasonSchema, detail: z.string() })),
+  /** Who lacks which template variable (blocks start when a step's channel needs it). */
+  missingVariables: z.array(z.object({ contactId: id, displayName: z.string(), variables: z.array(z.string()), channels: z.array(channelSchema) })),
+  steps: z.array(planStepReportSchema),
+  cost: costEstimateSchema,
+  templateApproved: z.boolean(),
+  /** Problems that stop the campaign from starting, as sentences. */
+  blockers: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type PlanReport = z.infer<typeof planReportSchema>;
+
+export const priceTableSchema = z.object({
+  currency: z.string().length(3).default('SEK'),
+  /** Keyed by ISO country (e.g. "SE") or "*" for the default. */
+  smsPerSegment: z.record(z.string(), z.number().nonnegative()).default({ SE: 0.45, '*': 0.9 }),
+  callPerMinute: z.record(z.string(), z.number().nonnegative()).default({ SE: 0.6, '*': 2.5 }),
+  whatsappPerMessage: z.record(z.string(), z.number().nonnegative()).default({ SE: 0.5, '*': 0.8 }),
+  /** Estimated billed minutes per answered call. */
+  estimatedCallMinutes: z.number().positive().default(1),
+});
+export type PriceTable = z.infer<typeof priceTableSchema>;
+
+// ── progress, report ────────────────────────────────────────────────────────────────────
+
+export const deliveryCountsSchema = z.record(deliveryStateSchema, z.number().int().nonnegative());
+export type DeliveryCounts = z.infer<typeof deliveryCountsSchema>;
+
+export const campaignProgressSchema = z.object({
+  campaignId: id,
+  status: campaignStatusSchema,
+  recipients: z.number().int().nonnegative(),
+  confirmed: z.number().int().nonnegative(),
+  outcomes: z.record(recipientOutcomeSchema, z.number().int().nonnegative()),
+  deliveries: deliveryCountsSchema,
+  /** Deliveries handed to providers per second over the last 10 seconds. */
+  throughputPerSecond: z.number().nonnegative(),
+  /** Seconds until every due delivery is handed over at the current rate; null when unknown. */
+  etaSeconds: z.number().nonnegative().nullable(),
+  possibleDuplicates: z.number().int().nonnegative(),
+  /** Providers whose circuit breaker is open right now. */
+  unavailableProviders: z.array(z.string()),
+  at: isoTime,
+});
+export type CampaignProgress = z.infer<typeof campaignProgressSchema>;
+
+export const deliveryEventSchema = z.object({
+  at: isoTime,
+  /** e.g. "queued", "sending", "sent", "delivered", "failed", "dtmf", "reply", "retry", "reconciled". */
+  kind: z.string(),
+  detail: z.string().nullable(),
+});
+
+export const deliveryReportSchema = z.object({
+  id,
+  stepIndex: z.number().int().nonnegative(),
+  channel: channelSchema,
+  /** Masked for phone numbers only in logs, never here: the operator needs the full address. */
+  address: z.string(),
+  state: deliveryStateSchema,
+  providerStatus: z.string().nullable(),
+  attempts: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  /** Sent again after a crash because the provider had no record of it; the person may have got it twice. */
+  possibleDuplicate: z.boolean(),
+  sentAt: isoTime.nullable(),
+  finishedAt: isoTime.nullable(),
+  events: z.array(deliveryEventSchema),
+});
+export type DeliveryReport = z.infer<typeof deliveryReportSchema>;
+
+export const recipientReportSchema = z.object({
+  id,
+  contactId: id.nullable(),
+  displayName: z.string(),
+  outcome: recipientOutcomeSchema,
+  confirmedAt: isoTime.nullable(),
+  confirmedVia: z.string().nullable(),
+  deliveries: z.array(deliveryReportSchema),
+});
+export type RecipientReport = z.infer<typeof recipientReportSchema>;
+
+export const campaignReportSchema = z.object({
+  campaign: campaignSummarySchema,
+  progress: campaignProgressSchema,
+  /** Seconds from start to the first delivery handed over, and to the last. */
+  firstSentAfterSeconds: z.number().nullable(),
+  lastSentAfterSeconds: z.number().nullable(),
+  recipients: z.array(recipientReportSchema),
+  nextCursor: z.number().int().nullable(),
+});
+export type CampaignReport = z.infer<typeof campaignReportSchema>;
+
+export const inboxMessageSchema = z.object({
+  id,
+  receivedAt: isoTime,
+  channel: channelSchema,
+  from: z.string(),
+  text: z.string(),
+  campaignId: id.nullable(),
+  recipientId: id.nullable(),
+  contactId: id.nullable(),
+  displayName: z.string().nullable(),
+  handled: z.boolean(),
+  handledBy: z.string().nullable(),
+  handledAt: isoTime.nullable(),
+});
+export type InboxMessage = z.infer<typeof inboxMessageSchema>;
+
+// ── methods and events ──────────────────────────────────────────────────────────────────
+
+const reason = z.string().trim().min(3, 'Give a reason (at least 3 characters)').max(1000);
+
+export const campaignsMethods = {
+  'templates.list': method(z.object({}), z.object({ templates: z.array(templateSchema) })),
+  'templates.get': method(z.object({ id }), templateSchema),
+  /** Saving changes an approved template back to draft. Unknown variables are a VALIDATION error. */
+  'templates.create': method(templateFieldsSchema, templateSchema),
+  'templates.update': method(z.object({ id, fields: templateFieldsSchema }), templateSchema),
+  'templates.approve': method(z.object({ id }), templateSchema),
+  'templates.delete': method(z.object({ id }), z.object({ deleted: z.literal(true) })),
+  'templates.preview': method(
+    z.object({ templateId: id, contactId: id, channel: channelSchema, language: contactLanguageSchema.optional() }),
+    renderedMessageSchema,
+  ),
+
+  'campaigns.list': method(
+    z.object({ status: campaignStatusSchema.optional(), limit: z.number().int().min(1).max(500).default(100) }),
+    z.object({ campaigns: z.array(campaignSummarySchema) }),
+  ),
+  'campaigns.get': method(z.object({ id }), campaignSchema),
+  'campaigns.create': method(campaignFieldsSchema, campaignSchema),
+  'campaigns.update': method(z.object({ id, fields: campaignFieldsSchema }), campaignSchema),
+  'campaigns.delete': method(z.object({ id }), z.object({ deleted: z.literal(true) })),
+  /** What would happen if it started now: who gets what, who does not and why, the cost. */
+  'campaigns.plan': method(z.object({ id }), planReportSchema, { timeoutMs: 120_000 }),
+  /**
+   * Starts now (schedule "now"), or arms the schedule. A template that is not approved needs
+   * `unapprovedReason`, which goes into the audit log.
+   */
+  'campaigns.start': method(
+    z.object({ id, unapprovedReason: reason.optional() }),
+    z.object({ campaign: campaignSchema, plan: planReportSchema }),
+    { timeoutMs: 120_000 },
+  ),
+  'campaigns.pause': method(z.object({ id }), campaignSchema),
+  'campaigns.resume': method(z.object({ id }), campaignSchema),
+  /** Stops everything not yet sent and hangs up calls in progress. */
+  'campaigns.cancel': method(z.object({ id, reason: z.string().trim().max(1000).optional() }), campaignSchema),
+  'campaigns.progress': method(z.object({ id }), campaignProgressSchema),
+  'campaigns.report': method(
+    z.object({
+      id,
+      outcome: recipientOutcomeSchema.optional(),
+      cursor: z.number().int().nonnegative().optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    campaignReportSchema,
+    { timeoutMs: 60_000 },
+  ),
+  /** One line per delivery (UTF-8 with BOM, semicolon-separated for Swedish Excel). */
+  'campaigns.exportCsv': method(z.object({ id }), z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }), { timeoutMs: 120_000 }),
+  'campaigns.priceTable.get': method(z.object({}), priceTableSchema),
+  'campaigns.priceTable.set': method(priceTableSchema, priceTableSchema),
+
+  'inbox.list': method(
+    z.object({ handled: z.boolean().optional(), campaignId: id.optional(), limit: z.number().int().min(1).max(500).default(100) }),
+    z.object({ messages: z.array(inboxMessageSchema) }),
+  ),
+  'inbox.markHandled': method(z.object({ ids: z.array(id).min(1).max(1000), handled: z.boolean().default(true) }), z.object({ changed: z.number().int() })),
+};
+
+export const campaignsEvents = {
+  /** Coalesced to at most 10 per second per campaign. */
+  'campaigns.progress': campaignProgressSchema,
+  'campaigns.changed': z.object({ id, status: campaignStatusSchema }),
+  'templates.changed': z.object({ id }),
+  'inbox.received': inboxMessageSchema,
+};
