@@ -1,3 +1,4 @@
 // Every table of the engine's SQLite store, one file per domain.
 export * from './system';
 export * from './contacts';
+export * from './campaigns';

@@ -1,0 +1,196 @@
+// Tables of the campaign engine: templates and their per-language, per-channel content,
+// campaigns, their recipients, the outbox of deliveries (one row per recipient × step ×
+// address, written in one transaction at start), each delivery's timeline, the keys of
+// provider events already applied (idempotency), and the inbox of unmatched replies.
+// Times the dispatcher compares on its hot path (due_at, sending_since) are epoch
+// milliseconds; times people read are ISO strings.
+import { sql } from 'drizzle-orm';
+import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { contacts, contactGroups } from './contacts';
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+const channelEnum = ['voice', 'sms', 'email', 'whatsapp', 'telegram'] as const;
+
+export const templates = sqliteTable('templates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  description: text('description'),
+  /** Variable → text used when a contact has no value; open-ended, hence JSON. */
+  fallbacks: text('fallbacks', { mode: 'json' }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+  status: text('status', { enum: ['draft', 'approved'] }).notNull().default('draft'),
+  approvedBy: text('approved_by'),
+  approvedAt: text('approved_at'),
+  createdAt: text('created_at').notNull().default(now),
+  updatedAt: text('updated_at').notNull().default(now),
+});
+
+/** One language × channel of a template. */
+export const templateContents = sqliteTable(
+  'template_contents',
+  {
+    templateId: integer('template_id')
+      .notNull()
+      .references(() => templates.id, { onDelete: 'cascade' }),
+    language: text('language', { enum: ['sv', 'en'] }).notNull(),
+    channel: text('channel', { enum: channelEnum }).notNull(),
+    /** SMS/WhatsApp/Telegram text, e-mail plain text, or the voice (TTS) script. */
+    text: text('text'),
+    subject: text('subject'),
+    html: text('html'),
+    /** Voice: a recorded/synthesised audio asset instead of a script. */
+    audioId: text('audio_id'),
+    voiceId: text('voice_id'),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.language, t.channel] })],
+);
+
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** The recurring campaign a run was started from. */
+    parentId: integer('parent_id').references((): AnySQLiteColumn => campaigns.id, { onDelete: 'set null' }),
+    status: text('status', { enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] }).notNull().default('draft'),
+    /** 0 = alert, 1 = outreach: the dispatcher orders due rows by it. */
+    priority: integer('priority').notNull(),
+    templateId: integer('template_id')
+      .notNull()
+      .references(() => templates.id),
+    testGroupId: integer('test_group_id').references(() => contactGroups.id, { onDelete: 'set null' }),
+    /**
+     * The operator's definition (audience, steps, confirmation, schedule) as validated by
+     * campaignFieldsSchema; it is a document edited as a whole. What the dispatcher needs
+     * is copied into proper columns of the deliveries at start.
+     */
+    settings: text('settings', { mode: 'json' }).notNull(),
+    /** Epoch ms of the next scheduled start (at / cron), null when none. */
+    nextRunAt: integer('next_run_at'),
+    approvalReason: text('approval_reason'),
+    cancelReason: text('cancel_reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+    startedAt: text('started_at'),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [index('campaigns_status').on(t.status, t.nextRunAt), index('campaigns_parent').on(t.parentId)],
+);
+
+export const campaignRecipients = sqliteTable(
+  'campaign_recipients',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    /** Snapshot at start: the report must read the same after the contact changes. */
+    displayName: text('display_name').notNull(),
+    language: text('language', { enum: ['sv', 'en'] }).notNull(),
+    outcome: text('outcome', { enum: ['pending', 'in-progress', 'confirmed', 'reached', 'unreached', 'opted-out', 'cancelled'] })
+      .notNull()
+      .default('pending'),
+    confirmedAt: text('confirmed_at'),
+    /** e.g. "dtmf 1 (voice +4670…)" or "reply JA (sms)". */
+    confirmedVia: text('confirmed_via'),
+  },
+  (t) => [index('campaign_recipients_campaign').on(t.campaignId, t.outcome), index('campaign_recipients_contact').on(t.contactId)],
+);
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => campaignRecipients.id, { onDelete: 'cascade' }),
+    stepIndex: integer('step_index').notNull(),
+    channel: text('channel', { enum: channelEnum }).notNull(),
+    /** E.164, e-mail address or Telegram chat id. */
+    address: text('address').notNull(),
+    /** Our id for the delivery, sent along to the provider (callback URLs, custom args) for matching and reconciliation. */
+    token: text('token').notNull(),
+    state: text('state', { enum: ['waiting', 'queued', 'sending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled'] }).notNull(),
+    /** 0 = alert, 1 = outreach (copied from the campaign so the claim query needs no join). */
+    priority: integer('priority').notNull(),
+    /** Epoch ms when the row may be claimed; null while waiting for an earlier step. */
+    dueAt: integer('due_at'),
+    waitSeconds: integer('wait_seconds').notNull(),
+    condition: text('condition', { enum: ['not-confirmed', 'not-delivered', 'always'] }).notNull(),
+    fallThrough: integer('fall_through', { mode: 'boolean' }).notNull(),
+    /** Rendered content, frozen at start. */
+    body: text('body'),
+    subject: text('subject'),
+    html: text('html'),
+    audioId: text('audio_id'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Epoch ms the current claim began (to find rows left in flight by a crash). */
+    sendingSince: integer('sending_since'),
+    provider: text('provider'),
+    providerId: text('provider_id'),
+    providerStatus: text('provider_status'),
+    /** Rank of providerStatus; events only ever raise it. */
+    providerRank: integer('provider_rank').notNull().default(0),
+    answeredBy: text('answered_by'),
+    errorCode: text('error_code'),
+    error: text('error'),
+    possibleDuplicate: integer('possible_duplicate', { mode: 'boolean' }).notNull().default(false),
+    /** Another recipient's delivery that already goes to the same address in this step. */
+    sharedWithId: integer('shared_with_id'),
+    sentAt: integer('sent_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_token').on(t.token),
+    index('deliveries_due').on(t.state, t.priority, t.dueAt),
+    index('deliveries_recipient').on(t.recipientId, t.stepIndex),
+    index('deliveries_campaign_state').on(t.campaignId, t.state),
+    index('deliveries_provider_id').on(t.providerId),
+    index('deliveries_address').on(t.address, t.channel),
+  ],
+);
+
+/** The timeline of one delivery, for the per-recipient report. Never updated. */
+export const deliveryEvents = sqliteTable(
+  'delivery_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: integer('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    /** Epoch ms. */
+    at: integer('at').notNull(),
+    kind: text('kind').notNull(),
+    detail: text('detail'),
+  },
+  (t) => [index('delivery_events_delivery').on(t.deliveryId, t.at)],
+);
+
+/** Keys of provider events already applied: a duplicate is recognised here and changes nothing. */
+export const appliedProviderEvents = sqliteTable('applied_provider_events', {
+  eventKey: text('event_key').primaryKey(),
+  appliedAt: integer('applied_at').notNull(),
+});
+
+/** Replies that matched neither a confirmation nor a stop keyword, for an operator to read. */
+export const inboxMessages = sqliteTable(
+  'inbox_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    receivedAt: text('received_at').notNull(),
+    channel: text('channel', { enum: channelEnum }).notNull(),
+    fromAddress: text('from_address').notNull(),
+    text: text('text').notNull(),
+    campaignId: integer('campaign_id').references(() => campaigns.id, { onDelete: 'set null' }),
+    recipientId: integer('recipient_id').references(() => campaignRecipients.id, { onDelete: 'set null' }),
+    contactId: integer('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    handled: integer('handled', { mode: 'boolean' }).notNull().default(false),
+    handledBy: text('handled_by'),
+    handledAt: text('handled_at'),
+  },
+  (t) => [index('inbox_messages_handled').on(t.handled, t.id), index('inbox_messages_campaign').on(t.campaignId)],
+);
