@@ -1,0 +1,96 @@
+// Shared state of one simulator instance: credentials, the active profile, the seeded
+// randomness, timers that are cancelled on reset/close, and the notification stream that
+// tests and the control API read.
+import { EventEmitter } from 'node:events';
+import type { Outbound } from './outbound';
+import { compileRules, type CompiledRule, type Profile } from './profile';
+import { createRandom, hexId, seedFrom, type Random } from './prng';
+
+export interface SimCredentials {
+  accountSid: string;
+  authToken: string;
+  sendgridApiKey: string;
+  telegramBotToken: string;
+}
+
+export interface SimConfig {
+  /** Where inbound SMS/WhatsApp messages are posted (Twilio's "A message comes in" webhook). */
+  inboundMessageUrl: string | null;
+  /** SendGrid Event Webhook URL. */
+  sendgridEventWebhookUrl: string | null;
+  /** Telegram webhook (also settable through the Bot API's setWebhook). */
+  telegramWebhookUrl: string | null;
+  telegramSecretToken: string | null;
+}
+
+/** What the simulator reports while it runs; tests wait on these instead of sleeping. */
+export type SimNotice =
+  | { type: 'message'; sid: string; status: string }
+  | { type: 'call'; sid: string; status: string }
+  | { type: 'call-event'; sid: string; event: string }
+  | { type: 'email'; messageId: string; event: string }
+  | { type: 'telegram'; chatId: string; method: string };
+
+export class SimCore extends EventEmitter<{ notice: [SimNotice] }> {
+  profile: Profile;
+  rules: CompiledRule[];
+  private counter = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly seed: number,
+    profile: Profile,
+    readonly credentials: SimCredentials,
+    readonly config: SimConfig,
+    readonly outbound: Outbound,
+    /** The simulator's own base URL (for `uri` fields and relative TwiML URLs). */
+    public baseUrl: string,
+  ) {
+    super();
+    this.setMaxListeners(0);
+    this.profile = profile;
+    this.rules = compileRules(profile);
+  }
+
+  setProfile(profile: Profile): void {
+    this.profile = profile;
+    this.rules = compileRules(profile);
+  }
+
+  /** A deterministic resource id: prefix + 32 hex characters (SM…, CA…, MG…). */
+  nextSid(prefix: string): string {
+    return prefix + hexId(this.seed, ++this.counter);
+  }
+
+  nextNumber(): number {
+    return ++this.counter;
+  }
+
+  /** The random stream belonging to one entity. */
+  randomFor(entity: string): Random {
+    return createRandom(seedFrom(this.seed, entity));
+  }
+
+  /** Runs `fn` after `ms`; cancelled by reset/close. Zero delays still yield to I/O. */
+  later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, Math.round(ms)));
+    this.timers.add(timer);
+  }
+
+  /** Resolves after `ms` unless the simulator is reset first (then never; the flow is abandoned). */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.later(ms, resolve));
+  }
+
+  notify(notice: SimNotice): void {
+    this.emit('notice', notice);
+  }
+
+  cancelTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,10 @@
+// The loopback provider simulator: Twilio (SMS, WhatsApp, voice), SendGrid and Telegram
+// over one local port, deterministic for a seed. See server.ts for the entry point.
+export { startSimulator, DEFAULT_CREDENTIALS, type Simulator, type SimulatorOptions } from './server';
+export { builtInProfiles, standardRules, parseProfile, profileSchema, type Profile, type ProfileInput, type OutcomeRule } from './profile';
+export type { SimNotice, SimConfig, SimCredentials } from './core';
+export type { OutboundRecord, OutboundKind } from './outbound';
+export type { SimMessage } from './twilio/messages';
+export type { SimCall, CallLogEntry } from './twilio/calls';
+export type { SimEmail } from './sendgrid';
+export type { SimTelegramMessage } from './telegram';
