@@ -1,0 +1,83 @@
+// Tenant administration by slug: what `npm run relay -- admin …` does, also usable from code
+// (tests, the end-to-end suite). Tokens are returned once and stored only hashed.
+import { relayWebhookUrls } from '@gdial/protocol';
+import type { RelayDb } from './store/db';
+import {
+  createEnrolment,
+  createTenant,
+  findTenantBySlug,
+  listDevices,
+  listTenants,
+  revokeDevice,
+  rotateDeviceToken,
+  setCredentials,
+  type CreateTenantResult,
+  type CredentialsUpdate,
+  type DeviceRow,
+  type Tenant,
+} from './store/tenants';
+
+export type AdminResult<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+export class RelayAdmin {
+  constructor(
+    private readonly db: RelayDb,
+    private readonly encryptionKey: Buffer,
+    private readonly publicBaseUrl: () => string,
+  ) {}
+
+  private async tenant(slug: string): Promise<AdminResult<Tenant>> {
+    const tenant = await findTenantBySlug(this.db, slug);
+    return tenant ? { ok: true, value: tenant } : { ok: false, problem: `No tenant "${slug}"` };
+  }
+
+  createTenant(slug: string, name: string): Promise<CreateTenantResult> {
+    return createTenant(this.db, { slug, name });
+  }
+
+  listTenants(): Promise<Tenant[]> {
+    return listTenants(this.db);
+  }
+
+  async createEnrolment(slug: string, ttlHours = 24): Promise<AdminResult<{ token: string; expiresAt: Date }>> {
+    if (!(ttlHours > 0 && ttlHours <= 24 * 30)) return { ok: false, problem: 'ttl-hours must be between 0 and 720' };
+    const t = await this.tenant(slug);
+    return t.ok ? { ok: true, value: await createEnrolment(this.db, t.value, ttlHours) } : t;
+  }
+
+  async listDevices(slug: string): Promise<AdminResult<DeviceRow[]>> {
+    const t = await this.tenant(slug);
+    return t.ok ? { ok: true, value: await listDevices(this.db, t.value) } : t;
+  }
+
+  async rotateDeviceToken(slug: string, deviceId: string): Promise<AdminResult<string>> {
+    const t = await this.tenant(slug);
+    if (!t.ok) return t;
+    const token = await rotateDeviceToken(this.db, t.value, deviceId);
+    return token ? { ok: true, value: token } : { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
+  }
+
+  async revokeDevice(slug: string, deviceId: string): Promise<AdminResult<true>> {
+    const t = await this.tenant(slug);
+    if (!t.ok) return t;
+    return (await revokeDevice(this.db, t.value, deviceId)) ? { ok: true, value: true } : { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
+  }
+
+  async setCredentials(slug: string, update: CredentialsUpdate): Promise<AdminResult<true>> {
+    const t = await this.tenant(slug);
+    if (!t.ok) return t;
+    if (update.twilioAuthToken === undefined && update.sendgridPublicKey === undefined && update.telegramSecretToken === undefined) {
+      return { ok: false, problem: 'Nothing to set: give at least one of the Twilio auth token, SendGrid public key or Telegram secret token' };
+    }
+    if (update.telegramSecretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(update.telegramSecretToken)) {
+      return { ok: false, problem: 'Telegram secret token must be 1–256 characters of A-Z, a-z, 0-9, _ and -' };
+    }
+    await setCredentials(this.db, this.encryptionKey, t.value, update);
+    return { ok: true, value: true };
+  }
+
+  async webhookUrls(slug: string): Promise<AdminResult<ReturnType<typeof relayWebhookUrls>>> {
+    const t = await this.tenant(slug);
+    return t.ok ? { ok: true, value: relayWebhookUrls(this.publicBaseUrl(), t.value.slug) } : t;
+  }
+}

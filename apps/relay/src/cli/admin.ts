@@ -1,0 +1,136 @@
+// `npm run relay -- admin <command>`: tenant administration against the relay's database
+// (the same environment as the relay). With embedded PGlite the relay must be stopped
+// first: one data directory, one process.
+import { parseArgs } from 'node:util';
+import type { RelayConfig } from '../config';
+import { RelayAdmin } from '../admin';
+import { createLogger } from '../log';
+import { openRelayDb } from '../relay';
+import { migrate } from '../store/migrate';
+
+const USAGE = `Usage: npm run relay -- admin <command> [options]
+
+  create-tenant <slug> --name <name>       Create a tenant (organisation)
+  list-tenants
+  create-enrolment <slug> [--ttl-hours 24] One-time token a desktop enrols with
+  list-devices <slug>
+  rotate-device-token <slug> <deviceId>    New device token; the old one stops working
+  revoke-device <slug> <deviceId>
+  set-credentials <slug> [--twilio-auth-token T] [--sendgrid-public-key K] [--telegram-secret-token S] [--from-env]
+                                           --from-env reads TWILIO_AUTH_TOKEN, SENDGRID_WEBHOOK_PUBLIC_KEY,
+                                           TELEGRAM_SECRET_TOKEN (keeps secrets out of the process list)
+  urls <slug>                              Webhook URLs to configure at the providers
+`;
+
+export async function runAdmin(argv: string[], config: RelayConfig): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      'ttl-hours': { type: 'string' },
+      'twilio-auth-token': { type: 'string' },
+      'sendgrid-public-key': { type: 'string' },
+      'telegram-secret-token': { type: 'string' },
+      'from-env': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const need = (n: number, what: string): string[] | null => {
+    if (args.length === n) return args;
+    process.stderr.write(`${command} needs ${what}\n\n${USAGE}`);
+    return null;
+  };
+
+  const logger = createLogger({ level: 'warn' });
+  const db = await openRelayDb(config, logger);
+  try {
+    await migrate(db);
+    const admin = new RelayAdmin(db, config.encryptionKey, () => config.publicBaseUrl);
+    const fail = (problem: string) => {
+      process.stderr.write(`${problem}\n`);
+      return 1;
+    };
+    switch (command) {
+      case 'create-tenant': {
+        const a = need(1, '<slug>');
+        if (!a) return 2;
+        if (!values.name) return fail('create-tenant needs --name "<organisation name>"');
+        const r = await admin.createTenant(a[0]!, values.name);
+        if (!r.ok) return fail(r.problem);
+        process.stdout.write(`Created tenant ${r.tenant.slug} (${r.tenant.id})\n`);
+        return 0;
+      }
+      case 'list-tenants': {
+        for (const t of await admin.listTenants()) process.stdout.write(`${t.slug}\t${t.id}\t${t.name}\n`);
+        return 0;
+      }
+      case 'create-enrolment': {
+        const a = need(1, '<slug>');
+        if (!a) return 2;
+        const ttl = values['ttl-hours'] === undefined ? 24 : Number(values['ttl-hours']);
+        const r = await admin.createEnrolment(a[0]!, ttl);
+        if (!r.ok) return fail(r.problem);
+        process.stdout.write(`Enrolment token (shown once, valid until ${r.value.expiresAt.toISOString()}):\n${r.value.token}\n`);
+        return 0;
+      }
+      case 'list-devices': {
+        const a = need(1, '<slug>');
+        if (!a) return 2;
+        const r = await admin.listDevices(a[0]!);
+        if (!r.ok) return fail(r.problem);
+        for (const d of r.value) {
+          process.stdout.write(`${d.id}\t${d.name}\tacked=${d.ackedSeq}\tlastSeen=${d.lastSeenAt?.toISOString() ?? '-'}${d.revokedAt ? '\tREVOKED' : ''}\n`);
+        }
+        return 0;
+      }
+      case 'rotate-device-token': {
+        const a = need(2, '<slug> <deviceId>');
+        if (!a) return 2;
+        const r = await admin.rotateDeviceToken(a[0]!, a[1]!);
+        if (!r.ok) return fail(r.problem);
+        process.stdout.write(`New device token (shown once; the old one no longer works):\n${r.value}\n`);
+        return 0;
+      }
+      case 'revoke-device': {
+        const a = need(2, '<slug> <deviceId>');
+        if (!a) return 2;
+        const r = await admin.revokeDevice(a[0]!, a[1]!);
+        if (!r.ok) return fail(r.problem);
+        process.stdout.write('Device revoked\n');
+        return 0;
+      }
+      case 'set-credentials': {
+        const a = need(1, '<slug>');
+        if (!a) return 2;
+        const env = values['from-env'] ? process.env : {};
+        const r = await admin.setCredentials(a[0]!, {
+          twilioAuthToken: values['twilio-auth-token'] ?? env.TWILIO_AUTH_TOKEN,
+          sendgridPublicKey: values['sendgrid-public-key'] ?? env.SENDGRID_WEBHOOK_PUBLIC_KEY,
+          telegramSecretToken: values['telegram-secret-token'] ?? env.TELEGRAM_SECRET_TOKEN,
+        });
+        if (!r.ok) return fail(r.problem);
+        process.stdout.write('Credentials stored (secrets encrypted); relays pick them up within 30 s\n');
+        return 0;
+      }
+      case 'urls': {
+        const a = need(1, '<slug>');
+        if (!a) return 2;
+        const r = await admin.webhookUrls(a[0]!);
+        if (!r.ok) return fail(r.problem);
+        for (const [k, v] of Object.entries(r.value)) process.stdout.write(`${k}\t${v}\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write(`Unknown admin command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await db.close();
+  }
+}

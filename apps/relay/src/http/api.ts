@@ -1,0 +1,111 @@
+// The HTTPS API the engine calls with its device token (Authorization: Bearer …):
+//   POST /api/v1/devices/enrol          exchange a one-time enrolment token for a device token
+//   POST /api/v1/media                  upload call audio (raw body, Content-Type audio/…)
+//   PUT  /api/v1/call-flows/:flowId     register or replace a call flow
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import {
+  callFlowRegistrationSchema,
+  callFlowUrl,
+  describeIssues,
+  deviceEnrolmentRequestSchema,
+  fieldIssues,
+  relayMediaContentTypes,
+  type CallFlowRegistrationResponse,
+  type DeviceEnrolmentResponse,
+  type MediaUploadResponse,
+} from '@gdial/protocol';
+import { saveCallFlow, saveMedia } from '../store/callflows';
+import { authenticateDevice, enrolDevice, type AuthenticatedDevice } from '../store/tenants';
+import { apiError, rateLimit } from './middleware';
+import type { RelayServices } from './services';
+
+const devices = new WeakMap<Request, AuthenticatedDevice>();
+
+export function streamUrlOf(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/^http/, 'ws')}/stream`;
+}
+
+export function apiRouter(services: RelayServices): Router {
+  const router = express.Router();
+  router.use(rateLimit('api', services.config.rateLimitPerSecond, services.metrics));
+
+  router.post('/devices/enrol', express.json({ limit: '16kb' }), async (req, res) => {
+    const parsed = deviceEnrolmentRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      apiError(res, 400, 'validation', describeIssues(fieldIssues(parsed.error)));
+      return;
+    }
+    const result = await enrolDevice(services.db, parsed.data.enrolmentToken, parsed.data.deviceName);
+    if (!result.ok) {
+      req.log.warn('device enrolment refused');
+      apiError(res, 403, 'enrolment-refused', result.problem);
+      return;
+    }
+    req.log.info({ tenant: result.tenant.slug, deviceId: result.deviceId }, 'device enrolled');
+    const body: DeviceEnrolmentResponse = {
+      tenant: result.tenant.slug,
+      deviceId: result.deviceId,
+      deviceToken: result.deviceToken,
+      streamUrl: streamUrlOf(services.publicBaseUrl()),
+      publicBaseUrl: services.publicBaseUrl(),
+    };
+    res.status(201).json(body);
+  });
+
+  const authenticated = async (req: Request, res: Response, next: NextFunction) => {
+    const m = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
+    const device = m ? await authenticateDevice(services.db, m[1]!) : null;
+    if (!device) {
+      apiError(res, 401, 'unauthorized', 'A valid device token is required (Authorization: Bearer …)');
+      return;
+    }
+    devices.set(req, device);
+    req.log = req.log.child({ tenant: device.tenant.slug, deviceId: device.deviceId });
+    next();
+  };
+
+  router.post('/media', authenticated, express.raw({ type: () => true, limit: services.config.mediaBodyLimitBytes }), async (req, res) => {
+    const device = devices.get(req)!;
+    const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!(relayMediaContentTypes as readonly string[]).includes(contentType)) {
+      apiError(res, 415, 'unsupported-media-type', `Content-Type must be one of ${relayMediaContentTypes.join(', ')}`);
+      return;
+    }
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (bytes.length === 0) {
+      apiError(res, 400, 'validation', 'Empty upload');
+      return;
+    }
+    const stored = await saveMedia(services.db, device.tenant.id, contentType, bytes);
+    const body: MediaUploadResponse = {
+      mediaId: stored.id,
+      url: `${services.publicBaseUrl()}/media/${encodeURIComponent(device.tenant.slug)}/${stored.id}`,
+      contentType: stored.contentType,
+      size: stored.size,
+      sha256: stored.sha256,
+    };
+    req.log.info({ size: stored.size, contentType }, 'media stored');
+    res.status(201).json(body);
+  });
+
+  router.put('/call-flows/:flowId', authenticated, express.json({ limit: '512kb' }), async (req, res) => {
+    const device = devices.get(req)!;
+    const parsed = callFlowRegistrationSchema.safeParse(req.body);
+    if (!parsed.success) {
+      apiError(res, 400, 'validation', describeIssues(fieldIssues(parsed.error)));
+      return;
+    }
+    if (parsed.data.flowId !== req.params.flowId) {
+      apiError(res, 400, 'validation', 'flowId in the body must match the URL');
+      return;
+    }
+    await saveCallFlow(services.db, device.tenant.id, parsed.data);
+    const body: CallFlowRegistrationResponse = {
+      flowId: parsed.data.flowId,
+      url: callFlowUrl(services.publicBaseUrl(), device.tenant.slug, parsed.data.flowId, '').replace(/\?d=$/, ''),
+    };
+    res.status(200).json(body);
+  });
+
+  return router;
+}

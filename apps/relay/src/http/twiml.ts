@@ -1,0 +1,99 @@
+// Call flows Twilio fetches while a call is up:
+//   GET|POST /twiml/:tenant/:flowId?d=<deliveryToken>           → the flow's start document
+//   POST     /twiml/:tenant/:flowId/gather?d=<token>&a=<attempt> → commits the digit as a
+//            `twilio.gather` event, then answers confirmed, retry or goodbye.
+// Both are signed by Twilio like any webhook and checked the same way. The delivery token
+// travels in the signed URL, so it cannot be swapped without breaking the signature.
+import express, { type Request, type Response, type Router } from 'express';
+import { callFlowPlaceholders, type CallFlowRegistration } from '@gdial/protocol';
+import { parseForm, verifyTwilio } from '../ingest/verify';
+import { loadCallFlow } from '../store/callflows';
+import { apiError, rateLimit } from './middleware';
+import type { RelayServices } from './services';
+import { first, publicUrlOf, queryOf, rawBodyOf, rejectWebhook, webhookItem } from './webhooks';
+
+const xmlAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+export function gatherUrl(services: RelayServices, tenant: string, flowId: string, deliveryToken: string, attempt: number): string {
+  return `${services.publicBaseUrl()}/twiml/${encodeURIComponent(tenant)}/${encodeURIComponent(flowId)}/gather?d=${encodeURIComponent(deliveryToken)}&a=${attempt}`;
+}
+
+const render = (doc: string, gather: string): string => doc.replaceAll(callFlowPlaceholders.gatherUrl, xmlAttr(gather));
+
+/** Which document answers a gather: a confirm digit ends the flow, else retry until attempts run out. */
+export function gatherAnswer(flow: CallFlowRegistration, digits: string | undefined, attempt: number): 'confirmed' | 'retry' | 'goodbye' {
+  if (digits !== undefined && digits.length > 0 && flow.confirmDigits.includes(digits.slice(0, 1))) return 'confirmed';
+  return attempt < flow.maxAttempts ? 'retry' : 'goodbye';
+}
+
+export function twimlRouter(services: RelayServices): Router {
+  const router = express.Router();
+  router.use(rateLimit('twiml', services.config.rateLimitPerSecond, services.metrics));
+  router.use(express.raw({ type: () => true, limit: services.config.webhookBodyLimitBytes }));
+
+  const admit = async (req: Request, res: Response, kind: string) => {
+    if (services.isShuttingDown()) {
+      apiError(res, 503, 'shutting-down', 'Relay is restarting; retry');
+      return null;
+    }
+    const resolved = await services.tenants.resolve(String(req.params.tenant));
+    if (!resolved) {
+      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
+      return null;
+    }
+    const raw = rawBodyOf(req);
+    const verdict = verifyTwilio(resolved.credentials.twilioAuthToken, req.get('x-twilio-signature'), publicUrlOf(services, req), raw, req.get('content-type'));
+    if (!verdict.ok) {
+      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_signature', 403, verdict.reason);
+      return null;
+    }
+    const flow = await loadCallFlow(services.db, resolved.tenant.id, String(req.params.flowId));
+    if (!flow) {
+      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_bad_request', 404, 'unknown call flow');
+      return null;
+    }
+    const deliveryToken = queryOf(req).d;
+    if (!deliveryToken) {
+      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_bad_request', 400, 'call flow URL lacks the delivery token d');
+      return null;
+    }
+    return { ...resolved, flow, deliveryToken, params: parseForm(raw) };
+  };
+
+  const start = async (req: Request, res: Response) => {
+    const ctx = await admit(req, res, 'twilio.call-flow');
+    if (!ctx) return;
+    services.metrics.webhooks.inc({ provider: 'twilio', kind: 'twilio.call-flow', result: 'accepted' });
+    res.type('text/xml').send(render(ctx.flow.documents.start, gatherUrl(services, ctx.tenant.slug, ctx.flow.flowId, ctx.deliveryToken, 1)));
+  };
+  router.get('/:tenant/:flowId', start);
+  router.post('/:tenant/:flowId', start);
+
+  router.post('/:tenant/:flowId/gather', async (req, res) => {
+    const kind = 'twilio.gather';
+    const ctx = await admit(req, res, kind);
+    if (!ctx) return;
+    const query = queryOf(req);
+    const attempt = Math.max(1, Number.parseInt(query.a ?? '1', 10) || 1);
+    const callSid = first(ctx.params.CallSid);
+    if (!callSid) {
+      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_bad_request', 400, 'gather lacks CallSid');
+      return;
+    }
+    const digits = first(ctx.params.Digits);
+    try {
+      const outcome = await services.appender.append(ctx.tenant.id, webhookItem(kind, `gather:${callSid}:${attempt}`, query, ctx.params));
+      services.metrics.webhooks.inc({ provider: 'twilio', kind, result: outcome.duplicate ? 'duplicate' : 'accepted' });
+    } catch (err) {
+      services.metrics.webhooks.inc({ provider: 'twilio', kind, result: 'error' });
+      req.log.error({ err }, 'committing gather failed; Twilio will hear an error');
+      apiError(res, 503, 'unavailable', 'Could not commit the event');
+      return;
+    }
+    const answer = gatherAnswer(ctx.flow, digits, attempt);
+    const doc = ctx.flow.documents[answer];
+    res.type('text/xml').send(render(doc, gatherUrl(services, ctx.tenant.slug, ctx.flow.flowId, ctx.deliveryToken, attempt + 1)));
+  });
+
+  return router;
+}

@@ -1,0 +1,84 @@
+// Prometheus text exposition for the relay's few metrics: webhooks by result, commit
+// latency, connected desktops and per-tenant lag. Small enough that a client library would
+// add more than it saves.
+
+type Labels = Record<string, string>;
+const labelKey = (labels: Labels): string =>
+  Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
+
+class Counter {
+  readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const k = labelKey(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
+    return lines.join('\n');
+  }
+}
+
+class Histogram {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: number[],
+  ) {
+    this.counts = buckets.map(() => 0);
+  }
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    this.buckets.forEach((b, i) => {
+      if (value <= b) this.counts[i]!++;
+    });
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`));
+    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+    return lines.join('\n');
+  }
+}
+
+export type WebhookResult = 'accepted' | 'duplicate' | 'rejected_signature' | 'rejected_unknown_tenant' | 'rejected_bad_request' | 'error';
+
+export interface GaugeSource {
+  connectedDesktops(): number;
+  /** Per tenant slug: committed head minus the furthest sequence a connected desktop acknowledged. */
+  tenantLag(): Map<string, number>;
+}
+
+export class RelayMetrics {
+  readonly webhooks = new Counter('relay_webhooks_total', 'Provider webhooks by provider, kind and result.');
+  readonly commitSeconds = new Histogram('relay_commit_seconds', 'Time to commit a batch of events to the log.', [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+  ]);
+  readonly eventsPushed = new Counter('relay_events_pushed_total', 'Log entries sent to desktops.');
+  readonly rateLimited = new Counter('relay_rate_limited_total', 'Requests refused by the rate limiter, by route group.');
+  gauges: GaugeSource | null = null;
+
+  render(): string {
+    const parts = [this.webhooks.render(), this.commitSeconds.render(), this.eventsPushed.render(), this.rateLimited.render()];
+    const g = this.gauges;
+    parts.push(['# HELP relay_connected_desktops Desktops with an open stream.', '# TYPE relay_connected_desktops gauge', `relay_connected_desktops ${g?.connectedDesktops() ?? 0}`].join('\n'));
+    const lag = ['# HELP relay_tenant_lag_events Committed events not yet acknowledged by any connected desktop of the tenant.', '# TYPE relay_tenant_lag_events gauge'];
+    for (const [tenant, value] of g?.tenantLag() ?? []) lag.push(`relay_tenant_lag_events{${labelKey({ tenant })}} ${value}`);
+    parts.push(lag.join('\n'));
+    return `${parts.join('\n')}\n`;
+  }
+}

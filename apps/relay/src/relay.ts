@@ -1,0 +1,236 @@
+// Assembles and starts a relay: database (PostgreSQL or embedded PGlite), migrations, the
+// HTTP routes, the desktop stream, retention, and a graceful shutdown that lets in-flight
+// commits finish before the database closes. `startRelay` is also how tests, benchmarks and
+// the end-to-end suite run a relay in-process.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { RelayConfig } from './config';
+import { apiRouter } from './http/api';
+import { mediaRouter } from './http/media';
+import { requestContext } from './http/middleware';
+import type { RelayServices } from './http/services';
+import { twimlRouter } from './http/twiml';
+import { webhookRouter } from './http/webhooks';
+import { EventAppender } from './ingest/appender';
+import { TenantCache } from './ingest/tenant-cache';
+import { createLogger } from './log';
+import { RelayMetrics } from './ops/metrics';
+import { openApiDocument } from './ops/openapi';
+import { openPglite, openPostgres, type RelayDb } from './store/db';
+import { pruneEvents } from './store/events';
+import { migrate, pendingMigrations } from './store/migrate';
+import { RelayAdmin } from './admin';
+import { listTenants } from './store/tenants';
+import { EventHub } from './stream/hub';
+import { StreamServer } from './stream/server';
+
+export const RELAY_VERSION = '0.1.0';
+
+export interface StartRelayOptions {
+  /** 32 bytes for AES-256-GCM of provider secrets. Required: there is no default key. */
+  encryptionKey: Buffer;
+  /** As configured at the providers; defaults to the listening http://host:port. */
+  publicBaseUrl?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** PostgreSQL; without it, embedded PGlite in `dataDir` (in memory when `dataDir` is absent). */
+  databaseUrl?: string;
+  dataDir?: string;
+  dbSchema?: string;
+  dbAppRole?: string;
+  retentionDays?: number;
+  rateLimitPerSecond?: number;
+  pollIntervalMs?: number;
+  heartbeatMs?: number;
+  logLevel?: string;
+  logger?: Logger;
+}
+
+export interface RelayHandle {
+  /** Where this process listens, e.g. http://127.0.0.1:41234. */
+  url: string;
+  /** The URL providers are told to call (signatures are checked against it). */
+  publicBaseUrl: string;
+  port: number;
+  /** Tenant, enrolment and credential administration (what the admin CLI does). */
+  admin: RelayAdmin;
+  metrics: RelayMetrics;
+  db: RelayDb;
+  /** Stops accepting, finishes in-flight commits, closes desktops and the database. */
+  close(): Promise<void>;
+}
+
+export function configFromOptions(opts: StartRelayOptions): RelayConfig {
+  return {
+    port: opts.port ?? 0,
+    host: opts.host ?? '127.0.0.1',
+    publicBaseUrl: (opts.publicBaseUrl ?? '').replace(/\/+$/, ''),
+    databaseUrl: opts.databaseUrl,
+    dataDir: opts.dataDir ?? 'memory://',
+    dbSchema: opts.dbSchema ?? 'relay',
+    dbAppRole: opts.dbAppRole ?? 'gdial_relay_app',
+    encryptionKey: opts.encryptionKey,
+    retentionDays: opts.retentionDays ?? 30,
+    logLevel: opts.logLevel ?? 'silent',
+    trustProxy: undefined,
+    rateLimitPerSecond: opts.rateLimitPerSecond ?? 10_000,
+    pollIntervalMs: opts.pollIntervalMs ?? 1000,
+    heartbeatMs: opts.heartbeatMs ?? 15_000,
+    webhookBodyLimitBytes: 256 * 1024,
+    mediaBodyLimitBytes: 25 * 1024 * 1024,
+  };
+}
+
+export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<RelayDb> {
+  return config.databaseUrl
+    ? openPostgres({ url: config.databaseUrl, schema: config.dbSchema, appRole: config.dbAppRole, logger: logger.child({ module: 'db' }) })
+    : openPglite({ dataDir: config.dataDir.startsWith('memory://') ? undefined : config.dataDir, schema: config.dbSchema, appRole: config.dbAppRole });
+}
+
+export async function startRelay(opts: StartRelayOptions): Promise<RelayHandle> {
+  if (opts.encryptionKey.length !== 32) throw new Error('encryptionKey must be exactly 32 bytes');
+  const config = configFromOptions(opts);
+  return startRelayWithConfig(config, opts.logger ?? createLogger({ level: config.logLevel }));
+}
+
+export async function startRelayWithConfig(config: RelayConfig, logger: Logger): Promise<RelayHandle> {
+  const db = await openRelayDb(config, logger);
+  try {
+    const { applied } = await migrate(db);
+    if (applied.length > 0) logger.info({ applied, schema: config.dbSchema, database: db.kind }, 'relay database migrated');
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+
+  const metrics = new RelayMetrics();
+  const hub = new EventHub(db, logger.child({ module: 'hub' }), config.pollIntervalMs);
+  let publicBaseUrl = config.publicBaseUrl;
+  let shuttingDown = false;
+  const services: RelayServices = {
+    config,
+    publicBaseUrl: () => publicBaseUrl,
+    db,
+    appender: new EventAppender(db, hub, metrics),
+    hub,
+    tenants: new TenantCache(db, config.encryptionKey),
+    metrics,
+    logger,
+    isShuttingDown: () => shuttingDown,
+  };
+  const stream = new StreamServer(services);
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  let inFlight = 0;
+  const drained: Array<() => void> = [];
+  app.use((_req, res, next) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) for (const d of drained.splice(0)) d();
+    });
+    next();
+  });
+  app.use(requestContext(logger));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version: RELAY_VERSION });
+  });
+  app.get('/readyz', async (req, res) => {
+    if (shuttingDown) {
+      res.status(503).json({ status: 'shutting-down' });
+      return;
+    }
+    try {
+      const pending = await pendingMigrations(db);
+      if (pending.length > 0) res.status(503).json({ status: 'migrations-pending', pending });
+      else res.json({ status: 'ready', database: db.kind });
+    } catch (err) {
+      req.log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'database-unreachable' });
+    }
+  });
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(metrics.render());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(publicBaseUrl, RELAY_VERSION));
+  });
+  app.use('/hooks', webhookRouter(services));
+  app.use('/twiml', twimlRouter(services));
+  app.use('/media', mediaRouter(services));
+  app.use('/api/v1', apiRouter(services));
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not-found', message: 'No such endpoint' } });
+  });
+  const onError: ErrorRequestHandler = (err: { status?: number; statusCode?: number; type?: string }, req, res, _next) => {
+    const status = err.status ?? err.statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.warn({ status, type: err.type }, 'request refused');
+    if (res.headersSent) return;
+    const code = status === 413 ? 'too-large' : status >= 500 ? 'internal' : 'bad-request';
+    res.status(status).json({ error: { code, message: status === 413 ? 'Request body too large' : status >= 500 ? 'Internal error' : 'Bad request' } });
+  };
+  app.use(onError);
+
+  const server: Server = createServer(app);
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/stream' || shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    const incoming = req.headers['x-request-id'];
+    stream.handleUpgrade(req, socket, head, typeof incoming === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(incoming) ? incoming : randomUUID());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (!publicBaseUrl) publicBaseUrl = url;
+  await hub.start();
+
+  // Retention: drop events older than the window, per tenant, hourly.
+  const prune = async () => {
+    const before = new Date(Date.now() - config.retentionDays * 86_400_000);
+    for (const tenant of await listTenants(db)) {
+      const removed = await pruneEvents(db, tenant.id, before);
+      if (removed > 0) logger.info({ tenant: tenant.slug, removed }, 'pruned events past retention');
+    }
+  };
+  const pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.warn({ err }, 'pruning failed')), 3_600_000);
+  pruneTimer.unref();
+
+  logger.info({ url, publicBaseUrl, database: db.kind, schema: config.dbSchema }, 'relay listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      clearInterval(pruneTimer);
+      server.close();
+      server.closeIdleConnections();
+      // In-flight webhooks finish their commit and get their 2xx before anything closes.
+      const deadline = new Promise<void>((r) => setTimeout(r, 15_000).unref());
+      if (inFlight > 0) await Promise.race([new Promise<void>((r) => drained.push(r)), deadline]);
+      await Promise.race([services.appender.idle(), deadline]);
+      server.closeAllConnections();
+      await stream.close();
+      await hub.stop();
+      await db.close();
+      logger.info('relay stopped');
+    })());
+
+  return { url, get publicBaseUrl() { return publicBaseUrl; }, port, admin: new RelayAdmin(db, config.encryptionKey, () => publicBaseUrl), metrics, db, close };
+}

@@ -1,0 +1,144 @@
+// Database access for the relay on PostgreSQL (node-postgres) or embedded PGlite, behind one
+// small interface. The request path runs as a separate application role (neither owner nor
+// BYPASSRLS) with the tenant set per transaction, so row-level security holds whatever a
+// query forgets; only migrations and the admin CLI run as the owner.
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'pino';
+
+export interface SqlExecutor {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface RelayDb {
+  readonly kind: 'postgres' | 'pglite';
+  readonly schema: string;
+  readonly appRole: string;
+  /** NOTIFY channel other instances listen on (per schema, so deployments don't cross-talk). */
+  readonly channel: string;
+  /** A transaction as the application role with `app.tenant_id` set for it only. */
+  withTenant<T>(tenantId: string, fn: (q: SqlExecutor) => Promise<T>): Promise<T>;
+  /** One statement as the application role with no tenant set (directory lookups). */
+  appQuery<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** A transaction as the schema owner: migrations and the admin CLI only. */
+  asOwner<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Calls `onNotify(payload)` for notifications on `channel`; resolves to an unsubscribe. */
+  listen(onNotify: (payload: string) => void, onError: (err: Error) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const setTenant = "SELECT set_config('app.tenant_id', $1, true)";
+const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
+export interface PostgresOptions {
+  url: string;
+  schema: string;
+  appRole: string;
+  poolSize?: number;
+  logger: Logger;
+}
+
+export function openPostgres(opts: PostgresOptions): RelayDb {
+  const searchPath = `-c search_path=${opts.schema}`;
+  // The role is set in the startup packet: if it does not exist the connection fails,
+  // instead of silently running as the owner the way a failed `SET ROLE` would.
+  const appPool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    options: `${searchPath} -c role=${opts.appRole}`,
+    application_name: 'gdial-relay',
+  });
+  const ownerPool = new pg.Pool({ connectionString: opts.url, max: 2, options: searchPath, application_name: 'gdial-relay-owner' });
+  const onPoolError = (err: Error) => opts.logger.warn({ err }, 'idle database connection failed');
+  appPool.on('error', onPoolError);
+  ownerPool.on('error', onPoolError);
+
+  const tx = async <T>(pool: pg.Pool, tenantId: string | null, fn: (q: SqlExecutor) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    const q: SqlExecutor = { query: async (text, params) => (await client.query(text, params)).rows };
+    try {
+      await client.query('BEGIN');
+      if (tenantId !== null) await client.query(setTenant, [tenantId]);
+      const result = await fn(q);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        (rollbackErr: Error) => client.release(rollbackErr),
+      );
+      throw err;
+    }
+  };
+
+  return {
+    kind: 'postgres',
+    schema: opts.schema,
+    appRole: opts.appRole,
+    channel: `${opts.schema}_events`,
+    withTenant: (tenantId, fn) => tx(appPool, tenantId, fn),
+    appQuery: async (text, params) => (await appPool.query(text, params)).rows,
+    asOwner: (fn) => tx(ownerPool, null, fn),
+    async listen(onNotify, onError) {
+      const client = new pg.Client({ connectionString: opts.url, options: searchPath, application_name: 'gdial-relay-listen' });
+      client.on('notification', (m) => {
+        if (m.channel === `${opts.schema}_events` && m.payload) onNotify(m.payload);
+      });
+      client.on('error', onError);
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(`${opts.schema}_events`)}`);
+      return async () => {
+        client.removeAllListeners('error');
+        client.on('error', () => undefined);
+        await client.end().catch(() => undefined);
+      };
+    },
+    async close() {
+      await Promise.all([appPool.end(), ownerPool.end()]);
+    },
+  };
+}
+
+export interface PgliteOptions {
+  /** A directory for the data, or undefined for an in-memory database (tests). */
+  dataDir: string | undefined;
+  schema: string;
+  appRole: string;
+}
+
+/**
+ * PGlite is one connection in this process, so every request-path transaction switches to
+ * the application role with SET LOCAL ROLE; its transaction mutex serialises them.
+ */
+export async function openPglite(opts: PgliteOptions): Promise<RelayDb> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const db: PGlite = await PGlite.create(opts.dataDir);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}; SET search_path TO ${quoteIdent(opts.schema)}`);
+  const setRole = `SET LOCAL ROLE ${quoteIdent(opts.appRole)}`;
+  let closed = false;
+  const run = <T>(asApp: boolean, tenantId: string | null, fn: (q: SqlExecutor) => Promise<T>): Promise<T> =>
+    db.transaction(async (t) => {
+      if (asApp) await t.query(setRole);
+      if (tenantId !== null) await t.query(setTenant, [tenantId]);
+      return fn({ query: async <R>(text: string, params?: unknown[]) => (await t.query<R>(text, params)).rows });
+    });
+  return {
+    kind: 'pglite',
+    schema: opts.schema,
+    appRole: opts.appRole,
+    channel: `${opts.schema}_events`,
+    withTenant: (tenantId, fn) => run(true, tenantId, fn),
+    appQuery: (text, params) => run(true, null, (q) => q.query(text, params)),
+    asOwner: (fn) => run(false, null, fn),
+    // Embedded PGlite serves exactly one relay instance: in-process wake-ups suffice.
+    listen: () => Promise.resolve(async () => undefined),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.close();
+    },
+  };
+}
