@@ -147,6 +147,8 @@ export const deliveries = sqliteTable(
   (t) => [
     uniqueIndex('deliveries_token').on(t.token),
     index('deliveries_due').on(t.state, t.priority, t.dueAt),
+    /** The dispatcher claims due rows per channel (each channel has its own rate limit), alerts first. */
+    index('deliveries_claim').on(t.state, t.channel, t.priority, t.dueAt),
     index('deliveries_recipient').on(t.recipientId, t.stepIndex),
     index('deliveries_campaign_state').on(t.campaignId, t.state),
     index('deliveries_provider_id').on(t.providerId),

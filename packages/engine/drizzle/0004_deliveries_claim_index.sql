@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_claim` ON `deliveries` (`state`,`channel`,`priority`,`due_at`);
