@@ -182,6 +182,7 @@ export const builtInProfiles: Record<string, ProfileInput> = {
     rules: standardRules,
     latency: { messageSent: 1, messageFinal: { min: 1, max: 5 }, reply: 5, callRinging: 1, callAnswer: { min: 1, max: 5 }, email: 1 },
     voiceTimeScale: 0,
+    limits: { callsPerSecondPerAccount: 50 },
     callbacks: { retryBaseMs: 20 },
     sendgrid: { batchIntervalMs: 5 },
   },

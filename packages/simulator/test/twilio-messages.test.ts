@@ -75,7 +75,10 @@ describe('Twilio Messages', () => {
   it('queues over-rate sends per sender like Twilio (paced, not refused)', async () => {
     sim.setProfile({ ...sim.profile(), limits: { ...sim.profile().limits, messagesPerSecondPerSender: 50 } });
     const sids = await Promise.all([...Array(60).keys()].map((i) => client.messages.create({ to: `+467012${String(i).padStart(5, '1')}2`, from: '+46700000008', body: 'x' }).then((m) => m.sid)));
-    await sim.until(() => sids.every((sid) => sim.messages().find((m) => m.sid === sid)?.status === "delivered")).catch((e: unknown) => { console.log(sids.map((sid) => sim.messages().find((m) => m.sid === sid)?.status)); throw e; });
+    const statusOf = (sid: string) => sim.messages().find((m) => m.sid === sid)?.status;
+    await sim.until(() => sids.every((sid) => statusOf(sid) === 'delivered'), 10_000).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; statuses: ${sids.map(statusOf).join(',')}`);
+    });
     const sentTimes = sids.map((sid) => sim.messages().find((m) => m.sid === sid)!.dateSent!.getTime()).sort((a, b) => a - b);
     // 50 go at once, the last 10 follow at 20 ms intervals.
     expect(sentTimes[59]! - sentTimes[0]!).toBeGreaterThanOrEqual(150);
