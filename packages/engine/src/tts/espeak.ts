@@ -1,0 +1,87 @@
+// The one espeak-ng instance of the engine process. espeak-ng (GPL-3.0, compiled to
+// JavaScript by the Echogarden project) does two jobs for us: it turns text into IPA
+// phonemes for Piper voices, and it is the fallback voice when no Piper voice is
+// installed. Loading it costs ~150 ms, so it is loaded once, on first use, and kept.
+// Calls are synchronous and short (about a millisecond per clause).
+import createEspeakModule, { type EspeakModule, type EspeakWorker } from '@echogarden/espeak-ng-emscripten';
+
+export interface EspeakAudio {
+  sampleRate: number;
+  samples: Int16Array;
+}
+
+export class Espeak {
+  private voice: string | null = null;
+  private readonly decoder = new TextDecoder();
+
+  private constructor(
+    private readonly module: EspeakModule,
+    private readonly worker: EspeakWorker,
+  ) {}
+
+  static async load(): Promise<Espeak> {
+    // espeak prints warnings about missing dictionaries on stderr; none concern us.
+    const module = await createEspeakModule({ print: () => {}, printErr: () => {} });
+    return new Espeak(module, new module.eSpeakNGWorker());
+  }
+
+  private useVoice(voice: string): void {
+    if (this.voice === voice) return;
+    const status = this.worker.set_voice(voice);
+    if (status !== 0) throw new Error(`espeak-ng has no voice "${voice}" (status ${status})`);
+    this.voice = voice;
+  }
+
+  /**
+   * IPA phonemes of one clause, words separated by spaces, nothing between phonemes.
+   * The build only offers a call that puts `_` between phonemes, which no IPA phoneme
+   * contains, so removing it gives what espeak's plain `--ipa` prints.
+   */
+  clausePhonemes(text: string, voice: string): string {
+    this.useVoice(voice);
+    const wrapped = this.worker.text_to_phonemes(text, 1);
+    const ptr = this.module.getPointer(wrapped);
+    try {
+      const heap = this.module.HEAPU8;
+      let end = ptr;
+      while (heap[end] !== 0) end++;
+      const raw = this.decoder.decode(heap.subarray(ptr, end));
+      // Should espeak still see more than one clause here, keep all of it in order.
+      return raw.split(' | ').map((p) => p.replaceAll('_', '').trim()).filter(Boolean).join(' ');
+    } finally {
+      this.module._free(ptr);
+    }
+  }
+
+  /** espeak's own voice: the fallback when no Piper voice is installed. */
+  synthesize(text: string, voice: string, opts: { wordsPerMinute?: number } = {}): EspeakAudio {
+    this.useVoice(voice);
+    this.worker.rate = Math.round(opts.wordsPerMinute ?? 160);
+    const chunks: Int16Array[] = [];
+    // The build parses SSML, so markup characters in the operator's text must be escaped.
+    const escaped = text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    this.worker.synthesize(escaped, (samples) => {
+      chunks.push(samples.slice());
+      return false;
+    });
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const samples = new Int16Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      samples.set(c, at);
+      at += c.length;
+    }
+    return { sampleRate: this.worker.samplerate, samples };
+  }
+}
+
+let shared: Promise<Espeak> | null = null;
+
+/** The process-wide instance; loaded on first call. */
+export function sharedEspeak(): Promise<Espeak> {
+  shared ??= Espeak.load().catch((err: unknown) => {
+    shared = null; // let a later call try again
+    throw err;
+  });
+  return shared;
+}
