@@ -1,0 +1,71 @@
+// The messages between the main process and the engine's utility process. Besides these
+// control messages, each UI window gets its own MessagePort straight to the engine, so
+// RPC traffic never passes through the main process.
+//
+// Both sides treat what arrives as untrusted shape-wise (a process may be half dead or a
+// different build): the parsers below accept only well-formed messages.
+
+export interface HostStartOptions {
+  /** Where the database, audio and the user's voices live. */
+  dataDir: string;
+  /** Bundled voices and other read-only resources; null when there are none. */
+  resourcesDir: string | null;
+}
+
+/** Why the engine could not start; a restart cannot fix any of these. */
+export type StartFailureReason = 'newer-version' | 'unreadable' | 'migration-failed' | 'unknown';
+
+export type MainToHost =
+  | { type: 'start'; options: HostStartOptions }
+  /** Carries one MessagePort (the engine's end of a window's channel). */
+  | { type: 'connect'; clientId: number }
+  /** Stop taking calls, persist what is in flight, close the database, then exit. */
+  | { type: 'shutdown'; reason: string };
+
+export type HostToMain =
+  | { type: 'ready'; version: string; schemaVersion: number; databasePath: string }
+  | { type: 'start-failed'; reason: StartFailureReason; message: string }
+  /** An engine event (campaign progress, replies, …) for the tray and OS notifications. */
+  | { type: 'engine-event'; name: string; payload: unknown }
+  | { type: 'drained' };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const START_FAILURES: readonly StartFailureReason[] = ['newer-version', 'unreadable', 'migration-failed', 'unknown'];
+
+export function parseHostToMain(raw: unknown): HostToMain | null {
+  if (!isRecord(raw) || typeof raw.type !== 'string') return null;
+  switch (raw.type) {
+    case 'ready':
+      return typeof raw.version === 'string' && typeof raw.schemaVersion === 'number' && typeof raw.databasePath === 'string'
+        ? { type: 'ready', version: raw.version, schemaVersion: raw.schemaVersion, databasePath: raw.databasePath }
+        : null;
+    case 'start-failed':
+      return typeof raw.message === 'string' && START_FAILURES.includes(raw.reason as StartFailureReason)
+        ? { type: 'start-failed', reason: raw.reason as StartFailureReason, message: raw.message }
+        : null;
+    case 'engine-event':
+      return typeof raw.name === 'string' ? { type: 'engine-event', name: raw.name, payload: raw.payload } : null;
+    case 'drained':
+      return { type: 'drained' };
+    default:
+      return null;
+  }
+}
+
+export function parseMainToHost(raw: unknown): MainToHost | null {
+  if (!isRecord(raw) || typeof raw.type !== 'string') return null;
+  switch (raw.type) {
+    case 'start': {
+      const o = raw.options;
+      if (!isRecord(o) || typeof o.dataDir !== 'string' || o.dataDir === '') return null;
+      if (o.resourcesDir !== null && typeof o.resourcesDir !== 'string') return null;
+      return { type: 'start', options: { dataDir: o.dataDir, resourcesDir: o.resourcesDir } };
+    }
+    case 'connect':
+      return Number.isInteger(raw.clientId) ? { type: 'connect', clientId: raw.clientId as number } : null;
+    case 'shutdown':
+      return { type: 'shutdown', reason: typeof raw.reason === 'string' ? raw.reason : 'shutdown requested' };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,118 @@
+// The utility-process side against the real engine, with Node's MessageChannel standing in
+// for Electron's MessagePortMain.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger, startEngine } from '@gdial/engine';
+import { runEngineHost, type ClientPort } from '../src/engine-host/host';
+import type { HostToMain } from '../src/engine-host/protocol';
+
+const asClientPort = (p: MessagePort): ClientPort => ({
+  on(event: 'message' | 'close', listener: (e: { data: unknown }) => void) {
+    if (event === 'message') p.on('message', (data: unknown) => listener({ data }));
+    else p.on('close', () => (listener as () => void)());
+    return p;
+  },
+  postMessage: (m) => p.postMessage(m),
+  start: () => p.start(),
+  close: () => p.close(),
+});
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function host() {
+  const toMain: HostToMain[] = [];
+  const waiters: (() => void)[] = [];
+  let deliver: (data: unknown, ports: ClientPort[]) => void = () => {};
+  const exits: number[] = [];
+  runEngineHost({
+    logger: silentLogger(),
+    startEngine,
+    exit: (code) => exits.push(code),
+    parent: {
+      postMessage: (m) => {
+        toMain.push(m);
+        for (const w of waiters.splice(0)) w();
+      },
+      onMessage: (l) => (deliver = l),
+    },
+  });
+  const until = async (pred: () => boolean) => {
+    while (!pred()) await new Promise<void>((r) => waiters.push(r));
+  };
+  return { toMain, exits, send: (data: unknown, ports: ClientPort[] = []) => deliver(data, ports), until };
+}
+
+function rpc(port: MessagePort) {
+  let next = 1;
+  const pending = new Map<number, (v: unknown) => void>();
+  const events: unknown[] = [];
+  port.on('message', (m: { type: string; id?: number; result?: unknown }) => {
+    if (m.type === 'res' && m.id !== undefined) pending.get(m.id)?.(m.result);
+    else events.push(m);
+  });
+  return {
+    events,
+    call: (method: string, params: unknown) =>
+      new Promise<unknown>((resolve) => {
+        const id = next++;
+        pending.set(id, resolve);
+        port.postMessage({ type: 'req', id, method, params });
+      }),
+  };
+}
+
+describe('engine host', () => {
+  it('starts the engine, serves a window over its port, and drains on shutdown', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-host-'));
+    dirs.push(dataDir);
+    const h = host();
+    h.send({ type: 'start', options: { dataDir, resourcesDir: null } });
+    await h.until(() => h.toMain.some((m) => m.type === 'ready'));
+    expect(h.toMain.find((m) => m.type === 'ready')).toMatchObject({ type: 'ready', databasePath: path.join(dataDir, 'gdial.db') });
+
+    const { port1, port2 } = new MessageChannel();
+    h.send({ type: 'connect', clientId: 7 }, [asClientPort(port1)]);
+    const client = rpc(port2);
+    const info = await client.call('system.info', {});
+    expect(info).toMatchObject({ ok: true, value: { dataDir } });
+    const bad = await client.call('system.setOperator', { name: '' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+
+    // The engine's shutdown event reaches both the window and main (for the tray).
+    h.send({ type: 'shutdown', reason: 'app quit' });
+    await h.until(() => h.exits.length > 0);
+    expect(h.toMain.map((m) => m.type)).toEqual(['ready', 'engine-event', 'drained']);
+    expect(h.toMain[1]).toEqual({ type: 'engine-event', name: 'system.shutdown', payload: { reason: 'engine stopping' } });
+    expect(h.exits).toEqual([0]);
+    port2.close();
+  });
+
+  it('reports a database it cannot open as a start failure with the reason', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-host-'));
+    dirs.push(dataDir);
+    // A directory where the database file should be cannot be opened as SQLite.
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dataDir, 'gdial.db'));
+    const h = host();
+    h.send({ type: 'start', options: { dataDir, resourcesDir: null } });
+    await h.until(() => h.exits.length > 0);
+    expect(h.toMain[0]).toMatchObject({ type: 'start-failed', reason: 'unreadable' });
+    expect(h.exits).toEqual([1]);
+  });
+
+  it('refuses malformed control messages and a connect without a port', async () => {
+    const h = host();
+    h.send({ type: 'start', options: { dataDir: '' } });
+    h.send({ type: 'connect', clientId: 1 });
+    h.send({ nonsense: true });
+    h.send({ type: 'shutdown' });
+    await h.until(() => h.exits.length > 0);
+    expect(h.toMain).toEqual([{ type: 'drained' }]);
+  });
+});

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { EngineSupervisor, type EngineClient, type EngineStatus } from '../src/main/supervisor';
+import { FakeEngineProcess, ManualTimers, READY, quietLogger, type FakePort } from './support/fakes';
+
+function setup(opts: { autoReady?: boolean } = {}) {
+  const timers = new ManualTimers();
+  const procs: FakeEngineProcess[] = [];
+  const statuses: EngineStatus[] = [];
+  let channels = 0;
+  const sup = new EngineSupervisor<FakePort>({
+    spawn: () => {
+      const p = new FakeEngineProcess();
+      if (opts.autoReady ?? true) p.onPost = (m, self) => m.type === 'start' && queueMicrotask(() => self.reply(READY));
+      procs.push(p);
+      return p;
+    },
+    createChannel: () => {
+      channels++;
+      return { enginePort: { name: `engine-${channels}` }, clientPort: { name: `client-${channels}` } };
+    },
+    startOptions: { dataDir: '/data', resourcesDir: null },
+    timers,
+    logger: quietLogger(),
+    policy: { initialBackoffMs: 100, maxBackoffMs: 1000, crashWindowMs: 10_000, maxCrashesInWindow: 4, readyTimeoutMs: 5000, drainTimeoutMs: 2000, killGraceMs: 500 },
+  });
+  sup.onStatus((s) => statuses.push(s));
+  return { sup, timers, procs, statuses, last: () => procs[procs.length - 1]! };
+}
+
+function window(id: number): EngineClient<FakePort> & { got: FakePort[]; alive: boolean } {
+  const w = {
+    id,
+    got: [] as FakePort[],
+    alive: true,
+    deliver: (p: FakePort) => w.got.push(p),
+    isAlive: () => w.alive,
+  };
+  return w;
+}
+
+describe('engine supervision', () => {
+  it('starts the engine with the data directory and wires windows once it is ready', async () => {
+    const { sup, timers, last } = setup();
+    const w = window(1);
+    sup.connectClient(w); // before the engine is up: waits
+    sup.start();
+    expect(last().sent('start')[0]!.message).toEqual({ type: 'start', options: { dataDir: '/data', resourcesDir: null } });
+    expect(w.got).toEqual([]);
+    await timers.advance(0);
+    expect(sup.status).toEqual({ state: 'running', restarts: 0, version: '0.1.0' });
+    expect(w.got).toEqual([{ name: 'client-1' }]);
+    expect(last().sent('connect')).toEqual([{ message: { type: 'connect', clientId: 1 }, ports: [{ name: 'engine-1' }] }]);
+
+    // A window that reloads asks again and gets a fresh channel.
+    sup.connectClient(w);
+    expect(w.got.map((p) => p.name)).toEqual(['client-1', 'client-2']);
+  });
+
+  it('restarts a crashed engine with growing delays and re-wires every live window', async () => {
+    const { sup, timers, procs, statuses } = setup();
+    const a = window(1);
+    const b = window(2);
+    sup.start();
+    await timers.advance(0);
+    sup.connectClient(a);
+    sup.connectClient(b);
+
+    procs[0]!.exit(134);
+    expect(sup.status).toEqual({ state: 'restarting', restarts: 1, delayMs: 100, cause: { kind: 'exit', code: 134 } });
+    await timers.advance(99);
+    expect(procs).toHaveLength(1);
+    b.alive = false; // window closed meanwhile
+    await timers.advance(1);
+    expect(procs).toHaveLength(2);
+    expect(sup.status.state).toBe('running');
+    expect(a.got.map((p) => p.name)).toEqual(['client-1', 'client-3']);
+    expect(procs[1]!.sent('connect').map((c) => c.message)).toEqual([{ type: 'connect', clientId: 1 }]);
+
+    procs[1]!.exit(1);
+    expect(sup.status).toMatchObject({ state: 'restarting', delayMs: 200 });
+    await timers.advance(200);
+    procs[2]!.exit(1);
+    expect(sup.status).toMatchObject({ state: 'restarting', delayMs: 400 });
+    expect(statuses.map((s) => s.state)).toEqual(['starting', 'running', 'restarting', 'starting', 'running', 'restarting', 'starting', 'running', 'restarting']);
+  });
+
+  it('gives up with the reason after too many crashes in the window, and can be retried', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    for (let i = 0; i < 3; i++) {
+      await timers.advance(0);
+      procs[i]!.exit(139);
+      await timers.advance(1000);
+    }
+    await timers.advance(0);
+    procs[3]!.exit(139);
+    expect(sup.status).toEqual({
+      state: 'failed',
+      failure: { kind: 'too-many-crashes', crashes: 4, windowMs: 10_000, lastCause: { kind: 'exit', code: 139 } },
+    });
+    await timers.advance(60_000);
+    expect(procs).toHaveLength(4); // no further attempts on its own
+
+    sup.retry();
+    await timers.advance(0);
+    expect(procs).toHaveLength(5);
+    expect(sup.status.state).toBe('running');
+  });
+
+  it('forgets crashes older than the window: a long healthy run starts the backoff over', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.exit(1);
+    await timers.advance(100);
+    procs[1]!.exit(1);
+    expect(sup.status).toMatchObject({ delayMs: 200 });
+    await timers.advance(200);
+    await timers.advance(20_000); // healthy for longer than the crash window
+    procs[2]!.exit(1);
+    expect(sup.status).toMatchObject({ state: 'restarting', delayMs: 100 });
+  });
+
+  it('kills an engine that never gets ready and counts it as a crash', async () => {
+    const { sup, timers, procs } = setup({ autoReady: false });
+    sup.start();
+    await timers.advance(4999);
+    expect(procs[0]!.killed).toBe(false);
+    await timers.advance(1);
+    expect(procs[0]!.killed).toBe(true);
+    expect(sup.status).toMatchObject({ state: 'restarting', cause: { kind: 'ready-timeout' } });
+  });
+
+  it('does not restart an engine that reports a database it cannot open', async () => {
+    const { sup, timers, procs } = setup({ autoReady: false });
+    sup.start();
+    procs[0]!.reply({ type: 'start-failed', reason: 'newer-version', message: 'written by a newer GDial' });
+    procs[0]!.exit(1);
+    await timers.advance(60_000);
+    expect(procs).toHaveLength(1);
+    expect(sup.status).toEqual({ state: 'failed', failure: { kind: 'start-failed', reason: 'newer-version', message: 'written by a newer GDial' } });
+  });
+
+  it('ignores malformed host messages and late messages from a replaced process', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.reply({ type: 'ready' });
+    procs[0]!.reply('garbage');
+    procs[0]!.exit(1);
+    await timers.advance(100);
+    procs[0]!.reply({ type: 'start-failed', reason: 'unknown', message: 'late' });
+    expect(sup.status.state).toBe('running');
+  });
+
+  it('forwards engine events to listeners', async () => {
+    const { sup, timers, procs } = setup();
+    const seen: unknown[] = [];
+    sup.onEngineEvent((name, payload) => seen.push([name, payload]));
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.reply({ type: 'engine-event', name: 'campaigns.progress', payload: { id: 1 } });
+    expect(seen).toEqual([['campaigns.progress', { id: 1 }]]);
+  });
+});
+
+describe('quitting drains the engine', () => {
+  it('asks for shutdown, waits for "drained" and the exit, and does not restart', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.onPost = (m, self) => {
+      if (m.type !== 'shutdown') return;
+      setTimeout(() => {
+        self.reply({ type: 'drained' });
+        self.exit(0);
+      }, 0);
+    };
+    const stopped = sup.stop('app quit');
+    expect(sup.status.state).toBe('stopping');
+    expect(procs[0]!.sent('shutdown')[0]!.message).toEqual({ type: 'shutdown', reason: 'app quit' });
+    await new Promise((r) => setTimeout(r, 5));
+    await expect(stopped).resolves.toEqual({ drained: true });
+    expect(procs[0]!.killed).toBe(false);
+    expect(sup.status.state).toBe('stopped');
+    await timers.advance(60_000);
+    expect(procs).toHaveLength(1);
+  });
+
+  it('kills an engine that does not drain within the bound', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    const stopped = sup.stop('app quit');
+    await timers.advance(1999);
+    expect(procs[0]!.killed).toBe(false);
+    await timers.advance(1);
+    await expect(stopped).resolves.toEqual({ drained: false });
+    expect(procs[0]!.killed).toBe(true);
+  });
+
+  it('finishes even when a wedged engine ignores the kill', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.exitsOnKill = false;
+    const stopped = sup.stop('app quit');
+    await timers.advance(2000);
+    await timers.advance(500);
+    await expect(stopped).resolves.toEqual({ drained: false });
+  });
+
+  it('cancels a pending restart when quitting during backoff', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.exit(1);
+    await expect(sup.stop('app quit')).resolves.toEqual({ drained: false });
+    await timers.advance(10_000);
+    expect(procs).toHaveLength(1);
+    expect(sup.status.state).toBe('stopped');
+    expect(() => sup.start()).toThrow(/stopping/);
+  });
+});
