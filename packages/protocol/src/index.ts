@@ -5,3 +5,5 @@ export * from './system';
 export * from './relay';
 export * from './contacts';
 export * from './campaigns';
+export * from './provider-events';
+export * from './sms-segments';
