@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import type { Route } from '../router';
 import { AuditPage } from './AuditPage';
+import { ContactsPage } from './contacts/ContactsPage';
 import { SettingsPage } from './SettingsPage';
 
 export interface PageDef {
@@ -11,6 +12,7 @@ export interface PageDef {
 }
 
 export const pages: PageDef[] = [
+  { id: 'contacts', label: { sv: 'Kontakter', en: 'Contacts' }, component: ContactsPage },
   { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },
   { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, component: SettingsPage },
 ];

@@ -1,0 +1,208 @@
+// What the operator can do with the selected contacts at once: add them to a group or take
+// them out of one, tag them, export them, or delete them (after a confirmation that says
+// how many and whom).
+import { Button, Group as Row, List, Modal, Paper, Select, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import type { Group } from '@gdial/protocol';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useFormat, useT } from '../../i18n';
+import { useRpc } from '../../rpc/react';
+import { groupOptions } from '../groups/groupTree';
+
+const dict = {
+  sv: {
+    selected: '{n} markerade', selectAll: 'Markera alla {n}', selectingAll: 'Hämtar {done} av {total}…', clear: 'Avmarkera alla',
+    addToGroup: 'Lägg i grupp…', removeFromGroup: 'Ta ur grupp…', addTag: 'Lägg till tagg…', export: 'Exportera markerade…', delete: 'Radera…',
+    actions: 'Åtgärder för markerade kontakter',
+    addTitle: 'Lägg {n} kontakter i en grupp', removeTitle: 'Ta ur {n} kontakter ur en grupp', group: 'Grupp', cancel: 'Avbryt',
+    addConfirm: 'Lägg {n} kontakter i gruppen', removeConfirm: 'Ta ur {n} kontakter ur gruppen',
+    added: '{n} kontakter lades i {group}.', removed: '{n} kontakter togs ur {group}.', needGroup: 'Välj en grupp först.',
+    tagTitle: 'Tagga {n} kontakter', tag: 'Tagg', tagConfirm: 'Lägg till taggen på {n} kontakter', tagged: 'Taggen {tag} lades på {n} kontakter.',
+    needTag: 'Skriv taggen först.',
+    deleteTitle: 'Radera {n} kontakter?', deleteConfirm: 'Radera {n} kontakter',
+    deleteBody: 'Kontakterna tas bort för gott, med alla sina nummer, adresser och gruppmedlemskap. Det går inte att ångra.',
+    andMore: '… och {n} till', deleted: '{n} kontakter raderades.',
+  },
+  en: {
+    selected: '{n} selected', selectAll: 'Select all {n}', selectingAll: 'Loading {done} of {total}…', clear: 'Clear selection',
+    addToGroup: 'Add to group…', removeFromGroup: 'Remove from group…', addTag: 'Add tag…', export: 'Export selected…', delete: 'Delete…',
+    actions: 'Actions for the selected contacts',
+    addTitle: 'Add {n} contacts to a group', removeTitle: 'Remove {n} contacts from a group', group: 'Group', cancel: 'Cancel',
+    addConfirm: 'Add {n} contacts to the group', removeConfirm: 'Remove {n} contacts from the group',
+    added: '{n} contacts were added to {group}.', removed: '{n} contacts were removed from {group}.', needGroup: 'Choose a group first.',
+    tagTitle: 'Tag {n} contacts', tag: 'Tag', tagConfirm: 'Add the tag to {n} contacts', tagged: 'The tag {tag} was added to {n} contacts.',
+    needTag: 'Type the tag first.',
+    deleteTitle: 'Delete {n} contacts?', deleteConfirm: 'Delete {n} contacts',
+    deleteBody: 'The contacts are removed for good, with all their numbers, addresses and group memberships. This cannot be undone.',
+    andMore: '… and {n} more', deleted: '{n} contacts were deleted.',
+  },
+};
+
+type Dialog = 'add' | 'remove' | 'tag' | 'delete' | null;
+
+export interface BulkBarProps {
+  /** Selected contacts with their names (for the confirmation). */
+  selection: ReadonlyMap<number, string>;
+  total: number;
+  selectingAll: { done: number; total: number } | null;
+  groups: readonly Group[];
+  onSelectAll: () => void;
+  onClear: () => void;
+  onExport: () => void;
+  onDeleted: () => void;
+}
+
+export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, onClear, onExport, onDeleted }: BulkBarProps) {
+  const t = useT(dict);
+  const f = useFormat();
+  const rpc = useRpc();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [groupId, setGroupId] = useState<string | null>(null);
+  const [tag, setTag] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const ids = [...selection.keys()];
+  const n = f.number(ids.length);
+
+  const open = (d: Dialog) => {
+    setError(null);
+    setDialog(d);
+  };
+  const close = () => {
+    if (!busy) setDialog(null);
+  };
+
+  const membership = (mode: 'add' | 'remove') => {
+    const group = groups.find((g) => String(g.id) === groupId);
+    if (!group) {
+      setError(new Error(t('needGroup')));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const done = (count: number) => {
+      notifications.show({ color: 'green', message: t(mode === 'add' ? 'added' : 'removed', { n: f.number(count), group: group.name }) });
+      setBusy(false);
+      setDialog(null);
+    };
+    const fail = (e: unknown) => {
+      setBusy(false);
+      setError(e);
+    };
+    if (mode === 'add') rpc.call('groups.addMembers', { groupId: group.id, contactIds: ids }).then((r) => done(r.added), fail);
+    else rpc.call('groups.removeMembers', { groupId: group.id, contactIds: ids }).then((r) => done(r.removed), fail);
+  };
+
+  const addTag = () => {
+    const value = tag.trim();
+    if (!value) {
+      setError(new Error(t('needTag')));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    rpc.call('contacts.addTags', { ids, tags: [value] }).then(
+      (r) => {
+        notifications.show({ color: 'green', message: t('tagged', { tag: value, n: f.number(r.changed) }) });
+        setBusy(false);
+        setTag('');
+        setDialog(null);
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(e);
+      },
+    );
+  };
+
+  const names = [...selection.values()];
+  const membershipDialog = dialog === 'add' || dialog === 'remove';
+
+  return (
+    <Paper withBorder p="xs" bg="blue.0" role="region" aria-label={t('actions')}>
+      <Row gap="xs">
+        <Text fw={700} role="status" mr="sm">
+          {t('selected', { n })}
+        </Text>
+        {selectingAll ? (
+          <Text role="status">{t('selectingAll', { done: f.number(selectingAll.done), total: f.number(selectingAll.total) })}</Text>
+        ) : (
+          ids.length < total && (
+            <Button variant="subtle" size="compact-md" onClick={onSelectAll}>
+              {t('selectAll', { n: f.number(total) })}
+            </Button>
+          )
+        )}
+        <Button size="compact-md" variant="white" onClick={() => open('add')}>{t('addToGroup')}</Button>
+        <Button size="compact-md" variant="white" onClick={() => open('remove')}>{t('removeFromGroup')}</Button>
+        <Button size="compact-md" variant="white" onClick={() => open('tag')}>{t('addTag')}</Button>
+        <Button size="compact-md" variant="white" onClick={onExport}>{t('export')}</Button>
+        <Button size="compact-md" color="red" variant="light" onClick={() => open('delete')}>{t('delete')}</Button>
+        <Button size="compact-md" variant="subtle" onClick={onClear}>{t('clear')}</Button>
+      </Row>
+
+      <Modal
+        opened={membershipDialog}
+        onClose={close}
+        title={<Text fw={700} size="lg">{t(dialog === 'remove' ? 'removeTitle' : 'addTitle', { n })}</Text>}
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            membership(dialog === 'remove' ? 'remove' : 'add');
+          }}
+        >
+          <Stack>
+            <Select label={t('group')} data={groupOptions(groups)} value={groupId} onChange={setGroupId} searchable data-autofocus />
+            <ErrorAlert error={error} />
+            <Row justify="flex-end">
+              <Button variant="default" onClick={close} disabled={busy}>{t('cancel')}</Button>
+              <Button type="submit" loading={busy}>{t(dialog === 'remove' ? 'removeConfirm' : 'addConfirm', { n })}</Button>
+            </Row>
+          </Stack>
+        </form>
+      </Modal>
+
+      <Modal opened={dialog === 'tag'} onClose={close} title={<Text fw={700} size="lg">{t('tagTitle', { n })}</Text>}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            addTag();
+          }}
+        >
+          <Stack>
+            <TextInput label={t('tag')} value={tag} onChange={(e) => setTag(e.currentTarget.value)} maxLength={60} data-autofocus />
+            <ErrorAlert error={error} />
+            <Row justify="flex-end">
+              <Button variant="default" onClick={close} disabled={busy}>{t('cancel')}</Button>
+              <Button type="submit" loading={busy}>{t('tagConfirm', { n })}</Button>
+            </Row>
+          </Stack>
+        </form>
+      </Modal>
+
+      <ConfirmDialog
+        opened={dialog === 'delete'}
+        title={t('deleteTitle', { n })}
+        confirmLabel={t('deleteConfirm', { n })}
+        onClose={() => setDialog(null)}
+        onConfirm={() =>
+          rpc.call('contacts.delete', { ids }).then((r) => {
+            notifications.show({ color: 'green', message: t('deleted', { n: f.number(r.deleted) }) });
+            onDeleted();
+          })
+        }
+      >
+        <Text>{t('deleteBody')}</Text>
+        <List size="sm">
+          {names.slice(0, 8).map((name, i) => (
+            <List.Item key={ids[i]}>{name}</List.Item>
+          ))}
+        </List>
+        {names.length > 8 && <Text size="sm">{t('andMore', { n: f.number(names.length - 8) })}</Text>}
+      </ConfirmDialog>
+    </Paper>
+  );
+}

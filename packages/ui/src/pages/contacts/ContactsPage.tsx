@@ -1,0 +1,274 @@
+// The Contacts page: everyone who can be alerted, searchable by name, organisation,
+// e-mail, tag or phone digits ("0701234" finds +46701234567), filtered by group and tag,
+// with multi-select bulk actions, the edit drawer and export. #/contacts/<id> opens a
+// contact; #/contacts?group=<id> starts filtered to a group.
+import { Button, Group as Row, Loader, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { ContactSort, ContactSummary, Group } from '@gdial/protocol';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useFormat, useT } from '../../i18n';
+import { navigate, type Route } from '../../router';
+import { useEvent, useQuery } from '../../rpc/react';
+import { groupOptions } from '../groups/groupTree';
+import { BulkBar } from './BulkBar';
+import { ContactDrawer } from './ContactDrawer';
+import { ContactTable } from './ContactTable';
+import { ExportDialog } from './ExportDialog';
+import { useContactSearch } from './useContactSearch';
+
+const dict = {
+  sv: {
+    title: 'Kontakter', search: 'Sök kontakter', searchHelp: 'Namn, telefonnummer, e-post, organisation eller tagg',
+    group: 'Grupp', allGroups: 'Alla grupper', tag: 'Tagg', allTags: 'Alla taggar', sort: 'Sortering', byName: 'Namn A–Ö', byUpdated: 'Senast ändrad',
+    count: '{n} kontakter', countOne: '1 kontakt', countFiltered: '{n} kontakter matchar', loading: 'Söker…',
+    newContact: 'Ny kontakt', import: 'Importera…', export: 'Exportera…', table: 'Kontakter',
+    emptyTitle: 'Inga kontakter ännu', emptyBody: 'Importera en lista från Excel eller en vCard-fil, eller lägg till en kontakt i taget.',
+    noMatch: 'Inga kontakter matchar sökningen.', clearFilters: 'Rensa sökning och filter', retry: 'Försök igen',
+  },
+  en: {
+    title: 'Contacts', search: 'Search contacts', searchHelp: 'Name, phone number, e-mail, organisation or tag',
+    group: 'Group', allGroups: 'All groups', tag: 'Tag', allTags: 'All tags', sort: 'Sort', byName: 'Name A–Z', byUpdated: 'Recently changed',
+    count: '{n} contacts', countOne: '1 contact', countFiltered: '{n} contacts match', loading: 'Searching…',
+    newContact: 'New contact', import: 'Import…', export: 'Export…', table: 'Contacts',
+    emptyTitle: 'No contacts yet', emptyBody: 'Import a list from Excel or a vCard file, or add contacts one at a time.',
+    noMatch: 'No contacts match the search.', clearFilters: 'Clear search and filters', retry: 'Try again',
+  },
+};
+
+export function ContactsPage({ route }: { route: Route }) {
+  const t = useT(dict);
+  const f = useFormat();
+  const [query, setQuery] = useState('');
+  const [debouncedQuery] = useDebouncedValue(query.trim(), 250);
+  const routeGroup = route.query.get('group');
+  const [groupFilter, setGroupFilter] = useState<string | null>(routeGroup);
+  const [tagFilter, setTagFilter] = useState<string | null>(null);
+  const [sort, setSort] = useState<ContactSort>('name');
+  const [selection, setSelection] = useState<ReadonlyMap<number, string>>(new Map());
+  const [selectingAll, setSelectingAll] = useState<{ done: number; total: number } | null>(null);
+  const [exportOpen, setExportOpen] = useState<'all' | 'ids' | null>(null);
+  const lastToggled = useRef<number | null>(null);
+
+  useEffect(() => setGroupFilter(routeGroup), [routeGroup]);
+
+  const groupsQ = useQuery('groups.list', {});
+  const tagsQ = useQuery('contacts.tags', {});
+  useEvent('groups.changed', () => groupsQ.reload());
+  useEvent('contacts.changed', () => tagsQ.reload());
+  const groups: readonly Group[] = useMemo(() => groupsQ.data?.groups ?? [], [groupsQ.data]);
+  const groupsById = useMemo(() => new Map(groups.map((g) => [g.id, g])), [groups]);
+
+  const search = useMemo(
+    () => ({
+      query: debouncedQuery,
+      sort,
+      ...(groupFilter ? { groupId: Number(groupFilter), includeSubgroups: true } : {}),
+      ...(tagFilter ? { tag: tagFilter } : {}),
+    }),
+    [debouncedQuery, sort, groupFilter, tagFilter],
+  );
+  const { window: win } = useContactSearch(search);
+  useSyncExternalStore(win.subscribe, win.getVersion);
+  const filtered = debouncedQuery !== '' || groupFilter !== null || tagFilter !== null;
+
+  const drawerTarget: number | 'new' | null = route.params[0] === 'new' ? 'new' : route.params[0] ? Number(route.params[0]) : null;
+  const keepQuery = route.query.toString();
+  const openContact = useCallback((id: number | 'new') => {
+    window.location.hash = `#/contacts/${id}${keepQuery ? `?${keepQuery}` : ''}`;
+  }, [keepQuery]);
+  const closeDrawer = () => {
+    window.location.hash = `#/contacts${keepQuery ? `?${keepQuery}` : ''}`;
+  };
+
+  const onToggle = useCallback(
+    (row: ContactSummary, range: boolean) => {
+      const index = win.rows.indexOf(row);
+      setSelection((prev) => {
+        const next = new Map(prev);
+        const select = !prev.has(row.id);
+        const from = range && lastToggled.current !== null ? Math.min(lastToggled.current, index) : index;
+        const to = range && lastToggled.current !== null ? Math.max(lastToggled.current, index) : index;
+        for (let i = from; i <= to; i++) {
+          const r = win.rows[i];
+          if (!r) continue;
+          if (select) next.set(r.id, r.displayName);
+          else next.delete(r.id);
+        }
+        return next;
+      });
+      lastToggled.current = index;
+    },
+    [win],
+  );
+
+  const selectAll = () => {
+    const total = win.total ?? 0;
+    setSelectingAll({ done: win.loadedCount, total });
+    const unsubscribe = win.subscribe(() => setSelectingAll({ done: win.loadedCount, total: win.total ?? total }));
+    win.whenLoaded(total).then(
+      () => {
+        unsubscribe();
+        setSelection((prev) => {
+          const next = new Map(prev);
+          for (const r of win.rows) next.set(r.id, r.displayName);
+          return next;
+        });
+        setSelectingAll(null);
+      },
+      () => {
+        unsubscribe();
+        setSelectingAll(null);
+      },
+    );
+  };
+
+  const total = win.total;
+  const countText =
+    total === null ? t('loading') : total === 1 && !filtered ? t('countOne') : t(filtered ? 'countFiltered' : 'count', { n: f.number(total) });
+  const nothingAtAll = total === 0 && !filtered && win.complete;
+
+  return (
+    <Stack gap="sm">
+      <Row justify="space-between">
+        <Row align="baseline">
+          <Title order={2}>{t('title')}</Title>
+          <Text c="dimmed" role="status" aria-live="polite">{countText}</Text>
+        </Row>
+        <Row>
+          <Button variant="default" onClick={() => navigate('import')}>{t('import')}</Button>
+          <Button variant="default" onClick={() => setExportOpen(selection.size > 0 ? 'ids' : 'all')}>{t('export')}</Button>
+          <Button onClick={() => openContact('new')}>{t('newContact')}</Button>
+        </Row>
+      </Row>
+
+      <Row align="flex-end" gap="sm">
+        <TextInput
+          type="search"
+          label={t('search')}
+          placeholder={t('searchHelp')}
+          value={query}
+          onChange={(e) => setQuery(e.currentTarget.value)}
+          style={{ flex: 1, minWidth: 260 }}
+          size="md"
+          rightSection={win.busy && win.loadedCount === 0 ? <Loader size="xs" /> : null}
+        />
+        <Select
+          label={t('group')}
+          placeholder={t('allGroups')}
+          data={groupOptions(groups)}
+          value={groupFilter}
+          onChange={setGroupFilter}
+          clearable
+          searchable
+          size="md"
+          w={220}
+        />
+        <Select
+          label={t('tag')}
+          placeholder={t('allTags')}
+          data={(tagsQ.data?.tags ?? []).map((x) => ({ value: x.tag, label: `${x.tag} (${f.number(x.count)})` }))}
+          value={tagFilter}
+          onChange={setTagFilter}
+          clearable
+          searchable
+          size="md"
+          w={200}
+        />
+        <Stack gap={4}>
+          <Text size="md" fw={500} id="contacts-sort-label">{t('sort')}</Text>
+          <SegmentedControl
+            aria-labelledby="contacts-sort-label"
+            value={sort}
+            onChange={(v) => setSort(v as ContactSort)}
+            data={[{ value: 'name', label: t('byName') }, { value: 'updated', label: t('byUpdated') }]}
+            size="md"
+          />
+        </Stack>
+      </Row>
+
+      {selection.size > 0 && (
+        <BulkBar
+          selection={selection}
+          total={total ?? 0}
+          selectingAll={selectingAll}
+          groups={groups}
+          onSelectAll={selectAll}
+          onClear={() => setSelection(new Map())}
+          onExport={() => setExportOpen('ids')}
+          onDeleted={() => setSelection(new Map())}
+        />
+      )}
+
+      <ErrorAlert error={groupsQ.error} />
+      {win.error !== null && (
+        <Stack gap="xs">
+          <ErrorAlert error={win.error} />
+          <Row>
+            <Button variant="default" onClick={() => win.retry()}>{t('retry')}</Button>
+          </Row>
+        </Stack>
+      )}
+
+      {nothingAtAll ? (
+        <Stack align="center" py={60} gap="md">
+          <Title order={3}>{t('emptyTitle')}</Title>
+          <Text size="lg" maw={520} ta="center">{t('emptyBody')}</Text>
+          <Row>
+            <Button size="lg" onClick={() => navigate('import')}>{t('import')}</Button>
+            <Button size="lg" variant="default" onClick={() => openContact('new')}>{t('newContact')}</Button>
+          </Row>
+        </Stack>
+      ) : total === 0 && filtered && win.complete ? (
+        <Stack align="center" py={40}>
+          <Text size="lg">{t('noMatch')}</Text>
+          <Button
+            variant="default"
+            onClick={() => {
+              setQuery('');
+              setGroupFilter(null);
+              setTagFilter(null);
+            }}
+          >
+            {t('clearFilters')}
+          </Button>
+        </Stack>
+      ) : (
+        <ContactTable
+          window={win}
+          label={t('table')}
+          selected={selection}
+          groups={groupsById}
+          onToggle={onToggle}
+          onOpen={openContact}
+          height="max(320px, calc(100vh - 290px))"
+        />
+      )}
+
+      <ContactDrawer
+        target={drawerTarget}
+        groups={groups}
+        onClose={closeDrawer}
+        onSaved={(c) => {
+          if (drawerTarget === 'new') openContact(c.id);
+        }}
+        onErased={(id) => {
+          setSelection((prev) => {
+            const next = new Map(prev);
+            next.delete(id);
+            return next;
+          });
+          closeDrawer();
+        }}
+      />
+      <ExportDialog
+        opened={exportOpen !== null}
+        onClose={() => setExportOpen(null)}
+        groups={groups}
+        selectedIds={[...selection.keys()]}
+        initialScope={exportOpen ?? 'all'}
+        initialGroupId={groupFilter === null ? null : Number(groupFilter)}
+      />
+    </Stack>
+  );
+}

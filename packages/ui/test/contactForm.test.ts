@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { Contact } from '@gdial/protocol';
+import { draftFromContact, draftToFields, emptyDraft, issuesByField, moveEntry, newKey } from '../src/pages/contacts/contactForm';
+
+const stored: Contact = {
+  id: 7,
+  displayName: 'Anna Berg',
+  firstName: 'Anna',
+  lastName: 'Berg',
+  organisation: 'Räddningstjänsten',
+  role: null,
+  notes: null,
+  language: 'sv',
+  phones: [
+    { e164: '+46812345678', national: '08-12 34 56 78', label: 'work', priority: 1, kind: 'fixedLine', canSms: false },
+    { e164: '+46701234567', national: '070-123 45 67', label: 'mobile', priority: 0, kind: 'mobile', canSms: true },
+  ],
+  emails: [{ address: 'anna@example.se', label: 'work' }],
+  whatsapp: null,
+  telegramChatId: null,
+  tags: ['rakel'],
+  customFields: { personalnummer: 12, aktiv: true, kod: 'A1' },
+  doNotContact: { voice: false, sms: true, email: false, whatsapp: false, telegram: false },
+  groupIds: [3],
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-02T00:00:00.000Z',
+};
+
+describe('contact form model', () => {
+  it('orders phones by priority and knows which take SMS', () => {
+    const d = draftFromContact(stored);
+    expect(d.phones.map((p) => p.number)).toEqual(['070-123 45 67', '08-12 34 56 78']);
+    expect(d.phones.map((p) => p.check?.ok && p.check.canSms)).toEqual([true, false]);
+    expect(d.displayNameDerived).toBe(true);
+  });
+
+  it('round-trips a contact to the same fields, keeping custom value types', () => {
+    const fields = draftToFields(draftFromContact(stored));
+    expect(fields.phones).toEqual([
+      { number: '070-123 45 67', label: 'mobile' },
+      { number: '08-12 34 56 78', label: 'work' },
+    ]);
+    expect(fields.customFields).toEqual({ personalnummer: 12, aktiv: true, kod: 'A1' });
+    expect(fields.displayName).toBeNull();
+    expect(fields.doNotContact).toEqual(stored.doNotContact);
+    expect(fields.role).toBeNull();
+  });
+
+  it('sends an edited custom value as text and drops empty phone rows', () => {
+    const d = draftFromContact(stored);
+    d.customFields[0]!.value = '13';
+    d.phones.push({ key: newKey(), number: '  ', label: 'home', check: null, checkedNumber: null });
+    const fields = draftToFields(d);
+    expect(fields.customFields?.personalnummer).toBe('13');
+    expect(fields.phones).toHaveLength(2);
+  });
+
+  it('keeps a display name the operator chose', () => {
+    const d = draftFromContact({ ...stored, displayName: 'Anna på larmcentralen' });
+    expect(d.displayNameDerived).toBe(false);
+    expect(draftToFields(d).displayName).toBe('Anna på larmcentralen');
+    expect(draftToFields(emptyDraft()).displayName).toBeNull();
+  });
+
+  it('moves entries within bounds only', () => {
+    expect(moveEntry(['a', 'b', 'c'], 2, -1)).toEqual(['a', 'c', 'b']);
+    expect(moveEntry(['a', 'b', 'c'], 0, 1)).toEqual(['b', 'a', 'c']);
+    expect(moveEntry(['a', 'b', 'c'], 0, -1)).toEqual(['a', 'b', 'c']);
+    expect(moveEntry(['a', 'b', 'c'], 2, 1)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('maps engine field errors onto the draft rows they came from', () => {
+    const d = draftFromContact(stored);
+    // An empty row in the middle is not sent, so the engine's phones.1 is the draft's phones.2.
+    d.phones.splice(1, 0, { key: newKey(), number: '', label: 'mobile', check: null, checkedNumber: null });
+    const issues = issuesByField(
+      [
+        { path: 'changes.phones.1.number', message: 'Not a Swedish number' },
+        { path: 'changes.firstName', message: 'Too long' },
+        { path: 'emails.0', message: 'Not a valid e-mail address' },
+      ],
+      d,
+    );
+    expect(issues.get('phones.2.number')).toBe('Not a Swedish number');
+    expect(issues.get('firstName')).toBe('Too long');
+    expect(issues.get('emails.0.address')).toBe('Not a valid e-mail address');
+  });
+});
