@@ -2,3 +2,4 @@
 export * from './system';
 export * from './contacts';
 export * from './campaigns';
+export * from './audio';
