@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import type { Route } from '../router';
 import { AuditPage } from './AuditPage';
 import { ContactsPage } from './contacts/ContactsPage';
+import { GroupsPage } from './groups/GroupsPage';
 import { SettingsPage } from './SettingsPage';
 
 export interface PageDef {
@@ -13,6 +14,7 @@ export interface PageDef {
 
 export const pages: PageDef[] = [
   { id: 'contacts', label: { sv: 'Kontakter', en: 'Contacts' }, component: ContactsPage },
+  { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, component: GroupsPage },
   { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },
   { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, component: SettingsPage },
 ];
