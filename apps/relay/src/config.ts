@@ -26,6 +26,8 @@ export interface RelayConfig {
   rateLimitPerSecond: number;
   /** Fallback poll for other instances' commits when a notification is lost. */
   pollIntervalMs: number;
+  /** LISTEN for other instances' commits; off behind a transaction-pooling proxy (polling only). */
+  listen: boolean;
   heartbeatMs: number;
   webhookBodyLimitBytes: number;
   mediaBodyLimitBytes: number;
@@ -53,6 +55,7 @@ const envSchema = z.object({
   RELAY_TRUST_PROXY: z.string().min(1).optional(),
   RELAY_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(500),
   RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  RELAY_LISTEN: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   RELAY_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
@@ -81,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       trustProxy: e.RELAY_TRUST_PROXY,
       rateLimitPerSecond: e.RELAY_RATE_LIMIT_PER_SECOND,
       pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
+      listen: e.RELAY_LISTEN === 'true',
       heartbeatMs: e.RELAY_HEARTBEAT_MS,
       webhookBodyLimitBytes: 256 * 1024,
       mediaBodyLimitBytes: 25 * 1024 * 1024,

@@ -49,7 +49,7 @@ if (typeof unlock === 'string') {
 const argv = process.argv.slice(2);
 if (argv[0] === 'admin') {
   const code = await runAdmin(argv.slice(1), config).catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${err instanceof Error ? err.message : JSON.stringify(err)}\n`);
     return 1;
   });
   unlock();

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { RelayConfig } from './config';
@@ -46,6 +47,8 @@ export interface StartRelayOptions {
   retentionDays?: number;
   rateLimitPerSecond?: number;
   pollIntervalMs?: number;
+  /** Default true; false = wake up on the poll only. */
+  listen?: boolean;
   heartbeatMs?: number;
   logLevel?: string;
   logger?: Logger;
@@ -80,6 +83,7 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
     trustProxy: undefined,
     rateLimitPerSecond: opts.rateLimitPerSecond ?? 10_000,
     pollIntervalMs: opts.pollIntervalMs ?? 1000,
+    listen: opts.listen ?? true,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
     webhookBodyLimitBytes: 256 * 1024,
     mediaBodyLimitBytes: 25 * 1024 * 1024,
@@ -89,7 +93,7 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
 export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<RelayDb> {
   return config.databaseUrl
     ? openPostgres({ url: config.databaseUrl, schema: config.dbSchema, appRole: config.dbAppRole, logger: logger.child({ module: 'db' }) })
-    : openPglite({ dataDir: config.dataDir.startsWith('memory://') ? undefined : config.dataDir, schema: config.dbSchema, appRole: config.dbAppRole });
+    : openPglite({ dataDir: config.dataDir.startsWith('memory://') ? undefined : path.join(config.dataDir, 'pgdata'), schema: config.dbSchema, appRole: config.dbAppRole });
 }
 
 export async function startRelay(opts: StartRelayOptions): Promise<RelayHandle> {
@@ -109,7 +113,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   }
 
   const metrics = new RelayMetrics();
-  const hub = new EventHub(db, logger.child({ module: 'hub' }), config.pollIntervalMs);
+  const hub = new EventHub(db, logger.child({ module: 'hub' }), config.pollIntervalMs, config.listen);
   let publicBaseUrl = config.publicBaseUrl;
   let shuttingDown = false;
   const services: RelayServices = {

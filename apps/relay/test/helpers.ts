@@ -136,3 +136,68 @@ export class TestDesktop {
     });
   }
 }
+
+/**
+ * A desktop that keeps its cursor and reconnects whenever the stream drops, recording every
+ * entry it was sent (duplicates included) so tests can prove exactly-once, in order.
+ */
+export class ReconnectingDesktop {
+  readonly received: RelayLogEntry[] = [];
+  cursor = 0;
+  connects = 0;
+  private current: TestDesktop | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly relayUrl: () => string,
+    private readonly deviceToken: string,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const d = await TestDesktop.connect(this.relayUrl(), this.deviceToken, this.cursor, { ack: false });
+        this.connects++;
+        this.current = d;
+        d.ws.on('message', () => {
+          for (const e of d.entries.splice(0)) {
+            this.received.push(e);
+            if (e.seq === this.cursor + 1) this.cursor = e.seq;
+          }
+          d.ws.send(JSON.stringify({ type: 'ack', seq: this.cursor }));
+        });
+        d.ws.once('close', () => {
+          if (!this.stopped) void this.connect();
+        });
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50)); // relay down: try again shortly
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.current?.close();
+  }
+}
+
+/** Posts until the relay answers 2xx, as providers do; resolves with the number of tries. */
+export async function postUntilAcked(url: () => string, headers: Record<string, string>, body: string, deadlineMs = 60_000): Promise<number> {
+  const deadline = Date.now() + deadlineMs;
+  for (let tries = 1; ; tries++) {
+    try {
+      const res = await fetch(url(), { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.ok) return tries;
+    } catch {
+      // connection refused or reset while the relay restarts
+    }
+    if (Date.now() > deadline) throw new Error(`webhook never acknowledged: ${url()}`);
+    await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+  }
+}

@@ -26,10 +26,11 @@ export class EventHub {
     private readonly db: RelayDb,
     private readonly log: Logger,
     private readonly pollIntervalMs: number,
+    private readonly useListen = true,
   ) {}
 
   async start(): Promise<void> {
-    await this.listen();
+    if (this.useListen) await this.listen();
     this.schedulePoll();
   }
 

@@ -1,0 +1,259 @@
+// The engine's end of the relay stream. It connects with this desktop's device token,
+// resumes from the cursor the engine stored, and hands each event to the engine together
+// with its sequence through `RelayCursorStore.applyAndAdvance`, which the engine implements
+// as one SQLite transaction (apply the event + store the new cursor). That is what makes
+// every event apply exactly once across crashes: after a crash the stored cursor says how
+// far the applied events go, and the relay replays from there. On any trouble it
+// reconnects with exponential backoff and jitter, and reports its state for the UI.
+import WebSocket from 'ws';
+import type { Logger } from 'pino';
+import {
+  relayProtocolVersion,
+  relayServerMessageSchema,
+  type RelayClientMessage,
+  type RelayEvent,
+  type RelayServerMessage,
+} from '@gdial/protocol';
+import { defaultBackoff, reconnectDelay, type BackoffOptions } from './backoff';
+import { relayBase } from './http';
+
+/** The engine's durable cursor: the last applied sequence and the transaction that advances it. */
+export interface RelayCursorStore {
+  /** Last sequence applied durably; 0 before the first event. */
+  load(): number | Promise<number>;
+  /**
+   * Runs `apply` and stores `seq` as the cursor in the same transaction: both happen or
+   * neither does. Throwing rolls back; the client reconnects and the event comes again.
+   */
+  applyAndAdvance(seq: number, apply: () => void | Promise<void>): void | Promise<void>;
+}
+
+export type RelayConnectionState =
+  | { status: 'stopped' }
+  | { status: 'connecting'; offlineSince: string | null }
+  | { status: 'connected'; since: string; tenant: string; deviceId: string; headSeq: number; appliedSeq: number }
+  | { status: 'reconnecting'; attempt: number; retryAt: string; offlineSince: string; lastError: string }
+  /** The relay no longer keeps events after our cursor: reconcile with providers, then `resync()`. */
+  | { status: 'resync-required'; since: string; lastSeq: number; prunedThrough: number; headSeq: number }
+  /** The device token was refused (revoked or rotated): enrol again. */
+  | { status: 'unauthorized'; since: string; message: string };
+
+export interface RelayClientOptions {
+  /** The relay's base URL (https://relay.example.se); the stream is at …/stream. */
+  relayUrl: string;
+  deviceToken: string;
+  cursor: RelayCursorStore;
+  /** The engine's provider-event entry point; runs inside `cursor.applyAndAdvance`. */
+  apply: (event: RelayEvent, seq: number) => void | Promise<void>;
+  logger: Logger;
+  backoff?: BackoffOptions;
+  /** Silence from the relay longer than this many heartbeats drops the connection. */
+  missedHeartbeats?: number;
+}
+
+export type RelayStateListener = (state: RelayConnectionState) => void;
+
+export class RelayClient {
+  private ws: WebSocket | null = null;
+  private running = false;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private lastHeard = 0;
+  private heartbeatMs = 15_000;
+  private appliedSeq = 0;
+  private offlineSince: string | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<RelayStateListener>();
+  private current: RelayConnectionState = { status: 'stopped' };
+  private readonly log: Logger;
+  private readonly backoff: BackoffOptions;
+
+  constructor(private readonly opts: RelayClientOptions) {
+    this.log = opts.logger.child({ module: 'relay-client' });
+    this.backoff = opts.backoff ?? defaultBackoff;
+  }
+
+  get state(): RelayConnectionState {
+    return this.current;
+  }
+
+  /** Calls `listener` on every state change (and once now); returns an unsubscribe. */
+  onState(listener: RelayStateListener): () => void {
+    this.listeners.add(listener);
+    listener(this.current);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setState(state: RelayConnectionState): void {
+    this.current = state;
+    for (const l of this.listeners) {
+      try {
+        l(state);
+      } catch (err) {
+        this.log.error({ err }, 'relay state listener failed');
+      }
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
+    void this.connect();
+  }
+
+  /** After a resync-required: the engine has reconciled and stored a new cursor; start again from it. */
+  resync(): void {
+    if (this.current.status !== 'resync-required') return;
+    this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.watchdog);
+    const ws = this.ws;
+    this.ws = null;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close(1000, 'desktop stopping');
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 2000).unref();
+      });
+    }
+    // Let an event being applied finish its transaction before the engine closes its store.
+    await this.queue;
+    this.setState({ status: 'stopped' });
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.running) return;
+    this.setState({ status: 'connecting', offlineSince: this.offlineSince });
+    try {
+      this.appliedSeq = await this.opts.cursor.load();
+    } catch (err) {
+      this.scheduleReconnect(`cannot read the stored cursor: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const url = `${relayBase(this.opts.relayUrl).replace(/^http/, 'ws')}/stream`;
+    const ws = new WebSocket(url, { handshakeTimeout: 15_000, maxPayload: 16 * 1024 * 1024 });
+    this.ws = ws;
+    let closeReason = 'connection closed';
+    ws.on('open', () => {
+      this.lastHeard = Date.now();
+      this.send(ws, { type: 'hello', protocol: relayProtocolVersion, deviceToken: this.opts.deviceToken, lastSeq: this.appliedSeq });
+      this.startWatchdog(ws);
+    });
+    ws.on('message', (data) => {
+      this.lastHeard = Date.now();
+      let msg: RelayServerMessage;
+      try {
+        msg = relayServerMessageSchema.parse(JSON.parse(String(data)));
+      } catch {
+        closeReason = 'relay sent a message outside the protocol';
+        this.log.error('relay sent a message outside the protocol; reconnecting');
+        ws.terminate();
+        return;
+      }
+      // Strictly one message after another: an event batch is applied before the next is looked at.
+      this.queue = this.queue.then(() => this.onMessage(ws, msg)).catch((err: unknown) => {
+        closeReason = `applying an event failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.log.error({ err }, 'applying a relay event failed; reconnecting to retry it');
+        if (this.ws === ws) this.ws = null;
+        ws.terminate();
+      });
+    });
+    ws.on('error', (err) => {
+      closeReason = err.message;
+    });
+    ws.on('close', (code, reason) => {
+      clearInterval(this.watchdog);
+      if (this.ws === ws) this.ws = null;
+      if (!this.running || this.ws !== null) return;
+      const text = reason.toString();
+      if (code === 4401) {
+        this.running = false;
+        this.setState({ status: 'unauthorized', since: new Date().toISOString(), message: text || 'device token refused' });
+        this.log.warn('relay refused the device token; enrol this desktop again');
+        return;
+      }
+      if (code === 4409) return; // resync-required was handled from its message
+      this.scheduleReconnect(text ? `${closeReason} (${code} ${text})` : `${closeReason} (${code})`);
+    });
+  }
+
+  private send(ws: WebSocket, msg: RelayClientMessage): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  }
+
+  private startWatchdog(ws: WebSocket): void {
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastHeard > this.heartbeatMs * (this.opts.missedHeartbeats ?? 2.5)) {
+        this.log.warn('relay silent for too long; reconnecting');
+        ws.terminate();
+      }
+    }, Math.max(100, Math.floor(this.heartbeatMs / 2)));
+    this.watchdog.unref();
+  }
+
+  private async onMessage(ws: WebSocket, msg: RelayServerMessage): Promise<void> {
+    if (this.ws !== ws) return; // a batch from a connection we already gave up on
+    switch (msg.type) {
+      case 'welcome':
+        this.heartbeatMs = msg.heartbeatMs;
+        this.startWatchdog(ws);
+        this.attempt = 0;
+        this.offlineSince = null;
+        this.setState({ status: 'connected', since: new Date().toISOString(), tenant: msg.tenant, deviceId: msg.deviceId, headSeq: msg.headSeq, appliedSeq: this.appliedSeq });
+        this.log.info({ tenant: msg.tenant, appliedSeq: this.appliedSeq, headSeq: msg.headSeq }, 'relay stream connected');
+        return;
+      case 'events': {
+        for (const entry of msg.entries) {
+          if (entry.seq <= this.appliedSeq) continue; // already applied before a reconnect
+          if (entry.seq !== this.appliedSeq + 1) {
+            throw new Error(`relay skipped from ${this.appliedSeq} to ${entry.seq}`);
+          }
+          await this.opts.cursor.applyAndAdvance(entry.seq, () => this.opts.apply(entry.event, entry.seq));
+          this.appliedSeq = entry.seq;
+        }
+        this.send(ws, { type: 'ack', seq: this.appliedSeq });
+        if (this.current.status === 'connected') this.current = { ...this.current, appliedSeq: this.appliedSeq, headSeq: Math.max(this.current.headSeq, this.appliedSeq) };
+        return;
+      }
+      case 'resync-required':
+        this.running = false;
+        this.log.error({ lastSeq: msg.lastSeq, prunedThrough: msg.prunedThrough }, 'relay no longer has the events after our cursor; resync required');
+        this.setState({ status: 'resync-required', since: new Date().toISOString(), lastSeq: msg.lastSeq, prunedThrough: msg.prunedThrough, headSeq: msg.headSeq });
+        return;
+      case 'error':
+        this.log.warn({ code: msg.code, message: msg.message }, 'relay reported an error');
+        return;
+      case 'ping':
+        this.send(ws, { type: 'pong', at: msg.at });
+        return;
+      case 'pong':
+        return;
+      default: {
+        const unreachable: never = msg;
+        return unreachable;
+      }
+    }
+  }
+
+  private scheduleReconnect(reason: string): void {
+    if (!this.running) return;
+    this.attempt++;
+    this.offlineSince ??= new Date().toISOString();
+    const delay = reconnectDelay(this.attempt, this.backoff);
+    this.log.warn({ attempt: this.attempt, delayMs: delay, reason }, 'relay connection lost; reconnecting');
+    this.setState({ status: 'reconnecting', attempt: this.attempt, retryAt: new Date(Date.now() + delay).toISOString(), offlineSince: this.offlineSince, lastError: reason });
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.queue.then(() => this.connect()), delay);
+    this.reconnectTimer.unref();
+  }
+}

@@ -1,0 +1,102 @@
+// The relay's HTTPS API as the engine uses it: enrol this desktop, upload call audio,
+// register call flows. Every answer is validated against the protocol; failures come back
+// as a result with a sentence for the operator, never as a thrown network error.
+import {
+  callFlowRegistrationResponseSchema,
+  callFlowRegistrationSchema,
+  deviceEnrolmentResponseSchema,
+  mediaUploadResponseSchema,
+  relayApiErrorSchema,
+  type CallFlowRegistration,
+  type CallFlowRegistrationResponse,
+  type DeviceEnrolmentResponse,
+  type MediaUploadResponse,
+} from '@gdial/protocol';
+import type { z } from 'zod';
+
+export type RelayHttpFailure = {
+  /** 'network' = relay unreachable; 'refused' = 4xx (fix the request or token); 'relay' = 5xx (retry). */
+  kind: 'network' | 'refused' | 'relay' | 'invalid-response';
+  status?: number;
+  message: string;
+};
+export type RelayHttpResult<T> = { ok: true; value: T } | { ok: false; error: RelayHttpFailure };
+
+export const relayBase = (relayUrl: string): string => relayUrl.replace(/\/+$/, '');
+
+async function call<S extends z.ZodType>(
+  fetchImpl: typeof fetch,
+  url: string,
+  init: RequestInit,
+  schema: S,
+): Promise<RelayHttpResult<z.output<S>>> {
+  let res: Response;
+  try {
+    res = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  } catch (err) {
+    return { ok: false, error: { kind: 'network', message: `Relay unreachable: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+  const text = await res.text().catch(() => '');
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const parsed = relayApiErrorSchema.safeParse(body);
+    const message = parsed.success ? parsed.data.error.message : `HTTP ${res.status}`;
+    return { ok: false, error: { kind: res.status >= 500 || res.status === 429 ? 'relay' : 'refused', status: res.status, message } };
+  }
+  const parsed = schema.safeParse(body);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: { kind: 'invalid-response', status: res.status, message: 'Relay answered with an unexpected body' } };
+}
+
+/** Exchanges a one-time enrolment token (from the relay admin) for this desktop's device token. */
+export function enrolDevice(
+  relayUrl: string,
+  enrolmentToken: string,
+  deviceName: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<RelayHttpResult<DeviceEnrolmentResponse>> {
+  return call(
+    fetchImpl,
+    `${relayBase(relayUrl)}/api/v1/devices/enrol`,
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrolmentToken, deviceName }) },
+    deviceEnrolmentResponseSchema,
+  );
+}
+
+export class RelayApi {
+  constructor(
+    private readonly relayUrl: string,
+    private readonly deviceToken: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  private get auth() {
+    return { authorization: `Bearer ${this.deviceToken}` };
+  }
+
+  /** Stores audio on the relay; the same bytes give the same URL. */
+  uploadMedia(bytes: Uint8Array, contentType: string): Promise<RelayHttpResult<MediaUploadResponse>> {
+    return call(
+      this.fetchImpl,
+      `${relayBase(this.relayUrl)}/api/v1/media`,
+      { method: 'POST', headers: { ...this.auth, 'content-type': contentType }, body: bytes },
+      mediaUploadResponseSchema,
+    );
+  }
+
+  /** Registers (or replaces) a call flow; Twilio then fetches it per delivery from the relay. */
+  registerCallFlow(flow: CallFlowRegistration): Promise<RelayHttpResult<CallFlowRegistrationResponse>> {
+    const checked = callFlowRegistrationSchema.safeParse(flow);
+    if (!checked.success) return Promise.resolve({ ok: false, error: { kind: 'refused', message: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+    return call(
+      this.fetchImpl,
+      `${relayBase(this.relayUrl)}/api/v1/call-flows/${encodeURIComponent(flow.flowId)}`,
+      { method: 'PUT', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(checked.data) },
+      callFlowRegistrationResponseSchema,
+    );
+  }
+}
