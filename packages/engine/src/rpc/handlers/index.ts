@@ -2,7 +2,9 @@
 // declared in @gdial/protocol but not implemented here a compile error.
 import type { EngineContext } from '../../context';
 import type { Handlers } from '../server';
+import { contactsHandlers } from './contacts';
 import { systemHandlers } from './system';
+import { ttsHandlers } from './tts';
 
 export interface HandlerDeps {
   ctx: EngineContext;
@@ -12,5 +14,7 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     ...systemHandlers(deps.ctx, deps.setOperator),
+    ...ttsHandlers(deps.ctx),
+    ...contactsHandlers(deps.ctx),
   };
 }

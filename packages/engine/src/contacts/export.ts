@@ -1,0 +1,156 @@
+// Contact export: CSV that Swedish Excel opens correctly (UTF-8 with BOM, semicolons,
+// CRLF) or with commas on request, and vCard 4.0. The CSV headers are the ones the
+// importer recognises, so an export imports back unchanged.
+import type { Contact, ContactScope, ExportOutput, PhoneLabel } from '@gdial/protocol';
+import type Database from 'better-sqlite3';
+import { DomainError } from '../errors';
+import { loadContacts } from './audience';
+import { GroupStore } from './group-store';
+
+const phoneColumns: { label: PhoneLabel; header: string }[] = [
+  { label: 'mobile', header: 'Mobil' },
+  { label: 'work', header: 'Telefon arbete' },
+  { label: 'home', header: 'Telefon hem' },
+  { label: 'other', header: 'Telefon' },
+];
+
+/** Contact ids in the scope, in name order. */
+export function scopeIds(sqlite: Database.Database, scope: ContactScope): number[] {
+  switch (scope.kind) {
+    case 'all':
+      return sqlite.prepare('SELECT id FROM contacts ORDER BY sort_key, id').pluck().all() as number[];
+    case 'group': {
+      const groups = new GroupStore(sqlite);
+      if (!groups.values(scope.groupId)) throw new DomainError('NOT_FOUND', `Group ${scope.groupId} does not exist`);
+      const ids = groups.memberIds([scope.groupId], scope.includeSubgroups ?? true);
+      return sortByName(sqlite, ids);
+    }
+    case 'ids':
+      return sortByName(sqlite, scope.ids);
+    default: {
+      const unexpected: never = scope;
+      throw new Error(`unknown scope ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+const sortByName = (sqlite: Database.Database, ids: readonly number[]): number[] =>
+  sqlite.prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sort_key, id').pluck().all(JSON.stringify(ids)) as number[];
+
+function csvField(value: string, delimiter: string): string {
+  return /["\r\n]/.test(value) || value.includes(delimiter) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function contactsToCsv(contacts: readonly Contact[], groupNames: ReadonlyMap<number, string>, delimiter: ';' | ','): string {
+  const customKeys = [...new Set(contacts.flatMap((c) => Object.keys(c.customFields)))].sort();
+  const header = [
+    'Förnamn',
+    'Efternamn',
+    'Namn',
+    'Organisation',
+    'Roll',
+    ...phoneColumns.map((p) => p.header),
+    'E-post',
+    'WhatsApp',
+    'Telegram',
+    'Språk',
+    'Grupper',
+    'Taggar',
+    'Anteckningar',
+    ...customKeys.map((k) => `custom.${k}`),
+  ];
+  // A list inside one cell uses the separator the cell is not delimited by.
+  const inner = delimiter === ';' ? ', ' : '; ';
+  const lines = [header.map((h) => csvField(h, delimiter)).join(delimiter)];
+  for (const c of contacts) {
+    const row = [
+      c.firstName ?? '',
+      c.lastName ?? '',
+      c.displayName,
+      c.organisation ?? '',
+      c.role ?? '',
+      ...phoneColumns.map((col) =>
+        c.phones
+          .filter((p) => p.label === col.label)
+          .map((p) => p.e164)
+          .join(inner),
+      ),
+      c.emails.map((e) => e.address).join(inner),
+      c.whatsapp ?? '',
+      c.telegramChatId ?? '',
+      c.language,
+      c.groupIds.map((g) => groupNames.get(g) ?? '').filter(Boolean).join(inner),
+      c.tags.join(inner),
+      c.notes ?? '',
+      ...customKeys.map((k) => {
+        const v = c.customFields[k];
+        return v === undefined || v === null ? '' : String(v);
+      }),
+    ];
+    lines.push(row.map((v) => csvField(v, delimiter)).join(delimiter));
+  }
+  return `\ufeff${lines.join('\r\n')}\r\n`;
+}
+
+const vEscape = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '').replace(/,/g, '\\,').replace(/;/g, '\\;');
+
+/** Folds a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2). */
+function fold(line: string): string {
+  const parts: string[] = [];
+  let cur = '';
+  let bytes = 0;
+  for (const ch of line) {
+    const n = Buffer.byteLength(ch);
+    const limit = parts.length === 0 ? 75 : 74;
+    if (bytes + n > limit) {
+      parts.push(cur);
+      cur = '';
+      bytes = 0;
+    }
+    cur += ch;
+    bytes += n;
+  }
+  parts.push(cur);
+  return parts.join('\r\n ');
+}
+
+const vcardPhoneType: Record<PhoneLabel, string> = { mobile: 'cell', work: 'work,voice', home: 'home,voice', other: 'voice' };
+
+export function contactsToVCard(contacts: readonly Contact[], groupNames: ReadonlyMap<number, string>): string {
+  const out: string[] = [];
+  for (const c of contacts) {
+    const lines = ['BEGIN:VCARD', 'VERSION:4.0', `FN:${vEscape(c.displayName)}`, `N:${vEscape(c.lastName ?? '')};${vEscape(c.firstName ?? '')};;;`];
+    if (c.organisation) lines.push(`ORG:${vEscape(c.organisation)}`);
+    if (c.role) lines.push(`TITLE:${vEscape(c.role)}`);
+    c.phones.forEach((p, i) => lines.push(`TEL;VALUE=uri;TYPE="${vcardPhoneType[p.label]}";PREF=${i + 1}:tel:${p.e164}`));
+    c.emails.forEach((e, i) => lines.push(`EMAIL;TYPE=${e.label === 'other' ? 'internet' : e.label};PREF=${i + 1}:${e.address}`));
+    lines.push(`LANG:${c.language}`);
+    if (c.tags.length) lines.push(`CATEGORIES:${c.tags.map(vEscape).join(',')}`);
+    if (c.notes) lines.push(`NOTE:${vEscape(c.notes)}`);
+    for (const g of c.groupIds) {
+      const name = groupNames.get(g);
+      if (name) lines.push(`X-GDIAL-GROUP:${vEscape(name)}`);
+    }
+    if (c.whatsapp) lines.push(`X-GDIAL-WHATSAPP:${c.whatsapp}`);
+    if (c.telegramChatId) lines.push(`X-GDIAL-TELEGRAM:${c.telegramChatId}`);
+    lines.push(`REV:${c.updatedAt.replace(/[-:]/g, '').replace(/\.\d+/, '')}`, 'END:VCARD');
+    out.push(...lines.map(fold));
+  }
+  return out.length ? `${out.join('\r\n')}\r\n` : '';
+}
+
+export function exportContacts(sqlite: Database.Database, opts: { format: 'csv' | 'vcard'; delimiter: ';' | ','; scope: ContactScope }): ExportOutput & { content: Buffer } {
+  const ids = scopeIds(sqlite, opts.scope);
+  const contacts = loadContacts(sqlite, ids);
+  const groupNames = new Map(new GroupStore(sqlite).list().map((g) => [g.id, g.name]));
+  const stamp = new Date().toISOString().slice(0, 10);
+  const content =
+    opts.format === 'csv' ? Buffer.from(contactsToCsv(contacts, groupNames, opts.delimiter), 'utf8') : Buffer.from(contactsToVCard(contacts, groupNames), 'utf8');
+  return {
+    fileName: `gdial-kontakter-${stamp}.${opts.format === 'csv' ? 'csv' : 'vcf'}`,
+    mimeType: opts.format === 'csv' ? 'text/csv; charset=utf-8' : 'text/vcard; charset=utf-8',
+    dataBase64: content.toString('base64'),
+    count: contacts.length,
+    content,
+  };
+}

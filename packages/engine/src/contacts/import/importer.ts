@@ -1,0 +1,528 @@
+// Contact import, always in two steps. preview() reads the file (encoding, delimiter,
+// header mapping or vCard), validates every row with the same rules as the UI, finds
+// duplicates against existing contacts and within the file, and writes nothing; it keeps
+// the parsed rows for run(). run() writes them in batches, each batch one transaction with
+// its audit entry: a batch that fails is rolled back whole and the import stops there,
+// and the report says exactly which rows were written. Both yield to the event loop
+// between chunks so progress events reach the UI and other calls are served.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type {
+  ColumnMapping,
+  Contact,
+  ContactFields,
+  DuplicateMode,
+  ImportDuplicate,
+  ImportField,
+  ImportPreview,
+  ImportReport,
+  ImportRowAction,
+  ImportRowError,
+  ImportSampleRow,
+  ImportSource,
+} from '@gdial/protocol';
+import type { EngineContext } from '../../context';
+import { DomainError, invalid } from '../../errors';
+import { recordAudit } from '../../store/audit';
+import { ContactStore } from '../contact-store';
+import { GroupStore, groupNameKey } from '../group-store';
+import { emailKey, prepareContact, recordOf } from '../model';
+import { readCsv, type CsvDelimiter } from './csv';
+import { decodeText, UnsupportedEncodingError, type TextEncoding } from './decode';
+import { autoMap } from './mapping';
+import { buildRow, type ParsedRow, type SourcedValue } from './rows';
+import { cardValues, looksLikeVCard, parseVCards } from './vcard';
+
+export interface PreviewOptions {
+  source: ImportSource;
+  format: 'auto' | 'csv' | 'vcard';
+  encoding: 'auto' | TextEncoding;
+  delimiter: 'auto' | CsvDelimiter;
+  mapping?: ColumnMapping[] | undefined;
+  onDuplicate: DuplicateMode;
+}
+
+export interface ListLimits {
+  /** How many errors / duplicates to list (the counts are always complete). */
+  maxListed?: number;
+}
+
+interface ImportColumn {
+  index: number;
+  header: string;
+  field: ImportField | null;
+  automatic: boolean;
+  samples: string[];
+}
+
+interface StagedImport {
+  id: string;
+  fileName: string;
+  format: 'csv' | 'vcard';
+  encoding: TextEncoding;
+  delimiter: CsvDelimiter | null;
+  columns: ImportColumn[];
+  totalRows: number;
+  rows: ParsedRow[];
+  errors: ImportRowError[];
+  errorRowCount: number;
+  createdAt: number;
+}
+
+type Target = { kind: 'existing'; id: number } | { kind: 'row'; row: number };
+
+interface Decision {
+  action: Exclude<ImportRowAction, 'error'>;
+  target: Target | null;
+  duplicate: ImportDuplicate | null;
+}
+
+const STAGED_TTL_MS = 30 * 60_000;
+const MAX_STAGED = 4;
+const BATCH_ROWS = 5000;
+const PARSE_CHUNK = 5000;
+const PROGRESS_INTERVAL_MS = 100;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Emits progress at most every 100 ms (plus the final count), whatever the row rate. */
+class ProgressThrottle {
+  private last = 0;
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly importId: string,
+    private readonly phase: 'validating' | 'writing',
+    private readonly total: number,
+  ) {}
+
+  report(processed: number, final = false): void {
+    const now = performance.now();
+    if (!final && now - this.last < PROGRESS_INTERVAL_MS) return;
+    this.last = now;
+    this.ctx.events.emit('contacts.import.progress', { importId: this.importId, phase: this.phase, processed, total: this.total });
+  }
+}
+
+/**
+ * Decides per row whether it creates, updates or is skipped, by matching its phone
+ * numbers and e-mail addresses first against earlier rows of the file, then against
+ * contacts already stored.
+ */
+class DuplicateResolver {
+  private readonly seen = new Map<string, { row: number; target: Target | null }>();
+  private readonly names = new Map<number, string | null>();
+
+  constructor(
+    private readonly contacts: ContactStore,
+    private readonly mode: DuplicateMode,
+  ) {}
+
+  decide(r: ParsedRow): Decision {
+    const keys: { key: string; by: 'phone' | 'email'; value: string }[] = [
+      ...r.record.phones.map((p) => ({ key: `p${p.e164}`, by: 'phone' as const, value: p.e164 })),
+      ...r.record.emails.map((e) => ({ key: `e${emailKey(e.address)}`, by: 'email' as const, value: emailKey(e.address) })),
+    ];
+    let duplicate: ImportDuplicate | null = null;
+    let matchTarget: Target | null = null;
+    for (const k of keys) {
+      const earlier = this.seen.get(k.key);
+      if (earlier) {
+        duplicate = { row: r.row, by: k.by, value: k.value, existingContactId: null, existingName: null, fileRow: earlier.row };
+        matchTarget = earlier.target;
+        break;
+      }
+    }
+    if (!duplicate) {
+      for (const k of keys) {
+        const id = (k.by === 'phone' ? this.contacts.contactsWithPhone(k.value) : this.contacts.contactsWithEmail(k.value))[0];
+        if (id !== undefined) {
+          duplicate = { row: r.row, by: k.by, value: k.value, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
+          matchTarget = { kind: 'existing', id };
+          break;
+        }
+      }
+    }
+    let decision: Decision;
+    if (!duplicate) decision = { action: 'create', target: { kind: 'row', row: r.row }, duplicate };
+    else {
+      switch (this.mode) {
+        case 'create':
+          decision = { action: 'create', target: { kind: 'row', row: r.row }, duplicate };
+          break;
+        case 'skip':
+          decision = { action: 'skip', target: matchTarget, duplicate };
+          break;
+        case 'update':
+          decision = matchTarget ? { action: 'update', target: matchTarget, duplicate } : { action: 'skip', target: null, duplicate };
+          break;
+        default: {
+          const unexpected: never = this.mode;
+          throw new Error(`unknown duplicate mode ${String(unexpected)}`);
+        }
+      }
+    }
+    for (const k of keys) if (!this.seen.has(k.key)) this.seen.set(k.key, { row: r.row, target: decision.target });
+    return decision;
+  }
+
+  private nameOf(id: number): string | null {
+    if (!this.names.has(id)) this.names.set(id, this.contacts.displayName(id));
+    return this.names.get(id) ?? null;
+  }
+}
+
+/** The fields of an existing contact with a file row merged in: file values win, lists are joined. */
+function mergeFields(current: Contact, row: ParsedRow): ContactFields {
+  const f = row.fields;
+  const have = new Set(current.phones.map((p) => p.e164));
+  const haveEmail = new Set(current.emails.map((e) => emailKey(e.address)));
+  return {
+    ...f,
+    phones: [
+      ...current.phones.map((p) => ({ number: p.e164, label: p.label })),
+      ...row.record.phones.filter((p) => !have.has(p.e164)).map((p) => ({ number: p.e164, label: p.label })),
+    ],
+    emails: [...current.emails, ...row.record.emails.filter((e) => !haveEmail.has(emailKey(e.address)))],
+    tags: [...new Set([...current.tags, ...row.record.tags])],
+    customFields: { ...current.customFields, ...row.record.customFields },
+  };
+}
+
+export class ImportService {
+  private readonly staged = new Map<string, StagedImport>();
+  private running: { id: string; cancelled: boolean } | null = null;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  async preview(opts: PreviewOptions, limits: ListLimits = {}): Promise<ImportPreview> {
+    const max = limits.maxListed ?? 1000;
+    const id = randomUUID();
+    const { bytes, fileName } = readSource(opts.source);
+    let decoded;
+    try {
+      decoded = decodeText(bytes, opts.encoding === 'auto' ? undefined : opts.encoding);
+    } catch (e) {
+      if (e instanceof UnsupportedEncodingError) throw invalid([{ path: 'source', message: e.message }]);
+      throw e;
+    }
+    const format = opts.format !== 'auto' ? opts.format : /\.(vcf|vcard)$/i.test(fileName) || looksLikeVCard(decoded.text) ? 'vcard' : 'csv';
+
+    let inputs: { row: number; values: SourcedValue[] }[];
+    let columns: ImportColumn[] = [];
+    let delimiter: CsvDelimiter | null = null;
+    if (format === 'vcard') {
+      const cards = parseVCards(decoded.text);
+      if (cards.length === 0) throw invalid([{ path: 'source', message: 'The file holds no vCards (no BEGIN:VCARD … END:VCARD)' }]);
+      inputs = cards.map((c) => ({ row: c.index, values: cardValues(c) }));
+    } else {
+      const doc = readCsv(decoded.text, opts.delimiter === 'auto' ? undefined : opts.delimiter);
+      delimiter = doc.delimiter;
+      const [header, ...data] = doc.records;
+      if (!header) throw invalid([{ path: 'source', message: 'The file is empty' }]);
+      const fields = autoMap(header.fields);
+      const automatic = header.fields.map(() => true);
+      for (const [i, m] of (opts.mapping ?? []).entries()) {
+        if (m.column >= header.fields.length) {
+          throw invalid([{ path: `mapping.${i}.column`, message: `The file has ${header.fields.length} columns; column ${m.column} does not exist` }]);
+        }
+        fields[m.column] = m.field;
+        automatic[m.column] = false;
+      }
+      columns = header.fields.map((h, index) => ({
+        index,
+        header: h,
+        field: fields[index] ?? null,
+        automatic: automatic[index] ?? true,
+        samples: data
+          .slice(0, 50)
+          .map((r) => r.fields[index]?.trim() ?? '')
+          .filter(Boolean)
+          .slice(0, 3),
+      }));
+      const mapped = columns.filter((c) => c.field !== null);
+      // The spreadsheet row: the header is row 1, so the first record after it is row 2.
+      inputs = data.map((r, i) => ({
+        row: i + 2,
+        values: mapped.map((c) => ({ field: c.field!, value: r.fields[c.index] ?? '', source: c.header })),
+      }));
+    }
+
+    const progress = new ProgressThrottle(this.ctx, id, 'validating', inputs.length);
+    const rows: ParsedRow[] = [];
+    const errors: ImportRowError[] = [];
+    let errorRowCount = 0;
+    let totalRows = 0;
+    const sampleErrors = new Map<number, ImportSampleRow>();
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
+      const outcome = buildRow(input.row, input.values);
+      if (outcome) {
+        totalRows++;
+        if (outcome.ok) rows.push(outcome.value);
+        else {
+          errorRowCount++;
+          errors.push(...outcome.errors);
+          if (sampleErrors.size < 20 && totalRows <= 20) sampleErrors.set(input.row, errorSample(input.row, input.values));
+        }
+      }
+      if ((i + 1) % PARSE_CHUNK === 0) {
+        progress.report(i + 1);
+        await yieldToEventLoop();
+      }
+    }
+    progress.report(inputs.length, true);
+
+    // Duplicates as they stand now; run() decides again against the data then.
+    const resolver = new DuplicateResolver(new ContactStore(this.ctx.store.sqlite), opts.onDuplicate);
+    const actions = { create: 0, update: 0, skip: 0 };
+    const duplicates: ImportDuplicate[] = [];
+    let duplicateCount = 0;
+    const sample: ImportSampleRow[] = [];
+    const groupStore = new GroupStore(this.ctx.store.sqlite);
+    const newGroups = new Map<string, string>();
+    for (const [i, r] of rows.entries()) {
+      const d = resolver.decide(r);
+      actions[d.action]++;
+      if (d.duplicate) {
+        duplicateCount++;
+        if (duplicates.length < max) duplicates.push(d.duplicate);
+      }
+      for (const g of r.groups) if (!newGroups.has(groupNameKey(g)) && groupStore.idByName(g) === null) newGroups.set(groupNameKey(g), g);
+      if (sample.length < 20) sample.push(rowSample(r, d.action));
+      if ((i + 1) % PARSE_CHUNK === 0) await yieldToEventLoop();
+    }
+    const fullSample = [...sample, ...sampleErrors.values()].sort((a, b) => a.row - b.row).slice(0, 20);
+
+    this.stage({ id, fileName, format, encoding: decoded.encoding, delimiter, columns, totalRows, rows, errors, errorRowCount, createdAt: Date.now() });
+    return {
+      importId: id,
+      fileName,
+      format,
+      encoding: decoded.encoding,
+      delimiter,
+      columns,
+      totalRows,
+      validRows: rows.length,
+      errorRows: errorRowCount,
+      actions,
+      errors: errors.slice(0, max),
+      errorsTruncated: errors.length > max,
+      duplicateCount,
+      duplicates,
+      duplicatesTruncated: duplicateCount > duplicates.length,
+      groupsToCreate: [...newGroups.values()],
+      sample: fullSample,
+    };
+  }
+
+  private stage(s: StagedImport): void {
+    const now = Date.now();
+    for (const [k, v] of this.staged) if (now - v.createdAt > STAGED_TTL_MS) this.staged.delete(k);
+    while (this.staged.size >= MAX_STAGED) {
+      const oldest = this.staged.keys().next().value;
+      if (oldest === undefined) break;
+      this.staged.delete(oldest);
+    }
+    this.staged.set(s.id, s);
+  }
+
+  async run(importId: string, onDuplicate: DuplicateMode, limits: ListLimits = {}): Promise<ImportReport> {
+    const max = limits.maxListed ?? 1000;
+    const staged = this.staged.get(importId);
+    if (!staged || Date.now() - staged.createdAt > STAGED_TTL_MS) {
+      throw new DomainError('NOT_FOUND', `Import ${importId} is not waiting to run (it ran already, expired after 30 minutes, or was never previewed); preview the file again`);
+    }
+    if (this.running) throw new DomainError('CONFLICT', 'Another import is running; wait for it to finish');
+    this.staged.delete(importId);
+    const running = { id: importId, cancelled: false };
+    this.running = running;
+    const started = performance.now();
+    try {
+      return await this.write(staged, onDuplicate, running, max, started);
+    } finally {
+      this.running = null;
+    }
+  }
+
+  cancel(importId: string): boolean {
+    if (this.running?.id !== importId) return false;
+    this.running.cancelled = true;
+    return true;
+  }
+
+  private async write(staged: StagedImport, mode: DuplicateMode, running: { cancelled: boolean }, max: number, started: number): Promise<ImportReport> {
+    const sqlite = this.ctx.store.sqlite;
+    const contacts = new ContactStore(sqlite);
+    const groups = new GroupStore(sqlite);
+    const resolver = new DuplicateResolver(contacts, mode);
+    const progress = new ProgressThrottle(this.ctx, staged.id, 'writing', staged.rows.length);
+    const rowIds = new Map<number, number>();
+    const groupIds = new Map<string, number>();
+    const totals = { created: 0, updated: 0, skipped: 0 };
+    const errors = [...staged.errors];
+    let errorRows = staged.errorRowCount;
+    const groupsCreated: string[] = [];
+    let failedBatch: ImportReport['failedBatch'] = null;
+    let status: ImportReport['status'] = 'completed';
+    let written = 0;
+
+    for (let start = 0; start < staged.rows.length; start += BATCH_ROWS) {
+      if (running.cancelled) {
+        status = 'cancelled';
+        break;
+      }
+      const batch = staged.rows.slice(start, start + BATCH_ROWS);
+      const local = { created: 0, updated: 0, skipped: 0, errors: [] as ImportRowError[], groupsCreated: [] as string[], rowIds: new Map<number, number>(), groupIds: new Map<string, number>() };
+      try {
+        this.ctx.store.transaction((db) => {
+          const now = new Date().toISOString();
+          const groupIdOf = (name: string): number => {
+            const key = groupNameKey(name);
+            let gid = groupIds.get(key) ?? local.groupIds.get(key) ?? groups.idByName(name);
+            if (gid === null || gid === undefined) {
+              gid = groups.insert({ name, description: null, colour: null, parentId: null }, now);
+              local.groupsCreated.push(name);
+            }
+            local.groupIds.set(key, gid);
+            return gid;
+          };
+          const idOf = (t: Target): number | undefined => (t.kind === 'existing' ? t.id : (rowIds.get(t.row) ?? local.rowIds.get(t.row)));
+          for (const r of batch) {
+            const d = resolver.decide(r);
+            // Groups are created only for rows that are written.
+            const gids = d.action === 'skip' ? [] : r.groups.map(groupIdOf);
+            switch (d.action) {
+              case 'create': {
+                local.rowIds.set(r.row, contacts.insert(r.record, gids, now));
+                local.created++;
+                break;
+              }
+              case 'update': {
+                const id = d.target ? idOf(d.target) : undefined;
+                const current = id === undefined ? undefined : contacts.load([id])[0];
+                if (!current) {
+                  local.skipped++;
+                  break;
+                }
+                const merged = prepareContact(mergeFields(current, r), recordOf(current));
+                if (!merged.ok) {
+                  local.errors.push(...merged.issues.map((i) => ({ row: r.row, field: i.path, column: null, value: null, message: `Merging into contact #${current.id}: ${i.message}` })));
+                  break;
+                }
+                contacts.replace(current.id, merged.record, now);
+                contacts.addToGroups(current.id, gids, now);
+                // Per contact, so its GDPR export shows where the change came from.
+                recordAudit(db, this.ctx.operator(), {
+                  action: 'contact.updated',
+                  subjectType: 'contact',
+                  subjectId: current.id,
+                  summary: `Updated contact #${current.id} from import of ${staged.fileName}, row ${r.row}`,
+                });
+                local.rowIds.set(r.row, current.id);
+                local.updated++;
+                break;
+              }
+              case 'skip':
+                local.skipped++;
+                break;
+              default: {
+                const unexpected: never = d.action;
+                throw new Error(`unknown action ${String(unexpected)}`);
+              }
+            }
+          }
+          const first = batch[0]?.row ?? 0;
+          const last = batch.at(-1)?.row ?? 0;
+          recordAudit(db, this.ctx.operator(), {
+            action: 'contacts.imported',
+            subjectType: 'import',
+            subjectId: staged.id,
+            summary: `Import of ${staged.fileName}, rows ${first}–${last}: ${local.created} created, ${local.updated} updated, ${local.skipped} skipped${local.groupsCreated.length ? `, ${local.groupsCreated.length} group(s) created` : ''}`,
+          });
+        });
+      } catch (err) {
+        const first = batch[0]?.row ?? 0;
+        const last = batch.at(-1)?.row ?? 0;
+        failedBatch = { fromRow: first, toRow: last, message: (err as Error).message };
+        status = 'failed';
+        this.ctx.logger.child({ module: 'contacts.import' }).error({ err, importId: staged.id, fromRow: first, toRow: last }, 'import batch failed and was rolled back');
+        break;
+      }
+      totals.created += local.created;
+      totals.updated += local.updated;
+      totals.skipped += local.skipped;
+      errors.push(...local.errors);
+      errorRows += new Set(local.errors.map((e) => e.row)).size;
+      groupsCreated.push(...local.groupsCreated);
+      for (const [k, v] of local.rowIds) rowIds.set(k, v);
+      for (const [k, v] of local.groupIds) groupIds.set(k, v);
+      written += batch.length;
+      progress.report(written, written === staged.rows.length);
+      await yieldToEventLoop();
+    }
+
+    if (totals.created + totals.updated > 0) this.ctx.events.emit('contacts.changed', { reason: 'imported', ids: [] });
+    if (groupsCreated.length > 0) this.ctx.events.emit('groups.changed', { ids: [...groupIds.values()] });
+    errors.sort((a, b) => a.row - b.row);
+    return {
+      importId: staged.id,
+      status,
+      totalRows: staged.totalRows,
+      created: totals.created,
+      updated: totals.updated,
+      skipped: totals.skipped,
+      errorRows,
+      notAttempted: staged.rows.length - written,
+      errors: errors.slice(0, max),
+      errorsTruncated: errors.length > max,
+      groupsCreated,
+      failedBatch,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+function readSource(source: ImportSource): { bytes: Uint8Array; fileName: string } {
+  switch (source.kind) {
+    case 'inline':
+      return { bytes: Buffer.from(source.dataBase64, 'base64'), fileName: source.fileName };
+    case 'path':
+      try {
+        return { bytes: readFileSync(source.path), fileName: path.basename(source.path) };
+      } catch (e) {
+        throw invalid([{ path: 'source.path', message: `Cannot read ${source.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+      }
+    default: {
+      const unexpected: never = source;
+      throw new Error(`unknown source ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+function rowSample(r: ParsedRow, action: ImportRowAction): ImportSampleRow {
+  return {
+    row: r.row,
+    action,
+    displayName: r.record.displayName,
+    organisation: r.record.organisation,
+    phones: r.record.phones.map((p) => p.e164),
+    emails: r.record.emails.map((e) => e.address),
+    groups: r.groups,
+    tags: r.record.tags,
+  };
+}
+
+function errorSample(row: number, values: SourcedValue[]): ImportSampleRow {
+  const get = (...f: ImportField[]) => values.filter((v) => f.includes(v.field) && v.value.trim()).map((v) => v.value.trim());
+  return {
+    row,
+    action: 'error',
+    displayName: get('displayName')[0] ?? get('firstName', 'lastName').join(' '),
+    organisation: get('organisation')[0] ?? null,
+    phones: get('phone.mobile', 'phone.work', 'phone.home', 'phone.other'),
+    emails: get('email'),
+    groups: get('groups'),
+    tags: get('tags'),
+  };
+}

@@ -1,0 +1,193 @@
+// What a valid contact is. Turns the editable fields from the protocol (as typed by an
+// operator, or read from an import file) into a ContactRecord ready to store: numbers in
+// E.164 with their kind, e-mails keyed case-insensitively, a display name derived when
+// none is given. Every problem is reported with the field it belongs to; nothing is
+// dropped or guessed.
+import type {
+  Contact,
+  ContactLanguage,
+  CustomFields,
+  DoNotContact,
+  EmailLabel,
+  FieldIssue,
+  PhoneKind,
+  PhoneLabel,
+} from '@gdial/protocol';
+import { contactFieldsSchema, fieldIssues } from '@gdial/protocol';
+import { formatPhone, normalisePhone } from './phone';
+
+export interface PhoneRecord {
+  e164: string;
+  label: PhoneLabel;
+  kind: PhoneKind;
+  canSms: boolean;
+  /** Search digits, when normalisation already computed them (saves a parse per number). */
+  digits?: string[];
+}
+
+export interface EmailRecord {
+  address: string;
+  label: EmailLabel;
+}
+
+/** A contact as stored, minus id and timestamps. */
+export interface ContactRecord {
+  displayName: string;
+  firstName: string | null;
+  lastName: string | null;
+  organisation: string | null;
+  role: string | null;
+  notes: string | null;
+  language: ContactLanguage;
+  phones: PhoneRecord[];
+  emails: EmailRecord[];
+  whatsapp: string | null;
+  telegramChatId: string | null;
+  tags: string[];
+  customFields: CustomFields;
+  doNotContact: DoNotContact;
+}
+
+export const noDoNotContact = (): DoNotContact => ({ voice: false, sms: false, email: false, whatsapp: false, telegram: false });
+
+export const emailKey = (address: string): string => address.trim().toLowerCase();
+
+export type Prepared = { ok: true; record: ContactRecord; groupIds: number[] | undefined } | { ok: false; issues: FieldIssue[] };
+
+/** The fields of a stored contact, so an update can start from it. */
+export function recordOf(c: Contact): ContactRecord {
+  return {
+    displayName: c.displayName,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    organisation: c.organisation,
+    role: c.role,
+    notes: c.notes,
+    language: c.language,
+    phones: c.phones.map((p) => ({ e164: p.e164, label: p.label, kind: p.kind, canSms: p.canSms })),
+    emails: c.emails.map((e) => ({ address: e.address, label: e.label })),
+    whatsapp: c.whatsapp,
+    telegramChatId: c.telegramChatId,
+    tags: c.tags,
+    customFields: c.customFields,
+    doNotContact: c.doNotContact,
+  };
+}
+
+const blankToNull = (v: string | null | undefined): string | null | undefined => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim());
+
+/**
+ * Validates and normalises contact fields. With `base` (an update) absent fields keep the
+ * base's values; without it (a create) they take their defaults. The display name is
+ * re-derived when the caller sets none and the stored one was derived too.
+ */
+export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
+  const parsed = contactFieldsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error) };
+  const f = parsed.data;
+  const issues: FieldIssue[] = [];
+
+  const phones: PhoneRecord[] = [];
+  if (f.phones) {
+    const seen = new Map<string, number>();
+    f.phones.forEach((p, i) => {
+      const n = normalisePhone(p.number);
+      if (!n.ok) {
+        issues.push({ path: `phones.${i}.number`, message: `"${p.number}" ${n.reason}` });
+        return;
+      }
+      const earlier = seen.get(n.e164);
+      if (earlier !== undefined) {
+        issues.push({ path: `phones.${i}.number`, message: `"${p.number}" is the same number as phone ${earlier + 1}` });
+        return;
+      }
+      seen.set(n.e164, i);
+      phones.push({ e164: n.e164, label: p.label, kind: n.kind, canSms: n.canSms, digits: n.digits });
+    });
+  }
+
+  const emails: EmailRecord[] = [];
+  if (f.emails) {
+    const seen = new Set<string>();
+    for (const e of f.emails) {
+      const k = emailKey(e.address);
+      if (seen.has(k)) continue; // the same address twice says nothing new
+      seen.add(k);
+      emails.push({ address: e.address, label: e.label });
+    }
+  }
+
+  let whatsapp: string | null | undefined = undefined;
+  const wa = blankToNull(f.whatsapp);
+  if (wa === null) whatsapp = null;
+  else if (wa !== undefined) {
+    const n = normalisePhone(wa);
+    if (!n.ok) issues.push({ path: 'whatsapp', message: `"${wa}" ${n.reason}` });
+    else whatsapp = n.e164;
+  }
+
+  if (issues.length > 0) return { ok: false, issues };
+
+  const pick = <K extends 'firstName' | 'lastName' | 'organisation' | 'role' | 'notes' | 'telegramChatId'>(k: K): string | null => {
+    const v = blankToNull(f[k]);
+    return v === undefined ? (base?.[k] ?? null) : v;
+  };
+  const firstName = pick('firstName');
+  const lastName = pick('lastName');
+  const organisation = pick('organisation');
+  const finalPhones = f.phones ? phones : (base?.phones ?? []);
+  const finalEmails = f.emails ? emails : (base?.emails ?? []);
+
+  const rest = {
+    firstName,
+    lastName,
+    organisation,
+    role: pick('role'),
+    notes: pick('notes'),
+    language: f.language ?? base?.language ?? 'sv',
+    phones: finalPhones,
+    emails: finalEmails,
+    whatsapp: whatsapp === undefined ? (base?.whatsapp ?? null) : whatsapp,
+    telegramChatId: pick('telegramChatId'),
+    tags: f.tags ? [...new Set(f.tags)] : (base?.tags ?? []),
+    customFields: f.customFields ?? base?.customFields ?? {},
+    doNotContact: { ...(base?.doNotContact ?? noDoNotContact()), ...f.doNotContact },
+  };
+
+  const explicit = blankToNull(f.displayName);
+  let displayName: string | null;
+  if (explicit) displayName = explicit;
+  else if (explicit === null || !base || base.displayName === deriveDisplayName(base)) displayName = deriveDisplayName(rest);
+  else displayName = base.displayName;
+  if (!displayName) {
+    return { ok: false, issues: [{ path: 'displayName', message: 'A contact needs a name, an organisation, a phone number or an e-mail address' }] };
+  }
+  return { ok: true, record: { displayName, ...rest }, groupIds: f.groupIds ? [...new Set(f.groupIds)] : undefined };
+}
+
+/** "Anna Andersson", else the organisation, else the first e-mail or number. */
+export function deriveDisplayName(c: Pick<ContactRecord, 'firstName' | 'lastName' | 'organisation' | 'emails' | 'phones'>): string {
+  const name = [c.firstName, c.lastName].filter(Boolean).join(' ').trim();
+  if (name) return name;
+  if (c.organisation) return c.organisation;
+  const email = c.emails[0]?.address;
+  if (email) return email;
+  const phone = c.phones[0]?.e164;
+  return phone ? formatPhone(phone) : '';
+}
+
+/**
+ * A key whose byte order is Swedish alphabetical order: case and accents folded, å ä ö
+ * (and æ ø, ü as y) placed after z the way a Swedish phone book sorts them.
+ */
+export function swedishSortKey(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/a\u030a/g, '{')
+    .replace(/a\u0308|æ/g, '|')
+    .replace(/o\u0308|ø/g, '}')
+    .replace(/u\u0308/g, 'y')
+    .replace(/[\u0300-\u036f]/g, '')
+    .trim();
+}

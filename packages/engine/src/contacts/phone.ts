@@ -1,0 +1,145 @@
+// Phone numbers as the operator's world has them: typed any which way ("070-123 45 67",
+// "+46 (0)70 123 45 67", "0046701234567"), stored as E.164, and known to be either a
+// mobile (can take SMS) or a number that can only be called. An invalid number is an
+// error with a reason an operator understands — never silently dropped or "fixed".
+import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode, type NumberType, type PhoneNumber } from 'libphonenumber-js/max';
+import type { PhoneKind } from '@gdial/protocol';
+
+export const DEFAULT_REGION: CountryCode = 'SE';
+
+export type PhoneNormalisation =
+  | {
+      ok: true;
+      e164: string;
+      kind: PhoneKind;
+      canSms: boolean;
+      country: string | null;
+      /** What search should find the number by (see phoneSearchDigits). */
+      digits: string[];
+    }
+  | { ok: false; reason: string };
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const countryName = (code: string): string => {
+  try {
+    return regionNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+};
+
+function kindOf(type: NumberType): PhoneKind {
+  switch (type) {
+    case 'MOBILE':
+      return 'mobile';
+    case 'FIXED_LINE':
+      return 'fixedLine';
+    case 'FIXED_LINE_OR_MOBILE':
+      return 'fixedLineOrMobile';
+    case 'VOIP':
+      return 'voip';
+    case 'TOLL_FREE':
+      return 'tollFree';
+    case 'PREMIUM_RATE':
+      return 'premiumRate';
+    case 'SHARED_COST':
+      return 'sharedCost';
+    case 'PERSONAL_NUMBER':
+      return 'personal';
+    case 'PAGER':
+      return 'pager';
+    case 'UAN':
+      return 'uan';
+    case 'VOICEMAIL':
+      return 'voicemail';
+    case undefined:
+      return 'unknown';
+    default: {
+      const unexpected: never = type;
+      return unexpected;
+    }
+  }
+}
+
+/**
+ * Whether a number of this kind can receive an SMS. Where the numbering plan cannot tell
+ * mobiles from fixed lines (e.g. the US) we allow it and let the provider decide.
+ */
+export const kindCanSms = (kind: PhoneKind): boolean => kind === 'mobile' || kind === 'fixedLineOrMobile';
+
+// Characters people put in numbers; anything else (letters, extensions) is refused.
+const ALLOWED = /^[+\d\s\-()./]+$/;
+
+export function normalisePhone(raw: string, region: CountryCode = DEFAULT_REGION): PhoneNormalisation {
+  const text = raw.trim();
+  if (text === '') return { ok: false, reason: 'is empty' };
+  if (!ALLOWED.test(text)) return { ok: false, reason: 'contains characters that are not part of a phone number' };
+  // "+46 (0)70…" is how Swedes often write international numbers; the (0) is not dialled.
+  const cleaned = text.replace(/\(0\)/g, '').replace(/^00(?=[1-9])/, '+');
+  const digits = cleaned.replace(/\D/g, '');
+  if (digits.length < 3) return { ok: false, reason: 'is too short' };
+  const parsed = parsePhoneNumberFromString(cleaned, region);
+  if (!parsed) return { ok: false, reason: lengthReason(cleaned, region) ?? 'is not a phone number' };
+  const type = parsed.getType();
+  if (type === undefined && !parsed.isValid()) {
+    const country = parsed.country ?? (cleaned.startsWith('+') ? null : region);
+    return { ok: false, reason: lengthReason(cleaned, region) ?? (country ? `is not a valid number in ${countryName(country)}` : 'is not a valid number for its country code') };
+  }
+  const kind = kindOf(type);
+  return { ok: true, e164: parsed.number, kind, canSms: kindCanSms(kind), country: parsed.country ?? null, digits: searchDigitsOf(parsed) };
+}
+
+function lengthReason(text: string, region: CountryCode): string | null {
+  const problem = validatePhoneNumberLength(text, region);
+  switch (problem) {
+    case undefined:
+      return null;
+    case 'TOO_SHORT':
+      return 'is too short';
+    case 'TOO_LONG':
+      return 'is too long';
+    case 'INVALID_LENGTH':
+      return 'has the wrong number of digits';
+    case 'INVALID_COUNTRY':
+      return 'has an unknown country code';
+    case 'NOT_A_NUMBER':
+      return 'is not a phone number';
+    default: {
+      const unexpected: never = problem;
+      return String(unexpected);
+    }
+  }
+}
+
+/** "+46701234567" → "070-123 45 67"; numbers from other countries stay international. */
+export function formatPhone(e164: string, home: CountryCode = DEFAULT_REGION): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return e164;
+  return parsed.country === home ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/**
+ * Digit strings a search for this number should find it by: the E.164 digits
+ * ("46701234567"), the national form with trunk prefix ("0701234567") and the national
+ * significant number ("701234567"). Formats once per country, not per number (imports).
+ */
+export function phoneSearchDigits(e164: string): string[] {
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed ? searchDigitsOf(parsed) : [e164.replace(/\D/g, '')];
+}
+
+function searchDigitsOf(parsed: PhoneNumber): string[] {
+  const all = (parsed.number).slice(1);
+  const nsn = parsed.nationalNumber;
+  const key = parsed.country ?? (parsed.countryCallingCode);
+  let prefix = trunkPrefixes.get(key);
+  if (prefix === undefined) {
+    const national = parsed.formatNational().replace(/\D/g, '');
+    prefix = national.endsWith(nsn) ? national.slice(0, national.length - nsn.length) : '';
+    trunkPrefixes.set(key, prefix);
+  }
+  return prefix ? [all, prefix + nsn, nsn] : [all, nsn];
+}
+
+/** Country → the trunk prefix its national format puts before the number ("0" in Sweden). */
+const trunkPrefixes = new Map<string, string>();

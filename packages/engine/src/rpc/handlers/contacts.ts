@@ -1,0 +1,44 @@
+// Handlers for contacts, groups, import/export and opt-outs: thin adapters from validated
+// RPC input to the contacts services, which own the rules and the transactions.
+import type { EngineContext } from '../../context';
+import { createContactsModule } from '../../contacts';
+import { exportContacts } from '../../contacts/export';
+import type { HandlersFor } from '../server';
+
+export function contactsHandlers(ctx: EngineContext): HandlersFor<'contacts.' | 'groups.'> {
+  const { contacts, groups, imports } = createContactsModule(ctx);
+  return {
+    'contacts.search': (p) => contacts.search(p),
+    'contacts.get': ({ id }) => contacts.get(id),
+    'contacts.create': (fields) => contacts.create(fields),
+    'contacts.update': ({ id, changes }) => contacts.update(id, changes),
+    'contacts.delete': ({ ids }) => ({ deleted: contacts.delete(ids) }),
+    'contacts.addTags': ({ ids, tags }) => ({ changed: contacts.addTags(ids, tags) }),
+    'contacts.removeTags': ({ ids, tags }) => ({ changed: contacts.removeTags(ids, tags) }),
+    'contacts.setDoNotContact': ({ ids, channel, value }) => ({ changed: contacts.setDoNotContact(ids, channel, value) }),
+    'contacts.tags': () => ({ tags: contacts.tags() }),
+    'contacts.checkPhone': ({ number }) => contacts.checkPhone(number),
+    'contacts.exportPersonalData': ({ id }) => contacts.exportPersonalData(id),
+    'contacts.erase': ({ id }) => contacts.erase(id),
+    'contacts.import.preview': (p) => imports.preview(p),
+    'contacts.import.run': ({ importId, onDuplicate }) => imports.run(importId, onDuplicate),
+    'contacts.import.cancel': ({ importId }) => ({ cancelled: imports.cancel(importId) }),
+    'contacts.export': (p) => {
+      const { content: _content, ...file } = exportContacts(ctx.store.sqlite, p);
+      return file;
+    },
+    'contacts.optOuts.list': (q) => ({ optOuts: contacts.listOptOuts(q) }),
+    'contacts.optOuts.add': ({ channel, address, note }) => contacts.addOptOut(channel, address, 'operator', note ?? null),
+    'contacts.optOuts.remove': ({ channel, address }) => ({ removed: contacts.removeOptOut(channel, address) }),
+    'groups.list': () => ({ groups: groups.list() }),
+    'groups.get': ({ id }) => groups.get(id),
+    'groups.create': (fields) => groups.create(fields),
+    'groups.update': ({ id, changes }) => groups.update(id, changes),
+    'groups.delete': ({ id }) => {
+      groups.delete(id);
+      return { deleted: true as const };
+    },
+    'groups.addMembers': ({ groupId, contactIds }) => ({ added: groups.addMembers(groupId, contactIds) }),
+    'groups.removeMembers': ({ groupId, contactIds }) => ({ removed: groups.removeMembers(groupId, contactIds) }),
+  };
+}
