@@ -7,3 +7,4 @@ export * from './contacts';
 export * from './campaigns';
 export * from './provider-events';
 export * from './sms-segments';
+export * from './tts';

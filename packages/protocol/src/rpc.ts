@@ -5,15 +5,18 @@ import type { MethodSpec } from './rpc-core';
 import { campaignsEvents, campaignsMethods } from './campaigns';
 import { contactsEvents, contactsMethods } from './contacts';
 import { systemEvents, systemMethods } from './system';
+import { ttsEvents, ttsMethods } from './tts';
 
 export const methods = {
   ...systemMethods,
+  ...ttsMethods,
   ...contactsMethods,
   ...campaignsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
   ...systemEvents,
+  ...ttsEvents,
   ...contactsEvents,
   ...campaignsEvents,
 } satisfies Record<string, z.ZodType>;

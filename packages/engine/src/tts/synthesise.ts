@@ -1,0 +1,68 @@
+// Text to audio samples with a Piper voice or with espeak's own voice: the steps between
+// the normalised text and 16-bit samples, shared by the service and the benchmark.
+import type { SynthesisSettings } from '@gdial/protocol';
+import type { Logger } from '../log';
+import type { Espeak } from './espeak';
+import { phonemesToIds, phonemize } from './phonemes';
+import { peakNormalise, type PiperVoice } from './piper-voice';
+
+export interface SpokenAudio {
+  sampleRate: number;
+  samples: Int16Array;
+}
+
+export interface PiperProgress {
+  (done: number, total: number): void;
+}
+
+export async function speakWithPiper(
+  voice: PiperVoice,
+  espeak: Espeak,
+  text: string,
+  settings: SynthesisSettings,
+  log: Logger,
+  onProgress: PiperProgress = () => {},
+): Promise<SpokenAudio> {
+  const cfg = voice.config;
+  let speakerId = 0;
+  if (voice.multiSpeaker && settings.speaker !== undefined) {
+    const id = cfg.speaker_id_map[settings.speaker];
+    if (id === undefined) throw new RangeError(`the voice has no speaker "${settings.speaker}"`);
+    speakerId = id;
+  }
+  const scales = {
+    noiseScale: cfg.inference.noise_scale * settings.variation,
+    lengthScale: cfg.inference.length_scale / settings.rate,
+    noiseW: cfg.inference.noise_w * settings.variation,
+    speakerId,
+  };
+  const sentences = phonemize(text, espeak, cfg.espeak.voice, cfg.phoneme_map);
+  const pause = Math.round((cfg.audio.sample_rate * settings.sentencePauseMs) / 1000);
+  const parts: Int16Array[] = [];
+  const missing = new Map<string, number>();
+  for (const [i, sentence] of sentences.entries()) {
+    const { ids, missing: skipped } = phonemesToIds(sentence, cfg.phoneme_id_map);
+    for (const [p, n] of skipped) missing.set(p, (missing.get(p) ?? 0) + n);
+    const raw = await voice.infer(ids, scales);
+    // Each sentence is brought to full scale on its own, as Piper does, then a pause.
+    parts.push(peakNormalise(raw), new Int16Array(pause));
+    onProgress(i + 1, sentences.length);
+  }
+  if (missing.size > 0) log.warn({ missing: Object.fromEntries(missing) }, 'phonemes the voice does not know were skipped');
+  return { sampleRate: cfg.audio.sample_rate, samples: concat(parts) };
+}
+
+export function speakWithEspeak(espeak: Espeak, text: string, settings: SynthesisSettings): SpokenAudio {
+  const audio = espeak.synthesize(text, 'sv', { wordsPerMinute: 160 * settings.rate });
+  return { sampleRate: audio.sampleRate, samples: audio.samples };
+}
+
+function concat(parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
