@@ -19,6 +19,7 @@ function setup(opts: { autoReady?: boolean } = {}) {
       return { enginePort: { name: `engine-${channels}` }, clientPort: { name: `client-${channels}` } };
     },
     startOptions: { dataDir: '/data', resourcesDir: null },
+    vault: async (req) => ({ ok: true, value: req.op }),
     timers,
     logger: quietLogger(),
     policy: { initialBackoffMs: 100, maxBackoffMs: 1000, crashWindowMs: 10_000, maxCrashesInWindow: 4, readyTimeoutMs: 5000, drainTimeoutMs: 2000, killGraceMs: 500 },
@@ -161,6 +162,18 @@ describe('engine supervision', () => {
     await timers.advance(0);
     procs[0]!.reply({ type: 'engine-event', name: 'campaigns.progress', payload: { id: 1 } });
     expect(seen).toEqual([['campaigns.progress', { id: 1 }]]);
+  });
+});
+
+describe('secret requests from the engine', () => {
+  it('answers them on the same process, by id', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.reply({ type: 'vault-request', id: 9, request: { op: 'status' } });
+    procs[0]!.reply({ type: 'vault-request', id: 10, request: { op: 'seal', name: 'relay.token' } }); // malformed: no value
+    await timers.advance(0);
+    expect(procs[0]!.sent('vault-response').map((p) => p.message)).toEqual([{ type: 'vault-response', id: 9, reply: { ok: true, value: 'status' } }]);
   });
 });
 

@@ -19,7 +19,9 @@ process.on('unhandledRejection', (err) => {
 
 runEngineHost({
   logger,
-  startEngine,
+  // EngineOptions has no slot for the secret vault yet; once the engine takes one (for
+  // provider credentials and the relay token), pass `services.vault` here.
+  startEngine: (opts, _services) => startEngine(opts),
   exit: (code) => process.exit(code),
   parent: {
     postMessage: (m) => parentPort.postMessage(m),

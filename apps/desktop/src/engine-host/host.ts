@@ -7,6 +7,7 @@ import type { Engine, EngineOptions, Logger, Transport } from '@gdial/engine';
 import { StoreOpenError } from '@gdial/engine';
 import type { WireMessage } from '@gdial/protocol';
 import { parseMainToHost, type HostToMain, type StartFailureReason } from './protocol';
+import { VaultClient } from './vault-client';
 
 /** The engine's end of one window's channel (Electron's MessagePortMain). */
 export interface ClientPort {
@@ -23,9 +24,15 @@ export interface ParentChannel {
   onMessage(listener: (data: unknown, ports: ClientPort[]) => void): void;
 }
 
+/** What the host offers the engine beyond EngineOptions. */
+export interface HostServices {
+  /** Seals and opens provider credentials and the relay token with the OS key store. */
+  vault: VaultClient;
+}
+
 export interface EngineHostDeps {
   parent: ParentChannel;
-  startEngine(opts: EngineOptions): Promise<Engine>;
+  startEngine(opts: EngineOptions, services: HostServices): Promise<Engine>;
   logger: Logger;
   exit(code: number): void;
 }
@@ -54,11 +61,12 @@ export function runEngineHost(deps: EngineHostDeps): void {
   let engine: Promise<Engine> | null = null;
   let shuttingDown = false;
   const ports: ClientPort[] = [];
+  const vault = new VaultClient((m) => deps.parent.postMessage(m));
 
   const failureReason = (err: unknown): StartFailureReason => (err instanceof StoreOpenError ? err.reason : 'unknown');
 
   const start = (opts: EngineOptions) => {
-    engine = deps.startEngine({ ...opts, logger: deps.logger });
+    engine = deps.startEngine({ ...opts, logger: deps.logger }, { vault });
     engine.then(
       async (e) => {
         // Main's own session: it only listens, for the tray and OS notifications.
@@ -97,6 +105,7 @@ export function runEngineHost(deps: EngineHostDeps): void {
       deps.parent.postMessage({ type: 'drained' });
     }
     for (const p of ports.splice(0)) p.close();
+    vault.failAll('GDial is shutting down.');
     deps.exit(code);
   };
 
@@ -136,6 +145,9 @@ export function runEngineHost(deps: EngineHostDeps): void {
       }
       case 'shutdown':
         void shutdown(msg.reason);
+        return;
+      case 'vault-response':
+        vault.receive(msg.id, msg.reply);
         return;
       default: {
         const never: never = msg;

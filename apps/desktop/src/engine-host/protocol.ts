@@ -20,14 +20,24 @@ export type MainToHost =
   /** Carries one MessagePort (the engine's end of a window's channel). */
   | { type: 'connect'; clientId: number }
   /** Stop taking calls, persist what is in flight, close the database, then exit. */
-  | { type: 'shutdown'; reason: string };
+  | { type: 'shutdown'; reason: string }
+  | { type: 'vault-response'; id: number; reply: VaultReply };
 
 export type HostToMain =
   | { type: 'ready'; version: string; schemaVersion: number; databasePath: string }
   | { type: 'start-failed'; reason: StartFailureReason; message: string }
   /** An engine event (campaign progress, replies, …) for the tray and OS notifications. */
   | { type: 'engine-event'; name: string; payload: unknown }
-  | { type: 'drained' };
+  | { type: 'drained' }
+  /** safeStorage lives only in the main process; the engine asks main to seal and open secrets. */
+  | { type: 'vault-request'; id: number; request: VaultRequest };
+
+export type VaultRequest =
+  | { op: 'status' }
+  | { op: 'seal'; name: string; value: string }
+  | { op: 'open'; name: string; sealed: string };
+
+export type VaultReply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const START_FAILURES: readonly StartFailureReason[] = ['newer-version', 'unreadable', 'migration-failed', 'unknown'];
@@ -47,9 +57,36 @@ export function parseHostToMain(raw: unknown): HostToMain | null {
       return typeof raw.name === 'string' ? { type: 'engine-event', name: raw.name, payload: raw.payload } : null;
     case 'drained':
       return { type: 'drained' };
+    case 'vault-request': {
+      const request = parseVaultRequest(raw.request);
+      return Number.isInteger(raw.id) && request ? { type: 'vault-request', id: raw.id as number, request } : null;
+    }
     default:
       return null;
   }
+}
+
+function parseVaultRequest(r: unknown): VaultRequest | null {
+  if (!isRecord(r)) return null;
+  switch (r.op) {
+    case 'status':
+      return { op: 'status' };
+    case 'seal':
+      return typeof r.name === 'string' && typeof r.value === 'string' ? { op: 'seal', name: r.name, value: r.value } : null;
+    case 'open':
+      return typeof r.name === 'string' && typeof r.sealed === 'string' ? { op: 'open', name: r.name, sealed: r.sealed } : null;
+    default:
+      return null;
+  }
+}
+
+function parseVaultReply(r: unknown): VaultReply | null {
+  if (!isRecord(r)) return null;
+  if (r.ok === true) return { ok: true, value: r.value };
+  if (r.ok === false && isRecord(r.error) && typeof r.error.code === 'string' && typeof r.error.message === 'string') {
+    return { ok: false, error: { code: r.error.code, message: r.error.message } };
+  }
+  return null;
 }
 
 export function parseMainToHost(raw: unknown): MainToHost | null {
@@ -65,6 +102,10 @@ export function parseMainToHost(raw: unknown): MainToHost | null {
       return Number.isInteger(raw.clientId) ? { type: 'connect', clientId: raw.clientId as number } : null;
     case 'shutdown':
       return { type: 'shutdown', reason: typeof raw.reason === 'string' ? raw.reason : 'shutdown requested' };
+    case 'vault-response': {
+      const reply = parseVaultReply(raw.reply);
+      return Number.isInteger(raw.id) && reply ? { type: 'vault-response', id: raw.id as number, reply } : null;
+    }
     default:
       return null;
   }

@@ -7,7 +7,7 @@
 //
 // Electron is behind the small interfaces below so all of this runs in unit tests.
 import type { Logger } from 'pino';
-import { parseHostToMain, type HostStartOptions, type MainToHost, type StartFailureReason } from '../engine-host/protocol';
+import { parseHostToMain, type HostStartOptions, type MainToHost, type StartFailureReason, type VaultReply, type VaultRequest } from '../engine-host/protocol';
 
 /** The engine's utility process as the supervisor sees it. P is the port type (MessagePortMain). */
 export interface EngineProcess<P> {
@@ -83,6 +83,8 @@ export interface SupervisorDeps<P> {
   timers: Timers;
   logger: Logger;
   policy?: Partial<SupervisionPolicy>;
+  /** Answers the engine's requests to seal/open secrets with safeStorage. */
+  vault(request: VaultRequest): Promise<VaultReply>;
 }
 
 interface Running<P> {
@@ -283,6 +285,14 @@ export class EngineSupervisor<P> {
       case 'drained':
         for (const w of run.drainWaiters.splice(0)) w();
         return;
+      case 'vault-request': {
+        const { id } = msg;
+        this.deps.vault(msg.request).then(
+          (reply) => this.replyVault(run, id, reply),
+          (err: unknown) => this.replyVault(run, id, { ok: false, error: { code: 'FAILED', message: (err as Error).message } }),
+        );
+        return;
+      }
       default: {
         const never: never = msg;
         return never;
@@ -317,6 +327,15 @@ export class EngineSupervisor<P> {
     this.restartTimer = this.deps.timers.setTimeout(() => {
       if (!this.stopping) this.spawnProcess();
     }, delayMs);
+  }
+
+  private replyVault(run: Running<P>, id: number, reply: VaultReply): void {
+    if (run.exited) return;
+    try {
+      run.proc.post({ type: 'vault-response', id, reply });
+    } catch (err) {
+      this.log.warn({ err }, 'could not answer a secret request from the engine');
+    }
   }
 
   private wire(run: Running<P>, client: EngineClient<P>): void {
