@@ -4,6 +4,7 @@ import type { Route } from '../router';
 import { AuditPage } from './AuditPage';
 import { ContactsPage } from './contacts/ContactsPage';
 import { GroupsPage } from './groups/GroupsPage';
+import { ImportPage } from './import/ImportPage';
 import { SettingsPage } from './SettingsPage';
 
 export interface PageDef {
@@ -15,6 +16,7 @@ export interface PageDef {
 export const pages: PageDef[] = [
   { id: 'contacts', label: { sv: 'Kontakter', en: 'Contacts' }, component: ContactsPage },
   { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, component: GroupsPage },
+  { id: 'import', label: { sv: 'Importera', en: 'Import' }, component: ImportPage },
   { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },
   { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, component: SettingsPage },
 ];
