@@ -1,0 +1,244 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import type { ImportPreviewInput } from '@gdial/protocol';
+import { importPreviewInputSchema } from '@gdial/protocol';
+import { detectDelimiter, parseCsv, readCsv } from '../../src/contacts/import/csv';
+import { decodeText, detectEncoding } from '../../src/contacts/import/decode';
+import { autoMap } from '../../src/contacts/import/mapping';
+import { inline, testContext } from './helpers';
+
+const preview = (t: ReturnType<typeof testContext>, input: Omit<ImportPreviewInput, 'source'> & { file: string; content: string | Buffer }) => {
+  const { file, content, ...rest } = input;
+  return t.imports.preview(importPreviewInputSchema.parse({ ...rest, source: inline(file, content) }));
+};
+
+const swedish = 'Förnamn;Efternamn;Mobil;E-post;Organisation\r\nÅsa;Öberg;070-123 45 67;asa@kommun.se;Räddningstjänsten Syd\r\nPär;Ängström;0702223344;par@kommun.se;Kommunen\r\n';
+
+describe('CSV reading', () => {
+  it('parses quoted fields with delimiters, doubled quotes and line breaks', () => {
+    const recs = parseCsv('a;b;c\r\n"x;y";"he said ""hej""";"line1\nline2"\n\nlast;;\r\n', ';');
+    expect(recs.map((r) => r.fields)).toEqual([
+      ['a', 'b', 'c'],
+      ['x;y', 'he said "hej"', 'line1\nline2'],
+      ['last', '', ''],
+    ]);
+    expect(recs.map((r) => r.line)).toEqual([1, 2, 5]);
+  });
+
+  it.each([
+    [';', 'Förnamn;Efternamn;Telefon\nAnna;Svensson, Jr;070-1234567\nBo;Ek;08-123 45 67\n'],
+    [',', 'First name,Last name,Phone\nAnna,"Svensson; Jr",070-1234567\nBo,Ek,08-123 45 67\n'],
+    ['\t', 'Förnamn\tEfternamn\tTelefon\nAnna\tSvensson, Jr; x\t070-1234567\nBo\tEk\t08-123 45 67\n'],
+  ])('detects the %j delimiter', (d, text) => {
+    expect(detectDelimiter(text)).toBe(d);
+  });
+
+  it("honours Excel's sep= line", () => {
+    const doc = readCsv('sep=,\nNamn,Telefon\nAnna;Berg,0701234567\n');
+    expect(doc.delimiter).toBe(',');
+    expect(doc.records[1]?.fields).toEqual(['Anna;Berg', '0701234567']);
+  });
+
+  it('detects encodings: UTF-8 with and without BOM, UTF-16 LE with BOM, Windows-1252', () => {
+    const text = 'Förnamn;Efternamn\nÅsa;Öberg\n';
+    const utf8 = Buffer.from(text, 'utf8');
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf-16le')]);
+    const cp1252 = iconv.encode(text, 'windows-1252');
+    expect(decodeText(utf8)).toEqual({ text, encoding: 'utf-8' });
+    expect(decodeText(bom)).toEqual({ text, encoding: 'utf-8' });
+    expect(decodeText(utf16)).toEqual({ text, encoding: 'utf-16le' });
+    expect(decodeText(cp1252)).toEqual({ text, encoding: 'windows-1252' });
+    expect(detectEncoding(iconv.encode(text, 'utf-16le'))).toBe('utf-16le');
+  });
+
+  it('maps Swedish and English headers', () => {
+    expect(
+      autoMap(['Förnamn', 'Efternamn', 'Namn', 'Mobil', 'Mobiltelefon', 'Telefon', 'Arbete', 'E-post', 'Epost', 'Organisation', 'Företag', 'Roll', 'Befattning', 'Grupp', 'Taggar', 'Språk', 'Okänd']),
+    ).toEqual(['firstName', 'lastName', 'displayName', 'phone.mobile', 'phone.mobile', 'phone.other', 'phone.work', 'email', 'email', 'organisation', null, 'role', null, 'groups', 'tags', 'language', null]);
+    expect(autoMap(['First Name', 'Last Name', 'Mobile Phone', 'Business Phone', 'E-mail Address', 'Company', 'Job Title', 'Categories'])).toEqual([
+      'firstName',
+      'lastName',
+      'phone.mobile',
+      'phone.work',
+      'email',
+      'organisation',
+      'role',
+      'tags',
+    ]);
+  });
+});
+
+describe('CSV import', () => {
+  it.each([
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(swedish, 'utf8')]), 'utf-8'],
+    ['UTF-8 without BOM', Buffer.from(swedish, 'utf8'), 'utf-8'],
+    ['UTF-16 LE', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(swedish, 'utf-16le')]), 'utf-16le'],
+    ['Windows-1252', iconv.encode(swedish, 'windows-1252'), 'windows-1252'],
+  ])('imports a Swedish Excel file in %s', async (_name, bytes, encoding) => {
+    const t = testContext();
+    const p = await preview(t, { file: 'kontakter.csv', content: bytes });
+    expect(p).toMatchObject({ format: 'csv', encoding, delimiter: ';', totalRows: 2, validRows: 2, errorRows: 0, actions: { create: 2, update: 0, skip: 0 } });
+    expect(p.sample[0]).toMatchObject({ row: 2, displayName: 'Åsa Öberg', organisation: 'Räddningstjänsten Syd', phones: ['+46701234567'] });
+    const r = await t.imports.run(p.importId, 'update');
+    expect(r).toMatchObject({ status: 'completed', created: 2, errorRows: 0, notAttempted: 0 });
+    const found = t.contacts.search({ query: 'ängström', includeSubgroups: true, sort: 'name', limit: 10 });
+    expect(found.items.map((i) => i.displayName)).toEqual(['Pär Ängström']);
+  });
+
+  it('imports comma and tab separated files with quoted multi-line fields', async () => {
+    const t = testContext();
+    const comma = 'Name,Phone,Notes,Tags\n"Berg, Anna",070-111 22 33,"Nyckel till\nförrådet, ""blå""","stab,ledning"\n';
+    const p1 = await preview(t, { file: 'a.csv', content: comma });
+    expect(p1.delimiter).toBe(',');
+    await t.imports.run(p1.importId, 'update');
+    const tab = 'Förnamn\tEfternamn\tTelefon arbete\nBo\tEk\t08-123 456 78\n';
+    const p2 = await preview(t, { file: 'b.txt', content: tab });
+    expect(p2.delimiter).toBe('\t');
+    await t.imports.run(p2.importId, 'update');
+    const all = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 });
+    expect(all.items.map((c) => c.displayName)).toEqual(['Berg, Anna', 'Bo Ek']);
+    const anna = t.contacts.get(all.items[0]!.id);
+    expect(anna.notes).toBe('Nyckel till\nförrådet, "blå"');
+    expect(anna.tags).toEqual(['ledning', 'stab']);
+    const bo = t.contacts.get(all.items[1]!.id);
+    expect(bo.phones).toMatchObject([{ e164: '+46812345678', label: 'work', kind: 'fixedLine', canSms: false }]);
+  });
+
+  it('lets the operator override the header mapping', async () => {
+    const t = testContext();
+    const csv = 'Vem;Tfn;Extra\nAnna;0701234567;Stab\n';
+    const auto = await preview(t, { file: 'x.csv', content: csv });
+    expect(auto.columns.map((c) => c.field)).toEqual([null, 'phone.other', null]);
+    const p = await preview(t, {
+      file: 'x.csv',
+      content: csv,
+      mapping: [
+        { column: 0, field: 'displayName' },
+        { column: 1, field: 'phone.mobile' },
+        { column: 2, field: 'custom.Avdelning' },
+      ],
+    });
+    expect(p.columns.map((c) => [c.field, c.automatic])).toEqual([
+      ['displayName', false],
+      ['phone.mobile', false],
+      ['custom.Avdelning', false],
+    ]);
+    await t.imports.run(p.importId, 'update');
+    const c = t.contacts.get(t.contacts.search({ query: 'anna', includeSubgroups: true, sort: 'name', limit: 1 }).items[0]!.id);
+    expect(c).toMatchObject({ displayName: 'Anna', customFields: { Avdelning: 'Stab' }, phones: [{ label: 'mobile' }] });
+    await expect(preview(t, { file: 'x.csv', content: csv, mapping: [{ column: 9, field: 'email' }] })).rejects.toThrow(/mapping.0.column/);
+  });
+
+  it('reports bad rows with row number, field, column and reason, and imports the rest', async () => {
+    const t = testContext();
+    const csv = [
+      'Förnamn;Mobil;E-post;Språk',
+      'Anna;070-123 45 67;anna@x.se;sv',
+      'Bo;0701;bo@x.se;sv',
+      'Cilla;0702223344;inte-en-adress;en',
+      ';;;',
+      'David;0703334455;david@x.se;klingon',
+      ';;;sv',
+    ].join('\n');
+    const p = await preview(t, { file: 'fel.csv', content: csv });
+    expect(p.totalRows).toBe(5);
+    expect(p.validRows).toBe(1);
+    expect(p.errors).toEqual([
+      { row: 3, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short' },
+      { row: 4, field: 'emails.0.address', column: 'E-post', value: 'inte-en-adress', message: 'Not a valid e-mail address' },
+      { row: 6, field: 'language', column: 'Språk', value: 'klingon', message: '"klingon" is not a language GDial speaks (sv or en)' },
+      { row: 7, field: 'displayName', column: null, value: null, message: 'A contact needs a name, an organisation, a phone number or an e-mail address' },
+    ]);
+    expect(p.sample.find((s) => s.row === 3)).toMatchObject({ action: 'error', displayName: 'Bo' });
+    const r = await t.imports.run(p.importId, 'update');
+    expect(r).toMatchObject({ status: 'completed', created: 1, errorRows: 4 });
+    expect(r.errors).toHaveLength(4);
+    await expect(t.imports.run(p.importId, 'update')).rejects.toThrow(/not waiting to run/);
+  });
+
+  it('finds duplicates against stored contacts and within the file, and honours update/skip/create', async () => {
+    const csv = [
+      'Namn;Mobil;E-post;Taggar',
+      'Anna Ny;070-123 45 67;;ny', // same phone as the stored Anna
+      'Bo;0702223344;bo@x.se;', // new
+      'Bo igen;;BO@x.se;extra', // same e-mail as the row above
+      'Cilla;0703334455;;',
+    ].join('\n');
+    const results: Record<string, unknown> = {};
+    for (const mode of ['update', 'skip', 'create'] as const) {
+      const t = testContext();
+      const anna = t.contacts.create({ firstName: 'Anna', lastName: 'Andersson', phones: [{ number: '0701234567' }], tags: ['gammal'] });
+      const p = await preview(t, { file: 'd.csv', content: csv, onDuplicate: mode });
+      expect(p.duplicateCount).toBe(2);
+      expect(p.duplicates).toEqual([
+        { row: 2, by: 'phone', value: '+46701234567', existingContactId: anna.id, existingName: 'Anna Andersson', fileRow: null },
+        { row: 4, by: 'email', value: 'bo@x.se', existingContactId: null, existingName: null, fileRow: 3 },
+      ]);
+      const r = await t.imports.run(p.importId, mode);
+      const all = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 50 });
+      results[mode] = { preview: p.actions, report: { created: r.created, updated: r.updated, skipped: r.skipped }, names: all.items.map((c) => c.displayName) };
+      if (mode === 'update') {
+        const merged = t.contacts.get(anna.id);
+        expect(merged.displayName).toBe('Anna Ny');
+        expect(merged.tags).toEqual(['gammal', 'ny']);
+        const bo = t.contacts.get(all.items.find((c) => c.displayName === 'Bo igen')!.id);
+        expect(bo.tags).toEqual(['extra']);
+        expect(bo.phones.map((x) => x.e164)).toEqual(['+46702223344']);
+      }
+    }
+    expect(results).toEqual({
+      update: { preview: { create: 2, update: 2, skip: 0 }, report: { created: 2, updated: 2, skipped: 0 }, names: ['Anna Ny', 'Bo igen', 'Cilla'] },
+      skip: { preview: { create: 2, update: 0, skip: 2 }, report: { created: 2, updated: 0, skipped: 2 }, names: ['Anna Andersson', 'Bo', 'Cilla'] },
+      create: { preview: { create: 4, update: 0, skip: 0 }, report: { created: 4, updated: 0, skipped: 0 }, names: ['Anna Andersson', 'Anna Ny', 'Bo', 'Bo igen', 'Cilla'] },
+    });
+  });
+
+  it('creates groups named in the file and puts the contacts in them', async () => {
+    const t = testContext();
+    t.groups.create({ name: 'Stab' });
+    const p = await preview(t, { file: 'g.csv', content: 'Namn;Mobil;Grupp\nAnna;0701234567;stab, Räddning\nBo;0702223344;Räddning\n' });
+    expect(p.groupsToCreate).toEqual(['Räddning']);
+    const r = await t.imports.run(p.importId, 'update');
+    expect(r.groupsCreated).toEqual(['Räddning']);
+    expect(t.groups.list().map((g) => [g.name, g.memberCount])).toEqual([
+      ['Räddning', 2],
+      ['Stab', 1],
+    ]);
+  });
+
+  it('rolls back a failing batch whole, stops, and says which rows were written', async () => {
+    const t = testContext();
+    // A constraint the second batch violates, standing in for a disk or database failure.
+    t.store.sqlite.exec("CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Explodera' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    const lines = ['Namn;Mobil'];
+    for (let i = 0; i < 12_000; i++) lines.push(`${i === 7000 ? 'Explodera' : `Person ${i}`};070${String(i).padStart(7, '0')}`);
+    const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
+    expect(p.validRows).toBe(12_000);
+    const r = await t.imports.run(p.importId, 'create');
+    expect(r.status).toBe('failed');
+    expect(r.failedBatch).toEqual({ fromRow: 5002, toRow: 10_001, message: 'disk full' });
+    expect(r.created).toBe(5000);
+    expect(r.notAttempted).toBe(7000);
+    expect(t.store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(5000);
+    expect(t.store.sqlite.prepare('SELECT count(*) FROM contact_phones').pluck().get()).toBe(5000);
+    expect(t.contacts.search({ query: 'person', includeSubgroups: true, sort: 'name', limit: 1 }).total).toBe(5000);
+  });
+
+  it('reports progress at most ten times a second, ending with the full count', async () => {
+    const t = testContext();
+    const lines = ['Namn;Mobil'];
+    for (let i = 0; i < 20_000; i++) lines.push(`Person ${i};070${String(i).padStart(7, '0')}`);
+    const started = performance.now();
+    const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
+    await t.imports.run(p.importId, 'create');
+    const elapsed = performance.now() - started;
+    const progress = t.events.filter((e) => e.name === 'contacts.import.progress').map((e) => e.payload as { phase: string; processed: number; total: number });
+    const writing = progress.filter((e) => e.phase === 'writing');
+    expect(writing.at(-1)).toMatchObject({ processed: 20_000, total: 20_000 });
+    expect(progress.filter((e) => e.phase === 'validating').at(-1)).toMatchObject({ processed: 20_000, total: 20_000 });
+    // Two phases, each at most one event per 100 ms plus its final one.
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) * 2 + 4);
+    expect(t.events.some((e) => e.name === 'contacts.changed')).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatPhone, normalisePhone, phoneSearchDigits } from '../../src/contacts/phone';
+
+describe('phone normalisation', () => {
+  it.each([
+    ['070-123 45 67', '+46701234567', 'mobile', true],
+    ['0701234567', '+46701234567', 'mobile', true],
+    ['+46 70 123 45 67', '+46701234567', 'mobile', true],
+    ['+46 (0)70-123 45 67', '+46701234567', 'mobile', true],
+    ['0046701234567', '+46701234567', 'mobile', true],
+    ['08-123 456 78', '+46812345678', 'fixedLine', false],
+    ['031-12 34 56', '+4631123456', 'fixedLine', false],
+    ['020-123 456', '+4620123456', 'tollFree', false],
+    ['+1 202 555 0123', '+12025550123', 'fixedLineOrMobile', true],
+    ['+44 7911 123456', '+447911123456', 'mobile', true],
+  ])('%s → %s (%s)', (raw, e164, kind, canSms) => {
+    expect(normalisePhone(raw)).toMatchObject({ ok: true, e164, kind, canSms });
+  });
+
+  it.each([
+    ['', 'is empty'],
+    ['0701', 'is too short'],
+    ['07012345678901234', 'is too long'],
+    ['070-ABC 45 67', 'contains characters that are not part of a phone number'],
+    ['070-123 45 67 ext 12', 'contains characters that are not part of a phone number'],
+    ['+999 123 456 789', 'has an unknown country code'],
+    ['12', 'is too short'],
+  ])('refuses %j: %s', (raw, reason) => {
+    expect(normalisePhone(raw)).toEqual({ ok: false, reason });
+  });
+
+  it('says which country a number is invalid in', () => {
+    expect(normalisePhone('0741234567')).toEqual({ ok: false, reason: 'is not a valid number in Sweden' });
+    expect(normalisePhone('+46 99 123 45 67')).toEqual({ ok: false, reason: 'is not a valid number in Sweden' });
+  });
+
+  it('formats Swedish numbers nationally and foreign ones internationally', () => {
+    expect(formatPhone('+46701234567')).toBe('070-123 45 67');
+    expect(formatPhone('+447911123456')).toBe('+44 7911 123456');
+  });
+
+  it('indexes E.164, national and national significant digits', () => {
+    expect(phoneSearchDigits('+46701234567')).toEqual(['46701234567', '0701234567', '701234567']);
+    expect(phoneSearchDigits('+12025550123')).toEqual(['12025550123', '2025550123']);
+  });
+
+  // Any Swedish mobile number, however it is written, normalises to the same E.164.
+  const swedishMobile = fc.tuple(fc.constantFrom('70', '72', '73', '76', '79'), fc.stringMatching(/^\d{7}$/));
+  const separators = fc.constantFrom('', ' ', '-');
+
+  it('normalises every spelling of a Swedish mobile number to one E.164 (property)', () => {
+    fc.assert(
+      fc.property(swedishMobile, separators, fc.constantFrom('0', '+46', '+46 ', '0046', '+46 (0)'), ([prefix, rest], sep, lead) => {
+        const written = `${lead}${prefix}${sep}${rest.slice(0, 3)}${sep}${rest.slice(3, 5)}${sep}${rest.slice(5)}`;
+        const r = normalisePhone(written);
+        expect(r).toMatchObject({ ok: true, e164: `+46${prefix}${rest}`, kind: 'mobile', canSms: true });
+      }),
+    );
+  });
+
+  it('is idempotent: an E.164 result normalises to itself with the same kind (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^0[1-9]\d{5,9}$/), (raw) => {
+        const first = normalisePhone(raw);
+        if (!first.ok) return;
+        const again = normalisePhone(first.e164);
+        expect(again).toMatchObject({ ok: true, e164: first.e164, kind: first.kind });
+        // Its national format parses back to it too.
+        expect(normalisePhone(formatPhone(first.e164))).toMatchObject({ ok: true, e164: first.e164 });
+      }),
+    );
+  });
+
+  it('never throws and always gives a reason when it refuses (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), (raw) => {
+        const r = normalisePhone(raw);
+        if (!r.ok) expect(r.reason.length).toBeGreaterThan(0);
+        else expect(r.e164).toMatch(/^\+\d{6,15}$/);
+      }),
+    );
+  });
+
+  it('only numbers that can take SMS say so: Swedish fixed lines never (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('8', '31', '40', '90', '18'), fc.stringMatching(/^[1-9]\d{5}$/), (area, local) => {
+        const r = normalisePhone(`0${area}-${local}`);
+        if (r.ok) {
+          expect(r.kind).not.toBe('mobile');
+          expect(r.canSms).toBe(false);
+        }
+      }),
+    );
+  });
+});
