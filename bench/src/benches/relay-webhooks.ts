@@ -1,0 +1,244 @@
+// `npm run bench -- relay-webhooks [--rate 1000] [--seconds 20] [--concurrency 32]`
+// Signed Twilio status callbacks at a fixed rate into a relay on PostgreSQL (a separate
+// process, as deployed), with a WebSocket desktop receiving them: ingest rate and
+// webhook→desktop latency. Then the relay's ingest capacity at max rate, against a bare
+// express route doing the same INSERT (autocommit, same pool size), measured in the same run.
+// Loopback only. Prints one line: ingest_per_s, p50_ms, p99_ms, baseline_per_s, ratio.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import express from 'express';
+import pg from 'pg';
+import twilio from 'twilio';
+import WebSocket from 'ws';
+import { relayServerMessageSchema } from '@gdial/protocol';
+import { startRelay } from '@gdial/relay';
+import { percentile, round, type BenchContext } from '../context';
+
+const DATABASE_URL = process.env.RELAY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const POOL_SIZE = 10;
+
+// ── child process roles ───────────────────────────────────────────────────────────────
+
+async function serveRelay(): Promise<void> {
+  const relay = await startRelay({
+    encryptionKey: Buffer.from(process.env.BENCH_KEY!, 'base64'),
+    databaseUrl: DATABASE_URL,
+    dbSchema: process.env.BENCH_SCHEMA!,
+    dbAppRole: `${process.env.BENCH_SCHEMA!}_app`,
+    rateLimitPerSecond: 1_000_000,
+    logLevel: 'warn',
+  });
+  const slug = 'bench-org';
+  const created = await relay.admin.createTenant(slug, 'Bench');
+  if (!created.ok) throw new Error(created.problem);
+  await relay.admin.setCredentials(slug, { twilioAuthToken: process.env.BENCH_TWILIO_TOKEN! });
+  const enrolment = await relay.admin.createEnrolment(slug);
+  if (!enrolment.ok) throw new Error(enrolment.problem);
+  process.send?.({ url: relay.url, enrolmentToken: enrolment.value.token });
+  process.on('disconnect', () => void relay.close().then(() => process.exit(0)));
+}
+
+async function serveBaseline(): Promise<void> {
+  const schema = process.env.BENCH_SCHEMA!;
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: POOL_SIZE, options: `-c search_path=${schema}` });
+  await pool.query(`CREATE TABLE IF NOT EXISTS baseline_events (tenant_id uuid NOT NULL, seq bigserial NOT NULL, event_key text NOT NULL, kind text NOT NULL,
+    payload jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (tenant_id, seq), UNIQUE (tenant_id, event_key))`);
+  const tenant = '00000000-0000-4000-8000-000000000001';
+  const app = express();
+  app.post('/hooks/:tenant/twilio/message-status', express.raw({ type: () => true }), async (req, res) => {
+    const params = Object.fromEntries(new URLSearchParams((req.body as Buffer).toString('utf8')));
+    await pool.query('INSERT INTO baseline_events (tenant_id, event_key, kind, payload) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+      tenant,
+      `msg:${params.MessageSid}:${params.MessageStatus}`,
+      'twilio.message-status',
+      JSON.stringify({ type: 'webhook', webhook: { kind: 'twilio.message-status', query: {}, body: params } }),
+    ]);
+    res.status(204).end();
+  });
+  const server = app.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    process.send?.({ url: `http://127.0.0.1:${port}` });
+  });
+  process.on('disconnect', () => void pool.end().then(() => process.exit(0)));
+}
+
+const self = fileURLToPath(import.meta.url);
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  const role = process.env.BENCH_ROLE;
+  await (role === 'relay' ? serveRelay() : serveBaseline());
+}
+
+// ── the benchmark ─────────────────────────────────────────────────────────────────────
+
+function child<T>(role: 'relay' | 'baseline', env: Record<string, string>): Promise<{ proc: ChildProcess; info: T }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', self], {
+    env: { ...process.env, ...env, BENCH_ROLE: role },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    proc.once('message', (info) => resolve({ proc, info: info as T }));
+    proc.once('exit', (code) => reject(new Error(`${role} process exited with ${code}`)));
+  });
+}
+
+interface Signed {
+  key: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function signedRequests(base: string, token: string, from: number, count: number): Signed[] {
+  const url = `${base}/hooks/bench-org/twilio/message-status?d=bench`;
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const params = { MessageSid: `SM${i}`, MessageStatus: 'delivered', AccountSid: 'AC1', To: '+46701234567', From: '+46700000000' };
+    return {
+      key: `msg:SM${i}:delivered`,
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params) },
+      body: new URLSearchParams(params).toString(),
+    };
+  });
+}
+
+async function send(r: Signed): Promise<void> {
+  const res = await fetch(r.url, { method: 'POST', headers: r.headers, body: r.body });
+  await res.arrayBuffer();
+  if (res.status >= 300) throw new Error(`webhook answered ${res.status}`);
+}
+
+/** Closed loop: `concurrency` requests always in flight for `seconds`; returns requests per second. */
+async function maxRate(requests: Signed[], concurrency: number, seconds: number): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until && next < requests.length) {
+        await send(requests[next++]!);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
+  const rate = Number(ctx.options.rate ?? 1000);
+  const seconds = Number(ctx.options.seconds ?? 20);
+  const concurrency = Number(ctx.options.concurrency ?? 32);
+  const capacitySeconds = Number(ctx.options['capacity-seconds'] ?? 5);
+  const schema = `relay_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const env = { BENCH_SCHEMA: schema, BENCH_KEY: randomBytes(32).toString('base64'), BENCH_TWILIO_TOKEN: randomBytes(16).toString('hex') };
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  const procs: ChildProcess[] = [];
+  try {
+    ctx.progress(`starting relay on PostgreSQL (schema ${schema})`);
+    const relay = await child<{ url: string; enrolmentToken: string }>('relay', env);
+    procs.push(relay.proc);
+    const enrolled = (await (
+      await fetch(`${relay.info.url}/api/v1/devices/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enrolmentToken: relay.info.enrolmentToken, deviceName: 'bench desktop' }),
+      })
+    ).json()) as { deviceToken: string };
+
+    // The desktop: records when each event arrives and acknowledges like the engine does.
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let received = 0;
+    const ws = new WebSocket(`${relay.info.url.replace('http', 'ws')}/stream`);
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    ws.on('message', (data) => {
+      const now = performance.now();
+      const msg = relayServerMessageSchema.parse(JSON.parse(String(data)));
+      if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', at: msg.at }));
+      if (msg.type !== 'events') return;
+      for (const e of msg.entries) {
+        const at = sentAt.get(e.event.webhook.eventKey);
+        if (at !== undefined) latencies.push(now - at);
+        received++;
+      }
+      ws.send(JSON.stringify({ type: 'ack', seq: msg.entries.at(-1)!.seq }));
+    });
+    ws.send(JSON.stringify({ type: 'hello', protocol: 1, deviceToken: enrolled.deviceToken, lastSeq: 0 }));
+
+    const total = rate * seconds;
+    const fixed = signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 0, total);
+    ctx.progress('warming up');
+    await Promise.all(signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 10_000_000, 200).map(send));
+    await waitUntil(() => received >= 200, 10_000);
+    latencies.length = 0;
+    received = 0;
+
+    ctx.progress(`fixed rate: ${rate}/s for ${seconds} s`);
+    const start = performance.now();
+    const inflight: Array<Promise<void>> = [];
+    let issued = 0;
+    let errors = 0;
+    while (issued < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+      for (; issued < due; issued++) {
+        const r = fixed[issued]!;
+        sentAt.set(r.key, performance.now());
+        inflight.push(send(r).catch(() => void errors++));
+      }
+      if (issued % (rate * 5) === 0) ctx.progress(`${issued}/${total}`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(inflight);
+    const ingestSeconds = (performance.now() - start) / 1000;
+    await waitUntil(() => received >= total, 30_000);
+    const fixedLatencies = [...latencies];
+
+    ctx.progress(`relay capacity: ${concurrency} in flight for ${capacitySeconds} s`);
+    const capacityRequests = signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 1_000_000, 200_000);
+    const relayCapacity = await maxRate(capacityRequests, concurrency, capacitySeconds);
+    ws.close();
+    relay.proc.disconnect();
+
+    ctx.progress('baseline: bare express route doing the same INSERT');
+    const baseline = await child<{ url: string }>('baseline', env);
+    procs.push(baseline.proc);
+    const baselineRequests = signedRequests(baseline.info.url, env.BENCH_TWILIO_TOKEN, 0, 200_000);
+    await Promise.all(baselineRequests.slice(190_000, 190_200).map(send));
+    const baselineRate = await maxRate(baselineRequests, concurrency, capacitySeconds);
+    baseline.proc.disconnect();
+
+    ctx.emit({
+      rate,
+      seconds,
+      ingest_per_s: round(total / ingestSeconds, 1),
+      delivered: fixedLatencies.length,
+      errors,
+      p50_ms: round(percentile(fixedLatencies, 50), 2),
+      p99_ms: round(percentile(fixedLatencies, 99), 2),
+      relay_capacity_per_s: round(relayCapacity, 1),
+      baseline_per_s: round(baselineRate, 1),
+      ratio: round(relayCapacity / baselineRate, 3),
+    });
+  } finally {
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    const role = `${schema}_app`;
+    const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (exists.rowCount) {
+      await admin.query(`DROP OWNED BY "${role}"`).catch(() => undefined);
+      await admin.query(`DROP ROLE "${role}"`).catch(() => undefined);
+    }
+    await admin.end();
+  }
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the desktop to receive every event');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
