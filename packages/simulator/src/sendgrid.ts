@@ -175,7 +175,11 @@ export class SendGrid {
     const found: Record<string, unknown>[] = [];
     for (let i = this.ordered.length - 1; i >= 0 && found.length < limit; i--) {
       const email = this.ordered[i]!;
-      if (clauses.value.every((c) => activityField(email, c.field) === c.value)) found.push(activitySummary(email));
+      const matches = clauses.value.every((c) => {
+        const actual = activityField(email, c.field);
+        return c.like ? actual?.startsWith(c.value) === true : actual === c.value;
+      });
+      if (matches) found.push(activitySummary(email));
     }
     sendJson(res, 200, { messages: found });
   }
@@ -337,15 +341,21 @@ function activityField(email: SimEmail, field: string): string | undefined {
   }
 }
 
-/** The subset of the Email Activity query language reconciliation needs: `a="x" AND b="y"`. */
-function parseActivityQuery(query: string): { ok: true; value: { field: string; value: string }[] } | { ok: false; error: string } {
+/**
+ * The subset of the Email Activity query language reconciliation needs:
+ * `a="x" AND b LIKE "y%"` (LIKE with a trailing % is a prefix match).
+ */
+function parseActivityQuery(query: string): { ok: true; value: { field: string; value: string; like: boolean }[] } | { ok: false; error: string } {
   const trimmed = query.trim().replace(/^\((.*)\)$/, '$1');
   if (!trimmed) return { ok: true, value: [] };
-  const clauses: { field: string; value: string }[] = [];
+  const clauses: { field: string; value: string; like: boolean }[] = [];
   for (const part of trimmed.split(/\s+AND\s+/)) {
-    const m = /^\(?\s*([a-z_]+(?:\['[^']+'\])?)\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)?$/.exec(part.trim());
+    const m = /^\(?\s*([a-z_]+(?:\['[^']+'\])?)\s*(=|LIKE)\s*"((?:[^"\\]|\\.)*)"\s*\)?$/.exec(part.trim());
     if (!m) return { ok: false, error: `Unsupported query clause: ${part}` };
-    clauses.push({ field: m[1]!, value: m[2]!.replace(/\\(.)/g, '$1') });
+    const like = m[2] === 'LIKE';
+    const value = m[3]!.replace(/\\(.)/g, '$1');
+    if (like && (!value.endsWith('%') || value.slice(0, -1).includes('%'))) return { ok: false, error: `Only prefix LIKE "x%" is supported: ${part}` };
+    clauses.push({ field: m[1]!, value: like ? value.slice(0, -1) : value, like });
   }
   return { ok: true, value: clauses };
 }

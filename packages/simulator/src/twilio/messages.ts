@@ -246,7 +246,8 @@ export class TwilioMessages {
       params.ProfileName = input.profileName ?? 'Simulerad Person';
       params.WaId = origin.number.slice(1);
     }
-    if (keyword && OPT_OUT_KEYWORDS.has(keyword)) params.OptOutType = 'STOP';
+    if (OPT_OUT_KEYWORDS.has(keyword)) params.OptOutType = 'STOP';
+    if (OPT_IN_KEYWORDS.has(keyword)) params.OptOutType = 'START';
     await this.post(url, params, 'twilio.inbound-message', message.sid);
     return message;
   }

@@ -1,0 +1,13 @@
+// The providers layer: the only part of GDial that knows Twilio, SendGrid and Telegram.
+// The campaign engine talks to the channel interfaces in types.ts, builds call flows with
+// buildCallFlow and turns relay webhooks into domain events with parseWebhook.
+export * from './types';
+export { createTwilioClient, type TwilioClient, type TwilioSettings } from './twilio/client';
+export { TwilioSmsProvider, TwilioWhatsAppProvider, type TwilioMessagingOptions } from './twilio/messaging';
+export { TwilioVoiceProvider, type TwilioVoiceOptions } from './twilio/voice';
+export { classifyTwilioError, asyncFailure as twilioAsyncFailure } from './twilio/errors';
+export { SendGridEmailProvider, SENDGRID_TOKEN_ARG, classifySendGridError, type SendGridSettings } from './sendgrid';
+export { TelegramBotProvider, classifyTelegramError, type TelegramSettings } from './telegram';
+export { parseWebhook, WebhookParseError } from './webhooks';
+export { buildCallFlow, DEFAULT_CALL_TEXTS, type CallFlowSpec, type CallFlowDocuments } from './call-flow';
+export { createProviders, type ProviderSettings, type Providers } from './factory';

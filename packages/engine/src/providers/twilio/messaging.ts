@@ -1,0 +1,142 @@
+// SMS and WhatsApp through Twilio's Messages API with the real SDK. Our delivery token
+// travels in the StatusCallback URL (`?d=`), so every callback can be tied to its delivery
+// even when the send's answer was lost in a crash; reconciliation lists recent messages to
+// the same number because Twilio does not return the callback URL on a message.
+import type { Logger } from '../../log';
+import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
+import {
+  withDeliveryToken,
+  type ReconcileQuery,
+  type ReconcileResult,
+  type SendResult,
+  type SmsProvider,
+  type StatusResult,
+  type TextMessage,
+  type WhatsAppMessage,
+  type WhatsAppProvider,
+} from '../types';
+import { classifyTwilioError } from './errors';
+import { messageFailure, messageStatus } from './status';
+import type { TwilioClient } from './client';
+
+/** Messages created this long before our attempt started still count (clock skew). */
+const CLOCK_SKEW_MS = 120_000;
+const RECONCILE_MAX_PAGES = 5;
+
+interface PageLike<T> {
+  instances: T[];
+  /** undefined (not a promise) when there is no next page. */
+  nextPage(): Promise<PageLike<T>> | undefined;
+}
+
+export interface TwilioMessagingOptions {
+  client: TwilioClient;
+  channel: 'sms' | 'whatsapp';
+  /** Sender number (E.164) or alphanumeric ID; for WhatsApp the bare number. */
+  from?: string;
+  /** Twilio Messaging Service used instead of a single sender (SMS). */
+  messagingServiceSid?: string;
+  /** Relay URL for message status callbacks; `d=<token>` is added per delivery. */
+  statusCallbackUrl: string;
+  logger?: Logger;
+}
+
+abstract class TwilioMessagingBase {
+  readonly provider = 'twilio' as const;
+  protected readonly prefix: string;
+
+  constructor(protected readonly options: TwilioMessagingOptions) {
+    if (!options.from && !options.messagingServiceSid) throw new Error(`Twilio ${options.channel}: set a sender number or a messaging service SID`);
+    if (options.channel === 'whatsapp' && !options.from) throw new Error('Twilio WhatsApp needs a sender number');
+    this.prefix = options.channel === 'whatsapp' ? 'whatsapp:' : '';
+  }
+
+  protected async create(message: TextMessage, extra: { contentSid?: string; contentVariables?: string } = {}): Promise<SendResult> {
+    const { client, from, messagingServiceSid, statusCallbackUrl } = this.options;
+    try {
+      const created = await client.messages.create({
+        to: this.prefix + message.to,
+        ...(from ? { from: this.prefix + from } : { messagingServiceSid: messagingServiceSid! }),
+        ...(extra.contentSid ? extra : { body: message.body }),
+        statusCallback: withDeliveryToken(statusCallbackUrl, message.deliveryToken),
+      });
+      return { ok: true, providerId: created.sid, status: messageStatus(created.status) ?? 'queued', segments: Number(created.numSegments) || null };
+    } catch (error) {
+      const classified = classifyTwilioError(error);
+      this.options.logger?.warn({ channel: this.options.channel, to: message.to, code: classified.code, class: classified.class }, 'Twilio refused a message');
+      return { ok: false, error: classified };
+    }
+  }
+
+  async fetchStatus(providerId: string): Promise<StatusResult> {
+    try {
+      const m = await this.options.client.messages(providerId).fetch();
+      const status = messageStatus(m.status);
+      if (!status) return { kind: 'not-found' };
+      return { kind: 'status', providerId: m.sid, status, failure: messageFailure(status, m.errorCode ?? null, m.errorMessage), answeredBy: null, durationSec: null };
+    } catch (error) {
+      const classified = classifyTwilioError(error);
+      if (classified.code === '20404') return { kind: 'not-found' };
+      return { kind: 'error', error: classified };
+    }
+  }
+
+  async findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult> {
+    const { client, from } = this.options;
+    const since = query.attemptedAt.getTime() - CLOCK_SKEW_MS;
+    const matches: MessageInstance[] = [];
+    try {
+      let page: PageLike<MessageInstance> = await client.messages.page({ to: this.prefix + query.to, pageSize: 100 });
+      for (let n = 0; n < RECONCILE_MAX_PAGES; n++) {
+        let older = false;
+        for (const m of page.instances) {
+          if (m.dateCreated.getTime() < since) {
+            older = true;
+            continue;
+          }
+          if (m.direction !== 'outbound-api') continue;
+          if (from && m.from !== this.prefix + from) continue;
+          if (query.body !== undefined && m.body.trim() !== query.body.trim()) continue;
+          matches.push(m);
+        }
+        if (older) break;
+        const next = page.nextPage();
+        if (!next) break;
+        page = await next;
+      }
+    } catch (error) {
+      return { kind: 'error', error: classifyTwilioError(error) };
+    }
+    if (matches.length === 0) return { kind: 'not-found' };
+    if (matches.length > 1) return { kind: 'ambiguous', providerIds: matches.map((m) => m.sid) };
+    const only = matches[0]!;
+    return { kind: 'found', providerId: only.sid, status: messageStatus(only.status) ?? 'queued' };
+  }
+}
+
+export class TwilioSmsProvider extends TwilioMessagingBase implements SmsProvider {
+  readonly channel = 'sms' as const;
+
+  constructor(options: Omit<TwilioMessagingOptions, 'channel'>) {
+    super({ ...options, channel: 'sms' });
+  }
+
+  send(message: TextMessage): Promise<SendResult> {
+    return this.create(message);
+  }
+}
+
+export class TwilioWhatsAppProvider extends TwilioMessagingBase implements WhatsAppProvider {
+  readonly channel = 'whatsapp' as const;
+
+  constructor(options: Omit<TwilioMessagingOptions, 'channel' | 'messagingServiceSid'> & { from: string }) {
+    super({ ...options, channel: 'whatsapp' });
+  }
+
+  send(message: WhatsAppMessage): Promise<SendResult> {
+    if (message.template) {
+      return this.create(message, { contentSid: message.template.contentSid, contentVariables: JSON.stringify(message.template.variables) });
+    }
+    return this.create(message);
+  }
+}
