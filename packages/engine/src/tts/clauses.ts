@@ -47,8 +47,22 @@ const PUNCTUATION = new Map<number, { kind: PunctKind; optionalSpace?: boolean }
 const BRACKETS = new Set([0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d, 0x3c, 0x3e, 0x22, 0x27, 0x60, 0xab, 0xbb]);
 const isBracket = (c: number): boolean => (c >= 0x2014 && c <= 0x201f) || BRACKETS.has(c);
 const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x2028 || c === 0x2029 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000;
-const isAlnum = (c: number): boolean => /[\p{L}\p{N}]/u.test(String.fromCodePoint(c));
-const isLower = (c: number): boolean => /\p{Ll}/u.test(String.fromCodePoint(c));
+// Character classes are asked for every character of every message: ASCII is answered
+// directly, anything else once per codepoint and remembered.
+const alnumCache = new Map<number, boolean>();
+const lowerCache = new Map<number, boolean>();
+function isAlnum(c: number): boolean {
+  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  let v = alnumCache.get(c);
+  if (v === undefined) alnumCache.set(c, (v = /[\p{L}\p{N}]/u.test(String.fromCodePoint(c))));
+  return v;
+}
+function isLower(c: number): boolean {
+  if (c < 0x80) return c >= 0x61 && c <= 0x7a;
+  let v = lowerCache.get(c);
+  if (v === undefined) lowerCache.set(c, (v = /\p{Ll}/u.test(String.fromCodePoint(c))));
+  return v;
+}
 
 export function splitClauses(input: string): Clause[] {
   const cps = Array.from(input, (ch) => ch.codePointAt(0)!);

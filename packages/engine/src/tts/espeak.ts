@@ -3,6 +3,9 @@
 // phonemes for Piper voices, and it is the fallback voice when no Piper voice is
 // installed. Loading it costs ~150 ms, so it is loaded once, on first use, and kept.
 // Calls are synchronous and short (about a millisecond per clause).
+// The package ships no types; the reference carries ours to every program that imports this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./espeak-module.d.ts" />
 import createEspeakModule, { type EspeakModule, type EspeakWorker } from '@echogarden/espeak-ng-emscripten';
 
 export interface EspeakAudio {

@@ -39,7 +39,8 @@ export class PiperVoice {
     return this.config.num_speakers > 1;
   }
 
-  static async load(modelPath: string, config: PiperConfig): Promise<VoiceLoadResult> {
+  /** `threads`: onnxruntime's intra-op threads; by default onnxruntime picks one per core. */
+  static async load(modelPath: string, config: PiperConfig, opts: { threads?: number } = {}): Promise<VoiceLoadResult> {
     let bytes: Uint8Array;
     try {
       const info = await stat(modelPath);
@@ -52,7 +53,11 @@ export class PiperVoice {
     if (bytes.length < 16 || bytes[0] !== 0x08) return { ok: false, error: 'the model file is not an ONNX model' };
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3, graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(bytes, {
+        logSeverityLevel: 3,
+        graphOptimizationLevel: 'all',
+        ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1, executionMode: 'sequential' as const } : {}),
+      });
     } catch (err) {
       return { ok: false, error: `onnxruntime cannot load the model: ${firstLine(err)}` };
     }
@@ -67,7 +72,7 @@ export class PiperVoice {
       const idMap = config.phoneme_id_map;
       const probe = [...idMap['^']!, ...idMap['_']!, ...idMap['$']!];
       const out = await voice.infer(probe, { noiseScale: 0, lengthScale: 1, noiseW: 0, speakerId: 0 });
-      if (out.some((v) => !Number.isFinite(v))) throw new Error('the output contains NaN or infinite samples');
+      if (!out.every(Number.isFinite)) throw new Error('the output contains NaN or infinite samples');
     } catch (err) {
       await session.release();
       return { ok: false, error: `the model fails when run: ${firstLine(err)}` };
@@ -88,7 +93,7 @@ export class PiperVoice {
     const output = results.output;
     if (!output || output.type !== 'float32') throw new Error('the model returned no float32 "output"');
     // Copy out of onnxruntime's buffer before disposing of it.
-    const samples = Float32Array.from(output.data as Float32Array);
+    const samples = (output.data as Float32Array).slice();
     for (const t of Object.values(results)) t.dispose();
     return samples;
   }
@@ -131,15 +136,16 @@ function firstLine(err: unknown): string {
  */
 export function peakNormalise(raw: Float32Array): Int16Array {
   let peak = 0.01;
-  for (const v of raw) {
-    const a = Math.abs(v);
+  for (let i = 0; i < raw.length; i++) {
+    const a = Math.abs(raw[i]!);
     if (a > peak) peak = a;
   }
   const scale = 32767 / peak;
   const out = new Int16Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v = raw[i]! * scale;
-    out[i] = Math.trunc(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+    // Storing into an Int16Array truncates toward zero, as Piper's static_cast does.
+    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
   }
   return out;
 }

@@ -1,0 +1,120 @@
+// `npm run bench -- tts [--repeat 10] [--threads 1] [--layers 24]`: the same 20 Swedish alert sentences through our
+// pipeline (espeak-ng WASM phonemes → Piper ids → onnxruntime-node → Piper peak
+// normalisation) and through sherpa-onnx-node's native Piper implementation, both on the
+// same fixture voice. sherpa runs in a child process (it exits the process on models it
+// dislikes). Per sentence: best-of-N times `ours_ms` and `sherpa_ms` and their `ratio`
+// (goal ≤ 1.0), warm `phonemize_ms` (goal ≤ 5) and the espeak fallback's real-time factor
+// `espeak_rtf`. A final row summarises.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { silentLogger } from '@gdial/engine';
+import { DEFAULT_SETTINGS, PiperVoice, parsePiperConfig, phonemize, sharedEspeak, speakWithEspeak, speakWithPiper } from '@gdial/engine/tts';
+import { SWEDISH_SENTENCES, buildFixtureConfig, runSherpa, writeSherpaVoice } from '@gdial/engine/testing/tts';
+import { percentile, round, type BenchContext } from '../context';
+
+export default async function (ctx: BenchContext): Promise<void> {
+  const repeat = Number(ctx.options.repeat ?? 10);
+  const threads = Number(ctx.options.threads ?? 1);
+  const layers = Number(ctx.options.layers ?? 24);
+  const espeak = await sharedEspeak();
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-tts-'));
+  // "tiny": the 2 KB fixture, so the times are the per-sentence overhead of each pipeline
+  // (phonemisation, tensor handling). "compute": the same voice with dense layers whose
+  // cost is in the range of a real medium voice, so inference dominates as it does in use.
+  for (const [model, computeLayers] of [
+    ['tiny', 0],
+    ['compute', layers],
+  ] as const) {
+    ctx.progress(`${model} model: writing the fixture voice and espeak-ng data for sherpa`);
+    const voiceDir = await writeSherpaVoice(path.join(root, model), { kind: 'tone', computeLayers });
+    const modelPath = path.join(voiceDir, 'model.onnx');
+    writeFileSync(`${modelPath}.json`, JSON.stringify(buildFixtureConfig()));
+
+    // Two rounds each, best per sentence: the machine is shared, and a burst of other work
+    // during one side's round would otherwise decide the ratio.
+    const sherpaBest = SWEDISH_SENTENCES.map(() => Infinity);
+    const oursBest = SWEDISH_SENTENCES.map(() => Infinity);
+    const runSherpaRound = () => {
+      ctx.progress(`${model} model: sherpa-onnx-node, ${SWEDISH_SENTENCES.length} sentences × ${repeat}`);
+      const sherpa = runSherpa(voiceDir, SWEDISH_SENTENCES, { repeat, returnSamples: false, threads });
+      if (!sherpa.ok) throw new Error(`sherpa-onnx child failed (exit ${sherpa.exitCode}): ${sherpa.stderr.slice(0, 400)}`);
+      sherpa.results.forEach((r, i) => (sherpaBest[i] = Math.min(sherpaBest[i]!, r.ms)));
+    };
+
+    const parsed = parsePiperConfig(JSON.stringify(buildFixtureConfig()));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const loaded = await PiperVoice.load(modelPath, parsed.config, { threads });
+    if (!loaded.ok) throw new Error(loaded.error);
+    const voice = loaded.voice;
+    const log = silentLogger();
+    // Sherpa adds no pause between sentences; neither do we here, so both do the same work.
+    const settings = { ...DEFAULT_SETTINGS, sentencePauseMs: 0 };
+    for (const text of SWEDISH_SENTENCES.slice(0, 3)) await speakWithPiper(voice, espeak, text, settings, log);
+
+    const runOursRound = async () => {
+      ctx.progress(`${model} model: our pipeline, ${SWEDISH_SENTENCES.length} sentences × ${repeat}`);
+      for (const [i, text] of SWEDISH_SENTENCES.entries()) {
+        for (let r = 0; r < repeat; r++) {
+          const t0 = performance.now();
+          await speakWithPiper(voice, espeak, text, settings, log);
+          oursBest[i] = Math.min(oursBest[i]!, performance.now() - t0);
+        }
+      }
+    };
+    for (let round = 0; round < 2; round++) {
+      runSherpaRound();
+      await runOursRound();
+    }
+
+    const rows: { ours: number; sherpa: number; ratio: number; phon: number; rtf: number }[] = [];
+    for (const [i, text] of SWEDISH_SENTENCES.entries()) {
+      const ours = oursBest[i]!;
+      let phon = Infinity;
+      for (let r = 0; r < repeat; r++) {
+        const t0 = performance.now();
+        phonemize(text, espeak, 'sv');
+        phon = Math.min(phon, performance.now() - t0);
+      }
+      let espeakMs = Infinity;
+      let espeakSeconds = 0;
+      for (let r = 0; r < Math.min(repeat, 3); r++) {
+        const t0 = performance.now();
+        const spoken = speakWithEspeak(espeak, text, DEFAULT_SETTINGS);
+        espeakMs = Math.min(espeakMs, performance.now() - t0);
+        espeakSeconds = spoken.samples.length / spoken.sampleRate;
+      }
+      const sherpaMs = sherpaBest[i]!;
+      const row = { ours, sherpa: sherpaMs, ratio: ours / sherpaMs, phon, rtf: espeakMs / 1000 / espeakSeconds };
+      rows.push(row);
+      ctx.emit({
+        model,
+        sentence: i + 1,
+        chars: text.length,
+        ours_ms: round(row.ours, 3),
+        sherpa_ms: round(row.sherpa, 3),
+        ratio: round(row.ratio, 2),
+        phonemize_ms: round(row.phon, 3),
+        espeak_rtf: round(row.rtf, 4),
+      });
+    }
+    await voice.release();
+    const median = (xs: number[]) => percentile(xs, 50);
+    ctx.emit({
+      model,
+      summary: true,
+      sentences: rows.length,
+      repeat,
+      threads,
+      ours_ms_median: round(median(rows.map((r) => r.ours)), 3),
+      sherpa_ms_median: round(median(rows.map((r) => r.sherpa)), 3),
+      ratio_median: round(median(rows.map((r) => r.ratio)), 2),
+      ratio_max: round(Math.max(...rows.map((r) => r.ratio)), 2),
+      phonemize_ms_median: round(median(rows.map((r) => r.phon)), 3),
+      phonemize_ms_max: round(Math.max(...rows.map((r) => r.phon)), 3),
+      espeak_rtf_median: round(median(rows.map((r) => r.rtf)), 4),
+      goal_ratio: 1,
+      goal_phonemize_ms: 5,
+    });
+  }
+}
