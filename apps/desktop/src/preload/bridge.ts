@@ -1,0 +1,156 @@
+// What the console page may use of the desktop: exactly the calls in GdialBridge and
+// nothing else — no ipcRenderer, no Node, no generic "send". The page gets one
+// MessagePort to the engine; the preload relays it to the engine's current process, so
+// when main restarts a crashed engine and hands over a new port, the page's port stays
+// valid and the console keeps working without a reload.
+//
+// MessagePorts cannot cross the contextBridge, so window.gdial is defined by a small
+// function run in the page's world (executeInMainWorld); it receives the port through
+// window.postMessage from this isolated world, as Electron's MessagePort guide describes.
+import { IPC } from './channels';
+
+export const EXPOSED_API_KEYS = ['enginePort', 'appVersion', 'openExternal', 'notify', 'onEngineStatus', 'onDeepLink'] as const;
+
+/** The isolated-world half of window.gdial, handed to the page-world script. */
+export interface IsolatedApi {
+  requestEnginePort(): void;
+  appVersion(): Promise<string>;
+  openExternal(url: string): Promise<boolean>;
+  notify(title: string, body: string): Promise<boolean>;
+  onEngineStatus(listener: (status: unknown) => void): () => void;
+  onDeepLink(listener: (route: unknown) => void): () => void;
+}
+
+export interface IpcEventLike {
+  ports: readonly MessagePort[];
+}
+
+export interface IpcRendererLike {
+  send(channel: string, ...args: unknown[]): void;
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
+}
+
+export interface ContextBridgeLike {
+  executeInMainWorld(script: { func: (...args: never[]) => unknown; args?: unknown[] }): void;
+}
+
+export interface WindowLike {
+  postMessage(message: unknown, targetOrigin: string, transfer?: Transferable[]): void;
+  location: { origin: string };
+}
+
+export interface BridgeDeps {
+  contextBridge: ContextBridgeLike;
+  ipcRenderer: IpcRendererLike;
+  window: WindowLike;
+  createChannel: () => { port1: MessagePort; port2: MessagePort };
+}
+
+/** The tag of the window message that carries the page's engine port. */
+export const PORT_MESSAGE_TAG = 'gdial:engine-port';
+/** Messages the page may send before the first engine process is connected. */
+const MAX_QUEUED = 10_000;
+
+/** Relays between the page's stable port and whichever engine port is current. */
+export class EnginePortRelay {
+  private page: MessagePort | null = null;
+  private engine: MessagePort | null = null;
+  private queue: unknown[] = [];
+  dropped = 0;
+
+  /** A fresh port for the page (an earlier page port, from before a reload, is closed). */
+  pagePort(createChannel: () => { port1: MessagePort; port2: MessagePort }): MessagePort {
+    this.page?.close();
+    const { port1, port2 } = createChannel();
+    this.page = port2;
+    port2.onmessage = (e: MessageEvent) => {
+      if (this.engine) this.engine.postMessage(e.data);
+      else if (this.queue.length < MAX_QUEUED) this.queue.push(e.data);
+      else this.dropped++;
+    };
+    return port1;
+  }
+
+  /** The engine (re)started: from now on the page talks to this port. */
+  useEngine(port: MessagePort): void {
+    this.engine?.close();
+    this.engine = port;
+    port.onmessage = (e: MessageEvent) => this.page?.postMessage(e.data);
+    const queued = this.queue;
+    this.queue = [];
+    for (const m of queued) port.postMessage(m);
+  }
+}
+
+const MAX_TEXT = 2048;
+
+export function installBridge(deps: BridgeDeps): void {
+  const { ipcRenderer } = deps;
+  const relay = new EnginePortRelay();
+
+  ipcRenderer.on(IPC.enginePort, (event) => {
+    const port = event.ports[0];
+    if (port) relay.useEngine(port);
+  });
+  ipcRenderer.send(IPC.enginePortRequest);
+
+  const subscribe = (channel: string, listener: (value: unknown) => void) => {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const wrapped = (_event: IpcEventLike, value: unknown) => listener(value);
+    ipcRenderer.on(channel, wrapped);
+    return () => {
+      ipcRenderer.removeListener(channel, wrapped);
+    };
+  };
+  const text = (value: unknown, what: string): string => {
+    if (typeof value !== 'string' || value.length > MAX_TEXT) throw new TypeError(`${what} must be text of at most ${MAX_TEXT} characters`);
+    return value;
+  };
+
+  const api: IsolatedApi = {
+    requestEnginePort() {
+      const origin = deps.window.location.origin;
+      deps.window.postMessage(PORT_MESSAGE_TAG, origin === 'null' ? '*' : origin, [relay.pagePort(deps.createChannel)]);
+    },
+    appVersion: async () => String(await ipcRenderer.invoke(IPC.appVersion)),
+    openExternal: async (url) => (await ipcRenderer.invoke(IPC.openExternal, text(url, 'url'))) === true,
+    notify: async (title, body) => (await ipcRenderer.invoke(IPC.notify, text(title, 'title'), text(body, 'body'))) === true,
+    onEngineStatus: (listener) => subscribe(IPC.engineStatus, listener),
+    onDeepLink: (listener) => subscribe(IPC.deepLink, listener),
+  };
+
+  deps.contextBridge.executeInMainWorld({ func: defineWindowGdial, args: [api, PORT_MESSAGE_TAG] });
+}
+
+/**
+ * Runs in the page's world. Electron serialises this function, so it must not refer to
+ * anything outside itself: only its arguments and the page's globals.
+ */
+function defineWindowGdial(api: IsolatedApi, tag: string): void {
+  const enginePort = (): Promise<MessagePort> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (ev: MessageEvent) => {
+        if (ev.source !== window || ev.data !== tag || ev.ports.length !== 1) return;
+        window.removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        resolve(ev.ports[0]!);
+      };
+      const timer = setTimeout(() => {
+        window.removeEventListener('message', onMessage);
+        reject(new Error('The desktop app did not hand over the engine connection.'));
+      }, 10_000);
+      window.addEventListener('message', onMessage);
+      api.requestEnginePort();
+    });
+  const gdial = Object.freeze({
+    enginePort,
+    appVersion: () => api.appVersion(),
+    openExternal: (url: string) => api.openExternal(url),
+    notify: (title: string, body: string) => api.notify(title, body),
+    onEngineStatus: (listener: (status: unknown) => void) => api.onEngineStatus(listener),
+    onDeepLink: (listener: (route: unknown) => void) => api.onDeepLink(listener),
+  });
+  Object.defineProperty(window, 'gdial', { value: gdial, writable: false, configurable: false, enumerable: true });
+}

@@ -1,0 +1,17 @@
+// IPC channel names between the preload and the main process. The main process keeps its
+// own copy (src/main/ipc-channels.ts; the two may not import each other); a unit test
+// checks that they are the same.
+export const IPC = {
+  /** preload → main (send): give this window a channel to the engine. */
+  enginePortRequest: 'gdial:engine-port-request',
+  /** main → preload (postMessage with one port): the window's end of a fresh engine channel. */
+  enginePort: 'gdial:engine-port',
+  /** main → preload: the engine's status (running, restarting, failed …). */
+  engineStatus: 'gdial:engine-status',
+  /** main → preload: a validated gdial:// route to open. */
+  deepLink: 'gdial:deep-link',
+  /** preload → main (invoke). */
+  appVersion: 'gdial:app-version',
+  openExternal: 'gdial:open-external',
+  notify: 'gdial:notify',
+} as const;
