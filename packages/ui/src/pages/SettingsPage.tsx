@@ -1,9 +1,11 @@
-// Settings the operator owns on this workstation: language, theme, operator name.
+// Settings: what the operator owns on this workstation (language, theme, operator name)
+// and the engine's voices. Each larger section lives in its own file under settings/.
 import { Button, Group, SegmentedControl, Stack, Text, TextInput, Title, useMantineColorScheme } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useLanguage, useT, type Language } from '../i18n';
 import { useQuery, useRpc } from '../rpc/react';
+import { VoicesSection } from './settings/VoicesSection';
 
 const dict = {
   sv: {
@@ -32,8 +34,9 @@ export function SettingsPage() {
   }, [info.data]);
 
   return (
-    <Stack maw={560}>
+    <Stack maw={960}>
       <Title order={2}>{t('title')}</Title>
+      <Stack maw={560}>
       <Stack gap={4}>
         <Text fw={600} id="lang-label">{t('language')}</Text>
         <SegmentedControl
@@ -78,6 +81,8 @@ export function SettingsPage() {
           {t('version')} {info.data.version} · {t('data')}: {info.data.databasePath}
         </Text>
       )}
+      </Stack>
+      <VoicesSection />
     </Stack>
   );
 }

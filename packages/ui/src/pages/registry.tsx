@@ -2,10 +2,14 @@
 import type { ComponentType } from 'react';
 import type { Route } from '../router';
 import { AuditPage } from './AuditPage';
+import { CampaignsPage } from './campaigns/CampaignsPage';
 import { ContactsPage } from './contacts/ContactsPage';
+import { DashboardPage } from './dashboard/DashboardPage';
 import { GroupsPage } from './groups/GroupsPage';
 import { ImportPage } from './import/ImportPage';
+import { InboxPage } from './inbox/InboxPage';
 import { SettingsPage } from './SettingsPage';
+import { TemplatesPage } from './templates/TemplatesPage';
 
 export interface PageDef {
   id: string;
@@ -14,9 +18,13 @@ export interface PageDef {
 }
 
 export const pages: PageDef[] = [
+  { id: 'dashboard', label: { sv: 'Översikt', en: 'Overview' }, component: DashboardPage },
+  { id: 'campaigns', label: { sv: 'Larm', en: 'Alerts' }, component: CampaignsPage },
+  { id: 'templates', label: { sv: 'Mallar', en: 'Templates' }, component: TemplatesPage },
   { id: 'contacts', label: { sv: 'Kontakter', en: 'Contacts' }, component: ContactsPage },
   { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, component: GroupsPage },
   { id: 'import', label: { sv: 'Importera', en: 'Import' }, component: ImportPage },
+  { id: 'inbox', label: { sv: 'Inkorg', en: 'Inbox' }, component: InboxPage },
   { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },
   { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, component: SettingsPage },
 ];

@@ -1,0 +1,103 @@
+// The operator's words for the contract's vocabulary (channels, campaign statuses,
+// recipient outcomes, delivery states, exclusion reasons), in Swedish and English, and the
+// colour each state is shown in. One place, so the dashboard, the wizard and the live
+// view never call the same thing by two names.
+import type { CampaignStatus, Channel, DeliveryState, ExclusionReason, RecipientOutcome } from '@gdial/protocol';
+import { useLanguage, type Language } from '../i18n';
+
+type Words<K extends string> = Record<Language, Record<K, string>>;
+
+export const channelWords: Words<Channel> = {
+  sv: { voice: 'Röstsamtal', sms: 'SMS', email: 'E-post', whatsapp: 'WhatsApp', telegram: 'Telegram' },
+  en: { voice: 'Voice call', sms: 'SMS', email: 'E-mail', whatsapp: 'WhatsApp', telegram: 'Telegram' },
+};
+
+export const campaignStatusWords: Words<CampaignStatus> = {
+  sv: { draft: 'Utkast', scheduled: 'Schemalagd', running: 'Pågår', paused: 'Pausad', completed: 'Klar', cancelled: 'Avbruten' },
+  en: { draft: 'Draft', scheduled: 'Scheduled', running: 'Running', paused: 'Paused', completed: 'Completed', cancelled: 'Cancelled' },
+};
+
+export const outcomeWords: Words<RecipientOutcome> = {
+  sv: {
+    pending: 'Inte påbörjad', 'in-progress': 'Pågår', confirmed: 'Bekräftat', reached: 'Nådd, ej bekräftat', unreached: 'Ej nådd',
+    'opted-out': 'Har avregistrerat sig', cancelled: 'Avbruten',
+  },
+  en: {
+    pending: 'Not started', 'in-progress': 'In progress', confirmed: 'Confirmed', reached: 'Reached, not confirmed', unreached: 'Not reached',
+    'opted-out': 'Opted out', cancelled: 'Cancelled',
+  },
+};
+
+export const deliveryStateWords: Words<DeliveryState> = {
+  sv: { waiting: 'Väntar på sitt steg', queued: 'I kö', sending: 'Skickas', sent: 'Skickat', delivered: 'Levererat', failed: 'Misslyckades', skipped: 'Behövdes inte', cancelled: 'Avbrutet' },
+  en: { waiting: 'Waiting for its step', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', skipped: 'Not needed', cancelled: 'Cancelled' },
+};
+
+export const exclusionWords: Words<ExclusionReason> = {
+  sv: {
+    excluded: 'Undantagen av ett urval', 'not-in-test-group': 'Inte med i testgruppen', 'no-address': 'Saknar nummer/adress för kanalerna',
+    'do-not-contact': 'Får inte kontaktas', 'opted-out': 'Har avregistrerat sig', 'duplicate-address': 'Samma nummer/adress som en annan mottagare',
+    'missing-variables': 'Saknar uppgifter som meddelandet behöver',
+  },
+  en: {
+    excluded: 'Excluded by a rule', 'not-in-test-group': 'Not in the test group', 'no-address': 'No number/address for the channels',
+    'do-not-contact': 'Must not be contacted', 'opted-out': 'Opted out', 'duplicate-address': 'Same number/address as another recipient',
+    'missing-variables': 'Lacks details the message needs',
+  },
+};
+
+export function campaignStatusColour(status: CampaignStatus): string {
+  switch (status) {
+    case 'draft':
+      return 'gray';
+    case 'scheduled':
+      return 'grape';
+    case 'running':
+      return 'blue';
+    case 'paused':
+      return 'yellow';
+    case 'completed':
+      return 'green';
+    case 'cancelled':
+      return 'red';
+    default: {
+      const never: never = status;
+      return never;
+    }
+  }
+}
+
+export function outcomeColour(outcome: RecipientOutcome): string {
+  switch (outcome) {
+    case 'confirmed':
+      return 'green';
+    case 'reached':
+      return 'teal';
+    case 'pending':
+      return 'gray';
+    case 'in-progress':
+      return 'blue';
+    case 'unreached':
+      return 'red';
+    case 'opted-out':
+      return 'orange';
+    case 'cancelled':
+      return 'dark';
+    default: {
+      const never: never = outcome;
+      return never;
+    }
+  }
+}
+
+/** The words for the current language; `words.channel.sms` etc. */
+export function useWords() {
+  const { language } = useLanguage();
+  return {
+    channel: channelWords[language],
+    campaignStatus: campaignStatusWords[language],
+    outcome: outcomeWords[language],
+    deliveryState: deliveryStateWords[language],
+    exclusion: exclusionWords[language],
+  };
+}

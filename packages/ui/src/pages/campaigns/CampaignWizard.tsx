@@ -1,0 +1,218 @@
+// The campaign wizard: audience → channel plan → message → schedule → review. The draft
+// is saved when the operator reaches the review, so the planner can report on exactly
+// what would be sent; starting needs the start dialog, while a test run (only the test
+// group) is one click.
+import { Alert, Button, Group, Loader, Paper, Select, Stack, Stepper, Text, Title } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
+import type { Campaign, PlanReport } from '@gdial/protocol';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useT } from '../../i18n';
+import { navigate } from '../../router';
+import { useQuery, useRpc } from '../../rpc/react';
+import { ReviewStep } from './ReviewStep';
+import { StartDialog } from './StartDialog';
+import { AudienceStep, MessageStep, PlanStep, ScheduleStep } from './WizardSteps';
+import { WIZARD_STEPS, fromCampaign, initialWizard, problemsFor, toFields, type WizardProblem, type WizardState } from './wizardState';
+
+const dict = {
+  sv: {
+    title: 'Nytt larm', editTitle: 'Redigera larm', audience: 'Mottagare', plan: 'Kanaler', message: 'Meddelande', schedule: 'Tid', review: 'Granska och starta',
+    next: 'Nästa', back: 'Tillbaka', planning: 'Räknar ut vem som får larmet…', replan: 'Räkna om',
+    start: 'Starta larm…', schedule_: 'Schemalägg larm…', test: 'Testkörning (bara testgruppen)', testGroup: 'Testgrupp',
+    testHelp: 'En testkörning skickar samma meddelande, men bara till medlemmarna i testgruppen.', noTestGroup: 'Skapa en grupp för test (t.ex. "Test") för att kunna provköra.',
+    testing: 'Startar testkörningen…', draftSaved: 'Utkastet är sparat.', blocked: 'Åtgärda det som står i rött innan larmet kan startas.',
+    'no-audience': 'Välj minst en grupp eller tagg.', 'no-steps': 'Lägg till minst ett steg.', 'bad-digits': 'Knappen ska vara en siffra 0–9, * eller #.',
+    'no-keywords': 'Ange minst ett svar som bekräftar.', 'no-template': 'Välj en mall.', 'no-name': 'Ge larmet ett namn.',
+    'template-lacks-channel': 'Mallen saknar text för en kanal i planen.', 'no-time': 'Ange datum och tid.', 'time-past': 'Tiden har redan passerat.',
+    'no-cron': 'Schemat ska ha fem fält.', cancelWizard: 'Avbryt',
+  },
+  en: {
+    title: 'New alert', editTitle: 'Edit alert', audience: 'Recipients', plan: 'Channels', message: 'Message', schedule: 'Time', review: 'Review and start',
+    next: 'Next', back: 'Back', planning: 'Working out who gets the alert…', replan: 'Recalculate',
+    start: 'Start alert…', schedule_: 'Schedule alert…', test: 'Test run (test group only)', testGroup: 'Test group',
+    testHelp: 'A test run sends the same message, but only to the members of the test group.', noTestGroup: 'Create a group for testing (e.g. "Test") to do test runs.',
+    testing: 'Starting the test run…', draftSaved: 'The draft is saved.', blocked: 'Fix what is shown in red before the alert can start.',
+    'no-audience': 'Choose at least one group or tag.', 'no-steps': 'Add at least one step.', 'bad-digits': 'The key must be a digit 0–9, * or #.',
+    'no-keywords': 'Give at least one reply that confirms.', 'no-template': 'Choose a template.', 'no-name': 'Give the alert a name.',
+    'template-lacks-channel': 'The template has no text for a channel in the plan.', 'no-time': 'Give a date and time.', 'time-past': 'That time has already passed.',
+    'no-cron': 'The schedule needs five fields.', cancelWizard: 'Cancel',
+  },
+};
+
+export function CampaignWizard({ draft }: { draft: Campaign | null }) {
+  const t = useT(dict);
+  const rpc = useRpc();
+  const [s, setS] = useState<WizardState>(() => (draft ? fromCampaign(draft) : initialWizard()));
+  const [active, setActive] = useState(0);
+  const [shown, setShown] = useState<WizardProblem[]>([]);
+  const [draftId, setDraftId] = useState<number | null>(draft?.id ?? null);
+  const [plan, setPlan] = useState<PlanReport | null>(null);
+  const [planning, setPlanning] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [starting, setStarting] = useState(false);
+  const [testGroupId, setTestGroupId] = useState<string | null>(null);
+  const [testBusy, setTestBusy] = useState(false);
+
+  const groups = useQuery('groups.list', {});
+  const tags = useQuery('contacts.tags', {});
+  const templates = useQuery('templates.list', {});
+  const groupList = useMemo(() => groups.data?.groups ?? [], [groups.data]);
+  const templateList = templates.data?.templates ?? [];
+  const template = templateList.find((x) => x.id === s.templateId) ?? null;
+
+  useEffect(() => {
+    if (testGroupId === null) {
+      const g = groupList.find((x) => /test/i.test(x.name));
+      if (g) setTestGroupId(String(g.id));
+    }
+  }, [groupList, testGroupId]);
+
+  const set = (p: Partial<WizardState>) => {
+    setS((cur) => ({ ...cur, ...p }));
+    setShown([]);
+  };
+  const step = WIZARD_STEPS[active]!;
+
+  const saveAndPlan = async () => {
+    setPlanning(true);
+    setError(null);
+    setPlan(null);
+    try {
+      const fields = toFields(s);
+      const saved = draftId === null ? await rpc.call('campaigns.create', fields) : await rpc.call('campaigns.update', { id: draftId, fields });
+      setDraftId(saved.id);
+      setPlan(await rpc.call('campaigns.plan', { id: saved.id }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setPlanning(false);
+    }
+  };
+
+  const goTo = (i: number) => {
+    // Going forward needs every step on the way to be complete.
+    for (let k = active; k < i; k++) {
+      const problems = problemsFor(WIZARD_STEPS[k]!, s, template);
+      if (problems.length > 0) {
+        setActive(k);
+        setShown(problems);
+        return;
+      }
+    }
+    setShown([]);
+    setActive(i);
+    if (WIZARD_STEPS[i] === 'review') void saveAndPlan();
+  };
+
+  const runTest = async () => {
+    if (!testGroupId) return;
+    setTestBusy(true);
+    setError(null);
+    try {
+      const created = await rpc.call('campaigns.create', toFields(s, { testGroupId: Number(testGroupId), namePrefix: 'TEST – ' }));
+      const started = await rpc.call('campaigns.start', { id: created.id, ...(plan?.templateApproved === false ? { unapprovedReason: 'Testkörning till testgruppen' } : {}) });
+      navigate('campaigns', started.campaign.id);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setTestBusy(false);
+    }
+  };
+
+  const labels = [t('audience'), t('plan'), t('message'), t('schedule'), t('review')];
+  const scheduled = s.schedule.kind !== 'now';
+  const canStart = plan !== null && plan.blockers.length === 0 && plan.recipients > 0 && draftId !== null;
+
+  return (
+    <Stack maw={1000}>
+      <Group justify="space-between">
+        <Title order={2}>{draft ? t('editTitle') : t('title')}</Title>
+        <Button variant="subtle" onClick={() => navigate('campaigns')}>{t('cancelWizard')}</Button>
+      </Group>
+      <Stepper active={active} onStepClick={(i) => (i < active ? goTo(i) : undefined)} allowNextStepsSelect={false} size="sm">
+        {labels.map((l) => (
+          <Stepper.Step key={l} label={l} />
+        ))}
+      </Stepper>
+      <Title order={3} size="h3">{labels[active]}</Title>
+
+      {step === 'audience' && <AudienceStep s={s} set={set} groups={groupList} tags={tags.data?.tags ?? []} />}
+      {step === 'plan' && <PlanStep s={s} set={set} />}
+      {step === 'message' && <MessageStep s={s} set={set} templates={templateList} />}
+      {step === 'schedule' && <ScheduleStep s={s} set={set} />}
+      {step === 'review' &&
+        (planning ? (
+          <Group>
+            <Loader size="sm" />
+            <Text role="status">{t('planning')}</Text>
+          </Group>
+        ) : plan ? (
+          <ReviewStep plan={plan} />
+        ) : null)}
+
+      {shown.length > 0 && (
+        <Alert color="red" role="alert">
+          {shown.map((p) => (
+            <div key={p}>{t(p)}</div>
+          ))}
+        </Alert>
+      )}
+      <ErrorAlert error={error} />
+
+      <Group justify="space-between">
+        <Button variant="default" size="md" onClick={() => goTo(active - 1)} disabled={active === 0}>
+          {t('back')}
+        </Button>
+        {step !== 'review' ? (
+          <Button size="md" onClick={() => goTo(active + 1)}>
+            {t('next')}
+          </Button>
+        ) : (
+          <Button variant="default" onClick={() => void saveAndPlan()} loading={planning}>
+            {t('replan')}
+          </Button>
+        )}
+      </Group>
+
+      {step === 'review' && plan && (
+        <Paper withBorder p="md">
+          <Stack>
+            {!canStart && plan.blockers.length > 0 && <Text c="red.8" fw={600}>{t('blocked')}</Text>}
+            <Group align="flex-end" justify="space-between">
+              <Group align="flex-end">
+                <Select
+                  label={t('testGroup')}
+                  description={groupList.length ? t('testHelp') : t('noTestGroup')}
+                  data={groupList.map((g) => ({ value: String(g.id), label: g.name }))}
+                  value={testGroupId}
+                  onChange={setTestGroupId}
+                  w={320}
+                />
+                <Button variant="light" size="md" onClick={() => void runTest()} disabled={!testGroupId || plan.blockers.length > 0} loading={testBusy}>
+                  {t('test')}
+                </Button>
+              </Group>
+              <Button color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart}>
+                {scheduled ? t('schedule_') : t('start')}
+              </Button>
+            </Group>
+          </Stack>
+        </Paper>
+      )}
+
+      {plan && draftId !== null && (
+        <StartDialog
+          opened={starting}
+          recipients={plan.recipients}
+          testMode={false}
+          scheduled={scheduled}
+          templateApproved={plan.templateApproved}
+          onClose={() => setStarting(false)}
+          onStart={(unapprovedReason) =>
+            rpc.call('campaigns.start', { id: draftId, ...(unapprovedReason ? { unapprovedReason } : {}) }).then((r) => navigate('campaigns', r.campaign.id))
+          }
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,61 @@
+// One recipient's story in a campaign: each delivery (step, channel, address) with every
+// status change the engine recorded, so an operator can answer "did Anna get it?" exactly.
+import { Alert, Badge, Drawer, Group, Stack, Text, Timeline, Title } from '@mantine/core';
+import type { RecipientReport } from '@gdial/protocol';
+import { outcomeColour, useWords } from '../../components/labels';
+import { useFormat, useT } from '../../i18n';
+
+const dict = {
+  sv: {
+    title: 'Förlopp för {n}', step: 'Steg {n}', attempts: '{n} försök', confirmedAt: 'Bekräftade {t} via {v}', noEvents: 'Inget har hänt ännu.',
+    duplicate: 'Skickades igen efter ett avbrott eftersom leverantören inte kände till det första försöket. Personen kan ha fått meddelandet två gånger.',
+    error: 'Fel: {e}', provider: 'Leverantörens status: {s}',
+  },
+  en: {
+    title: 'History for {n}', step: 'Step {n}', attempts: '{n} attempts', confirmedAt: 'Confirmed {t} via {v}', noEvents: 'Nothing has happened yet.',
+    duplicate: 'Sent again after an interruption because the provider had no record of the first attempt. The person may have got it twice.',
+    error: 'Error: {e}', provider: 'Provider status: {s}',
+  },
+};
+
+export function RecipientTimeline({ recipient, onClose }: { recipient: RecipientReport | null; onClose: () => void }) {
+  const t = useT(dict);
+  const f = useFormat();
+  const words = useWords();
+  return (
+    <Drawer opened={recipient !== null} onClose={onClose} position="right" size="lg" title={recipient ? <Title order={2} size="h3">{t('title', { n: recipient.displayName })}</Title> : null}>
+      {recipient && (
+        <Stack>
+          <Group>
+            <Badge size="lg" color={outcomeColour(recipient.outcome)}>{words.outcome[recipient.outcome]}</Badge>
+            {recipient.confirmedAt && <Text>{t('confirmedAt', { t: f.dateTime(recipient.confirmedAt), v: recipient.confirmedVia ?? '–' })}</Text>}
+          </Group>
+          {recipient.deliveries.map((d) => (
+            <Stack key={d.id} gap="xs">
+              <Group gap="xs">
+                <Text fw={700}>{t('step', { n: d.stepIndex + 1 })} · {words.channel[d.channel]} · {d.address}</Text>
+                <Badge variant="light">{words.deliveryState[d.state]}</Badge>
+                {d.attempts > 1 && <Badge variant="outline" color="gray">{t('attempts', { n: d.attempts })}</Badge>}
+              </Group>
+              {d.providerStatus && <Text size="sm" c="dimmed">{t('provider', { s: d.providerStatus })}</Text>}
+              {d.error && <Text size="sm" c="red.8">{t('error', { e: d.error })}</Text>}
+              {d.possibleDuplicate && <Alert color="orange">{t('duplicate')}</Alert>}
+              {d.events.length === 0 ? (
+                <Text size="sm" c="dimmed">{t('noEvents')}</Text>
+              ) : (
+                <Timeline bulletSize={14} lineWidth={2} active={d.events.length - 1}>
+                  {d.events.map((e, i) => (
+                    <Timeline.Item key={i} title={e.kind}>
+                      <Text size="xs" c="dimmed">{f.dateTime(e.at)}</Text>
+                      {e.detail && <Text size="sm">{e.detail}</Text>}
+                    </Timeline.Item>
+                  ))}
+                </Timeline>
+              )}
+            </Stack>
+          ))}
+        </Stack>
+      )}
+    </Drawer>
+  );
+}

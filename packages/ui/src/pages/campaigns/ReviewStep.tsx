@@ -1,0 +1,153 @@
+// The wizard's last screen: what the planner says would happen if the alert started now —
+// how many get it, who does not and why, what each step sends, the cost, and anything
+// that stops the start. Nothing is sent from here without the start dialog.
+import { Alert, Badge, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import type { PlanReport } from '@gdial/protocol';
+import { useWords } from '../../components/labels';
+import { useFormat, useT } from '../../i18n';
+
+const dict = {
+  sv: {
+    recipients: 'Får larmet', selected: 'Valda kontakter', excluded: 'Nås inte', deliveries: 'Utskick totalt',
+    blockers: 'Larmet kan inte startas', warnings: 'Tänk på', whyExcluded: 'Vilka som inte nås och varför', reason: 'Orsak', count: 'Antal',
+    examples: 'Exempel', missingVars: 'Saknar uppgifter för meddelandet', steps: 'Kanalplan', step: 'Steg', channel: 'Kanal', people: 'Mottagare',
+    sends: 'Utskick', dupes: 'Dubbletter', optedOut: 'Avregistrerade', noAddress: 'Saknar nummer/adress',
+    cost: 'Beräknad kostnad', costRange: '{min} – {max} {cur}', costHelp: 'Lägst om alla bekräftar i första steget, högst om alla steg körs för alla.',
+    smsSeg: '{n} SMS-delar ({c} {cur})', callMin: '{n} samtalsminuter ({c} {cur})', emails: '{n} e-post', unpriced: 'Inget pris för: {c}',
+    approved: 'Mallen är godkänd', unapproved: 'Mallen är inte godkänd – du måste ange ett skäl när du startar.',
+  },
+  en: {
+    recipients: 'Get the alert', selected: 'Contacts chosen', excluded: 'Not reached', deliveries: 'Sends in total',
+    blockers: 'The alert cannot be started', warnings: 'Note', whyExcluded: 'Who is not reached and why', reason: 'Reason', count: 'Count',
+    examples: 'Examples', missingVars: 'Lacking details for the message', steps: 'Channel plan', step: 'Step', channel: 'Channel', people: 'Recipients',
+    sends: 'Sends', dupes: 'Duplicates', optedOut: 'Opted out', noAddress: 'No number/address',
+    cost: 'Estimated cost', costRange: '{min} – {max} {cur}', costHelp: 'Lowest if everyone confirms at the first step, highest if every step runs for everyone.',
+    smsSeg: '{n} SMS parts ({c} {cur})', callMin: '{n} call minutes ({c} {cur})', emails: '{n} e-mails', unpriced: 'No price for: {c}',
+    approved: 'The template is approved', unapproved: 'The template is not approved – you must give a reason when starting.',
+  },
+};
+
+function Figure({ label, value, colour }: { label: string; value: string; colour?: string }) {
+  return (
+    <Paper withBorder p="md">
+      <Text size="sm" c="dimmed">{label}</Text>
+      <Text fz={32} fw={800} c={colour}>{value}</Text>
+    </Paper>
+  );
+}
+
+export function ReviewStep({ plan }: { plan: PlanReport }) {
+  const t = useT(dict);
+  const f = useFormat();
+  const words = useWords();
+  const excludedTotal = plan.excluded.reduce((s, e) => s + e.count, 0);
+  const money = (n: number) => f.number(Math.round(n * 100) / 100);
+  return (
+    <Stack>
+      <SimpleGrid cols={{ base: 2, md: 4 }}>
+        <Figure label={t('recipients')} value={f.number(plan.recipients)} colour="blue" />
+        <Figure label={t('selected')} value={f.number(plan.selected)} />
+        <Figure label={t('excluded')} value={f.number(excludedTotal)} colour={excludedTotal > 0 ? 'orange' : undefined} />
+        <Figure label={t('deliveries')} value={f.number(plan.deliveries)} />
+      </SimpleGrid>
+
+      {plan.blockers.length > 0 && (
+        <Alert color="red" title={t('blockers')} role="alert">
+          <List>{plan.blockers.map((b) => <List.Item key={b}>{b}</List.Item>)}</List>
+        </Alert>
+      )}
+      {plan.warnings.length > 0 && (
+        <Alert color="orange" title={t('warnings')}>
+          <List>{plan.warnings.map((w) => <List.Item key={w}>{w}</List.Item>)}</List>
+        </Alert>
+      )}
+      <Badge size="lg" color={plan.templateApproved ? 'green' : 'orange'} variant="light">
+        {plan.templateApproved ? t('approved') : t('unapproved')}
+      </Badge>
+
+      {plan.excluded.some((e) => e.count > 0) && (
+        <Paper withBorder p="md">
+          <Title order={3} size="h4" mb="xs">{t('whyExcluded')}</Title>
+          <Table aria-label={t('whyExcluded')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('reason')}</Table.Th>
+                <Table.Th>{t('count')}</Table.Th>
+                <Table.Th>{t('examples')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {plan.excluded
+                .filter((e) => e.count > 0)
+                .map((e) => {
+                  const samples = plan.exclusionSamples.filter((x) => x.reason === e.reason).slice(0, 5);
+                  return (
+                    <Table.Tr key={e.reason}>
+                      <Table.Td>{words.exclusion[e.reason]}</Table.Td>
+                      <Table.Td>{f.number(e.count)}</Table.Td>
+                      <Table.Td>{samples.map((x) => `${x.displayName}${x.detail ? ` (${x.detail})` : ''}`).join(', ')}</Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+            </Table.Tbody>
+          </Table>
+        </Paper>
+      )}
+
+      {plan.missingVariables.length > 0 && (
+        <Paper withBorder p="md">
+          <Title order={3} size="h4" mb="xs">{t('missingVars')}</Title>
+          <List size="sm">
+            {plan.missingVariables.slice(0, 20).map((m) => (
+              <List.Item key={m.contactId}>
+                {m.displayName}: {m.variables.join(', ')} ({m.channels.map((c) => words.channel[c]).join(', ')})
+              </List.Item>
+            ))}
+          </List>
+        </Paper>
+      )}
+
+      <Paper withBorder p="md">
+        <Title order={3} size="h4" mb="xs">{t('steps')}</Title>
+        <Table aria-label={t('steps')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('step')}</Table.Th>
+              <Table.Th>{t('channel')}</Table.Th>
+              <Table.Th>{t('people')}</Table.Th>
+              <Table.Th>{t('sends')}</Table.Th>
+              <Table.Th>{t('noAddress')}</Table.Th>
+              <Table.Th>{t('optedOut')}</Table.Th>
+              <Table.Th>{t('dupes')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {plan.steps.map((s) => (
+              <Table.Tr key={s.index}>
+                <Table.Td>{s.index + 1}</Table.Td>
+                <Table.Td>{words.channel[s.channel]}</Table.Td>
+                <Table.Td>{f.number(s.recipients)}</Table.Td>
+                <Table.Td>{f.number(s.deliveries)}</Table.Td>
+                <Table.Td>{f.number(s.noAddress)}</Table.Td>
+                <Table.Td>{f.number(s.optedOut + s.doNotContact)}</Table.Td>
+                <Table.Td>{f.number(s.duplicateAddresses)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+
+      <Paper withBorder p="md">
+        <Title order={3} size="h4">{t('cost')}</Title>
+        <Text fz={24} fw={700}>{t('costRange', { min: money(plan.cost.minTotal), max: money(plan.cost.maxTotal), cur: plan.cost.currency })}</Text>
+        <Text size="sm" c="dimmed">{t('costHelp')}</Text>
+        <Group gap="lg" mt="xs">
+          <Text size="sm">{t('smsSeg', { n: f.number(plan.cost.smsSegments), c: money(plan.cost.smsCost), cur: plan.cost.currency })}</Text>
+          <Text size="sm">{t('callMin', { n: f.number(plan.cost.callMinutes), c: money(plan.cost.callCost), cur: plan.cost.currency })}</Text>
+          {plan.cost.emails > 0 && <Text size="sm">{t('emails', { n: f.number(plan.cost.emails) })}</Text>}
+        </Group>
+        {plan.cost.unpricedCountries.length > 0 && <Text size="sm" c="orange.9">{t('unpriced', { c: plan.cost.unpricedCountries.join(', ') })}</Text>}
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,62 @@
+// The roll-call's three piles — confirmed, not yet, not reached — and the search over
+// them. Without confirmation, reaching someone is the goal, so "reached" counts as done.
+import type { DeliveryReport, RecipientOutcome, RecipientReport } from '@gdial/protocol';
+
+export type RollCallBucket = 'confirmed' | 'waiting' | 'failed';
+export type RollCallFilter = RollCallBucket | 'all';
+
+export function bucketOf(outcome: RecipientOutcome, confirmationEnabled: boolean): RollCallBucket {
+  switch (outcome) {
+    case 'confirmed':
+      return 'confirmed';
+    case 'reached':
+      return confirmationEnabled ? 'waiting' : 'confirmed';
+    case 'pending':
+    case 'in-progress':
+      return 'waiting';
+    case 'unreached':
+    case 'opted-out':
+    case 'cancelled':
+      return 'failed';
+    default: {
+      const never: never = outcome;
+      return never;
+    }
+  }
+}
+
+export function bucketCounts(outcomes: Partial<Record<RecipientOutcome, number>>, confirmationEnabled: boolean): Record<RollCallBucket, number> {
+  const counts: Record<RollCallBucket, number> = { confirmed: 0, waiting: 0, failed: 0 };
+  for (const [outcome, n] of Object.entries(outcomes) as [RecipientOutcome, number][]) counts[bucketOf(outcome, confirmationEnabled)] += n;
+  return counts;
+}
+
+const fold = (s: string) => s.toLocaleLowerCase('sv-SE').normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+const digits = (s: string) => s.replace(/\D/g, '');
+
+/** Name words are prefix-matched; digits match anywhere in an address ("0701" finds +46701…). */
+export function matchesSearch(r: RecipientReport, query: string): boolean {
+  const q = query.trim();
+  if (!q) return true;
+  const words = fold(q).split(/\s+/);
+  const name = fold(r.displayName);
+  const nameWords = name.split(/\s+/);
+  if (words.every((w) => nameWords.some((n) => n.startsWith(w)) || name.includes(w))) return true;
+  const qd = digits(q);
+  if (qd.length >= 3) {
+    const national = qd.startsWith('0') ? qd.slice(1) : qd;
+    return r.deliveries.some((d) => digits(d.address).includes(national));
+  }
+  return r.deliveries.some((d) => fold(d.address).includes(fold(q)));
+}
+
+export function filterRollCall(recipients: readonly RecipientReport[], filter: RollCallFilter, query: string, confirmationEnabled: boolean): RecipientReport[] {
+  return recipients.filter((r) => (filter === 'all' || bucketOf(r.outcome, confirmationEnabled) === filter) && matchesSearch(r, query));
+}
+
+/** The delivery that says most about where a recipient stands: the latest step that has started. */
+export function latestDelivery(r: RecipientReport): DeliveryReport | undefined {
+  const started = r.deliveries.filter((d) => d.state !== 'waiting' && d.state !== 'skipped');
+  const pool = started.length > 0 ? started : r.deliveries;
+  return [...pool].sort((a, b) => b.stepIndex - a.stepIndex || b.id - a.id)[0];
+}

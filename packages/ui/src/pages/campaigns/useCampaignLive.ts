@@ -1,0 +1,115 @@
+// Everything the live view of one campaign needs, kept current: the campaign, its
+// progress (pushed by the engine up to ten times a second), the chart's history, and the
+// per-recipient report, re-read at most once a second while progress keeps arriving.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Campaign, CampaignProgress, CampaignReport, RecipientReport } from '@gdial/protocol';
+import { appendPoint, type ProgressPoint } from '../../components/progressHistory';
+import type { RpcError } from '../../rpc/client';
+import { useEvent, useRpc } from '../../rpc/react';
+
+const REPORT_PAGE = 1000;
+/** More recipients than this are not all held in the page; the CSV export has everyone. */
+export const ROLL_CALL_LIMIT = 20_000;
+
+export interface CampaignLive {
+  campaign: Campaign | undefined;
+  progress: CampaignProgress | undefined;
+  history: ProgressPoint[];
+  recipients: RecipientReport[];
+  truncated: boolean;
+  report: Omit<CampaignReport, 'recipients' | 'nextCursor'> | undefined;
+  error: RpcError | undefined;
+  reload: () => void;
+  setCampaign: (c: Campaign) => void;
+}
+
+export function useCampaignLive(id: number): CampaignLive {
+  const rpc = useRpc();
+  const [campaign, setCampaign] = useState<Campaign>();
+  const [progress, setProgress] = useState<CampaignProgress>();
+  const [history, setHistory] = useState<ProgressPoint[]>([]);
+  const [recipients, setRecipients] = useState<RecipientReport[]>([]);
+  const [report, setReport] = useState<CampaignLive['report']>();
+  const [truncated, setTruncated] = useState(false);
+  const [error, setError] = useState<RpcError>();
+  const loading = useRef(false);
+  const again = useRef(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const loadReport = useCallback(async () => {
+    if (loading.current) {
+      again.current = true;
+      return;
+    }
+    loading.current = true;
+    try {
+      do {
+        again.current = false;
+        const all: RecipientReport[] = [];
+        let cursor: number | null = null;
+        let head: CampaignReport | undefined;
+        do {
+          const page: CampaignReport = await rpc.call('campaigns.report', { id, limit: REPORT_PAGE, ...(cursor !== null ? { cursor } : {}) });
+          head ??= page;
+          all.push(...page.recipients);
+          cursor = page.nextCursor;
+        } while (cursor !== null && all.length < ROLL_CALL_LIMIT);
+        if (head) {
+          const { recipients: _r, nextCursor: _n, ...rest } = head;
+          setReport(rest);
+          setProgress((p) => (p && Date.parse(p.at) > Date.parse(rest.progress.at) ? p : rest.progress));
+        }
+        setRecipients(all);
+        setTruncated(cursor !== null);
+        setError(undefined);
+      } while (again.current);
+    } catch (e) {
+      setError(e as RpcError);
+    } finally {
+      loading.current = false;
+    }
+  }, [rpc, id]);
+
+  const scheduleReport = useCallback(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void loadReport();
+    }, 1000);
+  }, [loadReport]);
+
+  const reload = useCallback(() => {
+    rpc.call('campaigns.get', { id }).then(setCampaign, (e: RpcError) => setError(e));
+    rpc.call('campaigns.progress', { id }).then(
+      (p) => {
+        setProgress(p);
+        setHistory((h) => appendPoint(h, p));
+      },
+      (e: RpcError) => setError(e),
+    );
+    void loadReport();
+  }, [rpc, id, loadReport]);
+
+  useEffect(() => {
+    setHistory([]);
+    reload();
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+    };
+  }, [reload]);
+
+  useEvent('campaigns.progress', (p) => {
+    if (p.campaignId !== id) return;
+    setProgress(p);
+    setHistory((h) => appendPoint(h, p));
+    scheduleReport();
+  });
+  useEvent('campaigns.changed', (c) => {
+    if (c.id !== id) return;
+    rpc.call('campaigns.get', { id }).then(setCampaign, (e: RpcError) => setError(e));
+    scheduleReport();
+  });
+
+  return { campaign, progress, history, recipients, truncated, report, error, reload, setCampaign };
+}

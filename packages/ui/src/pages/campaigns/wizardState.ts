@@ -1,0 +1,196 @@
+// The campaign wizard's state and rules, apart from the screens: what each step needs
+// before the operator may go on, ready-made channel plans, and the translation into the
+// contract's campaign fields. Also the rule for how a live start must be confirmed.
+import type { CampaignFields, CampaignPriority, Campaign, Channel, EscalationStep, StepCondition, NumberSelection, Template } from '@gdial/protocol';
+
+export interface StepForm {
+  channel: Channel;
+  /** Minutes; the UI speaks minutes, the contract seconds. */
+  waitMinutes: number;
+  condition: StepCondition;
+  numbers: NumberSelection;
+}
+
+export type ScheduleForm = { kind: 'now' } | { kind: 'at'; local: string } | { kind: 'cron'; cron: string };
+
+export interface WizardState {
+  name: string;
+  groupIds: number[];
+  includeSubgroups: boolean;
+  tags: string[];
+  excludeGroupIds: number[];
+  steps: StepForm[];
+  confirm: boolean;
+  dtmfDigits: string;
+  keywords: string;
+  priority: CampaignPriority;
+  templateId: number | null;
+  schedule: ScheduleForm;
+}
+
+export const WIZARD_STEPS = ['audience', 'plan', 'message', 'schedule', 'review'] as const;
+export type WizardStep = (typeof WIZARD_STEPS)[number];
+
+export const presets: Record<'voice-then-sms' | 'sms-then-voice' | 'voice-sms-together' | 'sms-only', StepForm[]> = {
+  'voice-then-sms': [
+    { channel: 'voice', waitMinutes: 0, condition: 'always', numbers: 'first' },
+    { channel: 'sms', waitMinutes: 5, condition: 'not-confirmed', numbers: 'first' },
+  ],
+  'sms-then-voice': [
+    { channel: 'sms', waitMinutes: 0, condition: 'always', numbers: 'first' },
+    { channel: 'voice', waitMinutes: 10, condition: 'not-confirmed', numbers: 'first' },
+  ],
+  'voice-sms-together': [
+    { channel: 'voice', waitMinutes: 0, condition: 'always', numbers: 'first' },
+    { channel: 'sms', waitMinutes: 0, condition: 'always', numbers: 'first' },
+  ],
+  'sms-only': [{ channel: 'sms', waitMinutes: 0, condition: 'always', numbers: 'first' }],
+};
+
+export const initialWizard = (): WizardState => ({
+  name: '',
+  groupIds: [],
+  includeSubgroups: true,
+  tags: [],
+  excludeGroupIds: [],
+  steps: presets['voice-then-sms'].map((s) => ({ ...s })),
+  confirm: true,
+  dtmfDigits: '1',
+  keywords: '1, JA, OK',
+  priority: 'alert',
+  templateId: null,
+  schedule: { kind: 'now' },
+});
+
+const splitList = (s: string) =>
+  s
+    .split(/[,\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** Problems that keep the operator on a step, as keys for the wizard's dictionary. */
+export type WizardProblem =
+  | 'no-audience'
+  | 'no-steps'
+  | 'bad-digits'
+  | 'no-keywords'
+  | 'no-template'
+  | 'no-name'
+  | 'template-lacks-channel'
+  | 'no-time'
+  | 'time-past'
+  | 'no-cron';
+
+export function problemsFor(step: WizardStep, s: WizardState, template: Template | null, now = Date.now()): WizardProblem[] {
+  const out: WizardProblem[] = [];
+  switch (step) {
+    case 'audience':
+      if (s.groupIds.length === 0 && s.tags.length === 0) out.push('no-audience');
+      break;
+    case 'plan':
+      if (s.steps.length === 0) out.push('no-steps');
+      if (s.confirm && (splitList(s.dtmfDigits).length === 0 || splitList(s.dtmfDigits).some((d) => !/^[0-9*#]$/.test(d)))) out.push('bad-digits');
+      if (s.confirm && splitList(s.keywords).length === 0) out.push('no-keywords');
+      break;
+    case 'message':
+      if (!s.name.trim()) out.push('no-name');
+      if (s.templateId === null) out.push('no-template');
+      else if (template && s.steps.some((st) => !template.channels.includes(st.channel))) out.push('template-lacks-channel');
+      break;
+    case 'schedule':
+      if (s.schedule.kind === 'at') {
+        const at = Date.parse(s.schedule.local);
+        if (!s.schedule.local || Number.isNaN(at)) out.push('no-time');
+        else if (at <= now) out.push('time-past');
+      }
+      if (s.schedule.kind === 'cron' && s.schedule.cron.trim().split(/\s+/).length !== 5) out.push('no-cron');
+      break;
+    case 'review':
+      break;
+    default: {
+      const never: never = step;
+      return never;
+    }
+  }
+  return out;
+}
+
+/** Channels of the plan that the chosen template has no text for. */
+export function channelsMissingFromTemplate(s: WizardState, template: Template | null): Channel[] {
+  if (!template) return [];
+  return [...new Set(s.steps.map((st) => st.channel))].filter((c) => !template.channels.includes(c));
+}
+
+export function toFields(s: WizardState, opts: { testGroupId?: number | null; namePrefix?: string } = {}): CampaignFields {
+  const steps: EscalationStep[] = s.steps.map((st, i) => ({
+    channel: st.channel,
+    waitSeconds: i === 0 ? 0 : Math.max(0, Math.round(st.waitMinutes * 60)),
+    condition: i === 0 ? 'always' : st.condition,
+    numbers: st.numbers,
+    fallThroughWhenUnavailable: true,
+  }));
+  const schedule =
+    s.schedule.kind === 'at'
+      ? { kind: 'at' as const, at: new Date(s.schedule.local).toISOString() }
+      : s.schedule.kind === 'cron'
+        ? { kind: 'cron' as const, cron: s.schedule.cron.trim() }
+        : { kind: 'now' as const };
+  return {
+    name: `${opts.namePrefix ?? ''}${s.name.trim()}`,
+    templateId: s.templateId ?? 0,
+    audience: { groupIds: s.groupIds, includeSubgroups: s.includeSubgroups, tags: s.tags, excludeGroupIds: s.excludeGroupIds },
+    steps,
+    confirmation: s.confirm
+      ? { enabled: true, dtmfDigits: splitList(s.dtmfDigits), keywords: splitList(s.keywords) }
+      : { enabled: false },
+    priority: s.priority,
+    testGroupId: opts.testGroupId ?? null,
+    schedule,
+  };
+}
+
+/** A local "YYYY-MM-DDTHH:mm" for a datetime-local input, from an ISO time. */
+export function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The wizard state of a saved draft, to go on editing it. */
+export function fromCampaign(c: Campaign): WizardState {
+  const f = c.settings;
+  const conf = f.confirmation ?? {};
+  const sched = f.schedule ?? { kind: 'now' };
+  return {
+    name: f.name,
+    groupIds: f.audience?.groupIds ?? [],
+    includeSubgroups: f.audience?.includeSubgroups ?? true,
+    tags: f.audience?.tags ?? [],
+    excludeGroupIds: f.audience?.excludeGroupIds ?? [],
+    steps: f.steps.map((st) => ({
+      channel: st.channel,
+      waitMinutes: Math.round((st.waitSeconds ?? 0) / 60),
+      condition: st.condition ?? 'not-confirmed',
+      numbers: st.numbers ?? 'first',
+    })),
+    confirm: conf.enabled ?? true,
+    dtmfDigits: (conf.dtmfDigits ?? ['1']).join(', '),
+    keywords: (conf.keywords ?? ['1', 'JA', 'OK']).join(', '),
+    priority: f.priority ?? 'alert',
+    templateId: f.templateId,
+    schedule: sched.kind === 'at' ? { kind: 'at', local: toLocalInput(sched.at) } : sched.kind === 'cron' ? { kind: 'cron', cron: sched.cron } : { kind: 'now' },
+  };
+}
+
+/** Above this many recipients a live start needs the number typed, not just a click. */
+export const TYPED_CONFIRMATION_THRESHOLD = 10;
+
+export function needsTypedConfirmation(recipients: number, testMode: boolean): boolean {
+  return !testMode && recipients > TYPED_CONFIRMATION_THRESHOLD;
+}
+
+/** True when what was typed is the number of recipients (spaces and separators ignored). */
+export function typedCountMatches(typed: string, recipients: number): boolean {
+  const digits = typed.replace(/[\s\u00a0.,]/g, '');
+  return /^\d+$/.test(digits) && Number(digits) === recipients;
+}

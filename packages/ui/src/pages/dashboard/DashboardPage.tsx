@@ -1,0 +1,178 @@
+// The overview an operator lands on: what is running right now (with live progress and a
+// chart of reached and confirmed over time), what ran recently, unanswered replies, and
+// whether the parts GDial depends on are healthy. The one big action is "New alert".
+import { Alert, Anchor, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import type { CampaignProgress, CampaignSummary } from '@gdial/protocol';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { campaignStatusColour, useWords } from '../../components/labels';
+import { ProgressChart } from '../../components/ProgressChart';
+import { appendPoint, reachedCount, type ProgressPoint } from '../../components/progressHistory';
+import { useFormat, useT } from '../../i18n';
+import { navigate } from '../../router';
+import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
+import { CampaignTable } from '../campaigns/CampaignsPage';
+
+const dict = {
+  sv: {
+    title: 'Översikt', newAlert: 'Nytt larm', running: 'Pågående larm', noneRunning: 'Inga larm pågår just nu.', recent: 'Senaste larmen', noneRecent: 'Inga larm har skickats ännu.',
+    confirmed: 'Bekräftade {c} av {n}', reached: 'Nådda {r} av {n}', throughput: '{n} utskick/s', open: 'Öppna {n}', test: 'TEST',
+    health: 'Systemstatus', engine: 'GDial-motorn', engineOk: 'Ansluten', engineDown: 'Ingen kontakt – försöker igen', providers: 'Leverantörer',
+    providersOk: 'Inga fel rapporterade', providersDown: 'Svarar inte: {p}', providersIdle: 'Visas när ett larm pågår',
+    relay: 'Relä (svar och samtalsstatus)', relayUnknown: 'Motorn rapporterar inte reläets status ännu – se Inställningar.',
+    demo: 'Demoläge: en simulerad leverantör svarar. Inga riktiga samtal eller SMS skickas.',
+    inbox: 'Obehandlade svar', inboxNone: 'Inga obehandlade svar.', inboxSome: '{n} svar väntar på att någon läser dem.', toInbox: 'Till inkorgen',
+    scheduled: 'Schemalagda', startsAt: 'startar {t}',
+  },
+  en: {
+    title: 'Overview', newAlert: 'New alert', running: 'Running alerts', noneRunning: 'No alerts are running right now.', recent: 'Recent alerts', noneRecent: 'No alerts have been sent yet.',
+    confirmed: 'Confirmed {c} of {n}', reached: 'Reached {r} of {n}', throughput: '{n} sends/s', open: 'Open {n}', test: 'TEST',
+    health: 'System status', engine: 'GDial engine', engineOk: 'Connected', engineDown: 'No contact – retrying', providers: 'Providers',
+    providersOk: 'No failures reported', providersDown: 'Not answering: {p}', providersIdle: 'Shown while an alert runs',
+    relay: 'Relay (replies and call status)', relayUnknown: 'The engine does not report the relay state yet – see Settings.',
+    demo: 'Demo mode: a simulated provider answers. No real calls or SMS are sent.',
+    inbox: 'Unhandled replies', inboxNone: 'No unhandled replies.', inboxSome: '{n} replies are waiting for someone to read them.', toInbox: 'To the inbox',
+    scheduled: 'Scheduled', startsAt: 'starts {t}',
+  },
+};
+
+function RunningCard({ campaign, progress, history }: { campaign: CampaignSummary; progress: CampaignProgress | undefined; history: ProgressPoint[] }) {
+  const t = useT(dict);
+  const f = useFormat();
+  const words = useWords();
+  const n = progress?.recipients ?? campaign.recipients;
+  const confirmed = progress?.confirmed ?? campaign.confirmed;
+  const reached = progress ? reachedCount(progress) : confirmed;
+  const status = progress?.status ?? campaign.status;
+  const pct = (x: number) => (n === 0 ? 0 : (x / n) * 100);
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Group gap="xs">
+            <Title order={3} size="h4">{campaign.name}</Title>
+            {campaign.testMode && <Badge color="grape">{t('test')}</Badge>}
+            <Badge color={campaignStatusColour(status)}>{words.campaignStatus[status]}</Badge>
+          </Group>
+          <Button onClick={() => navigate('campaigns', campaign.id)} aria-label={t('open', { n: campaign.name })}>
+            {t('open', { n: '' }).trim()}
+          </Button>
+        </Group>
+        <Text fw={600}>{t('confirmed', { c: f.number(confirmed), n: f.number(n) })}</Text>
+        <Progress value={pct(confirmed)} color="green" size="xl" aria-label={t('confirmed', { c: confirmed, n })} />
+        <Text size="sm">{t('reached', { r: f.number(reached), n: f.number(n) })}</Text>
+        <Progress value={pct(reached)} color="blue" size="md" aria-label={t('reached', { r: reached, n })} />
+        {progress && <Text size="sm" c="dimmed">{t('throughput', { n: f.number(Math.round(progress.throughputPerSecond * 10) / 10) })}</Text>}
+        <ProgressChart points={history} height={140} />
+      </Stack>
+    </Paper>
+  );
+}
+
+export function DashboardPage() {
+  const t = useT(dict);
+  const f = useFormat();
+  const rpc = useRpc();
+  const connection = useConnectionState();
+  const info = useQuery('system.info', {});
+  const list = useQuery('campaigns.list', { limit: 20 });
+  const inbox = useQuery('inbox.list', { handled: false, limit: 500 });
+  const [progress, setProgress] = useState<Record<number, CampaignProgress>>({});
+  const [history, setHistory] = useState<Record<number, ProgressPoint[]>>({});
+  useEvent('campaigns.changed', () => list.reload());
+  useEvent('inbox.received', () => inbox.reload());
+  useEvent('campaigns.progress', (p) => {
+    setProgress((cur) => ({ ...cur, [p.campaignId]: p }));
+    setHistory((cur) => ({ ...cur, [p.campaignId]: appendPoint(cur[p.campaignId] ?? [], p) }));
+  });
+
+  const campaigns = list.data?.campaigns ?? [];
+  const running = campaigns.filter((c) => c.status === 'running' || c.status === 'paused');
+  const scheduled = campaigns.filter((c) => c.status === 'scheduled');
+  const recent = campaigns.filter((c) => c.status === 'completed' || c.status === 'cancelled').slice(0, 8);
+  const runningIds = running.map((c) => c.id).join(',');
+
+  // Seed progress for campaigns that were running before this page opened.
+  useEffect(() => {
+    for (const id of runningIds.split(',').filter(Boolean).map(Number)) {
+      rpc.call('campaigns.progress', { id }).then(
+        (p) => {
+          setProgress((cur) => (cur[id] ? cur : { ...cur, [id]: p }));
+          setHistory((cur) => ({ ...cur, [id]: appendPoint(cur[id] ?? [], p) }));
+        },
+        () => {},
+      );
+    }
+  }, [rpc, runningIds]);
+
+  const down = [...new Set(running.flatMap((c) => progress[c.id]?.unavailableProviders ?? []))];
+  const unhandled = inbox.data?.messages.length ?? 0;
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('title')}</Title>
+        <Button size="xl" color="red" onClick={() => navigate('campaigns', 'new')}>
+          {t('newAlert')}
+        </Button>
+      </Group>
+      {info.data?.demo && <Alert color="orange">{t('demo')}</Alert>}
+      <ErrorAlert error={list.error} />
+
+      <Title order={2} size="h3">{t('running')}</Title>
+      {running.length === 0 ? (
+        <Text size="lg" c="dimmed">{t('noneRunning')}</Text>
+      ) : (
+        <SimpleGrid cols={{ base: 1, lg: 2 }}>
+          {running.map((c) => (
+            <RunningCard key={c.id} campaign={c} progress={progress[c.id]} history={history[c.id] ?? []} />
+          ))}
+        </SimpleGrid>
+      )}
+      {scheduled.length > 0 && (
+        <Stack gap={4}>
+          <Title order={2} size="h4">{t('scheduled')}</Title>
+          {scheduled.map((c) => (
+            <Text key={c.id}>
+              <Anchor href={`#/campaigns/${c.id}`}>{c.name}</Anchor> – {t('startsAt', { t: c.nextRunAt ? f.dateTime(c.nextRunAt) : '–' })}
+            </Text>
+          ))}
+        </Stack>
+      )}
+
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Paper withBorder p="md">
+          <Title order={2} size="h4" mb="xs">{t('health')}</Title>
+          <Stack gap={6}>
+            <Group justify="space-between">
+              <Text>{t('engine')}</Text>
+              <Badge color={connection === 'open' ? 'green' : 'red'}>{connection === 'open' ? t('engineOk') : t('engineDown')}</Badge>
+            </Group>
+            <Group justify="space-between">
+              <Text>{t('providers')}</Text>
+              <Badge color={down.length ? 'red' : running.length ? 'green' : 'gray'}>
+                {down.length ? t('providersDown', { p: down.join(', ') }) : running.length ? t('providersOk') : t('providersIdle')}
+              </Badge>
+            </Group>
+            <Group justify="space-between" wrap="nowrap">
+              <Text>{t('relay')}</Text>
+              <Text size="sm" c="dimmed" ta="right">{t('relayUnknown')}</Text>
+            </Group>
+          </Stack>
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={2} size="h4" mb="xs">{t('inbox')}</Title>
+          <Text size="lg" fw={unhandled ? 700 : 400}>{unhandled ? t('inboxSome', { n: f.number(unhandled) }) : t('inboxNone')}</Text>
+          {unhandled > 0 && (
+            <Button mt="sm" variant="light" onClick={() => navigate('inbox')}>
+              {t('toInbox')}
+            </Button>
+          )}
+        </Paper>
+      </SimpleGrid>
+
+      <Title order={2} size="h3">{t('recent')}</Title>
+      {recent.length === 0 ? <Text c="dimmed">{t('noneRecent')}</Text> : <CampaignTable campaigns={recent} label={t('recent')} />}
+    </Stack>
+  );
+}
