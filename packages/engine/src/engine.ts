@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineInfo } from '@gdial/protocol';
+import { campaignServiceFor, closeCampaignService } from './campaigns/registry';
 import type { EngineContext } from './context';
 import { createLogger, type Logger } from './log';
 import { createHandlers } from './rpc/handlers';
@@ -61,6 +62,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     validateOutputs: opts.validateOutputs ?? false,
   });
   forward.to = server;
+  // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
+  await campaignServiceFor(ctx).open();
   logger.info({ dbPath, schemaVersion: store.schemaVersion }, 'engine started');
 
   return {
@@ -75,6 +78,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     async close() {
       server.emit('system.shutdown', { reason: 'engine stopping' });
       await server.drain();
+      await closeCampaignService(ctx);
       store.close();
       logger.info('engine stopped');
     },

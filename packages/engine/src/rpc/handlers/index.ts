@@ -2,6 +2,7 @@
 // declared in @gdial/protocol but not implemented here a compile error.
 import type { EngineContext } from '../../context';
 import type { Handlers } from '../server';
+import { campaignsHandlers } from './campaigns';
 import { contactsHandlers } from './contacts';
 import { systemHandlers } from './system';
 import { ttsHandlers } from './tts';
@@ -16,5 +17,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...systemHandlers(deps.ctx, deps.setOperator),
     ...ttsHandlers(deps.ctx),
     ...contactsHandlers(deps.ctx),
+    ...campaignsHandlers(deps.ctx),
   };
 }

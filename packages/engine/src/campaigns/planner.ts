@@ -1,0 +1,320 @@
+// The campaign planner: from the audience and the channel plan to one delivery per
+// recipient × step × address, with the reasons anyone is left out, the variables people
+// lack, the cost estimate, and the blockers that stop a start. `planCampaign` only reads;
+// `writePlan` inserts the outbox rows inside the caller's (start) transaction.
+import { randomBytes } from 'node:crypto';
+import parsePhoneNumber from 'libphonenumber-js';
+import type { Channel, CampaignSettings, EscalationStep, ExclusionReason, PlanReport, PriceTable } from '@gdial/protocol';
+import type { Db } from '../store/db';
+import { loadOptOuts, resolveAudience, type AudienceContact } from './audience';
+import { sqliteOf } from './outbox';
+import { smsSegments } from './sms-cost';
+import { hasChannel, renderMessage, type RenderContext, type TemplateData } from './templates';
+
+export interface PlannedDelivery {
+  stepIndex: number;
+  step: EscalationStep;
+  channel: Channel;
+  address: string;
+  body: string | null;
+  subject: string | null;
+  html: string | null;
+  audioId: string | null;
+}
+
+export interface PlannedRecipient {
+  contact: AudienceContact;
+  deliveries: PlannedDelivery[];
+}
+
+export interface Plan {
+  report: PlanReport;
+  recipients: PlannedRecipient[];
+}
+
+const SAMPLE_LIMIT = 200;
+
+/** The addresses a step would use for a contact, before opt-outs and dedup. */
+function addressesFor(c: AudienceContact, step: EscalationStep, usedPhones: Set<string>, usedEmails: Set<string>): string[] {
+  switch (step.channel) {
+    case 'voice':
+    case 'sms': {
+      const eligible = step.channel === 'sms' ? c.phones.filter((p) => p.canSms) : c.phones;
+      switch (step.numbers) {
+        case 'first':
+          return eligible.slice(0, 1).map((p) => p.e164);
+        case 'next': {
+          const n = eligible.find((p) => !usedPhones.has(p.e164));
+          return n ? [n.e164] : [];
+        }
+        case 'all-mobiles':
+          return eligible.filter((p) => p.canSms || p.label === 'mobile').map((p) => p.e164);
+        case 'all':
+          return eligible.map((p) => p.e164);
+        default: {
+          const never: never = step.numbers;
+          throw new Error(`unknown number selection ${String(never)}`);
+        }
+      }
+    }
+    case 'email': {
+      if (step.numbers === 'all' || step.numbers === 'all-mobiles') return [...c.emails];
+      if (step.numbers === 'next') {
+        const n = c.emails.find((e) => !usedEmails.has(e.toLowerCase()));
+        return n ? [n] : [];
+      }
+      return c.emails.slice(0, 1);
+    }
+    case 'whatsapp':
+      return c.whatsapp ? [c.whatsapp] : [];
+    case 'telegram':
+      return c.telegramChatId ? [c.telegramChatId] : [];
+    default: {
+      const never: never = step.channel;
+      throw new Error(`unknown channel ${String(never)}`);
+    }
+  }
+}
+
+const countryOf = (e164: string): string => parsePhoneNumber(e164)?.country ?? '*';
+const price = (table: Record<string, number>, country: string): number | null => table[country] ?? table['*'] ?? null;
+
+export interface PlanInput {
+  settings: CampaignSettings;
+  template: TemplateData;
+  prices: PriceTable;
+  render: RenderContext;
+}
+
+export function planCampaign(db: Db, input: PlanInput): Plan {
+  const { settings, template, prices } = input;
+  const audience = resolveAudience(db, settings.audience, settings.testGroupId);
+  const optOuts = loadOptOuts(db);
+  const excludedCount = new Map<ExclusionReason, number>();
+  const samples: PlanReport['exclusionSamples'] = [];
+  const exclude = (contactId: number, displayName: string, reason: ExclusionReason, detail: string) => {
+    excludedCount.set(reason, (excludedCount.get(reason) ?? 0) + 1);
+    if (samples.length < SAMPLE_LIMIT) samples.push({ contactId, displayName, reason, detail });
+  };
+  for (const e of audience.excluded) exclude(e.id, e.displayName, e.reason, e.reason === 'excluded' ? 'Excluded by the audience rules' : 'Test mode: not in the test group');
+
+  const blockers: string[] = [];
+  const warnings: string[] = [];
+  settings.steps.forEach((s, i) => {
+    const has = (['sv', 'en'] as const).some((l) => template.variants[l] && hasChannel(template.variants[l], s.channel));
+    if (!has) blockers.push(`Step ${i + 1} sends ${s.channel} but template "${template.name}" has no ${s.channel} content`);
+  });
+  if (settings.confirmation.enabled && !settings.steps.some((s) => s.channel === 'voice' || s.channel === 'sms' || s.channel === 'whatsapp' || s.channel === 'telegram')) {
+    warnings.push('Confirmation is on but no step can be confirmed (e-mail only)');
+  }
+
+  const stepReports = settings.steps.map((s, index) => ({ index, channel: s.channel, recipients: 0, deliveries: 0, duplicateAddresses: 0, optedOut: 0, doNotContact: 0, noAddress: 0 }));
+  const takenPerStep = settings.steps.map(() => new Set<string>());
+  const missing: PlanReport['missingVariables'] = [];
+  const recipients: PlannedRecipient[] = [];
+  const cost = { smsSegments: 0, smsCost: 0, callMinutes: 0, callCost: 0, emails: 0, whatsappMessages: 0, whatsappCost: 0, minTotal: 0, maxTotal: 0 };
+  const unpriced = new Set<string>();
+
+  for (const c of audience.contacts) {
+    const usedPhones = new Set<string>();
+    const usedEmails = new Set<string>();
+    const planned: PlannedDelivery[] = [];
+    const lacks = new Map<string, Set<Channel>>();
+    let anyAddress = false;
+    let allDnc = true;
+    let allOptedOut = true;
+    let allDuplicate = true;
+    settings.steps.forEach((step, stepIndex) => {
+      const rep = stepReports[stepIndex]!;
+      if (c.dnc[step.channel]) {
+        rep.doNotContact++;
+        return;
+      }
+      allDnc = false;
+      const addrs = addressesFor(c, step, usedPhones, usedEmails);
+      if (addrs.length === 0) {
+        rep.noAddress++;
+        return;
+      }
+      anyAddress = true;
+      const rendered = renderMessage(template, step.channel, c.language, c, input.render);
+      if (rendered) for (const v of rendered.missing) (lacks.get(v) ?? lacks.set(v, new Set()).get(v)!).add(step.channel);
+      let stepCount = 0;
+      for (const address of addrs) {
+        if (step.channel === 'voice' || step.channel === 'sms') usedPhones.add(address);
+        if (step.channel === 'email') usedEmails.add(address.toLowerCase());
+        const key = address.toLowerCase();
+        if (optOuts.has(`${step.channel}|${key}`)) {
+          rep.optedOut++;
+          continue;
+        }
+        allOptedOut = false;
+        if (takenPerStep[stepIndex]!.has(key)) {
+          rep.duplicateAddresses++;
+          continue;
+        }
+        allDuplicate = false;
+        takenPerStep[stepIndex]!.add(key);
+        planned.push({
+          stepIndex,
+          step,
+          channel: step.channel,
+          address,
+          body: rendered?.text ?? null,
+          subject: rendered?.subject ?? null,
+          html: rendered?.html ?? null,
+          audioId: rendered?.audioId ?? null,
+        });
+        stepCount++;
+        // Cost: the first step always runs; later ones only maybe.
+        const first = stepIndex === 0;
+        let amount = 0;
+        switch (step.channel) {
+          case 'sms': {
+            const segs = rendered?.sms?.segments ?? smsSegments(rendered?.text ?? '').segments;
+            const country = countryOf(address);
+            const p = price(prices.smsPerSegment, country);
+            if (p === null) unpriced.add(country);
+            cost.smsSegments += segs;
+            amount = segs * (p ?? 0);
+            cost.smsCost += amount;
+            break;
+          }
+          case 'voice': {
+            const country = countryOf(address);
+            const p = price(prices.callPerMinute, country);
+            if (p === null) unpriced.add(country);
+            cost.callMinutes += prices.estimatedCallMinutes;
+            amount = prices.estimatedCallMinutes * (p ?? 0);
+            cost.callCost += amount;
+            break;
+          }
+          case 'whatsapp': {
+            const country = countryOf(address);
+            const p = price(prices.whatsappPerMessage, country);
+            if (p === null) unpriced.add(country);
+            cost.whatsappMessages++;
+            amount = p ?? 0;
+            cost.whatsappCost += amount;
+            break;
+          }
+          case 'email':
+            cost.emails++;
+            break;
+          case 'telegram':
+            break;
+          default: {
+            const never: never = step.channel;
+            throw new Error(`unknown channel ${String(never)}`);
+          }
+        }
+        cost.maxTotal += amount;
+        if (first) cost.minTotal += amount;
+      }
+      if (stepCount > 0) {
+        rep.recipients++;
+        rep.deliveries += stepCount;
+      }
+    });
+    if (lacks.size > 0) {
+      const channelsLacking = new Set<Channel>();
+      lacks.forEach((chs) => chs.forEach((ch) => channelsLacking.add(ch)));
+      missing.push({ contactId: c.id, displayName: c.displayName, variables: [...lacks.keys()], channels: [...channelsLacking] });
+    }
+    if (planned.length === 0) {
+      if (allDnc) exclude(c.id, c.displayName, 'do-not-contact', 'Marked do-not-contact for every channel of the plan');
+      else if (!anyAddress) exclude(c.id, c.displayName, 'no-address', `No address for ${settings.steps.map((s) => s.channel).join('/')}`);
+      else if (allOptedOut) exclude(c.id, c.displayName, 'opted-out', 'Every address has opted out');
+      else if (allDuplicate) exclude(c.id, c.displayName, 'duplicate-address', 'Every address is already used by another recipient');
+      else exclude(c.id, c.displayName, 'opted-out', 'No address left after opt-outs and duplicates');
+      continue;
+    }
+    recipients.push({ contact: c, deliveries: planned });
+  }
+
+  if (missing.length > 0) {
+    blockers.push(
+      `${missing.length} recipient(s) lack values for template variables (e.g. ${missing[0]!.displayName}: ${missing[0]!.variables.join(', ')}); add a fallback to the template or fill in the contacts`,
+    );
+  }
+  if (recipients.length === 0) blockers.push('Nobody in the audience can be reached by this plan');
+  if (unpriced.size) warnings.push(`No price for ${[...unpriced].join(', ')}; their cost is not included`);
+  if (template.status !== 'approved') warnings.push(`Template "${template.name}" is not approved; starting it needs a reason for the audit log`);
+
+  const round2 = (n: number) => Math.round(n * 100) / 100;
+  const report: PlanReport = {
+    selected: audience.selectedCount,
+    recipients: recipients.length,
+    deliveries: recipients.reduce((n, r) => n + r.deliveries.length, 0),
+    excluded: [...excludedCount.entries()].map(([reason, count]) => ({ reason, count })),
+    exclusionSamples: samples,
+    missingVariables: missing.slice(0, 1000),
+    steps: stepReports,
+    cost: {
+      currency: prices.currency,
+      smsSegments: cost.smsSegments,
+      smsCost: round2(cost.smsCost),
+      callMinutes: round2(cost.callMinutes),
+      callCost: round2(cost.callCost),
+      emails: cost.emails,
+      whatsappMessages: cost.whatsappMessages,
+      whatsappCost: round2(cost.whatsappCost),
+      maxTotal: round2(cost.maxTotal),
+      minTotal: round2(cost.minTotal),
+      unpricedCountries: [...unpriced],
+    },
+    templateApproved: template.status === 'approved',
+    blockers,
+    warnings,
+  };
+  return { report, recipients };
+}
+
+/**
+ * Writes the recipients and every delivery row of a plan (first-step rows due now, later
+ * steps waiting). Runs inside the start transaction: all rows or none.
+ */
+export function writePlan(db: Db, campaignId: number, priority: number, plan: Plan, now: number): { recipients: number; deliveries: number } {
+  const sqlite = sqliteOf(db);
+  const insRecipient = sqlite.prepare(
+    "INSERT INTO campaign_recipients (campaign_id, contact_id, display_name, language, outcome) VALUES (?, ?, ?, ?, 'pending') RETURNING id",
+  );
+  const insDelivery = sqlite.prepare(
+    `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const total = plan.recipients.reduce((n, r) => n + r.deliveries.length, 0);
+  const random = randomBytes(total * 9);
+  let k = 0;
+  let deliveriesWritten = 0;
+  for (const r of plan.recipients) {
+    const rec = insRecipient.get(campaignId, r.contact.id, r.contact.displayName, r.contact.language) as { id: number };
+    // A recipient without an address for step 1 starts at the first step they have.
+    const firstStep = Math.min(...r.deliveries.map((d) => d.stepIndex));
+    for (const d of r.deliveries) {
+      const token = `${campaignId.toString(36)}-${random.subarray(k * 9, k * 9 + 9).toString('base64url')}`;
+      k++;
+      const first = d.stepIndex === firstStep;
+      insDelivery.run(
+        campaignId,
+        rec.id,
+        d.stepIndex,
+        d.channel,
+        d.address,
+        token,
+        first ? 'queued' : 'waiting',
+        priority,
+        first ? now : null,
+        d.step.waitSeconds,
+        d.step.condition,
+        d.step.fallThroughWhenUnavailable ? 1 : 0,
+        d.body,
+        d.subject,
+        d.html,
+        d.audioId,
+      );
+      deliveriesWritten++;
+    }
+  }
+  return { recipients: plan.recipients.length, deliveries: deliveriesWritten };
+}

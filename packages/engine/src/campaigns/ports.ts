@@ -1,0 +1,71 @@
+// What the campaign engine needs from the outside world, as interfaces: a sender per
+// channel (send, find by our delivery token, hang up), a place that hosts voice call flows,
+// The providers layer (providers/, adapted in senders.ts) implements these; tests and
+// benchmarks may plug in their own. Keeping them here
+// means the dispatcher never sees a provider's field names.
+import type { Channel, Confirmation } from '@gdial/protocol';
+
+/** How a provider refused or failed a send, as the dispatcher acts on it. */
+export type SendFailure =
+  /** Network trouble or a 5xx: try again later. */
+  | { kind: 'transient'; message: string; code?: string | undefined; /** The request may have reached the provider: look it up before sending again. */ maybeSent?: boolean }
+  /** Too fast: wait at least `retryAfterMs` (when the provider said so). */
+  | { kind: 'rate-limited'; message: string; retryAfterMs: number | null; code?: string | undefined }
+  /** The provider will never accept this message. */
+  | { kind: 'permanent'; message: string; code?: string | undefined }
+  /** Our credentials are wrong: not the recipient's fault, nothing will get through. */
+  | { kind: 'auth'; message: string; code?: string | undefined }
+  | { kind: 'invalid-recipient'; message: string; code?: string | undefined }
+  /** The recipient opted out at the provider (e.g. replied STOP to the sender). */
+  | { kind: 'opted-out'; message: string; code?: string | undefined };
+export type SendFailureKind = SendFailure['kind'];
+
+export type SendOutcome = { ok: true; providerId: string; status: string } | { ok: false; failure: SendFailure };
+
+/** One delivery as handed to a channel sender. */
+export interface OutboundDelivery {
+  /** Our delivery token: travels in callback URLs / custom args and finds the message again after a crash. */
+  token: string;
+  channel: Channel;
+  to: string;
+  body: string | null;
+  subject: string | null;
+  html: string | null;
+  audioId: string | null;
+  /** Voice: the URL the provider fetches the call flow from, for this delivery. */
+  callFlowUrl: string | null;
+}
+
+export type LookupOutcome =
+  | { found: true; providerId: string; status: string }
+  | { found: false }
+  | { found: 'unknown'; message: string };
+
+export interface ChannelSender {
+  /** Provider name, for the circuit breaker and the report ("twilio", "sendgrid", "telegram"). */
+  readonly provider: string;
+  send(delivery: OutboundDelivery): Promise<SendOutcome>;
+  /** Finds what we sent with this token (after a crash), so it is adopted rather than sent twice. */
+  findByToken(q: { token: string; channel: Channel; to: string; since: Date; body?: string | null }): Promise<LookupOutcome>;
+  /** Ends a call in progress (cancel). */
+  hangUp?(providerId: string): Promise<void>;
+}
+
+export interface ChannelSenders {
+  get(channel: Channel): ChannelSender | null;
+}
+
+/** Where the call flow of a campaign lives (the relay in production, a test server in tests). */
+export interface CallFlowHost {
+  /** Registers the flow for a campaign and returns the URL of one delivery's flow. */
+  register(flow: CallFlowSpec): Promise<{ urlFor: (token: string) => string }>;
+}
+
+export interface CallFlowSpec {
+  flowId: string;
+  /** Text to speak when there is no audio. */
+  script: string | null;
+  audioId: string | null;
+  language: 'sv' | 'en';
+  confirmation: Confirmation;
+}

@@ -1,0 +1,126 @@
+// Live progress of campaigns for the roll-call view: counts per delivery state and per
+// recipient outcome, confirmations, throughput and ETA. Changes arrive thousands of times
+// a second; the publisher coalesces them to at most 10 updates per second per campaign and
+// notices when a running campaign has nothing left to do (completed).
+import { deliveryStates, recipientOutcomes, type CampaignProgress, type CampaignStatus, type DeliveryState, type RecipientOutcome } from '@gdial/protocol';
+import type { Db } from '../store/db';
+import { sqliteOf } from './outbox';
+
+const WINDOW_MS = 10_000;
+export const MIN_INTERVAL_MS = 100;
+
+export function readProgress(db: Db, campaignId: number, throughput: number, unavailable: string[]): CampaignProgress | null {
+  const s = sqliteOf(db);
+  const c = s.prepare('SELECT status FROM campaigns WHERE id = ?').get(campaignId) as { status: CampaignStatus } | undefined;
+  if (!c) return null;
+  const deliveries = Object.fromEntries(deliveryStates.map((k) => [k, 0])) as Record<DeliveryState, number>;
+  for (const r of s.prepare('SELECT state, count(*) AS n FROM deliveries WHERE campaign_id = ? GROUP BY state').all(campaignId) as { state: DeliveryState; n: number }[]) {
+    deliveries[r.state] = r.n;
+  }
+  const outcomes = Object.fromEntries(recipientOutcomes.map((k) => [k, 0])) as Record<RecipientOutcome, number>;
+  let recipients = 0;
+  for (const r of s.prepare('SELECT outcome, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY outcome').all(campaignId) as { outcome: RecipientOutcome; n: number }[]) {
+    outcomes[r.outcome] = r.n;
+    recipients += r.n;
+  }
+  const dup = s.prepare('SELECT count(*) AS n FROM deliveries WHERE campaign_id = ? AND possible_duplicate = 1').get(campaignId) as { n: number };
+  const remaining = deliveries.queued + deliveries.sending;
+  return {
+    campaignId,
+    status: c.status,
+    recipients,
+    confirmed: outcomes.confirmed,
+    outcomes,
+    deliveries,
+    throughputPerSecond: Math.round(throughput * 10) / 10,
+    etaSeconds: remaining === 0 ? 0 : throughput > 0 ? Math.round((remaining / throughput) * 10) / 10 : null,
+    possibleDuplicates: dup.n,
+    unavailableProviders: unavailable,
+    at: new Date().toISOString(),
+  };
+}
+
+/** True when a running campaign has nothing in our hands and no recipient is still open. */
+export function isCampaignDone(db: Db, campaignId: number): boolean {
+  const s = sqliteOf(db);
+  const open = s
+    .prepare("SELECT 1 FROM deliveries WHERE campaign_id = ? AND state IN ('waiting', 'queued', 'sending', 'sent') LIMIT 1")
+    .get(campaignId);
+  return open === undefined;
+}
+
+export interface ProgressPublisherOptions {
+  db: () => Db;
+  publish: (p: CampaignProgress) => void;
+  /** Called (outside any transaction) when a running campaign has finished. */
+  onDone: (campaignId: number) => void;
+  unavailable: () => string[];
+  clock?: () => number;
+}
+
+export class ProgressPublisher {
+  private readonly dirty = new Set<number>();
+  private readonly lastSent = new Map<number, number>();
+  private readonly samples = new Map<number, { at: number; n: number }[]>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly clock: () => number;
+  /** Adapts to big campaigns: never spend more than a fifth of the time counting. */
+  private interval = MIN_INTERVAL_MS;
+  private closed = false;
+
+  constructor(private readonly opts: ProgressPublisherOptions) {
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  markDirty(campaignIds: Iterable<number>, handedOver = 0): void {
+    if (this.closed) return;
+    const now = this.clock();
+    for (const id of campaignIds) {
+      this.dirty.add(id);
+      if (handedOver > 0) {
+        const list = this.samples.get(id) ?? [];
+        list.push({ at: now, n: handedOver });
+        this.samples.set(id, list);
+      }
+    }
+    if (!this.timer && this.dirty.size) {
+      const last = Math.max(0, ...[...this.dirty].map((id) => this.lastSent.get(id) ?? 0));
+      const wait = Math.max(0, last + this.interval - now);
+      this.timer = setTimeout(() => this.tick(), wait);
+    }
+  }
+
+  throughput(campaignId: number): number {
+    const now = this.clock();
+    const list = (this.samples.get(campaignId) ?? []).filter((s) => now - s.at <= WINDOW_MS);
+    this.samples.set(campaignId, list);
+    if (list.length === 0) return 0;
+    const span = Math.max(1000, now - list[0]!.at);
+    return (list.reduce((a, s) => a + s.n, 0) / span) * 1000;
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (this.closed) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    const started = this.clock();
+    for (const id of ids) {
+      const db = this.opts.db();
+      const p = readProgress(db, id, this.throughput(id), this.opts.unavailable());
+      this.lastSent.set(id, this.clock());
+      if (!p) continue;
+      this.opts.publish(p);
+      if ((p.status === 'running' || p.status === 'paused') && isCampaignDone(db, id)) this.opts.onDone(id);
+    }
+    const spent = this.clock() - started;
+    this.interval = Math.max(MIN_INTERVAL_MS, spent * 5);
+    if (this.dirty.size) this.timer = setTimeout(() => this.tick(), this.interval);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

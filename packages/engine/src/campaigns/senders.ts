@@ -1,0 +1,122 @@
+// Adapts the providers layer's per-channel adapters (providers/types.ts) to the narrow
+// ChannelSender the dispatcher uses: one send, one lookup by delivery token, one hang-up.
+// Failure classes map one to one; a send that may have reached the provider although we
+// got no answer is marked so the dispatcher looks it up before sending again.
+import type { Channel } from '@gdial/protocol';
+import type {
+  EmailProvider,
+  ReconcileResult,
+  SendError,
+  SendResult,
+  SmsProvider,
+  TelegramProvider,
+  VoiceProvider,
+  WhatsAppProvider,
+} from '../providers/types';
+import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, SendFailure, SendOutcome } from './ports';
+
+export interface ProviderSet {
+  sms?: SmsProvider | undefined;
+  whatsapp?: WhatsAppProvider | undefined;
+  voice?: VoiceProvider | undefined;
+  email?: EmailProvider | undefined;
+  telegram?: TelegramProvider | undefined;
+}
+
+export function failureOf(e: SendError): SendFailure {
+  switch (e.class) {
+    case 'transient':
+      return { kind: 'transient', message: e.message, code: e.code, maybeSent: e.maybeSent };
+    case 'rate-limited':
+      return { kind: 'rate-limited', message: e.message, code: e.code, retryAfterMs: e.retryAfterMs };
+    case 'permanent':
+      return { kind: 'permanent', message: e.message, code: e.code };
+    case 'auth':
+      return { kind: 'auth', message: e.message, code: e.code };
+    case 'invalid-recipient':
+      return { kind: 'invalid-recipient', message: e.message, code: e.code };
+    case 'opted-out':
+      return { kind: 'opted-out', message: e.message, code: e.code };
+    default: {
+      const never: never = e.class;
+      throw new Error(`unknown failure class ${String(never)}`);
+    }
+  }
+}
+
+const outcomeOf = (r: SendResult): SendOutcome => (r.ok ? { ok: true, providerId: r.providerId, status: r.status } : { ok: false, failure: failureOf(r.error) });
+
+function lookupOf(r: ReconcileResult): LookupOutcome {
+  switch (r.kind) {
+    case 'found':
+      return { found: true, providerId: r.providerId, status: r.status };
+    case 'not-found':
+    case 'unsupported':
+      return { found: false };
+    case 'ambiguous':
+      // Several matches that cannot be told apart: one of them is ours; never send a third.
+      return { found: true, providerId: r.providerIds[0]!, status: 'queued' };
+    case 'error':
+      return { found: 'unknown', message: r.error.message };
+    default: {
+      const never: never = r;
+      throw new Error(`unknown reconcile result ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const missing = (what: string): SendOutcome => ({ ok: false, failure: { kind: 'permanent', message: `The delivery has no ${what}` } });
+
+/** ChannelSenders over whatever providers are configured. */
+export function sendersFromProviders(p: ProviderSet): ChannelSenders {
+  const senders = new Map<Channel, ChannelSender>();
+  if (p.sms) {
+    const sms = p.sms;
+    senders.set('sms', {
+      provider: sms.provider,
+      send: async (d: OutboundDelivery) => (d.body === null ? missing('text') : outcomeOf(await sms.send({ deliveryToken: d.token, to: d.to, body: d.body }))),
+      findByToken: async (q) => lookupOf(await sms.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since, ...(q.body != null ? { body: q.body } : {}) })),
+    });
+  }
+  if (p.whatsapp) {
+    const wa = p.whatsapp;
+    senders.set('whatsapp', {
+      provider: wa.provider,
+      send: async (d) => (d.body === null ? missing('text') : outcomeOf(await wa.send({ deliveryToken: d.token, to: d.to, body: d.body }))),
+      findByToken: async (q) => lookupOf(await wa.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since, ...(q.body != null ? { body: q.body } : {}) })),
+    });
+  }
+  if (p.voice) {
+    const voice = p.voice;
+    senders.set('voice', {
+      provider: voice.provider,
+      send: async (d) =>
+        d.callFlowUrl === null ? missing('call flow') : outcomeOf(await voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true })),
+      findByToken: async (q) => lookupOf(await voice.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+      hangUp: async (providerId) => {
+        const r = await voice.hangUp(providerId);
+        if (!r.ok) throw new Error(r.error.message);
+      },
+    });
+  }
+  if (p.email) {
+    const email = p.email;
+    senders.set('email', {
+      provider: email.provider,
+      send: async (d) =>
+        d.body === null || d.subject === null
+          ? missing('subject or text')
+          : outcomeOf(await email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) })),
+      findByToken: async (q) => lookupOf(await email.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+    });
+  }
+  if (p.telegram) {
+    const tg = p.telegram;
+    senders.set('telegram', {
+      provider: tg.provider,
+      send: async (d) => (d.body === null ? missing('text') : outcomeOf(await tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body }))),
+      findByToken: async (q) => lookupOf(await tg.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+    });
+  }
+  return { get: (channel) => senders.get(channel) ?? null };
+}

@@ -1,0 +1,377 @@
+// Message templates: the variables they may use, validation at save (unknown variables
+// are rejected naming where they occur), rendering for one contact with fallbacks or a
+// list of what is missing, the e-mail unsubscribe footer, and the template repository.
+import { and, asc, eq } from 'drizzle-orm';
+import {
+  channels as allChannels,
+  templateFieldsSchema,
+  templateVariables,
+  type Channel,
+  type ContactLanguage,
+  type FieldIssue,
+  type RenderedMessage,
+  type Template,
+  type TemplateContent,
+  type TemplateFields,
+} from '@gdial/protocol';
+import type { Db } from '../store/db';
+import { templateContents, templates } from '../store/schema';
+import { DomainError, invalid, notFound } from '../errors';
+import { smsSegments } from './sms-cost';
+
+const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const CUSTOM = /^custom\.[\p{L}\p{N}_ .-]{1,64}$/u;
+const known = new Set<string>(templateVariables);
+
+export const isKnownVariable = (name: string): boolean => known.has(name) || CUSTOM.test(name);
+
+/** Every variable a text uses, in order of first appearance. */
+export function variablesIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(VARIABLE)) {
+    const name = (m[1] ?? '').trim();
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** The texts of a content block with the field path each sits at. */
+function textsOf(content: TemplateContent): { path: string; text: string; channel: Channel }[] {
+  const out: { path: string; text: string; channel: Channel }[] = [];
+  if (content.sms !== undefined) out.push({ path: 'sms', text: content.sms, channel: 'sms' });
+  if (content.whatsapp !== undefined) out.push({ path: 'whatsapp', text: content.whatsapp, channel: 'whatsapp' });
+  if (content.telegram !== undefined) out.push({ path: 'telegram', text: content.telegram, channel: 'telegram' });
+  if (content.email) {
+    out.push({ path: 'email.subject', text: content.email.subject, channel: 'email' });
+    out.push({ path: 'email.html', text: content.email.html, channel: 'email' });
+    out.push({ path: 'email.text', text: content.email.text, channel: 'email' });
+  }
+  if (content.voice?.kind === 'tts') out.push({ path: 'voice.script', text: content.voice.script, channel: 'voice' });
+  return out;
+}
+
+/** Validates a template's fields; returns the parsed value or throws VALIDATION naming each problem. */
+export function validateTemplate(input: TemplateFields): ReturnType<typeof templateFieldsSchema.parse> {
+  const fields = templateFieldsSchema.parse(input);
+  const issues: FieldIssue[] = [];
+  for (const lang of ['sv', 'en'] as const) {
+    const content = fields.variants[lang];
+    if (!content) continue;
+    for (const t of textsOf(content)) {
+      for (const v of variablesIn(t.text)) {
+        if (!isKnownVariable(v)) {
+          issues.push({
+            path: `variants.${lang}.${t.path}`,
+            message: `Unknown variable {{${v}}}; use one of ${templateVariables.join(', ')} or custom.<field>`,
+          });
+        }
+      }
+    }
+  }
+  for (const key of Object.keys(fields.fallbacks)) {
+    if (!isKnownVariable(key)) issues.push({ path: `fallbacks.${key}`, message: `Fallback for unknown variable ${key}` });
+  }
+  if (issues.length) throw invalid(issues);
+  return fields;
+}
+
+/** What the variables of a contact resolve to. */
+export interface VariableSource {
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string;
+  organisation: string | null;
+  role: string | null;
+  customFields: Record<string, string | number | boolean | null>;
+}
+
+export interface RenderContext {
+  campaignName: string;
+  operator: string;
+  now: Date;
+}
+
+function valueOf(name: string, who: VariableSource, ctx: RenderContext): string | null {
+  const nonEmpty = (s: string | null | undefined) => (s == null || s.trim() === '' ? null : s);
+  if (name.startsWith('custom.')) {
+    const v = who.customFields[name.slice('custom.'.length)];
+    return v === null || v === undefined || v === '' ? null : String(v);
+  }
+  switch (name) {
+    case 'first_name':
+      return nonEmpty(who.firstName);
+    case 'last_name':
+      return nonEmpty(who.lastName);
+    case 'display_name':
+      return nonEmpty(who.displayName);
+    case 'organisation':
+      return nonEmpty(who.organisation);
+    case 'role':
+      return nonEmpty(who.role);
+    case 'campaign_name':
+      return ctx.campaignName;
+    case 'operator':
+      return ctx.operator;
+    case 'date':
+      return ctx.now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    case 'time':
+      return ctx.now.toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' });
+    default:
+      return null;
+  }
+}
+
+export interface FillResult {
+  text: string;
+  usedFallbacks: string[];
+  missing: string[];
+}
+
+/** Substitutes variables; `escape` is applied to values (HTML bodies). */
+export function fill(
+  text: string,
+  who: VariableSource,
+  fallbacks: Record<string, string>,
+  ctx: RenderContext,
+  escape: (s: string) => string = (s) => s,
+): FillResult {
+  const usedFallbacks: string[] = [];
+  const missing: string[] = [];
+  const out = text.replace(VARIABLE, (_m, raw: string) => {
+    const name = raw.trim();
+    const v = valueOf(name, who, ctx);
+    if (v !== null) return escape(v);
+    const fb = fallbacks[name];
+    if (fb !== undefined) {
+      if (!usedFallbacks.includes(name)) usedFallbacks.push(name);
+      return escape(fb);
+    }
+    if (!missing.includes(name)) missing.push(name);
+    return '';
+  });
+  return { text: out, usedFallbacks, missing };
+}
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** Placeholder the e-mail provider adapter replaces with the unsubscribe link of the delivery. */
+export const UNSUBSCRIBE_URL_PLACEHOLDER = '{{unsubscribe_url}}';
+
+const footer = {
+  sv: { text: `\n\n--\nVill du inte få fler meddelanden via e-post? Avregistrera dig: ${UNSUBSCRIBE_URL_PLACEHOLDER}`, link: 'Avregistrera dig' },
+  en: { text: `\n\n--\nDon't want more messages by e-mail? Unsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}`, link: 'Unsubscribe' },
+} as const;
+
+export interface TemplateData {
+  id: number;
+  name: string;
+  status: 'draft' | 'approved';
+  fallbacks: Record<string, string>;
+  variants: { sv?: TemplateContent; en?: TemplateContent };
+}
+
+/** The variant for a contact's language: their own if present, else the other one. */
+export function variantFor(t: TemplateData, language: ContactLanguage, channel: Channel): { language: ContactLanguage; content: TemplateContent } | null {
+  const order: ContactLanguage[] = language === 'en' ? ['en', 'sv'] : ['sv', 'en'];
+  for (const l of order) {
+    const c = t.variants[l];
+    if (c && hasChannel(c, channel)) return { language: l, content: c };
+  }
+  return null;
+}
+
+export function hasChannel(c: TemplateContent, channel: Channel): boolean {
+  switch (channel) {
+    case 'sms':
+      return c.sms !== undefined;
+    case 'email':
+      return c.email !== undefined;
+    case 'voice':
+      return c.voice !== undefined;
+    case 'whatsapp':
+      return c.whatsapp !== undefined;
+    case 'telegram':
+      return c.telegram !== undefined;
+    default: {
+      const never: never = channel;
+      throw new Error(`unknown channel ${String(never)}`);
+    }
+  }
+}
+
+/** Renders the message a contact gets on a channel. Null when the template has no content for it. */
+export function renderMessage(
+  t: TemplateData,
+  channel: Channel,
+  language: ContactLanguage,
+  who: VariableSource,
+  ctx: RenderContext,
+): RenderedMessage | null {
+  const v = variantFor(t, language, channel);
+  if (!v) return null;
+  const c = v.content;
+  const fb = t.fallbacks;
+  const used = new Set<string>();
+  const missing = new Set<string>();
+  const take = (r: FillResult) => {
+    r.usedFallbacks.forEach((x) => used.add(x));
+    r.missing.forEach((x) => missing.add(x));
+    return r.text;
+  };
+  let text: string | null = null;
+  let subject: string | null = null;
+  let html: string | null = null;
+  let audioId: string | null = null;
+  switch (channel) {
+    case 'sms':
+      text = take(fill(c.sms ?? '', who, fb, ctx));
+      break;
+    case 'whatsapp':
+      text = take(fill(c.whatsapp ?? '', who, fb, ctx));
+      break;
+    case 'telegram':
+      text = take(fill(c.telegram ?? '', who, fb, ctx));
+      break;
+    case 'email': {
+      const e = c.email!;
+      const f = footer[v.language];
+      subject = take(fill(e.subject, who, fb, ctx));
+      text = take(fill(e.text, who, fb, ctx)) + f.text;
+      const bodyHtml = e.html.trim() === '' ? `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>` : take(fill(e.html, who, fb, ctx, escapeHtml));
+      html = `${bodyHtml}\n<hr><p style="font-size:12px;color:#666"><a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">${f.link}</a></p>`;
+      break;
+    }
+    case 'voice':
+      if (c.voice?.kind === 'tts') text = take(fill(c.voice.script, who, fb, ctx));
+      else if (c.voice?.kind === 'audio') audioId = c.voice.audioId;
+      break;
+    default: {
+      const never: never = channel;
+      throw new Error(`unknown channel ${String(never)}`);
+    }
+  }
+  let sms: RenderedMessage['sms'] = null;
+  if ((channel === 'sms' || channel === 'whatsapp') && text !== null) sms = smsSegments(text);
+  return { channel, language: v.language, text, subject, html, audioId, usedFallbacks: [...used], missing: [...missing], sms };
+}
+
+// ── repository ──────────────────────────────────────────────────────────────────────────
+
+export function loadTemplate(db: Db, id: number): TemplateData | null {
+  const row = db.select().from(templates).where(eq(templates.id, id)).get();
+  if (!row) return null;
+  const parts = db.select().from(templateContents).where(eq(templateContents.templateId, id)).all();
+  const variants: TemplateData['variants'] = {};
+  for (const p of parts) {
+    const c: TemplateContent = (variants[p.language] ??= {});
+    switch (p.channel) {
+      case 'sms':
+        c.sms = p.text ?? '';
+        break;
+      case 'whatsapp':
+        c.whatsapp = p.text ?? '';
+        break;
+      case 'telegram':
+        c.telegram = p.text ?? '';
+        break;
+      case 'email':
+        c.email = { subject: p.subject ?? '', html: p.html ?? '', text: p.text ?? '' };
+        break;
+      case 'voice':
+        c.voice = p.audioId ? { kind: 'audio', audioId: p.audioId } : { kind: 'tts', script: p.text ?? '', ...(p.voiceId ? { voiceId: p.voiceId } : {}) };
+        break;
+      default: {
+        const never: never = p.channel;
+        throw new Error(`unknown channel ${String(never)}`);
+      }
+    }
+  }
+  return { id: row.id, name: row.name, status: row.status, fallbacks: row.fallbacks, variants };
+}
+
+export function templateToDto(db: Db, id: number): Template {
+  const row = db.select().from(templates).where(eq(templates.id, id)).get();
+  const data = loadTemplate(db, id);
+  if (!row || !data) throw notFound('Template', id);
+  const vars = new Set<string>();
+  const chans = new Set<Channel>();
+  for (const lang of ['sv', 'en'] as const) {
+    const c = data.variants[lang];
+    if (!c) continue;
+    for (const t of textsOf(c)) variablesIn(t.text).forEach((v) => vars.add(v));
+    for (const ch of allChannels) if (hasChannel(c, ch)) chans.add(ch);
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    variants: data.variants,
+    fallbacks: row.fallbacks,
+    status: row.status,
+    approvedBy: row.approvedBy,
+    approvedAt: row.approvedAt,
+    variables: [...vars],
+    channels: allChannels.filter((c) => chans.has(c)),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function writeContents(db: Db, templateId: number, variants: { sv?: TemplateContent; en?: TemplateContent }): void {
+  db.delete(templateContents).where(eq(templateContents.templateId, templateId)).run();
+  for (const language of ['sv', 'en'] as const) {
+    const c = variants[language];
+    if (!c) continue;
+    const base = { templateId, language, text: null, subject: null, html: null, audioId: null, voiceId: null };
+    if (c.sms !== undefined) db.insert(templateContents).values({ ...base, channel: 'sms', text: c.sms }).run();
+    if (c.whatsapp !== undefined) db.insert(templateContents).values({ ...base, channel: 'whatsapp', text: c.whatsapp }).run();
+    if (c.telegram !== undefined) db.insert(templateContents).values({ ...base, channel: 'telegram', text: c.telegram }).run();
+    if (c.email) db.insert(templateContents).values({ ...base, channel: 'email', text: c.email.text, subject: c.email.subject, html: c.email.html }).run();
+    if (c.voice?.kind === 'tts') db.insert(templateContents).values({ ...base, channel: 'voice', text: c.voice.script, voiceId: c.voice.voiceId ?? null }).run();
+    if (c.voice?.kind === 'audio') db.insert(templateContents).values({ ...base, channel: 'voice', audioId: c.voice.audioId }).run();
+  }
+}
+
+export function createTemplate(db: Db, input: TemplateFields): number {
+  const f = validateTemplate(input);
+  const row = db
+    .insert(templates)
+    .values({ name: f.name, description: f.description ?? null, fallbacks: f.fallbacks })
+    .returning({ id: templates.id })
+    .get();
+  writeContents(db, row.id, f.variants);
+  return row.id;
+}
+
+/** Any edit returns the template to draft: what was approved is no longer what would be sent. */
+export function updateTemplate(db: Db, id: number, input: TemplateFields): void {
+  const f = validateTemplate(input);
+  const res = db
+    .update(templates)
+    .set({ name: f.name, description: f.description ?? null, fallbacks: f.fallbacks, status: 'draft', approvedBy: null, approvedAt: null, updatedAt: new Date().toISOString() })
+    .where(eq(templates.id, id))
+    .run();
+  if (res.changes === 0) throw notFound('Template', id);
+  writeContents(db, id, f.variants);
+}
+
+export function approveTemplate(db: Db, id: number, by: string): void {
+  const at = new Date().toISOString();
+  const res = db.update(templates).set({ status: 'approved', approvedBy: by, approvedAt: at, updatedAt: at }).where(eq(templates.id, id)).run();
+  if (res.changes === 0) throw notFound('Template', id);
+}
+
+export function deleteTemplate(db: Db, id: number, inUse: boolean): void {
+  if (inUse) throw new DomainError('CONFLICT', `Template ${id} is used by a campaign; change the campaign first`);
+  const res = db.delete(templates).where(eq(templates.id, id)).run();
+  if (res.changes === 0) throw notFound('Template', id);
+}
+
+export function listTemplateIds(db: Db): number[] {
+  return db.select({ id: templates.id }).from(templates).orderBy(asc(templates.name)).all().map((r) => r.id);
+}
+
+export function templateExists(db: Db, id: number): boolean {
+  return db.select({ id: templates.id }).from(templates).where(and(eq(templates.id, id))).get() !== undefined;
+}
