@@ -5,6 +5,7 @@ import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { useT } from '../i18n';
 import { ErrorAlert } from './ErrorAlert';
+import contrast from './contrast.module.css';
 
 const dict = {
   sv: { cancel: 'Avbryt' },
@@ -31,7 +32,7 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, danger = 
     onClose();
   };
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={700} size="lg">{title}</Text>} centered size="lg">
+    <Modal className={contrast.scope} opened={opened} onClose={close} title={<Text fw={700} size="lg">{title}</Text>} centered size="lg">
       <Stack>
         {children}
         <ErrorAlert error={error} />

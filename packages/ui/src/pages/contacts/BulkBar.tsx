@@ -10,33 +10,34 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormat, useT } from '../../i18n';
 import { useRpc } from '../../rpc/react';
 import { groupOptions } from '../groups/groupTree';
+import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
     selected: '{n} markerade', selectAll: 'Markera alla {n}', selectingAll: 'Hämtar {done} av {total}…', clear: 'Avmarkera alla',
     addToGroup: 'Lägg i grupp…', removeFromGroup: 'Ta ur grupp…', addTag: 'Lägg till tagg…', export: 'Exportera markerade…', delete: 'Radera…',
     actions: 'Åtgärder för markerade kontakter',
-    addTitle: 'Lägg {n} kontakter i en grupp', removeTitle: 'Ta ur {n} kontakter ur en grupp', group: 'Grupp', cancel: 'Avbryt',
-    addConfirm: 'Lägg {n} kontakter i gruppen', removeConfirm: 'Ta ur {n} kontakter ur gruppen',
-    added: '{n} kontakter lades i {group}.', removed: '{n} kontakter togs ur {group}.', needGroup: 'Välj en grupp först.',
-    tagTitle: 'Tagga {n} kontakter', tag: 'Tagg', tagConfirm: 'Lägg till taggen på {n} kontakter', tagged: 'Taggen {tag} lades på {n} kontakter.',
+    addTitle: 'Lägg {who} i en grupp', removeTitle: 'Ta ur {who} ur en grupp', group: 'Grupp', cancel: 'Avbryt',
+    addConfirm: 'Lägg {who} i gruppen', removeConfirm: 'Ta ur {who} ur gruppen',
+    added: '{who} lades i {group}.', removed: '{who} togs ur {group}.', needGroup: 'Välj en grupp först.',
+    tagTitle: 'Tagga {who}', tag: 'Tagg', tagConfirm: 'Lägg till taggen på {who}', tagged: 'Taggen {tag} lades på {who}.',
     needTag: 'Skriv taggen först.',
-    deleteTitle: 'Radera {n} kontakter?', deleteConfirm: 'Radera {n} kontakter',
+    deleteTitle: 'Radera {who}?', deleteConfirm: 'Radera {who}',
     deleteBody: 'Kontakterna tas bort för gott, med alla sina nummer, adresser och gruppmedlemskap. Det går inte att ångra.',
-    andMore: '… och {n} till', deleted: '{n} kontakter raderades.',
+    andMore: '… och {n} till', one: '1 kontakt', many: '{n} kontakter', deleted: '{who} raderades.',
   },
   en: {
     selected: '{n} selected', selectAll: 'Select all {n}', selectingAll: 'Loading {done} of {total}…', clear: 'Clear selection',
     addToGroup: 'Add to group…', removeFromGroup: 'Remove from group…', addTag: 'Add tag…', export: 'Export selected…', delete: 'Delete…',
     actions: 'Actions for the selected contacts',
-    addTitle: 'Add {n} contacts to a group', removeTitle: 'Remove {n} contacts from a group', group: 'Group', cancel: 'Cancel',
-    addConfirm: 'Add {n} contacts to the group', removeConfirm: 'Remove {n} contacts from the group',
-    added: '{n} contacts were added to {group}.', removed: '{n} contacts were removed from {group}.', needGroup: 'Choose a group first.',
-    tagTitle: 'Tag {n} contacts', tag: 'Tag', tagConfirm: 'Add the tag to {n} contacts', tagged: 'The tag {tag} was added to {n} contacts.',
+    addTitle: 'Add {who} to a group', removeTitle: 'Remove {who} from a group', group: 'Group', cancel: 'Cancel',
+    addConfirm: 'Add {who} to the group', removeConfirm: 'Remove {who} from the group',
+    added: '{who} were added to {group}.', removed: '{who} were removed from {group}.', needGroup: 'Choose a group first.',
+    tagTitle: 'Tag {who}', tag: 'Tag', tagConfirm: 'Add the tag to {who}', tagged: 'The tag {tag} was added to {who}.',
     needTag: 'Type the tag first.',
-    deleteTitle: 'Delete {n} contacts?', deleteConfirm: 'Delete {n} contacts',
+    deleteTitle: 'Delete {who}?', deleteConfirm: 'Delete {who}',
     deleteBody: 'The contacts are removed for good, with all their numbers, addresses and group memberships. This cannot be undone.',
-    andMore: '… and {n} more', deleted: '{n} contacts were deleted.',
+    andMore: '… and {n} more', one: '1 contact', many: '{n} contacts', deleted: '{who} were deleted.',
   },
 };
 
@@ -65,6 +66,8 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
   const [error, setError] = useState<unknown>(null);
   const ids = [...selection.keys()];
   const n = f.number(ids.length);
+  const count = (k: number) => (k === 1 ? t('one') : t('many', { n: f.number(k) }));
+  const who = count(ids.length);
 
   const open = (d: Dialog) => {
     setError(null);
@@ -82,8 +85,8 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
     }
     setBusy(true);
     setError(null);
-    const done = (count: number) => {
-      notifications.show({ color: 'green', message: t(mode === 'add' ? 'added' : 'removed', { n: f.number(count), group: group.name }) });
+    const done = (added: number) => {
+      notifications.show({ color: 'green', message: t(mode === 'add' ? 'added' : 'removed', { who: count(added), group: group.name }) });
       setBusy(false);
       setDialog(null);
     };
@@ -105,7 +108,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
     setError(null);
     rpc.call('contacts.addTags', { ids, tags: [value] }).then(
       (r) => {
-        notifications.show({ color: 'green', message: t('tagged', { tag: value, n: f.number(r.changed) }) });
+        notifications.show({ color: 'green', message: t('tagged', { tag: value, who: count(r.changed) }) });
         setBusy(false);
         setTag('');
         setDialog(null);
@@ -144,9 +147,10 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
       </Row>
 
       <Modal
+        className={contrast.scope}
         opened={membershipDialog}
         onClose={close}
-        title={<Text fw={700} size="lg">{t(dialog === 'remove' ? 'removeTitle' : 'addTitle', { n })}</Text>}
+        title={<Text fw={700} size="lg">{t(dialog === 'remove' ? 'removeTitle' : 'addTitle', { who })}</Text>}
       >
         <form
           onSubmit={(e) => {
@@ -159,13 +163,13 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
             <ErrorAlert error={error} />
             <Row justify="flex-end">
               <Button variant="default" onClick={close} disabled={busy}>{t('cancel')}</Button>
-              <Button type="submit" loading={busy}>{t(dialog === 'remove' ? 'removeConfirm' : 'addConfirm', { n })}</Button>
+              <Button type="submit" loading={busy}>{t(dialog === 'remove' ? 'removeConfirm' : 'addConfirm', { who })}</Button>
             </Row>
           </Stack>
         </form>
       </Modal>
 
-      <Modal opened={dialog === 'tag'} onClose={close} title={<Text fw={700} size="lg">{t('tagTitle', { n })}</Text>}>
+      <Modal className={contrast.scope} opened={dialog === 'tag'} onClose={close} title={<Text fw={700} size="lg">{t('tagTitle', { who })}</Text>}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -177,7 +181,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
             <ErrorAlert error={error} />
             <Row justify="flex-end">
               <Button variant="default" onClick={close} disabled={busy}>{t('cancel')}</Button>
-              <Button type="submit" loading={busy}>{t('tagConfirm', { n })}</Button>
+              <Button type="submit" loading={busy}>{t('tagConfirm', { who })}</Button>
             </Row>
           </Stack>
         </form>
@@ -185,12 +189,12 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
 
       <ConfirmDialog
         opened={dialog === 'delete'}
-        title={t('deleteTitle', { n })}
-        confirmLabel={t('deleteConfirm', { n })}
+        title={t('deleteTitle', { who })}
+        confirmLabel={t('deleteConfirm', { who })}
         onClose={() => setDialog(null)}
         onConfirm={() =>
           rpc.call('contacts.delete', { ids }).then((r) => {
-            notifications.show({ color: 'green', message: t('deleted', { n: f.number(r.deleted) }) });
+            notifications.show({ color: 'green', message: t('deleted', { who: count(r.deleted) }) });
             onDeleted();
           })
         }

@@ -42,6 +42,7 @@ import {
   type ContactDraft,
 } from './contactForm';
 import { PhoneListEditor } from './PhoneListEditor';
+import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
@@ -233,6 +234,7 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
       opened={opened}
       onClose={onClose}
       position="right"
+      className={contrast.scope}
       size={640}
       title={<Text fw={700} size="xl">{title}</Text>}
       closeButtonProps={{ 'aria-label': t('close') }}
@@ -286,7 +288,7 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
 
             <Divider />
             <PhoneListEditor phones={draft.phones} onChange={(phones) => set('phones', phones)} errors={issues} checking={checking} />
-            {fieldError('phones') && <Text c="red.8" size="sm">{fieldError('phones')}</Text>}
+            {fieldError('phones') && <Text c="var(--gdial-error-text)" size="sm">{fieldError('phones')}</Text>}
 
             <Divider />
             <Stack gap="xs">
@@ -444,7 +446,7 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
               </Box>
             )}
             <Row justify="space-between">
-              <Text role="status" c="green.9" fw={600}>{status}</Text>
+              <Text role="status" c="var(--gdial-ok-text)" fw={600}>{status}</Text>
               <Row>
                 <Button variant="default" onClick={onClose}>{t('close')}</Button>
                 <Button type="submit" loading={saving} size="md">{isNew ? t('create') : t('save')}</Button>

@@ -16,12 +16,13 @@ import { ContactDrawer } from './ContactDrawer';
 import { ContactTable } from './ContactTable';
 import { ExportDialog } from './ExportDialog';
 import { useContactSearch } from './useContactSearch';
+import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
     title: 'Kontakter', search: 'Sök kontakter', searchHelp: 'Namn, telefonnummer, e-post, organisation eller tagg',
     group: 'Grupp', allGroups: 'Alla grupper', tag: 'Tagg', allTags: 'Alla taggar', sort: 'Sortering', byName: 'Namn A–Ö', byUpdated: 'Senast ändrad',
-    count: '{n} kontakter', countOne: '1 kontakt', countFiltered: '{n} kontakter matchar', loading: 'Söker…',
+    count: '{n} kontakter', countOne: '1 kontakt', countFiltered: '{n} kontakter matchar', countFilteredOne: '1 kontakt matchar', loading: 'Söker…',
     newContact: 'Ny kontakt', import: 'Importera…', export: 'Exportera…', table: 'Kontakter',
     emptyTitle: 'Inga kontakter ännu', emptyBody: 'Importera en lista från Excel eller en vCard-fil, eller lägg till en kontakt i taget.',
     noMatch: 'Inga kontakter matchar sökningen.', clearFilters: 'Rensa sökning och filter', retry: 'Försök igen',
@@ -29,7 +30,7 @@ const dict = {
   en: {
     title: 'Contacts', search: 'Search contacts', searchHelp: 'Name, phone number, e-mail, organisation or tag',
     group: 'Group', allGroups: 'All groups', tag: 'Tag', allTags: 'All tags', sort: 'Sort', byName: 'Name A–Z', byUpdated: 'Recently changed',
-    count: '{n} contacts', countOne: '1 contact', countFiltered: '{n} contacts match', loading: 'Searching…',
+    count: '{n} contacts', countOne: '1 contact', countFiltered: '{n} contacts match', countFilteredOne: '1 contact matches', loading: 'Searching…',
     newContact: 'New contact', import: 'Import…', export: 'Export…', table: 'Contacts',
     emptyTitle: 'No contacts yet', emptyBody: 'Import a list from Excel or a vCard file, or add contacts one at a time.',
     noMatch: 'No contacts match the search.', clearFilters: 'Clear search and filters', retry: 'Try again',
@@ -125,11 +126,15 @@ export function ContactsPage({ route }: { route: Route }) {
 
   const total = win.total;
   const countText =
-    total === null ? t('loading') : total === 1 && !filtered ? t('countOne') : t(filtered ? 'countFiltered' : 'count', { n: f.number(total) });
+    total === null
+      ? t('loading')
+      : total === 1
+        ? t(filtered ? 'countFilteredOne' : 'countOne')
+        : t(filtered ? 'countFiltered' : 'count', { n: f.number(total) });
   const nothingAtAll = total === 0 && !filtered && win.complete;
 
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" className={contrast.scope}>
       <Row justify="space-between">
         <Row align="baseline">
           <Title order={2}>{t('title')}</Title>

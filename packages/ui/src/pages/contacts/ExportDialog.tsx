@@ -10,6 +10,7 @@ import { downloadBase64 } from '../../components/download';
 import { useFormat, useT } from '../../i18n';
 import { useRpc } from '../../rpc/react';
 import { groupOptions } from '../groups/groupTree';
+import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
@@ -101,7 +102,7 @@ export function ExportDialog({ opened, onClose, groups, selectedIds, initialScop
   };
 
   return (
-    <Modal opened={opened} onClose={() => !busy && onClose()} title={<Text fw={700} size="lg">{t('title')}</Text>} size="lg">
+    <Modal className={contrast.scope} opened={opened} onClose={() => !busy && onClose()} title={<Text fw={700} size="lg">{t('title')}</Text>} size="lg">
       <Stack>
         <Radio.Group label={t('format')} value={format} onChange={(v) => setFormat(v as Format)}>
           <Stack gap="xs" mt="xs">

@@ -71,7 +71,7 @@ export function PhoneListEditor({ phones, onChange, errors, checking }: PhoneLis
       <Text size="sm" c="dimmed">{t('help')}</Text>
       <div ref={listRef}>
         <Stack gap="xs">
-          {phones.length === 0 && <Text c="orange.9">{t('none')}</Text>}
+          {phones.length === 0 && <Text c="var(--gdial-warn-text)">{t('none')}</Text>}
           {phones.map((p, i) => {
             const n = i + 1;
             const numberError = errors.get(`phones.${i}.number`);
@@ -176,7 +176,7 @@ function PhoneStatus({ phone, checking, first, t }: { phone: PhoneDraft; checkin
     );
   }
   if (!phoneCheckIsCurrent(phone) || !phone.check) return <Text size="sm" c="dimmed">{t('notChecked')}</Text>;
-  if (!phone.check.ok) return <Text size="sm" c="red.8" fw={600}>{phone.check.reason}</Text>;
+  if (!phone.check.ok) return <Text size="sm" c="var(--gdial-error-text)" fw={600}>{phone.check.reason}</Text>;
   return (
     <Group gap={6}>
       <Badge color={phone.check.canSms ? 'green' : 'orange'} variant="light" size="lg">

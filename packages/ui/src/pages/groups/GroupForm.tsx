@@ -8,6 +8,7 @@ import { useT } from '../../i18n';
 import { RpcError } from '../../rpc/client';
 import { useRpc } from '../../rpc/react';
 import { groupOptions, subtreeIds } from './groupTree';
+import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
@@ -86,6 +87,7 @@ export function GroupForm({ opened, group, parentId = null, groups, onClose, onS
 
   return (
     <Modal
+      className={contrast.scope}
       opened={opened}
       onClose={() => !busy && onClose()}
       title={<Text fw={700} size="lg">{group ? t('editTitle', { name: group.name }) : t('newTitle')}</Text>}

@@ -13,6 +13,7 @@ import { ExportDialog } from '../contacts/ExportDialog';
 import { displayPhone } from '../contacts/format';
 import { GroupForm } from './GroupForm';
 import { buildGroupTree, groupPath, type GroupNode } from './groupTree';
+import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
@@ -59,7 +60,7 @@ export function GroupsPage({ route }: { route: Route }) {
   const [exporting, setExporting] = useState(false);
 
   return (
-    <Stack>
+    <Stack className={contrast.scope}>
       <Row justify="space-between">
         <Title order={2}>{t('title')}</Title>
         <Button onClick={() => setForm({ group: null, parentId: null })}>{t('newGroup')}</Button>

@@ -14,6 +14,7 @@ import { FileStep, type FileOptions } from './FileStep';
 import { MappingStep } from './MappingStep';
 import { PreviewStep } from './PreviewStep';
 import { ResultStep, RunningStep } from './RunStep';
+import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
@@ -141,7 +142,7 @@ export function ImportPage() {
   };
 
   return (
-    <Stack>
+    <Stack className={contrast.scope}>
       <Title order={2}>{t('title')}</Title>
       <Stepper active={stepIndex[step]} allowNextStepsSelect={false} size="sm" aria-label={t('steps')}>
         <Stepper.Step label={t('file')} description={t('fileDesc')} allowStepSelect={false} />

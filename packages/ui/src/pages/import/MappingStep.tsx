@@ -104,9 +104,9 @@ export function MappingStep({ preview, mapping, busy, progress, onChange, onBack
           </Table.Tbody>
         </Table>
       </Paper>
-      {!identifying && <Text c="orange.9" fw={600} role="alert">{t('unmappedWarning')}</Text>}
+      {!identifying && <Text c="var(--gdial-warn-text)" fw={600} role="alert">{t('unmappedWarning')}</Text>}
       {repeated.length > 0 && (
-        <Text c="orange.9" fw={600} role="alert">
+        <Text c="var(--gdial-warn-text)" fw={600} role="alert">
           {t('duplicateWarning', { fields: repeated.map((f) => importFieldLabel(f, language)).join(', ') })}
         </Text>
       )}

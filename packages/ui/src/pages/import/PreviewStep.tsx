@@ -67,9 +67,9 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
       <Title order={3}>{t('summary', { file: p.fileName })}</Title>
       <SimpleGrid cols={{ base: 2, md: 4, lg: 7 }}>
         {stat(t('total'), p.totalRows)}
-        {stat(t('valid'), p.validRows, 'green.9')}
-        {stat(t('errors'), p.errorRows, p.errorRows > 0 ? 'red.8' : undefined)}
-        {stat(t('duplicates'), p.duplicateCount, p.duplicateCount > 0 ? 'orange.9' : undefined)}
+        {stat(t('valid'), p.validRows, 'var(--gdial-ok-text)')}
+        {stat(t('errors'), p.errorRows, p.errorRows > 0 ? 'var(--gdial-error-text)' : undefined)}
+        {stat(t('duplicates'), p.duplicateCount, p.duplicateCount > 0 ? 'var(--gdial-warn-text)' : undefined)}
         {stat(t('willCreate'), p.actions.create)}
         {stat(t('willUpdate'), p.actions.update)}
         {stat(t('willSkip'), p.actions.skip)}
@@ -77,7 +77,7 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
 
       {p.errors.length > 0 ? (
         <Stack gap="xs">
-          <Title order={4} c="red.9">{t('errorsTitle', { n: f.number(p.errorRows) })}</Title>
+          <Title order={4} c="var(--gdial-error-text)">{t('errorsTitle', { n: f.number(p.errorRows) })}</Title>
           <RowErrorTable errors={p.errors} truncated={p.errorsTruncated} label={t('errorTable')} />
         </Stack>
       ) : (

@@ -42,13 +42,13 @@ export function RowErrorTable({ errors, truncated, label }: { errors: ImportRowE
                 <Table.Td>{describeField(e, language, t)}</Table.Td>
                 <Table.Td>{e.column ?? ''}</Table.Td>
                 <Table.Td ff="monospace">{e.value ?? ''}</Table.Td>
-                <Table.Td c="red.9">{e.message}</Table.Td>
+                <Table.Td c="var(--gdial-error-text)">{e.message}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </ScrollArea.Autosize>
-      {truncated && <Text c="orange.9">{t('truncated')}</Text>}
+      {truncated && <Text c="var(--gdial-warn-text)">{t('truncated')}</Text>}
     </>
   );
 }

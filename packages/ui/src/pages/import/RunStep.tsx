@@ -92,13 +92,13 @@ export function ResultStep({ report: r, onAnother, onShowContacts }: { report: I
         <Text size="lg">{body}</Text>
       </Alert>
       <SimpleGrid cols={{ base: 2, md: 5 }}>
-        {stat(t('created'), r.created, 'green.9')}
+        {stat(t('created'), r.created, 'var(--gdial-ok-text)')}
         {stat(t('updated'), r.updated)}
         {stat(t('skipped'), r.skipped)}
-        {stat(t('errorRows'), r.errorRows, r.errorRows > 0 ? 'red.8' : undefined)}
-        {stat(t('notAttempted'), r.notAttempted, r.notAttempted > 0 ? 'orange.9' : undefined)}
+        {stat(t('errorRows'), r.errorRows, r.errorRows > 0 ? 'var(--gdial-error-text)' : undefined)}
+        {stat(t('notAttempted'), r.notAttempted, r.notAttempted > 0 ? 'var(--gdial-warn-text)' : undefined)}
       </SimpleGrid>
-      <Text c="dimmed">{t('duration', { s: (r.durationMs / 1000).toFixed(1) })}</Text>
+      <Text c="dimmed">{t('duration', { s: (r.durationMs / 1000).toLocaleString(f.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })}</Text>
       {r.groupsCreated.length > 0 && <Text>{t('groups', { names: r.groupsCreated.join(', ') })}</Text>}
       {r.errors.length > 0 && (
         <Stack gap="xs">
