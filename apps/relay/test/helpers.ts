@@ -53,7 +53,7 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -106,7 +106,7 @@ export class TestDesktop {
     const ws = new WebSocket(`${relayUrl.replace(/^http/, 'ws')}/stream`);
     const d = new TestDesktop(ws);
     ws.on('message', (data) => {
-      const msg = relayServerMessageSchema.parse(JSON.parse(String(data)));
+      const msg = relayServerMessageSchema.parse(JSON.parse((data as Buffer).toString('utf8')));
       d.messages.push(msg);
       if (msg.type === 'events') {
         d.entries.push(...msg.entries);

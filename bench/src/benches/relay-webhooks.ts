@@ -156,7 +156,7 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     ws.on('message', (data) => {
       const now = performance.now();
-      const msg = relayServerMessageSchema.parse(JSON.parse(String(data)));
+      const msg = relayServerMessageSchema.parse(JSON.parse((data as Buffer).toString('utf8')));
       if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', at: msg.at }));
       if (msg.type !== 'events') return;
       for (const e of msg.entries) {

@@ -56,7 +56,7 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
 
   const tx = async <T>(pool: pg.Pool, tenantId: string | null, fn: (q: SqlExecutor) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
-    const q: SqlExecutor = { query: async (text, params) => (await client.query(text, params)).rows };
+    const q: SqlExecutor = { query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[] };
     try {
       await client.query('BEGIN');
       if (tenantId !== null) await client.query(setTenant, [tenantId]);
@@ -79,7 +79,7 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
     appRole: opts.appRole,
     channel: `${opts.schema}_events`,
     withTenant: (tenantId, fn) => tx(appPool, tenantId, fn),
-    appQuery: async (text, params) => (await appPool.query(text, params)).rows,
+    appQuery: async <R>(text: string, params?: unknown[]) => (await appPool.query(text, params)).rows as R[],
     asOwner: (fn) => tx(ownerPool, null, fn),
     async listen(onNotify, onError) {
       const client = new pg.Client({ connectionString: opts.url, options: searchPath, application_name: 'gdial-relay-listen' });

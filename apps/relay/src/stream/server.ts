@@ -18,6 +18,10 @@ import { logPosition, readEvents } from '../store/events';
 import { authenticateDevice, recordAck, type AuthenticatedDevice } from '../store/tenants';
 import type { TenantSubscriber } from './hub';
 
+/** A WebSocket frame as text, whatever shape `ws` delivered it in. */
+const frameText = (data: RawData): string =>
+  (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+
 const READ_BATCH = 500;
 /** Above this many buffered bytes the stream stops sending until the socket drains. */
 const HIGH_WATER = 1024 * 1024;
@@ -73,7 +77,7 @@ class DesktopStream implements TenantSubscriber {
     this.lastHeard = Date.now();
     let parsed;
     try {
-      parsed = relayClientMessageSchema.safeParse(JSON.parse(String(data)));
+      parsed = relayClientMessageSchema.safeParse(JSON.parse(frameText(data)));
     } catch {
       parsed = null;
     }

@@ -5,7 +5,7 @@
 // every event apply exactly once across crashes: after a crash the stored cursor says how
 // far the applied events go, and the relay replays from there. On any trouble it
 // reconnects with exponential backoff and jitter, and reports its state for the UI.
-import WebSocket from 'ws';
+import WebSocket, { type RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
   relayProtocolVersion,
@@ -16,6 +16,10 @@ import {
 } from '@gdial/protocol';
 import { defaultBackoff, reconnectDelay, type BackoffOptions } from './backoff';
 import { relayBase } from './http';
+
+/** A WebSocket frame as text, whatever shape `ws` delivered it in. */
+const frameText = (data: RawData): string =>
+  (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 
 /** The engine's durable cursor: the last applied sequence and the transaction that advances it. */
 export interface RelayCursorStore {
@@ -152,7 +156,7 @@ export class RelayClient {
       this.lastHeard = Date.now();
       let msg: RelayServerMessage;
       try {
-        msg = relayServerMessageSchema.parse(JSON.parse(String(data)));
+        msg = relayServerMessageSchema.parse(JSON.parse(frameText(data)));
       } catch {
         closeReason = 'relay sent a message outside the protocol';
         this.log.error('relay sent a message outside the protocol; reconnecting');

@@ -83,7 +83,7 @@ export class RelayApi {
     return call(
       this.fetchImpl,
       `${relayBase(this.relayUrl)}/api/v1/media`,
-      { method: 'POST', headers: { ...this.auth, 'content-type': contentType }, body: bytes },
+      { method: 'POST', headers: { ...this.auth, 'content-type': contentType }, body: new Uint8Array(bytes) },
       mediaUploadResponseSchema,
     );
   }
