@@ -87,7 +87,7 @@ describe('Twilio SMS adapter', () => {
     const attemptedAt = new Date();
     const sent = await sms.send({ deliveryToken: 'rc-1', to: '+46705550002', body: 'Larm A' });
     if (!sent.ok) throw new Error('send failed');
-    expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-1', to: '+46705550002', attemptedAt, body: 'Larm A' })).toEqual({ kind: 'found', providerId: sent.providerId, status: expect.any(String) });
+    expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-1', to: '+46705550002', attemptedAt, body: 'Larm A' })).toMatchObject({ kind: 'found', providerId: sent.providerId });
     expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-2', to: '+46705550012', attemptedAt })).toEqual({ kind: 'not-found' });
     await sms.send({ deliveryToken: 'rc-3', to: '+46705550002', body: 'Larm A' });
     expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-1', to: '+46705550002', attemptedAt, body: 'Larm A' })).toMatchObject({ kind: 'ambiguous' });
@@ -101,7 +101,9 @@ describe('Twilio WhatsApp adapter', () => {
     const freeForm = await whatsapp.send({ deliveryToken: 'wa-1', to: person, body: 'Hej' });
     if (!freeForm.ok) throw new Error(freeForm.error.message);
     await hooks.waitFor((h) => h.form.MessageSid === freeForm.providerId && h.form.MessageStatus === 'failed');
-    expect(eventsFor(freeForm.providerId)).toEqual([expect.objectContaining({ type: 'status', status: 'failed', channel: 'whatsapp', deliveryToken: 'wa-1', failure: expect.objectContaining({ code: '63016', class: 'permanent' }) })]);
+    const failedEvents = eventsFor(freeForm.providerId);
+    expect(failedEvents).toHaveLength(1);
+    expect(failedEvents[0]).toMatchObject({ type: 'status', status: 'failed', channel: 'whatsapp', deliveryToken: 'wa-1', failure: { code: '63016', class: 'permanent' } });
 
     const template = await whatsapp.send({ deliveryToken: 'wa-2', to: person, body: 'Larm', template: { contentSid: 'HX' + '1'.repeat(32), variables: { 1: 'Övning' } } });
     if (!template.ok) throw new Error(template.error.message);
