@@ -25,12 +25,12 @@ export function toPoint(p: CampaignProgress): ProgressPoint {
   return { at: Date.parse(p.at), reachedPct: pct(reachedCount(p)), confirmedPct: pct(p.confirmed) };
 }
 
-/** Adds a progress event; replaces the last point when it is under a second old. */
+/** Adds a progress event; within the same wall-clock second it replaces that second's point. */
 export function appendPoint(history: readonly ProgressPoint[], p: CampaignProgress): ProgressPoint[] {
   const point = toPoint(p);
   if (!Number.isFinite(point.at)) return [...history];
   const last = history[history.length - 1];
   if (last && point.at < last.at) return [...history]; // a late, coalesced event: the chart only moves forward
-  const next = last && point.at - last.at < 1000 ? [...history.slice(0, -1), point] : [...history, point];
+  const next = last && Math.floor(point.at / 1000) === Math.floor(last.at / 1000) ? [...history.slice(0, -1), point] : [...history, point];
   return next.length > MAX_POINTS ? next.slice(next.length - MAX_POINTS) : next;
 }

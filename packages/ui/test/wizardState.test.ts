@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { campaignFieldsSchema, type Template } from '@gdial/protocol';
+import { fromCampaign, initialWizard, needsTypedConfirmation, problemsFor, toFields, typedCountMatches, TYPED_CONFIRMATION_THRESHOLD } from '../src/pages/campaigns/wizardState';
+
+const template = (channels: Template['channels']): Template => ({
+  id: 7, name: 'T', description: null, variants: {}, fallbacks: {}, status: 'draft', approvedBy: null, approvedAt: null, variables: [], channels, createdAt: '', updatedAt: '',
+});
+
+describe('campaign wizard rules', () => {
+  it('keeps the operator on a step until it is complete', () => {
+    const s = initialWizard();
+    expect(problemsFor('audience', s, null)).toEqual(['no-audience']);
+    expect(problemsFor('audience', { ...s, tags: ['rakel'] }, null)).toEqual([]);
+    expect(problemsFor('plan', { ...s, dtmfDigits: '12' }, null)).toEqual(['bad-digits']);
+    expect(problemsFor('plan', { ...s, confirm: false, dtmfDigits: '' }, null)).toEqual([]);
+    expect(problemsFor('message', s, null)).toEqual(['no-name', 'no-template']);
+    expect(problemsFor('message', { ...s, name: 'Larm', templateId: 7 }, template(['sms']))).toEqual(['template-lacks-channel']);
+    expect(problemsFor('message', { ...s, name: 'Larm', templateId: 7 }, template(['voice', 'sms']))).toEqual([]);
+    const now = Date.parse('2026-06-14T12:00:00');
+    expect(problemsFor('schedule', { ...s, schedule: { kind: 'at', local: '' } }, null, now)).toEqual(['no-time']);
+    expect(problemsFor('schedule', { ...s, schedule: { kind: 'at', local: '2026-06-14T11:00' } }, null, now)).toEqual(['time-past']);
+    expect(problemsFor('schedule', { ...s, schedule: { kind: 'cron', cron: '0 10 1 *' } }, null, now)).toEqual(['no-cron']);
+  });
+
+  it('builds contract fields the schema accepts, in seconds, with the first step unconditional', () => {
+    const s = { ...initialWizard(), name: ' Brand ', groupIds: [3], templateId: 7, keywords: '1, JA ,ok' };
+    s.steps = [{ ...s.steps[0]!, condition: 'not-confirmed', waitMinutes: 9 }, { ...s.steps[1]!, waitMinutes: 2.5 }];
+    const f = toFields(s, { testGroupId: 4, namePrefix: 'TEST – ' });
+    expect(f.name).toBe('TEST – Brand');
+    expect(f.steps.map((x) => [x.condition, x.waitSeconds])).toEqual([['always', 0], ['not-confirmed', 150]]);
+    expect(f.confirmation).toEqual({ enabled: true, dtmfDigits: ['1'], keywords: ['1', 'JA', 'ok'] });
+    expect(f.testGroupId).toBe(4);
+    expect(campaignFieldsSchema.safeParse(f).success).toBe(true);
+  });
+
+  it('turns a scheduled time into an ISO instant and back', () => {
+    const s = { ...initialWizard(), name: 'X', groupIds: [1], templateId: 7, schedule: { kind: 'at' as const, local: '2030-01-02T03:04' } };
+    const f = campaignFieldsSchema.parse(toFields(s));
+    expect(f.schedule).toEqual({ kind: 'at', at: new Date('2030-01-02T03:04').toISOString() });
+    const back = fromCampaign({
+      id: 1, name: 'X', status: 'draft', priority: 'alert', testMode: false, templateId: 7, schedule: f.schedule, parentId: null, nextRunAt: null,
+      recipients: 0, confirmed: 0, createdAt: '', startedAt: null, finishedAt: null, createdBy: 'k', settings: campaignFieldsSchema.parse(toFields(s)), approvalReason: null,
+    });
+    expect(back.schedule).toEqual({ kind: 'at', local: '2030-01-02T03:04' });
+    expect(back.steps.map((x) => x.waitMinutes)).toEqual([0, 5]);
+  });
+
+  it('asks for the typed number only for live alerts above the threshold', () => {
+    expect(needsTypedConfirmation(TYPED_CONFIRMATION_THRESHOLD, false)).toBe(false);
+    expect(needsTypedConfirmation(TYPED_CONFIRMATION_THRESHOLD + 1, false)).toBe(true);
+    expect(needsTypedConfirmation(5000, true)).toBe(false);
+    expect(typedCountMatches('1 234', 1234)).toBe(true);
+    expect(typedCountMatches('1234', 1235)).toBe(false);
+    expect(typedCountMatches('', 0)).toBe(false);
+    expect(typedCountMatches('50 personer', 50)).toBe(false);
+  });
+});
