@@ -163,8 +163,8 @@ describe('application menu', () => {
     const t = flat(menuTemplate(strings('sv').menu, { platform: 'win32', language: 'en', developer: false, engineRestartable: true }, act));
     const english = t.find((i) => i.label === 'English')!;
     expect(english.checked).toBe(true);
-    english.click!({} as never, undefined, {} as never);
-    t.find((i) => i.label === 'Starta om motorn')!.click!({} as never, undefined, {} as never);
+    english.click!({} as never, undefined, {});
+    t.find((i) => i.label === 'Starta om motorn')!.click!({} as never, undefined, {});
     expect(calls).toEqual(['lang:en', 'restart']);
     expect(t.some((i) => i.role === 'toggleDevTools' || i.role === 'reload')).toBe(false);
     const dev = flat(menuTemplate(strings('sv').menu, { platform: 'win32', language: 'sv', developer: true, engineRestartable: false }, act));
