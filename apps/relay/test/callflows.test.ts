@@ -17,8 +17,8 @@ describe.each(backends)('call flows and media on %s', (backend) => {
     fx = await startTestRelay(backend);
     t = await addTenant(fx.relay, 'calls');
     await addTenant(fx.relay, 'other');
-  });
-  afterAll(async () => fx?.stop());
+  }, 120_000);
+  afterAll(async () => fx?.stop(), 60_000);
   const auth = () => ({ authorization: `Bearer ${t.deviceToken}` });
 
   it('stores uploaded audio once and serves it with its content type and byte ranges', async () => {

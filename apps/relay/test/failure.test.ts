@@ -33,7 +33,7 @@ describe.each<Backend>(['postgres', 'pglite'])('SIGKILL during a webhook burst (
     await relay?.kill();
     await sandbox?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('delivers every acknowledged event exactly once, in order, across repeated kills', async () => {
     const port = await freePort();
@@ -93,7 +93,7 @@ describe.each<Backend>(['postgres', 'pglite'])('SIGKILL during a webhook burst (
 
 describe('two relay instances on one Postgres', () => {
   const sandbox = pgSandbox();
-  afterAll(async () => sandbox.drop());
+  afterAll(async () => sandbox.drop(), 60_000);
 
   it('webhooks into one instance reach a desktop connected to the other, live and on replay', async () => {
     const key = randomBytes(32);

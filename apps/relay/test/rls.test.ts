@@ -26,8 +26,8 @@ describe.each(backends)('tenant isolation on %s', (backend) => {
     ids = { a: tenants.find((t) => t.slug === 'iso-a')!.id, b: tenants.find((t) => t.slug === 'iso-b')!.id };
     await appendEvents(fx.relay.db, ids.a, [webhook('a1'), webhook('a2')]);
     await appendEvents(fx.relay.db, ids.b, [webhook('b1')]);
-  });
-  afterAll(async () => fx?.stop());
+  }, 120_000);
+  afterAll(async () => fx?.stop(), 60_000);
 
   it('has RLS enabled and forced on every table with a tenant_id column', async () => {
     const rows = await fx.relay.db.asOwner((q) =>

@@ -13,8 +13,8 @@ describe.each(backends)('webhooks on %s', (backend) => {
     fx = await startTestRelay(backend);
     a = await addTenant(fx.relay, 'org-a');
     b = await addTenant(fx.relay, 'org-b');
-  });
-  afterAll(async () => fx?.stop());
+  }, 120_000);
+  afterAll(async () => fx?.stop(), 60_000);
 
   const statusUrl = (slug: string, d = 'del-1') => `${fx.relay.publicBaseUrl}/hooks/${slug}/twilio/message-status?d=${d}`;
   const status = (sid: string, s: string) => ({ MessageSid: sid, SmsSid: sid, MessageStatus: s, SmsStatus: s, AccountSid: 'AC1', To: '+46701234567', From: '+46700000000' });
