@@ -1,8 +1,8 @@
-// `npm run bench -- tts [--repeat 10] [--threads 1] [--layers 24]`: the same 20 Swedish alert sentences through our
+// `npm run bench -- tts [--repeat 10] [--compute-turns 3] [--threads 1] [--layers 192]`: the same 20 Swedish alert sentences through our
 // pipeline (espeak-ng WASM phonemes → Piper ids → onnxruntime-node → Piper peak
 // normalisation) and through sherpa-onnx-node's native Piper implementation, both on the
 // same fixture voice. sherpa runs in a child process (it exits the process on models it
-// dislikes). Per sentence: best-of-N times `ours_ms` and `sherpa_ms` and their `ratio`
+// dislikes); the two alternate sentence by sentence. Per sentence: best-of-N times `ours_ms` and `sherpa_ms` and their `ratio`
 // (goal ≤ 1.0), warm `phonemize_ms` (goal ≤ 5) and the espeak fallback's real-time factor
 // `espeak_rtf`. A final row summarises.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,38 +10,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '@gdial/engine';
 import { DEFAULT_SETTINGS, PiperVoice, parsePiperConfig, phonemize, sharedEspeak, speakWithEspeak, speakWithPiper } from '@gdial/engine/tts';
-import { SWEDISH_SENTENCES, buildFixtureConfig, runSherpa, writeSherpaVoice } from '@gdial/engine/testing/tts';
+import { SWEDISH_SENTENCES, buildFixtureConfig, startSherpaServer, writeSherpaVoice } from '@gdial/engine/testing/tts';
 import { percentile, round, type BenchContext } from '../context';
 
 export default async function (ctx: BenchContext): Promise<void> {
-  const repeat = Number(ctx.options.repeat ?? 10);
   const threads = Number(ctx.options.threads ?? 1);
-  const layers = Number(ctx.options.layers ?? 24);
+  // 192 dense layers ≈ 50 MB of weights and ~0.1 s per sentence on one core: the range of a
+  // real medium Piper voice (RTF 0.05–0.1 on a desktop).
+  const layers = Number(ctx.options.layers ?? 192);
   const espeak = await sharedEspeak();
   const root = mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-tts-'));
   // "tiny": the 2 KB fixture, so the times are the per-sentence overhead of each pipeline
   // (phonemisation, tensor handling). "compute": the same voice with dense layers whose
   // cost is in the range of a real medium voice, so inference dominates as it does in use.
-  for (const [model, computeLayers] of [
-    ['tiny', 0],
-    ['compute', layers],
+  for (const [model, computeLayers, repeat] of [
+    ['tiny', 0, Number(ctx.options.repeat ?? 10)],
+    ['compute', layers, Number(ctx.options['compute-turns'] ?? 3)],
   ] as const) {
     ctx.progress(`${model} model: writing the fixture voice and espeak-ng data for sherpa`);
     const voiceDir = await writeSherpaVoice(path.join(root, model), { kind: 'tone', computeLayers });
     const modelPath = path.join(voiceDir, 'model.onnx');
     writeFileSync(`${modelPath}.json`, JSON.stringify(buildFixtureConfig()));
 
-    // Two rounds each, best per sentence: the machine is shared, and a burst of other work
-    // during one side's round would otherwise decide the ratio.
-    const sherpaBest = SWEDISH_SENTENCES.map(() => Infinity);
-    const oursBest = SWEDISH_SENTENCES.map(() => Infinity);
-    const runSherpaRound = () => {
-      ctx.progress(`${model} model: sherpa-onnx-node, ${SWEDISH_SENTENCES.length} sentences × ${repeat}`);
-      const sherpa = runSherpa(voiceDir, SWEDISH_SENTENCES, { repeat, returnSamples: false, threads });
-      if (!sherpa.ok) throw new Error(`sherpa-onnx child failed (exit ${sherpa.exitCode}): ${sherpa.stderr.slice(0, 400)}`);
-      sherpa.results.forEach((r, i) => (sherpaBest[i] = Math.min(sherpaBest[i]!, r.ms)));
-    };
-
+    ctx.progress(`${model} model: starting sherpa-onnx-node in a child process`);
+    const sherpa = await startSherpaServer(voiceDir, threads);
     const parsed = parsePiperConfig(JSON.stringify(buildFixtureConfig()));
     if (!parsed.ok) throw new Error(parsed.error);
     const loaded = await PiperVoice.load(modelPath, parsed.config, { threads });
@@ -50,22 +42,26 @@ export default async function (ctx: BenchContext): Promise<void> {
     const log = silentLogger();
     // Sherpa adds no pause between sentences; neither do we here, so both do the same work.
     const settings = { ...DEFAULT_SETTINGS, sentencePauseMs: 0 };
-    for (const text of SWEDISH_SENTENCES.slice(0, 3)) await speakWithPiper(voice, espeak, text, settings, log);
-
-    const runOursRound = async () => {
-      ctx.progress(`${model} model: our pipeline, ${SWEDISH_SENTENCES.length} sentences × ${repeat}`);
+    for (const text of SWEDISH_SENTENCES.slice(0, 3)) {
+      await speakWithPiper(voice, espeak, text, settings, log);
+      await sherpa.time(text, 1);
+    }
+    // The two pipelines alternate in short turns, sentence by sentence, so load from other
+    // work on the machine falls on both alike; each keeps its best time per sentence.
+    const sherpaBest = SWEDISH_SENTENCES.map(() => Infinity);
+    const oursBest = SWEDISH_SENTENCES.map(() => Infinity);
+    ctx.progress(`${model} model: ${SWEDISH_SENTENCES.length} sentences, ${repeat} alternating turns each`);
+    for (let turn = 0; turn < repeat; turn++) {
       for (const [i, text] of SWEDISH_SENTENCES.entries()) {
-        for (let r = 0; r < repeat; r++) {
+        sherpaBest[i] = Math.min(sherpaBest[i]!, await sherpa.time(text, 2));
+        for (let r = 0; r < 2; r++) {
           const t0 = performance.now();
           await speakWithPiper(voice, espeak, text, settings, log);
           oursBest[i] = Math.min(oursBest[i]!, performance.now() - t0);
         }
       }
-    };
-    for (let round = 0; round < 2; round++) {
-      runSherpaRound();
-      await runOursRound();
     }
+    sherpa.close();
 
     const rows: { ours: number; sherpa: number; ratio: number; phon: number; rtf: number }[] = [];
     for (const [i, text] of SWEDISH_SENTENCES.entries()) {
