@@ -113,13 +113,13 @@ describe('contacts in the browser', () => {
     await page.getByRole('table', { name: 'Kontakter' }).getByRole('button', { name: 'Anna Berg' }).click();
     const drawer = page.getByRole('dialog', { name: 'Redigera kontakt: Anna Berg' });
     await drawer.waitFor();
-    expect(await drawer.getByRole('textbox', { name: 'Nummer 1' }).inputValue()).toBe('070-123 45 67');
-    expect(await drawer.getByRole('textbox', { name: 'Nummer 2' }).inputValue()).toBe('08-123 456 78');
+    expect(await drawer.getByRole('textbox', { name: 'Nummer 1', exact: true }).inputValue()).toBe('070-123 45 67');
+    expect(await drawer.getByRole('textbox', { name: 'Nummer 2', exact: true }).inputValue()).toBe('08-123 456 78');
     await drawer.getByText('Samtal och SMS').first().waitFor();
     await drawer.getByText('Endast samtal – kan inte ta emot SMS').waitFor();
 
     await drawer.getByRole('button', { name: 'Lägg till nummer' }).click();
-    const third = drawer.getByRole('textbox', { name: 'Nummer 3' });
+    const third = drawer.getByRole('textbox', { name: 'Nummer 3', exact: true });
     await expect.poll(() => third.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.type('0739998877');
     await drawer.getByText('+46739998877').waitFor();
@@ -131,22 +131,22 @@ describe('contacts in the browser', () => {
       .toBe('Flytta upp nummer 2 (0739998877)');
     await page.keyboard.press('Enter');
     await drawer.getByRole('status').filter({ hasText: '0739998877 är nu nummer 1 av 3.' }).waitFor();
-    expect(await drawer.getByRole('textbox', { name: 'Nummer 1' }).inputValue()).toBe('0739998877');
+    expect(await drawer.getByRole('textbox', { name: 'Nummer 1', exact: true }).inputValue()).toBe('0739998877');
 
     // A number the engine cannot normalise is refused, and said so next to the field.
     await drawer.getByRole('button', { name: 'Lägg till nummer' }).click();
-    await drawer.getByRole('textbox', { name: 'Nummer 4' }).fill('123');
+    await drawer.getByRole('textbox', { name: 'Nummer 4', exact: true }).fill('123');
     await drawer.getByRole('button', { name: 'Spara' }).click();
     await drawer.getByRole('alert').filter({ hasText: 'Kontakten sparades inte' }).waitFor();
-    const fourth = drawer.getByRole('textbox', { name: 'Nummer 4' });
+    const fourth = drawer.getByRole('textbox', { name: 'Nummer 4', exact: true });
     expect(await fourth.getAttribute('aria-invalid')).toBe('true');
     await c.screenshot('contact-drawer-error');
     await drawer.getByRole('button', { name: 'Ta bort nummer 4 (123)' }).click();
 
     await drawer.getByRole('button', { name: 'Spara' }).click();
     await drawer.getByRole('status').filter({ hasText: 'Kontakten sparades.' }).waitFor();
-    expect(await drawer.getByRole('textbox', { name: 'Nummer 1' }).inputValue()).toBe('073-999 88 77');
-    expect(await drawer.getByRole('textbox', { name: 'Nummer 2' }).inputValue()).toBe('070-123 45 67');
+    expect(await drawer.getByRole('textbox', { name: 'Nummer 1', exact: true }).inputValue()).toBe('073-999 88 77');
+    expect(await drawer.getByRole('textbox', { name: 'Nummer 2', exact: true }).inputValue()).toBe('070-123 45 67');
     await c.screenshot('contact-drawer');
     await expectAccessible(page, 'contact-drawer');
     await drawer.getByRole('button', { name: 'Stäng' }).first().click();

@@ -32,7 +32,7 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, danger = 
     onClose();
   };
   return (
-    <Modal className={contrast.scope} opened={opened} onClose={close} title={<Text fw={700} size="lg">{title}</Text>} centered size="lg">
+    <Modal closeButtonProps={{ 'aria-label': t('cancel') }} className={contrast.scope} opened={opened} onClose={close} title={<Text fw={700} size="lg">{title}</Text>} centered size="lg">
       <Stack>
         {children}
         <ErrorAlert error={error} />

@@ -146,7 +146,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
         <Button size="compact-md" variant="subtle" onClick={onClear}>{t('clear')}</Button>
       </Row>
 
-      <Modal
+      <Modal closeButtonProps={{ 'aria-label': t('cancel') }}
         className={contrast.scope}
         opened={membershipDialog}
         onClose={close}
@@ -169,7 +169,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
         </form>
       </Modal>
 
-      <Modal className={contrast.scope} opened={dialog === 'tag'} onClose={close} title={<Text fw={700} size="lg">{t('tagTitle', { who })}</Text>}>
+      <Modal closeButtonProps={{ 'aria-label': t('cancel') }} className={contrast.scope} opened={dialog === 'tag'} onClose={close} title={<Text fw={700} size="lg">{t('tagTitle', { who })}</Text>}>
         <form
           onSubmit={(e) => {
             e.preventDefault();

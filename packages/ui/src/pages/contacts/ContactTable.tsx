@@ -199,7 +199,7 @@ const ContactRow = memo(function ContactRow({ index, start, row, selected, group
       <span role="cell" className={classes.cell} title={rowGroups.map((g) => g.name).join(', ')}>
         {rowGroups.map((g) => (
           <span key={g.id} style={{ marginRight: 8 }}>
-            <span className={classes.dot} style={{ background: g.colour ?? 'transparent' }} aria-hidden />
+            <span className={classes.dot} style={{ background: g.colour ?? 'var(--mantine-color-gray-4)' }} aria-hidden />
             {g.name}
           </span>
         ))}

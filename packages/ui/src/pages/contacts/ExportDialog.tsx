@@ -102,7 +102,7 @@ export function ExportDialog({ opened, onClose, groups, selectedIds, initialScop
   };
 
   return (
-    <Modal className={contrast.scope} opened={opened} onClose={() => !busy && onClose()} title={<Text fw={700} size="lg">{t('title')}</Text>} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': t('cancel') }} className={contrast.scope} opened={opened} onClose={() => !busy && onClose()} title={<Text fw={700} size="lg">{t('title')}</Text>} size="lg">
       <Stack>
         <Radio.Group label={t('format')} value={format} onChange={(v) => setFormat(v as Format)}>
           <Stack gap="xs" mt="xs">

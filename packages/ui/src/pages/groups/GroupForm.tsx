@@ -86,7 +86,7 @@ export function GroupForm({ opened, group, parentId = null, groups, onClose, onS
   };
 
   return (
-    <Modal
+    <Modal closeButtonProps={{ 'aria-label': t('cancel') }}
       className={contrast.scope}
       opened={opened}
       onClose={() => !busy && onClose()}

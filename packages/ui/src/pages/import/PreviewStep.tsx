@@ -6,6 +6,7 @@ import { Alert, Badge, Button, Group as Row, Paper, Radio, ScrollArea, SimpleGri
 import type { DuplicateMode, ImportPreview, ImportRowAction } from '@gdial/protocol';
 import { useFormat, useT } from '../../i18n';
 import type { Progress } from './ImportPage';
+import { displayPhone } from '../contacts/format';
 import { ProgressPanel } from './ProgressPanel';
 import { RowErrorTable } from './RowErrorTable';
 
@@ -162,7 +163,7 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
                     </Table.Td>
                     <Table.Td fw={600}>{s.displayName}</Table.Td>
                     <Table.Td>{s.organisation ?? ''}</Table.Td>
-                    <Table.Td>{s.phones.join(', ')}</Table.Td>
+                    <Table.Td>{s.phones.map((n) => (n.startsWith('+') ? displayPhone(n) : n)).join(', ')}</Table.Td>
                     <Table.Td>{s.emails.join(', ')}</Table.Td>
                     <Table.Td>{s.groups.join(', ')}</Table.Td>
                   </Table.Tr>
