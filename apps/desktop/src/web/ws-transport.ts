@@ -8,11 +8,11 @@ export function webSocketTransport(ws: WebSocket): Transport {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     },
     onMessage(handler) {
-      ws.on('message', (data, isBinary) => {
+      ws.on('message', (data: Buffer, isBinary) => {
         if (isBinary) return;
         let parsed: unknown;
         try {
-          parsed = JSON.parse(String(data as Buffer));
+          parsed = JSON.parse(data.toString('utf8'));
         } catch {
           return;
         }
