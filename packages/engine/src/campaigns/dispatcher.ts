@@ -14,7 +14,7 @@ import type { Store } from '../store/db';
 import { backoffDelay, CircuitBreaker, defaultBackoff, defaultBreaker, TokenBucket, type BackoffPolicy, type BreakerPolicy } from './flow-control';
 import { progressRecipient, statements } from './outbox';
 import type { CallFlowHost, ChannelSender, ChannelSenders, SendFailure, SendOutcome } from './ports';
-import { rankOf, stateForRank } from './state';
+import { FINAL_RANK, rankOf, stateForRank } from './state';
 
 export interface RateLimit {
   perSecond: number;
@@ -127,7 +127,7 @@ export class Dispatcher {
       claim: s.prepare<[Channel, number, number, number], ClaimRow>(
         `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.condition, d.attempts,
                 d.body, d.subject, d.html, d.audio_id, r.outcome, r.language,
-                EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = d.channel AND o.address = d.address COLLATE NOCASE) AS opted_out,
+                EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = d.channel AND o.address = CASE WHEN d.channel = 'email' THEN lower(d.address) ELSE d.address END) AS opted_out,
                 CASE WHEN d.condition = 'not-delivered'
                      THEN EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index < d.step_index AND e.state = 'delivered')
                      ELSE 0 END AS delivered_before
@@ -135,14 +135,16 @@ export class Dispatcher {
           WHERE d.state = 'queued' AND d.channel = ? AND d.priority = ? AND d.due_at <= ?
           ORDER BY d.due_at LIMIT ?`,
       ),
-      markSending: s.prepare<[number, number]>("UPDATE deliveries SET state = 'sending', attempts = attempts + 1, sending_since = ? WHERE id = ? AND state = 'queued'"),
-      sent: s.prepare<[string, string, number, string, number, number, number]>(
+      markSending: s.prepare<[number, string]>(
+        "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, sending_since = ? WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'",
+      ),
+      sent: s.prepare<[string, string, number, string, number, number, number], { provider_rank: number; answered_by: string | null; state: string }>(
         `UPDATE deliveries SET provider = ?, provider_id = ?,
                 provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
                 provider_rank = MAX(provider_rank, ?),
                 state = CASE WHEN state = 'sending' THEN 'sent' ELSE state END,
                 sent_at = COALESCE(sent_at, ?), sending_since = NULL, error = NULL
-          WHERE id = ?`,
+          WHERE id = ? RETURNING provider_rank, answered_by, state`,
       ),
       retry: s.prepare<[number, string, string | null, number]>(
         "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, error = ?, error_code = ? WHERE id = ? AND state = 'sending'",
@@ -324,10 +326,10 @@ export class Dispatcher {
             touched.add(r.campaign_id);
             continue;
           }
-          this.stmts.markSending.run(now, r.id);
           out.push(r);
         }
       }
+      if (out.length) this.stmts.markSending.run(now, JSON.stringify(out.map((r) => r.id)));
       return out;
     });
     if (touched.size) this.opts.onActivity?.(touched, 0);
@@ -429,16 +431,14 @@ export class Dispatcher {
             breaker.success();
             handedOver++;
             const rank = rankOf(outcome.status) || rankOf('queued');
-            this.stmts.sent.run(provider, outcome.providerId, rank, outcome.status, rank, now, row.id);
-            const cur = this.stmts.rankOfRow.get(row.id);
-            if (cur && cur.state !== 'sent' && cur.state !== 'sending') {
-              // A callback got here before the provider's reply: its state stands.
-            } else if (cur) {
+            const cur = this.stmts.sent.get(provider, outcome.providerId, rank, outcome.status, rank, now, row.id);
+            // When a callback got here before the provider's reply, the state it set stands.
+            if (cur && cur.state === 'sent') {
               const st = stateForRank(cur.provider_rank, cur.answered_by !== null);
               if (st !== 'sent') this.stmts.setState.run(st, row.id);
             }
             this.stmts.event.run(row.id, now, 'sent', `${provider} ${outcome.providerId} (${outcome.status})`);
-            if (row.channel === 'voice') {
+            if (row.channel === 'voice' && (cur?.provider_rank ?? 0) < FINAL_RANK) {
               const status = this.stmts.campaignStatus.get(row.campaign_id)?.status;
               const sender = this.opts.senders.get('voice');
               if (status === 'cancelled' && sender?.hangUp) cancelledCalls.push({ sender, providerId: outcome.providerId });
@@ -494,7 +494,7 @@ export class Dispatcher {
         breaker.success();
         this.stmts.failed.run(f.message, f.code ?? null, now, row.id);
         this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.kind}: ${f.message}`);
-        if (f.kind === 'opted-out') this.stmts.optOut.run(row.channel, row.address, `${provider} reported an opt-out`);
+        if (f.kind === 'opted-out') this.stmts.optOut.run(row.channel, row.channel === 'email' ? row.address.toLowerCase() : row.address, `${provider} reported an opt-out`);
         return;
       }
       default: {

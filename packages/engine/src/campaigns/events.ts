@@ -204,7 +204,7 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
         break;
       }
       case 'opt-out': {
-        st.optOut.run(ev.channel, ev.address, ev.reason === 'stop-keyword' ? 'reply' : 'provider', ev.reason);
+        st.optOut.run(ev.channel, ev.channel === 'email' ? ev.address.toLowerCase() : ev.address, ev.reason === 'stop-keyword' ? 'reply' : 'provider', ev.reason);
         const row = find(ev.deliveryToken, ev.providerId) ?? st.latestTo.get(ev.address, JSON.stringify([ev.channel]));
         if (row) {
           st.event.run(row.id, when, 'opt-out', ev.reason);

@@ -39,10 +39,11 @@ const cache = new WeakMap<Database.Database, Statements>();
 
 function prepare(sqlite: Database.Database) {
   return {
-    rowsOfRecipient: sqlite.prepare<[number], DeliveryRow>(
-      `SELECT id, campaign_id, recipient_id, step_index, channel, address, token, state, condition, wait_seconds, attempts, due_at,
-              sent_at, finished_at, provider_rank, provider_id, answered_by, possible_duplicate
-         FROM deliveries WHERE recipient_id = ? ORDER BY step_index, id`,
+    /** The recipient's rows with the recipient's outcome on each: one query per recipient on the hot path. */
+    rowsOfRecipient: sqlite.prepare<[number], DeliveryRow & { outcome: RecipientOutcome }>(
+      `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.state, d.condition, d.wait_seconds, d.attempts, d.due_at,
+              d.sent_at, d.finished_at, d.provider_rank, d.provider_id, d.answered_by, d.possible_duplicate, r.outcome
+         FROM campaign_recipients r JOIN deliveries d ON d.recipient_id = r.id WHERE r.id = ? ORDER BY d.step_index, d.id`,
     ),
     recipient: sqlite.prepare<[number], { id: number; campaign_id: number; outcome: RecipientOutcome; confirmed_at: string | null }>(
       'SELECT id, campaign_id, outcome, confirmed_at FROM campaign_recipients WHERE id = ?',
@@ -81,9 +82,9 @@ const handedOver = (r: DeliveryRow) => r.sent_at !== null || r.provider_rank > 0
  */
 export function progressRecipient(db: Db, recipientId: number, now: number): boolean {
   const st = statements(db);
-  const rec = st.recipient.get(recipientId);
-  if (!rec) return false;
   const rows = st.rowsOfRecipient.all(recipientId);
+  const rec = rows[0] ? { outcome: rows[0].outcome } : st.recipient.get(recipientId);
+  if (!rec) return false;
   let becameDue = false;
 
   if (rec.outcome === 'confirmed' || rec.outcome === 'opted-out' || rec.outcome === 'cancelled') {

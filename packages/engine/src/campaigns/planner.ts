@@ -76,7 +76,17 @@ function addressesFor(c: AudienceContact, step: EscalationStep, usedPhones: Set<
   }
 }
 
-const countryOf = (e164: string): string => parsePhoneNumber(e164)?.country ?? '*';
+const countries = new Map<string, string>();
+/** Country of a number for pricing; numbers sharing their first digits share a country, so it is cached by prefix. */
+function countryOf(e164: string): string {
+  const key = e164.slice(0, 7);
+  let c = countries.get(key);
+  if (c === undefined) {
+    c = parsePhoneNumber(e164)?.country ?? '*';
+    countries.set(key, c);
+  }
+  return c;
+}
 const price = (table: Record<string, number>, country: string): number | null => table[country] ?? table['*'] ?? null;
 
 export interface PlanInput {

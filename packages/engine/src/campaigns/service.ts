@@ -81,6 +81,7 @@ export class CampaignService {
       publish: (p) => ctx.events.emit('campaigns.progress', p),
       onDone: (id) => this.completeIfDone(id),
       unavailable: () => this.dispatcher.unavailableProviders(),
+      onError: (err) => this.log.warn({ err }, 'could not publish campaign progress'),
     });
     this.dispatcher = new Dispatcher({
       ...opts.dispatcher,

@@ -146,7 +146,6 @@ export const deliveries = sqliteTable(
   },
   (t) => [
     uniqueIndex('deliveries_token').on(t.token),
-    index('deliveries_due').on(t.state, t.priority, t.dueAt),
     /** The dispatcher claims due rows per channel (each channel has its own rate limit), alerts first. */
     index('deliveries_claim').on(t.state, t.channel, t.priority, t.dueAt),
     index('deliveries_recipient').on(t.recipientId, t.stepIndex),
