@@ -6,7 +6,7 @@
 // the campaign engine asks `telephonyAudio(audioId)` for the bytes to upload.
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AudioAsset, EventPayload, SynthesisResult, SynthesisSettings, VoiceInfo } from '@gdial/protocol';
 import type { EventEmitter } from '../context';
@@ -81,6 +81,17 @@ export class TtsService {
     this.log = opts.logger.child({ module: 'tts' });
     this.voices = new VoiceRegistry(opts.resourcesDir ? path.join(opts.resourcesDir, 'voices') : null, path.join(opts.dataDir, 'voices'), opts.logger);
     this.ready = this.voices.scan();
+  }
+
+  /**
+   * Loads espeak and runs it once, so the first real message does not pay for loading and
+   * JIT warm-up (about a second on a busy machine). Hosts call it after start-up.
+   */
+  async warmUp(): Promise<void> {
+    await this.ready;
+    const espeak = await sharedEspeak();
+    espeak.clausePhonemes('Hej.', 'sv');
+    speakWithEspeak(espeak, 'Hej.', DEFAULT_SETTINGS);
   }
 
   // ---- voices ------------------------------------------------------------------------
@@ -325,7 +336,7 @@ export class TtsService {
     return this.opts.store.db
       .select()
       .from(audioAssets)
-      .where(kind ? and(eq(audioAssets.kind, kind)) : undefined)
+      .where(kind ? eq(audioAssets.kind, kind) : undefined)
       .orderBy(desc(audioAssets.createdAt))
       .limit(limit)
       .all()

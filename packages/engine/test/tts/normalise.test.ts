@@ -65,6 +65,8 @@ const table: [category: string, input: string, expected: string][] = [
   ['number', 'Mellan 10 000 och 12 000 personer.', 'Mellan tiotusen och tolvtusen personer.'],
   ['number', '1 grad och 1 år.', 'en grad och ett år.'],
   ['number', 'Postnummer 012 34.', 'Postnummer noll ett två trettiofyra.'],
+  ['number', 'Lyssna på Sveriges Radio P4.', 'Lyssna på Sveriges Radio pe fyra.'],
+  ['address', 'E4 är avstängd norr om Gävle, även E18.', 'e fyra är avstängd norr om Gävle, även e arton.'],
   ['symbol', 'Räddningstjänst & polis på plats.', 'Räddningstjänst och polis på plats.'],
   ['plain', 'Gå inomhus och stäng dörrar, fönster och ventilation.', 'Gå inomhus och stäng dörrar, fönster och ventilation.'],
 ];

@@ -120,6 +120,7 @@ describe('synthesis with a Piper voice', () => {
 describe('the espeak fallback voice', () => {
   it('speaks when no Piper voice is installed, and says so', async () => {
     const { tts } = service();
+    await tts.warmUp();
     expect((await tts.listVoices()).defaultVoiceId).toBe(ESPEAK_VOICE_ID);
     const r = await tts.synthesise({ text: 'Viktigt meddelande till allmänheten. Gå inomhus.' });
     expect(r).toMatchObject({ voiceId: ESPEAK_VOICE_ID, engine: 'espeak', fallbackReason: null });

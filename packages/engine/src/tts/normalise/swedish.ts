@@ -290,6 +290,9 @@ const rules: Rule[] = [
       STREET_SUFFIX.test(street) ? `${street} ${cardinal(+n)} ${LETTERS[letter.toUpperCase()] ?? letter}` : m,
     ),
 
+  // A capital letter glued to a number: roads and channels ("E4", "E18", "P4"), "Hus B2".
+  (t) => t.replace(new RegExp(`${B}([A-ZÅÄÖ])(\\d{1,3})${E}`, 'gu'), (_m, letter: string, n: string) => `${LETTERS[letter] ?? letter} ${cardinal(+n)}`),
+
   // Number ranges: "10–12", "3-5".
   (t) => t.replace(new RegExp(`${B}(\\d+)\\s?[–-]\\s?(\\d+)${E}`, 'gu'), (_m, a: string, b: string) => `${cardinal(+a)} till ${cardinal(+b)}`),
 
