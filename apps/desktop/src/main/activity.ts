@@ -9,7 +9,8 @@ import { events } from '@gdial/protocol';
 import type { Timers } from './supervisor';
 
 export interface NotificationRequest {
-  kind: 'campaign-finished' | 'providers-down' | 'reply' | 'replies';
+  /** The last two come from the shell itself (supervision and updates), not from engine events. */
+  kind: 'campaign-finished' | 'providers-down' | 'reply' | 'replies' | 'engine-failed' | 'update-ready';
   title: string;
   body: string;
   /** Where clicking it leads in the console. */
