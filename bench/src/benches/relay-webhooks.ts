@@ -6,6 +6,7 @@
 // Loopback only. Prints one line: ingest_per_s, p50_ms, p99_ms, baseline_per_s, ratio.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express from 'express';
 import pg from 'pg';
@@ -71,8 +72,9 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
 
 // ── the benchmark ─────────────────────────────────────────────────────────────────────
 
-function child<T>(role: 'relay' | 'baseline', env: Record<string, string>): Promise<{ proc: ChildProcess; info: T }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', self], {
+function child<T>(role: 'relay' | 'baseline', env: Record<string, string>, profileDir?: string): Promise<{ proc: ChildProcess; info: T }> {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${role}`] : [];
+  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', self], {
     env: { ...process.env, ...env, BENCH_ROLE: role },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -103,10 +105,19 @@ function signedRequests(base: string, token: string, from: number, count: number
   });
 }
 
-async function send(r: Signed): Promise<void> {
-  const res = await fetch(r.url, { method: 'POST', headers: r.headers, body: r.body });
-  await res.arrayBuffer();
-  if (res.status >= 300) throw new Error(`webhook answered ${res.status}`);
+// Keep-alive connections, as a provider's sender keeps them; beyond 64 in flight requests queue
+// here instead of opening ever more sockets against a relay that falls behind.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function send(r: Signed): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(r.url, { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`webhook answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(r.body);
+  });
 }
 
 /** Closed loop: `concurrency` requests always in flight for `seconds`; returns requests per second. */
@@ -138,7 +149,8 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
   const procs: ChildProcess[] = [];
   try {
     ctx.progress(`starting relay on PostgreSQL (schema ${schema})`);
-    const relay = await child<{ url: string; enrolmentToken: string }>('relay', env);
+    // --profile-dir DIR writes CPU profiles of the relay and baseline processes there.
+    const relay = await child<{ url: string; enrolmentToken: string }>('relay', env, ctx.options['profile-dir']);
     procs.push(relay.proc);
     const enrolled = (await (
       await fetch(`${relay.info.url}/api/v1/devices/enrol`, {
@@ -172,7 +184,7 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     const fixed = signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 0, total);
     ctx.progress('warming up');
     await Promise.all(signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 10_000_000, 200).map(send));
-    await waitUntil(() => received >= 200, 10_000);
+    await waitUntil(() => received >= 200, 30_000, () => `warm-up: received ${received} of 200`);
     latencies.length = 0;
     received = 0;
 
@@ -186,14 +198,18 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
       for (; issued < due; issued++) {
         const r = fixed[issued]!;
         sentAt.set(r.key, performance.now());
-        inflight.push(send(r).catch(() => void errors++));
+        inflight.push(
+          send(r).catch((err: unknown) => {
+            if (errors++ === 0) ctx.progress(`first failed send: ${err instanceof Error ? err.message : String(err)}`);
+          }),
+        );
       }
       if (issued % (rate * 5) === 0) ctx.progress(`${issued}/${total}`);
       await new Promise((r) => setTimeout(r, 1));
     }
     await Promise.all(inflight);
     const ingestSeconds = (performance.now() - start) / 1000;
-    await waitUntil(() => received >= total, 30_000);
+    await waitUntil(() => received >= total - errors, 30_000, () => `received ${received} of ${total - errors} (${errors} sends failed)`);
     const fixedLatencies = [...latencies];
 
     ctx.progress(`relay capacity: ${concurrency} in flight for ${capacitySeconds} s`);
@@ -203,7 +219,7 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     relay.proc.disconnect();
 
     ctx.progress('baseline: bare express route doing the same INSERT');
-    const baseline = await child<{ url: string }>('baseline', env);
+    const baseline = await child<{ url: string }>('baseline', env, ctx.options['profile-dir']);
     procs.push(baseline.proc);
     const baselineRequests = signedRequests(baseline.info.url, env.BENCH_TWILIO_TOKEN, 0, 200_000);
     await Promise.all(baselineRequests.slice(190_000, 190_200).map(send));
@@ -235,10 +251,10 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
   }
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+async function waitUntil(check: () => boolean, timeoutMs: number, state: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the desktop to receive every event');
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the desktop: ${state()}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
