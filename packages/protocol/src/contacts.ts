@@ -204,7 +204,7 @@ export type ContactSearchInput = z.input<typeof contactSearchInputSchema>;
 export const contactSearchOutputSchema = z.object({
   items: z.array(contactSummarySchema),
   nextCursor: z.string().nullable(),
-  /** All matches, not just this page. */
+  /** All matches, not just this page; counted for the first page, later pages (with a cursor) repeat that count. */
   total: z.number().int().nonnegative(),
 });
 export type ContactSearchOutput = z.infer<typeof contactSearchOutputSchema>;

@@ -61,16 +61,13 @@ function prepareStatements(db: Database.Database) {
     custom_fields, dnc_voice, dnc_sms, dnc_email, dnc_whatsapp, dnc_telegram, sort_key`;
   return {
     insertContact: db.prepare(
-      `INSERT INTO contacts (${contactCols}, created_at, updated_at)
-       VALUES (@displayName, @firstName, @lastName, @organisation, @role, @notes, @language, @whatsapp, @telegramChatId,
-               @customFields, @dncVoice, @dncSms, @dncEmail, @dncWhatsapp, @dncTelegram, @sortKey, @now, @now)`,
+      `INSERT INTO contacts (${contactCols}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateContact: db.prepare(
-      `UPDATE contacts SET display_name=@displayName, first_name=@firstName, last_name=@lastName, organisation=@organisation,
-         role=@role, notes=@notes, language=@language, whatsapp=@whatsapp, telegram_chat_id=@telegramChatId,
-         custom_fields=@customFields, dnc_voice=@dncVoice, dnc_sms=@dncSms, dnc_email=@dncEmail, dnc_whatsapp=@dncWhatsapp,
-         dnc_telegram=@dncTelegram, sort_key=@sortKey, updated_at=@now
-       WHERE id=@id`,
+      `UPDATE contacts SET display_name=?, first_name=?, last_name=?, organisation=?, role=?, notes=?, language=?, whatsapp=?,
+         telegram_chat_id=?, custom_fields=?, dnc_voice=?, dnc_sms=?, dnc_email=?, dnc_whatsapp=?, dnc_telegram=?, sort_key=?,
+         updated_at=?
+       WHERE id=?`,
     ),
     insertPhone: db.prepare('INSERT INTO contact_phones (contact_id, e164, label, priority, kind, can_sms) VALUES (?, ?, ?, ?, ?, ?)'),
     insertEmail: db.prepare('INSERT INTO contact_emails (contact_id, address, address_key, label, priority) VALUES (?, ?, ?, ?, ?)'),
@@ -94,7 +91,14 @@ function prepareStatements(db: Database.Database) {
     ),
     tags: db.prepare('SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, tag'),
     groups: db.prepare('SELECT contact_id, group_id FROM group_members WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, group_id'),
+    summaryRows: db.prepare(
+      `SELECT id, display_name, organisation, role, updated_at, dnc_voice, dnc_sms, dnc_email, dnc_whatsapp, dnc_telegram
+       FROM contacts WHERE id IN (SELECT value FROM json_each(?))`,
+    ),
+    phoneNumbers: db.prepare('SELECT contact_id, e164 FROM contact_phones WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, priority'),
     byPhone: db.prepare('SELECT contact_id FROM contact_phones WHERE e164 = ? ORDER BY contact_id').pluck(),
+    byPhones: db.prepare('SELECT e164 AS k, min(contact_id) AS id FROM contact_phones WHERE e164 IN (SELECT value FROM json_each(?)) GROUP BY e164'),
+    byEmails: db.prepare('SELECT address_key AS k, min(contact_id) AS id FROM contact_emails WHERE address_key IN (SELECT value FROM json_each(?)) GROUP BY address_key'),
     byEmail: db.prepare('SELECT contact_id FROM contact_emails WHERE address_key = ? ORDER BY contact_id').pluck(),
     byWhatsapp: db.prepare('SELECT id FROM contacts WHERE whatsapp = ? ORDER BY id').pluck(),
     displayName: db.prepare('SELECT display_name FROM contacts WHERE id = ?').pluck(),
@@ -121,7 +125,7 @@ export class ContactStore {
   }
 
   insert(rec: ContactRecord, groupIds: readonly number[], now: string): number {
-    const id = Number(this.st.insertContact.run(contactParams(rec, now)).lastInsertRowid);
+    const id = Number(this.st.insertContact.run(...contactParams(rec), now, now).lastInsertRowid);
     this.writeChildren(id, rec);
     for (const g of groupIds) this.st.insertMember.run(g, id, now);
     this.writeFts(id, rec);
@@ -130,7 +134,7 @@ export class ContactStore {
 
   /** Replaces every stored field of a contact (not its memberships, see setGroups). */
   replace(id: number, rec: ContactRecord, now: string): void {
-    this.st.updateContact.run({ ...contactParams(rec, now), id });
+    this.st.updateContact.run(...contactParams(rec), now, id);
     this.st.deletePhones.run(id);
     this.st.deleteEmails.run(id);
     this.st.deleteTags.run(id);
@@ -241,6 +245,16 @@ export class ContactStore {
     return this.st.byEmail.all(emailKey(address)) as number[];
   }
 
+  /** For each of these E.164 numbers that a contact has, the lowest such contact id. */
+  firstContactsWithPhones(e164s: readonly string[]): Map<string, number> {
+    return new Map((this.st.byPhones.all(JSON.stringify(e164s)) as { k: string; id: number }[]).map((r) => [r.k, r.id]));
+  }
+
+  /** For each of these (lower-cased) addresses that a contact has, the lowest such contact id. */
+  firstContactsWithEmails(keys: readonly string[]): Map<string, number> {
+    return new Map((this.st.byEmails.all(JSON.stringify(keys)) as { k: string; id: number }[]).map((r) => [r.k, r.id]));
+  }
+
   contactsWithWhatsapp(e164: string): number[] {
     return this.st.byWhatsapp.all(e164) as number[];
   }
@@ -298,35 +312,28 @@ export class ContactStore {
   summaries(ids: readonly number[]): ContactSummary[] {
     if (ids.length === 0) return [];
     const json = idsJson(ids);
-    const rows = this.sqlite
-      .prepare(
-        `SELECT c.id, c.display_name, c.organisation, c.role, c.updated_at,
-                c.dnc_voice, c.dnc_sms, c.dnc_email, c.dnc_whatsapp, c.dnc_telegram,
-                (SELECT e164 FROM contact_phones p WHERE p.contact_id = c.id ORDER BY priority LIMIT 1) AS phone,
-                (SELECT count(*) FROM contact_phones p WHERE p.contact_id = c.id) AS phone_count,
-                (SELECT address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY priority LIMIT 1) AS email
-         FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(json) as (Pick<ContactRow, 'id' | 'display_name' | 'organisation' | 'role' | 'updated_at' | 'dnc_voice' | 'dnc_sms' | 'dnc_email' | 'dnc_whatsapp' | 'dnc_telegram'> & {
-      phone: string | null;
-      phone_count: number;
-      email: string | null;
-    })[];
+    const rows = this.st.summaryRows.all(json) as (Pick<
+      ContactRow,
+      'id' | 'display_name' | 'organisation' | 'role' | 'updated_at' | 'dnc_voice' | 'dnc_sms' | 'dnc_email' | 'dnc_whatsapp' | 'dnc_telegram'
+    > & { contact_id: number })[];
+    const phones = groupBy(this.st.phoneNumbers.all(json) as { contact_id: number; e164: string }[]);
+    const emails = groupBy(this.st.emails.all(json) as { contact_id: number; address: string }[]);
     const tags = groupBy(this.st.tags.all(json) as { contact_id: number; tag: string }[]);
     const groups = groupBy(this.st.groups.all(json) as { contact_id: number; group_id: number }[]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const r = byId.get(id);
       if (!r) return [];
+      const ph = phones.get(id) ?? [];
       return [
         {
           id: r.id,
           displayName: r.display_name,
           organisation: r.organisation,
           role: r.role,
-          phone: r.phone,
-          phoneCount: r.phone_count,
-          email: r.email,
+          phone: ph[0]?.e164 ?? null,
+          phoneCount: ph.length,
+          email: emails.get(id)?.[0]?.address ?? null,
           tags: (tags.get(id) ?? []).map((t) => t.tag),
           groupIds: (groups.get(id) ?? []).map((g) => g.group_id),
           doNotContact: dncOf(r),
@@ -337,26 +344,32 @@ export class ContactStore {
   }
 }
 
-function contactParams(rec: ContactRecord, now: string) {
-  return {
-    displayName: rec.displayName,
-    firstName: rec.firstName,
-    lastName: rec.lastName,
-    organisation: rec.organisation,
-    role: rec.role,
-    notes: rec.notes,
-    language: rec.language,
-    whatsapp: rec.whatsapp,
-    telegramChatId: rec.telegramChatId,
-    customFields: JSON.stringify(rec.customFields),
-    dncVoice: rec.doNotContact.voice ? 1 : 0,
-    dncSms: rec.doNotContact.sms ? 1 : 0,
-    dncEmail: rec.doNotContact.email ? 1 : 0,
-    dncWhatsapp: rec.doNotContact.whatsapp ? 1 : 0,
-    dncTelegram: rec.doNotContact.telegram ? 1 : 0,
-    sortKey: swedishSortKey(rec.displayName),
-    now,
-  };
+function contactParams(rec: ContactRecord): (string | number | null)[] {
+  const dnc = rec.doNotContact;
+  const custom = rec.customFields;
+  let customJson = '{}';
+  for (const _ in custom) {
+    customJson = JSON.stringify(custom);
+    break;
+  }
+  return [
+    rec.displayName,
+    rec.firstName,
+    rec.lastName,
+    rec.organisation,
+    rec.role,
+    rec.notes,
+    rec.language,
+    rec.whatsapp,
+    rec.telegramChatId,
+    customJson,
+    dnc.voice ? 1 : 0,
+    dnc.sms ? 1 : 0,
+    dnc.email ? 1 : 0,
+    dnc.whatsapp ? 1 : 0,
+    dnc.telegram ? 1 : 0,
+    swedishSortKey(rec.displayName),
+  ];
 }
 
 function groupBy<T extends { contact_id: number }>(rows: T[]): Map<number, T[]> {

@@ -120,8 +120,9 @@ export function formatPhone(e164: string, home: CountryCode = DEFAULT_REGION): s
 
 /**
  * Digit strings a search for this number should find it by: the E.164 digits
- * ("46701234567"), the national form with trunk prefix ("0701234567") and the national
- * significant number ("701234567"). Formats once per country, not per number (imports).
+ * ("46701234567") and the national form with its trunk prefix ("0701234567"). Each token
+ * costs index space and import time, so the bare national significant number is left out.
+ * Formats once per country, not per number (imports).
  */
 export function phoneSearchDigits(e164: string): string[] {
   const parsed = parsePhoneNumberFromString(e164);
@@ -138,7 +139,7 @@ function searchDigitsOf(parsed: PhoneNumber): string[] {
     prefix = national.endsWith(nsn) ? national.slice(0, national.length - nsn.length) : '';
     trunkPrefixes.set(key, prefix);
   }
-  return prefix ? [all, prefix + nsn, nsn] : [all, nsn];
+  return [all, prefix + nsn];
 }
 
 /** Country → the trunk prefix its national format puts before the number ("0" in Sweden). */

@@ -26,6 +26,8 @@ interface Cursor {
   s: ContactSort;
   k: string;
   i: number;
+  /** The total counted for the first page; later pages reuse it instead of counting again. */
+  t: number;
 }
 
 /**
@@ -57,61 +59,82 @@ function decodeCursor(raw: string, sort: ContactSort): Cursor {
   } catch {
     c = null;
   }
-  const ok = typeof c === 'object' && c !== null && typeof (c as Cursor).k === 'string' && Number.isInteger((c as Cursor).i);
+  const ok = typeof c === 'object' && c !== null && typeof (c as Cursor).k === 'string' && Number.isInteger((c as Cursor).i) && Number.isInteger((c as Cursor).t);
   if (!ok) throw new DomainError('VALIDATION', 'cursor: not a cursor returned by contacts.search', [{ path: 'cursor', message: 'Not a cursor returned by contacts.search' }]);
   if ((c as Cursor).s !== sort)
     throw new DomainError('VALIDATION', 'cursor: belongs to a different sort order', [{ path: 'cursor', message: 'Belongs to a different sort order; start again without a cursor' }]);
   return c as Cursor;
 }
 
-/** Above this many matches, walking the sort index beats sorting the matches. */
-const SORT_BY_INDEX_ABOVE = 2000;
+/**
+ * Walk the sort index (testing each contact against the filters) when at least one contact
+ * in this many matches; with sparser matches, fetch the matches by id and sort them.
+ * Walking reads about limit × this many index entries; fetching reads every match.
+ */
+const WALK_WHEN_ONE_IN = 20;
 
 export function searchContacts(sqlite: Database.Database, groups: GroupStore, p: SearchParams): SearchPage {
-  const where: string[] = [];
   const params: Record<string, string | number> = {};
+  // Each filter as a set of contact ids (counting, few matches) and as a test of one contact
+  // (walking the sort index). The FTS test is an IN list, materialised once per query: a
+  // correlated MATCH per contact costs a full-text query per row.
+  const sets: string[] = [];
+  const tests: string[] = [];
+  let countOne: string | null = null;
   const match = ftsQuery(p.query);
   if (match) {
-    where.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match)');
     params.match = match;
+    sets.push('SELECT rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match');
+    tests.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match)');
+    countOne = 'SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH @match';
   }
   if (p.groupId !== undefined) {
     const ids = p.includeSubgroups ? groups.subtree(p.groupId) : [p.groupId];
-    where.push('c.id IN (SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups)))');
     params.groups = JSON.stringify(ids);
+    sets.push('SELECT contact_id AS id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups))');
+    tests.push('EXISTS (SELECT 1 FROM group_members m WHERE m.contact_id = c.id AND m.group_id IN (SELECT value FROM json_each(@groups)))');
+    countOne = 'SELECT count(DISTINCT contact_id) FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups))';
   }
   if (p.tag !== undefined) {
-    where.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag = @tag)');
     params.tag = p.tag;
+    sets.push('SELECT contact_id AS id FROM contact_tags WHERE tag = @tag');
+    tests.push('EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = @tag)');
+    countOne = 'SELECT count(*) FROM contact_tags WHERE tag = @tag';
   }
 
-  const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (sqlite.prepare(`SELECT count(*) FROM contacts c ${filter}`).pluck().get(params) as number) ?? 0;
+  const cursor = p.cursor ? decodeCursor(p.cursor, p.sort) : null;
+  const all = sqlite.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
+  let total: number;
+  if (cursor) total = cursor.t;
+  else if (sets.length === 0) total = all;
+  else if (sets.length === 1) total = sqlite.prepare(countOne!).pluck().get(params) as number;
+  else total = sqlite.prepare(`SELECT count(*) FROM (${sets.join(' INTERSECT ')})`).pluck().get(params) as number;
 
   const byName = p.sort === 'name';
   const keyCol = byName ? 'c.sort_key' : 'c.updated_at';
   const order = byName ? 'ORDER BY c.sort_key, c.id' : 'ORDER BY c.updated_at DESC, c.id DESC';
-  const pageWhere = [...where];
-  if (p.cursor) {
-    const c = decodeCursor(p.cursor, p.sort);
-    pageWhere.push(byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)');
-    params.ck = c.k;
-    params.ci = c.i;
+  const where: string[] = [];
+  if (cursor) {
+    where.push(byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)');
+    params.ck = cursor.k;
+    params.ci = cursor.i;
   }
-  // With few matches, fetch them by id and sort; with many, walk the sort index in order
-  // and stop after one page. SQLite's planner cannot know how many rows MATCH returns.
-  const index = where.length === 0 || total > SORT_BY_INDEX_ABOVE ? `INDEXED BY ${byName ? 'contacts_sort_name' : 'contacts_sort_updated'}` : 'NOT INDEXED';
+  let from: string;
+  if (sets.length === 0 || total * WALK_WHEN_ONE_IN >= all) {
+    from = `contacts c INDEXED BY ${byName ? 'contacts_sort_name' : 'contacts_sort_updated'}`;
+    where.push(...tests);
+  } else {
+    from = 'contacts c NOT INDEXED';
+    where.push(`c.id IN (${sets.join(' INTERSECT ')})`);
+  }
   const rows = sqlite
-    .prepare(
-      `SELECT c.id AS id, ${keyCol} AS k FROM contacts c ${index}
-       ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ${order} LIMIT @limit`,
-    )
+    .prepare(`SELECT c.id AS id, ${keyCol} AS k FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT @limit`)
     .all({ ...params, limit: p.limit + 1 }) as { id: number; k: string }[];
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
   return {
     ids: page.map((r) => r.id),
-    nextCursor: rows.length > p.limit && last ? encodeCursor({ s: p.sort, k: last.k, i: last.id }) : null,
+    nextCursor: rows.length > p.limit && last ? encodeCursor({ s: p.sort, k: last.k, i: last.id, t: total }) : null,
     total,
   };
 }

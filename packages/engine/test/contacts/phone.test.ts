@@ -40,9 +40,10 @@ describe('phone normalisation', () => {
     expect(formatPhone('+447911123456')).toBe('+44 7911 123456');
   });
 
-  it('indexes E.164, national and national significant digits', () => {
-    expect(phoneSearchDigits('+46701234567')).toEqual(['46701234567', '0701234567', '701234567']);
+  it('indexes E.164 digits and the national form with its trunk prefix', () => {
+    expect(phoneSearchDigits('+46701234567')).toEqual(['46701234567', '0701234567']);
     expect(phoneSearchDigits('+12025550123')).toEqual(['12025550123', '2025550123']);
+    expect(phoneSearchDigits('+4722334455')).toEqual(['4722334455', '22334455']);
   });
 
   // Any Swedish mobile number, however it is written, normalises to the same E.164.

@@ -24,7 +24,7 @@ const search = (t: ReturnType<typeof testContext>, query: string, extra: Record<
 describe('contact search', () => {
   it('finds a number by the digits an operator types', () => {
     const { t } = seeded();
-    for (const q of ['0701234', '070-123 4', '+46701234', '46701234567', '701234', '0046 70 123']) {
+    for (const q of ['0701234', '070-123 4', '+46701234', '46701234567', '0046 70 123', '(070) 1234']) {
       expect(search(t, q).items.map((i) => i.displayName), q).toEqual(['Åsa Öberg']);
     }
     expect(search(t, '08123').items.map((i) => i.displayName)).toEqual(['Örjan Ek']);
@@ -49,7 +49,8 @@ describe('contact search', () => {
     let pages = 0;
     do {
       const page = search(t, '', { limit: 2, cursor });
-      expect(page.total).toBe(pages === 0 ? 6 : 7);
+      // Counted for the first page and carried along by the cursor.
+      expect(page.total).toBe(6);
       names.push(...page.items.map((i) => i.displayName));
       cursor = page.nextCursor;
       pages++;
@@ -57,6 +58,7 @@ describe('contact search', () => {
       if (pages === 1) t.contacts.create({ firstName: 'Aaron', lastName: 'A' });
     } while (cursor);
     expect(pages).toBe(3);
+    expect(search(t, '').total).toBe(7);
     expect(names).toEqual(['Adam Åberg', 'Anna Andersson', 'Zlatan Berg', 'Åsa Öberg', 'Ärla Nilsson', 'Örjan Ek']);
   });
 

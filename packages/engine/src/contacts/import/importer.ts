@@ -112,17 +112,34 @@ class ProgressThrottle {
 class DuplicateResolver {
   private readonly seen = new Map<string, { row: number; target: Target | null }>();
   private readonly names = new Map<number, string | null>();
+  /** Stored contacts by phone/e-mail key for the rows about to be decided (see prefetch). */
+  private stored = new Map<string, number>();
 
   constructor(
     private readonly contacts: ContactStore,
     private readonly mode: DuplicateMode,
   ) {}
 
+  /**
+   * Looks up, in two queries, which stored contacts share a number or address with these
+   * rows; decide() must only be called for rows passed here. Called per batch inside its
+   * transaction, so the answer is current for the rows being written.
+   */
+  prefetch(rows: readonly ParsedRow[]): void {
+    const phones = rows.flatMap((r) => r.record.phones.map((p) => p.e164));
+    const emails = rows.flatMap((r) => r.record.emails.map((e) => emailKey(e.address)));
+    this.stored = new Map();
+    for (const [k, id] of this.contacts.firstContactsWithPhones(phones)) this.stored.set(`p${k}`, id);
+    for (const [k, id] of this.contacts.firstContactsWithEmails(emails)) this.stored.set(`e${k}`, id);
+  }
+
   decide(r: ParsedRow): Decision {
-    const keys: { key: string; by: 'phone' | 'email'; value: string }[] = [
-      ...r.record.phones.map((p) => ({ key: `p${p.e164}`, by: 'phone' as const, value: p.e164 })),
-      ...r.record.emails.map((e) => ({ key: `e${emailKey(e.address)}`, by: 'email' as const, value: emailKey(e.address) })),
-    ];
+    const keys: { key: string; by: 'phone' | 'email'; value: string }[] = [];
+    for (const p of r.record.phones) keys.push({ key: `p${p.e164}`, by: 'phone', value: p.e164 });
+    for (const e of r.record.emails) {
+      const k = emailKey(e.address);
+      keys.push({ key: `e${k}`, by: 'email', value: k });
+    }
     let duplicate: ImportDuplicate | null = null;
     let matchTarget: Target | null = null;
     for (const k of keys) {
@@ -135,7 +152,7 @@ class DuplicateResolver {
     }
     if (!duplicate) {
       for (const k of keys) {
-        const id = (k.by === 'phone' ? this.contacts.contactsWithPhone(k.value) : this.contacts.contactsWithEmail(k.value))[0];
+        const id = this.stored.get(k.key);
         if (id !== undefined) {
           duplicate = { row: r.row, by: k.by, value: k.value, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
           matchTarget = { kind: 'existing', id };
@@ -208,13 +225,17 @@ export class ImportService {
     }
     const format = opts.format !== 'auto' ? opts.format : /\.(vcf|vcard)$/i.test(fileName) || looksLikeVCard(decoded.text) ? 'vcard' : 'csv';
 
-    let inputs: { row: number; values: SourcedValue[] }[];
+    let total: number;
+    let inputs: Iterable<{ row: number; values: SourcedValue[] }>;
     let columns: ImportColumn[] = [];
     let delimiter: CsvDelimiter | null = null;
     if (format === 'vcard') {
       const cards = parseVCards(decoded.text);
       if (cards.length === 0) throw invalid([{ path: 'source', message: 'The file holds no vCards (no BEGIN:VCARD … END:VCARD)' }]);
-      inputs = cards.map((c) => ({ row: c.index, values: cardValues(c) }));
+      total = cards.length;
+      inputs = (function* () {
+        for (const c of cards) yield { row: c.index, values: cardValues(c) };
+      })();
     } else {
       const doc = readCsv(decoded.text, opts.delimiter === 'auto' ? undefined : opts.delimiter);
       delimiter = doc.delimiter;
@@ -241,21 +262,25 @@ export class ImportService {
           .slice(0, 3),
       }));
       const mapped = columns.filter((c) => c.field !== null);
+      total = data.length;
       // The spreadsheet row: the header is row 1, so the first record after it is row 2.
-      inputs = data.map((r, i) => ({
-        row: i + 2,
-        values: mapped.map((c) => ({ field: c.field!, value: r.fields[c.index] ?? '', source: c.header })),
-      }));
+      inputs = (function* () {
+        for (let i = 0; i < data.length; i++) {
+          const fields = data[i]!.fields;
+          yield { row: i + 2, values: mapped.map((c) => ({ field: c.field!, value: fields[c.index] ?? '', source: c.header })) };
+        }
+      })();
     }
 
-    const progress = new ProgressThrottle(this.ctx, id, 'validating', inputs.length);
+    const progress = new ProgressThrottle(this.ctx, id, 'validating', total);
     const rows: ParsedRow[] = [];
     const errors: ImportRowError[] = [];
     let errorRowCount = 0;
     let totalRows = 0;
     const sampleErrors = new Map<number, ImportSampleRow>();
-    for (let i = 0; i < inputs.length; i++) {
-      const input = inputs[i]!;
+    let i = -1;
+    for (const input of inputs) {
+      i++;
       const outcome = buildRow(input.row, input.values);
       if (outcome) {
         totalRows++;
@@ -271,7 +296,7 @@ export class ImportService {
         await yieldToEventLoop();
       }
     }
-    progress.report(inputs.length, true);
+    progress.report(total, true);
 
     // Duplicates as they stand now; run() decides again against the data then.
     const resolver = new DuplicateResolver(new ContactStore(this.ctx.store.sqlite), opts.onDuplicate);
@@ -282,6 +307,7 @@ export class ImportService {
     const groupStore = new GroupStore(this.ctx.store.sqlite);
     const newGroups = new Map<string, string>();
     for (const [i, r] of rows.entries()) {
+      if (i % PARSE_CHUNK === 0) resolver.prefetch(rows.slice(i, i + PARSE_CHUNK));
       const d = resolver.decide(r);
       actions[d.action]++;
       if (d.duplicate) {
@@ -359,6 +385,8 @@ export class ImportService {
     const progress = new ProgressThrottle(this.ctx, staged.id, 'writing', staged.rows.length);
     const rowIds = new Map<number, number>();
     const groupIds = new Map<string, number>();
+    // Group names as written in the file → id, so rows do not case-fold names one by one.
+    const byName = new Map<string, number>();
     const totals = { created: 0, updated: 0, skipped: 0 };
     const errors = [...staged.errors];
     let errorRows = staged.errorRowCount;
@@ -378,6 +406,8 @@ export class ImportService {
         this.ctx.store.transaction((db) => {
           const now = new Date().toISOString();
           const groupIdOf = (name: string): number => {
+            const known = byName.get(name);
+            if (known !== undefined) return known;
             const key = groupNameKey(name);
             let gid = groupIds.get(key) ?? local.groupIds.get(key) ?? groups.idByName(name);
             if (gid === null || gid === undefined) {
@@ -385,9 +415,11 @@ export class ImportService {
               local.groupsCreated.push(name);
             }
             local.groupIds.set(key, gid);
+            byName.set(name, gid);
             return gid;
           };
           const idOf = (t: Target): number | undefined => (t.kind === 'existing' ? t.id : (rowIds.get(t.row) ?? local.rowIds.get(t.row)));
+          resolver.prefetch(batch);
           for (const r of batch) {
             const d = resolver.decide(r);
             // Groups are created only for rows that are written.
