@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryState, RecipientOutcome } from '@gdial/protocol';
 import type { Db } from '../store/db';
-import { isFinal } from './state';
+import { FINAL_RANK, isFinal } from './state';
 
 /**
  * How long a step waits for the previous one's outcome when no final status arrives (a lost
@@ -75,6 +75,13 @@ export const sqliteOf = (db: Db): Database.Database => (db as Db & { $client: Da
 const handedOver = (r: DeliveryRow) => r.sent_at !== null || r.provider_rank > 0;
 
 /**
+ * Nothing more will happen to the row. An answered call counts as delivered at once, but
+ * it is not settled until it ends: the person may still press 1.
+ */
+export const isSettled = (r: Pick<DeliveryRow, 'state' | 'channel' | 'provider_rank'>): boolean =>
+  isFinal(r.state) && !(r.channel === 'voice' && r.state === 'delivered' && r.provider_rank < FINAL_RANK);
+
+/**
  * Re-evaluates one recipient after any of its deliveries changed: skips what a
  * confirmation or opt-out made unnecessary, schedules the next escalation step when the
  * previous one is settled (or stalled), and updates the recipient's outcome.
@@ -104,7 +111,7 @@ export function progressRecipient(db: Db, recipientId: number, now: number): boo
   becameDue = scheduleNext(st, rows, now);
 
   let outcome: RecipientOutcome;
-  if (rows.every((r) => isFinal(r.state))) outcome = rows.some((r) => r.state === 'delivered') ? 'reached' : 'unreached';
+  if (rows.every(isSettled)) outcome = rows.some((r) => r.state === 'delivered') ? 'reached' : 'unreached';
   else if (rows.some((r) => r.state === 'sending' || handedOver(r))) outcome = 'in-progress';
   else outcome = 'pending';
   if (outcome !== rec.outcome) st.setOutcome.run(outcome, recipientId);
@@ -136,7 +143,7 @@ function scheduleNext(st: Statements, rows: DeliveryRow[], now: number): boolean
     const wait = (cur[0]?.wait_seconds ?? 0) * 1000;
     const sentTimes = prev.filter((r) => r.sent_at !== null).map((r) => r.sent_at!);
     const lastSent = sentTimes.length ? Math.max(...sentTimes) : null;
-    const allFinal = prev.every((r) => isFinal(r.state));
+    const allFinal = prev.every(isSettled);
     const anyDelivered = prev.some((r) => r.state === 'delivered');
     let due: number;
     if (allFinal && !anyDelivered) {

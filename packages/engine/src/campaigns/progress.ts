@@ -44,7 +44,9 @@ export function readProgress(db: Db, campaignId: number, throughput: number, una
 export function isCampaignDone(db: Db, campaignId: number): boolean {
   const s = sqliteOf(db);
   const open = s
-    .prepare("SELECT 1 FROM deliveries WHERE campaign_id = ? AND state IN ('waiting', 'queued', 'sending', 'sent') LIMIT 1")
+    .prepare(
+      "SELECT 1 FROM deliveries WHERE campaign_id = ? AND (state IN ('waiting', 'queued', 'sending', 'sent') OR (state = 'delivered' AND channel = 'voice' AND provider_rank < 80)) LIMIT 1",
+    )
     .get(campaignId);
   return open === undefined;
 }
