@@ -9,7 +9,7 @@
 //   app.asar/ui/                                 the console (packages/ui/dist)
 //   app.asar/workspace/packages/engine/drizzle/  the engine's SQL migrations (GDIAL_SOURCE_ROOT)
 //   resources/resources/voices/                  bundled Piper voices (build/resources/voices)
-//   resources/icons/                             tray icons (build/icons/tray-*.png)
+//   resources/icons/                             tray icons (build/icons/tray-*.png, from make-icons.mjs)
 // Native modules (better-sqlite3, onnxruntime-node) are unpacked from the asar, because
 // the OS loads .node files from disk, and better-sqlite3 is rebuilt for Electron's ABI.
 
@@ -57,7 +57,7 @@ const config = {
 
   win: {
     target: [{ target: 'nsis', arch: ['x64', 'arm64'] }],
-    icon: 'icons/icon.ico',
+    icon: 'icons/icon.png',
     files: dropOnnxBinaries(onnxOtherPlatforms.win),
   },
   nsis: {
@@ -76,7 +76,7 @@ const config = {
   mac: {
     target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
     category: 'public.app-category.productivity',
-    icon: 'icons/icon.icns',
+    icon: 'icons/icon.png',
     hardenedRuntime: true,
     gatekeeperAssess: false,
     entitlements: 'entitlements.mac.plist',
