@@ -76,7 +76,7 @@ export default async function (ctx: BenchContext): Promise<void> {
       let espeakSeconds = 0;
       for (let r = 0; r < Math.min(repeat, 3); r++) {
         const t0 = performance.now();
-        const spoken = speakWithEspeak(espeak, text, DEFAULT_SETTINGS);
+        const spoken = await speakWithEspeak(espeak, text, DEFAULT_SETTINGS);
         espeakMs = Math.min(espeakMs, performance.now() - t0);
         espeakSeconds = spoken.samples.length / spoken.sampleRate;
       }

@@ -91,7 +91,7 @@ export class TtsService {
     await this.ready;
     const espeak = await sharedEspeak();
     espeak.clausePhonemes('Hej.', 'sv');
-    speakWithEspeak(espeak, 'Hej.', DEFAULT_SETTINGS);
+    await speakWithEspeak(espeak, 'Hej.', DEFAULT_SETTINGS);
   }
 
   // ---- voices ------------------------------------------------------------------------
@@ -185,7 +185,7 @@ export class TtsService {
     let storeKey = key;
     const progress = (done: number, total: number) => this.emit('tts.progress', { operation: 'synthesise', requestId, stage: 'sentences', done, total });
     if (voiceId === ESPEAK_VOICE_ID) {
-      spoken = speakWithEspeak(espeak, normalisedText, settings);
+      spoken = await speakWithEspeak(espeak, normalisedText, settings);
       progress(1, 1);
     } else {
       try {
@@ -201,7 +201,7 @@ export class TtsService {
         storeKey = cacheKey(ESPEAK_VOICE_ID, 'espeak', normalisedText, settings);
         const existing = this.findCached(storeKey);
         if (existing) return this.result(existing, normalisedText, fallbackReason, true);
-        spoken = speakWithEspeak(espeak, normalisedText, settings);
+        spoken = await speakWithEspeak(espeak, normalisedText, settings);
       }
     }
     if (spoken.samples.length === 0) throw new DomainError('VALIDATION', 'The message produced no speech; check that it contains words', [{ path: 'text', message: 'no speech' }]);

@@ -2,6 +2,7 @@
 // the normalised text and 16-bit samples, shared by the service and the benchmark.
 import type { SynthesisSettings } from '@gdial/protocol';
 import type { Logger } from '../log';
+import { splitClauses } from './clauses';
 import type { Espeak } from './espeak';
 import { phonemesToIds, phonemize } from './phonemes';
 import { peakNormalise, type PiperVoice } from './piper-voice';
@@ -52,9 +53,32 @@ export async function speakWithPiper(
   return { sampleRate: cfg.audio.sample_rate, samples: concat(parts) };
 }
 
-export function speakWithEspeak(espeak: Espeak, text: string, settings: SynthesisSettings): SpokenAudio {
-  const audio = espeak.synthesize(text, 'sv', { wordsPerMinute: 160 * settings.rate });
-  return { sampleRate: audio.sampleRate, samples: audio.samples };
+/**
+ * espeak's own voice. It runs synchronously on the engine's thread, about 50 ms per
+ * sentence, so a long message is spoken sentence by sentence with a turn of the event
+ * loop in between: RPC calls and the dispatcher keep moving while it talks.
+ */
+export async function speakWithEspeak(espeak: Espeak, text: string, settings: SynthesisSettings): Promise<SpokenAudio> {
+  const sentences: string[] = [];
+  let current = '';
+  for (const clause of splitClauses(text)) {
+    current += (current ? ' ' : '') + clause.text;
+    if (clause.endsSentence) {
+      sentences.push(current);
+      current = '';
+    }
+  }
+  if (current) sentences.push(current);
+  const parts: Int16Array[] = [];
+  let sampleRate = 22050;
+  for (const [i, sentence] of sentences.entries()) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    const audio = espeak.synthesize(sentence, 'sv', { wordsPerMinute: 160 * settings.rate });
+    sampleRate = audio.sampleRate;
+    // The same pause after each sentence as with Piper voices.
+    parts.push(audio.samples, new Int16Array(Math.round((sampleRate * settings.sentencePauseMs) / 1000)));
+  }
+  return { sampleRate, samples: concat(parts) };
 }
 
 function concat(parts: Int16Array[]): Int16Array {
