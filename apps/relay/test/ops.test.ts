@@ -43,7 +43,7 @@ describe.each(backends)('operations on %s', (backend) => {
   let fx: RelayFixture;
   let t: TenantFixture;
   beforeAll(async () => {
-    fx = await startTestRelay(backend, { heartbeatMs: 200, rateLimitPerSecond: 100_000 });
+    fx = await startTestRelay(backend, { heartbeatMs: 1000, rateLimitPerSecond: 100_000 });
     t = await addTenant(fx.relay, 'ops-org');
   }, 120_000);
   afterAll(async () => fx?.stop(), 60_000);
@@ -140,10 +140,13 @@ describe('limits and shutdown', () => {
   it('rate-limits public endpoints per client', async () => {
     const fx = await startTestRelay('pglite', { rateLimitPerSecond: 5 });
     try {
-      const statuses = [];
-      for (let i = 0; i < 14; i++) statuses.push((await fetch(`${fx.relay.url}/hooks/nobody/telegram/update`, { method: 'POST', body: '{}' })).status);
-      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(404));
-      expect(statuses.at(-1)).toBe(429);
+      // Fired together: a burst of 10 passes (to the unknown-tenant 404), the rest is refused.
+      const statuses = await Promise.all(
+        Array.from({ length: 40 }, async () => (await fetch(`${fx.relay.url}/hooks/nobody/telegram/update`, { method: 'POST', body: '{}' })).status),
+      );
+      expect(statuses.filter((s) => s === 404).length).toBeGreaterThanOrEqual(10);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+      expect(statuses.every((s) => s === 404 || s === 429)).toBe(true);
       expect(fx.relay.metrics.rateLimited.get({ group: 'hooks' })).toBeGreaterThan(0);
     } finally {
       await fx.stop();
