@@ -2,11 +2,13 @@
 // carrying what the packaged app relies on (targets, native modules outside the asar,
 // voices, migrations, the console, the update feed, the deep-link scheme). Packaging
 // itself needs the Electron binary and cannot run here; see docs/desktop.md.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Configuration } from 'electron-builder';
 import { resolveLayout } from '../src/main/paths';
+import type { TrayIcon } from '../src/main/tray-state';
 
 const require = createRequire(import.meta.url);
 const configPath = path.resolve(import.meta.dirname, '../../../build/electron-builder.cjs');
@@ -70,6 +72,17 @@ describe('electron-builder configuration', () => {
     expect(path.posix.join('/R', icons!.to!)).toBe(layout.iconsDir);
     expect(config.files).toEqual(expect.arrayContaining(['dist/**/*', 'package.json']));
     expect(config.extraMetadata).toMatchObject({ main: 'dist/main/main.js' });
+  });
+
+  it('has the tray icons the main process loads, at 1x and 2x', () => {
+    const iconsDir = path.resolve(import.meta.dirname, '../../../build/icons');
+    for (const icon of ['idle', 'alerting', 'problem'] satisfies TrayIcon[]) {
+      for (const file of [`tray-${icon}.png`, `tray-${icon}@2x.png`]) {
+        expect(readFileSync(path.join(iconsDir, file)).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      }
+    }
+    expect(config.win?.icon).toBe('icons/icon.png');
+    expect(readFileSync(path.join(iconsDir, 'icon.png')).readUInt32BE(16)).toBeGreaterThanOrEqual(512); // PNG width
   });
 
   it('registers the gdial:// scheme', () => {

@@ -407,8 +407,9 @@ function run(): void {
       );
       ses.setDevicePermissionHandler(() => false);
       ses.setDisplayMediaRequestHandler((_req, callback) => callback(null));
-      // Defence in depth: anything not served by app:// gets the same policy.
-      ses.webRequest.onHeadersReceived((details, callback) =>
+      // Defence in depth: should anything ever load over http(s) or file:, it gets the same
+      // policy as the console (app:// responses carry it from the protocol handler).
+      ses.webRequest.onHeadersReceived({ urls: ['http://*/*', 'https://*/*', 'file://*/*'] }, (details, callback) =>
         callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [consoleCsp()] } }),
       );
       protocol.handle(APP_SCHEME, async (request) => {
