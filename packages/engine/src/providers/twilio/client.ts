@@ -1,6 +1,6 @@
 // Builds the real twilio SDK client from settings. With `baseUrl` set (simulator, demo,
-// tests, benchmarks) a RequestClient subclass rewrites every request's scheme/host/port and
-// keeps path and query, which survives regions and edges (the SDK rewrites hosts after
+// tests, benchmarks) our RequestClient subclass rewrites every request's scheme/host/port
+// and keeps path and query, which survives regions and edges (the SDK rewrites hosts after
 // `client.api.baseUrl`). Keep-alive agents with enough sockets carry the dispatcher's
 // concurrency without a TCP handshake per message.
 import http from 'node:http';
@@ -22,26 +22,111 @@ export interface TwilioSettings {
 
 export type TwilioClient = ReturnType<typeof twilio>;
 
+/**
+ * The SDK's documented extension point for HTTP: it hands us method, URI, credentials,
+ * headers, query and form data and expects status, headers and body back. We answer it
+ * over node:http(s) with keep-alive agents instead of the SDK's axios path, which costs
+ * more CPU per request than the rest of the SDK together; behind an HTTP(S) proxy we fall
+ * back to the SDK's own client, which knows proxies.
+ */
 class GDialRequestClient extends twilio.RequestClient {
   private readonly base: URL | null;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly timeoutMs: number;
 
   constructor(base: URL | null, opts: { maxSockets: number; timeout: number }) {
     super({ keepAlive: true, maxSockets: opts.maxSockets, maxTotalSockets: opts.maxSockets * 2, maxFreeSockets: opts.maxSockets, timeout: opts.timeout });
     this.base = base;
-    // The SDK only configures an https agent; plain-http loopback needs its own.
-    this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets });
-    if (base?.protocol === 'https:') {
-      this.axios.defaults.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets });
-    }
+    this.timeoutMs = opts.timeout;
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets });
+    this.axios.defaults.httpAgent = this.httpAgent;
   }
 
-  override request<TData>(opts: IRequestClient.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
-    if (!this.base) return super.request<TData>(opts);
-    const uri = new URL(opts.uri);
-    uri.protocol = this.base.protocol;
-    uri.host = this.base.host;
-    return super.request<TData>({ ...opts, uri: uri.toString() });
+  private authCache: { key: string; header: string } | null = null;
+
+  private basicAuth(username: string, password: string): string {
+    const key = `${username}:${password}`;
+    if (this.authCache?.key !== key) this.authCache = { key, header: `Basic ${Buffer.from(key).toString('base64')}` };
+    return this.authCache.header;
   }
+
+  override async request<TData>(opts: IRequestClient.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
+    const uri = new URL(opts.uri);
+    if (this.base) {
+      uri.protocol = this.base.protocol;
+      uri.host = this.base.host;
+    }
+    if (proxyFor(uri)) return super.request<TData>({ ...opts, uri: uri.toString() });
+    if (opts.params) {
+      for (const [key, value] of Object.entries(opts.params as Record<string, unknown>)) appendParam(uri.searchParams, key, value);
+    }
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(opts.headers ?? {})) if (typeof value === 'string') headers[key] = value;
+    if (opts.username && opts.password) headers.Authorization = this.basicAuth(opts.username, opts.password);
+    else if (opts.authStrategy) headers.Authorization = await opts.authStrategy.getAuthString();
+    let body: string | null = null;
+    if (opts.data !== undefined && opts.data !== null) {
+      if (headers['Content-Type'] === 'application/json') body = JSON.stringify(opts.data);
+      else {
+        const form = new URLSearchParams();
+        for (const [key, value] of Object.entries(opts.data as Record<string, unknown>)) appendParam(form, key, value);
+        body = form.toString();
+      }
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    const isHttps = uri.protocol === 'https:';
+    const timeout = opts.timeout ?? this.timeoutMs;
+    return new Promise((resolve, reject) => {
+      const options: http.RequestOptions = {
+        protocol: uri.protocol,
+        hostname: uri.hostname,
+        port: uri.port || undefined,
+        path: uri.pathname + uri.search,
+        method: opts.method.toUpperCase(),
+        headers,
+        agent: isHttps ? this.httpsAgent : this.httpAgent,
+      };
+      const req = (isHttps ? https : http).request(options, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('error', reject);
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: text as TData, headers: res.headers }));
+      });
+      req.setTimeout(timeout, () => req.destroy(Object.assign(new Error(`Twilio request timed out after ${timeout} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(body ?? undefined);
+    });
+  }
+}
+
+/** Repeated keys for arrays (StatusCallbackEvent), ISO strings for dates, like the SDK's qs settings. */
+function appendParam(target: URLSearchParams, key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) appendParam(target, key, item);
+    return;
+  }
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : JSON.stringify(value);
+  target.append(key, text);
+}
+
+/** True when the environment routes this URL through a proxy (HTTP(S)_PROXY minus NO_PROXY). */
+function proxyFor(uri: URL): boolean {
+  const proxy = uri.protocol === 'https:' ? (process.env.HTTPS_PROXY ?? process.env.https_proxy ?? process.env.HTTP_PROXY ?? process.env.http_proxy) : (process.env.HTTP_PROXY ?? process.env.http_proxy);
+  if (!proxy) return false;
+  const noProxy = (process.env.NO_PROXY ?? process.env.no_proxy ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const host = uri.hostname.toLowerCase();
+  return !noProxy.some((entry) => entry === '*' || host === entry.replace(/^\./, '') || host.endsWith(entry.startsWith('.') ? entry : `.${entry}`));
 }
 
 export function createTwilioClient(settings: TwilioSettings): TwilioClient {
