@@ -74,7 +74,12 @@ const config = {
   },
 
   mac: {
-    target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
+    // The DMG is what operators install; the zip is what electron-updater downloads
+    // (Squirrel.Mac updates from a zip, not a DMG).
+    target: [
+      { target: 'dmg', arch: ['x64', 'arm64'] },
+      { target: 'zip', arch: ['x64', 'arm64'] },
+    ],
     category: 'public.app-category.productivity',
     icon: 'icons/icon.png',
     hardenedRuntime: true,

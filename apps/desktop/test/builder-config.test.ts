@@ -44,9 +44,12 @@ describe('electron-builder configuration', () => {
     await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/nsis/);
   });
 
-  it('builds a Windows NSIS installer and a macOS DMG, each for x64 and arm64', () => {
+  it('builds a Windows NSIS installer and a macOS DMG (plus the update zip), each for x64 and arm64', () => {
     expect(config.win?.target).toEqual([{ target: 'nsis', arch: ['x64', 'arm64'] }] satisfies Target[]);
-    expect(config.mac?.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }] satisfies Target[]);
+    expect(config.mac?.target).toEqual([
+      { target: 'dmg', arch: ['x64', 'arm64'] },
+      { target: 'zip', arch: ['x64', 'arm64'] }, // what electron-updater downloads on macOS
+    ] satisfies Target[]);
     expect(config.mac?.hardenedRuntime).toBe(true);
     expect(config.mac?.extendInfo).toHaveProperty('NSMicrophoneUsageDescription');
   });
