@@ -24,6 +24,8 @@ export class RelayAdmin {
     private readonly db: RelayDb,
     private readonly encryptionKey: Buffer,
     private readonly publicBaseUrl: () => string,
+    /** Told when a tenant's directory entry or credentials change (the in-process cache). */
+    private readonly onTenantChanged: (slug: string) => void = () => undefined,
   ) {}
 
   private async tenant(slug: string): Promise<AdminResult<Tenant>> {
@@ -31,8 +33,10 @@ export class RelayAdmin {
     return tenant ? { ok: true, value: tenant } : { ok: false, problem: `No tenant "${slug}"` };
   }
 
-  createTenant(slug: string, name: string): Promise<CreateTenantResult> {
-    return createTenant(this.db, { slug, name });
+  async createTenant(slug: string, name: string): Promise<CreateTenantResult> {
+    const r = await createTenant(this.db, { slug, name });
+    this.onTenantChanged(slug);
+    return r;
   }
 
   listTenants(): Promise<Tenant[]> {
@@ -73,6 +77,7 @@ export class RelayAdmin {
       return { ok: false, problem: 'Telegram secret token must be 1–256 characters of A-Z, a-z, 0-9, _ and -' };
     }
     await setCredentials(this.db, this.encryptionKey, t.value, update);
+    this.onTenantChanged(slug);
     return { ok: true, value: true };
   }
 

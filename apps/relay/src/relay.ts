@@ -236,5 +236,5 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
       logger.info('relay stopped');
     })());
 
-  return { url, get publicBaseUrl() { return publicBaseUrl; }, port, admin: new RelayAdmin(db, config.encryptionKey, () => publicBaseUrl), metrics, db, close };
+  return { url, get publicBaseUrl() { return publicBaseUrl; }, port, admin: new RelayAdmin(db, config.encryptionKey, () => publicBaseUrl, (slug) => services.tenants.invalidate(slug)), metrics, db, close };
 }

@@ -78,6 +78,15 @@ describe.each(backends)('operations on %s', (backend) => {
     await desktop.close();
   });
 
+  it('applies credentials set in-process at once, not after the cache expires', async () => {
+    expect((await fx.relay.admin.createTenant('late-org', 'Late')).ok).toBe(true);
+    const url = `${fx.relay.url}/hooks/late-org/telegram/update`;
+    const headers = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'late_secret' };
+    expect((await post(url, headers, JSON.stringify({ update_id: 1 }))).status).toBe(403);
+    expect(await fx.relay.admin.setCredentials('late-org', { telegramSecretToken: 'late_secret' })).toEqual({ ok: true, value: true });
+    expect((await post(url, headers, JSON.stringify({ update_id: 1 }))).status).toBe(200);
+  });
+
   it('drops a desktop that stops answering heartbeats', async () => {
     const ws = new WebSocket(`${fx.relay.url.replace('http', 'ws')}/stream`);
     await new Promise((r) => ws.once('open', r));
