@@ -13,7 +13,7 @@ import { displayPhone } from './format';
 
 export const ROW_HEIGHT = 44;
 /** Fetch this far beyond the last row in view, so normal scrolling never meets a placeholder. */
-const PREFETCH_ROWS = 150;
+const PREFETCH_ROWS = 400;
 
 const dict = {
   sv: {

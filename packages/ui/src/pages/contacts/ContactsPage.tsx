@@ -70,7 +70,13 @@ export function ContactsPage({ route }: { route: Route }) {
     [debouncedQuery, sort, groupFilter, tagFilter],
   );
   const { window: win } = useContactSearch(search);
-  useSyncExternalStore(win.subscribe, win.getVersion);
+  // The page only needs the count and the state of the search, not every fetched page:
+  // re-rendering the toolbar on each page would cost frames while scrolling.
+  const pageState = useCallback(
+    () => `${win.total}|${win.complete}|${win.error === null ? 0 : 1}|${win.busy && win.loadedCount === 0}`,
+    [win],
+  );
+  useSyncExternalStore(win.subscribe, pageState);
   const filtered = debouncedQuery !== '' || groupFilter !== null || tagFilter !== null;
 
   const drawerTarget: number | 'new' | null = route.params[0] === 'new' ? 'new' : route.params[0] ? Number(route.params[0]) : null;

@@ -100,7 +100,7 @@ export class ContactWindow {
     try {
       while (!this.disposed && !this.exhausted && !this.satisfied(this.wanted)) {
         const missing = this.wanted - this.rows.length;
-        const page = await this.load(this.cursor, missing > NEAR_PAGE * 2 ? FAR_PAGE : NEAR_PAGE);
+        const page = await this.load(this.cursor, missing > NEAR_PAGE ? FAR_PAGE : NEAR_PAGE);
         if (this.disposed) return;
         for (const item of page.items) this.rows.push(item);
         this.total = Math.max(page.total, this.rows.length);

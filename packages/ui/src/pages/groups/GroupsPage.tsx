@@ -1,6 +1,6 @@
 // The Groups page: the group tree (with colours and member counts) on the left, the chosen
 // group's details and members on the right. #/groups/<id> selects a group.
-import { Badge, Box, Button, Group as Row, Loader, Paper, Stack, Switch, Table, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Group as Row, Loader, Paper, Stack, Switch, Table, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useState } from 'react';
 import type { ContactSummary, Group } from '@gdial/protocol';
@@ -88,7 +88,7 @@ export function GroupsPage({ route }: { route: Route }) {
                       <ColourDot colour={selected.colour} size={18} />
                       <Title order={3}>{selected.name}</Title>
                     </Row>
-                    <Text size="sm" c="dimmed">{groupPath(groups, selected.id)}</Text>
+                    {selected.parentId !== null && <Text size="sm" c="dimmed">{groupPath(groups, selected.id)}</Text>}
                     {selected.description && <Text>{selected.description}</Text>}
                     <Text>
                       {t('members', { n: f.number(selected.memberCount) })} · {t('withSub', { n: f.number(selected.totalMemberCount) })}
@@ -283,7 +283,7 @@ function Members({ group }: { group: Group }) {
               return (
                 <Table.Tr key={r.id}>
                   <Table.Td>
-                    <a href={`#/contacts/${r.id}`}>{r.displayName}</a>
+                    <Anchor href={`#/contacts/${r.id}`}>{r.displayName}</Anchor>
                   </Table.Td>
                   <Table.Td>{r.phone ? displayPhone(r.phone) : ''}</Table.Td>
                   <Table.Td>{r.organisation ?? ''}</Table.Td>

@@ -1,0 +1,188 @@
+// ui-contacts: how smoothly the Contacts page scrolls through 100,000 contacts. Seeds a
+// temporary data directory through the engine's import, starts the real browser host
+// (`npm start`'s entry) on it, loads #/contacts in headless Chromium and scrolls the table
+// from the top to the bottom at a steady speed while the page records the time between
+// animation frames. Frame rate is uncapped (no vsync), so a frame's time is the work it
+// took rather than the display's 16.7 ms tick. Baseline, same run, same browser: the
+// same scroll over a static page of the same height.
+// The scroll: a steady fling from the top (--speed rows per frame, default 6, i.e. 360
+// rows/s at 60 fps; --frames N, default 900), then the scrollbar dragged to each tenth of
+// the list with a short fling there (--jumps N, default 10), ending at the last contact.
+// Options: --rows N (default 100000), --speed, --frames, --jumps, --profile 1 (CPU profile
+// summary of the page on stderr).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import type { BenchContext } from '../context';
+import { percentile, round } from '../context';
+import { contactsCsv, generateContacts, importThroughEngine } from './contacts-import';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-frame-rate-limit',
+  '--disable-gpu-vsync',
+];
+
+/** Starts the browser host the way `npm start` does and resolves with its URL. */
+function startHost(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/desktop/src/web/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', GDIAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /GDial console: (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => reject(new Error(`the browser host exited with ${code}: ${err.slice(-2000)}`)));
+  });
+}
+
+interface ScrollResult {
+  frames: number[];
+  distancePx: number;
+  placeholderFrames: number;
+  flingFrames: number;
+}
+
+const ROW_PX = 44;
+
+/**
+ * Scrolls `selector` from top to bottom in `frames` equal steps, one per animation frame,
+ * and returns the time between frames. Runs inside the page.
+ */
+async function scrollFrames(page: Page, selector: string, plan: { stepPx: number; frames: number; jumps: number }): Promise<ScrollResult> {
+  // Sent as source text: tsx would otherwise wrap the function with helpers the page lacks.
+  const script = `new Promise((resolve) => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    const plan = ${JSON.stringify(plan)};
+    const distance = el.scrollHeight - el.clientHeight;
+    // Fling phase: steady scrolling from the top. Jump phase: the scrollbar dragged to
+    // 1/jumps, 2/jumps, … of the list, each followed by a short fling from there.
+    const positions = [];
+    for (let i = 1; i <= plan.frames; i++) positions.push(Math.min(distance, i * plan.stepPx));
+    const flingAfterJump = 30;
+    for (let j = 1; j <= plan.jumps; j++) {
+      const at = Math.round((distance * j) / plan.jumps) - flingAfterJump * plan.stepPx;
+      for (let k = 0; k < flingAfterJump; k++) positions.push(Math.min(distance, Math.max(0, at + k * plan.stepPx)));
+    }
+    positions.push(distance);
+    const deltas = [];
+    let placeholderFrames = 0;
+    let last = 0;
+    let i = 0;
+    const tick = (now) => {
+      if (last > 0) deltas.push(now - last);
+      last = now;
+      if (el.querySelector('[aria-busy="true"]')) placeholderFrames++;
+      if (i >= positions.length) {
+        resolve({ frames: deltas, distancePx: distance, placeholderFrames, flingFrames: plan.frames });
+        return;
+      }
+      el.scrollTop = positions[i++];
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })`;
+  return (await page.evaluate(script)) as ScrollResult;
+}
+
+/** --profile: where the page's main thread spent the scroll, by function (self time). */
+function printProfile(ctx: BenchContext, profile: { nodes: { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[] }): void {
+  const total = profile.samples?.length ?? 1;
+  const byName = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const key = `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber}`;
+    byName.set(key, (byName.get(key) ?? 0) + (n.hitCount ?? 0));
+  }
+  for (const [name, hits] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) ctx.progress(`${((hits / total) * 100).toFixed(1)}%  ${name}`);
+}
+
+export default async function (ctx: BenchContext): Promise<void> {
+  const rows = Number(ctx.options.rows ?? 100_000);
+  const frames = Number(ctx.options.frames ?? 900);
+  const speed = Number(ctx.options.speed ?? 6);
+  const jumps = Number(ctx.options.jumps ?? 10);
+  const plan = { stepPx: speed * ROW_PX, frames, jumps };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-ui-contacts-'));
+  ctx.progress(`seeding ${rows} contacts through the engine's import`);
+  const seeded = await importThroughEngine(dataDir, contactsCsv(generateContacts(rows)), rows);
+  await seeded.close();
+
+  ctx.progress('starting the browser host and Chromium');
+  const host = await startHost(dataDir);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, locale: 'sv-SE' });
+    const t0 = performance.now();
+    await page.goto(`${host.url}/#/contacts`);
+    const table = page.getByRole('table', { name: 'Kontakter' });
+    await table.getByRole('row').nth(2).getByRole('button').waitFor();
+    const firstRowsMs = performance.now() - t0;
+    const rowCount = Number(await table.getAttribute('aria-rowcount')) - 1;
+    if (rowCount !== rows) throw new Error(`the table says ${rowCount} contacts, expected ${rows}`);
+    ctx.progress(`first rows after ${firstRowsMs.toFixed(0)} ms; scrolling`);
+
+    const tableSelector = '[role="table"][aria-label="Kontakter"]';
+    const cdp = ctx.options.profile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const run = await scrollFrames(page, tableSelector, plan);
+    if (cdp) printProfile(ctx, (await cdp.send('Profiler.stop')).profile);
+    // Everything was fetched on the way down: the last row becomes a real contact.
+    const lastRowT0 = performance.now();
+    await page.locator(`${tableSelector} [aria-rowindex="${rows + 1}"]:not([aria-busy])`).waitFor();
+    const lastRowWaitMs = performance.now() - lastRowT0;
+
+    // Baseline: the same scroll over a static page as tall as the table's content.
+    await page.setContent(
+      `<div id="box" style="height:${(page.viewportSize()?.height ?? 860) - 290}px;overflow:auto;contain:strict"><div style="height:${run.distancePx + 600}px;background:linear-gradient(#fff,#ddd)"></div></div>`,
+    );
+    const base = await scrollFrames(page, '#box', plan);
+
+    const p95 = percentile(run.frames, 95);
+    const baseP95 = percentile(base.frames, 95);
+    ctx.emit({
+      contacts: rows,
+      frames: run.frames.length,
+      fling_rows_per_frame: speed,
+      jumps,
+      first_rows_ms: round(firstRowsMs, 0),
+      p50_frame_ms: round(percentile(run.frames, 50), 2),
+      p95_frame_ms: round(p95, 2),
+      p99_frame_ms: round(percentile(run.frames, 99), 2),
+      fling_p95_frame_ms: round(percentile(run.frames.slice(0, run.flingFrames), 95), 2),
+      jumps_p95_frame_ms: round(percentile(run.frames.slice(run.flingFrames), 95), 2),
+      max_frame_ms: round(Math.max(...run.frames), 2),
+      placeholder_frames: run.placeholderFrames,
+      last_row_wait_ms: round(lastRowWaitMs, 0),
+      baseline_p50_frame_ms: round(percentile(base.frames, 50), 2),
+      baseline_p95_frame_ms: round(baseP95, 2),
+      ratio: round(p95 / baseP95, 2),
+    });
+  } finally {
+    await browser.close();
+    host.child.kill('SIGTERM');
+    await new Promise((r) => host.child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
