@@ -33,7 +33,7 @@ function startChild(dbPath: string, s: Simulator): Promise<{ proc: ChildProcess;
   child = proc;
   let out = '';
   const done = new Promise<boolean>((resolve) => {
-    proc.stdout!.on('data', (b: Buffer) => {
+    proc.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       if (out.includes('done')) resolve(true);
     });
@@ -42,11 +42,11 @@ function startChild(dbPath: string, s: Simulator): Promise<{ proc: ChildProcess;
   return new Promise((resolve, reject) => {
     const onData = () => {
       if (out.includes('dispatching')) {
-        proc.stdout!.off('data', onData);
+        proc.stdout.off('data', onData);
         resolve({ proc, done });
       }
     };
-    proc.stdout!.on('data', onData);
+    proc.stdout.on('data', onData);
     proc.on('exit', (code) => (out.includes('dispatching') ? undefined : reject(new Error(`engine child exited (${code}) before dispatching`))));
   });
 }
