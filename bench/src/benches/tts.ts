@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '@gdial/engine';
 import { DEFAULT_SETTINGS, PiperVoice, parsePiperConfig, phonemize, sharedEspeak, speakWithEspeak, speakWithPiper } from '@gdial/engine/tts';
-import { SWEDISH_SENTENCES, buildFixtureConfig, startSherpaServer, writeSherpaVoice } from '@gdial/engine/testing/tts';
+import { SWEDISH_SENTENCES, buildFixtureConfig, cliIpa, startSherpaServer, writeSherpaVoice } from '@gdial/engine/testing/tts';
 import { percentile, round, type BenchContext } from '../context';
 
 export default async function (ctx: BenchContext): Promise<void> {
@@ -19,6 +19,25 @@ export default async function (ctx: BenchContext): Promise<void> {
   // real medium Piper voice (RTF 0.05–0.1 on a desktop).
   const layers = Number(ctx.options.layers ?? 192);
   const espeak = await sharedEspeak();
+  // Baseline for keeping one espeak instance alive: a fresh espeak-ng program per call.
+  ctx.progress('espeak-ng command line, one program per sentence (baseline)');
+  const cli: number[] = [];
+  const kept: number[] = [];
+  for (const text of SWEDISH_SENTENCES.slice(0, 5)) {
+    let t0 = performance.now();
+    await cliIpa(text);
+    cli.push(performance.now() - t0);
+    phonemize(text, espeak, 'sv');
+    t0 = performance.now();
+    phonemize(text, espeak, 'sv');
+    kept.push(performance.now() - t0);
+  }
+  ctx.emit({
+    baseline: 'espeak-ng CLI program per call vs one kept instance',
+    cli_ms_median: round(percentile(cli, 50), 1),
+    phonemize_ms_median: round(percentile(kept, 50), 3),
+    speedup: round(percentile(cli, 50) / percentile(kept, 50), 0),
+  });
   const root = mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-tts-'));
   // "tiny": the 2 KB fixture, so the times are the per-sentence overhead of each pipeline
   // (phonemisation, tensor handling). "compute": the same voice with dense layers whose

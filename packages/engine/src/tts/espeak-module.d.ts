@@ -17,3 +17,18 @@ declare module '@echogarden/espeak-ng-emscripten' {
   const createModule: (options?: { print?: (s: string) => void; printErr?: (s: string) => void }) => Promise<EspeakModule>;
   export default createModule;
 }
+
+// The command-line build of espeak-ng (npm "espeak-ng"): used by tests and the benchmark
+// as the reference for what `espeak-ng --ipa` prints.
+declare module 'espeak-ng' {
+  interface CliModule {
+    FS: { writeFile(path: string, data: string): void };
+  }
+  const createCli: (options: {
+    arguments: string[];
+    preRun?: ((module: CliModule) => void)[];
+    print?: (line: string) => void;
+    printErr?: (line: string) => void;
+  }) => Promise<CliModule>;
+  export default createCli;
+}

@@ -11,6 +11,7 @@ import { splitClauses } from '../../src/tts/clauses';
 import { sharedEspeak, type Espeak } from '../../src/tts/espeak';
 import { dropLanguageFlags, phonemesToIds, phonemize } from '../../src/tts/phonemes';
 import { fixtureIdMap } from './fixtures/piper-fixture';
+import { cliIpa } from './fixtures/espeak-cli';
 import { SWEDISH_SENTENCES } from './fixtures/sentences';
 import { runSherpa, writeSherpaVoice } from './fixtures/sherpa';
 
@@ -49,6 +50,13 @@ describe('Piper phonemisation with espeak-ng', () => {
     ]);
     expect(ipa('Är du där? Ja.')).toEqual(['ɛːr dʉ dˈɛːr?', 'jˈɑː.']);
   });
+
+  it('gives, clause by clause, exactly what the espeak-ng command line prints with --ipa', async () => {
+    for (const text of [SWEDISH_SENTENCES[1]!, SWEDISH_SENTENCES[6]!, SWEDISH_SENTENCES[7]!, '-5 grader i natt, Göteborg.', 'Är du där? Ja.']) {
+      const ours = splitClauses(text).map((c) => espeak.clausePhonemes(c.text, 'sv'));
+      expect(ours, text).toEqual(await cliIpa(text));
+    }
+  }, 30_000);
 
   it('produces the ids Piper would, computed by hand', () => {
     const map = fixtureIdMap();
