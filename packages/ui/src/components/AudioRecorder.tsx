@@ -151,7 +151,7 @@ export function AudioRecorder({ label, showResult = true, onSaved }: AudioRecord
       <Text size="sm" c="dimmed">{t('help')}</Text>
       {state === 'recording' ? (
         <Stack gap={6}>
-          <Text fw={700} c="red" role="status">● {t('recording', { t: formatDuration(elapsedMs) })}</Text>
+          <Text fw={700} c="var(--gdial-error-text)" role="status">● {t('recording', { t: formatDuration(elapsedMs) })}</Text>
           <Progress value={meterPercent(level)} size="xl" color={level > -3 ? 'red' : level > -20 ? 'green' : 'yellow'} aria-label={t('level')} transitionDuration={80} />
           <Group>
             <Button color="red" size="md" onClick={stop}>{t('stop')}</Button>

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { useLanguage, useT, type Language } from '../i18n';
 import { useQuery, useRpc } from '../rpc/react';
 import { VoicesSection } from './settings/VoicesSection';
+import { pageScope } from '../components/pageScope';
 
 const dict = {
   sv: {
@@ -34,7 +35,7 @@ export function SettingsPage() {
   }, [info.data]);
 
   return (
-    <Stack maw={960}>
+    <Stack maw={960} className={pageScope}>
       <Title order={2}>{t('title')}</Title>
       <Stack maw={560}>
       <Stack gap={4}>

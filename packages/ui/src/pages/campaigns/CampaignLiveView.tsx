@@ -17,6 +17,7 @@ import { useRpc } from '../../rpc/react';
 import { RecipientTimeline } from './RecipientTimeline';
 import { bucketCounts, filterRollCall, latestDelivery, type RollCallFilter } from './rollCall';
 import { useCampaignLive } from './useCampaignLive';
+import { pageScope } from '../../components/pageScope';
 
 const ROWS_SHOWN = 500;
 
@@ -124,7 +125,7 @@ export function CampaignLiveView({ id }: { id: number }) {
   const pct = (n: number) => (total === 0 ? 0 : (n / total) * 100);
 
   return (
-    <Stack>
+    <Stack className={pageScope}>
       <Group justify="space-between">
         <Anchor href="#/campaigns">{t('back')}</Anchor>
         <Group>
@@ -139,11 +140,11 @@ export function CampaignLiveView({ id }: { id: number }) {
         <Badge size="lg" color={campaignStatusColour(status)}>{words.campaignStatus[status]}</Badge>
       </Group>
 
-      <Paper p="md" radius="md" bg={`${campaignStatusColour(status)}.1`} c={`${campaignStatusColour(status)}.9`}>
+      <Paper p="md" radius="md" bg={`${campaignStatusColour(status)}.1`} c="var(--mantine-color-black)">
         <Group justify="space-between">
           <Text fz={24} fw={800} role="status" aria-live="polite">{stateLine}</Text>
           <Group>
-            {status === 'running' && <Button size="md" color="yellow" onClick={() => act(rpc.call('campaigns.pause', { id }))} loading={busy}>{t('pause')}</Button>}
+            {status === 'running' && <Button size="md" color="yellow" autoContrast onClick={() => act(rpc.call('campaigns.pause', { id }))} loading={busy}>{t('pause')}</Button>}
             {status === 'paused' && <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy}>{t('resume')}</Button>}
             {(status === 'running' || status === 'paused' || status === 'scheduled') && (
               <Button size="md" color="red" variant="outline" onClick={() => setCancelOpen(true)}>{t('cancel')}</Button>
@@ -164,7 +165,7 @@ export function CampaignLiveView({ id }: { id: number }) {
         {(['confirmed', 'waiting', 'failed'] as const).map((b) => (
           <Paper key={b} withBorder p="md">
             <Text size="sm" fw={600}>{t(b)}</Text>
-            <Text fz={40} fw={800} c={b === 'confirmed' ? 'green.8' : b === 'failed' ? 'red.8' : 'blue.8'}>
+            <Text fz={40} fw={800} c={b === 'confirmed' ? 'var(--gdial-ok-text)' : b === 'failed' ? 'var(--gdial-error-text)' : 'blue.8'}>
               {f.number(counts[b])}
             </Text>
             <Text size="sm" c="dimmed">{t('ofTotal', { n: f.number(total) })}</Text>

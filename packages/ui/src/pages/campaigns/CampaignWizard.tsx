@@ -13,6 +13,7 @@ import { ReviewStep } from './ReviewStep';
 import { StartDialog } from './StartDialog';
 import { AudienceStep, MessageStep, PlanStep, ScheduleStep } from './WizardSteps';
 import { WIZARD_STEPS, fromCampaign, initialWizard, problemsFor, toFields, type WizardProblem, type WizardState } from './wizardState';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
@@ -124,7 +125,7 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
   const canStart = plan !== null && plan.blockers.length === 0 && plan.recipients > 0 && draftId !== null;
 
   return (
-    <Stack maw={1000}>
+    <Stack maw={1000} className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{draft ? t('editTitle') : t('title')}</Title>
         <Button variant="subtle" onClick={() => navigate('campaigns')}>{t('cancelWizard')}</Button>
@@ -177,7 +178,7 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
       {step === 'review' && plan && (
         <Paper withBorder p="md">
           <Stack>
-            {!canStart && plan.blockers.length > 0 && <Text c="red.8" fw={600}>{t('blocked')}</Text>}
+            {!canStart && plan.blockers.length > 0 && <Text c="var(--gdial-error-text)" fw={600}>{t('blocked')}</Text>}
             <Group align="flex-end" justify="space-between">
               <Group align="flex-end">
                 <Select

@@ -10,6 +10,7 @@ import { navigate, type Route } from '../../router';
 import { useEvent, useQuery } from '../../rpc/react';
 import { CampaignLiveView } from './CampaignLiveView';
 import { CampaignWizard } from './CampaignWizard';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
@@ -86,7 +87,7 @@ function CampaignList() {
   useEvent('campaigns.changed', () => q.reload());
   const campaigns = q.data?.campaigns ?? [];
   return (
-    <Stack>
+    <Stack className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{t('title')}</Title>
         <Button size="lg" color="red" onClick={() => navigate('campaigns', 'new')}>

@@ -4,15 +4,16 @@ import { Alert, Badge, Drawer, Group, Stack, Text, Timeline, Title } from '@mant
 import type { RecipientReport } from '@gdial/protocol';
 import { outcomeColour, useWords } from '../../components/labels';
 import { useFormat, useT } from '../../i18n';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    title: 'Förlopp för {n}', step: 'Steg {n}', attempts: '{n} försök', confirmedAt: 'Bekräftade {t} via {v}', noEvents: 'Inget har hänt ännu.',
+    close: 'Stäng', title: 'Förlopp för {n}', step: 'Steg {n}', attempts: '{n} försök', confirmedAt: 'Bekräftade {t} via {v}', noEvents: 'Inget har hänt ännu.',
     duplicate: 'Skickades igen efter ett avbrott eftersom leverantören inte kände till det första försöket. Personen kan ha fått meddelandet två gånger.',
     error: 'Fel: {e}', provider: 'Leverantörens status: {s}',
   },
   en: {
-    title: 'History for {n}', step: 'Step {n}', attempts: '{n} attempts', confirmedAt: 'Confirmed {t} via {v}', noEvents: 'Nothing has happened yet.',
+    close: 'Close', title: 'History for {n}', step: 'Step {n}', attempts: '{n} attempts', confirmedAt: 'Confirmed {t} via {v}', noEvents: 'Nothing has happened yet.',
     duplicate: 'Sent again after an interruption because the provider had no record of the first attempt. The person may have got it twice.',
     error: 'Error: {e}', provider: 'Provider status: {s}',
   },
@@ -23,7 +24,7 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
   const f = useFormat();
   const words = useWords();
   return (
-    <Drawer opened={recipient !== null} onClose={onClose} position="right" size="lg" title={recipient ? <Title order={2} size="h3">{t('title', { n: recipient.displayName })}</Title> : null}>
+    <Drawer className={pageScope} opened={recipient !== null} onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} position="right" size="lg" title={recipient ? <Title order={2} size="h3">{t('title', { n: recipient.displayName })}</Title> : null}>
       {recipient && (
         <Stack>
           <Group>
@@ -38,7 +39,7 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
                 {d.attempts > 1 && <Badge variant="outline" color="gray">{t('attempts', { n: d.attempts })}</Badge>}
               </Group>
               {d.providerStatus && <Text size="sm" c="dimmed">{t('provider', { s: d.providerStatus })}</Text>}
-              {d.error && <Text size="sm" c="red.8">{t('error', { e: d.error })}</Text>}
+              {d.error && <Text size="sm" c="var(--gdial-error-text)">{t('error', { e: d.error })}</Text>}
               {d.possibleDuplicate && <Alert color="orange">{t('duplicate')}</Alert>}
               {d.events.length === 0 ? (
                 <Text size="sm" c="dimmed">{t('noEvents')}</Text>

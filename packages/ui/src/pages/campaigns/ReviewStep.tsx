@@ -146,7 +146,7 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
           <Text size="sm">{t('callMin', { n: f.number(plan.cost.callMinutes), c: money(plan.cost.callCost), cur: plan.cost.currency })}</Text>
           {plan.cost.emails > 0 && <Text size="sm">{t('emails', { n: f.number(plan.cost.emails) })}</Text>}
         </Group>
-        {plan.cost.unpricedCountries.length > 0 && <Text size="sm" c="orange.9">{t('unpriced', { c: plan.cost.unpricedCountries.join(', ') })}</Text>}
+        {plan.cost.unpricedCountries.length > 0 && <Text size="sm" c="var(--gdial-warn-text)">{t('unpriced', { c: plan.cost.unpricedCountries.join(', ') })}</Text>}
       </Paper>
     </Stack>
   );

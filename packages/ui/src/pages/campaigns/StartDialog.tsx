@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormat, useT } from '../../i18n';
 import { needsTypedConfirmation, typedCountMatches } from './wizardState';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
@@ -15,7 +16,7 @@ const dict = {
     bodyTest: 'Bara de {n} personerna i testgruppen får meddelandet.',
     type: 'Skriv antalet mottagare ({n}) för att bekräfta', typeWrong: 'Skriv exakt {n}.',
     reason: 'Skäl till att använda en mall som inte är godkänd', reasonHelp: 'Sparas i händelseloggen.',
-    cancel: 'Avbryt – skicka inget', startLive: 'Starta larm till {n} personer', startScheduled: 'Schemalägg larm till {n} personer', startTest: 'Starta testkörning',
+    close: 'Stäng', cancel: 'Avbryt – skicka inget', startLive: 'Starta larm till {n} personer', startScheduled: 'Schemalägg larm till {n} personer', startTest: 'Starta testkörning',
   },
   en: {
     titleLive: 'Start the alert now?', titleScheduled: 'Schedule the alert?', titleTest: 'Start a test run?',
@@ -24,7 +25,7 @@ const dict = {
     bodyTest: 'Only the {n} people in the test group get the message.',
     type: 'Type the number of recipients ({n}) to confirm', typeWrong: 'Type exactly {n}.',
     reason: 'Reason for using a template that is not approved', reasonHelp: 'Kept in the audit log.',
-    cancel: 'Cancel – send nothing', startLive: 'Start alert to {n} people', startScheduled: 'Schedule alert to {n} people', startTest: 'Start test run',
+    close: 'Close', cancel: 'Cancel – send nothing', startLive: 'Start alert to {n} people', startScheduled: 'Schedule alert to {n} people', startTest: 'Start test run',
   },
 };
 
@@ -60,7 +61,7 @@ export function StartDialog({ opened, recipients, testMode, scheduled, templateA
   const confirmLabel = testMode ? t('startTest') : scheduled ? t('startScheduled', { n }) : t('startLive', { n });
 
   return (
-    <Modal opened={opened} onClose={close} title={<Text fw={800} size="xl">{title}</Text>} centered size="lg">
+    <Modal className={pageScope} opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('close') }} title={<Text fw={800} size="xl">{title}</Text>} centered size="lg">
       <form
         onSubmit={(e) => {
           e.preventDefault();

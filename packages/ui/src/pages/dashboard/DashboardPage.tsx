@@ -12,6 +12,7 @@ import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
 import { CampaignTable } from '../campaigns/CampaignsPage';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
@@ -109,7 +110,7 @@ export function DashboardPage() {
   const unhandled = inbox.data?.messages.length ?? 0;
 
   return (
-    <Stack>
+    <Stack className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{t('title')}</Title>
         <Button size="xl" color="red" onClick={() => navigate('campaigns', 'new')}>

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useWords } from '../../components/labels';
 import { useFormat, useT } from '../../i18n';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
@@ -60,7 +61,7 @@ export function InboxPage() {
     });
 
   return (
-    <Stack>
+    <Stack className={pageScope}>
       <Title order={2}>{t('title')}</Title>
       <Text c="dimmed">{t('intro')}</Text>
       {latest && <Text role="status" fw={600}>{latest}</Text>}

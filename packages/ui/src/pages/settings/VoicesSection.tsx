@@ -111,7 +111,7 @@ export function VoicesSection() {
                     <Table.Td>{t(v.source)}</Table.Td>
                     <Table.Td>
                       <Badge color={v.status === 'ready' ? 'green' : 'red'}>{v.status === 'ready' ? t('ready') : t('broken')}</Badge>
-                      {v.problem && <Text size="xs" c="red.8">{v.problem}</Text>}
+                      {v.problem && <Text size="xs" c="var(--gdial-error-text)">{v.problem}</Text>}
                     </Table.Td>
                     <Table.Td>
                       <Group gap={6} justify="flex-end" wrap="nowrap">

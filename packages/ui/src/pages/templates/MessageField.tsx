@@ -5,6 +5,7 @@ import { useRef, type ReactNode } from 'react';
 import { templateVariables } from '@gdial/protocol';
 import { useT } from '../../i18n';
 import { insertVariable } from './templateForm';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
@@ -65,7 +66,7 @@ export function MessageField({ label, value, onChange, description, placeholder,
               {t('insert')}
             </Button>
           </Menu.Target>
-          <Menu.Dropdown>
+          <Menu.Dropdown className={pageScope}>
             {templateVariables.map((v) => (
               <Menu.Item key={v} onClick={() => insert(v)}>
                 {t(v)} <code style={{ opacity: 0.6 }}>{`{{${v}}}`}</code>

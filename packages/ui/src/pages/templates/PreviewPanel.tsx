@@ -113,7 +113,7 @@ export function PreviewPanel({ templateId, channels, dirty }: { templateId: numb
                   <Badge variant="light">{t('sms', { e: rendered.sms.encoding, s: rendered.sms.segments, c: rendered.sms.characters })}</Badge>
                 )}
                 {rendered.missing.length > 0 && <Alert color="red" role="alert">{t('missing', { v: rendered.missing.join(', ') })}</Alert>}
-                {rendered.usedFallbacks.length > 0 && <Text size="sm" c="orange.9">{t('fallbacks', { v: rendered.usedFallbacks.join(', ') })}</Text>}
+                {rendered.usedFallbacks.length > 0 && <Text size="sm" c="var(--gdial-warn-text)">{t('fallbacks', { v: rendered.usedFallbacks.join(', ') })}</Text>}
                 {rendered.channel === 'voice' && (
                   <Group>
                     <Button variant="light" onClick={listen} loading={busy}>{t('listen')}</Button>

@@ -33,7 +33,7 @@ export function SmsCounter({ text, id }: { text: string; id?: string }) {
         <Text size="sm" c="dimmed">· {t('left', { n: info.charsLeft })}</Text>
       </Group>
       {info.encoding === 'ucs2' && (
-        <Text size="sm" c="orange.9" mt={4}>
+        <Text size="sm" c="var(--gdial-warn-text)" mt={4}>
           {t('ucs2', { c: info.nonGsmChars.map((c) => `"${c}"`).join(' ') })}
         </Text>
       )}

@@ -2,7 +2,7 @@
 // optionally English), fallback values for variables, the voice message, approval, and a
 // preview for a chosen contact. Saving an approved template makes it a draft again (the
 // engine decides); the page says so before the operator saves.
-import { Alert, Badge, Button, Group, Paper, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, SegmentedControl, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { Channel, Template } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -16,10 +16,11 @@ import { PreviewPanel } from './PreviewPanel';
 import { SmsCounter } from './SmsCounter';
 import { VoiceEditor } from './VoiceEditor';
 import { channelsOfVariant, emptyForm, fieldsFromForm, formFromTemplate, usedVariablesInForm, type TemplateForm, type VariantForm } from './templateForm';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    newTitle: 'Ny mall', back: '← Alla mallar', name: 'Mallens namn', description: 'Beskrivning (valfri)', swedish: 'Svenska', english: 'Engelska (valfri)',
+    newTitle: 'Ny mall', language: 'Språk', back: '← Alla mallar', name: 'Mallens namn', description: 'Beskrivning (valfri)', swedish: 'Svenska', english: 'Engelska (valfri)',
     englishHelp: 'Kontakter med engelska som språk får den engelska texten om den finns, annars den svenska.',
     sms: 'SMS-text', emailSubject: 'E-postens ämne', emailText: 'E-postens text', whatsapp: 'WhatsApp-text', telegram: 'Telegram-text',
     fallbacks: 'Reservvärden', fallbacksHelp: 'Används när en kontakt saknar uppgiften. Utan reservvärde får den kontakten inte meddelandet.',
@@ -31,7 +32,7 @@ const dict = {
     channels: 'Kanaler', none: 'Ingen kanal har text ännu.', used: 'har text',
   },
   en: {
-    newTitle: 'New template', back: '← All templates', name: 'Template name', description: 'Description (optional)', swedish: 'Swedish', english: 'English (optional)',
+    newTitle: 'New template', language: 'Language', back: '← All templates', name: 'Template name', description: 'Description (optional)', swedish: 'Swedish', english: 'English (optional)',
     englishHelp: 'Contacts whose language is English get the English text when there is one, else the Swedish.',
     sms: 'SMS text', emailSubject: 'E-mail subject', emailText: 'E-mail text', whatsapp: 'WhatsApp text', telegram: 'Telegram text',
     fallbacks: 'Fallback values', fallbacksHelp: 'Used when a contact lacks the detail. Without a fallback that contact does not get the message.',
@@ -106,7 +107,7 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
   const variantChannels = channelsOfVariant(variant);
 
   return (
-    <Stack maw={980}>
+    <Stack maw={980} className={pageScope}>
       <Group justify="space-between">
         <Button variant="subtle" onClick={() => navigate('templates')}>{t('back')}</Button>
         {dirty && <Badge color="orange" size="lg">{t('unsaved')}</Badge>}
@@ -137,12 +138,16 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
       <TextInput label={t('name')} value={form.name} onChange={(e) => update({ name: e.currentTarget.value })} required size="md" />
       <TextInput label={t('description')} value={form.description} onChange={(e) => update({ description: e.currentTarget.value })} />
 
-      <Tabs value={lang} onChange={(v) => setLang((v as Language | null) ?? 'sv')}>
-        <Tabs.List>
-          <Tabs.Tab value="sv">{t('swedish')}</Tabs.Tab>
-          <Tabs.Tab value="en">{t('english')}</Tabs.Tab>
-        </Tabs.List>
-      </Tabs>
+      <Stack gap={4}>
+        <Text fw={600} id="template-language">{t('language')}</Text>
+        <SegmentedControl
+          aria-labelledby="template-language"
+          value={lang}
+          onChange={(v) => setLang(v as Language)}
+          data={[{ value: 'sv', label: t('swedish') }, { value: 'en', label: t('english') }]}
+          style={{ alignSelf: 'flex-start' }}
+        />
+      </Stack>
       {lang === 'en' && <Text size="sm" c="dimmed">{t('englishHelp')}</Text>}
 
       <Tabs value={channelTab} onChange={setChannelTab} variant="outline">

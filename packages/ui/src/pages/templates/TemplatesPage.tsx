@@ -9,6 +9,7 @@ import { useFormat, useT } from '../../i18n';
 import { navigate, type Route } from '../../router';
 import { useEvent, useQuery } from '../../rpc/react';
 import { TemplateEditor } from './TemplateEditor';
+import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
@@ -54,7 +55,7 @@ function TemplateList() {
   useEvent('templates.changed', () => q.reload());
   const templates = q.data?.templates ?? [];
   return (
-    <Stack>
+    <Stack className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{t('title')}</Title>
         <Button size="md" onClick={() => navigate('templates', 'new')}>

@@ -1,0 +1,242 @@
+// The alert an operator runs, end to end, in a real Chromium against the browser host:
+// import 50 contacts, write a template whose voice message is spoken by the offline
+// Swedish TTS (listened to in the page), run a voice + SMS alert through the wizard and its
+// start confirmation, watch the roll-call reach its final state live, and export the
+// report. In demo mode (provider simulator behind the embedded relay) people press 1 and
+// the roll-call must fill with confirmations; without providers every delivery must end
+// visibly failed, never silently pending. Every page is scanned with axe-core and
+// screenshotted under artifacts/screenshots for the operator's guide.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, openConsole, type Console } from './harness';
+
+const FIRST = ['Anna', 'Bo', 'Cecilia', 'David', 'Elin', 'Fredrik', 'Greta', 'Hampus', 'Ida', 'Johan'];
+const LAST = ['Berg', 'Ek', 'Holm', 'Lund', 'Ström'];
+const PEOPLE = Array.from({ length: 50 }, (_, i) => ({
+  first: FIRST[i % 10]!,
+  last: `${LAST[Math.floor(i / 10)]!}`,
+  // Distinct Swedish mobile numbers, written the way people type them at home.
+  mobile: `070-${String(1000000 + i * 7919).slice(0, 3)} ${String(10 + i).padStart(2, '0')} ${String(30 + i).padStart(2, '0')}`,
+}));
+const CSV = [
+  'Förnamn;Efternamn;Mobil;Organisation;Grupp',
+  ...PEOPLE.map((p) => `${p.first};${p.last};${p.mobile};Räddningstjänsten Syd;Insatsstyrka`),
+].join('\r\n');
+
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  mkdirSync(path.join(ARTIFACTS, 'axe'), { recursive: true });
+  const builder = new AxeBuilder({ page }).include('main');
+  if ((await page.locator('[role="dialog"]').count()) > 0) builder.include('[role="dialog"]');
+  const results = await builder.analyze();
+  writeFileSync(path.join(ARTIFACTS, 'axe', `${name}.json`), JSON.stringify(results.violations, null, 2));
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe on ${name}`,
+  ).toEqual([]);
+}
+
+let c: Console;
+let demo = false;
+beforeAll(async () => {
+  c = await openConsole();
+  await c.page.getByRole('status').filter({ hasText: 'Ansluten till motorn' }).waitFor();
+  demo = (await c.host.engine.info()).demo;
+});
+afterAll(async () => {
+  await c?.close();
+});
+
+describe('running an alert', () => {
+  it('opens on the overview with one big "Nytt larm" action', async () => {
+    const { page } = c;
+    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
+    await page.getByText('Inga larm pågår just nu.').waitFor();
+    await c.screenshot('dashboard-empty');
+    await expectAccessible(page, 'dashboard-empty');
+  });
+
+  it('imports 50 contacts into the group Insatsstyrka', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Importera' }).click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Välj fil…' }).click();
+    await (await chooser).setFiles({ name: 'insatsstyrka.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV, 'utf8') });
+    await page.getByRole('button', { name: 'Kontrollera importen' }).click();
+    await page.getByRole('button', { name: 'Importera 50 kontakter' }).click();
+    await page.getByText('Importen är klar').waitFor();
+    expect(await page.getByText('Nya kontakter').locator('xpath=following-sibling::*[1]').textContent()).toBe('50');
+  });
+
+  it('writes a template: SMS with a variable and a live segment counter, voice spoken by the Swedish TTS', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Mallar' }).click();
+    await page.getByText('Inga mallar ännu.', { exact: false }).waitFor();
+    await expectAccessible(page, 'templates-empty');
+    await page.getByRole('button', { name: 'Ny mall' }).click();
+    await page.getByRole('textbox', { name: 'Mallens namn' }).fill('Brand – samling');
+
+    // Voice: type the script, listen, and see which voice spoke.
+    // Segmented controls keep their radio inputs visually hidden; the click goes to the radio itself.
+    await page.getByRole('radio', { name: 'Talsyntes (skriv text)' }).dispatchEvent('click');
+    await page
+      .getByRole('textbox', { name: 'Text som läses upp' })
+      .fill('Hej. Det här är ett larm från Räddningstjänsten Syd. Samling på stationen klockan 14.30. Tryck 1 för att bekräfta att du kommer.');
+    await page.getByRole('button', { name: 'Lyssna', exact: true }).click();
+    const spoke = page.getByRole('status').filter({ hasText: 'Röst som användes' });
+    await spoke.waitFor({ timeout: 60_000 });
+    expect(await spoke.textContent()).toMatch(/Röst som användes: .+ \((piper|espeak)\)/);
+    await page.getByRole('application', { name: 'Lyssna på röstmeddelandet' }).or(page.locator('audio[aria-label="Lyssna på röstmeddelandet"]')).first().waitFor();
+    await c.screenshot('template-voice');
+
+    // SMS: text, a variable inserted at the cursor, and the counter following the text.
+    await page.getByRole('tab', { name: 'SMS' }).click();
+    const sms = page.getByRole('textbox', { name: 'SMS-text' });
+    await sms.fill('Hej ');
+    await page.getByRole('button', { name: 'Infoga variabel i SMS-text' }).click();
+    await page.getByRole('menuitem', { name: /Förnamn/ }).click();
+    await sms.press('End');
+    await sms.pressSequentially('! Larm: samling på stationen 14.30. Svara 1 om du kommer.');
+    expect(await sms.inputValue()).toBe('Hej {{first_name}}! Larm: samling på stationen 14.30. Svara 1 om du kommer.');
+    await page.getByText('GSM-7').waitFor();
+    await page.getByText('1 SMS', { exact: true }).waitFor();
+    await page.getByRole('textbox', { name: 'Reservvärde för {{first_name}}' }).fill('du');
+    await c.screenshot('template-sms');
+    await expectAccessible(page, 'template-editor');
+
+    await page.getByRole('button', { name: 'Spara mallen' }).click();
+    await page.getByRole('heading', { name: 'Brand – samling' }).waitFor();
+    await page.getByRole('button', { name: 'Godkänn mallen' }).click();
+    await page.getByText(/Godkänd av .+/).waitFor();
+
+    // Preview for one imported contact.
+    await page.getByRole('textbox', { name: 'Kontakt' }).fill('Greta');
+    await page.getByRole('option', { name: /Greta/ }).first().click();
+    await page.getByRole('textbox', { name: 'Kanal' }).click();
+    await page.getByRole('option', { name: 'SMS' }).click();
+    await page.getByRole('button', { name: 'Visa', exact: true }).click();
+    await page.getByText('Hej Greta! Larm: samling', { exact: false }).waitFor();
+    await c.screenshot('template-preview');
+  });
+
+  it('builds the alert in the wizard and shows who gets it and what it costs', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Larm', exact: true }).click();
+    await page.getByRole('button', { name: 'Nytt larm' }).click();
+    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+    // Going on without an audience is refused with the reason.
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Välj minst en grupp eller tagg.' }).waitFor();
+    await page.getByRole('textbox', { name: 'Grupper som ska larmas' }).click();
+    await page.getByRole('option', { name: /Insatsstyrka/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('status').filter({ hasText: 'Ungefär 50 kontakter' }).waitFor();
+    await c.screenshot('wizard-audience');
+    await expectAccessible(page, 'wizard-audience');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+
+    // Channel plan: call and SMS at once; confirmation by pressing 1 or replying 1.
+    await page.getByRole('button', { name: 'Ring och skicka SMS samtidigt' }).click();
+    await page.getByText('Steg 2').waitFor();
+    await c.screenshot('wizard-plan');
+    await expectAccessible(page, 'wizard-plan');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+
+    await page.getByRole('textbox', { name: 'Larmets namn' }).fill('Brand Ystad – samling');
+    await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
+    await page.getByRole('option', { name: /Brand – samling/ }).click();
+    await page.getByText('Mallen har: Röstsamtal, SMS').waitFor();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('radio', { name: 'Nu' }).waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Nästa' }).click();
+
+    await page.getByText('Får larmet').waitFor({ timeout: 60_000 });
+    await page.getByRole('table', { name: 'Kanalplan' }).waitFor();
+    expect(await page.getByText('Får larmet').locator('xpath=following-sibling::*[1]').textContent()).toBe('50');
+    await page.getByText('Beräknad kostnad').waitFor();
+    await c.screenshot('wizard-review');
+    await expectAccessible(page, 'wizard-review');
+  });
+
+  it('asks for the number of people before a live start, and starts only when it is typed', async () => {
+    const { page } = c;
+    await page.getByRole('button', { name: 'Starta larm…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Starta larmet nu?' });
+    await dialog.waitFor();
+    const start = dialog.getByRole('button', { name: 'Starta larm till 50 personer' });
+    expect(await start.isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'Skriv antalet mottagare (50) för att bekräfta' }).fill('5');
+    expect(await start.isDisabled()).toBe(true);
+    await dialog.getByRole('textbox', { name: 'Skriv antalet mottagare (50) för att bekräfta' }).fill('50');
+    await c.screenshot('start-dialog');
+    await expectAccessible(page, 'start-dialog');
+    await start.click();
+    await page.getByRole('heading', { name: 'Brand Ystad – samling' }).waitFor();
+  });
+
+  it('fills the roll-call live until the alert is done, then exports the report', async () => {
+    const { page } = c;
+    await page.getByRole('table', { name: 'Upprop' }).waitFor();
+    await c.screenshot('live-running');
+    // The final state line appears only when the engine says the campaign is completed.
+    const done = page.getByRole('status').filter({ hasText: /^Klart: \d+ av 50 bekräftade$/ });
+    await done.waitFor({ timeout: 150_000 });
+    const confirmed = Number((await done.textContent())!.match(/Klart: (\d+)/)![1]);
+    if (demo) expect(confirmed).toBeGreaterThan(0);
+    // Every one of the 50 is in a final pile: confirmed or not reached; nobody left waiting.
+    await page.getByRole('radio', { name: /^Väntar \(0\)$/ }).waitFor({ state: 'attached' });
+    await page.getByRole('radio', { name: new RegExp(`^Bekräftade \\(${confirmed}\\)$`) }).waitFor({ state: 'attached' });
+    await page.getByRole('radio', { name: new RegExp(`^Ej nådda \\(${50 - confirmed}\\)$`) }).waitFor({ state: 'attached' });
+    await c.screenshot('live-done');
+    await expectAccessible(page, 'live-done');
+
+    // Search the roll-call and open one person's history.
+    await page.getByRole('textbox', { name: 'Sök i upproplistan' }).fill('greta ber');
+    const row = page.getByRole('button', { name: 'Visa förlopp för Greta Berg' });
+    await row.waitFor();
+    expect(await page.getByRole('table', { name: 'Upprop' }).getByRole('row').count()).toBe(2);
+    await row.click();
+    const drawer = page.getByRole('dialog', { name: 'Förlopp för Greta Berg' });
+    await drawer.getByText(/Steg 1 · Röstsamtal · \+4670/).waitFor();
+    await c.screenshot('live-timeline');
+    await expectAccessible(page, 'live-timeline');
+    await page.keyboard.press('Escape');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Exportera rapport (CSV)' }).click();
+    const file = await download;
+    const saved = path.join(ARTIFACTS, 'campaign-report.csv');
+    await file.saveAs(saved);
+    const lines = readFileSync(saved, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    // One line per delivery: 50 people × 2 steps, plus the header.
+    expect(lines.length).toBe(101);
+    await page.getByRole('status').filter({ hasText: /Rapporten är sparad som .+ \(100 rader\)/ }).waitFor();
+  });
+
+  it('shows the alert on the overview, the inbox and the settings', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Översikt' }).click();
+    await page.getByRole('table', { name: 'Senaste larmen' }).getByRole('link', { name: 'Brand Ystad – samling' }).waitFor();
+    await c.screenshot('dashboard');
+    await expectAccessible(page, 'dashboard');
+    await page.getByRole('link', { name: 'Larm', exact: true }).click();
+    await page.getByRole('table', { name: 'Larm' }).waitFor();
+    await c.screenshot('campaigns');
+    await expectAccessible(page, 'campaigns');
+    await page.getByRole('link', { name: 'Inkorg' }).click();
+    await page.getByRole('heading', { name: 'Inkorg' }).waitFor();
+    await c.screenshot('inbox');
+    await expectAccessible(page, 'inbox');
+    await page.getByRole('link', { name: 'Inställningar' }).click();
+    await page.getByRole('table', { name: 'Röster' }).waitFor();
+    await c.screenshot('settings-voices');
+    await expectAccessible(page, 'settings');
+    await page.getByRole('link', { name: 'Mallar' }).click();
+    await page.getByRole('table', { name: 'Mallar' }).waitFor();
+    await c.screenshot('templates');
+    await expectAccessible(page, 'templates');
+  });
+});
