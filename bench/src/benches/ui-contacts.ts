@@ -101,7 +101,7 @@ async function scrollFrames(page: Page, selector: string, plan: { stepPx: number
     };
     requestAnimationFrame(tick);
   })`;
-  return (await page.evaluate(script)) as ScrollResult;
+  return page.evaluate<ScrollResult>(script);
 }
 
 /** --profile: where the page's main thread spent the scroll, by function (self time). */
