@@ -73,13 +73,13 @@ export default async function (ctx: BenchContext): Promise<void> {
   const byKind = new Map<number, number[]>();
   for (let i = 0; i < queries; i++) {
     const kind = i % mix.length;
-    const input = { limit: 100, ...mix[kind]!() };
+    const input: SearchInput = { limit: 100, ...mix[kind]!() };
     const t0 = performance.now();
     const out = await call('contacts.search', input);
     const ms = performance.now() - t0;
     times.push(ms);
     byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
-    if (input.query === '' && !input.groupId && !input.tag) cursors[(input.sort as string) ?? 'name'] = out.nextCursor ?? null;
+    if (input.query === '' && !input.groupId && !input.tag) cursors[typeof input.sort === 'string' ? input.sort : 'name'] = out.nextCursor ?? null;
   }
 
   const baseline: number[] = [];

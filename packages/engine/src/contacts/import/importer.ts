@@ -515,6 +515,13 @@ export class ImportService {
   }
 }
 
+/** The header row of a CSV file (for mapping columns by name on the command line). */
+export function readImportHeaders(file: string, encoding?: TextEncoding, delimiter?: CsvDelimiter): string[] {
+  const { text } = decodeText(readFileSync(file), encoding);
+  if (looksLikeVCard(text)) throw invalid([{ path: 'mapping', message: 'Column mapping applies to CSV files; this is a vCard file' }]);
+  return readCsv(text.slice(0, 256 * 1024), delimiter).records[0]?.fields ?? [];
+}
+
 function readSource(source: ImportSource): { bytes: Uint8Array; fileName: string } {
   switch (source.kind) {
     case 'inline':
