@@ -36,6 +36,7 @@ import { IPC } from './ipc-channels';
 import { createMainLogger } from './log/logger';
 import { RotatingFileStream } from './log/rotating-file';
 import { menuTemplate } from './menu';
+import { QuitFlow } from './quit-flow';
 import { resolveLayout } from './paths';
 import { loadPreferences, savePreferences, type DesktopPreferences } from './preferences';
 import { serveConsoleRequest } from './security/app-protocol';
@@ -318,6 +319,9 @@ function run(): void {
       }
     });
     win.webContents.on('render-process-gone', (_e, details) => log.error({ reason: details.reason, exitCode: details.exitCode }, 'console renderer gone'));
+    win.on('close', (event) => {
+      if (!quitFlow.windowClosing(BrowserWindow.getAllWindows().length === 1)) event.preventDefault();
+    });
     win.on('closed', () => {
       supervisor.disconnectClient(id);
       if (mainWindow === win) mainWindow = null;
@@ -346,48 +350,31 @@ function run(): void {
   }
 
   // ── quitting: confirm during an alert, then let the engine persist ──────────────────
-  let quitState: 'running' | 'confirming' | 'draining' | 'done' = 'running';
-  app.on('before-quit', (event) => {
-    if (quitState === 'done') return;
-    event.preventDefault();
-    if (quitState !== 'running') return;
-    const drain = () => {
-      quitState = 'draining';
+  const quitFlow = new QuitFlow({
+    runningAlerts: () => activity.runningCount,
+    confirmQuit: async (running) => {
+      const q = text.quitWhileAlerting;
+      const options = { type: 'warning' as const, title: q.title, message: q.message(running), buttons: [q.stay, q.quit], defaultId: 0, cancelId: 0 };
+      const { response } = mainWindow && !mainWindow.isDestroyed() ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+      return response === 1;
+    },
+    stopEngine: () =>
       supervisor.stop('GDial is quitting').then(
-        (outcome) => {
-          log.info({ drained: outcome.drained }, 'engine stopped; quitting');
-          finish();
-        },
-        (err: unknown) => {
-          log.error({ err }, 'stopping the engine failed; quitting anyway');
-          finish();
-        },
-      );
-    };
-    const running = activity.runningCount;
-    if (running === 0 || !mainWindow || mainWindow.isDestroyed()) {
-      drain();
-      return;
-    }
-    quitState = 'confirming';
-    const q = text.quitWhileAlerting;
-    dialog
-      .showMessageBox(mainWindow, { type: 'warning', title: q.title, message: q.message(running), buttons: [q.stay, q.quit], defaultId: 0, cancelId: 0 })
-      .then(
-        ({ response }) => {
-          if (response === 1) drain();
-          else quitState = 'running';
-        },
-        () => (quitState = 'running'),
-      );
+        (outcome) => log.info({ drained: outcome.drained }, 'engine stopped; quitting'),
+        (err: unknown) => log.error({ err }, 'stopping the engine failed; quitting anyway'),
+      ),
+    exit: () => {
+      if (quitFlow.state === 'done') {
+        updates?.stop();
+        mainLog.close();
+        engineLog.close();
+      }
+      app.quit();
+    },
   });
-  function finish(): void {
-    quitState = 'done';
-    updates?.stop();
-    mainLog.close();
-    engineLog.close();
-    app.quit();
-  }
+  app.on('before-quit', (event) => {
+    if (!quitFlow.beforeQuit()) event.preventDefault();
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
