@@ -49,6 +49,8 @@ export class PiperVoice {
     } catch (err) {
       return { ok: false, error: `the model file cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
     }
+    // The model goes to onnxruntime as bytes, not as a path: native path handling has
+    // tripped over non-ASCII profile directories (C:\Users\Åsa\…) on Windows.
     // An ONNX model is a protobuf whose first field is ir_version (field 1, varint).
     if (bytes.length < 16 || bytes[0] !== 0x08) return { ok: false, error: 'the model file is not an ONNX model' };
     let session: ort.InferenceSession;

@@ -155,8 +155,10 @@ export class TtsService {
     const voiceId = req.voiceId ?? this.defaultVoiceId();
     if (voiceId !== ESPEAK_VOICE_ID && !this.voices.entry(voiceId)) throw new DomainError('NOT_FOUND', `Voice ${voiceId} is not installed`);
 
-    const normalisedText = normaliseSwedish(text);
     const entry = this.voices.entry(voiceId);
+    // The normaliser writes Swedish words; a voice for another language reads the text as typed.
+    const swedish = voiceId === ESPEAK_VOICE_ID || (entry?.config?.espeak.voice ?? 'sv').startsWith('sv');
+    const normalisedText = swedish ? normaliseSwedish(text) : text;
     const key = cacheKey(voiceId, entry?.fingerprint ?? 'espeak', normalisedText, settings);
     const cached = this.findCached(key);
     if (cached) return this.result(cached, normalisedText, null, true);

@@ -106,6 +106,13 @@ describe('synthesis with a Piper voice', () => {
     expect(tts.list('tts', 100)).toHaveLength(4);
   });
 
+  it('leaves text for a voice in another language as typed', async () => {
+    const { tts } = service({ bundled: (d) => writeVoice(d, 'en_GB-fixture-medium', {}, buildFixtureConfig({ espeakVoice: 'en-gb' })) });
+    const r = await tts.synthesise({ text: 'Call 112 at 14:30.', voiceId: 'en_GB-fixture-medium' });
+    expect(r).toMatchObject({ engine: 'piper', normalisedText: 'Call 112 at 14:30.' });
+    expect(r.durationMs).toBeGreaterThan(0);
+  });
+
   it('uses the speaker the operator picks on a multi-speaker voice', async () => {
     const { tts } = service({ bundled: (d) => writeVoice(d, 'sv_SE-multi-medium', { multiSpeaker: true }, buildFixtureConfig({ numSpeakers: 3 })) });
     const voices = (await tts.listVoices()).voices;
