@@ -80,6 +80,24 @@ export class SimCore extends EventEmitter<{ notice: [SimNotice] }> {
     this.timers.add(timer);
   }
 
+  /**
+   * Runs steps at their offsets (ms from now) strictly in order. Each step schedules the
+   * next, because Node fires overdue timers of different durations in no guaranteed order
+   * and a busy simulator must never report "delivered" before "sent".
+   */
+  sequence(steps: { at: number; run: () => void }[]): void {
+    const ordered = [...steps].sort((a, b) => a.at - b.at);
+    const step = (index: number, previousAt: number): void => {
+      const current = ordered[index];
+      if (!current) return;
+      this.later(current.at - previousAt, () => {
+        current.run();
+        step(index + 1, current.at);
+      });
+    };
+    step(0, 0);
+  }
+
   /** Resolves after `ms` unless the simulator is reset first (then never; the flow is abandoned). */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.later(ms, resolve));

@@ -206,38 +206,42 @@ export class SendGrid {
     const { core } = this;
     const random = core.randomFor(email.messageId);
     const rule = ruleFor(core.rules, 'email', email.to, 'email') ?? { outcome: 'delivered' as const };
-    let at = sampleLatency(core.profile.latency.email, random);
-    const step = (): number => (at += sampleLatency(core.profile.latency.email, random));
-    const emit = (event: EmailEventType, fields: Record<string, unknown> = {}): void => this.event(email, event, fields);
-    if (rule.outcome === 'dropped') {
-      core.later(at, () => emit('dropped', { reason: 'Bounced Address' }));
-      return;
-    }
-    core.later(at, () => emit('processed'));
+    let at = 0;
+    const steps: { at: number; run: () => void }[] = [];
+    const emit = (event: EmailEventType, fields: Record<string, unknown> = {}): void => {
+      at += sampleLatency(core.profile.latency.email, random);
+      steps.push({ at, run: () => this.event(email, event, fields) });
+    };
     switch (rule.outcome) {
+      case 'dropped':
+        emit('dropped', { reason: 'Bounced Address' });
+        break;
       case 'bounce':
       case 'blocked':
-        core.later(step(), () => emit('bounce', bounceFields(rule.outcome === 'blocked')));
-        return;
-      case 'deferred-then-bounce':
-        core.later(step(), () => emit('deferred', deferredFields(1)));
-        core.later(step(), () => emit('bounce', bounceFields(false)));
-        return;
-      case 'deferred-then-delivered':
-        core.later(step(), () => emit('deferred', deferredFields(1)));
+        emit('processed');
+        emit('bounce', bounceFields(rule.outcome === 'blocked'));
         break;
+      case 'deferred-then-bounce':
+        emit('processed');
+        emit('deferred', deferredFields(1));
+        emit('bounce', bounceFields(false));
+        break;
+      case 'deferred-then-delivered':
       case 'delivered':
+        emit('processed');
+        if (rule.outcome === 'deferred-then-delivered') emit('deferred', deferredFields(1));
+        emit('delivered', { response: '250 2.0.0 OK' });
+        if (rule.open || rule.click || rule.unsubscribe) emit('open', { useragent: 'Mozilla/5.0', ip: '192.0.2.10', sg_machine_open: false });
+        if (rule.click) emit('click', { url: rule.click, url_offset: { index: 0, type: 'html' }, useragent: 'Mozilla/5.0', ip: '192.0.2.10' });
+        if (rule.unsubscribe) emit('unsubscribe');
+        if (rule.spamreport) emit('spamreport');
         break;
       default: {
         const never: never = rule.outcome;
         throw new Error(`unknown email outcome ${String(never)}`);
       }
     }
-    core.later(step(), () => emit('delivered', { response: '250 2.0.0 OK' }));
-    if (rule.open || rule.click || rule.unsubscribe) core.later(step(), () => emit('open', { useragent: 'Mozilla/5.0', ip: '192.0.2.10', sg_machine_open: false }));
-    if (rule.click) core.later(step(), () => emit('click', { url: rule.click, url_offset: { index: 0, type: 'html' }, useragent: 'Mozilla/5.0', ip: '192.0.2.10' }));
-    if (rule.unsubscribe) core.later(step(), () => emit('unsubscribe'));
-    if (rule.spamreport) core.later(step(), () => emit('spamreport'));
+    core.sequence(steps);
   }
 
   private event(email: SimEmail, event: EmailEventType, fields: Record<string, unknown>): void {

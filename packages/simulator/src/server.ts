@@ -7,7 +7,7 @@ import { SimCore, type SimConfig, type SimCredentials, type SimNotice } from './
 import { HttpError, basicAuth, contentType, parseForm, readBody, sendJson, type FormParams } from './http';
 import { log } from './log';
 import { Outbound, type OutboundRecord } from './outbound';
-import { builtInProfiles, parseProfile, type Profile, type ProfileInput } from './profile';
+import { builtInProfiles, parseProfile, sampleLatency, type Profile, type ProfileInput } from './profile';
 import { seedFrom } from './prng';
 import { SendGrid, type SimEmail } from './sendgrid';
 import { Telegram, type SimTelegramMessage } from './telegram';
@@ -80,6 +80,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sendgrid = new SendGrid(core);
   const telegram = new Telegram(core);
   let inFlight = 0;
+  let apiRequests = 0;
 
   const setProfile = (input: ProfileInput | string): Profile => {
     profile = parseProfile(input);
@@ -98,7 +99,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       throw new TwilioApiError(429, 20429, 'Too Many Requests', { 'Twilio-Concurrent-Requests': String(inFlight) });
     }
     const apiLatency = profile.latency.api;
-    if (apiLatency !== 0) await core.sleep(typeof apiLatency === 'number' ? apiLatency : sampleApi(apiLatency));
+    if (apiLatency !== 0) await core.sleep(sampleLatency(apiLatency, core.randomFor(`api:${++apiRequests}`)));
     const resource = parts[3] ?? '';
     const sid = parts[4]?.replace(/\.json$/, '');
     const method = req.method ?? 'GET';
@@ -374,11 +375,6 @@ async function readForm(req: IncomingMessage): Promise<FormParams> {
   const type = contentType(req);
   if (raw.length && type !== 'application/x-www-form-urlencoded') throw new TwilioApiError(400, 20001, `Unsupported Content-Type ${type}; use application/x-www-form-urlencoded`);
   return parseForm(raw.toString('utf8'));
-}
-
-function sampleApi(latency: Exclude<Profile['latency']['api'], number>): number {
-  if ('min' in latency) return latency.min + Math.random() * (latency.max - latency.min);
-  return latency.median;
 }
 
 /** Twilio's list envelope with PageToken paging (the SDK follows next_page_uri). */

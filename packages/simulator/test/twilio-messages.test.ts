@@ -72,6 +72,23 @@ describe('Twilio Messages', () => {
     expect(results.filter((r) => r === '429/20429')).toHaveLength(2);
   });
 
+  it('answers 429/20429 with the concurrency header when too many API requests are in flight', async () => {
+    sim.setProfile({ ...sim.profile(), latency: { ...sim.profile().latency, api: 50 }, limits: { ...sim.profile().limits, apiConcurrency: 2 } });
+    const auth = `Basic ${Buffer.from(`${sim.credentials.accountSid}:${sim.credentials.authToken}`).toString('base64')}`;
+    const post = () =>
+      fetch(`${sim.url}/2010-04-01/Accounts/${sim.credentials.accountSid}/Messages.json`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'To=%2B46701234562&From=%2B46700000001&Body=x',
+      });
+    const responses = await Promise.all([1, 2, 3, 4, 5].map(post));
+    const limited = responses.filter((r) => r.status === 429);
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(2);
+    expect(limited).toHaveLength(3);
+    expect(limited[0]!.headers.get('twilio-concurrent-requests')).toBe('3');
+    expect(await limited[0]!.json()).toMatchObject({ code: 20429, status: 429, message: 'Too Many Requests' });
+  });
+
   it('queues over-rate sends per sender like Twilio (paced, not refused)', async () => {
     sim.setProfile({ ...sim.profile(), limits: { ...sim.profile().limits, messagesPerSecondPerSender: 50 } });
     const sids = await Promise.all([...Array(60).keys()].map((i) => client.messages.create({ to: `+467012${String(i).padStart(5, '1')}2`, from: '+46700000008', body: 'x' }).then((m) => m.sid)));

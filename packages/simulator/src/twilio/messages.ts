@@ -260,6 +260,10 @@ export class TwilioMessages {
     const reply = ruleFor(core.rules, message.channel, number, 'reply');
     const sentAt = startDelay + sampleLatency(core.profile.latency.messageSent, random);
     const finalAt = sentAt + sampleLatency(core.profile.latency.messageFinal, random);
+    const steps: { at: number; run: () => void }[] = [];
+    const at = (time: number, run: () => void): void => {
+      steps.push({ at: time, run });
+    };
 
     const outsideWindow =
       message.channel === 'whatsapp' &&
@@ -267,32 +271,27 @@ export class TwilioMessages {
       !message.contentSid &&
       Date.now() - (this.lastInbound.get(number) ?? -Infinity) > WHATSAPP_WINDOW_MS;
 
-    if (message.status === 'accepted') core.later(startDelay, () => this.setStatus(message, 'queued', null));
-    if (outsideWindow) {
-      core.later(sentAt, () => this.setStatus(message, 'failed', 63016));
-      return;
-    }
+    if (message.status === 'accepted') at(startDelay, () => this.setStatus(message, 'queued', null));
     const final = rule ?? { status: 'delivered' as const };
-    if (final.status === 'failed') {
-      core.later(sentAt, () => this.setStatus(message, 'failed', final.errorCode ?? 30008));
-      return;
+    if (outsideWindow) at(sentAt, () => this.setStatus(message, 'failed', 63016));
+    else if (final.status === 'failed') at(sentAt, () => this.setStatus(message, 'failed', final.errorCode ?? 30008));
+    else {
+      at(sentAt, () => this.setStatus(message, 'sent', null));
+      if (final.status === 'undelivered') at(finalAt, () => this.setStatus(message, 'undelivered', final.errorCode ?? 30003));
+      else if (final.status !== 'sent') {
+        at(finalAt, () => this.setStatus(message, 'delivered', null));
+        if (final.status === 'read' || (message.channel === 'whatsapp' && reply !== undefined)) {
+          at(finalAt + 1, () => this.setStatus(message, 'read', null));
+        }
+        if (reply !== undefined) {
+          const replyAt = finalAt + 1 + sampleLatency(core.profile.latency.reply, random);
+          at(replyAt, () => {
+            void this.inject({ from: message.to, to: message.from || message.messagingServiceSid || '', body: reply });
+          });
+        }
+      }
     }
-    core.later(sentAt, () => this.setStatus(message, 'sent', null));
-    if (final.status === 'sent') return;
-    if (final.status === 'undelivered') {
-      core.later(finalAt, () => this.setStatus(message, 'undelivered', final.errorCode ?? 30003));
-      return;
-    }
-    core.later(finalAt, () => this.setStatus(message, 'delivered', null));
-    if (final.status === 'read' || (message.channel === 'whatsapp' && final.status === 'delivered' && reply !== undefined)) {
-      core.later(finalAt + 1, () => this.setStatus(message, 'read', null));
-    }
-    if (reply !== undefined) {
-      const replyAt = finalAt + sampleLatency(core.profile.latency.reply, random);
-      core.later(replyAt, () => {
-        void this.inject({ from: message.to, to: message.from || message.messagingServiceSid || '', body: reply });
-      });
-    }
+    core.sequence(steps);
   }
 
   private setStatus(message: SimMessage, status: MessageStatus, errorCode: number | null): void {
