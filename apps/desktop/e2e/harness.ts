@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { silentLogger } from '@gdial/engine';
-import { startWebHost, type WebHost, type WebHostOptions } from '../src/web/host';
+import { startConsole, type ConsoleHost, type WebHostOptions } from '../src/web/host';
 
 export const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -22,7 +22,7 @@ export const CHROMIUM_ARGS = [
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../artifacts');
 
 export interface Console {
-  host: WebHost;
+  host: ConsoleHost;
   browser: Browser;
   page: Page;
   dataDir: string;
@@ -31,11 +31,26 @@ export interface Console {
   close(): Promise<void>;
 }
 
-export async function openConsole(opts: Partial<WebHostOptions> & { viewport?: { width: number; height: number } } = {}): Promise<Console> {
+export interface OpenConsoleOptions extends Partial<Omit<WebHostOptions, 'connectivity' | 'demo'>> {
+  viewport?: { width: number; height: number };
+  /** Run the demo world (simulator + embedded relay) with this simulator profile, e.g. "fast". */
+  demo?: string;
+}
+
+export async function openConsole(opts: OpenConsoleOptions = {}): Promise<Console> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gdial-e2e-'));
-  const host = await startWebHost({ port: 0, logger: silentLogger(), validateOutputs: true, ...opts, dataDir });
+  const { demo, viewport, ...hostOpts } = opts;
+  const host = await startConsole({
+    port: 0,
+    logger: silentLogger(),
+    validateOutputs: true,
+    ...hostOpts,
+    dataDir,
+    connectivity: demo ? { mode: 'demo' } : { mode: 'live', settings: {} },
+    ...(demo ? { demoProfile: demo } : {}),
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 860 }, locale: 'sv-SE', acceptDownloads: true });
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1366, height: 860 }, locale: 'sv-SE', acceptDownloads: true });
   const origin = new URL(host.url).origin;
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());

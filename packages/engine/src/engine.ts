@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EngineInfo } from '@gdial/protocol';
 import { campaignServiceFor, closeCampaignService } from './campaigns/registry';
+import { connectivityFor, type ConnectivitySettings } from './connectivity';
 import type { EngineContext } from './context';
 import { createLogger, type Logger } from './log';
 import { createHandlers } from './rpc/handlers';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   /** True when the host runs against the provider simulator. */
   demo?: boolean;
   validateOutputs?: boolean;
+  /** Providers and relay as the host configured them (credentials from its secret store). */
+  connectivity?: ConnectivitySettings;
 }
 
 export interface Engine {
@@ -64,6 +67,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   forward.to = server;
   // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
   await campaignServiceFor(ctx).open();
+  const connectivity = connectivityFor(ctx, opts.connectivity ?? {});
+  connectivity.start();
   logger.info({ dbPath, schemaVersion: store.schemaVersion }, 'engine started');
 
   return {
@@ -78,6 +83,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     async close() {
       server.emit('system.shutdown', { reason: 'engine stopping' });
       await server.drain();
+      await connectivity.stop();
       await closeCampaignService(ctx);
       store.close();
       logger.info('engine stopped');

@@ -2,3 +2,6 @@ export { startEngine, type Engine, type EngineOptions } from './engine';
 export type { Transport } from './rpc/server';
 export { createLogger, silentLogger, type Logger } from './log';
 export { openStore, StoreOpenError, type Store } from './store/db';
+export type { ConnectivitySettings, RelaySettings } from './connectivity';
+export type { ProviderSettings } from './providers/factory';
+export { enrolDevice } from './relay-client';

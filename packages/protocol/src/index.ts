@@ -8,3 +8,4 @@ export * from './campaigns';
 export * from './provider-events';
 export * from './sms-segments';
 export * from './tts';
+export * from './connectivity';

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
 import { campaignsEvents, campaignsMethods } from './campaigns';
+import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
 import { systemEvents, systemMethods } from './system';
 import { ttsEvents, ttsMethods } from './tts';
@@ -12,6 +13,7 @@ export const methods = {
   ...ttsMethods,
   ...contactsMethods,
   ...campaignsMethods,
+  ...connectivityMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -19,6 +21,7 @@ export const events = {
   ...ttsEvents,
   ...contactsEvents,
   ...campaignsEvents,
+  ...connectivityEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startEngine, type Engine, type EngineOptions, type Logger } from '@gdial/engine';
+import type { HostConnectivity } from './config';
+import { startDemoWorld, type DemoWorld } from './demo';
 import { staticHandler } from './static';
 import { webSocketTransport } from './ws-transport';
 
@@ -70,4 +72,34 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       await engine.close();
     },
   };
+}
+
+export interface ConsoleOptions extends Omit<WebHostOptions, 'connectivity' | 'demo'> {
+  connectivity: HostConnectivity;
+  /** Simulator profile in demo mode ("standard" unless a test wants "fast"). */
+  demoProfile?: string;
+}
+
+export interface ConsoleHost extends WebHost {
+  demo: DemoWorld | null;
+}
+
+/** The console as `npm start` runs it: demo world (when not live) + engine + web host. */
+export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHost> {
+  const { connectivity, demoProfile, ...rest } = opts;
+  const demo = connectivity.mode === 'demo' ? await startDemoWorld({ dataDir: opts.dataDir, logger: opts.logger, ...(demoProfile ? { profile: demoProfile } : {}) }) : null;
+  try {
+    const host = await startWebHost({ ...rest, demo: demo !== null, connectivity: demo ? demo.connectivity : connectivity.mode === 'live' ? connectivity.settings : {} });
+    return {
+      ...host,
+      demo,
+      async close() {
+        await host.close();
+        await demo?.close();
+      },
+    };
+  } catch (err) {
+    await demo?.close();
+    throw err;
+  }
 }

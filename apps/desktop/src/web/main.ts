@@ -2,7 +2,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@gdial/engine';
-import { startWebHost } from './host';
+import { ConfigError, connectivityFromEnv } from './config';
+import { startConsole } from './host';
 
 const logger = createLogger({ name: 'gdial' });
 const rawPort = process.env.PORT ?? '4780';
@@ -14,8 +15,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const dataDir = process.env.GDIAL_DATA_DIR ?? path.join(os.homedir(), '.gdial');
 
 try {
-  const host = await startWebHost({ port, dataDir, logger });
+  const connectivity = connectivityFromEnv(process.env);
+  const host = await startConsole({ port, dataDir, logger, connectivity });
   process.stdout.write(`GDial console: ${host.url}  (data: ${dataDir})\n`);
+  if (host.demo) process.stdout.write(`DEMO mode — simulated providers at ${host.demo.simulator.url}, embedded relay at ${host.demo.relay.url}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -33,5 +36,6 @@ try {
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (err) {
   process.stderr.write(`GDial could not start: ${(err as Error).message}\n`);
+  if (err instanceof ConfigError) process.exit(2);
   process.exit(1);
 }

@@ -3,6 +3,7 @@
 import type { EngineContext } from '../../context';
 import type { Handlers } from '../server';
 import { campaignsHandlers } from './campaigns';
+import { connectivityHandlers } from './connectivity';
 import { contactsHandlers } from './contacts';
 import { systemHandlers } from './system';
 import { ttsHandlers } from './tts';
@@ -18,5 +19,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...ttsHandlers(deps.ctx),
     ...contactsHandlers(deps.ctx),
     ...campaignsHandlers(deps.ctx),
+    ...connectivityHandlers(deps.ctx),
   };
 }

@@ -1,0 +1,41 @@
+// The browser host's provider and relay configuration from the environment. With no
+// provider variables at all it runs in demo mode; a partial configuration is an error that
+// names what is missing, so a half-configured console never pretends it can alert people.
+import { relayWebhookUrls } from '@gdial/protocol';
+import type { ConnectivitySettings } from '@gdial/engine';
+
+export type HostConnectivity = { mode: 'demo' } | { mode: 'live'; settings: ConnectivitySettings };
+
+const PROVIDER_VARS = ['GDIAL_TWILIO_ACCOUNT_SID', 'GDIAL_TWILIO_AUTH_TOKEN', 'GDIAL_SENDGRID_API_KEY', 'GDIAL_TELEGRAM_BOT_TOKEN'];
+
+export class ConfigError extends Error {}
+
+export function connectivityFromEnv(env: NodeJS.ProcessEnv): HostConnectivity {
+  if (!PROVIDER_VARS.some((v) => env[v])) return { mode: 'demo' };
+  const need = (name: string): string => {
+    const v = env[name]?.trim();
+    if (!v) throw new ConfigError(`${name} is required when provider credentials are configured (see docs/operations/relay.md).`);
+    return v;
+  };
+  const relayUrl = need('GDIAL_RELAY_URL');
+  if (!/^https?:\/\//.test(relayUrl)) throw new ConfigError(`GDIAL_RELAY_URL must be an http(s) URL, got "${relayUrl}".`);
+  const tenant = need('GDIAL_RELAY_TENANT');
+  const urls = relayWebhookUrls(env.GDIAL_RELAY_PUBLIC_URL?.trim() || relayUrl, tenant);
+  const settings: ConnectivitySettings = { relay: { url: relayUrl, deviceToken: need('GDIAL_RELAY_DEVICE_TOKEN') }, providers: {} };
+  if (env.GDIAL_TWILIO_ACCOUNT_SID || env.GDIAL_TWILIO_AUTH_TOKEN) {
+    const from = need('GDIAL_TWILIO_FROM');
+    settings.providers!.twilio = {
+      accountSid: need('GDIAL_TWILIO_ACCOUNT_SID'),
+      authToken: need('GDIAL_TWILIO_AUTH_TOKEN'),
+      sms: { from },
+      voice: { from },
+      ...(env.GDIAL_TWILIO_WHATSAPP_FROM ? { whatsapp: { from: env.GDIAL_TWILIO_WHATSAPP_FROM } } : {}),
+      callbacks: { messageStatusUrl: urls.twilioMessageStatus, callStatusUrl: urls.twilioCallStatus },
+    };
+  }
+  if (env.GDIAL_SENDGRID_API_KEY) {
+    settings.providers!.sendgrid = { apiKey: env.GDIAL_SENDGRID_API_KEY, from: { email: need('GDIAL_SENDGRID_FROM') } };
+  }
+  if (env.GDIAL_TELEGRAM_BOT_TOKEN) settings.providers!.telegram = { botToken: env.GDIAL_TELEGRAM_BOT_TOKEN };
+  return { mode: 'live', settings };
+}

@@ -1,0 +1,190 @@
+// Wires the engine to the outside world from what the host configured: provider adapters
+// become the dispatcher's channel senders; the relay hosts call flows and audio and streams
+// the providers' webhooks back. Each relay event is parsed and applied in the same SQLite
+// transaction that advances the stored cursor, so it takes effect exactly once even across
+// crashes. State changes are pushed to the console as `connectivity.changed`.
+import { z } from 'zod';
+import { channels, type Channel, type ConnectivityStatus, type RelayEvent, type RelayState } from '@gdial/protocol';
+import { callFlowHost } from '../campaigns/call-flows';
+import type { AppliedEvents } from '../campaigns/events';
+import { applyProviderEvents } from '../campaigns/events';
+import { campaignServiceFor } from '../campaigns/registry';
+import { sendersFromProviders } from '../campaigns/senders';
+import type { EngineContext } from '../context';
+import { createProviders, type ProviderSettings, type Providers } from '../providers/factory';
+import { parseWebhook, WebhookParseError } from '../providers/webhooks';
+import { RelayApi, RelayClient, type RelayConnectionState } from '../relay-client';
+import { ttsServiceFor } from '../rpc/handlers/tts';
+import { readSetting, writeSetting, type SettingDef } from '../store/settings';
+
+export interface RelaySettings {
+  /** The relay's base URL as this desktop reaches it. */
+  url: string;
+  /** This desktop's device token (from enrolment). */
+  deviceToken: string;
+}
+
+export interface ConnectivitySettings {
+  providers?: ProviderSettings;
+  relay?: RelaySettings;
+}
+
+/** Where the relay stream was read up to; tied to the relay and token it came from. */
+const cursorSetting: SettingDef<{ relay: string; seq: number } | null> = {
+  key: 'relay.cursor',
+  schema: z.object({ relay: z.string(), seq: z.number().int().nonnegative() }).nullable(),
+  fallback: null,
+};
+
+const providerOf = (p: Providers, ch: Channel): string | null => {
+  const adapter = p[ch];
+  return adapter ? adapter.provider : null;
+};
+
+export class Connectivity {
+  private relayClient: RelayClient | null = null;
+  private relay: RelayState;
+  private readonly providers: Providers;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly settings: ConnectivitySettings,
+  ) {
+    this.providers = createProviders(settings.providers ?? {}, ctx.logger);
+    this.relay = settings.relay ? relayStateOf({ status: 'stopped' }, settings.relay.url) : notConfigured;
+  }
+
+  /** Hands the providers and the call-flow host to the dispatcher and starts the relay stream. */
+  start(): void {
+    const campaigns = campaignServiceFor(this.ctx);
+    const relay = this.settings.relay;
+    const api = relay ? new RelayApi(relay.url, relay.deviceToken) : null;
+    const flows = api
+      ? callFlowHost({
+          async registerFlow(flow) {
+            const r = await api.registerCallFlow(flow);
+            if (!r.ok) throw new Error(`The relay refused the call flow: ${r.error.message}`);
+            return { url: r.value.url };
+          },
+          audioUrl: async (audioId) => {
+            const audio = ttsServiceFor(this.ctx).telephonyAudio(audioId);
+            const r = await api.uploadMedia(audio.bytes, audio.contentType);
+            if (!r.ok) throw new Error(`Uploading the call audio to the relay failed: ${r.error.message}`);
+            return r.value.url;
+          },
+        })
+      : null;
+    const p = this.providers;
+    campaigns.setChannels(
+      sendersFromProviders({ sms: p.sms ?? undefined, whatsapp: p.whatsapp ?? undefined, voice: p.voice ?? undefined, email: p.email ?? undefined, telegram: p.telegram ?? undefined }),
+      flows,
+    );
+    if (relay) this.startRelayStream(relay);
+    this.publish();
+  }
+
+  private startRelayStream(relay: RelaySettings): void {
+    const { store, logger } = this.ctx;
+    const log = logger.child({ module: 'connectivity' });
+    const campaigns = campaignServiceFor(this.ctx);
+    // Same relay and token: resume; anything else starts from the beginning of what it keeps.
+    const relayKey = `${relay.url}#${relay.deviceToken.slice(0, 12)}`;
+    let applied: AppliedEvents[] = [];
+    const client = new RelayClient({
+      relayUrl: relay.url,
+      deviceToken: relay.deviceToken,
+      logger,
+      cursor: {
+        load: () => {
+          const c = readSetting(store.db, cursorSetting);
+          return c && c.relay === relayKey ? c.seq : 0;
+        },
+        applyAndAdvance: (seq, apply) => {
+          applied = [];
+          store.transaction((db) => {
+            const r = apply();
+            if (r instanceof Promise) throw new Error('relay events must be applied synchronously inside the transaction');
+            writeSetting(db, cursorSetting, { relay: relayKey, seq });
+          });
+          for (const result of applied) campaigns.afterProviderEvents(result);
+        },
+      },
+      apply: (event: RelayEvent, seq) => {
+        let events;
+        try {
+          events = parseWebhook(event.webhook);
+        } catch (err) {
+          // A webhook we cannot read must not stop the stream behind it: it is logged and passed.
+          if (err instanceof WebhookParseError) {
+            log.warn({ seq, kind: event.webhook.kind, err: err.message }, 'skipped a relay event that could not be parsed');
+            return;
+          }
+          throw err;
+        }
+        applied.push(applyProviderEvents(store.db, events));
+      },
+    });
+    client.onState((s) => {
+      this.relay = relayStateOf(s, relay.url);
+      this.publish();
+    });
+    this.relayClient = client;
+    client.start();
+  }
+
+  status(): ConnectivityStatus {
+    return {
+      demo: this.ctx.demo,
+      relay: this.relay,
+      channels: channels.map((channel) => {
+        const provider = providerOf(this.providers, channel);
+        return { channel, configured: provider !== null, provider };
+      }),
+    };
+  }
+
+  private publish(): void {
+    this.ctx.events.emit('connectivity.changed', this.status());
+  }
+
+  async stop(): Promise<void> {
+    await this.relayClient?.stop();
+    this.relayClient = null;
+  }
+}
+
+const notConfigured: RelayState = { status: 'not-configured', url: null, since: null, offlineSince: null, detail: null, retryAt: null };
+
+export function relayStateOf(s: RelayConnectionState, url: string): RelayState {
+  const base = { url, since: null, offlineSince: null, detail: null, retryAt: null };
+  switch (s.status) {
+    case 'stopped':
+      return { ...base, status: 'stopped' };
+    case 'connecting':
+      return { ...base, status: 'connecting', offlineSince: s.offlineSince };
+    case 'connected':
+      return { ...base, status: 'connected', since: s.since };
+    case 'reconnecting':
+      return { ...base, status: 'reconnecting', offlineSince: s.offlineSince, detail: s.lastError, retryAt: s.retryAt };
+    case 'resync-required':
+      return { ...base, status: 'resync-required', since: s.since, detail: `The relay no longer keeps events after ${s.lastSeq}; statuses are reconciled with the providers.` };
+    case 'unauthorized':
+      return { ...base, status: 'unauthorized', since: s.since, detail: s.message };
+    default: {
+      const never: never = s;
+      throw new Error(`unknown relay state ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const registry = new WeakMap<EngineContext, Connectivity>();
+
+/** The engine's one Connectivity; created by startEngine from the host's settings. */
+export function connectivityFor(ctx: EngineContext, settings: ConnectivitySettings = {}): Connectivity {
+  let c = registry.get(ctx);
+  if (!c) {
+    c = new Connectivity(ctx, settings);
+    registry.set(ctx, c);
+  }
+  return c;
+}
