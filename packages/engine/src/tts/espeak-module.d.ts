@@ -1,7 +1,7 @@
 // Types for the parts of @echogarden/espeak-ng-emscripten we use (the package ships none).
 declare module '@echogarden/espeak-ng-emscripten' {
   export interface EspeakWorker {
-    set_voice(name: string): number;
+    set_voice(name: string, language?: string, gender?: number, age?: number, variant?: number): number;
     text_to_phonemes(text: string, useIpa: number): unknown;
     synthesize(text: string, callback: (samples: Int16Array, events: unknown[]) => boolean | undefined): void;
     samplerate: number;

@@ -7,6 +7,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./espeak-module.d.ts" />
 import createEspeakModule, { type EspeakModule, type EspeakWorker } from '@echogarden/espeak-ng-emscripten';
+import { VoiceError } from './voice-error';
 
 export interface EspeakAudio {
   sampleRate: number;
@@ -28,11 +29,23 @@ export class Espeak {
     return new Espeak(module, new module.eSpeakNGWorker());
   }
 
+  /** Selects a voice by file name ("sv"), else by language ("en-gb"), as Piper configs name them. */
   private useVoice(voice: string): void {
     if (this.voice === voice) return;
-    const status = this.worker.set_voice(voice);
-    if (status !== 0) throw new Error(`espeak-ng has no voice "${voice}" (status ${status})`);
+    if (this.worker.set_voice(voice) !== 0 && this.worker.set_voice('', voice, 0, 0, 0) !== 0) {
+      this.voice = null;
+      throw new VoiceError('invalid', `espeak-ng has no voice or language "${voice}" to phonemise with`);
+    }
     this.voice = voice;
+  }
+
+  hasVoice(voice: string): boolean {
+    try {
+      this.useVoice(voice);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

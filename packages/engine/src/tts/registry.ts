@@ -10,7 +10,10 @@ import path from 'node:path';
 import type { VoiceInfo } from '@gdial/protocol';
 import type { Logger } from '../log';
 import { PiperVoice } from './piper-voice';
+import { VoiceError } from './voice-error';
 import { parsePiperConfig, type PiperConfig } from './voice-config';
+
+export { VoiceError };
 
 export const ESPEAK_VOICE_ID = 'espeak-sv';
 export const ESPEAK_SAMPLE_RATE = 22050;
@@ -31,15 +34,6 @@ export interface PiperVoiceEntry {
 
 export type InstallStage = 'reading-config' | 'loading-model' | 'copying' | 'done';
 
-export class VoiceError extends Error {
-  constructor(
-    readonly reason: 'not-found' | 'invalid' | 'conflict' | 'bundled' | 'io',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'VoiceError';
-  }
-}
 
 const VOICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
@@ -52,6 +46,8 @@ export class VoiceRegistry {
     private readonly bundledDir: string | null,
     readonly userDir: string,
     logger: Logger,
+    /** Whether espeak-ng can phonemise for a voice's `espeak.voice`. */
+    private readonly espeakKnows: (voice: string) => Promise<boolean> = () => Promise.resolve(true),
   ) {
     this.log = logger.child({ module: 'tts.voices' });
   }
@@ -156,6 +152,8 @@ export class VoiceRegistry {
     }
     const parsed = parsePiperConfig(configText);
     if (!parsed.ok) throw new VoiceError('invalid', parsed.error);
+    const espeakVoice = parsed.config.espeak.voice;
+    if (!(await this.espeakKnows(espeakVoice))) throw new VoiceError('invalid', `the voice needs espeak-ng's "${espeakVoice}" phonemes, which this espeak-ng does not have`);
 
     onStage('loading-model');
     const loaded = await PiperVoice.load(modelPath, parsed.config);

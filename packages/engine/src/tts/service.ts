@@ -79,7 +79,9 @@ export class TtsService {
 
   constructor(private readonly opts: TtsServiceOptions) {
     this.log = opts.logger.child({ module: 'tts' });
-    this.voices = new VoiceRegistry(opts.resourcesDir ? path.join(opts.resourcesDir, 'voices') : null, path.join(opts.dataDir, 'voices'), opts.logger);
+    this.voices = new VoiceRegistry(opts.resourcesDir ? path.join(opts.resourcesDir, 'voices') : null, path.join(opts.dataDir, 'voices'), opts.logger, async (voice) =>
+      (await sharedEspeak()).hasVoice(voice),
+    );
     this.ready = this.voices.scan();
   }
 

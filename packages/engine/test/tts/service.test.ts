@@ -177,6 +177,7 @@ describe('voice registry', () => {
     }, /not an ONNX model/],
     ['a model with the wrong inputs', (dir: string) => writeVoice(dir, 'sv_SE-bad-medium', { defect: 'int32-input' }), /input "input" is int32/],
     ['a config that is not Piper\'s', (dir: string) => writeVoice(dir, 'sv_SE-bad-medium', {}, { hello: 'world' }), /not a Piper voice config/],
+    ['a voice whose phonemes espeak-ng cannot make', (dir: string) => writeVoice(dir, 'xx_XX-bad-medium', {}, buildFixtureConfig({ espeakVoice: 'xx-yy' })), /espeak-ng's "xx-yy" phonemes/],
   ])('refuses %s with a clear error and copies nothing', async (_name, make, reason) => {
     const { tts, dataDir } = service();
     const src = make(tempDir('download'));
