@@ -128,6 +128,40 @@ describe('preload bridge', () => {
     second.port2.close();
   });
 
+  it('answers calls in flight with UNAVAILABLE when the engine dies, and sends later ones to the new engine', async () => {
+    const { ipc, gdial } = install();
+    const pagePort = (await gdial.enginePort!()) as MessagePort;
+    const first = new MessageChannel();
+    ipc.emit(IPC.enginePort, { ports: [first.port1] });
+    const received: unknown[] = [];
+    first.port2.onmessage = (e: MessageEvent) => received.push(e.data);
+    const pageGot: unknown[] = [];
+    pagePort.onmessage = (e: MessageEvent) => pageGot.push(e.data);
+
+    pagePort.postMessage({ type: 'req', id: 5, method: 'campaigns.start', params: {} });
+    pagePort.postMessage({ type: 'req', id: 6, method: 'system.info', params: {} });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(received).toHaveLength(2);
+    first.port2.postMessage({ type: 'res', id: 6, result: { ok: true, value: {} } });
+    await new Promise((r) => setTimeout(r, 10));
+
+    ipc.emit(IPC.engineStatus, { ports: [] }, { state: 'restarting', message: 'x' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(pageGot).toEqual([
+      { type: 'res', id: 6, result: { ok: true, value: {} } },
+      { type: 'res', id: 5, result: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/check before repeating/) as unknown } } },
+    ]);
+
+    pagePort.postMessage({ type: 'req', id: 7, method: 'system.info', params: {} }); // while restarting: waits
+    const second = new MessageChannel();
+    const secondGot = nextMessage(second.port2);
+    ipc.emit(IPC.enginePort, { ports: [second.port1] });
+    expect(await secondGot).toMatchObject({ id: 7 });
+    pagePort.close();
+    first.port2.close();
+    second.port2.close();
+  });
+
   it('accepts the port only from its own window message', async () => {
     const { gdial, page } = install();
     const pending = gdial.enginePort!() as Promise<MessagePort>;

@@ -53,21 +53,30 @@ export const PORT_MESSAGE_TAG = 'gdial:engine-port';
 /** Messages the page may send before the first engine process is connected. */
 const MAX_QUEUED = 10_000;
 
-/** Relays between the page's stable port and whichever engine port is current. */
+/**
+ * Relays between the page's stable port and whichever engine port is current. It knows
+ * just enough of the wire format (protocol rpc-core: `{type:'req', id}` out,
+ * `{type:'res', id}` back) to answer calls that were in flight when the engine died with
+ * UNAVAILABLE at once, instead of leaving the operator waiting for a timeout.
+ */
 export class EnginePortRelay {
   private page: MessagePort | null = null;
   private engine: MessagePort | null = null;
   private queue: unknown[] = [];
+  private readonly inflight = new Set<number>();
   dropped = 0;
 
   /** A fresh port for the page (an earlier page port, from before a reload, is closed). */
   pagePort(createChannel: () => { port1: MessagePort; port2: MessagePort }): MessagePort {
     this.page?.close();
+    this.inflight.clear();
     const { port1, port2 } = createChannel();
     this.page = port2;
     port2.onmessage = (e: MessageEvent) => {
-      if (this.engine) this.engine.postMessage(e.data);
-      else if (this.queue.length < MAX_QUEUED) this.queue.push(e.data);
+      if (this.engine) {
+        this.track(e.data);
+        this.engine.postMessage(e.data);
+      } else if (this.queue.length < MAX_QUEUED) this.queue.push(e.data);
       else this.dropped++;
     };
     return port1;
@@ -75,14 +84,38 @@ export class EnginePortRelay {
 
   /** The engine (re)started: from now on the page talks to this port. */
   useEngine(port: MessagePort): void {
-    this.engine?.close();
+    if (this.engine) this.engineLost(LOST_MESSAGE);
     this.engine = port;
-    port.onmessage = (e: MessageEvent) => this.page?.postMessage(e.data);
+    port.onmessage = (e: MessageEvent) => {
+      const m = e.data as { type?: unknown; id?: unknown } | null;
+      if (m?.type === 'res' && typeof m.id === 'number') this.inflight.delete(m.id);
+      this.page?.postMessage(e.data);
+    };
     const queued = this.queue;
     this.queue = [];
-    for (const m of queued) port.postMessage(m);
+    for (const m of queued) {
+      this.track(m);
+      port.postMessage(m);
+    }
+  }
+
+  /** The engine process is gone: fail what it will never answer; new calls wait for the next one. */
+  engineLost(message: string): void {
+    this.engine?.close();
+    this.engine = null;
+    for (const id of this.inflight) {
+      this.page?.postMessage({ type: 'res', id, result: { ok: false, error: { code: 'UNAVAILABLE', message } } });
+    }
+    this.inflight.clear();
+  }
+
+  private track(data: unknown): void {
+    const m = data as { type?: unknown; id?: unknown } | null;
+    if (m?.type === 'req' && typeof m.id === 'number' && this.inflight.size < MAX_QUEUED) this.inflight.add(m.id);
   }
 }
+
+const LOST_MESSAGE = 'The GDial engine stopped while this was in progress; it restarts by itself. The call may not have been carried out: check before repeating it.';
 
 const MAX_TEXT = 2048;
 
@@ -93,6 +126,10 @@ export function installBridge(deps: BridgeDeps): void {
   ipcRenderer.on(IPC.enginePort, (event) => {
     const port = event.ports[0];
     if (port) relay.useEngine(port);
+  });
+  ipcRenderer.on(IPC.engineStatus, (_event, status) => {
+    const state = (status as { state?: unknown } | null)?.state;
+    if (state === 'restarting' || state === 'failed') relay.engineLost(LOST_MESSAGE);
   });
   ipcRenderer.send(IPC.enginePortRequest);
 
