@@ -135,7 +135,12 @@ export class Outbound extends EventEmitter<{ record: [OutboundRecord]; settled: 
       state: 'pending',
       attempts: [],
     };
-    if (this.profile().callbacks.record) this.records.push(record);
+    const settings = this.profile().callbacks;
+    if (settings.record) {
+      this.records.push(record);
+      // Drop the oldest tenth at once rather than one per push (shift is O(n)).
+      if (this.records.length > settings.recordLimit) this.records.splice(0, Math.ceil(settings.recordLimit / 10));
+    }
     this.emit('record', record);
     return record;
   }

@@ -132,8 +132,10 @@ export const profileSchema = z.object({
       timeoutMs: z.number().int().positive().default(15_000),
       /** Callbacks in flight at once across the simulator. */
       concurrency: z.number().int().positive().default(64),
-      /** Keep a record of every callback attempt (memory grows with the run). */
+      /** Keep a record of every callback attempt for the control API. */
       record: z.boolean().default(true),
+      /** Records kept at most; the oldest are dropped first, so long runs stay bounded. */
+      recordLimit: z.number().int().positive().default(200_000),
     })
     .prefault({}),
   sendgrid: z
