@@ -13,6 +13,8 @@ const table: [category: string, input: string, expected: string][] = [
   ['time', 'Senast kl. 08.05 i morgon.', 'Senast klockan åtta noll fem i morgon.'],
   ['time', 'Öppet 08.00–16.00 i dag.', 'Öppet åtta till sexton i dag.'],
   ['time', 'Stängt från 18.15 i kväll.', 'Stängt från arton och femton i kväll.'],
+  ['time', 'Öppet kl. 14.30–16.00.', 'Öppet klockan fjorton och trettio till sexton.'],
+  ['time', 'Mötet 09:00 i aulan.', 'Mötet nio i aulan.'],
   // Dates
   ['date', 'Vattnet stängs av 24/12.', 'Vattnet stängs av tjugofjärde december.'],
   ['date', 'Från och med den 3 mars 2026 gäller nya regler.', 'Från och med den tredje mars tvåtusentjugosex gäller nya regler.'],
@@ -44,6 +46,9 @@ const table: [category: string, input: string, expected: string][] = [
   ['unit', 'Samla 3 st. filtar.', 'Samla tre stycken filtar.'],
   ['unit', 'Avgiften är 1 kr.', 'Avgiften är en krona.'],
   ['unit', 'Det tar 45 min.', 'Det tar fyrtiofem minuter.'],
+  ['unit', 'Byvind 10–15 m/s.', 'Byvind tio till femton meter per sekund.'],
+  ['unit', 'Räkna med 2,5 % mer.', 'Räkna med två komma fem procent mer.'],
+  ['unit', 'Frost, −5° i natt.', 'Frost, minus fem grader i natt.'],
   // Abbreviations
   ['abbreviation', 'Ta med t.ex. ficklampa, radio m.m. Vänta på besked.', 'Ta med till exempel ficklampa, radio med mera. Vänta på besked.'],
   ['abbreviation', 'Det gäller ca 200 hushåll.', 'Det gäller cirka tvåhundra hushåll.'],

@@ -222,12 +222,14 @@ const rules: Rule[] = [
   (t) =>
     t.replace(new RegExp(`${B}((?:ring|ringa|ringer|telefon|telefonnummer|tel\\.?|sms:a|smsa|sms till|numret)\\s+(?:på\\s+|till\\s+)?)(\\d[\\d -]{1,16}\\d)${E}`, 'giu'), (_m, lead: string, num: string) => lead + phoneWords(num)),
 
-  // Clock times with a clock word: "kl. 14.30", "klockan 8", "kl 07:15".
+  // Clock times with a clock word: "kl. 14.30", "klockan 8", "kl 07:15", "kl. 14.30–16".
   (t) =>
-    t.replace(new RegExp(`${B}(?:kl\\.?|klockan)\\s*(\\d{1,2})(?:[.:](\\d{2}))?${E}`, 'giu'), (m, h: string, mm: string | undefined) => {
-      const hh = Number(h);
-      const mi = mm ? Number(mm) : 0;
-      return validTime(hh, mi) ? `klockan ${timeWords(hh, mi)}` : m;
+    t.replace(new RegExp(`${B}(?:kl\\.?|klockan)\\s*(\\d{1,2})(?:[.:](\\d{2}))?(?:\\s*[-–]\\s*(\\d{1,2})(?:[.:](\\d{2}))?)?${E}`, 'giu'), (m, h: string, mm: string | undefined, h2: string | undefined, mm2: string | undefined) => {
+      const from = [Number(h), mm ? Number(mm) : 0] as const;
+      if (!validTime(...from)) return m;
+      if (h2 === undefined) return `klockan ${timeWords(...from)}`;
+      const to = [Number(h2), mm2 ? Number(mm2) : 0] as const;
+      return validTime(...to) ? `klockan ${timeWords(...from)} till ${timeWords(...to)}` : m;
     }),
 
   // Time ranges without a clock word: "14.00–16.00", "8.30-9.15".
@@ -276,11 +278,12 @@ const rules: Rule[] = [
   (t) => {
     const unitAlternatives = UNITS.map(([u]) => escapeRe(u)).join('|');
     // An abbreviated unit's full stop goes with it unless it also ends the sentence.
-    const re = new RegExp(`(^|[\\s(])(-|minus\\s)?(\\d{1,3}(?: \\d{3})+|\\d+)(?:[,.](\\d+))?\\s?(${unitAlternatives})(?:\\.(?=\\s+\\p{Ll}))?(?![\\p{L}\\p{N}/²])`, 'gu');
-    return t.replace(re, (_m, pre: string, minus: string | undefined, int: string, frac: string | undefined, unit: string) => {
+    // A range may come first: "10–15 m/s" is "tio till femton meter per sekund".
+    const re = new RegExp(`(^|[\\s(])(?:(\\d+(?:,\\d+)?)\\s?[–-]\\s?)?(-|minus\\s)?(\\d{1,3}(?: \\d{3})+|\\d+)(?:[,.](\\d+))?\\s?(${unitAlternatives})(?:\\.(?=\\s+\\p{Ll}))?(?![\\p{L}\\p{N}/²])`, 'gu');
+    return t.replace(re, (_m, pre: string, from: string | undefined, minus: string | undefined, int: string, frac: string | undefined, unit: string) => {
       const def = UNITS.find(([u]) => u === unit)![1];
       const num = frac ? `${int},${frac}` : int;
-      return `${pre}${numberWithUnit(num, Boolean(minus), def)}`;
+      return `${pre}${from ? `${decimal(from)} till ` : ''}${numberWithUnit(num, Boolean(minus), def)}`;
     });
   },
 
