@@ -200,6 +200,23 @@ describe('quitting drains the engine', () => {
     expect(procs).toHaveLength(1);
   });
 
+  it('counts a clean exit after shutdown as drained even if the message was lost', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.onPost = (m, self) => m.type === 'shutdown' && queueMicrotask(() => self.exit(0));
+    await expect(sup.stop('app quit')).resolves.toEqual({ drained: true });
+  });
+
+  it('does not count a crash during shutdown as drained', async () => {
+    const { sup, timers, procs } = setup();
+    sup.start();
+    await timers.advance(0);
+    procs[0]!.onPost = (m, self) => m.type === 'shutdown' && queueMicrotask(() => self.exit(134));
+    await expect(sup.stop('app quit')).resolves.toEqual({ drained: false });
+    expect(procs[0]!.killed).toBe(false);
+  });
+
   it('kills an engine that does not drain within the bound', async () => {
     const { sup, timers, procs } = setup();
     sup.start();

@@ -91,6 +91,7 @@ interface Running<P> {
   proc: EngineProcess<P>;
   ready: boolean;
   exited: boolean;
+  exitCode: number | null;
   readyTimer: unknown;
   /** Set when we killed it for not getting ready, so the exit is reported as that. */
   timedOut: boolean;
@@ -211,8 +212,10 @@ export class EngineSupervisor<P> {
       const timer = this.deps.timers.setTimeout(() => settle(false), timeoutMs);
       if (what === 'drain') {
         run.drainWaiters.push(() => settle(true));
-        // An exit before "drained" means it did not drain (crash or kill).
-        run.exitWaiters.push(() => settle(false));
+        // The host exits with 0 only after the engine closed cleanly, so a clean exit
+        // counts as drained even if the "drained" message was lost with the process;
+        // any other exit before "drained" means it did not drain (crash or kill).
+        run.exitWaiters.push(() => settle(run.exitCode === 0));
       } else {
         run.exitWaiters.push(() => settle(true));
       }
@@ -230,7 +233,7 @@ export class EngineSupervisor<P> {
       this.crashed({ kind: 'exit', code: -1 });
       return;
     }
-    const run: Running<P> = { proc, ready: false, exited: false, readyTimer: null, timedOut: false, exitWaiters: [], drainWaiters: [] };
+    const run: Running<P> = { proc, ready: false, exited: false, exitCode: null, readyTimer: null, timedOut: false, exitWaiters: [], drainWaiters: [] };
     this.current = run;
     proc.onMessage((raw) => this.onHostMessage(run, raw));
     proc.onExit((code) => this.onExit(run, code));
@@ -302,6 +305,7 @@ export class EngineSupervisor<P> {
 
   private onExit(run: Running<P>, code: number): void {
     run.exited = true;
+    run.exitCode = code;
     this.deps.timers.clearTimeout(run.readyTimer);
     for (const w of run.exitWaiters.splice(0)) w();
     if (run !== this.current || this.stopping) return;
