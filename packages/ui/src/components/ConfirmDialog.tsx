@@ -17,12 +17,14 @@ export interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The safe choice; "Cancel" unless given. */
+  cancelLabel?: string;
   danger?: boolean;
   onConfirm: () => Promise<unknown>;
   onClose: () => void;
 }
 
-export function ConfirmDialog({ opened, title, children, confirmLabel, danger = true, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ opened, title, children, confirmLabel, cancelLabel, danger = true, onConfirm, onClose }: ConfirmDialogProps) {
   const t = useT(dict);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -38,7 +40,7 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, danger = 
         <ErrorAlert error={error} />
         <Group justify="flex-end">
           <Button variant="default" onClick={close} disabled={busy} data-autofocus>
-            {t('cancel')}
+            {cancelLabel ?? t('cancel')}
           </Button>
           <Button
             color={danger ? 'red' : undefined}

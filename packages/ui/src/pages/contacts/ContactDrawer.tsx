@@ -63,6 +63,7 @@ const dict = {
     eraseTitle: 'Radera {name} permanent?', eraseConfirm: 'Radera {name} permanent',
     eraseBody: 'Allt som finns sparat om kontakten raderas: nummer, adresser, gruppmedlemskap, taggar och anteckningar. I händelseloggen står bara att kontakt #{id} raderades. Det går inte att ångra.',
     erased: 'Kontakten raderades.', exported: 'Personuppgifterna laddades ned som {file}.',
+    discardTitle: 'Stänga utan att spara?', discardBody: 'Du har ändringar som inte är sparade. De försvinner om du stänger.', discard: 'Stäng utan att spara', keepEditing: 'Fortsätt redigera',
     fixFields: 'Kontakten sparades inte. Rätta de markerade fälten.', phonesLegend: 'Telefonnummer',
   },
   en: {
@@ -83,6 +84,7 @@ const dict = {
     eraseTitle: 'Erase {name} permanently?', eraseConfirm: 'Erase {name} permanently',
     eraseBody: 'Everything stored about the contact is erased: numbers, addresses, group memberships, tags and notes. The audit log only keeps that contact #{id} was erased. This cannot be undone.',
     erased: 'The contact was erased.', exported: 'The personal data was downloaded as {file}.',
+    discardTitle: 'Close without saving?', discardBody: 'You have changes that are not saved. They are lost if you close.', discard: 'Close without saving', keepEditing: 'Keep editing',
     fixFields: 'The contact was not saved. Correct the marked fields.', phonesLegend: 'Phone number',
   },
 };
@@ -115,6 +117,7 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
   const [status, setStatus] = useState('');
   const [checking, setChecking] = useState<ReadonlySet<string>>(new Set());
   const [eraseOpen, setEraseOpen] = useState(false);
+  const [discardOpen, setDiscardOpen] = useState(false);
   const baseline = useRef('');
 
   useEffect(() => {
@@ -204,8 +207,8 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
         setStored(c);
         setDraft(d);
         baseline.current = JSON.stringify(draftToFields(d));
+        // Said in the drawer's own footer: a toast would cover the Save button.
         setStatus(isNew ? t('created') : t('saved'));
-        notifications.show({ color: 'green', message: isNew ? t('created') : t('saved') });
         onSaved(c);
       },
       (e: unknown) => {
@@ -228,11 +231,16 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
   };
 
   const fieldError = (path: string) => issues.get(path);
+  /** Closing with unsaved edits asks first: a half-edited number must not be lost silently. */
+  const requestClose = () => {
+    if (dirty && (isNew || stored !== null)) setDiscardOpen(true);
+    else onClose();
+  };
 
   return (
     <Drawer
       opened={opened}
-      onClose={onClose}
+      onClose={requestClose}
       position="right"
       className={contrast.scope}
       size={640}
@@ -448,13 +456,26 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
             <Row justify="space-between">
               <Text role="status" c="var(--gdial-ok-text)" fw={600}>{status}</Text>
               <Row>
-                <Button variant="default" onClick={onClose}>{t('close')}</Button>
+                <Button variant="default" onClick={requestClose}>{t('close')}</Button>
                 <Button type="submit" loading={saving} size="md">{isNew ? t('create') : t('save')}</Button>
               </Row>
             </Row>
           </Box>
         </form>
       )}
+      <ConfirmDialog
+        opened={discardOpen}
+        title={t('discardTitle')}
+        confirmLabel={t('discard')}
+        cancelLabel={t('keepEditing')}
+        onClose={() => setDiscardOpen(false)}
+        onConfirm={async () => {
+          setDiscardOpen(false);
+          onClose();
+        }}
+      >
+        <Text>{t('discardBody')}</Text>
+      </ConfirmDialog>
       {stored && (
         <ConfirmDialog
           opened={eraseOpen}

@@ -19,12 +19,12 @@ const dict = {
   sv: {
     select: 'Välj', name: 'Namn', phone: 'Telefon', organisation: 'Organisation', email: 'E-post', groups: 'Grupper',
     tags: 'Taggar', updated: 'Ändrad', selectRow: 'Välj {name}', loading: 'Hämtar…', dnc: 'Spärr', dncTitle: 'Får inte kontaktas via: {channels}',
-    morePhones: '+{n}',
+    morePhones: '+{n}', fetching: 'Hämtar kontakter… {loaded} av {total}',
   },
   en: {
     select: 'Select', name: 'Name', phone: 'Phone', organisation: 'Organisation', email: 'E-mail', groups: 'Groups',
     tags: 'Tags', updated: 'Changed', selectRow: 'Select {name}', loading: 'Loading…', dnc: 'Blocked', dncTitle: 'Must not be contacted by: {channels}',
-    morePhones: '+{n}',
+    morePhones: '+{n}', fetching: 'Loading contacts… {loaded} of {total}',
   },
 };
 
@@ -54,12 +54,16 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
   });
   const items = virtualizer.getVirtualItems();
   const lastInView = items.length > 0 ? items[items.length - 1]!.index : 0;
+  const firstInView = items.length > 0 ? items[0]!.index : 0;
+  // Pages come in order, so a jump far down waits for the pages in between: say how far.
+  const fetchingAhead = total > 0 && firstInView >= win.loadedCount && win.error === null;
 
   useEffect(() => {
     win.request(Math.max(lastInView + 1, 1) + PREFETCH_ROWS);
   }, [win, lastInView]);
 
-  const { locale } = useFormat();
+  const f = useFormat();
+  const { locale } = f;
   const date = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'short' }), [locale]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -86,49 +90,56 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
   };
 
   return (
-    <div
-      ref={scrollRef}
-      className={classes.table}
-      style={{ height }}
-      role="table"
-      aria-label={label}
-      aria-rowcount={total + 1}
-      onKeyDown={onKeyDown}
-    >
-      <div role="rowgroup">
-        <div role="row" aria-rowindex={1} className={`${classes.row} ${classes.header}`}>
-          <span role="columnheader" className={`${classes.cell} ${classes.check}`}>
-            <VisuallyHidden>{t('select')}</VisuallyHidden>
-          </span>
-          <span role="columnheader" className={classes.cell}>{t('name')}</span>
-          <span role="columnheader" className={classes.cell}>{t('phone')}</span>
-          <span role="columnheader" className={classes.cell}>{t('organisation')}</span>
-          <span role="columnheader" className={classes.cell}>{t('email')}</span>
-          <span role="columnheader" className={classes.cell}>{t('groups')}</span>
-          <span role="columnheader" className={classes.cell}>{t('tags')}</span>
-          <span role="columnheader" className={classes.cell}>{t('updated')}</span>
+    <div className={classes.frame}>
+      {fetchingAhead && (
+        <div className={classes.fetching} role="status">
+          {t('fetching', { loaded: f.number(win.loadedCount), total: f.number(total) })}
         </div>
-      </div>
-      <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {items.map((item) => {
-          const row = win.rows[item.index];
-          return row ? (
-            <ContactRow
-              key={row.id}
-              index={item.index}
-              start={item.start - ROW_HEIGHT}
-              row={row}
-              selected={selected.has(row.id)}
-              groups={groups}
-              date={date}
-              t={t}
-              onToggle={onToggle}
-              onOpen={onOpen}
-            />
-          ) : (
-            <PlaceholderRow key={`p${item.index}`} index={item.index} start={item.start - ROW_HEIGHT} label={t('loading')} />
-          );
-        })}
+      )}
+      <div
+        ref={scrollRef}
+        className={classes.table}
+        style={{ height }}
+        role="table"
+        aria-label={label}
+        aria-rowcount={total + 1}
+        onKeyDown={onKeyDown}
+      >
+        <div role="rowgroup">
+          <div role="row" aria-rowindex={1} className={`${classes.row} ${classes.header}`}>
+            <span role="columnheader" className={`${classes.cell} ${classes.check}`}>
+              <VisuallyHidden>{t('select')}</VisuallyHidden>
+            </span>
+            <span role="columnheader" className={classes.cell}>{t('name')}</span>
+            <span role="columnheader" className={classes.cell}>{t('phone')}</span>
+            <span role="columnheader" className={classes.cell}>{t('organisation')}</span>
+            <span role="columnheader" className={classes.cell}>{t('email')}</span>
+            <span role="columnheader" className={classes.cell}>{t('groups')}</span>
+            <span role="columnheader" className={classes.cell}>{t('tags')}</span>
+            <span role="columnheader" className={classes.cell}>{t('updated')}</span>
+          </div>
+        </div>
+        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const row = win.rows[item.index];
+            return row ? (
+              <ContactRow
+                key={row.id}
+                index={item.index}
+                start={item.start - ROW_HEIGHT}
+                row={row}
+                selected={selected.has(row.id)}
+                groups={groups}
+                date={date}
+                t={t}
+                onToggle={onToggle}
+                onOpen={onOpen}
+              />
+            ) : (
+              <PlaceholderRow key={`p${item.index}`} index={item.index} start={item.start - ROW_HEIGHT} label={t('loading')} />
+            );
+          })}
+        </div>
       </div>
     </div>
   );
