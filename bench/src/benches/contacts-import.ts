@@ -93,7 +93,7 @@ export async function importThroughEngine(dataDir: string, csv: Buffer, expected
 }
 
 /** The baseline: the same rows, normalised beforehand, inserted with raw prepared statements. */
-function baselineInsert(dataDir: string, contacts: readonly GeneratedContact[]): number {
+export function baselineInsert(dataDir: string, contacts: readonly GeneratedContact[]): number {
   const store = openStore(path.join(dataDir, 'baseline.db'), { logger: silentLogger() });
   const db = store.sqlite;
   const now = new Date().toISOString();

@@ -94,4 +94,24 @@ describe('phone normalisation', () => {
       }),
     );
   });
+
+  it('the Swedish mobile shortcut answers exactly as libphonenumber does (property)', () => {
+    const piece = fc.constantFrom('0', '7', '0', '2', '3', '6', '8', '9', '1', ' ', '-', '(', ')', '.', '/', '+46', '0046', '+46 (0)', '+4607', '00');
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 16 }), fc.stringMatching(/^\d{0,9}$/), (pieces, tail) => {
+        const raw = pieces.join('') + tail;
+        expect(normalisePhone(raw)).toEqual(normalisePhone(raw, 'SE', { shortcut: false }));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('070', '072', '073', '076', '079', '071', '074', '075', '077', '078'), fc.stringMatching(/^\d{5,9}$/), fc.constantFrom('', ' ', '-'), (a, b, sep) => {
+        const raw = `${a}${sep}${b}`;
+        expect(normalisePhone(raw)).toEqual(normalisePhone(raw, 'SE', { shortcut: false }));
+        const intl = `+46 ${a.slice(1)}${sep}${b}`;
+        expect(normalisePhone(intl)).toEqual(normalisePhone(intl, 'SE', { shortcut: false }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });

@@ -110,10 +110,14 @@ class ProgressThrottle {
  * contacts already stored.
  */
 class DuplicateResolver {
-  private readonly seen = new Map<string, { row: number; target: Target | null }>();
+  // Keyed by the bare E.164 number / lower-cased address (no prefixed key strings: this runs
+  // for every row of a 100,000-row import, twice).
+  private readonly seenPhones = new Map<string, Seen>();
+  private readonly seenEmails = new Map<string, Seen>();
   private readonly names = new Map<number, string | null>();
-  /** Stored contacts by phone/e-mail key for the rows about to be decided (see prefetch). */
-  private stored = new Map<string, number>();
+  /** Stored contacts sharing a number or address with the rows about to be decided (see prefetch). */
+  private storedPhones = new Map<string, number>();
+  private storedEmails = new Map<string, number>();
 
   constructor(
     private readonly contacts: ContactStore,
@@ -126,35 +130,55 @@ class DuplicateResolver {
    * transaction, so the answer is current for the rows being written.
    */
   prefetch(rows: readonly ParsedRow[]): void {
-    const phones = rows.flatMap((r) => r.record.phones.map((p) => p.e164));
-    const emails = rows.flatMap((r) => r.record.emails.map((e) => emailKey(e.address)));
-    this.stored = new Map();
-    for (const [k, id] of this.contacts.firstContactsWithPhones(phones)) this.stored.set(`p${k}`, id);
-    for (const [k, id] of this.contacts.firstContactsWithEmails(emails)) this.stored.set(`e${k}`, id);
+    const phones: string[] = [];
+    const emails: string[] = [];
+    for (const r of rows) {
+      for (const p of r.record.phones) phones.push(p.e164);
+      for (const e of r.record.emails) emails.push(emailKey(e.address));
+    }
+    this.storedPhones = this.contacts.firstContactsWithPhones(phones);
+    this.storedEmails = this.contacts.firstContactsWithEmails(emails);
   }
 
   decide(r: ParsedRow): Decision {
-    const keys: { key: string; by: 'phone' | 'email'; value: string }[] = [];
-    for (const p of r.record.phones) keys.push({ key: `p${p.e164}`, by: 'phone', value: p.e164 });
-    for (const e of r.record.emails) {
-      const k = emailKey(e.address);
-      keys.push({ key: `e${k}`, by: 'email', value: k });
-    }
+    const phones = r.record.phones;
+    const emails = r.record.emails.map((e) => emailKey(e.address));
     let duplicate: ImportDuplicate | null = null;
     let matchTarget: Target | null = null;
-    for (const k of keys) {
-      const earlier = this.seen.get(k.key);
+    // An earlier row of the file first: it has already dealt with any stored contact.
+    for (const p of phones) {
+      const earlier = this.seenPhones.get(p.e164);
       if (earlier) {
-        duplicate = { row: r.row, by: k.by, value: k.value, existingContactId: null, existingName: null, fileRow: earlier.row };
+        duplicate = { row: r.row, by: 'phone', value: p.e164, existingContactId: null, existingName: null, fileRow: earlier.row };
         matchTarget = earlier.target;
         break;
       }
     }
     if (!duplicate) {
-      for (const k of keys) {
-        const id = this.stored.get(k.key);
+      for (const k of emails) {
+        const earlier = this.seenEmails.get(k);
+        if (earlier) {
+          duplicate = { row: r.row, by: 'email', value: k, existingContactId: null, existingName: null, fileRow: earlier.row };
+          matchTarget = earlier.target;
+          break;
+        }
+      }
+    }
+    if (!duplicate) {
+      for (const p of phones) {
+        const id = this.storedPhones.get(p.e164);
         if (id !== undefined) {
-          duplicate = { row: r.row, by: k.by, value: k.value, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
+          duplicate = { row: r.row, by: 'phone', value: p.e164, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
+          matchTarget = { kind: 'existing', id };
+          break;
+        }
+      }
+    }
+    if (!duplicate) {
+      for (const k of emails) {
+        const id = this.storedEmails.get(k);
+        if (id !== undefined) {
+          duplicate = { row: r.row, by: 'email', value: k, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
           matchTarget = { kind: 'existing', id };
           break;
         }
@@ -179,7 +203,9 @@ class DuplicateResolver {
         }
       }
     }
-    for (const k of keys) if (!this.seen.has(k.key)) this.seen.set(k.key, { row: r.row, target: decision.target });
+    const seen: Seen = { row: r.row, target: decision.target };
+    for (const p of phones) if (!this.seenPhones.has(p.e164)) this.seenPhones.set(p.e164, seen);
+    for (const k of emails) if (!this.seenEmails.has(k)) this.seenEmails.set(k, seen);
     return decision;
   }
 
@@ -187,6 +213,11 @@ class DuplicateResolver {
     if (!this.names.has(id)) this.names.set(id, this.contacts.displayName(id));
     return this.names.get(id) ?? null;
   }
+}
+
+interface Seen {
+  row: number;
+  target: Target | null;
 }
 
 /** The fields of an existing contact with a file row merged in: file values win, lists are joined. */
@@ -306,6 +337,7 @@ export class ImportService {
     const sample: ImportSampleRow[] = [];
     const groupStore = new GroupStore(this.ctx.store.sqlite);
     const newGroups = new Map<string, string>();
+    const checkedGroups = new Set<string>();
     for (const [i, r] of rows.entries()) {
       if (i % PARSE_CHUNK === 0) resolver.prefetch(rows.slice(i, i + PARSE_CHUNK));
       const d = resolver.decide(r);
@@ -314,7 +346,12 @@ export class ImportService {
         duplicateCount++;
         if (duplicates.length < max) duplicates.push(d.duplicate);
       }
-      for (const g of r.groups) if (!newGroups.has(groupNameKey(g)) && groupStore.idByName(g) === null) newGroups.set(groupNameKey(g), g);
+      for (const g of r.groups) {
+        if (checkedGroups.has(g)) continue;
+        checkedGroups.add(g);
+        const key = groupNameKey(g);
+        if (!newGroups.has(key) && groupStore.idByName(g) === null) newGroups.set(key, g);
+      }
       if (sample.length < 20) sample.push(rowSample(r, d.action));
       if ((i + 1) % PARSE_CHUNK === 0) await yieldToEventLoop();
     }
