@@ -3,6 +3,7 @@
 // and keeps path and query, which survives regions and edges (the SDK rewrites hosts after
 // `client.api.baseUrl`). Keep-alive agents with enough sockets carry the dispatcher's
 // concurrency without a TCP handshake per message.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import twilio from 'twilio';
@@ -40,7 +41,9 @@ class GDialRequestClient extends twilio.RequestClient {
     this.base = base;
     this.timeoutMs = opts.timeout;
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets });
+    // Honour the SDK's TWILIO_CA_BUNDLE (corporate TLS inspection) on our path too.
+    const ca = process.env.TWILIO_CA_BUNDLE ? readFileSync(process.env.TWILIO_CA_BUNDLE) : undefined;
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets, ...(ca ? { ca } : {}) });
     this.axios.defaults.httpAgent = this.httpAgent;
   }
 
