@@ -89,11 +89,17 @@ export function digitByDigit(digits: string): string {
 /** "3,75" → "tre komma sjuttiofem"; the integer part in the given gender. */
 export function decimal(text: string, gender: Gender = 'neuter'): string {
   const [int = '0', frac] = text.replace(/[\s\u00a0\u202f]/g, '').split(/[,.]/);
-  const whole = cardinal(Number(int), frac ? 'neuter' : gender);
+  const whole = spokenNumber(int, frac ? 'neuter' : gender);
   if (!frac) return whole;
   // Leading zeros are read out: "0,05" is "noll komma noll fem".
   const zeros = /^0+/.exec(frac)?.[0].length ?? 0;
   const tail = frac.slice(zeros);
   const fracWords = [...Array<string>(zeros).fill('noll'), ...(tail ? [tail.length > 3 ? digitByDigit(tail) : cardinal(Number(tail))] : [])];
   return `${whole} komma ${fracWords.join(' ')}`;
+}
+
+/** A digit string as words: a cardinal when it is one we can say, else digit by digit. */
+export function spokenNumber(digits: string, gender: Gender = 'neuter'): string {
+  const n = Number(digits);
+  return Number.isInteger(n) && n >= 0 && n < 1e12 ? cardinal(n, gender) : digitByDigit(digits);
 }

@@ -4,7 +4,7 @@
 // below rewrites one kind of token into the words a Swedish announcer would say; the
 // table-driven tests document every case. Rules run in order, and each emits words
 // without digits, so a later rule never rereads an earlier rule's output.
-import { cardinal, decimal, digitByDigit, ordinal, year, type Gender } from './numbers';
+import { cardinal, decimal, digitByDigit, ordinal, spokenNumber, year, type Gender } from './numbers';
 
 const MONTHS = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'];
 const MONTH_ABBREVIATIONS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, okt: 10, nov: 11, dec: 12 };
@@ -188,7 +188,7 @@ function numberWithUnit(numText: string, negative: boolean, unit: Unit): string 
   const isInteger = !/[,.]/.test(numText);
   const value = Number(numText.replace(/\s/g, '').replace(',', '.'));
   const one = isInteger && value === 1;
-  const words = isInteger ? cardinal(value, unit.gender) : decimal(numText, unit.gender);
+  const words = isInteger ? spokenNumber(numText.replace(/\s/g, ''), unit.gender) : decimal(numText, unit.gender);
   return `${negative ? 'minus ' : ''}${words} ${one ? unit.one : unit.many}`;
 }
 
@@ -297,7 +297,7 @@ const rules: Rule[] = [
   (t) => t.replace(new RegExp(`${B}([A-ZÅÄÖ])(\\d{1,3})${E}`, 'gu'), (_m, letter: string, n: string) => `${LETTERS[letter] ?? letter} ${cardinal(+n)}`),
 
   // Number ranges: "10–12", "3-5".
-  (t) => t.replace(new RegExp(`${B}(\\d+)\\s?[–-]\\s?(\\d+)${E}`, 'gu'), (_m, a: string, b: string) => `${cardinal(+a)} till ${cardinal(+b)}`),
+  (t) => t.replace(new RegExp(`${B}(\\d+)\\s?[–-]\\s?(\\d+)${E}`, 'gu'), (_m, a: string, b: string) => `${spokenNumber(a)} till ${spokenNumber(b)}`),
 
   // Negative numbers standing alone: "-5 grader" is handled above; "-5" here.
   (t) => t.replace(new RegExp(`(^|\\s)-(\\d+(?:,\\d+)?)${E}`, 'gu'), (_m, pre: string, n: string) => `${pre}minus ${decimal(n)}`),
