@@ -235,3 +235,72 @@ describe('contacts in the browser', () => {
     expect(vcf).toContain('Åberg');
   });
 });
+
+describe('contacts in the browser, continued', () => {
+  it('imports a vCard straight to the check and skips a duplicate on request', async () => {
+    const { page } = c;
+    const vcf = [
+      'BEGIN:VCARD', 'VERSION:3.0', 'N:Berg;Anna;;;', 'FN:Anna Berg', 'TEL;TYPE=CELL:+46701234567', 'END:VCARD',
+      'BEGIN:VCARD', 'VERSION:4.0', 'N:Nilsson;Gustav;;;', 'FN:Gustav Nilsson', 'TEL;TYPE=cell:0705554433', 'EMAIL:gustav.nilsson@example.se', 'END:VCARD',
+    ].join('\r\n');
+    await page.getByRole('link', { name: 'Importera' }).click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Välj fil…' }).click();
+    await (await chooser).setFiles({ name: 'telefonbok.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf, 'utf8') });
+
+    // No columns to map in a vCard: the check comes at once, with Anna found as a duplicate.
+    await page.getByRole('heading', { name: 'Dubbletter (1)' }).waitFor();
+    const dup = page.getByRole('table', { name: 'Dubbletter' }).getByRole('row').filter({ hasText: '+46701234567' });
+    await dup.getByRole('link', { name: 'Anna Berg (finns i GDial)' }).waitFor();
+    await page.getByRole('button', { name: 'Importera 2 kontakter' }).waitFor();
+    await page.getByRole('radio', { name: /Hoppa över raden/ }).check();
+    await page.getByRole('button', { name: 'Importera 1 kontakt' }).click();
+    await page.getByText('Importen är klar').waitFor();
+    expect(await page.getByText('Överhoppade').locator('xpath=following-sibling::*[1]').textContent()).toBe('1');
+    expect(await page.getByText('Nya kontakter').locator('xpath=following-sibling::*[1]').textContent()).toBe('1');
+  });
+
+  it('exports everything about one contact as JSON and erases the contact after a confirmation', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Kontakter' }).click();
+    await page.getByRole('searchbox', { name: 'Sök kontakter' }).fill('Bo Ek');
+    const table = page.getByRole('table', { name: 'Kontakter' });
+    await table.getByRole('button', { name: 'Bo Ek' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Redigera kontakt: Bo Ek' });
+    await drawer.getByRole('textbox', { name: 'Nummer 1', exact: true }).waitFor();
+    const download = page.waitForEvent('download');
+    await drawer.getByRole('button', { name: 'Exportera allt om kontakten (JSON)' }).click();
+    const data = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as { contact: { displayName: string; phones: { e164: string }[] } };
+    expect(data.contact.displayName).toBe('Bo Ek');
+    expect(data.contact.phones[0]!.e164).toBe('+46702223344');
+
+    await drawer.getByRole('button', { name: 'Radera kontakten permanent…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Radera Bo Ek permanent?' });
+    // The safe choice has the focus.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Avbryt');
+    await confirm.getByRole('button', { name: 'Radera Bo Ek permanent' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Rensa sökning och filter' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Sök kontakter' }).fill('0702223344');
+    await page.getByText('Inga kontakter matchar sökningen.').waitFor();
+  });
+
+  it('moves between rows with the arrow keys and switches to English', async () => {
+    const { page } = c;
+    await page.getByRole('searchbox', { name: 'Sök kontakter' }).fill('');
+    const table = page.getByRole('table', { name: 'Kontakter' });
+    await table.getByRole('button', { name: 'Anna Berg' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cecilia Holm');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Gustav Nilsson');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Anna Berg');
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('searchbox', { name: 'Search contacts' }).waitFor();
+    await page.getByRole('table', { name: 'Contacts' }).getByRole('checkbox', { name: 'Select Anna Berg' }).waitFor();
+    await page.getByRole('button', { name: 'Byt till svenska' }).click();
+    await page.getByRole('searchbox', { name: 'Sök kontakter' }).waitFor();
+  });
+});

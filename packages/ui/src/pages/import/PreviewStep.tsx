@@ -22,7 +22,7 @@ const dict = {
     groupsTitle: 'Grupper som skapas', sampleTitle: 'Så här blir kontakterna (urval)', sampleTable: 'Urval av kontakter',
     action: 'Åtgärd', name: 'Namn', org: 'Organisation', phones: 'Telefon', emails: 'E-post', groups: 'Grupper',
     a_create: 'Ny', a_update: 'Uppdateras', a_skip: 'Hoppas över', a_error: 'Fel',
-    back: 'Tillbaka', import: 'Importera {n} kontakter', nothing: 'Det finns inget att importera. Rätta felen i filen och välj den igen.',
+    back: 'Tillbaka', import: 'Importera {n} kontakter', importOne: 'Importera 1 kontakt', nothing: 'Det finns inget att importera. Rätta felen i filen och välj den igen.',
     allGood: 'Inga fel hittades.',
   },
   en: {
@@ -36,7 +36,7 @@ const dict = {
     groupsTitle: 'Groups that will be created', sampleTitle: 'How the contacts will look (sample)', sampleTable: 'Sample of contacts',
     action: 'Action', name: 'Name', org: 'Organisation', phones: 'Phone', emails: 'E-mail', groups: 'Groups',
     a_create: 'New', a_update: 'Updated', a_skip: 'Skipped', a_error: 'Error',
-    back: 'Back', import: 'Import {n} contacts', nothing: 'There is nothing to import. Fix the errors in the file and choose it again.',
+    back: 'Back', import: 'Import {n} contacts', importOne: 'Import 1 contact', nothing: 'There is nothing to import. Fix the errors in the file and choose it again.',
     allGood: 'No errors were found.',
   },
 };
@@ -179,7 +179,7 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
       <Row justify="space-between">
         <Button variant="default" onClick={onBack} disabled={busy}>{t('back')}</Button>
         <Button size="lg" onClick={onImport} disabled={busy || toWrite === 0}>
-          {t('import', { n: f.number(toWrite) })}
+          {toWrite === 1 ? t('importOne') : t('import', { n: f.number(toWrite) })}
         </Button>
       </Row>
     </Stack>
