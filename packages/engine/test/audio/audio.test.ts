@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMulaw, encodeMulaw, linearToMulaw, mulawToLinear } from '../../src/audio/mulaw';
 import { normaliseLoudness, toTelephonyWav, trimSilence, durationMs } from '../../src/audio/process';
@@ -185,5 +186,21 @@ describe('trimming and loudness', () => {
     expect(r.audio.sampleRate).toBe(8000);
     expect(r.audio.samples.length).toBe(16000);
     expect(rms(r.audio.samples, 100, 15900)).toBeCloseTo(0.5 / Math.SQRT2, 2);
+  });
+});
+
+describe('WAV reading never throws', () => {
+  it('answers damaged files with an error result', () => {
+    const valid = encodeWavPcm16(Int16Array.from({ length: 64 }, (_, i) => i * 100), 16000);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.nat(255)), { maxLength: 12 }), fc.nat(valid.length), (edits, cut) => {
+        const bytes = valid.slice(0, cut);
+        for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value;
+        const r = decodeWav(bytes);
+        if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
+        else expect(r.audio.samples.every((s) => s >= -1 && s <= 1)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
