@@ -1,10 +1,11 @@
 // Settings: what the operator owns on this workstation (language, theme, operator name)
-// and the engine's voices. Each larger section lives in its own file under settings/.
+// the relay and providers as the engine sees them, and the engine's voices. Each larger section lives in its own file under settings/.
 import { Button, Group, SegmentedControl, Stack, Text, TextInput, Title, useMantineColorScheme } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useLanguage, useT, type Language } from '../i18n';
 import { useQuery, useRpc } from '../rpc/react';
+import { ConnectivitySection } from './settings/ConnectivitySection';
 import { VoicesSection } from './settings/VoicesSection';
 import { pageScope } from '../components/pageScope';
 
@@ -83,6 +84,7 @@ export function SettingsPage() {
         </Text>
       )}
       </Stack>
+      <ConnectivitySection />
       <VoicesSection />
     </Stack>
   );

@@ -23,7 +23,7 @@ const ROWS_SHOWN = 500;
 
 const dict = {
   sv: {
-    back: '← Alla larm', loading: 'Hämtar larmet…', test: 'TESTKÖRNING', confirmed: 'Bekräftade', waiting: 'Väntar', failed: 'Ej nådda', all: 'Alla',
+    back: '← Alla larm', loading: 'Hämtar larmet…', test: 'TESTKÖRNING', confirmed: 'Bekräftade', waiting: 'Inte bekräftat', failed: 'Ej nådda', all: 'Alla',
     ofTotal: 'av {n}', reached: 'Nådda', throughput: '{n} utskick per sekund', eta: 'Klart om ungefär {t}', pause: 'Pausa', resume: 'Fortsätt', cancel: 'Avbryt larmet…',
     export: 'Exportera rapport (CSV)', exporting: 'Skapar rapporten…', exported: 'Rapporten är sparad som {f} ({n} rader).',
     cancelTitle: 'Avbryta larmet?', cancelBody: 'Inget mer skickas och pågående samtal läggs på. Det som redan skickats går inte att ta tillbaka.', cancelConfirm: 'Ja, avbryt larmet',
@@ -32,12 +32,12 @@ const dict = {
     s_completed: 'Klart: {c} av {n} bekräftade', s_cancelled: 'Avbrutet', edit: 'Fortsätt redigera',
     unavailable: 'Leverantören för {p} svarar inte. GDial försöker igen automatiskt och går vidare till nästa steg i planen. Kontrollera nätet och leverantörsinställningarna.',
     duplicates: '{n} utskick kan ha gått ut två gånger efter ett avbrott. Se förloppet för de berörda.',
-    search: 'Sök i upproplistan', searchHelp: 'Namn eller telefonnummer', name: 'Namn', status: 'Status', latest: 'Senast', confirmedAt: 'Bekräftat',
+    search: 'Sök i upproplistan', searchHelp: 'Namn eller telefonnummer', name: 'Namn', status: 'Status', latest: 'Senast', confirmedAt: 'Bekräftelse',
     rollCall: 'Upprop', showHistory: 'Visa förlopp för {n}', nobody: 'Ingen här just nu.', showing: 'Visar {n} av {t}. Sök för att hitta fler.',
     truncated: 'Larmet har fler mottagare än vad som visas här; exportera rapporten för att se alla.', chart: 'Förlopp',
   },
   en: {
-    back: '← All alerts', loading: 'Fetching the alert…', test: 'TEST RUN', confirmed: 'Confirmed', waiting: 'Waiting', failed: 'Not reached', all: 'All',
+    back: '← All alerts', loading: 'Fetching the alert…', test: 'TEST RUN', confirmed: 'Confirmed', waiting: 'Not confirmed', failed: 'Not reached', all: 'All',
     ofTotal: 'of {n}', reached: 'Reached', throughput: '{n} sends per second', eta: 'Done in about {t}', pause: 'Pause', resume: 'Resume', cancel: 'Cancel the alert…',
     export: 'Export report (CSV)', exporting: 'Creating the report…', exported: 'The report is saved as {f} ({n} rows).',
     cancelTitle: 'Cancel the alert?', cancelBody: 'Nothing more is sent and calls in progress are hung up. What has been sent cannot be taken back.', cancelConfirm: 'Yes, cancel the alert',
@@ -46,7 +46,7 @@ const dict = {
     s_completed: 'Done: {c} of {n} confirmed', s_cancelled: 'Cancelled', edit: 'Continue editing',
     unavailable: 'The provider for {p} is not answering. GDial retries automatically and moves on to the next step of the plan. Check the network and the provider settings.',
     duplicates: '{n} sends may have gone out twice after an interruption. See the history of those affected.',
-    search: 'Search the roll-call', searchHelp: 'Name or phone number', name: 'Name', status: 'Status', latest: 'Latest', confirmedAt: 'Confirmed',
+    search: 'Search the roll-call', searchHelp: 'Name or phone number', name: 'Name', status: 'Status', latest: 'Latest', confirmedAt: 'Confirmation',
     rollCall: 'Roll-call', showHistory: 'Show history for {n}', nobody: 'Nobody here right now.', showing: 'Showing {n} of {t}. Search to find more.',
     truncated: 'The alert has more recipients than shown here; export the report to see everyone.', chart: 'Progress',
   },
@@ -176,9 +176,9 @@ export function CampaignLiveView({ id }: { id: number }) {
       {progress && (
         <Paper withBorder p="md">
           <Stack gap={6}>
-            <Progress.Root size={28} aria-label={`${t('confirmed')} ${Math.round(pct(counts.confirmed))} %`}>
-              <Progress.Section value={pct(counts.confirmed)} color="green"><Progress.Label>{t('confirmed')}</Progress.Label></Progress.Section>
-              <Progress.Section value={pct(counts.failed)} color="red"><Progress.Label>{t('failed')}</Progress.Label></Progress.Section>
+            <Progress.Root size={28}>
+              <Progress.Section value={pct(counts.confirmed)} color="green" aria-label={t('confirmed')}><Progress.Label>{t('confirmed')}</Progress.Label></Progress.Section>
+              <Progress.Section value={pct(counts.failed)} color="red" aria-label={t('failed')}><Progress.Label>{t('failed')}</Progress.Label></Progress.Section>
             </Progress.Root>
             <Group gap="lg">
               <Text size="sm">{t('reached')}: {f.number(reachedCount(progress))}</Text>

@@ -1,5 +1,7 @@
-// The roll-call's three piles — confirmed, not yet, not reached — and the search over
-// them. Without confirmation, reaching someone is the goal, so "reached" counts as done.
+// The roll-call's three piles — confirmed, not confirmed (yet), not reached — and the
+// search over them. Someone reached who has not confirmed stays in the middle pile: that
+// is who the operator must follow up. Without confirmation, reaching someone is the goal,
+// so "reached" counts as done.
 import type { DeliveryReport, RecipientOutcome, RecipientReport } from '@gdial/protocol';
 
 export type RollCallBucket = 'confirmed' | 'waiting' | 'failed';

@@ -3,7 +3,7 @@
 // whether the parts GDial depends on are healthy. The one big action is "New alert".
 import { Alert, Anchor, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { CampaignProgress, CampaignSummary } from '@gdial/protocol';
+import type { CampaignProgress, CampaignSummary, RelayState } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
@@ -11,6 +11,7 @@ import { appendPoint, reachedCount, type ProgressPoint } from '../../components/
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
+import { useConnectivity } from '../../components/useConnectivity';
 import { CampaignTable } from '../campaigns/CampaignsPage';
 import { pageScope } from '../../components/pageScope';
 
@@ -20,7 +21,9 @@ const dict = {
     confirmed: 'Bekräftade {c} av {n}', reached: 'Nådda {r} av {n}', throughput: '{n} utskick/s', open: 'Öppna {n}', test: 'TEST',
     health: 'Systemstatus', engine: 'GDial-motorn', engineOk: 'Ansluten', engineDown: 'Ingen kontakt – försöker igen', providers: 'Leverantörer',
     providersOk: 'Inga fel rapporterade', providersDown: 'Svarar inte: {p}', providersIdle: 'Visas när ett larm pågår',
-    relay: 'Relä (svar och samtalsstatus)', relayUnknown: 'Motorn rapporterar inte reläets status ännu – se Inställningar.',
+    relay: 'Relä (svar och samtalsstatus)', relayOk: 'Anslutet', relayConnecting: 'Ansluter…', relayDown: 'Ingen kontakt', relayOff: 'Inte inställt', relayRefused: 'Nekad', relayResync: 'Stäms av',
+    relayDownHelp: 'Larm går ut, men bekräftelser visas först när kontakten är tillbaka.', relayOffHelp: 'Bekräftelser och svar kan inte tas emot. Se Inställningar.',
+    noChannels: 'Ingen kanal har en leverantör – inga larm kan gå ut. Se Inställningar.', channelsReady: 'Kanaler som kan användas: {c}',
     demo: 'Demoläge: en simulerad leverantör svarar. Inga riktiga samtal eller SMS skickas.',
     inbox: 'Obehandlade svar', inboxNone: 'Inga obehandlade svar.', inboxSome: '{n} svar väntar på att någon läser dem.', toInbox: 'Till inkorgen',
     scheduled: 'Schemalagda', startsAt: 'startar {t}',
@@ -30,7 +33,9 @@ const dict = {
     confirmed: 'Confirmed {c} of {n}', reached: 'Reached {r} of {n}', throughput: '{n} sends/s', open: 'Open {n}', test: 'TEST',
     health: 'System status', engine: 'GDial engine', engineOk: 'Connected', engineDown: 'No contact – retrying', providers: 'Providers',
     providersOk: 'No failures reported', providersDown: 'Not answering: {p}', providersIdle: 'Shown while an alert runs',
-    relay: 'Relay (replies and call status)', relayUnknown: 'The engine does not report the relay state yet – see Settings.',
+    relay: 'Relay (replies and call status)', relayOk: 'Connected', relayConnecting: 'Connecting…', relayDown: 'No contact', relayOff: 'Not set up', relayRefused: 'Refused', relayResync: 'Reconciling',
+    relayDownHelp: 'Alerts go out, but confirmations appear only once the connection is back.', relayOffHelp: 'Confirmations and replies cannot be received. See Settings.',
+    noChannels: 'No channel has a provider – no alerts can go out. See Settings.', channelsReady: 'Channels that can be used: {c}',
     demo: 'Demo mode: a simulated provider answers. No real calls or SMS are sent.',
     inbox: 'Unhandled replies', inboxNone: 'No unhandled replies.', inboxSome: '{n} replies are waiting for someone to read them.', toInbox: 'To the inbox',
     scheduled: 'Scheduled', startsAt: 'starts {t}',
@@ -70,11 +75,36 @@ function RunningCard({ campaign, progress, history }: { campaign: CampaignSummar
   );
 }
 
+function RelayBadge({ status }: { status: RelayState['status'] }) {
+  const t = useT(dict);
+  switch (status) {
+    case 'connected':
+      return <Badge color="green">{t('relayOk')}</Badge>;
+    case 'connecting':
+      return <Badge color="yellow" autoContrast>{t('relayConnecting')}</Badge>;
+    case 'reconnecting':
+      return <Badge color="red">{t('relayDown')}</Badge>;
+    case 'not-configured':
+    case 'stopped':
+      return <Badge color="gray">{t('relayOff')}</Badge>;
+    case 'unauthorized':
+      return <Badge color="red">{t('relayRefused')}</Badge>;
+    case 'resync-required':
+      return <Badge color="orange">{t('relayResync')}</Badge>;
+    default: {
+      const never: never = status;
+      return never;
+    }
+  }
+}
+
 export function DashboardPage() {
   const t = useT(dict);
   const f = useFormat();
   const rpc = useRpc();
   const connection = useConnectionState();
+  const connectivity = useConnectivity().status;
+  const words = useWords();
   const info = useQuery('system.info', {});
   const list = useQuery('campaigns.list', { limit: 20 });
   const inbox = useQuery('inbox.list', { handled: false, limit: 500 });
@@ -157,8 +187,17 @@ export function DashboardPage() {
             </Group>
             <Group justify="space-between" wrap="nowrap">
               <Text>{t('relay')}</Text>
-              <Text size="sm" c="dimmed" ta="right">{t('relayUnknown')}</Text>
+              {connectivity ? <RelayBadge status={connectivity.relay.status} /> : <Text size="sm" c="dimmed">…</Text>}
             </Group>
+            {connectivity && connectivity.relay.status !== 'connected' && connectivity.relay.status !== 'connecting' && (
+              <Text size="sm" c="var(--gdial-warn-text)">{connectivity.relay.status === 'reconnecting' ? t('relayDownHelp') : t('relayOffHelp')}</Text>
+            )}
+            {connectivity &&
+              (connectivity.channels.some((ch) => ch.configured) ? (
+                <Text size="sm">{t('channelsReady', { c: connectivity.channels.filter((ch) => ch.configured).map((ch) => words.channel[ch.channel]).join(', ') })}</Text>
+              ) : (
+                <Alert color="red" role="alert">{t('noChannels')}</Alert>
+              ))}
           </Stack>
         </Paper>
         <Paper withBorder p="md">
