@@ -48,6 +48,17 @@ class GDialRequestClient extends twilio.RequestClient {
   }
 
   private authCache: { key: string; header: string } | null = null;
+  private readonly proxyDecisions = new Map<string, boolean>();
+
+  /** The proxy environment is read once per origin, not per message. */
+  private viaProxy(uri: URL): boolean {
+    let decision = this.proxyDecisions.get(uri.origin);
+    if (decision === undefined) {
+      decision = proxyFor(uri);
+      this.proxyDecisions.set(uri.origin, decision);
+    }
+    return decision;
+  }
 
   private basicAuth(username: string, password: string): string {
     const key = `${username}:${password}`;
@@ -61,7 +72,7 @@ class GDialRequestClient extends twilio.RequestClient {
       uri.protocol = this.base.protocol;
       uri.host = this.base.host;
     }
-    if (proxyFor(uri)) return super.request<TData>({ ...opts, uri: uri.toString() });
+    if (this.viaProxy(uri)) return super.request<TData>({ ...opts, uri: uri.toString() });
     if (opts.params) {
       for (const [key, value] of Object.entries(opts.params as Record<string, unknown>)) appendParam(uri.searchParams, key, value);
     }
