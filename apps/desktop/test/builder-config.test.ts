@@ -35,7 +35,7 @@ const { DebugLogger } = builderRequire('builder-util') as { DebugLogger: new (en
 type Target = { target: string; arch: string[] };
 const fileSets = (files: unknown): { from?: string; to?: string }[] => (Array.isArray(files) ? files.filter((f): f is { from: string; to: string } => typeof f === 'object' && f !== null) : []);
 
-describe('electron-builder configuration', () => {
+describe('electron-builder configuration', { timeout: 60_000 }, () => {
   const config = loadConfig({ GDIAL_UPDATE_URL: undefined });
 
   it("passes electron-builder's schema validation", async () => {

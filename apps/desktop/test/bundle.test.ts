@@ -19,7 +19,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('bundled main process', () => {
+describe('bundled main process', { timeout: 60_000 }, () => {
   it('loads only Electron, the updater, the logger and the protocol schemas at run time — never the engine', async () => {
     const out = await build({ ...bundleOptions().main, write: false, metafile: true, outfile: path.join(outDir, 'main.js') });
     const imports = new Set(Object.values(out.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
@@ -31,7 +31,7 @@ describe('bundled main process', () => {
   });
 });
 
-describe('bundled engine host', () => {
+describe('bundled engine host', { timeout: 60_000 }, () => {
   it('starts the engine from the bundle, serves a window, and drains on shutdown', async () => {
     mkdirSync(outDir, { recursive: true });
     const bundle = path.join(outDir, 'engine-host.js');

@@ -67,7 +67,7 @@ function rpc(port: MessagePort) {
   };
 }
 
-describe('engine host', () => {
+describe('engine host', { timeout: 60_000 }, () => {
   it('starts the engine, serves a window over its port, and drains on shutdown', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-host-'));
     dirs.push(dataDir);

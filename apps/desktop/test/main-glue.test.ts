@@ -54,7 +54,7 @@ afterAll(() => {
 
 const trustedEvent = (wc: FakeBrowserWindow['webContents']) => ({ sender: wc, senderFrame: { url: 'app://console/index.html', parent: null } });
 
-describe('main process glue (against a fake Electron)', () => {
+describe('main process glue (against a fake Electron)', { timeout: 60_000 }, () => {
   it('registers app:// as a secure standard scheme and serves the console with the CSP', async () => {
     expect(fake.privilegedSchemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) as unknown }]);
     const res = await fake.protocolHandlers.get('app')!(new Request('app://console/assets/none.js'));
