@@ -63,6 +63,8 @@ export const relayResyncRequiredSchema = z.object({
 });
 export const relayErrorCodes = ['unauthorized', 'bad-message', 'cursor-ahead', 'shutting-down', 'internal'] as const;
 export type RelayErrorCode = (typeof relayErrorCodes)[number];
+/** WebSocket close codes the relay uses; 1001 (going away) when it shuts down. */
+export const relayCloseCodes = { badMessage: 4400, unauthorized: 4401, resyncRequired: 4409 } as const;
 export const relayErrorSchema = z.object({ type: z.literal('error'), code: z.enum(relayErrorCodes), message: z.string() });
 
 export const relayServerMessageSchema = z.discriminatedUnion('type', [

@@ -7,6 +7,7 @@
 // and acknowledged again.
 import express, { type Request, type Response, type Router } from 'express';
 import type { RawWebhook, WebhookKind } from '@gdial/protocol';
+import type { ResolvedTenant } from '../ingest/tenant-cache';
 import { parseForm, verifySendgrid, verifyTelegram, verifyTwilio, type FormParams, type Verdict } from '../ingest/verify';
 import type { WebhookResult } from '../ops/metrics';
 import type { AppendItem } from '../store/events';
@@ -94,7 +95,7 @@ export function webhookRouter(services: RelayServices): Router {
   };
 
   /** Resolves the tenant and checks the signature; answers and returns null when either fails. */
-  const admit = async (req: Request, res: Response, provider: Provider, kind: string, check: (c: Awaited<ReturnType<RelayServices['tenants']['resolve']>> & object) => Verdict) => {
+  const admit = async (req: Request, res: Response, provider: Provider, kind: string, check: (resolved: ResolvedTenant) => Verdict) => {
     if (services.isShuttingDown()) {
       apiError(res, 503, 'shutting-down', 'Relay is restarting; retry');
       return null;

@@ -10,6 +10,11 @@ interface Entry {
   at: number;
 }
 
+export interface ResolvedTenant {
+  tenant: Tenant;
+  credentials: ProviderCredentials;
+}
+
 export class TenantCache {
   private readonly entries = new Map<string, Entry>();
   constructor(
@@ -18,7 +23,7 @@ export class TenantCache {
     private readonly ttlMs = 30_000,
   ) {}
 
-  async resolve(slug: string): Promise<{ tenant: Tenant; credentials: ProviderCredentials } | null> {
+  async resolve(slug: string): Promise<ResolvedTenant | null> {
     const hit = this.entries.get(slug);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.tenant && hit.credentials ? { tenant: hit.tenant, credentials: hit.credentials } : null;
     const tenant = await findTenantBySlug(this.db, slug);

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   relayClientMessageSchema,
+  relayCloseCodes,
   type RelayErrorCode,
   type RelayLogEntry,
   type RelayServerMessage,
@@ -70,7 +71,7 @@ class DesktopStream implements TenantSubscriber {
   private fail(code: RelayErrorCode, message: string): void {
     this.log.warn({ code, reason: message }, 'closing desktop stream');
     this.send({ type: 'error', code, message });
-    this.ws.close(code === 'unauthorized' ? 4401 : code === 'shutting-down' ? 1001 : 4400, code);
+    this.ws.close(code === 'unauthorized' ? relayCloseCodes.unauthorized : code === 'shutting-down' ? 1001 : relayCloseCodes.badMessage, code);
   }
 
   private async onMessage(data: RawData): Promise<void> {
@@ -123,7 +124,7 @@ class DesktopStream implements TenantSubscriber {
     if (lastSeq < position.prunedThrough) {
       this.log.warn({ lastSeq, prunedThrough: position.prunedThrough }, 'desktop cursor is older than retention; resync required');
       this.send({ type: 'resync-required', lastSeq, prunedThrough: position.prunedThrough, headSeq: position.lastSeq });
-      this.ws.close(4409, 'resync-required');
+      this.ws.close(relayCloseCodes.resyncRequired, 'resync-required');
       return;
     }
     this.sentSeq = lastSeq;

@@ -8,6 +8,7 @@
 import WebSocket, { type RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
+  relayCloseCodes,
   relayProtocolVersion,
   relayServerMessageSchema,
   type RelayClientMessage,
@@ -179,13 +180,13 @@ export class RelayClient {
       if (this.ws === ws) this.ws = null;
       if (!this.running || this.ws !== null) return;
       const text = reason.toString();
-      if (code === 4401) {
+      if (code === relayCloseCodes.unauthorized) {
         this.running = false;
         this.setState({ status: 'unauthorized', since: new Date().toISOString(), message: text || 'device token refused' });
         this.log.warn('relay refused the device token; enrol this desktop again');
         return;
       }
-      if (code === 4409) return; // resync-required was handled from its message
+      if (code === relayCloseCodes.resyncRequired) return; // handled from its message
       this.scheduleReconnect(text ? `${closeReason} (${code} ${text})` : `${closeReason} (${code})`);
     });
   }
