@@ -120,11 +120,20 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
   const [discardOpen, setDiscardOpen] = useState(false);
   const baseline = useRef('');
 
+  const heldId = useRef<number | null>(null);
+  heldId.current = stored?.id ?? null;
+
   useEffect(() => {
+    // A contact just created here becomes the target; it is already held, so keep its status.
+    if (typeof target === 'number' && heldId.current === target) return;
     setSaveError(null);
     setLoadError(null);
     setStatus('');
-    if (target === null) return;
+    if (target === null) {
+      // Reopening the same contact later must fetch it afresh.
+      setStored(null);
+      return;
+    }
     if (target === 'new') {
       const d = emptyDraft();
       setStored(null);

@@ -36,9 +36,11 @@ export interface ContactTableProps {
   onToggle: (row: ContactSummary, range: boolean) => void;
   onOpen: (id: number) => void;
   height: number | string;
+  /** Changes when the operator searches anew: the table goes back to the top. */
+  searchKey: string;
 }
 
-export function ContactTable({ window: win, label, selected, groups, onToggle, onOpen, height }: ContactTableProps) {
+export function ContactTable({ window: win, label, selected, groups, onToggle, onOpen, height, searchKey }: ContactTableProps) {
   const t = useT(dict);
   useSyncExternalStore(win.subscribe, win.getVersion);
   const total = win.total ?? 0;
@@ -61,6 +63,10 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
   useEffect(() => {
     win.request(Math.max(lastInView + 1, 1) + PREFETCH_ROWS);
   }, [win, lastInView]);
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [searchKey]);
 
   const f = useFormat();
   const { locale } = f;

@@ -253,6 +253,7 @@ export function ContactsPage({ route }: { route: Route }) {
           onToggle={onToggle}
           onOpen={openContact}
           height="max(320px, calc(100vh - 290px))"
+          searchKey={JSON.stringify(search)}
         />
       )}
 
