@@ -70,14 +70,19 @@ export default async function (ctx: BenchContext): Promise<void> {
 
   ctx.progress(`${queries} mixed searches`);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   const byKind = new Map<number, number[]>();
   for (let i = 0; i < queries; i++) {
     const kind = i % mix.length;
     const input: SearchInput = { limit: 100, ...mix[kind]!() };
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const out = await call('contacts.search', input);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
     times.push(ms);
+    // CPU time of the call: what the query costs, apart from waiting for a core on a busy machine.
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
     byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
     if (input.query === '' && !input.groupId && !input.tag) cursors[typeof input.sort === 'string' ? input.sort : 'name'] = out.nextCursor ?? null;
   }
@@ -104,5 +109,9 @@ export default async function (ctx: BenchContext): Promise<void> {
     baseline_get_p95_ms: round(baseP95, 3),
     ratio: round(baseP95 / p95, 3),
     p95_by_kind_ms: [...byKind.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => round(percentile(t, 95), 2)),
+    cpu_p50_ms: round(percentile(cpuTimes, 50), 3),
+    cpu_p95_ms: round(percentile(cpuTimes, 95), 3),
+    load_avg_1m: round(os.loadavg()[0] ?? 0, 2),
+    cpus: os.cpus().length,
   });
 }
