@@ -184,6 +184,10 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   app.use(onError);
 
   const server: Server = createServer(app);
+  // Longer than a reverse proxy's idle upstream keep-alive, so the relay never closes a
+  // connection the proxy is about to reuse.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/stream' || shuttingDown) {

@@ -46,7 +46,10 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
   const appPool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
-    options: `${searchPath} -c role=${opts.appRole}`,
+    // A database that does not answer turns into a 503 (the provider retries), not a hang.
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 60_000,
+    options: `${searchPath} -c role=${opts.appRole} -c statement_timeout=15000`,
     application_name: 'gdial-relay',
   });
   const ownerPool = new pg.Pool({ connectionString: opts.url, max: 2, options: searchPath, application_name: 'gdial-relay-owner' });

@@ -99,7 +99,7 @@ async function ensureAppRole(q: SqlExecutor, schemaName: string, roleName: strin
 
 /** For /readyz: every migration this build knows is applied. */
 export async function pendingMigrations(db: RelayDb): Promise<string[]> {
-  const rows = await db.appQuery<{ tag: string }>(`SELECT tag FROM ${quoteIdent(db.schema)}.relay_migrations`).catch(() => []);
+  const rows = await db.appQuery<{ tag: string }>(`SELECT tag FROM ${quoteIdent(db.schema)}.relay_migrations`);
   const done = new Set(rows.map((r) => r.tag));
   return loadMigrations()
     .map((m) => m.tag)
