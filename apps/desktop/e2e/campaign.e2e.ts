@@ -48,6 +48,14 @@ const EXPECTED = {
   unreached: lastDigits.filter((d) => d === 0).length,
 };
 
+/** Lets dialog and drawer transitions finish and scrolls to the top, so a full-page screenshot shows what a person sees. */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)));
+    window.scrollTo(0, 0);
+  });
+}
+
 let c: Console;
 beforeAll(async () => {
   c = await openConsole({ demo: 'fast' });
@@ -179,10 +187,21 @@ describe('running an alert', () => {
     await dialog.getByRole('textbox', { name: 'Skriv antalet mottagare (50) för att bekräfta' }).fill('5');
     expect(await start.isDisabled()).toBe(true);
     await dialog.getByRole('textbox', { name: 'Skriv antalet mottagare (50) för att bekräfta' }).fill('50');
+    await settle(page);
     await c.screenshot('start-dialog');
     await expectAccessible(page, 'start-dialog');
     await start.click();
     await page.getByRole('heading', { name: 'Brand Ystad – samling' }).waitFor();
+  });
+
+  it('shows the running alert on the overview with its progress', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Översikt' }).click();
+    await page.getByRole('heading', { name: 'Brand Ystad – samling' }).waitFor();
+    await page.getByRole('progressbar', { name: /^Bekräftade \d+ av 50$/ }).waitFor();
+    await c.screenshot('dashboard-running');
+    await expectAccessible(page, 'dashboard-running');
+    await page.getByRole('button', { name: 'Öppna Brand Ystad – samling' }).click();
   });
 
   it('fills the roll-call live until the alert is done, then exports the report', async () => {
@@ -210,6 +229,8 @@ describe('running an alert', () => {
     await row.click();
     const drawer = page.getByRole('dialog', { name: 'Förlopp för Greta Berg' });
     await drawer.getByText(/Steg 1 · Röstsamtal · \+4670/).waitFor();
+    await drawer.getByText('Lämnad till leverantören').first().waitFor();
+    await settle(page);
     await c.screenshot('live-timeline');
     await expectAccessible(page, 'live-timeline');
     await page.keyboard.press('Escape');

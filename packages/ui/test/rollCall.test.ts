@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignProgress, RecipientReport } from '@gdial/protocol';
 import { appendPoint, MAX_POINTS, toPoint } from '../src/components/progressHistory';
-import { bucketCounts, bucketOf, filterRollCall, latestDelivery } from '../src/pages/campaigns/rollCall';
+import { bucketCounts, bucketOf, filterRollCall, startedDeliveries } from '../src/pages/campaigns/rollCall';
 
 const recipient = (id: number, displayName: string, outcome: RecipientReport['outcome'], address = '+46701234567'): RecipientReport => ({
   id, contactId: id, displayName, outcome, confirmedAt: null, confirmedVia: null,
@@ -28,8 +28,11 @@ describe('roll-call', () => {
     expect(filterRollCall(rs, 'confirmed', 'per', true)).toEqual([]);
   });
 
-  it('shows the latest step that has started', () => {
-    expect(latestDelivery(recipient(1, 'A', 'in-progress'))?.channel).toBe('voice');
+  it('lists the deliveries that have started, in plan order', () => {
+    const r = recipient(1, 'A', 'in-progress');
+    expect(startedDeliveries(r).map((d) => d.channel)).toEqual(['voice']);
+    r.deliveries.reverse()[0]!.state = 'sent';
+    expect(startedDeliveries(r).map((d) => d.channel)).toEqual(['voice', 'sms']);
   });
 });
 

@@ -46,6 +46,20 @@ export const exclusionWords: Words<ExclusionReason> = {
   },
 };
 
+/** Kinds of entries in a delivery's history as the engine records them; unknown kinds show as they are. */
+export const deliveryEventWords: Words<string> = {
+  sv: {
+    scheduled: 'Planerad', sent: 'Lämnad till leverantören', status: 'Status från leverantören', dtmf: 'Knapptryckning', reply: 'Svar',
+    retry: 'Nytt försök planerat', failed: 'Misslyckades', skipped: 'Behövdes inte', cancelled: 'Avbruten', reconciled: 'Avstämd efter avbrott',
+    unknown: 'Oklart om det gick iväg', 'opt-out': 'Avregistrering', open: 'Öppnad', click: 'Länk klickad',
+  },
+  en: {
+    scheduled: 'Scheduled', sent: 'Handed to the provider', status: 'Status from the provider', dtmf: 'Key press', reply: 'Reply',
+    retry: 'Retry scheduled', failed: 'Failed', skipped: 'Not needed', cancelled: 'Cancelled', reconciled: 'Reconciled after an interruption',
+    unknown: 'Unclear whether it went out', 'opt-out': 'Opt-out', open: 'Opened', click: 'Link clicked',
+  },
+};
+
 export function campaignStatusColour(status: CampaignStatus): string {
   switch (status) {
     case 'draft':
@@ -99,5 +113,6 @@ export function useWords() {
     outcome: outcomeWords[language],
     deliveryState: deliveryStateWords[language],
     exclusion: exclusionWords[language],
+    deliveryEvent: (kind: string) => deliveryEventWords[language][kind] ?? kind,
   };
 }

@@ -15,7 +15,7 @@ import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
 import { RecipientTimeline } from './RecipientTimeline';
-import { bucketCounts, filterRollCall, latestDelivery, type RollCallFilter } from './rollCall';
+import { bucketCounts, filterRollCall, startedDeliveries, type RollCallFilter } from './rollCall';
 import { useCampaignLive } from './useCampaignLive';
 import { pageScope } from '../../components/pageScope';
 
@@ -32,7 +32,7 @@ const dict = {
     s_completed: 'Klart: {c} av {n} bekräftade', s_cancelled: 'Avbrutet', edit: 'Fortsätt redigera',
     unavailable: 'Leverantören för {p} svarar inte. GDial försöker igen automatiskt och går vidare till nästa steg i planen. Kontrollera nätet och leverantörsinställningarna.',
     duplicates: '{n} utskick kan ha gått ut två gånger efter ett avbrott. Se förloppet för de berörda.',
-    search: 'Sök i upproplistan', searchHelp: 'Namn eller telefonnummer', name: 'Namn', status: 'Status', latest: 'Senast', confirmedAt: 'Bekräftelse',
+    search: 'Sök i upproplistan', searchHelp: 'Namn eller telefonnummer', name: 'Namn', status: 'Status', latest: 'Utskick', confirmedAt: 'Bekräftelse',
     rollCall: 'Upprop', showHistory: 'Visa förlopp för {n}', nobody: 'Ingen här just nu.', showing: 'Visar {n} av {t}. Sök för att hitta fler.',
     truncated: 'Larmet har fler mottagare än vad som visas här; exportera rapporten för att se alla.', chart: 'Förlopp',
   },
@@ -46,7 +46,7 @@ const dict = {
     s_completed: 'Done: {c} of {n} confirmed', s_cancelled: 'Cancelled', edit: 'Continue editing',
     unavailable: 'The provider for {p} is not answering. GDial retries automatically and moves on to the next step of the plan. Check the network and the provider settings.',
     duplicates: '{n} sends may have gone out twice after an interruption. See the history of those affected.',
-    search: 'Search the roll-call', searchHelp: 'Name or phone number', name: 'Name', status: 'Status', latest: 'Latest', confirmedAt: 'Confirmation',
+    search: 'Search the roll-call', searchHelp: 'Name or phone number', name: 'Name', status: 'Status', latest: 'Sends', confirmedAt: 'Confirmation',
     rollCall: 'Roll-call', showHistory: 'Show history for {n}', nobody: 'Nobody here right now.', showing: 'Showing {n} of {t}. Search to find more.',
     truncated: 'The alert has more recipients than shown here; export the report to see everyone.', chart: 'Progress',
   },
@@ -222,7 +222,7 @@ export function CampaignLiveView({ id }: { id: number }) {
           </Table.Thead>
           <Table.Tbody>
             {rows.slice(0, ROWS_SHOWN).map((r) => {
-              const d = latestDelivery(r);
+              const started = startedDeliveries(r);
               return (
                 <Table.Tr key={r.id}>
                   <Table.Td>
@@ -233,7 +233,16 @@ export function CampaignLiveView({ id }: { id: number }) {
                   <Table.Td>
                     <Badge color={outcomeColour(r.outcome)} variant={r.outcome === 'confirmed' ? 'filled' : 'light'}>{words.outcome[r.outcome]}</Badge>
                   </Table.Td>
-                  <Table.Td>{d ? `${words.channel[d.channel]}: ${words.deliveryState[d.state]}${d.error ? ` (${d.error})` : ''}` : '–'}</Table.Td>
+                  <Table.Td>
+                    {started.length === 0
+                      ? '–'
+                      : started.map((d) => (
+                          <div key={d.id}>
+                            {words.channel[d.channel]}: {words.deliveryState[d.state]}
+                            {d.error ? ` (${d.error})` : ''}
+                          </div>
+                        ))}
+                  </Table.Td>
                   <Table.Td>{r.confirmedAt ? `${f.dateTime(r.confirmedAt)}${r.confirmedVia ? ` · ${r.confirmedVia}` : ''}` : ''}</Table.Td>
                 </Table.Tr>
               );

@@ -24,7 +24,7 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
   const f = useFormat();
   const words = useWords();
   return (
-    <Drawer className={pageScope} opened={recipient !== null} onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} position="right" size="lg" title={recipient ? <Title order={2} size="h3">{t('title', { n: recipient.displayName })}</Title> : null}>
+    <Drawer className={pageScope} opened={recipient !== null} onClose={onClose} closeButtonProps={{ 'aria-label': t('close') }} position="right" size="xl" title={recipient ? <Title order={2} size="h3">{t('title', { n: recipient.displayName })}</Title> : null}>
       {recipient && (
         <Stack>
           <Group>
@@ -33,8 +33,8 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
           </Group>
           {recipient.deliveries.map((d) => (
             <Stack key={d.id} gap="xs">
-              <Group gap="xs">
-                <Text fw={700}>{t('step', { n: d.stepIndex + 1 })} · {words.channel[d.channel]} · {d.address}</Text>
+              <Group gap="xs" wrap="wrap">
+                <Text fw={700} style={{ overflowWrap: 'anywhere' }}>{t('step', { n: d.stepIndex + 1 })} · {words.channel[d.channel]} · {d.address}</Text>
                 <Badge variant="light">{words.deliveryState[d.state]}</Badge>
                 {d.attempts > 1 && <Badge variant="outline" color="gray">{t('attempts', { n: d.attempts })}</Badge>}
               </Group>
@@ -46,9 +46,9 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
               ) : (
                 <Timeline bulletSize={14} lineWidth={2} active={d.events.length - 1}>
                   {d.events.map((e, i) => (
-                    <Timeline.Item key={i} title={e.kind}>
+                    <Timeline.Item key={i} title={words.deliveryEvent(e.kind)}>
                       <Text size="xs" c="dimmed">{f.dateTime(e.at)}</Text>
-                      {e.detail && <Text size="sm">{e.detail}</Text>}
+                      {e.detail && <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{e.detail}</Text>}
                     </Timeline.Item>
                   ))}
                 </Timeline>

@@ -56,9 +56,7 @@ export function filterRollCall(recipients: readonly RecipientReport[], filter: R
   return recipients.filter((r) => (filter === 'all' || bucketOf(r.outcome, confirmationEnabled) === filter) && matchesSearch(r, query));
 }
 
-/** The delivery that says most about where a recipient stands: the latest step that has started. */
-export function latestDelivery(r: RecipientReport): DeliveryReport | undefined {
-  const started = r.deliveries.filter((d) => d.state !== 'waiting' && d.state !== 'skipped');
-  const pool = started.length > 0 ? started : r.deliveries;
-  return [...pool].sort((a, b) => b.stepIndex - a.stepIndex || b.id - a.id)[0];
+/** Deliveries that have gone (or are going) out, in plan order; what the roll-call lists per person. */
+export function startedDeliveries(r: RecipientReport): DeliveryReport[] {
+  return r.deliveries.filter((d) => d.state !== 'waiting' && d.state !== 'skipped').sort((a, b) => a.stepIndex - b.stepIndex || a.id - b.id);
 }
