@@ -87,6 +87,20 @@ describe.each(backends)('operations on %s', (backend) => {
     expect((await post(url, headers, JSON.stringify({ update_id: 1 }))).status).toBe(200);
   });
 
+  it.runIf(backend === 'postgres')('answers 503 when the commit fails, so the provider retries; nothing is half written', async () => {
+    const { db } = fx.relay;
+    const fn = `"${db.schema}".relay_append_events(uuid, text[], text[], jsonb[], text)`;
+    const s = twilioSigned(t.twilioAuthToken, statusUrl(), { MessageSid: 'SMfail', MessageStatus: 'sent' });
+    await db.asOwner((q) => q.query(`REVOKE EXECUTE ON FUNCTION ${fn} FROM PUBLIC, "${db.appRole}"`));
+    try {
+      expect((await post(statusUrl(), s.headers, s.body)).status).toBe(503);
+      expect(fx.relay.metrics.webhooks.get({ provider: 'twilio', kind: 'twilio.message-status', result: 'error' })).toBe(1);
+    } finally {
+      await db.asOwner((q) => q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO "${db.appRole}"`));
+    }
+    expect((await post(statusUrl(), s.headers, s.body)).status).toBe(204);
+  });
+
   it('drops a desktop that stops answering heartbeats', async () => {
     const ws = new WebSocket(`${fx.relay.url.replace('http', 'ws')}/stream`);
     await new Promise((r) => ws.once('open', r));
