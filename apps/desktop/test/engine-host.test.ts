@@ -76,6 +76,10 @@ describe('engine host', { timeout: 60_000 }, () => {
     await h.until(() => h.toMain.some((m) => m.type === 'ready'));
     expect(h.toMain.find((m) => m.type === 'ready')).toMatchObject({ type: 'ready', databasePath: path.join(dataDir, 'gdial.db') });
 
+    h.send({ type: 'ping', seq: 3 });
+    expect(h.toMain.at(-1)).toEqual({ type: 'pong', seq: 3 });
+    h.toMain.pop();
+
     const { port1, port2 } = new MessageChannel();
     h.send({ type: 'connect', clientId: 7 }, [asClientPort(port1)]);
     const client = rpc(port2);

@@ -10,7 +10,10 @@ function setup(opts: { autoReady?: boolean } = {}) {
   const sup = new EngineSupervisor<FakePort>({
     spawn: () => {
       const p = new FakeEngineProcess();
-      if (opts.autoReady ?? true) p.onPost = (m, self) => m.type === 'start' && queueMicrotask(() => self.reply(READY));
+      p.onPost = (m, self) => {
+        if (m.type === 'start' && (opts.autoReady ?? true)) queueMicrotask(() => self.reply(READY));
+        if (m.type === 'ping') queueMicrotask(() => self.reply({ type: 'pong', seq: m.seq })); // a healthy process answers
+      };
       procs.push(p);
       return p;
     },
@@ -22,7 +25,7 @@ function setup(opts: { autoReady?: boolean } = {}) {
     vault: async (req) => ({ ok: true, value: req.op }),
     timers,
     logger: quietLogger(),
-    policy: { initialBackoffMs: 100, maxBackoffMs: 1000, crashWindowMs: 10_000, maxCrashesInWindow: 4, readyTimeoutMs: 5000, drainTimeoutMs: 2000, killGraceMs: 500 },
+    policy: { initialBackoffMs: 100, maxBackoffMs: 1000, crashWindowMs: 10_000, maxCrashesInWindow: 4, readyTimeoutMs: 5000, drainTimeoutMs: 2000, killGraceMs: 500, heartbeatIntervalMs: 1000, unresponsiveAfterMs: 4000 },
   });
   sup.onStatus((s) => statuses.push(s));
   return { sup, timers, procs, statuses, last: () => procs[procs.length - 1]! };
@@ -130,6 +133,25 @@ describe('engine supervision', () => {
     await timers.advance(1);
     expect(procs[0]!.killed).toBe(true);
     expect(sup.status).toMatchObject({ state: 'restarting', cause: { kind: 'ready-timeout' } });
+  });
+
+  it('kills and restarts an engine that stops answering, but leaves a healthy one alone', async () => {
+    const { sup, timers, procs, statuses } = setup();
+    sup.start();
+    await timers.advance(0);
+    await timers.advance(60_000); // answers every ping
+    expect(procs[0]!.killed).toBe(false);
+    expect(procs[0]!.sent('ping').length).toBeGreaterThan(50);
+
+    procs[0]!.onPost = () => {}; // its event loop is stuck from now on
+    await timers.advance(3999);
+    expect(procs[0]!.killed).toBe(false);
+    await timers.advance(1000);
+    expect(procs[0]!.killed).toBe(true);
+    expect(statuses.find((st) => st.state === 'restarting')).toMatchObject({ cause: { kind: 'unresponsive' } });
+    await timers.advance(100);
+    expect(procs).toHaveLength(2);
+    expect(sup.status).toMatchObject({ state: 'running', restarts: 1 });
   });
 
   it('does not restart an engine that reports a database it cannot open', async () => {

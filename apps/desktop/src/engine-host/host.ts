@@ -149,6 +149,9 @@ export function runEngineHost(deps: EngineHostDeps): void {
       case 'vault-response':
         vault.receive(msg.id, msg.reply);
         return;
+      case 'ping':
+        deps.parent.postMessage({ type: 'pong', seq: msg.seq });
+        return;
       default: {
         const never: never = msg;
         return never;

@@ -21,7 +21,9 @@ export type MainToHost =
   | { type: 'connect'; clientId: number }
   /** Stop taking calls, persist what is in flight, close the database, then exit. */
   | { type: 'shutdown'; reason: string }
-  | { type: 'vault-response'; id: number; reply: VaultReply };
+  | { type: 'vault-response'; id: number; reply: VaultReply }
+  /** Liveness check: a host whose event loop is stuck cannot answer. */
+  | { type: 'ping'; seq: number };
 
 export type HostToMain =
   | { type: 'ready'; version: string; schemaVersion: number; databasePath: string }
@@ -29,6 +31,7 @@ export type HostToMain =
   /** An engine event (campaign progress, replies, …) for the tray and OS notifications. */
   | { type: 'engine-event'; name: string; payload: unknown }
   | { type: 'drained' }
+  | { type: 'pong'; seq: number }
   /** safeStorage lives only in the main process; the engine asks main to seal and open secrets. */
   | { type: 'vault-request'; id: number; request: VaultRequest };
 
@@ -57,6 +60,8 @@ export function parseHostToMain(raw: unknown): HostToMain | null {
       return typeof raw.name === 'string' ? { type: 'engine-event', name: raw.name, payload: raw.payload } : null;
     case 'drained':
       return { type: 'drained' };
+    case 'pong':
+      return Number.isInteger(raw.seq) ? { type: 'pong', seq: raw.seq as number } : null;
     case 'vault-request': {
       const request = parseVaultRequest(raw.request);
       return Number.isInteger(raw.id) && request ? { type: 'vault-request', id: raw.id as number, request } : null;
@@ -102,6 +107,8 @@ export function parseMainToHost(raw: unknown): MainToHost | null {
       return Number.isInteger(raw.clientId) ? { type: 'connect', clientId: raw.clientId as number } : null;
     case 'shutdown':
       return { type: 'shutdown', reason: typeof raw.reason === 'string' ? raw.reason : 'shutdown requested' };
+    case 'ping':
+      return Number.isInteger(raw.seq) ? { type: 'ping', seq: raw.seq as number } : null;
     case 'vault-response': {
       const reply = parseVaultReply(raw.reply);
       return Number.isInteger(raw.id) && reply ? { type: 'vault-response', id: raw.id as number, reply } : null;

@@ -45,6 +45,14 @@ export interface SupervisionPolicy {
   drainTimeoutMs: number;
   /** After a kill, how long to wait for the exit before giving up on it. */
   killGraceMs: number;
+  /** How often a running engine is asked whether it is alive. */
+  heartbeatIntervalMs: number;
+  /**
+   * An engine that has not answered for this long is stuck (an endless loop, a deadlock)
+   * and is killed and restarted like a crash. Generous, because a big synchronous
+   * database job may legitimately hold the event loop for a while.
+   */
+  unresponsiveAfterMs: number;
 }
 
 export const DEFAULT_POLICY: SupervisionPolicy = {
@@ -55,9 +63,11 @@ export const DEFAULT_POLICY: SupervisionPolicy = {
   readyTimeoutMs: 60_000,
   drainTimeoutMs: 15_000,
   killGraceMs: 3_000,
+  heartbeatIntervalMs: 10_000,
+  unresponsiveAfterMs: 90_000,
 };
 
-export type CrashCause = { kind: 'exit'; code: number } | { kind: 'ready-timeout' };
+export type CrashCause = { kind: 'exit'; code: number } | { kind: 'ready-timeout' } | { kind: 'unresponsive'; silentMs: number };
 
 export type EngineStatus =
   | { state: 'starting'; restarts: number }
@@ -93,8 +103,11 @@ interface Running<P> {
   exited: boolean;
   exitCode: number | null;
   readyTimer: unknown;
-  /** Set when we killed it for not getting ready, so the exit is reported as that. */
-  timedOut: boolean;
+  /** Set when we killed it (not ready in time, or stuck), so the exit is reported as that. */
+  killedFor: CrashCause | null;
+  heartbeatTimer: unknown;
+  lastSignOfLife: number;
+  pingSeq: number;
   exitWaiters: (() => void)[];
   drainWaiters: (() => void)[];
 }
@@ -176,6 +189,7 @@ export class EngineSupervisor<P> {
     }
     this.setStatus({ state: 'stopping' });
     this.deps.timers.clearTimeout(run.readyTimer);
+    this.deps.timers.clearTimeout(run.heartbeatTimer);
     let drained = false;
     try {
       run.proc.post({ type: 'shutdown', reason });
@@ -233,14 +247,14 @@ export class EngineSupervisor<P> {
       this.crashed({ kind: 'exit', code: -1 });
       return;
     }
-    const run: Running<P> = { proc, ready: false, exited: false, exitCode: null, readyTimer: null, timedOut: false, exitWaiters: [], drainWaiters: [] };
+    const run: Running<P> = { proc, ready: false, exited: false, exitCode: null, readyTimer: null, killedFor: null, heartbeatTimer: null, lastSignOfLife: this.deps.timers.now(), pingSeq: 0, exitWaiters: [], drainWaiters: [] };
     this.current = run;
     proc.onMessage((raw) => this.onHostMessage(run, raw));
     proc.onExit((code) => this.onExit(run, code));
     run.readyTimer = this.deps.timers.setTimeout(() => {
       if (run.ready || run.exited) return;
       this.log.error({ timeoutMs: this.policy.readyTimeoutMs }, 'engine did not become ready in time; killing it');
-      run.timedOut = true;
+      run.killedFor = { kind: 'ready-timeout' };
       proc.kill();
     }, this.policy.readyTimeoutMs);
     try {
@@ -257,7 +271,10 @@ export class EngineSupervisor<P> {
       this.log.warn('ignored a malformed message from the engine process');
       return;
     }
+    run.lastSignOfLife = this.deps.timers.now();
     switch (msg.type) {
+      case 'pong':
+        return;
       case 'ready': {
         if (run !== this.current || run.ready) return;
         run.ready = true;
@@ -266,6 +283,7 @@ export class EngineSupervisor<P> {
         if (this.stopping) return;
         this.setStatus({ state: 'running', restarts: this.restarts, version: msg.version });
         for (const client of [...this.clients.values()]) this.wire(run, client);
+        this.scheduleHeartbeat(run);
         return;
       }
       case 'start-failed': {
@@ -307,11 +325,12 @@ export class EngineSupervisor<P> {
     run.exited = true;
     run.exitCode = code;
     this.deps.timers.clearTimeout(run.readyTimer);
+    this.deps.timers.clearTimeout(run.heartbeatTimer);
     for (const w of run.exitWaiters.splice(0)) w();
     if (run !== this.current || this.stopping) return;
     this.current = null;
     if (this.status.state === 'failed') return; // start-failed: it exited as asked; stay failed.
-    this.crashed(run.timedOut ? { kind: 'ready-timeout' } : { kind: 'exit', code });
+    this.crashed(run.killedFor ?? { kind: 'exit', code });
   }
 
   private crashed(cause: CrashCause): void {
@@ -331,6 +350,25 @@ export class EngineSupervisor<P> {
     this.restartTimer = this.deps.timers.setTimeout(() => {
       if (!this.stopping) this.spawnProcess();
     }, delayMs);
+  }
+
+  private scheduleHeartbeat(run: Running<P>): void {
+    run.heartbeatTimer = this.deps.timers.setTimeout(() => {
+      if (run.exited || run !== this.current || this.stopping) return;
+      const silentMs = this.deps.timers.now() - run.lastSignOfLife;
+      if (silentMs >= this.policy.unresponsiveAfterMs) {
+        this.log.error({ silentMs }, 'engine stopped answering; killing it');
+        run.killedFor = { kind: 'unresponsive', silentMs };
+        run.proc.kill();
+        return;
+      }
+      try {
+        run.proc.post({ type: 'ping', seq: ++run.pingSeq });
+      } catch (err) {
+        this.log.warn({ err }, 'could not ping the engine');
+      }
+      this.scheduleHeartbeat(run);
+    }, this.policy.heartbeatIntervalMs);
   }
 
   private replyVault(run: Running<P>, id: number, reply: VaultReply): void {
