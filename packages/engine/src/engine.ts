@@ -10,6 +10,7 @@ import { connectivityFor, type ConnectivitySettings } from './connectivity';
 import type { EngineContext } from './context';
 import { createLogger, type Logger } from './log';
 import { createHandlers } from './rpc/handlers';
+import { closeTtsService, ttsServiceFor } from './rpc/handlers/tts';
 import { operatorSetting } from './rpc/handlers/system';
 import { RpcServer, type Transport } from './rpc/server';
 import { openStore } from './store/db';
@@ -69,6 +70,11 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   await campaignServiceFor(ctx).open();
   const connectivity = connectivityFor(ctx, opts.connectivity ?? {});
   connectivity.start();
+  // Loads espeak and the default voice in the background so the operator's first
+  // "listen" is quick; startup does not wait for it.
+  ttsServiceFor(ctx)
+    .warmUp()
+    .catch((err: unknown) => logger.warn({ err }, 'speech warm-up failed; synthesis will load on first use'));
   logger.info({ dbPath, schemaVersion: store.schemaVersion }, 'engine started');
 
   return {
@@ -85,6 +91,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       await server.drain();
       await connectivity.stop();
       await closeCampaignService(ctx);
+      await closeTtsService(ctx);
       store.close();
       logger.info('engine stopped');
     },
