@@ -66,6 +66,19 @@ function decodeCursor(raw: string, sort: ContactSort): Cursor {
   return c as Cursor;
 }
 
+/** Prepared statements by SQL text, per connection: a search builds one of a few dozen shapes. */
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+function prepared(sqlite: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(sqlite);
+  if (!cache) statements.set(sqlite, (cache = new Map<string, Database.Statement>()));
+  let st = cache.get(sql);
+  if (!st) {
+    st = sqlite.prepare(sql);
+    cache.set(sql, st);
+  }
+  return st;
+}
+
 /**
  * Walk the sort index (testing each contact against the filters) when at least one contact
  * in this many matches; with sparser matches, fetch the matches by id and sort them.
@@ -103,12 +116,12 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
   }
 
   const cursor = p.cursor ? decodeCursor(p.cursor, p.sort) : null;
-  const all = sqlite.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
+  const all = prepared(sqlite, 'SELECT count(*) FROM contacts').pluck().get() as number;
   let total: number;
   if (cursor) total = cursor.t;
   else if (sets.length === 0) total = all;
-  else if (sets.length === 1) total = sqlite.prepare(countOne!).pluck().get(params) as number;
-  else total = sqlite.prepare(`SELECT count(*) FROM (${sets.join(' INTERSECT ')})`).pluck().get(params) as number;
+  else if (sets.length === 1) total = prepared(sqlite, countOne!).pluck().get(params) as number;
+  else total = prepared(sqlite, `SELECT count(*) FROM (${sets.join(' INTERSECT ')})`).pluck().get(params) as number;
 
   const byName = p.sort === 'name';
   const keyCol = byName ? 'c.sort_key' : 'c.updated_at';
@@ -127,8 +140,7 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
     from = 'contacts c NOT INDEXED';
     where.push(`c.id IN (${sets.join(' INTERSECT ')})`);
   }
-  const rows = sqlite
-    .prepare(`SELECT c.id AS id, ${keyCol} AS k FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT @limit`)
+  const rows = prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT @limit`)
     .all({ ...params, limit: p.limit + 1 }) as { id: number; k: string }[];
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);

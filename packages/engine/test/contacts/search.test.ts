@@ -62,8 +62,10 @@ describe('contact search', () => {
     expect(names).toEqual(['Adam Åberg', 'Anna Andersson', 'Zlatan Berg', 'Åsa Öberg', 'Ärla Nilsson', 'Örjan Ek']);
   });
 
-  it('sorts by last change, newest first', () => {
+  it('sorts by last change, newest first', async () => {
     const { t, ids } = seeded();
+    // Timestamps have millisecond resolution; make the edit land after the last create.
+    await new Promise((r) => setTimeout(r, 5));
     t.contacts.update(ids[2]!, { role: 'Jour' });
     const page = search(t, '', { sort: 'updated', limit: 2 });
     expect(page.items[0]?.displayName).toBe('Örjan Ek');
