@@ -53,6 +53,8 @@ export const outcomeRuleSchema = z.object({
   channels: z.array(z.enum(simChannels)).optional(),
   /** The API refuses the request synchronously with this Twilio error code. */
   rejectCode: z.union([z.literal(21211), z.literal(21408), z.literal(21610), z.literal(21614), z.literal(21611), z.literal(21612)]).optional(),
+  /** The API fails with HTTP 500/20500 for this recipient (the message is not created). */
+  serverError: z.boolean().optional(),
   /** Final message status and, for undelivered/failed, the asynchronous error code. */
   message: z
     .object({
@@ -158,6 +160,7 @@ export type ProfileInput = z.input<typeof profileSchema>;
  */
 export const standardRules: OutcomeRule[] = [
   { match: '^\\+468', channels: ['sms', 'whatsapp'], rejectCode: 21614 },
+  { match: '^\\+46709999', channels: ['sms', 'whatsapp', 'voice'], serverError: true },
   { match: '0$', channels: ['sms', 'whatsapp'], message: { status: 'undelivered', errorCode: 30003 } },
   { match: '0$', channels: ['voice'], call: { outcome: 'failed' } },
   { match: '1$', channels: ['sms', 'whatsapp'], reply: '1' },

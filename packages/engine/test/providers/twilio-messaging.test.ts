@@ -62,6 +62,9 @@ describe('Twilio SMS adapter', () => {
     await sim.injectInboundMessage({ from: '+46701112222', to: '+46700000001', body: 'STOP' });
     expect(await sms.send({ deliveryToken: 'e4', to: '+46701112222', body: 'x' })).toMatchObject({ ok: false, error: { class: 'opted-out', code: '21610' } });
 
+    // A provider-side 500 may have been processed: transient, and reconcile before resending.
+    expect(await sms.send({ deliveryToken: 'e4b', to: '+46709999002', body: 'x' })).toMatchObject({ ok: false, error: { class: 'transient', code: '20500', maybeSent: true } });
+
     const wrongToken = new TwilioSmsProvider({ client: createTwilioClient({ ...twilioSettings(), authToken: 'nope' }), from: '+46700000001', statusCallbackUrl: `${hooks.url}/x` });
     expect(await wrongToken.send({ deliveryToken: 'e5', to: '+46701234562', body: 'x' })).toMatchObject({ ok: false, error: { class: 'auth', code: '20003' } });
 

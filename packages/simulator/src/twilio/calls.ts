@@ -101,6 +101,7 @@ export class TwilioCalls {
       throw new TwilioApiError(400, 21609, `The StatusCallback URL ${statusCallback} is not a valid URL.`);
     if (!profile.allowedPrefixes.some((p) => to.startsWith(p)))
       throw new TwilioApiError(400, 21215, `Account not authorized to call ${to}. Perhaps you need to enable some international permissions.`);
+    if (ruleFor(core.rules, 'voice', to, 'serverError')) throw new TwilioApiError(500, 20500, 'An internal server error has occurred');
     const rejectCode = ruleFor(core.rules, 'voice', to, 'rejectCode');
     if (rejectCode !== undefined) throw new TwilioApiError(400, rejectCode, `Call cannot be placed to ${to}`);
 

@@ -112,6 +112,7 @@ export class TwilioMessages {
       throw new TwilioApiError(400, 21408, `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`);
     if (this.optedOut.has(target.number)) throw new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient');
 
+    if (ruleFor(core.rules, target.channel, target.number, 'serverError')) throw new TwilioApiError(500, 20500, 'An internal server error has occurred');
     const rejectCode = ruleFor(core.rules, target.channel, target.number, 'rejectCode');
     if (rejectCode !== undefined) throw ruleRejection(rejectCode, to);
 
