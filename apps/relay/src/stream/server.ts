@@ -52,7 +52,12 @@ class DesktopStream implements TenantSubscriber {
   ) {
     this.log = services.logger.child({ reqId, module: 'stream' });
     this.helloTimer = setTimeout(() => this.fail('unauthorized', 'No hello within 10 s'), HELLO_TIMEOUT_MS);
-    ws.on('message', (data) => void this.onMessage(data));
+    ws.on('message', (data) => {
+      this.onMessage(data).catch((err: unknown) => {
+        this.log.error({ err }, 'handling a desktop message failed');
+        this.fail('internal', 'The relay could not handle the message; reconnect');
+      });
+    });
     ws.on('close', () => this.onClose());
     ws.on('error', (err) => this.log.warn({ err }, 'desktop socket error'));
   }

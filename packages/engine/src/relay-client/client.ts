@@ -145,7 +145,13 @@ export class RelayClient {
       return;
     }
     const url = `${relayBase(this.opts.relayUrl).replace(/^http/, 'ws')}/stream`;
-    const ws = new WebSocket(url, { handshakeTimeout: 15_000, maxPayload: 16 * 1024 * 1024 });
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url, { handshakeTimeout: 15_000, maxPayload: 16 * 1024 * 1024 });
+    } catch (err) {
+      this.scheduleReconnect(`cannot open ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
     this.ws = ws;
     let closeReason = 'connection closed';
     ws.on('open', () => {
