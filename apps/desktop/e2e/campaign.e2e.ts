@@ -56,6 +56,11 @@ async function settle(page: Page): Promise<void> {
   });
 }
 
+/** A dialog's overlay covers the window, not the whole scrolled page: shoot what is on screen. */
+async function viewportShot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', `${name}.png`) });
+}
+
 let c: Console;
 beforeAll(async () => {
   c = await openConsole({ demo: 'fast' });
@@ -95,6 +100,10 @@ describe('running an alert', () => {
     await page.getByRole('button', { name: 'Ny mall' }).click();
     await page.getByRole('textbox', { name: 'Mallens namn' }).fill('Brand – samling');
 
+    // Recording is offered too (the headless browser has no microphone to record with).
+    await page.getByRole('radio', { name: 'Inspelning (mikrofon)' }).dispatchEvent('click');
+    await page.getByRole('button', { name: 'Spela in' }).waitFor();
+    await c.screenshot('template-recording');
     // Voice: type the script, listen, and see which voice spoke.
     // Segmented controls keep their radio inputs visually hidden; the click goes to the radio itself.
     await page.getByRole('radio', { name: 'Talsyntes (skriv text)' }).dispatchEvent('click');
@@ -182,13 +191,16 @@ describe('running an alert', () => {
     await page.getByRole('button', { name: 'Starta larm…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Starta larmet nu?' });
     await dialog.waitFor();
+    // The safe choice has the keyboard focus: Enter right away sends nothing.
+    const cancel = dialog.getByRole('button', { name: 'Avbryt – skicka inget' });
+    await expect.poll(() => cancel.evaluate((el) => el === document.activeElement)).toBe(true);
     const start = dialog.getByRole('button', { name: 'Starta larm till 50 personer' });
     expect(await start.isDisabled()).toBe(true);
     await dialog.getByRole('textbox', { name: 'Skriv antalet mottagare (50) för att bekräfta' }).fill('5');
     expect(await start.isDisabled()).toBe(true);
     await dialog.getByRole('textbox', { name: 'Skriv antalet mottagare (50) för att bekräfta' }).fill('50');
     await settle(page);
-    await c.screenshot('start-dialog');
+    await viewportShot(page, 'start-dialog');
     await expectAccessible(page, 'start-dialog');
     await start.click();
     await page.getByRole('heading', { name: 'Brand Ystad – samling' }).waitFor();
@@ -231,7 +243,7 @@ describe('running an alert', () => {
     await drawer.getByText(/Steg 1 · Röstsamtal · \+4670/).waitFor();
     await drawer.getByText('Lämnad till leverantören').first().waitFor();
     await settle(page);
-    await c.screenshot('live-timeline');
+    await viewportShot(page, 'live-timeline');
     await expectAccessible(page, 'live-timeline');
     await page.keyboard.press('Escape');
 

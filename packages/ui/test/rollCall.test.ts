@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignProgress, RecipientReport } from '@gdial/protocol';
 import { appendPoint, MAX_POINTS, toPoint } from '../src/components/progressHistory';
-import { bucketCounts, bucketOf, filterRollCall, startedDeliveries } from '../src/pages/campaigns/rollCall';
+import { bucketCounts, bucketOf, filterRollCall, orderTimeline, startedDeliveries } from '../src/pages/campaigns/rollCall';
 
 const recipient = (id: number, displayName: string, outcome: RecipientReport['outcome'], address = '+46701234567'): RecipientReport => ({
   id, contactId: id, displayName, outcome, confirmedAt: null, confirmedVia: null,
@@ -33,6 +33,18 @@ describe('roll-call', () => {
     expect(startedDeliveries(r).map((d) => d.channel)).toEqual(['voice']);
     r.deliveries.reverse()[0]!.state = 'sent';
     expect(startedDeliveries(r).map((d) => d.channel)).toEqual(['voice', 'sms']);
+  });
+});
+
+describe('delivery history', () => {
+  const ev = (at: string, kind: string) => ({ at: `2026-01-01T00:00:${at}Z`, kind, detail: null });
+  it('orders by time and puts the hand-over before anything the provider reported', () => {
+    const out = orderTimeline([ev('01.000', 'scheduled'), ev('02.100', 'status'), ev('02.050', 'status'), ev('02.300', 'sent'), ev('05.000', 'dtmf')]);
+    expect(out.map((e) => `${e.kind}@${e.at.slice(17, 23)}`)).toEqual(['scheduled@01.000', 'sent@02.300', 'status@02.050', 'status@02.100', 'dtmf@05.000']);
+  });
+  it('leaves retries before a hand-over where they are', () => {
+    const out = orderTimeline([ev('03.000', 'sent'), ev('01.000', 'retry'), ev('04.000', 'status')]);
+    expect(out.map((e) => e.kind)).toEqual(['retry', 'sent', 'status']);
   });
 });
 

@@ -4,18 +4,19 @@ import { Alert, Badge, Drawer, Group, Stack, Text, Timeline, Title } from '@mant
 import type { RecipientReport } from '@gdial/protocol';
 import { outcomeColour, useWords } from '../../components/labels';
 import { useFormat, useT } from '../../i18n';
+import { orderTimeline } from './rollCall';
 import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
     close: 'Stäng', title: 'Förlopp för {n}', step: 'Steg {n}', attempts: '{n} försök', confirmedAt: 'Bekräftade {t} via {v}', noEvents: 'Inget har hänt ännu.',
     duplicate: 'Skickades igen efter ett avbrott eftersom leverantören inte kände till det första försöket. Personen kan ha fått meddelandet två gånger.',
-    error: 'Fel: {e}', provider: 'Leverantörens status: {s}',
+    error: 'Fel: {e}', provider: 'Leverantörens status: {s}', due: 'Tidigast {t}',
   },
   en: {
     close: 'Close', title: 'History for {n}', step: 'Step {n}', attempts: '{n} attempts', confirmedAt: 'Confirmed {t} via {v}', noEvents: 'Nothing has happened yet.',
     duplicate: 'Sent again after an interruption because the provider had no record of the first attempt. The person may have got it twice.',
-    error: 'Error: {e}', provider: 'Provider status: {s}',
+    error: 'Error: {e}', provider: 'Provider status: {s}', due: 'Not before {t}',
   },
 };
 
@@ -45,10 +46,14 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
                 <Text size="sm" c="dimmed">{t('noEvents')}</Text>
               ) : (
                 <Timeline bulletSize={14} lineWidth={2} active={d.events.length - 1}>
-                  {d.events.map((e, i) => (
+                  {orderTimeline(d.events).map((e, i) => (
                     <Timeline.Item key={i} title={words.deliveryEvent(e.kind)}>
                       <Text size="xs" c="dimmed">{f.dateTime(e.at)}</Text>
-                      {e.detail && <Text size="sm" style={{ overflowWrap: 'anywhere' }}>{e.detail}</Text>}
+                      {e.detail && (
+                        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                          {e.kind === 'scheduled' && !Number.isNaN(Date.parse(e.detail)) ? t('due', { t: f.dateTime(e.detail) }) : e.detail}
+                        </Text>
+                      )}
                     </Timeline.Item>
                   ))}
                 </Timeline>

@@ -113,11 +113,14 @@ export function PlanStep({ s, set }: { s: WizardState; set: Patch }) {
       <Stack gap={4}>
         <Text fw={600}>{t('preset')}</Text>
         <Group gap="xs">
-          {(Object.keys(presets) as (keyof typeof presets)[]).map((k) => (
-            <Button key={k} variant="light" size="sm" onClick={() => set({ steps: presets[k].map((x) => ({ ...x })) })}>
-              {t(presetKey[k])}
-            </Button>
-          ))}
+          {(Object.keys(presets) as (keyof typeof presets)[]).map((k) => {
+            const chosen = JSON.stringify(s.steps) === JSON.stringify(presets[k]);
+            return (
+              <Button key={k} variant={chosen ? 'filled' : 'light'} aria-pressed={chosen} size="sm" onClick={() => set({ steps: presets[k].map((x) => ({ ...x })) })}>
+                {t(presetKey[k])}
+              </Button>
+            );
+          })}
         </Group>
       </Stack>
       {s.steps.map((st, i) => (

@@ -4,6 +4,8 @@
 // so "reached" counts as done.
 import type { DeliveryReport, RecipientOutcome, RecipientReport } from '@gdial/protocol';
 
+type DeliveryEvent = DeliveryReport['events'][number];
+
 export type RollCallBucket = 'confirmed' | 'waiting' | 'failed';
 export type RollCallFilter = RollCallBucket | 'all';
 
@@ -59,4 +61,22 @@ export function filterRollCall(recipients: readonly RecipientReport[], filter: R
 /** Deliveries that have gone (or are going) out, in plan order; what the roll-call lists per person. */
 export function startedDeliveries(r: RecipientReport): DeliveryReport[] {
   return r.deliveries.filter((d) => d.state !== 'waiting' && d.state !== 'skipped').sort((a, b) => a.stepIndex - b.stepIndex || a.id - b.id);
+}
+
+const providerSide = new Set(['status', 'dtmf', 'reply', 'opt-out', 'open', 'click']);
+
+/**
+ * A delivery's history in the order it happened. The hand-over ("sent") is stamped when the
+ * provider's answer came back, which can be after the provider's first status callback;
+ * nothing on the provider's side can precede the hand-over, so it is moved before them.
+ */
+export function orderTimeline(events: readonly DeliveryEvent[]): DeliveryEvent[] {
+  const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map((x) => x.e);
+  const sentAt = sorted.findIndex((e) => e.kind === 'sent');
+  if (sentAt < 0) return sorted;
+  const firstProvider = sorted.findIndex((e) => providerSide.has(e.kind));
+  if (firstProvider < 0 || firstProvider > sentAt) return sorted;
+  const [sent] = sorted.splice(sentAt, 1);
+  sorted.splice(firstProvider, 0, sent!);
+  return sorted;
 }
