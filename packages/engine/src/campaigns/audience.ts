@@ -177,10 +177,12 @@ export function loadContacts(db: Db, ids: number[]): AudienceContact[] {
   const out = new Map<number, AudienceContact>();
   for (const r of rows) {
     let custom: AudienceContact['customFields'] = {};
-    try {
-      custom = JSON.parse(r.custom_fields) as AudienceContact['customFields'];
-    } catch {
-      custom = {};
+    if (r.custom_fields !== '{}') {
+      try {
+        custom = JSON.parse(r.custom_fields) as AudienceContact['customFields'];
+      } catch {
+        custom = {};
+      }
     }
     out.set(r.id, {
       id: r.id,

@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
 import type { Channel } from '@gdial/protocol';
 import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
 import type { Logger } from '../log';
-import type { Store } from '../store/db';
+import type { Db, Store } from '../store/db';
 import { backoffDelay, CircuitBreaker, defaultBackoff, defaultBreaker, TokenBucket, type BackoffPolicy, type BreakerPolicy } from './flow-control';
 import { progressRecipient, statements } from './outbox';
 import type { CallFlowHost, ChannelSender, ChannelSenders, SendFailure, SendOutcome } from './ports';
@@ -71,6 +71,13 @@ interface ClaimRow {
   delivered_before: number;
 }
 
+interface WriteEffects {
+  handedOver: number;
+  cancelledCalls: { sender: ChannelSender; providerId: string }[];
+  /** A send may have reached the provider without an answer: look it up. */
+  lookUp: boolean;
+}
+
 interface InFlight {
   row: ClaimRow;
   provider: string;
@@ -106,7 +113,7 @@ export class Dispatcher {
   private flushScheduled = false;
   private lastOpenSweep = 0;
   private readonly flowUrls = new Map<string, Promise<(token: string) => string>>();
-  private readonly confirmations = new Map<number, ReturnType<typeof confirmationSchema.parse>>();
+  private readonly campaigns = new Map<number, { confirmation: ReturnType<typeof confirmationSchema.parse>; steps: number }>();
   private readonly hangUps: { sender: ChannelSender; providerId: string }[] = [];
   private readonly stmts;
 
@@ -136,7 +143,7 @@ export class Dispatcher {
           ORDER BY d.due_at LIMIT ?`,
       ),
       markSending: s.prepare<[number, string]>(
-        "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, sending_since = ? WHERE id IN (SELECT value FROM json_each(?)) AND state = 'queued'",
+        "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, sending_since = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state = 'queued'",
       ),
       sent: s.prepare<[string, string, number, string, number, number, number], { provider_rank: number; answered_by: string | null; state: string }>(
         `UPDATE deliveries SET provider = ?, provider_id = ?,
@@ -174,6 +181,9 @@ export class Dispatcher {
           WHERE id = ?`,
       ),
       setState: s.prepare<[string, number]>('UPDATE deliveries SET state = ? WHERE id = ?'),
+      markInProgress: s.prepare<[string]>(
+        "UPDATE campaign_recipients SET outcome = 'in-progress' WHERE id IN (SELECT value FROM json_each(?)) AND outcome = 'pending'",
+      ),
       rankOfRow: s.prepare<[number], { provider_rank: number; answered_by: string | null; state: string }>('SELECT provider_rank, answered_by, state FROM deliveries WHERE id = ?'),
       resend: s.prepare<[number, number]>(
         "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, possible_duplicate = 1 WHERE id = ? AND state = 'sending'",
@@ -258,40 +268,78 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * One cycle of the outbox, in one transaction: write the results that came back since
+   * the last cycle and claim the next rows for every channel with free capacity. Each
+   * commit costs far more than a row, so the cycle waits until it has a worthwhile batch
+   * (or the dispatcher would otherwise sit idle).
+   */
   private pumpOnce(): void {
     const now = this.clock();
     let waitMs = 1000;
-    for (const channel of allChannels) {
-      const sender = this.opts.senders.get(channel);
-      if (!sender) continue;
-      const free = this.concurrency - this.inflight;
-      if (free <= 0) return; // a finishing send pumps again
-      const breaker = this.breakerFor(sender.provider);
-      if (breaker.isOpen) {
-        this.fallThroughOpenCircuit(channel, sender.provider, now);
-        waitMs = Math.min(waitMs, breaker.msUntilProbe() + 1);
-        continue;
-      }
-      const bucket = this.buckets.get(channel)!;
-      const wanted = Math.min(free, this.claimBatch);
-      const tokens = bucket.take(wanted);
-      if (tokens === 0) {
-        waitMs = Math.min(waitMs, Math.max(1, bucket.msUntilToken()));
-        continue;
-      }
-      const allowed = breaker.allowance(tokens);
-      if (allowed < tokens) bucket.giveBack(tokens - allowed);
-      if (allowed === 0) continue;
-      const rows = this.claim(channel, allowed, now);
-      if (rows.length < allowed) bucket.giveBack(allowed - rows.length);
-      for (const row of rows) this.launch(row, sender);
-      if (rows.length === allowed) waitMs = Math.min(waitMs, bucket.msUntilToken() || 1);
-      else {
+    const threshold = Math.max(1, Math.floor(this.concurrency / 8));
+    const claimNow = this.concurrency - this.inflight >= threshold || this.inflight < threshold;
+    const openCircuits: { channel: Channel; provider: string }[] = [];
+    const launches: { sender: ChannelSender; rows: ClaimRow[] }[] = [];
+    const batch = this.results.splice(0, this.results.length);
+    const touched = new Set<number>();
+    let effects: WriteEffects | null = null;
+    try {
+      effects = this.opts.store.transaction((db) => {
+        const eff = batch.length ? this.writeResults(db, batch, now, touched) : null;
+        if (!claimNow) return eff;
+        let free = this.concurrency - this.inflight;
+        for (const channel of allChannels) {
+          if (free <= 0) break;
+          const sender = this.opts.senders.get(channel);
+          if (!sender) continue;
+          const breaker = this.breakerFor(sender.provider);
+          if (breaker.isOpen) {
+            openCircuits.push({ channel, provider: sender.provider });
+            waitMs = Math.min(waitMs, breaker.msUntilProbe() + 1);
+            continue;
+          }
+          const bucket = this.buckets.get(channel)!;
+          const tokens = bucket.take(Math.min(free, this.claimBatch));
+          if (tokens === 0) {
+            waitMs = Math.min(waitMs, Math.max(1, bucket.msUntilToken()));
+            continue;
+          }
+          const allowed = breaker.allowance(tokens);
+          if (allowed < tokens) bucket.giveBack(tokens - allowed);
+          if (allowed === 0) continue;
+          const rows = this.claimRows(db, channel, allowed, now, touched);
+          if (rows.length < allowed) {
+            bucket.giveBack(allowed - rows.length);
+            if (rows.length === 0) breaker.unusedAllowance();
+          }
+          if (rows.length === allowed) waitMs = Math.min(waitMs, bucket.msUntilToken() || 1);
+          if (rows.length) launches.push({ sender, rows });
+          free -= rows.length;
+        }
+        return eff;
+      });
+    } catch (err) {
+      // Nothing was written: results stay `sending` rows and are reconciled like after a crash; claims never happened.
+      this.log.error({ err, rows: batch.length }, 'could not write send results; reconciling them');
+      launches.length = 0;
+      void this.reconcile();
+    }
+    if (effects) {
+      for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
+      if (effects.lookUp) void this.reconcile();
+    }
+    if (touched.size || effects?.handedOver) this.opts.onActivity?.(touched, effects?.handedOver ?? 0);
+    for (const l of launches) for (const row of l.rows) this.launch(row, l.sender);
+    for (const o of openCircuits) this.fallThroughOpenCircuit(o.channel, o.provider, now);
+    if (claimNow) {
+      for (const channel of allChannels) {
+        if (!this.opts.senders.get(channel)) continue;
         const next = this.stmts.nextDue.get(channel)?.due ?? null;
         if (next !== null) waitMs = Math.min(waitMs, Math.max(1, next - now));
       }
+      this.arm(waitMs);
     }
-    this.arm(waitMs);
   }
 
   private arm(ms: number): void {
@@ -303,37 +351,32 @@ export class Dispatcher {
     }, ms);
   }
 
-  /** One transaction: picks due rows, skips those the plan no longer needs, marks the rest `sending`. */
-  private claim(channel: Channel, limit: number, now: number): ClaimRow[] {
-    const touched = new Set<number>();
-    const claimed = this.opts.store.transaction((db) => {
-      const out: ClaimRow[] = [];
-      for (const band of PRIORITY_BANDS) {
-        if (out.length >= limit) break;
-        const rows = this.stmts.claim.all(channel, band, now, limit - out.length);
-        for (const r of rows) {
-          const reason =
-            (r.outcome === 'confirmed' && r.condition !== 'always' && 'already confirmed') ||
-            (r.outcome === 'opted-out' && 'recipient opted out') ||
-            (r.outcome === 'cancelled' && 'campaign cancelled') ||
-            (r.opted_out && 'address opted out') ||
-            (r.delivered_before && 'delivered by an earlier step') ||
-            null;
-          if (reason) {
-            this.stmts.skip.run(reason, now, r.id);
-            this.stmts.event.run(r.id, now, 'skipped', reason);
-            progressRecipient(db, r.recipient_id, now);
-            touched.add(r.campaign_id);
-            continue;
-          }
-          out.push(r);
+  /** Picks due rows (alerts first), skips those the plan no longer needs, marks the rest `sending`. Inside the cycle's transaction. */
+  private claimRows(db: Db, channel: Channel, limit: number, now: number, touched: Set<number>): ClaimRow[] {
+    const out: ClaimRow[] = [];
+    for (const band of PRIORITY_BANDS) {
+      if (out.length >= limit) break;
+      const rows = this.stmts.claim.all(channel, band, now, limit - out.length);
+      for (const r of rows) {
+        const reason =
+          (r.outcome === 'confirmed' && r.condition !== 'always' && 'already confirmed') ||
+          (r.outcome === 'opted-out' && 'recipient opted out') ||
+          (r.outcome === 'cancelled' && 'campaign cancelled') ||
+          (r.opted_out && 'address opted out') ||
+          (r.delivered_before && 'delivered by an earlier step') ||
+          null;
+        if (reason) {
+          this.stmts.skip.run(reason, now, r.id);
+          this.stmts.event.run(r.id, now, 'skipped', reason);
+          progressRecipient(db, r.recipient_id, now);
+          touched.add(r.campaign_id);
+          continue;
         }
+        out.push(r);
       }
-      if (out.length) this.stmts.markSending.run(now, JSON.stringify(out.map((r) => r.id)));
-      return out;
-    });
-    if (touched.size) this.opts.onActivity?.(touched, 0);
-    return claimed;
+    }
+    if (out.length) this.stmts.markSending.run(now, JSON.stringify(out.map((r) => r.id)));
+    return out;
   }
 
   private launch(row: ClaimRow, sender: ChannelSender): void {
@@ -387,81 +430,89 @@ export class Dispatcher {
   }
 
   confirmationOf(campaignId: number): ReturnType<typeof confirmationSchema.parse> {
-    let c = this.confirmations.get(campaignId);
+    return this.campaignInfo(campaignId).confirmation;
+  }
+
+  private stepsOf(campaignId: number): number {
+    return this.campaignInfo(campaignId).steps;
+  }
+
+  /** What the dispatcher needs of a running campaign's settings (fixed once it runs). */
+  private campaignInfo(campaignId: number): { confirmation: ReturnType<typeof confirmationSchema.parse>; steps: number } {
+    let c = this.campaigns.get(campaignId);
     if (!c) {
       const row = this.stmts.campaignStatus.get(campaignId);
-      const settings = row ? (JSON.parse(row.settings) as { confirmation?: unknown }) : {};
-      c = confirmationSchema.parse(settings.confirmation ?? {});
-      this.confirmations.set(campaignId, c);
+      const settings = row ? (JSON.parse(row.settings) as { confirmation?: unknown; steps?: unknown[] }) : {};
+      c = { confirmation: confirmationSchema.parse(settings.confirmation ?? {}), steps: settings.steps?.length ?? 0 };
+      this.campaigns.set(campaignId, c);
     }
     return c;
   }
 
   private scheduleFlush(): void {
-    if (this.results.length >= this.flushBatch) {
-      this.flush();
-      this.pump();
-      return;
-    }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
+    const threshold = Math.max(1, Math.floor(this.concurrency / 8));
+    const run = () => {
       this.flushScheduled = false;
-      this.flush();
       this.pump();
-    });
+    };
+    // A worthwhile batch (or nothing else in flight): write now; otherwise gather a little longer.
+    if (this.results.length >= threshold || this.inflight === 0) setImmediate(run);
+    else setTimeout(run, 2);
   }
 
-  /** Writes the results gathered since the last flush in one transaction. */
+  /** Writes results still waiting (used on stop). */
   flush(): void {
     if (this.results.length === 0) return;
     const batch = this.results.splice(0, this.results.length);
-    const now = this.clock();
     const touched = new Set<number>();
-    let handedOver = 0;
-    const cancelledCalls: { sender: ChannelSender; providerId: string }[] = [];
-    let lookUp = false;
-    try {
-      this.opts.store.transaction((db) => {
-        for (const { row, provider, outcome } of batch) {
-          this.inflightRowIds.delete(row.id);
-          touched.add(row.campaign_id);
-          const breaker = this.breakerFor(provider);
-          if (outcome.ok) {
-            breaker.success();
-            handedOver++;
-            const rank = rankOf(outcome.status) || rankOf('queued');
-            const cur = this.stmts.sent.get(provider, outcome.providerId, rank, outcome.status, rank, now, row.id);
-            // When a callback got here before the provider's reply, the state it set stands.
-            if (cur && cur.state === 'sent') {
-              const st = stateForRank(cur.provider_rank, cur.answered_by !== null);
-              if (st !== 'sent') this.stmts.setState.run(st, row.id);
-            }
-            this.stmts.event.run(row.id, now, 'sent', `${provider} ${outcome.providerId} (${outcome.status})`);
-            if (row.channel === 'voice' && (cur?.provider_rank ?? 0) < FINAL_RANK) {
-              const status = this.stmts.campaignStatus.get(row.campaign_id)?.status;
-              const sender = this.opts.senders.get('voice');
-              if (status === 'cancelled' && sender?.hangUp) cancelledCalls.push({ sender, providerId: outcome.providerId });
-            }
-          } else if (outcome.failure.kind === 'transient' && outcome.failure.maybeSent) {
-            // The provider may have it: the row stays `sending` and is looked up, not blindly re-sent.
-            breaker.failure();
-            this.stmts.event.run(row.id, now, 'unknown', `${provider}: ${outcome.failure.message}; looking it up before sending again`);
-            lookUp = true;
-          } else {
-            this.applyFailure(row, provider, outcome.failure, now, breaker);
-          }
-          progressRecipient(db, row.recipient_id, now);
+    const effects = this.opts.store.transaction((db) => this.writeResults(db, batch, this.clock(), touched));
+    for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
+    this.opts.onActivity?.(touched, effects.handedOver);
+  }
+
+  /** Writes send results: the state after each provider call, retries, failures, escalation. */
+  private writeResults(db: Db, batch: InFlight[], now: number, touched: Set<number>): WriteEffects {
+    const effects: WriteEffects = { handedOver: 0, cancelledCalls: [], lookUp: false };
+    const inProgress: number[] = [];
+    for (const { row, provider, outcome } of batch) {
+      this.inflightRowIds.delete(row.id);
+      touched.add(row.campaign_id);
+      const breaker = this.breakerFor(provider);
+      if (outcome.ok) {
+        breaker.success();
+        effects.handedOver++;
+        const rank = rankOf(outcome.status) || rankOf('queued');
+        const cur = this.stmts.sent.get(provider, outcome.providerId, rank, outcome.status, rank, now, row.id);
+        // When a callback got here before the provider's reply, the state it set stands.
+        if (cur && cur.state === 'sent') {
+          const st = stateForRank(cur.provider_rank, cur.answered_by !== null);
+          if (st !== 'sent') this.stmts.setState.run(st, row.id);
         }
-      });
-    } catch (err) {
-      // Nothing of the batch was written: the rows stay `sending` and are reconciled like after a crash.
-      this.log.error({ err, rows: batch.length }, 'could not write send results');
-      void this.reconcile();
+        // The row itself (sent_at, provider, provider_id) is the timeline's "sent" entry.
+        if (row.channel === 'voice' && (cur?.provider_rank ?? 0) < FINAL_RANK) {
+          const status = this.stmts.campaignStatus.get(row.campaign_id)?.status;
+          const sender = this.opts.senders.get('voice');
+          if (status === 'cancelled' && sender?.hangUp) effects.cancelledCalls.push({ sender, providerId: outcome.providerId });
+        }
+      } else if (outcome.failure.kind === 'transient' && outcome.failure.maybeSent) {
+        // The provider may have it: the row stays `sending` and is looked up, not blindly re-sent.
+        breaker.failure();
+        this.stmts.event.run(row.id, now, 'unknown', `${provider}: ${outcome.failure.message}; looking it up before sending again`);
+        effects.lookUp = true;
+      } else {
+        this.applyFailure(row, provider, outcome.failure, now, breaker);
+      }
+      if (outcome.ok && this.stepsOf(row.campaign_id) === 1) {
+        // One step and it went out: the only possible change is pending → in-progress, done in bulk below.
+        inProgress.push(row.recipient_id);
+      } else {
+        progressRecipient(db, row.recipient_id, now);
+      }
     }
-    for (const c of cancelledCalls) void this.hangUp(c.sender, c.providerId);
-    if (lookUp) void this.reconcile();
-    this.opts.onActivity?.(touched, handedOver);
+    if (inProgress.length) this.stmts.markInProgress.run(JSON.stringify(inProgress));
+    return effects;
   }
 
   private applyFailure(row: ClaimRow, provider: string, f: SendFailure, now: number, breaker: CircuitBreaker): void {

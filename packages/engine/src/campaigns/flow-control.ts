@@ -133,6 +133,11 @@ export class CircuitBreaker {
     return this.state === 'open' && this.msUntilProbe() > 0;
   }
 
+  /** The allowance given was not used (nothing to send): a half-open probe is still owed. */
+  unusedAllowance(): void {
+    if (this.state === 'half-open') this.probeInFlight = false;
+  }
+
   success(): void {
     this.failures = 0;
     this.probeInFlight = false;

@@ -122,8 +122,8 @@ export class ProgressPublisher {
       }
     }
     const spent = this.clock() - started;
-    // Counting a huge campaign takes a while: never spend more than a tenth of the time on it.
-    this.interval = Math.max(MIN_INTERVAL_MS, spent * 10);
+    // Counting a huge campaign takes a while: never spend more than a twenty-fifth of the time on it.
+    this.interval = Math.max(MIN_INTERVAL_MS, spent * 25);
     if (this.dirty.size) this.timer = setTimeout(() => this.tick(), this.interval);
   }
 

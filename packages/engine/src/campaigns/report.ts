@@ -17,6 +17,8 @@ interface DeliverySql {
   attempts: number;
   error: string | null;
   possible_duplicate: number;
+  provider: string | null;
+  provider_id: string | null;
   sent_at: number | null;
   finished_at: number | null;
 }
@@ -44,7 +46,7 @@ export function recipientReports(
   const ids = JSON.stringify(page.map((r) => r.id));
   const dels = s
     .prepare(
-      `SELECT id, recipient_id, step_index, channel, address, state, provider_status, attempts, error, possible_duplicate, sent_at, finished_at
+      `SELECT id, recipient_id, step_index, channel, address, state, provider_status, attempts, error, possible_duplicate, provider, provider_id, sent_at, finished_at
          FROM deliveries WHERE recipient_id IN (SELECT value FROM json_each(?)) ORDER BY recipient_id, step_index, id`,
     )
     .all(ids) as DeliverySql[];
@@ -62,6 +64,13 @@ export function recipientReports(
   }
   const delBy = new Map<number, DeliveryReport[]>();
   for (const d of dels) {
+    if (d.sent_at !== null) {
+      // The hand-over is recorded on the row itself (the hot path writes no separate event).
+      const list = evBy.get(d.id) ?? [];
+      list.push({ at: new Date(d.sent_at).toISOString(), kind: 'sent', detail: d.provider_id ? `${d.provider ?? 'provider'} ${d.provider_id}` : null });
+      list.sort((a, b) => a.at.localeCompare(b.at));
+      evBy.set(d.id, list);
+    }
     const list = delBy.get(d.recipient_id) ?? [];
     list.push({
       id: d.id,

@@ -4,6 +4,7 @@ import { DomainError } from '../../src/errors';
 import { CampaignService } from '../../src/campaigns/service';
 import { renderMessage, loadTemplate, createTemplate } from '../../src/campaigns/templates';
 import { applyProviderEvents } from '../../src/campaigns/events';
+import { campaignCsv, recipientReports } from '../../src/campaigns/report';
 import { backoffDelay, CircuitBreaker, TokenBucket } from '../../src/campaigns/flow-control';
 import {
   addContact,
@@ -275,8 +276,12 @@ describe('dispatch and escalation', () => {
     ]);
     expect(email.sent.map((e) => e.to).sort()).toEqual(['p3@example.se', 'p4@example.se']);
     expect(env.store.sqlite.prepare("SELECT address FROM opt_outs WHERE source = 'provider'").all()).toEqual([{ address: '+46701000004' }]);
-    const timeline = env.store.sqlite.prepare("SELECT kind FROM delivery_events WHERE delivery_id = ? ORDER BY id").all(smsRows[0]!.id) as { kind: string }[];
-    expect(timeline.map((t) => t.kind)).toEqual(['retry', 'retry', 'sent']);
+    const report = recipientReports(env.store.db, c.id, { limit: 10 });
+    expect(report.recipients[0]!.deliveries[0]!.events.map((t) => t.kind)).toEqual(['retry', 'retry', 'sent']);
+    const { csv, rows: csvRows } = campaignCsv(env.store.db, c.id);
+    expect(csvRows).toBe(8);
+    expect(csv.startsWith('\uFEFFrecipient_id;name;')).toBe(true);
+    expect(csv).toContain(';not a mobile;');
     // Delivered SMS make the e-mail step ("not delivered") unnecessary.
     service.handleProviderEvents(smsRows.slice(0, 2).map((r) => statusEvent(r.token, 'delivered')));
     await until(() => deliveriesOf(env.store, c.id).filter((r) => r.channel === 'email' && r.state === 'skipped').length === 2, 5000, 'email skipped');

@@ -152,6 +152,8 @@ export const deliveries = sqliteTable(
     index('deliveries_campaign_state').on(t.campaignId, t.state),
     index('deliveries_provider_id').on(t.providerId),
     index('deliveries_address').on(t.address, t.channel),
+    /** Few rows: counts the possible duplicates of a campaign without reading all its rows. */
+    index('deliveries_possible_duplicates').on(t.campaignId).where(sql`${t.possibleDuplicate} = 1`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_possible_duplicates` ON `deliveries` (`campaign_id`) WHERE "deliveries"."possible_duplicate" = 1;
