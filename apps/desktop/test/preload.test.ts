@@ -202,6 +202,25 @@ describe('preload bridge', () => {
     expect(() => gdial.onDeepLink!('not a function')).toThrow(TypeError);
   });
 
+  it('replays the current engine status to a late subscriber and hands over a deep link that arrived first', () => {
+    const { ipc, gdial } = install();
+    ipc.emit(IPC.engineStatus, { ports: [] }, { state: 'starting' });
+    ipc.emit(IPC.engineStatus, { ports: [] }, { state: 'running' });
+    ipc.emit(IPC.deepLink, { ports: [] }, { kind: 'campaign', campaignId: 9 });
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    gdial.onEngineStatus!((s: unknown) => a.push(s));
+    gdial.onEngineStatus!((s: unknown) => b.push(s));
+    expect(a).toEqual([{ state: 'running' }]);
+    expect(b).toEqual([{ state: 'running' }]);
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    gdial.onDeepLink!((r: unknown) => first.push(r));
+    gdial.onDeepLink!((r: unknown) => second.push(r));
+    expect(first).toEqual([{ kind: 'campaign', campaignId: 9 }]);
+    expect(second).toEqual([]); // a link opens once
+  });
+
   it('uses the same channel names as the main process', () => {
     expect(IPC).toEqual(MAIN_IPC);
   });

@@ -58,7 +58,8 @@ const LOG_FILES_KEPT = 5;
 
 // Must happen before 'ready': app:// gets a real, secure origin for CSP and permissions.
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } },
+  // corsEnabled: the console's <script type="module" crossorigin> requests are CORS-mode.
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
 ]);
 
 const realTimers: Timers = {

@@ -29,7 +29,6 @@ export interface IpcRendererLike {
   send(channel: string, ...args: unknown[]): void;
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
   on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
-  removeListener(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
 }
 
 export interface ContextBridgeLike {
@@ -119,6 +118,33 @@ const LOST_MESSAGE = 'The GDial engine stopped while this was in progress; it re
 
 const MAX_TEXT = 2048;
 
+/** Values from main to the page's listeners, with late subscribers in mind. */
+class Broadcast {
+  private readonly listeners = new Set<(value: unknown) => void>();
+  private latest: { value: unknown } | null = null;
+
+  /** replayLatest: every new subscriber gets the latest value; otherwise an unheard value waits for the first one. */
+  constructor(private readonly replayLatest: boolean) {}
+
+  publish(value: unknown): void {
+    if (this.replayLatest || this.listeners.size === 0) this.latest = { value };
+    for (const l of this.listeners) l(value);
+  }
+
+  subscribe(listener: (value: unknown) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    this.listeners.add(listener);
+    if (this.latest) {
+      const { value } = this.latest;
+      if (!this.replayLatest) this.latest = null;
+      listener(value);
+    }
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
 export function installBridge(deps: BridgeDeps): void {
   const { ipcRenderer } = deps;
   const relay = new EnginePortRelay();
@@ -127,20 +153,19 @@ export function installBridge(deps: BridgeDeps): void {
     const port = event.ports[0];
     if (port) relay.useEngine(port);
   });
-  ipcRenderer.on(IPC.engineStatus, (_event, status) => {
-    const state = (status as { state?: unknown } | null)?.state;
+  // The page subscribes once React has mounted, which may be after main sent the engine
+  // status or a deep link: the latest status is replayed to each new subscriber, and a
+  // deep link that arrived with nobody listening is handed to the first one.
+  const status = new Broadcast(true);
+  const deepLinks = new Broadcast(false);
+  ipcRenderer.on(IPC.engineStatus, (_event, value) => {
+    const state = (value as { state?: unknown } | null)?.state;
     if (state === 'restarting' || state === 'failed') relay.engineLost(LOST_MESSAGE);
+    status.publish(value);
   });
+  ipcRenderer.on(IPC.deepLink, (_event, value) => deepLinks.publish(value));
   ipcRenderer.send(IPC.enginePortRequest);
 
-  const subscribe = (channel: string, listener: (value: unknown) => void) => {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    const wrapped = (_event: IpcEventLike, value: unknown) => listener(value);
-    ipcRenderer.on(channel, wrapped);
-    return () => {
-      ipcRenderer.removeListener(channel, wrapped);
-    };
-  };
   const text = (value: unknown, what: string): string => {
     if (typeof value !== 'string' || value.length > MAX_TEXT) throw new TypeError(`${what} must be text of at most ${MAX_TEXT} characters`);
     return value;
@@ -154,8 +179,8 @@ export function installBridge(deps: BridgeDeps): void {
     appVersion: async () => String(await ipcRenderer.invoke(IPC.appVersion)),
     openExternal: async (url) => (await ipcRenderer.invoke(IPC.openExternal, text(url, 'url'))) === true,
     notify: async (title, body) => (await ipcRenderer.invoke(IPC.notify, text(title, 'title'), text(body, 'body'))) === true,
-    onEngineStatus: (listener) => subscribe(IPC.engineStatus, listener),
-    onDeepLink: (listener) => subscribe(IPC.deepLink, listener),
+    onEngineStatus: (listener) => status.subscribe(listener),
+    onDeepLink: (listener) => deepLinks.subscribe(listener),
   };
 
   deps.contextBridge.executeInMainWorld({ func: defineWindowGdial, args: [api, PORT_MESSAGE_TAG] });
