@@ -142,12 +142,26 @@ export default async function (ctx: BenchContext): Promise<void> {
 
     const tableSelector = '[role="table"][aria-label="Kontakter"]';
     const cdp = ctx.options.profile ? await page.context().newCDPSession(page) : null;
+    const metrics = async () => {
+      if (!cdp) return new Map<string, number>();
+      const m = await cdp.send('Performance.getMetrics');
+      return new Map(m.metrics.map((x) => [x.name, x.value]));
+    };
     if (cdp) {
+      await cdp.send('Performance.enable');
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    const before = await metrics();
     const run = await scrollFrames(page, tableSelector, plan);
-    if (cdp) printProfile(ctx, (await cdp.send('Profiler.stop')).profile);
+    const after = await metrics();
+    if (cdp) {
+      printProfile(ctx, (await cdp.send('Profiler.stop')).profile);
+      for (const k of ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration']) {
+        const ms = ((after.get(k) ?? 0) - (before.get(k) ?? 0)) * 1000;
+        ctx.progress(`${k}: ${(ms / run.frames.length).toFixed(2)} ms per frame`);
+      }
+    }
     // Everything was fetched on the way down: the last row becomes a real contact.
     const lastRowT0 = performance.now();
     await page.locator(`${tableSelector} [aria-rowindex="${rows + 1}"]:not([aria-busy])`).waitFor();
