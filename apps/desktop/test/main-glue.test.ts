@@ -132,6 +132,22 @@ describe('main process glue (against a fake Electron)', { timeout: 60_000 }, () 
     expect(fake.focused).toBeGreaterThan(focusedBefore);
   });
 
+  it('restarts a crashed engine, re-wires the window and tells it', async () => {
+    const wc = FakeBrowserWindow.all[0]!.webContents;
+    const portsBefore = wc.posted.length;
+    void fake.forks[0]!.worker.terminate(); // the engine process dies
+    await until('a new engine process', () => fake.forks.length === 2);
+    await until('a new engine port', () => wc.posted.length === portsBefore + 1);
+    const states = wc.sent.filter(([ch]) => ch === IPC.engineStatus).map(([, s]) => (s as { state: string; message: string | null }));
+    expect(states.map((s) => s.state)).toEqual(expect.arrayContaining(['restarting', 'starting', 'running']));
+    expect(states.find((s) => s.state === 'restarting')!.message).toMatch(/startas om/);
+    const port = wc.posted.at(-1)!.ports[0]!;
+    const reply = new Promise<unknown>((r) => port.once('message', r));
+    port.postMessage({ type: 'req', id: 2, method: 'system.info', params: {} });
+    expect(await reply).toMatchObject({ type: 'res', id: 2, result: { ok: true } });
+    expect(fake.trays[0]!.image).toBe(path.join(repoRoot, 'build/icons/tray-idle.png'));
+  });
+
   it('drains the engine before quitting', async () => {
     fake.app.quit();
     expect(fake.exited).toBe(false); // held back while the engine persists
