@@ -105,9 +105,9 @@ function signedRequests(base: string, token: string, from: number, count: number
   });
 }
 
-// Keep-alive connections, as a provider's sender keeps them; beyond 64 in flight requests queue
+// Keep-alive connections, as a provider's sender keeps them; beyond 256 in flight requests queue
 // here instead of opening ever more sockets against a relay that falls behind.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function send(r: Signed): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -215,6 +215,12 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     ctx.progress(`relay capacity: ${concurrency} in flight for ${capacitySeconds} s`);
     const capacityRequests = signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 1_000_000, 200_000);
     const relayCapacity = await maxRate(capacityRequests, concurrency, capacitySeconds);
+    // Diagnostics from the relay itself: how large the group commits were and how long they took.
+    const metrics = await (await fetch(`${relay.info.url}/metrics`)).text();
+    const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+    const commits = metric('relay_commit_seconds_count');
+    const commitSeconds = metric('relay_commit_seconds_sum');
+    const accepted = Number(/result="accepted"\} (\d+)/.exec(metrics)?.[1] ?? Number.NaN);
     ws.close();
     relay.proc.disconnect();
 
@@ -237,6 +243,8 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
       relay_capacity_per_s: round(relayCapacity, 1),
       baseline_per_s: round(baselineRate, 1),
       ratio: round(relayCapacity / baselineRate, 3),
+      avg_batch: round(accepted / commits, 1),
+      avg_commit_ms: round((commitSeconds / commits) * 1000, 2),
     });
   } finally {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
