@@ -192,6 +192,9 @@ export default async function (ctx: BenchContext): Promise<void> {
       baseline_p50_frame_ms: round(percentile(base.frames, 50), 2),
       baseline_p95_frame_ms: round(baseP95, 2),
       ratio: round(p95 / baseP95, 2),
+      // Frame times on a shared machine depend on what else runs; say how busy it was.
+      cpus: os.cpus().length,
+      loadavg_1m: round(os.loadavg()[0] ?? 0, 1),
     });
   } finally {
     await browser.close();
