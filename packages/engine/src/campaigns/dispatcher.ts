@@ -7,7 +7,7 @@
 // The hot path batches: one transaction claims many rows, one transaction writes many
 // results, which is what lets a laptop hand over thousands of messages per second.
 import type Database from 'better-sqlite3';
-import type { Channel } from '@gdial/protocol';
+import type { Channel, ProviderEvent } from '@gdial/protocol';
 import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
 import type { Logger } from '../log';
 import type { Db, Store } from '../store/db';
@@ -49,6 +49,10 @@ export interface DispatcherOptions {
   onActivity?: (campaignIds: Set<number>, handedOver: number) => void;
   /** A circuit opened or closed. */
   onCircuit?: (provider: string, state: string) => void;
+  /** Statuses polled from providers for deliveries whose callbacks never came (applied like callbacks). */
+  onPolledEvents?: (events: ProviderEvent[]) => void;
+  /** How long a handed-over delivery may wait for its final status before the provider is asked. */
+  staleAfterMs?: number;
 }
 
 interface ClaimRow {
@@ -116,6 +120,10 @@ export class Dispatcher {
   private readonly campaigns = new Map<number, { confirmation: ReturnType<typeof confirmationSchema.parse>; steps: number }>();
   private readonly hangUps: { sender: ChannelSender; providerId: string }[] = [];
   private readonly stmts;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private readonly polledAt = new Map<number, number>();
+  private readonly staleAfterMs: number;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.log = opts.logger.child({ module: 'dispatcher' });
@@ -125,6 +133,7 @@ export class Dispatcher {
     this.flushBatch = opts.flushBatch ?? 512;
     this.clock = opts.clock ?? Date.now;
     this.backoff = opts.backoff ?? defaultBackoff;
+    this.staleAfterMs = opts.staleAfterMs ?? 15 * 60_000;
     for (const ch of allChannels) {
       const rl = opts.rateLimits?.[ch] ?? defaultRateLimits[ch];
       this.buckets.set(ch, new TokenBucket(rl.perSecond, rl.burst, this.clock));
@@ -181,6 +190,10 @@ export class Dispatcher {
           WHERE id = ?`,
       ),
       setState: s.prepare<[string, number]>('UPDATE deliveries SET state = ? WHERE id = ?'),
+      stale: s.prepare<[number, number], { id: number; channel: Channel; token: string; provider_id: string }>(
+        `SELECT id, channel, token, provider_id FROM deliveries
+          WHERE state IN ('sent', 'delivered') AND sent_at < ? AND provider_rank < ? AND provider_id IS NOT NULL LIMIT 500`,
+      ),
       markInProgress: s.prepare<[string]>(
         "UPDATE campaign_recipients SET outcome = 'in-progress' WHERE id IN (SELECT value FROM json_each(?)) AND outcome = 'pending'",
       ),
@@ -199,11 +212,60 @@ export class Dispatcher {
     this.running = true;
     await this.reconcile();
     this.wake();
+    this.sweepTimer = setInterval(() => void this.pollStale(), Math.min(60_000, this.staleAfterMs));
+    this.sweepTimer.unref?.();
+  }
+
+  /**
+   * Deliveries the provider has had for a long time without a final status: their
+   * callbacks were probably lost (relay down, webhook misconfigured). The provider is asked
+   * directly and the answer is applied through the normal event entry point.
+   */
+  async pollStale(): Promise<number> {
+    if (!this.opts.onPolledEvents || this.polling) return 0;
+    this.polling = true;
+    try {
+      const now = this.clock();
+      const rows = this.stmts.stale.all(now - this.staleAfterMs, FINAL_RANK);
+      const events: ProviderEvent[] = [];
+      for (const r of rows) {
+        if ((this.polledAt.get(r.id) ?? 0) > now - this.staleAfterMs) continue;
+        this.polledAt.set(r.id, now);
+        const sender = this.opts.senders.get(r.channel);
+        if (!sender?.fetchStatus) continue;
+        let st: Awaited<ReturnType<NonNullable<ChannelSender['fetchStatus']>>> = null;
+        try {
+          st = await sender.fetchStatus(r.provider_id);
+        } catch (err) {
+          this.log.warn({ err, deliveryId: r.id }, 'could not poll a delivery status');
+        }
+        if (!st) continue;
+        events.push({
+          type: 'status',
+          eventKey: `poll:${r.id}:${st.status}`,
+          provider: sender.provider as ProviderEvent['provider'],
+          channel: r.channel,
+          deliveryToken: r.token,
+          providerId: r.provider_id,
+          occurredAt: new Date(this.clock()).toISOString(),
+          status: st.status,
+          failure: st.failure,
+          answeredBy: st.answeredBy,
+          durationSec: null,
+        });
+      }
+      if (events.length) this.opts.onPolledEvents(events);
+      return events.length;
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** Stops claiming, lets the calls in flight finish (bounded) and writes their results. */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.running = false;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const all = Promise.allSettled([...this.inflightPromises]);

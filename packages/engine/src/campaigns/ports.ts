@@ -3,7 +3,7 @@
 // The providers layer (providers/, adapted in senders.ts) implements these; tests and
 // benchmarks may plug in their own. Keeping them here
 // means the dispatcher never sees a provider's field names.
-import type { Channel, Confirmation } from '@gdial/protocol';
+import type { AnsweredBy, Channel, Confirmation, DeliveryStatus, ProviderFailure } from '@gdial/protocol';
 
 /** How a provider refused or failed a send, as the dispatcher acts on it. */
 export type SendFailure =
@@ -49,6 +49,14 @@ export interface ChannelSender {
   findByToken(q: { token: string; channel: Channel; to: string; since: Date; body?: string | null }): Promise<LookupOutcome>;
   /** Ends a call in progress (cancel). */
   hangUp?(providerId: string): Promise<void>;
+  /** Asks the provider where a delivery stands (when its callbacks seem lost). Null when it cannot say. */
+  fetchStatus?(providerId: string): Promise<PolledStatus | null>;
+}
+
+export interface PolledStatus {
+  status: DeliveryStatus;
+  answeredBy: AnsweredBy | null;
+  failure: ProviderFailure | null;
 }
 
 export interface ChannelSenders {

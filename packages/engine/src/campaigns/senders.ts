@@ -9,11 +9,12 @@ import type {
   SendError,
   SendResult,
   SmsProvider,
+  StatusResult,
   TelegramProvider,
   VoiceProvider,
   WhatsAppProvider,
 } from '../providers/types';
-import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, SendFailure, SendOutcome } from './ports';
+import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, PolledStatus, SendFailure, SendOutcome } from './ports';
 
 export interface ProviderSet {
   sms?: SmsProvider | undefined;
@@ -65,6 +66,11 @@ function lookupOf(r: ReconcileResult): LookupOutcome {
   }
 }
 
+const polled = async (p: { fetchStatus(id: string): Promise<StatusResult> }, providerId: string): Promise<PolledStatus | null> => {
+  const r = await p.fetchStatus(providerId);
+  return r.kind === 'status' ? { status: r.status, answeredBy: r.answeredBy, failure: r.failure } : null;
+};
+
 const missing = (what: string): SendOutcome => ({ ok: false, failure: { kind: 'permanent', message: `The delivery has no ${what}` } });
 
 /** ChannelSenders over whatever providers are configured. */
@@ -76,6 +82,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
       provider: sms.provider,
       send: async (d: OutboundDelivery) => (d.body === null ? missing('text') : outcomeOf(await sms.send({ deliveryToken: d.token, to: d.to, body: d.body }))),
       findByToken: async (q) => lookupOf(await sms.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since, ...(q.body != null ? { body: q.body } : {}) })),
+      fetchStatus: (id) => polled(sms, id),
     });
   }
   if (p.whatsapp) {
@@ -84,6 +91,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
       provider: wa.provider,
       send: async (d) => (d.body === null ? missing('text') : outcomeOf(await wa.send({ deliveryToken: d.token, to: d.to, body: d.body }))),
       findByToken: async (q) => lookupOf(await wa.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since, ...(q.body != null ? { body: q.body } : {}) })),
+      fetchStatus: (id) => polled(wa, id),
     });
   }
   if (p.voice) {
@@ -93,6 +101,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
       send: async (d) =>
         d.callFlowUrl === null ? missing('call flow') : outcomeOf(await voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true })),
       findByToken: async (q) => lookupOf(await voice.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+      fetchStatus: (id) => polled(voice, id),
       hangUp: async (providerId) => {
         const r = await voice.hangUp(providerId);
         if (!r.ok) throw new Error(r.error.message);
@@ -108,6 +117,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
           ? missing('subject or text')
           : outcomeOf(await email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) })),
       findByToken: async (q) => lookupOf(await email.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+      fetchStatus: (id) => polled(email, id),
     });
   }
   if (p.telegram) {

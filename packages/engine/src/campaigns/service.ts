@@ -91,6 +91,7 @@ export class CampaignService {
       flows: { register: (spec) => (this.flows ? this.flows.register(spec) : Promise.reject(new Error('No call-flow host configured'))) },
       logger: ctx.logger,
       onActivity: (ids, handedOver) => this.progress.markDirty(ids, handedOver),
+      onPolledEvents: (events) => void this.handleProviderEvents(events),
     });
   }
 

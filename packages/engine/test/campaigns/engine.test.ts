@@ -385,6 +385,29 @@ describe('provider events', () => {
   });
 });
 
+describe('lost callbacks', () => {
+  it('asks the provider about deliveries whose final status never came and applies the answer', async () => {
+    const sms = new FakeSender();
+    sms.statusOf = (id) => (id === 'P1' ? 'delivered' : null);
+    const { env, service } = setup({ sms }, { dispatcher: { staleAfterMs: 50 } });
+    await service.open();
+    const g = addGroup(env.store, 'G');
+    addContact(env.store, { name: 'A', phones: ['+46701000001'], groups: [g] });
+    addContact(env.store, { name: 'B', phones: ['+46701000002'], groups: [g] });
+    const c = service.create(campaign(addTemplate(env.store), { audience: { groupIds: [g] } }));
+    service.start(c.id);
+    await until(() => deliveriesOf(env.store!, c.id).every((d) => d.state === 'sent'), 5000, 'sent');
+    // The periodic sweep finds them once they are older than staleAfterMs.
+    await until(() => deliveriesOf(env.store!, c.id)[0]!.state === 'delivered', 5000, 'polled status applied');
+    expect(deliveriesOf(env.store, c.id).map((r) => [r.state, r.provider_status])).toEqual([
+      ['delivered', 'delivered'],
+      ['sent', 'queued'],
+    ]);
+    // Each delivery is asked about once per period, not on every sweep.
+    expect(await service.dispatcher.pollStale()).toBe(0);
+  });
+});
+
 describe('crash recovery', () => {
   it('adopts rows the provider has and re-sends the others flagged as possible duplicates', async () => {
     const sms = new FakeSender();

@@ -158,6 +158,14 @@ export class FakeSender implements ChannelSender {
   async hangUp(providerId: string): Promise<void> {
     this.hungUp.push(providerId);
   }
+
+  /** What the provider reports when asked directly (lost-callback sweep). */
+  statusOf: (providerId: string) => DeliveryStatus | null = () => null;
+
+  async fetchStatus(providerId: string) {
+    const status = this.statusOf(providerId);
+    return status ? { status, answeredBy: null, failure: null } : null;
+  }
 }
 
 export function fakeSenders(map: Partial<Record<Channel, FakeSender>>): ChannelSenders {
