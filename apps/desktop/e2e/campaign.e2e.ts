@@ -12,6 +12,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_FROM } from '../src/web/demo';
 import { ARTIFACTS, openConsole, type Console } from './harness';
 
 const FIRST = ['Anna', 'Bo', 'Cecilia', 'David', 'Elin', 'Fredrik', 'Greta', 'Hampus', 'Ida', 'Johan'];
@@ -268,10 +269,20 @@ describe('running an alert', () => {
     await page.getByRole('table', { name: 'Larm' }).waitFor();
     await c.screenshot('campaigns');
     await expectAccessible(page, 'campaigns');
+    // A reply that is not a confirmation lands in the inbox, live, for someone to read.
     await page.getByRole('link', { name: 'Inkorg' }).click();
-    await page.getByRole('heading', { name: 'Inkorg' }).waitFor();
+    await page.getByText('Inga svar här.').waitFor();
+    const greta = PEOPLE[6]!;
+    await c.host.demo!.simulator.injectInboundMessage({ from: `+46${greta.mobile.replace(/\D/g, '').slice(1)}`, to: DEMO_FROM, body: 'Kommer om 20 min, sitter fast i trafiken' });
+    const replies = page.getByRole('table', { name: 'Svar' });
+    await replies.getByRole('cell', { name: 'Kommer om 20 min, sitter fast i trafiken' }).waitFor();
+    await replies.getByText('Greta Berg').waitFor();
     await c.screenshot('inbox');
     await expectAccessible(page, 'inbox');
+    await replies.getByRole('button', { name: 'Markera som hanterat' }).click();
+    await page.getByText('Inga svar här.').waitFor();
+    await page.getByRole('radio', { name: 'Hanterade' }).dispatchEvent('click');
+    await replies.getByText(/Hanterat av .+/).waitFor();
     await page.getByRole('link', { name: 'Inställningar' }).click();
     await page.getByRole('table', { name: 'Röster' }).waitFor();
     await c.screenshot('settings-voices');
