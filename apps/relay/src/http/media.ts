@@ -28,8 +28,11 @@ export function parseRange(header: string | undefined, size: number): Range {
 export function mediaRouter(services: RelayServices): Router {
   const router = express.Router();
   router.use(rateLimit('media', services.config.rateLimitPerSecond, services.metrics));
-  // Audio of running campaigns is fetched once per call: keep a few in memory.
+  // Audio of running campaigns is fetched once per call: keep the most recent in memory,
+  // bounded by size (oldest first out).
   const cache = new Map<string, StoredMedia & { bytes: Buffer }>();
+  const CACHE_BYTES = 64 * 1024 * 1024;
+  let cachedBytes = 0;
 
   const serve = async (req: Request, res: Response) => {
     const resolved = await services.tenants.resolve(String(req.params.tenant));
@@ -46,8 +49,15 @@ export function mediaRouter(services: RelayServices): Router {
         apiError(res, 404, 'not-found', 'No such media');
         return;
       }
-      if (cache.size >= 32) cache.delete(cache.keys().next().value!);
-      cache.set(key, media);
+      if (media.size <= CACHE_BYTES / 4) {
+        for (const [k, m] of cache) {
+          if (cachedBytes + media.size <= CACHE_BYTES) break;
+          cache.delete(k);
+          cachedBytes -= m.size;
+        }
+        cache.set(key, media);
+        cachedBytes += media.size;
+      }
     }
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Content-Type', media.contentType);
