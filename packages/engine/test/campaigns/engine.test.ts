@@ -396,9 +396,9 @@ describe('lost callbacks', () => {
     addContact(env.store, { name: 'B', phones: ['+46701000002'], groups: [g] });
     const c = service.create(campaign(addTemplate(env.store), { audience: { groupIds: [g] } }));
     service.start(c.id);
-    await until(() => deliveriesOf(env.store!, c.id).every((d) => d.state === 'sent'), 5000, 'sent');
+    await until(() => deliveriesOf(env.store, c.id).every((d) => d.state === 'sent'), 5000, 'sent');
     // The periodic sweep finds them once they are older than staleAfterMs.
-    await until(() => deliveriesOf(env.store!, c.id)[0]!.state === 'delivered', 5000, 'polled status applied');
+    await until(() => deliveriesOf(env.store, c.id)[0]!.state === 'delivered', 5000, 'polled status applied');
     expect(deliveriesOf(env.store, c.id).map((r) => [r.state, r.provider_status])).toEqual([
       ['delivered', 'delivered'],
       ['sent', 'queued'],
