@@ -62,6 +62,12 @@ async function viewportShot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', `${name}.png`) });
 }
 
+/** A full-page screenshot once transitions have finished, from the top of the page. */
+async function shot(name: string): Promise<void> {
+  await settle(c.page);
+  await c.screenshot(name);
+}
+
 let c: Console;
 beforeAll(async () => {
   c = await openConsole({ demo: 'fast' });
@@ -77,7 +83,7 @@ describe('running an alert', () => {
     const { page } = c;
     await page.getByRole('heading', { name: 'Översikt' }).waitFor();
     await page.getByText('Inga larm pågår just nu.').waitFor();
-    await c.screenshot('dashboard-empty');
+    await shot('dashboard-empty');
     await expectAccessible(page, 'dashboard-empty');
   });
 
@@ -104,7 +110,7 @@ describe('running an alert', () => {
     // Recording is offered too (the headless browser has no microphone to record with).
     await page.getByRole('radio', { name: 'Inspelning (mikrofon)' }).dispatchEvent('click');
     await page.getByRole('button', { name: 'Spela in' }).waitFor();
-    await c.screenshot('template-recording');
+    await shot('template-recording');
     // Voice: type the script, listen, and see which voice spoke.
     // Segmented controls keep their radio inputs visually hidden; the click goes to the radio itself.
     await page.getByRole('radio', { name: 'Talsyntes (skriv text)' }).dispatchEvent('click');
@@ -116,7 +122,7 @@ describe('running an alert', () => {
     await spoke.waitFor({ timeout: 60_000 });
     expect(await spoke.textContent()).toMatch(/Röst som användes: .+ \((piper|espeak)\)/);
     await page.getByRole('application', { name: 'Lyssna på röstmeddelandet' }).or(page.locator('audio[aria-label="Lyssna på röstmeddelandet"]')).first().waitFor();
-    await c.screenshot('template-voice');
+    await shot('template-voice');
 
     // SMS: text, a variable inserted at the cursor, and the counter following the text.
     await page.getByRole('tab', { name: 'SMS' }).click();
@@ -130,7 +136,7 @@ describe('running an alert', () => {
     await page.getByText('GSM-7').waitFor();
     await page.getByText('1 SMS', { exact: true }).waitFor();
     await page.getByRole('textbox', { name: 'Reservvärde för {{first_name}}' }).fill('du');
-    await c.screenshot('template-sms');
+    await shot('template-sms');
     await expectAccessible(page, 'template-editor');
 
     await page.getByRole('button', { name: 'Spara mallen' }).click();
@@ -145,7 +151,7 @@ describe('running an alert', () => {
     await page.getByRole('option', { name: 'SMS' }).click();
     await page.getByRole('button', { name: 'Visa', exact: true }).click();
     await page.getByText('Hej Greta! Larm: samling', { exact: false }).waitFor();
-    await c.screenshot('template-preview');
+    await shot('template-preview');
   });
 
   it('builds the alert in the wizard and shows who gets it and what it costs', async () => {
@@ -160,14 +166,14 @@ describe('running an alert', () => {
     await page.getByRole('option', { name: /Insatsstyrka/ }).click();
     await page.keyboard.press('Escape');
     await page.getByRole('status').filter({ hasText: 'Ungefär 50 kontakter' }).waitFor();
-    await c.screenshot('wizard-audience');
+    await shot('wizard-audience');
     await expectAccessible(page, 'wizard-audience');
     await page.getByRole('button', { name: 'Nästa' }).click();
 
     // Channel plan: call and SMS at once; confirmation by pressing 1 or replying 1.
     await page.getByRole('button', { name: 'Ring och skicka SMS samtidigt' }).click();
     await page.getByText('Steg 2').waitFor();
-    await c.screenshot('wizard-plan');
+    await shot('wizard-plan');
     await expectAccessible(page, 'wizard-plan');
     await page.getByRole('button', { name: 'Nästa' }).click();
 
@@ -183,7 +189,7 @@ describe('running an alert', () => {
     await page.getByRole('table', { name: 'Kanalplan' }).waitFor();
     expect(await page.getByText('Får larmet').locator('xpath=following-sibling::*[1]').textContent()).toBe('50');
     await page.getByText('Beräknad kostnad').waitFor();
-    await c.screenshot('wizard-review');
+    await shot('wizard-review');
     await expectAccessible(page, 'wizard-review');
   });
 
@@ -212,7 +218,7 @@ describe('running an alert', () => {
     await page.getByRole('link', { name: 'Översikt' }).click();
     await page.getByRole('heading', { name: 'Brand Ystad – samling' }).waitFor();
     await page.getByRole('progressbar', { name: /^Bekräftade \d+ av 50$/ }).waitFor();
-    await c.screenshot('dashboard-running');
+    await shot('dashboard-running');
     await expectAccessible(page, 'dashboard-running');
     await page.getByRole('button', { name: 'Öppna Brand Ystad – samling' }).click();
   });
@@ -220,7 +226,7 @@ describe('running an alert', () => {
   it('fills the roll-call live until the alert is done, then exports the report', async () => {
     const { page } = c;
     await page.getByRole('table', { name: 'Upprop' }).waitFor();
-    await c.screenshot('live-running');
+    await shot('live-running');
     // The final state line appears only when the engine says the campaign is completed.
     await page.getByRole('status').filter({ hasText: `Klart: ${EXPECTED.confirmed} av 50 bekräftade` }).waitFor({ timeout: 150_000 });
     expect(EXPECTED).toEqual({ confirmed: 25, notConfirmed: 20, unreached: 5 });
@@ -231,7 +237,7 @@ describe('running an alert', () => {
     const rollCall = page.getByRole('table', { name: 'Upprop' });
     await expect.poll(() => rollCall.getByText(/^(Pågår|Inte påbörjad)$/).count()).toBe(0);
     expect(await rollCall.getByText('Bekräftat', { exact: true }).count()).toBe(EXPECTED.confirmed);
-    await c.screenshot('live-done');
+    await shot('live-done');
     await expectAccessible(page, 'live-done');
 
     // Search the roll-call and open one person's history.
@@ -263,11 +269,11 @@ describe('running an alert', () => {
     const { page } = c;
     await page.getByRole('link', { name: 'Översikt' }).click();
     await page.getByRole('table', { name: 'Senaste larmen' }).getByRole('link', { name: 'Brand Ystad – samling' }).waitFor();
-    await c.screenshot('dashboard');
+    await shot('dashboard');
     await expectAccessible(page, 'dashboard');
     await page.getByRole('link', { name: 'Larm', exact: true }).click();
     await page.getByRole('table', { name: 'Larm' }).waitFor();
-    await c.screenshot('campaigns');
+    await shot('campaigns');
     await expectAccessible(page, 'campaigns');
     // A reply that is not a confirmation lands in the inbox, live, for someone to read.
     await page.getByRole('link', { name: 'Inkorg' }).click();
@@ -277,7 +283,7 @@ describe('running an alert', () => {
     const replies = page.getByRole('table', { name: 'Svar' });
     await replies.getByRole('cell', { name: 'Kommer om 20 min, sitter fast i trafiken' }).waitFor();
     await replies.getByText('Greta Berg').waitFor();
-    await c.screenshot('inbox');
+    await shot('inbox');
     await expectAccessible(page, 'inbox');
     await replies.getByRole('button', { name: 'Markera som hanterat' }).click();
     await page.getByText('Inga svar här.').waitFor();
@@ -285,11 +291,11 @@ describe('running an alert', () => {
     await replies.getByText(/Hanterat av .+/).waitFor();
     await page.getByRole('link', { name: 'Inställningar' }).click();
     await page.getByRole('table', { name: 'Röster' }).waitFor();
-    await c.screenshot('settings-voices');
+    await shot('settings-voices');
     await expectAccessible(page, 'settings');
     await page.getByRole('link', { name: 'Mallar' }).click();
     await page.getByRole('table', { name: 'Mallar' }).waitFor();
-    await c.screenshot('templates');
+    await shot('templates');
     await expectAccessible(page, 'templates');
   });
 });
