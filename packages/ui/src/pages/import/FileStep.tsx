@@ -2,7 +2,7 @@
 // detected by the engine unless the operator overrides them (for the odd file that is
 // detected wrong).
 import { Accordion, Button, FileButton, Group as Row, Paper, Select, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useT } from '../../i18n';
 import type { Progress } from './ImportPage';
 import { ProgressPanel } from './ProgressPanel';
@@ -33,11 +33,19 @@ export interface FileOptions {
 export function FileStep({ busy, progress, initial, onChoose }: { busy: boolean; progress: Progress | null; initial: FileOptions; onChoose: (f: File, o: FileOptions) => void }) {
   const t = useT(dict);
   const [opts, setOpts] = useState<FileOptions>(initial);
+  // Lets the operator pick the same file again after fixing it in Excel.
+  const resetRef = useRef<() => void>(null);
   return (
     <Stack>
       <Text size="lg" maw={760}>{t('intro')}</Text>
       <Row>
-        <FileButton onChange={(f) => f && onChoose(f, opts)} accept=".csv,.txt,.tsv,.vcf,.vcard,text/csv,text/vcard,text/plain">
+        <FileButton
+          resetRef={resetRef}
+          onChange={(f) => {
+            if (f) onChoose(f, opts);
+            resetRef.current?.();
+          }}
+          accept=".csv,.txt,.tsv,.vcf,.vcard,text/csv,text/vcard,text/plain">
           {(props) => (
             <Button {...props} size="lg" loading={busy}>
               {t('choose')}
