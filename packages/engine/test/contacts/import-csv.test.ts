@@ -241,4 +241,22 @@ describe('CSV import', () => {
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) * 2 + 4);
     expect(t.events.some((e) => e.name === 'contacts.changed')).toBe(true);
   });
+
+  it('cancels after the batch in progress, keeping what was committed', async () => {
+    const t = testContext();
+    const lines = ['Namn;Mobil'];
+    for (let i = 0; i < 20_000; i++) lines.push(`Person ${i};070${String(i).padStart(7, '0')}`);
+    const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
+    const running = t.imports.run(p.importId, 'create');
+    // run() writes its first batch synchronously, then yields: cancel lands between batches.
+    expect(t.imports.cancel(p.importId)).toBe(true);
+    expect(t.imports.cancel('another-import')).toBe(false);
+    const r = await running;
+    expect(r.status).toBe('cancelled');
+    expect(r.created).toBeGreaterThan(0);
+    expect(r.created % 5000).toBe(0);
+    expect(r.created + r.notAttempted).toBe(20_000);
+    expect(t.store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(r.created);
+    await expect(t.imports.run(p.importId, 'create')).rejects.toThrow(/not waiting to run/);
+  });
 });
