@@ -1,7 +1,8 @@
 // The provider ceiling: how many Twilio Message creates per second the simulator answers
-// to a bare keep-alive HTTP client at a given concurrency. Adapter and dispatcher
-// benchmarks measure it in their own run and report their throughput as a ratio of it.
-import http from 'node:http';
+// to a bare keep-alive HTTP client (an undici pool: the leanest client we have, so the
+// baseline is strict) at a given concurrency. Adapter and dispatcher benchmarks measure it
+// in their own run and report their throughput as a ratio of it.
+import { Pool } from 'undici';
 
 export interface CeilingOptions {
   /** Simulator base URL. */
@@ -26,8 +27,7 @@ export interface CeilingResult {
 }
 
 export async function measureProviderCeiling(options: CeilingOptions): Promise<CeilingResult> {
-  const base = new URL(options.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency });
+  const pool = new Pool(options.url, { connections: options.concurrency });
   const auth = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   const path = `/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
   const from = options.from ?? '+46700000001';
@@ -36,26 +36,16 @@ export async function measureProviderCeiling(options: CeilingOptions): Promise<C
   let errors = 0;
   let done = 0;
 
-  const post = (index: number): Promise<number> =>
-    new Promise((resolve) => {
-      const body = new URLSearchParams({ To: `${toPrefix}${String(index).padStart(7, '0')}`, From: from, Body: 'Övningslarm: tryck 1' }).toString();
-      const req = http.request(
-        {
-          host: base.hostname,
-          port: base.port,
-          path,
-          method: 'POST',
-          agent,
-          headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', () => resolve(0));
-      req.end(body);
-    });
+  const post = async (index: number): Promise<number> => {
+    const body = new URLSearchParams({ To: `${toPrefix}${String(index).padStart(7, '0')}`, From: from, Body: 'Övningslarm: tryck 1' }).toString();
+    try {
+      const res = await pool.request({ path, method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body });
+      await res.body.dump();
+      return res.statusCode;
+    } catch {
+      return 0;
+    }
+  };
 
   const worker = async (): Promise<void> => {
     while (next < options.messages) {
@@ -72,7 +62,7 @@ export async function measureProviderCeiling(options: CeilingOptions): Promise<C
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const durationMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  agent.destroy();
+  await pool.close();
   return {
     messages: options.messages,
     errors,

@@ -17,12 +17,14 @@ const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../p
 export async function startSimulatorProcess(profile = 'throughput', seed = 1): Promise<SimulatorProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, SIM_PORT: '0', SIM_PROFILE: profile, SIM_SEED: String(seed) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  // The IPC channel ties the simulator's life to ours: it exits when we disconnect or die.
+  const stdout = child.stdout!;
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`Simulator did not start within 30 s; output: ${out}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
+    stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) {
@@ -35,7 +37,7 @@ export async function startSimulatorProcess(profile = 'throughput', seed = 1): P
       reject(new Error(`Simulator exited with ${code}; output: ${out}`));
     });
   });
-  child.stdout.resume();
+  stdout.resume();
   return {
     url,
     credentials: DEFAULT_CREDENTIALS,

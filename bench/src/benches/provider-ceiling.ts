@@ -1,6 +1,6 @@
 // `npm run bench -- provider-ceiling [--messages 10000] [--rounds 3] [--concurrency 64]`
 // The loopback simulator's capacity for Twilio Message creates, measured with a bare
-// keep-alive HTTP client (no SDK) at concurrency 64 against the simulator running in its
+// keep-alive HTTP client (undici pool, no SDK) at concurrency 64 against the simulator running in its
 // own process with the "throughput" profile. This is the baseline the sms-adapter and
 // campaign benchmarks compare against. Several rounds, median reported, because the
 // machine is shared. Prints msgs_per_s.

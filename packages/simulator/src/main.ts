@@ -32,6 +32,8 @@ try {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Started by a parent over IPC (benchmarks): never outlive it.
+  if (process.send) process.on('disconnect', stop);
 } catch (error) {
   process.stderr.write(`Could not start the simulator: ${(error as Error).message}\n`);
   process.exit(1);
