@@ -1,6 +1,8 @@
 // Everything the live view of one campaign needs, kept current: the campaign, its
 // progress (pushed by the engine up to ten times a second), the chart's history, and the
-// per-recipient report, re-read at most once a second while progress keeps arriving.
+// per-recipient report, re-read while progress keeps arriving: at most once a second, and
+// for big campaigns no more often than every third reading's duration, so the roll-call
+// never keeps the engine busy with itself.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Campaign, CampaignProgress, CampaignReport, RecipientReport } from '@gdial/protocol';
 import { appendPoint, type ProgressPoint } from '../../components/progressHistory';
@@ -35,6 +37,7 @@ export function useCampaignLive(id: number): CampaignLive {
   const loading = useRef(false);
   const again = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastLoadMs = useRef(0);
 
   const loadReport = useCallback(async () => {
     if (loading.current) {
@@ -42,6 +45,7 @@ export function useCampaignLive(id: number): CampaignLive {
       return;
     }
     loading.current = true;
+    const started = performance.now();
     try {
       do {
         again.current = false;
@@ -67,6 +71,7 @@ export function useCampaignLive(id: number): CampaignLive {
       setError(e as RpcError);
     } finally {
       loading.current = false;
+      lastLoadMs.current = performance.now() - started;
     }
   }, [rpc, id]);
 
@@ -75,7 +80,7 @@ export function useCampaignLive(id: number): CampaignLive {
     timer.current = setTimeout(() => {
       timer.current = null;
       void loadReport();
-    }, 1000);
+    }, Math.max(1000, 3 * lastLoadMs.current));
   }, [loadReport]);
 
   const reload = useCallback(() => {
