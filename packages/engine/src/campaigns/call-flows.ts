@@ -25,11 +25,13 @@ export function callFlowHost(backend: CallFlowBackend): CallFlowHost {
   return {
     async register(spec) {
       let message: { audioUrl: string } | { sayText: string };
-      if (spec.audioId) {
-        if (!backend.audioUrl) throw new Error(`Audio ${spec.audioId} cannot be published: no media host is configured`);
+      if (spec.audioId && backend.audioUrl) {
         message = { audioUrl: await backend.audioUrl(spec.audioId) };
+      } else if (spec.script) {
+        // No media host: the provider's voice reads the script.
+        message = { sayText: spec.script };
       } else {
-        message = { sayText: spec.script ?? '' };
+        throw new Error(`Audio ${spec.audioId ?? '(none)'} cannot be published: no media host is configured`);
       }
       const c = spec.confirmation;
       const docs = buildCallFlow({

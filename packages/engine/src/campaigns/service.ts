@@ -30,7 +30,7 @@ import { Dispatcher, PAUSED_BAND, type DispatcherOptions } from './dispatcher';
 import { applyProviderEvents, type AppliedEvents } from './events';
 import { progressRecipient, sqliteOf } from './outbox';
 import { planCampaign, writePlan, type Plan } from './planner';
-import type { CallFlowHost, ChannelSender, ChannelSenders } from './ports';
+import type { CallFlowHost, CallFlowSpec, ChannelSender, ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
 import { FINAL_RANK } from './state';
 import { loadTemplate } from './templates';
@@ -48,6 +48,8 @@ type CampaignRow = typeof campaigns.$inferSelect;
 export interface CampaignServiceOptions {
   senders?: ChannelSenders;
   flows?: CallFlowHost | null;
+  /** Renders a voice script with the offline TTS and returns the audio asset id. */
+  synthesiseVoice?: (script: string, language: 'sv' | 'en') => Promise<string>;
   dispatcher?: Partial<Omit<DispatcherOptions, 'store' | 'senders' | 'flows' | 'logger' | 'onActivity'>>;
 }
 
@@ -68,6 +70,7 @@ export class CampaignService {
   private flows: CallFlowHost | null;
   private scheduleTimer: NodeJS.Timeout | null = null;
   private running = false;
+  private readonly synthesiseVoice: CampaignServiceOptions['synthesiseVoice'];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -76,6 +79,7 @@ export class CampaignService {
     this.log = ctx.logger.child({ module: 'campaigns' });
     this.senders = opts.senders ?? { get: () => null };
     this.flows = opts.flows ?? null;
+    this.synthesiseVoice = opts.synthesiseVoice;
     this.progress = new ProgressPublisher({
       db: () => ctx.store.db,
       publish: (p) => ctx.events.emit('campaigns.progress', p),
@@ -88,11 +92,29 @@ export class CampaignService {
       store: ctx.store,
       // Providers can be (re)configured while the engine runs.
       senders: { get: (ch): ChannelSender | null => this.senders.get(ch) },
-      flows: { register: (spec) => (this.flows ? this.flows.register(spec) : Promise.reject(new Error('No call-flow host configured'))) },
+      flows: { register: (spec) => this.registerFlow(spec) },
       logger: ctx.logger,
       onActivity: (ids, handedOver) => this.progress.markDirty(ids, handedOver),
       onPolledEvents: (events) => void this.handleProviderEvents(events),
     });
+  }
+
+  /**
+   * Voice scripts are spoken by our offline TTS (rendered once per campaign and language,
+   * cached by content); if that fails the provider's own Swedish voice reads the script, so
+   * a missing voice never stops an alert.
+   */
+  private async registerFlow(spec: CallFlowSpec): Promise<{ urlFor: (token: string) => string }> {
+    if (!this.flows) throw new Error('No call-flow host is configured (relay not set up)');
+    let s = spec;
+    if (!spec.audioId && spec.script && this.synthesiseVoice) {
+      try {
+        s = { ...spec, audioId: await this.synthesiseVoice(spec.script, spec.language) };
+      } catch (err) {
+        this.log.warn({ err, flowId: spec.flowId }, "offline TTS failed; the provider's voice reads the script");
+      }
+    }
+    return this.flows.register(s);
   }
 
   /** Plugs in providers and the call-flow host (from settings, the relay client, tests). */
