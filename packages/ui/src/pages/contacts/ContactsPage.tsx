@@ -25,7 +25,7 @@ const dict = {
     count: '{n} kontakter', countOne: '1 kontakt', countFiltered: '{n} kontakter matchar', countFilteredOne: '1 kontakt matchar', loading: 'Söker…',
     newContact: 'Ny kontakt', import: 'Importera…', export: 'Exportera…', table: 'Kontakter',
     emptyTitle: 'Inga kontakter ännu', emptyBody: 'Importera en lista från Excel eller en vCard-fil, eller lägg till en kontakt i taget.',
-    noMatch: 'Inga kontakter matchar sökningen.', clearFilters: 'Rensa sökning och filter', retry: 'Försök igen',
+    noMatch: 'Inga kontakter matchar sökningen.', loadingTags: 'Hämtar taggar…', noTags: 'Inga taggar', clearFilters: 'Rensa sökning och filter', retry: 'Försök igen',
   },
   en: {
     title: 'Contacts', search: 'Search contacts', searchHelp: 'Name, phone number, e-mail, organisation or tag',
@@ -33,7 +33,7 @@ const dict = {
     count: '{n} contacts', countOne: '1 contact', countFiltered: '{n} contacts match', countFilteredOne: '1 contact matches', loading: 'Searching…',
     newContact: 'New contact', import: 'Import…', export: 'Export…', table: 'Contacts',
     emptyTitle: 'No contacts yet', emptyBody: 'Import a list from Excel or a vCard file, or add contacts one at a time.',
-    noMatch: 'No contacts match the search.', clearFilters: 'Clear search and filters', retry: 'Try again',
+    noMatch: 'No contacts match the search.', loadingTags: 'Loading tags…', noTags: 'No tags', clearFilters: 'Clear search and filters', retry: 'Try again',
   },
 };
 
@@ -54,9 +54,11 @@ export function ContactsPage({ route }: { route: Route }) {
   useEffect(() => setGroupFilter(routeGroup), [routeGroup]);
 
   const groupsQ = useQuery('groups.list', {});
-  const tagsQ = useQuery('contacts.tags', {});
+  // Counting every tag over 100,000 contacts is not free: only when the tag list is opened.
+  const [tagsWanted, setTagsWanted] = useState(false);
+  const tagsQ = useQuery('contacts.tags', {}, { enabled: tagsWanted });
   useEvent('groups.changed', () => groupsQ.reload());
-  useEvent('contacts.changed', () => tagsQ.reload());
+  useEvent('contacts.changed', () => tagsWanted && tagsQ.reload());
   const groups: readonly Group[] = useMemo(() => groupsQ.data?.groups ?? [], [groupsQ.data]);
   const groupsById = useMemo(() => new Map(groups.map((g) => [g.id, g])), [groups]);
 
@@ -181,6 +183,8 @@ export function ContactsPage({ route }: { route: Route }) {
           data={(tagsQ.data?.tags ?? []).map((x) => ({ value: x.tag, label: `${x.tag} (${f.number(x.count)})` }))}
           value={tagFilter}
           onChange={setTagFilter}
+          onDropdownOpen={() => setTagsWanted(true)}
+          nothingFoundMessage={tagsQ.loading ? t('loadingTags') : t('noTags')}
           clearable
           searchable
           size="md"
