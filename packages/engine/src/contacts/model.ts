@@ -83,7 +83,7 @@ const blankToNull = (v: string | null | undefined): string | null | undefined =>
  */
 export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
   const parsed = contactFieldsSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: withPhoneIssues(fieldIssues(parsed.error), input) };
   const f = parsed.data;
   const issues: FieldIssue[] = [];
 
@@ -163,6 +163,25 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
     return { ok: false, issues: [{ path: 'displayName', message: 'A contact needs a name, an organisation, a phone number or an e-mail address' }] };
   }
   return { ok: true, record: { displayName, ...rest }, groupIds: f.groupIds ? [...new Set(f.groupIds)] : undefined };
+}
+
+/**
+ * When the schema already failed, the numbers were not looked at; check them too so the
+ * operator sees every problem of a row or form at once, not one per attempt.
+ */
+function withPhoneIssues(issues: FieldIssue[], input: unknown): FieldIssue[] {
+  const seen = new Set(issues.map((i) => i.path));
+  const phones = (input as { phones?: unknown } | null)?.phones;
+  if (Array.isArray(phones)) {
+    phones.forEach((p: unknown, i) => {
+      const number = (p as { number?: unknown } | null)?.number;
+      const path = `phones.${i}.number`;
+      if (typeof number !== 'string' || seen.has(path) || number.trim() === '') return;
+      const n = normalisePhone(number);
+      if (!n.ok) issues.push({ path, message: `"${number}" ${n.reason}` });
+    });
+  }
+  return issues.sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** "Anna Andersson", else the organisation, else the first e-mail or number. */

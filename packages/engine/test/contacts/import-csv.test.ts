@@ -139,21 +139,24 @@ describe('CSV import', () => {
       'Cilla;0702223344;inte-en-adress;en',
       ';;;',
       'David;0703334455;david@x.se;klingon',
+      'Erik;0701;erik@;sv',
       ';;;sv',
     ].join('\n');
     const p = await preview(t, { file: 'fel.csv', content: csv });
-    expect(p.totalRows).toBe(5);
+    expect(p.totalRows).toBe(6);
     expect(p.validRows).toBe(1);
     expect(p.errors).toEqual([
       { row: 3, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short' },
       { row: 4, field: 'emails.0.address', column: 'E-post', value: 'inte-en-adress', message: 'Not a valid e-mail address' },
       { row: 6, field: 'language', column: 'Språk', value: 'klingon', message: '"klingon" is not a language GDial speaks (sv or en)' },
-      { row: 7, field: 'displayName', column: null, value: null, message: 'A contact needs a name, an organisation, a phone number or an e-mail address' },
+      { row: 7, field: 'emails.0.address', column: 'E-post', value: 'erik@', message: 'Not a valid e-mail address' },
+      { row: 7, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short' },
+      { row: 8, field: 'displayName', column: null, value: null, message: 'A contact needs a name, an organisation, a phone number or an e-mail address' },
     ]);
     expect(p.sample.find((s) => s.row === 3)).toMatchObject({ action: 'error', displayName: 'Bo' });
     const r = await t.imports.run(p.importId, 'update');
-    expect(r).toMatchObject({ status: 'completed', created: 1, errorRows: 4 });
-    expect(r.errors).toHaveLength(4);
+    expect(r).toMatchObject({ status: 'completed', created: 1, errorRows: 5 });
+    expect(r.errors).toHaveLength(6);
     await expect(t.imports.run(p.importId, 'update')).rejects.toThrow(/not waiting to run/);
   });
 
