@@ -2,11 +2,11 @@
 // them out of one, tag them, export them, or delete them (after a confirmation that says
 // how many and whom).
 import { Button, Group as Row, List, Modal, Paper, Select, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { Group } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useNotify } from '../../components/useNotify';
 import { useFormat, useT } from '../../i18n';
 import { useRpc } from '../../rpc/react';
 import { groupOptions } from '../groups/groupTree';
@@ -59,6 +59,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
   const t = useT(dict);
   const f = useFormat();
   const rpc = useRpc();
+  const notify = useNotify();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [groupId, setGroupId] = useState<string | null>(null);
   const [tag, setTag] = useState('');
@@ -86,7 +87,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
     setBusy(true);
     setError(null);
     const done = (added: number) => {
-      notifications.show({ color: 'green', message: t(mode === 'add' ? 'added' : 'removed', { who: count(added), group: group.name }) });
+      notify.done(t(mode === 'add' ? 'added' : 'removed', { who: count(added), group: group.name }));
       setBusy(false);
       setDialog(null);
     };
@@ -108,7 +109,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
     setError(null);
     rpc.call('contacts.addTags', { ids, tags: [value] }).then(
       (r) => {
-        notifications.show({ color: 'green', message: t('tagged', { tag: value, who: count(r.changed) }) });
+        notify.done(t('tagged', { tag: value, who: count(r.changed) }));
         setBusy(false);
         setTag('');
         setDialog(null);
@@ -194,7 +195,7 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
         onClose={() => setDialog(null)}
         onConfirm={() =>
           rpc.call('contacts.delete', { ids }).then((r) => {
-            notifications.show({ color: 'green', message: t('deleted', { who: count(r.deleted) }) });
+            notify.done(t('deleted', { who: count(r.deleted) }));
             onDeleted();
           })
         }

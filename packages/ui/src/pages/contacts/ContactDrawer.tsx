@@ -21,11 +21,11 @@ import {
   TextInput,
   Textarea,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { emailLabels, type Channel, type Contact, type EmailLabel, type Group } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useNotify } from '../../components/useNotify';
 import { downloadJson } from '../../components/download';
 import { useT, type Translate } from '../../i18n';
 import { RpcError } from '../../rpc/client';
@@ -109,6 +109,7 @@ export interface ContactDrawerProps {
 export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: ContactDrawerProps) {
   const t = useT(dict);
   const rpc = useRpc();
+  const notify = useNotify();
   const [stored, setStored] = useState<Contact | null>(null);
   const [draft, setDraft] = useState<ContactDraft>(emptyDraft);
   const [loadError, setLoadError] = useState<unknown>(null);
@@ -493,7 +494,7 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
           onClose={() => setEraseOpen(false)}
           onConfirm={() =>
             rpc.call('contacts.erase', { id: stored.id }).then(() => {
-              notifications.show({ color: 'green', message: t('erased') });
+              notify.done(t('erased'));
               onErased(stored.id);
             })
           }

@@ -2,10 +2,10 @@
 // (semicolons, UTF-8 with BOM) or vCard for phones and mail programs; all contacts, one
 // group (with its subgroups) or the contacts the operator selected.
 import { Button, Checkbox, Group as Row, Modal, Radio, Select, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import type { ContactScope, Group } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useNotify } from '../../components/useNotify';
 import { downloadBase64 } from '../../components/download';
 import { useFormat, useT } from '../../i18n';
 import { useRpc } from '../../rpc/react';
@@ -44,6 +44,7 @@ export function ExportDialog({ opened, onClose, groups, selectedIds, initialScop
   const t = useT(dict);
   const f = useFormat();
   const rpc = useRpc();
+  const notify = useNotify();
   const [format, setFormat] = useState<Format>('csv');
   const [scopeKind, setScopeKind] = useState<ScopeKind>(initialScope);
   const [groupId, setGroupId] = useState<string | null>(initialGroupId === null ? null : String(initialGroupId));
@@ -90,7 +91,7 @@ export function ExportDialog({ opened, onClose, groups, selectedIds, initialScop
       .then(
         (out) => {
           downloadBase64(out.fileName, out.mimeType, out.dataBase64);
-          notifications.show({ color: 'green', message: t('done', { n: f.number(out.count), file: out.fileName }) });
+          notify.done(t('done', { n: f.number(out.count), file: out.fileName }));
           setBusy(false);
           onClose();
         },

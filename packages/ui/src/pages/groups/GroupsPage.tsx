@@ -1,11 +1,11 @@
 // The Groups page: the group tree (with colours and member counts) on the left, the chosen
 // group's details and members on the right. #/groups/<id> selects a group.
 import { Anchor, Badge, Box, Button, Group as Row, Loader, Paper, Stack, Switch, Table, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useEffect, useMemo, useState } from 'react';
 import type { ContactSummary, Group } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useNotify } from '../../components/useNotify';
 import { useFormat, useT, type Translate } from '../../i18n';
 import { navigate, type Route } from '../../router';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
@@ -48,6 +48,7 @@ export function GroupsPage({ route }: { route: Route }) {
   const t = useT(dict);
   const f = useFormat();
   const rpc = useRpc();
+  const notify = useNotify();
   const q = useQuery('groups.list', {});
   useEvent('groups.changed', () => q.reload());
   useEvent('contacts.changed', () => q.reload());
@@ -118,7 +119,7 @@ export function GroupsPage({ route }: { route: Route }) {
         groups={groups}
         onClose={() => setForm(null)}
         onSaved={(g) => {
-          notifications.show({ color: 'green', message: t(form?.group ? 'saved' : 'created', { name: g.name }) });
+          notify.done(t(form?.group ? 'saved' : 'created', { name: g.name }));
           q.reload();
           navigate('groups', g.id);
         }}
@@ -131,7 +132,7 @@ export function GroupsPage({ route }: { route: Route }) {
           onClose={() => setDeleting(false)}
           onConfirm={() =>
             rpc.call('groups.delete', { id: selected.id }).then(() => {
-              notifications.show({ color: 'green', message: t('deleted', { name: selected.name }) });
+              notify.done(t('deleted', { name: selected.name }));
               q.reload();
               navigate('groups');
             })
@@ -226,6 +227,7 @@ function Members({ group }: { group: Group }) {
   const t = useT(dict);
   const f = useFormat();
   const rpc = useRpc();
+  const notify = useNotify();
   const [includeSub, setIncludeSub] = useState(false);
   const [rows, setRows] = useState<ContactSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -296,7 +298,7 @@ function Members({ group }: { group: Group }) {
                         aria-label={t('remove', { name: r.displayName })}
                         onClick={() => {
                           rpc.call('groups.removeMembers', { groupId: group.id, contactIds: [r.id] }).then(
-                            () => notifications.show({ color: 'green', message: t('removed', { name: r.displayName }) }),
+                            () => notify.done(t('removed', { name: r.displayName })),
                             setError,
                           );
                         }}
