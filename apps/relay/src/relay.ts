@@ -21,6 +21,7 @@ import { createLogger } from './log';
 import { RelayMetrics } from './ops/metrics';
 import { openApiDocument } from './ops/openapi';
 import { openPglite, openPostgres, type RelayDb } from './store/db';
+import { lockDataDir } from './store/datadir-lock';
 import { pruneEvents } from './store/events';
 import { migrate, pendingMigrations } from './store/migrate';
 import { RelayAdmin } from './admin';
@@ -91,9 +92,20 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
 }
 
 export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<RelayDb> {
-  return config.databaseUrl
-    ? openPostgres({ url: config.databaseUrl, schema: config.dbSchema, appRole: config.dbAppRole, logger: logger.child({ module: 'db' }) })
-    : openPglite({ dataDir: config.dataDir.startsWith('memory://') ? undefined : path.join(config.dataDir, 'pgdata'), schema: config.dbSchema, appRole: config.dbAppRole });
+  if (config.databaseUrl) {
+    return openPostgres({ url: config.databaseUrl, schema: config.dbSchema, appRole: config.dbAppRole, logger: logger.child({ module: 'db' }) });
+  }
+  if (config.dataDir.startsWith('memory://')) return openPglite({ dataDir: undefined, schema: config.dbSchema, appRole: config.dbAppRole });
+  const lock = lockDataDir(config.dataDir);
+  if (!lock.ok) throw new Error(lock.problem);
+  try {
+    const db = await openPglite({ dataDir: path.join(config.dataDir, 'pgdata'), schema: config.dbSchema, appRole: config.dbAppRole });
+    const close = db.close.bind(db);
+    return { ...db, close: () => close().finally(lock.release) };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
 }
 
 export async function startRelay(opts: StartRelayOptions): Promise<RelayHandle> {
