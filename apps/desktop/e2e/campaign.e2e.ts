@@ -62,6 +62,13 @@ async function viewportShot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, 'screenshots', `${name}.png`) });
 }
 
+/** Test setup straight through the engine's RPC server (what the UI would call). */
+async function engineCall<T>(method: string, params: unknown): Promise<T> {
+  const r = await c.host.engine.rpc.call(method, params);
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
 /** A full-page screenshot once transitions have finished, from the top of the page. */
 async function shot(name: string): Promise<void> {
   await settle(c.page);
@@ -193,6 +200,35 @@ describe('running an alert', () => {
     await expectAccessible(page, 'wizard-review');
   });
 
+  it('runs a test to the test group with one click, then goes back to the saved draft', async () => {
+    const { page } = c;
+    // A "Test" group with Anna Berg (number ends in 0: unreachable) and Bo Berg (ends in 1: presses 1).
+    const found = await engineCall<{ items: { id: number; displayName: string }[] }>('contacts.search', { query: 'Berg', limit: 20 });
+    const ids = found.items.filter((x) => x.displayName === 'Anna Berg' || x.displayName === 'Bo Berg').map((x) => x.id);
+    expect(ids).toHaveLength(2);
+    const group = await engineCall<{ id: number }>('groups.create', { name: 'Test' });
+    await engineCall('groups.addMembers', { groupId: group.id, contactIds: ids });
+    await page.getByRole('button', { name: 'Räkna om' }).click();
+    await page.getByRole('table', { name: 'Kanalplan' }).waitFor();
+    const testGroup = page.getByRole('textbox', { name: 'Testgrupp' });
+    await expect.poll(() => testGroup.inputValue()).toBe('Test');
+
+    await page.getByRole('button', { name: 'Testkörning (bara testgruppen)' }).click();
+    await page.getByRole('heading', { name: 'TEST – Brand Ystad – samling' }).waitFor();
+    await page.getByText('TESTKÖRNING').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Klart: 1 av 2 bekräftade' }).waitFor({ timeout: 120_000 });
+    await shot('test-run-done');
+
+    // The alert itself is still a draft: open it and continue to the review.
+    await page.getByRole('link', { name: '← Alla larm' }).click();
+    await page.getByRole('table', { name: 'Larm' }).getByRole('link', { name: 'Brand Ystad – samling', exact: true }).click();
+    await page.getByRole('button', { name: 'Fortsätt redigera' }).click();
+    await page.getByRole('heading', { name: 'Redigera larm' }).waitFor();
+    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('table', { name: 'Kanalplan' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByText('Får larmet').locator('xpath=following-sibling::*[1]').textContent()).toBe('50');
+  });
+
   it('asks for the number of people before a live start, and starts only when it is typed', async () => {
     const { page } = c;
     await page.getByRole('button', { name: 'Starta larm…' }).click();
@@ -210,13 +246,13 @@ describe('running an alert', () => {
     await viewportShot(page, 'start-dialog');
     await expectAccessible(page, 'start-dialog');
     await start.click();
-    await page.getByRole('heading', { name: 'Brand Ystad – samling' }).waitFor();
+    await page.getByRole('heading', { name: 'Brand Ystad – samling', exact: true }).waitFor();
   });
 
   it('shows the running alert on the overview with its progress', async () => {
     const { page } = c;
     await page.getByRole('link', { name: 'Översikt' }).click();
-    await page.getByRole('heading', { name: 'Brand Ystad – samling' }).waitFor();
+    await page.getByRole('heading', { name: 'Brand Ystad – samling', exact: true }).waitFor();
     await page.getByRole('progressbar', { name: /^Bekräftade \d+ av 50$/ }).waitFor();
     await shot('dashboard-running');
     await expectAccessible(page, 'dashboard-running');
@@ -268,7 +304,7 @@ describe('running an alert', () => {
   it('shows the alert on the overview, the inbox and the settings', async () => {
     const { page } = c;
     await page.getByRole('link', { name: 'Översikt' }).click();
-    await page.getByRole('table', { name: 'Senaste larmen' }).getByRole('link', { name: 'Brand Ystad – samling' }).waitFor();
+    await page.getByRole('table', { name: 'Senaste larmen' }).getByRole('link', { name: 'Brand Ystad – samling', exact: true }).waitFor();
     await shot('dashboard');
     await expectAccessible(page, 'dashboard');
     await page.getByRole('link', { name: 'Larm', exact: true }).click();

@@ -8,7 +8,7 @@ import type { Campaign, PlanReport } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useT } from '../../i18n';
 import { navigate } from '../../router';
-import { useQuery, useRpc } from '../../rpc/react';
+import { useEvent, useQuery, useRpc } from '../../rpc/react';
 import { ReviewStep } from './ReviewStep';
 import { StartDialog } from './StartDialog';
 import { AudienceStep, MessageStep, PlanStep, ScheduleStep } from './WizardSteps';
@@ -57,6 +57,10 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
   const groups = useQuery('groups.list', {});
   const tags = useQuery('contacts.tags', {});
   const templates = useQuery('templates.list', {});
+  // Another window (or the import) may add groups, tags or templates while the wizard is open.
+  useEvent('groups.changed', () => groups.reload());
+  useEvent('contacts.changed', () => tags.reload());
+  useEvent('templates.changed', () => templates.reload());
   const groupList = useMemo(() => groups.data?.groups ?? [], [groups.data]);
   const templateList = templates.data?.templates ?? [];
   const template = templateList.find((x) => x.id === s.templateId) ?? null;
