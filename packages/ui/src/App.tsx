@@ -34,7 +34,7 @@ export function App() {
     <AppShell header={{ height: demo ? 84 : 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
         {demo && (
-          <Text role="status" bg="orange.6" c="white" fw={700} ta="center" py={4}>
+          <Text role="status" bg="orange.9" c="white" fw={700} ta="center" py={4}>
             {t('demo')}
           </Text>
         )}
@@ -47,8 +47,8 @@ export function App() {
             <Badge
               role="status"
               size="lg"
-              color={connection === 'open' ? 'green' : connection === 'connecting' ? 'yellow' : 'red'}
-              variant={connection === 'open' ? 'light' : 'filled'}
+              color={connection === 'open' ? 'green.9' : connection === 'connecting' ? 'yellow.9' : 'red.9'}
+              variant="filled"
             >
               {t(connection === 'open' ? 'connected' : connection)}
             </Badge>

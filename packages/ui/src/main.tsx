@@ -1,7 +1,7 @@
 // Entry of the console in a browser or an Electron window.
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -17,7 +17,14 @@ declare global {
   }
 }
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontSizes: { md: '1rem' } });
+// Darker primary shade and secondary text than Mantine's defaults: white on blue.6 and
+// gray.6 text on white fail WCAG AA contrast, and operators read this under stress.
+const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 6 }, defaultRadius: 'md', fontSizes: { md: '1rem' } });
+const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  dark: {},
+});
 
 async function channel(): Promise<ChannelFactory> {
   if (window.gdial) return messagePortChannel(await window.gdial.enginePort());
@@ -28,7 +35,7 @@ async function channel(): Promise<ChannelFactory> {
 const client = new RpcClient(await channel());
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <Notifications />
       <LanguageProvider>
         <RpcProvider client={client}>
