@@ -108,12 +108,14 @@ export function useCampaignLive(id: number): CampaignLive {
     if (p.campaignId !== id) return;
     setProgress(p);
     setHistory((h) => appendPoint(h, p));
-    scheduleReport();
+    // The final numbers and the roll-call must agree at once, not a throttle period later.
+    if (p.status === 'completed' || p.status === 'cancelled') void loadReport();
+    else scheduleReport();
   });
   useEvent('campaigns.changed', (c) => {
     if (c.id !== id) return;
     rpc.call('campaigns.get', { id }).then(setCampaign, (e: RpcError) => setError(e));
-    scheduleReport();
+    void loadReport();
   });
 
   return { campaign, progress, history, recipients, truncated, report, error, reload, setCampaign };
