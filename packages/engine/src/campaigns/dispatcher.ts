@@ -339,7 +339,7 @@ export class Dispatcher {
   private pumpOnce(): void {
     const now = this.clock();
     let waitMs = 1000;
-    const threshold = Math.max(1, Math.floor(this.concurrency / 4));
+    const threshold = Math.max(1, Math.floor(this.concurrency / 16));
     const claimNow = this.concurrency - this.inflight >= threshold || this.inflight < threshold;
     const openCircuits: { channel: Channel; provider: string }[] = [];
     const launches: { sender: ChannelSender; rows: ClaimRow[] }[] = [];
@@ -514,16 +514,12 @@ export class Dispatcher {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const threshold = Math.max(1, Math.floor(this.concurrency / 4));
-    const run = () => {
+    // Results that arrive in the same turn of the event loop are written together; waiting
+    // longer would leave provider slots idle, which costs more than the extra commits.
+    setImmediate(() => {
       this.flushScheduled = false;
       this.pump();
-    };
-    // A worthwhile batch (or nothing else in flight): write now; otherwise gather a little
-    // longer. Every commit writes the touched index pages to the WAL, so a few milliseconds
-    // of gathering buys a lot of throughput and costs the operator nothing visible.
-    if (this.results.length >= threshold || this.inflight === 0) setImmediate(run);
-    else setTimeout(run, 5);
+    });
   }
 
   /** Writes results still waiting (used on stop). */
