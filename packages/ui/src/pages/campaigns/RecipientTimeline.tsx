@@ -11,12 +11,12 @@ const dict = {
   sv: {
     close: 'Stäng', title: 'Förlopp för {n}', step: 'Steg {n}', attempts: '{n} försök', confirmedAt: 'Bekräftade {t} via {v}', noEvents: 'Inget har hänt ännu.',
     duplicate: 'Skickades igen efter ett avbrott eftersom leverantören inte kände till det första försöket. Personen kan ha fått meddelandet två gånger.',
-    error: 'Fel: {e}', provider: 'Leverantörens status: {s}', due: 'Tidigast {t}',
+    error: 'Fel: {e}', provider: 'Leverantörens status: {s}', due: 'Planerad till {t} (kan flyttas tidigare när förra steget är klart)',
   },
   en: {
     close: 'Close', title: 'History for {n}', step: 'Step {n}', attempts: '{n} attempts', confirmedAt: 'Confirmed {t} via {v}', noEvents: 'Nothing has happened yet.',
     duplicate: 'Sent again after an interruption because the provider had no record of the first attempt. The person may have got it twice.',
-    error: 'Error: {e}', provider: 'Provider status: {s}', due: 'Not before {t}',
+    error: 'Error: {e}', provider: 'Provider status: {s}', due: 'Scheduled for {t} (may move earlier once the previous step is done)',
   },
 };
 
