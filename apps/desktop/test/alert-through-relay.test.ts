@@ -87,4 +87,25 @@ describe('alerts through the relay', () => {
     const fetched = h.demo!.simulator.callbacks().map((cb) => cb.url);
     expect(fetched.some((u) => u.startsWith(`${h.demo!.relay.url}/twiml/`))).toBe(true);
   }, 120_000);
+
+  it('refuses to start an alert that no configured provider can send, and sends nothing', async () => {
+    host = await startConsole({
+      port: 0,
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-noprov-')),
+      logger: silentLogger(),
+      connectivity: { mode: 'live', settings: {} },
+      uiDir: path.resolve(import.meta.dirname, 'fixtures/ui'),
+    });
+    const group = await call('groups.create', { name: 'Stab' });
+    await call('contacts.create', { firstName: 'Ada', phones: [{ number: '070-111 00 09' }], groupIds: [group.id] });
+    const template = await call('templates.create', { name: 'Larm', variants: { sv: { sms: 'Larm. Svara 1.' } } });
+    await call('templates.approve', { id: template.id });
+    const c = await call('campaigns.create', { name: 'Utan leverantör', templateId: template.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] });
+    const plan = await call('campaigns.plan', { id: c.id });
+    expect(plan.blockers).toEqual([expect.stringContaining('No provider is configured for sms')]);
+    const res = await host.engine.rpc.call('campaigns.start', { id: c.id });
+    expect(res).toMatchObject({ ok: false, error: { code: 'PRECONDITION' } });
+    expect((await call('campaigns.get', { id: c.id })).status).toBe('draft');
+  }, 60_000);
 });
+

@@ -68,6 +68,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   forward.to = server;
   // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
   await campaignServiceFor(ctx).open();
+  if (opts.connectivity) campaignServiceFor(ctx).requireConfiguredProviders();
   const connectivity = connectivityFor(ctx, opts.connectivity ?? {});
   connectivity.start();
   // Loads espeak and the default voice in the background so the operator's first

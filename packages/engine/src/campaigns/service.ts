@@ -69,6 +69,8 @@ export class CampaignService {
   private senders: ChannelSenders;
   private flows: CallFlowHost | null;
   private scheduleTimer: NodeJS.Timeout | null = null;
+  /** Set by hosts that configure providers: refuse to start what no provider can send. */
+  private requireProviders = false;
   private running = false;
   private readonly synthesiseVoice: CampaignServiceOptions['synthesiseVoice'];
 
@@ -118,6 +120,11 @@ export class CampaignService {
   }
 
   /** Plugs in providers and the call-flow host (from settings, the relay client, tests). */
+  /** From now on a campaign whose steps use a channel without a provider cannot start. */
+  requireConfiguredProviders(): void {
+    this.requireProviders = true;
+  }
+
   setChannels(senders: ChannelSenders, flows: CallFlowHost | null): void {
     this.senders = senders;
     this.flows = flows;
@@ -278,12 +285,18 @@ export class CampaignService {
     const settings = campaignFieldsSchema.parse(r.settings);
     const template = loadTemplate(db, r.templateId);
     if (!template) throw new DomainError('PRECONDITION', `Template ${r.templateId} of campaign "${r.name}" no longer exists`);
-    return planCampaign(db, {
+    const plan = planCampaign(db, {
       settings,
       template,
       prices: readSetting(db, priceTableSetting),
       render: { campaignName: r.name, operator: this.ctx.operator(), now: new Date() },
     });
+    // Never accept an alert that nothing can send: deliveries would only wait in the queue.
+    const unconfigured = [...new Set(settings.steps.map((s) => s.channel))].filter((ch) => this.senders.get(ch) === null);
+    if (this.requireProviders && unconfigured.length > 0) {
+      plan.report.blockers.push(`No provider is configured for ${unconfigured.join(', ')}: configure it in Settings before starting`);
+    }
+    return plan;
   }
 
   plan(id: number): PlanReport {
