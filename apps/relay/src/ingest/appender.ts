@@ -48,6 +48,7 @@ export class EventAppender {
         if (!queue || queue.length === 0) break;
         const batch = queue.splice(0, MAX_BATCH);
         const started = performance.now();
+        this.hub.appendStarted(tenantId);
         try {
           const outcomes = await appendEvents(
             this.db,
@@ -64,6 +65,8 @@ export class EventAppender {
           outcomes.forEach((o, i) => batch[i]!.resolve(o));
         } catch (err) {
           for (const p of batch) p.reject(err);
+        } finally {
+          this.hub.appendFinished(tenantId);
         }
       }
     } finally {

@@ -17,6 +17,9 @@ export interface TenantSubscriber {
 export class EventHub {
   private readonly subscribers = new Map<string, Set<TenantSubscriber>>();
   private readonly heads = new Map<string, number>();
+  /** Local appends in flight per tenant, and notifications held back until they finish. */
+  private readonly appending = new Map<string, number>();
+  private readonly heldNotify = new Map<string, number>();
   private pollTimer: NodeJS.Timeout | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
@@ -65,7 +68,33 @@ export class EventHub {
     const tenantId = payload.slice(0, sep);
     const seq = Number(payload.slice(sep + 1));
     if (sep <= 0 || !Number.isSafeInteger(seq)) return;
+    // Usually our own commit, arriving just before the append's own result: hold it until
+    // that result has been handed over, so a caught-up stream is not sent to read the log.
+    if ((this.appending.get(tenantId) ?? 0) > 0) {
+      this.heldNotify.set(tenantId, Math.max(seq, this.heldNotify.get(tenantId) ?? 0));
+      return;
+    }
     this.advance(tenantId, seq);
+  }
+
+  /** The appender starts committing for `tenantId`. */
+  appendStarted(tenantId: string): void {
+    this.appending.set(tenantId, (this.appending.get(tenantId) ?? 0) + 1);
+  }
+
+  /** The appender finished (committed, with `committed` already called, or failed). */
+  appendFinished(tenantId: string): void {
+    const left = (this.appending.get(tenantId) ?? 1) - 1;
+    if (left > 0) {
+      this.appending.set(tenantId, left);
+      return;
+    }
+    this.appending.delete(tenantId);
+    const held = this.heldNotify.get(tenantId);
+    if (held !== undefined) {
+      this.heldNotify.delete(tenantId);
+      this.advance(tenantId, held);
+    }
   }
 
   private advance(tenantId: string, seq: number): void {
