@@ -144,15 +144,22 @@ export class SendGrid {
     const xMessageId = Buffer.from(this.core.nextSid(''), 'hex').toString('base64url').slice(0, 22);
     const text = content?.find((c) => c.type === 'text/plain')?.value;
     const html = content?.find((c) => c.type === 'text/html')?.value;
+    // Subscription tracking with a substitution tag: SendGrid puts each recipient's
+    // unsubscribe URL where the tag stands, in both the text and the HTML part.
+    const tracking = (mail.tracking_settings as { subscription_tracking?: { enable?: unknown; substitution_tag?: unknown } } | undefined)?.subscription_tracking;
+    const tag = tracking?.enable === true && typeof tracking.substitution_tag === 'string' && tracking.substitution_tag ? tracking.substitution_tag : null;
+    const withLink = (part: unknown, messageId: string): string | null =>
+      typeof part !== 'string' ? null : tag ? part.split(tag).join(`${this.core.baseUrl}/_sim/sendgrid/unsubscribe/${encodeURIComponent(messageId)}`) : part;
     recipients.forEach((r, index) => {
+      const messageId = `${xMessageId}.filterdrecv-sim-${index}`;
       const email: SimEmail = {
-        messageId: `${xMessageId}.filterdrecv-sim-${index}`,
+        messageId,
         xMessageId,
         to: r.to,
         from: (from as { email: string }).email,
         subject: r.subject,
-        text: typeof text === 'string' ? text : null,
-        html: typeof html === 'string' ? html : null,
+        text: withLink(text, messageId),
+        html: withLink(html, messageId),
         customArgs: r.customArgs,
         categories: Array.isArray(mail.categories) ? (mail.categories as unknown[]).filter((c): c is string => typeof c === 'string') : [],
         status: 'processed',

@@ -18,6 +18,7 @@ import type { Db } from '../store/db';
 import { templateContents, templates } from '../store/schema';
 import { DomainError, invalid, notFound } from '../errors';
 import { smsSegments } from './sms-cost';
+import { UNSUBSCRIBE_URL_TAG } from '../providers/sendgrid';
 
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const CUSTOM = /^custom\.[\p{L}\p{N}_ .-]{1,64}$/u;
@@ -155,8 +156,8 @@ export function fill(
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-/** Placeholder the e-mail provider adapter replaces with the unsubscribe link of the delivery. */
-export const UNSUBSCRIBE_URL_PLACEHOLDER = '{{unsubscribe_url}}';
+/** Placeholder the e-mail provider replaces with the unsubscribe link of the delivery. */
+export const UNSUBSCRIBE_URL_PLACEHOLDER = UNSUBSCRIBE_URL_TAG;
 
 const footer = {
   sv: { text: `\n\n--\nVill du inte få fler meddelanden via e-post? Avregistrera dig: ${UNSUBSCRIBE_URL_PLACEHOLDER}`, link: 'Avregistrera dig' },

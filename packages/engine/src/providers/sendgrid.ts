@@ -27,6 +27,12 @@ export interface SendGridSettings {
   logger?: Logger;
 }
 
+/**
+ * Where a mail body wants the recipient's unsubscribe link. SendGrid's subscription
+ * tracking replaces it per recipient; without that the literal tag would be sent.
+ */
+export const UNSUBSCRIBE_URL_TAG = '{{unsubscribe_url}}';
+
 /** The custom_args key carrying our delivery token. */
 export const SENDGRID_TOKEN_ARG = 'd';
 
@@ -72,6 +78,9 @@ export class SendGridEmailProvider implements EmailProvider {
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
         customArgs: { [SENDGRID_TOKEN_ARG]: message.deliveryToken },
+        ...(message.text.includes(UNSUBSCRIBE_URL_TAG) || message.html?.includes(UNSUBSCRIBE_URL_TAG)
+          ? { trackingSettings: { subscriptionTracking: { enable: true, substitutionTag: UNSUBSCRIBE_URL_TAG } } }
+          : {}),
         ...(this.settings.category ? { categories: [this.settings.category] } : {}),
       });
       const id = header(response.headers as Record<string, unknown>, 'x-message-id');

@@ -72,4 +72,25 @@ describe('SendGrid email adapter', () => {
     const offline = new SendGridEmailProvider({ apiKey: 'SG.x', baseUrl: await deadUrl(), from: { email: 'larm@kommun.se' } });
     expect(await offline.send({ deliveryToken: 'x', to: 'a@example.se', subject: 's', text: 't' })).toMatchObject({ ok: false, error: { class: 'transient', code: 'ECONNREFUSED', maybeSent: false } });
   });
+
+  it('turns the unsubscribe tag into each recipient unsubscribe link, never sending it literally', async () => {
+    // Its own simulator: the earlier tests drain the shared one's rate limit on purpose.
+    const own = await startSimulator({ seed: 22, profile: 'fast' });
+    const mailer = new SendGridEmailProvider({ apiKey: own.credentials.sendgridApiKey, baseUrl: own.url, from: { email: 'info@kommun.se' } });
+    const sent = await mailer.send({
+      deliveryToken: 'mail-unsub',
+      to: 'anna.unsub@example.se',
+      subject: 'Information',
+      text: 'Hej!\n\nAvregistrera dig: {{unsubscribe_url}}',
+      html: '<p>Hej!</p><a href="{{unsubscribe_url}}">Avregistrera dig</a>',
+    });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const mail = own.emails().find((m) => m.customArgs.d === 'mail-unsub')!;
+    await own.close();
+    expect(mail.text).not.toContain('{{unsubscribe_url}}');
+    expect(mail.html).not.toContain('{{unsubscribe_url}}');
+    expect(mail.text).toContain(`Avregistrera dig: ${own.url}/_sim/sendgrid/unsubscribe/`);
+    expect(mail.html).toContain(`href="${own.url}/_sim/sendgrid/unsubscribe/`);
+  });
 });
+
