@@ -105,7 +105,7 @@ export function ConnectivitySection() {
           <Text size="sm">{t('credentialsDesktop')}</Text>
           <Text size="sm">
             {t('credentialsWeb')}{' '}
-            <Code>GDIAL_TWILIO_ACCOUNT_SID, GDIAL_TWILIO_AUTH_TOKEN, GDIAL_TWILIO_FROM, GDIAL_SENDGRID_API_KEY, GDIAL_TELEGRAM_BOT_TOKEN, GDIAL_RELAY_URL</Code>
+            <Code>GDIAL_RELAY_URL, GDIAL_RELAY_TENANT, GDIAL_RELAY_DEVICE_TOKEN, GDIAL_TWILIO_ACCOUNT_SID, GDIAL_TWILIO_AUTH_TOKEN, GDIAL_TWILIO_FROM, GDIAL_SENDGRID_API_KEY, GDIAL_SENDGRID_FROM, GDIAL_TELEGRAM_BOT_TOKEN</Code>
           </Text>
         </Stack>
       </Paper>
