@@ -16,18 +16,10 @@ import {
   type WhatsAppProvider,
 } from '../types';
 import { classifyTwilioError } from './errors';
+import { reconcileFromListing } from './reconcile';
 import { messageFailure, messageStatus } from './status';
 import type { TwilioClient } from './client';
 
-/** Messages created this long before our attempt started still count (clock skew). */
-const CLOCK_SKEW_MS = 120_000;
-const RECONCILE_MAX_PAGES = 5;
-
-interface PageLike<T> {
-  instances: T[];
-  /** undefined (not a promise) when there is no next page. */
-  nextPage(): Promise<PageLike<T>> | undefined;
-}
 
 export interface TwilioMessagingOptions {
   client: TwilioClient;
@@ -81,36 +73,17 @@ abstract class TwilioMessagingBase {
     }
   }
 
-  async findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult> {
+  findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult> {
     const { client, from } = this.options;
-    const since = query.attemptedAt.getTime() - CLOCK_SKEW_MS;
-    const matches: MessageInstance[] = [];
-    try {
-      let page: PageLike<MessageInstance> = await client.messages.page({ to: this.prefix + query.to, pageSize: 100 });
-      for (let n = 0; n < RECONCILE_MAX_PAGES; n++) {
-        let older = false;
-        for (const m of page.instances) {
-          if (m.dateCreated.getTime() < since) {
-            older = true;
-            continue;
-          }
-          if (m.direction !== 'outbound-api') continue;
-          if (from && m.from !== this.prefix + from) continue;
-          if (query.body !== undefined && m.body.trim() !== query.body.trim()) continue;
-          matches.push(m);
-        }
-        if (older) break;
-        const next = page.nextPage();
-        if (!next) break;
-        page = await next;
-      }
-    } catch (error) {
-      return { kind: 'error', error: classifyTwilioError(error) };
-    }
-    if (matches.length === 0) return { kind: 'not-found' };
-    if (matches.length > 1) return { kind: 'ambiguous', providerIds: matches.map((m) => m.sid) };
-    const only = matches[0]!;
-    return { kind: 'found', providerId: only.sid, status: messageStatus(only.status) ?? 'queued' };
+    return reconcileFromListing<MessageInstance>(
+      () => client.messages.page({ to: this.prefix + query.to, pageSize: 100 }),
+      query.attemptedAt,
+      (m) =>
+        m.direction === 'outbound-api' &&
+        (!from || m.from === this.prefix + from) &&
+        (query.body === undefined || m.body.trim() === query.body.trim()),
+      messageStatus,
+    );
   }
 }
 

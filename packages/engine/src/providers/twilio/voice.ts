@@ -5,17 +5,10 @@ import type { Logger } from '../../log';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
 import { withDeliveryToken, type HangUpResult, type ReconcileQuery, type ReconcileResult, type SendResult, type StatusResult, type VoiceCall, type VoiceProvider } from '../types';
 import { classifyTwilioError } from './errors';
+import { reconcileFromListing } from './reconcile';
 import { answeredBy, callFailure, callStatus } from './status';
 import type { TwilioClient } from './client';
 
-const CLOCK_SKEW_MS = 120_000;
-const RECONCILE_MAX_PAGES = 5;
-
-interface PageLike<T> {
-  instances: T[];
-  /** undefined (not a promise) when there is no next page. */
-  nextPage(): Promise<PageLike<T>> | undefined;
-}
 
 export interface TwilioVoiceOptions {
   client: TwilioClient;
@@ -71,30 +64,9 @@ export class TwilioVoiceProvider implements VoiceProvider {
     }
   }
 
-  async findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult> {
+  findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult> {
     const { client, from } = this.options;
-    const since = query.attemptedAt.getTime() - CLOCK_SKEW_MS;
-    const matches: CallInstance[] = [];
-    try {
-      let page: PageLike<CallInstance> = await client.calls.page({ to: query.to, from, pageSize: 100 });
-      for (let n = 0; n < RECONCILE_MAX_PAGES; n++) {
-        let older = false;
-        for (const c of page.instances) {
-          if (c.dateCreated.getTime() < since) older = true;
-          else matches.push(c);
-        }
-        if (older) break;
-        const next = page.nextPage();
-        if (!next) break;
-        page = await next;
-      }
-    } catch (error) {
-      return { kind: 'error', error: classifyTwilioError(error) };
-    }
-    if (matches.length === 0) return { kind: 'not-found' };
-    if (matches.length > 1) return { kind: 'ambiguous', providerIds: matches.map((c) => c.sid) };
-    const only = matches[0]!;
-    return { kind: 'found', providerId: only.sid, status: callStatus(only.status) ?? 'queued' };
+    return reconcileFromListing<CallInstance>(() => client.calls.page({ to: query.to, from, pageSize: 100 }), query.attemptedAt, () => true, callStatus);
   }
 
   async hangUp(providerId: string): Promise<HangUpResult> {
