@@ -299,6 +299,17 @@ export class Dispatcher {
     return b;
   }
 
+  /**
+   * Providers or relay were reconfigured: call-flow URLs registered with the old relay are
+   * forgotten (calls must fetch their flow, and post key presses, where statuses now come
+   * from), and every provider gets a closed circuit, as failures of old credentials say
+   * nothing about new ones.
+   */
+  providersChanged(): void {
+    this.flowUrls.clear();
+    for (const b of this.breakers.values()) b.success();
+  }
+
   /** Providers whose circuit is open now. */
   unavailableProviders(): string[] {
     return [...this.breakers.values()].filter((b) => b.state !== 'closed').map((b) => b.provider);

@@ -128,6 +128,7 @@ export class CampaignService {
   setChannels(senders: ChannelSenders, flows: CallFlowHost | null): void {
     this.senders = senders;
     this.flows = flows;
+    this.dispatcher.providersChanged();
     void this.dispatcher.reconcile().then(() => this.dispatcher.wake());
   }
 
