@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { EngineInfo } from '@gdial/protocol';
 import { campaignServiceFor, closeCampaignService } from './campaigns/registry';
 import { connectivityFor, type ConnectivitySettings } from './connectivity';
+import type { SecretSealer } from './connectivity/secrets';
+import { connectivitySetupFor } from './connectivity/setup';
 import type { EngineContext } from './context';
 import { createLogger, type Logger } from './log';
 import { createHandlers } from './rpc/handlers';
@@ -28,8 +30,20 @@ export interface EngineOptions {
   /** True when the host runs against the provider simulator. */
   demo?: boolean;
   validateOutputs?: boolean;
-  /** Providers and relay as the host configured them (credentials from its secret store). */
+  /**
+   * Providers and relay fixed by the host (the browser host's environment, demo mode,
+   * tests). When they configure anything they take precedence over the configuration saved
+   * in settings, which can then not be changed from the console.
+   */
   connectivity?: ConnectivitySettings;
+  /** The environment variables `connectivity` was read from and whether each is set (never values), for the settings page. */
+  connectivityEnvironment?: { name: string; set: boolean }[];
+  /**
+   * The host's secure storage (the desktop app: safeStorage in the main process). With it,
+   * providers and relay can be configured from the console and their secrets are stored
+   * sealed; without it the engine refuses to store secrets at all.
+   */
+  secrets?: SecretSealer;
 }
 
 export interface Engine {
@@ -68,8 +82,10 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   forward.to = server;
   // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
   await campaignServiceFor(ctx).open();
-  if (opts.connectivity) campaignServiceFor(ctx).requireConfiguredProviders();
-  const connectivity = connectivityFor(ctx, opts.connectivity ?? {});
+  // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
+  if (opts.connectivity || opts.secrets) campaignServiceFor(ctx).requireConfiguredProviders();
+  const setup = connectivitySetupFor(ctx, { host: opts.connectivity, sealer: opts.secrets, environment: opts.connectivityEnvironment });
+  const connectivity = connectivityFor(ctx, await setup.initialSettings());
   connectivity.start();
   // Loads espeak and the default voice in the background so the operator's first
   // "listen" is quick; startup does not wait for it.

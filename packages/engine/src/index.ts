@@ -3,5 +3,6 @@ export type { Transport } from './rpc/server';
 export { createLogger, silentLogger, type Logger } from './log';
 export { openStore, StoreOpenError, type Store } from './store/db';
 export type { ConnectivitySettings, RelaySettings } from './connectivity';
+export { secretSlots, type OpenedSecret, type SealerResult, type SecretSealer, type SecretSlot } from './connectivity/secrets';
 export type { ProviderSettings } from './providers/factory';
 export { enrolDevice } from './relay-client';

@@ -35,8 +35,108 @@ export const connectivityStatusSchema = z.object({
 });
 export type ConnectivityStatus = z.infer<typeof connectivityStatusSchema>;
 
+// ── configuring providers and the relay ─────────────────────────────────────────────────
+// The non-secret parts are stored by the engine as they are; the secrets (auth token, API
+// key, bot token, device token) only sealed by the host's secure storage, and they never
+// travel back: the console sees whether each is set and since when.
+
+/** Whether a secret is stored (sealed), and when it was last set. */
+export const secretStateSchema = z.object({ set: z.boolean(), setAt: z.string().nullable() });
+export type SecretState = z.infer<typeof secretStateSchema>;
+
+/** The saved configuration as the console shows it: everything except the secrets' values. */
+export const connectivityConfigSchema = z.object({
+  relay: z.object({
+    /** The relay's base URL as this computer reaches it; '' when no relay is set up. */
+    url: z.string(),
+    /** Where the providers reach the relay, when not at `url` ('' = same as url). */
+    publicUrl: z.string(),
+    /** The organisation's name (slug) on the relay. */
+    tenant: z.string(),
+    deviceToken: secretStateSchema,
+  }),
+  twilio: z.object({ enabled: z.boolean(), accountSid: z.string(), from: z.string(), whatsappFrom: z.string(), authToken: secretStateSchema }),
+  sendgrid: z.object({ enabled: z.boolean(), from: z.string(), fromName: z.string(), apiKey: secretStateSchema }),
+  telegram: z.object({ enabled: z.boolean(), botToken: secretStateSchema }),
+});
+export type ConnectivityConfig = z.infer<typeof connectivityConfigSchema>;
+
+/**
+ * Where the connectivity in use comes from: the configuration saved here, the host (the
+ * browser host's environment variables, which take precedence), the demo world, or nowhere.
+ */
+export const connectivitySources = ['saved', 'host', 'demo', 'none'] as const;
+export type ConnectivitySource = (typeof connectivitySources)[number];
+
+export const connectivitySetupSchema = z.object({
+  source: z.enum(connectivitySources),
+  /** False when the host fixes the connectivity or secrets cannot be stored here; `readOnlyReason` says why. */
+  editable: z.boolean(),
+  readOnlyReason: z.enum(['host', 'demo', 'no-secure-storage']).nullable(),
+  /** Whether this host can seal secrets, and if not, why (a sentence). */
+  secureStorage: z.object({ available: z.boolean(), message: z.string().nullable() }),
+  /** Why the saved configuration is not in use although it exists (e.g. its secrets could not be opened). */
+  problem: z.string().nullable(),
+  saved: connectivityConfigSchema,
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+  /** The environment variables the host reads its connectivity from, and which are set (never their values); null when the host reads none. */
+  environment: z.array(z.object({ name: z.string(), set: z.boolean() })).nullable(),
+});
+export type ConnectivitySetup = z.infer<typeof connectivitySetupSchema>;
+
+/** A secret in a save: '' or absent keeps the saved one, null removes it, text replaces it. */
+const secretInputSchema = z.string().max(8192).nullable().optional();
+
+/**
+ * What the console sends to save. Only shapes and lengths are checked here; the rules
+ * (URL, tenant, SID, E.164 and token formats, what is required when a provider is on)
+ * are the engine's, which reports every field at fault at once.
+ */
+export const connectivityConfigInputSchema = z.object({
+  relay: z.object({
+    url: z.string().max(2048).default(''),
+    publicUrl: z.string().max(2048).default(''),
+    tenant: z.string().max(200).default(''),
+    deviceToken: secretInputSchema,
+  }),
+  twilio: z.object({
+    enabled: z.boolean(),
+    accountSid: z.string().max(200).default(''),
+    from: z.string().max(200).default(''),
+    whatsappFrom: z.string().max(200).default(''),
+    authToken: secretInputSchema,
+  }),
+  sendgrid: z.object({
+    enabled: z.boolean(),
+    from: z.string().max(320).default(''),
+    fromName: z.string().max(200).default(''),
+    apiKey: secretInputSchema,
+  }),
+  telegram: z.object({ enabled: z.boolean(), botToken: secretInputSchema }),
+});
+export type ConnectivityConfigInput = z.input<typeof connectivityConfigInputSchema>;
+
+export const relayCheckSchema = z.object({
+  /** The relay answered its health check. */
+  reachable: z.boolean(),
+  /** The relay's version, when it said. */
+  version: z.string().nullable(),
+  latencyMs: z.number().int().nonnegative().nullable(),
+  /** What went wrong, in words, when not reachable. */
+  message: z.string().nullable(),
+});
+export type RelayCheck = z.infer<typeof relayCheckSchema>;
+
 export const connectivityMethods = {
   'connectivity.status': method(z.object({}), connectivityStatusSchema),
+  'connectivity.setup': method(z.object({}), connectivitySetupSchema),
+  /** Validates, seals the secrets, stores everything in one transaction, then restarts the relay stream and providers with it. */
+  'connectivity.saveSetup': method(connectivityConfigInputSchema, z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }), { timeoutMs: 45_000 }),
+  /** Opens the saved configuration again and uses it (after the OS key store is back). */
+  'connectivity.reloadSetup': method(z.object({}), z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }), { timeoutMs: 45_000 }),
+  /** Asks a relay's health endpoint whether it answers (before or after saving its address). */
+  'connectivity.checkRelay': method(z.object({ url: z.string().max(2048) }), relayCheckSchema, { timeoutMs: 20_000 }),
 };
 
 export const connectivityEvents = {

@@ -3,6 +3,10 @@
 // the providers' webhooks back. Each relay event is parsed and applied in the same SQLite
 // transaction that advances the stored cursor, so it takes effect exactly once even across
 // crashes. State changes are pushed to the console as `connectivity.changed`.
+// `reconfigure` swaps providers and relay while the engine runs: the old relay stream is
+// stopped after the event it is applying is committed, provider calls in flight finish on
+// the adapters they started with, and queued deliveries go out through the new ones.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { channels, type Channel, type ConnectivityStatus, type RelayEvent, type RelayState } from '@gdial/protocol';
 import { callFlowHost } from '../campaigns/call-flows';
@@ -22,6 +26,8 @@ export interface RelaySettings {
   url: string;
   /** This desktop's device token (from enrolment). */
   deviceToken: string;
+  /** The organisation on the relay the provider callbacks go to, when known: checked against the one the device token belongs to. */
+  tenant?: string;
 }
 
 export interface ConnectivitySettings {
@@ -44,14 +50,18 @@ const providerOf = (p: Providers, ch: Channel): string | null => {
 export class Connectivity {
   private relayClient: RelayClient | null = null;
   private relay: RelayState;
-  private readonly providers: Providers;
+  private providers: Providers;
+  private settings: ConnectivitySettings;
+  /** Serialises reconfigurations, so two saves never interleave their stop and start. */
+  private switching: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly settings: ConnectivitySettings,
+    settings: ConnectivitySettings,
   ) {
+    this.settings = settings;
     this.providers = createProviders(settings.providers ?? {}, ctx.logger);
-    this.relay = settings.relay ? relayStateOf({ status: 'stopped' }, settings.relay.url) : notConfigured;
+    this.relay = initialRelayState(settings);
   }
 
   /** Hands the providers and the call-flow host to the dispatcher and starts the relay stream. */
@@ -83,12 +93,38 @@ export class Connectivity {
     this.publish();
   }
 
+  /**
+   * Runs with new settings from now on, without restarting the engine. The adapters are
+   * built first, so settings they refuse leave the running connectivity untouched.
+   */
+  reconfigure(settings: ConnectivitySettings): Promise<void> {
+    const next = this.switching.then(async () => {
+      const providers = createProviders(settings.providers ?? {}, this.ctx.logger);
+      const old = this.relayClient;
+      this.relayClient = null;
+      await old?.stop();
+      this.settings = settings;
+      this.providers = providers;
+      this.relay = initialRelayState(settings);
+      this.ctx.logger.child({ module: 'connectivity' }).info(
+        { relay: settings.relay?.url ?? null, channels: channels.filter((c) => providers[c] !== null) },
+        'connectivity reconfigured',
+      );
+      this.start();
+    });
+    this.switching = next.catch(() => {});
+    return next;
+  }
+
   private startRelayStream(relay: RelaySettings): void {
     const { store, logger } = this.ctx;
     const log = logger.child({ module: 'connectivity' });
     const campaigns = campaignServiceFor(this.ctx);
     // Same relay and token: resume; anything else starts from the beginning of what it keeps.
-    const relayKey = `${relay.url}#${relay.deviceToken.slice(0, 12)}`;
+    // The key holds a digest of the token, never the token itself.
+    const relayKey = `${relay.url}#${createHash('sha256').update(relay.deviceToken).digest('hex').slice(0, 16)}`;
+    // Cursors stored before the digest held the token's first 12 characters; they still resume.
+    const legacyKey = `${relay.url}#${relay.deviceToken.slice(0, 12)}`;
     let applied: AppliedEvents[] = [];
     const client = new RelayClient({
       relayUrl: relay.url,
@@ -97,7 +133,7 @@ export class Connectivity {
       cursor: {
         load: () => {
           const c = readSetting(store.db, cursorSetting);
-          return c && c.relay === relayKey ? c.seq : 0;
+          return c && (c.relay === relayKey || c.relay === legacyKey) ? c.seq : 0;
         },
         applyAndAdvance: (seq, apply) => {
           applied = [];
@@ -125,7 +161,14 @@ export class Connectivity {
       },
     });
     client.onState((s) => {
+      // A client being replaced still reports its last states; only the current one counts.
+      if (this.relayClient !== client) return;
       this.relay = relayStateOf(s, relay.url);
+      if (s.status === 'connected' && relay.tenant && s.tenant !== relay.tenant) {
+        // Callbacks would go to another organisation's hooks and never come back here.
+        this.relay = { ...this.relay, detail: `The device token belongs to the relay organisation "${s.tenant}", but the provider callbacks are set to go to "${relay.tenant}". Correct the organisation in Settings.` };
+        log.error({ tokenTenant: s.tenant, configuredTenant: relay.tenant }, 'relay tenant mismatch');
+      }
       this.publish();
     });
     this.relayClient = client;
@@ -148,10 +191,13 @@ export class Connectivity {
   }
 
   async stop(): Promise<void> {
+    await this.switching;
     await this.relayClient?.stop();
     this.relayClient = null;
   }
 }
+
+const initialRelayState = (settings: ConnectivitySettings): RelayState => (settings.relay ? relayStateOf({ status: 'stopped' }, settings.relay.url) : notConfigured);
 
 const notConfigured: RelayState = { status: 'not-configured', url: null, since: null, offlineSince: null, detail: null, retryAt: null };
 

@@ -26,3 +26,7 @@ export function writeSetting<T>(db: Db, def: SettingDef<T>, value: T): void {
     .onConflictDoUpdate({ target: settings.key, set: { value: v, updatedAt } })
     .run();
 }
+
+export function deleteSetting(db: Db, def: Pick<SettingDef<unknown>, 'key'>): void {
+  db.delete(settings).where(eq(settings.key, def.key)).run();
+}

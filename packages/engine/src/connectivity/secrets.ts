@@ -1,0 +1,30 @@
+// The engine's way to keep provider credentials and the relay token: it never stores them
+// itself, it asks the host to seal them (the desktop app: Electron's safeStorage, in the
+// main process) and stores only what comes back. A host without secure storage (the
+// browser host) passes no sealer, and the engine then refuses to keep secrets at all.
+
+/** The secret slots the engine keeps; the names are what the sealer binds each value to. */
+export const secretSlots = {
+  relayDeviceToken: 'relay.deviceToken',
+  twilioAuthToken: 'provider.twilio.authToken',
+  sendgridApiKey: 'provider.sendgrid.apiKey',
+  telegramBotToken: 'provider.telegram.botToken',
+} as const;
+export type SecretSlot = (typeof secretSlots)[keyof typeof secretSlots];
+
+export type SealerResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface OpenedSecret {
+  value: string;
+  /** Set when the host's key changed and the value was sealed again: store this instead. */
+  resealed: string | null;
+}
+
+export interface SecretSealer {
+  /** Whether secrets can be sealed on this machine now; if not, a sentence saying why. */
+  available(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Encrypts `value` for one slot; the result is text that is safe to store. */
+  seal(slot: SecretSlot, value: string): Promise<SealerResult<string>>;
+  /** Decrypts what `seal` returned for the same slot; fails for another slot, key or altered text. */
+  open(slot: SecretSlot, sealed: string): Promise<SealerResult<OpenedSecret>>;
+}
