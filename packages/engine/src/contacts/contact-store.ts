@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 import type { Channel, Contact, ContactLanguage, ContactSummary, DoNotContact, EmailLabel, PhoneKind, PhoneLabel } from '@gdial/protocol';
 import type { ContactRecord } from './model';
 import { emailKey, swedishSortKey } from './model';
-import { formatPhone, phoneSearchDigits } from './phone';
+import { formatPhone } from './phone';
+import { searchDocument, type SearchDocument } from './search-text';
 
 interface ContactRow {
   id: number;
@@ -58,14 +59,15 @@ const idsJson = (ids: readonly number[]): string => JSON.stringify(ids);
 
 function prepareStatements(db: Database.Database) {
   const contactCols = `display_name, first_name, last_name, organisation, role, notes, language, whatsapp, telegram_chat_id,
-    custom_fields, dnc_voice, dnc_sms, dnc_email, dnc_whatsapp, dnc_telegram, sort_key`;
+    custom_fields, dnc_voice, dnc_sms, dnc_email, dnc_whatsapp, dnc_telegram, sort_key, search_text`;
   return {
     insertContact: db.prepare(
-      `INSERT INTO contacts (${contactCols}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO contacts (${contactCols}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateContact: db.prepare(
       `UPDATE contacts SET display_name=?, first_name=?, last_name=?, organisation=?, role=?, notes=?, language=?, whatsapp=?,
          telegram_chat_id=?, custom_fields=?, dnc_voice=?, dnc_sms=?, dnc_email=?, dnc_whatsapp=?, dnc_telegram=?, sort_key=?,
+         search_text=?,
          updated_at=?
        WHERE id=?`,
     ),
@@ -79,6 +81,8 @@ function prepareStatements(db: Database.Database) {
     deleteMembers: db.prepare('DELETE FROM group_members WHERE contact_id = ?'),
     insertFts: db.prepare('INSERT INTO contacts_fts (rowid, name, organisation, email, tag, phone) VALUES (?, ?, ?, ?, ?, ?)'),
     deleteFts: db.prepare('DELETE FROM contacts_fts WHERE rowid = ?'),
+    setSearchText: db.prepare('UPDATE contacts SET search_text = ? WHERE id = ?'),
+    unindexed: db.prepare('SELECT id FROM contacts WHERE search_text IS NULL ORDER BY id LIMIT ?').pluck(),
     deleteContacts: db.prepare('DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))'),
     deleteFtsMany: db.prepare('DELETE FROM contacts_fts WHERE rowid IN (SELECT value FROM json_each(?))'),
     existing: db.prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?))').pluck(),
@@ -91,11 +95,17 @@ function prepareStatements(db: Database.Database) {
     ),
     tags: db.prepare('SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, tag'),
     groups: db.prepare('SELECT contact_id, group_id FROM group_members WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, group_id'),
+    // One statement for a page of summaries: per contact its first number, number count,
+    // first address, tags and groups (tags joined with the unit separator, which no tag holds).
     summaryRows: db.prepare(
-      `SELECT id, display_name, organisation, role, updated_at, dnc_voice, dnc_sms, dnc_email, dnc_whatsapp, dnc_telegram
-       FROM contacts WHERE id IN (SELECT value FROM json_each(?))`,
+      `SELECT c.id, c.display_name, c.organisation, c.role, c.updated_at, c.dnc_voice, c.dnc_sms, c.dnc_email, c.dnc_whatsapp, c.dnc_telegram,
+         (SELECT p.e164 FROM contact_phones p WHERE p.contact_id = c.id ORDER BY p.priority LIMIT 1) AS phone,
+         (SELECT count(*) FROM contact_phones p WHERE p.contact_id = c.id) AS phone_count,
+         (SELECT e.address FROM contact_emails e WHERE e.contact_id = c.id ORDER BY e.priority LIMIT 1) AS email,
+         (SELECT group_concat(tag, char(31)) FROM (SELECT t.tag FROM contact_tags t WHERE t.contact_id = c.id ORDER BY t.tag)) AS tags,
+         (SELECT group_concat(group_id) FROM (SELECT m.group_id FROM group_members m WHERE m.contact_id = c.id ORDER BY m.group_id)) AS group_ids
+       FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`,
     ),
-    phoneNumbers: db.prepare('SELECT contact_id, e164 FROM contact_phones WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, priority'),
     byPhone: db.prepare('SELECT contact_id FROM contact_phones WHERE e164 = ? ORDER BY contact_id').pluck(),
     byPhones: db.prepare('SELECT e164 AS k, min(contact_id) AS id FROM contact_phones WHERE e164 IN (SELECT value FROM json_each(?)) GROUP BY e164'),
     byEmails: db.prepare('SELECT address_key AS k, min(contact_id) AS id FROM contact_emails WHERE address_key IN (SELECT value FROM json_each(?)) GROUP BY address_key'),
@@ -125,22 +135,24 @@ export class ContactStore {
   }
 
   insert(rec: ContactRecord, groupIds: readonly number[], now: string): number {
-    const id = Number(this.st.insertContact.run(...contactParams(rec), now, now).lastInsertRowid);
+    const doc = searchDocument(rec);
+    const id = Number(this.st.insertContact.run(...contactParams(rec, doc), now, now).lastInsertRowid);
     this.writeChildren(id, rec);
     for (const g of groupIds) this.st.insertMember.run(g, id, now);
-    this.writeFts(id, rec);
+    this.writeFts(id, doc);
     return id;
   }
 
   /** Replaces every stored field of a contact (not its memberships, see setGroups). */
   replace(id: number, rec: ContactRecord, now: string): void {
-    this.st.updateContact.run(...contactParams(rec), now, id);
+    const doc = searchDocument(rec);
+    this.st.updateContact.run(...contactParams(rec, doc), now, id);
     this.st.deletePhones.run(id);
     this.st.deleteEmails.run(id);
     this.st.deleteTags.run(id);
     this.writeChildren(id, rec);
     this.st.deleteFts.run(id);
-    this.writeFts(id, rec);
+    this.writeFts(id, doc);
   }
 
   setGroups(id: number, groupIds: readonly number[], now: string): void {
@@ -158,18 +170,8 @@ export class ContactStore {
     for (const t of rec.tags) this.st.insertTag.run(id, t);
   }
 
-  private writeFts(id: number, rec: ContactRecord): void {
-    const names = new Set([rec.displayName, rec.firstName, rec.lastName].filter((v): v is string => !!v));
-    const phones = rec.phones.flatMap((p) => p.digits ?? phoneSearchDigits(p.e164));
-    if (rec.whatsapp) phones.push(...phoneSearchDigits(rec.whatsapp));
-    this.st.insertFts.run(
-      id,
-      [...names].join(' '),
-      [rec.organisation, rec.role].filter(Boolean).join(' '),
-      rec.emails.map((e) => e.address).join(' '),
-      rec.tags.join(' '),
-      [...new Set(phones)].join(' '),
-    );
+  private writeFts(id: number, doc: SearchDocument): void {
+    this.st.insertFts.run(id, doc.name, doc.organisation, doc.email, doc.tag, doc.phone);
   }
 
   /** Rebuilds the search document of contacts whose tags changed outside replace(). */
@@ -177,9 +179,27 @@ export class ContactStore {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       for (const c of this.load(chunk)) {
+        const doc = searchDocument(c);
         this.st.deleteFts.run(c.id);
-        this.writeFts(c.id, { ...c, phones: c.phones });
+        this.writeFts(c.id, doc);
+        this.st.setSearchText.run(doc.folded, c.id);
       }
+    }
+  }
+
+  /**
+   * Fills contacts.search_text for contacts stored before it existed (once, after the
+   * upgrade that added it), in transactions of 2,000 contacts. Returns how many it filled.
+   */
+  backfillSearchText(transaction: (fn: () => void) => void): number {
+    let filled = 0;
+    for (;;) {
+      const ids = this.st.unindexed.all(2000) as number[];
+      if (ids.length === 0) return filled;
+      transaction(() => {
+        for (const c of this.load(ids)) this.st.setSearchText.run(searchDocument(c).folded, c.id);
+      });
+      filled += ids.length;
     }
   }
 
@@ -311,31 +331,22 @@ export class ContactStore {
   /** Summaries for a page of search results, in the order of `ids`. */
   summaries(ids: readonly number[]): ContactSummary[] {
     if (ids.length === 0) return [];
-    const json = idsJson(ids);
-    const rows = this.st.summaryRows.all(json) as (Pick<
-      ContactRow,
-      'id' | 'display_name' | 'organisation' | 'role' | 'updated_at' | 'dnc_voice' | 'dnc_sms' | 'dnc_email' | 'dnc_whatsapp' | 'dnc_telegram'
-    > & { contact_id: number })[];
-    const phones = groupBy(this.st.phoneNumbers.all(json) as { contact_id: number; e164: string }[]);
-    const emails = groupBy(this.st.emails.all(json) as { contact_id: number; address: string }[]);
-    const tags = groupBy(this.st.tags.all(json) as { contact_id: number; tag: string }[]);
-    const groups = groupBy(this.st.groups.all(json) as { contact_id: number; group_id: number }[]);
+    const rows = this.st.summaryRows.all(idsJson(ids)) as SummaryRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const r = byId.get(id);
       if (!r) return [];
-      const ph = phones.get(id) ?? [];
       return [
         {
           id: r.id,
           displayName: r.display_name,
           organisation: r.organisation,
           role: r.role,
-          phone: ph[0]?.e164 ?? null,
-          phoneCount: ph.length,
-          email: emails.get(id)?.[0]?.address ?? null,
-          tags: (tags.get(id) ?? []).map((t) => t.tag),
-          groupIds: (groups.get(id) ?? []).map((g) => g.group_id),
+          phone: r.phone,
+          phoneCount: r.phone_count,
+          email: r.email,
+          tags: r.tags === null ? [] : r.tags.split('\u001f'),
+          groupIds: r.group_ids === null ? [] : r.group_ids.split(',').map(Number),
           doNotContact: dncOf(r),
           updatedAt: r.updated_at,
         },
@@ -344,7 +355,15 @@ export class ContactStore {
   }
 }
 
-function contactParams(rec: ContactRecord): (string | number | null)[] {
+type SummaryRow = Pick<ContactRow, 'id' | 'display_name' | 'organisation' | 'role' | 'updated_at' | 'dnc_voice' | 'dnc_sms' | 'dnc_email' | 'dnc_whatsapp' | 'dnc_telegram'> & {
+  phone: string | null;
+  phone_count: number;
+  email: string | null;
+  tags: string | null;
+  group_ids: string | null;
+};
+
+function contactParams(rec: ContactRecord, doc: SearchDocument): (string | number | null)[] {
   const dnc = rec.doNotContact;
   const custom = rec.customFields;
   let customJson = '{}';
@@ -369,6 +388,7 @@ function contactParams(rec: ContactRecord): (string | number | null)[] {
     dnc.whatsapp ? 1 : 0,
     dnc.telegram ? 1 : 0,
     swedishSortKey(rec.displayName),
+    doc.folded,
   ];
 }
 

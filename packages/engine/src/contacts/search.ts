@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { ContactSort } from '@gdial/protocol';
 import { DomainError } from '../errors';
 import type { GroupStore } from './group-store';
+import { foldTokens } from './search-text';
 
 export interface SearchParams {
   query: string;
@@ -31,22 +32,27 @@ interface Cursor {
 }
 
 /**
- * Turns what the operator typed into an FTS5 query: every word must match as a prefix.
- * Numbers are reduced to their digits so "070-123 4" finds "0701234…" and "+46 70" finds
- * "4670…". Quotes are escaped, so no input is an FTS syntax error.
+ * What the operator typed, as an FTS5 query where every word must match as a prefix, and
+ * as the same words folded the way contacts.search_text holds them (" anna", " 0701"), for
+ * testing one contact without the full-text index. Numbers are reduced to their digits so
+ * "070-123 4" finds "0701234…" and "+46 70" finds "4670…". Quotes are escaped, so no input
+ * is an FTS syntax error.
  */
-export function ftsQuery(text: string): string | null {
+export function parseQuery(text: string): { match: string; terms: string[] } | null {
   const trimmed = text.trim();
   if (trimmed === '') return null;
   // A whole query that looks like a phone number is one number, spaces and all.
-  if (/^[\d\s\-+()./]+$/.test(trimmed) && /\d/.test(trimmed)) return `"${phoneDigits(trimmed)}"*`;
-  const terms = trimmed
-    .split(/\s+/)
-    .map((t) => (/^[\d\-+()./]+$/.test(t) ? phoneDigits(t) : t))
-    .filter((t) => /[\p{L}\p{N}]/u.test(t))
-    .map((t) => `"${t.replace(/"/g, '""')}"*`);
-  return terms.length > 0 ? terms.join(' AND ') : null;
+  const words = /^[\d\s\-+()./]+$/.test(trimmed) && /\d/.test(trimmed) ? [phoneDigits(trimmed)] : trimmed.split(/\s+/).map((t) => (/^[\d\-+()./]+$/.test(t) ? phoneDigits(t) : t));
+  const kept = words.filter((t) => /[\p{L}\p{N}]/u.test(t));
+  if (kept.length === 0) return null;
+  return {
+    match: kept.map((t) => `"${t.replace(/"/g, '""')}"*`).join(' AND '),
+    // A word of several tokens ("anna-karin") is a phrase in FTS5: its tokens in a row.
+    terms: kept.map((t) => ` ${foldTokens(t).join(' ')}`),
+  };
 }
+
+export const ftsQuery = (text: string): string | null => parseQuery(text)?.match ?? null;
 
 const phoneDigits = (t: string): string => t.replace(/\D/g, '').replace(/^00/, '');
 
@@ -85,20 +91,33 @@ function prepared(sqlite: Database.Database, sql: string): Database.Statement {
  * Walking reads about limit × this many index entries; fetching reads every match.
  */
 const WALK_WHEN_ONE_IN = 20;
+/**
+ * A walk stops at this many index entries past where it starts, or at half the number of
+ * matches if that is more: matches can cluster in the sort order (everyone named Lars
+ * sorts together), and past that point fetching the matches by id costs less. A walk that
+ * has not filled its page by then is abandoned and the page fetched by id instead.
+ */
+const MIN_WALK_SCAN = 2000;
 
-export function searchContacts(sqlite: Database.Database, groups: GroupStore, p: SearchParams): SearchPage {
+export type SearchStrategy = 'auto' | 'walk' | 'fetch';
+
+export function searchContacts(sqlite: Database.Database, groups: GroupStore, p: SearchParams, strategy: SearchStrategy = 'auto'): SearchPage {
   const params: Record<string, string | number> = {};
-  // Each filter as a set of contact ids (counting, few matches) and as a test of one contact
-  // (walking the sort index). The FTS test is an IN list, materialised once per query: a
-  // correlated MATCH per contact costs a full-text query per row.
+  // Each filter as a set of contact ids (counting, fetching sparse matches) and as a test
+  // of one contact (walking the sort index). The text test reads the contact's folded
+  // search text: asking the full-text index per contact costs a full-text query per row,
+  // and materialising every match costs as much as the matches are many.
   const sets: string[] = [];
   const tests: string[] = [];
   let countOne: string | null = null;
-  const match = ftsQuery(p.query);
-  if (match) {
-    params.match = match;
+  const query = parseQuery(p.query);
+  if (query) {
+    params.match = query.match;
     sets.push('SELECT rowid AS id FROM contacts_fts WHERE contacts_fts MATCH @match');
-    tests.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match)');
+    query.terms.forEach((t, i) => {
+      params[`t${i}`] = t;
+      tests.push(`instr(c.search_text, @t${i}) > 0`);
+    });
     countOne = 'SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH @match';
   }
   if (p.groupId !== undefined) {
@@ -106,7 +125,11 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
     params.groups = JSON.stringify(ids);
     sets.push('SELECT contact_id AS id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups))');
     tests.push('EXISTS (SELECT 1 FROM group_members m WHERE m.contact_id = c.id AND m.group_id IN (SELECT value FROM json_each(@groups)))');
-    countOne = 'SELECT count(DISTINCT contact_id) FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups))';
+    // One group's members are unique by its primary key: no DISTINCT to pay for.
+    countOne =
+      ids.length === 1
+        ? 'SELECT count(*) FROM group_members WHERE group_id = (SELECT value FROM json_each(@groups))'
+        : 'SELECT count(DISTINCT contact_id) FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups))';
   }
   if (p.tag !== undefined) {
     params.tag = p.tag;
@@ -126,22 +149,40 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
   const byName = p.sort === 'name';
   const keyCol = byName ? 'c.sort_key' : 'c.updated_at';
   const order = byName ? 'ORDER BY c.sort_key, c.id' : 'ORDER BY c.updated_at DESC, c.id DESC';
-  const where: string[] = [];
+  const after: string[] = [];
   if (cursor) {
-    where.push(byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)');
+    after.push(byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)');
     params.ck = cursor.k;
     params.ci = cursor.i;
   }
-  let from: string;
-  if (sets.length === 0 || total * WALK_WHEN_ONE_IN >= all) {
-    from = `contacts c INDEXED BY ${byName ? 'contacts_sort_name' : 'contacts_sort_updated'}`;
-    where.push(...tests);
-  } else {
-    from = 'contacts c NOT INDEXED';
-    where.push(`c.id IN (${sets.join(' INTERSECT ')})`);
+  const limit = p.limit + 1;
+  const index = byName ? 'contacts_sort_name' : 'contacts_sort_updated';
+  const whereOf = (conds: string[]) => (conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '');
+  let rows: { id: number; k: string }[] | null = null;
+
+  if (sets.length === 0) {
+    rows = prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM contacts c INDEXED BY ${index} ${whereOf(after)} ${order} LIMIT @limit`).all({ ...params, limit }) as { id: number; k: string }[];
+  } else if (strategy === 'walk' || (strategy === 'auto' && total * WALK_WHEN_ONE_IN >= all)) {
+    // The walk's end: the index entry `scan` entries on (skipping entries in the index alone
+    // is cheap); no end when fewer remain.
+    const scan = strategy === 'walk' ? all : Math.max(MIN_WALK_SCAN, Math.ceil(total / 2));
+    const end = prepared(sqlite, `SELECT ${keyCol} AS k, c.id AS i FROM contacts c INDEXED BY ${index} ${whereOf(after)} ${order} LIMIT 1 OFFSET @scan`).get({ ...params, scan }) as
+      | { k: string; i: number }
+      | undefined;
+    const bounded = end ? [...after, byName ? '(c.sort_key, c.id) <= (@ek, @ei)' : '(c.updated_at, c.id) >= (@ek, @ei)'] : after;
+    const walked = prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM contacts c INDEXED BY ${index} ${whereOf([...bounded, ...tests])} ${order} LIMIT @limit`).all({
+      ...params,
+      ...(end ? { ek: end.k, ei: end.i } : {}),
+      limit,
+    }) as { id: number; k: string }[];
+    if (walked.length === limit || !end) rows = walked;
   }
-  const rows = prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT @limit`)
-    .all({ ...params, limit: p.limit + 1 }) as { id: number; k: string }[];
+  // Sparse matches, or a walk that ran out of its budget: fetch the matches and sort them.
+  rows ??= prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM contacts c NOT INDEXED ${whereOf([`c.id IN (${sets.join(' INTERSECT ')})`, ...after])} ${order} LIMIT @limit`).all({
+    ...params,
+    limit,
+  }) as { id: number; k: string }[];
+
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
   return {
