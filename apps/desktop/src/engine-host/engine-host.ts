@@ -19,9 +19,7 @@ process.on('unhandledRejection', (err) => {
 
 runEngineHost({
   logger,
-  // EngineOptions has no slot for the secret vault yet; once the engine takes one (for
-  // provider credentials and the relay token), pass `services.vault` here.
-  startEngine: (opts, _services) => startEngine(opts),
+  startEngine,
   exit: (code) => process.exit(code),
   parent: {
     postMessage: (m) => parentPort.postMessage(m),

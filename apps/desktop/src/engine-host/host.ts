@@ -1,13 +1,16 @@
 // The engine's side of the utility process: starts the engine when main says so, serves
 // every window over the MessagePort main hands it, forwards engine events to main (for the
 // tray and OS notifications), and on shutdown lets work in flight persist, closes the
-// database and reports "drained" before exiting. Electron's port objects are behind the
-// small interfaces below so this runs in unit tests with Node's own MessageChannel.
+// database and reports "drained" before exiting. The engine's secrets (provider credentials,
+// the relay token) are sealed and opened by main's safeStorage vault over the parent port.
+// Electron's port objects are behind the small interfaces below so this runs in unit tests
+// with Node's own MessageChannel.
 import type { Engine, EngineOptions, Logger, Transport } from '@gdial/engine';
 import { StoreOpenError } from '@gdial/engine';
 import type { WireMessage } from '@gdial/protocol';
 import { parseMainToHost, type HostToMain, type StartFailureReason } from './protocol';
 import { VaultClient } from './vault-client';
+import { vaultSealer } from './vault-sealer';
 
 /** The engine's end of one window's channel (Electron's MessagePortMain). */
 export interface ClientPort {
@@ -24,17 +27,14 @@ export interface ParentChannel {
   onMessage(listener: (data: unknown, ports: ClientPort[]) => void): void;
 }
 
-/** What the host offers the engine beyond EngineOptions. */
-export interface HostServices {
-  /** Seals and opens provider credentials and the relay token with the OS key store. */
-  vault: VaultClient;
-}
-
 export interface EngineHostDeps {
   parent: ParentChannel;
-  startEngine(opts: EngineOptions, services: HostServices): Promise<Engine>;
+  /** Gets the engine's options with `secrets` backed by main's safeStorage vault. */
+  startEngine(opts: EngineOptions): Promise<Engine>;
   logger: Logger;
   exit(code: number): void;
+  /** How long a secret request to main may take (default 10 s). */
+  vaultTimeoutMs?: number;
 }
 
 export function portTransport(port: ClientPort): Transport {
@@ -61,12 +61,13 @@ export function runEngineHost(deps: EngineHostDeps): void {
   let engine: Promise<Engine> | null = null;
   let shuttingDown = false;
   const ports: ClientPort[] = [];
-  const vault = new VaultClient((m) => deps.parent.postMessage(m));
+  const vault = new VaultClient((m) => deps.parent.postMessage(m), deps.vaultTimeoutMs);
 
   const failureReason = (err: unknown): StartFailureReason => (err instanceof StoreOpenError ? err.reason : 'unknown');
 
   const start = (opts: EngineOptions) => {
-    engine = deps.startEngine({ ...opts, logger: deps.logger }, { vault });
+    // Provider credentials and the relay token are sealed and opened by main's safeStorage.
+    engine = deps.startEngine({ ...opts, logger: deps.logger, secrets: vaultSealer(vault) });
     engine.then(
       async (e) => {
         // Main's own session: it only listens, for the tray and OS notifications.
