@@ -89,7 +89,13 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHost> {
   const { connectivity, demoProfile, ...rest } = opts;
   const demo = connectivity.mode === 'demo' ? await startDemoWorld({ dataDir: opts.dataDir, logger: opts.logger, ...(demoProfile ? { profile: demoProfile } : {}) }) : null;
   try {
-    const host = await startWebHost({ ...rest, demo: demo !== null, connectivity: demo ? demo.connectivity : connectivity.mode === 'live' ? connectivity.settings : {} });
+    // The environment's (or the demo world's) connectivity takes precedence over what is saved in settings.
+    const host = await startWebHost({
+      ...rest,
+      demo: demo !== null,
+      connectivity: demo ? demo.connectivity : connectivity.mode === 'live' ? connectivity.settings : {},
+      ...(connectivity.environment ? { connectivityEnvironment: connectivity.environment } : {}),
+    });
     return {
       ...host,
       demo,
