@@ -176,7 +176,8 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
     expect(third.toMain.some((m) => m.type === 'ready')).toBe(true);
     const changed = (await c.window('connectivity.setup')).value as ConnectivitySetup;
     expect(changed.source).toBe('none');
-    expect(changed.problem).toMatch(/could not be opened.*cannot be decrypted or was altered.*Enter them again/s);
+    expect(changed.problem).toMatchObject({ kind: 'cannot-open', fields: ['relay.deviceToken', 'twilio.authToken'] });
+    expect(changed.problem?.message).toMatch(/could not be opened.*cannot be decrypted or was altered.*Enter them again/s);
     await third.stop(c.port);
   });
 
@@ -186,7 +187,7 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
     const h = host(safe);
     const w = await h.start(dataDir());
     const view = (await w.window('connectivity.setup')).value as ConnectivitySetup;
-    expect(view).toMatchObject({ editable: false, readOnlyReason: 'no-secure-storage', secureStorage: { available: false } });
+    expect(view).toMatchObject({ editable: false, readOnlyReason: 'key-store-unavailable', secureStorage: { available: false } });
     expect(view.secureStorage.message).toMatch(/GNOME Keyring, KWallet/);
     const refused = await w.window('connectivity.saveSetup', input);
     expect(refused).toMatchObject({ ok: false, error: { code: 'PRECONDITION' } });

@@ -72,11 +72,22 @@ export const connectivitySetupSchema = z.object({
   source: z.enum(connectivitySources),
   /** False when the host fixes the connectivity or secrets cannot be stored here; `readOnlyReason` says why. */
   editable: z.boolean(),
-  readOnlyReason: z.enum(['host', 'demo', 'no-secure-storage']).nullable(),
+  /**
+   * host: set by the host's environment variables; demo: simulated providers;
+   * no-secure-storage: this host has no secure storage at all (the browser host);
+   * key-store-unavailable: the operating system's key store cannot be used right now.
+   */
+  readOnlyReason: z.enum(['host', 'demo', 'no-secure-storage', 'key-store-unavailable']).nullable(),
   /** Whether this host can seal secrets, and if not, why (a sentence). */
   secureStorage: z.object({ available: z.boolean(), message: z.string().nullable() }),
-  /** Why the saved configuration is not in use although it exists (e.g. its secrets could not be opened). */
-  problem: z.string().nullable(),
+  /**
+   * Why a saved configuration is not in use: its secrets could not be opened (the OS key
+   * store changed), it lacks secrets, or this host cannot open secrets at all. `fields`
+   * names the secrets concerned ("twilio.authToken"); `message` says it in a sentence.
+   */
+  problem: z
+    .object({ kind: z.enum(['cannot-open', 'incomplete', 'no-secure-storage']), fields: z.array(z.string()), message: z.string() })
+    .nullable(),
   saved: connectivityConfigSchema,
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),

@@ -58,7 +58,7 @@ type SaveInput = z.output<typeof connectivityConfigInputSchema>;
 
 export class ConnectivitySetupService {
   private source: ConnectivitySource = 'none';
-  private problem: string | null = null;
+  private problem: ConnectivitySetup['problem'] = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly hostFixed: boolean;
 
@@ -92,7 +92,15 @@ export class ConnectivitySetupService {
     const db = this.ctx.store.db;
     const config = readSetting(db, savedConfigSetting);
     const storage = await this.storage();
-    const readOnlyReason = this.hostFixed ? (this.ctx.demo ? 'demo' : 'host') : storage.available ? null : 'no-secure-storage';
+    const readOnlyReason = this.hostFixed
+      ? this.ctx.demo
+        ? 'demo'
+        : 'host'
+      : storage.available
+        ? null
+        : this.opts.sealer
+          ? 'key-store-unavailable'
+          : 'no-secure-storage';
     return {
       source: this.source,
       editable: readOnlyReason === null,
@@ -193,13 +201,14 @@ export class ConnectivitySetupService {
     const needed = slotsNeeded(config);
     const missing = needed.filter((s) => !sealed[s]);
     if (missing.length) {
-      this.problem = `The saved configuration lacks ${missing.map((s) => fieldOf[s]).join(', ')}, so providers and relay are not in use. Enter it under Settings → Providers and relay.`;
+      const fields = missing.map((s) => fieldOf[s]);
+      this.problem = { kind: 'incomplete', fields, message: `The saved configuration lacks ${fields.join(', ')}, so providers and relay are not in use. Enter it under Settings → Providers and relay.` };
       log.warn({ missing: missing.map((s) => fieldOf[s]) }, 'saved connectivity is incomplete; not configured');
       return {};
     }
     const sealer = this.opts.sealer;
     if (!sealer) {
-      this.problem = `Providers and relay are saved in this database, but ${NO_SEALER}`;
+      this.problem = { kind: 'no-secure-storage', fields: needed.map((s) => fieldOf[s]), message: `Providers and relay are saved in this database, but ${NO_SEALER}` };
       log.warn('saved connectivity needs a sealer this host does not have; not configured');
       return {};
     }
@@ -207,9 +216,14 @@ export class ConnectivitySetupService {
     const failed = opened.filter((o) => !o.r.ok);
     if (failed.length) {
       const first = failed[0]!.r as { ok: false; message: string };
-      this.problem =
-        `The saved credentials (${failed.map((f) => fieldOf[f.slot]).join(', ')}) could not be opened, so providers and relay are not in use: ${first.message} ` +
-        'This happens when the operating system’s key store changed (another user account, a reinstalled system, a database copied from another computer). Enter them again under Settings → Providers and relay.';
+      const fields = failed.map((f) => fieldOf[f.slot]);
+      this.problem = {
+        kind: 'cannot-open',
+        fields,
+        message:
+          `The saved credentials (${fields.join(', ')}) could not be opened, so providers and relay are not in use: ${first.message} ` +
+          'This happens when the operating system’s key store changed (another user account, a reinstalled system, a database copied from another computer). Enter them again under Settings → Providers and relay.',
+      };
       log.error({ slots: failed.map((f) => f.slot) }, 'saved credentials could not be opened; starting not configured');
       return {};
     }

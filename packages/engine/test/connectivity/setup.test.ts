@@ -256,7 +256,8 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     const changed = await engineAt(dir, { secrets: other.sealer });
     const setup = await changed.call<ConnectivitySetup>('connectivity.setup');
     expect(setup.source).toBe('none');
-    expect(setup.problem).toMatch(/could not be opened.*key store changed.*Enter them again/s);
+    expect(setup.problem).toMatchObject({ kind: 'cannot-open', fields: ['relay.deviceToken', 'twilio.authToken', 'sendgrid.apiKey', 'telegram.botToken'] });
+    expect(setup.problem?.message).toMatch(/could not be opened.*key store changed.*Enter them again/s);
     expect(setup.saved.twilio).toMatchObject({ enabled: true, authToken: { set: true } });
     const status = await changed.call<ConnectivityStatus>('connectivity.status');
     expect(status.relay.status).toBe('not-configured');
@@ -360,7 +361,7 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     fake.state.refuseSeal = null;
     fake.state.unavailable = 'No secret service (GNOME Keyring, KWallet) is running.';
     const view = await call<ConnectivitySetup>('connectivity.setup');
-    expect(view).toMatchObject({ editable: false, readOnlyReason: 'no-secure-storage', secureStorage: { available: false, message: fake.state.unavailable } });
+    expect(view).toMatchObject({ editable: false, readOnlyReason: 'key-store-unavailable', secureStorage: { available: false, message: fake.state.unavailable } });
     const refused = await attempt('connectivity.saveSetup', fullInput('https://relay.example.se', s));
     expect(refused).toMatchObject({ ok: false, error: { code: 'PRECONDITION', message: expect.stringContaining('GNOME Keyring') as string } });
     expect((await call<ConnectivitySetup>('connectivity.setup')).updatedAt).toBeNull();
