@@ -24,7 +24,7 @@ import { ESPEAK_VOICE_ID, VoiceError, VoiceRegistry, espeakInfo, type InstallSta
 import { speakWithEspeak, speakWithPiper, type SpokenAudio } from './synthesise';
 
 /** Bump when a change to normalisation or synthesis makes cached audio stale. */
-export const TTS_PIPELINE_VERSION = 1;
+export const TTS_PIPELINE_VERSION = 2;
 
 /** Preview audio above this rate is resampled: speech gains nothing from more. */
 const PREVIEW_MAX_RATE = 24000;

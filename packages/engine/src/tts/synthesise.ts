@@ -5,7 +5,8 @@ import type { Logger } from '../log';
 import { splitClauses } from './clauses';
 import type { Espeak } from './espeak';
 import { phonemesToIds, phonemize } from './phonemes';
-import { peakNormalise, type PiperVoice } from './piper-voice';
+import { peakNormaliseInto } from './peak-normalise';
+import type { PiperVoice } from './piper-voice';
 
 export interface SpokenAudio {
   sampleRate: number;
@@ -39,18 +40,24 @@ export async function speakWithPiper(
   };
   const sentences = phonemize(text, espeak, cfg.espeak.voice, cfg.phoneme_map);
   const pause = Math.round((cfg.audio.sample_rate * settings.sentencePauseMs) / 1000);
-  const parts: Int16Array[] = [];
+  const raws: Float32Array[] = [];
   const missing = new Map<string, number>();
   for (const [i, sentence] of sentences.entries()) {
     const { ids, missing: skipped } = phonemesToIds(sentence, cfg.phoneme_id_map);
     for (const [p, n] of skipped) missing.set(p, (missing.get(p) ?? 0) + n);
-    const raw = await voice.infer(ids, scales);
-    // Each sentence is brought to full scale on its own, as Piper does, then a pause.
-    parts.push(peakNormalise(raw), new Int16Array(pause));
+    raws.push(await voice.infer(ids, scales));
     onProgress(i + 1, sentences.length);
   }
   if (missing.size > 0) log.warn({ missing: Object.fromEntries(missing) }, 'phonemes the voice does not know were skipped');
-  return { sampleRate: cfg.audio.sample_rate, samples: concat(parts) };
+  // Each sentence is brought to full scale on its own, as Piper does, straight into its
+  // place in the message, and followed by the pause.
+  const samples = new Int16Array(raws.reduce((n, raw) => n + raw.length + pause, 0));
+  let at = 0;
+  for (const raw of raws) {
+    peakNormaliseInto(raw, samples, at);
+    at += raw.length + pause;
+  }
+  return { sampleRate: cfg.audio.sample_rate, samples };
 }
 
 /**
