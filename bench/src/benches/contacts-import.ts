@@ -106,12 +106,19 @@ export function baselineInsert(dataDir: string, contacts: readonly GeneratedCont
       name,
       sortKey: name.toLowerCase(),
       phones,
-      digits: phones.flatMap((p) => [p.slice(1), `0${p.slice(3)}`, p.slice(3)]).join(' '),
+      digits: phones.flatMap((p) => [p.slice(1), `0${p.slice(3)}`]).join(' '),
+      searchText: '',
     };
   });
+  // The folded search text, as the contacts table holds it (computed beforehand, like the rest).
+  for (const r of rows) {
+    const { c } = r;
+    const text = `${r.name} ${c.firstName} ${c.lastName} ${c.organisation} ${c.role} ${c.email} ${c.tag} ${r.digits}`;
+    r.searchText = ` ${text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ')}`;
+  }
   const insContact = db.prepare(
-    `INSERT INTO contacts (display_name, first_name, last_name, organisation, role, language, custom_fields, sort_key, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'sv', '{}', ?, ?, ?)`,
+    `INSERT INTO contacts (display_name, first_name, last_name, organisation, role, language, custom_fields, sort_key, search_text, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'sv', '{}', ?, ?, ?, ?)`,
   );
   const insPhone = db.prepare('INSERT INTO contact_phones (contact_id, e164, label, priority, kind, can_sms) VALUES (?, ?, ?, ?, ?, ?)');
   const insEmail = db.prepare('INSERT INTO contact_emails (contact_id, address, address_key, label, priority) VALUES (?, ?, ?, ?, 0)');
@@ -122,7 +129,7 @@ export function baselineInsert(dataDir: string, contacts: readonly GeneratedCont
   db.transaction(() => {
     for (const r of rows) {
       const { c } = r;
-      const id = Number(insContact.run(r.name, c.firstName, c.lastName, c.organisation, c.role || null, r.sortKey, now, now).lastInsertRowid);
+      const id = Number(insContact.run(r.name, c.firstName, c.lastName, c.organisation, c.role || null, r.sortKey, r.searchText, now, now).lastInsertRowid);
       insPhone.run(id, c.mobileE164, 'mobile', 0, 'mobile', 1);
       if (c.workE164) insPhone.run(id, c.workE164, 'work', 1, 'fixedLine', 0);
       insEmail.run(id, c.email, c.email, 'work');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createContactsModule } from '../../src/contacts';
 import { GroupStore } from '../../src/contacts/group-store';
 import { searchContacts, type SearchParams, type SearchStrategy } from '../../src/contacts/search';
-import { foldTokens } from '../../src/contacts/search-text';
+import { foldTokens, foldTokensSlowly } from '../../src/contacts/search-text';
 import { testContext } from './helpers';
 
 const firstNames = ['Åsa', 'Anna-Karin', 'Örjan', 'Zoë', "O'Brien", 'Märta', 'Lars', 'Lars-Åke', 'José', 'Ægir', 'Łukasz', 'Ines', 'Björn'];
@@ -110,5 +110,21 @@ describe('search strategies', () => {
     const { contacts } = createContactsModule(c.ctx);
     expect(contacts.search({ query: 'öbe', sort: 'name', includeSubgroups: true, limit: 10 }).items.map((i) => i.id)).toEqual([id]);
     expect(c.store.sqlite.prepare('SELECT search_text FROM contacts WHERE id = ?').pluck().get(id)).toBe(' asa oberg asa oberg 46701234567 0701234567');
+  });
+});
+
+describe('folding', () => {
+  it('folds character by character exactly as the whole-string definition does', () => {
+    const chars = fc.oneof(
+      fc.integer({ min: 0, max: 0x24f }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('Å', 'ä', 'Ö', 'é', 'ß', 'İ', 'ǅ', 'Ω', 'ς', 'a\u0301', '\u0301', 'ﬁ', '①', '\u{1F600}', '-', ' ', '.', '@'),
+    );
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 24 }).map((a) => a.join('')), (text) => {
+        expect(foldTokens(text)).toEqual(foldTokensSlowly(text));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(foldTokens('Åsa-Britt Öberg, anna.ek@x.se')).toEqual(['asa', 'britt', 'oberg', 'anna', 'ek', 'x', 'se']);
   });
 });
