@@ -21,6 +21,7 @@ const TERMINATOR: Record<ClauseEnd, string[]> = {
 
 /** Removes "(lang)" switch flags espeak puts around words it reads in another language. */
 export function dropLanguageFlags(phonemes: string): string {
+  if (!phonemes.includes('(')) return phonemes;
   let out = '';
   let inFlag = false;
   for (const ch of phonemes) {
@@ -67,7 +68,12 @@ export function phonemesToIds(phonemes: SentencePhonemes, idMap: Record<string, 
   const bos = idMap['^'];
   const eos = idMap['$'];
   if (!pad || !bos || !eos) throw new Error('phoneme_id_map lacks one of the symbols _ ^ $');
-  const ids = [...bos, ...pad];
+  const ids: number[] = [];
+  const append = (xs: number[]) => {
+    for (const x of xs) ids.push(x);
+  };
+  append(bos);
+  append(pad);
   const missing = new Map<string, number>();
   for (const p of phonemes) {
     const mapped = idMap[p];
@@ -75,8 +81,9 @@ export function phonemesToIds(phonemes: SentencePhonemes, idMap: Record<string, 
       missing.set(p, (missing.get(p) ?? 0) + 1);
       continue;
     }
-    ids.push(...mapped, ...pad);
+    append(mapped);
+    append(pad);
   }
-  ids.push(...eos);
+  append(eos);
   return { ids, missing };
 }
