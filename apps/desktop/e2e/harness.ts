@@ -35,11 +35,13 @@ export interface OpenConsoleOptions extends Partial<Omit<WebHostOptions, 'connec
   viewport?: { width: number; height: number };
   /** Run the demo world (simulator + embedded relay) with this simulator profile, e.g. "fast". */
   demo?: string;
+  /** Script run in the page before the console's own (e.g. a stand-in for the Electron preload). */
+  initScript?: string;
 }
 
 export async function openConsole(opts: OpenConsoleOptions = {}): Promise<Console> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gdial-e2e-'));
-  const { demo, viewport, ...hostOpts } = opts;
+  const { demo, viewport, initScript, ...hostOpts } = opts;
   const host = await startConsole({
     port: 0,
     logger: silentLogger(),
@@ -56,6 +58,7 @@ export async function openConsole(opts: OpenConsoleOptions = {}): Promise<Consol
     const u = new URL(route.request().url());
     return u.origin === origin || u.protocol === 'data:' || u.protocol === 'blob:' ? route.continue() : route.abort('blockedbyclient');
   });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   const log: string[] = [];
   page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));

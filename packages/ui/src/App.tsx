@@ -1,6 +1,7 @@
 // The console's frame: navigation, connection state, demo banner, and the current page.
 import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
 import { useLanguage, useT } from './i18n';
 import { pages } from './pages/registry';
 import { navigate, useRoute } from './router';
@@ -29,6 +30,7 @@ export function App() {
   const current = pages.find((p) => p.id === route.page) ?? pages[0]!;
   const Page = current.component;
   const demo = info.data?.demo ?? false;
+  const engineNotice = useDesktopBridge();
 
   return (
     <AppShell header={{ height: demo ? 84 : 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -76,6 +78,7 @@ export function App() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>
+        <EngineBanner notice={engineNotice} />
         <Page route={route} />
       </AppShell.Main>
     </AppShell>

@@ -6,16 +6,10 @@ import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './components/desktopBridge';
 import { LanguageProvider } from './i18n';
 import { RpcClient, messagePortChannel, webSocketChannel, type ChannelFactory } from './rpc/client';
 import { RpcProvider } from './rpc/react';
-
-declare global {
-  interface Window {
-    /** Set by the Electron preload; absent in the browser host. */
-    gdial?: { enginePort(): Promise<MessagePort> };
-  }
-}
 
 // Darker primary shade and secondary text than Mantine's defaults: white on blue.6 and
 // gray.6 text on white fail WCAG AA contrast, and operators read this under stress.

@@ -1,0 +1,78 @@
+// The console inside the desktop app: the Electron preload's window.gdial, played by a
+// stand-in that hands the page a MessagePort carried over the browser host's WebSocket (as
+// the preload relays it to the engine process), and lets the test send what main sends:
+// engine status changes and gdial:// links.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConsole, type Console } from './harness';
+
+const preloadStandIn = `(() => {
+  const statusListeners = new Set();
+  const linkListeners = new Set();
+  window.__desktop = {
+    status: (s) => statusListeners.forEach((l) => l(s)),
+    link: (r) => linkListeners.forEach((l) => l(r)),
+    portsHanded: 0,
+  };
+  const subscribe = (set) => (l) => { set.add(l); return () => set.delete(l); };
+  window.gdial = Object.freeze({
+    enginePort: () => new Promise((resolve, reject) => {
+      const { port1, port2 } = new MessageChannel();
+      const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/rpc');
+      ws.onopen = () => { window.__desktop.portsHanded++; resolve(port1); };
+      ws.onerror = () => reject(new Error('no engine'));
+      ws.onmessage = (e) => port2.postMessage(JSON.parse(e.data));
+      port2.onmessage = (e) => ws.send(JSON.stringify(e.data));
+      port2.start();
+    }),
+    onEngineStatus: subscribe(statusListeners),
+    onDeepLink: subscribe(linkListeners),
+  });
+})();`;
+
+let c: Console;
+beforeAll(async () => {
+  c = await openConsole({ initScript: preloadStandIn });
+});
+afterAll(async () => {
+  await c?.close();
+});
+
+describe('console in the desktop app', () => {
+  it('talks to the engine through the port the preload hands over', async () => {
+    const { page } = c;
+    await page.getByRole('status').filter({ hasText: 'Ansluten till motorn' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __desktop: { portsHanded: number } }).__desktop.portsHanded)).toBe(1);
+    await page.getByRole('link', { name: 'Kontakter' }).click();
+    // The empty state comes from an answer of the engine (contacts.search), over the port.
+    await page.getByRole('heading', { name: 'Inga kontakter ännu' }).waitFor();
+  });
+
+  it('says when the engine crashed and is restarting, then that it runs again', async () => {
+    const { page } = c;
+    const send = (s: unknown) => page.evaluate((x) => (window as unknown as { __desktop: { status(s: unknown): void } }).__desktop.status(x), s);
+    await send({ state: 'restarting', restarts: 1, delayMs: 1000, cause: { kind: 'exit', code: 70 } });
+    const banner = page.getByRole('status').filter({ hasText: 'Motorn stannade (avslutades med kod 70) och startas om automatiskt (försök 1).' });
+    await banner.waitFor();
+    await c.screenshot('engine-restarting');
+    await send({ state: 'starting', restarts: 1 });
+    await send({ state: 'running', restarts: 1, version: '0.1.0' });
+    await page.getByRole('status').filter({ hasText: 'Motorn är igång igen.' }).waitFor();
+    expect(await banner.count()).toBe(0);
+    await send({ state: 'failed', failure: { kind: 'too-many-crashes', crashes: 5, windowMs: 120_000, lastCause: { kind: 'exit', code: 1 } } });
+    await page.getByRole('alert').filter({ hasText: 'Motorn har stannat 5 gånger på kort tid och startas inte om.' }).waitFor();
+    await c.screenshot('engine-failed');
+  });
+
+  it('opens the page a gdial:// link names', async () => {
+    const { page } = c;
+    const link = (r: unknown) => page.evaluate((x) => (window as unknown as { __desktop: { link(r: unknown): void } }).__desktop.link(x), r);
+    await link({ kind: 'page', page: 'inbox' });
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/inbox');
+    await link({ kind: 'campaign', campaignId: 7 });
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/campaigns/7');
+    // Nonsense from outside changes nothing.
+    await link({ kind: 'page', page: '../../etc/passwd' });
+    await link('gdial://contacts');
+    expect(await page.evaluate(() => location.hash)).toBe('#/campaigns/7');
+  });
+});
