@@ -1,11 +1,13 @@
-// Settings: what the operator owns on this workstation (language, theme, operator name)
-// the relay and providers as the engine sees them, and the engine's voices. Each larger section lives in its own file under settings/.
+// Settings: what the operator owns on this workstation (language, theme, operator name),
+// the relay and providers as the engine sees them and where they are set up, and the
+// engine's voices. Each larger section lives in its own file under settings/.
 import { Button, Group, SegmentedControl, Stack, Text, TextInput, Title, useMantineColorScheme } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useLanguage, useT, type Language } from '../i18n';
 import { useQuery, useRpc } from '../rpc/react';
 import { ConnectivitySection } from './settings/ConnectivitySection';
+import { ProviderSetupSection } from './settings/ProviderSetupSection';
 import { VoicesSection } from './settings/VoicesSection';
 import { pageScope } from '../components/pageScope';
 
@@ -85,6 +87,7 @@ export function SettingsPage() {
       )}
       </Stack>
       <ConnectivitySection />
+      <ProviderSetupSection />
       <VoicesSection />
     </Stack>
   );

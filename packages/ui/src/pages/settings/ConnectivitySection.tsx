@@ -1,51 +1,41 @@
 // Settings → relay and providers: whether alerts can go out (a provider per channel) and
-// whether statuses and replies come back (the relay stream), live. Credentials are never
-// shown: the desktop app keeps them in the operating system's secure storage and the
-// browser host reads them from its environment, so this section says where they are set.
-import { Alert, Badge, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import type { ConnectivityStatus } from '@gdial/protocol';
+// whether statuses and replies come back (the relay stream), live. Where they are set up is
+// the next section (ProviderSetupSection).
+import { Alert, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useWords } from '../../components/labels';
 import { useConnectivity } from '../../components/useConnectivity';
-import { useFormat, useT } from '../../i18n';
+import { useFormat, useLanguage, useT } from '../../i18n';
+import { relayColour, relayStateWords } from './relayWords';
 
 const dict = {
   sv: {
     relayTitle: 'Relä', relayIntro: 'Reläet tar emot leverantörernas statusmeddelanden, knapptryckningar och svar och skickar dem hit. Utan relä går larm ut, men bekräftelser kommer inte tillbaka.',
     url: 'Adress', state: 'Läge', since: 'sedan {t}', offline: 'Utan kontakt sedan {t}', retry: 'Nytt försök {t}',
-    'not-configured': 'Inte inställt', stopped: 'Stoppat', connecting: 'Ansluter…', connected: 'Anslutet', reconnecting: 'Återansluter…',
-    'resync-required': 'Måste stämmas av', unauthorized: 'Nekad – enhetens nyckel godtas inte',
     unauthorizedHelp: 'Reläet känner inte igen den här datorn. Be den som administrerar reläet om en ny registreringskod.',
     resyncHelp: 'Datorn har varit borta så länge att reläet har rensat händelser. GDial stämmer av mot leverantörerna; kontrollera pågående larm.',
     offlineHelp: 'Larm som skickas nu går ut, men bekräftelser visas först när kontakten är tillbaka.',
     providersTitle: 'Leverantörer', providersIntro: 'Vilken tjänst som skickar varje kanal. Inloggningsuppgifter visas aldrig här.',
     channel: 'Kanal', provider: 'Leverantör', ready: 'Klar', missing: 'Ingen leverantör – kanalen kan inte användas',
     demo: 'Demoläge: alla kanaler går till en simulerad leverantör på den här datorn. Inga riktiga samtal eller meddelanden skickas.',
-    credentials: 'Så anger du inloggningsuppgifter', credentialsDesktop: 'Skrivbordsappen sparar uppgifterna krypterade med operativsystemets nyckelring. De kan inte skrivas in på den här sidan ännu.',
-    credentialsWeb: 'I webbversionen (npm start) anges de som miljövariabler innan GDial startas:',
   },
   en: {
     relayTitle: 'Relay', relayIntro: "The relay receives the providers' status callbacks, key presses and replies and passes them here. Without it alerts go out, but confirmations do not come back.",
     url: 'Address', state: 'State', since: 'since {t}', offline: 'No contact since {t}', retry: 'Next attempt {t}',
-    'not-configured': 'Not set up', stopped: 'Stopped', connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…',
-    'resync-required': 'Needs reconciling', unauthorized: "Refused – the device's key is not accepted",
     unauthorizedHelp: 'The relay does not recognise this computer. Ask whoever runs the relay for a new enrolment code.',
     resyncHelp: 'This computer was away so long that the relay pruned events. GDial reconciles with the providers; check running alerts.',
     offlineHelp: 'Alerts sent now go out, but confirmations appear only once the connection is back.',
     providersTitle: 'Providers', providersIntro: 'Which service sends each channel. Credentials are never shown here.',
     channel: 'Channel', provider: 'Provider', ready: 'Ready', missing: 'No provider – the channel cannot be used',
     demo: 'Demo mode: every channel goes to a simulated provider on this computer. No real calls or messages are sent.',
-    credentials: 'How to enter credentials', credentialsDesktop: "The desktop app keeps them encrypted with the operating system's keyring. They cannot be entered on this page yet.",
-    credentialsWeb: 'In the web version (npm start) they are set as environment variables before GDial starts:',
   },
 };
-
-const relayColour = (s: ConnectivityStatus['relay']['status']): string => (s === 'connected' ? 'green' : s === 'connecting' || s === 'reconnecting' ? 'yellow' : s === 'not-configured' || s === 'stopped' ? 'gray' : 'red');
 
 export function ConnectivitySection() {
   const t = useT(dict);
   const f = useFormat();
   const words = useWords();
+  const { language } = useLanguage();
   const { status, error } = useConnectivity();
   const relay = status?.relay;
   return (
@@ -59,7 +49,7 @@ export function ConnectivitySection() {
             <Stack gap={6}>
               <Group>
                 <Text fw={600}>{t('state')}:</Text>
-                <Badge size="lg" color={relayColour(relay.status)} autoContrast={relayColour(relay.status) === 'yellow'} role="status">{t(relay.status)}</Badge>
+                <Badge size="lg" color={relayColour(relay.status)} autoContrast={relayColour(relay.status) === 'yellow'} role="status">{relayStateWords[language][relay.status]}</Badge>
                 {relay.since && <Text size="sm">{t('since', { t: f.dateTime(relay.since) })}</Text>}
               </Group>
               <Text>
@@ -101,12 +91,6 @@ export function ConnectivitySection() {
               </Table.Tbody>
             </Table>
           )}
-          <Text fw={600}>{t('credentials')}</Text>
-          <Text size="sm">{t('credentialsDesktop')}</Text>
-          <Text size="sm">
-            {t('credentialsWeb')}{' '}
-            <Code>GDIAL_RELAY_URL, GDIAL_RELAY_TENANT, GDIAL_RELAY_DEVICE_TOKEN, GDIAL_TWILIO_ACCOUNT_SID, GDIAL_TWILIO_AUTH_TOKEN, GDIAL_TWILIO_FROM, GDIAL_SENDGRID_API_KEY, GDIAL_SENDGRID_FROM, GDIAL_TELEGRAM_BOT_TOKEN</Code>
-          </Text>
         </Stack>
       </Paper>
     </>
