@@ -78,6 +78,7 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
  */
 async function shoot(section: Locator, name: string): Promise<void> {
   const page = section.page();
+  await page.mouse.move(0, 0); // no hover state in the picture
   const before = page.viewportSize();
   const box = await section.boundingBox();
   if (before && box) await page.setViewportSize({ width: before.width, height: Math.ceil(Math.max(before.height, box.y + box.height + 40)) });
@@ -105,7 +106,7 @@ const AUTH_TOKEN = randomBytes(16).toString('hex');
 describe('settings: providers and relay', () => {
   it('with secure storage: field errors from the engine, save, "sparad", relay connected, test, audit without secrets', async () => {
     relay = await stubRelay();
-    c = await openConsole({ secrets: testSealer() });
+    c = await openConsole({ secrets: testSealer(), operator: 'Karin Lind' });
     const { page } = c;
     await page.getByRole('link', { name: 'Inställningar' }).click();
     const section = page.getByRole('region', { name: 'Leverantörer och relä' });
