@@ -29,6 +29,8 @@ export interface RelayConfig {
   /** LISTEN for other instances' commits; off behind a transaction-pooling proxy (polling only). */
   listen: boolean;
   heartbeatMs: number;
+  /** A desktop's stream stops sending while this many bytes wait in its socket's buffer. */
+  streamHighWaterBytes: number;
   webhookBodyLimitBytes: number;
   mediaBodyLimitBytes: number;
 }
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
       listen: e.RELAY_LISTEN === 'true',
       heartbeatMs: e.RELAY_HEARTBEAT_MS,
+      streamHighWaterBytes: 1024 * 1024,
       webhookBodyLimitBytes: 256 * 1024,
       mediaBodyLimitBytes: 25 * 1024 * 1024,
     },

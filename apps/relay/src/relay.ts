@@ -51,6 +51,8 @@ export interface StartRelayOptions {
   /** Default true; false = wake up on the poll only. */
   listen?: boolean;
   heartbeatMs?: number;
+  /** Default 1 MiB. */
+  streamHighWaterBytes?: number;
   logLevel?: string;
   logger?: Logger;
 }
@@ -86,6 +88,7 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
     pollIntervalMs: opts.pollIntervalMs ?? 1000,
     listen: opts.listen ?? true,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
+    streamHighWaterBytes: opts.streamHighWaterBytes ?? 1024 * 1024,
     webhookBodyLimitBytes: 256 * 1024,
     mediaBodyLimitBytes: 25 * 1024 * 1024,
   };

@@ -61,6 +61,8 @@ export interface GaugeSource {
   connectedDesktops(): number;
   /** Per tenant slug: committed head minus the furthest sequence a connected desktop acknowledged. */
   tenantLag(): Map<string, number>;
+  /** Bytes waiting in desktops' socket buffers, all streams together. */
+  bufferedBytes(): number;
 }
 
 export class RelayMetrics {
@@ -70,15 +72,17 @@ export class RelayMetrics {
   ]);
   readonly eventsPushed = new Counter('relay_events_pushed_total', 'Log entries sent to desktops.');
   readonly rateLimited = new Counter('relay_rate_limited_total', 'Requests refused by the rate limiter, by route group.');
+  readonly backpressureWaits = new Counter('relay_stream_backpressure_waits_total', 'Times a desktop stream paused because its socket buffer was full.');
   gauges: GaugeSource | null = null;
 
   render(): string {
-    const parts = [this.webhooks.render(), this.commitSeconds.render(), this.eventsPushed.render(), this.rateLimited.render()];
+    const parts = [this.webhooks.render(), this.commitSeconds.render(), this.eventsPushed.render(), this.rateLimited.render(), this.backpressureWaits.render()];
     const g = this.gauges;
     parts.push(['# HELP relay_connected_desktops Desktops with an open stream.', '# TYPE relay_connected_desktops gauge', `relay_connected_desktops ${g?.connectedDesktops() ?? 0}`].join('\n'));
     const lag = ['# HELP relay_tenant_lag_events Committed events not yet acknowledged by any connected desktop of the tenant.', '# TYPE relay_tenant_lag_events gauge'];
     for (const [tenant, value] of g?.tenantLag() ?? []) lag.push(`relay_tenant_lag_events{${labelKey({ tenant })}} ${value}`);
     parts.push(lag.join('\n'));
+    parts.push(['# HELP relay_stream_buffered_bytes Bytes waiting in desktop sockets\' send buffers.', '# TYPE relay_stream_buffered_bytes gauge', `relay_stream_buffered_bytes ${g?.bufferedBytes() ?? 0}`].join('\n'));
     return `${parts.join('\n')}\n`;
   }
 }

@@ -24,8 +24,8 @@ const frameText = (data: RawData): string =>
   (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 
 const READ_BATCH = 500;
-/** Above this many buffered bytes the stream stops sending until the socket drains. */
-const HIGH_WATER = 1024 * 1024;
+/** Entries go out in messages of about this many bytes (at least one entry each). */
+const MESSAGE_BYTES = 64 * 1024;
 const HELLO_TIMEOUT_MS = 10_000;
 const ACK_FLUSH_MS = 1000;
 
@@ -165,10 +165,12 @@ class DesktopStream implements TenantSubscriber {
   committed(entries: readonly RelayLogEntry[]): void {
     const firstSeq = entries[0]?.seq;
     if (firstSeq === undefined || this.closed) return;
-    // Caught up and nothing read in flight: hand the fresh entries over without a read.
-    if (!this.pumping && firstSeq === this.sentSeq + 1 && this.ws.bufferedAmount < HIGH_WATER) {
-      this.sendEntries(entries);
-      return;
+    // Caught up and nothing read in flight: hand the fresh entries over without a read, as
+    // long as the socket takes them; whatever is left is read from the log when it drains.
+    if (!this.pumping && firstSeq === this.sentSeq + 1) {
+      let i = 0;
+      while (i < entries.length && this.ws.bufferedAmount < this.services.config.streamHighWaterBytes) i += this.sendSome(entries, i);
+      if (i === entries.length) return;
     }
     if (entries.at(-1)!.seq > this.sentSeq) this.pump();
   }
@@ -177,10 +179,25 @@ class DesktopStream implements TenantSubscriber {
     if (seq > this.sentSeq) this.pump();
   }
 
-  private sendEntries(entries: readonly RelayLogEntry[]): void {
-    this.send({ type: 'events', entries: [...entries] });
-    this.sentSeq = entries.at(-1)!.seq;
-    this.services.metrics.eventsPushed.inc({}, entries.length);
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** Sends entries from `from` on, one message of about MESSAGE_BYTES; returns how many went. */
+  private sendSome(entries: readonly RelayLogEntry[], from: number): number {
+    const parts: string[] = [];
+    let bytes = 0;
+    let i = from;
+    while (i < entries.length && (parts.length === 0 || bytes < MESSAGE_BYTES)) {
+      const json = JSON.stringify(entries[i]);
+      parts.push(json);
+      bytes += json.length;
+      i++;
+    }
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(`{"type":"events","entries":[${parts.join(',')}]}`);
+    this.sentSeq = entries[i - 1]!.seq;
+    this.services.metrics.eventsPushed.inc({}, i - from);
+    return i - from;
   }
 
   /** Reads from the log after `sentSeq` until caught up; re-runs if woken meanwhile. */
@@ -195,13 +212,24 @@ class DesktopStream implements TenantSubscriber {
         do {
           this.wanted = false;
           while (!this.closed && this.device) {
-            if (this.ws.bufferedAmount >= HIGH_WATER) {
-              await waitForDrain(this.ws);
+            const highWater = this.services.config.streamHighWaterBytes;
+            if (this.ws.bufferedAmount >= highWater) {
+              this.services.metrics.backpressureWaits.inc({});
+              await waitForDrain(this.ws, highWater);
               continue;
             }
             const entries = await readEvents(this.services.db, this.device.tenant.id, this.sentSeq, READ_BATCH);
             if (entries.length === 0 || this.closed) break;
-            this.sendEntries(entries);
+            // Message by message, pausing whenever the socket's buffer is full, so a batch of
+            // large entries never lands in the buffer whole.
+            for (let i = 0; i < entries.length && !this.closed; ) {
+              if (this.ws.bufferedAmount >= highWater) {
+                this.services.metrics.backpressureWaits.inc({});
+                await waitForDrain(this.ws, highWater);
+                continue;
+              }
+              i += this.sendSome(entries, i);
+            }
             if (entries.length < READ_BATCH) break;
           }
         } while (this.wanted && !this.closed);
@@ -253,11 +281,11 @@ class DesktopStream implements TenantSubscriber {
   }
 }
 
-/** Resolves when the socket's send buffer is below the high-water mark (or it closed). */
-function waitForDrain(ws: WebSocket): Promise<void> {
+/** Resolves when the socket's send buffer is below half the high-water mark (or it closed). */
+function waitForDrain(ws: WebSocket, highWater: number): Promise<void> {
   return new Promise((resolve) => {
     const check = () => {
-      if (ws.bufferedAmount < HIGH_WATER / 2 || ws.readyState !== ws.OPEN) resolve();
+      if (ws.bufferedAmount < highWater / 2 || ws.readyState !== ws.OPEN) resolve();
       else setTimeout(check, 5);
     };
     check();
@@ -281,6 +309,11 @@ export class StreamServer {
         const lag = new Map<string, number>();
         for (const [slug, { id, acked }] of best) lag.set(slug, Math.max(0, services.hub.headOf(id) - acked));
         return lag;
+      },
+      bufferedBytes: () => {
+        let sum = 0;
+        for (const s of this.streams) sum += s.bufferedBytes;
+        return sum;
       },
     };
   }
