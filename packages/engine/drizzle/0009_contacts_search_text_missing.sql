@@ -1,0 +1,1 @@
+CREATE INDEX `contacts_search_text_missing` ON `contacts` (`id`) WHERE "contacts"."search_text" IS NULL;
