@@ -100,7 +100,8 @@ export class Espeak {
  * sentence 2–3× slower (0.24 → 0.10 ms per alert sentence, measured with the tts
  * benchmark). The limit is a process-wide heuristic read whenever V8 decides what to
  * optimise; raising it changes no behaviour, only which hot functions get compiled. Node
- * and Electron keep V8 flags writable after start-up for `v8.setFlagsFromString`.
+ * keeps V8's flags writable after start-up for `v8.setFlagsFromString`; Electron runs
+ * Node's initialisation and is expected to as well (unchecked here: docs/voices.md).
  * A limit given on the command line (a profiling run, say) is left as it is.
  */
 export const ESPEAK_TURBOFAN_FLAG = '--max-optimized-bytecode-size=262144';
