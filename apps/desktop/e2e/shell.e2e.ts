@@ -25,7 +25,7 @@ describe('console shell', () => {
     await page.getByRole('status').filter({ hasText: 'Sparat.' }).waitFor();
     await c.screenshot('settings');
     await page.getByRole('link', { name: 'Händelselogg' }).click();
-    await page.getByRole('cell', { name: /Operator changed from .* to Karin Lind/ }).waitFor();
+    await page.getByRole('cell', { name: /Operatör bytt från .* till Karin Lind/ }).waitFor();
     await c.screenshot('audit-log');
   });
 

@@ -13,6 +13,17 @@ export const engineInfoSchema = z.object({
 });
 export type EngineInfo = z.infer<typeof engineInfoSchema>;
 
+/** Every kind of audit entry the engine writes (the console phrases each in its language). */
+export const auditActions = [
+  'contact.created', 'contact.updated', 'contacts.deleted', 'contacts.tagged', 'contacts.untagged', 'contacts.doNotContact', 'contact.erased',
+  'contacts.imported', 'optOut.added', 'optOut.removed', 'group.created', 'group.updated', 'group.deleted', 'group.membersAdded',
+  'group.membersRemoved', 'campaign.create', 'campaign.update', 'campaign.delete', 'campaign.schedule', 'campaign.start',
+  'campaign.start-unapproved', 'campaign.pause', 'campaign.resume', 'campaign.cancel', 'campaign.complete', 'campaign.schedule-failed',
+  'inbox.handled', 'inbox.unhandled', 'campaigns.priceTable', 'template.create', 'template.update', 'template.approve', 'template.delete',
+  'voice.install', 'voice.remove', 'voice.default', 'audio.record', 'operator.set', 'connectivity.configure',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
 export const auditEntrySchema = z.object({
   id: z.number().int(),
   at: z.string(),
@@ -21,6 +32,8 @@ export const auditEntrySchema = z.object({
   subjectType: z.string(),
   subjectId: z.string().nullable(),
   summary: z.string(),
+  /** What the summary says, as values by name (absent in entries written before they existed). */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

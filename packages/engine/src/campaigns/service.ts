@@ -8,6 +8,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import {
   campaignFieldsSchema,
   priceTableSchema,
+  type AuditAction,
   type Campaign,
   type CampaignFields,
   type CampaignProgress,
@@ -236,7 +237,7 @@ export class CampaignService {
         })
         .returning({ id: campaigns.id })
         .get();
-      recordAudit(db, actor, { action: 'campaign.create', subjectType: 'campaign', subjectId: r.id, summary: `Created campaign "${fields.name}"` });
+      recordAudit(db, actor, { action: 'campaign.create', subjectType: 'campaign', subjectId: r.id, summary: `Created campaign "${fields.name}"`, params: { name: fields.name } });
       return r.id;
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'draft' });
@@ -264,7 +265,7 @@ export class CampaignService {
         })
         .where(eq(campaigns.id, id))
         .run();
-      recordAudit(db, actor, { action: 'campaign.update', subjectType: 'campaign', subjectId: id, summary: `Changed campaign "${fields.name}"` });
+      recordAudit(db, actor, { action: 'campaign.update', subjectType: 'campaign', subjectId: id, summary: `Changed campaign "${fields.name}"`, params: { name: fields.name } });
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'draft' });
     return this.get(id);
@@ -276,7 +277,7 @@ export class CampaignService {
       const r = this.row(db, id);
       if (r.status === 'running' || r.status === 'paused') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; cancel it first`);
       db.delete(campaigns).where(eq(campaigns.id, id)).run();
-      recordAudit(db, actor, { action: 'campaign.delete', subjectType: 'campaign', subjectId: id, summary: `Deleted campaign "${r.name}"` });
+      recordAudit(db, actor, { action: 'campaign.delete', subjectType: 'campaign', subjectId: id, summary: `Deleted campaign "${r.name}"`, params: { name: r.name } });
     });
   }
 
@@ -330,6 +331,7 @@ export class CampaignService {
         subjectType: 'campaign',
         subjectId: id,
         summary: `Scheduled "${r.name}" for ${new Date(next).toISOString()}${settings.schedule.kind === 'cron' ? ` (cron ${settings.schedule.cron}, ${TIME_ZONE})` : ''}`,
+        params: { name: r.name, at: new Date(next).toISOString(), ...(settings.schedule.kind === 'cron' ? { cron: settings.schedule.cron } : {}) },
       });
       return plan.report;
     });
@@ -370,6 +372,7 @@ export class CampaignService {
         subjectType: 'campaign',
         subjectId: id,
         summary: `Started "${r.name}": ${written.recipients} recipients, ${written.deliveries} deliveries${r.testGroupId !== null ? ' (test mode)' : ''}`,
+        params: { name: r.name, recipients: written.recipients, deliveries: written.deliveries, test: r.testGroupId !== null ? 1 : 0 },
       });
       if (!plan.report.templateApproved) {
         recordAudit(db, actor, {
@@ -377,6 +380,7 @@ export class CampaignService {
           subjectType: 'campaign',
           subjectId: id,
           summary: `Started "${r.name}" with unapproved template ${r.templateId}. Reason: ${reason}`,
+          params: { name: r.name, template: r.templateId ?? '', reason: reason ?? '' },
         });
       }
       return plan.report;
@@ -403,14 +407,14 @@ export class CampaignService {
     return c;
   }
 
-  private setRunState(id: number, from: CampaignStatus, to: CampaignStatus, action: string, rows: (db: Db) => void): Campaign {
+  private setRunState(id: number, from: CampaignStatus, to: CampaignStatus, action: AuditAction, rows: (db: Db) => void): Campaign {
     const actor = this.ctx.operator();
     this.ctx.store.transaction((db) => {
       const r = this.row(db, id);
       if (r.status !== from) throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}, not ${from}`);
       db.update(campaigns).set({ status: to, updatedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
       rows(db);
-      recordAudit(db, actor, { action, subjectType: 'campaign', subjectId: id, summary: `${to === 'paused' ? 'Paused' : 'Resumed'} "${r.name}"` });
+      recordAudit(db, actor, { action, subjectType: 'campaign', subjectId: id, summary: `${to === 'paused' ? 'Paused' : 'Resumed'} "${r.name}"`, params: { name: r.name } });
     });
     this.ctx.events.emit('campaigns.changed', { id, status: to });
     this.progress.markDirty([id]);
@@ -443,6 +447,7 @@ export class CampaignService {
         subjectType: 'campaign',
         subjectId: id,
         summary: `Cancelled "${r.name}": ${cancelled.length} deliveries not sent, ${live.length} calls hung up${reason ? `. Reason: ${reason}` : ''}`,
+        params: { name: r.name, notSent: cancelled.length, hungUp: live.length, reason: reason ?? '' },
       });
       return live.map((l) => l.provider_id);
     });
@@ -461,7 +466,7 @@ export class CampaignService {
       const open = sqliteOf(db).prepare("SELECT id FROM campaign_recipients WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')").all(id) as { id: number }[];
       for (const o of open) progressRecipient(db, o.id, Date.now());
       db.update(campaigns).set({ status: 'completed', finishedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
-      recordAudit(db, 'GDial', { action: 'campaign.complete', subjectType: 'campaign', subjectId: id, summary: `Campaign "${r.name}" completed` });
+      recordAudit(db, 'GDial', { action: 'campaign.complete', subjectType: 'campaign', subjectId: id, summary: `Campaign "${r.name}" completed`, params: { name: r.name } });
       done = true;
     });
     if (done) {
@@ -502,7 +507,7 @@ export class CampaignService {
         this.log.error({ campaignId: r.id, err }, 'a scheduled campaign could not start');
         this.ctx.store.transaction((db) => {
           if (settings.schedule.kind !== 'cron') db.update(campaigns).set({ status: 'draft', nextRunAt: null }).where(eq(campaigns.id, r.id)).run();
-          recordAudit(db, 'GDial', { action: 'campaign.schedule-failed', subjectType: 'campaign', subjectId: r.id, summary: `Scheduled start of "${r.name}" failed: ${message}` });
+          recordAudit(db, 'GDial', { action: 'campaign.schedule-failed', subjectType: 'campaign', subjectId: r.id, summary: `Scheduled start of "${r.name}" failed: ${message}`, params: { name: r.name, message } });
         });
         this.ctx.events.emit('campaigns.changed', { id: r.id, status: settings.schedule.kind === 'cron' ? 'scheduled' : 'draft' });
       }
@@ -599,7 +604,7 @@ export class CampaignService {
       const res = s
         .prepare('UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND handled <> ?')
         .run(handled ? 1 : 0, handled ? actor : null, handled ? new Date().toISOString() : null, JSON.stringify(ids), handled ? 1 : 0);
-      recordAudit(db, actor, { action: handled ? 'inbox.handled' : 'inbox.unhandled', subjectType: 'inbox', subjectId: ids.join(',').slice(0, 200), summary: `Marked ${res.changes} replies ${handled ? 'handled' : 'not handled'}` });
+      recordAudit(db, actor, { action: handled ? 'inbox.handled' : 'inbox.unhandled', subjectType: 'inbox', subjectId: ids.join(',').slice(0, 200), summary: `Marked ${res.changes} replies ${handled ? 'handled' : 'not handled'}`, params: { count: res.changes } });
       return res.changes;
     });
   }
@@ -612,7 +617,7 @@ export class CampaignService {
     const actor = this.ctx.operator();
     this.ctx.store.transaction((db) => {
       writeSetting(db, priceTableSetting, t);
-      recordAudit(db, actor, { action: 'campaigns.priceTable', subjectType: 'settings', subjectId: 'campaigns.priceTable', summary: `Price table changed (${t.currency})` });
+      recordAudit(db, actor, { action: 'campaigns.priceTable', subjectType: 'settings', subjectId: 'campaigns.priceTable', summary: `Price table changed (${t.currency})`, params: { currency: t.currency } });
     });
     return t;
   }

@@ -3,6 +3,7 @@
 // together with its audit entry. Audit summaries name contacts by id only, so the trail
 // holds no personal data and survives a GDPR erasure without leaking it.
 import type {
+  AuditAction,
   Channel,
   Contact,
   ContactSearchOutput,
@@ -65,7 +66,7 @@ export class ContactService {
     const id = this.ctx.store.transaction((db) => {
       this.assertGroupsExist(groupIds);
       const newId = this.contacts.insert(prepared.record, groupIds, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'contact.created', subjectType: 'contact', subjectId: newId, summary: `Created contact #${newId}` });
+      recordAudit(db, this.ctx.operator(), { action: 'contact.created', subjectType: 'contact', subjectId: newId, summary: `Created contact #${newId}`, params: { id: newId } });
       return newId;
     });
     this.ctx.events.emit('contacts.changed', { reason: 'created', ids: [id] });
@@ -92,6 +93,7 @@ export class ContactService {
         subjectType: 'contact',
         subjectId: id,
         summary: `Updated contact #${id}: ${fields.length ? fields.join(', ') : 'no changes'}`,
+        params: { id, fields: fields.join(',') },
       });
     });
     this.ctx.events.emit('contacts.changed', { reason: 'updated', ids: [id] });
@@ -102,7 +104,7 @@ export class ContactService {
     const unique = [...new Set(ids)];
     const deleted = this.ctx.store.transaction((db) => {
       const n = this.contacts.delete(unique);
-      if (n > 0) recordAudit(db, this.ctx.operator(), { action: 'contacts.deleted', subjectType: 'contact', subjectId: null, summary: `Deleted ${n} contact(s): ${listIds(unique)}` });
+      if (n > 0) recordAudit(db, this.ctx.operator(), { action: 'contacts.deleted', subjectType: 'contact', subjectId: null, summary: `Deleted ${n} contact(s): ${listIds(unique)}`, params: { count: n, ids: listIds(unique) } });
       return n;
     });
     if (deleted > 0) this.ctx.events.emit('contacts.changed', { reason: 'deleted', ids: unique });
@@ -110,11 +112,11 @@ export class ContactService {
   }
 
   addTags(ids: readonly number[], tags: readonly string[]): number {
-    return this.bulk('contacts.tagged', ids, (store, now) => store.addTags(ids, [...new Set(tags)], now), (n) => `Added tag(s) ${tags.join(', ')} to ${n} contact(s)`);
+    return this.bulk('contacts.tagged', ids, (store, now) => store.addTags(ids, [...new Set(tags)], now), (n) => `Added tag(s) ${tags.join(', ')} to ${n} contact(s)`, { tags: tags.join(', ') });
   }
 
   removeTags(ids: readonly number[], tags: readonly string[]): number {
-    return this.bulk('contacts.untagged', ids, (store, now) => store.removeTags(ids, tags, now), (n) => `Removed tag(s) ${tags.join(', ')} from ${n} contact(s)`);
+    return this.bulk('contacts.untagged', ids, (store, now) => store.removeTags(ids, tags, now), (n) => `Removed tag(s) ${tags.join(', ')} from ${n} contact(s)`, { tags: tags.join(', ') });
   }
 
   setDoNotContact(ids: readonly number[], channel: Channel, value: boolean): number {
@@ -123,16 +125,17 @@ export class ContactService {
       ids,
       (store, now) => store.setDoNotContact(ids, channel, value, now),
       (n) => `${value ? 'Set' : 'Cleared'} do-not-contact for ${channel} on ${n} contact(s)`,
+      { channel, set: value ? 1 : 0 },
     );
   }
 
-  private bulk(action: string, ids: readonly number[], change: (s: ContactStore, now: string) => number, summary: (n: number) => string): number {
+  private bulk(action: AuditAction, ids: readonly number[], change: (s: ContactStore, now: string) => number, summary: (n: number) => string, params: Record<string, string | number>): number {
     const changed = this.ctx.store.transaction((db) => {
       const known = this.contacts.existing(ids);
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length > 0) throw new DomainError('NOT_FOUND', `Contact(s) ${listIds(missing)} do not exist`);
       const n = change(this.contacts, nowIso());
-      if (n > 0) recordAudit(db, this.ctx.operator(), { action, subjectType: 'contact', subjectId: ids.length === 1 ? ids[0] : null, summary: `${summary(n)}: ${listIds(ids)}` });
+      if (n > 0) recordAudit(db, this.ctx.operator(), { action, subjectType: 'contact', subjectId: ids.length === 1 ? ids[0] : null, summary: `${summary(n)}: ${listIds(ids)}`, params: { ...params, count: n, ids: listIds(ids) } });
       return n;
     });
     if (changed > 0) this.ctx.events.emit('contacts.changed', { reason: 'updated', ids: [...ids] });
@@ -188,6 +191,7 @@ export class ContactService {
           subjectType: 'contact',
           subjectId: id,
           summary: `Contact #${id} erased on request (GDPR); ${removed} earlier audit entr${removed === 1 ? 'y' : 'ies'} about it removed`,
+          params: { id, removed },
         });
         const entryId = Number(sqlite.prepare('SELECT last_insert_rowid()').pluck().get());
         // Merging the index drops the erased tokens instead of leaving them under a tombstone.
@@ -225,7 +229,7 @@ export class ContactService {
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
     const optOut = this.ctx.store.transaction((db) => {
       const o = new OptOutStore(this.ctx.store.sqlite).add(channel, n.address, source, note, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'optOut.added', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out (${source}) for ${maskAddress(n.address)}` });
+      recordAudit(db, this.ctx.operator(), { action: 'optOut.added', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out (${source}) for ${maskAddress(n.address)}`, params: { channel, source, address: maskAddress(n.address) } });
       return o;
     });
     return optOut;
@@ -236,7 +240,7 @@ export class ContactService {
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
     return this.ctx.store.transaction((db) => {
       const removed = new OptOutStore(this.ctx.store.sqlite).remove(channel, n.address);
-      if (removed) recordAudit(db, this.ctx.operator(), { action: 'optOut.removed', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out removed for ${maskAddress(n.address)}` });
+      if (removed) recordAudit(db, this.ctx.operator(), { action: 'optOut.removed', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out removed for ${maskAddress(n.address)}`, params: { channel, address: maskAddress(n.address) } });
       return removed;
     });
   }
@@ -272,7 +276,7 @@ export class GroupService {
       this.checkName(v.name, null);
       if (v.parentId !== null && !this.store.values(v.parentId)) throw invalid([{ path: 'parentId', message: `Group ${v.parentId} does not exist` }]);
       const newId = this.store.insert(v, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'group.created', subjectType: 'group', subjectId: newId, summary: `Created group "${v.name}"` });
+      recordAudit(db, this.ctx.operator(), { action: 'group.created', subjectType: 'group', subjectId: newId, summary: `Created group "${v.name}"`, params: { name: v.name } });
       return newId;
     });
     this.ctx.events.emit('groups.changed', { ids: [id] });
@@ -293,7 +297,7 @@ export class GroupService {
       }
       this.store.update(id, next, nowIso());
       const fields = (Object.keys(next) as (keyof GroupValues)[]).filter((k) => next[k] !== current[k]);
-      recordAudit(db, this.ctx.operator(), { action: 'group.updated', subjectType: 'group', subjectId: id, summary: `Updated group "${next.name}": ${fields.join(', ') || 'no changes'}` });
+      recordAudit(db, this.ctx.operator(), { action: 'group.updated', subjectType: 'group', subjectId: id, summary: `Updated group "${next.name}": ${fields.join(', ') || 'no changes'}`, params: { name: next.name, fields: fields.join(',') } });
     });
     this.ctx.events.emit('groups.changed', { ids: [id] });
     return this.get(id);
@@ -304,7 +308,7 @@ export class GroupService {
       const current = this.store.values(id);
       if (!current) throw notFound('Group', id);
       this.store.delete(id, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'group.deleted', subjectType: 'group', subjectId: id, summary: `Deleted group "${current.name}"` });
+      recordAudit(db, this.ctx.operator(), { action: 'group.deleted', subjectType: 'group', subjectId: id, summary: `Deleted group "${current.name}"`, params: { name: current.name } });
     });
     this.ctx.events.emit('groups.changed', { ids: [id] });
   }
@@ -335,6 +339,7 @@ export class GroupService {
           subjectType: 'group',
           subjectId: groupId,
           summary: `${op === 'add' ? 'Added' : 'Removed'} ${changed} contact(s) ${op === 'add' ? 'to' : 'from'} "${g.name}": ${listIds(unique)}`,
+          params: { name: g.name, count: changed, ids: listIds(unique) },
         });
       }
       return changed;

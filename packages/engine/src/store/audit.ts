@@ -2,15 +2,17 @@
 // `record` inside the same transaction as the change, so the trail never disagrees with
 // the data.
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { AuditEntry } from '@gdial/protocol';
+import type { AuditAction, AuditEntry } from '@gdial/protocol';
 import type { Db } from './db';
 import { auditLog } from './schema';
 
 export interface AuditRecord {
-  action: string;
+  action: AuditAction;
   subjectType: string;
   subjectId?: string | number | null;
   summary: string;
+  /** The values in the summary, by name, for the console to phrase the entry in its language. */
+  params?: Record<string, string | number>;
 }
 
 export function recordAudit(db: Db, actor: string, rec: AuditRecord): void {
@@ -21,6 +23,7 @@ export function recordAudit(db: Db, actor: string, rec: AuditRecord): void {
       subjectType: rec.subjectType,
       subjectId: rec.subjectId == null ? null : String(rec.subjectId),
       summary: rec.summary,
+      params: rec.params ?? null,
     })
     .run();
 }

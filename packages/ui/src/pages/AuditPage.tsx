@@ -3,7 +3,8 @@ import { Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core'
 import { useState } from 'react';
 import type { AuditEntry } from '@gdial/protocol';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { useFormat, useT } from '../i18n';
+import { useFormat, useLanguage, useT } from '../i18n';
+import { auditSubject, auditText } from './auditText';
 import { useQuery } from '../rpc/react';
 
 const dict = {
@@ -14,6 +15,7 @@ const dict = {
 export function AuditPage() {
   const t = useT(dict);
   const f = useFormat();
+  const { language } = useLanguage();
   const [beforeId, setBeforeId] = useState<number | undefined>(undefined);
   const q = useQuery('audit.list', beforeId === undefined ? { limit: 100 } : { limit: 100, beforeId });
   const entries: AuditEntry[] = q.data?.entries ?? [];
@@ -36,17 +38,24 @@ export function AuditPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {entries.map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.dateTime(e.at)}</Table.Td>
-                <Table.Td>{e.actor}</Table.Td>
-                <Table.Td>{e.summary}</Table.Td>
-                <Table.Td>
-                  {e.subjectType}
-                  {e.subjectId ? ` #${e.subjectId}` : ''}
-                </Table.Td>
-              </Table.Tr>
-            ))}
+            {entries.map((e) => {
+              const { text, detail } = auditText(e, language);
+              return (
+                <Table.Tr key={e.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.dateTime(e.at)}</Table.Td>
+                  <Table.Td>{e.actor}</Table.Td>
+                  <Table.Td>
+                    {text}
+                    {detail && (
+                      <Text size="sm" c="dimmed" lang="en">
+                        {detail}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{auditSubject(e, language)}</Table.Td>
+                </Table.Tr>
+              );
+            })}
           </Table.Tbody>
         </Table>
       )}

@@ -487,6 +487,7 @@ export class ImportService {
                   subjectType: 'contact',
                   subjectId: current.id,
                   summary: `Updated contact #${current.id} from import of ${staged.fileName}, row ${r.row}`,
+                  params: { id: current.id, file: staged.fileName, row: r.row },
                 });
                 local.rowIds.set(r.row, current.id);
                 local.updated++;
@@ -508,6 +509,7 @@ export class ImportService {
             subjectType: 'import',
             subjectId: staged.id,
             summary: `Import of ${staged.fileName}, rows ${first}–${last}: ${local.created} created, ${local.updated} updated, ${local.skipped} skipped${local.groupsCreated.length ? `, ${local.groupsCreated.length} group(s) created` : ''}`,
+            params: { file: staged.fileName, first, last, created: local.created, updated: local.updated, skipped: local.skipped, groups: local.groupsCreated.length },
           });
         });
       } catch (err) {

@@ -32,7 +32,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
     'templates.create': (fields) => {
       const id = store.transaction((db) => {
         const id = createTemplate(db, fields);
-        recordAudit(db, ctx.operator(), { action: 'template.create', subjectType: 'template', subjectId: id, summary: `Created template "${fields.name}"` });
+        recordAudit(db, ctx.operator(), { action: 'template.create', subjectType: 'template', subjectId: id, summary: `Created template "${fields.name}"`, params: { name: fields.name } });
         return id;
       });
       ctx.events.emit('templates.changed', { id });
@@ -41,7 +41,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
     'templates.update': ({ id, fields }) => {
       store.transaction((db) => {
         updateTemplate(db, id, fields);
-        recordAudit(db, ctx.operator(), { action: 'template.update', subjectType: 'template', subjectId: id, summary: `Changed template "${fields.name}" (back to draft)` });
+        recordAudit(db, ctx.operator(), { action: 'template.update', subjectType: 'template', subjectId: id, summary: `Changed template "${fields.name}" (back to draft)`, params: { name: fields.name } });
       });
       ctx.events.emit('templates.changed', { id });
       return templateToDto(store.db, id);
@@ -50,7 +50,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
       const actor = ctx.operator();
       store.transaction((db) => {
         approveTemplate(db, id, actor);
-        recordAudit(db, actor, { action: 'template.approve', subjectType: 'template', subjectId: id, summary: `Approved template ${id}` });
+        recordAudit(db, actor, { action: 'template.approve', subjectType: 'template', subjectId: id, summary: `Approved template ${id}`, params: { id } });
       });
       ctx.events.emit('templates.changed', { id });
       return templateToDto(store.db, id);
@@ -58,7 +58,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
     'templates.delete': ({ id }) => {
       store.transaction((db) => {
         deleteTemplate(db, id, templateInUse(id));
-        recordAudit(db, ctx.operator(), { action: 'template.delete', subjectType: 'template', subjectId: id, summary: `Deleted template ${id}` });
+        recordAudit(db, ctx.operator(), { action: 'template.delete', subjectType: 'template', subjectId: id, summary: `Deleted template ${id}`, params: { id } });
       });
       ctx.events.emit('templates.changed', { id });
       return { deleted: true as const };

@@ -24,7 +24,7 @@ export function systemHandlers(ctx: EngineContext, setOperator: (name: string) =
       ctx.store.transaction((db) => {
         const before = readSetting(db, operatorSetting);
         writeSetting(db, operatorSetting, name);
-        recordAudit(db, name, { action: 'operator.set', subjectType: 'operator', subjectId: null, summary: `Operator changed from ${before ?? '(none)'} to ${name}` });
+        recordAudit(db, name, { action: 'operator.set', subjectType: 'operator', subjectId: null, summary: `Operator changed from ${before ?? '(none)'} to ${name}`, params: { before: before ?? '', name } });
       });
       setOperator(name);
       return { operator: name };

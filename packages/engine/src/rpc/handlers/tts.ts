@@ -37,17 +37,17 @@ export function ttsHandlers(ctx: EngineContext): HandlersFor<'tts.' | 'audio.'> 
     'tts.voices.list': () => tts().listVoices(),
     'tts.voices.install': async ({ modelPath, configPath, requestId }) => {
       const voice = await tts().installVoice(modelPath, configPath, requestId);
-      recordAudit(ctx.store.db, ctx.operator(), { action: 'voice.install', subjectType: 'voice', subjectId: voice.id, summary: `Installed voice ${voice.name}` });
+      recordAudit(ctx.store.db, ctx.operator(), { action: 'voice.install', subjectType: 'voice', subjectId: voice.id, summary: `Installed voice ${voice.name}`, params: { name: voice.name } });
       return { voice };
     },
     'tts.voices.remove': async ({ voiceId }) => {
       const defaultVoiceId = await tts().removeVoice(voiceId);
-      recordAudit(ctx.store.db, ctx.operator(), { action: 'voice.remove', subjectType: 'voice', subjectId: voiceId, summary: `Removed voice ${voiceId}` });
+      recordAudit(ctx.store.db, ctx.operator(), { action: 'voice.remove', subjectType: 'voice', subjectId: voiceId, summary: `Removed voice ${voiceId}`, params: { name: voiceId } });
       return { removed: true as const, defaultVoiceId };
     },
     'tts.voices.setDefault': async ({ voiceId }) => {
       const defaultVoiceId = await tts().setDefaultVoice(voiceId);
-      recordAudit(ctx.store.db, ctx.operator(), { action: 'voice.default', subjectType: 'voice', subjectId: voiceId, summary: `Default voice set to ${voiceId}` });
+      recordAudit(ctx.store.db, ctx.operator(), { action: 'voice.default', subjectType: 'voice', subjectId: voiceId, summary: `Default voice set to ${voiceId}`, params: { name: voiceId } });
       return { defaultVoiceId };
     },
     'tts.normalise': ({ text }) => ({ normalisedText: tts().normalise(text) }),
@@ -58,7 +58,7 @@ export function ttsHandlers(ctx: EngineContext): HandlersFor<'tts.' | 'audio.'> 
         recording.format === 'wav'
           ? tts().saveRecording({ format: 'wav', data }, label)
           : tts().saveRecording({ format: recording.format, sampleRate: recording.sampleRate, data }, label);
-      recordAudit(ctx.store.db, ctx.operator(), { action: 'audio.record', subjectType: 'audio', subjectId: result.audioId, summary: `Recorded a voice message (${Math.round(result.durationMs / 100) / 10} s)` });
+      recordAudit(ctx.store.db, ctx.operator(), { action: 'audio.record', subjectType: 'audio', subjectId: result.audioId, summary: `Recorded a voice message (${Math.round(result.durationMs / 100) / 10} s)`, params: { seconds: Math.round(result.durationMs / 100) / 10 } });
       return result;
     },
     'audio.get': ({ audioId, form }) => {

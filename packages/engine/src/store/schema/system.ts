@@ -13,6 +13,11 @@ export const auditLog = sqliteTable(
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id'),
     summary: text('summary').notNull(),
+    /**
+     * The values the summary was made from ({ name: "Stab", count: 12 }), so the console can
+     * say it in the operator's language; the summary (English) is for logs and old entries.
+     */
+    params: text('params', { mode: 'json' }).$type<Record<string, string | number>>(),
   },
   (t) => [index('audit_log_subject').on(t.subjectType, t.subjectId)],
 );
