@@ -141,6 +141,9 @@ function run(): void {
     const child = utilityProcess.fork(layout.engineHost, [], {
       serviceName: 'GDial engine',
       stdio: 'pipe',
+      // Lets V8 optimise espeak-ng's word translator (see ESPEAK_TURBOFAN_FLAG in the engine's
+      // tts/espeak.ts), set at start rather than by the engine at run time.
+      execArgv: ['--max-optimized-bytecode-size=262144'],
       env: { ...process.env, GDIAL_SOURCE_ROOT: layout.sourceRoot },
     });
     child.stdout?.on('data', (chunk: Buffer) => engineLog.writeChunk(chunk));
