@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BenchContext } from '../context';
 import { percentile, round } from '../context';
 import { contactsCsv, generateContacts, importThroughEngine } from './contacts-import';
@@ -128,8 +128,9 @@ export default async function (ctx: BenchContext): Promise<void> {
 
   ctx.progress('starting the browser host and Chromium');
   const host = await startHost(dataDir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  let browser: Browser | undefined;
   try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, locale: 'sv-SE' });
     const t0 = performance.now();
     await page.goto(`${host.url}/#/contacts`);
@@ -197,7 +198,8 @@ export default async function (ctx: BenchContext): Promise<void> {
       loadavg_1m: round(os.loadavg()[0] ?? 0, 1),
     });
   } finally {
-    await browser.close();
+    // Also when Chromium never started: the host must not outlive the benchmark.
+    await browser?.close();
     host.child.kill('SIGTERM');
     await new Promise((r) => host.child.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
