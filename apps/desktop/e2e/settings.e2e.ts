@@ -112,16 +112,16 @@ describe('settings: providers and relay', () => {
     const section = page.getByRole('region', { name: 'Leverantörer och relä' });
     await section.waitFor();
 
-    // Twilio on, a SID that is an API key SID and a national number: the engine names both fields, and the relay fields it needs.
+    // Twilio on, a SID that is an API key SID and a number too short: the engine names both fields, and the relay fields it needs.
     await section.getByRole('switch', { name: 'Använd Twilio' }).check({ force: true });
     await section.getByRole('textbox', { name: 'Account SID' }).fill('SK0123');
-    await section.getByRole('textbox', { name: 'Avsändarnummer' }).fill('070-174 00 00');
+    await section.getByRole('textbox', { name: 'Avsändarnummer' }).fill('070-17');
     await section.getByRole('button', { name: 'Spara och anslut' }).click();
     await section.getByRole('alert').filter({ hasText: 'Inget sparades. Rätta fälten som är markerade.' }).waitFor();
     const sid = section.getByRole('textbox', { name: 'Account SID' });
     await expect.poll(() => sid.getAttribute('aria-invalid')).toBe('true');
     await section.getByText('Ange kontots SID: "AC" följt av 32 tecken 0–9 och a–f (Twilio Console → Account info).').waitFor();
-    await section.getByText('Ange numret i internationell form, t.ex. +46701234567.').waitFor();
+    await section.getByText('Ange ett telefonnummer, t.ex. 070-123 45 67 eller +46701234567.').waitFor();
     await section.getByText('Ange reläets adress, t.ex. https://relay.kommun.se. Den behövs när någon leverantör används.').waitFor();
     await section.getByText('Ange enhetsnyckeln som datorn fick vid registreringen hos reläet.').waitFor();
     await shoot(section, 'settings-providers-errors');
@@ -132,12 +132,13 @@ describe('settings: providers and relay', () => {
     await section.getByLabel('Enhetsnyckel', { exact: true }).fill(DEVICE_TOKEN);
     await sid.fill(`AC${'0123456789abcdef'.repeat(2)}`);
     await section.getByLabel('Auth token', { exact: true }).fill(AUTH_TOKEN);
-    // Submitted from the keyboard.
-    await section.getByRole('textbox', { name: 'Avsändarnummer' }).fill('+46701740000');
+    // Written the Swedish way (stored as +46701740000) and submitted from the keyboard.
+    await section.getByRole('textbox', { name: 'Avsändarnummer' }).fill('070-174 00 00');
     await section.getByRole('textbox', { name: 'Avsändarnummer' }).press('Enter');
 
     const applied = section.getByRole('status').filter({ hasText: 'Sparat och tillämpat' });
     await applied.filter({ hasText: 'Reläet: Anslutet.' }).waitFor();
+    await expect.poll(() => section.getByRole('textbox', { name: 'Avsändarnummer' }).inputValue()).toBe('+46701740000');
     await applied.filter({ hasText: 'Klara kanaler: Röstsamtal, SMS.' }).waitFor();
     // The relay status section above says the same.
     await page.getByRole('status').filter({ hasText: /^Anslutet$/ }).waitFor();

@@ -4,6 +4,7 @@
 // saved configuration becomes the ConnectivitySettings the engine runs with.
 import { z } from 'zod';
 import { relayWebhookUrls, type ConnectivityConfig, type connectivityConfigInputSchema, type FieldIssue, type SecretState } from '@gdial/protocol';
+import { normalisePhone } from '../contacts/phone';
 import type { Db } from '../store/db';
 import { deleteSetting, readSetting, writeSetting, type SettingDef } from '../store/settings';
 import type { ConnectivitySettings } from './index';
@@ -74,6 +75,18 @@ const TELEGRAM_TOKEN = /^\d{3,}:[A-Za-z0-9_-]{20,}$/;
 
 /** A phone number as typed ("+46 70-174 00 00", "whatsapp:+46…") in the form the providers take. */
 const compactNumber = (s: string): string => s.trim().replace(/^whatsapp:/i, '').replace(/[\s\-().]/g, '');
+
+/**
+ * A sender number as the operator types it ("070-174 00 00", "+46 8 123 456 78") in E.164,
+ * Swedish unless it says otherwise; unchanged (and then refused by the E.164 check, with
+ * the reason) when it is not a phone number.
+ */
+function senderNumber(raw: string): { value: string; reason: string | null } {
+  const compact = compactNumber(raw);
+  if (compact === '' || E164.test(compact)) return { value: compact, reason: null };
+  const n = normalisePhone(raw.trim().replace(/^whatsapp:/i, ''));
+  return n.ok ? { value: n.e164, reason: null } : { value: compact, reason: n.reason };
+}
 const baseUrl = (s: string): string => s.trim().replace(/\/+$/, '');
 
 export function httpUrlProblem(value: string): string | null {
@@ -126,9 +139,11 @@ export function validateSetup(input: z.output<typeof connectivityConfigInputSche
   const twilio = {
     enabled: input.twilio.enabled,
     accountSid: input.twilio.accountSid.trim(),
-    from: compactNumber(input.twilio.from),
-    whatsappFrom: compactNumber(input.twilio.whatsappFrom),
+    from: senderNumber(input.twilio.from).value,
+    whatsappFrom: senderNumber(input.twilio.whatsappFrom).value,
   };
+  const fromReason = senderNumber(input.twilio.from).reason;
+  const whatsappReason = senderNumber(input.twilio.whatsappFrom).reason;
   const sendgrid = { enabled: input.sendgrid.enabled, from: input.sendgrid.from.trim(), fromName: input.sendgrid.fromName.trim() };
   const telegram = { enabled: input.telegram.enabled };
   const anyProvider = twilio.enabled || sendgrid.enabled || telegram.enabled;
@@ -172,11 +187,13 @@ export function validateSetup(input: z.output<typeof connectivityConfigInputSche
     bad('twilio.authToken', 'Required when Twilio is on');
   }
   if (twilio.from) {
-    if (!E164.test(twilio.from)) bad('twilio.from', 'Must be a phone number in international form, e.g. +46701234567');
+    if (!E164.test(twilio.from)) bad('twilio.from', `Not a phone number (${fromReason ?? 'not in international form'}); e.g. 070-123 45 67 or +46701234567`);
   } else if (twilio.enabled) {
     bad('twilio.from', 'Required when Twilio is on: the number calls and SMS come from');
   }
-  if (twilio.whatsappFrom && !E164.test(twilio.whatsappFrom)) bad('twilio.whatsappFrom', 'Must be a phone number in international form, e.g. +46701234567');
+  if (twilio.whatsappFrom && !E164.test(twilio.whatsappFrom)) {
+    bad('twilio.whatsappFrom', `Not a phone number (${whatsappReason ?? 'not in international form'}); e.g. 070-123 45 67 or +46701234567`);
+  }
 
   // SendGrid: e-mail.
   const apiKey = newValue(secretSlots.sendgridApiKey);

@@ -106,7 +106,7 @@ const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 
 const fullInput = (relayUrl: string, s: ReturnType<typeof secrets>): ConnectivityConfigInput => ({
   relay: { url: `${relayUrl}/`, publicUrl: 'https://relay.kommun-x.se', tenant: 'Kommun-X', deviceToken: s.deviceToken },
-  twilio: { enabled: true, accountSid: SID, from: '+46 70-174 00 00', whatsappFrom: 'whatsapp:+46701740001', authToken: s.authToken },
+  twilio: { enabled: true, accountSid: SID, from: '070-174 00 00', whatsappFrom: 'whatsapp:+46701740001', authToken: s.authToken },
   sendgrid: { enabled: true, from: 'larm@kommun-x.se', fromName: 'Kommun X larm', apiKey: s.apiKey },
   telegram: { enabled: true, botToken: s.botToken },
 });
@@ -278,7 +278,7 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     const { call, attempt } = await engineAt(dir, { secrets: sealer });
     const res = await attempt('connectivity.saveSetup', {
       relay: { url: 'ftp://relay', publicUrl: 'relay.example.se', tenant: 'Kommun X!', deviceToken: 'gde_enrolment-code-not-a-token' },
-      twilio: { enabled: true, accountSid: 'SK123', from: '0701740000', whatsappFrom: '+0', authToken: 'not-hex' },
+      twilio: { enabled: true, accountSid: 'SK123', from: '070-17', whatsappFrom: '+0', authToken: 'not-hex' },
       sendgrid: { enabled: true, from: 'larm-at-kommun', apiKey: 'abc' },
       telegram: { enabled: true, botToken: 'bot' },
     });
@@ -289,7 +289,7 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     expect(issues['relay.url']).toMatch(/https:\/\//);
     expect(issues['relay.deviceToken']).toMatch(/enrolment code/);
     expect(issues['twilio.accountSid']).toMatch(/"AC" followed by 32 hexadecimal/);
-    expect(issues['twilio.from']).toMatch(/\+46701234567/);
+    expect(issues['twilio.from']).toMatch(/too short.*070-123 45 67 or \+46701234567/);
     expect(state.seals).toBe(0);
 
     // Required when on; nothing required when off.
