@@ -20,13 +20,20 @@ export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     req.id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.log = logger.child({ reqId: req.id });
+    // Made on first use: a child logger serialises its bindings, and most requests at the
+    // usual log levels write nothing.
+    let log: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      get: () => (log ??= logger.child({ reqId: req.id })),
+      set: (v: Logger) => void (log = v),
+      configurable: true,
+    });
     res.setHeader('X-Request-Id', req.id);
     const started = performance.now();
     res.on('finish', () => {
       // The route pattern, not the URL: media ids and delivery tokens are capabilities.
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      req.log.info({ method: req.method, route, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request finished');
+      if (logger.isLevelEnabled('info')) req.log.info({ method: req.method, route, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request finished');
     });
     next();
   };
