@@ -338,8 +338,10 @@ export class ImportService {
     const groupStore = new GroupStore(this.ctx.store.sqlite);
     const newGroups = new Map<string, string>();
     const checkedGroups = new Set<string>();
+    // Into an empty address book only the file's own rows can be duplicates.
+    const anyStored = this.ctx.store.sqlite.prepare('SELECT EXISTS (SELECT 1 FROM contacts)').pluck().get() === 1;
     for (const [i, r] of rows.entries()) {
-      if (i % PARSE_CHUNK === 0) resolver.prefetch(rows.slice(i, i + PARSE_CHUNK));
+      if (anyStored && i % PARSE_CHUNK === 0) resolver.prefetch(rows.slice(i, i + PARSE_CHUNK));
       const d = resolver.decide(r);
       actions[d.action]++;
       if (d.duplicate) {
