@@ -69,6 +69,7 @@ interface ClaimRow {
   subject: string | null;
   html: string | null;
   audio_id: string | null;
+  voice_id: string | null;
   outcome: string;
   language: 'sv' | 'en';
   opted_out: number;
@@ -142,7 +143,7 @@ export class Dispatcher {
     this.stmts = {
       claim: s.prepare<[Channel, number, number, number], ClaimRow>(
         `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.condition, d.attempts,
-                d.body, d.subject, d.html, d.audio_id, r.outcome, r.language,
+                d.body, d.subject, d.html, d.audio_id, d.voice_id, r.outcome, r.language,
                 EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = d.channel AND o.address = CASE WHEN d.channel = 'email' THEN lower(d.address) ELSE d.address END) AS opted_out,
                 CASE WHEN d.condition = 'not-delivered'
                      THEN EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index < d.step_index AND e.state = 'delivered')
@@ -489,12 +490,12 @@ export class Dispatcher {
   private async flowFor(row: ClaimRow): Promise<((token: string) => string) | null> {
     const host = this.opts.flows;
     if (!host) return null;
-    const key = `${row.campaign_id}|${row.language}|${row.audio_id ?? ''}|${row.body ?? ''}`;
+    const key = `${row.campaign_id}|${row.language}|${row.audio_id ?? ''}|${row.voice_id ?? ''}|${row.body ?? ''}`;
     let p = this.flowUrls.get(key);
     if (!p) {
       const confirmation = this.confirmationOf(row.campaign_id);
       const flowId = `c${row.campaign_id}-${row.language}-${hash(key)}`;
-      p = host.register({ flowId, script: row.body, audioId: row.audio_id, language: row.language, confirmation }).then((r) => r.urlFor);
+      p = host.register({ flowId, script: row.body, audioId: row.audio_id, voiceId: row.voice_id, language: row.language, confirmation }).then((r) => r.urlFor);
       // A failed registration is retried by the next call rather than cached.
       p.catch(() => this.flowUrls.delete(key));
       this.flowUrls.set(key, p);

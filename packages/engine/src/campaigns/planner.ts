@@ -9,7 +9,7 @@ import type { Db } from '../store/db';
 import { loadOptOuts, resolveAudience, type AudienceContact } from './audience';
 import { sqliteOf } from './outbox';
 import { smsSegments } from './sms-cost';
-import { hasChannel, renderMessage, type RenderContext, type TemplateData } from './templates';
+import { hasChannel, renderMessage, templateVoiceId, type RenderContext, type TemplateData } from './templates';
 
 export interface PlannedDelivery {
   stepIndex: number;
@@ -20,6 +20,8 @@ export interface PlannedDelivery {
   subject: string | null;
   html: string | null;
   audioId: string | null;
+  /** For a typed voice message: the voice the template chose (null: the default voice). */
+  voiceId: string | null;
 }
 
 export interface PlannedRecipient {
@@ -174,6 +176,7 @@ export function planCampaign(db: Db, input: PlanInput): Plan {
           subject: rendered?.subject ?? null,
           html: rendered?.html ?? null,
           audioId: rendered?.audioId ?? null,
+          voiceId: step.channel === 'voice' && rendered ? templateVoiceId(template, rendered.language) : null,
         });
         stepCount++;
         // Cost: the first step always runs; later ones only maybe.
@@ -290,8 +293,8 @@ export function writePlan(db: Db, campaignId: number, priority: number, plan: Pl
     "INSERT INTO campaign_recipients (campaign_id, contact_id, display_name, language, outcome) VALUES (?, ?, ?, ?, 'pending') RETURNING id",
   );
   const insDelivery = sqlite.prepare(
-    `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id, voice_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const total = plan.recipients.reduce((n, r) => n + r.deliveries.length, 0);
   const random = randomBytes(total * 9);
@@ -322,6 +325,7 @@ export function writePlan(db: Db, campaignId: number, priority: number, plan: Pl
         d.subject,
         d.html,
         d.audioId,
+        d.voiceId,
       );
       deliveriesWritten++;
     }

@@ -74,6 +74,8 @@ export interface CallFlowSpec {
   /** Text to speak when there is no audio. */
   script: string | null;
   audioId: string | null;
+  /** The Piper voice to speak `script` with; null: the default voice. */
+  voiceId: string | null;
   language: 'sv' | 'en';
   confirmation: Confirmation;
 }

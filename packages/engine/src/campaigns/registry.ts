@@ -11,15 +11,32 @@ export function campaignServiceFor(ctx: EngineContext, opts?: CampaignServiceOpt
   if (!s) {
     s = new CampaignService(ctx, {
       // The installed voices speak Swedish; English scripts are read by the provider's English voice.
-      synthesiseVoice: async (script, language) => {
-        if (language !== 'sv') throw new Error('no offline English voice');
-        return (await ttsServiceFor(ctx).synthesise({ text: script })).audioId;
-      },
+      synthesiseVoice: callVoiceSynthesiser(ctx),
       ...opts,
     });
     services.set(ctx, s);
   }
   return s;
+}
+
+/**
+ * Renders a call's typed message with offline TTS: with the template's voice, or the default
+ * voice when it has none or it cannot speak (removed since). English has no offline voice;
+ * the caller then lets the provider's voice read the script.
+ */
+export function callVoiceSynthesiser(ctx: EngineContext): NonNullable<CampaignServiceOptions['synthesiseVoice']> {
+  return async (script, language, voiceId) => {
+    if (language !== 'sv') throw new Error('no offline English voice');
+    const tts = ttsServiceFor(ctx);
+    if (voiceId) {
+      try {
+        return (await tts.synthesise({ text: script, voiceId })).audioId;
+      } catch (err) {
+        ctx.logger.warn({ err, voiceId }, "the template's voice cannot speak; using the default voice");
+      }
+    }
+    return (await tts.synthesise({ text: script })).audioId;
+  };
 }
 
 /** Stops dispatching (letting calls in flight persist their results); call before closing the store. */

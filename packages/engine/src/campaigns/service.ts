@@ -50,7 +50,7 @@ export interface CampaignServiceOptions {
   senders?: ChannelSenders;
   flows?: CallFlowHost | null;
   /** Renders a voice script with the offline TTS and returns the audio asset id. */
-  synthesiseVoice?: (script: string, language: 'sv' | 'en') => Promise<string>;
+  synthesiseVoice?: (script: string, language: 'sv' | 'en', voiceId: string | null) => Promise<string>;
   dispatcher?: Partial<Omit<DispatcherOptions, 'store' | 'senders' | 'flows' | 'logger' | 'onActivity'>>;
 }
 
@@ -112,7 +112,7 @@ export class CampaignService {
     let s = spec;
     if (!spec.audioId && spec.script && this.synthesiseVoice) {
       try {
-        s = { ...spec, audioId: await this.synthesiseVoice(spec.script, spec.language) };
+        s = { ...spec, audioId: await this.synthesiseVoice(spec.script, spec.language, spec.voiceId) };
       } catch (err) {
         this.log.warn({ err, flowId: spec.flowId }, "offline TTS failed; the provider's voice reads the script");
       }

@@ -257,6 +257,12 @@ export function renderMessage(
   return { channel, language: v.language, text, subject, html, audioId, usedFallbacks: [...used], missing: [...missing], sms };
 }
 
+/** The voice a template's typed voice message in this language is spoken with; null: the default. */
+export function templateVoiceId(t: Pick<TemplateData, 'variants'>, language: 'sv' | 'en'): string | null {
+  const voice = t.variants[language]?.voice;
+  return voice?.kind === 'tts' ? (voice.voiceId ?? null) : null;
+}
+
 // ── repository ──────────────────────────────────────────────────────────────────────────
 
 export function loadTemplate(db: Db, id: number): TemplateData | null {

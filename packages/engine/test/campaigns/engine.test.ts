@@ -500,3 +500,38 @@ describe('flow control', () => {
     expect(cb.state).toBe('closed');
   });
 });
+
+describe('the template voice', () => {
+  it('speaks a typed voice message with the voice the template chose, per language, and the default when none', async () => {
+    const voice = new FakeSender('twilio');
+    const flows: { voiceId: string | null; language: string; audioId: string | null }[] = [];
+    const synthesised: string[] = [];
+    const { env, service } = setup(
+      { voice },
+      {
+        synthesiseVoice: async (_script, language, voiceId) => {
+          synthesised.push(`${language}:${voiceId}`);
+          return `audio-${language}`;
+        },
+        flows: {
+          register: async (spec) => {
+            flows.push({ voiceId: spec.voiceId, language: spec.language, audioId: spec.audioId });
+            return { urlFor: (t: string) => `http://flows.test/${spec.flowId}?d=${t}` };
+          },
+        },
+      },
+    );
+    await service.open();
+    const g = addGroup(env.store, 'G');
+    addContact(env.store, { name: 'Svensk', phones: ['+46701000001'], groups: [g] });
+    addContact(env.store, { name: 'English', phones: ['+46701000002'], groups: [g], language: 'en' });
+    const chosen = addTemplate(env.store, { name: 'Röst', variants: { sv: { voice: { kind: 'tts', script: 'Brand. Tryck 1.', voiceId: 'sv_SE-nst-medium' } }, en: { voice: { kind: 'tts', script: 'Fire. Press 1.' } } } });
+    const c = service.create(campaign(chosen, { audience: { groupIds: [g] }, steps: [{ channel: 'voice', numbers: 'first', condition: 'not-confirmed' }] }));
+    service.start(c.id);
+    await until(() => voice.sent.length === 2, 5000, 'both calls');
+    // Frozen on the deliveries at start, like the rendered text.
+    expect(env.store.sqlite.prepare('SELECT voice_id FROM deliveries WHERE campaign_id = ? ORDER BY voice_id').pluck().all(c.id)).toEqual([null, 'sv_SE-nst-medium']);
+    expect(synthesised.sort()).toEqual(['en:null', 'sv:sv_SE-nst-medium']);
+    expect(flows.map((f) => `${f.language}:${f.voiceId}:${f.audioId}`).sort()).toEqual(['en:null:audio-en', 'sv:sv_SE-nst-medium:audio-sv']);
+  });
+});

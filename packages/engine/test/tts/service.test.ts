@@ -13,6 +13,7 @@ import { ESPEAK_VOICE_ID } from '../../src/tts/registry';
 import { TtsService } from '../../src/tts/service';
 import { startEngine, type Engine } from '../../src/engine';
 import { closeTtsService, ttsServiceFor } from '../../src/rpc/handlers/tts';
+import { callVoiceSynthesiser } from '../../src/campaigns/registry';
 import { HOP, buildFixtureConfig, buildFixtureModel, type FixtureModelOptions } from './fixtures/piper-fixture';
 
 const open: { store: Store; tts: TtsService }[] = [];
@@ -300,5 +301,40 @@ describe('RPC', () => {
     expect(rec).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('silent') as string } });
     const audit = await engine.rpc.call('audit.list', {});
     expect(audit.ok).toBe(true);
+  });
+});
+
+describe('voice for calls', () => {
+  it("speaks a call's message with the template's voice, and with the default voice once that voice is gone", async () => {
+    const resourcesDir = tempDir('resources');
+    writeVoice(path.join(resourcesDir, 'voices'), 'sv_SE-nst-medium');
+    writeVoice(path.join(resourcesDir, 'voices'), 'sv_SE-lisa-medium');
+    const store = openStore(':memory:', { logger: silentLogger() });
+    const ctx = {
+      store,
+      logger: silentLogger(),
+      events: { emit: () => undefined },
+      dataDir: tempDir('data'),
+      resourcesDir,
+      demo: false,
+      startedAt: new Date(),
+      operator: () => 'Test',
+    };
+    const synthesise = callVoiceSynthesiser(ctx);
+    try {
+      const tts = ttsServiceFor(ctx);
+      // Lisa is not the default, so speaking with her is the template's choice at work.
+      expect((await tts.listVoices()).defaultVoiceId).toBe('sv_SE-nst-medium');
+      const withLisa = await synthesise('Brand i hus B.', 'sv', 'sv_SE-lisa-medium');
+      expect(tts.describe(withLisa)).toMatchObject({ voiceId: 'sv_SE-lisa-medium' });
+      const { defaultVoiceId } = await tts.listVoices();
+      const gone = await synthesise('Brand i hus B.', 'sv', 'sv_SE-borttagen-medium');
+      expect(tts.describe(gone)).toMatchObject({ voiceId: defaultVoiceId });
+      expect(tts.describe(await synthesise('Brand i hus B.', 'sv', null))).toMatchObject({ voiceId: defaultVoiceId });
+      await expect(synthesise('Fire in house B.', 'en', null)).rejects.toThrow(/English/);
+    } finally {
+      await closeTtsService(ctx);
+      store.close();
+    }
   });
 });

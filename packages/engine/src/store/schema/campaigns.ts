@@ -127,6 +127,8 @@ export const deliveries = sqliteTable(
     subject: text('subject'),
     html: text('html'),
     audioId: text('audio_id'),
+    /** The template's Piper voice for a typed voice message; null = the default voice. */
+    voiceId: text('voice_id'),
     attempts: integer('attempts').notNull().default(0),
     /** Epoch ms the current claim began (to find rows left in flight by a crash). */
     sendingSince: integer('sending_since'),

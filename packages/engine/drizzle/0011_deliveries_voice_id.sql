@@ -1,0 +1,1 @@
+ALTER TABLE `deliveries` ADD `voice_id` text;
