@@ -87,9 +87,9 @@ describe('search strategies', () => {
     );
   });
 
-  it('falls back to fetching when the matches cluster far down the sort order', () => {
+  it('walks on past its budget when the matches cluster far down the sort order', () => {
     // 5,000 contacts, the 300 matching "zyx" all sorted last: dense enough (6 %) to walk,
-    // but a walk from the top would read 4,700 non-matches first.
+    // but the first 4,700 entries of the name index hold none of them.
     const c = testContext();
     const store = new GroupStore(c.store.sqlite);
     c.store.transaction(() => {
