@@ -98,7 +98,7 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
           sendgrid: { apiKey: simulator.credentials.sendgridApiKey, baseUrl: simulator.url, from: { email: 'larm@demo.gdial.se', name: 'GDial demo' } },
           telegram: { botToken: simulator.credentials.telegramBotToken, baseUrl: simulator.url },
         },
-        relay: { url: r.url, deviceToken: state.deviceToken },
+        relay: { url: r.url, deviceToken: state.deviceToken, tenant: DEMO_TENANT },
       },
       async close() {
         await r.close();
