@@ -9,3 +9,4 @@ export * from './provider-events';
 export * from './sms-segments';
 export * from './tts';
 export * from './connectivity';
+export * from './event-details';

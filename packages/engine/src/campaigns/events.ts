@@ -5,7 +5,7 @@
 // move forward (ranked, applied as a max), so any order and any duplication of the same
 // events gives the same final states.
 import type Database from 'better-sqlite3';
-import { confirmationSchema, type Confirmation, type DeliveryState, type InboxMessage, type ProviderEvent } from '@gdial/protocol';
+import { confirmationSchema, formatConfirmedVia, formatEventDetail, type Confirmation, type DeliveryState, type InboxMessage, type ProviderEvent } from '@gdial/protocol';
 import type { Db } from '../store/db';
 import { confirmRecipient, optOutRecipient, progressRecipient, sqliteOf } from './outbox';
 import { isFinalRank, rankOf, stateForRank } from './state';
@@ -155,8 +155,8 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
         }
         const conf = confirmationOf(row.campaign_id);
         const confirms = conf.enabled && ev.digits !== '' && conf.dtmfDigits.includes(ev.digits.slice(0, 1));
-        st.event.run(row.id, when, 'dtmf', ev.digits === '' ? 'no key pressed' : `pressed ${ev.digits}${confirms ? ' (confirmed)' : ''}`);
-        if (confirms) confirmRecipient(db, row.recipient_id, new Date(when), `pressed ${ev.digits} (voice ${row.address})`, now);
+        st.event.run(row.id, when, 'dtmf', formatEventDetail(ev.digits === '' ? { kind: 'no-key' } : { kind: 'pressed', digits: ev.digits, confirmed: confirms }));
+        if (confirms) confirmRecipient(db, row.recipient_id, new Date(when), formatConfirmedVia({ how: 'key', digits: ev.digits, channel: 'voice', address: row.address }), now);
         result.campaignIds.add(row.campaign_id);
         break;
       }
@@ -170,21 +170,21 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
         if (isStop) {
           st.optOut.run(ev.channel, ev.from, 'reply', `replied "${ev.text.slice(0, 40)}"`);
           if (row) {
-            st.event.run(row.id, when, 'reply', `opted out by replying ${text}`);
+            st.event.run(row.id, when, 'reply', formatEventDetail({ kind: 'opted-out-by-reply', text }));
             optOutRecipient(db, row.recipient_id, now);
             progressRecipient(db, row.recipient_id, now);
             result.campaignIds.add(row.campaign_id);
           }
         } else if (isConfirm && row) {
-          st.event.run(row.id, when, 'reply', `replied ${text} (confirmed)`);
-          confirmRecipient(db, row.recipient_id, new Date(when), `replied ${text} (${ev.channel} ${ev.from})`, now);
+          st.event.run(row.id, when, 'reply', formatEventDetail({ kind: 'replied', text, confirmed: true }));
+          confirmRecipient(db, row.recipient_id, new Date(when), formatConfirmedVia({ how: 'reply', text, channel: ev.channel, address: ev.from }), now);
           result.campaignIds.add(row.campaign_id);
         } else {
           const who = row ? st.recipientContact.get(row.recipient_id) : undefined;
           const contact = who?.contact_id != null ? { id: who.contact_id, display_name: who.display_name } : st.contactByPhone.get(ev.from);
           const receivedAt = new Date(when).toISOString();
           const ins = st.inbox.get(receivedAt, ev.channel, ev.from, ev.text, row?.campaign_id ?? null, row?.recipient_id ?? null, contact?.id ?? null)!;
-          if (row) st.event.run(row.id, when, 'reply', 'unrecognised reply (in the inbox)');
+          if (row) st.event.run(row.id, when, 'reply', formatEventDetail({ kind: 'unrecognised-reply' }));
           result.inbox.push({
             id: ins.id,
             receivedAt,

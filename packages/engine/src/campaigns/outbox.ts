@@ -4,7 +4,7 @@
 // transaction on prepared statements; the dispatcher calls them for thousands of rows per
 // second, so they avoid the query builder.
 import type Database from 'better-sqlite3';
-import type { DeliveryState, RecipientOutcome } from '@gdial/protocol';
+import { formatEventDetail, type DeliveryState, type RecipientOutcome } from '@gdial/protocol';
 import type { Db } from '../store/db';
 import { FINAL_RANK, isFinal } from './state';
 
@@ -95,7 +95,7 @@ export function progressRecipient(db: Db, recipientId: number, now: number): boo
   let becameDue = false;
 
   if (rec.outcome === 'confirmed' || rec.outcome === 'opted-out' || rec.outcome === 'cancelled') {
-    const reason = rec.outcome === 'confirmed' ? 'already confirmed' : rec.outcome === 'opted-out' ? 'recipient opted out' : 'campaign cancelled';
+    const reason = formatEventDetail({ kind: 'skipped', reason: rec.outcome === 'confirmed' ? 'already-confirmed' : rec.outcome === 'opted-out' ? 'opted-out' : 'cancelled' });
     for (const r of rows) {
       if ((r.state === 'waiting' || r.state === 'queued') && (rec.outcome !== 'confirmed' || r.condition !== 'always')) {
         st.skip.run(reason, now, r.id);
@@ -193,8 +193,9 @@ export function optOutRecipient(db: Db, recipientId: number, now: number): void 
   const rows = st.rowsOfRecipient.all(recipientId);
   for (const r of rows) {
     if (r.state === 'waiting' || r.state === 'queued') {
-      st.skip.run('recipient opted out', now, r.id);
-      st.event.run(r.id, now, 'skipped', 'recipient opted out');
+      const reason = formatEventDetail({ kind: 'skipped', reason: 'opted-out' });
+      st.skip.run(reason, now, r.id);
+      st.event.run(r.id, now, 'skipped', reason);
     }
   }
 }

@@ -2,7 +2,7 @@
 // recipient outcomes, delivery states, exclusion reasons), in Swedish and English, and the
 // colour each state is shown in. One place, so the dashboard, the wizard and the live
 // view never call the same thing by two names.
-import type { CampaignStatus, Channel, DeliveryState, ExclusionReason, RecipientOutcome } from '@gdial/protocol';
+import { parseConfirmedVia, parseEventDetail, type CampaignStatus, type Channel, type DeliveryState, type ExclusionReason, type RecipientOutcome, type SkipReason } from '@gdial/protocol';
 import { useLanguage, type Language } from '../i18n';
 
 type Words<K extends string> = Record<Language, Record<K, string>>;
@@ -104,6 +104,47 @@ export function outcomeColour(outcome: RecipientOutcome): string {
   }
 }
 
+const skipWords: Words<SkipReason> = {
+  sv: { 'already-confirmed': 'redan bekräftat', 'opted-out': 'mottagaren har avregistrerat sig', cancelled: 'larmet avbröts' },
+  en: { 'already-confirmed': 'already confirmed', 'opted-out': 'recipient opted out', cancelled: 'alert cancelled' },
+};
+
+const channelName = (channel: string, language: Language): string => channelWords[language][channel as Channel]?.toLowerCase() ?? channel;
+
+/** How a recipient confirmed ("tryckte 1 (röstsamtal +46701234567)"), from what the engine stored; unknown text as it is. */
+export function confirmedViaText(text: string, language: Language): string {
+  const v = parseConfirmedVia(text);
+  if (!v) return text;
+  const where = `${channelName(v.channel, language)} ${v.address}`;
+  if (v.how === 'key') return language === 'sv' ? `tryckte ${v.digits} (${where})` : `pressed ${v.digits} (${where})`;
+  return language === 'sv' ? `svarade ”${v.text}” (${where})` : `replied “${v.text}” (${where})`;
+}
+
+/** A delivery event's or skip's detail from the engine in the operator's language; unknown text (provider statuses) as it is. */
+export function eventDetailText(text: string, language: Language): string {
+  const d = parseEventDetail(text);
+  if (!d) return text;
+  const sv = language === 'sv';
+  switch (d.kind) {
+    case 'pressed':
+      return sv ? `tryckte ${d.digits}${d.confirmed ? ' (bekräftat)' : ''}` : `pressed ${d.digits}${d.confirmed ? ' (confirmed)' : ''}`;
+    case 'no-key':
+      return sv ? 'tryckte ingen knapp' : 'no key pressed';
+    case 'replied':
+      return sv ? `svarade ”${d.text}” (bekräftat)` : `replied “${d.text}” (confirmed)`;
+    case 'opted-out-by-reply':
+      return sv ? `avregistrerade sig genom att svara ”${d.text}”` : `opted out by replying “${d.text}”`;
+    case 'unrecognised-reply':
+      return sv ? 'svar som inte kändes igen (finns i inkorgen)' : 'unrecognised reply (in the inbox)';
+    case 'skipped':
+      return skipWords[language][d.reason];
+    default: {
+      const never: never = d;
+      return String(never);
+    }
+  }
+}
+
 /** The words for the current language; `words.channel.sms` etc. */
 export function useWords() {
   const { language } = useLanguage();
@@ -114,5 +155,7 @@ export function useWords() {
     deliveryState: deliveryStateWords[language],
     exclusion: exclusionWords[language],
     deliveryEvent: (kind: string) => deliveryEventWords[language][kind] ?? kind,
+    eventDetail: (text: string) => eventDetailText(text, language),
+    confirmedVia: (text: string) => confirmedViaText(text, language),
   };
 }

@@ -239,11 +239,11 @@ export function CampaignLiveView({ id }: { id: number }) {
                       : started.map((d) => (
                           <div key={d.id}>
                             {words.channel[d.channel]}: {words.deliveryState[d.state]}
-                            {d.error ? ` (${d.error})` : ''}
+                            {d.error ? ` (${words.eventDetail(d.error)})` : ''}
                           </div>
                         ))}
                   </Table.Td>
-                  <Table.Td>{r.confirmedAt ? `${f.dateTime(r.confirmedAt)}${r.confirmedVia ? ` · ${r.confirmedVia}` : ''}` : ''}</Table.Td>
+                  <Table.Td>{r.confirmedAt ? `${f.dateTime(r.confirmedAt)}${r.confirmedVia ? ` · ${words.confirmedVia(r.confirmedVia)}` : ''}` : ''}</Table.Td>
                 </Table.Tr>
               );
             })}

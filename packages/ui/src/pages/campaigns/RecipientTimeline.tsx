@@ -11,12 +11,12 @@ const dict = {
   sv: {
     close: 'Stäng', title: 'Förlopp för {n}', step: 'Steg {n}', attempts: '{n} försök', confirmedAt: 'Bekräftade {t} via {v}', noEvents: 'Inget har hänt ännu.',
     duplicate: 'Skickades igen efter ett avbrott eftersom leverantören inte kände till det första försöket. Personen kan ha fått meddelandet två gånger.',
-    error: 'Fel: {e}', provider: 'Leverantörens status: {s}', due: 'Planerad till {t} (kan flyttas tidigare när förra steget är klart)',
+    error: 'Fel: {e}', skipped: 'Skickades inte: {e}', provider: 'Leverantörens status: {s}', due: 'Planerad till {t} (kan flyttas tidigare när förra steget är klart)',
   },
   en: {
     close: 'Close', title: 'History for {n}', step: 'Step {n}', attempts: '{n} attempts', confirmedAt: 'Confirmed {t} via {v}', noEvents: 'Nothing has happened yet.',
     duplicate: 'Sent again after an interruption because the provider had no record of the first attempt. The person may have got it twice.',
-    error: 'Error: {e}', provider: 'Provider status: {s}', due: 'Scheduled for {t} (may move earlier once the previous step is done)',
+    error: 'Error: {e}', skipped: 'Not sent: {e}', provider: 'Provider status: {s}', due: 'Scheduled for {t} (may move earlier once the previous step is done)',
   },
 };
 
@@ -30,7 +30,7 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
         <Stack>
           <Group>
             <Badge size="lg" color={outcomeColour(recipient.outcome)}>{words.outcome[recipient.outcome]}</Badge>
-            {recipient.confirmedAt && <Text>{t('confirmedAt', { t: f.dateTime(recipient.confirmedAt), v: recipient.confirmedVia ?? '–' })}</Text>}
+            {recipient.confirmedAt && <Text>{t('confirmedAt', { t: f.dateTime(recipient.confirmedAt), v: recipient.confirmedVia ? words.confirmedVia(recipient.confirmedVia) : '–' })}</Text>}
           </Group>
           {recipient.deliveries.map((d) => (
             <Stack key={d.id} gap="xs">
@@ -40,7 +40,8 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
                 {d.attempts > 1 && <Badge variant="outline" color="gray">{t('attempts', { n: d.attempts })}</Badge>}
               </Group>
               {d.providerStatus && <Text size="sm" c="dimmed">{t('provider', { s: d.providerStatus })}</Text>}
-              {d.error && <Text size="sm" c="var(--gdial-error-text)">{t('error', { e: d.error })}</Text>}
+              {d.error && d.state === 'skipped' && <Text size="sm" c="dimmed">{t('skipped', { e: words.eventDetail(d.error) })}</Text>}
+              {d.error && d.state !== 'skipped' && <Text size="sm" c="var(--gdial-error-text)">{t('error', { e: words.eventDetail(d.error) })}</Text>}
               {d.possibleDuplicate && <Alert color="orange">{t('duplicate')}</Alert>}
               {d.events.length === 0 ? (
                 <Text size="sm" c="dimmed">{t('noEvents')}</Text>
@@ -51,7 +52,7 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
                       <Text size="xs" c="dimmed">{f.dateTime(e.at)}</Text>
                       {e.detail && (
                         <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                          {e.kind === 'scheduled' && !Number.isNaN(Date.parse(e.detail)) ? t('due', { t: f.dateTime(e.detail) }) : e.detail}
+                          {e.kind === 'scheduled' && !Number.isNaN(Date.parse(e.detail)) ? t('due', { t: f.dateTime(e.detail) }) : words.eventDetail(e.detail)}
                         </Text>
                       )}
                     </Timeline.Item>

@@ -1,0 +1,71 @@
+// What the engine writes about a confirmation and about a delivery's key presses, replies
+// and skips: stored as plain English text (for logs, exports and older entries) in a
+// format both ends share, so the console can say it in the operator's language. Formatting
+// and parsing live together here; anything that does not parse is shown as it is.
+
+export type ConfirmedVia =
+  | { how: 'key'; digits: string; channel: string; address: string }
+  | { how: 'reply'; text: string; channel: string; address: string };
+
+export function formatConfirmedVia(v: ConfirmedVia): string {
+  return v.how === 'key' ? `pressed ${v.digits} (${v.channel} ${v.address})` : `replied ${v.text} (${v.channel} ${v.address})`;
+}
+
+export function parseConfirmedVia(text: string): ConfirmedVia | null {
+  const key = /^pressed (\S+) \((\w+) (\S+)\)$/.exec(text);
+  if (key) return { how: 'key', digits: key[1]!, channel: key[2]!, address: key[3]! };
+  const reply = /^replied (.*) \((\w+) (\S+)\)$/s.exec(text);
+  if (reply) return { how: 'reply', text: reply[1]!, channel: reply[2]!, address: reply[3]! };
+  return null;
+}
+
+export type SkipReason = 'already-confirmed' | 'opted-out' | 'cancelled';
+
+export type EventDetail =
+  | { kind: 'pressed'; digits: string; confirmed: boolean }
+  | { kind: 'no-key' }
+  | { kind: 'replied'; text: string; confirmed: true }
+  | { kind: 'opted-out-by-reply'; text: string }
+  | { kind: 'unrecognised-reply' }
+  | { kind: 'skipped'; reason: SkipReason };
+
+const skipTexts: Record<SkipReason, string> = {
+  'already-confirmed': 'already confirmed',
+  'opted-out': 'recipient opted out',
+  cancelled: 'campaign cancelled',
+};
+
+export function formatEventDetail(d: EventDetail): string {
+  switch (d.kind) {
+    case 'pressed':
+      return `pressed ${d.digits}${d.confirmed ? ' (confirmed)' : ''}`;
+    case 'no-key':
+      return 'no key pressed';
+    case 'replied':
+      return `replied ${d.text} (confirmed)`;
+    case 'opted-out-by-reply':
+      return `opted out by replying ${d.text}`;
+    case 'unrecognised-reply':
+      return 'unrecognised reply (in the inbox)';
+    case 'skipped':
+      return skipTexts[d.reason];
+    default: {
+      const never: never = d;
+      return String(never);
+    }
+  }
+}
+
+export function parseEventDetail(text: string): EventDetail | null {
+  if (text === 'no key pressed') return { kind: 'no-key' };
+  if (text === 'unrecognised reply (in the inbox)') return { kind: 'unrecognised-reply' };
+  const skip = (Object.keys(skipTexts) as SkipReason[]).find((r) => skipTexts[r] === text);
+  if (skip) return { kind: 'skipped', reason: skip };
+  const pressed = /^pressed (\S+?)( \(confirmed\))?$/.exec(text);
+  if (pressed) return { kind: 'pressed', digits: pressed[1]!, confirmed: pressed[2] !== undefined };
+  const replied = /^replied (.*) \(confirmed\)$/s.exec(text);
+  if (replied) return { kind: 'replied', text: replied[1]!, confirmed: true };
+  const stop = /^opted out by replying (.*)$/s.exec(text);
+  if (stop) return { kind: 'opted-out-by-reply', text: stop[1]! };
+  return null;
+}

@@ -1,0 +1,37 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatConfirmedVia, formatEventDetail, parseConfirmedVia, parseEventDetail, type ConfirmedVia, type EventDetail } from '../src/event-details';
+
+const word = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() === s && s !== '');
+const token = fc.stringMatching(/^[0-9*#+a-z]{1,8}$/);
+
+describe('event details', () => {
+  it('parses back exactly what the engine writes about a confirmation', () => {
+    const via = fc.oneof(
+      fc.record({ how: fc.constant('key' as const), digits: token, channel: fc.constantFrom('voice'), address: fc.stringMatching(/^\+\d{6,14}$/) }),
+      fc.record({ how: fc.constant('reply' as const), text: word, channel: fc.constantFrom('sms', 'whatsapp', 'telegram'), address: fc.stringMatching(/^\+?\d{3,14}$/) }),
+    );
+    fc.assert(fc.property(via, (v: ConfirmedVia) => {
+      expect(parseConfirmedVia(formatConfirmedVia(v))).toEqual(v);
+    }));
+    expect(formatConfirmedVia({ how: 'key', digits: '1', channel: 'voice', address: '+46701234567' })).toBe('pressed 1 (voice +46701234567)');
+    expect(parseConfirmedVia('by carrier pigeon')).toBeNull();
+  });
+
+  it('parses back every delivery event detail it formats', () => {
+    const detail = fc.oneof(
+      fc.record({ kind: fc.constant('pressed' as const), digits: token, confirmed: fc.boolean() }),
+      fc.constant({ kind: 'no-key' as const }),
+      fc.record({ kind: fc.constant('replied' as const), text: word, confirmed: fc.constant(true as const) }),
+      fc.record({ kind: fc.constant('opted-out-by-reply' as const), text: word }),
+      fc.constant({ kind: 'unrecognised-reply' as const }),
+      fc.record({ kind: fc.constant('skipped' as const), reason: fc.constantFrom('already-confirmed' as const, 'opted-out' as const, 'cancelled' as const) }),
+    );
+    fc.assert(fc.property(detail, (d: EventDetail) => {
+      expect(parseEventDetail(formatEventDetail(d))).toEqual(d);
+    }));
+    // Provider statuses are not ours to phrase: they stay as they are.
+    expect(parseEventDetail('completed (human)')).toBeNull();
+    expect(parseEventDetail('failed: 30003 Unreachable destination handset')).toBeNull();
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { confirmedViaText, eventDetailText } from '../src/components/labels';
+
+describe('what happened to a delivery, in the operator language', () => {
+  it('says how someone confirmed', () => {
+    expect(confirmedViaText('pressed 1 (voice +46701234567)', 'sv')).toBe('tryckte 1 (röstsamtal +46701234567)');
+    expect(confirmedViaText('replied ja (sms +46701234567)', 'sv')).toBe('svarade ”ja” (sms +46701234567)');
+    expect(confirmedViaText('replied ja (sms +46701234567)', 'en')).toBe('replied “ja” (sms +46701234567)');
+    expect(confirmedViaText('something else', 'sv')).toBe('something else');
+  });
+
+  it('phrases key presses, replies and skips, and leaves provider statuses alone', () => {
+    expect(eventDetailText('pressed 1 (confirmed)', 'sv')).toBe('tryckte 1 (bekräftat)');
+    expect(eventDetailText('no key pressed', 'sv')).toBe('tryckte ingen knapp');
+    expect(eventDetailText('opted out by replying stopp', 'sv')).toBe('avregistrerade sig genom att svara ”stopp”');
+    expect(eventDetailText('unrecognised reply (in the inbox)', 'sv')).toBe('svar som inte kändes igen (finns i inkorgen)');
+    expect(eventDetailText('already confirmed', 'sv')).toBe('redan bekräftat');
+    expect(eventDetailText('campaign cancelled', 'en')).toBe('alert cancelled');
+    expect(eventDetailText('completed (human)', 'sv')).toBe('completed (human)');
+  });
+});
