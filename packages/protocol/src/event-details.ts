@@ -2,6 +2,7 @@
 // and skips: stored as plain English text (for logs, exports and older entries) in a
 // format both ends share, so the console can say it in the operator's language. Formatting
 // and parsing live together here; anything that does not parse is shown as it is.
+import { answeredBySchema, deliveryStatusSchema, type AnsweredBy, type DeliveryStatus } from './provider-events';
 
 export type ConfirmedVia =
   | { how: 'key'; digits: string; channel: string; address: string }
@@ -68,4 +69,26 @@ export function parseEventDetail(text: string): EventDetail | null {
   const stop = /^opted out by replying (.*)$/s.exec(text);
   if (stop) return { kind: 'opted-out-by-reply', text: stop[1]! };
   return null;
+}
+
+/** A provider status as a delivery's history records it: the status, who answered, why it failed. */
+export interface StatusDetail {
+  status: DeliveryStatus;
+  answeredBy: AnsweredBy | null;
+  failure: { code: string; message: string } | null;
+}
+
+export function formatStatusDetail(d: StatusDetail): string {
+  if (d.failure) return `${d.status}: ${d.failure.code} ${d.failure.message}`;
+  return d.answeredBy ? `${d.status} (${d.answeredBy})` : d.status;
+}
+
+export function parseStatusDetail(text: string): StatusDetail | null {
+  const m = /^([a-z-]+)(?: \(([a-z]+)\)|: (\S+) (.*))?$/s.exec(text);
+  if (!m) return null;
+  const status = deliveryStatusSchema.safeParse(m[1]);
+  if (!status.success) return null;
+  const answeredBy = m[2] === undefined ? null : answeredBySchema.safeParse(m[2]);
+  if (answeredBy && !answeredBy.success) return null;
+  return { status: status.data, answeredBy: answeredBy ? answeredBy.data : null, failure: m[3] !== undefined ? { code: m[3], message: m[4] ?? '' } : null };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatConfirmedVia, formatEventDetail, parseConfirmedVia, parseEventDetail, type ConfirmedVia, type EventDetail } from '../src/event-details';
+import { formatConfirmedVia, formatEventDetail, formatStatusDetail, parseConfirmedVia, parseEventDetail, parseStatusDetail, type ConfirmedVia, type EventDetail, type StatusDetail } from '../src/event-details';
 
 const word = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() === s && s !== '');
 const token = fc.stringMatching(/^[0-9*#+a-z]{1,8}$/);
@@ -30,8 +30,22 @@ describe('event details', () => {
     fc.assert(fc.property(detail, (d: EventDetail) => {
       expect(parseEventDetail(formatEventDetail(d))).toEqual(d);
     }));
-    // Provider statuses are not ours to phrase: they stay as they are.
+    // Provider statuses are a format of their own.
     expect(parseEventDetail('completed (human)')).toBeNull();
-    expect(parseEventDetail('failed: 30003 Unreachable destination handset')).toBeNull();
+    expect(parseStatusDetail('completed (human)')).toEqual({ status: 'completed', answeredBy: 'human', failure: null });
+    expect(parseStatusDetail('failed: 30003 Unreachable destination handset')).toEqual({ status: 'failed', answeredBy: null, failure: { code: '30003', message: 'Unreachable destination handset' } });
+    expect(parseStatusDetail('exploded')).toBeNull();
+    expect(parseStatusDetail('twilio SM123')).toBeNull();
+    const status = fc.record({
+      status: fc.constantFrom('queued', 'ringing', 'answered', 'delivered', 'busy', 'no-answer', 'failed', 'completed', 'read' ),
+      answeredBy: fc.constantFrom(null, 'human', 'machine', 'fax', 'unknown'),
+      failure: fc.option(fc.record({ code: fc.stringMatching(/^[\w:.-]{1,12}$/), message: fc.string({ maxLength: 40 }) }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(status, (d) => {
+        const expected = d.failure ? { ...d, answeredBy: null } : d;
+        expect(parseStatusDetail(formatStatusDetail(d as StatusDetail))).toEqual(expected);
+      }),
+    );
   });
 });

@@ -16,6 +16,9 @@ describe('what happened to a delivery, in the operator language', () => {
     expect(eventDetailText('unrecognised reply (in the inbox)', 'sv')).toBe('svar som inte kändes igen (finns i inkorgen)');
     expect(eventDetailText('already confirmed', 'sv')).toBe('redan bekräftat');
     expect(eventDetailText('campaign cancelled', 'en')).toBe('alert cancelled');
-    expect(eventDetailText('completed (human)', 'sv')).toBe('completed (human)');
+    expect(eventDetailText('completed (human)', 'sv')).toBe('avslutat (en person svarade)');
+    expect(eventDetailText('busy: busy The line was busy', 'sv')).toBe('upptaget: busy The line was busy');
+    expect(eventDetailText('no-answer', 'en')).toBe('no answer');
+    expect(eventDetailText('twilio CAb06031818205acb3f11d44ff008fb1fc', 'sv')).toBe('twilio CAb06031818205acb3f11d44ff008fb1fc');
   });
 });

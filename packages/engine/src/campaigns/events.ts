@@ -5,7 +5,7 @@
 // move forward (ranked, applied as a max), so any order and any duplication of the same
 // events gives the same final states.
 import type Database from 'better-sqlite3';
-import { confirmationSchema, formatConfirmedVia, formatEventDetail, type Confirmation, type DeliveryState, type InboxMessage, type ProviderEvent } from '@gdial/protocol';
+import { confirmationSchema, formatConfirmedVia, formatEventDetail, formatStatusDetail, type Confirmation, type DeliveryState, type InboxMessage, type ProviderEvent } from '@gdial/protocol';
 import type { Db } from '../store/db';
 import { confirmRecipient, optOutRecipient, progressRecipient, sqliteOf } from './outbox';
 import { isFinalRank, rankOf, stateForRank } from './state';
@@ -141,7 +141,7 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
           const settled = next === 'delivered' || next === 'failed';
           if (next !== row.state || settled) st.setState.run(next, settled ? when : null, row.id);
         }
-        const detail = ev.failure ? `${ev.status}: ${ev.failure.code} ${ev.failure.message}` : ev.answeredBy ? `${ev.status} (${ev.answeredBy})` : ev.status;
+        const detail = formatStatusDetail({ status: ev.status, answeredBy: ev.answeredBy ?? null, failure: ev.failure ? { code: ev.failure.code, message: ev.failure.message } : null });
         st.event.run(row.id, when, 'status', detail);
         if (progressRecipient(db, row.recipient_id, now)) result.becameDue = true;
         result.campaignIds.add(row.campaign_id);

@@ -2,7 +2,7 @@
 // recipient outcomes, delivery states, exclusion reasons), in Swedish and English, and the
 // colour each state is shown in. One place, so the dashboard, the wizard and the live
 // view never call the same thing by two names.
-import { parseConfirmedVia, parseEventDetail, type CampaignStatus, type Channel, type DeliveryState, type ExclusionReason, type RecipientOutcome, type SkipReason } from '@gdial/protocol';
+import { parseConfirmedVia, parseEventDetail, parseStatusDetail, type AnsweredBy, type CampaignStatus, type DeliveryStatus, type Channel, type DeliveryState, type ExclusionReason, type RecipientOutcome, type SkipReason } from '@gdial/protocol';
 import { useLanguage, type Language } from '../i18n';
 
 type Words<K extends string> = Record<Language, Record<K, string>>;
@@ -104,6 +104,25 @@ export function outcomeColour(outcome: RecipientOutcome): string {
   }
 }
 
+/** The providers' statuses, as the engine normalises them. */
+export const providerStatusWords: Words<DeliveryStatus> = {
+  sv: {
+    queued: 'i kö hos leverantören', deferred: 'fördröjt', sending: 'skickas', sent: 'skickat', ringing: 'ringer', answered: 'besvarat', delivered: 'levererat',
+    undelivered: 'kunde inte levereras', failed: 'misslyckades', busy: 'upptaget', 'no-answer': 'inget svar', canceled: 'avbrutet', bounced: 'studsade',
+    dropped: 'kastades av leverantören', read: 'läst', completed: 'avslutat',
+  },
+  en: {
+    queued: 'queued at the provider', deferred: 'deferred', sending: 'sending', sent: 'sent', ringing: 'ringing', answered: 'answered', delivered: 'delivered',
+    undelivered: 'undelivered', failed: 'failed', busy: 'busy', 'no-answer': 'no answer', canceled: 'cancelled', bounced: 'bounced',
+    dropped: 'dropped by the provider', read: 'read', completed: 'completed',
+  },
+};
+
+const answeredByWords: Words<AnsweredBy> = {
+  sv: { human: 'en person svarade', machine: 'en telefonsvarare svarade', fax: 'en fax svarade', unknown: 'okänt vem som svarade' },
+  en: { human: 'a person answered', machine: 'an answering machine answered', fax: 'a fax answered', unknown: 'unknown who answered' },
+};
+
 const skipWords: Words<SkipReason> = {
   sv: { 'already-confirmed': 'redan bekräftat', 'opted-out': 'mottagaren har avregistrerat sig', cancelled: 'larmet avbröts' },
   en: { 'already-confirmed': 'already confirmed', 'opted-out': 'recipient opted out', cancelled: 'alert cancelled' },
@@ -123,7 +142,14 @@ export function confirmedViaText(text: string, language: Language): string {
 /** A delivery event's or skip's detail from the engine in the operator's language; unknown text (provider statuses) as it is. */
 export function eventDetailText(text: string, language: Language): string {
   const d = parseEventDetail(text);
-  if (!d) return text;
+  if (!d) {
+    const s = parseStatusDetail(text);
+    if (!s) return text;
+    const word = providerStatusWords[language][s.status];
+    // The provider's own code and message stay as the provider wrote them.
+    if (s.failure) return `${word}: ${s.failure.code} ${s.failure.message}`;
+    return s.answeredBy ? `${word} (${answeredByWords[language][s.answeredBy]})` : word;
+  }
   const sv = language === 'sv';
   switch (d.kind) {
     case 'pressed':

@@ -39,7 +39,7 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
                 <Badge variant="light">{words.deliveryState[d.state]}</Badge>
                 {d.attempts > 1 && <Badge variant="outline" color="gray">{t('attempts', { n: d.attempts })}</Badge>}
               </Group>
-              {d.providerStatus && <Text size="sm" c="dimmed">{t('provider', { s: d.providerStatus })}</Text>}
+              {d.providerStatus && <Text size="sm" c="dimmed">{t('provider', { s: words.eventDetail(d.providerStatus) })}</Text>}
               {d.error && d.state === 'skipped' && <Text size="sm" c="dimmed">{t('skipped', { e: words.eventDetail(d.error) })}</Text>}
               {d.error && d.state !== 'skipped' && <Text size="sm" c="var(--gdial-error-text)">{t('error', { e: words.eventDetail(d.error) })}</Text>}
               {d.possibleDuplicate && <Alert color="orange">{t('duplicate')}</Alert>}
