@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectivitySetup } from '@gdial/protocol';
 import { silentLogger, startEngine } from '@gdial/engine';
 import { runEngineHost, type ClientPort } from '../src/engine-host/host';
+import { asClientPort } from './support/client-port';
 import { parseHostToMain, type HostToMain, type VaultRequest } from '../src/engine-host/protocol';
 import { VaultClient } from '../src/engine-host/vault-client';
 import { vaultSealer } from '../src/engine-host/vault-sealer';
@@ -39,17 +40,6 @@ class FakeSafeStorage implements SafeStorageLike {
     return { shouldReEncrypt: false, result: Buffer.concat([d.update(encrypted.subarray(19)), d.final()]).toString('utf8') };
   }
 }
-
-const asClientPort = (p: MessagePort): ClientPort => ({
-  on(event: 'message' | 'close', listener: (e: { data: unknown }) => void) {
-    if (event === 'message') p.on('message', (data: unknown) => listener({ data }));
-    else p.on('close', () => (listener as () => void)());
-    return p;
-  },
-  postMessage: (m) => p.postMessage(m),
-  start: () => p.start(),
-  close: () => p.close(),
-});
 
 const dirs: string[] = [];
 afterEach(() => {

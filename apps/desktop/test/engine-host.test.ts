@@ -7,18 +7,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger, startEngine } from '@gdial/engine';
 import { runEngineHost, type ClientPort } from '../src/engine-host/host';
+import { asClientPort } from './support/client-port';
 import type { HostToMain } from '../src/engine-host/protocol';
-
-const asClientPort = (p: MessagePort): ClientPort => ({
-  on(event: 'message' | 'close', listener: (e: { data: unknown }) => void) {
-    if (event === 'message') p.on('message', (data: unknown) => listener({ data }));
-    else p.on('close', () => (listener as () => void)());
-    return p;
-  },
-  postMessage: (m) => p.postMessage(m),
-  start: () => p.start(),
-  close: () => p.close(),
-});
 
 const dirs: string[] = [];
 afterEach(() => {
