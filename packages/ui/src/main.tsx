@@ -6,7 +6,6 @@ import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './components/desktopBridge';
 import { LanguageProvider } from './i18n';
 import { RpcClient, messagePortChannel, webSocketChannel, type ChannelFactory } from './rpc/client';
 import { RpcProvider } from './rpc/react';

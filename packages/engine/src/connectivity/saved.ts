@@ -136,14 +136,16 @@ export function validateSetup(input: z.output<typeof connectivityConfigInputSche
   };
 
   const relay = { url: baseUrl(input.relay.url), publicUrl: baseUrl(input.relay.publicUrl), tenant: input.relay.tenant.trim().toLowerCase() };
+  const fromNumber = senderNumber(input.twilio.from);
+  const whatsappNumber = senderNumber(input.twilio.whatsappFrom);
   const twilio = {
     enabled: input.twilio.enabled,
     accountSid: input.twilio.accountSid.trim(),
-    from: senderNumber(input.twilio.from).value,
-    whatsappFrom: senderNumber(input.twilio.whatsappFrom).value,
+    from: fromNumber.value,
+    whatsappFrom: whatsappNumber.value,
   };
-  const fromReason = senderNumber(input.twilio.from).reason;
-  const whatsappReason = senderNumber(input.twilio.whatsappFrom).reason;
+  const fromReason = fromNumber.reason;
+  const whatsappReason = whatsappNumber.reason;
   const sendgrid = { enabled: input.sendgrid.enabled, from: input.sendgrid.from.trim(), fromName: input.sendgrid.fromName.trim() };
   const telegram = { enabled: input.telegram.enabled };
   const anyProvider = twilio.enabled || sendgrid.enabled || telegram.enabled;

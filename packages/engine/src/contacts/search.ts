@@ -172,22 +172,28 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
   // each contact tested against the other filters (intersecting copies every set first).
   const cursor = p.cursor ? decodeCursor(p.cursor, p.sort) : null;
   const all = prepared(sqlite, 'SELECT count(*) FROM contacts').pluck().get() as number;
-  let matches = 'contacts c';
-  let matchTests: string[] = [];
   let total: number;
-  const sizes = filters.length > 1 ? filters.map((f) => prepared(sqlite, f.count).pluck().get(params) as number) : [];
-  if (filters.length === 1) {
-    matches = `(${filters[0]!.set}) AS f CROSS JOIN contacts c ON c.id = f.id`;
-  } else if (filters.length > 1) {
+  // Counting each filter's set costs a query per filter: done only when the count or a
+  // fetch needs it, not for a later page that walks.
+  let planned: { matches: string; matchTests: string[]; sizes: number[] } | null = null;
+  const plan = (): { matches: string; matchTests: string[]; sizes: number[] } => {
+    if (planned) return planned;
+    if (filters.length <= 1) {
+      const matches = filters.length === 1 ? `(${filters[0]!.set}) AS f CROSS JOIN contacts c ON c.id = f.id` : 'contacts c';
+      return (planned = { matches, matchTests: [], sizes: [] });
+    }
+    const sizes = filters.map((f) => prepared(sqlite, f.count).pluck().get(params) as number);
     const smallest = sizes.indexOf(Math.min(...sizes));
     const sum = sizes.reduce((x, y) => x + y, 0);
     if (sizes[smallest]! * DRIVE_COST < sum * INTERSECT_COST) {
-      matches = `(${filters[smallest]!.set}) AS f CROSS JOIN contacts c ON c.id = f.id`;
-      matchTests = filters.filter((_, i) => i !== smallest).map((f) => f.test);
-    } else {
-      matches = `(${filters.map((f) => f.set).join(' INTERSECT ')}) AS f CROSS JOIN contacts c ON c.id = f.id`;
+      return (planned = {
+        matches: `(${filters[smallest]!.set}) AS f CROSS JOIN contacts c ON c.id = f.id`,
+        matchTests: filters.filter((_, i) => i !== smallest).map((f) => f.test),
+        sizes,
+      });
     }
-  }
+    return (planned = { matches: `(${filters.map((f) => f.set).join(' INTERSECT ')}) AS f CROSS JOIN contacts c ON c.id = f.id`, matchTests: [], sizes });
+  };
   const whereOf = (conds: string[]) => (conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '');
   const byName = p.sort === 'name';
   const keyCol = byName ? 'c.sort_key' : 'c.updated_at';
@@ -197,12 +203,13 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
   if (cursor) total = cursor.t;
   else if (filters.length === 0) total = all;
   else if (filters.length === 1) total = prepared(sqlite, filters[0]!.count).pluck().get(params) as number;
-  else if (strategy !== 'walk' && Math.min(...sizes) <= FETCH_ALL_MAX) {
+  else if (strategy !== 'walk' && Math.min(...plan().sizes) <= FETCH_ALL_MAX) {
     // Few enough to read every match once, sorted: that is both the count and the page.
+    const { matches, matchTests } = plan();
     const found = prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM ${matches} ${whereOf(matchTests)} ${order}`).all(params) as { id: number; k: string }[];
     total = found.length;
     rows = found.slice(0, p.limit + 1);
-  } else total = prepared(sqlite, `SELECT count(*) FROM ${matches} ${whereOf(matchTests)}`).pluck().get(params) as number;
+  } else total = prepared(sqlite, `SELECT count(*) FROM ${plan().matches} ${whereOf(plan().matchTests)}`).pluck().get(params) as number;
   const after: string[] = [];
   if (cursor) {
     after.push(byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)');
@@ -244,7 +251,7 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
   }
   // Sparse matches: fetch them and sort them.
   // (Joined rather than `IN`, which would first copy every match into a temporary index.)
-  rows ??= prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM ${matches} ${whereOf([...matchTests, ...after])} ${order} LIMIT @limit`).all({
+  rows ??= prepared(sqlite, `SELECT c.id AS id, ${keyCol} AS k FROM ${plan().matches} ${whereOf([...plan().matchTests, ...after])} ${order} LIMIT @limit`).all({
     ...params,
     limit,
   }) as { id: number; k: string }[];
