@@ -92,11 +92,11 @@ function prepared(sqlite: Database.Database, sql: string): Database.Statement {
  */
 const WALK_WHEN_ONE_IN = 20;
 /**
- * A walk stops at this many index entries past where it starts, or at a quarter of the
- * number of matches if that is more (testing an entry costs about four times what fetching
- * a match does): matches can cluster in the sort order (everyone named Lars
- * sorts together), and past that point fetching the matches by id costs less. A walk that
- * has not filled its page by then is abandoned and the page fetched by id instead.
+ * A walk testing each contact's search text reads at most this many index entries, or a
+ * quarter of the number of matches if that is more (reading a contact's text costs about
+ * four times what testing membership in the copied full-text matches does). Matches can
+ * cluster in the sort order (everyone named Lars sorts together); a walk that has not
+ * filled its page by then goes on testing membership instead.
  */
 const MIN_WALK_SCAN = 2000;
 
