@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import proxyaddr from 'proxy-addr';
 import type { RelayConfig } from './config';
 import { apiRouter } from './http/api';
 import { mediaRouter } from './http/media';
 import { requestContext } from './http/middleware';
 import type { RelayServices } from './http/services';
 import { twimlRouter } from './http/twiml';
-import { webhookRouter } from './http/webhooks';
+import { isWebhookPath, webhookEndpoint } from './http/webhooks';
 import { EventAppender } from './ingest/appender';
 import { TenantCache } from './ingest/tenant-cache';
 import { createLogger } from './log';
@@ -147,16 +148,6 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   const app = express();
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
-  let inFlight = 0;
-  const drained: Array<() => void> = [];
-  app.use((_req, res, next) => {
-    inFlight++;
-    res.on('close', () => {
-      inFlight--;
-      if (inFlight === 0) for (const d of drained.splice(0)) d();
-    });
-    next();
-  });
   app.use(requestContext(logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: RELAY_VERSION });
@@ -181,7 +172,6 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(publicBaseUrl, RELAY_VERSION));
   });
-  app.use('/hooks', webhookRouter(services));
   app.use('/twiml', twimlRouter(services));
   app.use('/media', mediaRouter(services));
   app.use('/api/v1', apiRouter(services));
@@ -198,7 +188,22 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   };
   app.use(onError);
 
-  const server: Server = createServer(app);
+  // Webhooks bypass express (see http/webhooks.ts); their rate limit sees the client the
+  // way express's req.ip does, behind a configured proxy too.
+  const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
+  const hooks = webhookEndpoint(services, (req) => proxyaddr(req, trustProxy));
+  let inFlight = 0;
+  const drained: Array<() => void> = [];
+  const onClosed = () => {
+    inFlight--;
+    if (inFlight === 0) for (const d of drained.splice(0)) d();
+  };
+  const server: Server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', onClosed);
+    if (isWebhookPath(req.url ?? '')) hooks(req, res);
+    else app(req, res);
+  });
   // Longer than a reverse proxy's idle upstream keep-alive, so the relay never closes a
   // connection the proxy is about to reuse.
   server.keepAliveTimeout = 65_000;

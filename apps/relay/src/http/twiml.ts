@@ -10,7 +10,9 @@ import { parseForm, verifyTwilio } from '../ingest/verify';
 import { loadCallFlow } from '../store/callflows';
 import { apiError, rateLimit } from './middleware';
 import type { RelayServices } from './services';
-import { first, publicUrlOf, queryOf, rawBodyOf, rejectWebhook, webhookItem } from './webhooks';
+import { first, publicUrlOf, queryOf, rejectWebhook, webhookItem } from './webhooks';
+
+const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
 const xmlAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
@@ -38,23 +40,23 @@ export function twimlRouter(services: RelayServices): Router {
     }
     const resolved = await services.tenants.resolve(String(req.params.tenant));
     if (!resolved) {
-      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
+      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
       return null;
     }
     const raw = rawBodyOf(req);
-    const verdict = verifyTwilio(resolved.credentials.twilioAuthToken, req.get('x-twilio-signature'), publicUrlOf(services, req), raw, req.get('content-type'));
+    const verdict = verifyTwilio(resolved.credentials.twilioAuthToken, req.get('x-twilio-signature'), publicUrlOf(services, req.originalUrl), raw, req.get('content-type'));
     if (!verdict.ok) {
-      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_signature', 403, verdict.reason);
+      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_signature', 403, verdict.reason);
       return null;
     }
     const flow = await loadCallFlow(services.db, resolved.tenant.id, String(req.params.flowId));
     if (!flow) {
-      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_bad_request', 404, 'unknown call flow');
+      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 404, 'unknown call flow');
       return null;
     }
-    const deliveryToken = queryOf(req).d;
+    const deliveryToken = queryOf(req.url).d;
     if (!deliveryToken) {
-      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_bad_request', 400, 'call flow URL lacks the delivery token d');
+      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 400, 'call flow URL lacks the delivery token d');
       return null;
     }
     return { ...resolved, flow, deliveryToken, params: parseForm(raw) };
@@ -73,11 +75,11 @@ export function twimlRouter(services: RelayServices): Router {
     const kind = 'twilio.gather';
     const ctx = await admit(req, res, kind);
     if (!ctx) return;
-    const query = queryOf(req);
+    const query = queryOf(req.url);
     const attempt = Math.max(1, Number.parseInt(query.a ?? '1', 10) || 1);
     const callSid = first(ctx.params.CallSid);
     if (!callSid) {
-      rejectWebhook(services, req, res, 'twilio', kind, 'rejected_bad_request', 400, 'gather lacks CallSid');
+      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 400, 'gather lacks CallSid');
       return;
     }
     const digits = first(ctx.params.Digits);

@@ -19,13 +19,14 @@ export function parseForm(raw: Buffer): FormParams {
   return params;
 }
 
-export function verifyTwilio(authToken: string | null, signature: string | undefined, publicUrl: string, rawBody: Buffer, contentType: string | undefined): Verdict {
+/** `form` is the body already parsed with `parseForm`, when the caller has it. */
+export function verifyTwilio(authToken: string | null, signature: string | undefined, publicUrl: string, rawBody: Buffer, contentType: string | undefined, form?: FormParams): Verdict {
   if (!authToken) return { ok: false, reason: 'no Twilio auth token configured for this tenant' };
   if (!signature) return { ok: false, reason: 'missing X-Twilio-Signature' };
   const isJson = (contentType ?? '').includes('json');
   const valid = isJson
     ? twilio.validateRequestWithBody(authToken, signature, publicUrl, rawBody.toString('utf8'))
-    : twilio.validateRequest(authToken, signature, publicUrl, rawBody.length > 0 ? parseForm(rawBody) : {});
+    : twilio.validateRequest(authToken, signature, publicUrl, form ?? (rawBody.length > 0 ? parseForm(rawBody) : {}));
   return valid ? { ok: true } : { ok: false, reason: 'Twilio signature does not match' };
 }
 
