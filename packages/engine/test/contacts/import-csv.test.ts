@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { ImportPreviewInput } from '@gdial/protocol';
@@ -226,6 +229,44 @@ describe('CSV import', () => {
     expect(t.store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(5000);
     expect(t.store.sqlite.prepare('SELECT count(*) FROM contact_phones').pluck().get()).toBe(5000);
     expect(t.contacts.search({ query: 'person', includeSubgroups: true, sort: 'name', limit: 1 }).total).toBe(5000);
+  });
+
+  it('lets the write-ahead log grow during an import and copies it back once at the end, also after a failure', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gdial-import-wal-'));
+    try {
+      const t = testContext(path.join(dir, 'gdial.db'));
+      const sqlite = t.store.sqlite;
+      expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      sqlite.pragma('wal_autocheckpoint = 500');
+      const lines = ['Namn;Mobil'];
+      for (let i = 0; i < 12_000; i++) lines.push(`${i === 11_000 ? 'Explodera' : `Person ${i}`};070${String(i).padStart(7, '0')}`);
+      // The log file's size after each batch's commit: were it copied back in between, the
+      // next batch would start writing at the beginning of the file again, and it would stop growing.
+      const walSizes: number[] = [];
+      const transaction = t.store.transaction.bind(t.store);
+      t.store.transaction = (fn) => {
+        const out = transaction(fn);
+        walSizes.push(statSync(path.join(dir, 'gdial.db-wal')).size);
+        return out;
+      };
+      const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
+      sqlite.exec("CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Explodera' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+      const r = await t.imports.run(p.importId, 'create');
+      expect(r.status).toBe('failed');
+      expect(r.created).toBe(10_000);
+      expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(500);
+      // Everything committed is in the database file, and the log is fully copied back.
+      const [after] = sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+      expect(after!.checkpointed).toBe(after!.log);
+      t.store.close();
+      const reopened = testContext(path.join(dir, 'gdial.db'));
+      expect(reopened.store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(10_000);
+      reopened.store.close();
+      expect(walSizes).toHaveLength(2);
+      expect(walSizes[1]).toBeGreaterThan(walSizes[0]!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports progress at most ten times a second, ending with the full count', async () => {
