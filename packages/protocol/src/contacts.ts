@@ -6,6 +6,7 @@
 // them to E.164 and answers VALIDATION naming the field when one cannot be (no schema here
 // can, because that needs libphonenumber, which the protocol package does not depend on).
 import { z } from 'zod';
+import { issueCodes, phoneProblems } from './issues';
 import { method } from './rpc-core';
 import { auditEntrySchema } from './system';
 
@@ -309,6 +310,8 @@ export const importRowErrorSchema = z.object({
   column: z.string().nullable(),
   value: z.string().nullable(),
   message: z.string(),
+  code: z.enum(issueCodes).optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type ImportRowError = z.infer<typeof importRowErrorSchema>;
 
@@ -455,7 +458,7 @@ export type PersonalDataExport = z.infer<typeof personalDataExportSchema>;
 
 export const phoneCheckSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), e164: z.string(), national: z.string(), kind: phoneKindSchema, canSms: z.boolean(), country: z.string().nullable() }),
-  z.object({ ok: z.literal(false), reason: z.string() }),
+  z.object({ ok: z.literal(false), reason: z.string(), problem: z.enum(phoneProblems), country: z.string().nullable() }),
 ]);
 export type PhoneCheck = z.infer<typeof phoneCheckSchema>;
 

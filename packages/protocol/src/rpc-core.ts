@@ -2,6 +2,7 @@
 // wire messages, and the result envelope errors travel in. Domain files (contacts.ts,
 // campaigns.ts, …) declare their methods with `method()`; `rpc.ts` merges them.
 import { z } from 'zod';
+import type { IssueCode, IssueParams } from './issues';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -39,7 +40,10 @@ export type RpcErrorBody = z.infer<typeof rpcErrorSchema>;
 /** One problem with one field of an input, as the UI shows it next to that field. */
 export interface FieldIssue {
   path: string;
+  /** In English; the console phrases `code` in the operator's language when there is one. */
   message: string;
+  code?: IssueCode;
+  params?: IssueParams;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: RpcErrorBody };
@@ -71,7 +75,16 @@ export type WireMessage = z.infer<typeof wireMessage>;
 
 /** Turns a zod failure into field issues with dotted paths ("phones.0.number"). */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message, ...issueCodeOf(i) }));
+}
+
+/** The code of the kinds of zod refusal the console phrases itself. */
+function issueCodeOf(i: z.core.$ZodIssue): Pick<FieldIssue, 'code' | 'params'> {
+  if (i.code === 'too_big' && i.origin === 'string') return { code: 'text.tooLong', params: { max: Number(i.maximum) } };
+  if (i.code === 'too_big' && i.origin === 'array') return { code: 'list.tooLong', params: { max: Number(i.maximum) } };
+  if (i.code === 'too_small' && i.origin === 'string' && Number(i.minimum) === 1) return { code: 'text.empty' };
+  if (i.code === 'invalid_format') return { code: 'format.invalid' };
+  return {};
 }
 
 /** One readable sentence naming every field that failed, for logs and CLI output. */

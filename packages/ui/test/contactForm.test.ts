@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact } from '@gdial/protocol';
+import type { Contact, FieldIssue } from '@gdial/protocol';
 import { draftFromContact, draftToFields, emptyDraft, issuesByField, moveEntry, newKey } from '../src/pages/contacts/contactForm';
 
 const stored: Contact = {
@@ -80,9 +80,29 @@ describe('contact form model', () => {
         { path: 'emails.0', message: 'Not a valid e-mail address' },
       ],
       d,
+      'en',
     );
     expect(issues.get('phones.2.number')).toBe('Not a Swedish number');
     expect(issues.get('firstName')).toBe('Too long');
     expect(issues.get('emails.0.address')).toBe('Not a valid e-mail address');
+  });
+
+  it("words the engine's refusals in the operator's language when it names them, else shows them as written", () => {
+    const d = draftFromContact(stored);
+    const sent: FieldIssue[] = [
+      { path: 'changes.phones.0.number', message: '"123" is too short', code: 'phone.tooShort', params: { value: '123' } },
+      { path: 'changes.phones.1.number', message: '"0201234" is not a valid number in Norway', code: 'phone.invalidInCountry', params: { value: '0201234', country: 'NO' } },
+      { path: 'changes.emails.0.address', message: 'Not a valid e-mail address', code: 'format.invalid' },
+      { path: 'changes.firstName', message: 'Too big: expected string to have <=100 characters', code: 'text.tooLong', params: { max: 100 } },
+      { path: 'changes.notes', message: 'Something the console has no words for' },
+    ];
+    const sv = issuesByField(sent, d, 'sv');
+    expect(sv.get('phones.0.number')).toBe('”123” är för kort för att vara ett telefonnummer');
+    expect(sv.get('phones.1.number')).toBe('”0201234” är inte ett giltigt nummer i Norge');
+    expect(sv.get('emails.0.address')).toBe('Inte en giltig e-postadress');
+    expect(sv.get('firstName')).toBe('Högst 100 tecken');
+    expect(sv.get('notes')).toBe('Something the console has no words for');
+    const en = issuesByField(sent, d, 'en');
+    expect(en.get('phones.1.number')).toBe('"0201234" is not a valid number in Norway');
   });
 });

@@ -14,7 +14,7 @@ import type {
   PhoneLabel,
 } from '@gdial/protocol';
 import { contactFieldsSchema, fieldIssues } from '@gdial/protocol';
-import { formatPhone, normalisePhone } from './phone';
+import { formatPhone, normalisePhone, type PhoneNormalisation } from './phone';
 
 export interface PhoneRecord {
   e164: string;
@@ -93,12 +93,12 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
     f.phones.forEach((p, i) => {
       const n = normalisePhone(p.number);
       if (!n.ok) {
-        issues.push({ path: `phones.${i}.number`, message: `"${p.number}" ${n.reason}` });
+        issues.push(phoneIssue(`phones.${i}.number`, p.number, n));
         return;
       }
       const earlier = seen.get(n.e164);
       if (earlier !== undefined) {
-        issues.push({ path: `phones.${i}.number`, message: `"${p.number}" is the same number as phone ${earlier + 1}` });
+        issues.push({ path: `phones.${i}.number`, message: `"${p.number}" is the same number as phone ${earlier + 1}`, code: 'phone.duplicate', params: { value: p.number, of: earlier + 1 } });
         return;
       }
       seen.set(n.e164, i);
@@ -122,7 +122,7 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
   if (wa === null) whatsapp = null;
   else if (wa !== undefined) {
     const n = normalisePhone(wa);
-    if (!n.ok) issues.push({ path: 'whatsapp', message: `"${wa}" ${n.reason}` });
+    if (!n.ok) issues.push(phoneIssue('whatsapp', wa, n));
     else whatsapp = n.e164;
   }
 
@@ -160,7 +160,7 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
   else if (explicit === null || !base || base.displayName === deriveDisplayName(base)) displayName = deriveDisplayName(rest);
   else displayName = base.displayName;
   if (!displayName) {
-    return { ok: false, issues: [{ path: 'displayName', message: 'A contact needs a name, an organisation, a phone number or an e-mail address' }] };
+    return { ok: false, issues: [{ path: 'displayName', message: 'A contact needs a name, an organisation, a phone number or an e-mail address', code: 'contact.nameRequired' }] };
   }
   return { ok: true, record: { displayName, ...rest }, groupIds: f.groupIds ? [...new Set(f.groupIds)] : undefined };
 }
@@ -178,10 +178,15 @@ function withPhoneIssues(issues: FieldIssue[], input: unknown): FieldIssue[] {
       const path = `phones.${i}.number`;
       if (typeof number !== 'string' || seen.has(path) || number.trim() === '') return;
       const n = normalisePhone(number);
-      if (!n.ok) issues.push({ path, message: `"${number}" ${n.reason}` });
+      if (!n.ok) issues.push(phoneIssue(path, number, n));
     });
   }
   return issues.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** A number that could not be normalised, as a field issue: `"070-12" is too short`. */
+export function phoneIssue(path: string, typed: string, n: Extract<PhoneNormalisation, { ok: false }>): FieldIssue {
+  return { path, message: `"${typed}" ${n.reason}`, code: `phone.${n.problem}`, params: n.country ? { value: typed, country: n.country } : { value: typed } };
 }
 
 /** "Anna Andersson", else the organisation, else the first e-mail or number. */

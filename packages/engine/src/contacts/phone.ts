@@ -3,7 +3,7 @@
 // mobile (can take SMS) or a number that can only be called. An invalid number is an
 // error with a reason an operator understands — never silently dropped or "fixed".
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode, type NumberType, type PhoneNumber } from 'libphonenumber-js/max';
-import type { PhoneKind } from '@gdial/protocol';
+import type { PhoneKind, PhoneProblem } from '@gdial/protocol';
 
 export const DEFAULT_REGION: CountryCode = 'SE';
 
@@ -17,7 +17,7 @@ export type PhoneNormalisation =
       /** What search should find the number by (see phoneSearchDigits). */
       digits: string[];
     }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; problem: PhoneProblem; /** The country the number is not valid in (invalidInCountry). */ country: string | null };
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 const countryName = (code: string): string => {
@@ -73,12 +73,12 @@ const ALLOWED = /^[+\d\s\-()./]+$/;
 /** `shortcut: false` forces libphonenumber for every number (the shortcut's test uses it). */
 export function normalisePhone(raw: string, region: CountryCode = DEFAULT_REGION, opts: { shortcut?: boolean } = {}): PhoneNormalisation {
   const text = raw.trim();
-  if (text === '') return { ok: false, reason: 'is empty' };
-  if (!ALLOWED.test(text)) return { ok: false, reason: 'contains characters that are not part of a phone number' };
+  if (text === '') return refused('empty');
+  if (!ALLOWED.test(text)) return refused('characters');
   // "+46 (0)70…" is how Swedes often write international numbers; the (0) is not dialled.
   const cleaned = text.replace(/\(0\)/g, '').replace(/^00(?=[1-9])/, '+');
   const digits = cleaned.replace(/\D/g, '');
-  if (digits.length < 3) return { ok: false, reason: 'is too short' };
+  if (digits.length < 3) return refused('tooShort');
   if (region === 'SE' && opts.shortcut !== false) {
     const fast = swedishMobile(cleaned);
     if (fast) return fast;
@@ -103,34 +103,50 @@ function swedishMobile(cleaned: string): PhoneNormalisation | null {
 
 function normaliseWithLibrary(cleaned: string, region: CountryCode = DEFAULT_REGION): PhoneNormalisation {
   const parsed = parsePhoneNumberFromString(cleaned, region);
-  if (!parsed) return { ok: false, reason: lengthReason(cleaned, region) ?? 'is not a phone number' };
+  if (!parsed) return refused(lengthProblem(cleaned, region) ?? 'notANumber');
   const type = parsed.getType();
   if (type === undefined && !parsed.isValid()) {
     const country = parsed.country ?? (cleaned.startsWith('+') ? null : region);
-    return { ok: false, reason: lengthReason(cleaned, region) ?? (country ? `is not a valid number in ${countryName(country)}` : 'is not a valid number for its country code') };
+    return refused(lengthProblem(cleaned, region) ?? (country ? 'invalidInCountry' : 'invalidForCountryCode'), country);
   }
   const kind = kindOf(type);
   return { ok: true, e164: parsed.number, kind, canSms: kindCanSms(kind), country: parsed.country ?? null, digits: searchDigitsOf(parsed) };
 }
 
-function lengthReason(text: string, region: CountryCode): string | null {
+const reasons: Record<Exclude<PhoneProblem, 'invalidInCountry'>, string> = {
+  empty: 'is empty',
+  characters: 'contains characters that are not part of a phone number',
+  tooShort: 'is too short',
+  tooLong: 'is too long',
+  wrongLength: 'has the wrong number of digits',
+  unknownCountryCode: 'has an unknown country code',
+  notANumber: 'is not a phone number',
+  invalidForCountryCode: 'is not a valid number for its country code',
+};
+
+function refused(problem: PhoneProblem, country: string | null = null): PhoneNormalisation {
+  const reason = problem === 'invalidInCountry' ? `is not a valid number in ${countryName(country ?? '')}` : reasons[problem];
+  return { ok: false, reason, problem, country: problem === 'invalidInCountry' ? country : null };
+}
+
+function lengthProblem(text: string, region: CountryCode): PhoneProblem | null {
   const problem = validatePhoneNumberLength(text, region);
   switch (problem) {
     case undefined:
       return null;
     case 'TOO_SHORT':
-      return 'is too short';
+      return 'tooShort';
     case 'TOO_LONG':
-      return 'is too long';
+      return 'tooLong';
     case 'INVALID_LENGTH':
-      return 'has the wrong number of digits';
+      return 'wrongLength';
     case 'INVALID_COUNTRY':
-      return 'has an unknown country code';
+      return 'unknownCountryCode';
     case 'NOT_A_NUMBER':
-      return 'is not a phone number';
+      return 'notANumber';
     default: {
       const unexpected: never = problem;
-      return String(unexpected);
+      throw new Error(`unknown length problem ${String(unexpected)}`);
     }
   }
 }

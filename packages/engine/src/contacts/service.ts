@@ -148,7 +148,7 @@ export class ContactService {
 
   checkPhone(number: string): PhoneCheck {
     const n = normalisePhone(number);
-    return n.ok ? { ok: true, e164: n.e164, national: formatPhone(n.e164), kind: n.kind, canSms: n.canSms, country: n.country } : { ok: false, reason: `The number ${n.reason}` };
+    return n.ok ? { ok: true, e164: n.e164, national: formatPhone(n.e164), kind: n.kind, canSms: n.canSms, country: n.country } : { ok: false, reason: `The number ${n.reason}`, problem: n.problem, country: n.country };
   }
 
   /** GDPR access request: the contact, its groups, opt-outs of its addresses, audit entries about it. */

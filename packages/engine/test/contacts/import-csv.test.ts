@@ -149,12 +149,12 @@ describe('CSV import', () => {
     expect(p.totalRows).toBe(6);
     expect(p.validRows).toBe(1);
     expect(p.errors).toEqual([
-      { row: 3, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short' },
-      { row: 4, field: 'emails.0.address', column: 'E-post', value: 'inte-en-adress', message: 'Not a valid e-mail address' },
-      { row: 6, field: 'language', column: 'Språk', value: 'klingon', message: '"klingon" is not a language GDial speaks (sv or en)' },
-      { row: 7, field: 'emails.0.address', column: 'E-post', value: 'erik@', message: 'Not a valid e-mail address' },
-      { row: 7, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short' },
-      { row: 8, field: 'displayName', column: null, value: null, message: 'A contact needs a name, an organisation, a phone number or an e-mail address' },
+      { row: 3, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } },
+      { row: 4, field: 'emails.0.address', column: 'E-post', value: 'inte-en-adress', message: 'Not a valid e-mail address', code: 'format.invalid' },
+      { row: 6, field: 'language', column: 'Språk', value: 'klingon', message: '"klingon" is not a language GDial speaks (sv or en)', code: 'language.unknown', params: { value: 'klingon' } },
+      { row: 7, field: 'emails.0.address', column: 'E-post', value: 'erik@', message: 'Not a valid e-mail address', code: 'format.invalid' },
+      { row: 7, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } },
+      { row: 8, field: 'displayName', column: null, value: null, message: 'A contact needs a name, an organisation, a phone number or an e-mail address', code: 'contact.nameRequired' },
     ]);
     expect(p.sample.find((s) => s.row === 3)).toMatchObject({ action: 'error', displayName: 'Bo' });
     const r = await t.imports.run(p.importId, 'update');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPhone, normalisePhone, phoneSearchDigits } from '../../src/contacts/phone';
+import { prepareContact } from '../../src/contacts/model';
 
 describe('phone normalisation', () => {
   it.each([
@@ -19,20 +20,31 @@ describe('phone normalisation', () => {
   });
 
   it.each([
-    ['', 'is empty'],
-    ['0701', 'is too short'],
-    ['07012345678901234', 'is too long'],
-    ['070-ABC 45 67', 'contains characters that are not part of a phone number'],
-    ['070-123 45 67 ext 12', 'contains characters that are not part of a phone number'],
-    ['+999 123 456 789', 'has an unknown country code'],
-    ['12', 'is too short'],
-  ])('refuses %j: %s', (raw, reason) => {
-    expect(normalisePhone(raw)).toEqual({ ok: false, reason });
+    ['', 'is empty', 'empty'],
+    ['0701', 'is too short', 'tooShort'],
+    ['07012345678901234', 'is too long', 'tooLong'],
+    ['070-ABC 45 67', 'contains characters that are not part of a phone number', 'characters'],
+    ['070-123 45 67 ext 12', 'contains characters that are not part of a phone number', 'characters'],
+    ['+999 123 456 789', 'has an unknown country code', 'unknownCountryCode'],
+    ['12', 'is too short', 'tooShort'],
+  ])('refuses %j: %s', (raw, reason, problem) => {
+    expect(normalisePhone(raw)).toEqual({ ok: false, reason, problem, country: null });
   });
 
   it('says which country a number is invalid in', () => {
-    expect(normalisePhone('0741234567')).toEqual({ ok: false, reason: 'is not a valid number in Sweden' });
-    expect(normalisePhone('+46 99 123 45 67')).toEqual({ ok: false, reason: 'is not a valid number in Sweden' });
+    expect(normalisePhone('0741234567')).toEqual({ ok: false, reason: 'is not a valid number in Sweden', problem: 'invalidInCountry', country: 'SE' });
+    expect(normalisePhone('+46 99 123 45 67')).toEqual({ ok: false, reason: 'is not a valid number in Sweden', problem: 'invalidInCountry', country: 'SE' });
+  });
+
+  it('names the problem of a refused number as an issue code the console can word', () => {
+    const issues = prepareContact({ firstName: 'Åsa', phones: [{ number: '0701' }, { number: '070-123 45 67' }, { number: '0701234567' }] });
+    expect(issues).toEqual({
+      ok: false,
+      issues: [
+        { path: 'phones.0.number', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } },
+        { path: 'phones.2.number', message: '"0701234567" is the same number as phone 2', code: 'phone.duplicate', params: { value: '0701234567', of: 2 } },
+      ],
+    });
   });
 
   it('formats Swedish numbers nationally and foreign ones internationally', () => {

@@ -75,7 +75,7 @@ describe('vCard', () => {
     const t = testContext();
     const p = await t.imports.preview(importPreviewInputSchema.parse({ source: inline('kontakter.vcf', v3) }));
     expect(p).toMatchObject({ format: 'vcard', delimiter: null, totalRows: 4, validRows: 3, errorRows: 1 });
-    expect(p.errors).toEqual([{ row: 4, field: 'phones.0.number', column: 'TEL;TYPE=cell', value: '0701', message: '"0701" is too short' }]);
+    expect(p.errors).toEqual([{ row: 4, field: 'phones.0.number', column: 'TEL;TYPE=cell', value: '0701', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } }]);
     await t.imports.run(p.importId, 'update');
     const asa = t.contacts.get(t.contacts.search({ query: 'åsa', includeSubgroups: true, sort: 'name', limit: 1 }).items[0]!.id);
     expect(asa).toMatchObject({ displayName: 'Åsa Öberg', role: 'Insatsledare', tags: ['Ledning', 'Stab'] });

@@ -2,7 +2,7 @@
 // recipient outcomes, delivery states, exclusion reasons), in Swedish and English, and the
 // colour each state is shown in. One place, so the dashboard, the wizard and the live
 // view never call the same thing by two names.
-import { parseConfirmedVia, parseEventDetail, parseStatusDetail, type AnsweredBy, type CampaignStatus, type DeliveryStatus, type Channel, type DeliveryState, type ExclusionReason, type RecipientOutcome, type SkipReason } from '@gdial/protocol';
+import { parseConfirmedVia, parseEventDetail, parseStatusDetail, type AnsweredBy, type FieldIssue, type IssueCode, type CampaignStatus, type DeliveryStatus, type Channel, type DeliveryState, type ExclusionReason, type RecipientOutcome, type SkipReason } from '@gdial/protocol';
 import { useLanguage, type Language } from '../i18n';
 
 type Words<K extends string> = Record<Language, Record<K, string>>;
@@ -171,6 +171,56 @@ export function eventDetailText(text: string, language: Language): string {
   }
 }
 
+const issuePhrases: Record<IssueCode, string> = {
+  'phone.empty': 'Telefonnumret är tomt',
+  'phone.characters': '”{value}” innehåller tecken som inte hör till ett telefonnummer',
+  'phone.tooShort': '”{value}” är för kort för att vara ett telefonnummer',
+  'phone.tooLong': '”{value}” är för långt för att vara ett telefonnummer',
+  'phone.wrongLength': '”{value}” har fel antal siffror',
+  'phone.unknownCountryCode': '”{value}” har en landskod som inte finns',
+  'phone.notANumber': '”{value}” är inte ett telefonnummer',
+  'phone.invalidInCountry': '”{value}” är inte ett giltigt nummer i {country}',
+  'phone.invalidForCountryCode': '”{value}” är inte ett giltigt nummer för sin landskod',
+  'phone.duplicate': '”{value}” är samma nummer som nummer {of}',
+  'contact.nameRequired': 'En kontakt behöver ett namn, en organisation, ett telefonnummer eller en e-postadress',
+  'language.unknown': '”{value}” är inget språk GDial talar (sv eller en)',
+  'text.tooLong': 'Högst {max} tecken',
+  'text.empty': 'Får inte vara tomt',
+  'list.tooLong': 'Högst {max} stycken',
+  'format.invalid': 'Har inte rätt form',
+};
+
+/** Fields whose wrong form has words of its own (the path's last part, or all of it). */
+const formatPhrases: Record<string, string> = {
+  address: 'Inte en giltig e-postadress',
+  email: 'Inte en giltig e-postadress',
+  telegramChatId: 'Ett Telegram-chatt-id är ett nummer, t.ex. 123456789',
+  colour: 'Färgen ska skrivas som #1c7ed6',
+};
+
+const regionNames = new Intl.DisplayNames(['sv'], { type: 'region' });
+
+/**
+ * Why the engine refused a value, in the operator's language. The engine writes its
+ * refusals in English and names the reason with a code; English is shown as written, and
+ * so is a refusal the console has no words for.
+ */
+export function issueText(issue: Pick<FieldIssue, 'message' | 'code' | 'params'> & { path?: string | null }, language: Language): string {
+  if (language !== 'sv' || !issue.code) return issue.message;
+  const params = { ...issue.params };
+  if (typeof params.country === 'string') params.country = regionName(params.country);
+  const phrase = (issue.code === 'format.invalid' && formatPhrases[issue.path?.split('.').at(-1) ?? '']) || issuePhrases[issue.code];
+  return phrase.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+function regionName(code: string): string {
+  try {
+    return regionNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 /** The words for the current language; `words.channel.sms` etc. */
 export function useWords() {
   const { language } = useLanguage();
@@ -183,5 +233,6 @@ export function useWords() {
     deliveryEvent: (kind: string) => deliveryEventWords[language][kind] ?? kind,
     eventDetail: (text: string) => eventDetailText(text, language),
     confirmedVia: (text: string) => confirmedViaText(text, language),
+    issue: (issue: Parameters<typeof issueText>[0]) => issueText(issue, language),
   };
 }

@@ -73,7 +73,7 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
       case 'language': {
         const lang = languageWords[value.toLowerCase()];
         if (lang) f.language = lang;
-        else errors.push({ row, field: 'language', column: v.source, value, message: `"${value}" is not a language GDial speaks (sv or en)` });
+        else errors.push({ row, field: 'language', column: v.source, value, message: `"${value}" is not a language GDial speaks (sv or en)`, code: 'language.unknown', params: { value } });
         break;
       }
       case 'phone.mobile':
@@ -113,7 +113,7 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
     for (const issue of prepared.issues) {
       const [head, index] = issue.path.split('.');
       const src = head === 'phones' ? phoneSources[Number(index)] : head === 'emails' ? emailSources[Number(index)] : sources.get(head ?? '');
-      errors.push({ row, field: issue.path, column: src?.source ?? null, value: src?.value ?? null, message: issue.message });
+      errors.push({ row, field: issue.path, column: src?.source ?? null, value: src?.value ?? null, message: issue.message, code: issue.code, params: issue.params });
     }
   }
   if (errors.length) return { ok: false, errors };

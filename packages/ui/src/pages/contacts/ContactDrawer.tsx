@@ -27,7 +27,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useNotify } from '../../components/useNotify';
 import { downloadJson } from '../../components/download';
-import { useT, type Translate } from '../../i18n';
+import { useLanguage, useT, type Translate } from '../../i18n';
 import { RpcError } from '../../rpc/client';
 import { useRpc } from '../../rpc/react';
 import { groupOptions } from '../groups/groupTree';
@@ -108,6 +108,7 @@ export interface ContactDrawerProps {
 
 export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: ContactDrawerProps) {
   const t = useT(dict);
+  const { language } = useLanguage();
   const rpc = useRpc();
   const notify = useNotify();
   const [stored, setStored] = useState<Contact | null>(null);
@@ -191,8 +192,8 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
   }, [phoneTexts]);
 
   const issues = useMemo(
-    () => (saveError instanceof RpcError ? issuesByField(saveError.fieldIssues, draft) : new Map<string, string>()),
-    [saveError, draft],
+    () => (saveError instanceof RpcError ? issuesByField(saveError.fieldIssues, draft, language) : new Map<string, string>()),
+    [saveError, draft, language],
   );
   const dirty = JSON.stringify(draftToFields(draft)) !== baseline.current;
   const set = <K extends keyof ContactDraft>(key: K, value: ContactDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));

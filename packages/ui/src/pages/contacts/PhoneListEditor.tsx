@@ -5,7 +5,8 @@
 import { ActionIcon, Badge, Button, Group, Loader, Paper, Select, Stack, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { phoneLabels, type PhoneLabel } from '@gdial/protocol';
-import { useT } from '../../i18n';
+import { issueText } from '../../components/labels';
+import { useLanguage, useT } from '../../i18n';
 import { moveEntry, newKey, phoneCheckIsCurrent, type PhoneDraft } from './contactForm';
 
 const dict = {
@@ -165,6 +166,7 @@ export function PhoneListEditor({ phones, onChange, errors, checking }: PhoneLis
 }
 
 function PhoneStatus({ phone, checking, first, t }: { phone: PhoneDraft; checking: boolean; first: boolean; t: (k: keyof (typeof dict)['sv']) => string }) {
+  const { language } = useLanguage();
   const firstBadge = first && phone.number.trim() !== '' ? <Badge variant="outline" color="gray">{t('first')}</Badge> : null;
   if (phone.number.trim() === '') return null;
   if (checking) {
@@ -176,7 +178,11 @@ function PhoneStatus({ phone, checking, first, t }: { phone: PhoneDraft; checkin
     );
   }
   if (!phoneCheckIsCurrent(phone) || !phone.check) return <Text size="sm" c="dimmed">{t('notChecked')}</Text>;
-  if (!phone.check.ok) return <Text size="sm" c="var(--gdial-error-text)" fw={600}>{phone.check.reason}</Text>;
+  if (!phone.check.ok) {
+    const { reason, problem, country } = phone.check;
+    const text = issueText({ message: reason, code: `phone.${problem}`, params: country ? { value: phone.number.trim(), country } : { value: phone.number.trim() } }, language);
+    return <Text size="sm" c="var(--gdial-error-text)" fw={600}>{text}</Text>;
+  }
   return (
     <Group gap={6}>
       <Badge color={phone.check.canSms ? 'green' : 'orange'} variant="light" size="lg">

@@ -13,6 +13,8 @@ import type {
   PhoneCheck,
   PhoneLabel,
 } from '@gdial/protocol';
+import { issueText } from '../../components/labels';
+import type { Language } from '../../i18n';
 
 type CustomValue = CustomFields[string];
 
@@ -169,9 +171,10 @@ export function moveEntry<T>(list: readonly T[], index: number, delta: number): 
 /**
  * Field errors keyed by the draft's own paths ("phones.1.number", "firstName"). The engine
  * names fields of contacts.update under "changes."; phone positions refer to the list as
- * sent, which skips empty rows, so they are mapped back to the draft's rows.
+ * sent, which skips empty rows, so they are mapped back to the draft's rows. Each is
+ * worded in the operator's language.
  */
-export function issuesByField(issues: FieldIssue[], d: ContactDraft): Map<string, string> {
+export function issuesByField(issues: FieldIssue[], d: ContactDraft, language: Language): Map<string, string> {
   const sentPhones = d.phones.map((p, i) => ({ p, i })).filter(({ p }) => p.number.trim() !== '');
   const sentEmails = d.emails.map((e, i) => ({ e, i })).filter(({ e }) => e.address.trim() !== '');
   const out = new Map<string, string>();
@@ -184,7 +187,7 @@ export function issuesByField(issues: FieldIssue[], d: ContactDraft): Map<string
       const leaf = m[3] ?? (m[1] === 'phones' ? '.number' : '.address');
       path = `${m[1]}.${draftIndex ?? sentIndex}${leaf}`;
     }
-    if (!out.has(path)) out.set(path, issue.message);
+    if (!out.has(path)) out.set(path, issueText(issue, language));
   }
   return out;
 }

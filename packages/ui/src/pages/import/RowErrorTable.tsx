@@ -2,6 +2,7 @@
 // so the operator can fix them in the spreadsheet.
 import { ScrollArea, Table, Text } from '@mantine/core';
 import type { ImportRowError } from '@gdial/protocol';
+import { issueText } from '../../components/labels';
 import { useLanguage, useT } from '../../i18n';
 import { importFieldLabel } from './importFields';
 
@@ -42,7 +43,7 @@ export function RowErrorTable({ errors, truncated, label }: { errors: ImportRowE
                 <Table.Td>{describeField(e, language, t)}</Table.Td>
                 <Table.Td>{e.column ?? ''}</Table.Td>
                 <Table.Td ff="monospace">{e.value ?? ''}</Table.Td>
-                <Table.Td c="var(--gdial-error-text)">{e.message}</Table.Td>
+                <Table.Td c="var(--gdial-error-text)">{issueText({ ...e, path: e.field }, language)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
