@@ -20,6 +20,8 @@ import { useCampaignLive } from './useCampaignLive';
 import { pageScope } from '../../components/pageScope';
 
 const ROWS_SHOWN = 500;
+/** The share of the bar (%) a section needs before its label fits without being cut. */
+const MIN_LABELLED_PCT = 14;
 
 const dict = {
   sv: {
@@ -177,8 +179,12 @@ export function CampaignLiveView({ id }: { id: number }) {
         <Paper withBorder p="md">
           <Stack gap={6}>
             <Progress.Root size={28}>
-              <Progress.Section value={pct(counts.confirmed)} color="green" aria-label={t('confirmed')}><Progress.Label>{t('confirmed')}</Progress.Label></Progress.Section>
-              <Progress.Section value={pct(counts.failed)} color="red" aria-label={t('failed')}><Progress.Label>{t('failed')}</Progress.Label></Progress.Section>
+              {(['confirmed', 'failed'] as const).map((b) => (
+                <Progress.Section key={b} value={pct(counts[b])} color={b === 'confirmed' ? 'green' : 'red'} aria-label={`${t(b)}: ${f.number(counts[b])}`}>
+                  {/* A label in a sliver of bar is cut to "B…": it shows once its words fit. */}
+                  {pct(counts[b]) >= MIN_LABELLED_PCT && <Progress.Label>{t(b)}</Progress.Label>}
+                </Progress.Section>
+              ))}
             </Progress.Root>
             <Group gap="lg">
               <Text size="sm">{t('reached')}: {f.number(reachedCount(progress))}</Text>
