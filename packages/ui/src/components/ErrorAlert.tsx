@@ -1,7 +1,8 @@
 // Shows a failed call the way an operator can act on it: what happened and what to do.
 import { Alert, List } from '@mantine/core';
 import { RpcError } from '../rpc/client';
-import { useT } from '../i18n';
+import { useLanguage, useT } from '../i18n';
+import { issueText } from './labels';
 
 const dict = {
   sv: {
@@ -22,6 +23,7 @@ const dict = {
 
 export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
   const t = useT(dict);
+  const { language } = useLanguage();
   if (!error) return null;
   const rpc = error instanceof RpcError ? error : null;
   const advice = rpc && (rpc.code === 'UNAVAILABLE' || rpc.code === 'TIMEOUT' || rpc.code === 'VALIDATION') ? t(rpc.code) : t('other');
@@ -32,7 +34,7 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
         <List size="sm" mt="xs">
           {rpc.fieldIssues.map((i) => (
             <List.Item key={i.path}>
-              <strong>{i.path}</strong>: {i.message}
+              <strong>{i.path}</strong>: {issueText(i, language)}
             </List.Item>
           ))}
         </List>
