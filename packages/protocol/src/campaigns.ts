@@ -399,6 +399,8 @@ export const inboxMessageSchema = z.object({
   from: z.string(),
   text: z.string(),
   campaignId: id.nullable(),
+  /** The alert's name, so the inbox can say which alert a reply answered. */
+  campaignName: z.string().nullable(),
   recipientId: id.nullable(),
   contactId: id.nullable(),
   displayName: z.string().nullable(),

@@ -66,6 +66,7 @@ function prepare(s: Database.Database) {
     optOut: s.prepare<[string, string, string, string | null]>('INSERT OR IGNORE INTO opt_outs (channel, address, source, note) VALUES (?, ?, ?, ?)'),
     optIn: s.prepare<[string, string]>("DELETE FROM opt_outs WHERE channel = ? AND address = ? AND source IN ('reply', 'provider')"),
     recipientContact: s.prepare<[number], { contact_id: number | null; display_name: string }>('SELECT contact_id, display_name FROM campaign_recipients WHERE id = ?'),
+    campaignName: s.prepare<[number], string>('SELECT name FROM campaigns WHERE id = ?').pluck(),
     contactByPhone: s.prepare<[string], { id: number; display_name: string }>(
       'SELECT c.id, c.display_name FROM contact_phones p JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ? LIMIT 1',
     ),
@@ -192,6 +193,7 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
             from: ev.from,
             text: ev.text,
             campaignId: row?.campaign_id ?? null,
+            campaignName: row ? (st.campaignName.get(row.campaign_id) ?? null) : null,
             recipientId: row?.recipient_id ?? null,
             contactId: contact?.id ?? null,
             displayName: contact?.display_name ?? null,

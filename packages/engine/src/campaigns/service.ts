@@ -581,6 +581,7 @@ export class CampaignService {
       .limit(q.limit)
       .all();
     const names = sqliteOf(db).prepare('SELECT display_name FROM contacts WHERE id = ?');
+    const campaignNames = sqliteOf(db).prepare('SELECT name FROM campaigns WHERE id = ?').pluck();
     return rows.map((r) => ({
       id: r.id,
       receivedAt: r.receivedAt,
@@ -588,6 +589,7 @@ export class CampaignService {
       from: r.fromAddress,
       text: r.text,
       campaignId: r.campaignId,
+      campaignName: r.campaignId === null ? null : ((campaignNames.get(r.campaignId) as string | undefined) ?? null),
       recipientId: r.recipientId,
       contactId: r.contactId,
       displayName: r.contactId === null ? null : ((names.get(r.contactId) as { display_name: string } | undefined)?.display_name ?? null),

@@ -235,10 +235,11 @@ describe('dispatch and escalation', () => {
     expect(dtmfRows.map((d) => d.state)).toEqual(['delivered', 'skipped', 'skipped', 'skipped']);
     expect(env.store.sqlite.prepare("SELECT 1 FROM opt_outs WHERE channel = 'sms' AND address = '+46701000003'").get()).toBeTruthy();
     const inbox = service.listInbox({ limit: 10 });
-    expect(inbox).toEqual([expect.objectContaining({ text: 'Vem är det här?', contactId: chatty, campaignId: c.id, handled: false })]);
+    expect(inbox).toEqual([expect.objectContaining({ text: 'Vem är det här?', contactId: chatty, campaignId: c.id, campaignName: c.name, handled: false })]);
     expect(service.markInbox([inbox[0]!.id], true)).toBe(1);
     expect(service.listInbox({ handled: false, limit: 10 })).toHaveLength(0);
-    expect(env.events.some((e) => e.name === 'inbox.received')).toBe(true);
+    // The pushed reply says the same as the stored one, the alert's name included.
+    expect(env.events.find((e) => e.name === 'inbox.received')?.payload).toEqual(inbox[0]);
     // Everything settles; the campaign completes.
     for (const d of deliveriesOf(env.store, c.id).filter((x) => x.state === 'sent')) service.handleProviderEvents([statusEvent(d.token, 'delivered', new Date(), d.channel as 'sms')]);
     await until(() => service.get(c.id).status === 'completed', 5000, 'completion');

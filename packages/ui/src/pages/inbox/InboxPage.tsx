@@ -118,7 +118,7 @@ export function InboxPage() {
                 </Table.Td>
                 <Table.Td>{words.channel[m.channel]}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{m.text}</Table.Td>
-                <Table.Td>{m.campaignId ? <Anchor href={`#/campaigns/${m.campaignId}`}>#{m.campaignId}</Anchor> : '–'}</Table.Td>
+                <Table.Td>{m.campaignId ? <Anchor href={`#/campaigns/${m.campaignId}`}>{m.campaignName ?? `#${m.campaignId}`}</Anchor> : '–'}</Table.Td>
                 <Table.Td>
                   {m.handled ? (
                     <Stack gap={2}>
