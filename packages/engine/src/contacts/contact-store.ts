@@ -1,12 +1,14 @@
 // SQL for contacts and their phones, e-mails, tags, memberships and search document.
 // Prepared once per connection and reused: imports write 100,000 contacts through these
 // same statements. Callers own the transaction (store.transaction) and the audit entry.
+// Every write here tells the connection's search index which contacts it touched.
 // Id lists travel as one JSON array parameter (json_each) so one statement fits any size.
 import type Database from 'better-sqlite3';
 import type { Channel, Contact, ContactLanguage, ContactSummary, DoNotContact, EmailLabel, PhoneKind, PhoneLabel } from '@gdial/protocol';
 import type { ContactRecord } from './model';
 import { emailKey, swedishSortKey } from './model';
 import { formatPhone } from './phone';
+import { ContactSearchIndex } from './search-index';
 import { searchDocument, type SearchDocument } from './search-text';
 
 interface ContactRow {
@@ -124,6 +126,7 @@ const cache = new WeakMap<Database.Database, Statements>();
 /** Rows of the contact tables, on one connection. */
 export class ContactStore {
   private readonly st: Statements;
+  private readonly searchIndex: ContactSearchIndex;
 
   constructor(private readonly sqlite: Database.Database) {
     let st = cache.get(sqlite);
@@ -132,6 +135,7 @@ export class ContactStore {
       cache.set(sqlite, st);
     }
     this.st = st;
+    this.searchIndex = ContactSearchIndex.of(sqlite);
   }
 
   insert(rec: ContactRecord, groupIds: readonly number[], now: string): number {
@@ -140,6 +144,7 @@ export class ContactStore {
     this.writeChildren(id, rec);
     for (const g of groupIds) this.st.insertMember.run(g, id, now);
     this.writeFts(id, doc);
+    this.searchIndex.changed([id]);
     return id;
   }
 
@@ -153,15 +158,18 @@ export class ContactStore {
     this.writeChildren(id, rec);
     this.st.deleteFts.run(id);
     this.writeFts(id, doc);
+    this.searchIndex.changed([id]);
   }
 
   setGroups(id: number, groupIds: readonly number[], now: string): void {
     this.st.deleteMembers.run(id);
     for (const g of groupIds) this.st.insertMember.run(g, id, now);
+    this.searchIndex.changed([id]);
   }
 
   addToGroups(id: number, groupIds: readonly number[], now: string): void {
     for (const g of groupIds) this.st.insertMember.run(g, id, now);
+    if (groupIds.length > 0) this.searchIndex.changed([id]);
   }
 
   private writeChildren(id: number, rec: ContactRecord): void {
@@ -185,6 +193,7 @@ export class ContactStore {
         this.st.setSearchText.run(doc.folded, c.id);
       }
     }
+    this.searchIndex.changed(ids);
   }
 
   /**
@@ -199,6 +208,7 @@ export class ContactStore {
       transaction(() => {
         for (const c of this.load(ids)) this.st.setSearchText.run(searchDocument(c).folded, c.id);
       });
+      this.searchIndex.changed(ids);
       filled += ids.length;
     }
   }
@@ -254,7 +264,9 @@ export class ContactStore {
   delete(ids: readonly number[]): number {
     const json = idsJson(ids);
     this.st.deleteFtsMany.run(json);
-    return this.st.deleteContacts.run(json).changes;
+    const n = this.st.deleteContacts.run(json).changes;
+    this.searchIndex.changed(ids);
+    return n;
   }
 
   contactsWithPhone(e164: string): number[] {
@@ -323,9 +335,12 @@ export class ContactStore {
 
   setDoNotContact(ids: readonly number[], channel: Channel, value: boolean, now: string): number {
     const col = dncColumn[channel];
-    return this.sqlite
+    const n = this.sqlite
       .prepare(`UPDATE contacts SET ${col} = ?, updated_at = ? WHERE ${col} <> ? AND id IN (SELECT value FROM json_each(?))`)
       .run(value ? 1 : 0, now, value ? 1 : 0, idsJson(ids)).changes;
+    // Their last change moved: the order by last change did too.
+    if (n > 0) this.searchIndex.changed(ids);
+    return n;
   }
 
   /** Summaries for a page of search results, in the order of `ids`. */

@@ -3,6 +3,7 @@
 // campaign planner uses to resolve an audience.
 import type Database from 'better-sqlite3';
 import type { Group } from '@gdial/protocol';
+import { ContactSearchIndex } from './search-index';
 
 interface GroupRow {
   id: number;
@@ -66,7 +67,7 @@ export interface GroupValues {
 export class GroupStore {
   private readonly st: Statements;
 
-  constructor(sqlite: Database.Database) {
+  constructor(private readonly sqlite: Database.Database) {
     let st = cache.get(sqlite);
     if (!st) {
       st = prepareStatements(sqlite);
@@ -111,6 +112,8 @@ export class GroupStore {
     const parent = (this.st.one.get(id) as GroupRow | undefined)?.parent_id ?? null;
     this.st.reparent.run(parent, now, id);
     this.st.delete.run(id);
+    // Its memberships went with it (ON DELETE CASCADE).
+    ContactSearchIndex.of(this.sqlite).groupDeleted(id);
   }
 
   /** The group and every group below it. */
@@ -131,14 +134,20 @@ export class GroupStore {
   addMembers(groupId: number, contactIds: readonly number[], now: string): number {
     let n = 0;
     for (const c of contactIds) n += this.st.addMember.run(groupId, c, now).changes;
-    if (n > 0) this.st.touch.run(now, groupId);
+    if (n > 0) {
+      this.st.touch.run(now, groupId);
+      ContactSearchIndex.of(this.sqlite).changed(contactIds);
+    }
     return n;
   }
 
   removeMembers(groupId: number, contactIds: readonly number[], now: string): number {
     let n = 0;
     for (const c of contactIds) n += this.st.removeMember.run(groupId, c).changes;
-    if (n > 0) this.st.touch.run(now, groupId);
+    if (n > 0) {
+      this.st.touch.run(now, groupId);
+      ContactSearchIndex.of(this.sqlite).changed(contactIds);
+    }
     return n;
   }
 

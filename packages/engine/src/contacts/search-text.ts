@@ -1,6 +1,7 @@
 // A contact's search document, in the two forms search uses: the five columns written to
 // contacts_fts, and the same words as folded tokens stored on the contact row
-// (contacts.search_text). Both must agree, so one function builds them, and foldTokens
+// (contacts.search_text, which the engine's in-memory search index reads). Both must
+// agree, so one function builds them, and foldTokens
 // tokenises as contacts_fts's tokenizer does ('unicode61 remove_diacritics 2': runs of
 // letters, digits and private-use characters; lower case; accents removed), which the
 // tests check against SQLite itself.
@@ -13,7 +14,11 @@ export interface SearchDocument {
   email: string;
   tag: string;
   phone: string;
-  /** " anna andersson malmo stad …": every token preceded by a space, so " ann" tests a token prefix. */
+  /**
+   * The five columns folded, one line each (" anna andersson\n malmo stad\n …"): every
+   * token preceded by a space, so " ann" tests a token prefix, and a phrase (" anna k")
+   * cannot run from one column into the next, as in contacts_fts.
+   */
   folded: string;
 }
 
@@ -71,5 +76,5 @@ export function searchDocument(rec: Pick<ContactRecord, 'displayName' | 'firstNa
   if (rec.whatsapp) for (const d of phoneSearchDigits(rec.whatsapp)) if (!digits.includes(d)) digits.push(d);
   const tag = rec.tags.join(' ');
   const phone = digits.join(' ');
-  return { name, organisation, email, tag, phone, folded: foldedText(`${name} ${organisation} ${email} ${tag} ${phone}`) };
+  return { name, organisation, email, tag, phone, folded: `${foldedText(name)}\n${foldedText(organisation)}\n${foldedText(email)}\n${foldedText(tag)}\n${foldedText(phone)}` };
 }

@@ -34,9 +34,9 @@ export const contacts = sqliteTable(
      */
     sortKey: text('sort_key').notNull(),
     /**
-     * The contact's search document as folded tokens (" anna andersson 46701234567 …"),
-     * tokenised like contacts_fts: lets a search walking the name index test a contact
-     * without materialising every full-text match. NULL until backfilled after upgrade.
+     * The contact's search document as folded tokens, one line per contacts_fts column
+     * (" anna andersson\n malmo stad\n …"), tokenised like contacts_fts: what the engine's
+     * in-memory search index is built from. NULL until filled in after an upgrade.
      */
     searchText: text('search_text'),
     createdAt: text('created_at').notNull().default(now),
