@@ -11,16 +11,25 @@ const labelKey = (labels: Labels): string =>
 
 class Counter {
   readonly values = new Map<string, number>();
+  /** Label sets seen before, by their values in the caller's order: counted on every webhook. */
+  private readonly keys = new Map<string, string>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
+  private keyOf(labels: Labels): string {
+    let raw = '';
+    for (const name in labels) raw += `${name}\u0000${labels[name]}\u0001`;
+    let k = this.keys.get(raw);
+    if (k === undefined) this.keys.set(raw, (k = labelKey(labels)));
+    return k;
+  }
   inc(labels: Labels = {}, by = 1): void {
-    const k = labelKey(labels);
+    const k = this.keyOf(labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
   get(labels: Labels = {}): number {
-    return this.values.get(labelKey(labels)) ?? 0;
+    return this.values.get(this.keyOf(labels)) ?? 0;
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];

@@ -19,8 +19,12 @@ export interface RelayDb {
   readonly channel: string;
   /** A transaction as the application role with `app.tenant_id` set for it only. */
   withTenant<T>(tenantId: string, fn: (q: SqlExecutor) => Promise<T>): Promise<T>;
-  /** One statement as the application role with no tenant set (directory lookups). */
-  appQuery<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * One statement as the application role with no tenant set (directory lookups, appends).
+   * A `name` makes it a prepared statement on PostgreSQL, parsed and planned once per
+   * connection: for statements on the hot path, whose text never changes.
+   */
+  appQuery<R = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<R[]>;
   /** A transaction as the schema owner: migrations and the admin CLI only. */
   asOwner<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T>;
   /** Calls `onNotify(payload)` for notifications on `channel`; resolves to an unsubscribe. */
@@ -82,7 +86,7 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
     appRole: opts.appRole,
     channel: `${opts.schema}_events`,
     withTenant: (tenantId, fn) => tx(appPool, tenantId, fn),
-    appQuery: async <R>(text: string, params?: unknown[]) => (await appPool.query(text, params)).rows as R[],
+    appQuery: async <R>(text: string, params?: unknown[], name?: string) => (await appPool.query(name ? { name, text, values: params } : { text, values: params })).rows as R[],
     asOwner: (fn) => tx(ownerPool, null, fn),
     async listen(onNotify, onError) {
       const client = new pg.Client({ connectionString: opts.url, options: searchPath, application_name: 'gdial-relay-listen' });

@@ -18,12 +18,14 @@ export interface AppendOutcome {
 
 /**
  * One statement, so one round trip: it runs in its own transaction, in which the function
- * sets the tenant for row-level security before touching any table.
+ * sets the tenant for row-level security before touching any table. Prepared once per
+ * connection (it is the relay's most frequent statement).
  */
 export async function appendEvents(db: RelayDb, tenantId: string, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
   const rows = await db.appQuery<{ out_key: string; out_seq: string | number; out_duplicate: boolean }>(
     'SELECT out_key, out_seq, out_duplicate FROM relay_append_events($1, $2::text[], $3::text[], $4::jsonb[], $5)',
     [tenantId, items.map((i) => i.eventKey), items.map((i) => i.kind), items.map((i) => JSON.stringify(i.event)), db.channel],
+    'relay_append_events',
   );
   return rows.map((r) => ({ eventKey: r.out_key, seq: Number(r.out_seq), duplicate: r.out_duplicate }));
 }
