@@ -1,9 +1,16 @@
 // Commits verified webhooks to the tenant's log. Requests for one tenant that arrive while
-// commits are in flight are gathered into the next transaction (group commit): the
+// a commit is in flight are gathered into the next transaction (group commit): the
 // sequence is gap-free because appends lock the tenant's counter row until commit, so one
-// transaction per webhook would cap a tenant at one commit per disk flush. Two batches
-// per tenant may be in flight: the second waits on the row lock inside Postgres and
-// proceeds the moment the first commits, instead of a network round trip later.
+// transaction per webhook would cap a tenant at one commit per disk flush.
+//
+// One batch per tenant is in flight at a time. A second one (waiting on the counter row's
+// lock inside Postgres) saved a round trip per commit but halved the batches, and every
+// commit costs a function call, a WAL flush, a notification and a desktop message; on a
+// busy machine those cost the webhooks' latency more than the round trip saved.
+//
+// A batch that Postgres refuses because of what one event holds (a data or constraint
+// error, e.g. a NUL character jsonb cannot store) is retried event by event, so only that
+// event fails and the others of its batch are committed and acknowledged as usual.
 import type { RelayLogEntry } from '@gdial/protocol';
 import type { RelayMetrics } from '../ops/metrics';
 import type { RelayDb } from '../store/db';
@@ -17,11 +24,16 @@ interface Pending {
 }
 
 const MAX_BATCH = 256;
-const MAX_IN_FLIGHT = 2;
+
+/** SQLSTATE classes that blame the statement's data, not the database: 22 data exception, 23 integrity, 54 limits. */
+const blamesData = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
+};
 
 export class EventAppender {
   private readonly queues = new Map<string, Pending[]>();
-  private readonly flushing = new Map<string, number>();
+  private readonly flushing = new Set<string>();
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -36,47 +48,54 @@ export class EventAppender {
       let queue = this.queues.get(tenantId);
       if (!queue) this.queues.set(tenantId, (queue = []));
       queue.push({ item, resolve, reject });
-      if ((this.flushing.get(tenantId) ?? 0) < MAX_IN_FLIGHT) void this.flush(tenantId);
+      if (!this.flushing.has(tenantId)) void this.flush(tenantId);
     });
   }
 
   private async flush(tenantId: string): Promise<void> {
-    this.flushing.set(tenantId, (this.flushing.get(tenantId) ?? 0) + 1);
+    this.flushing.add(tenantId);
     try {
       for (;;) {
         const queue = this.queues.get(tenantId);
         if (!queue || queue.length === 0) break;
         const batch = queue.splice(0, MAX_BATCH);
-        const started = performance.now();
-        this.hub.appendStarted(tenantId);
         try {
-          const outcomes = await appendEvents(
-            this.db,
-            tenantId,
-            batch.map((p) => p.item),
-          );
-          this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
-          if (outcomes.length !== batch.length) throw new Error(`append returned ${outcomes.length} outcomes for ${batch.length} events`);
-          const fresh: RelayLogEntry[] = [];
-          outcomes.forEach((o, i) => {
-            if (!o.duplicate) fresh.push({ seq: o.seq, event: batch[i]!.item.event });
-          });
-          this.hub.committed(tenantId, fresh);
-          outcomes.forEach((o, i) => batch[i]!.resolve(o));
+          await this.commit(tenantId, batch);
         } catch (err) {
-          for (const p of batch) p.reject(err);
-        } finally {
-          this.hub.appendFinished(tenantId);
+          if (batch.length === 1 || !blamesData(err)) {
+            for (const p of batch) p.reject(err);
+            continue;
+          }
+          for (const p of batch) await this.commit(tenantId, [p]).catch((one: unknown) => p.reject(one));
         }
       }
     } finally {
-      const left = (this.flushing.get(tenantId) ?? 1) - 1;
-      if (left > 0) this.flushing.set(tenantId, left);
-      else {
-        this.flushing.delete(tenantId);
-        if (this.queues.get(tenantId)?.length === 0) this.queues.delete(tenantId);
-      }
+      this.flushing.delete(tenantId);
+      if (this.queues.get(tenantId)?.length === 0) this.queues.delete(tenantId);
       if (this.flushing.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** Commits one batch and settles its events; throws, settling none, when the transaction failed. */
+  private async commit(tenantId: string, batch: Pending[]): Promise<void> {
+    const started = performance.now();
+    this.hub.appendStarted(tenantId);
+    try {
+      const outcomes = await appendEvents(
+        this.db,
+        tenantId,
+        batch.map((p) => p.item),
+      );
+      this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
+      if (outcomes.length !== batch.length) throw new Error(`append returned ${outcomes.length} outcomes for ${batch.length} events`);
+      const fresh: RelayLogEntry[] = [];
+      outcomes.forEach((o, i) => {
+        if (!o.duplicate) fresh.push({ seq: o.seq, event: batch[i]!.item.event });
+      });
+      this.hub.committed(tenantId, fresh);
+      outcomes.forEach((o, i) => batch[i]!.resolve(o));
+    } finally {
+      this.hub.appendFinished(tenantId);
     }
   }
 
