@@ -191,7 +191,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   // Webhooks bypass express (see http/webhooks.ts); their rate limit sees the client the
   // way express's req.ip does, behind a configured proxy too.
   const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
-  const hooks = webhookEndpoint(services, (req) => proxyaddr(req, trustProxy));
+  const hooks = webhookEndpoint(services, config.trustProxy ? (req) => proxyaddr(req, trustProxy) : (req) => req.socket.remoteAddress ?? 'unknown');
   let inFlight = 0;
   const drained: Array<() => void> = [];
   const onClosed = () => {

@@ -4,7 +4,9 @@
 // parameters — and the answers keep their shape.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, twilioSigned } from './helpers';
+import { createLogger } from '../src/log';
+import { configFromOptions, startRelayWithConfig } from '../src/relay';
+import { encryptionKey, post, twilioSigned } from './helpers';
 import { addTenant, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
 
 describe('webhook HTTP handling', () => {
@@ -96,5 +98,29 @@ describe('webhook HTTP handling', () => {
     expect(tg.status).toBe(200);
     expect(tg.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await tg.json()).toEqual({ ok: true });
+  });
+});
+
+describe('webhook rate limit behind a proxy', () => {
+  it('counts each forwarded client separately when the proxy is trusted, and the proxy itself otherwise', async () => {
+    // Ten requests at once against a burst of two: refused beyond the burst when they share a bucket.
+    const burst = async (url: string, forwardedFor: (i: number) => string) =>
+      Promise.all(
+        Array.from({ length: 10 }, async (_, i) => (await fetch(`${url}/hooks/nobody/telegram/update`, { method: 'POST', headers: { 'x-forwarded-for': forwardedFor(i) }, body: '{}' })).status),
+      );
+    const base = configFromOptions({ encryptionKey: encryptionKey(), rateLimitPerSecond: 1 });
+    const trusting = await startRelayWithConfig({ ...base, trustProxy: 'loopback' }, createLogger({ level: 'silent' }));
+    try {
+      expect(new Set(await burst(trusting.url, (i) => `198.51.100.${i + 1}`))).toEqual(new Set([404]));
+      expect(await burst(trusting.url, () => '203.0.113.7')).toContain(429);
+    } finally {
+      await trusting.close();
+    }
+    const direct = await startRelayWithConfig(base, createLogger({ level: 'silent' }));
+    try {
+      expect(await burst(direct.url, (i) => `198.51.100.${i + 1}`)).toContain(429);
+    } finally {
+      await direct.close();
+    }
   });
 });
