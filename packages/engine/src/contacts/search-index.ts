@@ -632,6 +632,8 @@ export class ContactSearchIndex {
   private readonly byName = new SortOrder((id) => this.sortKeys[id]!, false);
   private readonly byUpdated = new SortOrder((id) => this.updatedAts[id]!, true);
   private readonly tokens = new DocumentTokens();
+  private readonly bitsets: Uint32Array[] = [];
+  private bitsetsLent = 0;
   private built = false;
   private dataVersion = -1;
   private readonly stale = new Set<number>();
@@ -668,14 +670,15 @@ export class ContactSearchIndex {
 
   search(q: IndexQuery): IndexAnswer {
     this.sync();
+    this.bitsetsLent = 0;
     let matches: Uint32Array | null = null;
     // Filters first: a phrase then checks fewer documents.
     if (q.groups) {
-      matches = new Uint32Array(this.words);
+      matches = this.bitset();
       for (const g of q.groups) this.groups.get(g)?.orInto(matches);
     }
     if (q.tag !== null) {
-      const bits = new Uint32Array(this.words);
+      const bits = this.bitset();
       this.tags.get(q.tag)?.orInto(bits);
       if (matches) andInto(matches, bits);
       else matches = bits;
@@ -714,12 +717,12 @@ export class ContactSearchIndex {
    * column, the last one as a prefix. `within`: only these need to be right.
    */
   private wordMatches(tokens: readonly string[], within: Uint32Array | null): Uint32Array {
-    const bits = new Uint32Array(this.words);
+    const bits = this.bitset();
     if (tokens.length === 0) return bits;
     this.tokenInto(tokens[tokens.length - 1]!, false, bits);
     if (tokens.length === 1) return bits;
     if (within) andInto(bits, within);
-    const whole = new Uint32Array(this.words);
+    const whole = this.bitset();
     for (let t = 0; t < tokens.length - 1; t++) {
       whole.fill(0);
       this.tokenInto(tokens[t]!, true, whole);
@@ -738,11 +741,25 @@ export class ContactSearchIndex {
   }
 
   private everyone(): Uint32Array {
-    const bits = new Uint32Array(this.words);
+    const bits = this.bitset();
     for (let i = 0; i < this.byName.length; i++) {
       const id = this.byName.at(i);
       bits[id >>> 5]! |= 1 << (id & 31);
     }
+    return bits;
+  }
+
+  /**
+   * An empty bitset over all contact ids, lent for the current search: the same few are
+   * reused from search to search instead of allocating (and collecting) them each time.
+   */
+  private bitset(): Uint32Array {
+    // A query of many words needs more; those few are not kept.
+    if (this.bitsetsLent >= 8) return new Uint32Array(this.words);
+    let bits = this.bitsets[this.bitsetsLent];
+    if (bits?.length === this.words) bits.fill(0);
+    else this.bitsets[this.bitsetsLent] = bits = new Uint32Array(this.words);
+    this.bitsetsLent++;
     return bits;
   }
 
