@@ -203,6 +203,27 @@ function run(t: Ctx, groupIds: number[], ops: Op[]): void {
   }
 }
 
+/** A page's summaries say what the full contacts say. */
+function expectSummariesOfContacts(t: Ctx): void {
+  const store = new ContactStore(t.store.sqlite);
+  const ids = (t.store.sqlite.prepare('SELECT id FROM contacts ORDER BY sort_key').pluck().all() as number[]).reverse();
+  expect(store.summaries(ids)).toEqual(
+    store.load(ids).map((c) => ({
+      id: c.id,
+      displayName: c.displayName,
+      organisation: c.organisation,
+      role: c.role,
+      phone: c.phones[0]?.e164 ?? null,
+      phoneCount: c.phones.length,
+      email: c.emails[0]?.address ?? null,
+      tags: c.tags,
+      groupIds: c.groupIds,
+      doNotContact: c.doNotContact,
+      updatedAt: c.updatedAt,
+    })),
+  );
+}
+
 function fresh(): { t: Ctx; groupIds: number[] } {
   const t = testContext();
   const top = t.groups.create({ name: 'Kommunen' }).id;
@@ -243,6 +264,7 @@ describe('search index', () => {
         run(t, groupIds, ops);
         // And a last look at everything, every way.
         for (const w of ['', 'an', '07', 'berg-region']) for (const sort of ['name', 'updated'] as const) expectAsDefined(t, { query: w, includeSubgroups: true, sort, groupId: groupIds[0] }, 7);
+        expectSummariesOfContacts(t);
         t.store.close();
       }),
       { numRuns: 40 },
