@@ -637,10 +637,13 @@ export class ContactSearchIndex {
   private built = false;
   private dataVersion = -1;
   private readonly stale = new Set<number>();
-  private readonly st: ReturnType<typeof statements>;
+  private prepared: ReturnType<typeof statements> | null = null;
 
-  private constructor(private readonly sqlite: Database.Database) {
-    this.st = statements(sqlite);
+  private constructor(private readonly sqlite: Database.Database) {}
+
+  /** Prepared on first search: every connection has an index, most never search. */
+  private get st(): ReturnType<typeof statements> {
+    return (this.prepared ??= statements(this.sqlite));
   }
 
   /** The index of this connection's database (built on first search). */
