@@ -20,7 +20,8 @@ import type Database from 'better-sqlite3';
 export const searchIndexTuning = {
   /**
    * Build anew when more than this many contacts, or an eighth of them, changed since the
-   * last search: reading a contact again costs about five times what building costs per contact.
+   * last search: reading a contact again costs several times what building costs per
+   * contact (about 15 µs against 2–5 µs at 100,000 contacts).
    */
   rebuildAfter: 1000,
   /** Up to this many changed contacts are moved in the sort orders one by one; more in one pass over each order. */
@@ -357,6 +358,8 @@ class NumberTokens {
   private ids: Int32Array[] = [];
   /** Added since the last sort: (digits, value, id) triples. */
   private fresh: number[] = [];
+  /** How many of the fresh triples each contact has: most removals need not look there. */
+  private freshOwners = new Map<number, number>();
   private removed = 0;
   private size = 0;
 
@@ -396,6 +399,7 @@ class NumberTokens {
 
   add(digits: number, value: number, id: number): void {
     this.fresh.push(digits, value, id);
+    this.freshOwners.set(id, (this.freshOwners.get(id) ?? 0) + 1);
   }
 
   delete(digits: number, value: number, id: number): void {
@@ -409,8 +413,16 @@ class NumberTokens {
         }
       }
     }
+    let owned = this.freshOwners.get(id) ?? 0;
     const f = this.fresh;
-    for (let i = f.length - 3; i >= 0; i -= 3) if (f[i] === digits && f[i + 1] === value && f[i + 2] === id) f.splice(i, 3);
+    for (let i = f.length - 3; i >= 0 && owned > 0; i -= 3) {
+      if (f[i] === digits && f[i + 1] === value && f[i + 2] === id) {
+        f.splice(i, 3);
+        owned--;
+      }
+    }
+    if (owned > 0) this.freshOwners.set(id, owned);
+    else this.freshOwners.delete(id);
   }
 
   /** Marks the contacts with a number token of `exact` digits (or, when null, of any length) starting with these digits. */
@@ -467,6 +479,7 @@ class NumberTokens {
     this.ids = sorted.ids;
     this.size = sorted.size;
     this.fresh = [];
+    this.freshOwners = new Map();
     this.removed = 0;
   }
 }
@@ -557,24 +570,25 @@ class SortOrder {
     this.length = k;
   }
 
-  /** Inserts many contacts (whose keys keyOf already gives) in one pass. */
+  /**
+   * Inserts many contacts (whose keys keyOf already gives) in one pass: each one's place
+   * found by binary search, the runs between them copied whole.
+   */
   insertAll(ids: number[]): void {
     ids.sort((a, b) => this.compare(this.keyOf(a), a, b));
     const merged = new Int32Array(Math.max(16, (this.length + ids.length) * 2));
-    let i = 0;
-    let j = 0;
+    let from = 0;
     let k = 0;
-    while (i < this.length && j < ids.length) {
-      const next = ids[j]!;
-      if (this.compare(this.keyOf(next), next, this.ids[i]!) < 0) {
-        merged[k++] = next;
-        j++;
-      } else merged[k++] = this.ids[i++]!;
+    for (const id of ids) {
+      const at = this.after(this.keyOf(id), id);
+      merged.set(this.ids.subarray(from, at), k);
+      k += at - from;
+      from = at;
+      merged[k++] = id;
     }
-    while (i < this.length) merged[k++] = this.ids[i++]!;
-    while (j < ids.length) merged[k++] = ids[j++]!;
+    merged.set(this.ids.subarray(from, this.length), k);
+    this.length += ids.length;
     this.ids = merged;
-    this.length = k;
   }
 
   insert(key: string, id: number): void {
