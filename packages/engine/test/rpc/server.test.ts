@@ -49,7 +49,7 @@ describe('RPC server', () => {
     const res = await e.rpc.call('system.setOperator', { name: '   ' });
     expect(res).toEqual({
       ok: false,
-      error: { code: 'VALIDATION', message: expect.stringContaining('name: Operator name is required') as string, details: [{ path: 'name', message: 'Operator name is required' }] },
+      error: { code: 'VALIDATION', message: expect.stringContaining('name: Operator name is required') as string, details: [{ path: 'name', message: 'Operator name is required', code: 'text.empty' }] },
     });
     const info = await e.rpc.call('system.info', {});
     expect(info.ok && (info.value as { operator: string }).operator).toBe('Test Operatör');
