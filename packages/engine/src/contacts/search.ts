@@ -2,13 +2,14 @@
 // as contacts_fts (FTS5) defines it, filters by group (optionally with subgroups) and tag,
 // sorted by name or last change, paged with a keyset cursor so pages stay stable while
 // contacts are edited. A search with words or filters is answered by the engine's
-// in-memory search index (search-index.ts); the whole address book page by page, as the
-// console shows it at start, by the sort indexes alone.
+// in-memory search index (search-index.ts) once it is built, and by contacts_fts and the
+// SQL indexes while it builds in the background; the whole address book page by page, as
+// the console shows it at start, by the sort indexes alone.
 import type Database from 'better-sqlite3';
 import type { ContactSort } from '@gdial/protocol';
 import { DomainError } from '../errors';
 import type { GroupStore } from './group-store';
-import { ContactSearchIndex } from './search-index';
+import { ContactSearchIndex, searchIndexTuning } from './search-index';
 import { foldTokens } from './search-text';
 
 export interface SearchParams {
@@ -89,6 +90,24 @@ function prepared(sqlite: Database.Database, sql: string): Database.Statement {
   return st;
 }
 
+/** A search answered by contacts_fts and the SQL indexes: exact, slower than the index for common prefixes. */
+function searchWithFts(sqlite: Database.Database, match: string | null, groupIds: number[] | null, p: SearchParams, cursor: Cursor | null): { rows: { id: number; k: string }[]; total: number } {
+  const conds: string[] = [];
+  if (match !== null) conds.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match)');
+  if (groupIds) conds.push('c.id IN (SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups)))');
+  if (p.tag !== undefined) conds.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag = @tag)');
+  const params = { ...(match !== null ? { match } : {}), ...(groupIds ? { groups: JSON.stringify(groupIds) } : {}), ...(p.tag !== undefined ? { tag: p.tag } : {}) };
+  const byName = p.sort === 'name';
+  const after = cursor ? [byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)'] : [];
+  const where = (extra: string[]) => (conds.length + extra.length > 0 ? `WHERE ${[...conds, ...extra].join(' AND ')}` : '');
+  const rows = prepared(
+    sqlite,
+    `SELECT c.id, ${byName ? 'c.sort_key' : 'c.updated_at'} AS k FROM contacts c ${where(after)} ORDER BY ${byName ? 'c.sort_key, c.id' : 'c.updated_at DESC, c.id DESC'} LIMIT @limit`,
+  ).all({ ...params, limit: p.limit + 1, ...(cursor ? { ck: cursor.k, ci: cursor.i } : {}) }) as { id: number; k: string }[];
+  const total = cursor ? cursor.t : (prepared(sqlite, `SELECT count(*) FROM contacts c ${where([])}`).pluck().get(params) as number);
+  return { rows, total };
+}
+
 export function searchContacts(sqlite: Database.Database, groups: GroupStore, p: SearchParams): SearchPage {
   const cursor = p.cursor ? decodeCursor(p.cursor, p.sort) : null;
   const query = parseQuery(p.query);
@@ -108,17 +127,21 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
     }) as { id: number; k: string }[];
     total = cursor ? cursor.t : (prepared(sqlite, 'SELECT count(*) FROM contacts').pluck().get() as number);
   } else {
-    const found = ContactSearchIndex.of(sqlite).search({
-      words: query?.words ?? [],
-      groups: p.groupId === undefined ? null : p.includeSubgroups ? groups.subtree(p.groupId) : [p.groupId],
-      tag: p.tag ?? null,
-      sort: p.sort,
-      after: cursor ? { key: cursor.k, id: cursor.i } : null,
-      limit: p.limit,
-    });
-    rows = found.ids.map((id, i) => ({ id, k: found.keys[i]! }));
-    // Counting is free here, but later pages keep the first page's count, as documented.
-    total = cursor ? cursor.t : found.total;
+    const index = ContactSearchIndex.of(sqlite);
+    const groupIds = p.groupId === undefined ? null : p.includeSubgroups ? groups.subtree(p.groupId) : [p.groupId];
+    if (index.ready() || !searchIndexTuning.background) {
+      const found = index.search({ words: query?.words ?? [], groups: groupIds, tag: p.tag ?? null, sort: p.sort, after: cursor ? { key: cursor.k, id: cursor.i } : null, limit: p.limit });
+      rows = found.ids.map((id, i) => ({ id, k: found.keys[i]! }));
+      // Counting is free here, but later pages keep the first page's count, as documented.
+      total = cursor ? cursor.t : found.total;
+    } else {
+      // Until the index is built (after start, a large import, or another program's
+      // writes): contacts_fts and the SQL indexes answer, and the index builds meanwhile.
+      // A build that fails (the database closing as the engine stops) leaves the index
+      // unbuilt: searches go on being answered here, and the next one tries again.
+      index.warm().catch(() => {});
+      ({ rows, total } = searchWithFts(sqlite, query?.match ?? null, groupIds, p, cursor));
+    }
   }
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);

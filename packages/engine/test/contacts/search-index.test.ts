@@ -7,11 +7,11 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createContactsModule } from '../../src/contacts';
 import { ContactStore } from '../../src/contacts/contact-store';
 import { GroupStore } from '../../src/contacts/group-store';
-import { compareBinary, searchIndexTuning } from '../../src/contacts/search-index';
+import { compareBinary, ContactSearchIndex, searchIndexTuning } from '../../src/contacts/search-index';
 import { parseQuery, searchContacts, type SearchParams } from '../../src/contacts/search';
 import { foldTokens, foldTokensSlowly } from '../../src/contacts/search-text';
 import { silentLogger } from '../../src/log';
@@ -233,8 +233,11 @@ function fresh(): { t: Ctx; groupIds: number[] } {
   return { t, groupIds: [top, stab, ledning, jour] };
 }
 
-const defaults = { ...searchIndexTuning };
-afterEach(() => void Object.assign(searchIndexTuning, defaults));
+const shipped = { ...searchIndexTuning };
+// Every search here is answered by the index itself (built when needed), unless a test
+// says otherwise: in use, contacts_fts answers until a background build is done.
+beforeEach(() => void Object.assign(searchIndexTuning, { background: false }));
+afterEach(() => void Object.assign(searchIndexTuning, shipped));
 
 /** Ways of working the index chooses between by size, forced so that a few dozen contacts take each. */
 const tunings: Record<string, Partial<typeof searchIndexTuning>> = {
@@ -252,6 +255,8 @@ const tunings: Record<string, Partial<typeof searchIndexTuning>> = {
     sortWhenOneIn: 0,
     tidyAfter: Infinity,
   },
+  // Nothing here waits for the background build, so contacts_fts answers every search.
+  'answered by contacts_fts while the index would build in the background': { background: true },
 };
 
 describe('search index', () => {
@@ -268,6 +273,41 @@ describe('search index', () => {
         t.store.close();
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('builds in the background, a chunk a turn, while contacts_fts answers, and keeps every write made meanwhile', async () => {
+    Object.assign(searchIndexTuning, { background: true, buildStep: 3, oneByOne: 2 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(contactFields, { minLength: 10, maxLength: 40 }), fc.array(op, { minLength: 5, maxLength: 20 }), async (initial, ops) => {
+        const { t, groupIds } = fresh();
+        initial.forEach((f, i) => t.contacts.create({ ...f, groupIds: [groupIds[i % groupIds.length]!] }));
+        const index = ContactSearchIndex.of(t.store.sqlite);
+        expect(index.ready()).toBe(false);
+        // The first search is answered at once, and starts the build.
+        expectAsDefined(t, { query: 'an', includeSubgroups: true, sort: 'name' }, 5);
+        const built = index.warm();
+        let turns = 0;
+        // One write a turn while it builds (searches among them are answered by contacts_fts).
+        for (const o of ops) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turns++;
+          run(t, groupIds, [o]);
+        }
+        await built;
+        expect(turns).toBeGreaterThan(0);
+        expect(index.ready()).toBe(true);
+        Object.assign(searchIndexTuning, { background: false });
+        for (const w of ['', 'an', '07', 'berg-region', 'e']) {
+          for (const sort of ['name', 'updated'] as const) {
+            expectAsDefined(t, { query: w, includeSubgroups: true, sort }, 4);
+            expectAsDefined(t, { query: w, includeSubgroups: true, sort, groupId: groupIds[0] }, 4);
+          }
+        }
+        Object.assign(searchIndexTuning, { background: true });
+        t.store.close();
+      }),
+      { numRuns: 30 },
     );
   });
 
