@@ -24,11 +24,34 @@ export interface AppendOutcome {
 export async function appendEvents(db: RelayDb, tenantId: string, items: readonly AppendItem[]): Promise<AppendOutcome[]> {
   const rows = await db.appQuery<{ out_key: string; out_seq: string | number; out_duplicate: boolean }>(
     'SELECT out_key, out_seq, out_duplicate FROM relay_append_events($1, $2::text[], $3::text[], $4::jsonb[], $5)',
-    [tenantId, items.map((i) => i.eventKey), items.map((i) => i.kind), items.map((i) => JSON.stringify(i.event)), db.channel],
+    [tenantId, items.map((i) => i.eventKey), items.map((i) => i.kind), items.map((i) => storableJson(i.event)), db.channel],
     'relay_append_events',
   );
   return rows.map((r) => ({ eventKey: r.out_key, seq: Number(r.out_seq), duplicate: r.out_duplicate }));
 }
+
+/**
+ * The event as JSON Postgres can store. jsonb holds neither the NUL character nor half of
+ * a surrogate pair, and refusing an event for one would have the provider retry it for a
+ * day; such a character (in an SMS body, say) becomes U+FFFD, the character that marks one
+ * that could not be kept.
+ */
+export function storableJson(event: RelayEvent): string {
+  const json = JSON.stringify(event);
+  // JSON.stringify writes both as \u escapes, which ordinary payloads rarely hold: the
+  // check is cheap, the rewrite rare.
+  return json.includes('\\u') ? JSON.stringify(storable(event)) : json;
+}
+
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)]));
+  return value;
+}
+
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const storableText = (text: string): string => text.replace(UNSTORABLE, '\uFFFD');
 
 export async function readEvents(db: RelayDb, tenantId: string, afterSeq: number, limit: number): Promise<RelayLogEntry[]> {
   const rows = await db.withTenant(tenantId, (q) =>
