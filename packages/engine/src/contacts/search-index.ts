@@ -106,7 +106,7 @@ class IdSet {
     // Ids mostly come in ascending order (building, importing): appending is the common case.
     if (list.length === 0 || list[list.length - 1]! < id) list.push(id);
     else {
-      const at = lowerBoundId(list, id);
+      const at = lowerBound(list, id);
       if (list[at] === id) return;
       list.splice(at, 0, id);
     }
@@ -130,7 +130,7 @@ class IdSet {
       return;
     }
     const list = this.list!;
-    const at = lowerBoundId(list, id);
+    const at = lowerBound(list, id);
     if (list[at] !== id) return;
     list.splice(at, 1);
     this.size--;
@@ -152,12 +152,16 @@ class IdSet {
   }
 }
 
-function lowerBoundId(sorted: readonly number[], id: number): number {
+/**
+ * The first index whose value is not below `key`: for strings in JavaScript's order (that of
+ * Array.prototype.sort), for numbers in numeric order.
+ */
+function lowerBound<T extends number | string>(sorted: ArrayLike<T>, key: T): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < id) lo = mid + 1;
+    if (sorted[mid]! < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -256,28 +260,6 @@ function markPosting(p: Posting, bits: Uint32Array): void {
   } else p.orInto(bits);
 }
 
-/** The first index whose string is not below `key`, in JavaScript's order (that of Array.prototype.sort). */
-function lowerBound(sorted: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lowerBoundNumber(sorted: Float64Array, key: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The tokens that are not numbers, sorted, so the tokens starting with a prefix are one
@@ -414,7 +396,7 @@ class NumberTokens {
     const vs = this.values[digits];
     const is = this.ids[digits];
     if (vs && is) {
-      for (let i = lowerBoundNumber(vs, value); i < vs.length && vs[i] === value; i++) {
+      for (let i = lowerBound(vs, value); i < vs.length && vs[i] === value; i++) {
         if (is[i] === id) {
           is[i] = EMPTY;
           this.removed++;
@@ -441,7 +423,7 @@ class NumberTokens {
       if (!vs || !is) continue;
       const from = value * POW10[len - digits]!;
       const to = (value + 1) * POW10[len - digits]!;
-      for (let i = lowerBoundNumber(vs, from); i < vs.length && vs[i]! < to; i++) {
+      for (let i = lowerBound(vs, from); i < vs.length && vs[i]! < to; i++) {
         const id = is[i]!;
         if (id !== EMPTY) bits[id >>> 5]! |= 1 << (id & 31);
       }
