@@ -75,6 +75,7 @@ describe('alert activity from engine events', () => {
       from: '+46701234567',
       text: '1',
       campaignId: 12,
+      campaignName: 'Brand Ystad – samling',
       recipientId: i,
       contactId: i,
       displayName: null,
