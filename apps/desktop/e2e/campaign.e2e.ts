@@ -322,6 +322,9 @@ describe('running an alert', () => {
     const replies = page.getByRole('table', { name: 'Svar' });
     await replies.getByRole('cell', { name: 'Kommer om 20 min, sitter fast i trafiken' }).waitFor();
     await replies.getByText('Greta Berg').waitFor();
+    // Her number as Swedes write it, and the alert she answered by its name.
+    await replies.getByText(greta.mobile).waitFor();
+    await replies.getByRole('link', { name: 'Brand Ystad – samling', exact: true }).waitFor();
     await shot('inbox');
     await expectAccessible(page, 'inbox');
     await replies.getByRole('button', { name: 'Markera som hanterat' }).click();
