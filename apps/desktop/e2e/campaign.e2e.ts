@@ -286,7 +286,7 @@ describe('running an alert', () => {
     await expect.poll(() => page.getByRole('table', { name: 'Upprop' }).getByRole('row').count()).toBe(2);
     await row.click();
     const drawer = page.getByRole('dialog', { name: 'Förlopp för Greta Berg' });
-    await drawer.getByText(/Steg 1 · Röstsamtal · \+4670/).waitFor();
+    await drawer.getByText(/Steg 1 · Röstsamtal · 070-/).waitFor();
     await drawer.getByText('Lämnad till leverantören').first().waitFor();
     await settle(page);
     await viewportShot(page, 'live-timeline');

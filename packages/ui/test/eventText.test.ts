@@ -3,9 +3,9 @@ import { confirmedViaText, eventDetailText } from '../src/components/labels';
 
 describe('what happened to a delivery, in the operator language', () => {
   it('says how someone confirmed', () => {
-    expect(confirmedViaText('pressed 1 (voice +46701234567)', 'sv')).toBe('tryckte 1 (röstsamtal +46701234567)');
-    expect(confirmedViaText('replied ja (sms +46701234567)', 'sv')).toBe('svarade ”ja” (sms +46701234567)');
-    expect(confirmedViaText('replied ja (sms +46701234567)', 'en')).toBe('replied “ja” (sms +46701234567)');
+    expect(confirmedViaText('pressed 1 (voice +46701234567)', 'sv')).toBe('tryckte 1 (röstsamtal 070-123 45 67)');
+    expect(confirmedViaText('replied ja (sms +46701234567)', 'sv')).toBe('svarade ”ja” (sms 070-123 45 67)');
+    expect(confirmedViaText('replied ja (sms +46701234567)', 'en')).toBe('replied “ja” (sms 070-123 45 67)');
     expect(confirmedViaText('something else', 'sv')).toBe('something else');
   });
 

@@ -4,6 +4,7 @@
 // view never call the same thing by two names.
 import { parseConfirmedVia, parseEventDetail, parseStatusDetail, type AnsweredBy, type FieldIssue, type IssueCode, type CampaignStatus, type DeliveryStatus, type Channel, type DeliveryState, type ExclusionReason, type RecipientOutcome, type SkipReason } from '@gdial/protocol';
 import { useLanguage, type Language } from '../i18n';
+import { displayAddress } from './phone';
 
 type Words<K extends string> = Record<Language, Record<K, string>>;
 
@@ -134,7 +135,7 @@ const channelName = (channel: string, language: Language): string => channelWord
 export function confirmedViaText(text: string, language: Language): string {
   const v = parseConfirmedVia(text);
   if (!v) return text;
-  const where = `${channelName(v.channel, language)} ${v.address}`;
+  const where = `${channelName(v.channel, language)} ${displayAddress(v.address)}`;
   if (v.how === 'key') return language === 'sv' ? `tryckte ${v.digits} (${where})` : `pressed ${v.digits} (${where})`;
   return language === 'sv' ? `svarade ”${v.text}” (${where})` : `replied “${v.text}” (${where})`;
 }

@@ -3,6 +3,7 @@
 import { Alert, Badge, Drawer, Group, Stack, Text, Timeline, Title } from '@mantine/core';
 import type { RecipientReport } from '@gdial/protocol';
 import { outcomeColour, useWords } from '../../components/labels';
+import { displayAddress } from '../../components/phone';
 import { useFormat, useT } from '../../i18n';
 import { orderTimeline } from './rollCall';
 import { pageScope } from '../../components/pageScope';
@@ -35,7 +36,7 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
           {recipient.deliveries.map((d) => (
             <Stack key={d.id} gap="xs">
               <Group gap="xs" wrap="wrap">
-                <Text fw={700} style={{ overflowWrap: 'anywhere' }}>{t('step', { n: d.stepIndex + 1 })} · {words.channel[d.channel]} · {d.address}</Text>
+                <Text fw={700} style={{ overflowWrap: 'anywhere' }}>{t('step', { n: d.stepIndex + 1 })} · {words.channel[d.channel]} · {displayAddress(d.address)}</Text>
                 <Badge variant="light">{words.deliveryState[d.state]}</Badge>
                 {d.attempts > 1 && <Badge variant="outline" color="gray">{t('attempts', { n: d.attempts })}</Badge>}
               </Group>

@@ -9,7 +9,7 @@ import type { ContactSummary, Group } from '@gdial/protocol';
 import { useFormat, useT, type Translate } from '../../i18n';
 import classes from './ContactTable.module.css';
 import type { ContactWindow } from './contactWindow';
-import { displayPhone } from './format';
+import { displayPhone } from '../../components/phone';
 
 export const ROW_HEIGHT = 44;
 /** Fetch this far beyond the last row in view, so normal scrolling never meets a placeholder. */

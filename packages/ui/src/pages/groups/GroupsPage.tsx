@@ -10,7 +10,7 @@ import { useFormat, useT, type Translate } from '../../i18n';
 import { navigate, type Route } from '../../router';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
 import { ExportDialog } from '../contacts/ExportDialog';
-import { displayPhone } from '../contacts/format';
+import { displayPhone } from '../../components/phone';
 import { GroupForm } from './GroupForm';
 import { buildGroupTree, groupPath, type GroupNode } from './groupTree';
 import contrast from '../../components/contrast.module.css';

@@ -6,7 +6,7 @@ import { Alert, Badge, Button, Group as Row, Paper, Radio, ScrollArea, SimpleGri
 import type { DuplicateMode, ImportPreview, ImportRowAction } from '@gdial/protocol';
 import { useFormat, useT } from '../../i18n';
 import type { Progress } from './ImportPage';
-import { displayPhone } from '../contacts/format';
+import { displayPhone } from '../../components/phone';
 import { ProgressPanel } from './ProgressPanel';
 import { RowErrorTable } from './RowErrorTable';
 

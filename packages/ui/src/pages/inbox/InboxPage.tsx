@@ -8,7 +8,7 @@ import { useWords } from '../../components/labels';
 import { useFormat, useT } from '../../i18n';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
 import { pageScope } from '../../components/pageScope';
-import { displayPhone } from '../contacts/format';
+import { displayAddress } from '../../components/phone';
 
 const dict = {
   sv: {
@@ -25,9 +25,6 @@ const dict = {
   },
 };
 
-/** A sender's number the way the contacts table writes it (070-123 45 67); an address or chat id as it is. */
-const sender = (from: string): string => (from.startsWith('+') ? displayPhone(from) : from);
-
 export function InboxPage() {
   const t = useT(dict);
   const f = useFormat();
@@ -40,7 +37,7 @@ export function InboxPage() {
   const [latest, setLatest] = useState<string | null>(null);
   const q = useQuery('inbox.list', show === 'all' ? { limit: 500 } : { handled: show === 'handled', limit: 500 });
   useEvent('inbox.received', (m) => {
-    setLatest(t('newOne', { n: m.displayName ?? sender(m.from) }));
+    setLatest(t('newOne', { n: m.displayName ?? displayAddress(m.from) }));
     q.reload();
   });
   const messages = q.data?.messages ?? [];
@@ -113,12 +110,12 @@ export function InboxPage() {
             {messages.map((m) => (
               <Table.Tr key={m.id} fw={m.handled ? 400 : 600}>
                 <Table.Td>
-                  {!m.handled && <Checkbox aria-label={t('select', { n: m.displayName ?? sender(m.from) })} checked={selected.has(m.id)} onChange={() => toggle(m.id)} />}
+                  {!m.handled && <Checkbox aria-label={t('select', { n: m.displayName ?? displayAddress(m.from) })} checked={selected.has(m.id)} onChange={() => toggle(m.id)} />}
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.dateTime(m.receivedAt)}</Table.Td>
                 <Table.Td>
-                  {m.displayName ?? sender(m.from)}
-                  {m.displayName && <Text size="xs" c="dimmed">{sender(m.from)}</Text>}
+                  {m.displayName ?? displayAddress(m.from)}
+                  {m.displayName && <Text size="xs" c="dimmed">{displayAddress(m.from)}</Text>}
                 </Table.Td>
                 <Table.Td>{words.channel[m.channel]}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{m.text}</Table.Td>

@@ -1,4 +1,4 @@
-// How numbers and dates look in the contacts table: the way a Swede writes them at home
+// How phone numbers look everywhere in the console: the way a Swede writes them at home
 // ("070-123 45 67") for Swedish numbers, international form for the rest.
 import { parsePhoneNumberWithError } from 'libphonenumber-js/min';
 
@@ -18,3 +18,6 @@ export function displayPhone(e164: string): string {
   cache.set(e164, text);
   return text;
 }
+
+/** A delivery's or sender's address: a number as displayPhone writes it, an e-mail address or chat id as it is. */
+export const displayAddress = (address: string): string => (/^\+\d+$/.test(address) ? displayPhone(address) : address);
