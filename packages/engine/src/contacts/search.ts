@@ -90,19 +90,25 @@ function prepared(sqlite: Database.Database, sql: string): Database.Statement {
   return st;
 }
 
-/** A search answered by contacts_fts and the SQL indexes: exact, slower than the index for common prefixes. */
-function searchWithFts(sqlite: Database.Database, match: string | null, groupIds: number[] | null, p: SearchParams, cursor: Cursor | null): { rows: { id: number; k: string }[]; total: number } {
+/**
+ * A search answered by SQL: contacts_fts for the words, the membership tables for the
+ * filters, and the sort index for the order. Exact; for the whole address book it is the
+ * sort index alone, and fast; with common prefixes slower than the search index.
+ */
+function searchWithSql(sqlite: Database.Database, match: string | null, groupIds: number[] | null, p: SearchParams, cursor: Cursor | null): { rows: { id: number; k: string }[]; total: number } {
   const conds: string[] = [];
   if (match !== null) conds.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match)');
   if (groupIds) conds.push('c.id IN (SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups)))');
   if (p.tag !== undefined) conds.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag = @tag)');
   const params = { ...(match !== null ? { match } : {}), ...(groupIds ? { groups: JSON.stringify(groupIds) } : {}), ...(p.tag !== undefined ? { tag: p.tag } : {}) };
   const byName = p.sort === 'name';
+  // With no filter, the walk along the sort index is the plan; SQLite is told so.
+  const from = conds.length === 0 ? `contacts c INDEXED BY ${byName ? 'contacts_sort_name' : 'contacts_sort_updated'}` : 'contacts c';
   const after = cursor ? [byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)'] : [];
   const where = (extra: string[]) => (conds.length + extra.length > 0 ? `WHERE ${[...conds, ...extra].join(' AND ')}` : '');
   const rows = prepared(
     sqlite,
-    `SELECT c.id, ${byName ? 'c.sort_key' : 'c.updated_at'} AS k FROM contacts c ${where(after)} ORDER BY ${byName ? 'c.sort_key, c.id' : 'c.updated_at DESC, c.id DESC'} LIMIT @limit`,
+    `SELECT c.id, ${byName ? 'c.sort_key' : 'c.updated_at'} AS k FROM ${from} ${where(after)} ORDER BY ${byName ? 'c.sort_key, c.id' : 'c.updated_at DESC, c.id DESC'} LIMIT @limit`,
   ).all({ ...params, limit: p.limit + 1, ...(cursor ? { ck: cursor.k, ci: cursor.i } : {}) }) as { id: number; k: string }[];
   const total = cursor ? cursor.t : (prepared(sqlite, `SELECT count(*) FROM contacts c ${where([])}`).pluck().get(params) as number);
   return { rows, total };
@@ -111,37 +117,25 @@ function searchWithFts(sqlite: Database.Database, match: string | null, groupIds
 export function searchContacts(sqlite: Database.Database, groups: GroupStore, p: SearchParams): SearchPage {
   const cursor = p.cursor ? decodeCursor(p.cursor, p.sort) : null;
   const query = parseQuery(p.query);
+  const groupIds = p.groupId === undefined ? null : p.includeSubgroups ? groups.subtree(p.groupId) : [p.groupId];
   let rows: { id: number; k: string }[];
   let total: number;
-  if (!query && p.groupId === undefined && p.tag === undefined) {
-    // The whole address book, page by page: the sort index alone, no search index needed
-    // (the console's first page at start-up comes this way).
-    const byName = p.sort === 'name';
-    const keyCol = byName ? 'sort_key' : 'updated_at';
-    const after = cursor ? (byName ? 'WHERE (sort_key, id) > (@ck, @ci)' : 'WHERE (updated_at, id) < (@ck, @ci)') : '';
-    const order = byName ? 'ORDER BY sort_key, id' : 'ORDER BY updated_at DESC, id DESC';
-    const index = byName ? 'contacts_sort_name' : 'contacts_sort_updated';
-    rows = prepared(sqlite, `SELECT id, ${keyCol} AS k FROM contacts INDEXED BY ${index} ${after} ${order} LIMIT @limit`).all({
-      limit: p.limit + 1,
-      ...(cursor ? { ck: cursor.k, ci: cursor.i } : {}),
-    }) as { id: number; k: string }[];
-    total = cursor ? cursor.t : (prepared(sqlite, 'SELECT count(*) FROM contacts').pluck().get() as number);
+  const index = ContactSearchIndex.of(sqlite);
+  // The whole address book, page by page (the console's first page at start-up), needs no
+  // search index: the sort index alone answers it.
+  const wholeBook = !query && groupIds === null && p.tag === undefined;
+  if (!wholeBook && (index.ready() || !searchIndexTuning.background)) {
+    const found = index.search({ words: query?.words ?? [], groups: groupIds, tag: p.tag ?? null, sort: p.sort, after: cursor ? { key: cursor.k, id: cursor.i } : null, limit: p.limit });
+    rows = found.ids.map((id, i) => ({ id, k: found.keys[i]! }));
+    // Counting is free here, but later pages keep the first page's count, as documented.
+    total = cursor ? cursor.t : found.total;
   } else {
-    const index = ContactSearchIndex.of(sqlite);
-    const groupIds = p.groupId === undefined ? null : p.includeSubgroups ? groups.subtree(p.groupId) : [p.groupId];
-    if (index.ready() || !searchIndexTuning.background) {
-      const found = index.search({ words: query?.words ?? [], groups: groupIds, tag: p.tag ?? null, sort: p.sort, after: cursor ? { key: cursor.k, id: cursor.i } : null, limit: p.limit });
-      rows = found.ids.map((id, i) => ({ id, k: found.keys[i]! }));
-      // Counting is free here, but later pages keep the first page's count, as documented.
-      total = cursor ? cursor.t : found.total;
-    } else {
-      // Until the index is built (after start, a large import, or another program's
-      // writes): contacts_fts and the SQL indexes answer, and the index builds meanwhile.
-      // A build that fails (the database closing as the engine stops) leaves the index
-      // unbuilt: searches go on being answered here, and the next one tries again.
-      index.warm().catch(() => {});
-      ({ rows, total } = searchWithFts(sqlite, query?.match ?? null, groupIds, p, cursor));
-    }
+    // Until the index is built (after start, a large import, or another program's writes)
+    // SQL answers, and the index builds meanwhile. A build that fails (the database closing
+    // as the engine stops) leaves the index unbuilt: searches go on being answered here,
+    // and the next one tries again.
+    if (!wholeBook) index.warm().catch(() => {});
+    ({ rows, total } = searchWithSql(sqlite, query?.match ?? null, groupIds, p, cursor));
   }
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
