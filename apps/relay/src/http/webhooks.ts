@@ -121,6 +121,15 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v.join(', ') : v;
 };
 
+/** The body as JSON, or null when it is not JSON (the caller answers 400). */
+function jsonOrNull(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 interface Hook {
   req: IncomingMessage;
   res: ServerResponse;
@@ -139,7 +148,7 @@ export function webhookEndpoint(services: RelayServices, clientAddress: (req: In
 
   const commit = async (hook: Hook, provider: Provider, tenantId: string, items: AppendItem[], reply: () => void) => {
     try {
-      const outcomes = await (items.length === 1 ? services.appender.append(tenantId, items[0]!).then((o) => [o]) : Promise.all(items.map((item) => services.appender.append(tenantId, item))));
+      const outcomes = await Promise.all(items.map((item) => services.appender.append(tenantId, item)));
       for (let i = 0; i < outcomes.length; i++) metrics.webhooks.inc({ provider, kind: items[i]!.kind, result: outcomes[i]!.duplicate ? 'duplicate' : 'accepted' });
       if (logger.isLevelEnabled('debug')) hook.scope.log.debug({ provider, seqs: outcomes.map((o) => o.seq), duplicates: outcomes.filter((o) => o.duplicate).length }, 'webhook committed');
       reply();
@@ -206,12 +215,7 @@ export function webhookEndpoint(services: RelayServices, clientAddress: (req: In
       verifySendgrid(credentials.sendgridPublicKey, header(req, 'x-twilio-email-event-webhook-signature'), header(req, 'x-twilio-email-event-webhook-timestamp'), raw),
     );
     if (!resolved) return;
-    let events: unknown;
-    try {
-      events = JSON.parse(raw.toString('utf8'));
-    } catch {
-      events = null;
-    }
+    const events = jsonOrNull(raw);
     const isEvent = (e: unknown): e is { sg_event_id: string } =>
       typeof e === 'object' && e !== null && typeof (e as { sg_event_id?: unknown }).sg_event_id === 'string' && (e as { sg_event_id: string }).sg_event_id.length > 0;
     if (!Array.isArray(events) || events.length === 0 || !events.every(isEvent)) {
@@ -230,12 +234,7 @@ export function webhookEndpoint(services: RelayServices, clientAddress: (req: In
     const { req, raw } = hook;
     const resolved = await admit(hook, 'telegram', kind, ({ credentials }) => verifyTelegram(credentials.telegramSecretToken, header(req, 'x-telegram-bot-api-secret-token')));
     if (!resolved) return;
-    let update: unknown;
-    try {
-      update = JSON.parse(raw.toString('utf8'));
-    } catch {
-      update = null;
-    }
+    const update = jsonOrNull(raw);
     const updateId = typeof update === 'object' && update !== null ? (update as { update_id?: unknown }).update_id : undefined;
     if (typeof updateId !== 'number') {
       rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, 'telegram', kind, 'rejected_bad_request', 400, 'body is not a Telegram update with update_id');
