@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import * as schema from './schema';
 import type { Logger } from '../log';
+import { Checkpointer } from './checkpointer';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -19,6 +20,17 @@ export interface Store {
   readonly schemaVersion: number;
   /** Runs fn in one IMMEDIATE transaction; everything it writes lands together or not at all. */
   transaction<T>(fn: (db: Db) => T): T;
+  /**
+   * For a long run of commits (an import): SQLite would copy the write-ahead log back into
+   * the database whenever a commit leaves it over 1,000 pages, which every batch does, so
+   * the index pages a batch touches would be copied once per batch. Until the returned
+   * function is called the log grows instead; then one checkpoint copies each page once,
+   * in its final state, on a worker thread (see checkpointer.ts), and automatic
+   * checkpoints resume when it is done. The promise settles then. A crash in between
+   * loses nothing: the log is replayed when the database is opened.
+   */
+  deferCheckpoints(): () => Promise<void>;
+  /** Closes the connection; a background checkpoint still running is stopped (safely). */
   close(): void;
 }
 
@@ -110,13 +122,40 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
   }
 
   const db = drizzle(sqlite, { schema });
+  const checkpointer = new Checkpointer(sqlite, file, log);
+  const wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
+  let deferred = 0;
+  let interval = 0;
   return {
     path: file,
     sqlite,
     db,
     schemaVersion: migrations.length,
     transaction: <T>(fn: (d: Db) => T): T => sqlite.transaction(() => fn(db)).immediate(),
+    deferCheckpoints() {
+      if (!wal) return () => Promise.resolve();
+      if (deferred++ === 0) {
+        interval = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+        sqlite.pragma('wal_autocheckpoint = 0');
+      }
+      let released = false;
+      return async () => {
+        if (released) return;
+        released = true;
+        if (--deferred > 0) return;
+        try {
+          const r = await checkpointer.checkpoint();
+          log.debug(r, 'checkpoint after deferred checkpoints');
+        } catch (err) {
+          log.warn({ err }, 'checkpoint after deferred checkpoints failed; the next automatic one will do it');
+        } finally {
+          // Unless another long run began meanwhile, or the store was closed.
+          if (deferred === 0 && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${interval}`);
+        }
+      };
+    },
     close() {
+      void checkpointer.close();
       if (!sqlite.open) return;
       try {
         sqlite.pragma('optimize');

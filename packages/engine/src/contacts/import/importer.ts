@@ -403,31 +403,14 @@ export class ImportService {
     const running = { id: importId, cancelled: false };
     this.running = running;
     const started = performance.now();
-    const restoreCheckpoints = this.deferCheckpoints();
+    // Batches commit one after another; the log is copied back once, after the last.
+    const resumeCheckpoints = this.ctx.store.deferCheckpoints();
     try {
       return await this.write(staged, onDuplicate, running, max, started);
     } finally {
-      restoreCheckpoints();
+      void resumeCheckpoints();
       this.running = null;
     }
-  }
-
-  /**
-   * SQLite copies the write-ahead log back into the database whenever a commit leaves it
-   * over 1,000 pages, which every batch of an import does: the index pages a batch touches
-   * would be copied once per batch. During an import the log is allowed to grow instead,
-   * and is copied once at the end, each page in its final state. A crash in between loses
-   * nothing: the log is replayed when the database is opened.
-   */
-  private deferCheckpoints(): () => void {
-    const sqlite = this.ctx.store.sqlite;
-    if (sqlite.pragma('journal_mode', { simple: true }) !== 'wal') return () => {};
-    const interval = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
-    sqlite.pragma('wal_autocheckpoint = 0');
-    return () => {
-      sqlite.pragma(`wal_autocheckpoint = ${interval}`);
-      sqlite.pragma('wal_checkpoint(PASSIVE)');
-    };
   }
 
   cancel(importId: string): boolean {
