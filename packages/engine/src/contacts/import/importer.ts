@@ -204,8 +204,15 @@ class DuplicateResolver {
       }
     }
     const seen: Seen = { row: r.row, target: decision.target };
-    for (const p of phones) if (!this.seenPhones.has(p.e164)) this.seenPhones.set(p.e164, seen);
-    for (const k of emails) if (!this.seenEmails.has(k)) this.seenEmails.set(k, seen);
+    if (duplicate?.fileRow == null) {
+      // Every lookup of these in the earlier rows above missed: no earlier row's entry
+      // can be overwritten, so there is no need to look again.
+      for (const p of phones) this.seenPhones.set(p.e164, seen);
+      for (const k of emails) this.seenEmails.set(k, seen);
+    } else {
+      for (const p of phones) if (!this.seenPhones.has(p.e164)) this.seenPhones.set(p.e164, seen);
+      for (const k of emails) if (!this.seenEmails.has(k)) this.seenEmails.set(k, seen);
+    }
     return decision;
   }
 
