@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { describe, expect, it, vi } from 'vitest';
 import type { ImportPreviewInput } from '@gdial/protocol';
@@ -8,6 +9,7 @@ import { importPreviewInputSchema } from '@gdial/protocol';
 import { detectDelimiter, parseCsv, readCsv } from '../../src/contacts/import/csv';
 import { decodeText, detectEncoding } from '../../src/contacts/import/decode';
 import { autoMap } from '../../src/contacts/import/mapping';
+import { ContactStore } from '../../src/contacts/contact-store';
 import { inline, testContext } from './helpers';
 
 const preview = (t: ReturnType<typeof testContext>, input: Omit<ImportPreviewInput, 'source'> & { file: string; content: string | Buffer }) => {
@@ -289,6 +291,83 @@ describe('CSV import', () => {
     // Two phases, each at most one event per 100 ms plus its final one.
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) * 2 + 4);
     expect(t.events.some((e) => e.name === 'contacts.changed')).toBe(true);
+  });
+
+  it.each([
+    ['into an empty address book', false],
+    ['next to contacts stored before', true],
+  ])('matches a row against a contact an operator added between two batches, %s', async (_, storedBefore) => {
+    const t = testContext();
+    if (storedBefore) t.contacts.create({ displayName: 'Sedan tidigare', phones: [{ number: '08-123 45 67' }] });
+    const lines = ['Namn;Mobil;E-post'];
+    for (let i = 0; i < 12_000; i++) lines.push(`Person ${i};070${String(i).padStart(7, '0')};person${i}@example.se`);
+    const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
+    expect(p.actions).toEqual({ create: 12_000, update: 0, skip: 0 });
+    // After the first batch commits, and before the next begins, an operator saves a
+    // contact holding the number of a row in the third batch, and another with the
+    // address of a row in the second.
+    let added: { byPhone: number; byEmail: number } | null = null;
+    const emit = t.ctx.events.emit.bind(t.ctx.events);
+    t.ctx.events.emit = (name, payload) => {
+      emit(name, payload);
+      if (name === 'contacts.import.progress' && (payload as { phase: string }).phase === 'writing' && added === null) {
+        added = {
+          byPhone: t.contacts.create({ displayName: 'Tillagd under importen', phones: [{ number: '070-001 10 00' }] }).id,
+          byEmail: t.contacts.create({ displayName: 'Också tillagd', emails: [{ address: 'Person7000@example.se' }] }).id,
+        };
+      }
+    };
+    const r = await t.imports.run(p.importId, 'update');
+    expect(added).not.toBeNull();
+    expect(r).toMatchObject({ status: 'completed', created: 11_998, updated: 2, skipped: 0 });
+    const { byPhone, byEmail } = added!;
+    // The file's rows were merged into the contacts added meanwhile, not created beside them.
+    expect(t.contacts.get(byPhone)).toMatchObject({ displayName: 'Person 11000', emails: [{ address: 'person11000@example.se' }] });
+    expect(t.contacts.get(byEmail).phones.map((x) => x.e164)).toEqual(['+46700007000']);
+    expect(t.store.sqlite.prepare("SELECT count(*) FROM contact_phones WHERE e164 = '+46700011000'").pluck().get()).toBe(1);
+    expect(t.store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(11_998 + 2 + (storedBefore ? 1 : 0));
+  });
+
+  it('does not look up stored numbers while the only stored contacts are rows of the same file', async () => {
+    const t = testContext();
+    const lines = ['Namn;Mobil;E-post'];
+    for (let i = 0; i < 12_000; i++) lines.push(`Person ${i};070${String(i).padStart(7, '0')};person${i}@example.se`);
+    const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
+    const lookups = vi.spyOn(ContactStore.prototype, 'firstContactsWithPhones');
+    try {
+      expect(await t.imports.run(p.importId, 'update')).toMatchObject({ status: 'completed', created: 12_000 });
+      expect(lookups).not.toHaveBeenCalled();
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
+  it('matches a row against a contact another connection stored between two batches', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gdial-import-other-'));
+    try {
+      const file = path.join(dir, 'gdial.db');
+      const t = testContext(file);
+      const lines = ['Namn;Mobil'];
+      for (let i = 0; i < 12_000; i++) lines.push(`Person ${i};070${String(i).padStart(7, '0')}`);
+      const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
+      const other = new Database(file);
+      let id: number | null = null;
+      const emit = t.ctx.events.emit.bind(t.ctx.events);
+      t.ctx.events.emit = (name, payload) => {
+        emit(name, payload);
+        if (name === 'contacts.import.progress' && (payload as { phase: string }).phase === 'writing' && id === null) {
+          id = Number(other.prepare("INSERT INTO contacts (display_name, sort_key) VALUES ('Från en annan anslutning', 'från')").run().lastInsertRowid);
+          other.prepare("INSERT INTO contact_phones (contact_id, e164, label, priority, kind, can_sms) VALUES (?, '+46700011000', 'mobile', 0, 'mobile', 1)").run(id);
+        }
+      };
+      const r = await t.imports.run(p.importId, 'skip');
+      other.close();
+      expect(r).toMatchObject({ status: 'completed', created: 11_999, skipped: 1 });
+      expect(t.store.sqlite.prepare("SELECT contact_id FROM contact_phones WHERE e164 = '+46700011000'").pluck().all()).toEqual([id]);
+      t.store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('cancels after the batch in progress, keeping what was committed', async () => {

@@ -6,6 +6,7 @@
 // and the report says exactly which rows were written. Both yield to the event loop
 // between chunks so progress events reach the UI and other calls are served.
 import { readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type {
@@ -222,6 +223,46 @@ class DuplicateResolver {
   }
 }
 
+/**
+ * Whether the address book may hold contacts this import did not write. Until it does, the
+ * stored contacts are exactly the rows of the file written so far, which the resolver
+ * remembers anyway, and looking their numbers up in the database would find nothing new.
+ * Between batches other calls run (an operator adds a contact mid-import): any write on
+ * the engine's connection moves total_changes(), any other connection's commit moves
+ * data_version, and from then on every batch is looked up again.
+ */
+class OtherWrites {
+  private seen = false;
+  private last: { changes: number; version: number } | null = null;
+  private readonly changes: Database.Statement;
+  private readonly anyContact: Database.Statement;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.changes = sqlite.prepare('SELECT total_changes()').pluck();
+    this.anyContact = sqlite.prepare('SELECT EXISTS (SELECT 1 FROM contacts)').pluck();
+  }
+
+  /** At the start of a batch, inside its transaction: may there be contacts not from this file? */
+  since(): boolean {
+    if (this.seen) return true;
+    if (this.last === null) this.seen = this.anyContact.get() === 1;
+    else {
+      const now = this.now();
+      this.seen = now.changes !== this.last.changes || now.version !== this.last.version;
+    }
+    return this.seen;
+  }
+
+  /** After a batch has committed (the commit writes too: FTS5 flushes its terms). */
+  mark(): void {
+    this.last = this.now();
+  }
+
+  private now(): { changes: number; version: number } {
+    return { changes: this.changes.get() as number, version: this.sqlite.pragma('data_version', { simple: true }) as number };
+  }
+}
+
 interface Seen {
   row: number;
   target: Target | null;
@@ -431,6 +472,7 @@ export class ImportService {
     const contacts = new ContactStore(sqlite);
     const groups = new GroupStore(sqlite);
     const resolver = new DuplicateResolver(contacts, mode);
+    const others = new OtherWrites(sqlite);
     const progress = new ProgressThrottle(this.ctx, staged.id, 'writing', staged.rows.length);
     const rowIds = new Map<number, number>();
     const groupIds = new Map<string, number>();
@@ -468,7 +510,7 @@ export class ImportService {
             return gid;
           };
           const idOf = (t: Target): number | undefined => (t.kind === 'existing' ? t.id : (rowIds.get(t.row) ?? local.rowIds.get(t.row)));
-          resolver.prefetch(batch);
+          if (others.since()) resolver.prefetch(batch);
           for (const r of batch) {
             const d = resolver.decide(r);
             // Groups are created only for rows that are written.
@@ -524,6 +566,7 @@ export class ImportService {
             params: { file: staged.fileName, first, last, created: local.created, updated: local.updated, skipped: local.skipped, groups: local.groupsCreated.length },
           });
         });
+        others.mark();
       } catch (err) {
         const first = batch[0]?.row ?? 0;
         const last = batch.at(-1)?.row ?? 0;
