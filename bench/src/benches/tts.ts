@@ -1,4 +1,4 @@
-// `npm run bench -- tts [--repeat 10] [--compute-turns 3] [--threads 1] [--layers 192]`: the same 20 Swedish alert sentences through our
+// `npm run bench -- tts [--repeat 10] [--warmup 30] [--compute-turns 3] [--threads 1] [--layers 192]`: the same 20 Swedish alert sentences through our
 // pipeline (espeak-ng WASM phonemes → Piper ids → onnxruntime-node → Piper peak
 // normalisation) and through sherpa-onnx-node's native Piper implementation, both on the
 // same fixture voice. sherpa runs in a child process (it exits the process on models it
@@ -47,9 +47,14 @@ export default async function (ctx: BenchContext): Promise<void> {
   // "tiny": the 2 KB fixture, so the times are the per-sentence overhead of each pipeline
   // (phonemisation, tensor handling). "compute": the same voice with dense layers whose
   // cost is in the range of a real medium voice, so inference dominates as it does in use.
-  for (const [model, computeLayers, repeat] of [
-    ['tiny', 0, Number(ctx.options.repeat ?? 10)],
-    ['compute', layers, Number(ctx.options['compute-turns'] ?? 3)],
+  // Warm-up rounds (every sentence through both pipelines, untimed) before the timed turns.
+  // espeak-ng runs as JavaScript, which V8 optimises only after it has run a while: on the
+  // tiny model ours takes ~0.66 ms a sentence after 4 rounds, ~0.19 ms after 18 and settles
+  // at ~0.15 ms from about 30. Thirty rounds take under a second; sherpa gets the same. On
+  // the compute model native inference dominates and one round suffices.
+  for (const [model, computeLayers, repeat, warmup] of [
+    ['tiny', 0, Number(ctx.options.repeat ?? 10), Number(ctx.options.warmup ?? 30)],
+    ['compute', layers, Number(ctx.options['compute-turns'] ?? 3), 1],
   ] as const) {
     ctx.progress(`${model} model: writing the fixture voice and espeak-ng data for sherpa`);
     const voiceDir = await writeSherpaVoice(path.join(root, model), { kind: 'tone', computeLayers });
@@ -66,9 +71,12 @@ export default async function (ctx: BenchContext): Promise<void> {
     const log = silentLogger();
     // Sherpa adds no pause between sentences; neither do we here, so both do the same work.
     const settings = { ...DEFAULT_SETTINGS, sentencePauseMs: 0 };
-    for (const text of SWEDISH_SENTENCES.slice(0, 3)) {
-      await speakWithPiper(voice, espeak, text, settings, log);
-      await sherpa.time(text, 1);
+    ctx.progress(`${model} model: ${warmup} warm-up round(s) through both pipelines`);
+    for (let round = 0; round < warmup; round++) {
+      for (const text of SWEDISH_SENTENCES) {
+        await speakWithPiper(voice, espeak, text, settings, log);
+        await sherpa.time(text, 1);
+      }
     }
     // The two pipelines alternate in short turns, sentence by sentence, so load from other
     // work on the machine falls on both alike; each keeps its best time per sentence.
@@ -133,6 +141,7 @@ export default async function (ctx: BenchContext): Promise<void> {
       summary: true,
       sentences: rows.length,
       repeat,
+      warmup,
       threads,
       ours_ms_median: round(median(rows.map((r) => r.ours)), 3),
       sherpa_ms_median: round(median(rows.map((r) => r.sherpa)), 3),
