@@ -42,6 +42,16 @@ parentPort.on('message', (id) => {
 });
 `;
 
+/**
+ * The better-sqlite3 the engine itself loaded (the same file, so the same native build,
+ * e.g. the one rebuilt for Electron), else the one this source file would resolve.
+ */
+function driverPath(): string {
+  const require = createRequire(import.meta.url);
+  const loaded = Object.keys(require.cache).find((p) => /[\\/]better-sqlite3[\\/]lib[\\/]index\.js$/.test(p));
+  return loaded ?? require.resolve('better-sqlite3');
+}
+
 type Reply = { id: number; ok: true; logFrames: number; checkpointedFrames: number; ms: number } | { id: number; ok: false; error: string };
 
 export class Checkpointer {
@@ -92,7 +102,7 @@ export class Checkpointer {
   private start(): Worker | null {
     if (this.worker || this.broken) return this.worker;
     try {
-      const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+      const driver = driverPath();
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file } });
       // An idle checkpointer must not keep the process alive.
       worker.unref();
