@@ -145,7 +145,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
         if (--deferred > 0) return;
         try {
           const r = await checkpointer.checkpoint();
-          log.debug(r, 'checkpoint after deferred checkpoints');
+          log.info({ logFrames: r.logFrames, checkpointedFrames: r.checkpointedFrames, background: r.background, ms: Math.round(r.ms) }, 'write-ahead log copied back after a long run of writes');
         } catch (err) {
           log.warn({ err }, 'checkpoint after deferred checkpoints failed; the next automatic one will do it');
         } finally {
