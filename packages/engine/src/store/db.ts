@@ -125,6 +125,9 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
   const checkpointer = new Checkpointer(sqlite, file, log);
   const wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
   let deferred = 0;
+  // Whether automatic checkpoints are off because of us (from the first deferral until the
+  // checkpoint after the last is done), and the interval to put back then.
+  let suspended = false;
   let interval = 0;
   return {
     path: file,
@@ -134,9 +137,10 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     transaction: <T>(fn: (d: Db) => T): T => sqlite.transaction(() => fn(db)).immediate(),
     deferCheckpoints() {
       if (!wal) return () => Promise.resolve();
-      if (deferred++ === 0) {
+      if (deferred++ === 0 && !suspended) {
         interval = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
         sqlite.pragma('wal_autocheckpoint = 0');
+        suspended = true;
       }
       let released = false;
       return async () => {
@@ -150,7 +154,10 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
           log.warn({ err }, 'checkpoint after deferred checkpoints failed; the next automatic one will do it');
         } finally {
           // Unless another long run began meanwhile, or the store was closed.
-          if (deferred === 0 && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${interval}`);
+          if (deferred === 0 && suspended && sqlite.open) {
+            sqlite.pragma(`wal_autocheckpoint = ${interval}`);
+            suspended = false;
+          }
         }
       };
     },

@@ -66,6 +66,20 @@ describe('checkpoints during long runs of writes', () => {
     expect(framesBehind(store)).toBe(0);
   });
 
+  it('puts the interval back when a new run begins while the checkpoint after the last one is still running', async () => {
+    const { store } = openFile();
+    const first = store.deferCheckpoints();
+    writeBatches(store, 3);
+    const checkpointing = first(); // the worker is copying now
+    const second = store.deferCheckpoints();
+    await checkpointing;
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    writeBatches(store, 1);
+    await second();
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(framesBehind(store)).toBe(0);
+  });
+
   it('runs the checkpoint on a worker thread, while the engine connection goes on writing', async () => {
     const { store, file } = openFile();
     store.sqlite.pragma('wal_autocheckpoint = 0');
