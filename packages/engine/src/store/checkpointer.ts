@@ -57,6 +57,7 @@ type Reply = { id: number; ok: true; logFrames: number; checkpointedFrames: numb
 export class Checkpointer {
   private worker: Worker | null = null;
   private broken = false;
+  private closed = false;
   private nextId = 1;
   private readonly pending = new Map<number, (r: Reply) => void>();
   private readonly log: Logger;
@@ -79,6 +80,7 @@ export class Checkpointer {
         worker.postMessage(id);
       });
       if (reply.ok) return { logFrames: reply.logFrames, checkpointedFrames: reply.checkpointedFrames, background: true, ms: reply.ms };
+      if (this.closed || !this.sqlite.open) throw new Error('the store was closed during the checkpoint');
       this.log.warn({ error: reply.error }, 'background checkpoint failed; checkpointing on the engine connection');
     }
     return this.inline();
@@ -89,6 +91,7 @@ export class Checkpointer {
     const w = this.worker;
     this.worker = null;
     this.broken = true;
+    this.closed = true;
     if (w) await w.terminate();
     this.failPending('closed');
   }

@@ -151,7 +151,8 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
           const r = await checkpointer.checkpoint();
           log.info({ logFrames: r.logFrames, checkpointedFrames: r.checkpointedFrames, background: r.background, ms: Math.round(r.ms) }, 'write-ahead log copied back after a long run of writes');
         } catch (err) {
-          log.warn({ err }, 'checkpoint after deferred checkpoints failed; the next automatic one will do it');
+          // Closing the store stops a checkpoint in flight; SQLite checkpoints on close.
+          if (sqlite.open) log.warn({ err }, 'checkpoint after a long run of writes failed; the next automatic one will do it');
         } finally {
           // Unless another long run began meanwhile, or the store was closed.
           if (deferred === 0 && suspended && sqlite.open) {

@@ -121,6 +121,20 @@ describe('checkpoints during long runs of writes', () => {
     }
   });
 
+  it('lets the store close while the checkpoint after an import is running, and loses nothing', async () => {
+    const file = tmp();
+    const store = openStore(file, { logger: silentLogger() });
+    const resume = store.deferCheckpoints();
+    writeBatches(store, 6);
+    const checkpointing = resume();
+    store.close();
+    await checkpointing; // settles, without an error
+    const again = openStore(file, { logger: silentLogger() });
+    open.push(again);
+    expect(again.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(12_000);
+    expect(again.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
   it('has nothing to defer for an in-memory database', async () => {
     const store = openStore(':memory:', { logger: silentLogger() });
     open.push(store);
