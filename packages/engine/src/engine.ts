@@ -109,6 +109,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       await connectivity.stop();
       await closeCampaignService(ctx);
       await closeTtsService(ctx);
+      await store.settled();
       store.close();
       logger.info('engine stopped');
     },

@@ -179,7 +179,11 @@ function withStore<T>(file: string, operator: string | undefined, onProgress: En
     const result = fn(ctx);
     if (result instanceof Promise) {
       closeNow = false;
-      return result.finally(() => store.close()) as T;
+      // The database file is complete on its own once the command returns (IT staff copy it).
+      return result.finally(async () => {
+        await store.settled();
+        store.close();
+      }) as T;
     }
     return result;
   } finally {

@@ -30,6 +30,8 @@ export interface Store {
    * loses nothing: the log is replayed when the database is opened.
    */
   deferCheckpoints(): () => Promise<void>;
+  /** Resolves once no checkpoint after a deferral is running (call before close to leave the file complete). */
+  settled(): Promise<void>;
   /** Closes the connection; a background checkpoint still running is stopped (safely). */
   close(): void;
 }
@@ -129,6 +131,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
   // checkpoint after the last is done), and the interval to put back then.
   let suspended = false;
   let interval = 0;
+  const running = new Set<Promise<void>>();
   return {
     path: file,
     sqlite,
@@ -143,10 +146,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
         suspended = true;
       }
       let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        if (--deferred > 0) return;
+      const resume = async (): Promise<void> => {
         try {
           const r = await checkpointer.checkpoint();
           log.info({ logFrames: r.logFrames, checkpointedFrames: r.checkpointedFrames, background: r.background, ms: Math.round(r.ms) }, 'write-ahead log copied back after a long run of writes');
@@ -161,6 +161,18 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
           }
         }
       };
+      return () => {
+        if (released) return Promise.resolve();
+        released = true;
+        if (--deferred > 0) return Promise.resolve();
+        const done = resume();
+        running.add(done);
+        void done.finally(() => running.delete(done));
+        return done;
+      };
+    },
+    async settled() {
+      while (running.size > 0) await Promise.all(running);
     },
     close() {
       void checkpointer.close();

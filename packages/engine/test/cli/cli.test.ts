@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main';
@@ -50,6 +51,27 @@ describe('gdial CLI', () => {
     expect(readFileSync(path.join(w.dir, 'alla.vcf'), 'utf8').match(/BEGIN:VCARD/g)).toHaveLength(2);
     const audit = await w.run('contacts', 'list', '--db', 'g.db', '--query', '0701234');
     expect(audit.out).toContain('Åsa Öberg');
+  });
+
+  it('leaves a database file that is complete on its own when an import returns (copied without its -wal)', async () => {
+    const w = workdir();
+    const lines = ['Namn;Mobil;E-post'];
+    for (let i = 0; i < 12_000; i++) lines.push(`Person ${i};070${String(i).padStart(7, '0')};person${i}@example.se`);
+    w.write('stor.csv', lines.join('\n'));
+    // As a process of its own: when it exits, nothing of it runs on.
+    const bin = fileURLToPath(new URL('../../bin/gdial.js', import.meta.url));
+    const res = spawnSync(process.execPath, [bin, 'contacts', 'import', path.join(w.dir, 'stor.csv'), '--db', path.join(w.dir, 'g.db')], { encoding: 'utf8', env: { ...process.env, INIT_CWD: w.dir } });
+    expect(res.status).toBe(0);
+    // What IT staff do next: copy the database file, and only that file.
+    const copy = path.join(w.dir, 'kopia.db');
+    copyFileSync(path.join(w.dir, 'g.db'), copy);
+    const db = new Database(copy, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(12_000);
+    } finally {
+      db.close();
+    }
   });
 
   it('exits 1 with the per-row report when rows fail, and a dry run writes nothing', async () => {

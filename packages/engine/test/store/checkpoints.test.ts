@@ -121,6 +121,18 @@ describe('checkpoints during long runs of writes', () => {
     }
   });
 
+  it('settles once the checkpoint after a run of writes is done, for whoever did not wait for it', async () => {
+    const { store } = openFile();
+    await store.settled(); // nothing running: at once
+    const resume = store.deferCheckpoints();
+    writeBatches(store, 6);
+    void resume(); // as the import does: it returns without waiting
+    expect(framesBehind(store)).toBeGreaterThan(0);
+    await store.settled();
+    expect(framesBehind(store)).toBe(0);
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
   it('lets the store close while the checkpoint after an import is running, and loses nothing', async () => {
     const file = tmp();
     const store = openStore(file, { logger: silentLogger() });
