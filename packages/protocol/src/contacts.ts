@@ -286,15 +286,22 @@ export const columnMappingSchema = z.object({
 });
 export type ColumnMapping = z.infer<typeof columnMappingSchema>;
 
-export const importPreviewInputSchema = z.object({
+/** How to read an import file: what contacts.import.inspect and contacts.import.preview share. */
+export const importInspectInputSchema = z.object({
   source: importSourceSchema,
   format: z.union([z.literal('auto'), importFormatSchema]).default('auto'),
   encoding: z.union([z.literal('auto'), importEncodingSchema]).default('auto'),
   delimiter: z.union([z.literal('auto'), csvDelimiterSchema]).default('auto'),
+});
+export type ImportInspectInput = z.input<typeof importInspectInputSchema>;
+
+export const importPreviewInputSchema = importInspectInputSchema.extend({
   /** Overrides the automatic header mapping for the columns listed. */
   mapping: z.array(columnMappingSchema).optional(),
   /** What the preview should assume for duplicates (the run may choose again). */
   onDuplicate: duplicateModeSchema.default('update'),
+  /** An earlier dry run by the same client that this one replaces (another mapping, duplicate choice or file): the engine lets go of it. */
+  replaces: z.string().min(1).optional(),
 });
 export type ImportPreviewInput = z.input<typeof importPreviewInputSchema>;
 
@@ -343,9 +350,8 @@ export const importSampleRowSchema = z.object({
 });
 export type ImportSampleRow = z.infer<typeof importSampleRowSchema>;
 
-export const importPreviewSchema = z.object({
-  /** Pass to contacts.import.run; the parsed file is kept in the engine until then (or 30 minutes). */
-  importId: z.string(),
+/** What a file holds, read without checking its rows: enough to choose the column mapping. */
+export const importInspectionSchema = z.object({
   fileName: z.string(),
   format: importFormatSchema,
   encoding: importEncodingSchema,
@@ -362,7 +368,14 @@ export const importPreviewSchema = z.object({
       samples: z.array(z.string()),
     }),
   ),
+  /** Rows (CSV records or vCards) with anything in them. */
   totalRows: z.number().int().nonnegative(),
+});
+export type ImportInspection = z.infer<typeof importInspectionSchema>;
+
+export const importPreviewSchema = importInspectionSchema.extend({
+  /** Pass to contacts.import.run; the parsed file is kept in the engine until then (or 30 minutes). */
+  importId: z.string(),
   validRows: z.number().int().nonnegative(),
   errorRows: z.number().int().nonnegative(),
   /** What the run would do with onDuplicate as given. */
@@ -487,6 +500,8 @@ export const contactsMethods = {
   'contacts.exportPersonalData': method(z.object({ id: contactId }), personalDataExportSchema),
   /** GDPR erasure: removes the contact and all its rows; the audit keeps only that contact #id was erased. */
   'contacts.erase': method(z.object({ id: contactId }), z.object({ erased: z.literal(true), auditId: z.number().int() })),
+  /** Reads a file's format, encoding, columns and row count, checking no row: for the mapping step. */
+  'contacts.import.inspect': method(importInspectInputSchema, importInspectionSchema, { timeoutMs: 300_000 }),
   /** Dry run: parses, maps, validates and finds duplicates; writes nothing. */
   'contacts.import.preview': method(importPreviewInputSchema, importPreviewSchema, { timeoutMs: 300_000 }),
   /** Writes a previewed import; progress arrives as contacts.import.progress events. */

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { describe, expect, it, vi } from 'vitest';
 import type { ImportPreviewInput } from '@gdial/protocol';
-import { importPreviewInputSchema } from '@gdial/protocol';
+import { importInspectInputSchema, importPreviewInputSchema } from '@gdial/protocol';
 import { detectDelimiter, parseCsv, readCsv } from '../../src/contacts/import/csv';
 import { decodeText, detectEncoding } from '../../src/contacts/import/decode';
 import { autoMap } from '../../src/contacts/import/mapping';
@@ -108,6 +108,45 @@ describe('CSV import', () => {
     expect(anna.tags).toEqual(['ledning', 'stab']);
     const bo = t.contacts.get(all.items[1]!.id);
     expect(bo.phones).toMatchObject([{ e164: '+46812345678', label: 'work', kind: 'fixedLine', canSms: false }]);
+  });
+
+  it('inspects a file for the mapping step without checking its rows, as the preview reads it', async () => {
+    const t = testContext();
+    const csv = 'Förnamn;Mobil;Okänd\nÅsa;0701234567;x\n;;\nBo;070-12;y\n\nPär;0702223344;\n';
+    const bytes = iconv.encode(csv, 'windows-1252');
+    const inspection = t.imports.inspect(importInspectInputSchema.parse({ source: inline('lista.csv', bytes) }));
+    expect(inspection).toEqual({
+      fileName: 'lista.csv',
+      format: 'csv',
+      encoding: 'windows-1252',
+      delimiter: ';',
+      columns: [
+        { index: 0, header: 'Förnamn', field: 'firstName', automatic: true, samples: ['Åsa', 'Bo', 'Pär'] },
+        { index: 1, header: 'Mobil', field: 'phone.mobile', automatic: true, samples: ['0701234567', '070-12', '0702223344'] },
+        { index: 2, header: 'Okänd', field: null, automatic: true, samples: ['x', 'y'] },
+      ],
+      // The record with only separators has nothing in it; Bo's bad number is not looked at.
+      totalRows: 3,
+    });
+    expect(t.events.filter((e) => e.name === 'contacts.import.progress')).toEqual([]);
+    // The preview reads the file the same way, and checks the rows too.
+    const p = await preview(t, { file: 'lista.csv', content: bytes });
+    const { fileName, format, encoding, delimiter, columns, totalRows } = p;
+    expect({ fileName, format, encoding, delimiter, columns, totalRows }).toEqual(inspection);
+    expect(p).toMatchObject({ validRows: 2, errorRows: 1 });
+
+    const vcf = 'BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nTEL:0701234567\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Bo\nEND:VCARD\n';
+    expect(t.imports.inspect(importInspectInputSchema.parse({ source: inline('a.vcf', vcf) }))).toMatchObject({ format: 'vcard', delimiter: null, columns: [], totalRows: 2 });
+    expect(() => t.imports.inspect(importInspectInputSchema.parse({ source: inline('tom.csv', '') }))).toThrow(/empty/);
+  });
+
+  it('lets go of the dry run a new one replaces', async () => {
+    const t = testContext();
+    const csv = 'Namn;Mobil\nAnna;0701234567\n';
+    const first = await preview(t, { file: 'x.csv', content: csv });
+    const second = await preview(t, { file: 'x.csv', content: csv, onDuplicate: 'skip', replaces: first.importId });
+    await expect(t.imports.run(first.importId, 'update')).rejects.toThrow(/not waiting to run/);
+    expect(await t.imports.run(second.importId, 'skip')).toMatchObject({ status: 'completed', created: 1 });
   });
 
   it('lets the operator override the header mapping', async () => {

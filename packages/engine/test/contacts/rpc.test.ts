@@ -72,6 +72,9 @@ describe('contacts over RPC', () => {
     expect(await e.rpc.call('contacts.delete', { ids: [] })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: 'ids', message: 'Select at least one contact' }] } });
     expect(await e.rpc.call('contacts.import.run', { importId: 'nope', onDuplicate: 'skip' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await e.rpc.call('contacts.import.preview', { source: { kind: 'inline', fileName: 'x.csv', dataBase64: '' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('empty') as string } });
+    expect(await e.rpc.call('contacts.import.inspect', { source: { kind: 'inline', fileName: 'x.csv', dataBase64: '' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('empty') as string } });
+    expect(await e.rpc.call('contacts.import.inspect', { source: { kind: 'path', path: '/no/such/file.csv' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: 'source.path', message: expect.stringContaining('ENOENT') as string }] } });
+    expect(await e.rpc.call('contacts.import.preview', { source: { kind: 'inline', fileName: 'x.csv', dataBase64: 'QQ==' }, replaces: '' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: 'replaces' }] } });
     expect(await e.rpc.call('groups.create', { name: '  ' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: 'name', message: 'Group name is required' }] } });
     expect(await e.rpc.call('contacts.optOuts.add', { channel: 'sms', address: 'abc' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: 'address' }] } });
     expect(await e.rpc.call('contacts.export', { format: 'pdf' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: 'format' }] } });

@@ -16,6 +16,7 @@ import type {
   DuplicateMode,
   ImportDuplicate,
   ImportField,
+  ImportInspection,
   ImportPreview,
   ImportReport,
   ImportRowAction,
@@ -35,13 +36,32 @@ import { autoMap } from './mapping';
 import { buildRow, type ParsedRow, type SourcedValue } from './rows';
 import { cardValues, looksLikeVCard, parseVCards } from './vcard';
 
-export interface PreviewOptions {
+export interface InspectOptions {
   source: ImportSource;
   format: 'auto' | 'csv' | 'vcard';
   encoding: 'auto' | TextEncoding;
   delimiter: 'auto' | CsvDelimiter;
+}
+
+export interface PreviewOptions extends InspectOptions {
   mapping?: ColumnMapping[] | undefined;
   onDuplicate: DuplicateMode;
+  /** A dry run this one replaces: let go of it first (it holds the whole parsed file). */
+  replaces?: string | undefined;
+}
+
+/** A file read and split into rows, not yet checked. */
+interface OpenedFile {
+  fileName: string;
+  format: 'csv' | 'vcard';
+  encoding: TextEncoding;
+  delimiter: CsvDelimiter | null;
+  columns: ImportColumn[];
+  /** Records or cards, blank ones included. */
+  total: number;
+  /** Records or cards with anything in them. */
+  nonBlank: () => number;
+  inputs: Iterable<{ row: number; values: SourcedValue[] }>;
 }
 
 export interface ListLimits {
@@ -291,9 +311,14 @@ export class ImportService {
 
   constructor(private readonly ctx: EngineContext) {}
 
-  async preview(opts: PreviewOptions, limits: ListLimits = {}): Promise<ImportPreview> {
-    const max = limits.maxListed ?? 1000;
-    const id = randomUUID();
+  /** What the file holds (format, encoding, columns, rows), without checking a row: for choosing the mapping. */
+  inspect(opts: InspectOptions): ImportInspection {
+    const file = this.open(opts);
+    return { fileName: file.fileName, format: file.format, encoding: file.encoding, delimiter: file.delimiter, columns: file.columns, totalRows: file.nonBlank() };
+  }
+
+  /** Reads the source: bytes, encoding, format, CSV records or vCards, header mapping. */
+  private open(opts: InspectOptions & { mapping?: ColumnMapping[] | undefined }): OpenedFile {
     const { bytes, fileName } = readSource(opts.source);
     let decoded;
     try {
@@ -303,53 +328,66 @@ export class ImportService {
       throw e;
     }
     const format = opts.format !== 'auto' ? opts.format : /\.(vcf|vcard)$/i.test(fileName) || looksLikeVCard(decoded.text) ? 'vcard' : 'csv';
-
-    let total: number;
-    let inputs: Iterable<{ row: number; values: SourcedValue[] }>;
-    let columns: ImportColumn[] = [];
-    let delimiter: CsvDelimiter | null = null;
+    const base = { fileName, format, encoding: decoded.encoding };
     if (format === 'vcard') {
       const cards = parseVCards(decoded.text);
       if (cards.length === 0) throw invalid([{ path: 'source', message: 'The file holds no vCards (no BEGIN:VCARD … END:VCARD)' }]);
-      total = cards.length;
-      inputs = (function* () {
-        for (const c of cards) yield { row: c.index, values: cardValues(c) };
-      })();
-    } else {
-      const doc = readCsv(decoded.text, opts.delimiter === 'auto' ? undefined : opts.delimiter);
-      delimiter = doc.delimiter;
-      const [header, ...data] = doc.records;
-      if (!header) throw invalid([{ path: 'source', message: 'The file is empty' }]);
-      const fields = autoMap(header.fields);
-      const automatic = header.fields.map(() => true);
-      for (const [i, m] of (opts.mapping ?? []).entries()) {
-        if (m.column >= header.fields.length) {
-          throw invalid([{ path: `mapping.${i}.column`, message: `The file has ${header.fields.length} columns; column ${m.column} does not exist` }]);
-        }
-        fields[m.column] = m.field;
-        automatic[m.column] = false;
+      return {
+        ...base,
+        delimiter: null,
+        columns: [],
+        total: cards.length,
+        nonBlank: () => cards.filter((c) => cardValues(c).some((v) => v.value.trim() !== '')).length,
+        inputs: (function* () {
+          for (const c of cards) yield { row: c.index, values: cardValues(c) };
+        })(),
+      };
+    }
+    const doc = readCsv(decoded.text, opts.delimiter === 'auto' ? undefined : opts.delimiter);
+    const [header, ...data] = doc.records;
+    if (!header) throw invalid([{ path: 'source', message: 'The file is empty' }]);
+    const fields = autoMap(header.fields);
+    const automatic = header.fields.map(() => true);
+    for (const [i, m] of (opts.mapping ?? []).entries()) {
+      if (m.column >= header.fields.length) {
+        throw invalid([{ path: `mapping.${i}.column`, message: `The file has ${header.fields.length} columns; column ${m.column} does not exist` }]);
       }
-      columns = header.fields.map((h, index) => ({
-        index,
-        header: h,
-        field: fields[index] ?? null,
-        automatic: automatic[index] ?? true,
-        samples: data
-          .slice(0, 50)
-          .map((r) => r.fields[index]?.trim() ?? '')
-          .filter(Boolean)
-          .slice(0, 3),
-      }));
-      const mapped = columns.filter((c) => c.field !== null);
-      total = data.length;
+      fields[m.column] = m.field;
+      automatic[m.column] = false;
+    }
+    const columns = header.fields.map((h, index) => ({
+      index,
+      header: h,
+      field: fields[index] ?? null,
+      automatic: automatic[index] ?? true,
+      samples: data
+        .slice(0, 50)
+        .map((r) => r.fields[index]?.trim() ?? '')
+        .filter(Boolean)
+        .slice(0, 3),
+    }));
+    const mapped = columns.filter((c) => c.field !== null);
+    return {
+      ...base,
+      delimiter: doc.delimiter,
+      columns,
+      total: data.length,
+      nonBlank: () => data.filter((r) => r.fields.some((f) => f.trim() !== '')).length,
       // The spreadsheet row: the header is row 1, so the first record after it is row 2.
-      inputs = (function* () {
+      inputs: (function* () {
         for (let i = 0; i < data.length; i++) {
           const fields = data[i]!.fields;
           yield { row: i + 2, values: mapped.map((c) => ({ field: c.field!, value: fields[c.index] ?? '', source: c.header })) };
         }
-      })();
-    }
+      })(),
+    };
+  }
+
+  async preview(opts: PreviewOptions, limits: ListLimits = {}): Promise<ImportPreview> {
+    const max = limits.maxListed ?? 1000;
+    const id = randomUUID();
+    if (opts.replaces) this.staged.delete(opts.replaces);
+    const { fileName, format, encoding, delimiter, columns, total, inputs } = this.open(opts);
 
     const progress = new ProgressThrottle(this.ctx, id, 'validating', total);
     const rows: ParsedRow[] = [];
@@ -407,12 +445,12 @@ export class ImportService {
     }
     const fullSample = [...sample, ...sampleErrors.values()].sort((a, b) => a.row - b.row).slice(0, 20);
 
-    this.stage({ id, fileName, format, encoding: decoded.encoding, delimiter, columns, totalRows, rows, errors, errorRowCount, createdAt: Date.now() });
+    this.stage({ id, fileName, format, encoding, delimiter, columns, totalRows, rows, errors, errorRowCount, createdAt: Date.now() });
     return {
       importId: id,
       fileName,
       format,
-      encoding: decoded.encoding,
+      encoding,
       delimiter,
       columns,
       totalRows,

@@ -20,6 +20,7 @@ export function contactsHandlers(ctx: EngineContext): HandlersFor<'contacts.' | 
     'contacts.checkPhone': ({ number }) => contacts.checkPhone(number),
     'contacts.exportPersonalData': ({ id }) => contacts.exportPersonalData(id),
     'contacts.erase': ({ id }) => contacts.erase(id),
+    'contacts.import.inspect': (p) => imports.inspect(p),
     'contacts.import.preview': (p) => imports.preview(p),
     'contacts.import.run': ({ importId, onDuplicate }) => imports.run(importId, onDuplicate),
     'contacts.import.cancel': ({ importId }) => ({ cancelled: imports.cancel(importId) }),

@@ -1,10 +1,11 @@
 // The import wizard: choose a file (CSV from Excel or vCard) → check the column mapping →
 // dry run with every bad row and every duplicate listed → import with a progress bar →
 // the result. Nothing is written before the last step; the engine keeps the parsed file
-// between the dry run and the import.
+// between the dry run and the import. Choosing the file only reads its columns (the rows
+// are checked once, in the dry run), and a new dry run of the same file lets go of the last.
 import { Stack, Stepper, Title } from '@mantine/core';
 import { useRef, useState } from 'react';
-import type { ColumnMapping, DuplicateMode, ImportPreview, ImportReport } from '@gdial/protocol';
+import type { ColumnMapping, DuplicateMode, ImportInspection, ImportPreview, ImportReport } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { readFileAsBase64 } from '../../components/readFile';
 import { useT } from '../../i18n';
@@ -44,6 +45,7 @@ export function ImportPage() {
   const [step, setStep] = useState<Step>('file');
   const [file, setFile] = useState<{ name: string; size: number; dataBase64: string } | null>(null);
   const [options, setOptions] = useState<FileOptions>({ format: 'auto', encoding: 'auto', delimiter: 'auto' });
+  const [inspection, setInspection] = useState<ImportInspection | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping[]>([]);
   const [onDuplicate, setOnDuplicate] = useState<DuplicateMode>('update');
@@ -53,6 +55,7 @@ export function ImportPage() {
   const [report, setReport] = useState<ImportReport | null>(null);
   const running = useRef<string | null>(null);
   const previewing = useRef(false);
+  const lastDryRun = useRef<string | null>(null);
 
   useEvent('contacts.import.progress', (p) => {
     // During a dry run the import id is not known yet; any validation progress is ours.
@@ -62,6 +65,8 @@ export function ImportPage() {
   });
 
   const runPreview = (f: { name: string; dataBase64: string }, opts: FileOptions, map: ColumnMapping[] | undefined, dup: DuplicateMode, next: Step | null) => {
+    // The engine holds each dry run's parsed file until it is imported; the last one is not needed any more.
+    const replaces = lastDryRun.current ?? undefined;
     setBusy(true);
     setError(null);
     setProgress(null);
@@ -74,15 +79,17 @@ export function ImportPage() {
         delimiter: opts.delimiter,
         ...(map ? { mapping: map } : {}),
         onDuplicate: dup,
+        ...(replaces ? { replaces } : {}),
       })
       .then(
         (p) => {
+          lastDryRun.current = p.importId;
           previewing.current = false;
           setBusy(false);
           setProgress(null);
           setPreview(p);
           setMapping(p.columns.map((c) => ({ column: c.index, field: c.field })));
-          if (next) setStep(next === 'mapping' && p.format === 'vcard' ? 'preview' : next);
+          if (next) setStep(next);
         },
         (e: unknown) => {
           previewing.current = false;
@@ -102,7 +109,28 @@ export function ImportPage() {
       (dataBase64) => {
         const f = { name: picked.name, size: picked.size, dataBase64 };
         setFile(f);
-        runPreview(f, opts, undefined, onDuplicate, 'mapping');
+        // The columns first; a vCard has none to map and goes straight to the dry run.
+        rpc
+          .call('contacts.import.inspect', { source: { kind: 'inline', fileName: f.name, dataBase64 }, format: opts.format, encoding: opts.encoding, delimiter: opts.delimiter })
+          .then(
+            (found) => {
+              setInspection(found);
+              setPreview(null);
+              if (found.format === 'vcard') {
+                runPreview(f, opts, undefined, onDuplicate, 'preview');
+                return;
+              }
+              setBusy(false);
+              setProgress(null);
+              setMapping(found.columns.map((c) => ({ column: c.index, field: c.field })));
+              setStep('mapping');
+            },
+            (e: unknown) => {
+              setBusy(false);
+              setProgress(null);
+              setError(e);
+            },
+          );
       },
       (e: unknown) => {
         setBusy(false);
@@ -116,6 +144,7 @@ export function ImportPage() {
     if (!preview) return;
     setError(null);
     running.current = preview.importId;
+    lastDryRun.current = null; // the import takes it
     setProgress({ phase: 'writing', processed: 0, total: preview.validRows });
     setStep('running');
     rpc.call('contacts.import.run', { importId: preview.importId, onDuplicate }).then(
@@ -135,6 +164,7 @@ export function ImportPage() {
   const restart = () => {
     setStep('file');
     setFile(null);
+    setInspection(null);
     setPreview(null);
     setReport(null);
     setError(null);
@@ -153,9 +183,9 @@ export function ImportPage() {
       </Stepper>
 
       {step === 'file' && <FileStep busy={busy} progress={progress} initial={options} onChoose={chooseFile} />}
-      {step === 'mapping' && preview && file && (
+      {step === 'mapping' && inspection && file && (
         <MappingStep
-          preview={preview}
+          file={inspection}
           mapping={mapping}
           busy={busy}
           progress={progress}

@@ -2,8 +2,8 @@
 // field it fills. The engine's automatic choice (from the header, Swedish or English) is
 // marked as such; the operator can change any column or leave it out.
 import { Badge, Button, Group as Row, Paper, Select, Stack, Table, Text } from '@mantine/core';
-import type { ColumnMapping, ImportPreview } from '@gdial/protocol';
-import { useLanguage, useT } from '../../i18n';
+import type { ColumnMapping, ImportInspection } from '@gdial/protocol';
+import { useFormat, useLanguage, useT } from '../../i18n';
 import type { Progress } from './ImportPage';
 import { fieldFromOption, fieldOptions, importFieldLabel, optionValue } from './importFields';
 import { ProgressPanel } from './ProgressPanel';
@@ -34,7 +34,8 @@ const MULTI = new Set(['phone.mobile', 'phone.work', 'phone.home', 'phone.other'
 const IDENTIFYING = /^(firstName|lastName|displayName|phone\.|email|organisation)/;
 
 export interface MappingStepProps {
-  preview: ImportPreview;
+  /** The file as the engine read it (columns with their automatic fields, rows). */
+  file: ImportInspection;
   mapping: ColumnMapping[];
   busy: boolean;
   progress: Progress | null;
@@ -43,19 +44,20 @@ export interface MappingStepProps {
   onNext: () => void;
 }
 
-export function MappingStep({ preview, mapping, busy, progress, onChange, onBack, onNext }: MappingStepProps) {
+export function MappingStep({ file, mapping, busy, progress, onChange, onBack, onNext }: MappingStepProps) {
   const t = useT(dict);
+  const fmt = useFormat();
   const { language } = useLanguage();
   const fieldOf = (index: number) => mapping.find((m) => m.column === index)?.field ?? null;
-  const chosen = preview.columns.map((c) => fieldOf(c.index)).filter((f): f is string => f !== null);
+  const chosen = file.columns.map((c) => fieldOf(c.index)).filter((f): f is string => f !== null);
   const repeated = [...new Set(chosen.filter((f, i) => !MULTI.has(f) && chosen.indexOf(f) !== i))];
   const identifying = chosen.some((f) => IDENTIFYING.test(f));
 
   return (
     <Stack>
-      <Text size="lg">{t('intro', { file: preview.fileName, rows: preview.totalRows, cols: preview.columns.length })}</Text>
+      <Text size="lg">{t('intro', { file: file.fileName, rows: fmt.number(file.totalRows), cols: fmt.number(file.columns.length) })}</Text>
       <Text size="sm" c="dimmed">
-        {t('detected', { encoding: preview.encoding.toUpperCase(), delimiter: preview.delimiter === '\t' ? t('tab') : (preview.delimiter ?? '') })}
+        {t('detected', { encoding: file.encoding.toUpperCase(), delimiter: file.delimiter === '\t' ? t('tab') : (file.delimiter ?? '') })}
       </Text>
       <Paper withBorder>
         <Table verticalSpacing="xs" aria-label={t('field')}>
@@ -68,7 +70,7 @@ export function MappingStep({ preview, mapping, busy, progress, onChange, onBack
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {preview.columns.map((c) => {
+            {file.columns.map((c) => {
               const current = fieldOf(c.index);
               const options = fieldOptions(c.header, language);
               if (current !== null && !options.some((o) => o.value === current)) options.push({ value: current, label: importFieldLabel(current, language) });
