@@ -96,6 +96,8 @@ const vEscape = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '
 
 /** Folds a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2). */
 function fold(line: string): string {
+  // Most lines are short: one byte count instead of one per character.
+  if (line.length <= 75 && Buffer.byteLength(line) <= 75) return line;
   const parts: string[] = [];
   let cur = '';
   let bytes = 0;

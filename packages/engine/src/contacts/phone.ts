@@ -152,7 +152,13 @@ function lengthProblem(text: string, region: CountryCode): PhoneProblem | null {
 }
 
 /** "+46701234567" → "070-123 45 67"; numbers from other countries stay international. */
-export function formatPhone(e164: string, home: CountryCode = DEFAULT_REGION): string {
+export function formatPhone(e164: string, home: CountryCode = DEFAULT_REGION, opts: { shortcut?: boolean } = {}): string {
+  // Swedish mobiles again: loading 100,000 contacts (an export) formats 130,000 numbers, at
+  // ~20 µs each through libphonenumber. A test checks the shortcut against the library.
+  if (home === 'SE' && opts.shortcut !== false && e164.length === 12 && e164.startsWith('+46')) {
+    const nsn = e164.slice(3);
+    if (SE_MOBILE_NSN.test(nsn)) return `0${nsn.slice(0, 2)}-${nsn.slice(2, 5)} ${nsn.slice(5, 7)} ${nsn.slice(7)}`;
+  }
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return e164;
   return parsed.country === home ? parsed.formatNational() : parsed.formatInternational();

@@ -107,6 +107,21 @@ describe('phone normalisation', () => {
     );
   });
 
+  it('formats Swedish mobiles exactly as libphonenumber does, without it (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999 }), (n) => {
+        const e164 = `+467${String(n).padStart(8, '0')}`;
+        expect(formatPhone(e164)).toBe(formatPhone(e164, 'SE', { shortcut: false }));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(formatPhone('+46701234567')).toBe('070-123 45 67');
+    // Not the shortcut's: fixed lines, other countries, a Swede seen from abroad.
+    expect(formatPhone('+46812345678')).toBe('08-123 456 78');
+    expect(formatPhone('+4791234567')).toBe('+47 91 23 45 67');
+    expect(formatPhone('+46701234567', 'NO')).toBe('+46 70 123 45 67');
+  });
+
   it('the Swedish mobile shortcut answers exactly as libphonenumber does (property)', () => {
     const piece = fc.constantFrom('0', '7', '0', '2', '3', '6', '8', '9', '1', ' ', '-', '(', ')', '.', '/', '+46', '0046', '+46 (0)', '+4607', '00');
     fc.assert(
