@@ -34,24 +34,32 @@ const languageWords: Record<string, ContactLanguage> = {
   'en-us': 'en',
 };
 
-const splitList = (v: string): string[] =>
-  v
-    .split(/[,;|\n]/)
+// Lists inside one cell. Most cells hold one value: those are taken as they are, without
+// splitting (import reads 100,000 rows, and every array made here is garbage to collect).
+const LIST_SEPARATORS = /[,;|\n]/;
+const PHONE_SEPARATORS = /[,;\n]|\s\/\s/;
+const EMAIL_SEPARATORS = /[,;\s]/;
+
+function split(value: string, separators: RegExp): string[] {
+  if (!separators.test(value)) return [value];
+  return value
+    .split(separators)
     .map((s) => s.trim())
     .filter(Boolean);
+}
 
 export function buildRow(row: number, values: readonly SourcedValue[]): RowOutcome | null {
   if (values.every((v) => v.value.trim() === '')) return null;
   const f: Record<string, unknown> = {};
-  const sources = new Map<string, SourcedValue>();
+  // Where each phone number and address came from, for error messages (index for index).
   const phones: { number: string; label: PhoneLabel }[] = [];
   const phoneSources: SourcedValue[] = [];
   const emails: { address: string }[] = [];
   const emailSources: SourcedValue[] = [];
-  const tags: string[] = [];
-  const groups: string[] = [];
-  const custom: Record<string, string> = {};
-  const errors: ImportRowError[] = [];
+  let tags: string[] | null = null;
+  let groups: string[] | null = null;
+  let custom: Record<string, string> | null = null;
+  let errors: ImportRowError[] | null = null;
 
   for (const v of values) {
     const value = v.value.trim();
@@ -65,15 +73,13 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
       case 'notes':
       case 'whatsapp':
       case 'telegramChatId':
-        if (f[v.field] === undefined) {
-          f[v.field] = value;
-          sources.set(v.field, v);
-        }
+        // The first column that has one wins (errors find it again the same way).
+        if (f[v.field] === undefined) f[v.field] = value;
         break;
       case 'language': {
         const lang = languageWords[value.toLowerCase()];
         if (lang) f.language = lang;
-        else errors.push({ row, field: 'language', column: v.source, value, message: `"${value}" is not a language GDial speaks (sv or en)`, code: 'language.unknown', params: { value } });
+        else (errors ??= []).push({ row, field: 'language', column: v.source, value, message: `"${value}" is not a language GDial speaks (sv or en)`, code: 'language.unknown', params: { value } });
         break;
       }
       case 'phone.mobile':
@@ -81,42 +87,52 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
       case 'phone.home':
       case 'phone.other': {
         const label = v.field.slice(6) as PhoneLabel;
-        for (const n of value.split(/[,;\n]|\s\/\s/).map((s) => s.trim()).filter(Boolean)) {
+        for (const n of split(value, PHONE_SEPARATORS)) {
           phones.push({ number: n, label });
-          phoneSources.push({ ...v, value: n });
+          phoneSources.push(v);
         }
         break;
       }
       case 'email':
-        for (const e of value.split(/[,;\s]+/).filter(Boolean)) {
+        for (const e of split(value, EMAIL_SEPARATORS)) {
           emails.push({ address: e });
-          emailSources.push({ ...v, value: e });
+          emailSources.push(v);
         }
         break;
       case 'groups':
-        groups.push(...splitList(value));
+        groups = groups ? [...groups, ...split(value, LIST_SEPARATORS)] : split(value, LIST_SEPARATORS);
         break;
       case 'tags':
-        tags.push(...splitList(value));
+        tags = tags ? [...tags, ...split(value, LIST_SEPARATORS)] : split(value, LIST_SEPARATORS);
         break;
       default:
-        custom[v.field.slice('custom.'.length)] = value;
+        (custom ??= {})[v.field.slice('custom.'.length)] = value;
     }
   }
   if (phones.length) f.phones = phones;
   if (emails.length) f.emails = emails;
-  if (tags.length) f.tags = tags;
-  if (Object.keys(custom).length) f.customFields = custom;
+  if (tags?.length) f.tags = tags;
+  if (custom) f.customFields = custom;
 
   const prepared = prepareContact(f);
   if (!prepared.ok) {
     for (const issue of prepared.issues) {
       const [head, index] = issue.path.split('.');
-      const src = head === 'phones' ? phoneSources[Number(index)] : head === 'emails' ? emailSources[Number(index)] : sources.get(head ?? '');
-      errors.push({ row, field: issue.path, column: src?.source ?? null, value: src?.value ?? null, message: issue.message, code: issue.code, params: issue.params });
+      let column: string | null = null;
+      let value: string | null = null;
+      if (head === 'phones' || head === 'emails') {
+        const i = Number(index);
+        column = (head === 'phones' ? phoneSources[i] : emailSources[i])?.source ?? null;
+        value = (head === 'phones' ? phones[i]?.number : emails[i]?.address) ?? null;
+      } else {
+        const src = values.find((v) => v.field === head && v.value.trim() !== '');
+        column = src?.source ?? null;
+        value = src ? src.value.trim() : null;
+      }
+      (errors ??= []).push({ row, field: issue.path, column, value, message: issue.message, code: issue.code, params: issue.params });
     }
   }
-  if (errors.length) return { ok: false, errors };
-  if (!prepared.ok) return { ok: false, errors };
-  return { ok: true, value: { row, fields: f, record: prepared.record, groups: [...new Set(groups)] } };
+  if (errors) return { ok: false, errors };
+  if (!prepared.ok) return { ok: false, errors: [] };
+  return { ok: true, value: { row, fields: f, record: prepared.record, groups: groups ? [...new Set(groups)] : [] } };
 }
