@@ -146,6 +146,8 @@ describe('CSV import', () => {
     const first = await preview(t, { file: 'x.csv', content: csv });
     const second = await preview(t, { file: 'x.csv', content: csv, onDuplicate: 'skip', replaces: first.importId });
     await expect(t.imports.run(first.importId, 'update')).rejects.toThrow(/not waiting to run/);
+    // A replacing dry run that fails leaves the one before it ready to import.
+    await expect(preview(t, { file: 'x.csv', content: csv, mapping: [{ column: 7, field: 'email' }], replaces: second.importId })).rejects.toThrow(/mapping.0.column/);
     expect(await t.imports.run(second.importId, 'skip')).toMatchObject({ status: 'completed', created: 1 });
   });
 

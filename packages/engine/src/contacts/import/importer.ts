@@ -46,7 +46,7 @@ export interface InspectOptions {
 export interface PreviewOptions extends InspectOptions {
   mapping?: ColumnMapping[] | undefined;
   onDuplicate: DuplicateMode;
-  /** A dry run this one replaces: let go of it first (it holds the whole parsed file). */
+  /** A dry run this one replaces: let go of it once this one is ready (each holds its whole parsed file). */
   replaces?: string | undefined;
 }
 
@@ -386,7 +386,6 @@ export class ImportService {
   async preview(opts: PreviewOptions, limits: ListLimits = {}): Promise<ImportPreview> {
     const max = limits.maxListed ?? 1000;
     const id = randomUUID();
-    if (opts.replaces) this.staged.delete(opts.replaces);
     const { fileName, format, encoding, delimiter, columns, total, inputs } = this.open(opts);
 
     const progress = new ProgressThrottle(this.ctx, id, 'validating', total);
@@ -445,6 +444,8 @@ export class ImportService {
     }
     const fullSample = [...sample, ...sampleErrors.values()].sort((a, b) => a.row - b.row).slice(0, 20);
 
+    // Only now: should this dry run fail, the one it replaces can still be imported.
+    if (opts.replaces) this.staged.delete(opts.replaces);
     this.stage({ id, fileName, format, encoding, delimiter, columns, totalRows, rows, errors, errorRowCount, createdAt: Date.now() });
     return {
       importId: id,
