@@ -128,7 +128,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'contacts import':
         return await importCommand(rest, io);
       case 'contacts export':
-        return exportCommand(rest, io);
+        return await exportCommand(rest, io);
       case 'contacts list':
         return listContacts(rest, io);
       case 'groups list':
@@ -333,7 +333,7 @@ function groupIdByName(ctx: EngineContext, name: string): number {
   return g.id;
 }
 
-function exportCommand(args: string[], io: Io): number {
+async function exportCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     format: { type: 'string' },
     delimiter: { type: 'string' },
@@ -351,9 +351,9 @@ function exportCommand(args: string[], io: Io): number {
   const delimiter = values.delimiter ?? ';';
   if (delimiter !== ';' && delimiter !== ',') throw new UsageError('--delimiter must be ; or ,');
   const target = path.resolve(io.cwd, positionals[0]!);
-  return withStore(db, values.operator, () => {}, (ctx) => {
+  return withStore(db, values.operator, () => {}, async (ctx) => {
     const scope = values.group ? { kind: 'group' as const, groupId: groupIdByName(ctx, values.group), includeSubgroups: !values['no-subgroups'] } : { kind: 'all' as const };
-    const out = exportContacts(ctx.store.sqlite, { format, delimiter, scope });
+    const out = await exportContacts(ctx.store.sqlite, { format, delimiter, scope });
     writeFileSync(target, out.content);
     io.err(`Exported ${out.count} contact(s) to ${target}\n`);
     return 0;

@@ -118,9 +118,9 @@ describe('export', () => {
     return { t, stab, sub };
   }
 
-  it('writes CSV for Swedish Excel: BOM, semicolons, CRLF, quoted where needed', () => {
+  it('writes CSV for Swedish Excel: BOM, semicolons, CRLF, quoted where needed', async () => {
     const { t } = seed();
-    const out = exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'all' } });
+    const out = await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'all' } });
     const text = out.content.toString('utf8');
     expect(out.content.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(out.count).toBe(2);
@@ -129,22 +129,22 @@ describe('export', () => {
     expect(lines[0]).toBe('Förnamn;Efternamn;Namn;Organisation;Roll;Mobil;Telefon arbete;Telefon hem;Telefon;E-post;WhatsApp;Telegram;Språk;Grupper;Taggar;Anteckningar;custom.Personalnummer');
     expect(lines[1]).toBe('Bo;Ek;Bo Ek;;;+46702223344;;;;;;;en;;;;');
     expect(text).toContain('Åsa;Öberg;Åsa Öberg;"Räddning; Syd";;+46701234567;+46812345678;;;asa@example.se;;;sv;Ledning;ledning, stab;"Rad 1\nRad ""2""";123');
-    const comma = exportContacts(t.store.sqlite, { format: 'csv', delimiter: ',', scope: { kind: 'all' } }).content.toString('utf8');
+    const comma = (await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ',', scope: { kind: 'all' } })).content.toString('utf8');
     expect(comma.split('\r\n')[0]).toContain('Förnamn,Efternamn,Namn');
   });
 
-  it('exports a group with its subgroups, or selected ids', () => {
+  it('exports a group with its subgroups, or selected ids', async () => {
     const { t, stab } = seed();
-    expect(exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'group', groupId: stab.id, includeSubgroups: true } }).count).toBe(1);
-    expect(exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'group', groupId: stab.id, includeSubgroups: false } }).count).toBe(0);
-    expect(exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'ids', ids: [2] } }).count).toBe(1);
+    expect((await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'group', groupId: stab.id, includeSubgroups: true } })).count).toBe(1);
+    expect((await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'group', groupId: stab.id, includeSubgroups: false } })).count).toBe(0);
+    expect((await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'ids', ids: [2] } })).count).toBe(1);
   });
 
   it('round-trips: an exported CSV and vCard import back to the same contacts', async () => {
     for (const format of ['csv', 'vcard'] as const) {
       const { t } = seed();
       const before = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 }).items.map((c) => t.contacts.get(c.id));
-      const file = exportContacts(t.store.sqlite, { format, delimiter: ';', scope: { kind: 'all' } });
+      const file = await exportContacts(t.store.sqlite, { format, delimiter: ';', scope: { kind: 'all' } });
       const fresh = testContext();
       const p = await fresh.imports.preview(importPreviewInputSchema.parse({ source: { kind: 'inline', fileName: file.fileName, dataBase64: file.dataBase64 } }));
       expect(p.errorRows).toBe(0);
@@ -167,10 +167,38 @@ describe('export', () => {
     }
   });
 
-  it('folds long vCard lines at 75 octets without splitting characters', () => {
+  it('exports a large book a chunk at a time, letting other work run in between, in name order with every custom field', async () => {
+    const t = testContext();
+    const lines = ['Namn;Mobil'];
+    for (let i = 0; i < 12_000; i++) lines.push(`Person ${String(11_999 - i).padStart(5, '0')};070${String(i).padStart(7, '0')}`);
+    const p = await t.imports.preview(importPreviewInputSchema.parse({ source: inline('stor.csv', lines.join('\n')) }));
+    await t.imports.run(p.importId, 'update');
+    // A custom field only the last contact by name has: it still gets its column.
+    const last = t.contacts.search({ query: 'person 11999', includeSubgroups: true, sort: 'name', limit: 1 }).items[0]!;
+    t.contacts.update(last.id, { customFields: { Avdelning: 'Räddning' } });
+
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const out = await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'all' } });
+    clearInterval(timer);
+    expect(turns).toBeGreaterThan(0);
+    const rows = out.content.toString('utf8').slice(1).split('\r\n');
+    expect(out.count).toBe(12_000);
+    expect(rows[0]).toMatch(/;custom\.Avdelning$/);
+    expect(rows).toHaveLength(12_002); // header, 12,000 contacts, and the empty string after the last CRLF
+    expect(rows[1]).toMatch(/^;;Person 00000;/);
+    expect(rows[12_000]).toMatch(/^;;Person 11999;.*;Räddning$/);
+    const names = rows.slice(1, -1).map((r) => r.split(';')[2]);
+    expect(names).toEqual([...names].sort());
+    const vcf = await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } });
+    expect(vcf.count).toBe(12_000);
+    expect(parseVCards(vcf.content.toString('utf8'))).toHaveLength(12_000);
+  });
+
+  it('folds long vCard lines at 75 octets without splitting characters', async () => {
     const t = testContext();
     t.contacts.create({ displayName: 'Åsa', notes: 'ö'.repeat(100) });
-    const text = exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } }).content.toString('utf8');
+    const text = (await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } })).content.toString('utf8');
     for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     expect(parseVCards(text).map(cardValues)[0]?.find((v) => v.field === 'notes')?.value).toBe('ö'.repeat(100));
   });

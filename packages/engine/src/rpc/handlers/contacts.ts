@@ -24,8 +24,8 @@ export function contactsHandlers(ctx: EngineContext): HandlersFor<'contacts.' | 
     'contacts.import.preview': (p) => imports.preview(p),
     'contacts.import.run': ({ importId, onDuplicate }) => imports.run(importId, onDuplicate),
     'contacts.import.cancel': ({ importId }) => ({ cancelled: imports.cancel(importId) }),
-    'contacts.export': (p) => {
-      const { content: _content, ...file } = exportContacts(ctx.store.sqlite, p);
+    'contacts.export': async (p) => {
+      const { content: _content, ...file } = await exportContacts(ctx.store.sqlite, p);
       return file;
     },
     'contacts.optOuts.list': (q) => ({ optOuts: contacts.listOptOuts(q) }),
