@@ -182,6 +182,23 @@ export const contactSummarySchema = z.object({
 });
 export type ContactSummary = z.infer<typeof contactSummarySchema>;
 
+/** The table line of a full contact: what a page of summaries says about it. */
+export function summaryOf(c: Contact): ContactSummary {
+  return {
+    id: c.id,
+    displayName: c.displayName,
+    organisation: c.organisation,
+    role: c.role,
+    phone: c.phones[0]?.e164 ?? null,
+    phoneCount: c.phones.length,
+    email: c.emails[0]?.address ?? null,
+    tags: c.tags,
+    groupIds: c.groupIds,
+    doNotContact: c.doNotContact,
+    updatedAt: c.updatedAt,
+  };
+}
+
 // ── search ──────────────────────────────────────────────────────────────────────────────
 
 export const contactSortSchema = z.enum(['name', 'updated']);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { summaryOf } from '@gdial/protocol';
 import { createContactsModule } from '../../src/contacts';
 import { ContactStore } from '../../src/contacts/contact-store';
 import { GroupStore } from '../../src/contacts/group-store';
@@ -207,21 +208,7 @@ function run(t: Ctx, groupIds: number[], ops: Op[]): void {
 function expectSummariesOfContacts(t: Ctx): void {
   const store = new ContactStore(t.store.sqlite);
   const ids = (t.store.sqlite.prepare('SELECT id FROM contacts ORDER BY sort_key').pluck().all() as number[]).reverse();
-  expect(store.summaries(ids)).toEqual(
-    store.load(ids).map((c) => ({
-      id: c.id,
-      displayName: c.displayName,
-      organisation: c.organisation,
-      role: c.role,
-      phone: c.phones[0]?.e164 ?? null,
-      phoneCount: c.phones.length,
-      email: c.emails[0]?.address ?? null,
-      tags: c.tags,
-      groupIds: c.groupIds,
-      doNotContact: c.doNotContact,
-      updatedAt: c.updatedAt,
-    })),
-  );
+  expect(store.summaries(ids)).toEqual(store.load(ids).map(summaryOf));
 }
 
 function fresh(): { t: Ctx; groupIds: number[] } {

@@ -2,7 +2,7 @@
 // so rows are fetched in order: scrolling far ahead (or dragging the scrollbar) fetches
 // the pages in between one after another while the table shows placeholders. One window
 // belongs to one search (query, filters, sort); a new search makes a new window.
-import type { Contact, ContactSummary } from '@gdial/protocol';
+import type { ContactSummary } from '@gdial/protocol';
 
 export interface ContactPage {
   items: ContactSummary[];
@@ -139,19 +139,3 @@ export class ContactWindow {
   }
 }
 
-/** The table line of a contact, for patching a row after the drawer saved it. */
-export function summaryOf(c: Contact): ContactSummary {
-  return {
-    id: c.id,
-    displayName: c.displayName,
-    organisation: c.organisation,
-    role: c.role,
-    phone: c.phones[0]?.e164 ?? null,
-    phoneCount: c.phones.length,
-    email: c.emails[0]?.address ?? null,
-    tags: c.tags,
-    groupIds: c.groupIds,
-    doNotContact: c.doNotContact,
-    updatedAt: c.updatedAt,
-  };
-}

@@ -1,9 +1,9 @@
 // Binds a ContactWindow to the current search: a new window when the search changes, and
 // a refresh when contacts change (here or in another window of the console).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ContactSearchInput } from '@gdial/protocol';
+import { summaryOf, type ContactSearchInput } from '@gdial/protocol';
 import { useEvent, useRpc } from '../../rpc/react';
-import { ContactWindow, summaryOf } from './contactWindow';
+import { ContactWindow } from './contactWindow';
 
 export type ContactSearch = Omit<ContactSearchInput, 'cursor' | 'limit'>;
 
