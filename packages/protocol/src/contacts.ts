@@ -6,8 +6,8 @@
 // them to E.164 and answers VALIDATION naming the field when one cannot be (no schema here
 // can, because that needs libphonenumber, which the protocol package does not depend on).
 import { z } from 'zod';
-import { issueCodes, phoneProblems } from './issues';
-import { method } from './rpc-core';
+import { issueCodes, phoneProblems, type PhoneProblem } from './issues';
+import { method, type FieldIssue } from './rpc-core';
 import { auditEntrySchema } from './system';
 
 // ── vocabulary ──────────────────────────────────────────────────────────────────────────
@@ -491,6 +491,16 @@ export const phoneCheckSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), reason: z.string(), problem: z.enum(phoneProblems), country: z.string().nullable() }),
 ]);
 export type PhoneCheck = z.infer<typeof phoneCheckSchema>;
+
+/** A number that could not be normalised, as a field issue: `"070-12" is too short`, with its code. */
+export function phoneRefusal(path: string, typed: string, refused: { reason: string; problem: PhoneProblem; country: string | null }): FieldIssue {
+  return {
+    path,
+    message: `"${typed}" ${refused.reason}`,
+    code: `phone.${refused.problem}`,
+    params: refused.country ? { value: typed, country: refused.country } : { value: typed },
+  };
+}
 
 const ids = z.array(contactId).min(1, 'Select at least one contact').max(200_000);
 

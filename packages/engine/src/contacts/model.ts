@@ -13,8 +13,8 @@ import type {
   PhoneKind,
   PhoneLabel,
 } from '@gdial/protocol';
-import { contactFieldsSchema, fieldIssues } from '@gdial/protocol';
-import { formatPhone, normalisePhone, type PhoneNormalisation } from './phone';
+import { contactFieldsSchema, fieldIssues, phoneRefusal } from '@gdial/protocol';
+import { formatPhone, normalisePhone } from './phone';
 
 export interface PhoneRecord {
   e164: string;
@@ -93,7 +93,7 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
     f.phones.forEach((p, i) => {
       const n = normalisePhone(p.number);
       if (!n.ok) {
-        issues.push(phoneIssue(`phones.${i}.number`, p.number, n));
+        issues.push(phoneRefusal(`phones.${i}.number`, p.number, n));
         return;
       }
       const earlier = seen.get(n.e164);
@@ -122,7 +122,7 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
   if (wa === null) whatsapp = null;
   else if (wa !== undefined) {
     const n = normalisePhone(wa);
-    if (!n.ok) issues.push(phoneIssue('whatsapp', wa, n));
+    if (!n.ok) issues.push(phoneRefusal('whatsapp', wa, n));
     else whatsapp = n.e164;
   }
 
@@ -178,15 +178,10 @@ function withPhoneIssues(issues: FieldIssue[], input: unknown): FieldIssue[] {
       const path = `phones.${i}.number`;
       if (typeof number !== 'string' || seen.has(path) || number.trim() === '') return;
       const n = normalisePhone(number);
-      if (!n.ok) issues.push(phoneIssue(path, number, n));
+      if (!n.ok) issues.push(phoneRefusal(path, number, n));
     });
   }
   return issues.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/** A number that could not be normalised, as a field issue: `"070-12" is too short`. */
-export function phoneIssue(path: string, typed: string, n: Extract<PhoneNormalisation, { ok: false }>): FieldIssue {
-  return { path, message: `"${typed}" ${n.reason}`, code: `phone.${n.problem}`, params: n.country ? { value: typed, country: n.country } : { value: typed } };
 }
 
 /** "Anna Andersson", else the organisation, else the first e-mail or number. */

@@ -225,15 +225,11 @@ class DuplicateResolver {
       }
     }
     const seen: Seen = { row: r.row, target: decision.target };
-    if (duplicate?.fileRow == null) {
-      // Every lookup of these in the earlier rows above missed: no earlier row's entry
-      // can be overwritten, so there is no need to look again.
-      for (const p of phones) this.seenPhones.set(p.e164, seen);
-      for (const k of emails) this.seenEmails.set(k, seen);
-    } else {
-      for (const p of phones) if (!this.seenPhones.has(p.e164)) this.seenPhones.set(p.e164, seen);
-      for (const k of emails) if (!this.seenEmails.has(k)) this.seenEmails.set(k, seen);
-    }
+    // Unless an earlier row matched, every lookup of these above missed: no earlier row's
+    // entry can be overwritten, and there is no need to look again.
+    const fresh = duplicate?.fileRow == null;
+    for (const p of phones) if (fresh || !this.seenPhones.has(p.e164)) this.seenPhones.set(p.e164, seen);
+    for (const k of emails) if (fresh || !this.seenEmails.has(k)) this.seenEmails.set(k, seen);
     return decision;
   }
 

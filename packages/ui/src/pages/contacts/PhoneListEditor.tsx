@@ -4,7 +4,7 @@
 // focus on the moved number and announce its new place.
 import { ActionIcon, Badge, Button, Group, Loader, Paper, Select, Stack, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { phoneLabels, type PhoneLabel } from '@gdial/protocol';
+import { phoneLabels, phoneRefusal, type PhoneLabel } from '@gdial/protocol';
 import { issueText } from '../../components/labels';
 import { useLanguage, useT } from '../../i18n';
 import { moveEntry, newKey, phoneCheckIsCurrent, type PhoneDraft } from './contactForm';
@@ -179,8 +179,8 @@ function PhoneStatus({ phone, checking, first, t }: { phone: PhoneDraft; checkin
   }
   if (!phoneCheckIsCurrent(phone) || !phone.check) return <Text size="sm" c="dimmed">{t('notChecked')}</Text>;
   if (!phone.check.ok) {
-    const { reason, problem, country } = phone.check;
-    const text = issueText({ message: reason, code: `phone.${problem}`, params: country ? { value: phone.number.trim(), country } : { value: phone.number.trim() } }, language);
+    // In English the check's own words, as before; the code gives Swedish its sentence.
+    const text = issueText({ ...phoneRefusal('number', phone.number.trim(), phone.check), message: phone.check.reason }, language);
     return <Text size="sm" c="var(--gdial-error-text)" fw={600}>{text}</Text>;
   }
   return (
