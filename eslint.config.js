@@ -1,10 +1,12 @@
 // Lint for the whole workspace. Besides the usual type-aware rules it enforces the
 // layering from DESIGN.md: protocol imports nothing of ours, engine and ui import only
-// protocol, simulator stands alone, apps wire things together; import cycles are errors.
+// protocol, simulator stands alone, apps wire things together; inside a package, the layers
+// of eslint.layers.js (engine: store ← domain ← services ← rpc); import cycles are errors.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { layerZones } from './eslint.layers.js';
 
 const ours = ['@gdial/protocol', '@gdial/engine', '@gdial/ui', '@gdial/simulator', '@gdial/relay', '@gdial/desktop'];
 const onlyOurs = (allowed) => ({
@@ -40,17 +42,8 @@ export default tseslint.config(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-relative-packages': 'error',
       'no-console': 'error',
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          zones: [
-            { target: './apps/desktop/src/main', from: ['./apps/desktop/src/preload', './apps/desktop/src/renderer', './apps/desktop/src/web'] },
-            { target: './apps/desktop/src/preload', from: ['./apps/desktop/src/main', './apps/desktop/src/renderer', './apps/desktop/src/web'] },
-            { target: './apps/desktop/src/renderer', from: ['./apps/desktop/src/main', './apps/desktop/src/preload', './apps/desktop/src/web'] },
-            { target: './apps/desktop/src/web', from: ['./apps/desktop/src/main', './apps/desktop/src/preload', './apps/desktop/src/renderer'] },
-          ],
-        },
-      ],
+      // The layers inside each package (eslint.layers.js).
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
     },
   },
   { files: ['packages/protocol/**'], rules: onlyOurs([]) },

@@ -5,18 +5,16 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineInfo } from '@gdial/protocol';
-import { campaignServiceFor, closeCampaignService } from './campaigns/registry';
-import { connectivityFor, type ConnectivitySettings } from './connectivity';
-import type { SecretSealer } from './connectivity/secrets';
-import { connectivitySetupFor } from './connectivity/setup';
+import type { CampaignServiceOptions } from './campaigns/service';
 import type { EngineContext } from './context';
 import { createLogger, type Logger } from './log';
 import { createHandlers } from './rpc/handlers';
-import { closeTtsService, ttsServiceFor } from './rpc/handlers/tts';
-import { operatorSetting } from './rpc/handlers/system';
 import { RpcServer, type Transport } from './rpc/server';
+import { buildServices, type EngineServices } from './services';
+import type { ConnectivitySettings } from './services/connectivity';
+import type { SecretSealer } from './services/connectivity/secrets';
+import { savedOperator } from './services/system';
 import { openStore } from './store/db';
-import { readSetting } from './store/settings';
 
 export interface EngineOptions {
   /** Directory for the database, audio and the user's voices; created if missing. */
@@ -44,11 +42,15 @@ export interface EngineOptions {
    * sealed; without it the engine refuses to store secrets at all.
    */
   secrets?: SecretSealer;
+  /** Overrides for the campaign service (tests and benchmarks: senders, dispatcher timings). */
+  campaigns?: CampaignServiceOptions;
 }
 
 export interface Engine {
   readonly rpc: RpcServer;
   readonly context: EngineContext;
+  /** The services the composition root built (for hosts and tests that call them directly). */
+  readonly services: EngineServices;
   /** Serves a client (UI window, test) over a transport. */
   connect(transport: Transport): number;
   info(): Promise<EngineInfo>;
@@ -61,7 +63,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   mkdirSync(opts.dataDir, { recursive: true });
   const dbPath = opts.databasePath ?? path.join(opts.dataDir, 'gdial.db');
   const store = openStore(dbPath, { logger });
-  let operator = readSetting(store.db, operatorSetting) ?? opts.operator ?? safeUserName();
+  let operator = savedOperator(store.read) ?? opts.operator ?? safeUserName();
 
   // Services get the emitter before the RPC server exists; it forwards once it does.
   const forward: { to: RpcServer | null } = { to: null };
@@ -75,28 +77,32 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     startedAt: new Date(),
     operator: () => operator,
   };
-  const server = new RpcServer(createHandlers({ ctx, setOperator: (n) => (operator = n) }), {
+  const services = buildServices(ctx, {
+    setOperator: (n) => (operator = n),
+    connectivity: opts.connectivity,
+    connectivityEnvironment: opts.connectivityEnvironment,
+    secrets: opts.secrets,
+    ...(opts.campaigns ? { campaigns: opts.campaigns } : {}),
+  });
+  const server = new RpcServer(createHandlers(services, ctx), {
     logger,
     validateOutputs: opts.validateOutputs ?? false,
   });
   forward.to = server;
   // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
-  await campaignServiceFor(ctx).open();
+  await services.campaigns.open();
   // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
-  if (opts.connectivity || opts.secrets) campaignServiceFor(ctx).requireConfiguredProviders();
-  const setup = connectivitySetupFor(ctx, { host: opts.connectivity, sealer: opts.secrets, environment: opts.connectivityEnvironment });
-  const connectivity = connectivityFor(ctx, await setup.initialSettings());
-  connectivity.start();
+  if (opts.connectivity || opts.secrets) services.campaigns.requireConfiguredProviders();
+  services.connectivity.begin(await services.setup.initialSettings());
   // Loads espeak and the default voice in the background so the operator's first
   // "listen" is quick; startup does not wait for it.
-  ttsServiceFor(ctx)
-    .warmUp()
-    .catch((err: unknown) => logger.warn({ err }, 'speech warm-up failed; synthesis will load on first use'));
+  services.tts.warmUp().catch((err: unknown) => logger.warn({ err }, 'speech warm-up failed; synthesis will load on first use'));
   logger.info({ dbPath, schemaVersion: store.schemaVersion }, 'engine started');
 
   return {
     rpc: server,
     context: ctx,
+    services,
     connect: (t) => server.attach(t),
     async info() {
       const res = await server.call('system.info', {});
@@ -106,9 +112,9 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     async close() {
       server.emit('system.shutdown', { reason: 'engine stopping' });
       await server.drain();
-      await connectivity.stop();
-      await closeCampaignService(ctx);
-      await closeTtsService(ctx);
+      await services.connectivity.stop();
+      await services.campaigns.close();
+      await services.tts.close();
       await store.settled();
       store.close();
       logger.info('engine stopped');

@@ -359,7 +359,7 @@ export class Dispatcher {
     const touched = new Set<number>();
     let effects: WriteEffects | null = null;
     try {
-      effects = this.opts.store.transaction((db) => {
+      effects = this.opts.store.transaction(({ db }) => {
         const eff = batch.length ? this.writeResults(db, batch, now, touched) : null;
         if (!claimNow) return eff;
         let free = this.concurrency - this.inflight;
@@ -539,7 +539,7 @@ export class Dispatcher {
     if (this.results.length === 0) return;
     const batch = this.results.splice(0, this.results.length);
     const touched = new Set<number>();
-    const effects = this.opts.store.transaction((db) => this.writeResults(db, batch, this.clock(), touched));
+    const effects = this.opts.store.transaction(({ db }) => this.writeResults(db, batch, this.clock(), touched));
     for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
     this.opts.onActivity?.(touched, effects.handedOver);
   }
@@ -632,7 +632,7 @@ export class Dispatcher {
     if (now - this.lastOpenSweep < 250) return;
     this.lastOpenSweep = now;
     const touched = new Set<number>();
-    this.opts.store.transaction((db) => {
+    this.opts.store.transaction(({ db }) => {
       for (const r of this.stmts.openCircuitRows.all(channel, now)) {
         this.stmts.failed.run(`${provider} unavailable (circuit open); moved on to the next step`, 'circuit-open', now, r.id);
         this.stmts.event.run(r.id, now, 'failed', `${provider} unavailable; falling through to the next step`);
@@ -691,7 +691,7 @@ export class Dispatcher {
         }
         const now = this.clock();
         const row = r;
-        this.opts.store.transaction((db) => {
+        this.opts.store.transaction(({ db }) => {
           if (lookup.found === true && sender) {
             const rank = rankOf(lookup.status) || rankOf('queued');
             this.stmts.adopt.run(sender.provider, lookup.providerId, rank, lookup.status, rank, row.sending_since ?? now, row.id);

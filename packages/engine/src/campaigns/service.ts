@@ -223,7 +223,7 @@ export class CampaignService {
   create(input: CampaignFields): Campaign {
     const fields = campaignFieldsSchema.parse(input);
     const actor = this.ctx.operator();
-    const id = this.ctx.store.transaction((db) => {
+    const id = this.ctx.store.transaction(({ db }) => {
       this.checkFields(db, fields);
       const r = db
         .insert(campaigns)
@@ -247,7 +247,7 @@ export class CampaignService {
   update(id: number, input: CampaignFields): Campaign {
     const fields = campaignFieldsSchema.parse(input);
     const actor = this.ctx.operator();
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
       if (r.status !== 'draft' && r.status !== 'scheduled') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only drafts and scheduled campaigns can be changed`);
       this.checkFields(db, fields);
@@ -273,7 +273,7 @@ export class CampaignService {
 
   delete(id: number): void {
     const actor = this.ctx.operator();
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
       if (r.status === 'running' || r.status === 'paused') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; cancel it first`);
       db.delete(campaigns).where(eq(campaigns.id, id)).run();
@@ -315,7 +315,7 @@ export class CampaignService {
       const plan = this.launch(id, actor, unapprovedReason ?? null);
       return { campaign: this.get(id), plan };
     }
-    const report = this.ctx.store.transaction((db) => {
+    const report = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
       if (r.status !== 'draft') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only a draft can be scheduled`);
       const plan = this.makePlan(db, r);
@@ -356,7 +356,7 @@ export class CampaignService {
    */
   private launch(id: number, actor: string, unapprovedReason: string | null): PlanReport {
     const now = Date.now();
-    const report = this.ctx.store.transaction((db) => {
+    const report = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
       if (r.status !== 'draft' && r.status !== 'scheduled') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; it cannot be started again`);
       const plan = this.makePlan(db, r);
@@ -409,7 +409,7 @@ export class CampaignService {
 
   private setRunState(id: number, from: CampaignStatus, to: CampaignStatus, action: AuditAction, rows: (db: Db) => void): Campaign {
     const actor = this.ctx.operator();
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
       if (r.status !== from) throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}, not ${from}`);
       db.update(campaigns).set({ status: to, updatedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
@@ -425,7 +425,7 @@ export class CampaignService {
   async cancel(id: number, reason?: string): Promise<Campaign> {
     const actor = this.ctx.operator();
     const now = Date.now();
-    const calls = this.ctx.store.transaction((db) => {
+    const calls = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
       if (r.status === 'completed' || r.status === 'cancelled') throw new DomainError('CONFLICT', `Campaign ${id} is already ${r.status}`);
       const s = sqliteOf(db);
@@ -459,7 +459,7 @@ export class CampaignService {
 
   private completeIfDone(id: number): void {
     let done = false;
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       const r = db.select().from(campaigns).where(eq(campaigns.id, id)).get();
       if (!r || (r.status !== 'running' && r.status !== 'paused') || !isCampaignDone(db, id)) return;
       // Recipients whose last row just settled may still read in-progress.
@@ -505,7 +505,7 @@ export class CampaignService {
       } catch (err) {
         const message = (err as Error).message;
         this.log.error({ campaignId: r.id, err }, 'a scheduled campaign could not start');
-        this.ctx.store.transaction((db) => {
+        this.ctx.store.transaction(({ db }) => {
           if (settings.schedule.kind !== 'cron') db.update(campaigns).set({ status: 'draft', nextRunAt: null }).where(eq(campaigns.id, r.id)).run();
           recordAudit(db, 'GDial', { action: 'campaign.schedule-failed', subjectType: 'campaign', subjectId: r.id, summary: `Scheduled start of "${r.name}" failed: ${message}`, params: { name: r.name, message } });
         });
@@ -518,7 +518,7 @@ export class CampaignService {
   /** One run of a recurring campaign: a child campaign started now; the parent moves to its next time. */
   private fireRecurring(parent: CampaignRow, settings: CampaignSettings, now: number): void {
     const next = nextRunOf(settings, now + 1000);
-    const childId = this.ctx.store.transaction((db) => {
+    const childId = this.ctx.store.transaction(({ db }) => {
       const stamp = new Date(now).toLocaleString('sv-SE', { timeZone: TIME_ZONE });
       const child = db
         .insert(campaigns)
@@ -547,7 +547,7 @@ export class CampaignService {
 
   /** The entry point for callers without a transaction of their own (tests, direct webhooks). */
   handleProviderEvents(events: readonly ProviderEvent[]): AppliedEvents {
-    const result = this.ctx.store.transaction((db) => applyProviderEvents(db, events));
+    const result = this.ctx.store.transaction(({ db }) => applyProviderEvents(db, events));
     this.afterProviderEvents(result);
     return result;
   }
@@ -601,7 +601,7 @@ export class CampaignService {
 
   markInbox(ids: number[], handled: boolean): number {
     const actor = this.ctx.operator();
-    return this.ctx.store.transaction((db) => {
+    return this.ctx.store.transaction(({ db }) => {
       const s = sqliteOf(db);
       const res = s
         .prepare('UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND handled <> ?')
@@ -617,7 +617,7 @@ export class CampaignService {
 
   setPriceTable(t: PriceTable): PriceTable {
     const actor = this.ctx.operator();
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       writeSetting(db, priceTableSetting, t);
       recordAudit(db, actor, { action: 'campaigns.priceTable', subjectType: 'settings', subjectId: 'campaigns.priceTable', summary: `Price table changed (${t.currency})`, params: { currency: t.currency } });
     });

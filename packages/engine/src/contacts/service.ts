@@ -24,6 +24,7 @@ import { prepareContact, recordOf, emailKey, type ContactRecord } from './model'
 import { normaliseAddress, OptOutStore, type OptOutSource } from './opt-outs';
 import { formatPhone, normalisePhone } from './phone';
 import { searchContacts, type SearchParams } from './search';
+import { exportContacts } from './export';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -54,6 +55,11 @@ export class ContactService {
     return c;
   }
 
+  /** Writes the chosen contacts as CSV or vCard (a chunk at a time; see export.ts). */
+  export(opts: Parameters<typeof exportContacts>[1]): ReturnType<typeof exportContacts> {
+    return exportContacts(this.ctx.store.sqlite, opts);
+  }
+
   search(p: SearchParams): ContactSearchOutput {
     const page = searchContacts(this.ctx.store.sqlite, this.groups, p);
     return { items: this.contacts.summaries(page.ids), nextCursor: page.nextCursor, total: page.total };
@@ -63,7 +69,7 @@ export class ContactService {
     const prepared = prepareContact(fields);
     if (!prepared.ok) throw invalid(prepared.issues);
     const groupIds = prepared.groupIds ?? [];
-    const id = this.ctx.store.transaction((db) => {
+    const id = this.ctx.store.transaction(({ db }) => {
       this.assertGroupsExist(groupIds);
       const newId = this.contacts.insert(prepared.record, groupIds, nowIso());
       recordAudit(db, this.ctx.operator(), { action: 'contact.created', subjectType: 'contact', subjectId: newId, summary: `Created contact #${newId}`, params: { id: newId } });
@@ -74,7 +80,7 @@ export class ContactService {
   }
 
   update(id: number, changes: unknown): Contact {
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       const current = this.contacts.load([id])[0];
       if (!current) throw notFound('Contact', id);
       const base = recordOf(current);
@@ -102,7 +108,7 @@ export class ContactService {
 
   delete(ids: readonly number[]): number {
     const unique = [...new Set(ids)];
-    const deleted = this.ctx.store.transaction((db) => {
+    const deleted = this.ctx.store.transaction(({ db }) => {
       const n = this.contacts.delete(unique);
       if (n > 0) recordAudit(db, this.ctx.operator(), { action: 'contacts.deleted', subjectType: 'contact', subjectId: null, summary: `Deleted ${n} contact(s): ${listIds(unique)}`, params: { count: n, ids: listIds(unique) } });
       return n;
@@ -130,7 +136,7 @@ export class ContactService {
   }
 
   private bulk(action: AuditAction, ids: readonly number[], change: (s: ContactStore, now: string) => number, summary: (n: number) => string, params: Record<string, string | number>): number {
-    const changed = this.ctx.store.transaction((db) => {
+    const changed = this.ctx.store.transaction(({ db }) => {
       const known = this.contacts.existing(ids);
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length > 0) throw new DomainError('NOT_FOUND', `Contact(s) ${listIds(missing)} do not exist`);
@@ -183,7 +189,7 @@ export class ContactService {
     const secure = sqlite.pragma('secure_delete', { simple: true }) as number;
     sqlite.pragma('secure_delete = ON');
     try {
-      const auditId = this.ctx.store.transaction((db) => {
+      const auditId = this.ctx.store.transaction(({ db }) => {
         if (this.contacts.delete([id]) === 0) throw notFound('Contact', id);
         const removed = sqlite.prepare("DELETE FROM audit_log WHERE subject_type = 'contact' AND subject_id = ?").run(String(id)).changes;
         recordAudit(db, this.ctx.operator(), {
@@ -227,7 +233,7 @@ export class ContactService {
   addOptOut(channel: Channel, address: string, source: OptOutSource, note: string | null): OptOut {
     const n = normaliseAddress(channel, address);
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
-    const optOut = this.ctx.store.transaction((db) => {
+    const optOut = this.ctx.store.transaction(({ db }) => {
       const o = new OptOutStore(this.ctx.store.sqlite).add(channel, n.address, source, note, nowIso());
       recordAudit(db, this.ctx.operator(), { action: 'optOut.added', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out (${source}) for ${maskAddress(n.address)}`, params: { channel, source, address: maskAddress(n.address) } });
       return o;
@@ -238,7 +244,7 @@ export class ContactService {
   removeOptOut(channel: Channel, address: string): boolean {
     const n = normaliseAddress(channel, address);
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
-    return this.ctx.store.transaction((db) => {
+    return this.ctx.store.transaction(({ db }) => {
       const removed = new OptOutStore(this.ctx.store.sqlite).remove(channel, n.address);
       if (removed) recordAudit(db, this.ctx.operator(), { action: 'optOut.removed', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out removed for ${maskAddress(n.address)}`, params: { channel, address: maskAddress(n.address) } });
       return removed;
@@ -272,7 +278,7 @@ export class GroupService {
 
   create(fields: GroupFields): Group {
     const v = this.values(fields);
-    const id = this.ctx.store.transaction((db) => {
+    const id = this.ctx.store.transaction(({ db }) => {
       this.checkName(v.name, null);
       if (v.parentId !== null && !this.store.values(v.parentId)) throw invalid([{ path: 'parentId', message: `Group ${v.parentId} does not exist` }]);
       const newId = this.store.insert(v, nowIso());
@@ -284,7 +290,7 @@ export class GroupService {
   }
 
   update(id: number, changes: Partial<GroupFields>): Group {
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       const current = this.store.values(id);
       if (!current) throw notFound('Group', id);
       const next = this.values({ ...current, ...changes });
@@ -304,7 +310,7 @@ export class GroupService {
   }
 
   delete(id: number): void {
-    this.ctx.store.transaction((db) => {
+    this.ctx.store.transaction(({ db }) => {
       const current = this.store.values(id);
       if (!current) throw notFound('Group', id);
       this.store.delete(id, nowIso());
@@ -322,7 +328,7 @@ export class GroupService {
   }
 
   private membership(groupId: number, contactIds: readonly number[], op: 'add' | 'remove'): number {
-    const n = this.ctx.store.transaction((db) => {
+    const n = this.ctx.store.transaction(({ db }) => {
       const g = this.store.values(groupId);
       if (!g) throw notFound('Group', groupId);
       const unique = [...new Set(contactIds)];

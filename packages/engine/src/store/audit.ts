@@ -3,7 +3,7 @@
 // the data.
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { AuditAction, AuditEntry } from '@gdial/protocol';
-import type { Db } from './db';
+import type { Db, Tx } from './db';
 import { auditLog } from './schema';
 
 export interface AuditRecord {
@@ -15,8 +15,15 @@ export interface AuditRecord {
   params?: Record<string, string | number>;
 }
 
-export function recordAudit(db: Db, actor: string, rec: AuditRecord): void {
-  db.insert(auditLog)
+/**
+ * Appends an entry. Pass the transaction (the change is recorded for sync); a bare drizzle
+ * handle is accepted only while callers are moved to the store layer.
+ */
+export function recordAudit(target: Tx | Db, actor: string, rec: AuditRecord): void {
+  const tx = 'changes' in target ? target : null;
+  const db = tx ? tx.db : (target as Db);
+  const row = db
+    .insert(auditLog)
     .values({
       actor,
       action: rec.action,
@@ -25,7 +32,9 @@ export function recordAudit(db: Db, actor: string, rec: AuditRecord): void {
       summary: rec.summary,
       params: rec.params ?? null,
     })
-    .run();
+    .returning({ id: auditLog.id })
+    .get();
+  tx?.changes.record('audit_log', [row.id], 'insert');
 }
 
 export function listAudit(

@@ -9,17 +9,54 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import * as schema from './schema';
 import type { Logger } from '../log';
+import { ChangeSet } from './changes';
 import { Checkpointer } from './checkpointer';
+import { StatementCache } from './statements';
 
 export type Db = BetterSQLite3Database<typeof schema>;
+
+/**
+ * What reading needs: the connection, its drizzle handle and its prepared statements. Store
+ * modules take a Reader for queries and a Tx for writes, so a write can only happen inside a
+ * transaction a service opened.
+ */
+export interface Reader {
+  readonly db: Db;
+  readonly sqlite: Database.Database;
+  /** The connection's one statement cache: prepares each SQL text once. */
+  readonly statements: StatementCache;
+}
+
+declare const writeBrand: unique symbol;
+
+/** A write transaction: a Reader that also records every row it changes. */
+export interface Tx extends Reader {
+  readonly changes: ChangeSet;
+  readonly [writeBrand]: true;
+}
+
+/** Runs inside the transaction after its work, before COMMIT (writes land in the same commit). */
+export type BeforeCommitHook = (tx: Tx) => void;
+/** Runs after COMMIT with what the transaction changed. */
+export type AfterCommitHook = (changes: ChangeSet) => void;
 
 export interface Store {
   readonly path: string;
   readonly sqlite: Database.Database;
   readonly db: Db;
   readonly schemaVersion: number;
-  /** Runs fn in one IMMEDIATE transaction; everything it writes lands together or not at all. */
-  transaction<T>(fn: (db: Db) => T): T;
+  /** For queries outside a transaction. */
+  readonly read: Reader;
+  /**
+   * Runs fn in one IMMEDIATE transaction; everything it writes lands together or not at
+   * all. Called inside another transaction it joins it (as a savepoint: if fn throws, its
+   * writes and its recorded changes are undone and the outer transaction goes on).
+   */
+  transaction<T>(fn: (tx: Tx) => T): T;
+  /** Adds a hook run at the end of every transaction, before it commits; returns its removal. */
+  beforeCommit(hook: BeforeCommitHook): () => void;
+  /** Adds a hook run after every committed transaction that changed tracked rows; returns its removal. */
+  afterCommit(hook: AfterCommitHook): () => void;
   /**
    * For a long run of commits (an import): SQLite would copy the write-ahead log back into
    * the database whenever a commit leaves it over 1,000 pages, which every batch does, so
@@ -124,6 +161,47 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
   }
 
   const db = drizzle(sqlite, { schema });
+  const read: Reader = { db, sqlite, statements: new StatementCache(sqlite) };
+  const before = new Set<BeforeCommitHook>();
+  const after = new Set<AfterCommitHook>();
+  let current: Tx | null = null;
+  const run = <T>(fn: (tx: Tx) => T): T => {
+    if (current) {
+      // A nested call: better-sqlite3 runs it as a savepoint.
+      const tx = current;
+      const mark = tx.changes.mark();
+      try {
+        return sqlite.transaction(() => fn(tx))();
+      } catch (err) {
+        tx.changes.rollbackTo(mark);
+        throw err;
+      }
+    }
+    const tx = { ...read, changes: new ChangeSet() } as Tx;
+    current = tx;
+    let result: T;
+    try {
+      result = sqlite
+        .transaction(() => {
+          const r = fn(tx);
+          for (const hook of before) hook(tx);
+          return r;
+        })
+        .immediate();
+    } finally {
+      current = null;
+    }
+    if (tx.changes.size > 0) {
+      for (const hook of after) {
+        try {
+          hook(tx.changes);
+        } catch (err) {
+          log.error({ err }, 'a hook after a committed transaction failed');
+        }
+      }
+    }
+    return result;
+  };
   const checkpointer = new Checkpointer(sqlite, file, log);
   const wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
   let deferred = 0;
@@ -137,7 +215,16 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     sqlite,
     db,
     schemaVersion: migrations.length,
-    transaction: <T>(fn: (d: Db) => T): T => sqlite.transaction(() => fn(db)).immediate(),
+    read,
+    transaction: run,
+    beforeCommit(hook) {
+      before.add(hook);
+      return () => before.delete(hook);
+    },
+    afterCommit(hook) {
+      after.add(hook);
+      return () => after.delete(hook);
+    },
     deferCheckpoints() {
       if (!wal) return () => Promise.resolve();
       if (deferred++ === 0 && !suspended) {

@@ -6,7 +6,6 @@
 // the campaign engine asks `telephonyAudio(audioId)` for the bytes to upload.
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AudioAsset, EventPayload, SynthesisResult, SynthesisSettings, VoiceInfo } from '@gdial/protocol';
 import type { EventEmitter } from '../context';
@@ -15,8 +14,9 @@ import type { Logger } from '../log';
 import { MAX_MESSAGE_SECONDS, durationMs, normaliseLoudness, toTelephonyWav, trimSilence } from '../audio/process';
 import { resample } from '../audio/resample';
 import { decodeWav, encodeWavPcm16, floatToInt16, int16ToFloat, type MonoAudio } from '../audio/wav';
+import { audioBytes, cachedAudioAsset, getAudioAsset, insertAudioAsset, listAudioAssets, toAudioAsset, type AudioAssetRow } from '../store/audio';
+import { recordAudit } from '../store/audit';
 import type { Store } from '../store/db';
-import { audioAssets, audioBlobs } from '../store/schema';
 import { readSetting, writeSetting, type SettingDef } from '../store/settings';
 import { sharedEspeak } from './espeak';
 import { normaliseSwedish } from './normalise/swedish';
@@ -41,6 +41,8 @@ export interface TtsServiceOptions {
   store: Store;
   logger: Logger;
   events?: EventEmitter;
+  /** Who is operating, for the audit entries of voice and recording changes. */
+  actor?: () => string;
 }
 
 export interface SynthesiseRequest {
@@ -69,7 +71,7 @@ export interface AudioBytes {
   durationMs: number;
 }
 
-type AssetRow = typeof audioAssets.$inferSelect;
+type AssetRow = AudioAssetRow;
 
 export class TtsService {
   readonly voices: VoiceRegistry;
@@ -104,7 +106,7 @@ export class TtsService {
   }
 
   defaultVoiceId(): string {
-    const chosen = readSetting(this.opts.store.db, defaultVoiceSetting);
+    const chosen = readSetting(this.opts.store.read, defaultVoiceSetting);
     if (chosen && (chosen === ESPEAK_VOICE_ID || this.voices.entry(chosen))) return chosen;
     return this.voices.automaticDefault();
   }
@@ -114,20 +116,28 @@ export class TtsService {
     const entry = this.voices.entry(voiceId);
     if (voiceId !== ESPEAK_VOICE_ID && !entry) throw new DomainError('NOT_FOUND', `Voice ${voiceId} is not installed`);
     if (entry?.problem) throw new DomainError('PRECONDITION', `Voice ${voiceId} cannot be the default: ${entry.problem}`);
-    writeSetting(this.opts.store.db, defaultVoiceSetting, voiceId);
+    this.opts.store.transaction((tx) => {
+      writeSetting(tx, defaultVoiceSetting, voiceId);
+      recordAudit(tx, this.actor(), { action: 'voice.default', subjectType: 'voice', subjectId: voiceId, summary: `Default voice set to ${voiceId}`, params: { name: voiceId } });
+    });
     return voiceId;
   }
 
   async installVoice(modelPath: string, configPath?: string, requestId?: string): Promise<VoiceInfo> {
     await this.ready;
     const stages: InstallStage[] = ['reading-config', 'loading-model', 'copying', 'done'];
+    let voice: VoiceInfo;
     try {
-      return await this.voices.install(modelPath, configPath, (stage) =>
+      voice = await this.voices.install(modelPath, configPath, (stage) =>
         this.emit('tts.progress', { operation: 'install', requestId: requestId ?? null, stage, done: stages.indexOf(stage) + 1, total: stages.length }),
       );
     } catch (err) {
       throw toDomainError(err);
     }
+    this.opts.store.transaction((tx) =>
+      recordAudit(tx, this.actor(), { action: 'voice.install', subjectType: 'voice', subjectId: voice.id, summary: `Installed voice ${voice.name}`, params: { name: voice.name } }),
+    );
+    return voice;
   }
 
   async removeVoice(voiceId: string): Promise<string> {
@@ -137,7 +147,10 @@ export class TtsService {
     } catch (err) {
       throw toDomainError(err);
     }
-    if (readSetting(this.opts.store.db, defaultVoiceSetting) === voiceId) writeSetting(this.opts.store.db, defaultVoiceSetting, null);
+    this.opts.store.transaction((tx) => {
+      if (readSetting(tx, defaultVoiceSetting) === voiceId) writeSetting(tx, defaultVoiceSetting, null);
+      recordAudit(tx, this.actor(), { action: 'voice.remove', subjectType: 'voice', subjectId: voiceId, summary: `Removed voice ${voiceId}`, params: { name: voiceId } });
+    });
     return this.defaultVoiceId();
   }
 
@@ -228,10 +241,7 @@ export class TtsService {
   }
 
   private findCached(key: string): AssetRow | undefined {
-    const row = this.opts.store.db.select().from(audioAssets).where(eq(audioAssets.cacheKey, key)).get();
-    if (!row) return undefined;
-    const blob = this.opts.store.db.select({ id: audioBlobs.assetId }).from(audioBlobs).where(eq(audioBlobs.assetId, row.id)).get();
-    return blob ? row : undefined;
+    return cachedAudioAsset(this.opts.store.read, key);
   }
 
   private result(row: AssetRow, normalisedText: string, fallbackReason: string | null, cached: boolean): SynthesisResult {
@@ -297,17 +307,11 @@ export class TtsService {
   }): AssetRow {
     const previewWav = encodeWavPcm16(a.previewPcm, a.audio.sampleRate);
     const telephonyWav = toTelephonyWav(a.audio);
-    const id = randomUUID();
-    return this.opts.store.transaction((db) => {
-      // Another request may have rendered the same text meanwhile; keep the first.
-      if (a.cacheKey) {
-        const existing = db.select().from(audioAssets).where(eq(audioAssets.cacheKey, a.cacheKey)).get();
-        if (existing) return existing;
-      }
-      const row = db
-        .insert(audioAssets)
-        .values({
-          id,
+    return this.opts.store.transaction((tx) => {
+      const row = insertAudioAsset(
+        tx,
+        {
+          id: randomUUID(),
           kind: a.kind,
           label: a.label ?? null,
           voiceId: a.voiceId ?? null,
@@ -322,39 +326,30 @@ export class TtsService {
           trimmedStartMs: a.trimmedStartMs ?? null,
           trimmedEndMs: a.trimmedEndMs ?? null,
           gainDb: a.gainDb ?? null,
-        })
-        .returning()
-        .get();
-      db.insert(audioBlobs).values({ assetId: id, previewWav: Buffer.from(previewWav), telephonyWav: Buffer.from(telephonyWav) }).run();
+        },
+        { previewWav, telephonyWav },
+      );
+      if (a.kind === 'recording') {
+        const seconds = Math.round(row.durationMs / 100) / 10;
+        recordAudit(tx, this.actor(), { action: 'audio.record', subjectType: 'audio', subjectId: row.id, summary: `Recorded a voice message (${seconds} s)`, params: { seconds } });
+      }
       return row;
     });
   }
 
   describe(audioId: string): AudioAsset {
-    const row = this.opts.store.db.select().from(audioAssets).where(eq(audioAssets.id, audioId)).get();
+    const row = getAudioAsset(this.opts.store.read, audioId);
     if (!row) throw new DomainError('NOT_FOUND', `Audio ${audioId} does not exist`);
-    return toAsset(row);
+    return toAudioAsset(row);
   }
 
   list(kind: 'tts' | 'recording' | undefined, limit: number): AudioAsset[] {
-    return this.opts.store.db
-      .select()
-      .from(audioAssets)
-      .where(kind ? eq(audioAssets.kind, kind) : undefined)
-      .orderBy(desc(audioAssets.createdAt))
-      .limit(limit)
-      .all()
-      .map(toAsset);
+    return listAudioAssets(this.opts.store.read, kind, limit).map(toAudioAsset);
   }
 
   /** The audio bytes of an asset, as the operator hears it or as a phone call plays it. */
   audio(audioId: string, form: 'preview' | 'telephony'): AudioBytes {
-    const row = this.opts.store.db
-      .select({ durationMs: audioAssets.durationMs, preview: audioBlobs.previewWav, telephony: audioBlobs.telephonyWav })
-      .from(audioAssets)
-      .innerJoin(audioBlobs, eq(audioBlobs.assetId, audioAssets.id))
-      .where(eq(audioAssets.id, audioId))
-      .get();
+    const row = audioBytes(this.opts.store.read, audioId);
     if (!row) throw new DomainError('NOT_FOUND', `Audio ${audioId} does not exist`);
     const bytes = form === 'telephony' ? row.telephony : row.preview;
     return { audioId, contentType: 'audio/wav', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), durationMs: row.durationMs };
@@ -368,6 +363,10 @@ export class TtsService {
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
     await this.voices.close();
+  }
+
+  private actor(): string {
+    return this.opts.actor?.() ?? 'GDial';
   }
 
   private emit<E extends 'tts.progress'>(name: E, payload: EventPayload<E>): void {
@@ -417,25 +416,6 @@ function decodeRecording(input: RecordingInput): { ok: true; audio: MonoAudio } 
       return { ok: false, error: `unknown format ${String((never as { format: string }).format)}` };
     }
   }
-}
-
-function toAsset(row: AssetRow): AudioAsset {
-  return {
-    id: row.id,
-    kind: row.kind,
-    label: row.label,
-    voiceId: row.voiceId,
-    voiceEngine: row.voiceEngine,
-    text: row.text,
-    sampleRate: row.sampleRate,
-    durationMs: row.durationMs,
-    previewBytes: row.previewBytes,
-    telephonyBytes: row.telephonyBytes,
-    trimmedStartMs: row.trimmedStartMs,
-    trimmedEndMs: row.trimmedEndMs,
-    gainDb: row.gainDb,
-    createdAt: row.createdAt,
-  };
 }
 
 function toDomainError(err: unknown): Error {

@@ -54,10 +54,10 @@ describe('templates', () => {
   it('rejects unknown variables at save, naming where they are', () => {
     const { env } = setup();
     expect(() =>
-      env.store.transaction((db) => createTemplate(db, { name: 'x', variants: { sv: { sms: 'Hej {{firstname}} {{custom.unit}}', email: { subject: '{{bogus}}', html: '', text: 't' } } } })),
+      env.store.transaction(({ db }) => createTemplate(db, { name: 'x', variants: { sv: { sms: 'Hej {{firstname}} {{custom.unit}}', email: { subject: '{{bogus}}', html: '', text: 't' } } } })),
     ).toThrowError(DomainError);
     try {
-      env.store.transaction((db) => createTemplate(db, { name: 'x', variants: { sv: { sms: 'Hej {{firstname}}', email: { subject: '{{bogus}}', html: '', text: 't' } } } }));
+      env.store.transaction(({ db }) => createTemplate(db, { name: 'x', variants: { sv: { sms: 'Hej {{firstname}}', email: { subject: '{{bogus}}', html: '', text: 't' } } } }));
     } catch (e) {
       const issues = (e as DomainError).details as { path: string; message: string }[];
       expect(issues.map((i) => i.path)).toEqual(['variants.sv.sms', 'variants.sv.email.subject']);
@@ -380,7 +380,7 @@ describe('provider events', () => {
     expect(r2).toMatchObject({ applied: 0, duplicates: 1 });
     expect(deliveriesOf(env.store, c.id)[0]).toMatchObject({ state: 'delivered', provider_status: 'delivered' });
     // The entry point works inside a caller's own transaction (the relay client's).
-    const res = env.store.transaction((db) => applyProviderEvents(db, [statusEvent(token, 'queued')]));
+    const res = env.store.transaction(({ db }) => applyProviderEvents(db, [statusEvent(token, 'queued')]));
     expect(res.applied).toBe(1);
     expect(deliveriesOf(env.store, c.id)[0]!.state).toBe('delivered');
   });

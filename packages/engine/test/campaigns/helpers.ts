@@ -119,7 +119,7 @@ export const alertTemplate: TemplateFields = {
 };
 
 export function addTemplate(store: Store, fields: TemplateFields = alertTemplate, approved = true): number {
-  return store.transaction((db) => {
+  return store.transaction(({ db }) => {
     const id = createTemplate(db, fields);
     if (approved) approveTemplate(db, id, 'Test Operatör');
     return id;

@@ -12,8 +12,7 @@ import { openStore, type Store } from '../../src/store/db';
 import { ESPEAK_VOICE_ID } from '../../src/tts/registry';
 import { TtsService } from '../../src/tts/service';
 import { startEngine, type Engine } from '../../src/engine';
-import { closeTtsService, ttsServiceFor } from '../../src/rpc/handlers/tts';
-import { callVoiceSynthesiser } from '../../src/campaigns/registry';
+import { callVoiceSynthesiser } from '../../src/services';
 import { HOP, buildFixtureConfig, buildFixtureModel, type FixtureModelOptions } from './fixtures/piper-fixture';
 
 const open: { store: Store; tts: TtsService }[] = [];
@@ -259,10 +258,7 @@ describe('recorded messages', () => {
 describe('RPC', () => {
   let engine: Engine | undefined;
   afterEach(async () => {
-    if (engine) {
-      await closeTtsService(engine.context);
-      await engine.close();
-    }
+    if (engine) await engine.close();
     engine = undefined;
   });
 
@@ -291,7 +287,7 @@ describe('RPC', () => {
       expect(samplesOf(new Uint8Array(Buffer.from(v.data, 'base64'))).format.sampleRate).toBe(8000);
       expect(Buffer.from(v.data, 'base64').length).toBe(v.bytes);
     }
-    expect(ttsServiceFor(engine.context).telephonyAudio(audioId).bytes.length).toBeGreaterThan(58);
+    expect(engine.services.tts.telephonyAudio(audioId).bytes.length).toBeGreaterThan(58);
 
     const empty = await engine.rpc.call('tts.synthesise', { text: '   ' });
     expect(empty).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
@@ -320,9 +316,9 @@ describe('voice for calls', () => {
       startedAt: new Date(),
       operator: () => 'Test',
     };
-    const synthesise = callVoiceSynthesiser(ctx);
+    const tts = new TtsService({ dataDir: ctx.dataDir, resourcesDir, store, logger: ctx.logger });
+    const synthesise = callVoiceSynthesiser(ctx, tts);
     try {
-      const tts = ttsServiceFor(ctx);
       // Lisa is not the default, so speaking with her is the template's choice at work.
       expect((await tts.listVoices()).defaultVoiceId).toBe('sv_SE-nst-medium');
       const withLisa = await synthesise('Brand i hus B.', 'sv', 'sv_SE-lisa-medium');
@@ -333,7 +329,7 @@ describe('voice for calls', () => {
       expect(tts.describe(await synthesise('Brand i hus B.', 'sv', null))).toMatchObject({ voiceId: defaultVoiceId });
       await expect(synthesise('Fire in house B.', 'en', null)).rejects.toThrow(/English/);
     } finally {
-      await closeTtsService(ctx);
+      await tts.close();
       store.close();
     }
   });

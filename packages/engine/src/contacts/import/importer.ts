@@ -529,7 +529,7 @@ export class ImportService {
       const batch = staged.rows.slice(start, start + BATCH_ROWS);
       const local = { created: 0, updated: 0, skipped: 0, errors: [] as ImportRowError[], groupsCreated: [] as string[], rowIds: new Map<number, number>(), groupIds: new Map<string, number>() };
       try {
-        this.ctx.store.transaction((db) => {
+        this.ctx.store.transaction(({ db }) => {
           const now = new Date().toISOString();
           const groupIdOf = (name: string): number => {
             const known = byName.get(name);

@@ -2,7 +2,7 @@
 // ../../campaigns; these only translate between the contract and the service, and record
 // template changes in the audit log in the same transaction as the change.
 import type { EngineContext } from '../../context';
-import { campaignServiceFor } from '../../campaigns/registry';
+import type { EngineServices } from '../../services';
 import { recipientReports, campaignCsv, sendTimes } from '../../campaigns/report';
 import { loadContacts } from '../../campaigns/audience';
 import {
@@ -20,8 +20,8 @@ import { recordAudit } from '../../store/audit';
 import { sqliteOf } from '../../campaigns/outbox';
 import type { HandlersFor } from '../server';
 
-export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' | 'campaigns.' | 'inbox.'> {
-  const svc = () => campaignServiceFor(ctx);
+export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'campaigns'> & { ctx: EngineContext }): HandlersFor<'templates.' | 'campaigns.' | 'inbox.'> {
+  const svc = () => campaigns;
   const store = ctx.store;
   const templateInUse = (id: number): boolean =>
     sqliteOf(store.db).prepare("SELECT 1 FROM campaigns WHERE template_id = ? AND status IN ('draft', 'scheduled', 'running', 'paused') LIMIT 1").get(id) !== undefined;
@@ -30,7 +30,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
     'templates.list': () => ({ templates: listTemplateIds(store.db).map((id) => templateToDto(store.db, id)) }),
     'templates.get': ({ id }) => templateToDto(store.db, id),
     'templates.create': (fields) => {
-      const id = store.transaction((db) => {
+      const id = store.transaction(({ db }) => {
         const id = createTemplate(db, fields);
         recordAudit(db, ctx.operator(), { action: 'template.create', subjectType: 'template', subjectId: id, summary: `Created template "${fields.name}"`, params: { name: fields.name } });
         return id;
@@ -39,7 +39,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
       return templateToDto(store.db, id);
     },
     'templates.update': ({ id, fields }) => {
-      store.transaction((db) => {
+      store.transaction(({ db }) => {
         updateTemplate(db, id, fields);
         recordAudit(db, ctx.operator(), { action: 'template.update', subjectType: 'template', subjectId: id, summary: `Changed template "${fields.name}" (back to draft)`, params: { name: fields.name } });
       });
@@ -48,7 +48,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
     },
     'templates.approve': ({ id }) => {
       const actor = ctx.operator();
-      store.transaction((db) => {
+      store.transaction(({ db }) => {
         approveTemplate(db, id, actor);
         recordAudit(db, actor, { action: 'template.approve', subjectType: 'template', subjectId: id, summary: `Approved template ${id}`, params: { id } });
       });
@@ -56,7 +56,7 @@ export function campaignsHandlers(ctx: EngineContext): HandlersFor<'templates.' 
       return templateToDto(store.db, id);
     },
     'templates.delete': ({ id }) => {
-      store.transaction((db) => {
+      store.transaction(({ db }) => {
         deleteTemplate(db, id, templateInUse(id));
         recordAudit(db, ctx.operator(), { action: 'template.delete', subjectType: 'template', subjectId: id, summary: `Deleted template ${id}`, params: { id } });
       });

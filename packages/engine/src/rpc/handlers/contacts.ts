@@ -1,12 +1,9 @@
 // Handlers for contacts, groups, import/export and opt-outs: thin adapters from validated
 // RPC input to the contacts services, which own the rules and the transactions.
-import type { EngineContext } from '../../context';
-import { createContactsModule } from '../../contacts';
-import { exportContacts } from '../../contacts/export';
+import type { EngineServices } from '../../services';
 import type { HandlersFor } from '../server';
 
-export function contactsHandlers(ctx: EngineContext): HandlersFor<'contacts.' | 'groups.'> {
-  const { contacts, groups, imports } = createContactsModule(ctx);
+export function contactsHandlers({ contacts, groups, imports }: Pick<EngineServices, 'contacts' | 'groups' | 'imports'>): HandlersFor<'contacts.' | 'groups.'> {
   return {
     'contacts.search': (p) => contacts.search(p),
     'contacts.get': ({ id }) => contacts.get(id),
@@ -25,7 +22,7 @@ export function contactsHandlers(ctx: EngineContext): HandlersFor<'contacts.' | 
     'contacts.import.run': ({ importId, onDuplicate }) => imports.run(importId, onDuplicate),
     'contacts.import.cancel': ({ importId }) => ({ cancelled: imports.cancel(importId) }),
     'contacts.export': async (p) => {
-      const { content: _content, ...file } = await exportContacts(ctx.store.sqlite, p);
+      const { content: _content, ...file } = await contacts.export(p);
       return file;
     },
     'contacts.optOuts.list': (q) => ({ optOuts: contacts.listOptOuts(q) }),

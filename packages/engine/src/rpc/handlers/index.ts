@@ -1,6 +1,9 @@
 // All RPC handlers, merged from one file per domain. The return type makes a method
-// declared in @gdial/protocol but not implemented here a compile error.
+// declared in @gdial/protocol but not implemented here a compile error. Handlers get the
+// services built by the composition root (services/index.ts); they validate nothing the
+// contract has not already checked, call one service, and map its result.
 import type { EngineContext } from '../../context';
+import type { EngineServices } from '../../services';
 import type { Handlers } from '../server';
 import { campaignsHandlers } from './campaigns';
 import { connectivityHandlers } from './connectivity';
@@ -8,17 +11,12 @@ import { contactsHandlers } from './contacts';
 import { systemHandlers } from './system';
 import { ttsHandlers } from './tts';
 
-export interface HandlerDeps {
-  ctx: EngineContext;
-  setOperator: (name: string) => void;
-}
-
-export function createHandlers(deps: HandlerDeps): Handlers {
+export function createHandlers(services: EngineServices, ctx: EngineContext): Handlers {
   return {
-    ...systemHandlers(deps.ctx, deps.setOperator),
-    ...ttsHandlers(deps.ctx),
-    ...contactsHandlers(deps.ctx),
-    ...campaignsHandlers(deps.ctx),
-    ...connectivityHandlers(deps.ctx),
+    ...systemHandlers(services),
+    ...ttsHandlers(services),
+    ...contactsHandlers(services),
+    ...campaignsHandlers({ ...services, ctx }),
+    ...connectivityHandlers(services),
   };
 }

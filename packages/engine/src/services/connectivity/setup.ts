@@ -9,12 +9,12 @@
 // restart with it.
 import type { ConnectivitySetup, ConnectivitySource, ConnectivityStatus, connectivityConfigInputSchema } from '@gdial/protocol';
 import type { z } from 'zod';
-import type { EngineContext } from '../context';
-import { DomainError, invalid } from '../errors';
-import { createProviders } from '../providers/factory';
-import { recordAudit } from '../store/audit';
-import { readSetting, writeSetting } from '../store/settings';
-import { connectivityFor, type ConnectivitySettings } from './index';
+import type { EngineContext } from '../../context';
+import { DomainError, invalid } from '../../errors';
+import { createProviders } from '../../providers/factory';
+import { recordAudit } from '../../store/audit';
+import { readSetting, writeSetting } from '../../store/settings';
+import type { Connectivity, ConnectivitySettings } from './index';
 import {
   allSlots,
   configIsEmpty,
@@ -64,6 +64,7 @@ export class ConnectivitySetupService {
 
   constructor(
     private readonly ctx: EngineContext,
+    private readonly connectivity: Connectivity,
     private readonly opts: ConnectivitySetupOptions,
   ) {
     this.hostFixed = hostConfigures(opts.host);
@@ -83,8 +84,8 @@ export class ConnectivitySetupService {
     return this.serially(async () => {
       if (this.hostFixed) throw this.hostFixedError();
       const settings = await this.openSaved();
-      await connectivityFor(this.ctx).reconfigure(settings);
-      return { setup: await this.view(), status: connectivityFor(this.ctx).status() };
+      await this.connectivity.reconfigure(settings);
+      return { setup: await this.view(), status: this.connectivity.status() };
     });
   }
 
@@ -176,7 +177,7 @@ export class ConnectivitySetupService {
       const before = readSetting(db, savedConfigSetting);
       const operator = this.ctx.operator();
       const config: SavedConfig = { ...checked.config, updatedAt: now, updatedBy: operator };
-      this.ctx.store.transaction((tx) => {
+      this.ctx.store.transaction(({ db: tx }) => {
         writeSetting(tx, savedConfigSetting, config);
         for (const [slot, value] of toStore) writeSecret(tx, slot, value);
         recordAudit(tx, operator, { action: 'connectivity.configure', subjectType: 'connectivity', summary: describeChanges(before, checked.config, checked.secrets, saved) });
@@ -185,8 +186,8 @@ export class ConnectivitySetupService {
 
       this.problem = null;
       this.source = configIsEmpty(checked.config) ? 'none' : 'saved';
-      await connectivityFor(this.ctx).reconfigure(settings);
-      return { setup: await this.view(), status: connectivityFor(this.ctx).status() };
+      await this.connectivity.reconfigure(settings);
+      return { setup: await this.view(), status: this.connectivity.status() };
     });
   }
 
@@ -235,7 +236,7 @@ export class ConnectivitySetupService {
       if (r.value.resealed) resealed.push([slot, { sealed: r.value.resealed, setAt: sealed[slot]!.setAt }]);
     }
     if (resealed.length) {
-      this.ctx.store.transaction((tx) => {
+      this.ctx.store.transaction(({ db: tx }) => {
         for (const [slot, v] of resealed) writeSecret(tx, slot, v);
       });
       log.info({ slots: resealed.map(([s]) => s) }, 'stored credentials sealed again under the rotated OS key');
@@ -269,16 +270,4 @@ export class ConnectivitySetupService {
     this.queue = run.catch(() => {});
     return run;
   }
-}
-
-const registry = new WeakMap<EngineContext, ConnectivitySetupService>();
-
-/** The engine's one setup service; created by startEngine with the host's options. */
-export function connectivitySetupFor(ctx: EngineContext, opts: ConnectivitySetupOptions = {}): ConnectivitySetupService {
-  let s = registry.get(ctx);
-  if (!s) {
-    s = new ConnectivitySetupService(ctx, opts);
-    registry.set(ctx, s);
-  }
-  return s;
 }

@@ -9,17 +9,17 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { channels, type Channel, type ConnectivityStatus, type RelayEvent, type RelayState } from '@gdial/protocol';
-import { callFlowHost } from '../campaigns/call-flows';
-import type { AppliedEvents } from '../campaigns/events';
-import { applyProviderEvents } from '../campaigns/events';
-import { campaignServiceFor } from '../campaigns/registry';
-import { sendersFromProviders } from '../campaigns/senders';
-import type { EngineContext } from '../context';
-import { createProviders, type ProviderSettings, type Providers } from '../providers/factory';
-import { parseWebhook, WebhookParseError } from '../providers/webhooks';
-import { RelayApi, RelayClient, type RelayConnectionState } from '../relay-client';
-import { ttsServiceFor } from '../rpc/handlers/tts';
-import { readSetting, writeSetting, type SettingDef } from '../store/settings';
+import { callFlowHost } from '../../campaigns/call-flows';
+import type { AppliedEvents } from '../../campaigns/events';
+import { applyProviderEvents } from '../../campaigns/events';
+import type { CampaignService } from '../../campaigns/service';
+import { sendersFromProviders } from '../../campaigns/senders';
+import type { EngineContext } from '../../context';
+import { createProviders, type ProviderSettings, type Providers } from '../../providers/factory';
+import { parseWebhook, WebhookParseError } from '../../providers/webhooks';
+import { RelayApi, RelayClient, type RelayConnectionState } from '../../relay-client';
+import type { TtsService } from '../../tts/service';
+import { readSetting, writeSetting, type SettingDef } from '../../store/settings';
 
 export interface RelaySettings {
   /** The relay's base URL as this desktop reaches it. */
@@ -57,16 +57,26 @@ export class Connectivity {
 
   constructor(
     private readonly ctx: EngineContext,
-    settings: ConnectivitySettings,
+    private readonly deps: { campaigns: CampaignService; tts: TtsService },
   ) {
-    this.settings = settings;
-    this.providers = createProviders(settings.providers ?? {}, ctx.logger);
-    this.relay = initialRelayState(settings);
+    this.settings = {};
+    this.providers = createProviders({}, ctx.logger);
+    this.relay = initialRelayState(this.settings);
   }
 
-  /** Hands the providers and the call-flow host to the dispatcher and starts the relay stream. */
-  start(): void {
-    const campaigns = campaignServiceFor(this.ctx);
+  /**
+   * Runs with the settings the engine starts with (see ConnectivitySetupService.initialSettings):
+   * hands the providers and the call-flow host to the dispatcher and starts the relay stream.
+   */
+  begin(settings: ConnectivitySettings): void {
+    this.settings = settings;
+    this.providers = createProviders(settings.providers ?? {}, this.ctx.logger);
+    this.relay = initialRelayState(settings);
+    this.start();
+  }
+
+  private start(): void {
+    const { campaigns, tts } = this.deps;
     const relay = this.settings.relay;
     const api = relay ? new RelayApi(relay.url, relay.deviceToken) : null;
     const flows = api
@@ -77,7 +87,7 @@ export class Connectivity {
             return { url: r.value.url };
           },
           audioUrl: async (audioId) => {
-            const audio = ttsServiceFor(this.ctx).telephonyAudio(audioId);
+            const audio = tts.telephonyAudio(audioId);
             const r = await api.uploadMedia(audio.bytes, audio.contentType);
             if (!r.ok) throw new Error(`Uploading the call audio to the relay failed: ${r.error.message}`);
             return r.value.url;
@@ -119,7 +129,7 @@ export class Connectivity {
   private startRelayStream(relay: RelaySettings): void {
     const { store, logger } = this.ctx;
     const log = logger.child({ module: 'connectivity' });
-    const campaigns = campaignServiceFor(this.ctx);
+    const { campaigns } = this.deps;
     // Same relay and token: resume; anything else starts from the beginning of what it keeps.
     // The key holds a digest of the token, never the token itself.
     const relayKey = `${relay.url}#${createHash('sha256').update(relay.deviceToken).digest('hex').slice(0, 16)}`;
@@ -137,7 +147,7 @@ export class Connectivity {
         },
         applyAndAdvance: (seq, apply) => {
           applied = [];
-          store.transaction((db) => {
+          store.transaction(({ db }) => {
             const r = apply();
             if (r instanceof Promise) throw new Error('relay events must be applied synchronously inside the transaction');
             writeSetting(db, cursorSetting, { relay: relayKey, seq });
@@ -221,16 +231,4 @@ export function relayStateOf(s: RelayConnectionState, url: string): RelayState {
       throw new Error(`unknown relay state ${JSON.stringify(never)}`);
     }
   }
-}
-
-const registry = new WeakMap<EngineContext, Connectivity>();
-
-/** The engine's one Connectivity; created by startEngine from the host's settings. */
-export function connectivityFor(ctx: EngineContext, settings: ConnectivitySettings = {}): Connectivity {
-  let c = registry.get(ctx);
-  if (!c) {
-    c = new Connectivity(ctx, settings);
-    registry.set(ctx, c);
-  }
-  return c;
 }

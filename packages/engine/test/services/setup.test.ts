@@ -13,10 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectivityConfigInput, ConnectivitySetup, ConnectivityStatus, FieldIssue } from '@gdial/protocol';
 import { startSimulator, type Simulator } from '@gdial/simulator';
-import { campaignServiceFor } from '../../src/campaigns/registry';
-import { connectivityFor } from '../../src/connectivity';
-import { checkRelay } from '../../src/connectivity/relay-check';
-import type { SecretSealer, SecretSlot } from '../../src/connectivity/secrets';
+import { checkRelay } from '../../src/services/connectivity/relay-check';
+import type { SecretSealer, SecretSlot } from '../../src/services/connectivity/secrets';
 import { startEngine, type Engine, type EngineOptions } from '../../src/engine';
 import { silentLogger } from '../../src/log';
 
@@ -451,7 +449,7 @@ describe('reconfiguring while an alert runs', { timeout: 90_000 }, () => {
       sms: { from },
       callbacks: { messageStatusUrl: 'http://127.0.0.1:9/hooks/message-status', callStatusUrl: 'http://127.0.0.1:9/hooks/call-status' },
     });
-    const connectivity = connectivityFor(engine.context);
+    const connectivity = engine.services.connectivity;
     await connectivity.reconfigure({ providers: { twilio: twilio('+46700000001') } });
 
     const group = await call<{ id: number }>('groups.create', { name: 'Stab' });
@@ -464,7 +462,7 @@ describe('reconfiguring while an alert runs', { timeout: 90_000 }, () => {
     const c = await call<{ id: number }>('campaigns.create', { name: 'Byte mitt i', templateId: t.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] });
     await call('campaigns.start', { id: c.id });
 
-    const dispatcher = campaignServiceFor(engine.context).dispatcher;
+    const dispatcher = engine.services.campaigns.dispatcher;
     await until('some messages sent and one in flight', () => s.messages().length >= 8 && dispatcher.inFlight > 0);
     await connectivity.reconfigure({ providers: { twilio: twilio('+46700000002') } });
     await until('every message sent', () => s.messages().length >= count, 30_000);

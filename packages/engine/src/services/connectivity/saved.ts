@@ -4,9 +4,9 @@
 // saved configuration becomes the ConnectivitySettings the engine runs with.
 import { z } from 'zod';
 import { relayWebhookUrls, type ConnectivityConfig, type connectivityConfigInputSchema, type FieldIssue, type SecretState } from '@gdial/protocol';
-import { normalisePhone } from '../contacts/phone';
-import type { Db } from '../store/db';
-import { deleteSetting, readSetting, writeSetting, type SettingDef } from '../store/settings';
+import { normalisePhone } from '../../contacts/phone';
+import type { Db } from '../../store/db';
+import { deleteSetting, readSetting, writeSetting, type SettingDef } from '../../store/settings';
 import type { ConnectivitySettings } from './index';
 import { secretSlots, type SecretSlot } from './secrets';
 

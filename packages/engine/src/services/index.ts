@@ -1,0 +1,61 @@
+// The composition root: every engine service is built here, once, and handed the services
+// it depends on through its constructor. Nothing else constructs a service or looks one up;
+// the RPC handlers, the engine entry and tests receive them from `buildServices`.
+// The order is the dependency order: store-backed domains first (contacts, speech), then
+// campaigns (which speak through the speech service), then what wires them to the outside
+// world (connectivity, and its setup from saved settings and the host).
+import type { EngineContext } from '../context';
+import { CampaignService, type CampaignServiceOptions } from '../campaigns/service';
+import { createContactsModule, type ContactsModule } from '../contacts';
+import { TtsService } from '../tts/service';
+import { Connectivity, type ConnectivitySettings } from './connectivity';
+import type { SecretSealer } from './connectivity/secrets';
+import { ConnectivitySetupService } from './connectivity/setup';
+import { SystemService } from './system';
+
+export interface EngineServices extends ContactsModule {
+  readonly system: SystemService;
+  readonly tts: TtsService;
+  readonly campaigns: CampaignService;
+  readonly connectivity: Connectivity;
+  readonly setup: ConnectivitySetupService;
+}
+
+export interface ServiceOptions {
+  setOperator: (name: string) => void;
+  /** Providers and relay fixed by the host (environment, demo, tests). */
+  connectivity?: ConnectivitySettings | undefined;
+  connectivityEnvironment?: { name: string; set: boolean }[] | undefined;
+  secrets?: SecretSealer | undefined;
+  /** Overrides for the campaign service (tests and benchmarks plug in senders and timings). */
+  campaigns?: CampaignServiceOptions;
+}
+
+export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineServices {
+  const system = new SystemService(ctx, opts.setOperator);
+  const contacts = createContactsModule(ctx);
+  const tts = new TtsService({ dataDir: ctx.dataDir, resourcesDir: ctx.resourcesDir, store: ctx.store, logger: ctx.logger, events: ctx.events, actor: () => ctx.operator() });
+  const campaigns = new CampaignService(ctx, { synthesiseVoice: callVoiceSynthesiser(ctx, tts), ...opts.campaigns });
+  const connectivity = new Connectivity(ctx, { campaigns, tts });
+  const setup = new ConnectivitySetupService(ctx, connectivity, { host: opts.connectivity, sealer: opts.secrets, environment: opts.connectivityEnvironment });
+  return { system, ...contacts, tts, campaigns, connectivity, setup };
+}
+
+/**
+ * Renders a call's typed message with offline TTS: with the template's voice, or the default
+ * voice when it has none or it cannot speak (removed since). English has no offline voice;
+ * the caller then lets the provider's voice read the script.
+ */
+export function callVoiceSynthesiser(ctx: Pick<EngineContext, 'logger'>, tts: TtsService): NonNullable<CampaignServiceOptions['synthesiseVoice']> {
+  return async (script, language, voiceId) => {
+    if (language !== 'sv') throw new Error('no offline English voice');
+    if (voiceId) {
+      try {
+        return (await tts.synthesise({ text: script, voiceId })).audioId;
+      } catch (err) {
+        ctx.logger.warn({ err, voiceId }, "the template's voice cannot speak; using the default voice");
+      }
+    }
+    return (await tts.synthesise({ text: script })).audioId;
+  };
+}
