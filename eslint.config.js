@@ -15,13 +15,28 @@ const onlyOurs = (allowed) => ({
     {
       paths: ours
         .filter((p) => !allowed.includes(p))
-        .map((name) => ({ name, message: `This package may import only ${allowed.join(', ') || 'nothing of ours'} (see DESIGN.md layering).` })),
+        .map((name) => ({
+          name,
+          message: `This package may import only ${allowed.join(', ') || 'nothing of ours'} (see DESIGN.md layering).`,
+        })),
     },
   ],
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/out/**', 'artifacts/**', '.data/**', '**/drizzle/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/out/**',
+      'artifacts/**',
+      '.data/**',
+      '**/drizzle/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -30,7 +45,12 @@ export default tseslint.config(
     },
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ noWarnOnMultipleProjects: true, project: ['packages/*/tsconfig.json', 'apps/*/tsconfig.json', 'bench/tsconfig.json'] })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          noWarnOnMultipleProjects: true,
+          project: ['packages/*/tsconfig.json', 'apps/*/tsconfig.json', 'bench/tsconfig.json'],
+        }),
+      ],
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',

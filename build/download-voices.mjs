@@ -26,7 +26,13 @@ const VOICES = {
 };
 
 function parseArgs(argv) {
-  const opts = { out: path.join(here, 'resources', 'voices'), revision: 'main', voices: Object.keys(VOICES), writeChecksums: false, baseUrl: null };
+  const opts = {
+    out: path.join(here, 'resources', 'voices'),
+    revision: 'main',
+    voices: Object.keys(VOICES),
+    writeChecksums: false,
+    baseUrl: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--write-checksums') opts.writeChecksums = true;
@@ -35,7 +41,13 @@ function parseArgs(argv) {
     else if (a === '--base-url') opts.baseUrl = argv[++i].replace(/\/$/, '');
     else if (a === '--voices') opts.voices = argv[++i].split(',').map((v) => v.trim());
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).join('\n').replace(/^\/\/ ?/gm, '') + '\n');
+      process.stdout.write(
+        readFileSync(fileURLToPath(import.meta.url), 'utf8')
+          .split('\n')
+          .slice(1, 13)
+          .join('\n')
+          .replace(/^\/\/ ?/gm, '') + '\n',
+      );
       process.exit(0);
     } else fail(`unknown option ${a}`);
   }
@@ -106,7 +118,9 @@ async function main() {
       const target = path.join(opts.out, local);
       const expected = known.get(local);
       if (!expected && !opts.writeChecksums) {
-        fail(`no checksum for ${local} in ${path.relative(process.cwd(), CHECKSUMS)}. Run once with --write-checksums on a trusted network, review and commit the file.`);
+        fail(
+          `no checksum for ${local} in ${path.relative(process.cwd(), CHECKSUMS)}. Run once with --write-checksums on a trusted network, review and commit the file.`,
+        );
       }
       if (existsSync(target) && expected && (await sha256File(target)) === expected) {
         process.stderr.write(`${local}: present and verified\n`);
@@ -117,7 +131,9 @@ async function main() {
       const actual = await sha256File(partial);
       if (expected && actual !== expected) {
         rmSync(partial, { force: true });
-        fail(`${local}: checksum mismatch (expected ${expected}, got ${actual}). The file changed upstream or the download was tampered with; nothing was replaced.`);
+        fail(
+          `${local}: checksum mismatch (expected ${expected}, got ${actual}). The file changed upstream or the download was tampered with; nothing was replaced.`,
+        );
       }
       renameSync(partial, target);
       recorded.set(local, actual);

@@ -87,7 +87,8 @@ const config = {
     entitlements: 'entitlements.mac.plist',
     entitlementsInherit: 'entitlements.mac.plist',
     extendInfo: {
-      NSMicrophoneUsageDescription: 'GDial använder mikrofonen när du spelar in ett röstmeddelande. / GDial uses the microphone to record voice messages.',
+      NSMicrophoneUsageDescription:
+        'GDial använder mikrofonen när du spelar in ett röstmeddelande. / GDial uses the microphone to record voice messages.',
     },
     files: dropOnnxBinaries(onnxOtherPlatforms.mac),
   },

@@ -36,8 +36,12 @@ export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOption
   const s = store.sqlite;
   const group = (s.prepare("INSERT INTO contact_groups (name, name_key) VALUES ('Alla', 'alla') RETURNING id").get() as { id: number }).id;
   store.transaction(() => {
-    const contact = s.prepare("INSERT INTO contacts (display_name, first_name, organisation, language, sort_key) VALUES (?, ?, 'Kommunen', 'sv', ?) RETURNING id");
-    const phone = s.prepare("INSERT INTO contact_phones (contact_id, e164, label, priority, kind, can_sms) VALUES (?, ?, 'mobile', 0, 'mobile', 1)");
+    const contact = s.prepare(
+      "INSERT INTO contacts (display_name, first_name, organisation, language, sort_key) VALUES (?, ?, 'Kommunen', 'sv', ?) RETURNING id",
+    );
+    const phone = s.prepare(
+      "INSERT INTO contact_phones (contact_id, e164, label, priority, kind, can_sms) VALUES (?, ?, 'mobile', 0, 'mobile', 1)",
+    );
     const member = s.prepare('INSERT INTO group_members (group_id, contact_id) VALUES (?, ?)');
     for (let i = 0; i < opts.recipients; i++) {
       const name = `Person ${i}`;
@@ -48,10 +52,14 @@ export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOption
   });
   const template = (
     s
-      .prepare("INSERT INTO templates (name, status, approved_by, approved_at) VALUES ('Övningslarm', 'approved', 'bench', strftime('%Y-%m-%dT%H:%M:%fZ','now')) RETURNING id")
+      .prepare(
+        "INSERT INTO templates (name, status, approved_by, approved_at) VALUES ('Övningslarm', 'approved', 'bench', strftime('%Y-%m-%dT%H:%M:%fZ','now')) RETURNING id",
+      )
       .get() as { id: number }
   ).id;
-  s.prepare("INSERT INTO template_contents (template_id, language, channel, text) VALUES (?, 'sv', 'sms', 'Övningslarm för {{first_name}}: svara 1 när du läst detta.')").run(template);
+  s.prepare(
+    "INSERT INTO template_contents (template_id, language, channel, text) VALUES (?, 'sv', 'sms', 'Övningslarm för {{first_name}}: svara 1 när du läst detta.')",
+  ).run(template);
 
   const providers = createProviders({
     twilio: {
@@ -60,7 +68,10 @@ export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOption
       baseUrl: sim.url,
       maxSockets: opts.concurrency,
       sms: { from: '+46700000001' },
-      callbacks: { messageStatusUrl: 'http://127.0.0.1:9/hooks/twilio/message-status', callStatusUrl: 'http://127.0.0.1:9/hooks/twilio/call-status' },
+      callbacks: {
+        messageStatusUrl: 'http://127.0.0.1:9/hooks/twilio/message-status',
+        callStatusUrl: 'http://127.0.0.1:9/hooks/twilio/call-status',
+      },
     },
   });
   const accepted: number[] = [];
@@ -89,10 +100,19 @@ export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOption
   };
   const service = new CampaignService(ctx, {
     senders,
-    dispatcher: { concurrency: opts.concurrency, rateLimits: { sms: { perSecond: opts.smsPerSecond, burst: Math.max(1, Math.round(opts.smsPerSecond / 10)) } } },
+    dispatcher: {
+      concurrency: opts.concurrency,
+      rateLimits: { sms: { perSecond: opts.smsPerSecond, burst: Math.max(1, Math.round(opts.smsPerSecond / 10)) } },
+    },
   });
   await service.open();
-  const campaign = service.create({ name: 'Bench', templateId: template, priority: opts.priority ?? 'alert', audience: { groupIds: [group] }, steps: [{ channel: 'sms' }] });
+  const campaign = service.create({
+    name: 'Bench',
+    templateId: template,
+    priority: opts.priority ?? 'alert',
+    audience: { groupIds: [group] },
+    steps: [{ channel: 'sms' }],
+  });
   const open = s.prepare("SELECT count(*) AS n FROM deliveries WHERE campaign_id = ? AND state IN ('queued', 'sending')");
   const failed = s.prepare("SELECT count(*) AS n FROM deliveries WHERE campaign_id = ? AND state = 'failed'");
   return {
@@ -121,7 +141,11 @@ export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOption
 
 /** Sets the simulator's profile through its control API. */
 export async function setSimProfile(sim: SimulatorProcess, profile: unknown): Promise<void> {
-  const res = await fetch(`${sim.url}/_sim/profile`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(profile) });
+  const res = await fetch(`${sim.url}/_sim/profile`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(profile),
+  });
   if (!res.ok) throw new Error(`could not set the simulator profile: ${res.status} ${await res.text()}`);
 }
 

@@ -37,9 +37,18 @@ export async function measureProviderCeiling(options: CeilingOptions): Promise<C
   let done = 0;
 
   const post = async (index: number): Promise<number> => {
-    const body = new URLSearchParams({ To: `${toPrefix}${String(index).padStart(7, '0')}`, From: from, Body: 'Övningslarm: tryck 1' }).toString();
+    const body = new URLSearchParams({
+      To: `${toPrefix}${String(index).padStart(7, '0')}`,
+      From: from,
+      Body: 'Övningslarm: tryck 1',
+    }).toString();
     try {
-      const res = await pool.request({ path, method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const res = await pool.request({
+        path,
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       await res.body.dump();
       return res.statusCode;
     } catch {

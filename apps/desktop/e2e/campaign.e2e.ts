@@ -123,12 +123,18 @@ describe('running an alert', () => {
     await page.getByRole('radio', { name: 'Talsyntes (skriv text)' }).dispatchEvent('click');
     await page
       .getByRole('textbox', { name: 'Text som läses upp' })
-      .fill('Hej. Det här är ett larm från Räddningstjänsten Syd. Samling på stationen klockan 14.30. Tryck 1 för att bekräfta att du kommer.');
+      .fill(
+        'Hej. Det här är ett larm från Räddningstjänsten Syd. Samling på stationen klockan 14.30. Tryck 1 för att bekräfta att du kommer.',
+      );
     await page.getByRole('button', { name: 'Lyssna', exact: true }).click();
     const spoke = page.getByRole('status').filter({ hasText: 'Röst som användes' });
     await spoke.waitFor({ timeout: 60_000 });
     expect(await spoke.textContent()).toMatch(/Röst som användes: .+ \((piper|espeak)\)/);
-    await page.getByRole('application', { name: 'Lyssna på röstmeddelandet' }).or(page.locator('audio[aria-label="Lyssna på röstmeddelandet"]')).first().waitFor();
+    await page
+      .getByRole('application', { name: 'Lyssna på röstmeddelandet' })
+      .or(page.locator('audio[aria-label="Lyssna på röstmeddelandet"]'))
+      .first()
+      .waitFor();
     await shot('template-voice');
 
     // SMS: text, a variable inserted at the cursor, and the counter following the text.
@@ -267,7 +273,10 @@ describe('running an alert', () => {
     await page.getByRole('table', { name: 'Upprop' }).waitFor();
     await shot('live-running');
     // The final state line appears only when the engine says the campaign is completed.
-    await page.getByRole('status').filter({ hasText: `Klart: ${EXPECTED.confirmed} av 50 bekräftade` }).waitFor({ timeout: 150_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Klart: ${EXPECTED.confirmed} av 50 bekräftade` })
+      .waitFor({ timeout: 150_000 });
     expect(EXPECTED).toEqual({ confirmed: 25, notConfirmed: 20, unreached: 5 });
     await page.getByRole('radio', { name: `Bekräftade (${EXPECTED.confirmed})` }).waitFor({ state: 'attached' });
     await page.getByRole('radio', { name: `Inte bekräftat (${EXPECTED.notConfirmed})` }).waitFor({ state: 'attached' });
@@ -298,10 +307,16 @@ describe('running an alert', () => {
     const file = await download;
     const saved = path.join(ARTIFACTS, 'campaign-report.csv');
     await file.saveAs(saved);
-    const lines = readFileSync(saved, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const lines = readFileSync(saved, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
     // One line per delivery: 50 people × 2 steps, plus the header.
     expect(lines.length).toBe(101);
-    await page.getByRole('status').filter({ hasText: /Rapporten är sparad som .+ \(100 rader\)/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Rapporten är sparad som .+ \(100 rader\)/ })
+      .waitFor();
   });
 
   it('shows the alert on the overview, the inbox and the settings', async () => {
@@ -318,7 +333,11 @@ describe('running an alert', () => {
     await page.getByRole('link', { name: 'Inkorg' }).click();
     await page.getByText('Inga svar här.').waitFor();
     const greta = PEOPLE[6]!;
-    await c.host.demo!.simulator.injectInboundMessage({ from: `+46${greta.mobile.replace(/\D/g, '').slice(1)}`, to: DEMO_FROM, body: 'Kommer om 20 min, sitter fast i trafiken' });
+    await c.host.demo!.simulator.injectInboundMessage({
+      from: `+46${greta.mobile.replace(/\D/g, '').slice(1)}`,
+      to: DEMO_FROM,
+      body: 'Kommer om 20 min, sitter fast i trafiken',
+    });
     const replies = page.getByRole('table', { name: 'Svar' });
     await replies.getByRole('cell', { name: 'Kommer om 20 min, sitter fast i trafiken' }).waitFor();
     await replies.getByText('Greta Berg').waitFor();

@@ -106,7 +106,12 @@ describe('contacts in the browser', () => {
 
     await page.getByRole('searchbox', { name: 'Sök kontakter' }).fill('0701234');
     await page.getByRole('status').filter({ hasText: '1 kontakt matchar' }).waitFor();
-    expect(await table.getByRole('row').filter({ has: page.getByRole('button') }).count()).toBe(1);
+    expect(
+      await table
+        .getByRole('row')
+        .filter({ has: page.getByRole('button') })
+        .count(),
+    ).toBe(1);
     await table.getByRole('button', { name: 'Anna Berg' }).waitFor();
   });
 
@@ -242,8 +247,19 @@ describe('contacts in the browser, continued', () => {
   it('imports a vCard straight to the check and skips a duplicate on request', async () => {
     const { page } = c;
     const vcf = [
-      'BEGIN:VCARD', 'VERSION:3.0', 'N:Berg;Anna;;;', 'FN:Anna Berg', 'TEL;TYPE=CELL:+46701234567', 'END:VCARD',
-      'BEGIN:VCARD', 'VERSION:4.0', 'N:Nilsson;Gustav;;;', 'FN:Gustav Nilsson', 'TEL;TYPE=cell:0705554433', 'EMAIL:gustav.nilsson@example.se', 'END:VCARD',
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'N:Berg;Anna;;;',
+      'FN:Anna Berg',
+      'TEL;TYPE=CELL:+46701234567',
+      'END:VCARD',
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      'N:Nilsson;Gustav;;;',
+      'FN:Gustav Nilsson',
+      'TEL;TYPE=cell:0705554433',
+      'EMAIL:gustav.nilsson@example.se',
+      'END:VCARD',
     ].join('\r\n');
     await page.getByRole('link', { name: 'Importera' }).click();
     const chooser = page.waitForEvent('filechooser');
@@ -272,7 +288,9 @@ describe('contacts in the browser, continued', () => {
     await drawer.getByRole('textbox', { name: 'Nummer 1', exact: true }).waitFor();
     const download = page.waitForEvent('download');
     await drawer.getByRole('button', { name: 'Exportera allt om kontakten (JSON)' }).click();
-    const data = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as { contact: { displayName: string; phones: { e164: string }[] } };
+    const data = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as {
+      contact: { displayName: string; phones: { e164: string }[] };
+    };
     expect(data.contact.displayName).toBe('Bo Ek');
     expect(data.contact.phones[0]!.e164).toBe('+46702223344');
 

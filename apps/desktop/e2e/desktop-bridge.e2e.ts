@@ -49,23 +49,30 @@ describe('console in the desktop app', () => {
 
   it('says when the engine crashed and is restarting, then that it runs again', async () => {
     const { page } = c;
-    const send = (s: unknown) => page.evaluate((x) => (window as unknown as { __desktop: { status(s: unknown): void } }).__desktop.status(x), s);
+    const send = (s: unknown) =>
+      page.evaluate((x) => (window as unknown as { __desktop: { status(s: unknown): void } }).__desktop.status(x), s);
     await send({ state: 'restarting', restarts: 1, delayMs: 1000, cause: { kind: 'exit', code: 70 } });
-    const banner = page.getByRole('status').filter({ hasText: 'Motorn stannade (avslutades med kod 70) och startas om automatiskt (försök 1).' });
+    const banner = page
+      .getByRole('status')
+      .filter({ hasText: 'Motorn stannade (avslutades med kod 70) och startas om automatiskt (försök 1).' });
     await banner.waitFor();
     await c.screenshot('engine-restarting');
     await send({ state: 'starting', restarts: 1 });
     await send({ state: 'running', restarts: 1, version: '0.1.0' });
     await page.getByRole('status').filter({ hasText: 'Motorn är igång igen.' }).waitFor();
     expect(await banner.count()).toBe(0);
-    await send({ state: 'failed', failure: { kind: 'too-many-crashes', crashes: 5, windowMs: 120_000, lastCause: { kind: 'exit', code: 1 } } });
+    await send({
+      state: 'failed',
+      failure: { kind: 'too-many-crashes', crashes: 5, windowMs: 120_000, lastCause: { kind: 'exit', code: 1 } },
+    });
     await page.getByRole('alert').filter({ hasText: 'Motorn har stannat 5 gånger på kort tid och startas inte om.' }).waitFor();
     await c.screenshot('engine-failed');
   });
 
   it('opens the page a gdial:// link names', async () => {
     const { page } = c;
-    const link = (r: unknown) => page.evaluate((x) => (window as unknown as { __desktop: { link(r: unknown): void } }).__desktop.link(x), r);
+    const link = (r: unknown) =>
+      page.evaluate((x) => (window as unknown as { __desktop: { link(r: unknown): void } }).__desktop.link(x), r);
     await link({ kind: 'page', page: 'inbox' });
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/inbox');
     await link({ kind: 'campaign', campaignId: 7 });

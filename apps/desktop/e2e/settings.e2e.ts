@@ -42,14 +42,16 @@ function testSealer(): SecretSealer {
 /** A relay's health check and event stream, enough for the engine to connect (on loopback, which the engine may reach). */
 async function stubRelay() {
   const server = createServer((req, res) => {
-    if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: '1.4.2' }));
+    if (req.url === '/healthz')
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: '1.4.2' }));
     else res.writeHead(404).end();
   });
   const wss = new WebSocketServer({ server, path: '/stream' });
   wss.on('connection', (ws) =>
     ws.on('message', (data: Buffer) => {
       const m = JSON.parse(data.toString('utf8')) as { type: string };
-      if (m.type === 'hello') ws.send(JSON.stringify({ type: 'welcome', tenant: 'kommun-x', deviceId: 'd1', headSeq: 0, heartbeatMs: 15_000 }));
+      if (m.type === 'hello')
+        ws.send(JSON.stringify({ type: 'welcome', tenant: 'kommun-x', deviceId: 'd1', headSeq: 0, heartbeatMs: 15_000 }));
     }),
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -68,7 +70,10 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).include('main').analyze();
   writeFileSync(path.join(ARTIFACTS, 'axe', `${name}.json`), JSON.stringify(results.violations, null, 2));
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${name}`).toEqual([]);
+  expect(
+    serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe on ${name}`,
+  ).toEqual([]);
 }
 
 /**
@@ -81,7 +86,8 @@ async function shoot(section: Locator, name: string): Promise<void> {
   await page.mouse.move(0, 0); // no hover state in the picture
   const before = page.viewportSize();
   const box = await section.boundingBox();
-  if (before && box) await page.setViewportSize({ width: before.width, height: Math.ceil(Math.max(before.height, box.y + box.height + 40)) });
+  if (before && box)
+    await page.setViewportSize({ width: before.width, height: Math.ceil(Math.max(before.height, box.y + box.height + 40)) });
   await page.evaluate(async () => {
     window.scrollTo(0, 0);
     await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)));
@@ -141,17 +147,26 @@ describe('settings: providers and relay', () => {
     await expect.poll(() => section.getByRole('textbox', { name: 'Avsändarnummer' }).inputValue()).toBe('+46701740000');
     await applied.filter({ hasText: 'Klara kanaler: Röstsamtal, SMS.' }).waitFor();
     // The relay status section above says the same.
-    await page.getByRole('status').filter({ hasText: /^Anslutet$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Anslutet$/ })
+      .waitFor();
 
     // Secrets are not shown again: blank fields saying "sparad".
     const token = section.getByLabel('Auth token', { exact: true });
     expect(await token.inputValue()).toBe('');
     expect(await token.getAttribute('placeholder')).toContain('sparad');
-    await section.getByText(/Lämna tomt för att behålla\./).first().waitFor();
+    await section
+      .getByText(/Lämna tomt för att behålla\./)
+      .first()
+      .waitFor();
     expect(await section.getByRole('button', { name: 'Glöm sparad Auth token' }).isVisible()).toBe(true);
 
     await section.getByRole('button', { name: 'Testa reläet' }).click();
-    await section.getByRole('status').filter({ hasText: /Reläet svarar, version 1\.4\.2 \(\d+ ms\)\./ }).waitFor();
+    await section
+      .getByRole('status')
+      .filter({ hasText: /Reläet svarar, version 1\.4\.2 \(\d+ ms\)\./ })
+      .waitFor();
 
     await expectAccessible(page, 'settings-providers');
     await shoot(section, 'settings-providers');

@@ -38,7 +38,10 @@ const sourceRelativeUrls: Plugin = {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       const rel = path.relative(repoRoot, args.path).split(path.sep).join('/');
-      return { contents: text.replaceAll('import.meta.url', `__gdialSourceUrl(${JSON.stringify(rel)})`), loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+      return {
+        contents: text.replaceAll('import.meta.url', `__gdialSourceUrl(${JSON.stringify(rel)})`),
+        loader: args.path.endsWith('x') ? 'tsx' : 'ts',
+      };
     });
   },
 };
@@ -66,7 +69,12 @@ export function bundleOptions(): Record<'main' | 'preload' | 'engineHost', Build
     keepNames: false,
   };
   return {
-    main: { ...common, entryPoints: [path.join(desktopDir, 'src/main/main.ts')], outfile: path.join(outDir, 'main/main.js'), format: 'esm' },
+    main: {
+      ...common,
+      entryPoints: [path.join(desktopDir, 'src/main/main.ts')],
+      outfile: path.join(outDir, 'main/main.js'),
+      format: 'esm',
+    },
     preload: {
       ...common,
       entryPoints: [path.join(desktopDir, 'src/preload/preload.ts')],

@@ -42,7 +42,12 @@ async function world() {
   const group = await call('groups.create', { name: 'Krisledning' });
   const template = await call('templates.create', {
     name: 'Larm',
-    variants: { sv: { sms: 'Hej {{first_name}}! Larm. Svara 1 om du har fått detta.', voice: { kind: 'tts', script: 'Hej {{first_name}}. Detta är ett larm. Tryck 1 för att bekräfta.' } } },
+    variants: {
+      sv: {
+        sms: 'Hej {{first_name}}! Larm. Svara 1 om du har fått detta.',
+        voice: { kind: 'tts', script: 'Hej {{first_name}}. Detta är ett larm. Tryck 1 för att bekräfta.' },
+      },
+    },
     fallbacks: { first_name: 'du' },
   });
   await call('templates.approve', { id: template.id });
@@ -55,14 +60,30 @@ const outcomes = async (id: number) =>
 describe('alerts through the relay', () => {
   it('SMS: replies, deliveries and failures come back through the relay stream', async () => {
     const { group, template, host: h } = await world();
-    for (const [name, number] of [['Svarar Ett', '070-111 00 01'], ['Får Bara', '070-111 00 02'], ['Nås Ej', '070-111 00 00']] as const) {
-      await call('contacts.create', { firstName: name.split(' ')[0], lastName: name.split(' ')[1], phones: [{ number }], groupIds: [group.id] });
+    for (const [name, number] of [
+      ['Svarar Ett', '070-111 00 01'],
+      ['Får Bara', '070-111 00 02'],
+      ['Nås Ej', '070-111 00 00'],
+    ] as const) {
+      await call('contacts.create', {
+        firstName: name.split(' ')[0],
+        lastName: name.split(' ')[1],
+        phones: [{ number }],
+        groupIds: [group.id],
+      });
     }
-    const c = await call('campaigns.create', { name: 'SMS-larm', templateId: template.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] });
+    const c = await call('campaigns.create', {
+      name: 'SMS-larm',
+      templateId: template.id,
+      audience: { groupIds: [group.id] },
+      steps: [{ channel: 'sms' }],
+    });
     await call('campaigns.start', { id: c.id });
     await until(async () => {
       const o = await outcomes(c.id);
-      return o.get('Svarar Ett')?.outcome === 'confirmed' && o.get('Får Bara')?.outcome === 'reached' && o.get('Nås Ej')?.outcome === 'unreached';
+      return (
+        o.get('Svarar Ett')?.outcome === 'confirmed' && o.get('Får Bara')?.outcome === 'reached' && o.get('Nås Ej')?.outcome === 'unreached'
+      );
     }, 'final SMS outcomes');
     const o = await outcomes(c.id);
     expect(o.get('Svarar Ett')?.confirmedVia).toMatch(/1/);
@@ -76,7 +97,12 @@ describe('alerts through the relay', () => {
   it('voice: the call flow is served by the relay and the pressed 1 confirms', async () => {
     const { group, template, host: h } = await world();
     await call('contacts.create', { firstName: 'Trycker', lastName: 'Ett', phones: [{ number: '070-111 00 03' }], groupIds: [group.id] });
-    const c = await call('campaigns.create', { name: 'Röstlarm', templateId: template.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'voice' }] });
+    const c = await call('campaigns.create', {
+      name: 'Röstlarm',
+      templateId: template.id,
+      audience: { groupIds: [group.id] },
+      steps: [{ channel: 'voice' }],
+    });
     await call('campaigns.start', { id: c.id });
     await until(async () => (await outcomes(c.id)).get('Trycker Ett')?.outcome === 'confirmed', 'DTMF confirmation');
     const r = (await outcomes(c.id)).get('Trycker Ett')!;
@@ -100,7 +126,12 @@ describe('alerts through the relay', () => {
     await call('contacts.create', { firstName: 'Ada', phones: [{ number: '070-111 00 09' }], groupIds: [group.id] });
     const template = await call('templates.create', { name: 'Larm', variants: { sv: { sms: 'Larm. Svara 1.' } } });
     await call('templates.approve', { id: template.id });
-    const c = await call('campaigns.create', { name: 'Utan leverantör', templateId: template.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] });
+    const c = await call('campaigns.create', {
+      name: 'Utan leverantör',
+      templateId: template.id,
+      audience: { groupIds: [group.id] },
+      steps: [{ channel: 'sms' }],
+    });
     const plan = await call('campaigns.plan', { id: c.id });
     expect(plan.blockers).toEqual([expect.stringContaining('No provider is configured for sms')]);
     const res = await host.engine.rpc.call('campaigns.start', { id: c.id });
@@ -108,4 +139,3 @@ describe('alerts through the relay', () => {
     expect((await call('campaigns.get', { id: c.id })).status).toBe('draft');
   }, 60_000);
 });
-

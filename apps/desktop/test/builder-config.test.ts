@@ -33,7 +33,8 @@ const { validateConfiguration } = builderRequire('app-builder-lib/out/util/confi
 const { DebugLogger } = builderRequire('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 
 type Target = { target: string; arch: string[] };
-const fileSets = (files: unknown): { from?: string; to?: string }[] => (Array.isArray(files) ? files.filter((f): f is { from: string; to: string } => typeof f === 'object' && f !== null) : []);
+const fileSets = (files: unknown): { from?: string; to?: string }[] =>
+  Array.isArray(files) ? files.filter((f): f is { from: string; to: string } => typeof f === 'object' && f !== null) : [];
 
 describe('electron-builder configuration', { timeout: 60_000 }, () => {
   const config = loadConfig({ GDIAL_UPDATE_URL: undefined });
@@ -81,7 +82,9 @@ describe('electron-builder configuration', { timeout: 60_000 }, () => {
     const iconsDir = path.resolve(import.meta.dirname, '../../../build/icons');
     for (const icon of ['idle', 'alerting', 'problem'] satisfies TrayIcon[]) {
       for (const file of [`tray-${icon}.png`, `tray-${icon}@2x.png`]) {
-        expect(readFileSync(path.join(iconsDir, file)).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+        expect(readFileSync(path.join(iconsDir, file)).subarray(0, 8)).toEqual(
+          Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        );
       }
     }
     expect(config.win?.icon).toBe('icons/icon.png');
@@ -94,6 +97,8 @@ describe('electron-builder configuration', { timeout: 60_000 }, () => {
 
   it('publishes update metadata to a generic feed when GDIAL_UPDATE_URL is set at build time', () => {
     expect(config.publish).toBeNull();
-    expect(loadConfig({ GDIAL_UPDATE_URL: 'https://updates.example.se/gdial/' }).publish).toEqual([{ provider: 'generic', url: 'https://updates.example.se/gdial/' }]);
+    expect(loadConfig({ GDIAL_UPDATE_URL: 'https://updates.example.se/gdial/' }).publish).toEqual([
+      { provider: 'generic', url: 'https://updates.example.se/gdial/' },
+    ]);
   });
 });

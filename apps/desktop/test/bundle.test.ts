@@ -68,7 +68,11 @@ describe('bundled engine host', { timeout: 60_000 }, () => {
     worker.postMessage({ data: { type: 'connect', clientId: 1 }, ports: [port1] }, [port1]);
     const reply = new Promise<unknown>((resolve) => port2.once('message', resolve));
     port2.postMessage({ type: 'req', id: 1, method: 'system.info', params: {} });
-    expect(await reply).toMatchObject({ type: 'res', id: 1, result: { ok: true, value: { dataDir, schemaVersion: expect.any(Number) as unknown } } });
+    expect(await reply).toMatchObject({
+      type: 'res',
+      id: 1,
+      result: { ok: true, value: { dataDir, schemaVersion: expect.any(Number) as unknown } },
+    });
 
     worker.postMessage({ data: { type: 'shutdown', reason: 'test' } });
     await until('drained');

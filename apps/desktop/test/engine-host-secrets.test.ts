@@ -142,11 +142,19 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
     const view = await a.window('connectivity.setup');
     expect(view).toMatchObject({ ok: true, value: { editable: true, secureStorage: { available: true } } });
     const saved = await a.window('connectivity.saveSetup', input);
-    expect(saved).toMatchObject({ ok: true, value: { setup: { source: 'saved', saved: { twilio: { authToken: { set: true } }, relay: { deviceToken: { set: true } } } } } });
+    expect(saved).toMatchObject({
+      ok: true,
+      value: { setup: { source: 'saved', saved: { twilio: { authToken: { set: true } }, relay: { deviceToken: { set: true } } } } },
+    });
     expect(first.vaultOps.filter((o) => o === 'seal')).toHaveLength(2);
     await first.stop(a.port);
 
-    const bytes = Buffer.concat(['gdial.db', 'gdial.db-wal'].map((f) => path.join(dir, f)).filter(existsSync).map((f) => readFileSync(f)));
+    const bytes = Buffer.concat(
+      ['gdial.db', 'gdial.db-wal']
+        .map((f) => path.join(dir, f))
+        .filter(existsSync)
+        .map((f) => readFileSync(f)),
+    );
     expect(bytes.includes(AUTH_TOKEN)).toBe(false);
     expect(bytes.includes(DEVICE_TOKEN)).toBe(false);
 
@@ -155,7 +163,10 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
     expect(second.vaultOps.filter((o) => o === 'open')).toHaveLength(2);
     const again = (await b.window('connectivity.setup')).value as ConnectivitySetup;
     expect(again).toMatchObject({ source: 'saved', problem: null });
-    const status = (await b.window('connectivity.status')).value as { channels: { channel: string; configured: boolean }[]; relay: { url: string } };
+    const status = (await b.window('connectivity.status')).value as {
+      channels: { channel: string; configured: boolean }[];
+      relay: { url: string };
+    };
     expect(status.relay.url).toBe('http://127.0.0.1:9');
     expect(status.channels.filter((c) => c.configured).map((c) => c.channel)).toEqual(['voice', 'sms']);
     await second.stop(b.port);

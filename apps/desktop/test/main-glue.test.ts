@@ -52,11 +52,16 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const trustedEvent = (wc: FakeBrowserWindow['webContents']) => ({ sender: wc, senderFrame: { url: 'app://console/index.html', parent: null } });
+const trustedEvent = (wc: FakeBrowserWindow['webContents']) => ({
+  sender: wc,
+  senderFrame: { url: 'app://console/index.html', parent: null },
+});
 
 describe('main process glue (against a fake Electron)', { timeout: 60_000 }, () => {
   it('registers app:// as a secure standard scheme and serves the console with the CSP', async () => {
-    expect(fake.privilegedSchemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) as unknown }]);
+    expect(fake.privilegedSchemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) as unknown },
+    ]);
     const res = await fake.protocolHandlers.get('app')!(new Request('app://console/assets/none.js'));
     expect(res.headers.get('content-security-policy')).toBe(consoleCsp());
     const escape = await fake.protocolHandlers.get('app')!(new Request('app://elsewhere/index.html'));
@@ -66,7 +71,13 @@ describe('main process glue (against a fake Electron)', { timeout: 60_000 }, () 
   it('opens one hardened window on the console', () => {
     const win = FakeBrowserWindow.all[0]!;
     expect(win.loadedUrl).toBe('app://console/index.html');
-    expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, preload: path.join(desktopDir, 'dist/preload/preload.cjs') });
+    expect(win.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      preload: path.join(desktopDir, 'dist/preload/preload.cjs'),
+    });
     expect(win.webContents.windowOpenHandler!({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
     const nav = { url: 'file:///etc/passwd', preventDefault: vi.fn() };
     win.webContents.emit('will-navigate', nav);
@@ -75,8 +86,16 @@ describe('main process glue (against a fake Electron)', { timeout: 60_000 }, () 
 
   it('allows the microphone and refuses the camera and devices', () => {
     const results: boolean[] = [];
-    fake.session.permissionRequest!({}, 'media', (ok: boolean) => results.push(ok), { requestingUrl: 'app://console/index.html', isMainFrame: true, mediaTypes: ['audio'] });
-    fake.session.permissionRequest!({}, 'media', (ok: boolean) => results.push(ok), { requestingUrl: 'app://console/index.html', isMainFrame: true, mediaTypes: ['video'] });
+    fake.session.permissionRequest!({}, 'media', (ok: boolean) => results.push(ok), {
+      requestingUrl: 'app://console/index.html',
+      isMainFrame: true,
+      mediaTypes: ['audio'],
+    });
+    fake.session.permissionRequest!({}, 'media', (ok: boolean) => results.push(ok), {
+      requestingUrl: 'app://console/index.html',
+      isMainFrame: true,
+      mediaTypes: ['video'],
+    });
     expect(results).toEqual([true, false]);
     expect(fake.session.devicePermission!()).toBe(false);
   });
@@ -138,7 +157,7 @@ describe('main process glue (against a fake Electron)', { timeout: 60_000 }, () 
     void fake.forks[0]!.worker.terminate(); // the engine process dies
     await until('a new engine process', () => fake.forks.length === 2);
     await until('a new engine port', () => wc.posted.length === portsBefore + 1);
-    const states = wc.sent.filter(([ch]) => ch === IPC.engineStatus).map(([, s]) => (s as { state: string; message: string | null }));
+    const states = wc.sent.filter(([ch]) => ch === IPC.engineStatus).map(([, s]) => s as { state: string; message: string | null });
     expect(states.map((s) => s.state)).toEqual(expect.arrayContaining(['restarting', 'starting', 'running']));
     expect(states.find((s) => s.state === 'restarting')!.message).toMatch(/startas om/);
     const port = wc.posted.at(-1)!.ports[0]!;

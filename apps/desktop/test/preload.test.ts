@@ -8,7 +8,14 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { bundleOptions } from '../scripts/bundle';
 import { IPC as MAIN_IPC } from '../src/main/ipc-channels';
-import { EXPOSED_API_KEYS, PORT_MESSAGE_TAG, installBridge, type ContextBridgeLike, type IpcEventLike, type IpcRendererLike } from '../src/preload/bridge';
+import {
+  EXPOSED_API_KEYS,
+  PORT_MESSAGE_TAG,
+  installBridge,
+  type ContextBridgeLike,
+  type IpcEventLike,
+  type IpcRendererLike,
+} from '../src/preload/bridge';
 import { IPC } from '../src/preload/channels';
 
 type Listener = (event: IpcEventLike, ...args: unknown[]) => void;
@@ -69,7 +76,12 @@ function pageWorld() {
 function install() {
   const page = pageWorld();
   const ipc = new FakeIpcRenderer();
-  installBridge({ contextBridge: page.contextBridge, ipcRenderer: ipc, window: page.win as never, createChannel: () => new MessageChannel() });
+  installBridge({
+    contextBridge: page.contextBridge,
+    ipcRenderer: ipc,
+    window: page.win as never,
+    createChannel: () => new MessageChannel(),
+  });
   const gdial = page.win.gdial as Record<string, (...a: unknown[]) => unknown>;
   return { page, ipc, gdial };
 }
@@ -149,7 +161,11 @@ describe('preload bridge', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(pageGot).toEqual([
       { type: 'res', id: 6, result: { ok: true, value: {} } },
-      { type: 'res', id: 5, result: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/check before repeating/) as unknown } } },
+      {
+        type: 'res',
+        id: 5,
+        result: { ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/check before repeating/) as unknown } },
+      },
     ]);
 
     pagePort.postMessage({ type: 'req', id: 7, method: 'system.info', params: {} }); // while restarting: waits
@@ -180,7 +196,11 @@ describe('preload bridge', () => {
     expect(await gdial.appVersion!()).toBe('0.1.0');
     expect(await gdial.openExternal!('https://www.msb.se/')).toBe(true);
     expect(await gdial.notify!('Kampanj klar', '48 av 50 bekräftade')).toBe(true);
-    expect(ipc.invoked).toEqual([[IPC.appVersion], [IPC.openExternal, 'https://www.msb.se/'], [IPC.notify, 'Kampanj klar', '48 av 50 bekräftade']]);
+    expect(ipc.invoked).toEqual([
+      [IPC.appVersion],
+      [IPC.openExternal, 'https://www.msb.se/'],
+      [IPC.notify, 'Kampanj klar', '48 av 50 bekräftade'],
+    ]);
     await expect(gdial.openExternal!({ href: 'x' })).rejects.toThrow(/url must be text/);
     await expect(gdial.notify!('x'.repeat(5000), '')).rejects.toThrow(/title must be text/);
     ipc.answers[IPC.openExternal] = 'yes';

@@ -28,7 +28,8 @@ describe('Content-Security-Policy', () => {
 
   it('defaults to nothing and closes plugins, framing, base and forms', () => {
     expect(directives.get('default-src')).toEqual(["'none'"]);
-    for (const d of ['object-src', 'frame-src', 'frame-ancestors', 'base-uri', 'form-action']) expect(directives.get(d)).toEqual(["'none'"]);
+    for (const d of ['object-src', 'frame-src', 'frame-ancestors', 'base-uri', 'form-action'])
+      expect(directives.get(d)).toEqual(["'none'"]);
     expect(directives.size).toBe(Object.keys(CONSOLE_CSP_DIRECTIVES).length);
   });
 });
@@ -69,7 +70,10 @@ describe('navigation guard', () => {
   it('keeps windows on the console and sends outside links to the OS', () => {
     expect(decideNavigation('app://console/index.html')).toEqual({ action: 'allow' });
     expect(decideNavigation('app://console/kampanjer/12')).toEqual({ action: 'allow' });
-    expect(decideNavigation('https://www.krisinformation.se/')).toEqual({ action: 'open-external', url: 'https://www.krisinformation.se/' });
+    expect(decideNavigation('https://www.krisinformation.se/')).toEqual({
+      action: 'open-external',
+      url: 'https://www.krisinformation.se/',
+    });
     expect(decideNavigation('file:///C:/Windows/System32/calc.exe')).toMatchObject({ action: 'deny' });
     expect(decideNavigation('app://other/index.html')).toMatchObject({ action: 'deny' });
     expect(decideNavigation('app://x@console/')).toMatchObject({ action: 'deny' });
@@ -133,13 +137,21 @@ describe('permission handler', () => {
     expect(decidePermissionCheck('media', 'app://console', { isMainFrame: true, mediaType: 'unknown' })).toBe(false);
   });
 
-  it.each(['geolocation', 'display-capture', 'clipboard-read', 'openExternal', 'midiSysex', 'usb', 'serial', 'hid', 'fullscreen', 'unknown'])(
-    'refuses %s',
-    (perm) => {
-      expect(decidePermissionRequest(perm, { requestingUrl: app, isMainFrame: true, mediaTypes: ['audio'] })).toBe(false);
-      expect(decidePermissionCheck(perm, 'app://console', { isMainFrame: true, mediaType: 'audio' })).toBe(false);
-    },
-  );
+  it.each([
+    'geolocation',
+    'display-capture',
+    'clipboard-read',
+    'openExternal',
+    'midiSysex',
+    'usb',
+    'serial',
+    'hid',
+    'fullscreen',
+    'unknown',
+  ])('refuses %s', (perm) => {
+    expect(decidePermissionRequest(perm, { requestingUrl: app, isMainFrame: true, mediaTypes: ['audio'] })).toBe(false);
+    expect(decidePermissionCheck(perm, 'app://console', { isMainFrame: true, mediaType: 'audio' })).toBe(false);
+  });
 
   it('refuses other origins and sub-frames', () => {
     expect(decidePermissionRequest('notifications', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
@@ -178,14 +190,21 @@ describe('app:// protocol', () => {
   const read = promisify(readFile);
 
   it('serves files of the console with their type, and index.html for routes', () => {
-    expect(resolveConsoleAsset('app://console/assets/index-abc.js', ui)).toEqual({ ok: true, file: path.join(ui, 'assets', 'index-abc.js'), contentType: 'text/javascript; charset=utf-8' });
+    expect(resolveConsoleAsset('app://console/assets/index-abc.js', ui)).toEqual({
+      ok: true,
+      file: path.join(ui, 'assets', 'index-abc.js'),
+      contentType: 'text/javascript; charset=utf-8',
+    });
     expect(resolveConsoleAsset('app://console/', ui)).toMatchObject({ ok: true, file: path.join(ui, 'index.html') });
     expect(resolveConsoleAsset('app://console/kampanjer/12', ui)).toMatchObject({ ok: true, file: path.join(ui, 'index.html') });
   });
 
   it('keeps requests inside the console directory', () => {
     // URL parsing already resolves a literal .. against the root.
-    expect(resolveConsoleAsset('app://console/../../assets/index-abc.js', ui)).toMatchObject({ ok: true, file: path.join(ui, 'assets', 'index-abc.js') });
+    expect(resolveConsoleAsset('app://console/../../assets/index-abc.js', ui)).toMatchObject({
+      ok: true,
+      file: path.join(ui, 'assets', 'index-abc.js'),
+    });
     expect(resolveConsoleAsset('app://console/%2e%2e/gdial-secret.txt', ui)).toMatchObject({ ok: false });
     expect(resolveConsoleAsset('app://console/assets/..%2f..%2fgdial-secret.txt', ui)).toMatchObject({ ok: false });
     expect(resolveConsoleAsset('app://console/..%5c..%5cgdial-secret.txt', ui)).toEqual({ ok: false, status: 400 });

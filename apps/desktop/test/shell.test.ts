@@ -48,10 +48,18 @@ describe('alert activity from engine events', () => {
     expect(a.runningCount).toBe(1);
     a.handleEngineEvent('campaigns.progress', progress({ confirmed: 47, outcomes: outcomes({ confirmed: 47, unreached: 3 }) }));
     a.handleEngineEvent('campaigns.changed', { id: 12, status: 'completed' });
-    a.handleEngineEvent('campaigns.progress', progress({ status: 'completed', confirmed: 47, outcomes: outcomes({ confirmed: 47, unreached: 3 }) }));
+    a.handleEngineEvent(
+      'campaigns.progress',
+      progress({ status: 'completed', confirmed: 47, outcomes: outcomes({ confirmed: 47, unreached: 3 }) }),
+    );
     expect(a.runningCount).toBe(0);
     expect(shown).toEqual([
-      { kind: 'campaign-finished', title: 'Kampanj #12 är klar', body: '47 av 50 har bekräftat. 3 nåddes inte.', route: { kind: 'campaign', campaignId: 12 } },
+      {
+        kind: 'campaign-finished',
+        title: 'Kampanj #12 är klar',
+        body: '47 av 50 har bekräftat. 3 nåddes inte.',
+        route: { kind: 'campaign', campaignId: 12 },
+      },
     ]);
     expect(changes()).toBe(2); // running, completed
   });
@@ -63,7 +71,10 @@ describe('alert activity from engine events', () => {
     a.handleEngineEvent('campaigns.progress', progress({ unavailableProviders: ['twilio'] }));
     a.handleEngineEvent('campaigns.progress', progress({ unavailableProviders: [] }));
     a.handleEngineEvent('campaigns.progress', progress({ unavailableProviders: ['twilio', 'sendgrid'] }));
-    expect(shown.map((n) => n.body)).toEqual(['twilio is not responding. GDial keeps retrying.', 'twilio, sendgrid are not responding. GDial keeps retrying.']);
+    expect(shown.map((n) => n.body)).toEqual([
+      'twilio is not responding. GDial keeps retrying.',
+      'twilio, sendgrid are not responding. GDial keeps retrying.',
+    ]);
   });
 
   it('shows the first reply at once and sums up a burst', async () => {
@@ -88,7 +99,12 @@ describe('alert activity from engine events', () => {
     for (let i = 2; i <= 30; i++) a.handleEngineEvent('inbox.received', reply(i, { displayName: 'Anna' }));
     expect(shown).toEqual([{ kind: 'reply', title: 'Nytt svar från +4670•••••67', body: '1', route: { kind: 'page', page: 'inbox' } }]);
     await timers.advance(10_000);
-    expect(shown[1]).toEqual({ kind: 'replies', title: '29 nya svar', body: 'Öppna inkorgen i GDial för att läsa dem.', route: { kind: 'page', page: 'inbox' } });
+    expect(shown[1]).toEqual({
+      kind: 'replies',
+      title: '29 nya svar',
+      body: 'Öppna inkorgen i GDial för att läsa dem.',
+      route: { kind: 'page', page: 'inbox' },
+    });
     a.handleEngineEvent('inbox.received', reply(31, { displayName: 'Bo', text: 'x'.repeat(500) }));
     expect(shown[2]!.title).toBe('Nytt svar från Bo');
     expect(shown[2]!.body).toHaveLength(120);
@@ -122,17 +138,42 @@ describe('alert activity from engine events', () => {
 describe('tray', () => {
   const s = strings('sv');
   it('shows an alert running, a quiet console, or an engine problem', () => {
-    expect(trayView({ state: 'running', restarts: 0, version: '1' }, 2, s.tray)).toEqual({ icon: 'alerting', tooltip: 'GDial – 2 larm pågår' });
-    expect(trayView({ state: 'running', restarts: 0, version: '1' }, 0, s.tray)).toEqual({ icon: 'idle', tooltip: 'GDial – inget larm pågår' });
+    expect(trayView({ state: 'running', restarts: 0, version: '1' }, 2, s.tray)).toEqual({
+      icon: 'alerting',
+      tooltip: 'GDial – 2 larm pågår',
+    });
+    expect(trayView({ state: 'running', restarts: 0, version: '1' }, 0, s.tray)).toEqual({
+      icon: 'idle',
+      tooltip: 'GDial – inget larm pågår',
+    });
     expect(trayView({ state: 'restarting', restarts: 1, delayMs: 500, cause: { kind: 'exit', code: 1 } }, 1, s.tray).icon).toBe('problem');
-    expect(trayView({ state: 'failed', failure: { kind: 'start-failed', reason: 'unreadable', message: 'x' } }, 0, s.tray).icon).toBe('problem');
+    expect(trayView({ state: 'failed', failure: { kind: 'start-failed', reason: 'unreadable', message: 'x' } }, 0, s.tray).icon).toBe(
+      'problem',
+    );
   });
 
   it('explains supervision problems in words', () => {
-    expect(engineStatusMessage({ state: 'restarting', restarts: 1, delayMs: 1500, cause: { kind: 'exit', code: 1 } }, s.engine)).toBe('Motorn stannade oväntat och startas om om 2 s.');
-    expect(engineStatusMessage({ state: 'failed', failure: { kind: 'too-many-crashes', crashes: 5, windowMs: 120_000, lastCause: { kind: 'exit', code: 1 } } }, s.engine)).toMatch(/5 gånger på 2 minuter/);
-    expect(engineStatusMessage({ state: 'failed', failure: { kind: 'start-failed', reason: 'newer-version', message: 'x' } }, strings('en').engine)).toMatch(/newer GDial/);
-    expect(engineStatusMessage({ state: 'failed', failure: { kind: 'start-failed', reason: 'unknown', message: 'disk full' } }, strings('en').engine)).toBe('The engine could not start. disk full');
+    expect(engineStatusMessage({ state: 'restarting', restarts: 1, delayMs: 1500, cause: { kind: 'exit', code: 1 } }, s.engine)).toBe(
+      'Motorn stannade oväntat och startas om om 2 s.',
+    );
+    expect(
+      engineStatusMessage(
+        { state: 'failed', failure: { kind: 'too-many-crashes', crashes: 5, windowMs: 120_000, lastCause: { kind: 'exit', code: 1 } } },
+        s.engine,
+      ),
+    ).toMatch(/5 gånger på 2 minuter/);
+    expect(
+      engineStatusMessage(
+        { state: 'failed', failure: { kind: 'start-failed', reason: 'newer-version', message: 'x' } },
+        strings('en').engine,
+      ),
+    ).toMatch(/newer GDial/);
+    expect(
+      engineStatusMessage(
+        { state: 'failed', failure: { kind: 'start-failed', reason: 'unknown', message: 'disk full' } },
+        strings('en').engine,
+      ),
+    ).toBe('The engine could not start. disk full');
     expect(engineStatusMessage({ state: 'running', restarts: 0, version: '1' }, s.engine)).toBeNull();
   });
 });
@@ -168,7 +209,9 @@ describe('application menu', () => {
     t.find((i) => i.label === 'Starta om motorn')!.click!({} as never, undefined, {});
     expect(calls).toEqual(['lang:en', 'restart']);
     expect(t.some((i) => i.role === 'toggleDevTools' || i.role === 'reload')).toBe(false);
-    const dev = flat(menuTemplate(strings('sv').menu, { platform: 'win32', language: 'sv', developer: true, engineRestartable: false }, act));
+    const dev = flat(
+      menuTemplate(strings('sv').menu, { platform: 'win32', language: 'sv', developer: true, engineRestartable: false }, act),
+    );
     expect(dev.some((i) => i.role === 'toggleDevTools')).toBe(true);
     expect(dev.find((i) => i.label === 'Starta om motorn')!.enabled).toBe(false);
   });
@@ -183,15 +226,40 @@ describe('application menu', () => {
 describe('automatic updates', () => {
   const env = (e: Record<string, string>) => e;
   it('uses the feed from the environment or the preferences, over https only', () => {
-    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'https://updates.example.se/gdial' }), configuredUrl: null, isPackaged: true })).toEqual({ enabled: true, url: 'https://updates.example.se/gdial/' });
-    expect(resolveUpdateFeed({ env: {}, configuredUrl: 'https://u.example/x/', isPackaged: true })).toEqual({ enabled: true, url: 'https://u.example/x/' });
-    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'http://127.0.0.1:8080/' }), configuredUrl: null, isPackaged: true })).toMatchObject({ enabled: true });
-    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'http://updates.example.se/' }), configuredUrl: null, isPackaged: true })).toMatchObject({ enabled: false, reason: expect.stringMatching(/https/) as unknown });
-    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'https://u:p@x.example/' }), configuredUrl: null, isPackaged: true })).toMatchObject({ enabled: false });
-    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'nonsense' }), configuredUrl: null, isPackaged: true })).toMatchObject({ enabled: false });
-    expect(resolveUpdateFeed({ env: {}, configuredUrl: null, isPackaged: true })).toMatchObject({ enabled: false, reason: expect.stringMatching(/no update feed/) as unknown });
-    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'https://x.example/', GDIAL_UPDATES: 'off' }), configuredUrl: null, isPackaged: true })).toMatchObject({ enabled: false });
-    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'https://x.example/' }), configuredUrl: null, isPackaged: false })).toEqual({ enabled: false, reason: 'development build' });
+    expect(
+      resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'https://updates.example.se/gdial' }), configuredUrl: null, isPackaged: true }),
+    ).toEqual({ enabled: true, url: 'https://updates.example.se/gdial/' });
+    expect(resolveUpdateFeed({ env: {}, configuredUrl: 'https://u.example/x/', isPackaged: true })).toEqual({
+      enabled: true,
+      url: 'https://u.example/x/',
+    });
+    expect(
+      resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'http://127.0.0.1:8080/' }), configuredUrl: null, isPackaged: true }),
+    ).toMatchObject({ enabled: true });
+    expect(
+      resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'http://updates.example.se/' }), configuredUrl: null, isPackaged: true }),
+    ).toMatchObject({ enabled: false, reason: expect.stringMatching(/https/) as unknown });
+    expect(
+      resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'https://u:p@x.example/' }), configuredUrl: null, isPackaged: true }),
+    ).toMatchObject({ enabled: false });
+    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'nonsense' }), configuredUrl: null, isPackaged: true })).toMatchObject({
+      enabled: false,
+    });
+    expect(resolveUpdateFeed({ env: {}, configuredUrl: null, isPackaged: true })).toMatchObject({
+      enabled: false,
+      reason: expect.stringMatching(/no update feed/) as unknown,
+    });
+    expect(
+      resolveUpdateFeed({
+        env: env({ GDIAL_UPDATE_URL: 'https://x.example/', GDIAL_UPDATES: 'off' }),
+        configuredUrl: null,
+        isPackaged: true,
+      }),
+    ).toMatchObject({ enabled: false });
+    expect(resolveUpdateFeed({ env: env({ GDIAL_UPDATE_URL: 'https://x.example/' }), configuredUrl: null, isPackaged: false })).toEqual({
+      enabled: false,
+      reason: 'development build',
+    });
   });
 
   class FakeUpdater implements Updater {
@@ -222,7 +290,10 @@ describe('automatic updates', () => {
     const timers = new ManualTimers();
     const up = new FakeUpdater();
     const ready: string[] = [];
-    const s = new UpdateScheduler(up, { enabled: true, url: 'https://u.example/' }, timers, quietLogger(), (v) => ready.push(v), { firstCheckAfterMs: 1000, intervalMs: 5000 });
+    const s = new UpdateScheduler(up, { enabled: true, url: 'https://u.example/' }, timers, quietLogger(), (v) => ready.push(v), {
+      firstCheckAfterMs: 1000,
+      intervalMs: 5000,
+    });
     s.start();
     expect(up.checks).toBe(0);
     expect(up.feed).toEqual({ provider: 'generic', url: 'https://u.example/' });
@@ -268,7 +339,10 @@ describe('preferences', () => {
     writeFileSync(f, '{ not json');
     expect(loadPreferences(f)).toMatchObject({ prefs: { language: 'sv' }, problem: expect.stringMatching(/not valid JSON/) as unknown });
     writeFileSync(f, JSON.stringify({ language: 'de', updateFeedUrl: 5 }));
-    expect(loadPreferences(f)).toMatchObject({ prefs: { language: 'sv', updateFeedUrl: null }, problem: expect.stringMatching(/"de" is not sv or en; updateFeedUrl/) as unknown });
+    expect(loadPreferences(f)).toMatchObject({
+      prefs: { language: 'sv', updateFeedUrl: null },
+      problem: expect.stringMatching(/"de" is not sv or en; updateFeedUrl/) as unknown,
+    });
     expect(readFileSync(f, 'utf8')).toContain('"de"'); // loading never rewrites the file
   });
 });
@@ -287,7 +361,11 @@ describe('app layout', () => {
   });
 
   it('finds the parts where electron-builder puts them', () => {
-    const l = resolveLayout({ isPackaged: true, mainBundleDir: '/Applications/GDial.app/Contents/Resources/app.asar/dist/main', resourcesPath: '/Applications/GDial.app/Contents/Resources' });
+    const l = resolveLayout({
+      isPackaged: true,
+      mainBundleDir: '/Applications/GDial.app/Contents/Resources/app.asar/dist/main',
+      resourcesPath: '/Applications/GDial.app/Contents/Resources',
+    });
     expect(l.uiDir).toBe('/Applications/GDial.app/Contents/Resources/app.asar/ui');
     expect(l.sourceRoot).toBe('/Applications/GDial.app/Contents/Resources/app.asar/workspace');
     expect(l.resourcesDir).toBe('/Applications/GDial.app/Contents/Resources/resources');

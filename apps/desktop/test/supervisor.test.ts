@@ -25,7 +25,17 @@ function setup(opts: { autoReady?: boolean } = {}) {
     vault: async (req) => ({ ok: true, value: req.op }),
     timers,
     logger: quietLogger(),
-    policy: { initialBackoffMs: 100, maxBackoffMs: 1000, crashWindowMs: 10_000, maxCrashesInWindow: 4, readyTimeoutMs: 5000, drainTimeoutMs: 2000, killGraceMs: 500, heartbeatIntervalMs: 1000, unresponsiveAfterMs: 4000 },
+    policy: {
+      initialBackoffMs: 100,
+      maxBackoffMs: 1000,
+      crashWindowMs: 10_000,
+      maxCrashesInWindow: 4,
+      readyTimeoutMs: 5000,
+      drainTimeoutMs: 2000,
+      killGraceMs: 500,
+      heartbeatIntervalMs: 1000,
+      unresponsiveAfterMs: 4000,
+    },
   });
   sup.onStatus((s) => statuses.push(s));
   return { sup, timers, procs, statuses, last: () => procs[procs.length - 1]! };
@@ -85,7 +95,17 @@ describe('engine supervision', () => {
     await timers.advance(200);
     procs[2]!.exit(1);
     expect(sup.status).toMatchObject({ state: 'restarting', delayMs: 400 });
-    expect(statuses.map((s) => s.state)).toEqual(['starting', 'running', 'restarting', 'starting', 'running', 'restarting', 'starting', 'running', 'restarting']);
+    expect(statuses.map((s) => s.state)).toEqual([
+      'starting',
+      'running',
+      'restarting',
+      'starting',
+      'running',
+      'restarting',
+      'starting',
+      'running',
+      'restarting',
+    ]);
   });
 
   it('gives up with the reason after too many crashes in the window, and can be retried', async () => {
@@ -161,7 +181,10 @@ describe('engine supervision', () => {
     procs[0]!.exit(1);
     await timers.advance(60_000);
     expect(procs).toHaveLength(1);
-    expect(sup.status).toEqual({ state: 'failed', failure: { kind: 'start-failed', reason: 'newer-version', message: 'written by a newer GDial' } });
+    expect(sup.status).toEqual({
+      state: 'failed',
+      failure: { kind: 'start-failed', reason: 'newer-version', message: 'written by a newer GDial' },
+    });
   });
 
   it('ignores malformed host messages and late messages from a replaced process', async () => {
@@ -195,7 +218,9 @@ describe('secret requests from the engine', () => {
     procs[0]!.reply({ type: 'vault-request', id: 9, request: { op: 'status' } });
     procs[0]!.reply({ type: 'vault-request', id: 10, request: { op: 'seal', name: 'relay.token' } }); // malformed: no value
     await timers.advance(0);
-    expect(procs[0]!.sent('vault-response').map((p) => p.message)).toEqual([{ type: 'vault-response', id: 9, reply: { ok: true, value: 'status' } }]);
+    expect(procs[0]!.sent('vault-response').map((p) => p.message)).toEqual([
+      { type: 'vault-response', id: 9, reply: { ok: true, value: 'status' } },
+    ]);
   });
 });
 

@@ -63,7 +63,10 @@ describe('safeStorage vault', () => {
     safe.backend = 'basic_text'; // isAsyncEncryptionAvailable still says true here
     const vault = new SecretVault(safe, 'linux');
     expect(await vault.availability()).toMatchObject({ available: false, reason: 'basic-text-backend' });
-    expect(await vault.seal('relay.token', TOKEN)).toMatchObject({ ok: false, error: { code: 'ENCRYPTION_UNAVAILABLE', reason: 'basic-text-backend' } });
+    expect(await vault.seal('relay.token', TOKEN)).toMatchObject({
+      ok: false,
+      error: { code: 'ENCRYPTION_UNAVAILABLE', reason: 'basic-text-backend' },
+    });
     expect(safe.encrypted).toEqual([]);
     safe.backend = 'unknown';
     expect(await vault.availability()).toMatchObject({ available: false, reason: 'not-ready' });
@@ -90,7 +93,10 @@ describe('safeStorage vault', () => {
       expect(r, `flip at ${i}`).toMatchObject({ ok: false, error: { code: 'TAMPERED' } });
     }
     expect(await vault.open('provider.sendgrid.apiKey', 'not base64!')).toMatchObject({ ok: false, error: { code: 'TAMPERED' } });
-    expect(await vault.open('provider.sendgrid.apiKey', bytes.subarray(0, 20).toString('base64'))).toMatchObject({ ok: false, error: { code: 'TAMPERED' } });
+    expect(await vault.open('provider.sendgrid.apiKey', bytes.subarray(0, 20).toString('base64'))).toMatchObject({
+      ok: false,
+      error: { code: 'TAMPERED' },
+    });
   });
 
   it('refuses a sealed value copied into another slot', async () => {

@@ -21,7 +21,13 @@ describe('browser host connectivity from the environment', () => {
 
   it('configures what is set, with the relay organisation, and never puts values in the variable list', () => {
     const c = connectivityFromEnv(live);
-    expect(c).toMatchObject({ mode: 'live', settings: { relay: { url: live.GDIAL_RELAY_URL, tenant: 'kommun-x', deviceToken: live.GDIAL_RELAY_DEVICE_TOKEN }, providers: { telegram: { botToken: live.GDIAL_TELEGRAM_BOT_TOKEN } } } });
+    expect(c).toMatchObject({
+      mode: 'live',
+      settings: {
+        relay: { url: live.GDIAL_RELAY_URL, tenant: 'kommun-x', deviceToken: live.GDIAL_RELAY_DEVICE_TOKEN },
+        providers: { telegram: { botToken: live.GDIAL_TELEGRAM_BOT_TOKEN } },
+      },
+    });
     expect(JSON.stringify(c.environment)).not.toContain('token_value');
     expect(c.environment?.find((v) => v.name === 'GDIAL_TELEGRAM_BOT_TOKEN')?.set).toBe(true);
     expect(c.environment?.find((v) => v.name === 'GDIAL_TWILIO_AUTH_TOKEN')?.set).toBe(false);

@@ -64,14 +64,19 @@ export class RelayAdmin {
   async revokeDevice(slug: string, deviceId: string): Promise<AdminResult<true>> {
     const t = await this.tenant(slug);
     if (!t.ok) return t;
-    return (await revokeDevice(this.db, t.value, deviceId)) ? { ok: true, value: true } : { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
+    return (await revokeDevice(this.db, t.value, deviceId))
+      ? { ok: true, value: true }
+      : { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
   }
 
   async setCredentials(slug: string, update: CredentialsUpdate): Promise<AdminResult<true>> {
     const t = await this.tenant(slug);
     if (!t.ok) return t;
     if (update.twilioAuthToken === undefined && update.sendgridPublicKey === undefined && update.telegramSecretToken === undefined) {
-      return { ok: false, problem: 'Nothing to set: give at least one of the Twilio auth token, SendGrid public key or Telegram secret token' };
+      return {
+        ok: false,
+        problem: 'Nothing to set: give at least one of the Twilio auth token, SendGrid public key or Telegram secret token',
+      };
     }
     if (update.telegramSecretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(update.telegramSecretToken)) {
       return { ok: false, problem: 'Telegram secret token must be 1–256 characters of A-Z, a-z, 0-9, _ and -' };

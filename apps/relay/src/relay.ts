@@ -97,7 +97,12 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
 
 export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<RelayDb> {
   if (config.databaseUrl) {
-    return openPostgres({ url: config.databaseUrl, schema: config.dbSchema, appRole: config.dbAppRole, logger: logger.child({ module: 'db' }) });
+    return openPostgres({
+      url: config.databaseUrl,
+      schema: config.dbSchema,
+      appRole: config.dbAppRole,
+      logger: logger.child({ module: 'db' }),
+    });
   }
   if (config.dataDir.startsWith('memory://')) return openPglite({ dataDir: undefined, schema: config.dbSchema, appRole: config.dbAppRole });
   const lock = lockDataDir(config.dataDir);
@@ -184,14 +189,19 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
     else req.log.warn({ status, type: err.type }, 'request refused');
     if (res.headersSent) return;
     const code = status === 413 ? 'too-large' : status >= 500 ? 'internal' : 'bad-request';
-    res.status(status).json({ error: { code, message: status === 413 ? 'Request body too large' : status >= 500 ? 'Internal error' : 'Bad request' } });
+    res
+      .status(status)
+      .json({ error: { code, message: status === 413 ? 'Request body too large' : status >= 500 ? 'Internal error' : 'Bad request' } });
   };
   app.use(onError);
 
   // Webhooks bypass express (see http/webhooks.ts); their rate limit sees the client the
   // way express's req.ip does, behind a configured proxy too.
   const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
-  const hooks = webhookEndpoint(services, config.trustProxy ? (req) => proxyaddr(req, trustProxy) : (req) => req.socket.remoteAddress ?? 'unknown');
+  const hooks = webhookEndpoint(
+    services,
+    config.trustProxy ? (req) => proxyaddr(req, trustProxy) : (req) => req.socket.remoteAddress ?? 'unknown',
+  );
   let inFlight = 0;
   const drained: Array<() => void> = [];
   const onClosed = () => {
@@ -215,7 +225,12 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
       return;
     }
     const incoming = req.headers['x-request-id'];
-    stream.handleUpgrade(req, socket, head, typeof incoming === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(incoming) ? incoming : randomUUID());
+    stream.handleUpgrade(
+      req,
+      socket,
+      head,
+      typeof incoming === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(incoming) ? incoming : randomUUID(),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -260,5 +275,20 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
       logger.info('relay stopped');
     })());
 
-  return { url, get publicBaseUrl() { return publicBaseUrl; }, port, admin: new RelayAdmin(db, config.encryptionKey, () => publicBaseUrl, (slug) => services.tenants.invalidate(slug)), metrics, db, close };
+  return {
+    url,
+    get publicBaseUrl() {
+      return publicBaseUrl;
+    },
+    port,
+    admin: new RelayAdmin(
+      db,
+      config.encryptionKey,
+      () => publicBaseUrl,
+      (slug) => services.tenants.invalidate(slug),
+    ),
+    metrics,
+    db,
+    close,
+  };
 }

@@ -20,14 +20,18 @@ function recordingAppender(db: RelayDb) {
   let statements = 0;
   const recorded: RelayDb = {
     ...db,
-    appQuery: async <R,>(text: string, params?: unknown[], name?: string) => {
+    appQuery: async <R>(text: string, params?: unknown[], name?: string) => {
       statements++;
       const rows = await db.appQuery<R>(text, params, name);
       log.push(`commit ${(params![1] as string[]).join(',')}`);
       return rows;
     },
   };
-  const hub = { appendStarted: () => undefined, appendFinished: () => undefined, committed: (_t: string, entries: readonly RelayLogEntry[]) => void pushed.push(...entries) };
+  const hub = {
+    appendStarted: () => undefined,
+    appendFinished: () => undefined,
+    committed: (_t: string, entries: readonly RelayLogEntry[]) => void pushed.push(...entries),
+  };
   const appender = new EventAppender(recorded, hub as unknown as EventHub, new RelayMetrics());
   return { appender, log, pushed, statements: () => statements };
 }
@@ -90,7 +94,14 @@ describe.each(backends)('group commit on %s', (backend) => {
     const odd = { text: 'nul \u0000 byte', half: 'x\ud800y', 'key\u0000': 'v', list: ['\udc00'], plain: 'back\\u0000slash', pair: '😀' };
     const outcome = await appender.append(tenantId, item('e:0', odd));
     const [stored] = await readEvents(fx.relay.db, tenantId, outcome.seq - 1, 1);
-    expect(stored!.event.webhook.body).toEqual({ text: 'nul \ufffd byte', half: 'x\ufffdy', 'key\ufffd': 'v', list: ['\ufffd'], plain: 'back\\u0000slash', pair: '😀' });
+    expect(stored!.event.webhook.body).toEqual({
+      text: 'nul \ufffd byte',
+      half: 'x\ufffdy',
+      'key\ufffd': 'v',
+      list: ['\ufffd'],
+      plain: 'back\\u0000slash',
+      pair: '😀',
+    });
   });
 
   it('recognises a duplicate inside one batch and against the log', async () => {

@@ -40,7 +40,12 @@ describe('backpressure on a desktop stream', () => {
     for (let i = 0; i < EVENTS; i += 8) {
       await Promise.all(
         Array.from({ length: 8 }, async (_, k) => {
-          const s = twilioSigned(t.twilioAuthToken, url, { MessageSid: `SMin${i + k}`, From: '+46701234567', To: '+46700000000', Body: `${i + k} ${text}` });
+          const s = twilioSigned(t.twilioAuthToken, url, {
+            MessageSid: `SMin${i + k}`,
+            From: '+46701234567',
+            To: '+46700000000',
+            Body: `${i + k} ${text}`,
+          });
           const res = await fetch(url, { method: 'POST', headers: s.headers, body: s.body });
           expect(res.status).toBe(200);
         }),

@@ -22,13 +22,19 @@ describe.each(backends)('call flows and media on %s', (backend) => {
   const auth = () => ({ authorization: `Bearer ${t.deviceToken}` });
 
   it('stores uploaded audio once and serves it with its content type and byte ranges', async () => {
-    const up = await fetch(`${fx.relay.url}/api/v1/media`, { method: 'POST', headers: { ...auth(), 'content-type': 'audio/wav' }, body: audio });
+    const up = await fetch(`${fx.relay.url}/api/v1/media`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'audio/wav' },
+      body: audio,
+    });
     expect(up.status).toBe(201);
     const stored = (await up.json()) as { url: string; mediaId: string; size: number };
     expect(stored.size).toBe(4096);
     expect(stored.mediaId).toMatch(/^[A-Za-z0-9_-]{43}$/);
     audioUrl = stored.url;
-    const again = (await (await fetch(`${fx.relay.url}/api/v1/media`, { method: 'POST', headers: { ...auth(), 'content-type': 'audio/wav' }, body: audio })).json()) as { mediaId: string };
+    const again = (await (
+      await fetch(`${fx.relay.url}/api/v1/media`, { method: 'POST', headers: { ...auth(), 'content-type': 'audio/wav' }, body: audio })
+    ).json()) as { mediaId: string };
     expect(again.mediaId).toBe(stored.mediaId);
 
     const whole = await fetch(audioUrl);
@@ -49,8 +55,13 @@ describe.each(backends)('call flows and media on %s', (backend) => {
   });
 
   it('refuses uploads without a valid device token or with a non-audio type', async () => {
-    expect((await fetch(`${fx.relay.url}/api/v1/media`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: audio })).status).toBe(401);
-    expect((await fetch(`${fx.relay.url}/api/v1/media`, { method: 'POST', headers: { ...auth(), 'content-type': 'text/html' }, body: audio })).status).toBe(415);
+    expect(
+      (await fetch(`${fx.relay.url}/api/v1/media`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: audio })).status,
+    ).toBe(401);
+    expect(
+      (await fetch(`${fx.relay.url}/api/v1/media`, { method: 'POST', headers: { ...auth(), 'content-type': 'text/html' }, body: audio }))
+        .status,
+    ).toBe(415);
   });
 
   it('serves the flow per delivery, commits the gather and answers confirmed, retry or goodbye', async () => {
@@ -66,7 +77,11 @@ describe.each(backends)('call flows and media on %s', (backend) => {
       confirmDigits: ['1'],
       maxAttempts: 2,
     };
-    const reg = await fetch(`${fx.relay.url}/api/v1/call-flows/camp-7`, { method: 'PUT', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(flow) });
+    const reg = await fetch(`${fx.relay.url}/api/v1/call-flows/camp-7`, {
+      method: 'PUT',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify(flow),
+    });
     expect(reg.status).toBe(200);
     const bad = await fetch(`${fx.relay.url}/api/v1/call-flows/camp-7`, {
       method: 'PUT',

@@ -39,14 +39,20 @@ describe.each<Backend>(['postgres', 'pglite'])('SIGKILL during a webhook burst (
     const port = await freePort();
     const env = relayEnv(port, {
       RELAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ...(sandbox ? { DATABASE_URL: sandbox.databaseUrl, RELAY_DB_SCHEMA: sandbox.schema, RELAY_DB_APP_ROLE: sandbox.appRole } : { RELAY_DATA_DIR: dataDir! }),
+      ...(sandbox
+        ? { DATABASE_URL: sandbox.databaseUrl, RELAY_DB_SCHEMA: sandbox.schema, RELAY_DB_APP_ROLE: sandbox.appRole }
+        : { RELAY_DATA_DIR: dataDir! }),
     });
     const { authToken, enrolmentToken } = await provision(env, 'kill-org');
     relay = new RelayProcess(port, env);
     await relay.start();
     const r = relay;
     const enrolled = (await (
-      await fetch(`${r.url}/api/v1/devices/enrol`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrolmentToken, deviceName: 'desk' }) })
+      await fetch(`${r.url}/api/v1/devices/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ enrolmentToken, deviceName: 'desk' }),
+      })
     ).json()) as { deviceToken: string };
 
     const desktop = new ReconnectingDesktop(() => r.url, enrolled.deviceToken);
@@ -100,7 +106,13 @@ describe('two relay instances on one Postgres', () => {
 
   it('webhooks into one instance reach a desktop connected to the other, live and on replay', async () => {
     const key = randomBytes(32);
-    const common = { encryptionKey: key, databaseUrl: sandbox.databaseUrl, dbSchema: sandbox.schema, dbAppRole: sandbox.appRole, pollIntervalMs: 60_000 };
+    const common = {
+      encryptionKey: key,
+      databaseUrl: sandbox.databaseUrl,
+      dbSchema: sandbox.schema,
+      dbAppRole: sandbox.appRole,
+      pollIntervalMs: 60_000,
+    };
     const ingest = await startRelay(common);
     const push = await startRelay(common);
     try {
@@ -123,9 +135,21 @@ describe('two relay instances on one Postgres', () => {
 
   it('falls back to polling when notifications are not heard', async () => {
     const key = randomBytes(32);
-    const ingest = await startRelay({ encryptionKey: key, databaseUrl: sandbox.databaseUrl, dbSchema: sandbox.schema, dbAppRole: sandbox.appRole });
+    const ingest = await startRelay({
+      encryptionKey: key,
+      databaseUrl: sandbox.databaseUrl,
+      dbSchema: sandbox.schema,
+      dbAppRole: sandbox.appRole,
+    });
     // The pusher does not LISTEN at all (as behind a transaction-pooling proxy): only its poll can wake it.
-    const push = await startRelay({ encryptionKey: key, databaseUrl: sandbox.databaseUrl, dbSchema: sandbox.schema, dbAppRole: sandbox.appRole, pollIntervalMs: 100, listen: false });
+    const push = await startRelay({
+      encryptionKey: key,
+      databaseUrl: sandbox.databaseUrl,
+      dbSchema: sandbox.schema,
+      dbAppRole: sandbox.appRole,
+      pollIntervalMs: 100,
+      listen: false,
+    });
     try {
       const t = await addTenant(ingest, 'poll-org');
       const desktop = new ReconnectingDesktop(() => push.url, t.deviceToken);

@@ -63,7 +63,11 @@ export const encryptionKey = (): Buffer => randomBytes(32);
 
 // ── signing ───────────────────────────────────────────────────────────────────────────
 
-export function twilioSigned(authToken: string, url: string, params: Record<string, string>): { headers: Record<string, string>; body: string } {
+export function twilioSigned(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+): { headers: Record<string, string>; body: string } {
   const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
   return {
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
@@ -187,7 +191,12 @@ export class ReconnectingDesktop {
 }
 
 /** Posts until the relay answers 2xx, as providers do; resolves with the number of tries. */
-export async function postUntilAcked(url: () => string, headers: Record<string, string>, body: string, deadlineMs = 60_000): Promise<number> {
+export async function postUntilAcked(
+  url: () => string,
+  headers: Record<string, string>,
+  body: string,
+  deadlineMs = 60_000,
+): Promise<number> {
   const deadline = Date.now() + deadlineMs;
   for (let tries = 1; ; tries++) {
     try {

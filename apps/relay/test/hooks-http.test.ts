@@ -72,7 +72,11 @@ describe('webhook HTTP handling', () => {
 
   it('refuses a body over the limit, streamed or declared, and the connection stays usable', async () => {
     const big = `Body=${'x'.repeat(300 * 1024)}`;
-    const declared = await post(`${fx.relay.url}/hooks/http-org/twilio/message-status`, { 'content-type': 'application/x-www-form-urlencoded' }, big);
+    const declared = await post(
+      `${fx.relay.url}/hooks/http-org/twilio/message-status`,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      big,
+    );
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({ error: { code: 'too-large', message: 'Request body too large' } });
     const chunked = new ReadableStream<Uint8Array>({
@@ -81,7 +85,11 @@ describe('webhook HTTP handling', () => {
         c.close();
       },
     });
-    const streamed = await fetch(`${fx.relay.url}/hooks/http-org/twilio/message-status`, { method: 'POST', body: chunked, duplex: 'half' } as RequestInit);
+    const streamed = await fetch(`${fx.relay.url}/hooks/http-org/twilio/message-status`, {
+      method: 'POST',
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     const s = signed('/hooks/http-org/twilio/message-status', 'SMafter413');
     expect((await post(s.url, s.headers, s.body)).status).toBe(204);
@@ -94,7 +102,11 @@ describe('webhook HTTP handling', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
-    const tg = await post(`${fx.relay.url}/hooks/http-org/telegram/update`, { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': t.telegramSecret }, '{"update_id":5}');
+    const tg = await post(
+      `${fx.relay.url}/hooks/http-org/telegram/update`,
+      { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': t.telegramSecret },
+      '{"update_id":5}',
+    );
     expect(tg.status).toBe(200);
     expect(tg.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await tg.json()).toEqual({ ok: true });
@@ -106,7 +118,17 @@ describe('webhook rate limit behind a proxy', () => {
     // Ten requests at once against a burst of two: refused beyond the burst when they share a bucket.
     const burst = async (url: string, forwardedFor: (i: number) => string) =>
       Promise.all(
-        Array.from({ length: 10 }, async (_, i) => (await fetch(`${url}/hooks/nobody/telegram/update`, { method: 'POST', headers: { 'x-forwarded-for': forwardedFor(i) }, body: '{}' })).status),
+        Array.from(
+          { length: 10 },
+          async (_, i) =>
+            (
+              await fetch(`${url}/hooks/nobody/telegram/update`, {
+                method: 'POST',
+                headers: { 'x-forwarded-for': forwardedFor(i) },
+                body: '{}',
+              })
+            ).status,
+        ),
       );
     const base = configFromOptions({ encryptionKey: encryptionKey(), rateLimitPerSecond: 1 });
     const trusting = await startRelayWithConfig({ ...base, trustProxy: 'loopback' }, createLogger({ level: 'silent' }));

@@ -26,12 +26,19 @@ describe('configuration', () => {
 
   it('accepts a complete environment with defaults', () => {
     const r = loadConfig({ RELAY_PUBLIC_URL: 'https://relay.example.se/gdial/', RELAY_ENCRYPTION_KEY: key, PORT: '9000' });
-    expect(r).toMatchObject({ ok: true, config: { port: 9000, publicBaseUrl: 'https://relay.example.se/gdial', databaseUrl: undefined, dbSchema: 'relay', listen: true } });
+    expect(r).toMatchObject({
+      ok: true,
+      config: { port: 9000, publicBaseUrl: 'https://relay.example.se/gdial', databaseUrl: undefined, dbSchema: 'relay', listen: true },
+    });
   });
 
   it('npm run relay refuses to start with a clear message', () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('The relay cannot start; fix its environment');
     expect(r.stderr).toContain('RELAY_PUBLIC_URL is required');
@@ -54,10 +61,19 @@ describe.each(backends)('operations on %s', (backend) => {
     expect(await (await fetch(`${fx.relay.url}/readyz`)).json()).toEqual({ status: 'ready', database: backend });
     const doc = (await (await fetch(`${fx.relay.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/hooks/{tenant}/twilio/{kind}', '/api/v1/media', '/api/v1/call-flows/{flowId}', '/twiml/{tenant}/{flowId}/gather']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/hooks/{tenant}/twilio/{kind}',
+        '/api/v1/media',
+        '/api/v1/call-flows/{flowId}',
+        '/twiml/{tenant}/{flowId}/gather',
+      ]),
+    );
     const res = await fetch(`${fx.relay.url}/healthz`, { headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');
-    expect((await fetch(`${fx.relay.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(
+      (await fetch(`${fx.relay.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } })).headers.get('x-request-id'),
+    ).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('exports webhooks by result, commit latency, connected desktops and per-tenant lag', async () => {
@@ -74,7 +90,9 @@ describe.each(backends)('operations on %s', (backend) => {
     expect(text).toMatch(/relay_connected_desktops 1/);
     expect(text).toMatch(/relay_tenant_lag_events\{tenant="ops-org"\} 1/); // sent, not acknowledged
     desktop.ws.send(JSON.stringify({ type: 'ack', seq: 1 }));
-    await waitFor('lag 0', async () => /relay_tenant_lag_events\{tenant="ops-org"\} 0/.test(await (await fetch(`${fx.relay.url}/metrics`)).text()));
+    await waitFor('lag 0', async () =>
+      /relay_tenant_lag_events\{tenant="ops-org"\} 0/.test(await (await fetch(`${fx.relay.url}/metrics`)).text()),
+    );
     await desktop.close();
   });
 
@@ -166,7 +184,10 @@ describe('limits and shutdown', () => {
     try {
       // Fired together: a burst of 10 passes (to the unknown-tenant 404), the rest is refused.
       const statuses = await Promise.all(
-        Array.from({ length: 40 }, async () => (await fetch(`${fx.relay.url}/hooks/nobody/telegram/update`, { method: 'POST', body: '{}' })).status),
+        Array.from(
+          { length: 40 },
+          async () => (await fetch(`${fx.relay.url}/hooks/nobody/telegram/update`, { method: 'POST', body: '{}' })).status,
+        ),
       );
       expect(statuses.filter((s) => s === 404).length).toBeGreaterThanOrEqual(10);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
@@ -190,7 +211,10 @@ describe('limits and shutdown', () => {
           () => ({ i, status: 0 }),
         );
       });
-      await waitFor('some commits', () => fx.relay.metrics.webhooks.get({ provider: 'twilio', kind: 'twilio.message-status', result: 'accepted' }) >= 5);
+      await waitFor(
+        'some commits',
+        () => fx.relay.metrics.webhooks.get({ provider: 'twilio', kind: 'twilio.message-status', result: 'accepted' }) >= 5,
+      );
       const db = fx.relay.db;
       const tenant = (await fx.relay.admin.listTenants()).find((x) => x.slug === 'shut-org')!;
       // Read what is committed before closing the database (close() ends it).

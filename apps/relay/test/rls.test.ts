@@ -12,7 +12,10 @@ import { addTenant, startTestRelay, type RelayFixture } from './setup';
 const webhook = (key: string) => ({
   eventKey: key,
   kind: 'telegram.update',
-  event: { type: 'webhook' as const, webhook: { kind: 'telegram.update' as const, eventKey: key, receivedAt: new Date().toISOString(), query: {}, body: { update_id: 1 } } },
+  event: {
+    type: 'webhook' as const,
+    webhook: { kind: 'telegram.update' as const, eventKey: key, receivedAt: new Date().toISOString(), query: {}, body: { update_id: 1 } },
+  },
 });
 
 describe.each(backends)('tenant isolation on %s', (backend) => {
@@ -39,10 +42,17 @@ describe.each(backends)('tenant isolation on %s', (backend) => {
         [fx.relay.db.schema],
       ),
     );
-    const tenantScoped = rows.filter((r) => r.has_tenant).map((r) => r.relname).sort();
+    const tenantScoped = rows
+      .filter((r) => r.has_tenant)
+      .map((r) => r.relname)
+      .sort();
     expect(tenantScoped).toEqual([...tenantTables].sort());
     for (const r of rows.filter((x) => x.has_tenant)) {
-      expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({ table: r.relname, enabled: true, forced: true });
+      expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({
+        table: r.relname,
+        enabled: true,
+        forced: true,
+      });
     }
   });
 
@@ -61,17 +71,27 @@ describe.each(backends)('tenant isolation on %s', (backend) => {
   it('a query without a tenant sees nothing, and a write for another tenant is refused', async () => {
     expect(await fx.relay.db.appQuery('SELECT * FROM events')).toEqual([]);
     await expect(
-      fx.relay.db.withTenant(ids.a, (q) => q.query("INSERT INTO events (tenant_id, seq, event_key, kind, payload) VALUES ($1, 99, 'x', 'k', '{}')", [ids.b])),
+      fx.relay.db.withTenant(ids.a, (q) =>
+        q.query("INSERT INTO events (tenant_id, seq, event_key, kind, payload) VALUES ($1, 99, 'x', 'k', '{}')", [ids.b]),
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 
   it.runIf(backend === 'postgres')('serves tenant A then tenant B on the same pooled connection without leaking', async () => {
     const sandbox = fx.sandbox!;
-    const db: RelayDb = openPostgres({ url: sandbox.databaseUrl, schema: sandbox.schema, appRole: sandbox.appRole, poolSize: 1, logger: pino({ level: 'silent' }) });
+    const db: RelayDb = openPostgres({
+      url: sandbox.databaseUrl,
+      schema: sandbox.schema,
+      appRole: sandbox.appRole,
+      poolSize: 1,
+      logger: pino({ level: 'silent' }),
+    });
     try {
       // No WHERE on purpose: only RLS stands between the tenants.
       const seen = async (tenantId: string) =>
-        db.withTenant(tenantId, (q) => q.query<{ pid: number; key: string }>('SELECT pg_backend_pid() AS pid, event_key AS key FROM events ORDER BY seq'));
+        db.withTenant(tenantId, (q) =>
+          q.query<{ pid: number; key: string }>('SELECT pg_backend_pid() AS pid, event_key AS key FROM events ORDER BY seq'),
+        );
       const first = await seen(ids.a);
       const second = await seen(ids.b);
       const after = await db.appQuery<{ pid: number; key: string }>('SELECT pg_backend_pid() AS pid, event_key AS key FROM events');

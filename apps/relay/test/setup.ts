@@ -43,7 +43,11 @@ export async function addTenant(relay: RelayHandle, slug: string): Promise<Tenan
   const twilioAuthToken = `auth-${slug}-${Math.random().toString(36).slice(2)}`;
   const telegramSecret = `tg_${slug}_${Math.random().toString(36).slice(2)}`;
   const sendgrid = sendgridKey();
-  const set = await relay.admin.setCredentials(slug, { twilioAuthToken, telegramSecretToken: telegramSecret, sendgridPublicKey: sendgrid.publicKeyBase64 });
+  const set = await relay.admin.setCredentials(slug, {
+    twilioAuthToken,
+    telegramSecretToken: telegramSecret,
+    sendgridPublicKey: sendgrid.publicKeyBase64,
+  });
   if (!set.ok) throw new Error(set.problem);
   const enrolment = await relay.admin.createEnrolment(slug);
   if (!enrolment.ok) throw new Error(enrolment.problem);

@@ -20,7 +20,12 @@ describe('relay with the provider simulator', () => {
     const urls = relayWebhookUrls(fx.relay.publicBaseUrl, 'sim-org');
     sim = await startSimulator({
       profile: 'fast',
-      config: { inboundMessageUrl: urls.twilioInbound, sendgridEventWebhookUrl: urls.sendgridEvents, telegramWebhookUrl: urls.telegramUpdate, telegramSecretToken: 'tg_sim_secret' },
+      config: {
+        inboundMessageUrl: urls.twilioInbound,
+        sendgridEventWebhookUrl: urls.sendgridEvents,
+        telegramWebhookUrl: urls.telegramUpdate,
+        telegramSecretToken: 'tg_sim_secret',
+      },
     });
     const set = await fx.relay.admin.setCredentials('sim-org', {
       twilioAuthToken: sim.credentials.authToken,
@@ -48,16 +53,28 @@ describe('relay with the provider simulator', () => {
     };
 
     // SMS to a number whose simulated owner answers "1".
-    await twilioPost('Messages', new URLSearchParams({ To: '+46701234561', From: '+46700000000', Body: 'Larm: samling 18.00', StatusCallback: `${urls.twilioMessageStatus}?d=sms-1` }));
+    await twilioPost(
+      'Messages',
+      new URLSearchParams({
+        To: '+46701234561',
+        From: '+46700000000',
+        Body: 'Larm: samling 18.00',
+        StatusCallback: `${urls.twilioMessageStatus}?d=sms-1`,
+      }),
+    );
 
     // A voice call whose flow lives on the relay; the simulated person presses a key.
     const g = callFlowPlaceholders.gatherUrl;
     const flow = {
       flowId: 'sim-flow',
       documents: {
-        start: doc(`<Gather input="dtmf" numDigits="1" action="${g}" actionOnEmptyResult="true"><Say language="sv-SE">Tryck 1.</Say></Gather>`),
+        start: doc(
+          `<Gather input="dtmf" numDigits="1" action="${g}" actionOnEmptyResult="true"><Say language="sv-SE">Tryck 1.</Say></Gather>`,
+        ),
         confirmed: doc('<Say language="sv-SE">Tack.</Say><Hangup/>'),
-        retry: doc(`<Gather input="dtmf" numDigits="1" action="${g}" actionOnEmptyResult="true"><Say language="sv-SE">Igen.</Say></Gather>`),
+        retry: doc(
+          `<Gather input="dtmf" numDigits="1" action="${g}" actionOnEmptyResult="true"><Say language="sv-SE">Igen.</Say></Gather>`,
+        ),
         goodbye: doc('<Hangup/>'),
       },
       confirmDigits: ['1'],
@@ -69,7 +86,12 @@ describe('relay with the provider simulator', () => {
       body: JSON.stringify(flow),
     });
     expect(reg.status).toBe(200);
-    const call = new URLSearchParams({ To: '+46701234562', From: '+46700000000', Url: callFlowUrl(fx.relay.publicBaseUrl, 'sim-org', 'sim-flow', 'call-1'), StatusCallback: `${urls.twilioCallStatus}?d=call-1` });
+    const call = new URLSearchParams({
+      To: '+46701234562',
+      From: '+46700000000',
+      Url: callFlowUrl(fx.relay.publicBaseUrl, 'sim-org', 'sim-flow', 'call-1'),
+      StatusCallback: `${urls.twilioCallStatus}?d=call-1`,
+    });
     for (const e of ['initiated', 'ringing', 'answered', 'completed']) call.append('StatusCallbackEvent', e);
     await twilioPost('Calls', call);
 

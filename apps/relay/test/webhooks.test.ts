@@ -17,7 +17,15 @@ describe.each(backends)('webhooks on %s', (backend) => {
   afterAll(async () => fx?.stop(), 60_000);
 
   const statusUrl = (slug: string, d = 'del-1') => `${fx.relay.publicBaseUrl}/hooks/${slug}/twilio/message-status?d=${d}`;
-  const status = (sid: string, s: string) => ({ MessageSid: sid, SmsSid: sid, MessageStatus: s, SmsStatus: s, AccountSid: 'AC1', To: '+46701234567', From: '+46700000000' });
+  const status = (sid: string, s: string) => ({
+    MessageSid: sid,
+    SmsSid: sid,
+    MessageStatus: s,
+    SmsStatus: s,
+    AccountSid: 'AC1',
+    To: '+46701234567',
+    From: '+46700000000',
+  });
 
   it('commits a signed Twilio status once, answers duplicates again, and streams it in order', async () => {
     const desktop = await TestDesktop.connect(fx.relay.url, a.deviceToken, 0);
@@ -52,7 +60,9 @@ describe.each(backends)('webhooks on %s', (backend) => {
     expect((await post(statusUrl('org-b', 'del-9'), good.headers, good.body)).status).toBe(403);
     // The URL as signed must be the public one: a different delivery token breaks it.
     expect((await post(statusUrl('org-a', 'del-10'), good.headers, good.body)).status).toBe(403);
-    expect(fx.relay.metrics.webhooks.get({ provider: 'twilio', kind: 'twilio.message-status', result: 'rejected_signature' })).toBe(before + 5);
+    expect(fx.relay.metrics.webhooks.get({ provider: 'twilio', kind: 'twilio.message-status', result: 'rejected_signature' })).toBe(
+      before + 5,
+    );
     expect((await post(url, good.headers, good.body)).status).toBe(204);
   });
 

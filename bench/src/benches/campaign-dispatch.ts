@@ -49,7 +49,9 @@ export default async function campaignDispatch(ctx: BenchContext): Promise<void>
       if (f.accepted.length !== recipients) throw new Error(`only ${f.accepted.length} of ${recipients} accepted`);
       const rate = (recipients / (last - t0)) * 1000;
       const dispatchRate = (recipients / (last - t1)) * 1000;
-      ctx.progress(`round ${r + 1}/${rounds}: ceiling ${Math.round(c.msgsPerS)} msgs/s, campaign ${Math.round(rate)} msgs/s (start ${Math.round(t1 - t0)} ms)`);
+      ctx.progress(
+        `round ${r + 1}/${rounds}: ceiling ${Math.round(c.msgsPerS)} msgs/s, campaign ${Math.round(rate)} msgs/s (start ${Math.round(t1 - t0)} ms)`,
+      );
       ceiling.push(c.msgsPerS);
       rates.push(rate);
       dispatchRates.push(dispatchRate);

@@ -18,7 +18,13 @@ export default async function campaignLatency(ctx: BenchContext): Promise<void> 
       name: 'throughput-150ms',
       rules: [],
       latency: { api: latencyMs, messageSent: 0, messageFinal: 0, callRinging: 0, callAnswer: 0, email: 0 },
-      limits: { messagesPerSecondPerSender: 1e9, whatsappPerSecondPerSender: 1e9, callsPerSecondPerAccount: 1e9, apiConcurrency: 1e6, sendgridPerSecond: 1e9 },
+      limits: {
+        messagesPerSecondPerSender: 1e9,
+        whatsappPerSecondPerSender: 1e9,
+        callsPerSecondPerAccount: 1e9,
+        apiConcurrency: 1e6,
+        sendgridPerSecond: 1e9,
+      },
       callbacks: { enabled: false, record: false },
       allowedPrefixes: ['+'],
     });

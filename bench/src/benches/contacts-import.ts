@@ -12,9 +12,60 @@ import { openStore, silentLogger, startEngine } from '@gdial/engine';
 import type { BenchContext } from '../context';
 import { round } from '../context';
 
-const firstNames = ['Anna', 'Eva', 'Maria', 'Karin', 'Sara', 'Åsa', 'Lena', 'Elin', 'Ingrid', 'Märta', 'Lars', 'Anders', 'Johan', 'Per', 'Erik', 'Örjan', 'Göran', 'Björn', 'Mikael', 'Pär'];
-const lastNames = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson', 'Gustafsson', 'Öberg', 'Åström', 'Ängström', 'Lindqvist', 'Berg', 'Ek', 'Holm', 'Sjöberg', 'Wallin', 'Håkansson'];
-const orgs = ['Räddningstjänsten Syd', 'Region Skåne', 'Malmö stad', 'Länsstyrelsen', 'Kommunen', 'Polisen', 'Hemvärnet', 'Frivilliga resursgruppen'];
+const firstNames = [
+  'Anna',
+  'Eva',
+  'Maria',
+  'Karin',
+  'Sara',
+  'Åsa',
+  'Lena',
+  'Elin',
+  'Ingrid',
+  'Märta',
+  'Lars',
+  'Anders',
+  'Johan',
+  'Per',
+  'Erik',
+  'Örjan',
+  'Göran',
+  'Björn',
+  'Mikael',
+  'Pär',
+];
+const lastNames = [
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Nilsson',
+  'Eriksson',
+  'Larsson',
+  'Olsson',
+  'Persson',
+  'Svensson',
+  'Gustafsson',
+  'Öberg',
+  'Åström',
+  'Ängström',
+  'Lindqvist',
+  'Berg',
+  'Ek',
+  'Holm',
+  'Sjöberg',
+  'Wallin',
+  'Håkansson',
+];
+const orgs = [
+  'Räddningstjänsten Syd',
+  'Region Skåne',
+  'Malmö stad',
+  'Länsstyrelsen',
+  'Kommunen',
+  'Polisen',
+  'Hemvärnet',
+  'Frivilliga resursgruppen',
+];
 const roles = ['Insatsledare', 'Stabschef', 'Informatör', 'Jourhavande', 'Samordnare', 'Sjuksköterska', ''];
 const groups = ['Stab', 'Ledning', 'Jour', 'Information', 'Frivilliga'];
 const tags = ['jour', 'ledning', 'frivillig', 'sjukvård', 'it'];
@@ -69,21 +120,31 @@ export function generateContacts(n: number): GeneratedContact[] {
 
 export function contactsCsv(contacts: readonly GeneratedContact[]): Buffer {
   const lines = ['Förnamn;Efternamn;Mobil;Telefon arbete;E-post;Organisation;Roll;Grupp;Taggar'];
-  for (const c of contacts) lines.push([c.firstName, c.lastName, c.mobileNational, c.workNational ?? '', c.email, c.organisation, c.role, c.group, c.tag].join(';'));
+  for (const c of contacts)
+    lines.push(
+      [c.firstName, c.lastName, c.mobileNational, c.workNational ?? '', c.email, c.organisation, c.role, c.group, c.tag].join(';'),
+    );
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
 }
 
 const tmpDir = () => mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-'));
 
 /** Imports through the engine's RPC; returns ms for preview and run. */
-export async function importThroughEngine(dataDir: string, csv: Buffer, expected: number): Promise<{ previewMs: number; runMs: number; close: () => Promise<void>; engine: Awaited<ReturnType<typeof startEngine>> }> {
+export async function importThroughEngine(
+  dataDir: string,
+  csv: Buffer,
+  expected: number,
+): Promise<{ previewMs: number; runMs: number; close: () => Promise<void>; engine: Awaited<ReturnType<typeof startEngine>> }> {
   const engine = await startEngine({ dataDir, logger: silentLogger(), operator: 'bench' });
   const t0 = performance.now();
-  const preview = await engine.rpc.call('contacts.import.preview', { source: { kind: 'inline', fileName: 'kontakter.csv', dataBase64: csv.toString('base64') } });
+  const preview = await engine.rpc.call('contacts.import.preview', {
+    source: { kind: 'inline', fileName: 'kontakter.csv', dataBase64: csv.toString('base64') },
+  });
   const t1 = performance.now();
   if (!preview.ok) throw new Error(`preview failed: ${preview.error.message}`);
   const p = preview.value as { importId: string; validRows: number; errorRows: number };
-  if (p.validRows !== expected || p.errorRows !== 0) throw new Error(`preview: ${p.validRows} valid, ${p.errorRows} errors, expected ${expected} valid`);
+  if (p.validRows !== expected || p.errorRows !== 0)
+    throw new Error(`preview: ${p.validRows} valid, ${p.errorRows} errors, expected ${expected} valid`);
   const run = await engine.rpc.call('contacts.import.run', { importId: p.importId, onDuplicate: 'update' });
   const t2 = performance.now();
   if (!run.ok) throw new Error(`run failed: ${run.error.message}`);
@@ -97,7 +158,16 @@ export function baselineInsert(dataDir: string, contacts: readonly GeneratedCont
   const store = openStore(path.join(dataDir, 'baseline.db'), { logger: silentLogger() });
   const db = store.sqlite;
   const now = new Date().toISOString();
-  const groupIds = new Map(groups.map((g) => [g, Number(db.prepare('INSERT INTO contact_groups (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)').run(g, g.toLowerCase(), now, now).lastInsertRowid)]));
+  const groupIds = new Map(
+    groups.map((g) => [
+      g,
+      Number(
+        db
+          .prepare('INSERT INTO contact_groups (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)')
+          .run(g, g.toLowerCase(), now, now).lastInsertRowid,
+      ),
+    ]),
+  );
   const rows = contacts.map((c) => {
     const name = `${c.firstName} ${c.lastName}`;
     const phones = [c.mobileE164, ...(c.workE164 ? [c.workE164] : [])];
@@ -114,7 +184,13 @@ export function baselineInsert(dataDir: string, contacts: readonly GeneratedCont
   for (const r of rows) {
     const { c } = r;
     const text = `${r.name} ${c.firstName} ${c.lastName} ${c.organisation} ${c.role} ${c.email} ${c.tag} ${r.digits}`;
-    r.searchText = ` ${text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ')}`;
+    r.searchText = ` ${text
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .join(' ')}`;
   }
   const insContact = db.prepare(
     `INSERT INTO contacts (display_name, first_name, last_name, organisation, role, language, custom_fields, sort_key, search_text, created_at, updated_at)
@@ -129,7 +205,9 @@ export function baselineInsert(dataDir: string, contacts: readonly GeneratedCont
   db.transaction(() => {
     for (const r of rows) {
       const { c } = r;
-      const id = Number(insContact.run(r.name, c.firstName, c.lastName, c.organisation, c.role || null, r.sortKey, r.searchText, now, now).lastInsertRowid);
+      const id = Number(
+        insContact.run(r.name, c.firstName, c.lastName, c.organisation, c.role || null, r.sortKey, r.searchText, now, now).lastInsertRowid,
+      );
       insPhone.run(id, c.mobileE164, 'mobile', 0, 'mobile', 1);
       if (c.workE164) insPhone.run(id, c.workE164, 'work', 1, 'fixedLine', 0);
       insEmail.run(id, c.email, c.email, 'work');

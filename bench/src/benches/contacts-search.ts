@@ -36,7 +36,28 @@ export default async function (ctx: BenchContext): Promise<void> {
   };
   const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
   const someone = () => contacts[rnd(contacts.length)]!;
-  const names = ['an', 'and', 'ande', 'anna', 'lars', 'öb', 'öberg', 'åst', 'sjö', 'karl', 'jo', 'per', 'eri', 'göran', 'ek', 'hol', 'wall', 'ing', 'mä', 'pär'];
+  const names = [
+    'an',
+    'and',
+    'ande',
+    'anna',
+    'lars',
+    'öb',
+    'öberg',
+    'åst',
+    'sjö',
+    'karl',
+    'jo',
+    'per',
+    'eri',
+    'göran',
+    'ek',
+    'hol',
+    'wall',
+    'ing',
+    'mä',
+    'pär',
+  ];
   const cursors: Record<string, string | null> = { name: null, updated: null };
 
   const mix: (() => SearchInput)[] = [
@@ -45,7 +66,11 @@ export default async function (ctx: BenchContext): Promise<void> {
     () => ({ query: pick(names) }),
     () => ({ query: someone().lastName.slice(0, 3 + rnd(4)) }),
     // Phone digits in the spellings people use.
-    () => ({ query: someone().mobileNational.replace(/\D/g, '').slice(0, 4 + rnd(7)) }),
+    () => ({
+      query: someone()
+        .mobileNational.replace(/\D/g, '')
+        .slice(0, 4 + rnd(7)),
+    }),
     () => ({ query: someone().mobileNational.slice(0, 6 + rnd(7)) }),
     () => ({ query: `+46 ${someone().mobileE164.slice(3, 5)} ${someone().mobileE164.slice(5, 8)}` }),
     // E-mail fragments and two words.
@@ -93,7 +118,8 @@ export default async function (ctx: BenchContext): Promise<void> {
     // CPU time of the call: what the query costs, apart from waiting for a core on a busy machine.
     cpuTimes.push((cpu.user + cpu.system) / 1000);
     byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
-    if (input.query === '' && !input.groupId && !input.tag) cursors[typeof input.sort === 'string' ? input.sort : 'name'] = out.nextCursor ?? null;
+    if (input.query === '' && !input.groupId && !input.tag)
+      cursors[typeof input.sort === 'string' ? input.sort : 'name'] = out.nextCursor ?? null;
   }
 
   const baseline: number[] = [];

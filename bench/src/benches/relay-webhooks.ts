@@ -102,7 +102,10 @@ function signedRequests(base: string, token: string, from: number, count: number
     return {
       key: `msg:SM${i}:delivered`,
       url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
+      },
       body: new URLSearchParams(params).toString(),
     };
   });
@@ -114,10 +117,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function send(r: Signed): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.request(r.url, { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`webhook answered ${res.statusCode}`))));
-    });
+    const req = http.request(
+      r.url,
+      { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`webhook answered ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end(r.body);
   });
@@ -187,7 +194,11 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     const fixed = signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 0, total);
     ctx.progress('warming up');
     await Promise.all(signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 10_000_000, 200).map(send));
-    await waitUntil(() => received >= 200, 30_000, () => `warm-up: received ${received} of 200`);
+    await waitUntil(
+      () => received >= 200,
+      30_000,
+      () => `warm-up: received ${received} of 200`,
+    );
     latencies.length = 0;
     received = 0;
 
@@ -204,9 +215,11 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
         const t0 = performance.now();
         sentAt.set(r.key, t0);
         inflight.push(
-          send(r).then(() => void responseTimes.push(performance.now() - t0)).catch((err: unknown) => {
-            if (errors++ === 0) ctx.progress(`first failed send: ${err instanceof Error ? err.message : String(err)}`);
-          }),
+          send(r)
+            .then(() => void responseTimes.push(performance.now() - t0))
+            .catch((err: unknown) => {
+              if (errors++ === 0) ctx.progress(`first failed send: ${err instanceof Error ? err.message : String(err)}`);
+            }),
         );
       }
       if (issued % (rate * 5) === 0) ctx.progress(`${issued}/${total}`);
@@ -214,7 +227,11 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     }
     await Promise.all(inflight);
     const ingestSeconds = (performance.now() - start) / 1000;
-    await waitUntil(() => received >= total - errors, 30_000, () => `received ${received} of ${total - errors} (${errors} sends failed)`);
+    await waitUntil(
+      () => received >= total - errors,
+      30_000,
+      () => `received ${received} of ${total - errors} (${errors} sends failed)`,
+    );
     const fixedLatencies = [...latencies];
 
     ctx.progress(`relay capacity: ${concurrency} in flight for ${capacitySeconds} s`);

@@ -16,7 +16,11 @@ async function sendThroughAdapter(sms: TwilioSmsProvider, messages: number, conc
   const worker = async (): Promise<void> => {
     while (next < messages) {
       const index = next++;
-      const result = await sms.send({ deliveryToken: `bench-${prefix}-${index}`, to: `${prefix}${String(index).padStart(7, '0')}`, body: 'Övningslarm: tryck 1' });
+      const result = await sms.send({
+        deliveryToken: `bench-${prefix}-${index}`,
+        to: `${prefix}${String(index).padStart(7, '0')}`,
+        body: 'Övningslarm: tryck 1',
+      });
       if (!result.ok) errors++;
     }
   };
@@ -33,7 +37,12 @@ export default async function smsAdapter(ctx: BenchContext): Promise<void> {
   const sim = await startSimulatorProcess('throughput');
   try {
     const sms = new TwilioSmsProvider({
-      client: createTwilioClient({ accountSid: sim.credentials.accountSid, authToken: sim.credentials.authToken, baseUrl: sim.url, maxSockets: concurrency }),
+      client: createTwilioClient({
+        accountSid: sim.credentials.accountSid,
+        authToken: sim.credentials.authToken,
+        baseUrl: sim.url,
+        maxSockets: concurrency,
+      }),
       from: '+46700000001',
       statusCallbackUrl: 'http://127.0.0.1:9/hooks/twilio/message-status',
     });

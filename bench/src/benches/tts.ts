@@ -9,7 +9,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '@gdial/engine';
-import { DEFAULT_SETTINGS, PiperVoice, parsePiperConfig, phonemize, sharedEspeak, speakWithEspeak, speakWithPiper } from '@gdial/engine/tts';
+import {
+  DEFAULT_SETTINGS,
+  PiperVoice,
+  parsePiperConfig,
+  phonemize,
+  sharedEspeak,
+  speakWithEspeak,
+  speakWithPiper,
+} from '@gdial/engine/tts';
 import { SWEDISH_SENTENCES, buildFixtureConfig, cliIpa, startSherpaServer, writeSherpaVoice } from '@gdial/engine/testing/tts';
 import { percentile, round, type BenchContext } from '../context';
 

@@ -105,14 +105,21 @@ async function scrollFrames(page: Page, selector: string, plan: { stepPx: number
 }
 
 /** --profile: where the page's main thread spent the scroll, by function (self time). */
-function printProfile(ctx: BenchContext, profile: { nodes: { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[] }): void {
+function printProfile(
+  ctx: BenchContext,
+  profile: {
+    nodes: { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples?: number[];
+  },
+): void {
   const total = profile.samples?.length ?? 1;
   const byName = new Map<string, number>();
   for (const n of profile.nodes) {
     const key = `${n.callFrame.functionName || '(anonymous)'} ${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber}`;
     byName.set(key, (byName.get(key) ?? 0) + (n.hitCount ?? 0));
   }
-  for (const [name, hits] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) ctx.progress(`${((hits / total) * 100).toFixed(1)}%  ${name}`);
+  for (const [name, hits] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    ctx.progress(`${((hits / total) * 100).toFixed(1)}%  ${name}`);
 }
 
 export default async function (ctx: BenchContext): Promise<void> {

@@ -14,8 +14,7 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string | number): DomainError =>
-  new DomainError('NOT_FOUND', `${what} ${id} does not exist`);
+export const notFound = (what: string, id: string | number): DomainError => new DomainError('NOT_FOUND', `${what} ${id} does not exist`);
 
 export const invalid = (issues: FieldIssue[]): DomainError =>
   new DomainError('VALIDATION', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);

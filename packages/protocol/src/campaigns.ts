@@ -68,7 +68,10 @@ export const templateFieldsSchema = z
     /** Used when a contact lacks a value, e.g. `{ first_name: "du" }`; without one the send is blocked. */
     fallbacks: z.record(z.string().min(1).max(80), z.string().max(500)).default({}),
   })
-  .refine((t) => t.variants.sv !== undefined || t.variants.en !== undefined, { message: 'A template needs Swedish or English content', path: ['variants'] });
+  .refine((t) => t.variants.sv !== undefined || t.variants.en !== undefined, {
+    message: 'A template needs Swedish or English content',
+    path: ['variants'],
+  });
 export type TemplateFields = z.input<typeof templateFieldsSchema>;
 
 export const templateSchema = z.object({
@@ -149,7 +152,12 @@ export const escalationStepSchema = z.object({
    * (the time people get to confirm). A previous step that failed outright does not wait.
    * Ignored for the first step.
    */
-  waitSeconds: z.number().int().min(0).max(7 * 86_400).default(0),
+  waitSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(0),
   condition: stepConditionSchema.default('not-confirmed'),
   numbers: numberSelectionSchema.default('first'),
   /** When this channel's provider is unavailable (circuit open), go on to the next step at once. */
@@ -162,7 +170,10 @@ export const confirmationSchema = z.object({
   /** Off: nobody is asked to confirm; steps with "not-confirmed" always run. */
   enabled: z.boolean().default(true),
   /** Digits that confirm in a call. */
-  dtmfDigits: z.array(z.string().regex(/^[0-9*#]$/)).min(1).default(['1']),
+  dtmfDigits: z
+    .array(z.string().regex(/^[0-9*#]$/))
+    .min(1)
+    .default(['1']),
   /** Replies (SMS, WhatsApp, Telegram) that confirm; compared case-insensitively, trimmed. */
   keywords: z.array(z.string().trim().min(1).max(40)).min(1).default(['1', 'JA', 'OK', 'YES']),
   /** Replies that opt the number out of the channel and stop the recipient's escalation. */
@@ -301,7 +312,9 @@ export const planReportSchema = z.object({
   /** Up to 200 examples of who will not be reached and why (for the wizard). */
   exclusionSamples: z.array(z.object({ contactId: id, displayName: z.string(), reason: exclusionReasonSchema, detail: z.string() })),
   /** Who lacks which template variable (blocks start when a step's channel needs it). */
-  missingVariables: z.array(z.object({ contactId: id, displayName: z.string(), variables: z.array(z.string()), channels: z.array(channelSchema) })),
+  missingVariables: z.array(
+    z.object({ contactId: id, displayName: z.string(), variables: z.array(z.string()), channels: z.array(channelSchema) }),
+  ),
   steps: z.array(planStepReportSchema),
   cost: costEstimateSchema,
   templateApproved: z.boolean(),
@@ -462,7 +475,9 @@ export const campaignsMethods = {
     { timeoutMs: 60_000 },
   ),
   /** One line per delivery (UTF-8 with BOM, semicolon-separated for Swedish Excel). */
-  'campaigns.exportCsv': method(z.object({ id }), z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }), { timeoutMs: 120_000 }),
+  'campaigns.exportCsv': method(z.object({ id }), z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }), {
+    timeoutMs: 120_000,
+  }),
   'campaigns.priceTable.get': method(z.object({}), priceTableSchema),
   'campaigns.priceTable.set': method(priceTableSchema, priceTableSchema),
 
@@ -470,7 +485,10 @@ export const campaignsMethods = {
     z.object({ handled: z.boolean().optional(), campaignId: id.optional(), limit: z.number().int().min(1).max(500).default(100) }),
     z.object({ messages: z.array(inboxMessageSchema) }),
   ),
-  'inbox.markHandled': method(z.object({ ids: z.array(id).min(1).max(1000), handled: z.boolean().default(true) }), z.object({ changed: z.number().int() })),
+  'inbox.markHandled': method(
+    z.object({ ids: z.array(id).min(1).max(1000), handled: z.boolean().default(true) }),
+    z.object({ changed: z.number().int() }),
+  ),
 };
 
 export const campaignsEvents = {

@@ -5,7 +5,15 @@ import { z } from 'zod';
 import { method } from './rpc-core';
 import { channels } from './contacts';
 
-export const relayStatuses = ['not-configured', 'stopped', 'connecting', 'connected', 'reconnecting', 'resync-required', 'unauthorized'] as const;
+export const relayStatuses = [
+  'not-configured',
+  'stopped',
+  'connecting',
+  'connected',
+  'reconnecting',
+  'resync-required',
+  'unauthorized',
+] as const;
 
 export const relayStateSchema = z.object({
   status: z.enum(relayStatuses),
@@ -55,7 +63,13 @@ export const connectivityConfigSchema = z.object({
     tenant: z.string(),
     deviceToken: secretStateSchema,
   }),
-  twilio: z.object({ enabled: z.boolean(), accountSid: z.string(), from: z.string(), whatsappFrom: z.string(), authToken: secretStateSchema }),
+  twilio: z.object({
+    enabled: z.boolean(),
+    accountSid: z.string(),
+    from: z.string(),
+    whatsappFrom: z.string(),
+    authToken: secretStateSchema,
+  }),
   sendgrid: z.object({ enabled: z.boolean(), from: z.string(), fromName: z.string(), apiKey: secretStateSchema }),
   telegram: z.object({ enabled: z.boolean(), botToken: secretStateSchema }),
 });
@@ -143,9 +157,15 @@ export const connectivityMethods = {
   'connectivity.status': method(z.object({}), connectivityStatusSchema),
   'connectivity.setup': method(z.object({}), connectivitySetupSchema),
   /** Validates, seals the secrets, stores everything in one transaction, then restarts the relay stream and providers with it. */
-  'connectivity.saveSetup': method(connectivityConfigInputSchema, z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }), { timeoutMs: 45_000 }),
+  'connectivity.saveSetup': method(
+    connectivityConfigInputSchema,
+    z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }),
+    { timeoutMs: 45_000 },
+  ),
   /** Opens the saved configuration again and uses it (after the OS key store is back). */
-  'connectivity.reloadSetup': method(z.object({}), z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }), { timeoutMs: 45_000 }),
+  'connectivity.reloadSetup': method(z.object({}), z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }), {
+    timeoutMs: 45_000,
+  }),
   /** Asks a relay's health endpoint whether it answers (before or after saving its address). */
   'connectivity.checkRelay': method(z.object({ url: z.string().max(2048) }), relayCheckSchema, { timeoutMs: 20_000 }),
 };

@@ -487,13 +487,24 @@ export const personalDataExportSchema = z.object({
 export type PersonalDataExport = z.infer<typeof personalDataExportSchema>;
 
 export const phoneCheckSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), e164: z.string(), national: z.string(), kind: phoneKindSchema, canSms: z.boolean(), country: z.string().nullable() }),
+  z.object({
+    ok: z.literal(true),
+    e164: z.string(),
+    national: z.string(),
+    kind: phoneKindSchema,
+    canSms: z.boolean(),
+    country: z.string().nullable(),
+  }),
   z.object({ ok: z.literal(false), reason: z.string(), problem: z.enum(phoneProblems), country: z.string().nullable() }),
 ]);
 export type PhoneCheck = z.infer<typeof phoneCheckSchema>;
 
 /** A number that could not be normalised, as a field issue: `"070-12" is too short`, with its code. */
-export function phoneRefusal(path: string, typed: string, refused: { reason: string; problem: PhoneProblem; country: string | null }): FieldIssue {
+export function phoneRefusal(
+  path: string,
+  typed: string,
+  refused: { reason: string; problem: PhoneProblem; country: string | null },
+): FieldIssue {
   return {
     path,
     message: `"${typed}" ${refused.reason}`,

@@ -5,8 +5,7 @@
 import { answeredBySchema, deliveryStatusSchema, type AnsweredBy, type DeliveryStatus } from './provider-events';
 
 export type ConfirmedVia =
-  | { how: 'key'; digits: string; channel: string; address: string }
-  | { how: 'reply'; text: string; channel: string; address: string };
+  { how: 'key'; digits: string; channel: string; address: string } | { how: 'reply'; text: string; channel: string; address: string };
 
 export function formatConfirmedVia(v: ConfirmedVia): string {
   return v.how === 'key' ? `pressed ${v.digits} (${v.channel} ${v.address})` : `replied ${v.text} (${v.channel} ${v.address})`;
@@ -90,5 +89,9 @@ export function parseStatusDetail(text: string): StatusDetail | null {
   if (!status.success) return null;
   const answeredBy = m[2] === undefined ? null : answeredBySchema.safeParse(m[2]);
   if (answeredBy && !answeredBy.success) return null;
-  return { status: status.data, answeredBy: answeredBy ? answeredBy.data : null, failure: m[3] !== undefined ? { code: m[3], message: m[4] ?? '' } : null };
+  return {
+    status: status.data,
+    answeredBy: answeredBy ? answeredBy.data : null,
+    failure: m[3] !== undefined ? { code: m[3], message: m[4] ?? '' } : null,
+  };
 }

@@ -15,9 +15,7 @@ export const relaySeqSchema = z.number().int().nonnegative();
  * One entry of a tenant's event log. Today only provider webhooks; other tenant events
  * (e.g. sync operations) get their own `type` so an old client can tell what it missed.
  */
-export const relayEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('webhook'), webhook: rawWebhookSchema }),
-]);
+export const relayEventSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('webhook'), webhook: rawWebhookSchema })]);
 export type RelayEvent = z.infer<typeof relayEventSchema>;
 
 export const relayLogEntrySchema = z.object({ seq: relaySeqSchema.min(1), event: relayEventSchema });

@@ -57,10 +57,7 @@ export const requestMessage = z.object({
 export const responseMessage = z.object({
   type: z.literal('res'),
   id: z.number().int().nonnegative(),
-  result: z.union([
-    z.object({ ok: z.literal(true), value: z.unknown() }),
-    z.object({ ok: z.literal(false), error: rpcErrorSchema }),
-  ]),
+  result: z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: rpcErrorSchema })]),
 });
 export const eventMessage = z.object({
   type: z.literal('event'),

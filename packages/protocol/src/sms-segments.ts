@@ -49,9 +49,17 @@ export function smsSegments(text: string): SmsSegmentInfo {
   // In UCS-2 a code point outside the BMP is a surrogate pair: two units, never split.
   const units = encoding === 'gsm7' ? gsmUnits : [...text].map((c) => c.length);
   const total = units.reduce((a, b) => a + b, 0);
-  if (total === 0) return { encoding, segments: 0, units: 0, unitsPerSegment: SINGLE[encoding], charsLeft: SINGLE[encoding], nonGsmChars: nonGsm };
+  if (total === 0)
+    return { encoding, segments: 0, units: 0, unitsPerSegment: SINGLE[encoding], charsLeft: SINGLE[encoding], nonGsmChars: nonGsm };
   if (total <= SINGLE[encoding]) {
-    return { encoding, segments: 1, units: total, unitsPerSegment: SINGLE[encoding], charsLeft: SINGLE[encoding] - total, nonGsmChars: nonGsm };
+    return {
+      encoding,
+      segments: 1,
+      units: total,
+      unitsPerSegment: SINGLE[encoding],
+      charsLeft: SINGLE[encoding] - total,
+      nonGsmChars: nonGsm,
+    };
   }
   const size = CONCATENATED[encoding];
   let segments = 1;

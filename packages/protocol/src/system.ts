@@ -15,12 +15,45 @@ export type EngineInfo = z.infer<typeof engineInfoSchema>;
 
 /** Every kind of audit entry the engine writes (the console phrases each in its language). */
 export const auditActions = [
-  'contact.created', 'contact.updated', 'contacts.deleted', 'contacts.tagged', 'contacts.untagged', 'contacts.doNotContact', 'contact.erased',
-  'contacts.imported', 'optOut.added', 'optOut.removed', 'group.created', 'group.updated', 'group.deleted', 'group.membersAdded',
-  'group.membersRemoved', 'campaign.create', 'campaign.update', 'campaign.delete', 'campaign.schedule', 'campaign.start',
-  'campaign.start-unapproved', 'campaign.pause', 'campaign.resume', 'campaign.cancel', 'campaign.complete', 'campaign.schedule-failed',
-  'inbox.handled', 'inbox.unhandled', 'campaigns.priceTable', 'template.create', 'template.update', 'template.approve', 'template.delete',
-  'voice.install', 'voice.remove', 'voice.default', 'audio.record', 'operator.set', 'connectivity.configure',
+  'contact.created',
+  'contact.updated',
+  'contacts.deleted',
+  'contacts.tagged',
+  'contacts.untagged',
+  'contacts.doNotContact',
+  'contact.erased',
+  'contacts.imported',
+  'optOut.added',
+  'optOut.removed',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.membersAdded',
+  'group.membersRemoved',
+  'campaign.create',
+  'campaign.update',
+  'campaign.delete',
+  'campaign.schedule',
+  'campaign.start',
+  'campaign.start-unapproved',
+  'campaign.pause',
+  'campaign.resume',
+  'campaign.cancel',
+  'campaign.complete',
+  'campaign.schedule-failed',
+  'inbox.handled',
+  'inbox.unhandled',
+  'campaigns.priceTable',
+  'template.create',
+  'template.update',
+  'template.approve',
+  'template.delete',
+  'voice.install',
+  'voice.remove',
+  'voice.default',
+  'audio.record',
+  'operator.set',
+  'connectivity.configure',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -39,7 +72,10 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const systemMethods = {
   'system.info': method(z.object({}), engineInfoSchema),
-  'system.setOperator': method(z.object({ name: z.string().trim().min(1, 'Operator name is required').max(100) }), z.object({ operator: z.string() })),
+  'system.setOperator': method(
+    z.object({ name: z.string().trim().min(1, 'Operator name is required').max(100) }),
+    z.object({ operator: z.string() }),
+  ),
   'audit.list': method(
     z.object({
       beforeId: z.number().int().positive().optional(),

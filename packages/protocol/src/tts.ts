@@ -120,7 +120,11 @@ export const ttsMethods = {
   'tts.normalise': method(z.object({ text: z.string().max(5000) }), z.object({ normalisedText: z.string() })),
   'tts.synthesise': method(
     z.object({
-      text: z.string().trim().min(1, 'Write the message to be spoken').max(5000, 'The message is too long to speak (at most 5000 characters)'),
+      text: z
+        .string()
+        .trim()
+        .min(1, 'Write the message to be spoken')
+        .max(5000, 'The message is too long to speak (at most 5000 characters)'),
       /** Omitted: the default voice. */
       voiceId: z.string().min(1).optional(),
       settings: synthesisSettingsSchema.default({ rate: 1, variation: 1, sentencePauseMs: 200 }),
@@ -129,11 +133,22 @@ export const ttsMethods = {
     synthesisResultSchema,
     { timeoutMs: 120_000 },
   ),
-  'audio.saveRecording': method(z.object({ recording: recordingInputSchema, label: z.string().trim().max(200).optional() }), recordingResultSchema, { timeoutMs: 60_000 }),
+  'audio.saveRecording': method(
+    z.object({ recording: recordingInputSchema, label: z.string().trim().max(200).optional() }),
+    recordingResultSchema,
+    { timeoutMs: 60_000 },
+  ),
   /** Audio bytes: `preview` is the WAV at full quality, `telephony` the 8 kHz μ-law WAV calls play. */
   'audio.get': method(
     z.object({ audioId: z.string().min(1), form: z.enum(audioForms).default('preview') }),
-    z.object({ audioId: z.string(), form: z.enum(audioForms), contentType: z.literal('audio/wav'), bytes: z.number().int(), durationMs: z.number().int(), data: z.string() }),
+    z.object({
+      audioId: z.string(),
+      form: z.enum(audioForms),
+      contentType: z.literal('audio/wav'),
+      bytes: z.number().int(),
+      durationMs: z.number().int(),
+      data: z.string(),
+    }),
   ),
   'audio.describe': method(z.object({ audioId: z.string().min(1) }), audioAssetSchema),
   'audio.list': method(

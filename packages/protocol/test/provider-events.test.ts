@@ -22,9 +22,19 @@ describe('status ordering', () => {
   });
 
   it('validates events', () => {
-    const base = { eventKey: 'k', provider: 'twilio', channel: 'sms', deliveryToken: null, providerId: 'SM1', occurredAt: new Date().toISOString() };
+    const base = {
+      eventKey: 'k',
+      provider: 'twilio',
+      channel: 'sms',
+      deliveryToken: null,
+      providerId: 'SM1',
+      occurredAt: new Date().toISOString(),
+    };
     expect(providerEventSchema.safeParse({ ...base, type: 'dtmf', digits: '1' }).success).toBe(true);
-    expect(providerEventSchema.safeParse({ ...base, type: 'status', status: 'sent', failure: null, answeredBy: null, durationSec: null }).success).toBe(true);
+    expect(
+      providerEventSchema.safeParse({ ...base, type: 'status', status: 'sent', failure: null, answeredBy: null, durationSec: null })
+        .success,
+    ).toBe(true);
     expect(providerEventSchema.safeParse({ ...base, type: 'status', status: 'lost' }).success).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ describe('smsSegments', () => {
 
   it('never leaves more than a segment free and agrees with a plain count (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'å', '€', '{', '’', '🚨', ' ') , maxLength: 400 }), (text) => {
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'å', '€', '{', '’', '🚨', ' '), maxLength: 400 }), (text) => {
         const info = smsSegments(text);
         expect(info.charsLeft).toBeGreaterThanOrEqual(0);
         expect(info.charsLeft).toBeLessThanOrEqual(info.unitsPerSegment);

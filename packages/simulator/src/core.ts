@@ -73,10 +73,13 @@ export class SimCore extends EventEmitter<{ notice: [SimNotice] }> {
 
   /** Runs `fn` after `ms`; cancelled by reset/close. Zero delays still yield to I/O. */
   later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, Math.round(ms)));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, Math.round(ms)),
+    );
     this.timers.add(timer);
   }
 

@@ -52,7 +52,9 @@ export const outcomeRuleSchema = z.object({
   /** Channels the rule applies to; all when absent. */
   channels: z.array(z.enum(simChannels)).optional(),
   /** The API refuses the request synchronously with this Twilio error code. */
-  rejectCode: z.union([z.literal(21211), z.literal(21408), z.literal(21610), z.literal(21614), z.literal(21611), z.literal(21612)]).optional(),
+  rejectCode: z
+    .union([z.literal(21211), z.literal(21408), z.literal(21610), z.literal(21614), z.literal(21611), z.literal(21612)])
+    .optional(),
   /** The API fails with HTTP 500/20500 for this recipient (the message is not created). */
   serverError: z.boolean().optional(),
   /** Final message status and, for undelivered/failed, the asynchronous error code. */
@@ -148,7 +150,9 @@ export const profileSchema = z.object({
     .prefault({}),
   whatsapp: z.object({ enforceSessionWindow: z.boolean().default(true) }).prefault({}),
   /** Country prefixes the account may send to (Twilio geo permissions); others get 21408. "+" allows all. */
-  allowedPrefixes: z.array(z.string().regex(/^\+\d*$/, 'a prefix like +46')).default(['+46', '+47', '+45', '+358', '+354', '+44', '+49', '+1']),
+  allowedPrefixes: z
+    .array(z.string().regex(/^\+\d*$/, 'a prefix like +46'))
+    .default(['+46', '+47', '+45', '+358', '+354', '+44', '+49', '+1']),
   rules: z.array(outcomeRuleSchema).default([]),
 });
 export type Profile = z.infer<typeof profileSchema>;
@@ -196,7 +200,16 @@ export const builtInProfiles: Record<string, ProfileInput> = {
     name: 'throughput',
     rules: [],
     latency: { messageSent: 0, messageFinal: 0, callRinging: 0, callAnswer: 0, email: 0 },
-    limits: { messagesPerSecondPerSender: 1e9, whatsappPerSecondPerSender: 1e9, callsPerSecondPerAccount: 1e9, apiConcurrency: 1e6, sendgridPerSecond: 1e9, telegramPerSecond: 1e9, telegramPerSecondPerChat: 1e9, telegramBurstPerChat: 1e6 },
+    limits: {
+      messagesPerSecondPerSender: 1e9,
+      whatsappPerSecondPerSender: 1e9,
+      callsPerSecondPerAccount: 1e9,
+      apiConcurrency: 1e6,
+      sendgridPerSecond: 1e9,
+      telegramPerSecond: 1e9,
+      telegramPerSecondPerChat: 1e9,
+      telegramBurstPerChat: 1e6,
+    },
     callbacks: { enabled: false, record: false },
     allowedPrefixes: ['+'],
   },
@@ -217,8 +230,7 @@ export interface CompiledRule {
   pattern: RegExp;
 }
 
-export const compileRules = (profile: Profile): CompiledRule[] =>
-  profile.rules.map((rule) => ({ rule, pattern: new RegExp(rule.match) }));
+export const compileRules = (profile: Profile): CompiledRule[] => profile.rules.map((rule) => ({ rule, pattern: new RegExp(rule.match) }));
 
 /** The first matching rule that defines `field` for this channel and address. */
 export function ruleFor<K extends keyof OutcomeRule>(

@@ -11,7 +11,8 @@ import { sendEmpty, sendJson } from './http';
 import { Pacer } from './twilio/common';
 import { ruleFor, sampleLatency } from './profile';
 
-export type EmailEventType = 'processed' | 'delivered' | 'deferred' | 'bounce' | 'dropped' | 'open' | 'click' | 'unsubscribe' | 'spamreport';
+export type EmailEventType =
+  'processed' | 'delivered' | 'deferred' | 'bounce' | 'dropped' | 'open' | 'click' | 'unsubscribe' | 'spamreport';
 
 export interface SimEmail {
   /** sg_message_id of this recipient's copy. */
@@ -84,11 +85,16 @@ export class SendGrid {
     const now = Date.now();
     const delay = this.pacer.peek('account', this.core.profile.limits.sendgridPerSecond, now);
     if (delay > 0) {
-      sendJson(res, 429, { errors: [{ field: null, message: 'too many requests' }] }, {
-        'X-RateLimit-Limit': String(Math.round(this.core.profile.limits.sendgridPerSecond)),
-        'X-RateLimit-Remaining': '0',
-        'X-RateLimit-Reset': String(Math.ceil((now + delay) / 1000)),
-      });
+      sendJson(
+        res,
+        429,
+        { errors: [{ field: null, message: 'too many requests' }] },
+        {
+          'X-RateLimit-Limit': String(Math.round(this.core.profile.limits.sendgridPerSecond)),
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': String(Math.ceil((now + delay) / 1000)),
+        },
+      );
       return;
     }
     let body: unknown;
@@ -110,7 +116,8 @@ export class SendGrid {
       });
     if (!from || typeof from.email !== 'string' || !EMAIL.test(from.email))
       errors.push({
-        message: 'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.',
+        message:
+          'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.',
         field: 'from',
         help: `${HELP}#message.from`,
       });
@@ -125,14 +132,29 @@ export class SendGrid {
     const recipients: { to: string; subject: string; customArgs: Record<string, string> }[] = [];
     (personalizations ?? []).forEach((p, i) => {
       const tos = Array.isArray(p.to) ? (p.to as { email?: unknown }[]) : [];
-      if (tos.length === 0) errors.push({ message: 'The to array is required for all personalization objects, and must have at least one email object with a valid email address.', field: `personalizations.${i}.to`, help: `${HELP}#personalizations.to` });
+      if (tos.length === 0)
+        errors.push({
+          message:
+            'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+          field: `personalizations.${i}.to`,
+          help: `${HELP}#personalizations.to`,
+        });
       const subject = typeof p.subject === 'string' ? p.subject : typeof mail.subject === 'string' ? mail.subject : null;
       if (!subject && !templateId)
-        errors.push({ message: 'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.', field: 'subject', help: `${HELP}#message.subject` });
+        errors.push({
+          message:
+            'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
+          field: 'subject',
+          help: `${HELP}#message.subject`,
+        });
       const customArgs = { ...stringRecord(mail.custom_args), ...stringRecord(p.custom_args) };
       tos.forEach((t, j) => {
         if (typeof t.email !== 'string' || !EMAIL.test(t.email)) {
-          errors.push({ message: 'Does not contain a valid address.', field: `personalizations.${i}.to.${j}.email`, help: `${HELP}#personalizations.to` });
+          errors.push({
+            message: 'Does not contain a valid address.',
+            field: `personalizations.${i}.to.${j}.email`,
+            help: `${HELP}#personalizations.to`,
+          });
           return;
         }
         recipients.push({ to: t.email, subject: subject ?? '', customArgs });
@@ -146,10 +168,18 @@ export class SendGrid {
     const html = content?.find((c) => c.type === 'text/html')?.value;
     // Subscription tracking with a substitution tag: SendGrid puts each recipient's
     // unsubscribe URL where the tag stands, in both the text and the HTML part.
-    const tracking = (mail.tracking_settings as { subscription_tracking?: { enable?: unknown; substitution_tag?: unknown } } | undefined)?.subscription_tracking;
-    const tag = tracking?.enable === true && typeof tracking.substitution_tag === 'string' && tracking.substitution_tag ? tracking.substitution_tag : null;
+    const tracking = (mail.tracking_settings as { subscription_tracking?: { enable?: unknown; substitution_tag?: unknown } } | undefined)
+      ?.subscription_tracking;
+    const tag =
+      tracking?.enable === true && typeof tracking.substitution_tag === 'string' && tracking.substitution_tag
+        ? tracking.substitution_tag
+        : null;
     const withLink = (part: unknown, messageId: string): string | null =>
-      typeof part !== 'string' ? null : tag ? part.split(tag).join(`${this.core.baseUrl}/_sim/sendgrid/unsubscribe/${encodeURIComponent(messageId)}`) : part;
+      typeof part !== 'string'
+        ? null
+        : tag
+          ? part.split(tag).join(`${this.core.baseUrl}/_sim/sendgrid/unsubscribe/${encodeURIComponent(messageId)}`)
+          : part;
     recipients.forEach((r, index) => {
       const messageId = `${xMessageId}.filterdrecv-sim-${index}`;
       const email: SimEmail = {
@@ -197,7 +227,11 @@ export class SendGrid {
     if (!email) return sendJson(res, 404, { errors: [{ message: 'Not Found', field: null, help: null }] });
     sendJson(res, 200, {
       ...activitySummary(email),
-      events: email.events.map((e) => ({ event_name: e.event, processed: new Date(Number(e.timestamp) * 1000).toISOString(), reason: e.reason ?? null })),
+      events: email.events.map((e) => ({
+        event_name: e.event,
+        processed: new Date(Number(e.timestamp) * 1000).toISOString(),
+        reason: e.reason ?? null,
+      })),
     });
   }
 
@@ -206,7 +240,9 @@ export class SendGrid {
   }
 
   private unauthorized(res: ServerResponse): void {
-    sendJson(res, 401, { errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }] });
+    sendJson(res, 401, {
+      errors: [{ message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null }],
+    });
   }
 
   private runLifecycle(email: SimEmail): void {
@@ -238,8 +274,10 @@ export class SendGrid {
         emit('processed');
         if (rule.outcome === 'deferred-then-delivered') emit('deferred', deferredFields(1));
         emit('delivered', { response: '250 2.0.0 OK' });
-        if (rule.open || rule.click || rule.unsubscribe) emit('open', { useragent: 'Mozilla/5.0', ip: '192.0.2.10', sg_machine_open: false });
-        if (rule.click) emit('click', { url: rule.click, url_offset: { index: 0, type: 'html' }, useragent: 'Mozilla/5.0', ip: '192.0.2.10' });
+        if (rule.open || rule.click || rule.unsubscribe)
+          emit('open', { useragent: 'Mozilla/5.0', ip: '192.0.2.10', sg_machine_open: false });
+        if (rule.click)
+          emit('click', { url: rule.click, url_offset: { index: 0, type: 'html' }, useragent: 'Mozilla/5.0', ip: '192.0.2.10' });
         if (rule.unsubscribe) emit('unsubscribe');
         if (rule.spamreport) emit('spamreport');
         break;
@@ -311,7 +349,12 @@ function stringRecord(value: unknown): Record<string, string> {
 function bounceFields(blocked: boolean): Record<string, unknown> {
   return blocked
     ? { type: 'blocked', reason: '550 5.7.1 Message rejected due to local policy', status: '5.7.1', bounce_classification: 'Reputation' }
-    : { type: 'bounce', reason: "550 5.1.1 The email account that you tried to reach does not exist.", status: '5.1.1', bounce_classification: 'Invalid Address' };
+    : {
+        type: 'bounce',
+        reason: '550 5.1.1 The email account that you tried to reach does not exist.',
+        status: '5.1.1',
+        bounce_classification: 'Invalid Address',
+      };
 }
 
 function deferredFields(attempt: number): Record<string, unknown> {
@@ -356,7 +399,9 @@ function activityField(email: SimEmail, field: string): string | undefined {
  * The subset of the Email Activity query language reconciliation needs:
  * `a="x" AND b LIKE "y%"` (LIKE with a trailing % is a prefix match).
  */
-function parseActivityQuery(query: string): { ok: true; value: { field: string; value: string; like: boolean }[] } | { ok: false; error: string } {
+function parseActivityQuery(
+  query: string,
+): { ok: true; value: { field: string; value: string; like: boolean }[] } | { ok: false; error: string } {
   const trimmed = query.trim().replace(/^\((.*)\)$/, '$1');
   if (!trimmed) return { ok: true, value: [] };
   const clauses: { field: string; value: string; like: boolean }[] = [];
@@ -365,7 +410,8 @@ function parseActivityQuery(query: string): { ok: true; value: { field: string; 
     if (!m) return { ok: false, error: `Unsupported query clause: ${part}` };
     const like = m[2] === 'LIKE';
     const value = m[3]!.replace(/\\(.)/g, '$1');
-    if (like && (!value.endsWith('%') || value.slice(0, -1).includes('%'))) return { ok: false, error: `Only prefix LIKE "x%" is supported: ${part}` };
+    if (like && (!value.endsWith('%') || value.slice(0, -1).includes('%')))
+      return { ok: false, error: `Only prefix LIKE "x%" is supported: ${part}` };
     clauses.push({ field: m[1]!, value: like ? value.slice(0, -1) : value, like });
   }
   return { ok: true, value: clauses };

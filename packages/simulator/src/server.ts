@@ -42,7 +42,12 @@ export interface Simulator {
   telegramMessages(): SimTelegramMessage[];
   callbacks(): OutboundRecord[];
   injectInboundMessage(input: { from: string; to: string; body: string; profileName?: string }): Promise<SimMessage>;
-  injectTelegramUpdate(input: { chatId: string; text?: string; callbackData?: string; replyToMessageId?: number }): Promise<Record<string, unknown>>;
+  injectTelegramUpdate(input: {
+    chatId: string;
+    text?: string;
+    callbackData?: string;
+    replyToMessageId?: number;
+  }): Promise<Record<string, unknown>>;
   /** Posts waiting SendGrid events now instead of at the batch interval. */
   flushEmailEvents(): void;
   /** Resolves with the first notice `match` accepts, or rejects after `timeoutMs`. */
@@ -94,7 +99,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!auth || auth.user !== credentials.accountSid || auth.password !== credentials.authToken) {
       throw new TwilioApiError(401, 20003, 'Authenticate');
     }
-    if (parts[2] !== credentials.accountSid) throw new TwilioApiError(404, 20404, `The requested resource ${new URL(req.url ?? '/', 'http://x').pathname} was not found`);
+    if (parts[2] !== credentials.accountSid)
+      throw new TwilioApiError(404, 20404, `The requested resource ${new URL(req.url ?? '/', 'http://x').pathname} was not found`);
     if (inFlight > profile.limits.apiConcurrency) {
       throw new TwilioApiError(429, 20429, 'Too Many Requests', { 'Twilio-Concurrent-Requests': String(inFlight) });
     }
@@ -164,13 +170,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const tail = <T>(list: T[]): T[] => list.slice(-limit);
     switch (`${method} ${path}`) {
       case 'GET /_sim/info':
-        return sendJson(res, 200, { url: sim.url, seed, profile: profile.name, profiles: Object.keys(builtInProfiles), credentials: sim.credentials, config });
+        return sendJson(res, 200, {
+          url: sim.url,
+          seed,
+          profile: profile.name,
+          profiles: Object.keys(builtInProfiles),
+          credentials: sim.credentials,
+          config,
+        });
       case 'GET /_sim/profile':
         return sendJson(res, 200, profile);
       case 'PUT /_sim/profile': {
         const body = await readJson();
         try {
-          return sendJson(res, 200, setProfile(typeof body.use === 'string' ? body.use : (body)));
+          return sendJson(res, 200, setProfile(typeof body.use === 'string' ? body.use : body));
         } catch (error) {
           throw new HttpError(400, `Invalid profile: ${(error as Error).message}`);
         }
@@ -187,10 +200,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       case 'GET /_sim/messages': {
         const to = query.get('to');
-        return sendJson(res, 200, tail([...messages.messages.values()].filter((m) => !to || m.to === to)).map((m) => ({ ...messageJson(m), channel: m.channel, status_callback: m.statusCallback })));
+        return sendJson(
+          res,
+          200,
+          tail([...messages.messages.values()].filter((m) => !to || m.to === to)).map((m) => ({
+            ...messageJson(m),
+            channel: m.channel,
+            status_callback: m.statusCallback,
+          })),
+        );
       }
       case 'GET /_sim/calls':
-        return sendJson(res, 200, tail([...calls.calls.values()]).map((c) => ({ ...callJson(c), log: c.log, status_callback: c.statusCallback })));
+        return sendJson(
+          res,
+          200,
+          tail([...calls.calls.values()]).map((c) => ({ ...callJson(c), log: c.log, status_callback: c.statusCallback })),
+        );
       case 'GET /_sim/emails':
         return sendJson(res, 200, tail([...sendgrid.emails.values()]));
       case 'GET /_sim/telegram':
@@ -215,8 +240,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       case 'POST /_sim/inbound/telegram': {
         const body = await readJson();
-        if (typeof body.chatId !== 'string' && typeof body.chatId !== 'number') throw new HttpError(400, 'Expected {"chatId": "…", "text": "…"} or {"chatId", "callbackData"}');
-        if (typeof body.text !== 'string' && typeof body.callbackData !== 'string') throw new HttpError(400, 'Either "text" or "callbackData" is required');
+        if (typeof body.chatId !== 'string' && typeof body.chatId !== 'number')
+          throw new HttpError(400, 'Expected {"chatId": "…", "text": "…"} or {"chatId", "callbackData"}');
+        if (typeof body.text !== 'string' && typeof body.callbackData !== 'string')
+          throw new HttpError(400, 'Either "text" or "callbackData" is required');
         const update = await telegram.inject({
           chatId: String(body.chatId),
           text: typeof body.text === 'string' ? body.text : undefined,
@@ -264,7 +291,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (path.startsWith('/_sim/')) return handleControl(req, res, path, url.searchParams);
     if (path === '/v3/mail/send' && req.method === 'POST') return sendgrid.handleSend(req, res, await readBody(req));
     if (path === '/v3/messages' && req.method === 'GET') return sendgrid.handleActivityList(req, res, url.searchParams);
-    if (path.startsWith('/v3/messages/') && req.method === 'GET') return sendgrid.handleActivityGet(req, res, decodeURIComponent(path.slice(13)));
+    if (path.startsWith('/v3/messages/') && req.method === 'GET')
+      return sendgrid.handleActivityGet(req, res, decodeURIComponent(path.slice(13)));
     const bot = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(path);
     if (bot) return telegram.handle(req, res, bot[1]!, bot[2]!, url.searchParams, await readBody(req));
     if (path.startsWith('/v3/')) return sendJson(res, 404, { errors: [{ message: 'resource not found', field: null, help: null }] });
@@ -373,7 +401,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 async function readForm(req: IncomingMessage): Promise<FormParams> {
   const raw = await readBody(req);
   const type = contentType(req);
-  if (raw.length && type !== 'application/x-www-form-urlencoded') throw new TwilioApiError(400, 20001, `Unsupported Content-Type ${type}; use application/x-www-form-urlencoded`);
+  if (raw.length && type !== 'application/x-www-form-urlencoded')
+    throw new TwilioApiError(400, 20001, `Unsupported Content-Type ${type}; use application/x-www-form-urlencoded`);
   return parseForm(raw.toString('utf8'));
 }
 

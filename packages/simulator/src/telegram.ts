@@ -42,12 +42,27 @@ export class Telegram {
     return Number(this.core.credentials.telegramBotToken.split(':')[0]) || 7_000_000_001;
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, token: string, method: string, query: URLSearchParams, raw: Buffer): Promise<void> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    token: string,
+    method: string,
+    query: URLSearchParams,
+    raw: Buffer,
+  ): Promise<void> {
     if (token !== this.core.credentials.telegramBotToken) return fail(res, 401, 'Unauthorized');
     const params = await readParams(req, query, raw);
     switch (method) {
       case 'getMe':
-        return ok(res, { id: this.botId, is_bot: true, first_name: 'GDial Simulator', username: 'gdial_sim_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false });
+        return ok(res, {
+          id: this.botId,
+          is_bot: true,
+          first_name: 'GDial Simulator',
+          username: 'gdial_sim_bot',
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        });
       case 'setWebhook': {
         const url = params.get('url') ?? '';
         this.core.config.telegramWebhookUrl = url || null;
@@ -58,7 +73,11 @@ export class Telegram {
         this.core.config.telegramWebhookUrl = null;
         return ok(res, true, 'Webhook was deleted');
       case 'getWebhookInfo':
-        return ok(res, { url: this.core.config.telegramWebhookUrl ?? '', has_custom_certificate: false, pending_update_count: this.core.outbound.pending });
+        return ok(res, {
+          url: this.core.config.telegramWebhookUrl ?? '',
+          has_custom_certificate: false,
+          pending_update_count: this.core.outbound.pending,
+        });
       case 'answerCallbackQuery':
         return ok(res, true);
       case 'sendMessage':
@@ -82,7 +101,8 @@ export class Telegram {
     } else {
       const file = await params.file('voice');
       if (file === undefined) return fail(res, 400, 'Bad Request: there is no voice in the request');
-      if (typeof file === 'string') return fail(res, 400, 'Bad Request: wrong remote file identifier specified: can\'t unserialize it. Wrong last symbol');
+      if (typeof file === 'string')
+        return fail(res, 400, "Bad Request: wrong remote file identifier specified: can't unserialize it. Wrong last symbol");
       if (file.bytes.length === 0) return fail(res, 400, 'Bad Request: file must be non-empty');
       const isOggOpus = file.bytes.subarray(0, 4).toString('latin1') === 'OggS' && file.bytes.includes(Buffer.from('OpusHead'));
       voice = { bytes: file.bytes.length, mimeType: file.type || 'application/octet-stream', isOggOpus };
@@ -100,7 +120,12 @@ export class Telegram {
     );
     if (wait > 0) {
       const retryAfter = Math.max(1, Math.ceil(wait / 1000));
-      return sendJson(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
+      return sendJson(res, 429, {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
+      });
     }
     this.pacer.reserve(`chat:${chatId}`, limits.telegramPerSecondPerChat, now, limits.telegramBurstPerChat);
     this.pacer.reserve('bot', limits.telegramPerSecond, now);
@@ -114,7 +139,16 @@ export class Telegram {
         return fail(res, 400, "Bad Request: can't parse reply keyboard markup JSON object");
       }
     }
-    const message: SimTelegramMessage = { messageId: this.nextMessageId++, chatId, direction: 'outbound', method, text, voice, replyMarkup, date: new Date(now) };
+    const message: SimTelegramMessage = {
+      messageId: this.nextMessageId++,
+      chatId,
+      direction: 'outbound',
+      method,
+      text,
+      voice,
+      replyMarkup,
+      date: new Date(now),
+    };
     this.messages.push(message);
     core.notify({ type: 'telegram', chatId, method });
     const result: Record<string, unknown> = {
@@ -125,7 +159,13 @@ export class Telegram {
     };
     if (method === 'sendMessage') result.text = text;
     else {
-      result.voice = { duration: Math.max(1, Math.round(voice!.bytes / 4000)), mime_type: voice!.isOggOpus ? 'audio/ogg' : voice!.mimeType, file_id: `AwACAgQAAxk${message.messageId}`, file_unique_id: `AgAD${message.messageId}`, file_size: voice!.bytes };
+      result.voice = {
+        duration: Math.max(1, Math.round(voice!.bytes / 4000)),
+        mime_type: voice!.isOggOpus ? 'audio/ogg' : voice!.mimeType,
+        file_id: `AwACAgQAAxk${message.messageId}`,
+        file_unique_id: `AgAD${message.messageId}`,
+        file_size: voice!.bytes,
+      };
       if (text) result.caption = text;
     }
     if (replyMarkup) result.reply_markup = replyMarkup;
@@ -140,27 +180,69 @@ export class Telegram {
   }
 
   /** A person writes to the bot (text) or presses an inline button (callbackData). */
-  async inject(input: { chatId: string; text?: string; callbackData?: string; replyToMessageId?: number; firstName?: string }): Promise<Record<string, unknown>> {
+  async inject(input: {
+    chatId: string;
+    text?: string;
+    callbackData?: string;
+    replyToMessageId?: number;
+    firstName?: string;
+  }): Promise<Record<string, unknown>> {
     const now = new Date();
     const chatId = Number(input.chatId);
     const user = { id: chatId, is_bot: false, first_name: input.firstName ?? 'Simulerad', language_code: 'sv' };
     const chat = { id: chatId, first_name: input.firstName ?? 'Simulerad', type: 'private' };
     const update: Record<string, unknown> = { update_id: this.nextUpdateId++ };
     const replied = input.replyToMessageId !== undefined ? this.messages.find((m) => m.messageId === input.replyToMessageId) : undefined;
-    const repliedJson = replied ? { message_id: replied.messageId, from: { id: this.botId, is_bot: true, first_name: 'GDial Simulator' }, chat, date: Math.floor(replied.date.getTime() / 1000), text: replied.text ?? undefined } : undefined;
+    const repliedJson = replied
+      ? {
+          message_id: replied.messageId,
+          from: { id: this.botId, is_bot: true, first_name: 'GDial Simulator' },
+          chat,
+          date: Math.floor(replied.date.getTime() / 1000),
+          text: replied.text ?? undefined,
+        }
+      : undefined;
     if (input.callbackData !== undefined) {
-      update.callback_query = { id: String(this.nextUpdateId * 7919), from: user, chat_instance: String(chatId), data: input.callbackData, ...(repliedJson ? { message: repliedJson } : {}) };
+      update.callback_query = {
+        id: String(this.nextUpdateId * 7919),
+        from: user,
+        chat_instance: String(chatId),
+        data: input.callbackData,
+        ...(repliedJson ? { message: repliedJson } : {}),
+      };
     } else {
-      const message: SimTelegramMessage = { messageId: this.nextMessageId++, chatId: input.chatId, direction: 'inbound', method: 'update', text: input.text ?? '', voice: null, replyMarkup: null, date: now };
+      const message: SimTelegramMessage = {
+        messageId: this.nextMessageId++,
+        chatId: input.chatId,
+        direction: 'inbound',
+        method: 'update',
+        text: input.text ?? '',
+        voice: null,
+        replyMarkup: null,
+        date: now,
+      };
       this.messages.push(message);
-      update.message = { message_id: message.messageId, from: user, chat, date: Math.floor(now.getTime() / 1000), text: input.text ?? '', ...(repliedJson ? { reply_to_message: repliedJson } : {}) };
+      update.message = {
+        message_id: message.messageId,
+        from: user,
+        chat,
+        date: Math.floor(now.getTime() / 1000),
+        text: input.text ?? '',
+        ...(repliedJson ? { reply_to_message: repliedJson } : {}),
+      };
     }
     this.core.notify({ type: 'telegram', chatId: input.chatId, method: 'update' });
     const url = this.core.config.telegramWebhookUrl;
     if (url) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (this.core.config.telegramSecretToken) headers['x-telegram-bot-api-secret-token'] = this.core.config.telegramSecretToken;
-      void this.core.outbound.deliver({ kind: 'telegram.update', url, body: JSON.stringify(update), headers, subject: String(update.update_id) });
+      void this.core.outbound.deliver({
+        kind: 'telegram.update',
+        url,
+        body: JSON.stringify(update),
+        headers,
+        subject: String(update.update_id),
+      });
     }
     return update;
   }
@@ -199,7 +281,8 @@ async function readParams(req: IncomingMessage, query: URLSearchParams, raw: Buf
     } catch {
       parsed = {};
     }
-    for (const [k, v] of Object.entries((parsed ?? {}) as Record<string, unknown>)) values[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries((parsed ?? {}) as Record<string, unknown>))
+      values[k] = typeof v === 'string' ? v : JSON.stringify(v);
   } else if (type === 'application/x-www-form-urlencoded') {
     const form = parseForm(raw.toString('utf8'));
     values = { ...values, ...Object.fromEntries(Object.keys(form).map((k) => [k, single(form, k) ?? ''])) };

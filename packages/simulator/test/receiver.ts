@@ -38,7 +38,9 @@ export async function startReceiver(handler: (r: Received) => Reply | Promise<Re
         url: `${base}${req.url ?? '/'}`,
         headers: req.headers,
         raw,
-        form: (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : {},
+        form: (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+          ? Object.fromEntries(new URLSearchParams(raw))
+          : {},
       };
       void Promise.resolve(handler(received)).then((reply) => {
         requests.push(received);
@@ -65,7 +67,11 @@ export async function startReceiver(handler: (r: Received) => Reply | Promise<Re
         const waiter = { match, resolve: (r: Received) => (clearTimeout(timer), resolve(r)) };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`No matching request within ${timeoutMs} ms; got ${requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'}`));
+          reject(
+            new Error(
+              `No matching request within ${timeoutMs} ms; got ${requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });

@@ -61,10 +61,23 @@ describe('SendGrid', () => {
 
   it('produces bounce, dropped, deferred and unsubscribe events by profile', async () => {
     const send = (to: string, d: string) => mail.send({ to, from: 'larm@kommun.se', subject: 's', text: 't', customArgs: { d } });
-    await Promise.all([send('bounce.b@example.se', 'b'), send('dropped.c@example.se', 'c'), send('deferred.d@example.se', 'd'), send('unsubscribe.e@example.se', 'e')]);
-    await sim.until(() => ['bounce', 'dropped', 'unsubscribe'].every((t) => eventsOf().some((e) => e.event === t)) && eventsOf().some((e) => e.d === 'd' && e.event === 'delivered'));
+    await Promise.all([
+      send('bounce.b@example.se', 'b'),
+      send('dropped.c@example.se', 'c'),
+      send('deferred.d@example.se', 'd'),
+      send('unsubscribe.e@example.se', 'e'),
+    ]);
+    await sim.until(
+      () =>
+        ['bounce', 'dropped', 'unsubscribe'].every((t) => eventsOf().some((e) => e.event === t)) &&
+        eventsOf().some((e) => e.d === 'd' && e.event === 'delivered'),
+    );
     // Batches may arrive in any order (as with SendGrid); compare the sets of events.
-    const by = (d: string) => eventsOf().filter((e) => e.d === d).map((e) => String(e.event)).sort();
+    const by = (d: string) =>
+      eventsOf()
+        .filter((e) => e.d === d)
+        .map((e) => String(e.event))
+        .sort();
     expect(by('b')).toEqual(['bounce', 'processed']);
     expect(by('c')).toEqual(['dropped']);
     expect(by('d')).toEqual(['deferred', 'delivered', 'processed']);
@@ -73,9 +86,14 @@ describe('SendGrid', () => {
   });
 
   it('answers errors in SendGrid shape and finds mail through the activity API', async () => {
-    const err = await mail.send({ to: 'not-an-address', from: 'larm@kommun.se', subject: 's', text: 't' }).then(() => null, (e: { code: number; response: { body: unknown } }) => e);
+    const err = await mail.send({ to: 'not-an-address', from: 'larm@kommun.se', subject: 's', text: 't' }).then(
+      () => null,
+      (e: { code: number; response: { body: unknown } }) => e,
+    );
     expect(err?.code).toBe(400);
-    expect(err?.response.body).toEqual({ errors: [expect.objectContaining({ field: 'personalizations.0.to.0.email', message: 'Does not contain a valid address.' })] });
+    expect(err?.response.body).toEqual({
+      errors: [expect.objectContaining({ field: 'personalizations.0.to.0.email', message: 'Does not contain a valid address.' })],
+    });
     const badKey = new MailService();
     const c = new Client();
     c.setApiKey('SG.wrong');
@@ -86,25 +104,43 @@ describe('SendGrid', () => {
     const client = new Client();
     client.setApiKey(sim.credentials.sendgridApiKey);
     client.setDefaultRequest('baseUrl', sim.url);
-    const [res, body] = (await client.request({ method: 'GET', url: '/v3/messages', qs: { query: `unique_args['d']="b"`, limit: 10 } })) as [{ statusCode: number }, unknown];
+    const [res, body] = (await client.request({
+      method: 'GET',
+      url: '/v3/messages',
+      qs: { query: `unique_args['d']="b"`, limit: 10 },
+    })) as [{ statusCode: number }, unknown];
     expect(res.statusCode).toBe(200);
-    expect((body as { messages: { to_email: string; status: string }[] }).messages).toEqual([expect.objectContaining({ to_email: 'bounce.b@example.se', status: 'not_delivered' })]);
+    expect((body as { messages: { to_email: string; status: string }[] }).messages).toEqual([
+      expect.objectContaining({ to_email: 'bounce.b@example.se', status: 'not_delivered' }),
+    ]);
   });
 });
 
 describe('Telegram', () => {
   const api = (method: string, init?: RequestInit) => fetch(`${sim.url}/bot${sim.credentials.telegramBotToken}/${method}`, init);
-  const post = (method: string, body: unknown) => api(method, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (method: string, body: unknown) =>
+    api(method, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('answers getMe, sendMessage and multipart sendVoice in Bot API shape', async () => {
     const me = (await (await api('getMe')).json()) as { ok: boolean; result: { is_bot: boolean } };
     expect(me).toMatchObject({ ok: true, result: { is_bot: true } });
-    const sent = (await (await post('sendMessage', { chat_id: 123456781, text: 'Larm: bekräfta' })).json()) as { result: { message_id: number; text: string; chat: { id: number } } };
+    const sent = (await (await post('sendMessage', { chat_id: 123456781, text: 'Larm: bekräfta' })).json()) as {
+      result: { message_id: number; text: string; chat: { id: number } };
+    };
     expect(sent.result).toMatchObject({ text: 'Larm: bekräfta', chat: { id: 123456781 } });
     const form = new FormData();
     form.set('chat_id', '123456782');
-    form.set('voice', new Blob([Buffer.concat([Buffer.from('OggS'), Buffer.alloc(30), Buffer.from('OpusHead'), Buffer.alloc(4000)])], { type: 'audio/ogg' }), 'larm.ogg');
-    const voice = (await (await api('sendVoice', { method: 'POST', body: form })).json()) as { ok: boolean; result: { voice: { mime_type: string; file_size: number } } };
+    form.set(
+      'voice',
+      new Blob([Buffer.concat([Buffer.from('OggS'), Buffer.alloc(30), Buffer.from('OpusHead'), Buffer.alloc(4000)])], {
+        type: 'audio/ogg',
+      }),
+      'larm.ogg',
+    );
+    const voice = (await (await api('sendVoice', { method: 'POST', body: form })).json()) as {
+      ok: boolean;
+      result: { voice: { mime_type: string; file_size: number } };
+    };
     expect(voice.result.voice).toMatchObject({ mime_type: 'audio/ogg', file_size: 4042 });
     expect(sim.telegramMessages().find((m) => m.method === 'sendVoice')?.voice?.isOggOpus).toBe(true);
   });
@@ -114,14 +150,27 @@ describe('Telegram', () => {
     for (let i = 0; i < 4; i++) replies.push(await post('sendMessage', { chat_id: 555, text: `m${i}` }));
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429]);
     expect(await replies[3]!.json()).toMatchObject({ ok: false, error_code: 429, parameters: { retry_after: 1 } });
-    expect(await (await post('sendMessage', { chat_id: 1230, text: 'x' })).json()).toMatchObject({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
-    expect(await (await post('sendMessage', { chat_id: 1239, text: 'x' })).json()).toMatchObject({ ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+    expect(await (await post('sendMessage', { chat_id: 1230, text: 'x' })).json()).toMatchObject({
+      ok: false,
+      error_code: 403,
+      description: 'Forbidden: bot was blocked by the user',
+    });
+    expect(await (await post('sendMessage', { chat_id: 1239, text: 'x' })).json()).toMatchObject({
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: chat not found',
+    });
     expect((await fetch(`${sim.url}/bot1:wrong/getMe`)).status).toBe(401);
   });
 
   it('delivers replies as webhook updates with the secret-token header', async () => {
-    expect(await (await post('setWebhook', { url: `${hooks.url}/hooks/telegram`, secret_token: 's3cret' })).json()).toMatchObject({ ok: true });
-    const res = await fetch(`${sim.url}/_sim/inbound/telegram`, { method: 'POST', body: JSON.stringify({ chatId: '123456781', text: '1' }) });
+    expect(await (await post('setWebhook', { url: `${hooks.url}/hooks/telegram`, secret_token: 's3cret' })).json()).toMatchObject({
+      ok: true,
+    });
+    const res = await fetch(`${sim.url}/_sim/inbound/telegram`, {
+      method: 'POST',
+      body: JSON.stringify({ chatId: '123456781', text: '1' }),
+    });
     expect(res.status).toBe(201);
     const update = await hooks.waitFor((r) => r.path === '/hooks/telegram');
     expect(update.headers['x-telegram-bot-api-secret-token']).toBe('s3cret');

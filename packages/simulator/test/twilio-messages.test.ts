@@ -26,7 +26,12 @@ const validTwilio = (url: string, headers: Record<string, string | string[] | un
 describe('Twilio Messages', () => {
   it('accepts an SMS, then posts signed sent and delivered callbacks to the exact URL', async () => {
     const callback = `${hooks.url}/hooks/twilio/status?d=tok-1&tenant=a`;
-    const msg = await client.messages.create({ to: '+46701234562', from: '+46700000001', body: 'Övning: tryck 1', statusCallback: callback });
+    const msg = await client.messages.create({
+      to: '+46701234562',
+      from: '+46700000001',
+      body: 'Övning: tryck 1',
+      statusCallback: callback,
+    });
     expect(msg.sid).toMatch(/^SM[0-9a-f]{32}$/);
     expect(msg.status).toBe('queued');
     expect(msg.numSegments).toBe('1');
@@ -36,7 +41,13 @@ describe('Twilio Messages', () => {
       expect(r.url).toBe(callback);
       expect(validTwilio(r.url, r.headers, r.form)).toBe(true);
       expect(validTwilio(`${r.url}&x=1`, r.headers, r.form)).toBe(false);
-      expect(r.form).toMatchObject({ SmsSid: msg.sid, To: '+46701234562', From: '+46700000001', AccountSid: sim.credentials.accountSid, ApiVersion: '2010-04-01' });
+      expect(r.form).toMatchObject({
+        SmsSid: msg.sid,
+        To: '+46701234562',
+        From: '+46700000001',
+        AccountSid: sim.credentials.accountSid,
+        ApiVersion: '2010-04-01',
+      });
     }
     const fetched = await client.messages(msg.sid).fetch();
     expect(fetched.status).toBe('delivered');
@@ -44,14 +55,23 @@ describe('Twilio Messages', () => {
   });
 
   it('reports numbers ending in 0 as undelivered with ErrorCode 30003', async () => {
-    const msg = await client.messages.create({ to: '+46701234560', from: '+46700000001', body: 'x', statusCallback: `${hooks.url}/s?d=t2` });
+    const msg = await client.messages.create({
+      to: '+46701234560',
+      from: '+46700000001',
+      body: 'x',
+      statusCallback: `${hooks.url}/s?d=t2`,
+    });
     const cb = await hooks.waitFor((r) => r.form.MessageSid === msg.sid && r.form.MessageStatus === 'undelivered');
     expect(cb.form.ErrorCode).toBe('30003');
     expect((await client.messages(msg.sid).fetch()).errorCode).toBe(30003);
   });
 
   it('answers synchronous errors in Twilio shape', async () => {
-    const attempt = (to: string) => client.messages.create({ to, from: '+46700000001', body: 'x' }).then(() => null, (e: unknown) => e as { status: number; code: number; moreInfo: string });
+    const attempt = (to: string) =>
+      client.messages.create({ to, from: '+46700000001', body: 'x' }).then(
+        () => null,
+        (e: unknown) => e as { status: number; code: number; moreInfo: string },
+      );
     expect(await attempt('0701234567')).toMatchObject({ status: 400, code: 21211, moreInfo: 'https://www.twilio.com/docs/errors/21211' });
     expect(await attempt('+8613800000000')).toMatchObject({ status: 400, code: 21408 });
     expect(await attempt('+4681234567')).toMatchObject({ status: 400, code: 21614 });
@@ -59,21 +79,35 @@ describe('Twilio Messages', () => {
     expect(await attempt('+46701111112')).toMatchObject({ status: 400, code: 21610 });
     await sim.injectInboundMessage({ from: '+46701111112', to: '+46700000001', body: 'START' });
     expect(await attempt('+46701111112')).toBeNull();
-    const bad = twilio(sim.credentials.accountSid, 'wrong-token', { httpClient: (client as unknown as { httpClient: twilio.RequestClient }).httpClient });
-    await expect(bad.messages.create({ to: '+46701234562', from: '+46700000001', body: 'x' })).rejects.toMatchObject({ status: 401, code: 20003 });
+    const bad = twilio(sim.credentials.accountSid, 'wrong-token', {
+      httpClient: (client as unknown as { httpClient: twilio.RequestClient }).httpClient,
+    });
+    await expect(bad.messages.create({ to: '+46701234562', from: '+46700000001', body: 'x' })).rejects.toMatchObject({
+      status: 401,
+      code: 20003,
+    });
   });
 
   it('refuses over-rate sends with 429/20429 when the profile says reject', async () => {
     sim.setProfile({ ...sim.profile(), limits: { ...sim.profile().limits, messagesPerSecondPerSender: 2, overflow: 'reject' } });
     const results = await Promise.all(
-      [1, 2, 3, 4].map((i) => client.messages.create({ to: `+4670123456${i}`, from: '+46700000009', body: 'x' }).then(() => 'ok', (e: { status: number; code: number }) => `${e.status}/${e.code}`)),
+      [1, 2, 3, 4].map((i) =>
+        client.messages.create({ to: `+4670123456${i}`, from: '+46700000009', body: 'x' }).then(
+          () => 'ok',
+          (e: { status: number; code: number }) => `${e.status}/${e.code}`,
+        ),
+      ),
     );
     expect(results.filter((r) => r === 'ok')).toHaveLength(2);
     expect(results.filter((r) => r === '429/20429')).toHaveLength(2);
   });
 
   it('answers 429/20429 with the concurrency header when too many API requests are in flight', async () => {
-    sim.setProfile({ ...sim.profile(), latency: { ...sim.profile().latency, api: 50 }, limits: { ...sim.profile().limits, apiConcurrency: 2 } });
+    sim.setProfile({
+      ...sim.profile(),
+      latency: { ...sim.profile().latency, api: 50 },
+      limits: { ...sim.profile().limits, apiConcurrency: 2 },
+    });
     const auth = `Basic ${Buffer.from(`${sim.credentials.accountSid}:${sim.credentials.authToken}`).toString('base64')}`;
     const post = () =>
       fetch(`${sim.url}/2010-04-01/Accounts/${sim.credentials.accountSid}/Messages.json`, {
@@ -91,12 +125,25 @@ describe('Twilio Messages', () => {
 
   it('queues over-rate sends per sender like Twilio (paced, not refused)', async () => {
     sim.setProfile({ ...sim.profile(), limits: { ...sim.profile().limits, messagesPerSecondPerSender: 50 } });
-    const sids = await Promise.all([...Array(60).keys()].map((i) => client.messages.create({ to: `+467012${String(i).padStart(5, '1')}2`, from: '+46700000008', body: 'x' }).then((m) => m.sid)));
+    const sids = await Promise.all(
+      [...Array(60).keys()].map((i) =>
+        client.messages.create({ to: `+467012${String(i).padStart(5, '1')}2`, from: '+46700000008', body: 'x' }).then((m) => m.sid),
+      ),
+    );
     const statusOf = (sid: string) => sim.messages().find((m) => m.sid === sid)?.status;
-    await sim.until(() => sids.every((sid) => statusOf(sid) === 'delivered'), 10_000).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}; statuses: ${sids.map(statusOf).join(',')}`);
-    });
-    const sentTimes = sids.map((sid) => sim.messages().find((m) => m.sid === sid)!.dateSent!.getTime()).sort((a, b) => a - b);
+    await sim
+      .until(() => sids.every((sid) => statusOf(sid) === 'delivered'), 10_000)
+      .catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}; statuses: ${sids.map(statusOf).join(',')}`);
+      });
+    const sentTimes = sids
+      .map((sid) =>
+        sim
+          .messages()
+          .find((m) => m.sid === sid)!
+          .dateSent!.getTime(),
+      )
+      .sort((a, b) => a - b);
     // 50 go at once, the last 10 follow at 20 ms intervals.
     expect(sentTimes[59]! - sentTimes[0]!).toBeGreaterThanOrEqual(150);
   });
@@ -113,11 +160,22 @@ describe('Twilio Messages', () => {
 
   it('sends WhatsApp inside the session window, fails free-form outside it with 63016, and posts inbound replies signed', async () => {
     const person = 'whatsapp:+46703333332';
-    const outside = await client.messages.create({ to: person, from: 'whatsapp:+46700000001', body: 'Hej', statusCallback: `${hooks.url}/s?d=w1` });
+    const outside = await client.messages.create({
+      to: person,
+      from: 'whatsapp:+46700000001',
+      body: 'Hej',
+      statusCallback: `${hooks.url}/s?d=w1`,
+    });
     const failed = await hooks.waitFor((r) => r.form.MessageSid === outside.sid && r.form.MessageStatus === 'failed');
     expect(failed.form.ErrorCode).toBe('63016');
 
-    const template = await client.messages.create({ to: person, from: 'whatsapp:+46700000001', contentSid: 'HX00000000000000000000000000000001', contentVariables: JSON.stringify({ 1: 'Övning' }), statusCallback: `${hooks.url}/s?d=w2` });
+    const template = await client.messages.create({
+      to: person,
+      from: 'whatsapp:+46700000001',
+      contentSid: 'HX00000000000000000000000000000001',
+      contentVariables: JSON.stringify({ 1: 'Övning' }),
+      statusCallback: `${hooks.url}/s?d=w2`,
+    });
     await hooks.waitFor((r) => r.form.MessageSid === template.sid && r.form.MessageStatus === 'delivered');
 
     await sim.injectInboundMessage({ from: person, to: 'whatsapp:+46700000001', body: 'JA' });
@@ -125,7 +183,12 @@ describe('Twilio Messages', () => {
     expect(inbound.form).toMatchObject({ Body: 'JA', To: 'whatsapp:+46700000001', WaId: '46703333332' });
     expect(validTwilio(inbound.url, inbound.headers, inbound.form)).toBe(true);
 
-    const inside = await client.messages.create({ to: person, from: 'whatsapp:+46700000001', body: 'Tack', statusCallback: `${hooks.url}/s?d=w3` });
+    const inside = await client.messages.create({
+      to: person,
+      from: 'whatsapp:+46700000001',
+      body: 'Tack',
+      statusCallback: `${hooks.url}/s?d=w3`,
+    });
     await hooks.waitFor((r) => r.form.MessageSid === inside.sid && r.form.MessageStatus === 'delivered');
     await expect(client.messages.create({ to: person, from: '+46700000001', body: 'x' })).rejects.toMatchObject({ code: 21910 });
   });
@@ -135,7 +198,9 @@ describe('Twilio Messages', () => {
     const flaky = await startReceiver((r) => (r.form.MessageStatus === 'delivered' && refusals-- > 0 ? { status: 503 } : {}));
     try {
       const msg = await client.messages.create({ to: '+46701234562', from: '+46700000001', body: 'x', statusCallback: `${flaky.url}/s` });
-      await sim.until(() => sim.callbacks().some((c) => c.subject === msg.sid && c.state === 'delivered' && c.body.includes('MessageStatus=delivered')));
+      await sim.until(() =>
+        sim.callbacks().some((c) => c.subject === msg.sid && c.state === 'delivered' && c.body.includes('MessageStatus=delivered')),
+      );
       const record = sim.callbacks().find((c) => c.subject === msg.sid && c.body.includes('MessageStatus=delivered'))!;
       expect(record.attempts.map((a) => a.status)).toEqual([503, 503, 200]);
     } finally {

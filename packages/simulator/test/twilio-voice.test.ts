@@ -86,23 +86,39 @@ describe('Twilio voice', () => {
     const noAnswer = await place('+46701234567', { timeout: 10 });
     const machine = await place('+46701234568', { machineDetection: 'DetectMessageEnd', statusCallbackEvent: ['answered', 'completed'] });
     const silent = await place('+46701234569');
-    const final = (sid: string) => app.waitFor((r) => r.path === '/status' && r.form.CallSid === sid && ['completed', 'busy', 'no-answer', 'failed'].includes(r.form.CallStatus!));
+    const final = (sid: string) =>
+      app.waitFor(
+        (r) => r.path === '/status' && r.form.CallSid === sid && ['completed', 'busy', 'no-answer', 'failed'].includes(r.form.CallStatus!),
+      );
     expect((await final(busy.sid)).form.CallStatus).toBe('busy');
     expect((await final(noAnswer.sid)).form.CallStatus).toBe('no-answer');
-    const machineAnswered = await app.waitFor((r) => r.path === '/status' && r.form.CallSid === machine.sid && r.form.CallStatus === 'in-progress');
+    const machineAnswered = await app.waitFor(
+      (r) => r.path === '/status' && r.form.CallSid === machine.sid && r.form.CallStatus === 'in-progress',
+    );
     expect(machineAnswered.form.AnsweredBy).toBe('machine_end_beep');
     expect((await final(machine.sid)).form.CallStatus).toBe('completed');
     expect((await final(silent.sid)).form.CallStatus).toBe('completed');
     for (const sid of [machine.sid, silent.sid]) {
       expect(app.requests.some((r) => r.path === '/gather' && r.form.CallSid === sid)).toBe(false);
-      const says = sim.calls().find((c) => c.sid === sid)!.log.filter((e) => e.verb === 'say').map((e) => e.detail.text);
+      const says = sim
+        .calls()
+        .find((c) => c.sid === sid)!
+        .log.filter((e) => e.verb === 'say')
+        .map((e) => e.detail.text);
       expect(says).toContain('Vi fick inget svar.');
     }
   });
 
   it('runs inline Twiml, reports audio that is not audio, and follows Redirect after a wrong key', async () => {
-    sim.setProfile({ ...sim.profile(), rules: [{ match: '^\\+46702222222$', call: { outcome: 'answered', digits: ['3', '1'] } }, ...sim.profile().rules] });
-    const inline = await client.calls.create({ to: '+46701234562', from: '+46700000001', twiml: `<Response><Play>${app.url}/not-audio</Play><Pause length="2"/></Response>` });
+    sim.setProfile({
+      ...sim.profile(),
+      rules: [{ match: '^\\+46702222222$', call: { outcome: 'answered', digits: ['3', '1'] } }, ...sim.profile().rules],
+    });
+    const inline = await client.calls.create({
+      to: '+46701234562',
+      from: '+46700000001',
+      twiml: `<Response><Play>${app.url}/not-audio</Play><Pause length="2"/></Response>`,
+    });
     await sim.waitFor((n) => n.type === 'call' && n.sid === inline.sid && n.status === 'completed');
     const log = sim.calls().find((c) => c.sid === inline.sid)!.log;
     expect(log.find((e) => e.verb === 'play')!.detail).toMatchObject({ ok: false, contentType: 'text/html' });
@@ -117,7 +133,12 @@ describe('Twilio voice', () => {
 
   it('hangs up and cancels calls through update, and refuses over-rate calls when asked to', async () => {
     sim.setProfile({ ...sim.profile(), latency: { ...sim.profile().latency, callAnswer: 60_000 } });
-    const ringing = await client.calls.create({ to: '+46701234562', from: '+46700000001', url: `${app.url}/flow`, statusCallback: `${app.url}/status` });
+    const ringing = await client.calls.create({
+      to: '+46701234562',
+      from: '+46700000001',
+      url: `${app.url}/flow`,
+      statusCallback: `${app.url}/status`,
+    });
     await sim.waitFor((n) => n.type === 'call' && n.sid === ringing.sid && n.status === 'ringing');
     const canceled = await client.calls(ringing.sid).update({ status: 'canceled' });
     expect(canceled.status).toBe('canceled');
@@ -126,7 +147,14 @@ describe('Twilio voice', () => {
 
     sim.reset();
     sim.setProfile({ ...sim.profile(), limits: { ...sim.profile().limits, callsPerSecondPerAccount: 1, overflow: 'reject' } });
-    const results = await Promise.all([1, 2].map(() => client.calls.create({ to: '+46701234562', from: '+46700000001', twiml: '<Response><Hangup/></Response>' }).then(() => 'ok', (e: { status: number; code: number }) => `${e.status}/${e.code}`)));
+    const results = await Promise.all(
+      [1, 2].map(() =>
+        client.calls.create({ to: '+46701234562', from: '+46700000001', twiml: '<Response><Hangup/></Response>' }).then(
+          () => 'ok',
+          (e: { status: number; code: number }) => `${e.status}/${e.code}`,
+        ),
+      ),
+    );
     expect(results.sort()).toEqual(['429/20429', 'ok']);
     sim.setProfile('fast');
   });

@@ -9,13 +9,23 @@ import { useConnectionState, useQuery } from './rpc/react';
 
 const dict = {
   sv: {
-    nav: 'Huvudmeny', connected: 'Ansluten till motorn', connecting: 'Ansluter…', closed: 'Ingen kontakt med motorn',
-    demo: 'DEMO — simulerad leverantör. Inga riktiga samtal eller meddelanden skickas.', switchLang: 'English', switchLangLabel: 'Switch to English',
+    nav: 'Huvudmeny',
+    connected: 'Ansluten till motorn',
+    connecting: 'Ansluter…',
+    closed: 'Ingen kontakt med motorn',
+    demo: 'DEMO — simulerad leverantör. Inga riktiga samtal eller meddelanden skickas.',
+    switchLang: 'English',
+    switchLangLabel: 'Switch to English',
     toggleNav: 'Visa eller dölj menyn',
   },
   en: {
-    nav: 'Main menu', connected: 'Connected to the engine', connecting: 'Connecting…', closed: 'No contact with the engine',
-    demo: 'DEMO — simulated provider. No real calls or messages are sent.', switchLang: 'Svenska', switchLangLabel: 'Byt till svenska',
+    nav: 'Main menu',
+    connected: 'Connected to the engine',
+    connecting: 'Connecting…',
+    closed: 'No contact with the engine',
+    demo: 'DEMO — simulated provider. No real calls or messages are sent.',
+    switchLang: 'Svenska',
+    switchLangLabel: 'Byt till svenska',
     toggleNav: 'Show or hide the menu',
   },
 };
@@ -43,7 +53,9 @@ export function App() {
         <Group h={56} px="md" justify="space-between">
           <Group>
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('toggleNav')} />
-            <Title order={1} size="h3">GDial</Title>
+            <Title order={1} size="h3">
+              GDial
+            </Title>
           </Group>
           <Group>
             <Badge
@@ -54,7 +66,12 @@ export function App() {
             >
               {t(connection === 'open' ? 'connected' : connection)}
             </Badge>
-            <Button variant="subtle" size="compact-sm" aria-label={t('switchLangLabel')} onClick={() => setLanguage(language === 'sv' ? 'en' : 'sv')}>
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              aria-label={t('switchLangLabel')}
+              onClick={() => setLanguage(language === 'sv' ? 'en' : 'sv')}
+            >
               {t('switchLang')}
             </Button>
           </Group>

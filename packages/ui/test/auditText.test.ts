@@ -2,26 +2,71 @@ import { describe, expect, it } from 'vitest';
 import { auditActions } from '@gdial/protocol';
 import { auditSubject, auditText } from '../src/pages/auditText';
 
-const entry = (action: string, params: Record<string, string | number> | null, summary = 'English summary') => ({ action, params, summary });
+const entry = (action: string, params: Record<string, string | number> | null, summary = 'English summary') => ({
+  action,
+  params,
+  summary,
+});
 
 // A value for every name any action uses.
 const everyValue = {
-  id: 1, name: 'X', count: 2, ids: '#1', fields: '', channel: 'sms', address: 'a', tags: 't', at: '2026-01-01T00:00:00Z', removed: 0, file: 'f.csv', row: 2,
-  first: 2, last: 3, created: 1, updated: 0, skipped: 0, groups: 0, recipients: 1, deliveries: 1, test: 0, template: 4, reason: 'r', notSent: 0, hungUp: 0,
-  message: 'm', currency: 'SEK', seconds: 1.5, before: 'A', set: 1, source: 'reply',
+  id: 1,
+  name: 'X',
+  count: 2,
+  ids: '#1',
+  fields: '',
+  channel: 'sms',
+  address: 'a',
+  tags: 't',
+  at: '2026-01-01T00:00:00Z',
+  removed: 0,
+  file: 'f.csv',
+  row: 2,
+  first: 2,
+  last: 3,
+  created: 1,
+  updated: 0,
+  skipped: 0,
+  groups: 0,
+  recipients: 1,
+  deliveries: 1,
+  test: 0,
+  template: 4,
+  reason: 'r',
+  notSent: 0,
+  hungUp: 0,
+  message: 'm',
+  currency: 'SEK',
+  seconds: 1.5,
+  before: 'A',
+  set: 1,
+  source: 'reply',
 };
 
 describe('audit entries in the operator language', () => {
   it('phrases entries from their values, in Swedish and English', () => {
-    expect(auditText(entry('contact.updated', { id: 12, fields: 'phones,tags' }), 'sv').text).toBe('Kontakt #12 ändrad: telefonnummer, taggar');
-    expect(auditText(entry('contact.updated', { id: 12, fields: 'phones,tags' }), 'en').text).toBe('Changed contact #12: phone numbers, tags');
-    expect(auditText(entry('contact.updated', { id: 3, file: 'stab.csv', row: 7 }), 'sv').text).toBe('Kontakt #3 uppdaterad från importen av stab.csv, rad 7');
-    expect(auditText(entry('contacts.imported', { file: 'k.csv', first: 2, last: 5001, created: 4990, updated: 5, skipped: 5, groups: 1 }), 'sv').text).toBe(
-      'Import av k.csv, rad 2–5001: 4990 skapade, 5 uppdaterade, 5 hoppades över, 1 grupp skapade',
+    expect(auditText(entry('contact.updated', { id: 12, fields: 'phones,tags' }), 'sv').text).toBe(
+      'Kontakt #12 ändrad: telefonnummer, taggar',
     );
-    expect(auditText(entry('campaign.start', { name: 'Brand', recipients: 1, deliveries: 2, test: 1 }), 'sv').text).toBe('Larm ”Brand” startat i testläge: 1 mottagare, 2 utskick');
-    expect(auditText(entry('contacts.doNotContact', { channel: 'voice', set: 1, count: 2, ids: '#1, #2' }), 'sv').text).toBe('Spärr för röstsamtal satt på 2 kontakter: #1, #2');
-    expect(auditText(entry('operator.set', { before: '', name: 'Karin Lind' }), 'sv').text).toBe('Operatör bytt från (ingen) till Karin Lind');
+    expect(auditText(entry('contact.updated', { id: 12, fields: 'phones,tags' }), 'en').text).toBe(
+      'Changed contact #12: phone numbers, tags',
+    );
+    expect(auditText(entry('contact.updated', { id: 3, file: 'stab.csv', row: 7 }), 'sv').text).toBe(
+      'Kontakt #3 uppdaterad från importen av stab.csv, rad 7',
+    );
+    expect(
+      auditText(entry('contacts.imported', { file: 'k.csv', first: 2, last: 5001, created: 4990, updated: 5, skipped: 5, groups: 1 }), 'sv')
+        .text,
+    ).toBe('Import av k.csv, rad 2–5001: 4990 skapade, 5 uppdaterade, 5 hoppades över, 1 grupp skapade');
+    expect(auditText(entry('campaign.start', { name: 'Brand', recipients: 1, deliveries: 2, test: 1 }), 'sv').text).toBe(
+      'Larm ”Brand” startat i testläge: 1 mottagare, 2 utskick',
+    );
+    expect(auditText(entry('contacts.doNotContact', { channel: 'voice', set: 1, count: 2, ids: '#1, #2' }), 'sv').text).toBe(
+      'Spärr för röstsamtal satt på 2 kontakter: #1, #2',
+    );
+    expect(auditText(entry('operator.set', { before: '', name: 'Karin Lind' }), 'sv').text).toBe(
+      'Operatör bytt från (ingen) till Karin Lind',
+    );
   });
 
   it('phrases every action the engine writes, or gives it a heading with the summary as detail', () => {
@@ -32,12 +77,18 @@ describe('audit entries in the operator language', () => {
         expect(out.text, `${action} ${lang}`).not.toContain('undefined');
       }
     }
-    expect(auditText(entry('connectivity.configure', null, 'Relay URL changed'), 'sv')).toEqual({ text: 'Leverantörer och relä ändrade', detail: 'Relay URL changed' });
+    expect(auditText(entry('connectivity.configure', null, 'Relay URL changed'), 'sv')).toEqual({
+      text: 'Leverantörer och relä ändrade',
+      detail: 'Relay URL changed',
+    });
   });
 
   it('falls back to the stored summary for entries without values and actions it does not know', () => {
     expect(auditText(entry('contact.created', null, 'Created contact #4'), 'sv')).toEqual({ text: 'Created contact #4', detail: null });
-    expect(auditText(entry('something.new', { a: 1 }, 'Something new happened'), 'sv')).toEqual({ text: 'Something new happened', detail: null });
+    expect(auditText(entry('something.new', { a: 1 }, 'Something new happened'), 'sv')).toEqual({
+      text: 'Something new happened',
+      detail: null,
+    });
   });
 
   it('names what an entry is about', () => {

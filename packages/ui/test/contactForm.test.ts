@@ -91,9 +91,19 @@ describe('contact form model', () => {
     const d = draftFromContact(stored);
     const sent: FieldIssue[] = [
       { path: 'changes.phones.0.number', message: '"123" is too short', code: 'phone.tooShort', params: { value: '123' } },
-      { path: 'changes.phones.1.number', message: '"0201234" is not a valid number in Norway', code: 'phone.invalidInCountry', params: { value: '0201234', country: 'NO' } },
+      {
+        path: 'changes.phones.1.number',
+        message: '"0201234" is not a valid number in Norway',
+        code: 'phone.invalidInCountry',
+        params: { value: '0201234', country: 'NO' },
+      },
       { path: 'changes.emails.0.address', message: 'Not a valid e-mail address', code: 'format.invalid' },
-      { path: 'changes.firstName', message: 'Too big: expected string to have <=100 characters', code: 'text.tooLong', params: { max: 100 } },
+      {
+        path: 'changes.firstName',
+        message: 'Too big: expected string to have <=100 characters',
+        code: 'text.tooLong',
+        params: { max: 100 },
+      },
       { path: 'changes.notes', message: 'Something the console has no words for' },
     ];
     const sv = issuesByField(sent, d, 'sv');

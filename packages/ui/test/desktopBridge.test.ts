@@ -7,8 +7,12 @@ describe('desktop bridge', () => {
   it('announces a restart with its cause, then that the engine is running again', () => {
     const restarting = engineNotice({ state: 'restarting', restarts: 2, delayMs: 1000, cause: { kind: 'exit', code: 70 } }, none);
     expect(restarting).toEqual({ kind: 'restarting', attempt: 2, cause: 'crashed', exitCode: 70 });
-    expect(engineNotice({ state: 'restarting', restarts: 1, delayMs: 0, cause: { kind: 'unresponsive', silentMs: 90_000 } }, none)).toMatchObject({ cause: 'no-answer', exitCode: null });
-    expect(engineNotice({ state: 'restarting', restarts: 1, delayMs: 0, cause: { kind: 'ready-timeout' } }, none)).toMatchObject({ cause: 'start-timeout' });
+    expect(
+      engineNotice({ state: 'restarting', restarts: 1, delayMs: 0, cause: { kind: 'unresponsive', silentMs: 90_000 } }, none),
+    ).toMatchObject({ cause: 'no-answer', exitCode: null });
+    expect(engineNotice({ state: 'restarting', restarts: 1, delayMs: 0, cause: { kind: 'ready-timeout' } }, none)).toMatchObject({
+      cause: 'start-timeout',
+    });
     // "starting" in between changes nothing; "running" after a restart is news.
     const starting = engineNotice({ state: 'starting', restarts: 2 }, restarting);
     expect(starting).toBe(restarting);
@@ -17,24 +21,50 @@ describe('desktop bridge', () => {
 
   it('says nothing when the engine simply starts, and keeps a failure with its reason', () => {
     expect(engineNotice({ state: 'running', restarts: 0, version: '1.0.0' }, none)).toEqual(none);
-    expect(engineNotice({ state: 'failed', failure: { kind: 'too-many-crashes', crashes: 5, windowMs: 120000, lastCause: { kind: 'exit', code: 1 } } }, none)).toEqual({
-      kind: 'failed', why: 'too-many-crashes', crashes: 5, message: null,
+    expect(
+      engineNotice(
+        { state: 'failed', failure: { kind: 'too-many-crashes', crashes: 5, windowMs: 120000, lastCause: { kind: 'exit', code: 1 } } },
+        none,
+      ),
+    ).toEqual({
+      kind: 'failed',
+      why: 'too-many-crashes',
+      crashes: 5,
+      message: null,
     });
-    const failed = engineNotice({ state: 'failed', failure: { kind: 'start-failed', reason: 'newer-version', message: 'The database was written by a newer version.' } }, none);
+    const failed = engineNotice(
+      {
+        state: 'failed',
+        failure: { kind: 'start-failed', reason: 'newer-version', message: 'The database was written by a newer version.' },
+      },
+      none,
+    );
     expect(failed).toMatchObject({ why: 'start-failed', message: 'The database was written by a newer version.' });
     expect(engineNotice({ state: 'stopping' }, failed)).toBe(failed);
   });
 
   it('ignores what is not a status', () => {
     for (const junk of [null, 'restarting', 42, { state: 'exploded' }, []]) expect(engineNotice(junk, none)).toBe(none);
-    expect(engineNotice({ state: 'restarting', restarts: -3, cause: 'x' }, none)).toEqual({ kind: 'restarting', attempt: 0, cause: 'crashed', exitCode: null });
+    expect(engineNotice({ state: 'restarting', restarts: -3, cause: 'x' }, none)).toEqual({
+      kind: 'restarting',
+      attempt: 0,
+      cause: 'crashed',
+      exitCode: null,
+    });
   });
 
   it('follows only well-formed links to known pages', () => {
     expect(deepLinkTarget({ kind: 'campaign', campaignId: 42 })).toEqual({ page: 'campaigns', params: [42] });
     expect(deepLinkTarget({ kind: 'page', page: 'inbox' })).toEqual({ page: 'inbox', params: [] });
     expect(deepLinkTarget({ kind: 'open' })).toBeNull();
-    for (const bad of [{ kind: 'campaign', campaignId: -1 }, { kind: 'campaign', campaignId: 1.5 }, { kind: 'campaign', campaignId: '7' }, { kind: 'page', page: '../etc' }, null, 'campaign/1']) {
+    for (const bad of [
+      { kind: 'campaign', campaignId: -1 },
+      { kind: 'campaign', campaignId: 1.5 },
+      { kind: 'campaign', campaignId: '7' },
+      { kind: 'page', page: '../etc' },
+      null,
+      'campaign/1',
+    ]) {
       expect(deepLinkTarget(bad)).toBeNull();
     }
   });

@@ -3,7 +3,9 @@ import { bytesToBase64, concatSamples, floatToS16LeBytes, formatDuration, meterP
 
 describe('PCM for recordings', () => {
   it('joins chunks in order', () => {
-    expect([...concatSamples([new Float32Array([0.1, 0.2]), new Float32Array([]), new Float32Array([0.3])])].map((x) => +x.toFixed(2))).toEqual([0.1, 0.2, 0.3]);
+    expect(
+      [...concatSamples([new Float32Array([0.1, 0.2]), new Float32Array([]), new Float32Array([0.3])])].map((x) => +x.toFixed(2)),
+    ).toEqual([0.1, 0.2, 0.3]);
   });
 
   it('writes little-endian 16-bit samples, clamping and zeroing non-finite values', () => {

@@ -24,7 +24,11 @@ const setup: ConnectivitySetup = {
 describe('providers and relay form', () => {
   it('sends blank secrets as "keep", typed ones trimmed, forgotten ones as null', () => {
     const d = draftFromSetup(setup);
-    expect(draftToInput(d)).toMatchObject({ relay: { deviceToken: undefined }, twilio: { authToken: undefined }, telegram: { botToken: undefined } });
+    expect(draftToInput(d)).toMatchObject({
+      relay: { deviceToken: undefined },
+      twilio: { authToken: undefined },
+      telegram: { botToken: undefined },
+    });
     d.twilio.authToken.value = '  0123456789abcdef0123456789abcdef\n';
     d.relay.deviceToken.forget = true;
     const input = draftToInput(d);

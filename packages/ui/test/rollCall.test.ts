@@ -4,10 +4,41 @@ import { appendPoint, MAX_POINTS, toPoint } from '../src/components/progressHist
 import { bucketCounts, bucketOf, filterRollCall, orderTimeline, startedDeliveries } from '../src/pages/campaigns/rollCall';
 
 const recipient = (id: number, displayName: string, outcome: RecipientReport['outcome'], address = '+46701234567'): RecipientReport => ({
-  id, contactId: id, displayName, outcome, confirmedAt: null, confirmedVia: null,
+  id,
+  contactId: id,
+  displayName,
+  outcome,
+  confirmedAt: null,
+  confirmedVia: null,
   deliveries: [
-    { id: id * 10, stepIndex: 0, channel: 'voice', address, state: 'failed', providerStatus: 'no-answer', attempts: 1, error: null, possibleDuplicate: false, sentAt: null, finishedAt: null, events: [] },
-    { id: id * 10 + 1, stepIndex: 1, channel: 'sms', address, state: 'waiting', providerStatus: null, attempts: 0, error: null, possibleDuplicate: false, sentAt: null, finishedAt: null, events: [] },
+    {
+      id: id * 10,
+      stepIndex: 0,
+      channel: 'voice',
+      address,
+      state: 'failed',
+      providerStatus: 'no-answer',
+      attempts: 1,
+      error: null,
+      possibleDuplicate: false,
+      sentAt: null,
+      finishedAt: null,
+      events: [],
+    },
+    {
+      id: id * 10 + 1,
+      stepIndex: 1,
+      channel: 'sms',
+      address,
+      state: 'waiting',
+      providerStatus: null,
+      attempts: 0,
+      error: null,
+      possibleDuplicate: false,
+      sentAt: null,
+      finishedAt: null,
+      events: [],
+    },
   ],
 });
 
@@ -16,7 +47,11 @@ describe('roll-call', () => {
     expect(bucketOf('reached', true)).toBe('waiting');
     expect(bucketOf('reached', false)).toBe('confirmed');
     expect(bucketOf('opted-out', true)).toBe('failed');
-    expect(bucketCounts({ confirmed: 3, reached: 2, pending: 1, unreached: 4, cancelled: 1 }, true)).toEqual({ confirmed: 3, waiting: 3, failed: 5 });
+    expect(bucketCounts({ confirmed: 3, reached: 2, pending: 1, unreached: 4, cancelled: 1 }, true)).toEqual({
+      confirmed: 3,
+      waiting: 3,
+      failed: 5,
+    });
   });
 
   it('searches by name prefix (accents folded) and by phone digits written the Swedish way', () => {
@@ -39,8 +74,20 @@ describe('roll-call', () => {
 describe('delivery history', () => {
   const ev = (at: string, kind: string) => ({ at: `2026-01-01T00:00:${at}Z`, kind, detail: null });
   it('orders by time and puts the hand-over before anything the provider reported', () => {
-    const out = orderTimeline([ev('01.000', 'scheduled'), ev('02.100', 'status'), ev('02.050', 'status'), ev('02.300', 'sent'), ev('05.000', 'dtmf')]);
-    expect(out.map((e) => `${e.kind}@${e.at.slice(17, 23)}`)).toEqual(['scheduled@01.000', 'sent@02.300', 'status@02.050', 'status@02.100', 'dtmf@05.000']);
+    const out = orderTimeline([
+      ev('01.000', 'scheduled'),
+      ev('02.100', 'status'),
+      ev('02.050', 'status'),
+      ev('02.300', 'sent'),
+      ev('05.000', 'dtmf'),
+    ]);
+    expect(out.map((e) => `${e.kind}@${e.at.slice(17, 23)}`)).toEqual([
+      'scheduled@01.000',
+      'sent@02.300',
+      'status@02.050',
+      'status@02.100',
+      'dtmf@05.000',
+    ]);
   });
   it('leaves retries before a hand-over where they are', () => {
     const out = orderTimeline([ev('03.000', 'sent'), ev('01.000', 'retry'), ev('04.000', 'status')]);
@@ -49,10 +96,17 @@ describe('delivery history', () => {
 });
 
 const progress = (at: string, confirmed: number, reached: number, recipients = 50): CampaignProgress => ({
-  campaignId: 1, status: 'running', recipients, confirmed,
+  campaignId: 1,
+  status: 'running',
+  recipients,
+  confirmed,
   outcomes: { confirmed, reached, pending: 0, 'in-progress': 0, unreached: 0, 'opted-out': 0, cancelled: 0 },
-  deliveries: { waiting: 0, queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, skipped: 0, cancelled: 0 }, throughputPerSecond: 0, etaSeconds: null,
-  possibleDuplicates: 0, unavailableProviders: [], at,
+  deliveries: { waiting: 0, queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, skipped: 0, cancelled: 0 },
+  throughputPerSecond: 0,
+  etaSeconds: null,
+  possibleDuplicates: 0,
+  unavailableProviders: [],
+  at,
 });
 
 describe('progress history', () => {
@@ -70,7 +124,8 @@ describe('progress history', () => {
     h = appendPoint(h, progress('2026-01-01T00:00:00.900Z', 9, 0));
     expect(h.map((p) => p.confirmedPct)).toEqual([4, 6]);
     let long = h;
-    for (let i = 0; i < MAX_POINTS + 10; i++) long = appendPoint(long, progress(new Date(Date.parse('2026-01-01T00:01:00Z') + i * 1000).toISOString(), 1, 1));
+    for (let i = 0; i < MAX_POINTS + 10; i++)
+      long = appendPoint(long, progress(new Date(Date.parse('2026-01-01T00:01:00Z') + i * 1000).toISOString(), 1, 1));
     expect(long).toHaveLength(MAX_POINTS);
   });
 });

@@ -43,20 +43,32 @@ describe('template form', () => {
 
   it('round-trips a stored template', () => {
     const t: Template = {
-      id: 1, name: 'T', description: null, status: 'approved', approvedBy: 'K', approvedAt: '2026-01-01T00:00:00Z', variables: [], channels: ['voice', 'email'],
-      createdAt: '', updatedAt: '', fallbacks: {},
+      id: 1,
+      name: 'T',
+      description: null,
+      status: 'approved',
+      approvedBy: 'K',
+      approvedAt: '2026-01-01T00:00:00Z',
+      variables: [],
+      channels: ['voice', 'email'],
+      createdAt: '',
+      updatedAt: '',
+      fallbacks: {},
       variants: { sv: { voice: { kind: 'audio', audioId: 'rec-1' }, email: { subject: 'S', text: 'T', html: '<p>T</p>' } } },
     };
     const f = formFromTemplate(t);
     expect(f.sv.voiceMode).toBe('audio');
-    expect(fieldsFromForm(f).variants.sv).toEqual({ voice: { kind: 'audio', audioId: 'rec-1' }, email: { subject: 'S', text: 'T', html: '<p>T</p>' } });
+    expect(fieldsFromForm(f).variants.sv).toEqual({
+      voice: { kind: 'audio', audioId: 'rec-1' },
+      email: { subject: 'S', text: 'T', html: '<p>T</p>' },
+    });
     expect(usedVariablesInForm(f)).toEqual([]);
   });
 
   it('fills a script with fallbacks first, then examples, for listening', () => {
     const now = new Date('2026-06-14T14:05:00');
-    expect(fillWithSamples('Hej {{first_name}} på {{organisation}}, {{custom.enhet}} kl {{time}}', { organisation: 'kommunen' }, 'sv', now)).toBe(
-      'Hej Anna på kommunen, enhet kl 14:05',
-    );
+    expect(
+      fillWithSamples('Hej {{first_name}} på {{organisation}}, {{custom.enhet}} kl {{time}}', { organisation: 'kommunen' }, 'sv', now),
+    ).toBe('Hej Anna på kommunen, enhet kl 14:05');
   });
 });

@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { campaignFieldsSchema, type Template } from '@gdial/protocol';
-import { fromCampaign, initialWizard, needsTypedConfirmation, problemsFor, toFields, typedCountMatches, TYPED_CONFIRMATION_THRESHOLD } from '../src/pages/campaigns/wizardState';
+import {
+  fromCampaign,
+  initialWizard,
+  needsTypedConfirmation,
+  problemsFor,
+  toFields,
+  typedCountMatches,
+  TYPED_CONFIRMATION_THRESHOLD,
+} from '../src/pages/campaigns/wizardState';
 
 const template = (channels: Template['channels']): Template => ({
-  id: 7, name: 'T', description: null, variants: {}, fallbacks: {}, status: 'draft', approvedBy: null, approvedAt: null, variables: [], channels, createdAt: '', updatedAt: '',
+  id: 7,
+  name: 'T',
+  description: null,
+  variants: {},
+  fallbacks: {},
+  status: 'draft',
+  approvedBy: null,
+  approvedAt: null,
+  variables: [],
+  channels,
+  createdAt: '',
+  updatedAt: '',
 });
 
 describe('campaign wizard rules', () => {
@@ -24,10 +43,16 @@ describe('campaign wizard rules', () => {
 
   it('builds contract fields the schema accepts, in seconds, with the first step unconditional', () => {
     const s = { ...initialWizard(), name: ' Brand ', groupIds: [3], templateId: 7, keywords: '1, JA ,ok' };
-    s.steps = [{ ...s.steps[0]!, condition: 'not-confirmed', waitMinutes: 9 }, { ...s.steps[1]!, waitMinutes: 2.5 }];
+    s.steps = [
+      { ...s.steps[0]!, condition: 'not-confirmed', waitMinutes: 9 },
+      { ...s.steps[1]!, waitMinutes: 2.5 },
+    ];
     const f = toFields(s, { testGroupId: 4, namePrefix: 'TEST – ' });
     expect(f.name).toBe('TEST – Brand');
-    expect(f.steps.map((x) => [x.condition, x.waitSeconds])).toEqual([['always', 0], ['not-confirmed', 150]]);
+    expect(f.steps.map((x) => [x.condition, x.waitSeconds])).toEqual([
+      ['always', 0],
+      ['not-confirmed', 150],
+    ]);
     expect(f.confirmation).toEqual({ enabled: true, dtmfDigits: ['1'], keywords: ['1', 'JA', 'ok'] });
     expect(f.testGroupId).toBe(4);
     expect(campaignFieldsSchema.safeParse(f).success).toBe(true);
@@ -38,8 +63,23 @@ describe('campaign wizard rules', () => {
     const f = campaignFieldsSchema.parse(toFields(s));
     expect(f.schedule).toEqual({ kind: 'at', at: new Date('2030-01-02T03:04').toISOString() });
     const back = fromCampaign({
-      id: 1, name: 'X', status: 'draft', priority: 'alert', testMode: false, templateId: 7, schedule: f.schedule, parentId: null, nextRunAt: null,
-      recipients: 0, confirmed: 0, createdAt: '', startedAt: null, finishedAt: null, createdBy: 'k', settings: campaignFieldsSchema.parse(toFields(s)), approvalReason: null,
+      id: 1,
+      name: 'X',
+      status: 'draft',
+      priority: 'alert',
+      testMode: false,
+      templateId: 7,
+      schedule: f.schedule,
+      parentId: null,
+      nextRunAt: null,
+      recipients: 0,
+      confirmed: 0,
+      createdAt: '',
+      startedAt: null,
+      finishedAt: null,
+      createdBy: 'k',
+      settings: campaignFieldsSchema.parse(toFields(s)),
+      approvalReason: null,
     });
     expect(back.schedule).toEqual({ kind: 'at', local: '2030-01-02T03:04' });
     expect(back.steps.map((x) => x.waitMinutes)).toEqual([0, 5]);

@@ -24,6 +24,11 @@ runEngineHost({
   parent: {
     postMessage: (m) => parentPort.postMessage(m),
     onMessage: (listener) =>
-      parentPort.on('message', (e) => listener(e.data, e.ports.map((p: MessagePortMain): ClientPort => p))),
+      parentPort.on('message', (e) =>
+        listener(
+          e.data,
+          e.ports.map((p: MessagePortMain): ClientPort => p),
+        ),
+      ),
   },
 });

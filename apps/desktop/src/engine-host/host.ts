@@ -79,7 +79,12 @@ export function runEngineHost(deps: EngineHostDeps): void {
           onClose() {},
         });
         const info = await e.info();
-        deps.parent.postMessage({ type: 'ready', version: info.version, schemaVersion: info.schemaVersion, databasePath: info.databasePath });
+        deps.parent.postMessage({
+          type: 'ready',
+          version: info.version,
+          schemaVersion: info.schemaVersion,
+          databasePath: info.databasePath,
+        });
       },
       (err: unknown) => {
         log.error({ err }, 'engine could not start');

@@ -35,10 +35,7 @@ export type HostToMain =
   /** safeStorage lives only in the main process; the engine asks main to seal and open secrets. */
   | { type: 'vault-request'; id: number; request: VaultRequest };
 
-export type VaultRequest =
-  | { op: 'status' }
-  | { op: 'seal'; name: string; value: string }
-  | { op: 'open'; name: string; sealed: string };
+export type VaultRequest = { op: 'status' } | { op: 'seal'; name: string; value: string } | { op: 'open'; name: string; sealed: string };
 
 export type VaultReply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 

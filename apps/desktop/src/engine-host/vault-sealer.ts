@@ -20,7 +20,9 @@ export function vaultSealer(vault: VaultClient): SecretSealer {
     async seal(slot, value) {
       const r = await vault.seal(slot, value);
       if (!r.ok) return { ok: false, message: r.error.message };
-      return typeof r.value === 'string' && r.value !== '' ? { ok: true, value: r.value } : { ok: false, message: 'Secure storage gave an answer GDial does not understand.' };
+      return typeof r.value === 'string' && r.value !== ''
+        ? { ok: true, value: r.value }
+        : { ok: false, message: 'Secure storage gave an answer GDial does not understand.' };
     },
     async open(slot, sealed) {
       const r = await vault.open(slot, sealed);

@@ -146,7 +146,12 @@ export class AlertActivity {
     burst.timer = this.timers.setTimeout(() => {
       this.burst = null;
       if (burst.extra > 0) {
-        this.notify({ kind: 'replies', title: this.texts.repliesTitle(burst.extra), body: this.texts.repliesBody, route: { kind: 'page', page: 'inbox' } });
+        this.notify({
+          kind: 'replies',
+          title: this.texts.repliesTitle(burst.extra),
+          body: this.texts.repliesBody,
+          route: { kind: 'page', page: 'inbox' },
+        });
       }
     }, REPLY_BURST_MS);
     this.burst = burst;

@@ -112,7 +112,8 @@ const sv: Strings = {
   },
   engine: {
     restarting: (s) => `Motorn stannade oväntat och startas om om ${s} s.`,
-    tooManyCrashes: (c, m) => `Motorn har stannat ${c} gånger på ${m} minuter och startas inte om automatiskt. Välj "Starta om motorn" i menyn, och kontakta support om det händer igen.`,
+    tooManyCrashes: (c, m) =>
+      `Motorn har stannat ${c} gånger på ${m} minuter och startas inte om automatiskt. Välj "Starta om motorn" i menyn, och kontakta support om det händer igen.`,
     newerDatabase: 'Databasen är skapad av en nyare version av GDial. Uppdatera GDial; databasen har inte ändrats.',
     unreadableDatabase: 'Databasen kunde inte läsas. Den har inte ändrats. Återställ från senaste säkerhetskopian eller kontakta support.',
     migrationFailed: 'Databasen kunde inte uppgraderas. Inget har ändrats. Kontakta support och bifoga loggfilerna.',
@@ -177,7 +178,8 @@ const en: Strings = {
   },
   engine: {
     restarting: (s) => `The engine stopped unexpectedly and restarts in ${s} s.`,
-    tooManyCrashes: (c, m) => `The engine stopped ${c} times in ${m} minutes and is not restarted automatically. Choose "Restart engine" in the menu, and contact support if it happens again.`,
+    tooManyCrashes: (c, m) =>
+      `The engine stopped ${c} times in ${m} minutes and is not restarted automatically. Choose "Restart engine" in the menu, and contact support if it happens again.`,
     newerDatabase: 'The database was written by a newer GDial. Update GDial; the database has not been changed.',
     unreadableDatabase: 'The database could not be read. It has not been changed. Restore the latest backup or contact support.',
     migrationFailed: 'The database could not be upgraded. Nothing was changed. Contact support and attach the log files.',

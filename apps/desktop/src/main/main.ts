@@ -59,7 +59,10 @@ const LOG_FILES_KEPT = 5;
 // Must happen before 'ready': app:// gets a real, secure origin for CSP and permissions.
 protocol.registerSchemesAsPrivileged([
   // corsEnabled: the console's <script type="module" crossorigin> requests are CORS-mode.
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true },
+  },
 ]);
 
 const realTimers: Timers = {
@@ -77,7 +80,11 @@ if (!app.requestSingleInstanceLock()) {
 
 function run(): void {
   app.setAppUserModelId(APP_ID);
-  const layout = resolveLayout({ isPackaged: app.isPackaged, mainBundleDir: path.dirname(fileURLToPath(import.meta.url)), resourcesPath: process.resourcesPath });
+  const layout = resolveLayout({
+    isPackaged: app.isPackaged,
+    mainBundleDir: path.dirname(fileURLToPath(import.meta.url)),
+    resourcesPath: process.resourcesPath,
+  });
   const logDir = app.getPath('logs');
   const mainLog = new RotatingFileStream({ file: path.join(logDir, 'main.log'), maxBytes: LOG_FILE_BYTES, maxFiles: LOG_FILES_KEPT });
   const engineLog = new RotatingFileStream({ file: path.join(logDir, 'engine.log'), maxBytes: LOG_FILE_BYTES, maxFiles: LOG_FILES_KEPT });
@@ -95,7 +102,10 @@ function run(): void {
   });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection in the main process'));
 
-  log.info({ version: app.getVersion(), electron: process.versions.electron, platform: process.platform, packaged: app.isPackaged }, 'GDial starting');
+  log.info(
+    { version: app.getVersion(), electron: process.versions.electron, platform: process.platform, packaged: app.isPackaged },
+    'GDial starting',
+  );
 
   if (process.defaultApp && process.argv[1]) {
     // Development (`electron dist/main/main.js`): register with the script as argument.
@@ -174,7 +184,11 @@ function run(): void {
   // ── tray, notifications, menu ───────────────────────────────────────────────────────
   const showNotification = (n: NotificationRequest) => {
     if (!Notification.isSupported()) return;
-    const notification = new Notification({ title: n.title, body: n.body, urgency: n.kind === 'providers-down' || n.kind === 'engine-failed' ? 'critical' : 'normal' });
+    const notification = new Notification({
+      title: n.title,
+      body: n.body,
+      urgency: n.kind === 'providers-down' || n.kind === 'engine-failed' ? 'critical' : 'normal',
+    });
     notification.on('click', () => {
       focusWindow();
       if (n.route) sendRoute(n.route);
@@ -207,7 +221,12 @@ function run(): void {
       Menu.buildFromTemplate(
         menuTemplate(
           text.menu,
-          { platform: process.platform, language: prefs.language, developer: !app.isPackaged, engineRestartable: supervisor.status.state === 'failed' },
+          {
+            platform: process.platform,
+            language: prefs.language,
+            developer: !app.isPackaged,
+            engineRestartable: supervisor.status.state === 'failed',
+          },
           {
             restartEngine: () => supervisor.retry(),
             openLogs: () => void shell.openPath(logDir),
@@ -241,7 +260,12 @@ function run(): void {
     if (status.state === 'failed' && message) {
       showNotification({ kind: 'engine-failed', title: text.notify.engineFailedTitle, body: message, route: null });
       if (mainWindow && !mainWindow.isDestroyed()) {
-        void dialog.showMessageBox(mainWindow, { type: 'error', title: 'GDial', message: text.notify.engineFailedTitle, detail: `${message}\n\n${text.engine.logHint(logDir)}` });
+        void dialog.showMessageBox(mainWindow, {
+          type: 'error',
+          title: 'GDial',
+          message: text.notify.engineFailedTitle,
+          detail: `${message}\n\n${text.engine.logHint(logDir)}`,
+        });
       }
     }
     refreshTray();
@@ -322,7 +346,9 @@ function run(): void {
         pendingRoute = null;
       }
     });
-    win.webContents.on('render-process-gone', (_e, details) => log.error({ reason: details.reason, exitCode: details.exitCode }, 'console renderer gone'));
+    win.webContents.on('render-process-gone', (_e, details) =>
+      log.error({ reason: details.reason, exitCode: details.exitCode }, 'console renderer gone'),
+    );
     win.on('close', (event) => {
       if (!quitFlow.windowClosing(BrowserWindow.getAllWindows().length === 1)) event.preventDefault();
     });
@@ -358,8 +384,16 @@ function run(): void {
     runningAlerts: () => activity.runningCount,
     confirmQuit: async (running) => {
       const q = text.quitWhileAlerting;
-      const options = { type: 'warning' as const, title: q.title, message: q.message(running), buttons: [q.stay, q.quit], defaultId: 0, cancelId: 0 };
-      const { response } = mainWindow && !mainWindow.isDestroyed() ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+      const options = {
+        type: 'warning' as const,
+        title: q.title,
+        message: q.message(running),
+        buttons: [q.stay, q.quit],
+        defaultId: 0,
+        cancelId: 0,
+      };
+      const { response } =
+        mainWindow && !mainWindow.isDestroyed() ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
       return response === 1;
     },
     stopEngine: () =>
@@ -391,7 +425,13 @@ function run(): void {
     .then(() => {
       const ses = session.defaultSession;
       ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
-        callback(decidePermissionRequest(permission, { requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame, mediaTypes: 'mediaTypes' in details ? details.mediaTypes : undefined })),
+        callback(
+          decidePermissionRequest(permission, {
+            requestingUrl: details.requestingUrl,
+            isMainFrame: details.isMainFrame,
+            mediaTypes: 'mediaTypes' in details ? details.mediaTypes : undefined,
+          }),
+        ),
       );
       ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
         decidePermissionCheck(permission, requestingOrigin, { isMainFrame: details.isMainFrame, mediaType: details.mediaType }),
@@ -451,7 +491,8 @@ function run(): void {
         resolveUpdateFeed({ env: process.env, configuredUrl: prefs.updateFeedUrl, isPackaged: app.isPackaged }),
         realTimers,
         log,
-        (version) => showNotification({ kind: 'update-ready', title: text.updates.readyTitle, body: text.updates.readyBody(version), route: null }),
+        (version) =>
+          showNotification({ kind: 'update-ready', title: text.updates.readyTitle, body: text.updates.readyBody(version), route: null }),
       );
       updates.start();
       log.info({ dataDir, logDir, user: os.userInfo().username }, 'GDial ready');

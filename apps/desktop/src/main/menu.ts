@@ -26,7 +26,9 @@ export function menuTemplate(s: Strings['menu'], ctx: MenuContext, act: MenuActi
     { label: 'Svenska', type: 'radio', checked: ctx.language === 'sv', click: () => act.setLanguage('sv') },
     { label: 'English', type: 'radio', checked: ctx.language === 'en', click: () => act.setLanguage('en') },
   ];
-  const engineItems: MenuItemConstructorOptions[] = [{ label: s.restartEngine, enabled: ctx.engineRestartable, click: () => act.restartEngine() }];
+  const engineItems: MenuItemConstructorOptions[] = [
+    { label: s.restartEngine, enabled: ctx.engineRestartable, click: () => act.restartEngine() },
+  ];
 
   const template: MenuItemConstructorOptions[] = [];
   if (mac) {
@@ -49,7 +51,14 @@ export function menuTemplate(s: Strings['menu'], ctx: MenuContext, act: MenuActi
     label: s.file,
     submenu: [
       ...engineItems,
-      ...(mac ? [] : [{ type: 'separator' } as const, { label: s.language, submenu: languageItems }, { type: 'separator' } as const, { label: s.quit, accelerator: 'Ctrl+Q', click: () => act.quit() }]),
+      ...(mac
+        ? []
+        : [
+            { type: 'separator' } as const,
+            { label: s.language, submenu: languageItems },
+            { type: 'separator' } as const,
+            { label: s.quit, accelerator: 'Ctrl+Q', click: () => act.quit() },
+          ]),
     ],
   });
   template.push({
@@ -67,7 +76,13 @@ export function menuTemplate(s: Strings['menu'], ctx: MenuContext, act: MenuActi
   template.push({
     label: s.view,
     submenu: [
-      ...(ctx.developer ? [{ role: 'reload', label: s.reload } as const, { role: 'toggleDevTools', label: s.devTools } as const, { type: 'separator' } as const] : []),
+      ...(ctx.developer
+        ? [
+            { role: 'reload', label: s.reload } as const,
+            { role: 'toggleDevTools', label: s.devTools } as const,
+            { type: 'separator' } as const,
+          ]
+        : []),
       { role: 'resetZoom', label: s.actualSize },
       { role: 'zoomIn', label: s.zoomIn },
       { role: 'zoomOut', label: s.zoomOut },
@@ -77,7 +92,10 @@ export function menuTemplate(s: Strings['menu'], ctx: MenuContext, act: MenuActi
   });
   template.push({
     label: s.window,
-    submenu: [{ role: 'minimize', label: s.minimize }, { role: 'close', label: s.close }],
+    submenu: [
+      { role: 'minimize', label: s.minimize },
+      { role: 'close', label: s.close },
+    ],
   });
   template.push({
     role: 'help',

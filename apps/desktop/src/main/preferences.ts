@@ -28,10 +28,16 @@ export function loadPreferences(file: string): LoadedPreferences {
   } catch {
     return { prefs: { ...DEFAULT_PREFERENCES }, problem: `${file} is not valid JSON; using the defaults` };
   }
-  if (typeof raw !== 'object' || raw === null) return { prefs: { ...DEFAULT_PREFERENCES }, problem: `${file} is not an object; using the defaults` };
+  if (typeof raw !== 'object' || raw === null)
+    return { prefs: { ...DEFAULT_PREFERENCES }, problem: `${file} is not an object; using the defaults` };
   const r = raw as Record<string, unknown>;
   const problems: string[] = [];
-  const language = r.language === undefined ? DEFAULT_LANGUAGE : isLanguage(r.language) ? r.language : (problems.push(`language ${JSON.stringify(r.language)} is not sv or en`), DEFAULT_LANGUAGE);
+  const language =
+    r.language === undefined
+      ? DEFAULT_LANGUAGE
+      : isLanguage(r.language)
+        ? r.language
+        : (problems.push(`language ${JSON.stringify(r.language)} is not sv or en`), DEFAULT_LANGUAGE);
   const updateFeedUrl =
     r.updateFeedUrl === undefined || r.updateFeedUrl === null
       ? null

@@ -7,7 +7,14 @@
 //
 // Electron is behind the small interfaces below so all of this runs in unit tests.
 import type { Logger } from 'pino';
-import { parseHostToMain, type HostStartOptions, type MainToHost, type StartFailureReason, type VaultReply, type VaultRequest } from '../engine-host/protocol';
+import {
+  parseHostToMain,
+  type HostStartOptions,
+  type MainToHost,
+  type StartFailureReason,
+  type VaultReply,
+  type VaultRequest,
+} from '../engine-host/protocol';
 
 /** The engine's utility process as the supervisor sees it. P is the port type (MessagePortMain). */
 export interface EngineProcess<P> {
@@ -206,7 +213,8 @@ export class EngineSupervisor<P> {
         await this.waitFor(run, 'exit', this.policy.killGraceMs);
       }
     }
-    if (!drained) this.log.error({ timeoutMs: this.policy.drainTimeoutMs }, 'engine did not confirm that it persisted its state before exit');
+    if (!drained)
+      this.log.error({ timeoutMs: this.policy.drainTimeoutMs }, 'engine did not confirm that it persisted its state before exit');
     this.current = null;
     this.setStatus({ state: 'stopped' });
     return { drained };
@@ -247,7 +255,19 @@ export class EngineSupervisor<P> {
       this.crashed({ kind: 'exit', code: -1 });
       return;
     }
-    const run: Running<P> = { proc, ready: false, exited: false, exitCode: null, readyTimer: null, killedFor: null, heartbeatTimer: null, lastSignOfLife: this.deps.timers.now(), pingSeq: 0, exitWaiters: [], drainWaiters: [] };
+    const run: Running<P> = {
+      proc,
+      ready: false,
+      exited: false,
+      exitCode: null,
+      readyTimer: null,
+      killedFor: null,
+      heartbeatTimer: null,
+      lastSignOfLife: this.deps.timers.now(),
+      pingSeq: 0,
+      exitWaiters: [],
+      drainWaiters: [],
+    };
     this.current = run;
     proc.onMessage((raw) => this.onHostMessage(run, raw));
     proc.onExit((code) => this.onExit(run, code));
@@ -340,7 +360,10 @@ export class EngineSupervisor<P> {
     const crashes = this.crashTimes.length;
     if (crashes >= this.policy.maxCrashesInWindow) {
       this.log.error({ crashes, windowMs: this.policy.crashWindowMs, cause }, 'engine keeps crashing; giving up');
-      this.setStatus({ state: 'failed', failure: { kind: 'too-many-crashes', crashes, windowMs: this.policy.crashWindowMs, lastCause: cause } });
+      this.setStatus({
+        state: 'failed',
+        failure: { kind: 'too-many-crashes', crashes, windowMs: this.policy.crashWindowMs, lastCause: cause },
+      });
       return;
     }
     const delayMs = Math.min(this.policy.initialBackoffMs * 2 ** (crashes - 1), this.policy.maxBackoffMs);

@@ -9,7 +9,11 @@ import type { Timers } from './supervisor';
 
 export type UpdateFeed = { enabled: true; url: string } | { enabled: false; reason: string };
 
-export function resolveUpdateFeed(opts: { env: Record<string, string | undefined>; configuredUrl: unknown; isPackaged: boolean }): UpdateFeed {
+export function resolveUpdateFeed(opts: {
+  env: Record<string, string | undefined>;
+  configuredUrl: unknown;
+  isPackaged: boolean;
+}): UpdateFeed {
   if (!opts.isPackaged) return { enabled: false, reason: 'development build' };
   if ((opts.env.GDIAL_UPDATES ?? '').toLowerCase() === 'off') return { enabled: false, reason: 'turned off by GDIAL_UPDATES=off' };
   const raw = opts.env.GDIAL_UPDATE_URL || (typeof opts.configuredUrl === 'string' ? opts.configuredUrl : '');
@@ -24,7 +28,8 @@ export function resolveUpdateFeed(opts: { env: Record<string, string | undefined
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     return { enabled: false, reason: 'the update feed must use https (plain http only on this computer, for testing)' };
   }
-  if (url.username || url.password || url.search || url.hash) return { enabled: false, reason: 'the update feed URL may not carry credentials, a query or a fragment' };
+  if (url.username || url.password || url.search || url.hash)
+    return { enabled: false, reason: 'the update feed URL may not carry credentials, a query or a fragment' };
   return { enabled: true, url: url.href.endsWith('/') ? url.href : `${url.href}/` };
 }
 

@@ -114,7 +114,8 @@ export class EnginePortRelay {
   }
 }
 
-const LOST_MESSAGE = 'The GDial engine stopped while this was in progress; it restarts by itself. The call may not have been carried out: check before repeating it.';
+const LOST_MESSAGE =
+  'The GDial engine stopped while this was in progress; it restarts by itself. The call may not have been carried out: check before repeating it.';
 
 const MAX_TEXT = 2048;
 

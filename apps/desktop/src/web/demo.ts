@@ -50,7 +50,12 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
   const simulator = await startSimulator({ seed: 'gdial-demo', profile: opts.profile ?? 'standard' });
   let relay: RelayHandle | undefined;
   try {
-    relay = await startRelay({ encryptionKey: persistentKey(path.join(dir, 'relay.key')), dataDir: path.join(dir, 'relay-db'), port: 0, logger: opts.logger.child({ module: 'relay' }) });
+    relay = await startRelay({
+      encryptionKey: persistentKey(path.join(dir, 'relay.key')),
+      dataDir: path.join(dir, 'relay-db'),
+      port: 0,
+      logger: opts.logger.child({ module: 'relay' }),
+    });
     const admin = relay.admin;
     if (!(await admin.listTenants()).some((t) => t.slug === DEMO_TENANT)) {
       const created = await admin.createTenant(DEMO_TENANT, 'GDial demo');
@@ -95,7 +100,11 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
             voice: { from: DEMO_FROM },
             callbacks: { messageStatusUrl: urls.twilioMessageStatus, callStatusUrl: urls.twilioCallStatus },
           },
-          sendgrid: { apiKey: simulator.credentials.sendgridApiKey, baseUrl: simulator.url, from: { email: 'larm@demo.gdial.se', name: 'GDial demo' } },
+          sendgrid: {
+            apiKey: simulator.credentials.sendgridApiKey,
+            baseUrl: simulator.url,
+            from: { email: 'larm@demo.gdial.se', name: 'GDial demo' },
+          },
           telegram: { botToken: simulator.credentials.telegramBotToken, baseUrl: simulator.url },
         },
         relay: { url: r.url, deviceToken: state.deviceToken, tenant: DEMO_TENANT },

@@ -87,7 +87,10 @@ export interface ConsoleHost extends WebHost {
 /** The console as `npm start` runs it: demo world (when not live) + engine + web host. */
 export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHost> {
   const { connectivity, demoProfile, ...rest } = opts;
-  const demo = connectivity.mode === 'demo' ? await startDemoWorld({ dataDir: opts.dataDir, logger: opts.logger, ...(demoProfile ? { profile: demoProfile } : {}) }) : null;
+  const demo =
+    connectivity.mode === 'demo'
+      ? await startDemoWorld({ dataDir: opts.dataDir, logger: opts.logger, ...(demoProfile ? { profile: demoProfile } : {}) })
+      : null;
   try {
     // The environment's (or the demo world's) connectivity takes precedence over what is saved in settings.
     const host = await startWebHost({

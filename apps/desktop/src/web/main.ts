@@ -18,7 +18,8 @@ try {
   const connectivity = connectivityFromEnv(process.env);
   const host = await startConsole({ port, dataDir, logger, connectivity });
   process.stdout.write(`GDial console: ${host.url}  (data: ${dataDir})\n`);
-  if (host.demo) process.stdout.write(`DEMO mode — simulated providers at ${host.demo.simulator.url}, embedded relay at ${host.demo.relay.url}\n`);
+  if (host.demo)
+    process.stdout.write(`DEMO mode — simulated providers at ${host.demo.simulator.url}, embedded relay at ${host.demo.relay.url}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -85,7 +85,9 @@ export async function runAdmin(argv: string[], config: RelayConfig): Promise<num
         const r = await admin.listDevices(a[0]!);
         if (!r.ok) return fail(r.problem);
         for (const d of r.value) {
-          process.stdout.write(`${d.id}\t${d.name}\tacked=${d.ackedSeq}\tlastSeen=${d.lastSeenAt?.toISOString() ?? '-'}${d.revokedAt ? '\tREVOKED' : ''}\n`);
+          process.stdout.write(
+            `${d.id}\t${d.name}\tacked=${d.ackedSeq}\tlastSeen=${d.lastSeenAt?.toISOString() ?? '-'}${d.revokedAt ? '\tREVOKED' : ''}\n`,
+          );
         }
         return 0;
       }

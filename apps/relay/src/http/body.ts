@@ -34,7 +34,8 @@ function drain(req: IncomingMessage): Promise<void> {
 export async function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const lengthHeader = req.headers['content-length'];
   // Like type-is's hasBody: neither a length nor chunked encoding means no body at all.
-  if (req.headers['transfer-encoding'] === undefined && (lengthHeader === undefined || Number.isNaN(Number.parseInt(lengthHeader, 10)))) return { ok: true, body: EMPTY };
+  if (req.headers['transfer-encoding'] === undefined && (lengthHeader === undefined || Number.isNaN(Number.parseInt(lengthHeader, 10))))
+    return { ok: true, body: EMPTY };
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   let source: Readable = req;
   let inflate: ReturnType<typeof decompressor> = null;

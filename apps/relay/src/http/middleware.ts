@@ -52,7 +52,10 @@ export function beginRequest(logger: Logger, req: IncomingMessage, res: ServerRe
   if (logger.isLevelEnabled('info')) {
     const started = performance.now();
     res.on('finish', () => {
-      scope.log.info({ method: req.method, route: route(), status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request finished');
+      scope.log.info(
+        { method: req.method, route: route(), status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 },
+        'request finished',
+      );
     });
   }
   return scope;

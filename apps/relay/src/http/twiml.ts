@@ -14,7 +14,8 @@ import { first, publicUrlOf, queryOf, rejectWebhook, webhookItem } from './webho
 
 const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
-const xmlAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const xmlAttr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 export function gatherUrl(services: RelayServices, tenant: string, flowId: string, deliveryToken: string, attempt: number): string {
   return `${services.publicBaseUrl()}/twiml/${encodeURIComponent(tenant)}/${encodeURIComponent(flowId)}/gather?d=${encodeURIComponent(deliveryToken)}&a=${attempt}`;
@@ -44,7 +45,13 @@ export function twimlRouter(services: RelayServices): Router {
       return null;
     }
     const raw = rawBodyOf(req);
-    const verdict = verifyTwilio(resolved.credentials.twilioAuthToken, req.get('x-twilio-signature'), publicUrlOf(services, req.originalUrl), raw, req.get('content-type'));
+    const verdict = verifyTwilio(
+      resolved.credentials.twilioAuthToken,
+      req.get('x-twilio-signature'),
+      publicUrlOf(services, req.originalUrl),
+      raw,
+      req.get('content-type'),
+    );
     if (!verdict.ok) {
       rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_signature', 403, verdict.reason);
       return null;
@@ -56,7 +63,17 @@ export function twimlRouter(services: RelayServices): Router {
     }
     const deliveryToken = queryOf(req.url).d;
     if (!deliveryToken) {
-      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 400, 'call flow URL lacks the delivery token d');
+      rejectWebhook(
+        services,
+        req.log,
+        res,
+        String(req.params.tenant),
+        'twilio',
+        kind,
+        'rejected_bad_request',
+        400,
+        'call flow URL lacks the delivery token d',
+      );
       return null;
     }
     return { ...resolved, flow, deliveryToken, params: parseForm(raw) };
@@ -66,7 +83,9 @@ export function twimlRouter(services: RelayServices): Router {
     const ctx = await admit(req, res, 'twilio.call-flow');
     if (!ctx) return;
     services.metrics.webhooks.inc({ provider: 'twilio', kind: 'twilio.call-flow', result: 'accepted' });
-    res.type('text/xml').send(render(ctx.flow.documents.start, gatherUrl(services, ctx.tenant.slug, ctx.flow.flowId, ctx.deliveryToken, 1)));
+    res
+      .type('text/xml')
+      .send(render(ctx.flow.documents.start, gatherUrl(services, ctx.tenant.slug, ctx.flow.flowId, ctx.deliveryToken, 1)));
   };
   router.get('/:tenant/:flowId', start);
   router.post('/:tenant/:flowId', start);

@@ -38,7 +38,17 @@ export const publicUrlOf = (services: RelayServices, originalUrl: string): strin
 
 type Provider = 'twilio' | 'sendgrid' | 'telegram';
 
-export function rejectWebhook(services: RelayServices, log: Logger, res: ServerResponse, tenant: string, provider: Provider, kind: string, result: WebhookResult, status: number, reason: string): void {
+export function rejectWebhook(
+  services: RelayServices,
+  log: Logger,
+  res: ServerResponse,
+  tenant: string,
+  provider: Provider,
+  kind: string,
+  result: WebhookResult,
+  status: number,
+  reason: string,
+): void {
   services.metrics.webhooks.inc({ provider, kind, result });
   log.warn({ provider, kind, result, reason, tenant }, 'webhook rejected');
   apiError(res, status, result, status === 403 ? 'Signature verification failed' : reason);
@@ -142,15 +152,23 @@ interface Hook {
  * Serves every request under /hooks. `clientAddress` is the client as the rate limit sees
  * it (express's `req.ip`, so a configured `trust proxy` applies here too).
  */
-export function webhookEndpoint(services: RelayServices, clientAddress: (req: IncomingMessage) => string): (req: IncomingMessage, res: ServerResponse) => void {
+export function webhookEndpoint(
+  services: RelayServices,
+  clientAddress: (req: IncomingMessage) => string,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const { metrics, logger } = services;
   const limiter = new RateLimiter(services.config.rateLimitPerSecond);
 
   const commit = async (hook: Hook, provider: Provider, tenantId: string, items: AppendItem[], reply: () => void) => {
     try {
       const outcomes = await Promise.all(items.map((item) => services.appender.append(tenantId, item)));
-      for (let i = 0; i < outcomes.length; i++) metrics.webhooks.inc({ provider, kind: items[i]!.kind, result: outcomes[i]!.duplicate ? 'duplicate' : 'accepted' });
-      if (logger.isLevelEnabled('debug')) hook.scope.log.debug({ provider, seqs: outcomes.map((o) => o.seq), duplicates: outcomes.filter((o) => o.duplicate).length }, 'webhook committed');
+      for (let i = 0; i < outcomes.length; i++)
+        metrics.webhooks.inc({ provider, kind: items[i]!.kind, result: outcomes[i]!.duplicate ? 'duplicate' : 'accepted' });
+      if (logger.isLevelEnabled('debug'))
+        hook.scope.log.debug(
+          { provider, seqs: outcomes.map((o) => o.seq), duplicates: outcomes.filter((o) => o.duplicate).length },
+          'webhook committed',
+        );
       reply();
     } catch (err) {
       for (const item of items) metrics.webhooks.inc({ provider, kind: item.kind, result: 'error' });
@@ -188,12 +206,29 @@ export function webhookEndpoint(services: RelayServices, clientAddress: (req: In
     const url = req.url!;
     const params = parseForm(raw);
     const resolved = await admit(hook, 'twilio', kind, ({ credentials }) =>
-      verifyTwilio(credentials.twilioAuthToken, header(req, 'x-twilio-signature'), publicUrlOf(services, url), raw, header(req, 'content-type'), params),
+      verifyTwilio(
+        credentials.twilioAuthToken,
+        header(req, 'x-twilio-signature'),
+        publicUrlOf(services, url),
+        raw,
+        header(req, 'content-type'),
+        params,
+      ),
     );
     if (!resolved) return;
     const eventKey = twilioEventKey(kind, params);
     if (!eventKey) {
-      rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, 'twilio', kind, 'rejected_bad_request', 400, 'callback lacks the Sid or status that identifies it');
+      rejectWebhook(
+        services,
+        hook.scope.log,
+        hook.res,
+        hook.tenant,
+        'twilio',
+        kind,
+        'rejected_bad_request',
+        400,
+        'callback lacks the Sid or status that identifies it',
+      );
       return;
     }
     await commit(hook, 'twilio', resolved.tenant.id, [webhookItem(kind, eventKey, queryOf(url), params)], () => {
@@ -212,14 +247,32 @@ export function webhookEndpoint(services: RelayServices, clientAddress: (req: In
     const kind = 'sendgrid.events';
     const { req, raw } = hook;
     const resolved = await admit(hook, 'sendgrid', kind, ({ credentials }) =>
-      verifySendgrid(credentials.sendgridPublicKey, header(req, 'x-twilio-email-event-webhook-signature'), header(req, 'x-twilio-email-event-webhook-timestamp'), raw),
+      verifySendgrid(
+        credentials.sendgridPublicKey,
+        header(req, 'x-twilio-email-event-webhook-signature'),
+        header(req, 'x-twilio-email-event-webhook-timestamp'),
+        raw,
+      ),
     );
     if (!resolved) return;
     const events = jsonOrNull(raw);
     const isEvent = (e: unknown): e is { sg_event_id: string } =>
-      typeof e === 'object' && e !== null && typeof (e as { sg_event_id?: unknown }).sg_event_id === 'string' && (e as { sg_event_id: string }).sg_event_id.length > 0;
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as { sg_event_id?: unknown }).sg_event_id === 'string' &&
+      (e as { sg_event_id: string }).sg_event_id.length > 0;
     if (!Array.isArray(events) || events.length === 0 || !events.every(isEvent)) {
-      rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, 'sendgrid', kind, 'rejected_bad_request', 400, 'body is not an array of events with sg_event_id');
+      rejectWebhook(
+        services,
+        hook.scope.log,
+        hook.res,
+        hook.tenant,
+        'sendgrid',
+        kind,
+        'rejected_bad_request',
+        400,
+        'body is not an array of events with sg_event_id',
+      );
       return;
     }
     const query = queryOf(req.url!);
@@ -232,15 +285,29 @@ export function webhookEndpoint(services: RelayServices, clientAddress: (req: In
   const telegramHook = async (hook: Hook) => {
     const kind = 'telegram.update';
     const { req, raw } = hook;
-    const resolved = await admit(hook, 'telegram', kind, ({ credentials }) => verifyTelegram(credentials.telegramSecretToken, header(req, 'x-telegram-bot-api-secret-token')));
+    const resolved = await admit(hook, 'telegram', kind, ({ credentials }) =>
+      verifyTelegram(credentials.telegramSecretToken, header(req, 'x-telegram-bot-api-secret-token')),
+    );
     if (!resolved) return;
     const update = jsonOrNull(raw);
     const updateId = typeof update === 'object' && update !== null ? (update as { update_id?: unknown }).update_id : undefined;
     if (typeof updateId !== 'number') {
-      rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, 'telegram', kind, 'rejected_bad_request', 400, 'body is not a Telegram update with update_id');
+      rejectWebhook(
+        services,
+        hook.scope.log,
+        hook.res,
+        hook.tenant,
+        'telegram',
+        kind,
+        'rejected_bad_request',
+        400,
+        'body is not a Telegram update with update_id',
+      );
       return;
     }
-    await commit(hook, 'telegram', resolved.tenant.id, [webhookItem(kind, `tg:${updateId}`, queryOf(req.url!), update)], () => sendJson(hook.res, 200, { ok: true }));
+    await commit(hook, 'telegram', resolved.tenant.id, [webhookItem(kind, `tg:${updateId}`, queryOf(req.url!), update)], () =>
+      sendJson(hook.res, 200, { ok: true }),
+    );
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope, setRoute: (name: string) => void) => {

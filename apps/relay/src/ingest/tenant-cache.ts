@@ -25,7 +25,8 @@ export class TenantCache {
 
   async resolve(slug: string): Promise<ResolvedTenant | null> {
     const hit = this.entries.get(slug);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.tenant && hit.credentials ? { tenant: hit.tenant, credentials: hit.credentials } : null;
+    if (hit && Date.now() - hit.at < this.ttlMs)
+      return hit.tenant && hit.credentials ? { tenant: hit.tenant, credentials: hit.credentials } : null;
     const tenant = await findTenantBySlug(this.db, slug);
     const credentials = tenant ? await loadCredentials(this.db, this.encryptionKey, tenant.id) : null;
     // Unknown slugs are cached too, so probing random URLs costs one query per slug per TTL.

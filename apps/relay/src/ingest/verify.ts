@@ -21,12 +21,21 @@ export function parseForm(raw: Buffer): FormParams {
 }
 
 /** `form` is the body already parsed with `parseForm`, when the caller has it. */
-export function verifyTwilio(authToken: string | null, signature: string | undefined, publicUrl: string, rawBody: Buffer, contentType: string | undefined, form?: FormParams): Verdict {
+export function verifyTwilio(
+  authToken: string | null,
+  signature: string | undefined,
+  publicUrl: string,
+  rawBody: Buffer,
+  contentType: string | undefined,
+  form?: FormParams,
+): Verdict {
   if (!authToken) return { ok: false, reason: 'no Twilio auth token configured for this tenant' };
   if (!signature) return { ok: false, reason: 'missing X-Twilio-Signature' };
   const isJson = (contentType ?? '').includes('json');
   if (isJson) {
-    return twilio.validateRequestWithBody(authToken, signature, publicUrl, rawBody.toString('utf8')) ? { ok: true } : { ok: false, reason: 'Twilio signature does not match' };
+    return twilio.validateRequestWithBody(authToken, signature, publicUrl, rawBody.toString('utf8'))
+      ? { ok: true }
+      : { ok: false, reason: 'Twilio signature does not match' };
   }
   const params = form ?? (rawBody.length > 0 ? parseForm(rawBody) : {});
   // The URL exactly as configured is one of the two forms validateRequest tries first (with
@@ -35,17 +44,26 @@ export function verifyTwilio(authToken: string | null, signature: string | undef
   const expected = Buffer.from(twilio.getExpectedTwilioSignature(authToken, publicUrl, params));
   const given = Buffer.from(signature);
   if (expected.length === given.length && timingSafeEqual(expected, given)) return { ok: true };
-  return twilio.validateRequest(authToken, signature, publicUrl, params) ? { ok: true } : { ok: false, reason: 'Twilio signature does not match' };
+  return twilio.validateRequest(authToken, signature, publicUrl, params)
+    ? { ok: true }
+    : { ok: false, reason: 'Twilio signature does not match' };
 }
 
 const sendgrid = new EventWebhook();
 
-export function verifySendgrid(publicKey: string | null, signature: string | undefined, timestamp: string | undefined, rawBody: Buffer): Verdict {
+export function verifySendgrid(
+  publicKey: string | null,
+  signature: string | undefined,
+  timestamp: string | undefined,
+  rawBody: Buffer,
+): Verdict {
   if (!publicKey) return { ok: false, reason: 'no SendGrid verification key configured for this tenant' };
   if (!signature || !timestamp) return { ok: false, reason: 'missing SendGrid signature or timestamp header' };
   try {
     const key = sendgrid.convertPublicKeyToECDSA(publicKey);
-    return sendgrid.verifySignature(key, rawBody, signature, timestamp) ? { ok: true } : { ok: false, reason: 'SendGrid signature does not match' };
+    return sendgrid.verifySignature(key, rawBody, signature, timestamp)
+      ? { ok: true }
+      : { ok: false, reason: 'SendGrid signature does not match' };
   } catch {
     return { ok: false, reason: 'SendGrid signature or key is malformed' };
   }

@@ -76,22 +76,48 @@ export interface GaugeSource {
 
 export class RelayMetrics {
   readonly webhooks = new Counter('relay_webhooks_total', 'Provider webhooks by provider, kind and result.');
-  readonly commitSeconds = new Histogram('relay_commit_seconds', 'Time to commit a batch of events to the log.', [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
-  ]);
+  readonly commitSeconds = new Histogram(
+    'relay_commit_seconds',
+    'Time to commit a batch of events to the log.',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
   readonly eventsPushed = new Counter('relay_events_pushed_total', 'Log entries sent to desktops.');
   readonly rateLimited = new Counter('relay_rate_limited_total', 'Requests refused by the rate limiter, by route group.');
-  readonly backpressureWaits = new Counter('relay_stream_backpressure_waits_total', 'Times a desktop stream paused because its socket buffer was full.');
+  readonly backpressureWaits = new Counter(
+    'relay_stream_backpressure_waits_total',
+    'Times a desktop stream paused because its socket buffer was full.',
+  );
   gauges: GaugeSource | null = null;
 
   render(): string {
-    const parts = [this.webhooks.render(), this.commitSeconds.render(), this.eventsPushed.render(), this.rateLimited.render(), this.backpressureWaits.render()];
+    const parts = [
+      this.webhooks.render(),
+      this.commitSeconds.render(),
+      this.eventsPushed.render(),
+      this.rateLimited.render(),
+      this.backpressureWaits.render(),
+    ];
     const g = this.gauges;
-    parts.push(['# HELP relay_connected_desktops Desktops with an open stream.', '# TYPE relay_connected_desktops gauge', `relay_connected_desktops ${g?.connectedDesktops() ?? 0}`].join('\n'));
-    const lag = ['# HELP relay_tenant_lag_events Committed events not yet acknowledged by any connected desktop of the tenant.', '# TYPE relay_tenant_lag_events gauge'];
+    parts.push(
+      [
+        '# HELP relay_connected_desktops Desktops with an open stream.',
+        '# TYPE relay_connected_desktops gauge',
+        `relay_connected_desktops ${g?.connectedDesktops() ?? 0}`,
+      ].join('\n'),
+    );
+    const lag = [
+      '# HELP relay_tenant_lag_events Committed events not yet acknowledged by any connected desktop of the tenant.',
+      '# TYPE relay_tenant_lag_events gauge',
+    ];
     for (const [tenant, value] of g?.tenantLag() ?? []) lag.push(`relay_tenant_lag_events{${labelKey({ tenant })}} ${value}`);
     parts.push(lag.join('\n'));
-    parts.push(['# HELP relay_stream_buffered_bytes Bytes waiting in desktop sockets\' send buffers.', '# TYPE relay_stream_buffered_bytes gauge', `relay_stream_buffered_bytes ${g?.bufferedBytes() ?? 0}`].join('\n'));
+    parts.push(
+      [
+        "# HELP relay_stream_buffered_bytes Bytes waiting in desktop sockets' send buffers.",
+        '# TYPE relay_stream_buffered_bytes gauge',
+        `relay_stream_buffered_bytes ${g?.bufferedBytes() ?? 0}`,
+      ].join('\n'),
+    );
     return `${parts.join('\n')}\n`;
   }
 }

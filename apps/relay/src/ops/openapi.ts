@@ -30,14 +30,22 @@ const webhookResponses = {
 export function openApiDocument(publicBaseUrl: string, version: string): Record<string, unknown> {
   return {
     openapi: '3.1.0',
-    info: { title: 'GDial relay', version, description: 'Provider webhooks in, durable per-tenant event log out (WebSocket /stream), call flows and audio for Twilio.' },
+    info: {
+      title: 'GDial relay',
+      version,
+      description: 'Provider webhooks in, durable per-tenant event log out (WebSocket /stream), call flows and audio for Twilio.',
+    },
     servers: [{ url: publicBaseUrl }],
     components: { securitySchemes: { device: { type: 'http', scheme: 'bearer', description: 'Device token from enrolment' } } },
     paths: {
       '/hooks/{tenant}/twilio/{kind}': {
         post: {
           summary: 'Twilio status callbacks and inbound messages',
-          parameters: [tenant, { name: 'kind', in: 'path', required: true, schema: { enum: ['message-status', 'call-status', 'inbound'] } }, signed('X-Twilio-Signature')],
+          parameters: [
+            tenant,
+            { name: 'kind', in: 'path', required: true, schema: { enum: ['message-status', 'call-status', 'inbound'] } },
+            signed('X-Twilio-Signature'),
+          ],
           requestBody: { content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
           responses: webhookResponses,
         },
@@ -46,7 +54,9 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
         post: {
           summary: 'SendGrid event webhook (ECDSA signed)',
           parameters: [tenant, signed('X-Twilio-Email-Event-Webhook-Signature'), signed('X-Twilio-Email-Event-Webhook-Timestamp')],
-          requestBody: { content: { 'application/json': { schema: { type: 'array', items: { type: 'object', required: ['sg_event_id'] } } } } },
+          requestBody: {
+            content: { 'application/json': { schema: { type: 'array', items: { type: 'object', required: ['sg_event_id'] } } } },
+          },
           responses: webhookResponses,
         },
       },
@@ -61,8 +71,17 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
       '/twiml/{tenant}/{flowId}': {
         post: {
           summary: "A delivery's call flow (start document)",
-          parameters: [tenant, { name: 'flowId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'd', in: 'query', required: true, schema: { type: 'string' } }, signed('X-Twilio-Signature')],
-          responses: { '200': { description: 'TwiML', content: { 'text/xml': {} } }, '403': error('Signature verification failed'), '404': error('Unknown tenant or flow') },
+          parameters: [
+            tenant,
+            { name: 'flowId', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'd', in: 'query', required: true, schema: { type: 'string' } },
+            signed('X-Twilio-Signature'),
+          ],
+          responses: {
+            '200': { description: 'TwiML', content: { 'text/xml': {} } },
+            '403': error('Signature verification failed'),
+            '404': error('Unknown tenant or flow'),
+          },
         },
       },
       '/twiml/{tenant}/{flowId}/gather': {
@@ -75,29 +94,53 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
             { name: 'a', in: 'query', required: true, schema: { type: 'integer' } },
             signed('X-Twilio-Signature'),
           ],
-          responses: { '200': { description: 'TwiML', content: { 'text/xml': {} } }, '403': error('Signature verification failed'), '503': error('Not committed') },
+          responses: {
+            '200': { description: 'TwiML', content: { 'text/xml': {} } },
+            '403': error('Signature verification failed'),
+            '503': error('Not committed'),
+          },
         },
       },
       '/media/{tenant}/{mediaId}': {
         get: {
           summary: 'Call audio (supports Range)',
-          parameters: [tenant, { name: 'mediaId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'Range', in: 'header', required: false, schema: { type: 'string' } }],
-          responses: { '200': { description: 'Audio' }, '206': { description: 'Partial audio' }, '404': error('No such media'), '416': { description: 'Range not satisfiable' } },
+          parameters: [
+            tenant,
+            { name: 'mediaId', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'Range', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'Audio' },
+            '206': { description: 'Partial audio' },
+            '404': error('No such media'),
+            '416': { description: 'Range not satisfiable' },
+          },
         },
       },
       '/api/v1/devices/enrol': {
         post: {
           summary: 'Exchange a one-time enrolment token for a device token',
           requestBody: { required: true, content: json(deviceEnrolmentRequestSchema) },
-          responses: { '201': { description: 'Enrolled', content: json(deviceEnrolmentResponseSchema) }, '400': error('Invalid body'), '403': error('Token invalid, expired or used') },
+          responses: {
+            '201': { description: 'Enrolled', content: json(deviceEnrolmentResponseSchema) },
+            '400': error('Invalid body'),
+            '403': error('Token invalid, expired or used'),
+          },
         },
       },
       '/api/v1/media': {
         post: {
           summary: 'Upload call audio',
           security: [{ device: [] }],
-          requestBody: { required: true, content: Object.fromEntries(relayMediaContentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) },
-          responses: { '201': { description: 'Stored', content: json(mediaUploadResponseSchema) }, '401': error('No valid device token'), '415': error('Unsupported content type') },
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(relayMediaContentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+          },
+          responses: {
+            '201': { description: 'Stored', content: json(mediaUploadResponseSchema) },
+            '401': error('No valid device token'),
+            '415': error('Unsupported content type'),
+          },
         },
       },
       '/api/v1/call-flows/{flowId}': {
@@ -106,12 +149,26 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
           security: [{ device: [] }],
           parameters: [{ name: 'flowId', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: { required: true, content: json(callFlowRegistrationSchema) },
-          responses: { '200': { description: 'Registered', content: json(callFlowRegistrationResponseSchema) }, '400': error('Invalid flow'), '401': error('No valid device token') },
+          responses: {
+            '200': { description: 'Registered', content: json(callFlowRegistrationResponseSchema) },
+            '400': error('Invalid flow'),
+            '401': error('No valid device token'),
+          },
         },
       },
-      '/stream': { get: { summary: 'WebSocket upgrade: the desktop event stream (see @gdial/protocol relay.ts)', responses: { '101': { description: 'Switching protocols' } } } },
+      '/stream': {
+        get: {
+          summary: 'WebSocket upgrade: the desktop event stream (see @gdial/protocol relay.ts)',
+          responses: { '101': { description: 'Switching protocols' } },
+        },
+      },
       '/healthz': { get: { summary: 'Process is alive', responses: { '200': { description: 'ok' } } } },
-      '/readyz': { get: { summary: 'Database reachable and migrations applied', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Database reachable and migrations applied',
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+        },
+      },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
     },
   };

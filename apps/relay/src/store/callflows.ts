@@ -30,7 +30,15 @@ export async function saveCallFlow(db: RelayDb, tenantId: string, flow: CallFlow
 
 export async function loadCallFlow(db: RelayDb, tenantId: string, flowId: string): Promise<CallFlowRegistration | null> {
   const [row] = await db.withTenant(tenantId, (q) =>
-    q.query<{ flow_id: string; start_doc: string; confirmed_doc: string; retry_doc: string; goodbye_doc: string; confirm_digits: string; max_attempts: number }>(
+    q.query<{
+      flow_id: string;
+      start_doc: string;
+      confirmed_doc: string;
+      retry_doc: string;
+      goodbye_doc: string;
+      confirm_digits: string;
+      max_attempts: number;
+    }>(
       'SELECT flow_id, start_doc, confirmed_doc, retry_doc, goodbye_doc, confirm_digits, max_attempts FROM call_flows WHERE tenant_id = $1 AND flow_id = $2',
       [tenantId, flowId],
     ),
@@ -55,14 +63,22 @@ export interface StoredMedia {
 export async function saveMedia(db: RelayDb, tenantId: string, contentType: string, bytes: Buffer): Promise<StoredMedia> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return db.withTenant(tenantId, async (q) => {
-    const [existing] = await q.query<{ id: string }>('SELECT id FROM media WHERE tenant_id = $1 AND sha256 = $2 AND content_type = $3', [tenantId, sha256, contentType]);
+    const [existing] = await q.query<{ id: string }>('SELECT id FROM media WHERE tenant_id = $1 AND sha256 = $2 AND content_type = $3', [
+      tenantId,
+      sha256,
+      contentType,
+    ]);
     if (existing) return { id: existing.id, contentType, size: bytes.length, sha256 };
     const id = randomId();
     await q.query(
       'INSERT INTO media (tenant_id, id, content_type, sha256, size, bytes) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, sha256, content_type) DO NOTHING',
       [tenantId, id, contentType, sha256, bytes.length, bytes],
     );
-    const [row] = await q.query<{ id: string }>('SELECT id FROM media WHERE tenant_id = $1 AND sha256 = $2 AND content_type = $3', [tenantId, sha256, contentType]);
+    const [row] = await q.query<{ id: string }>('SELECT id FROM media WHERE tenant_id = $1 AND sha256 = $2 AND content_type = $3', [
+      tenantId,
+      sha256,
+      contentType,
+    ]);
     return { id: row?.id ?? id, contentType, size: bytes.length, sha256 };
   });
 }

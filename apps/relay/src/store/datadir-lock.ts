@@ -24,7 +24,10 @@ export function lockDataDir(dataDir: string): DataDirLock {
         alive = false;
       }
       if (alive) {
-        return { ok: false, problem: `Another relay process (pid ${pid}) uses the data directory ${dataDir}; stop it first, or use DATABASE_URL.` };
+        return {
+          ok: false,
+          problem: `Another relay process (pid ${pid}) uses the data directory ${dataDir}; stop it first, or use DATABASE_URL.`,
+        };
       }
       rmSync(file, { force: true });
     }

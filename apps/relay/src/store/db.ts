@@ -86,7 +86,8 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
     appRole: opts.appRole,
     channel: `${opts.schema}_events`,
     withTenant: (tenantId, fn) => tx(appPool, tenantId, fn),
-    appQuery: async <R>(text: string, params?: unknown[], name?: string) => (await appPool.query(name ? { name, text, values: params } : { text, values: params })).rows as R[],
+    appQuery: async <R>(text: string, params?: unknown[], name?: string) =>
+      (await appPool.query(name ? { name, text, values: params } : { text, values: params })).rows as R[],
     asOwner: (fn) => tx(ownerPool, null, fn),
     async listen(onNotify, onError) {
       const client = new pg.Client({ connectionString: opts.url, options: searchPath, application_name: 'gdial-relay-listen' });

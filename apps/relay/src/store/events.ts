@@ -46,7 +46,8 @@ export function storableJson(event: RelayEvent): string {
 function storable(value: unknown): unknown {
   if (typeof value === 'string') return storableText(value);
   if (Array.isArray(value)) return value.map(storable);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storable(v)]));
   return value;
 }
 
@@ -55,13 +56,15 @@ const storableText = (text: string): string => text.replace(UNSTORABLE, '\uFFFD'
 
 export async function readEvents(db: RelayDb, tenantId: string, afterSeq: number, limit: number): Promise<RelayLogEntry[]> {
   const rows = await db.withTenant(tenantId, (q) =>
-    q.query<{ seq: string | number; payload: RelayEvent | string }>('SELECT seq, payload FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
-      tenantId,
-      afterSeq,
-      limit,
-    ]),
+    q.query<{ seq: string | number; payload: RelayEvent | string }>(
+      'SELECT seq, payload FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [tenantId, afterSeq, limit],
+    ),
   );
-  return rows.map((r) => ({ seq: Number(r.seq), event: typeof r.payload === 'string' ? (JSON.parse(r.payload) as RelayEvent) : r.payload }));
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    event: typeof r.payload === 'string' ? (JSON.parse(r.payload) as RelayEvent) : r.payload,
+  }));
 }
 
 export interface LogPosition {
@@ -71,7 +74,10 @@ export interface LogPosition {
 
 export async function logPosition(db: RelayDb, tenantId: string): Promise<LogPosition> {
   const [row] = await db.withTenant(tenantId, (q) =>
-    q.query<{ last_seq: string | number; pruned_through: string | number }>('SELECT last_seq, pruned_through FROM event_counters WHERE tenant_id = $1', [tenantId]),
+    q.query<{ last_seq: string | number; pruned_through: string | number }>(
+      'SELECT last_seq, pruned_through FROM event_counters WHERE tenant_id = $1',
+      [tenantId],
+    ),
   );
   return { lastSeq: Number(row?.last_seq ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
 }

@@ -54,13 +54,19 @@ export async function migrate(db: RelayDb): Promise<MigrateResult> {
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gdial-relay-migrate:${db.schema}`]);
     await q.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await q.query(`SET LOCAL search_path TO ${schema}`);
-    await q.query(`CREATE TABLE IF NOT EXISTS ${schema}.relay_migrations (tag text PRIMARY KEY, hash text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await q.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.relay_migrations (tag text PRIMARY KEY, hash text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     const done = await q.query<{ tag: string; hash: string }>(`SELECT tag, hash FROM ${schema}.relay_migrations`);
     const known = new Map(migrations.map((m) => [m.tag, m]));
     for (const row of done) {
       const m = known.get(row.tag);
-      if (!m) throw new Error(`The relay database has migration "${row.tag}" that this relay does not know: it was written by a newer version. Upgrade the relay.`);
-      if (m.hash !== row.hash) throw new Error(`Migration "${row.tag}" was changed after it was applied; committed migrations must never be edited.`);
+      if (!m)
+        throw new Error(
+          `The relay database has migration "${row.tag}" that this relay does not know: it was written by a newer version. Upgrade the relay.`,
+        );
+      if (m.hash !== row.hash)
+        throw new Error(`Migration "${row.tag}" was changed after it was applied; committed migrations must never be edited.`);
     }
     const doneTags = new Set(done.map((r) => r.tag));
     const applied: string[] = [];
@@ -81,9 +87,14 @@ async function ensureAppRole(q: SqlExecutor, schemaName: string, roleName: strin
   const exists = await q.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [roleName]);
   if (exists.length === 0) await q.query(`CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`);
   else {
-    const [flags] = await q.query<{ rolsuper: boolean; rolbypassrls: boolean }>(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1`, [roleName]);
+    const [flags] = await q.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+      `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1`,
+      [roleName],
+    );
     if (flags?.rolsuper || flags?.rolbypassrls) {
-      throw new Error(`Role ${roleName} is a superuser or has BYPASSRLS; the relay's application role must have neither (RELAY_DB_APP_ROLE).`);
+      throw new Error(
+        `Role ${roleName} is a superuser or has BYPASSRLS; the relay's application role must have neither (RELAY_DB_APP_ROLE).`,
+      );
     }
   }
   // The connecting user must be able to become the role (not needed for superusers).

@@ -83,7 +83,9 @@ export const events = pgTable(
     eventKey: text('event_key').notNull(),
     kind: text('kind').notNull(),
     payload: jsonb('payload').notNull(),
-    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().default(sql`now()`),
+    receivedAt: timestamp('received_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.seq] }),
@@ -129,4 +131,3 @@ export const media = pgTable(
 
 /** Tables guarded by row-level security; a test checks pg_class against this list. */
 export const tenantTables = ['tenant_credentials', 'devices', 'enrolments', 'event_counters', 'events', 'call_flows', 'media'] as const;
-

@@ -35,7 +35,10 @@ export type CreateTenantResult = { ok: true; tenant: Tenant } | { ok: false; pro
 
 export async function createTenant(db: RelayDb, input: { slug: string; name: string }): Promise<CreateTenantResult> {
   if (!tenantSlugPattern.test(input.slug)) {
-    return { ok: false, problem: `Tenant slug "${input.slug}" must be 2–63 characters of a-z, 0-9 and "-", starting with a letter or digit` };
+    return {
+      ok: false,
+      problem: `Tenant slug "${input.slug}" must be 2–63 characters of a-z, 0-9 and "-", starting with a letter or digit`,
+    };
   }
   if (!input.name.trim()) return { ok: false, problem: 'Tenant name is required' };
   if (await findTenantBySlug(db, input.slug)) return { ok: false, problem: `Tenant "${input.slug}" already exists` };
@@ -54,7 +57,12 @@ export async function createEnrolment(db: RelayDb, tenant: Tenant, ttlHours: num
   const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
   await db.asOwner(async (q) => {
     await setTenant(q, tenant.id);
-    await q.query('INSERT INTO enrolments (id, tenant_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [randomUUID(), tenant.id, hashToken(token), expiresAt]);
+    await q.query('INSERT INTO enrolments (id, tenant_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)', [
+      randomUUID(),
+      tenant.id,
+      hashToken(token),
+      expiresAt,
+    ]);
   });
   return { token, expiresAt };
 }
@@ -75,7 +83,12 @@ export async function enrolDevice(db: RelayDb, enrolmentToken: string, deviceNam
       [hashToken(enrolmentToken), deviceId],
     );
     if (used.length === 0) return false;
-    await q.query('INSERT INTO devices (id, tenant_id, name, token_hash) VALUES ($1, $2, $3, $4)', [deviceId, tenant.id, deviceName, hashToken(deviceToken)]);
+    await q.query('INSERT INTO devices (id, tenant_id, name, token_hash) VALUES ($1, $2, $3, $4)', [
+      deviceId,
+      tenant.id,
+      deviceName,
+      hashToken(deviceToken),
+    ]);
     return true;
   });
   return enrolled ? { ok: true, tenant, deviceId, deviceToken } : invalid;
@@ -92,7 +105,9 @@ export async function authenticateDevice(db: RelayDb, deviceToken: string): Prom
   const tenant = await findTenantById(db, tenantId);
   if (!tenant) return null;
   const [row] = await db.withTenant(tenant.id, (q) =>
-    q.query<{ id: string }>('UPDATE devices SET last_seen_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id', [hashToken(deviceToken)]),
+    q.query<{ id: string }>('UPDATE devices SET last_seen_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id', [
+      hashToken(deviceToken),
+    ]),
   );
   return row ? { deviceId: row.id, tenant } : null;
 }
@@ -133,7 +148,9 @@ export async function revokeDevice(db: RelayDb, tenant: Tenant, deviceId: string
 }
 
 export async function recordAck(db: RelayDb, tenantId: string, deviceId: string, seq: number): Promise<void> {
-  await db.withTenant(tenantId, (q) => q.query('UPDATE devices SET acked_seq = GREATEST(acked_seq, $2), last_seen_at = now() WHERE id = $1', [deviceId, seq]));
+  await db.withTenant(tenantId, (q) =>
+    q.query('UPDATE devices SET acked_seq = GREATEST(acked_seq, $2), last_seen_at = now() WHERE id = $1', [deviceId, seq]),
+  );
 }
 
 export interface ProviderCredentials {

@@ -76,7 +76,10 @@ class DesktopStream implements TenantSubscriber {
   private fail(code: RelayErrorCode, message: string): void {
     this.log.warn({ code, reason: message }, 'closing desktop stream');
     this.send({ type: 'error', code, message });
-    this.ws.close(code === 'unauthorized' ? relayCloseCodes.unauthorized : code === 'shutting-down' ? 1001 : relayCloseCodes.badMessage, code);
+    this.ws.close(
+      code === 'unauthorized' ? relayCloseCodes.unauthorized : code === 'shutting-down' ? 1001 : relayCloseCodes.badMessage,
+      code,
+    );
   }
 
   private async onMessage(data: RawData): Promise<void> {
@@ -124,7 +127,10 @@ class DesktopStream implements TenantSubscriber {
     this.log = this.log.child({ tenant: device.tenant.slug, deviceId: device.deviceId });
     const position = await logPosition(this.services.db, device.tenant.id);
     if (lastSeq > position.lastSeq) {
-      return this.fail('cursor-ahead', `Desktop has applied ${lastSeq} but the relay's log ends at ${position.lastSeq}; was the relay database restored from an older backup?`);
+      return this.fail(
+        'cursor-ahead',
+        `Desktop has applied ${lastSeq} but the relay's log ends at ${position.lastSeq}; was the relay database restored from an older backup?`,
+      );
     }
     if (lastSeq < position.prunedThrough) {
       this.log.warn({ lastSeq, prunedThrough: position.prunedThrough }, 'desktop cursor is older than retention; resync required');
@@ -222,7 +228,7 @@ class DesktopStream implements TenantSubscriber {
             if (entries.length === 0 || this.closed) break;
             // Message by message, pausing whenever the socket's buffer is full, so a batch of
             // large entries never lands in the buffer whole.
-            for (let i = 0; i < entries.length && !this.closed; ) {
+            for (let i = 0; i < entries.length && !this.closed;) {
               if (this.ws.bufferedAmount >= highWater) {
                 this.services.metrics.backpressureWaits.inc({});
                 await waitForDrain(this.ws, highWater);

@@ -79,7 +79,7 @@ export function decodeWav(bytes: Uint8Array): WavDecodeResult {
   } else if (format === FORMAT_PCM && bits === 24) {
     encoding = 'pcm';
     bytesPerSample = 3;
-    read = (o) => ((dv.getUint8(o) | (dv.getUint8(o + 1) << 8) | (dv.getInt8(o + 2) << 16)) / 8388608);
+    read = (o) => (dv.getUint8(o) | (dv.getUint8(o + 1) << 8) | (dv.getInt8(o + 2) << 16)) / 8388608;
   } else if (format === FORMAT_PCM && bits === 32) {
     encoding = 'pcm';
     bytesPerSample = 4;

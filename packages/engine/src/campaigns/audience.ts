@@ -73,7 +73,9 @@ export function resolveAudience(db: Db, audience: Audience, testGroupId: number 
   const selected = new Set<number>();
   for (const id of membersOf(db, expandGroups(db, audience.groupIds, audience.includeSubgroups))) selected.add(id);
   if (audience.contactIds.length) {
-    const existing = sqlite.prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(audience.contactIds)) as { id: number }[];
+    const existing = sqlite
+      .prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(audience.contactIds)) as { id: number }[];
     for (const r of existing) selected.add(r.id);
   }
   for (const id of withTags(db, audience.tags).keys()) selected.add(id);
@@ -99,7 +101,8 @@ export function resolveAudience(db: Db, audience: Audience, testGroupId: number 
   const excluded: ResolvedAudience['excluded'] = [];
   const contacts: AudienceContact[] = [];
   if (testMembers) {
-    for (const id of selected) if (!testMembers.has(id)) excluded.push({ id, displayName: byId.get(id)?.displayName ?? `#${id}`, reason: 'not-in-test-group' });
+    for (const id of selected)
+      if (!testMembers.has(id)) excluded.push({ id, displayName: byId.get(id)?.displayName ?? `#${id}`, reason: 'not-in-test-group' });
   }
   for (const id of targetIds.sort((a, b) => a - b)) {
     const c = byId.get(id);
@@ -169,10 +172,14 @@ export function loadContacts(db: Db, ids: number[]): AudienceContact[] {
     )
     .all(json) as ContactSqlRow[];
   const phones = sqlite
-    .prepare('SELECT contact_id, e164, label, can_sms FROM contact_phones WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, priority, id')
+    .prepare(
+      'SELECT contact_id, e164, label, can_sms FROM contact_phones WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, priority, id',
+    )
     .all(json) as { contact_id: number; e164: string; label: string; can_sms: number }[];
   const emails = sqlite
-    .prepare('SELECT contact_id, address FROM contact_emails WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, priority, id')
+    .prepare(
+      'SELECT contact_id, address FROM contact_emails WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, priority, id',
+    )
     .all(json) as { contact_id: number; address: string }[];
   const out = new Map<number, AudienceContact>();
   for (const r of rows) {

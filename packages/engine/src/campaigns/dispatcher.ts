@@ -11,7 +11,15 @@ import type { Channel, ProviderEvent } from '@gdial/protocol';
 import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
 import type { Logger } from '../log';
 import type { Db, Store } from '../store/db';
-import { backoffDelay, CircuitBreaker, defaultBackoff, defaultBreaker, TokenBucket, type BackoffPolicy, type BreakerPolicy } from './flow-control';
+import {
+  backoffDelay,
+  CircuitBreaker,
+  defaultBackoff,
+  defaultBreaker,
+  TokenBucket,
+  type BackoffPolicy,
+  type BreakerPolicy,
+} from './flow-control';
 import { progressRecipient, statements } from './outbox';
 import type { CallFlowHost, ChannelSender, ChannelSenders, SendFailure, SendOutcome } from './ports';
 import { FINAL_RANK, rankOf, stateForRank } from './state';
@@ -155,7 +163,10 @@ export class Dispatcher {
       markSending: s.prepare<[number, string]>(
         "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, sending_since = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state = 'queued'",
       ),
-      sent: s.prepare<[string, string, number, string, number, number, number], { provider_rank: number; answered_by: string | null; state: string }>(
+      sent: s.prepare<
+        [string, string, number, string, number, number, number],
+        { provider_rank: number; answered_by: string | null; state: string }
+      >(
         `UPDATE deliveries SET provider = ?, provider_id = ?,
                 provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
                 provider_rank = MAX(provider_rank, ?),
@@ -170,8 +181,12 @@ export class Dispatcher {
         "UPDATE deliveries SET state = 'failed', error = ?, error_code = ?, finished_at = ?, sending_since = NULL WHERE id = ? AND state IN ('sending', 'queued')",
       ),
       skip: s.prepare<[string, number, number]>("UPDATE deliveries SET state = 'skipped', error = ?, finished_at = ? WHERE id = ?"),
-      optOut: s.prepare<[string, string, string]>("INSERT OR IGNORE INTO opt_outs (channel, address, source, note) VALUES (?, ?, 'provider', ?)"),
-      event: s.prepare<[number, number, string, string | null]>('INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)'),
+      optOut: s.prepare<[string, string, string]>(
+        "INSERT OR IGNORE INTO opt_outs (channel, address, source, note) VALUES (?, ?, 'provider', ?)",
+      ),
+      event: s.prepare<[number, number, string, string | null]>(
+        'INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)',
+      ),
       nextDue: s.prepare<[Channel], { due: number | null }>(
         "SELECT MIN(due_at) AS due FROM deliveries WHERE state = 'queued' AND channel = ? AND priority IN (0, 1)",
       ),
@@ -182,9 +197,19 @@ export class Dispatcher {
             AND EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index > d.step_index)
           LIMIT 500`,
       ),
-      inFlightRows: s.prepare<[], { id: number; campaign_id: number; recipient_id: number; channel: Channel; address: string; token: string; body: string | null; sending_since: number | null }>(
-        "SELECT id, campaign_id, recipient_id, channel, address, token, body, sending_since FROM deliveries WHERE state = 'sending'",
-      ),
+      inFlightRows: s.prepare<
+        [],
+        {
+          id: number;
+          campaign_id: number;
+          recipient_id: number;
+          channel: Channel;
+          address: string;
+          token: string;
+          body: string | null;
+          sending_since: number | null;
+        }
+      >("SELECT id, campaign_id, recipient_id, channel, address, token, body, sending_since FROM deliveries WHERE state = 'sending'"),
       adopt: s.prepare<[string, string, number, string, number, number, number]>(
         `UPDATE deliveries SET provider = ?, provider_id = ?, provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
                 provider_rank = MAX(provider_rank, ?), sent_at = COALESCE(sent_at, ?), sending_since = NULL
@@ -198,7 +223,9 @@ export class Dispatcher {
       markInProgress: s.prepare<[string]>(
         "UPDATE campaign_recipients SET outcome = 'in-progress' WHERE id IN (SELECT value FROM json_each(?)) AND outcome = 'pending'",
       ),
-      rankOfRow: s.prepare<[number], { provider_rank: number; answered_by: string | null; state: string }>('SELECT provider_rank, answered_by, state FROM deliveries WHERE id = ?'),
+      rankOfRow: s.prepare<[number], { provider_rank: number; answered_by: string | null; state: string }>(
+        'SELECT provider_rank, answered_by, state FROM deliveries WHERE id = ?',
+      ),
       resend: s.prepare<[number, number]>(
         "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, possible_duplicate = 1 WHERE id = ? AND state = 'sending'",
       ),
@@ -458,7 +485,10 @@ export class Dispatcher {
     this.inflightRowIds.add(row.id);
     const startedAt = this.clock();
     const p = this.send(row, sender)
-      .catch((err: unknown): SendOutcome => ({ ok: false, failure: { kind: 'transient', message: `sender threw: ${(err as Error).message}` } }))
+      .catch((err: unknown): SendOutcome => ({
+        ok: false,
+        failure: { kind: 'transient', message: `sender threw: ${(err as Error).message}` },
+      }))
       .then((outcome) => {
         this.inflight--;
         this.results.push({ row, provider: sender.provider, outcome, startedAt });
@@ -472,7 +502,8 @@ export class Dispatcher {
     let callFlowUrl: string | null = null;
     if (row.channel === 'voice') {
       const urlFor = await this.flowFor(row);
-      if (!urlFor) return { ok: false, failure: { kind: 'permanent', message: 'No call-flow host is configured, so a call cannot be placed' } };
+      if (!urlFor)
+        return { ok: false, failure: { kind: 'permanent', message: 'No call-flow host is configured, so a call cannot be placed' } };
       callFlowUrl = urlFor(row.token);
     }
     return sender.send({
@@ -495,7 +526,9 @@ export class Dispatcher {
     if (!p) {
       const confirmation = this.confirmationOf(row.campaign_id);
       const flowId = `c${row.campaign_id}-${row.language}-${hash(key)}`;
-      p = host.register({ flowId, script: row.body, audioId: row.audio_id, voiceId: row.voice_id, language: row.language, confirmation }).then((r) => r.urlFor);
+      p = host
+        .register({ flowId, script: row.body, audioId: row.audio_id, voiceId: row.voice_id, language: row.language, confirmation })
+        .then((r) => r.urlFor);
       // A failed registration is retried by the next call rather than cached.
       p.catch(() => this.flowUrls.delete(key));
       this.flowUrls.set(key, p);
@@ -605,7 +638,12 @@ export class Dispatcher {
         } else {
           const delay = backoffDelay(attempts, this.backoff, f.kind === 'rate-limited' ? f.retryAfterMs : null);
           this.stmts.retry.run(now + delay, f.message, f.code ?? null, row.id);
-          this.stmts.event.run(row.id, now, 'retry', `${provider}: ${f.kind}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`);
+          this.stmts.event.run(
+            row.id,
+            now,
+            'retry',
+            `${provider}: ${f.kind}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
+          );
         }
         if (f.kind === 'auth') this.log.error({ provider }, 'provider rejected our credentials');
         return;
@@ -617,7 +655,12 @@ export class Dispatcher {
         breaker.success();
         this.stmts.failed.run(f.message, f.code ?? null, now, row.id);
         this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.kind}: ${f.message}`);
-        if (f.kind === 'opted-out') this.stmts.optOut.run(row.channel, row.channel === 'email' ? row.address.toLowerCase() : row.address, `${provider} reported an opt-out`);
+        if (f.kind === 'opted-out')
+          this.stmts.optOut.run(
+            row.channel,
+            row.channel === 'email' ? row.address.toLowerCase() : row.address,
+            `${provider} reported an opt-out`,
+          );
         return;
       }
       default: {
@@ -681,7 +724,13 @@ export class Dispatcher {
         if (sender) {
           for (let attempt = 0; attempt < 4; attempt++) {
             try {
-              lookup = await sender.findByToken({ token: r.token, channel: r.channel, to: r.address, since: new Date((r.sending_since ?? Date.now()) - 60_000), body: r.body });
+              lookup = await sender.findByToken({
+                token: r.token,
+                channel: r.channel,
+                to: r.address,
+                since: new Date((r.sending_since ?? Date.now()) - 60_000),
+                body: r.body,
+              });
             } catch (err) {
               lookup = { found: 'unknown', message: (err as Error).message };
             }
@@ -697,7 +746,12 @@ export class Dispatcher {
             this.stmts.adopt.run(sender.provider, lookup.providerId, rank, lookup.status, rank, row.sending_since ?? now, row.id);
             const cur = this.stmts.rankOfRow.get(row.id);
             this.stmts.setState.run(stateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null), row.id);
-            this.stmts.event.run(row.id, now, 'reconciled', `found at ${sender.provider} as ${lookup.providerId} (${lookup.status}); adopted`);
+            this.stmts.event.run(
+              row.id,
+              now,
+              'reconciled',
+              `found at ${sender.provider} as ${lookup.providerId} (${lookup.status}); adopted`,
+            );
             adopted++;
           } else {
             const why = lookup.found === 'unknown' ? `provider could not be asked (${lookup.message})` : 'provider has no record of it';

@@ -5,7 +5,16 @@
 // move forward (ranked, applied as a max), so any order and any duplication of the same
 // events gives the same final states.
 import type Database from 'better-sqlite3';
-import { confirmationSchema, formatConfirmedVia, formatEventDetail, formatStatusDetail, type Confirmation, type DeliveryState, type InboxMessage, type ProviderEvent } from '@gdial/protocol';
+import {
+  confirmationSchema,
+  formatConfirmedVia,
+  formatEventDetail,
+  formatStatusDetail,
+  type Confirmation,
+  type DeliveryState,
+  type InboxMessage,
+  type ProviderEvent,
+} from '@gdial/protocol';
 import type { Db } from '../store/db';
 import { confirmRecipient, optOutRecipient, progressRecipient, sqliteOf } from './outbox';
 import { isFinalRank, rankOf, stateForRank } from './state';
@@ -45,7 +54,10 @@ function prepare(s: Database.Database) {
     byToken: s.prepare<[string], MatchRow>(`SELECT ${cols} FROM deliveries WHERE token = ?`),
     byProviderId: s.prepare<[string], MatchRow>(`SELECT ${cols} FROM deliveries WHERE provider_id = ? ORDER BY id DESC LIMIT 1`),
     latestTo: s.prepare<[string, string], MatchRow>(
-      `SELECT ${cols.split(', ').map((c) => `d.${c}`).join(', ')} FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id
+      `SELECT ${cols
+        .split(', ')
+        .map((c) => `d.${c}`)
+        .join(', ')} FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id
         WHERE d.address = ? COLLATE NOCASE AND d.channel IN (SELECT value FROM json_each(?)) AND (d.sent_at IS NOT NULL OR d.provider_rank > 0)
           AND c.status IN ('running', 'paused', 'completed', 'cancelled')
         ORDER BY (c.status = 'running') DESC, d.sent_at DESC, d.id DESC LIMIT 1`,
@@ -59,13 +71,23 @@ function prepare(s: Database.Database) {
           answered_by = COALESCE(answered_by, ?)
         WHERE id = ?`,
     ),
-    setState: s.prepare<[DeliveryState, number | null, number]>('UPDATE deliveries SET state = ?, finished_at = COALESCE(finished_at, ?), sending_since = NULL WHERE id = ?'),
-    after: s.prepare<[number], { provider_rank: number; answered_by: string | null }>('SELECT provider_rank, answered_by FROM deliveries WHERE id = ?'),
-    event: s.prepare<[number, number, string, string | null]>('INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)'),
+    setState: s.prepare<[DeliveryState, number | null, number]>(
+      'UPDATE deliveries SET state = ?, finished_at = COALESCE(finished_at, ?), sending_since = NULL WHERE id = ?',
+    ),
+    after: s.prepare<[number], { provider_rank: number; answered_by: string | null }>(
+      'SELECT provider_rank, answered_by FROM deliveries WHERE id = ?',
+    ),
+    event: s.prepare<[number, number, string, string | null]>(
+      'INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)',
+    ),
     settings: s.prepare<[number], { settings: string }>('SELECT settings FROM campaigns WHERE id = ?'),
-    optOut: s.prepare<[string, string, string, string | null]>('INSERT OR IGNORE INTO opt_outs (channel, address, source, note) VALUES (?, ?, ?, ?)'),
+    optOut: s.prepare<[string, string, string, string | null]>(
+      'INSERT OR IGNORE INTO opt_outs (channel, address, source, note) VALUES (?, ?, ?, ?)',
+    ),
     optIn: s.prepare<[string, string]>("DELETE FROM opt_outs WHERE channel = ? AND address = ? AND source IN ('reply', 'provider')"),
-    recipientContact: s.prepare<[number], { contact_id: number | null; display_name: string }>('SELECT contact_id, display_name FROM campaign_recipients WHERE id = ?'),
+    recipientContact: s.prepare<[number], { contact_id: number | null; display_name: string }>(
+      'SELECT contact_id, display_name FROM campaign_recipients WHERE id = ?',
+    ),
     campaignName: s.prepare<[number], string>('SELECT name FROM campaigns WHERE id = ?').pluck(),
     contactByPhone: s.prepare<[string], { id: number; display_name: string }>(
       'SELECT c.id, c.display_name FROM contact_phones p JOIN contacts c ON c.id = p.contact_id WHERE p.e164 = ? LIMIT 1',
@@ -134,7 +156,16 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
         const rank = rankOf(ev.status);
         const failing = isFinalRank(rank) && rank < 90;
         const answered = ev.status === 'answered' || ev.status === 'completed' ? (ev.answeredBy ?? 'unknown') : (ev.answeredBy ?? null);
-        st.status.run(rank, ev.status, rank, failing ? (ev.failure?.code ?? null) : null, failing ? (ev.failure?.message ?? null) : null, when, answered, row.id);
+        st.status.run(
+          rank,
+          ev.status,
+          rank,
+          failing ? (ev.failure?.code ?? null) : null,
+          failing ? (ev.failure?.message ?? null) : null,
+          when,
+          answered,
+          row.id,
+        );
         const after = st.after.get(row.id)!;
         if (row.state !== 'skipped' && row.state !== 'cancelled' && row.state !== 'waiting') {
           const next = stateForRank(after.provider_rank, after.answered_by !== null);
@@ -142,7 +173,11 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
           const settled = next === 'delivered' || next === 'failed';
           if (next !== row.state || settled) st.setState.run(next, settled ? when : null, row.id);
         }
-        const detail = formatStatusDetail({ status: ev.status, answeredBy: ev.answeredBy ?? null, failure: ev.failure ? { code: ev.failure.code, message: ev.failure.message } : null });
+        const detail = formatStatusDetail({
+          status: ev.status,
+          answeredBy: ev.answeredBy ?? null,
+          failure: ev.failure ? { code: ev.failure.code, message: ev.failure.message } : null,
+        });
         st.event.run(row.id, when, 'status', detail);
         if (progressRecipient(db, row.recipient_id, now)) result.becameDue = true;
         result.campaignIds.add(row.campaign_id);
@@ -156,8 +191,20 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
         }
         const conf = confirmationOf(row.campaign_id);
         const confirms = conf.enabled && ev.digits !== '' && conf.dtmfDigits.includes(ev.digits.slice(0, 1));
-        st.event.run(row.id, when, 'dtmf', formatEventDetail(ev.digits === '' ? { kind: 'no-key' } : { kind: 'pressed', digits: ev.digits, confirmed: confirms }));
-        if (confirms) confirmRecipient(db, row.recipient_id, new Date(when), formatConfirmedVia({ how: 'key', digits: ev.digits, channel: 'voice', address: row.address }), now);
+        st.event.run(
+          row.id,
+          when,
+          'dtmf',
+          formatEventDetail(ev.digits === '' ? { kind: 'no-key' } : { kind: 'pressed', digits: ev.digits, confirmed: confirms }),
+        );
+        if (confirms)
+          confirmRecipient(
+            db,
+            row.recipient_id,
+            new Date(when),
+            formatConfirmedVia({ how: 'key', digits: ev.digits, channel: 'voice', address: row.address }),
+            now,
+          );
         result.campaignIds.add(row.campaign_id);
         break;
       }
@@ -178,13 +225,27 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
           }
         } else if (isConfirm && row) {
           st.event.run(row.id, when, 'reply', formatEventDetail({ kind: 'replied', text, confirmed: true }));
-          confirmRecipient(db, row.recipient_id, new Date(when), formatConfirmedVia({ how: 'reply', text, channel: ev.channel, address: ev.from }), now);
+          confirmRecipient(
+            db,
+            row.recipient_id,
+            new Date(when),
+            formatConfirmedVia({ how: 'reply', text, channel: ev.channel, address: ev.from }),
+            now,
+          );
           result.campaignIds.add(row.campaign_id);
         } else {
           const who = row ? st.recipientContact.get(row.recipient_id) : undefined;
           const contact = who?.contact_id != null ? { id: who.contact_id, display_name: who.display_name } : st.contactByPhone.get(ev.from);
           const receivedAt = new Date(when).toISOString();
-          const ins = st.inbox.get(receivedAt, ev.channel, ev.from, ev.text, row?.campaign_id ?? null, row?.recipient_id ?? null, contact?.id ?? null)!;
+          const ins = st.inbox.get(
+            receivedAt,
+            ev.channel,
+            ev.from,
+            ev.text,
+            row?.campaign_id ?? null,
+            row?.recipient_id ?? null,
+            contact?.id ?? null,
+          )!;
           if (row) st.event.run(row.id, when, 'reply', formatEventDetail({ kind: 'unrecognised-reply' }));
           result.inbox.push({
             id: ins.id,
@@ -206,7 +267,12 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
         break;
       }
       case 'opt-out': {
-        st.optOut.run(ev.channel, ev.channel === 'email' ? ev.address.toLowerCase() : ev.address, ev.reason === 'stop-keyword' ? 'reply' : 'provider', ev.reason);
+        st.optOut.run(
+          ev.channel,
+          ev.channel === 'email' ? ev.address.toLowerCase() : ev.address,
+          ev.reason === 'stop-keyword' ? 'reply' : 'provider',
+          ev.reason,
+        );
         const row = find(ev.deliveryToken, ev.providerId) ?? st.latestTo.get(ev.address, JSON.stringify([ev.channel]));
         if (row) {
           st.event.run(row.id, when, 'opt-out', ev.reason);

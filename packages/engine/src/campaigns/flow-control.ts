@@ -72,7 +72,12 @@ export const defaultBackoff: BackoffPolicy = { baseMs: 500, capMs: 60_000, maxAt
  * retries of many rows that failed together instead of sending them back in a wave.
  * A provider's Retry-After is a floor.
  */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, retryAfterMs: number | null, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  retryAfterMs: number | null,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   const jittered = Math.floor(random() * ceiling);
   return retryAfterMs === null ? jittered : Math.max(retryAfterMs, jittered);

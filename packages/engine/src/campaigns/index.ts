@@ -5,4 +5,13 @@ export { applyProviderEvents, normalizeReply, type AppliedEvents } from './event
 export { sendersFromProviders, type ProviderSet } from './senders';
 export { callFlowHost, type CallFlowBackend } from './call-flows';
 export { Dispatcher, defaultRateLimits, type DispatcherOptions, type RateLimit } from './dispatcher';
-export type { ChannelSender, ChannelSenders, CallFlowHost, CallFlowSpec, OutboundDelivery, SendOutcome, SendFailure, LookupOutcome } from './ports';
+export type {
+  ChannelSender,
+  ChannelSenders,
+  CallFlowHost,
+  CallFlowSpec,
+  OutboundDelivery,
+  SendOutcome,
+  SendFailure,
+  LookupOutcome,
+} from './ports';

@@ -53,8 +53,10 @@ function prepare(sqlite: Database.Database) {
       "UPDATE campaign_recipients SET outcome = 'confirmed', confirmed_at = ?, confirmed_via = ? WHERE id = ?",
     ),
     schedule: sqlite.prepare<[number, number]>("UPDATE deliveries SET state = 'queued', due_at = ? WHERE id = ?"),
-    skip: sqlite.prepare<[string, number, number]>('UPDATE deliveries SET state = \'skipped\', error = ?, finished_at = ? WHERE id = ?'),
-    event: sqlite.prepare<[number, number, string, string | null]>('INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)'),
+    skip: sqlite.prepare<[string, number, number]>("UPDATE deliveries SET state = 'skipped', error = ?, finished_at = ? WHERE id = ?"),
+    event: sqlite.prepare<[number, number, string, string | null]>(
+      'INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)',
+    ),
   };
 }
 type Statements = ReturnType<typeof prepare>;
@@ -95,7 +97,10 @@ export function progressRecipient(db: Db, recipientId: number, now: number): boo
   let becameDue = false;
 
   if (rec.outcome === 'confirmed' || rec.outcome === 'opted-out' || rec.outcome === 'cancelled') {
-    const reason = formatEventDetail({ kind: 'skipped', reason: rec.outcome === 'confirmed' ? 'already-confirmed' : rec.outcome === 'opted-out' ? 'opted-out' : 'cancelled' });
+    const reason = formatEventDetail({
+      kind: 'skipped',
+      reason: rec.outcome === 'confirmed' ? 'already-confirmed' : rec.outcome === 'opted-out' ? 'opted-out' : 'cancelled',
+    });
     for (const r of rows) {
       if ((r.state === 'waiting' || r.state === 'queued') && (rec.outcome !== 'confirmed' || r.condition !== 'always')) {
         st.skip.run(reason, now, r.id);

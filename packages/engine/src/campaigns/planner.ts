@@ -108,7 +108,8 @@ export function planCampaign(db: Db, input: PlanInput): Plan {
     excludedCount.set(reason, (excludedCount.get(reason) ?? 0) + 1);
     if (samples.length < SAMPLE_LIMIT) samples.push({ contactId, displayName, reason, detail });
   };
-  for (const e of audience.excluded) exclude(e.id, e.displayName, e.reason, e.reason === 'excluded' ? 'Excluded by the audience rules' : 'Test mode: not in the test group');
+  for (const e of audience.excluded)
+    exclude(e.id, e.displayName, e.reason, e.reason === 'excluded' ? 'Excluded by the audience rules' : 'Test mode: not in the test group');
 
   const blockers: string[] = [];
   const warnings: string[] = [];
@@ -116,15 +117,37 @@ export function planCampaign(db: Db, input: PlanInput): Plan {
     const has = (['sv', 'en'] as const).some((l) => template.variants[l] && hasChannel(template.variants[l], s.channel));
     if (!has) blockers.push(`Step ${i + 1} sends ${s.channel} but template "${template.name}" has no ${s.channel} content`);
   });
-  if (settings.confirmation.enabled && !settings.steps.some((s) => s.channel === 'voice' || s.channel === 'sms' || s.channel === 'whatsapp' || s.channel === 'telegram')) {
+  if (
+    settings.confirmation.enabled &&
+    !settings.steps.some((s) => s.channel === 'voice' || s.channel === 'sms' || s.channel === 'whatsapp' || s.channel === 'telegram')
+  ) {
     warnings.push('Confirmation is on but no step can be confirmed (e-mail only)');
   }
 
-  const stepReports = settings.steps.map((s, index) => ({ index, channel: s.channel, recipients: 0, deliveries: 0, duplicateAddresses: 0, optedOut: 0, doNotContact: 0, noAddress: 0 }));
+  const stepReports = settings.steps.map((s, index) => ({
+    index,
+    channel: s.channel,
+    recipients: 0,
+    deliveries: 0,
+    duplicateAddresses: 0,
+    optedOut: 0,
+    doNotContact: 0,
+    noAddress: 0,
+  }));
   const takenPerStep = settings.steps.map(() => new Set<string>());
   const missing: PlanReport['missingVariables'] = [];
   const recipients: PlannedRecipient[] = [];
-  const cost = { smsSegments: 0, smsCost: 0, callMinutes: 0, callCost: 0, emails: 0, whatsappMessages: 0, whatsappCost: 0, minTotal: 0, maxTotal: 0 };
+  const cost = {
+    smsSegments: 0,
+    smsCost: 0,
+    callMinutes: 0,
+    callCost: 0,
+    emails: 0,
+    whatsappMessages: 0,
+    whatsappCost: 0,
+    minTotal: 0,
+    maxTotal: 0,
+  };
   const unpriced = new Set<string>();
 
   for (const c of audience.contacts) {
@@ -252,7 +275,8 @@ export function planCampaign(db: Db, input: PlanInput): Plan {
   }
   if (recipients.length === 0) blockers.push('Nobody in the audience can be reached by this plan');
   if (unpriced.size) warnings.push(`No price for ${[...unpriced].join(', ')}; their cost is not included`);
-  if (template.status !== 'approved') warnings.push(`Template "${template.name}" is not approved; starting it needs a reason for the audit log`);
+  if (template.status !== 'approved')
+    warnings.push(`Template "${template.name}" is not approved; starting it needs a reason for the audit log`);
 
   const round2 = (n: number) => Math.round(n * 100) / 100;
   const report: PlanReport = {
@@ -287,7 +311,13 @@ export function planCampaign(db: Db, input: PlanInput): Plan {
  * Writes the recipients and every delivery row of a plan (first-step rows due now, later
  * steps waiting). Runs inside the start transaction: all rows or none.
  */
-export function writePlan(db: Db, campaignId: number, priority: number, plan: Plan, now: number): { recipients: number; deliveries: number } {
+export function writePlan(
+  db: Db,
+  campaignId: number,
+  priority: number,
+  plan: Plan,
+  now: number,
+): { recipients: number; deliveries: number } {
   const sqlite = sqliteOf(db);
   const insRecipient = sqlite.prepare(
     "INSERT INTO campaign_recipients (campaign_id, contact_id, display_name, language, outcome) VALUES (?, ?, ?, ?, 'pending') RETURNING id",

@@ -8,7 +8,12 @@ import type { AnsweredBy, Channel, Confirmation, DeliveryStatus, ProviderFailure
 /** How a provider refused or failed a send, as the dispatcher acts on it. */
 export type SendFailure =
   /** Network trouble or a 5xx: try again later. */
-  | { kind: 'transient'; message: string; code?: string | undefined; /** The request may have reached the provider: look it up before sending again. */ maybeSent?: boolean }
+  | {
+      kind: 'transient';
+      message: string;
+      code?: string | undefined;
+      /** The request may have reached the provider: look it up before sending again. */ maybeSent?: boolean;
+    }
   /** Too fast: wait at least `retryAfterMs` (when the provider said so). */
   | { kind: 'rate-limited'; message: string; retryAfterMs: number | null; code?: string | undefined }
   /** The provider will never accept this message. */
@@ -36,10 +41,7 @@ export interface OutboundDelivery {
   callFlowUrl: string | null;
 }
 
-export type LookupOutcome =
-  | { found: true; providerId: string; status: string }
-  | { found: false }
-  | { found: 'unknown'; message: string };
+export type LookupOutcome = { found: true; providerId: string; status: string } | { found: false } | { found: 'unknown'; message: string };
 
 export interface ChannelSender {
   /** Provider name, for the circuit breaker and the report ("twilio", "sendgrid", "telegram"). */

@@ -2,7 +2,14 @@
 // recipient outcome, confirmations, throughput and ETA. Changes arrive thousands of times
 // a second; the publisher coalesces them to at most 10 updates per second per campaign and
 // notices when a running campaign has nothing left to do (completed).
-import { deliveryStates, recipientOutcomes, type CampaignProgress, type CampaignStatus, type DeliveryState, type RecipientOutcome } from '@gdial/protocol';
+import {
+  deliveryStates,
+  recipientOutcomes,
+  type CampaignProgress,
+  type CampaignStatus,
+  type DeliveryState,
+  type RecipientOutcome,
+} from '@gdial/protocol';
 import type { Db } from '../store/db';
 import { sqliteOf } from './outbox';
 
@@ -14,16 +21,23 @@ export function readProgress(db: Db, campaignId: number, throughput: number, una
   const c = s.prepare('SELECT status FROM campaigns WHERE id = ?').get(campaignId) as { status: CampaignStatus } | undefined;
   if (!c) return null;
   const deliveries = Object.fromEntries(deliveryStates.map((k) => [k, 0])) as Record<DeliveryState, number>;
-  for (const r of s.prepare('SELECT state, count(*) AS n FROM deliveries WHERE campaign_id = ? GROUP BY state').all(campaignId) as { state: DeliveryState; n: number }[]) {
+  for (const r of s.prepare('SELECT state, count(*) AS n FROM deliveries WHERE campaign_id = ? GROUP BY state').all(campaignId) as {
+    state: DeliveryState;
+    n: number;
+  }[]) {
     deliveries[r.state] = r.n;
   }
   const outcomes = Object.fromEntries(recipientOutcomes.map((k) => [k, 0])) as Record<RecipientOutcome, number>;
   let recipients = 0;
-  for (const r of s.prepare('SELECT outcome, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY outcome').all(campaignId) as { outcome: RecipientOutcome; n: number }[]) {
+  for (const r of s
+    .prepare('SELECT outcome, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY outcome')
+    .all(campaignId) as { outcome: RecipientOutcome; n: number }[]) {
     outcomes[r.outcome] = r.n;
     recipients += r.n;
   }
-  const dup = s.prepare('SELECT count(*) AS n FROM deliveries WHERE campaign_id = ? AND possible_duplicate = 1').get(campaignId) as { n: number };
+  const dup = s.prepare('SELECT count(*) AS n FROM deliveries WHERE campaign_id = ? AND possible_duplicate = 1').get(campaignId) as {
+    n: number;
+  };
   const remaining = deliveries.queued + deliveries.sending;
   return {
     campaignId,

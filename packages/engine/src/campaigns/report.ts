@@ -67,7 +67,11 @@ export function recipientReports(
     if (d.sent_at !== null) {
       // The hand-over is recorded on the row itself (the hot path writes no separate event).
       const list = evBy.get(d.id) ?? [];
-      list.push({ at: new Date(d.sent_at).toISOString(), kind: 'sent', detail: d.provider_id ? `${d.provider ?? 'provider'} ${d.provider_id}` : null });
+      list.push({
+        at: new Date(d.sent_at).toISOString(),
+        kind: 'sent',
+        detail: d.provider_id ? `${d.provider ?? 'provider'} ${d.provider_id}` : null,
+      });
       list.sort((a, b) => a.at.localeCompare(b.at));
       evBy.set(d.id, list);
     }
@@ -103,7 +107,9 @@ export function recipientReports(
 }
 
 export function sendTimes(db: Db, campaignId: number): { first: number | null; last: number | null } {
-  const r = sqliteOf(db).prepare('SELECT MIN(sent_at) AS first, MAX(sent_at) AS last FROM deliveries WHERE campaign_id = ?').get(campaignId) as {
+  const r = sqliteOf(db)
+    .prepare('SELECT MIN(sent_at) AS first, MAX(sent_at) AS last FROM deliveries WHERE campaign_id = ?')
+    .get(campaignId) as {
     first: number | null;
     last: number | null;
   };
@@ -126,7 +132,13 @@ export function campaignCsv(db: Db, campaignId: number): { csv: string; rows: nu
          FROM campaign_recipients r LEFT JOIN deliveries d ON d.recipient_id = r.id
         WHERE r.campaign_id = ? ORDER BY r.id, d.step_index, d.id`,
     )
-    .all(campaignId) as (DeliverySql & { display_name: string; contact_id: number | null; outcome: string; confirmed_at: string | null; confirmed_via: string | null })[];
+    .all(campaignId) as (DeliverySql & {
+    display_name: string;
+    contact_id: number | null;
+    outcome: string;
+    confirmed_at: string | null;
+    confirmed_via: string | null;
+  })[];
   const header = [
     'recipient_id',
     'name',

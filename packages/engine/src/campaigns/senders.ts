@@ -45,7 +45,8 @@ export function failureOf(e: SendError): SendFailure {
   }
 }
 
-const outcomeOf = (r: SendResult): SendOutcome => (r.ok ? { ok: true, providerId: r.providerId, status: r.status } : { ok: false, failure: failureOf(r.error) });
+const outcomeOf = (r: SendResult): SendOutcome =>
+  r.ok ? { ok: true, providerId: r.providerId, status: r.status } : { ok: false, failure: failureOf(r.error) };
 
 function lookupOf(r: ReconcileResult): LookupOutcome {
   switch (r.kind) {
@@ -80,8 +81,17 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     const sms = p.sms;
     senders.set('sms', {
       provider: sms.provider,
-      send: async (d: OutboundDelivery) => (d.body === null ? missing('text') : outcomeOf(await sms.send({ deliveryToken: d.token, to: d.to, body: d.body }))),
-      findByToken: async (q) => lookupOf(await sms.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since, ...(q.body != null ? { body: q.body } : {}) })),
+      send: async (d: OutboundDelivery) =>
+        d.body === null ? missing('text') : outcomeOf(await sms.send({ deliveryToken: d.token, to: d.to, body: d.body })),
+      findByToken: async (q) =>
+        lookupOf(
+          await sms.findByDeliveryToken({
+            deliveryToken: q.token,
+            to: q.to,
+            attemptedAt: q.since,
+            ...(q.body != null ? { body: q.body } : {}),
+          }),
+        ),
       fetchStatus: (id) => polled(sms, id),
     });
   }
@@ -90,7 +100,15 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     senders.set('whatsapp', {
       provider: wa.provider,
       send: async (d) => (d.body === null ? missing('text') : outcomeOf(await wa.send({ deliveryToken: d.token, to: d.to, body: d.body }))),
-      findByToken: async (q) => lookupOf(await wa.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since, ...(q.body != null ? { body: q.body } : {}) })),
+      findByToken: async (q) =>
+        lookupOf(
+          await wa.findByDeliveryToken({
+            deliveryToken: q.token,
+            to: q.to,
+            attemptedAt: q.since,
+            ...(q.body != null ? { body: q.body } : {}),
+          }),
+        ),
       fetchStatus: (id) => polled(wa, id),
     });
   }
@@ -99,7 +117,9 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     senders.set('voice', {
       provider: voice.provider,
       send: async (d) =>
-        d.callFlowUrl === null ? missing('call flow') : outcomeOf(await voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true })),
+        d.callFlowUrl === null
+          ? missing('call flow')
+          : outcomeOf(await voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true })),
       findByToken: async (q) => lookupOf(await voice.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
       fetchStatus: (id) => polled(voice, id),
       hangUp: async (providerId) => {
@@ -115,7 +135,9 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
       send: async (d) =>
         d.body === null || d.subject === null
           ? missing('subject or text')
-          : outcomeOf(await email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) })),
+          : outcomeOf(
+              await email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) }),
+            ),
       findByToken: async (q) => lookupOf(await email.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
       fetchStatus: (id) => polled(email, id),
     });
@@ -124,7 +146,8 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     const tg = p.telegram;
     senders.set('telegram', {
       provider: tg.provider,
-      send: async (d) => (d.body === null ? missing('text') : outcomeOf(await tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body }))),
+      send: async (d) =>
+        d.body === null ? missing('text') : outcomeOf(await tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body })),
       findByToken: async (q) => lookupOf(await tg.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
     });
   }

@@ -237,7 +237,13 @@ export class CampaignService {
         })
         .returning({ id: campaigns.id })
         .get();
-      recordAudit(db, actor, { action: 'campaign.create', subjectType: 'campaign', subjectId: r.id, summary: `Created campaign "${fields.name}"`, params: { name: fields.name } });
+      recordAudit(db, actor, {
+        action: 'campaign.create',
+        subjectType: 'campaign',
+        subjectId: r.id,
+        summary: `Created campaign "${fields.name}"`,
+        params: { name: fields.name },
+      });
       return r.id;
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'draft' });
@@ -249,7 +255,8 @@ export class CampaignService {
     const actor = this.ctx.operator();
     this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status !== 'draft' && r.status !== 'scheduled') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only drafts and scheduled campaigns can be changed`);
+      if (r.status !== 'draft' && r.status !== 'scheduled')
+        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only drafts and scheduled campaigns can be changed`);
       this.checkFields(db, fields);
       db.update(campaigns)
         .set({
@@ -265,7 +272,13 @@ export class CampaignService {
         })
         .where(eq(campaigns.id, id))
         .run();
-      recordAudit(db, actor, { action: 'campaign.update', subjectType: 'campaign', subjectId: id, summary: `Changed campaign "${fields.name}"`, params: { name: fields.name } });
+      recordAudit(db, actor, {
+        action: 'campaign.update',
+        subjectType: 'campaign',
+        subjectId: id,
+        summary: `Changed campaign "${fields.name}"`,
+        params: { name: fields.name },
+      });
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'draft' });
     return this.get(id);
@@ -275,9 +288,16 @@ export class CampaignService {
     const actor = this.ctx.operator();
     this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status === 'running' || r.status === 'paused') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; cancel it first`);
+      if (r.status === 'running' || r.status === 'paused')
+        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; cancel it first`);
       db.delete(campaigns).where(eq(campaigns.id, id)).run();
-      recordAudit(db, actor, { action: 'campaign.delete', subjectType: 'campaign', subjectId: id, summary: `Deleted campaign "${r.name}"`, params: { name: r.name } });
+      recordAudit(db, actor, {
+        action: 'campaign.delete',
+        subjectType: 'campaign',
+        subjectId: id,
+        summary: `Deleted campaign "${r.name}"`,
+        params: { name: r.name },
+      });
     });
   }
 
@@ -331,7 +351,11 @@ export class CampaignService {
         subjectType: 'campaign',
         subjectId: id,
         summary: `Scheduled "${r.name}" for ${new Date(next).toISOString()}${settings.schedule.kind === 'cron' ? ` (cron ${settings.schedule.cron}, ${TIME_ZONE})` : ''}`,
-        params: { name: r.name, at: new Date(next).toISOString(), ...(settings.schedule.kind === 'cron' ? { cron: settings.schedule.cron } : {}) },
+        params: {
+          name: r.name,
+          at: new Date(next).toISOString(),
+          ...(settings.schedule.kind === 'cron' ? { cron: settings.schedule.cron } : {}),
+        },
       });
       return plan.report;
     });
@@ -342,10 +366,16 @@ export class CampaignService {
 
   private checkApproval(db: Db, r: CampaignRow, report: PlanReport, reason: string | null): void {
     if (report.blockers.length) {
-      throw new DomainError('PRECONDITION', `Campaign "${r.name}" cannot start: ${report.blockers.join('; ')}`, { blockers: report.blockers, missingVariables: report.missingVariables.slice(0, 200) });
+      throw new DomainError('PRECONDITION', `Campaign "${r.name}" cannot start: ${report.blockers.join('; ')}`, {
+        blockers: report.blockers,
+        missingVariables: report.missingVariables.slice(0, 200),
+      });
     }
     if (!report.templateApproved && !reason) {
-      throw new DomainError('PRECONDITION', 'The template is not approved. Approve it, or give a reason for using it unapproved (it goes into the audit log).');
+      throw new DomainError(
+        'PRECONDITION',
+        'The template is not approved. Approve it, or give a reason for using it unapproved (it goes into the audit log).',
+      );
     }
     void db;
   }
@@ -358,13 +388,20 @@ export class CampaignService {
     const now = Date.now();
     const report = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status !== 'draft' && r.status !== 'scheduled') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; it cannot be started again`);
+      if (r.status !== 'draft' && r.status !== 'scheduled')
+        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; it cannot be started again`);
       const plan = this.makePlan(db, r);
       const reason = unapprovedReason ?? r.approvalReason;
       this.checkApproval(db, r, plan.report, reason);
       const written = writePlan(db, id, r.priority, plan, now);
       db.update(campaigns)
-        .set({ status: 'running', startedAt: new Date(now).toISOString(), nextRunAt: null, approvalReason: reason, updatedAt: new Date(now).toISOString() })
+        .set({
+          status: 'running',
+          startedAt: new Date(now).toISOString(),
+          nextRunAt: null,
+          approvalReason: reason,
+          updatedAt: new Date(now).toISOString(),
+        })
         .where(eq(campaigns.id, id))
         .run();
       recordAudit(db, actor, {
@@ -401,7 +438,9 @@ export class CampaignService {
 
   resume(id: number): Campaign {
     const c = this.setRunState(id, 'paused', 'running', 'campaign.resume', (db) => {
-      sqliteOf(db).prepare("UPDATE deliveries SET priority = priority - ? WHERE campaign_id = ? AND priority >= ?").run(PAUSED_BAND, id, PAUSED_BAND);
+      sqliteOf(db)
+        .prepare('UPDATE deliveries SET priority = priority - ? WHERE campaign_id = ? AND priority >= ?')
+        .run(PAUSED_BAND, id, PAUSED_BAND);
     });
     this.dispatcher.wake();
     return c;
@@ -414,7 +453,13 @@ export class CampaignService {
       if (r.status !== from) throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}, not ${from}`);
       db.update(campaigns).set({ status: to, updatedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
       rows(db);
-      recordAudit(db, actor, { action, subjectType: 'campaign', subjectId: id, summary: `${to === 'paused' ? 'Paused' : 'Resumed'} "${r.name}"`, params: { name: r.name } });
+      recordAudit(db, actor, {
+        action,
+        subjectType: 'campaign',
+        subjectId: id,
+        summary: `${to === 'paused' ? 'Paused' : 'Resumed'} "${r.name}"`,
+        params: { name: r.name },
+      });
     });
     this.ctx.events.emit('campaigns.changed', { id, status: to });
     this.progress.markDirty([id]);
@@ -430,17 +475,29 @@ export class CampaignService {
       if (r.status === 'completed' || r.status === 'cancelled') throw new DomainError('CONFLICT', `Campaign ${id} is already ${r.status}`);
       const s = sqliteOf(db);
       db.update(campaigns)
-        .set({ status: 'cancelled', cancelReason: reason ?? null, finishedAt: new Date(now).toISOString(), nextRunAt: null, updatedAt: new Date(now).toISOString() })
+        .set({
+          status: 'cancelled',
+          cancelReason: reason ?? null,
+          finishedAt: new Date(now).toISOString(),
+          nextRunAt: null,
+          updatedAt: new Date(now).toISOString(),
+        })
         .where(eq(campaigns.id, id))
         .run();
       const cancelled = s
-        .prepare("UPDATE deliveries SET state = 'cancelled', finished_at = ?, error = 'campaign cancelled' WHERE campaign_id = ? AND state IN ('waiting', 'queued') RETURNING id")
+        .prepare(
+          "UPDATE deliveries SET state = 'cancelled', finished_at = ?, error = 'campaign cancelled' WHERE campaign_id = ? AND state IN ('waiting', 'queued') RETURNING id",
+        )
         .all(now, id) as { id: number }[];
       const ev = s.prepare("INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, 'cancelled', ?)");
       for (const c of cancelled) ev.run(c.id, now, reason ?? 'campaign cancelled');
-      s.prepare("UPDATE campaign_recipients SET outcome = 'cancelled' WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')").run(id);
+      s.prepare("UPDATE campaign_recipients SET outcome = 'cancelled' WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')").run(
+        id,
+      );
       const live = s
-        .prepare("SELECT provider_id FROM deliveries WHERE campaign_id = ? AND channel = 'voice' AND state IN ('sent', 'delivered') AND provider_rank < ? AND provider_id IS NOT NULL")
+        .prepare(
+          "SELECT provider_id FROM deliveries WHERE campaign_id = ? AND channel = 'voice' AND state IN ('sent', 'delivered') AND provider_rank < ? AND provider_id IS NOT NULL",
+        )
         .all(id, FINAL_RANK) as { provider_id: string }[];
       recordAudit(db, actor, {
         action: 'campaign.cancel',
@@ -463,10 +520,18 @@ export class CampaignService {
       const r = db.select().from(campaigns).where(eq(campaigns.id, id)).get();
       if (!r || (r.status !== 'running' && r.status !== 'paused') || !isCampaignDone(db, id)) return;
       // Recipients whose last row just settled may still read in-progress.
-      const open = sqliteOf(db).prepare("SELECT id FROM campaign_recipients WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')").all(id) as { id: number }[];
+      const open = sqliteOf(db)
+        .prepare("SELECT id FROM campaign_recipients WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')")
+        .all(id) as { id: number }[];
       for (const o of open) progressRecipient(db, o.id, Date.now());
       db.update(campaigns).set({ status: 'completed', finishedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
-      recordAudit(db, 'GDial', { action: 'campaign.complete', subjectType: 'campaign', subjectId: id, summary: `Campaign "${r.name}" completed`, params: { name: r.name } });
+      recordAudit(db, 'GDial', {
+        action: 'campaign.complete',
+        subjectType: 'campaign',
+        subjectId: id,
+        summary: `Campaign "${r.name}" completed`,
+        params: { name: r.name },
+      });
       done = true;
     });
     if (done) {
@@ -480,7 +545,9 @@ export class CampaignService {
   private armScheduler(): void {
     if (!this.running) return;
     if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
-    const next = sqliteOf(this.ctx.store.db).prepare("SELECT MIN(next_run_at) AS t FROM campaigns WHERE status = 'scheduled'").get() as { t: number | null };
+    const next = sqliteOf(this.ctx.store.db).prepare("SELECT MIN(next_run_at) AS t FROM campaigns WHERE status = 'scheduled'").get() as {
+      t: number | null;
+    };
     if (next.t === null) return;
     // Re-check at least every minute so a changed clock (sleep, DST) is noticed.
     const wait = Math.min(60_000, Math.max(0, next.t - Date.now()));
@@ -506,8 +573,15 @@ export class CampaignService {
         const message = (err as Error).message;
         this.log.error({ campaignId: r.id, err }, 'a scheduled campaign could not start');
         this.ctx.store.transaction(({ db }) => {
-          if (settings.schedule.kind !== 'cron') db.update(campaigns).set({ status: 'draft', nextRunAt: null }).where(eq(campaigns.id, r.id)).run();
-          recordAudit(db, 'GDial', { action: 'campaign.schedule-failed', subjectType: 'campaign', subjectId: r.id, summary: `Scheduled start of "${r.name}" failed: ${message}`, params: { name: r.name, message } });
+          if (settings.schedule.kind !== 'cron')
+            db.update(campaigns).set({ status: 'draft', nextRunAt: null }).where(eq(campaigns.id, r.id)).run();
+          recordAudit(db, 'GDial', {
+            action: 'campaign.schedule-failed',
+            subjectType: 'campaign',
+            subjectId: r.id,
+            summary: `Scheduled start of "${r.name}" failed: ${message}`,
+            params: { name: r.name, message },
+          });
         });
         this.ctx.events.emit('campaigns.changed', { id: r.id, status: settings.schedule.kind === 'cron' ? 'scheduled' : 'draft' });
       }
@@ -604,9 +678,17 @@ export class CampaignService {
     return this.ctx.store.transaction(({ db }) => {
       const s = sqliteOf(db);
       const res = s
-        .prepare('UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND handled <> ?')
+        .prepare(
+          'UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND handled <> ?',
+        )
         .run(handled ? 1 : 0, handled ? actor : null, handled ? new Date().toISOString() : null, JSON.stringify(ids), handled ? 1 : 0);
-      recordAudit(db, actor, { action: handled ? 'inbox.handled' : 'inbox.unhandled', subjectType: 'inbox', subjectId: ids.join(',').slice(0, 200), summary: `Marked ${res.changes} replies ${handled ? 'handled' : 'not handled'}`, params: { count: res.changes } });
+      recordAudit(db, actor, {
+        action: handled ? 'inbox.handled' : 'inbox.unhandled',
+        subjectType: 'inbox',
+        subjectId: ids.join(',').slice(0, 200),
+        summary: `Marked ${res.changes} replies ${handled ? 'handled' : 'not handled'}`,
+        params: { count: res.changes },
+      });
       return res.changes;
     });
   }
@@ -619,7 +701,13 @@ export class CampaignService {
     const actor = this.ctx.operator();
     this.ctx.store.transaction(({ db }) => {
       writeSetting(db, priceTableSetting, t);
-      recordAudit(db, actor, { action: 'campaigns.priceTable', subjectType: 'settings', subjectId: 'campaigns.priceTable', summary: `Price table changed (${t.currency})`, params: { currency: t.currency } });
+      recordAudit(db, actor, {
+        action: 'campaigns.priceTable',
+        subjectType: 'settings',
+        subjectId: 'campaigns.priceTable',
+        summary: `Price table changed (${t.currency})`,
+        params: { currency: t.currency },
+      });
     });
     return t;
   }

@@ -160,7 +160,10 @@ const escapeHtml = (s: string): string =>
 export const UNSUBSCRIBE_URL_PLACEHOLDER = UNSUBSCRIBE_URL_TAG;
 
 const footer = {
-  sv: { text: `\n\n--\nVill du inte få fler meddelanden via e-post? Avregistrera dig: ${UNSUBSCRIBE_URL_PLACEHOLDER}`, link: 'Avregistrera dig' },
+  sv: {
+    text: `\n\n--\nVill du inte få fler meddelanden via e-post? Avregistrera dig: ${UNSUBSCRIBE_URL_PLACEHOLDER}`,
+    link: 'Avregistrera dig',
+  },
   en: { text: `\n\n--\nDon't want more messages by e-mail? Unsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}`, link: 'Unsubscribe' },
 } as const;
 
@@ -173,7 +176,11 @@ export interface TemplateData {
 }
 
 /** The variant for a contact's language: their own if present, else the other one. */
-export function variantFor(t: TemplateData, language: ContactLanguage, channel: Channel): { language: ContactLanguage; content: TemplateContent } | null {
+export function variantFor(
+  t: TemplateData,
+  language: ContactLanguage,
+  channel: Channel,
+): { language: ContactLanguage; content: TemplateContent } | null {
   const order: ContactLanguage[] = language === 'en' ? ['en', 'sv'] : ['sv', 'en'];
   for (const l of order) {
     const c = t.variants[l];
@@ -239,7 +246,8 @@ export function renderMessage(
       const f = footer[v.language];
       subject = take(fill(e.subject, who, fb, ctx));
       text = take(fill(e.text, who, fb, ctx)) + f.text;
-      const bodyHtml = e.html.trim() === '' ? `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>` : take(fill(e.html, who, fb, ctx, escapeHtml));
+      const bodyHtml =
+        e.html.trim() === '' ? `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>` : take(fill(e.html, who, fb, ctx, escapeHtml));
       html = `${bodyHtml}\n<hr><p style="font-size:12px;color:#666"><a href="${UNSUBSCRIBE_URL_PLACEHOLDER}">${f.link}</a></p>`;
       break;
     }
@@ -286,7 +294,9 @@ export function loadTemplate(db: Db, id: number): TemplateData | null {
         c.email = { subject: p.subject ?? '', html: p.html ?? '', text: p.text ?? '' };
         break;
       case 'voice':
-        c.voice = p.audioId ? { kind: 'audio', audioId: p.audioId } : { kind: 'tts', script: p.text ?? '', ...(p.voiceId ? { voiceId: p.voiceId } : {}) };
+        c.voice = p.audioId
+          ? { kind: 'audio', audioId: p.audioId }
+          : { kind: 'tts', script: p.text ?? '', ...(p.voiceId ? { voiceId: p.voiceId } : {}) };
         break;
       default: {
         const never: never = p.channel;
@@ -331,12 +341,30 @@ function writeContents(db: Db, templateId: number, variants: { sv?: TemplateCont
     const c = variants[language];
     if (!c) continue;
     const base = { templateId, language, text: null, subject: null, html: null, audioId: null, voiceId: null };
-    if (c.sms !== undefined) db.insert(templateContents).values({ ...base, channel: 'sms', text: c.sms }).run();
-    if (c.whatsapp !== undefined) db.insert(templateContents).values({ ...base, channel: 'whatsapp', text: c.whatsapp }).run();
-    if (c.telegram !== undefined) db.insert(templateContents).values({ ...base, channel: 'telegram', text: c.telegram }).run();
-    if (c.email) db.insert(templateContents).values({ ...base, channel: 'email', text: c.email.text, subject: c.email.subject, html: c.email.html }).run();
-    if (c.voice?.kind === 'tts') db.insert(templateContents).values({ ...base, channel: 'voice', text: c.voice.script, voiceId: c.voice.voiceId ?? null }).run();
-    if (c.voice?.kind === 'audio') db.insert(templateContents).values({ ...base, channel: 'voice', audioId: c.voice.audioId }).run();
+    if (c.sms !== undefined)
+      db.insert(templateContents)
+        .values({ ...base, channel: 'sms', text: c.sms })
+        .run();
+    if (c.whatsapp !== undefined)
+      db.insert(templateContents)
+        .values({ ...base, channel: 'whatsapp', text: c.whatsapp })
+        .run();
+    if (c.telegram !== undefined)
+      db.insert(templateContents)
+        .values({ ...base, channel: 'telegram', text: c.telegram })
+        .run();
+    if (c.email)
+      db.insert(templateContents)
+        .values({ ...base, channel: 'email', text: c.email.text, subject: c.email.subject, html: c.email.html })
+        .run();
+    if (c.voice?.kind === 'tts')
+      db.insert(templateContents)
+        .values({ ...base, channel: 'voice', text: c.voice.script, voiceId: c.voice.voiceId ?? null })
+        .run();
+    if (c.voice?.kind === 'audio')
+      db.insert(templateContents)
+        .values({ ...base, channel: 'voice', audioId: c.voice.audioId })
+        .run();
   }
 }
 
@@ -356,7 +384,15 @@ export function updateTemplate(db: Db, id: number, input: TemplateFields): void 
   const f = validateTemplate(input);
   const res = db
     .update(templates)
-    .set({ name: f.name, description: f.description ?? null, fallbacks: f.fallbacks, status: 'draft', approvedBy: null, approvedAt: null, updatedAt: new Date().toISOString() })
+    .set({
+      name: f.name,
+      description: f.description ?? null,
+      fallbacks: f.fallbacks,
+      status: 'draft',
+      approvedBy: null,
+      approvedAt: null,
+      updatedAt: new Date().toISOString(),
+    })
     .where(eq(templates.id, id))
     .run();
   if (res.changes === 0) throw notFound('Template', id);
@@ -365,7 +401,11 @@ export function updateTemplate(db: Db, id: number, input: TemplateFields): void 
 
 export function approveTemplate(db: Db, id: number, by: string): void {
   const at = new Date().toISOString();
-  const res = db.update(templates).set({ status: 'approved', approvedBy: by, approvedAt: at, updatedAt: at }).where(eq(templates.id, id)).run();
+  const res = db
+    .update(templates)
+    .set({ status: 'approved', approvedBy: by, approvedAt: at, updatedAt: at })
+    .where(eq(templates.id, id))
+    .run();
   if (res.changes === 0) throw notFound('Template', id);
 }
 
@@ -376,9 +416,20 @@ export function deleteTemplate(db: Db, id: number, inUse: boolean): void {
 }
 
 export function listTemplateIds(db: Db): number[] {
-  return db.select({ id: templates.id }).from(templates).orderBy(asc(templates.name)).all().map((r) => r.id);
+  return db
+    .select({ id: templates.id })
+    .from(templates)
+    .orderBy(asc(templates.name))
+    .all()
+    .map((r) => r.id);
 }
 
 export function templateExists(db: Db, id: number): boolean {
-  return db.select({ id: templates.id }).from(templates).where(and(eq(templates.id, id))).get() !== undefined;
+  return (
+    db
+      .select({ id: templates.id })
+      .from(templates)
+      .where(and(eq(templates.id, id)))
+      .get() !== undefined
+  );
 }

@@ -161,7 +161,12 @@ function needDb(values: { db?: string | undefined }, io: Io, mustExist: boolean)
   return file;
 }
 
-function withStore<T>(file: string, operator: string | undefined, onProgress: EngineContext['events']['emit'], fn: (ctx: EngineContext) => T): T {
+function withStore<T>(
+  file: string,
+  operator: string | undefined,
+  onProgress: EngineContext['events']['emit'],
+  fn: (ctx: EngineContext) => T,
+): T {
   const logger = createLogger({ level: process.env.GDIAL_LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'gdial-cli' });
   const store: Store = openStore(file, { logger });
   const ctx: EngineContext = {
@@ -216,7 +221,8 @@ export function parseMapping(spec: string, headers: readonly string[]): ColumnMa
       }
       if (fieldText === 'ignore') return { column, field: null };
       const field = importFieldSchema.safeParse(fieldText);
-      if (!field.success) throw new UsageError(`--mapping: "${fieldText}" is not a contact field (${importFieldsHelp()}, custom.<name>, ignore)`);
+      if (!field.success)
+        throw new UsageError(`--mapping: "${fieldText}" is not a contact field (${importFieldsHelp()}, custom.<name>, ignore)`);
       column = Math.trunc(column);
       return { column, field: field.data };
     });
@@ -250,7 +256,8 @@ function printPreview(p: ImportPreview, io: Io, mode: DuplicateMode): void {
   ];
   if (p.columns.length) {
     lines.push('Columns:');
-    for (const c of p.columns) lines.push(`  ${c.index + 1}. ${c.header || '(no header)'} → ${c.field ?? '(ignored)'}${c.automatic ? '' : ' (set by --mapping)'}`);
+    for (const c of p.columns)
+      lines.push(`  ${c.index + 1}. ${c.header || '(no header)'} → ${c.field ?? '(ignored)'}${c.automatic ? '' : ' (set by --mapping)'}`);
   }
   lines.push(
     `Rows: ${p.totalRows}, valid ${p.validRows}, with errors ${p.errorRows}`,
@@ -260,7 +267,9 @@ function printPreview(p: ImportPreview, io: Io, mode: DuplicateMode): void {
   if (p.duplicateCount) {
     lines.push(`Duplicates: ${p.duplicateCount}`);
     for (const d of p.duplicates)
-      lines.push(`  row ${d.row}: same ${d.by} ${d.value} as ${d.existingContactId !== null ? `contact #${d.existingContactId} ${d.existingName ?? ''}`.trim() : `row ${d.fileRow}`}`);
+      lines.push(
+        `  row ${d.row}: same ${d.by} ${d.value} as ${d.existingContactId !== null ? `contact #${d.existingContactId} ${d.existingName ?? ''}`.trim() : `row ${d.fileRow}`}`,
+      );
   }
   io.err(`${lines.join('\n')}\n`);
 }
@@ -288,7 +297,8 @@ async function importCommand(args: string[], io: Io): Promise<number> {
   const format = values.format ?? 'auto';
   if (!['auto', 'csv', 'vcard'].includes(format)) throw new UsageError(`--format must be csv or vcard`);
   const encoding = values.encoding ?? 'auto';
-  if (!['auto', 'utf-8', 'utf-16le', 'windows-1252'].includes(encoding)) throw new UsageError('--encoding must be utf-8, utf-16le or windows-1252');
+  if (!['auto', 'utf-8', 'utf-16le', 'windows-1252'].includes(encoding))
+    throw new UsageError('--encoding must be utf-8, utf-16le or windows-1252');
   const delimiter = values.delimiter === undefined ? 'auto' : values.delimiter === 'tab' ? '\t' : values.delimiter;
   if (!['auto', ';', ',', '\t'].includes(delimiter)) throw new UsageError('--delimiter must be ;, , or tab');
 
@@ -300,7 +310,11 @@ async function importCommand(args: string[], io: Io): Promise<number> {
     const source = { kind: 'path' as const, path: file };
     let mapping: ColumnMapping[] | undefined;
     if (values.mapping) {
-      const headers = readImportHeaders(file, encoding === 'auto' ? undefined : (encoding as 'utf-8'), delimiter === 'auto' ? undefined : (delimiter as ';'));
+      const headers = readImportHeaders(
+        file,
+        encoding === 'auto' ? undefined : (encoding as 'utf-8'),
+        delimiter === 'auto' ? undefined : (delimiter as ';'),
+      );
       mapping = parseMapping(values.mapping, headers);
     }
     const preview = await imports.preview(
@@ -320,7 +334,10 @@ async function importCommand(args: string[], io: Io): Promise<number> {
       `Import ${report.status}: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.errorRows} row(s) with errors${report.notAttempted ? `, ${report.notAttempted} not attempted` : ''} (${report.durationMs} ms)`,
     ];
     if (report.groupsCreated.length) summary.push(`Groups created: ${report.groupsCreated.join(', ')}`);
-    if (report.failedBatch) summary.push(`Rows ${report.failedBatch.fromRow}–${report.failedBatch.toRow} failed and were rolled back (nothing from them was written): ${report.failedBatch.message}`);
+    if (report.failedBatch)
+      summary.push(
+        `Rows ${report.failedBatch.fromRow}–${report.failedBatch.toRow} failed and were rolled back (nothing from them was written): ${report.failedBatch.message}`,
+      );
     if (report.errors.length) summary.push(`Rows not imported:\n${formatErrors(report.errors)}`);
     io.err(`${summary.join('\n')}\n`);
     return report.status === 'completed' && report.errorRows === 0 ? 0 : 1;
@@ -328,7 +345,9 @@ async function importCommand(args: string[], io: Io): Promise<number> {
 }
 
 function groupIdByName(ctx: EngineContext, name: string): number {
-  const g = createContactsModule(ctx).groups.list().find((x) => x.name.toLocaleLowerCase('sv') === name.trim().toLocaleLowerCase('sv'));
+  const g = createContactsModule(ctx)
+    .groups.list()
+    .find((x) => x.name.toLocaleLowerCase('sv') === name.trim().toLocaleLowerCase('sv'));
   if (!g) throw new UsageError(`There is no group named "${name}"`);
   return g.id;
 }
@@ -351,13 +370,20 @@ async function exportCommand(args: string[], io: Io): Promise<number> {
   const delimiter = values.delimiter ?? ';';
   if (delimiter !== ';' && delimiter !== ',') throw new UsageError('--delimiter must be ; or ,');
   const target = path.resolve(io.cwd, positionals[0]!);
-  return withStore(db, values.operator, () => {}, async (ctx) => {
-    const scope = values.group ? { kind: 'group' as const, groupId: groupIdByName(ctx, values.group), includeSubgroups: !values['no-subgroups'] } : { kind: 'all' as const };
-    const out = await exportContacts(ctx.store.sqlite, { format, delimiter, scope });
-    writeFileSync(target, out.content);
-    io.err(`Exported ${out.count} contact(s) to ${target}\n`);
-    return 0;
-  });
+  return withStore(
+    db,
+    values.operator,
+    () => {},
+    async (ctx) => {
+      const scope = values.group
+        ? { kind: 'group' as const, groupId: groupIdByName(ctx, values.group), includeSubgroups: !values['no-subgroups'] }
+        : { kind: 'all' as const };
+      const out = await exportContacts(ctx.store.sqlite, { format, delimiter, scope });
+      writeFileSync(target, out.content);
+      io.err(`Exported ${out.count} contact(s) to ${target}\n`);
+      return 0;
+    },
+  );
 }
 
 function listContacts(args: string[], io: Io): number {
@@ -367,34 +393,49 @@ function listContacts(args: string[], io: Io): number {
     return 0;
   }
   const db = needDb(values, io, true);
-  return withStore(db, values.operator, () => {}, (ctx) => {
-    const { contacts } = createContactsModule(ctx);
-    const groupId = values.group ? groupIdByName(ctx, values.group) : undefined;
-    const ids: number[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = contacts.search({ query: values.query ?? '', groupId, includeSubgroups: true, tag: values.tag, sort: 'name', cursor, limit: 500 });
-      ids.push(...page.items.map((i) => i.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    if (values.json) {
-      io.out('[');
-      // Written in chunks so 100,000 contacts do not need one giant string.
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500).map((id) => contacts.get(id));
-        io.out(`${i ? ',' : ''}\n${chunk.map((c) => JSON.stringify(c)).join(',\n')}`);
-      }
-      io.out('\n]\n');
-    } else {
-      for (let i = 0; i < ids.length; i += 500) {
-        for (const c of ids.slice(i, i + 500).map((id) => contacts.get(id))) {
-          io.out(`${c.id}\t${c.displayName}\t${c.organisation ?? ''}\t${c.phones.map((p) => p.national).join(', ')}\t${c.emails.map((e) => e.address).join(', ')}\n`);
+  return withStore(
+    db,
+    values.operator,
+    () => {},
+    (ctx) => {
+      const { contacts } = createContactsModule(ctx);
+      const groupId = values.group ? groupIdByName(ctx, values.group) : undefined;
+      const ids: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = contacts.search({
+          query: values.query ?? '',
+          groupId,
+          includeSubgroups: true,
+          tag: values.tag,
+          sort: 'name',
+          cursor,
+          limit: 500,
+        });
+        ids.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      if (values.json) {
+        io.out('[');
+        // Written in chunks so 100,000 contacts do not need one giant string.
+        for (let i = 0; i < ids.length; i += 500) {
+          const chunk = ids.slice(i, i + 500).map((id) => contacts.get(id));
+          io.out(`${i ? ',' : ''}\n${chunk.map((c) => JSON.stringify(c)).join(',\n')}`);
         }
+        io.out('\n]\n');
+      } else {
+        for (let i = 0; i < ids.length; i += 500) {
+          for (const c of ids.slice(i, i + 500).map((id) => contacts.get(id))) {
+            io.out(
+              `${c.id}\t${c.displayName}\t${c.organisation ?? ''}\t${c.phones.map((p) => p.national).join(', ')}\t${c.emails.map((e) => e.address).join(', ')}\n`,
+            );
+          }
+        }
+        io.err(`${ids.length} contact(s)\n`);
       }
-      io.err(`${ids.length} contact(s)\n`);
-    }
-    return 0;
-  });
+      return 0;
+    },
+  );
 }
 
 function listGroups(args: string[], io: Io): number {
@@ -404,25 +445,32 @@ function listGroups(args: string[], io: Io): number {
     return 0;
   }
   const db = needDb(values, io, true);
-  return withStore(db, values.operator, () => {}, (ctx) => {
-    const groups = createContactsModule(ctx).groups.list();
-    if (values.json) io.out(`${JSON.stringify(groups, null, 2)}\n`);
-    else {
-      const byParent = new Map<number | null, typeof groups>();
-      for (const g of groups) byParent.set(g.parentId, [...(byParent.get(g.parentId) ?? []), g]);
-      const print = (parent: number | null, depth: number) => {
-        for (const g of byParent.get(parent) ?? []) {
-          io.out(`${'  '.repeat(depth)}${g.name} (${g.memberCount} direct, ${g.totalMemberCount} in all)\n`);
-          print(g.id, depth + 1);
-        }
-      };
-      print(null, 0);
-    }
-    return 0;
-  });
+  return withStore(
+    db,
+    values.operator,
+    () => {},
+    (ctx) => {
+      const groups = createContactsModule(ctx).groups.list();
+      if (values.json) io.out(`${JSON.stringify(groups, null, 2)}\n`);
+      else {
+        const byParent = new Map<number | null, typeof groups>();
+        for (const g of groups) byParent.set(g.parentId, [...(byParent.get(g.parentId) ?? []), g]);
+        const print = (parent: number | null, depth: number) => {
+          for (const g of byParent.get(parent) ?? []) {
+            io.out(`${'  '.repeat(depth)}${g.name} (${g.memberCount} direct, ${g.totalMemberCount} in all)\n`);
+            print(g.id, depth + 1);
+          }
+        };
+        print(null, 0);
+      }
+      return 0;
+    },
+  );
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]).replace(/\.ts$/, '') === path.resolve(import.meta.filename).replace(/\.ts$/, '');
+const isMain =
+  process.argv[1] !== undefined &&
+  path.resolve(process.argv[1]).replace(/\.ts$/, '') === path.resolve(import.meta.filename).replace(/\.ts$/, '');
 if (isMain || process.env.GDIAL_CLI_MAIN === '1') {
   const code = await runCli(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),

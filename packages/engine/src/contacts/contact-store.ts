@@ -95,8 +95,12 @@ function prepareStatements(db: Database.Database) {
     emails: db.prepare(
       'SELECT contact_id, address, label FROM contact_emails WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, priority',
     ),
-    tags: db.prepare('SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, tag'),
-    groups: db.prepare('SELECT contact_id, group_id FROM group_members WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, group_id'),
+    tags: db.prepare(
+      'SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, tag',
+    ),
+    groups: db.prepare(
+      'SELECT contact_id, group_id FROM group_members WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, group_id',
+    ),
     // One statement for a page of summaries, as arrays (SummaryRow): per contact its first
     // number with the count of numbers ("+46701234567 2"), first address, tags and groups
     // (tags joined with the unit separator, which no tag holds; both sorted in code, which
@@ -114,8 +118,12 @@ function prepareStatements(db: Database.Database) {
       )
       .raw(),
     byPhone: db.prepare('SELECT contact_id FROM contact_phones WHERE e164 = ? ORDER BY contact_id').pluck(),
-    byPhones: db.prepare('SELECT e164 AS k, min(contact_id) AS id FROM contact_phones WHERE e164 IN (SELECT value FROM json_each(?)) GROUP BY e164'),
-    byEmails: db.prepare('SELECT address_key AS k, min(contact_id) AS id FROM contact_emails WHERE address_key IN (SELECT value FROM json_each(?)) GROUP BY address_key'),
+    byPhones: db.prepare(
+      'SELECT e164 AS k, min(contact_id) AS id FROM contact_phones WHERE e164 IN (SELECT value FROM json_each(?)) GROUP BY e164',
+    ),
+    byEmails: db.prepare(
+      'SELECT address_key AS k, min(contact_id) AS id FROM contact_emails WHERE address_key IN (SELECT value FROM json_each(?)) GROUP BY address_key',
+    ),
     byEmail: db.prepare('SELECT contact_id FROM contact_emails WHERE address_key = ? ORDER BY contact_id').pluck(),
     byWhatsapp: db.prepare('SELECT id FROM contacts WHERE whatsapp = ? ORDER BY id').pluck(),
     displayName: db.prepare('SELECT display_name FROM contacts WHERE id = ?').pluck(),
@@ -323,7 +331,9 @@ export class ContactStore {
     const json = idsJson(ids);
     const before = new Set(
       this.sqlite
-        .prepare('SELECT DISTINCT contact_id FROM contact_tags WHERE tag IN (SELECT value FROM json_each(?)) AND contact_id IN (SELECT value FROM json_each(?))')
+        .prepare(
+          'SELECT DISTINCT contact_id FROM contact_tags WHERE tag IN (SELECT value FROM json_each(?)) AND contact_id IN (SELECT value FROM json_each(?))',
+        )
         .pluck()
         .all(JSON.stringify(tags), json) as number[],
     );
@@ -368,7 +378,13 @@ export class ContactStore {
           phoneCount: phone === null ? 0 : Number(phone.slice(space + 1)),
           email: firstEmail,
           tags: tags === null ? [] : tags.split('\u001f').sort(compareBinary),
-          groupIds: groups === null ? [] : groups.split(',').map(Number).sort((a, b) => a - b),
+          groupIds:
+            groups === null
+              ? []
+              : groups
+                  .split(',')
+                  .map(Number)
+                  .sort((a, b) => a - b),
           doNotContact: dncOf({ dnc_voice: voice, dnc_sms: sms, dnc_email: email, dnc_whatsapp: whatsapp, dnc_telegram: telegram }),
           updatedAt,
         },

@@ -35,7 +35,10 @@ export function scopeIds(sqlite: Database.Database, scope: ContactScope): number
 }
 
 const sortByName = (sqlite: Database.Database, ids: readonly number[]): number[] =>
-  sqlite.prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sort_key, id').pluck().all(JSON.stringify(ids)) as number[];
+  sqlite
+    .prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sort_key, id')
+    .pluck()
+    .all(JSON.stringify(ids)) as number[];
 
 function csvField(value: string, delimiter: string): string {
   return /["\r\n]/.test(value) || value.includes(delimiter) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -63,7 +66,12 @@ function csvHeader(customKeys: readonly string[], delimiter: ';' | ','): string 
 }
 
 /** One CSV line per contact, each ending in CRLF. */
-function csvRows(contacts: readonly Contact[], groupNames: ReadonlyMap<number, string>, delimiter: ';' | ',', customKeys: readonly string[]): string {
+function csvRows(
+  contacts: readonly Contact[],
+  groupNames: ReadonlyMap<number, string>,
+  delimiter: ';' | ',',
+  customKeys: readonly string[],
+): string {
   // A list inside one cell uses the separator the cell is not delimited by.
   const inner = delimiter === ';' ? ', ' : '; ';
   let out = '';
@@ -84,7 +92,10 @@ function csvRows(contacts: readonly Contact[], groupNames: ReadonlyMap<number, s
       c.whatsapp ?? '',
       c.telegramChatId ?? '',
       c.language,
-      c.groupIds.map((g) => groupNames.get(g) ?? '').filter(Boolean).join(inner),
+      c.groupIds
+        .map((g) => groupNames.get(g) ?? '')
+        .filter(Boolean)
+        .join(inner),
       c.tags.join(inner),
       c.notes ?? '',
       ...customKeys.map((k) => {
@@ -106,7 +117,8 @@ function customFieldKeys(sqlite: Database.Database, ids: readonly number[]): str
   return keys.sort();
 }
 
-const vEscape = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '').replace(/,/g, '\\,').replace(/;/g, '\\;');
+const vEscape = (s: string): string =>
+  s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '').replace(/,/g, '\\,').replace(/;/g, '\\;');
 
 /** Folds a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2). */
 function fold(line: string): string {
@@ -135,7 +147,12 @@ const vcardPhoneType: Record<PhoneLabel, string> = { mobile: 'cell', work: 'work
 export function contactsToVCard(contacts: readonly Contact[], groupNames: ReadonlyMap<number, string>): string {
   const out: string[] = [];
   for (const c of contacts) {
-    const lines = ['BEGIN:VCARD', 'VERSION:4.0', `FN:${vEscape(c.displayName)}`, `N:${vEscape(c.lastName ?? '')};${vEscape(c.firstName ?? '')};;;`];
+    const lines = [
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      `FN:${vEscape(c.displayName)}`,
+      `N:${vEscape(c.lastName ?? '')};${vEscape(c.firstName ?? '')};;;`,
+    ];
     if (c.organisation) lines.push(`ORG:${vEscape(c.organisation)}`);
     if (c.role) lines.push(`TITLE:${vEscape(c.role)}`);
     c.phones.forEach((p, i) => lines.push(`TEL;VALUE=uri;TYPE="${vcardPhoneType[p.label]}";PREF=${i + 1}:tel:${p.e164}`));
@@ -164,7 +181,10 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * large export (100,000 contacts take a couple of seconds) does not hold up alerts and
  * other calls; a contact changed meanwhile is written as it is when its chunk is read.
  */
-export async function exportContacts(sqlite: Database.Database, opts: { format: 'csv' | 'vcard'; delimiter: ';' | ','; scope: ContactScope }): Promise<ExportOutput & { content: Buffer }> {
+export async function exportContacts(
+  sqlite: Database.Database,
+  opts: { format: 'csv' | 'vcard'; delimiter: ';' | ','; scope: ContactScope },
+): Promise<ExportOutput & { content: Buffer }> {
   const ids = scopeIds(sqlite, opts.scope);
   const groupNames = new Map(new GroupStore(sqlite).list().map((g) => [g.id, g.name]));
   const customKeys = opts.format === 'csv' ? customFieldKeys(sqlite, ids) : [];

@@ -31,7 +31,9 @@ function prepareStatements(db: Database.Database) {
     insert: db.prepare(
       'INSERT INTO contact_groups (name, name_key, description, colour, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    update: db.prepare('UPDATE contact_groups SET name = ?, name_key = ?, description = ?, colour = ?, parent_id = ?, updated_at = ? WHERE id = ?'),
+    update: db.prepare(
+      'UPDATE contact_groups SET name = ?, name_key = ?, description = ?, colour = ?, parent_id = ?, updated_at = ? WHERE id = ?',
+    ),
     reparent: db.prepare('UPDATE contact_groups SET parent_id = ?, updated_at = ? WHERE parent_id = ?'),
     delete: db.prepare('DELETE FROM contact_groups WHERE id = ?'),
     subtree: db.prepare(`${SUBTREE} SELECT id FROM subtree`).pluck(),
@@ -43,8 +45,14 @@ function prepareStatements(db: Database.Database) {
        )
        SELECT t.root AS id, count(DISTINCT m.contact_id) AS n FROM tree t JOIN group_members m ON m.group_id = t.id GROUP BY t.root`,
     ),
-    members: db.prepare(`${SUBTREE} SELECT DISTINCT m.contact_id FROM group_members m WHERE m.group_id IN (SELECT id FROM subtree) ORDER BY m.contact_id`).pluck(),
-    directMembers: db.prepare('SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id').pluck(),
+    members: db
+      .prepare(
+        `${SUBTREE} SELECT DISTINCT m.contact_id FROM group_members m WHERE m.group_id IN (SELECT id FROM subtree) ORDER BY m.contact_id`,
+      )
+      .pluck(),
+    directMembers: db
+      .prepare('SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id')
+      .pluck(),
     addMember: db.prepare('INSERT OR IGNORE INTO group_members (group_id, contact_id, added_at) VALUES (?, ?, ?)'),
     removeMember: db.prepare('DELETE FROM group_members WHERE group_id = ? AND contact_id = ?'),
     existing: db.prepare('SELECT id FROM contact_groups WHERE id IN (SELECT value FROM json_each(?))').pluck(),

@@ -13,7 +13,8 @@ export interface ContactsModule {
 
 export function createContactsModule(ctx: EngineContext): ContactsModule {
   const filled = new ContactStore(ctx.store.sqlite).backfillSearchText((fn) => ctx.store.transaction(fn));
-  if (filled > 0) ctx.logger.info({ module: 'contacts', contacts: filled }, 'search text filled in for contacts stored by an earlier version');
+  if (filled > 0)
+    ctx.logger.info({ module: 'contacts', contacts: filled }, 'search text filled in for contacts stored by an earlier version');
   return { contacts: new ContactService(ctx), groups: new GroupService(ctx), imports: new ImportService(ctx) };
 }
 

@@ -3,16 +3,7 @@
 // E.164 with their kind, e-mails keyed case-insensitively, a display name derived when
 // none is given. Every problem is reported with the field it belongs to; nothing is
 // dropped or guessed.
-import type {
-  Contact,
-  ContactLanguage,
-  CustomFields,
-  DoNotContact,
-  EmailLabel,
-  FieldIssue,
-  PhoneKind,
-  PhoneLabel,
-} from '@gdial/protocol';
+import type { Contact, ContactLanguage, CustomFields, DoNotContact, EmailLabel, FieldIssue, PhoneKind, PhoneLabel } from '@gdial/protocol';
 import { contactFieldsSchema, fieldIssues, phoneRefusal } from '@gdial/protocol';
 import { formatPhone, normalisePhone } from './phone';
 
@@ -74,7 +65,8 @@ export function recordOf(c: Contact): ContactRecord {
   };
 }
 
-const blankToNull = (v: string | null | undefined): string | null | undefined => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim());
+const blankToNull = (v: string | null | undefined): string | null | undefined =>
+  v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim();
 
 /**
  * Validates and normalises contact fields. With `base` (an update) absent fields keep the
@@ -98,7 +90,12 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
       }
       const earlier = seen.get(n.e164);
       if (earlier !== undefined) {
-        issues.push({ path: `phones.${i}.number`, message: `"${p.number}" is the same number as phone ${earlier + 1}`, code: 'phone.duplicate', params: { value: p.number, of: earlier + 1 } });
+        issues.push({
+          path: `phones.${i}.number`,
+          message: `"${p.number}" is the same number as phone ${earlier + 1}`,
+          code: 'phone.duplicate',
+          params: { value: p.number, of: earlier + 1 },
+        });
         return;
       }
       seen.set(n.e164, i);
@@ -160,7 +157,16 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
   else if (explicit === null || !base || base.displayName === deriveDisplayName(base)) displayName = deriveDisplayName(rest);
   else displayName = base.displayName;
   if (!displayName) {
-    return { ok: false, issues: [{ path: 'displayName', message: 'A contact needs a name, an organisation, a phone number or an e-mail address', code: 'contact.nameRequired' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          path: 'displayName',
+          message: 'A contact needs a name, an organisation, a phone number or an e-mail address',
+          code: 'contact.nameRequired',
+        },
+      ],
+    };
   }
   return { ok: true, record: { displayName, ...rest }, groupIds: f.groupIds ? [...new Set(f.groupIds)] : undefined };
 }

@@ -39,7 +39,13 @@ interface OptOutRow {
   note: string | null;
   created_at: string;
 }
-const toOptOut = (r: OptOutRow): OptOut => ({ channel: r.channel, address: r.address, source: r.source, note: r.note, createdAt: r.created_at });
+const toOptOut = (r: OptOutRow): OptOut => ({
+  channel: r.channel,
+  address: r.address,
+  source: r.source,
+  note: r.note,
+  createdAt: r.created_at,
+});
 
 export class OptOutStore {
   constructor(private readonly sqlite: Database.Database) {}
@@ -72,7 +78,9 @@ export class OptOutStore {
       params.push(q.address);
     }
     return (
-      this.sqlite.prepare(`SELECT * FROM opt_outs ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''} ORDER BY created_at DESC`).all(...params) as OptOutRow[]
+      this.sqlite
+        .prepare(`SELECT * FROM opt_outs ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''} ORDER BY created_at DESC`)
+        .all(...params) as OptOutRow[]
     ).map(toOptOut);
   }
 
@@ -80,7 +88,9 @@ export class OptOutStore {
   forAddresses(addresses: readonly string[]): OptOut[] {
     if (addresses.length === 0) return [];
     return (
-      this.sqlite.prepare('SELECT * FROM opt_outs WHERE address IN (SELECT value FROM json_each(?)) ORDER BY created_at').all(JSON.stringify(addresses)) as OptOutRow[]
+      this.sqlite
+        .prepare('SELECT * FROM opt_outs WHERE address IN (SELECT value FROM json_each(?)) ORDER BY created_at')
+        .all(JSON.stringify(addresses)) as OptOutRow[]
     ).map(toOptOut);
   }
 }

@@ -2,7 +2,13 @@
 // "+46 (0)70 123 45 67", "0046701234567"), stored as E.164, and known to be either a
 // mobile (can take SMS) or a number that can only be called. An invalid number is an
 // error with a reason an operator understands — never silently dropped or "fixed".
-import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode, type NumberType, type PhoneNumber } from 'libphonenumber-js/max';
+import {
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  type CountryCode,
+  type NumberType,
+  type PhoneNumber,
+} from 'libphonenumber-js/max';
 import type { PhoneKind, PhoneProblem } from '@gdial/protocol';
 
 export const DEFAULT_REGION: CountryCode = 'SE';
@@ -17,7 +23,12 @@ export type PhoneNormalisation =
       /** What search should find the number by (see phoneSearchDigits). */
       digits: string[];
     }
-  | { ok: false; reason: string; problem: PhoneProblem; /** The country the number is not valid in (invalidInCountry). */ country: string | null };
+  | {
+      ok: false;
+      reason: string;
+      problem: PhoneProblem;
+      /** The country the number is not valid in (invalidInCountry). */ country: string | null;
+    };
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 const countryName = (code: string): string => {
@@ -176,9 +187,9 @@ export function phoneSearchDigits(e164: string): string[] {
 }
 
 function searchDigitsOf(parsed: PhoneNumber): string[] {
-  const all = (parsed.number).slice(1);
+  const all = parsed.number.slice(1);
   const nsn = parsed.nationalNumber;
-  const key = parsed.country ?? (parsed.countryCallingCode);
+  const key = parsed.country ?? parsed.countryCallingCode;
   let prefix = trunkPrefixes.get(key);
   if (prefix === undefined) {
     const national = parsed.formatNational().replace(/\D/g, '');

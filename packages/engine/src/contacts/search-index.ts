@@ -260,7 +260,6 @@ function markPosting(p: Posting, bits: Uint32Array): void {
   } else p.orInto(bits);
 }
 
-
 /**
  * The tokens that are not numbers, sorted, so the tokens starting with a prefix are one
  * run found by binary search. Tokens new since the last sort wait in a map that prefix
@@ -305,7 +304,8 @@ class WordTokens {
   /** Marks the contacts with a token starting with `prefix`. */
   prefixInto(prefix: string, bits: Uint32Array): void {
     const tokens = this.tokens;
-    for (let at = lowerBound(tokens, prefix); at < tokens.length && tokens[at]!.startsWith(prefix); at++) markPosting(this.postings[at]!, bits);
+    for (let at = lowerBound(tokens, prefix); at < tokens.length && tokens[at]!.startsWith(prefix); at++)
+      markPosting(this.postings[at]!, bits);
     for (const [t, p] of this.fresh) if (t.startsWith(prefix)) markPosting(p, bits);
   }
 
@@ -846,7 +846,7 @@ export class ContactSearchIndex {
     const ids: number[] = [];
     // Read as JSON arrays, a chunk of contacts per statement: a row per contact costs
     // several times more.
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const chunk = this.st.contacts.get(after, searchIndexTuning.readChunk) as [string, string, string, string];
       const chunkIds = JSON.parse(chunk[0]) as number[];
       if (chunkIds.length === 0) break;
@@ -867,7 +867,8 @@ export class ContactSearchIndex {
     const idsPack = maxId < PACKABLE_IDS;
 
     const groups = new Map<number, IdSet>();
-    for (const [group, json] of this.st.groupMembers.all() as [number, string][]) groups.set(group, IdSet.of(JSON.parse(json) as number[], wordCount));
+    for (const [group, json] of this.st.groupMembers.all() as [number, string][])
+      groups.set(group, IdSet.of(JSON.parse(json) as number[], wordCount));
     const tags = new Map<string, IdSet>();
     for (const [tag, json] of this.st.tagged.all() as [string, string][]) tags.set(tag, IdSet.of(JSON.parse(json) as number[], wordCount));
     // Read in the same turn as the contacts, so every part sees the same contacts (a write
@@ -1015,9 +1016,17 @@ function statements(db: Database.Database) {
     groupMembers: db.prepare('SELECT group_id, json_group_array(contact_id) FROM group_members GROUP BY group_id').raw(),
     tagged: db.prepare('SELECT tag, json_group_array(contact_id) FROM contact_tags INDEXED BY contact_tags_tag GROUP BY tag').raw(),
     // In the indexes' order; SortOrder.reset checks it.
-    idsByName: db.prepare('SELECT json_group_array(id) FROM (SELECT id FROM contacts INDEXED BY contacts_sort_name ORDER BY sort_key, id)').pluck(),
-    idsByUpdated: db.prepare('SELECT json_group_array(id) FROM (SELECT id FROM contacts INDEXED BY contacts_sort_updated ORDER BY updated_at DESC, id DESC)').pluck(),
-    someContacts: db.prepare('SELECT id, sort_key, updated_at, search_text FROM contacts WHERE id IN (SELECT value FROM json_each(?))').raw(),
+    idsByName: db
+      .prepare('SELECT json_group_array(id) FROM (SELECT id FROM contacts INDEXED BY contacts_sort_name ORDER BY sort_key, id)')
+      .pluck(),
+    idsByUpdated: db
+      .prepare(
+        'SELECT json_group_array(id) FROM (SELECT id FROM contacts INDEXED BY contacts_sort_updated ORDER BY updated_at DESC, id DESC)',
+      )
+      .pluck(),
+    someContacts: db
+      .prepare('SELECT id, sort_key, updated_at, search_text FROM contacts WHERE id IN (SELECT value FROM json_each(?))')
+      .raw(),
     someMembers: db.prepare('SELECT contact_id, group_id FROM group_members WHERE contact_id IN (SELECT value FROM json_each(?))').raw(),
     someTags: db.prepare('SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?))').raw(),
   };

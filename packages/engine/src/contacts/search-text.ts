@@ -61,9 +61,14 @@ export function foldTokens(text: string): string[] {
 }
 
 /** For tests: the definition foldedText must agree with. */
-export const foldTokensSlowly = (text: string): string[] => foldSlowly(text).split(' ').filter((t) => t !== '');
+export const foldTokensSlowly = (text: string): string[] =>
+  foldSlowly(text)
+    .split(' ')
+    .filter((t) => t !== '');
 
-export function searchDocument(rec: Pick<ContactRecord, 'displayName' | 'firstName' | 'lastName' | 'organisation' | 'role' | 'emails' | 'tags' | 'phones' | 'whatsapp'>): SearchDocument {
+export function searchDocument(
+  rec: Pick<ContactRecord, 'displayName' | 'firstName' | 'lastName' | 'organisation' | 'role' | 'emails' | 'tags' | 'phones' | 'whatsapp'>,
+): SearchDocument {
   // Written as loops: import builds 100,000 of these.
   let name = rec.displayName;
   if (rec.firstName && rec.firstName !== name) name += ` ${rec.firstName}`;
@@ -72,9 +77,17 @@ export function searchDocument(rec: Pick<ContactRecord, 'displayName' | 'firstNa
   let email = '';
   for (const e of rec.emails) email = email === '' ? e.address : `${email} ${e.address}`;
   const digits: string[] = [];
-  for (const p of rec.phones) for (const d of ('digits' in p && p.digits) || phoneSearchDigits(p.e164)) if (!digits.includes(d)) digits.push(d);
+  for (const p of rec.phones)
+    for (const d of ('digits' in p && p.digits) || phoneSearchDigits(p.e164)) if (!digits.includes(d)) digits.push(d);
   if (rec.whatsapp) for (const d of phoneSearchDigits(rec.whatsapp)) if (!digits.includes(d)) digits.push(d);
   const tag = rec.tags.join(' ');
   const phone = digits.join(' ');
-  return { name, organisation, email, tag, phone, folded: `${foldedText(name)}\n${foldedText(organisation)}\n${foldedText(email)}\n${foldedText(tag)}\n${foldedText(phone)}` };
+  return {
+    name,
+    organisation,
+    email,
+    tag,
+    phone,
+    folded: `${foldedText(name)}\n${foldedText(organisation)}\n${foldedText(email)}\n${foldedText(tag)}\n${foldedText(phone)}`,
+  };
 }

@@ -47,7 +47,10 @@ export function parseQuery(text: string): { match: string; words: string[][] } |
   const trimmed = text.trim();
   if (trimmed === '') return null;
   // A whole query that looks like a phone number is one number, spaces and all.
-  const words = /^[\d\s\-+()./]+$/.test(trimmed) && /\d/.test(trimmed) ? [phoneDigits(trimmed)] : trimmed.split(/\s+/).map((t) => (/^[\d\-+()./]+$/.test(t) ? phoneDigits(t) : t));
+  const words =
+    /^[\d\s\-+()./]+$/.test(trimmed) && /\d/.test(trimmed)
+      ? [phoneDigits(trimmed)]
+      : trimmed.split(/\s+/).map((t) => (/^[\d\-+()./]+$/.test(t) ? phoneDigits(t) : t));
   const kept = words.filter((t) => /[\p{L}\p{N}]/u.test(t));
   if (kept.length === 0) return null;
   return {
@@ -70,10 +73,20 @@ function decodeCursor(raw: string, sort: ContactSort): Cursor {
   } catch {
     c = null;
   }
-  const ok = typeof c === 'object' && c !== null && typeof (c as Cursor).k === 'string' && Number.isInteger((c as Cursor).i) && Number.isInteger((c as Cursor).t);
-  if (!ok) throw new DomainError('VALIDATION', 'cursor: not a cursor returned by contacts.search', [{ path: 'cursor', message: 'Not a cursor returned by contacts.search' }]);
+  const ok =
+    typeof c === 'object' &&
+    c !== null &&
+    typeof (c as Cursor).k === 'string' &&
+    Number.isInteger((c as Cursor).i) &&
+    Number.isInteger((c as Cursor).t);
+  if (!ok)
+    throw new DomainError('VALIDATION', 'cursor: not a cursor returned by contacts.search', [
+      { path: 'cursor', message: 'Not a cursor returned by contacts.search' },
+    ]);
   if ((c as Cursor).s !== sort)
-    throw new DomainError('VALIDATION', 'cursor: belongs to a different sort order', [{ path: 'cursor', message: 'Belongs to a different sort order; start again without a cursor' }]);
+    throw new DomainError('VALIDATION', 'cursor: belongs to a different sort order', [
+      { path: 'cursor', message: 'Belongs to a different sort order; start again without a cursor' },
+    ]);
   return c as Cursor;
 }
 
@@ -95,12 +108,22 @@ function prepared(sqlite: Database.Database, sql: string): Database.Statement {
  * filters, and the sort index for the order. Exact; for the whole address book it is the
  * sort index alone, and fast; with common prefixes slower than the search index.
  */
-function searchWithSql(sqlite: Database.Database, match: string | null, groupIds: number[] | null, p: SearchParams, cursor: Cursor | null): { rows: { id: number; k: string }[]; total: number } {
+function searchWithSql(
+  sqlite: Database.Database,
+  match: string | null,
+  groupIds: number[] | null,
+  p: SearchParams,
+  cursor: Cursor | null,
+): { rows: { id: number; k: string }[]; total: number } {
   const conds: string[] = [];
   if (match !== null) conds.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match)');
   if (groupIds) conds.push('c.id IN (SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups)))');
   if (p.tag !== undefined) conds.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag = @tag)');
-  const params = { ...(match !== null ? { match } : {}), ...(groupIds ? { groups: JSON.stringify(groupIds) } : {}), ...(p.tag !== undefined ? { tag: p.tag } : {}) };
+  const params = {
+    ...(match !== null ? { match } : {}),
+    ...(groupIds ? { groups: JSON.stringify(groupIds) } : {}),
+    ...(p.tag !== undefined ? { tag: p.tag } : {}),
+  };
   const byName = p.sort === 'name';
   // With no filter, the walk along the sort index is the plan; SQLite is told so.
   const from = conds.length === 0 ? `contacts c INDEXED BY ${byName ? 'contacts_sort_name' : 'contacts_sort_updated'}` : 'contacts c';
@@ -110,7 +133,11 @@ function searchWithSql(sqlite: Database.Database, match: string | null, groupIds
     sqlite,
     `SELECT c.id, ${byName ? 'c.sort_key' : 'c.updated_at'} AS k FROM ${from} ${where(after)} ORDER BY ${byName ? 'c.sort_key, c.id' : 'c.updated_at DESC, c.id DESC'} LIMIT @limit`,
   ).all({ ...params, limit: p.limit + 1, ...(cursor ? { ck: cursor.k, ci: cursor.i } : {}) }) as { id: number; k: string }[];
-  const total = cursor ? cursor.t : (prepared(sqlite, `SELECT count(*) FROM contacts c ${where([])}`).pluck().get(params) as number);
+  const total = cursor
+    ? cursor.t
+    : (prepared(sqlite, `SELECT count(*) FROM contacts c ${where([])}`)
+        .pluck()
+        .get(params) as number);
   return { rows, total };
 }
 
@@ -125,7 +152,14 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
   // search index: the sort index alone answers it.
   const wholeBook = !query && groupIds === null && p.tag === undefined;
   if (!wholeBook && (index.ready() || !searchIndexTuning.background)) {
-    const found = index.search({ words: query?.words ?? [], groups: groupIds, tag: p.tag ?? null, sort: p.sort, after: cursor ? { key: cursor.k, id: cursor.i } : null, limit: p.limit });
+    const found = index.search({
+      words: query?.words ?? [],
+      groups: groupIds,
+      tag: p.tag ?? null,
+      sort: p.sort,
+      after: cursor ? { key: cursor.k, id: cursor.i } : null,
+      limit: p.limit,
+    });
     rows = found.ids.map((id, i) => ({ id, k: found.keys[i]! }));
     // Counting is free here, but later pages keep the first page's count, as documented.
     total = cursor ? cursor.t : found.total;

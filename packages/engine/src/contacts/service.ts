@@ -29,7 +29,10 @@ import { exportContacts } from './export';
 const nowIso = (): string => new Date().toISOString();
 
 const listIds = (ids: readonly number[]): string => {
-  const shown = ids.slice(0, 20).map((id) => `#${id}`).join(', ');
+  const shown = ids
+    .slice(0, 20)
+    .map((id) => `#${id}`)
+    .join(', ');
   return ids.length > 20 ? `${shown} and ${ids.length - 20} more` : shown;
 };
 
@@ -72,7 +75,13 @@ export class ContactService {
     const id = this.ctx.store.transaction(({ db }) => {
       this.assertGroupsExist(groupIds);
       const newId = this.contacts.insert(prepared.record, groupIds, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'contact.created', subjectType: 'contact', subjectId: newId, summary: `Created contact #${newId}`, params: { id: newId } });
+      recordAudit(db, this.ctx.operator(), {
+        action: 'contact.created',
+        subjectType: 'contact',
+        subjectId: newId,
+        summary: `Created contact #${newId}`,
+        params: { id: newId },
+      });
       return newId;
     });
     this.ctx.events.emit('contacts.changed', { reason: 'created', ids: [id] });
@@ -110,7 +119,14 @@ export class ContactService {
     const unique = [...new Set(ids)];
     const deleted = this.ctx.store.transaction(({ db }) => {
       const n = this.contacts.delete(unique);
-      if (n > 0) recordAudit(db, this.ctx.operator(), { action: 'contacts.deleted', subjectType: 'contact', subjectId: null, summary: `Deleted ${n} contact(s): ${listIds(unique)}`, params: { count: n, ids: listIds(unique) } });
+      if (n > 0)
+        recordAudit(db, this.ctx.operator(), {
+          action: 'contacts.deleted',
+          subjectType: 'contact',
+          subjectId: null,
+          summary: `Deleted ${n} contact(s): ${listIds(unique)}`,
+          params: { count: n, ids: listIds(unique) },
+        });
       return n;
     });
     if (deleted > 0) this.ctx.events.emit('contacts.changed', { reason: 'deleted', ids: unique });
@@ -118,11 +134,23 @@ export class ContactService {
   }
 
   addTags(ids: readonly number[], tags: readonly string[]): number {
-    return this.bulk('contacts.tagged', ids, (store, now) => store.addTags(ids, [...new Set(tags)], now), (n) => `Added tag(s) ${tags.join(', ')} to ${n} contact(s)`, { tags: tags.join(', ') });
+    return this.bulk(
+      'contacts.tagged',
+      ids,
+      (store, now) => store.addTags(ids, [...new Set(tags)], now),
+      (n) => `Added tag(s) ${tags.join(', ')} to ${n} contact(s)`,
+      { tags: tags.join(', ') },
+    );
   }
 
   removeTags(ids: readonly number[], tags: readonly string[]): number {
-    return this.bulk('contacts.untagged', ids, (store, now) => store.removeTags(ids, tags, now), (n) => `Removed tag(s) ${tags.join(', ')} from ${n} contact(s)`, { tags: tags.join(', ') });
+    return this.bulk(
+      'contacts.untagged',
+      ids,
+      (store, now) => store.removeTags(ids, tags, now),
+      (n) => `Removed tag(s) ${tags.join(', ')} from ${n} contact(s)`,
+      { tags: tags.join(', ') },
+    );
   }
 
   setDoNotContact(ids: readonly number[], channel: Channel, value: boolean): number {
@@ -135,13 +163,26 @@ export class ContactService {
     );
   }
 
-  private bulk(action: AuditAction, ids: readonly number[], change: (s: ContactStore, now: string) => number, summary: (n: number) => string, params: Record<string, string | number>): number {
+  private bulk(
+    action: AuditAction,
+    ids: readonly number[],
+    change: (s: ContactStore, now: string) => number,
+    summary: (n: number) => string,
+    params: Record<string, string | number>,
+  ): number {
     const changed = this.ctx.store.transaction(({ db }) => {
       const known = this.contacts.existing(ids);
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length > 0) throw new DomainError('NOT_FOUND', `Contact(s) ${listIds(missing)} do not exist`);
       const n = change(this.contacts, nowIso());
-      if (n > 0) recordAudit(db, this.ctx.operator(), { action, subjectType: 'contact', subjectId: ids.length === 1 ? ids[0] : null, summary: `${summary(n)}: ${listIds(ids)}`, params: { ...params, count: n, ids: listIds(ids) } });
+      if (n > 0)
+        recordAudit(db, this.ctx.operator(), {
+          action,
+          subjectType: 'contact',
+          subjectId: ids.length === 1 ? ids[0] : null,
+          summary: `${summary(n)}: ${listIds(ids)}`,
+          params: { ...params, count: n, ids: listIds(ids) },
+        });
       return n;
     });
     if (changed > 0) this.ctx.events.emit('contacts.changed', { reason: 'updated', ids: [...ids] });
@@ -154,7 +195,9 @@ export class ContactService {
 
   checkPhone(number: string): PhoneCheck {
     const n = normalisePhone(number);
-    return n.ok ? { ok: true, e164: n.e164, national: formatPhone(n.e164), kind: n.kind, canSms: n.canSms, country: n.country } : { ok: false, reason: `The number ${n.reason}`, problem: n.problem, country: n.country };
+    return n.ok
+      ? { ok: true, e164: n.e164, national: formatPhone(n.e164), kind: n.kind, canSms: n.canSms, country: n.country }
+      : { ok: false, reason: `The number ${n.reason}`, problem: n.problem, country: n.country };
   }
 
   /** GDPR access request: the contact, its groups, opt-outs of its addresses, audit entries about it. */
@@ -167,7 +210,9 @@ export class ContactService {
       ...(contact.telegramChatId ? [contact.telegramChatId] : []),
     ];
     const audit = this.ctx.store.sqlite
-      .prepare("SELECT id, at, actor, action, subject_type AS subjectType, subject_id AS subjectId, summary FROM audit_log WHERE subject_type = 'contact' AND subject_id = ? ORDER BY id")
+      .prepare(
+        "SELECT id, at, actor, action, subject_type AS subjectType, subject_id AS subjectId, summary FROM audit_log WHERE subject_type = 'contact' AND subject_id = ? ORDER BY id",
+      )
       .all(String(id)) as PersonalDataExport['audit'];
     return {
       exportedAt: nowIso(),
@@ -235,7 +280,13 @@ export class ContactService {
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
     const optOut = this.ctx.store.transaction(({ db }) => {
       const o = new OptOutStore(this.ctx.store.sqlite).add(channel, n.address, source, note, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'optOut.added', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out (${source}) for ${maskAddress(n.address)}`, params: { channel, source, address: maskAddress(n.address) } });
+      recordAudit(db, this.ctx.operator(), {
+        action: 'optOut.added',
+        subjectType: 'optOut',
+        subjectId: null,
+        summary: `${channel} opt-out (${source}) for ${maskAddress(n.address)}`,
+        params: { channel, source, address: maskAddress(n.address) },
+      });
       return o;
     });
     return optOut;
@@ -246,7 +297,14 @@ export class ContactService {
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
     return this.ctx.store.transaction(({ db }) => {
       const removed = new OptOutStore(this.ctx.store.sqlite).remove(channel, n.address);
-      if (removed) recordAudit(db, this.ctx.operator(), { action: 'optOut.removed', subjectType: 'optOut', subjectId: null, summary: `${channel} opt-out removed for ${maskAddress(n.address)}`, params: { channel, address: maskAddress(n.address) } });
+      if (removed)
+        recordAudit(db, this.ctx.operator(), {
+          action: 'optOut.removed',
+          subjectType: 'optOut',
+          subjectId: null,
+          summary: `${channel} opt-out removed for ${maskAddress(n.address)}`,
+          params: { channel, address: maskAddress(n.address) },
+        });
       return removed;
     });
   }
@@ -280,9 +338,16 @@ export class GroupService {
     const v = this.values(fields);
     const id = this.ctx.store.transaction(({ db }) => {
       this.checkName(v.name, null);
-      if (v.parentId !== null && !this.store.values(v.parentId)) throw invalid([{ path: 'parentId', message: `Group ${v.parentId} does not exist` }]);
+      if (v.parentId !== null && !this.store.values(v.parentId))
+        throw invalid([{ path: 'parentId', message: `Group ${v.parentId} does not exist` }]);
       const newId = this.store.insert(v, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'group.created', subjectType: 'group', subjectId: newId, summary: `Created group "${v.name}"`, params: { name: v.name } });
+      recordAudit(db, this.ctx.operator(), {
+        action: 'group.created',
+        subjectType: 'group',
+        subjectId: newId,
+        summary: `Created group "${v.name}"`,
+        params: { name: v.name },
+      });
       return newId;
     });
     this.ctx.events.emit('groups.changed', { ids: [id] });
@@ -303,7 +368,13 @@ export class GroupService {
       }
       this.store.update(id, next, nowIso());
       const fields = (Object.keys(next) as (keyof GroupValues)[]).filter((k) => next[k] !== current[k]);
-      recordAudit(db, this.ctx.operator(), { action: 'group.updated', subjectType: 'group', subjectId: id, summary: `Updated group "${next.name}": ${fields.join(', ') || 'no changes'}`, params: { name: next.name, fields: fields.join(',') } });
+      recordAudit(db, this.ctx.operator(), {
+        action: 'group.updated',
+        subjectType: 'group',
+        subjectId: id,
+        summary: `Updated group "${next.name}": ${fields.join(', ') || 'no changes'}`,
+        params: { name: next.name, fields: fields.join(',') },
+      });
     });
     this.ctx.events.emit('groups.changed', { ids: [id] });
     return this.get(id);
@@ -314,7 +385,13 @@ export class GroupService {
       const current = this.store.values(id);
       if (!current) throw notFound('Group', id);
       this.store.delete(id, nowIso());
-      recordAudit(db, this.ctx.operator(), { action: 'group.deleted', subjectType: 'group', subjectId: id, summary: `Deleted group "${current.name}"`, params: { name: current.name } });
+      recordAudit(db, this.ctx.operator(), {
+        action: 'group.deleted',
+        subjectType: 'group',
+        subjectId: id,
+        summary: `Deleted group "${current.name}"`,
+        params: { name: current.name },
+      });
     });
     this.ctx.events.emit('groups.changed', { ids: [id] });
   }
@@ -366,6 +443,9 @@ export class GroupService {
 
   private checkName(name: string, self: number | null): void {
     const other = this.store.idByName(name);
-    if (other !== null && other !== self) throw new DomainError('CONFLICT', `A group named "${name}" already exists`, [{ path: 'name', message: 'A group with this name already exists' }]);
+    if (other !== null && other !== self)
+      throw new DomainError('CONFLICT', `A group named "${name}" already exists`, [
+        { path: 'name', message: 'A group with this name already exists' },
+      ]);
   }
 }

@@ -35,7 +35,8 @@ export type CallFlowDocuments = Pick<CallFlowRegistration, 'documents' | 'confir
 
 export function buildCallFlow(spec: CallFlowSpec): CallFlowDocuments {
   const confirmDigits = spec.confirmDigits ?? ['1'];
-  if (confirmDigits.length === 0 || confirmDigits.some((d) => !/^[0-9*#]$/.test(d))) throw new Error('Confirm digits must be single keys 0-9, * or #');
+  if (confirmDigits.length === 0 || confirmDigits.some((d) => !/^[0-9*#]$/.test(d)))
+    throw new Error('Confirm digits must be single keys 0-9, * or #');
   const maxAttempts = spec.maxAttempts ?? 2;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 5) throw new Error('maxAttempts must be an integer from 1 to 5');
   if ('sayText' in spec.message && !spec.message.sayText.trim()) throw new Error('The spoken message is empty');
@@ -45,7 +46,10 @@ export function buildCallFlow(spec: CallFlowSpec): CallFlowDocuments {
   const voice = spec.voice ?? 'Polly.Astrid';
   const texts = { ...DEFAULT_CALL_TEXTS, ...stripUndefined(spec.texts ?? {}), ...(spec.prompt ? { prompt: spec.prompt } : {}) };
   // The placeholder is substituted (XML-escaped) by the relay; a fixed URL is escaped here.
-  const action = spec.gatherUrl === undefined || spec.gatherUrl === callFlowPlaceholders.gatherUrl ? callFlowPlaceholders.gatherUrl : escapeXml(spec.gatherUrl);
+  const action =
+    spec.gatherUrl === undefined || spec.gatherUrl === callFlowPlaceholders.gatherUrl
+      ? callFlowPlaceholders.gatherUrl
+      : escapeXml(spec.gatherUrl);
 
   const say = (text: string): string => `<Say language="${language}" voice="${escapeXml(voice)}">${escapeXml(text)}</Say>`;
   const message = 'audioUrl' in spec.message ? `<Play>${escapeXml(spec.message.audioUrl)}</Play>` : say(spec.message.sayText);

@@ -34,9 +34,16 @@ export function createProviders(settings: ProviderSettings, logger?: Logger): Pr
   const t = settings.twilio;
   const client = t && (t.sms || t.whatsapp || t.voice) ? createTwilioClient(t) : null;
   return {
-    sms: client && t?.sms ? new TwilioSmsProvider({ client, ...t.sms, statusCallbackUrl: t.callbacks.messageStatusUrl, logger: log }) : null,
-    whatsapp: client && t?.whatsapp ? new TwilioWhatsAppProvider({ client, from: t.whatsapp.from, statusCallbackUrl: t.callbacks.messageStatusUrl, logger: log }) : null,
-    voice: client && t?.voice ? new TwilioVoiceProvider({ client, ...t.voice, statusCallbackUrl: t.callbacks.callStatusUrl, logger: log }) : null,
+    sms:
+      client && t?.sms ? new TwilioSmsProvider({ client, ...t.sms, statusCallbackUrl: t.callbacks.messageStatusUrl, logger: log }) : null,
+    whatsapp:
+      client && t?.whatsapp
+        ? new TwilioWhatsAppProvider({ client, from: t.whatsapp.from, statusCallbackUrl: t.callbacks.messageStatusUrl, logger: log })
+        : null,
+    voice:
+      client && t?.voice
+        ? new TwilioVoiceProvider({ client, ...t.voice, statusCallbackUrl: t.callbacks.callStatusUrl, logger: log })
+        : null,
     email: settings.sendgrid ? new SendGridEmailProvider({ ...settings.sendgrid, logger: log }) : null,
     telegram: settings.telegram ? new TelegramBotProvider({ ...settings.telegram, logger: log }) : null,
   };

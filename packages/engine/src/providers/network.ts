@@ -18,7 +18,14 @@ const NEVER_SENT = new Set([
 
 export function classifyNetworkError(error: unknown): SendError {
   const err = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown }; name?: unknown };
-  const code = typeof err.code === 'string' ? err.code : typeof err.cause?.code === 'string' ? err.cause.code : err.name === 'TimeoutError' ? 'ETIMEDOUT' : 'NETWORK';
+  const code =
+    typeof err.code === 'string'
+      ? err.code
+      : typeof err.cause?.code === 'string'
+        ? err.cause.code
+        : err.name === 'TimeoutError'
+          ? 'ETIMEDOUT'
+          : 'NETWORK';
   const message = typeof err.message === 'string' ? err.message : String(error);
   return { class: 'transient', code, message, retryAfterMs: null, maybeSent: !NEVER_SENT.has(code) };
 }

@@ -84,7 +84,17 @@ export class SendGridEmailProvider implements EmailProvider {
         ...(this.settings.category ? { categories: [this.settings.category] } : {}),
       });
       const id = header(response.headers as Record<string, unknown>, 'x-message-id');
-      if (!id) return { ok: false, error: { class: 'transient', code: 'no-message-id', message: 'SendGrid accepted the mail but returned no X-Message-Id', retryAfterMs: null, maybeSent: true } };
+      if (!id)
+        return {
+          ok: false,
+          error: {
+            class: 'transient',
+            code: 'no-message-id',
+            message: 'SendGrid accepted the mail but returned no X-Message-Id',
+            retryAfterMs: null,
+            maybeSent: true,
+          },
+        };
       return { ok: true, providerId: id, status: 'queued', segments: null };
     } catch (error) {
       const classified = classifySendGridError(error);
@@ -106,7 +116,9 @@ export class SendGridEmailProvider implements EmailProvider {
   }
 
   async findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult> {
-    const found = await this.search(`unique_args['${SENDGRID_TOKEN_ARG}']="${escapeQuery(query.deliveryToken)}"`).catch((e: unknown) => classifySendGridError(e));
+    const found = await this.search(`unique_args['${SENDGRID_TOKEN_ARG}']="${escapeQuery(query.deliveryToken)}"`).catch((e: unknown) =>
+      classifySendGridError(e),
+    );
     // Email Activity is a paid add-on: without it, reconciliation is not possible.
     if ('class' in found) return found.code === '403' || found.code === '404' ? { kind: 'unsupported' } : { kind: 'error', error: found };
     if (found.length === 0) return { kind: 'not-found' };
@@ -141,7 +153,9 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 export function classifySendGridError(error: unknown): SendError {
   const e = error as ResponseErrorLike;
   if (typeof e.code !== 'number' || !e.response) return classifyNetworkError(error);
-  const errors = ((e.response.body as { errors?: { message?: string; field?: string | null }[] } | undefined)?.errors ?? []).filter(Boolean);
+  const errors = ((e.response.body as { errors?: { message?: string; field?: string | null }[] } | undefined)?.errors ?? []).filter(
+    Boolean,
+  );
   const message = errors.map((x) => (x.field ? `${x.field}: ${x.message}` : x.message)).join('; ') || e.message;
   const code = String(e.code);
   if (e.code === 401 || e.code === 403) return { class: 'auth', code, message, retryAfterMs: null, maybeSent: false };
@@ -151,6 +165,7 @@ export function classifySendGridError(error: unknown): SendError {
     return { class: 'rate-limited', code, message, retryAfterMs: Math.max(wait, 100), maybeSent: false };
   }
   if (e.code >= 500) return { class: 'transient', code, message, retryAfterMs: null, maybeSent: true };
-  if (errors.some((x) => x.field && /^personalizations\.\d+\.to/.test(x.field))) return { class: 'invalid-recipient', code, message, retryAfterMs: null, maybeSent: false };
+  if (errors.some((x) => x.field && /^personalizations\.\d+\.to/.test(x.field)))
+    return { class: 'invalid-recipient', code, message, retryAfterMs: null, maybeSent: false };
   return { class: 'permanent', code, message, retryAfterMs: null, maybeSent: false };
 }

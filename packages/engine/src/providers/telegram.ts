@@ -3,7 +3,15 @@
 // way to look a message up, so a send's answer is final and reconciliation is unsupported;
 // a confirm button carries our delivery token back in its callback data.
 import type { Logger } from '../log';
-import type { ReconcileResult, SendError, SendResult, StatusResult, TelegramMessage, TelegramProvider, TelegramVoiceMessage } from './types';
+import type {
+  ReconcileResult,
+  SendError,
+  SendResult,
+  StatusResult,
+  TelegramMessage,
+  TelegramProvider,
+  TelegramVoiceMessage,
+} from './types';
 import { classifyNetworkError } from './network';
 
 export interface TelegramSettings {
@@ -40,7 +48,11 @@ export class TelegramBotProvider implements TelegramProvider {
     const button = confirmMarkup(message.confirmButton, message.deliveryToken);
     if (!button.ok) return Promise.resolve(button);
     const markup = button.markup;
-    return this.call('sendMessage', JSON.stringify({ chat_id: message.chatId, text: message.text, ...(markup ? { reply_markup: markup } : {}) }), 'application/json');
+    return this.call(
+      'sendMessage',
+      JSON.stringify({ chat_id: message.chatId, text: message.text, ...(markup ? { reply_markup: markup } : {}) }),
+      'application/json',
+    );
   }
 
   sendVoice(message: TelegramVoiceMessage): Promise<SendResult> {
@@ -79,7 +91,16 @@ export class TelegramBotProvider implements TelegramProvider {
     try {
       answer = (await response.json()) as TelegramAnswer;
     } catch {
-      return { ok: false, error: { class: 'transient', code: `http:${response.status}`, message: `Telegram answered ${response.status} without JSON`, retryAfterMs: null, maybeSent: response.status >= 500 } };
+      return {
+        ok: false,
+        error: {
+          class: 'transient',
+          code: `http:${response.status}`,
+          message: `Telegram answered ${response.status} without JSON`,
+          retryAfterMs: null,
+          maybeSent: response.status >= 500,
+        },
+      };
     }
     if (answer.ok && answer.result?.message_id !== undefined) {
       return { ok: true, providerId: String(answer.result.message_id), status: 'sent', segments: null };
@@ -97,7 +118,16 @@ function confirmMarkup(
   if (!button) return { ok: true, markup: null };
   const data = `${button.replyText}${TELEGRAM_BUTTON_SEPARATOR}${token}`;
   if (Buffer.byteLength(data) > MAX_CALLBACK_DATA_BYTES) {
-    return { ok: false, error: { class: 'permanent', code: 'button-data-too-long', message: `Confirm button data exceeds ${MAX_CALLBACK_DATA_BYTES} bytes`, retryAfterMs: null, maybeSent: false } };
+    return {
+      ok: false,
+      error: {
+        class: 'permanent',
+        code: 'button-data-too-long',
+        message: `Confirm button data exceeds ${MAX_CALLBACK_DATA_BYTES} bytes`,
+        retryAfterMs: null,
+        maybeSent: false,
+      },
+    };
   }
   return { ok: true, markup: { inline_keyboard: [[{ text: button.label, callback_data: data }]] } };
 }

@@ -62,7 +62,11 @@ function required(raw: RawWebhook, key: string): string {
 const token = (raw: RawWebhook): string | null => raw.query.d || null;
 
 function twilioChannel(raw: RawWebhook): 'sms' | 'whatsapp' {
-  return param(raw, 'ChannelPrefix') === 'whatsapp' || param(raw, 'To')?.startsWith('whatsapp:') || param(raw, 'From')?.startsWith('whatsapp:') ? 'whatsapp' : 'sms';
+  return param(raw, 'ChannelPrefix') === 'whatsapp' ||
+    param(raw, 'To')?.startsWith('whatsapp:') ||
+    param(raw, 'From')?.startsWith('whatsapp:')
+    ? 'whatsapp'
+    : 'sms';
 }
 
 const bare = (address: string): string => address.replace(/^whatsapp:/, '');
@@ -143,7 +147,8 @@ function twilioInbound(raw: RawWebhook): ProviderEvent[] {
   const events: ProviderEvent[] = [{ ...base, type: 'reply', eventKey: `twilio:${sid}:inbound`, from, to, text: param(raw, 'Body') ?? '' }];
   // Twilio's own opt-out handling has already blocked (or unblocked) the number.
   const optOut = param(raw, 'OptOutType');
-  if (optOut === 'STOP') events.push({ ...base, type: 'opt-out', eventKey: `twilio:${sid}:opt-out`, address: from, reason: 'stop-keyword' });
+  if (optOut === 'STOP')
+    events.push({ ...base, type: 'opt-out', eventKey: `twilio:${sid}:opt-out`, address: from, reason: 'stop-keyword' });
   if (optOut === 'START') events.push({ ...base, type: 'opt-in', eventKey: `twilio:${sid}:opt-in`, address: from });
   return events;
 }
@@ -185,7 +190,14 @@ function sendgridEvents(raw: RawWebhook): ProviderEvent[] {
     };
     const email = typeof e.email === 'string' ? e.email : '';
     const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-    const status = (next: DeliveryStatus, failure: ProviderFailure | null = null): ProviderEvent => ({ ...base, type: 'status', status: next, failure, answeredBy: null, durationSec: null });
+    const status = (next: DeliveryStatus, failure: ProviderFailure | null = null): ProviderEvent => ({
+      ...base,
+      type: 'status',
+      status: next,
+      failure,
+      answeredBy: null,
+      durationSec: null,
+    });
     switch (e.event) {
       case 'processed':
         events.push(status('queued'));
@@ -248,7 +260,8 @@ interface TelegramUpdate {
 
 function telegramUpdate(raw: RawWebhook): ProviderEvent[] {
   const update = raw.body as TelegramUpdate | null;
-  if (!update || typeof update !== 'object' || typeof update.update_id !== 'number') throw new WebhookParseError(raw.kind, 'update without update_id');
+  if (!update || typeof update !== 'object' || typeof update.update_id !== 'number')
+    throw new WebhookParseError(raw.kind, 'update without update_id');
   const key = `telegram:${update.update_id}`;
   const base = { eventKey: key, provider: 'telegram' as const, channel: 'telegram' as const, occurredAt: raw.receivedAt };
   if (update.message) {

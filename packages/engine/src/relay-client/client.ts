@@ -171,12 +171,14 @@ export class RelayClient {
         return;
       }
       // Strictly one message after another: an event batch is applied before the next is looked at.
-      this.queue = this.queue.then(() => this.onMessage(ws, msg)).catch((err: unknown) => {
-        closeReason = `applying an event failed: ${err instanceof Error ? err.message : String(err)}`;
-        this.log.error({ err }, 'applying a relay event failed; reconnecting to retry it');
-        if (this.ws === ws) this.ws = null;
-        ws.terminate();
-      });
+      this.queue = this.queue
+        .then(() => this.onMessage(ws, msg))
+        .catch((err: unknown) => {
+          closeReason = `applying an event failed: ${err instanceof Error ? err.message : String(err)}`;
+          this.log.error({ err }, 'applying a relay event failed; reconnecting to retry it');
+          if (this.ws === ws) this.ws = null;
+          ws.terminate();
+        });
     });
     ws.on('error', (err) => {
       closeReason = err.message;
@@ -203,12 +205,15 @@ export class RelayClient {
 
   private startWatchdog(ws: WebSocket): void {
     clearInterval(this.watchdog);
-    this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastHeard > this.heartbeatMs * (this.opts.missedHeartbeats ?? 2.5)) {
-        this.log.warn('relay silent for too long; reconnecting');
-        ws.terminate();
-      }
-    }, Math.max(100, Math.floor(this.heartbeatMs / 2)));
+    this.watchdog = setInterval(
+      () => {
+        if (Date.now() - this.lastHeard > this.heartbeatMs * (this.opts.missedHeartbeats ?? 2.5)) {
+          this.log.warn('relay silent for too long; reconnecting');
+          ws.terminate();
+        }
+      },
+      Math.max(100, Math.floor(this.heartbeatMs / 2)),
+    );
     this.watchdog.unref();
   }
 
@@ -220,7 +225,14 @@ export class RelayClient {
         this.startWatchdog(ws);
         this.attempt = 0;
         this.offlineSince = null;
-        this.setState({ status: 'connected', since: new Date().toISOString(), tenant: msg.tenant, deviceId: msg.deviceId, headSeq: msg.headSeq, appliedSeq: this.appliedSeq });
+        this.setState({
+          status: 'connected',
+          since: new Date().toISOString(),
+          tenant: msg.tenant,
+          deviceId: msg.deviceId,
+          headSeq: msg.headSeq,
+          appliedSeq: this.appliedSeq,
+        });
         this.log.info({ tenant: msg.tenant, appliedSeq: this.appliedSeq, headSeq: msg.headSeq }, 'relay stream connected');
         return;
       case 'events': {
@@ -233,13 +245,23 @@ export class RelayClient {
           this.appliedSeq = entry.seq;
         }
         this.send(ws, { type: 'ack', seq: this.appliedSeq });
-        if (this.current.status === 'connected') this.current = { ...this.current, appliedSeq: this.appliedSeq, headSeq: Math.max(this.current.headSeq, this.appliedSeq) };
+        if (this.current.status === 'connected')
+          this.current = { ...this.current, appliedSeq: this.appliedSeq, headSeq: Math.max(this.current.headSeq, this.appliedSeq) };
         return;
       }
       case 'resync-required':
         this.running = false;
-        this.log.error({ lastSeq: msg.lastSeq, prunedThrough: msg.prunedThrough }, 'relay no longer has the events after our cursor; resync required');
-        this.setState({ status: 'resync-required', since: new Date().toISOString(), lastSeq: msg.lastSeq, prunedThrough: msg.prunedThrough, headSeq: msg.headSeq });
+        this.log.error(
+          { lastSeq: msg.lastSeq, prunedThrough: msg.prunedThrough },
+          'relay no longer has the events after our cursor; resync required',
+        );
+        this.setState({
+          status: 'resync-required',
+          since: new Date().toISOString(),
+          lastSeq: msg.lastSeq,
+          prunedThrough: msg.prunedThrough,
+          headSeq: msg.headSeq,
+        });
         return;
       case 'error':
         this.log.warn({ code: msg.code, message: msg.message }, 'relay reported an error');
@@ -262,7 +284,13 @@ export class RelayClient {
     this.offlineSince ??= new Date().toISOString();
     const delay = reconnectDelay(this.attempt, this.backoff);
     this.log.warn({ attempt: this.attempt, delayMs: delay, reason }, 'relay connection lost; reconnecting');
-    this.setState({ status: 'reconnecting', attempt: this.attempt, retryAt: new Date(Date.now() + delay).toISOString(), offlineSince: this.offlineSince, lastError: reason });
+    this.setState({
+      status: 'reconnecting',
+      attempt: this.attempt,
+      retryAt: new Date(Date.now() + delay).toISOString(),
+      offlineSince: this.offlineSince,
+      lastError: reason,
+    });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.queue.then(() => this.connect()), delay);
     this.reconnectTimer.unref();

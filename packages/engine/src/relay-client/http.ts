@@ -49,7 +49,9 @@ async function call<S extends z.ZodType>(
     return { ok: false, error: { kind: res.status >= 500 || res.status === 429 ? 'relay' : 'refused', status: res.status, message } };
   }
   const parsed = schema.safeParse(body);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: { kind: 'invalid-response', status: res.status, message: 'Relay answered with an unexpected body' } };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, error: { kind: 'invalid-response', status: res.status, message: 'Relay answered with an unexpected body' } };
 }
 
 /** Exchanges a one-time enrolment token (from the relay admin) for this desktop's device token. */
@@ -91,7 +93,11 @@ export class RelayApi {
   /** Registers (or replaces) a call flow; Twilio then fetches it per delivery from the relay. */
   registerCallFlow(flow: CallFlowRegistration): Promise<RelayHttpResult<CallFlowRegistrationResponse>> {
     const checked = callFlowRegistrationSchema.safeParse(flow);
-    if (!checked.success) return Promise.resolve({ ok: false, error: { kind: 'refused', message: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } });
+    if (!checked.success)
+      return Promise.resolve({
+        ok: false,
+        error: { kind: 'refused', message: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },
+      });
     return call(
       this.fetchImpl,
       `${relayBase(this.relayUrl)}/api/v1/call-flows/${encodeURIComponent(flow.flowId)}`,

@@ -31,10 +31,7 @@ export interface CallContext {
   readonly sessionId: number;
 }
 
-export type Handler<M extends MethodName> = (
-  params: MethodParams<M>,
-  ctx: CallContext,
-) => MethodOutput<M> | Promise<MethodOutput<M>>;
+export type Handler<M extends MethodName> = (params: MethodParams<M>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;
 
 export type Handlers = { [M in MethodName]: Handler<M> };
 

@@ -34,10 +34,21 @@ export interface ServiceOptions {
 export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineServices {
   const system = new SystemService(ctx, opts.setOperator);
   const contacts = createContactsModule(ctx);
-  const tts = new TtsService({ dataDir: ctx.dataDir, resourcesDir: ctx.resourcesDir, store: ctx.store, logger: ctx.logger, events: ctx.events, actor: () => ctx.operator() });
+  const tts = new TtsService({
+    dataDir: ctx.dataDir,
+    resourcesDir: ctx.resourcesDir,
+    store: ctx.store,
+    logger: ctx.logger,
+    events: ctx.events,
+    actor: () => ctx.operator(),
+  });
   const campaigns = new CampaignService(ctx, { synthesiseVoice: callVoiceSynthesiser(ctx, tts), ...opts.campaigns });
   const connectivity = new Connectivity(ctx, { campaigns, tts });
-  const setup = new ConnectivitySetupService(ctx, connectivity, { host: opts.connectivity, sealer: opts.secrets, environment: opts.connectivityEnvironment });
+  const setup = new ConnectivitySetupService(ctx, connectivity, {
+    host: opts.connectivity,
+    sealer: opts.secrets,
+    environment: opts.connectivityEnvironment,
+  });
   return { system, ...contacts, tts, campaigns, connectivity, setup };
 }
 
@@ -46,7 +57,10 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
  * voice when it has none or it cannot speak (removed since). English has no offline voice;
  * the caller then lets the provider's voice read the script.
  */
-export function callVoiceSynthesiser(ctx: Pick<EngineContext, 'logger'>, tts: TtsService): NonNullable<CampaignServiceOptions['synthesiseVoice']> {
+export function callVoiceSynthesiser(
+  ctx: Pick<EngineContext, 'logger'>,
+  tts: TtsService,
+): NonNullable<CampaignServiceOptions['synthesiseVoice']> {
   return async (script, language, voiceId) => {
     if (language !== 'sv') throw new Error('no offline English voice');
     if (voiceId) {

@@ -38,13 +38,22 @@ export class SystemService {
     this.ctx.store.transaction((tx) => {
       const before = readSetting(tx, operatorSetting);
       writeSetting(tx, operatorSetting, name);
-      recordAudit(tx, name, { action: 'operator.set', subjectType: 'operator', subjectId: null, summary: `Operator changed from ${before ?? '(none)'} to ${name}`, params: { before: before ?? '', name } });
+      recordAudit(tx, name, {
+        action: 'operator.set',
+        subjectType: 'operator',
+        subjectId: null,
+        summary: `Operator changed from ${before ?? '(none)'} to ${name}`,
+        params: { before: before ?? '', name },
+      });
     });
     this.setOperatorName(name);
     return { operator: name };
   }
 
-  audit(q: { beforeId?: number | undefined; limit: number; subjectType?: string | undefined }): { entries: AuditEntry[]; nextBeforeId: number | null } {
+  audit(q: { beforeId?: number | undefined; limit: number; subjectType?: string | undefined }): {
+    entries: AuditEntry[];
+    nextBeforeId: number | null;
+  } {
     return listAudit(this.ctx.store.read.db, q);
   }
 }

@@ -141,7 +141,8 @@ function combine(prev: RowChange | null, next: RowChange): RowChange | null {
       return next.op === 'delete' ? null : prev;
     case 'update':
       if (next.op === 'delete') return next;
-      if (next.op === 'insert' || prev.columns === undefined || next.columns === undefined) return { table: prev.table, key: prev.key, op: 'update' };
+      if (next.op === 'insert' || prev.columns === undefined || next.columns === undefined)
+        return { table: prev.table, key: prev.key, op: 'update' };
       return { table: prev.table, key: prev.key, op: 'update', columns: [...new Set([...prev.columns, ...next.columns])] };
     case 'delete':
       return next.op === 'delete' ? prev : { table: prev.table, key: prev.key, op: 'update' };

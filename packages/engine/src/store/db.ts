@@ -90,8 +90,7 @@ interface Migration {
   statements: string[];
 }
 
-export const defaultMigrationsDir = (): string =>
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+export const defaultMigrationsDir = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 export function loadMigrations(dir = defaultMigrationsDir()): Migration[] {
   const journal = JSON.parse(readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')) as {
@@ -134,7 +133,11 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     // Reading the schema forces SQLite to look at the file: a non-database fails here.
     sqlite.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (cause) {
-    throw new StoreOpenError('unreadable', `The database at ${file} cannot be read (${(cause as Error).message}). Restore it from a backup or move it aside to start a new one.`, { cause });
+    throw new StoreOpenError(
+      'unreadable',
+      `The database at ${file} cannot be read (${(cause as Error).message}). Restore it from a backup or move it aside to start a new one.`,
+      { cause },
+    );
   }
 
   const migrations = loadMigrations(opts.migrationsDir);
@@ -149,14 +152,20 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
   const pending = migrations.slice(applied);
   if (pending.length > 0) {
     try {
-      sqlite.transaction(() => {
-        for (const m of pending) for (const s of m.statements) sqlite.exec(s);
-        sqlite.pragma(`user_version = ${migrations.length}`);
-      }).immediate();
+      sqlite
+        .transaction(() => {
+          for (const m of pending) for (const s of m.statements) sqlite.exec(s);
+          sqlite.pragma(`user_version = ${migrations.length}`);
+        })
+        .immediate();
       log.info({ from: applied, to: migrations.length }, 'database migrated');
     } catch (cause) {
       sqlite.close();
-      throw new StoreOpenError('migration-failed', `Upgrading the database at ${file} failed and was rolled back: ${(cause as Error).message}`, { cause });
+      throw new StoreOpenError(
+        'migration-failed',
+        `Upgrading the database at ${file} failed and was rolled back: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   }
 
@@ -236,7 +245,10 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
       const resume = async (): Promise<void> => {
         try {
           const r = await checkpointer.checkpoint();
-          log.info({ logFrames: r.logFrames, checkpointedFrames: r.checkpointedFrames, background: r.background, ms: Math.round(r.ms) }, 'write-ahead log copied back after a long run of writes');
+          log.info(
+            { logFrames: r.logFrames, checkpointedFrames: r.checkpointedFrames, background: r.background, ms: Math.round(r.ms) },
+            'write-ahead log copied back after a long run of writes',
+          );
         } catch (err) {
           // Closing the store stops a checkpoint in flight; SQLite checkpoints on close.
           if (sqlite.open) log.warn({ err }, 'checkpoint after a long run of writes failed; the next automatic one will do it');

@@ -46,7 +46,8 @@ const PUNCTUATION = new Map<number, { kind: PunctKind; optionalSpace?: boolean }
 
 const BRACKETS = new Set([0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d, 0x3c, 0x3e, 0x22, 0x27, 0x60, 0xab, 0xbb]);
 const isBracket = (c: number): boolean => (c >= 0x2014 && c <= 0x201f) || BRACKETS.has(c);
-const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x2028 || c === 0x2029 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000;
+const isSpace = (c: number): boolean =>
+  c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x2028 || c === 0x2029 || (c >= 0x2000 && c <= 0x200a) || c === 0x3000;
 // Character classes are asked for every character of every message: ASCII is answered
 // directly, anything else once per codepoint and remembered.
 const alnumCache = new Map<number, boolean>();
@@ -116,7 +117,11 @@ export function splitClauses(input: string): Clause[] {
       continue;
     }
     if (info.kind === 'question' || info.kind === 'exclamation') {
-      while (last + 1 < cps.length && (cps[last + 1] === 0x3f || cps[last + 1] === 0x21 || cps[last + 1] === 0xff1f || cps[last + 1] === 0xff01)) last++;
+      while (
+        last + 1 < cps.length &&
+        (cps[last + 1] === 0x3f || cps[last + 1] === 0x21 || cps[last + 1] === 0xff1f || cps[last + 1] === 0xff01)
+      )
+        last++;
     }
     const next = last + 1 < cps.length ? cps[last + 1]! : 0x20;
     const atEnd = last + 1 >= cps.length;

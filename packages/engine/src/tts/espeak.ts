@@ -65,7 +65,11 @@ export class Espeak {
       while (heap[end] !== 0) end++;
       const raw = this.decoder.decode(heap.subarray(ptr, end));
       // Should espeak still see more than one clause here, keep all of it in order.
-      return raw.split(' | ').map((p) => p.replaceAll('_', '').trim()).filter(Boolean).join(' ');
+      return raw
+        .split(' | ')
+        .map((p) => p.replaceAll('_', '').trim())
+        .filter(Boolean)
+        .join(' ');
     } finally {
       this.module._free(ptr);
     }

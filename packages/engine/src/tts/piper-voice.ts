@@ -46,7 +46,8 @@ export class PiperVoice {
     let bytes: Uint8Array;
     try {
       const info = await stat(modelPath);
-      if (info.size > MAX_MODEL_BYTES) return { ok: false, error: `the model file is ${Math.round(info.size / 1e6)} MB, larger than any Piper voice` };
+      if (info.size > MAX_MODEL_BYTES)
+        return { ok: false, error: `the model file is ${Math.round(info.size / 1e6)} MB, larger than any Piper voice` };
       bytes = await readFile(modelPath);
     } catch (err) {
       return { ok: false, error: `the model file cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };

@@ -34,7 +34,6 @@ export interface PiperVoiceEntry {
 
 export type InstallStage = 'reading-config' | 'loading-model' | 'copying' | 'done';
 
-
 const VOICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 export class VoiceRegistry {
@@ -88,10 +87,21 @@ export class VoiceRegistry {
       configText = await readFile(configPath, 'utf8');
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      return { ...base, config: null, fingerprint: '', problem: missing ? `the config file ${path.basename(configPath)} is missing` : `the voice files cannot be read (${(err as Error).message})` };
+      return {
+        ...base,
+        config: null,
+        fingerprint: '',
+        problem: missing
+          ? `the config file ${path.basename(configPath)} is missing`
+          : `the voice files cannot be read (${(err as Error).message})`,
+      };
     }
     const parsed = parsePiperConfig(configText);
-    const fingerprint = createHash('sha256').update(`${modelStat.size}:${modelStat.mtimeMs}:`).update(configText).digest('hex').slice(0, 16);
+    const fingerprint = createHash('sha256')
+      .update(`${modelStat.size}:${modelStat.mtimeMs}:`)
+      .update(configText)
+      .digest('hex')
+      .slice(0, 16);
     if (!parsed.ok) return { ...base, config: null, fingerprint, problem: parsed.error };
     return { ...base, config: parsed.config, fingerprint, problem: null };
   }
@@ -148,12 +158,16 @@ export class VoiceRegistry {
     try {
       configText = await readFile(cfgPath, 'utf8');
     } catch (err) {
-      throw new VoiceError('io', `the voice config ${cfgPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new VoiceError(
+        'io',
+        `the voice config ${cfgPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
     const parsed = parsePiperConfig(configText);
     if (!parsed.ok) throw new VoiceError('invalid', parsed.error);
     const espeakVoice = parsed.config.espeak.voice;
-    if (!(await this.espeakKnows(espeakVoice))) throw new VoiceError('invalid', `the voice needs espeak-ng's "${espeakVoice}" phonemes, which this espeak-ng does not have`);
+    if (!(await this.espeakKnows(espeakVoice)))
+      throw new VoiceError('invalid', `the voice needs espeak-ng's "${espeakVoice}" phonemes, which this espeak-ng does not have`);
 
     onStage('loading-model');
     const loaded = await PiperVoice.load(modelPath, parsed.config);

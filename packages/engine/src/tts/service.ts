@@ -14,7 +14,15 @@ import type { Logger } from '../log';
 import { MAX_MESSAGE_SECONDS, durationMs, normaliseLoudness, toTelephonyWav, trimSilence } from '../audio/process';
 import { resample } from '../audio/resample';
 import { decodeWav, encodeWavPcm16, floatToInt16, int16ToFloat, type MonoAudio } from '../audio/wav';
-import { audioBytes, cachedAudioAsset, getAudioAsset, insertAudioAsset, listAudioAssets, toAudioAsset, type AudioAssetRow } from '../store/audio';
+import {
+  audioBytes,
+  cachedAudioAsset,
+  getAudioAsset,
+  insertAudioAsset,
+  listAudioAssets,
+  toAudioAsset,
+  type AudioAssetRow,
+} from '../store/audio';
 import { recordAudit } from '../store/audit';
 import type { Store } from '../store/db';
 import { readSetting, writeSetting, type SettingDef } from '../store/settings';
@@ -53,8 +61,7 @@ export interface SynthesiseRequest {
 }
 
 export type RecordingInput =
-  | { format: 'wav'; data: Uint8Array }
-  | { format: 'pcm-f32le' | 'pcm-s16le'; sampleRate: number; data: Uint8Array };
+  { format: 'wav'; data: Uint8Array } | { format: 'pcm-f32le' | 'pcm-s16le'; sampleRate: number; data: Uint8Array };
 
 export interface RecordingResult {
   audioId: string;
@@ -81,8 +88,11 @@ export class TtsService {
 
   constructor(private readonly opts: TtsServiceOptions) {
     this.log = opts.logger.child({ module: 'tts' });
-    this.voices = new VoiceRegistry(opts.resourcesDir ? path.join(opts.resourcesDir, 'voices') : null, path.join(opts.dataDir, 'voices'), opts.logger, async (voice) =>
-      (await sharedEspeak()).hasVoice(voice),
+    this.voices = new VoiceRegistry(
+      opts.resourcesDir ? path.join(opts.resourcesDir, 'voices') : null,
+      path.join(opts.dataDir, 'voices'),
+      opts.logger,
+      async (voice) => (await sharedEspeak()).hasVoice(voice),
     );
     this.ready = this.voices.scan();
   }
@@ -118,7 +128,13 @@ export class TtsService {
     if (entry?.problem) throw new DomainError('PRECONDITION', `Voice ${voiceId} cannot be the default: ${entry.problem}`);
     this.opts.store.transaction((tx) => {
       writeSetting(tx, defaultVoiceSetting, voiceId);
-      recordAudit(tx, this.actor(), { action: 'voice.default', subjectType: 'voice', subjectId: voiceId, summary: `Default voice set to ${voiceId}`, params: { name: voiceId } });
+      recordAudit(tx, this.actor(), {
+        action: 'voice.default',
+        subjectType: 'voice',
+        subjectId: voiceId,
+        summary: `Default voice set to ${voiceId}`,
+        params: { name: voiceId },
+      });
     });
     return voiceId;
   }
@@ -129,13 +145,25 @@ export class TtsService {
     let voice: VoiceInfo;
     try {
       voice = await this.voices.install(modelPath, configPath, (stage) =>
-        this.emit('tts.progress', { operation: 'install', requestId: requestId ?? null, stage, done: stages.indexOf(stage) + 1, total: stages.length }),
+        this.emit('tts.progress', {
+          operation: 'install',
+          requestId: requestId ?? null,
+          stage,
+          done: stages.indexOf(stage) + 1,
+          total: stages.length,
+        }),
       );
     } catch (err) {
       throw toDomainError(err);
     }
     this.opts.store.transaction((tx) =>
-      recordAudit(tx, this.actor(), { action: 'voice.install', subjectType: 'voice', subjectId: voice.id, summary: `Installed voice ${voice.name}`, params: { name: voice.name } }),
+      recordAudit(tx, this.actor(), {
+        action: 'voice.install',
+        subjectType: 'voice',
+        subjectId: voice.id,
+        summary: `Installed voice ${voice.name}`,
+        params: { name: voice.name },
+      }),
     );
     return voice;
   }
@@ -149,7 +177,13 @@ export class TtsService {
     }
     this.opts.store.transaction((tx) => {
       if (readSetting(tx, defaultVoiceSetting) === voiceId) writeSetting(tx, defaultVoiceSetting, null);
-      recordAudit(tx, this.actor(), { action: 'voice.remove', subjectType: 'voice', subjectId: voiceId, summary: `Removed voice ${voiceId}`, params: { name: voiceId } });
+      recordAudit(tx, this.actor(), {
+        action: 'voice.remove',
+        subjectType: 'voice',
+        subjectId: voiceId,
+        summary: `Removed voice ${voiceId}`,
+        params: { name: voiceId },
+      });
     });
     return this.defaultVoiceId();
   }
@@ -180,7 +214,9 @@ export class TtsService {
 
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.render(key, text, normalisedText, voiceId, explicit, settings, req.requestId ?? null).finally(() => this.inflight.delete(key));
+      pending = this.render(key, text, normalisedText, voiceId, explicit, settings, req.requestId ?? null).finally(() =>
+        this.inflight.delete(key),
+      );
       this.inflight.set(key, pending);
     }
     return pending;
@@ -200,7 +236,8 @@ export class TtsService {
     let usedVoice = voiceId;
     let fallbackReason: string | null = null;
     let storeKey = key;
-    const progress = (done: number, total: number) => this.emit('tts.progress', { operation: 'synthesise', requestId, stage: 'sentences', done, total });
+    const progress = (done: number, total: number) =>
+      this.emit('tts.progress', { operation: 'synthesise', requestId, stage: 'sentences', done, total });
     if (voiceId === ESPEAK_VOICE_ID) {
       spoken = await speakWithEspeak(espeak, normalisedText, settings);
       progress(1, 1);
@@ -221,11 +258,18 @@ export class TtsService {
         spoken = await speakWithEspeak(espeak, normalisedText, settings);
       }
     }
-    if (spoken.samples.length === 0) throw new DomainError('VALIDATION', 'The message produced no speech; check that it contains words', [{ path: 'text', message: 'no speech' }]);
+    if (spoken.samples.length === 0)
+      throw new DomainError('VALIDATION', 'The message produced no speech; check that it contains words', [
+        { path: 'text', message: 'no speech' },
+      ]);
     const audio: MonoAudio = { sampleRate: spoken.sampleRate, samples: int16ToFloat(spoken.samples) };
     const seconds = audio.samples.length / audio.sampleRate;
     if (seconds > MAX_MESSAGE_SECONDS) {
-      throw new DomainError('VALIDATION', `The spoken message would be ${formatDuration(seconds)} long; voice messages may be at most ${formatDuration(MAX_MESSAGE_SECONDS)}. Shorten the text.`, [{ path: 'text', message: 'too long when spoken' }]);
+      throw new DomainError(
+        'VALIDATION',
+        `The spoken message would be ${formatDuration(seconds)} long; voice messages may be at most ${formatDuration(MAX_MESSAGE_SECONDS)}. Shorten the text.`,
+        [{ path: 'text', message: 'too long when spoken' }],
+      );
     }
     const row = this.storeAsset({
       kind: 'tts',
@@ -263,19 +307,38 @@ export class TtsService {
 
   saveRecording(input: RecordingInput, label?: string): RecordingResult {
     const decoded = decodeRecording(input);
-    if (!decoded.ok) throw new DomainError('VALIDATION', `The recording cannot be read: ${decoded.error}`, [{ path: 'recording', message: decoded.error }]);
+    if (!decoded.ok)
+      throw new DomainError('VALIDATION', `The recording cannot be read: ${decoded.error}`, [
+        { path: 'recording', message: decoded.error },
+      ]);
     const raw = decoded.audio;
     if (raw.samples.length / raw.sampleRate > MAX_RAW_RECORDING_SECONDS) {
-      throw new DomainError('VALIDATION', `The recording is ${formatDuration(raw.samples.length / raw.sampleRate)} long; voice messages may be at most ${formatDuration(MAX_MESSAGE_SECONDS)}`, [{ path: 'recording', message: 'too long' }]);
+      throw new DomainError(
+        'VALIDATION',
+        `The recording is ${formatDuration(raw.samples.length / raw.sampleRate)} long; voice messages may be at most ${formatDuration(MAX_MESSAGE_SECONDS)}`,
+        [{ path: 'recording', message: 'too long' }],
+      );
     }
     const trimmed = trimSilence(raw);
-    if (trimmed.silent) throw new DomainError('VALIDATION', 'The recording is silent. Check that the right microphone is selected and not muted, then record again.', [{ path: 'recording', message: 'silent' }]);
+    if (trimmed.silent)
+      throw new DomainError(
+        'VALIDATION',
+        'The recording is silent. Check that the right microphone is selected and not muted, then record again.',
+        [{ path: 'recording', message: 'silent' }],
+      );
     const seconds = trimmed.audio.samples.length / trimmed.audio.sampleRate;
     if (seconds > MAX_MESSAGE_SECONDS) {
-      throw new DomainError('VALIDATION', `The recording is ${formatDuration(seconds)} long without its silent ends; voice messages may be at most ${formatDuration(MAX_MESSAGE_SECONDS)}`, [{ path: 'recording', message: 'too long' }]);
+      throw new DomainError(
+        'VALIDATION',
+        `The recording is ${formatDuration(seconds)} long without its silent ends; voice messages may be at most ${formatDuration(MAX_MESSAGE_SECONDS)}`,
+        [{ path: 'recording', message: 'too long' }],
+      );
     }
     const loud = normaliseLoudness(trimmed.audio);
-    const preview = loud.audio.sampleRate > PREVIEW_MAX_RATE ? { sampleRate: PREVIEW_MAX_RATE, samples: resample(loud.audio.samples, loud.audio.sampleRate, PREVIEW_MAX_RATE) } : loud.audio;
+    const preview =
+      loud.audio.sampleRate > PREVIEW_MAX_RATE
+        ? { sampleRate: PREVIEW_MAX_RATE, samples: resample(loud.audio.samples, loud.audio.sampleRate, PREVIEW_MAX_RATE) }
+        : loud.audio;
     const row = this.storeAsset({
       kind: 'recording',
       label: label ?? null,
@@ -286,7 +349,13 @@ export class TtsService {
       gainDb: Math.round(loud.gainDb * 10) / 10,
     });
     this.log.info({ audioId: row.id, durationMs: row.durationMs, gainDb: row.gainDb }, 'recording saved');
-    return { audioId: row.id, durationMs: row.durationMs, trimmedStartMs: trimmed.trimmedStartMs, trimmedEndMs: trimmed.trimmedEndMs, gainDb: row.gainDb ?? 0 };
+    return {
+      audioId: row.id,
+      durationMs: row.durationMs,
+      trimmedStartMs: trimmed.trimmedStartMs,
+      trimmedEndMs: trimmed.trimmedEndMs,
+      gainDb: row.gainDb ?? 0,
+    };
   }
 
   // ---- assets --------------------------------------------------------------------------
@@ -331,7 +400,13 @@ export class TtsService {
       );
       if (a.kind === 'recording') {
         const seconds = Math.round(row.durationMs / 100) / 10;
-        recordAudit(tx, this.actor(), { action: 'audio.record', subjectType: 'audio', subjectId: row.id, summary: `Recorded a voice message (${seconds} s)`, params: { seconds } });
+        recordAudit(tx, this.actor(), {
+          action: 'audio.record',
+          subjectType: 'audio',
+          subjectId: row.id,
+          summary: `Recorded a voice message (${seconds} s)`,
+          params: { seconds },
+        });
       }
       return row;
     });
@@ -352,7 +427,12 @@ export class TtsService {
     const row = audioBytes(this.opts.store.read, audioId);
     if (!row) throw new DomainError('NOT_FOUND', `Audio ${audioId} does not exist`);
     const bytes = form === 'telephony' ? row.telephony : row.preview;
-    return { audioId, contentType: 'audio/wav', bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), durationMs: row.durationMs };
+    return {
+      audioId,
+      contentType: 'audio/wav',
+      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      durationMs: row.durationMs,
+    };
   }
 
   /** What the campaign engine uploads to the relay for calls: 8 kHz mono μ-law WAV. */
@@ -425,7 +505,9 @@ function toDomainError(err: unknown): Error {
       case 'not-found':
         return new DomainError('NOT_FOUND', capitalise(err.message));
       case 'invalid':
-        return new DomainError('VALIDATION', `This is not a usable Piper voice: ${err.message}`, [{ path: 'modelPath', message: err.message }]);
+        return new DomainError('VALIDATION', `This is not a usable Piper voice: ${err.message}`, [
+          { path: 'modelPath', message: err.message },
+        ]);
       case 'conflict':
         return new DomainError('CONFLICT', capitalise(err.message));
       case 'bundled':

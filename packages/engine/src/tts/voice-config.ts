@@ -21,11 +21,17 @@ export const piperConfigSchema = z
     phoneme_type: z.literal('espeak', { error: 'only voices with phoneme_type "espeak" are supported' }).default('espeak'),
     phoneme_map: z.record(z.string(), z.array(z.string())).default({}),
     phoneme_id_map: z
-      .record(z.string().refine(singleCodepoint, 'phoneme_id_map keys must be single characters'), z.array(z.number().int().nonnegative()).min(1))
+      .record(
+        z.string().refine(singleCodepoint, 'phoneme_id_map keys must be single characters'),
+        z.array(z.number().int().nonnegative()).min(1),
+      )
       .refine((m) => ['_', '^', '$'].every((k) => k in m), 'phoneme_id_map must contain "_", "^" and "$"'),
     num_speakers: z.number().int().min(1),
     speaker_id_map: z.record(z.string(), z.number().int().nonnegative()).default({}),
-    language: z.object({ code: z.string().optional(), name_english: z.string().optional(), name_native: z.string().optional() }).loose().optional(),
+    language: z
+      .object({ code: z.string().optional(), name_english: z.string().optional(), name_native: z.string().optional() })
+      .loose()
+      .optional(),
     dataset: z.string().optional(),
     piper_version: z.string().optional(),
   })

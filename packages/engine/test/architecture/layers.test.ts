@@ -23,7 +23,14 @@ beforeAll(async () => {
         files: ['**/*.ts'],
         languageOptions: { parser: tseslint.parser },
         plugins: { 'import-x': importX },
-        settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ noWarnOnMultipleProjects: true, project: ['packages/*/tsconfig.json', 'apps/*/tsconfig.json'] })] },
+        settings: {
+          'import-x/resolver-next': [
+            createTypeScriptImportResolver({
+              noWarnOnMultipleProjects: true,
+              project: ['packages/*/tsconfig.json', 'apps/*/tsconfig.json'],
+            }),
+          ],
+        },
         rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones }] },
       },
     ],
@@ -37,20 +44,59 @@ async function violations(file: string, source: string): Promise<string[]> {
 
 describe('engine layers', () => {
   const cases: [string, string, string][] = [
-    ['store imports a domain', 'packages/engine/src/store/fixture.ts', "import { CampaignService } from '../campaigns/service';\nexport const x = CampaignService;\n"],
-    ['store imports a service', 'packages/engine/src/store/fixture.ts', "import { SystemService } from '../services/system';\nexport const x = SystemService;\n"],
-    ['a domain imports an RPC handler', 'packages/engine/src/contacts/fixture.ts', "import { createHandlers } from '../rpc/handlers';\nexport const x = createHandlers;\n"],
-    ['a domain imports the composition root', 'packages/engine/src/campaigns/fixture.ts', "import { buildServices } from '../services';\nexport const x = buildServices;\n"],
-    ['a service imports an RPC handler', 'packages/engine/src/services/fixture.ts', "import { createHandlers } from '../rpc/handlers';\nexport const x = createHandlers;\n"],
-    ['an RPC handler imports the engine entry', 'packages/engine/src/rpc/fixture.ts', "import { startEngine } from '../engine';\nexport const x = startEngine;\n"],
+    [
+      'store imports a domain',
+      'packages/engine/src/store/fixture.ts',
+      "import { CampaignService } from '../campaigns/service';\nexport const x = CampaignService;\n",
+    ],
+    [
+      'store imports a service',
+      'packages/engine/src/store/fixture.ts',
+      "import { SystemService } from '../services/system';\nexport const x = SystemService;\n",
+    ],
+    [
+      'a domain imports an RPC handler',
+      'packages/engine/src/contacts/fixture.ts',
+      "import { createHandlers } from '../rpc/handlers';\nexport const x = createHandlers;\n",
+    ],
+    [
+      'a domain imports the composition root',
+      'packages/engine/src/campaigns/fixture.ts',
+      "import { buildServices } from '../services';\nexport const x = buildServices;\n",
+    ],
+    [
+      'a service imports an RPC handler',
+      'packages/engine/src/services/fixture.ts',
+      "import { createHandlers } from '../rpc/handlers';\nexport const x = createHandlers;\n",
+    ],
+    [
+      'an RPC handler imports the engine entry',
+      'packages/engine/src/rpc/fixture.ts',
+      "import { startEngine } from '../engine';\nexport const x = startEngine;\n",
+    ],
   ];
   it.each(cases)('refuses: %s', async (_what, file, source) => {
     expect(await violations(file, source)).toHaveLength(1);
   });
 
   it('allows imports that point down', async () => {
-    expect(await violations('packages/engine/src/rpc/fixture.ts', "import { buildServices } from '../services';\nexport const x = buildServices;\n")).toEqual([]);
-    expect(await violations('packages/engine/src/services/fixture.ts', "import { CampaignService } from '../campaigns/service';\nexport const x = CampaignService;\n")).toEqual([]);
-    expect(await violations('packages/engine/src/campaigns/fixture.ts', "import { openStore } from '../store/db';\nexport const x = openStore;\n")).toEqual([]);
+    expect(
+      await violations(
+        'packages/engine/src/rpc/fixture.ts',
+        "import { buildServices } from '../services';\nexport const x = buildServices;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await violations(
+        'packages/engine/src/services/fixture.ts',
+        "import { CampaignService } from '../campaigns/service';\nexport const x = CampaignService;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await violations(
+        'packages/engine/src/campaigns/fixture.ts',
+        "import { openStore } from '../store/db';\nexport const x = openStore;\n",
+      ),
+    ).toEqual([]);
   });
 });

@@ -39,7 +39,13 @@ describe('μ-law (G.711)', () => {
       expect(Math.abs(back - v)).toBeLessThanOrEqual(step);
     }
     const x = Int16Array.from([0, 1000, -1000, 20000, -20000]);
-    expect(Array.from(decodeMulaw(encodeMulaw(x))).map((v, i) => Math.sign(v) === Math.sign(x[i]!) || v === 0)).toEqual([true, true, true, true, true]);
+    expect(Array.from(decodeMulaw(encodeMulaw(x))).map((v, i) => Math.sign(v) === Math.sign(x[i]!) || v === 0)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 });
 
@@ -88,9 +94,15 @@ describe('WAV', () => {
     const frames = 4;
     const bytes = new Uint8Array(44 + frames * 8);
     const v = new DataView(bytes.buffer);
-    bytes.set([...'RIFF'].map((c) => c.charCodeAt(0)), 0);
+    bytes.set(
+      [...'RIFF'].map((c) => c.charCodeAt(0)),
+      0,
+    );
     v.setUint32(4, bytes.length - 8, true);
-    bytes.set([...'WAVEfmt '].map((c) => c.charCodeAt(0)), 8);
+    bytes.set(
+      [...'WAVEfmt '].map((c) => c.charCodeAt(0)),
+      8,
+    );
     v.setUint32(16, 16, true);
     v.setUint16(20, 3, true);
     v.setUint16(22, 2, true);
@@ -98,7 +110,10 @@ describe('WAV', () => {
     v.setUint32(28, 48000 * 8, true);
     v.setUint16(32, 8, true);
     v.setUint16(34, 32, true);
-    bytes.set([...'data'].map((c) => c.charCodeAt(0)), 36);
+    bytes.set(
+      [...'data'].map((c) => c.charCodeAt(0)),
+      36,
+    );
     v.setUint32(40, frames * 8, true);
     for (let f = 0; f < frames; f++) {
       v.setFloat32(44 + f * 8, 0.5, true);
@@ -110,7 +125,10 @@ describe('WAV', () => {
       expect(r.format).toEqual({ encoding: 'float', bitsPerSample: 32, channels: 2, sampleRate: 48000 });
       expect(Array.from(r.audio.samples)).toEqual([0.125, 0.125, 0.125, 0]);
     }
-    expect(decodeWav(new TextEncoder().encode('hello world, not audio'))).toEqual({ ok: false, error: 'not a WAV file (no RIFF/WAVE header)' });
+    expect(decodeWav(new TextEncoder().encode('hello world, not audio'))).toEqual({
+      ok: false,
+      error: 'not a WAV file (no RIFF/WAVE header)',
+    });
     const noData = bytes.slice(0, 36);
     expect(decodeWav(noData)).toEqual({ ok: false, error: 'WAV file has no data chunk' });
     v.setUint16(34, 12, true);
@@ -191,7 +209,10 @@ describe('trimming and loudness', () => {
 
 describe('WAV reading never throws', () => {
   it('answers damaged files with an error result', () => {
-    const valid = encodeWavPcm16(Int16Array.from({ length: 64 }, (_, i) => i * 100), 16000);
+    const valid = encodeWavPcm16(
+      Int16Array.from({ length: 64 }, (_, i) => i * 100),
+      16000,
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.nat(255)), { maxLength: 12 }), fc.nat(valid.length), (edits, cut) => {
         const bytes = valid.slice(0, cut);

@@ -26,10 +26,14 @@ afterEach(async () => {
 
 /** Starts the engine child and resolves once it dispatches (or when it reports done). */
 function startChild(dbPath: string, s: Simulator): Promise<{ proc: ChildProcess; done: Promise<boolean> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures', 'crash-child.ts'), dbPath, s.url, s.credentials.accountSid, s.credentials.authToken], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    cwd: path.resolve(here, '../..'),
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'fixtures', 'crash-child.ts'), dbPath, s.url, s.credentials.accountSid, s.credentials.authToken],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: path.resolve(here, '../..'),
+    },
+  );
   child = proc;
   let out = '';
   const done = new Promise<boolean>((resolve) => {
@@ -47,7 +51,9 @@ function startChild(dbPath: string, s: Simulator): Promise<{ proc: ChildProcess;
       }
     };
     proc.stdout.on('data', onData);
-    proc.on('exit', (code) => (out.includes('dispatching') ? undefined : reject(new Error(`engine child exited (${code}) before dispatching`))));
+    proc.on('exit', (code) =>
+      out.includes('dispatching') ? undefined : reject(new Error(`engine child exited (${code}) before dispatching`)),
+    );
   });
 }
 
@@ -55,15 +61,27 @@ describe('crash safety', () => {
   it(`survives ${KILLS} SIGKILLs during a ${RECIPIENTS}-recipient campaign: nobody lost, duplicates only from rows in flight, all flagged`, async () => {
     sim = await startSimulator({
       seed: 3,
-      profile: { name: 'crash', rules: [], latency: { api: { min: 1, max: 8 } }, limits: { messagesPerSecondPerSender: 1e6 }, callbacks: { enabled: false, record: false } },
+      profile: {
+        name: 'crash',
+        rules: [],
+        latency: { api: { min: 1, max: 8 } },
+        limits: { messagesPerSecondPerSender: 1e6 },
+        callbacks: { enabled: false, record: false },
+      },
     });
     env = makeEnv();
     const g = addGroup(env.store, 'Alla');
     env.store.transaction(() => {
-      for (let i = 0; i < RECIPIENTS; i++) addContact(env!.store, { name: `P${i}`, phones: [`+46703${String(i).padStart(5, '0')}2`], groups: [g] });
+      for (let i = 0; i < RECIPIENTS; i++)
+        addContact(env!.store, { name: `P${i}`, phones: [`+46703${String(i).padStart(5, '0')}2`], groups: [g] });
     });
     const planner = new CampaignService(env.ctx, {});
-    const c = planner.create({ name: 'Krasch', templateId: addTemplate(env.store), audience: { groupIds: [g] }, steps: [{ channel: 'sms' }] });
+    const c = planner.create({
+      name: 'Krasch',
+      templateId: addTemplate(env.store),
+      audience: { groupIds: [g] },
+      steps: [{ channel: 'sms' }],
+    });
     planner.start(c.id);
     const dbPath = env.store.path;
     env.store.close();
@@ -82,7 +100,8 @@ describe('crash safety', () => {
           await new Promise((r) => proc.once('exit', r));
           kills++;
           const db = reader();
-          for (const r of db.prepare("SELECT token FROM deliveries WHERE state = 'sending'").all() as { token: string }[]) inFlightAtKill.add(r.token);
+          for (const r of db.prepare("SELECT token FROM deliveries WHERE state = 'sending'").all() as { token: string }[])
+            inFlightAtKill.add(r.token);
           db.close();
           continue;
         }

@@ -37,7 +37,15 @@ function setup(senders: Parameters<typeof fakeSenders>[0] = {}, dispatcher: Cons
     senders: fakeSenders(senders),
     flows: { register: async (spec) => ({ urlFor: (t: string) => `http://flows.test/${spec.flowId}?d=${t}` }) },
     ...dispatcher,
-    dispatcher: { rateLimits: { sms: { perSecond: 10_000, burst: 1000 }, voice: { perSecond: 10_000, burst: 1000 }, email: { perSecond: 10_000, burst: 1000 } }, backoff: { baseMs: 5, capMs: 20, maxAttempts: 4 }, ...dispatcher.dispatcher },
+    dispatcher: {
+      rateLimits: {
+        sms: { perSecond: 10_000, burst: 1000 },
+        voice: { perSecond: 10_000, burst: 1000 },
+        email: { perSecond: 10_000, burst: 1000 },
+      },
+      backoff: { baseMs: 5, capMs: 20, maxAttempts: 4 },
+      ...dispatcher.dispatcher,
+    },
   });
   return { env, service };
 }
@@ -54,10 +62,20 @@ describe('templates', () => {
   it('rejects unknown variables at save, naming where they are', () => {
     const { env } = setup();
     expect(() =>
-      env.store.transaction(({ db }) => createTemplate(db, { name: 'x', variants: { sv: { sms: 'Hej {{firstname}} {{custom.unit}}', email: { subject: '{{bogus}}', html: '', text: 't' } } } })),
+      env.store.transaction(({ db }) =>
+        createTemplate(db, {
+          name: 'x',
+          variants: { sv: { sms: 'Hej {{firstname}} {{custom.unit}}', email: { subject: '{{bogus}}', html: '', text: 't' } } },
+        }),
+      ),
     ).toThrowError(DomainError);
     try {
-      env.store.transaction(({ db }) => createTemplate(db, { name: 'x', variants: { sv: { sms: 'Hej {{firstname}}', email: { subject: '{{bogus}}', html: '', text: 't' } } } }));
+      env.store.transaction(({ db }) =>
+        createTemplate(db, {
+          name: 'x',
+          variants: { sv: { sms: 'Hej {{firstname}}', email: { subject: '{{bogus}}', html: '', text: 't' } } },
+        }),
+      );
     } catch (e) {
       const issues = (e as DomainError).details as { path: string; message: string }[];
       expect(issues.map((i) => i.path)).toEqual(['variants.sv.sms', 'variants.sv.email.subject']);
@@ -70,7 +88,10 @@ describe('templates', () => {
     const id = addTemplate(env.store, {
       name: 't',
       variants: {
-        sv: { sms: 'Hej {{first_name}}, enhet {{custom.unit}}', email: { subject: 'Larm', html: '<b>{{first_name}}</b>', text: 'Hej {{first_name}}' } },
+        sv: {
+          sms: 'Hej {{first_name}}, enhet {{custom.unit}}',
+          email: { subject: 'Larm', html: '<b>{{first_name}}</b>', text: 'Hej {{first_name}}' },
+        },
         en: { sms: 'Hi {{first_name}}, unit {{custom.unit}}' },
       },
       fallbacks: { first_name: 'du' },
@@ -78,7 +99,13 @@ describe('templates', () => {
     const t = loadTemplate(env.store.db, id)!;
     const ctx = { campaignName: 'c', operator: 'o', now: new Date() };
     const who = { firstName: null, lastName: null, displayName: 'X', organisation: null, role: null, customFields: { unit: 'Räddning 3' } };
-    expect(renderMessage(t, 'sms', 'sv', who, ctx)).toMatchObject({ text: 'Hej du, enhet Räddning 3', usedFallbacks: ['first_name'], missing: [], language: 'sv', sms: { encoding: 'GSM-7', segments: 1 } });
+    expect(renderMessage(t, 'sms', 'sv', who, ctx)).toMatchObject({
+      text: 'Hej du, enhet Räddning 3',
+      usedFallbacks: ['first_name'],
+      missing: [],
+      language: 'sv',
+      sms: { encoding: 'GSM-7', segments: 1 },
+    });
     expect(renderMessage(t, 'sms', 'en', { ...who, firstName: 'Ann' }, ctx)?.text).toBe('Hi Ann, unit Räddning 3');
     expect(renderMessage(t, 'sms', 'sv', { ...who, customFields: {} }, ctx)?.missing).toEqual(['custom.unit']);
     const mail = renderMessage(t, 'email', 'en', { ...who, firstName: '<Ann>' }, ctx)!;
@@ -98,7 +125,13 @@ describe('planner', () => {
     const a = addContact(env.store, { name: 'Anna A', phones: ['+46701000001'], groups: [top], custom: { unit: 'A' } });
     const b = addContact(env.store, { name: 'Bo B', phones: ['+46701000002', '+46701000003'], groups: [sub], custom: { unit: 'A' } });
     const shared = addContact(env.store, { name: 'Cia Delad', phones: ['+46701000002'], groups: [sub], custom: { unit: 'A' } });
-    const dnc = addContact(env.store, { name: 'Dan DNC', phones: ['+46701000004'], groups: [sub], dnc: { sms: true }, custom: { unit: 'A' } });
+    const dnc = addContact(env.store, {
+      name: 'Dan DNC',
+      phones: ['+46701000004'],
+      groups: [sub],
+      dnc: { sms: true },
+      custom: { unit: 'A' },
+    });
     const opted = addContact(env.store, { name: 'Eva Stopp', phones: ['+46701000005'], groups: [sub], custom: { unit: 'A' } });
     const wrongUnit = addContact(env.store, { name: 'Fia Fel', phones: ['+46701000006'], groups: [sub], custom: { unit: 'B' } });
     const excluded = addContact(env.store, { name: 'Gus Ute', phones: ['+46701000007'], groups: [sub, other], custom: { unit: 'A' } });
@@ -146,7 +179,9 @@ describe('planner', () => {
     const t = addTemplate(env.store, { name: 't', variants: { sv: { sms: 'Enhet {{custom.unit}}' } } });
     const c = service.create(campaign(t, { audience: { groupIds: [g] } }));
     const plan = service.plan(c.id);
-    expect(plan.missingVariables).toEqual([expect.objectContaining({ displayName: 'Utan Enhet', variables: ['custom.unit'], channels: ['sms'] })]);
+    expect(plan.missingVariables).toEqual([
+      expect.objectContaining({ displayName: 'Utan Enhet', variables: ['custom.unit'], channels: ['sms'] }),
+    ]);
     expect(() => service.start(c.id)).toThrowError(/lack values for template variables/);
     expect(deliveriesOf(env.store, c.id)).toHaveLength(0);
   });
@@ -175,7 +210,9 @@ describe('approval', () => {
     const c = service.create(campaign(addTemplate(env.store, undefined, false), { audience: { groupIds: [g] } }));
     expect(() => service.start(c.id)).toThrowError(/not approved/);
     service.start(c.id, 'Skarpt läge, ingen tid att godkänna');
-    const audit = env.store.sqlite.prepare("SELECT summary FROM audit_log WHERE action = 'campaign.start-unapproved'").all() as { summary: string }[];
+    const audit = env.store.sqlite.prepare("SELECT summary FROM audit_log WHERE action = 'campaign.start-unapproved'").all() as {
+      summary: string;
+    }[];
     expect(audit[0]?.summary).toContain('Skarpt läge, ingen tid att godkänna');
   });
 });
@@ -205,7 +242,8 @@ describe('dispatch and escalation', () => {
     service.start(c.id);
     await until(() => voice.sent.length === 5, 5000, 'first calls');
     const tok = (contact: number, step: number, address?: string) =>
-      deliveriesOf(env.store, c.id).find((d) => d.contact_id === contact && d.step_index === step && (!address || d.address === address))!.token;
+      deliveriesOf(env.store, c.id).find((d) => d.contact_id === contact && d.step_index === step && (!address || d.address === address))!
+        .token;
     expect(voice.sent[0]!.callFlowUrl).toMatch(/^http:\/\/flows\.test\/c\d+-sv-/);
     // Everybody answers the first call; only Dtmf presses 1.
     const ev = [];
@@ -235,13 +273,16 @@ describe('dispatch and escalation', () => {
     expect(dtmfRows.map((d) => d.state)).toEqual(['delivered', 'skipped', 'skipped', 'skipped']);
     expect(env.store.sqlite.prepare("SELECT 1 FROM opt_outs WHERE channel = 'sms' AND address = '+46701000003'").get()).toBeTruthy();
     const inbox = service.listInbox({ limit: 10 });
-    expect(inbox).toEqual([expect.objectContaining({ text: 'Vem är det här?', contactId: chatty, campaignId: c.id, campaignName: c.name, handled: false })]);
+    expect(inbox).toEqual([
+      expect.objectContaining({ text: 'Vem är det här?', contactId: chatty, campaignId: c.id, campaignName: c.name, handled: false }),
+    ]);
     expect(service.markInbox([inbox[0]!.id], true)).toBe(1);
     expect(service.listInbox({ handled: false, limit: 10 })).toHaveLength(0);
     // The pushed reply says the same as the stored one, the alert's name included.
     expect(env.events.find((e) => e.name === 'inbox.received')?.payload).toEqual(inbox[0]);
     // Everything settles; the campaign completes.
-    for (const d of deliveriesOf(env.store, c.id).filter((x) => x.state === 'sent')) service.handleProviderEvents([statusEvent(d.token, 'delivered', new Date(), d.channel as 'sms')]);
+    for (const d of deliveriesOf(env.store, c.id).filter((x) => x.state === 'sent'))
+      service.handleProviderEvents([statusEvent(d.token, 'delivered', new Date(), d.channel as 'sms')]);
     await until(() => service.get(c.id).status === 'completed', 5000, 'completion');
     expect(outcomesOf(env.store, c.id).get(chatty)).toBe('reached');
     expect(outcomesOf(env.store, c.id).get(silent)).toBe('reached');
@@ -254,19 +295,35 @@ describe('dispatch and escalation', () => {
     const email = new FakeSender('sendgrid');
     const { env, service } = setup({ sms, email });
     sms.script = (d, attempt) => {
-      if (d.to.endsWith('1')) return attempt < 3 ? { ok: false, failure: { kind: 'transient', message: 'ECONNRESET' } } : { ok: true, providerId: '', status: 'queued' };
-      if (d.to.endsWith('2')) return attempt < 2 ? { ok: false, failure: { kind: 'rate-limited', message: '429', retryAfterMs: 30 } } : { ok: true, providerId: '', status: 'queued' };
+      if (d.to.endsWith('1'))
+        return attempt < 3
+          ? { ok: false, failure: { kind: 'transient', message: 'ECONNRESET' } }
+          : { ok: true, providerId: '', status: 'queued' };
+      if (d.to.endsWith('2'))
+        return attempt < 2
+          ? { ok: false, failure: { kind: 'rate-limited', message: '429', retryAfterMs: 30 } }
+          : { ok: true, providerId: '', status: 'queued' };
       if (d.to.endsWith('3')) return { ok: false, failure: { kind: 'invalid-recipient', message: 'not a mobile', code: '21614' } };
       return { ok: false, failure: { kind: 'opted-out', message: 'replied STOP', code: '21610' } };
     };
     await service.open();
     const g = addGroup(env.store, 'G');
-    for (const n of [1, 2, 3, 4]) addContact(env.store, { name: `P${n}`, phones: [`+4670100000${n}`], emails: [`p${n}@example.se`], groups: [g] });
+    for (const n of [1, 2, 3, 4])
+      addContact(env.store, { name: `P${n}`, phones: [`+4670100000${n}`], emails: [`p${n}@example.se`], groups: [g] });
     const c = service.create(
-      campaign(addTemplate(env.store), { audience: { groupIds: [g] }, steps: [{ channel: 'sms' }, { channel: 'email', condition: 'not-delivered' }] }),
+      campaign(addTemplate(env.store), {
+        audience: { groupIds: [g] },
+        steps: [{ channel: 'sms' }, { channel: 'email', condition: 'not-delivered' }],
+      }),
     );
     service.start(c.id);
-    await until(() => email.sent.length === 2 && deliveriesOf(env.store, c.id).every((r) => r.channel !== 'sms' || (r.state !== 'sending' && r.state !== 'queued')), 5000, 'sends');
+    await until(
+      () =>
+        email.sent.length === 2 &&
+        deliveriesOf(env.store, c.id).every((r) => r.channel !== 'sms' || (r.state !== 'sending' && r.state !== 'queued')),
+      5000,
+      'sends',
+    );
     const rows = deliveriesOf(env.store, c.id);
     const smsRows = rows.filter((r) => r.channel === 'sms');
     expect(smsRows.map((r) => [r.address.slice(-1), r.state, r.attempts])).toEqual([
@@ -285,18 +342,34 @@ describe('dispatch and escalation', () => {
     expect(csv).toContain(';not a mobile;');
     // Delivered SMS make the e-mail step ("not delivered") unnecessary.
     service.handleProviderEvents(smsRows.slice(0, 2).map((r) => statusEvent(r.token, 'delivered')));
-    await until(() => deliveriesOf(env.store, c.id).filter((r) => r.channel === 'email' && r.state === 'skipped').length === 2, 5000, 'email skipped');
+    await until(
+      () => deliveriesOf(env.store, c.id).filter((r) => r.channel === 'email' && r.state === 'skipped').length === 2,
+      5000,
+      'email skipped',
+    );
   });
 
   it('opens the circuit after repeated failures and moves recipients to the next channel', async () => {
     const sms = new FakeSender('twilio');
     const email = new FakeSender('sendgrid');
     sms.script = () => ({ ok: false, failure: { kind: 'transient', message: 'HTTP 503' } });
-    const { env, service } = setup({ sms, email }, { dispatcher: { breaker: { failureThreshold: 3, openMs: 60_000, maxOpenMs: 60_000 }, backoff: { baseMs: 1, capMs: 2, maxAttempts: 50 }, concurrency: 1 } });
+    const { env, service } = setup(
+      { sms, email },
+      {
+        dispatcher: {
+          breaker: { failureThreshold: 3, openMs: 60_000, maxOpenMs: 60_000 },
+          backoff: { baseMs: 1, capMs: 2, maxAttempts: 50 },
+          concurrency: 1,
+        },
+      },
+    );
     await service.open();
     const g = addGroup(env.store, 'G');
-    for (const n of [1, 2, 3, 4, 5, 6]) addContact(env.store, { name: `P${n}`, phones: [`+4670100000${n}`], emails: [`p${n}@example.se`], groups: [g] });
-    const c = service.create(campaign(addTemplate(env.store), { audience: { groupIds: [g] }, steps: [{ channel: 'sms' }, { channel: 'email' }] }));
+    for (const n of [1, 2, 3, 4, 5, 6])
+      addContact(env.store, { name: `P${n}`, phones: [`+4670100000${n}`], emails: [`p${n}@example.se`], groups: [g] });
+    const c = service.create(
+      campaign(addTemplate(env.store), { audience: { groupIds: [g] }, steps: [{ channel: 'sms' }, { channel: 'email' }] }),
+    );
     service.start(c.id);
     await until(() => email.sent.length === 6, 5000, 'fall-through to e-mail');
     expect(service.dispatcher.unavailableProviders()).toEqual(['twilio']);
@@ -309,7 +382,10 @@ describe('dispatch and escalation', () => {
   it('pauses, resumes and cancels; cancel hangs up calls in progress', async () => {
     const voice = new FakeSender('twilio');
     const sms = new FakeSender('twilio');
-    const { env, service } = setup({ voice, sms }, { dispatcher: { rateLimits: { sms: { perSecond: 200, burst: 5 }, voice: { perSecond: 1000, burst: 100 } } } });
+    const { env, service } = setup(
+      { voice, sms },
+      { dispatcher: { rateLimits: { sms: { perSecond: 200, burst: 5 }, voice: { perSecond: 1000, burst: 100 } } } },
+    );
     await service.open();
     const g = addGroup(env.store, 'G');
     for (let n = 0; n < 100; n++) addContact(env.store, { name: `P${n}`, phones: [`+467020${String(n).padStart(5, '0')}`], groups: [g] });
@@ -331,7 +407,9 @@ describe('dispatch and escalation', () => {
     expect(atCancel).toBeLessThan(100);
     const rows = deliveriesOf(env.store, smsCampaign.id);
     expect(rows.filter((r) => r.state === 'cancelled').length + atCancel).toBe(100);
-    const voiceCampaign = service.create(campaign(addTemplate(env.store), { name: 'Samtal', audience: { groupIds: [g] }, steps: [{ channel: 'voice' }] }));
+    const voiceCampaign = service.create(
+      campaign(addTemplate(env.store), { name: 'Samtal', audience: { groupIds: [g] }, steps: [{ channel: 'voice' }] }),
+    );
     service.start(voiceCampaign.id);
     await until(() => voice.sent.length === 100, 5000, 'calls placed');
     const ringing = deliveriesOf(env.store, voiceCampaign.id).slice(0, 3);
@@ -358,7 +436,11 @@ describe('dispatch and escalation', () => {
     const progress = env.events.filter((e) => e.name === 'campaigns.progress').map((e) => e.payload as CampaignProgress);
     const times = progress.map((p) => Date.parse(p.at));
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(90);
-    await until(() => env.events.some((e) => e.name === 'campaigns.progress' && (e.payload as CampaignProgress).deliveries.sent === 2000), 5000, 'final progress');
+    await until(
+      () => env.events.some((e) => e.name === 'campaigns.progress' && (e.payload as CampaignProgress).deliveries.sent === 2000),
+      5000,
+      'final progress',
+    );
   });
 });
 
@@ -419,8 +501,20 @@ describe('crash recovery', () => {
     service.start(c.id); // not dispatching: service not opened
     const rows = deliveriesOf(env.store, c.id);
     // Simulate a crash: all three were claimed; the provider got only the first.
-    env.store.sqlite.prepare("UPDATE deliveries SET state = 'sending', attempts = 1, sending_since = ? WHERE campaign_id = ?").run(Date.now(), c.id);
-    sms.sent.push({ token: rows[0]!.token, channel: 'sms', to: rows[0]!.address, body: 'x', subject: null, html: null, audioId: null, callFlowUrl: null, providerId: 'SM-original' });
+    env.store.sqlite
+      .prepare("UPDATE deliveries SET state = 'sending', attempts = 1, sending_since = ? WHERE campaign_id = ?")
+      .run(Date.now(), c.id);
+    sms.sent.push({
+      token: rows[0]!.token,
+      channel: 'sms',
+      to: rows[0]!.address,
+      body: 'x',
+      subject: null,
+      html: null,
+      audioId: null,
+      callFlowUrl: null,
+      providerId: 'SM-original',
+    });
     await service.open();
     await until(() => deliveriesOf(env.store, c.id).every((r) => r.state === 'sent'), 5000, 'resends');
     const after = deliveriesOf(env.store, c.id);
@@ -441,16 +535,23 @@ describe('scheduling', () => {
     const g = addGroup(env.store, 'G');
     addContact(env.store, { name: 'A', phones: ['+46701000001'], groups: [g] });
     const t = addTemplate(env.store);
-    const at = service.create(campaign(t, { name: 'Senare', audience: { groupIds: [g] }, schedule: { kind: 'at', at: new Date(Date.now() + 300).toISOString() } }));
+    const at = service.create(
+      campaign(t, { name: 'Senare', audience: { groupIds: [g] }, schedule: { kind: 'at', at: new Date(Date.now() + 300).toISOString() } }),
+    );
     expect(service.start(at.id).campaign.status).toBe('scheduled');
-    const cron = service.create(campaign(t, { name: 'Månadstest', audience: { groupIds: [g] }, schedule: { kind: 'cron', cron: '0 10 1 * *' } }));
+    const cron = service.create(
+      campaign(t, { name: 'Månadstest', audience: { groupIds: [g] }, schedule: { kind: 'cron', cron: '0 10 1 * *' } }),
+    );
     const armed = service.start(cron.id).campaign;
     expect(armed.status).toBe('scheduled');
     const next = new Date(armed.nextRunAt!);
     expect(next.toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' })).toMatch(/-01 10:00:00$/);
     // "Restart": a new service over the same database picks the schedule up.
     await service.close();
-    const again = new CampaignService(env.ctx, { senders: fakeSenders({ sms }), dispatcher: { rateLimits: { sms: { perSecond: 1000, burst: 100 } } } });
+    const again = new CampaignService(env.ctx, {
+      senders: fakeSenders({ sms }),
+      dispatcher: { rateLimits: { sms: { perSecond: 1000, burst: 100 } } },
+    });
     await again.open();
     await until(() => sms.sent.length === 1, 5000, 'scheduled send');
     expect(again.get(at.id).status).not.toBe('scheduled');
@@ -526,13 +627,27 @@ describe('the template voice', () => {
     const g = addGroup(env.store, 'G');
     addContact(env.store, { name: 'Svensk', phones: ['+46701000001'], groups: [g] });
     addContact(env.store, { name: 'English', phones: ['+46701000002'], groups: [g], language: 'en' });
-    const chosen = addTemplate(env.store, { name: 'Röst', variants: { sv: { voice: { kind: 'tts', script: 'Brand. Tryck 1.', voiceId: 'sv_SE-nst-medium' } }, en: { voice: { kind: 'tts', script: 'Fire. Press 1.' } } } });
-    const c = service.create(campaign(chosen, { audience: { groupIds: [g] }, steps: [{ channel: 'voice', numbers: 'first', condition: 'not-confirmed' }] }));
+    const chosen = addTemplate(env.store, {
+      name: 'Röst',
+      variants: {
+        sv: { voice: { kind: 'tts', script: 'Brand. Tryck 1.', voiceId: 'sv_SE-nst-medium' } },
+        en: { voice: { kind: 'tts', script: 'Fire. Press 1.' } },
+      },
+    });
+    const c = service.create(
+      campaign(chosen, { audience: { groupIds: [g] }, steps: [{ channel: 'voice', numbers: 'first', condition: 'not-confirmed' }] }),
+    );
     service.start(c.id);
     await until(() => voice.sent.length === 2, 5000, 'both calls');
     // Frozen on the deliveries at start, like the rendered text.
-    expect(env.store.sqlite.prepare('SELECT voice_id FROM deliveries WHERE campaign_id = ? ORDER BY voice_id').pluck().all(c.id)).toEqual([null, 'sv_SE-nst-medium']);
+    expect(env.store.sqlite.prepare('SELECT voice_id FROM deliveries WHERE campaign_id = ? ORDER BY voice_id').pluck().all(c.id)).toEqual([
+      null,
+      'sv_SE-nst-medium',
+    ]);
     expect(synthesised.sort()).toEqual(['en:null', 'sv:sv_SE-nst-medium']);
-    expect(flows.map((f) => `${f.language}:${f.voiceId}:${f.audioId}`).sort()).toEqual(['en:null:audio-en', 'sv:sv_SE-nst-medium:audio-sv']);
+    expect(flows.map((f) => `${f.language}:${f.voiceId}:${f.audioId}`).sort()).toEqual([
+      'en:null:audio-en',
+      'sv:sv_SE-nst-medium:audio-sv',
+    ]);
   });
 });

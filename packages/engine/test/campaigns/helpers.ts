@@ -90,7 +90,13 @@ export function addContact(store: Store, c: ContactSpec): number {
     );
   });
   (c.emails ?? []).forEach((e, i) => {
-    s.prepare('INSERT INTO contact_emails (contact_id, address, address_key, label, priority) VALUES (?, ?, ?, ?, ?)').run(row.id, e, e.toLowerCase(), 'work', i);
+    s.prepare('INSERT INTO contact_emails (contact_id, address, address_key, label, priority) VALUES (?, ?, ?, ?, ?)').run(
+      row.id,
+      e,
+      e.toLowerCase(),
+      'work',
+      i,
+    );
   });
   for (const t of c.tags ?? []) s.prepare('INSERT INTO contact_tags (contact_id, tag) VALUES (?, ?)').run(row.id, t);
   for (const g of c.groups ?? []) s.prepare('INSERT INTO group_members (group_id, contact_id) VALUES (?, ?)').run(g, row.id);
@@ -99,7 +105,9 @@ export function addContact(store: Store, c: ContactSpec): number {
 
 export function addGroup(store: Store, name: string, parentId: number | null = null): number {
   return (
-    store.sqlite.prepare('INSERT INTO contact_groups (name, name_key, parent_id) VALUES (?, ?, ?) RETURNING id').get(name, name.toLowerCase(), parentId) as {
+    store.sqlite
+      .prepare('INSERT INTO contact_groups (name, name_key, parent_id) VALUES (?, ?, ?) RETURNING id')
+      .get(name, name.toLowerCase(), parentId) as {
       id: number;
     }
   ).id;
@@ -190,11 +198,31 @@ export function statusEvent(token: string, status: DeliveryStatus, at = new Date
 }
 
 export function replyEvent(from: string, text: string, at = new Date()): ProviderEvent {
-  return { type: 'reply', eventKey: `k${++keySeq}`, provider: 'twilio', channel: 'sms', deliveryToken: null, providerId: null, occurredAt: at.toISOString(), from, to: '+46700000001', text };
+  return {
+    type: 'reply',
+    eventKey: `k${++keySeq}`,
+    provider: 'twilio',
+    channel: 'sms',
+    deliveryToken: null,
+    providerId: null,
+    occurredAt: at.toISOString(),
+    from,
+    to: '+46700000001',
+    text,
+  };
 }
 
 export function dtmfEvent(token: string, digits: string, at = new Date()): ProviderEvent {
-  return { type: 'dtmf', eventKey: `k${++keySeq}`, provider: 'twilio', channel: 'voice', deliveryToken: token, providerId: null, occurredAt: at.toISOString(), digits };
+  return {
+    type: 'dtmf',
+    eventKey: `k${++keySeq}`,
+    provider: 'twilio',
+    channel: 'voice',
+    deliveryToken: token,
+    providerId: null,
+    occurredAt: at.toISOString(),
+    digits,
+  };
 }
 
 /** Polls a condition (no fixed sleeps in assertions): resolves when it holds. */
@@ -231,6 +259,9 @@ export function deliveriesOf(store: Store, campaignId: number): DeliveryView[] {
 }
 
 export function outcomesOf(store: Store, campaignId: number): Map<number, string> {
-  const rows = store.sqlite.prepare('SELECT contact_id, outcome FROM campaign_recipients WHERE campaign_id = ?').all(campaignId) as { contact_id: number; outcome: string }[];
+  const rows = store.sqlite.prepare('SELECT contact_id, outcome FROM campaign_recipients WHERE campaign_id = ?').all(campaignId) as {
+    contact_id: number;
+    outcome: string;
+  }[];
   return new Map(rows.map((r) => [r.contact_id, r.outcome]));
 }

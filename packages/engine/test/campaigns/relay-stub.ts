@@ -64,7 +64,9 @@ export async function startRelayStub(apply: (raw: RawWebhook) => void): Promise<
       const webhook: RawWebhook = {
         kind,
         // Same callback delivered twice → same key, as the relay keys on the provider's event.
-        eventKey: createHash('sha1').update(`${req.url ?? ''}|${raw}`).digest('hex'),
+        eventKey: createHash('sha1')
+          .update(`${req.url ?? ''}|${raw}`)
+          .digest('hex'),
         receivedAt: new Date().toISOString(),
         query,
         body: form,
@@ -82,7 +84,8 @@ export async function startRelayStub(apply: (raw: RawWebhook) => void): Promise<
         const digits = typeof form.Digits === 'string' ? form.Digits : '';
         if (!flow) return xml('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
         if (digits && flow.confirmDigits.includes(digits.slice(0, 1))) return xml(flow.documents.confirmed);
-        if (attempt < flow.maxAttempts) return xml(flow.documents.retry.replaceAll(callFlowPlaceholders.gatherUrl, gatherUrl(query.f ?? '', attempt + 1)));
+        if (attempt < flow.maxAttempts)
+          return xml(flow.documents.retry.replaceAll(callFlowPlaceholders.gatherUrl, gatherUrl(query.f ?? '', attempt + 1)));
         return xml(flow.documents.goodbye);
       }
       res.writeHead(200, { 'content-type': 'text/plain' });
@@ -93,7 +96,11 @@ export async function startRelayStub(apply: (raw: RawWebhook) => void): Promise<
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(stub, {
     url: base,
-    urls: { messageStatusUrl: `${base}/hooks/twilio/message-status`, callStatusUrl: `${base}/hooks/twilio/call-status`, inboundUrl: `${base}/hooks/twilio/inbound` },
+    urls: {
+      messageStatusUrl: `${base}/hooks/twilio/message-status`,
+      callStatusUrl: `${base}/hooks/twilio/call-status`,
+      inboundUrl: `${base}/hooks/twilio/inbound`,
+    },
     async registerFlow(flow: CallFlowRegistration) {
       flows.set(flow.flowId, flow);
       return { url: `${base}/twiml/${encodeURIComponent(flow.flowId)}` };

@@ -21,9 +21,20 @@ async function call<T = unknown>(method: string, params: unknown): Promise<T> {
 
 describe('campaign RPC', () => {
   it('templates, planning, start, progress, report, CSV, inbox and prices answer within their schemas', async () => {
-    engine = await startEngine({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-campaign-rpc-')), logger: silentLogger(), operator: 'Op', validateOutputs: true });
+    engine = await startEngine({
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-campaign-rpc-')),
+      logger: silentLogger(),
+      operator: 'Op',
+      validateOutputs: true,
+    });
     const group = await call<{ id: number }>('groups.create', { name: 'Stab' });
-    const anna = await call<{ id: number }>('contacts.create', { firstName: 'Anna', lastName: 'Ek', phones: [{ number: '070-123 45 67' }], groupIds: [group.id], customFields: { enhet: 'R3' } });
+    const anna = await call<{ id: number }>('contacts.create', {
+      firstName: 'Anna',
+      lastName: 'Ek',
+      phones: [{ number: '070-123 45 67' }],
+      groupIds: [group.id],
+      customFields: { enhet: 'R3' },
+    });
     await call('contacts.create', { firstName: 'Bo', phones: [{ number: '070-765 43 21' }], language: 'en', groupIds: [group.id] });
 
     const bad = await engine.rpc.call('templates.create', { name: 'x', variants: { sv: { sms: 'Hej {{fornamn}}' } } });
@@ -35,9 +46,17 @@ describe('campaign RPC', () => {
       fallbacks: { 'custom.enhet': 'okänd' },
     });
     expect(t).toMatchObject({ status: 'draft', variables: ['first_name', 'custom.enhet'] });
-    expect(await call('templates.preview', { templateId: t.id, contactId: anna.id, channel: 'sms' })).toMatchObject({ text: 'Hej Anna, enhet R3. Svara 1.', sms: { segments: 1 } });
+    expect(await call('templates.preview', { templateId: t.id, contactId: anna.id, channel: 'sms' })).toMatchObject({
+      text: 'Hej Anna, enhet R3. Svara 1.',
+      sms: { segments: 1 },
+    });
 
-    const c = await call<{ id: number; status: string }>('campaigns.create', { name: 'Övning', templateId: t.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] });
+    const c = await call<{ id: number; status: string }>('campaigns.create', {
+      name: 'Övning',
+      templateId: t.id,
+      audience: { groupIds: [group.id] },
+      steps: [{ channel: 'sms' }],
+    });
     const plan = await call<{ recipients: number; templateApproved: boolean; warnings: string[] }>('campaigns.plan', { id: c.id });
     expect(plan).toMatchObject({ recipients: 2, templateApproved: false });
     const refused = await engine.rpc.call('campaigns.start', { id: c.id });
@@ -59,6 +78,8 @@ describe('campaign RPC', () => {
     expect(await call('campaigns.pause', { id: c.id })).toMatchObject({ status: 'paused' });
     expect(await call('campaigns.cancel', { id: c.id, reason: 'test' })).toMatchObject({ status: 'cancelled' });
     const audit = await call<{ entries: { action: string }[] }>('audit.list', { subjectType: 'campaign' });
-    expect(audit.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['campaign.create', 'campaign.start', 'campaign.pause', 'campaign.cancel']));
+    expect(audit.entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['campaign.create', 'campaign.start', 'campaign.pause', 'campaign.cancel']),
+    );
   });
 });

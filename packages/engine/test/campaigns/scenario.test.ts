@@ -76,7 +76,14 @@ async function world(profile: Record<string, unknown> = {}) {
     profile: {
       name: 'scenario',
       rules,
-      latency: { messageSent: 1, messageFinal: { min: 1, max: 10 }, reply: { min: 5, max: 20 }, callRinging: 1, callAnswer: { min: 1, max: 10 }, email: 1 },
+      latency: {
+        messageSent: 1,
+        messageFinal: { min: 1, max: 10 },
+        reply: { min: 5, max: 20 },
+        callRinging: 1,
+        callAnswer: { min: 1, max: 10 },
+        email: 1,
+      },
       voiceTimeScale: 0,
       limits: { messagesPerSecondPerSender: 1e6, callsPerSecondPerAccount: 1e6 },
       callbacks: { retryBaseMs: 20 },
@@ -94,10 +101,7 @@ async function world(profile: Record<string, unknown> = {}) {
       callbacks: { messageStatusUrl: relay.urls.messageStatusUrl, callStatusUrl: relay.urls.callStatusUrl },
     },
   });
-  service.setChannels(
-    sendersFromProviders({ sms: providers.sms ?? undefined, voice: providers.voice ?? undefined }),
-    callFlowHost(relay),
-  );
+  service.setChannels(sendersFromProviders({ sms: providers.sms ?? undefined, voice: providers.voice ?? undefined }), callFlowHost(relay));
   await service.open();
   return { env: e, service: svc, sim, relay };
 }
@@ -142,11 +146,20 @@ describe('campaign on the simulator', () => {
     await until(() => service.get(c.id).status === 'completed' && matches() === 500, 90_000, 'every contact in its expected state');
 
     const got = outcomesOf(env.store, c.id);
-    const mismatches = [...want].filter(([id, w]) => got.get(id) !== w.outcome).map(([id, w]) => ({ id, want: w.outcome, got: got.get(id) }));
+    const mismatches = [...want]
+      .filter(([id, w]) => got.get(id) !== w.outcome)
+      .map(([id, w]) => ({ id, want: w.outcome, got: got.get(id) }));
     expect(mismatches).toEqual([]);
     // Escalation happened exactly for the unconfirmed: the calls and SMS the provider saw are the model's.
-    const calls = sim.calls().map((x) => x.to).sort();
-    const sms = sim.messages().filter((m) => m.direction === 'outbound-api').map((m) => m.to).sort();
+    const calls = sim
+      .calls()
+      .map((x) => x.to)
+      .sort();
+    const sms = sim
+      .messages()
+      .filter((m) => m.direction === 'outbound-api')
+      .map((m) => m.to)
+      .sort();
     expect(calls).toEqual([...want.values()].flatMap((w) => w.calls).sort());
     // Numbers the API refuses outright (21614, not a mobile) never become messages.
     expect(sms).toEqual([...want.values()].flatMap((w) => w.sms.filter((p) => smsDigit(p) !== '6')).sort());
@@ -157,13 +170,17 @@ describe('campaign on the simulator', () => {
     const inbox = service.listInbox({ limit: 500 });
     expect(inbox.map((m) => m.from).sort()).toEqual([...want.values()].flatMap((w) => w.sms.filter((p) => smsDigit(p) === '5')).sort());
     expect(inbox.every((m) => m.campaignId === c.id && m.text === 'Vad gäller saken?')).toBe(true);
-    const counts = Object.fromEntries(['confirmed', 'reached', 'unreached', 'opted-out'].map((o) => [o, [...got.values()].filter((v) => v === o).length]));
+    const counts = Object.fromEntries(
+      ['confirmed', 'reached', 'unreached', 'opted-out'].map((o) => [o, [...got.values()].filter((v) => v === o).length]),
+    );
     expect(counts.confirmed).toBeGreaterThan(100);
     expect(counts.reached).toBeGreaterThan(10);
     expect(counts.unreached).toBeGreaterThan(0);
     expect(counts['opted-out']).toBeGreaterThan(0);
     // Confirmation routes are recorded.
-    const via = env.store.sqlite.prepare('SELECT confirmed_via FROM campaign_recipients WHERE campaign_id = ? AND confirmed_via IS NOT NULL').all(c.id) as { confirmed_via: string }[];
+    const via = env.store.sqlite
+      .prepare('SELECT confirmed_via FROM campaign_recipients WHERE campaign_id = ? AND confirmed_via IS NOT NULL')
+      .all(c.id) as { confirmed_via: string }[];
     expect(via.some((v) => v.confirmed_via.startsWith('pressed 1'))).toBe(true);
     expect(via.some((v) => v.confirmed_via.startsWith('replied JA'))).toBe(true);
     expect(deliveriesOf(env.store, c.id).every((d) => d.possible_duplicate === 0)).toBe(true);
@@ -171,14 +188,23 @@ describe('campaign on the simulator', () => {
 
   it('pause, resume and cancel mid-flight; cancel hangs up ringing calls', async () => {
     // Calls ring for a long time so they are still up when the campaign is cancelled.
-    const { env, service, sim } = await world({ latency: { messageSent: 1, messageFinal: 5, reply: 5, callRinging: 1, callAnswer: 60_000, email: 1 } });
+    const { env, service, sim } = await world({
+      latency: { messageSent: 1, messageFinal: 5, reply: 5, callRinging: 1, callAnswer: 60_000, email: 1 },
+    });
     service.dispatcher.setRate('sms', 150);
     const g = addGroup(env.store, 'G');
     env.store.transaction(() => {
-      for (let i = 0; i < 300; i++) addContact(env.store, { name: `P${i}`, phones: [`+46702${String(i).padStart(4, '0')}79`], groups: [g] });
+      for (let i = 0; i < 300; i++)
+        addContact(env.store, { name: `P${i}`, phones: [`+46702${String(i).padStart(4, '0')}79`], groups: [g] });
     });
     const t = addTemplate(env.store);
-    const c = service.create({ name: 'Utskick', templateId: t, priority: 'outreach', audience: { groupIds: [g] }, steps: [{ channel: 'sms' }] });
+    const c = service.create({
+      name: 'Utskick',
+      templateId: t,
+      priority: 'outreach',
+      audience: { groupIds: [g] },
+      steps: [{ channel: 'sms' }],
+    });
     service.start(c.id);
     const sent = () => sim.messages().filter((m) => m.direction === 'outbound-api').length;
     await until(() => sent() >= 30, 20_000, 'first messages');
@@ -205,6 +231,10 @@ describe('campaign on the simulator', () => {
     await until(() => deliveriesOf(env.store, voice.id).filter((d) => d.state === 'sent').length === 300, 20_000, 'calls ringing');
     await service.cancel(voice.id);
     await until(() => sim.calls().every((x) => x.status === 'canceled'), 20_000, 'calls cancelled at the provider');
-    await until(() => deliveriesOf(env.store, voice.id).every((d) => d.state === 'failed' && d.provider_status === 'canceled'), 20_000, 'call rows settled');
+    await until(
+      () => deliveriesOf(env.store, voice.id).every((d) => d.state === 'failed' && d.provider_status === 'canceled'),
+      20_000,
+      'call rows settled',
+    );
   }, 120_000);
 });

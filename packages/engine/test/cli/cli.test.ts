@@ -20,7 +20,8 @@ function workdir() {
   return { dir, write, run };
 }
 
-const good = 'Förnamn;Efternamn;Mobil;E-post;Grupp;Taggar\nÅsa;Öberg;070-123 45 67;asa@kommun.se;Stab;ledning\nBo;Ek;0702223344;bo@kommun.se;Jour;\n';
+const good =
+  'Förnamn;Efternamn;Mobil;E-post;Grupp;Taggar\nÅsa;Öberg;070-123 45 67;asa@kommun.se;Stab;ledning\nBo;Ek;0702223344;bo@kommun.se;Jour;\n';
 
 describe('gdial CLI', () => {
   it('imports, lists contacts and groups as JSON, and exports', async () => {
@@ -60,7 +61,10 @@ describe('gdial CLI', () => {
     w.write('stor.csv', lines.join('\n'));
     // As a process of its own: when it exits, nothing of it runs on.
     const bin = fileURLToPath(new URL('../../bin/gdial.js', import.meta.url));
-    const res = spawnSync(process.execPath, [bin, 'contacts', 'import', path.join(w.dir, 'stor.csv'), '--db', path.join(w.dir, 'g.db')], { encoding: 'utf8', env: { ...process.env, INIT_CWD: w.dir } });
+    const res = spawnSync(process.execPath, [bin, 'contacts', 'import', path.join(w.dir, 'stor.csv'), '--db', path.join(w.dir, 'g.db')], {
+      encoding: 'utf8',
+      env: { ...process.env, INIT_CWD: w.dir },
+    });
     expect(res.status).toBe(0);
     // What IT staff do next: copy the database file, and only that file.
     const copy = path.join(w.dir, 'kopia.db');
@@ -93,24 +97,62 @@ describe('gdial CLI', () => {
     const w = workdir();
     w.write('a.csv', 'Vem;Nummer;Avd\nAnna;0701234567;Stab\n');
     w.write('b.csv', 'Vem;Nummer;Avd\nAnna Ny;070-123 45 67;Jour\n');
-    const mapped = await w.run('contacts', 'import', 'a.csv', '--db', 'g.db', '--mapping', 'Vem=displayName,2=phone.mobile,avd=custom.Avdelning');
+    const mapped = await w.run(
+      'contacts',
+      'import',
+      'a.csv',
+      '--db',
+      'g.db',
+      '--mapping',
+      'Vem=displayName,2=phone.mobile,avd=custom.Avdelning',
+    );
     expect(mapped.code).toBe(0);
     expect(mapped.err).toContain('1. Vem → displayName (set by --mapping)');
-    const skip = await w.run('contacts', 'import', 'b.csv', '--db', 'g.db', '--mapping', 'Vem=displayName,Nummer=phone.mobile,Avd=ignore', '--on-duplicate', 'skip');
+    const skip = await w.run(
+      'contacts',
+      'import',
+      'b.csv',
+      '--db',
+      'g.db',
+      '--mapping',
+      'Vem=displayName,Nummer=phone.mobile,Avd=ignore',
+      '--on-duplicate',
+      'skip',
+    );
     expect(skip.err).toContain('Import completed: 0 created, 0 updated, 1 skipped');
     expect(skip.err).toContain('row 2: same phone +46701234567 as contact #1 Anna');
-    const update = await w.run('contacts', 'import', 'b.csv', '--db', 'g.db', '--mapping', 'Vem=displayName,Nummer=phone.mobile,Avd=ignore');
+    const update = await w.run(
+      'contacts',
+      'import',
+      'b.csv',
+      '--db',
+      'g.db',
+      '--mapping',
+      'Vem=displayName,Nummer=phone.mobile,Avd=ignore',
+    );
     expect(update.err).toContain('0 created, 1 updated');
-    const list = JSON.parse((await w.run('contacts', 'list', '--db', 'g.db', '--json')).out) as { displayName: string; customFields: object }[];
+    const list = JSON.parse((await w.run('contacts', 'list', '--db', 'g.db', '--json')).out) as {
+      displayName: string;
+      customFields: object;
+    }[];
     expect(list).toMatchObject([{ displayName: 'Anna Ny', customFields: { Avdelning: 'Stab' } }]);
-    expect(await w.run('contacts', 'import', 'a.csv', '--db', 'g.db', '--mapping', 'Okänd=email')).toMatchObject({ code: 2, err: expect.stringContaining('the file has no column "Okänd"') as string });
-    expect(await w.run('contacts', 'import', 'a.csv', '--db', 'g.db', '--mapping', 'Vem=shoeSize')).toMatchObject({ code: 2, err: expect.stringContaining('"shoeSize" is not a contact field') as string });
+    expect(await w.run('contacts', 'import', 'a.csv', '--db', 'g.db', '--mapping', 'Okänd=email')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('the file has no column "Okänd"') as string,
+    });
+    expect(await w.run('contacts', 'import', 'a.csv', '--db', 'g.db', '--mapping', 'Vem=shoeSize')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('"shoeSize" is not a contact field') as string,
+    });
     expect(await w.run('contacts', 'import', 'a.csv', '--db', 'g.db', '--on-duplicate', 'merge')).toMatchObject({ code: 2 });
   });
 
   it('explains usage errors with exit code 2, help with 0, an unreadable database with 3', async () => {
     const w = workdir();
-    expect(await w.run('contacts', 'import', '--help')).toMatchObject({ code: 0, out: expect.stringContaining('--on-duplicate') as string });
+    expect(await w.run('contacts', 'import', '--help')).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('--on-duplicate') as string,
+    });
     expect(await w.run('contacts', 'export', '--help')).toMatchObject({ code: 0, out: expect.stringContaining('--group') as string });
     expect(await w.run('contacts', 'list', '--help')).toMatchObject({ code: 0 });
     expect(await w.run('groups', 'list', '--help')).toMatchObject({ code: 0 });
@@ -118,10 +160,19 @@ describe('gdial CLI', () => {
     expect(await w.run()).toMatchObject({ code: 2 });
     expect(await w.run('contacts', 'frobnicate')).toMatchObject({ code: 2, err: expect.stringContaining('Unknown command') as string });
     expect(await w.run('contacts', 'list')).toMatchObject({ code: 2, err: expect.stringContaining('--db <path> is required') as string });
-    expect(await w.run('contacts', 'list', '--db', 'nope.db')).toMatchObject({ code: 2, err: expect.stringContaining('There is no database') as string });
-    expect(await w.run('contacts', 'list', '--db', 'x.db', '--bogus')).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--bogus'") as string });
+    expect(await w.run('contacts', 'list', '--db', 'nope.db')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('There is no database') as string,
+    });
+    expect(await w.run('contacts', 'list', '--db', 'x.db', '--bogus')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("Unknown option '--bogus'") as string,
+    });
     w.write('trasig.db', 'not a database '.repeat(200));
-    expect(await w.run('groups', 'list', '--db', 'trasig.db')).toMatchObject({ code: 3, err: expect.stringContaining('cannot be read') as string });
+    expect(await w.run('groups', 'list', '--db', 'trasig.db')).toMatchObject({
+      code: 3,
+      err: expect.stringContaining('cannot be read') as string,
+    });
     expect(await w.run('contacts', 'export', 'x.csv', '--db', 'trasig.db', '--group', 'x')).toMatchObject({ code: 3 });
   });
 
@@ -135,7 +186,10 @@ describe('gdial CLI', () => {
     });
     expect(res.stderr).toContain('row 2, column "Mobil" (phones.0.number): "0701" is too short');
     expect(res.status).toBe(1);
-    const ok = spawnSync(process.execPath, [bin, 'groups', 'list', '--db', path.join(w.dir, 'g.db'), '--json'], { encoding: 'utf8', env: { ...process.env, INIT_CWD: w.dir } });
+    const ok = spawnSync(process.execPath, [bin, 'groups', 'list', '--db', path.join(w.dir, 'g.db'), '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, INIT_CWD: w.dir },
+    });
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual([]);
   });

@@ -8,7 +8,14 @@ describe('GDPR', () => {
   it('exports everything stored about one contact', () => {
     const t = testContext();
     const g = t.groups.create({ name: 'Stab' });
-    const c = t.contacts.create({ firstName: 'Åsa', lastName: 'Öberg', phones: [{ number: '0701234567' }], emails: [{ address: 'Asa@Kommun.se' }], groupIds: [g.id], customFields: { Skostorlek: 38 } });
+    const c = t.contacts.create({
+      firstName: 'Åsa',
+      lastName: 'Öberg',
+      phones: [{ number: '0701234567' }],
+      emails: [{ address: 'Asa@Kommun.se' }],
+      groupIds: [g.id],
+      customFields: { Skostorlek: 38 },
+    });
     t.contacts.update(c.id, { role: 'Stabschef' });
     t.contacts.addOptOut('email', 'asa@kommun.se', 'provider', null);
     const other = t.contacts.create({ displayName: 'Någon annan' });
@@ -48,13 +55,33 @@ describe('GDPR', () => {
     const vocab = db.prepare("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'contacts_fts', 'row')");
     vocab.run();
     expect(db.prepare("SELECT count(*) FROM temp.v WHERE term LIKE 'hemlig%' OR term LIKE '%9876543'").pluck().get()).toBe(0);
-    const audit = db.prepare("SELECT action, subject_id AS subjectId, summary FROM audit_log WHERE subject_type = 'contact'").all() as { action: string; subjectId: string; summary: string }[];
-    expect(audit).toEqual([{ action: 'contact.erased', subjectId: String(c.id), summary: expect.stringMatching(/^Contact #\d+ erased on request \(GDPR\); 2 earlier audit entries about it removed$/) as string }]);
+    const audit = db.prepare("SELECT action, subject_id AS subjectId, summary FROM audit_log WHERE subject_type = 'contact'").all() as {
+      action: string;
+      subjectId: string;
+      summary: string;
+    }[];
+    expect(audit).toEqual([
+      {
+        action: 'contact.erased',
+        subjectId: String(c.id),
+        summary: expect.stringMatching(/^Contact #\d+ erased on request \(GDPR\); 2 earlier audit entries about it removed$/) as string,
+      },
+    ]);
     expect(() => t.contacts.get(c.id)).toThrow(/does not exist/);
     expect(() => t.contacts.erase(c.id)).toThrow(/does not exist/);
     t.store.close();
     // Nothing of it is left in the database file or its WAL, not even in free pages.
-    const raw = Buffer.concat([readFileSync(file), ...['-wal'].flatMap((s) => { try { return [readFileSync(file + s)]; } catch { return []; } })]);
-    for (const secret of ['Hemligsson', 'Hemlig anteckning', 'gunilla.hemligsson', '+46709876543']) expect(raw.includes(Buffer.from(secret)), secret).toBe(false);
+    const raw = Buffer.concat([
+      readFileSync(file),
+      ...['-wal'].flatMap((s) => {
+        try {
+          return [readFileSync(file + s)];
+        } catch {
+          return [];
+        }
+      }),
+    ]);
+    for (const secret of ['Hemligsson', 'Hemlig anteckning', 'gunilla.hemligsson', '+46709876543'])
+      expect(raw.includes(Buffer.from(secret)), secret).toBe(false);
   });
 });

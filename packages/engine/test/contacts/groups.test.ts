@@ -43,7 +43,10 @@ describe('groups', () => {
     expect(() => t.groups.create({ name: 'stab' })).toThrow(/already exists/);
     expect(() => t.groups.create({ name: 'Färg', colour: 'blue' })).toThrow(/colour/);
     // Moving a group elsewhere in the tree is fine.
-    expect(t.groups.update(ledning.id, { parentId: kommun.id, name: 'Ledningen' })).toMatchObject({ parentId: kommun.id, name: 'Ledningen' });
+    expect(t.groups.update(ledning.id, { parentId: kommun.id, name: 'Ledningen' })).toMatchObject({
+      parentId: kommun.id,
+      name: 'Ledningen',
+    });
   });
 
   it('adds and removes members in bulk, refusing unknown contacts without writing', () => {

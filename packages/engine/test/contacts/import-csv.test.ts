@@ -12,12 +12,16 @@ import { autoMap } from '../../src/contacts/import/mapping';
 import { ContactStore } from '../../src/contacts/contact-store';
 import { inline, testContext } from './helpers';
 
-const preview = (t: ReturnType<typeof testContext>, input: Omit<ImportPreviewInput, 'source'> & { file: string; content: string | Buffer }) => {
+const preview = (
+  t: ReturnType<typeof testContext>,
+  input: Omit<ImportPreviewInput, 'source'> & { file: string; content: string | Buffer },
+) => {
   const { file, content, ...rest } = input;
   return t.imports.preview(importPreviewInputSchema.parse({ ...rest, source: inline(file, content) }));
 };
 
-const swedish = 'Förnamn;Efternamn;Mobil;E-post;Organisation\r\nÅsa;Öberg;070-123 45 67;asa@kommun.se;Räddningstjänsten Syd\r\nPär;Ängström;0702223344;par@kommun.se;Kommunen\r\n';
+const swedish =
+  'Förnamn;Efternamn;Mobil;E-post;Organisation\r\nÅsa;Öberg;070-123 45 67;asa@kommun.se;Räddningstjänsten Syd\r\nPär;Ängström;0702223344;par@kommun.se;Kommunen\r\n';
 
 describe('CSV reading', () => {
   it('parses quoted fields with delimiters, doubled quotes and line breaks', () => {
@@ -59,18 +63,47 @@ describe('CSV reading', () => {
 
   it('maps Swedish and English headers', () => {
     expect(
-      autoMap(['Förnamn', 'Efternamn', 'Namn', 'Mobil', 'Mobiltelefon', 'Telefon', 'Arbete', 'E-post', 'Epost', 'Organisation', 'Företag', 'Roll', 'Befattning', 'Grupp', 'Taggar', 'Språk', 'Okänd']),
-    ).toEqual(['firstName', 'lastName', 'displayName', 'phone.mobile', 'phone.mobile', 'phone.other', 'phone.work', 'email', 'email', 'organisation', null, 'role', null, 'groups', 'tags', 'language', null]);
-    expect(autoMap(['First Name', 'Last Name', 'Mobile Phone', 'Business Phone', 'E-mail Address', 'Company', 'Job Title', 'Categories'])).toEqual([
+      autoMap([
+        'Förnamn',
+        'Efternamn',
+        'Namn',
+        'Mobil',
+        'Mobiltelefon',
+        'Telefon',
+        'Arbete',
+        'E-post',
+        'Epost',
+        'Organisation',
+        'Företag',
+        'Roll',
+        'Befattning',
+        'Grupp',
+        'Taggar',
+        'Språk',
+        'Okänd',
+      ]),
+    ).toEqual([
       'firstName',
       'lastName',
+      'displayName',
       'phone.mobile',
+      'phone.mobile',
+      'phone.other',
       'phone.work',
       'email',
+      'email',
       'organisation',
+      null,
       'role',
+      null,
+      'groups',
       'tags',
+      'language',
+      null,
     ]);
+    expect(
+      autoMap(['First Name', 'Last Name', 'Mobile Phone', 'Business Phone', 'E-mail Address', 'Company', 'Job Title', 'Categories']),
+    ).toEqual(['firstName', 'lastName', 'phone.mobile', 'phone.work', 'email', 'organisation', 'role', 'tags']);
   });
 });
 
@@ -83,8 +116,21 @@ describe('CSV import', () => {
   ])('imports a Swedish Excel file in %s', async (_name, bytes, encoding) => {
     const t = testContext();
     const p = await preview(t, { file: 'kontakter.csv', content: bytes });
-    expect(p).toMatchObject({ format: 'csv', encoding, delimiter: ';', totalRows: 2, validRows: 2, errorRows: 0, actions: { create: 2, update: 0, skip: 0 } });
-    expect(p.sample[0]).toMatchObject({ row: 2, displayName: 'Åsa Öberg', organisation: 'Räddningstjänsten Syd', phones: ['+46701234567'] });
+    expect(p).toMatchObject({
+      format: 'csv',
+      encoding,
+      delimiter: ';',
+      totalRows: 2,
+      validRows: 2,
+      errorRows: 0,
+      actions: { create: 2, update: 0, skip: 0 },
+    });
+    expect(p.sample[0]).toMatchObject({
+      row: 2,
+      displayName: 'Åsa Öberg',
+      organisation: 'Räddningstjänsten Syd',
+      phones: ['+46701234567'],
+    });
     const r = await t.imports.run(p.importId, 'update');
     expect(r).toMatchObject({ status: 'completed', created: 2, errorRows: 0, notAttempted: 0 });
     const found = t.contacts.search({ query: 'ängström', includeSubgroups: true, sort: 'name', limit: 10 });
@@ -136,7 +182,12 @@ describe('CSV import', () => {
     expect(p).toMatchObject({ validRows: 2, errorRows: 1 });
 
     const vcf = 'BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nTEL:0701234567\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Bo\nEND:VCARD\n';
-    expect(t.imports.inspect(importInspectInputSchema.parse({ source: inline('a.vcf', vcf) }))).toMatchObject({ format: 'vcard', delimiter: null, columns: [], totalRows: 2 });
+    expect(t.imports.inspect(importInspectInputSchema.parse({ source: inline('a.vcf', vcf) }))).toMatchObject({
+      format: 'vcard',
+      delimiter: null,
+      columns: [],
+      totalRows: 2,
+    });
     expect(() => t.imports.inspect(importInspectInputSchema.parse({ source: inline('tom.csv', '') }))).toThrow(/empty/);
   });
 
@@ -147,7 +198,9 @@ describe('CSV import', () => {
     const second = await preview(t, { file: 'x.csv', content: csv, onDuplicate: 'skip', replaces: first.importId });
     await expect(t.imports.run(first.importId, 'update')).rejects.toThrow(/not waiting to run/);
     // A replacing dry run that fails leaves the one before it ready to import.
-    await expect(preview(t, { file: 'x.csv', content: csv, mapping: [{ column: 7, field: 'email' }], replaces: second.importId })).rejects.toThrow(/mapping.0.column/);
+    await expect(
+      preview(t, { file: 'x.csv', content: csv, mapping: [{ column: 7, field: 'email' }], replaces: second.importId }),
+    ).rejects.toThrow(/mapping.0.column/);
     expect(await t.imports.run(second.importId, 'skip')).toMatchObject({ status: 'completed', created: 1 });
   });
 
@@ -192,12 +245,57 @@ describe('CSV import', () => {
     expect(p.totalRows).toBe(6);
     expect(p.validRows).toBe(1);
     expect(p.errors).toEqual([
-      { row: 3, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } },
-      { row: 4, field: 'emails.0.address', column: 'E-post', value: 'inte-en-adress', message: 'Not a valid e-mail address', code: 'format.invalid' },
-      { row: 6, field: 'language', column: 'Språk', value: 'klingon', message: '"klingon" is not a language GDial speaks (sv or en)', code: 'language.unknown', params: { value: 'klingon' } },
-      { row: 7, field: 'emails.0.address', column: 'E-post', value: 'erik@', message: 'Not a valid e-mail address', code: 'format.invalid' },
-      { row: 7, field: 'phones.0.number', column: 'Mobil', value: '0701', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } },
-      { row: 8, field: 'displayName', column: null, value: null, message: 'A contact needs a name, an organisation, a phone number or an e-mail address', code: 'contact.nameRequired' },
+      {
+        row: 3,
+        field: 'phones.0.number',
+        column: 'Mobil',
+        value: '0701',
+        message: '"0701" is too short',
+        code: 'phone.tooShort',
+        params: { value: '0701' },
+      },
+      {
+        row: 4,
+        field: 'emails.0.address',
+        column: 'E-post',
+        value: 'inte-en-adress',
+        message: 'Not a valid e-mail address',
+        code: 'format.invalid',
+      },
+      {
+        row: 6,
+        field: 'language',
+        column: 'Språk',
+        value: 'klingon',
+        message: '"klingon" is not a language GDial speaks (sv or en)',
+        code: 'language.unknown',
+        params: { value: 'klingon' },
+      },
+      {
+        row: 7,
+        field: 'emails.0.address',
+        column: 'E-post',
+        value: 'erik@',
+        message: 'Not a valid e-mail address',
+        code: 'format.invalid',
+      },
+      {
+        row: 7,
+        field: 'phones.0.number',
+        column: 'Mobil',
+        value: '0701',
+        message: '"0701" is too short',
+        code: 'phone.tooShort',
+        params: { value: '0701' },
+      },
+      {
+        row: 8,
+        field: 'displayName',
+        column: null,
+        value: null,
+        message: 'A contact needs a name, an organisation, a phone number or an e-mail address',
+        code: 'contact.nameRequired',
+      },
     ]);
     expect(p.sample.find((s) => s.row === 3)).toMatchObject({ action: 'error', displayName: 'Bo' });
     const r = await t.imports.run(p.importId, 'update');
@@ -226,7 +324,11 @@ describe('CSV import', () => {
       ]);
       const r = await t.imports.run(p.importId, mode);
       const all = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 50 });
-      results[mode] = { preview: p.actions, report: { created: r.created, updated: r.updated, skipped: r.skipped }, names: all.items.map((c) => c.displayName) };
+      results[mode] = {
+        preview: p.actions,
+        report: { created: r.created, updated: r.updated, skipped: r.skipped },
+        names: all.items.map((c) => c.displayName),
+      };
       if (mode === 'update') {
         const merged = t.contacts.get(anna.id);
         expect(merged.displayName).toBe('Anna Ny');
@@ -237,9 +339,21 @@ describe('CSV import', () => {
       }
     }
     expect(results).toEqual({
-      update: { preview: { create: 2, update: 2, skip: 0 }, report: { created: 2, updated: 2, skipped: 0 }, names: ['Anna Ny', 'Bo igen', 'Cilla'] },
-      skip: { preview: { create: 2, update: 0, skip: 2 }, report: { created: 2, updated: 0, skipped: 2 }, names: ['Anna Andersson', 'Bo', 'Cilla'] },
-      create: { preview: { create: 4, update: 0, skip: 0 }, report: { created: 4, updated: 0, skipped: 0 }, names: ['Anna Andersson', 'Anna Ny', 'Bo', 'Bo igen', 'Cilla'] },
+      update: {
+        preview: { create: 2, update: 2, skip: 0 },
+        report: { created: 2, updated: 2, skipped: 0 },
+        names: ['Anna Ny', 'Bo igen', 'Cilla'],
+      },
+      skip: {
+        preview: { create: 2, update: 0, skip: 2 },
+        report: { created: 2, updated: 0, skipped: 2 },
+        names: ['Anna Andersson', 'Bo', 'Cilla'],
+      },
+      create: {
+        preview: { create: 4, update: 0, skip: 0 },
+        report: { created: 4, updated: 0, skipped: 0 },
+        names: ['Anna Andersson', 'Anna Ny', 'Bo', 'Bo igen', 'Cilla'],
+      },
     });
   });
 
@@ -259,7 +373,9 @@ describe('CSV import', () => {
   it('rolls back a failing batch whole, stops, and says which rows were written', async () => {
     const t = testContext();
     // A constraint the second batch violates, standing in for a disk or database failure.
-    t.store.sqlite.exec("CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Explodera' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    t.store.sqlite.exec(
+      "CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Explodera' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
     const lines = ['Namn;Mobil'];
     for (let i = 0; i < 12_000; i++) lines.push(`${i === 7000 ? 'Explodera' : `Person ${i}`};070${String(i).padStart(7, '0')}`);
     const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
@@ -293,7 +409,9 @@ describe('CSV import', () => {
         return out;
       };
       const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
-      sqlite.exec("CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Explodera' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+      sqlite.exec(
+        "CREATE TRIGGER boom BEFORE INSERT ON contacts WHEN NEW.display_name = 'Explodera' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      );
       const r = await t.imports.run(p.importId, 'create');
       expect(r.status).toBe('failed');
       expect(r.created).toBe(10_000);
@@ -325,7 +443,9 @@ describe('CSV import', () => {
     const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
     await t.imports.run(p.importId, 'create');
     const elapsed = performance.now() - started;
-    const progress = t.events.filter((e) => e.name === 'contacts.import.progress').map((e) => e.payload as { phase: string; processed: number; total: number });
+    const progress = t.events
+      .filter((e) => e.name === 'contacts.import.progress')
+      .map((e) => e.payload as { phase: string; processed: number; total: number });
     const writing = progress.filter((e) => e.phase === 'writing');
     expect(writing.at(-1)).toMatchObject({ processed: 20_000, total: 20_000 });
     expect(progress.filter((e) => e.phase === 'validating').at(-1)).toMatchObject({ processed: 20_000, total: 20_000 });
@@ -397,8 +517,15 @@ describe('CSV import', () => {
       t.ctx.events.emit = (name, payload) => {
         emit(name, payload);
         if (name === 'contacts.import.progress' && (payload as { phase: string }).phase === 'writing' && id === null) {
-          id = Number(other.prepare("INSERT INTO contacts (display_name, sort_key) VALUES ('Från en annan anslutning', 'från')").run().lastInsertRowid);
-          other.prepare("INSERT INTO contact_phones (contact_id, e164, label, priority, kind, can_sms) VALUES (?, '+46700011000', 'mobile', 0, 'mobile', 1)").run(id);
+          id = Number(
+            other.prepare("INSERT INTO contacts (display_name, sort_key) VALUES ('Från en annan anslutning', 'från')").run()
+              .lastInsertRowid,
+          );
+          other
+            .prepare(
+              "INSERT INTO contact_phones (contact_id, e164, label, priority, kind, can_sms) VALUES (?, '+46700011000', 'mobile', 0, 'mobile', 1)",
+            )
+            .run(id);
         }
       };
       const r = await t.imports.run(p.importId, 'skip');

@@ -32,17 +32,35 @@ describe('phone normalisation', () => {
   });
 
   it('says which country a number is invalid in', () => {
-    expect(normalisePhone('0741234567')).toEqual({ ok: false, reason: 'is not a valid number in Sweden', problem: 'invalidInCountry', country: 'SE' });
-    expect(normalisePhone('+46 99 123 45 67')).toEqual({ ok: false, reason: 'is not a valid number in Sweden', problem: 'invalidInCountry', country: 'SE' });
+    expect(normalisePhone('0741234567')).toEqual({
+      ok: false,
+      reason: 'is not a valid number in Sweden',
+      problem: 'invalidInCountry',
+      country: 'SE',
+    });
+    expect(normalisePhone('+46 99 123 45 67')).toEqual({
+      ok: false,
+      reason: 'is not a valid number in Sweden',
+      problem: 'invalidInCountry',
+      country: 'SE',
+    });
   });
 
   it('names the problem of a refused number as an issue code the console can word', () => {
-    const issues = prepareContact({ firstName: 'Åsa', phones: [{ number: '0701' }, { number: '070-123 45 67' }, { number: '0701234567' }] });
+    const issues = prepareContact({
+      firstName: 'Åsa',
+      phones: [{ number: '0701' }, { number: '070-123 45 67' }, { number: '0701234567' }],
+    });
     expect(issues).toEqual({
       ok: false,
       issues: [
         { path: 'phones.0.number', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } },
-        { path: 'phones.2.number', message: '"0701234567" is the same number as phone 2', code: 'phone.duplicate', params: { value: '0701234567', of: 2 } },
+        {
+          path: 'phones.2.number',
+          message: '"0701234567" is the same number as phone 2',
+          code: 'phone.duplicate',
+          params: { value: '0701234567', of: 2 },
+        },
       ],
     });
   });
@@ -123,7 +141,28 @@ describe('phone normalisation', () => {
   });
 
   it('the Swedish mobile shortcut answers exactly as libphonenumber does (property)', () => {
-    const piece = fc.constantFrom('0', '7', '0', '2', '3', '6', '8', '9', '1', ' ', '-', '(', ')', '.', '/', '+46', '0046', '+46 (0)', '+4607', '00');
+    const piece = fc.constantFrom(
+      '0',
+      '7',
+      '0',
+      '2',
+      '3',
+      '6',
+      '8',
+      '9',
+      '1',
+      ' ',
+      '-',
+      '(',
+      ')',
+      '.',
+      '/',
+      '+46',
+      '0046',
+      '+46 (0)',
+      '+4607',
+      '00',
+    );
     fc.assert(
       fc.property(fc.array(piece, { minLength: 1, maxLength: 16 }), fc.stringMatching(/^\d{0,9}$/), (pieces, tail) => {
         const raw = pieces.join('') + tail;
@@ -132,12 +171,17 @@ describe('phone normalisation', () => {
       { numRuns: 3000 },
     );
     fc.assert(
-      fc.property(fc.constantFrom('070', '072', '073', '076', '079', '071', '074', '075', '077', '078'), fc.stringMatching(/^\d{5,9}$/), fc.constantFrom('', ' ', '-'), (a, b, sep) => {
-        const raw = `${a}${sep}${b}`;
-        expect(normalisePhone(raw)).toEqual(normalisePhone(raw, 'SE', { shortcut: false }));
-        const intl = `+46 ${a.slice(1)}${sep}${b}`;
-        expect(normalisePhone(intl)).toEqual(normalisePhone(intl, 'SE', { shortcut: false }));
-      }),
+      fc.property(
+        fc.constantFrom('070', '072', '073', '076', '079', '071', '074', '075', '077', '078'),
+        fc.stringMatching(/^\d{5,9}$/),
+        fc.constantFrom('', ' ', '-'),
+        (a, b, sep) => {
+          const raw = `${a}${sep}${b}`;
+          expect(normalisePhone(raw)).toEqual(normalisePhone(raw, 'SE', { shortcut: false }));
+          const intl = `+46 ${a.slice(1)}${sep}${b}`;
+          expect(normalisePhone(intl)).toEqual(normalisePhone(intl, 'SE', { shortcut: false }));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -68,14 +68,34 @@ function expectAsDefined(t: Ctx, q: Query, limit: number): void {
 
 // Names with diacritics, hyphens, apostrophes, letters outside Latin-1, and sort keys where
 // SQLite's order (code points) and JavaScript's (UTF-16 units) differ (𝔄 vs ﬁ).
-const firstNames = ['Åsa', 'Anna-Karin', 'Anna', 'Ann', 'Örjan', 'Zoë', "O'Brien", 'Märta', 'Lars', 'Lars-Åke', 'José', 'Ægir', 'Łukasz', 'Björn', '𝔄da', 'ﬁna', 'Eva'];
+const firstNames = [
+  'Åsa',
+  'Anna-Karin',
+  'Anna',
+  'Ann',
+  'Örjan',
+  'Zoë',
+  "O'Brien",
+  'Märta',
+  'Lars',
+  'Lars-Åke',
+  'José',
+  'Ægir',
+  'Łukasz',
+  'Björn',
+  '𝔄da',
+  'ﬁna',
+  'Eva',
+];
 const lastNames = ['Öberg', 'Andersson', 'Ek', 'Müller', 'Ångström', 'Berg', 'Dvořák', 'Søndergaard', 'Region', null];
 const orgs = ['Räddningstjänsten Syd', 'Region Skåne', 'SOS Alarm 112', 'Berg Region', null];
 const tags = ['jour', 'ledning', 'Räddning', 'it', 'sjukvård'];
 const domains = ['kommun.se', 'sms.se', 'region.se'];
 
 const phone = fc.oneof(
-  fc.tuple(fc.constantFrom('070', '072', '073', '076'), fc.integer({ min: 0, max: 9_999_999 })).map(([p, n]) => `${p}${String(n).padStart(7, '0')}`),
+  fc
+    .tuple(fc.constantFrom('070', '072', '073', '076'), fc.integer({ min: 0, max: 9_999_999 }))
+    .map(([p, n]) => `${p}${String(n).padStart(7, '0')}`),
   // Shared numbers (a switchboard) and a few near each other, for digit prefixes.
   fc.constantFrom('08-123 456 78', '0701234567', '0701234500', '+44 7911 123456'),
 );
@@ -87,7 +107,9 @@ const contactFields = fc.record({
   emails: fc
     .array(
       fc.oneof(
-        fc.tuple(fc.constantFrom('anna', 'lars.ek', 'asa-b', 'x'), fc.integer({ min: 0, max: 999 }), fc.constantFrom(...domains)).map(([l, n, d]) => `${l}${n}@${d}`),
+        fc
+          .tuple(fc.constantFrom('anna', 'lars.ek', 'asa-b', 'x'), fc.integer({ min: 0, max: 999 }), fc.constantFrom(...domains))
+          .map(([l, n, d]) => `${l}${n}@${d}`),
         // Numbers in addresses: the same tokens as phone numbers, and longer than packs.
         fc.constantFrom('0701234567@sms.se', '1234567890123@sms.se'),
       ),
@@ -97,10 +119,69 @@ const contactFields = fc.record({
   tags: fc.subarray(tags, { maxLength: 2 }),
 });
 
-const words = ['a', 'an', 'ann', 'anna', 'anna-k', 'anna k', 'lars-å', 'lars a', 'ö', 'öb', 'obe', 'ång', 'angs', 'zoe', 'o brien', "o'b", 'dvo', 'søn', 'aeg', 'łuk', 'jose', '𝔄', 'ﬁ', 'fi',
-  'berg', 'berg-region', 'region', 'region-skane', 'syd', 'sos alarm', '112', 'rädd', 'jour', 'sjukv', 'kommun', 'sms.se', 'anna1', 'lars.ek1', '0', '07', '070', '0701234', '070-123 45',
-  '+46 70', '4670', '46701234567', '0701234567', '1234567890', '1234567890123', '12345678901234', '08-123', '447911', 'nomatch', '', '*', '"', '-'];
-const query = fc.oneof(fc.constantFrom(...words), fc.tuple(fc.constantFrom(...words), fc.constantFrom(...words)).map(([a, b]) => `${a} ${b}`));
+const words = [
+  'a',
+  'an',
+  'ann',
+  'anna',
+  'anna-k',
+  'anna k',
+  'lars-å',
+  'lars a',
+  'ö',
+  'öb',
+  'obe',
+  'ång',
+  'angs',
+  'zoe',
+  'o brien',
+  "o'b",
+  'dvo',
+  'søn',
+  'aeg',
+  'łuk',
+  'jose',
+  '𝔄',
+  'ﬁ',
+  'fi',
+  'berg',
+  'berg-region',
+  'region',
+  'region-skane',
+  'syd',
+  'sos alarm',
+  '112',
+  'rädd',
+  'jour',
+  'sjukv',
+  'kommun',
+  'sms.se',
+  'anna1',
+  'lars.ek1',
+  '0',
+  '07',
+  '070',
+  '0701234',
+  '070-123 45',
+  '+46 70',
+  '4670',
+  '46701234567',
+  '0701234567',
+  '1234567890',
+  '1234567890123',
+  '12345678901234',
+  '08-123',
+  '447911',
+  'nomatch',
+  '',
+  '*',
+  '"',
+  '-',
+];
+const query = fc.oneof(
+  fc.constantFrom(...words),
+  fc.tuple(fc.constantFrom(...words), fc.constantFrom(...words)).map(([a, b]) => `${a} ${b}`),
+);
 
 type Op =
   | { op: 'create'; fields: object }
@@ -118,15 +199,32 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(fc.nat(), contactFields).map(([pick, fields]) => ({ op: 'update' as const, pick, fields })) },
   { weight: 3, arbitrary: fc.nat().map((pick) => ({ op: 'delete' as const, pick })) },
   // Every n-th contact: many at once (read back in one pass) or a few (one by one).
-  { weight: 3, arbitrary: fc.record({ tag: fc.constantFrom(...tags), every: fc.integer({ min: 1, max: 8 }), add: fc.boolean() }).map((r) => ({ op: 'tagMany' as const, ...r })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ tag: fc.constantFrom(...tags), every: fc.integer({ min: 1, max: 8 }), add: fc.boolean() })
+      .map((r) => ({ op: 'tagMany' as const, ...r })),
+  },
   { weight: 3, arbitrary: fc.nat().map((pick) => ({ op: 'dnc' as const, pick })) },
-  { weight: 3, arbitrary: fc.record({ group: fc.nat(3), every: fc.integer({ min: 1, max: 8 }), add: fc.boolean() }).map((r) => ({ op: 'members' as const, ...r })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ group: fc.nat(3), every: fc.integer({ min: 1, max: 8 }), add: fc.boolean() })
+      .map((r) => ({ op: 'members' as const, ...r })),
+  },
   { weight: 3, arbitrary: fc.record({ group: fc.nat(3), parent: fc.option(fc.nat(3)) }).map((r) => ({ op: 'moveGroup' as const, ...r })) },
   { weight: 1, arbitrary: fc.nat(3).map((group) => ({ op: 'deleteGroup' as const, group })) },
   {
     weight: 20,
     arbitrary: fc
-      .record({ query, group: fc.option(fc.nat(3)), sub: fc.boolean(), tag: fc.option(fc.constantFrom(...tags, 'none')), sort: fc.constantFrom('name' as const, 'updated' as const), limit: fc.constantFrom(1, 3, 10, 100) })
+      .record({
+        query,
+        group: fc.option(fc.nat(3)),
+        sub: fc.boolean(),
+        tag: fc.option(fc.constantFrom(...tags, 'none')),
+        sort: fc.constantFrom('name' as const, 'updated' as const),
+        limit: fc.constantFrom(1, 3, 10, 100),
+      })
       .map((r) => ({ op: 'search' as const, ...r })),
   },
 );
@@ -250,15 +348,21 @@ describe('search index', () => {
   it.each(Object.entries(tunings))('answers as FTS5 and SQL do, between writes of every kind (%s)', (_, tuning) => {
     Object.assign(searchIndexTuning, tuning);
     fc.assert(
-      fc.property(fc.array(contactFields, { minLength: 5, maxLength: 60 }), fc.array(op, { minLength: 10, maxLength: 40 }), (initial, ops) => {
-        const { t, groupIds } = fresh();
-        initial.forEach((f, i) => t.contacts.create({ ...f, groupIds: [groupIds[i % groupIds.length]!] }));
-        run(t, groupIds, ops);
-        // And a last look at everything, every way.
-        for (const w of ['', 'an', '07', 'berg-region']) for (const sort of ['name', 'updated'] as const) expectAsDefined(t, { query: w, includeSubgroups: true, sort, groupId: groupIds[0] }, 7);
-        expectSummariesOfContacts(t);
-        t.store.close();
-      }),
+      fc.property(
+        fc.array(contactFields, { minLength: 5, maxLength: 60 }),
+        fc.array(op, { minLength: 10, maxLength: 40 }),
+        (initial, ops) => {
+          const { t, groupIds } = fresh();
+          initial.forEach((f, i) => t.contacts.create({ ...f, groupIds: [groupIds[i % groupIds.length]!] }));
+          run(t, groupIds, ops);
+          // And a last look at everything, every way.
+          for (const w of ['', 'an', '07', 'berg-region'])
+            for (const sort of ['name', 'updated'] as const)
+              expectAsDefined(t, { query: w, includeSubgroups: true, sort, groupId: groupIds[0] }, 7);
+          expectSummariesOfContacts(t);
+          t.store.close();
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -266,34 +370,38 @@ describe('search index', () => {
   it('builds in the background, a chunk a turn, while contacts_fts answers, and keeps every write made meanwhile', async () => {
     Object.assign(searchIndexTuning, { background: true, buildStep: 3, oneByOne: 2 });
     await fc.assert(
-      fc.asyncProperty(fc.array(contactFields, { minLength: 10, maxLength: 40 }), fc.array(op, { minLength: 5, maxLength: 20 }), async (initial, ops) => {
-        const { t, groupIds } = fresh();
-        initial.forEach((f, i) => t.contacts.create({ ...f, groupIds: [groupIds[i % groupIds.length]!] }));
-        const index = ContactSearchIndex.of(t.store.sqlite);
-        expect(index.ready()).toBe(false);
-        // The first search is answered at once, and starts the build.
-        expectAsDefined(t, { query: 'an', includeSubgroups: true, sort: 'name' }, 5);
-        const built = index.warm();
-        let turns = 0;
-        // One write a turn while it builds (searches among them are answered by contacts_fts).
-        for (const o of ops) {
-          await new Promise((resolve) => setImmediate(resolve));
-          turns++;
-          run(t, groupIds, [o]);
-        }
-        await built;
-        expect(turns).toBeGreaterThan(0);
-        expect(index.ready()).toBe(true);
-        Object.assign(searchIndexTuning, { background: false });
-        for (const w of ['', 'an', '07', 'berg-region', 'e']) {
-          for (const sort of ['name', 'updated'] as const) {
-            expectAsDefined(t, { query: w, includeSubgroups: true, sort }, 4);
-            expectAsDefined(t, { query: w, includeSubgroups: true, sort, groupId: groupIds[0] }, 4);
+      fc.asyncProperty(
+        fc.array(contactFields, { minLength: 10, maxLength: 40 }),
+        fc.array(op, { minLength: 5, maxLength: 20 }),
+        async (initial, ops) => {
+          const { t, groupIds } = fresh();
+          initial.forEach((f, i) => t.contacts.create({ ...f, groupIds: [groupIds[i % groupIds.length]!] }));
+          const index = ContactSearchIndex.of(t.store.sqlite);
+          expect(index.ready()).toBe(false);
+          // The first search is answered at once, and starts the build.
+          expectAsDefined(t, { query: 'an', includeSubgroups: true, sort: 'name' }, 5);
+          const built = index.warm();
+          let turns = 0;
+          // One write a turn while it builds (searches among them are answered by contacts_fts).
+          for (const o of ops) {
+            await new Promise((resolve) => setImmediate(resolve));
+            turns++;
+            run(t, groupIds, [o]);
           }
-        }
-        Object.assign(searchIndexTuning, { background: true });
-        t.store.close();
-      }),
+          await built;
+          expect(turns).toBeGreaterThan(0);
+          expect(index.ready()).toBe(true);
+          Object.assign(searchIndexTuning, { background: false });
+          for (const w of ['', 'an', '07', 'berg-region', 'e']) {
+            for (const sort of ['name', 'updated'] as const) {
+              expectAsDefined(t, { query: w, includeSubgroups: true, sort }, 4);
+              expectAsDefined(t, { query: w, includeSubgroups: true, sort, groupId: groupIds[0] }, 4);
+            }
+          }
+          Object.assign(searchIndexTuning, { background: true });
+          t.store.close();
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -326,7 +434,8 @@ describe('search index', () => {
     const b = t.contacts.create({ displayName: 'B', emails: [{ address: '1234567890123@sms.se' }, { address: '007@x.se' }] }).id;
     const c = t.contacts.create({ displayName: 'C', phones: [{ number: '+44 7911 123456' }] }).id;
     const found = (query: string) => t.contacts.search({ query, includeSubgroups: true, sort: 'name', limit: 10 }).items.map((i) => i.id);
-    for (const query of ['0', '07', '070', '44', '4', '1', '12345678901', '0701234567', '007 x']) expectAsDefined(t, { query, includeSubgroups: true, sort: 'name' }, 1);
+    for (const query of ['0', '07', '070', '44', '4', '1', '12345678901', '0701234567', '007 x'])
+      expectAsDefined(t, { query, includeSubgroups: true, sort: 'name' }, 1);
     expect(found('07012')).toEqual([a]);
     expect(found('4670')).toEqual([a]);
     expect(found('1234567890')).toEqual([b]);
@@ -348,7 +457,8 @@ describe('search index', () => {
     t.store.sqlite.prepare("UPDATE sqlite_sequence SET seq = 16777300 WHERE name = 'contacts'").run();
     const b = t.contacts.create({ displayName: 'B', phones: [{ number: '0701234500' }] }).id;
     expect(b).toBeGreaterThan(2 ** 24);
-    for (const query of ['0701', '07012345', '0701234500', '46701234567']) expectAsDefined(t, { query, includeSubgroups: true, sort: 'name' }, 1);
+    for (const query of ['0701', '07012345', '0701234500', '46701234567'])
+      expectAsDefined(t, { query, includeSubgroups: true, sort: 'name' }, 1);
     expect(t.contacts.search({ query: '0701', includeSubgroups: true, sort: 'name', limit: 10 }).items.map((i) => i.id)).toEqual([a, b]);
   });
 
@@ -405,7 +515,9 @@ describe('search index', () => {
     // The module an upgraded engine starts with fills it in.
     const { contacts } = createContactsModule(c.ctx);
     expect(contacts.search({ query: 'öbe', sort: 'name', includeSubgroups: true, limit: 10 }).items.map((i) => i.id)).toEqual([id]);
-    expect(c.store.sqlite.prepare('SELECT search_text FROM contacts WHERE id = ?').pluck().get(id)).toBe(' asa oberg asa oberg\n\n\n\n 46701234567 0701234567');
+    expect(c.store.sqlite.prepare('SELECT search_text FROM contacts WHERE id = ?').pluck().get(id)).toBe(
+      ' asa oberg asa oberg\n\n\n\n 46701234567 0701234567',
+    );
   });
 
   it('the folded search text tokenises as contacts_fts does', () => {
@@ -429,9 +541,12 @@ describe('folding', () => {
       fc.constantFrom('Å', 'ä', 'Ö', 'é', 'ß', 'İ', 'ǅ', 'Ω', 'ς', 'a\u0301', '\u0301', 'ﬁ', '①', '\u{1F600}', '-', ' ', '.', '@'),
     );
     fc.assert(
-      fc.property(fc.array(chars, { maxLength: 24 }).map((a) => a.join('')), (text) => {
-        expect(foldTokens(text)).toEqual(foldTokensSlowly(text));
-      }),
+      fc.property(
+        fc.array(chars, { maxLength: 24 }).map((a) => a.join('')),
+        (text) => {
+          expect(foldTokens(text)).toEqual(foldTokensSlowly(text));
+        },
+      ),
       { numRuns: 2000 },
     );
     expect(foldTokens('Åsa-Britt Öberg, anna.ek@x.se')).toEqual(['asa', 'britt', 'oberg', 'anna', 'ek', 'x', 'se']);

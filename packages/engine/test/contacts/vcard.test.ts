@@ -75,7 +75,17 @@ describe('vCard', () => {
     const t = testContext();
     const p = await t.imports.preview(importPreviewInputSchema.parse({ source: inline('kontakter.vcf', v3) }));
     expect(p).toMatchObject({ format: 'vcard', delimiter: null, totalRows: 4, validRows: 3, errorRows: 1 });
-    expect(p.errors).toEqual([{ row: 4, field: 'phones.0.number', column: 'TEL;TYPE=cell', value: '0701', message: '"0701" is too short', code: 'phone.tooShort', params: { value: '0701' } }]);
+    expect(p.errors).toEqual([
+      {
+        row: 4,
+        field: 'phones.0.number',
+        column: 'TEL;TYPE=cell',
+        value: '0701',
+        message: '"0701" is too short',
+        code: 'phone.tooShort',
+        params: { value: '0701' },
+      },
+    ]);
     await t.imports.run(p.importId, 'update');
     const asa = t.contacts.get(t.contacts.search({ query: 'åsa', includeSubgroups: true, sort: 'name', limit: 1 }).items[0]!.id);
     expect(asa).toMatchObject({ displayName: 'Åsa Öberg', role: 'Insatsledare', tags: ['Ledning', 'Stab'] });
@@ -126,30 +136,58 @@ describe('export', () => {
     expect(out.count).toBe(2);
     expect(out.fileName).toMatch(/\.csv$/);
     const lines = text.slice(1).split('\r\n');
-    expect(lines[0]).toBe('Förnamn;Efternamn;Namn;Organisation;Roll;Mobil;Telefon arbete;Telefon hem;Telefon;E-post;WhatsApp;Telegram;Språk;Grupper;Taggar;Anteckningar;custom.Personalnummer');
+    expect(lines[0]).toBe(
+      'Förnamn;Efternamn;Namn;Organisation;Roll;Mobil;Telefon arbete;Telefon hem;Telefon;E-post;WhatsApp;Telegram;Språk;Grupper;Taggar;Anteckningar;custom.Personalnummer',
+    );
     expect(lines[1]).toBe('Bo;Ek;Bo Ek;;;+46702223344;;;;;;;en;;;;');
-    expect(text).toContain('Åsa;Öberg;Åsa Öberg;"Räddning; Syd";;+46701234567;+46812345678;;;asa@example.se;;;sv;Ledning;ledning, stab;"Rad 1\nRad ""2""";123');
-    const comma = (await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ',', scope: { kind: 'all' } })).content.toString('utf8');
+    expect(text).toContain(
+      'Åsa;Öberg;Åsa Öberg;"Räddning; Syd";;+46701234567;+46812345678;;;asa@example.se;;;sv;Ledning;ledning, stab;"Rad 1\nRad ""2""";123',
+    );
+    const comma = (await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ',', scope: { kind: 'all' } })).content.toString(
+      'utf8',
+    );
     expect(comma.split('\r\n')[0]).toContain('Förnamn,Efternamn,Namn');
   });
 
   it('exports a group with its subgroups, or selected ids', async () => {
     const { t, stab } = seed();
-    expect((await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'group', groupId: stab.id, includeSubgroups: true } })).count).toBe(1);
-    expect((await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'group', groupId: stab.id, includeSubgroups: false } })).count).toBe(0);
+    expect(
+      (
+        await exportContacts(t.store.sqlite, {
+          format: 'csv',
+          delimiter: ';',
+          scope: { kind: 'group', groupId: stab.id, includeSubgroups: true },
+        })
+      ).count,
+    ).toBe(1);
+    expect(
+      (
+        await exportContacts(t.store.sqlite, {
+          format: 'csv',
+          delimiter: ';',
+          scope: { kind: 'group', groupId: stab.id, includeSubgroups: false },
+        })
+      ).count,
+    ).toBe(0);
     expect((await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'ids', ids: [2] } })).count).toBe(1);
   });
 
   it('round-trips: an exported CSV and vCard import back to the same contacts', async () => {
     for (const format of ['csv', 'vcard'] as const) {
       const { t } = seed();
-      const before = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 }).items.map((c) => t.contacts.get(c.id));
+      const before = t.contacts
+        .search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 })
+        .items.map((c) => t.contacts.get(c.id));
       const file = await exportContacts(t.store.sqlite, { format, delimiter: ';', scope: { kind: 'all' } });
       const fresh = testContext();
-      const p = await fresh.imports.preview(importPreviewInputSchema.parse({ source: { kind: 'inline', fileName: file.fileName, dataBase64: file.dataBase64 } }));
+      const p = await fresh.imports.preview(
+        importPreviewInputSchema.parse({ source: { kind: 'inline', fileName: file.fileName, dataBase64: file.dataBase64 } }),
+      );
       expect(p.errorRows).toBe(0);
       await fresh.imports.run(p.importId, 'update');
-      const after = fresh.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 }).items.map((c) => fresh.contacts.get(c.id));
+      const after = fresh.contacts
+        .search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 })
+        .items.map((c) => fresh.contacts.get(c.id));
       const shape = (c: (typeof before)[number]) => ({
         displayName: c.displayName,
         firstName: c.firstName,
@@ -198,8 +236,14 @@ describe('export', () => {
   it('folds long vCard lines at 75 octets without splitting characters', async () => {
     const t = testContext();
     t.contacts.create({ displayName: 'Åsa', notes: 'ö'.repeat(100) });
-    const text = (await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } })).content.toString('utf8');
+    const text = (await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } })).content.toString(
+      'utf8',
+    );
     for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
-    expect(parseVCards(text).map(cardValues)[0]?.find((v) => v.field === 'notes')?.value).toBe('ö'.repeat(100));
+    expect(
+      parseVCards(text)
+        .map(cardValues)[0]
+        ?.find((v) => v.field === 'notes')?.value,
+    ).toBe('ö'.repeat(100));
   });
 });

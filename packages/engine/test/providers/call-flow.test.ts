@@ -18,7 +18,11 @@ describe('buildCallFlow', () => {
   });
 
   it('plays recorded audio and escapes a fixed gather URL', () => {
-    const flow = buildCallFlow({ message: { audioUrl: 'https://relay.example/media/a.wav?x=1&y=2' }, gatherUrl: 'https://relay.example/g?d=1&a=2', confirmDigits: ['1', '2'] });
+    const flow = buildCallFlow({
+      message: { audioUrl: 'https://relay.example/media/a.wav?x=1&y=2' },
+      gatherUrl: 'https://relay.example/g?d=1&a=2',
+      confirmDigits: ['1', '2'],
+    });
     expect(flow.documents.start).toContain('<Play>https://relay.example/media/a.wav?x=1&amp;y=2</Play>');
     expect(flow.documents.start).toContain('action="https://relay.example/g?d=1&amp;a=2"');
     expect(flow.confirmDigits).toEqual(['1', '2']);

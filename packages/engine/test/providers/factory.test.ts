@@ -34,12 +34,23 @@ describe('createProviders', () => {
   });
 
   it('refuses settings that cannot work, naming the problem', () => {
-    expect(() => createProviders({ twilio: { accountSid: 'nope', authToken: 'x', sms: { from: '+46700000001' }, callbacks: { messageStatusUrl: 'https://r/x', callStatusUrl: 'https://r/y' } } })).toThrow(/account SID/);
+    expect(() =>
+      createProviders({
+        twilio: {
+          accountSid: 'nope',
+          authToken: 'x',
+          sms: { from: '+46700000001' },
+          callbacks: { messageStatusUrl: 'https://r/x', callStatusUrl: 'https://r/y' },
+        },
+      }),
+    ).toThrow(/account SID/);
     expect(() => createProviders({ telegram: { botToken: 'bad' } })).toThrow(/bot token/);
     expect(() => createProviders({ sendgrid: { apiKey: '', from: { email: 'a@b.se' } } })).toThrow(/API key/);
   });
 
   it('adds the delivery token to callback URLs without losing their query', () => {
-    expect(withDeliveryToken('https://relay.example/hooks/t/twilio/message-status?x=1', 'a b')).toBe('https://relay.example/hooks/t/twilio/message-status?x=1&d=a+b');
+    expect(withDeliveryToken('https://relay.example/hooks/t/twilio/message-status?x=1', 'a b')).toBe(
+      'https://relay.example/hooks/t/twilio/message-status?x=1&d=a+b',
+    );
   });
 });

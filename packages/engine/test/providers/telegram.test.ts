@@ -20,7 +20,12 @@ afterAll(async () => {
 
 describe('Telegram adapter', () => {
   it('sends text with a confirm button; pressing it comes back as a reply carrying the delivery token', async () => {
-    const sent = await telegram.send({ deliveryToken: 'tg-1', chatId: '123456781', text: 'Larm: bekräfta', confirmButton: { label: 'Bekräfta', replyText: 'JA' } });
+    const sent = await telegram.send({
+      deliveryToken: 'tg-1',
+      chatId: '123456781',
+      text: 'Larm: bekräfta',
+      confirmButton: { label: 'Bekräfta', replyText: 'JA' },
+    });
     expect(sent).toMatchObject({ ok: true, status: 'sent' });
     const stored = sim.telegramMessages().find((m) => m.text === 'Larm: bekräfta')!;
     expect(stored.replyMarkup).toEqual({ inline_keyboard: [[{ text: 'Bekräfta', callback_data: 'JA|tg-1' }]] });
@@ -42,8 +47,14 @@ describe('Telegram adapter', () => {
 
   it('sends a voice note as multipart', async () => {
     const ogg = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('OpusHead'), Buffer.alloc(2000)]);
-    expect(await telegram.sendVoice({ deliveryToken: 'tg-2', chatId: '123456782', audio: ogg, caption: 'Lyssna' })).toMatchObject({ ok: true });
-    expect(sim.telegramMessages().find((m) => m.method === 'sendVoice')).toMatchObject({ chatId: '123456782', text: 'Lyssna', voice: { isOggOpus: true, bytes: ogg.length } });
+    expect(await telegram.sendVoice({ deliveryToken: 'tg-2', chatId: '123456782', audio: ogg, caption: 'Lyssna' })).toMatchObject({
+      ok: true,
+    });
+    expect(sim.telegramMessages().find((m) => m.method === 'sendVoice')).toMatchObject({
+      chatId: '123456782',
+      text: 'Lyssna',
+      voice: { isOggOpus: true, bytes: ogg.length },
+    });
   });
 
   it('classifies 429 with retry_after, blocked bot, unknown chat, bad token, unreachable API; reconciliation is unsupported', async () => {
@@ -51,13 +62,24 @@ describe('Telegram adapter', () => {
     const refused = burst.filter((r) => !r.ok);
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ ok: false, error: { class: 'rate-limited', retryAfterMs: 1000, code: 'telegram:429' } });
-    expect(await telegram.send({ deliveryToken: 'x', chatId: '1230', text: 'x' })).toMatchObject({ ok: false, error: { class: 'opted-out', code: 'telegram:403' } });
-    expect(await telegram.send({ deliveryToken: 'x', chatId: '1239', text: 'x' })).toMatchObject({ ok: false, error: { class: 'invalid-recipient', code: 'telegram:400' } });
+    expect(await telegram.send({ deliveryToken: 'x', chatId: '1230', text: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'opted-out', code: 'telegram:403' },
+    });
+    expect(await telegram.send({ deliveryToken: 'x', chatId: '1239', text: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'invalid-recipient', code: 'telegram:400' },
+    });
     const badToken = new TelegramBotProvider({ botToken: '1:wrong', baseUrl: sim.url });
     expect(await badToken.send({ deliveryToken: 'x', chatId: '1', text: 'x' })).toMatchObject({ ok: false, error: { class: 'auth' } });
     const offline = new TelegramBotProvider({ botToken: '1:x', baseUrl: await deadUrl() });
-    expect(await offline.send({ deliveryToken: 'x', chatId: '1', text: 'x' })).toMatchObject({ ok: false, error: { class: 'transient', code: 'ECONNREFUSED', maybeSent: false } });
+    expect(await offline.send({ deliveryToken: 'x', chatId: '1', text: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'transient', code: 'ECONNREFUSED', maybeSent: false },
+    });
     expect(await telegram.findByDeliveryToken()).toEqual({ kind: 'unsupported' });
-    expect(await telegram.send({ deliveryToken: 'x'.repeat(70), chatId: '1', text: 'x', confirmButton: { label: 'OK', replyText: 'JA' } })).toMatchObject({ ok: false, error: { code: 'button-data-too-long' } });
+    expect(
+      await telegram.send({ deliveryToken: 'x'.repeat(70), chatId: '1', text: 'x', confirmButton: { label: 'OK', replyText: 'JA' } }),
+    ).toMatchObject({ ok: false, error: { code: 'button-data-too-long' } });
   });
 });

@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 const eventsFor = (providerId: string): ProviderEvent[] =>
-  hooks.webhooks().flatMap(parseWebhook).filter((e) => e.providerId === providerId);
+  hooks
+    .webhooks()
+    .flatMap(parseWebhook)
+    .filter((e) => e.providerId === providerId);
 
 describe('Twilio SMS adapter', () => {
   it('sends, and the signed callbacks parse into monotone status events carrying the delivery token', async () => {
@@ -37,7 +40,14 @@ describe('Twilio SMS adapter', () => {
     expect(result.providerId).toMatch(/^SM/);
     const hit = await hooks.waitFor((h) => h.form.MessageSid === result.providerId && h.form.MessageStatus === 'delivered');
     expect(hit.query).toEqual({ tenant: 't1', d: 'dlv-1' });
-    expect(twilio.validateRequest(sim.credentials.authToken, String(hit.headers['x-twilio-signature']), hit.url, hit.form as Record<string, string>)).toBe(true);
+    expect(
+      twilio.validateRequest(
+        sim.credentials.authToken,
+        String(hit.headers['x-twilio-signature']),
+        hit.url,
+        hit.form as Record<string, string>,
+      ),
+    ).toBe(true);
     const events = eventsFor(result.providerId);
     for (const e of events) expect(providerEventSchema.parse(e)).toEqual(e);
     // Callbacks may arrive in either order; applying them monotonically is the engine's job.
@@ -52,24 +62,56 @@ describe('Twilio SMS adapter', () => {
     await hooks.waitFor((h) => h.form.MessageSid === result.providerId && h.form.MessageStatus === 'undelivered');
     const final = eventsFor(result.providerId).find((e) => e.type === 'status' && e.status === 'undelivered');
     expect(final).toMatchObject({ failure: { class: 'transient', code: '30003' } });
-    expect(await sms.fetchStatus(result.providerId)).toMatchObject({ status: 'undelivered', failure: { code: '30003', class: 'transient' } });
+    expect(await sms.fetchStatus(result.providerId)).toMatchObject({
+      status: 'undelivered',
+      failure: { code: '30003', class: 'transient' },
+    });
   });
 
   it('returns each error class as a result, not a throw', async () => {
-    expect(await sms.send({ deliveryToken: 'e1', to: '0701234567', body: 'x' })).toMatchObject({ ok: false, error: { class: 'invalid-recipient', code: '21211', maybeSent: false } });
-    expect(await sms.send({ deliveryToken: 'e2', to: '+4681234567', body: 'x' })).toMatchObject({ ok: false, error: { class: 'invalid-recipient', code: '21614' } });
-    expect(await sms.send({ deliveryToken: 'e3', to: '+8613800000000', body: 'x' })).toMatchObject({ ok: false, error: { class: 'permanent', code: '21408' } });
+    expect(await sms.send({ deliveryToken: 'e1', to: '0701234567', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'invalid-recipient', code: '21211', maybeSent: false },
+    });
+    expect(await sms.send({ deliveryToken: 'e2', to: '+4681234567', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'invalid-recipient', code: '21614' },
+    });
+    expect(await sms.send({ deliveryToken: 'e3', to: '+8613800000000', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'permanent', code: '21408' },
+    });
     await sim.injectInboundMessage({ from: '+46701112222', to: '+46700000001', body: 'STOP' });
-    expect(await sms.send({ deliveryToken: 'e4', to: '+46701112222', body: 'x' })).toMatchObject({ ok: false, error: { class: 'opted-out', code: '21610' } });
+    expect(await sms.send({ deliveryToken: 'e4', to: '+46701112222', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'opted-out', code: '21610' },
+    });
 
     // A provider-side 500 may have been processed: transient, and reconcile before resending.
-    expect(await sms.send({ deliveryToken: 'e4b', to: '+46709999002', body: 'x' })).toMatchObject({ ok: false, error: { class: 'transient', code: '20500', maybeSent: true } });
+    expect(await sms.send({ deliveryToken: 'e4b', to: '+46709999002', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'transient', code: '20500', maybeSent: true },
+    });
 
-    const wrongToken = new TwilioSmsProvider({ client: createTwilioClient({ ...twilioSettings(), authToken: 'nope' }), from: '+46700000001', statusCallbackUrl: `${hooks.url}/x` });
-    expect(await wrongToken.send({ deliveryToken: 'e5', to: '+46701234562', body: 'x' })).toMatchObject({ ok: false, error: { class: 'auth', code: '20003' } });
+    const wrongToken = new TwilioSmsProvider({
+      client: createTwilioClient({ ...twilioSettings(), authToken: 'nope' }),
+      from: '+46700000001',
+      statusCallbackUrl: `${hooks.url}/x`,
+    });
+    expect(await wrongToken.send({ deliveryToken: 'e5', to: '+46701234562', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'auth', code: '20003' },
+    });
 
-    const offline = new TwilioSmsProvider({ client: createTwilioClient({ ...twilioSettings(), baseUrl: await deadUrl() }), from: '+46700000001', statusCallbackUrl: `${hooks.url}/x` });
-    expect(await offline.send({ deliveryToken: 'e6', to: '+46701234562', body: 'x' })).toMatchObject({ ok: false, error: { class: 'transient', code: 'ECONNREFUSED', maybeSent: false } });
+    const offline = new TwilioSmsProvider({
+      client: createTwilioClient({ ...twilioSettings(), baseUrl: await deadUrl() }),
+      from: '+46700000001',
+      statusCallbackUrl: `${hooks.url}/x`,
+    });
+    expect(await offline.send({ deliveryToken: 'e6', to: '+46701234562', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'transient', code: 'ECONNREFUSED', maybeSent: false },
+    });
   });
 
   it('reports 429 as rate-limited with a retry-after hint', async () => {
@@ -90,10 +132,15 @@ describe('Twilio SMS adapter', () => {
     const attemptedAt = new Date();
     const sent = await sms.send({ deliveryToken: 'rc-1', to: '+46705550002', body: 'Larm A' });
     if (!sent.ok) throw new Error('send failed');
-    expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-1', to: '+46705550002', attemptedAt, body: 'Larm A' })).toMatchObject({ kind: 'found', providerId: sent.providerId });
+    expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-1', to: '+46705550002', attemptedAt, body: 'Larm A' })).toMatchObject({
+      kind: 'found',
+      providerId: sent.providerId,
+    });
     expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-2', to: '+46705550012', attemptedAt })).toEqual({ kind: 'not-found' });
     await sms.send({ deliveryToken: 'rc-3', to: '+46705550002', body: 'Larm A' });
-    expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-1', to: '+46705550002', attemptedAt, body: 'Larm A' })).toMatchObject({ kind: 'ambiguous' });
+    expect(await sms.findByDeliveryToken({ deliveryToken: 'rc-1', to: '+46705550002', attemptedAt, body: 'Larm A' })).toMatchObject({
+      kind: 'ambiguous',
+    });
     expect(await sms.fetchStatus('SM' + 'f'.repeat(32))).toEqual({ kind: 'not-found' });
   });
 });
@@ -106,9 +153,20 @@ describe('Twilio WhatsApp adapter', () => {
     await hooks.waitFor((h) => h.form.MessageSid === freeForm.providerId && h.form.MessageStatus === 'failed');
     const failedEvents = eventsFor(freeForm.providerId);
     expect(failedEvents).toHaveLength(1);
-    expect(failedEvents[0]).toMatchObject({ type: 'status', status: 'failed', channel: 'whatsapp', deliveryToken: 'wa-1', failure: { code: '63016', class: 'permanent' } });
+    expect(failedEvents[0]).toMatchObject({
+      type: 'status',
+      status: 'failed',
+      channel: 'whatsapp',
+      deliveryToken: 'wa-1',
+      failure: { code: '63016', class: 'permanent' },
+    });
 
-    const template = await whatsapp.send({ deliveryToken: 'wa-2', to: person, body: 'Larm', template: { contentSid: 'HX' + '1'.repeat(32), variables: { 1: 'Övning' } } });
+    const template = await whatsapp.send({
+      deliveryToken: 'wa-2',
+      to: person,
+      body: 'Larm',
+      template: { contentSid: 'HX' + '1'.repeat(32), variables: { 1: 'Övning' } },
+    });
     if (!template.ok) throw new Error(template.error.message);
     await hooks.waitFor((h) => h.form.MessageSid === template.providerId && h.form.MessageStatus === 'delivered');
     const sentTo = sim.messages().find((m) => m.sid === template.providerId)!;
@@ -116,6 +174,8 @@ describe('Twilio WhatsApp adapter', () => {
 
     await sim.injectInboundMessage({ from: `whatsapp:${person}`, to: 'whatsapp:+46700000002', body: 'JA' });
     const inbound = await hooks.waitFor((h) => h.path === '/hooks/twilio/inbound' && h.form.From === `whatsapp:${person}`);
-    expect(parseWebhook(inbound.webhook!)).toEqual([expect.objectContaining({ type: 'reply', channel: 'whatsapp', from: person, to: '+46700000002', text: 'JA', deliveryToken: null })]);
+    expect(parseWebhook(inbound.webhook!)).toEqual([
+      expect.objectContaining({ type: 'reply', channel: 'whatsapp', from: person, to: '+46700000002', text: 'JA', deliveryToken: null }),
+    ]);
   });
 });

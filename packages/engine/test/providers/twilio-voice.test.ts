@@ -22,7 +22,11 @@ function serve(hit: Hit): { type: string; body: string | Buffer } | Record<strin
     const n = (attempts.get(token) ?? 0) + 1;
     attempts.set(token, n);
     const digits = typeof hit.form.Digits === 'string' ? hit.form.Digits : '';
-    const doc = flow.confirmDigits.includes(digits) ? flow.documents.confirmed : n < flow.maxAttempts ? flow.documents.retry : flow.documents.goodbye;
+    const doc = flow.confirmDigits.includes(digits)
+      ? flow.documents.confirmed
+      : n < flow.maxAttempts
+        ? flow.documents.retry
+        : flow.documents.goodbye;
     return { type: 'text/xml', body: fill(doc) };
   }
   if (hit.path === '/media/alert.wav') return { type: 'audio/wav', body: wav() };
@@ -44,18 +48,36 @@ afterAll(async () => {
   await relay.close();
 });
 
-const eventsFor = (sid: string): ProviderEvent[] => relay.webhooks().flatMap(parseWebhook).filter((e) => e.providerId === sid);
-const finished = (sid: string) => relay.waitFor((h) => h.path === '/hooks/twilio/call-status' && h.form.CallSid === sid && ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(String(h.form.CallStatus)));
+const eventsFor = (sid: string): ProviderEvent[] =>
+  relay
+    .webhooks()
+    .flatMap(parseWebhook)
+    .filter((e) => e.providerId === sid);
+const finished = (sid: string) =>
+  relay.waitFor(
+    (h) =>
+      h.path === '/hooks/twilio/call-status' &&
+      h.form.CallSid === sid &&
+      ['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(String(h.form.CallStatus)),
+  );
 
 describe('Twilio voice adapter', () => {
   it('places a confirmation call end to end: TwiML from the relay, audio played, "1" gathered, signed callbacks parsed', async () => {
-    const placed = await voice.call({ deliveryToken: 'call-1', to: '+46701234562', flowUrl: `${relay.url}/twiml/flow?d=call-1`, machineDetection: true });
+    const placed = await voice.call({
+      deliveryToken: 'call-1',
+      to: '+46701234562',
+      flowUrl: `${relay.url}/twiml/flow?d=call-1`,
+      machineDetection: true,
+    });
     if (!placed.ok) throw new Error(placed.error.message);
     expect(placed).toMatchObject({ status: 'queued' });
     await finished(placed.providerId);
 
     const hits = relay.hits.filter((h) => h.form.CallSid === placed.providerId);
-    for (const h of hits) expect(twilio.validateRequest(sim.credentials.authToken, String(h.headers['x-twilio-signature']), h.url, h.form as Record<string, string>)).toBe(true);
+    for (const h of hits)
+      expect(
+        twilio.validateRequest(sim.credentials.authToken, String(h.headers['x-twilio-signature']), h.url, h.form as Record<string, string>),
+      ).toBe(true);
     expect(relay.hits.some((h) => h.path === '/media/alert.wav')).toBe(true);
 
     const events = eventsFor(placed.providerId);
@@ -66,7 +88,11 @@ describe('Twilio voice adapter', () => {
     expect(statuses.find((e) => e.status === 'answered')?.answeredBy).toBe('human');
     expect(statuses.find((e) => e.status === 'completed')?.durationSec).toBeGreaterThan(0);
 
-    const said = sim.calls().find((c) => c.sid === placed.providerId)!.log.filter((e) => e.verb === 'say').map((e) => e.detail);
+    const said = sim
+      .calls()
+      .find((c) => c.sid === placed.providerId)!
+      .log.filter((e) => e.verb === 'say')
+      .map((e) => e.detail);
     expect(said.at(-1)).toMatchObject({ text: 'Tack. Din bekräftelse är registrerad. Hej då.', language: 'sv-SE' });
     expect(await voice.fetchStatus(placed.providerId)).toMatchObject({ kind: 'status', status: 'completed', answeredBy: 'human' });
   });
@@ -77,7 +103,11 @@ describe('Twilio voice adapter', () => {
     await finished(placed.providerId);
     const gathers = eventsFor(placed.providerId).filter((e) => e.type === 'dtmf');
     expect(gathers.map((e) => e.type === 'dtmf' && e.digits)).toEqual(['', '']);
-    const said = sim.calls().find((c) => c.sid === placed.providerId)!.log.filter((e) => e.verb === 'say').map((e) => e.detail.text);
+    const said = sim
+      .calls()
+      .find((c) => c.sid === placed.providerId)!
+      .log.filter((e) => e.verb === 'say')
+      .map((e) => e.detail.text);
     expect(said).toContain('Vi uppfattade inget svar. Meddelandet upprepas.');
     expect(said.at(-1)).toBe('Vi fick ingen bekräftelse. Hej då.');
   });
@@ -106,18 +136,30 @@ describe('Twilio voice adapter', () => {
       const placed = await voice.call({ deliveryToken: 'h1', to: '+46709990002', flowUrl: `${relay.url}/twiml/flow?d=h1` });
       if (!placed.ok) throw new Error(placed.error.message);
       await sim.waitFor((n) => n.type === 'call' && n.sid === placed.providerId && n.status === 'ringing');
-      expect(await voice.findByDeliveryToken({ deliveryToken: 'h1', to: '+46709990002', attemptedAt })).toEqual({ kind: 'found', providerId: placed.providerId, status: 'ringing' });
+      expect(await voice.findByDeliveryToken({ deliveryToken: 'h1', to: '+46709990002', attemptedAt })).toEqual({
+        kind: 'found',
+        providerId: placed.providerId,
+        status: 'ringing',
+      });
       expect(await voice.hangUp(placed.providerId)).toEqual({ ok: true, status: 'canceled' });
       expect(await voice.findByDeliveryToken({ deliveryToken: 'h2', to: '+46709990012', attemptedAt })).toEqual({ kind: 'not-found' });
     } finally {
       sim.setProfile(original);
     }
-    expect(await voice.call({ deliveryToken: 'x', to: 'nope', flowUrl: `${relay.url}/twiml/flow` })).toMatchObject({ ok: false, error: { class: 'invalid-recipient', code: '21211' } });
-    expect(await voice.call({ deliveryToken: 'x', to: '+8613800000000', flowUrl: `${relay.url}/twiml/flow` })).toMatchObject({ ok: false, error: { class: 'permanent', code: '21215' } });
+    expect(await voice.call({ deliveryToken: 'x', to: 'nope', flowUrl: `${relay.url}/twiml/flow` })).toMatchObject({
+      ok: false,
+      error: { class: 'invalid-recipient', code: '21211' },
+    });
+    expect(await voice.call({ deliveryToken: 'x', to: '+8613800000000', flowUrl: `${relay.url}/twiml/flow` })).toMatchObject({
+      ok: false,
+      error: { class: 'permanent', code: '21215' },
+    });
     sim.reset();
     sim.setProfile({ ...original, limits: { ...original.limits, callsPerSecondPerAccount: 1, overflow: 'reject' } });
     try {
-      const both = await Promise.all([1, 2].map((i) => voice.call({ deliveryToken: `rl${i}`, to: '+46701234562', flowUrl: `${relay.url}/twiml/flow` })));
+      const both = await Promise.all(
+        [1, 2].map((i) => voice.call({ deliveryToken: `rl${i}`, to: '+46701234562', flowUrl: `${relay.url}/twiml/flow` })),
+      );
       const refused = both.filter((r) => !r.ok);
       expect(refused).toHaveLength(1);
       expect(refused[0]).toMatchObject({ ok: false, error: { class: 'rate-limited', code: '20429' } });

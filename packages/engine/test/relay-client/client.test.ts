@@ -13,7 +13,14 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayEvent } from '@gdial/protocol';
-import { enrolDevice, reconnectDelay, RelayApi, RelayClient, type RelayConnectionState, type RelayCursorStore } from '../../src/relay-client';
+import {
+  enrolDevice,
+  reconnectDelay,
+  RelayApi,
+  RelayClient,
+  type RelayConnectionState,
+  type RelayCursorStore,
+} from '../../src/relay-client';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const relayMain = path.join(root, 'apps/relay/src/main.ts');
@@ -44,7 +51,9 @@ class SqliteCursor implements RelayCursorStore {
   failOnce = new Set<number>();
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.exec('CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL); INSERT OR IGNORE INTO cursor VALUES (1, 0);');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL); INSERT OR IGNORE INTO cursor VALUES (1, 0);',
+    );
     this.db.exec('CREATE TABLE IF NOT EXISTS applied (seq INTEGER PRIMARY KEY, event_key TEXT NOT NULL)');
   }
   load(): number {
@@ -78,7 +87,10 @@ describe('engine relay client', () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`relay exited with ${proc.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > deadline) throw new Error('relay did not become ready');
       await new Promise((r) => setTimeout(r, 50));
@@ -191,9 +203,19 @@ describe('engine relay client', () => {
     expect(served.headers.get('content-type')).toBe('audio/wav');
     expect([...new Uint8Array(await served.arrayBuffer())]).toEqual([1, 2, 3, 4]);
     const doc = '<Response><Say language="sv-SE">Hej</Say></Response>';
-    const reg = await api.registerCallFlow({ flowId: 'c1', documents: { start: doc, confirmed: doc, retry: doc, goodbye: doc }, confirmDigits: ['1'], maxAttempts: 3 });
+    const reg = await api.registerCallFlow({
+      flowId: 'c1',
+      documents: { start: doc, confirmed: doc, retry: doc, goodbye: doc },
+      confirmDigits: ['1'],
+      maxAttempts: 3,
+    });
     expect(reg).toMatchObject({ ok: true, value: { flowId: 'c1', url: `http://127.0.0.1:${port}/twiml/client-org/c1` } });
-    const invalid = await api.registerCallFlow({ flowId: 'c 1', documents: { start: doc, confirmed: doc, retry: doc, goodbye: doc }, confirmDigits: ['1'], maxAttempts: 3 });
+    const invalid = await api.registerCallFlow({
+      flowId: 'c 1',
+      documents: { start: doc, confirmed: doc, retry: doc, goodbye: doc },
+      confirmDigits: ['1'],
+      maxAttempts: 3,
+    });
     expect(invalid).toMatchObject({ ok: false, error: { kind: 'refused' } });
     const wrongToken = await new RelayApi(`http://127.0.0.1:${port}`, 'gdd_wrong').uploadMedia(new Uint8Array([1]), 'audio/wav');
     expect(wrongToken).toMatchObject({ ok: false, error: { kind: 'refused', status: 401 } });

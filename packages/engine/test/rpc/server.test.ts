@@ -49,7 +49,11 @@ describe('RPC server', () => {
     const res = await e.rpc.call('system.setOperator', { name: '   ' });
     expect(res).toEqual({
       ok: false,
-      error: { code: 'VALIDATION', message: expect.stringContaining('name: Operator name is required') as string, details: [{ path: 'name', message: 'Operator name is required', code: 'text.empty' }] },
+      error: {
+        code: 'VALIDATION',
+        message: expect.stringContaining('name: Operator name is required') as string,
+        details: [{ path: 'name', message: 'Operator name is required', code: 'text.empty' }],
+      },
     });
     const info = await e.rpc.call('system.info', {});
     expect(info.ok && (info.value as { operator: string }).operator).toBe('Test Operatör');
@@ -68,7 +72,10 @@ describe('RPC server', () => {
     await expect.poll(() => p.toClient.length).toBe(1);
     expect(p.toClient[0]).toEqual({ type: 'res', id: 7, result: { ok: true, value: { operator: 'Anna' } } });
     const audit = await e.rpc.call('audit.list', { limit: 5 });
-    expect(audit.ok && (audit.value as { entries: { actor: string; action: string }[] }).entries[0]).toMatchObject({ actor: 'Anna', action: 'operator.set' });
+    expect(audit.ok && (audit.value as { entries: { actor: string; action: string }[] }).entries[0]).toMatchObject({
+      actor: 'Anna',
+      action: 'operator.set',
+    });
     e.rpc.emit('system.shutdown', { reason: 'test' });
     expect(p.toClient[1]).toEqual({ type: 'event', name: 'system.shutdown', payload: { reason: 'test' } });
   });

@@ -56,7 +56,8 @@ async function stubRelay(tenant = 'kommun-x') {
   const hellos: { deviceToken: string; lastSeq: number }[] = [];
   const open = new Set<WebSocket>();
   const server: Server = createServer((req, res) => {
-    if (req.url === '/healthz') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: '9.9.9' }));
+    if (req.url === '/healthz')
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: '9.9.9' }));
     else res.writeHead(404).end();
   });
   const wss = new WebSocketServer({ noServer: true });
@@ -153,7 +154,8 @@ const issuesOf = (res: { ok: boolean; error?: { code: string; details?: unknown 
   return Object.fromEntries(((res.error?.details ?? []) as FieldIssue[]).map((i) => [i.path, i.message]));
 };
 
-const cursorOf = (engine: Engine) => engine.context.store.sqlite.prepare("SELECT value FROM settings WHERE key = 'relay.cursor'").get() as { value: string } | undefined;
+const cursorOf = (engine: Engine) =>
+  engine.context.store.sqlite.prepare("SELECT value FROM settings WHERE key = 'relay.cursor'").get() as { value: string } | undefined;
 
 /** Every byte SQLite has on disk for this data dir. */
 function databaseBytes(dataDir: string): Buffer {
@@ -170,7 +172,14 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     const { call, engine } = await engineAt(dir, { secrets: sealer });
 
     const before = await call<ConnectivitySetup>('connectivity.setup');
-    expect(before).toMatchObject({ source: 'none', editable: true, readOnlyReason: null, secureStorage: { available: true }, problem: null, environment: null });
+    expect(before).toMatchObject({
+      source: 'none',
+      editable: true,
+      readOnlyReason: null,
+      secureStorage: { available: true },
+      problem: null,
+      environment: null,
+    });
     expect(before.saved.twilio.authToken).toEqual({ set: false, setAt: null });
     expect((await call<ConnectivityStatus>('connectivity.status')).relay.status).toBe('not-configured');
 
@@ -242,10 +251,15 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
 
     // A cursor stored by an earlier GDial (keyed by the token's first characters) still resumes.
     const db = new Database(path.join(dir, 'gdial.db'));
-    db.prepare("UPDATE settings SET value = ? WHERE key = 'relay.cursor'").run(JSON.stringify({ relay: `${relay.url}#${s.deviceToken.slice(0, 12)}`, seq: 5 }));
+    db.prepare("UPDATE settings SET value = ? WHERE key = 'relay.cursor'").run(
+      JSON.stringify({ relay: `${relay.url}#${s.deviceToken.slice(0, 12)}`, seq: 5 }),
+    );
     db.close();
     const legacy = await engineAt(dir, { secrets: fakeSealer(key).sealer });
-    await until('the relay stream', async () => (await legacy.call<ConnectivityStatus>('connectivity.status')).relay.status === 'connected');
+    await until(
+      'the relay stream',
+      async () => (await legacy.call<ConnectivityStatus>('connectivity.status')).relay.status === 'connected',
+    );
     expect(relay.hellos.at(-1)).toEqual({ deviceToken: s.deviceToken, lastSeq: 5 });
     await legacy.close();
 
@@ -254,7 +268,10 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     const changed = await engineAt(dir, { secrets: other.sealer });
     const setup = await changed.call<ConnectivitySetup>('connectivity.setup');
     expect(setup.source).toBe('none');
-    expect(setup.problem).toMatchObject({ kind: 'cannot-open', fields: ['relay.deviceToken', 'twilio.authToken', 'sendgrid.apiKey', 'telegram.botToken'] });
+    expect(setup.problem).toMatchObject({
+      kind: 'cannot-open',
+      fields: ['relay.deviceToken', 'twilio.authToken', 'sendgrid.apiKey', 'telegram.botToken'],
+    });
     expect(setup.problem?.message).toMatch(/could not be opened.*key store changed.*Enter them again/s);
     expect(setup.saved.twilio).toMatchObject({ enabled: true, authToken: { set: true } });
     const status = await changed.call<ConnectivityStatus>('connectivity.status');
@@ -262,12 +279,19 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     expect(status.channels.every((c) => !c.configured)).toBe(true);
 
     // Saving again without retyping a kept secret names each one that cannot be opened.
-    const keep = await changed.attempt('connectivity.saveSetup', { ...fullInput(relay.url, s), relay: { url: relay.url, tenant: 'kommun-x' }, twilio: { ...fullInput(relay.url, s).twilio, authToken: '' } });
+    const keep = await changed.attempt('connectivity.saveSetup', {
+      ...fullInput(relay.url, s),
+      relay: { url: relay.url, tenant: 'kommun-x' },
+      twilio: { ...fullInput(relay.url, s).twilio, authToken: '' },
+    });
     expect(Object.keys(issuesOf(keep))).toEqual(['relay.deviceToken', 'twilio.authToken']);
     // Retyped: works again, and the problem is gone.
     const fixed = await changed.call<{ setup: ConnectivitySetup }>('connectivity.saveSetup', fullInput(relay.url, s));
     expect(fixed.setup).toMatchObject({ source: 'saved', problem: null });
-    await until('the relay stream', async () => (await changed.call<ConnectivityStatus>('connectivity.status')).relay.status === 'connected');
+    await until(
+      'the relay stream',
+      async () => (await changed.call<ConnectivityStatus>('connectivity.status')).relay.status === 'connected',
+    );
   });
 
   it('names every field at fault at once and writes nothing', async () => {
@@ -282,7 +306,19 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     });
     const issues = issuesOf(res);
     expect(Object.keys(issues).sort()).toEqual(
-      ['relay.url', 'relay.publicUrl', 'relay.tenant', 'relay.deviceToken', 'twilio.accountSid', 'twilio.authToken', 'twilio.from', 'twilio.whatsappFrom', 'sendgrid.apiKey', 'sendgrid.from', 'telegram.botToken'].sort(),
+      [
+        'relay.url',
+        'relay.publicUrl',
+        'relay.tenant',
+        'relay.deviceToken',
+        'twilio.accountSid',
+        'twilio.authToken',
+        'twilio.from',
+        'twilio.whatsappFrom',
+        'sendgrid.apiKey',
+        'sendgrid.from',
+        'telegram.botToken',
+      ].sort(),
     );
     expect(issues['relay.url']).toMatch(/https:\/\//);
     expect(issues['relay.deviceToken']).toMatch(/enrolment code/);
@@ -291,13 +327,31 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     expect(state.seals).toBe(0);
 
     // Required when on; nothing required when off.
-    const required = issuesOf(await attempt('connectivity.saveSetup', { relay: {}, twilio: { enabled: true }, sendgrid: { enabled: false }, telegram: { enabled: false } }));
-    expect(Object.keys(required).sort()).toEqual(['relay.deviceToken', 'relay.tenant', 'relay.url', 'twilio.accountSid', 'twilio.authToken', 'twilio.from']);
+    const required = issuesOf(
+      await attempt('connectivity.saveSetup', {
+        relay: {},
+        twilio: { enabled: true },
+        sendgrid: { enabled: false },
+        telegram: { enabled: false },
+      }),
+    );
+    expect(Object.keys(required).sort()).toEqual([
+      'relay.deviceToken',
+      'relay.tenant',
+      'relay.url',
+      'twilio.accountSid',
+      'twilio.authToken',
+      'twilio.from',
+    ]);
     expect(required['relay.url']).toMatch(/Required when a provider is on/);
 
     const setup = await call<ConnectivitySetup>('connectivity.setup');
     expect(setup.updatedAt).toBeNull();
-    expect((await call<{ entries: { action: string }[] }>('audit.list', { limit: 10 })).entries.filter((e) => e.action === 'connectivity.configure')).toEqual([]);
+    expect(
+      (await call<{ entries: { action: string }[] }>('audit.list', { limit: 10 })).entries.filter(
+        (e) => e.action === 'connectivity.configure',
+      ),
+    ).toEqual([]);
   });
 
   it('keeps a saved secret when the field is left blank, removes it on null, and logs which without values', async () => {
@@ -331,7 +385,14 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     expect(off.status.channels.find((c) => c.channel === 'telegram')?.configured).toBe(false);
 
     // Removing a secret a provider that is on needs is refused.
-    const refused = issuesOf(await attempt('connectivity.saveSetup', { relay: { ...input.relay, deviceToken: '' }, twilio: { ...input.twilio, authToken: null }, sendgrid: { enabled: false }, telegram: { enabled: false } }));
+    const refused = issuesOf(
+      await attempt('connectivity.saveSetup', {
+        relay: { ...input.relay, deviceToken: '' },
+        twilio: { ...input.twilio, authToken: null },
+        sendgrid: { enabled: false },
+        telegram: { enabled: false },
+      }),
+    );
     expect(Object.keys(refused)).toEqual(['twilio.authToken']);
 
     const audit = await call<{ entries: { action: string; summary: string }[] }>('audit.list', { limit: 10 });
@@ -350,18 +411,32 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     const s = secrets();
     fake.state.refuseSeal = 'provider.sendgrid.apiKey';
     const res = await attempt('connectivity.saveSetup', fullInput('https://relay.example.se', s));
-    expect(res).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/sendgrid\.apiKey.*Nothing was saved/) as string } });
+    expect(res).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: expect.stringMatching(/sendgrid\.apiKey.*Nothing was saved/) as string },
+    });
     const setup = await call<ConnectivitySetup>('connectivity.setup');
     expect(setup.updatedAt).toBeNull();
-    expect(Object.values(setup.saved).every((p) => Object.values(p).every((v) => typeof v !== 'object' || v === null || !(v as { set: boolean }).set))).toBe(true);
+    expect(
+      Object.values(setup.saved).every((p) =>
+        Object.values(p).every((v) => typeof v !== 'object' || v === null || !(v as { set: boolean }).set),
+      ),
+    ).toBe(true);
     expect((await call<ConnectivityStatus>('connectivity.status')).relay.status).toBe('not-configured');
 
     fake.state.refuseSeal = null;
     fake.state.unavailable = 'No secret service (GNOME Keyring, KWallet) is running.';
     const view = await call<ConnectivitySetup>('connectivity.setup');
-    expect(view).toMatchObject({ editable: false, readOnlyReason: 'key-store-unavailable', secureStorage: { available: false, message: fake.state.unavailable } });
+    expect(view).toMatchObject({
+      editable: false,
+      readOnlyReason: 'key-store-unavailable',
+      secureStorage: { available: false, message: fake.state.unavailable },
+    });
     const refused = await attempt('connectivity.saveSetup', fullInput('https://relay.example.se', s));
-    expect(refused).toMatchObject({ ok: false, error: { code: 'PRECONDITION', message: expect.stringContaining('GNOME Keyring') as string } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'PRECONDITION', message: expect.stringContaining('GNOME Keyring') as string },
+    });
     expect((await call<ConnectivitySetup>('connectivity.setup')).updatedAt).toBeNull();
   });
 
@@ -371,7 +446,10 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     expect(view).toMatchObject({ editable: false, readOnlyReason: 'no-secure-storage', secureStorage: { available: false } });
     expect(view.secureStorage.message).toMatch(/environment variables/);
     const res = await plain.attempt('connectivity.saveSetup', fullInput('https://relay.example.se', secrets()));
-    expect(res).toMatchObject({ ok: false, error: { code: 'PRECONDITION', message: expect.stringMatching(/no secure storage.*never stores them/) as string } });
+    expect(res).toMatchObject({
+      ok: false,
+      error: { code: 'PRECONDITION', message: expect.stringMatching(/no secure storage.*never stores them/) as string },
+    });
 
     const env = [
       { name: 'GDIAL_RELAY_URL', set: true },
@@ -385,13 +463,19 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     const hv = await hosted.call<ConnectivitySetup>('connectivity.setup');
     expect(hv).toMatchObject({ source: 'host', editable: false, readOnlyReason: 'host', environment: env });
     const refused = await hosted.attempt('connectivity.saveSetup', fullInput('https://relay.example.se', secrets()));
-    expect(refused).toMatchObject({ ok: false, error: { code: 'PRECONDITION', message: expect.stringContaining('environment variables') as string } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'PRECONDITION', message: expect.stringContaining('environment variables') as string },
+    });
   });
 
   it('switches to another relay and token: the old stream closes, the new one connects, and a wrong organisation is pointed out', async () => {
     const a = await stubRelay('kommun-x');
     const b = await stubRelay('kommun-y');
-    cleanup.push(() => a.close(), () => b.close());
+    cleanup.push(
+      () => a.close(),
+      () => b.close(),
+    );
     const { call } = await engineAt(tempDir(), { secrets: fakeSealer().sealer });
     const s1 = secrets();
     await call('connectivity.saveSetup', fullInput(a.url, s1));
@@ -400,7 +484,10 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
 
     const s2 = secrets();
     const input = fullInput(b.url, s2);
-    const res = await call<{ status: ConnectivityStatus }>('connectivity.saveSetup', { ...input, relay: { ...input.relay, tenant: 'kommun-y' } });
+    const res = await call<{ status: ConnectivityStatus }>('connectivity.saveSetup', {
+      ...input,
+      relay: { ...input.relay, tenant: 'kommun-y' },
+    });
     expect(res.status.relay.url).toBe(b.url);
     await until('relay B', async () => (await call<ConnectivityStatus>('connectivity.status')).relay.status === 'connected');
     await until('relay A closed', () => a.open.size === 0);
@@ -410,15 +497,24 @@ describe('providers and relay configured from the console', { timeout: 60_000 },
     // The token belongs to kommun-y but callbacks would go to kommun-x's hooks.
     await call('connectivity.saveSetup', { ...input, relay: { ...input.relay, tenant: 'kommun-x', deviceToken: '' } });
     await until('relay B again', async () => (await call<ConnectivityStatus>('connectivity.status')).relay.status === 'connected');
-    expect((await call<ConnectivityStatus>('connectivity.status')).relay.detail).toMatch(/belongs to the relay organisation "kommun-y".*"kommun-x"/);
+    expect((await call<ConnectivityStatus>('connectivity.status')).relay.detail).toMatch(
+      /belongs to the relay organisation "kommun-y".*"kommun-x"/,
+    );
   });
 
   it('checks whether a relay answers at an address', async () => {
     const relay = await stubRelay();
     cleanup.push(() => relay.close());
     const { call } = await engineAt(tempDir());
-    expect(await call('connectivity.checkRelay', { url: `${relay.url}/` })).toMatchObject({ reachable: true, version: '9.9.9', message: null });
-    expect(await call('connectivity.checkRelay', { url: 'relay.example.se' })).toMatchObject({ reachable: false, message: expect.stringMatching(/https:\/\//) as string });
+    expect(await call('connectivity.checkRelay', { url: `${relay.url}/` })).toMatchObject({
+      reachable: true,
+      version: '9.9.9',
+      message: null,
+    });
+    expect(await call('connectivity.checkRelay', { url: 'relay.example.se' })).toMatchObject({
+      reachable: false,
+      message: expect.stringMatching(/https:\/\//) as string,
+    });
     // Something that is not a relay.
     const other = createServer((_req, res) => res.writeHead(404).end('no'));
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
@@ -439,7 +535,15 @@ describe('reconfiguring while an alert runs', { timeout: 90_000 }, () => {
 
   it('loses no delivery and sends none twice: rows in flight finish on the old adapter, the rest go through the new one', async () => {
     // Each send takes a while at the "provider", so some are in flight at the switch.
-    sim = await startSimulator({ seed: 3, profile: { name: 'slow-api', rules: [], latency: { api: 150, messageSent: 1, messageFinal: 5 }, limits: { messagesPerSecondPerSender: 1e6 } } });
+    sim = await startSimulator({
+      seed: 3,
+      profile: {
+        name: 'slow-api',
+        rules: [],
+        latency: { api: 150, messageSent: 1, messageFinal: 5 },
+        limits: { messagesPerSecondPerSender: 1e6 },
+      },
+    });
     const s = sim;
     const { engine, call } = await engineAt(tempDir(), { secrets: fakeSealer().sealer });
     const twilio = (from: string) => ({
@@ -455,11 +559,20 @@ describe('reconfiguring while an alert runs', { timeout: 90_000 }, () => {
     const group = await call<{ id: number }>('groups.create', { name: 'Stab' });
     const count = 40;
     for (let i = 0; i < count; i++) {
-      await call('contacts.create', { firstName: `P${i}`, phones: [{ number: `070-200 ${String(i).padStart(2, '0')} 00` }], groupIds: [group.id] });
+      await call('contacts.create', {
+        firstName: `P${i}`,
+        phones: [{ number: `070-200 ${String(i).padStart(2, '0')} 00` }],
+        groupIds: [group.id],
+      });
     }
     const t = await call<{ id: number }>('templates.create', { name: 'Larm', variants: { sv: { sms: 'Larm. Svara 1.' } } });
     await call('templates.approve', { id: t.id });
-    const c = await call<{ id: number }>('campaigns.create', { name: 'Byte mitt i', templateId: t.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] });
+    const c = await call<{ id: number }>('campaigns.create', {
+      name: 'Byte mitt i',
+      templateId: t.id,
+      audience: { groupIds: [group.id] },
+      steps: [{ channel: 'sms' }],
+    });
     await call('campaigns.start', { id: c.id });
 
     const dispatcher = engine.services.campaigns.dispatcher;
@@ -473,7 +586,8 @@ describe('reconfiguring while an alert runs', { timeout: 90_000 }, () => {
     const from = new Set(messages.map((m) => m.from));
     expect(from).toEqual(new Set(['+46700000001', '+46700000002']));
     type Report = { recipients: { deliveries: { state: string; sentAt: string | null; possibleDuplicate: boolean }[] }[] };
-    const deliveries = async () => (await call<Report>('campaigns.report', { id: c.id, limit: 100 })).recipients.flatMap((r) => r.deliveries);
+    const deliveries = async () =>
+      (await call<Report>('campaigns.report', { id: c.id, limit: 100 })).recipients.flatMap((r) => r.deliveries);
     await until('every delivery recorded as handed over', async () => (await deliveries()).every((d) => d.sentAt !== null));
     const all = await deliveries();
     expect(all).toHaveLength(count);

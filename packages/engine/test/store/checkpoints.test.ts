@@ -11,7 +11,9 @@ const walBytes = (file: string) => statSync(`${file}-wal`).size;
 
 /** Commits `batches` transactions of 2,000 audit rows each (about 400 KB of log a batch). */
 function writeBatches(store: Store, batches: number): void {
-  const insert = store.sqlite.prepare("INSERT INTO audit_log (at, actor, action, subject_type, subject_id, summary) VALUES ('2026-01-01T00:00:00Z', 'test', 'x', 't', ?, ?)");
+  const insert = store.sqlite.prepare(
+    "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, summary) VALUES ('2026-01-01T00:00:00Z', 'test', 'x', 't', ?, ?)",
+  );
   for (let b = 0; b < batches; b++) {
     store.sqlite.transaction(() => {
       for (let i = 0; i < 2000; i++) insert.run(String(b * 2000 + i), `row ${b}/${i} ${'·'.repeat(100)}`);

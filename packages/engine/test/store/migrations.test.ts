@@ -58,7 +58,15 @@ describe('store migrations', () => {
     const meta = path.join(dir, 'meta');
     // A second migration that fails half way: the first statement must not survive.
     mkdirSync(meta);
-    writeFileSync(path.join(meta, '_journal.json'), JSON.stringify({ entries: [{ idx: 0, tag: '0000_a' }, { idx: 1, tag: '0001_b' }] }));
+    writeFileSync(
+      path.join(meta, '_journal.json'),
+      JSON.stringify({
+        entries: [
+          { idx: 0, tag: '0000_a' },
+          { idx: 1, tag: '0001_b' },
+        ],
+      }),
+    );
     writeFileSync(path.join(dir, '0000_a.sql'), 'CREATE TABLE a (x int);');
     writeFileSync(path.join(dir, '0001_b.sql'), 'CREATE TABLE b (x int);\n--> statement-breakpoint\nINSERT INTO nope VALUES (1);');
     const file = tmp();

@@ -106,9 +106,9 @@ describe('the change-set checker', () => {
   it('fails on a recorded row that did not change, and on an update that changed more columns than recorded', async () => {
     const store = open();
     store.transaction((tx) => addSetting(tx, 'a', '1'));
-    await expect(expectExactChanges(store, () => store.transaction((tx) => tx.changes.record('settings', ['a'], 'update')))).rejects.toThrow(
-      /update of settings a was recorded but nothing changed/,
-    );
+    await expect(
+      expectExactChanges(store, () => store.transaction((tx) => tx.changes.record('settings', ['a'], 'update'))),
+    ).rejects.toThrow(/update of settings a was recorded but nothing changed/);
     await expect(
       expectExactChanges(store, () =>
         store.transaction((tx) => {

@@ -50,7 +50,11 @@ const table: [category: string, input: string, expected: string][] = [
   ['unit', 'Räkna med 2,5 % mer.', 'Räkna med två komma fem procent mer.'],
   ['unit', 'Frost, −5° i natt.', 'Frost, minus fem grader i natt.'],
   // Abbreviations
-  ['abbreviation', 'Ta med t.ex. ficklampa, radio m.m. Vänta på besked.', 'Ta med till exempel ficklampa, radio med mera. Vänta på besked.'],
+  [
+    'abbreviation',
+    'Ta med t.ex. ficklampa, radio m.m. Vänta på besked.',
+    'Ta med till exempel ficklampa, radio med mera. Vänta på besked.',
+  ],
   ['abbreviation', 'Det gäller ca 200 hushåll.', 'Det gäller cirka tvåhundra hushåll.'],
   ['abbreviation', 'Gå till entré nr 5.', 'Gå till entré nummer fem.'],
   ['abbreviation', 'Bl.a. skolor berörs.', 'Bland annat skolor berörs.'],
@@ -88,8 +92,18 @@ describe('Swedish text normalisation', () => {
 
 describe('Swedish number words', () => {
   it.each([
-    [0, 'noll'], [1, 'ett'], [11, 'elva'], [21, 'tjugoett'], [100, 'hundra'], [101, 'hundraett'], [345, 'trehundrafyrtiofem'],
-    [1000, 'tusen'], [2026, 'tvåtusen tjugosex'], [12345, 'tolvtusen trehundrafyrtiofem'], [2500000, 'två miljoner femhundratusen'], [1000000000, 'en miljard'],
+    [0, 'noll'],
+    [1, 'ett'],
+    [11, 'elva'],
+    [21, 'tjugoett'],
+    [100, 'hundra'],
+    [101, 'hundraett'],
+    [345, 'trehundrafyrtiofem'],
+    [1000, 'tusen'],
+    [2026, 'tvåtusen tjugosex'],
+    [12345, 'tolvtusen trehundrafyrtiofem'],
+    [2500000, 'två miljoner femhundratusen'],
+    [1000000000, 'en miljard'],
   ])('cardinal %i → %s', (n, words) => expect(cardinal(n)).toBe(words));
 
   it('uses "en" for common-gender nouns', () => {
@@ -99,7 +113,18 @@ describe('Swedish number words', () => {
   });
 
   it.each([
-    [1, 'första'], [2, 'andra'], [3, 'tredje'], [4, 'fjärde'], [12, 'tolfte'], [20, 'tjugonde'], [21, 'tjugoförsta'], [22, 'tjugoandra'], [24, 'tjugofjärde'], [30, 'trettionde'], [31, 'trettioförsta'], [100, 'hundrade'],
+    [1, 'första'],
+    [2, 'andra'],
+    [3, 'tredje'],
+    [4, 'fjärde'],
+    [12, 'tolfte'],
+    [20, 'tjugonde'],
+    [21, 'tjugoförsta'],
+    [22, 'tjugoandra'],
+    [24, 'tjugofjärde'],
+    [30, 'trettionde'],
+    [31, 'trettioförsta'],
+    [100, 'hundrade'],
   ])('ordinal %i → %s', (n, words) => expect(ordinal(n)).toBe(words));
 
   it('reads years, decimals and digit strings', () => {

@@ -24,17 +24,66 @@ const ipa = (text: string): string[] => phonemize(text, espeak, 'sv').map((s) =>
 
 describe('clause splitting as espeak does it', () => {
   it.each([
-    ['Hej, jag heter Anna.', [['Hej,', 'comma', false], ['jag heter Anna.', 'period', true]]],
-    ['Är du där?! Ja.', [['Är du där?!', 'question', true], ['Ja.', 'period', true]]],
+    [
+      'Hej, jag heter Anna.',
+      [
+        ['Hej,', 'comma', false],
+        ['jag heter Anna.', 'period', true],
+      ],
+    ],
+    [
+      'Är du där?! Ja.',
+      [
+        ['Är du där?!', 'question', true],
+        ['Ja.', 'period', true],
+      ],
+    ],
     ['Se t.ex. sidan tre.', [['Se t.ex. sidan tre.', 'period', true]]],
     ['Klockan 14.30 i dag.', [['Klockan 14.30 i dag.', 'period', true]]],
-    ['Vänta... sedan gå.', [['Vänta...', 'none', false], ['sedan gå.', 'period', true]]],
-    ['Gå in – stäng fönster.', [['Gå in –', 'semicolon', false], ['stäng fönster.', 'period', true]]],
+    [
+      'Vänta... sedan gå.',
+      [
+        ['Vänta...', 'none', false],
+        ['sedan gå.', 'period', true],
+      ],
+    ],
+    [
+      'Gå in – stäng fönster.',
+      [
+        ['Gå in –', 'semicolon', false],
+        ['stäng fönster.', 'period', true],
+      ],
+    ],
     ['Gå in - stäng fönster.', [['Gå in - stäng fönster.', 'period', true]]],
-    ['Obs: läs detta; sedan', [['Obs:', 'colon', false], ['läs detta;', 'semicolon', false], ['sedan', 'none', true]]],
-    ['Första stycket.\n\nAndra', [['Första stycket.', 'none', true], ['Andra', 'none', true]]],
-    ['Rubrik\n\nText här', [['Rubrik', 'none', true], ['Text här', 'none', true]]],
-    ['Han sa "stopp." Sedan gick han.', [['Han sa "stopp.', 'period', true], ['" Sedan gick han.', 'period', true]]],
+    [
+      'Obs: läs detta; sedan',
+      [
+        ['Obs:', 'colon', false],
+        ['läs detta;', 'semicolon', false],
+        ['sedan', 'none', true],
+      ],
+    ],
+    [
+      'Första stycket.\n\nAndra',
+      [
+        ['Första stycket.', 'none', true],
+        ['Andra', 'none', true],
+      ],
+    ],
+    [
+      'Rubrik\n\nText här',
+      [
+        ['Rubrik', 'none', true],
+        ['Text här', 'none', true],
+      ],
+    ],
+    [
+      'Han sa "stopp." Sedan gick han.',
+      [
+        ['Han sa "stopp.', 'period', true],
+        ['" Sedan gick han.', 'period', true],
+      ],
+    ],
     ['. , Hej', [['. , Hej', 'none', true]]],
   ] as const)('%j', (text, expected) => {
     expect(splitClauses(text).map((c) => [c.text, c.end, c.endsSentence])).toEqual(expected);
@@ -52,7 +101,13 @@ describe('Piper phonemisation with espeak-ng', () => {
   });
 
   it('gives, clause by clause, exactly what the espeak-ng command line prints with --ipa', async () => {
-    for (const text of [SWEDISH_SENTENCES[1]!, SWEDISH_SENTENCES[6]!, SWEDISH_SENTENCES[7]!, '-5 grader i natt, Göteborg.', 'Är du där? Ja.']) {
+    for (const text of [
+      SWEDISH_SENTENCES[1]!,
+      SWEDISH_SENTENCES[6]!,
+      SWEDISH_SENTENCES[7]!,
+      '-5 grader i natt, Göteborg.',
+      'Är du där? Ja.',
+    ]) {
       const ours = splitClauses(text).map((c) => espeak.clausePhonemes(c.text, 'sv'));
       expect(ours, text).toEqual(await cliIpa(text));
     }
@@ -65,7 +120,9 @@ describe('Piper phonemisation with espeak-ng', () => {
     expect(phonemesToIds(hej!, map).ids).toEqual([1, 0, 20, 0, 120, 0, 61, 0, 22, 0, 10, 0, 2]);
     // "Är du där? Ja." → two sentences: "ɛːr dʉ dˈɛːr?" and "jˈɑː."
     const [q, a] = phonemize('Är du där? Ja.', espeak, 'sv');
-    expect(phonemesToIds(q!, map).ids).toEqual([1, 0, 61, 0, 122, 0, 30, 0, 3, 0, 17, 0, 99, 0, 3, 0, 17, 0, 120, 0, 61, 0, 122, 0, 30, 0, 13, 0, 2]);
+    expect(phonemesToIds(q!, map).ids).toEqual([
+      1, 0, 61, 0, 122, 0, 30, 0, 3, 0, 17, 0, 99, 0, 3, 0, 17, 0, 120, 0, 61, 0, 122, 0, 30, 0, 13, 0, 2,
+    ]);
     expect(phonemesToIds(a!, map).ids).toEqual([1, 0, 22, 0, 120, 0, 51, 0, 122, 0, 10, 0, 2]);
   });
 
@@ -100,7 +157,6 @@ const hasSherpa = (() => {
     return false;
   }
 })();
-
 
 describe.skipIf(!hasSherpa)('agreement with sherpa-onnx native phonemiser', () => {
   it('gives the same phoneme ids for Swedish alert sentences', async () => {

@@ -16,7 +16,39 @@ beforeAll(async () => {
 const alertish = fc
   .array(
     fc.oneof(
-      fc.constantFrom('kl.', 'kl', 'den', 'mars', 'SMHI', 'VMA', 't.ex.', 'm.m.', 'nr', 'ca', '°C', 'km/h', '%', 'Storgatan', 'E4', '+46', '112', '–', '-', '/', ':', '.', ',', '?!', '...', '\n\n', '"', '(', ')', '&', '§'),
+      fc.constantFrom(
+        'kl.',
+        'kl',
+        'den',
+        'mars',
+        'SMHI',
+        'VMA',
+        't.ex.',
+        'm.m.',
+        'nr',
+        'ca',
+        '°C',
+        'km/h',
+        '%',
+        'Storgatan',
+        'E4',
+        '+46',
+        '112',
+        '–',
+        '-',
+        '/',
+        ':',
+        '.',
+        ',',
+        '?!',
+        '...',
+        '\n\n',
+        '"',
+        '(',
+        ')',
+        '&',
+        '§',
+      ),
       fc.integer({ min: -100000, max: 10_000_000_000_000 }).map(String),
       fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `${a}.${b}`),
       fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `${a}/${b}`),
@@ -24,7 +56,11 @@ const alertish = fc
     ),
     { maxLength: 25 },
   )
-  .chain((parts) => fc.array(fc.constantFrom(' ', '', '  ', '\n'), { minLength: parts.length, maxLength: parts.length }).map((gaps) => parts.map((p, i) => p + gaps[i]).join('')));
+  .chain((parts) =>
+    fc
+      .array(fc.constantFrom(' ', '', '  ', '\n'), { minLength: parts.length, maxLength: parts.length })
+      .map((gaps) => parts.map((p, i) => p + gaps[i]).join('')),
+  );
 
 describe('robustness', () => {
   it('normalises and phonemises any alert-like text without throwing', () => {

@@ -28,7 +28,12 @@ function tempDir(name: string): string {
 }
 
 /** Writes a fixture voice (model + config) into `dir` as `id.onnx` / `id.onnx.json`. */
-function writeVoice(dir: string, id: string, model: FixtureModelOptions = {}, config: Record<string, unknown> = buildFixtureConfig()): string {
+function writeVoice(
+  dir: string,
+  id: string,
+  model: FixtureModelOptions = {},
+  config: Record<string, unknown> = buildFixtureConfig(),
+): string {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${id}.onnx`);
   writeFileSync(file, buildFixtureModel(model));
@@ -114,13 +119,18 @@ describe('synthesis with a Piper voice', () => {
   });
 
   it('uses the speaker the operator picks on a multi-speaker voice', async () => {
-    const { tts } = service({ bundled: (d) => writeVoice(d, 'sv_SE-multi-medium', { multiSpeaker: true }, buildFixtureConfig({ numSpeakers: 3 })) });
+    const { tts } = service({
+      bundled: (d) => writeVoice(d, 'sv_SE-multi-medium', { multiSpeaker: true }, buildFixtureConfig({ numSpeakers: 3 })),
+    });
     const voices = (await tts.listVoices()).voices;
     expect(voices[0]?.speakers).toEqual(['talare0', 'talare1', 'talare2']);
     const a = await tts.synthesise({ text: 'Hej.', settings: { speaker: 'talare0' } });
     const b = await tts.synthesise({ text: 'Hej.', settings: { speaker: 'talare2' } });
     expect(a.audioId).not.toBe(b.audioId);
-    await expect(tts.synthesise({ text: 'Hej.', settings: { speaker: 'okänd' } })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('no speaker "okänd"') as string });
+    await expect(tts.synthesise({ text: 'Hej.', settings: { speaker: 'okänd' } })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('no speaker "okänd"') as string,
+    });
   });
 });
 
@@ -170,14 +180,30 @@ describe('voice registry', () => {
   });
 
   it.each([
-    ['a model that is not ONNX', (dir: string) => {
-      const f = writeVoice(dir, 'sv_SE-bad-medium');
-      writeFileSync(f, 'not onnx');
-      return f;
-    }, /not an ONNX model/],
-    ['a model with the wrong inputs', (dir: string) => writeVoice(dir, 'sv_SE-bad-medium', { defect: 'int32-input' }), /input "input" is int32/],
-    ['a config that is not Piper\'s', (dir: string) => writeVoice(dir, 'sv_SE-bad-medium', {}, { hello: 'world' }), /not a Piper voice config/],
-    ['a voice whose phonemes espeak-ng cannot make', (dir: string) => writeVoice(dir, 'xx_XX-bad-medium', {}, buildFixtureConfig({ espeakVoice: 'xx-yy' })), /espeak-ng's "xx-yy" phonemes/],
+    [
+      'a model that is not ONNX',
+      (dir: string) => {
+        const f = writeVoice(dir, 'sv_SE-bad-medium');
+        writeFileSync(f, 'not onnx');
+        return f;
+      },
+      /not an ONNX model/,
+    ],
+    [
+      'a model with the wrong inputs',
+      (dir: string) => writeVoice(dir, 'sv_SE-bad-medium', { defect: 'int32-input' }),
+      /input "input" is int32/,
+    ],
+    [
+      "a config that is not Piper's",
+      (dir: string) => writeVoice(dir, 'sv_SE-bad-medium', {}, { hello: 'world' }),
+      /not a Piper voice config/,
+    ],
+    [
+      'a voice whose phonemes espeak-ng cannot make',
+      (dir: string) => writeVoice(dir, 'xx_XX-bad-medium', {}, buildFixtureConfig({ espeakVoice: 'xx-yy' })),
+      /espeak-ng's "xx-yy" phonemes/,
+    ],
   ])('refuses %s with a clear error and copies nothing', async (_name, make, reason) => {
     const { tts, dataDir } = service();
     const src = make(tempDir('download'));
@@ -197,7 +223,10 @@ describe('voice registry', () => {
       },
     });
     const { voices } = await tts.listVoices();
-    expect(voices.find((v) => v.id === 'sv_SE-alma-medium')).toMatchObject({ status: 'broken', problem: 'the config file sv_SE-alma-medium.onnx.json is missing' });
+    expect(voices.find((v) => v.id === 'sv_SE-alma-medium')).toMatchObject({
+      status: 'broken',
+      problem: 'the config file sv_SE-alma-medium.onnx.json is missing',
+    });
     await expect(tts.setDefaultVoice('sv_SE-alma-medium')).rejects.toMatchObject({ code: 'PRECONDITION' });
     await expect(tts.removeVoice('sv_SE-nst-medium')).rejects.toMatchObject({ code: 'PRECONDITION' });
     expect(await tts.setDefaultVoice(ESPEAK_VOICE_ID)).toBe(ESPEAK_VOICE_ID);
@@ -211,7 +240,8 @@ describe('recorded messages', () => {
     const total = Math.round(rate * (seconds + 2 * silenceSeconds));
     const out = new Float32Array(total);
     const start = Math.round(rate * silenceSeconds);
-    for (let i = 0; i < rate * seconds; i++) out[start + i] = amplitude * Math.sin((2 * Math.PI * 220 * i) / rate) * (1 + 0.3 * Math.sin(i / 2000));
+    for (let i = 0; i < rate * seconds; i++)
+      out[start + i] = amplitude * Math.sin((2 * Math.PI * 220 * i) / rate) * (1 + 0.3 * Math.sin(i / 2000));
     return out;
   }
 
@@ -250,8 +280,12 @@ describe('recorded messages', () => {
 
   it('refuses audio it cannot read, saying why', () => {
     const { tts } = service();
-    expect(() => tts.saveRecording({ format: 'wav', data: new TextEncoder().encode('not a wav') })).toThrow(/cannot be read: not a WAV file/);
-    expect(() => tts.saveRecording({ format: 'pcm-s16le', sampleRate: 16000, data: new Uint8Array(3) })).toThrow(/whole number of 2-byte samples/);
+    expect(() => tts.saveRecording({ format: 'wav', data: new TextEncoder().encode('not a wav') })).toThrow(
+      /cannot be read: not a WAV file/,
+    );
+    expect(() => tts.saveRecording({ format: 'pcm-s16le', sampleRate: 16000, data: new Uint8Array(3) })).toThrow(
+      /whole number of 2-byte samples/,
+    );
   });
 });
 
@@ -265,7 +299,13 @@ describe('RPC', () => {
   it('synthesises, describes and returns audio over the RPC contract', async () => {
     const resourcesDir = tempDir('resources');
     writeVoice(path.join(resourcesDir, 'voices'), 'sv_SE-nst-medium');
-    engine = await startEngine({ dataDir: tempDir('engine'), databasePath: ':memory:', resourcesDir, logger: silentLogger(), validateOutputs: true });
+    engine = await startEngine({
+      dataDir: tempDir('engine'),
+      databasePath: ':memory:',
+      resourcesDir,
+      logger: silentLogger(),
+      validateOutputs: true,
+    });
     const events: unknown[] = [];
     engine.connect({ send: (m) => events.push(m), onMessage: () => {}, onClose: () => {} });
 
@@ -277,7 +317,11 @@ describe('RPC', () => {
     if (!synth.ok) return;
     const { audioId, normalisedText } = synth.value as { audioId: string; normalisedText: string };
     expect(normalisedText).toBe('Ring ett ett två vid fara.');
-    expect(events).toContainEqual({ type: 'event', name: 'tts.progress', payload: { operation: 'synthesise', requestId: 'r1', stage: 'sentences', done: 1, total: 1 } });
+    expect(events).toContainEqual({
+      type: 'event',
+      name: 'tts.progress',
+      payload: { operation: 'synthesise', requestId: 'r1', stage: 'sentences', done: 1, total: 1 },
+    });
 
     const got = await engine.rpc.call('audio.get', { audioId, form: 'telephony' });
     expect(got.ok).toBe(true);
@@ -293,7 +337,9 @@ describe('RPC', () => {
     expect(empty).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const missing = await engine.rpc.call('audio.get', { audioId: 'nope' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    const rec = await engine.rpc.call('audio.saveRecording', { recording: { format: 'pcm-s16le', sampleRate: 16000, data: Buffer.from(new Uint8Array(32000)).toString('base64') } });
+    const rec = await engine.rpc.call('audio.saveRecording', {
+      recording: { format: 'pcm-s16le', sampleRate: 16000, data: Buffer.from(new Uint8Array(32000)).toString('base64') },
+    });
     expect(rec).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('silent') as string } });
     const audit = await engine.rpc.call('audit.list', {});
     expect(audit.ok).toBe(true);

@@ -46,7 +46,7 @@ describe("Piper's 16-bit conversion", () => {
     expect(peakKernelAvailable()).toBe(true);
   });
 
-  it("computes in float32 as piper.cpp does, where double arithmetic would give one less", () => {
+  it('computes in float32 as piper.cpp does, where double arithmetic would give one less', () => {
     // 2/65534 as a float32, times 32767/0.5: exactly 2 in float32, 1.99999999… in double.
     const raw = Float32Array.of(0.5, Math.fround(2 / 65534));
     expect(Array.from(peakNormalise(raw))).toEqual([32767, 2]);

@@ -72,7 +72,11 @@ describe('Piper voice runner', () => {
     ['a model taking int32 ids', () => buildFixtureModel({ defect: 'int32-input' }), /input "input" is int32, Piper voices take int64/],
     ['a model taking int64 scales', () => buildFixtureModel({ defect: 'scales-int64' }), /input "scales" is int64/],
     ['a model whose output is not called output', () => buildFixtureModel({ defect: 'wrong-output-name' }), /no output "output"/],
-    ['a multi-speaker model with a one-speaker config', () => buildFixtureModel({ multiSpeaker: true }), /speaker id but its config says it has one speaker/],
+    [
+      'a multi-speaker model with a one-speaker config',
+      () => buildFixtureModel({ multiSpeaker: true }),
+      /speaker id but its config says it has one speaker/,
+    ],
   ])('refuses %s with a reason', async (_name, bytes, reason) => {
     const r = await PiperVoice.load(modelFile(bytes()), config(1));
     expect(r.ok).toBe(false);

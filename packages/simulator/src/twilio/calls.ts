@@ -85,22 +85,28 @@ export class TwilioCalls {
     if (!E164.test(to)) throw new TwilioApiError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
     if (!E164.test(from)) throw new TwilioApiError(400, 21212, `Invalid 'From' Phone Number: ${from}`);
     if (twiml !== null && twiml.length > 4000) throw new TwilioApiError(400, 21220, 'Twiml parameter exceeds 4000 characters.');
-    const events = multi(params, 'StatusCallbackEvent').flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
+    const events = multi(params, 'StatusCallbackEvent')
+      .flatMap((v) => v.split(/[\s,]+/))
+      .filter(Boolean);
     for (const e of events) {
-      if (!(CALLBACK_EVENTS as readonly string[]).includes(e))
-        throw new TwilioApiError(400, 21626, `Invalid StatusCallbackEvent: ${e}`);
+      if (!(CALLBACK_EVENTS as readonly string[]).includes(e)) throw new TwilioApiError(400, 21626, `Invalid StatusCallbackEvent: ${e}`);
     }
     const machineDetection = single(params, 'MachineDetection') ?? null;
     if (machineDetection !== null && machineDetection !== 'Enable' && machineDetection !== 'DetectMessageEnd')
       throw new TwilioApiError(400, 21219, `Invalid MachineDetection value: ${machineDetection}`);
     const timeoutSec = Number(single(params, 'Timeout') ?? 60);
-    if (!Number.isFinite(timeoutSec) || timeoutSec < 1 || timeoutSec > 600) throw new TwilioApiError(400, 21216, 'Timeout must be between 1 and 600.');
+    if (!Number.isFinite(timeoutSec) || timeoutSec < 1 || timeoutSec > 600)
+      throw new TwilioApiError(400, 21216, 'Timeout must be between 1 and 600.');
     const timeLimitSec = Number(single(params, 'TimeLimit') ?? 14_400);
     const statusCallback = single(params, 'StatusCallback') ?? null;
     if (statusCallback !== null && !/^https?:\/\//.test(statusCallback))
       throw new TwilioApiError(400, 21609, `The StatusCallback URL ${statusCallback} is not a valid URL.`);
     if (!profile.allowedPrefixes.some((p) => to.startsWith(p)))
-      throw new TwilioApiError(400, 21215, `Account not authorized to call ${to}. Perhaps you need to enable some international permissions.`);
+      throw new TwilioApiError(
+        400,
+        21215,
+        `Account not authorized to call ${to}. Perhaps you need to enable some international permissions.`,
+      );
     if (ruleFor(core.rules, 'voice', to, 'serverError')) throw new TwilioApiError(500, 20500, 'An internal server error has occurred');
     const rejectCode = ruleFor(core.rules, 'voice', to, 'rejectCode');
     if (rejectCode !== undefined) throw new TwilioApiError(400, rejectCode, `Call cannot be placed to ${to}`);
@@ -190,7 +196,9 @@ export class TwilioCalls {
       if (call.status !== 'in-progress') throw new TwilioApiError(400, 21220, 'Call is not in-progress. Cannot redirect.');
       const gen = ++call.generation;
       void (async () => {
-        const doc = twiml ? { xml: twiml, url: call.url ?? this.core.baseUrl } : await this.fetchTwiml(call, url!, single(params, 'Method') === 'GET' ? 'GET' : 'POST', {}, 'twilio.twiml');
+        const doc = twiml
+          ? { xml: twiml, url: call.url ?? this.core.baseUrl }
+          : await this.fetchTwiml(call, url!, single(params, 'Method') === 'GET' ? 'GET' : 'POST', {}, 'twilio.twiml');
         if (doc && gen === call.generation) await this.runFlow(call, doc, gen);
       })();
     }
@@ -231,8 +239,7 @@ export class TwilioCalls {
     if (call.machineDetection) {
       const answeredBy = outcome.answeredBy ?? 'human';
       // "Enable" stops at the first verdict; "DetectMessageEnd" waits for the greeting's end.
-      call.answeredBy =
-        call.machineDetection === 'Enable' && answeredBy.startsWith('machine_') ? 'machine_start' : answeredBy;
+      call.answeredBy = call.machineDetection === 'Enable' && answeredBy.startsWith('machine_') ? 'machine_start' : answeredBy;
     }
     call.startTime = new Date();
     this.setStatus(call, 'in-progress');
@@ -277,7 +284,12 @@ export class TwilioCalls {
     if (alive()) this.finish(call, 'completed');
   }
 
-  private async execute(call: SimCall, verb: Element, docUrl: string, gen: number): Promise<'continue' | 'hangup' | { xml: string; url: string } | null> {
+  private async execute(
+    call: SimCall,
+    verb: Element,
+    docUrl: string,
+    gen: number,
+  ): Promise<'continue' | 'hangup' | { xml: string; url: string } | null> {
     const scale = this.core.profile.voiceTimeScale;
     const advance = async (sec: number): Promise<void> => {
       call.clockSec += sec;
@@ -313,14 +325,19 @@ export class TwilioCalls {
           }
           const { response } = await this.core.outbound.fetch({ kind: 'twilio.audio', method: 'GET', url: target, subject: call.sid });
           const type = String(response?.headers['content-type'] ?? '');
-          const ok = !!response && response.status >= 200 && response.status < 300 && (AUDIO_TYPES.test(type) || looksLikeAudio(response.body));
+          const ok =
+            !!response && response.status >= 200 && response.status < 300 && (AUDIO_TYPES.test(type) || looksLikeAudio(response.body));
           call.log.push({
             atSec: call.clockSec,
             verb: 'play',
             detail: { url: target, status: response?.status ?? null, contentType: type || null, bytes: response?.body.length ?? 0, ok },
           });
           if (!ok) {
-            call.log.push({ atSec: call.clockSec, verb: 'error', detail: { code: 11200, message: `Play: could not fetch audio from ${target}` } });
+            call.log.push({
+              atSec: call.clockSec,
+              verb: 'error',
+              detail: { code: 11200, message: `Play: could not fetch audio from ${target}` },
+            });
             return 'continue';
           }
           await advance(audioSeconds(response.body));
@@ -361,7 +378,13 @@ export class TwilioCalls {
           this.core.notify({ type: 'call-event', sid: call.sid, event: `digits:${digits}` });
         }
         if (!action) return 'hangup';
-        const doc = await this.fetchTwiml(call, action, method, { Digits: digits, FinishedOnKey: digits ? '' : finishOnKey }, 'twilio.gather');
+        const doc = await this.fetchTwiml(
+          call,
+          action,
+          method,
+          { Digits: digits, FinishedOnKey: digits ? '' : finishOnKey },
+          'twilio.gather',
+        );
         return doc ?? 'hangup';
       }
       case 'Redirect': {
@@ -442,7 +465,15 @@ export class TwilioCalls {
     call.dateUpdated = new Date();
     this.core.notify({ type: 'call', sid: call.sid, status });
     const event: CallbackEvent | null =
-      status === 'initiated' ? 'initiated' : status === 'ringing' ? 'ringing' : status === 'in-progress' ? 'answered' : TERMINAL.has(status) ? 'completed' : null;
+      status === 'initiated'
+        ? 'initiated'
+        : status === 'ringing'
+          ? 'ringing'
+          : status === 'in-progress'
+            ? 'answered'
+            : TERMINAL.has(status)
+              ? 'completed'
+              : null;
     if (!event || !call.statusCallback || !call.statusCallbackEvents.has(event) || !this.core.profile.callbacks.enabled) return;
     const params: Record<string, string> = {
       ...this.callParams(call),
@@ -468,7 +499,14 @@ export class TwilioCalls {
       headers['x-twilio-signature'] = twilioSignature(this.core.credentials.authToken, url, params);
     }
     headers['i-twilio-idempotency-token'] = `${call.sid}-${params.SequenceNumber}`;
-    void this.core.outbound.deliver({ kind: 'twilio.call-status', method: call.statusCallbackMethod, url, body, headers, subject: call.sid });
+    void this.core.outbound.deliver({
+      kind: 'twilio.call-status',
+      method: call.statusCallbackMethod,
+      url,
+      body,
+      headers,
+      subject: call.sid,
+    });
   }
 
   private finish(call: SimCall, status: CallStatus): void {
@@ -555,7 +593,13 @@ function resolveUrl(target: string, base: string): string | null {
 
 function looksLikeAudio(body: Buffer): boolean {
   const head = body.subarray(0, 4).toString('latin1');
-  return head === 'RIFF' || head === 'OggS' || head === 'fLaC' || head.startsWith('ID3') || (body[0] === 0xff && ((body[1] ?? 0) & 0xe0) === 0xe0);
+  return (
+    head === 'RIFF' ||
+    head === 'OggS' ||
+    head === 'fLaC' ||
+    head.startsWith('ID3') ||
+    (body[0] === 0xff && ((body[1] ?? 0) & 0xe0) === 0xe0)
+  );
 }
 
 /** Seconds of audio: exact for WAV (byte rate in the header), an MP3-like estimate otherwise. */

@@ -8,16 +8,7 @@ import { ruleFor, sampleLatency } from '../profile';
 import { twilioSignature } from './signature';
 import { API_VERSION, Pacer, TwilioApiError, countSegments, E164, isValidSender, splitAddress } from './common';
 
-export type MessageStatus =
-  | 'accepted'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'read'
-  | 'received';
+export type MessageStatus = 'accepted' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'received';
 
 export interface SimMessage {
   sid: string;
@@ -107,12 +98,18 @@ export class TwilioMessages {
     if (from && sender.channel !== target.channel)
       throw new TwilioApiError(400, 21910, 'Invalid From and To pair. From and To should be of the same channel');
     if (!E164.test(target.number)) throw new TwilioApiError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
-    if (from && !isValidSender(sender.number, sender.channel)) throw new TwilioApiError(400, 21212, `Invalid From Number (caller ID): ${from}`);
+    if (from && !isValidSender(sender.number, sender.channel))
+      throw new TwilioApiError(400, 21212, `Invalid From Number (caller ID): ${from}`);
     if (!profile.allowedPrefixes.some((p) => target.number.startsWith(p)))
-      throw new TwilioApiError(400, 21408, `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`);
+      throw new TwilioApiError(
+        400,
+        21408,
+        `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`,
+      );
     if (this.optedOut.has(target.number)) throw new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient');
 
-    if (ruleFor(core.rules, target.channel, target.number, 'serverError')) throw new TwilioApiError(500, 20500, 'An internal server error has occurred');
+    if (ruleFor(core.rules, target.channel, target.number, 'serverError'))
+      throw new TwilioApiError(500, 20500, 'An internal server error has occurred');
     const rejectCode = ruleFor(core.rules, target.channel, target.number, 'rejectCode');
     if (rejectCode !== undefined) throw ruleRejection(rejectCode, to);
 
@@ -367,7 +364,11 @@ export function messageJson(m: SimMessage): Record<string, unknown> {
 }
 
 export function notFound(accountSid: string, resource: string, sid: string): TwilioApiError {
-  return new TwilioApiError(404, 20404, `The requested resource /${API_VERSION}/Accounts/${accountSid}/${resource}/${sid}.json was not found`);
+  return new TwilioApiError(
+    404,
+    20404,
+    `The requested resource /${API_VERSION}/Accounts/${accountSid}/${resource}/${sid}.json was not found`,
+  );
 }
 
 function ruleRejection(code: number, to: string): TwilioApiError {
@@ -375,7 +376,11 @@ function ruleRejection(code: number, to: string): TwilioApiError {
     case 21211:
       return new TwilioApiError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
     case 21408:
-      return new TwilioApiError(400, 21408, `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`);
+      return new TwilioApiError(
+        400,
+        21408,
+        `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}.`,
+      );
     case 21610:
       return new TwilioApiError(400, 21610, 'Attempt to send to unsubscribed recipient');
     case 21614:

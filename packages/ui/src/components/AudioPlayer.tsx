@@ -10,7 +10,12 @@ import { formatDuration } from './pcm';
 
 const dict = {
   sv: { loading: 'Hämtar ljudet…', label: 'Lyssna på röstmeddelandet', telephony: 'Som det låter i telefon', length: 'Längd {d}' },
-  en: { loading: 'Fetching the audio…', label: 'Listen to the voice message', telephony: 'As it sounds on the phone', length: 'Length {d}' },
+  en: {
+    loading: 'Fetching the audio…',
+    label: 'Listen to the voice message',
+    telephony: 'As it sounds on the phone',
+    length: 'Length {d}',
+  },
 };
 
 export interface AudioPlayerProps {
@@ -59,7 +64,11 @@ export function AudioPlayer({ audioId, form = 'preview', label, autoPlay = false
   return (
     <Group gap="sm" wrap="nowrap">
       <audio controls src={url} autoPlay={autoPlay} aria-label={label ?? t('label')} style={{ maxWidth: '100%' }} />
-      {durationMs !== null && <Text size="sm" c="dimmed">{t('length', { d: formatDuration(durationMs) })}</Text>}
+      {durationMs !== null && (
+        <Text size="sm" c="dimmed">
+          {t('length', { d: formatDuration(durationMs) })}
+        </Text>
+      )}
     </Group>
   );
 }

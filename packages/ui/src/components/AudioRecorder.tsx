@@ -16,20 +16,30 @@ const MAX_SECONDS = 180;
 
 const dict = {
   sv: {
-    record: 'Spela in', stop: 'Stoppa inspelningen', again: 'Spela in igen', recording: 'Spelar in… {t} (högst 3:00)',
-    level: 'Ljudnivå från mikrofonen', saving: 'Sparar och tar bort tystnad i början och slutet…',
+    record: 'Spela in',
+    stop: 'Stoppa inspelningen',
+    again: 'Spela in igen',
+    recording: 'Spelar in… {t} (högst 3:00)',
+    level: 'Ljudnivå från mikrofonen',
+    saving: 'Sparar och tar bort tystnad i början och slutet…',
     saved: 'Inspelningen är sparad: {d} efter att {s} s tystnad tagits bort (nivån justerad {g} dB).',
-    denied: 'GDial får inte använda mikrofonen. Tillåt mikrofonen för GDial (i webbläsarens adressfält eller i datorns sekretessinställningar) och försök igen.',
+    denied:
+      'GDial får inte använda mikrofonen. Tillåt mikrofonen för GDial (i webbläsarens adressfält eller i datorns sekretessinställningar) och försök igen.',
     noMic: 'Ingen mikrofon hittades. Anslut ett headset eller en mikrofon och försök igen.',
     micError: 'Mikrofonen kunde inte startas: {m}. Stäng andra program som använder den och försök igen.',
     tooQuiet: 'Det hördes nästan ingenting. Tala närmare mikrofonen och spela in igen.',
     help: 'Tala lugnt och tydligt. Säg gärna "Tryck 1 för att bekräfta" i slutet.',
   },
   en: {
-    record: 'Record', stop: 'Stop recording', again: 'Record again', recording: 'Recording… {t} (at most 3:00)',
-    level: 'Microphone level', saving: 'Saving and removing silence at the start and end…',
+    record: 'Record',
+    stop: 'Stop recording',
+    again: 'Record again',
+    recording: 'Recording… {t} (at most 3:00)',
+    level: 'Microphone level',
+    saving: 'Saving and removing silence at the start and end…',
     saved: 'The recording is saved: {d} after removing {s} s of silence (level adjusted {g} dB).',
-    denied: 'GDial may not use the microphone. Allow the microphone for GDial (in the browser address bar or the computer privacy settings) and try again.',
+    denied:
+      'GDial may not use the microphone. Allow the microphone for GDial (in the browser address bar or the computer privacy settings) and try again.',
     noMic: 'No microphone was found. Connect a headset or microphone and try again.',
     micError: 'The microphone could not be started: {m}. Close other programs using it and try again.',
     tooQuiet: 'Almost nothing was heard. Speak closer to the microphone and record again.',
@@ -119,7 +129,13 @@ export function AudioRecorder({ label, showResult = true, onSaved }: AudioRecord
       stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
     } catch (e) {
       const name = (e as DOMException).name;
-      setProblem(name === 'NotAllowedError' || name === 'SecurityError' ? t('denied') : name === 'NotFoundError' ? t('noMic') : t('micError', { m: (e as Error).message }));
+      setProblem(
+        name === 'NotAllowedError' || name === 'SecurityError'
+          ? t('denied')
+          : name === 'NotFoundError'
+            ? t('noMic')
+            : t('micError', { m: (e as Error).message }),
+      );
       setState('idle');
       return;
     }
@@ -148,21 +164,42 @@ export function AudioRecorder({ label, showResult = true, onSaved }: AudioRecord
 
   return (
     <Stack gap="sm">
-      <Text size="sm" c="dimmed">{t('help')}</Text>
+      <Text size="sm" c="dimmed">
+        {t('help')}
+      </Text>
       {state === 'recording' ? (
         <Stack gap={6}>
-          <Text fw={700} c="var(--gdial-error-text)" role="status">● {t('recording', { t: formatDuration(elapsedMs) })}</Text>
-          <Progress value={meterPercent(level)} size="xl" color={level > -3 ? 'red' : level > -20 ? 'green' : 'yellow'} aria-label={t('level')} transitionDuration={80} />
+          <Text fw={700} c="var(--gdial-error-text)" role="status">
+            ● {t('recording', { t: formatDuration(elapsedMs) })}
+          </Text>
+          <Progress
+            value={meterPercent(level)}
+            size="xl"
+            color={level > -3 ? 'red' : level > -20 ? 'green' : 'yellow'}
+            aria-label={t('level')}
+            transitionDuration={80}
+          />
           <Group>
-            <Button color="red" size="md" onClick={stop}>{t('stop')}</Button>
+            <Button color="red" size="md" onClick={stop}>
+              {t('stop')}
+            </Button>
           </Group>
         </Stack>
       ) : (
         <Group>
-          <Button size="md" variant={saved ? 'default' : 'filled'} loading={state === 'starting' || state === 'saving'} onClick={() => void start()}>
+          <Button
+            size="md"
+            variant={saved ? 'default' : 'filled'}
+            loading={state === 'starting' || state === 'saving'}
+            onClick={() => void start()}
+          >
             {saved ? t('again') : t('record')}
           </Button>
-          {state === 'saving' && <Text size="sm" role="status">{t('saving')}</Text>}
+          {state === 'saving' && (
+            <Text size="sm" role="status">
+              {t('saving')}
+            </Text>
+          )}
         </Group>
       )}
       {problem && (

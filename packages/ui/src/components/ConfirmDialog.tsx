@@ -24,7 +24,16 @@ export interface ConfirmDialogProps {
   onClose: () => void;
 }
 
-export function ConfirmDialog({ opened, title, children, confirmLabel, cancelLabel, danger = true, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  opened,
+  title,
+  children,
+  confirmLabel,
+  cancelLabel,
+  danger = true,
+  onConfirm,
+  onClose,
+}: ConfirmDialogProps) {
   const t = useT(dict);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -34,7 +43,19 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, cancelLab
     onClose();
   };
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('cancel') }} className={contrast.scope} opened={opened} onClose={close} title={<Text fw={700} size="lg">{title}</Text>} centered size="lg">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('cancel') }}
+      className={contrast.scope}
+      opened={opened}
+      onClose={close}
+      title={
+        <Text fw={700} size="lg">
+          {title}
+        </Text>
+      }
+      centered
+      size="lg"
+    >
       <Stack>
         {children}
         <ErrorAlert error={error} />

@@ -8,23 +8,35 @@ import { deepLinkTarget, engineNotice, type DesktopEvents, type EngineNotice } f
 
 const dict = {
   sv: {
-    restarting: 'Motorn stannade ({cause}) och startas om automatiskt (försök {n}). Pågående larm fortsätter när den är igång; inget du behöver göra.',
-    crashed: 'avslutades oväntat', crashedCode: 'avslutades med kod {code}', 'no-answer': 'svarade inte', 'start-timeout': 'startade inte i tid',
+    restarting:
+      'Motorn stannade ({cause}) och startas om automatiskt (försök {n}). Pågående larm fortsätter när den är igång; inget du behöver göra.',
+    crashed: 'avslutades oväntat',
+    crashedCode: 'avslutades med kod {code}',
+    'no-answer': 'svarade inte',
+    'start-timeout': 'startade inte i tid',
     recovered: 'Motorn är igång igen. Kontrollera pågående larm på översikten.',
-    tooMany: 'Motorn har stannat {n} gånger på kort tid och startas inte om. Avsluta och starta GDial igen; kvarstår felet, skicka loggfilerna till IT.',
+    tooMany:
+      'Motorn har stannat {n} gånger på kort tid och startas inte om. Avsluta och starta GDial igen; kvarstår felet, skicka loggfilerna till IT.',
     startFailed: 'Motorn kunde inte startas: {message} Avsluta och starta GDial igen; kvarstår felet, kontakta IT.',
   },
   en: {
-    restarting: 'The engine stopped ({cause}) and is restarting automatically (attempt {n}). Running alerts continue once it is up; nothing for you to do.',
-    crashed: 'exited unexpectedly', crashedCode: 'exited with code {code}', 'no-answer': 'stopped answering', 'start-timeout': 'did not start in time',
+    restarting:
+      'The engine stopped ({cause}) and is restarting automatically (attempt {n}). Running alerts continue once it is up; nothing for you to do.',
+    crashed: 'exited unexpectedly',
+    crashedCode: 'exited with code {code}',
+    'no-answer': 'stopped answering',
+    'start-timeout': 'did not start in time',
     recovered: 'The engine is running again. Check running alerts on the dashboard.',
-    tooMany: 'The engine stopped {n} times in a short while and is not restarted again. Quit and start GDial again; if it persists, send the log files to IT.',
+    tooMany:
+      'The engine stopped {n} times in a short while and is not restarted again. Quit and start GDial again; if it persists, send the log files to IT.',
     startFailed: 'The engine could not start: {message} Quit and start GDial again; if it persists, contact IT.',
   },
 };
 
 /** Follows the desktop app's engine state and links; the banner text, or null for none. */
-export function useDesktopBridge(bridge: Partial<DesktopEvents> | undefined = typeof window === 'undefined' ? undefined : window.gdial): EngineNotice {
+export function useDesktopBridge(
+  bridge: Partial<DesktopEvents> | undefined = typeof window === 'undefined' ? undefined : window.gdial,
+): EngineNotice {
   const [notice, setNotice] = useState<EngineNotice>({ kind: 'none' });
   useEffect(() => {
     if (!bridge?.onEngineStatus || !bridge.onDeepLink) return;
@@ -54,7 +66,10 @@ export function EngineBanner({ notice }: { notice: EngineNotice }) {
   let bg: string;
   switch (notice.kind) {
     case 'restarting':
-      text = t('restarting', { n: notice.attempt, cause: notice.exitCode !== null ? t('crashedCode', { code: notice.exitCode }) : t(notice.cause) });
+      text = t('restarting', {
+        n: notice.attempt,
+        cause: notice.exitCode !== null ? t('crashedCode', { code: notice.exitCode }) : t(notice.cause),
+      });
       bg = 'orange.9';
       break;
     case 'recovered':
@@ -62,7 +77,8 @@ export function EngineBanner({ notice }: { notice: EngineNotice }) {
       bg = 'green.9';
       break;
     case 'failed':
-      text = notice.why === 'too-many-crashes' ? t('tooMany', { n: notice.crashes ?? 0 }) : t('startFailed', { message: notice.message ?? '' });
+      text =
+        notice.why === 'too-many-crashes' ? t('tooMany', { n: notice.crashes ?? 0 }) : t('startFailed', { message: notice.message ?? '' });
       bg = 'red.9';
       break;
     default: {
@@ -71,7 +87,16 @@ export function EngineBanner({ notice }: { notice: EngineNotice }) {
     }
   }
   return (
-    <Text role={notice.kind === 'failed' ? 'alert' : 'status'} bg={bg} c="white" fw={700} py={8} px="md" mb="md" style={{ borderRadius: 'var(--mantine-radius-md)' }}>
+    <Text
+      role={notice.kind === 'failed' ? 'alert' : 'status'}
+      bg={bg}
+      c="white"
+      fw={700}
+      py={8}
+      px="md"
+      mb="md"
+      style={{ borderRadius: 'var(--mantine-radius-md)' }}
+    >
       {text}
     </Text>
   );

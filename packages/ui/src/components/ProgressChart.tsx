@@ -5,8 +5,18 @@ import { useFormat, useT } from '../i18n';
 import type { ProgressPoint } from './progressHistory';
 
 const dict = {
-  sv: { reached: 'Nådda', confirmed: 'Bekräftade', summary: 'Diagram: {r} % nådda och {c} % bekräftade just nu.', waiting: 'Diagrammet fylls i när larmet pågår.' },
-  en: { reached: 'Reached', confirmed: 'Confirmed', summary: 'Chart: {r} % reached and {c} % confirmed now.', waiting: 'The chart fills in while the alert runs.' },
+  sv: {
+    reached: 'Nådda',
+    confirmed: 'Bekräftade',
+    summary: 'Diagram: {r} % nådda och {c} % bekräftade just nu.',
+    waiting: 'Diagrammet fylls i när larmet pågår.',
+  },
+  en: {
+    reached: 'Reached',
+    confirmed: 'Confirmed',
+    summary: 'Chart: {r} % reached and {c} % confirmed now.',
+    waiting: 'The chart fills in while the alert runs.',
+  },
 };
 
 const W = 600;
@@ -20,7 +30,12 @@ export function ProgressChart({ points, height = H }: { points: readonly Progres
   const reachedColour = theme.colors.blue[7];
   const confirmedColour = theme.colors.green[8];
   const last = points[points.length - 1];
-  if (!last) return <Text size="sm" c="dimmed">{t('waiting')}</Text>;
+  if (!last)
+    return (
+      <Text size="sm" c="dimmed">
+        {t('waiting')}
+      </Text>
+    );
 
   const t0 = points[0]!.at;
   const span = Math.max(1000, last.at - t0);
@@ -41,15 +56,30 @@ export function ProgressChart({ points, height = H }: { points: readonly Progres
             </text>
           </g>
         ))}
-        <text x={PAD.left} y={H - 4} fontSize={11} fill="currentColor">{clock.format(t0)}</text>
-        <text x={W - PAD.right} y={H - 4} fontSize={11} textAnchor="end" fill="currentColor">{clock.format(last.at)}</text>
+        <text x={PAD.left} y={H - 4} fontSize={11} fill="currentColor">
+          {clock.format(t0)}
+        </text>
+        <text x={W - PAD.right} y={H - 4} fontSize={11} textAnchor="end" fill="currentColor">
+          {clock.format(last.at)}
+        </text>
         <polyline points={line('reachedPct')} fill="none" stroke={reachedColour} strokeWidth={2.5} vectorEffect="non-scaling-stroke" />
-        <polyline points={line('confirmedPct')} fill="none" stroke={confirmedColour} strokeWidth={2.5} strokeDasharray="6 3" vectorEffect="non-scaling-stroke" />
+        <polyline
+          points={line('confirmedPct')}
+          fill="none"
+          stroke={confirmedColour}
+          strokeWidth={2.5}
+          strokeDasharray="6 3"
+          vectorEffect="non-scaling-stroke"
+        />
       </svg>
       <figcaption>
         <Group gap="lg">
-          <Text size="sm"><span style={{ color: reachedColour, fontWeight: 700 }}>━</span> {t('reached')} {Math.round(last.reachedPct)} %</Text>
-          <Text size="sm"><span style={{ color: confirmedColour, fontWeight: 700 }}>╍</span> {t('confirmed')} {Math.round(last.confirmedPct)} %</Text>
+          <Text size="sm">
+            <span style={{ color: reachedColour, fontWeight: 700 }}>━</span> {t('reached')} {Math.round(last.reachedPct)} %
+          </Text>
+          <Text size="sm">
+            <span style={{ color: confirmedColour, fontWeight: 700 }}>╍</span> {t('confirmed')} {Math.round(last.confirmedPct)} %
+          </Text>
         </Group>
       </figcaption>
     </figure>

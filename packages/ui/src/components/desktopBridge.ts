@@ -43,7 +43,9 @@ export function engineNotice(status: unknown, previous: EngineNotice): EngineNot
       };
     }
     case 'running':
-      return previous.kind === 'restarting' || previous.kind === 'recovered' ? { kind: 'recovered', restarts: count(status.restarts) } : { kind: 'none' };
+      return previous.kind === 'restarting' || previous.kind === 'recovered'
+        ? { kind: 'recovered', restarts: count(status.restarts) }
+        : { kind: 'none' };
     case 'failed': {
       const f = isObject(status.failure) ? status.failure : {};
       return f.kind === 'too-many-crashes'

@@ -2,7 +2,21 @@
 // recipient outcomes, delivery states, exclusion reasons), in Swedish and English, and the
 // colour each state is shown in. One place, so the dashboard, the wizard and the live
 // view never call the same thing by two names.
-import { parseConfirmedVia, parseEventDetail, parseStatusDetail, type AnsweredBy, type FieldIssue, type IssueCode, type CampaignStatus, type DeliveryStatus, type Channel, type DeliveryState, type ExclusionReason, type RecipientOutcome, type SkipReason } from '@gdial/protocol';
+import {
+  parseConfirmedVia,
+  parseEventDetail,
+  parseStatusDetail,
+  type AnsweredBy,
+  type FieldIssue,
+  type IssueCode,
+  type CampaignStatus,
+  type DeliveryStatus,
+  type Channel,
+  type DeliveryState,
+  type ExclusionReason,
+  type RecipientOutcome,
+  type SkipReason,
+} from '@gdial/protocol';
 import { useLanguage, type Language } from '../i18n';
 import { displayAddress } from './phone';
 
@@ -20,29 +34,65 @@ export const campaignStatusWords: Words<CampaignStatus> = {
 
 export const outcomeWords: Words<RecipientOutcome> = {
   sv: {
-    pending: 'Inte påbörjad', 'in-progress': 'Pågår', confirmed: 'Bekräftat', reached: 'Nådd, ej bekräftat', unreached: 'Ej nådd',
-    'opted-out': 'Har avregistrerat sig', cancelled: 'Avbruten',
+    pending: 'Inte påbörjad',
+    'in-progress': 'Pågår',
+    confirmed: 'Bekräftat',
+    reached: 'Nådd, ej bekräftat',
+    unreached: 'Ej nådd',
+    'opted-out': 'Har avregistrerat sig',
+    cancelled: 'Avbruten',
   },
   en: {
-    pending: 'Not started', 'in-progress': 'In progress', confirmed: 'Confirmed', reached: 'Reached, not confirmed', unreached: 'Not reached',
-    'opted-out': 'Opted out', cancelled: 'Cancelled',
+    pending: 'Not started',
+    'in-progress': 'In progress',
+    confirmed: 'Confirmed',
+    reached: 'Reached, not confirmed',
+    unreached: 'Not reached',
+    'opted-out': 'Opted out',
+    cancelled: 'Cancelled',
   },
 };
 
 export const deliveryStateWords: Words<DeliveryState> = {
-  sv: { waiting: 'Väntar på sitt steg', queued: 'I kö', sending: 'Skickas', sent: 'Skickat', delivered: 'Levererat', failed: 'Misslyckades', skipped: 'Behövdes inte', cancelled: 'Avbrutet' },
-  en: { waiting: 'Waiting for its step', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', skipped: 'Not needed', cancelled: 'Cancelled' },
+  sv: {
+    waiting: 'Väntar på sitt steg',
+    queued: 'I kö',
+    sending: 'Skickas',
+    sent: 'Skickat',
+    delivered: 'Levererat',
+    failed: 'Misslyckades',
+    skipped: 'Behövdes inte',
+    cancelled: 'Avbrutet',
+  },
+  en: {
+    waiting: 'Waiting for its step',
+    queued: 'Queued',
+    sending: 'Sending',
+    sent: 'Sent',
+    delivered: 'Delivered',
+    failed: 'Failed',
+    skipped: 'Not needed',
+    cancelled: 'Cancelled',
+  },
 };
 
 export const exclusionWords: Words<ExclusionReason> = {
   sv: {
-    excluded: 'Undantagen av ett urval', 'not-in-test-group': 'Inte med i testgruppen', 'no-address': 'Saknar nummer/adress för kanalerna',
-    'do-not-contact': 'Får inte kontaktas', 'opted-out': 'Har avregistrerat sig', 'duplicate-address': 'Samma nummer/adress som en annan mottagare',
+    excluded: 'Undantagen av ett urval',
+    'not-in-test-group': 'Inte med i testgruppen',
+    'no-address': 'Saknar nummer/adress för kanalerna',
+    'do-not-contact': 'Får inte kontaktas',
+    'opted-out': 'Har avregistrerat sig',
+    'duplicate-address': 'Samma nummer/adress som en annan mottagare',
     'missing-variables': 'Saknar uppgifter som meddelandet behöver',
   },
   en: {
-    excluded: 'Excluded by a rule', 'not-in-test-group': 'Not in the test group', 'no-address': 'No number/address for the channels',
-    'do-not-contact': 'Must not be contacted', 'opted-out': 'Opted out', 'duplicate-address': 'Same number/address as another recipient',
+    excluded: 'Excluded by a rule',
+    'not-in-test-group': 'Not in the test group',
+    'no-address': 'No number/address for the channels',
+    'do-not-contact': 'Must not be contacted',
+    'opted-out': 'Opted out',
+    'duplicate-address': 'Same number/address as another recipient',
     'missing-variables': 'Lacks details the message needs',
   },
 };
@@ -50,14 +100,36 @@ export const exclusionWords: Words<ExclusionReason> = {
 /** Kinds of entries in a delivery's history as the engine records them; unknown kinds show as they are. */
 export const deliveryEventWords: Words<string> = {
   sv: {
-    scheduled: 'Planerad', sent: 'Lämnad till leverantören', status: 'Status från leverantören', dtmf: 'Knapptryckning', reply: 'Svar',
-    retry: 'Nytt försök planerat', failed: 'Misslyckades', skipped: 'Behövdes inte', cancelled: 'Avbruten', reconciled: 'Avstämd efter avbrott',
-    unknown: 'Oklart om det gick iväg', 'opt-out': 'Avregistrering', open: 'Öppnad', click: 'Länk klickad',
+    scheduled: 'Planerad',
+    sent: 'Lämnad till leverantören',
+    status: 'Status från leverantören',
+    dtmf: 'Knapptryckning',
+    reply: 'Svar',
+    retry: 'Nytt försök planerat',
+    failed: 'Misslyckades',
+    skipped: 'Behövdes inte',
+    cancelled: 'Avbruten',
+    reconciled: 'Avstämd efter avbrott',
+    unknown: 'Oklart om det gick iväg',
+    'opt-out': 'Avregistrering',
+    open: 'Öppnad',
+    click: 'Länk klickad',
   },
   en: {
-    scheduled: 'Scheduled', sent: 'Handed to the provider', status: 'Status from the provider', dtmf: 'Key press', reply: 'Reply',
-    retry: 'Retry scheduled', failed: 'Failed', skipped: 'Not needed', cancelled: 'Cancelled', reconciled: 'Reconciled after an interruption',
-    unknown: 'Unclear whether it went out', 'opt-out': 'Opt-out', open: 'Opened', click: 'Link clicked',
+    scheduled: 'Scheduled',
+    sent: 'Handed to the provider',
+    status: 'Status from the provider',
+    dtmf: 'Key press',
+    reply: 'Reply',
+    retry: 'Retry scheduled',
+    failed: 'Failed',
+    skipped: 'Not needed',
+    cancelled: 'Cancelled',
+    reconciled: 'Reconciled after an interruption',
+    unknown: 'Unclear whether it went out',
+    'opt-out': 'Opt-out',
+    open: 'Opened',
+    click: 'Link clicked',
   },
 };
 
@@ -108,14 +180,40 @@ export function outcomeColour(outcome: RecipientOutcome): string {
 /** The providers' statuses, as the engine normalises them. */
 export const providerStatusWords: Words<DeliveryStatus> = {
   sv: {
-    queued: 'i kö hos leverantören', deferred: 'fördröjt', sending: 'skickas', sent: 'skickat', ringing: 'ringer', answered: 'besvarat', delivered: 'levererat',
-    undelivered: 'kunde inte levereras', failed: 'misslyckades', busy: 'upptaget', 'no-answer': 'inget svar', canceled: 'avbrutet', bounced: 'studsade',
-    dropped: 'kastades av leverantören', read: 'läst', completed: 'avslutat',
+    queued: 'i kö hos leverantören',
+    deferred: 'fördröjt',
+    sending: 'skickas',
+    sent: 'skickat',
+    ringing: 'ringer',
+    answered: 'besvarat',
+    delivered: 'levererat',
+    undelivered: 'kunde inte levereras',
+    failed: 'misslyckades',
+    busy: 'upptaget',
+    'no-answer': 'inget svar',
+    canceled: 'avbrutet',
+    bounced: 'studsade',
+    dropped: 'kastades av leverantören',
+    read: 'läst',
+    completed: 'avslutat',
   },
   en: {
-    queued: 'queued at the provider', deferred: 'deferred', sending: 'sending', sent: 'sent', ringing: 'ringing', answered: 'answered', delivered: 'delivered',
-    undelivered: 'undelivered', failed: 'failed', busy: 'busy', 'no-answer': 'no answer', canceled: 'cancelled', bounced: 'bounced',
-    dropped: 'dropped by the provider', read: 'read', completed: 'completed',
+    queued: 'queued at the provider',
+    deferred: 'deferred',
+    sending: 'sending',
+    sent: 'sent',
+    ringing: 'ringing',
+    answered: 'answered',
+    delivered: 'delivered',
+    undelivered: 'undelivered',
+    failed: 'failed',
+    busy: 'busy',
+    'no-answer': 'no answer',
+    canceled: 'cancelled',
+    bounced: 'bounced',
+    dropped: 'dropped by the provider',
+    read: 'read',
+    completed: 'completed',
   },
 };
 

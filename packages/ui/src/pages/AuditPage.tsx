@@ -8,8 +8,26 @@ import { auditSubject, auditText } from './auditText';
 import { useQuery } from '../rpc/react';
 
 const dict = {
-  sv: { title: 'Händelselogg', when: 'Tid', who: 'Vem', what: 'Händelse', subject: 'Gäller', older: 'Visa äldre', empty: 'Inga händelser ännu.', newest: 'Till senaste' },
-  en: { title: 'Audit log', when: 'Time', who: 'Who', what: 'Event', subject: 'Subject', older: 'Show older', empty: 'No events yet.', newest: 'Back to newest' },
+  sv: {
+    title: 'Händelselogg',
+    when: 'Tid',
+    who: 'Vem',
+    what: 'Händelse',
+    subject: 'Gäller',
+    older: 'Visa äldre',
+    empty: 'Inga händelser ännu.',
+    newest: 'Till senaste',
+  },
+  en: {
+    title: 'Audit log',
+    when: 'Time',
+    who: 'Who',
+    what: 'Event',
+    subject: 'Subject',
+    older: 'Show older',
+    empty: 'No events yet.',
+    newest: 'Back to newest',
+  },
 };
 
 export function AuditPage() {
@@ -60,8 +78,16 @@ export function AuditPage() {
         </Table>
       )}
       <Group>
-        {beforeId !== undefined && <Button variant="default" onClick={() => setBeforeId(undefined)}>{t('newest')}</Button>}
-        {q.data?.nextBeforeId != null && <Button variant="default" onClick={() => setBeforeId(q.data?.nextBeforeId ?? undefined)}>{t('older')}</Button>}
+        {beforeId !== undefined && (
+          <Button variant="default" onClick={() => setBeforeId(undefined)}>
+            {t('newest')}
+          </Button>
+        )}
+        {q.data?.nextBeforeId != null && (
+          <Button variant="default" onClick={() => setBeforeId(q.data?.nextBeforeId ?? undefined)}>
+            {t('older')}
+          </Button>
+        )}
       </Group>
     </Stack>
   );

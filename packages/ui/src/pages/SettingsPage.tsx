@@ -13,14 +13,32 @@ import { pageScope } from '../components/pageScope';
 
 const dict = {
   sv: {
-    title: 'Inställningar', language: 'Språk', theme: 'Utseende', light: 'Ljust', dark: 'Mörkt', auto: 'Som datorn',
-    operator: 'Operatörens namn', operatorHelp: 'Står i händelseloggen för allt du gör.', save: 'Spara namn', saved: 'Sparat.',
-    data: 'Databas', version: 'Version',
+    title: 'Inställningar',
+    language: 'Språk',
+    theme: 'Utseende',
+    light: 'Ljust',
+    dark: 'Mörkt',
+    auto: 'Som datorn',
+    operator: 'Operatörens namn',
+    operatorHelp: 'Står i händelseloggen för allt du gör.',
+    save: 'Spara namn',
+    saved: 'Sparat.',
+    data: 'Databas',
+    version: 'Version',
   },
   en: {
-    title: 'Settings', language: 'Language', theme: 'Appearance', light: 'Light', dark: 'Dark', auto: 'Follow the computer',
-    operator: "Operator's name", operatorHelp: 'Recorded in the audit log for everything you do.', save: 'Save name', saved: 'Saved.',
-    data: 'Database', version: 'Version',
+    title: 'Settings',
+    language: 'Language',
+    theme: 'Appearance',
+    light: 'Light',
+    dark: 'Dark',
+    auto: 'Follow the computer',
+    operator: "Operator's name",
+    operatorHelp: 'Recorded in the audit log for everything you do.',
+    save: 'Save name',
+    saved: 'Saved.',
+    data: 'Database',
+    version: 'Version',
   },
 };
 
@@ -41,50 +59,68 @@ export function SettingsPage() {
     <Stack maw={960} className={pageScope}>
       <Title order={2}>{t('title')}</Title>
       <Stack maw={560}>
-      <Stack gap={4}>
-        <Text fw={600} id="lang-label">{t('language')}</Text>
-        <SegmentedControl
-          aria-labelledby="lang-label"
-          value={language}
-          onChange={(v) => setLanguage(v as Language)}
-          data={[{ value: 'sv', label: 'Svenska' }, { value: 'en', label: 'English' }]}
-        />
-      </Stack>
-      <Stack gap={4}>
-        <Text fw={600} id="theme-label">{t('theme')}</Text>
-        <SegmentedControl
-          aria-labelledby="theme-label"
-          value={colorScheme}
-          onChange={(v) => setColorScheme(v as 'light' | 'dark' | 'auto')}
-          data={[{ value: 'light', label: t('light') }, { value: 'dark', label: t('dark') }, { value: 'auto', label: t('auto') }]}
-        />
-      </Stack>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          setSaved(false);
-          rpc.call('system.setOperator', { name }).then(
-            () => {
+        <Stack gap={4}>
+          <Text fw={600} id="lang-label">
+            {t('language')}
+          </Text>
+          <SegmentedControl
+            aria-labelledby="lang-label"
+            value={language}
+            onChange={(v) => setLanguage(v as Language)}
+            data={[
+              { value: 'sv', label: 'Svenska' },
+              { value: 'en', label: 'English' },
+            ]}
+          />
+        </Stack>
+        <Stack gap={4}>
+          <Text fw={600} id="theme-label">
+            {t('theme')}
+          </Text>
+          <SegmentedControl
+            aria-labelledby="theme-label"
+            value={colorScheme}
+            onChange={(v) => setColorScheme(v as 'light' | 'dark' | 'auto')}
+            data={[
+              { value: 'light', label: t('light') },
+              { value: 'dark', label: t('dark') },
+              { value: 'auto', label: t('auto') },
+            ]}
+          />
+        </Stack>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSaved(false);
+            rpc.call('system.setOperator', { name }).then(() => {
               setError(null);
               setSaved(true);
               info.reload();
-            },
-            setError,
-          );
-        }}
-      >
-        <Group align="end">
-          <TextInput label={t('operator')} description={t('operatorHelp')} value={name} onChange={(e) => setName(e.currentTarget.value)} style={{ flex: 1 }} />
-          <Button type="submit">{t('save')}</Button>
-        </Group>
-        {saved && <Text c="green" mt={4} role="status">{t('saved')}</Text>}
-      </form>
-      <ErrorAlert error={error} />
-      {info.data && (
-        <Text size="sm" c="dimmed">
-          {t('version')} {info.data.version} · {t('data')}: {info.data.databasePath}
-        </Text>
-      )}
+            }, setError);
+          }}
+        >
+          <Group align="end">
+            <TextInput
+              label={t('operator')}
+              description={t('operatorHelp')}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              style={{ flex: 1 }}
+            />
+            <Button type="submit">{t('save')}</Button>
+          </Group>
+          {saved && (
+            <Text c="green" mt={4} role="status">
+              {t('saved')}
+            </Text>
+          )}
+        </form>
+        <ErrorAlert error={error} />
+        {info.data && (
+          <Text size="sm" c="dimmed">
+            {t('version')} {info.data.version} · {t('data')}: {info.data.databasePath}
+          </Text>
+        )}
       </Stack>
       <ConnectivitySection />
       <ProviderSetupSection />

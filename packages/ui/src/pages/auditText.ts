@@ -15,19 +15,51 @@ const plural = (n: string | number, one: string, many: string) => `${n} ${Number
 /** Field names the engine lists for a changed contact or group. */
 const fieldNames: Record<Language, Record<string, string>> = {
   sv: {
-    displayName: 'namn', firstName: 'förnamn', lastName: 'efternamn', organisation: 'organisation', role: 'roll', notes: 'anteckningar',
-    language: 'språk', phones: 'telefonnummer', emails: 'e-post', whatsapp: 'WhatsApp', telegramChatId: 'Telegram', tags: 'taggar',
-    customFields: 'egna fält', doNotContact: 'spärrar', name: 'namn', description: 'beskrivning', colour: 'färg', parentId: 'överordnad grupp',
+    displayName: 'namn',
+    firstName: 'förnamn',
+    lastName: 'efternamn',
+    organisation: 'organisation',
+    role: 'roll',
+    notes: 'anteckningar',
+    language: 'språk',
+    phones: 'telefonnummer',
+    emails: 'e-post',
+    whatsapp: 'WhatsApp',
+    telegramChatId: 'Telegram',
+    tags: 'taggar',
+    customFields: 'egna fält',
+    doNotContact: 'spärrar',
+    name: 'namn',
+    description: 'beskrivning',
+    colour: 'färg',
+    parentId: 'överordnad grupp',
   },
   en: {
-    displayName: 'name', firstName: 'first name', lastName: 'last name', organisation: 'organisation', role: 'role', notes: 'notes',
-    language: 'language', phones: 'phone numbers', emails: 'e-mail', whatsapp: 'WhatsApp', telegramChatId: 'Telegram', tags: 'tags',
-    customFields: 'custom fields', doNotContact: 'do-not-contact', name: 'name', description: 'description', colour: 'colour', parentId: 'parent group',
+    displayName: 'name',
+    firstName: 'first name',
+    lastName: 'last name',
+    organisation: 'organisation',
+    role: 'role',
+    notes: 'notes',
+    language: 'language',
+    phones: 'phone numbers',
+    emails: 'e-mail',
+    whatsapp: 'WhatsApp',
+    telegramChatId: 'Telegram',
+    tags: 'tags',
+    customFields: 'custom fields',
+    doNotContact: 'do-not-contact',
+    name: 'name',
+    description: 'description',
+    colour: 'colour',
+    parentId: 'parent group',
   },
 };
 
 const fields = (p: Params, lang: Language): string => {
-  const list = String(p.fields ?? '').split(',').filter(Boolean);
+  const list = String(p.fields ?? '')
+    .split(',')
+    .filter(Boolean);
   if (list.length === 0) return lang === 'sv' ? 'inget ändrat' : 'no changes';
   return list.map((f) => fieldNames[lang][f] ?? f).join(', ');
 };
@@ -40,12 +72,17 @@ const channel = (p: Params, lang: Language) => channels[lang][String(p.channel)]
 
 const sv: Record<Phrased, Phrase> = {
   'contact.created': (p) => `Kontakt #${p.id} skapad`,
-  'contact.updated': (p, l) => (p.file !== undefined ? `Kontakt #${p.id} uppdaterad från importen av ${p.file}, rad ${p.row}` : `Kontakt #${p.id} ändrad: ${fields(p, l)}`),
+  'contact.updated': (p, l) =>
+    p.file !== undefined
+      ? `Kontakt #${p.id} uppdaterad från importen av ${p.file}, rad ${p.row}`
+      : `Kontakt #${p.id} ändrad: ${fields(p, l)}`,
   'contacts.deleted': (p) => `${plural(p.count!, 'kontakt', 'kontakter')} borttagna: ${p.ids}`,
   'contacts.tagged': (p) => `Taggen ${p.tags} satt på ${plural(p.count!, 'kontakt', 'kontakter')}: ${p.ids}`,
   'contacts.untagged': (p) => `Taggen ${p.tags} borttagen från ${plural(p.count!, 'kontakt', 'kontakter')}: ${p.ids}`,
-  'contacts.doNotContact': (p, l) => `Spärr för ${channel(p, l)} ${p.set ? 'satt' : 'borttagen'} på ${plural(p.count!, 'kontakt', 'kontakter')}: ${p.ids}`,
-  'contact.erased': (p) => `Kontakt #${p.id} raderad på begäran (GDPR); ${plural(p.removed!, 'tidigare logghändelse', 'tidigare logghändelser')} om kontakten ${Number(p.removed) === 1 ? 'borttagen' : 'borttagna'}`,
+  'contacts.doNotContact': (p, l) =>
+    `Spärr för ${channel(p, l)} ${p.set ? 'satt' : 'borttagen'} på ${plural(p.count!, 'kontakt', 'kontakter')}: ${p.ids}`,
+  'contact.erased': (p) =>
+    `Kontakt #${p.id} raderad på begäran (GDPR); ${plural(p.removed!, 'tidigare logghändelse', 'tidigare logghändelser')} om kontakten ${Number(p.removed) === 1 ? 'borttagen' : 'borttagna'}`,
   'contacts.imported': (p) =>
     `Import av ${p.file}, rad ${p.first}–${p.last}: ${p.created} skapade, ${p.updated} uppdaterade, ${p.skipped} hoppades över${Number(p.groups) > 0 ? `, ${plural(p.groups!, 'grupp', 'grupper')} skapade` : ''}`,
   'optOut.added': (p, l) => `Avregistrering från ${channel(p, l)} för ${p.address}`,
@@ -58,12 +95,15 @@ const sv: Record<Phrased, Phrase> = {
   'campaign.create': (p) => `Larm ”${p.name}” skapat`,
   'campaign.update': (p) => `Larm ”${p.name}” ändrat`,
   'campaign.delete': (p) => `Larm ”${p.name}” borttaget`,
-  'campaign.schedule': (p) => `Larm ”${p.name}” schemalagt till ${new Date(String(p.at)).toLocaleString('sv-SE')}${p.cron ? ` (upprepas: ${p.cron})` : ''}`,
-  'campaign.start': (p) => `Larm ”${p.name}” startat${p.test ? ' i testläge' : ''}: ${plural(p.recipients!, 'mottagare', 'mottagare')}, ${plural(p.deliveries!, 'utskick', 'utskick')}`,
+  'campaign.schedule': (p) =>
+    `Larm ”${p.name}” schemalagt till ${new Date(String(p.at)).toLocaleString('sv-SE')}${p.cron ? ` (upprepas: ${p.cron})` : ''}`,
+  'campaign.start': (p) =>
+    `Larm ”${p.name}” startat${p.test ? ' i testläge' : ''}: ${plural(p.recipients!, 'mottagare', 'mottagare')}, ${plural(p.deliveries!, 'utskick', 'utskick')}`,
   'campaign.start-unapproved': (p) => `Larm ”${p.name}” startat med ej godkänd mall ${p.template}. Skäl: ${p.reason}`,
   'campaign.pause': (p) => `Larm ”${p.name}” pausat`,
   'campaign.resume': (p) => `Larm ”${p.name}” återupptaget`,
-  'campaign.cancel': (p) => `Larm ”${p.name}” avbrutet: ${plural(p.notSent!, 'utskick', 'utskick')} skickades inte, ${plural(p.hungUp!, 'samtal', 'samtal')} lades på${p.reason ? `. Skäl: ${p.reason}` : ''}`,
+  'campaign.cancel': (p) =>
+    `Larm ”${p.name}” avbrutet: ${plural(p.notSent!, 'utskick', 'utskick')} skickades inte, ${plural(p.hungUp!, 'samtal', 'samtal')} lades på${p.reason ? `. Skäl: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Larm ”${p.name}” slutfört`,
   'campaign.schedule-failed': (p) => `Schemalagd start av ”${p.name}” misslyckades: ${p.message}`,
   'inbox.handled': (p) => `${plural(p.count!, 'svar', 'svar')} markerade som hanterade`,
@@ -82,12 +122,17 @@ const sv: Record<Phrased, Phrase> = {
 
 const en: Record<Phrased, Phrase> = {
   'contact.created': (p) => `Created contact #${p.id}`,
-  'contact.updated': (p, l) => (p.file !== undefined ? `Updated contact #${p.id} from the import of ${p.file}, row ${p.row}` : `Changed contact #${p.id}: ${fields(p, l)}`),
+  'contact.updated': (p, l) =>
+    p.file !== undefined
+      ? `Updated contact #${p.id} from the import of ${p.file}, row ${p.row}`
+      : `Changed contact #${p.id}: ${fields(p, l)}`,
   'contacts.deleted': (p) => `Deleted ${plural(p.count!, 'contact', 'contacts')}: ${p.ids}`,
   'contacts.tagged': (p) => `Added tag ${p.tags} to ${plural(p.count!, 'contact', 'contacts')}: ${p.ids}`,
   'contacts.untagged': (p) => `Removed tag ${p.tags} from ${plural(p.count!, 'contact', 'contacts')}: ${p.ids}`,
-  'contacts.doNotContact': (p, l) => `${p.set ? 'Blocked' : 'Unblocked'} ${channel(p, l)} for ${plural(p.count!, 'contact', 'contacts')}: ${p.ids}`,
-  'contact.erased': (p) => `Contact #${p.id} erased on request (GDPR); ${plural(p.removed!, 'earlier audit entry', 'earlier audit entries')} about it removed`,
+  'contacts.doNotContact': (p, l) =>
+    `${p.set ? 'Blocked' : 'Unblocked'} ${channel(p, l)} for ${plural(p.count!, 'contact', 'contacts')}: ${p.ids}`,
+  'contact.erased': (p) =>
+    `Contact #${p.id} erased on request (GDPR); ${plural(p.removed!, 'earlier audit entry', 'earlier audit entries')} about it removed`,
   'contacts.imported': (p) =>
     `Import of ${p.file}, rows ${p.first}–${p.last}: ${p.created} created, ${p.updated} updated, ${p.skipped} skipped${Number(p.groups) > 0 ? `, ${plural(p.groups!, 'group', 'groups')} created` : ''}`,
   'optOut.added': (p, l) => `Opted out of ${channel(p, l)}: ${p.address}`,
@@ -100,12 +145,15 @@ const en: Record<Phrased, Phrase> = {
   'campaign.create': (p) => `Created alert “${p.name}”`,
   'campaign.update': (p) => `Changed alert “${p.name}”`,
   'campaign.delete': (p) => `Deleted alert “${p.name}”`,
-  'campaign.schedule': (p) => `Scheduled alert “${p.name}” for ${new Date(String(p.at)).toLocaleString('en-GB')}${p.cron ? ` (repeats: ${p.cron})` : ''}`,
-  'campaign.start': (p) => `Started alert “${p.name}”${p.test ? ' in test mode' : ''}: ${plural(p.recipients!, 'recipient', 'recipients')}, ${plural(p.deliveries!, 'message', 'messages')}`,
+  'campaign.schedule': (p) =>
+    `Scheduled alert “${p.name}” for ${new Date(String(p.at)).toLocaleString('en-GB')}${p.cron ? ` (repeats: ${p.cron})` : ''}`,
+  'campaign.start': (p) =>
+    `Started alert “${p.name}”${p.test ? ' in test mode' : ''}: ${plural(p.recipients!, 'recipient', 'recipients')}, ${plural(p.deliveries!, 'message', 'messages')}`,
   'campaign.start-unapproved': (p) => `Started alert “${p.name}” with unapproved template ${p.template}. Reason: ${p.reason}`,
   'campaign.pause': (p) => `Paused alert “${p.name}”`,
   'campaign.resume': (p) => `Resumed alert “${p.name}”`,
-  'campaign.cancel': (p) => `Cancelled alert “${p.name}”: ${plural(p.notSent!, 'message', 'messages')} not sent, ${plural(p.hungUp!, 'call', 'calls')} hung up${p.reason ? `. Reason: ${p.reason}` : ''}`,
+  'campaign.cancel': (p) =>
+    `Cancelled alert “${p.name}”: ${plural(p.notSent!, 'message', 'messages')} not sent, ${plural(p.hungUp!, 'call', 'calls')} hung up${p.reason ? `. Reason: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Alert “${p.name}” completed`,
   'campaign.schedule-failed': (p) => `Scheduled start of “${p.name}” failed: ${p.message}`,
   'inbox.handled': (p) => `Marked ${plural(p.count!, 'reply', 'replies')} handled`,
@@ -130,7 +178,10 @@ const headings: Record<Language, Record<Exclude<AuditAction, Phrased>, string> &
   en: { 'connectivity.configure': 'Providers and relay changed' },
 };
 
-export function auditText(entry: Pick<AuditEntry, 'action' | 'summary' | 'params'>, lang: Language): { text: string; detail: string | null } {
+export function auditText(
+  entry: Pick<AuditEntry, 'action' | 'summary' | 'params'>,
+  lang: Language,
+): { text: string; detail: string | null } {
   const phrase = phrases[lang][entry.action];
   if (phrase && entry.params) return { text: phrase(entry.params, lang), detail: null };
   const heading = headings[lang][entry.action];
@@ -140,8 +191,34 @@ export function auditText(entry: Pick<AuditEntry, 'action' | 'summary' | 'params
 }
 
 const subjects: Record<Language, Record<string, string>> = {
-  sv: { contact: 'Kontakt', group: 'Grupp', campaign: 'Larm', template: 'Mall', voice: 'Röst', audio: 'Ljud', import: 'Import', optOut: 'Avregistrering', settings: 'Inställningar', operator: 'Operatör', inbox: 'Inkorg', connectivity: 'Anslutning' },
-  en: { contact: 'Contact', group: 'Group', campaign: 'Alert', template: 'Template', voice: 'Voice', audio: 'Audio', import: 'Import', optOut: 'Opt-out', settings: 'Settings', operator: 'Operator', inbox: 'Inbox', connectivity: 'Connectivity' },
+  sv: {
+    contact: 'Kontakt',
+    group: 'Grupp',
+    campaign: 'Larm',
+    template: 'Mall',
+    voice: 'Röst',
+    audio: 'Ljud',
+    import: 'Import',
+    optOut: 'Avregistrering',
+    settings: 'Inställningar',
+    operator: 'Operatör',
+    inbox: 'Inkorg',
+    connectivity: 'Anslutning',
+  },
+  en: {
+    contact: 'Contact',
+    group: 'Group',
+    campaign: 'Alert',
+    template: 'Template',
+    voice: 'Voice',
+    audio: 'Audio',
+    import: 'Import',
+    optOut: 'Opt-out',
+    settings: 'Settings',
+    operator: 'Operator',
+    inbox: 'Inbox',
+    connectivity: 'Connectivity',
+  },
 };
 
 /** "Kontakt #12": what the entry is about, named in the operator's language. */

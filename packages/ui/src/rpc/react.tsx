@@ -37,7 +37,11 @@ export interface QueryState<T> {
 }
 
 /** Calls a method when its params change (compared as JSON) and on reload(). */
-export function useQuery<M extends MethodName>(method: M, params: MethodInput<M>, opts: { enabled?: boolean } = {}): QueryState<MethodOutput<M>> {
+export function useQuery<M extends MethodName>(
+  method: M,
+  params: MethodInput<M>,
+  opts: { enabled?: boolean } = {},
+): QueryState<MethodOutput<M>> {
   const rpc = useRpc();
   const key = JSON.stringify(params);
   const [tick, setTick] = useState(0);

@@ -49,7 +49,8 @@ interface Envelope {
 const digest = (name: string, value: string) => createHash('sha256').update(name).update('\0').update(value).digest('hex');
 
 const UNAVAILABLE_MESSAGES: Record<VaultUnavailableReason, string> = {
-  'no-os-keystore': 'The operating system offers no protected key store, so GDial will not save credentials. Sign in to a desktop session with a keychain / secret service and try again.',
+  'no-os-keystore':
+    'The operating system offers no protected key store, so GDial will not save credentials. Sign in to a desktop session with a keychain / secret service and try again.',
   'basic-text-backend':
     'No secret service (GNOME Keyring, KWallet) is running, so credentials could only be stored with a built-in default key. GDial refuses that; start a secret service and restart GDial.',
   'not-ready': 'Secure storage is not ready yet; try again in a moment.',
@@ -81,7 +82,8 @@ export class SecretVault {
     const bad = checkName(name);
     if (bad) return bad;
     if (typeof value !== 'string' || value.length === 0) return err({ code: 'INVALID_VALUE', message: `The value for ${name} is empty.` });
-    if (value.length > MAX_VALUE_LENGTH) return err({ code: 'INVALID_VALUE', message: `The value for ${name} is longer than ${MAX_VALUE_LENGTH} characters.` });
+    if (value.length > MAX_VALUE_LENGTH)
+      return err({ code: 'INVALID_VALUE', message: `The value for ${name} is longer than ${MAX_VALUE_LENGTH} characters.` });
     const avail = await this.availability();
     if (!avail.available) return err({ code: 'ENCRYPTION_UNAVAILABLE', reason: avail.reason, message: avail.message });
     const envelope: Envelope = { v: ENVELOPE_VERSION, n: name, s: value, h: digest(name, value) };
@@ -112,8 +114,10 @@ export class SecretVault {
     } catch {
       return tampered(name);
     }
-    if (env.v !== ENVELOPE_VERSION || typeof env.n !== 'string' || typeof env.s !== 'string' || env.h !== digest(env.n, env.s)) return tampered(name);
-    if (env.n !== name) return err({ code: 'TAMPERED', message: `The stored value for ${name} belongs to ${env.n}; it was not used. Enter ${name} again.` });
+    if (env.v !== ENVELOPE_VERSION || typeof env.n !== 'string' || typeof env.s !== 'string' || env.h !== digest(env.n, env.s))
+      return tampered(name);
+    if (env.n !== name)
+      return err({ code: 'TAMPERED', message: `The stored value for ${name} belongs to ${env.n}; it was not used. Enter ${name} again.` });
     let resealed: string | null = null;
     if (plain.shouldReEncrypt) {
       const again = await this.seal(name, env.s);
@@ -126,10 +130,16 @@ export class SecretVault {
 function checkName(name: string): VaultResult<never> | null {
   return typeof name === 'string' && NAME.test(name)
     ? null
-    : err({ code: 'INVALID_NAME', message: `"${String(name)}" is not a secret name (expected e.g. "relay.token" or "provider.twilio.authToken").` });
+    : err({
+        code: 'INVALID_NAME',
+        message: `"${String(name)}" is not a secret name (expected e.g. "relay.token" or "provider.twilio.authToken").`,
+      });
 }
 
 const err = (error: VaultError): VaultResult<never> => ({ ok: false, error });
 const tampered = (name: string): VaultResult<never> =>
-  err({ code: 'TAMPERED', message: `The stored value for ${name} cannot be decrypted or was altered; it was not used. Enter ${name} again.` });
+  err({
+    code: 'TAMPERED',
+    message: `The stored value for ${name} cannot be decrypted or was altered; it was not used. Enter ${name} again.`,
+  });
 const unavailable = (reason: VaultUnavailableReason) => ({ available: false as const, reason, message: UNAVAILABLE_MESSAGES[reason] });

@@ -33,7 +33,9 @@ export class UnsupportedEncodingError extends Error {}
 
 export function decodeText(bytes: Uint8Array, forced?: TextEncoding): DecodedText {
   if (bytes[0] === 0xfe && bytes[1] === 0xff && !forced) {
-    throw new UnsupportedEncodingError('The file is UTF-16 big-endian, which GDial does not read; save it as UTF-8 or "Unicode text" (UTF-16 LE).');
+    throw new UnsupportedEncodingError(
+      'The file is UTF-16 big-endian, which GDial does not read; save it as UTF-8 or "Unicode text" (UTF-16 LE).',
+    );
   }
   const encoding = forced ?? detectEncoding(bytes);
   let text: string;

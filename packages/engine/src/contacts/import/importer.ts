@@ -310,7 +310,14 @@ export class ImportService {
   /** What the file holds (format, encoding, columns, rows), without checking a row: for choosing the mapping. */
   inspect(opts: InspectOptions): ImportInspection {
     const file = this.open(opts);
-    return { fileName: file.fileName, format: file.format, encoding: file.encoding, delimiter: file.delimiter, columns: file.columns, totalRows: file.nonBlank() };
+    return {
+      fileName: file.fileName,
+      format: file.format,
+      encoding: file.encoding,
+      delimiter: file.delimiter,
+      columns: file.columns,
+      totalRows: file.nonBlank(),
+    };
   }
 
   /** Reads the source: bytes, encoding, format, CSV records or vCards, header mapping. */
@@ -323,7 +330,8 @@ export class ImportService {
       if (e instanceof UnsupportedEncodingError) throw invalid([{ path: 'source', message: e.message }]);
       throw e;
     }
-    const format = opts.format !== 'auto' ? opts.format : /\.(vcf|vcard)$/i.test(fileName) || looksLikeVCard(decoded.text) ? 'vcard' : 'csv';
+    const format =
+      opts.format !== 'auto' ? opts.format : /\.(vcf|vcard)$/i.test(fileName) || looksLikeVCard(decoded.text) ? 'vcard' : 'csv';
     const base = { fileName, format, encoding: decoded.encoding };
     if (format === 'vcard') {
       const cards = parseVCards(decoded.text);
@@ -346,7 +354,9 @@ export class ImportService {
     const automatic = header.fields.map(() => true);
     for (const [i, m] of (opts.mapping ?? []).entries()) {
       if (m.column >= header.fields.length) {
-        throw invalid([{ path: `mapping.${i}.column`, message: `The file has ${header.fields.length} columns; column ${m.column} does not exist` }]);
+        throw invalid([
+          { path: `mapping.${i}.column`, message: `The file has ${header.fields.length} columns; column ${m.column} does not exist` },
+        ]);
       }
       fields[m.column] = m.field;
       automatic[m.column] = false;
@@ -479,7 +489,10 @@ export class ImportService {
     const max = limits.maxListed ?? 1000;
     const staged = this.staged.get(importId);
     if (!staged || Date.now() - staged.createdAt > STAGED_TTL_MS) {
-      throw new DomainError('NOT_FOUND', `Import ${importId} is not waiting to run (it ran already, expired after 30 minutes, or was never previewed); preview the file again`);
+      throw new DomainError(
+        'NOT_FOUND',
+        `Import ${importId} is not waiting to run (it ran already, expired after 30 minutes, or was never previewed); preview the file again`,
+      );
     }
     if (this.running) throw new DomainError('CONFLICT', 'Another import is running; wait for it to finish');
     this.staged.delete(importId);
@@ -502,7 +515,13 @@ export class ImportService {
     return true;
   }
 
-  private async write(staged: StagedImport, mode: DuplicateMode, running: { cancelled: boolean }, max: number, started: number): Promise<ImportReport> {
+  private async write(
+    staged: StagedImport,
+    mode: DuplicateMode,
+    running: { cancelled: boolean },
+    max: number,
+    started: number,
+  ): Promise<ImportReport> {
     const sqlite = this.ctx.store.sqlite;
     const contacts = new ContactStore(sqlite);
     const groups = new GroupStore(sqlite);
@@ -527,7 +546,15 @@ export class ImportService {
         break;
       }
       const batch = staged.rows.slice(start, start + BATCH_ROWS);
-      const local = { created: 0, updated: 0, skipped: 0, errors: [] as ImportRowError[], groupsCreated: [] as string[], rowIds: new Map<number, number>(), groupIds: new Map<string, number>() };
+      const local = {
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        errors: [] as ImportRowError[],
+        groupsCreated: [] as string[],
+        rowIds: new Map<number, number>(),
+        groupIds: new Map<string, number>(),
+      };
       try {
         this.ctx.store.transaction(({ db }) => {
           const now = new Date().toISOString();
@@ -565,7 +592,15 @@ export class ImportService {
                 }
                 const merged = prepareContact(mergeFields(current, r), recordOf(current));
                 if (!merged.ok) {
-                  local.errors.push(...merged.issues.map((i) => ({ row: r.row, field: i.path, column: null, value: null, message: `Merging into contact #${current.id}: ${i.message}` })));
+                  local.errors.push(
+                    ...merged.issues.map((i) => ({
+                      row: r.row,
+                      field: i.path,
+                      column: null,
+                      value: null,
+                      message: `Merging into contact #${current.id}: ${i.message}`,
+                    })),
+                  );
                   break;
                 }
                 contacts.replace(current.id, merged.record, now);
@@ -598,7 +633,15 @@ export class ImportService {
             subjectType: 'import',
             subjectId: staged.id,
             summary: `Import of ${staged.fileName}, rows ${first}–${last}: ${local.created} created, ${local.updated} updated, ${local.skipped} skipped${local.groupsCreated.length ? `, ${local.groupsCreated.length} group(s) created` : ''}`,
-            params: { file: staged.fileName, first, last, created: local.created, updated: local.updated, skipped: local.skipped, groups: local.groupsCreated.length },
+            params: {
+              file: staged.fileName,
+              first,
+              last,
+              created: local.created,
+              updated: local.updated,
+              skipped: local.skipped,
+              groups: local.groupsCreated.length,
+            },
           });
         });
         others.mark();
@@ -607,7 +650,9 @@ export class ImportService {
         const last = batch.at(-1)?.row ?? 0;
         failedBatch = { fromRow: first, toRow: last, message: (err as Error).message };
         status = 'failed';
-        this.ctx.logger.child({ module: 'contacts.import' }).error({ err, importId: staged.id, fromRow: first, toRow: last }, 'import batch failed and was rolled back');
+        this.ctx.logger
+          .child({ module: 'contacts.import' })
+          .error({ err, importId: staged.id, fromRow: first, toRow: last }, 'import batch failed and was rolled back');
         break;
       }
       totals.created += local.created;
@@ -659,7 +704,9 @@ function readSource(source: ImportSource): { bytes: Uint8Array; fileName: string
       try {
         return { bytes: readFileSync(source.path), fileName: path.basename(source.path) };
       } catch (e) {
-        throw invalid([{ path: 'source.path', message: `Cannot read ${source.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+        throw invalid([
+          { path: 'source.path', message: `Cannot read ${source.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` },
+        ]);
       }
     default: {
       const unexpected: never = source;

@@ -7,16 +7,97 @@ import { importFieldSchema } from '@gdial/protocol';
 const aliases: Record<Exclude<ImportField, `custom.${string}`>, string[]> = {
   firstName: ['förnamn', 'fornamn', 'tilltalsnamn', 'first name', 'firstname', 'given name', 'givenname', 'first'],
   lastName: ['efternamn', 'last name', 'lastname', 'surname', 'family name', 'familyname', 'last'],
-  displayName: ['namn', 'name', 'fullständigt namn', 'fullt namn', 'full name', 'fullname', 'display name', 'visningsnamn', 'kontakt', 'kontaktperson', 'contact', 'person'],
-  organisation: ['organisation', 'organization', 'org', 'företag', 'foretag', 'company', 'bolag', 'arbetsgivare', 'employer', 'myndighet', 'förvaltning', 'enhet', 'avdelning', 'department'],
+  displayName: [
+    'namn',
+    'name',
+    'fullständigt namn',
+    'fullt namn',
+    'full name',
+    'fullname',
+    'display name',
+    'visningsnamn',
+    'kontakt',
+    'kontaktperson',
+    'contact',
+    'person',
+  ],
+  organisation: [
+    'organisation',
+    'organization',
+    'org',
+    'företag',
+    'foretag',
+    'company',
+    'bolag',
+    'arbetsgivare',
+    'employer',
+    'myndighet',
+    'förvaltning',
+    'enhet',
+    'avdelning',
+    'department',
+  ],
   role: ['roll', 'role', 'befattning', 'titel', 'title', 'job title', 'jobtitle', 'yrkestitel', 'position', 'funktion', 'function'],
   notes: ['anteckningar', 'anteckning', 'notes', 'note', 'kommentar', 'kommentarer', 'comment', 'comments', 'övrigt', 'info'],
   language: ['språk', 'sprak', 'language', 'lang'],
-  'phone.mobile': ['mobil', 'mobiltelefon', 'mobilnummer', 'mobiltel', 'mobile', 'mobile phone', 'mobile number', 'cell', 'cellphone', 'cell phone', 'sms', 'mobil telefon'],
-  'phone.work': ['arbete', 'telefon arbete', 'arbetstelefon', 'tel arbete', 'jobb', 'jobbtelefon', 'work', 'work phone', 'business phone', 'office phone', 'direktnummer', 'tjänstetelefon', 'telefon jobb'],
+  'phone.mobile': [
+    'mobil',
+    'mobiltelefon',
+    'mobilnummer',
+    'mobiltel',
+    'mobile',
+    'mobile phone',
+    'mobile number',
+    'cell',
+    'cellphone',
+    'cell phone',
+    'sms',
+    'mobil telefon',
+  ],
+  'phone.work': [
+    'arbete',
+    'telefon arbete',
+    'arbetstelefon',
+    'tel arbete',
+    'jobb',
+    'jobbtelefon',
+    'work',
+    'work phone',
+    'business phone',
+    'office phone',
+    'direktnummer',
+    'tjänstetelefon',
+    'telefon jobb',
+  ],
   'phone.home': ['hem', 'hemtelefon', 'telefon hem', 'tel hem', 'bostad', 'home', 'home phone', 'private phone', 'privat'],
-  'phone.other': ['telefon', 'telefonnummer', 'tel', 'tfn', 'phone', 'phone number', 'telephone', 'nummer', 'number', 'annan telefon', 'other phone', 'telefon annan'],
-  email: ['e-post', 'epost', 'e-postadress', 'epostadress', 'e-mail', 'email', 'mail', 'mejl', 'mejladress', 'email address', 'e-mail address', 'mailadress'],
+  'phone.other': [
+    'telefon',
+    'telefonnummer',
+    'tel',
+    'tfn',
+    'phone',
+    'phone number',
+    'telephone',
+    'nummer',
+    'number',
+    'annan telefon',
+    'other phone',
+    'telefon annan',
+  ],
+  email: [
+    'e-post',
+    'epost',
+    'e-postadress',
+    'epostadress',
+    'e-mail',
+    'email',
+    'mail',
+    'mejl',
+    'mejladress',
+    'email address',
+    'e-mail address',
+    'mailadress',
+  ],
   whatsapp: ['whatsapp', 'whatsapp-nummer', 'whatsapp number'],
   telegramChatId: ['telegram', 'telegram chat id', 'telegram-id', 'telegram id', 'telegramchatid'],
   groups: ['grupp', 'grupper', 'group', 'groups', 'larmgrupp', 'larmgrupper'],
@@ -45,14 +126,24 @@ export function fieldForHeader(header: string): ImportField | null {
   const trimmed = header.trim();
   if (/^custom\./i.test(trimmed)) {
     const f = `custom.${trimmed.slice(7)}`;
-    return importFieldSchema.safeParse(f).success ? (f) : null;
+    return importFieldSchema.safeParse(f).success ? f : null;
   }
   const h = normaliseHeader(trimmed);
   return lookup.get(h) ?? lookup.get(h.replace(/[\s-]/g, '')) ?? null;
 }
 
 /** Fields that hold one value per contact: a second column for them is left unmapped. */
-const singleValued = new Set<ImportField>(['firstName', 'lastName', 'displayName', 'organisation', 'role', 'notes', 'language', 'whatsapp', 'telegramChatId']);
+const singleValued = new Set<ImportField>([
+  'firstName',
+  'lastName',
+  'displayName',
+  'organisation',
+  'role',
+  'notes',
+  'language',
+  'whatsapp',
+  'telegramChatId',
+]);
 
 export function autoMap(headers: readonly string[]): (ImportField | null)[] {
   const used = new Set<ImportField>();

@@ -79,7 +79,16 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
       case 'language': {
         const lang = languageWords[value.toLowerCase()];
         if (lang) f.language = lang;
-        else (errors ??= []).push({ row, field: 'language', column: v.source, value, message: `"${value}" is not a language GDial speaks (sv or en)`, code: 'language.unknown', params: { value } });
+        else
+          (errors ??= []).push({
+            row,
+            field: 'language',
+            column: v.source,
+            value,
+            message: `"${value}" is not a language GDial speaks (sv or en)`,
+            code: 'language.unknown',
+            params: { value },
+          });
         break;
       }
       case 'phone.mobile':

@@ -31,7 +31,11 @@ function unfold(text: string): string[] {
     }
     lines.push(l);
     // 2.1 quoted-printable continues with "=" at the end of the line, without a leading space.
-    while (/ENCODING=QUOTED-PRINTABLE|;QUOTED-PRINTABLE/i.test(lines[lines.length - 1]!.split(':')[0] ?? '') && lines[lines.length - 1]!.endsWith('=') && i + 1 < raw.length) {
+    while (
+      /ENCODING=QUOTED-PRINTABLE|;QUOTED-PRINTABLE/i.test(lines[lines.length - 1]!.split(':')[0] ?? '') &&
+      lines[lines.length - 1]!.endsWith('=') &&
+      i + 1 < raw.length
+    ) {
       lines[lines.length - 1] = lines[lines.length - 1]!.slice(0, -1) + raw[++i]!;
     }
   }
@@ -184,7 +188,14 @@ export function cardValues(card: VCard): SourcedValue[] {
       case 'TEL': {
         const t = types(p);
         const number = p.value.replace(/^tel:/i, '').split(';')[0] ?? '';
-        const field: ImportField = t.includes('cell') || t.includes('mobile') || t.includes('iphone') ? 'phone.mobile' : t.includes('work') ? 'phone.work' : t.includes('home') ? 'phone.home' : 'phone.other';
+        const field: ImportField =
+          t.includes('cell') || t.includes('mobile') || t.includes('iphone')
+            ? 'phone.mobile'
+            : t.includes('work')
+              ? 'phone.work'
+              : t.includes('home')
+                ? 'phone.home'
+                : 'phone.other';
         add(field, number, `TEL${t.length ? `;TYPE=${t.join(',')}` : ''}`);
         break;
       }

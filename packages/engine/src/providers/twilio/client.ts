@@ -36,7 +36,13 @@ class GDialRequestClient extends twilio.RequestClient {
   private readonly timeoutMs: number;
 
   constructor(base: URL | null, opts: { maxSockets: number; timeout: number }) {
-    super({ keepAlive: true, maxSockets: opts.maxSockets, maxTotalSockets: opts.maxSockets * 2, maxFreeSockets: opts.maxSockets, timeout: opts.timeout });
+    super({
+      keepAlive: true,
+      maxSockets: opts.maxSockets,
+      maxTotalSockets: opts.maxSockets * 2,
+      maxFreeSockets: opts.maxSockets,
+      timeout: opts.timeout,
+    });
     this.base = base;
     this.timeoutMs = opts.timeout;
     // Honour the SDK's TWILIO_CA_BUNDLE (corporate TLS inspection) on our path too.
@@ -122,11 +128,19 @@ function appendParam(target: URLSearchParams, key: string, value: unknown): void
 
 /** True when the environment routes this URL through a proxy (HTTP(S)_PROXY minus NO_PROXY). */
 function proxyFor(uri: URL): boolean {
-  const proxy = uri.protocol === 'https:' ? (process.env.HTTPS_PROXY ?? process.env.https_proxy ?? process.env.HTTP_PROXY ?? process.env.http_proxy) : (process.env.HTTP_PROXY ?? process.env.http_proxy);
+  const proxy =
+    uri.protocol === 'https:'
+      ? (process.env.HTTPS_PROXY ?? process.env.https_proxy ?? process.env.HTTP_PROXY ?? process.env.http_proxy)
+      : (process.env.HTTP_PROXY ?? process.env.http_proxy);
   if (!proxy) return false;
-  const noProxy = (process.env.NO_PROXY ?? process.env.no_proxy ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const noProxy = (process.env.NO_PROXY ?? process.env.no_proxy ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const host = uri.hostname.toLowerCase();
-  return !noProxy.some((entry) => entry === '*' || host === entry.replace(/^\./, '') || host.endsWith(entry.startsWith('.') ? entry : `.${entry}`));
+  return !noProxy.some(
+    (entry) => entry === '*' || host === entry.replace(/^\./, '') || host.endsWith(entry.startsWith('.') ? entry : `.${entry}`),
+  );
 }
 
 export function createTwilioClient(settings: TwilioSettings): TwilioClient {

@@ -61,7 +61,11 @@ export const ASYNC_MESSAGES: Record<number, string> = {
 
 /** The failure an asynchronous ErrorCode stands for. */
 export function asyncFailure(code: number, message?: string | null): ProviderFailure {
-  return { class: ASYNC_CLASSES[code] ?? 'permanent', code: String(code), message: message || ASYNC_MESSAGES[code] || `Twilio error ${code}` };
+  return {
+    class: ASYNC_CLASSES[code] ?? 'permanent',
+    code: String(code),
+    message: message || ASYNC_MESSAGES[code] || `Twilio error ${code}`,
+  };
 }
 
 interface RestExceptionLike {
@@ -79,7 +83,14 @@ export function classifyTwilioError(error: unknown): SendError {
     const code = error.code ?? error.status;
     const byCode = SYNC_CLASSES[code];
     const cls: FailureClass =
-      byCode ?? (error.status === 401 || error.status === 403 ? 'auth' : error.status === 429 ? 'rate-limited' : error.status >= 500 ? 'transient' : 'permanent');
+      byCode ??
+      (error.status === 401 || error.status === 403
+        ? 'auth'
+        : error.status === 429
+          ? 'rate-limited'
+          : error.status >= 500
+            ? 'transient'
+            : 'permanent');
     const retryAfterMs = cls === 'rate-limited' ? (code === 21611 || code === 30001 ? QUEUE_FULL_BACKOFF_MS : RATE_LIMIT_BACKOFF_MS) : null;
     // A 5xx may have been processed before the error; everything else was refused outright.
     return { class: cls, code: String(code), message: error.message, retryAfterMs, maybeSent: error.status >= 500 };

@@ -20,7 +20,6 @@ import { reconcileFromListing } from './reconcile';
 import { messageFailure, messageStatus } from './status';
 import type { TwilioClient } from './client';
 
-
 export interface TwilioMessagingOptions {
   client: TwilioClient;
   channel: 'sms' | 'whatsapp';
@@ -38,7 +37,8 @@ abstract class TwilioMessagingBase {
   protected readonly prefix: string;
 
   constructor(protected readonly options: TwilioMessagingOptions) {
-    if (!options.from && !options.messagingServiceSid) throw new Error(`Twilio ${options.channel}: set a sender number or a messaging service SID`);
+    if (!options.from && !options.messagingServiceSid)
+      throw new Error(`Twilio ${options.channel}: set a sender number or a messaging service SID`);
     if (options.channel === 'whatsapp' && !options.from) throw new Error('Twilio WhatsApp needs a sender number');
     this.prefix = options.channel === 'whatsapp' ? 'whatsapp:' : '';
   }
@@ -52,10 +52,18 @@ abstract class TwilioMessagingBase {
         ...(extra.contentSid ? extra : { body: message.body }),
         statusCallback: withDeliveryToken(statusCallbackUrl, message.deliveryToken),
       });
-      return { ok: true, providerId: created.sid, status: messageStatus(created.status) ?? 'queued', segments: Number(created.numSegments) || null };
+      return {
+        ok: true,
+        providerId: created.sid,
+        status: messageStatus(created.status) ?? 'queued',
+        segments: Number(created.numSegments) || null,
+      };
     } catch (error) {
       const classified = classifyTwilioError(error);
-      this.options.logger?.warn({ channel: this.options.channel, to: message.to, code: classified.code, class: classified.class }, 'Twilio refused a message');
+      this.options.logger?.warn(
+        { channel: this.options.channel, to: message.to, code: classified.code, class: classified.class },
+        'Twilio refused a message',
+      );
       return { ok: false, error: classified };
     }
   }
@@ -65,7 +73,14 @@ abstract class TwilioMessagingBase {
       const m = await this.options.client.messages(providerId).fetch();
       const status = messageStatus(m.status);
       if (!status) return { kind: 'not-found' };
-      return { kind: 'status', providerId: m.sid, status, failure: messageFailure(status, m.errorCode ?? null, m.errorMessage), answeredBy: null, durationSec: null };
+      return {
+        kind: 'status',
+        providerId: m.sid,
+        status,
+        failure: messageFailure(status, m.errorCode ?? null, m.errorMessage),
+        answeredBy: null,
+        durationSec: null,
+      };
     } catch (error) {
       const classified = classifyTwilioError(error);
       if (classified.code === '20404') return { kind: 'not-found' };
@@ -108,7 +123,10 @@ export class TwilioWhatsAppProvider extends TwilioMessagingBase implements Whats
 
   send(message: WhatsAppMessage): Promise<SendResult> {
     if (message.template) {
-      return this.create(message, { contentSid: message.template.contentSid, contentVariables: JSON.stringify(message.template.variables) });
+      return this.create(message, {
+        contentSid: message.template.contentSid,
+        contentVariables: JSON.stringify(message.template.variables),
+      });
     }
     return this.create(message);
   }

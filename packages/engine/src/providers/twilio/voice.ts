@@ -3,12 +3,20 @@
 // picks cancel or complete from the call's current state, as Twilio requires.
 import type { Logger } from '../../log';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call';
-import { withDeliveryToken, type HangUpResult, type ReconcileQuery, type ReconcileResult, type SendResult, type StatusResult, type VoiceCall, type VoiceProvider } from '../types';
+import {
+  withDeliveryToken,
+  type HangUpResult,
+  type ReconcileQuery,
+  type ReconcileResult,
+  type SendResult,
+  type StatusResult,
+  type VoiceCall,
+  type VoiceProvider,
+} from '../types';
 import { classifyTwilioError } from './errors';
 import { reconcileFromListing } from './reconcile';
 import { answeredBy, callFailure, callStatus } from './status';
 import type { TwilioClient } from './client';
-
 
 export interface TwilioVoiceOptions {
   client: TwilioClient;
@@ -66,7 +74,12 @@ export class TwilioVoiceProvider implements VoiceProvider {
 
   findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult> {
     const { client, from } = this.options;
-    return reconcileFromListing<CallInstance>(() => client.calls.page({ to: query.to, from, pageSize: 100 }), query.attemptedAt, () => true, callStatus);
+    return reconcileFromListing<CallInstance>(
+      () => client.calls.page({ to: query.to, from, pageSize: 100 }),
+      query.attemptedAt,
+      () => true,
+      callStatus,
+    );
   }
 
   async hangUp(providerId: string): Promise<HangUpResult> {

@@ -20,11 +20,16 @@ import { recordAudit } from '../../store/audit';
 import { sqliteOf } from '../../campaigns/outbox';
 import type { HandlersFor } from '../server';
 
-export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'campaigns'> & { ctx: EngineContext }): HandlersFor<'templates.' | 'campaigns.' | 'inbox.'> {
+export function campaignsHandlers({
+  campaigns,
+  ctx,
+}: Pick<EngineServices, 'campaigns'> & { ctx: EngineContext }): HandlersFor<'templates.' | 'campaigns.' | 'inbox.'> {
   const svc = () => campaigns;
   const store = ctx.store;
   const templateInUse = (id: number): boolean =>
-    sqliteOf(store.db).prepare("SELECT 1 FROM campaigns WHERE template_id = ? AND status IN ('draft', 'scheduled', 'running', 'paused') LIMIT 1").get(id) !== undefined;
+    sqliteOf(store.db)
+      .prepare("SELECT 1 FROM campaigns WHERE template_id = ? AND status IN ('draft', 'scheduled', 'running', 'paused') LIMIT 1")
+      .get(id) !== undefined;
 
   return {
     'templates.list': () => ({ templates: listTemplateIds(store.db).map((id) => templateToDto(store.db, id)) }),
@@ -32,7 +37,13 @@ export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'camp
     'templates.create': (fields) => {
       const id = store.transaction(({ db }) => {
         const id = createTemplate(db, fields);
-        recordAudit(db, ctx.operator(), { action: 'template.create', subjectType: 'template', subjectId: id, summary: `Created template "${fields.name}"`, params: { name: fields.name } });
+        recordAudit(db, ctx.operator(), {
+          action: 'template.create',
+          subjectType: 'template',
+          subjectId: id,
+          summary: `Created template "${fields.name}"`,
+          params: { name: fields.name },
+        });
         return id;
       });
       ctx.events.emit('templates.changed', { id });
@@ -41,7 +52,13 @@ export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'camp
     'templates.update': ({ id, fields }) => {
       store.transaction(({ db }) => {
         updateTemplate(db, id, fields);
-        recordAudit(db, ctx.operator(), { action: 'template.update', subjectType: 'template', subjectId: id, summary: `Changed template "${fields.name}" (back to draft)`, params: { name: fields.name } });
+        recordAudit(db, ctx.operator(), {
+          action: 'template.update',
+          subjectType: 'template',
+          subjectId: id,
+          summary: `Changed template "${fields.name}" (back to draft)`,
+          params: { name: fields.name },
+        });
       });
       ctx.events.emit('templates.changed', { id });
       return templateToDto(store.db, id);
@@ -50,7 +67,13 @@ export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'camp
       const actor = ctx.operator();
       store.transaction(({ db }) => {
         approveTemplate(db, id, actor);
-        recordAudit(db, actor, { action: 'template.approve', subjectType: 'template', subjectId: id, summary: `Approved template ${id}`, params: { id } });
+        recordAudit(db, actor, {
+          action: 'template.approve',
+          subjectType: 'template',
+          subjectId: id,
+          summary: `Approved template ${id}`,
+          params: { id },
+        });
       });
       ctx.events.emit('templates.changed', { id });
       return templateToDto(store.db, id);
@@ -58,7 +81,13 @@ export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'camp
     'templates.delete': ({ id }) => {
       store.transaction(({ db }) => {
         deleteTemplate(db, id, templateInUse(id));
-        recordAudit(db, ctx.operator(), { action: 'template.delete', subjectType: 'template', subjectId: id, summary: `Deleted template ${id}`, params: { id } });
+        recordAudit(db, ctx.operator(), {
+          action: 'template.delete',
+          subjectType: 'template',
+          subjectId: id,
+          summary: `Deleted template ${id}`,
+          params: { id },
+        });
       });
       ctx.events.emit('templates.changed', { id });
       return { deleted: true as const };
@@ -68,7 +97,11 @@ export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'camp
       if (!t) throw notFound('Template', templateId);
       const c = loadContacts(store.db, [contactId])[0];
       if (!c) throw notFound('Contact', contactId);
-      const rendered = renderMessage(t, channel, language ?? c.language, c, { campaignName: '(förhandsvisning)', operator: ctx.operator(), now: new Date() });
+      const rendered = renderMessage(t, channel, language ?? c.language, c, {
+        campaignName: '(förhandsvisning)',
+        operator: ctx.operator(),
+        now: new Date(),
+      });
       if (!rendered) throw new DomainError('PRECONDITION', `Template "${t.name}" has no ${channel} content`);
       return rendered;
     },
@@ -94,12 +127,23 @@ export function campaignsHandlers({ campaigns, ctx }: Pick<EngineServices, 'camp
       const started = campaign.startedAt ? Date.parse(campaign.startedAt) : null;
       const after = (t: number | null) => (t === null || started === null ? null : Math.round((t - started) / 100) / 10);
       const { settings: _s, approvalReason: _a, ...summary } = campaign;
-      return { campaign: summary, progress: svc().progressOf(id), firstSentAfterSeconds: after(times.first), lastSentAfterSeconds: after(times.last), recipients, nextCursor };
+      return {
+        campaign: summary,
+        progress: svc().progressOf(id),
+        firstSentAfterSeconds: after(times.first),
+        lastSentAfterSeconds: after(times.last),
+        recipients,
+        nextCursor,
+      };
     },
     'campaigns.exportCsv': ({ id }) => {
       const c = svc().get(id);
       const { csv, rows } = campaignCsv(store.db, id);
-      const safe = c.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().replace(/\s+/g, '_') || `kampanj-${id}`;
+      const safe =
+        c.name
+          .replace(/[^\p{L}\p{N} _-]+/gu, '')
+          .trim()
+          .replace(/\s+/g, '_') || `kampanj-${id}`;
       return { fileName: `${safe}-${id}.csv`, csv, rows };
     },
     'campaigns.priceTable.get': () => svc().priceTable(),

@@ -3,7 +3,10 @@ import type { EngineServices } from '../../services';
 import { checkRelay } from '../../services/connectivity/relay-check';
 import type { HandlersFor } from '../server';
 
-export function connectivityHandlers({ connectivity, setup }: Pick<EngineServices, 'connectivity' | 'setup'>): HandlersFor<'connectivity.'> {
+export function connectivityHandlers({
+  connectivity,
+  setup,
+}: Pick<EngineServices, 'connectivity' | 'setup'>): HandlersFor<'connectivity.'> {
   return {
     'connectivity.status': () => connectivity.status(),
     'connectivity.setup': () => setup.view(),

@@ -3,7 +3,11 @@
 import type { EngineServices } from '../../services';
 import type { HandlersFor } from '../server';
 
-export function contactsHandlers({ contacts, groups, imports }: Pick<EngineServices, 'contacts' | 'groups' | 'imports'>): HandlersFor<'contacts.' | 'groups.'> {
+export function contactsHandlers({
+  contacts,
+  groups,
+  imports,
+}: Pick<EngineServices, 'contacts' | 'groups' | 'imports'>): HandlersFor<'contacts.' | 'groups.'> {
   return {
     'contacts.search': (p) => contacts.search(p),
     'contacts.get': ({ id }) => contacts.get(id),

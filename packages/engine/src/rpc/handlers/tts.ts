@@ -13,7 +13,9 @@ const fromBase64 = (data: string): Uint8Array => new Uint8Array(Buffer.from(data
 export function ttsHandlers({ tts }: Pick<EngineServices, 'tts'>): HandlersFor<'tts.' | 'audio.'> {
   return {
     'tts.voices.list': () => tts.listVoices(),
-    'tts.voices.install': async ({ modelPath, configPath, requestId }) => ({ voice: await tts.installVoice(modelPath, configPath, requestId) }),
+    'tts.voices.install': async ({ modelPath, configPath, requestId }) => ({
+      voice: await tts.installVoice(modelPath, configPath, requestId),
+    }),
     'tts.voices.remove': async ({ voiceId }) => ({ removed: true as const, defaultVoiceId: await tts.removeVoice(voiceId) }),
     'tts.voices.setDefault': async ({ voiceId }) => ({ defaultVoiceId: await tts.setDefaultVoice(voiceId) }),
     'tts.normalise': ({ text }) => ({ normalisedText: tts.normalise(text) }),
@@ -29,7 +31,14 @@ export function ttsHandlers({ tts }: Pick<EngineServices, 'tts'>): HandlersFor<'
       if (audio.bytes.length > MAX_INLINE_AUDIO_BYTES) {
         throw new DomainError('PRECONDITION', `Audio ${audioId} is ${Math.round(audio.bytes.length / 1e6)} MB, too large to send inline`);
       }
-      return { audioId, form, contentType: audio.contentType, bytes: audio.bytes.length, durationMs: audio.durationMs, data: Buffer.from(audio.bytes).toString('base64') };
+      return {
+        audioId,
+        form,
+        contentType: audio.contentType,
+        bytes: audio.bytes.length,
+        durationMs: audio.durationMs,
+        data: Buffer.from(audio.bytes).toString('base64'),
+      };
     },
     'audio.describe': ({ audioId }) => tts.describe(audioId),
     'audio.list': ({ kind, limit }) => ({ assets: tts.list(kind, limit) }),

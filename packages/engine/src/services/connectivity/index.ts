@@ -96,7 +96,13 @@ export class Connectivity {
       : null;
     const p = this.providers;
     campaigns.setChannels(
-      sendersFromProviders({ sms: p.sms ?? undefined, whatsapp: p.whatsapp ?? undefined, voice: p.voice ?? undefined, email: p.email ?? undefined, telegram: p.telegram ?? undefined }),
+      sendersFromProviders({
+        sms: p.sms ?? undefined,
+        whatsapp: p.whatsapp ?? undefined,
+        voice: p.voice ?? undefined,
+        email: p.email ?? undefined,
+        telegram: p.telegram ?? undefined,
+      }),
       flows,
     );
     if (relay) this.startRelayStream(relay);
@@ -116,10 +122,9 @@ export class Connectivity {
       this.settings = settings;
       this.providers = providers;
       this.relay = initialRelayState(settings);
-      this.ctx.logger.child({ module: 'connectivity' }).info(
-        { relay: settings.relay?.url ?? null, channels: channels.filter((c) => providers[c] !== null) },
-        'connectivity reconfigured',
-      );
+      this.ctx.logger
+        .child({ module: 'connectivity' })
+        .info({ relay: settings.relay?.url ?? null, channels: channels.filter((c) => providers[c] !== null) }, 'connectivity reconfigured');
       this.start();
     });
     this.switching = next.catch(() => {});
@@ -176,7 +181,10 @@ export class Connectivity {
       this.relay = relayStateOf(s, relay.url);
       if (s.status === 'connected' && relay.tenant && s.tenant !== relay.tenant) {
         // Callbacks would go to another organisation's hooks and never come back here.
-        this.relay = { ...this.relay, detail: `The device token belongs to the relay organisation "${s.tenant}", but the provider callbacks are set to go to "${relay.tenant}". Correct the organisation in Settings.` };
+        this.relay = {
+          ...this.relay,
+          detail: `The device token belongs to the relay organisation "${s.tenant}", but the provider callbacks are set to go to "${relay.tenant}". Correct the organisation in Settings.`,
+        };
         log.error({ tokenTenant: s.tenant, configuredTenant: relay.tenant }, 'relay tenant mismatch');
       }
       this.publish();
@@ -207,7 +215,8 @@ export class Connectivity {
   }
 }
 
-const initialRelayState = (settings: ConnectivitySettings): RelayState => (settings.relay ? relayStateOf({ status: 'stopped' }, settings.relay.url) : notConfigured);
+const initialRelayState = (settings: ConnectivitySettings): RelayState =>
+  settings.relay ? relayStateOf({ status: 'stopped' }, settings.relay.url) : notConfigured;
 
 const notConfigured: RelayState = { status: 'not-configured', url: null, since: null, offlineSince: null, detail: null, retryAt: null };
 
@@ -223,7 +232,12 @@ export function relayStateOf(s: RelayConnectionState, url: string): RelayState {
     case 'reconnecting':
       return { ...base, status: 'reconnecting', offlineSince: s.offlineSince, detail: s.lastError, retryAt: s.retryAt };
     case 'resync-required':
-      return { ...base, status: 'resync-required', since: s.since, detail: `The relay no longer keeps events after ${s.lastSeq}; statuses are reconciled with the providers.` };
+      return {
+        ...base,
+        status: 'resync-required',
+        since: s.since,
+        detail: `The relay no longer keeps events after ${s.lastSeq}; statuses are reconciled with the providers.`,
+      };
     case 'unauthorized':
       return { ...base, status: 'unauthorized', since: s.since, detail: s.message };
     default: {

@@ -20,7 +20,12 @@ export async function checkRelay(url: string, fetchImpl: typeof fetch = fetch, t
   const latencyMs = Math.round(performance.now() - started);
   const body = (await res.json().catch(() => null)) as { status?: unknown; version?: unknown } | null;
   if (!res.ok || body?.status !== 'ok') {
-    return { reachable: false, version: null, latencyMs, message: `Something answered at this address (HTTP ${res.status}), but not a GDial relay's health check. Check the address.` };
+    return {
+      reachable: false,
+      version: null,
+      latencyMs,
+      message: `Something answered at this address (HTTP ${res.status}), but not a GDial relay's health check. Check the address.`,
+    };
   }
   return { reachable: true, version: typeof body.version === 'string' ? body.version : null, latencyMs, message: null };
 }

@@ -3,7 +3,13 @@
 // returned), the rules a configuration must meet before anything is written, and how a
 // saved configuration becomes the ConnectivitySettings the engine runs with.
 import { z } from 'zod';
-import { relayWebhookUrls, type ConnectivityConfig, type connectivityConfigInputSchema, type FieldIssue, type SecretState } from '@gdial/protocol';
+import {
+  relayWebhookUrls,
+  type ConnectivityConfig,
+  type connectivityConfigInputSchema,
+  type FieldIssue,
+  type SecretState,
+} from '@gdial/protocol';
 import { normalisePhone } from '../../contacts/phone';
 import type { Db } from '../../store/db';
 import { deleteSetting, readSetting, writeSetting, type SettingDef } from '../../store/settings';
@@ -74,7 +80,11 @@ const SENDGRID_KEY = /^SG\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/;
 const TELEGRAM_TOKEN = /^\d{3,}:[A-Za-z0-9_-]{20,}$/;
 
 /** A phone number as typed ("+46 70-174 00 00", "whatsapp:+46…") in the form the providers take. */
-const compactNumber = (s: string): string => s.trim().replace(/^whatsapp:/i, '').replace(/[\s\-().]/g, '');
+const compactNumber = (s: string): string =>
+  s
+    .trim()
+    .replace(/^whatsapp:/i, '')
+    .replace(/[\s\-().]/g, '');
 
 /**
  * A sender number as the operator types it ("070-174 00 00", "+46 8 123 456 78") in E.164,
@@ -118,7 +128,10 @@ export interface ValidatedSetup {
  * once (paths as the form names them: "twilio.from"). What is typed must be well-formed;
  * what is required depends on what is switched on. `saved` says which secrets are stored.
  */
-export function validateSetup(input: z.output<typeof connectivityConfigInputSchema>, saved: Record<SecretSlot, boolean>): ValidatedSetup | { issues: FieldIssue[] } {
+export function validateSetup(
+  input: z.output<typeof connectivityConfigInputSchema>,
+  saved: Record<SecretSlot, boolean>,
+): ValidatedSetup | { issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const bad = (path: string, message: string) => issues.push({ path, message });
 
@@ -135,7 +148,11 @@ export function validateSetup(input: z.output<typeof connectivityConfigInputSche
     return c.kind === 'replace' ? c.value : null;
   };
 
-  const relay = { url: baseUrl(input.relay.url), publicUrl: baseUrl(input.relay.publicUrl), tenant: input.relay.tenant.trim().toLowerCase() };
+  const relay = {
+    url: baseUrl(input.relay.url),
+    publicUrl: baseUrl(input.relay.publicUrl),
+    tenant: input.relay.tenant.trim().toLowerCase(),
+  };
   const fromNumber = senderNumber(input.twilio.from);
   const whatsappNumber = senderNumber(input.twilio.whatsappFrom);
   const twilio = {
@@ -152,12 +169,16 @@ export function validateSetup(input: z.output<typeof connectivityConfigInputSche
 
   // The relay: needed as soon as any provider is on, because providers post their status
   // callbacks, key presses and replies to it and voice calls fetch their call flow from it.
-  const relayWanted = anyProvider || relay.url !== '' || relay.tenant !== '' || relay.publicUrl !== '' || newValue(secretSlots.relayDeviceToken) !== null;
+  const relayWanted =
+    anyProvider || relay.url !== '' || relay.tenant !== '' || relay.publicUrl !== '' || newValue(secretSlots.relayDeviceToken) !== null;
   if (relay.url) {
     const p = httpUrlProblem(relay.url);
     if (p) bad('relay.url', p);
   } else if (relayWanted) {
-    bad('relay.url', anyProvider ? 'Required when a provider is on: the providers send statuses and replies to the relay' : 'Required for a relay');
+    bad(
+      'relay.url',
+      anyProvider ? 'Required when a provider is on: the providers send statuses and replies to the relay' : 'Required for a relay',
+    );
   }
   if (relay.publicUrl) {
     const p = httpUrlProblem(relay.publicUrl);
@@ -170,26 +191,31 @@ export function validateSetup(input: z.output<typeof connectivityConfigInputSche
   }
   const token = newValue(secretSlots.relayDeviceToken);
   if (token !== null) {
-    if (token.startsWith('gde_')) bad('relay.deviceToken', 'This is an enrolment code, not a device token: enrol this computer with it first');
-    else if (!/^\S{16,}$/.test(token)) bad('relay.deviceToken', 'Must be the device token from enrolment (at least 16 characters, no spaces)');
+    if (token.startsWith('gde_'))
+      bad('relay.deviceToken', 'This is an enrolment code, not a device token: enrol this computer with it first');
+    else if (!/^\S{16,}$/.test(token))
+      bad('relay.deviceToken', 'Must be the device token from enrolment (at least 16 characters, no spaces)');
   } else if (relayWanted && !present(secretSlots.relayDeviceToken)) {
     bad('relay.deviceToken', 'Required for a relay: the device token this computer got when it was enrolled');
   }
 
   // Twilio: voice calls and SMS from one number, WhatsApp from its own sender if given.
   if (twilio.accountSid) {
-    if (!ACCOUNT_SID.test(twilio.accountSid)) bad('twilio.accountSid', 'Must be "AC" followed by 32 hexadecimal characters (Twilio Console → Account info)');
+    if (!ACCOUNT_SID.test(twilio.accountSid))
+      bad('twilio.accountSid', 'Must be "AC" followed by 32 hexadecimal characters (Twilio Console → Account info)');
   } else if (twilio.enabled) {
     bad('twilio.accountSid', 'Required when Twilio is on');
   }
   const authToken = newValue(secretSlots.twilioAuthToken);
   if (authToken !== null) {
-    if (!TWILIO_AUTH_TOKEN.test(authToken)) bad('twilio.authToken', 'Must be 32 hexadecimal characters (Twilio Console → Account info → Auth Token)');
+    if (!TWILIO_AUTH_TOKEN.test(authToken))
+      bad('twilio.authToken', 'Must be 32 hexadecimal characters (Twilio Console → Account info → Auth Token)');
   } else if (twilio.enabled && !present(secretSlots.twilioAuthToken)) {
     bad('twilio.authToken', 'Required when Twilio is on');
   }
   if (twilio.from) {
-    if (!E164.test(twilio.from)) bad('twilio.from', `Not a phone number (${fromReason ?? 'not in international form'}); e.g. 070-123 45 67 or +46701234567`);
+    if (!E164.test(twilio.from))
+      bad('twilio.from', `Not a phone number (${fromReason ?? 'not in international form'}); e.g. 070-123 45 67 or +46701234567`);
   } else if (twilio.enabled) {
     bad('twilio.from', 'Required when Twilio is on: the number calls and SMS come from');
   }
@@ -214,7 +240,8 @@ export function validateSetup(input: z.output<typeof connectivityConfigInputSche
   // Telegram: a bot.
   const botToken = newValue(secretSlots.telegramBotToken);
   if (botToken !== null) {
-    if (!TELEGRAM_TOKEN.test(botToken)) bad('telegram.botToken', 'Must be a bot token from @BotFather (digits, ":", then letters and digits)');
+    if (!TELEGRAM_TOKEN.test(botToken))
+      bad('telegram.botToken', 'Must be a bot token from @BotFather (digits, ":", then letters and digits)');
   } else if (telegram.enabled && !present(secretSlots.telegramBotToken)) {
     bad('telegram.botToken', 'Required when Telegram is on');
   }
@@ -240,7 +267,10 @@ export function slotsNeeded(c: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>): Se
 }
 
 /** What the engine runs with, from a saved configuration and its opened secrets. */
-export function settingsFromConfig(c: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>, secret: (slot: SecretSlot) => string): ConnectivitySettings {
+export function settingsFromConfig(
+  c: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>,
+  secret: (slot: SecretSlot) => string,
+): ConnectivitySettings {
   const settings: ConnectivitySettings = {};
   if (!c.relay.url) return settings;
   settings.relay = { url: c.relay.url, deviceToken: secret(secretSlots.relayDeviceToken), tenant: c.relay.tenant };
@@ -257,7 +287,10 @@ export function settingsFromConfig(c: Omit<SavedConfig, 'updatedAt' | 'updatedBy
     };
   }
   if (c.sendgrid.enabled) {
-    settings.providers.sendgrid = { apiKey: secret(secretSlots.sendgridApiKey), from: { email: c.sendgrid.from, ...(c.sendgrid.fromName ? { name: c.sendgrid.fromName } : {}) } };
+    settings.providers.sendgrid = {
+      apiKey: secret(secretSlots.sendgridApiKey),
+      from: { email: c.sendgrid.from, ...(c.sendgrid.fromName ? { name: c.sendgrid.fromName } : {}) },
+    };
   }
   if (c.telegram.enabled) settings.providers.telegram = { botToken: secret(secretSlots.telegramBotToken) };
   return settings;
@@ -276,7 +309,12 @@ const secretFieldOf: Record<SecretSlot, string> = {
  * One line for the audit log naming what changed: old → new for the plain fields, and for
  * secrets only "set", "replaced" or "removed" — never a value.
  */
-export function describeChanges(before: Omit<SavedConfig, 'updatedAt' | 'updatedBy'> | null, after: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>, secrets: Record<SecretSlot, SecretChange>, saved: Record<SecretSlot, boolean>): string {
+export function describeChanges(
+  before: Omit<SavedConfig, 'updatedAt' | 'updatedBy'> | null,
+  after: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>,
+  secrets: Record<SecretSlot, SecretChange>,
+  saved: Record<SecretSlot, boolean>,
+): string {
   const b = before ?? emptyConfig;
   const parts: string[] = [];
   const show = (v: string | boolean) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : v === '' ? '(empty)' : v);

@@ -151,7 +151,9 @@ export class ConnectivitySetupService {
           } else if (change.kind === 'remove') {
             if (sealed[slot]) toStore.set(slot, null);
           } else if (sealed[slot] && slotsNeeded(checked.config).includes(slot)) {
-            const r = sealer ? await sealer.open(slot, sealed[slot].sealed) : { ok: false as const, message: 'there is no secure storage to open it with' };
+            const r = sealer
+              ? await sealer.open(slot, sealed[slot].sealed)
+              : { ok: false as const, message: 'there is no secure storage to open it with' };
             if (!r.ok) failures.push({ slot, message: `the saved value could not be opened (${r.message}); enter it again` });
             else {
               plain.set(slot, r.value.value);
@@ -162,7 +164,10 @@ export class ConnectivitySetupService {
       );
       const sealFailed = failures.filter((f) => checked.secrets[f.slot].kind === 'replace');
       if (sealFailed.length) {
-        throw new DomainError('UNAVAILABLE', `Secure storage refused to seal ${sealFailed.map((f) => `${fieldOf[f.slot]} (${f.message})`).join(', ')}. Nothing was saved.`);
+        throw new DomainError(
+          'UNAVAILABLE',
+          `Secure storage refused to seal ${sealFailed.map((f) => `${fieldOf[f.slot]} (${f.message})`).join(', ')}. Nothing was saved.`,
+        );
       }
       if (failures.length) throw invalid(failures.map((f) => ({ path: fieldOf[f.slot], message: f.message })));
 
@@ -180,7 +185,11 @@ export class ConnectivitySetupService {
       this.ctx.store.transaction(({ db: tx }) => {
         writeSetting(tx, savedConfigSetting, config);
         for (const [slot, value] of toStore) writeSecret(tx, slot, value);
-        recordAudit(tx, operator, { action: 'connectivity.configure', subjectType: 'connectivity', summary: describeChanges(before, checked.config, checked.secrets, saved) });
+        recordAudit(tx, operator, {
+          action: 'connectivity.configure',
+          subjectType: 'connectivity',
+          summary: describeChanges(before, checked.config, checked.secrets, saved),
+        });
       });
       this.ctx.logger.child({ module: 'connectivity' }).info({ relay: config.relay.url || null }, 'providers and relay saved');
 
@@ -203,13 +212,21 @@ export class ConnectivitySetupService {
     const missing = needed.filter((s) => !sealed[s]);
     if (missing.length) {
       const fields = missing.map((s) => fieldOf[s]);
-      this.problem = { kind: 'incomplete', fields, message: `The saved configuration lacks ${fields.join(', ')}, so providers and relay are not in use. Enter it under Settings → Providers and relay.` };
+      this.problem = {
+        kind: 'incomplete',
+        fields,
+        message: `The saved configuration lacks ${fields.join(', ')}, so providers and relay are not in use. Enter it under Settings → Providers and relay.`,
+      };
       log.warn({ missing: missing.map((s) => fieldOf[s]) }, 'saved connectivity is incomplete; not configured');
       return {};
     }
     const sealer = this.opts.sealer;
     if (!sealer) {
-      this.problem = { kind: 'no-secure-storage', fields: needed.map((s) => fieldOf[s]), message: `Providers and relay are saved in this database, but ${NO_SEALER}` };
+      this.problem = {
+        kind: 'no-secure-storage',
+        fields: needed.map((s) => fieldOf[s]),
+        message: `Providers and relay are saved in this database, but ${NO_SEALER}`,
+      };
       log.warn('saved connectivity needs a sealer this host does not have; not configured');
       return {};
     }

@@ -27,7 +27,9 @@ export const audioAssets = sqliteTable(
     trimmedStartMs: integer('trimmed_start_ms'),
     trimmedEndMs: integer('trimmed_end_ms'),
     gainDb: real('gain_db'),
-    createdAt: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+    createdAt: text('created_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
   },
   (t) => [index('audio_assets_kind_created').on(t.kind, t.createdAt)],
 );

@@ -16,8 +16,13 @@ export const templates = sqliteTable('templates', {
   name: text('name').notNull(),
   description: text('description'),
   /** Variable → text used when a contact has no value; open-ended, hence JSON. */
-  fallbacks: text('fallbacks', { mode: 'json' }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
-  status: text('status', { enum: ['draft', 'approved'] }).notNull().default('draft'),
+  fallbacks: text('fallbacks', { mode: 'json' })
+    .$type<Record<string, string>>()
+    .notNull()
+    .default(sql`'{}'`),
+  status: text('status', { enum: ['draft', 'approved'] })
+    .notNull()
+    .default('draft'),
   approvedBy: text('approved_by'),
   approvedAt: text('approved_at'),
   createdAt: text('created_at').notNull().default(now),
@@ -51,7 +56,9 @@ export const campaigns = sqliteTable(
     name: text('name').notNull(),
     /** The recurring campaign a run was started from. */
     parentId: integer('parent_id').references((): AnySQLiteColumn => campaigns.id, { onDelete: 'set null' }),
-    status: text('status', { enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] }).notNull().default('draft'),
+    status: text('status', { enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] })
+      .notNull()
+      .default('draft'),
     /** 0 = alert, 1 = outreach: the dispatcher orders due rows by it. */
     priority: integer('priority').notNull(),
     templateId: integer('template_id')
@@ -155,7 +162,9 @@ export const deliveries = sqliteTable(
     index('deliveries_provider_id').on(t.providerId),
     index('deliveries_address').on(t.address, t.channel),
     /** Few rows: counts the possible duplicates of a campaign without reading all its rows. */
-    index('deliveries_possible_duplicates').on(t.campaignId).where(sql`${t.possibleDuplicate} = 1`),
+    index('deliveries_possible_duplicates')
+      .on(t.campaignId)
+      .where(sql`${t.possibleDuplicate} = 1`),
   ],
 );
 

@@ -18,11 +18,16 @@ export const contacts = sqliteTable(
     organisation: text('organisation'),
     role: text('role'),
     notes: text('notes'),
-    language: text('language', { enum: ['sv', 'en'] }).notNull().default('sv'),
+    language: text('language', { enum: ['sv', 'en'] })
+      .notNull()
+      .default('sv'),
     /** E.164. */
     whatsapp: text('whatsapp'),
     telegramChatId: text('telegram_chat_id'),
-    customFields: text('custom_fields', { mode: 'json' }).$type<Record<string, string | number | boolean | null>>().notNull().default(sql`'{}'`),
+    customFields: text('custom_fields', { mode: 'json' })
+      .$type<Record<string, string | number | boolean | null>>()
+      .notNull()
+      .default(sql`'{}'`),
     dncVoice: integer('dnc_voice', { mode: 'boolean' }).notNull().default(false),
     dncSms: integer('dnc_sms', { mode: 'boolean' }).notNull().default(false),
     dncEmail: integer('dnc_email', { mode: 'boolean' }).notNull().default(false),
@@ -45,9 +50,13 @@ export const contacts = sqliteTable(
   (t) => [
     index('contacts_sort_name').on(t.sortKey, t.id),
     index('contacts_sort_updated').on(t.updatedAt, t.id),
-    index('contacts_whatsapp').on(t.whatsapp).where(sql`${t.whatsapp} IS NOT NULL`),
+    index('contacts_whatsapp')
+      .on(t.whatsapp)
+      .where(sql`${t.whatsapp} IS NOT NULL`),
     // Empty once filled in: finding contacts still without search text costs nothing at start.
-    index('contacts_search_text_missing').on(t.id).where(sql`${t.searchText} IS NULL`),
+    index('contacts_search_text_missing')
+      .on(t.id)
+      .where(sql`${t.searchText} IS NULL`),
   ],
 );
 

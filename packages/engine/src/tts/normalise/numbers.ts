@@ -4,9 +4,51 @@
 // ("tvåtusen tjugosex", "tre miljoner femhundratusen"), which espeak stresses more
 // naturally than one long compound.
 
-const ONES = ['noll', 'ett', 'två', 'tre', 'fyra', 'fem', 'sex', 'sju', 'åtta', 'nio', 'tio', 'elva', 'tolv', 'tretton', 'fjorton', 'femton', 'sexton', 'sjutton', 'arton', 'nitton'];
+const ONES = [
+  'noll',
+  'ett',
+  'två',
+  'tre',
+  'fyra',
+  'fem',
+  'sex',
+  'sju',
+  'åtta',
+  'nio',
+  'tio',
+  'elva',
+  'tolv',
+  'tretton',
+  'fjorton',
+  'femton',
+  'sexton',
+  'sjutton',
+  'arton',
+  'nitton',
+];
 const TENS = ['', '', 'tjugo', 'trettio', 'fyrtio', 'femtio', 'sextio', 'sjuttio', 'åttio', 'nittio'];
-const ORDINAL_ONES = ['nollte', 'första', 'andra', 'tredje', 'fjärde', 'femte', 'sjätte', 'sjunde', 'åttonde', 'nionde', 'tionde', 'elfte', 'tolfte', 'trettonde', 'fjortonde', 'femtonde', 'sextonde', 'sjuttonde', 'artonde', 'nittonde'];
+const ORDINAL_ONES = [
+  'nollte',
+  'första',
+  'andra',
+  'tredje',
+  'fjärde',
+  'femte',
+  'sjätte',
+  'sjunde',
+  'åttonde',
+  'nionde',
+  'tionde',
+  'elfte',
+  'tolfte',
+  'trettonde',
+  'fjortonde',
+  'femtonde',
+  'sextonde',
+  'sjuttonde',
+  'artonde',
+  'nittonde',
+];
 const ORDINAL_TENS = ['', '', 'tjugonde', 'trettionde', 'fyrtionde', 'femtionde', 'sextionde', 'sjuttionde', 'åttionde', 'nittionde'];
 
 export type Gender = 'common' | 'neuter';
@@ -94,7 +136,10 @@ export function decimal(text: string, gender: Gender = 'neuter'): string {
   // Leading zeros are read out: "0,05" is "noll komma noll fem".
   const zeros = /^0+/.exec(frac)?.[0].length ?? 0;
   const tail = frac.slice(zeros);
-  const fracWords = [...Array<string>(zeros).fill('noll'), ...(tail ? [tail.length > 3 ? digitByDigit(tail) : cardinal(Number(tail))] : [])];
+  const fracWords = [
+    ...Array<string>(zeros).fill('noll'),
+    ...(tail ? [tail.length > 3 ? digitByDigit(tail) : cardinal(Number(tail))] : []),
+  ];
   return `${whole} komma ${fracWords.join(' ')}`;
 }
 

@@ -7,22 +7,125 @@
 import { cardinal, decimal, digitByDigit, ordinal, spokenNumber, year, type Gender } from './numbers';
 
 const MONTHS = ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'];
-const MONTH_ABBREVIATIONS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, okt: 10, nov: 11, dec: 12 };
+const MONTH_ABBREVIATIONS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  okt: 10,
+  nov: 11,
+  dec: 12,
+};
 
 /** Swedish letter names, for spelling acronyms. */
 const LETTERS: Record<string, string> = {
-  A: 'a', B: 'be', C: 'se', D: 'de', E: 'e', F: 'eff', G: 'ge', H: 'hå', I: 'i', J: 'ji', K: 'kå', L: 'ell', M: 'emm', N: 'enn', O: 'o', P: 'pe', Q: 'ku', R: 'ärr', S: 'ess', T: 'te', U: 'u', V: 've', W: 'dubbelve', X: 'eks', Y: 'y', Z: 'säta', Å: 'å', Ä: 'ä', Ö: 'ö',
+  A: 'a',
+  B: 'be',
+  C: 'se',
+  D: 'de',
+  E: 'e',
+  F: 'eff',
+  G: 'ge',
+  H: 'hå',
+  I: 'i',
+  J: 'ji',
+  K: 'kå',
+  L: 'ell',
+  M: 'emm',
+  N: 'enn',
+  O: 'o',
+  P: 'pe',
+  Q: 'ku',
+  R: 'ärr',
+  S: 'ess',
+  T: 'te',
+  U: 'u',
+  V: 've',
+  W: 'dubbelve',
+  X: 'eks',
+  Y: 'y',
+  Z: 'säta',
+  Å: 'å',
+  Ä: 'ä',
+  Ö: 'ö',
 };
 
 /** Acronyms said as words, not spelled. */
 const SAID_AS_WORDS = new Set(['NATO', 'IKEA', 'UNICEF', 'SÄPO', 'SAS', 'SIDA', 'FRA', 'MUST', 'RAKEL', 'COVID', 'ISIS', 'OBS']);
 
 /** Acronyms spelled even in text written all in capitals. */
-const KNOWN_ACRONYMS = new Set(['SMHI', 'MSB', 'VMA', 'SOS', 'SVT', 'SR', 'TV', 'FHM', 'RSA', 'IVA', 'BRF', 'LST', 'SJ', 'SL', 'EU', 'FN', 'USA']);
+const KNOWN_ACRONYMS = new Set([
+  'SMHI',
+  'MSB',
+  'VMA',
+  'SOS',
+  'SVT',
+  'SR',
+  'TV',
+  'FHM',
+  'RSA',
+  'IVA',
+  'BRF',
+  'LST',
+  'SJ',
+  'SL',
+  'EU',
+  'FN',
+  'USA',
+]);
 
 /** Common-gender nouns that follow "1" in alerts, read "en" (en grad, en person). */
-const ONE_BEFORE_NOUN = new Set(['grad', 'person', 'timme', 'minut', 'sekund', 'vecka', 'dag', 'natt', 'månad', 'kilometer', 'meter', 'mil', 'bil', 'buss', 'skola', 'väg', 'gata', 'brand', 'olycka', 'skadad', 'krona', 'liter', 'flaska', 'filt']);
-const NEUTER_NOUNS = new Set(['år', 'dygn', 'hus', 'barn', 'ton', 'kilo', 'gram', 'hushåll', 'fordon', 'område', 'meddelande', 'larm', 'samtal', 'rum', 'tåg', 'plan', 'fartyg', 'djur']);
+const ONE_BEFORE_NOUN = new Set([
+  'grad',
+  'person',
+  'timme',
+  'minut',
+  'sekund',
+  'vecka',
+  'dag',
+  'natt',
+  'månad',
+  'kilometer',
+  'meter',
+  'mil',
+  'bil',
+  'buss',
+  'skola',
+  'väg',
+  'gata',
+  'brand',
+  'olycka',
+  'skadad',
+  'krona',
+  'liter',
+  'flaska',
+  'filt',
+]);
+const NEUTER_NOUNS = new Set([
+  'år',
+  'dygn',
+  'hus',
+  'barn',
+  'ton',
+  'kilo',
+  'gram',
+  'hushåll',
+  'fordon',
+  'område',
+  'meddelande',
+  'larm',
+  'samtal',
+  'rum',
+  'tåg',
+  'plan',
+  'fartyg',
+  'djur',
+]);
 
 /** Numbers known by heart, said the way everyone says them. */
 const SERVICE_NUMBERS: Record<string, string> = {
@@ -119,7 +222,8 @@ const ABBREVIATIONS: [string, string][] = [
 /** Abbreviations that may close a sentence; the others always lead into more words. */
 const CAN_END_SENTENCE = new Set(['m.m.', 'o.s.v.', 'osv.']);
 
-const STREET_SUFFIX = /(gatan|vägen|väg|gränd|gränden|torget|torg|plan|stigen|backen|allén|allé|leden|platsen|stråket|gata|kajen|hamnen|parken|esplanaden|promenaden|slingan|ringen|bron)$/i;
+const STREET_SUFFIX =
+  /(gatan|vägen|väg|gränd|gränden|torget|torg|plan|stigen|backen|allén|allé|leden|platsen|stråket|gata|kajen|hamnen|parken|esplanaden|promenaden|slingan|ringen|bron)$/i;
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** Word boundary that knows å, ä, ö and digits. */
@@ -209,54 +313,78 @@ const rules: Rule[] = [
 
   // Well-known service numbers, alone or with their usual spacing.
   (t) =>
-    t.replace(new RegExp(`${B}(112|1177|113 ?13|114 ?14|114 ?04)${E}(?!\\s?(?:%|procent|km|st|personer|kr))`, 'gu'), (m) => SERVICE_NUMBERS[m.replace(/\s/g, '')]!),
+    t.replace(
+      new RegExp(`${B}(112|1177|113 ?13|114 ?14|114 ?04)${E}(?!\\s?(?:%|procent|km|st|personer|kr))`, 'gu'),
+      (m) => SERVICE_NUMBERS[m.replace(/\s/g, '')]!,
+    ),
 
   // International numbers: +46 70 123 45 67.
   (t) => t.replace(new RegExp(`\\+\\d{1,3}(?:[ -]?\\d{1,4}){2,5}${E}`, 'gu'), (m) => phoneWords(m)),
 
   // Swedish numbers with an area code: 070-123 45 67, 08-123 456 78, 031-12 34 56, 0701234567.
   (t) =>
-    t.replace(new RegExp(`${B}0\\d{1,3}-\\d{2,3}(?: \\d{2,3}){0,3}${E}|${B}0\\d{1,3}(?: \\d{2,3}){2,4}${E}|${B}0\\d{8,9}${E}`, 'gu'), (m) => phoneWords(m)),
+    t.replace(new RegExp(`${B}0\\d{1,3}-\\d{2,3}(?: \\d{2,3}){0,3}${E}|${B}0\\d{1,3}(?: \\d{2,3}){2,4}${E}|${B}0\\d{8,9}${E}`, 'gu'), (m) =>
+      phoneWords(m),
+    ),
 
   // Digits after words that announce a phone number: "ring 123 45 67", "sms:a 71 123".
   (t) =>
-    t.replace(new RegExp(`${B}((?:ring|ringa|ringer|telefon|telefonnummer|tel\\.?|sms:a|smsa|sms till|numret)\\s+(?:på\\s+|till\\s+)?)(\\d[\\d -]{1,16}\\d)${E}`, 'giu'), (_m, lead: string, num: string) => lead + phoneWords(num)),
+    t.replace(
+      new RegExp(
+        `${B}((?:ring|ringa|ringer|telefon|telefonnummer|tel\\.?|sms:a|smsa|sms till|numret)\\s+(?:på\\s+|till\\s+)?)(\\d[\\d -]{1,16}\\d)${E}`,
+        'giu',
+      ),
+      (_m, lead: string, num: string) => lead + phoneWords(num),
+    ),
 
   // Clock times with a clock word: "kl. 14.30", "klockan 8", "kl 07:15", "kl. 14.30–16".
   (t) =>
-    t.replace(new RegExp(`${B}(?:kl\\.?|klockan)\\s*(\\d{1,2})(?:[.:](\\d{2}))?(?:\\s*[-–]\\s*(\\d{1,2})(?:[.:](\\d{2}))?)?${E}`, 'giu'), (m, h: string, mm: string | undefined, h2: string | undefined, mm2: string | undefined) => {
-      const from = [Number(h), mm ? Number(mm) : 0] as const;
-      if (!validTime(...from)) return m;
-      if (h2 === undefined) return `klockan ${timeWords(...from)}`;
-      const to = [Number(h2), mm2 ? Number(mm2) : 0] as const;
-      return validTime(...to) ? `klockan ${timeWords(...from)} till ${timeWords(...to)}` : m;
-    }),
+    t.replace(
+      new RegExp(`${B}(?:kl\\.?|klockan)\\s*(\\d{1,2})(?:[.:](\\d{2}))?(?:\\s*[-–]\\s*(\\d{1,2})(?:[.:](\\d{2}))?)?${E}`, 'giu'),
+      (m, h: string, mm: string | undefined, h2: string | undefined, mm2: string | undefined) => {
+        const from = [Number(h), mm ? Number(mm) : 0] as const;
+        if (!validTime(...from)) return m;
+        if (h2 === undefined) return `klockan ${timeWords(...from)}`;
+        const to = [Number(h2), mm2 ? Number(mm2) : 0] as const;
+        return validTime(...to) ? `klockan ${timeWords(...from)} till ${timeWords(...to)}` : m;
+      },
+    ),
 
   // Time ranges without a clock word: "14.00–16.00", "8.30-9.15".
   (t) =>
-    t.replace(new RegExp(`${B}(\\d{1,2})[.:](\\d{2})\\s*[-–]\\s*(\\d{1,2})[.:](\\d{2})${E}`, 'gu'), (m, h1: string, m1: string, h2: string, m2: string) =>
-      validTime(+h1, +m1) && validTime(+h2, +m2) ? `${timeWords(+h1, +m1)} till ${timeWords(+h2, +m2)}` : m,
+    t.replace(
+      new RegExp(`${B}(\\d{1,2})[.:](\\d{2})\\s*[-–]\\s*(\\d{1,2})[.:](\\d{2})${E}`, 'gu'),
+      (m, h1: string, m1: string, h2: string, m2: string) =>
+        validTime(+h1, +m1) && validTime(+h2, +m2) ? `${timeWords(+h1, +m1)} till ${timeWords(+h2, +m2)}` : m,
     ),
 
   // Any hh:mm is a time; hh.mm only after a word that introduces one.
-  (t) => t.replace(new RegExp(`${B}(\\d{1,2}):(\\d{2})${E}`, 'gu'), (m, h: string, mm: string) => (validTime(+h, +mm) ? timeWords(+h, +mm) : m)),
   (t) =>
-    t.replace(new RegExp(`${B}(från|till|mellan|efter|före|innan|senast|sedan|runt|vid|och)\\s+(\\d{1,2})\\.(\\d{2})${E}`, 'giu'), (m, w: string, h: string, mm: string) =>
-      validTime(+h, +mm) ? `${w} ${timeWords(+h, +mm)}` : m,
+    t.replace(new RegExp(`${B}(\\d{1,2}):(\\d{2})${E}`, 'gu'), (m, h: string, mm: string) => (validTime(+h, +mm) ? timeWords(+h, +mm) : m)),
+  (t) =>
+    t.replace(
+      new RegExp(`${B}(från|till|mellan|efter|före|innan|senast|sedan|runt|vid|och)\\s+(\\d{1,2})\\.(\\d{2})${E}`, 'giu'),
+      (m, w: string, h: string, mm: string) => (validTime(+h, +mm) ? `${w} ${timeWords(+h, +mm)}` : m),
     ),
 
   // Day and month in digits: 24/12, 24/12 2026, 24/12/2026, 24.12.2026.
   (t) =>
-    t.replace(new RegExp(`${B}(\\d{1,2})/(\\d{1,2})(?:(?:/|\\s)(\\d{4}))?${E}|${B}(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})${E}`, 'gu'), (m, d1?: string, m1?: string, y1?: string, d2?: string, m2?: string, y2?: string) => {
-      const d = Number(d1 ?? d2);
-      const mo = Number(m1 ?? m2);
-      return dateWords(d, mo, y1 ?? y2) ?? m;
-    }),
+    t.replace(
+      new RegExp(`${B}(\\d{1,2})/(\\d{1,2})(?:(?:/|\\s)(\\d{4}))?${E}|${B}(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})${E}`, 'gu'),
+      (m, d1?: string, m1?: string, y1?: string, d2?: string, m2?: string, y2?: string) => {
+        const d = Number(d1 ?? d2);
+        const mo = Number(m1 ?? m2);
+        return dateWords(d, mo, y1 ?? y2) ?? m;
+      },
+    ),
 
   // Day with a month name: "den 3 mars 2026", "3 mars", "3 jan.".
   (t) =>
     t.replace(
-      new RegExp(`${B}(\\d{1,2})(?::[ae])?\\s+(${MONTHS.join('|')}|${Object.keys(MONTH_ABBREVIATIONS).join('|')})\\.?(?:\\s+(\\d{4}))?${E}`, 'giu'),
+      new RegExp(
+        `${B}(\\d{1,2})(?::[ae])?\\s+(${MONTHS.join('|')}|${Object.keys(MONTH_ABBREVIATIONS).join('|')})\\.?(?:\\s+(\\d{4}))?${E}`,
+        'giu',
+      ),
       (m, d: string, month: string, y: string | undefined) => {
         const lower = month.toLowerCase();
         const index = MONTHS.indexOf(lower) >= 0 ? MONTHS.indexOf(lower) + 1 : MONTH_ABBREVIATIONS[lower]!;
@@ -265,11 +393,18 @@ const rules: Rule[] = [
     ),
 
   // A year after a month name: "mars 2026".
-  (t) => t.replace(new RegExp(`${B}(${MONTHS.join('|')})\\s+(\\d{4})${E}`, 'giu'), (_m, month: string, y: string) => `${month} ${year(+y)}`),
+  (t) =>
+    t.replace(new RegExp(`${B}(${MONTHS.join('|')})\\s+(\\d{4})${E}`, 'giu'), (_m, month: string, y: string) => `${month} ${year(+y)}`),
 
   // Years after a word that introduces one: "år 1998", "sedan 2020", "i 1990-talet" aside.
   (t) =>
-    t.replace(new RegExp(`${B}(år|året|sedan|sen|under|inför|våren|sommaren|hösten|vintern|från|till|i|efter|före)\\s+(1[89]\\d{2}|20\\d{2})${E}`, 'giu'), (_m, w: string, y: string) => `${w} ${year(+y)}`),
+    t.replace(
+      new RegExp(
+        `${B}(år|året|sedan|sen|under|inför|våren|sommaren|hösten|vintern|från|till|i|efter|före)\\s+(1[89]\\d{2}|20\\d{2})${E}`,
+        'giu',
+      ),
+      (_m, w: string, y: string) => `${w} ${year(+y)}`,
+    ),
 
   // Ordinals written with a colon: 3:e, 1:a, 2:a, 21:a.
   (t) => t.replace(new RegExp(`${B}(\\d{1,6}):(?:e|a|nde|de)${E}`, 'giu'), (_m, n: string) => ordinal(+n)),
@@ -279,12 +414,18 @@ const rules: Rule[] = [
     const unitAlternatives = UNITS.map(([u]) => escapeRe(u)).join('|');
     // An abbreviated unit's full stop goes with it unless it also ends the sentence.
     // A range may come first: "10–15 m/s" is "tio till femton meter per sekund".
-    const re = new RegExp(`(^|[\\s(])(?:(\\d+(?:,\\d+)?)\\s?[–-]\\s?)?(-|minus\\s)?(\\d{1,3}(?: \\d{3})+|\\d+)(?:[,.](\\d+))?\\s?(${unitAlternatives})(?:\\.(?=\\s+\\p{Ll}))?(?![\\p{L}\\p{N}/²])`, 'gu');
-    return t.replace(re, (_m, pre: string, from: string | undefined, minus: string | undefined, int: string, frac: string | undefined, unit: string) => {
-      const def = UNITS.find(([u]) => u === unit)![1];
-      const num = frac ? `${int},${frac}` : int;
-      return `${pre}${from ? `${decimal(from)} till ` : ''}${numberWithUnit(num, Boolean(minus), def)}`;
-    });
+    const re = new RegExp(
+      `(^|[\\s(])(?:(\\d+(?:,\\d+)?)\\s?[–-]\\s?)?(-|minus\\s)?(\\d{1,3}(?: \\d{3})+|\\d+)(?:[,.](\\d+))?\\s?(${unitAlternatives})(?:\\.(?=\\s+\\p{Ll}))?(?![\\p{L}\\p{N}/²])`,
+      'gu',
+    );
+    return t.replace(
+      re,
+      (_m, pre: string, from: string | undefined, minus: string | undefined, int: string, frac: string | undefined, unit: string) => {
+        const def = UNITS.find(([u]) => u === unit)![1];
+        const num = frac ? `${int},${frac}` : int;
+        return `${pre}${from ? `${decimal(from)} till ` : ''}${numberWithUnit(num, Boolean(minus), def)}`;
+      },
+    );
   },
 
   // Street numbers with a letter: "Storgatan 12B", "Kungsvägen 3 A".
@@ -294,10 +435,18 @@ const rules: Rule[] = [
     ),
 
   // A capital letter glued to a number: roads and channels ("E4", "E18", "P4"), "Hus B2".
-  (t) => t.replace(new RegExp(`${B}([A-ZÅÄÖ])(\\d{1,3})${E}`, 'gu'), (_m, letter: string, n: string) => `${LETTERS[letter] ?? letter} ${cardinal(+n)}`),
+  (t) =>
+    t.replace(
+      new RegExp(`${B}([A-ZÅÄÖ])(\\d{1,3})${E}`, 'gu'),
+      (_m, letter: string, n: string) => `${LETTERS[letter] ?? letter} ${cardinal(+n)}`,
+    ),
 
   // Number ranges: "10–12", "3-5".
-  (t) => t.replace(new RegExp(`${B}(\\d+)\\s?[–-]\\s?(\\d+)${E}`, 'gu'), (_m, a: string, b: string) => `${spokenNumber(a)} till ${spokenNumber(b)}`),
+  (t) =>
+    t.replace(
+      new RegExp(`${B}(\\d+)\\s?[–-]\\s?(\\d+)${E}`, 'gu'),
+      (_m, a: string, b: string) => `${spokenNumber(a)} till ${spokenNumber(b)}`,
+    ),
 
   // Negative numbers standing alone: "-5 grader" is handled above; "-5" here.
   (t) => t.replace(new RegExp(`(^|\\s)-(\\d+(?:,\\d+)?)${E}`, 'gu'), (_m, pre: string, n: string) => `${pre}minus ${decimal(n)}`),
@@ -345,7 +494,9 @@ const rules: Rule[] = [
 
   // "1" before a noun: "en" unless the noun is neuter ("ett år", "ett hushåll").
   (t) =>
-    t.replace(new RegExp(`${B}ett (\\p{Ll}+)`, 'gu'), (m, noun: string) => (NEUTER_NOUNS.has(noun) || !ONE_BEFORE_NOUN.has(noun) ? m : `en ${noun}`)),
+    t.replace(new RegExp(`${B}ett (\\p{Ll}+)`, 'gu'), (m, noun: string) =>
+      NEUTER_NOUNS.has(noun) || !ONE_BEFORE_NOUN.has(noun) ? m : `en ${noun}`,
+    ),
 
   // Symbols espeak would skip or name oddly.
   (t) =>

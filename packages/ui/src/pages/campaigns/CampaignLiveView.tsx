@@ -1,7 +1,24 @@
 // The live view of one campaign: a big state line, the numbers that matter (confirmed,
 // waiting, not reached), the chart, throughput, pause/resume/cancel, the report export,
 // and the roll-call: everyone, searchable, with each person's history one click away.
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Progress,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import type { RecipientReport } from '@gdial/protocol';
@@ -25,32 +42,94 @@ const MIN_LABELLED_PCT = 14;
 
 const dict = {
   sv: {
-    back: '← Alla larm', loading: 'Hämtar larmet…', test: 'TESTKÖRNING', confirmed: 'Bekräftade', waiting: 'Inte bekräftat', failed: 'Ej nådda', all: 'Alla',
-    ofTotal: 'av {n}', reached: 'Nådda', throughput: '{n} utskick per sekund', eta: 'Klart om ungefär {t}', pause: 'Pausa', resume: 'Fortsätt', cancel: 'Avbryt larmet…',
-    export: 'Exportera rapport (CSV)', exporting: 'Skapar rapporten…', exported: 'Rapporten är sparad som {f} ({n} rader).',
-    cancelTitle: 'Avbryta larmet?', cancelBody: 'Inget mer skickas och pågående samtal läggs på. Det som redan skickats går inte att ta tillbaka.', cancelConfirm: 'Ja, avbryt larmet',
+    back: '← Alla larm',
+    loading: 'Hämtar larmet…',
+    test: 'TESTKÖRNING',
+    confirmed: 'Bekräftade',
+    waiting: 'Inte bekräftat',
+    failed: 'Ej nådda',
+    all: 'Alla',
+    ofTotal: 'av {n}',
+    reached: 'Nådda',
+    throughput: '{n} utskick per sekund',
+    eta: 'Klart om ungefär {t}',
+    pause: 'Pausa',
+    resume: 'Fortsätt',
+    cancel: 'Avbryt larmet…',
+    export: 'Exportera rapport (CSV)',
+    exporting: 'Skapar rapporten…',
+    exported: 'Rapporten är sparad som {f} ({n} rader).',
+    cancelTitle: 'Avbryta larmet?',
+    cancelBody: 'Inget mer skickas och pågående samtal läggs på. Det som redan skickats går inte att ta tillbaka.',
+    cancelConfirm: 'Ja, avbryt larmet',
     cancelReason: 'Skäl (valfritt, sparas i händelseloggen)',
-    s_running: 'Larmet pågår', s_paused: 'Larmet är pausat – inget skickas förrän du trycker Fortsätt', s_scheduled: 'Schemalagt – startar {t}', s_draft: 'Utkast – inte startat',
-    s_completed: 'Klart: {c} av {n} bekräftade', s_cancelled: 'Avbrutet', edit: 'Fortsätt redigera',
-    unavailable: 'Leverantören för {p} svarar inte. GDial försöker igen automatiskt och går vidare till nästa steg i planen. Kontrollera nätet och leverantörsinställningarna.',
+    s_running: 'Larmet pågår',
+    s_paused: 'Larmet är pausat – inget skickas förrän du trycker Fortsätt',
+    s_scheduled: 'Schemalagt – startar {t}',
+    s_draft: 'Utkast – inte startat',
+    s_completed: 'Klart: {c} av {n} bekräftade',
+    s_cancelled: 'Avbrutet',
+    edit: 'Fortsätt redigera',
+    unavailable:
+      'Leverantören för {p} svarar inte. GDial försöker igen automatiskt och går vidare till nästa steg i planen. Kontrollera nätet och leverantörsinställningarna.',
     duplicates: '{n} utskick kan ha gått ut två gånger efter ett avbrott. Se förloppet för de berörda.',
-    search: 'Sök i upproplistan', searchHelp: 'Namn eller telefonnummer', name: 'Namn', status: 'Status', latest: 'Utskick', confirmedAt: 'Bekräftelse',
-    rollCall: 'Upprop', showHistory: 'Visa förlopp för {n}', nobody: 'Ingen här just nu.', showing: 'Visar {n} av {t}. Sök för att hitta fler.',
-    truncated: 'Larmet har fler mottagare än vad som visas här; exportera rapporten för att se alla.', chart: 'Förlopp',
+    search: 'Sök i upproplistan',
+    searchHelp: 'Namn eller telefonnummer',
+    name: 'Namn',
+    status: 'Status',
+    latest: 'Utskick',
+    confirmedAt: 'Bekräftelse',
+    rollCall: 'Upprop',
+    showHistory: 'Visa förlopp för {n}',
+    nobody: 'Ingen här just nu.',
+    showing: 'Visar {n} av {t}. Sök för att hitta fler.',
+    truncated: 'Larmet har fler mottagare än vad som visas här; exportera rapporten för att se alla.',
+    chart: 'Förlopp',
   },
   en: {
-    back: '← All alerts', loading: 'Fetching the alert…', test: 'TEST RUN', confirmed: 'Confirmed', waiting: 'Not confirmed', failed: 'Not reached', all: 'All',
-    ofTotal: 'of {n}', reached: 'Reached', throughput: '{n} sends per second', eta: 'Done in about {t}', pause: 'Pause', resume: 'Resume', cancel: 'Cancel the alert…',
-    export: 'Export report (CSV)', exporting: 'Creating the report…', exported: 'The report is saved as {f} ({n} rows).',
-    cancelTitle: 'Cancel the alert?', cancelBody: 'Nothing more is sent and calls in progress are hung up. What has been sent cannot be taken back.', cancelConfirm: 'Yes, cancel the alert',
+    back: '← All alerts',
+    loading: 'Fetching the alert…',
+    test: 'TEST RUN',
+    confirmed: 'Confirmed',
+    waiting: 'Not confirmed',
+    failed: 'Not reached',
+    all: 'All',
+    ofTotal: 'of {n}',
+    reached: 'Reached',
+    throughput: '{n} sends per second',
+    eta: 'Done in about {t}',
+    pause: 'Pause',
+    resume: 'Resume',
+    cancel: 'Cancel the alert…',
+    export: 'Export report (CSV)',
+    exporting: 'Creating the report…',
+    exported: 'The report is saved as {f} ({n} rows).',
+    cancelTitle: 'Cancel the alert?',
+    cancelBody: 'Nothing more is sent and calls in progress are hung up. What has been sent cannot be taken back.',
+    cancelConfirm: 'Yes, cancel the alert',
     cancelReason: 'Reason (optional, kept in the audit log)',
-    s_running: 'The alert is running', s_paused: 'The alert is paused – nothing is sent until you press Resume', s_scheduled: 'Scheduled – starts {t}', s_draft: 'Draft – not started',
-    s_completed: 'Done: {c} of {n} confirmed', s_cancelled: 'Cancelled', edit: 'Continue editing',
-    unavailable: 'The provider for {p} is not answering. GDial retries automatically and moves on to the next step of the plan. Check the network and the provider settings.',
+    s_running: 'The alert is running',
+    s_paused: 'The alert is paused – nothing is sent until you press Resume',
+    s_scheduled: 'Scheduled – starts {t}',
+    s_draft: 'Draft – not started',
+    s_completed: 'Done: {c} of {n} confirmed',
+    s_cancelled: 'Cancelled',
+    edit: 'Continue editing',
+    unavailable:
+      'The provider for {p} is not answering. GDial retries automatically and moves on to the next step of the plan. Check the network and the provider settings.',
     duplicates: '{n} sends may have gone out twice after an interruption. See the history of those affected.',
-    search: 'Search the roll-call', searchHelp: 'Name or phone number', name: 'Name', status: 'Status', latest: 'Sends', confirmedAt: 'Confirmation',
-    rollCall: 'Roll-call', showHistory: 'Show history for {n}', nobody: 'Nobody here right now.', showing: 'Showing {n} of {t}. Search to find more.',
-    truncated: 'The alert has more recipients than shown here; export the report to see everyone.', chart: 'Progress',
+    search: 'Search the roll-call',
+    searchHelp: 'Name or phone number',
+    name: 'Name',
+    status: 'Status',
+    latest: 'Sends',
+    confirmedAt: 'Confirmation',
+    rollCall: 'Roll-call',
+    showHistory: 'Show history for {n}',
+    nobody: 'Nobody here right now.',
+    showing: 'Showing {n} of {t}. Search to find more.',
+    truncated: 'The alert has more recipients than shown here; export the report to see everyone.',
+    chart: 'Progress',
   },
 };
 
@@ -79,7 +158,10 @@ export function CampaignLiveView({ id }: { id: number }) {
   const { campaign, progress } = live;
   const confirmationEnabled = campaign?.settings.confirmation?.enabled ?? true;
   const counts = progress ? bucketCounts(progress.outcomes, confirmationEnabled) : { confirmed: 0, waiting: 0, failed: 0 };
-  const rows = useMemo(() => filterRollCall(live.recipients, filter, debounced, confirmationEnabled), [live.recipients, filter, debounced, confirmationEnabled]);
+  const rows = useMemo(
+    () => filterRollCall(live.recipients, filter, debounced, confirmationEnabled),
+    [live.recipients, filter, debounced, confirmationEnabled],
+  );
   const selectedFresh = selected ? (live.recipients.find((r) => r.id === selected.id) ?? selected) : null;
 
   if (!campaign)
@@ -138,39 +220,71 @@ export function CampaignLiveView({ id }: { id: number }) {
       </Group>
       <Group gap="sm">
         <Title order={2}>{campaign.name}</Title>
-        {campaign.testMode && <Badge color="grape" size="lg">{t('test')}</Badge>}
-        <Badge size="lg" color={campaignStatusColour(status)}>{words.campaignStatus[status]}</Badge>
+        {campaign.testMode && (
+          <Badge color="grape" size="lg">
+            {t('test')}
+          </Badge>
+        )}
+        <Badge size="lg" color={campaignStatusColour(status)}>
+          {words.campaignStatus[status]}
+        </Badge>
       </Group>
 
       <Paper p="md" radius="md" bg={`${campaignStatusColour(status)}.1`} c="var(--mantine-color-black)">
         <Group justify="space-between">
-          <Text fz={24} fw={800} role="status" aria-live="polite">{stateLine}</Text>
+          <Text fz={24} fw={800} role="status" aria-live="polite">
+            {stateLine}
+          </Text>
           <Group>
-            {status === 'running' && <Button size="md" color="yellow" autoContrast onClick={() => act(rpc.call('campaigns.pause', { id }))} loading={busy}>{t('pause')}</Button>}
-            {status === 'paused' && <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy}>{t('resume')}</Button>}
-            {(status === 'running' || status === 'paused' || status === 'scheduled') && (
-              <Button size="md" color="red" variant="outline" onClick={() => setCancelOpen(true)}>{t('cancel')}</Button>
+            {status === 'running' && (
+              <Button size="md" color="yellow" autoContrast onClick={() => act(rpc.call('campaigns.pause', { id }))} loading={busy}>
+                {t('pause')}
+              </Button>
             )}
-            {status === 'draft' && <Button size="md" onClick={() => navigate('campaigns', id, 'edit')}>{t('edit')}</Button>}
+            {status === 'paused' && (
+              <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy}>
+                {t('resume')}
+              </Button>
+            )}
+            {(status === 'running' || status === 'paused' || status === 'scheduled') && (
+              <Button size="md" color="red" variant="outline" onClick={() => setCancelOpen(true)}>
+                {t('cancel')}
+              </Button>
+            )}
+            {status === 'draft' && (
+              <Button size="md" onClick={() => navigate('campaigns', id, 'edit')}>
+                {t('edit')}
+              </Button>
+            )}
           </Group>
         </Group>
       </Paper>
 
       <ErrorAlert error={actionError ?? live.error} />
-      {exportNote && <Alert color="green" role="status">{exportNote}</Alert>}
+      {exportNote && (
+        <Alert color="green" role="status">
+          {exportNote}
+        </Alert>
+      )}
       {progress && progress.unavailableProviders.length > 0 && (
-        <Alert color="red" role="alert">{t('unavailable', { p: progress.unavailableProviders.join(', ') })}</Alert>
+        <Alert color="red" role="alert">
+          {t('unavailable', { p: progress.unavailableProviders.join(', ') })}
+        </Alert>
       )}
       {progress && progress.possibleDuplicates > 0 && <Alert color="orange">{t('duplicates', { n: progress.possibleDuplicates })}</Alert>}
 
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         {(['confirmed', 'waiting', 'failed'] as const).map((b) => (
           <Paper key={b} withBorder p="md">
-            <Text size="sm" fw={600}>{t(b)}</Text>
+            <Text size="sm" fw={600}>
+              {t(b)}
+            </Text>
             <Text fz={40} fw={800} c={b === 'confirmed' ? 'var(--gdial-ok-text)' : b === 'failed' ? 'var(--gdial-error-text)' : 'blue.8'}>
               {f.number(counts[b])}
             </Text>
-            <Text size="sm" c="dimmed">{t('ofTotal', { n: f.number(total) })}</Text>
+            <Text size="sm" c="dimmed">
+              {t('ofTotal', { n: f.number(total) })}
+            </Text>
           </Paper>
         ))}
       </SimpleGrid>
@@ -180,18 +294,29 @@ export function CampaignLiveView({ id }: { id: number }) {
           <Stack gap={6}>
             <Progress.Root size={28}>
               {(['confirmed', 'failed'] as const).map((b) => (
-                <Progress.Section key={b} value={pct(counts[b])} color={b === 'confirmed' ? 'green' : 'red'} aria-label={`${t(b)}: ${f.number(counts[b])}`}>
+                <Progress.Section
+                  key={b}
+                  value={pct(counts[b])}
+                  color={b === 'confirmed' ? 'green' : 'red'}
+                  aria-label={`${t(b)}: ${f.number(counts[b])}`}
+                >
                   {/* A label in a sliver of bar is cut to "B…": it shows once its words fit. */}
                   {pct(counts[b]) >= MIN_LABELLED_PCT && <Progress.Label>{t(b)}</Progress.Label>}
                 </Progress.Section>
               ))}
             </Progress.Root>
             <Group gap="lg">
-              <Text size="sm">{t('reached')}: {f.number(reachedCount(progress))}</Text>
+              <Text size="sm">
+                {t('reached')}: {f.number(reachedCount(progress))}
+              </Text>
               <Text size="sm">{t('throughput', { n: f.number(Math.round(progress.throughputPerSecond * 10) / 10) })}</Text>
-              {progress.etaSeconds !== null && status === 'running' && <Text size="sm">{t('eta', { t: duration(progress.etaSeconds) })}</Text>}
+              {progress.etaSeconds !== null && status === 'running' && (
+                <Text size="sm">{t('eta', { t: duration(progress.etaSeconds) })}</Text>
+              )}
             </Group>
-            <Title order={3} size="h5" mt="xs">{t('chart')}</Title>
+            <Title order={3} size="h5" mt="xs">
+              {t('chart')}
+            </Title>
             <ProgressChart points={live.history} />
           </Stack>
         </Paper>
@@ -211,7 +336,13 @@ export function CampaignLiveView({ id }: { id: number }) {
             { value: 'failed', label: `${t('failed')} (${f.number(counts.failed)})` },
           ]}
         />
-        <TextInput label={t('search')} placeholder={t('searchHelp')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} style={{ flex: 1, minWidth: 220 }} />
+        <TextInput
+          label={t('search')}
+          placeholder={t('searchHelp')}
+          value={query}
+          onChange={(e) => setQuery(e.currentTarget.value)}
+          style={{ flex: 1, minWidth: 220 }}
+        />
       </Group>
       {live.truncated && <Alert color="orange">{t('truncated')}</Alert>}
       {rows.length === 0 ? (
@@ -232,12 +363,19 @@ export function CampaignLiveView({ id }: { id: number }) {
               return (
                 <Table.Tr key={r.id}>
                   <Table.Td>
-                    <Anchor component="button" type="button" onClick={() => setSelected(r)} aria-label={t('showHistory', { n: r.displayName })}>
+                    <Anchor
+                      component="button"
+                      type="button"
+                      onClick={() => setSelected(r)}
+                      aria-label={t('showHistory', { n: r.displayName })}
+                    >
                       {r.displayName}
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={outcomeColour(r.outcome)} variant={r.outcome === 'confirmed' ? 'filled' : 'light'}>{words.outcome[r.outcome]}</Badge>
+                    <Badge color={outcomeColour(r.outcome)} variant={r.outcome === 'confirmed' ? 'filled' : 'light'}>
+                      {words.outcome[r.outcome]}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>
                     {started.length === 0
@@ -249,14 +387,20 @@ export function CampaignLiveView({ id }: { id: number }) {
                           </div>
                         ))}
                   </Table.Td>
-                  <Table.Td>{r.confirmedAt ? `${f.dateTime(r.confirmedAt)}${r.confirmedVia ? ` · ${words.confirmedVia(r.confirmedVia)}` : ''}` : ''}</Table.Td>
+                  <Table.Td>
+                    {r.confirmedAt ? `${f.dateTime(r.confirmedAt)}${r.confirmedVia ? ` · ${words.confirmedVia(r.confirmedVia)}` : ''}` : ''}
+                  </Table.Td>
                 </Table.Tr>
               );
             })}
           </Table.Tbody>
         </Table>
       )}
-      {rows.length > ROWS_SHOWN && <Text size="sm" c="dimmed">{t('showing', { n: ROWS_SHOWN, t: f.number(rows.length) })}</Text>}
+      {rows.length > ROWS_SHOWN && (
+        <Text size="sm" c="dimmed">
+          {t('showing', { n: ROWS_SHOWN, t: f.number(rows.length) })}
+        </Text>
+      )}
 
       <RecipientTimeline recipient={selectedFresh} onClose={() => setSelected(null)} />
       <ConfirmDialog
@@ -272,7 +416,13 @@ export function CampaignLiveView({ id }: { id: number }) {
         }
       >
         <Text>{t('cancelBody')}</Text>
-        <Textarea label={t('cancelReason')} value={cancelReason} onChange={(e) => setCancelReason(e.currentTarget.value)} autosize minRows={2} />
+        <Textarea
+          label={t('cancelReason')}
+          value={cancelReason}
+          onChange={(e) => setCancelReason(e.currentTarget.value)}
+          autosize
+          minRows={2}
+        />
       </ConfirmDialog>
     </Stack>
   );

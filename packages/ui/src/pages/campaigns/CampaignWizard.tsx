@@ -17,26 +17,70 @@ import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    title: 'Nytt larm', editTitle: 'Redigera larm', audience: 'Mottagare', plan: 'Kanaler', message: 'Meddelande', schedule: 'Tid', review: 'Granska och starta',
-    next: 'Nästa', back: 'Tillbaka', planning: 'Räknar ut vem som får larmet…', replan: 'Räkna om',
-    start: 'Starta larm…', schedule_: 'Schemalägg larm…', test: 'Testkörning (bara testgruppen)', testGroup: 'Testgrupp',
-    testHelp: 'En testkörning skickar samma meddelande, men bara till medlemmarna i testgruppen.', noTestGroup: 'Skapa en grupp för test (t.ex. "Test") för att kunna provköra.',
-    testing: 'Startar testkörningen…', draftSaved: 'Utkastet är sparat.', blocked: 'Åtgärda det som står i rött innan larmet kan startas.',
-    'no-audience': 'Välj minst en grupp eller tagg.', 'no-steps': 'Lägg till minst ett steg.', 'bad-digits': 'Knappen ska vara en siffra 0–9, * eller #.',
-    'no-keywords': 'Ange minst ett svar som bekräftar.', 'no-template': 'Välj en mall.', 'no-name': 'Ge larmet ett namn.',
-    'template-lacks-channel': 'Mallen saknar text för en kanal i planen.', 'no-time': 'Ange datum och tid.', 'time-past': 'Tiden har redan passerat.',
-    'no-cron': 'Schemat ska ha fem fält.', cancelWizard: 'Avbryt',
+    title: 'Nytt larm',
+    editTitle: 'Redigera larm',
+    audience: 'Mottagare',
+    plan: 'Kanaler',
+    message: 'Meddelande',
+    schedule: 'Tid',
+    review: 'Granska och starta',
+    next: 'Nästa',
+    back: 'Tillbaka',
+    planning: 'Räknar ut vem som får larmet…',
+    replan: 'Räkna om',
+    start: 'Starta larm…',
+    schedule_: 'Schemalägg larm…',
+    test: 'Testkörning (bara testgruppen)',
+    testGroup: 'Testgrupp',
+    testHelp: 'En testkörning skickar samma meddelande, men bara till medlemmarna i testgruppen.',
+    noTestGroup: 'Skapa en grupp för test (t.ex. "Test") för att kunna provköra.',
+    testing: 'Startar testkörningen…',
+    draftSaved: 'Utkastet är sparat.',
+    blocked: 'Åtgärda det som står i rött innan larmet kan startas.',
+    'no-audience': 'Välj minst en grupp eller tagg.',
+    'no-steps': 'Lägg till minst ett steg.',
+    'bad-digits': 'Knappen ska vara en siffra 0–9, * eller #.',
+    'no-keywords': 'Ange minst ett svar som bekräftar.',
+    'no-template': 'Välj en mall.',
+    'no-name': 'Ge larmet ett namn.',
+    'template-lacks-channel': 'Mallen saknar text för en kanal i planen.',
+    'no-time': 'Ange datum och tid.',
+    'time-past': 'Tiden har redan passerat.',
+    'no-cron': 'Schemat ska ha fem fält.',
+    cancelWizard: 'Avbryt',
   },
   en: {
-    title: 'New alert', editTitle: 'Edit alert', audience: 'Recipients', plan: 'Channels', message: 'Message', schedule: 'Time', review: 'Review and start',
-    next: 'Next', back: 'Back', planning: 'Working out who gets the alert…', replan: 'Recalculate',
-    start: 'Start alert…', schedule_: 'Schedule alert…', test: 'Test run (test group only)', testGroup: 'Test group',
-    testHelp: 'A test run sends the same message, but only to the members of the test group.', noTestGroup: 'Create a group for testing (e.g. "Test") to do test runs.',
-    testing: 'Starting the test run…', draftSaved: 'The draft is saved.', blocked: 'Fix what is shown in red before the alert can start.',
-    'no-audience': 'Choose at least one group or tag.', 'no-steps': 'Add at least one step.', 'bad-digits': 'The key must be a digit 0–9, * or #.',
-    'no-keywords': 'Give at least one reply that confirms.', 'no-template': 'Choose a template.', 'no-name': 'Give the alert a name.',
-    'template-lacks-channel': 'The template has no text for a channel in the plan.', 'no-time': 'Give a date and time.', 'time-past': 'That time has already passed.',
-    'no-cron': 'The schedule needs five fields.', cancelWizard: 'Cancel',
+    title: 'New alert',
+    editTitle: 'Edit alert',
+    audience: 'Recipients',
+    plan: 'Channels',
+    message: 'Message',
+    schedule: 'Time',
+    review: 'Review and start',
+    next: 'Next',
+    back: 'Back',
+    planning: 'Working out who gets the alert…',
+    replan: 'Recalculate',
+    start: 'Start alert…',
+    schedule_: 'Schedule alert…',
+    test: 'Test run (test group only)',
+    testGroup: 'Test group',
+    testHelp: 'A test run sends the same message, but only to the members of the test group.',
+    noTestGroup: 'Create a group for testing (e.g. "Test") to do test runs.',
+    testing: 'Starting the test run…',
+    draftSaved: 'The draft is saved.',
+    blocked: 'Fix what is shown in red before the alert can start.',
+    'no-audience': 'Choose at least one group or tag.',
+    'no-steps': 'Add at least one step.',
+    'bad-digits': 'The key must be a digit 0–9, * or #.',
+    'no-keywords': 'Give at least one reply that confirms.',
+    'no-template': 'Choose a template.',
+    'no-name': 'Give the alert a name.',
+    'template-lacks-channel': 'The template has no text for a channel in the plan.',
+    'no-time': 'Give a date and time.',
+    'time-past': 'That time has already passed.',
+    'no-cron': 'The schedule needs five fields.',
+    cancelWizard: 'Cancel',
   },
 };
 
@@ -84,7 +128,8 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
     setPlan(null);
     try {
       const fields = toFields(s);
-      const saved = draftId === null ? await rpc.call('campaigns.create', fields) : await rpc.call('campaigns.update', { id: draftId, fields });
+      const saved =
+        draftId === null ? await rpc.call('campaigns.create', fields) : await rpc.call('campaigns.update', { id: draftId, fields });
       setDraftId(saved.id);
       setPlan(await rpc.call('campaigns.plan', { id: saved.id }));
     } catch (e) {
@@ -115,7 +160,10 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
     setError(null);
     try {
       const created = await rpc.call('campaigns.create', toFields(s, { testGroupId: Number(testGroupId), namePrefix: 'TEST – ' }));
-      const started = await rpc.call('campaigns.start', { id: created.id, ...(plan?.templateApproved === false ? { unapprovedReason: 'Testkörning till testgruppen' } : {}) });
+      const started = await rpc.call('campaigns.start', {
+        id: created.id,
+        ...(plan?.templateApproved === false ? { unapprovedReason: 'Testkörning till testgruppen' } : {}),
+      });
       navigate('campaigns', started.campaign.id);
     } catch (e) {
       setError(e);
@@ -132,14 +180,18 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
     <Stack maw={1000} className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{draft ? t('editTitle') : t('title')}</Title>
-        <Button variant="subtle" onClick={() => navigate('campaigns')}>{t('cancelWizard')}</Button>
+        <Button variant="subtle" onClick={() => navigate('campaigns')}>
+          {t('cancelWizard')}
+        </Button>
       </Group>
       <Stepper active={active} onStepClick={(i) => (i < active ? goTo(i) : undefined)} allowNextStepsSelect={false} size="sm">
         {labels.map((l) => (
           <Stepper.Step key={l} label={l} />
         ))}
       </Stepper>
-      <Title order={3} size="h3">{labels[active]}</Title>
+      <Title order={3} size="h3">
+        {labels[active]}
+      </Title>
 
       {step === 'audience' && <AudienceStep s={s} set={set} groups={groupList} tags={tags.data?.tags ?? []} />}
       {step === 'plan' && <PlanStep s={s} set={set} />}
@@ -182,7 +234,11 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
       {step === 'review' && plan && (
         <Paper withBorder p="md">
           <Stack>
-            {!canStart && plan.blockers.length > 0 && <Text c="var(--gdial-error-text)" fw={600}>{t('blocked')}</Text>}
+            {!canStart && plan.blockers.length > 0 && (
+              <Text c="var(--gdial-error-text)" fw={600}>
+                {t('blocked')}
+              </Text>
+            )}
             <Group align="flex-end" justify="space-between">
               <Group align="flex-end">
                 <Select
@@ -193,7 +249,13 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
                   onChange={setTestGroupId}
                   w={320}
                 />
-                <Button variant="light" size="md" onClick={() => void runTest()} disabled={!testGroupId || plan.blockers.length > 0} loading={testBusy}>
+                <Button
+                  variant="light"
+                  size="md"
+                  onClick={() => void runTest()}
+                  disabled={!testGroupId || plan.blockers.length > 0}
+                  loading={testBusy}
+                >
                   {t('test')}
                 </Button>
               </Group>
@@ -214,7 +276,9 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
           templateApproved={plan.templateApproved}
           onClose={() => setStarting(false)}
           onStart={(unapprovedReason) =>
-            rpc.call('campaigns.start', { id: draftId, ...(unapprovedReason ? { unapprovedReason } : {}) }).then((r) => navigate('campaigns', r.campaign.id))
+            rpc
+              .call('campaigns.start', { id: draftId, ...(unapprovedReason ? { unapprovedReason } : {}) })
+              .then((r) => navigate('campaigns', r.campaign.id))
           }
         />
       )}

@@ -14,12 +14,32 @@ import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    title: 'Larm', newAlert: 'Nytt larm', name: 'Namn', status: 'Status', confirmed: 'Bekräftade', created: 'Skapat', by: 'Av',
-    empty: 'Inga larm ännu. Tryck på "Nytt larm" för att skicka det första.', table: 'Larm', test: 'TEST', loading: 'Hämtar…', ofTotal: '{c} av {n}',
+    title: 'Larm',
+    newAlert: 'Nytt larm',
+    name: 'Namn',
+    status: 'Status',
+    confirmed: 'Bekräftade',
+    created: 'Skapat',
+    by: 'Av',
+    empty: 'Inga larm ännu. Tryck på "Nytt larm" för att skicka det första.',
+    table: 'Larm',
+    test: 'TEST',
+    loading: 'Hämtar…',
+    ofTotal: '{c} av {n}',
   },
   en: {
-    title: 'Alerts', newAlert: 'New alert', name: 'Name', status: 'Status', confirmed: 'Confirmed', created: 'Created', by: 'By',
-    empty: 'No alerts yet. Press "New alert" to send the first one.', table: 'Alerts', test: 'TEST', loading: 'Fetching…', ofTotal: '{c} of {n}',
+    title: 'Alerts',
+    newAlert: 'New alert',
+    name: 'Name',
+    status: 'Status',
+    confirmed: 'Confirmed',
+    created: 'Created',
+    by: 'By',
+    empty: 'No alerts yet. Press "New alert" to send the first one.',
+    table: 'Alerts',
+    test: 'TEST',
+    loading: 'Fetching…',
+    ofTotal: '{c} of {n}',
   },
 };
 
@@ -60,7 +80,11 @@ export function CampaignTable({ campaigns, label }: { campaigns: readonly Campai
             <Table.Td>
               <Group gap="xs">
                 <Anchor href={`#/campaigns/${c.id}`}>{c.name}</Anchor>
-                {c.testMode && <Badge size="sm" color="grape">{t('test')}</Badge>}
+                {c.testMode && (
+                  <Badge size="sm" color="grape">
+                    {t('test')}
+                  </Badge>
+                )}
               </Group>
             </Table.Td>
             <Table.Td>
@@ -68,7 +92,12 @@ export function CampaignTable({ campaigns, label }: { campaigns: readonly Campai
             </Table.Td>
             <Table.Td>
               <Stack gap={2}>
-                <Progress value={c.recipients ? (c.confirmed / c.recipients) * 100 : 0} color="green" size="md" aria-label={`${t('confirmed')} ${c.name}`} />
+                <Progress
+                  value={c.recipients ? (c.confirmed / c.recipients) * 100 : 0}
+                  color="green"
+                  size="md"
+                  aria-label={`${t('confirmed')} ${c.name}`}
+                />
                 <Text size="xs">{t('ofTotal', { c: f.number(c.confirmed), n: f.number(c.recipients) })}</Text>
               </Stack>
             </Table.Td>
@@ -95,7 +124,13 @@ function CampaignList() {
         </Button>
       </Group>
       <ErrorAlert error={q.error} />
-      {q.loading && !q.data ? <Loader aria-label={t('loading')} /> : campaigns.length === 0 ? <Text size="lg">{t('empty')}</Text> : <CampaignTable campaigns={campaigns} label={t('table')} />}
+      {q.loading && !q.data ? (
+        <Loader aria-label={t('loading')} />
+      ) : campaigns.length === 0 ? (
+        <Text size="lg">{t('empty')}</Text>
+      ) : (
+        <CampaignTable campaigns={campaigns} label={t('table')} />
+      )}
     </Stack>
   );
 }

@@ -8,30 +8,76 @@ import { useFormat, useT } from '../../i18n';
 
 const dict = {
   sv: {
-    recipients: 'Får larmet', selected: 'Valda kontakter', excluded: 'Nås inte', deliveries: 'Utskick totalt',
-    blockers: 'Larmet kan inte startas', warnings: 'Tänk på', whyExcluded: 'Vilka som inte nås och varför', reason: 'Orsak', count: 'Antal',
-    examples: 'Exempel', missingVars: 'Saknar uppgifter för meddelandet', steps: 'Kanalplan', step: 'Steg', channel: 'Kanal', people: 'Mottagare',
-    sends: 'Utskick', dupes: 'Dubbletter', optedOut: 'Avregistrerade', noAddress: 'Saknar nummer/adress',
-    cost: 'Beräknad kostnad', costRange: '{min} – {max} {cur}', costHelp: 'Lägst om alla bekräftar i första steget, högst om alla steg körs för alla.',
-    smsSeg: '{n} SMS-delar ({c} {cur})', callMin: '{n} samtalsminuter ({c} {cur})', emails: '{n} e-post', unpriced: 'Inget pris för: {c}',
-    approved: 'Mallen är godkänd', unapproved: 'Mallen är inte godkänd – du måste ange ett skäl när du startar.',
+    recipients: 'Får larmet',
+    selected: 'Valda kontakter',
+    excluded: 'Nås inte',
+    deliveries: 'Utskick totalt',
+    blockers: 'Larmet kan inte startas',
+    warnings: 'Tänk på',
+    whyExcluded: 'Vilka som inte nås och varför',
+    reason: 'Orsak',
+    count: 'Antal',
+    examples: 'Exempel',
+    missingVars: 'Saknar uppgifter för meddelandet',
+    steps: 'Kanalplan',
+    step: 'Steg',
+    channel: 'Kanal',
+    people: 'Mottagare',
+    sends: 'Utskick',
+    dupes: 'Dubbletter',
+    optedOut: 'Avregistrerade',
+    noAddress: 'Saknar nummer/adress',
+    cost: 'Beräknad kostnad',
+    costRange: '{min} – {max} {cur}',
+    costHelp: 'Lägst om alla bekräftar i första steget, högst om alla steg körs för alla.',
+    smsSeg: '{n} SMS-delar ({c} {cur})',
+    callMin: '{n} samtalsminuter ({c} {cur})',
+    emails: '{n} e-post',
+    unpriced: 'Inget pris för: {c}',
+    approved: 'Mallen är godkänd',
+    unapproved: 'Mallen är inte godkänd – du måste ange ett skäl när du startar.',
   },
   en: {
-    recipients: 'Get the alert', selected: 'Contacts chosen', excluded: 'Not reached', deliveries: 'Sends in total',
-    blockers: 'The alert cannot be started', warnings: 'Note', whyExcluded: 'Who is not reached and why', reason: 'Reason', count: 'Count',
-    examples: 'Examples', missingVars: 'Lacking details for the message', steps: 'Channel plan', step: 'Step', channel: 'Channel', people: 'Recipients',
-    sends: 'Sends', dupes: 'Duplicates', optedOut: 'Opted out', noAddress: 'No number/address',
-    cost: 'Estimated cost', costRange: '{min} – {max} {cur}', costHelp: 'Lowest if everyone confirms at the first step, highest if every step runs for everyone.',
-    smsSeg: '{n} SMS parts ({c} {cur})', callMin: '{n} call minutes ({c} {cur})', emails: '{n} e-mails', unpriced: 'No price for: {c}',
-    approved: 'The template is approved', unapproved: 'The template is not approved – you must give a reason when starting.',
+    recipients: 'Get the alert',
+    selected: 'Contacts chosen',
+    excluded: 'Not reached',
+    deliveries: 'Sends in total',
+    blockers: 'The alert cannot be started',
+    warnings: 'Note',
+    whyExcluded: 'Who is not reached and why',
+    reason: 'Reason',
+    count: 'Count',
+    examples: 'Examples',
+    missingVars: 'Lacking details for the message',
+    steps: 'Channel plan',
+    step: 'Step',
+    channel: 'Channel',
+    people: 'Recipients',
+    sends: 'Sends',
+    dupes: 'Duplicates',
+    optedOut: 'Opted out',
+    noAddress: 'No number/address',
+    cost: 'Estimated cost',
+    costRange: '{min} – {max} {cur}',
+    costHelp: 'Lowest if everyone confirms at the first step, highest if every step runs for everyone.',
+    smsSeg: '{n} SMS parts ({c} {cur})',
+    callMin: '{n} call minutes ({c} {cur})',
+    emails: '{n} e-mails',
+    unpriced: 'No price for: {c}',
+    approved: 'The template is approved',
+    unapproved: 'The template is not approved – you must give a reason when starting.',
   },
 };
 
 function Figure({ label, value, colour }: { label: string; value: string; colour?: string }) {
   return (
     <Paper withBorder p="md">
-      <Text size="sm" c="dimmed">{label}</Text>
-      <Text fz={32} fw={800} c={colour}>{value}</Text>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text fz={32} fw={800} c={colour}>
+        {value}
+      </Text>
     </Paper>
   );
 }
@@ -53,12 +99,20 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
 
       {plan.blockers.length > 0 && (
         <Alert color="red" title={t('blockers')} role="alert">
-          <List>{plan.blockers.map((b) => <List.Item key={b}>{b}</List.Item>)}</List>
+          <List>
+            {plan.blockers.map((b) => (
+              <List.Item key={b}>{b}</List.Item>
+            ))}
+          </List>
         </Alert>
       )}
       {plan.warnings.length > 0 && (
         <Alert color="orange" title={t('warnings')}>
-          <List>{plan.warnings.map((w) => <List.Item key={w}>{w}</List.Item>)}</List>
+          <List>
+            {plan.warnings.map((w) => (
+              <List.Item key={w}>{w}</List.Item>
+            ))}
+          </List>
         </Alert>
       )}
       <Badge size="lg" color={plan.templateApproved ? 'green' : 'orange'} variant="light">
@@ -67,7 +121,9 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
 
       {plan.excluded.some((e) => e.count > 0) && (
         <Paper withBorder p="md">
-          <Title order={3} size="h4" mb="xs">{t('whyExcluded')}</Title>
+          <Title order={3} size="h4" mb="xs">
+            {t('whyExcluded')}
+          </Title>
           <Table aria-label={t('whyExcluded')}>
             <Table.Thead>
               <Table.Tr>
@@ -96,7 +152,9 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
 
       {plan.missingVariables.length > 0 && (
         <Paper withBorder p="md">
-          <Title order={3} size="h4" mb="xs">{t('missingVars')}</Title>
+          <Title order={3} size="h4" mb="xs">
+            {t('missingVars')}
+          </Title>
           <List size="sm">
             {plan.missingVariables.slice(0, 20).map((m) => (
               <List.Item key={m.contactId}>
@@ -108,7 +166,9 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
       )}
 
       <Paper withBorder p="md">
-        <Title order={3} size="h4" mb="xs">{t('steps')}</Title>
+        <Title order={3} size="h4" mb="xs">
+          {t('steps')}
+        </Title>
         <Table aria-label={t('steps')}>
           <Table.Thead>
             <Table.Tr>
@@ -138,15 +198,27 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
       </Paper>
 
       <Paper withBorder p="md">
-        <Title order={3} size="h4">{t('cost')}</Title>
-        <Text fz={24} fw={700}>{t('costRange', { min: money(plan.cost.minTotal), max: money(plan.cost.maxTotal), cur: plan.cost.currency })}</Text>
-        <Text size="sm" c="dimmed">{t('costHelp')}</Text>
+        <Title order={3} size="h4">
+          {t('cost')}
+        </Title>
+        <Text fz={24} fw={700}>
+          {t('costRange', { min: money(plan.cost.minTotal), max: money(plan.cost.maxTotal), cur: plan.cost.currency })}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {t('costHelp')}
+        </Text>
         <Group gap="lg" mt="xs">
           <Text size="sm">{t('smsSeg', { n: f.number(plan.cost.smsSegments), c: money(plan.cost.smsCost), cur: plan.cost.currency })}</Text>
-          <Text size="sm">{t('callMin', { n: f.number(plan.cost.callMinutes), c: money(plan.cost.callCost), cur: plan.cost.currency })}</Text>
+          <Text size="sm">
+            {t('callMin', { n: f.number(plan.cost.callMinutes), c: money(plan.cost.callCost), cur: plan.cost.currency })}
+          </Text>
           {plan.cost.emails > 0 && <Text size="sm">{t('emails', { n: f.number(plan.cost.emails) })}</Text>}
         </Group>
-        {plan.cost.unpricedCountries.length > 0 && <Text size="sm" c="var(--gdial-warn-text)">{t('unpriced', { c: plan.cost.unpricedCountries.join(', ') })}</Text>}
+        {plan.cost.unpricedCountries.length > 0 && (
+          <Text size="sm" c="var(--gdial-warn-text)">
+            {t('unpriced', { c: plan.cost.unpricedCountries.join(', ') })}
+          </Text>
+        )}
       </Paper>
     </Stack>
   );

@@ -10,22 +10,38 @@ import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    titleLive: 'Starta larmet nu?', titleScheduled: 'Schemalägg larmet?', titleTest: 'Starta en testkörning?',
+    titleLive: 'Starta larmet nu?',
+    titleScheduled: 'Schemalägg larmet?',
+    titleTest: 'Starta en testkörning?',
     bodyLive: 'Larmet går ut till {n} personer direkt. Det går inte att ta tillbaka det som redan skickats.',
     bodyScheduled: 'Larmet går ut till {n} personer vid den schemalagda tiden.',
     bodyTest: 'Bara de {n} personerna i testgruppen får meddelandet.',
-    type: 'Skriv antalet mottagare ({n}) för att bekräfta', typeWrong: 'Skriv exakt {n}.',
-    reason: 'Skäl till att använda en mall som inte är godkänd', reasonHelp: 'Sparas i händelseloggen.',
-    close: 'Stäng', cancel: 'Avbryt – skicka inget', startLive: 'Starta larm till {n} personer', startScheduled: 'Schemalägg larm till {n} personer', startTest: 'Starta testkörning',
+    type: 'Skriv antalet mottagare ({n}) för att bekräfta',
+    typeWrong: 'Skriv exakt {n}.',
+    reason: 'Skäl till att använda en mall som inte är godkänd',
+    reasonHelp: 'Sparas i händelseloggen.',
+    close: 'Stäng',
+    cancel: 'Avbryt – skicka inget',
+    startLive: 'Starta larm till {n} personer',
+    startScheduled: 'Schemalägg larm till {n} personer',
+    startTest: 'Starta testkörning',
   },
   en: {
-    titleLive: 'Start the alert now?', titleScheduled: 'Schedule the alert?', titleTest: 'Start a test run?',
+    titleLive: 'Start the alert now?',
+    titleScheduled: 'Schedule the alert?',
+    titleTest: 'Start a test run?',
     bodyLive: 'The alert goes to {n} people at once. What has been sent cannot be taken back.',
     bodyScheduled: 'The alert goes to {n} people at the scheduled time.',
     bodyTest: 'Only the {n} people in the test group get the message.',
-    type: 'Type the number of recipients ({n}) to confirm', typeWrong: 'Type exactly {n}.',
-    reason: 'Reason for using a template that is not approved', reasonHelp: 'Kept in the audit log.',
-    close: 'Close', cancel: 'Cancel – send nothing', startLive: 'Start alert to {n} people', startScheduled: 'Schedule alert to {n} people', startTest: 'Start test run',
+    type: 'Type the number of recipients ({n}) to confirm',
+    typeWrong: 'Type exactly {n}.',
+    reason: 'Reason for using a template that is not approved',
+    reasonHelp: 'Kept in the audit log.',
+    close: 'Close',
+    cancel: 'Cancel – send nothing',
+    startLive: 'Start alert to {n} people',
+    startScheduled: 'Schedule alert to {n} people',
+    startTest: 'Start test run',
   },
 };
 
@@ -61,7 +77,19 @@ export function StartDialog({ opened, recipients, testMode, scheduled, templateA
   const confirmLabel = testMode ? t('startTest') : scheduled ? t('startScheduled', { n }) : t('startLive', { n });
 
   return (
-    <Modal className={pageScope} opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('close') }} title={<Text fw={800} size="xl">{title}</Text>} centered size="lg">
+    <Modal
+      className={pageScope}
+      opened={opened}
+      onClose={close}
+      closeButtonProps={{ 'aria-label': t('close') }}
+      title={
+        <Text fw={800} size="xl">
+          {title}
+        </Text>
+      }
+      centered
+      size="lg"
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -98,7 +126,14 @@ export function StartDialog({ opened, recipients, testMode, scheduled, templateA
             />
           )}
           {!templateApproved && (
-            <Textarea label={t('reason')} description={t('reasonHelp')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} autosize minRows={2} />
+            <Textarea
+              label={t('reason')}
+              description={t('reasonHelp')}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              autosize
+              minRows={2}
+            />
           )}
           <ErrorAlert error={error} />
           <Group justify="flex-end">

@@ -29,13 +29,20 @@ export function bucketOf(outcome: RecipientOutcome, confirmationEnabled: boolean
   }
 }
 
-export function bucketCounts(outcomes: Partial<Record<RecipientOutcome, number>>, confirmationEnabled: boolean): Record<RollCallBucket, number> {
+export function bucketCounts(
+  outcomes: Partial<Record<RecipientOutcome, number>>,
+  confirmationEnabled: boolean,
+): Record<RollCallBucket, number> {
   const counts: Record<RollCallBucket, number> = { confirmed: 0, waiting: 0, failed: 0 };
   for (const [outcome, n] of Object.entries(outcomes) as [RecipientOutcome, number][]) counts[bucketOf(outcome, confirmationEnabled)] += n;
   return counts;
 }
 
-const fold = (s: string) => s.toLocaleLowerCase('sv-SE').normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+const fold = (s: string) =>
+  s
+    .toLocaleLowerCase('sv-SE')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
 const digits = (s: string) => s.replace(/\D/g, '');
 
 /** Name words are prefix-matched; digits match anywhere in an address ("0701" finds +46701…). */
@@ -54,13 +61,20 @@ export function matchesSearch(r: RecipientReport, query: string): boolean {
   return r.deliveries.some((d) => fold(d.address).includes(fold(q)));
 }
 
-export function filterRollCall(recipients: readonly RecipientReport[], filter: RollCallFilter, query: string, confirmationEnabled: boolean): RecipientReport[] {
+export function filterRollCall(
+  recipients: readonly RecipientReport[],
+  filter: RollCallFilter,
+  query: string,
+  confirmationEnabled: boolean,
+): RecipientReport[] {
   return recipients.filter((r) => (filter === 'all' || bucketOf(r.outcome, confirmationEnabled) === filter) && matchesSearch(r, query));
 }
 
 /** Deliveries that have gone (or are going) out, in plan order; what the roll-call lists per person. */
 export function startedDeliveries(r: RecipientReport): DeliveryReport[] {
-  return r.deliveries.filter((d) => d.state !== 'waiting' && d.state !== 'skipped').sort((a, b) => a.stepIndex - b.stepIndex || a.id - b.id);
+  return r.deliveries
+    .filter((d) => d.state !== 'waiting' && d.state !== 'skipped')
+    .sort((a, b) => a.stepIndex - b.stepIndex || a.id - b.id);
 }
 
 const providerSide = new Set(['status', 'dtmf', 'reply', 'opt-out', 'open', 'click']);
@@ -71,7 +85,10 @@ const providerSide = new Set(['status', 'dtmf', 'reply', 'opt-out', 'open', 'cli
  * nothing on the provider's side can precede the hand-over, so it is moved before them.
  */
 export function orderTimeline(events: readonly DeliveryEvent[]): DeliveryEvent[] {
-  const sorted = events.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map((x) => x.e);
+  const sorted = events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i)
+    .map((x) => x.e);
   const sentAt = sorted.findIndex((e) => e.kind === 'sent');
   if (sentAt < 0) return sorted;
   const firstProvider = sorted.findIndex((e) => providerSide.has(e.kind));

@@ -53,7 +53,11 @@ export function useCampaignLive(id: number): CampaignLive {
         let cursor: number | null = null;
         let head: CampaignReport | undefined;
         do {
-          const page: CampaignReport = await rpc.call('campaigns.report', { id, limit: REPORT_PAGE, ...(cursor !== null ? { cursor } : {}) });
+          const page: CampaignReport = await rpc.call('campaigns.report', {
+            id,
+            limit: REPORT_PAGE,
+            ...(cursor !== null ? { cursor } : {}),
+          });
           head ??= page;
           all.push(...page.recipients);
           cursor = page.nextCursor;
@@ -77,10 +81,13 @@ export function useCampaignLive(id: number): CampaignLive {
 
   const scheduleReport = useCallback(() => {
     if (timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void loadReport();
-    }, Math.max(1000, 3 * lastLoadMs.current));
+    timer.current = setTimeout(
+      () => {
+        timer.current = null;
+        void loadReport();
+      },
+      Math.max(1000, 3 * lastLoadMs.current),
+    );
   }, [loadReport]);
 
   const reload = useCallback(() => {

@@ -1,7 +1,16 @@
 // The campaign wizard's state and rules, apart from the screens: what each step needs
 // before the operator may go on, ready-made channel plans, and the translation into the
 // contract's campaign fields. Also the rule for how a live start must be confirmed.
-import type { CampaignFields, CampaignPriority, Campaign, Channel, EscalationStep, StepCondition, NumberSelection, Template } from '@gdial/protocol';
+import type {
+  CampaignFields,
+  CampaignPriority,
+  Campaign,
+  Channel,
+  EscalationStep,
+  StepCondition,
+  NumberSelection,
+  Template,
+} from '@gdial/protocol';
 
 export interface StepForm {
   channel: Channel;
@@ -89,7 +98,8 @@ export function problemsFor(step: WizardStep, s: WizardState, template: Template
       break;
     case 'plan':
       if (s.steps.length === 0) out.push('no-steps');
-      if (s.confirm && (splitList(s.dtmfDigits).length === 0 || splitList(s.dtmfDigits).some((d) => !/^[0-9*#]$/.test(d)))) out.push('bad-digits');
+      if (s.confirm && (splitList(s.dtmfDigits).length === 0 || splitList(s.dtmfDigits).some((d) => !/^[0-9*#]$/.test(d))))
+        out.push('bad-digits');
       if (s.confirm && splitList(s.keywords).length === 0) out.push('no-keywords');
       break;
     case 'message':
@@ -140,9 +150,7 @@ export function toFields(s: WizardState, opts: { testGroupId?: number | null; na
     templateId: s.templateId ?? 0,
     audience: { groupIds: s.groupIds, includeSubgroups: s.includeSubgroups, tags: s.tags, excludeGroupIds: s.excludeGroupIds },
     steps,
-    confirmation: s.confirm
-      ? { enabled: true, dtmfDigits: splitList(s.dtmfDigits), keywords: splitList(s.keywords) }
-      : { enabled: false },
+    confirmation: s.confirm ? { enabled: true, dtmfDigits: splitList(s.dtmfDigits), keywords: splitList(s.keywords) } : { enabled: false },
     priority: s.priority,
     testGroupId: opts.testGroupId ?? null,
     schedule,
@@ -178,7 +186,12 @@ export function fromCampaign(c: Campaign): WizardState {
     keywords: (conf.keywords ?? ['1', 'JA', 'OK']).join(', '),
     priority: f.priority ?? 'alert',
     templateId: f.templateId,
-    schedule: sched.kind === 'at' ? { kind: 'at', local: toLocalInput(sched.at) } : sched.kind === 'cron' ? { kind: 'cron', cron: sched.cron } : { kind: 'now' },
+    schedule:
+      sched.kind === 'at'
+        ? { kind: 'at', local: toLocalInput(sched.at) }
+        : sched.kind === 'cron'
+          ? { kind: 'cron', cron: sched.cron }
+          : { kind: 'now' },
   };
 }
 

@@ -14,30 +14,70 @@ import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
-    selected: '{n} markerade', selectAll: 'Markera alla {n}', selectingAll: 'Hämtar {done} av {total}…', clear: 'Avmarkera alla',
-    addToGroup: 'Lägg i grupp…', removeFromGroup: 'Ta ur grupp…', addTag: 'Lägg till tagg…', export: 'Exportera markerade…', delete: 'Radera…',
+    selected: '{n} markerade',
+    selectAll: 'Markera alla {n}',
+    selectingAll: 'Hämtar {done} av {total}…',
+    clear: 'Avmarkera alla',
+    addToGroup: 'Lägg i grupp…',
+    removeFromGroup: 'Ta ur grupp…',
+    addTag: 'Lägg till tagg…',
+    export: 'Exportera markerade…',
+    delete: 'Radera…',
     actions: 'Åtgärder för markerade kontakter',
-    addTitle: 'Lägg {who} i en grupp', removeTitle: 'Ta ur {who} ur en grupp', group: 'Grupp', cancel: 'Avbryt',
-    addConfirm: 'Lägg {who} i gruppen', removeConfirm: 'Ta ur {who} ur gruppen',
-    added: '{who} lades i {group}.', removed: '{who} togs ur {group}.', needGroup: 'Välj en grupp först.',
-    tagTitle: 'Tagga {who}', tag: 'Tagg', tagConfirm: 'Lägg till taggen på {who}', tagged: 'Taggen {tag} lades på {who}.',
+    addTitle: 'Lägg {who} i en grupp',
+    removeTitle: 'Ta ur {who} ur en grupp',
+    group: 'Grupp',
+    cancel: 'Avbryt',
+    addConfirm: 'Lägg {who} i gruppen',
+    removeConfirm: 'Ta ur {who} ur gruppen',
+    added: '{who} lades i {group}.',
+    removed: '{who} togs ur {group}.',
+    needGroup: 'Välj en grupp först.',
+    tagTitle: 'Tagga {who}',
+    tag: 'Tagg',
+    tagConfirm: 'Lägg till taggen på {who}',
+    tagged: 'Taggen {tag} lades på {who}.',
     needTag: 'Skriv taggen först.',
-    deleteTitle: 'Radera {who}?', deleteConfirm: 'Radera {who}',
+    deleteTitle: 'Radera {who}?',
+    deleteConfirm: 'Radera {who}',
     deleteBody: 'Kontakterna tas bort för gott, med alla sina nummer, adresser och gruppmedlemskap. Det går inte att ångra.',
-    andMore: '… och {n} till', one: '1 kontakt', many: '{n} kontakter', deleted: '{who} raderades.',
+    andMore: '… och {n} till',
+    one: '1 kontakt',
+    many: '{n} kontakter',
+    deleted: '{who} raderades.',
   },
   en: {
-    selected: '{n} selected', selectAll: 'Select all {n}', selectingAll: 'Loading {done} of {total}…', clear: 'Clear selection',
-    addToGroup: 'Add to group…', removeFromGroup: 'Remove from group…', addTag: 'Add tag…', export: 'Export selected…', delete: 'Delete…',
+    selected: '{n} selected',
+    selectAll: 'Select all {n}',
+    selectingAll: 'Loading {done} of {total}…',
+    clear: 'Clear selection',
+    addToGroup: 'Add to group…',
+    removeFromGroup: 'Remove from group…',
+    addTag: 'Add tag…',
+    export: 'Export selected…',
+    delete: 'Delete…',
     actions: 'Actions for the selected contacts',
-    addTitle: 'Add {who} to a group', removeTitle: 'Remove {who} from a group', group: 'Group', cancel: 'Cancel',
-    addConfirm: 'Add {who} to the group', removeConfirm: 'Remove {who} from the group',
-    added: '{who} were added to {group}.', removed: '{who} were removed from {group}.', needGroup: 'Choose a group first.',
-    tagTitle: 'Tag {who}', tag: 'Tag', tagConfirm: 'Add the tag to {who}', tagged: 'The tag {tag} was added to {who}.',
+    addTitle: 'Add {who} to a group',
+    removeTitle: 'Remove {who} from a group',
+    group: 'Group',
+    cancel: 'Cancel',
+    addConfirm: 'Add {who} to the group',
+    removeConfirm: 'Remove {who} from the group',
+    added: '{who} were added to {group}.',
+    removed: '{who} were removed from {group}.',
+    needGroup: 'Choose a group first.',
+    tagTitle: 'Tag {who}',
+    tag: 'Tag',
+    tagConfirm: 'Add the tag to {who}',
+    tagged: 'The tag {tag} was added to {who}.',
     needTag: 'Type the tag first.',
-    deleteTitle: 'Delete {who}?', deleteConfirm: 'Delete {who}',
+    deleteTitle: 'Delete {who}?',
+    deleteConfirm: 'Delete {who}',
     deleteBody: 'The contacts are removed for good, with all their numbers, addresses and group memberships. This cannot be undone.',
-    andMore: '… and {n} more', one: '1 contact', many: '{n} contacts', deleted: '{who} were deleted.',
+    andMore: '… and {n} more',
+    one: '1 contact',
+    many: '{n} contacts',
+    deleted: '{who} were deleted.',
   },
 };
 
@@ -139,19 +179,36 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
             </Button>
           )
         )}
-        <Button size="compact-md" variant="white" onClick={() => open('add')}>{t('addToGroup')}</Button>
-        <Button size="compact-md" variant="white" onClick={() => open('remove')}>{t('removeFromGroup')}</Button>
-        <Button size="compact-md" variant="white" onClick={() => open('tag')}>{t('addTag')}</Button>
-        <Button size="compact-md" variant="white" onClick={onExport}>{t('export')}</Button>
-        <Button size="compact-md" color="red" variant="light" onClick={() => open('delete')}>{t('delete')}</Button>
-        <Button size="compact-md" variant="subtle" onClick={onClear}>{t('clear')}</Button>
+        <Button size="compact-md" variant="white" onClick={() => open('add')}>
+          {t('addToGroup')}
+        </Button>
+        <Button size="compact-md" variant="white" onClick={() => open('remove')}>
+          {t('removeFromGroup')}
+        </Button>
+        <Button size="compact-md" variant="white" onClick={() => open('tag')}>
+          {t('addTag')}
+        </Button>
+        <Button size="compact-md" variant="white" onClick={onExport}>
+          {t('export')}
+        </Button>
+        <Button size="compact-md" color="red" variant="light" onClick={() => open('delete')}>
+          {t('delete')}
+        </Button>
+        <Button size="compact-md" variant="subtle" onClick={onClear}>
+          {t('clear')}
+        </Button>
       </Row>
 
-      <Modal closeButtonProps={{ 'aria-label': t('cancel') }}
+      <Modal
+        closeButtonProps={{ 'aria-label': t('cancel') }}
         className={contrast.scope}
         opened={membershipDialog}
         onClose={close}
-        title={<Text fw={700} size="lg">{t(dialog === 'remove' ? 'removeTitle' : 'addTitle', { who })}</Text>}
+        title={
+          <Text fw={700} size="lg">
+            {t(dialog === 'remove' ? 'removeTitle' : 'addTitle', { who })}
+          </Text>
+        }
       >
         <form
           onSubmit={(e) => {
@@ -163,14 +220,28 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
             <Select label={t('group')} data={groupOptions(groups)} value={groupId} onChange={setGroupId} searchable data-autofocus />
             <ErrorAlert error={error} />
             <Row justify="flex-end">
-              <Button variant="default" onClick={close} disabled={busy}>{t('cancel')}</Button>
-              <Button type="submit" loading={busy}>{t(dialog === 'remove' ? 'removeConfirm' : 'addConfirm', { who })}</Button>
+              <Button variant="default" onClick={close} disabled={busy}>
+                {t('cancel')}
+              </Button>
+              <Button type="submit" loading={busy}>
+                {t(dialog === 'remove' ? 'removeConfirm' : 'addConfirm', { who })}
+              </Button>
             </Row>
           </Stack>
         </form>
       </Modal>
 
-      <Modal closeButtonProps={{ 'aria-label': t('cancel') }} className={contrast.scope} opened={dialog === 'tag'} onClose={close} title={<Text fw={700} size="lg">{t('tagTitle', { who })}</Text>}>
+      <Modal
+        closeButtonProps={{ 'aria-label': t('cancel') }}
+        className={contrast.scope}
+        opened={dialog === 'tag'}
+        onClose={close}
+        title={
+          <Text fw={700} size="lg">
+            {t('tagTitle', { who })}
+          </Text>
+        }
+      >
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -181,8 +252,12 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
             <TextInput label={t('tag')} value={tag} onChange={(e) => setTag(e.currentTarget.value)} maxLength={60} data-autofocus />
             <ErrorAlert error={error} />
             <Row justify="flex-end">
-              <Button variant="default" onClick={close} disabled={busy}>{t('cancel')}</Button>
-              <Button type="submit" loading={busy}>{t('tagConfirm', { who })}</Button>
+              <Button variant="default" onClick={close} disabled={busy}>
+                {t('cancel')}
+              </Button>
+              <Button type="submit" loading={busy}>
+                {t('tagConfirm', { who })}
+              </Button>
             </Row>
           </Stack>
         </form>

@@ -46,46 +46,134 @@ import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
-    editTitle: 'Redigera kontakt: {name}', newTitle: 'Ny kontakt', loading: 'Hämtar kontakten…',
-    names: 'Namn och roll', firstName: 'Förnamn', lastName: 'Efternamn', displayName: 'Visningsnamn',
-    displayNameHelp: 'Lämna tomt för att använda för- och efternamn.', organisation: 'Organisation', role: 'Roll', language: 'Språk för meddelanden',
-    sv: 'Svenska', en: 'Engelska',
-    emails: 'E-postadresser', email: 'E-post {n}', emailLabel: 'Typ av adress {n}', addEmail: 'Lägg till e-postadress', removeEmail: 'Ta bort e-post {n}',
-    work: 'Arbete', home: 'Hem', other: 'Annat',
-    otherChannels: 'Andra kanaler', whatsapp: 'WhatsApp-nummer', telegram: 'Telegram chatt-id', telegramHelp: 'Numret som GDials Telegram-bot ser, t.ex. 123456789.',
-    membership: 'Grupper och taggar', groups: 'Grupper', tags: 'Taggar', tagsHelp: 'Skriv och tryck Enter.',
-    dnc: 'Får inte kontaktas via', dncHelp: 'Kontakten hoppas över i utskick på de kanaler som är markerade.',
-    voice: 'Samtal', sms: 'SMS', emailChannel: 'E-post', whatsappChannel: 'WhatsApp', telegramChannel: 'Telegram',
-    custom: 'Egna fält', customName: 'Fältnamn {n}', customValue: 'Värde {n}', addCustom: 'Lägg till fält', removeCustom: 'Ta bort fält {n}',
+    editTitle: 'Redigera kontakt: {name}',
+    newTitle: 'Ny kontakt',
+    loading: 'Hämtar kontakten…',
+    names: 'Namn och roll',
+    firstName: 'Förnamn',
+    lastName: 'Efternamn',
+    displayName: 'Visningsnamn',
+    displayNameHelp: 'Lämna tomt för att använda för- och efternamn.',
+    organisation: 'Organisation',
+    role: 'Roll',
+    language: 'Språk för meddelanden',
+    sv: 'Svenska',
+    en: 'Engelska',
+    emails: 'E-postadresser',
+    email: 'E-post {n}',
+    emailLabel: 'Typ av adress {n}',
+    addEmail: 'Lägg till e-postadress',
+    removeEmail: 'Ta bort e-post {n}',
+    work: 'Arbete',
+    home: 'Hem',
+    other: 'Annat',
+    otherChannels: 'Andra kanaler',
+    whatsapp: 'WhatsApp-nummer',
+    telegram: 'Telegram chatt-id',
+    telegramHelp: 'Numret som GDials Telegram-bot ser, t.ex. 123456789.',
+    membership: 'Grupper och taggar',
+    groups: 'Grupper',
+    tags: 'Taggar',
+    tagsHelp: 'Skriv och tryck Enter.',
+    dnc: 'Får inte kontaktas via',
+    dncHelp: 'Kontakten hoppas över i utskick på de kanaler som är markerade.',
+    voice: 'Samtal',
+    sms: 'SMS',
+    emailChannel: 'E-post',
+    whatsappChannel: 'WhatsApp',
+    telegramChannel: 'Telegram',
+    custom: 'Egna fält',
+    customName: 'Fältnamn {n}',
+    customValue: 'Värde {n}',
+    addCustom: 'Lägg till fält',
+    removeCustom: 'Ta bort fält {n}',
     notes: 'Anteckningar',
-    save: 'Spara', create: 'Skapa kontakt', close: 'Stäng', saved: 'Kontakten sparades.', created: 'Kontakten skapades.', unchanged: 'Inga ändringar att spara.',
-    gdpr: 'Personuppgifter (GDPR)', exportData: 'Exportera allt om kontakten (JSON)', erase: 'Radera kontakten permanent…',
-    eraseTitle: 'Radera {name} permanent?', eraseConfirm: 'Radera {name} permanent',
-    eraseBody: 'Allt som finns sparat om kontakten raderas: nummer, adresser, gruppmedlemskap, taggar och anteckningar. I händelseloggen står bara att kontakt #{id} raderades. Det går inte att ångra.',
-    erased: 'Kontakten raderades.', exported: 'Personuppgifterna laddades ned som {file}.',
-    discardTitle: 'Stänga utan att spara?', discardBody: 'Du har ändringar som inte är sparade. De försvinner om du stänger.', discard: 'Stäng utan att spara', keepEditing: 'Fortsätt redigera',
-    fixFields: 'Kontakten sparades inte. Rätta de markerade fälten.', phonesLegend: 'Telefonnummer',
+    save: 'Spara',
+    create: 'Skapa kontakt',
+    close: 'Stäng',
+    saved: 'Kontakten sparades.',
+    created: 'Kontakten skapades.',
+    unchanged: 'Inga ändringar att spara.',
+    gdpr: 'Personuppgifter (GDPR)',
+    exportData: 'Exportera allt om kontakten (JSON)',
+    erase: 'Radera kontakten permanent…',
+    eraseTitle: 'Radera {name} permanent?',
+    eraseConfirm: 'Radera {name} permanent',
+    eraseBody:
+      'Allt som finns sparat om kontakten raderas: nummer, adresser, gruppmedlemskap, taggar och anteckningar. I händelseloggen står bara att kontakt #{id} raderades. Det går inte att ångra.',
+    erased: 'Kontakten raderades.',
+    exported: 'Personuppgifterna laddades ned som {file}.',
+    discardTitle: 'Stänga utan att spara?',
+    discardBody: 'Du har ändringar som inte är sparade. De försvinner om du stänger.',
+    discard: 'Stäng utan att spara',
+    keepEditing: 'Fortsätt redigera',
+    fixFields: 'Kontakten sparades inte. Rätta de markerade fälten.',
+    phonesLegend: 'Telefonnummer',
   },
   en: {
-    editTitle: 'Edit contact: {name}', newTitle: 'New contact', loading: 'Loading the contact…',
-    names: 'Name and role', firstName: 'First name', lastName: 'Last name', displayName: 'Display name',
-    displayNameHelp: 'Leave empty to use the first and last name.', organisation: 'Organisation', role: 'Role', language: 'Language of messages',
-    sv: 'Swedish', en: 'English',
-    emails: 'E-mail addresses', email: 'E-mail {n}', emailLabel: 'Kind of address {n}', addEmail: 'Add e-mail address', removeEmail: 'Remove e-mail {n}',
-    work: 'Work', home: 'Home', other: 'Other',
-    otherChannels: 'Other channels', whatsapp: 'WhatsApp number', telegram: 'Telegram chat id', telegramHelp: "The number GDial's Telegram bot sees, e.g. 123456789.",
-    membership: 'Groups and tags', groups: 'Groups', tags: 'Tags', tagsHelp: 'Type and press Enter.',
-    dnc: 'Must not be contacted by', dncHelp: 'The contact is skipped on the channels ticked here.',
-    voice: 'Calls', sms: 'SMS', emailChannel: 'E-mail', whatsappChannel: 'WhatsApp', telegramChannel: 'Telegram',
-    custom: 'Custom fields', customName: 'Field name {n}', customValue: 'Value {n}', addCustom: 'Add field', removeCustom: 'Remove field {n}',
+    editTitle: 'Edit contact: {name}',
+    newTitle: 'New contact',
+    loading: 'Loading the contact…',
+    names: 'Name and role',
+    firstName: 'First name',
+    lastName: 'Last name',
+    displayName: 'Display name',
+    displayNameHelp: 'Leave empty to use the first and last name.',
+    organisation: 'Organisation',
+    role: 'Role',
+    language: 'Language of messages',
+    sv: 'Swedish',
+    en: 'English',
+    emails: 'E-mail addresses',
+    email: 'E-mail {n}',
+    emailLabel: 'Kind of address {n}',
+    addEmail: 'Add e-mail address',
+    removeEmail: 'Remove e-mail {n}',
+    work: 'Work',
+    home: 'Home',
+    other: 'Other',
+    otherChannels: 'Other channels',
+    whatsapp: 'WhatsApp number',
+    telegram: 'Telegram chat id',
+    telegramHelp: "The number GDial's Telegram bot sees, e.g. 123456789.",
+    membership: 'Groups and tags',
+    groups: 'Groups',
+    tags: 'Tags',
+    tagsHelp: 'Type and press Enter.',
+    dnc: 'Must not be contacted by',
+    dncHelp: 'The contact is skipped on the channels ticked here.',
+    voice: 'Calls',
+    sms: 'SMS',
+    emailChannel: 'E-mail',
+    whatsappChannel: 'WhatsApp',
+    telegramChannel: 'Telegram',
+    custom: 'Custom fields',
+    customName: 'Field name {n}',
+    customValue: 'Value {n}',
+    addCustom: 'Add field',
+    removeCustom: 'Remove field {n}',
     notes: 'Notes',
-    save: 'Save', create: 'Create contact', close: 'Close', saved: 'The contact was saved.', created: 'The contact was created.', unchanged: 'No changes to save.',
-    gdpr: 'Personal data (GDPR)', exportData: 'Export everything about the contact (JSON)', erase: 'Erase the contact permanently…',
-    eraseTitle: 'Erase {name} permanently?', eraseConfirm: 'Erase {name} permanently',
-    eraseBody: 'Everything stored about the contact is erased: numbers, addresses, group memberships, tags and notes. The audit log only keeps that contact #{id} was erased. This cannot be undone.',
-    erased: 'The contact was erased.', exported: 'The personal data was downloaded as {file}.',
-    discardTitle: 'Close without saving?', discardBody: 'You have changes that are not saved. They are lost if you close.', discard: 'Close without saving', keepEditing: 'Keep editing',
-    fixFields: 'The contact was not saved. Correct the marked fields.', phonesLegend: 'Phone number',
+    save: 'Save',
+    create: 'Create contact',
+    close: 'Close',
+    saved: 'The contact was saved.',
+    created: 'The contact was created.',
+    unchanged: 'No changes to save.',
+    gdpr: 'Personal data (GDPR)',
+    exportData: 'Export everything about the contact (JSON)',
+    erase: 'Erase the contact permanently…',
+    eraseTitle: 'Erase {name} permanently?',
+    eraseConfirm: 'Erase {name} permanently',
+    eraseBody:
+      'Everything stored about the contact is erased: numbers, addresses, group memberships, tags and notes. The audit log only keeps that contact #{id} was erased. This cannot be undone.',
+    erased: 'The contact was erased.',
+    exported: 'The personal data was downloaded as {file}.',
+    discardTitle: 'Close without saving?',
+    discardBody: 'You have changes that are not saved. They are lost if you close.',
+    discard: 'Close without saving',
+    keepEditing: 'Keep editing',
+    fixFields: 'The contact was not saved. Correct the marked fields.',
+    phonesLegend: 'Phone number',
   },
 };
 
@@ -171,7 +259,10 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
         setChecking((s) => new Set(s).add(p.key));
         rpc.call('contacts.checkPhone', { number: text }).then(
           (check) => {
-            setDraft((d) => ({ ...d, phones: d.phones.map((q) => (q.key === p.key && q.number.trim() === text ? { ...q, check, checkedNumber: text } : q)) }));
+            setDraft((d) => ({
+              ...d,
+              phones: d.phones.map((q) => (q.key === p.key && q.number.trim() === text ? { ...q, check, checkedNumber: text } : q)),
+            }));
             setChecking((s) => {
               const n = new Set(s);
               n.delete(p.key);
@@ -210,7 +301,8 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
     setSaveError(null);
     setStatus('');
     const fields = draftToFields(draft);
-    const call = isNew || stored === null ? rpc.call('contacts.create', fields) : rpc.call('contacts.update', { id: stored.id, changes: fields });
+    const call =
+      isNew || stored === null ? rpc.call('contacts.create', fields) : rpc.call('contacts.update', { id: stored.id, changes: fields });
     call.then(
       (c) => {
         setSaving(false);
@@ -231,14 +323,11 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
 
   const exportData = () => {
     if (!stored) return;
-    rpc.call('contacts.exportPersonalData', { id: stored.id }).then(
-      (data) => {
-        const file = `personuppgifter-kontakt-${stored.id}.json`;
-        downloadJson(file, data);
-        setStatus(t('exported', { file }));
-      },
-      setSaveError,
-    );
+    rpc.call('contacts.exportPersonalData', { id: stored.id }).then((data) => {
+      const file = `personuppgifter-kontakt-${stored.id}.json`;
+      downloadJson(file, data);
+      setStatus(t('exported', { file }));
+    }, setSaveError);
   };
 
   const fieldError = (path: string) => issues.get(path);
@@ -255,7 +344,11 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
       position="right"
       className={contrast.scope}
       size={640}
-      title={<Text fw={700} size="xl">{title}</Text>}
+      title={
+        <Text fw={700} size="xl">
+          {title}
+        </Text>
+      }
       closeButtonProps={{ 'aria-label': t('close') }}
       padding="lg"
     >
@@ -275,10 +368,23 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
         >
           <Stack gap="lg" pb={90}>
             <Stack gap="xs">
-              <Text fw={700} size="lg">{t('names')}</Text>
+              <Text fw={700} size="lg">
+                {t('names')}
+              </Text>
               <SimpleGrid cols={2}>
-                <TextInput label={t('firstName')} value={draft.firstName} error={fieldError('firstName')} onChange={(e) => set('firstName', e.currentTarget.value)} data-autofocus />
-                <TextInput label={t('lastName')} value={draft.lastName} error={fieldError('lastName')} onChange={(e) => set('lastName', e.currentTarget.value)} />
+                <TextInput
+                  label={t('firstName')}
+                  value={draft.firstName}
+                  error={fieldError('firstName')}
+                  onChange={(e) => set('firstName', e.currentTarget.value)}
+                  data-autofocus
+                />
+                <TextInput
+                  label={t('lastName')}
+                  value={draft.lastName}
+                  error={fieldError('lastName')}
+                  onChange={(e) => set('lastName', e.currentTarget.value)}
+                />
               </SimpleGrid>
               <TextInput
                 label={t('displayName')}
@@ -292,26 +398,45 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
                 }}
               />
               <SimpleGrid cols={2}>
-                <TextInput label={t('organisation')} value={draft.organisation} error={fieldError('organisation')} onChange={(e) => set('organisation', e.currentTarget.value)} />
-                <TextInput label={t('role')} value={draft.role} error={fieldError('role')} onChange={(e) => set('role', e.currentTarget.value)} />
+                <TextInput
+                  label={t('organisation')}
+                  value={draft.organisation}
+                  error={fieldError('organisation')}
+                  onChange={(e) => set('organisation', e.currentTarget.value)}
+                />
+                <TextInput
+                  label={t('role')}
+                  value={draft.role}
+                  error={fieldError('role')}
+                  onChange={(e) => set('role', e.currentTarget.value)}
+                />
               </SimpleGrid>
               <Select
                 w={240}
                 label={t('language')}
                 value={draft.language}
                 allowDeselect={false}
-                data={[{ value: 'sv', label: t('sv') }, { value: 'en', label: t('en') }]}
+                data={[
+                  { value: 'sv', label: t('sv') },
+                  { value: 'en', label: t('en') },
+                ]}
                 onChange={(v) => v && set('language', v as ContactDraft['language'])}
               />
             </Stack>
 
             <Divider />
             <PhoneListEditor phones={draft.phones} onChange={(phones) => set('phones', phones)} errors={issues} checking={checking} />
-            {fieldError('phones') && <Text c="var(--gdial-error-text)" size="sm">{fieldError('phones')}</Text>}
+            {fieldError('phones') && (
+              <Text c="var(--gdial-error-text)" size="sm">
+                {fieldError('phones')}
+              </Text>
+            )}
 
             <Divider />
             <Stack gap="xs">
-              <Text fw={700} size="lg">{t('emails')}</Text>
+              <Text fw={700} size="lg">
+                {t('emails')}
+              </Text>
               {draft.emails.map((e, i) => (
                 <Row key={e.key} align="flex-start" gap="xs" wrap="nowrap">
                   <TextInput
@@ -322,7 +447,10 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
                     error={fieldError(`emails.${i}.address`)}
                     onChange={(ev) => {
                       const v = ev.currentTarget.value;
-                      set('emails', draft.emails.map((x, j) => (j === i ? { ...x, address: v } : x)));
+                      set(
+                        'emails',
+                        draft.emails.map((x, j) => (j === i ? { ...x, address: v } : x)),
+                      );
                     }}
                   />
                   <Select
@@ -331,9 +459,27 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
                     value={e.label}
                     allowDeselect={false}
                     data={emailLabels.map((l) => ({ value: l, label: t(l) }))}
-                    onChange={(v) => v && set('emails', draft.emails.map((x, j) => (j === i ? { ...x, label: v as EmailLabel } : x)))}
+                    onChange={(v) =>
+                      v &&
+                      set(
+                        'emails',
+                        draft.emails.map((x, j) => (j === i ? { ...x, label: v as EmailLabel } : x)),
+                      )
+                    }
                   />
-                  <ActionIcon mt={26} variant="light" color="red" size="lg" aria-label={t('removeEmail', { n: i + 1 })} onClick={() => set('emails', draft.emails.filter((_, j) => j !== i))}>
+                  <ActionIcon
+                    mt={26}
+                    variant="light"
+                    color="red"
+                    size="lg"
+                    aria-label={t('removeEmail', { n: i + 1 })}
+                    onClick={() =>
+                      set(
+                        'emails',
+                        draft.emails.filter((_, j) => j !== i),
+                      )
+                    }
+                  >
                     <span aria-hidden>✕</span>
                   </ActionIcon>
                 </Row>
@@ -347,9 +493,17 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
 
             <Divider />
             <Stack gap="xs">
-              <Text fw={700} size="lg">{t('otherChannels')}</Text>
+              <Text fw={700} size="lg">
+                {t('otherChannels')}
+              </Text>
               <SimpleGrid cols={2}>
-                <TextInput label={t('whatsapp')} inputMode="tel" value={draft.whatsapp} error={fieldError('whatsapp')} onChange={(e) => set('whatsapp', e.currentTarget.value)} />
+                <TextInput
+                  label={t('whatsapp')}
+                  inputMode="tel"
+                  value={draft.whatsapp}
+                  error={fieldError('whatsapp')}
+                  onChange={(e) => set('whatsapp', e.currentTarget.value)}
+                />
                 <TextInput
                   label={t('telegram')}
                   description={t('telegramHelp')}
@@ -362,7 +516,9 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
 
             <Divider />
             <Stack gap="xs">
-              <Text fw={700} size="lg">{t('membership')}</Text>
+              <Text fw={700} size="lg">
+                {t('membership')}
+              </Text>
               <MultiSelect
                 label={t('groups')}
                 data={groupOptions(groups)}
@@ -382,10 +538,16 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
 
             <Divider />
             <Checkbox.Group
-              label={<Text fw={700} size="lg" span>{t('dnc')}</Text>}
+              label={
+                <Text fw={700} size="lg" span>
+                  {t('dnc')}
+                </Text>
+              }
               description={t('dncHelp')}
               value={channelOrder.filter((c) => draft.doNotContact[c])}
-              onChange={(v) => set('doNotContact', Object.fromEntries(channelOrder.map((c) => [c, v.includes(c)])) as ContactDraft['doNotContact'])}
+              onChange={(v) =>
+                set('doNotContact', Object.fromEntries(channelOrder.map((c) => [c, v.includes(c)])) as ContactDraft['doNotContact'])
+              }
             >
               <Row mt="xs">
                 {channelOrder.map((c) => (
@@ -396,7 +558,9 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
 
             <Divider />
             <Stack gap="xs">
-              <Text fw={700} size="lg">{t('custom')}</Text>
+              <Text fw={700} size="lg">
+                {t('custom')}
+              </Text>
               {draft.customFields.map((cf, i) => (
                 <Row key={cf.key} align="flex-start" gap="xs" wrap="nowrap">
                   <TextInput
@@ -405,7 +569,10 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
                     value={cf.name}
                     onChange={(e) => {
                       const v = e.currentTarget.value;
-                      set('customFields', draft.customFields.map((x, j) => (j === i ? { ...x, name: v } : x)));
+                      set(
+                        'customFields',
+                        draft.customFields.map((x, j) => (j === i ? { ...x, name: v } : x)),
+                      );
                     }}
                   />
                   <TextInput
@@ -415,31 +582,66 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
                     error={fieldError(`customFields.${cf.name}`)}
                     onChange={(e) => {
                       const v = e.currentTarget.value;
-                      set('customFields', draft.customFields.map((x, j) => (j === i ? { ...x, value: v } : x)));
+                      set(
+                        'customFields',
+                        draft.customFields.map((x, j) => (j === i ? { ...x, value: v } : x)),
+                      );
                     }}
                   />
-                  <ActionIcon mt={26} variant="light" color="red" size="lg" aria-label={t('removeCustom', { n: i + 1 })} onClick={() => set('customFields', draft.customFields.filter((_, j) => j !== i))}>
+                  <ActionIcon
+                    mt={26}
+                    variant="light"
+                    color="red"
+                    size="lg"
+                    aria-label={t('removeCustom', { n: i + 1 })}
+                    onClick={() =>
+                      set(
+                        'customFields',
+                        draft.customFields.filter((_, j) => j !== i),
+                      )
+                    }
+                  >
                     <span aria-hidden>✕</span>
                   </ActionIcon>
                 </Row>
               ))}
               <Row>
-                <Button variant="light" onClick={() => set('customFields', [...draft.customFields, { key: newKey(), name: '', value: '', original: undefined }])}>
+                <Button
+                  variant="light"
+                  onClick={() => set('customFields', [...draft.customFields, { key: newKey(), name: '', value: '', original: undefined }])}
+                >
                   {t('addCustom')}
                 </Button>
               </Row>
             </Stack>
 
-            <Textarea label={<Text fw={700} size="lg" span>{t('notes')}</Text>} autosize minRows={3} value={draft.notes} error={fieldError('notes')} onChange={(e) => set('notes', e.currentTarget.value)} />
+            <Textarea
+              label={
+                <Text fw={700} size="lg" span>
+                  {t('notes')}
+                </Text>
+              }
+              autosize
+              minRows={3}
+              value={draft.notes}
+              error={fieldError('notes')}
+              onChange={(e) => set('notes', e.currentTarget.value)}
+            />
 
             {stored && (
               <>
                 <Divider />
                 <Stack gap="xs">
-                  <Text fw={700} size="lg">{t('gdpr')}</Text>
+                  <Text fw={700} size="lg">
+                    {t('gdpr')}
+                  </Text>
                   <Row>
-                    <Button variant="default" onClick={exportData}>{t('exportData')}</Button>
-                    <Button variant="light" color="red" onClick={() => setEraseOpen(true)}>{t('erase')}</Button>
+                    <Button variant="default" onClick={exportData}>
+                      {t('exportData')}
+                    </Button>
+                    <Button variant="light" color="red" onClick={() => setEraseOpen(true)}>
+                      {t('erase')}
+                    </Button>
                   </Row>
                 </Stack>
               </>
@@ -465,10 +667,16 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
               </Box>
             )}
             <Row justify="space-between">
-              <Text role="status" c="var(--gdial-ok-text)" fw={600}>{status}</Text>
+              <Text role="status" c="var(--gdial-ok-text)" fw={600}>
+                {status}
+              </Text>
               <Row>
-                <Button variant="default" onClick={requestClose}>{t('close')}</Button>
-                <Button type="submit" loading={saving} size="md">{isNew ? t('create') : t('save')}</Button>
+                <Button variant="default" onClick={requestClose}>
+                  {t('close')}
+                </Button>
+                <Button type="submit" loading={saving} size="md">
+                  {isNew ? t('create') : t('save')}
+                </Button>
               </Row>
             </Row>
           </Box>
@@ -517,8 +725,17 @@ function fieldLabel(path: string, t: Translate<DrawerKey>): string {
   if (m?.[1] === 'customFields') return `${t('custom')}: ${m[2]}`;
   if (m?.[1] === 'tags') return t('tags');
   const simple: Partial<Record<string, DrawerKey>> = {
-    firstName: 'firstName', lastName: 'lastName', displayName: 'displayName', organisation: 'organisation', role: 'role',
-    notes: 'notes', whatsapp: 'whatsapp', telegramChatId: 'telegram', groupIds: 'groups', phones: 'phonesLegend', emails: 'emails',
+    firstName: 'firstName',
+    lastName: 'lastName',
+    displayName: 'displayName',
+    organisation: 'organisation',
+    role: 'role',
+    notes: 'notes',
+    whatsapp: 'whatsapp',
+    telegramChatId: 'telegram',
+    groupIds: 'groups',
+    phones: 'phonesLegend',
+    emails: 'emails',
   };
   const key = simple[path];
   return key ? t(key) : path;

@@ -17,14 +17,36 @@ const PREFETCH_ROWS = 400;
 
 const dict = {
   sv: {
-    select: 'Välj', name: 'Namn', phone: 'Telefon', organisation: 'Organisation', email: 'E-post', groups: 'Grupper',
-    tags: 'Taggar', updated: 'Ändrad', selectRow: 'Välj {name}', loading: 'Hämtar…', dnc: 'Spärr', dncTitle: 'Får inte kontaktas via: {channels}',
-    morePhones: '+{n}', fetching: 'Hämtar kontakter… {loaded} av {total}',
+    select: 'Välj',
+    name: 'Namn',
+    phone: 'Telefon',
+    organisation: 'Organisation',
+    email: 'E-post',
+    groups: 'Grupper',
+    tags: 'Taggar',
+    updated: 'Ändrad',
+    selectRow: 'Välj {name}',
+    loading: 'Hämtar…',
+    dnc: 'Spärr',
+    dncTitle: 'Får inte kontaktas via: {channels}',
+    morePhones: '+{n}',
+    fetching: 'Hämtar kontakter… {loaded} av {total}',
   },
   en: {
-    select: 'Select', name: 'Name', phone: 'Phone', organisation: 'Organisation', email: 'E-mail', groups: 'Groups',
-    tags: 'Tags', updated: 'Changed', selectRow: 'Select {name}', loading: 'Loading…', dnc: 'Blocked', dncTitle: 'Must not be contacted by: {channels}',
-    morePhones: '+{n}', fetching: 'Loading contacts… {loaded} of {total}',
+    select: 'Select',
+    name: 'Name',
+    phone: 'Phone',
+    organisation: 'Organisation',
+    email: 'E-mail',
+    groups: 'Groups',
+    tags: 'Tags',
+    updated: 'Changed',
+    selectRow: 'Select {name}',
+    loading: 'Loading…',
+    dnc: 'Blocked',
+    dncTitle: 'Must not be contacted by: {channels}',
+    morePhones: '+{n}',
+    fetching: 'Loading contacts… {loaded} of {total}',
   },
 };
 
@@ -81,13 +103,26 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     let next: number;
     switch (e.key) {
-      case 'ArrowDown': next = index + 1; break;
-      case 'ArrowUp': next = index - 1; break;
-      case 'PageDown': next = index + page; break;
-      case 'PageUp': next = index - page; break;
-      case 'Home': next = 0; break;
-      case 'End': next = total - 1; break;
-      default: return;
+      case 'ArrowDown':
+        next = index + 1;
+        break;
+      case 'ArrowUp':
+        next = index - 1;
+        break;
+      case 'PageDown':
+        next = index + page;
+        break;
+      case 'PageUp':
+        next = index - page;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = total - 1;
+        break;
+      default:
+        return;
     }
     e.preventDefault();
     next = Math.min(total - 1, Math.max(0, next));
@@ -116,13 +151,27 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
             <span role="columnheader" className={`${classes.cell} ${classes.check}`}>
               <VisuallyHidden>{t('select')}</VisuallyHidden>
             </span>
-            <span role="columnheader" className={classes.cell}>{t('name')}</span>
-            <span role="columnheader" className={classes.cell}>{t('phone')}</span>
-            <span role="columnheader" className={classes.cell}>{t('organisation')}</span>
-            <span role="columnheader" className={classes.cell}>{t('email')}</span>
-            <span role="columnheader" className={classes.cell}>{t('groups')}</span>
-            <span role="columnheader" className={classes.cell}>{t('tags')}</span>
-            <span role="columnheader" className={classes.cell}>{t('updated')}</span>
+            <span role="columnheader" className={classes.cell}>
+              {t('name')}
+            </span>
+            <span role="columnheader" className={classes.cell}>
+              {t('phone')}
+            </span>
+            <span role="columnheader" className={classes.cell}>
+              {t('organisation')}
+            </span>
+            <span role="columnheader" className={classes.cell}>
+              {t('email')}
+            </span>
+            <span role="columnheader" className={classes.cell}>
+              {t('groups')}
+            </span>
+            <span role="columnheader" className={classes.cell}>
+              {t('tags')}
+            </span>
+            <span role="columnheader" className={classes.cell}>
+              {t('updated')}
+            </span>
           </div>
         </div>
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -211,8 +260,12 @@ const ContactRow = memo(function ContactRow({ index, start, row, selected, group
         {row.phone ? displayPhone(row.phone) : ''}
         {row.phoneCount > 1 && <span className={classes.dim}> {t('morePhones', { n: row.phoneCount - 1 })}</span>}
       </span>
-      <span role="cell" className={classes.cell}>{row.organisation ?? ''}</span>
-      <span role="cell" className={classes.cell}>{row.email ?? ''}</span>
+      <span role="cell" className={classes.cell}>
+        {row.organisation ?? ''}
+      </span>
+      <span role="cell" className={classes.cell}>
+        {row.email ?? ''}
+      </span>
       <span role="cell" className={classes.cell} title={rowGroups.map((g) => g.name).join(', ')}>
         {rowGroups.map((g) => (
           <span key={g.id} style={{ marginRight: 8 }}>
@@ -221,8 +274,12 @@ const ContactRow = memo(function ContactRow({ index, start, row, selected, group
           </span>
         ))}
       </span>
-      <span role="cell" className={classes.cell} title={row.tags.join(', ')}>{row.tags.join(', ')}</span>
-      <span role="cell" className={`${classes.cell} ${classes.dim}`}>{date.format(new Date(row.updatedAt))}</span>
+      <span role="cell" className={classes.cell} title={row.tags.join(', ')}>
+        {row.tags.join(', ')}
+      </span>
+      <span role="cell" className={`${classes.cell} ${classes.dim}`}>
+        {date.format(new Date(row.updatedAt))}
+      </span>
     </div>
   );
 });

@@ -20,20 +20,60 @@ import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
-    title: 'Kontakter', search: 'Sök kontakter', searchHelp: 'Namn, telefonnummer, e-post, organisation eller tagg',
-    group: 'Grupp', allGroups: 'Alla grupper', tag: 'Tagg', allTags: 'Alla taggar', sort: 'Sortering', byName: 'Namn A–Ö', byUpdated: 'Senast ändrad',
-    count: '{n} kontakter', countOne: '1 kontakt', countFiltered: '{n} kontakter matchar', countFilteredOne: '1 kontakt matchar', loading: 'Söker…',
-    newContact: 'Ny kontakt', import: 'Importera…', export: 'Exportera…', table: 'Kontakter',
-    emptyTitle: 'Inga kontakter ännu', emptyBody: 'Importera en lista från Excel eller en vCard-fil, eller lägg till en kontakt i taget.',
-    noMatch: 'Inga kontakter matchar sökningen.', loadingTags: 'Hämtar taggar…', noTags: 'Inga taggar', clearFilters: 'Rensa sökning och filter', retry: 'Försök igen',
+    title: 'Kontakter',
+    search: 'Sök kontakter',
+    searchHelp: 'Namn, telefonnummer, e-post, organisation eller tagg',
+    group: 'Grupp',
+    allGroups: 'Alla grupper',
+    tag: 'Tagg',
+    allTags: 'Alla taggar',
+    sort: 'Sortering',
+    byName: 'Namn A–Ö',
+    byUpdated: 'Senast ändrad',
+    count: '{n} kontakter',
+    countOne: '1 kontakt',
+    countFiltered: '{n} kontakter matchar',
+    countFilteredOne: '1 kontakt matchar',
+    loading: 'Söker…',
+    newContact: 'Ny kontakt',
+    import: 'Importera…',
+    export: 'Exportera…',
+    table: 'Kontakter',
+    emptyTitle: 'Inga kontakter ännu',
+    emptyBody: 'Importera en lista från Excel eller en vCard-fil, eller lägg till en kontakt i taget.',
+    noMatch: 'Inga kontakter matchar sökningen.',
+    loadingTags: 'Hämtar taggar…',
+    noTags: 'Inga taggar',
+    clearFilters: 'Rensa sökning och filter',
+    retry: 'Försök igen',
   },
   en: {
-    title: 'Contacts', search: 'Search contacts', searchHelp: 'Name, phone number, e-mail, organisation or tag',
-    group: 'Group', allGroups: 'All groups', tag: 'Tag', allTags: 'All tags', sort: 'Sort', byName: 'Name A–Z', byUpdated: 'Recently changed',
-    count: '{n} contacts', countOne: '1 contact', countFiltered: '{n} contacts match', countFilteredOne: '1 contact matches', loading: 'Searching…',
-    newContact: 'New contact', import: 'Import…', export: 'Export…', table: 'Contacts',
-    emptyTitle: 'No contacts yet', emptyBody: 'Import a list from Excel or a vCard file, or add contacts one at a time.',
-    noMatch: 'No contacts match the search.', loadingTags: 'Loading tags…', noTags: 'No tags', clearFilters: 'Clear search and filters', retry: 'Try again',
+    title: 'Contacts',
+    search: 'Search contacts',
+    searchHelp: 'Name, phone number, e-mail, organisation or tag',
+    group: 'Group',
+    allGroups: 'All groups',
+    tag: 'Tag',
+    allTags: 'All tags',
+    sort: 'Sort',
+    byName: 'Name A–Z',
+    byUpdated: 'Recently changed',
+    count: '{n} contacts',
+    countOne: '1 contact',
+    countFiltered: '{n} contacts match',
+    countFilteredOne: '1 contact matches',
+    loading: 'Searching…',
+    newContact: 'New contact',
+    import: 'Import…',
+    export: 'Export…',
+    table: 'Contacts',
+    emptyTitle: 'No contacts yet',
+    emptyBody: 'Import a list from Excel or a vCard file, or add contacts one at a time.',
+    noMatch: 'No contacts match the search.',
+    loadingTags: 'Loading tags…',
+    noTags: 'No tags',
+    clearFilters: 'Clear search and filters',
+    retry: 'Try again',
   },
 };
 
@@ -83,9 +123,12 @@ export function ContactsPage({ route }: { route: Route }) {
 
   const drawerTarget: number | 'new' | null = route.params[0] === 'new' ? 'new' : route.params[0] ? Number(route.params[0]) : null;
   const keepQuery = route.query.toString();
-  const openContact = useCallback((id: number | 'new') => {
-    window.location.hash = `#/contacts/${id}${keepQuery ? `?${keepQuery}` : ''}`;
-  }, [keepQuery]);
+  const openContact = useCallback(
+    (id: number | 'new') => {
+      window.location.hash = `#/contacts/${id}${keepQuery ? `?${keepQuery}` : ''}`;
+    },
+    [keepQuery],
+  );
   const closeDrawer = () => {
     window.location.hash = `#/contacts${keepQuery ? `?${keepQuery}` : ''}`;
   };
@@ -146,11 +189,17 @@ export function ContactsPage({ route }: { route: Route }) {
       <Row justify="space-between">
         <Row align="baseline">
           <Title order={2}>{t('title')}</Title>
-          <Text c="dimmed" role="status" aria-live="polite">{countText}</Text>
+          <Text c="dimmed" role="status" aria-live="polite">
+            {countText}
+          </Text>
         </Row>
         <Row>
-          <Button variant="default" onClick={() => navigate('import')}>{t('import')}</Button>
-          <Button variant="default" onClick={() => setExportOpen(selection.size > 0 ? 'ids' : 'all')}>{t('export')}</Button>
+          <Button variant="default" onClick={() => navigate('import')}>
+            {t('import')}
+          </Button>
+          <Button variant="default" onClick={() => setExportOpen(selection.size > 0 ? 'ids' : 'all')}>
+            {t('export')}
+          </Button>
           <Button onClick={() => openContact('new')}>{t('newContact')}</Button>
         </Row>
       </Row>
@@ -191,12 +240,17 @@ export function ContactsPage({ route }: { route: Route }) {
           w={200}
         />
         <Stack gap={4}>
-          <Text size="md" fw={500} id="contacts-sort-label">{t('sort')}</Text>
+          <Text size="md" fw={500} id="contacts-sort-label">
+            {t('sort')}
+          </Text>
           <SegmentedControl
             aria-labelledby="contacts-sort-label"
             value={sort}
             onChange={(v) => setSort(v as ContactSort)}
-            data={[{ value: 'name', label: t('byName') }, { value: 'updated', label: t('byUpdated') }]}
+            data={[
+              { value: 'name', label: t('byName') },
+              { value: 'updated', label: t('byUpdated') },
+            ]}
             size="md"
           />
         </Stack>
@@ -220,7 +274,9 @@ export function ContactsPage({ route }: { route: Route }) {
         <Stack gap="xs">
           <ErrorAlert error={win.error} />
           <Row>
-            <Button variant="default" onClick={() => win.retry()}>{t('retry')}</Button>
+            <Button variant="default" onClick={() => win.retry()}>
+              {t('retry')}
+            </Button>
           </Row>
         </Stack>
       )}
@@ -228,10 +284,16 @@ export function ContactsPage({ route }: { route: Route }) {
       {nothingAtAll ? (
         <Stack align="center" py={60} gap="md">
           <Title order={3}>{t('emptyTitle')}</Title>
-          <Text size="lg" maw={520} ta="center">{t('emptyBody')}</Text>
+          <Text size="lg" maw={520} ta="center">
+            {t('emptyBody')}
+          </Text>
           <Row>
-            <Button size="lg" onClick={() => navigate('import')}>{t('import')}</Button>
-            <Button size="lg" variant="default" onClick={() => openContact('new')}>{t('newContact')}</Button>
+            <Button size="lg" onClick={() => navigate('import')}>
+              {t('import')}
+            </Button>
+            <Button size="lg" variant="default" onClick={() => openContact('new')}>
+              {t('newContact')}
+            </Button>
           </Row>
         </Stack>
       ) : total === 0 && filtered && win.complete ? (

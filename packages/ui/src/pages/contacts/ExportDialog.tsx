@@ -14,15 +14,39 @@ import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
-    title: 'Exportera kontakter', format: 'Filformat', csv: 'CSV för Excel (semikolon)', csvComma: 'CSV med komma (andra program)', vcard: 'vCard (.vcf) för telefoner och e-postprogram',
-    scope: 'Vilka kontakter', all: 'Alla kontakter', group: 'En grupp', selection: 'Markerade kontakter ({n})', pickGroup: 'Grupp',
-    subgroups: 'Ta med undergrupper', cancel: 'Avbryt', export: 'Exportera', working: 'Exporterar…', done: '{n} kontakter exporterades till {file}.',
+    title: 'Exportera kontakter',
+    format: 'Filformat',
+    csv: 'CSV för Excel (semikolon)',
+    csvComma: 'CSV med komma (andra program)',
+    vcard: 'vCard (.vcf) för telefoner och e-postprogram',
+    scope: 'Vilka kontakter',
+    all: 'Alla kontakter',
+    group: 'En grupp',
+    selection: 'Markerade kontakter ({n})',
+    pickGroup: 'Grupp',
+    subgroups: 'Ta med undergrupper',
+    cancel: 'Avbryt',
+    export: 'Exportera',
+    working: 'Exporterar…',
+    done: '{n} kontakter exporterades till {file}.',
     needGroup: 'Välj vilken grupp som ska exporteras.',
   },
   en: {
-    title: 'Export contacts', format: 'File format', csv: 'CSV for Excel (semicolon)', csvComma: 'CSV with commas (other programs)', vcard: 'vCard (.vcf) for phones and mail programs',
-    scope: 'Which contacts', all: 'All contacts', group: 'One group', selection: 'Selected contacts ({n})', pickGroup: 'Group',
-    subgroups: 'Include subgroups', cancel: 'Cancel', export: 'Export', working: 'Exporting…', done: '{n} contacts exported to {file}.',
+    title: 'Export contacts',
+    format: 'File format',
+    csv: 'CSV for Excel (semicolon)',
+    csvComma: 'CSV with commas (other programs)',
+    vcard: 'vCard (.vcf) for phones and mail programs',
+    scope: 'Which contacts',
+    all: 'All contacts',
+    group: 'One group',
+    selection: 'Selected contacts ({n})',
+    pickGroup: 'Group',
+    subgroups: 'Include subgroups',
+    cancel: 'Cancel',
+    export: 'Export',
+    working: 'Exporting…',
+    done: '{n} contacts exported to {file}.',
     needGroup: 'Choose the group to export.',
   },
 };
@@ -103,7 +127,18 @@ export function ExportDialog({ opened, onClose, groups, selectedIds, initialScop
   };
 
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('cancel') }} className={contrast.scope} opened={opened} onClose={() => !busy && onClose()} title={<Text fw={700} size="lg">{t('title')}</Text>} size="lg">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('cancel') }}
+      className={contrast.scope}
+      opened={opened}
+      onClose={() => !busy && onClose()}
+      title={
+        <Text fw={700} size="lg">
+          {t('title')}
+        </Text>
+      }
+      size="lg"
+    >
       <Stack>
         <Radio.Group label={t('format')} value={format} onChange={(v) => setFormat(v as Format)}>
           <Stack gap="xs" mt="xs">

@@ -11,19 +11,49 @@ import { moveEntry, newKey, phoneCheckIsCurrent, type PhoneDraft } from './conta
 
 const dict = {
   sv: {
-    legend: 'Telefonnummer', help: 'Numren provas i den här ordningen när kontakten larmas.', number: 'Nummer {n}', label: 'Typ av nummer {n}',
-    mobile: 'Mobil', work: 'Arbete', home: 'Hem', other: 'Annat',
-    up: 'Flytta upp nummer {n} ({number})', down: 'Flytta ned nummer {n} ({number})', remove: 'Ta bort nummer {n} ({number})', add: 'Lägg till nummer',
-    sms: 'Samtal och SMS', voiceOnly: 'Endast samtal – kan inte ta emot SMS', checking: 'Kontrollerar…', notChecked: 'Kontrolleras när du skriver',
-    moved: '{number} är nu nummer {n} av {count}.', removed: 'Numret togs bort.', none: 'Inga nummer. Kontakten kan inte ringas eller få SMS.', empty: '(tomt)',
+    legend: 'Telefonnummer',
+    help: 'Numren provas i den här ordningen när kontakten larmas.',
+    number: 'Nummer {n}',
+    label: 'Typ av nummer {n}',
+    mobile: 'Mobil',
+    work: 'Arbete',
+    home: 'Hem',
+    other: 'Annat',
+    up: 'Flytta upp nummer {n} ({number})',
+    down: 'Flytta ned nummer {n} ({number})',
+    remove: 'Ta bort nummer {n} ({number})',
+    add: 'Lägg till nummer',
+    sms: 'Samtal och SMS',
+    voiceOnly: 'Endast samtal – kan inte ta emot SMS',
+    checking: 'Kontrollerar…',
+    notChecked: 'Kontrolleras när du skriver',
+    moved: '{number} är nu nummer {n} av {count}.',
+    removed: 'Numret togs bort.',
+    none: 'Inga nummer. Kontakten kan inte ringas eller få SMS.',
+    empty: '(tomt)',
     first: 'Rings först',
   },
   en: {
-    legend: 'Phone numbers', help: 'The numbers are tried in this order when the contact is alerted.', number: 'Number {n}', label: 'Kind of number {n}',
-    mobile: 'Mobile', work: 'Work', home: 'Home', other: 'Other',
-    up: 'Move number {n} up ({number})', down: 'Move number {n} down ({number})', remove: 'Remove number {n} ({number})', add: 'Add number',
-    sms: 'Calls and SMS', voiceOnly: 'Calls only – cannot take SMS', checking: 'Checking…', notChecked: 'Checked as you type',
-    moved: '{number} is now number {n} of {count}.', removed: 'The number was removed.', none: 'No numbers. The contact cannot be called or texted.', empty: '(empty)',
+    legend: 'Phone numbers',
+    help: 'The numbers are tried in this order when the contact is alerted.',
+    number: 'Number {n}',
+    label: 'Kind of number {n}',
+    mobile: 'Mobile',
+    work: 'Work',
+    home: 'Home',
+    other: 'Other',
+    up: 'Move number {n} up ({number})',
+    down: 'Move number {n} down ({number})',
+    remove: 'Remove number {n} ({number})',
+    add: 'Add number',
+    sms: 'Calls and SMS',
+    voiceOnly: 'Calls only – cannot take SMS',
+    checking: 'Checking…',
+    notChecked: 'Checked as you type',
+    moved: '{number} is now number {n} of {count}.',
+    removed: 'The number was removed.',
+    none: 'No numbers. The contact cannot be called or texted.',
+    empty: '(empty)',
     first: 'Called first',
   },
 };
@@ -68,8 +98,12 @@ export function PhoneListEditor({ phones, onChange, errors, checking }: PhoneLis
 
   return (
     <Stack gap="xs" component="fieldset" style={{ border: 0, padding: 0, margin: 0 }}>
-      <Text component="legend" fw={700} size="lg">{t('legend')}</Text>
-      <Text size="sm" c="dimmed">{t('help')}</Text>
+      <Text component="legend" fw={700} size="lg">
+        {t('legend')}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {t('help')}
+      </Text>
       <div ref={listRef}>
         <Stack gap="xs">
           {phones.length === 0 && <Text c="var(--gdial-warn-text)">{t('none')}</Text>}
@@ -80,7 +114,9 @@ export function PhoneListEditor({ phones, onChange, errors, checking }: PhoneLis
             return (
               <Paper key={p.key} withBorder p="xs" data-phone-key={p.key}>
                 <Group align="flex-start" gap="xs" wrap="nowrap">
-                  <Text fw={700} w={24} pt={30} aria-hidden>{n}.</Text>
+                  <Text fw={700} w={24} pt={30} aria-hidden>
+                    {n}.
+                  </Text>
                   <Stack gap={4} style={{ flex: 1 }}>
                     <Group align="flex-start" gap="xs" wrap="nowrap">
                       <TextInput
@@ -160,14 +196,31 @@ export function PhoneListEditor({ phones, onChange, errors, checking }: PhoneLis
           {t('add')}
         </Button>
       </Group>
-      <VisuallyHidden role="status" aria-live="polite">{announcement}</VisuallyHidden>
+      <VisuallyHidden role="status" aria-live="polite">
+        {announcement}
+      </VisuallyHidden>
     </Stack>
   );
 }
 
-function PhoneStatus({ phone, checking, first, t }: { phone: PhoneDraft; checking: boolean; first: boolean; t: (k: keyof (typeof dict)['sv']) => string }) {
+function PhoneStatus({
+  phone,
+  checking,
+  first,
+  t,
+}: {
+  phone: PhoneDraft;
+  checking: boolean;
+  first: boolean;
+  t: (k: keyof (typeof dict)['sv']) => string;
+}) {
   const { language } = useLanguage();
-  const firstBadge = first && phone.number.trim() !== '' ? <Badge variant="outline" color="gray">{t('first')}</Badge> : null;
+  const firstBadge =
+    first && phone.number.trim() !== '' ? (
+      <Badge variant="outline" color="gray">
+        {t('first')}
+      </Badge>
+    ) : null;
   if (phone.number.trim() === '') return null;
   if (checking) {
     return (
@@ -177,18 +230,29 @@ function PhoneStatus({ phone, checking, first, t }: { phone: PhoneDraft; checkin
       </Group>
     );
   }
-  if (!phoneCheckIsCurrent(phone) || !phone.check) return <Text size="sm" c="dimmed">{t('notChecked')}</Text>;
+  if (!phoneCheckIsCurrent(phone) || !phone.check)
+    return (
+      <Text size="sm" c="dimmed">
+        {t('notChecked')}
+      </Text>
+    );
   if (!phone.check.ok) {
     // In English the check's own words, as before; the code gives Swedish its sentence.
     const text = issueText({ ...phoneRefusal('number', phone.number.trim(), phone.check), message: phone.check.reason }, language);
-    return <Text size="sm" c="var(--gdial-error-text)" fw={600}>{text}</Text>;
+    return (
+      <Text size="sm" c="var(--gdial-error-text)" fw={600}>
+        {text}
+      </Text>
+    );
   }
   return (
     <Group gap={6}>
       <Badge color={phone.check.canSms ? 'green' : 'orange'} variant="light" size="lg">
         {phone.check.canSms ? t('sms') : t('voiceOnly')}
       </Badge>
-      <Text size="sm" c="dimmed">{phone.check.e164}</Text>
+      <Text size="sm" c="dimmed">
+        {phone.check.e164}
+      </Text>
       {firstBadge}
     </Group>
   );

@@ -89,7 +89,11 @@ export function emptyDraft(): ContactDraft {
   };
 }
 
-const joinNames = (first: string | null, last: string | null): string => [first, last].filter((s) => s && s.trim()).join(' ').trim();
+const joinNames = (first: string | null, last: string | null): string =>
+  [first, last]
+    .filter((s) => s && s.trim())
+    .join(' ')
+    .trim();
 
 export function draftFromContact(c: Contact): ContactDraft {
   const derived = joinNames(c.firstName, c.lastName);

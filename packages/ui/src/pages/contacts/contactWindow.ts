@@ -138,4 +138,3 @@ export class ContactWindow {
     for (const l of this.listeners) l();
   }
 }
-

@@ -30,9 +30,12 @@ export function useContactSearch(search: ContactSearch): { window: ContactWindow
     if (refreshTimer.current) clearTimeout(refreshTimer.current);
     refreshTimer.current = setTimeout(() => setGeneration((g) => g + 1), 250);
   };
-  useEffect(() => () => {
-    if (refreshTimer.current) clearTimeout(refreshTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (refreshTimer.current) clearTimeout(refreshTimer.current);
+    },
+    [],
+  );
 
   useEvent('contacts.changed', (e) => {
     const loaded = new Set(win.rows.map((r) => r.id));

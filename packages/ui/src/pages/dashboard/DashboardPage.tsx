@@ -17,32 +17,94 @@ import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    title: 'Översikt', newAlert: 'Nytt larm', running: 'Pågående larm', noneRunning: 'Inga larm pågår just nu.', recent: 'Senaste larmen', noneRecent: 'Inga larm har skickats ännu.',
-    confirmed: 'Bekräftade {c} av {n}', reached: 'Nådda {r} av {n}', throughput: '{n} utskick/s', open: 'Öppna {n}', test: 'TEST',
-    health: 'Systemstatus', engine: 'GDial-motorn', engineOk: 'Ansluten', engineDown: 'Ingen kontakt – försöker igen', providers: 'Leverantörer',
-    providersOk: 'Inga fel rapporterade', providersDown: 'Svarar inte: {p}', providersIdle: 'Visas när ett larm pågår',
-    relay: 'Relä (svar och samtalsstatus)', relayOk: 'Anslutet', relayConnecting: 'Ansluter…', relayDown: 'Ingen kontakt', relayOff: 'Inte inställt', relayRefused: 'Nekad', relayResync: 'Stäms av',
-    relayDownHelp: 'Larm går ut, men bekräftelser visas först när kontakten är tillbaka.', relayOffHelp: 'Bekräftelser och svar kan inte tas emot. Se Inställningar.',
-    noChannels: 'Ingen kanal har en leverantör – inga larm kan gå ut. Se Inställningar.', channelsReady: 'Kanaler som kan användas: {c}',
+    title: 'Översikt',
+    newAlert: 'Nytt larm',
+    running: 'Pågående larm',
+    noneRunning: 'Inga larm pågår just nu.',
+    recent: 'Senaste larmen',
+    noneRecent: 'Inga larm har skickats ännu.',
+    confirmed: 'Bekräftade {c} av {n}',
+    reached: 'Nådda {r} av {n}',
+    throughput: '{n} utskick/s',
+    open: 'Öppna {n}',
+    test: 'TEST',
+    health: 'Systemstatus',
+    engine: 'GDial-motorn',
+    engineOk: 'Ansluten',
+    engineDown: 'Ingen kontakt – försöker igen',
+    providers: 'Leverantörer',
+    providersOk: 'Inga fel rapporterade',
+    providersDown: 'Svarar inte: {p}',
+    providersIdle: 'Visas när ett larm pågår',
+    relay: 'Relä (svar och samtalsstatus)',
+    relayOk: 'Anslutet',
+    relayConnecting: 'Ansluter…',
+    relayDown: 'Ingen kontakt',
+    relayOff: 'Inte inställt',
+    relayRefused: 'Nekad',
+    relayResync: 'Stäms av',
+    relayDownHelp: 'Larm går ut, men bekräftelser visas först när kontakten är tillbaka.',
+    relayOffHelp: 'Bekräftelser och svar kan inte tas emot. Se Inställningar.',
+    noChannels: 'Ingen kanal har en leverantör – inga larm kan gå ut. Se Inställningar.',
+    channelsReady: 'Kanaler som kan användas: {c}',
     demo: 'Demoläge: en simulerad leverantör svarar. Inga riktiga samtal eller SMS skickas.',
-    inbox: 'Obehandlade svar', inboxNone: 'Inga obehandlade svar.', inboxSome: '{n} svar väntar på att någon läser dem.', toInbox: 'Till inkorgen',
-    scheduled: 'Schemalagda', startsAt: 'startar {t}',
+    inbox: 'Obehandlade svar',
+    inboxNone: 'Inga obehandlade svar.',
+    inboxSome: '{n} svar väntar på att någon läser dem.',
+    toInbox: 'Till inkorgen',
+    scheduled: 'Schemalagda',
+    startsAt: 'startar {t}',
   },
   en: {
-    title: 'Overview', newAlert: 'New alert', running: 'Running alerts', noneRunning: 'No alerts are running right now.', recent: 'Recent alerts', noneRecent: 'No alerts have been sent yet.',
-    confirmed: 'Confirmed {c} of {n}', reached: 'Reached {r} of {n}', throughput: '{n} sends/s', open: 'Open {n}', test: 'TEST',
-    health: 'System status', engine: 'GDial engine', engineOk: 'Connected', engineDown: 'No contact – retrying', providers: 'Providers',
-    providersOk: 'No failures reported', providersDown: 'Not answering: {p}', providersIdle: 'Shown while an alert runs',
-    relay: 'Relay (replies and call status)', relayOk: 'Connected', relayConnecting: 'Connecting…', relayDown: 'No contact', relayOff: 'Not set up', relayRefused: 'Refused', relayResync: 'Reconciling',
-    relayDownHelp: 'Alerts go out, but confirmations appear only once the connection is back.', relayOffHelp: 'Confirmations and replies cannot be received. See Settings.',
-    noChannels: 'No channel has a provider – no alerts can go out. See Settings.', channelsReady: 'Channels that can be used: {c}',
+    title: 'Overview',
+    newAlert: 'New alert',
+    running: 'Running alerts',
+    noneRunning: 'No alerts are running right now.',
+    recent: 'Recent alerts',
+    noneRecent: 'No alerts have been sent yet.',
+    confirmed: 'Confirmed {c} of {n}',
+    reached: 'Reached {r} of {n}',
+    throughput: '{n} sends/s',
+    open: 'Open {n}',
+    test: 'TEST',
+    health: 'System status',
+    engine: 'GDial engine',
+    engineOk: 'Connected',
+    engineDown: 'No contact – retrying',
+    providers: 'Providers',
+    providersOk: 'No failures reported',
+    providersDown: 'Not answering: {p}',
+    providersIdle: 'Shown while an alert runs',
+    relay: 'Relay (replies and call status)',
+    relayOk: 'Connected',
+    relayConnecting: 'Connecting…',
+    relayDown: 'No contact',
+    relayOff: 'Not set up',
+    relayRefused: 'Refused',
+    relayResync: 'Reconciling',
+    relayDownHelp: 'Alerts go out, but confirmations appear only once the connection is back.',
+    relayOffHelp: 'Confirmations and replies cannot be received. See Settings.',
+    noChannels: 'No channel has a provider – no alerts can go out. See Settings.',
+    channelsReady: 'Channels that can be used: {c}',
     demo: 'Demo mode: a simulated provider answers. No real calls or SMS are sent.',
-    inbox: 'Unhandled replies', inboxNone: 'No unhandled replies.', inboxSome: '{n} replies are waiting for someone to read them.', toInbox: 'To the inbox',
-    scheduled: 'Scheduled', startsAt: 'starts {t}',
+    inbox: 'Unhandled replies',
+    inboxNone: 'No unhandled replies.',
+    inboxSome: '{n} replies are waiting for someone to read them.',
+    toInbox: 'To the inbox',
+    scheduled: 'Scheduled',
+    startsAt: 'starts {t}',
   },
 };
 
-function RunningCard({ campaign, progress, history }: { campaign: CampaignSummary; progress: CampaignProgress | undefined; history: ProgressPoint[] }) {
+function RunningCard({
+  campaign,
+  progress,
+  history,
+}: {
+  campaign: CampaignSummary;
+  progress: CampaignProgress | undefined;
+  history: ProgressPoint[];
+}) {
   const t = useT(dict);
   const f = useFormat();
   const words = useWords();
@@ -56,7 +118,9 @@ function RunningCard({ campaign, progress, history }: { campaign: CampaignSummar
       <Stack gap="xs">
         <Group justify="space-between">
           <Group gap="xs">
-            <Title order={3} size="h4">{campaign.name}</Title>
+            <Title order={3} size="h4">
+              {campaign.name}
+            </Title>
             {campaign.testMode && <Badge color="grape">{t('test')}</Badge>}
             <Badge color={campaignStatusColour(status)}>{words.campaignStatus[status]}</Badge>
           </Group>
@@ -68,7 +132,11 @@ function RunningCard({ campaign, progress, history }: { campaign: CampaignSummar
         <Progress value={pct(confirmed)} color="green" size="xl" aria-label={t('confirmed', { c: confirmed, n })} />
         <Text size="sm">{t('reached', { r: f.number(reached), n: f.number(n) })}</Text>
         <Progress value={pct(reached)} color="blue" size="md" aria-label={t('reached', { r: reached, n })} />
-        {progress && <Text size="sm" c="dimmed">{t('throughput', { n: f.number(Math.round(progress.throughputPerSecond * 10) / 10) })}</Text>}
+        {progress && (
+          <Text size="sm" c="dimmed">
+            {t('throughput', { n: f.number(Math.round(progress.throughputPerSecond * 10) / 10) })}
+          </Text>
+        )}
         <ProgressChart points={history} height={140} />
       </Stack>
     </Paper>
@@ -81,7 +149,11 @@ function RelayBadge({ status }: { status: RelayState['status'] }) {
     case 'connected':
       return <Badge color="green">{t('relayOk')}</Badge>;
     case 'connecting':
-      return <Badge color="yellow" autoContrast>{t('relayConnecting')}</Badge>;
+      return (
+        <Badge color="yellow" autoContrast>
+          {t('relayConnecting')}
+        </Badge>
+      );
     case 'reconnecting':
       return <Badge color="red">{t('relayDown')}</Badge>;
     case 'not-configured':
@@ -150,9 +222,13 @@ export function DashboardPage() {
       {info.data?.demo && <Alert color="orange">{t('demo')}</Alert>}
       <ErrorAlert error={list.error} />
 
-      <Title order={2} size="h3">{t('running')}</Title>
+      <Title order={2} size="h3">
+        {t('running')}
+      </Title>
       {running.length === 0 ? (
-        <Text size="lg" c="dimmed">{t('noneRunning')}</Text>
+        <Text size="lg" c="dimmed">
+          {t('noneRunning')}
+        </Text>
       ) : (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
           {running.map((c) => (
@@ -162,7 +238,9 @@ export function DashboardPage() {
       )}
       {scheduled.length > 0 && (
         <Stack gap={4}>
-          <Title order={2} size="h4">{t('scheduled')}</Title>
+          <Title order={2} size="h4">
+            {t('scheduled')}
+          </Title>
           {scheduled.map((c) => (
             <Text key={c.id}>
               <Anchor href={`#/campaigns/${c.id}`}>{c.name}</Anchor> – {t('startsAt', { t: c.nextRunAt ? f.dateTime(c.nextRunAt) : '–' })}
@@ -173,7 +251,9 @@ export function DashboardPage() {
 
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Paper withBorder p="md">
-          <Title order={2} size="h4" mb="xs">{t('health')}</Title>
+          <Title order={2} size="h4" mb="xs">
+            {t('health')}
+          </Title>
           <Stack gap={6}>
             <Group justify="space-between">
               <Text>{t('engine')}</Text>
@@ -187,22 +267,43 @@ export function DashboardPage() {
             </Group>
             <Group justify="space-between" wrap="nowrap">
               <Text>{t('relay')}</Text>
-              {connectivity ? <RelayBadge status={connectivity.relay.status} /> : <Text size="sm" c="dimmed">…</Text>}
+              {connectivity ? (
+                <RelayBadge status={connectivity.relay.status} />
+              ) : (
+                <Text size="sm" c="dimmed">
+                  …
+                </Text>
+              )}
             </Group>
             {connectivity && connectivity.relay.status !== 'connected' && connectivity.relay.status !== 'connecting' && (
-              <Text size="sm" c="var(--gdial-warn-text)">{connectivity.relay.status === 'reconnecting' ? t('relayDownHelp') : t('relayOffHelp')}</Text>
+              <Text size="sm" c="var(--gdial-warn-text)">
+                {connectivity.relay.status === 'reconnecting' ? t('relayDownHelp') : t('relayOffHelp')}
+              </Text>
             )}
             {connectivity &&
               (connectivity.channels.some((ch) => ch.configured) ? (
-                <Text size="sm">{t('channelsReady', { c: connectivity.channels.filter((ch) => ch.configured).map((ch) => words.channel[ch.channel]).join(', ') })}</Text>
+                <Text size="sm">
+                  {t('channelsReady', {
+                    c: connectivity.channels
+                      .filter((ch) => ch.configured)
+                      .map((ch) => words.channel[ch.channel])
+                      .join(', '),
+                  })}
+                </Text>
               ) : (
-                <Alert color="red" role="alert">{t('noChannels')}</Alert>
+                <Alert color="red" role="alert">
+                  {t('noChannels')}
+                </Alert>
               ))}
           </Stack>
         </Paper>
         <Paper withBorder p="md">
-          <Title order={2} size="h4" mb="xs">{t('inbox')}</Title>
-          <Text size="lg" fw={unhandled ? 700 : 400}>{unhandled ? t('inboxSome', { n: f.number(unhandled) }) : t('inboxNone')}</Text>
+          <Title order={2} size="h4" mb="xs">
+            {t('inbox')}
+          </Title>
+          <Text size="lg" fw={unhandled ? 700 : 400}>
+            {unhandled ? t('inboxSome', { n: f.number(unhandled) }) : t('inboxNone')}
+          </Text>
           {unhandled > 0 && (
             <Button mt="sm" variant="light" onClick={() => navigate('inbox')}>
               {t('toInbox')}
@@ -211,7 +312,9 @@ export function DashboardPage() {
         </Paper>
       </SimpleGrid>
 
-      <Title order={2} size="h3">{t('recent')}</Title>
+      <Title order={2} size="h3">
+        {t('recent')}
+      </Title>
       {recent.length === 0 ? <Text c="dimmed">{t('noneRecent')}</Text> : <CampaignTable campaigns={recent} label={t('recent')} />}
     </Stack>
   );

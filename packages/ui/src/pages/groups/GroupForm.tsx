@@ -12,14 +12,30 @@ import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
-    newTitle: 'Ny grupp', editTitle: 'Ändra gruppen {name}', name: 'Namn', description: 'Beskrivning', colour: 'Färg',
-    colourHelp: 'Syns som en prick vid kontakterna. Skriv t.ex. #1c7ed6 eller välj nedan.', parent: 'Ligger under', top: 'Översta nivån',
-    cancel: 'Avbryt', create: 'Skapa grupp', save: 'Spara gruppen',
+    newTitle: 'Ny grupp',
+    editTitle: 'Ändra gruppen {name}',
+    name: 'Namn',
+    description: 'Beskrivning',
+    colour: 'Färg',
+    colourHelp: 'Syns som en prick vid kontakterna. Skriv t.ex. #1c7ed6 eller välj nedan.',
+    parent: 'Ligger under',
+    top: 'Översta nivån',
+    cancel: 'Avbryt',
+    create: 'Skapa grupp',
+    save: 'Spara gruppen',
   },
   en: {
-    newTitle: 'New group', editTitle: 'Change the group {name}', name: 'Name', description: 'Description', colour: 'Colour',
-    colourHelp: 'Shown as a dot next to contacts. Type e.g. #1c7ed6 or choose below.', parent: 'Placed under', top: 'Top level',
-    cancel: 'Cancel', create: 'Create group', save: 'Save group',
+    newTitle: 'New group',
+    editTitle: 'Change the group {name}',
+    name: 'Name',
+    description: 'Description',
+    colour: 'Colour',
+    colourHelp: 'Shown as a dot next to contacts. Type e.g. #1c7ed6 or choose below.',
+    parent: 'Placed under',
+    top: 'Top level',
+    cancel: 'Cancel',
+    create: 'Create group',
+    save: 'Save group',
   },
 };
 
@@ -86,11 +102,16 @@ export function GroupForm({ opened, group, parentId = null, groups, onClose, onS
   };
 
   return (
-    <Modal closeButtonProps={{ 'aria-label': t('cancel') }}
+    <Modal
+      closeButtonProps={{ 'aria-label': t('cancel') }}
       className={contrast.scope}
       opened={opened}
       onClose={() => !busy && onClose()}
-      title={<Text fw={700} size="lg">{group ? t('editTitle', { name: group.name }) : t('newTitle')}</Text>}
+      title={
+        <Text fw={700} size="lg">
+          {group ? t('editTitle', { name: group.name }) : t('newTitle')}
+        </Text>
+      }
       size="lg"
     >
       <form
@@ -100,8 +121,23 @@ export function GroupForm({ opened, group, parentId = null, groups, onClose, onS
         }}
       >
         <Stack>
-          <TextInput label={t('name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} error={issues.get('name')} maxLength={100} data-autofocus />
-          <Textarea label={t('description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={issues.get('description')} autosize minRows={2} />
+          <TextInput
+            label={t('name')}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={issues.get('name')}
+            maxLength={100}
+            data-autofocus
+          />
+          <Textarea
+            label={t('description')}
+            value={description}
+            onChange={(e) => setDescription(e.currentTarget.value)}
+            error={issues.get('description')}
+            autosize
+            minRows={2}
+          />
           <ColorInput
             label={t('colour')}
             description={t('colourHelp')}
@@ -113,11 +149,23 @@ export function GroupForm({ opened, group, parentId = null, groups, onClose, onS
             withEyeDropper={false}
             error={issues.get('colour')}
           />
-          <Select label={t('parent')} data={parentOptions} value={parent ?? ''} onChange={setParent} allowDeselect={false} searchable error={issues.get('parentId')} />
+          <Select
+            label={t('parent')}
+            data={parentOptions}
+            value={parent ?? ''}
+            onChange={setParent}
+            allowDeselect={false}
+            searchable
+            error={issues.get('parentId')}
+          />
           <ErrorAlert error={error} />
           <Row justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={busy}>{t('cancel')}</Button>
-            <Button type="submit" loading={busy}>{group ? t('save') : t('create')}</Button>
+            <Button variant="default" onClick={onClose} disabled={busy}>
+              {t('cancel')}
+            </Button>
+            <Button type="submit" loading={busy}>
+              {group ? t('save') : t('create')}
+            </Button>
           </Row>
         </Stack>
       </form>

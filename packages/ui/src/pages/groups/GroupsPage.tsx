@@ -1,6 +1,21 @@
 // The Groups page: the group tree (with colours and member counts) on the left, the chosen
 // group's details and members on the right. #/groups/<id> selects a group.
-import { Anchor, Badge, Box, Button, Group as Row, Loader, Paper, Stack, Switch, Table, Text, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Group as Row,
+  Loader,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import type { ContactSummary, Group } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -17,28 +32,76 @@ import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
-    title: 'Grupper', newGroup: 'Ny grupp', tree: 'Gruppträd', members: '{n} medlemmar', withSub: '{n} inkl. undergrupper',
-    emptyTitle: 'Inga grupper ännu', emptyBody: 'Grupper samlar dem som larmas tillsammans, t.ex. ”Räddningstjänst” eller ”Krisledning”. Grupper kan ligga i varandra.',
-    choose: 'Välj en grupp i trädet för att se medlemmarna.', edit: 'Ändra…', newSub: 'Ny undergrupp', export: 'Exportera gruppen…',
-    showInContacts: 'Visa i Kontakter', delete: 'Radera…', memberList: 'Medlemmar i {name}', includeSub: 'Ta med medlemmar i undergrupper',
-    name: 'Namn', phone: 'Telefon', organisation: 'Organisation', via: 'Via undergrupp', remove: 'Ta ur {name}', removeShort: 'Ta ur gruppen', action: 'Åtgärd', more: 'Visa fler',
+    title: 'Grupper',
+    newGroup: 'Ny grupp',
+    tree: 'Gruppträd',
+    members: '{n} medlemmar',
+    withSub: '{n} inkl. undergrupper',
+    emptyTitle: 'Inga grupper ännu',
+    emptyBody: 'Grupper samlar dem som larmas tillsammans, t.ex. ”Räddningstjänst” eller ”Krisledning”. Grupper kan ligga i varandra.',
+    choose: 'Välj en grupp i trädet för att se medlemmarna.',
+    edit: 'Ändra…',
+    newSub: 'Ny undergrupp',
+    export: 'Exportera gruppen…',
+    showInContacts: 'Visa i Kontakter',
+    delete: 'Radera…',
+    memberList: 'Medlemmar i {name}',
+    includeSub: 'Ta med medlemmar i undergrupper',
+    name: 'Namn',
+    phone: 'Telefon',
+    organisation: 'Organisation',
+    via: 'Via undergrupp',
+    remove: 'Ta ur {name}',
+    removeShort: 'Ta ur gruppen',
+    action: 'Åtgärd',
+    more: 'Visa fler',
     noMembers: 'Gruppen har inga medlemmar. Lägg till dem på sidan Kontakter: markera kontakter och välj ”Lägg i grupp”.',
-    deleteTitle: 'Radera gruppen {name}?', deleteConfirm: 'Radera gruppen {name}',
+    deleteTitle: 'Radera gruppen {name}?',
+    deleteConfirm: 'Radera gruppen {name}',
     deleteBody: '{n} kontakter är medlemmar direkt i gruppen. Kontakterna finns kvar – bara gruppen och medlemskapen tas bort.',
-    deleteSub: '{n} undergrupper flyttas upp till {parent}.', topLevel: 'översta nivån', deleted: 'Gruppen {name} raderades.',
-    removed: '{name} togs ur gruppen.', created: 'Gruppen {name} skapades.', saved: 'Gruppen {name} sparades.', shown: 'Visar {shown} av {total}',
+    deleteSub: '{n} undergrupper flyttas upp till {parent}.',
+    topLevel: 'översta nivån',
+    deleted: 'Gruppen {name} raderades.',
+    removed: '{name} togs ur gruppen.',
+    created: 'Gruppen {name} skapades.',
+    saved: 'Gruppen {name} sparades.',
+    shown: 'Visar {shown} av {total}',
   },
   en: {
-    title: 'Groups', newGroup: 'New group', tree: 'Group tree', members: '{n} members', withSub: '{n} incl. subgroups',
-    emptyTitle: 'No groups yet', emptyBody: 'Groups gather people alerted together, e.g. "Fire service" or "Crisis management". Groups can contain groups.',
-    choose: 'Choose a group in the tree to see its members.', edit: 'Change…', newSub: 'New subgroup', export: 'Export the group…',
-    showInContacts: 'Show in Contacts', delete: 'Delete…', memberList: 'Members of {name}', includeSub: 'Include members of subgroups',
-    name: 'Name', phone: 'Phone', organisation: 'Organisation', via: 'Via subgroup', remove: 'Remove {name}', removeShort: 'Remove from group', action: 'Action', more: 'Show more',
+    title: 'Groups',
+    newGroup: 'New group',
+    tree: 'Group tree',
+    members: '{n} members',
+    withSub: '{n} incl. subgroups',
+    emptyTitle: 'No groups yet',
+    emptyBody: 'Groups gather people alerted together, e.g. "Fire service" or "Crisis management". Groups can contain groups.',
+    choose: 'Choose a group in the tree to see its members.',
+    edit: 'Change…',
+    newSub: 'New subgroup',
+    export: 'Export the group…',
+    showInContacts: 'Show in Contacts',
+    delete: 'Delete…',
+    memberList: 'Members of {name}',
+    includeSub: 'Include members of subgroups',
+    name: 'Name',
+    phone: 'Phone',
+    organisation: 'Organisation',
+    via: 'Via subgroup',
+    remove: 'Remove {name}',
+    removeShort: 'Remove from group',
+    action: 'Action',
+    more: 'Show more',
     noMembers: 'The group has no members. Add them on the Contacts page: select contacts and choose "Add to group".',
-    deleteTitle: 'Delete the group {name}?', deleteConfirm: 'Delete the group {name}',
+    deleteTitle: 'Delete the group {name}?',
+    deleteConfirm: 'Delete the group {name}',
     deleteBody: '{n} contacts are direct members of the group. The contacts stay – only the group and the memberships are removed.',
-    deleteSub: '{n} subgroups move up to {parent}.', topLevel: 'the top level', deleted: 'The group {name} was deleted.',
-    removed: '{name} was removed from the group.', created: 'The group {name} was created.', saved: 'The group {name} was saved.', shown: 'Showing {shown} of {total}',
+    deleteSub: '{n} subgroups move up to {parent}.',
+    topLevel: 'the top level',
+    deleted: 'The group {name} was deleted.',
+    removed: '{name} was removed from the group.',
+    created: 'The group {name} was created.',
+    saved: 'The group {name} was saved.',
+    shown: 'Showing {shown} of {total}',
   },
 };
 
@@ -72,8 +135,12 @@ export function GroupsPage({ route }: { route: Route }) {
       ) : groups.length === 0 ? (
         <Stack align="center" py={60}>
           <Title order={3}>{t('emptyTitle')}</Title>
-          <Text size="lg" maw={560} ta="center">{t('emptyBody')}</Text>
-          <Button size="lg" onClick={() => setForm({ group: null, parentId: null })}>{t('newGroup')}</Button>
+          <Text size="lg" maw={560} ta="center">
+            {t('emptyBody')}
+          </Text>
+          <Button size="lg" onClick={() => setForm({ group: null, parentId: null })}>
+            {t('newGroup')}
+          </Button>
         </Stack>
       ) : (
         <Row align="flex-start" wrap="nowrap" gap="lg">
@@ -89,7 +156,11 @@ export function GroupsPage({ route }: { route: Route }) {
                       <ColourDot colour={selected.colour} size={18} />
                       <Title order={3}>{selected.name}</Title>
                     </Row>
-                    {selected.parentId !== null && <Text size="sm" c="dimmed">{groupPath(groups, selected.id)}</Text>}
+                    {selected.parentId !== null && (
+                      <Text size="sm" c="dimmed">
+                        {groupPath(groups, selected.id)}
+                      </Text>
+                    )}
                     {selected.description && <Text>{selected.description}</Text>}
                     <Text>
                       {t('members', { n: f.number(selected.memberCount) })} · {t('withSub', { n: f.number(selected.totalMemberCount) })}
@@ -97,16 +168,28 @@ export function GroupsPage({ route }: { route: Route }) {
                   </Stack>
                 </Row>
                 <Row gap="xs">
-                  <Button variant="default" onClick={() => setForm({ group: selected, parentId: selected.parentId })}>{t('edit')}</Button>
-                  <Button variant="default" onClick={() => setForm({ group: null, parentId: selected.id })}>{t('newSub')}</Button>
-                  <Button variant="default" onClick={() => setExporting(true)}>{t('export')}</Button>
-                  <Button variant="default" onClick={() => (window.location.hash = `#/contacts?group=${selected.id}`)}>{t('showInContacts')}</Button>
-                  <Button variant="light" color="red" onClick={() => setDeleting(true)}>{t('delete')}</Button>
+                  <Button variant="default" onClick={() => setForm({ group: selected, parentId: selected.parentId })}>
+                    {t('edit')}
+                  </Button>
+                  <Button variant="default" onClick={() => setForm({ group: null, parentId: selected.id })}>
+                    {t('newSub')}
+                  </Button>
+                  <Button variant="default" onClick={() => setExporting(true)}>
+                    {t('export')}
+                  </Button>
+                  <Button variant="default" onClick={() => (window.location.hash = `#/contacts?group=${selected.id}`)}>
+                    {t('showInContacts')}
+                  </Button>
+                  <Button variant="light" color="red" onClick={() => setDeleting(true)}>
+                    {t('delete')}
+                  </Button>
                 </Row>
                 <Members group={selected} />
               </Stack>
             ) : (
-              <Text size="lg" c="dimmed" pt="md">{t('choose')}</Text>
+              <Text size="lg" c="dimmed" pt="md">
+                {t('choose')}
+              </Text>
             )}
           </Box>
         </Row>
@@ -143,7 +226,8 @@ export function GroupsPage({ route }: { route: Route }) {
             <Text>
               {t('deleteSub', {
                 n: groups.filter((g) => g.parentId === selected.id).length,
-                parent: selected.parentId === null ? t('topLevel') : (groups.find((g) => g.id === selected.parentId)?.name ?? t('topLevel')),
+                parent:
+                  selected.parentId === null ? t('topLevel') : (groups.find((g) => g.id === selected.parentId)?.name ?? t('topLevel')),
               })}
             </Text>
           )}
@@ -205,7 +289,9 @@ function TreeLevel({ nodes, selectedId, t, f }: { nodes: GroupNode[]; selectedId
               <Row gap={8} wrap="nowrap" justify="space-between">
                 <Row gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
                   <ColourDot colour={n.group.colour} />
-                  <Text truncate fw="inherit">{n.group.name}</Text>
+                  <Text truncate fw="inherit">
+                    {n.group.name}
+                  </Text>
                 </Row>
                 <Badge variant="light" color="gray" title={t('withSub', { n: f.number(n.group.totalMemberCount) })}>
                   {f.number(n.group.memberCount)}
@@ -276,7 +362,9 @@ function Members({ group }: { group: Group }) {
               <Table.Th>{t('name')}</Table.Th>
               <Table.Th>{t('phone')}</Table.Th>
               <Table.Th>{t('organisation')}</Table.Th>
-              <Table.Th><VisuallyHidden>{t('action')}</VisuallyHidden></Table.Th>
+              <Table.Th>
+                <VisuallyHidden>{t('action')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -297,16 +385,17 @@ function Members({ group }: { group: Group }) {
                         color="red"
                         aria-label={t('remove', { name: r.displayName })}
                         onClick={() => {
-                          rpc.call('groups.removeMembers', { groupId: group.id, contactIds: [r.id] }).then(
-                            () => notify.done(t('removed', { name: r.displayName })),
-                            setError,
-                          );
+                          rpc
+                            .call('groups.removeMembers', { groupId: group.id, contactIds: [r.id] })
+                            .then(() => notify.done(t('removed', { name: r.displayName })), setError);
                         }}
                       >
                         {t('removeShort')}
                       </Button>
                     ) : (
-                      <Text size="sm" c="dimmed">{t('via')}</Text>
+                      <Text size="sm" c="dimmed">
+                        {t('via')}
+                      </Text>
                     )}
                   </Table.Td>
                 </Table.Tr>
@@ -316,7 +405,11 @@ function Members({ group }: { group: Group }) {
         </Table>
       )}
       <Row>
-        {total !== null && total > 0 && <Text size="sm" c="dimmed">{t('shown', { shown: f.number(rows.length), total: f.number(total) })}</Text>}
+        {total !== null && total > 0 && (
+          <Text size="sm" c="dimmed">
+            {t('shown', { shown: f.number(rows.length), total: f.number(total) })}
+          </Text>
+        )}
         {cursor !== null && (
           <Button variant="default" loading={loading} onClick={() => void fetchPage(cursor, false)}>
             {t('more')}

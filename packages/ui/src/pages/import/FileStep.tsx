@@ -9,18 +9,40 @@ import { ProgressPanel } from './ProgressPanel';
 
 const dict = {
   sv: {
-    intro: 'Välj en fil med kontakter: en CSV-fil sparad från Excel (semikolon, komma eller tab) eller en vCard-fil (.vcf) från en telefon eller ett e-postprogram. Inget sparas förrän du har sett en kontroll av filen och bekräftat importen.',
-    choose: 'Välj fil…', advanced: 'Avancerat: format, teckenkodning och avgränsare',
-    format: 'Format', encoding: 'Teckenkodning', delimiter: 'Avgränsare', auto: 'Känn igen automatiskt',
-    csv: 'CSV', vcard: 'vCard', utf8: 'UTF-8', utf16: 'UTF-16 (Unicode från Excel)', win: 'Windows-1252 (äldre Excel)',
-    semicolon: 'Semikolon ;', comma: 'Komma ,', tab: 'Tab',
+    intro:
+      'Välj en fil med kontakter: en CSV-fil sparad från Excel (semikolon, komma eller tab) eller en vCard-fil (.vcf) från en telefon eller ett e-postprogram. Inget sparas förrän du har sett en kontroll av filen och bekräftat importen.',
+    choose: 'Välj fil…',
+    advanced: 'Avancerat: format, teckenkodning och avgränsare',
+    format: 'Format',
+    encoding: 'Teckenkodning',
+    delimiter: 'Avgränsare',
+    auto: 'Känn igen automatiskt',
+    csv: 'CSV',
+    vcard: 'vCard',
+    utf8: 'UTF-8',
+    utf16: 'UTF-16 (Unicode från Excel)',
+    win: 'Windows-1252 (äldre Excel)',
+    semicolon: 'Semikolon ;',
+    comma: 'Komma ,',
+    tab: 'Tab',
   },
   en: {
-    intro: 'Choose a file of contacts: a CSV file saved from Excel (semicolon, comma or tab) or a vCard file (.vcf) from a phone or mail program. Nothing is saved until you have seen a check of the file and confirmed the import.',
-    choose: 'Choose file…', advanced: 'Advanced: format, text encoding and delimiter',
-    format: 'Format', encoding: 'Text encoding', delimiter: 'Delimiter', auto: 'Detect automatically',
-    csv: 'CSV', vcard: 'vCard', utf8: 'UTF-8', utf16: 'UTF-16 (Unicode from Excel)', win: 'Windows-1252 (older Excel)',
-    semicolon: 'Semicolon ;', comma: 'Comma ,', tab: 'Tab',
+    intro:
+      'Choose a file of contacts: a CSV file saved from Excel (semicolon, comma or tab) or a vCard file (.vcf) from a phone or mail program. Nothing is saved until you have seen a check of the file and confirmed the import.',
+    choose: 'Choose file…',
+    advanced: 'Advanced: format, text encoding and delimiter',
+    format: 'Format',
+    encoding: 'Text encoding',
+    delimiter: 'Delimiter',
+    auto: 'Detect automatically',
+    csv: 'CSV',
+    vcard: 'vCard',
+    utf8: 'UTF-8',
+    utf16: 'UTF-16 (Unicode from Excel)',
+    win: 'Windows-1252 (older Excel)',
+    semicolon: 'Semicolon ;',
+    comma: 'Comma ,',
+    tab: 'Tab',
   },
 };
 
@@ -30,14 +52,26 @@ export interface FileOptions {
   delimiter: 'auto' | ',' | ';' | '\t';
 }
 
-export function FileStep({ busy, progress, initial, onChoose }: { busy: boolean; progress: Progress | null; initial: FileOptions; onChoose: (f: File, o: FileOptions) => void }) {
+export function FileStep({
+  busy,
+  progress,
+  initial,
+  onChoose,
+}: {
+  busy: boolean;
+  progress: Progress | null;
+  initial: FileOptions;
+  onChoose: (f: File, o: FileOptions) => void;
+}) {
   const t = useT(dict);
   const [opts, setOpts] = useState<FileOptions>(initial);
   // Lets the operator pick the same file again after fixing it in Excel.
   const resetRef = useRef<() => void>(null);
   return (
     <Stack>
-      <Text size="lg" maw={760}>{t('intro')}</Text>
+      <Text size="lg" maw={760}>
+        {t('intro')}
+      </Text>
       <Row>
         <FileButton
           resetRef={resetRef}
@@ -45,7 +79,8 @@ export function FileStep({ busy, progress, initial, onChoose }: { busy: boolean;
             if (f) onChoose(f, opts);
             resetRef.current?.();
           }}
-          accept=".csv,.txt,.tsv,.vcf,.vcard,text/csv,text/vcard,text/plain">
+          accept=".csv,.txt,.tsv,.vcf,.vcard,text/csv,text/vcard,text/plain"
+        >
           {(props) => (
             <Button {...props} size="lg" loading={busy}>
               {t('choose')}
@@ -65,7 +100,11 @@ export function FileStep({ busy, progress, initial, onChoose }: { busy: boolean;
                   value={opts.format}
                   allowDeselect={false}
                   onChange={(v) => v && setOpts({ ...opts, format: v as FileOptions['format'] })}
-                  data={[{ value: 'auto', label: t('auto') }, { value: 'csv', label: t('csv') }, { value: 'vcard', label: t('vcard') }]}
+                  data={[
+                    { value: 'auto', label: t('auto') },
+                    { value: 'csv', label: t('csv') },
+                    { value: 'vcard', label: t('vcard') },
+                  ]}
                 />
                 <Select
                   label={t('encoding')}

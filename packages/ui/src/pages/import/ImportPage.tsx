@@ -19,14 +19,34 @@ import contrast from '../../components/contrast.module.css';
 
 const dict = {
   sv: {
-    title: 'Importera kontakter', file: 'Fil', fileDesc: 'CSV eller vCard', mapping: 'Kolumner', mappingDesc: 'Vilket fält är vad',
-    preview: 'Kontroll', previewDesc: 'Fel och dubbletter', run: 'Import', runDesc: 'Sparar', result: 'Resultat', resultDesc: 'Vad som hände',
-    steps: 'Steg i importen', readFailed: 'Filen kunde inte läsas: {reason}. Kontrollera att filen finns och inte är öppen i ett annat program, och välj den igen.',
+    title: 'Importera kontakter',
+    file: 'Fil',
+    fileDesc: 'CSV eller vCard',
+    mapping: 'Kolumner',
+    mappingDesc: 'Vilket fält är vad',
+    preview: 'Kontroll',
+    previewDesc: 'Fel och dubbletter',
+    run: 'Import',
+    runDesc: 'Sparar',
+    result: 'Resultat',
+    resultDesc: 'Vad som hände',
+    steps: 'Steg i importen',
+    readFailed: 'Filen kunde inte läsas: {reason}. Kontrollera att filen finns och inte är öppen i ett annat program, och välj den igen.',
   },
   en: {
-    title: 'Import contacts', file: 'File', fileDesc: 'CSV or vCard', mapping: 'Columns', mappingDesc: 'Which field is which',
-    preview: 'Check', previewDesc: 'Errors and duplicates', run: 'Import', runDesc: 'Saving', result: 'Result', resultDesc: 'What happened',
-    steps: 'Import steps', readFailed: 'The file could not be read: {reason}. Check that it exists and is not open in another program, and choose it again.',
+    title: 'Import contacts',
+    file: 'File',
+    fileDesc: 'CSV or vCard',
+    mapping: 'Columns',
+    mappingDesc: 'Which field is which',
+    preview: 'Check',
+    previewDesc: 'Errors and duplicates',
+    run: 'Import',
+    runDesc: 'Saving',
+    result: 'Result',
+    resultDesc: 'What happened',
+    steps: 'Import steps',
+    readFailed: 'The file could not be read: {reason}. Check that it exists and is not open in another program, and choose it again.',
   },
 };
 
@@ -64,7 +84,13 @@ export function ImportPage() {
     }
   });
 
-  const runPreview = (f: { name: string; dataBase64: string }, opts: FileOptions, map: ColumnMapping[] | undefined, dup: DuplicateMode, next: Step | null) => {
+  const runPreview = (
+    f: { name: string; dataBase64: string },
+    opts: FileOptions,
+    map: ColumnMapping[] | undefined,
+    dup: DuplicateMode,
+    next: Step | null,
+  ) => {
     // The engine holds each dry run's parsed file until it is imported; the last one is not needed any more.
     const replaces = lastDryRun.current ?? undefined;
     setBusy(true);
@@ -111,7 +137,12 @@ export function ImportPage() {
         setFile(f);
         // The columns first; a vCard has none to map and goes straight to the dry run.
         rpc
-          .call('contacts.import.inspect', { source: { kind: 'inline', fileName: f.name, dataBase64 }, format: opts.format, encoding: opts.encoding, delimiter: opts.delimiter })
+          .call('contacts.import.inspect', {
+            source: { kind: 'inline', fileName: f.name, dataBase64 },
+            format: opts.format,
+            encoding: opts.encoding,
+            delimiter: opts.delimiter,
+          })
           .then(
             (found) => {
               setInspection(found);
@@ -216,9 +247,7 @@ export function ImportPage() {
           }}
         />
       )}
-      {step === 'result' && report && (
-        <ResultStep report={report} onAnother={restart} onShowContacts={() => navigate('contacts')} />
-      )}
+      {step === 'result' && report && <ResultStep report={report} onAnother={restart} onShowContacts={() => navigate('contacts')} />}
       <ErrorAlert error={error} />
     </Stack>
   );

@@ -12,18 +12,35 @@ const dict = {
   sv: {
     intro: 'Filen {file} har {rows} rader och {cols} kolumner. Kontrollera att varje kolumn hamnar i rätt fält. Ändra där det blivit fel.',
     detected: 'Upptäckt: {encoding}, avgränsare {delimiter}',
-    column: 'Kolumn i filen', samples: 'Exempel', field: 'Fält i GDial', how: 'Vald av',
-    auto: 'Automatiskt', manual: 'Ändrad av dig', none: 'Ingen rubrik', fieldFor: 'Fält för kolumnen {header}',
-    back: 'Välj en annan fil', next: 'Kontrollera importen', unmappedWarning: 'Ingen kolumn är vald som namn, telefon eller e-post. Rader utan något av dem kan inte importeras.',
+    column: 'Kolumn i filen',
+    samples: 'Exempel',
+    field: 'Fält i GDial',
+    how: 'Vald av',
+    auto: 'Automatiskt',
+    manual: 'Ändrad av dig',
+    none: 'Ingen rubrik',
+    fieldFor: 'Fält för kolumnen {header}',
+    back: 'Välj en annan fil',
+    next: 'Kontrollera importen',
+    unmappedWarning: 'Ingen kolumn är vald som namn, telefon eller e-post. Rader utan något av dem kan inte importeras.',
     duplicateWarning: 'Flera kolumner fyller samma fält: {fields}.',
     tab: 'tab',
   },
   en: {
-    intro: 'The file {file} has {rows} rows and {cols} columns. Check that each column goes to the right field. Change it where it is wrong.',
+    intro:
+      'The file {file} has {rows} rows and {cols} columns. Check that each column goes to the right field. Change it where it is wrong.',
     detected: 'Detected: {encoding}, delimiter {delimiter}',
-    column: 'Column in the file', samples: 'Examples', field: 'Field in GDial', how: 'Chosen by',
-    auto: 'Automatically', manual: 'Changed by you', none: 'No header', fieldFor: 'Field for the column {header}',
-    back: 'Choose another file', next: 'Check the import', unmappedWarning: 'No column is chosen as name, phone or e-mail. Rows without any of those cannot be imported.',
+    column: 'Column in the file',
+    samples: 'Examples',
+    field: 'Field in GDial',
+    how: 'Chosen by',
+    auto: 'Automatically',
+    manual: 'Changed by you',
+    none: 'No header',
+    fieldFor: 'Field for the column {header}',
+    back: 'Choose another file',
+    next: 'Check the import',
+    unmappedWarning: 'No column is chosen as name, phone or e-mail. Rows without any of those cannot be imported.',
     duplicateWarning: 'Several columns fill the same field: {fields}.',
     tab: 'tab',
   },
@@ -73,7 +90,8 @@ export function MappingStep({ file, mapping, busy, progress, onChange, onBack, o
             {file.columns.map((c) => {
               const current = fieldOf(c.index);
               const options = fieldOptions(c.header, language);
-              if (current !== null && !options.some((o) => o.value === current)) options.push({ value: current, label: importFieldLabel(current, language) });
+              if (current !== null && !options.some((o) => o.value === current))
+                options.push({ value: current, label: importFieldLabel(current, language) });
               // "Automatic" only while the column still has the engine's own choice.
               const automatic = c.automatic && current === c.field;
               const header = c.header.trim() === '' ? t('none') : c.header;
@@ -93,12 +111,16 @@ export function MappingStep({ file, mapping, busy, progress, onChange, onBack, o
                       onChange={(v) => {
                         if (v === null) return;
                         const field = fieldFromOption(v);
-                        onChange([...mapping.filter((m) => m.column !== c.index), { column: c.index, field }].sort((a, b) => a.column - b.column));
+                        onChange(
+                          [...mapping.filter((m) => m.column !== c.index), { column: c.index, field }].sort((a, b) => a.column - b.column),
+                        );
                       }}
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={automatic ? 'gray' : 'blue'}>{automatic ? t('auto') : t('manual')}</Badge>
+                    <Badge variant="light" color={automatic ? 'gray' : 'blue'}>
+                      {automatic ? t('auto') : t('manual')}
+                    </Badge>
                   </Table.Td>
                 </Table.Tr>
               );
@@ -106,7 +128,11 @@ export function MappingStep({ file, mapping, busy, progress, onChange, onBack, o
           </Table.Tbody>
         </Table>
       </Paper>
-      {!identifying && <Text c="var(--gdial-warn-text)" fw={600} role="alert">{t('unmappedWarning')}</Text>}
+      {!identifying && (
+        <Text c="var(--gdial-warn-text)" fw={600} role="alert">
+          {t('unmappedWarning')}
+        </Text>
+      )}
       {repeated.length > 0 && (
         <Text c="var(--gdial-warn-text)" fw={600} role="alert">
           {t('duplicateWarning', { fields: repeated.map((f) => importFieldLabel(f, language)).join(', ') })}
@@ -114,8 +140,12 @@ export function MappingStep({ file, mapping, busy, progress, onChange, onBack, o
       )}
       {busy && <ProgressPanel progress={progress} fallback="validating" />}
       <Row justify="space-between">
-        <Button variant="default" onClick={onBack} disabled={busy}>{t('back')}</Button>
-        <Button size="lg" onClick={onNext} loading={busy}>{t('next')}</Button>
+        <Button variant="default" onClick={onBack} disabled={busy}>
+          {t('back')}
+        </Button>
+        <Button size="lg" onClick={onNext} loading={busy}>
+          {t('next')}
+        </Button>
       </Row>
     </Stack>
   );

@@ -12,31 +12,93 @@ import { RowErrorTable } from './RowErrorTable';
 
 const dict = {
   sv: {
-    summary: 'Kontroll av {file}', total: 'Rader i filen', valid: 'Kan importeras', errors: 'Rader med fel', duplicates: 'Dubbletter',
-    willCreate: 'Nya kontakter', willUpdate: 'Uppdateras', willSkip: 'Hoppas över',
-    errorsTitle: 'Rader med fel ({n}) – de importeras inte', errorTable: 'Rader med fel',
-    dupTitle: 'Dubbletter ({n})', dupTable: 'Dubbletter', dupChoice: 'Vad ska hända med dubbletter?',
-    update: 'Uppdatera den befintliga kontakten med uppgifterna i filen', skip: 'Hoppa över raden – behåll den befintliga kontakten som den är',
-    create: 'Skapa en ny kontakt ändå', row: 'Rad', matches: 'Samma som', by: 'Via', value: 'Värde', phone: 'telefon', email: 'e-post',
-    earlierRow: 'rad {n} i filen', existing: '{name} (finns i GDial)', dupTruncated: 'Fler dubbletter finns än som visas här.',
-    groupsTitle: 'Grupper som skapas', sampleTitle: 'Så här blir kontakterna (urval)', sampleTable: 'Urval av kontakter',
-    action: 'Åtgärd', name: 'Namn', org: 'Organisation', phones: 'Telefon', emails: 'E-post', groups: 'Grupper',
-    a_create: 'Ny', a_update: 'Uppdateras', a_skip: 'Hoppas över', a_error: 'Fel',
-    back: 'Tillbaka', import: 'Importera {n} kontakter', importOne: 'Importera 1 kontakt', nothing: 'Det finns inget att importera. Rätta felen i filen och välj den igen.',
+    summary: 'Kontroll av {file}',
+    total: 'Rader i filen',
+    valid: 'Kan importeras',
+    errors: 'Rader med fel',
+    duplicates: 'Dubbletter',
+    willCreate: 'Nya kontakter',
+    willUpdate: 'Uppdateras',
+    willSkip: 'Hoppas över',
+    errorsTitle: 'Rader med fel ({n}) – de importeras inte',
+    errorTable: 'Rader med fel',
+    dupTitle: 'Dubbletter ({n})',
+    dupTable: 'Dubbletter',
+    dupChoice: 'Vad ska hända med dubbletter?',
+    update: 'Uppdatera den befintliga kontakten med uppgifterna i filen',
+    skip: 'Hoppa över raden – behåll den befintliga kontakten som den är',
+    create: 'Skapa en ny kontakt ändå',
+    row: 'Rad',
+    matches: 'Samma som',
+    by: 'Via',
+    value: 'Värde',
+    phone: 'telefon',
+    email: 'e-post',
+    earlierRow: 'rad {n} i filen',
+    existing: '{name} (finns i GDial)',
+    dupTruncated: 'Fler dubbletter finns än som visas här.',
+    groupsTitle: 'Grupper som skapas',
+    sampleTitle: 'Så här blir kontakterna (urval)',
+    sampleTable: 'Urval av kontakter',
+    action: 'Åtgärd',
+    name: 'Namn',
+    org: 'Organisation',
+    phones: 'Telefon',
+    emails: 'E-post',
+    groups: 'Grupper',
+    a_create: 'Ny',
+    a_update: 'Uppdateras',
+    a_skip: 'Hoppas över',
+    a_error: 'Fel',
+    back: 'Tillbaka',
+    import: 'Importera {n} kontakter',
+    importOne: 'Importera 1 kontakt',
+    nothing: 'Det finns inget att importera. Rätta felen i filen och välj den igen.',
     allGood: 'Inga fel hittades.',
   },
   en: {
-    summary: 'Check of {file}', total: 'Rows in the file', valid: 'Can be imported', errors: 'Rows with errors', duplicates: 'Duplicates',
-    willCreate: 'New contacts', willUpdate: 'Updated', willSkip: 'Skipped',
-    errorsTitle: 'Rows with errors ({n}) – they are not imported', errorTable: 'Rows with errors',
-    dupTitle: 'Duplicates ({n})', dupTable: 'Duplicates', dupChoice: 'What should happen to duplicates?',
-    update: 'Update the existing contact with the data in the file', skip: 'Skip the row – keep the existing contact as it is',
-    create: 'Create a new contact anyway', row: 'Row', matches: 'Same as', by: 'By', value: 'Value', phone: 'phone', email: 'e-mail',
-    earlierRow: 'row {n} of the file', existing: '{name} (in GDial)', dupTruncated: 'There are more duplicates than shown here.',
-    groupsTitle: 'Groups that will be created', sampleTitle: 'How the contacts will look (sample)', sampleTable: 'Sample of contacts',
-    action: 'Action', name: 'Name', org: 'Organisation', phones: 'Phone', emails: 'E-mail', groups: 'Groups',
-    a_create: 'New', a_update: 'Updated', a_skip: 'Skipped', a_error: 'Error',
-    back: 'Back', import: 'Import {n} contacts', importOne: 'Import 1 contact', nothing: 'There is nothing to import. Fix the errors in the file and choose it again.',
+    summary: 'Check of {file}',
+    total: 'Rows in the file',
+    valid: 'Can be imported',
+    errors: 'Rows with errors',
+    duplicates: 'Duplicates',
+    willCreate: 'New contacts',
+    willUpdate: 'Updated',
+    willSkip: 'Skipped',
+    errorsTitle: 'Rows with errors ({n}) – they are not imported',
+    errorTable: 'Rows with errors',
+    dupTitle: 'Duplicates ({n})',
+    dupTable: 'Duplicates',
+    dupChoice: 'What should happen to duplicates?',
+    update: 'Update the existing contact with the data in the file',
+    skip: 'Skip the row – keep the existing contact as it is',
+    create: 'Create a new contact anyway',
+    row: 'Row',
+    matches: 'Same as',
+    by: 'By',
+    value: 'Value',
+    phone: 'phone',
+    email: 'e-mail',
+    earlierRow: 'row {n} of the file',
+    existing: '{name} (in GDial)',
+    dupTruncated: 'There are more duplicates than shown here.',
+    groupsTitle: 'Groups that will be created',
+    sampleTitle: 'How the contacts will look (sample)',
+    sampleTable: 'Sample of contacts',
+    action: 'Action',
+    name: 'Name',
+    org: 'Organisation',
+    phones: 'Phone',
+    emails: 'E-mail',
+    groups: 'Groups',
+    a_create: 'New',
+    a_update: 'Updated',
+    a_skip: 'Skipped',
+    a_error: 'Error',
+    back: 'Back',
+    import: 'Import {n} contacts',
+    importOne: 'Import 1 contact',
+    nothing: 'There is nothing to import. Fix the errors in the file and choose it again.',
     allGood: 'No errors were found.',
   },
 };
@@ -59,8 +121,12 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
   const toWrite = p.actions.create + p.actions.update;
   const stat = (label: string, value: number, colour?: string) => (
     <Paper withBorder p="sm">
-      <Text size="sm" c="dimmed">{label}</Text>
-      <Text size="xl" fw={800} c={colour}>{f.number(value)}</Text>
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text size="xl" fw={800} c={colour}>
+        {f.number(value)}
+      </Text>
     </Paper>
   );
   return (
@@ -78,11 +144,15 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
 
       {p.errors.length > 0 ? (
         <Stack gap="xs">
-          <Title order={4} c="var(--gdial-error-text)">{t('errorsTitle', { n: f.number(p.errorRows) })}</Title>
+          <Title order={4} c="var(--gdial-error-text)">
+            {t('errorsTitle', { n: f.number(p.errorRows) })}
+          </Title>
           <RowErrorTable errors={p.errors} truncated={p.errorsTruncated} label={t('errorTable')} />
         </Stack>
       ) : (
-        <Alert color="green" variant="light">{t('allGood')}</Alert>
+        <Alert color="green" variant="light">
+          {t('allGood')}
+        </Alert>
       )}
 
       {p.duplicateCount > 0 && (
@@ -111,7 +181,9 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
                     <Table.Td fw={700}>{d.row}</Table.Td>
                     <Table.Td>
                       {d.existingContactId !== null ? (
-                        <a href={`#/contacts/${d.existingContactId}`} target="_blank" rel="noreferrer">{t('existing', { name: d.existingName ?? `#${d.existingContactId}` })}</a>
+                        <a href={`#/contacts/${d.existingContactId}`} target="_blank" rel="noreferrer">
+                          {t('existing', { name: d.existingName ?? `#${d.existingContactId}` })}
+                        </a>
                       ) : (
                         t('earlierRow', { n: d.fileRow ?? '?' })
                       )}
@@ -132,7 +204,9 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
           <Title order={4}>{t('groupsTitle')}</Title>
           <Row gap="xs">
             {p.groupsToCreate.map((g) => (
-              <Badge key={g} size="lg" variant="light">{g}</Badge>
+              <Badge key={g} size="lg" variant="light">
+                {g}
+              </Badge>
             ))}
           </Row>
         </Stack>
@@ -159,7 +233,9 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
                   <Table.Tr key={s.row}>
                     <Table.Td>{s.row}</Table.Td>
                     <Table.Td>
-                      <Badge color={actionColour[s.action]} variant="light">{t(`a_${s.action}`)}</Badge>
+                      <Badge color={actionColour[s.action]} variant="light">
+                        {t(`a_${s.action}`)}
+                      </Badge>
                     </Table.Td>
                     <Table.Td fw={600}>{s.displayName}</Table.Td>
                     <Table.Td>{s.organisation ?? ''}</Table.Td>
@@ -175,9 +251,15 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
       )}
 
       {busy && <ProgressPanel progress={progress} fallback="validating" />}
-      {toWrite === 0 && <Alert color="orange" role="alert">{t('nothing')}</Alert>}
+      {toWrite === 0 && (
+        <Alert color="orange" role="alert">
+          {t('nothing')}
+        </Alert>
+      )}
       <Row justify="space-between">
-        <Button variant="default" onClick={onBack} disabled={busy}>{t('back')}</Button>
+        <Button variant="default" onClick={onBack} disabled={busy}>
+          {t('back')}
+        </Button>
         <Button size="lg" onClick={onImport} disabled={busy || toWrite === 0}>
           {toWrite === 1 ? t('importOne') : t('import', { n: f.number(toWrite) })}
         </Button>

@@ -6,12 +6,22 @@ import type { Progress as ImportProgress } from './ImportPage';
 
 const dict = {
   sv: {
-    reading: 'Läser filen…', validating: 'Kontrollerar raderna…', writing: 'Sparar kontakterna…', starting: 'Startar…',
-    counted: '{done} av {total}', bytes: '{done} av {total} kB', label: 'Importens förlopp',
+    reading: 'Läser filen…',
+    validating: 'Kontrollerar raderna…',
+    writing: 'Sparar kontakterna…',
+    starting: 'Startar…',
+    counted: '{done} av {total}',
+    bytes: '{done} av {total} kB',
+    label: 'Importens förlopp',
   },
   en: {
-    reading: 'Reading the file…', validating: 'Checking the rows…', writing: 'Saving the contacts…', starting: 'Starting…',
-    counted: '{done} of {total}', bytes: '{done} of {total} kB', label: 'Import progress',
+    reading: 'Reading the file…',
+    validating: 'Checking the rows…',
+    writing: 'Saving the contacts…',
+    starting: 'Starting…',
+    counted: '{done} of {total}',
+    bytes: '{done} of {total} kB',
+    label: 'Import progress',
   },
 };
 
@@ -21,14 +31,17 @@ export function ProgressPanel({ progress, fallback }: { progress: ImportProgress
   const phase = progress?.phase ?? fallback;
   const known = progress !== null && progress.total > 0;
   const pct = known ? Math.min(100, Math.round((progress.processed / progress.total) * 100)) : 100;
-  const count =
-    !known ? t('starting')
-    : phase === 'reading' ? t('bytes', { done: f.number(Math.round(progress.processed / 1024)), total: f.number(Math.round(progress.total / 1024)) })
-    : t('counted', { done: f.number(progress.processed), total: f.number(progress.total) });
+  const count = !known
+    ? t('starting')
+    : phase === 'reading'
+      ? t('bytes', { done: f.number(Math.round(progress.processed / 1024)), total: f.number(Math.round(progress.total / 1024)) })
+      : t('counted', { done: f.number(progress.processed), total: f.number(progress.total) });
   return (
     <Paper withBorder p="lg">
       <Stack gap="xs">
-        <Text fw={700} size="lg">{t(phase)}</Text>
+        <Text fw={700} size="lg">
+          {t(phase)}
+        </Text>
         <Progress
           value={pct}
           size="xl"
@@ -37,7 +50,9 @@ export function ProgressPanel({ progress, fallback }: { progress: ImportProgress
           aria-label={t('label')}
           aria-valuetext={known ? `${pct} %` : t('starting')}
         />
-        <Text role="status" aria-live="polite">{known ? `${pct} % – ${count}` : count}</Text>
+        <Text role="status" aria-live="polite">
+          {known ? `${pct} % – ${count}` : count}
+        </Text>
       </Stack>
     </Paper>
   );

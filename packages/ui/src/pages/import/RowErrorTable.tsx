@@ -7,8 +7,26 @@ import { useLanguage, useT } from '../../i18n';
 import { importFieldLabel } from './importFields';
 
 const dict = {
-  sv: { row: 'Rad', field: 'Fält', column: 'Kolumn', value: 'Värde', reason: 'Orsak', whole: 'Hela raden', phone: 'Telefon', truncated: 'Fler fel finns än som visas här. Rätta dessa och kontrollera igen.' },
-  en: { row: 'Row', field: 'Field', column: 'Column', value: 'Value', reason: 'Reason', whole: 'Whole row', phone: 'Phone', truncated: 'There are more errors than shown here. Fix these and check again.' },
+  sv: {
+    row: 'Rad',
+    field: 'Fält',
+    column: 'Kolumn',
+    value: 'Värde',
+    reason: 'Orsak',
+    whole: 'Hela raden',
+    phone: 'Telefon',
+    truncated: 'Fler fel finns än som visas här. Rätta dessa och kontrollera igen.',
+  },
+  en: {
+    row: 'Row',
+    field: 'Field',
+    column: 'Column',
+    value: 'Value',
+    reason: 'Reason',
+    whole: 'Whole row',
+    phone: 'Phone',
+    truncated: 'There are more errors than shown here. Fix these and check again.',
+  },
 };
 
 /** "phones.0.number" → "Telefon"; other contact fields by their import label. */

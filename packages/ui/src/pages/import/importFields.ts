@@ -33,7 +33,11 @@ export function importFieldLabel(field: ImportField | null, language: Language):
 
 /** The custom field a column's header would fill: characters the contract refuses become "_". */
 export function customFieldFor(header: string): ImportField {
-  const name = header.trim().replace(/[^\p{L}\p{N}_ .-]/gu, '_').slice(0, 64) || 'fält';
+  const name =
+    header
+      .trim()
+      .replace(/[^\p{L}\p{N}_ .-]/gu, '_')
+      .slice(0, 64) || 'fält';
   return `${CUSTOM}${name}`;
 }
 

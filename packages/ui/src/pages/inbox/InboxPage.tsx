@@ -12,16 +12,48 @@ import { displayAddress } from '../../components/phone';
 
 const dict = {
   sv: {
-    title: 'Inkorg', intro: 'Svar som inte var en bekräftelse eller avregistrering. Läs dem och markera dem som hanterade.',
-    show: 'Visa', unhandled: 'Obehandlade', handled: 'Hanterade', all: 'Alla', when: 'Mottaget', from: 'Från', channel: 'Kanal', text: 'Meddelande', campaign: 'Larm',
-    mark: 'Markera som hanterat', unmark: 'Markera som ohanterat', markSelected: 'Markera {n} som hanterade', select: 'Välj svaret från {n}', selectAll: 'Välj alla',
-    handledBy: 'Hanterat av {w} {t}', empty: 'Inga svar här.', newOne: 'Nytt svar från {n}', table: 'Svar',
+    title: 'Inkorg',
+    intro: 'Svar som inte var en bekräftelse eller avregistrering. Läs dem och markera dem som hanterade.',
+    show: 'Visa',
+    unhandled: 'Obehandlade',
+    handled: 'Hanterade',
+    all: 'Alla',
+    when: 'Mottaget',
+    from: 'Från',
+    channel: 'Kanal',
+    text: 'Meddelande',
+    campaign: 'Larm',
+    mark: 'Markera som hanterat',
+    unmark: 'Markera som ohanterat',
+    markSelected: 'Markera {n} som hanterade',
+    select: 'Välj svaret från {n}',
+    selectAll: 'Välj alla',
+    handledBy: 'Hanterat av {w} {t}',
+    empty: 'Inga svar här.',
+    newOne: 'Nytt svar från {n}',
+    table: 'Svar',
   },
   en: {
-    title: 'Inbox', intro: 'Replies that were not a confirmation or an opt-out. Read them and mark them handled.',
-    show: 'Show', unhandled: 'Unhandled', handled: 'Handled', all: 'All', when: 'Received', from: 'From', channel: 'Channel', text: 'Message', campaign: 'Alert',
-    mark: 'Mark handled', unmark: 'Mark unhandled', markSelected: 'Mark {n} handled', select: 'Select the reply from {n}', selectAll: 'Select all',
-    handledBy: 'Handled by {w} {t}', empty: 'No replies here.', newOne: 'New reply from {n}', table: 'Replies',
+    title: 'Inbox',
+    intro: 'Replies that were not a confirmation or an opt-out. Read them and mark them handled.',
+    show: 'Show',
+    unhandled: 'Unhandled',
+    handled: 'Handled',
+    all: 'All',
+    when: 'Received',
+    from: 'From',
+    channel: 'Channel',
+    text: 'Message',
+    campaign: 'Alert',
+    mark: 'Mark handled',
+    unmark: 'Mark unhandled',
+    markSelected: 'Mark {n} handled',
+    select: 'Select the reply from {n}',
+    selectAll: 'Select all',
+    handledBy: 'Handled by {w} {t}',
+    empty: 'No replies here.',
+    newOne: 'New reply from {n}',
+    table: 'Replies',
   },
 };
 
@@ -65,7 +97,11 @@ export function InboxPage() {
     <Stack className={pageScope}>
       <Title order={2}>{t('title')}</Title>
       <Text c="dimmed">{t('intro')}</Text>
-      {latest && <Text role="status" fw={600}>{latest}</Text>}
+      {latest && (
+        <Text role="status" fw={600}>
+          {latest}
+        </Text>
+      )}
       <Group justify="space-between">
         <SegmentedControl
           aria-label={t('show')}
@@ -74,7 +110,11 @@ export function InboxPage() {
             setShow(v as typeof show);
             setSelected(new Set());
           }}
-          data={[{ value: 'unhandled', label: t('unhandled') }, { value: 'handled', label: t('handled') }, { value: 'all', label: t('all') }]}
+          data={[
+            { value: 'unhandled', label: t('unhandled') },
+            { value: 'handled', label: t('handled') },
+            { value: 'all', label: t('all') },
+          ]}
         />
         {selected.size > 0 && (
           <Button onClick={() => mark([...selected], true)} loading={busy}>
@@ -95,7 +135,9 @@ export function InboxPage() {
                 <Checkbox
                   aria-label={t('selectAll')}
                   checked={selected.size > 0 && selected.size === messages.filter((m) => !m.handled).length}
-                  onChange={(e) => setSelected(e.currentTarget.checked ? new Set(messages.filter((m) => !m.handled).map((m) => m.id)) : new Set())}
+                  onChange={(e) =>
+                    setSelected(e.currentTarget.checked ? new Set(messages.filter((m) => !m.handled).map((m) => m.id)) : new Set())
+                  }
                 />
               </Table.Th>
               <Table.Th>{t('when')}</Table.Th>
@@ -110,21 +152,37 @@ export function InboxPage() {
             {messages.map((m) => (
               <Table.Tr key={m.id} fw={m.handled ? 400 : 600}>
                 <Table.Td>
-                  {!m.handled && <Checkbox aria-label={t('select', { n: m.displayName ?? displayAddress(m.from) })} checked={selected.has(m.id)} onChange={() => toggle(m.id)} />}
+                  {!m.handled && (
+                    <Checkbox
+                      aria-label={t('select', { n: m.displayName ?? displayAddress(m.from) })}
+                      checked={selected.has(m.id)}
+                      onChange={() => toggle(m.id)}
+                    />
+                  )}
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.dateTime(m.receivedAt)}</Table.Td>
                 <Table.Td>
                   {m.displayName ?? displayAddress(m.from)}
-                  {m.displayName && <Text size="xs" c="dimmed">{displayAddress(m.from)}</Text>}
+                  {m.displayName && (
+                    <Text size="xs" c="dimmed">
+                      {displayAddress(m.from)}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>{words.channel[m.channel]}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{m.text}</Table.Td>
-                <Table.Td>{m.campaignId ? <Anchor href={`#/campaigns/${m.campaignId}`}>{m.campaignName ?? `#${m.campaignId}`}</Anchor> : '–'}</Table.Td>
+                <Table.Td>
+                  {m.campaignId ? <Anchor href={`#/campaigns/${m.campaignId}`}>{m.campaignName ?? `#${m.campaignId}`}</Anchor> : '–'}
+                </Table.Td>
                 <Table.Td>
                   {m.handled ? (
                     <Stack gap={2}>
-                      <Badge color="green" variant="light">{t('handledBy', { w: m.handledBy ?? '–', t: m.handledAt ? f.dateTime(m.handledAt) : '' })}</Badge>
-                      <Button size="compact-xs" variant="subtle" onClick={() => mark([m.id], false)}>{t('unmark')}</Button>
+                      <Badge color="green" variant="light">
+                        {t('handledBy', { w: m.handledBy ?? '–', t: m.handledAt ? f.dateTime(m.handledAt) : '' })}
+                      </Badge>
+                      <Button size="compact-xs" variant="subtle" onClick={() => mark([m.id], false)}>
+                        {t('unmark')}
+                      </Button>
                     </Stack>
                   ) : (
                     <Button size="sm" variant="light" onClick={() => mark([m.id], true)} loading={busy}>

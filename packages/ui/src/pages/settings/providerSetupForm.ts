@@ -56,7 +56,13 @@ export function draftFromSetup(setup: ConnectivitySetup): SetupDraft {
   const s = setup.saved;
   return {
     relay: { url: s.relay.url, publicUrl: s.relay.publicUrl, tenant: s.relay.tenant, deviceToken: secret(s.relay.deviceToken) },
-    twilio: { enabled: s.twilio.enabled, accountSid: s.twilio.accountSid, from: s.twilio.from, whatsappFrom: s.twilio.whatsappFrom, authToken: secret(s.twilio.authToken) },
+    twilio: {
+      enabled: s.twilio.enabled,
+      accountSid: s.twilio.accountSid,
+      from: s.twilio.from,
+      whatsappFrom: s.twilio.whatsappFrom,
+      authToken: secret(s.twilio.authToken),
+    },
     sendgrid: { enabled: s.sendgrid.enabled, from: s.sendgrid.from, fromName: s.sendgrid.fromName, apiKey: secret(s.sendgrid.apiKey) },
     telegram: { enabled: s.telegram.enabled, botToken: secret(s.telegram.botToken) },
   };
@@ -67,7 +73,13 @@ const secretInput = (d: SecretDraft): string | null | undefined => (d.forget ? n
 export function draftToInput(d: SetupDraft): ConnectivityConfigInput {
   return {
     relay: { url: d.relay.url, publicUrl: d.relay.publicUrl, tenant: d.relay.tenant, deviceToken: secretInput(d.relay.deviceToken) },
-    twilio: { enabled: d.twilio.enabled, accountSid: d.twilio.accountSid, from: d.twilio.from, whatsappFrom: d.twilio.whatsappFrom, authToken: secretInput(d.twilio.authToken) },
+    twilio: {
+      enabled: d.twilio.enabled,
+      accountSid: d.twilio.accountSid,
+      from: d.twilio.from,
+      whatsappFrom: d.twilio.whatsappFrom,
+      authToken: secretInput(d.twilio.authToken),
+    },
     sendgrid: { enabled: d.sendgrid.enabled, from: d.sendgrid.from, fromName: d.sendgrid.fromName, apiKey: secretInput(d.sendgrid.apiKey) },
     telegram: { enabled: d.telegram.enabled, botToken: secretInput(d.telegram.botToken) },
   };
@@ -88,7 +100,11 @@ export function issuesByField(issues: FieldIssue[]): Map<FieldPath, FieldProblem
   for (const i of issues) {
     const path = (fieldPaths as readonly string[]).includes(i.path) ? (i.path as FieldPath) : null;
     if (!path || out.has(path)) continue;
-    const kind: IssueKind = /could not be opened/.test(i.message) ? 'cannot-open' : /enrolment code/.test(i.message) ? 'enrolment-code' : 'other';
+    const kind: IssueKind = /could not be opened/.test(i.message)
+      ? 'cannot-open'
+      : /enrolment code/.test(i.message)
+        ? 'enrolment-code'
+        : 'other';
     out.set(path, { kind, message: i.message });
   }
   return out;

@@ -4,14 +4,30 @@ import type { Language } from '../../i18n';
 
 export const relayStateWords: Record<Language, Record<RelayState['status'], string>> = {
   sv: {
-    'not-configured': 'Inte inställt', stopped: 'Stoppat', connecting: 'Ansluter…', connected: 'Anslutet', reconnecting: 'Återansluter…',
-    'resync-required': 'Måste stämmas av', unauthorized: 'Nekad – enhetens nyckel godtas inte',
+    'not-configured': 'Inte inställt',
+    stopped: 'Stoppat',
+    connecting: 'Ansluter…',
+    connected: 'Anslutet',
+    reconnecting: 'Återansluter…',
+    'resync-required': 'Måste stämmas av',
+    unauthorized: 'Nekad – enhetens nyckel godtas inte',
   },
   en: {
-    'not-configured': 'Not set up', stopped: 'Stopped', connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…',
-    'resync-required': 'Needs reconciling', unauthorized: "Refused – the device's key is not accepted",
+    'not-configured': 'Not set up',
+    stopped: 'Stopped',
+    connecting: 'Connecting…',
+    connected: 'Connected',
+    reconnecting: 'Reconnecting…',
+    'resync-required': 'Needs reconciling',
+    unauthorized: "Refused – the device's key is not accepted",
   },
 };
 
 export const relayColour = (s: RelayState['status']): string =>
-  s === 'connected' ? 'green' : s === 'connecting' || s === 'reconnecting' ? 'yellow' : s === 'not-configured' || s === 'stopped' ? 'gray' : 'red';
+  s === 'connected'
+    ? 'green'
+    : s === 'connecting' || s === 'reconnecting'
+      ? 'yellow'
+      : s === 'not-configured' || s === 'stopped'
+        ? 'gray'
+        : 'red';

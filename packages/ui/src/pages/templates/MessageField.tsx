@@ -9,14 +9,30 @@ import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    insert: 'Infoga variabel', insertFor: 'Infoga variabel i {f}',
-    first_name: 'Förnamn', last_name: 'Efternamn', display_name: 'Hela namnet', organisation: 'Organisation', role: 'Roll',
-    campaign_name: 'Larmets namn', operator: 'Operatör', date: 'Datum', time: 'Klockslag',
+    insert: 'Infoga variabel',
+    insertFor: 'Infoga variabel i {f}',
+    first_name: 'Förnamn',
+    last_name: 'Efternamn',
+    display_name: 'Hela namnet',
+    organisation: 'Organisation',
+    role: 'Roll',
+    campaign_name: 'Larmets namn',
+    operator: 'Operatör',
+    date: 'Datum',
+    time: 'Klockslag',
   },
   en: {
-    insert: 'Insert variable', insertFor: 'Insert variable in {f}',
-    first_name: 'First name', last_name: 'Last name', display_name: 'Full name', organisation: 'Organisation', role: 'Role',
-    campaign_name: 'Alert name', operator: 'Operator', date: 'Date', time: 'Time',
+    insert: 'Insert variable',
+    insertFor: 'Insert variable in {f}',
+    first_name: 'First name',
+    last_name: 'Last name',
+    display_name: 'Full name',
+    organisation: 'Organisation',
+    role: 'Role',
+    campaign_name: 'Alert name',
+    operator: 'Operator',
+    date: 'Date',
+    time: 'Time',
   },
 };
 
@@ -33,7 +49,18 @@ export interface MessageFieldProps {
   describedBy?: string;
 }
 
-export function MessageField({ label, value, onChange, description, placeholder, singleLine, minRows = 4, error, footer, describedBy }: MessageFieldProps) {
+export function MessageField({
+  label,
+  value,
+  onChange,
+  description,
+  placeholder,
+  singleLine,
+  minRows = 4,
+  error,
+  footer,
+  describedBy,
+}: MessageFieldProps) {
   const t = useT(dict);
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const insert = (name: string) => {

@@ -13,14 +13,34 @@ import { useQuery, useRpc } from '../../rpc/react';
 
 const dict = {
   sv: {
-    title: 'Förhandsgranska för en kontakt', contact: 'Kontakt', contactHelp: 'Skriv för att söka', channel: 'Kanal', show: 'Visa',
-    saveFirst: 'Spara mallen för att förhandsgranska den.', subject: 'Ämne', missing: 'Saknas för den här kontakten: {v}. Lägg till uppgiften på kontakten eller ange ett reservvärde.',
-    fallbacks: 'Reservvärde användes för: {v}', sms: '{e}, {s} SMS, {c} tecken', listen: 'Lyssna på det här meddelandet', synth: 'Skapar tal…', noText: '(ingen text)',
+    title: 'Förhandsgranska för en kontakt',
+    contact: 'Kontakt',
+    contactHelp: 'Skriv för att söka',
+    channel: 'Kanal',
+    show: 'Visa',
+    saveFirst: 'Spara mallen för att förhandsgranska den.',
+    subject: 'Ämne',
+    missing: 'Saknas för den här kontakten: {v}. Lägg till uppgiften på kontakten eller ange ett reservvärde.',
+    fallbacks: 'Reservvärde användes för: {v}',
+    sms: '{e}, {s} SMS, {c} tecken',
+    listen: 'Lyssna på det här meddelandet',
+    synth: 'Skapar tal…',
+    noText: '(ingen text)',
   },
   en: {
-    title: 'Preview for a contact', contact: 'Contact', contactHelp: 'Type to search', channel: 'Channel', show: 'Show',
-    saveFirst: 'Save the template to preview it.', subject: 'Subject', missing: 'Missing for this contact: {v}. Add it to the contact or give a fallback value.',
-    fallbacks: 'Fallback value used for: {v}', sms: '{e}, {s} SMS, {c} characters', listen: 'Listen to this message', synth: 'Creating speech…', noText: '(no text)',
+    title: 'Preview for a contact',
+    contact: 'Contact',
+    contactHelp: 'Type to search',
+    channel: 'Channel',
+    show: 'Show',
+    saveFirst: 'Save the template to preview it.',
+    subject: 'Subject',
+    missing: 'Missing for this contact: {v}. Add it to the contact or give a fallback value.',
+    fallbacks: 'Fallback value used for: {v}',
+    sms: '{e}, {s} SMS, {c} characters',
+    listen: 'Listen to this message',
+    synth: 'Creating speech…',
+    noText: '(no text)',
   },
 };
 
@@ -70,7 +90,9 @@ export function PreviewPanel({ templateId, channels, dirty }: { templateId: numb
       <Stack>
         <Text fw={700}>{t('title')}</Text>
         {templateId === null || dirty ? (
-          <Text size="sm" c="dimmed">{t('saveFirst')}</Text>
+          <Text size="sm" c="dimmed">
+            {t('saveFirst')}
+          </Text>
         ) : (
           <>
             <Group align="flex-end">
@@ -110,13 +132,25 @@ export function PreviewPanel({ templateId, channels, dirty }: { templateId: numb
                   {rendered.text ?? t('noText')}
                 </Paper>
                 {rendered.sms && (
-                  <Badge variant="light">{t('sms', { e: rendered.sms.encoding, s: rendered.sms.segments, c: rendered.sms.characters })}</Badge>
+                  <Badge variant="light">
+                    {t('sms', { e: rendered.sms.encoding, s: rendered.sms.segments, c: rendered.sms.characters })}
+                  </Badge>
                 )}
-                {rendered.missing.length > 0 && <Alert color="red" role="alert">{t('missing', { v: rendered.missing.join(', ') })}</Alert>}
-                {rendered.usedFallbacks.length > 0 && <Text size="sm" c="var(--gdial-warn-text)">{t('fallbacks', { v: rendered.usedFallbacks.join(', ') })}</Text>}
+                {rendered.missing.length > 0 && (
+                  <Alert color="red" role="alert">
+                    {t('missing', { v: rendered.missing.join(', ') })}
+                  </Alert>
+                )}
+                {rendered.usedFallbacks.length > 0 && (
+                  <Text size="sm" c="var(--gdial-warn-text)">
+                    {t('fallbacks', { v: rendered.usedFallbacks.join(', ') })}
+                  </Text>
+                )}
                 {rendered.channel === 'voice' && (
                   <Group>
-                    <Button variant="light" onClick={listen} loading={busy}>{t('listen')}</Button>
+                    <Button variant="light" onClick={listen} loading={busy}>
+                      {t('listen')}
+                    </Button>
                   </Group>
                 )}
                 {audioId && <AudioPlayer audioId={audioId} autoPlay />}

@@ -15,33 +15,89 @@ import { MessageField } from './MessageField';
 import { PreviewPanel } from './PreviewPanel';
 import { SmsCounter } from './SmsCounter';
 import { VoiceEditor } from './VoiceEditor';
-import { channelsOfVariant, emptyForm, fieldsFromForm, formFromTemplate, usedVariablesInForm, type TemplateForm, type VariantForm } from './templateForm';
+import {
+  channelsOfVariant,
+  emptyForm,
+  fieldsFromForm,
+  formFromTemplate,
+  usedVariablesInForm,
+  type TemplateForm,
+  type VariantForm,
+} from './templateForm';
 import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    newTitle: 'Ny mall', language: 'Språk', back: '← Alla mallar', name: 'Mallens namn', description: 'Beskrivning (valfri)', swedish: 'Svenska', english: 'Engelska (valfri)',
+    newTitle: 'Ny mall',
+    language: 'Språk',
+    back: '← Alla mallar',
+    name: 'Mallens namn',
+    description: 'Beskrivning (valfri)',
+    swedish: 'Svenska',
+    english: 'Engelska (valfri)',
     englishHelp: 'Kontakter med engelska som språk får den engelska texten om den finns, annars den svenska.',
-    sms: 'SMS-text', emailSubject: 'E-postens ämne', emailText: 'E-postens text', whatsapp: 'WhatsApp-text', telegram: 'Telegram-text',
-    fallbacks: 'Reservvärden', fallbacksHelp: 'Används när en kontakt saknar uppgiften. Utan reservvärde får den kontakten inte meddelandet.',
-    fallbackFor: 'Reservvärde för {v}', save: 'Spara mallen', saving: 'Sparar…', saved: 'Mallen är sparad.', unsaved: 'Ändringar som inte är sparade',
-    draft: 'Utkast – inte godkänd', approved: 'Godkänd', approvedBy: 'Godkänd av {who} {when}', approve: 'Godkänn mallen',
-    approveHelp: 'En godkänd mall kan användas i larm utan att någon behöver ange skäl.', approveSaveFirst: 'Spara ändringarna innan du godkänner.',
+    sms: 'SMS-text',
+    emailSubject: 'E-postens ämne',
+    emailText: 'E-postens text',
+    whatsapp: 'WhatsApp-text',
+    telegram: 'Telegram-text',
+    fallbacks: 'Reservvärden',
+    fallbacksHelp: 'Används när en kontakt saknar uppgiften. Utan reservvärde får den kontakten inte meddelandet.',
+    fallbackFor: 'Reservvärde för {v}',
+    save: 'Spara mallen',
+    saving: 'Sparar…',
+    saved: 'Mallen är sparad.',
+    unsaved: 'Ändringar som inte är sparade',
+    draft: 'Utkast – inte godkänd',
+    approved: 'Godkänd',
+    approvedBy: 'Godkänd av {who} {when}',
+    approve: 'Godkänn mallen',
+    approveHelp: 'En godkänd mall kan användas i larm utan att någon behöver ange skäl.',
+    approveSaveFirst: 'Spara ändringarna innan du godkänner.',
     reapprove: 'Mallen är godkänd. Sparar du ändringar blir den ett utkast igen och måste godkännas på nytt.',
-    delete: 'Ta bort mallen', deleteTitle: 'Ta bort mallen "{n}"?', deleteBody: 'Mallen tas bort. Larm som redan skickats påverkas inte.', deleteConfirm: 'Ta bort',
-    channels: 'Kanaler', none: 'Ingen kanal har text ännu.', used: 'har text',
+    delete: 'Ta bort mallen',
+    deleteTitle: 'Ta bort mallen "{n}"?',
+    deleteBody: 'Mallen tas bort. Larm som redan skickats påverkas inte.',
+    deleteConfirm: 'Ta bort',
+    channels: 'Kanaler',
+    none: 'Ingen kanal har text ännu.',
+    used: 'har text',
   },
   en: {
-    newTitle: 'New template', language: 'Language', back: '← All templates', name: 'Template name', description: 'Description (optional)', swedish: 'Swedish', english: 'English (optional)',
+    newTitle: 'New template',
+    language: 'Language',
+    back: '← All templates',
+    name: 'Template name',
+    description: 'Description (optional)',
+    swedish: 'Swedish',
+    english: 'English (optional)',
     englishHelp: 'Contacts whose language is English get the English text when there is one, else the Swedish.',
-    sms: 'SMS text', emailSubject: 'E-mail subject', emailText: 'E-mail text', whatsapp: 'WhatsApp text', telegram: 'Telegram text',
-    fallbacks: 'Fallback values', fallbacksHelp: 'Used when a contact lacks the detail. Without a fallback that contact does not get the message.',
-    fallbackFor: 'Fallback for {v}', save: 'Save template', saving: 'Saving…', saved: 'The template is saved.', unsaved: 'Unsaved changes',
-    draft: 'Draft – not approved', approved: 'Approved', approvedBy: 'Approved by {who} {when}', approve: 'Approve template',
-    approveHelp: 'An approved template can be used in alerts without anyone giving a reason.', approveSaveFirst: 'Save the changes before approving.',
+    sms: 'SMS text',
+    emailSubject: 'E-mail subject',
+    emailText: 'E-mail text',
+    whatsapp: 'WhatsApp text',
+    telegram: 'Telegram text',
+    fallbacks: 'Fallback values',
+    fallbacksHelp: 'Used when a contact lacks the detail. Without a fallback that contact does not get the message.',
+    fallbackFor: 'Fallback for {v}',
+    save: 'Save template',
+    saving: 'Saving…',
+    saved: 'The template is saved.',
+    unsaved: 'Unsaved changes',
+    draft: 'Draft – not approved',
+    approved: 'Approved',
+    approvedBy: 'Approved by {who} {when}',
+    approve: 'Approve template',
+    approveHelp: 'An approved template can be used in alerts without anyone giving a reason.',
+    approveSaveFirst: 'Save the changes before approving.',
     reapprove: 'The template is approved. Saving changes makes it a draft again, to be approved anew.',
-    delete: 'Delete template', deleteTitle: 'Delete the template "{n}"?', deleteBody: 'The template is deleted. Alerts already sent are not affected.', deleteConfirm: 'Delete',
-    channels: 'Channels', none: 'No channel has text yet.', used: 'has text',
+    delete: 'Delete template',
+    deleteTitle: 'Delete the template "{n}"?',
+    deleteBody: 'The template is deleted. Alerts already sent are not affected.',
+    deleteConfirm: 'Delete',
+    channels: 'Channels',
+    none: 'No channel has text yet.',
+    used: 'has text',
   },
 };
 
@@ -109,8 +165,14 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
   return (
     <Stack maw={980} className={pageScope}>
       <Group justify="space-between">
-        <Button variant="subtle" onClick={() => navigate('templates')}>{t('back')}</Button>
-        {dirty && <Badge color="orange" size="lg">{t('unsaved')}</Badge>}
+        <Button variant="subtle" onClick={() => navigate('templates')}>
+          {t('back')}
+        </Button>
+        {dirty && (
+          <Badge color="orange" size="lg">
+            {t('unsaved')}
+          </Badge>
+        )}
       </Group>
       <Title order={2}>{template ? template.name : t('newTitle')}</Title>
 
@@ -119,12 +181,16 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
           <Group justify="space-between">
             <Stack gap={2}>
               <Group gap="xs">
-                <Badge size="lg" color={template.status === 'approved' ? 'green' : 'gray'}>{template.status === 'approved' ? t('approved') : t('draft')}</Badge>
+                <Badge size="lg" color={template.status === 'approved' ? 'green' : 'gray'}>
+                  {template.status === 'approved' ? t('approved') : t('draft')}
+                </Badge>
                 {template.status === 'approved' && template.approvedBy && template.approvedAt && (
                   <Text size="sm">{t('approvedBy', { who: template.approvedBy, when: f.dateTime(template.approvedAt) })}</Text>
                 )}
               </Group>
-              <Text size="sm" c="dimmed">{template.status === 'approved' ? (dirty ? t('reapprove') : '') : dirty ? t('approveSaveFirst') : t('approveHelp')}</Text>
+              <Text size="sm" c="dimmed">
+                {template.status === 'approved' ? (dirty ? t('reapprove') : '') : dirty ? t('approveSaveFirst') : t('approveHelp')}
+              </Text>
             </Stack>
             {template.status !== 'approved' && (
               <Button color="green" onClick={approve} disabled={dirty} loading={busy}>
@@ -139,21 +205,40 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
       <TextInput label={t('description')} value={form.description} onChange={(e) => update({ description: e.currentTarget.value })} />
 
       <Stack gap={4}>
-        <Text fw={600} id="template-language">{t('language')}</Text>
+        <Text fw={600} id="template-language">
+          {t('language')}
+        </Text>
         <SegmentedControl
           aria-labelledby="template-language"
           value={lang}
           onChange={(v) => setLang(v as Language)}
-          data={[{ value: 'sv', label: t('swedish') }, { value: 'en', label: t('english') }]}
+          data={[
+            { value: 'sv', label: t('swedish') },
+            { value: 'en', label: t('english') },
+          ]}
           style={{ alignSelf: 'flex-start' }}
         />
       </Stack>
-      {lang === 'en' && <Text size="sm" c="dimmed">{t('englishHelp')}</Text>}
+      {lang === 'en' && (
+        <Text size="sm" c="dimmed">
+          {t('englishHelp')}
+        </Text>
+      )}
 
       <Tabs value={channelTab} onChange={setChannelTab} variant="outline">
         <Tabs.List>
           {channelOrder.map((c) => (
-            <Tabs.Tab key={c} value={c} rightSection={variantChannels.includes(c) ? <Badge size="xs" circle color="green" aria-label={t('used')}>✓</Badge> : null}>
+            <Tabs.Tab
+              key={c}
+              value={c}
+              rightSection={
+                variantChannels.includes(c) ? (
+                  <Badge size="xs" circle color="green" aria-label={t('used')}>
+                    ✓
+                  </Badge>
+                ) : null
+              }
+            >
               {words.channel[c]}
             </Tabs.Tab>
           ))}
@@ -162,12 +247,28 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
           <VoiceEditor key={lang} variant={variant} language={lang} fallbacks={form.fallbacks} onChange={(p) => updateVariant(lang, p)} />
         </Tabs.Panel>
         <Tabs.Panel value="sms" pt="md">
-          <MessageField label={t('sms')} value={variant.sms} onChange={(sms) => updateVariant(lang, { sms })} describedBy={`sms-counter-${lang}`} footer={<SmsCounter id={`sms-counter-${lang}`} text={variant.sms} />} />
+          <MessageField
+            label={t('sms')}
+            value={variant.sms}
+            onChange={(sms) => updateVariant(lang, { sms })}
+            describedBy={`sms-counter-${lang}`}
+            footer={<SmsCounter id={`sms-counter-${lang}`} text={variant.sms} />}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="email" pt="md">
           <Stack>
-            <MessageField singleLine label={t('emailSubject')} value={variant.emailSubject} onChange={(emailSubject) => updateVariant(lang, { emailSubject })} />
-            <MessageField label={t('emailText')} minRows={8} value={variant.emailText} onChange={(emailText) => updateVariant(lang, { emailText })} />
+            <MessageField
+              singleLine
+              label={t('emailSubject')}
+              value={variant.emailSubject}
+              onChange={(emailSubject) => updateVariant(lang, { emailSubject })}
+            />
+            <MessageField
+              label={t('emailText')}
+              minRows={8}
+              value={variant.emailText}
+              onChange={(emailText) => updateVariant(lang, { emailText })}
+            />
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="whatsapp" pt="md">
@@ -181,7 +282,9 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
       {variables.length > 0 && (
         <Paper withBorder p="md">
           <Text fw={700}>{t('fallbacks')}</Text>
-          <Text size="sm" c="dimmed" mb="xs">{t('fallbacksHelp')}</Text>
+          <Text size="sm" c="dimmed" mb="xs">
+            {t('fallbacksHelp')}
+          </Text>
           <Group grow align="flex-start">
             {variables.map((v) => (
               <TextInput

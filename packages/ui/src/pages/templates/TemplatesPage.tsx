@@ -13,14 +13,32 @@ import { pageScope } from '../../components/pageScope';
 
 const dict = {
   sv: {
-    title: 'Mallar', intro: 'Färdiga meddelanden för larm: text för SMS och e-post, och röstmeddelanden som läses upp eller spelas in.',
-    newTemplate: 'Ny mall', name: 'Namn', channels: 'Kanaler', status: 'Status', updated: 'Ändrad', approved: 'Godkänd', draft: 'Utkast',
-    empty: 'Inga mallar ännu. Skapa den första med knappen "Ny mall".', table: 'Mallar', loading: 'Hämtar mallen…',
+    title: 'Mallar',
+    intro: 'Färdiga meddelanden för larm: text för SMS och e-post, och röstmeddelanden som läses upp eller spelas in.',
+    newTemplate: 'Ny mall',
+    name: 'Namn',
+    channels: 'Kanaler',
+    status: 'Status',
+    updated: 'Ändrad',
+    approved: 'Godkänd',
+    draft: 'Utkast',
+    empty: 'Inga mallar ännu. Skapa den första med knappen "Ny mall".',
+    table: 'Mallar',
+    loading: 'Hämtar mallen…',
   },
   en: {
-    title: 'Templates', intro: 'Ready-made messages for alerts: text for SMS and e-mail, and voice messages spoken or recorded.',
-    newTemplate: 'New template', name: 'Name', channels: 'Channels', status: 'Status', updated: 'Changed', approved: 'Approved', draft: 'Draft',
-    empty: 'No templates yet. Create the first one with "New template".', table: 'Templates', loading: 'Fetching the template…',
+    title: 'Templates',
+    intro: 'Ready-made messages for alerts: text for SMS and e-mail, and voice messages spoken or recorded.',
+    newTemplate: 'New template',
+    name: 'Name',
+    channels: 'Channels',
+    status: 'Status',
+    updated: 'Changed',
+    approved: 'Approved',
+    draft: 'Draft',
+    empty: 'No templates yet. Create the first one with "New template".',
+    table: 'Templates',
+    loading: 'Fetching the template…',
   },
 };
 
@@ -82,13 +100,13 @@ function TemplateList() {
             {templates.map((tpl) => (
               <Table.Tr key={tpl.id}>
                 <Table.Td>
-                  <a href={`#/templates/${tpl.id}`}>
-                    {tpl.name}
-                  </a>
+                  <a href={`#/templates/${tpl.id}`}>{tpl.name}</a>
                 </Table.Td>
                 <Table.Td>{tpl.channels.map((c) => words.channel[c]).join(', ')}</Table.Td>
                 <Table.Td>
-                  <Badge color={tpl.status === 'approved' ? 'green' : 'gray'}>{tpl.status === 'approved' ? t('approved') : t('draft')}</Badge>
+                  <Badge color={tpl.status === 'approved' ? 'green' : 'gray'}>
+                    {tpl.status === 'approved' ? t('approved') : t('draft')}
+                  </Badge>
                 </Table.Td>
                 <Table.Td>{f.dateTime(tpl.updatedAt)}</Table.Td>
               </Table.Tr>

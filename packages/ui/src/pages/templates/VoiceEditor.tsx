@@ -16,21 +16,46 @@ import { fillWithSamples, type VariantForm } from './templateForm';
 
 const dict = {
   sv: {
-    mode: 'Röstmeddelande', none: 'Inget', tts: 'Talsyntes (skriv text)', audio: 'Inspelning (mikrofon)',
-    script: 'Text som läses upp', scriptHelp: 'Skriv som du vill att det ska låta. Avsluta gärna med "Tryck 1 för att bekräfta att du hört meddelandet."',
-    voice: 'Röst', defaultVoice: 'Standardrösten ({v})', listen: 'Lyssna', listening: 'Skapar tal…',
-    spoke: 'Röst som användes: {v} ({e})', cached: 'återanvänt ljud', fallback: 'Reservrösten användes: {r}',
-    normalised: 'Så här läses texten', samples: 'Variabler är ifyllda med exempel ({{first_name}} = Anna). Välj en kontakt under Förhandsgranska för att höra det verkliga meddelandet.',
-    broken: 'trasig', recorded: 'Sparad inspelning: {d}', trimmed: 'tystnad borttagen: {s} s i början, {e} s i slutet',
+    mode: 'Röstmeddelande',
+    none: 'Inget',
+    tts: 'Talsyntes (skriv text)',
+    audio: 'Inspelning (mikrofon)',
+    script: 'Text som läses upp',
+    scriptHelp: 'Skriv som du vill att det ska låta. Avsluta gärna med "Tryck 1 för att bekräfta att du hört meddelandet."',
+    voice: 'Röst',
+    defaultVoice: 'Standardrösten ({v})',
+    listen: 'Lyssna',
+    listening: 'Skapar tal…',
+    spoke: 'Röst som användes: {v} ({e})',
+    cached: 'återanvänt ljud',
+    fallback: 'Reservrösten användes: {r}',
+    normalised: 'Så här läses texten',
+    samples:
+      'Variabler är ifyllda med exempel ({{first_name}} = Anna). Välj en kontakt under Förhandsgranska för att höra det verkliga meddelandet.',
+    broken: 'trasig',
+    recorded: 'Sparad inspelning: {d}',
+    trimmed: 'tystnad borttagen: {s} s i början, {e} s i slutet',
     noScript: 'Skriv en text först.',
   },
   en: {
-    mode: 'Voice message', none: 'None', tts: 'Text-to-speech (type text)', audio: 'Recording (microphone)',
-    script: 'Text to be spoken', scriptHelp: 'Write it the way it should sound. End with "Press 1 to confirm that you heard the message."',
-    voice: 'Voice', defaultVoice: 'The default voice ({v})', listen: 'Listen', listening: 'Creating speech…',
-    spoke: 'Voice used: {v} ({e})', cached: 'reused audio', fallback: 'The fallback voice was used: {r}',
-    normalised: 'How the text is read', samples: 'Variables are filled with examples ({{first_name}} = Anna). Choose a contact under Preview to hear the real message.',
-    broken: 'broken', recorded: 'Saved recording: {d}', trimmed: 'silence removed: {s} s at the start, {e} s at the end',
+    mode: 'Voice message',
+    none: 'None',
+    tts: 'Text-to-speech (type text)',
+    audio: 'Recording (microphone)',
+    script: 'Text to be spoken',
+    scriptHelp: 'Write it the way it should sound. End with "Press 1 to confirm that you heard the message."',
+    voice: 'Voice',
+    defaultVoice: 'The default voice ({v})',
+    listen: 'Listen',
+    listening: 'Creating speech…',
+    spoke: 'Voice used: {v} ({e})',
+    cached: 'reused audio',
+    fallback: 'The fallback voice was used: {r}',
+    normalised: 'How the text is read',
+    samples: 'Variables are filled with examples ({{first_name}} = Anna). Choose a contact under Preview to hear the real message.',
+    broken: 'broken',
+    recorded: 'Saved recording: {d}',
+    trimmed: 'silence removed: {s} s at the start, {e} s at the end',
     noScript: 'Write a text first.',
   },
 };
@@ -53,7 +78,11 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
   const [synthesis, setSynthesis] = useState<Synthesis | null>(null);
   const [busy, setBusy] = useState<{ requestId: string; done: number; total: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const recording = useQuery('audio.describe', { audioId: variant.audioId || '-' }, { enabled: variant.voiceMode === 'audio' && variant.audioId !== '' });
+  const recording = useQuery(
+    'audio.describe',
+    { audioId: variant.audioId || '-' },
+    { enabled: variant.voiceMode === 'audio' && variant.audioId !== '' },
+  );
 
   useEvent('tts.progress', (p) => {
     if (busy && p.requestId === busy.requestId) setBusy({ ...busy, done: p.done, total: p.total });
@@ -91,27 +120,51 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
   return (
     <Stack>
       <Stack gap={4}>
-        <Text fw={600} id={`voice-mode-${language}`}>{t('mode')}</Text>
+        <Text fw={600} id={`voice-mode-${language}`}>
+          {t('mode')}
+        </Text>
         <SegmentedControl
           aria-labelledby={`voice-mode-${language}`}
           value={variant.voiceMode}
           onChange={(v) => onChange({ voiceMode: v as VariantForm['voiceMode'] })}
-          data={[{ value: 'none', label: t('none') }, { value: 'tts', label: t('tts') }, { value: 'audio', label: t('audio') }]}
+          data={[
+            { value: 'none', label: t('none') },
+            { value: 'tts', label: t('tts') },
+            { value: 'audio', label: t('audio') },
+          ]}
         />
       </Stack>
       {variant.voiceMode === 'tts' && (
         <Stack>
-          <MessageField label={t('script')} description={t('scriptHelp')} value={variant.voiceScript} onChange={(voiceScript) => onChange({ voiceScript })} />
+          <MessageField
+            label={t('script')}
+            description={t('scriptHelp')}
+            value={variant.voiceScript}
+            onChange={(voiceScript) => onChange({ voiceScript })}
+          />
           <Group align="flex-end">
-            <Select label={t('voice')} data={voiceOptions} value={variant.voiceId} onChange={(v) => onChange({ voiceId: v ?? '' })} allowDeselect={false} style={{ flex: 1 }} />
+            <Select
+              label={t('voice')}
+              data={voiceOptions}
+              value={variant.voiceId}
+              onChange={(v) => onChange({ voiceId: v ?? '' })}
+              allowDeselect={false}
+              style={{ flex: 1 }}
+            />
             <Button size="md" onClick={listen} loading={busy !== null}>
               {t('listen')}
             </Button>
           </Group>
           {busy && (
             <Stack gap={4}>
-              <Text size="sm" role="status">{t('listening')}</Text>
-              <Progress value={busy.total > 0 ? (busy.done / busy.total) * 100 : 100} animated={busy.total === 0} aria-label={t('listening')} />
+              <Text size="sm" role="status">
+                {t('listening')}
+              </Text>
+              <Progress
+                value={busy.total > 0 ? (busy.done / busy.total) * 100 : 100}
+                animated={busy.total === 0}
+                aria-label={t('listening')}
+              />
             </Stack>
           )}
           <ErrorAlert error={error} />
@@ -126,7 +179,11 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
               <Text size="sm" c="dimmed">
                 {t('normalised')}: “{synthesis.normalisedText}”
               </Text>
-              {/\{\{/.test(variant.voiceScript) && <Text size="xs" c="dimmed">{t('samples')}</Text>}
+              {/\{\{/.test(variant.voiceScript) && (
+                <Text size="xs" c="dimmed">
+                  {t('samples')}
+                </Text>
+              )}
             </Stack>
           )}
         </Stack>

@@ -83,8 +83,10 @@ export function htmlFromText(text: string): string {
 export function contentFromVariant(v: VariantForm): TemplateContent | undefined {
   const c: TemplateContent = {};
   if (v.sms.trim()) c.sms = v.sms;
-  if (v.emailSubject.trim() || v.emailText.trim()) c.email = { subject: v.emailSubject, text: v.emailText, html: htmlFromText(v.emailText) };
-  if (v.voiceMode === 'tts' && v.voiceScript.trim()) c.voice = { kind: 'tts', script: v.voiceScript, ...(v.voiceId ? { voiceId: v.voiceId } : {}) };
+  if (v.emailSubject.trim() || v.emailText.trim())
+    c.email = { subject: v.emailSubject, text: v.emailText, html: htmlFromText(v.emailText) };
+  if (v.voiceMode === 'tts' && v.voiceScript.trim())
+    c.voice = { kind: 'tts', script: v.voiceScript, ...(v.voiceId ? { voiceId: v.voiceId } : {}) };
   if (v.voiceMode === 'audio' && v.audioId) c.voice = { kind: 'audio', audioId: v.audioId };
   if (v.whatsapp.trim()) c.whatsapp = v.whatsapp;
   if (v.telegram.trim()) c.telegram = v.telegram;
@@ -128,7 +130,14 @@ export function usedVariables(text: string): string[] {
 }
 
 export function usedVariablesInForm(f: TemplateForm): string[] {
-  const texts = [f.sv, f.en].flatMap((v) => [v.sms, v.emailSubject, v.emailText, v.voiceMode === 'tts' ? v.voiceScript : '', v.whatsapp, v.telegram]);
+  const texts = [f.sv, f.en].flatMap((v) => [
+    v.sms,
+    v.emailSubject,
+    v.emailText,
+    v.voiceMode === 'tts' ? v.voiceScript : '',
+    v.whatsapp,
+    v.telegram,
+  ]);
   const out: string[] = [];
   for (const text of texts) for (const name of usedVariables(text)) if (!out.includes(name)) out.push(name);
   return out;
