@@ -1,8 +1,9 @@
 // Provider events in GDial's own words: what the engine learns from Twilio, SendGrid and
 // Telegram after a send (status changes, keypresses, replies, opt-outs, email engagement),
 // normalized by the engine's providers layer so nothing else knows a provider's field names.
-// Statuses carry a rank so they are applied monotonically: late or duplicate callbacks
-// never move a delivery backwards (delivered is never overwritten by sent).
+// Statuses carry a rank (the one status order of GDial) so they are applied monotonically:
+// late or duplicate callbacks never move a delivery backwards (delivered is never
+// overwritten by sent).
 import { z } from 'zod';
 import { channelSchema } from './contacts';
 import { webhookProviders } from './webhooks';
@@ -30,46 +31,56 @@ export const deliveryStatusSchema = z.enum(deliveryStatuses);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
 /**
- * Order in which statuses may follow each other. An event is applied only when its rank is
- * higher than the current one; outcomes share a rank so the first outcome wins, except
- * that `read` and `completed` refine an earlier success.
+ * The one order of provider statuses. Applying a status is a max() over this rank, so any
+ * order and any duplication of the same events end in the same state and a late "sent"
+ * never overwrites "delivered". Final statuses outrank every intermediate one; among
+ * finals, success outranks failure, so a contradictory pair ("undelivered" then
+ * "delivered") ends the same whatever order it arrives in.
  */
-export const statusRank: Record<DeliveryStatus, number> = {
+export const statusRank: Readonly<Record<DeliveryStatus, number>> = {
+  // handed over
   queued: 10,
-  deferred: 15,
+  deferred: 15, // e-mail: the receiving server said "later"; the provider retries
   sending: 20,
   sent: 30,
-  ringing: 30,
-  answered: 40,
-  delivered: 50,
-  undelivered: 50,
-  failed: 50,
-  busy: 50,
-  'no-answer': 50,
-  canceled: 50,
-  bounced: 50,
-  dropped: 50,
-  read: 60,
-  completed: 60,
+  ringing: 40,
+  answered: 50,
+  // final failures
+  canceled: 80,
+  failed: 81,
+  undelivered: 82,
+  'no-answer': 83,
+  busy: 84,
+  bounced: 85,
+  dropped: 86,
+  // final successes
+  completed: 90,
+  delivered: 91,
+  read: 92,
 };
 
-/** True when a delivery at `current` should move to `next`. */
-export function shouldApplyStatus(current: DeliveryStatus | null, next: DeliveryStatus): boolean {
-  if (current === null) return true;
-  if (isFailedStatus(current)) return false;
-  return statusRank[next] > statusRank[current];
+/** Ranks from here on are final for the provider: nothing later changes the outcome. */
+export const FINAL_RANK = 80;
+/** Ranks from here on are final successes. */
+export const SUCCESS_RANK = 90;
+
+/** The rank of a status as stored (0 for one we do not know). */
+export const rankOf = (status: string): number => (statusRank as Record<string, number | undefined>)[status] ?? 0;
+
+/** Final for the provider: no further status will change the outcome. */
+export const isFinalRank = (rank: number): boolean => rank >= FINAL_RANK;
+
+/**
+ * The delivery state a provider status rank means for a row the provider has. A call that
+ * was answered counts as delivered before it completes, so escalation does not wait for the
+ * hang-up to know the person was reached.
+ */
+export function deliveryStateForRank(rank: number, answered: boolean): 'sent' | 'delivered' | 'failed' {
+  if (rank >= SUCCESS_RANK) return 'delivered';
+  if (rank >= FINAL_RANK) return answered ? 'delivered' : 'failed';
+  if (rank >= statusRank.answered) return 'delivered';
+  return 'sent';
 }
-
-const failedStatuses = new Set<DeliveryStatus>(['undelivered', 'failed', 'busy', 'no-answer', 'canceled', 'bounced', 'dropped']);
-const reachedStatuses = new Set<DeliveryStatus>(['delivered', 'read', 'answered', 'completed']);
-
-/** The provider gave up: escalation may go on to the next step. */
-export const isFailedStatus = (status: DeliveryStatus): boolean => failedStatuses.has(status);
-/** The message reached the person's device (or the call was picked up). */
-export const isReachedStatus = (status: DeliveryStatus): boolean => reachedStatuses.has(status);
-/** Nothing more will happen to this delivery on the provider's side (except read/open). */
-export const isFinalStatus = (status: DeliveryStatus): boolean =>
-  failedStatuses.has(status) || status === 'delivered' || status === 'read' || status === 'completed';
 
 /**
  * What a failure means for the dispatcher: retry later (transient), wait and retry

@@ -8,7 +8,7 @@
 // results, which is what lets a laptop hand over thousands of messages per second.
 import type Database from 'better-sqlite3';
 import type { Channel, ProviderEvent } from '@gdial/protocol';
-import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
+import { channels as allChannels, confirmationSchema, deliveryStateForRank, FINAL_RANK, rankOf } from '@gdial/protocol';
 import type { Logger } from '../log';
 import type { Db, Store } from '../store/db';
 import {
@@ -21,8 +21,8 @@ import {
   type BreakerPolicy,
 } from './flow-control';
 import { progressRecipient, statements } from './outbox';
-import type { CallFlowHost, ChannelSender, ChannelSenders, SendFailure, SendOutcome } from './ports';
-import { FINAL_RANK, rankOf, stateForRank } from './state';
+import { sendError } from '../providers/types';
+import type { CallFlowHost, ChannelSender, ChannelSenders, SendError, SendResult } from './ports';
 
 export interface RateLimit {
   perSecond: number;
@@ -94,7 +94,7 @@ interface WriteEffects {
 interface InFlight {
   row: ClaimRow;
   provider: string;
-  outcome: SendOutcome;
+  outcome: SendResult;
   startedAt: number;
 }
 
@@ -485,10 +485,7 @@ export class Dispatcher {
     this.inflightRowIds.add(row.id);
     const startedAt = this.clock();
     const p = this.send(row, sender)
-      .catch((err: unknown): SendOutcome => ({
-        ok: false,
-        failure: { kind: 'transient', message: `sender threw: ${(err as Error).message}` },
-      }))
+      .catch((err: unknown): SendResult => ({ ok: false, error: sendError('transient', `sender threw: ${(err as Error).message}`) }))
       .then((outcome) => {
         this.inflight--;
         this.results.push({ row, provider: sender.provider, outcome, startedAt });
@@ -498,12 +495,11 @@ export class Dispatcher {
     void p.finally(() => this.inflightPromises.delete(p));
   }
 
-  private async send(row: ClaimRow, sender: ChannelSender): Promise<SendOutcome> {
+  private async send(row: ClaimRow, sender: ChannelSender): Promise<SendResult> {
     let callFlowUrl: string | null = null;
     if (row.channel === 'voice') {
       const urlFor = await this.flowFor(row);
-      if (!urlFor)
-        return { ok: false, failure: { kind: 'permanent', message: 'No call-flow host is configured, so a call cannot be placed' } };
+      if (!urlFor) return { ok: false, error: sendError('permanent', 'No call-flow host is configured, so a call cannot be placed') };
       callFlowUrl = urlFor(row.token);
     }
     return sender.send({
@@ -592,7 +588,7 @@ export class Dispatcher {
         const cur = this.stmts.sent.get(provider, outcome.providerId, rank, outcome.status, rank, now, row.id);
         // When a callback got here before the provider's reply, the state it set stands.
         if (cur && cur.state === 'sent') {
-          const st = stateForRank(cur.provider_rank, cur.answered_by !== null);
+          const st = deliveryStateForRank(cur.provider_rank, cur.answered_by !== null);
           if (st !== 'sent') this.stmts.setState.run(st, row.id);
         }
         // The row itself (sent_at, provider, provider_id) is the timeline's "sent" entry.
@@ -601,13 +597,13 @@ export class Dispatcher {
           const sender = this.opts.senders.get('voice');
           if (status === 'cancelled' && sender?.hangUp) effects.cancelledCalls.push({ sender, providerId: outcome.providerId });
         }
-      } else if (outcome.failure.kind === 'transient' && outcome.failure.maybeSent) {
+      } else if (outcome.error.class === 'transient' && outcome.error.maybeSent) {
         // The provider may have it: the row stays `sending` and is looked up, not blindly re-sent.
         breaker.failure();
-        this.stmts.event.run(row.id, now, 'unknown', `${provider}: ${outcome.failure.message}; looking it up before sending again`);
+        this.stmts.event.run(row.id, now, 'unknown', `${provider}: ${outcome.error.message}; looking it up before sending again`);
         effects.lookUp = true;
       } else {
-        this.applyFailure(row, provider, outcome.failure, now, breaker);
+        this.applyFailure(row, provider, outcome.error, now, breaker);
       }
       if (outcome.ok && this.stepsOf(row.campaign_id) === 1) {
         // One step and it went out: the only possible change is pending → in-progress, done in bulk below.
@@ -620,32 +616,32 @@ export class Dispatcher {
     return effects;
   }
 
-  private applyFailure(row: ClaimRow, provider: string, f: SendFailure, now: number, breaker: CircuitBreaker): void {
+  private applyFailure(row: ClaimRow, provider: string, f: SendError, now: number, breaker: CircuitBreaker): void {
     const attempts = row.attempts + 1;
-    switch (f.kind) {
+    switch (f.class) {
       case 'transient':
       case 'auth':
       case 'rate-limited': {
-        if (f.kind === 'rate-limited') {
+        if (f.class === 'rate-limited') {
           this.buckets.get(row.channel)?.pauseFor(f.retryAfterMs ?? 1000);
         } else {
           breaker.failure();
         }
         if (attempts >= this.backoff.maxAttempts) {
-          this.stmts.failed.run(`Gave up after ${attempts} attempts: ${f.message}`, f.code ?? null, now, row.id);
-          this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.kind}: ${f.message}`);
-          this.log.warn({ deliveryId: row.id, provider, kind: f.kind }, 'delivery failed after retries');
+          this.stmts.failed.run(`Gave up after ${attempts} attempts: ${f.message}`, f.code || null, now, row.id);
+          this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
+          this.log.warn({ deliveryId: row.id, provider, kind: f.class }, 'delivery failed after retries');
         } else {
-          const delay = backoffDelay(attempts, this.backoff, f.kind === 'rate-limited' ? f.retryAfterMs : null);
-          this.stmts.retry.run(now + delay, f.message, f.code ?? null, row.id);
+          const delay = backoffDelay(attempts, this.backoff, f.class === 'rate-limited' ? f.retryAfterMs : null);
+          this.stmts.retry.run(now + delay, f.message, f.code || null, row.id);
           this.stmts.event.run(
             row.id,
             now,
             'retry',
-            `${provider}: ${f.kind}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
+            `${provider}: ${f.class}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
           );
         }
-        if (f.kind === 'auth') this.log.error({ provider }, 'provider rejected our credentials');
+        if (f.class === 'auth') this.log.error({ provider }, 'provider rejected our credentials');
         return;
       }
       case 'permanent':
@@ -653,9 +649,9 @@ export class Dispatcher {
       case 'opted-out': {
         // The provider answered: it is up, the message is what it refused.
         breaker.success();
-        this.stmts.failed.run(f.message, f.code ?? null, now, row.id);
-        this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.kind}: ${f.message}`);
-        if (f.kind === 'opted-out')
+        this.stmts.failed.run(f.message, f.code || null, now, row.id);
+        this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
+        if (f.class === 'opted-out')
           this.stmts.optOut.run(
             row.channel,
             row.channel === 'email' ? row.address.toLowerCase() : row.address,
@@ -664,8 +660,8 @@ export class Dispatcher {
         return;
       }
       default: {
-        const never: never = f;
-        throw new Error(`unknown failure ${JSON.stringify(never)}`);
+        const never: never = f.class;
+        throw new Error(`unknown failure class ${String(never)}`);
       }
     }
   }
@@ -745,7 +741,7 @@ export class Dispatcher {
             const rank = rankOf(lookup.status) || rankOf('queued');
             this.stmts.adopt.run(sender.provider, lookup.providerId, rank, lookup.status, rank, row.sending_since ?? now, row.id);
             const cur = this.stmts.rankOfRow.get(row.id);
-            this.stmts.setState.run(stateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null), row.id);
+            this.stmts.setState.run(deliveryStateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null), row.id);
             this.stmts.event.run(
               row.id,
               now,

@@ -7,6 +7,10 @@
 import type Database from 'better-sqlite3';
 import {
   confirmationSchema,
+  deliveryStateForRank,
+  isFinalRank,
+  rankOf,
+  SUCCESS_RANK,
   formatConfirmedVia,
   formatEventDetail,
   formatStatusDetail,
@@ -17,7 +21,6 @@ import {
 } from '@gdial/protocol';
 import type { Db } from '../store/db';
 import { confirmRecipient, optOutRecipient, progressRecipient, sqliteOf } from './outbox';
-import { isFinalRank, rankOf, stateForRank } from './state';
 
 export interface AppliedEvents {
   applied: number;
@@ -154,7 +157,7 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
           break;
         }
         const rank = rankOf(ev.status);
-        const failing = isFinalRank(rank) && rank < 90;
+        const failing = isFinalRank(rank) && rank < SUCCESS_RANK;
         const answered = ev.status === 'answered' || ev.status === 'completed' ? (ev.answeredBy ?? 'unknown') : (ev.answeredBy ?? null);
         st.status.run(
           rank,
@@ -168,7 +171,7 @@ export function applyProviderEvents(db: Db, events: readonly ProviderEvent[], no
         );
         const after = st.after.get(row.id)!;
         if (row.state !== 'skipped' && row.state !== 'cancelled' && row.state !== 'waiting') {
-          const next = stateForRank(after.provider_rank, after.answered_by !== null);
+          const next = deliveryStateForRank(after.provider_rank, after.answered_by !== null);
           // Also moves a row queued again after a crash out of the queue: the provider has it.
           const settled = next === 'delivered' || next === 'failed';
           if (next !== row.state || settled) st.setState.run(next, settled ? when : null, row.id);

@@ -11,7 +11,7 @@ export type {
   CallFlowHost,
   CallFlowSpec,
   OutboundDelivery,
-  SendOutcome,
-  SendFailure,
+  SendResult,
+  SendError,
   LookupOutcome,
 } from './ports';

@@ -4,9 +4,8 @@
 // transaction on prepared statements; the dispatcher calls them for thousands of rows per
 // second, so they avoid the query builder.
 import type Database from 'better-sqlite3';
-import { formatEventDetail, type DeliveryState, type RecipientOutcome } from '@gdial/protocol';
+import { FINAL_RANK, formatEventDetail, type DeliveryState, type RecipientOutcome } from '@gdial/protocol';
 import type { Db } from '../store/db';
-import { FINAL_RANK, isFinal } from './state';
 
 /**
  * How long a step waits for the previous one's outcome when no final status arrives (a lost
@@ -73,6 +72,9 @@ export function statements(db: Db | Database.Database): Statements {
 
 /** The better-sqlite3 handle under a drizzle handle (drizzle keeps it as `$client`). */
 export const sqliteOf = (db: Db): Database.Database => (db as Db & { $client: Database.Database }).$client;
+
+const finalStates: readonly DeliveryState[] = ['delivered', 'failed', 'skipped', 'cancelled'];
+const isFinal = (s: DeliveryState): boolean => finalStates.includes(s);
 
 const handedOver = (r: DeliveryRow) => r.sent_at !== null || r.provider_rank > 0;
 

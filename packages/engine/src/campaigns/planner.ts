@@ -4,11 +4,18 @@
 // `writePlan` inserts the outbox rows inside the caller's (start) transaction.
 import { randomBytes } from 'node:crypto';
 import parsePhoneNumber from 'libphonenumber-js';
-import type { Channel, CampaignSettings, EscalationStep, ExclusionReason, PlanReport, PriceTable } from '@gdial/protocol';
+import {
+  smsSegments,
+  type Channel,
+  type CampaignSettings,
+  type EscalationStep,
+  type ExclusionReason,
+  type PlanReport,
+  type PriceTable,
+} from '@gdial/protocol';
 import type { Db } from '../store/db';
 import { loadOptOuts, resolveAudience, type AudienceContact } from './audience';
 import { sqliteOf } from './outbox';
-import { smsSegments } from './sms-cost';
 import { hasChannel, renderMessage, templateVoiceId, type RenderContext, type TemplateData } from './templates';
 
 export interface PlannedDelivery {

@@ -1,31 +1,13 @@
 // What the campaign engine needs from the outside world, as interfaces: a sender per
-// channel (send, find by our delivery token, hang up), a place that hosts voice call flows,
-// The providers layer (providers/, adapted in senders.ts) implements these; tests and
-// benchmarks may plug in their own. Keeping them here
-// means the dispatcher never sees a provider's field names.
+// channel (send, find by our delivery token, hang up, ask for a status) and a place that
+// hosts voice call flows. The providers layer (providers/, adapted in senders.ts)
+// implements these; tests and benchmarks may plug in their own. A send's result is the
+// providers' one SendResult type, so a failure is classified once, where it happens, and
+// the dispatcher never sees a provider's field names.
 import type { AnsweredBy, Channel, Confirmation, DeliveryStatus, ProviderFailure } from '@gdial/protocol';
+import type { SendError, SendResult } from '../providers/types';
 
-/** How a provider refused or failed a send, as the dispatcher acts on it. */
-export type SendFailure =
-  /** Network trouble or a 5xx: try again later. */
-  | {
-      kind: 'transient';
-      message: string;
-      code?: string | undefined;
-      /** The request may have reached the provider: look it up before sending again. */ maybeSent?: boolean;
-    }
-  /** Too fast: wait at least `retryAfterMs` (when the provider said so). */
-  | { kind: 'rate-limited'; message: string; retryAfterMs: number | null; code?: string | undefined }
-  /** The provider will never accept this message. */
-  | { kind: 'permanent'; message: string; code?: string | undefined }
-  /** Our credentials are wrong: not the recipient's fault, nothing will get through. */
-  | { kind: 'auth'; message: string; code?: string | undefined }
-  | { kind: 'invalid-recipient'; message: string; code?: string | undefined }
-  /** The recipient opted out at the provider (e.g. replied STOP to the sender). */
-  | { kind: 'opted-out'; message: string; code?: string | undefined };
-export type SendFailureKind = SendFailure['kind'];
-
-export type SendOutcome = { ok: true; providerId: string; status: string } | { ok: false; failure: SendFailure };
+export type { SendError, SendResult };
 
 /** One delivery as handed to a channel sender. */
 export interface OutboundDelivery {
@@ -46,7 +28,7 @@ export type LookupOutcome = { found: true; providerId: string; status: string } 
 export interface ChannelSender {
   /** Provider name, for the circuit breaker and the report ("twilio", "sendgrid", "telegram"). */
   readonly provider: string;
-  send(delivery: OutboundDelivery): Promise<SendOutcome>;
+  send(delivery: OutboundDelivery): Promise<SendResult>;
   /** Finds what we sent with this token (after a crash), so it is adopted rather than sent twice. */
   findByToken(q: { token: string; channel: Channel; to: string; since: Date; body?: string | null }): Promise<LookupOutcome>;
   /** Ends a call in progress (cancel). */

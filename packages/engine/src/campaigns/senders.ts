@@ -1,20 +1,21 @@
 // Adapts the providers layer's per-channel adapters (providers/types.ts) to the narrow
 // ChannelSender the dispatcher uses: one send, one lookup by delivery token, one hang-up.
-// Failure classes map one to one; a send that may have reached the provider although we
-// got no answer is marked so the dispatcher looks it up before sending again.
+// A send's result is the provider's own (one failure type for both sides); a send that
+// may have reached the provider although we got no answer is marked so by the provider,
+// and the dispatcher looks it up before sending again.
 import type { Channel } from '@gdial/protocol';
-import type {
-  EmailProvider,
-  ReconcileResult,
-  SendError,
-  SendResult,
-  SmsProvider,
-  StatusResult,
-  TelegramProvider,
-  VoiceProvider,
-  WhatsAppProvider,
+import {
+  sendError,
+  type EmailProvider,
+  type ReconcileResult,
+  type SendResult,
+  type SmsProvider,
+  type StatusResult,
+  type TelegramProvider,
+  type VoiceProvider,
+  type WhatsAppProvider,
 } from '../providers/types';
-import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, PolledStatus, SendFailure, SendOutcome } from './ports';
+import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, PolledStatus } from './ports';
 
 export interface ProviderSet {
   sms?: SmsProvider | undefined;
@@ -23,30 +24,6 @@ export interface ProviderSet {
   email?: EmailProvider | undefined;
   telegram?: TelegramProvider | undefined;
 }
-
-export function failureOf(e: SendError): SendFailure {
-  switch (e.class) {
-    case 'transient':
-      return { kind: 'transient', message: e.message, code: e.code, maybeSent: e.maybeSent };
-    case 'rate-limited':
-      return { kind: 'rate-limited', message: e.message, code: e.code, retryAfterMs: e.retryAfterMs };
-    case 'permanent':
-      return { kind: 'permanent', message: e.message, code: e.code };
-    case 'auth':
-      return { kind: 'auth', message: e.message, code: e.code };
-    case 'invalid-recipient':
-      return { kind: 'invalid-recipient', message: e.message, code: e.code };
-    case 'opted-out':
-      return { kind: 'opted-out', message: e.message, code: e.code };
-    default: {
-      const never: never = e.class;
-      throw new Error(`unknown failure class ${String(never)}`);
-    }
-  }
-}
-
-const outcomeOf = (r: SendResult): SendOutcome =>
-  r.ok ? { ok: true, providerId: r.providerId, status: r.status } : { ok: false, failure: failureOf(r.error) };
 
 function lookupOf(r: ReconcileResult): LookupOutcome {
   switch (r.kind) {
@@ -72,7 +49,7 @@ const polled = async (p: { fetchStatus(id: string): Promise<StatusResult> }, pro
   return r.kind === 'status' ? { status: r.status, answeredBy: r.answeredBy, failure: r.failure } : null;
 };
 
-const missing = (what: string): SendOutcome => ({ ok: false, failure: { kind: 'permanent', message: `The delivery has no ${what}` } });
+const missing = (what: string): SendResult => ({ ok: false, error: sendError('permanent', `The delivery has no ${what}`) });
 
 /** ChannelSenders over whatever providers are configured. */
 export function sendersFromProviders(p: ProviderSet): ChannelSenders {
@@ -82,7 +59,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     senders.set('sms', {
       provider: sms.provider,
       send: async (d: OutboundDelivery) =>
-        d.body === null ? missing('text') : outcomeOf(await sms.send({ deliveryToken: d.token, to: d.to, body: d.body })),
+        d.body === null ? missing('text') : sms.send({ deliveryToken: d.token, to: d.to, body: d.body }),
       findByToken: async (q) =>
         lookupOf(
           await sms.findByDeliveryToken({
@@ -99,7 +76,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     const wa = p.whatsapp;
     senders.set('whatsapp', {
       provider: wa.provider,
-      send: async (d) => (d.body === null ? missing('text') : outcomeOf(await wa.send({ deliveryToken: d.token, to: d.to, body: d.body }))),
+      send: async (d) => (d.body === null ? missing('text') : wa.send({ deliveryToken: d.token, to: d.to, body: d.body })),
       findByToken: async (q) =>
         lookupOf(
           await wa.findByDeliveryToken({
@@ -119,7 +96,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
       send: async (d) =>
         d.callFlowUrl === null
           ? missing('call flow')
-          : outcomeOf(await voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true })),
+          : voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true }),
       findByToken: async (q) => lookupOf(await voice.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
       fetchStatus: (id) => polled(voice, id),
       hangUp: async (providerId) => {
@@ -135,9 +112,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
       send: async (d) =>
         d.body === null || d.subject === null
           ? missing('subject or text')
-          : outcomeOf(
-              await email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) }),
-            ),
+          : email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) }),
       findByToken: async (q) => lookupOf(await email.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
       fetchStatus: (id) => polled(email, id),
     });
@@ -146,8 +121,7 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     const tg = p.telegram;
     senders.set('telegram', {
       provider: tg.provider,
-      send: async (d) =>
-        d.body === null ? missing('text') : outcomeOf(await tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body })),
+      send: async (d) => (d.body === null ? missing('text') : tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body })),
       findByToken: async (q) => lookupOf(await tg.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
     });
   }

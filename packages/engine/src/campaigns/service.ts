@@ -7,6 +7,8 @@ import { Cron } from 'croner';
 import { and, desc, eq } from 'drizzle-orm';
 import {
   campaignFieldsSchema,
+  campaignTransition,
+  FINAL_RANK,
   priceTableSchema,
   type AuditAction,
   type Campaign,
@@ -33,7 +35,7 @@ import { progressRecipient, sqliteOf } from './outbox';
 import { planCampaign, writePlan, type Plan } from './planner';
 import type { CallFlowHost, CallFlowSpec, ChannelSender, ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
-import { FINAL_RANK } from './state';
+import { nextStatus, requireTransition } from './lifecycle';
 import { loadTemplate } from './templates';
 
 export const TIME_ZONE = 'Europe/Stockholm';
@@ -255,8 +257,7 @@ export class CampaignService {
     const actor = this.ctx.operator();
     this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status !== 'draft' && r.status !== 'scheduled')
-        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only drafts and scheduled campaigns can be changed`);
+      const status = nextStatus(r, 'edit');
       this.checkFields(db, fields);
       db.update(campaigns)
         .set({
@@ -266,7 +267,7 @@ export class CampaignService {
           testGroupId: fields.testGroupId,
           settings: fields,
           // A changed schedule must be armed again by start.
-          status: 'draft',
+          status,
           nextRunAt: null,
           updatedAt: new Date().toISOString(),
         })
@@ -288,8 +289,7 @@ export class CampaignService {
     const actor = this.ctx.operator();
     this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status === 'running' || r.status === 'paused')
-        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; cancel it first`);
+      requireTransition(r, 'delete');
       db.delete(campaigns).where(eq(campaigns.id, id)).run();
       recordAudit(db, actor, {
         action: 'campaign.delete',
@@ -332,18 +332,18 @@ export class CampaignService {
     const r0 = this.row(this.ctx.store.db, id);
     const settings = campaignFieldsSchema.parse(r0.settings);
     if (settings.schedule.kind === 'now') {
-      const plan = this.launch(id, actor, unapprovedReason ?? null);
+      const plan = this.launch(id, actor, unapprovedReason ?? null, 'start');
       return { campaign: this.get(id), plan };
     }
     const report = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status !== 'draft') throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only a draft can be scheduled`);
+      const status = nextStatus(r, 'schedule');
       const plan = this.makePlan(db, r);
       this.checkApproval(db, r, plan.report, unapprovedReason ?? null);
       const next = nextRunOf(settings, Date.now());
       if (next === null) throw new DomainError('PRECONDITION', 'The schedule has no future run');
       db.update(campaigns)
-        .set({ status: 'scheduled', nextRunAt: next, approvalReason: unapprovedReason ?? null, updatedAt: new Date().toISOString() })
+        .set({ status, nextRunAt: next, approvalReason: unapprovedReason ?? null, updatedAt: new Date().toISOString() })
         .where(eq(campaigns.id, id))
         .run();
       recordAudit(db, actor, {
@@ -384,19 +384,18 @@ export class CampaignService {
    * The start transaction: plan, write every recipient and delivery row, mark running, audit.
    * Everything lands together or nothing does.
    */
-  private launch(id: number, actor: string, unapprovedReason: string | null): PlanReport {
+  private launch(id: number, actor: string, unapprovedReason: string | null, via: 'start' | 'due'): PlanReport {
     const now = Date.now();
     const report = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status !== 'draft' && r.status !== 'scheduled')
-        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; it cannot be started again`);
+      const status = nextStatus(r, via);
       const plan = this.makePlan(db, r);
       const reason = unapprovedReason ?? r.approvalReason;
       this.checkApproval(db, r, plan.report, reason);
       const written = writePlan(db, id, r.priority, plan, now);
       db.update(campaigns)
         .set({
-          status: 'running',
+          status,
           startedAt: new Date(now).toISOString(),
           nextRunAt: null,
           approvalReason: reason,
@@ -429,7 +428,7 @@ export class CampaignService {
   }
 
   pause(id: number): Campaign {
-    return this.setRunState(id, 'running', 'paused', 'campaign.pause', (db) => {
+    return this.setRunState(id, 'pause', 'campaign.pause', (db) => {
       sqliteOf(db)
         .prepare("UPDATE deliveries SET priority = priority + ? WHERE campaign_id = ? AND state IN ('queued', 'waiting') AND priority < ?")
         .run(PAUSED_BAND, id, PAUSED_BAND);
@@ -437,7 +436,7 @@ export class CampaignService {
   }
 
   resume(id: number): Campaign {
-    const c = this.setRunState(id, 'paused', 'running', 'campaign.resume', (db) => {
+    const c = this.setRunState(id, 'resume', 'campaign.resume', (db) => {
       sqliteOf(db)
         .prepare('UPDATE deliveries SET priority = priority - ? WHERE campaign_id = ? AND priority >= ?')
         .run(PAUSED_BAND, id, PAUSED_BAND);
@@ -446,11 +445,11 @@ export class CampaignService {
     return c;
   }
 
-  private setRunState(id: number, from: CampaignStatus, to: CampaignStatus, action: AuditAction, rows: (db: Db) => void): Campaign {
+  private setRunState(id: number, what: 'pause' | 'resume', action: AuditAction, rows: (db: Db) => void): Campaign {
     const actor = this.ctx.operator();
-    this.ctx.store.transaction(({ db }) => {
+    const to = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status !== from) throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}, not ${from}`);
+      const to = nextStatus(r, what);
       db.update(campaigns).set({ status: to, updatedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
       rows(db);
       recordAudit(db, actor, {
@@ -460,6 +459,7 @@ export class CampaignService {
         summary: `${to === 'paused' ? 'Paused' : 'Resumed'} "${r.name}"`,
         params: { name: r.name },
       });
+      return to;
     });
     this.ctx.events.emit('campaigns.changed', { id, status: to });
     this.progress.markDirty([id]);
@@ -472,11 +472,11 @@ export class CampaignService {
     const now = Date.now();
     const calls = this.ctx.store.transaction(({ db }) => {
       const r = this.row(db, id);
-      if (r.status === 'completed' || r.status === 'cancelled') throw new DomainError('CONFLICT', `Campaign ${id} is already ${r.status}`);
+      const status = nextStatus(r, 'cancel');
       const s = sqliteOf(db);
       db.update(campaigns)
         .set({
-          status: 'cancelled',
+          status,
           cancelReason: reason ?? null,
           finishedAt: new Date(now).toISOString(),
           nextRunAt: null,
@@ -518,13 +518,16 @@ export class CampaignService {
     let done = false;
     this.ctx.store.transaction(({ db }) => {
       const r = db.select().from(campaigns).where(eq(campaigns.id, id)).get();
-      if (!r || (r.status !== 'running' && r.status !== 'paused') || !isCampaignDone(db, id)) return;
+      if (!r || campaignTransition(r.status, 'finish') === null || !isCampaignDone(db, id)) return;
       // Recipients whose last row just settled may still read in-progress.
       const open = sqliteOf(db)
         .prepare("SELECT id FROM campaign_recipients WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')")
         .all(id) as { id: number }[];
       for (const o of open) progressRecipient(db, o.id, Date.now());
-      db.update(campaigns).set({ status: 'completed', finishedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
+      db.update(campaigns)
+        .set({ status: nextStatus(r, 'finish'), finishedAt: new Date().toISOString() })
+        .where(eq(campaigns.id, id))
+        .run();
       recordAudit(db, 'GDial', {
         action: 'campaign.complete',
         subjectType: 'campaign',
@@ -568,13 +571,16 @@ export class CampaignService {
       const settings = campaignFieldsSchema.parse(r.settings);
       try {
         if (settings.schedule.kind === 'cron') this.fireRecurring(r, settings, now);
-        else this.launch(r.id, `${r.createdBy} (scheduled)`, null);
+        else this.launch(r.id, `${r.createdBy} (scheduled)`, null, 'due');
       } catch (err) {
         const message = (err as Error).message;
         this.log.error({ campaignId: r.id, err }, 'a scheduled campaign could not start');
         this.ctx.store.transaction(({ db }) => {
           if (settings.schedule.kind !== 'cron')
-            db.update(campaigns).set({ status: 'draft', nextRunAt: null }).where(eq(campaigns.id, r.id)).run();
+            db.update(campaigns)
+              .set({ status: nextStatus(r, 'schedule-failed'), nextRunAt: null })
+              .where(eq(campaigns.id, r.id))
+              .run();
           recordAudit(db, 'GDial', {
             action: 'campaign.schedule-failed',
             subjectType: 'campaign',
@@ -609,12 +615,12 @@ export class CampaignService {
         .returning({ id: campaigns.id })
         .get();
       db.update(campaigns)
-        .set({ nextRunAt: next, status: next === null ? 'completed' : 'scheduled' })
+        .set({ nextRunAt: next, status: next === null ? nextStatus(parent, 'schedule-ended') : parent.status })
         .where(eq(campaigns.id, parent.id))
         .run();
       return child.id;
     });
-    this.launch(childId, `${parent.createdBy} (recurring)`, null);
+    this.launch(childId, `${parent.createdBy} (recurring)`, null, 'start');
   }
 
   // ── provider events ───────────────────────────────────────────────────────────────────

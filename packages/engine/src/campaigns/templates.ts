@@ -4,6 +4,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import {
   channels as allChannels,
+  smsSegments,
   templateFieldsSchema,
   templateVariables,
   type Channel,
@@ -17,7 +18,6 @@ import {
 import type { Db } from '../store/db';
 import { templateContents, templates } from '../store/schema';
 import { DomainError, invalid, notFound } from '../errors';
-import { smsSegments } from './sms-cost';
 import { UNSUBSCRIBE_URL_TAG } from '../providers/sendgrid';
 
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -261,7 +261,10 @@ export function renderMessage(
     }
   }
   let sms: RenderedMessage['sms'] = null;
-  if ((channel === 'sms' || channel === 'whatsapp') && text !== null) sms = smsSegments(text);
+  if ((channel === 'sms' || channel === 'whatsapp') && text !== null) {
+    const info = smsSegments(text);
+    sms = { encoding: info.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', segments: info.segments, characters: [...text].length };
+  }
   return { channel, language: v.language, text, subject, html, audioId, usedFallbacks: [...used], missing: [...missing], sms };
 }
 

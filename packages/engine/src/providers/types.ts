@@ -4,6 +4,11 @@
 // stop-the-provider without knowing any provider's codes.
 import type { AnsweredBy, DeliveryStatus, FailureClass, ProviderFailure } from '@gdial/protocol';
 
+/**
+ * Why a send did not go through, classified: the one failure type of GDial's sends. The
+ * providers produce it and the dispatcher acts on its class (retry later, wait, give up on
+ * the address, or rest the provider).
+ */
 export interface SendError {
   class: FailureClass;
   /** The provider's code as text ("21211", "429", "telegram:403", "ECONNRESET"). */
@@ -18,8 +23,22 @@ export interface SendError {
   maybeSent: boolean;
 }
 
+/** A failure GDial itself classifies (no provider answered), with the fields a provider would not fill. */
+export const sendError = (
+  cls: FailureClass,
+  message: string,
+  more: { code?: string; retryAfterMs?: number | null; maybeSent?: boolean } = {},
+): SendError => ({
+  class: cls,
+  code: more.code ?? '',
+  message,
+  retryAfterMs: more.retryAfterMs ?? null,
+  maybeSent: more.maybeSent ?? false,
+});
+
+/** What one send came to: the provider has it (with its id and status), or why not. */
 export type SendResult =
-  | { ok: true; providerId: string; status: DeliveryStatus; /** SMS segments billed, when known. */ segments: number | null }
+  | { ok: true; providerId: string; status: DeliveryStatus; /** SMS segments billed, when known. */ segments?: number | null }
   | { ok: false; error: SendError };
 
 export type StatusResult =

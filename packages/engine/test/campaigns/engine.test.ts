@@ -6,6 +6,7 @@ import { renderMessage, loadTemplate, createTemplate } from '../../src/campaigns
 import { applyProviderEvents } from '../../src/campaigns/events';
 import { campaignCsv, recipientReports } from '../../src/campaigns/report';
 import { backoffDelay, CircuitBreaker, TokenBucket } from '../../src/campaigns/flow-control';
+import { sendError } from '../../src/providers/types';
 import {
   addContact,
   addGroup,
@@ -296,15 +297,13 @@ describe('dispatch and escalation', () => {
     const { env, service } = setup({ sms, email });
     sms.script = (d, attempt) => {
       if (d.to.endsWith('1'))
-        return attempt < 3
-          ? { ok: false, failure: { kind: 'transient', message: 'ECONNRESET' } }
-          : { ok: true, providerId: '', status: 'queued' };
+        return attempt < 3 ? { ok: false, error: sendError('transient', 'ECONNRESET') } : { ok: true, providerId: '', status: 'queued' };
       if (d.to.endsWith('2'))
         return attempt < 2
-          ? { ok: false, failure: { kind: 'rate-limited', message: '429', retryAfterMs: 30 } }
+          ? { ok: false, error: sendError('rate-limited', '429', { retryAfterMs: 30 }) }
           : { ok: true, providerId: '', status: 'queued' };
-      if (d.to.endsWith('3')) return { ok: false, failure: { kind: 'invalid-recipient', message: 'not a mobile', code: '21614' } };
-      return { ok: false, failure: { kind: 'opted-out', message: 'replied STOP', code: '21610' } };
+      if (d.to.endsWith('3')) return { ok: false, error: sendError('invalid-recipient', 'not a mobile', { code: '21614' }) };
+      return { ok: false, error: sendError('opted-out', 'replied STOP', { code: '21610' }) };
     };
     await service.open();
     const g = addGroup(env.store, 'G');
@@ -352,7 +351,7 @@ describe('dispatch and escalation', () => {
   it('opens the circuit after repeated failures and moves recipients to the next channel', async () => {
     const sms = new FakeSender('twilio');
     const email = new FakeSender('sendgrid');
-    sms.script = () => ({ ok: false, failure: { kind: 'transient', message: 'HTTP 503' } });
+    sms.script = () => ({ ok: false, error: sendError('transient', 'HTTP 503') });
     const { env, service } = setup(
       { sms, email },
       {

@@ -9,7 +9,7 @@ import type { EngineContext } from '../../src/context';
 import { silentLogger } from '../../src/log';
 import { openStore, type Store } from '../../src/store/db';
 import { approveTemplate, createTemplate } from '../../src/campaigns/templates';
-import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, SendOutcome } from '../../src/campaigns/ports';
+import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, SendResult } from '../../src/campaigns/ports';
 
 export interface TestEnv {
   dir: string;
@@ -134,7 +134,7 @@ export function addTemplate(store: Store, fields: TemplateFields = alertTemplate
   });
 }
 
-type Script = (d: OutboundDelivery, attempt: number) => SendOutcome | Promise<SendOutcome>;
+type Script = (d: OutboundDelivery, attempt: number) => SendResult | Promise<SendResult>;
 
 /** A provider that records what it is asked to send and answers as a test scripts it. */
 export class FakeSender implements ChannelSender {
@@ -146,7 +146,7 @@ export class FakeSender implements ChannelSender {
 
   constructor(readonly provider = 'fake') {}
 
-  async send(d: OutboundDelivery): Promise<SendOutcome> {
+  async send(d: OutboundDelivery): Promise<SendResult> {
     const attempt = (this.attempts.get(d.token) ?? 0) + 1;
     this.attempts.set(d.token, attempt);
     const out = await this.script(d, attempt);

@@ -21,7 +21,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
-import type { RecipientReport } from '@gdial/protocol';
+import { campaignAllows, type RecipientReport } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { downloadBlob } from '../../components/download';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -236,22 +236,22 @@ export function CampaignLiveView({ id }: { id: number }) {
             {stateLine}
           </Text>
           <Group>
-            {status === 'running' && (
+            {campaignAllows(status, 'pause') && (
               <Button size="md" color="yellow" autoContrast onClick={() => act(rpc.call('campaigns.pause', { id }))} loading={busy}>
                 {t('pause')}
               </Button>
             )}
-            {status === 'paused' && (
+            {campaignAllows(status, 'resume') && (
               <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy}>
                 {t('resume')}
               </Button>
             )}
-            {(status === 'running' || status === 'paused' || status === 'scheduled') && (
+            {campaignAllows(status, 'cancel') && (
               <Button size="md" color="red" variant="outline" onClick={() => setCancelOpen(true)}>
                 {t('cancel')}
               </Button>
             )}
-            {status === 'draft' && (
+            {campaignAllows(status, 'edit') && (
               <Button size="md" onClick={() => navigate('campaigns', id, 'edit')}>
                 {t('edit')}
               </Button>

@@ -3,7 +3,7 @@
 // whether the parts GDial depends on are healthy. The one big action is "New alert".
 import { Alert, Anchor, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import type { CampaignProgress, CampaignSummary, RelayState } from '@gdial/protocol';
+import { isCampaignOver, isCampaignUnderway, type CampaignProgress, type CampaignSummary, type RelayState } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
@@ -190,9 +190,9 @@ export function DashboardPage() {
   });
 
   const campaigns = list.data?.campaigns ?? [];
-  const running = campaigns.filter((c) => c.status === 'running' || c.status === 'paused');
+  const running = campaigns.filter((c) => isCampaignUnderway(c.status));
   const scheduled = campaigns.filter((c) => c.status === 'scheduled');
-  const recent = campaigns.filter((c) => c.status === 'completed' || c.status === 'cancelled').slice(0, 8);
+  const recent = campaigns.filter((c) => isCampaignOver(c.status)).slice(0, 8);
   const runningIds = running.map((c) => c.id).join(',');
 
   // Seed progress for campaigns that were running before this page opened.
