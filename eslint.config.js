@@ -1,7 +1,9 @@
 // Lint for the whole workspace. Besides the usual type-aware rules it enforces the
 // layering from DESIGN.md: protocol imports nothing of ours, engine and ui import only
-// protocol, simulator stands alone, apps wire things together; inside a package, the layers
-// of eslint.layers.js (engine: store ← domain ← services ← rpc); import cycles are errors.
+// protocol, simulator stands alone, the relay imports only protocol, apps wire things
+// together; inside a package, the layers of eslint.layers.js (engine: store ← domain ←
+// services ← rpc; relay: store ← ingest ← stream / http ← composition); import cycles are
+// errors.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -70,6 +72,8 @@ export default tseslint.config(
   { files: ['packages/engine/src/**'], rules: onlyOurs(['@gdial/protocol']) },
   { files: ['packages/ui/**'], rules: onlyOurs(['@gdial/protocol']) },
   { files: ['packages/simulator/**'], rules: onlyOurs([]) },
+  // The relay is a server of its own: it shares only the contract with the engine.
+  { files: ['apps/relay/src/**'], rules: onlyOurs(['@gdial/protocol']) },
   // Engine tests exercise the adapters against the loopback simulator.
   { files: ['packages/engine/test/**'], rules: onlyOurs(['@gdial/protocol', '@gdial/simulator']) },
   // Command-line entry points and benchmarks talk to the terminal on purpose.

@@ -5,10 +5,22 @@
 // Engine: store ← domain (contacts, campaigns, tts, audio, providers, relay-client)
 //         ← services (the composition root, connectivity, system) ← rpc ← entry (engine.ts, cli).
 // The base files (log.ts, errors.ts, context.ts) sit under the store and import none of these.
+//
+// Relay: store (SQL on Postgres/PGlite) ← ingest (provider webhooks verified and parsed,
+//        one module per provider, appended to the log) ← stream (the desktops' WebSocket) and
+//        http (the routes) side by side, neither importing the other ← the composition
+//        (relay.ts, admin.ts, main.ts, index.ts, cli). The base (config.ts, log.ts, ops/:
+//        metrics and rate limits) sits under the store and imports none of these. The
+//        appender tells the stream's hub about commits through an interface it declares
+//        (ingest/appender.ts CommitObserver), so that arrow points down too.
 
 const engine = (p) => `./packages/engine/src/${p}`;
 const engineDomains = ['contacts', 'campaigns', 'tts', 'audio', 'providers', 'relay-client'].map(engine);
 const engineEntries = [engine('engine.ts'), engine('index.ts'), engine('cli')];
+
+const relay = (p) => `./apps/relay/src/${p}`;
+const relayBase = [relay('config.ts'), relay('log.ts'), relay('ops')];
+const relayComposition = [relay('relay.ts'), relay('admin.ts'), relay('main.ts'), relay('index.ts'), relay('cli')];
 
 export const layerZones = [
   // Engine
@@ -36,6 +48,32 @@ export const layerZones = [
     target: engine('rpc'),
     from: engineEntries,
     message: 'RPC handlers do not import the engine entry or the CLI.',
+  },
+  // Relay
+  {
+    target: relayBase,
+    from: [relay('store'), relay('ingest'), relay('stream'), relay('http'), ...relayComposition],
+    message: 'The relay base (config, log, ops) imports no store, ingest, stream, HTTP or composition code (see docs/architecture.md).',
+  },
+  {
+    target: relay('store'),
+    from: [relay('ingest'), relay('stream'), relay('http'), ...relayComposition],
+    message: "The relay's store imports no ingest, stream, HTTP or composition code (see docs/architecture.md).",
+  },
+  {
+    target: relay('ingest'),
+    from: [relay('stream'), relay('http'), ...relayComposition],
+    message: "The relay's ingest imports no stream, HTTP or composition code (see docs/architecture.md).",
+  },
+  {
+    target: relay('stream'),
+    from: [relay('http'), ...relayComposition],
+    message: "The relay's stream imports no HTTP or composition code (see docs/architecture.md).",
+  },
+  {
+    target: relay('http'),
+    from: [relay('stream'), ...relayComposition],
+    message: "The relay's HTTP routes import no stream or composition code (see docs/architecture.md).",
   },
   // Desktop app: its runtimes stay apart.
   { target: './apps/desktop/src/main', from: ['./apps/desktop/src/preload', './apps/desktop/src/renderer', './apps/desktop/src/web'] },

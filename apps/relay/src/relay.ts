@@ -1,30 +1,24 @@
-// Assembles and starts a relay: database (PostgreSQL or embedded PGlite), migrations, the
-// HTTP routes, the desktop stream, retention, and a graceful shutdown that lets in-flight
-// commits finish before the database closes. `startRelay` is also how tests, benchmarks and
-// the end-to-end suite run a relay in-process.
-import { randomUUID } from 'node:crypto';
+// The relay's composition root: opens the database (PostgreSQL or embedded PGlite), migrates
+// it, builds each service once and hands it to the HTTP routes (http/app.ts) and the desktop
+// stream, runs retention, and shuts down gracefully, letting in-flight commits finish before
+// the database closes. `startRelay` is also how tests, benchmarks and the end-to-end suite
+// run a relay in-process.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import proxyaddr from 'proxy-addr';
 import type { RelayConfig } from './config';
-import { apiRouter } from './http/api';
-import { mediaRouter } from './http/media';
-import { requestContext } from './http/middleware';
-import type { RelayServices } from './http/services';
-import { twimlRouter } from './http/twiml';
-import { isWebhookPath, webhookEndpoint } from './http/webhooks';
+import { httpApp } from './http/app';
+import { requestIdOf } from './http/middleware';
+import type { HttpServices } from './http/services';
 import { EventAppender } from './ingest/appender';
 import { TenantCache } from './ingest/tenant-cache';
 import { createLogger } from './log';
 import { RelayMetrics } from './ops/metrics';
-import { openApiDocument } from './ops/openapi';
 import { openPglite, openPostgres, type RelayDb } from './store/db';
 import { lockDataDir } from './store/datadir-lock';
 import { pruneEvents } from './store/events';
-import { migrate, pendingMigrations } from './store/migrate';
+import { migrate } from './store/migrate';
 import { RelayAdmin } from './admin';
 import { listTenants } from './store/tenants';
 import { EventHub } from './stream/hub';
@@ -137,71 +131,19 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   const hub = new EventHub(db, logger.child({ module: 'hub' }), config.pollIntervalMs, config.listen);
   let publicBaseUrl = config.publicBaseUrl;
   let shuttingDown = false;
-  const services: RelayServices = {
+  const services: HttpServices = {
     config,
     publicBaseUrl: () => publicBaseUrl,
     db,
     appender: new EventAppender(db, hub, metrics),
-    hub,
     tenants: new TenantCache(db, config.encryptionKey),
     metrics,
     logger,
     isShuttingDown: () => shuttingDown,
   };
-  const stream = new StreamServer(services);
+  const stream = new StreamServer({ config, db, hub, metrics, logger, isShuttingDown: () => shuttingDown });
 
-  const app = express();
-  app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
-  app.use(requestContext(logger));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', version: RELAY_VERSION });
-  });
-  app.get('/readyz', async (req, res) => {
-    if (shuttingDown) {
-      res.status(503).json({ status: 'shutting-down' });
-      return;
-    }
-    try {
-      const pending = await pendingMigrations(db);
-      if (pending.length > 0) res.status(503).json({ status: 'migrations-pending', pending });
-      else res.json({ status: 'ready', database: db.kind });
-    } catch (err) {
-      req.log.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'database-unreachable' });
-    }
-  });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.render());
-  });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument(publicBaseUrl, RELAY_VERSION));
-  });
-  app.use('/twiml', twimlRouter(services));
-  app.use('/media', mediaRouter(services));
-  app.use('/api/v1', apiRouter(services));
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'not-found', message: 'No such endpoint' } });
-  });
-  const onError: ErrorRequestHandler = (err: { status?: number; statusCode?: number; type?: string }, req, res, _next) => {
-    const status = err.status ?? err.statusCode ?? 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.warn({ status, type: err.type }, 'request refused');
-    if (res.headersSent) return;
-    const code = status === 413 ? 'too-large' : status >= 500 ? 'internal' : 'bad-request';
-    res
-      .status(status)
-      .json({ error: { code, message: status === 413 ? 'Request body too large' : status >= 500 ? 'Internal error' : 'Bad request' } });
-  };
-  app.use(onError);
-
-  // Webhooks bypass express (see http/webhooks.ts); their rate limit sees the client the
-  // way express's req.ip does, behind a configured proxy too.
-  const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
-  const hooks = webhookEndpoint(
-    services,
-    config.trustProxy ? (req) => proxyaddr(req, trustProxy) : (req) => req.socket.remoteAddress ?? 'unknown',
-  );
+  const handle = httpApp(services, RELAY_VERSION);
   let inFlight = 0;
   const drained: Array<() => void> = [];
   const onClosed = () => {
@@ -211,8 +153,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   const server: Server = createServer((req, res) => {
     inFlight++;
     res.once('close', onClosed);
-    if (isWebhookPath(req.url ?? '')) hooks(req, res);
-    else app(req, res);
+    handle(req, res);
   });
   // Longer than a reverse proxy's idle upstream keep-alive, so the relay never closes a
   // connection the proxy is about to reuse.
@@ -224,13 +165,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
       socket.destroy();
       return;
     }
-    const incoming = req.headers['x-request-id'];
-    stream.handleUpgrade(
-      req,
-      socket,
-      head,
-      typeof incoming === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(incoming) ? incoming : randomUUID(),
-    );
+    stream.handleUpgrade(req, socket, head, requestIdOf(req.headers['x-request-id']));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

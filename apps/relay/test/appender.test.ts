@@ -4,12 +4,11 @@
 // batch are committed, and a failure of the database itself fails the batch once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayLogEntry } from '@gdial/protocol';
-import { webhookItem } from '../src/http/webhooks';
+import { webhookItem } from '../src/ingest/webhook';
 import { EventAppender } from '../src/ingest/appender';
 import { RelayMetrics } from '../src/ops/metrics';
 import type { RelayDb } from '../src/store/db';
 import { readEvents } from '../src/store/events';
-import type { EventHub } from '../src/stream/hub';
 import { backends } from './helpers';
 import { addTenant, startTestRelay, type RelayFixture } from './setup';
 
@@ -32,7 +31,7 @@ function recordingAppender(db: RelayDb) {
     appendFinished: () => undefined,
     committed: (_t: string, entries: readonly RelayLogEntry[]) => void pushed.push(...entries),
   };
-  const appender = new EventAppender(recorded, hub as unknown as EventHub, new RelayMetrics());
+  const appender = new EventAppender(recorded, hub, new RelayMetrics());
   return { appender, log, pushed, statements: () => statements };
 }
 

@@ -17,7 +17,7 @@ import {
 import { saveCallFlow, saveMedia } from '../store/callflows';
 import { authenticateDevice, enrolDevice, type AuthenticatedDevice } from '../store/tenants';
 import { apiError, rateLimit } from './middleware';
-import type { RelayServices } from './services';
+import type { HttpServices } from './services';
 
 const devices = new WeakMap<Request, AuthenticatedDevice>();
 
@@ -25,7 +25,7 @@ export function streamUrlOf(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/^http/, 'ws')}/stream`;
 }
 
-export function apiRouter(services: RelayServices): Router {
+export function apiRouter(services: HttpServices): Router {
   const router = express.Router();
   router.use(rateLimit('api', services.config.rateLimitPerSecond, services.metrics));
 

@@ -3,7 +3,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { loadMedia, type StoredMedia } from '../store/callflows';
 import { apiError, rateLimit } from './middleware';
-import type { RelayServices } from './services';
+import type { HttpServices } from './services';
 
 type Range = { start: number; end: number } | 'unsatisfiable' | null;
 
@@ -25,7 +25,7 @@ export function parseRange(header: string | undefined, size: number): Range {
   return { start, end };
 }
 
-export function mediaRouter(services: RelayServices): Router {
+export function mediaRouter(services: HttpServices): Router {
   const router = express.Router();
   router.use(rateLimit('media', services.config.rateLimitPerSecond, services.metrics));
   // Audio of running campaigns is fetched once per call: keep the most recent in memory,

@@ -1,12 +1,13 @@
 // Cross-cutting HTTP concerns: a request id on every request and every log line written for
 // it, one completion line per request, and a per-client token-bucket rate limit for the
-// public endpoints. Written against Node's own request and response, so the webhook path
+// public endpoints (ops/rate-limit.ts). Written against Node's own request and response, so the webhook path
 // (which does not go through express) and the express routes share them.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { RelayMetrics } from '../ops/metrics';
+import { RateLimiter } from '../ops/rate-limit';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -72,38 +73,6 @@ export function requestContext(logger: Logger): RequestHandler {
     });
     next();
   };
-}
-
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-/** Token bucket per client address: `perSecond` sustained, twice that as burst. */
-export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly burst: number;
-
-  constructor(private readonly perSecond: number) {
-    this.burst = perSecond * 2;
-    const sweep = setInterval(() => {
-      const now = Date.now();
-      for (const [k, b] of this.buckets) if (now - b.at > 60_000) this.buckets.delete(k);
-    }, 60_000);
-    sweep.unref();
-  }
-
-  /** Takes a token for `client`: 0 when admitted, else the seconds to wait (Retry-After). */
-  take(client: string): number {
-    const now = Date.now();
-    let b = this.buckets.get(client);
-    if (!b) this.buckets.set(client, (b = { tokens: this.burst, at: now }));
-    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
-    b.at = now;
-    if (b.tokens < 1) return Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
-    b.tokens -= 1;
-    return 0;
-  }
 }
 
 /** Answers 429 with Retry-After and counts it. */

@@ -6,18 +6,19 @@
 // travels in the signed URL, so it cannot be swapped without breaking the signature.
 import express, { type Request, type Response, type Router } from 'express';
 import { callFlowPlaceholders, type CallFlowRegistration } from '@gdial/protocol';
-import { parseForm, verifyTwilio } from '../ingest/verify';
+import { parseForm, twilioGather, verifyTwilio } from '../ingest/twilio';
+import { queryOf } from '../ingest/webhook';
 import { loadCallFlow } from '../store/callflows';
 import { apiError, rateLimit } from './middleware';
-import type { RelayServices } from './services';
-import { first, publicUrlOf, queryOf, rejectWebhook, webhookItem } from './webhooks';
+import type { HttpServices } from './services';
+import { publicUrlOf, rejectWebhook } from './webhooks';
 
 const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
 const xmlAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-export function gatherUrl(services: RelayServices, tenant: string, flowId: string, deliveryToken: string, attempt: number): string {
+export function gatherUrl(services: HttpServices, tenant: string, flowId: string, deliveryToken: string, attempt: number): string {
   return `${services.publicBaseUrl()}/twiml/${encodeURIComponent(tenant)}/${encodeURIComponent(flowId)}/gather?d=${encodeURIComponent(deliveryToken)}&a=${attempt}`;
 }
 
@@ -29,7 +30,7 @@ export function gatherAnswer(flow: CallFlowRegistration, digits: string | undefi
   return attempt < flow.maxAttempts ? 'retry' : 'goodbye';
 }
 
-export function twimlRouter(services: RelayServices): Router {
+export function twimlRouter(services: HttpServices): Router {
   const router = express.Router();
   router.use(rateLimit('twiml', services.config.rateLimitPerSecond, services.metrics));
   router.use(express.raw({ type: () => true, limit: services.config.webhookBodyLimitBytes }));
@@ -96,14 +97,13 @@ export function twimlRouter(services: RelayServices): Router {
     if (!ctx) return;
     const query = queryOf(req.url);
     const attempt = Math.max(1, Number.parseInt(query.a ?? '1', 10) || 1);
-    const callSid = first(ctx.params.CallSid);
-    if (!callSid) {
-      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 400, 'gather lacks CallSid');
+    const gather = twilioGather(ctx.params, attempt, query);
+    if (typeof gather === 'string') {
+      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 400, gather);
       return;
     }
-    const digits = first(ctx.params.Digits);
     try {
-      const outcome = await services.appender.append(ctx.tenant.id, webhookItem(kind, `gather:${callSid}:${attempt}`, query, ctx.params));
+      const outcome = await services.appender.append(ctx.tenant.id, gather.item);
       services.metrics.webhooks.inc({ provider: 'twilio', kind, result: outcome.duplicate ? 'duplicate' : 'accepted' });
     } catch (err) {
       services.metrics.webhooks.inc({ provider: 'twilio', kind, result: 'error' });
@@ -111,7 +111,7 @@ export function twimlRouter(services: RelayServices): Router {
       apiError(res, 503, 'unavailable', 'Could not commit the event');
       return;
     }
-    const answer = gatherAnswer(ctx.flow, digits, attempt);
+    const answer = gatherAnswer(ctx.flow, gather.digits, attempt);
     const doc = ctx.flow.documents[answer];
     res.type('text/xml').send(render(doc, gatherUrl(services, ctx.tenant.slug, ctx.flow.flowId, ctx.deliveryToken, attempt + 1)));
   });

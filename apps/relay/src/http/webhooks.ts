@@ -12,34 +12,25 @@
 // routing and prototype switching, which cost as much CPU as the rest of the webhook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { RawWebhook, WebhookKind } from '@gdial/protocol';
 import type { ResolvedTenant } from '../ingest/tenant-cache';
-import { parseForm, verifySendgrid, verifyTelegram, verifyTwilio, type FormParams, type Verdict } from '../ingest/verify';
+import { sendgridItems, verifySendgrid } from '../ingest/sendgrid';
+import { telegramItem, verifyTelegram } from '../ingest/telegram';
+import { EMPTY_TWIML, parseForm, twilioItem, twilioKindOf, verifyTwilio } from '../ingest/twilio';
+import { queryOf, type Verdict } from '../ingest/webhook';
 import type { WebhookResult } from '../ops/metrics';
 import type { AppendItem } from '../store/events';
 import { readBody } from './body';
-import { apiError, beginRequest, RateLimiter, refuseRateLimited, sendJson, type RequestScope } from './middleware';
-import type { RelayServices } from './services';
-
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-
-export const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-
-/** Query parameters of a request URL as strings (first value of a repeated key). */
-export function queryOf(url: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const q = url.indexOf('?');
-  if (q >= 0) for (const [k, v] of new URLSearchParams(url.slice(q + 1))) if (!(k in out)) out[k] = v;
-  return out;
-}
+import { RateLimiter } from '../ops/rate-limit';
+import { apiError, beginRequest, refuseRateLimited, sendJson, type RequestScope } from './middleware';
+import type { HttpServices } from './services';
 
 /** The URL as the provider called it: configured public base + path and query as received. */
-export const publicUrlOf = (services: RelayServices, originalUrl: string): string => services.publicBaseUrl() + originalUrl;
+export const publicUrlOf = (services: HttpServices, originalUrl: string): string => services.publicBaseUrl() + originalUrl;
 
 type Provider = 'twilio' | 'sendgrid' | 'telegram';
 
 export function rejectWebhook(
-  services: RelayServices,
+  services: HttpServices,
   log: Logger,
   res: ServerResponse,
   tenant: string,
@@ -52,41 +43,6 @@ export function rejectWebhook(
   services.metrics.webhooks.inc({ provider, kind, result });
   log.warn({ provider, kind, result, reason, tenant }, 'webhook rejected');
   apiError(res, status, result, status === 403 ? 'Signature verification failed' : reason);
-}
-
-const twilioKinds = {
-  'message-status': 'twilio.message-status',
-  'call-status': 'twilio.call-status',
-  inbound: 'twilio.inbound-message',
-} as const satisfies Record<string, WebhookKind>;
-
-/** Provider identity of a Twilio callback: resends carry the same values. */
-function twilioEventKey(kind: (typeof twilioKinds)[keyof typeof twilioKinds], p: FormParams): string | null {
-  switch (kind) {
-    case 'twilio.message-status': {
-      const sid = first(p.MessageSid) ?? first(p.SmsSid);
-      const status = first(p.MessageStatus) ?? first(p.SmsStatus);
-      return sid && status ? `msg:${sid}:${status}` : null;
-    }
-    case 'twilio.call-status': {
-      const sid = first(p.CallSid);
-      const status = first(p.CallStatus);
-      return sid && status ? `call:${sid}:${status}:${first(p.SequenceNumber) ?? ''}` : null;
-    }
-    case 'twilio.inbound-message': {
-      const sid = first(p.MessageSid) ?? first(p.SmsSid);
-      return sid ? `in:${sid}` : null;
-    }
-    default: {
-      const unreachable: never = kind;
-      return unreachable;
-    }
-  }
-}
-
-export function webhookItem(kind: WebhookKind, eventKey: string, query: Record<string, string>, body: unknown): AppendItem {
-  const webhook: RawWebhook = { kind, eventKey, receivedAt: new Date().toISOString(), query, body };
-  return { eventKey, kind, event: { type: 'webhook', webhook } };
 }
 
 /** Whether a request path belongs to the webhook endpoints (`/hooks` and below, any case). */
@@ -131,15 +87,6 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v.join(', ') : v;
 };
 
-/** The body as JSON, or null when it is not JSON (the caller answers 400). */
-function jsonOrNull(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch {
-    return null;
-  }
-}
-
 interface Hook {
   req: IncomingMessage;
   res: ServerResponse;
@@ -153,7 +100,7 @@ interface Hook {
  * it (express's `req.ip`, so a configured `trust proxy` applies here too).
  */
 export function webhookEndpoint(
-  services: RelayServices,
+  services: HttpServices,
   clientAddress: (req: IncomingMessage) => string,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { metrics, logger } = services;
@@ -196,12 +143,15 @@ export function webhookEndpoint(
     return resolved;
   };
 
+  const badRequest = (hook: Hook, provider: Provider, kind: string, reason: string) =>
+    rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, provider, kind, 'rejected_bad_request', 400, reason);
+
   const twilioHook = async (hook: Hook, kindName: string) => {
-    if (!Object.hasOwn(twilioKinds, kindName)) {
+    const kind = twilioKindOf(kindName);
+    if (!kind) {
       apiError(hook.res, 404, 'not-found', `No Twilio webhook "${kindName}"`);
       return;
     }
-    const kind = twilioKinds[kindName as keyof typeof twilioKinds];
     const { req, raw } = hook;
     const url = req.url!;
     const params = parseForm(raw);
@@ -216,22 +166,9 @@ export function webhookEndpoint(
       ),
     );
     if (!resolved) return;
-    const eventKey = twilioEventKey(kind, params);
-    if (!eventKey) {
-      rejectWebhook(
-        services,
-        hook.scope.log,
-        hook.res,
-        hook.tenant,
-        'twilio',
-        kind,
-        'rejected_bad_request',
-        400,
-        'callback lacks the Sid or status that identifies it',
-      );
-      return;
-    }
-    await commit(hook, 'twilio', resolved.tenant.id, [webhookItem(kind, eventKey, queryOf(url), params)], () => {
+    const item = twilioItem(kind, params, queryOf(url));
+    if (typeof item === 'string') return badRequest(hook, 'twilio', kind, item);
+    await commit(hook, 'twilio', resolved.tenant.id, [item], () => {
       if (kind === 'twilio.inbound-message') {
         hook.res.setHeader('Content-Type', 'text/xml; charset=utf-8');
         hook.res.setHeader('Content-Length', Buffer.byteLength(EMPTY_TWIML));
@@ -255,30 +192,8 @@ export function webhookEndpoint(
       ),
     );
     if (!resolved) return;
-    const events = jsonOrNull(raw);
-    const isEvent = (e: unknown): e is { sg_event_id: string } =>
-      typeof e === 'object' &&
-      e !== null &&
-      typeof (e as { sg_event_id?: unknown }).sg_event_id === 'string' &&
-      (e as { sg_event_id: string }).sg_event_id.length > 0;
-    if (!Array.isArray(events) || events.length === 0 || !events.every(isEvent)) {
-      rejectWebhook(
-        services,
-        hook.scope.log,
-        hook.res,
-        hook.tenant,
-        'sendgrid',
-        kind,
-        'rejected_bad_request',
-        400,
-        'body is not an array of events with sg_event_id',
-      );
-      return;
-    }
-    const query = queryOf(req.url!);
-    // One log entry per SendGrid event (each keeps the array shape of the post), so a
-    // batch that is resent with a different grouping still dedups event by event.
-    const items = (events as Array<{ sg_event_id: string }>).map((e) => webhookItem(kind, `sg:${e.sg_event_id}`, query, [e]));
+    const items = sendgridItems(raw, queryOf(req.url!));
+    if (typeof items === 'string') return badRequest(hook, 'sendgrid', kind, items);
     await commit(hook, 'sendgrid', resolved.tenant.id, items, () => sendJson(hook.res, 200, { ok: true }));
   };
 
@@ -289,25 +204,9 @@ export function webhookEndpoint(
       verifyTelegram(credentials.telegramSecretToken, header(req, 'x-telegram-bot-api-secret-token')),
     );
     if (!resolved) return;
-    const update = jsonOrNull(raw);
-    const updateId = typeof update === 'object' && update !== null ? (update as { update_id?: unknown }).update_id : undefined;
-    if (typeof updateId !== 'number') {
-      rejectWebhook(
-        services,
-        hook.scope.log,
-        hook.res,
-        hook.tenant,
-        'telegram',
-        kind,
-        'rejected_bad_request',
-        400,
-        'body is not a Telegram update with update_id',
-      );
-      return;
-    }
-    await commit(hook, 'telegram', resolved.tenant.id, [webhookItem(kind, `tg:${updateId}`, queryOf(req.url!), update)], () =>
-      sendJson(hook.res, 200, { ok: true }),
-    );
+    const item = telegramItem(raw, queryOf(req.url!));
+    if (typeof item === 'string') return badRequest(hook, 'telegram', kind, item);
+    await commit(hook, 'telegram', resolved.tenant.id, [item], () => sendJson(hook.res, 200, { ok: true }));
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope, setRoute: (name: string) => void) => {

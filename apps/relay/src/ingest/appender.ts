@@ -15,7 +15,16 @@ import type { RelayLogEntry } from '@gdial/protocol';
 import type { RelayMetrics } from '../ops/metrics';
 import type { RelayDb } from '../store/db';
 import { appendEvents, type AppendItem, type AppendOutcome } from '../store/events';
-import type { EventHub } from '../stream/hub';
+
+/**
+ * Told about each commit of this instance (the stream's hub): when one starts, what it
+ * committed (before any webhook of it is answered), and when it is over, committed or not.
+ */
+export interface CommitObserver {
+  appendStarted(tenantId: string): void;
+  committed(tenantId: string, entries: readonly RelayLogEntry[]): void;
+  appendFinished(tenantId: string): void;
+}
 
 interface Pending {
   item: AppendItem;
@@ -38,7 +47,7 @@ export class EventAppender {
 
   constructor(
     private readonly db: RelayDb,
-    private readonly hub: EventHub,
+    private readonly hub: CommitObserver,
     private readonly metrics: RelayMetrics,
   ) {}
 

@@ -4,6 +4,7 @@
 // tenant's head covers a lost notification, so a lost wake-up delays but never loses.
 import type { RelayLogEntry } from '@gdial/protocol';
 import type { Logger } from 'pino';
+import type { CommitObserver } from '../ingest/appender';
 import type { RelayDb } from '../store/db';
 import { logPosition } from '../store/events';
 
@@ -14,7 +15,7 @@ export interface TenantSubscriber {
   head(seq: number): void;
 }
 
-export class EventHub {
+export class EventHub implements CommitObserver {
   private readonly subscribers = new Map<string, Set<TenantSubscriber>>();
   private readonly heads = new Map<string, number>();
   /** Local appends in flight per tenant, and notifications held back until they finish. */

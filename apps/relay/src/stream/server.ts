@@ -14,10 +14,22 @@ import {
   type RelayServerMessage,
 } from '@gdial/protocol';
 import type { Logger } from 'pino';
-import type { RelayServices } from '../http/services';
+import type { RelayConfig } from '../config';
+import type { RelayMetrics } from '../ops/metrics';
+import type { RelayDb } from '../store/db';
 import { logPosition, readEvents } from '../store/events';
 import { authenticateDevice, recordAck, type AuthenticatedDevice } from '../store/tenants';
-import type { TenantSubscriber } from './hub';
+import type { EventHub, TenantSubscriber } from './hub';
+
+/** What the stream is given by the composition (relay.ts). */
+export interface StreamServices {
+  config: Pick<RelayConfig, 'heartbeatMs' | 'streamHighWaterBytes'>;
+  db: RelayDb;
+  hub: EventHub;
+  metrics: RelayMetrics;
+  logger: Logger;
+  isShuttingDown(): boolean;
+}
 
 /** A WebSocket frame as text, whatever shape `ws` delivered it in. */
 const frameText = (data: RawData): string =>
@@ -46,7 +58,7 @@ class DesktopStream implements TenantSubscriber {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly services: RelayServices,
+    private readonly services: StreamServices,
     private readonly registry: Set<DesktopStream>,
     reqId: string,
   ) {
@@ -302,7 +314,7 @@ export class StreamServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly streams = new Set<DesktopStream>();
 
-  constructor(private readonly services: RelayServices) {
+  constructor(private readonly services: StreamServices) {
     services.metrics.gauges = {
       connectedDesktops: () => this.streams.size,
       tenantLag: () => {

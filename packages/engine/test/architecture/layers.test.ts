@@ -1,46 +1,21 @@
 // The layer rules of eslint.layers.js refuse what they should: each case lints a small
 // source text placed (virtually) in one layer that imports a real module of a layer above
-// it, with the same zones the workspace lint uses, and expects the rule to fire; the
-// allowed direction is linted too and must pass.
+// it, with the same zones the workspace lint uses (scripts/layer-violations.mjs), and
+// expects the rule to fire; the allowed direction is linted too and must pass.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ESLint } from 'eslint';
-import importX from 'eslint-plugin-import-x';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
-import tseslint from 'typescript-eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+type Violations = (file: string, source: string) => Promise<string[]>;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-let eslint: ESLint;
+let violations: Violations;
 
 beforeAll(async () => {
-  const { layerZones } = (await import(pathToFileURL(path.join(root, 'eslint.layers.js')).href)) as { layerZones: unknown[] };
-  eslint = new ESLint({
-    cwd: root,
-    overrideConfigFile: true,
-    overrideConfig: [
-      {
-        files: ['**/*.ts'],
-        languageOptions: { parser: tseslint.parser },
-        plugins: { 'import-x': importX },
-        settings: {
-          'import-x/resolver-next': [
-            createTypeScriptImportResolver({
-              noWarnOnMultipleProjects: true,
-              project: ['packages/*/tsconfig.json', 'apps/*/tsconfig.json'],
-            }),
-          ],
-        },
-        rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones }] },
-      },
-    ],
-  });
+  const { layerLinter } = (await import(pathToFileURL(path.join(root, 'scripts/layer-violations.mjs')).href)) as {
+    layerLinter: () => Promise<Violations>;
+  };
+  violations = await layerLinter();
 });
-
-async function violations(file: string, source: string): Promise<string[]> {
-  const [result] = await eslint.lintText(source, { filePath: path.join(root, file) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'import-x/no-restricted-paths').map((m) => m.message);
-}
 
 describe('engine layers', () => {
   const cases: [string, string, string][] = [

@@ -1,0 +1,74 @@
+// The relay's HTTP surface as one request listener: the webhook hot path (http/webhooks.ts,
+// on Node's request and response) and everything else through express — the health and
+// readiness checks, metrics, the OpenAPI document, call flows, media and the desktops' API.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type ErrorRequestHandler } from 'express';
+import proxyaddr from 'proxy-addr';
+import { pendingMigrations } from '../store/migrate';
+import { apiRouter } from './api';
+import { mediaRouter } from './media';
+import { requestContext } from './middleware';
+import { openApiDocument } from './openapi';
+import type { HttpServices } from './services';
+import { twimlRouter } from './twiml';
+import { isWebhookPath, webhookEndpoint } from './webhooks';
+
+export function httpApp(services: HttpServices, version: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const { config, db, logger, metrics } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  app.use(requestContext(logger));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version });
+  });
+  app.get('/readyz', async (req, res) => {
+    if (services.isShuttingDown()) {
+      res.status(503).json({ status: 'shutting-down' });
+      return;
+    }
+    try {
+      const pending = await pendingMigrations(db);
+      if (pending.length > 0) res.status(503).json({ status: 'migrations-pending', pending });
+      else res.json({ status: 'ready', database: db.kind });
+    } catch (err) {
+      req.log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'database-unreachable' });
+    }
+  });
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(metrics.render());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(services.publicBaseUrl(), version));
+  });
+  app.use('/twiml', twimlRouter(services));
+  app.use('/media', mediaRouter(services));
+  app.use('/api/v1', apiRouter(services));
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not-found', message: 'No such endpoint' } });
+  });
+  const onError: ErrorRequestHandler = (err: { status?: number; statusCode?: number; type?: string }, req, res, _next) => {
+    const status = err.status ?? err.statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.warn({ status, type: err.type }, 'request refused');
+    if (res.headersSent) return;
+    const code = status === 413 ? 'too-large' : status >= 500 ? 'internal' : 'bad-request';
+    res
+      .status(status)
+      .json({ error: { code, message: status === 413 ? 'Request body too large' : status >= 500 ? 'Internal error' : 'Bad request' } });
+  };
+  app.use(onError);
+
+  // Webhooks bypass express (see webhooks.ts); their rate limit sees the client the way
+  // express's req.ip does, behind a configured proxy too.
+  const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
+  const hooks = webhookEndpoint(
+    services,
+    config.trustProxy ? (req) => proxyaddr(req, trustProxy) : (req) => req.socket.remoteAddress ?? 'unknown',
+  );
+  return (req, res) => {
+    if (isWebhookPath(req.url ?? '')) hooks(req, res);
+    else app(req, res);
+  };
+}
