@@ -1,7 +1,7 @@
 // Lint for the whole workspace. Besides the usual type-aware rules it enforces the
 // layering from DESIGN.md: protocol imports nothing of ours, engine and ui import only
 // protocol, simulator stands alone, the relay imports only protocol, apps wire things
-// together; inside a package, the layers of eslint.layers.js (engine: store ← domain ←
+// together (each of the desktop app's runtimes only what runs there); inside a package, the layers of eslint.layers.js (engine: store ← domain ←
 // services ← rpc; relay: store ← ingest ← stream / http ← composition); import cycles are
 // errors.
 import js from '@eslint/js';
@@ -74,6 +74,12 @@ export default tseslint.config(
   { files: ['packages/simulator/**'], rules: onlyOurs([]) },
   // The relay is a server of its own: it shares only the contract with the engine.
   { files: ['apps/relay/src/**'], rules: onlyOurs(['@gdial/protocol']) },
+  // Inside the desktop app each runtime imports only what runs there: the engine lives in the
+  // utility process (engine-host) or the browser host (web), never in the main process or the
+  // preload, which see the engine only through the contract.
+  { files: ['apps/desktop/src/main/**'], rules: onlyOurs(['@gdial/protocol']) },
+  { files: ['apps/desktop/src/preload/**', 'apps/desktop/src/common/**'], rules: onlyOurs([]) },
+  { files: ['apps/desktop/src/engine-host/**'], rules: onlyOurs(['@gdial/engine', '@gdial/protocol']) },
   // Engine tests exercise the adapters against the loopback simulator.
   { files: ['packages/engine/test/**'], rules: onlyOurs(['@gdial/protocol', '@gdial/simulator']) },
   // Command-line entry points and benchmarks talk to the terminal on purpose.

@@ -13,6 +13,12 @@
 //        metrics and rate limits) sits under the store and imports none of these. The
 //        appender tells the stream's hub about commits through an interface it declares
 //        (ingest/appender.ts CommitObserver), so that arrow points down too.
+//
+// Desktop app: one folder per runtime. main (Electron's main process), preload (the
+// sandboxed bridge), renderer (none yet: the console is packages/ui), web (the browser host,
+// plain Node) and engine-host (the engine's utility process) import none of each other;
+// common holds what two runtimes must agree on (IPC channel names, the main ↔ engine-host
+// messages) and imports none of them.
 
 const engine = (p) => `./packages/engine/src/${p}`;
 const engineDomains = ['contacts', 'campaigns', 'tts', 'audio', 'providers', 'relay-client'].map(engine);
@@ -21,6 +27,14 @@ const engineEntries = [engine('engine.ts'), engine('index.ts'), engine('cli')];
 const relay = (p) => `./apps/relay/src/${p}`;
 const relayBase = [relay('config.ts'), relay('log.ts'), relay('ops')];
 const relayComposition = [relay('relay.ts'), relay('admin.ts'), relay('main.ts'), relay('index.ts'), relay('cli')];
+
+const desktop = (p) => `./apps/desktop/src/${p}`;
+const desktopRuntimes = ['main', 'preload', 'renderer', 'web', 'engine-host'];
+const desktopZones = desktopRuntimes.map((runtime) => ({
+  target: desktop(runtime),
+  from: desktopRuntimes.filter((other) => other !== runtime).map(desktop),
+  message: `The desktop app's runtimes stay apart: ${runtime} imports no other runtime's folder (shared contracts live in src/common).`,
+}));
 
 export const layerZones = [
   // Engine
@@ -75,9 +89,11 @@ export const layerZones = [
     from: [relay('stream'), ...relayComposition],
     message: "The relay's HTTP routes import no stream or composition code (see docs/architecture.md).",
   },
-  // Desktop app: its runtimes stay apart.
-  { target: './apps/desktop/src/main', from: ['./apps/desktop/src/preload', './apps/desktop/src/renderer', './apps/desktop/src/web'] },
-  { target: './apps/desktop/src/preload', from: ['./apps/desktop/src/main', './apps/desktop/src/renderer', './apps/desktop/src/web'] },
-  { target: './apps/desktop/src/renderer', from: ['./apps/desktop/src/main', './apps/desktop/src/preload', './apps/desktop/src/web'] },
-  { target: './apps/desktop/src/web', from: ['./apps/desktop/src/main', './apps/desktop/src/preload', './apps/desktop/src/renderer'] },
+  // Desktop app
+  ...desktopZones,
+  {
+    target: desktop('common'),
+    from: desktopRuntimes.map(desktop),
+    message: "The desktop app's common contracts import no runtime's folder.",
+  },
 ];

@@ -12,7 +12,7 @@ import type { ConnectivitySetup } from '@gdial/protocol';
 import { silentLogger, startEngine } from '@gdial/engine';
 import { runEngineHost, type ClientPort } from '../src/engine-host/host';
 import { asClientPort } from './support/client-port';
-import { parseHostToMain, type HostToMain, type VaultRequest } from '../src/engine-host/protocol';
+import { parseHostToMain, type HostToMain, type VaultRequest } from '../src/common/host-protocol';
 import { VaultClient } from '../src/engine-host/vault-client';
 import { vaultSealer } from '../src/engine-host/vault-sealer';
 import { SecretVault, type SafeStorageLike } from '../src/main/secrets/vault';

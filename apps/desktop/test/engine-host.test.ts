@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger, startEngine } from '@gdial/engine';
 import { runEngineHost, type ClientPort } from '../src/engine-host/host';
 import { asClientPort } from './support/client-port';
-import type { HostToMain } from '../src/engine-host/protocol';
+import type { HostToMain } from '../src/common/host-protocol';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleOptions, desktopDir, repoRoot } from '../scripts/bundle';
-import { IPC } from '../src/main/ipc-channels';
+import { IPC } from '../src/common/ipc-channels';
 import { consoleCsp } from '../src/main/security/csp';
 import { FakeBrowserWindow, fake } from './support/fake-electron';
 

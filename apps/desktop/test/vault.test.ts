@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseHostToMain, parseMainToHost } from '../src/engine-host/protocol';
+import { parseHostToMain, parseMainToHost } from '../src/common/host-protocol';
 import { VaultClient } from '../src/engine-host/vault-client';
 import { SecretVault, type SafeStorageLike } from '../src/main/secrets/vault';
 import { vaultService } from '../src/main/secrets/vault-service';

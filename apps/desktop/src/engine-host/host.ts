@@ -8,7 +8,7 @@
 import type { Engine, EngineOptions, Logger, Transport } from '@gdial/engine';
 import { StoreOpenError } from '@gdial/engine';
 import type { WireMessage } from '@gdial/protocol';
-import { parseMainToHost, type HostToMain, type StartFailureReason } from './protocol';
+import { parseMainToHost, type HostToMain, type StartFailureReason } from '../common/host-protocol';
 import { VaultClient } from './vault-client';
 import { vaultSealer } from './vault-sealer';
 

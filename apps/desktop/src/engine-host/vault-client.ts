@@ -1,7 +1,7 @@
 // The engine process's way to Electron's safeStorage, which exists only in the main
 // process: each request goes to main over the parent port and is answered by id. Calls
 // have a timeout and fail, never hang, when main does not answer or the host shuts down.
-import type { HostToMain, VaultReply, VaultRequest } from './protocol';
+import type { HostToMain, VaultReply, VaultRequest } from '../common/host-protocol';
 
 export class VaultClient {
   private nextId = 1;

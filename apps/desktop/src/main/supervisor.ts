@@ -14,7 +14,7 @@ import {
   type StartFailureReason,
   type VaultReply,
   type VaultRequest,
-} from '../engine-host/protocol';
+} from '../common/host-protocol';
 
 /** The engine's utility process as the supervisor sees it. P is the port type (MessagePortMain). */
 export interface EngineProcess<P> {

@@ -7,7 +7,7 @@
 // MessagePorts cannot cross the contextBridge, so window.gdial is defined by a small
 // function run in the page's world (executeInMainWorld); it receives the port through
 // window.postMessage from this isolated world, as Electron's MessagePort guide describes.
-import { IPC } from './channels';
+import { IPC } from '../common/ipc-channels';
 
 export const EXPOSED_API_KEYS = ['enginePort', 'appVersion', 'openExternal', 'notify', 'onEngineStatus', 'onDeepLink'] as const;
 

@@ -1,6 +1,6 @@
-// A stand-in for the parts of Electron's main-process API that src/main/main.ts uses, so
-// the real glue can run in Node: windows and sessions record what was set on them, the
-// utility process is a worker thread running the bundled engine host (through
+// A stand-in for the parts of Electron's main-process API that src/main/main.ts and its
+// steps use, so the real glue can run in Node: windows and sessions record what was set on
+// them, the utility process is a worker thread running the bundled engine host (through
 // utility-process-shim.mjs), and message channels are Node's.
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';

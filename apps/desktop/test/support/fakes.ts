@@ -1,7 +1,7 @@
 // Fakes for the Electron-facing interfaces of the main process: a manual clock and a
 // scriptable engine process.
 import { pino } from 'pino';
-import type { MainToHost } from '../../src/engine-host/protocol';
+import type { MainToHost } from '../../src/common/host-protocol';
 import type { EngineProcess, Timers } from '../../src/main/supervisor';
 
 export const quietLogger = () => pino({ level: 'silent' });

@@ -1,7 +1,7 @@
 // Answers the engine process's secret requests (seal before storing, open before use)
 // with the safeStorage vault. Values are never logged; only the slot name and outcome.
 import type { Logger } from 'pino';
-import type { VaultReply, VaultRequest } from '../../engine-host/protocol';
+import type { VaultReply, VaultRequest } from '../../common/host-protocol';
 import type { SecretVault } from './vault';
 
 export function vaultService(vault: SecretVault, logger: Logger): (request: VaultRequest) => Promise<VaultReply> {

@@ -1,6 +1,5 @@
-// IPC channel names between the preload and the main process. The main process keeps its
-// own copy (src/main/ipc-channels.ts; the two may not import each other); a unit test
-// checks that they are the same.
+// IPC channel names between the preload and the main process, in the one folder both
+// runtimes may import (src/common: contracts only, no runtime code).
 export const IPC = {
   /** preload → main (send): give this window a channel to the engine. */
   enginePortRequest: 'gdial:engine-port-request',
