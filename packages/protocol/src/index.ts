@@ -12,3 +12,4 @@ export * from './sms-segments';
 export * from './tts';
 export * from './connectivity';
 export * from './event-details';
+export * from './migrations';

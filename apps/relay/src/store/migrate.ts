@@ -1,18 +1,17 @@
-// Applies the committed drizzle-kit migrations (drizzle/*.sql, in journal order) to the
-// relay's schema in one owner transaction under an advisory lock, so several instances
-// starting together migrate once. Then makes sure the application role exists with exactly
-// the rights the request path needs. A database that has migrations this build does not
-// know is refused: it was written by a newer relay.
+// Applies the committed drizzle-kit migrations (drizzle/*.sql, in journal order, read as the
+// engine reads its own: protocol readMigrationJournal) to the relay's schema in one owner
+// transaction under an advisory lock, so several instances starting together migrate once.
+// Then makes sure the application role exists with exactly the rights the request path
+// needs. A database that has migrations this build does not know is refused: it was written
+// by a newer relay.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { readMigrationJournal } from '@gdial/protocol';
 import type { RelayDb, SqlExecutor } from './db';
 import { tenantTables } from './schema';
 
 const migrationsDir = fileURLToPath(new URL('../../drizzle/', import.meta.url));
-
-const journalSchema = z.object({ entries: z.array(z.object({ idx: z.number(), tag: z.string() })) });
 
 export interface Migration {
   tag: string;
@@ -21,20 +20,9 @@ export interface Migration {
 }
 
 export function loadMigrations(): Migration[] {
-  const journal = journalSchema.parse(JSON.parse(readFileSync(`${migrationsDir}meta/_journal.json`, 'utf8')));
-  return journal.entries
-    .sort((a, b) => a.idx - b.idx)
-    .map(({ tag }) => {
-      const text = readFileSync(`${migrationsDir}${tag}.sql`, 'utf8');
-      return {
-        tag,
-        hash: createHash('sha256').update(text).digest('hex'),
-        statements: text
-          .split('--> statement-breakpoint')
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0),
-      };
-    });
+  return readMigrationJournal(readFileSync(`${migrationsDir}meta/_journal.json`, 'utf8'), (tag) =>
+    readFileSync(`${migrationsDir}${tag}.sql`, 'utf8'),
+  ).map(({ tag, sql, statements }) => ({ tag, hash: createHash('sha256').update(sql).digest('hex'), statements }));
 }
 
 const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;

@@ -7,6 +7,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { readMigrationJournal } from '@gdial/protocol';
 import * as schema from './schema';
 import type { Logger } from '../log';
 import { ChangeSet } from './changes';
@@ -93,23 +94,9 @@ interface Migration {
 export const defaultMigrationsDir = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 export function loadMigrations(dir = defaultMigrationsDir()): Migration[] {
-  const journal = JSON.parse(readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')) as {
-    entries: { idx: number; tag: string }[];
-  };
-  return journal.entries
-    .sort((a, b) => a.idx - b.idx)
-    .map((e, i) => {
-      if (e.idx !== i) throw new Error(`Migration journal has a gap before ${e.tag}`);
-      const sqlText = readFileSync(path.join(dir, `${e.tag}.sql`), 'utf8');
-      return {
-        index: e.idx,
-        tag: e.tag,
-        statements: sqlText
-          .split('--> statement-breakpoint')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      };
-    });
+  return readMigrationJournal(readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8'), (tag) =>
+    readFileSync(path.join(dir, `${tag}.sql`), 'utf8'),
+  ).map(({ index, tag, statements }) => ({ index, tag, statements }));
 }
 
 export interface OpenStoreOptions {
