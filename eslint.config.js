@@ -1,5 +1,5 @@
 // Lint for the whole workspace. Besides the usual type-aware rules it enforces the
-// layering from DESIGN.md: protocol imports nothing of ours, engine and ui import only
+// layering of docs/architecture.md: protocol imports nothing of ours, engine and ui import only
 // protocol, simulator stands alone, the relay imports only protocol, apps wire things
 // together (each of the desktop app's runtimes only what runs there); inside a package, the layers of eslint.layers.js (engine: store ← domain ←
 // services ← rpc; relay: store ← ingest ← stream / http ← composition); import cycles are
@@ -19,7 +19,7 @@ const onlyOurs = (allowed) => ({
         .filter((p) => !allowed.includes(p))
         .map((name) => ({
           name,
-          message: `This package may import only ${allowed.join(', ') || 'nothing of ours'} (see DESIGN.md layering).`,
+          message: `This package may import only ${allowed.join(', ') || 'nothing of ours'} (see docs/architecture.md).`,
         })),
     },
   ],

@@ -12,7 +12,7 @@
 //        (relay.ts, admin.ts, main.ts, index.ts, cli). The base (config.ts, log.ts, ops/:
 //        metrics and rate limits) sits under the store and imports none of these. The
 //        appender tells the stream's hub about commits through an interface it declares
-//        (ingest/appender.ts CommitObserver), so that arrow points down too.
+//        (apps/relay/src/ingest/appender.ts CommitObserver), so that arrow points down too.
 //
 // Desktop app: one folder per runtime. main (Electron's main process), preload (the
 // sandboxed bridge), renderer (none yet: the console is packages/ui), web (the browser host,

@@ -13,8 +13,8 @@ export function engineForkOptions(layout: AppLayout, env: Record<string, string 
   return {
     serviceName: 'GDial engine',
     stdio: 'pipe',
-    // Lets V8 optimise espeak-ng's word translator (see ESPEAK_TURBOFAN_FLAG in the engine's
-    // tts/espeak.ts), set at start rather than by the engine at run time.
+    // Lets V8 optimise espeak-ng's word translator (see ESPEAK_TURBOFAN_FLAG in
+    // packages/engine/src/tts/espeak.ts), set at start rather than by the engine at run time.
     execArgv: ['--max-optimized-bytecode-size=262144'],
     env: { ...env, GDIAL_SOURCE_ROOT: layout.sourceRoot },
   };
