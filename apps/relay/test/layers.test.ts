@@ -1,52 +1,40 @@
-// The relay's layer rules (eslint.layers.js) refuse what they should: each case lints a
-// small source text placed (virtually) in one layer that imports a real module of a layer
-// above it and expects the rule to fire; imports that point down must pass.
+// The relay's layer rules (eslint.layers.js) refuse what they should: each case places an
+// import of a real module of a layer above in a file of a lower one and expects the rule
+// to fire (scripts/layer-violations.mjs); imports that point down must pass. And SQL stays
+// in the store.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-type Violations = (file: string, source: string) => Promise<string[]>;
+type Case = [what: string, file: string, module: string, name: string];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-let violations: Violations;
-
-beforeAll(async () => {
-  const { layerLinter } = (await import(pathToFileURL(path.join(root, 'scripts/layer-violations.mjs')).href)) as {
-    layerLinter: () => Promise<Violations>;
-  };
-  violations = await layerLinter();
-});
+const { layerCases } = (await import(pathToFileURL(path.join(root, 'scripts/layer-violations.mjs')).href)) as {
+  layerCases: (title: string, cases: { refused: Case[]; allowed: Case[] }) => void;
+};
 
 const src = (file: string) => `apps/relay/src/${file}`;
-const importing = (from: string, name: string) => `import { ${name} } from '${from}';\nexport const x = ${name};\n`;
 
-describe('relay layers', () => {
-  const refused: [string, string, string][] = [
-    ['the store imports ingest', src('store/fixture.ts'), importing('../ingest/appender', 'EventAppender')],
-    ['the store imports the HTTP routes', src('store/fixture.ts'), importing('../http/app', 'httpApp')],
-    ['ingest imports the stream', src('ingest/fixture.ts'), importing('../stream/hub', 'EventHub')],
-    ['ingest imports the HTTP routes', src('ingest/fixture.ts'), importing('../http/webhooks', 'webhookEndpoint')],
-    ['ingest imports the composition', src('ingest/fixture.ts'), importing('../relay', 'startRelay')],
-    ['the stream imports the HTTP routes', src('stream/fixture.ts'), importing('../http/middleware', 'requestIdOf')],
-    ['the HTTP routes import the stream', src('http/fixture.ts'), importing('../stream/server', 'StreamServer')],
-    ['the HTTP routes import the composition', src('http/fixture.ts'), importing('../admin', 'RelayAdmin')],
-    ['ops imports the store', src('ops/fixture.ts'), importing('../store/events', 'readEvents')],
-    ['the logger imports the HTTP routes', src('log.ts'), importing('./http/app', 'httpApp')],
-  ];
-  it.each(refused)('refuses: %s', async (_what, file, source) => {
-    expect(await violations(file, source)).toHaveLength(1);
-  });
-
-  const allowed: [string, string, string][] = [
-    ['ingest imports the store', src('ingest/fixture.ts'), importing('../store/events', 'appendEvents')],
-    ['the stream imports ingest', src('stream/fixture.ts'), importing('../ingest/appender', 'EventAppender')],
-    ['the HTTP routes import ingest', src('http/fixture.ts'), importing('../ingest/twilio', 'verifyTwilio')],
-    ['the HTTP routes import ops', src('http/fixture.ts'), importing('../ops/rate-limit', 'RateLimiter')],
-    ['the composition imports the stream', src('cli/fixture.ts'), importing('../stream/server', 'StreamServer')],
-  ];
-  it.each(allowed)('allows: %s', async (_what, file, source) => {
-    expect(await violations(file, source)).toEqual([]);
-  });
+layerCases('relay layers', {
+  refused: [
+    ['the store imports ingest', src('store/fixture.ts'), '../ingest/appender', 'EventAppender'],
+    ['the store imports the HTTP routes', src('store/fixture.ts'), '../http/app', 'httpApp'],
+    ['ingest imports the stream', src('ingest/fixture.ts'), '../stream/hub', 'EventHub'],
+    ['ingest imports the HTTP routes', src('ingest/fixture.ts'), '../http/webhooks', 'webhookEndpoint'],
+    ['ingest imports the composition', src('ingest/fixture.ts'), '../relay', 'startRelay'],
+    ['the stream imports the HTTP routes', src('stream/fixture.ts'), '../http/middleware', 'requestIdOf'],
+    ['the HTTP routes import the stream', src('http/fixture.ts'), '../stream/server', 'StreamServer'],
+    ['the HTTP routes import the composition', src('http/fixture.ts'), '../admin', 'RelayAdmin'],
+    ['ops imports the store', src('ops/fixture.ts'), '../store/events', 'readEvents'],
+    ['the logger imports the HTTP routes', src('log.ts'), './http/app', 'httpApp'],
+  ],
+  allowed: [
+    ['ingest imports the store', src('ingest/fixture.ts'), '../store/events', 'appendEvents'],
+    ['the stream imports ingest', src('stream/fixture.ts'), '../ingest/appender', 'EventAppender'],
+    ['the HTTP routes import ingest', src('http/fixture.ts'), '../ingest/twilio', 'verifyTwilio'],
+    ['the HTTP routes import ops', src('http/fixture.ts'), '../ops/rate-limit', 'RateLimiter'],
+    ['the composition imports the stream', src('cli/fixture.ts'), '../stream/server', 'StreamServer'],
+  ],
 });
 
 describe('SQL lives in the store', () => {
