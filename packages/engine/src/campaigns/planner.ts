@@ -13,8 +13,9 @@ import {
   type PlanReport,
   type PriceTable,
 } from '@gdial/protocol';
-import type { Db } from '../store/db';
-import { loadOptOuts, resolveAudience, type AudienceContact } from './audience';
+import { optOutLookup, reach } from '../contacts';
+import type { Db, Reader } from '../store/db';
+import { resolveAudience, type AudienceContact } from './audience';
 import { sqliteOf } from './outbox';
 import { hasChannel, renderMessage, templateVoiceId, type RenderContext, type TemplateData } from './templates';
 
@@ -43,48 +44,6 @@ export interface Plan {
 
 const SAMPLE_LIMIT = 200;
 
-/** The addresses a step would use for a contact, before opt-outs and dedup. */
-function addressesFor(c: AudienceContact, step: EscalationStep, usedPhones: Set<string>, usedEmails: Set<string>): string[] {
-  switch (step.channel) {
-    case 'voice':
-    case 'sms': {
-      const eligible = step.channel === 'sms' ? c.phones.filter((p) => p.canSms) : c.phones;
-      switch (step.numbers) {
-        case 'first':
-          return eligible.slice(0, 1).map((p) => p.e164);
-        case 'next': {
-          const n = eligible.find((p) => !usedPhones.has(p.e164));
-          return n ? [n.e164] : [];
-        }
-        case 'all-mobiles':
-          return eligible.filter((p) => p.canSms || p.label === 'mobile').map((p) => p.e164);
-        case 'all':
-          return eligible.map((p) => p.e164);
-        default: {
-          const never: never = step.numbers;
-          throw new Error(`unknown number selection ${String(never)}`);
-        }
-      }
-    }
-    case 'email': {
-      if (step.numbers === 'all' || step.numbers === 'all-mobiles') return [...c.emails];
-      if (step.numbers === 'next') {
-        const n = c.emails.find((e) => !usedEmails.has(e.toLowerCase()));
-        return n ? [n] : [];
-      }
-      return c.emails.slice(0, 1);
-    }
-    case 'whatsapp':
-      return c.whatsapp ? [c.whatsapp] : [];
-    case 'telegram':
-      return c.telegramChatId ? [c.telegramChatId] : [];
-    default: {
-      const never: never = step.channel;
-      throw new Error(`unknown channel ${String(never)}`);
-    }
-  }
-}
-
 const countries = new Map<string, string>();
 /** Country of a number for pricing; numbers sharing their first digits share a country, so it is cached by prefix. */
 function countryOf(e164: string): string {
@@ -105,10 +64,10 @@ export interface PlanInput {
   render: RenderContext;
 }
 
-export function planCampaign(db: Db, input: PlanInput): Plan {
+export function planCampaign(r: Reader, input: PlanInput): Plan {
   const { settings, template, prices } = input;
-  const audience = resolveAudience(db, settings.audience, settings.testGroupId);
-  const optOuts = loadOptOuts(db);
+  const audience = resolveAudience(r, settings.audience, settings.testGroupId);
+  const optOuts = optOutLookup(r);
   const excludedCount = new Map<ExclusionReason, number>();
   const samples: PlanReport['exclusionSamples'] = [];
   const exclude = (contactId: number, displayName: string, reason: ExclusionReason, detail: string) => {
@@ -168,13 +127,14 @@ export function planCampaign(db: Db, input: PlanInput): Plan {
     let allDuplicate = true;
     settings.steps.forEach((step, stepIndex) => {
       const rep = stepReports[stepIndex]!;
-      if (c.dnc[step.channel]) {
+      // Who can be reached where is the contacts domain's rule (reachability).
+      const reachable = reach(c, step.channel, optOuts, step.numbers, { phones: usedPhones, emails: usedEmails });
+      if (reachable.doNotContact) {
         rep.doNotContact++;
         return;
       }
       allDnc = false;
-      const addrs = addressesFor(c, step, usedPhones, usedEmails);
-      if (addrs.length === 0) {
+      if (reachable.addresses.length === 0) {
         rep.noAddress++;
         return;
       }
@@ -182,11 +142,10 @@ export function planCampaign(db: Db, input: PlanInput): Plan {
       const rendered = renderMessage(template, step.channel, c.language, c, input.render);
       if (rendered) for (const v of rendered.missing) (lacks.get(v) ?? lacks.set(v, new Set()).get(v)!).add(step.channel);
       let stepCount = 0;
-      for (const address of addrs) {
-        if (step.channel === 'voice' || step.channel === 'sms') usedPhones.add(address);
-        if (step.channel === 'email') usedEmails.add(address.toLowerCase());
-        const key = address.toLowerCase();
-        if (optOuts.has(`${step.channel}|${key}`)) {
+      for (const { address: key, sendTo: address, blocked } of reachable.addresses) {
+        if (step.channel === 'voice' || step.channel === 'sms') usedPhones.add(key);
+        if (step.channel === 'email') usedEmails.add(key);
+        if (blocked === 'optOut') {
           rep.optedOut++;
           continue;
         }

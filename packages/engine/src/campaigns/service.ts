@@ -307,7 +307,7 @@ export class CampaignService {
     const settings = campaignFieldsSchema.parse(r.settings);
     const template = loadTemplate(db, r.templateId);
     if (!template) throw new DomainError('PRECONDITION', `Template ${r.templateId} of campaign "${r.name}" no longer exists`);
-    const plan = planCampaign(db, {
+    const plan = planCampaign(this.ctx.store.read, {
       settings,
       template,
       prices: readSetting(db, priceTableSetting),

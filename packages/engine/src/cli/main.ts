@@ -39,6 +39,8 @@ interface Io {
   /** Where relative paths are resolved from (npm run changes the working directory). */
   cwd: string;
   isTTY: boolean;
+  /** Runs a command's work on its open store, for tests that hold a command to what it writes. */
+  watch?: ((store: Store, work: () => unknown) => unknown) | undefined;
 }
 
 const HELP: Record<string, string> = {
@@ -166,6 +168,7 @@ function withStore<T>(
   operator: string | undefined,
   onProgress: EngineContext['events']['emit'],
   fn: (ctx: EngineContext) => T,
+  watch?: Io['watch'],
 ): T {
   const logger = createLogger({ level: process.env.GDIAL_LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'gdial-cli' });
   const store: Store = openStore(file, { logger });
@@ -181,7 +184,7 @@ function withStore<T>(
   };
   let closeNow = true;
   try {
-    const result = fn(ctx);
+    const result = (watch ? watch(store, () => fn(ctx)) : fn(ctx)) as T;
     if (result instanceof Promise) {
       closeNow = false;
       // The database file is complete on its own once the command returns (IT staff copy it).
@@ -305,43 +308,49 @@ async function importCommand(args: string[], io: Io): Promise<number> {
   // A dry run against a database that does not exist yet checks against an empty one
   // instead of creating the file.
   const dbFile = values['dry-run'] && !existsSync(db) ? ':memory:' : db;
-  return withStore(dbFile, values.operator, progressPrinter(io, !!values.quiet), async (ctx) => {
-    const { imports } = createContactsModule(ctx);
-    const source = { kind: 'path' as const, path: file };
-    let mapping: ColumnMapping[] | undefined;
-    if (values.mapping) {
-      const headers = readImportHeaders(
-        file,
-        encoding === 'auto' ? undefined : (encoding as 'utf-8'),
-        delimiter === 'auto' ? undefined : (delimiter as ';'),
+  return withStore(
+    dbFile,
+    values.operator,
+    progressPrinter(io, !!values.quiet),
+    async (ctx) => {
+      const { imports } = createContactsModule(ctx);
+      const source = { kind: 'path' as const, path: file };
+      let mapping: ColumnMapping[] | undefined;
+      if (values.mapping) {
+        const headers = readImportHeaders(
+          file,
+          encoding === 'auto' ? undefined : (encoding as 'utf-8'),
+          delimiter === 'auto' ? undefined : (delimiter as ';'),
+        );
+        mapping = parseMapping(values.mapping, headers);
+      }
+      const preview = await imports.preview(
+        { source, format: format as 'auto', encoding: encoding as 'auto', delimiter: delimiter as 'auto', mapping, onDuplicate: mode.data },
+        { maxListed: Number.MAX_SAFE_INTEGER },
       );
-      mapping = parseMapping(values.mapping, headers);
-    }
-    const preview = await imports.preview(
-      { source, format: format as 'auto', encoding: encoding as 'auto', delimiter: delimiter as 'auto', mapping, onDuplicate: mode.data },
-      { maxListed: Number.MAX_SAFE_INTEGER },
-    );
-    printPreview(preview, io, mode.data);
-    if (values['dry-run']) {
-      if (values.json) io.out(`${JSON.stringify(preview, null, 2)}\n`);
-      if (preview.errorRows > 0) io.err(`Rows with errors (nothing was written):\n${formatErrors(preview.errors)}\n`);
-      io.err(`Dry run: nothing was written.\n`);
-      return preview.errorRows > 0 ? 1 : 0;
-    }
-    const report: ImportReport = await imports.run(preview.importId, mode.data, { maxListed: Number.MAX_SAFE_INTEGER });
-    if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-    const summary = [
-      `Import ${report.status}: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.errorRows} row(s) with errors${report.notAttempted ? `, ${report.notAttempted} not attempted` : ''} (${report.durationMs} ms)`,
-    ];
-    if (report.groupsCreated.length) summary.push(`Groups created: ${report.groupsCreated.join(', ')}`);
-    if (report.failedBatch)
-      summary.push(
-        `Rows ${report.failedBatch.fromRow}–${report.failedBatch.toRow} failed and were rolled back (nothing from them was written): ${report.failedBatch.message}`,
-      );
-    if (report.errors.length) summary.push(`Rows not imported:\n${formatErrors(report.errors)}`);
-    io.err(`${summary.join('\n')}\n`);
-    return report.status === 'completed' && report.errorRows === 0 ? 0 : 1;
-  });
+      printPreview(preview, io, mode.data);
+      if (values['dry-run']) {
+        if (values.json) io.out(`${JSON.stringify(preview, null, 2)}\n`);
+        if (preview.errorRows > 0) io.err(`Rows with errors (nothing was written):\n${formatErrors(preview.errors)}\n`);
+        io.err(`Dry run: nothing was written.\n`);
+        return preview.errorRows > 0 ? 1 : 0;
+      }
+      const report: ImportReport = await imports.run(preview.importId, mode.data, { maxListed: Number.MAX_SAFE_INTEGER });
+      if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+      const summary = [
+        `Import ${report.status}: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.errorRows} row(s) with errors${report.notAttempted ? `, ${report.notAttempted} not attempted` : ''} (${report.durationMs} ms)`,
+      ];
+      if (report.groupsCreated.length) summary.push(`Groups created: ${report.groupsCreated.join(', ')}`);
+      if (report.failedBatch)
+        summary.push(
+          `Rows ${report.failedBatch.fromRow}–${report.failedBatch.toRow} failed and were rolled back (nothing from them was written): ${report.failedBatch.message}`,
+        );
+      if (report.errors.length) summary.push(`Rows not imported:\n${formatErrors(report.errors)}`);
+      io.err(`${summary.join('\n')}\n`);
+      return report.status === 'completed' && report.errorRows === 0 ? 0 : 1;
+    },
+    io.watch,
+  );
 }
 
 function groupIdByName(ctx: EngineContext, name: string): number {
@@ -378,7 +387,7 @@ async function exportCommand(args: string[], io: Io): Promise<number> {
       const scope = values.group
         ? { kind: 'group' as const, groupId: groupIdByName(ctx, values.group), includeSubgroups: !values['no-subgroups'] }
         : { kind: 'all' as const };
-      const out = await exportContacts(ctx.store.sqlite, { format, delimiter, scope });
+      const out = await exportContacts(ctx.store.read, { format, delimiter, scope });
       writeFileSync(target, out.content);
       io.err(`Exported ${out.count} contact(s) to ${target}\n`);
       return 0;

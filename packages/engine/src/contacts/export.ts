@@ -2,10 +2,11 @@
 // CRLF) or with commas on request, and vCard 4.0. The CSV headers are the ones the
 // importer recognises, so an export imports back unchanged.
 import type { Contact, ContactScope, ExportOutput, PhoneLabel } from '@gdial/protocol';
-import type Database from 'better-sqlite3';
 import { DomainError } from '../errors';
+import { contactIdsByName, customFieldKeys } from '../store/contact-queries';
+import type { Reader } from '../store/db';
+import { groupValues, listGroups, memberIds } from '../store/groups';
 import { loadContacts } from './audience';
-import { GroupStore } from './group-store';
 
 const phoneColumns: { label: PhoneLabel; header: string }[] = [
   { label: 'mobile', header: 'Mobil' },
@@ -15,30 +16,22 @@ const phoneColumns: { label: PhoneLabel; header: string }[] = [
 ];
 
 /** Contact ids in the scope, in name order. */
-export function scopeIds(sqlite: Database.Database, scope: ContactScope): number[] {
+export function scopeIds(r: Reader, scope: ContactScope): number[] {
   switch (scope.kind) {
     case 'all':
-      return sqlite.prepare('SELECT id FROM contacts ORDER BY sort_key, id').pluck().all() as number[];
+      return contactIdsByName(r, null);
     case 'group': {
-      const groups = new GroupStore(sqlite);
-      if (!groups.values(scope.groupId)) throw new DomainError('NOT_FOUND', `Group ${scope.groupId} does not exist`);
-      const ids = groups.memberIds([scope.groupId], scope.includeSubgroups ?? true);
-      return sortByName(sqlite, ids);
+      if (!groupValues(r, scope.groupId)) throw new DomainError('NOT_FOUND', `Group ${scope.groupId} does not exist`);
+      return contactIdsByName(r, memberIds(r, [scope.groupId], scope.includeSubgroups ?? true));
     }
     case 'ids':
-      return sortByName(sqlite, scope.ids);
+      return contactIdsByName(r, scope.ids);
     default: {
       const unexpected: never = scope;
       throw new Error(`unknown scope ${JSON.stringify(unexpected)}`);
     }
   }
 }
-
-const sortByName = (sqlite: Database.Database, ids: readonly number[]): number[] =>
-  sqlite
-    .prepare('SELECT id FROM contacts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY sort_key, id')
-    .pluck()
-    .all(JSON.stringify(ids)) as number[];
 
 function csvField(value: string, delimiter: string): string {
   return /["\r\n]/.test(value) || value.includes(delimiter) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -108,15 +101,6 @@ function csvRows(
   return out;
 }
 
-/** The custom field names any of these contacts has, sorted. */
-function customFieldKeys(sqlite: Database.Database, ids: readonly number[]): string[] {
-  const keys = sqlite
-    .prepare('SELECT DISTINCT j.key FROM contacts c, json_each(c.custom_fields) j WHERE c.id IN (SELECT value FROM json_each(?))')
-    .pluck()
-    .all(JSON.stringify(ids)) as string[];
-  return keys.sort();
-}
-
 const vEscape = (s: string): string =>
   s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '').replace(/,/g, '\\,').replace(/;/g, '\\;');
 
@@ -182,17 +166,17 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * other calls; a contact changed meanwhile is written as it is when its chunk is read.
  */
 export async function exportContacts(
-  sqlite: Database.Database,
+  r: Reader,
   opts: { format: 'csv' | 'vcard'; delimiter: ';' | ','; scope: ContactScope },
 ): Promise<ExportOutput & { content: Buffer }> {
-  const ids = scopeIds(sqlite, opts.scope);
-  const groupNames = new Map(new GroupStore(sqlite).list().map((g) => [g.id, g.name]));
-  const customKeys = opts.format === 'csv' ? customFieldKeys(sqlite, ids) : [];
+  const ids = scopeIds(r, opts.scope);
+  const groupNames = new Map(listGroups(r).map((g) => [g.id, g.name]));
+  const customKeys = opts.format === 'csv' ? customFieldKeys(r, ids) : [];
   const parts: string[] = opts.format === 'csv' ? [`\ufeff${csvHeader(customKeys, opts.delimiter)}\r\n`] : [];
   let count = 0;
   for (let i = 0; i < ids.length; i += EXPORT_CHUNK) {
     if (i > 0) await yieldToEventLoop();
-    const contacts = loadContacts(sqlite, ids.slice(i, i + EXPORT_CHUNK));
+    const contacts = loadContacts(r, ids.slice(i, i + EXPORT_CHUNK));
     count += contacts.length;
     parts.push(opts.format === 'csv' ? csvRows(contacts, groupNames, opts.delimiter, customKeys) : contactsToVCard(contacts, groupNames));
   }

@@ -1,9 +1,10 @@
 // The contacts domain: services for the RPC handlers and the CLI, and the functions the
 // campaign planner uses to resolve audiences and reachability.
 import type { EngineContext } from '../context';
-import { ContactStore } from './contact-store';
+import { GroupService } from './groups';
 import { ImportService } from './import/importer';
-import { ContactService, GroupService } from './service';
+import { ContactSearchIndex } from './search/search-index';
+import { ContactService } from './service';
 
 export interface ContactsModule {
   contacts: ContactService;
@@ -11,27 +12,25 @@ export interface ContactsModule {
   imports: ImportService;
 }
 
+/** The contacts services over one store, with the search index they share (built on first search). */
 export function createContactsModule(ctx: EngineContext): ContactsModule {
-  const filled = new ContactStore(ctx.store.sqlite).backfillSearchText((fn) => ctx.store.transaction(fn));
-  if (filled > 0)
-    ctx.logger.info({ module: 'contacts', contacts: filled }, 'search text filled in for contacts stored by an earlier version');
-  return { contacts: new ContactService(ctx), groups: new GroupService(ctx), imports: new ImportService(ctx) };
+  const searchIndex = new ContactSearchIndex(ctx.store);
+  return { contacts: new ContactService(ctx, searchIndex), groups: new GroupService(ctx), imports: new ImportService(ctx) };
 }
 
-export { ContactService, GroupService } from './service';
+export { ContactService } from './service';
+export { GroupService } from './groups';
 export { ImportService } from './import/importer';
 export { exportContacts } from './export';
+export { resolveAudience, groupMemberIds, loadContacts, type AudienceSpec } from './audience';
 export {
-  resolveAudience,
-  groupMemberIds,
-  loadContacts,
-  channelAddresses,
-  optOutLookup,
-  isDoNotContact,
-  type AudienceSpec,
-  type ChannelAddress,
+  reach,
+  type AddressChoice,
   type BlockReason,
-  type OptOutLookup,
-} from './audience';
+  type ChannelAddress,
+  type Reach,
+  type ReachableContact,
+  type UsedAddresses,
+} from './reachability';
+export { normaliseAddress, optOutLookup, type OptOutLookup } from './opt-outs';
 export { normalisePhone, formatPhone, type PhoneNormalisation } from './phone';
-export { normaliseAddress } from './opt-outs';

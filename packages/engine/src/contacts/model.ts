@@ -3,45 +3,19 @@
 // E.164 with their kind, e-mails keyed case-insensitively, a display name derived when
 // none is given. Every problem is reported with the field it belongs to; nothing is
 // dropped or guessed.
-import type { Contact, ContactLanguage, CustomFields, DoNotContact, EmailLabel, FieldIssue, PhoneKind, PhoneLabel } from '@gdial/protocol';
+import type { Contact, DoNotContact, FieldIssue } from '@gdial/protocol';
 import { contactFieldsSchema, fieldIssues, phoneRefusal } from '@gdial/protocol';
+import { emailKey, type ContactValues, type EmailValues, type PhoneValues } from '../store/contacts';
 import { formatPhone, normalisePhone } from './phone';
 
-export interface PhoneRecord {
-  e164: string;
-  label: PhoneLabel;
-  kind: PhoneKind;
-  canSms: boolean;
-  /** Search digits, when normalisation already computed them (saves a parse per number). */
-  digits?: string[];
-}
+export type PhoneRecord = PhoneValues;
+export type EmailRecord = EmailValues;
+/** A contact as stored, minus id, memberships and timestamps (the store's ContactValues). */
+export type ContactRecord = ContactValues;
 
-export interface EmailRecord {
-  address: string;
-  label: EmailLabel;
-}
-
-/** A contact as stored, minus id and timestamps. */
-export interface ContactRecord {
-  displayName: string;
-  firstName: string | null;
-  lastName: string | null;
-  organisation: string | null;
-  role: string | null;
-  notes: string | null;
-  language: ContactLanguage;
-  phones: PhoneRecord[];
-  emails: EmailRecord[];
-  whatsapp: string | null;
-  telegramChatId: string | null;
-  tags: string[];
-  customFields: CustomFields;
-  doNotContact: DoNotContact;
-}
+export { emailKey };
 
 export const noDoNotContact = (): DoNotContact => ({ voice: false, sms: false, email: false, whatsapp: false, telegram: false });
-
-export const emailKey = (address: string): string => address.trim().toLowerCase();
 
 export type Prepared = { ok: true; record: ContactRecord; groupIds: number[] | undefined } | { ok: false; issues: FieldIssue[] };
 
@@ -199,20 +173,4 @@ export function deriveDisplayName(c: Pick<ContactRecord, 'firstName' | 'lastName
   if (email) return email;
   const phone = c.phones[0]?.e164;
   return phone ? formatPhone(phone) : '';
-}
-
-/**
- * A key whose byte order is Swedish alphabetical order: case and accents folded, å ä ö
- * (and æ ø, ü as y) placed after z the way a Swedish phone book sorts them.
- */
-export function swedishSortKey(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/a\u030a/g, '{')
-    .replace(/a\u0308|æ/g, '|')
-    .replace(/o\u0308|ø/g, '}')
-    .replace(/u\u0308/g, 'y')
-    .replace(/[\u0300-\u036f]/g, '')
-    .trim();
 }

@@ -1,12 +1,14 @@
-// The opt-out list: addresses that must not be contacted on a channel, whoever they
+// The opt-out list's rules: addresses that must not be contacted on a channel, whoever they
 // belong to (a "STOPP" reply, an operator's decision, a provider's unsubscribe). Keyed by
-// normalised address so it holds across contacts being edited, deleted or re-imported.
-import type Database from 'better-sqlite3';
-import type { Channel, OptOut } from '@gdial/protocol';
+// normalised address so it holds across contacts being edited, deleted or re-imported;
+// normaliseAddress is that form. The rows are in store/opt-outs.ts.
+import type { Channel } from '@gdial/protocol';
+import type { Reader } from '../store/db';
+import { everyOptOut } from '../store/opt-outs';
 import { emailKey } from './model';
 import { normalisePhone } from './phone';
 
-export type OptOutSource = OptOut['source'];
+export type { OptOutSource } from '../store/opt-outs';
 
 /** The form an address is stored and looked up in, or why it cannot be one. */
 export function normaliseAddress(channel: Channel, address: string): { ok: true; address: string } | { ok: false; reason: string } {
@@ -32,65 +34,16 @@ export function normaliseAddress(channel: Channel, address: string): { ok: true;
   }
 }
 
-interface OptOutRow {
-  channel: Channel;
-  address: string;
-  source: OptOutSource;
-  note: string | null;
-  created_at: string;
+export interface OptOutLookup {
+  /** Whether this address (in its normalised form, see normaliseAddress) opted out of the channel. */
+  isOptedOut(channel: Channel, address: string): boolean;
 }
-const toOptOut = (r: OptOutRow): OptOut => ({
-  channel: r.channel,
-  address: r.address,
-  source: r.source,
-  note: r.note,
-  createdAt: r.created_at,
-});
 
-export class OptOutStore {
-  constructor(private readonly sqlite: Database.Database) {}
-
-  /** Records an opt-out (an existing one for the same channel and address is kept as is). */
-  add(channel: Channel, address: string, source: OptOutSource, note: string | null, now: string): OptOut {
-    this.sqlite
-      .prepare('INSERT OR IGNORE INTO opt_outs (channel, address, source, note, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(channel, address, source, note, now);
-    return toOptOut(this.sqlite.prepare('SELECT * FROM opt_outs WHERE channel = ? AND address = ?').get(channel, address) as OptOutRow);
-  }
-
-  remove(channel: Channel, address: string): boolean {
-    return this.sqlite.prepare('DELETE FROM opt_outs WHERE channel = ? AND address = ?').run(channel, address).changes > 0;
-  }
-
-  has(channel: Channel, address: string): boolean {
-    return this.sqlite.prepare('SELECT 1 FROM opt_outs WHERE channel = ? AND address = ?').get(channel, address) !== undefined;
-  }
-
-  list(q: { channel?: Channel | undefined; address?: string | undefined } = {}): OptOut[] {
-    const conds: string[] = [];
-    const params: string[] = [];
-    if (q.channel) {
-      conds.push('channel = ?');
-      params.push(q.channel);
-    }
-    if (q.address) {
-      conds.push('address = ?');
-      params.push(q.address);
-    }
-    return (
-      this.sqlite
-        .prepare(`SELECT * FROM opt_outs ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''} ORDER BY created_at DESC`)
-        .all(...params) as OptOutRow[]
-    ).map(toOptOut);
-  }
-
-  /** Opt-outs for any of these addresses (GDPR export). */
-  forAddresses(addresses: readonly string[]): OptOut[] {
-    if (addresses.length === 0) return [];
-    return (
-      this.sqlite
-        .prepare('SELECT * FROM opt_outs WHERE address IN (SELECT value FROM json_each(?)) ORDER BY created_at')
-        .all(JSON.stringify(addresses)) as OptOutRow[]
-    ).map(toOptOut);
-  }
+/**
+ * The opt-out list as it stands, held in memory for checking many addresses (an audience
+ * of 100,000) with one query. Compared without regard to case, as e-mail addresses are.
+ */
+export function optOutLookup(r: Reader): OptOutLookup {
+  const all = new Set(everyOptOut(r).map((o) => `${o.channel}|${o.address.toLowerCase()}`));
+  return { isOptedOut: (channel, address) => all.has(`${channel}|${address.toLowerCase()}`) };
 }

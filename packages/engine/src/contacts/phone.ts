@@ -2,14 +2,9 @@
 // "+46 (0)70 123 45 67", "0046701234567"), stored as E.164, and known to be either a
 // mobile (can take SMS) or a number that can only be called. An invalid number is an
 // error with a reason an operator understands — never silently dropped or "fixed".
-import {
-  parsePhoneNumberFromString,
-  validatePhoneNumberLength,
-  type CountryCode,
-  type NumberType,
-  type PhoneNumber,
-} from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode, type NumberType } from 'libphonenumber-js/max';
 import type { PhoneKind, PhoneProblem } from '@gdial/protocol';
+import { searchDigitsOf } from '../store/contact-search-text';
 
 export const DEFAULT_REGION: CountryCode = 'SE';
 
@@ -174,30 +169,3 @@ export function formatPhone(e164: string, home: CountryCode = DEFAULT_REGION, op
   if (!parsed) return e164;
   return parsed.country === home ? parsed.formatNational() : parsed.formatInternational();
 }
-
-/**
- * Digit strings a search for this number should find it by: the E.164 digits
- * ("46701234567") and the national form with its trunk prefix ("0701234567"). Each token
- * costs index space and import time, so the bare national significant number is left out.
- * Formats once per country, not per number (imports).
- */
-export function phoneSearchDigits(e164: string): string[] {
-  const parsed = parsePhoneNumberFromString(e164);
-  return parsed ? searchDigitsOf(parsed) : [e164.replace(/\D/g, '')];
-}
-
-function searchDigitsOf(parsed: PhoneNumber): string[] {
-  const all = parsed.number.slice(1);
-  const nsn = parsed.nationalNumber;
-  const key = parsed.country ?? parsed.countryCallingCode;
-  let prefix = trunkPrefixes.get(key);
-  if (prefix === undefined) {
-    const national = parsed.formatNational().replace(/\D/g, '');
-    prefix = national.endsWith(nsn) ? national.slice(0, national.length - nsn.length) : '';
-    trunkPrefixes.set(key, prefix);
-  }
-  return [all, prefix + nsn];
-}
-
-/** Country → the trunk prefix its national format puts before the number ("0" in Sweden). */
-const trunkPrefixes = new Map<string, string>();

@@ -1,34 +1,40 @@
-// The contacts and groups services: every change an operator (through the UI or the CLI)
-// makes to contacts, groups and opt-outs goes through here, validated, in one transaction
-// together with its audit entry. Audit summaries name contacts by id only, so the trail
-// holds no personal data and survives a GDPR erasure without leaking it.
-import type {
-  AuditAction,
-  Channel,
-  Contact,
-  ContactSearchOutput,
-  Group,
-  GroupFields,
-  OptOut,
-  PersonalDataExport,
-  PhoneCheck,
-} from '@gdial/protocol';
-import { groupFieldsSchema, fieldIssues } from '@gdial/protocol';
+// The contacts service: every change an operator (through the UI or the CLI) makes to
+// contacts and opt-outs goes through here, validated, in one transaction together with its
+// audit entry. Audit summaries name contacts by id only, so the trail holds no personal
+// data and survives a GDPR erasure without leaking it. The SQL is in the store
+// (store/contacts.ts, store/groups.ts, store/opt-outs.ts); groups have their own service.
+import type { AuditAction, Channel, Contact, ContactSearchOutput, OptOut, PersonalDataExport, PhoneCheck } from '@gdial/protocol';
 import type { EngineContext } from '../context';
 import { DomainError, invalid, notFound } from '../errors';
 import { maskPhone } from '../log';
-import { recordAudit } from '../store/audit';
-import { ContactStore } from './contact-store';
-import { GroupStore, groupNameKey, type GroupValues } from './group-store';
-import { prepareContact, recordOf, emailKey, type ContactRecord } from './model';
-import { normaliseAddress, OptOutStore, type OptOutSource } from './opt-outs';
-import { formatPhone, normalisePhone } from './phone';
-import { searchContacts, type SearchParams } from './search';
+import { auditEntriesAbout, deleteAuditEntriesAbout, recordAudit } from '../store/audit';
+import {
+  addTags,
+  deleteContacts,
+  eraseSecurely,
+  existingContactIds,
+  insertContact,
+  mergeSearchIndex,
+  removeTags,
+  replaceContact,
+  setDoNotContact,
+} from '../store/contacts';
+import { contactSummaries, tagCounts } from '../store/contact-queries';
+import type { Tx } from '../store/db';
+import { addContactToGroups, existingGroupIds, groupsOfContact, setContactGroups } from '../store/groups';
+import { addOptOut, getOptOut, listOptOuts, optOutsOfAddresses, removeOptOut } from '../store/opt-outs';
+import { loadContacts } from './audience';
 import { exportContacts } from './export';
+import { emailKey, prepareContact, recordOf, type ContactRecord } from './model';
+import { normaliseAddress, type OptOutSource } from './opt-outs';
+import { formatPhone, normalisePhone } from './phone';
+import type { ContactSearchIndex } from './search/search-index';
+import { searchContacts, type SearchParams } from './search/search';
 
 const nowIso = (): string => new Date().toISOString();
 
-const listIds = (ids: readonly number[]): string => {
+/** "#1, #2 and 3 more": contacts named by id only. */
+export const listIds = (ids: readonly number[]): string => {
   const shown = ids
     .slice(0, 20)
     .map((id) => `#${id}`)
@@ -42,40 +48,38 @@ function changedFields(before: ContactRecord, after: ContactRecord): string[] {
 }
 
 export class ContactService {
-  constructor(private readonly ctx: EngineContext) {}
-
-  private get contacts(): ContactStore {
-    return new ContactStore(this.ctx.store.sqlite);
-  }
-
-  private get groups(): GroupStore {
-    return new GroupStore(this.ctx.store.sqlite);
-  }
+  constructor(
+    private readonly ctx: EngineContext,
+    readonly searchIndex: ContactSearchIndex,
+  ) {}
 
   get(id: number): Contact {
-    const c = this.contacts.load([id])[0];
+    const c = loadContacts(this.ctx.store.read, [id])[0];
     if (!c) throw notFound('Contact', id);
     return c;
   }
 
   /** Writes the chosen contacts as CSV or vCard (a chunk at a time; see export.ts). */
   export(opts: Parameters<typeof exportContacts>[1]): ReturnType<typeof exportContacts> {
-    return exportContacts(this.ctx.store.sqlite, opts);
+    return exportContacts(this.ctx.store.read, opts);
   }
 
   search(p: SearchParams): ContactSearchOutput {
-    const page = searchContacts(this.ctx.store.sqlite, this.groups, p);
-    return { items: this.contacts.summaries(page.ids), nextCursor: page.nextCursor, total: page.total };
+    const r = this.ctx.store.read;
+    const page = searchContacts(r, this.searchIndex, p);
+    return { items: contactSummaries(r, page.ids), nextCursor: page.nextCursor, total: page.total };
   }
 
   create(fields: unknown): Contact {
     const prepared = prepareContact(fields);
     if (!prepared.ok) throw invalid(prepared.issues);
     const groupIds = prepared.groupIds ?? [];
-    const id = this.ctx.store.transaction(({ db }) => {
-      this.assertGroupsExist(groupIds);
-      const newId = this.contacts.insert(prepared.record, groupIds, nowIso());
-      recordAudit(db, this.ctx.operator(), {
+    const id = this.ctx.store.transaction((tx) => {
+      assertGroupsExist(tx, groupIds);
+      const now = nowIso();
+      const newId = insertContact(tx, prepared.record, now);
+      addContactToGroups(tx, newId, groupIds, now);
+      recordAudit(tx, this.ctx.operator(), {
         action: 'contact.created',
         subjectType: 'contact',
         subjectId: newId,
@@ -89,21 +93,21 @@ export class ContactService {
   }
 
   update(id: number, changes: unknown): Contact {
-    this.ctx.store.transaction(({ db }) => {
-      const current = this.contacts.load([id])[0];
+    this.ctx.store.transaction((tx) => {
+      const current = loadContacts(tx, [id])[0];
       if (!current) throw notFound('Contact', id);
       const base = recordOf(current);
       const prepared = prepareContact(changes, base);
       if (!prepared.ok) throw invalid(prepared.issues);
       const now = nowIso();
       const fields = changedFields(base, prepared.record);
-      this.contacts.replace(id, prepared.record, now);
+      replaceContact(tx, id, prepared.record, now);
       if (prepared.groupIds) {
-        this.assertGroupsExist(prepared.groupIds);
+        assertGroupsExist(tx, prepared.groupIds);
         if (JSON.stringify([...prepared.groupIds].sort((a, b) => a - b)) !== JSON.stringify(current.groupIds)) fields.push('groups');
-        this.contacts.setGroups(id, prepared.groupIds, now);
+        setContactGroups(tx, id, prepared.groupIds, now);
       }
-      recordAudit(db, this.ctx.operator(), {
+      recordAudit(tx, this.ctx.operator(), {
         action: 'contact.updated',
         subjectType: 'contact',
         subjectId: id,
@@ -117,10 +121,10 @@ export class ContactService {
 
   delete(ids: readonly number[]): number {
     const unique = [...new Set(ids)];
-    const deleted = this.ctx.store.transaction(({ db }) => {
-      const n = this.contacts.delete(unique);
+    const deleted = this.ctx.store.transaction((tx) => {
+      const n = deleteContacts(tx, unique);
       if (n > 0)
-        recordAudit(db, this.ctx.operator(), {
+        recordAudit(tx, this.ctx.operator(), {
           action: 'contacts.deleted',
           subjectType: 'contact',
           subjectId: null,
@@ -137,7 +141,7 @@ export class ContactService {
     return this.bulk(
       'contacts.tagged',
       ids,
-      (store, now) => store.addTags(ids, [...new Set(tags)], now),
+      (tx, now) => addTags(tx, ids, [...new Set(tags)], now),
       (n) => `Added tag(s) ${tags.join(', ')} to ${n} contact(s)`,
       { tags: tags.join(', ') },
     );
@@ -147,7 +151,7 @@ export class ContactService {
     return this.bulk(
       'contacts.untagged',
       ids,
-      (store, now) => store.removeTags(ids, tags, now),
+      (tx, now) => removeTags(tx, ids, tags, now),
       (n) => `Removed tag(s) ${tags.join(', ')} from ${n} contact(s)`,
       { tags: tags.join(', ') },
     );
@@ -157,7 +161,7 @@ export class ContactService {
     return this.bulk(
       'contacts.doNotContact',
       ids,
-      (store, now) => store.setDoNotContact(ids, channel, value, now),
+      (tx, now) => setDoNotContact(tx, ids, channel, value, now),
       (n) => `${value ? 'Set' : 'Cleared'} do-not-contact for ${channel} on ${n} contact(s)`,
       { channel, set: value ? 1 : 0 },
     );
@@ -166,17 +170,17 @@ export class ContactService {
   private bulk(
     action: AuditAction,
     ids: readonly number[],
-    change: (s: ContactStore, now: string) => number,
+    change: (tx: Tx, now: string) => number,
     summary: (n: number) => string,
     params: Record<string, string | number>,
   ): number {
-    const changed = this.ctx.store.transaction(({ db }) => {
-      const known = this.contacts.existing(ids);
+    const changed = this.ctx.store.transaction((tx) => {
+      const known = existingContactIds(tx, ids);
       const missing = ids.filter((id) => !known.has(id));
       if (missing.length > 0) throw new DomainError('NOT_FOUND', `Contact(s) ${listIds(missing)} do not exist`);
-      const n = change(this.contacts, nowIso());
+      const n = change(tx, nowIso());
       if (n > 0)
-        recordAudit(db, this.ctx.operator(), {
+        recordAudit(tx, this.ctx.operator(), {
           action,
           subjectType: 'contact',
           subjectId: ids.length === 1 ? ids[0] : null,
@@ -190,7 +194,7 @@ export class ContactService {
   }
 
   tags(): { tag: string; count: number }[] {
-    return this.contacts.tagCounts();
+    return tagCounts(this.ctx.store.read);
   }
 
   checkPhone(number: string): PhoneCheck {
@@ -203,23 +207,19 @@ export class ContactService {
   /** GDPR access request: the contact, its groups, opt-outs of its addresses, audit entries about it. */
   exportPersonalData(id: number): PersonalDataExport {
     const contact = this.get(id);
+    const r = this.ctx.store.read;
     const addresses = [
       ...contact.phones.map((p) => p.e164),
       ...contact.emails.map((e) => emailKey(e.address)),
       ...(contact.whatsapp ? [contact.whatsapp] : []),
       ...(contact.telegramChatId ? [contact.telegramChatId] : []),
     ];
-    const audit = this.ctx.store.sqlite
-      .prepare(
-        "SELECT id, at, actor, action, subject_type AS subjectType, subject_id AS subjectId, summary FROM audit_log WHERE subject_type = 'contact' AND subject_id = ? ORDER BY id",
-      )
-      .all(String(id)) as PersonalDataExport['audit'];
     return {
       exportedAt: nowIso(),
       contact,
-      groups: this.groups.groupsOfContact(id),
-      optOuts: new OptOutStore(this.ctx.store.sqlite).forAddresses(addresses),
-      audit,
+      groups: groupsOfContact(r, id),
+      optOuts: optOutsOfAddresses(r, addresses),
+      audit: auditEntriesAbout(r, 'contact', id),
     };
   }
 
@@ -230,38 +230,24 @@ export class ContactService {
    * Opt-outs stay: they are what keeps the person from being contacted again.
    */
   erase(id: number): { erased: true; auditId: number } {
-    const sqlite = this.ctx.store.sqlite;
-    const secure = sqlite.pragma('secure_delete', { simple: true }) as number;
-    sqlite.pragma('secure_delete = ON');
-    try {
-      const auditId = this.ctx.store.transaction(({ db }) => {
-        if (this.contacts.delete([id]) === 0) throw notFound('Contact', id);
-        const removed = sqlite.prepare("DELETE FROM audit_log WHERE subject_type = 'contact' AND subject_id = ?").run(String(id)).changes;
-        recordAudit(db, this.ctx.operator(), {
+    const auditId = eraseSecurely(this.ctx.store, () =>
+      this.ctx.store.transaction((tx) => {
+        if (deleteContacts(tx, [id]) === 0) throw notFound('Contact', id);
+        const removed = deleteAuditEntriesAbout(tx, 'contact', id);
+        const entryId = recordAudit(tx, this.ctx.operator(), {
           action: 'contact.erased',
           subjectType: 'contact',
           subjectId: id,
           summary: `Contact #${id} erased on request (GDPR); ${removed} earlier audit entr${removed === 1 ? 'y' : 'ies'} about it removed`,
           params: { id, removed },
         });
-        const entryId = Number(sqlite.prepare('SELECT last_insert_rowid()').pluck().get());
         // Merging the index drops the erased tokens instead of leaving them under a tombstone.
-        sqlite.prepare("INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize')").run();
+        mergeSearchIndex(tx);
         return entryId;
-      });
-      if (sqlite.pragma('journal_mode', { simple: true }) === 'wal') sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      this.ctx.events.emit('contacts.changed', { reason: 'erased', ids: [id] });
-      return { erased: true, auditId };
-    } finally {
-      sqlite.pragma(`secure_delete = ${secure}`);
-    }
-  }
-
-  private assertGroupsExist(groupIds: readonly number[]): void {
-    if (groupIds.length === 0) return;
-    const known = this.groups.existing(groupIds);
-    const issues = groupIds.flatMap((g, i) => (known.has(g) ? [] : [{ path: `groupIds.${i}`, message: `Group ${g} does not exist` }]));
-    if (issues.length) throw invalid(issues);
+      }),
+    );
+    this.ctx.events.emit('contacts.changed', { reason: 'erased', ids: [id] });
+    return { erased: true, auditId };
   }
 
   // ── opt-outs ──
@@ -272,33 +258,32 @@ export class ContactService {
       const n = normaliseAddress(q.channel, address);
       if (n.ok) address = n.address;
     }
-    return new OptOutStore(this.ctx.store.sqlite).list({ channel: q.channel, address });
+    return listOptOuts(this.ctx.store.read, { channel: q.channel, address });
   }
 
   addOptOut(channel: Channel, address: string, source: OptOutSource, note: string | null): OptOut {
     const n = normaliseAddress(channel, address);
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
-    const optOut = this.ctx.store.transaction(({ db }) => {
-      const o = new OptOutStore(this.ctx.store.sqlite).add(channel, n.address, source, note, nowIso());
-      recordAudit(db, this.ctx.operator(), {
+    return this.ctx.store.transaction((tx) => {
+      addOptOut(tx, { channel, address: n.address, source, note, now: nowIso() });
+      recordAudit(tx, this.ctx.operator(), {
         action: 'optOut.added',
         subjectType: 'optOut',
         subjectId: null,
         summary: `${channel} opt-out (${source}) for ${maskAddress(n.address)}`,
         params: { channel, source, address: maskAddress(n.address) },
       });
-      return o;
+      return getOptOut(tx, channel, n.address)!;
     });
-    return optOut;
   }
 
   removeOptOut(channel: Channel, address: string): boolean {
     const n = normaliseAddress(channel, address);
     if (!n.ok) throw invalid([{ path: 'address', message: n.reason }]);
-    return this.ctx.store.transaction(({ db }) => {
-      const removed = new OptOutStore(this.ctx.store.sqlite).remove(channel, n.address);
+    return this.ctx.store.transaction((tx) => {
+      const removed = removeOptOut(tx, channel, n.address);
       if (removed)
-        recordAudit(db, this.ctx.operator(), {
+        recordAudit(tx, this.ctx.operator(), {
           action: 'optOut.removed',
           subjectType: 'optOut',
           subjectId: null,
@@ -310,142 +295,17 @@ export class ContactService {
   }
 }
 
+/** Refuses group ids that are not groups, naming each. */
+export function assertGroupsExist(tx: Tx, groupIds: readonly number[]): void {
+  if (groupIds.length === 0) return;
+  const known = existingGroupIds(tx, groupIds);
+  const issues = groupIds.flatMap((g, i) => (known.has(g) ? [] : [{ path: `groupIds.${i}`, message: `Group ${g} does not exist` }]));
+  if (issues.length) throw invalid(issues);
+}
+
 /** Enough of an address to tell entries apart in the audit log, not enough to contact anyone. */
 function maskAddress(address: string): string {
   const at = address.indexOf('@');
   if (at > 0) return `${address[0]}***${address.slice(at)}`;
   return maskPhone(address);
-}
-
-export class GroupService {
-  constructor(private readonly ctx: EngineContext) {}
-
-  private get store(): GroupStore {
-    return new GroupStore(this.ctx.store.sqlite);
-  }
-
-  list(): Group[] {
-    return this.store.list();
-  }
-
-  get(id: number): Group {
-    const g = this.store.get(id);
-    if (!g) throw notFound('Group', id);
-    return g;
-  }
-
-  create(fields: GroupFields): Group {
-    const v = this.values(fields);
-    const id = this.ctx.store.transaction(({ db }) => {
-      this.checkName(v.name, null);
-      if (v.parentId !== null && !this.store.values(v.parentId))
-        throw invalid([{ path: 'parentId', message: `Group ${v.parentId} does not exist` }]);
-      const newId = this.store.insert(v, nowIso());
-      recordAudit(db, this.ctx.operator(), {
-        action: 'group.created',
-        subjectType: 'group',
-        subjectId: newId,
-        summary: `Created group "${v.name}"`,
-        params: { name: v.name },
-      });
-      return newId;
-    });
-    this.ctx.events.emit('groups.changed', { ids: [id] });
-    return this.get(id);
-  }
-
-  update(id: number, changes: Partial<GroupFields>): Group {
-    this.ctx.store.transaction(({ db }) => {
-      const current = this.store.values(id);
-      if (!current) throw notFound('Group', id);
-      const next = this.values({ ...current, ...changes });
-      if (groupNameKey(next.name) !== groupNameKey(current.name)) this.checkName(next.name, id);
-      if (next.parentId !== null && next.parentId !== current.parentId) {
-        if (!this.store.values(next.parentId)) throw invalid([{ path: 'parentId', message: `Group ${next.parentId} does not exist` }]);
-        if (this.store.subtree(id).includes(next.parentId)) {
-          throw invalid([{ path: 'parentId', message: 'A group cannot be placed under itself or one of its own subgroups' }]);
-        }
-      }
-      this.store.update(id, next, nowIso());
-      const fields = (Object.keys(next) as (keyof GroupValues)[]).filter((k) => next[k] !== current[k]);
-      recordAudit(db, this.ctx.operator(), {
-        action: 'group.updated',
-        subjectType: 'group',
-        subjectId: id,
-        summary: `Updated group "${next.name}": ${fields.join(', ') || 'no changes'}`,
-        params: { name: next.name, fields: fields.join(',') },
-      });
-    });
-    this.ctx.events.emit('groups.changed', { ids: [id] });
-    return this.get(id);
-  }
-
-  delete(id: number): void {
-    this.ctx.store.transaction(({ db }) => {
-      const current = this.store.values(id);
-      if (!current) throw notFound('Group', id);
-      this.store.delete(id, nowIso());
-      recordAudit(db, this.ctx.operator(), {
-        action: 'group.deleted',
-        subjectType: 'group',
-        subjectId: id,
-        summary: `Deleted group "${current.name}"`,
-        params: { name: current.name },
-      });
-    });
-    this.ctx.events.emit('groups.changed', { ids: [id] });
-  }
-
-  addMembers(groupId: number, contactIds: readonly number[]): number {
-    return this.membership(groupId, contactIds, 'add');
-  }
-
-  removeMembers(groupId: number, contactIds: readonly number[]): number {
-    return this.membership(groupId, contactIds, 'remove');
-  }
-
-  private membership(groupId: number, contactIds: readonly number[], op: 'add' | 'remove'): number {
-    const n = this.ctx.store.transaction(({ db }) => {
-      const g = this.store.values(groupId);
-      if (!g) throw notFound('Group', groupId);
-      const unique = [...new Set(contactIds)];
-      if (op === 'add') {
-        const known = new ContactStore(this.ctx.store.sqlite).existing(unique);
-        const missing = unique.filter((id) => !known.has(id));
-        if (missing.length) throw new DomainError('NOT_FOUND', `Contact(s) ${listIds(missing)} do not exist`);
-      }
-      const now = nowIso();
-      const changed = op === 'add' ? this.store.addMembers(groupId, unique, now) : this.store.removeMembers(groupId, unique, now);
-      if (changed > 0) {
-        recordAudit(db, this.ctx.operator(), {
-          action: op === 'add' ? 'group.membersAdded' : 'group.membersRemoved',
-          subjectType: 'group',
-          subjectId: groupId,
-          summary: `${op === 'add' ? 'Added' : 'Removed'} ${changed} contact(s) ${op === 'add' ? 'to' : 'from'} "${g.name}": ${listIds(unique)}`,
-          params: { name: g.name, count: changed, ids: listIds(unique) },
-        });
-      }
-      return changed;
-    });
-    if (n > 0) {
-      this.ctx.events.emit('groups.changed', { ids: [groupId] });
-      this.ctx.events.emit('contacts.changed', { reason: 'updated', ids: [...contactIds] });
-    }
-    return n;
-  }
-
-  private values(fields: GroupFields): GroupValues {
-    const parsed = groupFieldsSchema.safeParse(fields);
-    if (!parsed.success) throw invalid(fieldIssues(parsed.error));
-    const f = parsed.data;
-    return { name: f.name, description: f.description || null, colour: f.colour ?? null, parentId: f.parentId ?? null };
-  }
-
-  private checkName(name: string, self: number | null): void {
-    const other = this.store.idByName(name);
-    if (other !== null && other !== self)
-      throw new DomainError('CONFLICT', `A group named "${name}" already exists`, [
-        { path: 'name', message: 'A group with this name already exists' },
-      ]);
-  }
 }

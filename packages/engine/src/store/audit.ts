@@ -3,7 +3,7 @@
 // the data.
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { AuditAction, AuditEntry } from '@gdial/protocol';
-import type { Db, Tx } from './db';
+import type { Db, Reader, Tx } from './db';
 import { auditLog } from './schema';
 
 export interface AuditRecord {
@@ -19,7 +19,7 @@ export interface AuditRecord {
  * Appends an entry. Pass the transaction (the change is recorded for sync); a bare drizzle
  * handle is accepted only while callers are moved to the store layer.
  */
-export function recordAudit(target: Tx | Db, actor: string, rec: AuditRecord): void {
+export function recordAudit(target: Tx | Db, actor: string, rec: AuditRecord): number {
   const tx = 'changes' in target ? target : null;
   const db = tx ? tx.db : (target as Db);
   const row = db
@@ -35,6 +35,28 @@ export function recordAudit(target: Tx | Db, actor: string, rec: AuditRecord): v
     .returning({ id: auditLog.id })
     .get();
   tx?.changes.record('audit_log', [row.id], 'insert');
+  return row.id;
+}
+
+/** Every entry about one subject (a contact, say), oldest first. */
+export function auditEntriesAbout(r: Reader, subjectType: string, subjectId: string | number): AuditEntry[] {
+  return r.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.subjectType, subjectType), eq(auditLog.subjectId, String(subjectId))))
+    .orderBy(auditLog.id)
+    .all();
+}
+
+/** Deletes every entry about one subject (a GDPR erasure); returns how many there were. */
+export function deleteAuditEntriesAbout(tx: Tx, subjectType: string, subjectId: string | number): number {
+  const gone = tx.db
+    .delete(auditLog)
+    .where(and(eq(auditLog.subjectType, subjectType), eq(auditLog.subjectId, String(subjectId))))
+    .returning({ id: auditLog.id })
+    .all();
+  for (const g of gone) tx.changes.record('audit_log', [g.id], 'delete');
+  return gone.length;
 }
 
 export function listAudit(

@@ -1,7 +1,8 @@
 // Opens the engine's SQLite database: pragmas, migrations, and the typed drizzle handle.
-// Migrations are the SQL files drizzle-kit generated into ../../drizzle, applied in one
-// transaction; PRAGMA user_version counts how many are applied, so a database written by
-// a newer GDial (more migrations than we know) is refused instead of being damaged.
+// Migrations are the SQL files drizzle-kit generated into ../../drizzle, each followed by
+// its data step in TypeScript if it has one (./migrations), applied in one transaction;
+// PRAGMA user_version counts how many are applied, so a database written by a newer GDial
+// (more migrations than we know) is refused instead of being damaged.
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import * as schema from './schema';
 import type { Logger } from '../log';
 import { ChangeSet } from './changes';
 import { Checkpointer } from './checkpointer';
+import { dataMigrations, type DataMigration } from './migrations';
 import { StatementCache } from './statements';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -89,6 +91,8 @@ interface Migration {
   index: number;
   tag: string;
   statements: string[];
+  /** The data step run after the statements, for a data migration. */
+  data: DataMigration | undefined;
 }
 
 export const defaultMigrationsDir = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
@@ -96,7 +100,7 @@ export const defaultMigrationsDir = (): string => path.resolve(path.dirname(file
 export function loadMigrations(dir = defaultMigrationsDir()): Migration[] {
   return readMigrationJournal(readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8'), (tag) =>
     readFileSync(path.join(dir, `${tag}.sql`), 'utf8'),
-  ).map(({ index, tag, statements }) => ({ index, tag, statements }));
+  ).map(({ index, tag, statements }) => ({ index, tag, statements, data: dataMigrations[tag] }));
 }
 
 export interface OpenStoreOptions {
@@ -141,7 +145,10 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     try {
       sqlite
         .transaction(() => {
-          for (const m of pending) for (const s of m.statements) sqlite.exec(s);
+          for (const m of pending) {
+            for (const s of m.statements) sqlite.exec(s);
+            m.data?.(sqlite);
+          }
           sqlite.pragma(`user_version = ${migrations.length}`);
         })
         .immediate();

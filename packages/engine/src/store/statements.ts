@@ -15,7 +15,7 @@ export class StatementCache {
 
   /** The prepared statement for this SQL text (typed by its parameters and row). */
   get<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
-    return this.lookup(sql, sql, false) as unknown as Database.Statement<P, R>;
+    return this.lookup(sql, sql, 'plain') as unknown as Database.Statement<P, R>;
   }
 
   /**
@@ -23,10 +23,15 @@ export class StatementCache {
    * because pluck is a mode of the statement object and a shared one must not change.
    */
   pluck<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
-    return this.lookup(`pluck\u0000${sql}`, sql, true) as unknown as Database.Statement<P, R>;
+    return this.lookup(`pluck\u0000${sql}`, sql, 'pluck') as unknown as Database.Statement<P, R>;
   }
 
-  private lookup(key: string, sql: string, pluck: boolean): Database.Statement {
+  /** The statement in raw mode (rows are arrays of their columns), kept apart like pluck's. */
+  raw<P extends unknown[] | object = unknown[], R = unknown[]>(sql: string): Database.Statement<P, R> {
+    return this.lookup(`raw\u0000${sql}`, sql, 'raw') as unknown as Database.Statement<P, R>;
+  }
+
+  private lookup(key: string, sql: string, mode: 'plain' | 'pluck' | 'raw'): Database.Statement {
     let s = this.cache.get(key);
     if (s) {
       // Most recently used last.
@@ -34,7 +39,8 @@ export class StatementCache {
       this.cache.set(key, s);
     } else {
       s = this.sqlite.prepare(sql);
-      if (pluck) s.pluck(true);
+      if (mode === 'pluck') s.pluck(true);
+      else if (mode === 'raw') s.raw(true);
       this.cache.set(key, s);
       if (this.cache.size > MAX_STATEMENTS) {
         const oldest = this.cache.keys().next().value;

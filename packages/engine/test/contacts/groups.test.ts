@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelAddresses, groupMemberIds, loadContacts, optOutLookup, resolveAudience } from '../../src/contacts';
+import { groupMemberIds, loadContacts, optOutLookup, reach, resolveAudience } from '../../src/contacts';
 import { testContext } from './helpers';
 
 function tree() {
@@ -23,9 +23,9 @@ function tree() {
 describe('groups', () => {
   it('counts and lists members including subgroups in one query', () => {
     const { t, kommun, stab, ledning, a, b, d } = tree();
-    expect(groupMemberIds(t.store.sqlite, kommun.id)).toEqual([a, b, d]);
-    expect(groupMemberIds(t.store.sqlite, kommun.id, false)).toEqual([a]);
-    expect(groupMemberIds(t.store.sqlite, stab.id)).toEqual([a, b, d]);
+    expect(groupMemberIds(t.store.read, kommun.id)).toEqual([a, b, d]);
+    expect(groupMemberIds(t.store.read, kommun.id, false)).toEqual([a]);
+    expect(groupMemberIds(t.store.read, stab.id)).toEqual([a, b, d]);
     expect(t.groups.list().map((g) => [g.name, g.parentId, g.memberCount, g.totalMemberCount])).toEqual([
       ['Frivilliga', null, 1, 1],
       ['Kommunen', null, 1, 3],
@@ -69,7 +69,7 @@ describe('groups', () => {
 
   it('resolves an audience and where each contact can be reached', () => {
     const { t, stab, other, a, b, d, e } = tree();
-    expect(resolveAudience(t.store.sqlite, { groupIds: [stab.id, other.id], contactIds: [a, 999] })).toEqual([a, b, d, e]);
+    expect(resolveAudience(t.store.read, { groupIds: [stab.id, other.id], contactIds: [a, 999] })).toEqual([a, b, d, e]);
     const anna = t.contacts.create({
       displayName: 'Anna',
       phones: [{ number: '08-123 456 78', label: 'work' }, { number: '0702223344' }],
@@ -78,16 +78,16 @@ describe('groups', () => {
       whatsapp: '0702223344',
     });
     t.contacts.addOptOut('sms', '070-222 33 44', 'reply', 'STOPP');
-    const [c] = loadContacts(t.store.sqlite, [anna.id]);
-    const lookup = optOutLookup(t.store.sqlite);
-    expect(channelAddresses(c!, 'voice', lookup).map((x) => [x.address, x.kind, x.blocked])).toEqual([
+    const [c] = loadContacts(t.store.read, [anna.id]);
+    const lookup = optOutLookup(t.store.read);
+    expect(reach(c!, 'voice', lookup).addresses.map((x) => [x.address, x.kind, x.blocked])).toEqual([
       ['+46812345678', 'fixedLine', null],
       ['+46702223344', 'mobile', null],
     ]);
     // The fixed line cannot take SMS; the mobile opted out by replying STOPP.
-    expect(channelAddresses(c!, 'sms', lookup).map((x) => [x.address, x.blocked])).toEqual([['+46702223344', 'optOut']]);
-    expect(channelAddresses(c!, 'email', lookup).map((x) => x.address)).toEqual(['anna@example.se']);
-    expect(channelAddresses(c!, 'whatsapp', lookup).map((x) => x.blocked)).toEqual(['doNotContact']);
-    expect(channelAddresses(c!, 'telegram', lookup)).toEqual([]);
+    expect(reach(c!, 'sms', lookup).addresses.map((x) => [x.address, x.blocked])).toEqual([['+46702223344', 'optOut']]);
+    expect(reach(c!, 'email', lookup).addresses.map((x) => x.address)).toEqual(['anna@example.se']);
+    expect(reach(c!, 'whatsapp', lookup).addresses.map((x) => x.blocked)).toEqual(['doNotContact']);
+    expect(reach(c!, 'telegram', lookup).addresses).toEqual([]);
   });
 });

@@ -10,8 +10,7 @@ export interface RecordedEvent {
   payload: unknown;
 }
 
-export function testContext(file = ':memory:') {
-  const store = openStore(file, { logger: silentLogger() });
+export function testContext(file = ':memory:', store = openStore(file, { logger: silentLogger() })) {
   const events: RecordedEvent[] = [];
   const ctx: EngineContext = {
     store,

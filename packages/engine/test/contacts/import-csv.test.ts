@@ -9,7 +9,7 @@ import { importInspectInputSchema, importPreviewInputSchema } from '@gdial/proto
 import { detectDelimiter, parseCsv, readCsv } from '../../src/contacts/import/csv';
 import { decodeText, detectEncoding } from '../../src/contacts/import/decode';
 import { autoMap } from '../../src/contacts/import/mapping';
-import { ContactStore } from '../../src/contacts/contact-store';
+import { DuplicateResolver } from '../../src/contacts/import/duplicates';
 import { inline, testContext } from './helpers';
 
 const preview = (
@@ -494,7 +494,7 @@ describe('CSV import', () => {
     const lines = ['Namn;Mobil;E-post'];
     for (let i = 0; i < 12_000; i++) lines.push(`Person ${i};070${String(i).padStart(7, '0')};person${i}@example.se`);
     const p = await preview(t, { file: 'stor.csv', content: lines.join('\n') });
-    const lookups = vi.spyOn(ContactStore.prototype, 'firstContactsWithPhones');
+    const lookups = vi.spyOn(DuplicateResolver.prototype, 'prefetch');
     try {
       expect(await t.imports.run(p.importId, 'update')).toMatchObject({ status: 'completed', created: 12_000 });
       expect(lookups).not.toHaveBeenCalled();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPhone, normalisePhone, phoneSearchDigits } from '../../src/contacts/phone';
+import { formatPhone, normalisePhone } from '../../src/contacts/phone';
+import { phoneSearchDigits } from '../../src/store/contact-search-text';
 import { prepareContact } from '../../src/contacts/model';
 
 describe('phone normalisation', () => {

@@ -9,14 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { summaryOf } from '@gdial/protocol';
-import { createContactsModule } from '../../src/contacts';
-import { ContactStore } from '../../src/contacts/contact-store';
-import { GroupStore } from '../../src/contacts/group-store';
-import { compareBinary, ContactSearchIndex, searchIndexTuning } from '../../src/contacts/search-index';
-import { parseQuery, searchContacts, type SearchParams } from '../../src/contacts/search';
-import { foldTokens, foldTokensSlowly } from '../../src/contacts/search-text';
+import { createContactsModule, loadContacts } from '../../src/contacts';
+import { parseQuery, searchContacts, type SearchParams } from '../../src/contacts/search/search';
+import { searchIndexTuning } from '../../src/contacts/search/tuning';
 import { silentLogger } from '../../src/log';
-import { openStore } from '../../src/store/db';
+import { compareBinary, foldTokens, foldTokensSlowly } from '../../src/store/contact-search-text';
+import { contactSummaries } from '../../src/store/contact-queries';
+import { deleteContacts } from '../../src/store/contacts';
+import { loadMigrations, openStore } from '../../src/store/db';
+import { subtreeIds } from '../../src/store/groups';
 import { testContext } from './helpers';
 
 type Ctx = ReturnType<typeof testContext>;
@@ -33,7 +34,7 @@ function definition(t: Ctx, q: Query): number[] {
   }
   if (q.groupId !== undefined) {
     conds.push('c.id IN (SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups)))');
-    params.groups = JSON.stringify(q.includeSubgroups ? new GroupStore(t.store.sqlite).subtree(q.groupId) : [q.groupId]);
+    params.groups = JSON.stringify(q.includeSubgroups ? subtreeIds(t.store.read, [q.groupId]) : [q.groupId]);
   }
   if (q.tag !== undefined) {
     conds.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag = @tag)');
@@ -46,12 +47,11 @@ function definition(t: Ctx, q: Query): number[] {
 
 /** Every page of a search, following cursors. */
 function allPages(t: Ctx, q: Query, limit: number): { ids: number[]; total: number } {
-  const groups = new GroupStore(t.store.sqlite);
   const ids: number[] = [];
   let cursor: string | null = null;
   let total = -1;
   for (let guard = 0; guard < 10_000; guard++) {
-    const page = searchContacts(t.store.sqlite, groups, { ...q, cursor, limit });
+    const page = searchContacts(t.store.read, t.contacts.searchIndex, { ...q, cursor, limit });
     if (total === -1) total = page.total;
     else expect(page.total, 'later pages repeat the first count').toBe(total);
     ids.push(...page.ids);
@@ -304,9 +304,8 @@ function run(t: Ctx, groupIds: number[], ops: Op[]): void {
 
 /** A page's summaries say what the full contacts say. */
 function expectSummariesOfContacts(t: Ctx): void {
-  const store = new ContactStore(t.store.sqlite);
   const ids = (t.store.sqlite.prepare('SELECT id FROM contacts ORDER BY sort_key').pluck().all() as number[]).reverse();
-  expect(store.summaries(ids)).toEqual(store.load(ids).map(summaryOf));
+  expect(contactSummaries(t.store.read, ids)).toEqual(loadContacts(t.store.read, ids).map(summaryOf));
 }
 
 function fresh(): { t: Ctx; groupIds: number[] } {
@@ -376,7 +375,7 @@ describe('search index', () => {
         async (initial, ops) => {
           const { t, groupIds } = fresh();
           initial.forEach((f, i) => t.contacts.create({ ...f, groupIds: [groupIds[i % groupIds.length]!] }));
-          const index = ContactSearchIndex.of(t.store.sqlite);
+          const index = t.contacts.searchIndex;
           expect(index.ready()).toBe(false);
           // The first search is answered at once, and starts the build.
           expectAsDefined(t, { query: 'an', includeSubgroups: true, sort: 'name' }, 5);
@@ -486,8 +485,8 @@ describe('search index', () => {
     t.contacts.create({ displayName: 'Anna' });
     expect(t.contacts.search({ query: 'anna', includeSubgroups: true, sort: 'name', limit: 10 }).total).toBe(1);
     expect(() =>
-      t.store.transaction(() => {
-        new ContactStore(t.store.sqlite).delete(t.store.sqlite.prepare('SELECT id FROM contacts').pluck().all() as number[]);
+      t.store.transaction((tx) => {
+        deleteContacts(tx, t.store.sqlite.prepare('SELECT id FROM contacts').pluck().all() as number[]);
         // A search inside the transaction sees its writes…
         expect(t.contacts.search({ query: 'anna', includeSubgroups: true, sort: 'name', limit: 10 }).total).toBe(0);
         throw new Error('rolled back');
@@ -509,15 +508,25 @@ describe('search index', () => {
   });
 
   it('fills in the search text of contacts stored before it existed', () => {
-    const c = testContext();
-    const id = c.contacts.create({ firstName: 'Åsa', lastName: 'Öberg', phones: [{ number: '070-123 45 67' }] }).id;
-    c.store.sqlite.prepare('UPDATE contacts SET search_text = NULL').run();
-    // The module an upgraded engine starts with fills it in.
-    const { contacts } = createContactsModule(c.ctx);
-    expect(contacts.search({ query: 'öbe', sort: 'name', includeSubgroups: true, limit: 10 }).items.map((i) => i.id)).toEqual([id]);
-    expect(c.store.sqlite.prepare('SELECT search_text FROM contacts WHERE id = ?').pluck().get(id)).toBe(
-      ' asa oberg asa oberg\n\n\n\n 46701234567 0701234567',
-    );
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gdial-search-text-'));
+    try {
+      const file = path.join(dir, 'gdial.db');
+      const c = testContext(file);
+      const id = c.contacts.create({ firstName: 'Åsa', lastName: 'Öberg', phones: [{ number: '070-123 45 67' }] }).id;
+      // As a database written before the data migration that fills it in (0013) has it.
+      c.store.sqlite.prepare('UPDATE contacts SET search_text = NULL').run();
+      c.store.sqlite.pragma(`user_version = ${loadMigrations().findIndex((m) => m.tag === '0013_contacts_search_text_fill')}`);
+      c.store.close();
+      // The upgrade fills it in.
+      const { contacts, store } = testContext(file);
+      expect(contacts.search({ query: 'öbe', sort: 'name', includeSubgroups: true, limit: 10 }).items.map((i) => i.id)).toEqual([id]);
+      expect(store.sqlite.prepare('SELECT search_text FROM contacts WHERE id = ?').pluck().get(id)).toBe(
+        ' asa oberg asa oberg\n\n\n\n 46701234567 0701234567',
+      );
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the folded search text tokenises as contacts_fts does', () => {

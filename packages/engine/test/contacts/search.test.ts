@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ftsQuery } from '../../src/contacts/search';
+import { ftsQuery } from '../../src/contacts/search/search';
 import { testContext } from './helpers';
 
 function seeded() {

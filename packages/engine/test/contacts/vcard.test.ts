@@ -130,7 +130,7 @@ describe('export', () => {
 
   it('writes CSV for Swedish Excel: BOM, semicolons, CRLF, quoted where needed', async () => {
     const { t } = seed();
-    const out = await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'all' } });
+    const out = await exportContacts(t.store.read, { format: 'csv', delimiter: ';', scope: { kind: 'all' } });
     const text = out.content.toString('utf8');
     expect(out.content.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(out.count).toBe(2);
@@ -143,9 +143,7 @@ describe('export', () => {
     expect(text).toContain(
       'Åsa;Öberg;Åsa Öberg;"Räddning; Syd";;+46701234567;+46812345678;;;asa@example.se;;;sv;Ledning;ledning, stab;"Rad 1\nRad ""2""";123',
     );
-    const comma = (await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ',', scope: { kind: 'all' } })).content.toString(
-      'utf8',
-    );
+    const comma = (await exportContacts(t.store.read, { format: 'csv', delimiter: ',', scope: { kind: 'all' } })).content.toString('utf8');
     expect(comma.split('\r\n')[0]).toContain('Förnamn,Efternamn,Namn');
   });
 
@@ -153,7 +151,7 @@ describe('export', () => {
     const { t, stab } = seed();
     expect(
       (
-        await exportContacts(t.store.sqlite, {
+        await exportContacts(t.store.read, {
           format: 'csv',
           delimiter: ';',
           scope: { kind: 'group', groupId: stab.id, includeSubgroups: true },
@@ -162,14 +160,14 @@ describe('export', () => {
     ).toBe(1);
     expect(
       (
-        await exportContacts(t.store.sqlite, {
+        await exportContacts(t.store.read, {
           format: 'csv',
           delimiter: ';',
           scope: { kind: 'group', groupId: stab.id, includeSubgroups: false },
         })
       ).count,
     ).toBe(0);
-    expect((await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'ids', ids: [2] } })).count).toBe(1);
+    expect((await exportContacts(t.store.read, { format: 'vcard', delimiter: ';', scope: { kind: 'ids', ids: [2] } })).count).toBe(1);
   });
 
   it('round-trips: an exported CSV and vCard import back to the same contacts', async () => {
@@ -178,7 +176,7 @@ describe('export', () => {
       const before = t.contacts
         .search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 })
         .items.map((c) => t.contacts.get(c.id));
-      const file = await exportContacts(t.store.sqlite, { format, delimiter: ';', scope: { kind: 'all' } });
+      const file = await exportContacts(t.store.read, { format, delimiter: ';', scope: { kind: 'all' } });
       const fresh = testContext();
       const p = await fresh.imports.preview(
         importPreviewInputSchema.parse({ source: { kind: 'inline', fileName: file.fileName, dataBase64: file.dataBase64 } }),
@@ -217,7 +215,7 @@ describe('export', () => {
 
     let turns = 0;
     const timer = setInterval(() => turns++, 0);
-    const out = await exportContacts(t.store.sqlite, { format: 'csv', delimiter: ';', scope: { kind: 'all' } });
+    const out = await exportContacts(t.store.read, { format: 'csv', delimiter: ';', scope: { kind: 'all' } });
     clearInterval(timer);
     expect(turns).toBeGreaterThan(0);
     const rows = out.content.toString('utf8').slice(1).split('\r\n');
@@ -228,7 +226,7 @@ describe('export', () => {
     expect(rows[12_000]).toMatch(/^;;Person 11999;.*;Räddning$/);
     const names = rows.slice(1, -1).map((r) => r.split(';')[2]);
     expect(names).toEqual([...names].sort());
-    const vcf = await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } });
+    const vcf = await exportContacts(t.store.read, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } });
     expect(vcf.count).toBe(12_000);
     expect(parseVCards(vcf.content.toString('utf8'))).toHaveLength(12_000);
   });
@@ -236,9 +234,7 @@ describe('export', () => {
   it('folds long vCard lines at 75 octets without splitting characters', async () => {
     const t = testContext();
     t.contacts.create({ displayName: 'Åsa', notes: 'ö'.repeat(100) });
-    const text = (await exportContacts(t.store.sqlite, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } })).content.toString(
-      'utf8',
-    );
+    const text = (await exportContacts(t.store.read, { format: 'vcard', delimiter: ';', scope: { kind: 'all' } })).content.toString('utf8');
     for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     expect(
       parseVCards(text)

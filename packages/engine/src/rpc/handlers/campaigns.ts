@@ -95,7 +95,7 @@ export function campaignsHandlers({
     'templates.preview': ({ templateId, contactId, channel, language }) => {
       const t = loadTemplate(store.db, templateId);
       if (!t) throw notFound('Template', templateId);
-      const c = loadContacts(store.db, [contactId])[0];
+      const c = loadContacts(store.read, [contactId])[0];
       if (!c) throw notFound('Contact', contactId);
       const rendered = renderMessage(t, channel, language ?? c.language, c, {
         campaignName: '(förhandsvisning)',

@@ -4,9 +4,12 @@
 // agree, so one function builds them, and foldTokens
 // tokenises as contacts_fts's tokenizer does ('unicode61 remove_diacritics 2': runs of
 // letters, digits and private-use characters; lower case; accents removed), which the
-// tests check against SQLite itself.
-import type { ContactRecord } from './model';
-import { phoneSearchDigits } from './phone';
+// tests check against SQLite itself. It is part of the store because it defines what the
+// store writes (and what the migration that fills search_text writes); search folds the
+// words of a query with the same foldTokens. Also here: SQLite's BINARY order in
+// JavaScript, which the search index and the summaries sort by.
+import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
+import type { ContactValues } from './contacts';
 
 export interface SearchDocument {
   name: string;
@@ -67,7 +70,7 @@ export const foldTokensSlowly = (text: string): string[] =>
     .filter((t) => t !== '');
 
 export function searchDocument(
-  rec: Pick<ContactRecord, 'displayName' | 'firstName' | 'lastName' | 'organisation' | 'role' | 'emails' | 'tags' | 'phones' | 'whatsapp'>,
+  rec: Pick<ContactValues, 'displayName' | 'firstName' | 'lastName' | 'organisation' | 'role' | 'emails' | 'tags' | 'phones' | 'whatsapp'>,
 ): SearchDocument {
   // Written as loops: import builds 100,000 of these.
   let name = rec.displayName;
@@ -90,4 +93,53 @@ export function searchDocument(
     phone,
     folded: `${foldedText(name)}\n${foldedText(organisation)}\n${foldedText(email)}\n${foldedText(tag)}\n${foldedText(phone)}`,
   };
+}
+
+/**
+ * Digit strings a search for this number should find it by: the E.164 digits
+ * ("46701234567") and the national form with its trunk prefix ("0701234567"). Each token
+ * costs index space and import time, so the bare national significant number is left out.
+ * Formats once per country, not per number (imports).
+ */
+export function phoneSearchDigits(e164: string): string[] {
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed ? searchDigitsOf(parsed) : [e164.replace(/\D/g, '')];
+}
+
+/** phoneSearchDigits of a number already parsed (normalising a number computes them on the way). */
+export function searchDigitsOf(parsed: PhoneNumber): string[] {
+  const all = parsed.number.slice(1);
+  const nsn = parsed.nationalNumber;
+  const key = parsed.country ?? parsed.countryCallingCode;
+  let prefix = trunkPrefixes.get(key);
+  if (prefix === undefined) {
+    const national = parsed.formatNational().replace(/\D/g, '');
+    prefix = national.endsWith(nsn) ? national.slice(0, national.length - nsn.length) : '';
+    trunkPrefixes.set(key, prefix);
+  }
+  return [all, prefix + nsn];
+}
+
+/** Country → the trunk prefix its national format puts before the number ("0" in Sweden). */
+const trunkPrefixes = new Map<string, string>();
+
+/**
+ * SQLite's BINARY order of two strings (their UTF-8 bytes, i.e. code points), which differs
+ * from JavaScript's code-unit order only where a surrogate pair meets a character from
+ * U+E000 up.
+ */
+export function compareBinary(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }

@@ -3,14 +3,17 @@
 // sorted by name or last change, paged with a keyset cursor so pages stay stable while
 // contacts are edited. A search with words or filters is answered by the engine's
 // in-memory search index (search-index.ts) once it is built, and by contacts_fts and the
-// SQL indexes while it builds in the background; the whole address book page by page, as
-// the console shows it at start, by the sort indexes alone.
-import type Database from 'better-sqlite3';
+// SQL indexes while it builds in the background (or inside a transaction, whose writes the
+// index does not hold); the whole address book page by page, as the console shows it at
+// start, by the sort indexes alone.
 import type { ContactSort } from '@gdial/protocol';
-import { DomainError } from '../errors';
-import type { GroupStore } from './group-store';
-import { ContactSearchIndex, searchIndexTuning } from './search-index';
-import { foldTokens } from './search-text';
+import { DomainError } from '../../errors';
+import { searchWithSql } from '../../store/contact-search';
+import { foldTokens } from '../../store/contact-search-text';
+import type { Reader } from '../../store/db';
+import { subtreeIds } from '../../store/groups';
+import type { ContactSearchIndex } from './search-index';
+import { searchIndexTuning } from './tuning';
 
 export interface SearchParams {
   query: string;
@@ -90,68 +93,16 @@ function decodeCursor(raw: string, sort: ContactSort): Cursor {
   return c as Cursor;
 }
 
-/** Prepared statements by SQL text, per connection. */
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function prepared(sqlite: Database.Database, sql: string): Database.Statement {
-  let cache = statements.get(sqlite);
-  if (!cache) statements.set(sqlite, (cache = new Map<string, Database.Statement>()));
-  let st = cache.get(sql);
-  if (!st) {
-    st = sqlite.prepare(sql);
-    cache.set(sql, st);
-  }
-  return st;
-}
-
-/**
- * A search answered by SQL: contacts_fts for the words, the membership tables for the
- * filters, and the sort index for the order. Exact; for the whole address book it is the
- * sort index alone, and fast; with common prefixes slower than the search index.
- */
-function searchWithSql(
-  sqlite: Database.Database,
-  match: string | null,
-  groupIds: number[] | null,
-  p: SearchParams,
-  cursor: Cursor | null,
-): { rows: { id: number; k: string }[]; total: number } {
-  const conds: string[] = [];
-  if (match !== null) conds.push('c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH @match)');
-  if (groupIds) conds.push('c.id IN (SELECT contact_id FROM group_members WHERE group_id IN (SELECT value FROM json_each(@groups)))');
-  if (p.tag !== undefined) conds.push('c.id IN (SELECT contact_id FROM contact_tags WHERE tag = @tag)');
-  const params = {
-    ...(match !== null ? { match } : {}),
-    ...(groupIds ? { groups: JSON.stringify(groupIds) } : {}),
-    ...(p.tag !== undefined ? { tag: p.tag } : {}),
-  };
-  const byName = p.sort === 'name';
-  // With no filter, the walk along the sort index is the plan; SQLite is told so.
-  const from = conds.length === 0 ? `contacts c INDEXED BY ${byName ? 'contacts_sort_name' : 'contacts_sort_updated'}` : 'contacts c';
-  const after = cursor ? [byName ? '(c.sort_key, c.id) > (@ck, @ci)' : '(c.updated_at, c.id) < (@ck, @ci)'] : [];
-  const where = (extra: string[]) => (conds.length + extra.length > 0 ? `WHERE ${[...conds, ...extra].join(' AND ')}` : '');
-  const rows = prepared(
-    sqlite,
-    `SELECT c.id, ${byName ? 'c.sort_key' : 'c.updated_at'} AS k FROM ${from} ${where(after)} ORDER BY ${byName ? 'c.sort_key, c.id' : 'c.updated_at DESC, c.id DESC'} LIMIT @limit`,
-  ).all({ ...params, limit: p.limit + 1, ...(cursor ? { ck: cursor.k, ci: cursor.i } : {}) }) as { id: number; k: string }[];
-  const total = cursor
-    ? cursor.t
-    : (prepared(sqlite, `SELECT count(*) FROM contacts c ${where([])}`)
-        .pluck()
-        .get(params) as number);
-  return { rows, total };
-}
-
-export function searchContacts(sqlite: Database.Database, groups: GroupStore, p: SearchParams): SearchPage {
+export function searchContacts(r: Reader, index: ContactSearchIndex, p: SearchParams): SearchPage {
   const cursor = p.cursor ? decodeCursor(p.cursor, p.sort) : null;
   const query = parseQuery(p.query);
-  const groupIds = p.groupId === undefined ? null : p.includeSubgroups ? groups.subtree(p.groupId) : [p.groupId];
+  const groupIds = p.groupId === undefined ? null : p.includeSubgroups ? subtreeIds(r, [p.groupId]) : [p.groupId];
   let rows: { id: number; k: string }[];
   let total: number;
-  const index = ContactSearchIndex.of(sqlite);
   // The whole address book, page by page (the console's first page at start-up), needs no
   // search index: the sort index alone answers it.
   const wholeBook = !query && groupIds === null && p.tag === undefined;
-  if (!wholeBook && (index.ready() || !searchIndexTuning.background)) {
+  if (!wholeBook && !r.sqlite.inTransaction && (index.ready() || !searchIndexTuning.background)) {
     const found = index.search({
       words: query?.words ?? [],
       groups: groupIds,
@@ -168,8 +119,18 @@ export function searchContacts(sqlite: Database.Database, groups: GroupStore, p:
     // SQL answers, and the index builds meanwhile. A build that fails (the database closing
     // as the engine stops) leaves the index unbuilt: searches go on being answered here,
     // and the next one tries again.
-    if (!wholeBook) index.warm().catch(() => {});
-    ({ rows, total } = searchWithSql(sqlite, query?.match ?? null, groupIds, p, cursor));
+    if (!wholeBook && !r.sqlite.inTransaction) index.warm().catch(() => {});
+    const found = searchWithSql(r, {
+      match: query?.match ?? null,
+      groupIds,
+      tag: p.tag,
+      sort: p.sort,
+      after: cursor ? { key: cursor.k, id: cursor.i } : null,
+      limit: p.limit + 1,
+      count: !cursor,
+    });
+    rows = found.rows;
+    total = cursor ? cursor.t : found.total!;
   }
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);

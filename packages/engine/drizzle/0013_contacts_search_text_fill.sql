@@ -1,0 +1,4 @@
+-- A data migration: fills contacts.search_text for contacts stored without it (migration
+-- 0012 emptied it when its format changed). Nothing to do in SQL: the store runs
+-- src/store/migrations/0013_contacts_search_text_fill.ts right after this file, in the
+-- same transaction.

@@ -1,0 +1,14 @@
+// The data migrations: steps of the numbered migration sequence written in TypeScript, for
+// what SQL cannot do (a value only the engine's code computes). Each belongs to the SQL
+// migration of the same tag in ../../../drizzle (a custom migration, `drizzle-kit generate
+// --custom`, whose file says what the step does) and runs right after its SQL, in the
+// same transaction, once: when a database is upgraded past it. Written against the schema
+// of its own version, with its own queries.
+import type Database from 'better-sqlite3';
+import { fillContactsSearchText } from './0013_contacts_search_text_fill';
+
+export type DataMigration = (sqlite: Database.Database) => void;
+
+export const dataMigrations: Readonly<Record<string, DataMigration>> = {
+  '0013_contacts_search_text_fill': (sqlite) => void fillContactsSearchText(sqlite),
+};
