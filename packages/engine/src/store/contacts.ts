@@ -493,7 +493,8 @@ export function eraseSecurely<T>(store: Pick<Store, 'sqlite'>, erase: () => T): 
   }
 }
 
-function byContact<T extends { contact_id: number }>(rows: readonly T[]): Map<number, T[]> {
+/** Rows of child tables by their contact, in the order given. */
+export function byContact<T extends { contact_id: number }>(rows: readonly T[]): Map<number, T[]> {
   const m = new Map<number, T[]>();
   for (const x of rows) {
     const list = m.get(x.contact_id);

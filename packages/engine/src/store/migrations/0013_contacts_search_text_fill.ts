@@ -7,19 +7,12 @@
 import type Database from 'better-sqlite3';
 import type { EmailLabel, PhoneKind, PhoneLabel } from '@gdial/protocol';
 import { searchDocument } from '../contact-search-text';
+import { byContact, type ContactRow } from '../contacts';
 
 /** Contacts read and written per statement. */
 const CHUNK = 2000;
 
-interface Row {
-  id: number;
-  display_name: string;
-  first_name: string | null;
-  last_name: string | null;
-  organisation: string | null;
-  role: string | null;
-  whatsapp: string | null;
-}
+type Row = Pick<ContactRow, 'id' | 'display_name' | 'first_name' | 'last_name' | 'organisation' | 'role' | 'whatsapp'>;
 
 /** Returns how many contacts it filled in. */
 export function fillContactsSearchText(sqlite: Database.Database): number {
@@ -43,9 +36,9 @@ export function fillContactsSearchText(sqlite: Database.Database): number {
     const rows = missing.all(after, CHUNK);
     if (rows.length === 0) return filled;
     const json = JSON.stringify(rows.map((r) => r.id));
-    const phonesOf = grouped(phones.all(json));
-    const emailsOf = grouped(emails.all(json));
-    const tagsOf = grouped(tags.all(json));
+    const phonesOf = byContact(phones.all(json));
+    const emailsOf = byContact(emails.all(json));
+    const tagsOf = byContact(tags.all(json));
     for (const r of rows) {
       const doc = searchDocument({
         displayName: r.display_name,
@@ -63,14 +56,4 @@ export function fillContactsSearchText(sqlite: Database.Database): number {
     filled += rows.length;
     after = rows[rows.length - 1]!.id;
   }
-}
-
-function grouped<T extends { contact_id: number }>(rows: T[]): Map<number, T[]> {
-  const m = new Map<number, T[]>();
-  for (const r of rows) {
-    const list = m.get(r.contact_id);
-    if (list) list.push(r);
-    else m.set(r.contact_id, [r]);
-  }
-  return m;
 }
