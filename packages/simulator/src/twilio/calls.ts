@@ -3,7 +3,6 @@
 // failed / canceled) with signed status callbacks, answering-machine detection, and a TwiML
 // interpreter that fetches the call flow like Twilio does (signed POST to Url, or inline
 // Twiml) and plays it to a simulated callee who presses what the profile says.
-import { DOMParser } from '@xmldom/xmldom';
 import type { SimCore } from '../core';
 import { encodeForm, multi, rfc2822, single, type FormParams } from '../http';
 import type { OutboundKind } from '../outbound';
@@ -11,6 +10,8 @@ import { ruleFor, sampleLatency, type answeredByValues } from '../profile';
 import { twilioSignature } from './signature';
 import { API_VERSION, E164, Pacer, TwilioApiError } from './common';
 import { notFound } from './messages';
+import { childElements, loopCount, parseTwiml, resolveUrl } from './twiml';
+import { AUDIO_TYPES, audioSeconds, looksLikeAudio } from '../voice-audio';
 
 export type CallStatus = 'queued' | 'initiated' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'canceled' | 'failed';
 type AnsweredBy = (typeof answeredByValues)[number];
@@ -55,7 +56,6 @@ export interface SimCall {
 }
 
 const TERMINAL = new Set<CallStatus>(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
-const AUDIO_TYPES = /^(audio\/|application\/ogg)/i;
 
 export class TwilioCalls {
   readonly calls = new Map<string, SimCall>();
@@ -548,65 +548,4 @@ export function callJson(c: SimCall): Record<string, unknown> {
     trunk_sid: null,
     uri: `${base}.json`,
   };
-}
-
-type ParsedTwiml = { ok: true; elements: Element[] } | { ok: false; error: string };
-
-export function parseTwiml(xml: string): ParsedTwiml {
-  const problems: string[] = [];
-  const doc = new DOMParser({
-    errorHandler: {
-      warning: () => undefined,
-      error: (msg: string) => problems.push(msg),
-      fatalError: (msg: string) => problems.push(msg),
-    },
-  }).parseFromString(xml, 'text/xml');
-  const root = doc.documentElement;
-  if (problems.length || !root) return { ok: false, error: problems[0] ?? 'empty document' };
-  if (root.tagName !== 'Response') return { ok: false, error: `root element is <${root.tagName}>, expected <Response>` };
-  return { ok: true, elements: childElements(root) };
-}
-
-function childElements(node: Element): Element[] {
-  const out: Element[] = [];
-  for (let i = 0; i < node.childNodes.length; i++) {
-    const child = node.childNodes.item(i);
-    if (child && child.nodeType === 1) out.push(child as Element);
-  }
-  return out;
-}
-
-function loopCount(verb: Element): number {
-  const loop = Number(verb.getAttribute('loop') || 1);
-  // loop="0" repeats until hang-up on Twilio; the simulated callee listens ten times.
-  return !Number.isFinite(loop) || loop < 0 ? 1 : loop === 0 ? 10 : Math.min(loop, 100);
-}
-
-function resolveUrl(target: string, base: string): string | null {
-  if (!target) return null;
-  try {
-    return new URL(target, base).toString();
-  } catch {
-    return null;
-  }
-}
-
-function looksLikeAudio(body: Buffer): boolean {
-  const head = body.subarray(0, 4).toString('latin1');
-  return (
-    head === 'RIFF' ||
-    head === 'OggS' ||
-    head === 'fLaC' ||
-    head.startsWith('ID3') ||
-    (body[0] === 0xff && ((body[1] ?? 0) & 0xe0) === 0xe0)
-  );
-}
-
-/** Seconds of audio: exact for WAV (byte rate in the header), an MP3-like estimate otherwise. */
-function audioSeconds(body: Buffer): number {
-  if (body.length >= 44 && body.subarray(0, 4).toString('latin1') === 'RIFF') {
-    const byteRate = body.readUInt32LE(28);
-    if (byteRate > 0) return Math.max(0.1, (body.length - 44) / byteRate);
-  }
-  return Math.max(0.1, body.length / 16_000);
 }
