@@ -11,6 +11,9 @@ export interface SimCredentials {
   authToken: string;
   sendgridApiKey: string;
   telegramBotToken: string;
+  /** 46elks API username and password (Basic auth). */
+  elksUsername: string;
+  elksPassword: string;
 }
 
 export interface SimConfig {
@@ -21,6 +24,12 @@ export interface SimConfig {
   /** Telegram webhook (also settable through the Bot API's setWebhook). */
   telegramWebhookUrl: string | null;
   telegramSecretToken: string | null;
+  /** Where SMS to our 46elks numbers are posted (the number's sms_url). */
+  elksSmsUrl: string | null;
+  /** Makes Twilio's whole REST API fail: "server-error" (503/20500) or "auth-rejected" (401/20003); null works. */
+  twilioFailure: string | null;
+  /** The same for 46elks' API. */
+  elksFailure: string | null;
 }
 
 /** What the simulator reports while it runs; tests wait on these instead of sleeping. */

@@ -16,7 +16,12 @@ export type OutboundKind =
   | 'twilio.gather'
   | 'twilio.audio'
   | 'sendgrid.events'
-  | 'telegram.update';
+  | 'telegram.update'
+  | 'elks.sms-status'
+  | 'elks.inbound-sms'
+  | 'elks.call-hangup'
+  | 'elks.call-action'
+  | 'elks.audio';
 
 export interface OutboundAttempt {
   at: string;

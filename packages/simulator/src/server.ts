@@ -1,4 +1,4 @@
-// The simulator's HTTP server: one port serving the Twilio, SendGrid and Telegram APIs and
+// The simulator's HTTP server: one port serving the Twilio, 46elks, SendGrid and Telegram APIs and
 // the control API under /_sim. `startSimulator` is the entry point for tests, benchmarks,
 // demo mode and `npm run simulator`.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,6 +11,10 @@ import { builtInProfiles, parseProfile, sampleLatency, type Profile, type Profil
 import { seedFrom } from './prng';
 import { SendGrid, type SimEmail } from './sendgrid';
 import { Telegram, type SimTelegramMessage } from './telegram';
+import { ElksApi } from './elks/api';
+import { type SimElksCall } from './elks/calls';
+import { ElksApiError, apiFailureOf, sendElksError } from './elks/common';
+import { elksSmsJson, type SimElksSms } from './elks/sms';
 import { TwilioCalls, callJson, type SimCall } from './twilio/calls';
 import { API_VERSION, TwilioApiError, sendTwilioError } from './twilio/common';
 import { TwilioMessages, messageJson, notFound, type SimMessage } from './twilio/messages';
@@ -40,6 +44,10 @@ export interface Simulator {
   calls(): SimCall[];
   emails(): SimEmail[];
   telegramMessages(): SimTelegramMessage[];
+  elksMessages(): SimElksSms[];
+  elksCalls(): SimElksCall[];
+  /** An SMS from a person to one of our 46elks numbers. */
+  injectElksSms(input: { from: string; to: string; message: string }): Promise<SimElksSms>;
   callbacks(): OutboundRecord[];
   injectInboundMessage(input: { from: string; to: string; body: string; profileName?: string }): Promise<SimMessage>;
   injectTelegramUpdate(input: {
@@ -64,6 +72,8 @@ export const DEFAULT_CREDENTIALS: SimCredentials = {
   authToken: 'sim_auth_token_0000000000000000',
   sendgridApiKey: 'SG.simulator.key',
   telegramBotToken: '7000000001:SIMULATOR-bot-token',
+  elksUsername: 'u00000000000000000000000000000001',
+  elksPassword: 'SIMULATOR46ELKSPASSWORD000000001',
 };
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -75,6 +85,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sendgridEventWebhookUrl: null,
     telegramWebhookUrl: null,
     telegramSecretToken: null,
+    elksSmsUrl: null,
+    twilioFailure: null,
+    elksFailure: null,
     ...options.config,
   };
   let profile = parseProfile(options.profile);
@@ -84,6 +97,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const calls = new TwilioCalls(core);
   const sendgrid = new SendGrid(core);
   const telegram = new Telegram(core);
+  const elks = new ElksApi(core);
   let inFlight = 0;
   let apiRequests = 0;
 
@@ -95,10 +109,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const handleTwilio = async (req: IncomingMessage, res: ServerResponse, parts: string[], query: URLSearchParams): Promise<void> => {
     // parts: ['2010-04-01', 'Accounts', AC…, resource(.json), [sid.json]]
+    const failure = apiFailureOf(config.twilioFailure);
     const auth = basicAuth(req);
-    if (!auth || auth.user !== credentials.accountSid || auth.password !== credentials.authToken) {
+    if (failure === 'auth-rejected' || !auth || auth.user !== credentials.accountSid || auth.password !== credentials.authToken) {
       throw new TwilioApiError(401, 20003, 'Authenticate');
     }
+    if (failure === 'server-error') throw new TwilioApiError(503, 20500, 'Service Unavailable');
     if (parts[2] !== credentials.accountSid)
       throw new TwilioApiError(404, 20404, `The requested resource ${new URL(req.url ?? '/', 'http://x').pathname} was not found`);
     if (inFlight > profile.limits.apiConcurrency) {
@@ -194,6 +210,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           if (!(key in config)) throw new HttpError(400, `Unknown config key "${key}". Known: ${Object.keys(config).join(', ')}`);
           const value = body[key];
           if (value !== null && typeof value !== 'string') throw new HttpError(400, `Config "${key}" must be a string or null`);
+          if (key.endsWith('Failure') && value !== null && apiFailureOf(value) === null)
+            throw new HttpError(400, `Config "${key}" is "server-error", "auth-rejected" or null`);
         }
         Object.assign(config, body);
         return sendJson(res, 200, config);
@@ -218,6 +236,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         );
       case 'GET /_sim/emails':
         return sendJson(res, 200, tail([...sendgrid.emails.values()]));
+      case 'GET /_sim/elks/sms':
+        return sendJson(res, 200, tail([...elks.sms.messages.values()]).map(elksSmsJson));
+      case 'GET /_sim/elks/calls':
+        return sendJson(res, 200, tail([...elks.calls.calls.values()]));
+      case 'POST /_sim/inbound/elks-sms': {
+        const body = await readJson();
+        if (typeof body.from !== 'string' || typeof body.to !== 'string' || typeof body.message !== 'string')
+          throw new HttpError(400, 'Expected {"from": "+46…", "to": "+46…", "message": "…"}');
+        return sendJson(res, 201, elksSmsJson(await elks.sms.inject({ from: body.from, to: body.to, message: body.message })));
+      }
       case 'GET /_sim/telegram':
         return sendJson(res, 200, tail(telegram.messages));
       case 'GET /_sim/callbacks': {
@@ -268,6 +296,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     return {
       messages: count(messages.messages.values(), (m) => m.status),
+      elksSms: count(elks.sms.messages.values(), (m) => m.status),
+      elksCalls: count(elks.calls.calls.values(), (c) => c.state),
       calls: count(calls.calls.values(), (c) => c.status),
       emails: count(sendgrid.emails.values(), (e) => e.status),
       telegram: telegram.messages.length,
@@ -289,6 +319,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     if (path.startsWith('/_sim/')) return handleControl(req, res, path, url.searchParams);
+    if (path.startsWith('/a1/')) return elks.handle(req, res, path, url.searchParams);
     if (path === '/v3/mail/send' && req.method === 'POST') return sendgrid.handleSend(req, res, await readBody(req));
     if (path === '/v3/messages' && req.method === 'GET') return sendgrid.handleActivityList(req, res, url.searchParams);
     if (path.startsWith('/v3/messages/') && req.method === 'GET')
@@ -306,6 +337,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return;
       }
       if (error instanceof TwilioApiError) return sendTwilioError(res, error);
+      if (error instanceof ElksApiError) return sendElksError(res, error);
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
       log.error({ err: error, url: req.url }, 'simulator request failed');
       sendJson(res, 500, { error: 'Internal simulator error', detail: (error as Error).message });
@@ -327,6 +359,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     calls.reset();
     sendgrid.reset();
     telegram.reset();
+    elks.reset();
     outbound.reset();
   };
 
@@ -364,6 +397,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     calls: () => [...calls.calls.values()],
     emails: () => [...sendgrid.emails.values()],
     telegramMessages: () => [...telegram.messages],
+    elksMessages: () => [...elks.sms.messages.values()],
+    elksCalls: () => [...elks.calls.calls.values()],
+    injectElksSms: (input) => elks.sms.inject(input),
     callbacks: () => [...outbound.records],
     injectInboundMessage: (input) => messages.inject(input),
     injectTelegramUpdate: (input) => telegram.inject(input),
