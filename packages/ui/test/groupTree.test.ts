@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Group } from '@gdial/protocol';
-import { buildGroupTree, flattenGroupTree, groupOptions, groupPath, subtreeIds } from '../src/pages/groups/groupTree';
+import { buildGroupTree, flattenGroupTree, groupOptions, groupPath, subtreeIds } from '../src/components/groupTree';
 
 const g = (id: number, name: string, parentId: number | null): Group => ({
   id,

@@ -20,7 +20,7 @@ import {
 import { channels, type Channel, type Group as ContactGroup, type Template } from '@gdial/protocol';
 import { useWords } from '../../components/labels';
 import { useT } from '../../i18n';
-import { groupOptions } from '../groups/groupTree';
+import { groupOptions } from '../../components/groupTree';
 import { channelsMissingFromTemplate, presets, type StepForm, type WizardState } from './wizardState';
 
 const dict = {

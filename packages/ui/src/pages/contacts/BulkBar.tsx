@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useNotify } from '../../components/useNotify';
 import { useFormat, useT } from '../../i18n';
 import { useRpc } from '../../rpc/react';
-import { groupOptions } from '../groups/groupTree';
+import { groupOptions } from '../../components/groupTree';
 import contrast from '../../components/contrast.module.css';
 
 const dict = {

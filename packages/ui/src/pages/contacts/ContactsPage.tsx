@@ -10,11 +10,11 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormat, useT } from '../../i18n';
 import { navigate, type Route } from '../../router';
 import { useEvent, useQuery } from '../../rpc/react';
-import { groupOptions } from '../groups/groupTree';
+import { groupOptions } from '../../components/groupTree';
 import { BulkBar } from './BulkBar';
 import { ContactDrawer } from './ContactDrawer';
 import { ContactTable } from './ContactTable';
-import { ExportDialog } from './ExportDialog';
+import { ExportDialog } from '../../components/ExportDialog';
 import { useContactSearch } from './useContactSearch';
 import contrast from '../../components/contrast.module.css';
 

@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useT } from '../../i18n';
 import { RpcError } from '../../rpc/client';
 import { useRpc } from '../../rpc/react';
-import { groupOptions, subtreeIds } from './groupTree';
+import { groupOptions, subtreeIds } from '../../components/groupTree';
 import contrast from '../../components/contrast.module.css';
 
 const dict = {

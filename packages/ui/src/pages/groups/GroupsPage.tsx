@@ -24,10 +24,10 @@ import { useNotify } from '../../components/useNotify';
 import { useFormat, useT, type Translate } from '../../i18n';
 import { navigate, type Route } from '../../router';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
-import { ExportDialog } from '../contacts/ExportDialog';
+import { ExportDialog } from '../../components/ExportDialog';
 import { displayPhone } from '../../components/phone';
 import { GroupForm } from './GroupForm';
-import { buildGroupTree, groupPath, type GroupNode } from './groupTree';
+import { buildGroupTree, groupPath, type GroupNode } from '../../components/groupTree';
 import contrast from '../../components/contrast.module.css';
 
 const dict = {

@@ -4,8 +4,7 @@
 import { Accordion, Button, FileButton, Group as Row, Paper, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useRef, useState } from 'react';
 import { useT } from '../../i18n';
-import type { Progress } from './ImportPage';
-import { ProgressPanel } from './ProgressPanel';
+import { ProgressPanel, type ImportProgress as Progress } from './ProgressPanel';
 
 const dict = {
   sv: {

@@ -15,6 +15,7 @@ import { FileStep, type FileOptions } from './FileStep';
 import { MappingStep } from './MappingStep';
 import { PreviewStep } from './PreviewStep';
 import { ResultStep, RunningStep } from './RunStep';
+import type { ImportProgress } from './ProgressPanel';
 import contrast from '../../components/contrast.module.css';
 
 const dict = {
@@ -53,12 +54,6 @@ const dict = {
 type Step = 'file' | 'mapping' | 'preview' | 'running' | 'result';
 const stepIndex: Record<Step, number> = { file: 0, mapping: 1, preview: 2, running: 3, result: 4 };
 
-export interface Progress {
-  phase: 'reading' | 'validating' | 'writing';
-  processed: number;
-  total: number;
-}
-
 export function ImportPage() {
   const t = useT(dict);
   const rpc = useRpc();
@@ -70,7 +65,7 @@ export function ImportPage() {
   const [mapping, setMapping] = useState<ColumnMapping[]>([]);
   const [onDuplicate, setOnDuplicate] = useState<DuplicateMode>('update');
   const [busy, setBusy] = useState(false);
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const running = useRef<string | null>(null);

@@ -4,9 +4,8 @@
 import { Badge, Button, Group as Row, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import type { ColumnMapping, ImportInspection } from '@gdial/protocol';
 import { useFormat, useLanguage, useT } from '../../i18n';
-import type { Progress } from './ImportPage';
 import { fieldFromOption, fieldOptions, importFieldLabel, optionValue } from './importFields';
-import { ProgressPanel } from './ProgressPanel';
+import { ProgressPanel, type ImportProgress as Progress } from './ProgressPanel';
 
 const dict = {
   sv: {

@@ -5,9 +5,8 @@
 import { Alert, Badge, Button, Group as Row, Paper, Radio, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { DuplicateMode, ImportPreview, ImportRowAction } from '@gdial/protocol';
 import { useFormat, useT } from '../../i18n';
-import type { Progress } from './ImportPage';
 import { displayPhone } from '../../components/phone';
-import { ProgressPanel } from './ProgressPanel';
+import { ProgressPanel, type ImportProgress as Progress } from './ProgressPanel';
 import { RowErrorTable } from './RowErrorTable';
 
 const dict = {

@@ -2,7 +2,13 @@
 // and as a bar (indeterminate while the total is not known yet).
 import { Paper, Progress, Stack, Text } from '@mantine/core';
 import { useFormat, useT } from '../../i18n';
-import type { Progress as ImportProgress } from './ImportPage';
+
+/** How far one long step of an import has come, as the engine's progress events report it. */
+export interface ImportProgress {
+  phase: 'reading' | 'validating' | 'writing';
+  processed: number;
+  total: number;
+}
 
 const dict = {
   sv: {

@@ -4,8 +4,7 @@ import { Alert, Button, Group as Row, Paper, SimpleGrid, Stack, Text, Title } fr
 import { useState } from 'react';
 import type { ImportReport } from '@gdial/protocol';
 import { useFormat, useT } from '../../i18n';
-import type { Progress } from './ImportPage';
-import { ProgressPanel } from './ProgressPanel';
+import { ProgressPanel, type ImportProgress as Progress } from './ProgressPanel';
 import { RowErrorTable } from './RowErrorTable';
 
 const dict = {

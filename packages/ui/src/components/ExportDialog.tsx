@@ -4,13 +4,13 @@
 import { Button, Checkbox, Group as Row, Modal, Radio, Select, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { ContactScope, Group } from '@gdial/protocol';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { useNotify } from '../../components/useNotify';
-import { downloadBase64 } from '../../components/download';
-import { useFormat, useT } from '../../i18n';
-import { useRpc } from '../../rpc/react';
-import { groupOptions } from '../groups/groupTree';
-import contrast from '../../components/contrast.module.css';
+import { ErrorAlert } from './ErrorAlert';
+import { useNotify } from './useNotify';
+import { downloadBase64 } from './download';
+import { useFormat, useT } from '../i18n';
+import { useRpc } from '../rpc/react';
+import { groupOptions } from './groupTree';
+import contrast from './contrast.module.css';
 
 const dict = {
   sv: {
