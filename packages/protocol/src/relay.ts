@@ -163,6 +163,25 @@ export function relayWebhookUrls(publicBaseUrl: string, tenant: string) {
   };
 }
 
+/** 46elks signs nothing: its callback URLs carry the tenant's secret as `s`, which the relay compares in constant time. */
+export function elksWebhookUrls(publicBaseUrl: string, tenant: string, secret: string) {
+  const base = `${publicBaseUrl.replace(/\/+$/, '')}/hooks/${encodeURIComponent(tenant)}/elks`;
+  const s = `?s=${encodeURIComponent(secret)}`;
+  return {
+    elksDeliveryReport: `${base}/sms-status${s}`,
+    elksInbound: `${base}/inbound${s}`,
+    elksCallHangup: `${base}/call-hangup${s}`,
+  };
+}
+
+/** The URL 46elks asks for a call's first action: the call flow's voice URL under /elks-actions, with the secret. */
+export function elksActionUrl(flowUrl: string, secret: string): string {
+  const u = new URL(flowUrl);
+  u.pathname = u.pathname.replace(/^\/twiml\//, '/elks-actions/');
+  u.searchParams.set('s', secret);
+  return u.toString();
+}
+
 /** The voice URL for one delivery of a registered call flow. */
 export function callFlowUrl(publicBaseUrl: string, tenant: string, flowId: string, deliveryToken: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/twiml/${encodeURIComponent(tenant)}/${encodeURIComponent(flowId)}?d=${encodeURIComponent(deliveryToken)}`;

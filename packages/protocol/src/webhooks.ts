@@ -4,7 +4,7 @@
 // `providers/` in the engine.
 import { z } from 'zod';
 
-export const webhookProviders = ['twilio', 'sendgrid', 'telegram'] as const;
+export const webhookProviders = ['twilio', 'sendgrid', 'telegram', 'elks'] as const;
 export type WebhookProvider = (typeof webhookProviders)[number];
 
 export const webhookKinds = [
@@ -14,6 +14,10 @@ export const webhookKinds = [
   'twilio.gather',
   'sendgrid.events',
   'telegram.update',
+  'elks.sms-status',
+  'elks.inbound-sms',
+  'elks.call-hangup',
+  'elks.ivr',
 ] as const;
 export type WebhookKind = (typeof webhookKinds)[number];
 

@@ -1,4 +1,4 @@
-// The providers layer: the only part of GDial that knows Twilio, SendGrid and Telegram.
+// The providers layer: the only part of GDial that knows Twilio, 46elks, SendGrid and Telegram.
 // The campaign engine talks to the channel interfaces in types.ts, builds call flows with
 // buildCallFlow and turns relay webhooks into domain events with parseWebhook.
 export * from './types';
@@ -10,4 +10,7 @@ export { SendGridEmailProvider, SENDGRID_TOKEN_ARG, classifySendGridError, type 
 export { TelegramBotProvider, classifyTelegramError, type TelegramSettings } from './telegram';
 export { parseWebhook, WebhookParseError } from './webhooks';
 export { buildCallFlow, DEFAULT_CALL_TEXTS, type CallFlowSpec, type CallFlowDocuments } from './call-flow';
-export { createProviders, type ProviderSettings, type Providers } from './factory';
+export { createProviders, chainProviders, type ChainProvider, type ProviderSettings, type Providers } from './factory';
+export { ElksClient, classifyElksError, type ElksSettings } from './elks/client';
+export { ElksSmsProvider, type ElksSmsOptions } from './elks/sms';
+export { ElksVoiceProvider, type ElksVoiceOptions } from './elks/voice';

@@ -75,7 +75,7 @@ export interface ReconcileQuery {
 }
 
 export interface ProviderAdapter {
-  readonly provider: 'twilio' | 'sendgrid' | 'telegram';
+  readonly provider: 'twilio' | 'sendgrid' | 'telegram' | 'elks';
 }
 
 export interface TextMessage {
@@ -85,7 +85,7 @@ export interface TextMessage {
   body: string;
 }
 
-/** SMS through Twilio. */
+/** SMS through Twilio or 46elks. */
 export interface SmsProvider extends ProviderAdapter {
   readonly channel: 'sms';
   send(message: TextMessage): Promise<SendResult>;

@@ -1,9 +1,11 @@
 // Turns a provider webhook, as the relay verified and committed it, into GDial's provider
-// events. This is the only place that reads Twilio, SendGrid and Telegram webhook fields.
+// events. This is the only place that reads Twilio, SendGrid and Telegram webhook fields
+// (46elks' are read in elks/webhooks.ts).
 // Every event gets a key that is the same however often the provider redelivers it, and
 // the delivery token when the provider echoed it back (callback URL `?d=`, SendGrid
 // custom_args, Telegram button data).
 import type { AnsweredBy, Channel, DeliveryStatus, ProviderEvent, ProviderFailure, RawWebhook } from '@gdial/protocol';
+import { ElksWebhookError, parseElksWebhook } from './elks/webhooks';
 import { SENDGRID_TOKEN_ARG } from './sendgrid';
 import { TELEGRAM_BUTTON_SEPARATOR } from './telegram';
 import { asyncFailure } from './twilio/errors';
@@ -33,6 +35,16 @@ export function parseWebhook(raw: RawWebhook): ProviderEvent[] {
       return sendgridEvents(raw);
     case 'telegram.update':
       return telegramUpdate(raw);
+    case 'elks.sms-status':
+    case 'elks.inbound-sms':
+    case 'elks.call-hangup':
+    case 'elks.ivr':
+      try {
+        return parseElksWebhook({ ...raw, kind: raw.kind });
+      } catch (error) {
+        if (error instanceof ElksWebhookError) throw new WebhookParseError(raw.kind, error.message);
+        throw error;
+      }
     default: {
       const never: never = raw.kind;
       throw new WebhookParseError(never, 'unknown webhook kind');

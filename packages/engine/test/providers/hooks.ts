@@ -24,6 +24,10 @@ const KINDS: Record<string, WebhookKind> = {
   '/hooks/twilio/gather': 'twilio.gather',
   '/hooks/sendgrid/events': 'sendgrid.events',
   '/hooks/telegram/update': 'telegram.update',
+  '/hooks/elks/sms-status': 'elks.sms-status',
+  '/hooks/elks/inbound': 'elks.inbound-sms',
+  '/hooks/elks/call-hangup': 'elks.call-hangup',
+  '/hooks/elks/ivr': 'elks.ivr',
 };
 
 export interface HookServer {
@@ -66,7 +70,7 @@ export async function startHookServer(answer: (hit: Hit) => Answer | Promise<Ans
               eventKey: `test-${++seq}`,
               receivedAt: new Date().toISOString(),
               query: Object.fromEntries(u.searchParams),
-              body: kind.startsWith('twilio.') ? form : (JSON.parse(raw) as unknown),
+              body: kind.startsWith('twilio.') || kind.startsWith('elks.') ? form : (JSON.parse(raw) as unknown),
             }
           : null,
       };
