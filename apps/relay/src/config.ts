@@ -33,6 +33,12 @@ export interface RelayConfig {
   streamHighWaterBytes: number;
   webhookBodyLimitBytes: number;
   mediaBodyLimitBytes: number;
+  /** Failed signature checks (per client address and tenant) or device hellos (per address) allowed at once… */
+  failedAuthBurst: number;
+  /** …and then per second on average; beyond that the client is refused with 429 until it refills. */
+  failedAuthPerSecond: number;
+  /** Bearer token that /metrics requires; absent = /metrics is not served. */
+  metricsToken: string | undefined;
 }
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (a-z, 0-9, _)');
@@ -59,6 +65,7 @@ const envSchema = z.object({
   RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   RELAY_LISTEN: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   RELAY_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  RELAY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
 });
 
 export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; problems: string[] };
@@ -91,6 +98,9 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       streamHighWaterBytes: 1024 * 1024,
       webhookBodyLimitBytes: 256 * 1024,
       mediaBodyLimitBytes: 25 * 1024 * 1024,
+      failedAuthBurst: 20,
+      failedAuthPerSecond: 1,
+      metricsToken: e.RELAY_METRICS_TOKEN,
     },
   };
 }

@@ -3,6 +3,7 @@
 // stream, runs retention, and shuts down gracefully, letting in-flight commits finish before
 // the database closes. `startRelay` is also how tests, benchmarks and the end-to-end suite
 // run a relay in-process.
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -50,6 +51,11 @@ export interface StartRelayOptions {
   streamHighWaterBytes?: number;
   logLevel?: string;
   logger?: Logger;
+  /** Failed signature checks or hellos allowed at once per client (default 20), then `failedAuthPerSecond` (default 1). */
+  failedAuthBurst?: number;
+  failedAuthPerSecond?: number;
+  /** Bearer token for /metrics; without it /metrics is not served. */
+  metricsToken?: string;
 }
 
 export interface RelayHandle {
@@ -86,7 +92,18 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
     streamHighWaterBytes: opts.streamHighWaterBytes ?? 1024 * 1024,
     webhookBodyLimitBytes: 256 * 1024,
     mediaBodyLimitBytes: 25 * 1024 * 1024,
+    failedAuthBurst: opts.failedAuthBurst ?? 20,
+    failedAuthPerSecond: opts.failedAuthPerSecond ?? 1,
+    metricsToken: opts.metricsToken,
   };
+}
+
+/**
+ * The application role's database password, derived from the relay's encryption key: every
+ * instance (and the admin CLI) computes the same one, and migrations set it on the role.
+ */
+export function appRolePassword(encryptionKey: Buffer, appRole: string): string {
+  return createHmac('sha256', encryptionKey).update(`gdial-relay-db-app-role:${appRole}`).digest('base64url');
 }
 
 export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<RelayDb> {
@@ -95,6 +112,7 @@ export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<
       url: config.databaseUrl,
       schema: config.dbSchema,
       appRole: config.dbAppRole,
+      appPassword: appRolePassword(config.encryptionKey, config.dbAppRole),
       logger: logger.child({ module: 'db' }),
     });
   }

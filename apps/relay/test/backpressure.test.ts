@@ -3,7 +3,7 @@
 // full and reads the rest from the log once the desktop reads again, in order, nothing lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDesktop, twilioSigned, waitFor } from './helpers';
-import { addTenant, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
+import { addTenant, metricsHeaders, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
 
 const HIGH_WATER = 16 * 1024;
 const EVENTS = 400;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => f?.stop(), 60_000);
 
 const metric = async (name: string): Promise<number> => {
-  const text = await (await fetch(`${f.relay.url}/metrics`)).text();
+  const text = await (await fetch(`${f.relay.url}/metrics`, { headers: metricsHeaders })).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return Number(line?.split(' ').at(-1) ?? 0);
 };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { logPosition, pruneEvents, readEvents } from '../src/store/events';
 import { backends, post, TestDesktop, twilioSigned, waitFor } from './helpers';
-import { addTenant, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
+import { addTenant, metricsHeaders, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
 
 describe('configuration', () => {
   const key = randomBytes(32).toString('base64');
@@ -83,7 +83,7 @@ describe.each(backends)('operations on %s', (backend) => {
     expect((await post(statusUrl(), s.headers, s.body)).status).toBe(204);
     expect((await post(statusUrl(), { 'content-type': 'application/x-www-form-urlencoded' }, s.body)).status).toBe(403);
     await waitFor('the event', () => desktop.entries.length >= 1);
-    const text = await (await fetch(`${fx.relay.url}/metrics`)).text();
+    const text = await (await fetch(`${fx.relay.url}/metrics`, { headers: metricsHeaders })).text();
     expect(text).toMatch(/relay_webhooks_total\{kind="twilio\.message-status",provider="twilio",result="accepted"\} 1/);
     expect(text).toMatch(/relay_webhooks_total\{kind="twilio\.message-status",provider="twilio",result="rejected_signature"\} 1/);
     expect(text).toMatch(/relay_commit_seconds_count [1-9]/);
@@ -91,7 +91,9 @@ describe.each(backends)('operations on %s', (backend) => {
     expect(text).toMatch(/relay_tenant_lag_events\{tenant="ops-org"\} 1/); // sent, not acknowledged
     desktop.ws.send(JSON.stringify({ type: 'ack', seq: 1 }));
     await waitFor('lag 0', async () =>
-      /relay_tenant_lag_events\{tenant="ops-org"\} 0/.test(await (await fetch(`${fx.relay.url}/metrics`)).text()),
+      /relay_tenant_lag_events\{tenant="ops-org"\} 0/.test(
+        await (await fetch(`${fx.relay.url}/metrics`, { headers: metricsHeaders })).text(),
+      ),
     );
     await desktop.close();
   });

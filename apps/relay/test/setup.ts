@@ -18,11 +18,16 @@ export interface RelayFixture {
   stop(): Promise<void>;
 }
 
+/** The /metrics bearer token every test relay is started with. */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
+export const metricsHeaders = { authorization: `Bearer ${METRICS_TOKEN}` };
+
 export async function startTestRelay(backend: Backend, extra: Partial<StartRelayOptions> = {}): Promise<RelayFixture> {
   const sandbox = backend === 'postgres' ? pgSandbox() : null;
   const key = extra.encryptionKey ?? encryptionKey();
   const relay = await startRelay({
     encryptionKey: key,
+    metricsToken: METRICS_TOKEN,
     ...(sandbox ? { databaseUrl: sandbox.databaseUrl, dbSchema: sandbox.schema, dbAppRole: sandbox.appRole } : {}),
     ...extra,
   });

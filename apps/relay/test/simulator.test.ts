@@ -6,7 +6,7 @@ import { callFlowPlaceholders, callFlowUrl, relayWebhookUrls, type RelayLogEntry
 import { startSimulator, type Simulator } from '@gdial/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDesktop, waitFor } from './helpers';
-import { addTenant, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
+import { addTenant, metricsHeaders, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
 
 const doc = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
 
@@ -127,7 +127,7 @@ describe('relay with the provider simulator', () => {
     );
     const seqs = desktop.entries.map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    const text = await (await fetch(`${fx.relay.url}/metrics`)).text();
+    const text = await (await fetch(`${fx.relay.url}/metrics`, { headers: metricsHeaders })).text();
     expect(text).not.toMatch(/result="rejected_signature"/);
     expect(text).not.toMatch(/result="error"/);
     await desktop.close();

@@ -18,6 +18,7 @@ import { percentile, round, type BenchContext } from '../context';
 
 const DATABASE_URL = process.env.RELAY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const POOL_SIZE = 10;
+const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const RELAY_NODE_FLAGS = '--max-semi-space-size=32';
 
 // ── child process roles ───────────────────────────────────────────────────────────────
@@ -29,6 +30,7 @@ async function serveRelay(): Promise<void> {
     dbSchema: process.env.BENCH_SCHEMA!,
     dbAppRole: `${process.env.BENCH_SCHEMA!}_app`,
     rateLimitPerSecond: 1_000_000,
+    metricsToken: BENCH_METRICS_TOKEN,
     logLevel: 'warn',
   });
   const slug = 'bench-org';
@@ -238,7 +240,9 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     const capacityRequests = signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 1_000_000, 200_000);
     const relayCapacity = await maxRate(capacityRequests, concurrency, capacitySeconds);
     // Diagnostics from the relay itself: how large the group commits were and how long they took.
-    const metrics = await (await fetch(`${relay.info.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${relay.info.url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+    ).text();
     const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN);
     const commits = metric('relay_commit_seconds_count');
     const commitSeconds = metric('relay_commit_seconds_sum');

@@ -5,13 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler } from 'express';
 import proxyaddr from 'proxy-addr';
 import { pendingMigrations } from '../store/migrate';
+import { constantTimeEqual } from '../store/secrets';
 import { apiRouter } from './api';
 import { mediaRouter } from './media';
 import { requestContext } from './middleware';
 import { openApiDocument } from './openapi';
 import type { HttpServices } from './services';
 import { twimlRouter } from './twiml';
-import { isWebhookPath, webhookEndpoint } from './webhooks';
+import { isWebhookPath, signatureFailureThrottle, webhookEndpoint } from './webhooks';
 
 export function httpApp(services: HttpServices, version: string): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, db, logger, metrics } = services;
@@ -36,13 +37,26 @@ export function httpApp(services: HttpServices, version: string): (req: Incoming
       res.status(503).json({ status: 'database-unreachable' });
     }
   });
-  app.get('/metrics', (_req, res) => {
+  // Metrics name tenants: served only to a caller with the configured token.
+  const metricsAuth = config.metricsToken ? `Bearer ${config.metricsToken}` : null;
+  app.get('/metrics', (req, res) => {
+    const given = req.get('authorization');
+    if (!metricsAuth) {
+      res.status(404).json({ error: { code: 'not-found', message: 'No such endpoint' } });
+      return;
+    }
+    if (given === undefined || !constantTimeEqual(given, metricsAuth)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      res.status(401).json({ error: { code: 'unauthorized', message: 'Metrics need the bearer token RELAY_METRICS_TOKEN' } });
+      return;
+    }
     res.type('text/plain; version=0.0.4').send(metrics.render());
   });
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(services.publicBaseUrl(), version));
   });
-  app.use('/twiml', twimlRouter(services));
+  const signatureFailures = signatureFailureThrottle(services);
+  app.use('/twiml', twimlRouter(services, signatureFailures));
   app.use('/media', mediaRouter(services));
   app.use('/api/v1', apiRouter(services));
   app.use((_req, res) => {
@@ -66,6 +80,7 @@ export function httpApp(services: HttpServices, version: string): (req: Incoming
   const hooks = webhookEndpoint(
     services,
     config.trustProxy ? (req) => proxyaddr(req, trustProxy) : (req) => req.socket.remoteAddress ?? 'unknown',
+    signatureFailures,
   );
   return (req, res) => {
     if (isWebhookPath(req.url ?? '')) hooks(req, res);

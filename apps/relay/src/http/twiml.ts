@@ -4,14 +4,22 @@
 //            `twilio.gather` event, then answers confirmed, retry or goodbye.
 // Both are signed by Twilio like any webhook and checked the same way. The delivery token
 // travels in the signed URL, so it cannot be swapped without breaking the signature.
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { callFlowPlaceholders, type CallFlowRegistration } from '@gdial/protocol';
+import { MAX_FORM_BYTES } from '../ingest/limits';
+import { TenantCache, type ResolvedTenant } from '../ingest/tenant-cache';
 import { parseForm, twilioGather, verifyTwilio } from '../ingest/twilio';
+import type { FailureThrottle } from '../ops/rate-limit';
 import { queryOf } from '../ingest/webhook';
 import { loadCallFlow } from '../store/callflows';
-import { apiError, rateLimit } from './middleware';
+import { apiError, rateLimit, refuseRateLimited } from './middleware';
 import type { HttpServices } from './services';
 import { publicUrlOf, rejectWebhook } from './webhooks';
+
+interface Locals {
+  resolved: ResolvedTenant;
+  failureKey: string;
+}
 
 const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
@@ -30,30 +38,55 @@ export function gatherAnswer(flow: CallFlowRegistration, digits: string | undefi
   return attempt < flow.maxAttempts ? 'retry' : 'goodbye';
 }
 
-export function twimlRouter(services: HttpServices): Router {
+export function twimlRouter(services: HttpServices, failures: FailureThrottle): Router {
   const router = express.Router();
   router.use(rateLimit('twiml', services.config.rateLimitPerSecond, services.metrics));
-  router.use(express.raw({ type: () => true, limit: services.config.webhookBodyLimitBytes }));
 
-  const admit = async (req: Request, res: Response, kind: string) => {
+  // The tenant and the client's failed-signature allowance before the body is read.
+  const tenantFirst: RequestHandler = (req, res, next) => {
+    const tenant = String(req.params.tenant);
+    const kind = req.path.endsWith('/gather') ? 'twilio.gather' : 'twilio.call-flow';
     if (services.isShuttingDown()) {
       apiError(res, 503, 'shutting-down', 'Relay is restarting; retry');
-      return null;
+      return;
     }
-    const resolved = await services.tenants.resolve(String(req.params.tenant));
-    if (!resolved) {
-      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
-      return null;
-    }
+    const lookup = TenantCache.wellFormed(tenant) ? services.tenants.resolve(tenant) : Promise.resolve(null);
+    lookup.then((resolved) => {
+      if (!resolved) {
+        rejectWebhook(services, req.log, res, tenant, 'twilio', kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
+        return;
+      }
+      const failureKey = `${req.ip ?? 'unknown'}\u0000${resolved.tenant.id}`;
+      const wait = failures.blocked(failureKey);
+      if (wait > 0) {
+        refuseRateLimited(res, req.log, services.metrics, 'twiml-failed-signatures', wait);
+        return;
+      }
+      (res.locals as Locals).resolved = resolved;
+      (res.locals as Locals).failureKey = failureKey;
+      next();
+    }, next);
+  };
+  const body = express.raw({ type: () => true, limit: Math.min(MAX_FORM_BYTES, services.config.webhookBodyLimitBytes) });
+
+  const admit = async (req: Request, res: Response, kind: string) => {
+    const { resolved, failureKey } = res.locals as Locals;
     const raw = rawBodyOf(req);
+    const form = parseForm(raw);
+    if (!form.ok) {
+      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', form.status, form.reason);
+      return null;
+    }
     const verdict = verifyTwilio(
       resolved.credentials.twilioAuthToken,
       req.get('x-twilio-signature'),
       publicUrlOf(services, req.originalUrl),
       raw,
       req.get('content-type'),
+      form.params,
     );
     if (!verdict.ok) {
+      failures.failed(failureKey);
       rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_signature', 403, verdict.reason);
       return null;
     }
@@ -77,7 +110,7 @@ export function twimlRouter(services: HttpServices): Router {
       );
       return null;
     }
-    return { ...resolved, flow, deliveryToken, params: parseForm(raw) };
+    return { ...resolved, flow, deliveryToken, params: form.params };
   };
 
   const start = async (req: Request, res: Response) => {
@@ -88,10 +121,10 @@ export function twimlRouter(services: HttpServices): Router {
       .type('text/xml')
       .send(render(ctx.flow.documents.start, gatherUrl(services, ctx.tenant.slug, ctx.flow.flowId, ctx.deliveryToken, 1)));
   };
-  router.get('/:tenant/:flowId', start);
-  router.post('/:tenant/:flowId', start);
+  router.get('/:tenant/:flowId', tenantFirst, body, start);
+  router.post('/:tenant/:flowId', tenantFirst, body, start);
 
-  router.post('/:tenant/:flowId/gather', async (req, res) => {
+  router.post('/:tenant/:flowId/gather', tenantFirst, body, async (req, res) => {
     const kind = 'twilio.gather';
     const ctx = await admit(req, res, kind);
     if (!ctx) return;

@@ -12,15 +12,17 @@
 // routing and prototype switching, which cost as much CPU as the rest of the webhook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { ResolvedTenant } from '../ingest/tenant-cache';
+import { forLog, MAX_FORM_BYTES } from '../ingest/limits';
+import { TenantCache, type ResolvedTenant } from '../ingest/tenant-cache';
 import { sendgridItems, verifySendgrid } from '../ingest/sendgrid';
 import { telegramItem, verifyTelegram } from '../ingest/telegram';
 import { EMPTY_TWIML, parseForm, twilioItem, twilioKindOf, verifyTwilio } from '../ingest/twilio';
 import { queryOf, type Verdict } from '../ingest/webhook';
 import type { WebhookResult } from '../ops/metrics';
+import { blamesData } from '../ingest/appender';
 import type { AppendItem } from '../store/events';
 import { readBody } from './body';
-import { RateLimiter } from '../ops/rate-limit';
+import { FailureThrottle, RateLimiter } from '../ops/rate-limit';
 import { apiError, beginRequest, refuseRateLimited, sendJson, type RequestScope } from './middleware';
 import type { HttpServices } from './services';
 
@@ -41,8 +43,17 @@ export function rejectWebhook(
   reason: string,
 ): void {
   services.metrics.webhooks.inc({ provider, kind, result });
-  log.warn({ provider, kind, result, reason, tenant }, 'webhook rejected');
+  log.warn({ provider, kind, result, reason, tenant: forLog(tenant) }, 'webhook rejected');
   apiError(res, status, result, status === 403 ? 'Signature verification failed' : reason);
+}
+
+/**
+ * Failed signature checks per client address and tenant, shared by the webhook and call-flow
+ * routes: after `burst` failures a client is refused (429) for that tenant before its body is
+ * read or any signature computed, until its allowance refills.
+ */
+export function signatureFailureThrottle(services: HttpServices): FailureThrottle {
+  return new FailureThrottle(services.config.failedAuthBurst, services.config.failedAuthPerSecond);
 }
 
 /** Whether a request path belongs to the webhook endpoints (`/hooks` and below, any case). */
@@ -91,126 +102,153 @@ interface Hook {
   req: IncomingMessage;
   res: ServerResponse;
   scope: RequestScope;
+  /** The tenant as named in the URL (for logs: always through forLog). */
   tenant: string;
+  resolved: ResolvedTenant;
+  /** Client address and tenant: the key of the failed-signature throttle. */
+  failureKey: string;
   raw: Buffer;
 }
+
+/** What committing a post's events came to: all settled, some refused for what they hold, or the database failed. */
+type CommitResult = { ok: true } | { ok: false; refused: string[] } | { ok: false; unavailable: true };
 
 /**
  * Serves every request under /hooks. `clientAddress` is the client as the rate limit sees
  * it (express's `req.ip`, so a configured `trust proxy` applies here too).
+ *
+ * Order of work, cheapest refusal first: rate limit, route, the tenant name's form, the
+ * tenant (cached), the client's failed-signature allowance, then the body (bounded), its
+ * parse (bounded), the signature, and only then the commit.
  */
 export function webhookEndpoint(
   services: HttpServices,
   clientAddress: (req: IncomingMessage) => string,
+  failures: FailureThrottle = signatureFailureThrottle(services),
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { metrics, logger } = services;
   const limiter = new RateLimiter(services.config.rateLimitPerSecond);
 
-  const commit = async (hook: Hook, provider: Provider, tenantId: string, items: AppendItem[], reply: () => void) => {
-    try {
-      const outcomes = await Promise.all(items.map((item) => services.appender.append(tenantId, item)));
-      for (let i = 0; i < outcomes.length; i++)
-        metrics.webhooks.inc({ provider, kind: items[i]!.kind, result: outcomes[i]!.duplicate ? 'duplicate' : 'accepted' });
-      if (logger.isLevelEnabled('debug'))
-        hook.scope.log.debug(
-          { provider, seqs: outcomes.map((o) => o.seq), duplicates: outcomes.filter((o) => o.duplicate).length },
-          'webhook committed',
-        );
-      reply();
-    } catch (err) {
-      for (const item of items) metrics.webhooks.inc({ provider, kind: item.kind, result: 'error' });
-      hook.scope.log.error({ err, provider }, 'committing webhook failed; provider will retry');
-      apiError(hook.res, 503, 'unavailable', 'Could not commit the event; retry later');
-    }
+  /**
+   * Commits a post's events. An event the database refuses for what it holds (a data error,
+   * after the appender retried it alone) is refused on its own; the others are committed.
+   */
+  const commit = async (hook: Hook, provider: Provider, items: AppendItem[]): Promise<CommitResult> => {
+    const settled = await Promise.allSettled(items.map((item) => services.appender.append(hook.resolved.tenant.id, item)));
+    const refused: string[] = [];
+    let unavailable = false;
+    settled.forEach((s, i) => {
+      const kind = items[i]!.kind;
+      if (s.status === 'fulfilled') {
+        metrics.webhooks.inc({ provider, kind, result: s.value.duplicate ? 'duplicate' : 'accepted' });
+      } else if (blamesData(s.reason)) {
+        metrics.webhooks.inc({ provider, kind, result: 'rejected_bad_request' });
+        refused.push(`event ${i} cannot be stored (${(s.reason as { code?: string }).code})`);
+      } else {
+        metrics.webhooks.inc({ provider, kind, result: 'error' });
+        unavailable = true;
+        hook.scope.log.error({ err: s.reason, provider }, 'committing webhook failed; provider will retry');
+      }
+    });
+    if (logger.isLevelEnabled('debug'))
+      hook.scope.log.debug(
+        { provider, committed: settled.filter((s) => s.status === 'fulfilled').length, refused: refused.length },
+        'webhook committed',
+      );
+    if (unavailable) return { ok: false, unavailable: true };
+    return refused.length > 0 ? { ok: false, refused } : { ok: true };
   };
 
-  /** Resolves the tenant and checks the signature; answers and returns null when either fails. */
-  const admit = async (hook: Hook, provider: Provider, kind: string, check: (resolved: ResolvedTenant) => Verdict) => {
-    if (services.isShuttingDown()) {
-      apiError(hook.res, 503, 'shutting-down', 'Relay is restarting; retry');
-      return null;
+  /** Answers a commit that did not fully succeed; true when it did (the caller answers 2xx). */
+  const settledOk = (hook: Hook, provider: Provider, kind: string, result: CommitResult, alsoRefused: string[] = []): boolean => {
+    if (!result.ok && 'unavailable' in result) {
+      apiError(hook.res, 503, 'unavailable', 'Could not commit the event; retry later');
+      return false;
     }
-    const resolved = await services.tenants.resolve(hook.tenant);
-    if (!resolved) {
-      rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, provider, kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
-      return null;
-    }
-    const verdict = check(resolved);
-    if (!verdict.ok) {
-      rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, provider, kind, 'rejected_signature', 403, verdict.reason);
-      return null;
-    }
-    return resolved;
+    const refused = [...alsoRefused, ...(result.ok ? [] : result.refused)];
+    if (refused.length === 0) return true;
+    hook.scope.log.warn({ provider, kind, refused: refused.slice(0, 10) }, 'webhook events refused; the others were committed');
+    apiError(hook.res, 400, 'rejected_bad_request', refused.slice(0, 10).join('; '));
+    return false;
+  };
+
+  /** Checks the signature; answers, counts the failure and returns false when it fails. */
+  const verified = (hook: Hook, provider: Provider, kind: string, verdict: Verdict): boolean => {
+    if (verdict.ok) return true;
+    failures.failed(hook.failureKey);
+    rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, provider, kind, 'rejected_signature', 403, verdict.reason);
+    return false;
   };
 
   const badRequest = (hook: Hook, provider: Provider, kind: string, reason: string) =>
     rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, provider, kind, 'rejected_bad_request', 400, reason);
 
-  const twilioHook = async (hook: Hook, kindName: string) => {
-    const kind = twilioKindOf(kindName);
-    if (!kind) {
-      apiError(hook.res, 404, 'not-found', `No Twilio webhook "${kindName}"`);
-      return;
-    }
+  const twilioHook = async (hook: Hook, kind: NonNullable<ReturnType<typeof twilioKindOf>>) => {
     const { req, raw } = hook;
     const url = req.url!;
-    const params = parseForm(raw);
-    const resolved = await admit(hook, 'twilio', kind, ({ credentials }) =>
-      verifyTwilio(
-        credentials.twilioAuthToken,
-        header(req, 'x-twilio-signature'),
-        publicUrlOf(services, url),
-        raw,
-        header(req, 'content-type'),
-        params,
-      ),
+    const form = parseForm(raw);
+    if (!form.ok) {
+      rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, 'twilio', kind, 'rejected_bad_request', form.status, form.reason);
+      return;
+    }
+    const { credentials } = hook.resolved;
+    const verdict = verifyTwilio(
+      credentials.twilioAuthToken,
+      header(req, 'x-twilio-signature'),
+      publicUrlOf(services, url),
+      raw,
+      header(req, 'content-type'),
+      form.params,
     );
-    if (!resolved) return;
-    const item = twilioItem(kind, params, queryOf(url));
+    if (!verified(hook, 'twilio', kind, verdict)) return;
+    const item = twilioItem(kind, form.params, queryOf(url));
     if (typeof item === 'string') return badRequest(hook, 'twilio', kind, item);
-    await commit(hook, 'twilio', resolved.tenant.id, [item], () => {
-      if (kind === 'twilio.inbound-message') {
-        hook.res.setHeader('Content-Type', 'text/xml; charset=utf-8');
-        hook.res.setHeader('Content-Length', Buffer.byteLength(EMPTY_TWIML));
-        hook.res.end(EMPTY_TWIML);
-      } else {
-        hook.res.statusCode = 204;
-        hook.res.end();
-      }
-    });
+    if (!settledOk(hook, 'twilio', kind, await commit(hook, 'twilio', [item]))) return;
+    if (kind === 'twilio.inbound-message') {
+      hook.res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+      hook.res.setHeader('Content-Length', Buffer.byteLength(EMPTY_TWIML));
+      hook.res.end(EMPTY_TWIML);
+    } else {
+      hook.res.statusCode = 204;
+      hook.res.end();
+    }
   };
 
   const sendgridHook = async (hook: Hook) => {
     const kind = 'sendgrid.events';
     const { req, raw } = hook;
-    const resolved = await admit(hook, 'sendgrid', kind, ({ credentials }) =>
-      verifySendgrid(
-        credentials.sendgridPublicKey,
-        header(req, 'x-twilio-email-event-webhook-signature'),
-        header(req, 'x-twilio-email-event-webhook-timestamp'),
-        raw,
-      ),
+    const verdict = verifySendgrid(
+      hook.resolved.credentials.sendgridPublicKey,
+      header(req, 'x-twilio-email-event-webhook-signature'),
+      header(req, 'x-twilio-email-event-webhook-timestamp'),
+      raw,
     );
-    if (!resolved) return;
-    const items = sendgridItems(raw, queryOf(req.url!));
-    if (typeof items === 'string') return badRequest(hook, 'sendgrid', kind, items);
-    await commit(hook, 'sendgrid', resolved.tenant.id, items, () => sendJson(hook.res, 200, { ok: true }));
+    if (!verified(hook, 'sendgrid', kind, verdict)) return;
+    const batch = sendgridItems(raw, queryOf(req.url!));
+    if (typeof batch === 'string') return badRequest(hook, 'sendgrid', kind, batch);
+    for (const _ of batch.refused) metrics.webhooks.inc({ provider: 'sendgrid', kind, result: 'rejected_bad_request' });
+    const result = batch.items.length > 0 ? await commit(hook, 'sendgrid', batch.items) : ({ ok: true } as const);
+    if (settledOk(hook, 'sendgrid', kind, result, batch.refused)) sendJson(hook.res, 200, { ok: true });
   };
 
   const telegramHook = async (hook: Hook) => {
     const kind = 'telegram.update';
     const { req, raw } = hook;
-    const resolved = await admit(hook, 'telegram', kind, ({ credentials }) =>
-      verifyTelegram(credentials.telegramSecretToken, header(req, 'x-telegram-bot-api-secret-token')),
-    );
-    if (!resolved) return;
+    const verdict = verifyTelegram(hook.resolved.credentials.telegramSecretToken, header(req, 'x-telegram-bot-api-secret-token'));
+    if (!verified(hook, 'telegram', kind, verdict)) return;
     const item = telegramItem(raw, queryOf(req.url!));
     if (typeof item === 'string') return badRequest(hook, 'telegram', kind, item);
-    await commit(hook, 'telegram', resolved.tenant.id, [item], () => sendJson(hook.res, 200, { ok: true }));
+    if (settledOk(hook, 'telegram', kind, await commit(hook, 'telegram', [item]))) sendJson(hook.res, 200, { ok: true });
+  };
+
+  const kindOf = (route: Route): string | null => {
+    if (route.provider === 'twilio') return twilioKindOf(route.kindName);
+    return route.provider === 'sendgrid' ? 'sendgrid.events' : 'telegram.update';
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope, setRoute: (name: string) => void) => {
-    const wait = limiter.take(clientAddress(req));
+    const client = clientAddress(req);
+    const wait = limiter.take(client);
     if (wait > 0) {
       refuseRateLimited(res, scope.log, metrics, 'hooks', wait);
       return;
@@ -225,15 +263,39 @@ export function webhookEndpoint(
       return;
     }
     setRoute(routeNames[route.provider]);
-    const body = await readBody(req, services.config.webhookBodyLimitBytes);
+    const kind = kindOf(route);
+    if (!kind) {
+      apiError(res, 404, 'not-found', `No Twilio webhook "${forLog(route.provider === 'twilio' ? route.kindName : '')}"`);
+      return;
+    }
+    if (services.isShuttingDown()) {
+      apiError(res, 503, 'shutting-down', 'Relay is restarting; retry');
+      return;
+    }
+    // The tenant before the body: a name that cannot be a tenant's, or names none, is refused
+    // without reading, parsing or verifying anything.
+    const resolved = TenantCache.wellFormed(route.tenant) ? await services.tenants.resolve(route.tenant) : null;
+    if (!resolved) {
+      rejectWebhook(services, scope.log, res, route.tenant, route.provider, kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
+      return;
+    }
+    const failureKey = `${client}\u0000${resolved.tenant.id}`;
+    const retryAfter = failures.blocked(failureKey);
+    if (retryAfter > 0) {
+      refuseRateLimited(res, scope.log, metrics, 'hooks-failed-signatures', retryAfter);
+      return;
+    }
+    const limit =
+      route.provider === 'twilio' ? Math.min(MAX_FORM_BYTES, services.config.webhookBodyLimitBytes) : services.config.webhookBodyLimitBytes;
+    const body = await readBody(req, limit);
     if (!body.ok) {
       refuse(res, scope, body.status, body.type);
       return;
     }
-    const hook: Hook = { req, res, scope, tenant: route.tenant, raw: body.body };
+    const hook: Hook = { req, res, scope, tenant: route.tenant, resolved, failureKey, raw: body.body };
     switch (route.provider) {
       case 'twilio':
-        return twilioHook(hook, route.kindName);
+        return twilioHook(hook, kind as NonNullable<ReturnType<typeof twilioKindOf>>);
       case 'sendgrid':
         return sendgridHook(hook);
       case 'telegram':

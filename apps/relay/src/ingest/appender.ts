@@ -35,7 +35,7 @@ interface Pending {
 const MAX_BATCH = 256;
 
 /** SQLSTATE classes that blame the statement's data, not the database: 22 data exception, 23 integrity, 54 limits. */
-const blamesData = (err: unknown): boolean => {
+export const blamesData = (err: unknown): boolean => {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^(22|23|54)/.test(code);
 };

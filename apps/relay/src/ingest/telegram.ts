@@ -3,6 +3,7 @@
 // is in this file.
 import { constantTimeEqual } from '../store/secrets';
 import type { AppendItem } from '../store/events';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './limits';
 import { jsonOrNull, webhookItem, type Verdict } from './webhook';
 
 export function verifyTelegram(secretToken: string | null, header: string | undefined): Verdict {
@@ -16,5 +17,6 @@ export function telegramItem(rawBody: Buffer, query: Record<string, string>): Ap
   const update = jsonOrNull(rawBody);
   const updateId = typeof update === 'object' && update !== null ? (update as { update_id?: unknown }).update_id : undefined;
   if (typeof updateId !== 'number') return 'body is not a Telegram update with update_id';
+  if (jsonDepthExceeds(update)) return `update is nested deeper than ${MAX_JSON_DEPTH} levels`;
   return webhookItem('telegram.update', `tg:${updateId}`, query, update);
 }

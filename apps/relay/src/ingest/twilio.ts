@@ -6,30 +6,24 @@ import { timingSafeEqual } from 'node:crypto';
 import twilio from 'twilio';
 import type { WebhookKind } from '@gdial/protocol';
 import type { AppendItem } from '../store/events';
+import { parseFormBounded, type FormParams, type FormResult } from './limits';
 import { webhookItem, type Verdict } from './webhook';
 
-export type FormParams = Record<string, string | string[]>;
+export type { FormParams };
 
 export const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-/** Form-encoded body as Twilio posts it; a repeated key keeps every value in order. */
-export function parseForm(raw: Buffer): FormParams {
-  const params: FormParams = {};
-  for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) {
-    const prev = params[k];
-    params[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return params;
-}
+/** A Twilio form body, bounded (see limits.ts): parsed before the signature, which covers its parameters. */
+export const parseForm = (raw: Buffer): FormResult => parseFormBounded(raw);
 
-/** `form` is the body already parsed with `parseForm`, when the caller has it. */
+/** `params` is the body parsed with `parseForm` (already bounded, so the HMAC's cost is too). */
 export function verifyTwilio(
   authToken: string | null,
   signature: string | undefined,
   publicUrl: string,
   rawBody: Buffer,
   contentType: string | undefined,
-  form?: FormParams,
+  params: FormParams,
 ): Verdict {
   if (!authToken) return { ok: false, reason: 'no Twilio auth token configured for this tenant' };
   if (!signature) return { ok: false, reason: 'missing X-Twilio-Signature' };
@@ -39,7 +33,6 @@ export function verifyTwilio(
       ? { ok: true }
       : { ok: false, reason: 'Twilio signature does not match' };
   }
-  const params = form ?? (rawBody.length > 0 ? parseForm(rawBody) : {});
   // The URL exactly as configured is one of the two forms validateRequest tries first (with
   // and without the port); checked alone first, a URL that names its port costs one HMAC
   // instead of two. Anything else is left to validateRequest, so the same requests pass.

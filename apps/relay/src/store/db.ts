@@ -15,6 +15,12 @@ export interface RelayDb {
   readonly kind: 'postgres' | 'pglite';
   readonly schema: string;
   readonly appRole: string;
+  /**
+   * PostgreSQL: the application role logs in itself (with this password) instead of the owner
+   * switching to it, so nothing on the request path can `SET ROLE` back to the owner.
+   * Migrations give the role this password. Absent on PGlite (one embedded connection).
+   */
+  readonly appPassword?: string;
   /** NOTIFY channel other instances listen on (per schema, so deployments don't cross-talk). */
   readonly channel: string;
   /** A transaction as the application role with `app.tenant_id` set for it only. */
@@ -39,21 +45,31 @@ export interface PostgresOptions {
   url: string;
   schema: string;
   appRole: string;
+  /** The application role's password (see RelayDb.appPassword); none under trust authentication. */
+  appPassword?: string;
   poolSize?: number;
   logger: Logger;
 }
 
+/** The owner's connection URL with the application role (and its password) as the user. */
+export function appRoleUrl(url: string, appRole: string, appPassword: string | undefined): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(appRole);
+  u.password = appPassword === undefined ? '' : encodeURIComponent(appPassword);
+  return u.toString();
+}
+
 export function openPostgres(opts: PostgresOptions): RelayDb {
   const searchPath = `-c search_path=${opts.schema}`;
-  // The role is set in the startup packet: if it does not exist the connection fails,
-  // instead of silently running as the owner the way a failed `SET ROLE` would.
+  // The request path logs in as the application role, a LOGIN role that is not a member of
+  // the owner: even injected SQL cannot `SET ROLE NONE` back to the owner and lift forced RLS.
   const appPool = new pg.Pool({
-    connectionString: opts.url,
+    connectionString: appRoleUrl(opts.url, opts.appRole, opts.appPassword),
     max: opts.poolSize ?? 10,
     // A database that does not answer turns into a 503 (the provider retries), not a hang.
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 60_000,
-    options: `${searchPath} -c role=${opts.appRole} -c statement_timeout=15000`,
+    options: `${searchPath} -c statement_timeout=15000`,
     application_name: 'gdial-relay',
   });
   const ownerPool = new pg.Pool({ connectionString: opts.url, max: 2, options: searchPath, application_name: 'gdial-relay-owner' });
@@ -84,6 +100,7 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
     kind: 'postgres',
     schema: opts.schema,
     appRole: opts.appRole,
+    ...(opts.appPassword === undefined ? {} : { appPassword: opts.appPassword }),
     channel: `${opts.schema}_events`,
     withTenant: (tenantId, fn) => tx(appPool, tenantId, fn),
     appQuery: async <R>(text: string, params?: unknown[], name?: string) =>

@@ -64,12 +64,20 @@ export async function migrate(db: RelayDb): Promise<MigrateResult> {
       await q.query(`INSERT INTO ${schema}.relay_migrations (tag, hash) VALUES ($1, $2)`, [m.tag, m.hash]);
       applied.push(m.tag);
     }
-    await ensureAppRole(q, db.schema, db.appRole);
+    await ensureAppRole(q, db.schema, db.appRole, db.kind === 'postgres', db.appPassword);
     return { applied };
   });
 }
 
-async function ensureAppRole(q: SqlExecutor, schemaName: string, roleName: string): Promise<void> {
+const quoteLiteral = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+async function ensureAppRole(
+  q: SqlExecutor,
+  schemaName: string,
+  roleName: string,
+  login: boolean,
+  password: string | undefined,
+): Promise<void> {
   const schema = quoteIdent(schemaName);
   const role = quoteIdent(roleName);
   const exists = await q.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [roleName]);
@@ -84,6 +92,17 @@ async function ensureAppRole(q: SqlExecutor, schemaName: string, roleName: strin
         `Role ${roleName} is a superuser or has BYPASSRLS; the relay's application role must have neither (RELAY_DB_APP_ROLE).`,
       );
     }
+  }
+  // On PostgreSQL the request path logs in as the role itself (store/db.ts), so it must not
+  // be able to become the owner: no membership in the owner role, directly or inherited.
+  const [member] = await q.query<{ member: boolean }>(`SELECT pg_has_role($1, current_user, 'MEMBER') AS member`, [roleName]);
+  if (member?.member) {
+    throw new Error(
+      `Role ${roleName} is a member of the schema owner, so it could SET ROLE back to it and lift row-level security; revoke that membership (RELAY_DB_APP_ROLE).`,
+    );
+  }
+  if (login) {
+    await q.query(`ALTER ROLE ${role} LOGIN NOINHERIT${password === undefined ? '' : ` PASSWORD ${quoteLiteral(password)}`}`);
   }
   // The connecting user must be able to become the role (not needed for superusers).
   const [me] = await q.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
