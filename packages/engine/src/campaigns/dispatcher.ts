@@ -6,23 +6,20 @@
 // start those are reconciled with the provider by our delivery token (`reconcile`).
 // The hot path batches: one transaction claims many rows, one transaction writes many
 // results, which is what lets a laptop hand over thousands of messages per second.
-import type Database from 'better-sqlite3';
+// This file is the pump and the provider calls; claiming (claiming.ts), result writing
+// (results.ts) and reconciliation (reconcile.ts) are its three parts.
 import type { Channel, ProviderEvent } from '@gdial/protocol';
-import { channels as allChannels, confirmationSchema, deliveryStateForRank, FINAL_RANK, rankOf } from '@gdial/protocol';
+import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
 import type { Logger } from '../log';
-import type { Db, Store } from '../store/db';
-import {
-  backoffDelay,
-  CircuitBreaker,
-  defaultBackoff,
-  defaultBreaker,
-  TokenBucket,
-  type BackoffPolicy,
-  type BreakerPolicy,
-} from './flow-control';
-import { progressRecipient, statements } from './outbox';
+import { campaignStatusAndSettings } from '../store/campaigns';
+import type { Store } from '../store/db';
+import { nextDueAt, type ClaimRow } from '../store/dispatch';
+import { CircuitBreaker, defaultBackoff, defaultBreaker, TokenBucket, type BackoffPolicy, type BreakerPolicy } from './flow-control';
 import { sendError } from '../providers/types';
-import type { CallFlowHost, ChannelSender, ChannelSenders, SendError, SendResult } from './ports';
+import { claimRows, fallThrough } from './claiming';
+import type { CallFlowHost, ChannelSender, ChannelSenders, SendResult } from './ports';
+import { Reconciler } from './reconcile';
+import { writeResults, type InFlight, type ResultContext, type WriteEffects } from './results';
 
 export interface RateLimit {
   perSecond: number;
@@ -63,48 +60,11 @@ export interface DispatcherOptions {
   staleAfterMs?: number;
 }
 
-interface ClaimRow {
-  id: number;
-  campaign_id: number;
-  recipient_id: number;
-  step_index: number;
-  channel: Channel;
-  address: string;
-  token: string;
-  condition: string;
-  attempts: number;
-  body: string | null;
-  subject: string | null;
-  html: string | null;
-  audio_id: string | null;
-  voice_id: string | null;
-  outcome: string;
-  language: 'sv' | 'en';
-  opted_out: number;
-  delivered_before: number;
-}
-
-interface WriteEffects {
-  handedOver: number;
-  cancelledCalls: { sender: ChannelSender; providerId: string }[];
-  /** A send may have reached the provider without an answer: look it up. */
-  lookUp: boolean;
-}
-
-interface InFlight {
-  row: ClaimRow;
-  provider: string;
-  outcome: SendResult;
-  startedAt: number;
-}
-
-const PRIORITY_BANDS = [0, 1];
 /** Rows of a paused campaign are moved to priority + PAUSED_BAND so claims never reach them. */
 export const PAUSED_BAND = 10;
 
 export class Dispatcher {
   private readonly log: Logger;
-  private readonly sqlite: Database.Database;
   private readonly concurrency: number;
   private readonly claimBatch: number;
   private readonly flushBatch: number;
@@ -117,8 +77,6 @@ export class Dispatcher {
   private inflight = 0;
   /** Rows this process has claimed and not yet written back. */
   private readonly inflightRowIds = new Set<number>();
-  /** Rows being looked up at the provider right now. */
-  private readonly reconciling = new Set<number>();
   private running = false;
   private pumping = false;
   private pumpAgain = false;
@@ -128,15 +86,13 @@ export class Dispatcher {
   private readonly flowUrls = new Map<string, Promise<(token: string) => string>>();
   private readonly campaigns = new Map<number, { confirmation: ReturnType<typeof confirmationSchema.parse>; steps: number }>();
   private readonly hangUps: { sender: ChannelSender; providerId: string }[] = [];
-  private readonly stmts;
   private sweepTimer: NodeJS.Timeout | null = null;
-  private polling = false;
-  private readonly polledAt = new Map<number, number>();
   private readonly staleAfterMs: number;
+  private readonly reconciler: Reconciler;
+  private readonly resultContext: ResultContext;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.log = opts.logger.child({ module: 'dispatcher' });
-    this.sqlite = opts.store.sqlite;
     this.concurrency = opts.concurrency ?? 64;
     this.claimBatch = opts.claimBatch ?? 256;
     this.flushBatch = opts.flushBatch ?? 512;
@@ -147,88 +103,23 @@ export class Dispatcher {
       const rl = opts.rateLimits?.[ch] ?? defaultRateLimits[ch];
       this.buckets.set(ch, new TokenBucket(rl.perSecond, rl.burst, this.clock));
     }
-    const s = this.sqlite;
-    this.stmts = {
-      claim: s.prepare<[Channel, number, number, number], ClaimRow>(
-        `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.condition, d.attempts,
-                d.body, d.subject, d.html, d.audio_id, d.voice_id, r.outcome, r.language,
-                EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = d.channel AND o.address = CASE WHEN d.channel = 'email' THEN lower(d.address) ELSE d.address END) AS opted_out,
-                CASE WHEN d.condition = 'not-delivered'
-                     THEN EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index < d.step_index AND e.state = 'delivered')
-                     ELSE 0 END AS delivered_before
-           FROM deliveries d JOIN campaign_recipients r ON r.id = d.recipient_id
-          WHERE d.state = 'queued' AND d.channel = ? AND d.priority = ? AND d.due_at <= ?
-          ORDER BY d.due_at LIMIT ?`,
-      ),
-      markSending: s.prepare<[number, string]>(
-        "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, sending_since = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state = 'queued'",
-      ),
-      sent: s.prepare<
-        [string, string, number, string, number, number, number],
-        { provider_rank: number; answered_by: string | null; state: string }
-      >(
-        `UPDATE deliveries SET provider = ?, provider_id = ?,
-                provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
-                provider_rank = MAX(provider_rank, ?),
-                state = CASE WHEN state = 'sending' THEN 'sent' ELSE state END,
-                sent_at = COALESCE(sent_at, ?), sending_since = NULL, error = NULL
-          WHERE id = ? RETURNING provider_rank, answered_by, state`,
-      ),
-      retry: s.prepare<[number, string, string | null, number]>(
-        "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, error = ?, error_code = ? WHERE id = ? AND state = 'sending'",
-      ),
-      failed: s.prepare<[string, string | null, number, number]>(
-        "UPDATE deliveries SET state = 'failed', error = ?, error_code = ?, finished_at = ?, sending_since = NULL WHERE id = ? AND state IN ('sending', 'queued')",
-      ),
-      skip: s.prepare<[string, number, number]>("UPDATE deliveries SET state = 'skipped', error = ?, finished_at = ? WHERE id = ?"),
-      optOut: s.prepare<[string, string, string]>(
-        "INSERT OR IGNORE INTO opt_outs (channel, address, source, note) VALUES (?, ?, 'provider', ?)",
-      ),
-      event: s.prepare<[number, number, string, string | null]>(
-        'INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)',
-      ),
-      nextDue: s.prepare<[Channel], { due: number | null }>(
-        "SELECT MIN(due_at) AS due FROM deliveries WHERE state = 'queued' AND channel = ? AND priority IN (0, 1)",
-      ),
-      campaignStatus: s.prepare<[number], { status: string; settings: string }>('SELECT status, settings FROM campaigns WHERE id = ?'),
-      openCircuitRows: s.prepare<[Channel, number], { id: number; recipient_id: number; campaign_id: number }>(
-        `SELECT d.id, d.recipient_id, d.campaign_id FROM deliveries d
-          WHERE d.state = 'queued' AND d.channel = ? AND d.priority IN (0, 1) AND d.due_at <= ? AND d.fall_through = 1
-            AND EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index > d.step_index)
-          LIMIT 500`,
-      ),
-      inFlightRows: s.prepare<
-        [],
-        {
-          id: number;
-          campaign_id: number;
-          recipient_id: number;
-          channel: Channel;
-          address: string;
-          token: string;
-          body: string | null;
-          sending_since: number | null;
-        }
-      >("SELECT id, campaign_id, recipient_id, channel, address, token, body, sending_since FROM deliveries WHERE state = 'sending'"),
-      adopt: s.prepare<[string, string, number, string, number, number, number]>(
-        `UPDATE deliveries SET provider = ?, provider_id = ?, provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
-                provider_rank = MAX(provider_rank, ?), sent_at = COALESCE(sent_at, ?), sending_since = NULL
-          WHERE id = ?`,
-      ),
-      setState: s.prepare<[string, number]>('UPDATE deliveries SET state = ? WHERE id = ?'),
-      stale: s.prepare<[number, number], { id: number; channel: Channel; token: string; provider_id: string }>(
-        `SELECT id, channel, token, provider_id FROM deliveries
-          WHERE state IN ('sent', 'delivered') AND sent_at < ? AND provider_rank < ? AND provider_id IS NOT NULL LIMIT 500`,
-      ),
-      markInProgress: s.prepare<[string]>(
-        "UPDATE campaign_recipients SET outcome = 'in-progress' WHERE id IN (SELECT value FROM json_each(?)) AND outcome = 'pending'",
-      ),
-      rankOfRow: s.prepare<[number], { provider_rank: number; answered_by: string | null; state: string }>(
-        'SELECT provider_rank, answered_by, state FROM deliveries WHERE id = ?',
-      ),
-      resend: s.prepare<[number, number]>(
-        "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, possible_duplicate = 1 WHERE id = ? AND state = 'sending'",
-      ),
+    this.reconciler = new Reconciler({
+      store: opts.store,
+      senders: opts.senders,
+      logger: this.log,
+      clock: this.clock,
+      inFlightHere: this.inflightRowIds,
+      onActivity: opts.onActivity,
+      onPolledEvents: opts.onPolledEvents,
+      staleAfterMs: this.staleAfterMs,
+    });
+    this.resultContext = {
+      log: this.log,
+      backoff: this.backoff,
+      breakerFor: (provider) => this.breakerFor(provider),
+      bucket: (channel) => this.buckets.get(channel),
+      stepsOf: (campaignId) => this.stepsOf(campaignId),
+      voiceSender: () => this.opts.senders.get('voice'),
     };
   }
 
@@ -244,49 +135,9 @@ export class Dispatcher {
     this.sweepTimer.unref?.();
   }
 
-  /**
-   * Deliveries the provider has had for a long time without a final status: their
-   * callbacks were probably lost (relay down, webhook misconfigured). The provider is asked
-   * directly and the answer is applied through the normal event entry point.
-   */
-  async pollStale(): Promise<number> {
-    if (!this.opts.onPolledEvents || this.polling) return 0;
-    this.polling = true;
-    try {
-      const now = this.clock();
-      const rows = this.stmts.stale.all(now - this.staleAfterMs, FINAL_RANK);
-      const events: ProviderEvent[] = [];
-      for (const r of rows) {
-        if ((this.polledAt.get(r.id) ?? 0) > now - this.staleAfterMs) continue;
-        this.polledAt.set(r.id, now);
-        const sender = this.opts.senders.get(r.channel);
-        if (!sender?.fetchStatus) continue;
-        let st: Awaited<ReturnType<NonNullable<ChannelSender['fetchStatus']>>> = null;
-        try {
-          st = await sender.fetchStatus(r.provider_id);
-        } catch (err) {
-          this.log.warn({ err, deliveryId: r.id }, 'could not poll a delivery status');
-        }
-        if (!st) continue;
-        events.push({
-          type: 'status',
-          eventKey: `poll:${r.id}:${st.status}`,
-          provider: sender.provider as ProviderEvent['provider'],
-          channel: r.channel,
-          deliveryToken: r.token,
-          providerId: r.provider_id,
-          occurredAt: new Date(this.clock()).toISOString(),
-          status: st.status,
-          failure: st.failure,
-          answeredBy: st.answeredBy,
-          durationSec: null,
-        });
-      }
-      if (events.length) this.opts.onPolledEvents(events);
-      return events.length;
-    } finally {
-      this.polling = false;
-    }
+  /** Asks providers about deliveries whose final status never came (see Reconciler.pollStale). */
+  pollStale(): Promise<number> {
+    return this.reconciler.pollStale();
   }
 
   /** Stops claiming, lets the calls in flight finish (bounded) and writes their results. */
@@ -386,8 +237,9 @@ export class Dispatcher {
     const touched = new Set<number>();
     let effects: WriteEffects | null = null;
     try {
-      effects = this.opts.store.transaction(({ db }) => {
-        const eff = batch.length ? this.writeResults(db, batch, now, touched) : null;
+      effects = this.opts.store.transaction((tx) => {
+        for (const r of batch) this.inflightRowIds.delete(r.row.id);
+        const eff = batch.length ? writeResults(tx, this.resultContext, batch, now, touched) : null;
         if (!claimNow) return eff;
         let free = this.concurrency - this.inflight;
         for (const channel of allChannels) {
@@ -409,7 +261,7 @@ export class Dispatcher {
           const allowed = breaker.allowance(tokens);
           if (allowed < tokens) bucket.giveBack(tokens - allowed);
           if (allowed === 0) continue;
-          const rows = this.claimRows(db, channel, allowed, now, touched);
+          const rows = claimRows(tx, channel, allowed, now, touched);
           if (rows.length < allowed) {
             bucket.giveBack(allowed - rows.length);
             if (rows.length === 0) breaker.unusedAllowance();
@@ -436,7 +288,7 @@ export class Dispatcher {
     if (claimNow) {
       for (const channel of allChannels) {
         if (!this.opts.senders.get(channel)) continue;
-        const next = this.stmts.nextDue.get(channel)?.due ?? null;
+        const next = nextDueAt(this.opts.store.read, channel);
         if (next !== null) waitMs = Math.min(waitMs, Math.max(1, next - now));
       }
       this.arm(waitMs);
@@ -450,34 +302,6 @@ export class Dispatcher {
       this.timer = null;
       this.pump();
     }, ms);
-  }
-
-  /** Picks due rows (alerts first), skips those the plan no longer needs, marks the rest `sending`. Inside the cycle's transaction. */
-  private claimRows(db: Db, channel: Channel, limit: number, now: number, touched: Set<number>): ClaimRow[] {
-    const out: ClaimRow[] = [];
-    for (const band of PRIORITY_BANDS) {
-      if (out.length >= limit) break;
-      const rows = this.stmts.claim.all(channel, band, now, limit - out.length);
-      for (const r of rows) {
-        const reason =
-          (r.outcome === 'confirmed' && r.condition !== 'always' && 'already confirmed') ||
-          (r.outcome === 'opted-out' && 'recipient opted out') ||
-          (r.outcome === 'cancelled' && 'campaign cancelled') ||
-          (r.opted_out && 'address opted out') ||
-          (r.delivered_before && 'delivered by an earlier step') ||
-          null;
-        if (reason) {
-          this.stmts.skip.run(reason, now, r.id);
-          this.stmts.event.run(r.id, now, 'skipped', reason);
-          progressRecipient(db, r.recipient_id, now);
-          touched.add(r.campaign_id);
-          continue;
-        }
-        out.push(r);
-      }
-    }
-    if (out.length) this.stmts.markSending.run(now, JSON.stringify(out.map((r) => r.id)));
-    return out;
   }
 
   private launch(row: ClaimRow, sender: ChannelSender): void {
@@ -544,7 +368,7 @@ export class Dispatcher {
   private campaignInfo(campaignId: number): { confirmation: ReturnType<typeof confirmationSchema.parse>; steps: number } {
     let c = this.campaigns.get(campaignId);
     if (!c) {
-      const row = this.stmts.campaignStatus.get(campaignId);
+      const row = campaignStatusAndSettings(this.opts.store.read, campaignId);
       const settings = row ? (JSON.parse(row.settings) as { confirmation?: unknown; steps?: unknown[] }) : {};
       c = { confirmation: confirmationSchema.parse(settings.confirmation ?? {}), steps: settings.steps?.length ?? 0 };
       this.campaigns.set(campaignId, c);
@@ -568,117 +392,19 @@ export class Dispatcher {
     if (this.results.length === 0) return;
     const batch = this.results.splice(0, this.results.length);
     const touched = new Set<number>();
-    const effects = this.opts.store.transaction(({ db }) => this.writeResults(db, batch, this.clock(), touched));
+    const effects = this.opts.store.transaction((tx) => {
+      for (const r of batch) this.inflightRowIds.delete(r.row.id);
+      return writeResults(tx, this.resultContext, batch, this.clock(), touched);
+    });
     for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
     this.opts.onActivity?.(touched, effects.handedOver);
-  }
-
-  /** Writes send results: the state after each provider call, retries, failures, escalation. */
-  private writeResults(db: Db, batch: InFlight[], now: number, touched: Set<number>): WriteEffects {
-    const effects: WriteEffects = { handedOver: 0, cancelledCalls: [], lookUp: false };
-    const inProgress: number[] = [];
-    for (const { row, provider, outcome } of batch) {
-      this.inflightRowIds.delete(row.id);
-      touched.add(row.campaign_id);
-      const breaker = this.breakerFor(provider);
-      if (outcome.ok) {
-        breaker.success();
-        effects.handedOver++;
-        const rank = rankOf(outcome.status) || rankOf('queued');
-        const cur = this.stmts.sent.get(provider, outcome.providerId, rank, outcome.status, rank, now, row.id);
-        // When a callback got here before the provider's reply, the state it set stands.
-        if (cur && cur.state === 'sent') {
-          const st = deliveryStateForRank(cur.provider_rank, cur.answered_by !== null);
-          if (st !== 'sent') this.stmts.setState.run(st, row.id);
-        }
-        // The row itself (sent_at, provider, provider_id) is the timeline's "sent" entry.
-        if (row.channel === 'voice' && (cur?.provider_rank ?? 0) < FINAL_RANK) {
-          const status = this.stmts.campaignStatus.get(row.campaign_id)?.status;
-          const sender = this.opts.senders.get('voice');
-          if (status === 'cancelled' && sender?.hangUp) effects.cancelledCalls.push({ sender, providerId: outcome.providerId });
-        }
-      } else if (outcome.error.class === 'transient' && outcome.error.maybeSent) {
-        // The provider may have it: the row stays `sending` and is looked up, not blindly re-sent.
-        breaker.failure();
-        this.stmts.event.run(row.id, now, 'unknown', `${provider}: ${outcome.error.message}; looking it up before sending again`);
-        effects.lookUp = true;
-      } else {
-        this.applyFailure(row, provider, outcome.error, now, breaker);
-      }
-      if (outcome.ok && this.stepsOf(row.campaign_id) === 1) {
-        // One step and it went out: the only possible change is pending → in-progress, done in bulk below.
-        inProgress.push(row.recipient_id);
-      } else {
-        progressRecipient(db, row.recipient_id, now);
-      }
-    }
-    if (inProgress.length) this.stmts.markInProgress.run(JSON.stringify(inProgress));
-    return effects;
-  }
-
-  private applyFailure(row: ClaimRow, provider: string, f: SendError, now: number, breaker: CircuitBreaker): void {
-    const attempts = row.attempts + 1;
-    switch (f.class) {
-      case 'transient':
-      case 'auth':
-      case 'rate-limited': {
-        if (f.class === 'rate-limited') {
-          this.buckets.get(row.channel)?.pauseFor(f.retryAfterMs ?? 1000);
-        } else {
-          breaker.failure();
-        }
-        if (attempts >= this.backoff.maxAttempts) {
-          this.stmts.failed.run(`Gave up after ${attempts} attempts: ${f.message}`, f.code || null, now, row.id);
-          this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
-          this.log.warn({ deliveryId: row.id, provider, kind: f.class }, 'delivery failed after retries');
-        } else {
-          const delay = backoffDelay(attempts, this.backoff, f.class === 'rate-limited' ? f.retryAfterMs : null);
-          this.stmts.retry.run(now + delay, f.message, f.code || null, row.id);
-          this.stmts.event.run(
-            row.id,
-            now,
-            'retry',
-            `${provider}: ${f.class}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
-          );
-        }
-        if (f.class === 'auth') this.log.error({ provider }, 'provider rejected our credentials');
-        return;
-      }
-      case 'permanent':
-      case 'invalid-recipient':
-      case 'opted-out': {
-        // The provider answered: it is up, the message is what it refused.
-        breaker.success();
-        this.stmts.failed.run(f.message, f.code || null, now, row.id);
-        this.stmts.event.run(row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
-        if (f.class === 'opted-out')
-          this.stmts.optOut.run(
-            row.channel,
-            row.channel === 'email' ? row.address.toLowerCase() : row.address,
-            `${provider} reported an opt-out`,
-          );
-        return;
-      }
-      default: {
-        const never: never = f.class;
-        throw new Error(`unknown failure class ${String(never)}`);
-      }
-    }
   }
 
   /** An open circuit: rows whose plan has a later step move on to it rather than wait. */
   private fallThroughOpenCircuit(channel: Channel, provider: string, now: number): void {
     if (now - this.lastOpenSweep < 250) return;
     this.lastOpenSweep = now;
-    const touched = new Set<number>();
-    this.opts.store.transaction(({ db }) => {
-      for (const r of this.stmts.openCircuitRows.all(channel, now)) {
-        this.stmts.failed.run(`${provider} unavailable (circuit open); moved on to the next step`, 'circuit-open', now, r.id);
-        this.stmts.event.run(r.id, now, 'failed', `${provider} unavailable; falling through to the next step`);
-        progressRecipient(db, r.recipient_id, now);
-        touched.add(r.campaign_id);
-      }
-    });
+    const touched = this.opts.store.transaction((tx) => fallThrough(tx, channel, provider, now));
     if (touched.size) this.opts.onActivity?.(touched, 0);
   }
 
@@ -699,76 +425,9 @@ export class Dispatcher {
 
   // ── crash recovery ────────────────────────────────────────────────────────────────────
 
-  /**
-   * Rows found `sending` were in flight when the engine stopped. Each is looked up at the
-   * provider by our token: adopted when the provider has it, otherwise sent again and
-   * flagged as a possible duplicate (the provider may simply not list it yet).
-   */
-  async reconcile(): Promise<{ adopted: number; resent: number }> {
-    // Rows of a channel with no provider configured yet wait until one is (setChannels reconciles again).
-    const rows = this.stmts.inFlightRows
-      .all()
-      .filter((r) => !this.inflightRowIds.has(r.id) && !this.reconciling.has(r.id) && this.opts.senders.get(r.channel) !== null);
-    for (const r of rows) this.reconciling.add(r.id);
-    let adopted = 0;
-    let resent = 0;
-    const queue = [...rows];
-    const worker = async () => {
-      for (let r = queue.shift(); r; r = queue.shift()) {
-        const sender = this.opts.senders.get(r.channel);
-        let lookup: Awaited<ReturnType<ChannelSender['findByToken']>> = { found: 'unknown', message: 'no provider configured' };
-        if (sender) {
-          for (let attempt = 0; attempt < 4; attempt++) {
-            try {
-              lookup = await sender.findByToken({
-                token: r.token,
-                channel: r.channel,
-                to: r.address,
-                since: new Date((r.sending_since ?? Date.now()) - 60_000),
-                body: r.body,
-              });
-            } catch (err) {
-              lookup = { found: 'unknown', message: (err as Error).message };
-            }
-            if (lookup.found !== 'unknown') break;
-            await new Promise((res) => setTimeout(res, 250 * 2 ** attempt));
-          }
-        }
-        const now = this.clock();
-        const row = r;
-        this.opts.store.transaction(({ db }) => {
-          if (lookup.found === true && sender) {
-            const rank = rankOf(lookup.status) || rankOf('queued');
-            this.stmts.adopt.run(sender.provider, lookup.providerId, rank, lookup.status, rank, row.sending_since ?? now, row.id);
-            const cur = this.stmts.rankOfRow.get(row.id);
-            this.stmts.setState.run(deliveryStateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null), row.id);
-            this.stmts.event.run(
-              row.id,
-              now,
-              'reconciled',
-              `found at ${sender.provider} as ${lookup.providerId} (${lookup.status}); adopted`,
-            );
-            adopted++;
-          } else {
-            const why = lookup.found === 'unknown' ? `provider could not be asked (${lookup.message})` : 'provider has no record of it';
-            this.stmts.resend.run(now, row.id);
-            this.stmts.event.run(row.id, now, 'reconciled', `${why}; sending again (possible duplicate)`);
-            resent++;
-          }
-          progressRecipient(db, row.recipient_id, now);
-        });
-        this.reconciling.delete(row.id);
-        this.opts.onActivity?.(new Set([row.campaign_id]), 0);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, rows.length) }, worker));
-    if (rows.length) this.log.info({ adopted, resent }, 'reconciled deliveries left in flight');
-    return { adopted, resent };
-  }
-
-  /** The statements are shared with outbox helpers (exposed for tests). */
-  get outboxStatements() {
-    return statements(this.opts.store.db);
+  /** Looks up rows left in flight at the provider: adopted, or sent again (see Reconciler). */
+  reconcile(): Promise<{ adopted: number; resent: number }> {
+    return this.reconciler.reconcile();
   }
 }
 

@@ -14,9 +14,10 @@ import {
   type PriceTable,
 } from '@gdial/protocol';
 import { optOutLookup, reach } from '../contacts';
-import type { Db, Reader } from '../store/db';
+import type { Reader, Tx } from '../store/db';
+import { insertDelivery } from '../store/deliveries';
+import { insertRecipient } from '../store/recipients';
 import { resolveAudience, type AudienceContact } from './audience';
-import { sqliteOf } from './outbox';
 import { hasChannel, renderMessage, templateVoiceId, type RenderContext, type TemplateData } from './templates';
 
 export interface PlannedDelivery {
@@ -278,51 +279,43 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
  * steps waiting). Runs inside the start transaction: all rows or none.
  */
 export function writePlan(
-  db: Db,
+  tx: Tx,
   campaignId: number,
   priority: number,
   plan: Plan,
   now: number,
 ): { recipients: number; deliveries: number } {
-  const sqlite = sqliteOf(db);
-  const insRecipient = sqlite.prepare(
-    "INSERT INTO campaign_recipients (campaign_id, contact_id, display_name, language, outcome) VALUES (?, ?, ?, ?, 'pending') RETURNING id",
-  );
-  const insDelivery = sqlite.prepare(
-    `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id, voice_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const total = plan.recipients.reduce((n, r) => n + r.deliveries.length, 0);
   const random = randomBytes(total * 9);
   let k = 0;
   let deliveriesWritten = 0;
   for (const r of plan.recipients) {
-    const rec = insRecipient.get(campaignId, r.contact.id, r.contact.displayName, r.contact.language) as { id: number };
+    const recipientId = insertRecipient(tx, campaignId, r.contact.id, r.contact.displayName, r.contact.language);
     // A recipient without an address for step 1 starts at the first step they have.
     const firstStep = Math.min(...r.deliveries.map((d) => d.stepIndex));
     for (const d of r.deliveries) {
       const token = `${campaignId.toString(36)}-${random.subarray(k * 9, k * 9 + 9).toString('base64url')}`;
       k++;
       const first = d.stepIndex === firstStep;
-      insDelivery.run(
+      insertDelivery(tx, {
         campaignId,
-        rec.id,
-        d.stepIndex,
-        d.channel,
-        d.address,
+        recipientId,
+        stepIndex: d.stepIndex,
+        channel: d.channel,
+        address: d.address,
         token,
-        first ? 'queued' : 'waiting',
+        state: first ? 'queued' : 'waiting',
         priority,
-        first ? now : null,
-        d.step.waitSeconds,
-        d.step.condition,
-        d.step.fallThroughWhenUnavailable ? 1 : 0,
-        d.body,
-        d.subject,
-        d.html,
-        d.audioId,
-        d.voiceId,
-      );
+        dueAt: first ? now : null,
+        waitSeconds: d.step.waitSeconds,
+        condition: d.step.condition,
+        fallThrough: d.step.fallThroughWhenUnavailable,
+        body: d.body,
+        subject: d.subject,
+        html: d.html,
+        audioId: d.audioId,
+        voiceId: d.voiceId,
+      });
       deliveriesWritten++;
     }
   }

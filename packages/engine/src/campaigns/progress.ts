@@ -3,41 +3,32 @@
 // a second; the publisher coalesces them to at most 10 updates per second per campaign and
 // notices when a running campaign has nothing left to do (completed).
 import {
+  FINAL_RANK,
   deliveryStates,
   recipientOutcomes,
   type CampaignProgress,
-  type CampaignStatus,
   type DeliveryState,
   type RecipientOutcome,
 } from '@gdial/protocol';
-import type { Db } from '../store/db';
-import { sqliteOf } from './outbox';
+import { getCampaign } from '../store/campaigns';
+import type { Reader } from '../store/db';
+import { deliveryStateCounts, hasOpenDeliveries, possibleDuplicateCount } from '../store/deliveries';
+import { outcomeCounts } from '../store/recipients';
 
 const WINDOW_MS = 10_000;
 export const MIN_INTERVAL_MS = 100;
 
-export function readProgress(db: Db, campaignId: number, throughput: number, unavailable: string[]): CampaignProgress | null {
-  const s = sqliteOf(db);
-  const c = s.prepare('SELECT status FROM campaigns WHERE id = ?').get(campaignId) as { status: CampaignStatus } | undefined;
+export function readProgress(r: Reader, campaignId: number, throughput: number, unavailable: string[]): CampaignProgress | null {
+  const c = getCampaign(r, campaignId);
   if (!c) return null;
   const deliveries = Object.fromEntries(deliveryStates.map((k) => [k, 0])) as Record<DeliveryState, number>;
-  for (const r of s.prepare('SELECT state, count(*) AS n FROM deliveries WHERE campaign_id = ? GROUP BY state').all(campaignId) as {
-    state: DeliveryState;
-    n: number;
-  }[]) {
-    deliveries[r.state] = r.n;
-  }
+  for (const x of deliveryStateCounts(r, campaignId)) deliveries[x.state] = x.n;
   const outcomes = Object.fromEntries(recipientOutcomes.map((k) => [k, 0])) as Record<RecipientOutcome, number>;
   let recipients = 0;
-  for (const r of s
-    .prepare('SELECT outcome, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY outcome')
-    .all(campaignId) as { outcome: RecipientOutcome; n: number }[]) {
-    outcomes[r.outcome] = r.n;
-    recipients += r.n;
+  for (const x of outcomeCounts(r, campaignId)) {
+    outcomes[x.outcome] = x.n;
+    recipients += x.n;
   }
-  const dup = s.prepare('SELECT count(*) AS n FROM deliveries WHERE campaign_id = ? AND possible_duplicate = 1').get(campaignId) as {
-    n: number;
-  };
   const remaining = deliveries.queued + deliveries.sending;
   return {
     campaignId,
@@ -48,25 +39,17 @@ export function readProgress(db: Db, campaignId: number, throughput: number, una
     deliveries,
     throughputPerSecond: Math.round(throughput * 10) / 10,
     etaSeconds: remaining === 0 ? 0 : throughput > 0 ? Math.round((remaining / throughput) * 10) / 10 : null,
-    possibleDuplicates: dup.n,
+    possibleDuplicates: possibleDuplicateCount(r, campaignId),
     unavailableProviders: unavailable,
     at: new Date().toISOString(),
   };
 }
 
 /** True when a running campaign has nothing in our hands and no recipient is still open. */
-export function isCampaignDone(db: Db, campaignId: number): boolean {
-  const s = sqliteOf(db);
-  const open = s
-    .prepare(
-      "SELECT 1 FROM deliveries WHERE campaign_id = ? AND (state IN ('waiting', 'queued', 'sending', 'sent') OR (state = 'delivered' AND channel = 'voice' AND provider_rank < 80)) LIMIT 1",
-    )
-    .get(campaignId);
-  return open === undefined;
-}
+export const isCampaignDone = (r: Reader, campaignId: number): boolean => !hasOpenDeliveries(r, campaignId, FINAL_RANK);
 
 export interface ProgressPublisherOptions {
-  db: () => Db;
+  reader: Reader;
   publish: (p: CampaignProgress) => void;
   /** Called (outside any transaction) when a running campaign has finished. */
   onDone: (campaignId: number) => void;
@@ -124,7 +107,7 @@ export class ProgressPublisher {
     const started = this.clock();
     for (const id of ids) {
       try {
-        const db = this.opts.db();
+        const db = this.opts.reader;
         const p = readProgress(db, id, this.throughput(id), this.opts.unavailable());
         this.lastSent.set(id, this.clock());
         if (!p) continue;

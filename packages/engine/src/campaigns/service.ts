@@ -3,8 +3,6 @@
 // cancelled), writes the whole outbox in the start transaction, arms schedules (a time or
 // a cron in Europe/Stockholm, kept in the database so they survive restarts), and is the
 // non-transactional wrapper around the provider-event entry point.
-import { Cron } from 'croner';
-import { and, desc, eq } from 'drizzle-orm';
 import {
   campaignFieldsSchema,
   campaignTransition,
@@ -26,19 +24,33 @@ import type { EngineContext } from '../context';
 import { DomainError, invalid, notFound } from '../errors';
 import type { Logger } from '../log';
 import { recordAudit } from '../store/audit';
-import type { Db } from '../store/db';
-import { campaigns, inboxMessages } from '../store/schema';
+import {
+  getCampaign,
+  insertCampaign,
+  deleteCampaign,
+  listCampaigns,
+  recipientCounts,
+  updateCampaign,
+  campaignsWithStatus,
+  type StoredCampaign,
+} from '../store/campaigns';
+import type { Reader, Tx } from '../store/db';
+import { cancelUnsentDeliveries, liveCallIds, shiftPriority } from '../store/deliveries';
+import { existingGroupIds } from '../store/groups';
+import { listInbox, markInbox } from '../store/inbox';
+import { openRecipientIds, cancelOpenRecipients } from '../store/recipients';
 import { readSetting, writeSetting, type SettingDef } from '../store/settings';
 import { Dispatcher, PAUSED_BAND, type DispatcherOptions } from './dispatcher';
 import { applyProviderEvents, type AppliedEvents } from './events';
-import { progressRecipient, sqliteOf } from './outbox';
+import { progressRecipient } from './outbox';
 import { planCampaign, writePlan, type Plan } from './planner';
 import type { CallFlowHost, CallFlowSpec, ChannelSender, ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
+import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { loadTemplate } from './templates';
 
-export const TIME_ZONE = 'Europe/Stockholm';
+export { nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 
 export const priceTableSetting: SettingDef<PriceTable> = {
   key: 'campaigns.priceTable',
@@ -46,7 +58,7 @@ export const priceTableSetting: SettingDef<PriceTable> = {
   fallback: priceTableSchema.parse({}),
 };
 
-type CampaignRow = typeof campaigns.$inferSelect;
+type CampaignRow = StoredCampaign;
 
 export interface CampaignServiceOptions {
   senders?: ChannelSenders;
@@ -56,25 +68,15 @@ export interface CampaignServiceOptions {
   dispatcher?: Partial<Omit<DispatcherOptions, 'store' | 'senders' | 'flows' | 'logger' | 'onActivity'>>;
 }
 
-export function validateCron(expr: string): string | null {
-  try {
-    const c = new Cron(expr, { timezone: TIME_ZONE, paused: true });
-    return c.nextRun() ? null : 'The cron expression never fires';
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
 export class CampaignService {
   readonly dispatcher: Dispatcher;
   readonly progress: ProgressPublisher;
   private readonly log: Logger;
   private senders: ChannelSenders;
   private flows: CallFlowHost | null;
-  private scheduleTimer: NodeJS.Timeout | null = null;
+  private readonly scheduler: CampaignScheduler;
   /** Set by hosts that configure providers: refuse to start what no provider can send. */
   private requireProviders = false;
-  private running = false;
   private readonly synthesiseVoice: CampaignServiceOptions['synthesiseVoice'];
 
   constructor(
@@ -86,7 +88,7 @@ export class CampaignService {
     this.flows = opts.flows ?? null;
     this.synthesiseVoice = opts.synthesiseVoice;
     this.progress = new ProgressPublisher({
-      db: () => ctx.store.db,
+      reader: ctx.store.read,
       publish: (p) => ctx.events.emit('campaigns.progress', p),
       onDone: (id) => this.completeIfDone(id),
       unavailable: () => this.dispatcher.unavailableProviders(),
@@ -101,6 +103,12 @@ export class CampaignService {
       logger: ctx.logger,
       onActivity: (ids, handedOver) => this.progress.markDirty(ids, handedOver),
       onPolledEvents: (events) => void this.handleProviderEvents(events),
+    });
+    this.scheduler = new CampaignScheduler({
+      ctx,
+      log: this.log,
+      launch: (id, actor, via) => void this.launch(id, actor, null, via),
+      changed: (id, status) => ctx.events.emit('campaigns.changed', { id, status }),
     });
   }
 
@@ -137,36 +145,28 @@ export class CampaignService {
 
   /** Reconciles what a previous run left in flight, starts dispatching and arms schedules. */
   async open(): Promise<void> {
-    this.running = true;
     await this.dispatcher.start();
-    this.runDueSchedules();
+    this.scheduler.open();
     // Campaigns that finished while we were away (their last callbacks applied at start).
-    for (const r of this.ctx.store.db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.status, 'running')).all()) {
-      this.progress.markDirty([r.id]);
-    }
+    this.progress.markDirty(campaignsWithStatus(this.ctx.store.read, 'running').map((r) => r.id));
   }
 
   async close(): Promise<void> {
-    this.running = false;
-    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
-    this.scheduleTimer = null;
+    this.scheduler.close();
     await this.dispatcher.stop();
     this.progress.close();
   }
 
   // ── campaigns: definition ─────────────────────────────────────────────────────────────
 
-  private row(db: Db, id: number): CampaignRow {
-    const r = db.select().from(campaigns).where(eq(campaigns.id, id)).get();
-    if (!r) throw notFound('Campaign', id);
-    return r;
+  private row(r: Reader, id: number): CampaignRow {
+    const c = getCampaign(r, id);
+    if (!c) throw notFound('Campaign', id);
+    return c;
   }
 
-  private summary(db: Db, r: CampaignRow): CampaignSummary {
-    const s = sqliteOf(db);
-    const counts = s
-      .prepare("SELECT count(*) AS n, sum(outcome = 'confirmed') AS c FROM campaign_recipients WHERE campaign_id = ?")
-      .get(r.id) as { n: number; c: number | null };
+  private summary(db: Reader, r: CampaignRow): CampaignSummary {
+    const counts = recipientCounts(db, r.id);
     const settings = campaignFieldsSchema.parse(r.settings);
     return {
       id: r.id,
@@ -178,8 +178,8 @@ export class CampaignService {
       schedule: settings.schedule,
       parentId: r.parentId,
       nextRunAt: r.nextRunAt === null ? null : new Date(r.nextRunAt).toISOString(),
-      recipients: counts.n,
-      confirmed: counts.c ?? 0,
+      recipients: counts.recipients,
+      confirmed: counts.confirmed,
       createdAt: r.createdAt,
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
@@ -187,28 +187,21 @@ export class CampaignService {
     };
   }
 
-  toDto(db: Db, r: CampaignRow): Campaign {
+  toDto(db: Reader, r: CampaignRow): Campaign {
     return { ...this.summary(db, r), settings: campaignFieldsSchema.parse(r.settings), approvalReason: r.approvalReason };
   }
 
   get(id: number): Campaign {
-    const db = this.ctx.store.db;
-    return this.toDto(db, this.row(db, id));
+    const r = this.ctx.store.read;
+    return this.toDto(r, this.row(r, id));
   }
 
   list(q: { status?: CampaignStatus | undefined; limit: number }): CampaignSummary[] {
-    const db = this.ctx.store.db;
-    return db
-      .select()
-      .from(campaigns)
-      .where(q.status ? eq(campaigns.status, q.status) : undefined)
-      .orderBy(desc(campaigns.id))
-      .limit(q.limit)
-      .all()
-      .map((r) => this.summary(db, r));
+    const r = this.ctx.store.read;
+    return listCampaigns(r, q).map((c) => this.summary(r, c));
   }
 
-  private checkFields(db: Db, fields: CampaignSettings): void {
+  private checkFields(db: Reader, fields: CampaignSettings): void {
     const issues = [];
     if (!loadTemplate(db, fields.templateId)) issues.push({ path: 'templateId', message: `Template ${fields.templateId} does not exist` });
     if (fields.schedule.kind === 'cron') {
@@ -216,8 +209,8 @@ export class CampaignService {
       if (err) issues.push({ path: 'schedule.cron', message: err });
     }
     if (fields.testGroupId !== null) {
-      const g = sqliteOf(db).prepare('SELECT 1 FROM contact_groups WHERE id = ?').get(fields.testGroupId);
-      if (!g) issues.push({ path: 'testGroupId', message: `Group ${fields.testGroupId} does not exist` });
+      if (!existingGroupIds(db, [fields.testGroupId]).has(fields.testGroupId))
+        issues.push({ path: 'testGroupId', message: `Group ${fields.testGroupId} does not exist` });
     }
     if (issues.length) throw invalid(issues);
   }
@@ -225,28 +218,26 @@ export class CampaignService {
   create(input: CampaignFields): Campaign {
     const fields = campaignFieldsSchema.parse(input);
     const actor = this.ctx.operator();
-    const id = this.ctx.store.transaction(({ db }) => {
-      this.checkFields(db, fields);
-      const r = db
-        .insert(campaigns)
-        .values({
-          name: fields.name,
-          priority: fields.priority === 'alert' ? 0 : 1,
-          templateId: fields.templateId,
-          testGroupId: fields.testGroupId,
-          settings: fields,
-          createdBy: actor,
-        })
-        .returning({ id: campaigns.id })
-        .get();
-      recordAudit(db, actor, {
+    const id = this.ctx.store.transaction((tx) => {
+      this.checkFields(tx, fields);
+      const id = insertCampaign(tx, {
+        name: fields.name,
+        parentId: null,
+        priority: fields.priority === 'alert' ? 0 : 1,
+        templateId: fields.templateId,
+        testGroupId: fields.testGroupId,
+        settings: fields,
+        approvalReason: null,
+        createdBy: actor,
+      });
+      recordAudit(tx, actor, {
         action: 'campaign.create',
         subjectType: 'campaign',
-        subjectId: r.id,
+        subjectId: id,
         summary: `Created campaign "${fields.name}"`,
         params: { name: fields.name },
       });
-      return r.id;
+      return id;
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'draft' });
     return this.get(id);
@@ -255,25 +246,22 @@ export class CampaignService {
   update(id: number, input: CampaignFields): Campaign {
     const fields = campaignFieldsSchema.parse(input);
     const actor = this.ctx.operator();
-    this.ctx.store.transaction(({ db }) => {
-      const r = this.row(db, id);
+    this.ctx.store.transaction((tx) => {
+      const r = this.row(tx, id);
       const status = nextStatus(r, 'edit');
-      this.checkFields(db, fields);
-      db.update(campaigns)
-        .set({
-          name: fields.name,
-          priority: fields.priority === 'alert' ? 0 : 1,
-          templateId: fields.templateId,
-          testGroupId: fields.testGroupId,
-          settings: fields,
-          // A changed schedule must be armed again by start.
-          status,
-          nextRunAt: null,
-          updatedAt: new Date().toISOString(),
-        })
-        .where(eq(campaigns.id, id))
-        .run();
-      recordAudit(db, actor, {
+      this.checkFields(tx, fields);
+      updateCampaign(tx, id, {
+        name: fields.name,
+        priority: fields.priority === 'alert' ? 0 : 1,
+        template_id: fields.templateId,
+        test_group_id: fields.testGroupId,
+        settings: fields,
+        // A changed schedule must be armed again by start.
+        status,
+        next_run_at: null,
+        updated_at: new Date().toISOString(),
+      });
+      recordAudit(tx, actor, {
         action: 'campaign.update',
         subjectType: 'campaign',
         subjectId: id,
@@ -287,11 +275,11 @@ export class CampaignService {
 
   delete(id: number): void {
     const actor = this.ctx.operator();
-    this.ctx.store.transaction(({ db }) => {
-      const r = this.row(db, id);
+    this.ctx.store.transaction((tx) => {
+      const r = this.row(tx, id);
       requireTransition(r, 'delete');
-      db.delete(campaigns).where(eq(campaigns.id, id)).run();
-      recordAudit(db, actor, {
+      deleteCampaign(tx, id);
+      recordAudit(tx, actor, {
         action: 'campaign.delete',
         subjectType: 'campaign',
         subjectId: id,
@@ -303,11 +291,11 @@ export class CampaignService {
 
   // ── planning and starting ─────────────────────────────────────────────────────────────
 
-  private makePlan(db: Db, r: CampaignRow): Plan {
+  private makePlan(db: Reader, r: CampaignRow): Plan {
     const settings = campaignFieldsSchema.parse(r.settings);
     const template = loadTemplate(db, r.templateId);
     if (!template) throw new DomainError('PRECONDITION', `Template ${r.templateId} of campaign "${r.name}" no longer exists`);
-    const plan = planCampaign(this.ctx.store.read, {
+    const plan = planCampaign(db, {
       settings,
       template,
       prices: readSetting(db, priceTableSetting),
@@ -322,31 +310,33 @@ export class CampaignService {
   }
 
   plan(id: number): PlanReport {
-    const db = this.ctx.store.db;
-    return this.makePlan(db, this.row(db, id)).report;
+    const r = this.ctx.store.read;
+    return this.makePlan(r, this.row(r, id)).report;
   }
 
   /** Starts now or arms the schedule. */
   start(id: number, unapprovedReason?: string): { campaign: Campaign; plan: PlanReport } {
     const actor = this.ctx.operator();
-    const r0 = this.row(this.ctx.store.db, id);
+    const r0 = this.row(this.ctx.store.read, id);
     const settings = campaignFieldsSchema.parse(r0.settings);
     if (settings.schedule.kind === 'now') {
       const plan = this.launch(id, actor, unapprovedReason ?? null, 'start');
       return { campaign: this.get(id), plan };
     }
-    const report = this.ctx.store.transaction(({ db }) => {
-      const r = this.row(db, id);
+    const report = this.ctx.store.transaction((tx) => {
+      const r = this.row(tx, id);
       const status = nextStatus(r, 'schedule');
-      const plan = this.makePlan(db, r);
-      this.checkApproval(db, r, plan.report, unapprovedReason ?? null);
+      const plan = this.makePlan(tx, r);
+      this.checkApproval(r, plan.report, unapprovedReason ?? null);
       const next = nextRunOf(settings, Date.now());
       if (next === null) throw new DomainError('PRECONDITION', 'The schedule has no future run');
-      db.update(campaigns)
-        .set({ status, nextRunAt: next, approvalReason: unapprovedReason ?? null, updatedAt: new Date().toISOString() })
-        .where(eq(campaigns.id, id))
-        .run();
-      recordAudit(db, actor, {
+      updateCampaign(tx, id, {
+        status,
+        next_run_at: next,
+        approval_reason: unapprovedReason ?? null,
+        updated_at: new Date().toISOString(),
+      });
+      recordAudit(tx, actor, {
         action: 'campaign.schedule',
         subjectType: 'campaign',
         subjectId: id,
@@ -360,11 +350,11 @@ export class CampaignService {
       return plan.report;
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'scheduled' });
-    this.armScheduler();
+    this.scheduler.arm();
     return { campaign: this.get(id), plan: report };
   }
 
-  private checkApproval(db: Db, r: CampaignRow, report: PlanReport, reason: string | null): void {
+  private checkApproval(r: CampaignRow, report: PlanReport, reason: string | null): void {
     if (report.blockers.length) {
       throw new DomainError('PRECONDITION', `Campaign "${r.name}" cannot start: ${report.blockers.join('; ')}`, {
         blockers: report.blockers,
@@ -377,7 +367,6 @@ export class CampaignService {
         'The template is not approved. Approve it, or give a reason for using it unapproved (it goes into the audit log).',
       );
     }
-    void db;
   }
 
   /**
@@ -386,24 +375,21 @@ export class CampaignService {
    */
   private launch(id: number, actor: string, unapprovedReason: string | null, via: 'start' | 'due'): PlanReport {
     const now = Date.now();
-    const report = this.ctx.store.transaction(({ db }) => {
-      const r = this.row(db, id);
+    const report = this.ctx.store.transaction((tx) => {
+      const r = this.row(tx, id);
       const status = nextStatus(r, via);
-      const plan = this.makePlan(db, r);
+      const plan = this.makePlan(tx, r);
       const reason = unapprovedReason ?? r.approvalReason;
-      this.checkApproval(db, r, plan.report, reason);
-      const written = writePlan(db, id, r.priority, plan, now);
-      db.update(campaigns)
-        .set({
-          status,
-          startedAt: new Date(now).toISOString(),
-          nextRunAt: null,
-          approvalReason: reason,
-          updatedAt: new Date(now).toISOString(),
-        })
-        .where(eq(campaigns.id, id))
-        .run();
-      recordAudit(db, actor, {
+      this.checkApproval(r, plan.report, reason);
+      const written = writePlan(tx, id, r.priority, plan, now);
+      updateCampaign(tx, id, {
+        status,
+        started_at: new Date(now).toISOString(),
+        next_run_at: null,
+        approval_reason: reason,
+        updated_at: new Date(now).toISOString(),
+      });
+      recordAudit(tx, actor, {
         action: 'campaign.start',
         subjectType: 'campaign',
         subjectId: id,
@@ -411,7 +397,7 @@ export class CampaignService {
         params: { name: r.name, recipients: written.recipients, deliveries: written.deliveries, test: r.testGroupId !== null ? 1 : 0 },
       });
       if (!plan.report.templateApproved) {
-        recordAudit(db, actor, {
+        recordAudit(tx, actor, {
           action: 'campaign.start-unapproved',
           subjectType: 'campaign',
           subjectId: id,
@@ -428,31 +414,23 @@ export class CampaignService {
   }
 
   pause(id: number): Campaign {
-    return this.setRunState(id, 'pause', 'campaign.pause', (db) => {
-      sqliteOf(db)
-        .prepare("UPDATE deliveries SET priority = priority + ? WHERE campaign_id = ? AND state IN ('queued', 'waiting') AND priority < ?")
-        .run(PAUSED_BAND, id, PAUSED_BAND);
-    });
+    return this.setRunState(id, 'pause', 'campaign.pause', (tx) => shiftPriority(tx, id, PAUSED_BAND, 'pause'));
   }
 
   resume(id: number): Campaign {
-    const c = this.setRunState(id, 'resume', 'campaign.resume', (db) => {
-      sqliteOf(db)
-        .prepare('UPDATE deliveries SET priority = priority - ? WHERE campaign_id = ? AND priority >= ?')
-        .run(PAUSED_BAND, id, PAUSED_BAND);
-    });
+    const c = this.setRunState(id, 'resume', 'campaign.resume', (tx) => shiftPriority(tx, id, PAUSED_BAND, 'resume'));
     this.dispatcher.wake();
     return c;
   }
 
-  private setRunState(id: number, what: 'pause' | 'resume', action: AuditAction, rows: (db: Db) => void): Campaign {
+  private setRunState(id: number, what: 'pause' | 'resume', action: AuditAction, rows: (tx: Tx) => void): Campaign {
     const actor = this.ctx.operator();
-    const to = this.ctx.store.transaction(({ db }) => {
-      const r = this.row(db, id);
+    const to = this.ctx.store.transaction((tx) => {
+      const r = this.row(tx, id);
       const to = nextStatus(r, what);
-      db.update(campaigns).set({ status: to, updatedAt: new Date().toISOString() }).where(eq(campaigns.id, id)).run();
-      rows(db);
-      recordAudit(db, actor, {
+      updateCampaign(tx, id, { status: to, updated_at: new Date().toISOString() });
+      rows(tx);
+      recordAudit(tx, actor, {
         action,
         subjectType: 'campaign',
         subjectId: id,
@@ -470,43 +448,27 @@ export class CampaignService {
   async cancel(id: number, reason?: string): Promise<Campaign> {
     const actor = this.ctx.operator();
     const now = Date.now();
-    const calls = this.ctx.store.transaction(({ db }) => {
-      const r = this.row(db, id);
+    const calls = this.ctx.store.transaction((tx) => {
+      const r = this.row(tx, id);
       const status = nextStatus(r, 'cancel');
-      const s = sqliteOf(db);
-      db.update(campaigns)
-        .set({
-          status,
-          cancelReason: reason ?? null,
-          finishedAt: new Date(now).toISOString(),
-          nextRunAt: null,
-          updatedAt: new Date(now).toISOString(),
-        })
-        .where(eq(campaigns.id, id))
-        .run();
-      const cancelled = s
-        .prepare(
-          "UPDATE deliveries SET state = 'cancelled', finished_at = ?, error = 'campaign cancelled' WHERE campaign_id = ? AND state IN ('waiting', 'queued') RETURNING id",
-        )
-        .all(now, id) as { id: number }[];
-      const ev = s.prepare("INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, 'cancelled', ?)");
-      for (const c of cancelled) ev.run(c.id, now, reason ?? 'campaign cancelled');
-      s.prepare("UPDATE campaign_recipients SET outcome = 'cancelled' WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')").run(
-        id,
-      );
-      const live = s
-        .prepare(
-          "SELECT provider_id FROM deliveries WHERE campaign_id = ? AND channel = 'voice' AND state IN ('sent', 'delivered') AND provider_rank < ? AND provider_id IS NOT NULL",
-        )
-        .all(id, FINAL_RANK) as { provider_id: string }[];
-      recordAudit(db, actor, {
+      updateCampaign(tx, id, {
+        status,
+        cancel_reason: reason ?? null,
+        finished_at: new Date(now).toISOString(),
+        next_run_at: null,
+        updated_at: new Date(now).toISOString(),
+      });
+      const notSent = cancelUnsentDeliveries(tx, id, now, reason ?? 'campaign cancelled');
+      cancelOpenRecipients(tx, id);
+      const live = liveCallIds(tx, id, FINAL_RANK);
+      recordAudit(tx, actor, {
         action: 'campaign.cancel',
         subjectType: 'campaign',
         subjectId: id,
-        summary: `Cancelled "${r.name}": ${cancelled.length} deliveries not sent, ${live.length} calls hung up${reason ? `. Reason: ${reason}` : ''}`,
-        params: { name: r.name, notSent: cancelled.length, hungUp: live.length, reason: reason ?? '' },
+        summary: `Cancelled "${r.name}": ${notSent} deliveries not sent, ${live.length} calls hung up${reason ? `. Reason: ${reason}` : ''}`,
+        params: { name: r.name, notSent, hungUp: live.length, reason: reason ?? '' },
       });
-      return live.map((l) => l.provider_id);
+      return live;
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'cancelled' });
     this.progress.markDirty([id]);
@@ -516,19 +478,13 @@ export class CampaignService {
 
   private completeIfDone(id: number): void {
     let done = false;
-    this.ctx.store.transaction(({ db }) => {
-      const r = db.select().from(campaigns).where(eq(campaigns.id, id)).get();
-      if (!r || campaignTransition(r.status, 'finish') === null || !isCampaignDone(db, id)) return;
+    this.ctx.store.transaction((tx) => {
+      const r = getCampaign(tx, id);
+      if (!r || campaignTransition(r.status, 'finish') === null || !isCampaignDone(tx, id)) return;
       // Recipients whose last row just settled may still read in-progress.
-      const open = sqliteOf(db)
-        .prepare("SELECT id FROM campaign_recipients WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')")
-        .all(id) as { id: number }[];
-      for (const o of open) progressRecipient(db, o.id, Date.now());
-      db.update(campaigns)
-        .set({ status: nextStatus(r, 'finish'), finishedAt: new Date().toISOString() })
-        .where(eq(campaigns.id, id))
-        .run();
-      recordAudit(db, 'GDial', {
+      for (const o of openRecipientIds(tx, id)) progressRecipient(tx, o, Date.now());
+      updateCampaign(tx, id, { status: nextStatus(r, 'finish'), finished_at: new Date().toISOString() });
+      recordAudit(tx, 'GDial', {
         action: 'campaign.complete',
         subjectType: 'campaign',
         subjectId: id,
@@ -545,89 +501,16 @@ export class CampaignService {
 
   // ── scheduling ────────────────────────────────────────────────────────────────────────
 
-  private armScheduler(): void {
-    if (!this.running) return;
-    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
-    const next = sqliteOf(this.ctx.store.db).prepare("SELECT MIN(next_run_at) AS t FROM campaigns WHERE status = 'scheduled'").get() as {
-      t: number | null;
-    };
-    if (next.t === null) return;
-    // Re-check at least every minute so a changed clock (sleep, DST) is noticed.
-    const wait = Math.min(60_000, Math.max(0, next.t - Date.now()));
-    this.scheduleTimer = setTimeout(() => this.runDueSchedules(), wait);
-    this.scheduleTimer.unref?.();
-  }
-
   /** Starts every scheduled campaign whose time has come (also those missed while GDial was closed). */
   runDueSchedules(): void {
-    const now = Date.now();
-    const due = this.ctx.store.db
-      .select()
-      .from(campaigns)
-      .where(and(eq(campaigns.status, 'scheduled')))
-      .all()
-      .filter((r) => r.nextRunAt !== null && r.nextRunAt <= now);
-    for (const r of due) {
-      const settings = campaignFieldsSchema.parse(r.settings);
-      try {
-        if (settings.schedule.kind === 'cron') this.fireRecurring(r, settings, now);
-        else this.launch(r.id, `${r.createdBy} (scheduled)`, null, 'due');
-      } catch (err) {
-        const message = (err as Error).message;
-        this.log.error({ campaignId: r.id, err }, 'a scheduled campaign could not start');
-        this.ctx.store.transaction(({ db }) => {
-          if (settings.schedule.kind !== 'cron')
-            db.update(campaigns)
-              .set({ status: nextStatus(r, 'schedule-failed'), nextRunAt: null })
-              .where(eq(campaigns.id, r.id))
-              .run();
-          recordAudit(db, 'GDial', {
-            action: 'campaign.schedule-failed',
-            subjectType: 'campaign',
-            subjectId: r.id,
-            summary: `Scheduled start of "${r.name}" failed: ${message}`,
-            params: { name: r.name, message },
-          });
-        });
-        this.ctx.events.emit('campaigns.changed', { id: r.id, status: settings.schedule.kind === 'cron' ? 'scheduled' : 'draft' });
-      }
-    }
-    this.armScheduler();
-  }
-
-  /** One run of a recurring campaign: a child campaign started now; the parent moves to its next time. */
-  private fireRecurring(parent: CampaignRow, settings: CampaignSettings, now: number): void {
-    const next = nextRunOf(settings, now + 1000);
-    const childId = this.ctx.store.transaction(({ db }) => {
-      const stamp = new Date(now).toLocaleString('sv-SE', { timeZone: TIME_ZONE });
-      const child = db
-        .insert(campaigns)
-        .values({
-          name: `${parent.name} (${stamp})`,
-          parentId: parent.id,
-          priority: parent.priority,
-          templateId: parent.templateId,
-          testGroupId: parent.testGroupId,
-          settings: { ...settings, schedule: { kind: 'now' } },
-          approvalReason: parent.approvalReason,
-          createdBy: parent.createdBy,
-        })
-        .returning({ id: campaigns.id })
-        .get();
-      db.update(campaigns)
-        .set({ nextRunAt: next, status: next === null ? nextStatus(parent, 'schedule-ended') : parent.status })
-        .where(eq(campaigns.id, parent.id))
-        .run();
-      return child.id;
-    });
-    this.launch(childId, `${parent.createdBy} (recurring)`, null, 'start');
+    this.scheduler.runDue();
   }
 
   // ── provider events ───────────────────────────────────────────────────────────────────
 
   /** The entry point for callers without a transaction of their own (tests, direct webhooks). */
   handleProviderEvents(events: readonly ProviderEvent[]): AppliedEvents {
-    const result = this.ctx.store.transaction(({ db }) => applyProviderEvents(db, events));
+    const result = this.ctx.store.transaction((tx) => applyProviderEvents(tx, events));
     this.afterProviderEvents(result);
     return result;
   }
@@ -643,71 +526,39 @@ export class CampaignService {
   // ── reading ───────────────────────────────────────────────────────────────────────────
 
   progressOf(id: number): CampaignProgress {
-    const p = readProgress(this.ctx.store.db, id, this.progress.throughput(id), this.dispatcher.unavailableProviders());
+    const p = readProgress(this.ctx.store.read, id, this.progress.throughput(id), this.dispatcher.unavailableProviders());
     if (!p) throw notFound('Campaign', id);
     return p;
   }
 
   listInbox(q: { handled?: boolean | undefined; campaignId?: number | undefined; limit: number }): InboxMessage[] {
-    const db = this.ctx.store.db;
-    const conds = [];
-    if (q.handled !== undefined) conds.push(eq(inboxMessages.handled, q.handled));
-    if (q.campaignId !== undefined) conds.push(eq(inboxMessages.campaignId, q.campaignId));
-    const rows = db
-      .select()
-      .from(inboxMessages)
-      .where(conds.length ? and(...conds) : undefined)
-      .orderBy(desc(inboxMessages.id))
-      .limit(q.limit)
-      .all();
-    const names = sqliteOf(db).prepare('SELECT display_name FROM contacts WHERE id = ?');
-    const campaignNames = sqliteOf(db).prepare('SELECT name FROM campaigns WHERE id = ?').pluck();
-    return rows.map((r) => ({
-      id: r.id,
-      receivedAt: r.receivedAt,
-      channel: r.channel,
-      from: r.fromAddress,
-      text: r.text,
-      campaignId: r.campaignId,
-      campaignName: r.campaignId === null ? null : ((campaignNames.get(r.campaignId) as string | undefined) ?? null),
-      recipientId: r.recipientId,
-      contactId: r.contactId,
-      displayName: r.contactId === null ? null : ((names.get(r.contactId) as { display_name: string } | undefined)?.display_name ?? null),
-      handled: r.handled,
-      handledBy: r.handledBy,
-      handledAt: r.handledAt,
-    }));
+    return listInbox(this.ctx.store.read, q);
   }
 
   markInbox(ids: number[], handled: boolean): number {
     const actor = this.ctx.operator();
-    return this.ctx.store.transaction(({ db }) => {
-      const s = sqliteOf(db);
-      const res = s
-        .prepare(
-          'UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND handled <> ?',
-        )
-        .run(handled ? 1 : 0, handled ? actor : null, handled ? new Date().toISOString() : null, JSON.stringify(ids), handled ? 1 : 0);
-      recordAudit(db, actor, {
+    return this.ctx.store.transaction((tx) => {
+      const changed = markInbox(tx, ids, handled, actor, new Date().toISOString());
+      recordAudit(tx, actor, {
         action: handled ? 'inbox.handled' : 'inbox.unhandled',
         subjectType: 'inbox',
         subjectId: ids.join(',').slice(0, 200),
-        summary: `Marked ${res.changes} replies ${handled ? 'handled' : 'not handled'}`,
-        params: { count: res.changes },
+        summary: `Marked ${changed} replies ${handled ? 'handled' : 'not handled'}`,
+        params: { count: changed },
       });
-      return res.changes;
+      return changed;
     });
   }
 
   priceTable(): PriceTable {
-    return readSetting(this.ctx.store.db, priceTableSetting);
+    return readSetting(this.ctx.store.read, priceTableSetting);
   }
 
   setPriceTable(t: PriceTable): PriceTable {
     const actor = this.ctx.operator();
-    this.ctx.store.transaction(({ db }) => {
-      writeSetting(db, priceTableSetting, t);
-      recordAudit(db, actor, {
+    this.ctx.store.transaction((tx) => {
+      writeSetting(tx, priceTableSetting, t);
+      recordAudit(tx, actor, {
         action: 'campaigns.priceTable',
         subjectType: 'settings',
         subjectId: 'campaigns.priceTable',
@@ -716,26 +567,5 @@ export class CampaignService {
       });
     });
     return t;
-  }
-}
-
-/** The next start of a schedule after `after` (epoch ms), or null when there is none. */
-export function nextRunOf(settings: CampaignSettings, after: number): number | null {
-  const s = settings.schedule;
-  switch (s.kind) {
-    case 'now':
-      return after;
-    case 'at':
-      return Date.parse(s.at);
-    case 'cron': {
-      const next = new Cron(s.cron, { timezone: TIME_ZONE, paused: true }).nextRun(new Date(after));
-      if (!next) return null;
-      if (s.until && next.getTime() > Date.parse(s.until)) return null;
-      return next.getTime();
-    }
-    default: {
-      const never: never = s;
-      throw new Error(`unknown schedule ${JSON.stringify(never)}`);
-    }
   }
 }

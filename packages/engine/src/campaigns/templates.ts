@@ -1,7 +1,7 @@
 // Message templates: the variables they may use, validation at save (unknown variables
 // are rejected naming where they occur), rendering for one contact with fallbacks or a
-// list of what is missing, the e-mail unsubscribe footer, and the template repository.
-import { and, asc, eq } from 'drizzle-orm';
+// list of what is missing, the e-mail unsubscribe footer, and the template writes
+// (validated here, stored by ../store/templates).
 import {
   channels as allChannels,
   smsSegments,
@@ -15,8 +15,10 @@ import {
   type TemplateContent,
   type TemplateFields,
 } from '@gdial/protocol';
-import type { Db } from '../store/db';
-import { templateContents, templates } from '../store/schema';
+import type { Reader, Tx } from '../store/db';
+import { templateInUse } from '../store/campaigns';
+import * as store from '../store/templates';
+import { getTemplate, type TemplateData, type TemplateValues } from '../store/templates';
 import { DomainError, invalid, notFound } from '../errors';
 import { UNSUBSCRIBE_URL_TAG } from '../providers/sendgrid';
 
@@ -167,13 +169,7 @@ const footer = {
   en: { text: `\n\n--\nDon't want more messages by e-mail? Unsubscribe: ${UNSUBSCRIBE_URL_PLACEHOLDER}`, link: 'Unsubscribe' },
 } as const;
 
-export interface TemplateData {
-  id: number;
-  name: string;
-  status: 'draft' | 'approved';
-  fallbacks: Record<string, string>;
-  variants: { sv?: TemplateContent; en?: TemplateContent };
-}
+export type { TemplateData } from '../store/templates';
 
 /** The variant for a contact's language: their own if present, else the other one. */
 export function variantFor(
@@ -276,163 +272,58 @@ export function templateVoiceId(t: Pick<TemplateData, 'variants'>, language: 'sv
 
 // ── repository ──────────────────────────────────────────────────────────────────────────
 
-export function loadTemplate(db: Db, id: number): TemplateData | null {
-  const row = db.select().from(templates).where(eq(templates.id, id)).get();
-  if (!row) return null;
-  const parts = db.select().from(templateContents).where(eq(templateContents.templateId, id)).all();
-  const variants: TemplateData['variants'] = {};
-  for (const p of parts) {
-    const c: TemplateContent = (variants[p.language] ??= {});
-    switch (p.channel) {
-      case 'sms':
-        c.sms = p.text ?? '';
-        break;
-      case 'whatsapp':
-        c.whatsapp = p.text ?? '';
-        break;
-      case 'telegram':
-        c.telegram = p.text ?? '';
-        break;
-      case 'email':
-        c.email = { subject: p.subject ?? '', html: p.html ?? '', text: p.text ?? '' };
-        break;
-      case 'voice':
-        c.voice = p.audioId
-          ? { kind: 'audio', audioId: p.audioId }
-          : { kind: 'tts', script: p.text ?? '', ...(p.voiceId ? { voiceId: p.voiceId } : {}) };
-        break;
-      default: {
-        const never: never = p.channel;
-        throw new Error(`unknown channel ${String(never)}`);
-      }
-    }
-  }
-  return { id: row.id, name: row.name, status: row.status, fallbacks: row.fallbacks, variants };
+export function loadTemplate(r: Reader, id: number): TemplateData | null {
+  return getTemplate(r, id);
 }
 
-export function templateToDto(db: Db, id: number): Template {
-  const row = db.select().from(templates).where(eq(templates.id, id)).get();
-  const data = loadTemplate(db, id);
-  if (!row || !data) throw notFound('Template', id);
+/** The contract's Template: the stored template with the variables it uses and the channels it has. */
+export function templateToDto(r: Reader, id: number): Template {
+  const t = getTemplate(r, id);
+  if (!t) throw notFound('Template', id);
   const vars = new Set<string>();
   const chans = new Set<Channel>();
   for (const lang of ['sv', 'en'] as const) {
-    const c = data.variants[lang];
+    const c = t.variants[lang];
     if (!c) continue;
-    for (const t of textsOf(c)) variablesIn(t.text).forEach((v) => vars.add(v));
+    for (const x of textsOf(c)) variablesIn(x.text).forEach((v) => vars.add(v));
     for (const ch of allChannels) if (hasChannel(c, ch)) chans.add(ch);
   }
   return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    variants: data.variants,
-    fallbacks: row.fallbacks,
-    status: row.status,
-    approvedBy: row.approvedBy,
-    approvedAt: row.approvedAt,
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    variants: t.variants,
+    fallbacks: t.fallbacks,
+    status: t.status,
+    approvedBy: t.approvedBy,
+    approvedAt: t.approvedAt,
     variables: [...vars],
     channels: allChannels.filter((c) => chans.has(c)),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
   };
 }
 
-function writeContents(db: Db, templateId: number, variants: { sv?: TemplateContent; en?: TemplateContent }): void {
-  db.delete(templateContents).where(eq(templateContents.templateId, templateId)).run();
-  for (const language of ['sv', 'en'] as const) {
-    const c = variants[language];
-    if (!c) continue;
-    const base = { templateId, language, text: null, subject: null, html: null, audioId: null, voiceId: null };
-    if (c.sms !== undefined)
-      db.insert(templateContents)
-        .values({ ...base, channel: 'sms', text: c.sms })
-        .run();
-    if (c.whatsapp !== undefined)
-      db.insert(templateContents)
-        .values({ ...base, channel: 'whatsapp', text: c.whatsapp })
-        .run();
-    if (c.telegram !== undefined)
-      db.insert(templateContents)
-        .values({ ...base, channel: 'telegram', text: c.telegram })
-        .run();
-    if (c.email)
-      db.insert(templateContents)
-        .values({ ...base, channel: 'email', text: c.email.text, subject: c.email.subject, html: c.email.html })
-        .run();
-    if (c.voice?.kind === 'tts')
-      db.insert(templateContents)
-        .values({ ...base, channel: 'voice', text: c.voice.script, voiceId: c.voice.voiceId ?? null })
-        .run();
-    if (c.voice?.kind === 'audio')
-      db.insert(templateContents)
-        .values({ ...base, channel: 'voice', audioId: c.voice.audioId })
-        .run();
-  }
-}
-
-export function createTemplate(db: Db, input: TemplateFields): number {
+const valuesOf = (input: TemplateFields): TemplateValues => {
   const f = validateTemplate(input);
-  const row = db
-    .insert(templates)
-    .values({ name: f.name, description: f.description ?? null, fallbacks: f.fallbacks })
-    .returning({ id: templates.id })
-    .get();
-  writeContents(db, row.id, f.variants);
-  return row.id;
+  return { name: f.name, description: f.description ?? null, fallbacks: f.fallbacks, variants: f.variants };
+};
+
+export function createTemplate(tx: Tx, input: TemplateFields): number {
+  return store.insertTemplate(tx, valuesOf(input));
 }
 
 /** Any edit returns the template to draft: what was approved is no longer what would be sent. */
-export function updateTemplate(db: Db, id: number, input: TemplateFields): void {
-  const f = validateTemplate(input);
-  const res = db
-    .update(templates)
-    .set({
-      name: f.name,
-      description: f.description ?? null,
-      fallbacks: f.fallbacks,
-      status: 'draft',
-      approvedBy: null,
-      approvedAt: null,
-      updatedAt: new Date().toISOString(),
-    })
-    .where(eq(templates.id, id))
-    .run();
-  if (res.changes === 0) throw notFound('Template', id);
-  writeContents(db, id, f.variants);
+export function updateTemplate(tx: Tx, id: number, input: TemplateFields): void {
+  if (!store.updateTemplate(tx, id, valuesOf(input), new Date().toISOString())) throw notFound('Template', id);
 }
 
-export function approveTemplate(db: Db, id: number, by: string): void {
-  const at = new Date().toISOString();
-  const res = db
-    .update(templates)
-    .set({ status: 'approved', approvedBy: by, approvedAt: at, updatedAt: at })
-    .where(eq(templates.id, id))
-    .run();
-  if (res.changes === 0) throw notFound('Template', id);
+export function approveTemplate(tx: Tx, id: number, by: string): void {
+  if (!store.approveTemplate(tx, id, by, new Date().toISOString())) throw notFound('Template', id);
 }
 
-export function deleteTemplate(db: Db, id: number, inUse: boolean): void {
-  if (inUse) throw new DomainError('CONFLICT', `Template ${id} is used by a campaign; change the campaign first`);
-  const res = db.delete(templates).where(eq(templates.id, id)).run();
-  if (res.changes === 0) throw notFound('Template', id);
-}
-
-export function listTemplateIds(db: Db): number[] {
-  return db
-    .select({ id: templates.id })
-    .from(templates)
-    .orderBy(asc(templates.name))
-    .all()
-    .map((r) => r.id);
-}
-
-export function templateExists(db: Db, id: number): boolean {
-  return (
-    db
-      .select({ id: templates.id })
-      .from(templates)
-      .where(and(eq(templates.id, id)))
-      .get() !== undefined
-  );
+/** A template a campaign that may still send uses cannot be deleted. */
+export function deleteTemplate(tx: Tx, id: number): void {
+  if (templateInUse(tx, id)) throw new DomainError('CONFLICT', `Template ${id} is used by a campaign; change the campaign first`);
+  if (!store.deleteTemplate(tx, id)) throw notFound('Template', id);
 }

@@ -6,6 +6,7 @@
 // world (connectivity, and its setup from saved settings and the host).
 import type { EngineContext } from '../context';
 import { CampaignService, type CampaignServiceOptions } from '../campaigns/service';
+import { TemplateService } from '../campaigns/template-service';
 import { createContactsModule, type ContactsModule } from '../contacts';
 import { TtsService } from '../tts/service';
 import { Connectivity, type ConnectivitySettings } from './connectivity';
@@ -16,6 +17,7 @@ import { SystemService } from './system';
 export interface EngineServices extends ContactsModule {
   readonly system: SystemService;
   readonly tts: TtsService;
+  readonly templates: TemplateService;
   readonly campaigns: CampaignService;
   readonly connectivity: Connectivity;
   readonly setup: ConnectivitySetupService;
@@ -42,6 +44,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     events: ctx.events,
     actor: () => ctx.operator(),
   });
+  const templates = new TemplateService(ctx);
   const campaigns = new CampaignService(ctx, { synthesiseVoice: callVoiceSynthesiser(ctx, tts), ...opts.campaigns });
   const connectivity = new Connectivity(ctx, { campaigns, tts });
   const setup = new ConnectivitySetupService(ctx, connectivity, {
@@ -49,7 +52,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     sealer: opts.secrets,
     environment: opts.connectivityEnvironment,
   });
-  return { system, ...contacts, tts, campaigns, connectivity, setup };
+  return { system, ...contacts, tts, templates, campaigns, connectivity, setup };
 }
 
 /**

@@ -63,16 +63,16 @@ describe('templates', () => {
   it('rejects unknown variables at save, naming where they are', () => {
     const { env } = setup();
     expect(() =>
-      env.store.transaction(({ db }) =>
-        createTemplate(db, {
+      env.store.transaction((tx) =>
+        createTemplate(tx, {
           name: 'x',
           variants: { sv: { sms: 'Hej {{firstname}} {{custom.unit}}', email: { subject: '{{bogus}}', html: '', text: 't' } } },
         }),
       ),
     ).toThrowError(DomainError);
     try {
-      env.store.transaction(({ db }) =>
-        createTemplate(db, {
+      env.store.transaction((tx) =>
+        createTemplate(tx, {
           name: 'x',
           variants: { sv: { sms: 'Hej {{firstname}}', email: { subject: '{{bogus}}', html: '', text: 't' } } },
         }),
@@ -97,7 +97,7 @@ describe('templates', () => {
       },
       fallbacks: { first_name: 'du' },
     });
-    const t = loadTemplate(env.store.db, id)!;
+    const t = loadTemplate(env.store.read, id)!;
     const ctx = { campaignName: 'c', operator: 'o', now: new Date() };
     const who = { firstName: null, lastName: null, displayName: 'X', organisation: null, role: null, customFields: { unit: 'Räddning 3' } };
     expect(renderMessage(t, 'sms', 'sv', who, ctx)).toMatchObject({
@@ -333,9 +333,9 @@ describe('dispatch and escalation', () => {
     ]);
     expect(email.sent.map((e) => e.to).sort()).toEqual(['p3@example.se', 'p4@example.se']);
     expect(env.store.sqlite.prepare("SELECT address FROM opt_outs WHERE source = 'provider'").all()).toEqual([{ address: '+46701000004' }]);
-    const report = recipientReports(env.store.db, c.id, { limit: 10 });
+    const report = recipientReports(env.store.read, c.id, { limit: 10 });
     expect(report.recipients[0]!.deliveries[0]!.events.map((t) => t.kind)).toEqual(['retry', 'retry', 'sent']);
-    const { csv, rows: csvRows } = campaignCsv(env.store.db, c.id);
+    const { csv, rows: csvRows } = campaignCsv(env.store.read, c.id);
     expect(csvRows).toBe(8);
     expect(csv.startsWith('\uFEFFrecipient_id;name;')).toBe(true);
     expect(csv).toContain(';not a mobile;');
@@ -461,7 +461,7 @@ describe('provider events', () => {
     expect(r2).toMatchObject({ applied: 0, duplicates: 1 });
     expect(deliveriesOf(env.store, c.id)[0]).toMatchObject({ state: 'delivered', provider_status: 'delivered' });
     // The entry point works inside a caller's own transaction (the relay client's).
-    const res = env.store.transaction(({ db }) => applyProviderEvents(db, [statusEvent(token, 'queued')]));
+    const res = env.store.transaction((tx) => applyProviderEvents(tx, [statusEvent(token, 'queued')]));
     expect(res.applied).toBe(1);
     expect(deliveriesOf(env.store, c.id)[0]!.state).toBe('delivered');
   });

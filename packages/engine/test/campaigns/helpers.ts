@@ -127,9 +127,9 @@ export const alertTemplate: TemplateFields = {
 };
 
 export function addTemplate(store: Store, fields: TemplateFields = alertTemplate, approved = true): number {
-  return store.transaction(({ db }) => {
-    const id = createTemplate(db, fields);
-    if (approved) approveTemplate(db, id, 'Test Operatör');
+  return store.transaction((tx) => {
+    const id = createTemplate(tx, fields);
+    if (approved) approveTemplate(tx, id, 'Test Operatör');
     return id;
   });
 }

@@ -1,110 +1,30 @@
 // Handlers for templates, campaigns and the reply inbox. Domain rules live in
-// ../../campaigns; these only translate between the contract and the service, and record
-// template changes in the audit log in the same transaction as the change.
+// ../../campaigns; these only translate between the contract and the services (which
+// audit and announce every change in the change's own transaction).
 import type { EngineContext } from '../../context';
 import type { EngineServices } from '../../services';
-import { recipientReports, campaignCsv, sendTimes } from '../../campaigns/report';
-import { loadContacts } from '../../campaigns/audience';
-import {
-  approveTemplate,
-  createTemplate,
-  deleteTemplate,
-  listTemplateIds,
-  loadTemplate,
-  renderMessage,
-  templateToDto,
-  updateTemplate,
-} from '../../campaigns/templates';
-import { DomainError, notFound } from '../../errors';
-import { recordAudit } from '../../store/audit';
-import { sqliteOf } from '../../campaigns/outbox';
+import { campaignCsv, recipientReports, sendTimes } from '../../campaigns/report';
 import type { HandlersFor } from '../server';
 
 export function campaignsHandlers({
   campaigns,
+  templates,
   ctx,
-}: Pick<EngineServices, 'campaigns'> & { ctx: EngineContext }): HandlersFor<'templates.' | 'campaigns.' | 'inbox.'> {
+}: Pick<EngineServices, 'campaigns' | 'templates'> & { ctx: EngineContext }): HandlersFor<'templates.' | 'campaigns.' | 'inbox.'> {
   const svc = () => campaigns;
-  const store = ctx.store;
-  const templateInUse = (id: number): boolean =>
-    sqliteOf(store.db)
-      .prepare("SELECT 1 FROM campaigns WHERE template_id = ? AND status IN ('draft', 'scheduled', 'running', 'paused') LIMIT 1")
-      .get(id) !== undefined;
+  const read = ctx.store.read;
 
   return {
-    'templates.list': () => ({ templates: listTemplateIds(store.db).map((id) => templateToDto(store.db, id)) }),
-    'templates.get': ({ id }) => templateToDto(store.db, id),
-    'templates.create': (fields) => {
-      const id = store.transaction(({ db }) => {
-        const id = createTemplate(db, fields);
-        recordAudit(db, ctx.operator(), {
-          action: 'template.create',
-          subjectType: 'template',
-          subjectId: id,
-          summary: `Created template "${fields.name}"`,
-          params: { name: fields.name },
-        });
-        return id;
-      });
-      ctx.events.emit('templates.changed', { id });
-      return templateToDto(store.db, id);
-    },
-    'templates.update': ({ id, fields }) => {
-      store.transaction(({ db }) => {
-        updateTemplate(db, id, fields);
-        recordAudit(db, ctx.operator(), {
-          action: 'template.update',
-          subjectType: 'template',
-          subjectId: id,
-          summary: `Changed template "${fields.name}" (back to draft)`,
-          params: { name: fields.name },
-        });
-      });
-      ctx.events.emit('templates.changed', { id });
-      return templateToDto(store.db, id);
-    },
-    'templates.approve': ({ id }) => {
-      const actor = ctx.operator();
-      store.transaction(({ db }) => {
-        approveTemplate(db, id, actor);
-        recordAudit(db, actor, {
-          action: 'template.approve',
-          subjectType: 'template',
-          subjectId: id,
-          summary: `Approved template ${id}`,
-          params: { id },
-        });
-      });
-      ctx.events.emit('templates.changed', { id });
-      return templateToDto(store.db, id);
-    },
+    'templates.list': () => ({ templates: templates.list() }),
+    'templates.get': ({ id }) => templates.get(id),
+    'templates.create': (fields) => templates.create(fields),
+    'templates.update': ({ id, fields }) => templates.update(id, fields),
+    'templates.approve': ({ id }) => templates.approve(id),
     'templates.delete': ({ id }) => {
-      store.transaction(({ db }) => {
-        deleteTemplate(db, id, templateInUse(id));
-        recordAudit(db, ctx.operator(), {
-          action: 'template.delete',
-          subjectType: 'template',
-          subjectId: id,
-          summary: `Deleted template ${id}`,
-          params: { id },
-        });
-      });
-      ctx.events.emit('templates.changed', { id });
+      templates.delete(id);
       return { deleted: true as const };
     },
-    'templates.preview': ({ templateId, contactId, channel, language }) => {
-      const t = loadTemplate(store.db, templateId);
-      if (!t) throw notFound('Template', templateId);
-      const c = loadContacts(store.read, [contactId])[0];
-      if (!c) throw notFound('Contact', contactId);
-      const rendered = renderMessage(t, channel, language ?? c.language, c, {
-        campaignName: '(förhandsvisning)',
-        operator: ctx.operator(),
-        now: new Date(),
-      });
-      if (!rendered) throw new DomainError('PRECONDITION', `Template "${t.name}" has no ${channel} content`);
-      return rendered;
-    },
+    'templates.preview': ({ templateId, contactId, channel, language }) => templates.preview(templateId, contactId, channel, language),
 
     'campaigns.list': (q) => ({ campaigns: svc().list(q) }),
     'campaigns.get': ({ id }) => svc().get(id),
@@ -122,8 +42,8 @@ export function campaignsHandlers({
     'campaigns.progress': ({ id }) => svc().progressOf(id),
     'campaigns.report': ({ id, outcome, cursor, limit }) => {
       const campaign = svc().get(id);
-      const { recipients, nextCursor } = recipientReports(store.db, id, { outcome, cursor, limit });
-      const times = sendTimes(store.db, id);
+      const { recipients, nextCursor } = recipientReports(read, id, { outcome, cursor, limit });
+      const times = sendTimes(read, id);
       const started = campaign.startedAt ? Date.parse(campaign.startedAt) : null;
       const after = (t: number | null) => (t === null || started === null ? null : Math.round((t - started) / 100) / 10);
       const { settings: _s, approvalReason: _a, ...summary } = campaign;
@@ -138,7 +58,7 @@ export function campaignsHandlers({
     },
     'campaigns.exportCsv': ({ id }) => {
       const c = svc().get(id);
-      const { csv, rows } = campaignCsv(store.db, id);
+      const { csv, rows } = campaignCsv(read, id);
       const safe =
         c.name
           .replace(/[^\p{L}\p{N} _-]+/gu, '')

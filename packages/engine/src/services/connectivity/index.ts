@@ -19,6 +19,7 @@ import { createProviders, type ProviderSettings, type Providers } from '../../pr
 import { parseWebhook, WebhookParseError } from '../../providers/webhooks';
 import { RelayApi, RelayClient, type RelayConnectionState } from '../../relay-client';
 import type { TtsService } from '../../tts/service';
+import type { Tx } from '../../store/db';
 import { readSetting, writeSetting, type SettingDef } from '../../store/settings';
 
 export interface RelaySettings {
@@ -141,6 +142,8 @@ export class Connectivity {
     // Cursors stored before the digest held the token's first 12 characters; they still resume.
     const legacyKey = `${relay.url}#${relay.deviceToken.slice(0, 12)}`;
     let applied: AppliedEvents[] = [];
+    // The transaction the relay client applies events in (better-sqlite3 is synchronous: set only while it runs).
+    let current: Tx | null = null;
     const client = new RelayClient({
       relayUrl: relay.url,
       deviceToken: relay.deviceToken,
@@ -152,10 +155,15 @@ export class Connectivity {
         },
         applyAndAdvance: (seq, apply) => {
           applied = [];
-          store.transaction(({ db }) => {
-            const r = apply();
-            if (r instanceof Promise) throw new Error('relay events must be applied synchronously inside the transaction');
-            writeSetting(db, cursorSetting, { relay: relayKey, seq });
+          store.transaction((tx) => {
+            current = tx;
+            try {
+              const r = apply();
+              if (r instanceof Promise) throw new Error('relay events must be applied synchronously inside the transaction');
+            } finally {
+              current = null;
+            }
+            writeSetting(tx, cursorSetting, { relay: relayKey, seq });
           });
           for (const result of applied) campaigns.afterProviderEvents(result);
         },
@@ -172,7 +180,8 @@ export class Connectivity {
           }
           throw err;
         }
-        applied.push(applyProviderEvents(store.db, events));
+        if (!current) throw new Error('relay events are applied only inside the cursor transaction');
+        applied.push(applyProviderEvents(current, events));
       },
     });
     client.onState((s) => {

@@ -1,0 +1,61 @@
+// Claiming, the dispatcher's first half: which due deliveries go out now. Alerts are
+// claimed before outreach; a row the plan no longer needs (the person confirmed or opted
+// out, the campaign was cancelled, an earlier step was delivered) is skipped instead of
+// sent; the rest are marked in flight in the same transaction as the claim. When a
+// provider is unavailable, rows whose plan has a later step fall through to it.
+import type { Channel } from '@gdial/protocol';
+import type { Tx } from '../store/db';
+import { addDeliveryEvent, skipDelivery } from '../store/deliveries';
+import { dueDeliveries, fail, fallThroughCandidates, markSending, type ClaimRow } from '../store/dispatch';
+import { progressRecipient } from './outbox';
+
+const PRIORITY_BANDS = [0, 1];
+
+/** Why a due row is no longer needed, or null when it should be sent. */
+export function skipReason(r: ClaimRow): string | null {
+  return (
+    (r.outcome === 'confirmed' && r.condition !== 'always' && 'already confirmed') ||
+    (r.outcome === 'opted-out' && 'recipient opted out') ||
+    (r.outcome === 'cancelled' && 'campaign cancelled') ||
+    (r.opted_out && 'address opted out') ||
+    (r.delivered_before && 'delivered by an earlier step') ||
+    null
+  );
+}
+
+/** Picks up to `limit` due rows of a channel (alerts first), skips those the plan no longer needs, marks the rest `sending`. */
+export function claimRows(tx: Tx, channel: Channel, limit: number, now: number, touched: Set<number>): ClaimRow[] {
+  const out: ClaimRow[] = [];
+  for (const band of PRIORITY_BANDS) {
+    if (out.length >= limit) break;
+    for (const r of dueDeliveries(tx, channel, band, now, limit - out.length)) {
+      const reason = skipReason(r);
+      if (reason) {
+        skipDelivery(tx, r.id, reason, now);
+        progressRecipient(tx, r.recipient_id, now);
+        touched.add(r.campaign_id);
+        continue;
+      }
+      out.push(r);
+    }
+  }
+  if (out.length)
+    markSending(
+      tx,
+      out.map((r) => r.id),
+      now,
+    );
+  return out;
+}
+
+/** An open circuit: due rows whose plan has a later step move on to it rather than wait. Returns the campaigns touched. */
+export function fallThrough(tx: Tx, channel: Channel, provider: string, now: number): Set<number> {
+  const touched = new Set<number>();
+  for (const r of fallThroughCandidates(tx, channel, now)) {
+    fail(tx, r.id, `${provider} unavailable (circuit open); moved on to the next step`, 'circuit-open', now);
+    addDeliveryEvent(tx, r.id, now, 'failed', `${provider} unavailable; falling through to the next step`);
+    progressRecipient(tx, r.recipient_id, now);
+    touched.add(r.campaign_id);
+  }
+  return touched;
+}

@@ -1,0 +1,157 @@
+// Reconciliation, the dispatcher's third part: deliveries whose fate the engine does not
+// know are asked about at the provider. Rows found `sending` were in flight when the
+// engine stopped (or a send's answer was lost): each is looked up by our delivery token
+// and adopted when the provider has it, otherwise sent again and flagged as a possible
+// duplicate. Deliveries handed over long ago without a final status (callbacks lost) are
+// polled and the answer applied like a callback.
+import { deliveryStateForRank, FINAL_RANK, rankOf, type ProviderEvent } from '@gdial/protocol';
+import type { Logger } from '../log';
+import type { Store } from '../store/db';
+import { addDeliveryEvent } from '../store/deliveries';
+import { adopt, deliveryRank, inFlightDeliveries, resend, setState, staleDeliveries, type InFlightRow } from '../store/dispatch';
+import { progressRecipient } from './outbox';
+import type { ChannelSender, ChannelSenders } from './ports';
+
+export interface ReconcilerOptions {
+  store: Store;
+  senders: ChannelSenders;
+  logger: Logger;
+  clock: () => number;
+  /** Rows this process has claimed and not yet written back: not to be looked up. */
+  inFlightHere: ReadonlySet<number>;
+  onActivity?: ((campaignIds: Set<number>, handedOver: number) => void) | undefined;
+  onPolledEvents?: ((events: ProviderEvent[]) => void) | undefined;
+  staleAfterMs: number;
+}
+
+type Lookup = Awaited<ReturnType<ChannelSender['findByToken']>>;
+
+export class Reconciler {
+  /** Rows being looked up at the provider right now. */
+  private readonly reconciling = new Set<number>();
+  private polling = false;
+  private readonly polledAt = new Map<number, number>();
+
+  constructor(private readonly opts: ReconcilerOptions) {}
+
+  /**
+   * Looks up every row left `sending` (except those in flight here or being looked up) and
+   * adopts or re-sends it. Rows of a channel with no provider configured yet wait until one is.
+   */
+  async reconcile(): Promise<{ adopted: number; resent: number }> {
+    const { senders, inFlightHere } = this.opts;
+    const rows = inFlightDeliveries(this.opts.store.read).filter(
+      (r) => !inFlightHere.has(r.id) && !this.reconciling.has(r.id) && senders.get(r.channel) !== null,
+    );
+    for (const r of rows) this.reconciling.add(r.id);
+    let adopted = 0;
+    let resent = 0;
+    const queue = [...rows];
+    const worker = async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        const sender = senders.get(r.channel);
+        const lookup = sender ? await this.lookUp(sender, r) : { found: 'unknown' as const, message: 'no provider configured' };
+        if (this.settle(r, sender, lookup)) adopted++;
+        else resent++;
+        this.reconciling.delete(r.id);
+        this.opts.onActivity?.(new Set([r.campaign_id]), 0);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, rows.length) }, worker));
+    if (rows.length) this.opts.logger.info({ adopted, resent }, 'reconciled deliveries left in flight');
+    return { adopted, resent };
+  }
+
+  private async lookUp(sender: ChannelSender, r: InFlightRow): Promise<Lookup> {
+    let lookup: Lookup = { found: 'unknown', message: 'not asked' };
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        lookup = await sender.findByToken({
+          token: r.token,
+          channel: r.channel,
+          to: r.address,
+          since: new Date((r.sending_since ?? Date.now()) - 60_000),
+          body: r.body,
+        });
+      } catch (err) {
+        lookup = { found: 'unknown', message: (err as Error).message };
+      }
+      if (lookup.found !== 'unknown') break;
+      await new Promise((res) => setTimeout(res, 250 * 2 ** attempt));
+    }
+    return lookup;
+  }
+
+  /** Writes what the lookup found; true when the row was adopted. */
+  private settle(row: InFlightRow, sender: ChannelSender | null, lookup: Lookup): boolean {
+    const now = this.opts.clock();
+    return this.opts.store.transaction((tx) => {
+      let adopted = false;
+      if (lookup.found === true && sender) {
+        const rank = rankOf(lookup.status) || rankOf('queued');
+        adopt(tx, row.id, {
+          provider: sender.provider,
+          providerId: lookup.providerId,
+          rank,
+          status: lookup.status,
+          sentAt: row.sending_since ?? now,
+        });
+        const cur = deliveryRank(tx, row.id);
+        setState(tx, row.id, deliveryStateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null));
+        addDeliveryEvent(tx, row.id, now, 'reconciled', `found at ${sender.provider} as ${lookup.providerId} (${lookup.status}); adopted`);
+        adopted = true;
+      } else {
+        const why = lookup.found === 'unknown' ? `provider could not be asked (${lookup.message})` : 'provider has no record of it';
+        resend(tx, row.id, now);
+        addDeliveryEvent(tx, row.id, now, 'reconciled', `${why}; sending again (possible duplicate)`);
+      }
+      progressRecipient(tx, row.recipient_id, now);
+      return adopted;
+    });
+  }
+
+  /**
+   * Deliveries the provider has had for a long time without a final status: their
+   * callbacks were probably lost (relay down, webhook misconfigured). The provider is asked
+   * directly and the answer is applied through the normal event entry point.
+   */
+  async pollStale(): Promise<number> {
+    const { onPolledEvents, senders, staleAfterMs } = this.opts;
+    if (!onPolledEvents || this.polling) return 0;
+    this.polling = true;
+    try {
+      const now = this.opts.clock();
+      const events: ProviderEvent[] = [];
+      for (const r of staleDeliveries(this.opts.store.read, now - staleAfterMs, FINAL_RANK)) {
+        if ((this.polledAt.get(r.id) ?? 0) > now - staleAfterMs) continue;
+        this.polledAt.set(r.id, now);
+        const sender = senders.get(r.channel);
+        if (!sender?.fetchStatus) continue;
+        let st: Awaited<ReturnType<NonNullable<ChannelSender['fetchStatus']>>> = null;
+        try {
+          st = await sender.fetchStatus(r.provider_id);
+        } catch (err) {
+          this.opts.logger.warn({ err, deliveryId: r.id }, 'could not poll a delivery status');
+        }
+        if (!st) continue;
+        events.push({
+          type: 'status',
+          eventKey: `poll:${r.id}:${st.status}`,
+          provider: sender.provider as ProviderEvent['provider'],
+          channel: r.channel,
+          deliveryToken: r.token,
+          providerId: r.provider_id,
+          occurredAt: new Date(this.opts.clock()).toISOString(),
+          status: st.status,
+          failure: st.failure,
+          answeredBy: st.answeredBy,
+          durationSec: null,
+        });
+      }
+      if (events.length) onPolledEvents(events);
+      return events.length;
+    } finally {
+      this.polling = false;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// Result writing, the dispatcher's second half: what each provider call's answer does to
+// its delivery row inside the cycle's transaction. Accepted: the row is `sent` (or the
+// state a callback that came first set); failed for now: queued again after a backoff, or
+// failed when the attempts are spent; refused for good: failed (an opt-out is recorded);
+// the answer unknown: the row stays in flight and is looked up at the provider.
+import { deliveryStateForRank, FINAL_RANK, rankOf, type Channel } from '@gdial/protocol';
+import type { Logger } from '../log';
+import { campaignStatusAndSettings } from '../store/campaigns';
+import type { Tx } from '../store/db';
+import { addDeliveryEvent } from '../store/deliveries';
+import { fail, requeue, setState, writeSent, type ClaimRow } from '../store/dispatch';
+import { addOptOut } from '../store/opt-outs';
+import { markRecipientsInProgress } from '../store/recipients';
+import { backoffDelay, type BackoffPolicy, type CircuitBreaker, type TokenBucket } from './flow-control';
+import { progressRecipient } from './outbox';
+import type { ChannelSender, SendError, SendResult } from './ports';
+
+/** One provider call that came back. */
+export interface InFlight {
+  row: ClaimRow;
+  provider: string;
+  outcome: SendResult;
+  startedAt: number;
+}
+
+/** What the caller must do after the transaction commits. */
+export interface WriteEffects {
+  handedOver: number;
+  cancelledCalls: { sender: ChannelSender; providerId: string }[];
+  /** A send may have reached the provider without an answer: look it up. */
+  lookUp: boolean;
+}
+
+/** What result writing needs of the dispatcher. */
+export interface ResultContext {
+  readonly log: Logger;
+  readonly backoff: BackoffPolicy;
+  breakerFor(provider: string): CircuitBreaker;
+  bucket(channel: Channel): TokenBucket | undefined;
+  /** How many steps a campaign's plan has. */
+  stepsOf(campaignId: number): number;
+  voiceSender(): ChannelSender | null;
+}
+
+/** Writes send results: the state after each provider call, retries, failures, escalation. */
+export function writeResults(tx: Tx, c: ResultContext, batch: readonly InFlight[], now: number, touched: Set<number>): WriteEffects {
+  const effects: WriteEffects = { handedOver: 0, cancelledCalls: [], lookUp: false };
+  const inProgress: number[] = [];
+  for (const { row, provider, outcome } of batch) {
+    touched.add(row.campaign_id);
+    const breaker = c.breakerFor(provider);
+    if (outcome.ok) {
+      breaker.success();
+      effects.handedOver++;
+      const rank = rankOf(outcome.status) || rankOf('queued');
+      const cur = writeSent(tx, row.id, { provider, providerId: outcome.providerId, rank, status: outcome.status, at: now });
+      // When a callback got here before the provider's reply, the state it set stands.
+      if (cur && cur.state === 'sent') {
+        const st = deliveryStateForRank(cur.provider_rank, cur.answered_by !== null);
+        if (st !== 'sent') setState(tx, row.id, st);
+      }
+      // The row itself (sent_at, provider, provider_id) is the timeline's "sent" entry.
+      if (row.channel === 'voice' && (cur?.provider_rank ?? 0) < FINAL_RANK) {
+        const status = campaignStatusAndSettings(tx, row.campaign_id)?.status;
+        const sender = c.voiceSender();
+        if (status === 'cancelled' && sender?.hangUp) effects.cancelledCalls.push({ sender, providerId: outcome.providerId });
+      }
+    } else if (outcome.error.class === 'transient' && outcome.error.maybeSent) {
+      // The provider may have it: the row stays `sending` and is looked up, not blindly re-sent.
+      breaker.failure();
+      addDeliveryEvent(tx, row.id, now, 'unknown', `${provider}: ${outcome.error.message}; looking it up before sending again`);
+      effects.lookUp = true;
+    } else {
+      applyFailure(tx, c, row, provider, outcome.error, now, breaker);
+    }
+    if (outcome.ok && c.stepsOf(row.campaign_id) === 1) {
+      // One step and it went out: the only possible change is pending → in-progress, done in bulk below.
+      inProgress.push(row.recipient_id);
+    } else {
+      progressRecipient(tx, row.recipient_id, now);
+    }
+  }
+  if (inProgress.length) markRecipientsInProgress(tx, inProgress);
+  return effects;
+}
+
+function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string, f: SendError, now: number, breaker: CircuitBreaker): void {
+  const attempts = row.attempts + 1;
+  switch (f.class) {
+    case 'transient':
+    case 'auth':
+    case 'rate-limited': {
+      if (f.class === 'rate-limited') {
+        c.bucket(row.channel)?.pauseFor(f.retryAfterMs ?? 1000);
+      } else {
+        breaker.failure();
+      }
+      if (attempts >= c.backoff.maxAttempts) {
+        fail(tx, row.id, `Gave up after ${attempts} attempts: ${f.message}`, f.code || null, now);
+        addDeliveryEvent(tx, row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
+        c.log.warn({ deliveryId: row.id, provider, kind: f.class }, 'delivery failed after retries');
+      } else {
+        const delay = backoffDelay(attempts, c.backoff, f.class === 'rate-limited' ? f.retryAfterMs : null);
+        requeue(tx, row.id, now + delay, f.message, f.code || null);
+        addDeliveryEvent(
+          tx,
+          row.id,
+          now,
+          'retry',
+          `${provider}: ${f.class}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
+        );
+      }
+      if (f.class === 'auth') c.log.error({ provider }, 'provider rejected our credentials');
+      return;
+    }
+    case 'permanent':
+    case 'invalid-recipient':
+    case 'opted-out': {
+      // The provider answered: it is up, the message is what it refused.
+      breaker.success();
+      fail(tx, row.id, f.message, f.code || null, now);
+      addDeliveryEvent(tx, row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
+      if (f.class === 'opted-out')
+        addOptOut(tx, {
+          channel: row.channel,
+          address: row.channel === 'email' ? row.address.toLowerCase() : row.address,
+          source: 'provider',
+          note: `${provider} reported an opt-out`,
+        });
+      return;
+    }
+    default: {
+      const never: never = f.class;
+      throw new Error(`unknown failure class ${String(never)}`);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+// The dispatcher's statements over the outbox (deliveries): claiming due rows, marking
+// them in flight, writing each provider call's result, and finding rows left in flight
+// or waiting too long. The hot path of an alert: prepared once through the statement
+// cache, batched by the caller's transaction. Writes record the rows they changed.
+import type { Channel, DeliveryState, RecipientOutcome } from '@gdial/protocol';
+import type { Reader, Tx } from './db';
+import type { DeliveryRow } from './deliveries';
+
+/** A due delivery as the dispatcher claims it, with what decides whether it is still needed. */
+export interface ClaimRow extends Pick<
+  DeliveryRow,
+  | 'id'
+  | 'campaign_id'
+  | 'recipient_id'
+  | 'step_index'
+  | 'channel'
+  | 'address'
+  | 'token'
+  | 'condition'
+  | 'attempts'
+  | 'body'
+  | 'subject'
+  | 'html'
+  | 'audio_id'
+  | 'voice_id'
+> {
+  outcome: RecipientOutcome;
+  language: 'sv' | 'en';
+  opted_out: number;
+  delivered_before: number;
+}
+
+/** A row found in flight (`sending`) when the engine starts, to look up at the provider. */
+export type InFlightRow = Pick<
+  DeliveryRow,
+  'id' | 'campaign_id' | 'recipient_id' | 'channel' | 'address' | 'token' | 'body' | 'sending_since'
+>;
+
+const CLAIM = `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.condition, d.attempts,
+                d.body, d.subject, d.html, d.audio_id, d.voice_id, r.outcome, r.language,
+                EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = d.channel AND o.address = CASE WHEN d.channel = 'email' THEN lower(d.address) ELSE d.address END) AS opted_out,
+                CASE WHEN d.condition = 'not-delivered'
+                     THEN EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index < d.step_index AND e.state = 'delivered')
+                     ELSE 0 END AS delivered_before
+           FROM deliveries d JOIN campaign_recipients r ON r.id = d.recipient_id
+          WHERE d.state = 'queued' AND d.channel = ? AND d.priority = ? AND d.due_at <= ?
+          ORDER BY d.due_at LIMIT ?`;
+
+const SENT = `UPDATE deliveries SET provider = ?, provider_id = ?,
+                provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
+                provider_rank = MAX(provider_rank, ?),
+                state = CASE WHEN state = 'sending' THEN 'sent' ELSE state END,
+                sent_at = COALESCE(sent_at, ?), sending_since = NULL, error = NULL
+          WHERE id = ? RETURNING provider_rank, answered_by, state`;
+const SENT_COLUMNS = ['provider', 'provider_id', 'provider_status', 'provider_rank', 'state', 'sent_at', 'sending_since', 'error'] as const;
+
+// ── reads ──
+
+/** Due rows of one channel and priority band, oldest due first. */
+export function dueDeliveries(r: Reader, channel: Channel, band: number, now: number, limit: number): ClaimRow[] {
+  return r.statements.get<[Channel, number, number, number], ClaimRow>(CLAIM).all(channel, band, now, limit);
+}
+
+/** When the next queued row of a channel falls due (epoch ms), or null. */
+export function nextDueAt(r: Reader, channel: Channel): number | null {
+  return (
+    r.statements
+      .pluck<[Channel], number | null>("SELECT MIN(due_at) FROM deliveries WHERE state = 'queued' AND channel = ? AND priority IN (0, 1)")
+      .get(channel) ?? null
+  );
+}
+
+/** Due rows of a channel whose provider is unavailable and whose plan has a later step to fall through to. */
+export function fallThroughCandidates(
+  r: Reader,
+  channel: Channel,
+  now: number,
+): Pick<DeliveryRow, 'id' | 'recipient_id' | 'campaign_id'>[] {
+  return r.statements
+    .get<[Channel, number], Pick<DeliveryRow, 'id' | 'recipient_id' | 'campaign_id'>>(
+      `SELECT d.id, d.recipient_id, d.campaign_id FROM deliveries d
+        WHERE d.state = 'queued' AND d.channel = ? AND d.priority IN (0, 1) AND d.due_at <= ? AND d.fall_through = 1
+          AND EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index > d.step_index)
+        LIMIT 500`,
+    )
+    .all(channel, now);
+}
+
+export function inFlightDeliveries(r: Reader): InFlightRow[] {
+  return r.statements
+    .get<[], InFlightRow>(
+      "SELECT id, campaign_id, recipient_id, channel, address, token, body, sending_since FROM deliveries WHERE state = 'sending'",
+    )
+    .all();
+}
+
+/** Handed-over deliveries without a final status since before `sentBefore`. */
+export function staleDeliveries(
+  r: Reader,
+  sentBefore: number,
+  finalRank: number,
+): (Pick<DeliveryRow, 'id' | 'channel' | 'token'> & { provider_id: string })[] {
+  return r.statements
+    .get<[number, number], Pick<DeliveryRow, 'id' | 'channel' | 'token'> & { provider_id: string }>(
+      `SELECT id, channel, token, provider_id FROM deliveries
+        WHERE state IN ('sent', 'delivered') AND sent_at < ? AND provider_rank < ? AND provider_id IS NOT NULL LIMIT 500`,
+    )
+    .all(sentBefore, finalRank);
+}
+
+export function deliveryRank(
+  r: Reader,
+  id: number,
+): { provider_rank: number; answered_by: string | null; state: DeliveryState } | undefined {
+  return r.statements
+    .get<[number], { provider_rank: number; answered_by: string | null; state: DeliveryState }>(
+      'SELECT provider_rank, answered_by, state FROM deliveries WHERE id = ?',
+    )
+    .get(id);
+}
+
+// ── writes ──
+
+/** Claimed rows go in flight: `sending`, one more attempt. */
+export function markSending(tx: Tx, ids: readonly number[], now: number): void {
+  const changed = tx.statements
+    .pluck<[number, string], number>(
+      "UPDATE deliveries SET state = 'sending', attempts = attempts + 1, sending_since = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state = 'queued' RETURNING id",
+    )
+    .all(now, JSON.stringify(ids));
+  for (const id of changed) tx.changes.record('deliveries', [id], 'update', ['state', 'attempts', 'sending_since']);
+}
+
+/** The provider accepted a delivery. A callback that got here first keeps the state it set. */
+export function writeSent(
+  tx: Tx,
+  id: number,
+  s: { provider: string; providerId: string; rank: number; status: string; at: number },
+): { provider_rank: number; answered_by: string | null; state: DeliveryState } | undefined {
+  const cur = tx.statements
+    .get<
+      [string, string, number, string, number, number, number],
+      { provider_rank: number; answered_by: string | null; state: DeliveryState }
+    >(SENT)
+    .get(s.provider, s.providerId, s.rank, s.status, s.rank, s.at, id);
+  if (cur) tx.changes.record('deliveries', [id], 'update', SENT_COLUMNS);
+  return cur;
+}
+
+/** Sets a delivery's state (the one a provider status implies). */
+export function setState(tx: Tx, id: number, state: DeliveryState): void {
+  if (
+    tx.statements
+      .get<[DeliveryState, number, DeliveryState]>('UPDATE deliveries SET state = ? WHERE id = ? AND state <> ?')
+      .run(state, id, state).changes > 0
+  )
+    tx.changes.record('deliveries', [id], 'update', ['state']);
+}
+
+/** A call in flight failed for now: queued again for a later time. */
+export function requeue(tx: Tx, id: number, dueAt: number, error: string, code: string | null): void {
+  if (
+    tx.statements
+      .get<[number, string, string | null, number]>(
+        "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, error = ?, error_code = ? WHERE id = ? AND state = 'sending'",
+      )
+      .run(dueAt, error, code, id).changes > 0
+  )
+    tx.changes.record('deliveries', [id], 'update', ['state', 'due_at', 'sending_since', 'error', 'error_code']);
+}
+
+/** A delivery that will not be sent: failed, with why. */
+export function fail(tx: Tx, id: number, error: string, code: string | null, now: number): void {
+  if (
+    tx.statements
+      .get<[string, string | null, number, number]>(
+        "UPDATE deliveries SET state = 'failed', error = ?, error_code = ?, finished_at = ?, sending_since = NULL WHERE id = ? AND state IN ('sending', 'queued')",
+      )
+      .run(error, code, now, id).changes > 0
+  )
+    tx.changes.record('deliveries', [id], 'update', ['state', 'error', 'error_code', 'finished_at', 'sending_since']);
+}
+
+/** A row left in flight that the provider has: it takes the provider's id and status. */
+export function adopt(tx: Tx, id: number, a: { provider: string; providerId: string; rank: number; status: string; sentAt: number }): void {
+  tx.statements
+    .get(
+      `UPDATE deliveries SET provider = ?, provider_id = ?, provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
+              provider_rank = MAX(provider_rank, ?), sent_at = COALESCE(sent_at, ?), sending_since = NULL
+        WHERE id = ?`,
+    )
+    .run(a.provider, a.providerId, a.rank, a.status, a.rank, a.sentAt, id);
+  tx.changes.record('deliveries', [id], 'update', [
+    'provider',
+    'provider_id',
+    'provider_status',
+    'provider_rank',
+    'sent_at',
+    'sending_since',
+  ]);
+}
+
+/** A row left in flight that the provider does not have: sent again, flagged as a possible duplicate. */
+export function resend(tx: Tx, id: number, now: number): void {
+  if (
+    tx.statements
+      .get<[number, number]>(
+        "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, possible_duplicate = 1 WHERE id = ? AND state = 'sending'",
+      )
+      .run(now, id).changes > 0
+  )
+    tx.changes.record('deliveries', [id], 'update', ['state', 'due_at', 'sending_since', 'possible_duplicate']);
+}

@@ -1,0 +1,91 @@
+// The reply inbox: inbox_messages, the replies no rule understood (not a confirmation, not
+// a stop word), for an operator to read. The one row type and its converter to the
+// contract's InboxMessage, the list with the names it shows, and every write; writes take
+// the transaction and record exactly the rows they changed. Prepared statements only.
+import type { Channel, InboxMessage } from '@gdial/protocol';
+import type { Reader, Tx } from './db';
+
+/** A row of inbox_messages as SQLite returns it. */
+export interface InboxRow {
+  id: number;
+  received_at: string;
+  channel: Channel;
+  from_address: string;
+  text: string;
+  campaign_id: number | null;
+  recipient_id: number | null;
+  contact_id: number | null;
+  handled: number;
+  handled_by: string | null;
+  handled_at: string | null;
+}
+
+/** The converter: a row with the names of its campaign and contact to the contract's InboxMessage. */
+export const toInboxMessage = (r: InboxRow, campaignName: string | null, displayName: string | null): InboxMessage => ({
+  id: r.id,
+  receivedAt: r.received_at,
+  channel: r.channel,
+  from: r.from_address,
+  text: r.text,
+  campaignId: r.campaign_id,
+  campaignName,
+  recipientId: r.recipient_id,
+  contactId: r.contact_id,
+  displayName,
+  handled: r.handled === 1,
+  handledBy: r.handled_by,
+  handledAt: r.handled_at,
+});
+
+// ── reads ──
+
+/** Messages, newest first, optionally only (un)handled ones or one campaign's. */
+export function listInbox(r: Reader, q: { handled?: boolean | undefined; campaignId?: number | undefined; limit: number }): InboxMessage[] {
+  const rows = r.statements
+    .get<
+      [{ handled: number | null; campaign: number | null; limit: number }],
+      InboxRow & { campaign_name: string | null; contact_name: string | null }
+    >(
+      `SELECT i.*, c.name AS campaign_name, p.display_name AS contact_name
+         FROM inbox_messages i LEFT JOIN campaigns c ON c.id = i.campaign_id LEFT JOIN contacts p ON p.id = i.contact_id
+        WHERE (@handled IS NULL OR i.handled = @handled) AND (@campaign IS NULL OR i.campaign_id = @campaign)
+        ORDER BY i.id DESC LIMIT @limit`,
+    )
+    .all({ handled: q.handled === undefined ? null : q.handled ? 1 : 0, campaign: q.campaignId ?? null, limit: q.limit });
+  return rows.map((x) => toInboxMessage(x, x.campaign_name, x.contact_name));
+}
+
+// ── writes ──
+
+export interface NewInboxMessage {
+  receivedAt: string;
+  channel: Channel;
+  from: string;
+  text: string;
+  campaignId: number | null;
+  recipientId: number | null;
+  contactId: number | null;
+}
+
+export function insertInboxMessage(tx: Tx, m: NewInboxMessage): number {
+  const id = Number(
+    tx.statements
+      .get(
+        'INSERT INTO inbox_messages (received_at, channel, from_address, text, campaign_id, recipient_id, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(m.receivedAt, m.channel, m.from, m.text, m.campaignId, m.recipientId, m.contactId).lastInsertRowid,
+  );
+  tx.changes.record('inbox_messages', [id], 'insert');
+  return id;
+}
+
+/** Marks messages (un)handled; those already so are left alone. Returns how many changed. */
+export function markInbox(tx: Tx, ids: readonly number[], handled: boolean, by: string, at: string): number {
+  const changed = tx.statements
+    .pluck<[number, string | null, string | null, string, number], number>(
+      'UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND handled <> ? RETURNING id',
+    )
+    .all(handled ? 1 : 0, handled ? by : null, handled ? at : null, JSON.stringify(ids), handled ? 1 : 0);
+  for (const id of changed) tx.changes.record('inbox_messages', [id], 'update', ['handled', 'handled_by', 'handled_at']);
+  return changed.length;
+}

@@ -1,0 +1,118 @@
+// Campaign recipients: campaign_recipients, one row per person a campaign addresses, with
+// the outcome the escalation reached. The one row type and its converter to the report's
+// RecipientReport (without deliveries), the reads the outbox rules and the report need,
+// and every write; writes take the transaction and record exactly the rows they changed.
+// Prepared statements only.
+import type { RecipientOutcome, RecipientReport } from '@gdial/protocol';
+import type { Reader, Tx } from './db';
+
+/** A row of campaign_recipients as SQLite returns it. */
+export interface RecipientRow {
+  id: number;
+  campaign_id: number;
+  contact_id: number | null;
+  display_name: string;
+  language: 'sv' | 'en';
+  outcome: RecipientOutcome;
+  confirmed_at: string | null;
+  confirmed_via: string | null;
+}
+
+/** The converter: a recipient row to the report's entry, its deliveries still to add. */
+export const toRecipientReport = (r: RecipientRow): Omit<RecipientReport, 'deliveries'> => ({
+  id: r.id,
+  contactId: r.contact_id,
+  displayName: r.display_name,
+  outcome: r.outcome,
+  confirmedAt: r.confirmed_at,
+  confirmedVia: r.confirmed_via,
+});
+
+const IN_IDS = 'IN (SELECT value FROM json_each(?))';
+
+// ── reads ──
+
+export function getRecipient(r: Reader, id: number): RecipientRow | null {
+  return r.statements.get<[number], RecipientRow>('SELECT * FROM campaign_recipients WHERE id = ?').get(id) ?? null;
+}
+
+/** A campaign's recipients whose outcome is still open (pending or in progress). */
+export function openRecipientIds(r: Reader, campaignId: number): number[] {
+  return r.statements
+    .pluck<[number], number>("SELECT id FROM campaign_recipients WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress')")
+    .all(campaignId);
+}
+
+/** How many of a campaign's recipients have each outcome. */
+export function outcomeCounts(r: Reader, campaignId: number): { outcome: RecipientOutcome; n: number }[] {
+  return r.statements
+    .get<[number], { outcome: RecipientOutcome; n: number }>(
+      'SELECT outcome, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY outcome',
+    )
+    .all(campaignId);
+}
+
+/** One page of a campaign's recipients by id, optionally of one outcome (one more than `limit` when there are more). */
+export function recipientPage(
+  r: Reader,
+  campaignId: number,
+  q: { outcome?: RecipientOutcome | undefined; cursor?: number | undefined; limit: number },
+): RecipientRow[] {
+  return r.statements
+    .get<[number, number, string | null, string | null, number], RecipientRow>(
+      `SELECT * FROM campaign_recipients WHERE campaign_id = ? AND id > ? AND (? IS NULL OR outcome = ?) ORDER BY id LIMIT ?`,
+    )
+    .all(campaignId, q.cursor ?? 0, q.outcome ?? null, q.outcome ?? null, q.limit + 1);
+}
+
+// ── writes ──
+
+export function insertRecipient(tx: Tx, campaignId: number, contactId: number | null, displayName: string, language: 'sv' | 'en'): number {
+  const id = Number(
+    tx.statements
+      .get<[number, number | null, string, string]>(
+        "INSERT INTO campaign_recipients (campaign_id, contact_id, display_name, language, outcome) VALUES (?, ?, ?, ?, 'pending')",
+      )
+      .run(campaignId, contactId, displayName, language).lastInsertRowid,
+  );
+  tx.changes.record('campaign_recipients', [id], 'insert');
+  return id;
+}
+
+export function setRecipientOutcome(tx: Tx, id: number, outcome: RecipientOutcome): void {
+  if (
+    tx.statements
+      .get<[RecipientOutcome, number, RecipientOutcome]>('UPDATE campaign_recipients SET outcome = ? WHERE id = ? AND outcome <> ?')
+      .run(outcome, id, outcome).changes > 0
+  )
+    tx.changes.record('campaign_recipients', [id], 'update', ['outcome']);
+}
+
+export function setRecipientConfirmed(tx: Tx, id: number, at: string, via: string): void {
+  const changed = tx.statements
+    .get<[{ id: number; at: string; via: string }]>(
+      "UPDATE campaign_recipients SET outcome = 'confirmed', confirmed_at = @at, confirmed_via = @via WHERE id = @id AND (outcome, confirmed_at, confirmed_via) IS NOT ('confirmed', @at, @via) RETURNING id",
+    )
+    .get({ id, at, via });
+  if (changed !== undefined) tx.changes.record('campaign_recipients', [id], 'update', ['outcome', 'confirmed_at', 'confirmed_via']);
+}
+
+/** Recipients whose first delivery went out: pending → in progress. */
+export function markRecipientsInProgress(tx: Tx, ids: readonly number[]): void {
+  const changed = tx.statements
+    .pluck<[string], number>(
+      `UPDATE campaign_recipients SET outcome = 'in-progress' WHERE id ${IN_IDS} AND outcome = 'pending' RETURNING id`,
+    )
+    .all(JSON.stringify(ids));
+  for (const id of changed) tx.changes.record('campaign_recipients', [id], 'update', ['outcome']);
+}
+
+/** A cancelled campaign: every recipient still open is cancelled. */
+export function cancelOpenRecipients(tx: Tx, campaignId: number): void {
+  const changed = tx.statements
+    .pluck<[number], number>(
+      "UPDATE campaign_recipients SET outcome = 'cancelled' WHERE campaign_id = ? AND outcome IN ('pending', 'in-progress') RETURNING id",
+    )
+    .all(campaignId);
+  for (const id of changed) tx.changes.record('campaign_recipients', [id], 'update', ['outcome']);
+}
