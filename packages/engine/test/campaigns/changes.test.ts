@@ -95,7 +95,7 @@ describe('the campaign engine records exactly what it changes', () => {
         { channel: 'sms', numbers: 'first', condition: 'not-confirmed' },
         { channel: 'voice', numbers: 'first', condition: 'not-confirmed', waitSeconds: 0 },
       ],
-    } as CampaignFields;
+    };
     const c = (await expectExactChanges(env.store, () => service.create(fields))).result;
     await expectExactChanges(env.store, () => service.update(c.id, { ...fields, name: 'Övning 2' }));
 
@@ -173,7 +173,7 @@ describe('the campaign engine records exactly what it changes', () => {
       audience: { groupIds: [group] },
       steps: [{ channel: 'sms', numbers: 'first', condition: 'not-confirmed' }],
       schedule: { kind: 'at', at },
-    } as CampaignFields);
+    });
     await expectExactChanges(env.store, () => service.start(c.id));
     env.store.transaction((tx) => tx.statements.get('UPDATE campaigns SET next_run_at = ? WHERE id = ?').run(Date.now() - 1000, c.id));
     await expectExactChanges(env.store, async () => {
