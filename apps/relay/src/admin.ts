@@ -1,6 +1,6 @@
 // Tenant administration by slug: what `npm run relay -- admin …` does, also usable from code
 // (tests, the end-to-end suite). Tokens are returned once and stored only hashed.
-import { relayWebhookUrls } from '@gdial/protocol';
+import { elksWebhookUrls, relayWebhookUrls } from '@gdial/protocol';
 import type { RelayDb } from './store/db';
 import {
   createEnrolment,
@@ -8,6 +8,7 @@ import {
   findTenantBySlug,
   listDevices,
   listTenants,
+  loadCredentials,
   revokeDevice,
   rotateDeviceToken,
   setCredentials,
@@ -16,6 +17,9 @@ import {
   type DeviceRow,
   type Tenant,
 } from './store/tenants';
+
+/** Unguessable: at least 32 URL-safe characters (randomId gives 43). */
+const ELKS_SECRET = /^[A-Za-z0-9_-]{32,256}$/;
 
 export type AdminResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -72,10 +76,17 @@ export class RelayAdmin {
   async setCredentials(slug: string, update: CredentialsUpdate): Promise<AdminResult<true>> {
     const t = await this.tenant(slug);
     if (!t.ok) return t;
-    if (update.twilioAuthToken === undefined && update.sendgridPublicKey === undefined && update.telegramSecretToken === undefined) {
+    if (Object.values(update).every((v) => v === undefined)) {
       return {
         ok: false,
-        problem: 'Nothing to set: give at least one of the Twilio auth token, SendGrid public key or Telegram secret token',
+        problem:
+          'Nothing to set: give at least one of the Twilio auth token, SendGrid public key, Telegram secret token or 46elks callback secret',
+      };
+    }
+    if (update.elksCallbackSecret !== undefined && !ELKS_SECRET.test(update.elksCallbackSecret)) {
+      return {
+        ok: false,
+        problem: '46elks callback secret must be 32–256 characters of A-Z, a-z, 0-9, _ and - (use "new" to generate one)',
       };
     }
     if (update.telegramSecretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(update.telegramSecretToken)) {
@@ -86,8 +97,17 @@ export class RelayAdmin {
     return { ok: true, value: true };
   }
 
-  async webhookUrls(slug: string): Promise<AdminResult<ReturnType<typeof relayWebhookUrls>>> {
+  /** The URLs to configure at the providers; the 46elks ones carry the tenant's callback secret, when one is set. */
+  async webhookUrls(slug: string): Promise<AdminResult<Record<string, string>>> {
     const t = await this.tenant(slug);
-    return t.ok ? { ok: true, value: relayWebhookUrls(this.publicBaseUrl(), t.value.slug) } : t;
+    if (!t.ok) return t;
+    const { elksCallbackSecret } = await loadCredentials(this.db, this.encryptionKey, t.value.id);
+    return {
+      ok: true,
+      value: {
+        ...relayWebhookUrls(this.publicBaseUrl(), t.value.slug),
+        ...(elksCallbackSecret ? elksWebhookUrls(this.publicBaseUrl(), t.value.slug, elksCallbackSecret) : {}),
+      },
+    };
   }
 }

@@ -7,6 +7,7 @@ import { RelayAdmin } from '../admin';
 import { createLogger } from '../log';
 import { openRelayDb } from '../relay';
 import { migrate } from '../store/migrate';
+import { randomId } from '../store/secrets';
 
 const USAGE = `Usage: npm run relay -- admin <command> [options]
 
@@ -16,9 +17,11 @@ const USAGE = `Usage: npm run relay -- admin <command> [options]
   list-devices <slug>
   rotate-device-token <slug> <deviceId>    New device token; the old one stops working
   revoke-device <slug> <deviceId>
-  set-credentials <slug> [--twilio-auth-token T] [--sendgrid-public-key K] [--telegram-secret-token S] [--from-env]
+  set-credentials <slug> [--twilio-auth-token T] [--sendgrid-public-key K] [--telegram-secret-token S]
+                  [--elks-callback-secret new|S] [--from-env]
                                            --from-env reads TWILIO_AUTH_TOKEN, SENDGRID_WEBHOOK_PUBLIC_KEY,
-                                           TELEGRAM_SECRET_TOKEN (keeps secrets out of the process list)
+                                           TELEGRAM_SECRET_TOKEN, ELKS_CALLBACK_SECRET (keeps secrets out of
+                                           the process list); "new" generates a 46elks secret and prints it
   urls <slug>                              Webhook URLs to configure at the providers
 `;
 
@@ -32,6 +35,7 @@ export async function runAdmin(argv: string[], config: RelayConfig): Promise<num
       'twilio-auth-token': { type: 'string' },
       'sendgrid-public-key': { type: 'string' },
       'telegram-secret-token': { type: 'string' },
+      'elks-callback-secret': { type: 'string' },
       'from-env': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -111,12 +115,16 @@ export async function runAdmin(argv: string[], config: RelayConfig): Promise<num
         const a = need(1, '<slug>');
         if (!a) return 2;
         const env = values['from-env'] ? process.env : {};
+        const elks = values['elks-callback-secret'] ?? env.ELKS_CALLBACK_SECRET;
+        const elksCallbackSecret = elks === 'new' ? randomId() : elks;
         const r = await admin.setCredentials(a[0]!, {
           twilioAuthToken: values['twilio-auth-token'] ?? env.TWILIO_AUTH_TOKEN,
           sendgridPublicKey: values['sendgrid-public-key'] ?? env.SENDGRID_WEBHOOK_PUBLIC_KEY,
           telegramSecretToken: values['telegram-secret-token'] ?? env.TELEGRAM_SECRET_TOKEN,
+          elksCallbackSecret,
         });
         if (!r.ok) return fail(r.problem);
+        if (elks === 'new') process.stdout.write(`46elks callback secret (enter it in GDial's settings): ${elksCallbackSecret}\n`);
         process.stdout.write('Credentials stored (secrets encrypted); relays pick them up within 30 s\n');
         return 0;
       }

@@ -12,6 +12,7 @@ import { requestContext } from './middleware';
 import { openApiDocument } from './openapi';
 import type { HttpServices } from './services';
 import { twimlRouter } from './twiml';
+import { elksActionsRouter } from './elks-actions';
 import { isWebhookPath, signatureFailureThrottle, webhookEndpoint } from './webhooks';
 
 export function httpApp(services: HttpServices, version: string): (req: IncomingMessage, res: ServerResponse) => void {
@@ -57,6 +58,7 @@ export function httpApp(services: HttpServices, version: string): (req: Incoming
   });
   const signatureFailures = signatureFailureThrottle(services);
   app.use('/twiml', twimlRouter(services, signatureFailures));
+  app.use('/elks-actions', elksActionsRouter(services, signatureFailures));
   app.use('/media', mediaRouter(services));
   app.use('/api/v1', apiRouter(services));
   app.use((_req, res) => {

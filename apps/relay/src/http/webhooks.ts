@@ -2,6 +2,7 @@
 //   POST /hooks/:tenant/twilio/{message-status,call-status,inbound}
 //   POST /hooks/:tenant/sendgrid/events
 //   POST /hooks/:tenant/telegram/update
+//   POST /hooks/:tenant/elks/{sms-status,inbound,call-hangup}?s=<the tenant's callback secret>
 // Each request is verified on its raw bytes, then committed to the tenant's log, and only
 // then answered 2xx. A resent event (same provider identity) is recognised, stored once
 // and acknowledged again.
@@ -15,6 +16,7 @@ import type { Logger } from 'pino';
 import { forLog, MAX_FORM_BYTES } from '../ingest/limits';
 import { TenantCache, type ResolvedTenant } from '../ingest/tenant-cache';
 import { sendgridItems, verifySendgrid } from '../ingest/sendgrid';
+import { elksItem, elksKindOf, verifyElks } from '../ingest/elks';
 import { telegramItem, verifyTelegram } from '../ingest/telegram';
 import { EMPTY_TWIML, parseForm, twilioItem, twilioKindOf, verifyTwilio } from '../ingest/twilio';
 import { queryOf, type Verdict } from '../ingest/webhook';
@@ -29,7 +31,7 @@ import type { HttpServices } from './services';
 /** The URL as the provider called it: configured public base + path and query as received. */
 export const publicUrlOf = (services: HttpServices, originalUrl: string): string => services.publicBaseUrl() + originalUrl;
 
-type Provider = 'twilio' | 'sendgrid' | 'telegram';
+type Provider = 'twilio' | 'sendgrid' | 'telegram' | 'elks';
 
 export function rejectWebhook(
   services: HttpServices,
@@ -61,10 +63,15 @@ export function isWebhookPath(url: string): boolean {
   return url.length >= 6 && url.slice(0, 6).toLowerCase() === '/hooks' && (url.length === 6 || url[6] === '/' || url[6] === '?');
 }
 
-type Route = { provider: 'twilio'; kindName: string; tenant: string } | { provider: 'sendgrid' | 'telegram'; tenant: string };
+type Route = { provider: 'twilio' | 'elks'; kindName: string; tenant: string } | { provider: 'sendgrid' | 'telegram'; tenant: string };
 
 /** The route patterns, as the request log names them. */
-const routeNames = { twilio: '/:tenant/twilio/:kind', sendgrid: '/:tenant/sendgrid/events', telegram: '/:tenant/telegram/update' } as const;
+const routeNames = {
+  twilio: '/:tenant/twilio/:kind',
+  sendgrid: '/:tenant/sendgrid/events',
+  telegram: '/:tenant/telegram/update',
+  elks: '/:tenant/elks/:kind',
+} as const;
 
 /**
  * Matches `/hooks/:tenant/twilio/:kind`, `/hooks/:tenant/sendgrid/events` and
@@ -87,7 +94,7 @@ function matchRoute(url: string): Route | null | 'malformed' {
     return 'malformed';
   }
   const provider = parts[3]!.toLowerCase();
-  if (provider === 'twilio') return { provider, kindName: last, tenant };
+  if (provider === 'twilio' || provider === 'elks') return { provider, kindName: last, tenant };
   if (provider === 'sendgrid' && last.toLowerCase() === 'events') return { provider, tenant };
   if (provider === 'telegram' && last.toLowerCase() === 'update') return { provider, tenant };
   return null;
@@ -243,7 +250,23 @@ export function webhookEndpoint(
 
   const kindOf = (route: Route): string | null => {
     if (route.provider === 'twilio') return twilioKindOf(route.kindName);
+    if (route.provider === 'elks') return elksKindOf(route.kindName);
     return route.provider === 'sendgrid' ? 'sendgrid.events' : 'telegram.update';
+  };
+
+  const elksHook = async (hook: Hook, kind: NonNullable<ReturnType<typeof elksKindOf>>) => {
+    const query = queryOf(hook.req.url!);
+    if (!verified(hook, 'elks', kind, verifyElks(hook.resolved.credentials.elksCallbackSecret, query.s))) return;
+    const form = parseForm(hook.raw);
+    if (!form.ok) {
+      rejectWebhook(services, hook.scope.log, hook.res, hook.tenant, 'elks', kind, 'rejected_bad_request', form.status, form.reason);
+      return;
+    }
+    const item = elksItem(kind, form.params, query);
+    if (typeof item === 'string') return badRequest(hook, 'elks', kind, item);
+    if (!settledOk(hook, 'elks', kind, await commit(hook, 'elks', [item]))) return;
+    hook.res.statusCode = 204;
+    hook.res.end();
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope, setRoute: (name: string) => void) => {
@@ -265,7 +288,8 @@ export function webhookEndpoint(
     setRoute(routeNames[route.provider]);
     const kind = kindOf(route);
     if (!kind) {
-      apiError(res, 404, 'not-found', `No Twilio webhook "${forLog(route.provider === 'twilio' ? route.kindName : '')}"`);
+      const name = forLog(route.provider === 'twilio' || route.provider === 'elks' ? route.kindName : '');
+      apiError(res, 404, 'not-found', `No ${route.provider === 'elks' ? '46elks' : 'Twilio'} webhook "${name}"`);
       return;
     }
     if (services.isShuttingDown()) {
@@ -286,7 +310,9 @@ export function webhookEndpoint(
       return;
     }
     const limit =
-      route.provider === 'twilio' ? Math.min(MAX_FORM_BYTES, services.config.webhookBodyLimitBytes) : services.config.webhookBodyLimitBytes;
+      route.provider === 'twilio' || route.provider === 'elks'
+        ? Math.min(MAX_FORM_BYTES, services.config.webhookBodyLimitBytes)
+        : services.config.webhookBodyLimitBytes;
     const body = await readBody(req, limit);
     if (!body.ok) {
       refuse(res, scope, body.status, body.type);
@@ -300,6 +326,8 @@ export function webhookEndpoint(
         return sendgridHook(hook);
       case 'telegram':
         return telegramHook(hook);
+      case 'elks':
+        return elksHook(hook, kind as NonNullable<ReturnType<typeof elksKindOf>>);
       default: {
         const unreachable: never = route;
         return unreachable;

@@ -23,6 +23,8 @@ export const tenantCredentials = pgTable('tenant_credentials', {
   twilioAuthTokenEnc: text('twilio_auth_token_enc'),
   sendgridPublicKey: text('sendgrid_public_key'),
   telegramSecretTokenEnc: text('telegram_secret_token_enc'),
+  /** 46elks signs nothing: its callback URLs carry this secret (`?s=`), compared in constant time. */
+  elksCallbackSecretEnc: text('elks_callback_secret_enc'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -157,12 +157,14 @@ export interface ProviderCredentials {
   twilioAuthToken: string | null;
   sendgridPublicKey: string | null;
   telegramSecretToken: string | null;
+  elksCallbackSecret: string | null;
 }
 
 export interface CredentialsUpdate {
   twilioAuthToken?: string;
   sendgridPublicKey?: string;
   telegramSecretToken?: string;
+  elksCallbackSecret?: string;
 }
 
 export async function setCredentials(db: RelayDb, key: Buffer, tenant: Tenant, update: CredentialsUpdate): Promise<void> {
@@ -170,27 +172,38 @@ export async function setCredentials(db: RelayDb, key: Buffer, tenant: Tenant, u
   await db.asOwner(async (q) => {
     await setTenant(q, tenant.id);
     await q.query(
-      `INSERT INTO tenant_credentials (tenant_id, twilio_auth_token_enc, sendgrid_public_key, telegram_secret_token_enc, updated_at)
-       VALUES ($1, $2, $3, $4, now())
+      `INSERT INTO tenant_credentials (tenant_id, twilio_auth_token_enc, sendgrid_public_key, telegram_secret_token_enc, elks_callback_secret_enc, updated_at)
+       VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (tenant_id) DO UPDATE SET
          twilio_auth_token_enc = COALESCE(EXCLUDED.twilio_auth_token_enc, tenant_credentials.twilio_auth_token_enc),
          sendgrid_public_key = COALESCE(EXCLUDED.sendgrid_public_key, tenant_credentials.sendgrid_public_key),
          telegram_secret_token_enc = COALESCE(EXCLUDED.telegram_secret_token_enc, tenant_credentials.telegram_secret_token_enc),
+         elks_callback_secret_enc = COALESCE(EXCLUDED.elks_callback_secret_enc, tenant_credentials.elks_callback_secret_enc),
          updated_at = now()`,
-      [tenant.id, enc(update.twilioAuthToken), update.sendgridPublicKey ?? null, enc(update.telegramSecretToken)],
+      [
+        tenant.id,
+        enc(update.twilioAuthToken),
+        update.sendgridPublicKey ?? null,
+        enc(update.telegramSecretToken),
+        enc(update.elksCallbackSecret),
+      ],
     );
   });
 }
 
 export async function loadCredentials(db: RelayDb, key: Buffer, tenantId: string): Promise<ProviderCredentials> {
   const [row] = await db.withTenant(tenantId, (q) =>
-    q.query<{ twilio_auth_token_enc: string | null; sendgrid_public_key: string | null; telegram_secret_token_enc: string | null }>(
-      'SELECT twilio_auth_token_enc, sendgrid_public_key, telegram_secret_token_enc FROM tenant_credentials',
-    ),
+    q.query<{
+      twilio_auth_token_enc: string | null;
+      sendgrid_public_key: string | null;
+      telegram_secret_token_enc: string | null;
+      elks_callback_secret_enc: string | null;
+    }>('SELECT twilio_auth_token_enc, sendgrid_public_key, telegram_secret_token_enc, elks_callback_secret_enc FROM tenant_credentials'),
   );
   return {
     twilioAuthToken: row?.twilio_auth_token_enc ? decryptSecret(key, row.twilio_auth_token_enc) : null,
     sendgridPublicKey: row?.sendgrid_public_key ?? null,
     telegramSecretToken: row?.telegram_secret_token_enc ? decryptSecret(key, row.telegram_secret_token_enc) : null,
+    elksCallbackSecret: row?.elks_callback_secret_enc ? decryptSecret(key, row.elks_callback_secret_enc) : null,
   };
 }

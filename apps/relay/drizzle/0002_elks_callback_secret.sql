@@ -1,0 +1,1 @@
+ALTER TABLE "tenant_credentials" ADD COLUMN "elks_callback_secret_enc" text;
