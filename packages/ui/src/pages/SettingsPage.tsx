@@ -1,6 +1,6 @@
 // Settings: what the operator owns on this workstation (language, theme, operator name),
 // the relay and providers as the engine sees them and where they are set up, and the
-// engine's voices. Each larger section lives in its own file under settings/.
+// engine's voices, the opt-out list and the prices the cost estimate uses. Each larger section lives in its own file under settings/.
 import { Button, Group, SegmentedControl, Stack, Text, TextInput, Title, useMantineColorScheme } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -9,6 +9,8 @@ import { useQuery, useRpc } from '../rpc/react';
 import { ConnectivitySection } from './settings/ConnectivitySection';
 import { ProviderSetupSection } from './settings/ProviderSetupSection';
 import { VoicesSection } from './settings/VoicesSection';
+import { OptOutsSection } from './settings/OptOutsSection';
+import { PriceTableSection } from './settings/PriceTableSection';
 import { pageScope } from '../components/pageScope';
 
 const dict = {
@@ -125,6 +127,8 @@ export function SettingsPage() {
       <ConnectivitySection />
       <ProviderSetupSection />
       <VoicesSection />
+      <OptOutsSection />
+      <PriceTableSection />
     </Stack>
   );
 }

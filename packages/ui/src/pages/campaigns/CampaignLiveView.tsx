@@ -31,6 +31,7 @@ import { reachedCount } from '../../components/progressHistory';
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
+import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { RecipientTimeline } from './RecipientTimeline';
 import { bucketCounts, filterRollCall, startedDeliveries, type RollCallFilter } from './rollCall';
 import { useCampaignLive } from './useCampaignLive';
@@ -256,6 +257,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                 {t('edit')}
               </Button>
             )}
+            <DeleteCampaignButton id={id} name={campaign.name} status={status} />
           </Group>
         </Group>
       </Paper>

@@ -1,14 +1,15 @@
 // What the operator can do with the selected contacts at once: add them to a group or take
-// them out of one, tag them, export them, or delete them (after a confirmation that says
-// how many and whom).
-import { Button, Group as Row, List, Modal, Paper, Select, Stack, Text, TextInput } from '@mantine/core';
+// them out of one, add or remove a tag, mark a channel they must not be contacted by (or
+// lift that), export them, or delete them (after a confirmation that says how many and whom).
+import { Button, Group as Row, List, Modal, Paper, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import type { Group } from '@gdial/protocol';
+import { channels, type Channel, type Group } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useNotify } from '../../components/useNotify';
-import { useFormat, useT } from '../../i18n';
-import { useRpc } from '../../rpc/react';
+import { channelWords } from '../../components/labels';
+import { useFormat, useLanguage, useT } from '../../i18n';
+import { useQuery, useRpc } from '../../rpc/react';
 import { groupOptions } from '../../components/groupTree';
 import contrast from '../../components/contrast.module.css';
 
@@ -38,6 +39,21 @@ const dict = {
     tagConfirm: 'Lägg till taggen på {who}',
     tagged: 'Taggen {tag} lades på {who}.',
     needTag: 'Skriv taggen först.',
+    removeTag: 'Ta bort tagg…',
+    untagTitle: 'Ta bort en tagg från {who}',
+    untagConfirm: 'Ta bort taggen från {who}',
+    untagged: 'Taggen {tag} togs bort från {who}.',
+    needUntag: 'Välj taggen först.',
+    dnc: 'Får inte kontaktas…',
+    dncTitle: 'Kontaktvägar för {who}',
+    dncChannel: 'Kanal',
+    dncChoice: 'Ska {who} kontaktas via kanalen?',
+    dncBlock: 'Får inte kontaktas',
+    dncAllow: 'Får kontaktas igen',
+    dncBlockConfirm: 'Spärra kanalen för {who}',
+    dncAllowConfirm: 'Tillåt kanalen för {who}',
+    dncBlocked: '{who} kontaktas inte längre via {channel}.',
+    dncAllowed: '{who} kan kontaktas via {channel} igen.',
     deleteTitle: 'Radera {who}?',
     deleteConfirm: 'Radera {who}',
     deleteBody: 'Kontakterna tas bort för gott, med alla sina nummer, adresser och gruppmedlemskap. Det går inte att ångra.',
@@ -71,6 +87,21 @@ const dict = {
     tagConfirm: 'Add the tag to {who}',
     tagged: 'The tag {tag} was added to {who}.',
     needTag: 'Type the tag first.',
+    removeTag: 'Remove tag…',
+    untagTitle: 'Remove a tag from {who}',
+    untagConfirm: 'Remove the tag from {who}',
+    untagged: 'The tag {tag} was removed from {who}.',
+    needUntag: 'Choose the tag first.',
+    dnc: 'Do not contact…',
+    dncTitle: 'Contact channels for {who}',
+    dncChannel: 'Channel',
+    dncChoice: 'May {who} be contacted by the channel?',
+    dncBlock: 'Must not be contacted',
+    dncAllow: 'May be contacted again',
+    dncBlockConfirm: 'Block the channel for {who}',
+    dncAllowConfirm: 'Allow the channel for {who}',
+    dncBlocked: '{who} will no longer be contacted by {channel}.',
+    dncAllowed: '{who} can be contacted by {channel} again.',
     deleteTitle: 'Delete {who}?',
     deleteConfirm: 'Delete {who}',
     deleteBody: 'The contacts are removed for good, with all their numbers, addresses and group memberships. This cannot be undone.',
@@ -81,7 +112,7 @@ const dict = {
   },
 };
 
-type Dialog = 'add' | 'remove' | 'tag' | 'delete' | null;
+type Dialog = 'add' | 'remove' | 'tag' | 'untag' | 'dnc' | 'delete' | null;
 
 export interface BulkBarProps {
   /** Selected contacts with their names (for the confirmation). */
@@ -103,6 +134,11 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
   const [dialog, setDialog] = useState<Dialog>(null);
   const [groupId, setGroupId] = useState<string | null>(null);
   const [tag, setTag] = useState('');
+  const [untag, setUntag] = useState<string | null>(null);
+  const [dncChannel, setDncChannel] = useState<Channel>('voice');
+  const [dncValue, setDncValue] = useState<'block' | 'allow'>('block');
+  const { language } = useLanguage();
+  const tagsInUse = useQuery('contacts.tags', {}, { enabled: dialog === 'untag' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const ids = [...selection.keys()];
@@ -161,6 +197,36 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
     );
   };
 
+  /** Runs a bulk call from a dialog: busy while it runs, the error in the dialog, a toast and the dialog closed when done. */
+  const run = <T,>(call: Promise<T>, done: (r: T) => string) => {
+    setBusy(true);
+    setError(null);
+    call.then(
+      (r) => {
+        notify.done(done(r));
+        setBusy(false);
+        setDialog(null);
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(e);
+      },
+    );
+  };
+  const removeTag = () => {
+    if (!untag) {
+      setError(new Error(t('needUntag')));
+      return;
+    }
+    run(rpc.call('contacts.removeTags', { ids, tags: [untag] }), (r) => t('untagged', { tag: untag, who: count(r.changed) }));
+  };
+  const setDoNotContact = () => {
+    const channel = channelWords[language][dncChannel];
+    run(rpc.call('contacts.setDoNotContact', { ids, channel: dncChannel, value: dncValue === 'block' }), (r) =>
+      t(dncValue === 'block' ? 'dncBlocked' : 'dncAllowed', { who: count(r.changed), channel: channel.toLowerCase() }),
+    );
+  };
+
   const names = [...selection.values()];
   const membershipDialog = dialog === 'add' || dialog === 'remove';
 
@@ -187,6 +253,12 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
         </Button>
         <Button size="compact-md" variant="white" onClick={() => open('tag')}>
           {t('addTag')}
+        </Button>
+        <Button size="compact-md" variant="white" onClick={() => open('untag')}>
+          {t('removeTag')}
+        </Button>
+        <Button size="compact-md" variant="white" onClick={() => open('dnc')}>
+          {t('dnc')}
         </Button>
         <Button size="compact-md" variant="white" onClick={onExport}>
           {t('export')}
@@ -257,6 +329,98 @@ export function BulkBar({ selection, total, selectingAll, groups, onSelectAll, o
               </Button>
               <Button type="submit" loading={busy}>
                 {t('tagConfirm', { who })}
+              </Button>
+            </Row>
+          </Stack>
+        </form>
+      </Modal>
+
+      <Modal
+        closeButtonProps={{ 'aria-label': t('cancel') }}
+        className={contrast.scope}
+        opened={dialog === 'untag'}
+        onClose={close}
+        title={
+          <Text fw={700} size="lg">
+            {t('untagTitle', { who })}
+          </Text>
+        }
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            removeTag();
+          }}
+        >
+          <Stack>
+            <Select
+              label={t('tag')}
+              data={(tagsInUse.data?.tags ?? []).map((x) => x.tag)}
+              value={untag}
+              onChange={setUntag}
+              searchable
+              data-autofocus
+            />
+            <ErrorAlert error={error ?? tagsInUse.error} />
+            <Row justify="flex-end">
+              <Button variant="default" onClick={close} disabled={busy}>
+                {t('cancel')}
+              </Button>
+              <Button type="submit" loading={busy}>
+                {t('untagConfirm', { who })}
+              </Button>
+            </Row>
+          </Stack>
+        </form>
+      </Modal>
+
+      <Modal
+        closeButtonProps={{ 'aria-label': t('cancel') }}
+        className={contrast.scope}
+        opened={dialog === 'dnc'}
+        onClose={close}
+        title={
+          <Text fw={700} size="lg">
+            {t('dncTitle', { who })}
+          </Text>
+        }
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setDoNotContact();
+          }}
+        >
+          <Stack>
+            <Select
+              label={t('dncChannel')}
+              data={channels.map((c) => ({ value: c, label: channelWords[language][c] }))}
+              value={dncChannel}
+              allowDeselect={false}
+              onChange={(v) => v && setDncChannel(v as Channel)}
+              data-autofocus
+            />
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="bulk-dnc-choice">
+                {t('dncChoice', { who })}
+              </Text>
+              <SegmentedControl
+                aria-labelledby="bulk-dnc-choice"
+                value={dncValue}
+                onChange={(v) => setDncValue(v as 'block' | 'allow')}
+                data={[
+                  { value: 'block', label: t('dncBlock') },
+                  { value: 'allow', label: t('dncAllow') },
+                ]}
+              />
+            </Stack>
+            <ErrorAlert error={error} />
+            <Row justify="flex-end">
+              <Button variant="default" onClick={close} disabled={busy}>
+                {t('cancel')}
+              </Button>
+              <Button type="submit" loading={busy} color={dncValue === 'block' ? 'red' : undefined}>
+                {t(dncValue === 'block' ? 'dncBlockConfirm' : 'dncAllowConfirm', { who })}
               </Button>
             </Row>
           </Stack>

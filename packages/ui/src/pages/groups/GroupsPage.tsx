@@ -121,6 +121,7 @@ export function GroupsPage({ route }: { route: Route }) {
   const selected = groups.find((g) => g.id === selectedId) ?? null;
   const [form, setForm] = useState<FormState>(null);
   const [deleting, setDeleting] = useState(false);
+  const [editError, setEditError] = useState<unknown>(null);
   const [exporting, setExporting] = useState(false);
 
   return (
@@ -168,7 +169,16 @@ export function GroupsPage({ route }: { route: Route }) {
                   </Stack>
                 </Row>
                 <Row gap="xs">
-                  <Button variant="default" onClick={() => setForm({ group: selected, parentId: selected.parentId })}>
+                  <Button
+                    variant="default"
+                    onClick={() => {
+                      // The form starts from the group as stored now: another console may have changed it since the list was read.
+                      setEditError(null);
+                      void rpc
+                        .call('groups.get', { id: selected.id })
+                        .then((g) => setForm({ group: g, parentId: g.parentId }), setEditError);
+                    }}
+                  >
                     {t('edit')}
                   </Button>
                   <Button variant="default" onClick={() => setForm({ group: null, parentId: selected.id })}>
@@ -184,6 +194,7 @@ export function GroupsPage({ route }: { route: Route }) {
                     {t('delete')}
                   </Button>
                 </Row>
+                <ErrorAlert error={editError} />
                 <Members group={selected} />
               </Stack>
             ) : (

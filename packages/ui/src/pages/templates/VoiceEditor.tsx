@@ -1,15 +1,18 @@
 // The voice part of a template: either a script the offline Swedish voice reads (typed
 // here, listened to at once, with the voice that actually spoke named — the espeak
-// fallback says so and why) or a message recorded with the microphone.
+// fallback says so and why) or a message recorded with the microphone, or one recorded
+// earlier. While the operator types, the text as the voice will read it (numbers, times and
+// abbreviations written out) shows below the field, before anything is synthesised.
 import { Alert, Button, Group, Progress, SegmentedControl, Select, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useDebouncedValue } from '@mantine/hooks';
 import type { Language } from '../../i18n';
 import type { MethodOutput } from '@gdial/protocol';
 import { AudioPlayer } from '../../components/AudioPlayer';
 import { AudioRecorder } from '../../components/AudioRecorder';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDuration } from '../../components/pcm';
-import { useT } from '../../i18n';
+import { useFormat, useT } from '../../i18n';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
 import { MessageField } from './MessageField';
 import { fillWithSamples, type VariantForm } from './templateForm';
@@ -36,6 +39,11 @@ const dict = {
     recorded: 'Sparad inspelning: {d}',
     trimmed: 'tystnad borttagen: {s} s i början, {e} s i slutet',
     noScript: 'Skriv en text först.',
+    earlier: 'Använd en tidigare inspelning',
+    earlierHelp: 'Inspelningar som redan finns i GDial, nyast först.',
+    earlierNone: 'Inga tidigare inspelningar',
+    earlierItem: '{l} · {d} · inspelad {t}',
+    recording: 'Inspelning',
   },
   en: {
     mode: 'Voice message',
@@ -57,6 +65,11 @@ const dict = {
     recorded: 'Saved recording: {d}',
     trimmed: 'silence removed: {s} s at the start, {e} s at the end',
     noScript: 'Write a text first.',
+    earlier: 'Use an earlier recording',
+    earlierHelp: 'Recordings already in GDial, newest first.',
+    earlierNone: 'No earlier recordings',
+    earlierItem: '{l} · {d} · recorded {t}',
+    recording: 'Recording',
   },
 };
 
@@ -78,6 +91,21 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
   const [synthesis, setSynthesis] = useState<Synthesis | null>(null);
   const [busy, setBusy] = useState<{ requestId: string; done: number; total: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const f = useFormat();
+  const recordings = useQuery('audio.list', { kind: 'recording', limit: 50 }, { enabled: variant.voiceMode === 'audio' });
+  const [typed] = useDebouncedValue(variant.voiceMode === 'tts' ? fillWithSamples(variant.voiceScript, fallbacks, language) : '', 400);
+  const [reading, setReading] = useState<{ text: string; normalised: string } | null>(null);
+  useEffect(() => {
+    if (!typed.trim()) return;
+    let live = true;
+    rpc.call('tts.normalise', { text: typed }).then(
+      (r) => live && setReading({ text: typed, normalised: r.normalisedText }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [rpc, typed]);
   const recording = useQuery(
     'audio.describe',
     { audioId: variant.audioId || '-' },
@@ -142,6 +170,11 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
             value={variant.voiceScript}
             onChange={(voiceScript) => onChange({ voiceScript })}
           />
+          {reading && typed.trim() !== '' && (
+            <Text size="sm" c="dimmed" aria-live="polite">
+              {t('normalised')}: “{reading.normalised}”
+            </Text>
+          )}
           <Group align="flex-end">
             <Select
               label={t('voice')}
@@ -176,9 +209,6 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
                 {synthesis.cached ? ` · ${t('cached')}` : ''}
               </Text>
               {synthesis.fallbackReason && <Alert color="orange">{t('fallback', { r: synthesis.fallbackReason })}</Alert>}
-              <Text size="sm" c="dimmed">
-                {t('normalised')}: “{synthesis.normalisedText}”
-              </Text>
               {/\{\{/.test(variant.voiceScript) && (
                 <Text size="xs" c="dimmed">
                   {t('samples')}
@@ -201,7 +231,26 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
             </Stack>
           )}
           <ErrorAlert error={recording.error} />
-          <AudioRecorder showResult={false} onSaved={(r) => onChange({ audioId: r.audioId })} />
+          <AudioRecorder
+            showResult={false}
+            onSaved={(r) => {
+              onChange({ audioId: r.audioId });
+              recordings.reload();
+            }}
+          />
+          <Select
+            label={t('earlier')}
+            description={t('earlierHelp')}
+            placeholder={recordings.data?.assets.length === 0 ? t('earlierNone') : undefined}
+            data={(recordings.data?.assets ?? []).map((a) => ({
+              value: a.id,
+              label: t('earlierItem', { l: a.label ?? t('recording'), d: formatDuration(a.durationMs), t: f.dateTime(a.createdAt) }),
+            }))}
+            value={variant.audioId || null}
+            onChange={(v) => v && onChange({ audioId: v })}
+            allowDeselect={false}
+          />
+          <ErrorAlert error={recordings.error} />
         </Stack>
       )}
     </Stack>
