@@ -30,6 +30,11 @@ export class RelayAdmin {
     private readonly publicBaseUrl: () => string,
     /** Told when a tenant's directory entry or credentials change (the in-process cache). */
     private readonly onTenantChanged: (slug: string) => void = () => undefined,
+    /**
+     * Told when a device is revoked or its token rotated, after the change committed: the
+     * relay closes that device's streams here at once (other instances hear it by NOTIFY).
+     */
+    private readonly onDeviceRevoked: (tenantId: string, deviceId: string) => void = () => undefined,
   ) {}
 
   private async tenant(slug: string): Promise<AdminResult<Tenant>> {
@@ -62,15 +67,17 @@ export class RelayAdmin {
     const t = await this.tenant(slug);
     if (!t.ok) return t;
     const token = await rotateDeviceToken(this.db, t.value, deviceId);
+    if (token) this.onDeviceRevoked(t.value.id, deviceId);
     return token ? { ok: true, value: token } : { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
   }
 
   async revokeDevice(slug: string, deviceId: string): Promise<AdminResult<true>> {
     const t = await this.tenant(slug);
     if (!t.ok) return t;
-    return (await revokeDevice(this.db, t.value, deviceId))
-      ? { ok: true, value: true }
-      : { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
+    if (!(await revokeDevice(this.db, t.value, deviceId)))
+      return { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
+    this.onDeviceRevoked(t.value.id, deviceId);
+    return { ok: true, value: true };
   }
 
   async setCredentials(slug: string, update: CredentialsUpdate): Promise<AdminResult<true>> {

@@ -54,6 +54,11 @@ export interface StartRelayOptions {
   /** Failed signature checks or hellos allowed at once per client (default 20), then `failedAuthPerSecond` (default 1). */
   failedAuthBurst?: number;
   failedAuthPerSecond?: number;
+  /** A stream must say hello within this many ms (default 5000). */
+  helloTimeoutMs?: number;
+  /** Stream connections in total (default 5000) and per client address (default 50). */
+  streamMaxConnections?: number;
+  streamMaxPerAddress?: number;
   /** Bearer token for /metrics; without it /metrics is not served. */
   metricsToken?: string;
 }
@@ -94,6 +99,9 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
     mediaBodyLimitBytes: 25 * 1024 * 1024,
     failedAuthBurst: opts.failedAuthBurst ?? 20,
     failedAuthPerSecond: opts.failedAuthPerSecond ?? 1,
+    helloTimeoutMs: opts.helloTimeoutMs ?? 5000,
+    streamMaxConnections: opts.streamMaxConnections ?? 5000,
+    streamMaxPerAddress: opts.streamMaxPerAddress ?? 50,
     metricsToken: opts.metricsToken,
   };
 }
@@ -161,7 +169,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   };
   const stream = new StreamServer({ config, db, hub, metrics, logger, isShuttingDown: () => shuttingDown });
 
-  const handle = httpApp(services, RELAY_VERSION);
+  const { handle, clientAddress } = httpApp(services, RELAY_VERSION);
   let inFlight = 0;
   const drained: Array<() => void> = [];
   const onClosed = () => {
@@ -183,7 +191,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
       socket.destroy();
       return;
     }
-    stream.handleUpgrade(req, socket, head, requestIdOf(req.headers['x-request-id']));
+    stream.handleUpgrade(req, socket, head, requestIdOf(req.headers['x-request-id']), clientAddress(req));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -239,6 +247,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
       config.encryptionKey,
       () => publicBaseUrl,
       (slug) => services.tenants.invalidate(slug),
+      (tenantId, deviceId) => stream.closeDevice(tenantId, deviceId),
     ),
     metrics,
     db,

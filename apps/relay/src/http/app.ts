@@ -15,7 +15,13 @@ import { twimlRouter } from './twiml';
 import { elksActionsRouter } from './elks-actions';
 import { isWebhookPath, signatureFailureThrottle, webhookEndpoint } from './webhooks';
 
-export function httpApp(services: HttpServices, version: string): (req: IncomingMessage, res: ServerResponse) => void {
+export interface HttpApp {
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The client address as the rate limits see it (a configured `trust proxy` applied): for the stream's caps too. */
+  clientAddress: (req: IncomingMessage) => string;
+}
+
+export function httpApp(services: HttpServices, version: string): HttpApp {
   const { config, db, logger, metrics } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -79,13 +85,15 @@ export function httpApp(services: HttpServices, version: string): (req: Incoming
   // Webhooks bypass express (see webhooks.ts); their rate limit sees the client the way
   // express's req.ip does, behind a configured proxy too.
   const trustProxy = app.get('trust proxy fn') as (addr: string, i: number) => boolean;
-  const hooks = webhookEndpoint(
-    services,
-    config.trustProxy ? (req) => proxyaddr(req, trustProxy) : (req) => req.socket.remoteAddress ?? 'unknown',
-    signatureFailures,
-  );
-  return (req, res) => {
-    if (isWebhookPath(req.url ?? '')) hooks(req, res);
-    else app(req, res);
+  const clientAddress = config.trustProxy
+    ? (req: IncomingMessage) => proxyaddr(req, trustProxy)
+    : (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+  const hooks = webhookEndpoint(services, clientAddress, signatureFailures);
+  return {
+    handle: (req, res) => {
+      if (isWebhookPath(req.url ?? '')) hooks(req, res);
+      else app(req, res);
+    },
+    clientAddress,
   };
 }

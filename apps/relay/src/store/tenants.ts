@@ -129,12 +129,25 @@ export async function listDevices(db: RelayDb, tenant: Tenant): Promise<DeviceRo
   return rows.map((r) => ({ id: r.id, name: r.name, ackedSeq: Number(r.acked_seq), lastSeenAt: r.last_seen_at, revokedAt: r.revoked_at }));
 }
 
-/** Issues a new device token; the old one stops working at once. */
+/**
+ * Tells every relay instance, when the transaction commits, that a device's token no longer
+ * holds: each closes that device's open streams ("device:<tenant>:<device>" on the channel the
+ * event notifications use, so it arrives in commit order with them).
+ */
+const notifyDeviceRevoked = (db: RelayDb, q: SqlExecutor, tenantId: string, deviceId: string) =>
+  q.query('SELECT pg_notify($1, $2)', [db.channel, `device:${tenantId}:${deviceId}`]);
+
+/** Issues a new device token; the old one stops working at once, and its open streams close. */
 export async function rotateDeviceToken(db: RelayDb, tenant: Tenant, deviceId: string): Promise<string | null> {
   const token = newToken('gdd', tenant.id);
   const rows = await db.asOwner(async (q) => {
     await setTenant(q, tenant.id);
-    return q.query('UPDATE devices SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [deviceId, hashToken(token)]);
+    const updated = await q.query('UPDATE devices SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [
+      deviceId,
+      hashToken(token),
+    ]);
+    if (updated.length > 0) await notifyDeviceRevoked(db, q, tenant.id, deviceId);
+    return updated;
   });
   return rows.length > 0 ? token : null;
 }
@@ -142,7 +155,9 @@ export async function rotateDeviceToken(db: RelayDb, tenant: Tenant, deviceId: s
 export async function revokeDevice(db: RelayDb, tenant: Tenant, deviceId: string): Promise<boolean> {
   const rows = await db.asOwner(async (q) => {
     await setTenant(q, tenant.id);
-    return q.query('UPDATE devices SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [deviceId]);
+    const updated = await q.query('UPDATE devices SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [deviceId]);
+    if (updated.length > 0) await notifyDeviceRevoked(db, q, tenant.id, deviceId);
+    return updated;
   });
   return rows.length > 0;
 }

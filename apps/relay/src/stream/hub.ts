@@ -25,6 +25,8 @@ export class EventHub implements CommitObserver {
   private unlisten: (() => Promise<void>) | undefined;
   private stopped = false;
   private relistenTimer: NodeJS.Timeout | undefined;
+  /** Told when any instance revoked a device or rotated its token ("device:<tenant>:<device>"). */
+  onDeviceRevoked: (tenantId: string, deviceId: string) => void = () => undefined;
 
   constructor(
     private readonly db: RelayDb,
@@ -65,6 +67,11 @@ export class EventHub implements CommitObserver {
   }
 
   private onNotify(payload: string): void {
+    if (payload.startsWith('device:')) {
+      const [, tenantId, deviceId] = payload.split(':');
+      if (tenantId && deviceId) this.onDeviceRevoked(tenantId, deviceId);
+      return;
+    }
     const sep = payload.lastIndexOf(':');
     const tenantId = payload.slice(0, sep);
     const seq = Number(payload.slice(sep + 1));

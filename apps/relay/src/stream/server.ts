@@ -3,6 +3,13 @@
 // order, then keeps sending new entries as they commit. Sending pauses while the socket's
 // buffer is full (a slow desktop is read from the log later rather than held in memory), and
 // a desktop whose cursor fell behind retention is told to resync instead of skipping events.
+//
+// Before its hello a connection is a stranger's: it must say hello within a few seconds, and
+// anything else it sends closes it; connections are capped per address and in total, failed
+// hellos are throttled per address, and no connection's send buffer may grow past a bound
+// (a peer that pings and never reads is dropped). One connection is one session: a second
+// hello closes it. A revoked or rotated device's streams are closed at once (closeDevice,
+// called on every instance through the hub's notifications).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -16,6 +23,7 @@ import {
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config';
 import type { RelayMetrics } from '../ops/metrics';
+import { FailureThrottle } from '../ops/rate-limit';
 import type { RelayDb } from '../store/db';
 import { logPosition, readEvents } from '../store/events';
 import { authenticateDevice, recordAck, type AuthenticatedDevice } from '../store/tenants';
@@ -23,7 +31,16 @@ import type { EventHub, TenantSubscriber } from './hub';
 
 /** What the stream is given by the composition (relay.ts). */
 export interface StreamServices {
-  config: Pick<RelayConfig, 'heartbeatMs' | 'streamHighWaterBytes'>;
+  config: Pick<
+    RelayConfig,
+    | 'heartbeatMs'
+    | 'streamHighWaterBytes'
+    | 'failedAuthBurst'
+    | 'failedAuthPerSecond'
+    | 'helloTimeoutMs'
+    | 'streamMaxConnections'
+    | 'streamMaxPerAddress'
+  >;
   db: RelayDb;
   hub: EventHub;
   metrics: RelayMetrics;
@@ -38,11 +55,18 @@ const frameText = (data: RawData): string =>
 const READ_BATCH = 500;
 /** Entries go out in messages of about this many bytes (at least one entry each). */
 const MESSAGE_BYTES = 64 * 1024;
-const HELLO_TIMEOUT_MS = 10_000;
 const ACK_FLUSH_MS = 1000;
+/**
+ * What a connection's send buffer may hold beyond the stream's high-water mark (one message
+ * of entries plus control messages): past it the peer is not reading and is dropped.
+ */
+const SEND_SLACK_BYTES = 256 * 1024;
+
+type SessionState = 'awaiting-hello' | 'authenticating' | 'open';
 
 class DesktopStream implements TenantSubscriber {
   private device: AuthenticatedDevice | null = null;
+  private state: SessionState = 'awaiting-hello';
   private sentSeq = 0;
   ackedSeq = 0;
   private persistedAck = 0;
@@ -61,9 +85,14 @@ class DesktopStream implements TenantSubscriber {
     private readonly services: StreamServices,
     private readonly registry: Set<DesktopStream>,
     reqId: string,
+    /** Told once when a hello is refused (the failed-hello throttle of the peer's address). */
+    private readonly onHelloRefused: () => void,
+    /** Told once when the socket closes (the connection caps). */
+    private readonly onGone: () => void,
   ) {
     this.log = services.logger.child({ reqId, module: 'stream' });
-    this.helloTimer = setTimeout(() => this.fail('unauthorized', 'No hello within 10 s'), HELLO_TIMEOUT_MS);
+    const helloMs = services.config.helloTimeoutMs;
+    this.helloTimer = setTimeout(() => this.fail('unauthorized', `No hello within ${helloMs / 1000} s`), helloMs);
     ws.on('message', (data) => {
       this.onMessage(data).catch((err: unknown) => {
         this.log.error({ err }, 'handling a desktop message failed');
@@ -74,6 +103,9 @@ class DesktopStream implements TenantSubscriber {
     ws.on('error', (err) => this.log.warn({ err }, 'desktop socket error'));
   }
 
+  get deviceId(): string | null {
+    return this.device?.deviceId ?? null;
+  }
   get tenantSlug(): string | null {
     return this.device?.tenant.slug ?? null;
   }
@@ -81,11 +113,23 @@ class DesktopStream implements TenantSubscriber {
     return this.device?.tenant.id ?? null;
   }
 
+  /** Sends when the socket is open and its buffer within bounds; drops a peer that does not read. */
   private send(message: RelayServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.services.config.streamHighWaterBytes + SEND_SLACK_BYTES) {
+      this.log.warn({ buffered: this.ws.bufferedAmount }, 'desktop does not read what it is sent; dropping the connection');
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(JSON.stringify(message));
   }
 
   private fail(code: RelayErrorCode, message: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    // Nothing more is sent on a stream being closed, whatever is in flight.
+    this.closed = true;
+    this.cleanup();
     this.log.warn({ code, reason: message }, 'closing desktop stream');
     this.send({ type: 'error', code, message });
     this.ws.close(
@@ -95,7 +139,11 @@ class DesktopStream implements TenantSubscriber {
   }
 
   private async onMessage(data: RawData): Promise<void> {
+    if (this.closed) return;
     this.lastHeard = Date.now();
+    // Before the session is open only a hello is read, and only one: anything else (a ping, a
+    // second hello while the first is checked) closes the connection without an answer.
+    if (this.state !== 'open' && this.state !== 'awaiting-hello') return this.fail('bad-message', 'Wait for welcome before sending');
     let parsed;
     try {
       parsed = relayClientMessageSchema.safeParse(JSON.parse(frameText(data)));
@@ -107,6 +155,7 @@ class DesktopStream implements TenantSubscriber {
       return;
     }
     const msg = parsed.data;
+    if (this.state === 'awaiting-hello' && msg.type !== 'hello') return this.fail('unauthorized', 'hello first');
     switch (msg.type) {
       case 'hello':
         await this.onHello(msg.deviceToken, msg.lastSeq);
@@ -130,14 +179,21 @@ class DesktopStream implements TenantSubscriber {
   }
 
   private async onHello(token: string, lastSeq: number): Promise<void> {
-    if (this.device) return this.fail('bad-message', 'hello sent twice');
-    clearTimeout(this.helloTimer);
+    if (this.state !== 'awaiting-hello') return this.fail('bad-message', 'hello sent twice');
+    this.state = 'authenticating';
     if (this.services.isShuttingDown()) return this.fail('shutting-down', 'Relay is restarting');
     const device = await authenticateDevice(this.services.db, token);
-    if (!device) return this.fail('unauthorized', 'Unknown or revoked device token');
+    if (this.closed) return;
+    if (!device) {
+      this.onHelloRefused();
+      return this.fail('unauthorized', 'Unknown or revoked device token');
+    }
     this.device = device;
     this.log = this.log.child({ tenant: device.tenant.slug, deviceId: device.deviceId });
     const position = await logPosition(this.services.db, device.tenant.id);
+    if (this.closed) return;
+    if (this.revokedMeanwhile) return this.fail('unauthorized', 'The device was revoked or its token rotated');
+    clearTimeout(this.helloTimer);
     if (lastSeq > position.lastSeq) {
       return this.fail(
         'cursor-ahead',
@@ -153,6 +209,7 @@ class DesktopStream implements TenantSubscriber {
     this.sentSeq = lastSeq;
     this.ackedSeq = lastSeq;
     this.persistedAck = lastSeq;
+    this.state = 'open';
     this.registry.add(this);
     this.send({
       type: 'welcome',
@@ -178,6 +235,20 @@ class DesktopStream implements TenantSubscriber {
       this.send({ type: 'ping', at: Date.now() });
     }, every);
     this.heartbeat.unref();
+  }
+
+  /** Set when the device is revoked while its hello is still being checked. */
+  private revokedMeanwhile = false;
+
+  /** The device was revoked or its token rotated: close before anything else is sent. */
+  revoke(): void {
+    this.revokedMeanwhile = true;
+    if (this.state === 'open') this.fail('unauthorized', 'The device was revoked or its token rotated');
+  }
+
+  /** Whether this connection is (or is becoming) `deviceId`'s session. */
+  isDevice(tenantId: string, deviceId: string): boolean {
+    return this.device?.tenant.id === tenantId && this.device.deviceId === deviceId;
   }
 
   committed(entries: readonly RelayLogEntry[]): void {
@@ -280,15 +351,27 @@ class DesktopStream implements TenantSubscriber {
     }
   }
 
-  private onClose(): void {
-    if (this.closed) return;
-    this.closed = true;
+  private closing = false;
+  private gone = false;
+
+  /** Stops every timer and subscription; safe to call more than once. */
+  private cleanup(): void {
     clearTimeout(this.helloTimer);
     clearInterval(this.heartbeat);
     clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
     this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.registry.delete(this);
-    if (this.device) {
+  }
+
+  private onClose(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.closed = true;
+    this.cleanup();
+    this.onGone();
+    if (this.device && this.state === 'open') {
       this.log.info({ sentSeq: this.sentSeq, ackedSeq: this.ackedSeq }, 'desktop disconnected');
       void this.flushAck();
     }
@@ -310,11 +393,24 @@ function waitForDrain(ws: WebSocket, highWater: number): Promise<void> {
   });
 }
 
+/** Refuses an upgrade with a plain HTTP answer before any WebSocket handshake. */
+function refuseUpgrade(socket: Duplex, status: 429 | 503, retryAfter: number): void {
+  const reason = status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nRetry-After: ${retryAfter}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 export class StreamServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly streams = new Set<DesktopStream>();
+  /** Every connection from upgrade to close (before hello too), in total and per address. */
+  private readonly pending = new Set<DesktopStream>();
+  private total = 0;
+  private readonly perAddress = new Map<string, number>();
+  private readonly failedHellos: FailureThrottle;
 
   constructor(private readonly services: StreamServices) {
+    this.failedHellos = new FailureThrottle(services.config.failedAuthBurst, services.config.failedAuthPerSecond);
+    services.hub.onDeviceRevoked = (tenantId, deviceId) => this.closeDevice(tenantId, deviceId);
     services.metrics.gauges = {
       connectedDesktops: () => this.streams.size,
       tenantLag: () => {
@@ -336,10 +432,68 @@ export class StreamServer {
     };
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, reqId: string): void {
+  /**
+   * Upgrades a request to a desktop stream unless its address has used up its failed hellos
+   * (429) or the connection caps are reached (503); `address` is the client as the rate
+   * limits see it.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, reqId: string, address: string): void {
+    const { streamMaxConnections, streamMaxPerAddress } = this.services.config;
+    const wait = this.failedHellos.blocked(address);
+    if (wait > 0) {
+      this.services.metrics.rateLimited.inc({ group: 'stream-failed-hellos' });
+      refuseUpgrade(socket, 429, wait);
+      return;
+    }
+    const mine = this.perAddress.get(address) ?? 0;
+    if (this.total >= streamMaxConnections || mine >= streamMaxPerAddress) {
+      this.services.metrics.rateLimited.inc({ group: 'stream-connections' });
+      refuseUpgrade(socket, 503, 5);
+      return;
+    }
+    this.total++;
+    this.perAddress.set(address, mine + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.total--;
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
+    };
+    socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      new DesktopStream(ws, this.services, this.streams, reqId);
+      const stream = new DesktopStream(
+        ws,
+        this.services,
+        this.streams,
+        reqId,
+        () => this.failedHellos.failed(address),
+        () => {
+          this.pending.delete(stream);
+          release();
+        },
+      );
+      this.pending.add(stream);
     });
+  }
+
+  /** Closes every stream of a revoked (or rotated) device on this instance, at once. */
+  closeDevice(tenantId: string, deviceId: string): number {
+    let closed = 0;
+    for (const s of this.pending) {
+      if (s.isDevice(tenantId, deviceId)) {
+        s.revoke();
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** Connections from upgrade to close, whether or not they said hello (for tests and metrics). */
+  get connections(): number {
+    return this.total;
   }
 
   get connected(): number {
