@@ -17,7 +17,8 @@ import { nextDueAt, type ClaimRow } from '../store/dispatch';
 import { CircuitBreaker, defaultBackoff, defaultBreaker, TokenBucket, type BackoffPolicy, type BreakerPolicy } from './flow-control';
 import { sendError } from '../providers/types';
 import { claimRows, fallThrough } from './claiming';
-import type { CallFlowHost, ChannelSender, ChannelSenders, SendResult } from './ports';
+import { chainOf, senderOf, type CallFlowHost, type ChannelSender, type ChannelSenders, type SendResult } from './ports';
+import { hurryRetries } from './failover';
 import { Reconciler } from './reconcile';
 import { writeResults, type InFlight, type ResultContext, type WriteEffects } from './results';
 
@@ -43,6 +44,8 @@ export interface DispatcherOptions {
   /** Provider calls in flight at once, across all channels. */
   concurrency?: number;
   rateLimits?: Partial<Record<Channel, RateLimit>>;
+  /** Per provider and channel (a sender's messages/s, calls/s), over `rateLimits`: "elks" → { sms: … }. */
+  providerRateLimits?: Record<string, Partial<Record<Channel, RateLimit>> | undefined>;
   backoff?: BackoffPolicy;
   breaker?: BreakerPolicy;
   /** Rows claimed per transaction at most. */
@@ -54,6 +57,8 @@ export interface DispatcherOptions {
   onActivity?: (campaignIds: Set<number>, handedOver: number) => void;
   /** A circuit opened or closed. */
   onCircuit?: (provider: string, state: string) => void;
+  /** A channel's first provider failed and the next one carries on (`to`), or the first is back (`to` = it). */
+  onFailover?: (channel: Channel, from: string, to: string) => void;
   /** Statuses polled from providers for deliveries whose callbacks never came (applied like callbacks). */
   onPolledEvents?: (events: ProviderEvent[]) => void;
   /** How long a handed-over delivery may wait for its final status before the provider is asked. */
@@ -70,7 +75,12 @@ export class Dispatcher {
   private readonly flushBatch: number;
   private readonly clock: () => number;
   private readonly backoff: BackoffPolicy;
-  private readonly buckets = new Map<Channel, TokenBucket>();
+  /** Per channel and provider ("sms|twilio"): each sender has its own throughput. */
+  private readonly buckets = new Map<string, TokenBucket>();
+  /** Providers whose circuit opened since the last cycle: their waiting retries go to the next provider now. */
+  private readonly justOpened = new Set<string>();
+  /** The provider each channel went out through last, to tell when it changes. */
+  private readonly carrier = new Map<Channel, string>();
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly results: InFlight[] = [];
   private readonly inflightPromises = new Set<Promise<void>>();
@@ -99,10 +109,6 @@ export class Dispatcher {
     this.clock = opts.clock ?? Date.now;
     this.backoff = opts.backoff ?? defaultBackoff;
     this.staleAfterMs = opts.staleAfterMs ?? 15 * 60_000;
-    for (const ch of allChannels) {
-      const rl = opts.rateLimits?.[ch] ?? defaultRateLimits[ch];
-      this.buckets.set(ch, new TokenBucket(rl.perSecond, rl.burst, this.clock));
-    }
     this.reconciler = new Reconciler({
       store: opts.store,
       senders: opts.senders,
@@ -117,9 +123,9 @@ export class Dispatcher {
       log: this.log,
       backoff: this.backoff,
       breakerFor: (provider) => this.breakerFor(provider),
-      bucket: (channel) => this.buckets.get(channel),
+      bucket: (channel, provider) => this.bucketFor(channel, provider),
       stepsOf: (campaignId) => this.stepsOf(campaignId),
-      voiceSender: () => this.opts.senders.get('voice'),
+      voiceSender: (provider) => senderOf(this.opts.senders, 'voice', provider),
     };
   }
 
@@ -171,6 +177,7 @@ export class Dispatcher {
     if (!b) {
       b = new CircuitBreaker(provider, this.opts.breaker ?? defaultBreaker, this.clock, (state) => {
         this.log.warn({ provider, state }, 'circuit breaker changed');
+        if (state === 'open') this.justOpened.add(provider);
         this.opts.onCircuit?.(provider, state);
       });
       this.breakers.set(provider, b);
@@ -195,7 +202,24 @@ export class Dispatcher {
   }
 
   setRate(channel: Channel, perSecond: number): void {
-    this.buckets.get(channel)?.setRate(perSecond);
+    for (const [key, bucket] of this.buckets) if (key.startsWith(`${channel}|`)) bucket.setRate(perSecond);
+  }
+
+  /** The token bucket of one provider on one channel (its sender's throughput). */
+  private bucketFor(channel: Channel, provider: string): TokenBucket {
+    const key = `${channel}|${provider}`;
+    let b = this.buckets.get(key);
+    if (!b) {
+      const rl = this.opts.providerRateLimits?.[provider]?.[channel] ?? this.opts.rateLimits?.[channel] ?? defaultRateLimits[channel];
+      b = new TokenBucket(rl.perSecond, rl.burst, this.clock);
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  /** The provider that would carry a channel now: the first in failover order whose circuit lets anything through. */
+  activeProvider(channel: Channel): string | null {
+    return chainOf(this.opts.senders, channel).find((s) => !this.breakerFor(s.provider).isOpen)?.provider ?? null;
   }
 
   // ── the pump ──────────────────────────────────────────────────────────────────────────
@@ -244,31 +268,40 @@ export class Dispatcher {
         let free = this.concurrency - this.inflight;
         for (const channel of allChannels) {
           if (free <= 0) break;
-          const sender = this.opts.senders.get(channel);
-          if (!sender) continue;
-          const breaker = this.breakerFor(sender.provider);
-          if (breaker.isOpen) {
-            openCircuits.push({ channel, provider: sender.provider });
-            waitMs = Math.min(waitMs, breaker.msUntilProbe() + 1);
-            continue;
+          const chain = chainOf(this.opts.senders, channel);
+          if (chain.length === 0) continue;
+          // In failover order: a provider whose circuit is open is passed over; a half-open
+          // one gets its probe and the next provider carries the rest meanwhile.
+          let usable = false;
+          for (const sender of chain) {
+            if (free <= 0) break;
+            const breaker = this.breakerFor(sender.provider);
+            if (breaker.isOpen) {
+              waitMs = Math.min(waitMs, breaker.msUntilProbe() + 1);
+              continue;
+            }
+            usable = true;
+            const bucket = this.bucketFor(channel, sender.provider);
+            const tokens = bucket.take(Math.min(free, this.claimBatch));
+            if (tokens === 0) {
+              waitMs = Math.min(waitMs, Math.max(1, bucket.msUntilToken()));
+              continue;
+            }
+            const allowed = breaker.allowance(tokens);
+            if (allowed < tokens) bucket.giveBack(tokens - allowed);
+            if (allowed === 0) continue;
+            const rows = claimRows(tx, channel, allowed, now, touched);
+            if (rows.length < allowed) {
+              bucket.giveBack(allowed - rows.length);
+              if (rows.length === 0) breaker.unusedAllowance();
+            }
+            if (rows.length === allowed) waitMs = Math.min(waitMs, bucket.msUntilToken() || 1);
+            if (rows.length) launches.push({ sender, rows });
+            free -= rows.length;
+            // A closed circuit takes all it can; only a probing one leaves the rest to the next provider.
+            if (breaker.state === 'closed') break;
           }
-          const bucket = this.buckets.get(channel)!;
-          const tokens = bucket.take(Math.min(free, this.claimBatch));
-          if (tokens === 0) {
-            waitMs = Math.min(waitMs, Math.max(1, bucket.msUntilToken()));
-            continue;
-          }
-          const allowed = breaker.allowance(tokens);
-          if (allowed < tokens) bucket.giveBack(tokens - allowed);
-          if (allowed === 0) continue;
-          const rows = claimRows(tx, channel, allowed, now, touched);
-          if (rows.length < allowed) {
-            bucket.giveBack(allowed - rows.length);
-            if (rows.length === 0) breaker.unusedAllowance();
-          }
-          if (rows.length === allowed) waitMs = Math.min(waitMs, bucket.msUntilToken() || 1);
-          if (rows.length) launches.push({ sender, rows });
-          free -= rows.length;
+          if (!usable) openCircuits.push({ channel, provider: chain.map((s) => s.provider).join(', ') });
         }
         return eff;
       });
@@ -282,8 +315,12 @@ export class Dispatcher {
       for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
       if (effects.lookUp) void this.reconcile();
     }
+    if (this.justOpened.size) this.failOver(now, touched);
     if (touched.size || effects?.handedOver) this.opts.onActivity?.(touched, effects?.handedOver ?? 0);
-    for (const l of launches) for (const row of l.rows) this.launch(row, l.sender);
+    for (const l of launches) {
+      if (this.carrier.get(l.rows[0]!.channel) !== l.sender.provider) this.carried(l.rows[0]!.channel, l.sender.provider);
+      for (const row of l.rows) this.launch(row, l.sender);
+    }
     for (const o of openCircuits) this.fallThroughOpenCircuit(o.channel, o.provider, now);
     if (claimNow) {
       for (const channel of allChannels) {
@@ -293,6 +330,37 @@ export class Dispatcher {
       }
       this.arm(waitMs);
     }
+  }
+
+  /**
+   * A provider's circuit opened: on every channel where a later provider can carry on, the
+   * deliveries waiting to retry after its failures are due now, for the next provider,
+   * instead of after their backoff; each gets a timeline entry saying so.
+   */
+  private failOver(now: number, touched: Set<number>): void {
+    const opened = [...this.justOpened];
+    this.justOpened.clear();
+    for (const channel of allChannels) {
+      const chain = chainOf(this.opts.senders, channel);
+      if (!chain.some((s) => opened.includes(s.provider))) continue;
+      const next = this.activeProvider(channel);
+      if (!next) continue;
+      const from = opened.filter((p) => chain.some((s) => s.provider === p)).join(', ');
+      const hurried = this.opts.store.transaction((tx) =>
+        hurryRetries(tx, channel, now, `${from} unavailable; next attempt through ${next}`),
+      );
+      for (const id of hurried) touched.add(id);
+      this.log.warn({ channel, from, to: next, campaigns: hurried.size }, 'provider failed over');
+    }
+  }
+
+  /** Which provider carries a channel changed (failover, or the first one is back). */
+  private carried(channel: Channel, provider: string): void {
+    const before = this.carrier.get(channel);
+    this.carrier.set(channel, provider);
+    if (before === undefined) return;
+    this.log.warn({ channel, from: before, to: provider }, 'channel now carried by another provider');
+    this.opts.onFailover?.(channel, before, provider);
   }
 
   private arm(ms: number): void {
@@ -416,11 +484,14 @@ export class Dispatcher {
     }
   }
 
-  /** Hangs up calls in progress (cancel). */
-  async hangUpCalls(providerIds: string[]): Promise<void> {
-    const sender = this.opts.senders.get('voice');
-    if (!sender?.hangUp) return;
-    await Promise.all(providerIds.map((id) => this.hangUp(sender, id)));
+  /** Hangs up calls in progress (cancel), each through the provider that placed it. */
+  async hangUpCalls(calls: { providerId: string; provider: string | null }[]): Promise<void> {
+    await Promise.all(
+      calls.map((c) => {
+        const sender = senderOf(this.opts.senders, 'voice', c.provider);
+        return sender?.hangUp ? this.hangUp(sender, c.providerId) : Promise.resolve();
+      }),
+    );
   }
 
   // ── crash recovery ────────────────────────────────────────────────────────────────────

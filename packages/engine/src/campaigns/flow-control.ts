@@ -163,6 +163,15 @@ export class CircuitBreaker {
     }
   }
 
+  /** Opens the circuit at once (the provider refused our credentials: more attempts would only be refused too). */
+  trip(): void {
+    this.failures = Math.max(this.failures, this.policy.failureThreshold);
+    this.probeInFlight = false;
+    if (this.state === 'open') return;
+    if (this.state === 'half-open') this.currentOpenMs = Math.min(this.policy.maxOpenMs, this.currentOpenMs * 2);
+    this.open();
+  }
+
   private open(): void {
     this.openedAt = this.clock();
     this.set('open');

@@ -44,7 +44,27 @@ export interface PolledStatus {
 }
 
 export interface ChannelSenders {
+  /** The first provider of a channel (the one that carries it while its path works). */
   get(channel: Channel): ChannelSender | null;
+  /**
+   * Every provider of a channel in failover order, the first being `get`'s. When the
+   * first one's path fails (circuit open, credentials refused), the next carries on.
+   * Absent: the channel has only `get`'s provider.
+   */
+  chain?(channel: Channel): ChannelSender[];
+}
+
+/** A channel's providers in failover order. */
+export function chainOf(senders: ChannelSenders, channel: Channel): ChannelSender[] {
+  const chain = senders.chain?.(channel);
+  if (chain && chain.length) return chain;
+  const first = senders.get(channel);
+  return first ? [first] : [];
+}
+
+/** The sender of the provider that carried a delivery (for look-ups, polls and hang-ups), or the channel's first. */
+export function senderOf(senders: ChannelSenders, channel: Channel, provider: string | null): ChannelSender | null {
+  return (provider ? chainOf(senders, channel).find((s) => s.provider === provider) : undefined) ?? senders.get(channel);
 }
 
 /** Where the call flow of a campaign lives (the relay in production, a test server in tests). */

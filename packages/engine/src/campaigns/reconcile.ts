@@ -10,7 +10,7 @@ import type { Store } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
 import { adopt, deliveryRank, inFlightDeliveries, resend, setState, staleDeliveries, type InFlightRow } from '../store/dispatch';
 import { progressRecipient } from './outbox';
-import type { ChannelSender, ChannelSenders } from './ports';
+import { chainOf, senderOf, type ChannelSender, type ChannelSenders } from './ports';
 
 export interface ReconcilerOptions {
   store: Store;
@@ -41,7 +41,7 @@ export class Reconciler {
   async reconcile(): Promise<{ adopted: number; resent: number }> {
     const { senders, inFlightHere } = this.opts;
     const rows = inFlightDeliveries(this.opts.store.read).filter(
-      (r) => !inFlightHere.has(r.id) && !this.reconciling.has(r.id) && senders.get(r.channel) !== null,
+      (r) => !inFlightHere.has(r.id) && !this.reconciling.has(r.id) && chainOf(senders, r.channel).length > 0,
     );
     for (const r of rows) this.reconciling.add(r.id);
     let adopted = 0;
@@ -49,8 +49,7 @@ export class Reconciler {
     const queue = [...rows];
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
-        const sender = senders.get(r.channel);
-        const lookup = sender ? await this.lookUp(sender, r) : { found: 'unknown' as const, message: 'no provider configured' };
+        const { sender, lookup } = await this.lookUpChain(chainOf(senders, r.channel), r);
         if (this.settle(r, sender, lookup)) adopted++;
         else resent++;
         this.reconciling.delete(r.id);
@@ -60,6 +59,21 @@ export class Reconciler {
     await Promise.all(Array.from({ length: Math.min(16, rows.length) }, worker));
     if (rows.length) this.opts.logger.info({ adopted, resent }, 'reconciled deliveries left in flight');
     return { adopted, resent };
+  }
+
+  /**
+   * Asks every provider of the channel (the row may have gone to any of them before a
+   * failover): found at one, it is adopted from that one; unknown at any, it stays unknown.
+   */
+  private async lookUpChain(chain: ChannelSender[], r: InFlightRow): Promise<{ sender: ChannelSender | null; lookup: Lookup }> {
+    let unknown: Lookup | null = null;
+    for (const sender of chain) {
+      const lookup = await this.lookUp(sender, r);
+      if (lookup.found === true) return { sender, lookup };
+      if (lookup.found === 'unknown') unknown = lookup;
+    }
+    if (chain.length === 0) return { sender: null, lookup: { found: 'unknown', message: 'no provider configured' } };
+    return { sender: chain[0]!, lookup: unknown ?? { found: false } };
   }
 
   private async lookUp(sender: ChannelSender, r: InFlightRow): Promise<Lookup> {
@@ -125,7 +139,7 @@ export class Reconciler {
       for (const r of staleDeliveries(this.opts.store.read, now - staleAfterMs, FINAL_RANK)) {
         if ((this.polledAt.get(r.id) ?? 0) > now - staleAfterMs) continue;
         this.polledAt.set(r.id, now);
-        const sender = senders.get(r.channel);
+        const sender = senderOf(senders, r.channel, r.provider);
         if (!sender?.fetchStatus) continue;
         let st: Awaited<ReturnType<NonNullable<ChannelSender['fetchStatus']>>> = null;
         try {

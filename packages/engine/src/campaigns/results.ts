@@ -36,10 +36,12 @@ export interface ResultContext {
   readonly log: Logger;
   readonly backoff: BackoffPolicy;
   breakerFor(provider: string): CircuitBreaker;
-  bucket(channel: Channel): TokenBucket | undefined;
+  /** The throughput of one provider on one channel. */
+  bucket(channel: Channel, provider: string): TokenBucket | undefined;
   /** How many steps a campaign's plan has. */
   stepsOf(campaignId: number): number;
-  voiceSender(): ChannelSender | null;
+  /** The voice sender of a provider (to hang up its calls). */
+  voiceSender(provider: string): ChannelSender | null;
 }
 
 /** Writes send results: the state after each provider call, retries, failures, escalation. */
@@ -62,7 +64,7 @@ export function writeResults(tx: Tx, c: ResultContext, batch: readonly InFlight[
       // The row itself (sent_at, provider, provider_id) is the timeline's "sent" entry.
       if (row.channel === 'voice' && (cur?.provider_rank ?? 0) < FINAL_RANK) {
         const status = campaignStatusAndSettings(tx, row.campaign_id)?.status;
-        const sender = c.voiceSender();
+        const sender = c.voiceSender(provider);
         if (status === 'cancelled' && sender?.hangUp) effects.cancelledCalls.push({ sender, providerId: outcome.providerId });
       }
     } else if (outcome.error.class === 'transient' && outcome.error.maybeSent) {
@@ -91,7 +93,10 @@ function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string,
     case 'auth':
     case 'rate-limited': {
       if (f.class === 'rate-limited') {
-        c.bucket(row.channel)?.pauseFor(f.retryAfterMs ?? 1000);
+        c.bucket(row.channel, provider)?.pauseFor(f.retryAfterMs ?? 1000);
+      } else if (f.class === 'auth') {
+        // Refused credentials will not fix themselves: rest the provider now, so the next one in the channel's order carries on.
+        breaker.trip();
       } else {
         breaker.failure();
       }

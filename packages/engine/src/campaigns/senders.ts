@@ -23,6 +23,8 @@ export interface ProviderSet {
   voice?: VoiceProvider | undefined;
   email?: EmailProvider | undefined;
   telegram?: TelegramProvider | undefined;
+  /** SMS and voice providers in failover order (the first replaces `sms` / `voice`). */
+  chains?: { sms?: SmsProvider[] | undefined; voice?: VoiceProvider[] | undefined } | undefined;
 }
 
 function lookupOf(r: ReconcileResult): LookupOutcome {
@@ -51,79 +53,84 @@ const polled = async (p: { fetchStatus(id: string): Promise<StatusResult> }, pro
 
 const missing = (what: string): SendResult => ({ ok: false, error: sendError('permanent', `The delivery has no ${what}`) });
 
-/** ChannelSenders over whatever providers are configured. */
+const smsSender = (sms: SmsProvider): ChannelSender => ({
+  provider: sms.provider,
+  send: async (d: OutboundDelivery) => (d.body === null ? missing('text') : sms.send({ deliveryToken: d.token, to: d.to, body: d.body })),
+  findByToken: async (q) =>
+    lookupOf(
+      await sms.findByDeliveryToken({
+        deliveryToken: q.token,
+        to: q.to,
+        attemptedAt: q.since,
+        ...(q.body != null ? { body: q.body } : {}),
+      }),
+    ),
+  fetchStatus: (id) => polled(sms, id),
+});
+
+const voiceSender = (voice: VoiceProvider): ChannelSender => ({
+  provider: voice.provider,
+  send: async (d) =>
+    d.callFlowUrl === null
+      ? missing('call flow')
+      : voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true }),
+  findByToken: async (q) => lookupOf(await voice.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+  fetchStatus: (id) => polled(voice, id),
+  hangUp: async (providerId) => {
+    const r = await voice.hangUp(providerId);
+    if (!r.ok) throw new Error(r.error.message);
+  },
+});
+
+/** ChannelSenders over whatever providers are configured; SMS and voice may have several, in failover order. */
 export function sendersFromProviders(p: ProviderSet): ChannelSenders {
-  const senders = new Map<Channel, ChannelSender>();
-  if (p.sms) {
-    const sms = p.sms;
-    senders.set('sms', {
-      provider: sms.provider,
-      send: async (d: OutboundDelivery) =>
-        d.body === null ? missing('text') : sms.send({ deliveryToken: d.token, to: d.to, body: d.body }),
-      findByToken: async (q) =>
-        lookupOf(
-          await sms.findByDeliveryToken({
-            deliveryToken: q.token,
-            to: q.to,
-            attemptedAt: q.since,
-            ...(q.body != null ? { body: q.body } : {}),
-          }),
-        ),
-      fetchStatus: (id) => polled(sms, id),
-    });
-  }
+  const chains = new Map<Channel, ChannelSender[]>();
+  const sms = p.chains?.sms?.length ? p.chains.sms : p.sms ? [p.sms] : [];
+  if (sms.length) chains.set('sms', sms.map(smsSender));
+  const voice = p.chains?.voice?.length ? p.chains.voice : p.voice ? [p.voice] : [];
+  if (voice.length) chains.set('voice', voice.map(voiceSender));
   if (p.whatsapp) {
     const wa = p.whatsapp;
-    senders.set('whatsapp', {
-      provider: wa.provider,
-      send: async (d) => (d.body === null ? missing('text') : wa.send({ deliveryToken: d.token, to: d.to, body: d.body })),
-      findByToken: async (q) =>
-        lookupOf(
-          await wa.findByDeliveryToken({
-            deliveryToken: q.token,
-            to: q.to,
-            attemptedAt: q.since,
-            ...(q.body != null ? { body: q.body } : {}),
-          }),
-        ),
-      fetchStatus: (id) => polled(wa, id),
-    });
-  }
-  if (p.voice) {
-    const voice = p.voice;
-    senders.set('voice', {
-      provider: voice.provider,
-      send: async (d) =>
-        d.callFlowUrl === null
-          ? missing('call flow')
-          : voice.call({ deliveryToken: d.token, to: d.to, flowUrl: d.callFlowUrl, machineDetection: true }),
-      findByToken: async (q) => lookupOf(await voice.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
-      fetchStatus: (id) => polled(voice, id),
-      hangUp: async (providerId) => {
-        const r = await voice.hangUp(providerId);
-        if (!r.ok) throw new Error(r.error.message);
+    chains.set('whatsapp', [
+      {
+        provider: wa.provider,
+        send: async (d) => (d.body === null ? missing('text') : wa.send({ deliveryToken: d.token, to: d.to, body: d.body })),
+        findByToken: async (q) =>
+          lookupOf(
+            await wa.findByDeliveryToken({
+              deliveryToken: q.token,
+              to: q.to,
+              attemptedAt: q.since,
+              ...(q.body != null ? { body: q.body } : {}),
+            }),
+          ),
+        fetchStatus: (id) => polled(wa, id),
       },
-    });
+    ]);
   }
   if (p.email) {
     const email = p.email;
-    senders.set('email', {
-      provider: email.provider,
-      send: async (d) =>
-        d.body === null || d.subject === null
-          ? missing('subject or text')
-          : email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) }),
-      findByToken: async (q) => lookupOf(await email.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
-      fetchStatus: (id) => polled(email, id),
-    });
+    chains.set('email', [
+      {
+        provider: email.provider,
+        send: async (d) =>
+          d.body === null || d.subject === null
+            ? missing('subject or text')
+            : email.send({ deliveryToken: d.token, to: d.to, subject: d.subject, text: d.body, ...(d.html ? { html: d.html } : {}) }),
+        findByToken: async (q) => lookupOf(await email.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+        fetchStatus: (id) => polled(email, id),
+      },
+    ]);
   }
   if (p.telegram) {
     const tg = p.telegram;
-    senders.set('telegram', {
-      provider: tg.provider,
-      send: async (d) => (d.body === null ? missing('text') : tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body })),
-      findByToken: async (q) => lookupOf(await tg.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
-    });
+    chains.set('telegram', [
+      {
+        provider: tg.provider,
+        send: async (d) => (d.body === null ? missing('text') : tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body })),
+        findByToken: async (q) => lookupOf(await tg.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
+      },
+    ]);
   }
-  return { get: (channel) => senders.get(channel) ?? null };
+  return { get: (channel) => chains.get(channel)?.[0] ?? null, chain: (channel) => chains.get(channel) ?? [] };
 }

@@ -44,7 +44,7 @@ import { Dispatcher, PAUSED_BAND, type DispatcherOptions } from './dispatcher';
 import { applyProviderEvents, type AppliedEvents } from './events';
 import { progressRecipient } from './outbox';
 import { planCampaign, writePlan, type Plan } from './planner';
-import type { CallFlowHost, CallFlowSpec, ChannelSender, ChannelSenders } from './ports';
+import { chainOf, type CallFlowHost, type CallFlowSpec, type ChannelSender, type ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
 import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
@@ -98,7 +98,7 @@ export class CampaignService {
       ...opts.dispatcher,
       store: ctx.store,
       // Providers can be (re)configured while the engine runs.
-      senders: { get: (ch): ChannelSender | null => this.senders.get(ch) },
+      senders: { get: (ch): ChannelSender | null => this.senders.get(ch), chain: (ch) => chainOf(this.senders, ch) },
       flows: { register: (spec) => this.registerFlow(spec) },
       logger: ctx.logger,
       onActivity: (ids, handedOver) => this.progress.markDirty(ids, handedOver),

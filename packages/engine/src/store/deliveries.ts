@@ -259,11 +259,11 @@ export function cancelUnsentDeliveries(tx: Tx, campaignId: number, now: number, 
   return ids.length;
 }
 
-/** The provider ids of a campaign's calls that may still be ringing or talking. */
-export function liveCallIds(r: Reader, campaignId: number, finalRank: number): string[] {
+/** A campaign's calls that may still be ringing or talking, with the provider that placed each. */
+export function liveCallIds(r: Reader, campaignId: number, finalRank: number): { providerId: string; provider: string | null }[] {
   return r.statements
-    .pluck<[number, number], string>(
-      "SELECT provider_id FROM deliveries WHERE campaign_id = ? AND channel = 'voice' AND state IN ('sent', 'delivered') AND provider_rank < ? AND provider_id IS NOT NULL",
+    .get<[number, number], { providerId: string; provider: string | null }>(
+      "SELECT provider_id AS providerId, provider FROM deliveries WHERE campaign_id = ? AND channel = 'voice' AND state IN ('sent', 'delivered') AND provider_rank < ? AND provider_id IS NOT NULL",
     )
     .all(campaignId, finalRank);
 }

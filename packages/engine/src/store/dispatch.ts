@@ -99,10 +99,10 @@ export function staleDeliveries(
   r: Reader,
   sentBefore: number,
   finalRank: number,
-): (Pick<DeliveryRow, 'id' | 'channel' | 'token'> & { provider_id: string })[] {
+): (Pick<DeliveryRow, 'id' | 'channel' | 'token' | 'provider'> & { provider_id: string })[] {
   return r.statements
-    .get<[number, number], Pick<DeliveryRow, 'id' | 'channel' | 'token'> & { provider_id: string }>(
-      `SELECT id, channel, token, provider_id FROM deliveries
+    .get<[number, number], Pick<DeliveryRow, 'id' | 'channel' | 'token' | 'provider'> & { provider_id: string }>(
+      `SELECT id, channel, token, provider, provider_id FROM deliveries
         WHERE state IN ('sent', 'delivered') AND sent_at < ? AND provider_rank < ? AND provider_id IS NOT NULL LIMIT 500`,
     )
     .all(sentBefore, finalRank);
@@ -167,6 +167,27 @@ export function requeue(tx: Tx, id: number, dueAt: number, error: string, code: 
       .run(dueAt, error, code, id).changes > 0
   )
     tx.changes.record('deliveries', [id], 'update', ['state', 'due_at', 'sending_since', 'error', 'error_code']);
+}
+
+/**
+ * A provider's path failed and another carries the channel on: the channel's deliveries
+ * waiting to retry (queued after a failed attempt, due later) are due now. Returns their
+ * ids and campaigns.
+ */
+export function hurryRetries(tx: Tx, channel: Channel, now: number): { id: number; campaign_id: number }[] {
+  const rows = tx.statements
+    .get<[number, Channel, number], { id: number; campaign_id: number }>(
+      "UPDATE deliveries SET due_at = ? WHERE state = 'queued' AND channel = ? AND attempts > 0 AND due_at > ? AND priority IN (0, 1) RETURNING id, campaign_id",
+    )
+    .all(now, channel, now);
+  if (rows.length)
+    tx.changes.record(
+      'deliveries',
+      rows.map((r) => r.id),
+      'update',
+      ['due_at'],
+    );
+  return rows;
 }
 
 /** A delivery that will not be sent: failed, with why. */

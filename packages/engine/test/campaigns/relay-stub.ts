@@ -14,11 +14,21 @@ const KINDS: Record<string, WebhookKind> = {
   '/hooks/twilio/call-status': 'twilio.call-status',
   '/hooks/twilio/inbound': 'twilio.inbound-message',
   '/hooks/twilio/gather': 'twilio.gather',
+  '/hooks/elks/sms-status': 'elks.sms-status',
+  '/hooks/elks/inbound': 'elks.inbound-sms',
+  '/hooks/elks/call-hangup': 'elks.call-hangup',
 };
 
 export interface RelayStub extends CallFlowBackend {
   url: string;
-  urls: { messageStatusUrl: string; callStatusUrl: string; inboundUrl: string };
+  urls: {
+    messageStatusUrl: string;
+    callStatusUrl: string;
+    inboundUrl: string;
+    elksDeliveryReportUrl: string;
+    elksInboundUrl: string;
+    elksCallHangupUrl: string;
+  };
   received: number;
   close(): Promise<void>;
 }
@@ -100,6 +110,9 @@ export async function startRelayStub(apply: (raw: RawWebhook) => void): Promise<
       messageStatusUrl: `${base}/hooks/twilio/message-status`,
       callStatusUrl: `${base}/hooks/twilio/call-status`,
       inboundUrl: `${base}/hooks/twilio/inbound`,
+      elksDeliveryReportUrl: `${base}/hooks/elks/sms-status?s=stub-secret`,
+      elksInboundUrl: `${base}/hooks/elks/inbound?s=stub-secret`,
+      elksCallHangupUrl: `${base}/hooks/elks/call-hangup?s=stub-secret`,
     },
     async registerFlow(flow: CallFlowRegistration) {
       flows.set(flow.flowId, flow);

@@ -12,7 +12,7 @@ import {
   type StatusResult,
   type TextMessage,
 } from '../types';
-import type { ElksClient} from './client';
+import type { ElksClient } from './client';
 import { elksDate } from './client';
 
 export interface ElksSmsOptions {

@@ -15,7 +15,7 @@ import {
   type VoiceCall,
   type VoiceProvider,
 } from '../types';
-import type { ElksClient} from './client';
+import type { ElksClient } from './client';
 import { elksDate } from './client';
 import { elksCallFailure, elksCallStatus } from './webhooks';
 

@@ -103,6 +103,7 @@ export class Connectivity {
         voice: p.voice ?? undefined,
         email: p.email ?? undefined,
         telegram: p.telegram ?? undefined,
+        chains: p.chains,
       }),
       flows,
     );
