@@ -112,7 +112,7 @@ describe('failover', () => {
     const carried = Object.fromEntries(byProvider.map((r) => [r.provider, r.n]));
     expect(carried.twilio).toBeGreaterThanOrEqual(150);
     expect(carried.elks).toBeGreaterThanOrEqual(200);
-    expect(carried.twilio + carried.elks).toBe(1000);
+    expect((carried.twilio ?? 0) + (carried.elks ?? 0)).toBe(1000);
     // Twilio's outage never used up anyone's attempts.
     expect(Math.max(...deliveries.map((d) => d.attempts))).toBeLessThanOrEqual(3);
   }, 120_000);
