@@ -37,6 +37,8 @@ export interface RelayConfig {
   failedAuthBurst: number;
   /** …and then per second on average; beyond that the client is refused with 429 until it refills. */
   failedAuthPerSecond: number;
+  /** Client-side bound on each request-path statement (PostgreSQL): a silently dead connection fails after this. */
+  dbQueryTimeoutMs: number;
   /** A new stream connection must say hello within this many ms. */
   helloTimeoutMs: number;
   /** Stream connections (before hello too) in total, and from one client address. */
@@ -70,6 +72,7 @@ const envSchema = z.object({
   RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   RELAY_LISTEN: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   RELAY_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  RELAY_DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   RELAY_STREAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(5000),
   RELAY_STREAM_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   RELAY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
@@ -107,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       mediaBodyLimitBytes: 25 * 1024 * 1024,
       failedAuthBurst: 20,
       failedAuthPerSecond: 1,
+      dbQueryTimeoutMs: e.RELAY_DB_QUERY_TIMEOUT_MS,
       helloTimeoutMs: 5000,
       streamMaxConnections: e.RELAY_STREAM_MAX_CONNECTIONS,
       streamMaxPerAddress: e.RELAY_STREAM_MAX_PER_ADDRESS,

@@ -54,6 +54,8 @@ export interface StartRelayOptions {
   /** Failed signature checks or hellos allowed at once per client (default 20), then `failedAuthPerSecond` (default 1). */
   failedAuthBurst?: number;
   failedAuthPerSecond?: number;
+  /** Client-side bound on each request-path statement on PostgreSQL (default 10 s). */
+  dbQueryTimeoutMs?: number;
   /** A stream must say hello within this many ms (default 5000). */
   helloTimeoutMs?: number;
   /** Stream connections in total (default 5000) and per client address (default 50). */
@@ -99,6 +101,7 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
     mediaBodyLimitBytes: 25 * 1024 * 1024,
     failedAuthBurst: opts.failedAuthBurst ?? 20,
     failedAuthPerSecond: opts.failedAuthPerSecond ?? 1,
+    dbQueryTimeoutMs: opts.dbQueryTimeoutMs ?? 10_000,
     helloTimeoutMs: opts.helloTimeoutMs ?? 5000,
     streamMaxConnections: opts.streamMaxConnections ?? 5000,
     streamMaxPerAddress: opts.streamMaxPerAddress ?? 50,
@@ -121,6 +124,7 @@ export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<
       schema: config.dbSchema,
       appRole: config.dbAppRole,
       appPassword: appRolePassword(config.encryptionKey, config.dbAppRole),
+      queryTimeoutMs: config.dbQueryTimeoutMs,
       logger: logger.child({ module: 'db' }),
     });
   }

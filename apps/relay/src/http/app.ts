@@ -15,6 +15,11 @@ import { twimlRouter } from './twiml';
 import { elksActionsRouter } from './elks-actions';
 import { isWebhookPath, signatureFailureThrottle, webhookEndpoint } from './webhooks';
 
+/** A commit waiting this long on the database makes the relay not ready. */
+const READY_STALL_MS = 2000;
+/** The readiness query's own bound. */
+const READY_CHECK_MS = 2000;
+
 export interface HttpApp {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** The client address as the rate limits see it (a configured `trust proxy` applied): for the stream's caps too. */
@@ -30,18 +35,32 @@ export function httpApp(services: HttpServices, version: string): HttpApp {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version });
   });
+  // Ready = the request path can commit now: a commit stuck on the database for longer than a
+  // webhook should wait, or a check through the request path's own pool that does not answer
+  // within a couple of seconds, is 503 (a load balancer then sends webhooks elsewhere).
   app.get('/readyz', async (req, res) => {
     if (services.isShuttingDown()) {
       res.status(503).json({ status: 'shutting-down' });
       return;
     }
+    const stalled = services.appender.stalledMs();
+    if (stalled > READY_STALL_MS) {
+      res.status(503).json({ status: 'database-stalled', stalledMs: Math.round(stalled) });
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${READY_CHECK_MS} ms`)), READY_CHECK_MS);
+    });
     try {
-      const pending = await pendingMigrations(db);
+      const pending = await Promise.race([pendingMigrations(db), timeout]);
       if (pending.length > 0) res.status(503).json({ status: 'migrations-pending', pending });
       else res.json({ status: 'ready', database: db.kind });
     } catch (err) {
       req.log.warn({ err }, 'readiness check failed');
       res.status(503).json({ status: 'database-unreachable' });
+    } finally {
+      clearTimeout(timer);
     }
   });
   // Metrics name tenants: served only to a caller with the configured token.

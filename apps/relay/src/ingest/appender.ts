@@ -44,6 +44,8 @@ export class EventAppender {
   private readonly queues = new Map<string, Pending[]>();
   private readonly flushing = new Set<string>();
   private readonly idleWaiters: Array<() => void> = [];
+  /** When each tenant's commit in flight started (performance.now()). */
+  private readonly commitStarted = new Map<string, number>();
 
   constructor(
     private readonly db: RelayDb,
@@ -88,6 +90,7 @@ export class EventAppender {
   /** Commits one batch and settles its events; throws, settling none, when the transaction failed. */
   private async commit(tenantId: string, batch: Pending[]): Promise<void> {
     const started = performance.now();
+    this.commitStarted.set(tenantId, started);
     this.hub.appendStarted(tenantId);
     try {
       const outcomes = await appendEvents(
@@ -104,8 +107,16 @@ export class EventAppender {
       this.hub.committed(tenantId, fresh);
       outcomes.forEach((o, i) => batch[i]!.resolve(o));
     } finally {
+      this.commitStarted.delete(tenantId);
       this.hub.appendFinished(tenantId);
     }
+  }
+
+  /** How long the oldest commit in flight has been waiting for the database, in ms (0 = none). */
+  stalledMs(): number {
+    let oldest = Infinity;
+    for (const t of this.commitStarted.values()) oldest = Math.min(oldest, t);
+    return oldest === Infinity ? 0 : performance.now() - oldest;
   }
 
   /** Resolves when no commit is in flight (graceful shutdown). */

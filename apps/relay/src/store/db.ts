@@ -47,6 +47,11 @@ export interface PostgresOptions {
   appRole: string;
   /** The application role's password (see RelayDb.appPassword); none under trust authentication. */
   appPassword?: string;
+  /**
+   * Client-side bound on every statement (default 10 s): a connection that died silently (no
+   * FIN, no RST) fails its query after this long instead of hanging until TCP gives up.
+   */
+  queryTimeoutMs?: number;
   poolSize?: number;
   logger: Logger;
 }
@@ -59,20 +64,46 @@ export function appRoleUrl(url: string, appRole: string, appPassword: string | u
   return u.toString();
 }
 
+/** node-postgres's own timeouts (query_timeout, connectionTimeoutMillis), as opposed to the server's. */
+const isClientTimeout = (err: unknown): boolean =>
+  err instanceof Error &&
+  /^(Query read timeout|Connection terminated due to connection timeout|timeout exceeded when trying to connect)/.test(err.message);
+
 export function openPostgres(opts: PostgresOptions): RelayDb {
   const searchPath = `-c search_path=${opts.schema}`;
   // The request path logs in as the application role, a LOGIN role that is not a member of
   // the owner: even injected SQL cannot `SET ROLE NONE` back to the owner and lift forced RLS.
+  //
+  // A database that does not answer turns into a 503 the provider retries, never a hang:
+  // connecting (or waiting for a pooled connection) and every statement are bounded on the
+  // client, the server cancels a statement a little later (statement_timeout) and drops a
+  // transaction left idle, and TCP keepalive finds a dead peer of an idle connection.
+  const queryTimeout = opts.queryTimeoutMs ?? 10_000;
+  const bounded = {
+    connectionTimeoutMillis: Math.min(5000, queryTimeout),
+    query_timeout: queryTimeout,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+  const serverTimeouts = `-c statement_timeout=${queryTimeout + 1000} -c idle_in_transaction_session_timeout=${queryTimeout * 3}`;
   const appPool = new pg.Pool({
     connectionString: appRoleUrl(opts.url, opts.appRole, opts.appPassword),
     max: opts.poolSize ?? 10,
-    // A database that does not answer turns into a 503 (the provider retries), not a hang.
-    connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 60_000,
-    options: `${searchPath} -c statement_timeout=15000`,
+    ...bounded,
+    options: `${searchPath} ${serverTimeouts}`,
     application_name: 'gdial-relay',
   });
-  const ownerPool = new pg.Pool({ connectionString: opts.url, max: 2, options: searchPath, application_name: 'gdial-relay-owner' });
+  // Migrations may run long: the owner's statements are not bounded, its connections are.
+  const ownerPool = new pg.Pool({
+    connectionString: opts.url,
+    max: 2,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    options: searchPath,
+    application_name: 'gdial-relay-owner',
+  });
   const onPoolError = (err: Error) => opts.logger.warn({ err }, 'idle database connection failed');
   appPool.on('error', onPoolError);
   ownerPool.on('error', onPoolError);
@@ -88,10 +119,14 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
       client.release();
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').then(
-        () => client.release(),
-        (rollbackErr: Error) => client.release(rollbackErr),
-      );
+      // A statement that timed out on the client leaves the connection in an unknown state
+      // (maybe dead): it is thrown away, not asked to roll back (the server does that).
+      if (isClientTimeout(err)) client.release(err as Error);
+      else
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          (rollbackErr: Error) => client.release(rollbackErr),
+        );
       throw err;
     }
   };
@@ -107,7 +142,14 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
       (await appPool.query(name ? { name, text, values: params } : { text, values: params })).rows as R[],
     asOwner: (fn) => tx(ownerPool, null, fn),
     async listen(onNotify, onError) {
-      const client = new pg.Client({ connectionString: opts.url, options: searchPath, application_name: 'gdial-relay-listen' });
+      const client = new pg.Client({
+        connectionString: opts.url,
+        options: searchPath,
+        application_name: 'gdial-relay-listen',
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        connectionTimeoutMillis: 10_000,
+      });
       client.on('notification', (m) => {
         if (m.channel === `${opts.schema}_events` && m.payload) onNotify(m.payload);
       });
