@@ -92,4 +92,18 @@ describe('main logger', () => {
     const entry = JSON.parse(readFileSync(file, 'utf8').trim()) as Record<string, unknown>;
     expect(entry).toMatchObject({ module: 'vault', name: 'relay.token', value: '[redacted]', token: '[redacted]', msg: 'sealed' });
   });
+
+  it('redacts personal data and secrets at any depth, in the bindings of a child logger too', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'main.log');
+    const dest = new RotatingFileStream({ file, maxBytes: 64 * 1024, maxFiles: 2 });
+    const log = createMainLogger({ destination: dest, level: 'info' });
+    log
+      .child({ module: 'updater', caller: { phone: '+46701234567' } })
+      .warn({ response: { headers: { Authorization: 'Bearer abcdef123456' } }, list: [{ mail: 'kalle@example.se' }] }, 'failed');
+    dest.close();
+    const text = readFileSync(file, 'utf8');
+    for (const planted of ['46701234567', 'abcdef123456', 'kalle@example.se']) expect(text, planted).not.toContain(planted);
+    expect(JSON.parse(text.trim())).toMatchObject({ module: 'updater', msg: 'failed' });
+  });
 });

@@ -13,3 +13,4 @@ export * from './tts';
 export * from './connectivity';
 export * from './event-details';
 export * from './migrations';
+export * from './log-redaction';
