@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { PersonalDataExport } from '@gdial/protocol';
+import { startEngine } from '../../src/engine';
+import { silentLogger } from '../../src/log';
 import { testContext } from './helpers';
 
 describe('GDPR', () => {
@@ -83,5 +86,33 @@ describe('GDPR', () => {
     ]);
     for (const secret of ['Hemligsson', 'Hemlig anteckning', 'gunilla.hemligsson', '+46709876543'])
       expect(raw.includes(Buffer.from(secret)), secret).toBe(false);
+  });
+});
+
+describe('GDPR over RPC, outputs validated', () => {
+  it('exports a contact changed by hand, with its audit entries and their params', async () => {
+    const engine = await startEngine({
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-gdpr-rpc-')),
+      logger: silentLogger(),
+      operator: 'Operatör',
+      validateOutputs: true,
+    });
+    try {
+      const created = await engine.rpc.call('contacts.create', { firstName: 'Åsa', lastName: 'Öberg', phones: [{ number: '0701234567' }] });
+      expect(created.ok).toBe(true);
+      const id = (created as { value: { id: number } }).value.id;
+      expect((await engine.rpc.call('contacts.update', { id, changes: { role: 'Stabschef', tags: ['stab'] } })).ok).toBe(true);
+      const out = await engine.rpc.call('contacts.exportPersonalData', { id });
+      expect(out).toMatchObject({ ok: true });
+      const value = (out as { value: PersonalDataExport }).value;
+      expect(value.contact).toMatchObject({ role: 'Stabschef' });
+      expect(value.audit.map((a) => a.action)).toEqual(['contact.created', 'contact.updated']);
+      expect(value.audit[1]!.params?.id).toBe(id);
+      expect(String(value.audit[1]!.params?.fields)).toContain('role');
+      const erased = await engine.rpc.call('contacts.erase', { id });
+      expect(erased).toMatchObject({ ok: true, value: { erased: true } });
+    } finally {
+      await engine.close();
+    }
   });
 });
