@@ -135,6 +135,7 @@ export class Dispatcher {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.reconciler.resume();
     await this.reconcile();
     this.wake();
     this.sweepTimer = setInterval(() => void this.pollStale(), Math.min(60_000, this.staleAfterMs));
@@ -155,6 +156,7 @@ export class Dispatcher {
     this.timer = null;
     const all = Promise.allSettled([...this.inflightPromises]);
     await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    this.reconciler.stop();
     this.flush();
   }
 

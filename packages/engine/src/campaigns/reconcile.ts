@@ -30,6 +30,8 @@ export class Reconciler {
   /** Rows being looked up at the provider right now. */
   private readonly reconciling = new Set<number>();
   private polling = false;
+  /** Set on stop: look-ups still running write nothing (their rows stay in flight for the next start). */
+  private stopped = false;
   private readonly polledAt = new Map<number, number>();
 
   constructor(private readonly opts: ReconcilerOptions) {}
@@ -76,9 +78,19 @@ export class Reconciler {
     return { sender: chain[0]!, lookup: unknown ?? { found: false } };
   }
 
+  /** Stops writing: the store may be closing. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Writes again (the dispatcher started after a stop). */
+  resume(): void {
+    this.stopped = false;
+  }
+
   private async lookUp(sender: ChannelSender, r: InFlightRow): Promise<Lookup> {
     let lookup: Lookup = { found: 'unknown', message: 'not asked' };
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let attempt = 0; attempt < 4 && !this.stopped; attempt++) {
       try {
         lookup = await sender.findByToken({
           token: r.token,
@@ -98,6 +110,7 @@ export class Reconciler {
 
   /** Writes what the lookup found; true when the row was adopted. */
   private settle(row: InFlightRow, sender: ChannelSender | null, lookup: Lookup): boolean {
+    if (this.stopped) return false;
     const now = this.opts.clock();
     return this.opts.store.transaction((tx) => {
       let adopted = false;
