@@ -6,6 +6,7 @@ export * from './system';
 export * from './relay';
 export * from './contacts';
 export * from './campaigns';
+export * from './prepared-alerts';
 export * from './campaign-lifecycle';
 export * from './provider-events';
 export * from './sms-segments';

@@ -5,6 +5,7 @@ import type { MethodSpec } from './rpc-core';
 import { campaignsEvents, campaignsMethods } from './campaigns';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
+import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
 import { systemEvents, systemMethods } from './system';
 import { ttsEvents, ttsMethods } from './tts';
 
@@ -13,6 +14,7 @@ export const methods = {
   ...ttsMethods,
   ...contactsMethods,
   ...campaignsMethods,
+  ...preparedAlertsMethods,
   ...connectivityMethods,
 } satisfies Record<string, MethodSpec>;
 
@@ -21,6 +23,7 @@ export const events = {
   ...ttsEvents,
   ...contactsEvents,
   ...campaignsEvents,
+  ...preparedAlertsEvents,
   ...connectivityEvents,
 } satisfies Record<string, z.ZodType>;
 

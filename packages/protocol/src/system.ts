@@ -44,6 +44,8 @@ export const auditActions = [
   'inbox.handled',
   'inbox.unhandled',
   'campaigns.priceTable',
+  'preparedAlert.saved',
+  'preparedAlert.deleted',
   'template.create',
   'template.update',
   'template.approve',

@@ -201,7 +201,8 @@ export class CampaignService {
     return listCampaigns(r, q).map((c) => this.summary(r, c));
   }
 
-  private checkFields(db: Reader, fields: CampaignSettings): void {
+  /** Refuses a plan whose template or test group does not exist or whose cron is invalid. */
+  checkFields(db: Reader, fields: CampaignSettings): void {
     const issues = [];
     if (!loadTemplate(db, fields.templateId)) issues.push({ path: 'templateId', message: `Template ${fields.templateId} does not exist` });
     if (fields.schedule.kind === 'cron') {

@@ -6,6 +6,7 @@
 // world (connectivity, and its setup from saved settings and the host).
 import type { EngineContext } from '../context';
 import { CampaignService, type CampaignServiceOptions } from '../campaigns/service';
+import { PreparedAlertService } from '../campaigns/prepared';
 import { TemplateService } from '../campaigns/template-service';
 import { createContactsModule, type ContactsModule } from '../contacts';
 import { TtsService } from '../tts/service';
@@ -19,6 +20,7 @@ export interface EngineServices extends ContactsModule {
   readonly tts: TtsService;
   readonly templates: TemplateService;
   readonly campaigns: CampaignService;
+  readonly preparedAlerts: PreparedAlertService;
   readonly connectivity: Connectivity;
   readonly setup: ConnectivitySetupService;
 }
@@ -46,13 +48,14 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   });
   const templates = new TemplateService(ctx);
   const campaigns = new CampaignService(ctx, { synthesiseVoice: callVoiceSynthesiser(ctx, tts), ...opts.campaigns });
+  const preparedAlerts = new PreparedAlertService(ctx, campaigns);
   const connectivity = new Connectivity(ctx, { campaigns, tts });
   const setup = new ConnectivitySetupService(ctx, connectivity, {
     host: opts.connectivity,
     sealer: opts.secrets,
     environment: opts.connectivityEnvironment,
   });
-  return { system, ...contacts, tts, templates, campaigns, connectivity, setup };
+  return { system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup };
 }
 
 /**

@@ -43,6 +43,15 @@ export function openRecipientIds(r: Reader, campaignId: number): number[] {
     .all(campaignId);
 }
 
+/** The contacts a campaign addressed who did not confirm (and did not opt out), still in the address book. */
+export function unconfirmedContactIds(r: Reader, campaignId: number): number[] {
+  return r.statements
+    .pluck<[number], number>(
+      "SELECT DISTINCT contact_id FROM campaign_recipients WHERE campaign_id = ? AND contact_id IS NOT NULL AND outcome NOT IN ('confirmed', 'opted-out') ORDER BY contact_id",
+    )
+    .all(campaignId);
+}
+
 /** How many of a campaign's recipients have each outcome. */
 export function outcomeCounts(r: Reader, campaignId: number): { outcome: RecipientOutcome; n: number }[] {
   return r.statements

@@ -1,4 +1,4 @@
-// Handlers for templates, campaigns and the reply inbox. Domain rules live in
+// Handlers for templates, campaigns, prepared alerts and the reply inbox. Domain rules live in
 // ../../campaigns; these only translate between the contract and the services (which
 // audit and announce every change in the change's own transaction).
 import type { EngineContext } from '../../context';
@@ -9,8 +9,11 @@ import type { HandlersFor } from '../server';
 export function campaignsHandlers({
   campaigns,
   templates,
+  preparedAlerts,
   ctx,
-}: Pick<EngineServices, 'campaigns' | 'templates'> & { ctx: EngineContext }): HandlersFor<'templates.' | 'campaigns.' | 'inbox.'> {
+}: Pick<EngineServices, 'campaigns' | 'templates' | 'preparedAlerts'> & { ctx: EngineContext }): HandlersFor<
+  'templates.' | 'campaigns.' | 'inbox.' | 'preparedAlerts.'
+> {
   const svc = () => campaigns;
   const read = ctx.store.read;
 
@@ -35,6 +38,14 @@ export function campaignsHandlers({
       return { deleted: true as const };
     },
     'campaigns.plan': ({ id }) => svc().plan(id),
+    'campaigns.repeat': ({ id, audience, name }) => preparedAlerts.repeat(id, audience, name),
+    'preparedAlerts.list': () => ({ preparedAlerts: preparedAlerts.list() }),
+    'preparedAlerts.save': (input) => preparedAlerts.save(input),
+    'preparedAlerts.delete': ({ id }) => {
+      preparedAlerts.delete(id);
+      return { deleted: true as const };
+    },
+    'preparedAlerts.use': ({ id }) => preparedAlerts.use(id),
     'campaigns.start': ({ id, unapprovedReason }) => svc().start(id, unapprovedReason),
     'campaigns.pause': ({ id }) => svc().pause(id),
     'campaigns.resume': ({ id }) => svc().resume(id),

@@ -33,6 +33,7 @@ import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { RecipientTimeline } from './RecipientTimeline';
+import { RepeatButtons } from './RepeatButtons';
 import { bucketCounts, filterRollCall, startedDeliveries, type RollCallFilter } from './rollCall';
 import { useCampaignLive } from './useCampaignLive';
 import { pageScope } from '../../components/pageScope';
@@ -257,6 +258,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                 {t('edit')}
               </Button>
             )}
+            <RepeatButtons id={id} name={campaign.name} status={status} unconfirmed={counts.waiting + counts.failed} />
             <DeleteCampaignButton id={id} name={campaign.name} status={status} />
           </Group>
         </Group>

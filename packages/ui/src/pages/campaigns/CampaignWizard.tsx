@@ -10,6 +10,7 @@ import { useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
 import { ReviewStep } from './ReviewStep';
+import { SavePreparedButton } from './SavePreparedButton';
 import { StartDialog } from './StartDialog';
 import { AudienceStep, MessageStep, PlanStep, ScheduleStep } from './WizardSteps';
 import { WIZARD_STEPS, fromCampaign, initialWizard, problemsFor, toFields, type WizardProblem, type WizardState } from './wizardState';
@@ -259,9 +260,12 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
                   {t('test')}
                 </Button>
               </Group>
-              <Button color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart}>
-                {scheduled ? t('schedule_') : t('start')}
-              </Button>
+              <Group>
+                <SavePreparedButton fields={toFields(s)} />
+                <Button color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart}>
+                  {scheduled ? t('schedule_') : t('start')}
+                </Button>
+              </Group>
             </Group>
           </Stack>
         </Paper>

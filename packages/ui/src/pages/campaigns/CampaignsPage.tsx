@@ -1,6 +1,7 @@
 // The Alerts page: every campaign, newest first, with its state and how many confirmed;
 // #/campaigns/new opens the wizard, #/campaigns/<id> the live view, #/campaigns/<id>/edit
-// a draft in the wizard.
+// a draft in the wizard, #/campaigns/<id>/review a draft's review and start (prepared
+// alerts and repeated alerts come this way).
 import { Anchor, Badge, Button, Group, Loader, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import type { CampaignSummary } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -10,6 +11,7 @@ import { navigate, type Route } from '../../router';
 import { useEvent, useQuery } from '../../rpc/react';
 import { CampaignLiveView } from './CampaignLiveView';
 import { CampaignWizard } from './CampaignWizard';
+import { ReviewAndStart } from './ReviewAndStart';
 import { pageScope } from '../../components/pageScope';
 
 const dict = {
@@ -47,6 +49,7 @@ export function CampaignsPage({ route }: { route: Route }) {
   const [target, sub] = route.params;
   if (target === 'new') return <CampaignWizard draft={null} />;
   if (target && sub === 'edit') return <DraftWizard id={Number(target)} />;
+  if (target && sub === 'review') return <ReviewAndStart id={Number(target)} />;
   if (target) return <CampaignLiveView key={target} id={Number(target)} />;
   return <CampaignList />;
 }

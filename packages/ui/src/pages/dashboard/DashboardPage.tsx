@@ -1,6 +1,7 @@
 // The overview an operator lands on: what is running right now (with live progress and a
 // chart of reached and confirmed over time), what ran recently, unanswered replies, and
-// whether the parts GDial depends on are healthy. The one big action is "New alert".
+// whether the parts GDial depends on are healthy. The one big action is "New alert" (or
+// the N key); prepared alerts start from here in a few actions.
 import { Alert, Anchor, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { isCampaignOver, isCampaignUnderway, type CampaignProgress, type CampaignSummary, type RelayState } from '@gdial/protocol';
@@ -10,6 +11,7 @@ import { ProgressChart } from '../../components/ProgressChart';
 import { appendPoint, reachedCount, type ProgressPoint } from '../../components/progressHistory';
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
+import { PreparedAlertsPanel } from './PreparedAlertsPanel';
 import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
 import { useConnectivity } from '../../components/useConnectivity';
 import { CampaignTable } from '../campaigns/CampaignsPage';
@@ -208,6 +210,21 @@ export function DashboardPage() {
     }
   }, [rpc, runningIds]);
 
+  // N starts a new alert from the overview (not while typing in a field).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'n' && e.key !== 'N') return;
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      const el = e.target as HTMLElement | null;
+      if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+      if (document.querySelector('[role="dialog"]')) return;
+      e.preventDefault();
+      navigate('campaigns', 'new');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const down = [...new Set(running.flatMap((c) => progress[c.id]?.unavailableProviders ?? []))];
   const unhandled = inbox.data?.messages.length ?? 0;
 
@@ -215,12 +232,13 @@ export function DashboardPage() {
     <Stack className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{t('title')}</Title>
-        <Button size="xl" color="red" onClick={() => navigate('campaigns', 'new')}>
+        <Button size="xl" color="red" onClick={() => navigate('campaigns', 'new')} aria-keyshortcuts="N">
           {t('newAlert')}
         </Button>
       </Group>
       {info.data?.demo && <Alert color="orange">{t('demo')}</Alert>}
       <ErrorAlert error={list.error} />
+      <PreparedAlertsPanel />
 
       <Title order={2} size="h3">
         {t('running')}
