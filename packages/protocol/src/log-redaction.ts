@@ -11,9 +11,10 @@ export const LOG_REDACTED = '[redacted]';
 const SECRET_KEY = /authori[sz]ation|cookie|passw(or)?d|passphrase|secret|token|api[-_]?key|private[-_]?key|credential|signature|sealed/i;
 
 /** Personal identity number (personnummer / samordningsnummer): [CC]YYMMDD[-+]NNNN. */
-const PERSONAL_NUMBER = /(?<!\d)(?:19|20)?\d{2}[01]\d[0-9]\d[-+]?\d{4}(?!\d)/g;
+const PERSONAL_NUMBER = /(?<![\w-])(?:19|20)?\d{2}[01]\d[0-9]\d[-+]?\d{4}(?!\w)/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
-const PHONE = /\+?\d[\d\s-]{6,}\d/g;
+// Not inside a longer token: a UUID or a hex id holds digit runs that are no phone number.
+const PHONE = /(?<![\w-])\+?\d[\d\s-]{6,}\d(?!\w)/g;
 
 /** "+46701234567" → "+4670*****67": enough to tell numbers apart, not enough to dial. */
 export function maskPhoneNumbers(value: string): string {

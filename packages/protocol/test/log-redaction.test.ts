@@ -116,5 +116,8 @@ describe('redactForLog', () => {
     expect(JSON.stringify(redactForLog(deep))).toContain('[too deep]');
     expect(redactForLog(42)).toBe(42);
     expect(maskPersonalData('seq 12 of 40 at 10:15')).toBe('seq 12 of 40 at 10:15');
+    // Identifiers keep their digits: a UUID or a hex id is not a phone number.
+    for (const id of ['ce0919bf-132e-4c76-a437-857420120af0', '0d4c1b5e-1234-4567-8901-234567890123', 'SM0123456789abcdef0123456789abcdef'])
+      expect(maskPersonalData(id)).toBe(id);
   });
 });
