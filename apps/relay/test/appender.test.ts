@@ -2,6 +2,7 @@
 // transactions, each is acknowledged only after the transaction holding it committed, the
 // sequence stays gap-free, an event Postgres refuses fails alone while the others of its
 // batch are committed, and a failure of the database itself fails the batch once.
+import { webhookOf } from '@gdial/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelayLogEntry } from '@gdial/protocol';
 import { webhookItem } from '../src/ingest/webhook';
@@ -69,7 +70,7 @@ describe.each(backends)('group commit on %s', (backend) => {
     expect(outcomes.every((o) => !o.duplicate)).toBe(true);
     expect(pushed.map((e) => e.seq)).toEqual(seqs); // handed to desktops in order
     const stored = await readEvents(fx.relay.db, tenantId, seqs[0]! - 1, 1000);
-    expect(stored.map((e) => e.event.webhook.eventKey).sort()).toEqual([...keys].sort());
+    expect(stored.map((e) => webhookOf(e.event).eventKey).sort()).toEqual([...keys].sort());
   });
 
   it('fails only the event Postgres refuses; the others of its batch are committed without a gap', async () => {
@@ -93,7 +94,7 @@ describe.each(backends)('group commit on %s', (backend) => {
     const odd = { text: 'nul \u0000 byte', half: 'x\ud800y', 'key\u0000': 'v', list: ['\udc00'], plain: 'back\\u0000slash', pair: '😀' };
     const outcome = await appender.append(tenantId, item('e:0', odd));
     const [stored] = await readEvents(fx.relay.db, tenantId, outcome.seq - 1, 1);
-    expect(stored!.event.webhook.body).toEqual({
+    expect(webhookOf(stored!.event).body).toEqual({
       text: 'nul \ufffd byte',
       half: 'x\ufffdy',
       'key\ufffd': 'v',

@@ -1,6 +1,7 @@
 // Call flows and audio: the engine registers a flow and uploads audio with its device token;
 // Twilio (signed) fetches the start document per delivery and posts the gathered digit,
 // which is committed as a twilio.gather event and answered confirmed / retry / goodbye.
+import { webhookOf } from '@gdial/protocol';
 import { callFlowPlaceholders, callFlowUrl, type CallFlowRegistration } from '@gdial/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, post, TestDesktop, twilioSigned, waitFor } from './helpers';
@@ -118,12 +119,12 @@ describe.each(backends)('call flows and media on %s', (backend) => {
     expect(await (await post(gather2, none.headers, none.body)).text()).toContain('Hej då');
 
     await waitFor('three gather events', () => desktop.entries.length >= 3);
-    expect(desktop.entries.map((e) => [e.event.webhook.kind, e.event.webhook.eventKey, e.event.webhook.query])).toEqual([
+    expect(desktop.entries.map((e) => [webhookOf(e.event).kind, webhookOf(e.event).eventKey, webhookOf(e.event).query])).toEqual([
       ['twilio.gather', 'gather:CA77:1', { d: 'dlv-1', a: '1' }],
       ['twilio.gather', 'gather:CA77:2', { d: 'dlv-1', a: '2' }],
       ['twilio.gather', 'gather:CA78:2', { d: 'dlv-1', a: '2' }],
     ]);
-    expect(desktop.entries[1]!.event.webhook.body).toMatchObject({ Digits: '1', CallSid: 'CA77' });
+    expect(webhookOf(desktop.entries[1]!.event).body).toMatchObject({ Digits: '1', CallSid: 'CA77' });
     await desktop.close();
   });
 });

@@ -2,6 +2,7 @@
 // webhooks that the sender retries until it gets a 2xx; every acknowledged event must reach
 // the desktop exactly once and in order. Also: a desktop offline for the whole burst replays
 // it all, and two relay instances share one Postgres (webhooks into one, desktop on the other).
+import { webhookOf } from '@gdial/protocol';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,7 +94,7 @@ describe.each<Backend>(['postgres', 'pglite'])('SIGKILL during a webhook burst (
 
     const seqs = desktop.received.map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1)); // nothing twice, nothing missing, in order
-    const keys = desktop.received.map((e) => e.event.webhook.eventKey);
+    const keys = desktop.received.map((e) => webhookOf(e.event).eventKey);
     expect(new Set(keys).size).toBe(total);
     expect(new Set(keys)).toEqual(acked);
     expect(desktop.connects).toBeGreaterThan(kills);

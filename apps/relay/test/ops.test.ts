@@ -1,6 +1,7 @@
 // Operations: configuration errors, health/readiness/metrics/OpenAPI, request ids, rate
 // limits, heartbeats, device token rotation and revocation, retention with resync, and a
 // graceful shutdown that answers every in-flight webhook only after its commit.
+import { webhookOf } from '@gdial/protocol';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -223,7 +224,7 @@ describe('limits and shutdown', () => {
       let committedKeys: string[] = [];
       const origClose = db.close.bind(db);
       db.close = async () => {
-        committedKeys = (await readEvents(db, tenant.id, 0, 1000)).map((e) => e.event.webhook.eventKey);
+        committedKeys = (await readEvents(db, tenant.id, 0, 1000)).map((e) => webhookOf(e.event).eventKey);
         await origClose();
       };
       await fx.relay.close();

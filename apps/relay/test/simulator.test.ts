@@ -2,6 +2,7 @@
 // Twilio, SendGrid and Telegram do: SMS status + reply, a voice call that fetches its flow
 // from the relay and presses a key, SendGrid events and a Telegram update all arrive at the
 // desktop through the relay, and not one is rejected.
+import { webhookOf } from '@gdial/protocol';
 import { callFlowPlaceholders, callFlowUrl, relayWebhookUrls, type RelayLogEntry } from '@gdial/protocol';
 import { startSimulator, type Simulator } from '@gdial/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,16 +113,16 @@ describe('relay with the provider simulator', () => {
     await sim.injectTelegramUpdate({ chatId: '4242', text: '1' });
 
     const has = (pred: (e: RelayLogEntry) => boolean) => desktop.entries.some(pred);
-    const kindIs = (kind: string) => (e: RelayLogEntry) => e.event.webhook.kind === kind;
-    const body = (e: RelayLogEntry) => e.event.webhook.body as Record<string, string>;
+    const kindIs = (kind: string) => (e: RelayLogEntry) => webhookOf(e.event).kind === kind;
+    const body = (e: RelayLogEntry) => webhookOf(e.event).body as Record<string, string>;
     await waitFor(
       'every kind of provider event on the desktop',
       () =>
-        has((e) => kindIs('twilio.message-status')(e) && body(e).MessageStatus === 'delivered' && e.event.webhook.query.d === 'sms-1') &&
+        has((e) => kindIs('twilio.message-status')(e) && body(e).MessageStatus === 'delivered' && webhookOf(e.event).query.d === 'sms-1') &&
         has((e) => kindIs('twilio.inbound-message')(e) && body(e).Body === '1') &&
-        has((e) => kindIs('twilio.gather')(e) && body(e).Digits === '1' && e.event.webhook.query.d === 'call-1') &&
+        has((e) => kindIs('twilio.gather')(e) && body(e).Digits === '1' && webhookOf(e.event).query.d === 'call-1') &&
         has((e) => kindIs('twilio.call-status')(e) && body(e).CallStatus === 'completed') &&
-        has((e) => kindIs('sendgrid.events')(e) && (e.event.webhook.body as Array<{ event: string }>)[0]?.event === 'delivered') &&
+        has((e) => kindIs('sendgrid.events')(e) && (webhookOf(e.event).body as Array<{ event: string }>)[0]?.event === 'delivered') &&
         has(kindIs('telegram.update')),
       30_000,
     );

@@ -1,6 +1,7 @@
 // Webhooks end to end inside one relay, on embedded PGlite and on PostgreSQL: signed events
 // are committed once and streamed in order; forged, altered, unsigned and cross-tenant
 // replays are refused with 403 and counted.
+import { webhookOf } from '@gdial/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, post, sendgridSigned, TestDesktop, twilioSigned, waitFor } from './helpers';
 import { addTenant, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
@@ -39,10 +40,10 @@ describe.each(backends)('webhooks on %s', (backend) => {
     expect(desktop.entries.map((e) => e.seq)).toEqual([1, 2]);
     const [first, second] = desktop.entries;
     expect(first!.event.type).toBe('webhook');
-    expect(first!.event.webhook.kind).toBe('twilio.message-status');
-    expect(first!.event.webhook.query).toEqual({ d: 'del-1' });
-    expect(first!.event.webhook.body).toMatchObject({ MessageSid: 'SM1', MessageStatus: 'sent' });
-    expect(second!.event.webhook.eventKey).toBe('msg:SM1:delivered');
+    expect(webhookOf(first!.event).kind).toBe('twilio.message-status');
+    expect(webhookOf(first!.event).query).toEqual({ d: 'del-1' });
+    expect(webhookOf(first!.event).body).toMatchObject({ MessageSid: 'SM1', MessageStatus: 'sent' });
+    expect(webhookOf(second!.event).eventKey).toBe('msg:SM1:delivered');
     expect(fx.relay.metrics.webhooks.get({ provider: 'twilio', kind: 'twilio.message-status', result: 'duplicate' })).toBe(1);
     await desktop.close();
   });
@@ -81,8 +82,8 @@ describe.each(backends)('webhooks on %s', (backend) => {
     expect((await post(url, headers, body)).status).toBe(200);
     expect((await post(url, headers, body)).status).toBe(200);
     await waitFor('SendGrid events on desktop B', () => desktop.entries.length >= 2);
-    expect(desktop.entries.map((e) => e.event.webhook.eventKey)).toEqual(['sg:ev-1', 'sg:ev-2']);
-    expect(desktop.entries[1]!.event.webhook.body).toEqual([expect.objectContaining({ event: 'delivered' })]);
+    expect(desktop.entries.map((e) => webhookOf(e.event).eventKey)).toEqual(['sg:ev-1', 'sg:ev-2']);
+    expect(webhookOf(desktop.entries[1]!.event).body).toEqual([expect.objectContaining({ event: 'delivered' })]);
     await desktop.close();
   });
 
@@ -125,7 +126,11 @@ describe.each(backends)('webhooks on %s', (backend) => {
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     const live = twilioSigned(a.twilioAuthToken, statusUrl('org-a'), status('SM-live', 'delivered'));
     expect((await post(statusUrl('org-a'), live.headers, live.body)).status).toBe(204);
-    await waitFor('the live event', () => desktop.entries.at(-1)?.event.webhook.eventKey === 'msg:SM-live:delivered');
+    await waitFor(
+      'the live event',
+      () =>
+        desktop.entries.at(-1)?.event.type === 'webhook' && webhookOf(desktop.entries.at(-1)!.event).eventKey === 'msg:SM-live:delivered',
+    );
     expect(desktop.entries.at(-1)!.seq).toBe(seqs.length + 1);
     await desktop.close();
   });

@@ -4,6 +4,7 @@
 // webhook→desktop latency. Then the relay's ingest capacity at max rate, against a bare
 // express route doing the same INSERT (autocommit, same pool size), measured in the same run.
 // Loopback only. Prints one line: ingest_per_s, p50_ms, p99_ms, baseline_per_s, ratio.
+import { webhookOf } from '@gdial/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -184,7 +185,7 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
       if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', at: msg.at }));
       if (msg.type !== 'events') return;
       for (const e of msg.entries) {
-        const at = sentAt.get(e.event.webhook.eventKey);
+        const at = sentAt.get(webhookOf(e.event).eventKey);
         if (at !== undefined) latencies.push(now - at);
         received++;
       }

@@ -113,6 +113,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       server.emit('system.shutdown', { reason: 'engine stopping' });
       await server.drain();
       await services.connectivity.stop();
+      services.sync.stop();
       await services.campaigns.close();
       await services.tts.close();
       await store.settled();

@@ -6,3 +6,4 @@ export type { ConnectivitySettings, RelaySettings } from './services/connectivit
 export { secretSlots, type OpenedSecret, type SealerResult, type SecretSealer, type SecretSlot } from './services/connectivity/secrets';
 export type { ProviderSettings } from './providers/factory';
 export { enrolDevice } from './relay-client';
+export { inspectSync, pendingSyncOps, type SyncPicture } from './sync/inspect';

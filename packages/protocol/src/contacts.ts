@@ -581,7 +581,7 @@ export const contactsEvents = {
   }),
   /** Contacts changed (any client); `ids` is empty when too many changed to list (imports). */
   'contacts.changed': z.object({
-    reason: z.enum(['created', 'updated', 'deleted', 'erased', 'imported']),
+    reason: z.enum(['created', 'updated', 'deleted', 'erased', 'imported', 'synced']),
     ids: z.array(contactId),
   }),
   'groups.changed': z.object({ ids: z.array(groupId) }),

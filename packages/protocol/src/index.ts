@@ -15,3 +15,5 @@ export * from './connectivity';
 export * from './event-details';
 export * from './migrations';
 export * from './log-redaction';
+export * from './sync';
+export * from './sync-rpc';

@@ -3,6 +3,7 @@
 // calls (device enrolment, media upload, call-flow registration). Both sides validate
 // every message with these schemas where it crosses the network.
 import { z } from 'zod';
+import { syncOpSchema } from './sync';
 import { rawWebhookSchema } from './webhooks';
 
 /** Bumped when a change to these messages is not backwards compatible. */
@@ -12,10 +13,13 @@ export const relayProtocolVersion = 1;
 export const relaySeqSchema = z.number().int().nonnegative();
 
 /**
- * One entry of a tenant's event log. Today only provider webhooks; other tenant events
- * (e.g. sync operations) get their own `type` so an old client can tell what it missed.
+ * One entry of a tenant's event log: a provider webhook, or an organisation-sync operation
+ * one of the tenant's desktops pushed (applied in log order by every desktop).
  */
-export const relayEventSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('webhook'), webhook: rawWebhookSchema })]);
+export const relayEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('webhook'), webhook: rawWebhookSchema }),
+  z.object({ type: z.literal('sync'), op: syncOpSchema }),
+]);
 export type RelayEvent = z.infer<typeof relayEventSchema>;
 
 export const relayLogEntrySchema = z.object({ seq: relaySeqSchema.min(1), event: relayEventSchema });
@@ -46,6 +50,12 @@ export const relayWelcomeSchema = z.object({
   /** Highest sequence committed for the tenant when the stream started. */
   headSeq: relaySeqSchema,
   heartbeatMs: z.number().int().positive(),
+  /**
+   * Changes when the relay's database is restored from a backup (its log may then have
+   * lost what this desktop already applied): a desktop that sees a new epoch re-pushes and
+   * re-snapshots. Absent from relays without sync.
+   */
+  epoch: z.string().optional(),
 });
 export const relayEventsSchema = z.object({ type: z.literal('events'), entries: z.array(relayLogEntrySchema).min(1) });
 /**
@@ -185,4 +195,14 @@ export function elksActionUrl(flowUrl: string, secret: string): string {
 /** The voice URL for one delivery of a registered call flow. */
 export function callFlowUrl(publicBaseUrl: string, tenant: string, flowId: string, deliveryToken: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/twiml/${encodeURIComponent(tenant)}/${encodeURIComponent(flowId)}?d=${encodeURIComponent(deliveryToken)}`;
+}
+
+/** The key the relay's log de-duplicates an event by: the webhook's own, or the operation's device and counter. */
+export const relayEventKey = (event: RelayEvent): string =>
+  event.type === 'webhook' ? event.webhook.eventKey : `sync:${event.op.device}:${event.op.counter}`;
+
+/** The webhook an event carries; throws for another kind (for code that handles only webhooks, and tests). */
+export function webhookOf(event: RelayEvent): Extract<RelayEvent, { type: 'webhook' }>['webhook'] {
+  if (event.type !== 'webhook') throw new Error(`expected a webhook event, got ${event.type}`);
+  return event.webhook;
 }

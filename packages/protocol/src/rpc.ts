@@ -6,6 +6,7 @@ import { campaignsEvents, campaignsMethods } from './campaigns';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
 import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
+import { syncEvents, syncMethods } from './sync-rpc';
 import { systemEvents, systemMethods } from './system';
 import { ttsEvents, ttsMethods } from './tts';
 
@@ -16,6 +17,7 @@ export const methods = {
   ...campaignsMethods,
   ...preparedAlertsMethods,
   ...connectivityMethods,
+  ...syncMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -25,6 +27,7 @@ export const events = {
   ...campaignsEvents,
   ...preparedAlertsEvents,
   ...connectivityEvents,
+  ...syncEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

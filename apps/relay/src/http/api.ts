@@ -2,6 +2,7 @@
 //   POST /api/v1/devices/enrol          exchange a one-time enrolment token for a device token
 //   POST /api/v1/media                  upload call audio (raw body, Content-Type audio/…)
 //   PUT  /api/v1/call-flows/:flowId     register or replace a call flow
+//   /api/v1/sync/…                      organisation sync (http/sync.ts)
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import {
   callFlowRegistrationSchema,
@@ -17,6 +18,7 @@ import {
 import { saveCallFlow, saveMedia } from '../store/callflows';
 import { authenticateDevice, enrolDevice, type AuthenticatedDevice } from '../store/tenants';
 import { apiError, rateLimit } from './middleware';
+import { syncRouter } from './sync';
 import type { HttpServices } from './services';
 
 const devices = new WeakMap<Request, AuthenticatedDevice>();
@@ -106,6 +108,12 @@ export function apiRouter(services: HttpServices): Router {
     };
     res.status(200).json(body);
   });
+
+  router.use(
+    '/sync',
+    authenticated,
+    syncRouter(services, (req) => devices.get(req)!),
+  );
 
   return router;
 }

@@ -13,6 +13,12 @@ export const tenants = pgTable('tenants', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Organisation sync's epoch: desktops compare it with the one their snapshot came from.
+   * Restoring the database from a backup must be followed by `admin new-epoch`, so every
+   * desktop re-pushes what the restored log lost and re-reads the snapshot.
+   */
+  syncEpoch: uuid('sync_epoch').notNull().defaultRandom(),
 });
 
 /** Provider secrets are AES-256-GCM ciphertexts (key from RELAY_ENCRYPTION_KEY). */
@@ -132,4 +138,32 @@ export const media = pgTable(
 );
 
 /** Tables guarded by row-level security; a test checks pg_class against this list. */
-export const tenantTables = ['tenant_credentials', 'devices', 'enrolments', 'event_counters', 'events', 'call_flows', 'media'] as const;
+export const tenantTables = [
+  'tenant_credentials',
+  'devices',
+  'enrolments',
+  'event_counters',
+  'events',
+  'call_flows',
+  'media',
+  'sync_entities',
+] as const;
+
+/**
+ * Organisation sync: the merged state of every shared entity (a contact, a group, a tag on a
+ * contact, …), as the operations pushed by the tenant's desktops left it. A new desktop's
+ * snapshot is read from here; `seq` is the log sequence of the last operation merged in.
+ */
+export const syncEntities = pgTable(
+  'sync_entities',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    state: jsonb('state').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.entity, t.entityId] })],
+);

@@ -26,6 +26,7 @@ import type { RelayMetrics } from '../ops/metrics';
 import { FailureThrottle } from '../ops/rate-limit';
 import type { RelayDb } from '../store/db';
 import { logPosition, readEvents } from '../store/events';
+import { syncEpoch } from '../store/sync';
 import { authenticateDevice, recordAck, type AuthenticatedDevice } from '../store/tenants';
 import type { EventHub, TenantSubscriber } from './hub';
 
@@ -190,7 +191,10 @@ class DesktopStream implements TenantSubscriber {
     }
     this.device = device;
     this.log = this.log.child({ tenant: device.tenant.slug, deviceId: device.deviceId });
-    const position = await logPosition(this.services.db, device.tenant.id);
+    const [position, epoch] = await Promise.all([
+      logPosition(this.services.db, device.tenant.id),
+      syncEpoch(this.services.db, device.tenant.id),
+    ]);
     if (this.closed) return;
     if (this.revokedMeanwhile) return this.fail('unauthorized', 'The device was revoked or its token rotated');
     clearTimeout(this.helloTimer);
@@ -217,6 +221,7 @@ class DesktopStream implements TenantSubscriber {
       deviceId: device.deviceId,
       headSeq: position.lastSeq,
       heartbeatMs: this.services.config.heartbeatMs,
+      epoch,
     });
     this.unsubscribe = this.services.hub.subscribe(device.tenant.id, this, position.lastSeq);
     this.startHeartbeat();

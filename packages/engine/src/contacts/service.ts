@@ -30,6 +30,7 @@ import { normaliseAddress, type OptOutSource } from './opt-outs';
 import { formatPhone, normalisePhone } from './phone';
 import type { ContactSearchIndex } from './search/search-index';
 import { searchContacts, type SearchParams } from './search/search';
+import { markErased } from '../store/sync';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -232,6 +233,7 @@ export class ContactService {
   erase(id: number): { erased: true; auditId: number } {
     const auditId = eraseSecurely(this.ctx.store, () =>
       this.ctx.store.transaction((tx) => {
+        markErased(tx, 'contact', id);
         if (deleteContacts(tx, [id]) === 0) throw notFound('Contact', id);
         const removed = deleteAuditEntriesAbout(tx, 'contact', id);
         const entryId = recordAudit(tx, this.ctx.operator(), {

@@ -36,7 +36,15 @@ export interface RelayCursorStore {
 export type RelayConnectionState =
   | { status: 'stopped' }
   | { status: 'connecting'; offlineSince: string | null }
-  | { status: 'connected'; since: string; tenant: string; deviceId: string; headSeq: number; appliedSeq: number }
+  | {
+      status: 'connected';
+      since: string;
+      tenant: string;
+      deviceId: string;
+      headSeq: number;
+      appliedSeq: number;
+      epoch?: string | undefined;
+    }
   | { status: 'reconnecting'; attempt: number; retryAt: string; offlineSince: string; lastError: string }
   /** The relay no longer keeps events after our cursor: reconcile with providers, then `resync()`. */
   | { status: 'resync-required'; since: string; lastSeq: number; prunedThrough: number; headSeq: number }
@@ -232,6 +240,7 @@ export class RelayClient {
           deviceId: msg.deviceId,
           headSeq: msg.headSeq,
           appliedSeq: this.appliedSeq,
+          epoch: msg.epoch,
         });
         this.log.info({ tenant: msg.tenant, appliedSeq: this.appliedSeq, headSeq: msg.headSeq }, 'relay stream connected');
         return;

@@ -6,7 +6,14 @@ import {
   callFlowRegistrationSchema,
   deviceEnrolmentResponseSchema,
   mediaUploadResponseSchema,
+  organisationViewSchema,
   relayApiErrorSchema,
+  syncPushResponseSchema,
+  syncSnapshotPageSchema,
+  type OrganisationView,
+  type SyncOp,
+  type SyncPushResponse,
+  type SyncSnapshotPage,
   type CallFlowRegistration,
   type CallFlowRegistrationResponse,
   type DeviceEnrolmentResponse,
@@ -104,5 +111,26 @@ export class RelayApi {
       { method: 'PUT', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(checked.data) },
       callFlowRegistrationResponseSchema,
     );
+  }
+
+  /** Pushes operations of this desktop's outbox (organisation sync); the relay acknowledges through a counter. */
+  pushSync(ops: readonly SyncOp[]): Promise<RelayHttpResult<SyncPushResponse>> {
+    return call(
+      this.fetchImpl,
+      `${relayBase(this.relayUrl)}/api/v1/sync/push`,
+      { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify({ ops }) },
+      syncPushResponseSchema,
+    );
+  }
+
+  /** One page of the organisation's current state; pass the previous page's `next` as `after`. */
+  syncSnapshot(after: string | undefined, limit: number): Promise<RelayHttpResult<SyncSnapshotPage>> {
+    const q = new URLSearchParams({ limit: String(limit), ...(after === undefined ? {} : { after }) });
+    return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/sync/snapshot?${q}`, { headers: this.auth }, syncSnapshotPageSchema);
+  }
+
+  /** The organisation's desktops as the relay knows them. */
+  organisation(): Promise<RelayHttpResult<OrganisationView>> {
+    return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/sync/organisation`, { headers: this.auth }, organisationViewSchema);
   }
 }

@@ -13,6 +13,9 @@ import { TtsService } from '../tts/service';
 import { Connectivity, type ConnectivitySettings } from './connectivity';
 import type { SecretSealer } from './connectivity/secrets';
 import { ConnectivitySetupService } from './connectivity/setup';
+import { Replica } from '../sync/replica';
+import { sharedCodecs } from '../sync/codecs';
+import { SyncService } from './sync';
 import { SystemService } from './system';
 
 export interface EngineServices extends ContactsModule {
@@ -23,6 +26,7 @@ export interface EngineServices extends ContactsModule {
   readonly preparedAlerts: PreparedAlertService;
   readonly connectivity: Connectivity;
   readonly setup: ConnectivitySetupService;
+  readonly sync: SyncService;
 }
 
 export interface ServiceOptions {
@@ -49,13 +53,14 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   const templates = new TemplateService(ctx);
   const campaigns = new CampaignService(ctx, { synthesiseVoice: callVoiceSynthesiser(ctx, tts), ...opts.campaigns });
   const preparedAlerts = new PreparedAlertService(ctx, campaigns);
-  const connectivity = new Connectivity(ctx, { campaigns, tts });
+  const sync = new SyncService(ctx, new Replica(ctx.store, sharedCodecs()));
+  const connectivity = new Connectivity(ctx, { campaigns, tts, sync });
   const setup = new ConnectivitySetupService(ctx, connectivity, {
     host: opts.connectivity,
     sealer: opts.secrets,
     environment: opts.connectivityEnvironment,
   });
-  return { system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup };
+  return { system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup, sync };
 }
 
 /**

@@ -76,3 +76,21 @@ export function listAudit(
   const page = rows.slice(0, q.limit);
   return { entries: page, nextBeforeId: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
 }
+
+/** One entry by its id. */
+export function readAuditEntry(r: Reader, id: number): AuditEntry | undefined {
+  return r.db.select().from(auditLog).where(eq(auditLog.id, id)).get();
+}
+
+/** Stores an entry made on another desktop, as it was made there (its time and actor kept). */
+export function insertAuditEntry(tx: Tx, e: Omit<AuditEntry, 'id'>): number {
+  const row = tx.db.insert(auditLog).values(e).returning({ id: auditLog.id }).get();
+  tx.changes.record('audit_log', [row.id], 'insert');
+  return row.id;
+}
+
+/** Deletes one entry (an erasure on another desktop removed it). */
+export function deleteAuditEntry(tx: Tx, id: number): void {
+  const gone = tx.db.delete(auditLog).where(eq(auditLog.id, id)).returning({ id: auditLog.id }).all();
+  for (const g of gone) tx.changes.record('audit_log', [g.id], 'delete');
+}

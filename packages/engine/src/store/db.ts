@@ -32,9 +32,18 @@ export interface Reader {
 
 declare const writeBrand: unique symbol;
 
+/**
+ * Where a transaction's changes come from: made here (an operator, an import, the
+ * dispatcher), merged in from another desktop by organisation sync, or applied from the
+ * relay's stream (provider events and other desktops' operations). Only local changes
+ * become sync operations; the others already are one.
+ */
+export type TxOrigin = 'local' | 'sync' | 'relay';
+
 /** A write transaction: a Reader that also records every row it changes. */
 export interface Tx extends Reader {
   readonly changes: ChangeSet;
+  readonly origin: TxOrigin;
   readonly [writeBrand]: true;
 }
 
@@ -55,7 +64,7 @@ export interface Store {
    * all. Called inside another transaction it joins it (as a savepoint: if fn throws, its
    * writes and its recorded changes are undone and the outer transaction goes on).
    */
-  transaction<T>(fn: (tx: Tx) => T): T;
+  transaction<T>(fn: (tx: Tx) => T, opts?: { origin?: TxOrigin }): T;
   /** Adds a hook run at the end of every transaction, before it commits; returns its removal. */
   beforeCommit(hook: BeforeCommitHook): () => void;
   /** Adds a hook run after every committed transaction that changed tracked rows; returns its removal. */
@@ -168,7 +177,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
   const before = new Set<BeforeCommitHook>();
   const after = new Set<AfterCommitHook>();
   let current: Tx | null = null;
-  const run = <T>(fn: (tx: Tx) => T): T => {
+  const run = <T>(fn: (tx: Tx) => T, opts?: { origin?: TxOrigin }): T => {
     if (current) {
       // A nested call: better-sqlite3 runs it as a savepoint.
       const tx = current;
@@ -180,7 +189,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
         throw err;
       }
     }
-    const tx = { ...read, changes: new ChangeSet() } as Tx;
+    const tx = { ...read, changes: new ChangeSet(), origin: opts?.origin ?? 'local' } as Tx;
     current = tx;
     let result: T;
     try {

@@ -39,3 +39,19 @@ export function deleteSetting(target: Tx | Db, def: Pick<SettingDef<unknown>, 'k
   const gone = db.delete(settings).where(eq(settings.key, def.key)).returning({ key: settings.key }).all();
   if (gone.length > 0) tx?.changes.record('settings', [def.key], 'delete');
 }
+
+/** A setting's stored value as JSON, whatever its schema (organisation sync copies it as it is); undefined when unset. */
+export function readSettingValue(r: Reader, key: string): unknown {
+  return r.db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get()?.value;
+}
+
+export function storeSettingValue(tx: Tx, key: string, value: unknown): void {
+  const existed = readSettingValue(tx, key) !== undefined;
+  const updatedAt = new Date().toISOString();
+  tx.db.insert(settings).values({ key, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
+  tx.changes.record('settings', [key], existed ? 'update' : 'insert');
+}
+
+export function removeSettingValue(tx: Tx, key: string): void {
+  deleteSetting(tx, { key });
+}

@@ -2,6 +2,7 @@
 // with the cursor kept in a real SQLite file the way the engine keeps it: the event and the
 // new cursor in one transaction. Failures on purpose: an apply that throws, an engine that
 // stops mid-stream and comes back, a relay that is SIGKILLed.
+import { webhookOf } from '@gdial/protocol';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -122,7 +123,7 @@ describe('engine relay client', () => {
       logger,
       backoff: { initialMs: 50, maxMs: 400 },
       apply: (event: RelayEvent, seq: number) => {
-        cursor.db.prepare('INSERT INTO applied (seq, event_key) VALUES (?, ?)').run(seq, event.webhook.eventKey);
+        cursor.db.prepare('INSERT INTO applied (seq, event_key) VALUES (?, ?)').run(seq, webhookOf(event).eventKey);
       },
     });
     c.onState((s) => states.push(s));

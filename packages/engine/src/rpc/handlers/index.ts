@@ -8,6 +8,7 @@ import type { Handlers } from '../server';
 import { campaignsHandlers } from './campaigns';
 import { connectivityHandlers } from './connectivity';
 import { contactsHandlers } from './contacts';
+import { syncHandlers } from './sync';
 import { systemHandlers } from './system';
 import { ttsHandlers } from './tts';
 
@@ -18,5 +19,6 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...contactsHandlers(services),
     ...campaignsHandlers({ ...services, ctx }),
     ...connectivityHandlers(services),
+    ...syncHandlers(services),
   };
 }

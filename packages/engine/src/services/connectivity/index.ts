@@ -18,8 +18,9 @@ import type { EngineContext } from '../../context';
 import { createProviders, type ProviderSettings, type Providers } from '../../providers/factory';
 import { parseWebhook, WebhookParseError } from '../../providers/webhooks';
 import { RelayApi, RelayClient, type RelayConnectionState } from '../../relay-client';
-import type { TtsService } from '../../tts/service';
 import type { Tx } from '../../store/db';
+import type { TtsService } from '../../tts/service';
+import type { SyncService } from '../sync';
 import { readSetting, writeSetting, type SettingDef } from '../../store/settings';
 
 export interface RelaySettings {
@@ -58,7 +59,7 @@ export class Connectivity {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly deps: { campaigns: CampaignService; tts: TtsService },
+    private readonly deps: { campaigns: CampaignService; tts: TtsService; sync: SyncService },
   ) {
     this.settings = {};
     this.providers = createProviders({}, ctx.logger);
@@ -107,7 +108,8 @@ export class Connectivity {
       }),
       flows,
     );
-    if (relay) this.startRelayStream(relay);
+    if (relay && api) this.startRelayStream(relay, api);
+    else this.deps.sync.detach();
     this.publish();
   }
 
@@ -133,43 +135,57 @@ export class Connectivity {
     return next;
   }
 
-  private startRelayStream(relay: RelaySettings): void {
+  private startRelayStream(relay: RelaySettings, api: RelayApi): void {
     const { store, logger } = this.ctx;
     const log = logger.child({ module: 'connectivity' });
-    const { campaigns } = this.deps;
+    const { campaigns, sync } = this.deps;
     // Same relay and token: resume; anything else starts from the beginning of what it keeps.
     // The key holds a digest of the token, never the token itself.
     const relayKey = `${relay.url}#${createHash('sha256').update(relay.deviceToken).digest('hex').slice(0, 16)}`;
     // Cursors stored before the digest held the token's first 12 characters; they still resume.
     const legacyKey = `${relay.url}#${relay.deviceToken.slice(0, 12)}`;
     let applied: AppliedEvents[] = [];
-    // The transaction the relay client applies events in (better-sqlite3 is synchronous: set only while it runs).
-    let current: Tx | null = null;
+    let streamTx: Tx | null = null;
     const client = new RelayClient({
       relayUrl: relay.url,
       deviceToken: relay.deviceToken,
       logger,
       cursor: {
-        load: () => {
-          const c = readSetting(store.db, cursorSetting);
-          return c && (c.relay === relayKey || c.relay === legacyKey) ? c.seq : 0;
+        load: async () => {
+          const c = readSetting(store.read, cursorSetting);
+          if (c && (c.relay === relayKey || c.relay === legacyKey)) return c.seq;
+          // Joining this relay: the organisation's shared data first. The log is then read
+          // from its start (what the snapshot already holds merges to no change), so no
+          // provider event of this desktop's deliveries is skipped.
+          await sync.snapshot(api);
+          store.transaction((tx) => writeSetting(tx, cursorSetting, { relay: relayKey, seq: 0 }), { origin: 'relay' });
+          return 0;
         },
         applyAndAdvance: (seq, apply) => {
           applied = [];
-          store.transaction((tx) => {
-            current = tx;
-            try {
-              const r = apply();
-              if (r instanceof Promise) throw new Error('relay events must be applied synchronously inside the transaction');
-            } finally {
-              current = null;
-            }
-            writeSetting(tx, cursorSetting, { relay: relayKey, seq });
-          });
+          store.transaction(
+            (tx) => {
+              streamTx = tx;
+              try {
+                const r = apply();
+                if (r instanceof Promise) throw new Error('relay events must be applied synchronously inside the transaction');
+              } finally {
+                streamTx = null;
+              }
+              writeSetting(tx, cursorSetting, { relay: relayKey, seq });
+            },
+            { origin: 'relay' },
+          );
           for (const result of applied) campaigns.afterProviderEvents(result);
+          sync.applied();
         },
       },
       apply: (event: RelayEvent, seq) => {
+        if (event.type === 'sync') {
+          if (!streamTx) throw new Error('a sync operation must be applied inside the cursor transaction');
+          sync.applyOp(streamTx, event.op);
+          return;
+        }
         let events;
         try {
           events = parseWebhook(event.webhook);
@@ -181,14 +197,16 @@ export class Connectivity {
           }
           throw err;
         }
-        if (!current) throw new Error('relay events are applied only inside the cursor transaction');
-        applied.push(applyProviderEvents(current, events));
+        if (!streamTx) throw new Error('relay events are applied only inside the cursor transaction');
+        applied.push(applyProviderEvents(streamTx, events));
       },
     });
     client.onState((s) => {
       // A client being replaced still reports its last states; only the current one counts.
       if (this.relayClient !== client) return;
       this.relay = relayStateOf(s, relay.url);
+      if (s.status === 'connected') sync.attach(api, s.deviceId);
+      if (s.status === 'resync-required') void this.resync(client, api, relayKey, s.prunedThrough);
       if (s.status === 'connected' && relay.tenant && s.tenant !== relay.tenant) {
         // Callbacks would go to another organisation's hooks and never come back here.
         this.relay = {
@@ -201,6 +219,27 @@ export class Connectivity {
     });
     this.relayClient = client;
     client.start();
+  }
+
+  /**
+   * The relay no longer keeps the events after our cursor (pruned after its retention, or
+   * its database restored): take the organisation's snapshot again and resume from the
+   * oldest event it keeps, so the shared picture is complete and later events still come.
+   */
+  private async resync(client: RelayClient, api: RelayApi, relayKey: string, prunedThrough: number): Promise<void> {
+    const log = this.ctx.logger.child({ module: 'connectivity' });
+    for (let attempt = 1; this.relayClient === client; attempt++) {
+      try {
+        await this.deps.sync.snapshot(api);
+        this.ctx.store.transaction((tx) => writeSetting(tx, cursorSetting, { relay: relayKey, seq: prunedThrough }), { origin: 'relay' });
+        log.info({ prunedThrough }, 'resynchronised with the relay after its log was pruned');
+        client.resync();
+        return;
+      } catch (err) {
+        log.warn({ err, attempt }, 'resynchronising with the relay failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** attempt)));
+      }
+    }
   }
 
   status(): ConnectivityStatus {
@@ -220,6 +259,7 @@ export class Connectivity {
 
   async stop(): Promise<void> {
     await this.switching;
+    this.deps.sync.detach();
     await this.relayClient?.stop();
     this.relayClient = null;
   }

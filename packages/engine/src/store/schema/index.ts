@@ -3,3 +3,4 @@ export * from './system';
 export * from './contacts';
 export * from './campaigns';
 export * from './audio';
+export * from './sync';

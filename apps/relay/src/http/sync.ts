@@ -1,0 +1,72 @@
+// Organisation sync's HTTPS routes (Authorization: Bearer <device token>):
+//   POST /api/v1/sync/push          the desktop's outbox operations; answers what is acknowledged
+//   GET  /api/v1/sync/snapshot      one page of the organisation's current state (?after=&limit=)
+//   GET  /api/v1/sync/organisation  the organisation's desktops: name, last seen, online
+import express, { type Request, type Router } from 'express';
+import {
+  describeIssues,
+  fieldIssues,
+  syncEntities,
+  syncPushRequestSchema,
+  type OrganisationView,
+  type SyncSnapshotPage,
+} from '@gdial/protocol';
+import { pushSyncOps } from '../ingest/sync';
+import { readSnapshotPage } from '../store/sync';
+import { listDevices, type AuthenticatedDevice } from '../store/tenants';
+import { apiError } from './middleware';
+import type { HttpServices } from './services';
+
+/** A desktop seen within this long is shown as online (the stream's heartbeat and every API call refresh it). */
+const ONLINE_WITHIN_MS = 45_000;
+
+export function syncRouter(services: HttpServices, deviceOf: (req: Request) => AuthenticatedDevice): Router {
+  const router = express.Router();
+
+  router.post('/push', express.json({ limit: '8mb' }), async (req, res) => {
+    const device = deviceOf(req);
+    const parsed = syncPushRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      apiError(res, 400, 'validation', describeIssues(fieldIssues(parsed.error)));
+      return;
+    }
+    const result = await pushSyncOps(services, device.tenant.id, device.deviceId, parsed.data.ops);
+    if (result.rejected.length > 0) req.log.warn({ rejected: result.rejected }, 'sync operations refused');
+    res.json(result);
+  });
+
+  router.get('/snapshot', async (req, res) => {
+    const device = deviceOf(req);
+    const limit = Math.min(5_000, Math.max(1, Number(req.query.limit ?? 1000) || 1000));
+    const after = typeof req.query.after === 'string' && req.query.after !== '' ? req.query.after : undefined;
+    try {
+      const page: SyncSnapshotPage = await readSnapshotPage(services.db, device.tenant.id, syncEntities, after, limit);
+      if (page.next === undefined) delete page.next;
+      res.json(page);
+    } catch (err) {
+      if (err instanceof RangeError) apiError(res, 400, 'validation', 'after: not a cursor this relay gave');
+      else throw err;
+    }
+  });
+
+  router.get('/organisation', async (req, res) => {
+    const device = deviceOf(req);
+    const now = Date.now();
+    const devices = await listDevices(services.db, device.tenant);
+    const body: OrganisationView = {
+      tenant: device.tenant.slug,
+      devices: devices
+        .filter((d) => d.revokedAt === null)
+        .map((d) => ({
+          deviceId: d.id,
+          name: d.name,
+          lastSeenAt: d.lastSeenAt?.toISOString() ?? null,
+          online: d.lastSeenAt !== null && now - d.lastSeenAt.getTime() < ONLINE_WITHIN_MS,
+          ackedThrough: d.ackedSeq,
+        })),
+    };
+    res.json(body);
+  });
+
+  return router;
+}

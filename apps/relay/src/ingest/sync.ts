@@ -1,0 +1,60 @@
+// Organisation sync's way into the tenant's log: a desktop pushes the operations of its
+// outbox; each is merged into the entity's state in Postgres and appended to the log, from
+// which every desktop of the organisation applies it in the same order. A push is
+// idempotent: an operation the log already holds (same device and counter) is acknowledged
+// again and not applied twice (the merge is a join, so merging it again changes nothing);
+// an operation that is not this device's or names no known kind is refused with a reason
+// and acknowledged too, so it never wedges the desktop's queue.
+import { mergeOp, syncEntities, type EntityState, type SyncOp, type SyncPushResponse } from '@gdial/protocol';
+import { mergeEntities, scrubLoggedOps, type EntityKey } from '../store/sync';
+import type { RelayDb } from '../store/db';
+import type { EventAppender } from './appender';
+
+const keyOf = (op: Pick<SyncOp, 'entity' | 'id'>): string => `${op.entity}\u0000${op.id}`;
+
+export async function pushSyncOps(
+  deps: { db: RelayDb; appender: EventAppender },
+  tenantId: string,
+  deviceId: string,
+  ops: readonly SyncOp[],
+): Promise<SyncPushResponse> {
+  const rejected: SyncPushResponse['rejected'] = [];
+  const accepted: SyncOp[] = [];
+  for (const op of ops) {
+    if (op.device !== deviceId)
+      rejected.push({ counter: op.counter, reason: `the operation names device ${op.device}, not the pushing device` });
+    else if (!(syncEntities as readonly string[]).includes(op.entity))
+      rejected.push({ counter: op.counter, reason: `unknown entity ${op.entity}` });
+    else accepted.push(op);
+  }
+  const ended = new Map<string, EntityKey>();
+  if (accepted.length > 0) {
+    await mergeEntities(deps.db, tenantId, accepted, (current) => {
+      const next = new Map<string, EntityState>();
+      for (const op of accepted) {
+        const k = keyOf(op);
+        const before = next.get(k) ?? current.get(k);
+        const after = mergeOp(before, op);
+        if (after !== before) next.set(k, after);
+        if (after.deleted !== undefined) ended.set(k, { entity: op.entity, id: op.id });
+      }
+      return [...next.values()];
+    });
+    // In push order, so the log holds a device's operations in the order it made them. An
+    // edit of an entity that is deleted or erased changes nothing; it is logged without its
+    // fields, so no personal data of an erased person enters the log after the erasure.
+    await Promise.all(
+      accepted.map((op) => {
+        const logged: SyncOp = ended.has(keyOf(op)) && op.fields ? { ...op, fields: undefined } : op;
+        if (logged.fields === undefined) delete logged.fields;
+        return deps.appender.append(tenantId, {
+          eventKey: `sync:${op.device}:${op.counter}`,
+          kind: 'sync',
+          event: { type: 'sync', op: logged },
+        });
+      }),
+    );
+    await scrubLoggedOps(deps.db, tenantId, [...ended.values()]);
+  }
+  return { ackedThrough: Math.max(0, ...ops.map((o) => o.counter)), rejected };
+}

@@ -1,0 +1,229 @@
+// Organisation sync's traffic with the relay: pushes the outbox (after every commit that
+// queued an operation, and with backoff while the relay cannot be reached), takes the
+// organisation's snapshot when this desktop joins or the relay no longer keeps its place in
+// the log, and tells the console how far it is ("N ändringar väntar på att synkas").
+// Operations from other desktops arrive through the relay stream and are applied by the
+// connectivity (in the transaction that advances the stream's cursor).
+import type { OrganisationView, SyncEntity, SyncOp, SyncStatus } from '@gdial/protocol';
+import type { EngineContext } from '../context';
+import { defaultBackoff, reconnectDelay } from '../relay-client/backoff';
+import type { RelayApi } from '../relay-client';
+import type { Tx } from '../store/db';
+import { ackOps, pendingCount, pendingOps, readSyncMeta, writeSyncMeta } from '../store/sync';
+import type { Replica } from '../sync/replica';
+
+const PUSH_BATCH = 500;
+const SNAPSHOT_PAGE = 2_000;
+
+export class SyncService {
+  private api: RelayApi | null = null;
+  private pushing = false;
+  private again = false;
+  private failures = 0;
+  private retry: NodeJS.Timeout | null = null;
+  private lastError: string | null = null;
+  private snapshotProgress: SyncStatus['snapshot'] = null;
+  private readonly idle: Array<() => void> = [];
+  private readonly touched = new Set<SyncEntity>();
+  private unsupported = false;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    readonly replica: Replica,
+  ) {
+    ctx.store.afterCommit((changes) => {
+      if (this.api && changes.size > 0 && this.replica.device !== null) this.schedulePush();
+    });
+  }
+
+  /** Connects to a relay's sync API (the stream's welcome said which device this is). */
+  attach(api: RelayApi, deviceId: string): void {
+    if (this.unsupported) return;
+    this.api = api;
+    this.replica.enable(deviceId);
+    this.failures = 0;
+    this.schedulePush();
+    this.announce();
+  }
+
+  /** Stops pushing (the relay was removed or replaced); the outbox keeps what waits. */
+  detach(): void {
+    this.api = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.announce();
+  }
+
+  status(): SyncStatus {
+    const r = this.ctx.store.read;
+    return {
+      enabled: this.replica.device !== null,
+      deviceId: this.replica.device,
+      pending: pendingCount(r),
+      lastSyncAt: readSyncMeta(r, 'lastSyncAt'),
+      snapshot: this.snapshotProgress,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Resolves when nothing waits to be pushed or a push has failed (tests, shutdown). */
+  settled(): Promise<void> {
+    if (!this.pushing && (pendingCount(this.ctx.store.read) === 0 || this.retry !== null || !this.api)) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private schedulePush(): void {
+    if (this.pushing) {
+      this.again = true;
+      return;
+    }
+    if (this.retry) return; // the backoff decides when
+    void this.pushAll();
+  }
+
+  private async pushAll(): Promise<void> {
+    this.pushing = true;
+    try {
+      for (;;) {
+        this.again = false;
+        const api = this.api;
+        if (!api || this.closed) break;
+        const ops = pendingOps(this.ctx.store.read, PUSH_BATCH);
+        if (ops.length === 0) {
+          if (!this.again) break;
+          continue;
+        }
+        const ok = await this.pushBatch(api, ops);
+        if (!ok) {
+          this.failures++;
+          const delay = reconnectDelay(this.failures, defaultBackoff);
+          this.retry = setTimeout(() => {
+            this.retry = null;
+            this.schedulePush();
+          }, delay);
+          this.retry.unref?.();
+          break;
+        }
+        this.failures = 0;
+      }
+    } finally {
+      this.pushing = false;
+      this.announce();
+      for (const w of this.idle.splice(0)) w();
+    }
+  }
+
+  private async pushBatch(api: RelayApi, ops: SyncOp[]): Promise<boolean> {
+    const r = await api.pushSync(ops);
+    if (this.closed) return true;
+    if (!r.ok) {
+      this.lastError = r.error.message;
+      this.ctx.logger.child({ module: 'sync' }).warn({ err: r.error.message, pending: ops.length }, 'pushing sync operations failed');
+      return false;
+    }
+    for (const x of r.value.rejected)
+      this.ctx.logger.child({ module: 'sync' }).error({ counter: x.counter, reason: x.reason }, 'the relay refused a sync operation');
+    this.lastError = null;
+    this.ctx.store.transaction(
+      (tx) => {
+        ackOps(tx, r.value.ackedThrough);
+        writeSyncMeta(tx, 'lastSyncAt', new Date().toISOString());
+      },
+      { origin: 'sync' },
+    );
+    return true;
+  }
+
+  /**
+   * Takes the organisation's current state from the relay, page by page, each page merged in
+   * its own transaction (progress is shown meanwhile); returns the log sequence to follow
+   * from. Throws when the relay cannot be read (the caller retries).
+   */
+  async snapshot(api: RelayApi): Promise<number> {
+    let after: string | undefined;
+    let seq: number | null = null;
+    let received = 0;
+    this.snapshotProgress = { received: 0, total: 0 };
+    this.announce();
+    try {
+      for (;;) {
+        const r = await api.syncSnapshot(after, SNAPSHOT_PAGE);
+        if (!r.ok && r.error.status === 404 && seq === null) {
+          // A relay without organisation sync (an older version): this desktop stays on its own.
+          this.unsupported = true;
+          this.ctx.logger.child({ module: 'sync' }).warn('the relay does not offer organisation sync');
+          return 0;
+        }
+        if (!r.ok) throw new Error(`the organisation's snapshot could not be read: ${r.error.message}`);
+        const page = r.value;
+        seq ??= page.seq;
+        this.ctx.store.transaction(
+          (tx) => {
+            for (const s of page.states) this.replica.applyState(tx, s);
+            if (page.next === undefined) {
+              writeSyncMeta(tx, 'epoch', page.epoch);
+              writeSyncMeta(tx, 'lastSyncAt', new Date().toISOString());
+            }
+          },
+          { origin: 'sync' },
+        );
+        received += page.states.length;
+        this.snapshotProgress = { received, total: Math.max(page.total, received) };
+        this.announce();
+        if (page.next === undefined) break;
+        after = page.next;
+      }
+      this.changedKinds(['contact', 'group']);
+      return seq ?? 0;
+    } finally {
+      this.snapshotProgress = null;
+      this.announce();
+    }
+  }
+
+  /**
+   * Applies another desktop's operation from the relay stream, inside the transaction that
+   * advances the stream's cursor; `applied` tells the console once that transaction committed.
+   */
+  applyOp(tx: Tx, op: SyncOp): void {
+    if (this.replica.applyOp(tx, op)) this.touched.add(op.entity);
+  }
+
+  /** After the stream's transaction committed: the console re-reads what other desktops changed. */
+  applied(): void {
+    if (this.touched.size === 0) return;
+    this.changedKinds([...this.touched]);
+    this.touched.clear();
+  }
+
+  private changedKinds(kinds: readonly SyncEntity[]): void {
+    const k = new Set(kinds);
+    if (k.has('contact') || k.has('contactTag') || k.has('membership'))
+      this.ctx.events.emit('contacts.changed', { reason: 'synced', ids: [] });
+    if (k.has('group') || k.has('membership')) this.ctx.events.emit('groups.changed', { ids: [] });
+  }
+
+  /** The relay epoch the last snapshot came from; null before the first. */
+  epoch(): string | null {
+    return readSyncMeta(this.ctx.store.read, 'epoch');
+  }
+
+  /** The organisation's desktops, as the relay knows them. */
+  async organisation(): Promise<{ ok: true; value: OrganisationView } | { ok: false; message: string }> {
+    if (!this.api) return { ok: false, message: 'This desktop is not connected to an organisation on a relay' };
+    const r = await this.api.organisation();
+    return r.ok ? r : { ok: false, message: r.error.message };
+  }
+
+  announce(): void {
+    if (this.closed) return;
+    this.ctx.events.emit('sync.status', this.status());
+  }
+
+  /** Before the store closes: nothing is pushed or announced any more. */
+  stop(): void {
+    this.detach();
+    this.closed = true;
+  }
+}

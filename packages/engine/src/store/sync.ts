@@ -1,0 +1,114 @@
+// Organisation sync's tables: the outbox of operations made here, the merged state of each
+// shared entity, the organisation-wide id of each local row, and the replica's own values.
+// Rows of shared tables are read for sync by the codecs (src/sync/codecs) through the
+// domain stores; this module holds only the sync tables' SQL.
+import type { EntityState, SyncEntity, SyncOp } from '@gdial/protocol';
+import type { Reader, Tx } from './db';
+
+// ── meta ──
+
+export const readSyncMeta = (r: Reader, key: string): string | null =>
+  r.statements.pluck<[string], string>('SELECT value FROM sync_meta WHERE key = ?').get(key) ?? null;
+
+export function writeSyncMeta(tx: Tx, key: string, value: string | null): void {
+  if (value === null) tx.statements.get('DELETE FROM sync_meta WHERE key = ?').run(key);
+  else
+    tx.statements
+      .get('INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
+}
+
+// ── ids ──
+
+export const uidOf = (r: Reader, entity: SyncEntity, localId: number): string | null =>
+  r.statements.pluck<[string, number], string>('SELECT uid FROM sync_ids WHERE entity = ? AND local_id = ?').get(entity, localId) ?? null;
+
+export const localIdOf = (r: Reader, entity: SyncEntity, uid: string): number | null =>
+  r.statements.pluck<[string, string], number>('SELECT local_id FROM sync_ids WHERE entity = ? AND uid = ?').get(entity, uid) ?? null;
+
+export function bindUid(tx: Tx, entity: SyncEntity, uid: string, localId: number): void {
+  tx.statements
+    .get('INSERT INTO sync_ids (entity, uid, local_id) VALUES (?, ?, ?) ON CONFLICT (entity, local_id) DO UPDATE SET uid = excluded.uid')
+    .run(entity, uid, localId);
+}
+
+export function unbindUid(tx: Tx, entity: SyncEntity, uid: string): void {
+  tx.statements.get('DELETE FROM sync_ids WHERE entity = ? AND uid = ?').run(entity, uid);
+}
+
+// ── state ──
+
+export function readState(r: Reader, entity: SyncEntity, id: string): EntityState | undefined {
+  const json = r.statements
+    .pluck<[string, string], string>('SELECT state FROM sync_state WHERE entity = ? AND entity_id = ?')
+    .get(entity, id);
+  return json === undefined ? undefined : (JSON.parse(json) as EntityState);
+}
+
+export function writeState(tx: Tx, state: EntityState): void {
+  tx.statements
+    .get(
+      'INSERT INTO sync_state (entity, entity_id, state) VALUES (?, ?, ?) ON CONFLICT (entity, entity_id) DO UPDATE SET state = excluded.state',
+    )
+    .run(state.entity, state.id, JSON.stringify(state));
+}
+
+/** Every merged state, in entity order then id (what a desktop compares with another's). */
+export function everyState(r: Reader): EntityState[] {
+  return r.statements
+    .pluck<[], string>('SELECT state FROM sync_state ORDER BY entity, entity_id')
+    .all()
+    .map((s) => JSON.parse(s) as EntityState);
+}
+
+// ── outbox ──
+
+export function enqueueOp(tx: Tx, op: SyncOp): void {
+  tx.statements
+    .get('INSERT INTO sync_outbox (counter, entity, entity_id, op) VALUES (?, ?, ?, ?)')
+    .run(op.counter, op.entity, op.id, JSON.stringify(op));
+}
+
+export function pendingOps(r: Reader, limit: number): SyncOp[] {
+  return r.statements
+    .pluck<[number], string>('SELECT op FROM sync_outbox ORDER BY counter LIMIT ?')
+    .all(limit)
+    .map((s) => JSON.parse(s) as SyncOp);
+}
+
+export const pendingCount = (r: Reader): number => r.statements.pluck<[], number>('SELECT count(*) FROM sync_outbox').get() ?? 0;
+
+export function ackOps(tx: Tx, through: number): number {
+  return tx.statements.get('DELETE FROM sync_outbox WHERE counter <= ?').run(through).changes;
+}
+
+/**
+ * Removes the queued operations about an erased entity (their fields hold the person's data)
+ * and returns their counters: the relay is told by a placeholder at each counter, so the
+ * device's counters stay gap-free.
+ */
+export function scrubQueued(tx: Tx, entity: SyncEntity, id: string): number[] {
+  return tx.statements
+    .pluck<[string, string], number>(
+      "UPDATE sync_outbox SET op = json_remove(op, '$.fields') WHERE entity = ? AND entity_id = ? RETURNING counter",
+    )
+    .all(entity, id);
+}
+
+// ── erasure marks ──
+
+const erasures = new WeakMap<Tx, Set<string>>();
+
+/**
+ * Marks a contact deleted in this transaction as erased (GDPR), so organisation sync sends an
+ * erasure, which wins over every edit and removes the person from every desktop, instead of a delete.
+ */
+export function markErased(tx: Tx, entity: 'contact', localId: number): void {
+  const uid = uidOf(tx, entity, localId);
+  if (uid === null) return;
+  let marks = erasures.get(tx);
+  if (!marks) erasures.set(tx, (marks = new Set()));
+  marks.add(`${entity}:${uid}`);
+}
+
+export const erasedIn = (tx: Tx): ReadonlySet<string> => erasures.get(tx) ?? new Set();

@@ -1,0 +1,11 @@
+// Every shared entity's codec, in the order a snapshot applies them (what others refer to first).
+import { syncEntityOrder } from '@gdial/protocol';
+import type { EntityCodec } from '../codec';
+import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
+import { auditCodec, settingCodec } from './system';
+
+export function sharedCodecs(): EntityCodec[] {
+  return [groupCodec, contactCodec, contactTagCodec, membershipCodec, optOutCodec, settingCodec, auditCodec].sort(
+    (a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity],
+  );
+}

@@ -1,0 +1,145 @@
+// This desktop's replica of the organisation's shared data. It sits on the store's one seam:
+// at the end of every local transaction (a `beforeCommit` hook) it turns the changed rows
+// of shared tables into operations, written to the outbox in the same transaction, so a
+// change and its operation commit together or not at all. Operations and snapshot states
+// from other desktops are merged into the stored state and written back to the tables
+// through the codecs, in transactions whose origin is not local, so they are not captured
+// again.
+//
+// Capture compares each touched entity's fields with its last merged state and puts only
+// the fields that differ, with a fresh HLC stamp: an operator's edit of a contact's role
+// does not overwrite a colleague's concurrent edit of the same contact's phone numbers.
+import type { EntityState, SyncEntity, SyncOp } from '@gdial/protocol';
+import { HybridClock, mergeOp, mergeStates, sameJson, syncEntities } from '@gdial/protocol';
+import type { RowChange, TrackedTable } from '../store/changes';
+import type { Store, Tx } from '../store/db';
+import { enqueueOp, erasedIn, readState, readSyncMeta, scrubQueued, writeState, writeSyncMeta } from '../store/sync';
+import type { EntityCodec, Fields } from './codec';
+
+export class Replica {
+  private readonly byEntity: ReadonlyMap<SyncEntity, EntityCodec>;
+  private readonly clock: HybridClock;
+  private deviceId: string | null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly codecs: readonly EntityCodec[],
+    now: () => number = Date.now,
+  ) {
+    this.byEntity = new Map(codecs.map((c) => [c.entity, c]));
+    const missing = syncEntities.filter((e) => !this.byEntity.has(e));
+    if (missing.length > 0) throw new Error(`no sync codec for ${missing.join(', ')}`);
+    this.clock = new HybridClock(now, readSyncMeta(store.read, 'hlc') ?? undefined);
+    this.deviceId = readSyncMeta(store.read, 'device');
+    store.beforeCommit((tx) => {
+      if (tx.origin === 'local' && this.deviceId !== null && tx.changes.size > 0) this.capture(tx, tx.changes.net());
+    });
+  }
+
+  /** The relay device id operations are made under; null while this desktop is not enrolled. */
+  get device(): string | null {
+    return this.deviceId;
+  }
+
+  /**
+   * Starts capturing under a device id. The first time (or under a new device) every shared
+   * entity stored here becomes an operation, so the organisation receives what this desktop
+   * held before it joined.
+   */
+  enable(deviceId: string): void {
+    if (this.deviceId === deviceId) return;
+    this.store.transaction(
+      (tx) => {
+        if (this.deviceId !== null) tx.statements.get('DELETE FROM sync_outbox').run();
+        writeSyncMeta(tx, 'device', deviceId);
+        writeSyncMeta(tx, 'counter', '0');
+        this.deviceId = deviceId;
+        for (const codec of this.codecs) for (const id of codec.all(tx)) this.captureOne(tx, codec, id, false);
+        writeSyncMeta(tx, 'hlc', this.clock.current());
+      },
+      { origin: 'sync' },
+    );
+  }
+
+  /** Turns a local transaction's changed rows into operations (before it commits). */
+  private capture(tx: Tx, changes: readonly RowChange[]): void {
+    const byTable = new Map<TrackedTable, RowChange[]>();
+    for (const c of changes) {
+      const list = byTable.get(c.table);
+      if (list) list.push(c);
+      else byTable.set(c.table, [c]);
+    }
+    const erased = erasedIn(tx);
+    let made = false;
+    for (const codec of this.codecs) {
+      const mine = codec.tables.flatMap((t) => byTable.get(t) ?? []);
+      if (mine.length === 0) continue;
+      for (const id of codec.touched(tx, mine)) {
+        const erase = erased.has(`${codec.entity}:${id}`);
+        made = this.captureOne(tx, codec, id, erase) || made;
+      }
+    }
+    if (made) writeSyncMeta(tx, 'hlc', this.clock.current());
+  }
+
+  private captureOne(tx: Tx, codec: EntityCodec, id: string, erase: boolean): boolean {
+    const state = readState(tx, codec.entity, id);
+    if (state?.erased) return false;
+    const fields = codec.read(tx, id);
+    let op: Omit<SyncOp, 'device' | 'counter' | 'hlc'>;
+    if (fields === undefined) {
+      if (!codec.tombstones || state?.deleted !== undefined) return false;
+      op = { entity: codec.entity, id, kind: erase ? 'erase' : 'delete' };
+    } else {
+      const changed = changedFields(fields, state);
+      if (changed === null) return false;
+      op = { entity: codec.entity, id, kind: 'put', fields: changed };
+    }
+    const counter = Number(readSyncMeta(tx, 'counter') ?? '0') + 1;
+    writeSyncMeta(tx, 'counter', String(counter));
+    const full: SyncOp = { device: this.deviceId!, counter, hlc: this.clock.tick(), ...op };
+    if (full.kind === 'erase') scrubQueued(tx, codec.entity, id);
+    writeState(tx, mergeOp(state, full));
+    enqueueOp(tx, full);
+    return true;
+  }
+
+  /** Merges an operation from the relay's log (another desktop's, or this one's echo) into the state and the tables. */
+  applyOp(tx: Tx, op: SyncOp): boolean {
+    this.clock.observe(op.hlc);
+    const current = readState(tx, op.entity, op.id);
+    const merged = mergeOp(current, op);
+    if (merged === current) return false;
+    return this.settle(tx, current, merged);
+  }
+
+  /** Merges a state from a snapshot. */
+  applyState(tx: Tx, incoming: EntityState): boolean {
+    for (const f of Object.values(incoming.fields)) this.clock.observe(f.s.slice(0, f.s.indexOf('@')));
+    const current = readState(tx, incoming.entity, incoming.id);
+    const merged = mergeStates(current, incoming);
+    if (current && sameJson(merged, current)) return false;
+    return this.settle(tx, current, merged);
+  }
+
+  private settle(tx: Tx, current: EntityState | undefined, merged: EntityState): boolean {
+    if (tx.origin === 'local') throw new Error('remote sync changes must be applied in a transaction whose origin is not local');
+    writeState(tx, merged);
+    const codec = this.byEntity.get(merged.entity)!;
+    if (current?.deleted !== undefined && !merged.erased) return true;
+    codec.write(tx, merged);
+    writeSyncMeta(tx, 'hlc', this.clock.current());
+    return true;
+  }
+}
+
+/** The fields whose value differs from the merged state's; null when none does. */
+function changedFields(fields: Fields, state: EntityState | undefined): Fields | null {
+  let out: Fields | null = null;
+  for (const [name, value] of Object.entries(fields)) {
+    const known = state?.fields[name];
+    if (known && sameJson(known.v, value)) continue;
+    (out ??= {})[name] = value;
+  }
+  return out;
+}

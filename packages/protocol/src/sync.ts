@@ -1,0 +1,235 @@
+// Organisation sync: the operations desktops exchange through the relay, the hybrid logical
+// clock that orders them, and the merge that every desktop and the relay apply in the same
+// way. The merge is a join: applying the same operations in any order, any number of times,
+// gives the same state, so a desktop that receives an operation twice (its own echo, a
+// re-push after a relay restore) or late (after a partition) still converges.
+//
+// Rules (docs/sync.md has the table):
+// - a field is last-writer-wins by stamp (HLC, then device id);
+// - a delete is a tombstone that no later or concurrent edit lifts;
+// - an erasure (GDPR) wins over everything and leaves no field behind;
+// - per-field merges named in `fieldMerges` (first confirmation time, statuses that only
+//   move forward) replace last-writer-wins where the value has an order of its own.
+import { z } from 'zod';
+
+// ── hybrid logical clock ────────────────────────────────────────────────────────────────
+
+/** An HLC timestamp: wall milliseconds and a counter for events within one millisecond. */
+export interface Hlc {
+  readonly wall: number;
+  readonly count: number;
+}
+
+const WALL_DIGITS = 15;
+const COUNT_DIGITS = 6;
+
+/** Fixed width, so that comparing the strings compares the clocks. */
+export const formatHlc = (h: Hlc): string =>
+  `${h.wall.toString().padStart(WALL_DIGITS, '0')}.${h.count.toString().padStart(COUNT_DIGITS, '0')}`;
+
+export function parseHlc(text: string): Hlc {
+  const m = /^(\d{15})\.(\d{6})$/.exec(text);
+  if (!m) throw new Error(`not an HLC timestamp: ${text}`);
+  return { wall: Number(m[1]), count: Number(m[2]) };
+}
+
+export const hlcSchema = z.string().regex(/^\d{15}\.\d{6}$/, 'An HLC timestamp is 15 digits, a dot and 6 digits');
+
+/**
+ * A clock that never goes backwards and moves past every timestamp it has seen, so an
+ * operation made after one was received is ordered after it even when the wall clocks of
+ * the two desktops disagree.
+ */
+export class HybridClock {
+  private last: Hlc;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    last?: string,
+  ) {
+    this.last = last ? parseHlc(last) : { wall: 0, count: 0 };
+  }
+
+  /** A timestamp for a local event. */
+  tick(): string {
+    const wall = Math.max(this.now(), this.last.wall);
+    this.last = wall === this.last.wall ? { wall, count: this.last.count + 1 } : { wall, count: 0 };
+    return formatHlc(this.last);
+  }
+
+  /** Moves past a timestamp received from another desktop. */
+  observe(remote: string): void {
+    const r = parseHlc(remote);
+    if (r.wall > this.last.wall || (r.wall === this.last.wall && r.count > this.last.count)) this.last = r;
+  }
+
+  current(): string {
+    return formatHlc(this.last);
+  }
+}
+
+// ── operations and state ────────────────────────────────────────────────────────────────
+
+/** What is shared, as entity kinds. Pairs (tag, membership) are entities of their own with a `present` field. */
+export const syncEntities = ['group', 'contact', 'contactTag', 'membership', 'optOut', 'setting', 'audit'] as const;
+export type SyncEntity = (typeof syncEntities)[number];
+
+/** The order a snapshot is applied in: what others refer to comes first. */
+export const syncEntityOrder: Record<SyncEntity, number> = Object.fromEntries(syncEntities.map((e, i) => [e, i])) as Record<
+  SyncEntity,
+  number
+>;
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+const jsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonSchema), z.record(z.string(), jsonSchema)]),
+);
+
+export const syncIdSchema = z.string().min(1).max(600);
+
+export const syncOpSchema = z.object({
+  /** The desktop that made the change (its relay device id). */
+  device: z.string().min(1).max(100),
+  /** Per device, from 1, without gaps: the relay acknowledges up to a counter. */
+  counter: z.number().int().positive(),
+  hlc: hlcSchema,
+  entity: z.enum(syncEntities),
+  id: syncIdSchema,
+  kind: z.enum(['put', 'delete', 'erase']),
+  /** For put: the fields this change set (the others keep their value). */
+  fields: z.record(z.string(), jsonSchema).optional(),
+});
+export type SyncOp = z.infer<typeof syncOpSchema>;
+
+export const fieldStateSchema = z.object({ v: jsonSchema, s: z.string() });
+export const entityStateSchema = z.object({
+  entity: z.enum(syncEntities),
+  id: syncIdSchema,
+  fields: z.record(z.string(), fieldStateSchema),
+  /** The stamp of the delete, once deleted. */
+  deleted: z.string().optional(),
+  erased: z.boolean().optional(),
+});
+export type EntityState = z.infer<typeof entityStateSchema>;
+
+/** The total order of changes: HLC, then device id. */
+export const stampOf = (op: Pick<SyncOp, 'hlc' | 'device'>): string => `${op.hlc}@${op.device}`;
+
+type FieldMerge = (current: Json, incoming: Json) => Json;
+
+/**
+ * Fields whose value has an order of its own: the merge keeps the greater one whatever the
+ * stamps say (delivery statuses only move forward; a confirmation keeps its first time).
+ */
+export const fieldMerges: Partial<Record<SyncEntity, Record<string, FieldMerge>>> = {};
+
+/** Applies one operation to an entity's state; returns the state unchanged (same object) when the operation adds nothing. */
+export function mergeOp(state: EntityState | undefined, op: SyncOp): EntityState {
+  const base: EntityState = state ?? { entity: op.entity, id: op.id, fields: {} };
+  if (base.erased) return base;
+  const stamp = stampOf(op);
+  switch (op.kind) {
+    case 'erase':
+      return { entity: op.entity, id: op.id, fields: {}, deleted: stamp, erased: true };
+    case 'delete':
+      if (base.deleted !== undefined && base.deleted <= stamp) return base;
+      return { entity: op.entity, id: op.id, fields: {}, deleted: stamp };
+    case 'put': {
+      if (base.deleted !== undefined) return base;
+      let fields: EntityState['fields'] | null = null;
+      const merges = fieldMerges[op.entity];
+      for (const [name, value] of Object.entries(op.fields ?? {})) {
+        const cur = base.fields[name];
+        let next: { v: Json; s: string } | null = null;
+        const merge = merges?.[name];
+        if (!cur) next = { v: value, s: stamp };
+        else if (merge) {
+          const v = merge(cur.v, value);
+          if (!sameJson(v, cur.v)) next = { v, s: stamp > cur.s ? stamp : cur.s };
+        } else if (stamp > cur.s) next = { v: value, s: stamp };
+        if (next) (fields ??= { ...base.fields })[name] = next;
+      }
+      return fields ? { ...base, fields } : base;
+    }
+    default: {
+      const never: never = op.kind;
+      throw new Error(`unknown operation ${String(never)}`);
+    }
+  }
+}
+
+/** Joins two states of one entity (a snapshot's and a desktop's). */
+export function mergeStates(a: EntityState | undefined, b: EntityState): EntityState {
+  if (!a) return b;
+  if (a.erased) return a;
+  if (b.erased) return b;
+  const deleted = a.deleted === undefined ? b.deleted : b.deleted === undefined ? a.deleted : a.deleted < b.deleted ? a.deleted : b.deleted;
+  if (deleted !== undefined) return { entity: a.entity, id: a.id, fields: {}, deleted };
+  const fields = { ...a.fields };
+  const merges = fieldMerges[a.entity];
+  for (const [name, f] of Object.entries(b.fields)) {
+    const cur = fields[name];
+    const merge = merges?.[name];
+    if (!cur) fields[name] = f;
+    else if (merge) fields[name] = { v: merge(cur.v, f.v), s: cur.s > f.s ? cur.s : f.s };
+    else if (f.s > cur.s) fields[name] = f;
+  }
+  return { ...a, fields };
+}
+
+/** The plain values of a state's fields. */
+export const valuesOf = (state: EntityState): Record<string, Json> =>
+  Object.fromEntries(Object.entries(state.fields).map(([k, f]) => [k, f.v]));
+
+/** Deep equality of JSON values (key order ignored). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]));
+  }
+  const ak = Object.keys(a);
+  const bo = b as Record<string, unknown>;
+  return ak.length === Object.keys(bo).length && ak.every((k) => k in bo && sameJson((a as Record<string, unknown>)[k], bo[k]));
+}
+
+/** Pair entities (a tag on a contact, a contact in a group) are keyed by their two ids. */
+export const pairId = (a: string, b: string): string => `${a}|${b}`;
+
+// ── the HTTPS sync API (Authorization: Bearer <device token>) ──────────────────────────
+
+export const syncPushRequestSchema = z.object({ ops: z.array(syncOpSchema).min(1).max(1000) });
+export type SyncPushRequest = z.infer<typeof syncPushRequestSchema>;
+
+export const syncPushResponseSchema = z.object({
+  /** Every operation of this device up to this counter is applied (now or before). */
+  ackedThrough: z.number().int().nonnegative(),
+  /** Operations refused for what they hold (they are acknowledged too: they never wedge the queue). */
+  rejected: z.array(z.object({ counter: z.number().int().positive(), reason: z.string() })),
+});
+export type SyncPushResponse = z.infer<typeof syncPushResponseSchema>;
+
+export const syncSnapshotPageSchema = z.object({
+  /** The log sequence the snapshot follows from: apply the log after it. */
+  seq: z.number().int().nonnegative(),
+  /** The relay's epoch (a restored database has a new one). */
+  epoch: z.string(),
+  states: z.array(entityStateSchema),
+  /** Pass as `after` for the next page; absent on the last page. */
+  next: z.string().optional(),
+  /** How many entities the organisation has in all (for progress). */
+  total: z.number().int().nonnegative(),
+});
+export type SyncSnapshotPage = z.infer<typeof syncSnapshotPageSchema>;
+
+export const syncDeviceSchema = z.object({
+  deviceId: z.string(),
+  name: z.string(),
+  lastSeenAt: z.string().nullable(),
+  online: z.boolean(),
+  ackedThrough: z.number().int().nonnegative(),
+});
+export const organisationViewSchema = z.object({ tenant: z.string(), devices: z.array(syncDeviceSchema) });
+export type OrganisationView = z.infer<typeof organisationViewSchema>;
