@@ -2,6 +2,7 @@
 // 6 and 7): a form body built to make parsing quadratic, forged signatures by the thousand,
 // tenant names made up by the thousand, replayed and deeply nested SendGrid posts, a public
 // /metrics, and a request-path role that could switch back to the owner.
+import { webhookOf } from '@gdial/protocol';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantCache } from '../src/ingest/tenant-cache';
@@ -125,8 +126,8 @@ describe('webhook hardening', () => {
     const res = await post(url, sendgridSigned(other.sendgrid, body), body);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('event 1');
-    await waitFor('the two good events', () => desktop.entries.some((e) => e.event.webhook.eventKey === 'sg:ok-2'));
-    const keys = desktop.entries.map((e) => e.event.webhook.eventKey);
+    await waitFor('the two good events', () => desktop.entries.some((e) => webhookOf(e.event).eventKey === 'sg:ok-2'));
+    const keys = desktop.entries.map((e) => webhookOf(e.event).eventKey);
     expect(keys).toContain('sg:ok-1');
     expect(keys).not.toContain('sg:deep');
     // An event the database cannot store (a NUL character in its key) is refused alone too.
@@ -136,7 +137,7 @@ describe('webhook hardening', () => {
     ]);
     const nulRes = await post(url, sendgridSigned(other.sendgrid, nul), nul);
     expect(nulRes.status).toBe(400);
-    await waitFor('the event beside the NUL one', () => desktop.entries.some((e) => e.event.webhook.eventKey === 'sg:ok-3'));
+    await waitFor('the event beside the NUL one', () => desktop.entries.some((e) => webhookOf(e.event).eventKey === 'sg:ok-3'));
     await desktop.close();
   });
 

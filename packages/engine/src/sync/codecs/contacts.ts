@@ -4,7 +4,7 @@
 // opt-outs. A contact's or group's deletion is a tombstone; a pair or an opt-out that goes
 // is a `present: false` that a later change can turn back.
 import { randomUUID } from 'node:crypto';
-import { pairId, type Channel, type EntityState, type Json } from '@gdial/protocol';
+import { pairId, type Channel, type Json } from '@gdial/protocol';
 import type { RowChange } from '../../store/changes';
 import {
   addTags,

@@ -80,15 +80,19 @@ export const auditCodec: EntityCodec = {
     }
     if (local !== null) return; // entries never change
     const f = (name: string): Json | undefined => state.fields[name]?.v;
+    const text = (name: string): string => {
+      const v = f(name);
+      return typeof v === 'string' ? v : '';
+    };
     if (typeof f('action') !== 'string' || typeof f('at') !== 'string') return;
-    const subjectType = String(f('subjectType') ?? '');
+    const subjectType = text('subjectType');
     const id = insertAuditEntry(tx, {
       at: f('at') as string,
-      actor: String(f('actor') ?? ''),
+      actor: text('actor'),
       action: f('action') as string,
       subjectType,
       subjectId: subjectLocal(tx, subjectType, (f('subject') as string | null | undefined) ?? null),
-      summary: String(f('summary') ?? ''),
+      summary: text('summary'),
       params: (f('params') as Record<string, string | number> | null | undefined) ?? null,
     });
     bindUid(tx, 'audit', state.id, id);
