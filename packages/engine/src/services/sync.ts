@@ -138,9 +138,10 @@ export class SyncService {
   /**
    * Takes the organisation's current state from the relay, page by page, each page merged in
    * its own transaction (progress is shown meanwhile); returns the log sequence to follow
-   * from. Throws when the relay cannot be read (the caller retries).
+   * from, or null when the relay offers no organisation sync. Throws when the relay cannot
+   * be read (the caller retries).
    */
-  async snapshot(api: RelayApi): Promise<number> {
+  async snapshot(api: RelayApi): Promise<number | null> {
     let after: string | undefined;
     let seq: number | null = null;
     let received = 0;
@@ -153,7 +154,7 @@ export class SyncService {
           // A relay without organisation sync (an older version): this desktop stays on its own.
           this.unsupported = true;
           this.ctx.logger.child({ module: 'sync' }).warn('the relay does not offer organisation sync');
-          return 0;
+          return null;
         }
         if (!r.ok) throw new Error(`the organisation's snapshot could not be read: ${r.error.message}`);
         const page = r.value;

@@ -157,8 +157,8 @@ export class Connectivity {
           // Joining this relay: the organisation's shared data first. The log is then read
           // from its start (what the snapshot already holds merges to no change), so no
           // provider event of this desktop's deliveries is skipped.
-          await sync.snapshot(api);
-          store.transaction((tx) => writeSetting(tx, cursorSetting, { relay: relayKey, seq: 0 }), { origin: 'relay' });
+          if ((await sync.snapshot(api)) !== null)
+            store.transaction((tx) => writeSetting(tx, cursorSetting, { relay: relayKey, seq: 0 }), { origin: 'relay' });
           return 0;
         },
         applyAndAdvance: (seq, apply) => {
