@@ -2,6 +2,7 @@
 // in the URL (compared in constant time, never committed to the log), and its calls fetch
 // JSON call actions from /elks-actions: the simulator's 46elks sends an SMS, reports its
 // delivery, relays the person's reply, and runs a call whose person presses 1.
+import { webhookOf } from '@gdial/protocol';
 import { callFlowPlaceholders, callFlowUrl, elksActionUrl, elksWebhookUrls, type RelayLogEntry } from '@gdial/protocol';
 import { startSimulator, type Simulator } from '@gdial/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,22 +98,22 @@ describe('46elks through the relay', () => {
       whenhangup: `${urls.elksCallHangup}&d=call-e1`,
     });
 
-    const kindIs = (kind: string) => (e: RelayLogEntry) => e.event.webhook.kind === kind;
-    const body = (e: RelayLogEntry) => e.event.webhook.body as Record<string, string>;
+    const kindIs = (kind: string) => (e: RelayLogEntry) => webhookOf(e.event).kind === kind;
+    const body = (e: RelayLogEntry) => webhookOf(e.event).body as Record<string, string>;
     const has = (pred: (e: RelayLogEntry) => boolean) => desktop.entries.some(pred);
     await waitFor(
       '46elks events on the desktop',
       () =>
         has(
           (e) =>
-            kindIs('elks.sms-status')(e) && body(e).id === sms.id && body(e).status === 'delivered' && e.event.webhook.query.d === 'sms-e1',
+            kindIs('elks.sms-status')(e) && body(e).id === sms.id && body(e).status === 'delivered' && webhookOf(e.event).query.d === 'sms-e1',
         ) &&
         has((e) => kindIs('elks.inbound-sms')(e) && body(e).message === '1') &&
-        has((e) => kindIs('elks.ivr')(e) && body(e).result === '1' && e.event.webhook.query.d === 'call-e1') &&
+        has((e) => kindIs('elks.ivr')(e) && body(e).result === '1' && webhookOf(e.event).query.d === 'call-e1') &&
         has((e) => kindIs('elks.call-hangup')(e) && body(e).id === call.id && body(e).state === 'success'),
       30_000,
     );
-    for (const e of desktop.entries) expect(e.event.webhook.query.s).toBeUndefined();
+    for (const e of desktop.entries) expect(webhookOf(e.event).query.s).toBeUndefined();
     const played = sim.elksCalls().find((c) => c.id === call.id)!;
     expect(played.log.filter((l) => l.action === 'play').every((l) => l.detail.ok === true)).toBe(true);
     expect(played.log.filter((l) => l.action === 'digits').map((l) => l.detail.digits)).toEqual(['1']);

@@ -2,6 +2,7 @@
 // and 7): hello within a deadline and nothing before it, one session per connection,
 // connection caps per address and in total, failed hellos throttled per address, and a
 // revoked or rotated device's stream closed at once, on every instance.
+import { webhookOf } from '@gdial/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startRelay, type RelayHandle } from '../src/index';
@@ -131,7 +132,7 @@ describe.each(backends)('revocation on %s', (backend) => {
     await sendStatus('SM-after');
     await waitFor('the close', () => desktop.closeCode, 5000);
     expect(desktop.closeCode).toBe(4401);
-    expect(desktop.entries.map((e) => e.event.webhook.eventKey)).toEqual(['msg:SM-before:sent']);
+    expect(desktop.entries.map((e) => webhookOf(e.event).eventKey)).toEqual(['msg:SM-before:sent']);
   });
 
   it('closes the stream of a device whose token is rotated', async () => {

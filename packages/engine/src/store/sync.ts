@@ -112,3 +112,8 @@ export function markErased(tx: Tx, entity: 'contact', localId: number): void {
 }
 
 export const erasedIn = (tx: Tx): ReadonlySet<string> => erasures.get(tx) ?? new Set();
+
+/** Drops every queued operation (this desktop joins under another device id and seeds again). */
+export function clearOutbox(tx: Tx): void {
+  tx.statements.get('DELETE FROM sync_outbox').run();
+}

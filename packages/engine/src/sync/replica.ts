@@ -13,7 +13,7 @@ import type { EntityState, SyncEntity, SyncOp } from '@gdial/protocol';
 import { HybridClock, mergeOp, mergeStates, sameJson, syncEntities } from '@gdial/protocol';
 import type { RowChange, TrackedTable } from '../store/changes';
 import type { Store, Tx } from '../store/db';
-import { enqueueOp, erasedIn, readState, readSyncMeta, scrubQueued, writeState, writeSyncMeta } from '../store/sync';
+import { clearOutbox, enqueueOp, erasedIn, readState, readSyncMeta, scrubQueued, writeState, writeSyncMeta } from '../store/sync';
 import type { EntityCodec, Fields } from './codec';
 
 export class Replica {
@@ -50,7 +50,7 @@ export class Replica {
     if (this.deviceId === deviceId) return;
     this.store.transaction(
       (tx) => {
-        if (this.deviceId !== null) tx.statements.get('DELETE FROM sync_outbox').run();
+        if (this.deviceId !== null) clearOutbox(tx);
         writeSyncMeta(tx, 'device', deviceId);
         writeSyncMeta(tx, 'counter', '0');
         this.deviceId = deviceId;

@@ -31,6 +31,17 @@ import {
 } from '../../store/groups';
 import { addOptOut, getOptOut, removeOptOut, type OptOutSource } from '../../store/opt-outs';
 import { bindUid, localIdOf, scrubQueued, uidOf } from '../../store/sync';
+import {
+  allContactIds,
+  allGroupIds,
+  allMemberships,
+  allOptOutKeys,
+  allTags,
+  hasTag,
+  isMember,
+  ownerOfAddress,
+  tagsOfContact,
+} from '../../store/sync-reads';
 import { absent, type EntityCodec, type Fields } from '../codec';
 
 const now = (): string => new Date().toISOString();
@@ -48,8 +59,6 @@ const splitPair = (id: string): [string, string] => {
   const at = id.indexOf('|');
   return [id.slice(0, at), id.slice(at + 1)];
 };
-
-const allIds = (r: Reader, sql: string): number[] => r.statements.pluck<[], number>(sql).all();
 
 // ── contact ──
 
@@ -89,9 +98,6 @@ function readContact(r: Reader, localId: number): Fields | undefined {
   };
 }
 
-const localTags = (r: Reader, localId: number): string[] =>
-  r.statements.pluck<[number], string>('SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag').all(localId);
-
 /** Removes a contact and everything about it here (an erasure that came from another desktop, or a delete). */
 function dropContact(tx: Tx, uid: string, erased: boolean): void {
   const localId = localIdOf(tx, 'contact', uid);
@@ -115,8 +121,7 @@ export const contactCodec: EntityCodec = {
       if (c.table === 'contacts') ids.add(uidFor(tx, 'contact', c.key[0] as number));
       else if (c.op !== 'delete') {
         // A new phone or e-mail row: its contact (a removed one is seen through the contact's own update).
-        const table = c.table === 'contact_phones' ? 'contact_phones' : 'contact_emails';
-        const owner = tx.statements.pluck<[number], number>(`SELECT contact_id FROM ${table} WHERE id = ?`).get(c.key[0] as number);
+        const owner = ownerOfAddress(tx, c.table === 'contact_phones' ? 'contact_phones' : 'contact_emails', c.key[0] as number);
         if (owner !== undefined) ids.add(uidFor(tx, 'contact', owner));
       }
     }
@@ -148,7 +153,7 @@ export const contactCodec: EntityCodec = {
       emails: merged.emails ?? [],
       whatsapp: merged.whatsapp ?? null,
       telegramChatId: merged.telegramChatId ?? null,
-      tags: localId === null ? [] : localTags(tx, localId),
+      tags: localId === null ? [] : tagsOfContact(tx, localId),
       customFields: merged.customFields ?? {},
       doNotContact: merged.doNotContact ?? { voice: false, sms: false, email: false, whatsapp: false, telegram: false },
     } as unknown as ContactValues;
@@ -156,7 +161,7 @@ export const contactCodec: EntityCodec = {
     else replaceContact(tx, localId, values, now());
   },
   all(tx) {
-    return allIds(tx, 'SELECT id FROM contacts ORDER BY id').map((id) => uidFor(tx, 'contact', id));
+    return allContactIds(tx).map((id) => uidFor(tx, 'contact', id));
   },
 };
 
@@ -215,7 +220,7 @@ export const groupCodec: EntityCodec = {
     else updateGroup(tx, localId, values, now());
   },
   all(tx) {
-    return allIds(tx, 'SELECT id FROM contact_groups ORDER BY id').map((id) => uidFor(tx, 'group', id));
+    return allGroupIds(tx).map((id) => uidFor(tx, 'group', id));
   },
 };
 
@@ -232,10 +237,7 @@ export const contactTagCodec: EntityCodec = {
     const [contact, tag] = splitPair(id);
     const localId = localIdOf(r, 'contact', contact);
     if (localId === null) return absent;
-    const has = r.statements
-      .pluck<[number, string], number>('SELECT 1 FROM contact_tags WHERE contact_id = ? AND tag = ?')
-      .get(localId, tag);
-    return has === undefined ? absent : { present: true };
+    return hasTag(r, localId, tag) ? { present: true } : absent;
   },
   write(tx, state) {
     const [contact, tag] = splitPair(state.id);
@@ -245,10 +247,7 @@ export const contactTagCodec: EntityCodec = {
     else removeTags(tx, [localId], [tag], now());
   },
   all(tx) {
-    return tx.statements
-      .get<[], { contact_id: number; tag: string }>('SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag')
-      .all()
-      .map((t) => pairId(uidFor(tx, 'contact', t.contact_id), t.tag));
+    return allTags(tx).map((t) => pairId(uidFor(tx, 'contact', t.contact_id), t.tag));
   },
 };
 
@@ -264,8 +263,7 @@ export const membershipCodec: EntityCodec = {
     const g = localIdOf(r, 'group', group);
     const c = localIdOf(r, 'contact', contact);
     if (g === null || c === null) return absent;
-    const has = r.statements.pluck<[number, number], number>('SELECT 1 FROM group_members WHERE group_id = ? AND contact_id = ?').get(g, c);
-    return has === undefined ? absent : { present: true };
+    return isMember(r, g, c) ? { present: true } : absent;
   },
   write(tx, state) {
     const [group, contact] = splitPair(state.id);
@@ -276,10 +274,7 @@ export const membershipCodec: EntityCodec = {
     else removeMembers(tx, g, [c], now());
   },
   all(tx) {
-    return tx.statements
-      .get<[], { group_id: number; contact_id: number }>('SELECT group_id, contact_id FROM group_members ORDER BY group_id, contact_id')
-      .all()
-      .map((m) => pairId(uidFor(tx, 'group', m.group_id), uidFor(tx, 'contact', m.contact_id)));
+    return allMemberships(tx).map((m) => pairId(uidFor(tx, 'group', m.group_id), uidFor(tx, 'contact', m.contact_id)));
   },
 };
 
@@ -314,9 +309,6 @@ export const optOutCodec: EntityCodec = {
     });
   },
   all(tx) {
-    return tx.statements
-      .get<[], { channel: string; address: string }>('SELECT channel, address FROM opt_outs ORDER BY channel, address')
-      .all()
-      .map((o) => pairId(o.channel, o.address));
+    return allOptOutKeys(tx).map((o) => pairId(o.channel, o.address));
   },
 };

@@ -8,6 +8,7 @@ import { deleteAuditEntry, insertAuditEntry, readAuditEntry } from '../../store/
 import type { Tx } from '../../store/db';
 import { readSettingValue, removeSettingValue, storeSettingValue } from '../../store/settings';
 import { bindUid, localIdOf, uidOf } from '../../store/sync';
+import { allAuditIds } from '../../store/sync-reads';
 import { absent, type EntityCodec } from '../codec';
 import { uidFor } from './contacts';
 
@@ -98,9 +99,6 @@ export const auditCodec: EntityCodec = {
     bindUid(tx, 'audit', state.id, id);
   },
   all(tx) {
-    return tx.statements
-      .pluck<[], number>('SELECT id FROM audit_log ORDER BY id')
-      .all()
-      .map((id) => uidFor(tx, 'audit', id));
+    return allAuditIds(tx).map((id) => uidFor(tx, 'audit', id));
   },
 };
