@@ -11,6 +11,7 @@ import { ProviderSetupSection } from './settings/ProviderSetupSection';
 import { VoicesSection } from './settings/VoicesSection';
 import { OptOutsSection } from './settings/OptOutsSection';
 import { PriceTableSection } from './settings/PriceTableSection';
+import { OrganisationSection } from './settings/OrganisationSection';
 import { pageScope } from '../components/pageScope';
 
 const dict = {
@@ -126,6 +127,7 @@ export function SettingsPage() {
       </Stack>
       <ConnectivitySection />
       <ProviderSetupSection />
+      <OrganisationSection />
       <VoicesSection />
       <OptOutsSection />
       <PriceTableSection />
