@@ -35,11 +35,20 @@ export const useLanguage = (): LanguageState => useContext(LanguageContext);
 export type Dictionary<K extends string> = { sv: Record<K, string>; en: Record<K, string> };
 export type Translate<K extends string> = (key: K, vars?: Record<string, string | number>) => string;
 
+/**
+ * Fills `{name}` from vars, and picks a plural form with `{name|one|many}`: "{n} {n|medlem|medlemmar}"
+ * says "1 medlem" and "3 medlemmar" (the value may be formatted, "1 234").
+ */
 export function translate<K extends string>(dict: Dictionary<K>, language: Language): Translate<K> {
   const table = dict[language];
   return (key, vars) => {
     const text = table[key];
-    return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+    if (!vars) return text;
+    return text
+      .replace(/\{(\w+)\|([^|}]*)\|([^|}]*)\}/g, (m, name: string, one: string, many: string) =>
+        name in vars ? (String(vars[name]).replace(/\s/g, '') === '1' ? one : many) : m,
+      )
+      .replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
   };
 }
 

@@ -28,7 +28,7 @@ const dict = {
     cancel: 'Avbryt',
     export: 'Exportera',
     working: 'Exporterar…',
-    done: '{n} kontakter exporterades till {file}.',
+    done: '{n} {n|kontakt|kontakter} exporterades till {file}.',
     needGroup: 'Välj vilken grupp som ska exporteras.',
   },
   en: {
@@ -46,7 +46,7 @@ const dict = {
     cancel: 'Cancel',
     export: 'Export',
     working: 'Exporting…',
-    done: '{n} contacts exported to {file}.',
+    done: '{n} {n|contact|contacts} exported to {file}.',
     needGroup: 'Choose the group to export.',
   },
 };

@@ -27,6 +27,7 @@ import { downloadBlob } from '../../components/download';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, outcomeColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
+import { TestBanner } from '../../components/TestBanner';
 import { reachedCount } from '../../components/progressHistory';
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
@@ -57,13 +58,14 @@ const dict = {
     eta: 'Klart om ungefär {t}',
     pause: 'Pausa',
     resume: 'Fortsätt',
-    cancel: 'Avbryt larmet…',
+    cancel: 'Stoppa larmet…',
     export: 'Exportera rapport (CSV)',
     exporting: 'Skapar rapporten…',
-    exported: 'Rapporten är sparad som {f} ({n} rader).',
-    cancelTitle: 'Avbryta larmet?',
+    exported: 'Rapporten är sparad som {f} ({n} {n|rad|rader}).',
+    cancelTitle: 'Stoppa larmet?',
     cancelBody: 'Inget mer skickas och pågående samtal läggs på. Det som redan skickats går inte att ta tillbaka.',
-    cancelConfirm: 'Ja, avbryt larmet',
+    cancelConfirm: 'Stoppa larmet',
+    cancelKeep: 'Fortsätt larmet',
     cancelReason: 'Skäl (valfritt, sparas i händelseloggen)',
     s_running: 'Larmet pågår',
     s_paused: 'Larmet är pausat – inget skickas förrän du trycker Fortsätt',
@@ -102,13 +104,14 @@ const dict = {
     eta: 'Done in about {t}',
     pause: 'Pause',
     resume: 'Resume',
-    cancel: 'Cancel the alert…',
+    cancel: 'Stop the alert…',
     export: 'Export report (CSV)',
     exporting: 'Creating the report…',
     exported: 'The report is saved as {f} ({n} rows).',
-    cancelTitle: 'Cancel the alert?',
+    cancelTitle: 'Stop the alert?',
     cancelBody: 'Nothing more is sent and calls in progress are hung up. What has been sent cannot be taken back.',
-    cancelConfirm: 'Yes, cancel the alert',
+    cancelConfirm: 'Stop the alert',
+    cancelKeep: 'Keep the alert going',
     cancelReason: 'Reason (optional, kept in the audit log)',
     s_running: 'The alert is running',
     s_paused: 'The alert is paused – nothing is sent until you press Resume',
@@ -232,6 +235,7 @@ export function CampaignLiveView({ id }: { id: number }) {
         </Badge>
       </Group>
 
+      {campaign.testMode && <TestBanner />}
       <Paper p="md" radius="md" bg={`${campaignStatusColour(status)}.1`} c="var(--mantine-color-black)">
         <Group justify="space-between">
           <Text fz={24} fw={800} role="status" aria-live="polite">
@@ -411,6 +415,7 @@ export function CampaignLiveView({ id }: { id: number }) {
         opened={cancelOpen}
         title={t('cancelTitle')}
         confirmLabel={t('cancelConfirm')}
+        cancelLabel={t('cancelKeep')}
         onClose={() => setCancelOpen(false)}
         onConfirm={() =>
           rpc.call('campaigns.cancel', { id, ...(cancelReason.trim() ? { reason: cancelReason.trim() } : {}) }).then((c) => {

@@ -8,6 +8,7 @@ import { Badge, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantin
 import { useEffect, useRef, useState } from 'react';
 import type { PlanReport } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { TestBanner } from '../../components/TestBanner';
 import { useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useQuery, useRpc } from '../../rpc/react';
@@ -28,7 +29,6 @@ const dict = {
     blocked: 'Åtgärda det som står i rött innan larmet kan startas. Tryck "Ändra i guiden".',
     nobody: 'Ingen får larmet med den här planen. Tryck "Ändra i guiden" för att välja mottagare.',
     test: 'TEST',
-    testNote: 'Testlarm: bara testgruppens medlemmar får det.',
   },
   en: {
     title: 'Review and start: {name}',
@@ -41,7 +41,6 @@ const dict = {
     blocked: 'Fix what is shown in red before the alert can start. Press "Change in the wizard".',
     nobody: 'Nobody gets the alert with this plan. Press "Change in the wizard" to choose recipients.',
     test: 'TEST',
-    testNote: 'Test alert: only the members of the test group get it.',
   },
 };
 
@@ -99,7 +98,7 @@ export function ReviewAndStart({ id }: { id: number }) {
           </Badge>
         )}
       </Group>
-      {test && <Text fw={600}>{t('testNote')}</Text>}
+      {test && <TestBanner />}
       <ErrorAlert error={error} />
       {plan ? (
         <ReviewStep plan={plan} />

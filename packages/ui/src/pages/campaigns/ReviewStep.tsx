@@ -4,7 +4,8 @@
 import { Alert, Badge, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { PlanReport } from '@gdial/protocol';
 import { useWords } from '../../components/labels';
-import { useFormat, useT } from '../../i18n';
+import { useFormat, useLanguage, useT } from '../../i18n';
+import { planNoteText } from './planWords';
 
 const dict = {
   sv: {
@@ -83,6 +84,7 @@ function Figure({ label, value, colour }: { label: string; value: string; colour
 }
 
 export function ReviewStep({ plan }: { plan: PlanReport }) {
+  const { language } = useLanguage();
   const t = useT(dict);
   const f = useFormat();
   const words = useWords();
@@ -101,7 +103,7 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
         <Alert color="red" title={t('blockers')} role="alert">
           <List>
             {plan.blockers.map((b) => (
-              <List.Item key={b}>{b}</List.Item>
+              <List.Item key={b}>{planNoteText(b, language)}</List.Item>
             ))}
           </List>
         </Alert>
@@ -110,7 +112,7 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
         <Alert color="orange" title={t('warnings')}>
           <List>
             {plan.warnings.map((w) => (
-              <List.Item key={w}>{w}</List.Item>
+              <List.Item key={w}>{planNoteText(w, language)}</List.Item>
             ))}
           </List>
         </Alert>

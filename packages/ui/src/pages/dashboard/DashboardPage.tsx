@@ -8,6 +8,7 @@ import { isCampaignOver, isCampaignUnderway, type CampaignProgress, type Campaig
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
+import { TestBanner } from '../../components/TestBanner';
 import { appendPoint, reachedCount, type ProgressPoint } from '../../components/progressHistory';
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
@@ -130,6 +131,7 @@ function RunningCard({
             {t('open', { n: '' }).trim()}
           </Button>
         </Group>
+        {campaign.testMode && <TestBanner compact />}
         <Text fw={600}>{t('confirmed', { c: f.number(confirmed), n: f.number(n) })}</Text>
         <Progress value={pct(confirmed)} color="green" size="xl" aria-label={t('confirmed', { c: confirmed, n })} />
         <Text size="sm">{t('reached', { r: f.number(reached), n: f.number(n) })}</Text>

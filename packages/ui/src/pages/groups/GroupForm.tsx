@@ -23,6 +23,7 @@ const dict = {
     cancel: 'Avbryt',
     create: 'Skapa grupp',
     save: 'Spara gruppen',
+    nameTaken: 'Det finns redan en grupp som heter ”{name}”. Välj ett annat namn.',
   },
   en: {
     newTitle: 'New group',
@@ -36,6 +37,7 @@ const dict = {
     cancel: 'Cancel',
     create: 'Create group',
     save: 'Save group',
+    nameTaken: 'There is already a group called “{name}”. Choose another name.',
   },
 };
 
@@ -77,6 +79,9 @@ export function GroupForm({ opened, group, parentId = null, groups, onClose, onS
     [groups, group, t],
   );
   const issues = new Map((error instanceof RpcError ? error.fieldIssues : []).map((i) => [i.path.replace(/^changes\./, ''), i.message]));
+  // Another group has the name: said at the field in the operator's language, not as the engine's English sentence.
+  const nameTaken = error instanceof RpcError && error.code === 'CONFLICT' && /already exists/.test(error.message);
+  if (nameTaken) issues.set('name', t('nameTaken', { name: name.trim() }));
 
   const submit = () => {
     const fields = {
@@ -158,7 +163,7 @@ export function GroupForm({ opened, group, parentId = null, groups, onClose, onS
             searchable
             error={issues.get('parentId')}
           />
-          <ErrorAlert error={error} />
+          <ErrorAlert error={nameTaken ? null : error} />
           <Row justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={busy}>
               {t('cancel')}
