@@ -92,6 +92,32 @@ describe('stream before hello', () => {
   });
 });
 
+describe('a desktop that pings and never reads', () => {
+  it('is dropped once its send buffer passes the bound, instead of growing the relay', async () => {
+    const fx = await startTestRelay('pglite', { streamHighWaterBytes: 16 * 1024 });
+    try {
+      const t = await addTenant(fx.relay, 'slow-org');
+      const c = await opened(fx.relay.url);
+      c.ws.send(hello(t.deviceToken));
+      await waitFor('welcome', () => c.received.some((m) => m.includes('"welcome"')));
+      await waitFor('the stream registered', () => fx.relay.metrics.gauges?.connectedDesktops() === 1);
+      // Stop reading: pongs pile up in the relay's socket once the kernel buffers are full.
+      (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const ping = JSON.stringify({ type: 'ping', at: 1 });
+      let sent = 0;
+      while (fx.relay.metrics.gauges?.connectedDesktops() !== 0 && sent < 600_000) {
+        for (let i = 0; i < 2000; i++) c.ws.send(ping);
+        sent += 2000;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await waitFor('the relay dropping the stream', () => fx.relay.metrics.gauges?.connectedDesktops() === 0, 20_000);
+      c.ws.terminate();
+    } finally {
+      await fx.stop();
+    }
+  }, 120_000);
+});
+
 describe('stream total cap', () => {
   it('refuses connections beyond the total', async () => {
     const fx = await startTestRelay('pglite', { streamMaxConnections: 2 });
