@@ -205,6 +205,17 @@ export const campaignFieldsSchema = z.object({
   /** Test mode: only members of this group are sent to, whatever the audience says. */
   testGroupId: id.nullable().default(null),
   schedule: scheduleSchema.default({ kind: 'now' }),
+  /**
+   * While a channel's path is down (Väntar på nät), how long its people wait before they end
+   * as "Ej skickat – inget nät" (not sent, no network). Null: they wait until it returns.
+   */
+  giveUpAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .nullable()
+    .default(null),
 });
 export type CampaignFields = z.input<typeof campaignFieldsSchema>;
 export type CampaignSettings = z.output<typeof campaignFieldsSchema>;
@@ -227,7 +238,17 @@ export const deliveryStates = [
 export const deliveryStateSchema = z.enum(deliveryStates);
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 
-export const recipientOutcomes = ['pending', 'in-progress', 'confirmed', 'reached', 'unreached', 'opted-out', 'cancelled'] as const;
+/** `no-network`: never sent because the path stayed down until the alert gave up (not "unreached": nobody tried them). */
+export const recipientOutcomes = [
+  'pending',
+  'in-progress',
+  'confirmed',
+  'reached',
+  'unreached',
+  'opted-out',
+  'cancelled',
+  'no-network',
+] as const;
 export const recipientOutcomeSchema = z.enum(recipientOutcomes);
 export type RecipientOutcome = z.infer<typeof recipientOutcomeSchema>;
 
@@ -354,6 +375,22 @@ export const campaignProgressSchema = z.object({
   possibleDuplicates: z.number().int().nonnegative(),
   /** Providers whose circuit breaker is open right now. */
   unavailableProviders: z.array(z.string()),
+  /**
+   * Channels whose path is down (Väntar på nät): nothing goes out on them until a probe gets
+   * through, and nobody waiting on them uses up attempts or moves on. Per channel: since
+   * when, through which provider, why, and how many of this alert's people wait on it.
+   */
+  held: z
+    .array(
+      z.object({
+        channel: channelSchema,
+        since: isoTime,
+        provider: z.string(),
+        message: z.string(),
+        waiting: z.number().int().nonnegative(),
+      }),
+    )
+    .default([]),
   at: isoTime,
 });
 export type CampaignProgress = z.infer<typeof campaignProgressSchema>;
@@ -463,6 +500,8 @@ export const campaignsMethods = {
   'campaigns.resume': method(z.object({ id }), campaignSchema),
   /** Stops everything not yet sent and hangs up calls in progress. */
   'campaigns.cancel': method(z.object({ id, reason: z.string().trim().max(1000).optional() }), campaignSchema),
+  /** Väntar på nät: the people waiting on a channel whose path is down move on to their next step now. */
+  'campaigns.skipHeld': method(z.object({ id, channel: channelSchema }), campaignSchema),
   'campaigns.progress': method(z.object({ id }), campaignProgressSchema),
   'campaigns.report': method(
     z.object({

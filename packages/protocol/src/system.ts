@@ -41,6 +41,8 @@ export const auditActions = [
   'campaign.cancel',
   'campaign.complete',
   'campaign.schedule-failed',
+  'campaign.skip-held',
+  'campaign.give-up',
   'inbox.handled',
   'inbox.unhandled',
   'campaigns.priceTable',

@@ -38,6 +38,7 @@ const everyValue = {
   message: 'm',
   currency: 'SEK',
   seconds: 1.5,
+  minutes: 5,
   before: 'A',
   set: 1,
   source: 'reply',

@@ -100,12 +100,13 @@ const progress = (at: string, confirmed: number, reached: number, recipients = 5
   status: 'running',
   recipients,
   confirmed,
-  outcomes: { confirmed, reached, pending: 0, 'in-progress': 0, unreached: 0, 'opted-out': 0, cancelled: 0 },
+  outcomes: { confirmed, reached, pending: 0, 'in-progress': 0, unreached: 0, 'opted-out': 0, cancelled: 0, 'no-network': 0 },
   deliveries: { waiting: 0, queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, skipped: 0, cancelled: 0 },
   throughputPerSecond: 0,
   etaSeconds: null,
   possibleDuplicates: 0,
   unavailableProviders: [],
+  held: [],
   at,
 });
 

@@ -13,12 +13,14 @@ import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
 import type { Logger } from '../log';
 import { campaignStatusAndSettings } from '../store/campaigns';
 import type { Store } from '../store/db';
-import { nextDueAt, type ClaimRow } from '../store/dispatch';
+import { nextDueAt, retriesDueNow, type ClaimRow } from '../store/dispatch';
 import { CircuitBreaker, defaultBackoff, defaultBreaker, TokenBucket, type BackoffPolicy, type BreakerPolicy } from './flow-control';
 import { sendError } from '../providers/types';
 import { claimRows, fallThrough } from './claiming';
 import { chainOf, senderOf, type CallFlowHost, type ChannelSender, type ChannelSenders, type SendResult } from './ports';
 import { hurryRetries } from './failover';
+import { ChannelHolds, type ChannelHold } from './holds';
+import { giveUpWaiting } from './giving-up';
 import { Reconciler } from './reconcile';
 import { writeResults, type InFlight, type ResultContext, type WriteEffects } from './results';
 
@@ -53,6 +55,8 @@ export interface DispatcherOptions {
   /** Results written per transaction at most. */
   flushBatch?: number;
   clock?: () => number;
+  /** A channel's path went down (held) or came back (released). */
+  onHold?: (channel: Channel, hold: ChannelHold | null) => void;
   /** Told which campaigns changed and how many rows were handed over (for progress). */
   onActivity?: (campaignIds: Set<number>, handedOver: number) => void;
   /** A circuit opened or closed. */
@@ -99,6 +103,9 @@ export class Dispatcher {
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly staleAfterMs: number;
   private readonly reconciler: Reconciler;
+  /** Väntar på nät: channels whose path is down. */
+  readonly holds = new ChannelHolds();
+  private lastGiveUpSweep = 0;
   private readonly resultContext: ResultContext;
 
   constructor(private readonly opts: DispatcherOptions) {
@@ -126,6 +133,17 @@ export class Dispatcher {
       bucket: (channel, provider) => this.bucketFor(channel, provider),
       stepsOf: (campaignId) => this.stepsOf(campaignId),
       voiceSender: (provider) => senderOf(this.opts.senders, 'voice', provider),
+      hold: (tx, channel, provider, message, now) => {
+        if (!this.holds.hold(tx, channel, { since: now, provider, message })) return;
+        this.log.warn({ channel, provider, message }, 'the path of a channel is down: its deliveries wait for it (Väntar på nät)');
+        this.opts.onHold?.(channel, this.holds.get(channel) ?? null);
+      },
+      release: (tx, channel, now) => {
+        if (!this.holds.release(tx, channel)) return;
+        const due = retriesDueNow(tx, channel, now);
+        this.log.info({ channel, due }, 'the path of a channel is back: its deliveries go out again');
+        this.opts.onHold?.(channel, null);
+      },
     };
   }
 
@@ -136,6 +154,10 @@ export class Dispatcher {
     if (this.running) return;
     this.running = true;
     this.reconciler.resume();
+    // Channels held when the engine stopped stay held: the first send through each of their providers is a probe.
+    for (const [channel] of Object.entries(this.holds.load(this.opts.store.read)) as [Channel, ChannelHold][]) {
+      for (const sender of chainOf(this.opts.senders, channel)) this.breakerFor(sender.provider).trip();
+    }
     await this.reconcile();
     this.wake();
     this.sweepTimer = setInterval(() => void this.pollStale(), Math.min(60_000, this.staleAfterMs));
@@ -303,7 +325,13 @@ export class Dispatcher {
             // A closed circuit takes all it can; only a probing one leaves the rest to the next provider.
             if (breaker.state === 'closed') break;
           }
-          if (!usable) openCircuits.push({ channel, provider: chain.map((s) => s.provider).join(', ') });
+          if (!usable) {
+            const providers = chain.map((s) => s.provider).join(', ');
+            openCircuits.push({ channel, provider: providers });
+            // No provider of the channel can be reached: its due deliveries wait for the path (Väntar på nät).
+            const due = nextDueAt(tx, channel);
+            if (due !== null && due <= now) this.resultContext.hold(tx, channel, providers, 'provider unavailable (circuit open)', now);
+          }
         }
         return eff;
       });
@@ -324,6 +352,11 @@ export class Dispatcher {
       for (const row of l.rows) this.launch(row, l.sender);
     }
     for (const o of openCircuits) this.fallThroughOpenCircuit(o.channel, o.provider, now);
+    if (this.holds.all().length > 0 && now - this.lastGiveUpSweep >= 1000) {
+      this.lastGiveUpSweep = now;
+      const touched = giveUpWaiting(this.opts.store, this.holds, now);
+      if (touched.size) this.opts.onActivity?.(touched, 0);
+    }
     if (claimNow) {
       for (const channel of allChannels) {
         if (!this.opts.senders.get(channel)) continue;

@@ -62,7 +62,11 @@ export class TokenBucket {
 export interface BackoffPolicy {
   baseMs: number;
   capMs: number;
-  maxAttempts: number;
+  /**
+   * No longer a limit: a failure of the path is retried until the path returns (or the
+   * alert gives up on it), and a failure about the person is final at once (failure.ts).
+   */
+  maxAttempts?: number;
 }
 
 export const defaultBackoff: BackoffPolicy = { baseMs: 500, capMs: 60_000, maxAttempts: 8 };
@@ -93,7 +97,8 @@ export interface BreakerPolicy {
   maxOpenMs: number;
 }
 
-export const defaultBreaker: BreakerPolicy = { failureThreshold: 8, openMs: 2_000, maxOpenMs: 60_000 };
+/** While a channel waits for its path (Väntar på nät) a probe goes at least every 4 s, so sending resumes within 5 s of its return. */
+export const defaultBreaker: BreakerPolicy = { failureThreshold: 8, openMs: 2_000, maxOpenMs: 4_000 };
 
 /**
  * A circuit breaker for one provider. Closed: everything goes. Open: nothing goes until the
@@ -163,7 +168,10 @@ export class CircuitBreaker {
     }
   }
 
-  /** Opens the circuit at once (the provider refused our credentials: more attempts would only be refused too). */
+  /**
+   * Opens the circuit at once: the provider refused our credentials (more attempts would
+   * only be refused too), or a hold a previous run left (the first send is a probe).
+   */
   trip(): void {
     this.failures = Math.max(this.failures, this.policy.failureThreshold);
     this.probeInFlight = false;

@@ -4,6 +4,7 @@
 // transaction; the dispatcher calls them for thousands of rows per second.
 import { FINAL_RANK, formatEventDetail, type DeliveryState, type RecipientOutcome } from '@gdial/protocol';
 import type { Tx } from '../store/db';
+import { notSentForNoPath } from './failure';
 import { addDeliveryEvent, deliveriesOfRecipient, scheduleDelivery, skipDelivery, type StepRow } from '../store/deliveries';
 import { getRecipient, setRecipientConfirmed, setRecipientOutcome } from '../store/recipients';
 
@@ -58,8 +59,12 @@ export function progressRecipient(tx: Tx, recipientId: number, now: number): boo
   becameDue = scheduleNext(tx, rows, now);
 
   let outcome: RecipientOutcome;
-  if (rows.every(isSettled)) outcome = rows.some((r) => r.state === 'delivered') ? 'reached' : 'unreached';
-  else if (rows.some((r) => r.state === 'sending' || handedOver(r))) outcome = 'in-progress';
+  if (rows.every(isSettled)) {
+    if (rows.some((r) => r.state === 'delivered')) outcome = 'reached';
+    // Nothing was handed over and the path is why: not sent, which is not "not reached".
+    else if (!rows.some(handedOver) && rows.some((r) => notSentForNoPath(r.error_code))) outcome = 'no-network';
+    else outcome = 'unreached';
+  } else if (rows.some((r) => r.state === 'sending' || handedOver(r))) outcome = 'in-progress';
   else outcome = 'pending';
   if (outcome !== rec.outcome) setRecipientOutcome(tx, recipientId, outcome);
   return becameDue;

@@ -7,18 +7,27 @@ import {
   deliveryStates,
   recipientOutcomes,
   type CampaignProgress,
+  type Channel,
   type DeliveryState,
   type RecipientOutcome,
 } from '@gdial/protocol';
 import { getCampaign } from '../store/campaigns';
 import type { Reader } from '../store/db';
 import { deliveryStateCounts, hasOpenDeliveries, possibleDuplicateCount } from '../store/deliveries';
+import { waitingOnChannel } from '../store/dispatch';
 import { outcomeCounts } from '../store/recipients';
+import type { ChannelHold } from './holds';
 
 const WINDOW_MS = 10_000;
 export const MIN_INTERVAL_MS = 100;
 
-export function readProgress(r: Reader, campaignId: number, throughput: number, unavailable: string[]): CampaignProgress | null {
+export function readProgress(
+  r: Reader,
+  campaignId: number,
+  throughput: number,
+  unavailable: string[],
+  holds: readonly [Channel, ChannelHold][] = [],
+): CampaignProgress | null {
   const c = getCampaign(r, campaignId);
   if (!c) return null;
   const deliveries = Object.fromEntries(deliveryStates.map((k) => [k, 0])) as Record<DeliveryState, number>;
@@ -30,6 +39,16 @@ export function readProgress(r: Reader, campaignId: number, throughput: number, 
     recipients += x.n;
   }
   const remaining = deliveries.queued + deliveries.sending;
+  // Väntar på nät: the channels whose path is down that this alert's people wait on.
+  const held = holds
+    .map(([channel, h]) => ({
+      channel,
+      since: new Date(h.since).toISOString(),
+      provider: h.provider,
+      message: h.message,
+      waiting: waitingOnChannel(r, campaignId, channel),
+    }))
+    .filter((h) => h.waiting > 0);
   return {
     campaignId,
     status: c.status,
@@ -38,9 +57,11 @@ export function readProgress(r: Reader, campaignId: number, throughput: number, 
     outcomes,
     deliveries,
     throughputPerSecond: Math.round(throughput * 10) / 10,
-    etaSeconds: remaining === 0 ? 0 : throughput > 0 ? Math.round((remaining / throughput) * 10) / 10 : null,
+    // While held, nobody can say when the path returns.
+    etaSeconds: remaining === 0 ? 0 : held.length === 0 && throughput > 0 ? Math.round((remaining / throughput) * 10) / 10 : null,
     possibleDuplicates: possibleDuplicateCount(r, campaignId),
     unavailableProviders: unavailable,
+    held,
     at: new Date().toISOString(),
   };
 }
@@ -54,6 +75,7 @@ export interface ProgressPublisherOptions {
   /** Called (outside any transaction) when a running campaign has finished. */
   onDone: (campaignId: number) => void;
   unavailable: () => string[];
+  holds?: () => [Channel, ChannelHold][];
   onError?: (err: unknown) => void;
   clock?: () => number;
 }
@@ -108,7 +130,7 @@ export class ProgressPublisher {
     for (const id of ids) {
       try {
         const db = this.opts.reader;
-        const p = readProgress(db, id, this.throughput(id), this.opts.unavailable());
+        const p = readProgress(db, id, this.throughput(id), this.opts.unavailable(), this.opts.holds?.() ?? []);
         this.lastSent.set(id, this.clock());
         if (!p) continue;
         this.opts.publish(p);

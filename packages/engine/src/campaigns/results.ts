@@ -15,6 +15,9 @@ import { backoffDelay, type BackoffPolicy, type CircuitBreaker, type TokenBucket
 import { progressRecipient } from './outbox';
 import type { ChannelSender, SendError, SendResult } from './ports';
 
+/** The longest a delivery waits to be tried again after a failure of the path. */
+export const PATH_RETRY_CAP_MS = 4_000;
+
 /** One provider call that came back. */
 export interface InFlight {
   row: ClaimRow;
@@ -42,6 +45,10 @@ export interface ResultContext {
   stepsOf(campaignId: number): number;
   /** The voice sender of a provider (to hang up its calls). */
   voiceSender(provider: string): ChannelSender | null;
+  /** The channel's path is down (every provider of it is resting): Väntar på nät. */
+  hold(tx: Tx, channel: Channel, provider: string, message: string, now: number): void;
+  /** A send on the channel got through: it is no longer held. */
+  release(tx: Tx, channel: Channel, now: number): void;
 }
 
 /** Writes send results: the state after each provider call, retries, failures, escalation. */
@@ -53,6 +60,7 @@ export function writeResults(tx: Tx, c: ResultContext, batch: readonly InFlight[
     const breaker = c.breakerFor(provider);
     if (outcome.ok) {
       breaker.success();
+      c.release(tx, row.channel, now);
       effects.handedOver++;
       const rank = rankOf(outcome.status) || rankOf('queued');
       const cur = writeSent(tx, row.id, { provider, providerId: outcome.providerId, rank, status: outcome.status, at: now });
@@ -87,11 +95,12 @@ export function writeResults(tx: Tx, c: ResultContext, batch: readonly InFlight[
 }
 
 function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string, f: SendError, now: number, breaker: CircuitBreaker): void {
-  const attempts = row.attempts + 1;
   switch (f.class) {
     case 'transient':
     case 'auth':
     case 'rate-limited': {
+      // The path, not the person (see failure.ts): sent again later, however often, and the
+      // person neither uses up attempts nor moves on.
       if (f.class === 'rate-limited') {
         c.bucket(row.channel, provider)?.pauseFor(f.retryAfterMs ?? 1000);
       } else if (f.class === 'auth') {
@@ -100,21 +109,19 @@ function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string,
       } else {
         breaker.failure();
       }
-      if (attempts >= c.backoff.maxAttempts) {
-        fail(tx, row.id, `Gave up after ${attempts} attempts: ${f.message}`, f.code || null, now);
-        addDeliveryEvent(tx, row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
-        c.log.warn({ deliveryId: row.id, provider, kind: f.class }, 'delivery failed after retries');
-      } else {
-        const delay = backoffDelay(attempts, c.backoff, f.class === 'rate-limited' ? f.retryAfterMs : null);
-        requeue(tx, row.id, now + delay, f.message, f.code || null);
-        addDeliveryEvent(
-          tx,
-          row.id,
-          now,
-          'retry',
-          `${provider}: ${f.class}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
-        );
-      }
+      // Never longer than the probe interval while held: the path's return is noticed within seconds.
+      const delay = Math.min(
+        backoffDelay(row.attempts + 1, c.backoff, f.class === 'rate-limited' ? f.retryAfterMs : null),
+        f.class === 'rate-limited' && f.retryAfterMs !== null ? Infinity : PATH_RETRY_CAP_MS,
+      );
+      requeue(tx, row.id, now + delay, f.message, f.code || null);
+      addDeliveryEvent(
+        tx,
+        row.id,
+        now,
+        'retry',
+        `${provider}: ${f.class}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
+      );
       if (f.class === 'auth') c.log.error({ provider }, 'provider rejected our credentials');
       return;
     }

@@ -15,6 +15,7 @@ import {
   type CampaignSettings,
   type CampaignStatus,
   type CampaignSummary,
+  type Channel,
   type InboxMessage,
   type PlanReport,
   type PriceTable,
@@ -30,6 +31,8 @@ import {
   deleteCampaign,
   listCampaigns,
   recipientCounts,
+  toCampaign,
+  toCampaignSummary,
   updateCampaign,
   campaignsWithStatus,
   type StoredCampaign,
@@ -47,6 +50,7 @@ import { planCampaign, writePlan, type Plan } from './planner';
 import { chainOf, type CallFlowHost, type CallFlowSpec, type ChannelSender, type ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
+import { endWaiting } from './giving-up';
 import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { loadTemplate } from './templates';
 
@@ -92,6 +96,7 @@ export class CampaignService {
       publish: (p) => ctx.events.emit('campaigns.progress', p),
       onDone: (id) => this.completeIfDone(id),
       unavailable: () => this.dispatcher.unavailableProviders(),
+      holds: () => this.dispatcher.holds.all(),
       onError: (err) => this.log.warn({ err }, 'could not publish campaign progress'),
     });
     this.dispatcher = new Dispatcher({
@@ -103,6 +108,8 @@ export class CampaignService {
       logger: ctx.logger,
       onActivity: (ids, handedOver) => this.progress.markDirty(ids, handedOver),
       onPolledEvents: (events) => void this.handleProviderEvents(events),
+      // Every running alert's banner changes when a channel is held or released.
+      onHold: () => this.progress.markDirty(campaignsWithStatus(ctx.store.read, 'running').map((r) => r.id)),
     });
     this.scheduler = new CampaignScheduler({
       ctx,
@@ -165,40 +172,14 @@ export class CampaignService {
     return c;
   }
 
-  private summary(db: Reader, r: CampaignRow): CampaignSummary {
-    const counts = recipientCounts(db, r.id);
-    const settings = campaignFieldsSchema.parse(r.settings);
-    return {
-      id: r.id,
-      name: r.name,
-      status: r.status,
-      priority: r.priority === 0 ? 'alert' : 'outreach',
-      testMode: r.testGroupId !== null,
-      templateId: r.templateId,
-      schedule: settings.schedule,
-      parentId: r.parentId,
-      nextRunAt: r.nextRunAt === null ? null : new Date(r.nextRunAt).toISOString(),
-      recipients: counts.recipients,
-      confirmed: counts.confirmed,
-      createdAt: r.createdAt,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      createdBy: r.createdBy,
-    };
-  }
-
-  toDto(db: Reader, r: CampaignRow): Campaign {
-    return { ...this.summary(db, r), settings: campaignFieldsSchema.parse(r.settings), approvalReason: r.approvalReason };
-  }
-
   get(id: number): Campaign {
     const r = this.ctx.store.read;
-    return this.toDto(r, this.row(r, id));
+    return toCampaign(this.row(r, id), recipientCounts(r, id));
   }
 
   list(q: { status?: CampaignStatus | undefined; limit: number }): CampaignSummary[] {
     const r = this.ctx.store.read;
-    return listCampaigns(r, q).map((c) => this.summary(r, c));
+    return listCampaigns(r, q).map((c) => toCampaignSummary(c, recipientCounts(r, c.id)));
   }
 
   /** Refuses a plan whose template or test group does not exist or whose cron is invalid. */
@@ -477,6 +458,30 @@ export class CampaignService {
     return this.get(id);
   }
 
+  /** Väntar på nät: the people waiting on a held channel move on to their next step now (audited). */
+  skipHeld(id: number, channel: Channel): Campaign {
+    const actor = this.ctx.operator();
+    const now = Date.now();
+    this.ctx.store.transaction((tx) => {
+      const r = this.row(tx, id);
+      if (r.status !== 'running' && r.status !== 'paused')
+        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only a running or paused alert has people waiting`, {
+          status: r.status,
+        });
+      const n = endWaiting(tx, id, channel, 'skip', now);
+      recordAudit(tx, actor, {
+        action: 'campaign.skip-held',
+        subjectType: 'campaign',
+        subjectId: id,
+        summary: `"${r.name}": ${n} ${channel} deliveries waiting for the network skipped; on to the next step`,
+        params: { name: r.name, channel, count: n },
+      });
+    });
+    this.progress.markDirty([id]);
+    this.dispatcher.wake();
+    return this.get(id);
+  }
+
   private completeIfDone(id: number): void {
     let done = false;
     this.ctx.store.transaction((tx) => {
@@ -527,7 +532,13 @@ export class CampaignService {
   // ── reading ───────────────────────────────────────────────────────────────────────────
 
   progressOf(id: number): CampaignProgress {
-    const p = readProgress(this.ctx.store.read, id, this.progress.throughput(id), this.dispatcher.unavailableProviders());
+    const p = readProgress(
+      this.ctx.store.read,
+      id,
+      this.progress.throughput(id),
+      this.dispatcher.unavailableProviders(),
+      this.dispatcher.holds.all(),
+    );
     if (!p) throw notFound('Campaign', id);
     return p;
   }

@@ -4,7 +4,7 @@
 // transaction and record exactly the rows they changed, including what a campaign's
 // deletion changes on its own (its recipients, deliveries and their events go; inbox
 // messages and child campaigns that named it keep their rows). Prepared statements only.
-import type { CampaignStatus } from '@gdial/protocol';
+import { campaignFieldsSchema, type Campaign, type CampaignStatus, type CampaignSummary } from '@gdial/protocol';
 import type { Reader, Tx } from './db';
 
 /** A row of campaigns as SQLite returns it. */
@@ -67,6 +67,34 @@ export const toStoredCampaign = (r: CampaignRow): StoredCampaign => ({
   updatedAt: r.updated_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
+});
+
+/** The contract's summary of a stored campaign, with its recipient counts. */
+export function toCampaignSummary(c: StoredCampaign, counts: { recipients: number; confirmed: number }): CampaignSummary {
+  return {
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    priority: c.priority === 0 ? 'alert' : 'outreach',
+    testMode: c.testGroupId !== null,
+    templateId: c.templateId,
+    schedule: campaignFieldsSchema.parse(c.settings).schedule,
+    parentId: c.parentId,
+    nextRunAt: c.nextRunAt === null ? null : new Date(c.nextRunAt).toISOString(),
+    recipients: counts.recipients,
+    confirmed: counts.confirmed,
+    createdAt: c.createdAt,
+    startedAt: c.startedAt,
+    finishedAt: c.finishedAt,
+    createdBy: c.createdBy,
+  };
+}
+
+/** The contract's Campaign: the summary with its settings and the reason it started unapproved. */
+export const toCampaign = (c: StoredCampaign, counts: { recipients: number; confirmed: number }): Campaign => ({
+  ...toCampaignSummary(c, counts),
+  settings: campaignFieldsSchema.parse(c.settings),
+  approvalReason: c.approvalReason,
 });
 
 /** The columns a write may set, with their values as the engine holds them. */

@@ -192,6 +192,7 @@ export type StepRow = Pick<
   | 'provider_id'
   | 'answered_by'
   | 'possible_duplicate'
+  | 'error_code'
 >;
 
 /** A recipient's deliveries in plan order, each with the recipient's outcome: one query per recipient on the hot path. */
@@ -199,7 +200,7 @@ export function deliveriesOfRecipient(r: Reader, recipientId: number): (StepRow 
   return r.statements
     .get<[number], StepRow & { outcome: RecipientOutcome }>(
       `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.state, d.condition, d.wait_seconds, d.attempts, d.due_at,
-              d.sent_at, d.finished_at, d.provider_rank, d.provider_id, d.answered_by, d.possible_duplicate, r.outcome
+              d.sent_at, d.finished_at, d.provider_rank, d.provider_id, d.answered_by, d.possible_duplicate, d.error_code, r.outcome
          FROM campaign_recipients r JOIN deliveries d ON d.recipient_id = r.id WHERE r.id = ? ORDER BY d.step_index, d.id`,
     )
     .all(recipientId);

@@ -232,3 +232,51 @@ export function resend(tx: Tx, id: number, now: number): void {
   )
     tx.changes.record('deliveries', [id], 'update', ['state', 'due_at', 'sending_since', 'possible_duplicate']);
 }
+
+// ── Väntar på nät (a channel whose path is down) ──
+
+/** The rows of a channel still to send (optionally of one campaign): who waits on it. */
+export function queuedOnChannel(
+  r: Reader,
+  channel: Channel,
+  campaignId: number,
+): Pick<DeliveryRow, 'id' | 'recipient_id' | 'campaign_id'>[] {
+  return r.statements
+    .get<[Channel, number], Pick<DeliveryRow, 'id' | 'recipient_id' | 'campaign_id'>>(
+      "SELECT id, recipient_id, campaign_id FROM deliveries WHERE state = 'queued' AND channel = ? AND campaign_id = ? ORDER BY due_at, id",
+    )
+    .all(channel, campaignId);
+}
+
+/** The running campaigns with rows of this channel still to send. */
+export function campaignsQueuedOn(r: Reader, channel: Channel): number[] {
+  return r.statements
+    .pluck<[Channel], number>("SELECT DISTINCT campaign_id FROM deliveries WHERE state = 'queued' AND channel = ? AND priority IN (0, 1)")
+    .all(channel);
+}
+
+/** How many of a campaign's people have a row of this channel still to send. */
+export function waitingOnChannel(r: Reader, campaignId: number, channel: Channel): number {
+  return (
+    r.statements
+      .pluck<[number, Channel], number>(
+        "SELECT count(DISTINCT recipient_id) FROM deliveries WHERE campaign_id = ? AND channel = ? AND state IN ('queued', 'sending')",
+      )
+      .get(campaignId, channel) ?? 0
+  );
+}
+
+/**
+ * The path is back: rows of the channel that were retrying after a path failure are due
+ * now (their backoff was for a path that is there again). A step's first send (no attempt
+ * yet) keeps its time.
+ */
+export function retriesDueNow(tx: Tx, channel: Channel, now: number): number {
+  const ids = tx.statements
+    .pluck<[number, Channel, number], number>(
+      "UPDATE deliveries SET due_at = ? WHERE channel = ? AND state = 'queued' AND attempts > 0 AND due_at > ? RETURNING id",
+    )
+    .all(now, channel, now);
+  for (const id of ids) tx.changes.record('deliveries', [id], 'update', ['due_at']);
+  return ids.length;
+}

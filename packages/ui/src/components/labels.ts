@@ -41,6 +41,7 @@ export const outcomeWords: Words<RecipientOutcome> = {
     unreached: 'Ej nådd',
     'opted-out': 'Har avregistrerat sig',
     cancelled: 'Avbruten',
+    'no-network': 'Ej skickat – inget nät',
   },
   en: {
     pending: 'Not started',
@@ -50,6 +51,7 @@ export const outcomeWords: Words<RecipientOutcome> = {
     unreached: 'Not reached',
     'opted-out': 'Opted out',
     cancelled: 'Cancelled',
+    'no-network': 'Not sent – no network',
   },
 };
 
@@ -170,6 +172,8 @@ export function outcomeColour(outcome: RecipientOutcome): string {
       return 'orange';
     case 'cancelled':
       return 'dark';
+    case 'no-network':
+      return 'yellow';
     default: {
       const never: never = outcome;
       return never;

@@ -106,6 +106,10 @@ const sv: Record<Phrased, Phrase> = {
     `Larm ”${p.name}” avbrutet: ${plural(p.notSent!, 'utskick', 'utskick')} skickades inte, ${plural(p.hungUp!, 'samtal', 'samtal')} lades på${p.reason ? `. Skäl: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Larm ”${p.name}” slutfört`,
   'campaign.schedule-failed': (p) => `Schemalagd start av ”${p.name}” misslyckades: ${p.message}`,
+  'campaign.skip-held': (p) =>
+    `Larm ”${p.name}”: ${plural(p.count!, 'utskick', 'utskick')} som väntade på nät (${p.channel}) hoppades över`,
+  'campaign.give-up': (p) =>
+    `Larm ”${p.name}”: ${plural(p.count!, 'utskick', 'utskick')} (${p.channel}) skickades inte – inget nät på ${p.minutes} minuter`,
   'inbox.handled': (p) => `${plural(p.count!, 'svar', 'svar')} markerade som hanterade`,
   'inbox.unhandled': (p) => `${plural(p.count!, 'svar', 'svar')} markerade som ohanterade`,
   'campaigns.priceTable': (p) => `Pristabellen ändrad (${p.currency})`,
@@ -158,6 +162,9 @@ const en: Record<Phrased, Phrase> = {
     `Cancelled alert “${p.name}”: ${plural(p.notSent!, 'message', 'messages')} not sent, ${plural(p.hungUp!, 'call', 'calls')} hung up${p.reason ? `. Reason: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Alert “${p.name}” completed`,
   'campaign.schedule-failed': (p) => `Scheduled start of “${p.name}” failed: ${p.message}`,
+  'campaign.skip-held': (p) => `Alert “${p.name}”: ${plural(p.count!, 'send', 'sends')} waiting for the network (${p.channel}) skipped`,
+  'campaign.give-up': (p) =>
+    `Alert “${p.name}”: ${plural(p.count!, 'send', 'sends')} (${p.channel}) not sent – no network for ${p.minutes} minutes`,
   'inbox.handled': (p) => `Marked ${plural(p.count!, 'reply', 'replies')} handled`,
   'inbox.unhandled': (p) => `Marked ${plural(p.count!, 'reply', 'replies')} not handled`,
   'campaigns.priceTable': (p) => `Price table changed (${p.currency})`,

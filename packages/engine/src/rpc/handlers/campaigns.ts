@@ -50,6 +50,7 @@ export function campaignsHandlers({
     'campaigns.pause': ({ id }) => svc().pause(id),
     'campaigns.resume': ({ id }) => svc().resume(id),
     'campaigns.cancel': ({ id, reason }) => svc().cancel(id, reason),
+    'campaigns.skipHeld': ({ id, channel }) => svc().skipHeld(id, channel),
     'campaigns.progress': ({ id }) => svc().progressOf(id),
     'campaigns.report': ({ id, outcome, cursor, limit }) => {
       const campaign = svc().get(id);

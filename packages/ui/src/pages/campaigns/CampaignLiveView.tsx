@@ -33,6 +33,7 @@ import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
+import { HeldBanner } from './HeldBanner';
 import { RecipientTimeline } from './RecipientTimeline';
 import { RepeatButtons } from './RepeatButtons';
 import { bucketCounts, filterRollCall, startedDeliveries, type RollCallFilter } from './rollCall';
@@ -56,6 +57,7 @@ const dict = {
     reached: 'Nådda',
     throughput: '{n} utskick per sekund',
     eta: 'Klart om ungefär {t}',
+    etaHeld: 'Klar-tid okänd: väntar på nät',
     pause: 'Pausa',
     resume: 'Fortsätt',
     cancel: 'Stoppa larmet…',
@@ -74,8 +76,7 @@ const dict = {
     s_completed: 'Klart: {c} av {n} bekräftade',
     s_cancelled: 'Avbrutet',
     edit: 'Fortsätt redigera',
-    unavailable:
-      'Leverantören för {p} svarar inte. GDial försöker igen automatiskt och går vidare till nästa steg i planen. Kontrollera nätet och leverantörsinställningarna.',
+    unavailable: 'Leverantören för {p} svarar inte. GDial försöker igen automatiskt. Kontrollera nätet och leverantörsinställningarna.',
     duplicates: '{n} utskick kan ha gått ut två gånger efter ett avbrott. Se förloppet för de berörda.',
     search: 'Sök i upproplistan',
     searchHelp: 'Namn eller telefonnummer',
@@ -102,6 +103,7 @@ const dict = {
     reached: 'Reached',
     throughput: '{n} sends per second',
     eta: 'Done in about {t}',
+    etaHeld: 'Finish time unknown: waiting for the network',
     pause: 'Pause',
     resume: 'Resume',
     cancel: 'Stop the alert…',
@@ -279,6 +281,14 @@ export function CampaignLiveView({ id }: { id: number }) {
           {t('unavailable', { p: progress.unavailableProviders.join(', ') })}
         </Alert>
       )}
+      {progress && status !== 'completed' && status !== 'cancelled' && (
+        <HeldBanner
+          held={progress.held}
+          busy={busy}
+          onSkip={(channel) => act(rpc.call('campaigns.skipHeld', { id, channel }))}
+          onCancel={campaignAllows(status, 'cancel') ? () => setCancelOpen(true) : null}
+        />
+      )}
       {progress && progress.possibleDuplicates > 0 && <Alert color="orange">{t('duplicates', { n: progress.possibleDuplicates })}</Alert>}
 
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
@@ -321,6 +331,7 @@ export function CampaignLiveView({ id }: { id: number }) {
               {progress.etaSeconds !== null && status === 'running' && (
                 <Text size="sm">{t('eta', { t: duration(progress.etaSeconds) })}</Text>
               )}
+              {progress.held.length > 0 && status === 'running' && <Text size="sm">{t('etaHeld')}</Text>}
             </Group>
             <Title order={3} size="h5" mt="xs">
               {t('chart')}

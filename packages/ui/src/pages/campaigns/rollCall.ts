@@ -21,6 +21,7 @@ export function bucketOf(outcome: RecipientOutcome, confirmationEnabled: boolean
     case 'unreached':
     case 'opted-out':
     case 'cancelled':
+    case 'no-network':
       return 'failed';
     default: {
       const never: never = outcome;

@@ -47,6 +47,7 @@ const dict = {
     relayRefused: 'Nekad',
     relayResync: 'Stäms av',
     relayDownHelp: 'Larm går ut, men bekräftelser visas först när kontakten är tillbaka.',
+    held: 'Väntar på nät ({c}): {n} personer har inte fått något ännu. GDial skickar så fort nätet är tillbaka; öppna larmet för att hoppa över kanalen eller avbryta.',
     relayOffHelp: 'Bekräftelser och svar kan inte tas emot. Se Inställningar.',
     noChannels: 'Ingen kanal har en leverantör – inga larm kan gå ut. Se Inställningar.',
     channelsReady: 'Kanaler som kan användas: {c}',
@@ -86,6 +87,7 @@ const dict = {
     relayRefused: 'Refused',
     relayResync: 'Reconciling',
     relayDownHelp: 'Alerts go out, but confirmations appear only once the connection is back.',
+    held: 'Waiting for the network ({c}): {n} people have not been sent anything yet. GDial sends as soon as the network is back; open the alert to skip the channel or cancel.',
     relayOffHelp: 'Confirmations and replies cannot be received. See Settings.',
     noChannels: 'No channel has a provider – no alerts can go out. See Settings.',
     channelsReady: 'Channels that can be used: {c}',
@@ -228,6 +230,10 @@ export function DashboardPage() {
   }, []);
 
   const down = [...new Set(running.flatMap((c) => progress[c.id]?.unavailableProviders ?? []))];
+  // Väntar på nät: channels whose path is down, with how many people of the running alerts wait on them.
+  const held = running.flatMap((c) => progress[c.id]?.held ?? []);
+  const heldChannels = [...new Set(held.map((h) => words.channel[h.channel]))];
+  const heldWaiting = held.reduce((n, h) => n + h.waiting, 0);
   const unhandled = inbox.data?.messages.length ?? 0;
 
   return (
@@ -245,6 +251,11 @@ export function DashboardPage() {
       <Title order={2} size="h3">
         {t('running')}
       </Title>
+      {held.length > 0 && (
+        <Alert color="orange" role="alert">
+          {t('held', { c: heldChannels.join(', '), n: f.number(heldWaiting) })}
+        </Alert>
+      )}
       {running.length === 0 ? (
         <Text size="lg" c="dimmed">
           {t('noneRunning')}
@@ -297,7 +308,11 @@ export function DashboardPage() {
             </Group>
             {connectivity && connectivity.relay.status !== 'connected' && connectivity.relay.status !== 'connecting' && (
               <Text size="sm" c="var(--gdial-warn-text)">
-                {connectivity.relay.status === 'reconnecting' ? t('relayDownHelp') : t('relayOffHelp')}
+                {connectivity.relay.status !== 'reconnecting'
+                  ? t('relayOffHelp')
+                  : held.length === 0
+                    ? t('relayDownHelp')
+                    : t('held', { c: heldChannels.join(', '), n: f.number(heldWaiting) })}
               </Text>
             )}
             {connectivity &&

@@ -1,0 +1,53 @@
+// Ending a wait for the path (Väntar på nät) before the path returns: the operator skips
+// the channel (its waiting people move on to their next step now), or the alert's
+// "give up after" runs out (they end as "Ej skickat – inget nät", which the roll-call
+// counts apart from "Ej nådd": nobody tried to reach them). Both are audited.
+import { campaignFieldsSchema, type Channel } from '@gdial/protocol';
+import { recordAudit } from '../store/audit';
+import { getCampaign } from '../store/campaigns';
+import type { Store, Tx } from '../store/db';
+import { addDeliveryEvent } from '../store/deliveries';
+import { campaignsQueuedOn, fail, queuedOnChannel } from '../store/dispatch';
+import { HELD_SKIPPED, NO_NETWORK } from './failure';
+import type { ChannelHolds } from './holds';
+import { progressRecipient } from './outbox';
+
+/** Ends the wait of a campaign's people on one channel; returns how many deliveries it ended. */
+export function endWaiting(tx: Tx, campaignId: number, channel: Channel, how: 'skip' | 'give-up', now: number): number {
+  const rows = queuedOnChannel(tx, channel, campaignId);
+  const [error, code, event] =
+    how === 'skip'
+      ? ['skipped by the operator while the path was down', HELD_SKIPPED, 'skipped while waiting for the network; on to the next step']
+      : ['not sent: no network (the alert gave up waiting)', NO_NETWORK, 'not sent: the path stayed down until the alert gave up'];
+  for (const r of rows) {
+    fail(tx, r.id, error, code, now);
+    addDeliveryEvent(tx, r.id, now, 'failed', event);
+  }
+  for (const recipient of new Set(rows.map((r) => r.recipient_id))) progressRecipient(tx, recipient, now);
+  return rows.length;
+}
+
+/** Gives up on the held channels of every running alert whose "give up after" has run out. Returns the campaigns touched. */
+export function giveUpWaiting(store: Store, holds: ChannelHolds, now: number): Set<number> {
+  const touched = new Set<number>();
+  for (const [channel, hold] of holds.all()) {
+    for (const id of campaignsQueuedOn(store.read, channel)) {
+      const c = getCampaign(store.read, id);
+      if (!c || c.status !== 'running') continue;
+      const minutes = campaignFieldsSchema.parse(c.settings).giveUpAfterMinutes;
+      if (minutes === null || hold.since + minutes * 60_000 > now) continue;
+      store.transaction((tx) => {
+        const n = endWaiting(tx, id, channel, 'give-up', now);
+        recordAudit(tx, 'GDial', {
+          action: 'campaign.give-up',
+          subjectType: 'campaign',
+          subjectId: id,
+          summary: `"${c.name}": ${n} ${channel} deliveries not sent, the path stayed down for ${minutes} minutes`,
+          params: { name: c.name, channel, count: n, minutes },
+        });
+      });
+      touched.add(id);
+    }
+  }
+  return touched;
+}
