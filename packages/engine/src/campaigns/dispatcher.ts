@@ -14,7 +14,15 @@ import type { Logger } from '../log';
 import { campaignStatusAndSettings } from '../store/campaigns';
 import type { Store } from '../store/db';
 import { nextDueAt, retriesDueNow, type ClaimRow } from '../store/dispatch';
-import { CircuitBreaker, defaultBackoff, defaultBreaker, TokenBucket, type BackoffPolicy, type BreakerPolicy } from './flow-control';
+import {
+  CircuitBreaker,
+  defaultBackoff,
+  defaultBreaker,
+  HELD_PROBE_MS,
+  TokenBucket,
+  type BackoffPolicy,
+  type BreakerPolicy,
+} from './flow-control';
 import { sendError } from '../providers/types';
 import { claimRows, fallThrough } from './claiming';
 import { chainOf, senderOf, type CallFlowHost, type ChannelSender, type ChannelSenders, type SendResult } from './ports';
@@ -294,6 +302,8 @@ export class Dispatcher {
           if (free <= 0) break;
           const chain = chainOf(this.opts.senders, channel);
           if (chain.length === 0) continue;
+          // Held: no provider of the channel can be reached, so each is probed at least every few seconds.
+          if (this.holds.get(channel)) for (const sender of chain) this.breakerFor(sender.provider).capRest(HELD_PROBE_MS);
           // In failover order: a provider whose circuit is open is passed over; a half-open
           // one gets its probe and the next provider carries the rest meanwhile.
           let usable = false;
@@ -325,7 +335,8 @@ export class Dispatcher {
             // A closed circuit takes all it can; only a probing one leaves the rest to the next provider.
             if (breaker.state === 'closed') break;
           }
-          if (!usable) {
+          // Unusable means every provider is resting, not that all capacity was taken before one was looked at.
+          if (!usable && chain.every((x) => this.breakerFor(x.provider).isOpen)) {
             const providers = chain.map((s) => s.provider).join(', ');
             openCircuits.push({ channel, provider: providers });
             // No provider of the channel can be reached: its due deliveries wait for the path (Väntar på nät).

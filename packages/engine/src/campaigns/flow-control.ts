@@ -97,8 +97,10 @@ export interface BreakerPolicy {
   maxOpenMs: number;
 }
 
-/** While a channel waits for its path (Väntar på nät) a probe goes at least every 4 s, so sending resumes within 5 s of its return. */
-export const defaultBreaker: BreakerPolicy = { failureThreshold: 8, openMs: 2_000, maxOpenMs: 4_000 };
+export const defaultBreaker: BreakerPolicy = { failureThreshold: 8, openMs: 2_000, maxOpenMs: 60_000 };
+
+/** While a channel waits for its path (Väntar på nät) a probe goes at least this often, so sending resumes within 5 s of its return. */
+export const HELD_PROBE_MS = 4_000;
 
 /**
  * A circuit breaker for one provider. Closed: everything goes. Open: nothing goes until the
@@ -178,6 +180,12 @@ export class CircuitBreaker {
     if (this.state === 'open') return;
     if (this.state === 'half-open') this.currentOpenMs = Math.min(this.policy.maxOpenMs, this.currentOpenMs * 2);
     this.open();
+  }
+
+  /** Rests at most `ms` before the next probe (while nothing else can carry the channel). */
+  capRest(ms: number): void {
+    if (this.currentOpenMs <= ms) return;
+    this.currentOpenMs = ms;
   }
 
   private open(): void {

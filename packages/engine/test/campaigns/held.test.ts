@@ -86,17 +86,16 @@ async function advance(clock: TestClock, ms: number, step = 30_000): Promise<voi
   }
 }
 
-const alert = (templateId: number, group: number, over: Partial<CampaignFields> = {}): CampaignFields =>
-  ({
-    name: 'Skarpt larm',
-    templateId,
-    audience: { groupIds: [group] },
-    steps: [
-      { channel: 'voice', numbers: 'first', condition: 'not-confirmed', fallThroughWhenUnavailable: false },
-      { channel: 'sms', numbers: 'first', condition: 'not-confirmed', waitSeconds: 0, fallThroughWhenUnavailable: false },
-    ],
-    ...over,
-  });
+const alert = (templateId: number, group: number, over: Partial<CampaignFields> = {}): CampaignFields => ({
+  name: 'Skarpt larm',
+  templateId,
+  audience: { groupIds: [group] },
+  steps: [
+    { channel: 'voice', numbers: 'first', condition: 'not-confirmed', fallThroughWhenUnavailable: false },
+    { channel: 'sms', numbers: 'first', condition: 'not-confirmed', waitSeconds: 0, fallThroughWhenUnavailable: false },
+  ],
+  ...over,
+});
 
 describe('a send failure is about the path or about the person', () => {
   it('classifies every failure class once', () => {
@@ -148,7 +147,7 @@ describe('hold, do not burn', () => {
     await advance(clock, 5_000, 500);
     expect(path.accepted.find((t) => t >= healedAt)! - healedAt).toBeLessThanOrEqual(5_000);
     await until(() => voice.sent.length === 500, 20_000, 'every call after the heal');
-    expect(svc.progressOf(c.id).held).toEqual([]);
+    await until(() => svc.progressOf(c.id).held.length === 0, 20_000, 'no channel held any more');
     // Nobody answers: the calls end, and the SMS step goes to everyone.
     svc.handleProviderEvents(voice.sent.map((s) => statusEvent(s.token, 'no-answer', new Date(clock.now), 'voice')));
     await until(() => sms.sent.length === 500, 20_000, 'every SMS');
