@@ -19,11 +19,11 @@ const signed = (header: string) => ({ name: header, in: 'header', required: true
 const webhookResponses = {
   '200': { description: 'Committed (or a duplicate of a committed event)' },
   '204': { description: 'Committed (Twilio status callbacks)' },
-  '400': error('Signed, but not a recognisable event'),
+  '400': error('Signed, but not a recognisable event; or some events of a SendGrid post refused (named), the others committed'),
   '403': error('Signature verification failed'),
   '404': error('Unknown tenant'),
-  '413': error('Body too large'),
-  '429': error('Rate limited'),
+  '413': error('Body too large, or a form with more than 512 parameters'),
+  '429': error('Rate limited, or too many failed signatures from this client for this tenant (Retry-After)'),
   '503': error('Not committed; retry'),
 };
 
@@ -159,17 +159,33 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
       '/stream': {
         get: {
           summary: 'WebSocket upgrade: the desktop event stream (see @gdial/protocol relay.ts)',
-          responses: { '101': { description: 'Switching protocols' } },
+          responses: {
+            '101': { description: 'Switching protocols; say hello within 5 s' },
+            '429': { description: 'Too many refused hellos from this address (Retry-After)' },
+            '503': { description: 'Connection cap reached (per address or in total)' },
+          },
         },
       },
       '/healthz': { get: { summary: 'Process is alive', responses: { '200': { description: 'ok' } } } },
       '/readyz': {
         get: {
-          summary: 'Database reachable and migrations applied',
-          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+          summary: 'The request path can commit: its database answers within 2 s, no commit is stuck, migrations applied',
+          responses: {
+            '200': { description: 'ready' },
+            '503': { description: 'not ready (shutting down, database stalled or unreachable, migrations pending)' },
+          },
         },
       },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (Bearer RELAY_METRICS_TOKEN; not served without one)',
+          responses: {
+            '200': { description: 'text/plain; version=0.0.4' },
+            '401': error('Missing or wrong metrics token'),
+            '404': error('No metrics token configured'),
+          },
+        },
+      },
     },
   };
 }
