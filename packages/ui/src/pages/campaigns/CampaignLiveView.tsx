@@ -25,18 +25,28 @@ import { campaignAllows, type RecipientReport } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { downloadBlob } from '../../components/download';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { campaignStatusColour, outcomeColour, useWords } from '../../components/labels';
+import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
 import { TestBanner } from '../../components/TestBanner';
 import { reachedCount } from '../../components/progressHistory';
-import { useFormat, useT } from '../../i18n';
+import { useFormat, useLanguage, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { HeldBanner } from './HeldBanner';
 import { RecipientTimeline } from './RecipientTimeline';
 import { RepeatButtons } from './RepeatButtons';
-import { bucketCounts, filterRollCall, startedDeliveries, type RollCallFilter } from './rollCall';
+import { personStateColour, personStateWords } from './personStateWords';
+import {
+  bucketCounts,
+  filterRollCall,
+  personState,
+  personStates,
+  startedDeliveries,
+  stateCounts,
+  unreachedReason,
+  type RollCallFilter,
+} from './rollCall';
 import { useCampaignLive } from './useCampaignLive';
 import { pageScope } from '../../components/pageScope';
 
@@ -90,6 +100,7 @@ const dict = {
     showing: 'Visar {n} av {t}. Sök för att hitta fler.',
     truncated: 'Larmet har fler mottagare än vad som visas här; exportera rapporten för att se alla.',
     chart: 'Förlopp',
+    states: 'Läget per person',
   },
   en: {
     back: '← All alerts',
@@ -137,6 +148,7 @@ const dict = {
     showing: 'Showing {n} of {t}. Search to find more.',
     truncated: 'The alert has more recipients than shown here; export the report to see everyone.',
     chart: 'Progress',
+    states: 'Where each person stands',
   },
 };
 
@@ -165,6 +177,15 @@ export function CampaignLiveView({ id }: { id: number }) {
   const { campaign, progress } = live;
   const confirmationEnabled = campaign?.settings.confirmation?.enabled ?? true;
   const counts = progress ? bucketCounts(progress.outcomes, confirmationEnabled) : { confirmed: 0, waiting: 0, failed: 0 };
+  const { language } = useLanguage();
+  const heldChannels = useMemo(() => new Set<string>((progress?.held ?? []).map((h) => h.channel)), [progress?.held]);
+  const states = progress
+    ? stateCounts(
+        progress.outcomes,
+        progress.held.reduce((n, h) => n + h.waiting, 0),
+        confirmationEnabled,
+      )
+    : null;
   const rows = useMemo(
     () => filterRollCall(live.recipients, filter, debounced, confirmationEnabled),
     [live.recipients, filter, debounced, confirmationEnabled],
@@ -333,6 +354,17 @@ export function CampaignLiveView({ id }: { id: number }) {
               )}
               {progress.held.length > 0 && status === 'running' && <Text size="sm">{t('etaHeld')}</Text>}
             </Group>
+            {states && (
+              <Group gap="md" aria-label={t('states')}>
+                {personStates
+                  .filter((st) => states[st] > 0)
+                  .map((st) => (
+                    <Badge key={st} color={personStateColour[st]} variant="light" size="lg">
+                      {personStateWords[language][st]}: {f.number(states[st])}
+                    </Badge>
+                  ))}
+              </Group>
+            )}
             <Title order={3} size="h5" mt="xs">
               {t('chart')}
             </Title>
@@ -392,9 +424,20 @@ export function CampaignLiveView({ id }: { id: number }) {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={outcomeColour(r.outcome)} variant={r.outcome === 'confirmed' ? 'filled' : 'light'}>
-                      {words.outcome[r.outcome]}
-                    </Badge>
+                    {(() => {
+                      const state = personState(r, heldChannels, confirmationEnabled);
+                      const reason = state === 'unreached' ? unreachedReason(r) : null;
+                      return (
+                        <Badge
+                          color={personStateColour[state]}
+                          variant={state === 'confirmed' ? 'filled' : 'light'}
+                          title={words.outcome[r.outcome]}
+                        >
+                          {personStateWords[language][state]}
+                          {reason ? ` – ${words.eventDetail(reason)}` : ''}
+                        </Badge>
+                      );
+                    })()}
                   </Table.Td>
                   <Table.Td>
                     {started.length === 0

@@ -98,3 +98,76 @@ export function orderTimeline(events: readonly DeliveryEvent[]): DeliveryEvent[]
   sorted.splice(firstProvider, 0, sent!);
   return sorted;
 }
+
+/**
+ * Where one person stands, in the terms an operator acts on. "Not confirmed" is never said
+ * of someone who was not sent anything: they are not sent yet, or waiting for the network.
+ */
+export const personStates = [
+  'not-sent-yet',
+  'waiting-for-network',
+  'sent-no-answer',
+  'reached-not-confirmed',
+  'confirmed',
+  'unreached',
+  'not-sent-no-network',
+  'stopped',
+] as const;
+export type PersonState = (typeof personStates)[number];
+
+export function personState(r: RecipientReport, heldChannels: ReadonlySet<string>, confirmationEnabled: boolean): PersonState {
+  switch (r.outcome) {
+    case 'confirmed':
+      return 'confirmed';
+    case 'reached':
+      return confirmationEnabled ? 'reached-not-confirmed' : 'confirmed';
+    case 'unreached':
+      return 'unreached';
+    case 'no-network':
+      return 'not-sent-no-network';
+    case 'opted-out':
+    case 'cancelled':
+      return 'stopped';
+    case 'pending':
+    case 'in-progress': {
+      if (r.deliveries.some((d) => d.sentAt !== null)) return 'sent-no-answer';
+      const open = r.deliveries.filter((d) => d.state === 'queued' || d.state === 'sending');
+      return open.some((d) => heldChannels.has(d.channel)) ? 'waiting-for-network' : 'not-sent-yet';
+    }
+    default: {
+      const never: never = r.outcome;
+      return never;
+    }
+  }
+}
+
+/** Why someone was not reached: the last failed delivery's error, if any. */
+export function unreachedReason(r: RecipientReport): string | null {
+  const failed = r.deliveries.filter((d) => d.state === 'failed' && d.error);
+  return failed.at(-1)?.error ?? null;
+}
+
+/**
+ * How many people are in each state, from the alert's progress: those waiting on a held
+ * channel are counted apart from those not sent yet for another reason (their turn has
+ * not come), and those sent without an answer apart from both.
+ */
+export function stateCounts(
+  outcomes: Partial<Record<RecipientOutcome, number>>,
+  heldWaiting: number,
+  confirmationEnabled: boolean,
+): Record<PersonState, number> {
+  const n = (o: RecipientOutcome) => outcomes[o] ?? 0;
+  const notSent = n('pending');
+  const waiting = Math.min(heldWaiting, notSent);
+  return {
+    'not-sent-yet': notSent - waiting,
+    'waiting-for-network': waiting,
+    'sent-no-answer': n('in-progress'),
+    'reached-not-confirmed': confirmationEnabled ? n('reached') : 0,
+    confirmed: n('confirmed') + (confirmationEnabled ? 0 : n('reached')),
+    unreached: n('unreached'),
+    'not-sent-no-network': n('no-network'),
+    stopped: n('opted-out') + n('cancelled'),
+  };
+}
