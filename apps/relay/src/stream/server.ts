@@ -182,6 +182,9 @@ class DesktopStream implements TenantSubscriber {
   private async onHello(token: string, lastSeq: number): Promise<void> {
     if (this.state !== 'awaiting-hello') return this.fail('bad-message', 'hello sent twice');
     this.state = 'authenticating';
+    // The hello came in time; checking it is bounded by the database's own timeouts. (A slow
+    // database must not look like a refused token, which tells a desktop to enrol again.)
+    clearTimeout(this.helloTimer);
     if (this.services.isShuttingDown()) return this.fail('shutting-down', 'Relay is restarting');
     const device = await authenticateDevice(this.services.db, token);
     if (this.closed) return;
@@ -197,7 +200,6 @@ class DesktopStream implements TenantSubscriber {
     ]);
     if (this.closed) return;
     if (this.revokedMeanwhile) return this.fail('unauthorized', 'The device was revoked or its token rotated');
-    clearTimeout(this.helloTimer);
     if (lastSeq > position.lastSeq) {
       return this.fail(
         'cursor-ahead',
