@@ -117,6 +117,53 @@ describe('prepared alerts', () => {
       .not.toContain(draft.id);
   });
 
+  it('the wizard at 1366×768: each step begins with the focus on its first field, and Nästa / Starta are on screen', async () => {
+    const { page } = c;
+    const inView = async (name: string) => {
+      const box = await page.getByRole('button', { name, exact: true }).boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.y + box!.height, `${name} within 768 px`).toBeLessThanOrEqual(768);
+    };
+    const focusIsOnAField = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el !== null && el !== document.body && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(el.tagName);
+      });
+    await page.getByRole('link', { name: 'Översikt' }).click();
+    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
+    // N opens a new alert from the overview.
+    await page.keyboard.press('n');
+    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+    await page.getByRole('textbox', { name: 'Grupper som ska larmas' }).click();
+    await page.getByRole('option', { name: /Räddningsstyrka Ystad/ }).click();
+    await page.keyboard.press('Escape');
+    await inView('Nästa');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await expect.poll(focusIsOnAField).toBe(true);
+    await inView('Nästa');
+    // The template has SMS only.
+    await page.getByRole('button', { name: 'Bara SMS' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await expect.poll(focusIsOnAField).toBe(true);
+    // The message step starts at the alert's name.
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent ?? ''))
+      .toMatch(/Larmets namn/);
+    await page.getByRole('textbox', { name: 'Larmets namn' }).fill('Brand – tangentbord');
+    await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
+    await page.getByRole('option', { name: /Brand – samling/ }).click();
+    await inView('Nästa');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await expect.poll(focusIsOnAField).toBe(true);
+    await inView('Nästa');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByText('Får larmet').waitFor({ timeout: 60_000 });
+    const start = page.getByRole('button', { name: 'Starta larm…' });
+    await expect.poll(() => start.evaluate((el) => el === document.activeElement)).toBe(true);
+    await inView('Starta larm…');
+    await shot(page, 'wizard-review-1366');
+  });
+
   it('"Skicka igen" and the keyboard: Enter on the focused start button, the count, Enter', async () => {
     const { page } = c;
     const [first] = (await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 10 })).campaigns.filter(

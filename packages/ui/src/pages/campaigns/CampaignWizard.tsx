@@ -2,8 +2,8 @@
 // is saved when the operator reaches the review, so the planner can report on exactly
 // what would be sent; starting needs the start dialog, while a test run (only the test
 // group) is one click.
-import { Alert, Button, Group, Loader, Paper, Select, Stack, Stepper, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { Alert, Box, Button, Group, Loader, Paper, Select, Stack, Stepper, Text, Title } from '@mantine/core';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Campaign, PlanReport } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useT } from '../../i18n';
@@ -122,6 +122,20 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
     setShown([]);
   };
   const step = WIZARD_STEPS[active]!;
+  const stepRef = useRef<HTMLDivElement>(null);
+  const startRef = useRef<HTMLButtonElement>(null);
+  const firstRender = useRef(true);
+  // Each step begins with the focus on its first field, so the keyboard never drops to the page.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const first = stepRef.current?.querySelector<HTMLElement>(
+      'input:not([type="hidden"]):not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), [tabindex="0"]',
+    );
+    first?.focus();
+  }, [active]);
 
   const saveAndPlan = async () => {
     setPlanning(true);
@@ -176,6 +190,10 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
   const labels = [t('audience'), t('plan'), t('message'), t('schedule'), t('review')];
   const scheduled = s.schedule.kind !== 'now';
   const canStart = plan !== null && plan.blockers.length === 0 && plan.recipients > 0 && draftId !== null;
+  // On the review, once it is in and nothing stops the start, the focus is on "Starta larm…".
+  useEffect(() => {
+    if (step === 'review' && canStart) startRef.current?.focus();
+  }, [step, canStart]);
 
   return (
     <Stack maw={1000} className={pageScope}>
@@ -194,19 +212,21 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
         {labels[active]}
       </Title>
 
-      {step === 'audience' && <AudienceStep s={s} set={set} groups={groupList} tags={tags.data?.tags ?? []} />}
-      {step === 'plan' && <PlanStep s={s} set={set} />}
-      {step === 'message' && <MessageStep s={s} set={set} templates={templateList} />}
-      {step === 'schedule' && <ScheduleStep s={s} set={set} />}
-      {step === 'review' &&
-        (planning ? (
-          <Group>
-            <Loader size="sm" />
-            <Text role="status">{t('planning')}</Text>
-          </Group>
-        ) : plan ? (
-          <ReviewStep plan={plan} />
-        ) : null)}
+      <div ref={stepRef}>
+        {step === 'audience' && <AudienceStep s={s} set={set} groups={groupList} tags={tags.data?.tags ?? []} />}
+        {step === 'plan' && <PlanStep s={s} set={set} />}
+        {step === 'message' && <MessageStep s={s} set={set} templates={templateList} />}
+        {step === 'schedule' && <ScheduleStep s={s} set={set} />}
+        {step === 'review' &&
+          (planning ? (
+            <Group>
+              <Loader size="sm" />
+              <Text role="status">{t('planning')}</Text>
+            </Group>
+          ) : plan ? (
+            <ReviewStep plan={plan} />
+          ) : null)}
+      </div>
 
       {shown.length > 0 && (
         <Alert color="red" role="alert">
@@ -217,20 +237,36 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
       )}
       <ErrorAlert error={error} />
 
-      <Group justify="space-between">
-        <Button variant="default" size="md" onClick={() => goTo(active - 1)} disabled={active === 0}>
-          {t('back')}
-        </Button>
-        {step !== 'review' ? (
-          <Button size="md" onClick={() => goTo(active + 1)}>
-            {t('next')}
+      {/* The way on stays in sight: at 1366×768 a long step scrolls under it. */}
+      <Box
+        pos="sticky"
+        bottom={0}
+        py="sm"
+        bg="var(--mantine-color-body)"
+        style={{ borderTop: '1px solid var(--mantine-color-default-border)', zIndex: 5 }}
+      >
+        <Group justify="space-between">
+          <Button variant="default" size="md" onClick={() => goTo(active - 1)} disabled={active === 0}>
+            {t('back')}
           </Button>
-        ) : (
-          <Button variant="default" onClick={() => void saveAndPlan()} loading={planning}>
-            {t('replan')}
-          </Button>
-        )}
-      </Group>
+          {step !== 'review' ? (
+            <Button size="md" onClick={() => goTo(active + 1)}>
+              {t('next')}
+            </Button>
+          ) : (
+            <Group>
+              <Button variant="default" onClick={() => void saveAndPlan()} loading={planning}>
+                {t('replan')}
+              </Button>
+              {plan && (
+                <Button ref={startRef} color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart}>
+                  {scheduled ? t('schedule_') : t('start')}
+                </Button>
+              )}
+            </Group>
+          )}
+        </Group>
+      </Box>
 
       {step === 'review' && plan && (
         <Paper withBorder p="md">
@@ -260,12 +296,7 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
                   {t('test')}
                 </Button>
               </Group>
-              <Group>
-                <SavePreparedButton fields={toFields(s)} />
-                <Button color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart}>
-                  {scheduled ? t('schedule_') : t('start')}
-                </Button>
-              </Group>
+              <SavePreparedButton fields={toFields(s)} />
             </Group>
           </Stack>
         </Paper>
