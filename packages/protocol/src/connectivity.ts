@@ -48,6 +48,24 @@ export type ConnectivityStatus = z.infer<typeof connectivityStatusSchema>;
 // key, bot token, device token) only sealed by the host's secure storage, and they never
 // travel back: the console sees whether each is set and since when.
 
+export const failoverProviders = ['twilio', 'elks'] as const;
+export type FailoverProvider = (typeof failoverProviders)[number];
+
+/**
+ * Which provider carries SMS and voice first when both Twilio and 46elks are on (the other
+ * takes over when its path fails), and each sender's throughput: Twilio sends 10 SMS/s per
+ * number outside North America and places 1 call/s per account by default; 46elks' defaults
+ * here are the same order (raise them when the account allows more).
+ */
+export const failoverSettingsSchema = z.object({
+  primary: z.enum(failoverProviders).default('twilio'),
+  twilioSmsPerSecond: z.number().positive().max(1000).default(10),
+  twilioCallsPerSecond: z.number().positive().max(100).default(1),
+  elksSmsPerSecond: z.number().positive().max(1000).default(10),
+  elksCallsPerSecond: z.number().positive().max(100).default(1),
+});
+export type FailoverSettings = z.infer<typeof failoverSettingsSchema>;
+
 /** Whether a secret is stored (sealed), and when it was last set. */
 export const secretStateSchema = z.object({ set: z.boolean(), setAt: z.string().nullable() });
 export type SecretState = z.infer<typeof secretStateSchema>;
@@ -72,6 +90,18 @@ export const connectivityConfigSchema = z.object({
   }),
   sendgrid: z.object({ enabled: z.boolean(), from: z.string(), fromName: z.string(), apiKey: secretStateSchema }),
   telegram: z.object({ enabled: z.boolean(), botToken: secretStateSchema }),
+  /** 46elks: SMS and voice, a second provider Twilio fails over to (or the first). */
+  elks: z.object({
+    enabled: z.boolean(),
+    /** The API username (u…). */
+    username: z.string(),
+    /** The number SMS and calls come from (a number on the 46elks account). */
+    from: z.string(),
+    password: secretStateSchema,
+    /** The secret the relay checks in 46elks' callback URLs (from the relay administrator). */
+    callbackSecret: secretStateSchema,
+  }),
+  failover: failoverSettingsSchema,
 });
 export type ConnectivityConfig = z.infer<typeof connectivityConfigSchema>;
 
@@ -139,6 +169,16 @@ export const connectivityConfigInputSchema = z.object({
     apiKey: secretInputSchema,
   }),
   telegram: z.object({ enabled: z.boolean(), botToken: secretInputSchema }),
+  elks: z
+    .object({
+      enabled: z.boolean().default(false),
+      username: z.string().max(200).default(''),
+      from: z.string().max(200).default(''),
+      password: secretInputSchema,
+      callbackSecret: secretInputSchema,
+    })
+    .prefault({}),
+  failover: failoverSettingsSchema.prefault({}),
 });
 export type ConnectivityConfigInput = z.input<typeof connectivityConfigInputSchema>;
 

@@ -15,6 +15,8 @@ const setup: ConnectivitySetup = {
     twilio: { enabled: true, accountSid: `AC${'ab'.repeat(16)}`, from: '+46701740000', whatsappFrom: '', authToken: saved },
     sendgrid: { enabled: false, from: '', fromName: '', apiKey: none },
     telegram: { enabled: false, botToken: none },
+    elks: { enabled: false, username: '', from: '', password: none, callbackSecret: none },
+    failover: { primary: 'twilio', twilioSmsPerSecond: 10, twilioCallsPerSecond: 1, elksSmsPerSecond: 10, elksCallsPerSecond: 1 },
   },
   updatedAt: '2026-03-01T08:00:00.000Z',
   updatedBy: 'Ida',

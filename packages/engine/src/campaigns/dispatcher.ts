@@ -237,6 +237,12 @@ export class Dispatcher {
     for (const [key, bucket] of this.buckets) if (key.startsWith(`${channel}|`)) bucket.setRate(perSecond);
   }
 
+  /** Each provider's sender throughput from the settings (messages/s, calls/s), from now on. */
+  setProviderRates(rates: Record<string, Partial<Record<Channel, RateLimit>> | undefined>): void {
+    this.opts.providerRateLimits = rates;
+    this.buckets.clear();
+  }
+
   /** The token bucket of one provider on one channel (its sender's throughput). */
   private bucketFor(channel: Channel, provider: string): TokenBucket {
     const key = `${channel}|${provider}`;

@@ -3,6 +3,7 @@
 // cancelled), writes the whole outbox in the start transaction, arms schedules (a time or
 // a cron in Europe/Stockholm, kept in the database so they survive restarts), and is the
 // non-transactional wrapper around the provider-event entry point.
+import type { Channel } from '@gdial/protocol';
 import {
   campaignFieldsSchema,
   campaignTransition,
@@ -43,7 +44,7 @@ import { existingGroupIds } from '../store/groups';
 import { listInbox, markInbox } from '../store/inbox';
 import { openRecipientIds, cancelOpenRecipients } from '../store/recipients';
 import { readSetting, writeSetting, type SettingDef } from '../store/settings';
-import { Dispatcher, PAUSED_BAND, type DispatcherOptions } from './dispatcher';
+import { Dispatcher, PAUSED_BAND, type DispatcherOptions, type RateLimit } from './dispatcher';
 import { applyProviderEvents, type AppliedEvents } from './events';
 import { progressRecipient } from './outbox';
 import { planCampaign, writePlan, type Plan } from './planner';
@@ -143,9 +144,14 @@ export class CampaignService {
     this.requireProviders = true;
   }
 
-  setChannels(senders: ChannelSenders, flows: CallFlowHost | null): void {
+  setChannels(
+    senders: ChannelSenders,
+    flows: CallFlowHost | null,
+    providerRates?: Record<string, Partial<Record<Channel, RateLimit>> | undefined>,
+  ): void {
     this.senders = senders;
     this.flows = flows;
+    if (providerRates) this.dispatcher.setProviderRates(providerRates);
     this.dispatcher.providersChanged();
     void this.dispatcher.reconcile().then(() => this.dispatcher.wake());
   }

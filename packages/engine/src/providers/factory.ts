@@ -35,6 +35,8 @@ export interface ProviderSettings {
    * over in this order when its path fails. Absent: Twilio first, then 46elks.
    */
   order?: { sms?: ChainProvider[]; voice?: ChainProvider[] };
+  /** Each provider's sender throughput: SMS per second, calls per second (the dispatcher's defaults when absent). */
+  rates?: Partial<Record<ChainProvider, { sms?: number; voice?: number }>>;
 }
 
 export const chainProviders = ['twilio', 'elks'] as const;

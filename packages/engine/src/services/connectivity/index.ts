@@ -12,6 +12,7 @@ import { channels, type Channel, type ConnectivityStatus, type RelayEvent, type 
 import { callFlowHost } from '../../campaigns/call-flows';
 import type { AppliedEvents } from '../../campaigns/events';
 import { applyProviderEvents } from '../../campaigns/events';
+import type { RateLimit } from '../../campaigns/dispatcher';
 import type { CampaignService } from '../../campaigns/service';
 import { sendersFromProviders } from '../../campaigns/senders';
 import type { EngineContext } from '../../context';
@@ -48,6 +49,18 @@ const providerOf = (p: Providers, ch: Channel): string | null => {
   const adapter = p[ch];
   return adapter ? adapter.provider : null;
 };
+
+/** The providers' sender throughput from the settings, as the dispatcher takes it (burst: one second's worth). */
+function ratesOf(p: ProviderSettings | undefined): Record<string, Partial<Record<Channel, RateLimit>>> | undefined {
+  if (!p?.rates) return undefined;
+  const out: Record<string, Partial<Record<Channel, RateLimit>>> = {};
+  for (const [provider, r] of Object.entries(p.rates)) {
+    if (!r) continue;
+    const limit = (perSecond: number): RateLimit => ({ perSecond, burst: Math.max(1, Math.round(perSecond)) });
+    out[provider] = { ...(r.sms ? { sms: limit(r.sms) } : {}), ...(r.voice ? { voice: limit(r.voice) } : {}) };
+  }
+  return out;
+}
 
 export class Connectivity {
   private relayClient: RelayClient | null = null;
@@ -107,6 +120,7 @@ export class Connectivity {
         chains: p.chains,
       }),
       flows,
+      ratesOf(this.settings.providers),
     );
     if (relay && api) this.startRelayStream(relay, api);
     else this.deps.sync.detach();

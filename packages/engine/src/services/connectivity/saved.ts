@@ -4,6 +4,8 @@
 // saved configuration becomes the ConnectivitySettings the engine runs with.
 import { z } from 'zod';
 import {
+  elksWebhookUrls,
+  failoverSettingsSchema,
   relayWebhookUrls,
   type ConnectivityConfig,
   type connectivityConfigInputSchema,
@@ -22,6 +24,8 @@ export const savedConfigSchema = z.object({
   twilio: z.object({ enabled: z.boolean(), accountSid: z.string(), from: z.string(), whatsappFrom: z.string() }),
   sendgrid: z.object({ enabled: z.boolean(), from: z.string(), fromName: z.string() }),
   telegram: z.object({ enabled: z.boolean() }),
+  elks: z.object({ enabled: z.boolean(), username: z.string(), from: z.string() }).default({ enabled: false, username: '', from: '' }),
+  failover: failoverSettingsSchema.prefault({}),
   updatedAt: z.string(),
   updatedBy: z.string(),
 });
@@ -55,6 +59,8 @@ export const emptyConfig: Omit<SavedConfig, 'updatedAt' | 'updatedBy'> = {
   twilio: { enabled: false, accountSid: '', from: '', whatsappFrom: '' },
   sendgrid: { enabled: false, from: '', fromName: '' },
   telegram: { enabled: false },
+  elks: { enabled: false, username: '', from: '' },
+  failover: failoverSettingsSchema.parse({}),
 };
 
 const secretState = (s: SealedSecret | null): SecretState => ({ set: s !== null, setAt: s?.setAt ?? null });
@@ -67,6 +73,12 @@ export function configView(config: SavedConfig | null, secrets: SealedSecrets): 
     twilio: { ...c.twilio, authToken: secretState(secrets[secretSlots.twilioAuthToken]) },
     sendgrid: { ...c.sendgrid, apiKey: secretState(secrets[secretSlots.sendgridApiKey]) },
     telegram: { ...c.telegram, botToken: secretState(secrets[secretSlots.telegramBotToken]) },
+    elks: {
+      ...c.elks,
+      password: secretState(secrets[secretSlots.elksPassword]),
+      callbackSecret: secretState(secrets[secretSlots.elksCallbackSecret]),
+    },
+    failover: c.failover,
   };
 }
 
@@ -78,6 +90,8 @@ const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const TWILIO_AUTH_TOKEN = /^[0-9a-fA-F]{32}$/;
 const SENDGRID_KEY = /^SG\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/;
 const TELEGRAM_TOKEN = /^\d{3,}:[A-Za-z0-9_-]{20,}$/;
+const ELKS_USERNAME = /^u[0-9a-fA-F]{32}$/;
+const ELKS_SECRET = /^[A-Za-z0-9_-]{32,256}$/;
 
 /** A phone number as typed ("+46 70-174 00 00", "whatsapp:+46…") in the form the providers take. */
 const compactNumber = (s: string): string =>
@@ -140,6 +154,8 @@ export function validateSetup(
     [secretSlots.twilioAuthToken]: secretChangeOf(input.twilio.authToken),
     [secretSlots.sendgridApiKey]: secretChangeOf(input.sendgrid.apiKey),
     [secretSlots.telegramBotToken]: secretChangeOf(input.telegram.botToken),
+    [secretSlots.elksPassword]: secretChangeOf(input.elks.password),
+    [secretSlots.elksCallbackSecret]: secretChangeOf(input.elks.callbackSecret),
   };
   /** Whether the slot holds a secret once this save is written. */
   const present = (slot: SecretSlot) => (secrets[slot].kind === 'keep' ? saved[slot] : secrets[slot].kind === 'replace');
@@ -165,7 +181,10 @@ export function validateSetup(
   const whatsappReason = whatsappNumber.reason;
   const sendgrid = { enabled: input.sendgrid.enabled, from: input.sendgrid.from.trim(), fromName: input.sendgrid.fromName.trim() };
   const telegram = { enabled: input.telegram.enabled };
-  const anyProvider = twilio.enabled || sendgrid.enabled || telegram.enabled;
+  const elksNumber = senderNumber(input.elks.from);
+  const elks = { enabled: input.elks.enabled, username: input.elks.username.trim(), from: elksNumber.value };
+  const failover = input.failover;
+  const anyProvider = twilio.enabled || sendgrid.enabled || telegram.enabled || elks.enabled;
 
   // The relay: needed as soon as any provider is on, because providers post their status
   // callbacks, key presses and replies to it and voice calls fetch their call flow from it.
@@ -246,15 +265,47 @@ export function validateSetup(
     bad('telegram.botToken', 'Required when Telegram is on');
   }
 
+  // 46elks: SMS and calls from one number; its callbacks carry the relay's secret for this organisation.
+  if (elks.username) {
+    if (!ELKS_USERNAME.test(elks.username))
+      bad('elks.username', 'Must be "u" followed by 32 hexadecimal characters (46elks dashboard → API)');
+  } else if (elks.enabled) {
+    bad('elks.username', 'Required when 46elks is on');
+  }
+  const elksPassword = newValue(secretSlots.elksPassword);
+  if (elksPassword !== null) {
+    if (!/^[A-Za-z0-9]{16,64}$/.test(elksPassword))
+      bad('elks.password', 'Must be the API password from the 46elks dashboard (letters and digits)');
+  } else if (elks.enabled && !present(secretSlots.elksPassword)) {
+    bad('elks.password', 'Required when 46elks is on');
+  }
+  if (elks.from) {
+    if (!E164.test(elks.from))
+      bad('elks.from', `Not a phone number (${elksNumber.reason ?? 'not in international form'}); e.g. 076-686 00 00 or +46766860000`);
+  } else if (elks.enabled) {
+    bad('elks.from', 'Required when 46elks is on: the number SMS and calls come from');
+  }
+  const elksSecret = newValue(secretSlots.elksCallbackSecret);
+  if (elksSecret !== null) {
+    if (!ELKS_SECRET.test(elksSecret))
+      bad(
+        'elks.callbackSecret',
+        'Must be the 46elks callback secret the relay administrator gave (at least 32 letters, digits, "_" or "-")',
+      );
+  } else if (elks.enabled && !present(secretSlots.elksCallbackSecret)) {
+    bad('elks.callbackSecret', 'Required when 46elks is on: 46elks does not sign its callbacks, so the relay checks this secret');
+  }
+  if (failover.primary === 'elks' && !elks.enabled && twilio.enabled) bad('failover.primary', '46elks cannot go first while it is off');
+
   if (issues.length) return { issues };
   // No relay any more: its device token goes too.
   if (!relayWanted && saved[secretSlots.relayDeviceToken]) secrets[secretSlots.relayDeviceToken] = { kind: 'remove' };
-  return { config: { relay, twilio, sendgrid, telegram }, secrets };
+  return { config: { relay, twilio, sendgrid, telegram, elks, failover }, secrets };
 }
 
 /** Whether a saved configuration asks for anything at all. */
 export const configIsEmpty = (c: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>): boolean =>
-  c.relay.url === '' && !c.twilio.enabled && !c.sendgrid.enabled && !c.telegram.enabled;
+  c.relay.url === '' && !c.twilio.enabled && !c.sendgrid.enabled && !c.telegram.enabled && !c.elks.enabled;
 
 /** The secrets a configuration needs opened to run. */
 export function slotsNeeded(c: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>): SecretSlot[] {
@@ -263,6 +314,7 @@ export function slotsNeeded(c: Omit<SavedConfig, 'updatedAt' | 'updatedBy'>): Se
   if (c.twilio.enabled) out.push(secretSlots.twilioAuthToken);
   if (c.sendgrid.enabled) out.push(secretSlots.sendgridApiKey);
   if (c.telegram.enabled) out.push(secretSlots.telegramBotToken);
+  if (c.elks.enabled) out.push(secretSlots.elksPassword, secretSlots.elksCallbackSecret);
   return out;
 }
 
@@ -293,6 +345,23 @@ export function settingsFromConfig(
     };
   }
   if (c.telegram.enabled) settings.providers.telegram = { botToken: secret(secretSlots.telegramBotToken) };
+  if (c.elks.enabled) {
+    const callbackSecret = secret(secretSlots.elksCallbackSecret);
+    const elksUrls = elksWebhookUrls(c.relay.publicUrl || c.relay.url, c.relay.tenant, callbackSecret);
+    settings.providers.elks = {
+      username: c.elks.username,
+      password: secret(secretSlots.elksPassword),
+      sms: { from: c.elks.from },
+      voice: { from: c.elks.from },
+      callbacks: { deliveryReportUrl: elksUrls.elksDeliveryReport, callHangupUrl: elksUrls.elksCallHangup, callbackSecret },
+    };
+  }
+  const order = c.failover.primary === 'elks' ? (['elks', 'twilio'] as const) : (['twilio', 'elks'] as const);
+  settings.providers.order = { sms: [...order], voice: [...order] };
+  settings.providers.rates = {
+    twilio: { sms: c.failover.twilioSmsPerSecond, voice: c.failover.twilioCallsPerSecond },
+    elks: { sms: c.failover.elksSmsPerSecond, voice: c.failover.elksCallsPerSecond },
+  };
   return settings;
 }
 
@@ -303,6 +372,8 @@ const secretFieldOf: Record<SecretSlot, string> = {
   [secretSlots.twilioAuthToken]: 'twilio.authToken',
   [secretSlots.sendgridApiKey]: 'sendgrid.apiKey',
   [secretSlots.telegramBotToken]: 'telegram.botToken',
+  [secretSlots.elksPassword]: 'elks.password',
+  [secretSlots.elksCallbackSecret]: 'elks.callbackSecret',
 };
 
 /**
@@ -317,10 +388,10 @@ export function describeChanges(
 ): string {
   const b = before ?? emptyConfig;
   const parts: string[] = [];
-  const show = (v: string | boolean) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : v === '' ? '(empty)' : v);
-  for (const group of ['relay', 'twilio', 'sendgrid', 'telegram'] as const) {
-    const was = b[group] as Record<string, string | boolean>;
-    const now = after[group] as Record<string, string | boolean>;
+  const show = (v: string | boolean | number) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : v === '' ? '(empty)' : String(v));
+  for (const group of ['relay', 'twilio', 'sendgrid', 'telegram', 'elks', 'failover'] as const) {
+    const was = b[group] as Record<string, string | boolean | number>;
+    const now = after[group] as Record<string, string | boolean | number>;
     for (const k of Object.keys(now)) {
       if (was[k] !== now[k]) parts.push(`${group}.${k} ${show(was[k] ?? '')} → ${show(now[k]!)}`);
     }

@@ -9,6 +9,8 @@ export const secretSlots = {
   twilioAuthToken: 'provider.twilio.authToken',
   sendgridApiKey: 'provider.sendgrid.apiKey',
   telegramBotToken: 'provider.telegram.botToken',
+  elksPassword: 'provider.elks.password',
+  elksCallbackSecret: 'provider.elks.callbackSecret',
 } as const;
 export type SecretSlot = (typeof secretSlots)[keyof typeof secretSlots];
 

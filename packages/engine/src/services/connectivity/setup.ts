@@ -46,13 +46,16 @@ const fieldOf: Record<SecretSlot, string> = {
   [secretSlots.twilioAuthToken]: 'twilio.authToken',
   [secretSlots.sendgridApiKey]: 'sendgrid.apiKey',
   [secretSlots.telegramBotToken]: 'telegram.botToken',
+  [secretSlots.elksPassword]: 'elks.password',
+  [secretSlots.elksCallbackSecret]: 'elks.callbackSecret',
 };
 
 const NO_SEALER =
   'This console has no secure storage for credentials (it is the browser host, which reads them from environment variables), so it never stores them. Set the GDIAL_… variables and restart it, or use the desktop app.';
 
 const hostConfigures = (s: ConnectivitySettings | undefined): boolean =>
-  s !== undefined && (s.relay !== undefined || Object.values(s.providers ?? {}).some((p) => p !== undefined));
+  s !== undefined &&
+  (s.relay !== undefined || Object.entries(s.providers ?? {}).some(([k, p]) => k !== 'order' && k !== 'rates' && p !== undefined));
 
 type SaveInput = z.output<typeof connectivityConfigInputSchema>;
 

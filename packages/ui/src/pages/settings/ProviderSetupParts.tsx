@@ -113,8 +113,8 @@ export function ReadOnlyExplanation({
   const what = (name: string) => {
     const field = known.get(name);
     if (!field) return '';
-    const group = field.split('.')[0];
-    return `${group === 'relay' ? t('relay') : providerNames[group as 'twilio' | 'sendgrid' | 'telegram']} · ${t(field)}`;
+    const group = field.split('.')[0] ?? '';
+    return `${group === 'relay' ? t('relay') : ((providerNames as Record<string, string>)[group] ?? t(group as Key))} · ${t(field)}`;
   };
   return (
     <Stack gap="sm">

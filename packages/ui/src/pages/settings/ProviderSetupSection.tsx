@@ -1,10 +1,11 @@
 // Settings → providers and relay: where an administrator enters the relay address and this
-// computer's device token, and the Twilio, SendGrid and Telegram credentials. Secrets are
+// computer's device token, and the Twilio, SendGrid, Telegram and 46elks credentials, which provider
+// carries SMS and calls first and each sender's throughput. Secrets are
 // sealed by the desktop app's secure storage and never come back: a saved one shows as
 // "sparad", a blank field keeps it. Saving restarts the relay stream and the providers at
 // once; the result shows as the connection state. In the browser host, which has no secure
 // storage, this section explains which environment variables set the same things.
-import { Alert, Button, Fieldset, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Fieldset, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { ConnectivitySetup, RelayCheck } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -114,7 +115,7 @@ export function ProviderSetupSection() {
     setApplied(false);
     setDraft((d) => (d ? { ...d, [group]: { ...d[group], ...patch } } : d));
   };
-  const text = <G extends 'relay' | 'twilio' | 'sendgrid'>(
+  const text = <G extends 'relay' | 'twilio' | 'sendgrid' | 'elks'>(
     group: G,
     field: keyof SetupDraft[G] & string,
     opts: { help?: Key; type?: string; autoComplete?: string } = {},
@@ -146,6 +147,17 @@ export function ProviderSetupSection() {
       />
     );
   };
+
+  const rate = (field: Exclude<keyof SetupDraft['failover'], 'primary'>) => (
+    <NumberInput
+      label={t(`failover.${field}`)}
+      value={draft.failover[field]}
+      min={0.1}
+      max={field.endsWith('CallsPerSecond') ? 100 : 1000}
+      decimalScale={1}
+      onChange={(v) => typeof v === 'number' && v > 0 && set('failover', { [field]: v })}
+    />
+  );
 
   const readOnly = !setup.editable;
   const ready = status?.channels.filter((c) => c.configured).map((c) => words.channel[c.channel]) ?? [];
@@ -254,6 +266,43 @@ export function ProviderSetupSection() {
               >
                 {secret('telegram', 'botToken')}
               </ProviderFieldset>
+
+              <ProviderFieldset
+                legend={t('elks')}
+                toggle={t('useElks')}
+                enabled={draft.elks.enabled}
+                onToggle={(enabled) => set('elks', { enabled })}
+              >
+                {text('elks', 'username', { help: 'elks.usernameHelp' })}
+                {secret('elks', 'password')}
+                {text('elks', 'from', { help: 'elks.fromHelp', type: 'tel' })}
+                {secret('elks', 'callbackSecret')}
+              </ProviderFieldset>
+
+              <Fieldset legend={t('failover')}>
+                <Stack gap="sm">
+                  <Text size="sm" c="dimmed">
+                    {t('failoverHelp')}
+                  </Text>
+                  <Select
+                    label={t('failover.primary')}
+                    data={[
+                      { value: 'twilio', label: t('twilioFirst') },
+                      { value: 'elks', label: t('elksFirst') },
+                    ]}
+                    value={draft.failover.primary}
+                    onChange={(v) => v && set('failover', { primary: v as 'twilio' | 'elks' })}
+                    error={errorOf('failover.primary')}
+                    allowDeselect={false}
+                  />
+                  <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                    {rate('twilioSmsPerSecond')}
+                    {rate('twilioCallsPerSecond')}
+                    {rate('elksSmsPerSecond')}
+                    {rate('elksCallsPerSecond')}
+                  </SimpleGrid>
+                </Stack>
+              </Fieldset>
 
               {problems.size > 0 && (
                 <Text c="red" size="sm" role="alert">

@@ -1,7 +1,7 @@
 // The providers-and-relay form's model: what the form holds, how it comes from the saved
 // configuration (secrets never arrive, only whether each is saved), and what it sends: a
 // blank secret keeps the saved one, "forget" removes it, anything typed replaces it.
-import type { ConnectivityConfigInput, ConnectivitySetup, FieldIssue, SecretState } from '@gdial/protocol';
+import type { ConnectivityConfigInput, ConnectivitySetup, FailoverSettings, FieldIssue, SecretState } from '@gdial/protocol';
 
 export interface SecretDraft {
   /** What the operator typed; '' keeps the saved value. */
@@ -16,6 +16,8 @@ export interface SetupDraft {
   twilio: { enabled: boolean; accountSid: string; from: string; whatsappFrom: string; authToken: SecretDraft };
   sendgrid: { enabled: boolean; from: string; fromName: string; apiKey: SecretDraft };
   telegram: { enabled: boolean; botToken: SecretDraft };
+  elks: { enabled: boolean; username: string; from: string; password: SecretDraft; callbackSecret: SecretDraft };
+  failover: FailoverSettings;
 }
 
 /** The form's fields by the paths the engine names in its field issues. */
@@ -32,6 +34,11 @@ export const fieldPaths = [
   'sendgrid.from',
   'sendgrid.fromName',
   'telegram.botToken',
+  'elks.username',
+  'elks.password',
+  'elks.from',
+  'elks.callbackSecret',
+  'failover.primary',
 ] as const;
 export type FieldPath = (typeof fieldPaths)[number];
 
@@ -65,6 +72,14 @@ export function draftFromSetup(setup: ConnectivitySetup): SetupDraft {
     },
     sendgrid: { enabled: s.sendgrid.enabled, from: s.sendgrid.from, fromName: s.sendgrid.fromName, apiKey: secret(s.sendgrid.apiKey) },
     telegram: { enabled: s.telegram.enabled, botToken: secret(s.telegram.botToken) },
+    elks: {
+      enabled: s.elks.enabled,
+      username: s.elks.username,
+      from: s.elks.from,
+      password: secret(s.elks.password),
+      callbackSecret: secret(s.elks.callbackSecret),
+    },
+    failover: { ...s.failover },
   };
 }
 
@@ -82,6 +97,14 @@ export function draftToInput(d: SetupDraft): ConnectivityConfigInput {
     },
     sendgrid: { enabled: d.sendgrid.enabled, from: d.sendgrid.from, fromName: d.sendgrid.fromName, apiKey: secretInput(d.sendgrid.apiKey) },
     telegram: { enabled: d.telegram.enabled, botToken: secretInput(d.telegram.botToken) },
+    elks: {
+      enabled: d.elks.enabled,
+      username: d.elks.username,
+      from: d.elks.from,
+      password: secretInput(d.elks.password),
+      callbackSecret: secretInput(d.elks.callbackSecret),
+    },
+    failover: { ...d.failover },
   };
 }
 

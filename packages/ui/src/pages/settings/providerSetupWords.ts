@@ -38,6 +38,24 @@ export const dict = {
     telegram: 'Telegram',
     useTelegram: 'Använd Telegram',
     'telegram.botToken': 'Bot-token',
+    elks: '46elks – SMS och röstsamtal (reservväg)',
+    useElks: 'Använd 46elks',
+    'elks.username': 'API-användarnamn',
+    'elks.usernameHelp': 'Börjar med u (46elks-kontot → API).',
+    'elks.password': 'API-lösenord',
+    'elks.from': 'Avsändarnummer',
+    'elks.fromHelp': 'Ett nummer på 46elks-kontot, t.ex. +46766860000.',
+    'elks.callbackSecret': 'Hemlighet för återrop',
+    failover: 'Reservväg och kapacitet',
+    failoverHelp:
+      'Med både Twilio och 46elks påslagna går SMS och samtal genom den första. Slutar den svara, svarar med serverfel eller nekar inloggningen, tar den andra över automatiskt för dem som ännu inte fått något.',
+    'failover.primary': 'Går först',
+    twilioFirst: 'Twilio först, sedan 46elks',
+    elksFirst: '46elks först, sedan Twilio',
+    'failover.twilioSmsPerSecond': 'Twilio: SMS per sekund',
+    'failover.twilioCallsPerSecond': 'Twilio: samtal per sekund',
+    'failover.elksSmsPerSecond': '46elks: SMS per sekund',
+    'failover.elksCallsPerSecond': '46elks: samtal per sekund',
     saved: 'sparad',
     savedOn: '{t}. Lämna tomt för att behålla.',
     keep: 'Lämna tomt för att behålla.',
@@ -115,6 +133,24 @@ export const dict = {
     telegram: 'Telegram',
     useTelegram: 'Use Telegram',
     'telegram.botToken': 'Bot token',
+    elks: '46elks – SMS and voice calls (second route)',
+    useElks: 'Use 46elks',
+    'elks.username': 'API username',
+    'elks.usernameHelp': 'Starts with u (the 46elks account → API).',
+    'elks.password': 'API password',
+    'elks.from': 'Sender number',
+    'elks.fromHelp': 'A number on the 46elks account, e.g. +46766860000.',
+    'elks.callbackSecret': 'Callback secret',
+    failover: 'Second route and capacity',
+    failoverHelp:
+      'With both Twilio and 46elks on, SMS and calls go through the first. When it stops answering, answers with server errors or refuses the credentials, the other takes over by itself for everyone not yet sent to.',
+    'failover.primary': 'Goes first',
+    twilioFirst: 'Twilio first, then 46elks',
+    elksFirst: '46elks first, then Twilio',
+    'failover.twilioSmsPerSecond': 'Twilio: SMS per second',
+    'failover.twilioCallsPerSecond': 'Twilio: calls per second',
+    'failover.elksSmsPerSecond': '46elks: SMS per second',
+    'failover.elksCallsPerSecond': '46elks: calls per second',
     saved: 'saved',
     savedOn: '{t}. Leave blank to keep it.',
     keep: 'Leave blank to keep it.',
@@ -159,7 +195,7 @@ export const dict = {
   },
 };
 export type Key = keyof typeof dict.sv;
-export const providerNames = { twilio: 'Twilio', sendgrid: 'SendGrid', telegram: 'Telegram' };
+export const providerNames = { twilio: 'Twilio', sendgrid: 'SendGrid', telegram: 'Telegram', elks: '46elks' };
 
 /**
  * What each field needs, in Swedish, shown next to a field the engine found at fault (its
@@ -178,4 +214,10 @@ export const svHints: Record<FieldPath, string> = {
   'sendgrid.from': 'Ange en e-postadress, t.ex. larm@kommun.se, som är verifierad i SendGrid.',
   'sendgrid.fromName': 'Högst 100 tecken.',
   'telegram.botToken': 'Ange botens token från @BotFather (siffror, ":", sedan bokstäver och siffror).',
+  'elks.username': 'Ange API-användarnamnet: "u" följt av 32 tecken 0–9 och a–f (46elks-kontot → API).',
+  'elks.password': 'Ange API-lösenordet från 46elks-kontot (bokstäver och siffror).',
+  'elks.from': 'Ange ett telefonnummer på 46elks-kontot, t.ex. 076-686 00 00 eller +46766860000.',
+  'elks.callbackSecret':
+    'Ange hemligheten som reläets administratör gav (minst 32 tecken). 46elks signerar inte sina återrop, så reläet känner igen dem på den.',
+  'failover.primary': '46elks kan inte gå först när 46elks är avslaget. Slå på 46elks eller välj Twilio först.',
 };
