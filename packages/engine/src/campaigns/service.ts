@@ -3,7 +3,6 @@
 // cancelled), writes the whole outbox in the start transaction, arms schedules (a time or
 // a cron in Europe/Stockholm, kept in the database so they survive restarts), and is the
 // non-transactional wrapper around the provider-event entry point.
-import type { Channel } from '@gdial/protocol';
 import {
   campaignFieldsSchema,
   campaignTransition,
