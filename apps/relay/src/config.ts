@@ -39,6 +39,8 @@ export interface RelayConfig {
   failedAuthPerSecond: number;
   /** Client-side bound on each request-path statement (PostgreSQL): a silently dead connection fails after this. */
   dbQueryTimeoutMs: number;
+  /** Open stream sessions are re-checked for revocation this often (behind the NOTIFY that closes them at once). */
+  revocationCheckMs: number;
   /** A new stream connection must say hello within this many ms. */
   helloTimeoutMs: number;
   /** Stream connections (before hello too) in total, and from one client address. */
@@ -111,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       failedAuthBurst: 20,
       failedAuthPerSecond: 1,
       dbQueryTimeoutMs: e.RELAY_DB_QUERY_TIMEOUT_MS,
+      revocationCheckMs: 10_000,
       helloTimeoutMs: 5000,
       streamMaxConnections: e.RELAY_STREAM_MAX_CONNECTIONS,
       streamMaxPerAddress: e.RELAY_STREAM_MAX_PER_ADDRESS,

@@ -56,6 +56,8 @@ export interface StartRelayOptions {
   failedAuthPerSecond?: number;
   /** Client-side bound on each request-path statement on PostgreSQL (default 10 s). */
   dbQueryTimeoutMs?: number;
+  /** Open streams re-checked for revocation this often (default 10 s), behind the NOTIFY that closes them at once. */
+  revocationCheckMs?: number;
   /** A stream must say hello within this many ms (default 5000). */
   helloTimeoutMs?: number;
   /** Stream connections in total (default 5000) and per client address (default 50). */
@@ -102,6 +104,7 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
     failedAuthBurst: opts.failedAuthBurst ?? 20,
     failedAuthPerSecond: opts.failedAuthPerSecond ?? 1,
     dbQueryTimeoutMs: opts.dbQueryTimeoutMs ?? 10_000,
+    revocationCheckMs: opts.revocationCheckMs ?? 10_000,
     helloTimeoutMs: opts.helloTimeoutMs ?? 5000,
     streamMaxConnections: opts.streamMaxConnections ?? 5000,
     streamMaxPerAddress: opts.streamMaxPerAddress ?? 50,

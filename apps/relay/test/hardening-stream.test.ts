@@ -6,6 +6,7 @@ import { webhookOf } from '@gdial/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startRelay, type RelayHandle } from '../src/index';
+import { findTenantBySlug, revokeDevice, rotateDeviceToken } from '../src/store/tenants';
 import { backends, post, TestDesktop, twilioSigned, waitFor } from './helpers';
 import { addTenant, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
 
@@ -169,6 +170,33 @@ describe.each(backends)('revocation on %s', (backend) => {
     expect(rotated.ok).toBe(true);
     await waitFor('the close', () => desktop.closeCode, 5000);
     expect(desktop.closeCode).toBe(4401);
+  });
+});
+
+describe.each(backends)('revocation without the notification on %s (another process, RELAY_LISTEN=false)', (backend) => {
+  it('closes a revoked or rotated session on the periodic check, and keeps the one with the new token', async () => {
+    const fx = await startTestRelay(backend, { listen: false, revocationCheckMs: 200 });
+    try {
+      const a = await addTenant(fx.relay, 'quiet-a');
+      const b = await addTenant(fx.relay, 'quiet-b');
+      const da = await TestDesktop.connect(fx.relay.url, a.deviceToken, 0);
+      const db = await TestDesktop.connect(fx.relay.url, b.deviceToken, 0);
+      await waitFor('both welcomed', () => [da, db].every((d) => d.messages.some((m) => m.type === 'welcome')));
+      // Straight through the store, as the admin CLI in another process does: no in-process hook.
+      const tenantA = (await findTenantBySlug(fx.relay.db, 'quiet-a'))!;
+      const tenantB = (await findTenantBySlug(fx.relay.db, 'quiet-b'))!;
+      expect(await revokeDevice(fx.relay.db, tenantA, a.deviceId)).toBe(true);
+      const newToken = (await rotateDeviceToken(fx.relay.db, tenantB, b.deviceId))!;
+      const fresh = await TestDesktop.connect(fx.relay.url, newToken, 0);
+      await waitFor('the revoked and the rotated sessions closed', () => da.closeCode && db.closeCode, 5000);
+      expect([da.closeCode, db.closeCode]).toEqual([4401, 4401]);
+      await waitFor('the new session welcomed', () => fresh.messages.some((m) => m.type === 'welcome'));
+      await new Promise((r) => setTimeout(r, 600));
+      expect(fresh.closeCode).toBeUndefined();
+      await fresh.close();
+    } finally {
+      await fx.stop();
+    }
   });
 });
 

@@ -97,6 +97,8 @@ export async function enrolDevice(db: RelayDb, enrolmentToken: string, deviceNam
 export interface AuthenticatedDevice {
   deviceId: string;
   tenant: Tenant;
+  /** The hash of the token it said hello with: a rotation changes the stored one. */
+  tokenHash: string;
 }
 
 export async function authenticateDevice(db: RelayDb, deviceToken: string): Promise<AuthenticatedDevice | null> {
@@ -104,12 +106,27 @@ export async function authenticateDevice(db: RelayDb, deviceToken: string): Prom
   if (!tenantId) return null;
   const tenant = await findTenantById(db, tenantId);
   if (!tenant) return null;
+  const tokenHash = hashToken(deviceToken);
   const [row] = await db.withTenant(tenant.id, (q) =>
     q.query<{ id: string }>('UPDATE devices SET last_seen_at = now() WHERE token_hash = $1 AND revoked_at IS NULL RETURNING id', [
-      hashToken(deviceToken),
+      tokenHash,
     ]),
   );
-  return row ? { deviceId: row.id, tenant } : null;
+  return row ? { deviceId: row.id, tenant, tokenHash } : null;
+}
+
+/**
+ * The current token hash of each of `ids` that is not revoked (absent = revoked or gone): what
+ * the stream compares its sessions with, behind the revocation notifications.
+ */
+export async function currentDeviceTokens(db: RelayDb, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.withTenant(tenantId, (q) =>
+    q.query<{ id: string; token_hash: string }>('SELECT id, token_hash FROM devices WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL', [
+      [...ids],
+    ]),
+  );
+  return new Map(rows.map((r) => [r.id, r.token_hash]));
 }
 
 export interface DeviceRow {

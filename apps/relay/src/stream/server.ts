@@ -27,13 +27,14 @@ import { FailureThrottle } from '../ops/rate-limit';
 import type { RelayDb } from '../store/db';
 import { logPosition, readEvents } from '../store/events';
 import { syncEpoch } from '../store/sync';
-import { authenticateDevice, recordAck, type AuthenticatedDevice } from '../store/tenants';
+import { authenticateDevice, currentDeviceTokens, recordAck, type AuthenticatedDevice } from '../store/tenants';
 import type { EventHub, TenantSubscriber } from './hub';
 
 /** What the stream is given by the composition (relay.ts). */
 export interface StreamServices {
   config: Pick<
     RelayConfig,
+    | 'revocationCheckMs'
     | 'heartbeatMs'
     | 'streamHighWaterBytes'
     | 'failedAuthBurst'
@@ -253,6 +254,13 @@ class DesktopStream implements TenantSubscriber {
     if (this.state === 'open') this.fail('unauthorized', 'The device was revoked or its token rotated');
   }
 
+  /** The device of an open session, with the token hash it said hello with. */
+  get session(): { tenantId: string; id: string; tokenHash: string } | null {
+    return this.state === 'open' && this.device && !this.closed
+      ? { tenantId: this.device.tenant.id, id: this.device.deviceId, tokenHash: this.device.tokenHash }
+      : null;
+  }
+
   /** Whether this connection is (or is becoming) `deviceId`'s session. */
   isDevice(tenantId: string, deviceId: string): boolean {
     return this.device?.tenant.id === tenantId && this.device.deviceId === deviceId;
@@ -415,9 +423,14 @@ export class StreamServer {
   private readonly perAddress = new Map<string, number>();
   private readonly failedHellos: FailureThrottle;
 
+  /** Behind the notifications (a lost one, or RELAY_LISTEN=false): open sessions re-checked on a timer. */
+  private readonly revocationTimer: NodeJS.Timeout;
+
   constructor(private readonly services: StreamServices) {
     this.failedHellos = new FailureThrottle(services.config.failedAuthBurst, services.config.failedAuthPerSecond);
     services.hub.onDeviceRevoked = (tenantId, deviceId) => this.closeDevice(tenantId, deviceId);
+    this.revocationTimer = setInterval(() => void this.recheckDevices(), services.config.revocationCheckMs);
+    this.revocationTimer.unref();
     services.metrics.gauges = {
       connectedDesktops: () => this.streams.size,
       tenantLag: () => {
@@ -498,6 +511,30 @@ export class StreamServer {
     return closed;
   }
 
+  /** Closes the sessions whose device was revoked or rotated meanwhile: one query per tenant with open sessions. */
+  async recheckDevices(): Promise<void> {
+    const byTenant = new Map<string, DesktopStream[]>();
+    for (const s of this.streams) {
+      const session = s.session;
+      if (!session) continue;
+      let list = byTenant.get(session.tenantId);
+      if (!list) byTenant.set(session.tenantId, (list = []));
+      list.push(s);
+    }
+    for (const [tenantId, streams] of byTenant) {
+      try {
+        const ids = streams.flatMap((s) => (s.session ? [s.session.id] : []));
+        const current = await currentDeviceTokens(this.services.db, tenantId, ids);
+        for (const s of streams) {
+          const session = s.session;
+          if (session && current.get(session.id) !== session.tokenHash) s.revoke();
+        }
+      } catch (err) {
+        this.services.logger.warn({ err, tenantId }, 'checking connected devices for revocation failed');
+      }
+    }
+  }
+
   /** Connections from upgrade to close, whether or not they said hello (for tests and metrics). */
   get connections(): number {
     return this.total;
@@ -509,6 +546,7 @@ export class StreamServer {
 
   /** Tells every desktop to reconnect (elsewhere) and waits for their sockets to close. */
   async close(): Promise<void> {
+    clearInterval(this.revocationTimer);
     for (const s of this.streams) s.shutdown();
     const deadline = Date.now() + 3000;
     while (this.wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
