@@ -208,6 +208,27 @@ describe('organisation sync', () => {
     expect(await names(c)).toContain('Efteråt');
   }, 60_000);
 
+  it('templates are shared whole: an approval and a concurrent edit never leave an unapproved text approved', async () => {
+    await startWorld();
+    const a = await desktop('A');
+    const b = await desktop('B');
+    const t = await call(a, 'templates.create', { name: 'Larm', variants: { sv: { sms: 'Larm. Svara 1.' } } });
+    await call(a, 'templates.approve', { id: t.id });
+    await converged(a, b);
+    const [onB] = (await call(b, 'templates.list', {})).templates;
+    expect(onB).toMatchObject({ name: 'Larm', status: 'approved', variants: { sv: { sms: 'Larm. Svara 1.' } } });
+    // B edits the text while A approves again: whichever came later, the approved text is one somebody approved.
+    await Promise.all([
+      call(b, 'templates.update', { id: onB!.id, fields: { name: 'Larm', variants: { sv: { sms: 'Ny text. Svara 1.' } } } }),
+      call(a, 'templates.approve', { id: t.id }),
+    ]);
+    await converged(a, b);
+    const [finalA] = (await call(a, 'templates.list', {})).templates;
+    const [finalB] = (await call(b, 'templates.list', {})).templates;
+    expect([finalB!.status, finalB!.variants]).toEqual([finalA!.status, finalA!.variants]);
+    if (finalA!.status === 'approved') expect(finalA!.variants.sv?.sms).toBe('Larm. Svara 1.');
+  }, 60_000);
+
   it('the organisation lists its desktops', async () => {
     await startWorld();
     const a = await desktop('Stabsplats 1');

@@ -71,7 +71,7 @@ export class HybridClock {
 // ── operations and state ────────────────────────────────────────────────────────────────
 
 /** What is shared, as entity kinds. Pairs (tag, membership) are entities of their own with a `present` field. */
-export const syncEntities = ['group', 'contact', 'contactTag', 'membership', 'optOut', 'setting', 'audit'] as const;
+export const syncEntities = ['group', 'contact', 'contactTag', 'membership', 'optOut', 'template', 'setting', 'audit'] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 
 /** The order a snapshot is applied in: what others refer to comes first. */

@@ -53,7 +53,11 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   const templates = new TemplateService(ctx);
   const campaigns = new CampaignService(ctx, { synthesiseVoice: callVoiceSynthesiser(ctx, tts), ...opts.campaigns });
   const preparedAlerts = new PreparedAlertService(ctx, campaigns);
-  const sync = new SyncService(ctx, new Replica(ctx.store, sharedCodecs()));
+  const syncLog = ctx.logger.child({ module: 'sync' });
+  const replica = new Replica(ctx.store, sharedCodecs(), (err, state) =>
+    syncLog.error({ err, entity: state.entity, id: state.id }, "another desktop's change could not be stored here"),
+  );
+  const sync = new SyncService(ctx, replica);
   const connectivity = new Connectivity(ctx, { campaigns, tts, sync });
   const setup = new ConnectivitySetupService(ctx, connectivity, {
     host: opts.connectivity,

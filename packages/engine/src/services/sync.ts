@@ -9,7 +9,7 @@ import type { EngineContext } from '../context';
 import { defaultBackoff, reconnectDelay } from '../relay-client/backoff';
 import type { RelayApi } from '../relay-client';
 import type { Tx } from '../store/db';
-import { ackOps, pendingCount, pendingOps, readSyncMeta, writeSyncMeta } from '../store/sync';
+import { ackOps, localIdOf, pendingCount, pendingOps, readSyncMeta, writeSyncMeta } from '../store/sync';
 import type { Replica } from '../sync/replica';
 
 const PUSH_BATCH = 500;
@@ -25,6 +25,7 @@ export class SyncService {
   private snapshotProgress: SyncStatus['snapshot'] = null;
   private readonly idle: Array<() => void> = [];
   private readonly touched = new Set<SyncEntity>();
+  private readonly templates = new Set<number>();
   private unsupported = false;
   private closed = false;
 
@@ -188,7 +189,12 @@ export class SyncService {
    * advances the stream's cursor; `applied` tells the console once that transaction committed.
    */
   applyOp(tx: Tx, op: SyncOp): void {
-    if (this.replica.applyOp(tx, op)) this.touched.add(op.entity);
+    if (!this.replica.applyOp(tx, op)) return;
+    this.touched.add(op.entity);
+    if (op.entity === 'template') {
+      const local = localIdOf(tx, 'template', op.id);
+      if (local !== null) this.templates.add(local);
+    }
   }
 
   /** After the stream's transaction committed: the console re-reads what other desktops changed. */
@@ -196,6 +202,8 @@ export class SyncService {
     if (this.touched.size === 0) return;
     this.changedKinds([...this.touched]);
     this.touched.clear();
+    for (const id of this.templates) this.ctx.events.emit('templates.changed', { id });
+    this.templates.clear();
   }
 
   private changedKinds(kinds: readonly SyncEntity[]): void {

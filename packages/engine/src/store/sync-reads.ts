@@ -5,6 +5,7 @@ import type { Reader } from './db';
 
 export const allContactIds = (r: Reader): number[] => r.statements.pluck<[], number>('SELECT id FROM contacts ORDER BY id').all();
 export const allGroupIds = (r: Reader): number[] => r.statements.pluck<[], number>('SELECT id FROM contact_groups ORDER BY id').all();
+export const allTemplateIds = (r: Reader): number[] => r.statements.pluck<[], number>('SELECT id FROM templates ORDER BY id').all();
 export const allAuditIds = (r: Reader): number[] => r.statements.pluck<[], number>('SELECT id FROM audit_log ORDER BY id').all();
 
 export const tagsOfContact = (r: Reader, contactId: number): string[] =>

@@ -24,6 +24,9 @@ export class Replica {
   constructor(
     private readonly store: Store,
     private readonly codecs: readonly EntityCodec[],
+    private readonly onWriteError: (err: unknown, state: EntityState) => void = (err) => {
+      throw err;
+    },
     now: () => number = Date.now,
   ) {
     this.byEntity = new Map(codecs.map((c) => [c.entity, c]));
@@ -127,7 +130,13 @@ export class Replica {
     writeState(tx, merged);
     const codec = this.byEntity.get(merged.entity)!;
     if (current?.deleted !== undefined && !merged.erased) return true;
-    codec.write(tx, merged);
+    try {
+      // In a savepoint: a row this desktop cannot take (a constraint of its own data) is
+      // logged and left, never allowed to stop the stream of everything after it.
+      this.store.transaction(() => codec.write(tx, merged));
+    } catch (err) {
+      this.onWriteError(err, merged);
+    }
     writeSyncMeta(tx, 'hlc', this.clock.current());
     return true;
   }

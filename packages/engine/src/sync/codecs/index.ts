@@ -3,9 +3,10 @@ import { syncEntityOrder } from '@gdial/protocol';
 import type { EntityCodec } from '../codec';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
 import { auditCodec, settingCodec } from './system';
+import { templateCodec } from './templates';
 
 export function sharedCodecs(): EntityCodec[] {
-  return [groupCodec, contactCodec, contactTagCodec, membershipCodec, optOutCodec, settingCodec, auditCodec].sort(
+  return [groupCodec, contactCodec, contactTagCodec, membershipCodec, optOutCodec, templateCodec, settingCodec, auditCodec].sort(
     (a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity],
   );
 }
