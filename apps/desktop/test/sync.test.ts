@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '@gdial/protocol';
 import { enrolDevice, inspectSync, silentLogger, startEngine, type Engine } from '@gdial/engine';
 import { startRelay, type RelayHandle } from '@gdial/relay';
+import { startConsole, type ConsoleHost } from '../src/web/host';
 
 const TENANT = 'kommun';
 let relay: RelayHandle | undefined;
@@ -240,4 +241,39 @@ describe('organisation sync', () => {
       ['Stabsplats 2', true],
     ]);
   }, 60_000);
+
+  it('two demo consoles started as the README says share one organisation', async () => {
+    const first = mkdtempSync(path.join(os.tmpdir(), 'gdial-demo-1-'));
+    const consoles: ConsoleHost[] = [];
+    try {
+      const uiDir = path.resolve(import.meta.dirname, 'fixtures/ui');
+      const one = await startConsole({
+        port: 0,
+        dataDir: first,
+        logger: silentLogger(),
+        connectivity: { mode: 'demo' },
+        demoProfile: 'fast',
+        uiDir,
+      });
+      consoles.push(one);
+      const two = await startConsole({
+        port: 0,
+        dataDir: `${first}-2`,
+        logger: silentLogger(),
+        connectivity: { mode: 'demo' },
+        joinDemo: first,
+        uiDir,
+      });
+      consoles.push(two);
+      const [a, b] = [one.engine, two.engine];
+      await until(async () => (await call(b, 'sync.status', {})).enabled, 'the second console to join');
+      await call(a, 'contacts.create', { firstName: 'Delad', lastName: 'Kontakt', phones: [{ number: '070-321 00 00' }] });
+      await converged(a, b);
+      expect(await names(b)).toContain('Delad Kontakt');
+      const org = await call(b, 'sync.organisation', {});
+      expect(org.devices).toHaveLength(2);
+    } finally {
+      for (const c of consoles.reverse()) await c.close();
+    }
+  }, 90_000);
 });

@@ -86,29 +86,28 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
     });
     log.info({ simulator: simulator.url, relay: relay.url }, 'demo world started');
     const r = relay;
+    const providers: ConnectivitySettings['providers'] = {
+      twilio: {
+        accountSid: simulator.credentials.accountSid,
+        authToken: simulator.credentials.authToken,
+        baseUrl: simulator.url,
+        sms: { from: DEMO_FROM },
+        whatsapp: { from: DEMO_FROM },
+        voice: { from: DEMO_FROM },
+        callbacks: { messageStatusUrl: urls.twilioMessageStatus, callStatusUrl: urls.twilioCallStatus },
+      },
+      sendgrid: {
+        apiKey: simulator.credentials.sendgridApiKey,
+        baseUrl: simulator.url,
+        from: { email: 'larm@demo.gdial.se', name: 'GDial demo' },
+      },
+      telegram: { botToken: simulator.credentials.telegramBotToken, baseUrl: simulator.url },
+    };
+    await writeJoinFile(admin, dir, r.url, providers);
     return {
       simulator,
       relay: r,
-      connectivity: {
-        providers: {
-          twilio: {
-            accountSid: simulator.credentials.accountSid,
-            authToken: simulator.credentials.authToken,
-            baseUrl: simulator.url,
-            sms: { from: DEMO_FROM },
-            whatsapp: { from: DEMO_FROM },
-            voice: { from: DEMO_FROM },
-            callbacks: { messageStatusUrl: urls.twilioMessageStatus, callStatusUrl: urls.twilioCallStatus },
-          },
-          sendgrid: {
-            apiKey: simulator.credentials.sendgridApiKey,
-            baseUrl: simulator.url,
-            from: { email: 'larm@demo.gdial.se', name: 'GDial demo' },
-          },
-          telegram: { botToken: simulator.credentials.telegramBotToken, baseUrl: simulator.url },
-        },
-        relay: { url: r.url, deviceToken: state.deviceToken, tenant: DEMO_TENANT },
-      },
+      connectivity: { providers, relay: { url: r.url, deviceToken: state.deviceToken, tenant: DEMO_TENANT } },
       async close() {
         await r.close();
         await simulator.close();
@@ -119,4 +118,63 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
     await simulator.close();
     throw err;
   }
+}
+
+// ── a second console on the same demo world (organisation sync) ──
+
+/** What a console started with GDIAL_DEMO_JOIN reads from the first console's data dir. */
+interface JoinFile {
+  relayUrl: string;
+  tenant: string;
+  providers: ConnectivitySettings['providers'];
+  /** One-time enrolment tokens; a joining console uses the first one the relay still accepts. */
+  enrolmentTokens: string[];
+}
+
+const JOIN_TOKENS = 5;
+
+async function writeJoinFile(admin: RelayHandle['admin'], dir: string, relayUrl: string, providers: ConnectivitySettings['providers']) {
+  const enrolmentTokens: string[] = [];
+  for (let i = 0; i < JOIN_TOKENS; i++) {
+    const e = await admin.createEnrolment(DEMO_TENANT, 24);
+    if (!e.ok) throw new Error(`Creating a demo enrolment failed: ${e.problem}`);
+    enrolmentTokens.push(e.value.token);
+  }
+  const join: JoinFile = { relayUrl, tenant: DEMO_TENANT, providers, enrolmentTokens };
+  writeFileSync(path.join(dir, 'join.json'), JSON.stringify(join), { mode: 0o600 });
+}
+
+/**
+ * Connectivity for a second console on the demo world another console runs (GDIAL_DEMO_JOIN =
+ * that console's data dir): the same simulated providers, and its own device on the same
+ * relay organisation, so the two share contacts, templates and the audit log. The device
+ * token is kept in this console's data dir, so a restart joins as the same workstation.
+ */
+export async function joinDemoWorld(opts: {
+  dataDir: string;
+  joinDataDir: string;
+  name: string;
+  logger: Logger;
+}): Promise<ConnectivitySettings> {
+  const file = path.join(opts.joinDataDir, 'demo', 'join.json');
+  if (!existsSync(file))
+    throw new Error(`No demo console to join at ${opts.joinDataDir}: start the first console (npm start) with that GDIAL_DATA_DIR first.`);
+  const join = JSON.parse(readFileSync(file, 'utf8')) as JoinFile;
+  mkdirSync(opts.dataDir, { recursive: true });
+  const mine = path.join(opts.dataDir, 'demo-join.json');
+  const saved = existsSync(mine) ? (JSON.parse(readFileSync(mine, 'utf8')) as { relayUrl: string; deviceToken: string }) : null;
+  let deviceToken = saved?.relayUrl === join.relayUrl ? saved.deviceToken : null;
+  for (const token of deviceToken ? [] : join.enrolmentTokens) {
+    const enrolled = await enrolDevice(join.relayUrl, token, opts.name);
+    if (enrolled.ok) {
+      deviceToken = enrolled.value.deviceToken;
+      break;
+    }
+    if (enrolled.error.kind === 'network')
+      throw new Error(`The first console's relay at ${join.relayUrl} cannot be reached: is it running?`);
+  }
+  if (!deviceToken) throw new Error('Every enrolment code of the first console is used: restart the first console to make new ones.');
+  writeFileSync(mine, JSON.stringify({ relayUrl: join.relayUrl, deviceToken }), { mode: 0o600 });
+  opts.logger.child({ module: 'demo' }).info({ relay: join.relayUrl }, 'joined the demo organisation');
+  return { providers: join.providers, relay: { url: join.relayUrl, deviceToken, tenant: join.tenant } };
 }

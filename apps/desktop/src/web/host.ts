@@ -8,7 +8,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startEngine, type Engine, type EngineOptions, type Logger } from '@gdial/engine';
 import type { HostConnectivity } from './config';
-import { startDemoWorld, type DemoWorld } from './demo';
+import { joinDemoWorld, startDemoWorld, type DemoWorld } from './demo';
 import { staticHandler } from './static';
 import { webSocketTransport } from './ws-transport';
 
@@ -78,6 +78,8 @@ export interface ConsoleOptions extends Omit<WebHostOptions, 'connectivity' | 'd
   connectivity: HostConnectivity;
   /** Simulator profile in demo mode ("standard" unless a test wants "fast"). */
   demoProfile?: string;
+  /** Join the demo world another console runs, from its data dir (a second workstation of the demo organisation). */
+  joinDemo?: string;
 }
 
 export interface ConsoleHost extends WebHost {
@@ -86,7 +88,17 @@ export interface ConsoleHost extends WebHost {
 
 /** The console as `npm start` runs it: demo world (when not live) + engine + web host. */
 export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHost> {
-  const { connectivity, demoProfile, ...rest } = opts;
+  const { connectivity, demoProfile, joinDemo, ...rest } = opts;
+  if (joinDemo !== undefined && connectivity.mode === 'demo') {
+    const joined = await joinDemoWorld({
+      dataDir: opts.dataDir,
+      joinDataDir: joinDemo,
+      name: `Demo ${path.basename(opts.dataDir)}`,
+      logger: opts.logger,
+    });
+    const host = await startWebHost({ ...rest, demo: true, connectivity: joined });
+    return { ...host, demo: null };
+  }
   const demo =
     connectivity.mode === 'demo'
       ? await startDemoWorld({ dataDir: opts.dataDir, logger: opts.logger, ...(demoProfile ? { profile: demoProfile } : {}) })

@@ -16,10 +16,15 @@ const dataDir = process.env.GDIAL_DATA_DIR ?? path.join(os.homedir(), '.gdial');
 
 try {
   const connectivity = connectivityFromEnv(process.env);
-  const host = await startConsole({ port, dataDir, logger, connectivity });
+  const joinDemo = process.env.GDIAL_DEMO_JOIN?.trim() || undefined;
+  const host = await startConsole({ port, dataDir, logger, connectivity, ...(joinDemo ? { joinDemo } : {}) });
   process.stdout.write(`GDial console: ${host.url}  (data: ${dataDir})\n`);
-  if (host.demo)
+  if (host.demo) {
     process.stdout.write(`DEMO mode — simulated providers at ${host.demo.simulator.url}, embedded relay at ${host.demo.relay.url}\n`);
+    process.stdout.write(
+      `A second workstation of the same organisation: GDIAL_DEMO_JOIN=${dataDir} GDIAL_DATA_DIR=${dataDir}-2 PORT=${port === 0 ? 0 : port + 1} npm start\n`,
+    );
+  } else if (joinDemo) process.stdout.write(`DEMO mode — a second workstation of the demo organisation of ${joinDemo}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
