@@ -106,7 +106,10 @@ describe('46elks through the relay', () => {
       () =>
         has(
           (e) =>
-            kindIs('elks.sms-status')(e) && body(e).id === sms.id && body(e).status === 'delivered' && webhookOf(e.event).query.d === 'sms-e1',
+            kindIs('elks.sms-status')(e) &&
+            body(e).id === sms.id &&
+            body(e).status === 'delivered' &&
+            webhookOf(e.event).query.d === 'sms-e1',
         ) &&
         has((e) => kindIs('elks.inbound-sms')(e) && body(e).message === '1') &&
         has((e) => kindIs('elks.ivr')(e) && body(e).result === '1' && webhookOf(e.event).query.d === 'call-e1') &&
