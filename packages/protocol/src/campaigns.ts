@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { method } from './rpc-core';
 import { channelSchema, contactLanguageSchema } from './contacts';
+import { refusalSchema } from './refusals';
 
 const id = z.number().int().positive();
 const isoTime = z.string();
@@ -341,6 +342,8 @@ export const planReportSchema = z.object({
   templateApproved: z.boolean(),
   /** Problems that stop the campaign from starting, as sentences. */
   blockers: z.array(z.string()),
+  /** The blockers by code and values, in the same order, for the console to word. */
+  blockerRefusals: z.array(refusalSchema).default([]),
   warnings: z.array(z.string()),
 });
 export type PlanReport = z.infer<typeof planReportSchema>;

@@ -1,4 +1,5 @@
 export * from './rpc-core';
+export * from './refusals';
 export * from './issues';
 export * from './rpc';
 export * from './webhooks';

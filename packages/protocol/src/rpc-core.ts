@@ -2,6 +2,7 @@
 // wire messages, and the result envelope errors travel in. Domain files (contacts.ts,
 // campaigns.ts, …) declare their methods with `method()`; `rpc.ts` merges them.
 import { z } from 'zod';
+import { refusalSchema } from './refusals';
 import type { IssueCode, IssueParams } from './issues';
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -34,6 +35,10 @@ export const rpcErrorSchema = z.object({
   code: z.enum(errorCodes),
   message: z.string(),
   details: z.unknown().optional(),
+  /** What the engine refused, by code and values, for the console to word (see refusals.ts). */
+  refusal: refusalSchema.optional(),
+  /** Further refusals behind it (the blockers of a plan). */
+  reasons: z.array(refusalSchema).optional(),
 });
 export type RpcErrorBody = z.infer<typeof rpcErrorSchema>;
 

@@ -2,6 +2,7 @@
 // the operator or by GDial itself, asks the protocol's transition table first and is
 // refused, with a sentence saying when it would be possible, if the table does not list it.
 import {
+  refusal,
   campaignLifecycle,
   campaignStatuses,
   campaignTransition,
@@ -36,6 +37,7 @@ export function requireTransition(campaign: { id: number; status: CampaignStatus
     'CONFLICT',
     `Campaign ${campaign.id} is ${campaign.status}; it can be ${verb[what]} only when ${allowedIn.join(' or ')}${hint}`,
     { status: campaign.status, action: what },
+    refusal('campaign.transition', { id: campaign.id, status: campaign.status, action: what }),
   );
 }
 

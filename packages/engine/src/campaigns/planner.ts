@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import parsePhoneNumber from 'libphonenumber-js';
 import {
+  refusal,
   smsSegments,
+  type Refusal,
   type Channel,
   type CampaignSettings,
   type EscalationStep,
@@ -79,10 +81,14 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
     exclude(e.id, e.displayName, e.reason, e.reason === 'excluded' ? 'Excluded by the audience rules' : 'Test mode: not in the test group');
 
   const blockers: string[] = [];
+  const blockerRefusals: Refusal[] = [];
   const warnings: string[] = [];
   settings.steps.forEach((s, i) => {
     const has = (['sv', 'en'] as const).some((l) => template.variants[l] && hasChannel(template.variants[l], s.channel));
-    if (!has) blockers.push(`Step ${i + 1} sends ${s.channel} but template "${template.name}" has no ${s.channel} content`);
+    if (!has) {
+      blockers.push(`Step ${i + 1} sends ${s.channel} but template "${template.name}" has no ${s.channel} content`);
+      blockerRefusals.push(refusal('plan.step-without-content', { step: i + 1, channel: s.channel, template: template.name }));
+    }
   });
   if (
     settings.confirmation.enabled &&
@@ -239,8 +245,18 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
     blockers.push(
       `${missing.length} recipient(s) lack values for template variables (e.g. ${missing[0]!.displayName}: ${missing[0]!.variables.join(', ')}); add a fallback to the template or fill in the contacts`,
     );
+    blockerRefusals.push(
+      refusal('plan.missing-variables', {
+        count: missing.length,
+        example: missing[0]!.displayName,
+        variables: missing[0]!.variables.join(', '),
+      }),
+    );
   }
-  if (recipients.length === 0) blockers.push('Nobody in the audience can be reached by this plan');
+  if (recipients.length === 0) {
+    blockers.push('Nobody in the audience can be reached by this plan');
+    blockerRefusals.push(refusal('plan.nobody-reachable'));
+  }
   if (unpriced.size) warnings.push(`No price for ${[...unpriced].join(', ')}; their cost is not included`);
   if (template.status !== 'approved')
     warnings.push(`Template "${template.name}" is not approved; starting it needs a reason for the audit log`);
@@ -269,6 +285,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
     },
     templateApproved: template.status === 'approved',
     blockers,
+    blockerRefusals,
     warnings,
   };
   return { report, recipients };

@@ -4,6 +4,7 @@
 // a cron in Europe/Stockholm, kept in the database so they survive restarts), and is the
 // non-transactional wrapper around the provider-event entry point.
 import {
+  refusal,
   campaignFieldsSchema,
   campaignTransition,
   FINAL_RANK,
@@ -281,7 +282,13 @@ export class CampaignService {
   private makePlan(db: Reader, r: CampaignRow): Plan {
     const settings = campaignFieldsSchema.parse(r.settings);
     const template = loadTemplate(db, r.templateId);
-    if (!template) throw new DomainError('PRECONDITION', `Template ${r.templateId} of campaign "${r.name}" no longer exists`);
+    if (!template)
+      throw new DomainError(
+        'PRECONDITION',
+        `Template ${r.templateId} of campaign "${r.name}" no longer exists`,
+        undefined,
+        refusal('campaign.template-missing', { name: r.name, templateId: r.templateId }),
+      );
     const plan = planCampaign(db, {
       settings,
       template,
@@ -292,6 +299,7 @@ export class CampaignService {
     const unconfigured = [...new Set(settings.steps.map((s) => s.channel))].filter((ch) => this.senders.get(ch) === null);
     if (this.requireProviders && unconfigured.length > 0) {
       plan.report.blockers.push(`No provider is configured for ${unconfigured.join(', ')}: configure it in Settings before starting`);
+      plan.report.blockerRefusals.push(refusal('plan.no-provider', { channels: unconfigured.join(', ') }));
     }
     return plan;
   }
@@ -316,7 +324,8 @@ export class CampaignService {
       const plan = this.makePlan(tx, r);
       this.checkApproval(r, plan.report, unapprovedReason ?? null);
       const next = nextRunOf(settings, Date.now());
-      if (next === null) throw new DomainError('PRECONDITION', 'The schedule has no future run');
+      if (next === null)
+        throw new DomainError('PRECONDITION', 'The schedule has no future run', undefined, refusal('campaign.no-future-run'));
       updateCampaign(tx, id, {
         status,
         next_run_at: next,
@@ -343,15 +352,20 @@ export class CampaignService {
 
   private checkApproval(r: CampaignRow, report: PlanReport, reason: string | null): void {
     if (report.blockers.length) {
-      throw new DomainError('PRECONDITION', `Campaign "${r.name}" cannot start: ${report.blockers.join('; ')}`, {
-        blockers: report.blockers,
-        missingVariables: report.missingVariables.slice(0, 200),
-      });
+      throw new DomainError(
+        'PRECONDITION',
+        `Campaign "${r.name}" cannot start: ${report.blockers.join('; ')}`,
+        { blockers: report.blockers, missingVariables: report.missingVariables.slice(0, 200) },
+        refusal('campaign.blocked', { name: r.name }),
+        report.blockerRefusals,
+      );
     }
     if (!report.templateApproved && !reason) {
       throw new DomainError(
         'PRECONDITION',
         'The template is not approved. Approve it, or give a reason for using it unapproved (it goes into the audit log).',
+        undefined,
+        refusal('campaign.template-unapproved'),
       );
     }
   }
@@ -470,9 +484,12 @@ export class CampaignService {
     this.ctx.store.transaction((tx) => {
       const r = this.row(tx, id);
       if (r.status !== 'running' && r.status !== 'paused')
-        throw new DomainError('CONFLICT', `Campaign ${id} is ${r.status}; only a running or paused alert has people waiting`, {
-          status: r.status,
-        });
+        throw new DomainError(
+          'CONFLICT',
+          `Campaign ${id} is ${r.status}; only a running or paused alert has people waiting`,
+          { status: r.status },
+          refusal('campaign.nobody-waiting', { id, status: r.status }),
+        );
       const n = endWaiting(tx, id, channel, 'skip', now);
       recordAudit(tx, actor, {
         action: 'campaign.skip-held',

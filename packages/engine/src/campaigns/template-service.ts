@@ -1,6 +1,6 @@
 // The template service: what the RPC handlers call for message templates. Each change is
 // validated, written, audited in one transaction and announced after it commits.
-import type { Channel, ContactLanguage, RenderedMessage, Template, TemplateFields } from '@gdial/protocol';
+import { refusal, type Channel, type ContactLanguage, type RenderedMessage, type Template, type TemplateFields } from '@gdial/protocol';
 import type { EngineContext } from '../context';
 import { DomainError, notFound } from '../errors';
 import { recordAudit } from '../store/audit';
@@ -92,7 +92,13 @@ export class TemplateService {
       operator: this.ctx.operator(),
       now: new Date(),
     });
-    if (!rendered) throw new DomainError('PRECONDITION', `Template "${t.name}" has no ${channel} content`);
+    if (!rendered)
+      throw new DomainError(
+        'PRECONDITION',
+        `Template "${t.name}" has no ${channel} content`,
+        undefined,
+        refusal('template.no-content', { name: t.name, channel }),
+      );
     return rendered;
   }
 }

@@ -3,6 +3,7 @@
 // list of what is missing, the e-mail unsubscribe footer, and the template writes
 // (validated here, stored by ../store/templates).
 import {
+  refusal,
   channels as allChannels,
   smsSegments,
   templateFieldsSchema,
@@ -324,6 +325,12 @@ export function approveTemplate(tx: Tx, id: number, by: string): void {
 
 /** A template a campaign that may still send uses cannot be deleted. */
 export function deleteTemplate(tx: Tx, id: number): void {
-  if (templateInUse(tx, id)) throw new DomainError('CONFLICT', `Template ${id} is used by a campaign; change the campaign first`);
+  if (templateInUse(tx, id))
+    throw new DomainError(
+      'CONFLICT',
+      `Template ${id} is used by a campaign; change the campaign first`,
+      undefined,
+      refusal('template.in-use', { id }),
+    );
   if (!store.deleteTemplate(tx, id)) throw notFound('Template', id);
 }

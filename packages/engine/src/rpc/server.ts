@@ -104,7 +104,13 @@ export class RpcServer {
       return { ok: true, value };
     } catch (err) {
       if (err instanceof DomainError) {
-        return fail({ code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
+        return fail({
+          code: err.code,
+          message: err.message,
+          ...(err.details === undefined ? {} : { details: err.details }),
+          ...(err.refusal ? { refusal: err.refusal } : {}),
+          ...(err.reasons?.length ? { reasons: err.reasons } : {}),
+        });
       }
       this.log.error({ err, method }, 'RPC handler failed');
       return fail({ code: 'INTERNAL', message: `${method} failed unexpectedly: ${(err as Error).message}` });

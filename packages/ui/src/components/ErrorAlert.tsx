@@ -3,6 +3,7 @@ import { Alert, List } from '@mantine/core';
 import { RpcError } from '../rpc/client';
 import { useLanguage, useT } from '../i18n';
 import { issueText } from './labels';
+import { refusalText } from './refusals';
 
 const dict = {
   sv: {
@@ -29,7 +30,14 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
   const advice = rpc && (rpc.code === 'UNAVAILABLE' || rpc.code === 'TIMEOUT' || rpc.code === 'VALIDATION') ? t(rpc.code) : t('other');
   return (
     <Alert color="red" title={title ?? t('title')} role="alert" variant="light">
-      {(error as Error).message}
+      {(rpc?.refusal && refusalText(rpc.refusal, language)) ?? (error as Error).message}
+      {rpc && rpc.reasons.length > 0 && (
+        <List size="sm" mt="xs">
+          {rpc.reasons.map((r, i) => (
+            <List.Item key={i}>{refusalText(r, language) ?? r.code}</List.Item>
+          ))}
+        </List>
+      )}
       {rpc && rpc.fieldIssues.length > 0 && (
         <List size="sm" mt="xs">
           {rpc.fieldIssues.map((i) => (

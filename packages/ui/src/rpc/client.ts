@@ -8,6 +8,7 @@ import {
   type EventName,
   type EventPayload,
   type FieldIssue,
+  type Refusal,
   type MethodInput,
   type MethodName,
   type MethodOutput,
@@ -19,6 +20,10 @@ export class RpcError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** What the engine refused, by code and values (worded by components/refusals.ts). */
+    readonly refusal?: Refusal,
+    /** Further refusals behind it (a plan's blockers). */
+    readonly reasons: Refusal[] = [],
   ) {
     super(message);
     this.name = 'RpcError';
@@ -139,7 +144,10 @@ export class RpcClient {
       this.pending.delete(m.id);
       clearTimeout(p.timer);
       if (m.result.ok) p.resolve(m.result.value);
-      else p.reject(new RpcError(m.result.error.code, m.result.error.message, m.result.error.details));
+      else {
+        const e = m.result.error;
+        p.reject(new RpcError(e.code, e.message, e.details, e.refusal, e.reasons ?? []));
+      }
     } else if (m.type === 'event') {
       for (const l of this.listeners.get(m.name) ?? []) l(m.payload);
     }

@@ -1,0 +1,37 @@
+// Refusals: what the engine says when it will not do what the console asked. Each carries
+// a code and the values it names, so the console words it in the operator's language; the
+// English message beside it is for logs and for codes a console does not know yet.
+import { z } from 'zod';
+
+/** Every refusal code with the names of the values it carries. */
+export const refusalParams = {
+  /** Something asked for does not exist (what: Campaign, Template, Contact, Group, …). */
+  'not-found': ['what', 'id'],
+  /** The alert's status does not allow the action (status and action as the lifecycle names them). */
+  'campaign.transition': ['id', 'status', 'action'],
+  /** The plan has blockers; they follow as refusals of their own. */
+  'campaign.blocked': ['name'],
+  'campaign.template-missing': ['name', 'templateId'],
+  'campaign.template-unapproved': [],
+  'campaign.no-future-run': [],
+  /** Skip a held channel: only a running or paused alert has people waiting. */
+  'campaign.nobody-waiting': ['id', 'status'],
+  'template.in-use': ['id'],
+  'template.no-content': ['name', 'channel'],
+  /** Plan blockers. */
+  'plan.step-without-content': ['step', 'channel', 'template'],
+  'plan.missing-variables': ['count', 'example', 'variables'],
+  'plan.nobody-reachable': [],
+  'plan.no-provider': ['channels'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type RefusalCode = keyof typeof refusalParams;
+export const refusalCodes = Object.keys(refusalParams) as RefusalCode[];
+
+export const refusalSchema = z.object({
+  code: z.enum(refusalCodes as [RefusalCode, ...RefusalCode[]]),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+export type Refusal = z.infer<typeof refusalSchema>;
+
+export const refusal = (code: RefusalCode, params: Record<string, string | number> = {}): Refusal => ({ code, params });

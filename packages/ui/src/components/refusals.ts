@@ -1,0 +1,103 @@
+// The engine's refusals in the operator's language: each code with the values it carries
+// (see @gdial/protocol refusals.ts). A code this console does not know falls back to the
+// engine's English message.
+import type { Refusal, RefusalCode } from '@gdial/protocol';
+import type { Language } from '../i18n';
+import { campaignStatusWords, channelWords } from './labels';
+
+type Params = Refusal['params'];
+type Say = (p: Params) => string;
+
+const things: Record<Language, Record<string, string>> = {
+  sv: { Campaign: 'Larmet', Template: 'Mallen', Contact: 'Kontakten', Group: 'Gruppen', 'Prepared alert': 'Larmmallen' },
+  en: {
+    Campaign: 'The alert',
+    Template: 'The template',
+    Contact: 'The contact',
+    Group: 'The group',
+    'Prepared alert': 'The prepared alert',
+  },
+};
+
+const actions: Record<Language, Record<string, string>> = {
+  sv: {
+    edit: 'ändras',
+    delete: 'tas bort',
+    start: 'startas',
+    schedule: 'schemaläggas',
+    pause: 'pausas',
+    resume: 'fortsätta',
+    cancel: 'avbrytas',
+    due: 'starta enligt schemat',
+    'schedule-failed': 'gå tillbaka till utkast',
+    'schedule-ended': 'avslutas enligt schemat',
+    finish: 'slutföras',
+  },
+  en: {
+    edit: 'be changed',
+    delete: 'be deleted',
+    start: 'be started',
+    schedule: 'be scheduled',
+    pause: 'be paused',
+    resume: 'be resumed',
+    cancel: 'be cancelled',
+    due: 'start on its schedule',
+    'schedule-failed': 'go back to draft',
+    'schedule-ended': 'end on its schedule',
+    finish: 'be completed',
+  },
+};
+
+const channel = (c: string | number | undefined, lang: Language) =>
+  (channelWords[lang][String(c) as keyof (typeof channelWords)['sv']] ?? String(c)).toLowerCase();
+const status = (s: string | number | undefined, lang: Language) =>
+  (campaignStatusWords[lang][String(s) as keyof (typeof campaignStatusWords)['sv']] ?? String(s)).toLowerCase();
+
+const words: Record<Language, Record<RefusalCode, Say>> = {
+  sv: {
+    'not-found': (p) =>
+      `${things.sv[String(p.what)] ?? String(p.what)} (${p.id}) finns inte längre. Den kan ha tagits bort av någon annan; ladda om sidan.`,
+    'campaign.transition': (p) =>
+      `Larmet är ${status(p.status, 'sv')} och kan därför inte ${actions.sv[String(p.action)] ?? String(p.action)} nu.`,
+    'campaign.blocked': (p) => `Larmet ”${p.name}” kan inte startas:`,
+    'campaign.template-missing': (p) => `Mallen som larmet ”${p.name}” använder finns inte längre. Välj en annan mall.`,
+    'campaign.template-unapproved': () =>
+      'Mallen är inte godkänd. Godkänn den, eller ange ett skäl för att använda den ändå (skälet sparas i händelseloggen).',
+    'campaign.no-future-run': () => 'Schemat har ingen kommande tidpunkt. Välj en tid som inte har passerat.',
+    'campaign.nobody-waiting': (p) => `Larmet är ${status(p.status, 'sv')}; bara ett pågående eller pausat larm har personer som väntar.`,
+    'template.in-use': () => 'Mallen används av ett larm som inte är avslutat. Byt mall i larmet först.',
+    'template.no-content': (p) => `Mallen ”${p.name}” har inget innehåll för ${channel(p.channel, 'sv')}.`,
+    'plan.step-without-content': (p) =>
+      `Steg ${p.step} skickar ${channel(p.channel, 'sv')}, men mallen ”${p.template}” har inget innehåll för ${channel(p.channel, 'sv')}.`,
+    'plan.missing-variables': (p) =>
+      `${p.count} mottagare saknar uppgifter som mallen använder (t.ex. ${p.example}: ${p.variables}). Lägg till ett reservvärde i mallen eller fyll i kontakterna.`,
+    'plan.nobody-reachable': () => 'Ingen av mottagarna kan nås med den här planen.',
+    'plan.no-provider': (p) => `Ingen leverantör är inställd för ${p.channels}. Ställ in den under Inställningar innan du startar.`,
+  },
+  en: {
+    'not-found': (p) =>
+      `${things.en[String(p.what)] ?? String(p.what)} (${p.id}) no longer exists. Someone may have deleted it; reload the page.`,
+    'campaign.transition': (p) =>
+      `The alert is ${status(p.status, 'en')}, so it cannot ${actions.en[String(p.action)] ?? String(p.action)} now.`,
+    'campaign.blocked': (p) => `The alert “${p.name}” cannot be started:`,
+    'campaign.template-missing': (p) => `The template the alert “${p.name}” uses no longer exists. Choose another template.`,
+    'campaign.template-unapproved': () =>
+      'The template is not approved. Approve it, or give a reason for using it anyway (the reason goes into the audit log).',
+    'campaign.no-future-run': () => 'The schedule has no time to come. Choose a time that has not passed.',
+    'campaign.nobody-waiting': (p) => `The alert is ${status(p.status, 'en')}; only a running or paused alert has people waiting.`,
+    'template.in-use': () => 'The template is used by an alert that has not ended. Change the alert’s template first.',
+    'template.no-content': (p) => `The template “${p.name}” has no ${channel(p.channel, 'en')} content.`,
+    'plan.step-without-content': (p) =>
+      `Step ${p.step} sends ${channel(p.channel, 'en')}, but the template “${p.template}” has no ${channel(p.channel, 'en')} content.`,
+    'plan.missing-variables': (p) =>
+      `${p.count} recipients lack values the template uses (e.g. ${p.example}: ${p.variables}). Add a fallback to the template or fill in the contacts.`,
+    'plan.nobody-reachable': () => 'Nobody in the audience can be reached by this plan.',
+    'plan.no-provider': (p) => `No provider is set up for ${p.channels}. Set it up under Settings before starting.`,
+  },
+};
+
+/** A refusal in the operator's language, or null for a code this console does not know. */
+export function refusalText(r: Refusal, language: Language): string | null {
+  const say = (words[language] as Partial<Record<string, Say>>)[r.code];
+  return say ? say(r.params) : null;
+}

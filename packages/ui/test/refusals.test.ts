@@ -1,0 +1,52 @@
+// Every refusal code the engine can send is worded in Swedish and in English, with every
+// value it carries filled in (none left as "undefined" or a placeholder), and the two
+// languages differ.
+import { describe, expect, it } from 'vitest';
+import { refusal, refusalCodes, refusalParams } from '@gdial/protocol';
+import { refusalText } from '../src/components/refusals';
+
+const sample: Record<string, string | number> = {
+  what: 'Campaign',
+  id: 7,
+  status: 'completed',
+  action: 'pause',
+  name: 'Övningslarm',
+  templateId: 3,
+  channel: 'sms',
+  step: 2,
+  template: 'Larm',
+  count: 4,
+  example: 'Anna',
+  variables: 'first_name',
+  channels: 'voice, sms',
+};
+
+/** Values said in words (a status, an action, a channel) and ids an operator does not need. */
+const worded = new Set(['what', 'status', 'action', 'channel']);
+const internal = new Set(['id', 'templateId']);
+
+describe('refusals in the operator’s language', () => {
+  it.each(refusalCodes)('%s', (code) => {
+    const params = Object.fromEntries(refusalParams[code].map((k) => [k, sample[k]!]));
+    const sv = refusalText(refusal(code, params), 'sv');
+    const en = refusalText(refusal(code, params), 'en');
+    expect(sv).toBeTruthy();
+    expect(en).toBeTruthy();
+    expect(sv).not.toEqual(en);
+    for (const text of [sv!, en!]) {
+      expect(text).not.toMatch(/undefined|\{|\}/);
+      for (const k of refusalParams[code].filter((x) => !worded.has(x) && !internal.has(x)))
+        expect(text, `${code} names ${k}`).toContain(String(sample[k]));
+    }
+  });
+
+  it('a status and an action are worded, not shown as codes', () => {
+    expect(refusalText(refusal('campaign.transition', { id: 7, status: 'completed', action: 'pause' }), 'sv')).toBe(
+      'Larmet är klar och kan därför inte pausas nu.',
+    );
+  });
+
+  it('a code this console does not know gives null (the English message is shown)', () => {
+    expect(refusalText({ code: 'future.code' as never, params: {} }, 'sv')).toBeNull();
+  });
+});
