@@ -412,6 +412,8 @@ export const deliveryReportSchema = z.object({
   /** Masked for phone numbers only in logs, never here: the operator needs the full address. */
   address: z.string(),
   state: deliveryStateSchema,
+  /** The provider that carried it ("twilio", "elks", …): after a failover, people of one step differ. */
+  provider: z.string().nullable().optional(),
   providerStatus: z.string().nullable(),
   attempts: z.number().int().nonnegative(),
   error: z.string().nullable(),

@@ -74,6 +74,7 @@ export function toDeliveryReport(d: ReportDeliveryRow, events: readonly Delivery
     channel: d.channel,
     address: d.address,
     state: d.state,
+    provider: d.provider,
     providerStatus: d.provider_status,
     attempts: d.attempts,
     error: d.error,

@@ -21,6 +21,7 @@ const dict = {
     error: 'Fel: {e}',
     skipped: 'Skickades inte: {e}',
     provider: 'Leverantörens status: {s}',
+    via: 'via {p}',
     due: 'Planerad till {t} (kan flyttas tidigare när förra steget är klart)',
   },
   en: {
@@ -35,9 +36,13 @@ const dict = {
     error: 'Error: {e}',
     skipped: 'Not sent: {e}',
     provider: 'Provider status: {s}',
+    via: 'via {p}',
     due: 'Scheduled for {t} (may move earlier once the previous step is done)',
   },
 };
+
+/** A provider as operators know it. */
+const providerLabel = (p: string): string => ({ twilio: 'Twilio', elks: '46elks', sendgrid: 'SendGrid', telegram: 'Telegram' })[p] ?? p;
 
 export function RecipientTimeline({ recipient, onClose }: { recipient: RecipientReport | null; onClose: () => void }) {
   const t = useT(dict);
@@ -81,6 +86,11 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
                   {t('step', { n: d.stepIndex + 1 })} · {words.channel[d.channel]} · {displayAddress(d.address)}
                 </Text>
                 <Badge variant="light">{words.deliveryState[d.state]}</Badge>
+                {d.provider && (
+                  <Badge variant="outline" color="blue">
+                    {t('via', { p: providerLabel(d.provider) })}
+                  </Badge>
+                )}
                 {d.attempts > 1 && (
                   <Badge variant="outline" color="gray">
                     {t('attempts', { n: d.attempts })}
