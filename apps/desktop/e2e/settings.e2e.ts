@@ -182,6 +182,42 @@ describe('settings: providers and relay', () => {
     expect(html).not.toContain(DEVICE_TOKEN);
   });
 
+  it('46elks as the second route: a wrong username is named in Swedish, then Twilio first and 46elks after it with each sender’s throughput', async () => {
+    relay = await stubRelay();
+    c = await openConsole({ secrets: testSealer(), operator: 'Karin Lind' });
+    const { page } = c;
+    await page.getByRole('link', { name: 'Inställningar' }).click();
+    const section = page.getByRole('region', { name: 'Leverantörer och relä' });
+    await section.waitFor();
+    await section.getByRole('textbox', { name: 'Reläets adress' }).fill(relay.url);
+    await section.getByRole('textbox', { name: 'Organisation på reläet' }).fill('kommun-x');
+    await section.getByLabel('Enhetsnyckel', { exact: true }).fill(DEVICE_TOKEN);
+    await section.getByRole('switch', { name: 'Använd Twilio' }).check({ force: true });
+    await section.getByRole('textbox', { name: 'Account SID' }).fill(`AC${'0123456789abcdef'.repeat(2)}`);
+    await section.getByLabel('Auth token', { exact: true }).fill(AUTH_TOKEN);
+    await section.getByRole('textbox', { name: 'Avsändarnummer' }).fill('070-174 00 00');
+    await section.getByRole('switch', { name: 'Använd 46elks' }).check({ force: true });
+    await section.getByRole('textbox', { name: 'API-användarnamn' }).fill('admin');
+    await section.getByLabel('API-lösenord', { exact: true }).fill('ABCdef0123456789XYZ');
+    await section.getByRole('textbox', { name: 'Nummer hos 46elks' }).fill('076-686 00 00');
+    await section.getByLabel('Hemlighet för återrop', { exact: true }).fill(randomBytes(32).toString('base64url'));
+    await section.getByRole('button', { name: 'Spara och anslut' }).click();
+    await section.getByText('Ange API-användarnamnet: "u" följt av 32 tecken 0–9 och a–f (46elks-kontot → API).').waitFor();
+
+    await section.getByRole('textbox', { name: 'API-användarnamn' }).fill(`u${'0a'.repeat(16)}`);
+    await section.getByRole('textbox', { name: '46elks: SMS per sekund' }).fill('20');
+    await section.getByRole('button', { name: 'Spara och anslut' }).click();
+    await section.getByRole('status').filter({ hasText: 'Sparat och tillämpat' }).waitFor();
+    await expect.poll(() => section.getByRole('textbox', { name: 'Nummer hos 46elks' }).inputValue()).toBe('+46766860000');
+    expect(await section.getByRole('textbox', { name: 'Går först' }).inputValue()).toBe('Twilio först, sedan 46elks');
+    expect(await section.getByLabel('API-lösenord', { exact: true }).inputValue()).toBe('');
+    await expectAccessible(page, 'settings-failover');
+    await shoot(section.getByRole('group', { name: 'Reservväg och kapacitet' }), 'settings-failover');
+    await shoot(section.getByRole('group', { name: /46elks – SMS och röstsamtal/ }), 'settings-elks');
+    const html = await page.content();
+    expect(html).not.toContain('ABCdef0123456789XYZ');
+  });
+
   it('in the browser host as `npm start` runs it (demo, no secure storage): the environment variables instead of a form', async () => {
     // What apps/desktop/src/web/main.ts passes when no variable is set.
     const environment = environmentReport({});
