@@ -82,6 +82,9 @@ const voiceSender = (voice: VoiceProvider): ChannelSender => ({
   },
 });
 
+/** The button under a Telegram alert: pressing it answers "1", a confirmation, with the delivery's token. */
+export const TELEGRAM_CONFIRM = { label: 'Bekräfta', replyText: '1' } as const;
+
 /** ChannelSenders over whatever providers are configured; SMS and voice may have several, in failover order. */
 export function sendersFromProviders(p: ProviderSet): ChannelSenders {
   const chains = new Map<Channel, ChannelSender[]>();
@@ -127,7 +130,14 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     chains.set('telegram', [
       {
         provider: tg.provider,
-        send: async (d) => (d.body === null ? missing('text') : tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body })),
+        send: async (d) => {
+          if (d.body === null) return missing('text');
+          const r = await tg.send({ deliveryToken: d.token, chatId: d.to, text: d.body, confirmButton: TELEGRAM_CONFIRM });
+          // Telegram has no delivery receipts: an accepted message is as far as delivery can be
+          // known, so it is final (reached, unconfirmed until the button or a reply). The next
+          // step then waits the operator's wait, not the stall meant for lost callbacks.
+          return r.ok ? { ...r, status: 'delivered' } : r;
+        },
         findByToken: async (q) => lookupOf(await tg.findByDeliveryToken({ deliveryToken: q.token, to: q.to, attemptedAt: q.since })),
       },
     ]);

@@ -1,0 +1,84 @@
+// A Telegram alert on the simulator with the real Bot API adapter: an accepted message is
+// final (Telegram has no delivery receipts), its Bekräfta button confirms the person, and
+// the next step waits the operator's wait — not the ten-minute stall for lost callbacks.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RawWebhook } from '@gdial/protocol';
+import { startSimulator, type Simulator } from '@gdial/simulator';
+import { TelegramBotProvider } from '../../src/providers/telegram';
+import { parseWebhook } from '../../src/providers/webhooks';
+import { sendersFromProviders } from '../../src/campaigns/senders';
+import { CampaignService } from '../../src/campaigns/service';
+import { addContact, addGroup, addTemplate, alertTemplate, deliveriesOf, makeEnv, outcomesOf, until, type TestEnv } from './helpers';
+
+let env: TestEnv | undefined;
+let service: CampaignService | undefined;
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await service?.close();
+  await sim?.close();
+  env?.close();
+  service = env = sim = undefined;
+});
+
+describe('Telegram alert', () => {
+  it('reaches a final state on the accepted send; the button confirms; the next step waits the chosen 2 s', async () => {
+    const e = (env = makeEnv());
+    const svc = (service = new CampaignService(e.ctx, {}));
+    const s = (sim = await startSimulator({ seed: 3, profile: 'fast' }));
+    const telegram = new TelegramBotProvider({ botToken: s.credentials.telegramBotToken, baseUrl: s.url });
+    svc.setChannels(sendersFromProviders({ telegram }), null);
+    await svc.open();
+    const g = addGroup(e.store, 'Jour');
+    const anna = addContact(e.store, { name: 'Anna', phones: ['+46701110001'], groups: [g] });
+    const bo = addContact(e.store, { name: 'Bo', phones: ['+46701110002'], groups: [g] });
+    e.store.sqlite.prepare('UPDATE contacts SET telegram_chat_id = ? WHERE id = ?').run('5551', anna);
+    e.store.sqlite.prepare('UPDATE contacts SET telegram_chat_id = ? WHERE id = ?').run('5552', bo);
+    const t = addTemplate(e.store, {
+      ...alertTemplate,
+      variants: { sv: { ...alertTemplate.variants.sv, telegram: 'Larm! Tryck Bekräfta.' } },
+    });
+    const c = svc.create({
+      name: 'Telegram',
+      templateId: t,
+      audience: { groupIds: [g] },
+      steps: [{ channel: 'telegram' }, { channel: 'telegram', waitSeconds: 2, condition: 'not-confirmed' }],
+    });
+    svc.start(c.id);
+
+    await until(() => s.telegramMessages().filter((m) => m.direction === 'outbound').length >= 2, 10_000, 'two Telegram messages');
+    const first = deliveriesOf(e.store, c.id).filter((d) => d.step_index === 0);
+    await until(
+      () =>
+        deliveriesOf(e.store, c.id)
+          .filter((d) => d.step_index === 0)
+          .every((d) => d.state === 'delivered'),
+      5_000,
+      'final',
+    );
+    expect(first.map((d) => d.address).sort()).toEqual(['5551', '5552']);
+
+    // Anna presses Bekräfta: the button's data carries the reply and her delivery's token.
+    const toAnna = s.telegramMessages().find((m) => m.chatId === '5551')!;
+    const button = (toAnna.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard[0]![0]!;
+    expect(button.text).toBe('Bekräfta');
+    const update: RawWebhook = {
+      kind: 'telegram.update',
+      eventKey: 'tg:1',
+      receivedAt: new Date().toISOString(),
+      query: {},
+      body: {
+        update_id: 1,
+        callback_query: { id: 'cq1', data: button.callback_data, from: { id: 5551 }, message: { chat: { id: 5551 } } },
+      },
+    };
+    await svc.handleProviderEvents(parseWebhook(update));
+    await until(() => outcomesOf(e.store, c.id).get(anna) === 'confirmed', 5_000, 'Anna confirmed');
+
+    // Bo did not confirm: his second message goes out after the 2 s the plan says, not 10 minutes.
+    const started = Date.now();
+    await until(() => s.telegramMessages().filter((m) => m.chatId === '5552').length === 2, 8_000, 'Bo’s second message');
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(s.telegramMessages().filter((m) => m.chatId === '5551')).toHaveLength(1);
+    await until(() => outcomesOf(e.store, c.id).get(bo) === 'reached', 5_000, 'Bo reached');
+  }, 30_000);
+});
