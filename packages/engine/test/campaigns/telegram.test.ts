@@ -71,7 +71,7 @@ describe('Telegram alert', () => {
         callback_query: { id: 'cq1', data: button.callback_data, from: { id: 5551 }, message: { chat: { id: 5551 } } },
       },
     };
-    await svc.handleProviderEvents(parseWebhook(update));
+    svc.handleProviderEvents(parseWebhook(update));
     await until(() => outcomesOf(e.store, c.id).get(anna) === 'confirmed', 5_000, 'Anna confirmed');
 
     // Bo did not confirm: his second message goes out after the 2 s the plan says, not 10 minutes.
