@@ -46,7 +46,8 @@ export function App() {
     <AppShell header={{ height: demo ? 84 : 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
         {demo && (
-          <Text role="status" bg="orange.9" c="white" fw={700} ta="center" py={4}>
+          // Darker than orange.9 (#d9480f, 4.3:1 with white): AA needs 4.5:1.
+          <Text role="status" bg="#b8400b" c="white" fw={700} ta="center" py={4}>
             {t('demo')}
           </Text>
         )}
@@ -61,13 +62,15 @@ export function App() {
             <Badge
               role="status"
               size="lg"
-              color={connection === 'open' ? 'green.9' : connection === 'connecting' ? 'yellow.9' : 'red.9'}
+              // Shades that keep white text at AA contrast (green.9 is 4.4:1, yellow.9 far less).
+              color={connection === 'open' ? '#1f6f31' : connection === 'connecting' ? '#8a5a00' : '#b02525'}
               variant="filled"
             >
               {t(connection === 'open' ? 'connected' : connection)}
             </Badge>
             <Button
-              variant="subtle"
+              // Default, not subtle: subtle's blue on its pale hover tint is 4.3:1.
+              variant="default"
               size="compact-sm"
               aria-label={t('switchLangLabel')}
               onClick={() => setLanguage(language === 'sv' ? 'en' : 'sv')}
@@ -85,6 +88,8 @@ export function App() {
               href={`#/${p.id}`}
               label={p.label[language]}
               active={p.id === current.id}
+              // Filled: the light variant's blue on pale blue is 4.4:1.
+              variant="filled"
               aria-current={p.id === current.id ? 'page' : undefined}
               onClick={(e) => {
                 e.preventDefault();
