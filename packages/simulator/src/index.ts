@@ -5,6 +5,7 @@ export { builtInProfiles, standardRules, parseProfile, profileSchema, type Profi
 export type { SimNotice, SimConfig, SimCredentials } from './core';
 export type { OutboundRecord, OutboundKind } from './outbound';
 export type { SimMessage } from './twilio/messages';
+export type { SimContent, ApprovalStatus } from './twilio/content';
 export type { SimCall, CallLogEntry } from './twilio/calls';
 export type { SimEmail } from './sendgrid';
 export type { SimTelegramMessage } from './telegram';

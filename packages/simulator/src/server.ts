@@ -18,6 +18,7 @@ import { elksSmsJson, type SimElksSms } from './elks/sms';
 import { TwilioCalls, callJson, type SimCall } from './twilio/calls';
 import { API_VERSION, TwilioApiError, sendTwilioError } from './twilio/common';
 import { TwilioMessages, messageJson, notFound, type SimMessage } from './twilio/messages';
+import { TwilioContent, type ApprovalStatus, type SimContent } from './twilio/content';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -45,6 +46,14 @@ export interface Simulator {
   emails(): SimEmail[];
   telegramMessages(): SimTelegramMessage[];
   elksMessages(): SimElksSms[];
+  /** Adds a Content API template (WhatsApp approval "approved" unless said otherwise). */
+  addContent(input: {
+    friendlyName: string;
+    body: string;
+    language?: string;
+    variables?: Record<string, string>;
+    whatsappStatus?: ApprovalStatus;
+  }): SimContent;
   elksCalls(): SimElksCall[];
   /** An SMS from a person to one of our 46elks numbers. */
   injectElksSms(input: { from: string; to: string; message: string }): Promise<SimElksSms>;
@@ -93,7 +102,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let profile = parseProfile(options.profile);
   const outbound = new Outbound(() => profile);
   const core = new SimCore(seed, profile, credentials, config, outbound, '');
-  const messages = new TwilioMessages(core);
+  const content = new TwilioContent(core);
+  const messages = new TwilioMessages(core, content);
   const calls = new TwilioCalls(core);
   const sendgrid = new SendGrid(core);
   const telegram = new Telegram(core);
@@ -236,6 +246,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         );
       case 'GET /_sim/emails':
         return sendJson(res, 200, tail([...sendgrid.emails.values()]));
+      case 'POST /_sim/content': {
+        const body = await readJson();
+        if (typeof body.friendlyName !== 'string' || typeof body.body !== 'string')
+          throw new HttpError(
+            400,
+            'Expected {"friendlyName": "…", "body": "Hej {{1}}", "whatsappStatus": "approved" | "pending" | "rejected"}',
+          );
+        const status = typeof body.whatsappStatus === 'string' ? (body.whatsappStatus as ApprovalStatus) : 'approved';
+        return sendJson(res, 201, content.json(content.add({ friendlyName: body.friendlyName, body: body.body, whatsappStatus: status })));
+      }
       case 'GET /_sim/elks/sms':
         return sendJson(res, 200, tail([...elks.sms.messages.values()]).map(elksSmsJson));
       case 'GET /_sim/elks/calls':
@@ -320,6 +340,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (path.startsWith('/_sim/')) return handleControl(req, res, path, url.searchParams);
     if (path.startsWith('/a1/')) return elks.handle(req, res, path, url.searchParams);
+    if (path.startsWith('/v1/Content') && req.method === 'GET') {
+      const auth = basicAuth(req);
+      if (!auth || auth.user !== credentials.accountSid || auth.password !== credentials.authToken)
+        throw new TwilioApiError(401, 20003, 'Authenticate');
+      const r = content.handle(path, url.searchParams);
+      return sendJson(res, r.status, r.body);
+    }
     if (path === '/v3/mail/send' && req.method === 'POST') return sendgrid.handleSend(req, res, await readBody(req));
     if (path === '/v3/messages' && req.method === 'GET') return sendgrid.handleActivityList(req, res, url.searchParams);
     if (path.startsWith('/v3/messages/') && req.method === 'GET')
@@ -360,6 +387,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sendgrid.reset();
     telegram.reset();
     elks.reset();
+    content.reset();
     outbound.reset();
   };
 
@@ -398,6 +426,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     emails: () => [...sendgrid.emails.values()],
     telegramMessages: () => [...telegram.messages],
     elksMessages: () => [...elks.sms.messages.values()],
+    addContent: (input) => content.add(input),
     elksCalls: () => [...elks.calls.calls.values()],
     injectElksSms: (input) => elks.sms.inject(input),
     callbacks: () => [...outbound.records],

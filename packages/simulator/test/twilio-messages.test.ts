@@ -219,3 +219,50 @@ describe('Twilio Messages', () => {
     expect(await ids()).toEqual(await ids());
   });
 });
+
+describe('Twilio Content API (WhatsApp templates)', () => {
+  it('lists templates with their WhatsApp approval, renders variables, and only an approved one opens a conversation', async () => {
+    const sim2 = await startSimulator({ seed: 5, profile: 'fast' });
+    const hooks2 = await startReceiver();
+    try {
+      const c2 = simTwilio(sim2.url, sim2.credentials.accountSid, sim2.credentials.authToken);
+      const approved = sim2.addContent({ friendlyName: 'Larm samling', body: 'Larm: samling {{1}} kl {{2}}. Svara JA.' });
+      const pending = sim2.addContent({ friendlyName: 'Utkast', body: 'Utkast {{1}}', whatsappStatus: 'pending' });
+      const listed = await c2.content.v1.contents.list();
+      expect(listed.map((c) => c.sid).sort()).toEqual([approved.sid, pending.sid].sort());
+      const approval = await c2.content.v1.contents(pending.sid).approvalFetch().fetch();
+      expect((approval.whatsapp as { status?: string }).status).toBe('pending');
+
+      const person = 'whatsapp:+46705555551';
+      const ok = await c2.messages.create({
+        to: person,
+        from: 'whatsapp:+46700000001',
+        contentSid: approved.sid,
+        contentVariables: JSON.stringify({ 1: 'Brandstation', 2: '18' }),
+        statusCallback: `${hooks2.url}/s`,
+      });
+      expect(ok.body).toBe('Larm: samling Brandstation kl 18. Svara JA.');
+      await hooks2.waitFor((r) => r.form.MessageSid === ok.sid && r.form.MessageStatus === 'delivered');
+      const notYet = await c2.messages.create({
+        to: person,
+        from: 'whatsapp:+46700000001',
+        contentSid: pending.sid,
+        contentVariables: JSON.stringify({ 1: 'x' }),
+        statusCallback: `${hooks2.url}/s`,
+      });
+      const failed = await hooks2.waitFor((r) => r.form.MessageSid === notYet.sid && r.form.MessageStatus === 'failed');
+      expect(failed.form.ErrorCode).toBe('63016');
+      await expect(
+        c2.messages.create({
+          to: person,
+          from: 'whatsapp:+46700000001',
+          contentSid: `HX${'9'.repeat(32)}`,
+          statusCallback: `${hooks2.url}/s`,
+        }),
+      ).rejects.toMatchObject({ code: 21655 });
+    } finally {
+      await sim2.close();
+      await hooks2.close();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { encodeForm, rfc2822, single, type FormParams } from '../http';
 import { ruleFor, sampleLatency } from '../profile';
 import { twilioSignature } from './signature';
 import { API_VERSION, Pacer, TwilioApiError, countSegments, E164, isValidSender, splitAddress } from './common';
+import type { TwilioContent } from './content';
 
 export type MessageStatus = 'accepted' | 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read' | 'received';
 
@@ -56,7 +57,10 @@ export class TwilioMessages {
   /** When each person last wrote to us on WhatsApp (opens the 24-hour window). */
   private readonly lastInbound = new Map<string, number>();
 
-  constructor(private readonly core: SimCore) {}
+  constructor(
+    private readonly core: SimCore,
+    private readonly content: TwilioContent | null = null,
+  ) {}
 
   reset(): void {
     this.messages.clear();
@@ -113,6 +117,8 @@ export class TwilioMessages {
     const rejectCode = ruleFor(core.rules, target.channel, target.number, 'rejectCode');
     if (rejectCode !== undefined) throw ruleRejection(rejectCode, to);
 
+    // A content template: its body rendered from the variables; only a WhatsApp-approved one opens a conversation.
+    const template = contentSid && this.content ? this.content.render(contentSid, contentVariables) : null;
     const now = Date.now();
     const rate = target.channel === 'whatsapp' ? profile.limits.whatsappPerSecondPerSender : profile.limits.messagesPerSecondPerSender;
     const senderKey = from ?? messagingServiceSid!;
@@ -132,10 +138,10 @@ export class TwilioMessages {
       to,
       from: from ?? '',
       messagingServiceSid,
-      body: body || (contentSid ? `[template ${contentSid}]` : ''),
+      body: template?.body ?? (body || (contentSid ? `[template ${contentSid}]` : '')),
       contentSid,
       contentVariables,
-      numSegments: body ? countSegments(body) : 1,
+      numSegments: template ? countSegments(template.body) : body ? countSegments(body) : 1,
       status: messagingServiceSid && !from ? 'accepted' : 'queued',
       errorCode: null,
       errorMessage: null,
@@ -146,7 +152,7 @@ export class TwilioMessages {
     };
     this.messages.set(message.sid, message);
     this.ordered.push(message);
-    this.runLifecycle(message, startDelay);
+    this.runLifecycle(message, startDelay, template ? template.content.whatsappStatus === 'approved' : null);
     return message;
   }
 
@@ -250,7 +256,8 @@ export class TwilioMessages {
     return message;
   }
 
-  private runLifecycle(message: SimMessage, startDelay: number): void {
+  /** `approvedTemplate`: null without a ContentSid; false when the template is not WhatsApp-approved. */
+  private runLifecycle(message: SimMessage, startDelay: number, approvedTemplate: boolean | null = null): void {
     const { core } = this;
     const random = core.randomFor(message.sid);
     const { number } = splitAddress(message.to);
@@ -266,7 +273,7 @@ export class TwilioMessages {
     const outsideWindow =
       message.channel === 'whatsapp' &&
       core.profile.whatsapp.enforceSessionWindow &&
-      !message.contentSid &&
+      (!message.contentSid || approvedTemplate === false) &&
       Date.now() - (this.lastInbound.get(number) ?? -Infinity) > WHATSAPP_WINDOW_MS;
 
     if (message.status === 'accepted') at(startDelay, () => this.setStatus(message, 'queued', null));
