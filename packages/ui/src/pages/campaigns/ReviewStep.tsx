@@ -6,6 +6,7 @@ import type { PlanReport } from '@gdial/protocol';
 import { useWords } from '../../components/labels';
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { planNoteText } from './planWords';
+import { refusalText } from '../../components/refusals';
 
 const dict = {
   sv: {
@@ -102,8 +103,11 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
       {plan.blockers.length > 0 && (
         <Alert color="red" title={t('blockers')} role="alert">
           <List>
-            {plan.blockers.map((b) => (
-              <List.Item key={b}>{planNoteText(b, language)}</List.Item>
+            {plan.blockers.map((b, i) => (
+              // Worded from the blocker's code when the engine sent one (the same order), else from its sentence.
+              <List.Item key={b}>
+                {(plan.blockerRefusals[i] && refusalText(plan.blockerRefusals[i], language)) ?? planNoteText(b, language)}
+              </List.Item>
             ))}
           </List>
         </Alert>
