@@ -3,7 +3,7 @@
 // buildCallFlow and turns relay webhooks into domain events with parseWebhook.
 export * from './types';
 export { createTwilioClient, type TwilioClient, type TwilioSettings } from './twilio/client';
-export { TwilioSmsProvider, TwilioWhatsAppProvider, type TwilioMessagingOptions } from './twilio/messaging';
+export { TwilioSmsProvider, TwilioWhatsAppProvider, type TwilioMessagingOptions, type ContentTemplate } from './twilio/messaging';
 export { TwilioVoiceProvider, type TwilioVoiceOptions } from './twilio/voice';
 export { classifyTwilioError, asyncFailure as twilioAsyncFailure } from './twilio/errors';
 export { SendGridEmailProvider, SENDGRID_TOKEN_ARG, classifySendGridError, type SendGridSettings } from './sendgrid';

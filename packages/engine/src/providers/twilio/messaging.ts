@@ -6,6 +6,7 @@ import type { Logger } from '../../log';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
 import {
   withDeliveryToken,
+  type SendError,
   type ReconcileQuery,
   type ReconcileResult,
   type SendResult,
@@ -114,8 +115,56 @@ export class TwilioSmsProvider extends TwilioMessagingBase implements SmsProvide
   }
 }
 
+/** A Content API template as GDial shows it: its body, language and whether WhatsApp approved it. */
+export interface ContentTemplate {
+  contentSid: string;
+  name: string;
+  language: string;
+  /** The twilio/text body with numbered variables ({{1}}), or null for other content types. */
+  body: string | null;
+  variables: string[];
+  whatsapp: 'approved' | 'pending' | 'rejected' | 'unsubmitted' | 'paused' | 'disabled';
+}
+
+const approvalOf = (w: Record<string, unknown> | undefined): ContentTemplate['whatsapp'] => {
+  const status = typeof w?.status === 'string' ? w.status.toLowerCase() : '';
+  return status === 'approved' || status === 'pending' || status === 'rejected' || status === 'paused' || status === 'disabled'
+    ? status
+    : status === 'received'
+      ? 'pending'
+      : 'unsubmitted';
+};
+
 export class TwilioWhatsAppProvider extends TwilioMessagingBase implements WhatsAppProvider {
   readonly channel = 'whatsapp' as const;
+
+  /**
+   * The account's content templates with their WhatsApp approval (Content API: the list,
+   * then each one's ApprovalRequests). Only an approved one may start a conversation.
+   */
+  async listTemplates(): Promise<{ ok: true; templates: ContentTemplate[] } | { ok: false; error: SendError }> {
+    try {
+      const contents = await this.options.client.content.v1.contents.list({ pageSize: 100 });
+      const templates = await Promise.all(
+        contents.map(async (c): Promise<ContentTemplate> => {
+          const approval = await this.options.client.content.v1.contents(c.sid).approvalFetch().fetch();
+          const text = (c.types as Record<string, { body?: unknown } | undefined>)['twilio/text'];
+          const body = typeof text?.body === 'string' ? text.body : null;
+          return {
+            contentSid: c.sid,
+            name: c.friendlyName,
+            language: c.language,
+            body,
+            variables: Object.keys(c.variables ?? {}),
+            whatsapp: approvalOf(approval.whatsapp),
+          };
+        }),
+      );
+      return { ok: true, templates };
+    } catch (error) {
+      return { ok: false, error: classifyTwilioError(error) };
+    }
+  }
 
   constructor(options: Omit<TwilioMessagingOptions, 'channel' | 'messagingServiceSid'> & { from: string }) {
     super({ ...options, channel: 'whatsapp' });
