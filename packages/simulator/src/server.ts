@@ -45,6 +45,8 @@ export interface Simulator {
   calls(): SimCall[];
   emails(): SimEmail[];
   telegramMessages(): SimTelegramMessage[];
+  /** The bot's answers to button presses (answerCallbackQuery). */
+  telegramAnswers(): { callbackQueryId: string; text: string | null }[];
   elksMessages(): SimElksSms[];
   /** Adds a Content API template (WhatsApp approval "approved" unless said otherwise). */
   addContent(input: {
@@ -425,6 +427,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     calls: () => [...calls.calls.values()],
     emails: () => [...sendgrid.emails.values()],
     telegramMessages: () => [...telegram.messages],
+    telegramAnswers: () => [...telegram.answers],
     elksMessages: () => [...elks.sms.messages.values()],
     addContent: (input) => content.add(input),
     elksCalls: () => [...elks.calls.calls.values()],

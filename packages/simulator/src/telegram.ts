@@ -27,6 +27,8 @@ interface TelegramParams {
 
 export class Telegram {
   readonly messages: SimTelegramMessage[] = [];
+  /** Button presses the bot answered (answerCallbackQuery), in order. */
+  readonly answers: { callbackQueryId: string; text: string | null }[] = [];
   private nextMessageId = 1;
   private nextUpdateId = 100_000;
   private readonly pacer = new Pacer();
@@ -35,6 +37,7 @@ export class Telegram {
 
   reset(): void {
     this.messages.length = 0;
+    this.answers.length = 0;
     this.pacer.clear();
   }
 
@@ -78,8 +81,13 @@ export class Telegram {
           has_custom_certificate: false,
           pending_update_count: this.core.outbound.pending,
         });
-      case 'answerCallbackQuery':
+      case 'answerCallbackQuery': {
+        const id = params.get('callback_query_id');
+        if (!id) return fail(res, 400, 'Bad Request: query_id is empty');
+        this.answers.push({ callbackQueryId: id, text: params.get('text') ?? null });
+        this.core.notify({ type: 'telegram', chatId: '', method: 'answerCallbackQuery' });
         return ok(res, true);
+      }
       case 'sendMessage':
       case 'sendVoice':
         return this.send(res, method, params);

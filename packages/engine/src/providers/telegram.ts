@@ -67,6 +67,26 @@ export class TelegramBotProvider implements TelegramProvider {
     return this.call('sendVoice', form, null);
   }
 
+  /**
+   * Answers a button press (callback query) so the person's app stops its spinner and shows
+   * `text` briefly. Telegram expects it within seconds; a late answer is refused harmlessly.
+   */
+  async answerCallback(callbackQueryId: string, text: string): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.base}/bot${this.settings.botToken}/answerCallbackQuery`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ callback_query_id: callbackQueryId, text }),
+        signal: AbortSignal.timeout(this.settings.timeoutMs ?? 15_000),
+      });
+      const answer = (await response.json()) as TelegramAnswer;
+      return answer.ok;
+    } catch (error) {
+      this.settings.logger?.warn({ err: error }, 'could not answer a Telegram button press');
+      return false;
+    }
+  }
+
   fetchStatus(): Promise<StatusResult> {
     return Promise.resolve({ kind: 'unsupported' });
   }

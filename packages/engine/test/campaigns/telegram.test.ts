@@ -73,6 +73,9 @@ describe('Telegram alert', () => {
     };
     svc.handleProviderEvents(parseWebhook(update));
     await until(() => outcomesOf(e.store, c.id).get(anna) === 'confirmed', 5_000, 'Anna confirmed');
+    // The press is answered (answerCallbackQuery), so her app stops waiting.
+    expect(await telegram.answerCallback('cq1', 'Tack! Bekräftelsen är registrerad.')).toBe(true);
+    expect(s.telegramAnswers()).toEqual([{ callbackQueryId: 'cq1', text: 'Tack! Bekräftelsen är registrerad.' }]);
 
     // Bo did not confirm: his second message goes out after the 2 s the plan says, not 10 minutes.
     const started = Date.now();

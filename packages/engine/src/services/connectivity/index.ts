@@ -17,6 +17,7 @@ import type { CampaignService } from '../../campaigns/service';
 import { sendersFromProviders } from '../../campaigns/senders';
 import type { EngineContext } from '../../context';
 import { createProviders, type ProviderSettings, type Providers } from '../../providers/factory';
+import type { TelegramBotProvider } from '../../providers/telegram';
 import { parseWebhook, WebhookParseError } from '../../providers/webhooks';
 import { RelayApi, RelayClient, type RelayConnectionState } from '../../relay-client';
 import type { Tx } from '../../store/db';
@@ -60,6 +61,13 @@ function ratesOf(p: ProviderSettings | undefined): Record<string, Partial<Record
     out[provider] = { ...(r.sms ? { sms: limit(r.sms) } : {}), ...(r.voice ? { voice: limit(r.voice) } : {}) };
   }
   return out;
+}
+
+/** The id of a Telegram button press in a relay event, to answer after it is applied. */
+function telegramPressOf(webhook: { kind: string; body: unknown }): string | null {
+  if (webhook.kind !== 'telegram.update') return null;
+  const id = (webhook.body as { callback_query?: { id?: unknown } } | null)?.callback_query?.id;
+  return typeof id === 'string' && id !== '' ? id : null;
 }
 
 export class Connectivity {
@@ -159,6 +167,8 @@ export class Connectivity {
     // Cursors stored before the digest held the token's first 12 characters; they still resume.
     const legacyKey = `${relay.url}#${relay.deviceToken.slice(0, 12)}`;
     let applied: AppliedEvents[] = [];
+    /** Telegram button presses to answer once their events are committed (the person's app waits for it). */
+    let presses: string[] = [];
     let streamTx: Tx | null = null;
     const client = new RelayClient({
       relayUrl: relay.url,
@@ -177,6 +187,7 @@ export class Connectivity {
         },
         applyAndAdvance: (seq, apply) => {
           applied = [];
+          presses = [];
           store.transaction(
             (tx) => {
               streamTx = tx;
@@ -191,6 +202,9 @@ export class Connectivity {
             { origin: 'relay' },
           );
           for (const result of applied) campaigns.afterProviderEvents(result);
+          const telegram = this.providers.telegram;
+          if (telegram && 'answerCallback' in telegram)
+            for (const id of presses) void (telegram as TelegramBotProvider).answerCallback(id, 'Tack! Bekräftelsen är registrerad.');
           sync.applied();
         },
       },
@@ -213,6 +227,8 @@ export class Connectivity {
         }
         if (!streamTx) throw new Error('relay events are applied only inside the cursor transaction');
         applied.push(applyProviderEvents(streamTx, events));
+        const press = telegramPressOf(event.webhook);
+        if (press) presses.push(press);
       },
     });
     client.onState((s) => {
