@@ -126,8 +126,11 @@ export const fieldMerges: Partial<Record<SyncEntity, Record<string, FieldMerge>>
 /** Applies one operation to an entity's state; returns the state unchanged (same object) when the operation adds nothing. */
 export function mergeOp(state: EntityState | undefined, op: SyncOp): EntityState {
   const base: EntityState = state ?? { entity: op.entity, id: op.id, fields: {} };
-  if (base.erased) return base;
   const stamp = stampOf(op);
+  if (base.erased) {
+    // Erased for good; of several erasures the earliest stamp is kept, whatever the order they arrive in.
+    return op.kind === 'erase' && base.deleted !== undefined && stamp < base.deleted ? { ...base, deleted: stamp } : base;
+  }
   switch (op.kind) {
     case 'erase':
       return { entity: op.entity, id: op.id, fields: {}, deleted: stamp, erased: true };
@@ -161,6 +164,7 @@ export function mergeOp(state: EntityState | undefined, op: SyncOp): EntityState
 /** Joins two states of one entity (a snapshot's and a desktop's). */
 export function mergeStates(a: EntityState | undefined, b: EntityState): EntityState {
   if (!a) return b;
+  if (a.erased && b.erased) return (a.deleted ?? '') <= (b.deleted ?? '') ? a : b;
   if (a.erased) return a;
   if (b.erased) return b;
   const deleted = a.deleted === undefined ? b.deleted : b.deleted === undefined ? a.deleted : a.deleted < b.deleted ? a.deleted : b.deleted;
