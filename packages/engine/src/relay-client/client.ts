@@ -13,6 +13,7 @@ import {
   relayServerMessageSchema,
   type RelayClientMessage,
   type RelayEvent,
+  type RelayLogEntry,
   type RelayServerMessage,
 } from '@gdial/protocol';
 import { defaultBackoff, reconnectDelay, type BackoffOptions } from './backoff';
@@ -27,8 +28,9 @@ export interface RelayCursorStore {
   /** Last sequence applied durably; 0 before the first event. */
   load(): number | Promise<number>;
   /**
-   * Runs `apply` and stores `seq` as the cursor in the same transaction: both happen or
-   * neither does. Throwing rolls back; the client reconnects and the event comes again.
+   * Runs `apply` (one event, or a batch of consecutive ones ending at `seq`) and stores `seq`
+   * as the cursor in the same transaction: both happen or neither does. Throwing rolls back;
+   * the client reconnects and the events come again.
    */
   applyAndAdvance(seq: number, apply: () => void | Promise<void>): void | Promise<void>;
 }
@@ -245,13 +247,15 @@ export class RelayClient {
         this.log.info({ tenant: msg.tenant, appliedSeq: this.appliedSeq, headSeq: msg.headSeq }, 'relay stream connected');
         return;
       case 'events': {
-        for (const entry of msg.entries) {
-          if (entry.seq <= this.appliedSeq) continue; // already applied before a reconnect
-          if (entry.seq !== this.appliedSeq + 1) {
-            throw new Error(`relay skipped from ${this.appliedSeq} to ${entry.seq}`);
-          }
-          await this.opts.cursor.applyAndAdvance(entry.seq, () => this.opts.apply(entry.event, entry.seq));
-          this.appliedSeq = entry.seq;
+        const fresh = msg.entries.filter((entry) => entry.seq > this.appliedSeq); // the rest was applied before a reconnect
+        fresh.forEach((entry, i) => {
+          if (entry.seq !== this.appliedSeq + 1 + i) throw new Error(`relay skipped from ${this.appliedSeq + i} to ${entry.seq}`);
+        });
+        // The whole batch in one transaction with the cursor: one commit for what arrived
+        // together (a burst of provider events, another desktop's import), not one per event.
+        if (fresh.length > 0) {
+          await this.opts.cursor.applyAndAdvance(fresh.at(-1)!.seq, () => applyInOrder(fresh, this.opts.apply));
+          this.appliedSeq = fresh.at(-1)!.seq;
         }
         this.send(ws, { type: 'ack', seq: this.appliedSeq });
         if (this.current.status === 'connected')
@@ -303,5 +307,17 @@ export class RelayClient {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.queue.then(() => this.connect()), delay);
     this.reconnectTimer.unref();
+  }
+}
+
+/** Applies entries in order; synchronously while every apply is (so it runs inside a synchronous transaction). */
+function applyInOrder(
+  entries: readonly RelayLogEntry[],
+  apply: (event: RelayEvent, seq: number) => void | Promise<void>,
+  from = 0,
+): void | Promise<void> {
+  for (let i = from; i < entries.length; i++) {
+    const r = apply(entries[i]!.event, entries[i]!.seq);
+    if (r instanceof Promise) return r.then(() => applyInOrder(entries, apply, i + 1));
   }
 }
