@@ -112,8 +112,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     async close() {
       server.emit('system.shutdown', { reason: 'engine stopping' });
       await server.drain();
-      await services.connectivity.stop();
       services.sync.stop();
+      await services.connectivity.stop();
       await services.campaigns.close();
       await services.tts.close();
       await store.settled();

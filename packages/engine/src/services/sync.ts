@@ -232,7 +232,7 @@ export class SyncService {
 
   /** Before the store closes: nothing is pushed or announced any more. */
   stop(): void {
-    this.detach();
     this.closed = true;
+    this.detach();
   }
 }
