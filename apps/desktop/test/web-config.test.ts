@@ -37,4 +37,16 @@ describe('browser host connectivity from the environment', () => {
     expect(() => connectivityFromEnv({ GDIAL_TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(ConfigError);
     expect(() => connectivityFromEnv({ GDIAL_TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(/GDIAL_RELAY_URL/);
   });
+
+  it('refuses a sender people cannot answer "1" to, naming the variable (the one sender rule, checkSenderId)', () => {
+    const twilio = { ...live, GDIAL_TWILIO_ACCOUNT_SID: 'AC1', GDIAL_TWILIO_AUTH_TOKEN: 'a'.repeat(32) };
+    expect(() => connectivityFromEnv({ ...twilio, GDIAL_TWILIO_FROM: 'Kommunen' })).toThrow(/GDIAL_TWILIO_FROM.*reply/);
+    expect(() => connectivityFromEnv({ ...twilio, GDIAL_TWILIO_FROM: '070-123 45 67' })).toThrow(/GDIAL_TWILIO_FROM.*international/);
+    expect(() => connectivityFromEnv({ ...twilio, GDIAL_TWILIO_FROM: '+46701234567', GDIAL_TWILIO_WHATSAPP_FROM: 'WA' })).toThrow(
+      /GDIAL_TWILIO_WHATSAPP_FROM/,
+    );
+    expect(connectivityFromEnv({ ...twilio, GDIAL_TWILIO_FROM: '+46701234567' })).toMatchObject({
+      settings: { providers: { twilio: { sms: { from: '+46701234567' } } } },
+    });
+  });
 });

@@ -3,7 +3,7 @@
 // names what is missing, so a half-configured console never pretends it can alert people.
 // What the environment configures takes precedence over anything saved in the console's
 // settings (the browser host has no secure storage, so it never saves secrets itself).
-import { relayWebhookUrls } from '@gdial/protocol';
+import { checkSenderId, relayWebhookUrls } from '@gdial/protocol';
 import type { ConnectivitySettings } from '@gdial/engine';
 
 /** Every variable read below, in the order the settings page lists them. */
@@ -30,6 +30,16 @@ const PROVIDER_VARS = ['GDIAL_TWILIO_ACCOUNT_SID', 'GDIAL_TWILIO_AUTH_TOKEN', 'G
 
 export class ConfigError extends Error {}
 
+/** The one sender rule (protocol checkSenderId), replies required: people answer "1" to an alert. */
+function sender(name: string, value: string): string {
+  const check = checkSenderId(value, { needsReplies: true });
+  if (!check.valid || check.kind !== 'phone-number')
+    throw new ConfigError(
+      `${name} must be a phone number in international form, e.g. +46701234567 (${check.errors.join('; ') || 'a short code cannot be called from'}).`,
+    );
+  return value;
+}
+
 export function connectivityFromEnv(env: NodeJS.ProcessEnv): HostConnectivity {
   const environment = CONNECTIVITY_VARIABLES.map((name) => ({ name, set: Boolean(env[name]?.trim()) }));
   if (!PROVIDER_VARS.some((v) => env[v])) return { mode: 'demo', environment };
@@ -44,13 +54,15 @@ export function connectivityFromEnv(env: NodeJS.ProcessEnv): HostConnectivity {
   const urls = relayWebhookUrls(env.GDIAL_RELAY_PUBLIC_URL?.trim() || relayUrl, tenant);
   const settings: ConnectivitySettings = { relay: { url: relayUrl, deviceToken: need('GDIAL_RELAY_DEVICE_TOKEN'), tenant }, providers: {} };
   if (env.GDIAL_TWILIO_ACCOUNT_SID || env.GDIAL_TWILIO_AUTH_TOKEN) {
-    const from = need('GDIAL_TWILIO_FROM');
+    const from = sender('GDIAL_TWILIO_FROM', need('GDIAL_TWILIO_FROM'));
     settings.providers!.twilio = {
       accountSid: need('GDIAL_TWILIO_ACCOUNT_SID'),
       authToken: need('GDIAL_TWILIO_AUTH_TOKEN'),
       sms: { from },
       voice: { from },
-      ...(env.GDIAL_TWILIO_WHATSAPP_FROM ? { whatsapp: { from: env.GDIAL_TWILIO_WHATSAPP_FROM } } : {}),
+      ...(env.GDIAL_TWILIO_WHATSAPP_FROM
+        ? { whatsapp: { from: sender('GDIAL_TWILIO_WHATSAPP_FROM', env.GDIAL_TWILIO_WHATSAPP_FROM.trim()) } }
+        : {}),
       callbacks: { messageStatusUrl: urls.twilioMessageStatus, callStatusUrl: urls.twilioCallStatus },
     };
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   elksWebhookUrls,
+  checkSenderId,
   failoverSettingsSchema,
   relayWebhookUrls,
   type ConnectivityConfig,
@@ -85,6 +86,15 @@ export function configView(config: SavedConfig | null, secrets: SealedSecrets): 
 // ── rules ────────────────────────────────────────────────────────────────────────────────
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * A sender the console lets an operator save: the one sender rule (protocol checkSenderId),
+ * with replies required (people answer "1"), and a number (an alert also calls from it).
+ */
+const validSender = (sender: string): boolean => {
+  const check = checkSenderId(sender, { needsReplies: true });
+  return check.valid && check.kind === 'phone-number';
+};
 const TENANT = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const TWILIO_AUTH_TOKEN = /^[0-9a-fA-F]{32}$/;
@@ -233,12 +243,12 @@ export function validateSetup(
     bad('twilio.authToken', 'Required when Twilio is on');
   }
   if (twilio.from) {
-    if (!E164.test(twilio.from))
+    if (!validSender(twilio.from))
       bad('twilio.from', `Not a phone number (${fromReason ?? 'not in international form'}); e.g. 070-123 45 67 or +46701234567`);
   } else if (twilio.enabled) {
     bad('twilio.from', 'Required when Twilio is on: the number calls and SMS come from');
   }
-  if (twilio.whatsappFrom && !E164.test(twilio.whatsappFrom)) {
+  if (twilio.whatsappFrom && !validSender(twilio.whatsappFrom)) {
     bad('twilio.whatsappFrom', `Not a phone number (${whatsappReason ?? 'not in international form'}); e.g. 070-123 45 67 or +46701234567`);
   }
 
@@ -280,7 +290,7 @@ export function validateSetup(
     bad('elks.password', 'Required when 46elks is on');
   }
   if (elks.from) {
-    if (!E164.test(elks.from))
+    if (!validSender(elks.from))
       bad('elks.from', `Not a phone number (${elksNumber.reason ?? 'not in international form'}); e.g. 076-686 00 00 or +46766860000`);
   } else if (elks.enabled) {
     bad('elks.from', 'Required when 46elks is on: the number SMS and calls come from');
