@@ -8,7 +8,6 @@ import {
   campaignFieldsSchema,
   campaignTransition,
   FINAL_RANK,
-  priceTableSchema,
   type AuditAction,
   type Campaign,
   type CampaignFields,
@@ -43,7 +42,6 @@ import { cancelUnsentDeliveries, liveCallIds, shiftPriority } from '../store/del
 import { existingGroupIds } from '../store/groups';
 import { listInbox, markInbox } from '../store/inbox';
 import { openRecipientIds, cancelOpenRecipients } from '../store/recipients';
-import { readSetting, writeSetting, type SettingDef } from '../store/settings';
 import { Dispatcher, PAUSED_BAND, type DispatcherOptions, type RateLimit } from './dispatcher';
 import { applyProviderEvents, type AppliedEvents } from './events';
 import { progressRecipient } from './outbox';
@@ -52,16 +50,11 @@ import { chainOf, type CallFlowHost, type CallFlowSpec, type ChannelSender, type
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
 import { endWaiting } from './giving-up';
+import { readPriceTable, savePriceTable } from './price-table';
 import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { loadTemplate } from './templates';
 
 export { nextRunOf, TIME_ZONE, validateCron } from './scheduler';
-
-export const priceTableSetting: SettingDef<PriceTable> = {
-  key: 'campaigns.priceTable',
-  schema: priceTableSchema,
-  fallback: priceTableSchema.parse({}),
-};
 
 type CampaignRow = StoredCampaign;
 
@@ -292,7 +285,7 @@ export class CampaignService {
     const plan = planCampaign(db, {
       settings,
       template,
-      prices: readSetting(db, priceTableSetting),
+      prices: readPriceTable(db),
       render: { campaignName: r.name, operator: this.ctx.operator(), now: new Date() },
     });
     // Never accept an alert that nothing can send: deliveries would only wait in the queue.
@@ -585,21 +578,10 @@ export class CampaignService {
   }
 
   priceTable(): PriceTable {
-    return readSetting(this.ctx.store.read, priceTableSetting);
+    return readPriceTable(this.ctx.store.read);
   }
 
   setPriceTable(t: PriceTable): PriceTable {
-    const actor = this.ctx.operator();
-    this.ctx.store.transaction((tx) => {
-      writeSetting(tx, priceTableSetting, t);
-      recordAudit(tx, actor, {
-        action: 'campaigns.priceTable',
-        subjectType: 'settings',
-        subjectId: 'campaigns.priceTable',
-        summary: `Price table changed (${t.currency})`,
-        params: { currency: t.currency },
-      });
-    });
-    return t;
+    return savePriceTable(this.ctx, t);
   }
 }
