@@ -37,19 +37,22 @@ export interface OpenConsoleOptions extends Partial<Omit<WebHostOptions, 'connec
   demo?: string;
   /** Script run in the page before the console's own (e.g. a stand-in for the Electron preload). */
   initScript?: string;
+  /** Join the demo world another console runs (its data dir): a second workstation of the demo organisation. */
+  joinDemo?: string;
 }
 
 export async function openConsole(opts: OpenConsoleOptions = {}): Promise<Console> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gdial-e2e-'));
-  const { demo, viewport, initScript, ...hostOpts } = opts;
+  const { demo, viewport, initScript, joinDemo, ...hostOpts } = opts;
   const host = await startConsole({
     port: 0,
     logger: silentLogger(),
     validateOutputs: true,
     ...hostOpts,
     dataDir,
-    connectivity: demo ? { mode: 'demo' } : { mode: 'live', settings: {} },
+    connectivity: demo || joinDemo ? { mode: 'demo' } : { mode: 'live', settings: {} },
     ...(demo ? { demoProfile: demo } : {}),
+    ...(joinDemo ? { joinDemo } : {}),
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: viewport ?? { width: 1366, height: 860 }, locale: 'sv-SE', acceptDownloads: true });
