@@ -8,13 +8,14 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '@gdial/protocol';
-import { enrolDevice, inspectSync, silentLogger, startEngine, type Engine } from '@gdial/engine';
+import { enrolDevice, inspectSync, RelayApi, silentLogger, startEngine, type Engine } from '@gdial/engine';
 import { startRelay, type RelayHandle } from '@gdial/relay';
 import { startConsole, type ConsoleHost } from '../src/web/host';
 
 const TENANT = 'kommun';
 let relay: RelayHandle | undefined;
 const engines: Engine[] = [];
+const tokens = new Map<Engine, string>();
 
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.close();
@@ -50,6 +51,7 @@ async function desktop(name: string): Promise<Engine> {
     connectivity: { relay: { url: relay!.url, deviceToken: enrolled.value.deviceToken, tenant: TENANT } },
   });
   engines.push(engine);
+  tokens.set(engine, enrolled.value.deviceToken);
   await until(async () => (await call(engine, 'sync.status', {})).enabled, `${name} joined the organisation`);
   return engine;
 }
@@ -228,6 +230,57 @@ describe('organisation sync', () => {
     const [finalB] = (await call(b, 'templates.list', {})).templates;
     expect([finalB!.status, finalB!.variants]).toEqual([finalA!.status, finalA!.variants]);
     if (finalA!.status === 'approved') expect(finalA!.variants.sv?.sms).toBe('Larm. Svara 1.');
+  }, 60_000);
+
+  it("a device of one organisation cannot touch another's rows: its operations land in its own tenant, another device's are refused", async () => {
+    await startWorld();
+    const a = await desktop('A');
+    // Another organisation on the same relay, with a desktop of its own.
+    const other = await relay!.admin.createTenant('annan', 'Annan kommun');
+    if (!other.ok) throw new Error(other.problem);
+    const enrolment = await relay!.admin.createEnrolment('annan', 1);
+    if (!enrolment.ok) throw new Error(enrolment.problem);
+    const enrolledB = await enrolDevice(relay!.url, enrolment.value.token, 'B');
+    if (!enrolledB.ok) throw new Error(enrolledB.error.message);
+    const b = await startEngine({
+      dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-sync-other-')),
+      logger: silentLogger(),
+      operator: 'B',
+      connectivity: { relay: { url: relay!.url, deviceToken: enrolledB.value.deviceToken, tenant: 'annan' } },
+    });
+    engines.push(b);
+    await until(async () => (await call(b, 'sync.status', {})).enabled, 'B joined its organisation');
+    await call(b, 'contacts.create', { firstName: 'Bertil', phones: [{ number: '070-777 00 00' }] });
+    await until(async () => (await call(b, 'sync.status', {})).pending === 0, 'B pushed');
+    const bState = picture(b).states.find((x) => x.entity === 'contact')!;
+    const stateOf = async () =>
+      relay!.db.asOwner((q) =>
+        q.query<{ tenant_id: string; state: unknown }>('SELECT tenant_id, state FROM sync_entities WHERE entity_id = $1', [bState.id]),
+      );
+    const before = await stateOf();
+    expect(before).toHaveLength(1);
+    // A pushes an edit naming B's contact, once as itself and once claiming to be B's device.
+    const aDevice = (await call(a, 'sync.status', {})).deviceId!;
+    const bDevice = (await call(b, 'sync.status', {})).deviceId!;
+    const api = new RelayApi(relay!.url, tokens.get(a)!);
+    const op = (device: string, counter: number) => ({
+      device,
+      counter,
+      hlc: '009999999999999.000000',
+      entity: 'contact' as const,
+      id: bState.id,
+      kind: 'put' as const,
+      fields: { displayName: 'Kapad' },
+    });
+    const pushed = await api.pushSync([op(aDevice, 9_000_001), op(bDevice, 9_000_002)]);
+    if (!pushed.ok) throw new Error(pushed.error.message);
+    expect(pushed.value.rejected.map((r) => r.counter)).toEqual([9_000_002]);
+    const after = await stateOf();
+    // B's row is exactly as it was; A's edit made a row of A's own tenant, which no desktop of B sees.
+    expect(after.find((r) => r.tenant_id === before[0]!.tenant_id)).toEqual(before[0]);
+    expect(after).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await names(b)).toEqual(['Bertil']);
   }, 60_000);
 
   it('the organisation lists its desktops', async () => {

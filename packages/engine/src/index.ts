@@ -5,5 +5,5 @@ export { openStore, StoreOpenError, type Store } from './store/db';
 export type { ConnectivitySettings, RelaySettings } from './services/connectivity';
 export { secretSlots, type OpenedSecret, type SealerResult, type SecretSealer, type SecretSlot } from './services/connectivity/secrets';
 export type { ProviderSettings } from './providers/factory';
-export { enrolDevice } from './relay-client';
+export { enrolDevice, RelayApi } from './relay-client';
 export { inspectSync, pendingSyncOps, type SyncPicture } from './sync/inspect';
