@@ -42,6 +42,7 @@ import {
   ownerOfAddress,
   tagsOfContact,
 } from '../../store/sync-reads';
+import { noDoNotContact, recordOf } from '../../contacts/model';
 import { absent, type EntityCodec, type Fields } from '../codec';
 
 const now = (): string => new Date().toISOString();
@@ -81,21 +82,9 @@ const contactFieldNames = [
 function readContact(r: Reader, localId: number): Fields | undefined {
   const c = loadContacts(r, [localId], (e164) => e164)[0];
   if (!c) return undefined;
-  return {
-    displayName: c.displayName,
-    firstName: c.firstName,
-    lastName: c.lastName,
-    organisation: c.organisation,
-    role: c.role,
-    notes: c.notes,
-    language: c.language,
-    phones: c.phones.map((p) => ({ e164: p.e164, label: p.label, kind: p.kind, canSms: p.canSms })),
-    emails: c.emails.map((e) => ({ address: e.address, label: e.label })),
-    whatsapp: c.whatsapp,
-    telegramChatId: c.telegramChatId,
-    customFields: c.customFields as Json,
-    doNotContact: c.doNotContact as unknown as Json,
-  };
+  // Tags travel as pairs of their own (contactTag).
+  const { tags: _tags, ...fields } = recordOf(c);
+  return fields as unknown as Fields;
 }
 
 /** Removes a contact and everything about it here (an erasure that came from another desktop, or a delete). */
@@ -155,7 +144,7 @@ export const contactCodec: EntityCodec = {
       telegramChatId: merged.telegramChatId ?? null,
       tags: localId === null ? [] : tagsOfContact(tx, localId),
       customFields: merged.customFields ?? {},
-      doNotContact: merged.doNotContact ?? { voice: false, sms: false, email: false, whatsapp: false, telegram: false },
+      doNotContact: merged.doNotContact ?? noDoNotContact(),
     } as unknown as ContactValues;
     if (localId === null) bindUid(tx, 'contact', state.id, insertContact(tx, values, now()));
     else replaceContact(tx, localId, values, now());
