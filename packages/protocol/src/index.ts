@@ -18,3 +18,4 @@ export * from './migrations';
 export * from './log-redaction';
 export * from './sync';
 export * from './sync-rpc';
+export * from './auth';
