@@ -211,6 +211,60 @@ describe('organisation sync', () => {
     expect(await names(c)).toContain('Efteråt');
   }, 60_000);
 
+  it('a desktop enrolled after the relay pruned its log, and one offline past the pruning, get the whole picture and later events', async () => {
+    await startWorld();
+    const a = await desktop('A');
+    const b = await desktop('B');
+    const group = await call(a, 'groups.create', { name: 'Stab' });
+    for (let i = 0; i < 5; i++)
+      await call(a, 'contacts.create', {
+        firstName: `Före${i}`,
+        phones: [{ number: `070-333 00 0${i}` }],
+        tags: ['stab'],
+        groupIds: [group.id],
+      });
+    await call(a, 'templates.create', { name: 'Larm', variants: { sv: { sms: 'Larm. Svara 1.' } } });
+    await converged(a, b);
+    // B goes offline; A keeps working; then everything logged so far is past retention.
+    const bDir = b.context.dataDir;
+    engines.splice(engines.indexOf(b), 1);
+    await b.close();
+    const first = (await call(a, 'contacts.search', { limit: 10 })).items.find((c) => c.displayName === 'Före0')!;
+    await call(a, 'contacts.update', { id: first.id, changes: { role: 'Stabschef' } });
+    await call(a, 'contacts.delete', { ids: [(await call(a, 'contacts.search', { query: 'Före4', limit: 1 })).items[0]!.id] });
+    await until(async () => (await call(a, 'sync.status', {})).pending === 0, 'A to push');
+    expect(await relay!.prune(new Date(Date.now() + 31 * 86_400_000))).toBeGreaterThan(0);
+    // A new desktop: the snapshot, since the log no longer holds the beginning.
+    const c = await desktop('C');
+    // B comes back with its cursor older than the pruning: resync-required, the snapshot again.
+    const back = await startEngine({
+      dataDir: bDir,
+      logger: silentLogger(),
+      operator: 'B',
+      connectivity: { relay: { url: relay!.url, deviceToken: tokens.get(b)!, tenant: TENANT } },
+    });
+    engines.push(back);
+    await converged(a, back, c);
+    for (const e of [back, c]) {
+      expect(await names(e)).toEqual(['Före0', 'Före1', 'Före2', 'Före3']);
+      const onE = (await call(e, 'contacts.search', { query: 'Före0', limit: 1 })).items[0]!;
+      expect(onE).toMatchObject({ role: 'Stabschef', tags: ['stab'] });
+      expect((await call(e, 'groups.list', {})).groups.map((g) => [g.name, g.memberCount])).toEqual([['Stab', 4]]);
+      expect((await call(e, 'templates.list', {})).templates.map((t) => t.name)).toEqual(['Larm']);
+    }
+    // And the events after it, both ways.
+    await call(a, 'contacts.create', { firstName: 'Efter', phones: [{ number: '070-333 99 99' }] });
+    await call(c, 'contacts.update', {
+      id: (await call(c, 'contacts.search', { query: 'Före1', limit: 1 })).items[0]!.id,
+      changes: { role: 'Sambandsansvarig' },
+    });
+    await converged(a, back, c);
+    for (const e of [a, back, c]) {
+      expect(await names(e)).toContain('Efter');
+      expect((await call(e, 'contacts.search', { query: 'Före1', limit: 1 })).items[0]!.role).toBe('Sambandsansvarig');
+    }
+  }, 90_000);
+
   it('templates are shared whole: an approval and a concurrent edit never leave an unapproved text approved', async () => {
     await startWorld();
     const a = await desktop('A');

@@ -77,6 +77,8 @@ export interface RelayHandle {
   admin: RelayAdmin;
   metrics: RelayMetrics;
   db: RelayDb;
+  /** Drops the events past retention now, as the hourly pass does, as if the time were `now`; returns how many went. */
+  prune(now?: Date): Promise<number>;
   /** Stops accepting, finishes in-flight commits, closes desktops and the database. */
   close(): Promise<void>;
 }
@@ -213,12 +215,15 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   await hub.start();
 
   // Retention: drop events older than the window, per tenant, hourly.
-  const prune = async () => {
-    const before = new Date(Date.now() - config.retentionDays * 86_400_000);
+  const prune = async (now = new Date()): Promise<number> => {
+    const before = new Date(now.getTime() - config.retentionDays * 86_400_000);
+    let total = 0;
     for (const tenant of await listTenants(db)) {
       const removed = await pruneEvents(db, tenant.id, before);
       if (removed > 0) logger.info({ tenant: tenant.slug, removed }, 'pruned events past retention');
+      total += removed;
     }
+    return total;
   };
   const pruneTimer = setInterval(() => void prune().catch((err: unknown) => logger.warn({ err }, 'pruning failed')), 3_600_000);
   pruneTimer.unref();
@@ -258,6 +263,7 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
     ),
     metrics,
     db,
+    prune,
     close,
   };
 }
