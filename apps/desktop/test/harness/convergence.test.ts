@@ -1,0 +1,31 @@
+// The convergence harness in its CI form (harness.ts says what it checks): three desktops, a
+// relay on PostgreSQL and then on PGlite, short random workloads with faults. The longer
+// form is `npm run harness` (apps/desktop/scripts/harness.ts). A failure prints its seed:
+// GDIAL_HARNESS_SEED=<seed> npx vitest run apps/desktop/test/harness/convergence.test.ts
+import { describe, expect, it } from 'vitest';
+import { runHarness, seedFromEnv, type HarnessOptions } from './harness';
+
+const ci: Omit<HarnessOptions, 'backend' | 'runs'> = {
+  engines: 3,
+  steps: 14,
+  importRows: 40,
+  faults: true,
+  restore: false,
+  // A desktop that was partitioned or lost its relay reconnects on its backoff (up to 30 s).
+  quiesceMs: 75_000,
+  seed: seedFromEnv(),
+  log: (line) => process.stderr.write(`[harness] ${line}\n`),
+};
+
+describe('convergence harness', () => {
+  it('desktops converge to the model through faults on a relay on PostgreSQL', async () => {
+    const report = await runHarness({ ...ci, backend: 'postgres', runs: 2 });
+    expect(report.runs).toHaveLength(2);
+    expect(report.runs.every((r) => r.commands > 0)).toBe(true);
+  }, 400_000);
+
+  it('and on a relay on PGlite', async () => {
+    const report = await runHarness({ ...ci, backend: 'pglite', runs: 1 });
+    expect(report.runs).toHaveLength(1);
+  }, 300_000);
+});
