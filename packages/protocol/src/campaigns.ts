@@ -47,12 +47,42 @@ export const emailContentSchema = z.object({
 });
 export type EmailContent = z.infer<typeof emailContentSchema>;
 
+/**
+ * A WhatsApp message bound to a content template WhatsApp approved (Twilio's Content API):
+ * the only kind of message that may start a conversation with someone who has not written
+ * in the last 24 hours. Each numbered variable ({{1}}) gets a GDial text, which may use
+ * GDial's own variables ("{{first_name}}").
+ */
+export const whatsAppContentSchema = z.object({
+  contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'A content template id starts with HX followed by 32 hex digits'),
+  /** The template's name at Twilio, as the operator chose it. */
+  name: z.string().trim().min(1).max(200),
+  variables: z.record(z.string().regex(/^[1-9][0-9]?$/, 'Content variables are numbered 1–99'), body(1024)).default({}),
+});
+export type WhatsAppContent = z.infer<typeof whatsAppContentSchema>;
+
+/** A content template of the account as the editor lists it, with its WhatsApp approval. */
+export const whatsAppContentTemplateSchema = z.object({
+  contentSid: z.string(),
+  name: z.string(),
+  language: z.string(),
+  /** The text body with numbered variables, or null for content types without one. */
+  body: z.string().nullable(),
+  variables: z.array(z.string()),
+  whatsapp: z.enum(['approved', 'pending', 'rejected', 'unsubmitted', 'paused', 'disabled']),
+});
+export type WhatsAppContentTemplate = z.infer<typeof whatsAppContentTemplateSchema>;
+export type WhatsAppApproval = WhatsAppContentTemplate['whatsapp'];
+
 /** The message for one language; a channel without content cannot be used by a campaign step. */
 export const templateContentSchema = z.object({
   sms: body(1600).min(1).optional(),
   email: emailContentSchema.optional(),
   voice: voiceContentSchema.optional(),
+  /** Free-form WhatsApp text: only for people who wrote within the last 24 hours. */
   whatsapp: body(4096).min(1).optional(),
+  /** The approved content template everyone else gets (see whatsAppContentSchema). */
+  whatsappContent: whatsAppContentSchema.optional(),
   telegram: body(4096).min(1).optional(),
 });
 export type TemplateContent = z.infer<typeof templateContentSchema>;
@@ -480,6 +510,20 @@ export const campaignsMethods = {
   'templates.preview': method(
     z.object({ templateId: id, contactId: id, channel: channelSchema, language: contactLanguageSchema.optional() }),
     renderedMessageSchema,
+  ),
+  /**
+   * The WhatsApp account's content templates with their approval, to bind one to a template.
+   * `unavailable` says why there is no list: no WhatsApp sender is set up, or the provider
+   * could not be asked now (`detail` has its answer).
+   */
+  'templates.whatsappContent': method(
+    z.object({}),
+    z.object({
+      unavailable: z.enum(['no-whatsapp-sender', 'provider-error']).nullable(),
+      detail: z.string().nullable(),
+      templates: z.array(whatsAppContentTemplateSchema),
+    }),
+    { timeoutMs: 30_000 },
   ),
 
   'campaigns.list': method(

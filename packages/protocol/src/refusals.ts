@@ -23,6 +23,10 @@ export const refusalParams = {
   'plan.missing-variables': ['count', 'example', 'variables'],
   'plan.nobody-reachable': [],
   'plan.no-provider': ['channels'],
+  /** A WhatsApp step needs a content template WhatsApp approved (people outside the 24-hour window). */
+  'plan.whatsapp-without-content': ['step', 'template'],
+  /** approval: pending, rejected, unsubmitted, paused, disabled or missing (no longer at Twilio). */
+  'plan.whatsapp-content-unapproved': ['step', 'template', 'content', 'approval'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RefusalCode = keyof typeof refusalParams;

@@ -13,6 +13,9 @@ describe("the planner's sentences in Swedish", () => {
       /^Mallen ”Brand” är inte godkänd\./,
     );
     expect(planNoteText('No price for NO, DK; their cost is not included', 'sv')).toMatch(/^Pris saknas för NO, DK;/);
+    expect(planNoteText(`WhatsApp's approval of "larm_samling" could not be checked now; it was approved when chosen`, 'sv')).toMatch(
+      /^WhatsApp-mallen ”larm_samling” kunde inte kontrolleras/,
+    );
     expect(planNoteText('Confirmation is on but no step can be confirmed (e-mail only)', 'sv')).toMatch(/^Bekräftelse är påslagen/);
     expect(
       planNoteText(

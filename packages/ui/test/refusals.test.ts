@@ -19,10 +19,12 @@ const sample: Record<string, string | number> = {
   example: 'Anna',
   variables: 'first_name',
   channels: 'voice, sms',
+  content: 'larm_samling',
+  approval: 'rejected',
 };
 
 /** Values said in words (a status, an action, a channel) and ids an operator does not need. */
-const worded = new Set(['what', 'status', 'action', 'channel']);
+const worded = new Set(['what', 'status', 'action', 'channel', 'approval']);
 const internal = new Set(['id', 'templateId']);
 
 describe('refusals in the operator’s language', () => {

@@ -31,6 +31,7 @@ import { ChannelHolds, type ChannelHold } from './holds';
 import { giveUpWaiting } from './giving-up';
 import { Reconciler } from './reconcile';
 import { writeResults, type InFlight, type ResultContext, type WriteEffects } from './results';
+import { whatsAppTemplateOf } from './whatsapp-window';
 
 export interface RateLimit {
   perSecond: number;
@@ -455,6 +456,7 @@ export class Dispatcher {
       html: row.html,
       audioId: row.audio_id,
       callFlowUrl,
+      whatsAppTemplate: row.channel === 'whatsapp' ? whatsAppTemplateOf(row, this.clock()) : null,
     });
   }
 

@@ -33,6 +33,7 @@ import {
   type MatchedDelivery,
 } from '../store/provider-events';
 import { getRecipient } from '../store/recipients';
+import { noteWhatsAppInbound } from '../store/whatsapp-sessions';
 import { confirmRecipient, optOutRecipient, progressRecipient } from './outbox';
 
 export interface AppliedEvents {
@@ -148,6 +149,8 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
         break;
       }
       case 'reply': {
+        // Whatever they wrote opens WhatsApp's 24-hour window for free-form text.
+        if (ev.channel === 'whatsapp') noteWhatsAppInbound(tx, ev.from, when);
         const channels = ev.channel === 'whatsapp' ? ['whatsapp'] : ev.channel === 'telegram' ? ['telegram'] : ['sms', 'voice'];
         const row = find(ev.deliveryToken, null) ?? latestDeliveryTo(tx, ev.from, channels);
         const conf = row ? confirmationOf(row.campaign_id) : DEFAULT_CONFIRMATION;

@@ -14,13 +14,14 @@ import {
   type ExclusionReason,
   type PlanReport,
   type PriceTable,
+  type WhatsAppApproval,
 } from '@gdial/protocol';
 import { optOutLookup, reach } from '../contacts';
 import type { Reader, Tx } from '../store/db';
 import { insertDelivery } from '../store/deliveries';
 import { insertRecipient } from '../store/recipients';
 import { resolveAudience, type AudienceContact } from './audience';
-import { hasChannel, renderMessage, templateVoiceId, type RenderContext, type TemplateData } from './templates';
+import { hasChannel, renderMessage, renderWhatsAppContent, templateVoiceId, type RenderContext, type TemplateData } from './templates';
 
 export interface PlannedDelivery {
   stepIndex: number;
@@ -33,6 +34,8 @@ export interface PlannedDelivery {
   audioId: string | null;
   /** For a typed voice message: the voice the template chose (null: the default voice). */
   voiceId: string | null;
+  /** WhatsApp: the approved content template with its variables for this person. */
+  content: { contentSid: string; variables: Record<string, string> } | null;
 }
 
 export interface PlannedRecipient {
@@ -65,6 +68,11 @@ export interface PlanInput {
   template: TemplateData;
   prices: PriceTable;
   render: RenderContext;
+  /**
+   * WhatsApp's verdict on a content template as last listed from the provider: 'missing'
+   * when the account no longer has it, null when it could not be asked (nothing listed yet).
+   */
+  whatsAppApproval?: (contentSid: string) => WhatsAppApproval | 'missing' | null;
 }
 
 export function planCampaign(r: Reader, input: PlanInput): Plan {
@@ -88,6 +96,32 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
     if (!has) {
       blockers.push(`Step ${i + 1} sends ${s.channel} but template "${template.name}" has no ${s.channel} content`);
       blockerRefusals.push(refusal('plan.step-without-content', { step: i + 1, channel: s.channel, template: template.name }));
+    }
+  });
+  settings.steps.forEach((s, i) => {
+    if (s.channel !== 'whatsapp') return;
+    // Business-initiated WhatsApp needs a content template WhatsApp approved: free-form text
+    // reaches only people who wrote within 24 hours, and fails (63016) for everyone else.
+    for (const l of ['sv', 'en'] as const) {
+      const c = template.variants[l];
+      if (!c || !hasChannel(c, 'whatsapp')) continue;
+      const bound = c.whatsappContent;
+      if (!bound) {
+        blockers.push(`Step ${i + 1} sends WhatsApp, but template "${template.name}" has no approved WhatsApp content template (${l})`);
+        blockerRefusals.push(refusal('plan.whatsapp-without-content', { step: i + 1, template: template.name }));
+        return;
+      }
+      const approval = input.whatsAppApproval?.(bound.contentSid) ?? null;
+      if (approval === null) {
+        const note = `WhatsApp's approval of "${bound.name}" could not be checked now; it was approved when chosen`;
+        if (!warnings.includes(note)) warnings.push(note);
+      } else if (approval !== 'approved') {
+        blockers.push(`Step ${i + 1} sends WhatsApp with content template "${bound.name}", which WhatsApp has not approved (${approval})`);
+        blockerRefusals.push(
+          refusal('plan.whatsapp-content-unapproved', { step: i + 1, template: template.name, content: bound.name, approval }),
+        );
+        return;
+      }
     }
   });
   if (
@@ -147,7 +181,9 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
       }
       anyAddress = true;
       const rendered = renderMessage(template, step.channel, c.language, c, input.render);
-      if (rendered) for (const v of rendered.missing) (lacks.get(v) ?? lacks.set(v, new Set()).get(v)!).add(step.channel);
+      const content = step.channel === 'whatsapp' ? renderWhatsAppContent(template, c.language, c, input.render) : null;
+      for (const v of [...(rendered?.missing ?? []), ...(content?.missing ?? [])])
+        (lacks.get(v) ?? lacks.set(v, new Set()).get(v)!).add(step.channel);
       let stepCount = 0;
       for (const { address: key, sendTo: address, blocked } of reachable.addresses) {
         if (step.channel === 'voice' || step.channel === 'sms') usedPhones.add(key);
@@ -173,6 +209,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
           html: rendered?.html ?? null,
           audioId: rendered?.audioId ?? null,
           voiceId: step.channel === 'voice' && rendered ? templateVoiceId(template, rendered.language) : null,
+          content: content && { contentSid: content.contentSid, variables: content.variables },
         });
         stepCount++;
         // Cost: the first step always runs; later ones only maybe.
@@ -332,6 +369,7 @@ export function writePlan(
         html: d.html,
         audioId: d.audioId,
         voiceId: d.voiceId,
+        content: d.content,
       });
       deliveriesWritten++;
     }

@@ -4,7 +4,7 @@
 // implements these; tests and benchmarks may plug in their own. A send's result is the
 // providers' one SendResult type, so a failure is classified once, where it happens, and
 // the dispatcher never sees a provider's field names.
-import type { AnsweredBy, Channel, Confirmation, DeliveryStatus, ProviderFailure } from '@gdial/protocol';
+import type { AnsweredBy, Channel, Confirmation, DeliveryStatus, ProviderFailure, WhatsAppContentTemplate } from '@gdial/protocol';
 import type { SendError, SendResult } from '../providers/types';
 
 export type { SendError, SendResult };
@@ -21,6 +21,11 @@ export interface OutboundDelivery {
   audioId: string | null;
   /** Voice: the URL the provider fetches the call flow from, for this delivery. */
   callFlowUrl: string | null;
+  /**
+   * WhatsApp: send this approved content template instead of the free-form body (the person
+   * has not written within 24 hours, or there is no free-form text). Null: send `body`.
+   */
+  whatsAppTemplate: { contentSid: string; variables: Record<string, string> } | null;
 }
 
 export type LookupOutcome = { found: true; providerId: string; status: string } | { found: false } | { found: 'unknown'; message: string };
@@ -52,6 +57,8 @@ export interface ChannelSenders {
    * Absent: the channel has only `get`'s provider.
    */
   chain?(channel: Channel): ChannelSender[];
+  /** The WhatsApp account's content templates with their approval; absent when WhatsApp is not set up. */
+  whatsAppContent?(): Promise<{ ok: true; templates: WhatsAppContentTemplate[] } | { ok: false; error: SendError }>;
 }
 
 /** A channel's providers in failover order. */

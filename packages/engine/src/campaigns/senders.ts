@@ -97,7 +97,12 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     chains.set('whatsapp', [
       {
         provider: wa.provider,
-        send: async (d) => (d.body === null ? missing('text') : wa.send({ deliveryToken: d.token, to: d.to, body: d.body })),
+        send: async (d) =>
+          d.whatsAppTemplate
+            ? wa.send({ deliveryToken: d.token, to: d.to, body: d.body ?? '', template: d.whatsAppTemplate })
+            : d.body === null
+              ? missing('text')
+              : wa.send({ deliveryToken: d.token, to: d.to, body: d.body }),
         findByToken: async (q) =>
           lookupOf(
             await wa.findByDeliveryToken({
@@ -142,5 +147,10 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
       },
     ]);
   }
-  return { get: (channel) => chains.get(channel)?.[0] ?? null, chain: (channel) => chains.get(channel) ?? [] };
+  const wa = p.whatsapp;
+  return {
+    get: (channel) => chains.get(channel)?.[0] ?? null,
+    chain: (channel) => chains.get(channel) ?? [],
+    ...(wa?.listTemplates ? { whatsAppContent: () => wa.listTemplates!() } : {}),
+  };
 }

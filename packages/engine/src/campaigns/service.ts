@@ -53,6 +53,7 @@ import { endWaiting } from './giving-up';
 import { readPriceTable, savePriceTable } from './price-table';
 import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { loadTemplate } from './templates';
+import { WhatsAppContentCatalog } from './whatsapp-content';
 
 export { nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 
@@ -69,6 +70,8 @@ export interface CampaignServiceOptions {
 export class CampaignService {
   readonly dispatcher: Dispatcher;
   readonly progress: ProgressPublisher;
+  /** The WhatsApp account's content templates and their approval (the planner's check). */
+  readonly whatsAppContent = new WhatsAppContentCatalog(() => this.senders);
   private readonly log: Logger;
   private senders: ChannelSenders;
   private flows: CallFlowHost | null;
@@ -287,6 +290,7 @@ export class CampaignService {
       template,
       prices: readPriceTable(db),
       render: { campaignName: r.name, operator: this.ctx.operator(), now: new Date() },
+      whatsAppApproval: (sid) => this.whatsAppContent.approval(sid),
     });
     // Never accept an alert that nothing can send: deliveries would only wait in the queue.
     const unconfigured = [...new Set(settings.steps.map((s) => s.channel))].filter((ch) => this.senders.get(ch) === null);

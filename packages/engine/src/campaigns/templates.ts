@@ -44,6 +44,8 @@ function textsOf(content: TemplateContent): { path: string; text: string; channe
   const out: { path: string; text: string; channel: Channel }[] = [];
   if (content.sms !== undefined) out.push({ path: 'sms', text: content.sms, channel: 'sms' });
   if (content.whatsapp !== undefined) out.push({ path: 'whatsapp', text: content.whatsapp, channel: 'whatsapp' });
+  for (const [n, text] of Object.entries(content.whatsappContent?.variables ?? {}))
+    out.push({ path: `whatsappContent.variables.${n}`, text, channel: 'whatsapp' });
   if (content.telegram !== undefined) out.push({ path: 'telegram', text: content.telegram, channel: 'telegram' });
   if (content.email) {
     out.push({ path: 'email.subject', text: content.email.subject, channel: 'email' });
@@ -195,7 +197,7 @@ export function hasChannel(c: TemplateContent, channel: Channel): boolean {
     case 'voice':
       return c.voice !== undefined;
     case 'whatsapp':
-      return c.whatsapp !== undefined;
+      return c.whatsapp !== undefined || c.whatsappContent !== undefined;
     case 'telegram':
       return c.telegram !== undefined;
     default: {
@@ -233,7 +235,8 @@ export function renderMessage(
       text = take(fill(c.sms ?? '', who, fb, ctx));
       break;
     case 'whatsapp':
-      text = take(fill(c.whatsapp ?? '', who, fb, ctx));
+      // Only the free-form text; the content template's variables are renderWhatsAppContent's.
+      text = c.whatsapp !== undefined ? take(fill(c.whatsapp, who, fb, ctx)) : null;
       break;
     case 'telegram':
       text = take(fill(c.telegram ?? '', who, fb, ctx));
@@ -263,6 +266,29 @@ export function renderMessage(
     sms = { encoding: info.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2', segments: info.segments, characters: [...text].length };
   }
   return { channel, language: v.language, text, subject, html, audioId, usedFallbacks: [...used], missing: [...missing], sms };
+}
+
+/**
+ * The approved WhatsApp content template a contact gets outside the 24-hour window, with its
+ * numbered variables filled for them; null when the variant has none. Missing values are
+ * listed like a text's.
+ */
+export function renderWhatsAppContent(
+  t: TemplateData,
+  language: ContactLanguage,
+  who: VariableSource,
+  ctx: RenderContext,
+): { contentSid: string; variables: Record<string, string>; missing: string[] } | null {
+  const bound = variantFor(t, language, 'whatsapp')?.content.whatsappContent;
+  if (!bound) return null;
+  const variables: Record<string, string> = {};
+  const missing = new Set<string>();
+  for (const [n, text] of Object.entries(bound.variables)) {
+    const r = fill(text, who, t.fallbacks, ctx);
+    r.missing.forEach((m) => missing.add(m));
+    variables[n] = r.text;
+  }
+  return { contentSid: bound.contentSid, variables, missing: [...missing] };
 }
 
 /** The voice a template's typed voice message in this language is spoken with; null: the default. */

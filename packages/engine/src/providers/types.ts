@@ -2,7 +2,7 @@
 // channel, results as unions (a refused number is an expected outcome, not an exception),
 // and failures already classified so the dispatcher decides retry / wait / give up /
 // stop-the-provider without knowing any provider's codes.
-import type { AnsweredBy, DeliveryStatus, FailureClass, ProviderFailure } from '@gdial/protocol';
+import type { AnsweredBy, DeliveryStatus, FailureClass, ProviderFailure, WhatsAppContentTemplate } from '@gdial/protocol';
 
 /**
  * Why a send did not go through, classified: the one failure type of GDial's sends. The
@@ -104,6 +104,8 @@ export interface WhatsAppMessage extends TextMessage {
 export interface WhatsAppProvider extends ProviderAdapter {
   readonly channel: 'whatsapp';
   send(message: WhatsAppMessage): Promise<SendResult>;
+  /** The account's content templates with their WhatsApp approval. */
+  listTemplates?(): Promise<{ ok: true; templates: WhatsAppContentTemplate[] } | { ok: false; error: SendError }>;
   fetchStatus(providerId: string): Promise<StatusResult>;
   findByDeliveryToken(query: ReconcileQuery): Promise<ReconcileResult>;
 }

@@ -28,6 +28,9 @@ export interface DeliveryRow {
   html: string | null;
   audio_id: string | null;
   voice_id: string | null;
+  content_sid: string | null;
+  /** JSON: the content template's numbered variables rendered for this person. */
+  content_variables: string | null;
   attempts: number;
   sending_since: number | null;
   provider: string | null;
@@ -137,14 +140,16 @@ export interface NewDelivery {
   html: string | null;
   audioId: string | null;
   voiceId: string | null;
+  /** WhatsApp: the approved content template and its variables for this person. */
+  content: { contentSid: string; variables: Record<string, string> } | null;
 }
 
 export function insertDelivery(tx: Tx, d: NewDelivery): number {
   const id = Number(
     tx.statements
       .get(
-        `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id, voice_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id, voice_id, content_sid, content_variables)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.campaignId,
@@ -164,6 +169,8 @@ export function insertDelivery(tx: Tx, d: NewDelivery): number {
         d.html,
         d.audioId,
         d.voiceId,
+        d.content?.contentSid ?? null,
+        d.content ? JSON.stringify(d.content.variables) : null,
       ).lastInsertRowid,
   );
   tx.changes.record('deliveries', [id], 'insert');

@@ -23,11 +23,15 @@ export interface ClaimRow extends Pick<
   | 'html'
   | 'audio_id'
   | 'voice_id'
+  | 'content_sid'
+  | 'content_variables'
 > {
   outcome: RecipientOutcome;
   language: 'sv' | 'en';
   opted_out: number;
   delivered_before: number;
+  /** WhatsApp: when the person last wrote to us (epoch ms), which opens a 24-hour window for free-form text. */
+  last_inbound_at: number | null;
 }
 
 /** A row found in flight (`sending`) when the engine starts, to look up at the provider. */
@@ -37,7 +41,8 @@ export type InFlightRow = Pick<
 >;
 
 const CLAIM = `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.condition, d.attempts,
-                d.body, d.subject, d.html, d.audio_id, d.voice_id, r.outcome, r.language,
+                d.body, d.subject, d.html, d.audio_id, d.voice_id, d.content_sid, d.content_variables, r.outcome, r.language,
+                CASE WHEN d.channel = 'whatsapp' THEN (SELECT s.last_inbound_at FROM whatsapp_sessions s WHERE s.address = d.address) END AS last_inbound_at,
                 EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = d.channel AND o.address = CASE WHEN d.channel = 'email' THEN lower(d.address) ELSE d.address END) AS opted_out,
                 CASE WHEN d.condition = 'not-delivered'
                      THEN EXISTS (SELECT 1 FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index < d.step_index AND e.state = 'delivered')

@@ -30,6 +30,10 @@ export interface TemplateContentRow {
   html: string | null;
   audio_id: string | null;
   voice_id: string | null;
+  content_sid: string | null;
+  content_name: string | null;
+  /** JSON: numbered content variable → GDial text. */
+  content_variables: string | null;
 }
 
 /** A template as the campaign engine uses it: its rows read into one value. */
@@ -68,7 +72,13 @@ export function toStoredTemplate(row: TemplateRow, parts: readonly TemplateConte
         c.sms = p.text ?? '';
         break;
       case 'whatsapp':
-        c.whatsapp = p.text ?? '';
+        if (p.text !== null) c.whatsapp = p.text;
+        if (p.content_sid !== null)
+          c.whatsappContent = {
+            contentSid: p.content_sid,
+            name: p.content_name ?? p.content_sid,
+            variables: p.content_variables ? (JSON.parse(p.content_variables) as Record<string, string>) : {},
+          };
         break;
       case 'telegram':
         c.telegram = p.text ?? '';
@@ -123,19 +133,39 @@ export function templateExists(r: Reader, id: number): boolean {
 
 // ── writes ──
 
-const CONTENT_COLUMNS = ['text', 'subject', 'html', 'audio_id', 'voice_id'] as const;
+const CONTENT_COLUMNS = ['text', 'subject', 'html', 'audio_id', 'voice_id', 'content_sid', 'content_name', 'content_variables'] as const;
 type ContentValues = Pick<TemplateContentRow, (typeof CONTENT_COLUMNS)[number]>;
 
 /** The content rows of a template's variants, by language and channel. */
 function contentRows(variants: TemplateValues['variants']): Map<string, ContentValues> {
   const rows = new Map<string, ContentValues>();
   const put = (language: ContactLanguage, channel: Channel, v: Partial<ContentValues>) =>
-    rows.set(`${language}\u0000${channel}`, { text: null, subject: null, html: null, audio_id: null, voice_id: null, ...v });
+    rows.set(`${language}\u0000${channel}`, {
+      text: null,
+      subject: null,
+      html: null,
+      audio_id: null,
+      voice_id: null,
+      content_sid: null,
+      content_name: null,
+      content_variables: null,
+      ...v,
+    });
   for (const language of ['sv', 'en'] as const) {
     const c = variants[language];
     if (!c) continue;
     if (c.sms !== undefined) put(language, 'sms', { text: c.sms });
-    if (c.whatsapp !== undefined) put(language, 'whatsapp', { text: c.whatsapp });
+    if (c.whatsapp !== undefined || c.whatsappContent)
+      put(language, 'whatsapp', {
+        text: c.whatsapp ?? null,
+        ...(c.whatsappContent
+          ? {
+              content_sid: c.whatsappContent.contentSid,
+              content_name: c.whatsappContent.name,
+              content_variables: JSON.stringify(c.whatsappContent.variables),
+            }
+          : {}),
+      });
     if (c.telegram !== undefined) put(language, 'telegram', { text: c.telegram });
     if (c.email) put(language, 'email', { text: c.email.text, subject: c.email.subject, html: c.email.html });
     if (c.voice?.kind === 'tts') put(language, 'voice', { text: c.voice.script, voice_id: c.voice.voiceId ?? null });
@@ -169,12 +199,15 @@ function writeContents(tx: Tx, templateId: number, variants: TemplateValues['var
     const values = { template_id: templateId, language, channel, ...v };
     if (!old) {
       st.get(
-        'INSERT INTO template_contents (template_id, language, channel, text, subject, html, audio_id, voice_id) VALUES (@template_id, @language, @channel, @text, @subject, @html, @audio_id, @voice_id)',
+        `INSERT INTO template_contents (template_id, language, channel, text, subject, html, audio_id, voice_id, content_sid, content_name, content_variables)
+         VALUES (@template_id, @language, @channel, @text, @subject, @html, @audio_id, @voice_id, @content_sid, @content_name, @content_variables)`,
       ).run(values);
       tx.changes.record('template_contents', [templateId, language, channel], 'insert');
     } else if (CONTENT_COLUMNS.some((c) => old[c] !== v[c])) {
       st.get(
-        'UPDATE template_contents SET text = @text, subject = @subject, html = @html, audio_id = @audio_id, voice_id = @voice_id WHERE template_id = @template_id AND language = @language AND channel = @channel',
+        `UPDATE template_contents SET text = @text, subject = @subject, html = @html, audio_id = @audio_id, voice_id = @voice_id,
+                content_sid = @content_sid, content_name = @content_name, content_variables = @content_variables
+          WHERE template_id = @template_id AND language = @language AND channel = @channel`,
       ).run(values);
       tx.changes.record('template_contents', [templateId, language, channel], 'update', CONTENT_COLUMNS);
     }

@@ -57,7 +57,12 @@ describe('the campaign engine records exactly what it changes', () => {
     );
     // Only the English SMS content changed; the other contents are left as they are.
     expect(edited.changes.filter((c) => c.table === 'template_contents')).toEqual([
-      { table: 'template_contents', key: [t.id, 'en', 'sms'], op: 'update', columns: ['text', 'subject', 'html', 'audio_id', 'voice_id'] },
+      {
+        table: 'template_contents',
+        key: [t.id, 'en', 'sms'],
+        op: 'update',
+        columns: ['text', 'subject', 'html', 'audio_id', 'voice_id', 'content_sid', 'content_name', 'content_variables'],
+      },
     ]);
     await expectExactChanges(env.store, () => templates.update(t.id, { ...alertTemplate, variants: { sv: { sms: 'Bara SMS' } } }));
     await expectExactChanges(env.store, () => templates.approve(t.id));

@@ -512,6 +512,7 @@ describe('crash recovery', () => {
       html: null,
       audioId: null,
       callFlowUrl: null,
+      whatsAppTemplate: null,
       providerId: 'SM-original',
     });
     await service.open();

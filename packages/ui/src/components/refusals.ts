@@ -53,6 +53,27 @@ const channel = (c: string | number | undefined, lang: Language) =>
 const status = (s: string | number | undefined, lang: Language) =>
   (campaignStatusWords[lang][String(s) as keyof (typeof campaignStatusWords)['sv']] ?? String(s)).toLowerCase();
 
+/** What WhatsApp said of a content template, as the end of a sentence ("…, men WhatsApp har inte godkänt den än"). */
+const approvalWords: Record<Language, Record<string, string>> = {
+  sv: {
+    pending: 'inte godkänt den än (granskning pågår)',
+    rejected: 'avslagit den',
+    unsubmitted: 'inte fått den för granskning',
+    paused: 'pausat den',
+    disabled: 'stängt av den',
+    missing: 'den inte längre (mallen finns inte kvar hos Twilio)',
+  },
+  en: {
+    pending: 'has not approved it yet (under review)',
+    rejected: 'rejected it',
+    unsubmitted: 'has not been asked to review it',
+    paused: 'paused it',
+    disabled: 'disabled it',
+    missing: 'no longer has it (the template is gone at Twilio)',
+  },
+};
+const approval = (s: string | number | undefined, lang: Language) => approvalWords[lang][String(s)] ?? String(s);
+
 const words: Record<Language, Record<RefusalCode, Say>> = {
   sv: {
     'not-found': (p) =>
@@ -73,6 +94,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `${p.count} mottagare saknar uppgifter som mallen använder (t.ex. ${p.example}: ${p.variables}). Lägg till ett reservvärde i mallen eller fyll i kontakterna.`,
     'plan.nobody-reachable': () => 'Ingen av mottagarna kan nås med den här planen.',
     'plan.no-provider': (p) => `Ingen leverantör är inställd för ${p.channels}. Ställ in den under Inställningar innan du startar.`,
+    'plan.whatsapp-without-content': (p) =>
+      `Steg ${p.step} skickar WhatsApp, men mallen ”${p.template}” har ingen godkänd WhatsApp-mall. Den som inte har skrivit till er det senaste dygnet kan bara nås med en mall som WhatsApp har godkänt; välj en under Mallar → WhatsApp.`,
+    'plan.whatsapp-content-unapproved': (p) =>
+      `Steg ${p.step} skickar WhatsApp med mallen ”${p.content}” (i ”${p.template}”), men WhatsApp har ${approval(p.approval, 'sv')}. Välj en godkänd WhatsApp-mall under Mallar.`,
   },
   en: {
     'not-found': (p) =>
@@ -93,6 +118,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `${p.count} recipients lack values the template uses (e.g. ${p.example}: ${p.variables}). Add a fallback to the template or fill in the contacts.`,
     'plan.nobody-reachable': () => 'Nobody in the audience can be reached by this plan.',
     'plan.no-provider': (p) => `No provider is set up for ${p.channels}. Set it up under Settings before starting.`,
+    'plan.whatsapp-without-content': (p) =>
+      `Step ${p.step} sends WhatsApp, but the template “${p.template}” has no approved WhatsApp template. People who have not written to you in the last 24 hours can only be reached with a template WhatsApp approved; choose one under Templates → WhatsApp.`,
+    'plan.whatsapp-content-unapproved': (p) =>
+      `Step ${p.step} sends WhatsApp with the template “${p.content}” (in “${p.template}”), but WhatsApp ${approval(p.approval, 'en')}. Choose an approved WhatsApp template under Templates.`,
   },
 };
 

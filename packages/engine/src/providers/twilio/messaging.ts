@@ -2,6 +2,7 @@
 // travels in the StatusCallback URL (`?d=`), so every callback can be tied to its delivery
 // even when the send's answer was lost in a crash; reconciliation lists recent messages to
 // the same number because Twilio does not return the callback URL on a message.
+import type { WhatsAppContentTemplate } from '@gdial/protocol';
 import type { Logger } from '../../log';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
 import {
@@ -116,15 +117,7 @@ export class TwilioSmsProvider extends TwilioMessagingBase implements SmsProvide
 }
 
 /** A Content API template as GDial shows it: its body, language and whether WhatsApp approved it. */
-export interface ContentTemplate {
-  contentSid: string;
-  name: string;
-  language: string;
-  /** The twilio/text body with numbered variables ({{1}}), or null for other content types. */
-  body: string | null;
-  variables: string[];
-  whatsapp: 'approved' | 'pending' | 'rejected' | 'unsubmitted' | 'paused' | 'disabled';
-}
+export type ContentTemplate = WhatsAppContentTemplate;
 
 const approvalOf = (w: Record<string, unknown> | undefined): ContentTemplate['whatsapp'] => {
   const status = typeof w?.status === 'string' ? w.status.toLowerCase() : '';

@@ -16,6 +16,15 @@ export function campaignsHandlers({
 > {
   const svc = () => campaigns;
   const read = ctx.store.read;
+  // A plan with a WhatsApp step checks WhatsApp's current approval of its content template.
+  const approvalsFor = async (id: number) => {
+    if (
+      svc()
+        .get(id)
+        .settings.steps.some((s) => s.channel === 'whatsapp')
+    )
+      await svc().whatsAppContent.refresh();
+  };
 
   return {
     'templates.list': () => ({ templates: templates.list() }),
@@ -28,6 +37,7 @@ export function campaignsHandlers({
       return { deleted: true as const };
     },
     'templates.preview': ({ templateId, contactId, channel, language }) => templates.preview(templateId, contactId, channel, language),
+    'templates.whatsappContent': () => svc().whatsAppContent.list(),
 
     'campaigns.list': (q) => ({ campaigns: svc().list(q) }),
     'campaigns.get': ({ id }) => svc().get(id),
@@ -37,7 +47,10 @@ export function campaignsHandlers({
       svc().delete(id);
       return { deleted: true as const };
     },
-    'campaigns.plan': ({ id }) => svc().plan(id),
+    'campaigns.plan': async ({ id }) => {
+      await approvalsFor(id);
+      return svc().plan(id);
+    },
     'campaigns.repeat': ({ id, audience, name }) => preparedAlerts.repeat(id, audience, name),
     'preparedAlerts.list': () => ({ preparedAlerts: preparedAlerts.list() }),
     'preparedAlerts.save': (input) => preparedAlerts.save(input),
@@ -46,7 +59,10 @@ export function campaignsHandlers({
       return { deleted: true as const };
     },
     'preparedAlerts.use': ({ id }) => preparedAlerts.use(id),
-    'campaigns.start': ({ id, unapprovedReason }) => svc().start(id, unapprovedReason),
+    'campaigns.start': async ({ id, unapprovedReason }) => {
+      await approvalsFor(id);
+      return svc().start(id, unapprovedReason);
+    },
     'campaigns.pause': ({ id }) => svc().pause(id),
     'campaigns.resume': ({ id }) => svc().resume(id),
     'campaigns.cancel': ({ id, reason }) => svc().cancel(id, reason),

@@ -45,6 +45,11 @@ export const templateContents = sqliteTable(
     /** Voice: a recorded/synthesised audio asset instead of a script. */
     audioId: text('audio_id'),
     voiceId: text('voice_id'),
+    /** WhatsApp: the approved content template (Twilio ContentSid, HX…) and its name there. */
+    contentSid: text('content_sid'),
+    contentName: text('content_name'),
+    /** WhatsApp: numbered content variable → GDial text; open-ended, hence JSON. */
+    contentVariables: text('content_variables'),
   },
   (t) => [primaryKey({ columns: [t.templateId, t.language, t.channel] })],
 );
@@ -136,6 +141,9 @@ export const deliveries = sqliteTable(
     audioId: text('audio_id'),
     /** The template's Piper voice for a typed voice message; null = the default voice. */
     voiceId: text('voice_id'),
+    /** WhatsApp: the approved content template and its variables rendered for this person (JSON), frozen at start. */
+    contentSid: text('content_sid'),
+    contentVariables: text('content_variables'),
     attempts: integer('attempts').notNull().default(0),
     /** Epoch ms the current claim began (to find rows left in flight by a crash). */
     sendingSince: integer('sending_since'),
@@ -208,3 +216,13 @@ export const inboxMessages = sqliteTable(
   },
   (t) => [index('inbox_messages_handled').on(t.handled, t.id), index('inbox_messages_campaign').on(t.campaignId)],
 );
+
+/**
+ * When each WhatsApp address last wrote to us: inside 24 hours of it a free-form text may
+ * be sent; outside it only an approved content template. Local to this desktop.
+ */
+export const whatsappSessions = sqliteTable('whatsapp_sessions', {
+  address: text('address').primaryKey(),
+  /** Epoch ms of the person's latest inbound WhatsApp message. */
+  lastInboundAt: integer('last_inbound_at').notNull(),
+});

@@ -28,6 +28,11 @@ const sv: Rule[] = [
     (m) => `Pris saknas för ${m[1]}; den kostnaden är inte med i uppskattningen. Lägg till priset under Inställningar → Priser.`,
   ],
   [
+    /^WhatsApp's approval of "(.*)" could not be checked now; it was approved when chosen$/,
+    (m) =>
+      `WhatsApp-mallen ”${m[1]}” kunde inte kontrolleras mot Twilio just nu; den var godkänd när den valdes. Larmet kan startas, men WhatsApp kan neka mallen om godkännandet har dragits tillbaka.`,
+  ],
+  [
     /^Template "(.*)" is not approved; starting it needs a reason for the audit log$/,
     (m) => `Mallen ”${m[1]}” är inte godkänd. För att starta larmet ändå behövs ett skäl, som sparas i händelseloggen.`,
   ],

@@ -15,6 +15,7 @@ import { MessageField } from './MessageField';
 import { PreviewPanel } from './PreviewPanel';
 import { SmsCounter } from './SmsCounter';
 import { VoiceEditor } from './VoiceEditor';
+import { WhatsAppContentPicker } from './WhatsAppContentPicker';
 import {
   channelsOfVariant,
   emptyForm,
@@ -39,7 +40,7 @@ const dict = {
     sms: 'SMS-text',
     emailSubject: 'E-postens ämne',
     emailText: 'E-postens text',
-    whatsapp: 'WhatsApp-text',
+    whatsapp: 'WhatsApp-text (till den som skrivit till er det senaste dygnet)',
     telegram: 'Telegram-text',
     fallbacks: 'Reservvärden',
     fallbacksHelp: 'Används när en kontakt saknar uppgiften. Utan reservvärde får den kontakten inte meddelandet.',
@@ -75,7 +76,7 @@ const dict = {
     sms: 'SMS text',
     emailSubject: 'E-mail subject',
     emailText: 'E-mail text',
-    whatsapp: 'WhatsApp text',
+    whatsapp: 'WhatsApp text (for people who wrote to you in the last 24 hours)',
     telegram: 'Telegram text',
     fallbacks: 'Fallback values',
     fallbacksHelp: 'Used when a contact lacks the detail. Without a fallback that contact does not get the message.',
@@ -272,7 +273,15 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="whatsapp" pt="md">
-          <MessageField label={t('whatsapp')} value={variant.whatsapp} onChange={(whatsapp) => updateVariant(lang, { whatsapp })} />
+          <Stack>
+            <MessageField label={t('whatsapp')} value={variant.whatsapp} onChange={(whatsapp) => updateVariant(lang, { whatsapp })} />
+            <WhatsAppContentPicker
+              key={lang}
+              active={channelTab === 'whatsapp'}
+              value={variant.whatsappContent}
+              onChange={(whatsappContent) => updateVariant(lang, { whatsappContent })}
+            />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="telegram" pt="md">
           <MessageField label={t('telegram')} value={variant.telegram} onChange={(telegram) => updateVariant(lang, { telegram })} />

@@ -2,7 +2,14 @@
 // set of fields per language, empty fields meaning "this channel is not used", and the
 // variable helpers (insert at the cursor, list what a text uses, sample values for
 // listening to a script before any contact is chosen).
-import { templateVariablePattern, type Channel, type Template, type TemplateContent, type TemplateFields } from '@gdial/protocol';
+import {
+  templateVariablePattern,
+  type Channel,
+  type Template,
+  type TemplateContent,
+  type TemplateFields,
+  type WhatsAppContent,
+} from '@gdial/protocol';
 
 export type VoiceMode = 'none' | 'tts' | 'audio';
 
@@ -16,6 +23,8 @@ export interface VariantForm {
   voiceId: string;
   audioId: string;
   whatsapp: string;
+  /** The approved WhatsApp content template for people outside the 24-hour window. */
+  whatsappContent: WhatsAppContent | null;
   telegram: string;
 }
 
@@ -36,6 +45,7 @@ export const emptyVariant = (): VariantForm => ({
   voiceId: '',
   audioId: '',
   whatsapp: '',
+  whatsappContent: null,
   telegram: '',
 });
 
@@ -48,6 +58,7 @@ function variantFromContent(c: TemplateContent | undefined): VariantForm {
   v.emailSubject = c.email?.subject ?? '';
   v.emailText = c.email?.text ?? '';
   v.whatsapp = c.whatsapp ?? '';
+  v.whatsappContent = c.whatsappContent ?? null;
   v.telegram = c.telegram ?? '';
   if (c.voice?.kind === 'tts') {
     v.voiceMode = 'tts';
@@ -89,6 +100,7 @@ export function contentFromVariant(v: VariantForm): TemplateContent | undefined 
     c.voice = { kind: 'tts', script: v.voiceScript, ...(v.voiceId ? { voiceId: v.voiceId } : {}) };
   if (v.voiceMode === 'audio' && v.audioId) c.voice = { kind: 'audio', audioId: v.audioId };
   if (v.whatsapp.trim()) c.whatsapp = v.whatsapp;
+  if (v.whatsappContent) c.whatsappContent = v.whatsappContent;
   if (v.telegram.trim()) c.telegram = v.telegram;
   return Object.keys(c).length > 0 ? c : undefined;
 }
@@ -114,7 +126,7 @@ export function channelsOfVariant(v: VariantForm): Channel[] {
   if (c.voice) out.push('voice');
   if (c.sms) out.push('sms');
   if (c.email) out.push('email');
-  if (c.whatsapp) out.push('whatsapp');
+  if (c.whatsapp || c.whatsappContent) out.push('whatsapp');
   if (c.telegram) out.push('telegram');
   return out;
 }
@@ -136,6 +148,7 @@ export function usedVariablesInForm(f: TemplateForm): string[] {
     v.emailText,
     v.voiceMode === 'tts' ? v.voiceScript : '',
     v.whatsapp,
+    ...Object.values(v.whatsappContent?.variables ?? {}),
     v.telegram,
   ]);
   const out: string[] = [];
