@@ -48,7 +48,12 @@ const config = {
   ],
 
   asar: true,
-  asarUnpack: ['**/node_modules/better-sqlite3/**', '**/node_modules/onnxruntime-node/**', '**/*.node'],
+  asarUnpack: [
+    '**/node_modules/better-sqlite3-multiple-ciphers/**',
+    '**/node_modules/better-sqlite3/**',
+    '**/node_modules/onnxruntime-node/**',
+    '**/*.node',
+  ],
   npmRebuild: true,
   buildDependenciesFromSource: false,
   nodeGypRebuild: false,

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, silentLogger, type Store } from '@gdial/engine';
+import { storeKey } from './context';
 import { CampaignService, sendersFromProviders, type ChannelSender, type ChannelSenders } from '@gdial/engine/campaigns';
 import { createProviders } from '@gdial/engine/providers';
 import type { EventName, EventPayload } from '@gdial/protocol';
@@ -32,7 +33,7 @@ export interface FixtureOptions {
 
 export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOptions): Promise<CampaignFixture> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-campaign-'));
-  const store = openStore(path.join(dir, 'gdial.db'), { logger: silentLogger() });
+  const store = openStore(path.join(dir, 'gdial.db'), { logger: silentLogger(), ...storeKey() });
   const s = store.sqlite;
   const group = (s.prepare("INSERT INTO contact_groups (name, name_key) VALUES ('Alla', 'alla') RETURNING id").get() as { id: number }).id;
   store.transaction(() => {

@@ -4,7 +4,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { BenchContext } from './context';
+import { randomBytes } from 'node:crypto';
+import { benchStore, type BenchContext } from './context';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'benches');
 const available = readdirSync(dir)
@@ -25,6 +26,8 @@ for (let i = 0; i < rest.length; i++) {
   const key = rest[i];
   if (key?.startsWith('--')) options[key.slice(2)] = rest[i + 1] ?? 'true';
 }
+
+if (options.encrypt === 'true') benchStore.key = randomBytes(32).toString('hex');
 
 const ctx: BenchContext = {
   options,

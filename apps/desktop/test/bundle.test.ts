@@ -10,6 +10,11 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { HostToMain } from '../src/common/host-protocol';
+import { SecretVault } from '../src/main/secrets/vault';
+import { vaultService } from '../src/main/secrets/vault-service';
+import { FakeSafeStorage } from './support/fake-safe-storage';
+import { quietLogger } from './support/fakes';
 import { bundleOptions, desktopDir, repoRoot } from '../scripts/bundle';
 
 const outDir = path.join(desktopDir, 'node_modules', '.cache', `gdial-bundle-test-${process.pid}`);
@@ -41,9 +46,15 @@ describe('bundled engine host', { timeout: 60_000 }, () => {
       workerData: { bundle: pathToFileURL(bundle).href },
       env: { ...process.env, GDIAL_SOURCE_ROOT: repoRoot, GDIAL_LOG_LEVEL: 'silent' },
     });
-    const fromHost: { type: string }[] = [];
+    const fromHost: HostToMain[] = [];
     const waiters: (() => void)[] = [];
-    worker.on('message', (m: { type: string }) => {
+    // Main's vault answers the host's requests: the database key is sealed by it.
+    const vault = vaultService(new SecretVault(new FakeSafeStorage(), 'linux'), quietLogger());
+    worker.on('message', (m: HostToMain) => {
+      if (m.type === 'vault-request') {
+        void vault(m.request).then((reply) => worker.postMessage({ data: { type: 'vault-response', id: m.id, reply } }));
+        return;
+      }
       fromHost.push(m);
       for (const w of waiters.splice(0)) w();
     });

@@ -2,7 +2,7 @@
 // vault: a fake parent channel answers the host's vault requests the way the supervisor
 // does (vaultService over SecretVault, here over a fake safeStorage), and a window saves and
 // reads the configuration over its MessagePort against the real engine.
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,31 +15,10 @@ import { asClientPort } from './support/client-port';
 import { parseHostToMain, type HostToMain, type VaultRequest } from '../src/common/host-protocol';
 import { VaultClient } from '../src/engine-host/vault-client';
 import { vaultSealer } from '../src/engine-host/vault-sealer';
-import { SecretVault, type SafeStorageLike } from '../src/main/secrets/vault';
+import { SecretVault } from '../src/main/secrets/vault';
+import { FakeSafeStorage } from './support/fake-safe-storage';
 import { vaultService } from '../src/main/secrets/vault-service';
 import { quietLogger } from './support/fakes';
-
-/** Chromium's OSCrypt in miniature: a key the OS holds for this user; another key = another user or machine. */
-class FakeSafeStorage implements SafeStorageLike {
-  available = true;
-  backend = 'gnome_libsecret';
-  constructor(readonly key: Buffer = randomBytes(32)) {}
-  async isAsyncEncryptionAvailable() {
-    return this.available;
-  }
-  getSelectedStorageBackend() {
-    return this.backend;
-  }
-  async encryptStringAsync(plainText: string) {
-    const iv = randomBytes(16);
-    const c = createCipheriv('aes-256-cbc', this.key, iv);
-    return Buffer.concat([Buffer.from('v10'), iv, c.update(plainText, 'utf8'), c.final()]);
-  }
-  async decryptStringAsync(encrypted: Buffer) {
-    const d = createDecipheriv('aes-256-cbc', this.key, encrypted.subarray(3, 19));
-    return { shouldReEncrypt: false, result: Buffer.concat([d.update(encrypted.subarray(19)), d.final()]).toString('utf8') };
-  }
-}
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -136,8 +115,8 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
     const first = host(safe);
     const a = await first.start(dir);
     expect(first.toMain.find((m) => m.type === 'ready')).toBeDefined();
-    // Nothing saved yet: starting asked main for nothing.
-    expect(first.vaultOps).toEqual([]);
+    // Nothing saved yet: starting asked main only to seal a new key for the database.
+    expect(first.vaultOps).toEqual(['status', 'seal']);
 
     const view = await a.window('connectivity.setup');
     expect(view).toMatchObject({ ok: true, value: { editable: true, secureStorage: { available: true } } });
@@ -146,7 +125,7 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
       ok: true,
       value: { setup: { source: 'saved', saved: { twilio: { authToken: { set: true } }, relay: { deviceToken: { set: true } } } } },
     });
-    expect(first.vaultOps.filter((o) => o === 'seal')).toHaveLength(2);
+    expect(first.vaultOps.filter((o) => o === 'seal')).toHaveLength(3);
     await first.stop(a.port);
 
     const bytes = Buffer.concat(
@@ -160,7 +139,7 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
 
     const second = host(safe);
     const b = await second.start(dir);
-    expect(second.vaultOps.filter((o) => o === 'open')).toHaveLength(2);
+    expect(second.vaultOps.filter((o) => o === 'open')).toHaveLength(3);
     const again = (await b.window('connectivity.setup')).value as ConnectivitySetup;
     expect(again).toMatchObject({ source: 'saved', problem: null });
     const status = (await b.window('connectivity.status')).value as {
@@ -171,40 +150,45 @@ describe('engine host secrets', { timeout: 60_000 }, () => {
     expect(status.channels.filter((c) => c.configured).map((c) => c.channel)).toEqual(['voice', 'sms']);
     await second.stop(b.port);
 
-    // The OS key changed (another account, reinstalled system): the engine still starts, not configured, and says why.
+    // The OS key changed (another account, reinstalled system): the database's key cannot be
+    // opened, so the engine does not start (and replaces nothing) instead of starting empty.
     const third = host(new FakeSafeStorage());
-    const c = await third.start(dir);
-    expect(third.toMain.some((m) => m.type === 'ready')).toBe(true);
-    const changed = (await c.window('connectivity.setup')).value as ConnectivitySetup;
-    expect(changed.source).toBe('none');
-    expect(changed.problem).toMatchObject({ kind: 'cannot-open', fields: ['relay.deviceToken', 'twilio.authToken'] });
-    expect(changed.problem?.message).toMatch(/could not be opened.*cannot be decrypted or was altered.*Enter them again/s);
-    await third.stop(c.port);
+    await third.start(dir);
+    expect(third.toMain.find((m) => m.type === 'start-failed')).toMatchObject({
+      reason: 'key-unavailable',
+      message: expect.stringMatching(/kunde inte öppnas med operativsystemets nyckelring.*cannot be decrypted or was altered/s) as string,
+    });
+    expect(third.toMain.some((m) => m.type === 'ready')).toBe(false);
+    // The right key store still opens everything.
+    const fourth = host(safe);
+    const d = await fourth.start(dir);
+    expect(((await d.window('connectivity.setup')).value as ConnectivitySetup).source).toBe('saved');
+    await fourth.stop(d.port);
   });
 
-  it('says why nothing can be saved when the OS offers no real key store (Linux basic_text)', async () => {
+  it('does not start on a machine whose OS offers no real key store (Linux basic_text): no database under a default key', async () => {
     const safe = new FakeSafeStorage();
     safe.backend = 'basic_text';
     const h = host(safe);
-    const w = await h.start(dataDir());
-    const view = (await w.window('connectivity.setup')).value as ConnectivitySetup;
-    expect(view).toMatchObject({ editable: false, readOnlyReason: 'key-store-unavailable', secureStorage: { available: false } });
-    expect(view.secureStorage.message).toMatch(/GNOME Keyring, KWallet/);
-    const refused = await w.window('connectivity.saveSetup', input);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'PRECONDITION' } });
-    expect(refused.error?.message).toMatch(/GNOME Keyring, KWallet.*Nothing was saved/s);
-    await h.stop(w.port);
+    const dir = dataDir();
+    await h.start(dir);
+    expect(h.toMain.find((m) => m.type === 'start-failed')).toMatchObject({
+      reason: 'key-unavailable',
+      message: expect.stringMatching(/vägrar att lagra databasen okrypterad.*GNOME Keyring, KWallet/s) as string,
+    });
+    expect(existsSync(path.join(dir, 'gdial.db'))).toBe(false);
+    expect(existsSync(path.join(dir, 'gdial.db.key'))).toBe(false);
   });
 
-  it('a main process that does not answer makes saving fail in time, with nothing written', async () => {
+  it('a main process that does not answer makes the start fail in time, with nothing written', async () => {
     const h = host(new FakeSafeStorage(), { answerVault: false });
-    const w = await h.start(dataDir());
-    const view = (await w.window('connectivity.setup')).value as ConnectivitySetup;
-    expect(view.secureStorage).toEqual({ available: false, message: expect.stringMatching(/did not answer within 0.3 s/) as string });
-    const refused = await w.window('connectivity.saveSetup', input);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'PRECONDITION' } });
-    expect(((await w.window('connectivity.setup')).value as ConnectivitySetup).updatedAt).toBeNull();
-    await h.stop(w.port);
+    const dir = dataDir();
+    await h.start(dir);
+    expect(h.toMain.find((m) => m.type === 'start-failed')).toMatchObject({
+      reason: 'key-unavailable',
+      message: expect.stringMatching(/did not answer within 0.3 s/) as string,
+    });
+    expect(existsSync(path.join(dir, 'gdial.db'))).toBe(false);
   });
 });
 

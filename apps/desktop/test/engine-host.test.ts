@@ -9,6 +9,10 @@ import { silentLogger, startEngine } from '@gdial/engine';
 import { runEngineHost, type ClientPort } from '../src/engine-host/host';
 import { asClientPort } from './support/client-port';
 import type { HostToMain } from '../src/common/host-protocol';
+import { SecretVault } from '../src/main/secrets/vault';
+import { vaultService } from '../src/main/secrets/vault-service';
+import { FakeSafeStorage } from './support/fake-safe-storage';
+import { quietLogger } from './support/fakes';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,12 +24,18 @@ function host() {
   const waiters: (() => void)[] = [];
   let deliver: (data: unknown, ports: ClientPort[]) => void = () => {};
   const exits: number[] = [];
+  // Main's vault answers the host's requests (the database key is sealed by it).
+  const vault = vaultService(new SecretVault(new FakeSafeStorage(), 'linux'), quietLogger());
   runEngineHost({
     logger: silentLogger(),
     startEngine,
     exit: (code) => exits.push(code),
     parent: {
       postMessage: (m) => {
+        if (m.type === 'vault-request') {
+          void vault(m.request).then((reply) => setImmediate(() => deliver({ type: 'vault-response', id: m.id, reply }, [])));
+          return;
+        }
         toMain.push(m);
         for (const w of waiters.splice(0)) w();
       },

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore, silentLogger, startEngine } from '@gdial/engine';
 import type { BenchContext } from '../context';
-import { round } from '../context';
+import { engineEncryption, round, storeKey } from '../context';
 
 const firstNames = [
   'Anna',
@@ -135,7 +135,7 @@ export async function importThroughEngine(
   csv: Buffer,
   expected: number,
 ): Promise<{ previewMs: number; runMs: number; close: () => Promise<void>; engine: Awaited<ReturnType<typeof startEngine>> }> {
-  const engine = await startEngine({ dataDir, logger: silentLogger(), operator: 'bench' });
+  const engine = await startEngine({ dataDir, logger: silentLogger(), operator: 'bench', ...engineEncryption() });
   const t0 = performance.now();
   const preview = await engine.rpc.call('contacts.import.preview', {
     source: { kind: 'inline', fileName: 'kontakter.csv', dataBase64: csv.toString('base64') },
@@ -155,7 +155,7 @@ export async function importThroughEngine(
 
 /** The baseline: the same rows, normalised beforehand, inserted with raw prepared statements. */
 export function baselineInsert(dataDir: string, contacts: readonly GeneratedContact[]): number {
-  const store = openStore(path.join(dataDir, 'baseline.db'), { logger: silentLogger() });
+  const store = openStore(path.join(dataDir, 'baseline.db'), { logger: silentLogger(), ...storeKey() });
   const db = store.sqlite;
   const now = new Date().toISOString();
   const groupIds = new Map(

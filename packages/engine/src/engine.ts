@@ -13,8 +13,10 @@ import { RpcServer, type Transport } from './rpc/server';
 import { buildServices, type EngineServices } from './services';
 import type { ConnectivitySettings } from './services/connectivity';
 import type { SecretSealer } from './services/connectivity/secrets';
+import { prepareDatabaseKey, type StoreEncryption } from './services/database-key';
 import { savedOperator } from './services/system';
 import { openStore } from './store/db';
+import type { EncryptProgress } from './store/encryption';
 
 export interface EngineOptions {
   /** Directory for the database, audio and the user's voices; created if missing. */
@@ -42,6 +44,14 @@ export interface EngineOptions {
    * sealed; without it the engine refuses to store secrets at all.
    */
   secrets?: SecretSealer;
+  /**
+   * The database encrypted at rest: 'sealed' (the desktop app: a key made once and sealed by
+   * `secrets`, refused when the OS key store is missing) or a key the host holds (64 hex
+   * digits: GDIAL_DB_KEY). A plaintext database is encrypted in place on start. Absent: plaintext.
+   */
+  encryption?: StoreEncryption;
+  /** Progress of encrypting a plaintext database on start. */
+  onEncryptProgress?: (p: EncryptProgress) => void;
   /** Overrides for the campaign service (tests and benchmarks: senders, dispatcher timings). */
   campaigns?: CampaignServiceOptions;
 }
@@ -62,7 +72,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const logger = opts.logger ?? createLogger();
   mkdirSync(opts.dataDir, { recursive: true });
   const dbPath = opts.databasePath ?? path.join(opts.dataDir, 'gdial.db');
-  const store = openStore(dbPath, { logger });
+  const key = await prepareDatabaseKey(dbPath, opts.encryption, { secrets: opts.secrets, logger, onProgress: opts.onEncryptProgress });
+  const store = openStore(dbPath, { logger, key });
   let operator = savedOperator(store.read) ?? opts.operator ?? safeUserName();
 
   // Services get the emitter before the RPC server exists; it forwards once it does.
@@ -97,7 +108,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   // Loads espeak and the default voice in the background so the operator's first
   // "listen" is quick; startup does not wait for it.
   services.tts.warmUp().catch((err: unknown) => logger.warn({ err }, 'speech warm-up failed; synthesis will load on first use'));
-  logger.info({ dbPath, schemaVersion: store.schemaVersion }, 'engine started');
+  logger.info({ dbPath, schemaVersion: store.schemaVersion, encrypted: store.encrypted }, 'engine started');
 
   return {
     rpc: server,

@@ -1,7 +1,9 @@
 export { startEngine, type Engine, type EngineOptions } from './engine';
 export type { Transport } from './rpc/server';
 export { createLogger, silentLogger, type Logger } from './log';
-export { openStore, StoreOpenError, type Store } from './store/db';
+export { openStore, StoreOpenError, type Store, type StoreOpenFailure } from './store/db';
+export { checkDatabaseKey, isPlaintextDatabase, type EncryptProgress } from './store/encryption';
+export { databaseKeyFile, type StoreEncryption } from './services/database-key';
 export type { ConnectivitySettings, RelaySettings } from './services/connectivity';
 export { secretSlots, type OpenedSecret, type SealerResult, type SecretSealer, type SecretSlot } from './services/connectivity/secrets';
 export type { ProviderSettings } from './providers/factory';

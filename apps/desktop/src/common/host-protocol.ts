@@ -13,7 +13,8 @@ export interface HostStartOptions {
 }
 
 /** Why the engine could not start; a restart cannot fix any of these. */
-export type StartFailureReason = 'newer-version' | 'unreadable' | 'migration-failed' | 'unknown';
+export type StartFailureReason =
+  'newer-version' | 'unreadable' | 'migration-failed' | 'wrong-key' | 'plaintext' | 'key-unavailable' | 'unknown';
 
 export type MainToHost =
   | { type: 'start'; options: HostStartOptions }
@@ -40,7 +41,15 @@ export type VaultRequest = { op: 'status' } | { op: 'seal'; name: string; value:
 export type VaultReply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const START_FAILURES: readonly StartFailureReason[] = ['newer-version', 'unreadable', 'migration-failed', 'unknown'];
+const START_FAILURES: readonly StartFailureReason[] = [
+  'newer-version',
+  'unreadable',
+  'migration-failed',
+  'wrong-key',
+  'plaintext',
+  'key-unavailable',
+  'unknown',
+];
 
 export function parseHostToMain(raw: unknown): HostToMain | null {
   if (!isRecord(raw) || typeof raw.type !== 'string') return null;

@@ -67,7 +67,8 @@ export function runEngineHost(deps: EngineHostDeps): void {
 
   const start = (opts: EngineOptions) => {
     // Provider credentials and the relay token are sealed and opened by main's safeStorage.
-    engine = deps.startEngine({ ...opts, logger: deps.logger, secrets: vaultSealer(vault) });
+    // The database is encrypted under a key sealed by the same vault; no key store, no start.
+    engine = deps.startEngine({ ...opts, logger: deps.logger, secrets: vaultSealer(vault), encryption: 'sealed' });
     engine.then(
       async (e) => {
         // Main's own session: it only listens, for the tray and OS notifications.

@@ -56,6 +56,8 @@ export interface Strings {
     newerDatabase: string;
     unreadableDatabase: string;
     migrationFailed: string;
+    wrongKey: string;
+    keyUnavailable: string;
     startFailed: string;
     logHint: (dir: string) => string;
   };
@@ -117,6 +119,9 @@ const sv: Strings = {
     newerDatabase: 'Databasen är skapad av en nyare version av GDial. Uppdatera GDial; databasen har inte ändrats.',
     unreadableDatabase: 'Databasen kunde inte läsas. Den har inte ändrats. Återställ från senaste säkerhetskopian eller kontakta support.',
     migrationFailed: 'Databasen kunde inte uppgraderas. Inget har ändrats. Kontakta support och bifoga loggfilerna.',
+    wrongKey:
+      'Databasen kan inte låsas upp med den här datorns nyckel: nyckeln är fel eller filen är skadad. Den har inte ändrats. Återställ den senaste säkerhetskopian (gdial backup restore) eller kontakta support.',
+    keyUnavailable: 'Databasens krypteringsnyckel kunde inte hämtas, så GDial startar inte.',
     startFailed: 'Motorn kunde inte starta.',
     logHint: (d) => `Loggfiler: ${d}`,
   },
@@ -183,6 +188,9 @@ const en: Strings = {
     newerDatabase: 'The database was written by a newer GDial. Update GDial; the database has not been changed.',
     unreadableDatabase: 'The database could not be read. It has not been changed. Restore the latest backup or contact support.',
     migrationFailed: 'The database could not be upgraded. Nothing was changed. Contact support and attach the log files.',
+    wrongKey:
+      "The database cannot be unlocked with this computer's key: the key is wrong or the file is damaged. It has not been changed. Restore the latest backup (gdial backup restore) or contact support.",
+    keyUnavailable: "The database's encryption key could not be obtained, so GDial does not start.",
     startFailed: 'The engine could not start.',
     logHint: (d) => `Log files: ${d}`,
   },

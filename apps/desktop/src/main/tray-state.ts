@@ -45,6 +45,11 @@ export function engineStatusMessage(status: EngineStatus, s: Strings['engine']):
               return s.unreadableDatabase;
             case 'migration-failed':
               return s.migrationFailed;
+            case 'wrong-key':
+              return s.wrongKey;
+            case 'plaintext':
+            case 'key-unavailable':
+              return `${s.keyUnavailable} ${f.message}`;
             case 'unknown':
               return `${s.startFailed} ${f.message}`;
             default: {

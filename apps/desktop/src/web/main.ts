@@ -17,7 +17,18 @@ const dataDir = process.env.GDIAL_DATA_DIR ?? path.join(os.homedir(), '.gdial');
 try {
   const connectivity = connectivityFromEnv(process.env);
   const joinDemo = process.env.GDIAL_DEMO_JOIN?.trim() || undefined;
-  const host = await startConsole({ port, dataDir, logger, connectivity, ...(joinDemo ? { joinDemo } : {}) });
+  // The database encrypted at rest with the key in GDIAL_DB_KEY (the desktop app seals its own
+  // key in the OS key store; this host has none, so it takes the key from its environment).
+  const dbKey = process.env.GDIAL_DB_KEY?.trim() || undefined;
+  if (!dbKey) logger.warn('GDIAL_DB_KEY is not set: the database is stored unencrypted');
+  const host = await startConsole({
+    port,
+    dataDir,
+    logger,
+    connectivity,
+    ...(joinDemo ? { joinDemo } : {}),
+    ...(dbKey ? { encryption: { key: dbKey } } : {}),
+  });
   process.stdout.write(`GDial console: ${host.url}  (data: ${dataDir})\n`);
   if (host.demo) {
     process.stdout.write(`DEMO mode — simulated providers at ${host.demo.simulator.url}, embedded relay at ${host.demo.relay.url}\n`);

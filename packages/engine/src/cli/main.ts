@@ -12,7 +12,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ColumnMapping, DuplicateMode, ImportPreview, ImportReport, ImportRowError } from '@gdial/protocol';
 import { duplicateModeSchema, importFieldSchema } from '@gdial/protocol';
 import type { EngineContext } from '../context';
@@ -22,26 +21,10 @@ import { readImportHeaders } from '../contacts/import/importer';
 import { DomainError } from '../errors';
 import { createLogger } from '../log';
 import { openStore, StoreOpenError, type Store } from '../store/db';
+import { needDb, parse, UsageError, type Io } from './common';
+import { cliDatabaseKey, encryptCommand, STORE_HELP } from './store-commands';
 
-/** Bad command line: exit code 2; with help when the syntax itself was wrong. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly showHelp = false,
-  ) {
-    super(message);
-  }
-}
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  /** Where relative paths are resolved from (npm run changes the working directory). */
-  cwd: string;
-  isTTY: boolean;
-  /** Runs a command's work on its open store, for tests that hold a command to what it writes. */
-  watch?: ((store: Store, work: () => unknown) => unknown) | undefined;
-}
+export { UsageError } from './common';
 
 const HELP: Record<string, string> = {
   main: `Usage: gdial <command> [options]
@@ -52,7 +35,11 @@ Commands:
   contacts list            List contacts
   groups list              List groups
 
-Every command needs --db <path> (the GDial database file). Add --help to a command for its options.
+  database encrypt         Encrypt a plaintext database in place (key from GDIAL_DB_KEY)
+  backup list|create|restore   The database's backups (see gdial backup --help)
+
+Every command needs --db <path> (the GDial database file). An encrypted database is opened
+with the key in GDIAL_DB_KEY (64 hexadecimal digits). Add --help to a command for its options.
 `,
   'contacts import': `Usage: gdial contacts import <file> --db <path> [options]
 
@@ -102,21 +89,6 @@ function importFieldsHelp(): string {
   return 'firstName, lastName, displayName, organisation, role, notes, language, phone.mobile, phone.work, phone.home, phone.other, email, whatsapp, telegramChatId, groups, tags';
 }
 
-const common = {
-  db: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  json: { type: 'boolean' },
-  operator: { type: 'string' },
-} satisfies ParseArgsConfig['options'];
-
-function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options: { ...common, ...options }, allowPositionals: true, strict: true } as const);
-  } catch (e) {
-    throw new UsageError((e as Error).message, true);
-  }
-}
-
 /** Runs one command line; returns the exit code. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const [area, action, ...rest] = argv;
@@ -135,12 +107,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return listContacts(rest, io);
       case 'groups list':
         return listGroups(rest, io);
+      case 'database encrypt':
+        return await encryptCommand(rest, io);
       default:
         throw new UsageError(`Unknown command "${argv.slice(0, 2).join(' ')}"`, true);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(e.showHelp ? `gdial: ${e.message}\n\n${HELP[key] ?? HELP.main}` : `gdial: ${e.message}\n`);
+      io.err(e.showHelp ? `gdial: ${e.message}\n\n${HELP[key] ?? STORE_HELP[key] ?? HELP.main}` : `gdial: ${e.message}\n`);
       return 2;
     }
     if (e instanceof StoreOpenError) {
@@ -156,14 +130,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function needDb(values: { db?: string | undefined }, io: Io, mustExist: boolean): string {
-  if (!values.db) throw new UsageError('--db <path> is required');
-  const file = path.resolve(io.cwd, values.db);
-  if (mustExist && !existsSync(file)) throw new UsageError(`There is no database at ${file}`);
-  return file;
-}
-
 function withStore<T>(
+  io: Io,
   file: string,
   operator: string | undefined,
   onProgress: EngineContext['events']['emit'],
@@ -171,7 +139,7 @@ function withStore<T>(
   watch?: Io['watch'],
 ): T {
   const logger = createLogger({ level: process.env.GDIAL_LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'gdial-cli' });
-  const store: Store = openStore(file, { logger });
+  const store: Store = openStore(file, { logger, key: cliDatabaseKey(io.env) });
   const ctx: EngineContext = {
     store,
     logger,
@@ -309,6 +277,7 @@ async function importCommand(args: string[], io: Io): Promise<number> {
   // instead of creating the file.
   const dbFile = values['dry-run'] && !existsSync(db) ? ':memory:' : db;
   return withStore(
+    io,
     dbFile,
     values.operator,
     progressPrinter(io, !!values.quiet),
@@ -380,6 +349,7 @@ async function exportCommand(args: string[], io: Io): Promise<number> {
   if (delimiter !== ';' && delimiter !== ',') throw new UsageError('--delimiter must be ; or ,');
   const target = path.resolve(io.cwd, positionals[0]!);
   return withStore(
+    io,
     db,
     values.operator,
     () => {},
@@ -403,6 +373,7 @@ function listContacts(args: string[], io: Io): number {
   }
   const db = needDb(values, io, true);
   return withStore(
+    io,
     db,
     values.operator,
     () => {},
@@ -455,6 +426,7 @@ function listGroups(args: string[], io: Io): number {
   }
   const db = needDb(values, io, true);
   return withStore(
+    io,
     db,
     values.operator,
     () => {},

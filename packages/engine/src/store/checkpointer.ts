@@ -12,8 +12,9 @@
 // left to grow.
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Logger } from '../log';
+import { keyPragmas, type DatabaseKey } from './encryption';
 
 export interface CheckpointResult {
   /** Frames in the log, and how many of them are now in the database file. */
@@ -25,11 +26,13 @@ export interface CheckpointResult {
 }
 
 // The worker's whole program. Evaluated as CommonJS, so it needs no file of its own in
-// the desktop bundle; better-sqlite3 is loaded from the path the engine resolved.
+// the desktop bundle; better-sqlite3 is loaded from the path the engine resolved, and an
+// encrypted database is keyed with the engine's key before the first read.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+for (const p of workerData.keyPragmas) db.pragma(p);
 db.pragma('busy_timeout = 5000');
 parentPort.on('message', (id) => {
   const t0 = performance.now();
@@ -48,8 +51,8 @@ parentPort.on('message', (id) => {
  */
 function driverPath(): string {
   const require = createRequire(import.meta.url);
-  const loaded = Object.keys(require.cache).find((p) => /[\\/]better-sqlite3[\\/]lib[\\/]index\.js$/.test(p));
-  return loaded ?? require.resolve('better-sqlite3');
+  const loaded = Object.keys(require.cache).find((p) => /[\\/]better-sqlite3-multiple-ciphers[\\/]lib[\\/]index\.js$/.test(p));
+  return loaded ?? require.resolve('better-sqlite3-multiple-ciphers');
 }
 
 type Reply = { id: number; ok: true; logFrames: number; checkpointedFrames: number; ms: number } | { id: number; ok: false; error: string };
@@ -66,6 +69,7 @@ export class Checkpointer {
     private readonly sqlite: Database.Database,
     private readonly file: string,
     logger: Logger,
+    private readonly key?: DatabaseKey,
   ) {
     this.log = logger.child({ module: 'store.checkpoint' });
   }
@@ -106,7 +110,10 @@ export class Checkpointer {
     if (this.worker || this.broken) return this.worker;
     try {
       const driver = driverPath();
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file } });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { driver, file: this.file, keyPragmas: this.key ? keyPragmas(this.key) : [] },
+      });
       // An idle checkpointer must not keep the process alive.
       worker.unref();
       worker.on('message', (r: Reply) => {

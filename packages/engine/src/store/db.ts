@@ -3,7 +3,7 @@
 // its data step in TypeScript if it has one (./migrations), applied in one transaction;
 // PRAGMA user_version counts how many are applied, so a database written by a newer GDial
 // (more migrations than we know) is refused instead of being damaged.
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import * as schema from './schema';
 import type { Logger } from '../log';
 import { ChangeSet } from './changes';
 import { Checkpointer } from './checkpointer';
+import { applyKey, hasDatabase, isPlaintextDatabase, type DatabaseKey } from './encryption';
 import { dataMigrations, type DataMigration } from './migrations';
 import { StatementCache } from './statements';
 
@@ -57,6 +58,8 @@ export interface Store {
   readonly sqlite: Database.Database;
   readonly db: Db;
   readonly schemaVersion: number;
+  /** Whether the file is encrypted (opened with a key). */
+  readonly encrypted: boolean;
   /** For queries outside a transaction. */
   readonly read: Reader;
   /**
@@ -85,9 +88,17 @@ export interface Store {
   close(): void;
 }
 
+/**
+ * Why a database could not be opened: written by a newer GDial; unreadable (damaged, or not
+ * a database); an upgrade failed; the key does not open it (wrong key, or page one is
+ * damaged); it is plaintext where a key was given (encrypt it first, see encryption.ts);
+ * the key itself could not be had (the OS key store refused or is missing).
+ */
+export type StoreOpenFailure = 'newer-version' | 'unreadable' | 'migration-failed' | 'wrong-key' | 'plaintext' | 'key-unavailable';
+
 export class StoreOpenError extends Error {
   constructor(
-    readonly reason: 'newer-version' | 'unreadable' | 'migration-failed',
+    readonly reason: StoreOpenFailure,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -117,13 +128,27 @@ export interface OpenStoreOptions {
   migrationsDir?: string;
   /** Milliseconds a writer waits for a lock held by another connection. */
   busyTimeoutMs?: number;
+  /**
+   * The key the database is encrypted with (see encryption.ts). A new database is created
+   * encrypted; a plaintext one is refused (encrypt it in place first). Without a key the
+   * database is plaintext.
+   */
+  key?: DatabaseKey | undefined;
 }
 
 export function openStore(file: string, opts: OpenStoreOptions): Store {
   const log = opts.logger.child({ module: 'store' });
-  let sqlite: Database.Database;
+  const key = opts.key;
+  if (key && isPlaintextDatabase(file)) {
+    throw new StoreOpenError(
+      'plaintext',
+      `Databasen ${file} är inte krypterad. Den krypteras när GDial startar, eller med \`gdial database encrypt\`.`,
+    );
+  }
+  let sqlite: Database.Database | undefined;
   try {
     sqlite = new Database(file);
+    if (key) applyKey(sqlite, key);
     sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
@@ -133,13 +158,28 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     // Reading the schema forces SQLite to look at the file: a non-database fails here.
     sqlite.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (cause) {
+    sqlite?.close();
+    if (key && hasDatabase(file) && !isPlaintextDatabase(file)) {
+      throw new StoreOpenError(
+        'wrong-key',
+        `Databasen ${file} kan inte låsas upp med den här nyckeln: nyckeln är fel, eller filens början är skadad. Filen har inte ändrats; återställ den senaste säkerhetskopian om nyckeln är rätt.`,
+        { cause },
+      );
+    }
+    const encrypted = hasDatabase(file) && !isPlaintextDatabase(file);
     throw new StoreOpenError(
       'unreadable',
-      `The database at ${file} cannot be read (${(cause as Error).message}). Restore it from a backup or move it aside to start a new one.`,
+      encrypted
+        ? `Databasen ${file} kan inte läsas: den är krypterad och ingen nyckel angavs (GDIAL_DB_KEY), eller så är den skadad. Filen har inte ändrats.`
+        : `The database at ${file} cannot be read (${(cause as Error).message}). Restore it from a backup or move it aside to start a new one.`,
       { cause },
     );
   }
 
+  return finishOpening(sqlite, file, key, opts, log);
+}
+
+function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey | undefined, opts: OpenStoreOptions, log: Logger): Store {
   const migrations = loadMigrations(opts.migrationsDir);
   const applied = sqlite.pragma('user_version', { simple: true }) as number;
   if (applied > migrations.length) {
@@ -214,7 +254,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     }
     return result;
   };
-  const checkpointer = new Checkpointer(sqlite, file, log);
+  const checkpointer = new Checkpointer(sqlite, file, log, key);
   const wal = sqlite.pragma('journal_mode', { simple: true }) === 'wal';
   let deferred = 0;
   // Whether automatic checkpoints are off because of us (from the first deferral until the
@@ -227,6 +267,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     sqlite,
     db,
     schemaVersion: migrations.length,
+    encrypted: key !== undefined,
     read,
     transaction: run,
     beforeCommit(hook) {

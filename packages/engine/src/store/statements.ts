@@ -4,7 +4,7 @@
 // and no module keeps a cache of its own. Statements built from a variable number of
 // filters are cached too; the cache is bounded so an unusual query shape cannot grow it
 // without end (the least recently used are let go).
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 
 const MAX_STATEMENTS = 512;
 

@@ -2,7 +2,7 @@
 // the contract): validation, sealing, the all-or-nothing save, the audit trail, starting
 // again with what was saved, a changed OS key store, the browser host's precedence, and the
 // relay stream restarting with new settings while an alert keeps going.
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,42 +14,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectivityConfigInput, ConnectivitySetup, ConnectivityStatus, FieldIssue } from '@gdial/protocol';
 import { startSimulator, type Simulator } from '@gdial/simulator';
 import { checkRelay } from '../../src/services/connectivity/relay-check';
-import type { SecretSealer, SecretSlot } from '../../src/services/connectivity/secrets';
+import { fakeSealer } from '../support/sealer';
 import { startEngine, type Engine, type EngineOptions } from '../../src/engine';
 import { silentLogger } from '../../src/log';
 
 // ── fakes ────────────────────────────────────────────────────────────────────────────────
-
-/** Seals like the desktop vault does in spirit: AES-GCM under a key the "OS" holds, bound to the slot. */
-function fakeSealer(key: Buffer = randomBytes(32)) {
-  const state = { key, unavailable: null as string | null, refuseSeal: null as SecretSlot | null, seals: 0, opens: 0 };
-  const sealer: SecretSealer = {
-    async available() {
-      return state.unavailable ? { ok: false, reason: state.unavailable } : { ok: true };
-    },
-    async seal(slot, value) {
-      state.seals++;
-      if (state.unavailable) return { ok: false, message: state.unavailable };
-      if (state.refuseSeal === slot) return { ok: false, message: 'the key store said no' };
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', state.key, iv).setAAD(Buffer.from(slot));
-      const body = Buffer.concat([c.update(value, 'utf8'), c.final()]);
-      return { ok: true, value: Buffer.concat([iv, c.getAuthTag(), body]).toString('base64') };
-    },
-    async open(slot, sealed) {
-      state.opens++;
-      const raw = Buffer.from(sealed, 'base64');
-      try {
-        const d = createDecipheriv('aes-256-gcm', state.key, raw.subarray(0, 12)).setAAD(Buffer.from(slot));
-        d.setAuthTag(raw.subarray(12, 28));
-        return { ok: true, value: { value: Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8'), resealed: null } };
-      } catch {
-        return { ok: false, message: `The stored value for ${slot} cannot be decrypted or was altered.` };
-      }
-    },
-  };
-  return { sealer, state };
-}
 
 /** A relay's health check and stream, enough for the engine's relay client to connect. */
 async function stubRelay(tenant = 'kommun-x') {

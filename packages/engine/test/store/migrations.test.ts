@@ -50,7 +50,9 @@ describe('store migrations', () => {
   it('says clearly when the file is not a database', () => {
     const file = tmp();
     writeFileSync(file, 'this is not sqlite '.repeat(100));
-    expect(() => openStore(file, { logger: silentLogger() })).toThrow(/cannot be read/);
+    expect(() => openStore(file, { logger: silentLogger() })).toThrow(
+      /kan inte läsas: den är krypterad och ingen nyckel angavs \(GDIAL_DB_KEY\), eller så är den skadad/,
+    );
   });
 
   it('rolls back every statement of a failed migration', () => {

@@ -14,6 +14,11 @@ export const secretSlots = {
 } as const;
 export type SecretSlot = (typeof secretSlots)[keyof typeof secretSlots];
 
+/** The slot of the database's own key (services/database-key.ts): sealed the same way, kept beside the database. */
+export const databaseKeySlot = 'store.databaseKey';
+/** Every slot a sealer binds values to. */
+export type SealedSlot = SecretSlot | typeof databaseKeySlot;
+
 export type SealerResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export interface OpenedSecret {
@@ -26,7 +31,7 @@ export interface SecretSealer {
   /** Whether secrets can be sealed on this machine now; if not, a sentence saying why. */
   available(): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Encrypts `value` for one slot; the result is text that is safe to store. */
-  seal(slot: SecretSlot, value: string): Promise<SealerResult<string>>;
+  seal(slot: SealedSlot, value: string): Promise<SealerResult<string>>;
   /** Decrypts what `seal` returned for the same slot; fails for another slot, key or altered text. */
-  open(slot: SecretSlot, sealed: string): Promise<SealerResult<OpenedSecret>>;
+  open(slot: SealedSlot, sealed: string): Promise<SealerResult<OpenedSecret>>;
 }

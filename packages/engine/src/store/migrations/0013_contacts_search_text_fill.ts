@@ -4,7 +4,7 @@
 // writes what the store writes for a new contact (searchDocument), reading the contact's
 // stored fields, numbers, addresses and tags with its own queries: a migration is frozen
 // at the schema it was written for, whatever the store's queries become later.
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { EmailLabel, PhoneKind, PhoneLabel } from '@gdial/protocol';
 import { searchDocument } from '../contact-search-text';
 import { byContact, type ContactRow } from '../contacts';

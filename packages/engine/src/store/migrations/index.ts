@@ -4,7 +4,7 @@
 // --custom`, whose file says what the step does) and runs right after its SQL, in the
 // same transaction, once: when a database is upgraded past it. Written against the schema
 // of its own version, with its own queries.
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { fillContactsSearchText } from './0013_contacts_search_text_fill';
 
 export type DataMigration = (sqlite: Database.Database) => void;
