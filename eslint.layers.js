@@ -66,18 +66,23 @@ export const layerZones = [
   // Relay
   {
     target: relayBase,
-    from: [relay('store'), relay('ingest'), relay('stream'), relay('http'), ...relayComposition],
+    from: [relay('store'), relay('ingest'), relay('auth'), relay('stream'), relay('http'), ...relayComposition],
     message: 'The relay base (config, log, ops) imports no store, ingest, stream, HTTP or composition code (see docs/architecture.md).',
   },
   {
     target: relay('store'),
-    from: [relay('ingest'), relay('stream'), relay('http'), ...relayComposition],
+    from: [relay('ingest'), relay('auth'), relay('stream'), relay('http'), ...relayComposition],
     message: "The relay's store imports no ingest, stream, HTTP or composition code (see docs/architecture.md).",
   },
   {
     target: relay('ingest'),
     from: [relay('stream'), relay('http'), ...relayComposition],
     message: "The relay's ingest imports no stream, HTTP or composition code (see docs/architecture.md).",
+  },
+  {
+    target: relay('auth'),
+    from: [relay('ingest'), relay('stream'), relay('http'), ...relayComposition],
+    message: "The relay's identity code (auth) imports only the store and the base (see docs/architecture.md).",
   },
   {
     target: relay('stream'),

@@ -21,6 +21,9 @@ import { lockDataDir } from './store/datadir-lock';
 import { pruneEvents } from './store/events';
 import { migrate } from './store/migrate';
 import { RelayAdmin } from './admin';
+import { AuthAdmin } from './auth/admin-service';
+import { owaspScrypt, type PasswordCost } from './auth/passwords';
+import { AuthService } from './auth/service';
 import { listTenants } from './store/tenants';
 import { EventHub } from './stream/hub';
 import { StreamServer } from './stream/server';
@@ -65,6 +68,8 @@ export interface StartRelayOptions {
   streamMaxPerAddress?: number;
   /** Bearer token for /metrics; without it /metrics is not served. */
   metricsToken?: string;
+  /** scrypt cost for new password hashes; OWASP's (N=2^17, r=8, p=1) unless a test lowers it. */
+  passwordCost?: PasswordCost;
 }
 
 export interface RelayHandle {
@@ -79,6 +84,9 @@ export interface RelayHandle {
   db: RelayDb;
   /** Drops the events past retention now, as the hourly pass does, as if the time were `now`; returns how many went. */
   prune(now?: Date): Promise<number>;
+  /** Identity: sign-in and sessions, and users, invitations, sessions and desktops (what the admin CLI uses too). */
+  auth: AuthService;
+  authAdmin: AuthAdmin;
   /** Stops accepting, finishes in-flight commits, closes desktops and the database. */
   close(): Promise<void>;
 }
@@ -149,10 +157,14 @@ export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<
 export async function startRelay(opts: StartRelayOptions): Promise<RelayHandle> {
   if (opts.encryptionKey.length !== 32) throw new Error('encryptionKey must be exactly 32 bytes');
   const config = configFromOptions(opts);
-  return startRelayWithConfig(config, opts.logger ?? createLogger({ level: config.logLevel }));
+  return startRelayWithConfig(config, opts.logger ?? createLogger({ level: config.logLevel }), opts.passwordCost);
 }
 
-export async function startRelayWithConfig(config: RelayConfig, logger: Logger): Promise<RelayHandle> {
+export async function startRelayWithConfig(
+  config: RelayConfig,
+  logger: Logger,
+  passwordCost: PasswordCost = owaspScrypt,
+): Promise<RelayHandle> {
   const db = await openRelayDb(config, logger);
   try {
     const { applied } = await migrate(db);
@@ -166,6 +178,14 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
   const hub = new EventHub(db, logger.child({ module: 'hub' }), config.pollIntervalMs, config.listen);
   let publicBaseUrl = config.publicBaseUrl;
   let shuttingDown = false;
+  // The stream is built after the services; a revoked desktop's streams close through it.
+  let closeDeviceStreams = (_tenantId: string, _deviceId: string): void => undefined;
+  const auth = new AuthService(db, config.encryptionKey, passwordCost);
+  const authAdmin = new AuthAdmin(
+    auth,
+    () => publicBaseUrl,
+    (tenantId, deviceId) => closeDeviceStreams(tenantId, deviceId),
+  );
   const services: HttpServices = {
     config,
     publicBaseUrl: () => publicBaseUrl,
@@ -175,8 +195,11 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
     metrics,
     logger,
     isShuttingDown: () => shuttingDown,
+    auth,
+    authAdmin,
   };
   const stream = new StreamServer({ config, db, hub, metrics, logger, isShuttingDown: () => shuttingDown });
+  closeDeviceStreams = (tenantId, deviceId) => void stream.closeDevice(tenantId, deviceId);
 
   const { handle, clientAddress } = httpApp(services, RELAY_VERSION);
   let inFlight = 0;
@@ -264,6 +287,8 @@ export async function startRelayWithConfig(config: RelayConfig, logger: Logger):
     metrics,
     db,
     prune,
+    auth,
+    authAdmin,
     close,
   };
 }

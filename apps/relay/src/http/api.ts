@@ -3,7 +3,9 @@
 //   POST /api/v1/media                  upload call audio (raw body, Content-Type audio/…)
 //   PUT  /api/v1/call-flows/:flowId     register or replace a call flow
 //   /api/v1/sync/…                      organisation sync (http/sync.ts)
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+//   /api/v1/auth/…, users, invitations, sessions, devices, audit   identity (http/auth.ts)
+// Who may call each route is one table (auth/rules.ts), checked by http/auth-guard.ts first.
+import express, { type Router } from 'express';
 import {
   callFlowRegistrationSchema,
   callFlowUrl,
@@ -16,12 +18,12 @@ import {
   type MediaUploadResponse,
 } from '@gdial/protocol';
 import { saveCallFlow, saveMedia } from '../store/callflows';
-import { authenticateDevice, enrolDevice, type AuthenticatedDevice } from '../store/tenants';
+import { enrolDevice } from '../store/tenants';
+import { authGuard, deviceOf } from './auth-guard';
+import { authRouter } from './auth';
 import { apiError, rateLimit } from './middleware';
 import { syncRouter } from './sync';
 import type { HttpServices } from './services';
-
-const devices = new WeakMap<Request, AuthenticatedDevice>();
 
 export function streamUrlOf(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/^http/, 'ws')}/stream`;
@@ -30,6 +32,7 @@ export function streamUrlOf(publicBaseUrl: string): string {
 export function apiRouter(services: HttpServices): Router {
   const router = express.Router();
   router.use(rateLimit('api', services.config.rateLimitPerSecond, services.metrics));
+  router.use(authGuard(services, services.auth));
 
   router.post('/devices/enrol', express.json({ limit: '16kb' }), async (req, res) => {
     const parsed = deviceEnrolmentRequestSchema.safeParse(req.body);
@@ -54,20 +57,8 @@ export function apiRouter(services: HttpServices): Router {
     res.status(201).json(body);
   });
 
-  const authenticated = async (req: Request, res: Response, next: NextFunction) => {
-    const m = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
-    const device = m ? await authenticateDevice(services.db, m[1]!) : null;
-    if (!device) {
-      apiError(res, 401, 'unauthorized', 'A valid device token is required (Authorization: Bearer …)');
-      return;
-    }
-    devices.set(req, device);
-    req.log = req.log.child({ tenant: device.tenant.slug, deviceId: device.deviceId });
-    next();
-  };
-
-  router.post('/media', authenticated, express.raw({ type: () => true, limit: services.config.mediaBodyLimitBytes }), async (req, res) => {
-    const device = devices.get(req)!;
+  router.post('/media', express.raw({ type: () => true, limit: services.config.mediaBodyLimitBytes }), async (req, res) => {
+    const device = deviceOf(req);
     const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(relayMediaContentTypes as readonly string[]).includes(contentType)) {
       apiError(res, 415, 'unsupported-media-type', `Content-Type must be one of ${relayMediaContentTypes.join(', ')}`);
@@ -90,8 +81,8 @@ export function apiRouter(services: HttpServices): Router {
     res.status(201).json(body);
   });
 
-  router.put('/call-flows/:flowId', authenticated, express.json({ limit: '512kb' }), async (req, res) => {
-    const device = devices.get(req)!;
+  router.put('/call-flows/:flowId', express.json({ limit: '512kb' }), async (req, res) => {
+    const device = deviceOf(req);
     const parsed = callFlowRegistrationSchema.safeParse(req.body);
     if (!parsed.success) {
       apiError(res, 400, 'validation', describeIssues(fieldIssues(parsed.error)));
@@ -109,11 +100,8 @@ export function apiRouter(services: HttpServices): Router {
     res.status(200).json(body);
   });
 
-  router.use(
-    '/sync',
-    authenticated,
-    syncRouter(services, (req) => devices.get(req)!),
-  );
+  router.use('/sync', syncRouter(services, deviceOf));
+  router.use(authRouter(services, services.auth, services.authAdmin));
 
   return router;
 }

@@ -11,6 +11,7 @@ import {
   relayApiErrorSchema,
   relayMediaContentTypes,
 } from '@gdial/protocol';
+import { authPaths } from './openapi-auth';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = (description: string) => ({ description, content: json(relayApiErrorSchema) });
@@ -36,8 +37,19 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
       description: 'Provider webhooks in, durable per-tenant event log out (WebSocket /stream), call flows and audio for Twilio.',
     },
     servers: [{ url: publicBaseUrl }],
-    components: { securitySchemes: { device: { type: 'http', scheme: 'bearer', description: 'Device token from enrolment' } } },
+    components: {
+      securitySchemes: {
+        device: { type: 'http', scheme: 'bearer', description: 'Device token from enrolment' },
+        user: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Access token from /api/v1/auth/sign-in or /refresh (10 min)',
+        },
+      },
+    },
     paths: {
+      ...authPaths(),
       '/hooks/{tenant}/twilio/{kind}': {
         post: {
           summary: 'Twilio status callbacks and inbound messages',

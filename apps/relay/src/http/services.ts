@@ -1,5 +1,7 @@
 // What the HTTP routes are given: one object built by the composition (relay.ts).
 import type { Logger } from 'pino';
+import type { AuthAdmin } from '../auth/admin-service';
+import type { AuthService } from '../auth/service';
 import type { RelayConfig } from '../config';
 import type { EventAppender } from '../ingest/appender';
 import type { TenantCache } from '../ingest/tenant-cache';
@@ -16,4 +18,7 @@ export interface HttpServices {
   metrics: RelayMetrics;
   logger: Logger;
   isShuttingDown(): boolean;
+  /** Identity: sign-in and sessions, and its administration. */
+  auth: AuthService;
+  authAdmin: AuthAdmin;
 }

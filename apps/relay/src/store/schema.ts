@@ -4,7 +4,20 @@
 // the tenant set for its transaction. `tenants` is the only global table: the directory the
 // webhook routes resolve a tenant slug against before any tenant is set.
 import { sql } from 'drizzle-orm';
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -147,6 +160,11 @@ export const tenantTables = [
   'call_flows',
   'media',
   'sync_entities',
+  'users',
+  'auth_sessions',
+  'refresh_tokens',
+  'invitations',
+  'auth_audit',
 ] as const;
 
 /**
@@ -166,4 +184,118 @@ export const syncEntities = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.entity, t.entityId] })],
+);
+
+// ── identity (issue #16) ────────────────────────────────────────────────────────────────
+
+/** The people who sign in: per tenant, with a scrypt password hash and an optional TOTP secret (sealed). */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** Lower case; unique per tenant. */
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role').notNull(),
+    /** `scrypt$<logN>$<r>$<p>$<salt>$<hash>` (base64url): the parameters travel with the hash. */
+    passwordHash: text('password_hash').notNull(),
+    /** AES-256-GCM sealed base32 secret (RELAY_ENCRYPTION_KEY); set once confirmed. */
+    totpSecretEnc: text('totp_secret_enc'),
+    /** A secret being set up, not yet confirmed with a code. */
+    totpPendingEnc: text('totp_pending_enc'),
+    /** The last accepted TOTP time step: a code is accepted once (RFC 6238 §5.2). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    disabled: boolean('disabled').notNull().default(false),
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_tenant_username_key').on(t.tenantId, t.username)],
+);
+
+/** A session family: one sign-in on one desktop, kept alive by rotating refresh tokens. */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+    deviceName: text('device_name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Absolute end of the family, whatever the refreshes. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** sign-out, reuse, admin, user-disabled, device-revoked. */
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.tenantId, t.userId), index('auth_sessions_device_idx').on(t.tenantId, t.deviceId)],
+);
+
+/** Every refresh token a family was issued, by SHA-256 only; `used_at` marks the rotated ones. */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => authSessions.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('refresh_tokens_session_idx').on(t.tenantId, t.sessionId)],
+);
+
+/** One-time invitations: the code's SHA-256, the role it grants, and who used it. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    role: text('role').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedBy: uuid('used_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('invitations_code_hash_key').on(t.codeHash), index('invitations_tenant_idx').on(t.tenantId)],
+);
+
+/** The relay's record of sign-ins, lockouts, role changes and invitations (GET /api/v1/audit). */
+export const authAudit = pgTable(
+  'auth_audit',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    action: text('action').notNull(),
+    actorUserId: uuid('actor_user_id'),
+    actorUsername: text('actor_username'),
+    deviceId: uuid('device_id'),
+    subject: text('subject'),
+    detail: jsonb('detail').notNull().default({}),
+  },
+  (t) => [index('auth_audit_tenant_at_idx').on(t.tenantId, t.at)],
 );

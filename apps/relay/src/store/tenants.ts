@@ -135,15 +135,23 @@ export interface DeviceRow {
   ackedSeq: number;
   lastSeenAt: Date | null;
   revokedAt: Date | null;
+  createdAt: Date;
 }
 
 export async function listDevices(db: RelayDb, tenant: Tenant): Promise<DeviceRow[]> {
   const rows = await db.withTenant(tenant.id, (q) =>
-    q.query<{ id: string; name: string; acked_seq: string | number; last_seen_at: Date | null; revoked_at: Date | null }>(
-      'SELECT id, name, acked_seq, last_seen_at, revoked_at FROM devices ORDER BY created_at',
+    q.query<{ id: string; name: string; acked_seq: string | number; last_seen_at: Date | null; revoked_at: Date | null; created_at: Date }>(
+      'SELECT id, name, acked_seq, last_seen_at, revoked_at, created_at FROM devices ORDER BY created_at',
     ),
   );
-  return rows.map((r) => ({ id: r.id, name: r.name, ackedSeq: Number(r.acked_seq), lastSeenAt: r.last_seen_at, revokedAt: r.revoked_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    ackedSeq: Number(r.acked_seq),
+    lastSeenAt: r.last_seen_at,
+    revokedAt: r.revoked_at,
+    createdAt: r.created_at,
+  }));
 }
 
 /**
@@ -169,10 +177,16 @@ export async function rotateDeviceToken(db: RelayDb, tenant: Tenant, deviceId: s
   return rows.length > 0 ? token : null;
 }
 
+/**
+ * Runs as the application role with the tenant set (the console's admins call this too), and
+ * names the tenant besides: a superuser owner would not be held by row-level security.
+ */
 export async function revokeDevice(db: RelayDb, tenant: Tenant, deviceId: string): Promise<boolean> {
-  const rows = await db.asOwner(async (q) => {
-    await setTenant(q, tenant.id);
-    const updated = await q.query('UPDATE devices SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [deviceId]);
+  const rows = await db.withTenant(tenant.id, async (q) => {
+    const updated = await q.query(
+      'UPDATE devices SET revoked_at = now() WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING id',
+      [deviceId, tenant.id],
+    );
     if (updated.length > 0) await notifyDeviceRevoked(db, q, tenant.id, deviceId);
     return updated;
   });

@@ -1,0 +1,75 @@
+// Who may call each route of /api/v1: one table, applied by one middleware (http/auth-guard.ts)
+// before any route runs. A route the table does not name is refused (404), and a test walks
+// the express router so a route added without a rule fails it.
+//   public  no credentials (enrolment, accepting an invitation: their one-time codes are the credential)
+//   device  an enrolled desktop's device token (Authorization: Bearer gdd_…): the engine's own
+//           traffic, which runs whoever is signed in, and signing in itself
+//   roles   a signed-in user's access token (Authorization: Bearer <JWT>) with one of these roles
+import { roles, type Role } from '@gdial/protocol';
+
+export type RouteRule = { kind: 'public' } | { kind: 'device' } | { kind: 'user'; roles: readonly Role[] };
+
+const publicRoute: RouteRule = { kind: 'public' };
+const device: RouteRule = { kind: 'device' };
+const anyUser: RouteRule = { kind: 'user', roles };
+const admin: RouteRule = { kind: 'user', roles: ['admin'] };
+
+/** "METHOD /path" (as mounted under /api/v1, express path syntax) → who may call it. */
+export const routeRules: Readonly<Record<string, RouteRule>> = {
+  'POST /devices/enrol': publicRoute,
+  'POST /media': device,
+  'PUT /call-flows/:flowId': device,
+  'POST /sync/push': device,
+  'GET /sync/snapshot': device,
+  'GET /sync/organisation': device,
+
+  'POST /auth/sign-in': device,
+  'POST /auth/refresh': device,
+  'POST /auth/sign-out': anyUser,
+  'GET /auth/me': anyUser,
+  'POST /auth/password': anyUser,
+  'POST /auth/totp/setup': anyUser,
+  'POST /auth/totp/confirm': anyUser,
+  'POST /auth/totp/disable': anyUser,
+
+  'GET /users': admin,
+  'POST /users': admin,
+  'PATCH /users/:id': admin,
+  'GET /invitations': admin,
+  'POST /invitations': admin,
+  'DELETE /invitations/:id': admin,
+  'POST /invitations/accept': publicRoute,
+  'GET /sessions': admin,
+  'DELETE /sessions/:id': admin,
+  'GET /devices': admin,
+  'DELETE /devices/:id': admin,
+  'GET /audit': admin,
+};
+
+interface CompiledRule {
+  method: string;
+  pattern: RegExp;
+  rule: RouteRule;
+  key: string;
+}
+
+const compile = (key: string, rule: RouteRule): CompiledRule => {
+  const [method, path] = key.split(' ') as [string, string];
+  const source = path
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return { method, pattern: new RegExp(`^${source}/?$`), rule, key };
+};
+
+// Literal paths before parameterised ones, so /invitations/accept is not read as /invitations/:id.
+const compiled = Object.entries(routeRules)
+  .map(([k, r]) => compile(k, r))
+  .sort((a, b) => Number(a.key.includes(':')) - Number(b.key.includes(':')));
+
+/** The rule for a request (path relative to /api/v1), or null when no route has one. */
+export function ruleFor(method: string, path: string): { key: string; rule: RouteRule } | null {
+  const m = method === 'HEAD' ? 'GET' : method;
+  const hit = compiled.find((c) => c.method === m && c.pattern.test(path));
+  return hit ? { key: hit.key, rule: hit.rule } : null;
+}
