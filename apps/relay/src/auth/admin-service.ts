@@ -22,10 +22,12 @@ import {
   acceptInvitation,
   createInvitation,
   createUser,
+  findUserByUsername,
   listAudit,
   listInvitations,
   listUsers,
   revokeInvitation,
+  setPasswordHash,
   updateUser,
   type UserRow,
 } from '../store/users';
@@ -76,6 +78,21 @@ export class AuthAdmin {
       detail: { username: created.username, role: created.role },
     });
     return { ok: true, value: userSummary(created) };
+  }
+
+  /** The admin CLI's reset-password: a new hash, the lockout lifted, every session of the user ended. */
+  async resetPassword(tenantId: string, username: string, password: string): Promise<AuthResult<UserSummary>> {
+    const user = await findUserByUsername(this.db, tenantId, username);
+    if (!user) return fail(404, 'not-found', `Ingen användare ”${username}” i organisationen.`);
+    await setPasswordHash(this.db, tenantId, user.id, await this.auth.hashPassword(password));
+    const sessions = await revokeSessionsOf(this.db, tenantId, { userId: user.id }, 'password-changed');
+    await this.auth.audit(tenantId, {
+      actorUsername: 'admin-cli',
+      action: 'password-changed',
+      subject: user.id,
+      detail: { reset: true, sessions },
+    });
+    return { ok: true, value: userSummary({ ...user, lockedUntil: null, failedSignIns: 0 }) };
   }
 
   async updateUser(tenantId: string, id: string, change: UserUpdateRequest, by: Caller): Promise<AuthResult<UserSummary>> {

@@ -7,7 +7,12 @@ import { RelayAdmin } from '../admin';
 import { createLogger } from '../log';
 import { openRelayDb } from '../relay';
 import { migrate } from '../store/migrate';
+import { newPasswordSchema, usernameSchema } from '@gdial/protocol';
+import { AuthAdmin } from '../auth/admin-service';
+import { generatePassword } from '../auth/passwords';
+import { AuthService } from '../auth/service';
 import { randomId } from '../store/secrets';
+import { findTenantBySlug } from '../store/tenants';
 
 const USAGE = `Usage: npm run relay -- admin <command> [options]
 
@@ -23,7 +28,23 @@ const USAGE = `Usage: npm run relay -- admin <command> [options]
                                            TELEGRAM_SECRET_TOKEN, ELKS_CALLBACK_SECRET (keeps secrets out of
                                            the process list); "new" generates a 46elks secret and prints it
   urls <slug>                              Webhook URLs to configure at the providers
+  create-admin <slug> --username U [--display-name N] [--password-stdin]
+                                           The organisation's first administrator (role Administratör);
+                                           the password is read from stdin with --password-stdin,
+                                           else a generated one is printed once
+  reset-password <slug> --username U [--password-stdin]
+                                           New password (read or generated as above); lifts a lockout
+                                           and ends every session of the user
 `;
+
+/** The password piped in (--password-stdin), without its final newline; or null to generate one. */
+async function passwordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
 
 export async function runAdmin(argv: string[], config: RelayConfig): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,6 +58,9 @@ export async function runAdmin(argv: string[], config: RelayConfig): Promise<num
       'telegram-secret-token': { type: 'string' },
       'elks-callback-secret': { type: 'string' },
       'from-env': { type: 'boolean' },
+      username: { type: 'string' },
+      'display-name': { type: 'string' },
+      'password-stdin': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -134,6 +158,40 @@ export async function runAdmin(argv: string[], config: RelayConfig): Promise<num
         const r = await admin.webhookUrls(a[0]!);
         if (!r.ok) return fail(r.problem);
         for (const [k, v] of Object.entries(r.value)) process.stdout.write(`${k}\t${v}\n`);
+        return 0;
+      }
+      case 'create-admin':
+      case 'reset-password': {
+        const a = need(1, '<slug>');
+        if (!a) return 2;
+        const username = usernameSchema.safeParse(values.username ?? '');
+        if (!username.success) return fail(`${command} needs --username: ${username.error.issues[0]?.message ?? 'ogiltigt'}`);
+        const tenant = await findTenantBySlug(db, a[0]!);
+        if (!tenant) return fail(`No tenant "${a[0]}"`);
+        const given = values['password-stdin'] ? await passwordFromStdin() : null;
+        const password = newPasswordSchema.safeParse(given ?? generatePassword());
+        if (!password.success) return fail(`Password refused: ${password.error.issues[0]?.message ?? ''}`);
+        const auth = new AuthService(db, config.encryptionKey);
+        const authAdmin = new AuthAdmin(
+          auth,
+          () => config.publicBaseUrl,
+          () => undefined,
+        );
+        const r =
+          command === 'create-admin'
+            ? await authAdmin.createUser(
+                tenant.id,
+                { username: username.data, displayName: values['display-name'] ?? username.data, role: 'admin', password: password.data },
+                null,
+              )
+            : await authAdmin.resetPassword(tenant.id, username.data, password.data);
+        if (!r.ok) return fail(r.failure.message);
+        process.stdout.write(
+          command === 'create-admin'
+            ? `Created administrator ${r.value.username} (${r.value.id}) in ${tenant.slug}\n`
+            : `Password reset for ${r.value.username}; their sessions ended\n`,
+        );
+        if (given === null) process.stdout.write(`Password (shown once): ${password.data}\n`);
         return 0;
       }
       default:

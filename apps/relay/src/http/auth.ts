@@ -23,7 +23,7 @@ import {
   userUpdateRequestSchema,
 } from '@gdial/protocol';
 import type { AuthAdmin } from '../auth/admin-service';
-import { toAuthUser, type AuthResult, type AuthService } from '../auth/service';
+import { toAuthUser, type AuthResult, type AuthService, type Caller } from '../auth/service';
 import { FailureThrottle } from '../ops/rate-limit';
 import { authError, callerOf, deviceOf } from './auth-guard';
 import { refuseRateLimited } from './middleware';
@@ -62,6 +62,17 @@ export function authRouter(services: HttpServices, auth: AuthService, admin: Aut
     return { tenantId: d.tenant.id, tenantSlug: d.tenant.slug, deviceId: d.deviceId };
   };
   const missing = (res: Response, what: string) => authError(res, { status: 404, code: 'not-found', message: `${what} finns inte.` });
+
+  /** DELETE <path>/:id: revokes one row of the caller's organisation; 204, or 404 naming what was not found. */
+  const revoke = (path: string, what: string, fn: (tenantId: string, id: string, caller: Caller) => Promise<AuthResult<true>>) =>
+    router.delete(path, async (req, res) => {
+      const id = param(req, 'id');
+      if (!UUID.test(id)) return missing(res, what);
+      const caller = callerOf(req);
+      const r = await fn(caller.tenantId, id, caller);
+      if (r.ok) res.status(204).end();
+      else answer(res, r);
+    });
 
   router.post('/auth/sign-in', body, async (req, res) => {
     if (throttled(req, res)) return;
@@ -156,40 +167,19 @@ export function authRouter(services: HttpServices, auth: AuthService, admin: Aut
     res.status(201).json(await admin.createInvitation(caller.tenantId, input.role, input.expiresInHours, caller));
   });
 
-  router.delete('/invitations/:id', async (req, res) => {
-    const id = param(req, 'id');
-    if (!UUID.test(id)) return missing(res, 'Inbjudan');
-    const caller = callerOf(req);
-    const r = await admin.revokeInvitation(caller.tenantId, id, caller);
-    if (r.ok) res.status(204).end();
-    else answer(res, r);
-  });
+  revoke('/invitations/:id', 'Inbjudan', (tenantId, id, caller) => admin.revokeInvitation(tenantId, id, caller));
 
   router.get('/sessions', async (req, res) => {
     res.json({ sessions: await admin.listSessions(callerOf(req).tenantId) });
   });
 
-  router.delete('/sessions/:id', async (req, res) => {
-    const id = param(req, 'id');
-    if (!UUID.test(id)) return missing(res, 'Sessionen');
-    const caller = callerOf(req);
-    const r = await admin.revokeSession(caller.tenantId, id, caller);
-    if (r.ok) res.status(204).end();
-    else answer(res, r);
-  });
+  revoke('/sessions/:id', 'Sessionen', (tenantId, id, caller) => admin.revokeSession(tenantId, id, caller));
 
   router.get('/devices', async (req, res) => {
     res.json({ devices: await admin.listDevices(callerOf(req).tenantId) });
   });
 
-  router.delete('/devices/:id', async (req, res) => {
-    const id = param(req, 'id');
-    if (!UUID.test(id)) return missing(res, 'Arbetsplatsen');
-    const caller = callerOf(req);
-    const r = await admin.revokeDevice(caller.tenantId, id, caller);
-    if (r.ok) res.status(204).end();
-    else answer(res, r);
-  });
+  revoke('/devices/:id', 'Arbetsplatsen', (tenantId, id, caller) => admin.revokeDevice(tenantId, id, caller));
 
   router.get('/audit', async (req, res) => {
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 200) || 200));
