@@ -4,7 +4,8 @@
 // every sync operation it makes (read from its outbox inside the transaction that queued
 // it, sent once that transaction committed), and shows its shared data for comparison.
 // Configured by GDIAL_HARNESS_ENGINE (JSON); SIGKILL is part of the test.
-import { inspectSync, silentLogger, startEngine } from '@gdial/engine';
+import { createHash } from 'node:crypto';
+import { inspectSync, pendingSyncOps, silentLogger, startEngine } from '@gdial/engine';
 import type { MethodInput, MethodName, MethodOutput, SyncOp } from '@gdial/protocol';
 import type { Command, CommandResult, ConsoleView } from './commands';
 import { notify, serve } from './ipc';
@@ -174,6 +175,13 @@ serve({
   status: () => call('sync.status', {}),
   holds: ({ entity, uid }: { entity: 'contact' | 'group' | 'template'; uid: string }) => localOf.get(entity, uid) !== undefined,
   picture: () => inspectSync(store).states,
+  /** What waits to be pushed and a digest of the states (cheap to compare often). */
+  digest: () => ({
+    pending: pendingSyncOps(store),
+    digest: createHash('sha256')
+      .update(JSON.stringify(inspectSync(store).states))
+      .digest('hex'),
+  }),
   view,
   async close() {
     await engine.close();

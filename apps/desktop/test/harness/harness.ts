@@ -36,7 +36,7 @@ export async function runHarness(o: HarnessOptions): Promise<HarnessReport> {
   const seed = o.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   log(`harness on ${o.backend}: ${o.engines} desktops, ${o.runs} runs of ${o.steps} steps; GDIAL_HARNESS_SEED=${seed}`);
   const report: HarnessReport = { seed, runs: [] };
-  const world = await World.start({ engines: o.engines, backend: o.backend, log });
+  const world = await World.start({ engines: o.engines, backend: o.backend, heartbeatMs: 2_000, log });
   const reg = new Registry(seed.toString(36));
   try {
     await fc.assert(

@@ -12,6 +12,8 @@ export interface RelayChildConfig {
   dataDir?: string;
   encryptionKey: string;
   tenant: string;
+  /** The stream's heartbeat (the relay's default, 15 s, when absent). */
+  heartbeatMs?: number;
 }
 
 const config = JSON.parse(process.env.GDIAL_HARNESS_RELAY ?? '{}') as RelayChildConfig;
@@ -21,7 +23,7 @@ const relay = await startRelay({
     ? { databaseUrl: config.databaseUrl, dbSchema: config.dbSchema, dbAppRole: `${config.dbSchema}_app` }
     : { dataDir: config.dataDir }),
   rateLimitPerSecond: 1_000_000,
-  heartbeatMs: 2_000,
+  ...(config.heartbeatMs ? { heartbeatMs: config.heartbeatMs } : {}),
   pollIntervalMs: 200,
   logLevel: process.env.GDIAL_HARNESS_RELAY_LOG ?? 'silent',
 });

@@ -22,13 +22,15 @@ import type { RelayChildConfig } from './relay-child';
 const run = promisify(execFile);
 const here = import.meta.dirname;
 const TENANT = 'harness';
-export const DATABASE_URL = process.env.GDIAL_HARNESS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const DATABASE_URL = process.env.GDIAL_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export type Backend = 'postgres' | 'pglite';
 
 export interface WorldOptions {
   engines: number;
   backend: Backend;
+  /** The relay's stream heartbeat; short in the harness so a dead connection is noticed soon, the relay's default otherwise. */
+  heartbeatMs?: number;
   log?: (line: string) => void;
 }
 
@@ -91,9 +93,10 @@ export class World {
   // ── processes ──
 
   private relayConfig(): RelayChildConfig {
+    const common = { encryptionKey: this.key, tenant: TENANT, ...(this.opts.heartbeatMs ? { heartbeatMs: this.opts.heartbeatMs } : {}) };
     return this.opts.backend === 'postgres'
-      ? { databaseUrl: DATABASE_URL, dbSchema: this.schema, encryptionKey: this.key, tenant: TENANT }
-      : { dataDir: path.join(this.root, 'relay'), encryptionKey: this.key, tenant: TENANT };
+      ? { ...common, databaseUrl: DATABASE_URL, dbSchema: this.schema }
+      : { ...common, dataDir: path.join(this.root, 'relay') };
   }
 
   private async startRelay(): Promise<void> {
@@ -216,8 +219,14 @@ export class World {
     return d.child?.alive ? d.child.request<SyncStatus>('status').catch(() => null) : null;
   }
 
-  async pictures(): Promise<string[]> {
-    return Promise.all(this.desktops.map(async (d) => canonical(await d.child!.request<EntityState[]>('picture'))));
+  /** Whether every desktop is up, has pushed everything and holds the same states as the others (compared by digest). */
+  async identical(): Promise<boolean> {
+    const digests = await Promise.all(
+      this.desktops.map((d) =>
+        d.child?.alive ? d.child.request<{ pending: number; digest: string }>('digest').catch(() => null) : Promise.resolve(null),
+      ),
+    );
+    return digests.every((x) => x !== null && x.pending === 0 && x.digest === digests[0]!.digest);
   }
 
   /** Every desktop and the relay running, no partition. */
@@ -235,16 +244,7 @@ export class World {
     const started = Date.now();
     await this.restoreService();
     try {
-      await this.until(
-        async () => {
-          const statuses = await Promise.all(this.desktops.map((d) => this.status(d)));
-          if (statuses.some((s) => s === null || s.pending > 0)) return false;
-          const p = await this.pictures();
-          return p.every((x) => x === p[0]);
-        },
-        'the desktops to converge',
-        timeoutMs,
-      );
+      await this.until(() => this.identical(), 'the desktops to converge', timeoutMs);
     } catch (err) {
       throw new Error(`${(err as Error).message}: ${await this.describeDifference()}`);
     }
