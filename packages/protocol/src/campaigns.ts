@@ -495,6 +495,14 @@ export const inboxMessageSchema = z.object({
 });
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;
 
+/** A contact's Telegram deep link (t.me/<bot>?start=<token>), or why there is none now. */
+export const telegramLinkSchema = z.object({
+  unavailable: z.enum(['no-telegram-bot', 'provider-error']).nullable(),
+  url: z.string().nullable(),
+  bot: z.string().nullable(),
+});
+export type TelegramLink = z.infer<typeof telegramLinkSchema>;
+
 // ── methods and events ──────────────────────────────────────────────────────────────────
 
 const reason = z.string().trim().min(3, 'Give a reason (at least 3 characters)').max(1000);
@@ -525,6 +533,9 @@ export const campaignsMethods = {
     }),
     { timeoutMs: 30_000 },
   ),
+
+  /** A contact's one-time link to start a chat with the alerting bot, binding the chat to them. */
+  'telegram.link': method(z.object({ contactId: id }), telegramLinkSchema, { timeoutMs: 30_000 }),
 
   'campaigns.list': method(
     z.object({ status: campaignStatusSchema.optional(), limit: z.number().int().min(1).max(500).default(100) }),

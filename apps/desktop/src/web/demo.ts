@@ -84,6 +84,9 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
       telegramWebhookUrl: urls.telegramUpdate,
       telegramSecretToken: state.telegramSecret,
     });
+    // WhatsApp content templates as a real account has them: one WhatsApp approved, one under review.
+    simulator.addContent({ friendlyName: 'larm_samling', body: 'Hej {{1}}! Larm från {{2}}: {{3}}. Svara 1 för att bekräfta.' });
+    simulator.addContent({ friendlyName: 'ovning_utkast', body: 'Övning: {{1}}', whatsappStatus: 'pending' });
     log.info({ simulator: simulator.url, relay: relay.url }, 'demo world started');
     const r = relay;
     const providers: ConnectivitySettings['providers'] = {

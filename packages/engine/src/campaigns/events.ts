@@ -34,6 +34,7 @@ import {
 } from '../store/provider-events';
 import { getRecipient } from '../store/recipients';
 import { noteWhatsAppInbound } from '../store/whatsapp-sessions';
+import { bindTelegramChat } from './telegram-links';
 import { confirmRecipient, optOutRecipient, progressRecipient } from './outbox';
 
 export interface AppliedEvents {
@@ -47,6 +48,8 @@ export interface AppliedEvents {
   inbox: InboxMessage[];
   /** A later step became due now: the dispatcher should look. */
   becameDue: boolean;
+  /** Contacts whose Telegram chat a deep link just bound (contacts.changed once committed). */
+  linkedContacts: number[];
 }
 
 type MatchRow = MatchedDelivery;
@@ -65,7 +68,15 @@ const DEFAULT_CONFIRMATION = confirmationSchema.parse({});
  * dispatcher and publish progress after committing (see CampaignService.handleProviderEvents).
  */
 export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], now: number = Date.now()): AppliedEvents {
-  const result: AppliedEvents = { applied: 0, duplicates: 0, unmatched: 0, campaignIds: new Set(), inbox: [], becameDue: false };
+  const result: AppliedEvents = {
+    applied: 0,
+    duplicates: 0,
+    unmatched: 0,
+    campaignIds: new Set(),
+    inbox: [],
+    becameDue: false,
+    linkedContacts: [],
+  };
   const confirmations = new Map<number, Confirmation>();
   const confirmationOf = (campaignId: number): Confirmation => {
     let c = confirmations.get(campaignId);
@@ -151,6 +162,12 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
       case 'reply': {
         // Whatever they wrote opens WhatsApp's 24-hour window for free-form text.
         if (ev.channel === 'whatsapp') noteWhatsAppInbound(tx, ev.from, when);
+        // "/start <token>" from a contact's t.me link binds their chat to the contact.
+        const linked = ev.channel === 'telegram' ? bindTelegramChat(tx, ev.text, ev.from, now) : null;
+        if (linked !== null) {
+          result.linkedContacts.push(linked);
+          break;
+        }
         const channels = ev.channel === 'whatsapp' ? ['whatsapp'] : ev.channel === 'telegram' ? ['telegram'] : ['sms', 'voice'];
         const row = find(ev.deliveryToken, null) ?? latestDeliveryTo(tx, ev.from, channels);
         const conf = row ? confirmationOf(row.campaign_id) : DEFAULT_CONFIRMATION;

@@ -59,6 +59,8 @@ export interface ChannelSenders {
   chain?(channel: Channel): ChannelSender[];
   /** The WhatsApp account's content templates with their approval; absent when WhatsApp is not set up. */
   whatsAppContent?(): Promise<{ ok: true; templates: WhatsAppContentTemplate[] } | { ok: false; error: SendError }>;
+  /** The Telegram bot's @username (for deep links); absent when Telegram is not set up. */
+  telegramBot?(): Promise<string | null>;
 }
 
 /** A channel's providers in failover order. */

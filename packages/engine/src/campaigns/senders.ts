@@ -152,5 +152,6 @@ export function sendersFromProviders(p: ProviderSet): ChannelSenders {
     get: (channel) => chains.get(channel)?.[0] ?? null,
     chain: (channel) => chains.get(channel) ?? [],
     ...(wa?.listTemplates ? { whatsAppContent: () => wa.listTemplates!() } : {}),
+    ...(p.telegram?.botUsername ? { telegramBot: () => p.telegram!.botUsername!() } : {}),
   };
 }

@@ -54,6 +54,7 @@ import { readPriceTable, savePriceTable } from './price-table';
 import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { loadTemplate } from './templates';
 import { WhatsAppContentCatalog } from './whatsapp-content';
+import { TelegramLinks } from './telegram-links';
 
 export { nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 
@@ -72,6 +73,8 @@ export class CampaignService {
   readonly progress: ProgressPublisher;
   /** The WhatsApp account's content templates and their approval (the planner's check). */
   readonly whatsAppContent = new WhatsAppContentCatalog(() => this.senders);
+  /** Contacts' t.me links to the alerting bot. */
+  readonly telegramLinks: TelegramLinks;
   private readonly log: Logger;
   private senders: ChannelSenders;
   private flows: CallFlowHost | null;
@@ -88,6 +91,7 @@ export class CampaignService {
     this.senders = opts.senders ?? { get: () => null };
     this.flows = opts.flows ?? null;
     this.synthesiseVoice = opts.synthesiseVoice;
+    this.telegramLinks = new TelegramLinks(ctx, () => this.senders);
     this.progress = new ProgressPublisher({
       reader: ctx.store.read,
       publish: (p) => ctx.events.emit('campaigns.progress', p),
@@ -546,6 +550,7 @@ export class CampaignService {
     else if (result.applied > 0) this.dispatcher.wake();
     this.progress.markDirty(result.campaignIds);
     for (const m of result.inbox) this.ctx.events.emit('inbox.received', m);
+    if (result.linkedContacts.length) this.ctx.events.emit('contacts.changed', { reason: 'updated', ids: result.linkedContacts });
   }
 
   // ── reading ───────────────────────────────────────────────────────────────────────────

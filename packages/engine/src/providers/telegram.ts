@@ -38,6 +38,7 @@ export class TelegramBotProvider implements TelegramProvider {
   readonly provider = 'telegram' as const;
   readonly channel = 'telegram' as const;
   private readonly base: string;
+  private username: string | null = null;
 
   constructor(private readonly settings: TelegramSettings) {
     if (!/^\d+:[\w-]+$/.test(settings.botToken)) throw new Error('Telegram bot token must look like "123456:ABC-…"');
@@ -85,6 +86,22 @@ export class TelegramBotProvider implements TelegramProvider {
       this.settings.logger?.warn({ err: error }, 'could not answer a Telegram button press');
       return false;
     }
+  }
+
+  /** The bot's @username (getMe), for t.me links; asked once, null when Telegram cannot be asked now. */
+  async botUsername(): Promise<string | null> {
+    if (this.username) return this.username;
+    try {
+      const response = await fetch(`${this.base}/bot${this.settings.botToken}/getMe`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(this.settings.timeoutMs ?? 15_000),
+      });
+      const answer = (await response.json()) as { ok: boolean; result?: { username?: string } };
+      this.username = answer.ok && answer.result?.username ? answer.result.username : null;
+    } catch (error) {
+      this.settings.logger?.warn({ err: error }, 'could not ask Telegram for the bot’s name');
+    }
+    return this.username;
   }
 
   fetchStatus(): Promise<StatusResult> {

@@ -175,6 +175,8 @@ export interface TelegramProvider extends ProviderAdapter {
   readonly channel: 'telegram';
   send(message: TelegramMessage): Promise<SendResult>;
   sendVoice(message: TelegramVoiceMessage): Promise<SendResult>;
+  /** The bot's @username, for t.me/<bot>?start=<token> links; null when it cannot be known now. */
+  botUsername?(): Promise<string | null>;
   /** Telegram has no status API: a sent message is final. */
   fetchStatus(providerId: string): Promise<StatusResult>;
   /** Telegram cannot look up sent messages: reconciliation is unsupported. */

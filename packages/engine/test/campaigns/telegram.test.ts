@@ -84,4 +84,75 @@ describe('Telegram alert', () => {
     expect(s.telegramMessages().filter((m) => m.chatId === '5551')).toHaveLength(1);
     await until(() => outcomesOf(e.store, c.id).get(bo) === 'reached', 5_000, 'Bo reached');
   }, 30_000);
+
+  it('binds a chat through the contact’s t.me link; a Telegram-only alert to them reaches klart once the button confirms', async () => {
+    const e = (env = makeEnv());
+    const svc = (service = new CampaignService(e.ctx, {}));
+    const s = (sim = await startSimulator({ seed: 4, profile: 'fast' }));
+    const telegram = new TelegramBotProvider({ botToken: s.credentials.telegramBotToken, baseUrl: s.url });
+    svc.setChannels(sendersFromProviders({ telegram }), null);
+    await svc.open();
+    const g = addGroup(e.store, 'Jour');
+    const cecilia = addContact(e.store, { name: 'Cecilia', groups: [g] });
+    const update = (id: number, body: Record<string, unknown>): RawWebhook => ({
+      kind: 'telegram.update',
+      eventKey: `tg:${id}`,
+      receivedAt: new Date().toISOString(),
+      query: {},
+      body: { update_id: id, ...body },
+    });
+    const start = (id: number, chat: number, text: string) =>
+      svc.handleProviderEvents(
+        parseWebhook(update(id, { message: { message_id: id, date: Math.floor(Date.now() / 1000), text, chat: { id: chat } } })),
+      );
+
+    const link = await svc.telegramLinks.linkFor(cecilia);
+    expect(link.unavailable).toBeNull();
+    expect(link.url).toMatch(/^https:\/\/t\.me\/gdial_sim_bot\?start=[A-Za-z0-9_-]{24}$/);
+    // The same link until it is used.
+    expect((await svc.telegramLinks.linkFor(cecilia)).url).toBe(link.url);
+    const token = new URL(link.url!).searchParams.get('start')!;
+
+    // A wrong token binds nobody; hers binds her chat, audited; the used link binds nobody else.
+    start(10, 6660, '/start not-a-token');
+    expect(chatOf(e, cecilia)).toBeNull();
+    const bound = start(11, 7771, `/start ${token}`);
+    expect(bound.linkedContacts).toEqual([cecilia]);
+    expect(chatOf(e, cecilia)).toBe('7771');
+    expect(
+      e.store.sqlite
+        .prepare("SELECT actor, summary FROM audit_log WHERE action = 'contact.updated' AND subject_id = ?")
+        .all(String(cecilia)),
+    ).toEqual([{ actor: 'Telegram-länk', summary: `Contact #${cecilia} connected their Telegram chat through their link` }]);
+    start(12, 8881, `/start ${token}`);
+    expect(chatOf(e, cecilia)).toBe('7771');
+    expect(e.events.some((x) => x.name === 'contacts.changed')).toBe(true);
+    // A new link is made once the old one is used.
+    expect((await svc.telegramLinks.linkFor(cecilia)).url).not.toBe(link.url);
+
+    const t = addTemplate(e.store, { name: 'Tg', variants: { sv: { telegram: 'Larm! Tryck Bekräfta.' } }, fallbacks: {} });
+    const c = svc.create({
+      name: 'Telegram-larm',
+      templateId: t,
+      audience: { groupIds: [g] },
+      steps: [{ channel: 'telegram' }, { channel: 'telegram', waitSeconds: 600, condition: 'not-confirmed' }],
+    });
+    svc.start(c.id);
+    await until(() => s.telegramMessages().some((m) => m.chatId === '7771'), 5_000, 'her message');
+    const button = (
+      s.telegramMessages().find((m) => m.chatId === '7771')!.replyMarkup as { inline_keyboard: { callback_data: string }[][] }
+    ).inline_keyboard[0]![0]!;
+    svc.handleProviderEvents(
+      parseWebhook(
+        update(13, { callback_query: { id: 'cq2', data: button.callback_data, from: { id: 7771 }, message: { chat: { id: 7771 } } } }),
+      ),
+    );
+    // Confirmed: the second step is not needed, and the alert is klart (completed) without waiting its 10 minutes.
+    await until(() => svc.get(c.id).status === 'completed', 5_000, 'the alert completed');
+    expect(outcomesOf(e.store, c.id).get(cecilia)).toBe('confirmed');
+    expect(s.telegramMessages().filter((m) => m.chatId === '7771')).toHaveLength(1);
+  }, 30_000);
 });
+
+const chatOf = (e: TestEnv, id: number): string | null =>
+  (e.store.sqlite.prepare('SELECT telegram_chat_id AS chat FROM contacts WHERE id = ?').get(id) as { chat: string | null }).chat;

@@ -57,6 +57,7 @@ describe('reachability', () => {
           voice: { kind: 'tts', script: 'Larm' },
           email: { subject: 'Larm', html: '<p>Larm</p>', text: 'Larm' },
           whatsapp: 'Larm',
+          whatsappContent: { contentSid: `HX${'0'.repeat(32)}`, name: 'larm', variables: {} },
         },
       },
       fallbacks: {},

@@ -518,10 +518,14 @@ describe('search index', () => {
       const migrations = loadMigrations();
       const at = migrations.findIndex((m) => m.tag === '0013_contacts_search_text_fill');
       c.store.sqlite.pragma(`user_version = ${at}`);
-      // The tables later migrations created go too, so the upgrade can create them again.
+      // The tables and columns later migrations created go too, so the upgrade can create them again.
+      const columnsOf = (table: string) => (c.store.sqlite.pragma(`table_info(${table})`) as { name: string }[]).map((x) => x.name);
       for (const m of migrations.slice(at + 1))
-        for (const st of m.statements)
+        for (const st of m.statements) {
+          for (const [, table, column] of st.matchAll(/ALTER TABLE `(\w+)` ADD `(\w+)`/g))
+            if (columnsOf(table!).includes(column!)) c.store.sqlite.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
           for (const [, table] of st.matchAll(/CREATE TABLE `(\w+)`/g)) c.store.sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
+        }
       c.store.close();
       // The upgrade fills it in.
       const { contacts, store } = testContext(file);

@@ -12,7 +12,7 @@ export function campaignsHandlers({
   preparedAlerts,
   ctx,
 }: Pick<EngineServices, 'campaigns' | 'templates' | 'preparedAlerts'> & { ctx: EngineContext }): HandlersFor<
-  'templates.' | 'campaigns.' | 'inbox.' | 'preparedAlerts.'
+  'templates.' | 'campaigns.' | 'inbox.' | 'preparedAlerts.' | 'telegram.'
 > {
   const svc = () => campaigns;
   const read = ctx.store.read;
@@ -38,6 +38,7 @@ export function campaignsHandlers({
     },
     'templates.preview': ({ templateId, contactId, channel, language }) => templates.preview(templateId, contactId, channel, language),
     'templates.whatsappContent': () => svc().whatsAppContent.list(),
+    'telegram.link': ({ contactId }) => svc().telegramLinks.linkFor(contactId),
 
     'campaigns.list': (q) => ({ campaigns: svc().list(q) }),
     'campaigns.get': ({ id }) => svc().get(id),

@@ -226,3 +226,20 @@ export const whatsappSessions = sqliteTable('whatsapp_sessions', {
   /** Epoch ms of the person's latest inbound WhatsApp message. */
   lastInboundAt: integer('last_inbound_at').notNull(),
 });
+
+/**
+ * Telegram deep links (t.me/<bot>?start=<token>): a person who opens their contact's link
+ * and presses Start binds their chat to the contact. One-time tokens, local to the desktop
+ * that made the link; the chat id it binds reaches the others with the contact.
+ */
+export const telegramLinks = sqliteTable('telegram_links', {
+  token: text('token').primaryKey(),
+  contactId: integer('contact_id')
+    .notNull()
+    .references(() => contacts.id, { onDelete: 'cascade' }),
+  /** Epoch ms. */
+  createdAt: integer('created_at').notNull(),
+  /** Epoch ms the link was used; a used link binds nobody else. */
+  usedAt: integer('used_at'),
+  chatId: text('chat_id'),
+});

@@ -16,6 +16,7 @@ import { useRpc } from '../../rpc/react';
 import { draftFromContact, draftToFields, emptyDraft, issuesByField, phoneCheckIsCurrent, type ContactDraft } from './contactForm';
 import { dict, fieldLabel, type DrawerKey } from './contactDrawerWords';
 import { ContactFormFields } from './ContactFormFields';
+import { TelegramLinkPanel } from './TelegramLinkPanel';
 import contrast from '../../components/contrast.module.css';
 
 export interface ContactDrawerProps {
@@ -201,6 +202,8 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
             <ContactFormFields draft={draft} setDraft={setDraft} issues={issues} checking={checking} groups={groups} />
             {stored && (
               <>
+                <Divider />
+                <TelegramLinkPanel contactId={stored.id} chatId={stored.telegramChatId} />
                 <Divider />
                 <Stack gap="xs">
                   <Text fw={700} size="lg">

@@ -1,0 +1,83 @@
+// A contact's link to the alerting bot on Telegram. Telegram cannot be sent to a phone
+// number: the person must start a chat with the bot once. The operator makes a link
+// (t.me/<bot>?start=<token>) and gives it to the person (copied into an SMS or e-mail);
+// when they open it and press Start, their chat is bound to this contact by itself.
+import { Alert, Button, CopyButton, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import type { MethodOutput } from '@gdial/protocol';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useT } from '../../i18n';
+import { useRpc } from '../../rpc/react';
+
+const dict = {
+  sv: {
+    title: 'Koppla Telegram',
+    help: 'Ge personen en länk till larmboten. När hen öppnar länken och trycker Starta i Telegram kopplas chatten till kontakten av sig själv. Länken fungerar en gång.',
+    connected: 'Telegram är kopplat (chatt {chat}).',
+    make: 'Skapa länk för Telegram',
+    link: 'Länk till larmboten',
+    copy: 'Kopiera länken',
+    copied: 'Kopierad',
+    noBot: 'Ingen Telegram-bot är inställd. Ange botens token under Inställningar → Leverantörer och relä.',
+    unreachable: 'Telegram svarar inte just nu, så botens namn är okänt. Försök igen om en stund.',
+  },
+  en: {
+    title: 'Connect Telegram',
+    help: 'Give the person a link to the alerting bot. When they open it and press Start in Telegram, their chat is connected to this contact by itself. The link works once.',
+    connected: 'Telegram is connected (chat {chat}).',
+    make: 'Make a Telegram link',
+    link: 'Link to the alerting bot',
+    copy: 'Copy the link',
+    copied: 'Copied',
+    noBot: 'No Telegram bot is set up. Enter the bot’s token under Settings → Providers and relay.',
+    unreachable: 'Telegram does not answer right now, so the bot’s name is unknown. Try again in a while.',
+  },
+};
+
+export function TelegramLinkPanel({ contactId, chatId }: { contactId: number; chatId: string | null }) {
+  const t = useT(dict);
+  const rpc = useRpc();
+  const [link, setLink] = useState<MethodOutput<'telegram.link'> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const make = () => {
+    setBusy(true);
+    setError(null);
+    rpc
+      .call('telegram.link', { contactId })
+      .then(setLink, setError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <Stack gap="xs">
+      <Text fw={700} size="lg">
+        {t('title')}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {t('help')}
+      </Text>
+      {chatId && <Text size="sm">{t('connected', { chat: chatId })}</Text>}
+      <ErrorAlert error={error} />
+      {link?.unavailable === 'no-telegram-bot' && <Alert color="yellow">{t('noBot')}</Alert>}
+      {link?.unavailable === 'provider-error' && <Alert color="yellow">{t('unreachable')}</Alert>}
+      {link?.url ? (
+        <Group align="flex-end">
+          <TextInput label={t('link')} value={link.url} readOnly style={{ flex: 1 }} onFocus={(e) => e.currentTarget.select()} />
+          <CopyButton value={link.url}>
+            {({ copied, copy }) => (
+              <Button variant="light" onClick={copy}>
+                {copied ? t('copied') : t('copy')}
+              </Button>
+            )}
+          </CopyButton>
+        </Group>
+      ) : (
+        <Group>
+          <Button variant="default" onClick={make} loading={busy}>
+            {t('make')}
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
