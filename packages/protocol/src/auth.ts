@@ -1,9 +1,12 @@
 // Identity: the contract between a desktop and the relay for users, roles and sessions.
 //
-// Every call is made by an enrolled desktop: its device token identifies the desktop
-// (Authorization: Bearer <device token>) for sign-in, refresh and invitation accept; every
-// other call carries the user's short-lived access token instead (Authorization: Bearer
-// <access token>), which names the device too (`did`). Routes (all under /api/v1):
+// Sign-in and refresh are made by an enrolled desktop with its device token (Authorization:
+// Bearer <device token>); accepting an invitation is public (the one-time code names the
+// organisation); every other call carries the user's short-lived access token (Authorization:
+// Bearer <access token>), which names the device too (`did`). The relay checks the session,
+// the user's current role and the desktop on every call, so a revocation or role change
+// holds from the next request. Routes (all under /api/v1; who may call each is the relay's
+// table apps/relay/src/auth/rules.ts):
 //
 //   POST   /auth/sign-in            device token   signInRequest → signInResponse
 //   POST   /auth/refresh            device token   refreshRequest → signInResponse (rotated pair)
@@ -19,7 +22,7 @@
 //   POST   /invitations             admin          invitationCreateRequest → invitationCreateResponse
 //   GET    /invitations             admin          → invitationListResponse
 //   DELETE /invitations/:id         admin          → 204
-//   POST   /invitations/accept      device token   invitationAcceptRequest → authUser (then sign in)
+//   POST   /invitations/accept      public         invitationAcceptRequest → invitationAcceptResponse (then sign in)
 //   GET    /sessions                admin          → sessionListResponse
 //   DELETE /sessions/:id            admin          → 204 (revokes the family, closes its streams)
 //   GET    /devices                 admin          → deviceListResponse
@@ -197,7 +200,7 @@ export const userCreateRequestSchema = z.object({
 });
 export type UserCreateRequest = z.infer<typeof userCreateRequestSchema>;
 
-/** Disabling a user ends all their sessions at once; so does a role change (their tokens name the old role). */
+/** Disabling a user ends all their sessions at once; a role change holds from their next request (and refresh). */
 export const userUpdateRequestSchema = z
   .object({
     displayName: displayNameSchema.optional(),
@@ -254,6 +257,9 @@ export const invitationAcceptRequestSchema = z.object({
   password: newPasswordSchema,
 });
 export type InvitationAcceptRequest = z.infer<typeof invitationAcceptRequestSchema>;
+/** The new user, and the organisation (tenant slug) the invitation was for. */
+export const invitationAcceptResponseSchema = authUserSchema.extend({ tenant: z.string() });
+export type InvitationAcceptResponse = z.infer<typeof invitationAcceptResponseSchema>;
 
 /** The link an admin sends: opens the console's accept form with the relay and code filled in. */
 export function invitationLink(publicBaseUrl: string, code: string): string {

@@ -5,9 +5,9 @@ import {
   invitationLink,
   roleInfo,
   type AuthAuditEntry,
-  type AuthUser,
   type DeviceSummary,
   type InvitationAcceptRequest,
+  type InvitationAcceptResponse,
   type InvitationCreateResponse,
   type Role,
   type SessionSummary,
@@ -161,7 +161,7 @@ export class AuthAdmin {
   }
 
   /** Public (the invitee has no account yet): the code names its organisation. */
-  async acceptInvitation(input: InvitationAcceptRequest): Promise<AuthResult<AuthUser & { tenant: string }>> {
+  async acceptInvitation(input: InvitationAcceptRequest): Promise<AuthResult<InvitationAcceptResponse>> {
     const invalid = fail(
       403,
       'invitation-invalid',

@@ -9,6 +9,7 @@ import {
   authUserSchema,
   deviceListResponseSchema,
   invitationAcceptRequestSchema,
+  invitationAcceptResponseSchema,
   invitationCreateRequestSchema,
   invitationCreateResponseSchema,
   invitationListResponseSchema,
@@ -166,7 +167,7 @@ export function authPaths(): Record<string, Record<string, unknown>> {
       post: op('POST /invitations/accept', {
         summary: 'Accept an invitation: creates the user with its role (then sign in)',
         request: invitationAcceptRequestSchema,
-        ok: ['201', 'The new user', authUserSchema],
+        ok: ['201', 'The new user', invitationAcceptResponseSchema],
         errors: { '403': 'Invalid, expired, revoked or used', '409': 'Username taken', '429': 'Too many failures from this address' },
       }),
     },
