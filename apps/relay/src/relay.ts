@@ -13,6 +13,7 @@ import { httpApp } from './http/app';
 import { requestIdOf } from './http/middleware';
 import type { HttpServices } from './http/services';
 import { EventAppender } from './ingest/appender';
+import { appendAuditToLog } from './ingest/auth-audit';
 import { TenantCache } from './ingest/tenant-cache';
 import { createLogger } from './log';
 import { RelayMetrics } from './ops/metrics';
@@ -180,7 +181,10 @@ export async function startRelayWithConfig(
   let shuttingDown = false;
   // The stream is built after the services; a revoked desktop's streams close through it.
   let closeDeviceStreams = (_tenantId: string, _deviceId: string): void => undefined;
-  const auth = new AuthService(db, config.encryptionKey, passwordCost);
+  const appender = new EventAppender(db, hub, metrics);
+  const auth = new AuthService(db, config.encryptionKey, passwordCost, Date.now, (tenantId, entry) =>
+    appendAuditToLog({ db, appender }, tenantId, entry),
+  );
   const authAdmin = new AuthAdmin(
     auth,
     () => publicBaseUrl,
@@ -190,7 +194,7 @@ export async function startRelayWithConfig(
     config,
     publicBaseUrl: () => publicBaseUrl,
     db,
-    appender: new EventAppender(db, hub, metrics),
+    appender,
     tenants: new TenantCache(db, config.encryptionKey),
     metrics,
     logger,

@@ -297,6 +297,27 @@ describe.each(backends)('identity on %s', (backend) => {
     return { deviceToken: r.body.deviceToken as string, deviceId: r.body.deviceId as string };
   }
 
+  it("copies the relay's audit into the organisation's shared audit through the sync log", async () => {
+    const desktop = await TestDesktop.connect(fx.relay.url, b.deviceToken, 0);
+    const s = await signIn(fx.relay, b.deviceToken, 'admin');
+    const ops = () => desktop.entries.flatMap((e) => (e.event.type === 'sync' && e.event.op.entity === 'audit' ? [e.event.op] : []));
+    const signInOp = await waitFor('the sign-in in the log', () =>
+      ops().find((op) => op.fields?.action === 'relay.sign-in' && op.fields.subject === s.sessionId),
+    );
+    expect(signInOp).toMatchObject({
+      device: 'relay',
+      kind: 'put',
+      fields: { actor: 'admin', subjectType: 'user', subject: s.sessionId, summary: 'admin loggade in', params: { device: b.deviceId } },
+    });
+    // The user made by the CLI-side administration before, in Swedish with the role's name.
+    expect(ops().find((op) => op.fields?.action === 'relay.user-created')?.fields?.summary).toBe(
+      'admin-cli lade till användaren admin (Administratör)',
+    );
+    // Only tenant B's desktop sees B's entries.
+    expect(ops().every((op) => op.id.startsWith('relay-audit:'))).toBe(true);
+    await desktop.close();
+  });
+
   it('changes a password: the old one stops working and other sessions end', async () => {
     const id = await addUser(fx.relay, 'auth-a', 'pia', 'editor');
     const here = await signIn(fx.relay, a.deviceToken, 'pia');

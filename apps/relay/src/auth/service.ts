@@ -7,6 +7,7 @@ import {
   refreshGraceSeconds,
   signInLockout,
   type AccessTokenClaims,
+  type AuthAuditEntry,
   type AuthErrorCode,
   type AuthUser,
   type Role,
@@ -110,12 +111,14 @@ export class AuthService {
     /** OWASP's scrypt cost unless a test lowers it; stored hashes keep their own. */
     readonly passwordCost: PasswordCost = owaspScrypt,
     private readonly now: () => number = Date.now,
+    /** Told of every audit entry once stored: the composition copies it into the organisation's shared audit. */
+    private readonly onAudit: (tenantId: string, entry: AuthAuditEntry) => Promise<void> = () => Promise.resolve(),
   ) {
     this.keys = tokenKeys(encryptionKey);
   }
 
-  audit(tenantId: string, e: AuditInput): Promise<void> {
-    return appendAudit(this.db, tenantId, e);
+  async audit(tenantId: string, e: AuditInput): Promise<void> {
+    await this.onAudit(tenantId, await appendAudit(this.db, tenantId, e));
   }
 
   hashPassword(password: string): Promise<string> {

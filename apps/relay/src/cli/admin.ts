@@ -9,7 +9,10 @@ import { openRelayDb } from '../relay';
 import { migrate } from '../store/migrate';
 import { newPasswordSchema, usernameSchema } from '@gdial/protocol';
 import { AuthAdmin } from '../auth/admin-service';
-import { generatePassword } from '../auth/passwords';
+import { generatePassword, owaspScrypt } from '../auth/passwords';
+import { EventAppender } from '../ingest/appender';
+import { appendAuditToLog } from '../ingest/auth-audit';
+import { RelayMetrics } from '../ops/metrics';
 import { AuthService } from '../auth/service';
 import { randomId } from '../store/secrets';
 import { findTenantBySlug } from '../store/tenants';
@@ -171,7 +174,16 @@ export async function runAdmin(argv: string[], config: RelayConfig): Promise<num
         const given = values['password-stdin'] ? await passwordFromStdin() : null;
         const password = newPasswordSchema.safeParse(given ?? generatePassword());
         if (!password.success) return fail(`Password refused: ${password.error.issues[0]?.message ?? ''}`);
-        const auth = new AuthService(db, config.encryptionKey);
+        // Audit entries reach the organisation's shared audit through the log; running relays
+        // hear of the commit by NOTIFY (or their poll) and pass it to the desktops.
+        const appender = new EventAppender(
+          db,
+          { appendStarted: () => undefined, committed: () => undefined, appendFinished: () => undefined },
+          new RelayMetrics(),
+        );
+        const auth = new AuthService(db, config.encryptionKey, owaspScrypt, Date.now, (tenantId, entry) =>
+          appendAuditToLog({ db, appender }, tenantId, entry),
+        );
         const authAdmin = new AuthAdmin(
           auth,
           () => config.publicBaseUrl,

@@ -310,21 +310,24 @@ export interface AuditInput {
   detail?: AuthAuditEntry['detail'];
 }
 
-export async function appendAudit(db: RelayDb, tenantId: string, e: AuditInput): Promise<void> {
-  await db.withTenant(tenantId, (q) =>
-    q.query(
-      `INSERT INTO auth_audit (tenant_id, action, actor_user_id, actor_username, device_id, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        tenantId,
-        e.action,
-        e.actorUserId ?? null,
-        e.actorUsername ?? null,
-        e.deviceId ?? null,
-        e.subject ?? null,
-        JSON.stringify(e.detail ?? {}),
-      ],
+/** Stores an entry; returns it as GET /audit shows it. */
+export async function appendAudit(db: RelayDb, tenantId: string, e: AuditInput): Promise<AuthAuditEntry> {
+  const entry = {
+    action: e.action,
+    actorUserId: e.actorUserId ?? null,
+    actorUsername: e.actorUsername ?? null,
+    deviceId: e.deviceId ?? null,
+    subject: e.subject ?? null,
+    detail: e.detail ?? {},
+  };
+  const [row] = await db.withTenant(tenantId, (q) =>
+    q.query<{ id: string | number; at: Date }>(
+      `INSERT INTO auth_audit (tenant_id, action, actor_user_id, actor_username, device_id, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       RETURNING id, at`,
+      [tenantId, entry.action, entry.actorUserId, entry.actorUsername, entry.deviceId, entry.subject, JSON.stringify(entry.detail)],
     ),
   );
+  return { id: Number(row!.id), at: row!.at.toISOString(), ...entry };
 }
 
 /** The newest entries first, `before` an id for the next page. */

@@ -1,0 +1,72 @@
+// The relay's identity audit (sign-ins, failed sign-ins, lockouts, role changes, invitations,
+// revocations) copied into the organisation's shared audit: each entry becomes an
+// organisation-sync operation on the `audit` entity, appended to the tenant's log like a
+// desktop's push, so every desktop's audit page shows it (the engine's audit codec writes
+// it). The operations come from the pseudo-device "relay"; their counter is the relay's
+// audit id, so a retry cannot log one twice. Actions are "relay.<action>"; the summary is
+// Swedish, as the console shows it for actions it does not phrase itself.
+import { formatHlc, roleInfo, type AuthAuditEntry, type Role, type SyncOp } from '@gdial/protocol';
+import type { RelayDb } from '../store/db';
+import type { EventAppender } from './appender';
+import { pushSyncOps } from './sync';
+
+/** The device id the relay's own operations carry. */
+export const RELAY_SYNC_DEVICE = 'relay';
+
+const roleName = (r: unknown): string => (typeof r === 'string' && r in roleInfo ? roleInfo[r as Role].sv : String(r));
+
+const phrases: Record<AuthAuditEntry['action'], (who: string, d: AuthAuditEntry['detail']) => string> = {
+  'sign-in': (who) => `${who} loggade in`,
+  'sign-in-failed': (who, d) => `Misslyckad inloggning som ${who}${d.reason === 'locked' ? ' (kontot är låst)' : ''}`,
+  lockout: (who, d) => `${who} låstes efter ${String(d.attempts ?? 5)} misslyckade inloggningar`,
+  'sign-out': (who) => `${who} loggade ut`,
+  'refresh-reuse': () => 'En gammal förnyelsetoken användes igen; hela sessionen avslutades',
+  'password-changed': (who, d) => (d.reset ? `Lösenordet för användaren byttes av administratör` : `${who} bytte lösenord`),
+  'totp-enabled': (who) => `${who} slog på engångskoder`,
+  'totp-disabled': (who) => `${who} slog av engångskoder`,
+  'user-created': (who, d) => `${who} lade till användaren ${String(d.username ?? '')} (${roleName(d.role)})`,
+  'user-updated': (who, d) => `${who} ändrade användaren ${String(d.username ?? '')}`,
+  'role-changed': (who, d) => `${who} ändrade rollen för ${String(d.username ?? '')} från ${roleName(d.from)} till ${roleName(d.to)}`,
+  'invitation-created': (who, d) => `${who} bjöd in en ${roleName(d.role)}`,
+  'invitation-accepted': (who, d) => `${who} tackade ja till en inbjudan (${roleName(d.role)})`,
+  'invitation-revoked': (who) => `${who} drog tillbaka en inbjudan`,
+  'session-revoked': (who) => `${who} avslutade en session`,
+  'device-revoked': (who) => `${who} spärrade en arbetsplats`,
+};
+
+const subjectType = (action: AuthAuditEntry['action']): string =>
+  action.startsWith('invitation')
+    ? 'invitation'
+    : action === 'session-revoked'
+      ? 'session'
+      : action === 'device-revoked'
+        ? 'device'
+        : 'user';
+
+export function auditOp(e: AuthAuditEntry): SyncOp {
+  const who = e.actorUsername ?? 'okänd';
+  const params: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(e.detail)) if (typeof v === 'string' || typeof v === 'number') params[k] = v;
+  if (e.deviceId) params.device = e.deviceId;
+  return {
+    device: RELAY_SYNC_DEVICE,
+    counter: e.id,
+    hlc: formatHlc({ wall: Date.parse(e.at), count: 0 }),
+    entity: 'audit',
+    id: `relay-audit:${e.id}`,
+    kind: 'put',
+    fields: {
+      at: e.at,
+      actor: who,
+      action: `relay.${e.action}`,
+      subjectType: subjectType(e.action),
+      subject: e.subject,
+      summary: phrases[e.action](who, e.detail),
+      params,
+    },
+  };
+}
+
+export async function appendAuditToLog(deps: { db: RelayDb; appender: EventAppender }, tenantId: string, e: AuthAuditEntry): Promise<void> {
+  await pushSyncOps(deps, tenantId, RELAY_SYNC_DEVICE, [auditOp(e)]);
+}
