@@ -7,7 +7,8 @@
 // The base files (log.ts, errors.ts, context.ts) sit under the store and import none of these.
 //
 // Relay: store (SQL on Postgres/PGlite) ← ingest (provider webhooks verified and parsed,
-//        one module per provider, appended to the log) ← stream (the desktops' WebSocket) and
+//        one module per provider, appended to the log) and auth (identity: imports only the
+//        store and the base) ← stream (the desktops' WebSocket) and
 //        http (the routes) side by side, neither importing the other ← the composition
 //        (relay.ts, admin.ts, main.ts, index.ts, cli). The base (config.ts, log.ts, ops/:
 //        metrics and rate limits) sits under the store and imports none of these. The

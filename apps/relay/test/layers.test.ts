@@ -26,6 +26,9 @@ layerCases('relay layers', {
     ['the HTTP routes import the stream', src('http/fixture.ts'), '../stream/server', 'StreamServer'],
     ['the HTTP routes import the composition', src('http/fixture.ts'), '../admin', 'RelayAdmin'],
     ['ops imports the store', src('ops/fixture.ts'), '../store/events', 'readEvents'],
+    ['auth imports the HTTP routes', src('auth/fixture.ts'), '../http/app', 'httpApp'],
+    ['auth imports ingest', src('auth/fixture.ts'), '../ingest/appender', 'EventAppender'],
+    ['the store imports auth', src('store/fixture.ts'), '../auth/rules', 'routeRules'],
     ['the logger imports the HTTP routes', src('log.ts'), './http/app', 'httpApp'],
   ],
   allowed: [
@@ -33,6 +36,8 @@ layerCases('relay layers', {
     ['the stream imports ingest', src('stream/fixture.ts'), '../ingest/appender', 'EventAppender'],
     ['the HTTP routes import ingest', src('http/fixture.ts'), '../ingest/twilio', 'verifyTwilio'],
     ['the HTTP routes import ops', src('http/fixture.ts'), '../ops/rate-limit', 'RateLimiter'],
+    ['auth imports the store', src('auth/fixture.ts'), '../store/users', 'listUsers'],
+    ['the HTTP routes import auth', src('http/fixture.ts'), '../auth/rules', 'ruleFor'],
     ['the composition imports the stream', src('cli/fixture.ts'), '../stream/server', 'StreamServer'],
   ],
 });
