@@ -16,6 +16,9 @@ export interface Notice {
 
 /** In a child: answers the parent's requests with `handlers` (an unknown command is an error). */
 export function serve(handlers: Record<string, (args: never) => unknown>): void {
+  // The harness is gone (finished, failed or killed): nothing may outlive it.
+  if (!process.connected) process.exit(1);
+  process.on('disconnect', () => process.exit(1));
   process.on('message', (raw: Request) => {
     const handler = handlers[raw.cmd] as ((args: unknown) => unknown) | undefined;
     void (async () => {
@@ -72,7 +75,7 @@ export class Child {
     label: string,
     env: Record<string, string>,
     onNotice: (n: Notice) => void = () => {},
-    timeoutMs = 60_000,
+    timeoutMs = 180_000,
   ): Promise<{ child: Child; ready: unknown }> {
     const proc = fork(script, [], {
       execArgv: ['--import', 'tsx'],
@@ -89,7 +92,12 @@ export class Child {
         throw new Error(`${label} exited (${code}) before it was ready`);
       }),
       new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${label} was not ready within ${timeoutMs} ms`)), timeoutMs))),
-    ]).finally(() => clearTimeout(timer));
+    ])
+      .catch(async (err: unknown) => {
+        await child.kill();
+        throw err;
+      })
+      .finally(() => clearTimeout(timer));
     return { child, ready: value };
   }
 
