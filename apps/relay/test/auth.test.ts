@@ -313,6 +313,18 @@ describe.each(backends)('identity on %s', (backend) => {
     expect(ops().find((op) => op.fields?.action === 'relay.user-created')?.fields?.summary).toBe(
       'admin-cli lade till användaren admin (Administratör)',
     );
+    // A failed sign-in of a known user is shared; one under a name no user has stays at the relay.
+    await call(api('/auth/sign-in'), 'POST', b.deviceToken, { username: 'admin', password: 'fel' });
+    await call(api('/auth/sign-in'), 'POST', b.deviceToken, { username: 'okand.person', password: 'fel' });
+    await waitFor('the failed sign-in in the log', () => ops().find((op) => op.fields?.action === 'relay.sign-in-failed'));
+    // A later entry: the log is in order, so the unknown name's entry would have come before it.
+    const later = await signIn(fx.relay, b.deviceToken, 'admin');
+    await waitFor('the later sign-in', () => ops().find((op) => op.fields?.subject === later.sessionId));
+    expect(
+      ops()
+        .filter((op) => op.fields?.action === 'relay.sign-in-failed')
+        .map((op) => op.fields?.actor),
+    ).toEqual(['admin']);
     // Only tenant B's desktop sees B's entries.
     expect(ops().every((op) => op.id.startsWith('relay-audit:'))).toBe(true);
     await desktop.close();

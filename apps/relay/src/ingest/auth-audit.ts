@@ -67,6 +67,12 @@ export function auditOp(e: AuthAuditEntry): SyncOp {
   };
 }
 
+/**
+ * Failed sign-ins under names no user has stay in the relay's own audit: anyone can make
+ * them, and each would otherwise travel to every desktop of the organisation.
+ */
+export const sharedWithDesktops = (e: AuthAuditEntry): boolean => !(e.action === 'sign-in-failed' && e.actorUserId === null);
+
 export async function appendAuditToLog(deps: { db: RelayDb; appender: EventAppender }, tenantId: string, e: AuthAuditEntry): Promise<void> {
-  await pushSyncOps(deps, tenantId, RELAY_SYNC_DEVICE, [auditOp(e)]);
+  if (sharedWithDesktops(e)) await pushSyncOps(deps, tenantId, RELAY_SYNC_DEVICE, [auditOp(e)]);
 }
