@@ -13,9 +13,12 @@ import { RpcServer, type Transport } from './rpc/server';
 import { buildServices, type EngineServices } from './services';
 import type { ConnectivitySettings } from './services/connectivity';
 import type { SecretSealer } from './services/connectivity/secrets';
+import { BackupService, type BackupOptions } from './services/backups';
 import { prepareDatabaseKey, type StoreEncryption } from './services/database-key';
 import { savedOperator } from './services/system';
-import { openStore } from './store/db';
+import { recordAudit } from './store/audit';
+import { backupsDirOf } from './store/backup';
+import { openStore, StoreOpenError, type OpenStoreOptions, type Store } from './store/db';
 import type { EncryptProgress } from './store/encryption';
 
 export interface EngineOptions {
@@ -52,6 +55,10 @@ export interface EngineOptions {
   encryption?: StoreEncryption;
   /** Progress of encrypting a plaintext database on start. */
   onEncryptProgress?: (p: EncryptProgress) => void;
+  /** Backups: hours between scheduled ones and how many are kept. */
+  backups?: BackupOptions;
+  /** A backup (by name, from `<data dir>/backups`) to put in place of the database before opening it. */
+  restoreBackup?: string;
   /** Overrides for the campaign service (tests and benchmarks: senders, dispatcher timings). */
   campaigns?: CampaignServiceOptions;
 }
@@ -73,47 +80,115 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   mkdirSync(opts.dataDir, { recursive: true });
   const dbPath = opts.databasePath ?? path.join(opts.dataDir, 'gdial.db');
   const key = await prepareDatabaseKey(dbPath, opts.encryption, { secrets: opts.secrets, logger, onProgress: opts.onEncryptProgress });
-  const store = openStore(dbPath, { logger, key });
-  let operator = savedOperator(store.read) ?? opts.operator ?? safeUserName();
 
   // Services get the emitter before the RPC server exists; it forwards once it does.
   const forward: { to: RpcServer | null } = { to: null };
-  const ctx: EngineContext = {
-    store,
-    logger,
-    events: { emit: (name, payload) => forward.to?.emit(name, payload) },
-    dataDir: opts.dataDir,
-    resourcesDir: opts.resourcesDir ?? null,
-    demo: opts.demo ?? false,
-    startedAt: new Date(),
-    operator: () => operator,
+  const events: EngineContext['events'] = { emit: (name, payload) => forward.to?.emit(name, payload) };
+  let running: Running | null = null;
+  const backups = new BackupService(
+    {
+      dbPath,
+      dir: backupsDirOf(dbPath),
+      key,
+      logger,
+      events,
+      context: () => running?.ctx ?? null,
+      restart: (name) => restart(name),
+    },
+    opts.backups,
+  );
+  if (dbPath !== ':memory:') {
+    if (opts.restoreBackup) await backups.replaceWith(opts.restoreBackup);
+    await backups.beforeOpen();
+  }
+
+  // Opens the store and builds every service on it: at start, and again after a restore.
+  const boot = async (): Promise<Running> => {
+    const store = openOrOfferBackup(dbPath, { logger, key }, backups);
+    let operator = savedOperator(store.read) ?? opts.operator ?? safeUserName();
+    const ctx: EngineContext = {
+      store,
+      logger,
+      events,
+      dataDir: opts.dataDir,
+      resourcesDir: opts.resourcesDir ?? null,
+      demo: opts.demo ?? false,
+      startedAt: new Date(),
+      operator: () => operator,
+    };
+    const services = buildServices(ctx, {
+      setOperator: (n) => (operator = n),
+      connectivity: opts.connectivity,
+      connectivityEnvironment: opts.connectivityEnvironment,
+      secrets: opts.secrets,
+      backups,
+      ...(opts.campaigns ? { campaigns: opts.campaigns } : {}),
+    });
+    // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
+    await services.campaigns.open();
+    // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
+    if (opts.connectivity || opts.secrets) services.campaigns.requireConfiguredProviders();
+    services.connectivity.begin(await services.setup.initialSettings());
+    return { store, ctx, services };
   };
-  const services = buildServices(ctx, {
-    setOperator: (n) => (operator = n),
-    connectivity: opts.connectivity,
-    connectivityEnvironment: opts.connectivityEnvironment,
-    secrets: opts.secrets,
-    ...(opts.campaigns ? { campaigns: opts.campaigns } : {}),
-  });
-  const server = new RpcServer(createHandlers(services, ctx), {
+  const halt = async (r: Running) => {
+    r.services.sync.stop();
+    await r.services.connectivity.stop();
+    await r.services.campaigns.close();
+    await r.services.tts.close();
+    await backups.settled();
+    await r.store.settled();
+    r.store.close();
+  };
+
+  running = await boot();
+  const server = new RpcServer(createHandlers(running.services, running.ctx), {
     logger,
     validateOutputs: opts.validateOutputs ?? false,
   });
   forward.to = server;
-  // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
-  await services.campaigns.open();
-  // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
-  if (opts.connectivity || opts.secrets) services.campaigns.requireConfiguredProviders();
-  services.connectivity.begin(await services.setup.initialSettings());
   // Loads espeak and the default voice in the background so the operator's first
   // "listen" is quick; startup does not wait for it.
-  services.tts.warmUp().catch((err: unknown) => logger.warn({ err }, 'speech warm-up failed; synthesis will load on first use'));
-  logger.info({ dbPath, schemaVersion: store.schemaVersion, encrypted: store.encrypted }, 'engine started');
+  running.services.tts.warmUp().catch((err: unknown) => logger.warn({ err }, 'speech warm-up failed; synthesis will load on first use'));
+  if (dbPath !== ':memory:') backups.start();
+  logger.info({ dbPath, schemaVersion: running.store.schemaVersion, encrypted: running.store.encrypted }, 'engine started');
+
+  // A restore from the console: every session stays, calls wait out the swap.
+  const restart = async (name: string) => {
+    await server.pause('GDial återställer databasen från en säkerhetskopia och startar om; försök igen om en stund.');
+    const was = running!;
+    running = null;
+    await halt(was);
+    let failure: Error | null = null;
+    try {
+      await backups.replaceWith(name);
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+    }
+    running = await boot();
+    server.resume(createHandlers(running.services, running.ctx));
+    if (failure) throw failure;
+    const ctx = running.ctx;
+    ctx.store.transaction((tx) =>
+      recordAudit(tx, ctx.operator(), {
+        action: 'backup.restored',
+        subjectType: 'backup',
+        subjectId: name,
+        summary: `Databasen återställd från säkerhetskopian ${name}`,
+        params: { name },
+      }),
+    );
+    server.emit('system.restored', { name });
+  };
 
   return {
     rpc: server,
-    context: ctx,
-    services,
+    get context() {
+      return current().ctx;
+    },
+    get services() {
+      return current().services;
+    },
     connect: (t) => server.attach(t),
     async info() {
       const res = await server.call('system.info', {});
@@ -123,15 +198,35 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     async close() {
       server.emit('system.shutdown', { reason: 'engine stopping' });
       await server.drain();
-      services.sync.stop();
-      await services.connectivity.stop();
-      await services.campaigns.close();
-      await services.tts.close();
-      await store.settled();
-      store.close();
+      backups.stop();
+      if (running) await halt(running);
       logger.info('engine stopped');
     },
   };
+
+  function current(): Running {
+    if (!running) throw new Error('the engine is restarting on a restored database');
+    return running;
+  }
+}
+
+interface Running {
+  store: Store;
+  ctx: EngineContext;
+  services: EngineServices;
+}
+
+/** Opens the store; a database that cannot be read names the newest backup to restore instead. */
+function openOrOfferBackup(dbPath: string, opts: OpenStoreOptions, backups: BackupService): Store {
+  try {
+    return openStore(dbPath, opts);
+  } catch (err) {
+    if (err instanceof StoreOpenError && (err.reason === 'unreadable' || err.reason === 'wrong-key')) {
+      const newest = dbPath === ':memory:' ? undefined : backups.list()[0];
+      if (newest) err.offerBackup(newest);
+    }
+    throw err;
+  }
 }
 
 function safeUserName(): string {

@@ -18,4 +18,5 @@ export * from './migrations';
 export * from './log-redaction';
 export * from './sync';
 export * from './sync-rpc';
+export * from './backups';
 export * from './auth';

@@ -2,6 +2,7 @@
 // the engine pushes. Each domain declares its part in its own file; this merges them.
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
+import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
@@ -18,6 +19,7 @@ export const methods = {
   ...preparedAlertsMethods,
   ...connectivityMethods,
   ...syncMethods,
+  ...backupsMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -28,6 +30,7 @@ export const events = {
   ...preparedAlertsEvents,
   ...connectivityEvents,
   ...syncEvents,
+  ...backupsEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

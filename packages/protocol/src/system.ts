@@ -58,6 +58,8 @@ export const auditActions = [
   'audio.record',
   'operator.set',
   'connectivity.configure',
+  'backup.created',
+  'backup.restored',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

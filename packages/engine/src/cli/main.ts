@@ -22,7 +22,7 @@ import { DomainError } from '../errors';
 import { createLogger } from '../log';
 import { openStore, StoreOpenError, type Store } from '../store/db';
 import { needDb, parse, UsageError, type Io } from './common';
-import { cliDatabaseKey, encryptCommand, STORE_HELP } from './store-commands';
+import { backupCommand, cliDatabaseKey, encryptCommand, STORE_HELP } from './store-commands';
 
 export { UsageError } from './common';
 
@@ -110,11 +110,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'database encrypt':
         return await encryptCommand(rest, io);
       default:
+        if (area === 'backup') return await backupCommand(action, rest, io);
         throw new UsageError(`Unknown command "${argv.slice(0, 2).join(' ')}"`, true);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(e.showHelp ? `gdial: ${e.message}\n\n${HELP[key] ?? STORE_HELP[key] ?? HELP.main}` : `gdial: ${e.message}\n`);
+      io.err(
+        e.showHelp
+          ? `gdial: ${e.message}\n\n${HELP[key] ?? STORE_HELP[key] ?? (area === 'backup' ? STORE_HELP.backup : HELP.main)}`
+          : `gdial: ${e.message}\n`,
+      );
       return 2;
     }
     if (e instanceof StoreOpenError) {

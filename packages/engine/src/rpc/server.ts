@@ -51,10 +51,12 @@ export class RpcServer {
   private readonly inflight = new Set<Promise<unknown>>();
   private nextSession = 1;
   private closing = false;
+  /** While set, calls are refused with this sentence (the engine is restarting on a restored database). */
+  private paused: string | null = null;
   private readonly log: Logger;
 
   constructor(
-    private readonly handlers: Handlers,
+    private handlers: Handlers,
     private readonly opts: RpcServerOptions,
   ) {
     this.log = opts.logger.child({ module: 'rpc' });
@@ -84,6 +86,7 @@ export class RpcServer {
   /** Calls a method as a client would, returning the envelope (used by transports and tests). */
   async call(method: string, params: unknown, ctx: CallContext = { sessionId: 0 }): Promise<Result<unknown>> {
     if (this.closing) return fail({ code: 'SHUTTING_DOWN', message: 'GDial is shutting down; try again when it has restarted.' });
+    if (this.paused !== null) return fail({ code: 'UNAVAILABLE', message: this.paused });
     if (!isMethodName(method)) return fail({ code: 'UNKNOWN_METHOD', message: `Unknown method "${method}"` });
     const spec = methods[method];
     const input = spec.input.safeParse(params ?? {});
@@ -130,6 +133,22 @@ export class RpcServer {
 
   get clientCount(): number {
     return this.sessions.size;
+  }
+
+  /**
+   * Refuses calls with `message` until `resume`, and waits (bounded) for the ones in flight:
+   * the engine swaps its services underneath (a restored database), keeping every session.
+   */
+  async pause(message: string, timeoutMs = 10_000): Promise<void> {
+    this.paused = message;
+    const all = Promise.allSettled([...this.inflight]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  /** Serves calls again, with the handlers of the services built anew. */
+  resume(handlers: Handlers): void {
+    this.handlers = handlers;
+    this.paused = null;
   }
 
   /** Refuses new calls and waits (bounded) for the ones in flight to answer. */

@@ -15,6 +15,7 @@ import type { SecretSealer } from './connectivity/secrets';
 import { ConnectivitySetupService } from './connectivity/setup';
 import { Replica } from '../sync/replica';
 import { sharedCodecs } from '../sync/codecs';
+import type { BackupService } from './backups';
 import { SyncService } from './sync';
 import { SystemService } from './system';
 
@@ -27,6 +28,8 @@ export interface EngineServices extends ContactsModule {
   readonly connectivity: Connectivity;
   readonly setup: ConnectivitySetupService;
   readonly sync: SyncService;
+  /** The database's backups (made by the engine, which keeps it across a restore). */
+  readonly backups: BackupService;
 }
 
 export interface ServiceOptions {
@@ -35,6 +38,7 @@ export interface ServiceOptions {
   connectivity?: ConnectivitySettings | undefined;
   connectivityEnvironment?: { name: string; set: boolean }[] | undefined;
   secrets?: SecretSealer | undefined;
+  backups: BackupService;
   /** Overrides for the campaign service (tests and benchmarks plug in senders and timings). */
   campaigns?: CampaignServiceOptions;
 }
@@ -64,7 +68,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     sealer: opts.secrets,
     environment: opts.connectivityEnvironment,
   });
-  return { system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup, sync };
+  return { system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup, sync, backups: opts.backups };
 }
 
 /**

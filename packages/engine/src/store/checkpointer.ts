@@ -49,7 +49,7 @@ parentPort.on('message', (id) => {
  * The better-sqlite3 the engine itself loaded (the same file, so the same native build,
  * e.g. the one rebuilt for Electron), else the one this source file would resolve.
  */
-function driverPath(): string {
+export function driverPath(): string {
   const require = createRequire(import.meta.url);
   const loaded = Object.keys(require.cache).find((p) => /[\\/]better-sqlite3-multiple-ciphers[\\/]lib[\\/]index\.js$/.test(p));
   return loaded ?? require.resolve('better-sqlite3-multiple-ciphers');

@@ -8,7 +8,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { readMigrationJournal } from '@gdial/protocol';
+import { readMigrationJournal, type BackupInfo } from '@gdial/protocol';
 import * as schema from './schema';
 import type { Logger } from '../log';
 import { ChangeSet } from './changes';
@@ -104,6 +104,14 @@ export class StoreOpenError extends Error {
   ) {
     super(message, options);
     this.name = 'StoreOpenError';
+  }
+
+  /** The newest backup, offered instead of starting empty (named in the message too). */
+  backup: BackupInfo | null = null;
+
+  offerBackup(b: BackupInfo): void {
+    this.backup = b;
+    this.message += ` Den senaste säkerhetskopian är från ${b.createdAt.slice(0, 16).replace('T', ' ')} UTC (${b.name}); återställ den i stället för att börja om med en tom databas.`;
   }
 }
 
@@ -327,4 +335,23 @@ function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey
       }
     },
   };
+}
+
+/**
+ * Whether opening the database at `file` would upgrade its schema (so a backup should be
+ * made first): false for a new or empty file, or one that cannot be read (opening says why).
+ */
+export function storeNeedsUpgrade(file: string, opts: { key?: DatabaseKey | undefined; migrationsDir?: string }): boolean {
+  if (!hasDatabase(file) || (opts.key !== undefined && isPlaintextDatabase(file))) return false;
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file, { fileMustExist: true });
+    if (opts.key) applyKey(sqlite, opts.key);
+    const applied = sqlite.pragma('user_version', { simple: true }) as number;
+    return applied > 0 && applied < loadMigrations(opts.migrationsDir).length;
+  } catch {
+    return false;
+  } finally {
+    sqlite?.close();
+  }
 }

@@ -12,6 +12,7 @@ import { VoicesSection } from './settings/VoicesSection';
 import { OptOutsSection } from './settings/OptOutsSection';
 import { PriceTableSection } from './settings/PriceTableSection';
 import { OrganisationSection } from './settings/OrganisationSection';
+import { BackupsSection } from './settings/BackupsSection';
 import { pageScope } from '../components/pageScope';
 
 const dict = {
@@ -131,6 +132,7 @@ export function SettingsPage() {
       <VoicesSection />
       <OptOutsSection />
       <PriceTableSection />
+      <BackupsSection />
     </Stack>
   );
 }

@@ -124,6 +124,8 @@ const sv: Record<Phrased, Phrase> = {
   'voice.default': (p) => `Standardröst satt till ${p.name}`,
   'audio.record': (p) => `Röstmeddelande inspelat (${String(p.seconds).replace('.', ',')} s)`,
   'operator.set': (p) => `Operatör bytt från ${p.before || '(ingen)'} till ${p.name}`,
+  'backup.created': (p) => `Säkerhetskopia gjord: ${p.name}`,
+  'backup.restored': (p) => `Databasen återställd från säkerhetskopian ${p.name}`,
 };
 
 const en: Record<Phrased, Phrase> = {
@@ -179,6 +181,8 @@ const en: Record<Phrased, Phrase> = {
   'voice.default': (p) => `Default voice set to ${p.name}`,
   'audio.record': (p) => `Recorded a voice message (${p.seconds} s)`,
   'operator.set': (p) => `Operator changed from ${p.before || '(none)'} to ${p.name}`,
+  'backup.created': (p) => `Backup made: ${p.name}`,
+  'backup.restored': (p) => `Database restored from the backup ${p.name}`,
 };
 
 const phrases: Record<Language, Partial<Record<string, Phrase>>> = { sv, en };

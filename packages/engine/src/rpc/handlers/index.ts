@@ -5,6 +5,7 @@
 import type { EngineContext } from '../../context';
 import type { EngineServices } from '../../services';
 import type { Handlers } from '../server';
+import { backupsHandlers } from './backups';
 import { campaignsHandlers } from './campaigns';
 import { connectivityHandlers } from './connectivity';
 import { contactsHandlers } from './contacts';
@@ -20,5 +21,6 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...campaignsHandlers({ ...services, ctx }),
     ...connectivityHandlers(services),
     ...syncHandlers(services),
+    ...backupsHandlers(services),
   };
 }
