@@ -45,7 +45,7 @@ export async function startOrg(): Promise<Org> {
       const engine = await startEngine({
         dataDir: opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `gdial-sync-bench-${name}-`)),
         logger: silentLogger(),
-        operator: name,
+        signedIn: { displayName: name, role: 'admin' },
         connectivity: { relay: { url: relay.url, deviceToken: enrolled.value.deviceToken, tenant: TENANT } },
       });
       engines.push(engine);

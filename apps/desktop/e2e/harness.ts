@@ -39,15 +39,21 @@ export interface OpenConsoleOptions extends Partial<Omit<WebHostOptions, 'connec
   initScript?: string;
   /** Join the demo world another console runs (its data dir): a second workstation of the demo organisation. */
   joinDemo?: string;
+  /**
+   * The test administrator the console starts signed in as (the engine's `signedIn` option):
+   * "E2E Admin" unless named; `false` starts signed out, to sign in through the console.
+   */
+  operator?: string | false;
 }
 
 export async function openConsole(opts: OpenConsoleOptions = {}): Promise<Console> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'gdial-e2e-'));
-  const { demo, viewport, initScript, joinDemo, ...hostOpts } = opts;
+  const { demo, viewport, initScript, joinDemo, operator, ...hostOpts } = opts;
   const host = await startConsole({
     port: 0,
     logger: silentLogger(),
     validateOutputs: true,
+    ...(operator === false ? {} : { signedIn: { displayName: operator ?? 'E2E Admin', role: 'admin' as const } }),
     ...hostOpts,
     dataDir,
     connectivity: demo || joinDemo ? { mode: 'demo' } : { mode: 'live', settings: {} },

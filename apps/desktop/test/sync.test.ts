@@ -47,7 +47,7 @@ async function desktop(name: string): Promise<Engine> {
   const engine = await startEngine({
     dataDir: mkdtempSync(path.join(os.tmpdir(), `gdial-sync-${name}-`)),
     logger: silentLogger(),
-    operator: name,
+    signedIn: { displayName: name, role: 'admin' },
     connectivity: { relay: { url: relay!.url, deviceToken: enrolled.value.deviceToken, tenant: TENANT } },
   });
   engines.push(engine);
@@ -299,7 +299,7 @@ describe('organisation sync', () => {
     const b = await startEngine({
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-sync-other-')),
       logger: silentLogger(),
-      operator: 'B',
+      signedIn: { displayName: 'B', role: 'admin' },
       connectivity: { relay: { url: relay!.url, deviceToken: enrolledB.value.deviceToken, tenant: 'annan' } },
     });
     engines.push(b);

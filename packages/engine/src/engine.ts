@@ -2,7 +2,6 @@
 // transports the host attaches. Hosts (Electron utility process, browser host, tests)
 // differ only in where the data lives and how clients connect.
 import { mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { EngineInfo } from '@gdial/protocol';
 import type { CampaignServiceOptions } from './campaigns/service';
@@ -15,7 +14,8 @@ import type { ConnectivitySettings } from './services/connectivity';
 import type { SecretSealer } from './services/connectivity/secrets';
 import { BackupService, type BackupOptions } from './services/backups';
 import { prepareDatabaseKey, type StoreEncryption } from './services/database-key';
-import { savedOperator } from './services/system';
+import type { DemoLogin, HostUser, IdentityOptions } from './services/identity/service';
+import { SYSTEM_ACTOR } from './services/identity/service';
 import { recordAudit } from './store/audit';
 import { backupsDirOf } from './store/backup';
 import { openStore, StoreOpenError, type OpenStoreOptions, type Store } from './store/db';
@@ -28,8 +28,15 @@ export interface EngineOptions {
   databasePath?: string;
   resourcesDir?: string | null;
   logger?: Logger;
-  /** Operator name used until one is set through the UI; defaults to the OS user. */
-  operator?: string;
+  /**
+   * A user signed in at start without a password: tests, benchmarks and tools that drive the
+   * engine directly. Hosts serving a console leave it out, so the operator signs in.
+   */
+  signedIn?: HostUser;
+  /** Demo mode: accounts created on first start, shown on the sign-in page; the first is signed in at start. */
+  demoAccounts?: DemoLogin[];
+  /** The identity service's clock, scrypt cost and organisation sign-in (tests plug in their own). */
+  identity?: Pick<IdentityOptions, 'now' | 'kdf' | 'organisation'>;
   /** True when the host runs against the provider simulator. */
   demo?: boolean;
   validateOutputs?: boolean;
@@ -105,7 +112,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   // Opens the store and builds every service on it: at start, and again after a restore.
   const boot = async (): Promise<Running> => {
     const store = openOrOfferBackup(dbPath, { logger, key }, backups);
-    let operator = savedOperator(store.read) ?? opts.operator ?? safeUserName();
+    const built: { services: EngineServices | null } = { services: null };
     const ctx: EngineContext = {
       store,
       logger,
@@ -114,16 +121,20 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       resourcesDir: opts.resourcesDir ?? null,
       demo: opts.demo ?? false,
       startedAt: new Date(),
-      operator: () => operator,
+      // Whoever is signed in; the system's name for what runs by itself while nobody is.
+      operator: () => built.services?.identity.actor() ?? SYSTEM_ACTOR,
     };
     const services = buildServices(ctx, {
-      setOperator: (n) => (operator = n),
+      identity: { ...opts.identity, signedIn: opts.signedIn, demoAccounts: opts.demoAccounts },
       connectivity: opts.connectivity,
       connectivityEnvironment: opts.connectivityEnvironment,
       secrets: opts.secrets,
       backups,
       ...(opts.campaigns ? { campaigns: opts.campaigns } : {}),
     });
+    built.services = services;
+    // A restored database starts signed out (its accounts may differ): the operator signs in again.
+    await services.identity.open();
     // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
     await services.campaigns.open();
     // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
@@ -144,6 +155,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   running = await boot();
   const server = new RpcServer(createHandlers(running.services, running.ctx), {
     logger,
+    // While a restore swaps the database the server is paused and answers nothing.
+    authorise: (method) => running?.services.identity.authorise(method) ?? null,
     validateOutputs: opts.validateOutputs ?? false,
   });
   forward.to = server;
@@ -226,13 +239,5 @@ function openOrOfferBackup(dbPath: string, opts: OpenStoreOptions, backups: Back
       if (newest) err.offerBackup(newest);
     }
     throw err;
-  }
-}
-
-function safeUserName(): string {
-  try {
-    return os.userInfo().username || 'operator';
-  } catch {
-    return 'operator';
   }
 }

@@ -9,3 +9,4 @@ export { secretSlots, type OpenedSecret, type SealerResult, type SecretSealer, t
 export type { ProviderSettings } from './providers/factory';
 export { enrolDevice, RelayApi } from './relay-client';
 export { inspectSync, pendingSyncOps, type SyncPicture } from './sync/inspect';
+export type { DemoLogin, HostUser, OrganisationAuth, OrganisationSignIn } from './services/identity/service';

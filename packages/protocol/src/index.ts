@@ -20,3 +20,5 @@ export * from './sync';
 export * from './sync-rpc';
 export * from './backups';
 export * from './auth';
+export * from './identity';
+export * from './permissions';

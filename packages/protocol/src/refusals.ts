@@ -27,6 +27,24 @@ export const refusalParams = {
   'plan.whatsapp-without-content': ['step', 'template'],
   /** approval: pending, rejected, unsubmitted, paused, disabled or missing (no longer at Twilio). */
   'plan.whatsapp-content-unapproved': ['step', 'template', 'content', 'approval'],
+  /** Identity: nobody is signed in, or the console is locked (name: who locked it). */
+  'auth.signed-out': [],
+  'auth.locked': ['name'],
+  /** The signed-in role may not call the method; `need` is the least role that may. */
+  'auth.forbidden': ['role', 'need', 'method'],
+  'auth.bad-credentials': ['remaining'],
+  /** Too many failed tries: locked until `until` (ISO), or until an online sign-in when it is empty. */
+  'auth.locked-out': ['until'],
+  /** Offline, and this user has not signed in online on this desktop (or the verifier expired at `expired`). */
+  'auth.offline-never': [],
+  'auth.offline-expired': ['expired'],
+  /** The relay refused, in its own (Swedish) words. */
+  'auth.relay': ['message'],
+  'auth.last-admin': [],
+  'auth.accounts-exist': [],
+  'auth.username-taken': ['username'],
+  /** Users of a desktop joined to an organisation are managed at the organisation. */
+  'auth.organisation-accounts': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RefusalCode = keyof typeof refusalParams;

@@ -27,6 +27,10 @@ export const errorCodes = [
   'UNAVAILABLE',
   'SHUTTING_DOWN',
   'PRECONDITION',
+  /** Nobody is signed in, or the console is locked. */
+  'UNAUTHENTICATED',
+  /** The signed-in role may not call the method. */
+  'FORBIDDEN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

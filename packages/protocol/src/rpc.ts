@@ -6,6 +6,7 @@ import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
+import { identityEvents, identityMethods } from './identity';
 import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
 import { syncEvents, syncMethods } from './sync-rpc';
 import { systemEvents, systemMethods } from './system';
@@ -20,6 +21,7 @@ export const methods = {
   ...connectivityMethods,
   ...syncMethods,
   ...backupsMethods,
+  ...identityMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...connectivityEvents,
   ...syncEvents,
   ...backupsEvents,
+  ...identityEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -60,6 +60,15 @@ export const auditActions = [
   'connectivity.configure',
   'backup.created',
   'backup.restored',
+  'session.signIn',
+  'session.signInFailed',
+  'session.lockout',
+  'session.lock',
+  'session.signOut',
+  'session.settings',
+  'user.created',
+  'user.roleChanged',
+  'user.removed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

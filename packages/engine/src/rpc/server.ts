@@ -42,6 +42,11 @@ export type HandlersFor<P extends string> = {
 
 export interface RpcServerOptions {
   logger: Logger;
+  /**
+   * Whether the signed-in user may call a method: null if so, else the refusal. Asked before
+   * validation and before any handler runs (identity service + permissions.ts).
+   */
+  authorise: (method: MethodName) => DomainError | null;
   /** Check outputs against their schema too (tests); off in production for speed. */
   validateOutputs?: boolean;
 }
@@ -88,6 +93,8 @@ export class RpcServer {
     if (this.closing) return fail({ code: 'SHUTTING_DOWN', message: 'GDial is shutting down; try again when it has restarted.' });
     if (this.paused !== null) return fail({ code: 'UNAVAILABLE', message: this.paused });
     if (!isMethodName(method)) return fail({ code: 'UNKNOWN_METHOD', message: `Unknown method "${method}"` });
+    const refused = this.opts.authorise(method);
+    if (refused) return fail(errorBody(refused));
     const spec = methods[method];
     const input = spec.input.safeParse(params ?? {});
     if (!input.success) {
@@ -106,15 +113,7 @@ export class RpcServer {
       }
       return { ok: true, value };
     } catch (err) {
-      if (err instanceof DomainError) {
-        return fail({
-          code: err.code,
-          message: err.message,
-          ...(err.details === undefined ? {} : { details: err.details }),
-          ...(err.refusal ? { refusal: err.refusal } : {}),
-          ...(err.reasons?.length ? { reasons: err.reasons } : {}),
-        });
-      }
+      if (err instanceof DomainError) return fail(errorBody(err));
       this.log.error({ err, method }, 'RPC handler failed');
       return fail({ code: 'INTERNAL', message: `${method} failed unexpectedly: ${(err as Error).message}` });
     }
@@ -160,3 +159,11 @@ export class RpcServer {
 }
 
 const fail = (error: RpcErrorBody): Result<never> => ({ ok: false, error });
+
+const errorBody = (err: DomainError): RpcErrorBody => ({
+  code: err.code,
+  message: err.message,
+  ...(err.details === undefined ? {} : { details: err.details }),
+  ...(err.refusal ? { refusal: err.refusal } : {}),
+  ...(err.reasons?.length ? { reasons: err.reasons } : {}),
+});

@@ -17,9 +17,13 @@ import { Replica } from '../sync/replica';
 import { sharedCodecs } from '../sync/codecs';
 import type { BackupService } from './backups';
 import { SyncService } from './sync';
+import { IdentityService, type IdentityOptions } from './identity/service';
+import { UserService } from './identity/users';
 import { SystemService } from './system';
 
 export interface EngineServices extends ContactsModule {
+  readonly identity: IdentityService;
+  readonly users: UserService;
   readonly system: SystemService;
   readonly tts: TtsService;
   readonly templates: TemplateService;
@@ -33,7 +37,8 @@ export interface EngineServices extends ContactsModule {
 }
 
 export interface ServiceOptions {
-  setOperator: (name: string) => void;
+  /** Who may sign in and how; the host's signed-in user (tests) and demo accounts. */
+  identity?: IdentityOptions;
   /** Providers and relay fixed by the host (environment, demo, tests). */
   connectivity?: ConnectivitySettings | undefined;
   connectivityEnvironment?: { name: string; set: boolean }[] | undefined;
@@ -44,7 +49,9 @@ export interface ServiceOptions {
 }
 
 export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineServices {
-  const system = new SystemService(ctx, opts.setOperator);
+  const identity = new IdentityService(ctx, opts.identity);
+  const users = new UserService(ctx, identity);
+  const system = new SystemService(ctx, identity);
   const contacts = createContactsModule(ctx);
   const tts = new TtsService({
     dataDir: ctx.dataDir,
@@ -68,7 +75,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     sealer: opts.secrets,
     environment: opts.connectivityEnvironment,
   });
-  return { system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup, sync, backups: opts.backups };
+  return { identity, users, system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup, sync, backups: opts.backups };
 }
 
 /**

@@ -1,24 +1,17 @@
 // The engine's own facts and the operator's name: what `system.*` and `audit.*` answer.
 // The name goes into every audit entry; changing it is itself audited, in the same
 // transaction as the change.
-import { z } from 'zod';
 import type { AuditEntry, EngineInfo } from '@gdial/protocol';
 import type { EngineContext } from '../context';
 import { listAudit, recordAudit } from '../store/audit';
-import type { Reader } from '../store/db';
-import { readSetting, writeSetting, type SettingDef } from '../store/settings';
+import type { IdentityService } from './identity/service';
 
 export const ENGINE_VERSION = '0.1.0';
-
-export const operatorSetting: SettingDef<string | null> = { key: 'operator', schema: z.string().nullable(), fallback: null };
-
-/** The operator name saved in the console, if any. */
-export const savedOperator = (r: Reader): string | null => readSetting(r, operatorSetting);
 
 export class SystemService {
   constructor(
     private readonly ctx: EngineContext,
-    private readonly setOperatorName: (name: string) => void,
+    private readonly identity: IdentityService,
   ) {}
 
   info(): EngineInfo {
@@ -34,19 +27,19 @@ export class SystemService {
     };
   }
 
+  /** The signed-in user's name as the audit log and the console show it (their own to change). */
   setOperator(name: string): { operator: string } {
+    const before = this.ctx.operator();
     this.ctx.store.transaction((tx) => {
-      const before = readSetting(tx, operatorSetting);
-      writeSetting(tx, operatorSetting, name);
+      this.identity.rename(name);
       recordAudit(tx, name, {
         action: 'operator.set',
         subjectType: 'operator',
-        subjectId: null,
-        summary: `Operator changed from ${before ?? '(none)'} to ${name}`,
-        params: { before: before ?? '', name },
+        subjectId: this.identity.current()?.id ?? null,
+        summary: `Operator changed from ${before} to ${name}`,
+        params: { before, name },
       });
     });
-    this.setOperatorName(name);
     return { operator: name };
   }
 

@@ -32,7 +32,7 @@ async function world() {
   engine = await startEngine({
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-prepared-')),
     logger: silentLogger(),
-    operator: 'Karin',
+    signedIn: { displayName: 'Karin', role: 'admin' },
     validateOutputs: true,
   });
   const group = await call<{ id: number }>('groups.create', { name: 'Räddning' });

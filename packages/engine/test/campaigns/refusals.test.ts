@@ -19,7 +19,7 @@ describe('refusals carry a code and values', () => {
     engine = await startEngine({
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-refusals-')),
       logger: silentLogger(),
-      operator: 'Op',
+      signedIn: { displayName: 'Op', role: 'admin' },
       validateOutputs: true,
     });
     const call = async (method: string, params: unknown) => engine!.rpc.call(method, params);

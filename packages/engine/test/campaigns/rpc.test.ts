@@ -24,7 +24,7 @@ describe('campaign RPC', () => {
     engine = await startEngine({
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-campaign-rpc-')),
       logger: silentLogger(),
-      operator: 'Op',
+      signedIn: { displayName: 'Op', role: 'admin' },
       validateOutputs: true,
     });
     const group = await call<{ id: number }>('groups.create', { name: 'Stab' });

@@ -94,7 +94,7 @@ describe('GDPR over RPC, outputs validated', () => {
     const engine = await startEngine({
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-gdpr-rpc-')),
       logger: silentLogger(),
-      operator: 'Operatör',
+      signedIn: { displayName: 'Operatör', role: 'admin' },
       validateOutputs: true,
     });
     try {

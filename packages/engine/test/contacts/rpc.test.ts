@@ -16,7 +16,7 @@ async function start(): Promise<Engine> {
   engine = await startEngine({
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-crpc-')),
     logger: silentLogger(),
-    operator: 'Operatör',
+    signedIn: { displayName: 'Operatör', role: 'admin' },
     validateOutputs: true,
   });
   return engine;

@@ -17,7 +17,7 @@ async function start(): Promise<Engine> {
   engine = await startEngine({
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-rpc-')),
     logger: silentLogger(),
-    operator: 'Test Operatör',
+    signedIn: { displayName: 'Test Operatör', role: 'admin' },
     validateOutputs: true,
   });
   return engine;

@@ -93,7 +93,13 @@ function tempDir(): string {
 }
 
 async function engineAt(dataDir: string, opts: Partial<EngineOptions> = {}) {
-  const engine = await startEngine({ dataDir, logger: silentLogger(), operator: 'IT-admin Ida', validateOutputs: true, ...opts });
+  const engine = await startEngine({
+    dataDir,
+    logger: silentLogger(),
+    signedIn: { displayName: 'IT-admin Ida', role: 'admin' },
+    validateOutputs: true,
+    ...opts,
+  });
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -305,6 +305,7 @@ describe('RPC', () => {
       resourcesDir,
       logger: silentLogger(),
       validateOutputs: true,
+      signedIn: { displayName: 'Test', role: 'admin' },
     });
     const events: unknown[] = [];
     engine.connect({ send: (m) => events.push(m), onMessage: () => {}, onClose: () => {} });

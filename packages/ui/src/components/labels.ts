@@ -4,6 +4,8 @@
 // view never call the same thing by two names.
 import {
   parseConfirmedVia,
+  roleLabel,
+  roleSchema,
   parseEventDetail,
   parseStatusDetail,
   type AnsweredBy,
@@ -338,4 +340,10 @@ export function useWords() {
     confirmedVia: (text: string) => confirmedViaText(text, language),
     issue: (issue: Parameters<typeof issueText>[0]) => issueText(issue, language),
   };
+}
+
+/** A role's name ("Larmoperatör"), or the value as it is when it is no role this console knows. */
+export function roleWord(r: string | number | undefined, lang: Language): string {
+  const parsed = roleSchema.safeParse(r);
+  return parsed.success ? roleLabel(parsed.data, lang) : String(r);
 }

@@ -3,7 +3,7 @@
 // engine's English message.
 import type { Refusal, RefusalCode } from '@gdial/protocol';
 import type { Language } from '../i18n';
-import { campaignStatusWords, channelWords } from './labels';
+import { campaignStatusWords, channelWords, roleWord } from './labels';
 
 type Params = Refusal['params'];
 type Say = (p: Params) => string;
@@ -47,6 +47,9 @@ const actions: Record<Language, Record<string, string>> = {
     finish: 'be completed',
   },
 };
+
+const clock = (iso: string | number | undefined, lang: Language) =>
+  new Date(String(iso)).toLocaleTimeString(lang === 'sv' ? 'sv-SE' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
 
 const channel = (c: string | number | undefined, lang: Language) =>
   (channelWords[lang][String(c) as keyof (typeof channelWords)['sv']] ?? String(c)).toLowerCase();
@@ -98,6 +101,27 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `Steg ${p.step} skickar WhatsApp, men mallen ”${p.template}” har ingen godkänd WhatsApp-mall. Den som inte har skrivit till er det senaste dygnet kan bara nås med en mall som WhatsApp har godkänt; välj en under Mallar → WhatsApp.`,
     'plan.whatsapp-content-unapproved': (p) =>
       `Steg ${p.step} skickar WhatsApp med mallen ”${p.content}” (i ”${p.template}”), men WhatsApp har ${approval(p.approval, 'sv')}. Välj en godkänd WhatsApp-mall under Mallar.`,
+    'auth.signed-out': () => 'Ingen är inloggad. Logga in för att fortsätta.',
+    'auth.locked': (p) => `Konsolen är låst (${p.name}). Logga in för att fortsätta.`,
+    'auth.forbidden': (p) => `Din roll (${roleWord(p.role, 'sv')}) får inte göra detta; det kräver ${roleWord(p.need, 'sv')} eller högre.`,
+    'auth.bad-credentials': (p) =>
+      p.remaining === ''
+        ? 'Fel användarnamn eller lösenord.'
+        : `Fel användarnamn eller lösenord. ${p.remaining} försök kvar innan kontot låses.`,
+    'auth.locked-out': (p) =>
+      p.until === ''
+        ? 'Kontot är låst efter för många felaktiga försök. Logga in när nätet är tillbaka för att låsa upp det.'
+        : `Kontot är låst efter för många felaktiga försök. Försök igen efter ${clock(p.until, 'sv')}.`,
+    'auth.offline-never': () =>
+      'Ingen kontakt med organisationen, och du har inte loggat in på den här datorn tidigare. Logga in när nätet fungerar.',
+    'auth.offline-expired': () =>
+      'Ingen kontakt med organisationen, och tiden för inloggning utan nät har gått ut. Logga in när nätet fungerar.',
+    'auth.relay': (p) => String(p.message),
+    'auth.last-admin': () => 'Den sista administratören kan inte byta roll eller tas bort. Gör någon annan till administratör först.',
+    'auth.accounts-exist': () => 'Datorn har redan användare. Logga in.',
+    'auth.username-taken': (p) => `Användarnamnet ${p.username} är upptaget.`,
+    'auth.organisation-accounts': () =>
+      'Datorn hör till en organisation; dess användare hanteras i organisationen (Inställningar → Användare).',
   },
   en: {
     'not-found': (p) =>
@@ -122,6 +146,26 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `Step ${p.step} sends WhatsApp, but the template “${p.template}” has no approved WhatsApp template. People who have not written to you in the last 24 hours can only be reached with a template WhatsApp approved; choose one under Templates → WhatsApp.`,
     'plan.whatsapp-content-unapproved': (p) =>
       `Step ${p.step} sends WhatsApp with the template “${p.content}” (in “${p.template}”), but WhatsApp ${approval(p.approval, 'en')}. Choose an approved WhatsApp template under Templates.`,
+    'auth.signed-out': () => 'Nobody is signed in. Sign in to go on.',
+    'auth.locked': (p) => `The console is locked (${p.name}). Sign in to go on.`,
+    'auth.forbidden': (p) => `Your role (${roleWord(p.role, 'en')}) may not do this; it needs ${roleWord(p.need, 'en')} or higher.`,
+    'auth.bad-credentials': (p) =>
+      p.remaining === ''
+        ? 'Wrong username or password.'
+        : `Wrong username or password. ${p.remaining} tries left before the account is locked.`,
+    'auth.locked-out': (p) =>
+      p.until === ''
+        ? 'The account is locked after too many failed tries. Sign in when the network is back to unlock it.'
+        : `The account is locked after too many failed tries. Try again after ${clock(p.until, 'en')}.`,
+    'auth.offline-never': () =>
+      'No contact with the organisation, and you have not signed in on this computer before. Sign in when the network works.',
+    'auth.offline-expired': () =>
+      'No contact with the organisation, and the time for signing in without a network has run out. Sign in when the network works.',
+    'auth.relay': (p) => String(p.message),
+    'auth.last-admin': () => 'The last administrator cannot change role or be removed. Make someone else an administrator first.',
+    'auth.accounts-exist': () => 'This computer already has users. Sign in.',
+    'auth.username-taken': (p) => `The username ${p.username} is taken.`,
+    'auth.organisation-accounts': () => 'This computer belongs to an organisation; its users are managed there (Settings → Users).',
   },
 };
 

@@ -4,6 +4,7 @@
 // actions it does not know yet.
 import type { AuditAction, AuditEntry } from '@gdial/protocol';
 import type { Language } from '../i18n';
+import { roleWord } from '../components/labels';
 
 type Params = Record<string, string | number>;
 /** Actions phrased from their values; the others get a fixed heading (see headings). */
@@ -70,6 +71,11 @@ const channels: Record<Language, Record<string, string>> = {
 };
 const channel = (p: Params, lang: Language) => channels[lang][String(p.channel)] ?? String(p.channel);
 
+const via: Record<Language, Record<string, string>> = {
+  sv: { relay: 'i organisationen', offline: 'utan nät', local: 'på datorn', host: 'av värden' },
+  en: { relay: 'at the organisation', offline: 'offline', local: 'on this computer', host: 'by the host' },
+};
+
 const sv: Record<Phrased, Phrase> = {
   'contact.created': (p) => `Kontakt #${p.id} skapad`,
   'contact.updated': (p, l) =>
@@ -126,6 +132,16 @@ const sv: Record<Phrased, Phrase> = {
   'operator.set': (p) => `Operatör bytt från ${p.before || '(ingen)'} till ${p.name}`,
   'backup.created': (p) => `Säkerhetskopia gjord: ${p.name}`,
   'backup.restored': (p) => `Databasen återställd från säkerhetskopian ${p.name}`,
+  'session.signIn': (p) =>
+    `${p.username} loggade in (${via.sv[String(p.via)] ?? String(p.via)})${p.previous ? `, tog över efter ${p.previous}` : ''}`,
+  'session.signInFailed': (p) => `Misslyckad inloggning som ${p.username}`,
+  'session.lockout': (p) => `${p.username} låst efter ${p.count} misslyckade försök`,
+  'session.lock': (p) => `Konsolen låst av ${p.username}`,
+  'session.signOut': (p) => `${p.username} loggade ut`,
+  'session.settings': (p) => `Lås efter ${p.lockAfterMinutes} min utan aktivitet; inloggning utan nät i ${p.offlineDays} dygn`,
+  'user.created': (p) => `Användaren ${p.username} skapad (${roleWord(p.role, 'sv')})`,
+  'user.roleChanged': (p) => `${p.username} bytte roll från ${roleWord(p.before, 'sv')} till ${roleWord(p.role, 'sv')}`,
+  'user.removed': (p) => `Användaren ${p.username} borttagen från datorn`,
 };
 
 const en: Record<Phrased, Phrase> = {
@@ -183,6 +199,16 @@ const en: Record<Phrased, Phrase> = {
   'operator.set': (p) => `Operator changed from ${p.before || '(none)'} to ${p.name}`,
   'backup.created': (p) => `Backup made: ${p.name}`,
   'backup.restored': (p) => `Database restored from the backup ${p.name}`,
+  'session.signIn': (p) =>
+    `${p.username} signed in (${via.en[String(p.via)] ?? String(p.via)})${p.previous ? `, taking over from ${p.previous}` : ''}`,
+  'session.signInFailed': (p) => `Failed sign-in as ${p.username}`,
+  'session.lockout': (p) => `${p.username} locked after ${p.count} failed tries`,
+  'session.lock': (p) => `Console locked by ${p.username}`,
+  'session.signOut': (p) => `${p.username} signed out`,
+  'session.settings': (p) => `Lock after ${p.lockAfterMinutes} min without activity; offline sign-in for ${p.offlineDays} days`,
+  'user.created': (p) => `User ${p.username} created (${roleWord(p.role, 'en')})`,
+  'user.roleChanged': (p) => `${p.username} changed role from ${roleWord(p.before, 'en')} to ${roleWord(p.role, 'en')}`,
+  'user.removed': (p) => `User ${p.username} removed from this computer`,
 };
 
 const phrases: Record<Language, Partial<Record<string, Phrase>>> = { sv, en };
@@ -220,6 +246,7 @@ const subjects: Record<Language, Record<string, string>> = {
     operator: 'Operatör',
     inbox: 'Inkorg',
     connectivity: 'Anslutning',
+    user: 'Användare',
   },
   en: {
     contact: 'Contact',
@@ -235,6 +262,7 @@ const subjects: Record<Language, Record<string, string>> = {
     operator: 'Operator',
     inbox: 'Inbox',
     connectivity: 'Connectivity',
+    user: 'User',
   },
 };
 

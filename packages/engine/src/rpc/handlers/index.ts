@@ -9,6 +9,7 @@ import { backupsHandlers } from './backups';
 import { campaignsHandlers } from './campaigns';
 import { connectivityHandlers } from './connectivity';
 import { contactsHandlers } from './contacts';
+import { identityHandlers } from './identity';
 import { syncHandlers } from './sync';
 import { systemHandlers } from './system';
 import { ttsHandlers } from './tts';
@@ -22,5 +23,6 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...connectivityHandlers(services),
     ...syncHandlers(services),
     ...backupsHandlers(services),
+    ...identityHandlers(services),
   };
 }

@@ -4,3 +4,4 @@ export * from './contacts';
 export * from './campaigns';
 export * from './audio';
 export * from './sync';
+export * from './identity';

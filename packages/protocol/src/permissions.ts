@@ -1,0 +1,133 @@
+// Who may call what: every RPC method with the least role that may call it. The engine's
+// RPC layer checks it before any handler runs; the console reads the same table to disable
+// (never only hide) what the signed-in role may not use and to say why. The roles are
+// ordered, each with everything the one below it has: a Läsare reads, a Redaktör also
+// edits contacts, groups, templates, recordings and drafts, a Larmoperatör also starts,
+// pauses and cancels alerts and approves, an Administratör also manages users, desktops,
+// providers and the organisation's settings. `satisfies` makes a method declared without
+// a rule a compile error; a test also walks every method.
+import { roles, type Role } from './auth';
+import type { MethodName } from './rpc';
+
+/** The least role that may call a method, or `anyone`: callable before signing in (to sign in). */
+export type Clearance = Role | 'anyone';
+
+/** Higher ranks include every lower one. */
+export const roleRank: Record<Role, number> = { reader: 0, editor: 1, operator: 2, admin: 3 };
+
+export const methodClearance = {
+  // Before signing in: what the sign-in page needs.
+  'system.info': 'anyone',
+  'session.current': 'anyone',
+  'session.signIn': 'anyone',
+  'session.createFirstAdmin': 'anyone',
+  // Any signed-in user: their own session and their own name.
+  'session.lock': 'reader',
+  'session.signOut': 'reader',
+  'system.setOperator': 'reader',
+  // Reads: a Läsare sees everything.
+  'audit.list': 'reader',
+  'tts.voices.list': 'reader',
+  'tts.normalise': 'reader',
+  'tts.synthesise': 'reader',
+  'audio.get': 'reader',
+  'audio.describe': 'reader',
+  'audio.list': 'reader',
+  'contacts.search': 'reader',
+  'contacts.get': 'reader',
+  'contacts.tags': 'reader',
+  'contacts.checkPhone': 'reader',
+  'contacts.optOuts.list': 'reader',
+  'groups.list': 'reader',
+  'groups.get': 'reader',
+  'templates.list': 'reader',
+  'templates.get': 'reader',
+  'templates.preview': 'reader',
+  'campaigns.list': 'reader',
+  'campaigns.get': 'reader',
+  'campaigns.plan': 'reader',
+  'campaigns.progress': 'reader',
+  'campaigns.report': 'reader',
+  'campaigns.exportCsv': 'reader',
+  'campaigns.priceTable.get': 'reader',
+  'inbox.list': 'reader',
+  'preparedAlerts.list': 'reader',
+  'connectivity.status': 'reader',
+  'connectivity.setup': 'reader',
+  'sync.status': 'reader',
+  'sync.organisation': 'reader',
+  // Content: contacts, groups, templates, recordings, voices and drafts.
+  'tts.voices.install': 'editor',
+  'tts.voices.remove': 'editor',
+  'tts.voices.setDefault': 'editor',
+  'audio.saveRecording': 'editor',
+  'contacts.create': 'editor',
+  'contacts.update': 'editor',
+  'contacts.delete': 'editor',
+  'contacts.addTags': 'editor',
+  'contacts.removeTags': 'editor',
+  'contacts.setDoNotContact': 'editor',
+  // Personal data leaving the desktop, and erasing it, is content work too (and audited).
+  'contacts.exportPersonalData': 'editor',
+  'contacts.export': 'editor',
+  'contacts.erase': 'editor',
+  'contacts.import.inspect': 'editor',
+  'contacts.import.preview': 'editor',
+  'contacts.import.run': 'editor',
+  'contacts.import.cancel': 'editor',
+  'contacts.optOuts.add': 'editor',
+  'contacts.optOuts.remove': 'editor',
+  'groups.create': 'editor',
+  'groups.update': 'editor',
+  'groups.delete': 'editor',
+  'groups.addMembers': 'editor',
+  'groups.removeMembers': 'editor',
+  'templates.create': 'editor',
+  'templates.update': 'editor',
+  'templates.delete': 'editor',
+  'campaigns.create': 'editor',
+  'campaigns.update': 'editor',
+  'campaigns.delete': 'editor',
+  'preparedAlerts.save': 'editor',
+  'preparedAlerts.delete': 'editor',
+  'preparedAlerts.use': 'editor',
+  'campaigns.repeat': 'editor',
+  // Alerts: starting, pausing, cancelling, approving, and answering what comes back.
+  'campaigns.start': 'operator',
+  'campaigns.pause': 'operator',
+  'campaigns.resume': 'operator',
+  'campaigns.cancel': 'operator',
+  'campaigns.skipHeld': 'operator',
+  'templates.approve': 'operator',
+  'inbox.markHandled': 'operator',
+  // The installation and the organisation: users, providers, relay, prices, settings.
+  'session.settings.set': 'admin',
+  'users.list': 'admin',
+  'users.create': 'admin',
+  'users.setRole': 'admin',
+  'users.remove': 'admin',
+  'connectivity.saveSetup': 'admin',
+  'connectivity.reloadSetup': 'admin',
+  'connectivity.checkRelay': 'admin',
+  'campaigns.priceTable.set': 'admin',
+} as const satisfies Record<MethodName, Clearance>;
+
+/** The roles that may call a method (empty never: admin may call everything). */
+export function rolesAllowed(method: MethodName): Role[] {
+  const c: Clearance = methodClearance[method];
+  if (c === 'anyone') return [...roles];
+  return roles.filter((r) => roleRank[r] >= roleRank[c]);
+}
+
+/** Whether a signed-in role (or nobody, `null`) may call a method. */
+export function mayCall(role: Role | null, method: MethodName): boolean {
+  const c: Clearance = methodClearance[method];
+  if (c === 'anyone') return true;
+  return role !== null && roleRank[role] >= roleRank[c];
+}
+
+/** The role named in a refusal: the least one that may call the method. */
+export function leastRoleFor(method: MethodName): Role | null {
+  const c: Clearance = methodClearance[method];
+  return c === 'anyone' ? null : c;
+}
