@@ -4,8 +4,11 @@ import { useDisclosure } from '@mantine/hooks';
 import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
 import { useLanguage, useT } from './i18n';
 import { pages } from './pages/registry';
+import { SignInPage } from './pages/session/SignInPage';
+import { UserBadge } from './pages/session/UserBadge';
 import { navigate, useRoute } from './router';
 import { useConnectionState, useQuery } from './rpc/react';
+import { useSession } from './session';
 
 const dict = {
   sv: {
@@ -41,6 +44,9 @@ export function App() {
   const Page = current.component;
   const demo = info.data?.demo ?? false;
   const engineNotice = useDesktopBridge();
+  const session = useSession().state;
+  // Nobody signed in, or locked: the sign-in page (the lock screen) instead of the page.
+  const gate = session && (session.user === null || session.locked) ? session : null;
 
   return (
     <AppShell header={{ height: demo ? 84 : 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -59,6 +65,7 @@ export function App() {
             </Title>
           </Group>
           <Group>
+            <UserBadge />
             <Badge
               role="status"
               size="lg"
@@ -101,7 +108,7 @@ export function App() {
       </AppShell.Navbar>
       <AppShell.Main>
         <EngineBanner notice={engineNotice} />
-        <Page route={route} />
+        {gate ? <SignInPage state={gate} /> : <Page route={route} />}
       </AppShell.Main>
     </AppShell>
   );

@@ -9,6 +9,7 @@ import { App } from './App';
 import { LanguageProvider } from './i18n';
 import { RpcClient, messagePortChannel, webSocketChannel, type ChannelFactory } from './rpc/client';
 import { RpcProvider } from './rpc/react';
+import { SessionProvider } from './session';
 
 // Darker primary shade and secondary text than Mantine's defaults: white on blue.6 and
 // gray.6 text on white fail WCAG AA contrast, and operators read this under stress. In
@@ -33,7 +34,9 @@ createRoot(document.getElementById('root')!).render(
       <Notifications />
       <LanguageProvider>
         <RpcProvider client={client}>
-          <App />
+          <SessionProvider>
+            <App />
+          </SessionProvider>
         </RpcProvider>
       </LanguageProvider>
     </MantineProvider>

@@ -42,6 +42,11 @@ const everyValue = {
   before: 'A',
   set: 1,
   source: 'reply',
+  username: 'anna',
+  role: 'operator',
+  via: 'offline',
+  lockAfterMinutes: 15,
+  offlineDays: 7,
 };
 
 describe('audit entries in the operator language', () => {

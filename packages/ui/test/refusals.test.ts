@@ -21,11 +21,19 @@ const sample: Record<string, string | number> = {
   channels: 'voice, sms',
   content: 'larm_samling',
   approval: 'rejected',
+  role: 'reader',
+  need: 'operator',
+  method: 'campaigns.start',
+  remaining: 3,
+  until: '2026-12-07T08:15:00.000Z',
+  expired: '2026-12-14T08:00:00.000Z',
+  message: 'Fel användarnamn eller lösenord.',
+  username: 'anna',
 };
 
 /** Values said in words (a status, an action, a channel) and ids an operator does not need. */
-const worded = new Set(['what', 'status', 'action', 'channel', 'approval']);
-const internal = new Set(['id', 'templateId']);
+const worded = new Set(['what', 'status', 'action', 'channel', 'approval', 'role', 'need', 'until', 'expired']);
+const internal = new Set(['id', 'templateId', 'method']);
 
 describe('refusals in the operator’s language', () => {
   it.each(refusalCodes)('%s', (code) => {
@@ -46,6 +54,14 @@ describe('refusals in the operator’s language', () => {
     expect(refusalText(refusal('campaign.transition', { id: 7, status: 'completed', action: 'pause' }), 'sv')).toBe(
       'Larmet är klar och kan därför inte pausas nu.',
     );
+  });
+
+  it('a role is named, not shown as a code, and a lockout says until when', () => {
+    expect(refusalText(refusal('auth.forbidden', { role: 'reader', need: 'operator', method: 'campaigns.start' }), 'sv')).toBe(
+      'Din roll (Läsare) får inte göra detta; det kräver Larmoperatör eller högre.',
+    );
+    expect(refusalText(refusal('auth.locked-out', { until: '' }), 'sv')).toContain('när nätet är tillbaka');
+    expect(refusalText(refusal('auth.bad-credentials', { remaining: '' }), 'sv')).toBe('Fel användarnamn eller lösenord.');
   });
 
   it('a code this console does not know gives null (the English message is shown)', () => {

@@ -7,13 +7,24 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { relayWebhookUrls } from '@gdial/protocol';
-import { enrolDevice, type ConnectivitySettings, type Logger } from '@gdial/engine';
+import { enrolDevice, type ConnectivitySettings, type DemoLogin, type Logger } from '@gdial/engine';
 import { startRelay, type RelayHandle } from '@gdial/relay';
 import { startSimulator, type ProfileInput, type Simulator } from '@gdial/simulator';
 
 export const DEMO_TENANT = 'demo';
 /** The demo sender number: a Swedish mobile, so people can reply "1" to it. */
 export const DEMO_FROM = '+46701740000';
+
+/**
+ * The demo's accounts on each console: shown with their passwords on the sign-in page (they
+ * guard nothing; nobody's phone rings in the demo), and the first is signed in at start.
+ */
+export const DEMO_ACCOUNTS: DemoLogin[] = [
+  { username: 'demo-admin', password: 'gdial-demo-admin', role: 'admin', displayName: 'Demo Administratör' },
+  { username: 'demo-operator', password: 'gdial-demo-operator', role: 'operator', displayName: 'Demo Larmoperatör' },
+  { username: 'demo-editor', password: 'gdial-demo-editor', role: 'editor', displayName: 'Demo Redaktör' },
+  { username: 'demo-reader', password: 'gdial-demo-reader', role: 'reader', displayName: 'Demo Läsare' },
+];
 
 export interface DemoWorld {
   simulator: Simulator;

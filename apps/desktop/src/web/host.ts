@@ -8,7 +8,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startEngine, type Engine, type EngineOptions, type Logger } from '@gdial/engine';
 import type { HostConnectivity } from './config';
-import { joinDemoWorld, startDemoWorld, type DemoWorld } from './demo';
+import { DEMO_ACCOUNTS, joinDemoWorld, startDemoWorld, type DemoWorld } from './demo';
 import { staticHandler } from './static';
 import { webSocketTransport } from './ws-transport';
 
@@ -96,7 +96,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHost> {
       name: `Demo ${path.basename(opts.dataDir)}`,
       logger: opts.logger,
     });
-    const host = await startWebHost({ ...rest, demo: true, connectivity: joined });
+    const host = await startWebHost({ ...rest, demo: true, demoAccounts: DEMO_ACCOUNTS, connectivity: joined });
     return { ...host, demo: null };
   }
   const demo =
@@ -108,6 +108,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHost> {
     const host = await startWebHost({
       ...rest,
       demo: demo !== null,
+      ...(demo ? { demoAccounts: DEMO_ACCOUNTS } : {}),
       connectivity: demo ? demo.connectivity : connectivity.mode === 'live' ? connectivity.settings : {},
       ...(connectivity.environment ? { connectivityEnvironment: connectivity.environment } : {}),
     });

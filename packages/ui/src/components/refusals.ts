@@ -51,6 +51,9 @@ const actions: Record<Language, Record<string, string>> = {
 const clock = (iso: string | number | undefined, lang: Language) =>
   new Date(String(iso)).toLocaleTimeString(lang === 'sv' ? 'sv-SE' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
 
+const day = (iso: string | number | undefined, lang: Language) =>
+  new Date(String(iso)).toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
 const channel = (c: string | number | undefined, lang: Language) =>
   (channelWords[lang][String(c) as keyof (typeof channelWords)['sv']] ?? String(c)).toLowerCase();
 const status = (s: string | number | undefined, lang: Language) =>
@@ -114,9 +117,9 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
         : `Kontot är låst efter för många felaktiga försök. Försök igen efter ${clock(p.until, 'sv')}.`,
     'auth.offline-never': () =>
       'Ingen kontakt med organisationen, och du har inte loggat in på den här datorn tidigare. Logga in när nätet fungerar.',
-    'auth.offline-expired': () =>
-      'Ingen kontakt med organisationen, och tiden för inloggning utan nät har gått ut. Logga in när nätet fungerar.',
-    'auth.relay': (p) => String(p.message),
+    'auth.offline-expired': (p) =>
+      `Ingen kontakt med organisationen, och tiden för inloggning utan nät gick ut ${day(p.expired, 'sv')}. Logga in när nätet fungerar.`,
+    'auth.relay': (p) => `Organisationen svarar: ${p.message}`,
     'auth.last-admin': () => 'Den sista administratören kan inte byta roll eller tas bort. Gör någon annan till administratör först.',
     'auth.accounts-exist': () => 'Datorn har redan användare. Logga in.',
     'auth.username-taken': (p) => `Användarnamnet ${p.username} är upptaget.`,
@@ -159,9 +162,9 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
         : `The account is locked after too many failed tries. Try again after ${clock(p.until, 'en')}.`,
     'auth.offline-never': () =>
       'No contact with the organisation, and you have not signed in on this computer before. Sign in when the network works.',
-    'auth.offline-expired': () =>
-      'No contact with the organisation, and the time for signing in without a network has run out. Sign in when the network works.',
-    'auth.relay': (p) => String(p.message),
+    'auth.offline-expired': (p) =>
+      `No contact with the organisation, and the time for signing in without a network ran out on ${day(p.expired, 'en')}. Sign in when the network works.`,
+    'auth.relay': (p) => `The organisation answers (in Swedish): ${p.message}`,
     'auth.last-admin': () => 'The last administrator cannot change role or be removed. Make someone else an administrator first.',
     'auth.accounts-exist': () => 'This computer already has users. Sign in.',
     'auth.username-taken': (p) => `The username ${p.username} is taken.`,

@@ -13,6 +13,8 @@ import { OptOutsSection } from './settings/OptOutsSection';
 import { PriceTableSection } from './settings/PriceTableSection';
 import { OrganisationSection } from './settings/OrganisationSection';
 import { BackupsSection } from './settings/BackupsSection';
+import { UsersSection } from './settings/UsersSection';
+import { useSession } from '../session';
 import { pageScope } from '../components/pageScope';
 
 const dict = {
@@ -55,6 +57,7 @@ export function SettingsPage() {
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const session = useSession();
   useEffect(() => {
     if (info.data) setName(info.data.operator);
   }, [info.data]);
@@ -100,6 +103,7 @@ export function SettingsPage() {
               setError(null);
               setSaved(true);
               info.reload();
+              session.refresh();
             }, setError);
           }}
         >
@@ -129,6 +133,7 @@ export function SettingsPage() {
       <ConnectivitySection />
       <ProviderSetupSection />
       <OrganisationSection />
+      <UsersSection />
       <VoicesSection />
       <OptOutsSection />
       <PriceTableSection />

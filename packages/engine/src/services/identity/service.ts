@@ -41,7 +41,7 @@ import {
 } from '../../store/accounts';
 import { recordAudit } from '../../store/audit';
 import { readSetting, writeSetting, type SettingDef } from '../../store/settings';
-import { checkVerifier, makeVerifier, owaspScrypt, type KdfCost } from './verifier';
+import { checkVerifier, demoScrypt, makeVerifier, owaspScrypt, type KdfCost } from './verifier';
 
 /** A user the host signs in at start, without a password (tests, benchmarks, tools). */
 export interface HostUser {
@@ -120,7 +120,8 @@ export class IdentityService {
     const demo = this.opts.demoAccounts ?? [];
     for (const d of demo) {
       if (accountByUsername(this.ctx.store.read, d.username)) continue;
-      const verifier = await makeVerifier(d.password, this.kdf);
+      // Their passwords are on the sign-in page: a memory-hard cost would guard nothing and slow every demo start.
+      const verifier = await makeVerifier(d.password, demoScrypt);
       const at = this.now().toISOString();
       this.ctx.store.transaction((tx) =>
         saveAccount(tx, {

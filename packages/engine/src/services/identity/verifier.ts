@@ -14,6 +14,9 @@ export interface KdfCost {
 /** OWASP Password Storage Cheat Sheet, scrypt: N=2^17, r=8, p=1. */
 export const owaspScrypt: KdfCost = { N: 2 ** 17, r: 8, p: 1 };
 
+/** For the demo's accounts only, whose passwords the sign-in page shows. */
+export const demoScrypt: KdfCost = { N: 2 ** 12, r: 8, p: 1 };
+
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 

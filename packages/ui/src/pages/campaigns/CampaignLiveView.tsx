@@ -49,6 +49,7 @@ import {
 } from './rollCall';
 import { useCampaignLive } from './useCampaignLive';
 import { pageScope } from '../../components/pageScope';
+import { RoleGuard } from '../../components/RoleGuard';
 
 const ROWS_SHOWN = 500;
 /** The share of the bar (%) a section needs before its label fits without being cut. */
@@ -266,19 +267,38 @@ export function CampaignLiveView({ id }: { id: number }) {
           </Text>
           <Group>
             {campaignAllows(status, 'pause') && (
-              <Button size="md" color="yellow" autoContrast onClick={() => act(rpc.call('campaigns.pause', { id }))} loading={busy}>
-                {t('pause')}
-              </Button>
+              <RoleGuard method="campaigns.pause">
+                {(refused) => (
+                  <Button
+                    size="md"
+                    color="yellow"
+                    autoContrast
+                    onClick={() => act(rpc.call('campaigns.pause', { id }))}
+                    loading={busy}
+                    disabled={refused}
+                  >
+                    {t('pause')}
+                  </Button>
+                )}
+              </RoleGuard>
             )}
             {campaignAllows(status, 'resume') && (
-              <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy}>
-                {t('resume')}
-              </Button>
+              <RoleGuard method="campaigns.resume">
+                {(refused) => (
+                  <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy} disabled={refused}>
+                    {t('resume')}
+                  </Button>
+                )}
+              </RoleGuard>
             )}
             {campaignAllows(status, 'cancel') && (
-              <Button size="md" color="red" variant="outline" onClick={() => setCancelOpen(true)}>
-                {t('cancel')}
-              </Button>
+              <RoleGuard method="campaigns.cancel">
+                {(refused) => (
+                  <Button size="md" color="red" variant="outline" onClick={() => setCancelOpen(true)} disabled={refused}>
+                    {t('cancel')}
+                  </Button>
+                )}
+              </RoleGuard>
             )}
             {campaignAllows(status, 'edit') && (
               <Button size="md" onClick={() => navigate('campaigns', id, 'edit')}>

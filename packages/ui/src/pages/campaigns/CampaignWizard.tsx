@@ -15,6 +15,7 @@ import { StartDialog } from './StartDialog';
 import { AudienceStep, MessageStep, PlanStep, ScheduleStep } from './WizardSteps';
 import { WIZARD_STEPS, fromCampaign, initialWizard, problemsFor, toFields, type WizardProblem, type WizardState } from './wizardState';
 import { pageScope } from '../../components/pageScope';
+import { RoleGuard } from '../../components/RoleGuard';
 
 const dict = {
   sv: {
@@ -259,9 +260,13 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
                 {t('replan')}
               </Button>
               {plan && (
-                <Button ref={startRef} color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart}>
-                  {scheduled ? t('schedule_') : t('start')}
-                </Button>
+                <RoleGuard method="campaigns.start">
+                  {(refused) => (
+                    <Button ref={startRef} color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart || refused}>
+                      {scheduled ? t('schedule_') : t('start')}
+                    </Button>
+                  )}
+                </RoleGuard>
               )}
             </Group>
           )}
@@ -286,15 +291,19 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
                   onChange={setTestGroupId}
                   w={320}
                 />
-                <Button
-                  variant="light"
-                  size="md"
-                  onClick={() => void runTest()}
-                  disabled={!testGroupId || plan.blockers.length > 0}
-                  loading={testBusy}
-                >
-                  {t('test')}
-                </Button>
+                <RoleGuard method="campaigns.start">
+                  {(refused) => (
+                    <Button
+                      variant="light"
+                      size="md"
+                      onClick={() => void runTest()}
+                      disabled={!testGroupId || plan.blockers.length > 0 || refused}
+                      loading={testBusy}
+                    >
+                      {t('test')}
+                    </Button>
+                  )}
+                </RoleGuard>
               </Group>
               <SavePreparedButton fields={toFields(s)} />
             </Group>

@@ -13,6 +13,7 @@ import { CampaignLiveView } from './CampaignLiveView';
 import { CampaignWizard } from './CampaignWizard';
 import { ReviewAndStart } from './ReviewAndStart';
 import { pageScope } from '../../components/pageScope';
+import { RoleGuard } from '../../components/RoleGuard';
 
 const dict = {
   sv: {
@@ -122,9 +123,13 @@ function CampaignList() {
     <Stack className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{t('title')}</Title>
-        <Button size="lg" color="red" onClick={() => navigate('campaigns', 'new')}>
-          {t('newAlert')}
-        </Button>
+        <RoleGuard method="campaigns.create">
+          {(refused) => (
+            <Button size="lg" color="red" onClick={() => navigate('campaigns', 'new')} disabled={refused}>
+              {t('newAlert')}
+            </Button>
+          )}
+        </RoleGuard>
       </Group>
       <ErrorAlert error={q.error} />
       {q.loading && !q.data ? (

@@ -16,6 +16,7 @@ import { ReviewStep } from './ReviewStep';
 import { SavePreparedButton } from './SavePreparedButton';
 import { StartDialog } from './StartDialog';
 import { pageScope } from '../../components/pageScope';
+import { RoleGuard } from '../../components/RoleGuard';
 
 const dict = {
   sv: {
@@ -137,9 +138,13 @@ export function ReviewAndStart({ id }: { id: number }) {
                   {t('discard')}
                 </Button>
               </Group>
-              <Button ref={startRef} color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart}>
-                {scheduled ? t('schedule') : t('start')}
-              </Button>
+              <RoleGuard method="campaigns.start">
+                {(refused) => (
+                  <Button ref={startRef} color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart || refused}>
+                    {scheduled ? t('schedule') : t('start')}
+                  </Button>
+                )}
+              </RoleGuard>
             </Group>
           </Stack>
         </Paper>

@@ -17,6 +17,7 @@ import { ContactTable } from './ContactTable';
 import { ExportDialog } from '../../components/ExportDialog';
 import { useContactSearch } from './useContactSearch';
 import contrast from '../../components/contrast.module.css';
+import { RoleGuard } from '../../components/RoleGuard';
 
 const dict = {
   sv: {
@@ -200,7 +201,13 @@ export function ContactsPage({ route }: { route: Route }) {
           <Button variant="default" onClick={() => setExportOpen(selection.size > 0 ? 'ids' : 'all')}>
             {t('export')}
           </Button>
-          <Button onClick={() => openContact('new')}>{t('newContact')}</Button>
+          <RoleGuard method="contacts.create">
+            {(refused) => (
+              <Button onClick={() => openContact('new')} disabled={refused}>
+                {t('newContact')}
+              </Button>
+            )}
+          </RoleGuard>
         </Row>
       </Row>
 

@@ -17,6 +17,7 @@ import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react'
 import { useConnectivity } from '../../components/useConnectivity';
 import { CampaignTable } from '../campaigns/CampaignsPage';
 import { pageScope } from '../../components/pageScope';
+import { RoleGuard } from '../../components/RoleGuard';
 
 const dict = {
   sv: {
@@ -240,9 +241,13 @@ export function DashboardPage() {
     <Stack className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{t('title')}</Title>
-        <Button size="xl" color="red" onClick={() => navigate('campaigns', 'new')} aria-keyshortcuts="N">
-          {t('newAlert')}
-        </Button>
+        <RoleGuard method="campaigns.create">
+          {(refused) => (
+            <Button size="xl" color="red" onClick={() => navigate('campaigns', 'new')} aria-keyshortcuts="N" disabled={refused}>
+              {t('newAlert')}
+            </Button>
+          )}
+        </RoleGuard>
       </Group>
       {info.data?.demo && <Alert color="orange">{t('demo')}</Alert>}
       <ErrorAlert error={list.error} />
