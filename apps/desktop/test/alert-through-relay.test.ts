@@ -120,6 +120,7 @@ describe('alerts through the relay', () => {
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-noprov-')),
       logger: silentLogger(),
       connectivity: { mode: 'live', settings: {} },
+      signedIn: { displayName: 'Test', role: 'admin' },
       uiDir: path.resolve(import.meta.dirname, 'fixtures/ui'),
     });
     const group = await call('groups.create', { name: 'Stab' });

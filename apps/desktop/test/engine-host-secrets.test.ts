@@ -35,7 +35,8 @@ function host(safe: FakeSafeStorage, opts: { answerVault?: boolean; platform?: N
   const service = vaultService(new SecretVault(safe, opts.platform ?? 'linux'), quietLogger());
   runEngineHost({
     logger: silentLogger(),
-    startEngine,
+    // A signed-in test admin: the console's calls below are an operator's.
+    startEngine: (o) => startEngine({ ...o, signedIn: { displayName: 'Test', role: 'admin' } }),
     exit: (code) => exits.push(code),
     vaultTimeoutMs: 300,
     parent: {

@@ -28,7 +28,8 @@ function host() {
   const vault = vaultService(new SecretVault(new FakeSafeStorage(), 'linux'), quietLogger());
   runEngineHost({
     logger: silentLogger(),
-    startEngine,
+    // A signed-in test admin: the console's calls below are an operator's.
+    startEngine: (o) => startEngine({ ...o, signedIn: { displayName: 'Test', role: 'admin' } }),
     exit: (code) => exits.push(code),
     parent: {
       postMessage: (m) => {

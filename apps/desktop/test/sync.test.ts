@@ -240,7 +240,7 @@ describe('organisation sync', () => {
     const back = await startEngine({
       dataDir: bDir,
       logger: silentLogger(),
-      operator: 'B',
+      signedIn: { displayName: 'B', role: 'admin' },
       connectivity: { relay: { url: relay!.url, deviceToken: tokens.get(b)!, tenant: TENANT } },
     });
     engines.push(back);

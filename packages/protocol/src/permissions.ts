@@ -85,6 +85,7 @@ export const methodClearance = {
   'templates.create': 'editor',
   'templates.update': 'editor',
   'templates.delete': 'editor',
+  'templates.whatsappContent': 'editor',
   'campaigns.create': 'editor',
   'campaigns.update': 'editor',
   'campaigns.delete': 'editor',

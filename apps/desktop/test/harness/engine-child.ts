@@ -22,7 +22,7 @@ const config = JSON.parse(process.env.GDIAL_HARNESS_ENGINE ?? '{}') as EngineChi
 const engine = await startEngine({
   dataDir: config.dataDir,
   logger: silentLogger(),
-  operator: config.name,
+  signedIn: { displayName: config.name, role: 'admin' },
   connectivity: { relay: { url: config.relayUrl, deviceToken: config.deviceToken, tenant: config.tenant } },
 });
 const { store } = engine.context;
