@@ -167,7 +167,7 @@ export function SignInPage({ state }: { state: SessionState }) {
                   <Table.Tr key={a.username}>
                     <Table.Td>{a.username}</Table.Td>
                     <Table.Td>
-                      <code>{a.password}</code>
+                      <code style={{ whiteSpace: 'nowrap' }}>{a.password}</code>
                     </Table.Td>
                     <Table.Td>{roleWord(a.role, language)}</Table.Td>
                   </Table.Tr>
