@@ -16,6 +16,9 @@ import { openStore, StoreOpenError } from '../../src/store/db';
 import { encryptDatabaseInPlace, isPlaintextDatabase, type EncryptProgress } from '../../src/store/encryption';
 import { fakeSealer } from '../support/sealer';
 
+/** The engine's calls below are an administrator's. */
+const TEST_ADMIN = { displayName: 'Test', role: 'admin' } as const;
+
 const NAME = 'Ingegerd Öberg-Planterad';
 const PHONE = '0701234599';
 const EMAIL = 'ingegerd.planterad@example.se';
@@ -60,7 +63,7 @@ const contains = (bytes: Buffer, text: string) => bytes.includes(Buffer.from(tex
 describe('encrypted store', () => {
   it('writes no personal data in the clear, in the file or its log', async () => {
     const dir = tmp();
-    engine = await startEngine({ dataDir: dir, logger: silentLogger(), encryption: { key: newKey() } });
+    engine = await startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN, encryption: { key: newKey() } });
     await plant();
     // While the engine runs, the planted rows are in the write-ahead log; after closing, in the file.
     const running = databaseBytes(dir);
@@ -75,7 +78,7 @@ describe('encrypted store', () => {
 
   it('the same plant is readable in an unencrypted database (the search above can find it)', async () => {
     const dir = tmp();
-    engine = await startEngine({ dataDir: dir, logger: silentLogger() });
+    engine = await startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN });
     await plant();
     await engine.close();
     engine = undefined;
@@ -87,7 +90,7 @@ describe('encrypted store', () => {
   it('opens again with its key, and refuses a wrong key or none in Swedish without touching the file', async () => {
     const dir = tmp();
     const key = newKey();
-    engine = await startEngine({ dataDir: dir, logger: silentLogger(), encryption: { key } });
+    engine = await startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN, encryption: { key } });
     await plant();
     await engine.close();
     engine = undefined;
@@ -106,19 +109,19 @@ describe('encrypted store', () => {
     expect((wrong as StoreOpenError).reason).toBe('wrong-key');
     expect((wrong as StoreOpenError).message).toMatch(/kan inte låsas upp med den här nyckeln/);
     expect(() => openStore(file, { logger: silentLogger() })).toThrow(/krypterad och ingen nyckel angavs \(GDIAL_DB_KEY\)/);
-    await expect(startEngine({ dataDir: dir, logger: silentLogger(), encryption: { key: 'nyckel' } })).rejects.toThrow(
-      /64 hexadecimala tecken/,
-    );
+    await expect(
+      startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN, encryption: { key: 'nyckel' } }),
+    ).rejects.toThrow(/64 hexadecimala tecken/);
     expect(readFileSync(file).equals(before)).toBe(true);
 
-    engine = await startEngine({ dataDir: dir, logger: silentLogger(), encryption: { key } });
+    engine = await startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN, encryption: { key } });
     const found = await call<{ items: { displayName: string }[] }>('contacts.search', { query: 'Ingegerd' });
     expect(found.items.map((c) => c.displayName)).toContain(NAME);
   });
 
   it('encrypts a plaintext database in place with progress and keeps every row', async () => {
     const dir = tmp();
-    engine = await startEngine({ dataDir: dir, logger: silentLogger() });
+    engine = await startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN });
     await plant();
     await engine.close();
     engine = undefined;
@@ -145,7 +148,13 @@ describe('encrypted store', () => {
 
     const key = newKey();
     const progress: EncryptProgress[] = [];
-    engine = await startEngine({ dataDir: dir, logger: silentLogger(), encryption: { key }, onEncryptProgress: (p) => progress.push(p) });
+    engine = await startEngine({
+      dataDir: dir,
+      logger: silentLogger(),
+      signedIn: TEST_ADMIN,
+      encryption: { key },
+      onEncryptProgress: (p) => progress.push(p),
+    });
     expect(isPlaintextDatabase(file)).toBe(false);
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['copying', 'encrypting', 'checking', 'replacing']));
     expect(progress.at(-1)?.percent).toBe(100);
@@ -181,7 +190,7 @@ describe('encrypted store', () => {
   it('the desktop: a key made once, sealed beside the database, reused; no key store, no start', async () => {
     const dir = tmp();
     const { sealer, state } = fakeSealer();
-    engine = await startEngine({ dataDir: dir, logger: silentLogger(), secrets: sealer, encryption: 'sealed' });
+    engine = await startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN, secrets: sealer, encryption: 'sealed' });
     await plant();
     await engine.close();
     engine = undefined;
@@ -190,7 +199,7 @@ describe('encrypted store', () => {
     expect(sealed).not.toMatch(/^[0-9a-f]{64}$/);
     expect(contains(databaseBytes(dir), 'Ingegerd')).toBe(false);
 
-    engine = await startEngine({ dataDir: dir, logger: silentLogger(), secrets: sealer, encryption: 'sealed' });
+    engine = await startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN, secrets: sealer, encryption: 'sealed' });
     expect((await call<{ items: unknown[] }>('contacts.search', { query: 'Ingegerd' })).items).toHaveLength(1);
     await engine.close();
     engine = undefined;
@@ -198,7 +207,9 @@ describe('encrypted store', () => {
 
     // Another OS key (another user or machine): the sealed key does not open; nothing is replaced.
     const other = fakeSealer();
-    await expect(startEngine({ dataDir: dir, logger: silentLogger(), secrets: other.sealer, encryption: 'sealed' })).rejects.toMatchObject({
+    await expect(
+      startEngine({ dataDir: dir, logger: silentLogger(), signedIn: TEST_ADMIN, secrets: other.sealer, encryption: 'sealed' }),
+    ).rejects.toMatchObject({
       reason: 'key-unavailable',
     });
     expect(readFileSync(keyFile, 'utf8')).toBe(sealed);
