@@ -135,7 +135,12 @@ export async function importThroughEngine(
   csv: Buffer,
   expected: number,
 ): Promise<{ previewMs: number; runMs: number; close: () => Promise<void>; engine: Awaited<ReturnType<typeof startEngine>> }> {
-  const engine = await startEngine({ dataDir, logger: silentLogger(), signedIn: { displayName: 'bench', role: 'admin' }, ...engineEncryption() });
+  const engine = await startEngine({
+    dataDir,
+    logger: silentLogger(),
+    signedIn: { displayName: 'bench', role: 'admin' },
+    ...engineEncryption(),
+  });
   const t0 = performance.now();
   const preview = await engine.rpc.call('contacts.import.preview', {
     source: { kind: 'inline', fileName: 'kontakter.csv', dataBase64: csv.toString('base64') },
