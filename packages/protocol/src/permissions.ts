@@ -67,6 +67,8 @@ export const methodClearance = {
   'contacts.addTags': 'editor',
   'contacts.removeTags': 'editor',
   'contacts.setDoNotContact': 'editor',
+  // A one-time link binding a contact's Telegram chat to them.
+  'telegram.link': 'editor',
   // Personal data leaving the desktop, and erasing it, is content work too (and audited).
   'contacts.exportPersonalData': 'editor',
   'contacts.export': 'editor',
