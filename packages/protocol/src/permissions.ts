@@ -56,6 +56,7 @@ export const methodClearance = {
   'connectivity.setup': 'reader',
   'sync.status': 'reader',
   'sync.organisation': 'reader',
+  'backups.list': 'reader',
   // Content: contacts, groups, templates, recordings, voices and drafts.
   'tts.voices.install': 'editor',
   'tts.voices.remove': 'editor',
@@ -113,6 +114,9 @@ export const methodClearance = {
   'connectivity.reloadSetup': 'admin',
   'connectivity.checkRelay': 'admin',
   'campaigns.priceTable.set': 'admin',
+  // The database itself: making a backup and replacing everything with one.
+  'backups.create': 'admin',
+  'backups.restore': 'admin',
 } as const satisfies Record<MethodName, Clearance>;
 
 /** The roles that may call a method (empty never: admin may call everything). */

@@ -42,7 +42,7 @@ const start = async (dir: string, key: string, extra: Partial<EngineOptions> = {
     logger: silentLogger(),
     encryption: { key },
     validateOutputs: true,
-    operator: 'Karin',
+    signedIn: { displayName: 'Karin', role: 'admin' },
     ...extra,
   }));
 
