@@ -75,7 +75,20 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     sealer: opts.secrets,
     environment: opts.connectivityEnvironment,
   });
-  return { identity, users, system, ...contacts, tts, templates, campaigns, preparedAlerts, connectivity, setup, sync, backups: opts.backups };
+  return {
+    identity,
+    users,
+    system,
+    ...contacts,
+    tts,
+    templates,
+    campaigns,
+    preparedAlerts,
+    connectivity,
+    setup,
+    sync,
+    backups: opts.backups,
+  };
 }
 
 /**
