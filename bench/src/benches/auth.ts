@@ -10,13 +10,14 @@
 import { randomBytes } from 'node:crypto';
 import { signInResponseSchema } from '@gdial/protocol';
 import { hashPassword, owaspScrypt, startRelay, verifyPassword } from '@gdial/relay';
+import { offlineUnlock } from '../auth-unlock';
 import { percentile, round, type BenchContext } from '../context';
 
 const DATABASE_URL = process.env.RELAY_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'ett långt lösenord för mätningen';
 
 /** Further measures on the same line (the desktop's offline unlock goes here). */
-export const extraMeasures: Array<(count: number, ctx: BenchContext) => Promise<Record<string, number>>> = [];
+export const extraMeasures: Array<(count: number, ctx: BenchContext) => Promise<Record<string, number>>> = [offlineUnlock];
 
 export default async function run(ctx: BenchContext): Promise<void> {
   const count = Number(ctx.options.count ?? 20);
