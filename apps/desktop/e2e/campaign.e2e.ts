@@ -284,7 +284,7 @@ describe('running an alert', () => {
       .waitFor({ timeout: 150_000 });
     expect(EXPECTED).toEqual({ confirmed: 25, notConfirmed: 20, unreached: 5 });
     await page.getByRole('radio', { name: `Bekräftade (${EXPECTED.confirmed})` }).waitFor({ state: 'attached' });
-    await page.getByRole('radio', { name: `Inte bekräftat (${EXPECTED.notConfirmed})` }).waitFor({ state: 'attached' });
+    await page.getByRole('radio', { name: `Inte klara än (${EXPECTED.notConfirmed})` }).waitFor({ state: 'attached' });
     await page.getByRole('radio', { name: `Ej nådda (${EXPECTED.unreached})` }).waitFor({ state: 'attached' });
     // Nobody is left in flight once it is done.
     const rollCall = page.getByRole('table', { name: 'Upprop' });

@@ -446,7 +446,10 @@ export const deliveryReportSchema = z.object({
   provider: z.string().nullable().optional(),
   providerStatus: z.string().nullable(),
   attempts: z.number().int().nonnegative(),
+  /** The provider's reason, as the provider worded it (English); the console words known codes itself. */
   error: z.string().nullable(),
+  /** The provider's code for it ("30003", "busy", "elks:failed", "telegram:403"), when known. */
+  errorCode: z.string().nullable().optional(),
   /** Sent again after a crash because the provider had no record of it; the person may have got it twice. */
   possibleDuplicate: z.boolean(),
   sentAt: isoTime.nullable(),

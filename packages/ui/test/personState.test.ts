@@ -46,9 +46,18 @@ describe('where a person stands', () => {
     expect(personState(person('reached', []), held, true)).toBe('reached-not-confirmed');
     expect(personState(person('reached', []), held, false)).toBe('confirmed');
     expect(personState(person('confirmed', []), held, true)).toBe('confirmed');
-    const failed = person('unreached', [delivery({ state: 'failed', error: 'not a mobile number' })]);
+    const failed = person('unreached', [delivery({ state: 'failed', error: 'Unreachable destination handset', errorCode: '30003' })]);
     expect(personState(failed, held, true)).toBe('unreached');
-    expect(unreachedReason(failed)).toBe('not a mobile number');
+    // The provider's English reason is said in Swedish; an unknown code gets a Swedish sentence with the code.
+    expect(unreachedReason(failed, 'sv')).toBe('telefonen gick inte att nå (avstängd eller utan täckning)');
+    expect(unreachedReason(failed, 'en')).toBe('the phone could not be reached (off or out of coverage)');
+    const odd = person('unreached', [delivery({ state: 'failed', error: 'Something new', errorCode: '39999' })]);
+    expect(unreachedReason(odd, 'sv')).toBe('leverantören kunde inte leverera (kod 39999)');
+    expect(unreachedReason(odd, 'en')).toBe('Something new (39999)');
+    const bounced = person('unreached', [
+      delivery({ channel: 'email', state: 'failed', error: '550 no such user', errorCode: 'bounce:5.1.1' }),
+    ]);
+    expect(unreachedReason(bounced, 'sv')).toBe('e-posten studsade (adressen finns inte eller tar inte emot)');
     expect(personState(person('no-network', []), held, true)).toBe('not-sent-no-network');
     expect(personState(person('cancelled', []), held, true)).toBe('stopped');
     expect(personState(person('opted-out', []), held, true)).toBe('stopped');

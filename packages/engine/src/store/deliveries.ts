@@ -81,6 +81,7 @@ export function toDeliveryReport(d: ReportDeliveryRow, events: readonly Delivery
     providerStatus: d.provider_status,
     attempts: d.attempts,
     error: d.error,
+    errorCode: d.error_code,
     possibleDuplicate: d.possible_duplicate === 1,
     sentAt: iso(d.sent_at),
     finishedAt: iso(d.finished_at),
@@ -99,6 +100,7 @@ export type ReportDeliveryRow = Pick<
   | 'provider_status'
   | 'attempts'
   | 'error'
+  | 'error_code'
   | 'possible_duplicate'
   | 'provider'
   | 'provider_id'
@@ -320,7 +322,7 @@ export function deliveryReportsOf(r: Reader, recipientIds: readonly number[]): M
   const ids = JSON.stringify(recipientIds);
   const dels = r.statements
     .get<[string], ReportDeliveryRow>(
-      `SELECT id, recipient_id, step_index, channel, address, state, provider_status, attempts, error, possible_duplicate, provider, provider_id, sent_at, finished_at
+      `SELECT id, recipient_id, step_index, channel, address, state, provider_status, attempts, error, error_code, possible_duplicate, provider, provider_id, sent_at, finished_at
          FROM deliveries WHERE recipient_id ${IN_IDS} ORDER BY recipient_id, step_index, id`,
     )
     .all(ids);
@@ -346,7 +348,7 @@ export function deliveryReportsOf(r: Reader, recipientIds: readonly number[]): M
 }
 
 /** One line per delivery (recipients without one too) for the CSV export. */
-export type CsvRow = Omit<ReportDeliveryRow, 'id' | 'provider' | 'provider_id' | 'step_index'> & {
+export type CsvRow = Omit<ReportDeliveryRow, 'id' | 'provider' | 'provider_id' | 'step_index' | 'error_code'> & {
   step_index: number | null;
   display_name: string;
   contact_id: number | null;

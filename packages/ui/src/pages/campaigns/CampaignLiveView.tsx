@@ -61,7 +61,7 @@ const dict = {
     loading: 'Hämtar larmet…',
     test: 'TESTKÖRNING',
     confirmed: 'Bekräftade',
-    waiting: 'Inte bekräftat',
+    waiting: 'Inte klara än',
     failed: 'Ej nådda',
     all: 'Alla',
     ofTotal: 'av {n}',
@@ -108,7 +108,7 @@ const dict = {
     loading: 'Fetching the alert…',
     test: 'TEST RUN',
     confirmed: 'Confirmed',
-    waiting: 'Not confirmed',
+    waiting: 'Not done yet',
     failed: 'Not reached',
     all: 'All',
     ofTotal: 'of {n}',
@@ -446,7 +446,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                   <Table.Td>
                     {(() => {
                       const state = personState(r, heldChannels, confirmationEnabled);
-                      const reason = state === 'unreached' ? unreachedReason(r) : null;
+                      const reason = state === 'unreached' ? unreachedReason(r, language) : null;
                       return (
                         <Badge
                           color={personStateColour[state]}
@@ -454,7 +454,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                           title={words.outcome[r.outcome]}
                         >
                           {personStateWords[language][state]}
-                          {reason ? ` – ${words.eventDetail(reason)}` : ''}
+                          {reason ? ` – ${reason}` : ''}
                         </Badge>
                       );
                     })()}

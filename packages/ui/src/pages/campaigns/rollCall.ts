@@ -2,6 +2,8 @@
 // search over them. Someone reached who has not confirmed stays in the middle pile: that
 // is who the operator must follow up. Without confirmation, reaching someone is the goal,
 // so "reached" counts as done.
+import type { Language } from '../../i18n';
+import { providerReasonText } from '../../components/providerReasons';
 import type { DeliveryReport, RecipientOutcome, RecipientReport } from '@gdial/protocol';
 
 type DeliveryEvent = DeliveryReport['events'][number];
@@ -142,9 +144,9 @@ export function personState(r: RecipientReport, heldChannels: ReadonlySet<string
 }
 
 /** Why someone was not reached: the last failed delivery's error, if any. */
-export function unreachedReason(r: RecipientReport): string | null {
-  const failed = r.deliveries.filter((d) => d.state === 'failed' && d.error);
-  return failed.at(-1)?.error ?? null;
+export function unreachedReason(r: RecipientReport, language: Language): string | null {
+  const failed = r.deliveries.filter((d) => d.state === 'failed' && (d.error || d.errorCode)).at(-1);
+  return failed ? providerReasonText(failed.errorCode, failed.error, language) : null;
 }
 
 /**
