@@ -49,8 +49,8 @@ export function TelegramLinkPanel({ contactId, chatId }: { contactId: number; ch
       .finally(() => setBusy(false));
   };
   return (
-    <Stack gap="xs">
-      <Text fw={700} size="lg">
+    <Stack gap="xs" role="group" aria-labelledby={`telegram-link-${contactId}`}>
+      <Text fw={700} size="lg" id={`telegram-link-${contactId}`}>
         {t('title')}
       </Text>
       <Text size="sm" c="dimmed">

@@ -73,7 +73,10 @@ const statusColor: Record<WhatsAppApproval, string> = {
 /** The variables a chosen template needs, keeping what the operator already wrote for each. */
 export function bindContent(t: WhatsAppContentTemplate, before: WhatsAppContent | null): WhatsAppContent {
   const keep = before?.contentSid === t.contentSid ? before.variables : {};
-  return { contentSid: t.contentSid, name: t.name, variables: Object.fromEntries(t.variables.map((n) => [n, keep[n] ?? ''])) };
+  // Twilio lists only the variables that have sample values; the body names all of them.
+  const numbered = [...(t.body ?? '').matchAll(/\{\{(\d{1,2})\}\}/g)].map((m) => m[1]!);
+  const names = [...new Set([...t.variables, ...numbered])].sort((a, b) => Number(a) - Number(b));
+  return { contentSid: t.contentSid, name: t.name, variables: Object.fromEntries(names.map((n) => [n, keep[n] ?? ''])) };
 }
 
 export function WhatsAppContentPicker({

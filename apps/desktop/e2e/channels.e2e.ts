@@ -1,0 +1,77 @@
+// WhatsApp and Telegram as an operator sets them up, in a real Chromium against the demo
+// world: a template's WhatsApp tab binds the account's approved content template (listed
+// from the simulated Twilio Content API; one under review cannot be chosen) with its
+// variables, and a contact's drawer makes their one-time Telegram link to the bot. The
+// screenshots are the guide's (docs/guide/whatsapp-och-telegram.md).
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConsole, type Console } from './harness';
+
+const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
+
+let c: Console;
+beforeAll(async () => {
+  c = await openConsole({ demo: 'fast', operator: 'Karin Lind' });
+  await c.page
+    .getByRole('status')
+    .filter({ hasText: /Ansluten till motorn/ })
+    .waitFor();
+});
+afterAll(async () => {
+  await c?.close();
+});
+
+describe('WhatsApp and Telegram in the console', () => {
+  it('binds an approved WhatsApp template to a message template, with its variables', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Mallar' }).click();
+    await page.getByRole('button', { name: 'Ny mall' }).click();
+    await page.getByLabel('Mallens namn').fill('Brand – samling');
+    await page.getByRole('tab', { name: 'WhatsApp' }).click();
+    await page.getByLabel(/^WhatsApp-text/).fill('Hej {{first_name}}, samling på brandstationen nu. Svara 1.');
+    const choose = page.getByRole('textbox', { name: 'Mall hos Twilio' });
+    await choose.click();
+    // The template under review is listed but cannot be chosen.
+    await expect(page.getByRole('option', { name: /ovning_utkast.*granskas/ }).getAttribute('data-combobox-disabled')).resolves.toBe(
+      'true',
+    );
+    await page.getByRole('option', { name: /larm_samling.*godkänd/ }).click();
+    await page.getByRole('textbox', { name: 'Värde för {{1}}', exact: true }).fill('{{first_name}}');
+    await page.getByRole('textbox', { name: 'Värde för {{2}}', exact: true }).fill('{{organisation}}');
+    await page.getByRole('textbox', { name: 'Värde för {{3}}', exact: true }).fill('samling på brandstationen');
+    const panel = page.getByRole('tabpanel', { name: 'WhatsApp' });
+    await panel.screenshot({ path: path.join(GUIDE_IMG, 'whatsapp-mall.png') });
+    await page.getByRole('button', { name: 'Spara mallen' }).click();
+    // A new template opens as itself once saved.
+    await page.getByRole('heading', { name: 'Brand – samling' }).waitFor();
+
+    const list = await c.host.engine.rpc.call('templates.list', {});
+    if (!list.ok) throw new Error(list.error.message);
+    const saved = (list.value as { templates: { name: string; variants: { sv?: { whatsappContent?: unknown } } }[] }).templates.find(
+      (t) => t.name === 'Brand – samling',
+    );
+    expect(saved?.variants.sv?.whatsappContent).toMatchObject({
+      name: 'larm_samling',
+      variables: { 1: '{{first_name}}', 2: '{{organisation}}', 3: 'samling på brandstationen' },
+    });
+  });
+
+  it('makes a contact’s one-time Telegram link to the bot in the contact drawer', async () => {
+    const { page } = c;
+    const created = await c.host.engine.rpc.call('contacts.create', {
+      firstName: 'Anna',
+      lastName: 'Berg',
+      phones: [{ number: '0701234561' }],
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    await page.getByRole('link', { name: 'Kontakter' }).click();
+    await page.getByRole('table', { name: 'Kontakter' }).getByRole('button', { name: 'Anna Berg' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Redigera kontakt: Anna Berg' });
+    await drawer.getByRole('button', { name: 'Skapa länk för Telegram' }).click();
+    const link = page.getByLabel('Länk till larmboten');
+    await expect.poll(() => link.inputValue()).toMatch(/^https:\/\/t\.me\/gdial_sim_bot\?start=[A-Za-z0-9_-]{24}$/);
+    await link.scrollIntoViewIfNeeded();
+    const section = drawer.getByRole('group', { name: 'Koppla Telegram' });
+    await section.screenshot({ path: path.join(GUIDE_IMG, 'telegram-lank.png') });
+  });
+});
