@@ -137,12 +137,14 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     await services.identity.open();
     // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
     await services.campaigns.open();
+    services.leases.start();
     // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
     if (opts.connectivity || opts.secrets) services.campaigns.requireConfiguredProviders();
     services.connectivity.begin(await services.setup.initialSettings());
     return { store, ctx, services };
   };
   const halt = async (r: Running) => {
+    r.services.leases.stop();
     r.services.sync.stop();
     await r.services.connectivity.stop();
     await r.services.campaigns.close();

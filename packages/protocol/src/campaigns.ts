@@ -300,6 +300,8 @@ export const campaignSummarySchema = z.object({
   startedAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
   createdBy: z.string(),
+  /** Organisation sync: the name of the other desktop that runs this alert; null when it runs here. */
+  remoteOwner: z.string().nullable().default(null),
 });
 export type CampaignSummary = z.infer<typeof campaignSummarySchema>;
 

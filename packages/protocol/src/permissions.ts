@@ -56,6 +56,10 @@ export const methodClearance = {
   'connectivity.setup': 'reader',
   'sync.status': 'reader',
   'sync.organisation': 'reader',
+  'sync.alertOwner': 'reader',
+  // Taking over an alert another workstation stopped sending is an alert operator's act; the organisation's switch is an admin's.
+  'sync.takeOver': 'operator',
+  'sync.setAutoTakeOver': 'admin',
   'backups.list': 'reader',
   // Content: contacts, groups, templates, recordings, voices and drafts.
   'tts.voices.install': 'editor',

@@ -16,6 +16,12 @@ export const refusalParams = {
   'campaign.no-future-run': [],
   /** Skip a held channel: only a running or paused alert has people waiting. */
   'campaign.nobody-waiting': ['id', 'status'],
+  /** Another desktop of the organisation runs the alert (owner: its name); take it over first. */
+  'campaign.remote': ['id', 'owner'],
+  /** Take over: the owner still renews its lease (owner: its name). */
+  'campaign.owner-alive': ['id', 'owner'],
+  /** Take over needs the relay (the lease is held there). */
+  'campaign.take-over-offline': ['id'],
   'template.in-use': ['id'],
   'template.no-content': ['name', 'channel'],
   /** Plan blockers. */

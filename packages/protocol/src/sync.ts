@@ -71,7 +71,19 @@ export class HybridClock {
 // ── operations and state ────────────────────────────────────────────────────────────────
 
 /** What is shared, as entity kinds. Pairs (tag, membership) are entities of their own with a `present` field. */
-export const syncEntities = ['group', 'contact', 'contactTag', 'membership', 'optOut', 'template', 'setting', 'audit'] as const;
+export const syncEntities = [
+  'group',
+  'contact',
+  'contactTag',
+  'membership',
+  'optOut',
+  'template',
+  'setting',
+  'audit',
+  'alert',
+  'recipient',
+  'delivery',
+] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 
 /** The order a snapshot is applied in: what others refer to comes first. */
@@ -98,6 +110,11 @@ export const syncOpSchema = z.object({
   kind: z.enum(['put', 'delete', 'erase']),
   /** For put: the fields this change set (the others keep their value). */
   fields: z.record(z.string(), jsonSchema).optional(),
+  /**
+   * For an alert's entities (alert, recipient, delivery): the lease token the dispatching
+   * desktop held when it made the change. The relay refuses a change under a stale token.
+   */
+  fence: z.number().int().positive().optional(),
 });
 export type SyncOp = z.infer<typeof syncOpSchema>;
 
@@ -117,11 +134,49 @@ export const stampOf = (op: Pick<SyncOp, 'hlc' | 'device'>): string => `${op.hlc
 
 type FieldMerge = (current: Json, incoming: Json) => Json;
 
+/** Keeps the value furthest along `order` (unknown values first); commutative, so every desktop agrees. */
+function forwardBy(order: readonly string[]): FieldMerge {
+  const rank = (v: Json): number => (typeof v === 'string' ? order.indexOf(v) : -1);
+  return (a, b) => (rank(b) > rank(a) ? b : a);
+}
+
+/** A delivery's timeline: entries are only ever added, so two views of it join to their union. */
+const timelineUnion: FieldMerge = (a, b) => {
+  const byKey = new Map<string, Json>();
+  const keyOf = (e: Json): string => {
+    const o = e && typeof e === 'object' && !Array.isArray(e) ? e : {};
+    return `${JSON.stringify(o.at ?? null).padStart(15, '0')}\u0000${JSON.stringify(o.kind ?? null)}\u0000${JSON.stringify(o.detail ?? null)}`;
+  };
+  for (const e of [...(Array.isArray(a) ? a : []), ...(Array.isArray(b) ? b : [])]) byKey.set(keyOf(e), e);
+  return [...byKey.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, e]) => e);
+};
+
+/** A confirmation (`{ at, via }` or null) keeps its first time, whichever desktop learned it first. */
+const firstConfirmation: FieldMerge = (a, b) => {
+  const at = (v: Json): string | null => (v && typeof v === 'object' && !Array.isArray(v) && typeof v.at === 'string' ? v.at : null);
+  const ta = at(a);
+  const tb = at(b);
+  if (tb === null) return a;
+  if (ta === null) return b;
+  return tb < ta || (tb === ta && JSON.stringify(b) < JSON.stringify(a)) ? b : a;
+};
+
 /**
  * Fields whose value has an order of its own: the merge keeps the greater one whatever the
  * stamps say (delivery statuses only move forward; a confirmation keeps its first time).
  */
-export const fieldMerges: Partial<Record<SyncEntity, Record<string, FieldMerge>>> = {};
+export const fieldMerges: Partial<Record<SyncEntity, Record<string, FieldMerge>>> = {
+  recipient: {
+    outcome: forwardBy(['pending', 'in-progress', 'cancelled', 'unreached', 'reached', 'opted-out', 'confirmed']),
+    confirmed: firstConfirmation,
+  },
+  delivery: {
+    state: forwardBy(['waiting', 'queued', 'sending', 'sent', 'cancelled', 'skipped', 'failed', 'delivered']),
+    attempts: (a, b) => Math.max(Number(a) || 0, Number(b) || 0),
+    providerRank: (a, b) => Math.max(Number(a) || 0, Number(b) || 0),
+    events: timelineUnion,
+  },
+};
 
 /** Applies one operation to an entity's state; returns the state unchanged (same object) when the operation adds nothing. */
 export function mergeOp(state: EntityState | undefined, op: SyncOp): EntityState {
@@ -199,6 +254,16 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return ak.length === Object.keys(bo).length && ak.every((k) => k in bo && sameJson((a as Record<string, unknown>)[k], bo[k]));
 }
 
+/** The entities that belong to one alert: dispatched by one desktop at a time, under its lease. */
+export const alertScoped: ReadonlySet<SyncEntity> = new Set(['alert', 'recipient', 'delivery']);
+
+/** An alert's own entities are keyed `<alert uid>/<part>`; the alert is the part before the slash. */
+export const alertOf = (op: Pick<SyncOp, 'entity' | 'id'>): string | null => {
+  if (!alertScoped.has(op.entity)) return null;
+  const at = op.id.indexOf('/');
+  return at < 0 ? op.id : op.id.slice(0, at);
+};
+
 /** Pair entities (a tag on a contact, a contact in a group) are keyed by their two ids. */
 export const pairId = (a: string, b: string): string => `${a}|${b}`;
 
@@ -234,6 +299,50 @@ export const syncDeviceSchema = z.object({
   lastSeenAt: z.string().nullable(),
   online: z.boolean(),
   ackedThrough: z.number().int().nonnegative(),
+  /** The running alerts this desktop dispatches (their names, as the asking desktop knows them). */
+  runs: z.array(z.string()).default([]),
 });
 export const organisationViewSchema = z.object({ tenant: z.string(), devices: z.array(syncDeviceSchema) });
 export type OrganisationView = z.infer<typeof organisationViewSchema>;
+
+// ── alert leases: which desktop dispatches a running alert ──────────────────────────────
+//
+// A running alert is dispatched by exactly one desktop, holding a lease on it in the
+// relay's Postgres that it renews every few seconds. The token only grows: taking over an
+// alert whose lease expired gives a greater one, and the relay refuses the alert's
+// operations made under an older token, so an owner that comes back cannot overwrite the
+// new owner's work.
+
+/** How long a lease lasts without renewal, and how often the owner renews it. */
+export const LEASE_TTL_MS = 15_000;
+export const LEASE_RENEW_MS = 5_000;
+
+export const leaseSchema = z.object({
+  alert: syncIdSchema,
+  /** The device holding it, and its name as enrolled. */
+  owner: z.string(),
+  ownerName: z.string(),
+  token: z.number().int().positive(),
+  expiresAt: z.string(),
+  /** Whether the owner stopped renewing (another desktop may take over). */
+  expired: z.boolean(),
+});
+export type Lease = z.infer<typeof leaseSchema>;
+
+export const leaseRenewRequestSchema = z.object({
+  leases: z.array(z.object({ alert: syncIdSchema, token: z.number().int().positive() })).max(500),
+});
+export const leaseRenewResponseSchema = z.object({
+  /** Each lease as the relay now holds it: renewed when the device still owns it under that token. */
+  leases: z.array(leaseSchema.extend({ renewed: z.boolean() })),
+});
+export type LeaseRenewResponse = z.infer<typeof leaseRenewResponseSchema>;
+
+export const leaseTakeRequestSchema = z.object({ alert: syncIdSchema });
+export const leaseTakeResponseSchema = z.union([
+  z.object({ taken: z.literal(true), lease: leaseSchema }),
+  z.object({ taken: z.literal(false), lease: leaseSchema, reason: z.string() }),
+]);
+export type LeaseTakeResponse = z.infer<typeof leaseTakeResponseSchema>;
+
+export const leaseListSchema = z.object({ leases: z.array(leaseSchema) });

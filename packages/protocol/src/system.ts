@@ -38,6 +38,8 @@ export const auditActions = [
   'campaign.start-unapproved',
   'campaign.pause',
   'campaign.resume',
+  'campaign.takeOver',
+  'sync.autoTakeOver',
   'campaign.cancel',
   'campaign.complete',
   'campaign.schedule-failed',

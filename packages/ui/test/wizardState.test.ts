@@ -78,6 +78,7 @@ describe('campaign wizard rules', () => {
       startedAt: null,
       finishedAt: null,
       createdBy: 'k',
+      remoteOwner: null,
       settings: campaignFieldsSchema.parse(toFields(s)),
       approvalReason: null,
     });

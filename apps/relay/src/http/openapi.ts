@@ -7,7 +7,16 @@ import {
   callFlowRegistrationSchema,
   deviceEnrolmentRequestSchema,
   deviceEnrolmentResponseSchema,
+  leaseListSchema,
+  leaseRenewRequestSchema,
+  leaseRenewResponseSchema,
+  leaseTakeRequestSchema,
+  leaseTakeResponseSchema,
   mediaUploadResponseSchema,
+  organisationViewSchema,
+  syncPushRequestSchema,
+  syncPushResponseSchema,
+  syncSnapshotPageSchema,
   relayApiErrorSchema,
   relayMediaContentTypes,
 } from '@gdial/protocol';
@@ -26,6 +35,50 @@ const webhookResponses = {
   '413': error('Body too large, or a form with more than 512 parameters'),
   '429': error('Rate limited, or too many failed signatures from this client for this tenant (Retry-After)'),
   '503': error('Not committed; retry'),
+};
+
+const deviceCall = (summary: string, response: z.ZodType, request?: z.ZodType, extra: Record<string, unknown> = {}) => ({
+  summary,
+  security: [{ device: [] }],
+  ...(request ? { requestBody: { required: true, content: json(request) } } : {}),
+  responses: {
+    '200': { description: 'OK', content: json(response) },
+    '400': error('Invalid body'),
+    '401': error('No valid device token'),
+    ...extra,
+  },
+});
+
+/** Organisation sync (docs/sync.md): operations, snapshots, the organisation's desktops, alert leases. */
+const syncPaths = {
+  '/api/v1/sync/push': {
+    post: deviceCall(
+      "Push operations of the desktop's outbox (idempotent per device and counter)",
+      syncPushResponseSchema,
+      syncPushRequestSchema,
+    ),
+  },
+  '/api/v1/sync/snapshot': {
+    get: {
+      ...deviceCall("One page of the organisation's current state", syncSnapshotPageSchema),
+      parameters: [
+        { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'The previous page’s `next`' },
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 5000 } },
+      ],
+    },
+  },
+  '/api/v1/sync/organisation': { get: deviceCall("The organisation's desktops: name, last seen, online", organisationViewSchema) },
+  '/api/v1/sync/leases': { get: deviceCall('Who dispatches each running alert, and whether its lease expired', leaseListSchema) },
+  '/api/v1/sync/leases/renew': {
+    post: deviceCall('Renew the leases this desktop holds on the alerts it dispatches', leaseRenewResponseSchema, leaseRenewRequestSchema),
+  },
+  '/api/v1/sync/leases/take': {
+    post: deviceCall(
+      'Take over an alert whose owner stopped renewing its lease (a greater token); `taken: false` names the owner that still renews',
+      leaseTakeResponseSchema,
+      leaseTakeRequestSchema,
+    ),
+  },
 };
 
 export function openApiDocument(publicBaseUrl: string, version: string): Record<string, unknown> {
@@ -168,6 +221,7 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
           },
         },
       },
+      ...syncPaths,
       '/stream': {
         get: {
           summary: 'WebSocket upgrade: the desktop event stream (see @gdial/protocol relay.ts)',

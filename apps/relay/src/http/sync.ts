@@ -2,9 +2,17 @@
 //   POST /api/v1/sync/push          the desktop's outbox operations; answers what is acknowledged
 //   GET  /api/v1/sync/snapshot      one page of the organisation's current state (?after=&limit=)
 //   GET  /api/v1/sync/organisation  the organisation's desktops: name, last seen, online
+//   POST /api/v1/sync/leases/renew  the owner renews its leases on the alerts it dispatches
+//   POST /api/v1/sync/leases/take   take over an alert whose owner stopped renewing
+//   GET  /api/v1/sync/leases        who dispatches each running alert, and whether they answer
 import express, { type Request, type Router } from 'express';
 import {
+  LEASE_TTL_MS,
   describeIssues,
+  leaseRenewRequestSchema,
+  leaseTakeRequestSchema,
+  type Lease,
+  type LeaseTakeResponse,
   fieldIssues,
   syncEntities,
   syncPushRequestSchema,
@@ -12,13 +20,25 @@ import {
   type SyncSnapshotPage,
 } from '@gdial/protocol';
 import { pushSyncOps } from '../ingest/sync';
-import { readSnapshotPage } from '../store/sync';
+import { listLeases, readSnapshotPage, renewLeases, takeLease, type LeaseRow } from '../store/sync';
 import { listDevices, type AuthenticatedDevice } from '../store/tenants';
 import { apiError } from './middleware';
 import type { HttpServices } from './services';
 
 /** A desktop seen within this long is shown as online (the stream's heartbeat and every API call refresh it). */
 const ONLINE_WITHIN_MS = 45_000;
+
+/** Leases are listed while their alert may still run: a day after the last renewal. */
+const LEASES_LISTED_MS = 24 * 3600_000;
+
+const leaseView = (l: LeaseRow, now = Date.now()): Lease => ({
+  alert: l.alert,
+  owner: l.owner,
+  ownerName: l.ownerName,
+  token: l.token,
+  expiresAt: l.expiresAt.toISOString(),
+  expired: l.expiresAt.getTime() <= now,
+});
 
 export function syncRouter(services: HttpServices, deviceOf: (req: Request) => AuthenticatedDevice): Router {
   const router = express.Router();
@@ -63,9 +83,43 @@ export function syncRouter(services: HttpServices, deviceOf: (req: Request) => A
           lastSeenAt: d.lastSeenAt?.toISOString() ?? null,
           online: d.lastSeenAt !== null && now - d.lastSeenAt.getTime() < ONLINE_WITHIN_MS,
           ackedThrough: d.ackedSeq,
+          runs: [], // alert names are the desktops' to fill in (they hold the alerts; the relay holds only leases)
         })),
     };
     res.json(body);
+  });
+
+  router.post('/leases/renew', express.json({ limit: '256kb' }), async (req, res) => {
+    const device = deviceOf(req);
+    const parsed = leaseRenewRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      apiError(res, 400, 'validation', describeIssues(fieldIssues(parsed.error)));
+      return;
+    }
+    const leases = await renewLeases(services.db, device.tenant.id, device.deviceId, parsed.data.leases, LEASE_TTL_MS);
+    res.json({ leases: leases.map((l) => ({ ...leaseView(l), renewed: l.renewed })) });
+  });
+
+  router.post('/leases/take', express.json({ limit: '16kb' }), async (req, res) => {
+    const device = deviceOf(req);
+    const parsed = leaseTakeRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      apiError(res, 400, 'validation', describeIssues(fieldIssues(parsed.error)));
+      return;
+    }
+    const { taken, lease } = await takeLease(services.db, device.tenant.id, device.deviceId, parsed.data.alert, LEASE_TTL_MS);
+    if (taken) req.log.info({ alert: lease.alert, token: lease.token }, 'alert taken over');
+    const body: LeaseTakeResponse = taken
+      ? { taken: true, lease: leaseView(lease) }
+      : { taken: false, lease: leaseView(lease), reason: `${lease.ownerName} still renews its lease on this alert` };
+    res.json(body); // taken or not, the answer names who holds the lease
+  });
+
+  router.get('/leases', async (req, res) => {
+    const device = deviceOf(req);
+    const now = Date.now();
+    const leases = await listLeases(services.db, device.tenant.id, LEASES_LISTED_MS);
+    res.json({ leases: leases.map((l) => leaseView(l, now)) });
   });
 
   return router;

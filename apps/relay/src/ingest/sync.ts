@@ -4,10 +4,12 @@
 // idempotent: an operation the log already holds (same device and counter) is acknowledged
 // again and not applied twice (the merge is a join, so merging it again changes nothing);
 // an operation that is not this device's or names no known kind is refused with a reason
-// and acknowledged too, so it never wedges the desktop's queue.
-import { mergeOp, syncEntities, type EntityState, type SyncOp, type SyncPushResponse } from '@gdial/protocol';
-import { mergeEntities, scrubLoggedOps, type EntityKey } from '../store/sync';
-import type { RelayDb } from '../store/db';
+// and acknowledged too, so it never wedges the desktop's queue. An alert's operations
+// (the alert, its recipients, its deliveries) are taken only from the desktop holding the
+// alert's lease, under its current token: a desktop that lost the lease is refused.
+import { LEASE_TTL_MS, alertOf, mergeOp, syncEntities, type EntityState, type SyncOp, type SyncPushResponse } from '@gdial/protocol';
+import { leasesForPush, mergeEntities, scrubLoggedOps, type EntityKey } from '../store/sync';
+import type { RelayDb, SqlExecutor } from '../store/db';
 import type { EventAppender } from './appender';
 
 const keyOf = (op: Pick<SyncOp, 'entity' | 'id'>): string => `${op.entity}\u0000${op.id}`;
@@ -28,18 +30,39 @@ export async function pushSyncOps(
     else accepted.push(op);
   }
   const ended = new Map<string, EntityKey>();
+  const alerts = [...new Set(accepted.map(alertOf).filter((a): a is string => a !== null))];
   if (accepted.length > 0) {
-    await mergeEntities(deps.db, tenantId, accepted, (current) => {
-      const next = new Map<string, EntityState>();
-      for (const op of accepted) {
-        const k = keyOf(op);
-        const before = next.get(k) ?? current.get(k);
-        const after = mergeOp(before, op);
-        if (after !== before) next.set(k, after);
-        if (after.deleted !== undefined) ended.set(k, { entity: op.entity, id: op.id });
+    const fenced = async (q: SqlExecutor): Promise<void> => {
+      const leases = await leasesForPush(q, tenantId, deviceId, alerts, LEASE_TTL_MS);
+      for (let i = accepted.length - 1; i >= 0; i--) {
+        const op = accepted[i]!;
+        const alert = alertOf(op);
+        const lease = alert === null ? undefined : leases.get(alert);
+        if (!lease || (lease.owner === deviceId && (op.fence ?? 1) === lease.token)) continue;
+        rejected.push({
+          counter: op.counter,
+          reason: `alert ${alert} is dispatched by ${lease.ownerName} under lease ${lease.token}; this operation was made under ${op.fence ?? 1}`,
+        });
+        accepted.splice(i, 1);
       }
-      return [...next.values()];
-    });
+    };
+    await mergeEntities(
+      deps.db,
+      tenantId,
+      accepted,
+      (current) => {
+        const next = new Map<string, EntityState>();
+        for (const op of accepted) {
+          const k = keyOf(op);
+          const before = next.get(k) ?? current.get(k);
+          const after = mergeOp(before, op);
+          if (after !== before) next.set(k, after);
+          if (after.deleted !== undefined) ended.set(k, { entity: op.entity, id: op.id });
+        }
+        return [...next.values()];
+      },
+      alerts.length > 0 ? fenced : undefined,
+    );
     // In push order, so the log holds a device's operations in the order it made them. An
     // edit of an entity that is deleted or erased changes nothing; it is logged without its
     // fields, so no personal data of an erased person enters the log after the erasure.

@@ -165,6 +165,7 @@ export const tenantTables = [
   'refresh_tokens',
   'invitations',
   'auth_audit',
+  'sync_leases',
 ] as const;
 
 /**
@@ -298,4 +299,23 @@ export const authAudit = pgTable(
     detail: jsonb('detail').notNull().default({}),
   },
   (t) => [index('auth_audit_tenant_at_idx').on(t.tenantId, t.at)],
+);
+
+/**
+ * Which desktop dispatches a running alert (organisation sync's leases). The owner renews
+ * before `expires_at`; `token` only grows, and an alert's operations pushed under an older
+ * token are refused, so a desktop that lost its lease cannot overwrite the new owner's work.
+ */
+export const syncLeases = pgTable(
+  'sync_leases',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    alertId: text('alert_id').notNull(),
+    ownerDevice: text('owner_device').notNull(),
+    token: bigint('token', { mode: 'number' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.alertId] })],
 );

@@ -19,11 +19,14 @@ export async function mergeEntities(
   tenantId: string,
   keys: readonly EntityKey[],
   merge: (current: ReadonlyMap<string, EntityState>) => EntityState[],
+  /** Runs first in the same transaction (the lease check of an alert's operations). */
+  before?: (q: SqlExecutor) => Promise<void>,
 ): Promise<EntityState[]> {
   const sorted = [...new Map(keys.map((k) => [`${k.entity}\u0000${k.id}`, k])).values()].sort((a, b) =>
     a.entity === b.entity ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.entity < b.entity ? -1 : 1,
   );
   return db.withTenant(tenantId, async (q) => {
+    if (before) await before(q);
     const rows = await q.query<{ state: EntityState | string }>(
       `SELECT s.state FROM sync_entities s
          JOIN unnest($2::text[], $3::text[]) AS k(entity, entity_id) ON s.entity = k.entity AND s.entity_id = k.entity_id
@@ -139,4 +142,128 @@ export async function newSyncEpoch(db: RelayDb, tenantId: string): Promise<strin
 export async function syncEpoch(db: RelayDb, tenantId: string): Promise<string> {
   const [row] = await db.appQuery<{ sync_epoch: string }>('SELECT sync_epoch FROM tenants WHERE id = $1', [tenantId]);
   return row?.sync_epoch ?? '';
+}
+
+// ── alert leases ──
+
+export interface LeaseRow {
+  alert: string;
+  owner: string;
+  ownerName: string;
+  token: number;
+  expiresAt: Date;
+}
+
+const LEASE_COLUMNS = `l.alert_id AS alert, l.owner_device AS owner, coalesce(d.name, l.owner_device) AS owner_name, l.token, l.expires_at`;
+type LeaseSqlRow = { alert: string; owner: string; owner_name: string; token: string | number; expires_at: Date | string };
+const toLease = (r: LeaseSqlRow): LeaseRow => ({
+  alert: r.alert,
+  owner: r.owner,
+  ownerName: r.owner_name,
+  token: Number(r.token),
+  expiresAt: new Date(r.expires_at),
+});
+
+/**
+ * The leases on these alerts, created for the pushing device (token 1) where an alert has
+ * none yet: the desktop that made an alert dispatches it until someone takes it over.
+ * Locked until the transaction ends, so a take-over cannot slip between the check and the
+ * merge of a push.
+ */
+export async function leasesForPush(
+  q: SqlExecutor,
+  tenantId: string,
+  deviceId: string,
+  alerts: readonly string[],
+  ttlMs: number,
+): Promise<Map<string, LeaseRow>> {
+  if (alerts.length === 0) return new Map();
+  await q.query(
+    `INSERT INTO sync_leases (tenant_id, alert_id, owner_device, token, expires_at)
+     SELECT $1, a, $2, 1, now() + make_interval(secs => $4::double precision / 1000) FROM unnest($3::text[]) AS a
+     ON CONFLICT (tenant_id, alert_id) DO NOTHING`,
+    [tenantId, deviceId, [...alerts].sort(), ttlMs],
+  );
+  const rows = await q.query<LeaseSqlRow>(
+    `SELECT ${LEASE_COLUMNS} FROM sync_leases l LEFT JOIN devices d ON d.id::text = l.owner_device
+      WHERE l.tenant_id = $1 AND l.alert_id = ANY($2::text[]) ORDER BY l.alert_id FOR UPDATE OF l`,
+    [tenantId, [...alerts]],
+  );
+  return new Map(rows.map((r) => [r.alert, toLease(r)]));
+}
+
+/** Extends the device's leases that it still holds under these tokens (creating a missing one at token 1). */
+export async function renewLeases(
+  db: RelayDb,
+  tenantId: string,
+  deviceId: string,
+  leases: readonly { alert: string; token: number }[],
+  ttlMs: number,
+): Promise<(LeaseRow & { renewed: boolean })[]> {
+  if (leases.length === 0) return [];
+  return db.withTenant(tenantId, async (q) => {
+    await leasesForPush(
+      q,
+      tenantId,
+      deviceId,
+      leases.filter((l) => l.token === 1).map((l) => l.alert),
+      ttlMs,
+    );
+    const renewed = await q.query<{ alert: string }>(
+      `UPDATE sync_leases l SET expires_at = now() + make_interval(secs => $5::double precision / 1000)
+         FROM unnest($3::text[], $4::bigint[]) AS k(alert_id, token)
+        WHERE l.tenant_id = $1 AND l.alert_id = k.alert_id AND l.token = k.token AND l.owner_device = $2
+       RETURNING l.alert_id AS alert`,
+      [tenantId, deviceId, leases.map((l) => l.alert), leases.map((l) => l.token), ttlMs],
+    );
+    const ok = new Set(renewed.map((r) => r.alert));
+    const rows = await q.query<LeaseSqlRow>(
+      `SELECT ${LEASE_COLUMNS} FROM sync_leases l LEFT JOIN devices d ON d.id::text = l.owner_device
+        WHERE l.tenant_id = $1 AND l.alert_id = ANY($2::text[])`,
+      [tenantId, leases.map((l) => l.alert)],
+    );
+    return rows.map((r) => ({ ...toLease(r), renewed: ok.has(r.alert) }));
+  });
+}
+
+/**
+ * Gives the device the lease on an alert when it has none, it has expired, or the device
+ * already holds it: a greater token, so the former owner's later writes are refused.
+ * Returns the lease as it stands and whether the device now holds it.
+ */
+export async function takeLease(
+  db: RelayDb,
+  tenantId: string,
+  deviceId: string,
+  alert: string,
+  ttlMs: number,
+): Promise<{ taken: boolean; lease: LeaseRow }> {
+  return db.withTenant(tenantId, async (q) => {
+    const taken = await q.query<{ alert: string }>(
+      `INSERT INTO sync_leases AS l (tenant_id, alert_id, owner_device, token, expires_at)
+       VALUES ($1, $3, $2, 1, now() + make_interval(secs => $4::double precision / 1000))
+       ON CONFLICT (tenant_id, alert_id) DO UPDATE
+          SET owner_device = excluded.owner_device, token = l.token + 1, expires_at = excluded.expires_at
+        WHERE l.expires_at < now() OR l.owner_device = excluded.owner_device
+       RETURNING l.alert_id AS alert`,
+      [tenantId, deviceId, alert, ttlMs],
+    );
+    const [row] = await q.query<LeaseSqlRow>(
+      `SELECT ${LEASE_COLUMNS} FROM sync_leases l LEFT JOIN devices d ON d.id::text = l.owner_device WHERE l.tenant_id = $1 AND l.alert_id = $2`,
+      [tenantId, alert],
+    );
+    return { taken: taken.length > 0, lease: toLease(row!) };
+  });
+}
+
+/** The organisation's leases on alerts whose owner renewed within `since` (older ones are history). */
+export async function listLeases(db: RelayDb, tenantId: string, sinceMs: number): Promise<LeaseRow[]> {
+  return db.withTenant(tenantId, async (q) => {
+    const rows = await q.query<LeaseSqlRow>(
+      `SELECT ${LEASE_COLUMNS} FROM sync_leases l LEFT JOIN devices d ON d.id::text = l.owner_device
+        WHERE l.tenant_id = $1 AND l.expires_at > now() - make_interval(secs => $2::double precision / 1000) ORDER BY l.alert_id`,
+      [tenantId, sinceMs],
+    );
+    return rows.map(toLease);
+  });
 }

@@ -2,7 +2,8 @@
 // the channel (its waiting people move on to their next step now), or the alert's
 // "give up after" runs out (they end as "Ej skickat – inget nät", which the roll-call
 // counts apart from "Ej nådd": nobody tried to reach them). Both are audited.
-import { campaignFieldsSchema, type Channel } from '@gdial/protocol';
+import { campaignFieldsSchema, refusal, type Channel } from '@gdial/protocol';
+import { DomainError } from '../errors';
 import { recordAudit } from '../store/audit';
 import { getCampaign } from '../store/campaigns';
 import type { Store, Tx } from '../store/db';
@@ -50,4 +51,30 @@ export function giveUpWaiting(store: Store, holds: ChannelHolds, now: number): S
     }
   }
   return touched;
+}
+
+/** The operator skips a held channel of a running or paused alert (audited); returns how many deliveries it ended. */
+export function skipHeldChannel(
+  tx: Tx,
+  r: { id: number; name: string; status: string },
+  channel: Channel,
+  actor: string,
+  now: number,
+): number {
+  if (r.status !== 'running' && r.status !== 'paused')
+    throw new DomainError(
+      'CONFLICT',
+      `Campaign ${r.id} is ${r.status}; only a running or paused alert has people waiting`,
+      { status: r.status },
+      refusal('campaign.nobody-waiting', { id: r.id, status: r.status }),
+    );
+  const n = endWaiting(tx, r.id, channel, 'skip', now);
+  recordAudit(tx, actor, {
+    action: 'campaign.skip-held',
+    subjectType: 'campaign',
+    subjectId: r.id,
+    summary: `"${r.name}": ${n} ${channel} deliveries waiting for the network skipped; on to the next step`,
+    params: { name: r.name, channel, count: n },
+  });
+  return n;
 }

@@ -7,6 +7,7 @@ import { campaignFieldsSchema, type CampaignSettings, type CampaignStatus } from
 import type { EngineContext } from '../context';
 import type { Logger } from '../log';
 import { recordAudit } from '../store/audit';
+import { remoteOwner } from './remote';
 import { campaignsWithStatus, insertCampaign, nextScheduledRun, updateCampaign, type StoredCampaign } from '../store/campaigns';
 import { nextStatus } from './lifecycle';
 
@@ -83,7 +84,10 @@ export class CampaignScheduler {
   runDue(): void {
     const { ctx, log } = this.deps;
     const now = Date.now();
-    const due = campaignsWithStatus(ctx.store.read, 'scheduled').filter((r) => r.nextRunAt !== null && r.nextRunAt <= now);
+    // Another desktop's scheduled alert starts there (it runs it); here it is only shown.
+    const due = campaignsWithStatus(ctx.store.read, 'scheduled').filter(
+      (r) => r.nextRunAt !== null && r.nextRunAt <= now && remoteOwner(ctx.store.read, r.id) === null,
+    );
     for (const r of due) {
       const settings = campaignFieldsSchema.parse(r.settings);
       try {

@@ -39,6 +39,7 @@ import {
 } from '../store/campaigns';
 import type { Reader, Tx } from '../store/db';
 import { cancelUnsentDeliveries, liveCallIds, shiftPriority } from '../store/deliveries';
+import { remoteOwner, requireRunHere } from './remote';
 import { existingGroupIds } from '../store/groups';
 import { listInbox, markInbox } from '../store/inbox';
 import { openRecipientIds, cancelOpenRecipients } from '../store/recipients';
@@ -49,7 +50,7 @@ import { planCampaign, writePlan, type Plan } from './planner';
 import { chainOf, type CallFlowHost, type CallFlowSpec, type ChannelSender, type ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
-import { endWaiting } from './giving-up';
+import { skipHeldChannel } from './giving-up';
 import { readPriceTable, savePriceTable } from './price-table';
 import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { loadTemplate } from './templates';
@@ -164,6 +165,20 @@ export class CampaignService {
     this.progress.markDirty(campaignsWithStatus(this.ctx.store.read, 'running').map((r) => r.id));
   }
 
+  /** Another desktop's alert changed here (organisation sync), or one changed hands: the console re-reads it. */
+  remoteChanged(ids: readonly number[]): void {
+    for (const c of ids.map((id) => getCampaign(this.ctx.store.read, id)))
+      if (c) this.ctx.events.emit('campaigns.changed', { id: c.id, status: c.status });
+    this.progress.markDirty(ids);
+  }
+
+  /** A taken-over alert: what its former owner left in flight is reconciled with the provider, then dispatched. */
+  async afterTakeOver(id: number): Promise<void> {
+    await this.dispatcher.reconcile();
+    this.remoteChanged([id]);
+    this.dispatcher.wake();
+  }
+
   async close(): Promise<void> {
     this.scheduler.close();
     await this.dispatcher.stop();
@@ -178,14 +193,19 @@ export class CampaignService {
     return c;
   }
 
+  /** A campaign this desktop may change: not another desktop's alert. */
+  private ownRow(r: Reader, id: number): CampaignRow {
+    return requireRunHere(r, this.row(r, id));
+  }
+
   get(id: number): Campaign {
     const r = this.ctx.store.read;
-    return toCampaign(this.row(r, id), recipientCounts(r, id));
+    return toCampaign(this.row(r, id), recipientCounts(r, id), remoteOwner(r, id));
   }
 
   list(q: { status?: CampaignStatus | undefined; limit: number }): CampaignSummary[] {
     const r = this.ctx.store.read;
-    return listCampaigns(r, q).map((c) => toCampaignSummary(c, recipientCounts(r, c.id)));
+    return listCampaigns(r, q).map((c) => toCampaignSummary(c, recipientCounts(r, c.id), remoteOwner(r, c.id)));
   }
 
   /** Refuses a plan whose template or test group does not exist or whose cron is invalid. */
@@ -235,7 +255,7 @@ export class CampaignService {
     const fields = campaignFieldsSchema.parse(input);
     const actor = this.ctx.operator();
     this.ctx.store.transaction((tx) => {
-      const r = this.row(tx, id);
+      const r = this.ownRow(tx, id);
       const status = nextStatus(r, 'edit');
       this.checkFields(tx, fields);
       updateCampaign(tx, id, {
@@ -264,7 +284,7 @@ export class CampaignService {
   delete(id: number): void {
     const actor = this.ctx.operator();
     this.ctx.store.transaction((tx) => {
-      const r = this.row(tx, id);
+      const r = this.ownRow(tx, id);
       requireTransition(r, 'delete');
       deleteCampaign(tx, id);
       recordAudit(tx, actor, {
@@ -320,7 +340,7 @@ export class CampaignService {
       return { campaign: this.get(id), plan };
     }
     const report = this.ctx.store.transaction((tx) => {
-      const r = this.row(tx, id);
+      const r = this.ownRow(tx, id);
       const status = nextStatus(r, 'schedule');
       const plan = this.makePlan(tx, r);
       this.checkApproval(r, plan.report, unapprovedReason ?? null);
@@ -378,7 +398,7 @@ export class CampaignService {
   private launch(id: number, actor: string, unapprovedReason: string | null, via: 'start' | 'due'): PlanReport {
     const now = Date.now();
     const report = this.ctx.store.transaction((tx) => {
-      const r = this.row(tx, id);
+      const r = this.ownRow(tx, id);
       const status = nextStatus(r, via);
       const plan = this.makePlan(tx, r);
       const reason = unapprovedReason ?? r.approvalReason;
@@ -428,7 +448,7 @@ export class CampaignService {
   private setRunState(id: number, what: 'pause' | 'resume', action: AuditAction, rows: (tx: Tx) => void): Campaign {
     const actor = this.ctx.operator();
     const to = this.ctx.store.transaction((tx) => {
-      const r = this.row(tx, id);
+      const r = this.ownRow(tx, id);
       const to = nextStatus(r, what);
       updateCampaign(tx, id, { status: to, updated_at: new Date().toISOString() });
       rows(tx);
@@ -451,7 +471,7 @@ export class CampaignService {
     const actor = this.ctx.operator();
     const now = Date.now();
     const calls = this.ctx.store.transaction((tx) => {
-      const r = this.row(tx, id);
+      const r = this.ownRow(tx, id);
       const status = nextStatus(r, 'cancel');
       updateCampaign(tx, id, {
         status,
@@ -482,24 +502,7 @@ export class CampaignService {
   skipHeld(id: number, channel: Channel): Campaign {
     const actor = this.ctx.operator();
     const now = Date.now();
-    this.ctx.store.transaction((tx) => {
-      const r = this.row(tx, id);
-      if (r.status !== 'running' && r.status !== 'paused')
-        throw new DomainError(
-          'CONFLICT',
-          `Campaign ${id} is ${r.status}; only a running or paused alert has people waiting`,
-          { status: r.status },
-          refusal('campaign.nobody-waiting', { id, status: r.status }),
-        );
-      const n = endWaiting(tx, id, channel, 'skip', now);
-      recordAudit(tx, actor, {
-        action: 'campaign.skip-held',
-        subjectType: 'campaign',
-        subjectId: id,
-        summary: `"${r.name}": ${n} ${channel} deliveries waiting for the network skipped; on to the next step`,
-        params: { name: r.name, channel, count: n },
-      });
-    });
+    this.ctx.store.transaction((tx) => skipHeldChannel(tx, this.ownRow(tx, id), channel, actor, now));
     this.progress.markDirty([id]);
     this.dispatcher.wake();
     return this.get(id);
@@ -509,7 +512,7 @@ export class CampaignService {
     let done = false;
     this.ctx.store.transaction((tx) => {
       const r = getCampaign(tx, id);
-      if (!r || campaignTransition(r.status, 'finish') === null || !isCampaignDone(tx, id)) return;
+      if (!r || remoteOwner(tx, id) !== null || campaignTransition(r.status, 'finish') === null || !isCampaignDone(tx, id)) return;
       // Recipients whose last row just settled may still read in-progress.
       for (const o of openRecipientIds(tx, id)) progressRecipient(tx, o, Date.now());
       updateCampaign(tx, id, { status: nextStatus(r, 'finish'), finished_at: new Date().toISOString() });

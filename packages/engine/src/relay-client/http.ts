@@ -6,8 +6,14 @@ import {
   callFlowRegistrationSchema,
   deviceEnrolmentResponseSchema,
   mediaUploadResponseSchema,
+  leaseListSchema,
+  leaseRenewResponseSchema,
+  leaseTakeResponseSchema,
   organisationViewSchema,
   relayApiErrorSchema,
+  type Lease,
+  type LeaseRenewResponse,
+  type LeaseTakeResponse,
   syncPushResponseSchema,
   syncSnapshotPageSchema,
   type OrganisationView,
@@ -115,12 +121,7 @@ export class RelayApi {
 
   /** Pushes operations of this desktop's outbox (organisation sync); the relay acknowledges through a counter. */
   pushSync(ops: readonly SyncOp[]): Promise<RelayHttpResult<SyncPushResponse>> {
-    return call(
-      this.fetchImpl,
-      `${relayBase(this.relayUrl)}/api/v1/sync/push`,
-      { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify({ ops }) },
-      syncPushResponseSchema,
-    );
+    return this.postJson('/api/v1/sync/push', { ops }, syncPushResponseSchema);
   }
 
   /** One page of the organisation's current state; pass the previous page's `next` as `after`. */
@@ -132,5 +133,29 @@ export class RelayApi {
   /** The organisation's desktops as the relay knows them. */
   organisation(): Promise<RelayHttpResult<OrganisationView>> {
     return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/sync/organisation`, { headers: this.auth }, organisationViewSchema);
+  }
+
+  /** Renews this desktop's leases on the alerts it runs; answers each lease as the relay now holds it. */
+  renewLeases(leases: readonly { alert: string; token: number }[]): Promise<RelayHttpResult<LeaseRenewResponse>> {
+    return this.postJson('/api/v1/sync/leases/renew', { leases }, leaseRenewResponseSchema);
+  }
+
+  /** Takes over an alert whose owner stopped renewing its lease. */
+  takeLease(alert: string): Promise<RelayHttpResult<LeaseTakeResponse>> {
+    return this.postJson('/api/v1/sync/leases/take', { alert }, leaseTakeResponseSchema);
+  }
+
+  /** Who runs each of the organisation's alerts, and whether they still renew. */
+  leases(): Promise<RelayHttpResult<{ leases: Lease[] }>> {
+    return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/sync/leases`, { headers: this.auth }, leaseListSchema);
+  }
+
+  private postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<RelayHttpResult<z.output<S>>> {
+    return call(
+      this.fetchImpl,
+      `${relayBase(this.relayUrl)}${path}`,
+      { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      schema,
+    );
   }
 }

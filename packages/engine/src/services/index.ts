@@ -16,6 +16,7 @@ import { ConnectivitySetupService } from './connectivity/setup';
 import { Replica } from '../sync/replica';
 import { sharedCodecs } from '../sync/codecs';
 import type { BackupService } from './backups';
+import { LeaseService } from './leases';
 import { SyncService } from './sync';
 import { IdentityService, type IdentityOptions } from './identity/service';
 import { UserService } from './identity/users';
@@ -34,6 +35,7 @@ export interface EngineServices extends ContactsModule {
   readonly sync: SyncService;
   /** The database's backups (made by the engine, which keeps it across a restore). */
   readonly backups: BackupService;
+  readonly leases: LeaseService;
 }
 
 export interface ServiceOptions {
@@ -68,7 +70,17 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   const replica = new Replica(ctx.store, sharedCodecs(), (err, state) =>
     syncLog.error({ err, entity: state.entity, id: state.id }, "another desktop's change could not be stored here"),
   );
-  const sync = new SyncService(ctx, replica);
+  const sync = new SyncService(ctx, replica, (ids) => campaigns.remoteChanged(ids));
+  const leases = new LeaseService({
+    ctx,
+    api: () => sync.relayApi,
+    device: () => replica.device,
+    takenOver: (id) => campaigns.afterTakeOver(id),
+    changed: (ids) => {
+      ctx.events.emit('sync.alertOwner', { campaignIds: ids });
+      campaigns.remoteChanged(ids);
+    },
+  });
   const connectivity = new Connectivity(ctx, { campaigns, tts, sync });
   const setup = new ConnectivitySetupService(ctx, connectivity, {
     host: opts.connectivity,
@@ -88,6 +100,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     setup,
     sync,
     backups: opts.backups,
+    leases,
   };
 }
 

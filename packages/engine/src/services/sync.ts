@@ -4,7 +4,10 @@
 // the log, and tells the console how far it is ("N ändringar väntar på att synkas").
 // Operations from other desktops arrive through the relay stream and are applied by the
 // connectivity (in the transaction that advances the stream's cursor).
-import type { OrganisationView, SyncEntity, SyncOp, SyncStatus } from '@gdial/protocol';
+import { alertOf, type OrganisationView, type SyncEntity, type SyncOp, type SyncStatus } from '@gdial/protocol';
+import { liveAlerts } from '../store/alert-sync';
+import { readSetting } from '../store/settings';
+import { autoTakeOverSetting } from './leases';
 import type { EngineContext } from '../context';
 import { defaultBackoff, reconnectDelay } from '../relay-client/backoff';
 import type { RelayApi } from '../relay-client';
@@ -29,13 +32,22 @@ export class SyncService {
   private unsupported = false;
   private closed = false;
 
+  private readonly alerts = new Set<number>();
+
   constructor(
     private readonly ctx: EngineContext,
     readonly replica: Replica,
+    /** Another desktop's alerts changed here (their roll-call, status): the campaign service re-publishes them. */
+    private readonly alertsChanged: (campaignIds: number[]) => void = () => {},
   ) {
     ctx.store.afterCommit((changes) => {
       if (this.api && changes.size > 0 && this.replica.device !== null) this.schedulePush();
     });
+  }
+
+  /** The relay's API while this desktop is attached to an organisation. */
+  get relayApi(): RelayApi | null {
+    return this.api;
   }
 
   /** Connects to a relay's sync API (the stream's welcome said which device this is). */
@@ -65,6 +77,7 @@ export class SyncService {
       lastSyncAt: readSyncMeta(r, 'lastSyncAt'),
       snapshot: this.snapshotProgress,
       lastError: this.lastError,
+      autoTakeOver: readSetting(r, autoTakeOverSetting),
     };
   }
 
@@ -177,6 +190,7 @@ export class SyncService {
         after = page.next;
       }
       this.changedKinds(['contact', 'group']);
+      this.alertsChanged(liveAlerts(this.ctx.store.read).map((a) => a.id));
       return seq ?? 0;
     } finally {
       this.snapshotProgress = null;
@@ -191,6 +205,11 @@ export class SyncService {
   applyOp(tx: Tx, op: SyncOp): void {
     if (!this.replica.applyOp(tx, op)) return;
     this.touched.add(op.entity);
+    const alert = alertOf(op);
+    if (alert !== null) {
+      const local = localIdOf(tx, 'alert', alert);
+      if (local !== null) this.alerts.add(local);
+    }
     if (op.entity === 'template') {
       const local = localIdOf(tx, 'template', op.id);
       if (local !== null) this.templates.add(local);
@@ -204,6 +223,8 @@ export class SyncService {
     this.touched.clear();
     for (const id of this.templates) this.ctx.events.emit('templates.changed', { id });
     this.templates.clear();
+    if (this.alerts.size > 0) this.alertsChanged([...this.alerts]);
+    this.alerts.clear();
   }
 
   private changedKinds(kinds: readonly SyncEntity[]): void {

@@ -27,6 +27,8 @@ export interface CampaignRow {
   updated_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** Organisation sync: the device that runs this alert when it is another desktop's; null when it runs here. */
+  run_by: string | null;
 }
 
 /** A campaign as the engine reads it (settings parsed, not yet validated). */
@@ -70,7 +72,11 @@ export const toStoredCampaign = (r: CampaignRow): StoredCampaign => ({
 });
 
 /** The contract's summary of a stored campaign, with its recipient counts. */
-export function toCampaignSummary(c: StoredCampaign, counts: { recipients: number; confirmed: number }): CampaignSummary {
+export function toCampaignSummary(
+  c: StoredCampaign,
+  counts: { recipients: number; confirmed: number },
+  remoteOwner: string | null = null,
+): CampaignSummary {
   return {
     id: c.id,
     name: c.name,
@@ -87,12 +93,17 @@ export function toCampaignSummary(c: StoredCampaign, counts: { recipients: numbe
     startedAt: c.startedAt,
     finishedAt: c.finishedAt,
     createdBy: c.createdBy,
+    remoteOwner,
   };
 }
 
 /** The contract's Campaign: the summary with its settings and the reason it started unapproved. */
-export const toCampaign = (c: StoredCampaign, counts: { recipients: number; confirmed: number }): Campaign => ({
-  ...toCampaignSummary(c, counts),
+export const toCampaign = (
+  c: StoredCampaign,
+  counts: { recipients: number; confirmed: number },
+  remoteOwner: string | null = null,
+): Campaign => ({
+  ...toCampaignSummary(c, counts, remoteOwner),
   settings: campaignFieldsSchema.parse(c.settings),
   approvalReason: c.approvalReason,
 });

@@ -94,7 +94,8 @@ export function fallThroughCandidates(
 export function inFlightDeliveries(r: Reader): InFlightRow[] {
   return r.statements
     .get<[], InFlightRow>(
-      "SELECT id, campaign_id, recipient_id, channel, address, token, body, sending_since FROM deliveries WHERE state = 'sending'",
+      // Not another desktop's alert's rows (REMOTE_BAND, store/alert-sync.ts): that desktop reconciles its own.
+      "SELECT id, campaign_id, recipient_id, channel, address, token, body, sending_since FROM deliveries WHERE state = 'sending' AND priority < 100",
     )
     .all();
 }
@@ -108,7 +109,7 @@ export function staleDeliveries(
   return r.statements
     .get<[number, number], Pick<DeliveryRow, 'id' | 'channel' | 'token' | 'provider'> & { provider_id: string }>(
       `SELECT id, channel, token, provider, provider_id FROM deliveries
-        WHERE state IN ('sent', 'delivered') AND sent_at < ? AND provider_rank < ? AND provider_id IS NOT NULL LIMIT 500`,
+        WHERE state IN ('sent', 'delivered') AND sent_at < ? AND provider_rank < ? AND provider_id IS NOT NULL AND priority < 100 LIMIT 500`,
     )
     .all(sentBefore, finalRank);
 }

@@ -22,6 +22,11 @@ export interface EntityCodec {
    * Runs before COMMIT, so a deleted row's uid is still bound.
    */
   touched(tx: Tx, changes: readonly RowChange[]): Iterable<string>;
+  /**
+   * For an alert's entities: the lease token under which this desktop changes the entity,
+   * or null when another desktop runs the alert (its changes here are not shared).
+   */
+  owned?(r: Reader, id: string): number | null;
   /** The entity's fields as stored here; undefined when it does not exist here. */
   read(r: Reader, id: string): Fields | undefined;
   /**

@@ -10,7 +10,7 @@
 // the fields that differ, with a fresh HLC stamp: an operator's edit of a contact's role
 // does not overwrite a colleague's concurrent edit of the same contact's phone numbers.
 import type { EntityState, SyncEntity, SyncOp } from '@gdial/protocol';
-import { HybridClock, mergeOp, mergeStates, sameJson, syncEntities } from '@gdial/protocol';
+import { HybridClock, alertScoped, mergeOp, mergeStates, sameJson, syncEntities } from '@gdial/protocol';
 import type { RowChange, TrackedTable } from '../store/changes';
 import type { Store, Tx } from '../store/db';
 import { clearOutbox, enqueueOp, erasedIn, readState, readSyncMeta, scrubQueued, writeState, writeSyncMeta } from '../store/sync';
@@ -34,8 +34,13 @@ export class Replica {
     if (missing.length > 0) throw new Error(`no sync codec for ${missing.join(', ')}`);
     this.clock = new HybridClock(now, readSyncMeta(store.read, 'hlc') ?? undefined);
     this.deviceId = readSyncMeta(store.read, 'device');
+    // Local changes are captured; so are an alert's changes that a provider event made (origin
+    // relay) on the desktop that runs it: the others learn the roll-call from its operations
+    // too, whichever arrives first.
     store.beforeCommit((tx) => {
-      if (tx.origin === 'local' && this.deviceId !== null && tx.changes.size > 0) this.capture(tx, tx.changes.net());
+      if (this.deviceId === null || tx.changes.size === 0) return;
+      if (tx.origin === 'local') this.capture(tx, tx.changes.net(), false);
+      else if (tx.origin === 'relay') this.capture(tx, tx.changes.net(), true);
     });
   }
 
@@ -65,7 +70,7 @@ export class Replica {
   }
 
   /** Turns a local transaction's changed rows into operations (before it commits). */
-  private capture(tx: Tx, changes: readonly RowChange[]): void {
+  private capture(tx: Tx, changes: readonly RowChange[], alertsOnly: boolean): void {
     const byTable = new Map<TrackedTable, RowChange[]>();
     for (const c of changes) {
       const list = byTable.get(c.table);
@@ -75,6 +80,7 @@ export class Replica {
     const erased = erasedIn(tx);
     let made = false;
     for (const codec of this.codecs) {
+      if (alertsOnly && !alertScoped.has(codec.entity)) continue;
       const mine = codec.tables.flatMap((t) => byTable.get(t) ?? []);
       if (mine.length === 0) continue;
       for (const id of codec.touched(tx, mine)) {
@@ -86,12 +92,15 @@ export class Replica {
   }
 
   private captureOne(tx: Tx, codec: EntityCodec, id: string, erase: boolean): boolean {
+    const fence = codec.owned ? codec.owned(tx, id) : undefined;
+    if (fence === null) return false; // another desktop runs this alert: its operations tell
     const state = readState(tx, codec.entity, id);
     if (state?.erased) return false;
     const fields = codec.read(tx, id);
     let op: Omit<SyncOp, 'device' | 'counter' | 'hlc'>;
     if (fields === undefined) {
-      if (!codec.tombstones || state?.deleted !== undefined) return false;
+      // Nothing to tell about what was never shared (a row made and removed in one transaction, a draft).
+      if (!codec.tombstones || state === undefined || state.deleted !== undefined) return false;
       op = { entity: codec.entity, id, kind: erase ? 'erase' : 'delete' };
     } else {
       const changed = changedFields(fields, state);
@@ -100,7 +109,7 @@ export class Replica {
     }
     const counter = Number(readSyncMeta(tx, 'counter') ?? '0') + 1;
     writeSyncMeta(tx, 'counter', String(counter));
-    const full: SyncOp = { device: this.deviceId!, counter, hlc: this.clock.tick(), ...op };
+    const full: SyncOp = { device: this.deviceId!, counter, hlc: this.clock.tick(), ...op, ...(fence === undefined ? {} : { fence }) };
     if (full.kind === 'erase') scrubQueued(tx, codec.entity, id);
     writeState(tx, mergeOp(state, full));
     enqueueOp(tx, full);

@@ -92,6 +92,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       'Mallen är inte godkänd. Godkänn den, eller ange ett skäl för att använda den ändå (skälet sparas i händelseloggen).',
     'campaign.no-future-run': () => 'Schemat har ingen kommande tidpunkt. Välj en tid som inte har passerat.',
     'campaign.nobody-waiting': (p) => `Larmet är ${status(p.status, 'sv')}; bara ett pågående eller pausat larm har personer som väntar.`,
+    'campaign.remote': (p) => `Larmet sköts av ${p.owner}. Bara den arbetsplatsen kan ändra det; ta över larmet först om den inte svarar.`,
+    'campaign.owner-alive': (p) =>
+      `${p.owner} sköter fortfarande larmet och svarar; det kan tas över först när arbetsplatsen slutat svara.`,
+    'campaign.take-over-offline': () => 'Larmet kan inte tas över utan kontakt med reläet. Försök igen när nätet är tillbaka.',
     'template.in-use': () => 'Mallen används av ett larm som inte är avslutat. Byt mall i larmet först.',
     'template.no-content': (p) => `Mallen ”${p.name}” har inget innehåll för ${channel(p.channel, 'sv')}.`,
     'plan.step-without-content': (p) =>
@@ -137,6 +141,11 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       'The template is not approved. Approve it, or give a reason for using it anyway (the reason goes into the audit log).',
     'campaign.no-future-run': () => 'The schedule has no time to come. Choose a time that has not passed.',
     'campaign.nobody-waiting': (p) => `The alert is ${status(p.status, 'en')}; only a running or paused alert has people waiting.`,
+    'campaign.remote': (p) =>
+      `The alert is run by ${p.owner}. Only that workstation can change it; take the alert over first if it does not answer.`,
+    'campaign.owner-alive': (p) =>
+      `${p.owner} still runs the alert and answers; it can be taken over only once that workstation stops answering.`,
+    'campaign.take-over-offline': () => 'The alert cannot be taken over without the relay. Try again when the network is back.',
     'template.in-use': () => 'The template is used by an alert that has not ended. Change the alert’s template first.',
     'template.no-content': (p) => `The template “${p.name}” has no ${channel(p.channel, 'en')} content.`,
     'plan.step-without-content': (p) =>

@@ -108,6 +108,8 @@ const sv: Record<Phrased, Phrase> = {
   'campaign.start-unapproved': (p) => `Larm ”${p.name}” startat med ej godkänd mall ${p.template}. Skäl: ${p.reason}`,
   'campaign.pause': (p) => `Larm ”${p.name}” pausat`,
   'campaign.resume': (p) => `Larm ”${p.name}” återupptaget`,
+  'campaign.takeOver': (p) => `Larm ”${p.name}” övertaget från ${p.from} (som slutat svara)`,
+  'sync.autoTakeOver': (p) => `Automatiskt övertagande av larm vars arbetsplats slutat svara ${p.enabled ? 'påslaget' : 'avslaget'}`,
   'campaign.cancel': (p) =>
     `Larm ”${p.name}” avbrutet: ${plural(p.notSent!, 'utskick', 'utskick')} skickades inte, ${plural(p.hungUp!, 'samtal', 'samtal')} lades på${p.reason ? `. Skäl: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Larm ”${p.name}” slutfört`,
@@ -176,6 +178,8 @@ const en: Record<Phrased, Phrase> = {
   'campaign.start-unapproved': (p) => `Started alert “${p.name}” with unapproved template ${p.template}. Reason: ${p.reason}`,
   'campaign.pause': (p) => `Paused alert “${p.name}”`,
   'campaign.resume': (p) => `Resumed alert “${p.name}”`,
+  'campaign.takeOver': (p) => `Took alert “${p.name}” over from ${p.from} (which stopped answering)`,
+  'sync.autoTakeOver': (p) => `Automatic take-over of alerts whose workstation stops answering turned ${p.enabled ? 'on' : 'off'}`,
   'campaign.cancel': (p) =>
     `Cancelled alert “${p.name}”: ${plural(p.notSent!, 'message', 'messages')} not sent, ${plural(p.hungUp!, 'call', 'calls')} hung up${p.reason ? `. Reason: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Alert “${p.name}” completed`,

@@ -21,7 +21,7 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...contactsHandlers(services),
     ...campaignsHandlers({ ...services, ctx }),
     ...connectivityHandlers(services),
-    ...syncHandlers(services),
+    ...syncHandlers({ ...services, ctx }),
     ...backupsHandlers(services),
     ...identityHandlers(services),
   };

@@ -85,6 +85,11 @@ export const campaigns = sqliteTable(
     updatedAt: text('updated_at').notNull().default(now),
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),
+    /**
+     * Organisation sync: the device dispatching this alert when it is another desktop's (a
+     * replica here, shown live, never dispatched); null when this desktop runs it.
+     */
+    runBy: text('run_by'),
   },
   (t) => [index('campaigns_status').on(t.status, t.nextRunAt), index('campaigns_parent').on(t.parentId)],
 );

@@ -39,3 +39,16 @@ export const syncMeta = sqliteTable('sync_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Alert leases as this desktop knows them: the token it holds on the alerts it dispatches
+ * (stamped on their operations), and who holds the others' and until when (for "Ta över").
+ */
+export const syncLeases = sqliteTable('sync_leases', {
+  alert: text('alert').primaryKey(),
+  owner: text('owner').notNull(),
+  ownerName: text('owner_name').notNull(),
+  token: integer('token').notNull(),
+  /** Epoch ms the owner's lease runs out, as last heard from the relay (null: not heard yet). */
+  expiresAt: integer('expires_at'),
+});

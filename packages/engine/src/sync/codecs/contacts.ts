@@ -48,7 +48,7 @@ import { absent, type EntityCodec, type Fields } from '../codec';
 const now = (): string => new Date().toISOString();
 
 /** The uid a local row is known by, bound now if it has none yet. */
-export function uidFor(tx: Tx, entity: 'contact' | 'group' | 'audit' | 'template', localId: number): string {
+export function uidFor(tx: Tx, entity: 'contact' | 'group' | 'audit' | 'template' | 'alert', localId: number): string {
   const known = uidOf(tx, entity, localId);
   if (known) return known;
   const uid = randomUUID();

@@ -1,12 +1,23 @@
 // Every shared entity's codec, in the order a snapshot applies them (what others refer to first).
 import { syncEntityOrder } from '@gdial/protocol';
 import type { EntityCodec } from '../codec';
+import { alertCodec, deliveryCodec, recipientCodec } from './alerts';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
 import { auditCodec, settingCodec } from './system';
 import { templateCodec } from './templates';
 
 export function sharedCodecs(): EntityCodec[] {
-  return [groupCodec, contactCodec, contactTagCodec, membershipCodec, optOutCodec, templateCodec, settingCodec, auditCodec].sort(
-    (a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity],
-  );
+  return [
+    groupCodec,
+    contactCodec,
+    contactTagCodec,
+    membershipCodec,
+    optOutCodec,
+    templateCodec,
+    settingCodec,
+    auditCodec,
+    alertCodec,
+    recipientCodec,
+    deliveryCodec,
+  ].sort((a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity]);
 }

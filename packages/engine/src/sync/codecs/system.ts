@@ -13,7 +13,7 @@ import { absent, type EntityCodec } from '../codec';
 import { uidFor } from './contacts';
 
 /** The settings every desktop of an organisation shares. */
-export const sharedSettings: ReadonlySet<string> = new Set(['campaigns.priceTable']);
+export const sharedSettings: ReadonlySet<string> = new Set(['campaigns.priceTable', 'sync.autoTakeOver']);
 
 export const settingCodec: EntityCodec = {
   entity: 'setting',

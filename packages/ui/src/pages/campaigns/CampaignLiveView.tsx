@@ -34,6 +34,7 @@ import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { HeldBanner } from './HeldBanner';
+import { OwnerBanner, useAlertOwner } from './OwnerBanner';
 import { RecipientTimeline } from './RecipientTimeline';
 import { RepeatButtons } from './RepeatButtons';
 import { personStateColour, personStateWords } from './personStateWords';
@@ -165,6 +166,9 @@ export function CampaignLiveView({ id }: { id: number }) {
   const words = useWords();
   const rpc = useRpc();
   const live = useCampaignLive(id);
+  const owner = useAlertOwner(id);
+  /** Another workstation runs it: shown live, changed only there (or after Ta över). */
+  const here = owner?.remote !== true;
   const [filter, setFilter] = useState<RollCallFilter>('all');
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query, 200);
@@ -260,13 +264,14 @@ export function CampaignLiveView({ id }: { id: number }) {
       </Group>
 
       {campaign.testMode && <TestBanner />}
+      <OwnerBanner campaignId={id} owner={owner} onTaken={live.reload} />
       <Paper p="md" radius="md" bg={`${campaignStatusColour(status)}.1`} c="var(--mantine-color-black)">
         <Group justify="space-between">
           <Text fz={24} fw={800} role="status" aria-live="polite">
             {stateLine}
           </Text>
           <Group>
-            {campaignAllows(status, 'pause') && (
+            {here && campaignAllows(status, 'pause') && (
               <RoleGuard method="campaigns.pause">
                 {(refused) => (
                   <Button
@@ -282,7 +287,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                 )}
               </RoleGuard>
             )}
-            {campaignAllows(status, 'resume') && (
+            {here && campaignAllows(status, 'resume') && (
               <RoleGuard method="campaigns.resume">
                 {(refused) => (
                   <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy} disabled={refused}>
@@ -291,7 +296,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                 )}
               </RoleGuard>
             )}
-            {campaignAllows(status, 'cancel') && (
+            {here && campaignAllows(status, 'cancel') && (
               <RoleGuard method="campaigns.cancel">
                 {(refused) => (
                   <Button size="md" color="red" variant="outline" onClick={() => setCancelOpen(true)} disabled={refused}>
@@ -300,7 +305,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                 )}
               </RoleGuard>
             )}
-            {campaignAllows(status, 'edit') && (
+            {here && campaignAllows(status, 'edit') && (
               <Button size="md" onClick={() => navigate('campaigns', id, 'edit')}>
                 {t('edit')}
               </Button>
@@ -327,7 +332,7 @@ export function CampaignLiveView({ id }: { id: number }) {
           held={progress.held}
           busy={busy}
           onSkip={(channel) => act(rpc.call('campaigns.skipHeld', { id, channel }))}
-          onCancel={campaignAllows(status, 'cancel') ? () => setCancelOpen(true) : null}
+          onCancel={here && campaignAllows(status, 'cancel') ? () => setCancelOpen(true) : null}
         />
       )}
       {progress && progress.possibleDuplicates > 0 && <Alert color="orange">{t('duplicates', { n: progress.possibleDuplicates })}</Alert>}

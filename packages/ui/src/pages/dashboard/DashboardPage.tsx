@@ -24,6 +24,7 @@ const dict = {
     title: 'Översikt',
     newAlert: 'Nytt larm',
     running: 'Pågående larm',
+    runBy: 'Körs av {o}',
     noneRunning: 'Inga larm pågår just nu.',
     recent: 'Senaste larmen',
     noneRecent: 'Inga larm har skickats ännu.',
@@ -64,6 +65,7 @@ const dict = {
     title: 'Overview',
     newAlert: 'New alert',
     running: 'Running alerts',
+    runBy: 'Run by {o}',
     noneRunning: 'No alerts are running right now.',
     recent: 'Recent alerts',
     noneRecent: 'No alerts have been sent yet.',
@@ -129,6 +131,11 @@ function RunningCard({
             </Title>
             {campaign.testMode && <Badge color="grape">{t('test')}</Badge>}
             <Badge color={campaignStatusColour(status)}>{words.campaignStatus[status]}</Badge>
+            {campaign.remoteOwner && (
+              <Badge color="blue" variant="light">
+                {t('runBy', { o: campaign.remoteOwner })}
+              </Badge>
+            )}
           </Group>
           <Button onClick={() => navigate('campaigns', campaign.id)} aria-label={t('open', { n: campaign.name })}>
             {t('open', { n: '' }).trim()}

@@ -1,0 +1,217 @@
+// Alerts shared by an organisation's desktops (docs/sync.md, "One desktop dispatches an
+// alert"): the desktop that starts an alert runs it under a lease on the relay; the others
+// show the same roll-call live and never send; when the owner stops renewing, another takes
+// it over with a greater token and finishes it, and the former owner's later writes are
+// refused. Real parts: consoles in demo mode (relay on PGlite, provider simulator with the
+// real SDKs), joined as the README starts a second console.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MethodInput, MethodName, MethodOutput, SyncOp } from '@gdial/protocol';
+import { enrolDevice, RelayApi, silentLogger, type Engine } from '@gdial/engine';
+import { startRelay, type RelayHandle } from '@gdial/relay';
+import { startConsole, type ConsoleHost } from '../src/web/host';
+
+const consoles: ConsoleHost[] = [];
+let relay: RelayHandle | undefined;
+afterEach(async () => {
+  for (const c of consoles.splice(0).reverse()) await c.close();
+  await relay?.close();
+  relay = undefined;
+});
+
+async function call<M extends MethodName>(engine: Engine, m: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
+  const res = await engine.rpc.call(m, params);
+  if (!res.ok) throw new Error(`${m}: ${res.error.message}`);
+  return res.value as MethodOutput<M>;
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const uiDir = path.resolve(import.meta.dirname, 'fixtures/ui');
+
+/** The first console hosts the demo world (relay, simulator); the others join it as the README says. */
+async function demoConsoles(n: number): Promise<Engine[]> {
+  const first = mkdtempSync(path.join(os.tmpdir(), 'gdial-alert-sync-'));
+  consoles.push(
+    await startConsole({ port: 0, dataDir: first, logger: silentLogger(), connectivity: { mode: 'demo' }, demoProfile: 'fast', uiDir }),
+  );
+  for (let i = 2; i <= n; i++)
+    consoles.push(
+      await startConsole({
+        port: 0,
+        dataDir: `${first}-${i}`,
+        logger: silentLogger(),
+        connectivity: { mode: 'demo' },
+        joinDemo: first,
+        uiDir,
+      }),
+    );
+  const engines = consoles.map((c) => c.engine);
+  for (const e of engines) await until(async () => (await call(e, 'sync.status', {})).enabled, 'every console to join');
+  return engines;
+}
+
+/** Each recipient's outcome by name, as one desktop's roll-call shows it. */
+const rollCall = async (e: Engine, id: number) =>
+  Object.fromEntries((await call(e, 'campaigns.report', { id, limit: 500 })).recipients.map((r) => [r.displayName, r.outcome]));
+
+/** The same alert on another desktop (local ids differ between desktops). */
+async function sameAlert(on: Engine, name: string): Promise<number> {
+  let id = 0;
+  await until(async () => {
+    id = (await call(on, 'campaigns.list', { limit: 50 })).campaigns.find((c) => c.name === name)?.id ?? 0;
+    return id > 0;
+  }, `the alert "${name}" on the other desktop`);
+  return id;
+}
+
+async function prepareAlert(e: Engine, name: string, people: [string, string][], steps: MethodInput<'campaigns.create'>['steps']) {
+  const group = await call(e, 'groups.create', { name: `Grupp ${name}` });
+  for (const [person, number] of people)
+    await call(e, 'contacts.create', {
+      firstName: person.split(' ')[0],
+      lastName: person.split(' ')[1],
+      phones: [{ number }],
+      groupIds: [group.id],
+    });
+  const template = await call(e, 'templates.create', {
+    name: `Mall ${name}`,
+    variants: {
+      sv: {
+        sms: 'Hej {{first_name}}! Larm. Svara 1 om du har fått detta.',
+        voice: { kind: 'tts', script: 'Hej {{first_name}}. Detta är ett larm. Tryck 1 för att bekräfta.' },
+      },
+    },
+    fallbacks: { first_name: 'du' },
+  });
+  await call(e, 'templates.approve', { id: template.id });
+  return call(e, 'campaigns.create', { name, templateId: template.id, audience: { groupIds: [group.id] }, steps });
+}
+
+const people: [string, string][] = [
+  ['Svarar Ett', '070-111 00 01'],
+  ['Får Bara', '070-111 00 02'],
+  ['Nås Ej', '070-111 00 00'],
+];
+
+describe('alerts across the organisation', () => {
+  it("another desktop shows the same roll-call live, names the owner, and refuses to change the owner's alert", async () => {
+    const [a, b] = await demoConsoles(2);
+    const c = await prepareAlert(b!, 'Delat larm', people, [{ channel: 'sms' }]);
+    await call(b!, 'campaigns.start', { id: c.id });
+    const onA = await sameAlert(a!, 'Delat larm');
+    const final = { 'Svarar Ett': 'confirmed', 'Får Bara': 'reached', 'Nås Ej': 'unreached' };
+    await until(async () => JSON.stringify(await rollCall(b!, c.id)) === JSON.stringify(final), 'the outcomes on the owner');
+    await until(async () => JSON.stringify(await rollCall(a!, onA)) === JSON.stringify(final), 'the same outcomes on the other desktop');
+    await until(
+      async () => (await call(a!, 'campaigns.get', { id: onA })).status === 'completed',
+      'the alert completed on the other desktop',
+    );
+    const progress = [await call(a!, 'campaigns.progress', { id: onA }), await call(b!, 'campaigns.progress', { id: c.id })];
+    expect(progress[0]!.outcomes).toEqual(progress[1]!.outcomes);
+    expect(progress[0]!.deliveries).toEqual(progress[1]!.deliveries);
+
+    const owner = await call(a!, 'sync.alertOwner', { campaignId: onA });
+    expect(owner).toMatchObject({ remote: true, ownerName: expect.stringMatching(/.+/) as unknown, answering: true });
+    expect(await call(b!, 'sync.alertOwner', { campaignId: c.id })).toMatchObject({ remote: false });
+    // The other desktop sent nothing: one SMS per person in all.
+    const world = consoles[0]!.demo!.simulator;
+    expect(world.messages().filter((m) => m.direction === 'outbound-api').length).toBe(3);
+    // Changing it from the other desktop is refused, naming who runs it.
+    const refused = await a!.rpc.call('campaigns.cancel', { id: onA });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.refusal).toMatchObject({ code: 'campaign.remote' });
+  }, 120_000);
+
+  it('takes over an alert whose owner stopped: the rest is sent from the new owner, nobody twice', async () => {
+    const [a, b] = await demoConsoles(2);
+    // SMS now; a call 20 s later to whoever has not confirmed by then.
+    const c = await prepareAlert(b!, 'Övertaget larm', people, [
+      { channel: 'sms' },
+      { channel: 'voice', waitSeconds: 20, condition: 'not-confirmed' },
+    ]);
+    await call(b!, 'campaigns.start', { id: c.id });
+    const onA = await sameAlert(a!, 'Övertaget larm');
+    await until(async () => (await rollCall(a!, onA))['Svarar Ett'] === 'confirmed', 'the SMS confirmation on the other desktop');
+    // Taking over is refused while the owner still renews.
+    const early = await a!.rpc.call('sync.takeOver', { campaignId: onA });
+    expect(early.ok).toBe(false);
+    if (!early.ok) expect(early.error.refusal).toMatchObject({ code: 'campaign.owner-alive' });
+
+    await consoles.splice(1, 1)[0]!.close(); // the owner's workstation goes away mid-alert
+    await until(async () => !(await call(a!, 'sync.alertOwner', { campaignId: onA })).answering, 'the owner to stop answering', 40_000);
+    const taken = await call(a!, 'sync.takeOver', { campaignId: onA });
+    expect(taken.remote).toBe(false);
+    await until(
+      async () => (await call(a!, 'campaigns.get', { id: onA })).status === 'completed',
+      'the new owner to finish the alert',
+      90_000,
+    );
+
+    const world = consoles[0]!.demo!.simulator;
+    // Nobody was sent an SMS twice; the two who had not confirmed were called once each, from the new owner.
+    const smsTo = world
+      .messages()
+      .filter((m) => m.direction === 'outbound-api')
+      .map((m) => m.to);
+    expect(new Set(smsTo).size).toBe(smsTo.length);
+    const called = world.calls().map((x) => x.to);
+    expect(called.sort()).toEqual(['+46701110000', '+46701110002']);
+    const audit = await call(a!, 'audit.list', { limit: 20 });
+    expect(audit.entries.some((x) => x.action === 'campaign.takeOver')).toBe(true);
+  }, 180_000);
+
+  it("refuses an alert's operations made under a stale lease", async () => {
+    relay = await startRelay({ encryptionKey: randomBytes(32), port: 0, logger: silentLogger() });
+    const created = await relay.admin.createTenant('kommun', 'Kommunen');
+    if (!created.ok) throw new Error(created.problem);
+    const device = async (name: string) => {
+      const e = await relay!.admin.createEnrolment('kommun', 1);
+      if (!e.ok) throw new Error(e.problem);
+      const enrolled = await enrolDevice(relay!.url, e.value.token, name);
+      if (!enrolled.ok) throw new Error(enrolled.error.message);
+      return { id: enrolled.value.deviceId, api: new RelayApi(relay!.url, enrolled.value.deviceToken) };
+    };
+    const x = await device('X');
+    const y = await device('Y');
+    const alert = randomUUID();
+    let counter = { [x.id]: 0, [y.id]: 0 };
+    const op = (by: { id: string }, fence: number, status: string): SyncOp => ({
+      device: by.id,
+      counter: ++counter[by.id]!,
+      hlc: `${String(Date.now()).padStart(15, '0')}.000000`,
+      entity: 'alert',
+      id: alert,
+      kind: 'put',
+      fields: { status },
+      fence,
+    });
+    const push = async (by: typeof x, o: SyncOp) => {
+      const r = await by.api.pushSync([o]);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.rejected;
+    };
+    expect(await push(x, op(x, 1, 'running'))).toEqual([]); // the maker holds the first lease
+    expect(await push(y, op(y, 1, 'cancelled'))).toHaveLength(1); // another desktop cannot write it
+    const early = await y.api.takeLease(alert);
+    expect(early.ok && early.value.taken).toBe(false); // X still renews (its lease is fresh)
+    // X stops renewing: once the lease runs out Y takes it, under a greater token.
+    await new Promise((r) => setTimeout(r, 15_500));
+    const taken = await y.api.takeLease(alert);
+    expect(taken.ok && taken.value.taken && taken.value.lease.token).toBe(2);
+    expect(await push(x, op(x, 1, 'paused'))).toHaveLength(1); // the former owner is refused
+    expect(await push(y, op(y, 2, 'running'))).toEqual([]);
+    const renewed = await x.api.renewLeases([{ alert, token: 1 }]);
+    expect(renewed.ok && renewed.value.leases[0]).toMatchObject({ renewed: false, owner: y.id, token: 2 });
+    counter = { [x.id]: 0, [y.id]: 0 };
+  }, 60_000);
+});
