@@ -22,6 +22,10 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'POST /sync/push': device,
   'GET /sync/snapshot': device,
   'GET /sync/organisation': device,
+  // Alert leases are the desktop's (the engine renews and takes them; the operator's right to take over is checked there).
+  'GET /sync/leases': device,
+  'POST /sync/leases/renew': device,
+  'POST /sync/leases/take': device,
 
   'POST /auth/sign-in': device,
   'POST /auth/refresh': device,

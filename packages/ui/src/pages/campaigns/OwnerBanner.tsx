@@ -18,18 +18,18 @@ const dict = {
     remoteBody: 'Här visas det live. Bara {o} skickar och kan pausa, ändra eller stoppa det.',
     silent: 'Larmet sköts av {o} som inte svarar',
     silentBody:
-      '{o} har inte hörts av sedan {t}. Ingen skickar larmet nu. Ta över det här: den här arbetsplatsen kontrollerar först med operatören vad som var på väg ut och skickar sedan resten.',
+      '{o} slutade svara {t}. Ingen skickar larmet nu. Ta över det här: den här arbetsplatsen frågar först leverantören vad som var på väg ut och skickar sedan resten.',
     take: 'Ta över',
     confirmTitle: 'Ta över larmet?',
     confirmBody:
-      'Den här arbetsplatsen skickar resten av larmet. Det som {o} hade på väg ut kontrolleras hos operatören; den som kan ha fått ett utskick två gånger märks i rollcallen.',
+      'Den här arbetsplatsen skickar resten av larmet. Det som {o} hade på väg ut kontrolleras hos leverantören; den som kan ha fått ett utskick två gånger märks i rollcallen.',
   },
   en: {
     remote: 'The alert is run by {o}',
     remoteBody: 'It is shown live here. Only {o} sends it and can pause, change or stop it.',
     silent: 'The alert is run by {o}, which does not answer',
     silentBody:
-      '{o} has not been heard from since {t}. Nobody is sending the alert now. Take it over here: this workstation first checks with the provider what was on its way out, then sends the rest.',
+      '{o} stopped answering at {t}. Nobody is sending the alert now. Take it over here: this workstation first checks with the provider what was on its way out, then sends the rest.',
     take: 'Take over',
     confirmTitle: 'Take the alert over?',
     confirmBody:
