@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { FakeSafeStorage } from './fake-safe-storage';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -230,16 +231,8 @@ export const electronModule = {
     registerSchemesAsPrivileged: (s: unknown[]) => fake.privilegedSchemes.push(...s),
     handle: (scheme: string, h: (req: Request) => Promise<Response>) => fake.protocolHandlers.set(scheme, h),
   },
-  safeStorage: {
-    isAsyncEncryptionAvailable: async () => false,
-    encryptStringAsync: async () => {
-      throw new Error('unavailable');
-    },
-    decryptStringAsync: async () => {
-      throw new Error('unavailable');
-    },
-    getSelectedStorageBackend: () => 'basic_text',
-  },
+  // The OS key store is there (the engine's database key is sealed by it; without one GDial does not start).
+  safeStorage: new FakeSafeStorage(),
   session: {
     defaultSession: {
       setPermissionRequestHandler: (h: (...a: unknown[]) => void) => (fake.session.permissionRequest = h),
