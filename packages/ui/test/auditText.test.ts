@@ -12,6 +12,8 @@ const entry = (action: string, params: Record<string, string | number> | null, s
 const everyValue = {
   id: 1,
   name: 'X',
+  from: 'Arbetsplats 2',
+  enabled: 1,
   count: 2,
   ids: '#1',
   fields: '',

@@ -8,6 +8,7 @@ import { refusalText } from '../src/components/refusals';
 const sample: Record<string, string | number> = {
   what: 'Campaign',
   id: 7,
+  owner: 'Arbetsplats 2',
   status: 'completed',
   action: 'pause',
   name: 'Övningslarm',
