@@ -28,7 +28,7 @@ export function UserBadge() {
       <Text fw={600} size="sm" data-testid="signed-in-user">
         {user.displayName}
       </Text>
-      <Badge variant="outline" color="dark" size="md">
+      <Badge variant="outline" color="gray" size="md">
         {role}
         {state.via === 'offline' ? ` · ${t('offline')}` : ''}
       </Badge>
