@@ -6,7 +6,7 @@ import { webhookOf } from '@gdial/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startRelay, type RelayHandle } from '../src/index';
-import { findTenantBySlug, revokeDevice, rotateDeviceToken } from '../src/store/tenants';
+import { authenticateDevice, findTenantBySlug, revokeDevice, rotateDeviceToken } from '../src/store/tenants';
 import { backends, post, TestDesktop, twilioSigned, waitFor } from './helpers';
 import { addTenant, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
 
@@ -170,6 +170,15 @@ describe.each(backends)('revocation on %s', (backend) => {
     expect(rotated.ok).toBe(true);
     await waitFor('the close', () => desktop.closeCode, 5000);
     expect(desktop.closeCode).toBe(4401);
+  });
+
+  it("does not rotate another tenant's device token when named with this tenant", async () => {
+    const victim = await addTenant(fx.relay, `victim-${backend}`);
+    const attacker = (await findTenantBySlug(fx.relay.db, 'rev-org'))!;
+    // The owner connection ignores row-level security: only the tenant in the WHERE holds it back.
+    expect(await rotateDeviceToken(fx.relay.db, attacker, victim.deviceId)).toBeNull();
+    const still = await authenticateDevice(fx.relay.db, victim.deviceToken);
+    expect(still?.deviceId).toBe(victim.deviceId);
   });
 });
 

@@ -162,15 +162,19 @@ export async function listDevices(db: RelayDb, tenant: Tenant): Promise<DeviceRo
 const notifyDeviceRevoked = (db: RelayDb, q: SqlExecutor, tenantId: string, deviceId: string) =>
   q.query('SELECT pg_notify($1, $2)', [db.channel, `device:${tenantId}:${deviceId}`]);
 
-/** Issues a new device token; the old one stops working at once, and its open streams close. */
+/**
+ * Issues a new device token; the old one stops working at once, and its open streams close.
+ * Runs as the owner (the admin CLI), which row-level security does not hold: the tenant is
+ * named in the WHERE, so a device id of another organisation is left alone.
+ */
 export async function rotateDeviceToken(db: RelayDb, tenant: Tenant, deviceId: string): Promise<string | null> {
   const token = newToken('gdd', tenant.id);
   const rows = await db.asOwner(async (q) => {
     await setTenant(q, tenant.id);
-    const updated = await q.query('UPDATE devices SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [
-      deviceId,
-      hashToken(token),
-    ]);
+    const updated = await q.query(
+      'UPDATE devices SET token_hash = $2 WHERE id = $1 AND tenant_id = $3 AND revoked_at IS NULL RETURNING id',
+      [deviceId, hashToken(token), tenant.id],
+    );
     if (updated.length > 0) await notifyDeviceRevoked(db, q, tenant.id, deviceId);
     return updated;
   });
