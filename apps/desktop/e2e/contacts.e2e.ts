@@ -1,5 +1,6 @@
 // The contacts flow an operator goes through, in a real Chromium against the browser host:
-// import a Swedish Excel CSV (with one bad row that the dry run shows), find a contact by
+// import a Swedish Excel CSV (with one bad row and one mistyped e-mail address that the dry
+// run shows apart: the row is not imported, the address is left out), find a contact by
 // phone digits, edit its numbers (add one, reorder by keyboard), put it in a group, export.
 // Every page is scanned with axe-core for serious or critical accessibility violations.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,14 +10,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, openConsole, type Console } from './harness';
 
+const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
+
 /** What Swedish Excel writes for "Spara som CSV": semicolons, CRLF, Swedish headers. */
 const CSV = [
   'Förnamn;Efternamn;Mobil;Telefon arbete;E-post;Organisation;Roll;Grupp;Personalnr',
   'Anna;Berg;070-123 45 67;08-123 456 78;anna.berg@example.se;Räddningstjänsten Syd;Insatsledare;Räddning;1001',
   'Bo;Ek;0702223344;;bo.ek@example.se;Räddningstjänsten Syd;Brandman;Räddning;1002',
   'Cecilia;Holm;+46 73 555 66 77;;cecilia.holm@example.se;Region Skåne;Sjuksköterska;Vård;1003',
-  'David;Lund;12345;;david.lund@example.se;Ystads kommun;Handläggare;Krisledning;1004',
-  'Eva;Ström;0761112233;;eva.strom@example.se;Ystads kommun;Kommunikatör;Krisledning;1005',
+  'David;Lund;12345;;;Ystads kommun;Handläggare;Krisledning;1004',
+  'Eva;Ström;0761112233;;eva.strom(at)example.se;Ystads kommun;Kommunikatör;Krisledning;1005',
   'Fredrik;Åberg;0709876543;;fredrik.aberg@example.se;Ystads kommun;Säkerhetssamordnare;Krisledning;1006',
 ].join('\r\n');
 
@@ -55,7 +58,7 @@ describe('contacts in the browser', () => {
     await expectAccessible(page, 'contacts-empty');
   });
 
-  it('imports a semicolon CSV with Swedish headers, showing the bad row in the dry run', async () => {
+  it('imports a semicolon CSV with Swedish headers, showing the bad row and the left-out address in the dry run', async () => {
     const { page } = c;
     await page.getByRole('link', { name: 'Importera' }).click();
     await page.getByRole('heading', { name: 'Importera kontakter' }).waitFor();
@@ -78,19 +81,40 @@ describe('contacts in the browser', () => {
     await expectAccessible(page, 'import-mapping');
     await page.getByRole('button', { name: 'Kontrollera importen' }).click();
 
-    // Dry run: David's number "12345" is refused with its row number; nothing written yet.
+    // Dry run: David's number "12345" is refused with its row number (he has nothing else
+    // to be reached by, so his row is not imported); nothing written yet.
     await page.getByRole('heading', { name: /Rader med fel \(1\)/ }).waitFor();
     const errors = page.getByRole('table', { name: 'Rader med fel' });
     const badRow = errors.getByRole('row').filter({ hasText: '12345' });
     expect(await badRow.getByRole('cell').first().textContent()).toBe('5');
+    // Eva's mistyped address is a warning: she is imported with her mobile, without it.
+    await page.getByRole('heading', { name: 'Varningar (1 rad) – raden importeras, men utan värdet som är fel' }).waitFor();
+    const warned = page
+      .getByRole('table', { name: 'Värden som inte importeras' })
+      .getByRole('row')
+      .filter({ hasText: 'eva.strom(at)example.se' });
+    expect(await warned.getByRole('cell').allTextContents()).toEqual([
+      '6',
+      'E-post',
+      'E-post',
+      'eva.strom(at)example.se',
+      'Inte en giltig e-postadress',
+    ]);
+    expect(await errors.getByRole('row').filter({ hasText: 'eva.strom' }).count()).toBe(0);
     await page.getByRole('heading', { name: 'Grupper som skapas' }).waitFor();
     await c.screenshot('import-preview');
+    await page.screenshot({ path: path.join(GUIDE_IMG, 'import-preview.png'), fullPage: true });
     await expectAccessible(page, 'import-preview');
 
     await page.getByRole('button', { name: 'Importera 5 kontakter' }).click();
     await page.getByText('Importen är klar').waitFor();
     const created = page.getByText('Nya kontakter').locator('xpath=following-sibling::*[1]');
     expect(await created.textContent()).toBe('5');
+    await page
+      .getByRole('table', { name: 'Värden som inte importerades' })
+      .getByRole('row')
+      .filter({ hasText: 'eva.strom(at)example.se' })
+      .waitFor();
     await c.screenshot('import-result');
     await expectAccessible(page, 'import-result');
   });

@@ -400,6 +400,11 @@ export const importPreviewSchema = importInspectionSchema.extend({
   errors: z.array(importRowErrorSchema),
   /** More errors exist than listed. */
   errorsTruncated: z.boolean(),
+  /** Rows imported without a value that was wrong (a mistyped e-mail beside a valid mobile): listed in warnings. */
+  warningRows: z.number().int().nonnegative(),
+  /** Each value dropped from a row that is imported all the same, with the reason. */
+  warnings: z.array(importRowErrorSchema),
+  warningsTruncated: z.boolean(),
   duplicateCount: z.number().int().nonnegative(),
   duplicates: z.array(importDuplicateSchema),
   duplicatesTruncated: z.boolean(),
@@ -433,6 +438,10 @@ export const importReportSchema = z.object({
   notAttempted: z.number().int().nonnegative(),
   errors: z.array(importRowErrorSchema),
   errorsTruncated: z.boolean(),
+  /** Rows written without a value that was wrong (listed in warnings). */
+  warningRows: z.number().int().nonnegative(),
+  warnings: z.array(importRowErrorSchema),
+  warningsTruncated: z.boolean(),
   groupsCreated: z.array(z.string()),
   failedBatch: z.object({ fromRow: z.number().int(), toRow: z.number().int(), message: z.string() }).nullable(),
   durationMs: z.number().nonnegative(),

@@ -236,7 +236,7 @@ function printPreview(p: ImportPreview, io: Io, mode: DuplicateMode): void {
       lines.push(`  ${c.index + 1}. ${c.header || '(no header)'} → ${c.field ?? '(ignored)'}${c.automatic ? '' : ' (set by --mapping)'}`);
   }
   lines.push(
-    `Rows: ${p.totalRows}, valid ${p.validRows}, with errors ${p.errorRows}`,
+    `Rows: ${p.totalRows}, valid ${p.validRows}, with errors ${p.errorRows}, imported without a wrong value ${p.warningRows}`,
     `With --on-duplicate ${mode}: ${p.actions.create} to create, ${p.actions.update} to update, ${p.actions.skip} to skip`,
   );
   if (p.groupsToCreate.length) lines.push(`Groups to create: ${p.groupsToCreate.join(', ')}`);
@@ -306,6 +306,8 @@ async function importCommand(args: string[], io: Io): Promise<number> {
       if (values['dry-run']) {
         if (values.json) io.out(`${JSON.stringify(preview, null, 2)}\n`);
         if (preview.errorRows > 0) io.err(`Rows with errors (nothing was written):\n${formatErrors(preview.errors)}\n`);
+        if (preview.warningRows > 0)
+          io.err(`Values that would be left out (their rows are imported):\n${formatErrors(preview.warnings)}\n`);
         io.err(`Dry run: nothing was written.\n`);
         return preview.errorRows > 0 ? 1 : 0;
       }
@@ -320,6 +322,7 @@ async function importCommand(args: string[], io: Io): Promise<number> {
           `Rows ${report.failedBatch.fromRow}–${report.failedBatch.toRow} failed and were rolled back (nothing from them was written): ${report.failedBatch.message}`,
         );
       if (report.errors.length) summary.push(`Rows not imported:\n${formatErrors(report.errors)}`);
+      if (report.warnings.length) summary.push(`Values left out (their rows were imported):\n${formatErrors(report.warnings)}`);
       io.err(`${summary.join('\n')}\n`);
       return report.status === 'completed' && report.errorRows === 0 ? 0 : 1;
     },

@@ -110,17 +110,30 @@ describe('gdial CLI', () => {
 
   it('exits 1 with the per-row report when rows fail, and a dry run writes nothing', async () => {
     const w = workdir();
-    w.write('fel.csv', 'Namn;Mobil;E-post\nAnna;0701;anna@x.se\nBo;0702223344;inte-en-adress\nCilla;0703334455;cilla@x.se\n');
+    w.write('fel.csv', 'Namn;Mobil;E-post\nAnna;0701;anna@x\nBo;0702223344;inte-en-adress\nCilla;0703334455;cilla@x.se\n');
     const dry = await w.run('contacts', 'import', 'fel.csv', '--db', 'g.db', '--dry-run');
     expect(dry.code).toBe(1);
     expect(dry.err).toContain('row 2, column "Mobil" (phones.0.number): "0701" is too short');
-    expect(dry.err).toContain('row 3, column "E-post" (emails.0.address): Not a valid e-mail address');
+    expect(dry.err).toContain(
+      'Values that would be left out (their rows are imported):\n  row 3, column "E-post" (emails.0.address): Not a valid e-mail address',
+    );
     expect(dry.err).toContain('Dry run: nothing was written.');
     expect(existsSync(path.join(w.dir, 'g.db'))).toBe(false);
     const real = await w.run('contacts', 'import', 'fel.csv', '--db', 'g.db', '--json');
     expect(real.code).toBe(1);
-    expect(JSON.parse(real.out)).toMatchObject({ status: 'completed', created: 1, errorRows: 2, errors: [{ row: 2 }, { row: 3 }] });
+    expect(JSON.parse(real.out)).toMatchObject({
+      status: 'completed',
+      created: 2,
+      errorRows: 1,
+      errors: [
+        { row: 2, field: 'emails.0.address' },
+        { row: 2, field: 'phones.0.number' },
+      ],
+      warningRows: 1,
+      warnings: [{ row: 3, field: 'emails.0.address' }],
+    });
     expect(real.err).toContain('Rows not imported:');
+    expect(real.err).toContain('Values left out (their rows were imported):');
   });
 
   it('honours --on-duplicate and --mapping', async () => {

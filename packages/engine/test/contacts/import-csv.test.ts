@@ -240,54 +240,39 @@ describe('CSV import', () => {
       'David;0703334455;david@x.se;klingon',
       'Erik;0701;erik@;sv',
       ';;;sv',
+      'Fia;0701;erik@;klingon',
     ].join('\n');
     const p = await preview(t, { file: 'fel.csv', content: csv });
-    expect(p.totalRows).toBe(6);
-    expect(p.validRows).toBe(1);
+    expect(p.totalRows).toBe(7);
+    expect(p.validRows).toBe(4);
+    expect(p.errorRows).toBe(3);
+    const tooShort = {
+      field: 'phones.0.number',
+      column: 'Mobil',
+      value: '0701',
+      message: '"0701" is too short',
+      code: 'phone.tooShort',
+      params: { value: '0701' },
+    };
+    const badEmail = (value: string) => ({
+      field: 'emails.0.address',
+      column: 'E-post',
+      value,
+      message: 'Not a valid e-mail address',
+      code: 'format.invalid',
+    });
+    const klingon = {
+      field: 'language',
+      column: 'Språk',
+      value: 'klingon',
+      message: '"klingon" is not a language GDial speaks (sv or en)',
+      code: 'language.unknown',
+      params: { value: 'klingon' },
+    };
+    // Not imported: nothing to reach the person by would be left, or nothing names them.
     expect(p.errors).toEqual([
-      {
-        row: 3,
-        field: 'phones.0.number',
-        column: 'Mobil',
-        value: '0701',
-        message: '"0701" is too short',
-        code: 'phone.tooShort',
-        params: { value: '0701' },
-      },
-      {
-        row: 4,
-        field: 'emails.0.address',
-        column: 'E-post',
-        value: 'inte-en-adress',
-        message: 'Not a valid e-mail address',
-        code: 'format.invalid',
-      },
-      {
-        row: 6,
-        field: 'language',
-        column: 'Språk',
-        value: 'klingon',
-        message: '"klingon" is not a language GDial speaks (sv or en)',
-        code: 'language.unknown',
-        params: { value: 'klingon' },
-      },
-      {
-        row: 7,
-        field: 'emails.0.address',
-        column: 'E-post',
-        value: 'erik@',
-        message: 'Not a valid e-mail address',
-        code: 'format.invalid',
-      },
-      {
-        row: 7,
-        field: 'phones.0.number',
-        column: 'Mobil',
-        value: '0701',
-        message: '"0701" is too short',
-        code: 'phone.tooShort',
-        params: { value: '0701' },
-      },
+      { row: 7, ...badEmail('erik@') },
+      { row: 7, ...tooShort },
       {
         row: 8,
         field: 'displayName',
@@ -296,12 +281,60 @@ describe('CSV import', () => {
         message: 'A contact needs a name, an organisation, a phone number or an e-mail address',
         code: 'contact.nameRequired',
       },
+      // The row's language is listed with the rest, so the row is fixed in one go.
+      { row: 9, ...klingon },
+      { row: 9, ...badEmail('erik@') },
+      { row: 9, ...tooShort },
     ]);
-    expect(p.sample.find((s) => s.row === 3)).toMatchObject({ action: 'error', displayName: 'Bo' });
+    // Imported without the wrong value: Bo by e-mail, Cilla by her mobile, David in Swedish.
+    expect(p.warningRows).toBe(3);
+    expect(p.warnings).toEqual([
+      { row: 3, ...tooShort },
+      { row: 4, ...badEmail('inte-en-adress') },
+      { row: 6, ...klingon },
+    ]);
+    expect(p.warningsTruncated).toBe(false);
+    expect(p.sample.find((s) => s.row === 4)).toMatchObject({
+      action: 'create',
+      displayName: 'Cilla',
+      phones: ['+46702223344'],
+      emails: [],
+    });
+    expect(p.sample.find((s) => s.row === 7)).toMatchObject({ action: 'error', displayName: 'Erik' });
     const r = await t.imports.run(p.importId, 'update');
-    expect(r).toMatchObject({ status: 'completed', created: 1, errorRows: 5 });
+    expect(r).toMatchObject({ status: 'completed', created: 4, errorRows: 3, warningRows: 3 });
     expect(r.errors).toHaveLength(6);
+    expect(r.warnings.map((w) => [w.row, w.field])).toEqual([
+      [3, 'phones.0.number'],
+      [4, 'emails.0.address'],
+      [6, 'language'],
+    ]);
+    const find = (q: string) =>
+      t.contacts.get(t.contacts.search({ query: q, includeSubgroups: true, sort: 'name', limit: 1 }).items[0]!.id);
+    expect(find('cilla')).toMatchObject({ phones: [{ e164: '+46702223344' }], emails: [], language: 'en' });
+    expect(find('bo')).toMatchObject({ phones: [], emails: [{ address: 'bo@x.se' }] });
+    expect(find('david')).toMatchObject({ language: 'sv', emails: [{ address: 'david@x.se' }] });
     await expect(t.imports.run(p.importId, 'update')).rejects.toThrow(/not waiting to run/);
+  });
+
+  it('imports a person without a wrong value only into an existing contact by what was right, and lists the warning once written', async () => {
+    const t = testContext();
+    const stored = t.contacts.create({ displayName: 'Cilla Ek', phones: [{ number: '0702223344' }], emails: [{ address: 'cilla@x.se' }] });
+    const csv = ['Namn;Mobil;E-post;WhatsApp', 'Cilla Ek;0702223344;cilla(at)x.se;0701', 'Dan;0705556677;dan@x.se;'].join('\n');
+    const p = await preview(t, { file: 'uppdatera.csv', content: csv });
+    expect(p).toMatchObject({ validRows: 2, errorRows: 0, warningRows: 1, actions: { create: 1, update: 1, skip: 0 } });
+    expect(p.warnings.map((w) => [w.row, w.field, w.value])).toEqual([
+      [2, 'emails.0.address', 'cilla(at)x.se'],
+      [2, 'whatsapp', '0701'],
+    ]);
+    // Skipped as a duplicate: written without nothing, so no warning in the report.
+    const skipped = await t.imports.run(p.importId, 'skip');
+    expect(skipped).toMatchObject({ created: 1, skipped: 1, warningRows: 0, warnings: [] });
+    const again = await preview(t, { file: 'uppdatera.csv', content: csv });
+    const r = await t.imports.run(again.importId, 'update');
+    expect(r).toMatchObject({ updated: 2, warningRows: 1 });
+    // The stored address stays: the file's wrong one was left out, not written over it.
+    expect(t.contacts.get(stored.id)).toMatchObject({ emails: [{ address: 'cilla@x.se' }], whatsapp: null });
   });
 
   it('finds duplicates against stored contacts and within the file, and honours update/skip/create', async () => {

@@ -183,6 +183,7 @@ export class ImportService {
       actions,
       errors: errors.slice(0, max),
       errorsTruncated: errors.length > max,
+      ...listedWarnings(rows, max),
       duplicateCount,
       duplicates,
       duplicatesTruncated: duplicateCount > duplicates.length,
@@ -248,6 +249,8 @@ export class ImportService {
     const byName = new Map<string, number>();
     const totals = { created: 0, updated: 0, skipped: 0 };
     const errors = [...staged.errors];
+    // Rows created or updated, for the warnings about values they were written without.
+    const writtenRows: ParsedRow[] = [];
     let errorRows = staged.errorRowCount;
     const groupsCreated: string[] = [];
     let failedBatch: ImportReport['failedBatch'] = null;
@@ -265,6 +268,7 @@ export class ImportService {
         updated: 0,
         skipped: 0,
         errors: [] as ImportRowError[],
+        written: [] as ParsedRow[],
         groupsCreated: [] as string[],
         rowIds: new Map<number, number>(),
         groupIds: new Map<string, number>(),
@@ -296,6 +300,7 @@ export class ImportService {
                 const id = insertContact(tx, r.record, now);
                 addContactToGroups(tx, id, gids, now);
                 local.rowIds.set(r.row, id);
+                local.written.push(r);
                 local.created++;
                 break;
               }
@@ -330,6 +335,7 @@ export class ImportService {
                   params: { id: current.id, file: staged.fileName, row: r.row },
                 });
                 local.rowIds.set(r.row, current.id);
+                local.written.push(r);
                 local.updated++;
                 break;
               }
@@ -375,6 +381,7 @@ export class ImportService {
       totals.updated += local.updated;
       totals.skipped += local.skipped;
       errors.push(...local.errors);
+      writtenRows.push(...local.written);
       errorRows += new Set(local.errors.map((e) => e.row)).size;
       groupsCreated.push(...local.groupsCreated);
       for (const [k, v] of local.rowIds) rowIds.set(k, v);
@@ -398,11 +405,24 @@ export class ImportService {
       notAttempted: staged.rows.length - written,
       errors: errors.slice(0, max),
       errorsTruncated: errors.length > max,
+      ...listedWarnings(writtenRows, max),
       groupsCreated,
       failedBatch,
       durationMs: Math.round(performance.now() - started),
     };
   }
+}
+
+/** The warnings of the rows given (those previewed, or those written), as many as may be listed. */
+function listedWarnings(rows: readonly ParsedRow[], max: number): Pick<ImportPreview, 'warningRows' | 'warnings' | 'warningsTruncated'> {
+  const warnings: ImportRowError[] = [];
+  let warningRows = 0;
+  for (const r of rows) {
+    if (!r.warnings) continue;
+    warningRows++;
+    if (warnings.length <= max) warnings.push(...r.warnings);
+  }
+  return { warningRows, warnings: warnings.slice(0, max), warningsTruncated: warnings.length > max };
 }
 
 function rowSample(r: ParsedRow, action: ImportRowAction): ImportSampleRow {

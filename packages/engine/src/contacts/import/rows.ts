@@ -1,7 +1,13 @@
 // One row of an import file (a CSV record or a vCard) turned into contact fields and then
 // validated by the same rules as a contact typed into the UI (model.prepareContact). Every
 // problem is tied back to the column or vCard property it came from.
-import type { ContactFields, ContactLanguage, ImportField, ImportRowError, PhoneLabel } from '@gdial/protocol';
+// Forgiving where it is safe: a wrong value the person can do without (one of their phone
+// numbers or e-mail addresses, the WhatsApp number, the language) is dropped and reported
+// as a warning, and the person is imported with the rest — as long as something to reach
+// them by is left. Anything else wrong (or nothing left to reach them by) is an error and
+// the row is not imported; its warnings are then listed as errors with it, so the operator
+// sees everything to fix in the row at once.
+import type { ContactFields, ContactLanguage, FieldIssue, ImportField, ImportRowError, PhoneLabel } from '@gdial/protocol';
 import { prepareContact, type ContactRecord } from '../model';
 
 export interface SourcedValue {
@@ -13,13 +19,24 @@ export interface SourcedValue {
 
 export interface ParsedRow {
   row: number;
-  /** The fields as the file gave them, for merging into an existing contact. */
+  /** The fields as the file gave them, minus those dropped, for merging into an existing contact. */
   fields: ContactFields;
   record: ContactRecord;
   groups: string[];
+  /** Values dropped from the row (the row itself is imported); null when there are none. */
+  warnings: ImportRowError[] | null;
 }
 
 export type RowOutcome = { ok: true; value: ParsedRow } | { ok: false; errors: ImportRowError[] };
+
+/** Paths of values a contact can be imported without: "phones.2.number", "emails.0.address", "whatsapp". */
+const DROPPABLE = /^(?:(phones|emails)\.(\d+)(?:\.|$)|whatsapp$)/;
+
+const reachable = (f: Record<string, unknown>): boolean =>
+  ((f.phones as unknown[] | undefined)?.length ?? 0) > 0 ||
+  ((f.emails as unknown[] | undefined)?.length ?? 0) > 0 ||
+  f.whatsapp !== undefined ||
+  f.telegramChatId !== undefined;
 
 const languageWords: Record<string, ContactLanguage> = {
   sv: 'sv',
@@ -59,7 +76,7 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
   let tags: string[] | null = null;
   let groups: string[] | null = null;
   let custom: Record<string, string> | null = null;
-  let errors: ImportRowError[] | null = null;
+  let warnings: ImportRowError[] | null = null;
 
   for (const v of values) {
     const value = v.value.trim();
@@ -80,7 +97,7 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
         const lang = languageWords[value.toLowerCase()];
         if (lang) f.language = lang;
         else
-          (errors ??= []).push({
+          (warnings ??= []).push({
             row,
             field: 'language',
             column: v.source,
@@ -123,25 +140,74 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
   if (tags?.length) f.tags = tags;
   if (custom) f.customFields = custom;
 
-  const prepared = prepareContact(f);
-  if (!prepared.ok) {
-    for (const issue of prepared.issues) {
-      const [head, index] = issue.path.split('.');
-      let column: string | null = null;
-      let value: string | null = null;
-      if (head === 'phones' || head === 'emails') {
-        const i = Number(index);
-        column = (head === 'phones' ? phoneSources[i] : emailSources[i])?.source ?? null;
-        value = (head === 'phones' ? phones[i]?.number : emails[i]?.address) ?? null;
-      } else {
-        const src = values.find((v) => v.field === head && v.value.trim() !== '');
-        column = src?.source ?? null;
-        value = src ? src.value.trim() : null;
-      }
-      (errors ??= []).push({ row, field: issue.path, column, value, message: issue.message, code: issue.code, params: issue.params });
+  // Each pass drops the droppable values refused so far: a refusal by the schema (an
+  // e-mail address) hides the checks after it (a WhatsApp number) until it is gone.
+  let current: Located = { fields: f, phoneSources, emailSources };
+  const dropped: ImportRowError[] = [];
+  for (;;) {
+    const prepared = prepareContact(current.fields);
+    if (prepared.ok) {
+      const all = warnings || dropped.length ? [...(warnings ?? []), ...dropped] : null;
+      return { ok: true, value: { row, fields: current.fields, record: prepared.record, groups: uniqueGroups(groups), warnings: all } };
     }
+    const issues = prepared.issues.map((issue) => locate(row, values, issue, current));
+    if (!prepared.issues.every((i) => DROPPABLE.test(i.path))) return { ok: false, errors: [...(warnings ?? []), ...dropped, ...issues] };
+    dropped.push(...issues);
+    current = withoutValues(current, prepared.issues);
+    if (!reachable(current.fields)) return { ok: false, errors: [...(warnings ?? []), ...dropped] };
   }
-  if (errors) return { ok: false, errors };
-  if (!prepared.ok) return { ok: false, errors: [] };
-  return { ok: true, value: { row, fields: f, record: prepared.record, groups: groups ? [...new Set(groups)] : [] } };
+}
+
+/** A row's contact fields with where each phone number and e-mail address came from (index for index). */
+interface Located {
+  fields: Record<string, unknown>;
+  phoneSources: readonly SourcedValue[];
+  emailSources: readonly SourcedValue[];
+}
+
+const uniqueGroups = (groups: string[] | null): string[] => (groups ? [...new Set(groups)] : []);
+
+const codeOf = (issue: FieldIssue): Pick<ImportRowError, 'message' | 'code' | 'params'> => ({
+  message: issue.message,
+  code: issue.code,
+  params: issue.params,
+});
+
+/** An issue of the contact tied back to the column (or vCard property) and value it came from. */
+function locate(row: number, values: readonly SourcedValue[], issue: FieldIssue, at: Located): ImportRowError {
+  const [head, index] = issue.path.split('.');
+  let column: string | null = null;
+  let value: string | null = null;
+  if (head === 'phones' || head === 'emails') {
+    const i = Number(index);
+    column = (head === 'phones' ? at.phoneSources[i] : at.emailSources[i])?.source ?? null;
+    const item = (at.fields[head] as ({ number: string } | { address: string })[] | undefined)?.[i];
+    value = item ? ('number' in item ? item.number : item.address) : null;
+  } else {
+    const src = values.find((v) => v.field === head && v.value.trim() !== '');
+    column = src?.source ?? null;
+    value = src ? src.value.trim() : null;
+  }
+  return { row, field: issue.path, column, value, ...codeOf(issue) };
+}
+
+/** The row without the phone numbers, e-mail addresses and WhatsApp number the issues name. */
+function withoutValues(at: Located, issues: readonly FieldIssue[]): Located {
+  const drop = { phones: new Set<number>(), emails: new Set<number>() };
+  let whatsapp = false;
+  for (const issue of issues) {
+    const m = DROPPABLE.exec(issue.path);
+    if (m?.[1] === 'phones' || m?.[1] === 'emails') drop[m[1]].add(Number(m[2]));
+    else if (m) whatsapp = true;
+  }
+  const fields: Record<string, unknown> = { ...at.fields };
+  const keep = <T>(list: readonly T[], key: 'phones' | 'emails'): T[] => list.filter((_, i) => !drop[key].has(i));
+  for (const key of ['phones', 'emails'] as const) {
+    if (drop[key].size === 0) continue;
+    const kept = keep(at.fields[key] as unknown[], key);
+    if (kept.length) fields[key] = kept;
+    else delete fields[key];
+  }
+  if (whatsapp) delete fields.whatsapp;
+  return { fields, phoneSources: keep(at.phoneSources, 'phones'), emailSources: keep(at.emailSources, 'emails') };
 }

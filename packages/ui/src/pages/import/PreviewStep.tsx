@@ -1,5 +1,6 @@
 // Step 3: the dry run. What the import would do (create / update / skip), every row with
-// an error, every duplicate (of a contact already in GDial or of an earlier row) with the
+// an error (not imported), every value left out of a row that is imported (a warning),
+// every duplicate (of a contact already in GDial or of an earlier row) with the
 // operator's choice of what to do with duplicates, groups that will be created, and a
 // sample of the contacts as they will look.
 import { Alert, Badge, Button, Group as Row, Paper, Radio, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
@@ -15,12 +16,15 @@ const dict = {
     total: 'Rader i filen',
     valid: 'Kan importeras',
     errors: 'Rader med fel',
+    warnings: 'Rader med varning',
     duplicates: 'Dubbletter',
     willCreate: 'Nya kontakter',
     willUpdate: 'Uppdateras',
     willSkip: 'Hoppas över',
     errorsTitle: 'Rader med fel ({n}) – de importeras inte',
     errorTable: 'Rader med fel',
+    warningsTitle: 'Varningar ({n} {n|rad|rader}) – raden importeras, men utan värdet som är fel',
+    warningTable: 'Värden som inte importeras',
     dupTitle: 'Dubbletter ({n})',
     dupTable: 'Dubbletter',
     dupChoice: 'Vad ska hända med dubbletter?',
@@ -60,12 +64,15 @@ const dict = {
     total: 'Rows in the file',
     valid: 'Can be imported',
     errors: 'Rows with errors',
+    warnings: 'Rows with warnings',
     duplicates: 'Duplicates',
     willCreate: 'New contacts',
     willUpdate: 'Updated',
     willSkip: 'Skipped',
     errorsTitle: 'Rows with errors ({n}) – they are not imported',
     errorTable: 'Rows with errors',
+    warningsTitle: 'Warnings ({n} {n|row|rows}) – the row is imported, but without the value that is wrong',
+    warningTable: 'Values that are not imported',
     dupTitle: 'Duplicates ({n})',
     dupTable: 'Duplicates',
     dupChoice: 'What should happen to duplicates?',
@@ -131,10 +138,11 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
   return (
     <Stack>
       <Title order={3}>{t('summary', { file: p.fileName })}</Title>
-      <SimpleGrid cols={{ base: 2, md: 4, lg: 7 }}>
+      <SimpleGrid cols={{ base: 2, md: 4, lg: 8 }}>
         {stat(t('total'), p.totalRows)}
         {stat(t('valid'), p.validRows, 'var(--gdial-ok-text)')}
         {stat(t('errors'), p.errorRows, p.errorRows > 0 ? 'var(--gdial-error-text)' : undefined)}
+        {stat(t('warnings'), p.warningRows, p.warningRows > 0 ? 'var(--gdial-warn-text)' : undefined)}
         {stat(t('duplicates'), p.duplicateCount, p.duplicateCount > 0 ? 'var(--gdial-warn-text)' : undefined)}
         {stat(t('willCreate'), p.actions.create)}
         {stat(t('willUpdate'), p.actions.update)}
@@ -152,6 +160,15 @@ export function PreviewStep({ preview: p, onDuplicate, busy, progress, onDuplica
         <Alert color="green" variant="light">
           {t('allGood')}
         </Alert>
+      )}
+
+      {p.warnings.length > 0 && (
+        <Stack gap="xs">
+          <Title order={4} c="var(--gdial-warn-text)">
+            {t('warningsTitle', { n: f.number(p.warningRows) })}
+          </Title>
+          <RowErrorTable errors={p.warnings} truncated={p.warningsTruncated} label={t('warningTable')} kind="warning" />
+        </Stack>
       )}
 
       {p.duplicateCount > 0 && (

@@ -1,5 +1,6 @@
-// The rows an import could not take, each with its row number, field, value and reason,
-// so the operator can fix them in the spreadsheet.
+// The rows an import could not take (errors), or the values it left out of rows it took
+// (warnings), each with its row number, field, value and reason, so the operator can fix
+// them in the spreadsheet.
 import { ScrollArea, Table, Text } from '@mantine/core';
 import type { ImportRowError } from '@gdial/protocol';
 import { issueText } from '../../components/labels';
@@ -16,6 +17,7 @@ const dict = {
     whole: 'Hela raden',
     phone: 'Telefon',
     truncated: 'Fler fel finns än som visas här. Rätta dessa och kontrollera igen.',
+    truncatedWarnings: 'Fler varningar finns än som visas här.',
   },
   en: {
     row: 'Row',
@@ -26,6 +28,7 @@ const dict = {
     whole: 'Whole row',
     phone: 'Phone',
     truncated: 'There are more errors than shown here. Fix these and check again.',
+    truncatedWarnings: 'There are more warnings than shown here.',
   },
 };
 
@@ -38,7 +41,18 @@ function describeField(e: ImportRowError, language: 'sv' | 'en', t: (k: 'whole' 
   return importFieldLabel(f, language);
 }
 
-export function RowErrorTable({ errors, truncated, label }: { errors: ImportRowError[]; truncated: boolean; label: string }) {
+export function RowErrorTable({
+  errors,
+  truncated,
+  label,
+  kind = 'error',
+}: {
+  errors: ImportRowError[];
+  truncated: boolean;
+  label: string;
+  /** error: the row is not imported; warning: the row is, without this value. */
+  kind?: 'error' | 'warning';
+}) {
   const t = useT(dict);
   const { language } = useLanguage();
   return (
@@ -61,13 +75,15 @@ export function RowErrorTable({ errors, truncated, label }: { errors: ImportRowE
                 <Table.Td>{describeField(e, language, t)}</Table.Td>
                 <Table.Td>{e.column ?? ''}</Table.Td>
                 <Table.Td ff="monospace">{e.value ?? ''}</Table.Td>
-                <Table.Td c="var(--gdial-error-text)">{issueText({ ...e, path: e.field }, language)}</Table.Td>
+                <Table.Td c={kind === 'error' ? 'var(--gdial-error-text)' : 'var(--gdial-warn-text)'}>
+                  {issueText({ ...e, path: e.field }, language)}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </ScrollArea.Autosize>
-      {truncated && <Text c="var(--gdial-warn-text)">{t('truncated')}</Text>}
+      {truncated && <Text c="var(--gdial-warn-text)">{t(kind === 'error' ? 'truncated' : 'truncatedWarnings')}</Text>}
     </>
   );
 }

@@ -29,6 +29,8 @@ const dict = {
     groups: 'Nya grupper: {names}',
     errorsTitle: 'Rader som inte importerades på grund av fel',
     errorTable: 'Rader med fel',
+    warningsTitle: 'Värden som inte importerades ({n} {n|rad|rader}) – personerna finns i GDial utan dem',
+    warningTable: 'Värden som inte importerades',
     show: 'Visa kontakterna',
     another: 'Importera en fil till',
   },
@@ -53,6 +55,8 @@ const dict = {
     groups: 'New groups: {names}',
     errorsTitle: 'Rows not imported because of errors',
     errorTable: 'Rows with errors',
+    warningsTitle: 'Values not imported ({n} {n|row|rows}) – the people are in GDial without them',
+    warningTable: 'Values not imported',
     show: 'Show the contacts',
     another: 'Import another file',
   },
@@ -156,6 +160,12 @@ export function ResultStep({
         <Stack gap="xs">
           <Title order={4}>{t('errorsTitle')}</Title>
           <RowErrorTable errors={r.errors} truncated={r.errorsTruncated} label={t('errorTable')} />
+        </Stack>
+      )}
+      {r.warnings.length > 0 && (
+        <Stack gap="xs">
+          <Title order={4}>{t('warningsTitle', { n: f.number(r.warningRows) })}</Title>
+          <RowErrorTable errors={r.warnings} truncated={r.warningsTruncated} label={t('warningTable')} kind="warning" />
         </Stack>
       )}
       <Row>
