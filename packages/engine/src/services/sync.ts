@@ -156,14 +156,19 @@ export class SyncService {
    * be read (the caller retries).
    */
   async snapshot(api: RelayApi): Promise<number | null> {
-    let after: string | undefined;
     let seq: number | null = null;
     let received = 0;
     this.snapshotProgress = { received: 0, total: 0 };
     this.announce();
+    // Like an import, a run of large commits: the log is copied back once at the end.
+    const resumeCheckpoints = this.ctx.store.deferCheckpoints();
+    // The next page is asked for as soon as this one's cursor is known, so the relay reads it
+    // while this one is written here.
+    let next: Promise<Awaited<ReturnType<RelayApi['syncSnapshot']>>> | null = api.syncSnapshot(undefined, SNAPSHOT_PAGE);
     try {
-      for (;;) {
-        const r = await api.syncSnapshot(after, SNAPSHOT_PAGE);
+      while (next) {
+        const r = await next;
+        next = null;
         if (!r.ok && r.error.status === 404 && seq === null) {
           // A relay without organisation sync (an older version): this desktop stays on its own.
           this.unsupported = true;
@@ -173,6 +178,7 @@ export class SyncService {
         if (!r.ok) throw new Error(`the organisation's snapshot could not be read: ${r.error.message}`);
         const page = r.value;
         seq ??= page.seq;
+        if (page.next !== undefined) next = api.syncSnapshot(page.next, SNAPSHOT_PAGE);
         this.ctx.store.transaction(
           (tx) => {
             for (const s of page.states) this.replica.applyState(tx, s);
@@ -186,13 +192,14 @@ export class SyncService {
         received += page.states.length;
         this.snapshotProgress = { received, total: Math.max(page.total, received) };
         this.announce();
-        if (page.next === undefined) break;
-        after = page.next;
       }
       this.changedKinds(['contact', 'group']);
       this.alertsChanged(liveAlerts(this.ctx.store.read).map((a) => a.id));
       return seq ?? 0;
     } finally {
+      // A page asked for before a failure is not waited for (its failure is the caller's retry's).
+      next?.catch(() => {});
+      void resumeCheckpoints();
       this.snapshotProgress = null;
       this.announce();
     }

@@ -20,23 +20,25 @@ export interface AuditRecord {
  * handle is accepted only while callers are moved to the store layer.
  */
 export function recordAudit(target: Tx | Db, actor: string, rec: AuditRecord): number {
-  const tx = 'changes' in target ? target : null;
-  const db = tx ? tx.db : (target as Db);
-  const row = db
-    .insert(auditLog)
-    .values({
-      actor,
-      action: rec.action,
-      subjectType: rec.subjectType,
-      subjectId: rec.subjectId == null ? null : String(rec.subjectId),
-      summary: rec.summary,
-      params: rec.params ?? null,
-    })
-    .returning({ id: auditLog.id })
-    .get();
-  tx?.changes.record('audit_log', [row.id], 'insert');
-  return row.id;
+  const subjectId = rec.subjectId == null ? null : String(rec.subjectId);
+  if (!('changes' in target)) {
+    const row = target
+      .insert(auditLog)
+      .values({ actor, action: rec.action, subjectType: rec.subjectType, subjectId, summary: rec.summary, params: rec.params ?? null })
+      .returning({ id: auditLog.id })
+      .get();
+    return row.id;
+  }
+  // Every change writes one: a cached statement, not a query built and prepared each time.
+  const id = target.statements
+    .pluck<[string, string, string, string | null, string, string | null], number>(INSERT_AUDIT)
+    .get(actor, rec.action, rec.subjectType, subjectId, rec.summary, rec.params ? JSON.stringify(rec.params) : null)!;
+  target.changes.record('audit_log', [id], 'insert');
+  return id;
 }
+
+const INSERT_AUDIT =
+  'INSERT INTO audit_log (actor, action, subject_type, subject_id, summary, params) VALUES (?, ?, ?, ?, ?, ?) RETURNING id';
 
 /** Every entry about one subject (a contact, say), oldest first. */
 export function auditEntriesAbout(r: Reader, subjectType: string, subjectId: string | number): AuditEntry[] {
@@ -79,14 +81,23 @@ export function listAudit(
 
 /** One entry by its id. */
 export function readAuditEntry(r: Reader, id: number): AuditEntry | undefined {
-  return r.db.select().from(auditLog).where(eq(auditLog.id, id)).get();
+  const row = r.statements
+    .get<[number], Omit<AuditEntry, 'params'> & { params: string | null }>(
+      'SELECT id, at, actor, action, subject_type AS subjectType, subject_id AS subjectId, summary, params FROM audit_log WHERE id = ?',
+    )
+    .get(id);
+  return row && { ...row, params: row.params === null ? null : (JSON.parse(row.params) as AuditEntry['params']) };
 }
 
 /** Stores an entry made on another desktop, as it was made there (its time and actor kept). */
 export function insertAuditEntry(tx: Tx, e: Omit<AuditEntry, 'id'>): number {
-  const row = tx.db.insert(auditLog).values(e).returning({ id: auditLog.id }).get();
-  tx.changes.record('audit_log', [row.id], 'insert');
-  return row.id;
+  const id = tx.statements
+    .pluck<[string, string, string, string, string | null, string, string | null], number>(
+      'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, summary, params) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+    )
+    .get(e.at, e.actor, e.action, e.subjectType, e.subjectId, e.summary, e.params === null ? null : JSON.stringify(e.params))!;
+  tx.changes.record('audit_log', [id], 'insert');
+  return id;
 }
 
 /** Deletes one entry (an erasure on another desktop removed it). */
