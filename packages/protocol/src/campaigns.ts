@@ -222,6 +222,34 @@ export const scheduleSchema = z.discriminatedUnion('kind', [
 ]);
 export type Schedule = z.infer<typeof scheduleSchema>;
 
+/**
+ * An escalation wave (Everbridge's "waves"): if fewer than `fewerThan` people (or percent of
+ * those alerted so far) have confirmed `afterMinutes` after the start, the wave's audience is
+ * alerted with the same steps. Confirmations count up to that moment, so the decision is the
+ * same whenever it is taken (after a restart or a pause). Waves are decided in their order.
+ */
+export const waveSchema = z
+  .object({
+    afterMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
+    fewerThan: z.number().int().min(1).max(100_000),
+    unit: z.enum(['people', 'percent']).default('people'),
+    audience: z.object({
+      groupIds: z.array(id).max(1000).default([]),
+      contactIds: z.array(id).max(100_000).default([]),
+    }),
+  })
+  .refine((w) => w.unit !== 'percent' || w.fewerThan <= 100, { message: 'A percentage is at most 100', path: ['fewerThan'] })
+  .refine((w) => w.audience.groupIds.length + w.audience.contactIds.length > 0, {
+    message: 'A wave needs a group or a person to alert',
+    path: ['audience'],
+  });
+export type Wave = z.infer<typeof waveSchema>;
+export type WaveInput = z.input<typeof waveSchema>;
+
 /** Alerts preempt outreach: the dispatcher always takes due alert rows first. */
 export const campaignPrioritySchema = z.enum(['alert', 'outreach']);
 export type CampaignPriority = z.infer<typeof campaignPrioritySchema>;
@@ -247,6 +275,8 @@ export const campaignFieldsSchema = z.object({
     .max(7 * 24 * 60)
     .nullable()
     .default(null),
+  /** Escalation waves on a confirmation threshold, in the order they are decided. */
+  waves: z.array(waveSchema).max(5).default([]),
 });
 export type CampaignFields = z.input<typeof campaignFieldsSchema>;
 export type CampaignSettings = z.output<typeof campaignFieldsSchema>;
@@ -372,6 +402,18 @@ export const planReportSchema = z.object({
   steps: z.array(planStepReportSchema),
   cost: costEstimateSchema,
   templateApproved: z.boolean(),
+  /** Per escalation wave: how many people it would alert (not already in the audience or an earlier wave). */
+  waves: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        afterMinutes: z.number().int().positive(),
+        fewerThan: z.number().int().positive(),
+        unit: z.enum(['people', 'percent']),
+        people: z.number().int().nonnegative(),
+      }),
+    )
+    .default([]),
   /** Problems that stop the campaign from starting, as sentences. */
   blockers: z.array(z.string()),
   /** The blockers by code and values, in the same order, for the console to word. */
@@ -426,6 +468,23 @@ export const campaignProgressSchema = z.object({
       }),
     )
     .default([]),
+  /**
+   * The escalation waves: when each is decided (null before the start), whether it is still
+   * pending, alerted its people (`people` of them) or was not needed (enough had confirmed).
+   */
+  waves: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        afterMinutes: z.number().int().positive(),
+        fewerThan: z.number().int().positive(),
+        unit: z.enum(['people', 'percent']),
+        dueAt: isoTime.nullable(),
+        state: z.enum(['pending', 'alerted', 'not-needed']),
+        people: z.number().int().nonnegative(),
+      }),
+    )
+    .default([]),
   at: isoTime,
 });
 export type CampaignProgress = z.infer<typeof campaignProgressSchema>;
@@ -467,6 +526,8 @@ export const recipientReportSchema = z.object({
   outcome: recipientOutcomeSchema,
   confirmedAt: isoTime.nullable(),
   confirmedVia: z.string().nullable(),
+  /** 0: the alert's own audience; k: alerted by escalation wave k. */
+  wave: z.number().int().nonnegative().default(0),
   deliveries: z.array(deliveryReportSchema),
 });
 export type RecipientReport = z.infer<typeof recipientReportSchema>;

@@ -45,6 +45,7 @@ export const auditActions = [
   'campaign.schedule-failed',
   'campaign.skip-held',
   'campaign.give-up',
+  'campaign.wave',
   'inbox.handled',
   'inbox.unhandled',
   'campaigns.priceTable',

@@ -49,6 +49,9 @@ const everyValue = {
   via: 'offline',
   lockAfterMinutes: 15,
   offlineDays: 7,
+  wave: 2,
+  confirmed: 3,
+  alerted: 1,
 };
 
 describe('audit entries in the operator language', () => {
@@ -68,6 +71,13 @@ describe('audit entries in the operator language', () => {
     ).toBe('Import av k.csv, rad 2–5001: 4990 skapade, 5 uppdaterade, 5 hoppades över, 1 grupp skapade');
     expect(auditText(entry('campaign.start', { name: 'Brand', recipients: 1, deliveries: 2, test: 1 }), 'sv').text).toBe(
       'Larm ”Brand” startat i testläge: 1 mottagare, 2 utskick',
+    );
+    const wave = { name: 'Brand', wave: 2, confirmed: 3, recipients: 20, minutes: 10, count: 12 };
+    expect(auditText(entry('campaign.wave', { ...wave, alerted: 1 }), 'sv').text).toBe(
+      'Larm ”Brand”: våg 2 larmad – 3 av 20 hade bekräftat efter 10 minuter; 12 personer larmade',
+    );
+    expect(auditText(entry('campaign.wave', { ...wave, confirmed: 15, alerted: 0, count: 0 }), 'en').text).toBe(
+      'Alert “Brand”: wave 2 not needed – 15 of 20 had confirmed after 10 minutes',
     );
     expect(auditText(entry('contacts.doNotContact', { channel: 'voice', set: 1, count: 2, ids: '#1, #2' }), 'sv').text).toBe(
       'Spärr för röstsamtal satt på 2 kontakter: #1, #2',

@@ -25,6 +25,7 @@ const delivery = (over: Partial<DeliveryReport>): DeliveryReport => ({
 const person = (outcome: RecipientReport['outcome'], deliveries: DeliveryReport[]): RecipientReport => ({
   id: 1,
   contactId: 1,
+  wave: 0,
   displayName: 'Anna',
   outcome,
   confirmedAt: null,

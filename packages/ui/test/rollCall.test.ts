@@ -6,6 +6,7 @@ import { bucketCounts, bucketOf, filterRollCall, orderTimeline, startedDeliverie
 const recipient = (id: number, displayName: string, outcome: RecipientReport['outcome'], address = '+46701234567'): RecipientReport => ({
   id,
   contactId: id,
+  wave: 0,
   displayName,
   outcome,
   confirmedAt: null,
@@ -97,6 +98,7 @@ describe('delivery history', () => {
 
 const progress = (at: string, confirmed: number, reached: number, recipients = 50): CampaignProgress => ({
   campaignId: 1,
+  waves: [],
   status: 'running',
   recipients,
   confirmed,

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import parsePhoneNumber from 'libphonenumber-js';
 import {
+  audienceSchema,
   refusal,
   smsSegments,
   type Refusal,
@@ -298,6 +299,18 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
   if (template.status !== 'approved')
     warnings.push(`Template "${template.name}" is not approved; starting it needs a reason for the audit log`);
 
+  // Escalation waves alert only people not already alerted before them (up to: reachability is decided when a wave fires).
+  const taken = new Set(recipients.map((x) => x.contact.id));
+  const waves = settings.waves.map((w, index) => {
+    let people = 0;
+    for (const c of resolveAudience(r, audienceSchema.parse(w.audience), settings.testGroupId).contacts)
+      if (!taken.has(c.id)) {
+        taken.add(c.id);
+        people++;
+      }
+    return { index, afterMinutes: w.afterMinutes, fewerThan: w.fewerThan, unit: w.unit, people };
+  });
+
   const round2 = (n: number) => Math.round(n * 100) / 100;
   const report: PlanReport = {
     selected: audience.selectedCount,
@@ -321,6 +334,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
       unpricedCountries: [...unpriced],
     },
     templateApproved: template.status === 'approved',
+    waves,
     blockers,
     blockerRefusals,
     warnings,
@@ -330,21 +344,23 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
 
 /**
  * Writes the recipients and every delivery row of a plan (first-step rows due now, later
- * steps waiting). Runs inside the start transaction: all rows or none.
+ * steps waiting). Runs inside the start transaction (or an escalation wave's, `wave` > 0):
+ * all rows or none.
  */
 export function writePlan(
   tx: Tx,
   campaignId: number,
   priority: number,
-  plan: Plan,
+  plan: Pick<Plan, 'recipients'>,
   now: number,
+  wave = 0,
 ): { recipients: number; deliveries: number } {
   const total = plan.recipients.reduce((n, r) => n + r.deliveries.length, 0);
   const random = randomBytes(total * 9);
   let k = 0;
   let deliveriesWritten = 0;
   for (const r of plan.recipients) {
-    const recipientId = insertRecipient(tx, campaignId, r.contact.id, r.contact.displayName, r.contact.language);
+    const recipientId = insertRecipient(tx, campaignId, r.contact.id, r.contact.displayName, r.contact.language, wave);
     // A recipient without an address for step 1 starts at the first step they have.
     const firstStep = Math.min(...r.deliveries.map((d) => d.stepIndex));
     for (const d of r.deliveries) {

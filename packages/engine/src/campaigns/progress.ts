@@ -11,12 +11,13 @@ import {
   type DeliveryState,
   type RecipientOutcome,
 } from '@gdial/protocol';
-import { getCampaign } from '../store/campaigns';
+import { getCampaign, waveDecisions } from '../store/campaigns';
 import type { Reader } from '../store/db';
 import { deliveryStateCounts, hasOpenDeliveries, possibleDuplicateCount } from '../store/deliveries';
 import { waitingOnChannel } from '../store/dispatch';
 import { outcomeCounts } from '../store/recipients';
 import type { ChannelHold } from './holds';
+import { wavesProgress } from './waves';
 
 const WINDOW_MS = 10_000;
 export const MIN_INTERVAL_MS = 100;
@@ -62,12 +63,16 @@ export function readProgress(
     possibleDuplicates: possibleDuplicateCount(r, campaignId),
     unavailableProviders: unavailable,
     held,
+    waves: wavesProgress(r, c),
     at: new Date().toISOString(),
   };
 }
 
-/** True when a running campaign has nothing in our hands and no recipient is still open. */
-export const isCampaignDone = (r: Reader, campaignId: number): boolean => !hasOpenDeliveries(r, campaignId, FINAL_RANK);
+/** True when a running campaign has nothing in our hands, no recipient is still open and no escalation wave is pending. */
+export function isCampaignDone(r: Reader, campaignId: number): boolean {
+  const waves = waveDecisions(r, campaignId);
+  return (waves === null || waves.decided >= waves.total) && !hasOpenDeliveries(r, campaignId, FINAL_RANK);
+}
 
 export interface ProgressPublisherOptions {
   reader: Reader;

@@ -46,14 +46,16 @@ import { openRecipientIds, cancelOpenRecipients } from '../store/recipients';
 import { Dispatcher, PAUSED_BAND, type DispatcherOptions, type RateLimit } from './dispatcher';
 import { applyProviderEvents, type AppliedEvents } from './events';
 import { progressRecipient } from './outbox';
-import { planCampaign, writePlan, type Plan } from './planner';
+import { writePlan, type Plan } from './planner';
+import { planStoredCampaign } from './planning';
 import { chainOf, type CallFlowHost, type CallFlowSpec, type ChannelSender, type ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
 import { skipHeldChannel } from './giving-up';
 import { readPriceTable, savePriceTable } from './price-table';
-import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { loadTemplate } from './templates';
+import { WaveRunner } from './waves';
+import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './scheduler';
 import { WhatsAppContentCatalog } from './whatsapp-content';
 import { TelegramLinks } from './telegram-links';
 
@@ -80,6 +82,7 @@ export class CampaignService {
   private senders: ChannelSenders;
   private flows: CallFlowHost | null;
   private readonly scheduler: CampaignScheduler;
+  private readonly waves: WaveRunner;
   /** Set by hosts that configure providers: refuse to start what no provider can send. */
   private requireProviders = false;
   private readonly synthesiseVoice: CampaignServiceOptions['synthesiseVoice'];
@@ -118,6 +121,14 @@ export class CampaignService {
       log: this.log,
       launch: (id, actor, via) => void this.launch(id, actor, null, via),
       changed: (id, status) => ctx.events.emit('campaigns.changed', { id, status }),
+    });
+    const wake = (id: number) => (this.dispatcher.wake(), this.progress.markDirty([id]));
+    this.waves = new WaveRunner({
+      ctx,
+      log: this.log,
+      clock: opts.dispatcher?.clock ?? Date.now,
+      plan: (tx, c, s) => this.makePlan(tx, c, s),
+      decided: wake,
     });
   }
 
@@ -161,6 +172,7 @@ export class CampaignService {
   async open(): Promise<void> {
     await this.dispatcher.start();
     this.scheduler.open();
+    this.waves.open();
     // Campaigns that finished while we were away (their last callbacks applied at start).
     this.progress.markDirty(campaignsWithStatus(this.ctx.store.read, 'running').map((r) => r.id));
   }
@@ -176,11 +188,13 @@ export class CampaignService {
   async afterTakeOver(id: number): Promise<void> {
     await this.dispatcher.reconcile();
     this.remoteChanged([id]);
+    this.waves.arm();
     this.dispatcher.wake();
   }
 
   async close(): Promise<void> {
     this.scheduler.close();
+    this.waves.close();
     await this.dispatcher.stop();
     this.progress.close();
   }
@@ -299,30 +313,12 @@ export class CampaignService {
 
   // ── planning and starting ─────────────────────────────────────────────────────────────
 
-  private makePlan(db: Reader, r: CampaignRow): Plan {
-    const settings = campaignFieldsSchema.parse(r.settings);
-    const template = loadTemplate(db, r.templateId);
-    if (!template)
-      throw new DomainError(
-        'PRECONDITION',
-        `Template ${r.templateId} of campaign "${r.name}" no longer exists`,
-        undefined,
-        refusal('campaign.template-missing', { name: r.name, templateId: r.templateId }),
-      );
-    const plan = planCampaign(db, {
-      settings,
-      template,
-      prices: readPriceTable(db),
-      render: { campaignName: r.name, operator: this.ctx.operator(), now: new Date() },
+  private makePlan(db: Reader, r: CampaignRow, settings = campaignFieldsSchema.parse(r.settings)): Plan {
+    return planStoredCampaign(db, r, settings, {
+      operator: this.ctx.operator(),
       whatsAppApproval: (sid) => this.whatsAppContent.approval(sid),
+      hasSender: this.requireProviders ? (ch) => this.senders.get(ch) !== null : null,
     });
-    // Never accept an alert that nothing can send: deliveries would only wait in the queue.
-    const unconfigured = [...new Set(settings.steps.map((s) => s.channel))].filter((ch) => this.senders.get(ch) === null);
-    if (this.requireProviders && unconfigured.length > 0) {
-      plan.report.blockers.push(`No provider is configured for ${unconfigured.join(', ')}: configure it in Settings before starting`);
-      plan.report.blockerRefusals.push(refusal('plan.no-provider', { channels: unconfigured.join(', ') }));
-    }
-    return plan;
   }
 
   plan(id: number): PlanReport {
@@ -430,6 +426,7 @@ export class CampaignService {
       return plan.report;
     });
     this.ctx.events.emit('campaigns.changed', { id, status: 'running' });
+    this.waves.arm();
     this.dispatcher.wake();
     this.progress.markDirty([id]);
     return report;
@@ -441,6 +438,7 @@ export class CampaignService {
 
   resume(id: number): Campaign {
     const c = this.setRunState(id, 'resume', 'campaign.resume', (tx) => shiftPriority(tx, id, PAUSED_BAND, 'resume'));
+    this.waves.arm();
     this.dispatcher.wake();
     return c;
   }

@@ -47,6 +47,8 @@ const CAMPAIGN_COLUMNS = [
   'started_at',
   'finished_at',
   'run_by',
+  'waves_decided',
+  'waves_alerted',
 ] as const;
 
 /** Writes another desktop's alert here (a new row when `id` is null); returns its local id. */
@@ -104,7 +106,16 @@ export const recipientIdsOf = (r: Reader, campaignId: number): number[] =>
   r.statements.pluck<[number], number>('SELECT id FROM campaign_recipients WHERE campaign_id = ? ORDER BY id').all(campaignId);
 
 export type ReplicaRecipient = Omit<RecipientRow, 'id'>;
-const RECIPIENT_COLUMNS = ['campaign_id', 'contact_id', 'display_name', 'language', 'outcome', 'confirmed_at', 'confirmed_via'] as const;
+const RECIPIENT_COLUMNS = [
+  'campaign_id',
+  'contact_id',
+  'display_name',
+  'language',
+  'outcome',
+  'confirmed_at',
+  'confirmed_via',
+  'wave',
+] as const;
 
 export function writeReplicaRecipient(tx: Tx, id: number | null, v: ReplicaRecipient): number {
   return upsertRow(tx, 'campaign_recipients', RECIPIENT_COLUMNS, id, v);

@@ -29,6 +29,10 @@ export interface CampaignRow {
   finished_at: string | null;
   /** Organisation sync: the device that runs this alert when it is another desktop's; null when it runs here. */
   run_by: string | null;
+  /** Escalation waves decided so far, in order. */
+  waves_decided: number;
+  /** Bit k: wave k alerted its people (clear: not needed). */
+  waves_alerted: number;
 }
 
 /** A campaign as the engine reads it (settings parsed, not yet validated). */
@@ -122,6 +126,8 @@ export interface CampaignChange {
   updated_at?: string;
   started_at?: string | null;
   finished_at?: string | null;
+  waves_decided?: number;
+  waves_alerted?: number;
 }
 
 const ONE = 'SELECT * FROM campaigns WHERE id = ?';
@@ -175,6 +181,16 @@ export function campaignStatusAndSettings(r: Reader, id: number): { status: Camp
       .get<[number], { status: CampaignStatus; settings: string }>('SELECT status, settings FROM campaigns WHERE id = ?')
       .get(id) ?? null
   );
+}
+
+/** Escalation waves: how many the campaign's settings have and how many are decided, or null when there is no such campaign. */
+export function waveDecisions(r: Reader, id: number): { total: number; decided: number; alerted: number } | null {
+  const row = r.statements
+    .get<[number], { total: number; decided: number; alerted: number }>(
+      "SELECT coalesce(json_array_length(settings, '$.waves'), 0) AS total, waves_decided AS decided, waves_alerted AS alerted FROM campaigns WHERE id = ?",
+    )
+    .get(id);
+  return row ?? null;
 }
 
 /** Whether a campaign that may still send (draft to paused) uses the template. */

@@ -16,6 +16,8 @@ export interface RecipientRow {
   outcome: RecipientOutcome;
   confirmed_at: string | null;
   confirmed_via: string | null;
+  /** 0: the alert's own audience; k: alerted by escalation wave k. */
+  wave: number;
 }
 
 /** The converter: a recipient row to the report's entry, its deliveries still to add. */
@@ -26,6 +28,7 @@ export const toRecipientReport = (r: RecipientRow): Omit<RecipientReport, 'deliv
   outcome: r.outcome,
   confirmedAt: r.confirmed_at,
   confirmedVia: r.confirmed_via,
+  wave: r.wave,
 });
 
 const IN_IDS = 'IN (SELECT value FROM json_each(?))';
@@ -61,6 +64,37 @@ export function outcomeCounts(r: Reader, campaignId: number): { outcome: Recipie
     .all(campaignId);
 }
 
+/** How many recipients each escalation wave alerted (wave 0: the alert's own audience). */
+export function waveSizes(r: Reader, campaignId: number): Map<number, number> {
+  const rows = r.statements
+    .get<[number], { wave: number; n: number }>('SELECT wave, count(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY wave')
+    .all(campaignId);
+  return new Map(rows.map((x) => [x.wave, x.n]));
+}
+
+/**
+ * What an escalation wave is decided on: the recipients alerted before it (waves below
+ * `wave`) and how many of them had confirmed by `at` (ISO), so the count is the same
+ * whenever it is taken.
+ */
+export function confirmedBefore(r: Reader, campaignId: number, wave: number, at: string): { recipients: number; confirmed: number } {
+  const c = r.statements
+    .get<[string, number, number], { n: number; c: number | null }>(
+      'SELECT count(*) AS n, sum(confirmed_at IS NOT NULL AND confirmed_at <= ?) AS c FROM campaign_recipients WHERE campaign_id = ? AND wave < ?',
+    )
+    .get(at, campaignId, wave);
+  return { recipients: c?.n ?? 0, confirmed: c?.c ?? 0 };
+}
+
+/** The contacts a campaign already addresses (an escalation wave alerts only people not among them). */
+export function recipientContactIds(r: Reader, campaignId: number): Set<number> {
+  return new Set(
+    r.statements
+      .pluck<[number], number>('SELECT contact_id FROM campaign_recipients WHERE campaign_id = ? AND contact_id IS NOT NULL')
+      .all(campaignId),
+  );
+}
+
 /** One page of a campaign's recipients by id, optionally of one outcome (one more than `limit` when there are more). */
 export function recipientPage(
   r: Reader,
@@ -76,13 +110,20 @@ export function recipientPage(
 
 // ── writes ──
 
-export function insertRecipient(tx: Tx, campaignId: number, contactId: number | null, displayName: string, language: 'sv' | 'en'): number {
+export function insertRecipient(
+  tx: Tx,
+  campaignId: number,
+  contactId: number | null,
+  displayName: string,
+  language: 'sv' | 'en',
+  wave = 0,
+): number {
   const id = Number(
     tx.statements
-      .get<[number, number | null, string, string]>(
-        "INSERT INTO campaign_recipients (campaign_id, contact_id, display_name, language, outcome) VALUES (?, ?, ?, ?, 'pending')",
+      .get<[number, number | null, string, string, number]>(
+        "INSERT INTO campaign_recipients (campaign_id, contact_id, display_name, language, outcome, wave) VALUES (?, ?, ?, ?, 'pending', ?)",
       )
-      .run(campaignId, contactId, displayName, language).lastInsertRowid,
+      .run(campaignId, contactId, displayName, language, wave).lastInsertRowid,
   );
   tx.changes.record('campaign_recipients', [id], 'insert');
   return id;

@@ -118,6 +118,10 @@ const sv: Record<Phrased, Phrase> = {
     `Larm ”${p.name}”: ${plural(p.count!, 'utskick', 'utskick')} som väntade på nät (${p.channel}) hoppades över`,
   'campaign.give-up': (p) =>
     `Larm ”${p.name}”: ${plural(p.count!, 'utskick', 'utskick')} (${p.channel}) skickades inte – inget nät på ${p.minutes} minuter`,
+  'campaign.wave': (p) =>
+    p.alerted
+      ? `Larm ”${p.name}”: våg ${p.wave} larmad – ${p.confirmed} av ${p.recipients} hade bekräftat efter ${p.minutes} minuter; ${plural(p.count!, 'person', 'personer')} larmade`
+      : `Larm ”${p.name}”: våg ${p.wave} behövdes inte – ${p.confirmed} av ${p.recipients} hade bekräftat efter ${p.minutes} minuter`,
   'inbox.handled': (p) => `${plural(p.count!, 'svar', 'svar')} markerade som hanterade`,
   'inbox.unhandled': (p) => `${plural(p.count!, 'svar', 'svar')} markerade som ohanterade`,
   'campaigns.priceTable': (p) => `Pristabellen ändrad (${p.currency})`,
@@ -187,6 +191,10 @@ const en: Record<Phrased, Phrase> = {
   'campaign.skip-held': (p) => `Alert “${p.name}”: ${plural(p.count!, 'send', 'sends')} waiting for the network (${p.channel}) skipped`,
   'campaign.give-up': (p) =>
     `Alert “${p.name}”: ${plural(p.count!, 'send', 'sends')} (${p.channel}) not sent – no network for ${p.minutes} minutes`,
+  'campaign.wave': (p) =>
+    p.alerted
+      ? `Alert “${p.name}”: wave ${p.wave} alerted – ${p.confirmed} of ${p.recipients} had confirmed after ${p.minutes} minutes; ${plural(p.count!, 'person', 'people')} alerted`
+      : `Alert “${p.name}”: wave ${p.wave} not needed – ${p.confirmed} of ${p.recipients} had confirmed after ${p.minutes} minutes`,
   'inbox.handled': (p) => `Marked ${plural(p.count!, 'reply', 'replies')} handled`,
   'inbox.unhandled': (p) => `Marked ${plural(p.count!, 'reply', 'replies')} not handled`,
   'campaigns.priceTable': (p) => `Price table changed (${p.currency})`,

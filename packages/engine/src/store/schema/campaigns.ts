@@ -90,6 +90,10 @@ export const campaigns = sqliteTable(
      * replica here, shown live, never dispatched); null when this desktop runs it.
      */
     runBy: text('run_by'),
+    /** Escalation waves decided so far (settings.waves, in order); the alert is not done while one is pending. */
+    wavesDecided: integer('waves_decided').notNull().default(0),
+    /** Bit k set: wave k alerted its people; clear when it was decided and not needed. */
+    wavesAlerted: integer('waves_alerted').notNull().default(0),
   },
   (t) => [index('campaigns_status').on(t.status, t.nextRunAt), index('campaigns_parent').on(t.parentId)],
 );
@@ -111,6 +115,8 @@ export const campaignRecipients = sqliteTable(
     confirmedAt: text('confirmed_at'),
     /** e.g. "dtmf 1 (voice +4670…)" or "reply JA (sms)". */
     confirmedVia: text('confirmed_via'),
+    /** 0: the alert's own audience; k: alerted by escalation wave k (settings.waves[k - 1]). */
+    wave: integer('wave').notNull().default(0),
   },
   (t) => [index('campaign_recipients_campaign').on(t.campaignId, t.outcome), index('campaign_recipients_contact').on(t.contactId)],
 );

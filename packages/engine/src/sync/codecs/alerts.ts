@@ -118,6 +118,8 @@ export const alertCodec: EntityCodec = {
       startedAt: c.started_at,
       finishedAt: c.finished_at,
       owner: c.run_by ?? deviceOf(r),
+      wavesDecided: c.waves_decided,
+      wavesAlerted: c.waves_alerted,
     };
   },
   write(tx, state) {
@@ -147,6 +149,8 @@ export const alertCodec: EntityCodec = {
       started_at: (f('startedAt') ?? null) as string | null,
       finished_at: (f('finishedAt') ?? null) as string | null,
       run_by: owner,
+      waves_decided: Number(f('wavesDecided') ?? 0),
+      waves_alerted: Number(f('wavesAlerted') ?? 0),
     });
     if (campaignId === null) bindUid(tx, 'alert', state.id, id);
   },
@@ -207,6 +211,7 @@ export const recipientCodec: EntityCodec = {
       language: x.language,
       outcome: x.outcome,
       confirmed: x.confirmed_at === null ? null : { at: x.confirmed_at, via: x.confirmed_via },
+      wave: x.wave,
     };
   },
   write(tx, state) {
@@ -237,6 +242,7 @@ export const recipientCodec: EntityCodec = {
       outcome: forward('recipient', 'outcome', row?.outcome, value(state, 'outcome') ?? 'pending') as RecipientOutcome,
       confirmed_at: confirmed?.at ?? null,
       confirmed_via: confirmed?.via ?? null,
+      wave: Number(value(state, 'wave') ?? 0),
     });
     if (local === null) bindUid(tx, 'recipient', state.id, id);
   },
