@@ -4,6 +4,7 @@ import {
   fromCampaign,
   initialWizard,
   needsTypedConfirmation,
+  newWave,
   problemsFor,
   toFields,
   typedCountMatches,
@@ -84,6 +85,40 @@ describe('campaign wizard rules', () => {
     });
     expect(back.schedule).toEqual({ kind: 'at', local: '2030-01-02T03:04' });
     expect(back.steps.map((x) => x.waitMinutes)).toEqual([0, 5]);
+  });
+
+  it('escalation waves: each needs a group, a threshold that fits its unit, time order and confirmations; they round-trip', () => {
+    const s = { ...initialWizard(), name: 'X', groupIds: [1], templateId: 7, waves: [newWave(10)] };
+    expect(problemsFor('plan', s, null)).toEqual(['wave-no-group']);
+    const ok = { ...s, waves: [{ ...newWave(10), groupIds: [2] }] };
+    expect(problemsFor('plan', ok, null)).toEqual([]);
+    expect(problemsFor('plan', { ...ok, waves: [{ ...ok.waves[0]!, fewerThan: 101 }] }, null)).toEqual(['wave-bad-threshold']);
+    expect(problemsFor('plan', { ...ok, waves: [{ ...ok.waves[0]!, unit: 'people' as const, fewerThan: 101 }] }, null)).toEqual([]);
+    expect(problemsFor('plan', { ...ok, waves: [ok.waves[0]!, { ...ok.waves[0]!, afterMinutes: 5 }] }, null)).toEqual(['wave-order']);
+    expect(problemsFor('plan', { ...ok, confirm: false }, null)).toEqual(['wave-needs-confirm']);
+    const f = campaignFieldsSchema.parse(toFields(ok));
+    expect(f.waves).toEqual([{ afterMinutes: 10, fewerThan: 50, unit: 'percent', audience: { groupIds: [2], contactIds: [] } }]);
+    const back = fromCampaign({
+      id: 1,
+      name: 'X',
+      status: 'draft',
+      priority: 'alert',
+      testMode: false,
+      templateId: 7,
+      schedule: f.schedule,
+      parentId: null,
+      nextRunAt: null,
+      recipients: 0,
+      confirmed: 0,
+      createdAt: '',
+      startedAt: null,
+      finishedAt: null,
+      createdBy: 'k',
+      remoteOwner: null,
+      settings: f,
+      approvalReason: null,
+    });
+    expect(back.waves).toEqual(ok.waves);
   });
 
   it('asks for the typed number only for live alerts above the threshold', () => {

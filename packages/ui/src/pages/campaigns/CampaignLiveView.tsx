@@ -34,6 +34,7 @@ import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { HeldBanner } from './HeldBanner';
+import { WavesPanel } from './WavesPanel';
 import { OwnerBanner, useAlertOwner } from './OwnerBanner';
 import { RecipientTimeline } from './RecipientTimeline';
 import { RepeatButtons } from './RepeatButtons';
@@ -397,6 +398,8 @@ export function CampaignLiveView({ id }: { id: number }) {
           </Stack>
         </Paper>
       )}
+
+      {progress && <WavesPanel waves={progress.waves} settings={campaign.settings} />}
 
       <Title order={3}>{t('rollCall')}</Title>
       <Group align="flex-end">

@@ -13,6 +13,7 @@ import { ReviewStep } from './ReviewStep';
 import { SavePreparedButton } from './SavePreparedButton';
 import { StartDialog } from './StartDialog';
 import { AudienceStep, MessageStep, PlanStep, ScheduleStep } from './WizardSteps';
+import { WavesEditor } from './WavesEditor';
 import { WIZARD_STEPS, fromCampaign, initialWizard, problemsFor, toFields, type WizardProblem, type WizardState } from './wizardState';
 import { pageScope } from '../../components/pageScope';
 import { RoleGuard } from '../../components/RoleGuard';
@@ -49,6 +50,10 @@ const dict = {
     'no-time': 'Ange datum och tid.',
     'time-past': 'Tiden har redan passerat.',
     'no-cron': 'Schemat ska ha fem fält.',
+    'wave-no-group': 'Välj minst en grupp för varje våg.',
+    'wave-bad-threshold': 'Gränsen för en våg ska vara ett heltal från 1 (och högst 100 för procent).',
+    'wave-order': 'Vågorna ska komma i tidsordning, minst 1 minut efter start.',
+    'wave-needs-confirm': 'Vågor bygger på bekräftelser: slå på "Be mottagarna bekräfta".',
     cancelWizard: 'Avbryt',
   },
   en: {
@@ -82,6 +87,10 @@ const dict = {
     'no-time': 'Give a date and time.',
     'time-past': 'That time has already passed.',
     'no-cron': 'The schedule needs five fields.',
+    'wave-no-group': 'Choose at least one group for each wave.',
+    'wave-bad-threshold': "A wave's threshold is a whole number from 1 (and at most 100 for a percentage).",
+    'wave-order': 'Waves come in time order, at least 1 minute after the start.',
+    'wave-needs-confirm': 'Waves depend on confirmations: turn on "Ask recipients to confirm".',
     cancelWizard: 'Cancel',
   },
 };
@@ -215,7 +224,12 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
 
       <div ref={stepRef}>
         {step === 'audience' && <AudienceStep s={s} set={set} groups={groupList} tags={tags.data?.tags ?? []} />}
-        {step === 'plan' && <PlanStep s={s} set={set} />}
+        {step === 'plan' && (
+          <>
+            <PlanStep s={s} set={set} />
+            <WavesEditor waves={s.waves} onChange={(waves) => set({ waves })} groups={groupList} />
+          </>
+        )}
         {step === 'message' && <MessageStep s={s} set={set} templates={templateList} />}
         {step === 'schedule' && <ScheduleStep s={s} set={set} />}
         {step === 'review' &&

@@ -6,6 +6,7 @@ import type { PlanReport } from '@gdial/protocol';
 import { useWords } from '../../components/labels';
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { planNoteText } from './planWords';
+import { waveWords } from './waveWords';
 import { refusalText } from '../../components/refusals';
 
 const dict = {
@@ -36,6 +37,7 @@ const dict = {
     callMin: '{n} samtalsminuter ({c} {cur})',
     emails: '{n} e-post',
     unpriced: 'Inget pris för: {c}',
+    waves: 'Vågor',
     approved: 'Mallen är godkänd',
     unapproved: 'Mallen är inte godkänd – du måste ange ett skäl när du startar.',
   },
@@ -66,6 +68,7 @@ const dict = {
     callMin: '{n} call minutes ({c} {cur})',
     emails: '{n} e-mails',
     unpriced: 'No price for: {c}',
+    waves: 'Waves',
     approved: 'The template is approved',
     unapproved: 'The template is not approved – you must give a reason when starting.',
   },
@@ -202,6 +205,24 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
           </Table.Tbody>
         </Table>
       </Paper>
+
+      {plan.waves.length > 0 && (
+        <Paper withBorder p="md" component="section" aria-label={t('waves')}>
+          <Title order={3} size="h4" mb="xs">
+            {t('waves')}
+          </Title>
+          <List>
+            {plan.waves.map((w) => (
+              <List.Item key={w.index}>
+                <Text span fw={700}>
+                  {waveWords(language).title(w.index)}:{' '}
+                </Text>
+                {waveWords(language).sentence(w, waveWords(language).upTo(w.people))}
+              </List.Item>
+            ))}
+          </List>
+        </Paper>
+      )}
 
       <Paper withBorder p="md">
         <Title order={3} size="h4">

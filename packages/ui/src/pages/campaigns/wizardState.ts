@@ -20,6 +20,16 @@ export interface StepForm {
   numbers: NumberSelection;
 }
 
+/** An escalation wave: if fewer than `fewerThan` (people or %) have confirmed after `afterMinutes`, alert `groupIds`. */
+export interface WaveForm {
+  afterMinutes: number;
+  fewerThan: number;
+  unit: 'people' | 'percent';
+  groupIds: number[];
+}
+
+export const newWave = (after = 10): WaveForm => ({ afterMinutes: after, fewerThan: 50, unit: 'percent', groupIds: [] });
+
 export type ScheduleForm = { kind: 'now' } | { kind: 'at'; local: string } | { kind: 'cron'; cron: string };
 
 export interface WizardState {
@@ -29,6 +39,8 @@ export interface WizardState {
   tags: string[];
   excludeGroupIds: number[];
   steps: StepForm[];
+  /** Escalation waves, decided in this order. */
+  waves: WaveForm[];
   confirm: boolean;
   dtmfDigits: string;
   keywords: string;
@@ -63,6 +75,7 @@ export const initialWizard = (): WizardState => ({
   tags: [],
   excludeGroupIds: [],
   steps: presets['voice-then-sms'].map((s) => ({ ...s })),
+  waves: [],
   confirm: true,
   dtmfDigits: '1',
   keywords: '1, JA, OK',
@@ -88,7 +101,11 @@ export type WizardProblem =
   | 'template-lacks-channel'
   | 'no-time'
   | 'time-past'
-  | 'no-cron';
+  | 'no-cron'
+  | 'wave-no-group'
+  | 'wave-bad-threshold'
+  | 'wave-order'
+  | 'wave-needs-confirm';
 
 export function problemsFor(step: WizardStep, s: WizardState, template: Template | null, now = Date.now()): WizardProblem[] {
   const out: WizardProblem[] = [];
@@ -101,6 +118,11 @@ export function problemsFor(step: WizardStep, s: WizardState, template: Template
       if (s.confirm && (splitList(s.dtmfDigits).length === 0 || splitList(s.dtmfDigits).some((d) => !/^[0-9*#]$/.test(d))))
         out.push('bad-digits');
       if (s.confirm && splitList(s.keywords).length === 0) out.push('no-keywords');
+      if (s.waves.some((w) => w.groupIds.length === 0)) out.push('wave-no-group');
+      if (s.waves.some((w) => !Number.isInteger(w.fewerThan) || w.fewerThan < 1 || (w.unit === 'percent' && w.fewerThan > 100)))
+        out.push('wave-bad-threshold');
+      if (s.waves.some((w, i) => w.afterMinutes < 1 || (i > 0 && w.afterMinutes < s.waves[i - 1]!.afterMinutes))) out.push('wave-order');
+      if (s.waves.length > 0 && !s.confirm) out.push('wave-needs-confirm');
       break;
     case 'message':
       if (!s.name.trim()) out.push('no-name');
@@ -150,6 +172,12 @@ export function toFields(s: WizardState, opts: { testGroupId?: number | null; na
     templateId: s.templateId ?? 0,
     audience: { groupIds: s.groupIds, includeSubgroups: s.includeSubgroups, tags: s.tags, excludeGroupIds: s.excludeGroupIds },
     steps,
+    waves: s.waves.map((w) => ({
+      afterMinutes: Math.round(w.afterMinutes),
+      fewerThan: w.fewerThan,
+      unit: w.unit,
+      audience: { groupIds: w.groupIds, contactIds: [] },
+    })),
     confirmation: s.confirm ? { enabled: true, dtmfDigits: splitList(s.dtmfDigits), keywords: splitList(s.keywords) } : { enabled: false },
     priority: s.priority,
     testGroupId: opts.testGroupId ?? null,
@@ -180,6 +208,12 @@ export function fromCampaign(c: Campaign): WizardState {
       waitMinutes: Math.round((st.waitSeconds ?? 0) / 60),
       condition: st.condition ?? 'not-confirmed',
       numbers: st.numbers ?? 'first',
+    })),
+    waves: (f.waves ?? []).map((w) => ({
+      afterMinutes: w.afterMinutes,
+      fewerThan: w.fewerThan,
+      unit: w.unit ?? 'people',
+      groupIds: w.audience.groupIds ?? [],
     })),
     confirm: conf.enabled ?? true,
     dtmfDigits: (conf.dtmfDigits ?? ['1']).join(', '),
