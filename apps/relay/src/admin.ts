@@ -2,6 +2,7 @@
 // (tests, the end-to-end suite). Tokens are returned once and stored only hashed.
 import { elksWebhookUrls, relayWebhookUrls } from '@gdial/protocol';
 import type { RelayDb } from './store/db';
+import { newSyncEpoch, type SyncEpoch } from './store/sync';
 import {
   createEnrolment,
   createTenant,
@@ -69,6 +70,17 @@ export class RelayAdmin {
     const token = await rotateDeviceToken(this.db, t.value, deviceId);
     if (token) this.onDeviceRevoked(t.value.id, deviceId);
     return token ? { ok: true, value: token } : { ok: false, problem: `No active device ${deviceId} in tenant "${slug}"` };
+  }
+
+  /**
+   * After restoring the database from a backup, before the relay takes traffic again: a new
+   * sync epoch, so every desktop re-pushes what the restored log lost and re-reads the
+   * snapshot (docs/operations/relay.md).
+   */
+  async newEpoch(slug: string): Promise<AdminResult<SyncEpoch>> {
+    const t = await this.tenant(slug);
+    if (!t.ok) return t;
+    return { ok: true, value: await newSyncEpoch(this.db, t.value.id) };
   }
 
   async revokeDevice(slug: string, deviceId: string): Promise<AdminResult<true>> {

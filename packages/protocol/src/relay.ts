@@ -3,7 +3,7 @@
 // calls (device enrolment, media upload, call-flow registration). Both sides validate
 // every message with these schemas where it crosses the network.
 import { z } from 'zod';
-import { syncOpSchema } from './sync';
+import { entityStateSchema, syncOpSchema } from './sync';
 import { rawWebhookSchema } from './webhooks';
 
 /** Bumped when a change to these messages is not backwards compatible. */
@@ -19,6 +19,12 @@ export const relaySeqSchema = z.number().int().nonnegative();
 export const relayEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('webhook'), webhook: rawWebhookSchema }),
   z.object({ type: z.literal('sync'), op: syncOpSchema }),
+  /**
+   * An entity's merged state as the relay holds it after a desktop re-pushed its states into
+   * a new epoch (the relay's database restored from a backup had lost it): merged like a
+   * snapshot's state. `key` tells the re-push apart (epoch, device, entity and a digest).
+   */
+  z.object({ type: z.literal('sync-state'), key: z.string().min(1).max(800), state: entityStateSchema }),
 ]);
 export type RelayEvent = z.infer<typeof relayEventSchema>;
 
@@ -33,6 +39,11 @@ export const relayHelloSchema = z.object({
   deviceToken: z.string().min(1),
   /** The last sequence this desktop applied durably; the relay sends everything after it. */
   lastSeq: relaySeqSchema,
+  /**
+   * The sync epoch this desktop's snapshot came from (absent before its first): a relay
+   * whose epoch differs answers `resync-required` with its epoch, whatever the cursor.
+   */
+  epoch: z.string().max(100).optional(),
 });
 export const relayAckSchema = z.object({ type: z.literal('ack'), seq: relaySeqSchema });
 export const relayPingSchema = z.object({ type: z.literal('ping'), at: z.number() });
@@ -68,6 +79,14 @@ export const relayResyncRequiredSchema = z.object({
   /** Everything up to and including this sequence has been pruned. */
   prunedThrough: relaySeqSchema,
   headSeq: relaySeqSchema,
+  /**
+   * Present when the relay has a new sync epoch (its database was restored from a backup):
+   * the desktop re-pushes its merged states, takes the snapshot again and resumes from
+   * `epochSeq` (where the restored log ended when the epoch began) or its own cursor,
+   * whichever is lower.
+   */
+  epoch: z.string().optional(),
+  epochSeq: relaySeqSchema.optional(),
 });
 export const relayErrorCodes = ['unauthorized', 'bad-message', 'cursor-ahead', 'shutting-down', 'internal'] as const;
 export type RelayErrorCode = (typeof relayErrorCodes)[number];
@@ -199,7 +218,7 @@ export function callFlowUrl(publicBaseUrl: string, tenant: string, flowId: strin
 
 /** The key the relay's log de-duplicates an event by: the webhook's own, or the operation's device and counter. */
 export const relayEventKey = (event: RelayEvent): string =>
-  event.type === 'webhook' ? event.webhook.eventKey : `sync:${event.op.device}:${event.op.counter}`;
+  event.type === 'webhook' ? event.webhook.eventKey : event.type === 'sync' ? `sync:${event.op.device}:${event.op.counter}` : event.key;
 
 /** The webhook an event carries; throws for another kind (for code that handles only webhooks, and tests). */
 export function webhookOf(event: RelayEvent): Extract<RelayEvent, { type: 'webhook' }>['webhook'] {

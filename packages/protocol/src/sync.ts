@@ -280,6 +280,18 @@ export const syncPushResponseSchema = z.object({
 });
 export type SyncPushResponse = z.infer<typeof syncPushResponseSchema>;
 
+/**
+ * A desktop's merged states, re-pushed after the relay's database was restored from a
+ * backup (a new epoch): the relay joins each with its own and logs what it had lost.
+ */
+export const syncStatesRequestSchema = z.object({ epoch: z.string().min(1).max(100), states: z.array(entityStateSchema).min(1).max(1000) });
+export type SyncStatesRequest = z.infer<typeof syncStatesRequestSchema>;
+export const syncStatesResponseSchema = z.object({
+  /** How many of the states added something the relay no longer had (each logged for the others). */
+  restored: z.number().int().nonnegative(),
+});
+export type SyncStatesResponse = z.infer<typeof syncStatesResponseSchema>;
+
 export const syncSnapshotPageSchema = z.object({
   /** The log sequence the snapshot follows from: apply the log after it. */
   seq: z.number().int().nonnegative(),

@@ -48,7 +48,7 @@ serve({
     );
     return rows.map((r) => (typeof r.state === 'string' ? (JSON.parse(r.state) as unknown) : r.state));
   },
-  /** The organisation's logged sync operations, in sequence order. */
+  /** The organisation's logged sync events (operations, and states re-pushed after a restore), in sequence order. */
   async log() {
     const rows = await relay.db.asOwner((q) =>
       q.query<{ payload: unknown }>(
@@ -56,11 +56,13 @@ serve({
         [config.tenant],
       ),
     );
-    return rows.map((r) => ((typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { op: unknown }).op);
+    return rows.map((r) => (typeof r.payload === 'string' ? (JSON.parse(r.payload) as unknown) : r.payload));
   },
   /** What an operator does after restoring the database from a backup: a new sync epoch. */
   async newEpoch() {
-    await relay.db.asOwner((q) => q.query('UPDATE tenants SET sync_epoch = gen_random_uuid() WHERE slug = $1', [config.tenant]));
+    const r = await relay.admin.newEpoch(config.tenant);
+    if (!r.ok) throw new Error(r.problem);
+    return r.value;
   },
   async close() {
     await relay.close();

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { enrolDevice } from '@gdial/engine';
-import type { EntityState, SyncOp, SyncStatus } from '@gdial/protocol';
+import type { EntityState, RelayEvent, SyncOp, SyncStatus } from '@gdial/protocol';
 import type { Command, CommandResult, ConsoleView } from './commands';
 import type { EngineChildConfig } from './engine-child';
 import { Child, type Notice } from './ipc';
@@ -198,9 +198,12 @@ export class World {
       rmSync(path.join(this.root, 'relay'), { recursive: true, force: true });
       cpSync(this.backupPath, path.join(this.root, 'relay'), { recursive: true });
     }
+    // As the restore procedure says: the new epoch is given before any desktop reaches the relay.
+    const reachable = this.desktops.filter((d) => !d.proxy.partitioned);
+    for (const d of reachable) d.proxy.cut('reset');
     await this.startRelay();
     await this.relay!.request('newEpoch');
-    for (const d of this.desktops) d.proxy.dropAll();
+    for (const d of reachable) d.proxy.heal();
     this.log('relay restored from the backup, new epoch');
   }
 
@@ -273,7 +276,8 @@ export class World {
   async check(erasedPeople: ReadonlyMap<string, readonly string[]>): Promise<string[]> {
     const problems: string[] = [];
     // Operations the harness did not hear of (a killed desktop's notice lost) are in the relay's log.
-    const logged = await this.relay!.request<SyncOp[]>('log');
+    const events = await this.relay!.request<RelayEvent[]>('log');
+    const logged = events.flatMap((e) => (e.type === 'sync' ? [e.op] : []));
     const unheard = logged.filter((op) => !this.model.has(op));
     if (unheard.length > 0) {
       this.log(`${unheard.length} operations known only from the relay's log (a killed desktop's notice was lost)`);
@@ -306,7 +310,7 @@ export class World {
         problems.push(`${d.name}'s console differs from the model: ${viewDifference(view, expectedView(expected))}`);
     }
     // GDPR: an erased person's name and number are nowhere: not in any desktop's states, nor the relay's log or states.
-    const everything = [JSON.stringify(logged), JSON.stringify(relayStates), ...pictures.map((p) => JSON.stringify(p))];
+    const everything = [JSON.stringify(events), JSON.stringify(relayStates), ...pictures.map((p) => JSON.stringify(p))];
     for (const [uid, traces] of erasedPeople)
       for (const t of traces)
         if (everything.some((text) => text.includes(t))) problems.push(`erased contact ${uid}: "${t}" is still stored`);

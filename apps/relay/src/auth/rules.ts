@@ -20,6 +20,7 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'POST /media': device,
   'PUT /call-flows/:flowId': device,
   'POST /sync/push': device,
+  'POST /sync/states': device,
   'GET /sync/snapshot': device,
   'GET /sync/organisation': device,
   // Alert leases are the desktop's (the engine renews and takes them; the operator's right to take over is checked there).

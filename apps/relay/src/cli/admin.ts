@@ -25,6 +25,9 @@ const USAGE = `Usage: npm run relay -- admin <command> [options]
   list-devices <slug>
   rotate-device-token <slug> <deviceId>    New device token; the old one stops working
   revoke-device <slug> <deviceId>
+  new-epoch <slug>                         After restoring the database from a backup (before starting the
+                                           relay): a new sync epoch, so every desktop re-pushes what the
+                                           backup lacks and reads the organisation's state again
   set-credentials <slug> [--twilio-auth-token T] [--sendgrid-public-key K] [--telegram-secret-token S]
                   [--elks-callback-secret new|S] [--from-env]
                                            --from-env reads TWILIO_AUTH_TOKEN, SENDGRID_WEBHOOK_PUBLIC_KEY,
@@ -136,6 +139,14 @@ export async function runAdmin(argv: string[], config: RelayConfig): Promise<num
         const r = await admin.revokeDevice(a[0]!, a[1]!);
         if (!r.ok) return fail(r.problem);
         process.stdout.write('Device revoked\n');
+        return 0;
+      }
+      case 'new-epoch': {
+        const a = need(1, '<slug>');
+        if (!a) return 2;
+        const r = await admin.newEpoch(a[0]!);
+        if (!r.ok) return fail(r.problem);
+        process.stdout.write(`New sync epoch ${r.value.id}; the restored log ends at ${r.value.seq}\n`);
         return 0;
       }
       case 'set-credentials': {

@@ -15,6 +15,8 @@ import {
   mediaUploadResponseSchema,
   organisationViewSchema,
   syncPushRequestSchema,
+  syncStatesRequestSchema,
+  syncStatesResponseSchema,
   syncPushResponseSchema,
   syncSnapshotPageSchema,
   relayApiErrorSchema,
@@ -56,6 +58,14 @@ const syncPaths = {
       "Push operations of the desktop's outbox (idempotent per device and counter)",
       syncPushResponseSchema,
       syncPushRequestSchema,
+    ),
+  },
+  '/api/v1/sync/states': {
+    post: deviceCall(
+      "Re-push the desktop's merged states into the relay's new sync epoch (after its database was restored from a backup); each is joined with the relay's and what it adds is logged",
+      syncStatesResponseSchema,
+      syncStatesRequestSchema,
+      { '409': error('The epoch named is not the relay’s current one (take the new one from the stream and start again)') },
     ),
   },
   '/api/v1/sync/snapshot': {

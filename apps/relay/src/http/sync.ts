@@ -1,5 +1,6 @@
 // Organisation sync's HTTPS routes (Authorization: Bearer <device token>):
 //   POST /api/v1/sync/push          the desktop's outbox operations; answers what is acknowledged
+//   POST /api/v1/sync/states        the desktop's merged states, re-pushed into a new epoch (a restored database)
 //   GET  /api/v1/sync/snapshot      one page of the organisation's current state (?after=&limit=)
 //   GET  /api/v1/sync/organisation  the organisation's desktops: name, last seen, online
 //   POST /api/v1/sync/leases/renew  the owner renews its leases on the alerts it dispatches
@@ -16,10 +17,11 @@ import {
   fieldIssues,
   syncEntities,
   syncPushRequestSchema,
+  syncStatesRequestSchema,
   type OrganisationView,
   type SyncSnapshotPage,
 } from '@gdial/protocol';
-import { pushSyncOps } from '../ingest/sync';
+import { EpochMismatch, pushSyncOps, pushSyncStates } from '../ingest/sync';
 import { listLeases, readSnapshotPage, renewLeases, takeLease, type LeaseRow } from '../store/sync';
 import { listDevices, type AuthenticatedDevice } from '../store/tenants';
 import { apiError } from './middleware';
@@ -53,6 +55,23 @@ export function syncRouter(services: HttpServices, deviceOf: (req: Request) => A
     const result = await pushSyncOps(services, device.tenant.id, device.deviceId, parsed.data.ops);
     if (result.rejected.length > 0) req.log.warn({ rejected: result.rejected }, 'sync operations refused');
     res.json(result);
+  });
+
+  router.post('/states', express.json({ limit: '16mb' }), async (req, res) => {
+    const device = deviceOf(req);
+    const parsed = syncStatesRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      apiError(res, 400, 'validation', describeIssues(fieldIssues(parsed.error)));
+      return;
+    }
+    try {
+      const result = await pushSyncStates(services, device.tenant.id, device.deviceId, parsed.data.epoch, parsed.data.states);
+      if (result.restored > 0) req.log.info({ restored: result.restored }, 'states re-pushed into the new sync epoch');
+      res.json(result);
+    } catch (err) {
+      if (err instanceof EpochMismatch) apiError(res, 409, 'conflict', err.message);
+      else throw err;
+    }
   });
 
   router.get('/snapshot', async (req, res) => {

@@ -7,8 +7,20 @@
 // and acknowledged too, so it never wedges the desktop's queue. An alert's operations
 // (the alert, its recipients, its deliveries) are taken only from the desktop holding the
 // alert's lease, under its current token: a desktop that lost the lease is refused.
-import { LEASE_TTL_MS, alertOf, mergeOp, syncEntities, type EntityState, type SyncOp, type SyncPushResponse } from '@gdial/protocol';
-import { leasesForPush, mergeEntities, scrubLoggedOps, type EntityKey } from '../store/sync';
+import { createHash } from 'node:crypto';
+import {
+  LEASE_TTL_MS,
+  alertOf,
+  mergeOp,
+  mergeStates,
+  sameJson,
+  syncEntities,
+  type EntityState,
+  type SyncOp,
+  type SyncPushResponse,
+  type SyncStatesResponse,
+} from '@gdial/protocol';
+import { leasesForPush, mergeEntities, scrubLoggedOps, syncEpoch, type EntityKey } from '../store/sync';
 import type { RelayDb, SqlExecutor } from '../store/db';
 import type { EventAppender } from './appender';
 
@@ -80,4 +92,47 @@ export async function pushSyncOps(
     await scrubLoggedOps(deps.db, tenantId, [...ended.values()]);
   }
   return { ackedThrough: Math.max(0, ...ops.map((o) => o.counter)), rejected };
+}
+
+/** The pushing desktop named an epoch that is not the tenant's (the database was restored again meanwhile). */
+export class EpochMismatch extends Error {}
+
+/**
+ * A desktop's merged states, re-pushed into a new epoch (the relay's database was restored
+ * from a backup and lost operations the desktops had already applied). Each is joined with
+ * the relay's state; a state that added something is logged as the merged result, so the
+ * other desktops receive what the restore had lost, and an entity it deletes or erases has
+ * its logged operations scrubbed as after an ordinary push.
+ */
+export async function pushSyncStates(
+  deps: { db: RelayDb; appender: EventAppender },
+  tenantId: string,
+  deviceId: string,
+  epoch: string,
+  states: readonly EntityState[],
+): Promise<SyncStatesResponse> {
+  const current = await syncEpoch(deps.db, tenantId);
+  if (current.id !== epoch) throw new EpochMismatch(`the relay's sync epoch is ${current.id}, not ${epoch}`);
+  const ended = new Map<string, EntityKey>();
+  const changed = await mergeEntities(deps.db, tenantId, states, (have) => {
+    const next = new Map<string, EntityState>();
+    for (const s of states) {
+      const k = keyOf(s);
+      const before = next.get(k) ?? have.get(k);
+      const after = mergeStates(before, s);
+      if (before !== undefined && sameJson(after, before)) continue;
+      next.set(k, after);
+      if (after.deleted !== undefined) ended.set(k, { entity: s.entity, id: s.id });
+    }
+    return [...next.values()];
+  });
+  await Promise.all(
+    changed.map((state) => {
+      const digest = createHash('sha256').update(JSON.stringify(state)).digest('base64url').slice(0, 22);
+      const key = `state:${epoch}:${deviceId}:${state.entity}:${state.id}:${digest}`;
+      return deps.appender.append(tenantId, { eventKey: key, kind: 'sync', event: { type: 'sync-state', key, state } });
+    }),
+  );
+  await scrubLoggedOps(deps.db, tenantId, [...ended.values()]);
+  return { restored: changed.length };
 }

@@ -32,6 +32,8 @@ export const tenants = pgTable('tenants', {
    * desktop re-pushes what the restored log lost and re-reads the snapshot.
    */
   syncEpoch: uuid('sync_epoch').notNull().defaultRandom(),
+  /** The log's last sequence when the current epoch began (where the restored log ended). */
+  syncEpochSeq: bigint('sync_epoch_seq', { mode: 'number' }).notNull().default(0),
 });
 
 /** Provider secrets are AES-256-GCM ciphertexts (key from RELAY_ENCRYPTION_KEY). */

@@ -62,8 +62,9 @@ async function storeStates(q: SqlExecutor, tenantId: string, states: readonly En
  */
 export async function scrubLoggedOps(db: RelayDb, tenantId: string, keys: readonly EntityKey[]): Promise<number> {
   if (keys.length === 0) return 0;
-  const rows = await db.withTenant(tenantId, (q) =>
-    q.query(
+  // Operations lose their fields; a re-pushed state (after a restore) keeps none either.
+  const rows = await db.withTenant(tenantId, async (q) => [
+    ...(await q.query(
       `UPDATE events e SET payload = e.payload #- '{op,fields}'
          FROM unnest($2::text[], $3::text[]) AS k(entity, entity_id)
         WHERE e.tenant_id = $1 AND e.kind = 'sync'
@@ -71,8 +72,17 @@ export async function scrubLoggedOps(db: RelayDb, tenantId: string, keys: readon
           AND e.payload->'op' ? 'fields'
        RETURNING e.seq`,
       [tenantId, keys.map((k) => k.entity), keys.map((k) => k.id)],
-    ),
-  );
+    )),
+    ...(await q.query(
+      `UPDATE events e SET payload = jsonb_set(e.payload, '{state,fields}', '{}'::jsonb)
+         FROM unnest($2::text[], $3::text[]) AS k(entity, entity_id)
+        WHERE e.tenant_id = $1 AND e.kind = 'sync' AND e.payload->>'type' = 'sync-state'
+          AND (e.payload->'state'->>'entity') = k.entity AND (e.payload->'state'->>'id') = k.entity_id
+          AND e.payload->'state'->'fields' <> '{}'::jsonb
+       RETURNING e.seq`,
+      [tenantId, keys.map((k) => k.entity), keys.map((k) => k.id)],
+    )),
+  ]);
   return rows.length;
 }
 
@@ -129,19 +139,36 @@ function splitCursor(cursor: string): [number, string] {
   return [kind, cursor.slice(at + 1)];
 }
 
-/** Gives the tenant a new sync epoch (after restoring the database from a backup). */
-export async function newSyncEpoch(db: RelayDb, tenantId: string): Promise<string> {
+export interface SyncEpoch {
+  id: string;
+  /** The log's last sequence when the epoch began: what every desktop shares with the restored log. */
+  seq: number;
+}
+
+/**
+ * Gives the tenant a new sync epoch (after restoring the database from a backup, before the
+ * relay takes traffic again) and records where the restored log ends.
+ */
+export async function newSyncEpoch(db: RelayDb, tenantId: string): Promise<SyncEpoch> {
   const [row] = await db.asOwner((q) =>
-    q.query<{ sync_epoch: string }>('UPDATE tenants SET sync_epoch = gen_random_uuid() WHERE id = $1 RETURNING sync_epoch', [tenantId]),
+    q.query<{ sync_epoch: string; sync_epoch_seq: string | number }>(
+      `UPDATE tenants SET sync_epoch = gen_random_uuid(),
+              sync_epoch_seq = coalesce((SELECT last_seq FROM event_counters WHERE tenant_id = $1), 0)
+        WHERE id = $1 RETURNING sync_epoch, sync_epoch_seq`,
+      [tenantId],
+    ),
   );
   if (!row) throw new Error(`no tenant ${tenantId}`);
-  return row.sync_epoch;
+  return { id: row.sync_epoch, seq: Number(row.sync_epoch_seq) };
 }
 
 /** The tenant's current sync epoch. */
-export async function syncEpoch(db: RelayDb, tenantId: string): Promise<string> {
-  const [row] = await db.appQuery<{ sync_epoch: string }>('SELECT sync_epoch FROM tenants WHERE id = $1', [tenantId]);
-  return row?.sync_epoch ?? '';
+export async function syncEpoch(db: RelayDb, tenantId: string): Promise<SyncEpoch> {
+  const [row] = await db.appQuery<{ sync_epoch: string; sync_epoch_seq: string | number }>(
+    'SELECT sync_epoch, sync_epoch_seq FROM tenants WHERE id = $1',
+    [tenantId],
+  );
+  return { id: row?.sync_epoch ?? '', seq: Number(row?.sync_epoch_seq ?? 0) };
 }
 
 // ── alert leases ──

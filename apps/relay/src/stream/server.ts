@@ -160,7 +160,7 @@ class DesktopStream implements TenantSubscriber {
     if (this.state === 'awaiting-hello' && msg.type !== 'hello') return this.fail('unauthorized', 'hello first');
     switch (msg.type) {
       case 'hello':
-        await this.onHello(msg.deviceToken, msg.lastSeq);
+        await this.onHello(msg.deviceToken, msg.lastSeq, msg.epoch);
         return;
       case 'ack':
         if (!this.device) return this.fail('unauthorized', 'hello first');
@@ -180,7 +180,7 @@ class DesktopStream implements TenantSubscriber {
     }
   }
 
-  private async onHello(token: string, lastSeq: number): Promise<void> {
+  private async onHello(token: string, lastSeq: number, knownEpoch: string | undefined): Promise<void> {
     if (this.state !== 'awaiting-hello') return this.fail('bad-message', 'hello sent twice');
     this.state = 'authenticating';
     // The hello came in time; checking it is bounded by the database's own timeouts. (A slow
@@ -201,6 +201,21 @@ class DesktopStream implements TenantSubscriber {
     ]);
     if (this.closed) return;
     if (this.revokedMeanwhile) return this.fail('unauthorized', 'The device was revoked or its token rotated');
+    if (knownEpoch !== undefined && epoch.id !== '' && knownEpoch !== epoch.id) {
+      // The database was restored from a backup: whatever the cursor says, the log after the
+      // epoch's start is not the one this desktop read. It re-pushes, re-snapshots and resumes.
+      this.log.warn({ lastSeq, knownEpoch, epoch: epoch.id, epochSeq: epoch.seq }, 'desktop from an earlier sync epoch; resync required');
+      this.send({
+        type: 'resync-required',
+        lastSeq,
+        prunedThrough: position.prunedThrough,
+        headSeq: position.lastSeq,
+        epoch: epoch.id,
+        epochSeq: epoch.seq,
+      });
+      this.ws.close(relayCloseCodes.resyncRequired, 'resync-required');
+      return;
+    }
     if (lastSeq > position.lastSeq) {
       return this.fail(
         'cursor-ahead',
@@ -224,7 +239,7 @@ class DesktopStream implements TenantSubscriber {
       deviceId: device.deviceId,
       headSeq: position.lastSeq,
       heartbeatMs: this.services.config.heartbeatMs,
-      epoch,
+      epoch: epoch.id,
     });
     this.unsubscribe = this.services.hub.subscribe(device.tenant.id, this, position.lastSeq);
     this.startHeartbeat();

@@ -33,6 +33,8 @@ export interface RelayCursorStore {
    * the client reconnects and the events come again.
    */
   applyAndAdvance(seq: number, apply: () => void | Promise<void>): void | Promise<void>;
+  /** The relay's sync epoch the stored state came from (told in the hello); null before the first snapshot. */
+  epoch?(): string | null;
 }
 
 export type RelayConnectionState =
@@ -49,7 +51,15 @@ export type RelayConnectionState =
     }
   | { status: 'reconnecting'; attempt: number; retryAt: string; offlineSince: string; lastError: string }
   /** The relay no longer keeps events after our cursor: reconcile with providers, then `resync()`. */
-  | { status: 'resync-required'; since: string; lastSeq: number; prunedThrough: number; headSeq: number }
+  | {
+      status: 'resync-required';
+      since: string;
+      lastSeq: number;
+      prunedThrough: number;
+      headSeq: number;
+      /** The relay's new sync epoch and where its restored log ended, when that is why. */
+      epoch?: { id: string; seq: number } | undefined;
+    }
   /** The device token was refused (revoked or rotated): enrol again. */
   | { status: 'unauthorized'; since: string; message: string };
 
@@ -166,7 +176,14 @@ export class RelayClient {
     let closeReason = 'connection closed';
     ws.on('open', () => {
       this.lastHeard = Date.now();
-      this.send(ws, { type: 'hello', protocol: relayProtocolVersion, deviceToken: this.opts.deviceToken, lastSeq: this.appliedSeq });
+      const epoch = this.opts.cursor.epoch?.() ?? null;
+      this.send(ws, {
+        type: 'hello',
+        protocol: relayProtocolVersion,
+        deviceToken: this.opts.deviceToken,
+        lastSeq: this.appliedSeq,
+        ...(epoch === null ? {} : { epoch }),
+      });
       this.startWatchdog(ws);
     });
     ws.on('message', (data) => {
@@ -274,6 +291,7 @@ export class RelayClient {
           lastSeq: msg.lastSeq,
           prunedThrough: msg.prunedThrough,
           headSeq: msg.headSeq,
+          epoch: msg.epoch === undefined ? undefined : { id: msg.epoch, seq: msg.epochSeq ?? 0 },
         });
         return;
       case 'error':

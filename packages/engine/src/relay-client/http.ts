@@ -16,10 +16,13 @@ import {
   type LeaseTakeResponse,
   syncPushResponseSchema,
   syncSnapshotPageSchema,
+  syncStatesResponseSchema,
+  type EntityState,
   type OrganisationView,
   type SyncOp,
   type SyncPushResponse,
   type SyncSnapshotPage,
+  type SyncStatesResponse,
   type CallFlowRegistration,
   type CallFlowRegistrationResponse,
   type DeviceEnrolmentResponse,
@@ -122,6 +125,11 @@ export class RelayApi {
   /** Pushes operations of this desktop's outbox (organisation sync); the relay acknowledges through a counter. */
   pushSync(ops: readonly SyncOp[]): Promise<RelayHttpResult<SyncPushResponse>> {
     return this.postJson('/api/v1/sync/push', { ops }, syncPushResponseSchema);
+  }
+
+  /** Re-pushes merged states into the relay's new epoch (after its database was restored from a backup). */
+  pushStates(epoch: string, states: readonly EntityState[]): Promise<RelayHttpResult<SyncStatesResponse>> {
+    return this.postJson('/api/v1/sync/states', { epoch, states }, syncStatesResponseSchema);
   }
 
   /** One page of the organisation's current state; pass the previous page's `next` as `after`. */

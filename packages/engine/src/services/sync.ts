@@ -4,7 +4,7 @@
 // the log, and tells the console how far it is ("N ändringar väntar på att synkas").
 // Operations from other desktops arrive through the relay stream and are applied by the
 // connectivity (in the transaction that advances the stream's cursor).
-import { alertOf, type OrganisationView, type SyncEntity, type SyncOp, type SyncStatus } from '@gdial/protocol';
+import { alertOf, type EntityState, type OrganisationView, type SyncEntity, type SyncOp, type SyncStatus } from '@gdial/protocol';
 import { liveAlerts } from '../store/alert-sync';
 import { readSetting } from '../store/settings';
 import { autoTakeOverSetting } from './leases';
@@ -12,11 +12,12 @@ import type { EngineContext } from '../context';
 import { defaultBackoff, reconnectDelay } from '../relay-client/backoff';
 import type { RelayApi } from '../relay-client';
 import type { Tx } from '../store/db';
-import { ackOps, localIdOf, pendingCount, pendingOps, readSyncMeta, writeSyncMeta } from '../store/sync';
+import { ackOps, localIdOf, pendingCount, pendingOps, readSyncMeta, statesAfter, writeSyncMeta } from '../store/sync';
 import type { Replica } from '../sync/replica';
 
 const PUSH_BATCH = 500;
 const SNAPSHOT_PAGE = 2_000;
+const REPUSH_PAGE = 1_000;
 
 export class SyncService {
   private api: RelayApi | null = null;
@@ -206,11 +207,46 @@ export class SyncService {
   }
 
   /**
+   * The relay's database was restored from a backup (it has a new epoch): its log may lack
+   * operations this desktop already applied, its own or others'. Every merged state held here
+   * goes back to the relay page by page, where it is joined with the relay's and what the
+   * relay had lost is logged for the other desktops. Throws when the relay cannot take them
+   * (the caller retries; pushing a state again changes nothing).
+   */
+  async repush(api: RelayApi, epoch: string): Promise<number> {
+    const log = this.ctx.logger.child({ module: 'sync' });
+    let after: EntityState | null = null;
+    let sent = 0;
+    let restored = 0;
+    for (;;) {
+      const page = statesAfter(this.ctx.store.read, after, REPUSH_PAGE);
+      if (page.length === 0) break;
+      const r = await api.pushStates(epoch, page);
+      if (!r.ok) throw new Error(`re-pushing this desktop's states into the relay's new epoch failed: ${r.error.message}`);
+      sent += page.length;
+      restored += r.value.restored;
+      after = page.at(-1)!;
+    }
+    log.info({ epoch, sent, restored }, "re-pushed this desktop's states into the relay's new epoch");
+    return restored;
+  }
+
+  /**
    * Applies another desktop's operation from the relay stream, inside the transaction that
    * advances the stream's cursor; `applied` tells the console once that transaction committed.
    */
   applyOp(tx: Tx, op: SyncOp): void {
     if (!this.replica.applyOp(tx, op)) return;
+    this.noteApplied(tx, op);
+  }
+
+  /** A state the relay logged when a desktop re-pushed its states into a new epoch: merged like a snapshot's. */
+  applyState(tx: Tx, state: EntityState): void {
+    if (!this.replica.applyState(tx, state)) return;
+    this.noteApplied(tx, state);
+  }
+
+  private noteApplied(tx: Tx, op: Pick<SyncOp, 'entity' | 'id'>): void {
     this.touched.add(op.entity);
     const alert = alertOf(op);
     if (alert !== null) {

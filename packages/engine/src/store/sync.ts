@@ -53,6 +53,16 @@ export function writeState(tx: Tx, state: EntityState): void {
     .run(state.entity, state.id, JSON.stringify(state));
 }
 
+/** One page of the merged states, in entity order then id, after the given key (re-pushing them into a new epoch). */
+export function statesAfter(r: Reader, after: { entity: string; id: string } | null, limit: number): EntityState[] {
+  return r.statements
+    .pluck<[string, string, number], string>(
+      'SELECT state FROM sync_state WHERE (entity, entity_id) > (?, ?) ORDER BY entity, entity_id LIMIT ?',
+    )
+    .all(after?.entity ?? '', after?.id ?? '', limit)
+    .map((s) => JSON.parse(s) as EntityState);
+}
+
 /** Every merged state, in entity order then id (what a desktop compares with another's). */
 export function everyState(r: Reader): EntityState[] {
   return r.statements

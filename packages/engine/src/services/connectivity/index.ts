@@ -185,6 +185,7 @@ export class Connectivity {
             store.transaction((tx) => writeSetting(tx, cursorSetting, { relay: relayKey, seq: 0 }), { origin: 'relay' });
           return 0;
         },
+        epoch: () => sync.epoch(),
         applyAndAdvance: (seq, apply) => {
           applied = [];
           presses = [];
@@ -209,9 +210,10 @@ export class Connectivity {
         },
       },
       apply: (event: RelayEvent, seq) => {
-        if (event.type === 'sync') {
+        if (event.type === 'sync' || event.type === 'sync-state') {
           if (!streamTx) throw new Error('a sync operation must be applied inside the cursor transaction');
-          sync.applyOp(streamTx, event.op);
+          if (event.type === 'sync') sync.applyOp(streamTx, event.op);
+          else sync.applyState(streamTx, event.state);
           return;
         }
         let events;
@@ -236,7 +238,7 @@ export class Connectivity {
       if (this.relayClient !== client) return;
       this.relay = relayStateOf(s, relay.url);
       if (s.status === 'connected') sync.attach(api, s.deviceId);
-      if (s.status === 'resync-required') void this.resync(client, api, relayKey, s.prunedThrough);
+      if (s.status === 'resync-required') void this.resync(client, api, relayKey, s);
       if (s.status === 'connected' && relay.tenant && s.tenant !== relay.tenant) {
         // Callbacks would go to another organisation's hooks and never come back here.
         this.relay = {
@@ -252,17 +254,37 @@ export class Connectivity {
   }
 
   /**
-   * The relay no longer keeps the events after our cursor (pruned after its retention, or
-   * its database restored): take the organisation's snapshot again and resume from the
-   * oldest event it keeps, so the shared picture is complete and later events still come.
+   * The relay no longer keeps the events after our cursor (pruned after its retention), or
+   * its database was restored from a backup (a new sync epoch): take the organisation's
+   * snapshot again and resume from the oldest event it keeps, so the shared picture is
+   * complete and later events still come. After a restore this desktop first re-pushes its
+   * merged states (the restored log lacks what was logged after the backup) and resumes where
+   * the restored log ended, or from its own cursor when that is earlier.
    */
-  private async resync(client: RelayClient, api: RelayApi, relayKey: string, prunedThrough: number): Promise<void> {
+  private async resync(
+    client: RelayClient,
+    api: RelayApi,
+    relayKey: string,
+    s: Extract<RelayConnectionState, { status: 'resync-required' }>,
+  ): Promise<void> {
     const log = this.ctx.logger.child({ module: 'connectivity' });
     for (let attempt = 1; this.relayClient === client; attempt++) {
       try {
+        let resumeFrom = s.prunedThrough;
+        if (s.epoch) {
+          await this.deps.sync.repush(api, s.epoch.id);
+          const cursor = readSetting(this.ctx.store.read, cursorSetting);
+          const mine = cursor?.relay === relayKey ? cursor.seq : 0;
+          resumeFrom = Math.max(s.prunedThrough, Math.min(mine, s.epoch.seq));
+        }
         await this.deps.sync.snapshot(api);
-        this.ctx.store.transaction((tx) => writeSetting(tx, cursorSetting, { relay: relayKey, seq: prunedThrough }), { origin: 'relay' });
-        log.info({ prunedThrough }, 'resynchronised with the relay after its log was pruned');
+        this.ctx.store.transaction((tx) => writeSetting(tx, cursorSetting, { relay: relayKey, seq: resumeFrom }), { origin: 'relay' });
+        log.info(
+          { resumeFrom, epoch: s.epoch?.id ?? null },
+          s.epoch
+            ? 'resynchronised with the relay after its database was restored'
+            : 'resynchronised with the relay after its log was pruned',
+        );
         client.resync();
         return;
       } catch (err) {

@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "sync_epoch_seq" bigint DEFAULT 0 NOT NULL;
