@@ -132,6 +132,30 @@ describe('alerts across the organisation', () => {
     if (!refused.ok) expect(refused.error.refusal).toMatchObject({ code: 'campaign.remote' });
   }, 120_000);
 
+  it("another desktop shows the owner's Väntar på nät, not its own paths", async () => {
+    const [a, b] = await demoConsoles(2);
+    const world = consoles[0]!.demo!.simulator;
+    // The owner's SMS path is down (Twilio answers 503 to everything): its SMS wait, held.
+    world.configure({ twilioFailure: 'server-error' });
+    const c = await prepareAlert(b!, 'Väntande larm', people, [{ channel: 'sms' }]);
+    await call(b!, 'campaigns.start', { id: c.id });
+    const onA = await sameAlert(a!, 'Väntande larm');
+    await until(async () => (await call(b!, 'campaigns.progress', { id: c.id })).held.length > 0, 'the owner to hold SMS');
+    const onOwner = (await call(b!, 'campaigns.progress', { id: c.id })).held;
+    expect(onOwner.map((h) => h.channel)).toEqual(['sms']);
+    // The other desktop never sent, so its own paths hold nothing; it shows the owner's hold.
+    await until(async () => (await call(a!, 'campaigns.progress', { id: onA })).held.length > 0, "the owner's hold on the other desktop");
+    const onReplica = (await call(a!, 'campaigns.progress', { id: onA })).held;
+    expect(onReplica.map(({ channel, since, provider }) => ({ channel, since, provider }))).toEqual(
+      onOwner.map(({ channel, since, provider }) => ({ channel, since, provider })),
+    );
+    expect(onReplica[0]!.waiting).toBe(3);
+    // The path comes back: the owner sends, and the other desktop's banner goes with its hold.
+    world.configure({ twilioFailure: null });
+    await until(async () => (await call(a!, 'campaigns.progress', { id: onA })).held.length === 0, 'the hold to end on the other desktop');
+    await until(async () => (await call(a!, 'campaigns.get', { id: onA })).status === 'completed', 'the alert to complete');
+  }, 120_000);
+
   it('takes over an alert whose owner stopped: the rest is sent from the new owner, nobody twice', async () => {
     const [a, b] = await demoConsoles(2);
     // SMS now; a call 20 s later to whoever has not confirmed by then.

@@ -7,6 +7,7 @@ import { channelSchema, type Channel } from '@gdial/protocol';
 import { z } from 'zod';
 import type { Reader, Tx } from '../store/db';
 import { readSetting, writeSetting, type SettingDef } from '../store/settings';
+import { readState, uidOf } from '../store/sync';
 
 const holdSchema = z.object({ since: z.number(), provider: z.string(), message: z.string() });
 export type ChannelHold = z.infer<typeof holdSchema>;
@@ -50,4 +51,22 @@ export class ChannelHolds {
     writeSetting(tx, heldChannelsSetting, this.holds);
     return true;
   }
+}
+
+/** The holds as an alert shares them: the desktop running it tells the others which of its channels wait. */
+const sharedHoldsSchema = z.array(holdSchema.extend({ channel: channelSchema }));
+export type SharedHolds = z.infer<typeof sharedHoldsSchema>;
+
+/** This desktop's holds, as a live alert it runs shares them (by channel, so they compare equal). */
+export const sharedHolds = (r: Reader): SharedHolds =>
+  (Object.entries(readSetting(r, heldChannelsSetting)) as [Channel, ChannelHold][])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([channel, h]) => ({ channel, since: h.since, provider: h.provider, message: h.message }));
+
+/** The holds of the desktop that runs an alert another desktop runs, as its operations last said. */
+export function holdsOfReplica(r: Reader, campaignId: number): [Channel, ChannelHold][] {
+  const uid = uidOf(r, 'alert', campaignId);
+  const held = uid === null ? undefined : readState(r, 'alert', uid)?.fields.held?.v;
+  const parsed = sharedHoldsSchema.safeParse(held ?? []);
+  return parsed.success ? parsed.data.map(({ channel, ...h }) => [channel, h]) : [];
 }

@@ -11,12 +11,13 @@ import {
   type DeliveryState,
   type RecipientOutcome,
 } from '@gdial/protocol';
+import { campaignRunBy } from '../store/alert-sync';
 import { getCampaign, waveDecisions } from '../store/campaigns';
 import type { Reader } from '../store/db';
 import { deliveryStateCounts, hasOpenDeliveries, possibleDuplicateCount } from '../store/deliveries';
 import { waitingOnChannel } from '../store/dispatch';
 import { outcomeCounts } from '../store/recipients';
-import type { ChannelHold } from './holds';
+import { holdsOfReplica, type ChannelHold } from './holds';
 import { wavesProgress } from './waves';
 
 const WINDOW_MS = 10_000;
@@ -40,8 +41,9 @@ export function readProgress(
     recipients += x.n;
   }
   const remaining = deliveries.queued + deliveries.sending;
-  // Väntar på nät: the channels whose path is down that this alert's people wait on.
-  const held = holds
+  // Väntar på nät: the channels whose path is down that this alert's people wait on. For an
+  // alert another desktop runs, that desktop's paths (shared with the alert), not this one's.
+  const held = (campaignRunBy(r, campaignId) ? holdsOfReplica(r, campaignId) : holds)
     .map(([channel, h]) => ({
       channel,
       since: new Date(h.since).toISOString(),

@@ -19,6 +19,7 @@ import {
   deliveryOfEvent,
   deliveryRow,
   deliveryTimeline,
+  liveAlerts,
   mergeTimeline,
   readLease,
   recipientIdsOf,
@@ -30,6 +31,7 @@ import {
   type ReplicaDelivery,
   type TimelineEntry,
 } from '../../store/alert-sync';
+import { heldChannelsSetting, sharedHolds } from '../../campaigns/holds';
 import { deleteCampaign } from '../../store/campaigns';
 import type { RowChange } from '../../store/changes';
 import type { Reader, Tx } from '../../store/db';
@@ -81,13 +83,21 @@ function forward(entity: 'recipient' | 'delivery', name: string, row: Json | und
 
 // ── alert ──
 
+/** An alert tells the others which of its owner's channels wait (Väntar på nät) while it may still send. */
+const mayHold = (status: string): boolean => status === 'running' || status === 'paused';
+
 export const alertCodec: EntityCodec = {
   entity: 'alert',
-  tables: ['campaigns'],
+  tables: ['campaigns', 'settings'],
   tombstones: true,
   touched(tx, changes) {
     const ids = new Set<string>();
     for (const c of changes) {
+      if (c.table === 'settings') {
+        // A channel's path went down or came back: the live alerts this desktop runs say so.
+        if (c.key[0] === heldChannelsSetting.key) for (const a of liveAlerts(tx)) if (a.runBy === null && mayHold(a.status)) ids.add(a.uid);
+        continue;
+      }
       const id = c.key[0] as number;
       if (c.op === 'delete') {
         const uid = uidOf(tx, 'alert', id);
@@ -120,6 +130,7 @@ export const alertCodec: EntityCodec = {
       owner: c.run_by ?? deviceOf(r),
       wavesDecided: c.waves_decided,
       wavesAlerted: c.waves_alerted,
+      held: mayHold(c.status) ? sharedHolds(r) : [],
     };
   },
   write(tx, state) {

@@ -332,7 +332,7 @@ export function CampaignLiveView({ id }: { id: number }) {
         <HeldBanner
           held={progress.held}
           busy={busy}
-          onSkip={(channel) => act(rpc.call('campaigns.skipHeld', { id, channel }))}
+          onSkip={here ? (channel) => act(rpc.call('campaigns.skipHeld', { id, channel })) : null}
           onCancel={here && campaignAllows(status, 'cancel') ? () => setCancelOpen(true) : null}
         />
       )}

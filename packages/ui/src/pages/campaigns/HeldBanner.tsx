@@ -30,7 +30,8 @@ export function HeldBanner({
 }: {
   held: CampaignProgress['held'];
   busy: boolean;
-  onSkip: (channel: Channel) => void;
+  /** Null on an alert another desktop runs (only it can skip a channel). */
+  onSkip: ((channel: Channel) => void) | null;
   onCancel: (() => void) | null;
 }) {
   const t = useT(dict);
@@ -46,9 +47,11 @@ export function HeldBanner({
             <Stack gap="xs">
               <Text size="sm">{t('body', { n: f.number(h.waiting), t: f.dateTime(h.since), p: h.provider })}</Text>
               <Group>
-                <Button size="sm" color="orange" variant="outline" loading={busy} onClick={() => onSkip(h.channel)}>
-                  {t('skip', { c: c.toLowerCase() })}
-                </Button>
+                {onSkip && (
+                  <Button size="sm" color="orange" variant="outline" loading={busy} onClick={() => onSkip(h.channel)}>
+                    {t('skip', { c: c.toLowerCase() })}
+                  </Button>
+                )}
                 {onCancel && (
                   <Button size="sm" color="red" variant="subtle" onClick={onCancel}>
                     {t('cancel')}
