@@ -8,9 +8,28 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
+import { SignatureFailures } from '../src/ops/metrics';
 import { logPosition, pruneEvents, readEvents } from '../src/store/events';
 import { backends, post, TestDesktop, twilioSigned, waitFor } from './helpers';
 import { addTenant, metricsHeaders, startTestRelay, type RelayFixture, type TenantFixture } from './setup';
+
+describe('signature failures per tenant', () => {
+  it('counts in a sliding window of minutes and forgets what fell out of it', () => {
+    let now = Date.UTC(2026, 0, 1, 12, 0, 30);
+    const f = new SignatureFailures(15, () => now);
+    f.add('a');
+    f.add('a');
+    f.add('b');
+    now += 10 * 60_000;
+    f.add('a');
+    expect([f.count('a'), f.count('b'), f.count('c')]).toEqual([3, 1, 0]);
+    now += 6 * 60_000;
+    expect([f.count('a'), f.count('b')]).toEqual([1, 0]);
+    const bounded = new SignatureFailures(15, () => now, 2);
+    for (const t of ['x', 'y', 'z']) bounded.add(t);
+    expect([bounded.count('x'), bounded.count('y'), bounded.count('z')]).toEqual([1, 1, 0]);
+  });
+});
 
 describe('configuration', () => {
   const key = randomBytes(32).toString('base64');
@@ -97,6 +116,28 @@ describe.each(backends)('operations on %s', (backend) => {
       ),
     );
     await desktop.close();
+  });
+
+  it("tells a desktop its organisation's log head and the webhooks refused for their signature, not another's", async () => {
+    const health = async (token: string) => {
+      const res = await fetch(`${fx.relay.url}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } });
+      return {
+        status: res.status,
+        body: (await res.json()) as { headSeq: number; signatureFailures: { windowMinutes: number; count: number } },
+      };
+    };
+    const other = await addTenant(fx.relay, 'ops-other');
+    const before = (await health(t.deviceToken)).body;
+    const s = twilioSigned(t.twilioAuthToken, statusUrl(), { MessageSid: 'SMh', MessageStatus: 'sent' });
+    expect((await post(statusUrl(), s.headers, s.body)).status).toBe(204);
+    const forged = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'AAAA' };
+    for (let i = 0; i < 3; i++) expect((await post(statusUrl(), forged, s.body)).status).toBe(403);
+    const after = await health(t.deviceToken);
+    expect(after.status).toBe(200);
+    expect(after.body.headSeq).toBe(before.headSeq + 1);
+    expect(after.body.signatureFailures).toEqual({ windowMinutes: 15, count: before.signatureFailures.count + 3 });
+    expect((await health(other.deviceToken)).body).toEqual({ headSeq: 0, signatureFailures: { windowMinutes: 15, count: 0 } });
+    expect((await fetch(`${fx.relay.url}/api/v1/health`)).status).toBe(401);
   });
 
   it('applies credentials set in-process at once, not after the cache expires', async () => {

@@ -13,6 +13,7 @@ import { buildServices, type EngineServices } from './services';
 import type { ConnectivitySettings } from './services/connectivity';
 import type { SecretSealer } from './services/connectivity/secrets';
 import { BackupService, type BackupOptions } from './services/backups';
+import type { HealthOptions } from './services/health/service';
 import { prepareDatabaseKey, type StoreEncryption } from './services/database-key';
 import type { DemoLogin, HostUser, IdentityOptions } from './services/identity/service';
 import { SYSTEM_ACTOR } from './services/identity/service';
@@ -68,6 +69,8 @@ export interface EngineOptions {
   restoreBackup?: string;
   /** Overrides for the campaign service (tests and benchmarks: senders, dispatcher timings). */
   campaigns?: CampaignServiceOptions;
+  /** The health rules' clock, interval and disk (tests). */
+  health?: HealthOptions;
 }
 
 export interface Engine {
@@ -131,6 +134,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       secrets: opts.secrets,
       backups,
       ...(opts.campaigns ? { campaigns: opts.campaigns } : {}),
+      ...(opts.health ? { health: opts.health } : {}),
     });
     built.services = services;
     // A restored database starts signed out (its accounts may differ): the operator signs in again.
@@ -141,9 +145,11 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
     if (opts.connectivity || opts.secrets) services.campaigns.requireConfiguredProviders();
     services.connectivity.begin(await services.setup.initialSettings());
+    services.health.start();
     return { store, ctx, services };
   };
   const halt = async (r: Running) => {
+    await r.services.health.stop();
     r.services.leases.stop();
     r.services.sync.stop();
     await r.services.connectivity.stop();

@@ -19,6 +19,7 @@ export * from './log-redaction';
 export * from './sync';
 export * from './sync-rpc';
 export * from './backups';
+export * from './health';
 export * from './auth';
 export * from './identity';
 export * from './permissions';

@@ -61,6 +61,7 @@ export const methodClearance = {
   'sync.takeOver': 'operator',
   'sync.setAutoTakeOver': 'admin',
   'backups.list': 'reader',
+  'health.list': 'reader',
   // Content: contacts, groups, templates, recordings, voices and drafts.
   'tts.voices.install': 'editor',
   'tts.voices.remove': 'editor',
@@ -108,6 +109,8 @@ export const methodClearance = {
   'campaigns.skipHeld': 'operator',
   'templates.approve': 'operator',
   'inbox.markHandled': 'operator',
+  // A health alert is acknowledged by whoever handles the room: an alert operator.
+  'health.acknowledge': 'operator',
   // The installation and the organisation: users, providers, relay, prices, settings.
   'session.settings.set': 'admin',
   'users.list': 'admin',
@@ -118,6 +121,7 @@ export const methodClearance = {
   'connectivity.reloadSetup': 'admin',
   'connectivity.checkRelay': 'admin',
   'campaigns.priceTable.set': 'admin',
+  'health.setThresholds': 'admin',
   // The database itself: making a backup and replacing everything with one.
   'backups.create': 'admin',
   'backups.restore': 'admin',

@@ -6,6 +6,7 @@ import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
+import { healthEvents, healthMethods } from './health';
 import { identityEvents, identityMethods } from './identity';
 import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
 import { syncEvents, syncMethods } from './sync-rpc';
@@ -21,6 +22,7 @@ export const methods = {
   ...connectivityMethods,
   ...syncMethods,
   ...backupsMethods,
+  ...healthMethods,
   ...identityMethods,
 } satisfies Record<string, MethodSpec>;
 
@@ -33,6 +35,7 @@ export const events = {
   ...connectivityEvents,
   ...syncEvents,
   ...backupsEvents,
+  ...healthEvents,
   ...identityEvents,
 } satisfies Record<string, z.ZodType>;
 

@@ -63,6 +63,8 @@ export const auditActions = [
   'connectivity.configure',
   'backup.created',
   'backup.restored',
+  'health.acknowledged',
+  'health.thresholds',
   'session.signIn',
   'session.signInFailed',
   'session.lockout',

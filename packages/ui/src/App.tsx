@@ -3,6 +3,7 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Titl
 import { useDisclosure } from '@mantine/hooks';
 import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
 import { useLanguage, useT } from './i18n';
+import { HealthCentre } from './pages/health/HealthAlerts';
 import { pages } from './pages/registry';
 import { SignInPage } from './pages/session/SignInPage';
 import { UserBadge } from './pages/session/UserBadge';
@@ -65,6 +66,7 @@ export function App() {
             </Title>
           </Group>
           <Group>
+            {session && !gate && connection === 'open' && <HealthCentre />}
             <UserBadge />
             <Badge
               role="status"

@@ -52,6 +52,8 @@ const everyValue = {
   wave: 2,
   confirmed: 3,
   alerted: 1,
+  rule: 'relay.unreachable',
+  subject: '',
 };
 
 describe('audit entries in the operator language', () => {
@@ -81,6 +83,12 @@ describe('audit entries in the operator language', () => {
     );
     expect(auditText(entry('contacts.doNotContact', { channel: 'voice', set: 1, count: 2, ids: '#1, #2' }), 'sv').text).toBe(
       'Spärr för röstsamtal satt på 2 kontakter: #1, #2',
+    );
+    expect(auditText(entry('health.acknowledged', { rule: 'provider.errorRate', subject: 'twilio' }), 'sv').text).toBe(
+      'Hälsolarm kvitterat: Leverantören twilio svarar med fel',
+    );
+    expect(auditText(entry('health.acknowledged', { rule: 'later.rule', subject: '' }), 'en').text).toBe(
+      'Health alert acknowledged: later.rule',
     );
     expect(auditText(entry('operator.set', { before: '', name: 'Karin Lind' }), 'sv').text).toBe(
       'Operatör bytt från (ingen) till Karin Lind',

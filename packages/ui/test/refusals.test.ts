@@ -57,6 +57,11 @@ describe('refusals in the operator’s language', () => {
     );
   });
 
+  it('a health alert that no longer exists is named as one', () => {
+    expect(refusalText(refusal('not-found', { what: 'Health alert', id: 3 }), 'sv')).toMatch(/^Hälsolarmet \(3\) finns inte längre/);
+    expect(refusalText(refusal('not-found', { what: 'Health alert', id: 3 }), 'en')).toMatch(/^The health alert \(3\) no longer exists/);
+  });
+
   it('a role is named, not shown as a code, and a lockout says until when', () => {
     expect(refusalText(refusal('auth.forbidden', { role: 'reader', need: 'operator', method: 'campaigns.start' }), 'sv')).toBe(
       'Din roll (Läsare) får inte göra detta; det kräver Larmoperatör eller högre.',

@@ -19,6 +19,7 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'POST /devices/enrol': publicRoute,
   'POST /media': device,
   'PUT /call-flows/:flowId': device,
+  'GET /health': device,
   'POST /sync/push': device,
   'POST /sync/states': device,
   'GET /sync/snapshot': device,

@@ -2,6 +2,7 @@
 //   POST /api/v1/devices/enrol          exchange a one-time enrolment token for a device token
 //   POST /api/v1/media                  upload call audio (raw body, Content-Type audio/…)
 //   PUT  /api/v1/call-flows/:flowId     register or replace a call flow
+//   GET  /api/v1/health                 the organisation's log head and forged webhooks (desktop health alerts)
 //   /api/v1/sync/…                      organisation sync (http/sync.ts)
 //   /api/v1/auth/…, users, invitations, sessions, devices, audit   identity (http/auth.ts)
 // Who may call each route is one table (auth/rules.ts), checked by http/auth-guard.ts first.
@@ -16,8 +17,10 @@ import {
   type CallFlowRegistrationResponse,
   type DeviceEnrolmentResponse,
   type MediaUploadResponse,
+  type RelayHealth,
 } from '@gdial/protocol';
 import { saveCallFlow, saveMedia } from '../store/callflows';
+import { logPosition } from '../store/events';
 import { enrolDevice } from '../store/tenants';
 import { authGuard, deviceOf } from './auth-guard';
 import { authRouter } from './auth';
@@ -98,6 +101,18 @@ export function apiRouter(services: HttpServices): Router {
       url: callFlowUrl(services.publicBaseUrl(), device.tenant.slug, parsed.data.flowId, '').replace(/\?d=$/, ''),
     };
     res.status(200).json(body);
+  });
+
+  // The organisation's health as the relay sees it, for the desktop's health alerts.
+  router.get('/health', async (req, res) => {
+    const device = deviceOf(req);
+    const { lastSeq } = await logPosition(services.db, device.tenant.id);
+    const signatures = services.metrics.signatureFailures;
+    const body: RelayHealth = {
+      headSeq: lastSeq,
+      signatureFailures: { windowMinutes: signatures.windowMinutes, count: signatures.count(device.tenant.slug) },
+    };
+    res.json(body);
   });
 
   router.use('/sync', syncRouter(services, deviceOf));

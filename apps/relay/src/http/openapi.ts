@@ -20,6 +20,7 @@ import {
   syncPushResponseSchema,
   syncSnapshotPageSchema,
   relayApiErrorSchema,
+  relayHealthSchema,
   relayMediaContentTypes,
 } from '@gdial/protocol';
 import { authPaths } from './openapi-auth';
@@ -113,6 +114,12 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
     },
     paths: {
       ...authPaths(),
+      '/api/v1/health': {
+        get: deviceCall(
+          "The organisation's event-log head (the desktop compares it with what it applied) and the webhooks refused for a bad signature in the last minutes (counted by the relay instance that answers)",
+          relayHealthSchema,
+        ),
+      },
       '/hooks/{tenant}/twilio/{kind}': {
         post: {
           summary: 'Twilio status callbacks and inbound messages',

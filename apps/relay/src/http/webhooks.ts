@@ -45,6 +45,7 @@ export function rejectWebhook(
   reason: string,
 ): void {
   services.metrics.webhooks.inc({ provider, kind, result });
+  if (result === 'rejected_signature') services.metrics.signatureFailures.add(tenant);
   log.warn({ provider, kind, result, reason, tenant: forLog(tenant) }, 'webhook rejected');
   apiError(res, status, result, status === 403 ? 'Signature verification failed' : reason);
 }

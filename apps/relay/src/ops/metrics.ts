@@ -2,6 +2,8 @@
 // latency, connected desktops and per-tenant lag. Small enough that a client library would
 // add more than it saves.
 
+import { SIGNATURE_FAILURE_WINDOW_MINUTES } from '@gdial/protocol';
+
 type Labels = Record<string, string>;
 const labelKey = (labels: Labels): string =>
   Object.entries(labels)
@@ -64,6 +66,45 @@ class Histogram {
   }
 }
 
+/**
+ * Webhooks refused for their signature, per tenant, in minute buckets over a sliding window:
+ * what a desktop's health alert on forged webhooks reads (GET /api/v1/health). Only tenants
+ * that exist reach a signature check, and the map is bounded besides. Counted per relay
+ * instance: behind a load balancer each desktop sees the instance that answers it.
+ */
+export class SignatureFailures {
+  private readonly buckets = new Map<string, Map<number, number>>();
+  constructor(
+    readonly windowMinutes: number,
+    private readonly clock: () => number = Date.now,
+    private readonly maxTenants = 10_000,
+  ) {}
+
+  add(tenant: string): void {
+    const minute = Math.floor(this.clock() / 60_000);
+    let b = this.buckets.get(tenant);
+    if (!b) {
+      if (this.buckets.size >= this.maxTenants) this.prune(minute);
+      if (this.buckets.size >= this.maxTenants) return;
+      this.buckets.set(tenant, (b = new Map<number, number>()));
+    }
+    b.set(minute, (b.get(minute) ?? 0) + 1);
+    for (const m of b.keys()) if (m <= minute - this.windowMinutes) b.delete(m);
+  }
+
+  /** Failures for the tenant in the last `windowMinutes` minutes. */
+  count(tenant: string): number {
+    const from = Math.floor(this.clock() / 60_000) - this.windowMinutes;
+    let n = 0;
+    for (const [m, c] of this.buckets.get(tenant) ?? []) if (m > from) n += c;
+    return n;
+  }
+
+  private prune(minute: number): void {
+    for (const [t, b] of this.buckets) if (![...b.keys()].some((m) => m > minute - this.windowMinutes)) this.buckets.delete(t);
+  }
+}
+
 export type WebhookResult = 'accepted' | 'duplicate' | 'rejected_signature' | 'rejected_unknown_tenant' | 'rejected_bad_request' | 'error';
 
 export interface GaugeSource {
@@ -87,6 +128,8 @@ export class RelayMetrics {
     'relay_stream_backpressure_waits_total',
     'Times a desktop stream paused because its socket buffer was full.',
   );
+  /** Per tenant, for its desktops' health alerts (not exported to Prometheus: tenant names stay off /metrics). */
+  readonly signatureFailures = new SignatureFailures(SIGNATURE_FAILURE_WINDOW_MINUTES);
   gauges: GaugeSource | null = null;
 
   render(): string {

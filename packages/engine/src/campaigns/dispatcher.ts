@@ -68,6 +68,8 @@ export interface DispatcherOptions {
   onHold?: (channel: Channel, hold: ChannelHold | null) => void;
   /** Told which campaigns changed and how many rows were handed over (for progress). */
   onActivity?: (campaignIds: Set<number>, handedOver: number) => void;
+  /** Every provider call's answer, as it comes back (health alerts count each provider's failures). */
+  onSendResult?: (provider: string, outcome: SendResult) => void;
   /** A circuit opened or closed. */
   onCircuit?: (provider: string, state: string) => void;
   /** A channel's first provider failed and the next one carries on (`to`), or the first is back (`to` = it). */
@@ -433,6 +435,7 @@ export class Dispatcher {
       .catch((err: unknown): SendResult => ({ ok: false, error: sendError('transient', `sender threw: ${(err as Error).message}`) }))
       .then((outcome) => {
         this.inflight--;
+        this.opts.onSendResult?.(sender.provider, outcome);
         this.results.push({ row, provider: sender.provider, outcome, startedAt });
         this.scheduleFlush();
       });

@@ -10,6 +10,7 @@ import {
   leaseRenewResponseSchema,
   leaseTakeResponseSchema,
   organisationViewSchema,
+  relayHealthSchema,
   relayApiErrorSchema,
   type Lease,
   type LeaseRenewResponse,
@@ -19,6 +20,7 @@ import {
   syncStatesResponseSchema,
   type EntityState,
   type OrganisationView,
+  type RelayHealth,
   type SyncOp,
   type SyncPushResponse,
   type SyncSnapshotPage,
@@ -141,6 +143,11 @@ export class RelayApi {
   /** The organisation's desktops as the relay knows them. */
   organisation(): Promise<RelayHttpResult<OrganisationView>> {
     return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/sync/organisation`, { headers: this.auth }, organisationViewSchema);
+  }
+
+  /** The organisation's event-log head and recent forged webhooks, for this desktop's health alerts. */
+  health(): Promise<RelayHttpResult<RelayHealth>> {
+    return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/health`, { headers: this.auth }, relayHealthSchema);
   }
 
   /** Renews this desktop's leases on the alerts it runs; answers each lease as the relay now holds it. */

@@ -16,6 +16,7 @@ import { ConnectivitySetupService } from './connectivity/setup';
 import { Replica } from '../sync/replica';
 import { sharedCodecs } from '../sync/codecs';
 import type { BackupService } from './backups';
+import { HealthService, type HealthOptions } from './health/service';
 import { LeaseService } from './leases';
 import { SyncService } from './sync';
 import { IdentityService, type IdentityOptions } from './identity/service';
@@ -36,6 +37,7 @@ export interface EngineServices extends ContactsModule {
   /** The database's backups (made by the engine, which keeps it across a restore). */
   readonly backups: BackupService;
   readonly leases: LeaseService;
+  readonly health: HealthService;
 }
 
 export interface ServiceOptions {
@@ -48,6 +50,8 @@ export interface ServiceOptions {
   backups: BackupService;
   /** Overrides for the campaign service (tests and benchmarks plug in senders and timings). */
   campaigns?: CampaignServiceOptions;
+  /** The health rules' clock, interval and disk (tests plug in their own). */
+  health?: HealthOptions;
 }
 
 export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineServices {
@@ -64,7 +68,26 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     actor: () => ctx.operator(),
   });
   const templates = new TemplateService(ctx);
-  const campaigns = new CampaignService(ctx, { synthesiseVoice: callVoiceSynthesiser(ctx, tts), ...opts.campaigns });
+  // The health rules read what is built below; they are asked only once the engine runs.
+  const later: { connectivity?: Connectivity; sync?: SyncService } = {};
+  const health = new HealthService(
+    ctx,
+    {
+      relayState: () => later.connectivity!.status().relay,
+      relayApi: () => later.sync!.relayApi,
+      appliedSeq: () => later.connectivity!.appliedSeq(),
+      syncPending: () => {
+        const s = later.sync!.status();
+        return s.enabled ? s.pending : null;
+      },
+    },
+    opts.health,
+  );
+  const campaigns = new CampaignService(ctx, {
+    synthesiseVoice: callVoiceSynthesiser(ctx, tts),
+    ...opts.campaigns,
+    dispatcher: { ...opts.campaigns?.dispatcher, onSendResult: (provider, outcome) => health.sends.record(provider, outcome) },
+  });
   const preparedAlerts = new PreparedAlertService(ctx, campaigns);
   const syncLog = ctx.logger.child({ module: 'sync' });
   const replica = new Replica(ctx.store, sharedCodecs(), (err, state) =>
@@ -82,6 +105,8 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     },
   });
   const connectivity = new Connectivity(ctx, { campaigns, tts, sync });
+  later.connectivity = connectivity;
+  later.sync = sync;
   const setup = new ConnectivitySetupService(ctx, connectivity, {
     host: opts.connectivity,
     sealer: opts.secrets,
@@ -101,6 +126,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     sync,
     backups: opts.backups,
     leases,
+    health,
   };
 }
 

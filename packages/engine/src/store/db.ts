@@ -16,6 +16,7 @@ import { Checkpointer } from './checkpointer';
 import { applyKey, hasDatabase, isPlaintextDatabase, type DatabaseKey } from './encryption';
 import { dataMigrations, type DataMigration } from './migrations';
 import { StatementCache } from './statements';
+import { WriteTimes } from './write-times';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -62,6 +63,8 @@ export interface Store {
   readonly encrypted: boolean;
   /** For queries outside a transaction. */
   readonly read: Reader;
+  /** How long recent write transactions took (the health rule on write latency reads it). */
+  readonly writeTimes: WriteTimes;
   /**
    * Runs fn in one IMMEDIATE transaction; everything it writes lands together or not at
    * all. Called inside another transaction it joins it (as a savepoint: if fn throws, its
@@ -225,6 +228,7 @@ function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey
   const before = new Set<BeforeCommitHook>();
   const after = new Set<AfterCommitHook>();
   let current: Tx | null = null;
+  const writeTimes = new WriteTimes();
   const run = <T>(fn: (tx: Tx) => T, opts?: { origin?: TxOrigin }): T => {
     if (current) {
       // A nested call: better-sqlite3 runs it as a savepoint.
@@ -240,6 +244,7 @@ function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey
     const tx = { ...read, changes: new ChangeSet(), origin: opts?.origin ?? 'local' } as Tx;
     current = tx;
     let result: T;
+    const began = performance.now();
     try {
       result = sqlite
         .transaction(() => {
@@ -250,6 +255,7 @@ function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey
         .immediate();
     } finally {
       current = null;
+      writeTimes.record(performance.now() - began);
     }
     if (tx.changes.size > 0) {
       for (const hook of after) {
@@ -277,6 +283,7 @@ function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey
     schemaVersion: migrations.length,
     encrypted: key !== undefined,
     read,
+    writeTimes,
     transaction: run,
     beforeCommit(hook) {
       before.add(hook);

@@ -9,13 +9,21 @@ type Params = Refusal['params'];
 type Say = (p: Params) => string;
 
 const things: Record<Language, Record<string, string>> = {
-  sv: { Campaign: 'Larmet', Template: 'Mallen', Contact: 'Kontakten', Group: 'Gruppen', 'Prepared alert': 'Larmmallen' },
+  sv: {
+    Campaign: 'Larmet',
+    Template: 'Mallen',
+    Contact: 'Kontakten',
+    Group: 'Gruppen',
+    'Prepared alert': 'Larmmallen',
+    'Health alert': 'Hälsolarmet',
+  },
   en: {
     Campaign: 'The alert',
     Template: 'The template',
     Contact: 'The contact',
     Group: 'The group',
     'Prepared alert': 'The prepared alert',
+    'Health alert': 'The health alert',
   },
 };
 

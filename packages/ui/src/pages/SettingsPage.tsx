@@ -13,6 +13,7 @@ import { OptOutsSection } from './settings/OptOutsSection';
 import { PriceTableSection } from './settings/PriceTableSection';
 import { OrganisationSection } from './settings/OrganisationSection';
 import { BackupsSection } from './settings/BackupsSection';
+import { HealthSection } from './settings/HealthSection';
 import { UsersSection } from './settings/UsersSection';
 import { useSession } from '../session';
 import { pageScope } from '../components/pageScope';
@@ -138,6 +139,7 @@ export function SettingsPage() {
       <OptOutsSection />
       <PriceTableSection />
       <BackupsSection />
+      <HealthSection />
     </Stack>
   );
 }

@@ -2,14 +2,21 @@
 // (params) next to an English summary; the console phrases known actions from the values
 // and falls back to the summary for entries written before values were stored, or for
 // actions it does not know yet.
-import type { AuditAction, AuditEntry } from '@gdial/protocol';
+import type { AuditAction, AuditEntry, HealthRule } from '@gdial/protocol';
 import type { Language } from '../i18n';
 import { roleWord } from '../components/labels';
+import { ruleWords } from './health/healthWords';
 
 type Params = Record<string, string | number>;
 /** Actions phrased from their values; the others get a fixed heading (see headings). */
 type Phrased = Exclude<AuditAction, 'connectivity.configure'>;
 type Phrase = (p: Params, lang: Language) => string;
+
+/** A health alert's title from its rule and subject; a rule this console does not know, as stored. */
+const healthTitle = (p: Params, lang: Language): string => {
+  const w = ruleWords[lang][p.rule as HealthRule] as (typeof ruleWords)['sv'][HealthRule] | undefined;
+  return w ? w.title(String(p.subject ?? '')) : String(p.rule);
+};
 
 const plural = (n: string | number, one: string, many: string) => `${n} ${Number(n) === 1 ? one : many}`;
 
@@ -138,6 +145,8 @@ const sv: Record<Phrased, Phrase> = {
   'operator.set': (p) => `Operatör bytt från ${p.before || '(ingen)'} till ${p.name}`,
   'backup.created': (p) => `Säkerhetskopia gjord: ${p.name}`,
   'backup.restored': (p) => `Databasen återställd från säkerhetskopian ${p.name}`,
+  'health.acknowledged': (p) => `Hälsolarm kvitterat: ${healthTitle(p, 'sv')}`,
+  'health.thresholds': () => 'Gränserna för hälsolarm ändrade',
   'session.signIn': (p) =>
     `${p.username} loggade in (${via.sv[String(p.via)] ?? String(p.via)})${p.previous ? `, tog över efter ${p.previous}` : ''}`,
   'session.signInFailed': (p) => `Misslyckad inloggning som ${p.username}`,
@@ -211,6 +220,8 @@ const en: Record<Phrased, Phrase> = {
   'operator.set': (p) => `Operator changed from ${p.before || '(none)'} to ${p.name}`,
   'backup.created': (p) => `Backup made: ${p.name}`,
   'backup.restored': (p) => `Database restored from the backup ${p.name}`,
+  'health.acknowledged': (p) => `Health alert acknowledged: ${healthTitle(p, 'en')}`,
+  'health.thresholds': () => 'Health alert thresholds changed',
   'session.signIn': (p) =>
     `${p.username} signed in (${via.en[String(p.via)] ?? String(p.via)})${p.previous ? `, taking over from ${p.previous}` : ''}`,
   'session.signInFailed': (p) => `Failed sign-in as ${p.username}`,
@@ -259,6 +270,7 @@ const subjects: Record<Language, Record<string, string>> = {
     inbox: 'Inkorg',
     connectivity: 'Anslutning',
     user: 'Användare',
+    health: 'Hälsolarm',
   },
   en: {
     contact: 'Contact',
@@ -275,6 +287,7 @@ const subjects: Record<Language, Record<string, string>> = {
     inbox: 'Inbox',
     connectivity: 'Connectivity',
     user: 'User',
+    health: 'Health alert',
   },
 };
 

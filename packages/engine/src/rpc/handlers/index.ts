@@ -9,6 +9,7 @@ import { backupsHandlers } from './backups';
 import { campaignsHandlers } from './campaigns';
 import { connectivityHandlers } from './connectivity';
 import { contactsHandlers } from './contacts';
+import { healthHandlers } from './health';
 import { identityHandlers } from './identity';
 import { syncHandlers } from './sync';
 import { systemHandlers } from './system';
@@ -23,6 +24,7 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...connectivityHandlers(services),
     ...syncHandlers({ ...services, ctx }),
     ...backupsHandlers(services),
+    ...healthHandlers(services),
     ...identityHandlers(services),
   };
 }

@@ -305,6 +305,11 @@ export class Connectivity {
     };
   }
 
+  /** The last relay sequence applied here (stored with the events it applied), or null before the first. */
+  appliedSeq(): number | null {
+    return readSetting(this.ctx.store.read, cursorSetting)?.seq ?? null;
+  }
+
   private publish(): void {
     this.ctx.events.emit('connectivity.changed', this.status());
   }

@@ -1,6 +1,6 @@
 // Tables about the installation itself: the audit trail and operator settings.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Who did what, when. Never updated; erasing a contact leaves its entry without personal data. */
 export const auditLog = sqliteTable(
@@ -30,3 +30,30 @@ export const settings = sqliteTable('settings', {
   value: text('value', { mode: 'json' }).notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+/**
+ * Health alerts (services/health): one row per episode of a rule's condition for a subject
+ * (a provider's name, or ''). Firing while resolved_at is null; at most one such row per rule
+ * and subject. Listed until resolved and acknowledged.
+ */
+export const healthAlerts = sqliteTable(
+  'health_alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rule: text('rule').notNull(),
+    subject: text('subject').notNull(),
+    value: real('value').notNull(),
+    threshold: real('threshold').notNull(),
+    firstSeen: text('first_seen').notNull(),
+    lastSeen: text('last_seen').notNull(),
+    resolvedAt: text('resolved_at'),
+    acknowledgedAt: text('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+  },
+  (t) => [
+    uniqueIndex('health_alerts_firing')
+      .on(t.rule, t.subject)
+      .where(sql`${t.resolvedAt} IS NULL`),
+    index('health_alerts_listed').on(t.acknowledgedAt, t.resolvedAt),
+  ],
+);

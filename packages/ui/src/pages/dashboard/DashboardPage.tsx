@@ -13,6 +13,7 @@ import { appendPoint, reachedCount, type ProgressPoint } from '../../components/
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { PreparedAlertsPanel } from './PreparedAlertsPanel';
+import { HealthPanel } from '../health/HealthAlerts';
 import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
 import { useConnectivity } from '../../components/useConnectivity';
 import { CampaignTable } from '../campaigns/CampaignsPage';
@@ -258,6 +259,7 @@ export function DashboardPage() {
       </Group>
       {info.data?.demo && <Alert color="orange">{t('demo')}</Alert>}
       <ErrorAlert error={list.error} />
+      <HealthPanel />
       <PreparedAlertsPanel />
 
       <Title order={2} size="h3">
