@@ -84,7 +84,8 @@ function HealthAlertItem({ alert, onDone }: { alert: HealthAlert; onDone: () => 
           <Badge color={firing ? '#b02525' : '#495057'} variant="filled">
             {t(firing ? 'firing' : 'resolved')}
           </Badge>
-          <Text fw={700} span>
+          {/* The body's colour: Mantine's tinted title colour on the tinted background is below 4.5:1. */}
+          <Text fw={700} span c="var(--mantine-color-text)">
             {words.title}
           </Text>
         </Group>
