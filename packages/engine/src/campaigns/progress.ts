@@ -14,7 +14,7 @@ import {
 import { campaignRunBy } from '../store/alert-sync';
 import { getCampaign, waveDecisions } from '../store/campaigns';
 import type { Reader } from '../store/db';
-import { deliveryStateCounts, hasOpenDeliveries, possibleDuplicateCount } from '../store/deliveries';
+import { deliveryStateCounts, hasOpenDeliveries, possibleDuplicateCount, remainingByStep, type StepRemaining } from '../store/deliveries';
 import { waitingOnChannel } from '../store/dispatch';
 import { outcomeCounts } from '../store/recipients';
 import { holdsOfReplica, type ChannelHold } from './holds';
@@ -23,12 +23,45 @@ import { wavesProgress } from './waves';
 const WINDOW_MS = 10_000;
 export const MIN_INTERVAL_MS = 100;
 
+/**
+ * Seconds until the plan's remaining work is handed over: step by step, each step's rows at
+ * the measured rate (msgs/s), starting no earlier than its rows are due — a step still
+ * waiting starts its wait after the step before it is handed over — and never before a
+ * pending escalation wave is decided. Null when it cannot be known: the path is down
+ * (held), or there is work and no rate measured yet.
+ */
+export function estimateEta(
+  steps: readonly StepRemaining[],
+  now: number,
+  rate: number,
+  held: boolean,
+  pendingWaveAt: number | null = null,
+): number | null {
+  if (held) return null;
+  let t = now;
+  let prevEnd = now;
+  for (const s of steps) {
+    if (s.open === 0) {
+      prevEnd = s.lastSent ?? prevEnd;
+      continue;
+    }
+    if (rate <= 0) return null;
+    let start = Math.max(t, s.due ?? t);
+    if (s.waiting > 0) start = Math.max(start, prevEnd + s.waitSeconds * 1000);
+    t = start + (s.open / rate) * 1000;
+    prevEnd = t;
+  }
+  if (pendingWaveAt !== null) t = Math.max(t, pendingWaveAt);
+  return Math.round((Math.max(0, t - now) / 1000) * 10) / 10;
+}
+
 export function readProgress(
   r: Reader,
   campaignId: number,
-  throughput: number,
+  rates: { throughput: number; forEta: number },
   unavailable: string[],
   holds: readonly [Channel, ChannelHold][] = [],
+  now = Date.now(),
 ): CampaignProgress | null {
   const c = getCampaign(r, campaignId);
   if (!c) return null;
@@ -40,7 +73,6 @@ export function readProgress(
     outcomes[x.outcome] = x.n;
     recipients += x.n;
   }
-  const remaining = deliveries.queued + deliveries.sending;
   // Väntar på nät: the channels whose path is down that this alert's people wait on. For an
   // alert another desktop runs, that desktop's paths (shared with the alert), not this one's.
   const held = (campaignRunBy(r, campaignId) ? holdsOfReplica(r, campaignId) : holds)
@@ -52,6 +84,8 @@ export function readProgress(
       waiting: waitingOnChannel(r, campaignId, channel),
     }))
     .filter((h) => h.waiting > 0);
+  const waves = wavesProgress(r, c);
+  const pendingWave = waves.find((w) => w.state === 'pending' && w.dueAt !== null);
   return {
     campaignId,
     status: c.status,
@@ -59,13 +93,19 @@ export function readProgress(
     confirmed: outcomes.confirmed,
     outcomes,
     deliveries,
-    throughputPerSecond: Math.round(throughput * 10) / 10,
+    throughputPerSecond: Math.round(rates.throughput * 10) / 10,
     // While held, nobody can say when the path returns.
-    etaSeconds: remaining === 0 ? 0 : held.length === 0 && throughput > 0 ? Math.round((remaining / throughput) * 10) / 10 : null,
+    etaSeconds: estimateEta(
+      remainingByStep(r, campaignId),
+      now,
+      rates.forEta,
+      held.length > 0,
+      pendingWave ? Date.parse(pendingWave.dueAt!) : null,
+    ),
     possibleDuplicates: possibleDuplicateCount(r, campaignId),
     unavailableProviders: unavailable,
     held,
-    waves: wavesProgress(r, c),
+    waves,
     at: new Date().toISOString(),
   };
 }
@@ -91,6 +131,8 @@ export class ProgressPublisher {
   private readonly dirty = new Set<number>();
   private readonly lastSent = new Map<number, number>();
   private readonly samples = new Map<number, { at: number; n: number }[]>();
+  /** The last rate measured per campaign: between steps nothing is handed over, yet the next step goes at about that rate. */
+  private readonly lastRate = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly clock: () => number;
   /** Adapts to big campaigns: never spend more than a fifth of the time counting. */
@@ -125,7 +167,23 @@ export class ProgressPublisher {
     this.samples.set(campaignId, list);
     if (list.length === 0) return 0;
     const span = Math.max(1000, now - list[0]!.at);
-    return (list.reduce((a, s) => a + s.n, 0) / span) * 1000;
+    const rate = (list.reduce((a, s) => a + s.n, 0) / span) * 1000;
+    this.lastRate.set(campaignId, rate);
+    return rate;
+  }
+
+  /** A campaign's progress now, with its measured rate. */
+  read(campaignId: number): CampaignProgress | null {
+    const throughput = this.throughput(campaignId);
+    const forEta = throughput > 0 ? throughput : (this.lastRate.get(campaignId) ?? 0);
+    return readProgress(
+      this.opts.reader,
+      campaignId,
+      { throughput, forEta },
+      this.opts.unavailable(),
+      this.opts.holds?.() ?? [],
+      this.clock(),
+    );
   }
 
   private tick(): void {
@@ -137,7 +195,7 @@ export class ProgressPublisher {
     for (const id of ids) {
       try {
         const db = this.opts.reader;
-        const p = readProgress(db, id, this.throughput(id), this.opts.unavailable(), this.opts.holds?.() ?? []);
+        const p = this.read(id);
         this.lastSent.set(id, this.clock());
         if (!p) continue;
         this.opts.publish(p);

@@ -49,7 +49,7 @@ import { progressRecipient } from './outbox';
 import { writePlan, type Plan } from './planner';
 import { planStoredCampaign } from './planning';
 import { chainOf, type CallFlowHost, type CallFlowSpec, type ChannelSender, type ChannelSenders } from './ports';
-import { isCampaignDone, ProgressPublisher, readProgress } from './progress';
+import { isCampaignDone, ProgressPublisher } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
 import { skipHeldChannel } from './giving-up';
 import { readPriceTable, savePriceTable } from './price-table';
@@ -103,6 +103,7 @@ export class CampaignService {
       unavailable: () => this.dispatcher.unavailableProviders(),
       holds: () => this.dispatcher.holds.all(),
       onError: (err) => this.log.warn({ err }, 'could not publish campaign progress'),
+      clock: opts.dispatcher?.clock,
     });
     this.dispatcher = new Dispatcher({
       ...opts.dispatcher,
@@ -557,13 +558,7 @@ export class CampaignService {
   // ── reading ───────────────────────────────────────────────────────────────────────────
 
   progressOf(id: number): CampaignProgress {
-    const p = readProgress(
-      this.ctx.store.read,
-      id,
-      this.progress.throughput(id),
-      this.dispatcher.unavailableProviders(),
-      this.dispatcher.holds.all(),
-    );
+    const p = this.progress.read(id);
     if (!p) throw notFound('Campaign', id);
     return p;
   }

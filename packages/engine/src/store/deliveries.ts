@@ -287,6 +287,28 @@ export function deliveryStateCounts(r: Reader, campaignId: number): { state: Del
     .all(campaignId);
 }
 
+/** Per step of a campaign: rows not yet handed over (of them waiting for their step), the latest due time, the wait, the last handover. */
+export interface StepRemaining {
+  step: number;
+  open: number;
+  waiting: number;
+  /** Epoch ms: the latest due time of the step's queued rows, null when none is queued. */
+  due: number | null;
+  waitSeconds: number;
+  /** Epoch ms of the step's last handover, null when none yet. */
+  lastSent: number | null;
+}
+
+export function remainingByStep(r: Reader, campaignId: number): StepRemaining[] {
+  return r.statements
+    .get<[number], StepRemaining>(
+      `SELECT step_index AS step, sum(state IN ('waiting', 'queued', 'sending')) AS open, sum(state = 'waiting') AS waiting,
+        max(CASE WHEN state = 'queued' THEN due_at END) AS due, max(wait_seconds) AS waitSeconds, max(sent_at) AS lastSent
+       FROM deliveries WHERE campaign_id = ? GROUP BY step_index ORDER BY step_index`,
+    )
+    .all(campaignId);
+}
+
 export function possibleDuplicateCount(r: Reader, campaignId: number): number {
   return (
     r.statements
