@@ -156,6 +156,39 @@ describe('alerts across the organisation', () => {
     await until(async () => (await call(a!, 'campaigns.get', { id: onA })).status === 'completed', 'the alert to complete');
   }, 120_000);
 
+  it('an erased person leaves the roll-call on every desktop and in the relay, the numbers stay', async () => {
+    const [a, b] = await demoConsoles(2);
+    const c = await prepareAlert(b!, 'Raderat larm', people, [{ channel: 'sms' }]);
+    await call(b!, 'campaigns.start', { id: c.id });
+    const onA = await sameAlert(a!, 'Raderat larm');
+    const final = { 'Svarar Ett': 'confirmed', 'Får Bara': 'reached', 'Nås Ej': 'unreached' };
+    await until(async () => JSON.stringify(await rollCall(a!, onA)) === JSON.stringify(final), 'the roll-call on the other desktop');
+    // The desktop that does not run the alert erases the person (GDPR).
+    const person = (await call(a!, 'contacts.search', { query: 'Får', limit: 1 })).items[0]!;
+    await call(a!, 'contacts.erase', { id: person.id });
+    const scrubbed = { 'Svarar Ett': 'confirmed', 'Raderad person': 'reached', 'Nås Ej': 'unreached' };
+    for (const [e, id] of [
+      [a!, onA],
+      [b!, c.id],
+    ] as const) {
+      await until(async () => JSON.stringify(await rollCall(e, id)) === JSON.stringify(scrubbed), 'the person to leave the roll-call');
+      await until(async () => (await call(e, 'sync.status', {})).pending === 0, 'the outbox to drain');
+    }
+    const traces = /Får|Bara|46701110002|070-111 00 02/;
+    for (const e of [a!, b!]) {
+      const db = e.context.store.sqlite;
+      for (const table of ['sync_state', 'sync_outbox', 'campaign_recipients', 'deliveries', 'delivery_events'])
+        expect(traces.exec(JSON.stringify(db.prepare(`SELECT * FROM ${table}`).all()))?.[0] ?? null, `${table} on a desktop`).toBeNull();
+      // The numbers stay: three people, one reached.
+      expect((await call(e, 'campaigns.progress', { id: e === a ? onA : c.id })).outcomes.reached).toBe(1);
+    }
+    const relayDb = consoles[0]!.demo!.relay.db;
+    const logged = await relayDb.asOwner((q) => q.query<{ payload: unknown }>("SELECT payload FROM events WHERE kind = 'sync'"));
+    expect(traces.exec(JSON.stringify(logged))?.[0] ?? null, "the relay's log").toBeNull();
+    const states = await relayDb.asOwner((q) => q.query<{ state: unknown }>('SELECT state FROM sync_entities'));
+    expect(traces.exec(JSON.stringify(states))?.[0] ?? null, "the relay's states").toBeNull();
+  }, 120_000);
+
   it('takes over an alert whose owner stopped: the rest is sent from the new owner, nobody twice', async () => {
     const [a, b] = await demoConsoles(2);
     // SMS now; a call 20 s later to whoever has not confirmed by then.

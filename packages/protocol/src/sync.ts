@@ -254,6 +254,41 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return ak.length === Object.keys(bo).length && ak.every((k) => k in bo && sameJson((a as Record<string, unknown>)[k], bo[k]));
 }
 
+// ── GDPR erasure of a person who was alerted ────────────────────────────────────────────
+
+/** What an erasure leaves in a roll-call in place of the person's name and address. */
+export const ERASED_NAME = 'Raderad person';
+export const ERASED_ADDRESS = 'raderad';
+
+/**
+ * An alert's recipient or delivery with the erased person taken out: the name, the address,
+ * the message as rendered for them and the details of the timeline (replies, provider texts)
+ * replaced, the outcome and the
+ * statuses kept (the roll-call's numbers stay right). Fields absent stay absent; applying it
+ * twice gives the same fields, so every desktop and the relay scrub alike.
+ */
+export function scrubPersonFields(entity: SyncEntity, fields: Record<string, Json>): Record<string, Json> {
+  const out = { ...fields };
+  if (entity === 'recipient' && 'displayName' in out) out.displayName = ERASED_NAME;
+  if (entity === 'delivery') {
+    if ('address' in out) out.address = ERASED_ADDRESS;
+    // The message as rendered for the person (their name in it); the statuses tell what happened.
+    for (const f of ['body', 'subject', 'html']) if (f in out) out[f] = null;
+    if (Array.isArray(out.events))
+      out.events = out.events.map((e) => (e && typeof e === 'object' && !Array.isArray(e) ? { ...e, detail: null } : e));
+  }
+  return out;
+}
+
+/** The same for a merged state: each field keeps its stamp, so the scrubbed state merges like the one it replaces. */
+export function scrubPersonState(state: EntityState): EntityState {
+  const values = scrubPersonFields(state.entity, valuesOf(state));
+  return {
+    ...state,
+    fields: Object.fromEntries(Object.entries(state.fields).map(([k, f]) => [k, { v: values[k] ?? f.v, s: f.s }])),
+  };
+}
+
 /** The entities that belong to one alert: dispatched by one desktop at a time, under its lease. */
 export const alertScoped: ReadonlySet<SyncEntity> = new Set(['alert', 'recipient', 'delivery']);
 

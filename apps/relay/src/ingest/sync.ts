@@ -20,9 +20,14 @@ import {
   type SyncPushResponse,
   type SyncStatesResponse,
 } from '@gdial/protocol';
-import { leasesForPush, mergeEntities, scrubLoggedOps, syncEpoch, type EntityKey } from '../store/sync';
+import { leasesForPush, mergeEntities, scrubErasedPeople, scrubLoggedOps, syncEpoch, type EntityKey } from '../store/sync';
 import type { RelayDb, SqlExecutor } from '../store/db';
 import type { EventAppender } from './appender';
+
+/** The contacts these operations erase (GDPR): the alerts that named them lose them too. */
+const erasedContacts = (ops: readonly Pick<SyncOp, 'entity' | 'id' | 'kind'>[]): string[] => [
+  ...new Set(ops.filter((o) => o.entity === 'contact' && o.kind === 'erase').map((o) => o.id)),
+];
 
 const keyOf = (op: Pick<SyncOp, 'entity' | 'id'>): string => `${op.entity}\u0000${op.id}`;
 
@@ -90,6 +95,7 @@ export async function pushSyncOps(
       }),
     );
     await scrubLoggedOps(deps.db, tenantId, [...ended.values()]);
+    await scrubErasedPeople(deps.db, tenantId, erasedContacts(accepted));
   }
   return { ackedThrough: Math.max(0, ...ops.map((o) => o.counter)), rejected };
 }
@@ -134,5 +140,10 @@ export async function pushSyncStates(
     }),
   );
   await scrubLoggedOps(deps.db, tenantId, [...ended.values()]);
+  await scrubErasedPeople(
+    deps.db,
+    tenantId,
+    erasedContacts(changed.map((x) => ({ entity: x.entity, id: x.id, kind: x.erased ? 'erase' : 'put' }))),
+  );
   return { restored: changed.length };
 }

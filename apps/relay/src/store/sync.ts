@@ -2,7 +2,7 @@
 // snapshots and updated by pushes, and the scrubbing of logged operations after a delete or
 // an erasure. Every statement runs as the application role with the tenant set, so
 // row-level security keeps organisations apart whatever an operation names.
-import type { EntityState } from '@gdial/protocol';
+import { scrubPersonFields, scrubPersonState, type EntityState, type RelayEvent } from '@gdial/protocol';
 import type { RelayDb, SqlExecutor } from './db';
 
 export interface EntityKey {
@@ -84,6 +84,56 @@ export async function scrubLoggedOps(db: RelayDb, tenantId: string, keys: readon
     )),
   ]);
   return rows.length;
+}
+
+/**
+ * GDPR: erased contacts leave the alerts that named them. The recipients whose contact is one
+ * of `contacts` and their deliveries keep outcome and statuses but lose name, address and the
+ * timeline's details, in their merged state (each field keeping its stamp) and in every logged
+ * operation or re-pushed state about them; desktops do the same when the erasure reaches them
+ * (engine: store/alert-erasure.ts). Returns how many entities were scrubbed.
+ */
+export async function scrubErasedPeople(db: RelayDb, tenantId: string, contacts: readonly string[]): Promise<number> {
+  if (contacts.length === 0) return 0;
+  return db.withTenant(tenantId, async (q) => {
+    const parse = (x: EntityState | string): EntityState => (typeof x === 'string' ? (JSON.parse(x) as EntityState) : x);
+    const recipients = await q.query<{ entity_id: string; state: EntityState | string }>(
+      `SELECT entity_id, state FROM sync_entities
+        WHERE tenant_id = $1 AND entity = 'recipient' AND state->'fields'->'contact'->>'v' = ANY($2::text[])
+        ORDER BY entity_id FOR UPDATE`,
+      [tenantId, contacts],
+    );
+    if (recipients.length === 0) return 0;
+    const deliveries = await q.query<{ entity_id: string; state: EntityState | string }>(
+      `SELECT entity_id, state FROM sync_entities
+        WHERE tenant_id = $1 AND entity = 'delivery' AND state->'fields'->'recipient'->>'v' = ANY($2::text[])
+        ORDER BY entity_id FOR UPDATE`,
+      [tenantId, recipients.map((r) => r.entity_id)],
+    );
+    const states = [...recipients, ...deliveries].map((r) => scrubPersonState(parse(r.state)));
+    await storeStates(q, tenantId, states);
+    const keys = states.map((x) => ({ entity: x.entity, id: x.id }));
+    const logged = await q.query<{ seq: string | number; payload: RelayEvent | string }>(
+      `SELECT e.seq, e.payload FROM events e
+         JOIN unnest($2::text[], $3::text[]) AS k(entity, entity_id)
+           ON (e.payload->'op'->>'entity' = k.entity AND e.payload->'op'->>'id' = k.entity_id)
+           OR (e.payload->'state'->>'entity' = k.entity AND e.payload->'state'->>'id' = k.entity_id)
+        WHERE e.tenant_id = $1 AND e.kind = 'sync'`,
+      [tenantId, keys.map((k) => k.entity), keys.map((k) => k.id)],
+    );
+    for (const row of logged) {
+      const event = typeof row.payload === 'string' ? (JSON.parse(row.payload) as RelayEvent) : row.payload;
+      const scrubbed: RelayEvent | null =
+        event.type === 'sync' && event.op.fields
+          ? { ...event, op: { ...event.op, fields: scrubPersonFields(event.op.entity, event.op.fields) } }
+          : event.type === 'sync-state'
+            ? { ...event, state: scrubPersonState(event.state) }
+            : null;
+      if (scrubbed)
+        await q.query('UPDATE events SET payload = $3 WHERE tenant_id = $1 AND seq = $2', [tenantId, row.seq, JSON.stringify(scrubbed)]);
+    }
+    return states.length;
+  });
 }
 
 export interface SnapshotPage {

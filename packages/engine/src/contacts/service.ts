@@ -30,7 +30,8 @@ import { normaliseAddress, type OptOutSource } from './opt-outs';
 import { formatPhone, normalisePhone } from './phone';
 import type { ContactSearchIndex } from './search/search-index';
 import { searchContacts, type SearchParams } from './search/search';
-import { markErased } from '../store/sync';
+import { markErased, uidOf } from '../store/sync';
+import { erasePersonFromAlerts } from '../store/alert-erasure';
 
 const nowIso = (): string => new Date().toISOString();
 
@@ -234,6 +235,8 @@ export class ContactService {
     const auditId = eraseSecurely(this.ctx.store, () =>
       this.ctx.store.transaction((tx) => {
         markErased(tx, 'contact', id);
+        // The person leaves every roll-call that named them too (here, and through the erasure everywhere).
+        erasePersonFromAlerts(tx, { localId: id, uid: uidOf(tx, 'contact', id) });
         if (deleteContacts(tx, [id]) === 0) throw notFound('Contact', id);
         const removed = deleteAuditEntriesAbout(tx, 'contact', id);
         const entryId = recordAudit(tx, this.ctx.operator(), {

@@ -44,6 +44,7 @@ import {
 } from '../../store/sync-reads';
 import { noDoNotContact, recordOf } from '../../contacts/model';
 import { absent, type EntityCodec, type Fields } from '../codec';
+import { erasePersonFromAlerts } from '../../store/alert-erasure';
 
 const now = (): string => new Date().toISOString();
 
@@ -90,6 +91,7 @@ function readContact(r: Reader, localId: number): Fields | undefined {
 /** Removes a contact and everything about it here (an erasure that came from another desktop, or a delete). */
 function dropContact(tx: Tx, uid: string, erased: boolean): void {
   const localId = localIdOf(tx, 'contact', uid);
+  if (erased) erasePersonFromAlerts(tx, { localId, uid });
   if (localId !== null) {
     deleteContacts(tx, [localId]);
     if (erased) {
