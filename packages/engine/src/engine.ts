@@ -114,7 +114,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
 
   // Opens the store and builds every service on it: at start, and again after a restore.
   const boot = async (): Promise<Running> => {
-    const store = openOrOfferBackup(dbPath, { logger, key }, backups);
+    const store = await openOrOfferBackup(dbPath, { logger, key }, backups);
     const built: { services: EngineServices | null } = { services: null };
     const ctx: EngineContext = {
       store,
@@ -237,15 +237,13 @@ interface Running {
   services: EngineServices;
 }
 
-/** Opens the store; a database that cannot be read names the newest backup to restore instead. */
-function openOrOfferBackup(dbPath: string, opts: OpenStoreOptions, backups: BackupService): Store {
+/** Opens the store; a database that cannot be read offers the backups (checked) to restore instead. */
+async function openOrOfferBackup(dbPath: string, opts: OpenStoreOptions, backups: BackupService): Promise<Store> {
   try {
     return openStore(dbPath, opts);
   } catch (err) {
-    if (err instanceof StoreOpenError && (err.reason === 'unreadable' || err.reason === 'wrong-key')) {
-      const newest = dbPath === ':memory:' ? undefined : backups.list()[0];
-      if (newest) err.offerBackup(newest);
-    }
+    if (err instanceof StoreOpenError && (err.reason === 'unreadable' || err.reason === 'wrong-key') && dbPath !== ':memory:')
+      err.offerBackups(await backups.checked());
     throw err;
   }
 }

@@ -23,6 +23,10 @@ export const backupInfoSchema = z.object({
 });
 export type BackupInfo = z.infer<typeof backupInfoSchema>;
 
+/** A backup offered when the database cannot be read at start: with whether SQLite found it whole. */
+export const checkedBackupSchema = backupInfoSchema.extend({ intact: z.boolean() });
+export type CheckedBackup = z.infer<typeof checkedBackupSchema>;
+
 export const backupOverviewSchema = z.object({
   backups: z.array(backupInfoSchema),
   /** Where they are kept (beside the database). */

@@ -4,7 +4,7 @@
 // before it counts (store/backup.ts); a failure is logged, remembered and shown, and never
 // removes an earlier good backup. The service outlives a restore: the engine builds its other
 // services anew on the restored database, this one goes on.
-import type { BackupInfo, BackupOverview } from '@gdial/protocol';
+import type { BackupInfo, BackupOverview, CheckedBackup } from '@gdial/protocol';
 import type { EngineContext, EventEmitter } from '../context';
 import { DomainError } from '../errors';
 import type { Logger } from '../log';
@@ -59,6 +59,22 @@ export class BackupService {
       intervalHours: this.intervalHours,
       lastFailure: this.lastFailure && this.lastFailure.at > newest ? this.lastFailure : null,
     };
+  }
+
+  /** Every backup, newest first, with whether SQLite finds it whole (one integrity check each). */
+  async checked(): Promise<CheckedBackup[]> {
+    const out: CheckedBackup[] = [];
+    for (const b of this.list()) {
+      const intact = await checkDatabaseFile(backupPath(this.deps.dir, b.name), this.deps.key).then(
+        () => true,
+        (err: unknown) => {
+          this.log.warn({ err, name: b.name }, 'a backup is damaged');
+          return false;
+        },
+      );
+      out.push({ ...b, intact });
+    }
+    return out;
   }
 
   list(): BackupInfo[] {

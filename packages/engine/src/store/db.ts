@@ -8,7 +8,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { readMigrationJournal, type BackupInfo } from '@gdial/protocol';
+import { readMigrationJournal, type BackupInfo, type CheckedBackup } from '@gdial/protocol';
 import * as schema from './schema';
 import type { Logger } from '../log';
 import { ChangeSet } from './changes';
@@ -109,10 +109,15 @@ export class StoreOpenError extends Error {
     this.name = 'StoreOpenError';
   }
 
-  /** The newest backup, offered instead of starting empty (named in the message too). */
+  /** The newest intact backup, offered instead of starting empty (named in the message too). */
   backup: BackupInfo | null = null;
+  /** Every backup there is, newest first, each checked by SQLite (what the start error page lists). */
+  backups: CheckedBackup[] = [];
 
-  offerBackup(b: BackupInfo): void {
+  offerBackups(list: CheckedBackup[]): void {
+    this.backups = list;
+    const b = list.find((x) => x.intact);
+    if (!b) return;
     this.backup = b;
     this.message += ` Den senaste säkerhetskopian är från ${b.createdAt.slice(0, 16).replace('T', ' ')} UTC (${b.name}); återställ den i stället för att börja om med en tom databas.`;
   }
