@@ -1,8 +1,13 @@
 // The console inside the desktop app: the Electron preload's window.gdial, played by a
 // stand-in that hands the page a MessagePort carried over the browser host's WebSocket (as
 // the preload relays it to the engine process), and lets the test send what main sends:
-// engine status changes and gdial:// links.
+// engine status changes and gdial:// links, and what the OS file dialog answers when the
+// operator installs a voice (paths the engine reads itself).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFixtureConfig, buildFixtureModel } from '@gdial/engine/testing/tts';
 import { openConsole, type Console } from './harness';
 
 const preloadStandIn = `(() => {
@@ -12,6 +17,8 @@ const preloadStandIn = `(() => {
     status: (s) => statusListeners.forEach((l) => l(s)),
     link: (r) => linkListeners.forEach((l) => l(r)),
     portsHanded: 0,
+    dialogTitles: [],
+    dialogAnswer: [],
   };
   const subscribe = (set) => (l) => { set.add(l); return () => set.delete(l); };
   window.gdial = Object.freeze({
@@ -24,6 +31,10 @@ const preloadStandIn = `(() => {
       port2.onmessage = (e) => ws.send(JSON.stringify(e.data));
       port2.start();
     }),
+    chooseVoiceFiles: (title) => {
+      window.__desktop.dialogTitles.push(title);
+      return Promise.resolve(window.__desktop.dialogAnswer);
+    },
     onEngineStatus: subscribe(statusListeners),
     onDeepLink: subscribe(linkListeners),
   });
@@ -67,6 +78,51 @@ describe('console in the desktop app', () => {
     });
     await page.getByRole('alert').filter({ hasText: 'Motorn har stannat 5 gånger på kort tid och startas inte om.' }).waitFor();
     await c.screenshot('engine-failed');
+  });
+
+  it('installs a voice from the files chosen in the OS dialog, by their paths', async () => {
+    const { page } = c;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gdial-e2e-voice-'));
+    const modelPath = path.join(dir, 'sv_SE-olle-medium.onnx');
+    writeFileSync(modelPath, buildFixtureModel());
+    writeFileSync(`${modelPath}.json`, JSON.stringify(buildFixtureConfig()));
+    await page.evaluate(
+      (paths) => ((window as unknown as { __desktop: { dialogAnswer: string[] } }).__desktop.dialogAnswer = paths),
+      [`${modelPath}.json`, modelPath],
+    );
+    await page.getByRole('link', { name: 'Inställningar' }).click();
+    await page.getByRole('table', { name: 'Röster' }).waitFor();
+    // The OS dialog, not the browser's file chooser: no file input is opened.
+    let browserChooser = false;
+    page.once('filechooser', () => (browserChooser = true));
+    await page.getByRole('button', { name: 'Välj röstens filer…' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Rösten OLLE (Piper, sv_SE) är installerad och provkörd.' })
+      .waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('table', { name: 'Röster' })
+      .getByRole('row')
+      .filter({ hasText: 'OLLE (Piper, sv_SE)' })
+      .getByText('Fungerar')
+      .waitFor();
+    expect(browserChooser).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { __desktop: { dialogTitles: string[] } }).__desktop.dialogTitles)).toEqual([
+      'Välj röstens .onnx- och .onnx.json-fil',
+    ]);
+    // Cancelled: nothing is installed and nothing is refused.
+    await page.evaluate(() => ((window as unknown as { __desktop: { dialogAnswer: string[] } }).__desktop.dialogAnswer = []));
+    await page.getByRole('button', { name: 'Välj röstens filer…' }).click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __desktop: { dialogTitles: string[] } }).__desktop.dialogTitles.length))
+      .toBe(2);
+    expect(
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /\.onnx/ })
+        .count(),
+    ).toBe(0);
+    expect(await page.getByRole('table', { name: 'Röster' }).getByRole('row').count()).toBe(3);
   });
 
   it('opens the page a gdial:// link names', async () => {

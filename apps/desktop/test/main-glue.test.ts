@@ -136,6 +136,26 @@ describe('main process glue (against a fake Electron)', { timeout: 60_000 }, () 
     expect(await fake.ipcHandle.get(IPC.appVersion)!(trustedEvent(wc))).toBe('0.1.0');
   });
 
+  it("opens the OS file dialog for a voice's files, modal to the console, and hands back the paths", async () => {
+    const wc = FakeBrowserWindow.all[0]!.webContents;
+    const choose = fake.ipcHandle.get(IPC.chooseVoiceFiles)!;
+    fake.openDialog.answer = {
+      canceled: false,
+      filePaths: ['C:\\Röster\\sv_SE-lisa-medium.onnx', 'C:\\Röster\\sv_SE-lisa-medium.onnx.json'],
+    };
+    expect(await choose(trustedEvent(wc), 'Välj rösten')).toEqual(fake.openDialog.answer.filePaths);
+    expect(fake.openDialog.asked.at(-1)).toEqual([
+      wc.id,
+      expect.objectContaining({ title: 'Välj rösten', properties: ['openFile', 'multiSelections'] }),
+    ]);
+    fake.openDialog.answer = { canceled: true, filePaths: [] };
+    expect(await choose(trustedEvent(wc), 'Välj rösten')).toEqual([]);
+    // Not the console: no dialog at all.
+    const asked = fake.openDialog.asked.length;
+    expect(await choose({ sender: wc, senderFrame: { url: 'https://evil.example/', parent: null } }, 'x')).toEqual([]);
+    expect(fake.openDialog.asked.length).toBe(asked);
+  });
+
   it('shows the quiet tray and the Swedish menu', () => {
     expect(fake.trays[0]).toMatchObject({ tooltip: 'GDial – inget larm pågår', image: path.join(repoRoot, 'build/icons/tray-idle.png') });
     const menu = fake.menus.at(-1) as { label: string }[];

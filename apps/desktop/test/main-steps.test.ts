@@ -12,6 +12,7 @@ import { engineForkOptions } from '../src/main/steps/engine';
 import { consoleNotification, isConsoleTopFrame } from '../src/main/steps/ipc';
 import { desktopPaths } from '../src/main/steps/logging';
 import { statusEffects } from '../src/main/steps/tray';
+import { chooseVoiceFiles } from '../src/main/steps/voice-files';
 import { ConsoleWindow } from '../src/main/steps/window';
 import { FakeBrowserWindow } from './support/fake-electron';
 
@@ -52,6 +53,30 @@ describe('IPC', () => {
     expect(consoleNotification('x'.repeat(201), 'b')).toBeNull();
     expect(consoleNotification('t', 'x'.repeat(1001))).toBeNull();
     expect(consoleNotification('t', { toString: () => 'b' })).toBeNull();
+  });
+});
+
+describe("a voice's files", () => {
+  it("asks the OS for several .onnx / .json files with the console's title, and gives back at most ten paths", async () => {
+    const asked: unknown[][] = [];
+    const answer = { canceled: false, filePaths: Array.from({ length: 12 }, (_, i) => `/r/${i}.onnx`) };
+    const dialog = { showOpenDialog: async (...args: unknown[]) => (asked.push(args), answer) };
+    expect(await chooseVoiceFiles(dialog, null, 'Välj röstens filer')).toHaveLength(10);
+    expect(asked[0]).toEqual([
+      {
+        title: 'Välj röstens filer',
+        properties: ['openFile', 'multiSelections'],
+        filters: [
+          { name: 'Piper (.onnx, .onnx.json)', extensions: ['onnx', 'json'] },
+          { name: '*', extensions: ['*'] },
+        ],
+      },
+    ]);
+    // A title that is not short text is not shown.
+    await chooseVoiceFiles(dialog, null, { toString: () => 'x' });
+    expect(asked[1]![0]).toMatchObject({ title: 'GDial' });
+    answer.canceled = true;
+    expect(await chooseVoiceFiles(dialog, null, 'Välj')).toEqual([]);
   });
 });
 

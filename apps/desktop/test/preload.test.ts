@@ -23,7 +23,12 @@ class FakeIpcRenderer implements IpcRendererLike {
   readonly sent: unknown[][] = [];
   readonly invoked: unknown[][] = [];
   readonly listeners = new Map<string, Set<Listener>>();
-  answers: Record<string, unknown> = { [IPC.appVersion]: '0.1.0', [IPC.openExternal]: true, [IPC.notify]: true };
+  answers: Record<string, unknown> = {
+    [IPC.appVersion]: '0.1.0',
+    [IPC.openExternal]: true,
+    [IPC.notify]: true,
+    [IPC.chooseVoiceFiles]: ['/röster/sv_SE-lisa-medium.onnx', '/röster/sv_SE-lisa-medium.onnx.json'],
+  };
   send(channel: string, ...args: unknown[]) {
     this.sent.push([channel, ...args]);
   }
@@ -91,7 +96,15 @@ describe('preload bridge', () => {
   it('exposes exactly the intended API on window.gdial, frozen and not replaceable', () => {
     const { page, gdial } = install();
     expect(Object.keys(gdial).sort()).toEqual([...EXPOSED_API_KEYS].sort());
-    expect(EXPOSED_API_KEYS).toEqual(['enginePort', 'appVersion', 'openExternal', 'notify', 'onEngineStatus', 'onDeepLink']);
+    expect(EXPOSED_API_KEYS).toEqual([
+      'enginePort',
+      'appVersion',
+      'openExternal',
+      'notify',
+      'chooseVoiceFiles',
+      'onEngineStatus',
+      'onDeepLink',
+    ]);
     for (const k of EXPOSED_API_KEYS) expect(typeof gdial[k]).toBe('function');
     expect(Object.isFrozen(gdial)).toBe(true);
     const desc = Object.getOwnPropertyDescriptor(page.win, 'gdial')!;
@@ -195,11 +208,19 @@ describe('preload bridge', () => {
     expect(await gdial.appVersion!()).toBe('0.1.0');
     expect(await gdial.openExternal!('https://www.msb.se/')).toBe(true);
     expect(await gdial.notify!('Kampanj klar', '48 av 50 bekräftade')).toBe(true);
+    expect(await gdial.chooseVoiceFiles!('Välj rösten')).toEqual(['/röster/sv_SE-lisa-medium.onnx', '/röster/sv_SE-lisa-medium.onnx.json']);
     expect(ipc.invoked).toEqual([
       [IPC.appVersion],
       [IPC.openExternal, 'https://www.msb.se/'],
       [IPC.notify, 'Kampanj klar', '48 av 50 bekräftade'],
+      [IPC.chooseVoiceFiles, 'Välj rösten'],
     ]);
+    // Only paths come back to the page, whatever main answered.
+    ipc.answers[IPC.chooseVoiceFiles] = ['/a.onnx', 42, { path: '/b' }];
+    expect(await gdial.chooseVoiceFiles!('Välj rösten')).toEqual(['/a.onnx']);
+    ipc.answers[IPC.chooseVoiceFiles] = 'nope';
+    expect(await gdial.chooseVoiceFiles!('Välj rösten')).toEqual([]);
+    await expect(gdial.chooseVoiceFiles!(7)).rejects.toThrow(/title must be text/);
     await expect(gdial.openExternal!({ href: 'x' })).rejects.toThrow(/url must be text/);
     await expect(gdial.notify!('x'.repeat(5000), '')).rejects.toThrow(/title must be text/);
     ipc.answers[IPC.openExternal] = 'yes';

@@ -99,18 +99,62 @@ export const recordingResultSchema = z.object({
   gainDb: z.number(),
 });
 
+/** One file of a voice as the browser read it (a Piper model is ~60 MB, its config a few kB). */
+export const voiceFileSchema = z.object({
+  fileName: z.string().min(1).max(255),
+  dataBase64: z.string().min(1, 'The file is empty').max(200_000_000, 'The file is larger than a Piper voice can be (150 MB)'),
+});
+export type VoiceFile = z.infer<typeof voiceFileSchema>;
+
+export type VoiceFilePairing =
+  | { ok: true; model: number; config: number | null }
+  | { ok: false; problem: 'noModel' | 'severalModels' | 'severalConfigs' | 'otherFile'; name: string | null };
+
+/**
+ * Which of the files an operator chose or dropped is the voice's model (.onnx) and which
+ * its config (.onnx.json, or any .json), by position. The config may be missing: a model
+ * on disk has its config beside it; the console asks for it when it sends the bytes.
+ */
+export function pairVoiceFiles(names: readonly string[]): VoiceFilePairing {
+  let model: number | null = null;
+  let config: number | null = null;
+  for (const [i, name] of names.entries()) {
+    const lower = name.toLowerCase();
+    if (lower.endsWith('.onnx')) {
+      if (model !== null) return { ok: false, problem: 'severalModels', name };
+      model = i;
+    } else if (lower.endsWith('.json')) {
+      if (config !== null) return { ok: false, problem: 'severalConfigs', name };
+      config = i;
+    } else return { ok: false, problem: 'otherFile', name };
+  }
+  if (model === null) return { ok: false, problem: 'noModel', name: null };
+  return { ok: true, model, config };
+}
+
 export const audioForms = ['preview', 'telephony'] as const;
 
 export const ttsMethods = {
   'tts.voices.list': method(z.object({}), z.object({ voices: z.array(voiceInfoSchema), defaultVoiceId: z.string() })),
-  /** Installs a Piper voice from local files; the model is loaded and run once to check it. */
+  /**
+   * Installs a Piper voice, the model loaded and run once to check it: from files the
+   * engine can read (the desktop app's file dialog gives their paths), or from the files'
+   * bytes (chosen or dropped in the browser, sent over the console's connection).
+   */
   'tts.voices.install': method(
-    z.object({
-      modelPath: z.string().min(1, 'Choose the .onnx file of the voice'),
-      /** Defaults to the model path plus ".json". */
-      configPath: z.string().min(1).optional(),
-      requestId: z.string().max(100).optional(),
-    }),
+    z.union([
+      z.object({
+        modelPath: z.string().min(1, 'Choose the .onnx file of the voice'),
+        /** Defaults to the model path plus ".json". */
+        configPath: z.string().min(1).optional(),
+        requestId: z.string().max(100).optional(),
+      }),
+      z.object({
+        model: voiceFileSchema,
+        config: voiceFileSchema,
+        requestId: z.string().max(100).optional(),
+      }),
+    ]),
     z.object({ voice: voiceInfoSchema }),
     { timeoutMs: 180_000 },
   ),

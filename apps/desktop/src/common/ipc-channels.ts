@@ -13,4 +13,5 @@ export const IPC = {
   appVersion: 'gdial:app-version',
   openExternal: 'gdial:open-external',
   notify: 'gdial:notify',
+  chooseVoiceFiles: 'gdial:choose-voice-files',
 } as const;

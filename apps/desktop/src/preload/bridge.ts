@@ -9,7 +9,15 @@
 // window.postMessage from this isolated world, as Electron's MessagePort guide describes.
 import { IPC } from '../common/ipc-channels';
 
-export const EXPOSED_API_KEYS = ['enginePort', 'appVersion', 'openExternal', 'notify', 'onEngineStatus', 'onDeepLink'] as const;
+export const EXPOSED_API_KEYS = [
+  'enginePort',
+  'appVersion',
+  'openExternal',
+  'notify',
+  'chooseVoiceFiles',
+  'onEngineStatus',
+  'onDeepLink',
+] as const;
 
 /** The isolated-world half of window.gdial, handed to the page-world script. */
 export interface IsolatedApi {
@@ -17,6 +25,8 @@ export interface IsolatedApi {
   appVersion(): Promise<string>;
   openExternal(url: string): Promise<boolean>;
   notify(title: string, body: string): Promise<boolean>;
+  /** The OS file dialog for a voice's .onnx and .onnx.json: the chosen paths, none if cancelled. */
+  chooseVoiceFiles(title: string): Promise<string[]>;
   onEngineStatus(listener: (status: unknown) => void): () => void;
   onDeepLink(listener: (route: unknown) => void): () => void;
 }
@@ -180,6 +190,10 @@ export function installBridge(deps: BridgeDeps): void {
     appVersion: async () => String(await ipcRenderer.invoke(IPC.appVersion)),
     openExternal: async (url) => (await ipcRenderer.invoke(IPC.openExternal, text(url, 'url'))) === true,
     notify: async (title, body) => (await ipcRenderer.invoke(IPC.notify, text(title, 'title'), text(body, 'body'))) === true,
+    chooseVoiceFiles: async (title) => {
+      const paths = await ipcRenderer.invoke(IPC.chooseVoiceFiles, text(title, 'title'));
+      return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
+    },
     onEngineStatus: (listener) => status.subscribe(listener),
     onDeepLink: (listener) => deepLinks.subscribe(listener),
   };
@@ -212,6 +226,7 @@ function defineWindowGdial(api: IsolatedApi, tag: string): void {
     appVersion: () => api.appVersion(),
     openExternal: (url: string) => api.openExternal(url),
     notify: (title: string, body: string) => api.notify(title, body),
+    chooseVoiceFiles: (title: string) => api.chooseVoiceFiles(title),
     onEngineStatus: (listener: (status: unknown) => void) => api.onEngineStatus(listener),
     onDeepLink: (listener: (route: unknown) => void) => api.onDeepLink(listener),
   });

@@ -60,6 +60,9 @@ export class FakeBrowserWindow extends Emitter {
   static getAllWindows() {
     return FakeBrowserWindow.all;
   }
+  static fromWebContents(wc: unknown) {
+    return FakeBrowserWindow.all.find((w) => w.webContents === wc) ?? null;
+  }
   async loadURL(url: string) {
     this.loadedUrl = url;
   }
@@ -166,6 +169,11 @@ export const fake = {
   trays: [] as { tooltip: string; image: string }[],
   notifications: [] as { title: string; body: string }[],
   opened: [] as string[],
+  /** What the OS file dialog answers next, and what it was asked (window id or null, options). */
+  openDialog: {
+    answer: { canceled: false, filePaths: [] as string[] } as { canceled: boolean; filePaths: string[] },
+    asked: [] as unknown[][],
+  },
   forks: [] as FakeUtilityProcess[],
   focused: 0,
   exited: false,
@@ -221,6 +229,10 @@ export const electronModule = {
       throw new Error(`error box: ${title}: ${content}`);
     },
     showMessageBox: async () => ({ response: 0 }),
+    showOpenDialog: async (...args: unknown[]) => {
+      fake.openDialog.asked.push(args.map((a) => (a instanceof FakeBrowserWindow ? a.webContents.id : a)));
+      return fake.openDialog.answer;
+    },
   },
   ipcMain: {
     on: (ch: string, l: (event: unknown, ...args: unknown[]) => void) => fake.ipcOn.set(ch, l),

@@ -5,9 +5,11 @@
 // once. Construct with `new TtsService({ dataDir, resourcesDir, store, logger, events })`;
 // the campaign engine asks `telephonyAudio(audioId)` for the bytes to upload.
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import type { AudioAsset, EventPayload, SynthesisResult, SynthesisSettings, VoiceInfo } from '@gdial/protocol';
+import type { AudioAsset, EventPayload, SynthesisResult, SynthesisSettings, VoiceFile, VoiceInfo } from '@gdial/protocol';
 import type { EventEmitter } from '../context';
 import { DomainError } from '../errors';
 import type { Logger } from '../log';
@@ -166,6 +168,25 @@ export class TtsService {
       }),
     );
     return voice;
+  }
+
+  /**
+   * Installs a voice from the bytes of its two files (chosen or dropped in a browser):
+   * written under their own names to a folder of their own, installed from there with
+   * every check of installVoice, and the folder removed again whatever the outcome.
+   */
+  async installVoiceFiles(model: VoiceFile, config: VoiceFile, requestId?: string): Promise<VoiceInfo> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gdial-voice-'));
+    try {
+      // Only the name: a file name from a browser is not a path on this computer.
+      const modelPath = path.join(dir, path.basename(model.fileName.replaceAll('\\', '/')));
+      const configPath = path.join(dir, `config-${path.basename(config.fileName.replaceAll('\\', '/'))}`);
+      await writeFile(modelPath, Buffer.from(model.dataBase64, 'base64'));
+      await writeFile(configPath, Buffer.from(config.dataBase64, 'base64'));
+      return await this.installVoice(modelPath, configPath, requestId);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async removeVoice(voiceId: string): Promise<string> {

@@ -179,6 +179,30 @@ describe('voice registry', () => {
     expect(readdirSync(path.join(dataDir, 'voices'))).toEqual([]);
   });
 
+  it('installs a voice from the bytes of its two files, as a browser sends them, and leaves no copy behind', async () => {
+    const { tts, dataDir } = service();
+    const file = (name: string, bytes: Uint8Array | string) => ({ fileName: name, dataBase64: Buffer.from(bytes).toString('base64') });
+    const config = JSON.stringify(buildFixtureConfig());
+    // A browser may give a Windows path ("C:\\fakepath\\…"): only the name counts.
+    const voice = await tts.installVoiceFiles(
+      file('C:\\fakepath\\sv_SE-uppladdad-medium.onnx', buildFixtureModel()),
+      file('sv_SE-uppladdad-medium.onnx.json', config),
+    );
+    expect(voice).toMatchObject({ id: 'sv_SE-uppladdad-medium', source: 'user', status: 'ready' });
+    expect(readdirSync(path.join(dataDir, 'voices')).sort()).toEqual(['sv_SE-uppladdad-medium.onnx', 'sv_SE-uppladdad-medium.onnx.json']);
+    const left = readdirSync(os.tmpdir()).filter(
+      (d) => d.startsWith('gdial-voice-') && existsSync(path.join(os.tmpdir(), d, 'sv_SE-uppladdad-medium.onnx')),
+    );
+    expect(left).toEqual([]);
+    // The same checks as for files on disk: a config that is not Piper's copies nothing.
+    const err = await tts
+      .installVoiceFiles(file('sv_SE-annan-medium.onnx', buildFixtureModel()), file('annan.json', '{"hello":"world"}'))
+      .catch((e: unknown) => e);
+    expect((err as DomainError).code).toBe('VALIDATION');
+    expect((err as DomainError).message).toMatch(/not a Piper voice config/);
+    expect(readdirSync(path.join(dataDir, 'voices')).sort()).toEqual(['sv_SE-uppladdad-medium.onnx', 'sv_SE-uppladdad-medium.onnx.json']);
+  });
+
   it.each([
     [
       'a model that is not ONNX',

@@ -13,7 +13,7 @@ export interface DesktopEvents {
 declare global {
   interface Window {
     /** Set by the Electron preload; absent in the browser host. */
-    gdial?: { enginePort(): Promise<MessagePort> } & Partial<DesktopEvents>;
+    gdial?: { enginePort(): Promise<MessagePort>; chooseVoiceFiles?(title: string): Promise<string[]> } & Partial<DesktopEvents>;
   }
 }
 

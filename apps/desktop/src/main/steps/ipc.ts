@@ -1,13 +1,25 @@
 // Step "IPC": what the console's preload may ask of the main process — its channel to the
-// engine, the app version, opening a link, an OS notification — answered only for the
+// engine, the app version, opening a link, an OS notification, the file dialog for a
+// voice's files — answered only for the
 // console's own top frame, with every argument checked.
-import { Notification, app, ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type MessagePortMain, type WebContents } from 'electron';
+import {
+  BrowserWindow,
+  Notification,
+  app,
+  dialog,
+  ipcMain,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+  type MessagePortMain,
+  type WebContents,
+} from 'electron';
 import type { Logger } from 'pino';
 import { IPC } from '../../common/ipc-channels';
 import { describeUrl } from '../security/navigation';
 import { isAppUrl } from '../security/origin';
 import type { EngineStatus, EngineSupervisor } from '../supervisor';
 import type { OpenExternal } from './links';
+import { chooseVoiceFiles } from './voice-files';
 
 /** The frame an IPC message came from, as far as the decision needs it. */
 export interface SenderFrame {
@@ -61,4 +73,7 @@ export function registerConsoleIpc(deps: ConsoleIpcDeps): void {
     new Notification(notification).show();
     return true;
   });
+  ipcMain.handle(IPC.chooseVoiceFiles, async (event, title: unknown) =>
+    trusted(event) ? chooseVoiceFiles(dialog, BrowserWindow.fromWebContents(event.sender), title) : [],
+  );
 }

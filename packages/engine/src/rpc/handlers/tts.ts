@@ -13,8 +13,11 @@ const fromBase64 = (data: string): Uint8Array => new Uint8Array(Buffer.from(data
 export function ttsHandlers({ tts }: Pick<EngineServices, 'tts'>): HandlersFor<'tts.' | 'audio.'> {
   return {
     'tts.voices.list': () => tts.listVoices(),
-    'tts.voices.install': async ({ modelPath, configPath, requestId }) => ({
-      voice: await tts.installVoice(modelPath, configPath, requestId),
+    'tts.voices.install': async (input) => ({
+      voice:
+        'modelPath' in input
+          ? await tts.installVoice(input.modelPath, input.configPath, input.requestId)
+          : await tts.installVoiceFiles(input.model, input.config, input.requestId),
     }),
     'tts.voices.remove': async ({ voiceId }) => ({ removed: true as const, defaultVoiceId: await tts.removeVoice(voiceId) }),
     'tts.voices.setDefault': async ({ voiceId }) => ({ defaultVoiceId: await tts.setDefaultVoice(voiceId) }),

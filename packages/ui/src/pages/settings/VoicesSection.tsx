@@ -1,10 +1,13 @@
 // Settings → voices: the offline voices GDial can speak with, which one is the default,
-// a short sample of each, installing a Piper voice from files on this computer (with the
-// engine's progress as it loads and test-runs the model) and removing user-installed ones.
-import { Alert, Badge, Button, Group, Paper, Progress, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
-import type { VoiceInfo } from '@gdial/protocol';
+// a short sample of each, installing a Piper voice (with the engine's progress as it loads
+// and test-runs the model) and removing user-installed ones. A voice is installed from its
+// two files, chosen or dropped, never a typed path: in the desktop app the OS dialog gives
+// their paths and the engine reads them; in the browser the files' bytes are sent.
+import { Alert, Badge, Button, FileButton, Group, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { useRef, useState, type DragEvent } from 'react';
+import { pairVoiceFiles, type MethodInput, type VoiceInfo } from '@gdial/protocol';
 import { AudioPlayer } from '../../components/AudioPlayer';
+import { readFileAsBase64 } from '../../components/readFile';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useT } from '../../i18n';
@@ -33,10 +36,22 @@ const dict = {
     builtin: 'Inbyggd (reserv)',
     sampleText: 'Det här är ett prov från GDial. Tryck 1 för att bekräfta att du hört meddelandet.',
     install: 'Installera en röst',
-    modelPath: 'Sökväg till röstens .onnx-fil',
-    modelHelp: 'Piper-röst, t.ex. C:\\Röster\\sv_SE-nst-medium.onnx. Filen med samma namn + .json måste ligga bredvid.',
-    installBtn: 'Installera',
-    installing: 'Installerar: {s}',
+    installHelp:
+      'En Piper-röst är två filer, till exempel sv_SE-nst-medium.onnx och sv_SE-nst-medium.onnx.json. Dra hit båda, eller välj dem med knappen.',
+    drop: 'Släpp röstens filer här',
+    choose: 'Välj röstens filer…',
+    dialogTitle: 'Välj röstens .onnx- och .onnx.json-fil',
+    installing: 'Installerar rösten: {s}',
+    s_reading: 'läser filerna',
+    's_reading-config': 'läser röstens inställningar',
+    's_loading-model': 'laddar och provkör modellen',
+    s_copying: 'kopierar rösten till GDial',
+    s_done: 'klart',
+    noModel: 'Välj röstens .onnx-fil och .onnx.json-filen som hör till den.',
+    severalModels: 'Välj en röst i taget: {name} är en andra .onnx-fil.',
+    severalConfigs: 'Välj bara den .onnx.json-fil som hör till rösten: {name} är en andra.',
+    otherFile: '{name} är varken en röst (.onnx) eller röstens inställningar (.onnx.json).',
+    noConfig: 'Välj båda filerna på en gång: {name} och {name}.json som hör till den.',
     installed: 'Rösten {n} är installerad och provkörd.',
     removeTitle: 'Ta bort rösten {n}?',
     removeBody: 'Mallar som använder rösten läses med standardrösten i stället.',
@@ -64,10 +79,22 @@ const dict = {
     builtin: 'Built in (fallback)',
     sampleText: 'This is a sample from GDial. Press 1 to confirm that you heard the message.',
     install: 'Install a voice',
-    modelPath: "Path to the voice's .onnx file",
-    modelHelp: 'A Piper voice, e.g. C:\\Voices\\sv_SE-nst-medium.onnx. The file with the same name + .json must be next to it.',
-    installBtn: 'Install',
-    installing: 'Installing: {s}',
+    installHelp:
+      'A Piper voice is two files, e.g. sv_SE-nst-medium.onnx and sv_SE-nst-medium.onnx.json. Drop both here, or choose them with the button.',
+    drop: "Drop the voice's files here",
+    choose: "Choose the voice's files…",
+    dialogTitle: "Choose the voice's .onnx and .onnx.json file",
+    installing: 'Installing the voice: {s}',
+    s_reading: 'reading the files',
+    's_reading-config': "reading the voice's settings",
+    's_loading-model': 'loading and test-running the model',
+    s_copying: 'copying the voice into GDial',
+    s_done: 'done',
+    noModel: "Choose the voice's .onnx file and the .onnx.json file that belongs to it.",
+    severalModels: 'Choose one voice at a time: {name} is a second .onnx file.',
+    severalConfigs: 'Choose only the .onnx.json file that belongs to the voice: {name} is a second one.',
+    otherFile: "{name} is neither a voice (.onnx) nor the voice's settings (.onnx.json).",
+    noConfig: 'Choose both files at once: {name} and the {name}.json that belongs to it.',
     installed: 'The voice {n} is installed and test-run.',
     removeTitle: 'Remove the voice {n}?',
     removeBody: 'Templates using the voice are read with the default voice instead.',
@@ -77,6 +104,10 @@ const dict = {
 
 let installCounter = 0;
 
+/** The install's stages as the engine reports them, plus the console's own reading of the files. */
+const stages = ['reading', 'reading-config', 'loading-model', 'copying', 'done'] as const;
+const isStage = (s: string): s is (typeof stages)[number] => (stages as readonly string[]).includes(s);
+
 export function VoicesSection() {
   const t = useT(dict);
   const rpc = useRpc();
@@ -84,7 +115,9 @@ export function VoicesSection() {
   const [error, setError] = useState<unknown>(null);
   const [sample, setSample] = useState<{ voiceId: string; audioId: string } | null>(null);
   const [busyVoice, setBusyVoice] = useState<string | null>(null);
-  const [modelPath, setModelPath] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const resetRef = useRef<() => void>(null);
   const [install, setInstall] = useState<{ requestId: string; stage: string; done: number; total: number } | null>(null);
   const [installed, setInstalled] = useState<string | null>(null);
   const [removing, setRemoving] = useState<VoiceInfo | null>(null);
@@ -108,19 +141,75 @@ export function VoicesSection() {
       .then((r) => setSample({ voiceId: v.id, audioId: r.audioId }), setError)
       .finally(() => setBusyVoice(null));
   };
-  const doInstall = () => {
+  const stageWords = (stage: string): string => (isStage(stage) ? t(`s_${stage}`) : '…');
+  const startInstall = (): string => {
     const requestId = `install-${Date.now()}-${++installCounter}`;
-    setInstall({ requestId, stage: '', done: 0, total: 0 });
+    setInstall({ requestId, stage: 'reading', done: 0, total: 0 });
     setInstalled(null);
+    setProblem(null);
     setError(null);
+    return requestId;
+  };
+  const doInstall = (input: MethodInput<'tts.voices.install'>) =>
     rpc
-      .call('tts.voices.install', { modelPath: modelPath.trim(), requestId })
+      .call('tts.voices.install', input)
       .then((r) => {
         setInstalled(t('installed', { n: r.voice.name }));
-        setModelPath('');
         q.reload();
       }, setError)
       .finally(() => setInstall(null));
+  /** Which file is the model and which its config, or why the choice will not do. */
+  const pair = (names: string[], needConfig: boolean): { model: number; config: number | null } | null => {
+    const p = pairVoiceFiles(names);
+    if (!p.ok) {
+      setProblem(p.name === null ? t(p.problem) : t(p.problem, { name: p.name }));
+      return null;
+    }
+    if (needConfig && p.config === null) {
+      setProblem(t('noConfig', { name: names[p.model]! }));
+      return null;
+    }
+    return p;
+  };
+  // Desktop app: the OS dialog's paths; the engine reads the files where they are.
+  const desktop = typeof window === 'undefined' ? undefined : window.gdial;
+  const fromDialog = async (bridge: { chooseVoiceFiles(title: string): Promise<string[]> }) => {
+    setProblem(null);
+    const paths = await bridge.chooseVoiceFiles(t('dialogTitle'));
+    if (paths.length === 0) return;
+    const p = pair(paths, false);
+    if (!p) return;
+    const requestId = startInstall();
+    await doInstall({ modelPath: paths[p.model]!, ...(p.config === null ? {} : { configPath: paths[p.config]! }), requestId });
+  };
+  // Browser (and anything dropped): the files' bytes go to the engine.
+  const fromFiles = async (files: File[]) => {
+    if (files.length === 0) return;
+    const p = pair(
+      files.map((f) => f.name),
+      true,
+    );
+    if (!p) return;
+    const requestId = startInstall();
+    const model = files[p.model]!;
+    const config = files[p.config!]!;
+    try {
+      const [modelData, configData] = await Promise.all([readFileAsBase64(model), readFileAsBase64(config)]);
+      await doInstall({
+        model: { fileName: model.name, dataBase64: modelData },
+        config: { fileName: config.name, dataBase64: configData },
+        requestId,
+      });
+    } catch (err) {
+      setError(err);
+      setInstall(null);
+    }
+  };
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    setDragging(false);
+    if (install) return;
+    void fromFiles([...e.dataTransfer.files]);
   };
 
   return (
@@ -159,8 +248,13 @@ export function VoicesSection() {
                     </Table.Td>
                     <Table.Td>{v.language}</Table.Td>
                     <Table.Td>{t(v.source)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={v.status === 'ready' ? 'green' : 'red'}>{v.status === 'ready' ? t('ready') : t('broken')}</Badge>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Badge
+                        color={v.status === 'ready' ? 'green' : 'red'}
+                        styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
+                      >
+                        {v.status === 'ready' ? t('ready') : t('broken')}
+                      </Badge>
                       {v.problem && (
                         <Text size="xs" c="var(--gdial-error-text)">
                           {v.problem}
@@ -214,29 +308,61 @@ export function VoicesSection() {
             </Table.Tbody>
           </Table>
         )}
-        <form
-          onSubmit={(e) => {
+        <Stack gap={4}>
+          <Title order={4}>{t('install')}</Title>
+          <Text size="sm" c="dimmed">
+            {t('installHelp')}
+          </Text>
+        </Stack>
+        <div
+          data-testid="voice-drop"
+          onDragOver={(e) => {
             e.preventDefault();
-            doInstall();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+          style={{
+            border: `2px dashed ${dragging ? 'var(--mantine-color-blue-filled)' : 'var(--mantine-color-default-border)'}`,
+            borderRadius: 'var(--mantine-radius-md)',
+            background: dragging ? 'var(--mantine-color-blue-light)' : undefined,
+            padding: 'var(--mantine-spacing-lg)',
           }}
         >
-          <Group align="flex-end">
-            <TextInput
-              label={t('modelPath')}
-              description={t('modelHelp')}
-              value={modelPath}
-              onChange={(e) => setModelPath(e.currentTarget.value)}
-              style={{ flex: 1 }}
-            />
-            <Button type="submit" disabled={!modelPath.trim()} loading={install !== null}>
-              {t('installBtn')}
-            </Button>
+          <Group justify="center" gap="md">
+            <Text fw={600}>{t('drop')}</Text>
+            {desktop?.chooseVoiceFiles ? (
+              <Button variant="light" loading={install !== null} onClick={() => void fromDialog(desktop as Required<typeof desktop>)}>
+                {t('choose')}
+              </Button>
+            ) : (
+              <FileButton
+                multiple
+                resetRef={resetRef}
+                accept=".onnx,.json"
+                onChange={(files) => {
+                  void fromFiles(files);
+                  resetRef.current?.();
+                }}
+              >
+                {(props) => (
+                  <Button {...props} variant="light" loading={install !== null}>
+                    {t('choose')}
+                  </Button>
+                )}
+              </FileButton>
+            )}
           </Group>
-        </form>
+        </div>
+        {problem && (
+          <Alert color="red" role="alert">
+            {problem}
+          </Alert>
+        )}
         {install && (
           <Stack gap={4}>
             <Text size="sm" role="status">
-              {t('installing', { s: install.stage || '…' })}
+              {t('installing', { s: stageWords(install.stage) })}
             </Text>
             <Progress
               value={install.total ? (install.done / install.total) * 100 : 100}
