@@ -7,6 +7,7 @@ export * from './system';
 export * from './relay';
 export * from './contacts';
 export * from './campaigns';
+export * from './after-action';
 export * from './prepared-alerts';
 export * from './campaign-lifecycle';
 export * from './provider-events';

@@ -49,6 +49,7 @@ export const methodClearance = {
   'campaigns.progress': 'reader',
   'campaigns.report': 'reader',
   'campaigns.exportCsv': 'reader',
+  'campaigns.history': 'reader',
   'campaigns.priceTable.get': 'reader',
   'inbox.list': 'reader',
   'preparedAlerts.list': 'reader',

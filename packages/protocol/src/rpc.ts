@@ -2,6 +2,7 @@
 // the engine pushes. Each domain declares its part in its own file; this merges them.
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
+import { afterActionEvents, afterActionMethods } from './after-action';
 import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
 import { connectivityEvents, connectivityMethods } from './connectivity';
@@ -18,6 +19,7 @@ export const methods = {
   ...ttsMethods,
   ...contactsMethods,
   ...campaignsMethods,
+  ...afterActionMethods,
   ...preparedAlertsMethods,
   ...connectivityMethods,
   ...syncMethods,
@@ -31,6 +33,7 @@ export const events = {
   ...ttsEvents,
   ...contactsEvents,
   ...campaignsEvents,
+  ...afterActionEvents,
   ...preparedAlertsEvents,
   ...connectivityEvents,
   ...syncEvents,

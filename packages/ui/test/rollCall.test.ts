@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignProgress, RecipientReport } from '@gdial/protocol';
-import { appendPoint, MAX_POINTS, toPoint } from '../src/components/progressHistory';
+import { chartRows, reachedCount } from '../src/components/progressHistory';
 import { bucketCounts, bucketOf, filterRollCall, orderTimeline, startedDeliveries } from '../src/pages/campaigns/rollCall';
 
 const recipient = (id: number, displayName: string, outcome: RecipientReport['outcome'], address = '+46701234567'): RecipientReport => ({
@@ -113,22 +113,29 @@ const progress = (at: string, confirmed: number, reached: number, recipients = 5
 });
 
 describe('progress history', () => {
-  it('computes shares of reached (confirmed + reached) and confirmed', () => {
-    expect(toPoint(progress('2026-01-01T00:00:00Z', 10, 15))).toMatchObject({ reachedPct: 50, confirmedPct: 20 });
-    expect(toPoint(progress('2026-01-01T00:00:00Z', 0, 0, 0))).toMatchObject({ reachedPct: 0, confirmedPct: 0 });
+  it('counts as reached everyone confirmed plus everyone reached but not confirmed', () => {
+    expect(reachedCount(progress('2026-01-01T00:00:00Z', 10, 15))).toBe(25);
   });
 
-  it('keeps one point per second, ignores events from the past and bounds its length', () => {
-    let h = appendPoint([], progress('2026-01-01T00:00:00.000Z', 1, 0));
-    h = appendPoint(h, progress('2026-01-01T00:00:00.500Z', 2, 0));
-    expect(h).toHaveLength(1);
-    expect(h[0]!.confirmedPct).toBe(4);
-    h = appendPoint(h, progress('2026-01-01T00:00:01.200Z', 3, 0));
-    h = appendPoint(h, progress('2026-01-01T00:00:00.900Z', 9, 0));
-    expect(h.map((p) => p.confirmedPct)).toEqual([4, 6]);
-    let long = h;
-    for (let i = 0; i < MAX_POINTS + 10; i++)
-      long = appendPoint(long, progress(new Date(Date.parse('2026-01-01T00:01:00Z') + i * 1000).toISOString(), 1, 1));
-    expect(long).toHaveLength(MAX_POINTS);
+  it('labels each point of the curve with its clock time, seconds only for short buckets', () => {
+    const h = {
+      campaignId: 1,
+      startedAt: '2026-01-01T09:00:00.000Z',
+      recipients: 3,
+      stepSeconds: 30,
+      points: [
+        { second: 0, reached: 0, confirmed: 0, unreached: 0, held: 1 },
+        { second: 30, reached: 2, confirmed: 1, unreached: 1, held: 0 },
+      ],
+    };
+    const rows = chartRows(h, 'sv-SE');
+    expect(rows.map((r) => r.time)).toEqual(
+      [0, 30_000].map((ms) =>
+        new Intl.DateTimeFormat('sv-SE', { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(Date.parse(h.startedAt) + ms),
+      ),
+    );
+    expect(rows[1]).toMatchObject({ reached: 2, confirmed: 1, unreached: 1, held: 0 });
+    expect(chartRows({ ...h, stepSeconds: 60 }, 'sv-SE')[0]!.time).not.toMatch(/:\d\d:\d\d/);
+    expect(chartRows({ ...h, startedAt: null }, 'sv-SE')).toEqual([]);
   });
 });

@@ -1,36 +1,78 @@
-// Turns the engine's progress events into the points of the live chart: share of
-// recipients reached and share confirmed, over time. Events arrive up to ten a second per
-// campaign; the history keeps at most one point per second and a bounded number of points
-// so a long alert does not grow the page's memory without end.
-import type { CampaignProgress } from '@gdial/protocol';
+// The alert's progress curve as the engine derives it from the delivery events
+// (campaigns.history): the same on every desktop and after a restart. The hook reads it when
+// the view opens and again while progress keeps arriving — at most every two seconds, and
+// at once when the alert ends so the curve's last point matches the final counts.
+import { useEffect, useRef, useState } from 'react';
+import type { CampaignHistory, CampaignProgress } from '@gdial/protocol';
+import { useEvent, useRpc } from '../rpc/react';
 
-export interface ProgressPoint {
-  /** Milliseconds since the epoch. */
-  at: number;
-  /** 0–100. */
-  reachedPct: number;
-  confirmedPct: number;
-}
-
-export const MAX_POINTS = 1800;
+const REFRESH_MS = 2000;
 
 /** Recipients the message got to: everyone confirmed plus everyone reached but not (yet) confirmed. */
 export function reachedCount(p: Pick<CampaignProgress, 'outcomes'>): number {
   return (p.outcomes.confirmed ?? 0) + (p.outcomes.reached ?? 0);
 }
 
-export function toPoint(p: CampaignProgress): ProgressPoint {
-  const total = p.recipients;
-  const pct = (n: number) => (total === 0 ? 0 : Math.min(100, (n / total) * 100));
-  return { at: Date.parse(p.at), reachedPct: pct(reachedCount(p)), confirmedPct: pct(p.confirmed) };
+/** One row of the chart: the point's clock time and its counts under the series' keys. */
+export interface ChartRow {
+  time: string;
+  reached: number;
+  confirmed: number;
+  unreached: number;
+  held: number;
 }
 
-/** Adds a progress event; within the same wall-clock second it replaces that second's point. */
-export function appendPoint(history: readonly ProgressPoint[], p: CampaignProgress): ProgressPoint[] {
-  const point = toPoint(p);
-  if (!Number.isFinite(point.at)) return [...history];
-  const last = history[history.length - 1];
-  if (last && point.at < last.at) return [...history]; // a late, coalesced event: the chart only moves forward
-  const next = last && Math.floor(point.at / 1000) === Math.floor(last.at / 1000) ? [...history.slice(0, -1), point] : [...history, point];
-  return next.length > MAX_POINTS ? next.slice(next.length - MAX_POINTS) : next;
+export function chartRows(h: CampaignHistory, locale: string): ChartRow[] {
+  if (h.startedAt === null) return [];
+  const start = Date.parse(h.startedAt);
+  const clock = new Intl.DateTimeFormat(locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(h.stepSeconds < 60 ? { second: '2-digit' as const } : {}),
+    ...(h.points.length > 0 && h.points.at(-1)!.second > 86_400 ? { day: 'numeric' as const, month: 'short' as const } : {}),
+  });
+  return h.points.map((p) => ({
+    time: clock.format(start + p.second * 1000),
+    reached: p.reached,
+    confirmed: p.confirmed,
+    unreached: p.unreached,
+    held: p.held,
+  }));
+}
+
+export function useCampaignHistory(id: number): { history: CampaignHistory | undefined; reload: () => void } {
+  const rpc = useRpc();
+  const [history, setHistory] = useState<CampaignHistory>();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    rpc.call('campaigns.history', { id }).then(
+      (h) => live && setHistory(h),
+      // The curve is an addition to the live view; its counts above stay right without it.
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [rpc, id, tick]);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  const reload = () => setTick((t) => t + 1);
+  useEvent('campaigns.progress', (p) => {
+    if (p.campaignId !== id) return;
+    if (p.status === 'completed' || p.status === 'cancelled') {
+      reload();
+      return;
+    }
+    timer.current ??= setTimeout(() => {
+      timer.current = null;
+      reload();
+    }, REFRESH_MS);
+  });
+  return { history, reload };
 }

@@ -3,6 +3,7 @@
 // audit and announce every change in the change's own transaction).
 import type { EngineContext } from '../../context';
 import type { EngineServices } from '../../services';
+import { readHistory } from '../../campaigns/history';
 import { campaignCsv, recipientReports, sendTimes } from '../../campaigns/report';
 import type { HandlersFor } from '../server';
 
@@ -95,6 +96,7 @@ export function campaignsHandlers({
           .replace(/\s+/g, '_') || `kampanj-${id}`;
       return { fileName: `${safe}-${id}.csv`, csv, rows };
     },
+    'campaigns.history': ({ id }) => readHistory(read, svc().get(id), Date.now()),
     'campaigns.priceTable.get': () => svc().priceTable(),
     'campaigns.priceTable.set': (t) => svc().setPriceTable(t),
 

@@ -28,7 +28,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
 import { TestBanner } from '../../components/TestBanner';
-import { reachedCount } from '../../components/progressHistory';
+import { reachedCount, useCampaignHistory } from '../../components/progressHistory';
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
@@ -167,6 +167,7 @@ export function CampaignLiveView({ id }: { id: number }) {
   const words = useWords();
   const rpc = useRpc();
   const live = useCampaignLive(id);
+  const { history } = useCampaignHistory(id);
   const owner = useAlertOwner(id);
   /** Another workstation runs it: shown live, changed only there (or after Ta över). */
   const here = owner?.remote !== true;
@@ -394,7 +395,7 @@ export function CampaignLiveView({ id }: { id: number }) {
             <Title order={3} size="h5" mt="xs">
               {t('chart')}
             </Title>
-            <ProgressChart points={live.history} />
+            <ProgressChart history={history} />
           </Stack>
         </Paper>
       )}

@@ -1,11 +1,10 @@
 // Everything the live view of one campaign needs, kept current: the campaign, its
-// progress (pushed by the engine up to ten times a second), the chart's history, and the
+// progress (pushed by the engine up to ten times a second), and the
 // per-recipient report, re-read while progress keeps arriving: at most once a second, and
 // for big campaigns no more often than every third reading's duration, so the roll-call
 // never keeps the engine busy with itself.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Campaign, CampaignProgress, CampaignReport, RecipientReport } from '@gdial/protocol';
-import { appendPoint, type ProgressPoint } from '../../components/progressHistory';
 import type { RpcError } from '../../rpc/client';
 import { useEvent, useRpc } from '../../rpc/react';
 
@@ -16,7 +15,6 @@ export const ROLL_CALL_LIMIT = 20_000;
 export interface CampaignLive {
   campaign: Campaign | undefined;
   progress: CampaignProgress | undefined;
-  history: ProgressPoint[];
   recipients: RecipientReport[];
   truncated: boolean;
   report: Omit<CampaignReport, 'recipients' | 'nextCursor'> | undefined;
@@ -29,7 +27,6 @@ export function useCampaignLive(id: number): CampaignLive {
   const rpc = useRpc();
   const [campaign, setCampaign] = useState<Campaign>();
   const [progress, setProgress] = useState<CampaignProgress>();
-  const [history, setHistory] = useState<ProgressPoint[]>([]);
   const [recipients, setRecipients] = useState<RecipientReport[]>([]);
   const [report, setReport] = useState<CampaignLive['report']>();
   const [truncated, setTruncated] = useState(false);
@@ -92,18 +89,11 @@ export function useCampaignLive(id: number): CampaignLive {
 
   const reload = useCallback(() => {
     rpc.call('campaigns.get', { id }).then(setCampaign, (e: RpcError) => setError(e));
-    rpc.call('campaigns.progress', { id }).then(
-      (p) => {
-        setProgress(p);
-        setHistory((h) => appendPoint(h, p));
-      },
-      (e: RpcError) => setError(e),
-    );
+    rpc.call('campaigns.progress', { id }).then(setProgress, (e: RpcError) => setError(e));
     void loadReport();
   }, [rpc, id, loadReport]);
 
   useEffect(() => {
-    setHistory([]);
     reload();
     return () => {
       if (timer.current) clearTimeout(timer.current);
@@ -114,7 +104,6 @@ export function useCampaignLive(id: number): CampaignLive {
   useEvent('campaigns.progress', (p) => {
     if (p.campaignId !== id) return;
     setProgress(p);
-    setHistory((h) => appendPoint(h, p));
     // The final numbers and the roll-call must agree at once, not a throttle period later.
     if (p.status === 'completed' || p.status === 'cancelled') void loadReport();
     else scheduleReport();
@@ -125,5 +114,5 @@ export function useCampaignLive(id: number): CampaignLive {
     void loadReport();
   });
 
-  return { campaign, progress, history, recipients, truncated, report, error, reload, setCampaign };
+  return { campaign, progress, recipients, truncated, report, error, reload, setCampaign };
 }

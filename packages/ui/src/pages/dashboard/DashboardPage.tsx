@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
 import { TestBanner } from '../../components/TestBanner';
-import { appendPoint, reachedCount, type ProgressPoint } from '../../components/progressHistory';
+import { reachedCount, useCampaignHistory } from '../../components/progressHistory';
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { PreparedAlertsPanel } from './PreparedAlertsPanel';
@@ -105,15 +105,8 @@ const dict = {
   },
 };
 
-function RunningCard({
-  campaign,
-  progress,
-  history,
-}: {
-  campaign: CampaignSummary;
-  progress: CampaignProgress | undefined;
-  history: ProgressPoint[];
-}) {
+function RunningCard({ campaign, progress }: { campaign: CampaignSummary; progress: CampaignProgress | undefined }) {
+  const { history } = useCampaignHistory(campaign.id);
   const t = useT(dict);
   const f = useFormat();
   const words = useWords();
@@ -152,7 +145,7 @@ function RunningCard({
             {t('throughput', { n: f.number(Math.round(progress.throughputPerSecond * 10) / 10) })}
           </Text>
         )}
-        <ProgressChart points={history} height={140} />
+        <ProgressChart history={history} height={140} />
       </Stack>
     </Paper>
   );
@@ -196,12 +189,10 @@ export function DashboardPage() {
   const list = useQuery('campaigns.list', { limit: 20 });
   const inbox = useQuery('inbox.list', { handled: false, limit: 500 });
   const [progress, setProgress] = useState<Record<number, CampaignProgress>>({});
-  const [history, setHistory] = useState<Record<number, ProgressPoint[]>>({});
   useEvent('campaigns.changed', () => list.reload());
   useEvent('inbox.received', () => inbox.reload());
   useEvent('campaigns.progress', (p) => {
     setProgress((cur) => ({ ...cur, [p.campaignId]: p }));
-    setHistory((cur) => ({ ...cur, [p.campaignId]: appendPoint(cur[p.campaignId] ?? [], p) }));
   });
 
   const campaigns = list.data?.campaigns ?? [];
@@ -214,10 +205,7 @@ export function DashboardPage() {
   useEffect(() => {
     for (const id of runningIds.split(',').filter(Boolean).map(Number)) {
       rpc.call('campaigns.progress', { id }).then(
-        (p) => {
-          setProgress((cur) => (cur[id] ? cur : { ...cur, [id]: p }));
-          setHistory((cur) => ({ ...cur, [id]: appendPoint(cur[id] ?? [], p) }));
-        },
+        (p) => setProgress((cur) => (cur[id] ? cur : { ...cur, [id]: p })),
         () => {},
       );
     }
@@ -277,7 +265,7 @@ export function DashboardPage() {
       ) : (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
           {running.map((c) => (
-            <RunningCard key={c.id} campaign={c} progress={progress[c.id]} history={history[c.id] ?? []} />
+            <RunningCard key={c.id} campaign={c} progress={progress[c.id]} />
           ))}
         </SimpleGrid>
       )}
