@@ -1,9 +1,12 @@
 // WhatsApp and Telegram as an operator sets them up, in a real Chromium against the demo
 // world: a template's WhatsApp tab binds the account's approved content template (listed
 // from the simulated Twilio Content API; one under review cannot be chosen) with its
-// variables, and a contact's drawer makes their one-time Telegram link to the bot. The
-// screenshots are the guide's (docs/guide/whatsapp-och-telegram.md).
+// variables, and a contact's drawer makes their one-time Telegram link to the bot, also as
+// a QR code that a phone camera reads back as the same link. The screenshots are the
+// guide's (docs/guide/whatsapp-och-telegram.md).
 import path from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from './harness';
 
@@ -70,8 +73,16 @@ describe('WhatsApp and Telegram in the console', () => {
     await drawer.getByRole('button', { name: 'Skapa länk för Telegram' }).click();
     const link = page.getByLabel('Länk till larmboten');
     await expect.poll(() => link.inputValue()).toMatch(/^https:\/\/t\.me\/gdial_sim_bot\?start=[A-Za-z0-9_-]{24}$/);
-    await link.scrollIntoViewIfNeeded();
+    // The QR code on screen says the same link: decoded from the pixels the person's camera sees.
+    const qr = drawer.getByRole('img', { name: 'QR-kod med länken till larmboten' });
+    await qr.waitFor();
+    await qr.evaluate((img: HTMLImageElement) => img.decode());
+    const png = PNG.sync.read(await qr.screenshot());
+    const read = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(read?.data).toBe(await link.inputValue());
     const section = drawer.getByRole('group', { name: 'Koppla Telegram' });
+    // Clear of the drawer's sticky buttons at the bottom.
+    await section.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await section.screenshot({ path: path.join(GUIDE_IMG, 'telegram-lank.png') });
   });
 });
