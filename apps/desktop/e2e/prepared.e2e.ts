@@ -2,7 +2,8 @@
 // is started from the overview in four counted actions (choose it, "Starta larm…", type the
 // head count, start) and goes out; the keyboard path starts with the focus on the start
 // button; "Larma de som inte svarat" and "Skicka igen" take the same review-and-start path;
-// a plan is saved as a prepared alert from that review. Screenshots for the guide go to
+// a plan is saved as a prepared alert from that review; a whole new alert is made and
+// started by keyboard alone, the focus checked at every step. Screenshots for the guide go to
 // artifacts/screenshots.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -162,6 +163,89 @@ describe('prepared alerts', () => {
     await expect.poll(() => start.evaluate((el) => el === document.activeElement)).toBe(true);
     await inView('Starta larm…');
     await shot(page, 'wizard-review-1366');
+  });
+
+  it('the whole new alert by keyboard only: N, every step from its first field, comboboxes opened by typing, started with Enter', async () => {
+    const { page } = c;
+    let keys = 0;
+    const press = async (key: string) => {
+      keys++;
+      await page.keyboard.press(key);
+    };
+    const type = async (text: string) => {
+      keys += text.length;
+      await page.keyboard.type(text);
+    };
+    /** What has the focus, as a user would name it: its label, or its text. */
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return 'body';
+        const input = el as HTMLInputElement;
+        const label =
+          el.getAttribute('aria-label') ??
+          input.labels?.[0]?.textContent ??
+          (el.getAttribute('aria-labelledby') ? document.getElementById(el.getAttribute('aria-labelledby')!)?.textContent : null);
+        return (label ?? el.textContent ?? '').trim();
+      });
+    /** Tab forward to the control named `name`, as an operator would (at most 20 presses). */
+    const tabTo = async (name: string | RegExp) => {
+      for (let i = 0; i < 20; i++) {
+        const now = await focused();
+        if (typeof name === 'string' ? now === name : name.test(now)) return;
+        await press('Tab');
+      }
+      throw new Error(`Tab never reached ${String(name)} (focus on "${await focused()}")`);
+    };
+    await page.getByRole('link', { name: 'Översikt' }).click();
+    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    await press('n');
+    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+    // Step 1, who: the group field has the focus, and typing opens its list.
+    await expect.poll(focused).toMatch(/Grupper som ska larmas/);
+    await type('Rädd');
+    await page.getByRole('option', { name: /Räddningsstyrka Ystad/ }).waitFor();
+    await press('ArrowDown');
+    await press('Enter');
+    await press('Escape');
+    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+    await tabTo('Nästa');
+    await press('Enter');
+    // Step 2, how: a field of the step has the focus, never the page.
+    await expect.poll(focused).not.toBe('body');
+    await tabTo('Bara SMS');
+    await press('Space');
+    await tabTo('Nästa');
+    await press('Enter');
+    // Step 3, what: the alert's name first; the template chosen by typing.
+    await expect.poll(focused).toMatch(/Larmets namn/);
+    await type('Brand – bara tangentbord');
+    await tabTo(/Meddelande \(mall\)/);
+    await type('Brand');
+    await page.getByRole('option', { name: /Brand – samling/ }).waitFor();
+    await press('ArrowDown');
+    await press('Enter');
+    await tabTo('Nästa');
+    await press('Enter');
+    // Step 4, when: again a field of the step.
+    await expect.poll(focused).not.toBe('body');
+    await tabTo('Nästa');
+    await press('Enter');
+    // The review: the start button has the focus; the count and Enter start the alert.
+    await page.getByText('Får larmet').waitFor({ timeout: 60_000 });
+    await expect.poll(focused).toBe('Starta larm…');
+    await press('Enter');
+    await page.getByRole('dialog', { name: 'Starta larmet nu?' }).waitFor();
+    await press('Shift+Tab');
+    await type(String(PEOPLE));
+    await press('Enter');
+    await page.getByRole('heading', { name: 'Brand – bara tangentbord', exact: true }).waitFor();
+    // 72 presses here, 35 of them the typed name, group, template and count; it took 148
+    // (103 of them Tab) when the focus dropped to the page after every step.
+    expect(keys).toBeLessThanOrEqual(75);
   });
 
   it('"Skicka igen" and the keyboard: Enter on the focused start button, the count, Enter', async () => {

@@ -134,13 +134,9 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
   const step = WIZARD_STEPS[active]!;
   const stepRef = useRef<HTMLDivElement>(null);
   const startRef = useRef<HTMLButtonElement>(null);
-  const firstRender = useRef(true);
-  // Each step begins with the focus on its first field, so the keyboard never drops to the page.
+  // Each step begins with the focus on its first field, so the keyboard never drops to the
+  // page: the first step too, as the wizard opens (N on the overview, then type the group).
   useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
     const first = stepRef.current?.querySelector<HTMLElement>(
       'input:not([type="hidden"]):not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), [tabindex="0"]',
     );
