@@ -37,7 +37,7 @@ export interface EngineOptions {
   /** Demo mode: accounts created on first start, shown on the sign-in page; the first is signed in at start. */
   demoAccounts?: DemoLogin[];
   /** The identity service's clock, scrypt cost and organisation sign-in (tests plug in their own). */
-  identity?: Pick<IdentityOptions, 'now' | 'kdf' | 'organisation'>;
+  identity?: Pick<IdentityOptions, 'now' | 'kdf' | 'organisation' | 'relayFetch'>;
   /** True when the host runs against the provider simulator. */
   demo?: boolean;
   validateOutputs?: boolean;
@@ -137,8 +137,6 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       ...(opts.health ? { health: opts.health } : {}),
     });
     built.services = services;
-    // A restored database starts signed out (its accounts may differ): the operator signs in again.
-    await services.identity.open();
     // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
     await services.campaigns.open();
     services.leases.start();
@@ -146,11 +144,17 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     if (opts.connectivity || opts.secrets) services.campaigns.requireConfiguredProviders();
     services.connectivity.begin(await services.setup.initialSettings());
     services.health.start();
+    // After connectivity: a joined desktop signs in at its relay. A restored database starts
+    // signed out (its accounts may differ): the operator signs in again.
+    await services.identity.open();
+    // A relay session a crash left behind (sealed in the settings) is ended there.
+    services.relayAuth.endLeftover().catch((err: unknown) => logger.warn({ err }, 'ending a leftover relay session failed'));
     return { store, ctx, services };
   };
   const halt = async (r: Running) => {
     await r.services.health.stop();
     r.services.leases.stop();
+    r.services.relayAuth.stop();
     r.services.sync.stop();
     await r.services.connectivity.stop();
     await r.services.campaigns.close();

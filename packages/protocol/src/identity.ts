@@ -4,7 +4,23 @@
 // a desktop on its own keeps local accounts in its store. Either way the engine ends up
 // with one `SignedInUser` whose role the RPC layer checks (permissions.ts).
 import { z } from 'zod';
-import { displayNameSchema, newPasswordSchema, roleSchema, usernameSchema } from './auth';
+import {
+  deviceListResponseSchema,
+  deviceSummarySchema,
+  displayNameSchema,
+  invitationAcceptRequestSchema,
+  invitationAcceptResponseSchema,
+  invitationCreateRequestSchema,
+  invitationCreateResponseSchema,
+  newPasswordSchema,
+  roleSchema,
+  sessionListResponseSchema,
+  totpCodeSchema,
+  userListResponseSchema,
+  userSummarySchema,
+  userUpdateRequestSchema,
+  usernameSchema,
+} from './auth';
 import { method } from './rpc-core';
 
 /** Where the desktop's users live: its own store, or the organisation (the relay). */
@@ -76,7 +92,14 @@ export const localLockoutMinutes = 15;
 
 export const identityMethods = {
   'session.current': method(z.object({}), sessionStateSchema),
-  'session.signIn': method(z.object({ username: usernameSchema, password: givenPassword }), sessionStateSchema, { timeoutMs: 30_000 }),
+  /** `totp` when the organisation asked for the one-time code (refusal auth.totp-required). */
+  'session.signIn': method(
+    z.object({ username: usernameSchema, password: givenPassword, totp: totpCodeSchema.optional() }),
+    sessionStateSchema,
+    {
+      timeoutMs: 30_000,
+    },
+  ),
   /** Locks the console now; the same user (or another, switching operator) signs in to go on. */
   'session.lock': method(z.object({}), sessionStateSchema),
   'session.signOut': method(z.object({}), sessionStateSchema),
@@ -93,7 +116,24 @@ export const identityMethods = {
   ),
   'users.setRole': method(z.object({ id: z.string(), role: roleSchema }), localAccountSchema),
   'users.remove': method(z.object({ id: z.string() }), z.object({ removed: z.boolean() })),
+  // The organisation's users, invitations, sessions and desktops, at the relay, as the signed-in
+  // administrator (online: with their relay session; the relay checks the role too).
+  /** Accepts an invitation at the organisation (before signing in); then sign in with the new account. */
+  'session.acceptInvitation': method(invitationAcceptRequestSchema, invitationAcceptResponseSchema, { timeoutMs: 30_000 }),
+  'organisation.users.list': method(z.object({}), userListResponseSchema, { timeoutMs: 30_000 }),
+  'organisation.users.update': method(z.object({ id: z.string(), change: userUpdateRequestSchema }), userSummarySchema, {
+    timeoutMs: 30_000,
+  }),
+  /** The code and link are shown once; the relay keeps only a hash. */
+  'organisation.invitations.create': method(invitationCreateRequestSchema, invitationCreateResponseSchema, { timeoutMs: 30_000 }),
+  'organisation.sessions.list': method(z.object({}), sessionListResponseSchema, { timeoutMs: 30_000 }),
+  'organisation.sessions.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) }), { timeoutMs: 30_000 }),
+  'organisation.devices.list': method(z.object({}), deviceListResponseSchema, { timeoutMs: 30_000 }),
+  'organisation.devices.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) }), { timeoutMs: 30_000 }),
 };
+
+/** A desktop of the organisation, as the Användare section lists it. */
+export type OrganisationDevice = z.infer<typeof deviceSummarySchema>;
 
 export const identityEvents = {
   /** Someone signed in or out, the console locked, or the settings changed. */

@@ -51,6 +51,12 @@ export const refusalParams = {
   'auth.username-taken': ['username'],
   /** Users of a desktop joined to an organisation are managed at the organisation. */
   'auth.organisation-accounts': [],
+  /** The organisation asks for the one-time code of the user's authenticator app. */
+  'auth.totp-required': [],
+  /** Managing the organisation needs an online sign-in (this one was offline, or has no relay session). */
+  'auth.organisation-offline': [],
+  /** The relay could not be reached (message: what failed). */
+  'auth.relay-unreachable': ['message'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RefusalCode = keyof typeof refusalParams;

@@ -74,6 +74,11 @@ export const auditActions = [
   'user.created',
   'user.roleChanged',
   'user.removed',
+  'organisation.invited',
+  'organisation.userChanged',
+  'organisation.sessionRevoked',
+  'organisation.deviceRevoked',
+  'session.invitationAccepted',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -72,6 +72,7 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
       const created = await admin.createTenant(DEMO_TENANT, 'GDial demo');
       if (!created.ok) throw new Error(`Creating the demo tenant failed: ${created.problem}`);
     }
+    await createDemoUsers(relay);
     const stateFile = path.join(dir, 'device.json');
     let state: DemoState | null = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DemoState) : null;
     if (!state) {
@@ -131,6 +132,26 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
     await relay?.close();
     await simulator.close();
     throw err;
+  }
+}
+
+/**
+ * The demo accounts as users of the demo organisation at the relay, created through the
+ * relay's admin service as a real organisation's first admin is (the admin CLI): the console
+ * signs them in there like any user. Missing ones are created on every start.
+ */
+async function createDemoUsers(relay: RelayHandle): Promise<void> {
+  const tenant = (await relay.admin.listTenants()).find((t) => t.slug === DEMO_TENANT);
+  if (!tenant) throw new Error('The demo tenant is missing');
+  const existing = new Set((await relay.authAdmin.listUsers(tenant.id)).map((u) => u.username));
+  for (const a of DEMO_ACCOUNTS) {
+    if (existing.has(a.username)) continue;
+    const created = await relay.authAdmin.createUser(
+      tenant.id,
+      { username: a.username, displayName: a.displayName, role: a.role, password: a.password },
+      null,
+    );
+    if (!created.ok) throw new Error(`Creating the demo user ${a.username} failed: ${created.failure.message}`);
   }
 }
 

@@ -36,21 +36,25 @@ export type RelayHttpFailure = {
   /** 'network' = relay unreachable; 'refused' = 4xx (fix the request or token); 'relay' = 5xx (retry). */
   kind: 'network' | 'refused' | 'relay' | 'invalid-response';
   status?: number;
+  /** The relay's error code (`{ error: { code } }`), when it answered with one. */
+  code?: string;
   message: string;
 };
 export type RelayHttpResult<T> = { ok: true; value: T } | { ok: false; error: RelayHttpFailure };
 
 export const relayBase = (relayUrl: string): string => relayUrl.replace(/\/+$/, '');
 
-async function call<S extends z.ZodType>(
+/** One request to the relay; the answer checked against `schema` (null: a body-less 204). */
+export async function call<S extends z.ZodType>(
   fetchImpl: typeof fetch,
   url: string,
   init: RequestInit,
   schema: S,
+  timeoutMs = 30_000,
 ): Promise<RelayHttpResult<z.output<S>>> {
   let res: Response;
   try {
-    res = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(30_000) });
+    res = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     return { ok: false, error: { kind: 'network', message: `Relay unreachable: ${err instanceof Error ? err.message : String(err)}` } };
   }
@@ -64,7 +68,8 @@ async function call<S extends z.ZodType>(
   if (!res.ok) {
     const parsed = relayApiErrorSchema.safeParse(body);
     const message = parsed.success ? parsed.data.error.message : `HTTP ${res.status}`;
-    return { ok: false, error: { kind: res.status >= 500 || res.status === 429 ? 'relay' : 'refused', status: res.status, message } };
+    const kind = res.status >= 500 || res.status === 429 ? 'relay' : 'refused';
+    return { ok: false, error: { kind, status: res.status, message, ...(parsed.success ? { code: parsed.data.error.code } : {}) } };
   }
   const parsed = schema.safeParse(body);
   return parsed.success

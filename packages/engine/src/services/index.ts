@@ -21,11 +21,16 @@ import { LeaseService } from './leases';
 import { SyncService } from './sync';
 import { IdentityService, type IdentityOptions } from './identity/service';
 import { UserService } from './identity/users';
+import { OrganisationService } from './identity/organisation';
+import { RelayAuth, sealedTokenVault } from './identity/relay-auth';
 import { SystemService } from './system';
 
 export interface EngineServices extends ContactsModule {
   readonly identity: IdentityService;
   readonly users: UserService;
+  /** The signed-in user's session at the organisation's relay (sign-in, refresh, sign-out). */
+  readonly relayAuth: RelayAuth;
+  readonly organisation: OrganisationService;
   readonly system: SystemService;
   readonly tts: TtsService;
   readonly templates: TemplateService;
@@ -55,8 +60,19 @@ export interface ServiceOptions {
 }
 
 export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineServices {
-  const identity = new IdentityService(ctx, opts.identity);
+  // The relay is connectivity's, built below and reconfigurable while the engine runs: asked per call.
+  const relayOf: { connectivity: Connectivity | null } = { connectivity: null };
+  const clock = opts.identity?.now;
+  const relayAuth = new RelayAuth({
+    relay: () => relayOf.connectivity?.currentRelay() ?? null,
+    logger: ctx.logger,
+    ...(opts.identity?.relayFetch ? { fetch: opts.identity.relayFetch } : {}),
+    ...(clock ? { now: () => clock().getTime() } : {}),
+    vault: opts.secrets ? sealedTokenVault(ctx.store, opts.secrets, ctx.logger) : undefined,
+  });
+  const identity = new IdentityService(ctx, { ...opts.identity, organisation: opts.identity?.organisation ?? relayAuth });
   const users = new UserService(ctx, identity);
+  const organisation = new OrganisationService(ctx, identity, relayAuth);
   const system = new SystemService(ctx, identity);
   const contacts = createContactsModule(ctx);
   const tts = new TtsService({
@@ -107,6 +123,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   const connectivity = new Connectivity(ctx, { campaigns, tts, sync });
   later.connectivity = connectivity;
   later.sync = sync;
+  relayOf.connectivity = connectivity;
   const setup = new ConnectivitySetupService(ctx, connectivity, {
     host: opts.connectivity,
     sealer: opts.secrets,
@@ -115,6 +132,8 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   return {
     identity,
     users,
+    relayAuth,
+    organisation,
     system,
     ...contacts,
     tts,

@@ -3,10 +3,14 @@
 import type { EngineServices } from '../../services';
 import type { HandlersFor } from '../server';
 
-export function identityHandlers({ identity, users }: Pick<EngineServices, 'identity' | 'users'>): HandlersFor<'session.' | 'users.'> {
+export function identityHandlers({
+  identity,
+  users,
+  organisation,
+}: Pick<EngineServices, 'identity' | 'users' | 'organisation'>): HandlersFor<'session.' | 'users.' | 'organisation.'> {
   return {
     'session.current': () => identity.state(),
-    'session.signIn': ({ username, password }) => identity.signIn(username, password),
+    'session.signIn': ({ username, password, totp }) => identity.signIn(username, password, totp),
     'session.lock': () => identity.lock(),
     'session.signOut': () => identity.signOut(),
     'session.createFirstAdmin': (input) => identity.createFirstAdmin(input),
@@ -15,5 +19,13 @@ export function identityHandlers({ identity, users }: Pick<EngineServices, 'iden
     'users.create': (input) => users.create(input),
     'users.setRole': ({ id, role }) => users.setRole(id, role),
     'users.remove': ({ id }) => users.remove(id),
+    'session.acceptInvitation': (input) => organisation.acceptInvitation(input),
+    'organisation.users.list': () => organisation.users(),
+    'organisation.users.update': ({ id, change }) => organisation.updateUser(id, change),
+    'organisation.invitations.create': (input) => organisation.invite(input),
+    'organisation.sessions.list': () => organisation.sessions(),
+    'organisation.sessions.revoke': ({ id }) => organisation.revokeSession(id),
+    'organisation.devices.list': () => organisation.devices(),
+    'organisation.devices.revoke': ({ id }) => organisation.revokeDevice(id),
   };
 }

@@ -87,6 +87,11 @@ export class Connectivity {
     this.relay = initialRelayState(this.settings);
   }
 
+  /** The relay this desktop is enrolled with now, or null (not joined to an organisation). */
+  currentRelay(): RelaySettings | null {
+    return this.settings.relay ?? null;
+  }
+
   /**
    * Runs with the settings the engine starts with (see ConnectivitySetupService.initialSettings):
    * hands the providers and the call-flow host to the dispatcher and starts the relay stream.

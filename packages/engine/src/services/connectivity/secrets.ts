@@ -16,8 +16,10 @@ export type SecretSlot = (typeof secretSlots)[keyof typeof secretSlots];
 
 /** The slot of the database's own key (services/database-key.ts): sealed the same way, kept beside the database. */
 export const databaseKeySlot = 'store.databaseKey';
+/** The slot of the signed-in user's relay session tokens (identity/relay-auth.ts). */
+export const relaySessionSlot = 'relay.session';
 /** Every slot a sealer binds values to. */
-export type SealedSlot = SecretSlot | typeof databaseKeySlot;
+export type SealedSlot = SecretSlot | typeof databaseKeySlot | typeof relaySessionSlot;
 
 export type SealerResult<T> = { ok: true; value: T } | { ok: false; message: string };
 

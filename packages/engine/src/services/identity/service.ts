@@ -36,11 +36,13 @@ import {
   releaseUsername,
   saveAccount,
   setAccountDisplayName,
+  setAccountRole,
   verifierOf,
   type AccountRow,
 } from '../../store/accounts';
 import { recordAudit } from '../../store/audit';
 import { readSetting, writeSetting, type SettingDef } from '../../store/settings';
+import type { SessionWatcher } from './relay-auth';
 import { checkVerifier, demoScrypt, makeVerifier, owaspScrypt, type KdfCost } from './verifier';
 
 /** A user the host signs in at start, without a password (tests, benchmarks, tools). */
@@ -67,9 +69,12 @@ export type OrganisationSignIn =
 export interface OrganisationAuth {
   /** Whether the desktop is joined to an organisation now. */
   joined(): boolean;
-  signIn(username: string, password: string): Promise<OrganisationSignIn>;
+  /** `totp`: the second factor, when the relay asked for it (code `totp-required`). */
+  signIn(username: string, password: string, totp?: string): Promise<OrganisationSignIn>;
   /** Ends the relay session, if there is one (best effort: offline it ends when it expires). */
   signOut(): Promise<void>;
+  /** Tells the identity service what a refresh learnt: the user confirmed (their role now), or the session ended. */
+  watch?(watcher: SessionWatcher): void;
 }
 
 export interface IdentityOptions {
@@ -80,6 +85,8 @@ export interface IdentityOptions {
   signedIn?: HostUser | undefined;
   demoAccounts?: DemoLogin[] | undefined;
   organisation?: OrganisationAuth | undefined;
+  /** The fetch the relay sign-in uses (tests count the requests the relay receives). */
+  relayFetch?: typeof fetch | undefined;
 }
 
 const settingsDef: SettingDef<IdentitySettings> = {
@@ -113,11 +120,24 @@ export class IdentityService {
       this.user = { id: host.id ?? `host:${username}`, username, displayName: host.displayName, role: host.role, source: 'local' };
       this.via = 'host';
     }
+    opts.organisation?.watch?.({ confirmed: (user) => this.confirmedByRelay(user), ended: (message) => this.endedByRelay(message) });
   }
 
-  /** Creates the demo accounts that are missing and signs the first one in (demo mode only). */
+  /**
+   * Demo mode: signs the first demo account in. A joined demo (the embedded relay) signs it in
+   * at the relay, where the demo world created the accounts; a demo on its own creates the
+   * missing accounts here.
+   */
   async open(): Promise<void> {
     const demo = this.opts.demoAccounts ?? [];
+    if (this.joined()) {
+      const first = demo[0];
+      if (this.user || !first) return;
+      await this.signIn(first.username, first.password).catch((err: unknown) =>
+        this.ctx.logger.warn({ err }, 'the demo admin could not sign in at the demo relay; the sign-in page shows the accounts'),
+      );
+      return;
+    }
     for (const d of demo) {
       if (accountByUsername(this.ctx.store.read, d.username)) continue;
       // Their passwords are on the sign-in page: a memory-hard cost would guard nothing and slow every demo start.
@@ -203,12 +223,14 @@ export class IdentityService {
    * an earlier online sign-in left), else against the local account. On a locked console
    * another user may sign in: that switches operator.
    */
-  async signIn(usernameIn: string, password: string): Promise<SessionState> {
+  async signIn(usernameIn: string, password: string, totp?: string): Promise<SessionState> {
     const username = usernameIn.trim().toLowerCase();
     const org = this.opts.organisation;
     if (org?.joined()) {
-      const online = await org.signIn(username, password);
+      const online = await org.signIn(username, password, totp);
       if (online.ok) return this.signedInOnline(online.user, password);
+      if (!online.unreachable && online.code === 'totp-required')
+        throw new DomainError('PRECONDITION', 'The organisation asks for the one-time code.', undefined, refusal('auth.totp-required'));
       if (!online.unreachable) {
         this.audit(username, 'session.signInFailed', `Sign-in of ${username} refused by the organisation: ${online.code}`, {
           username,
@@ -421,6 +443,45 @@ export class IdentityService {
     if (!user) return;
     this.ctx.store.transaction((tx) => setAccountDisplayName(tx, user.id, displayName));
     this.user = { ...user, displayName };
+  }
+
+  /** A refresh at the relay confirmed the signed-in user: a role or name changed there holds here now. */
+  private confirmedByRelay(user: AuthUser): void {
+    const current = this.user;
+    if (current?.id !== user.id || (current.role === user.role && current.displayName === user.displayName)) return;
+    this.ctx.store.transaction((tx) => {
+      setAccountRole(tx, user.id, user.role);
+      setAccountDisplayName(tx, user.id, user.displayName);
+      recordAudit(tx, user.displayName, {
+        action: 'user.roleChanged',
+        subjectType: 'user',
+        subjectId: user.id,
+        summary: `Role of ${user.username} changed from ${current.role} to ${user.role} at the organisation`,
+        params: { username: user.username, before: current.role, role: user.role },
+      });
+    });
+    this.user = { ...current, role: user.role, displayName: user.displayName };
+    this.changed();
+  }
+
+  /** The relay ended the session (an admin revoked it, disabled the user, or a reuse was detected): signed out here. */
+  private endedByRelay(message: string): void {
+    const user = this.user;
+    if (!user || user.source !== 'organisation' || this.via !== 'relay') return;
+    this.user = null;
+    this.via = null;
+    this.locked = false;
+    this.audit(
+      user.displayName,
+      'session.signOut',
+      `${user.username} signed out: the organisation ended the session (${message})`,
+      {
+        username: user.username,
+        reason: 'relay',
+      },
+      user.id,
+    );
+    this.changed();
   }
 
   /** Called when an admin changes or removes an account (users.ts): the session follows. */
