@@ -4,8 +4,12 @@
 // operator) and the header and the audit log name them; a Läsare sees the alerts but every
 // button that would start or change one is disabled with the reason, and the engine refuses
 // the call anyway. A console started with no one signed in shows the demo accounts on the
-// sign-in page. Screenshots of the sign-in page, the lock screen and a Läsare's disabled
-// start button go to the guide (docs/guide/img).
+// sign-in page. The demo is joined to its embedded relay, so every sign-in is made at the
+// organisation. The demo admin invites a user under Inställningar → Användare (the one-time
+// code shown once) and ends a sign-in (their own: the console goes back to the sign-in page);
+// the invited user accepts on the sign-in page and is signed in. Screenshots of the sign-in page, the lock screen, a
+// Läsare's disabled start button, the organisation's users and the invitation form go to the
+// guide (docs/guide/img).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from './harness';
@@ -41,7 +45,7 @@ describe('signing in', () => {
 
     await page.getByLabel(/^Lösenord/).fill('fel lösenord');
     await page.getByRole('button', { name: 'Lås upp' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Fel användarnamn eller lösenord. 4 försök kvar' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Organisationen svarar: Fel användarnamn eller lösenord.' }).waitFor();
     await page.getByLabel(/^Lösenord/).fill('gdial-demo-admin');
     await page.getByRole('button', { name: 'Lås upp' }).click();
     await page.getByRole('button', { name: 'Lås konsolen nu' }).waitFor();
@@ -58,7 +62,7 @@ describe('signing in', () => {
     await page.getByRole('banner').getByText('Larmoperatör', { exact: true }).waitFor();
 
     await page.getByRole('navigation').getByRole('link', { name: 'Händelselogg' }).click();
-    await page.getByText('demo-operator loggade in (på datorn), tog över efter Demo Administratör').waitFor();
+    await page.getByText('demo-operator loggade in (i organisationen), tog över efter Demo Administratör').waitFor();
   });
 
   it('shows a Läsare the alerts with every start disabled and the reason, and the engine refuses anyway', async () => {
@@ -89,5 +93,52 @@ describe('signing in', () => {
       code: 'auth.forbidden',
       params: { role: 'reader', need: 'operator', method: 'campaigns.start' },
     });
+  });
+
+  it('invites a user from Inställningar → Användare, who accepts on the sign-in page and is signed in', async () => {
+    const { page } = c;
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await page.getByLabel(/^Användarnamn/).fill('demo-admin');
+    await page.getByLabel(/^Lösenord/).fill('gdial-demo-admin');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toBe('Demo Administratör');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Inställningar' }).click();
+    const users = page.getByRole('region', { name: 'Organisationens användare' });
+    await users.getByRole('cell', { name: 'demo-operator', exact: true }).waitFor();
+    const invite = users.getByRole('region', { name: 'Bjud in en användare' });
+    await invite.getByRole('button', { name: 'Skapa inbjudan' }).click();
+    const codeBox = invite.getByLabel('Inbjudningskod', { exact: true });
+    await codeBox.waitFor();
+    const code = await codeBox.inputValue();
+    expect(code.length).toBeGreaterThan(8);
+    await invite.getByRole('textbox', { name: 'Länk' }).waitFor();
+    expect(await invite.getByRole('textbox', { name: 'Länk' }).inputValue()).toContain('gdial://invitation?');
+    await users.getByRole('cell', { name: 'Demo Administratör (demo-admin)' }).waitFor(); // the sign-in list
+    // Tall enough for the whole section below the sticky header, which would otherwise cover its top.
+    await page.setViewportSize({ width: 1366, height: 1800 });
+    await users.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 130));
+    await users.screenshot({ path: path.join(GUIDE_IMG, 'anvandare.png') });
+    await page.setViewportSize({ width: 1366, height: 860 });
+
+    // Ending the admin's own sign-in: the next call to the relay finds the session ended and the
+    // console goes back to the sign-in page.
+    await users.getByRole('button', { name: 'Avsluta inloggningen för Demo Administratör på GDial demo' }).click();
+    await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+
+    await page.getByRole('button', { name: 'Har du en inbjudan?' }).click();
+    await page.getByRole('heading', { name: 'Tacka ja till en inbjudan' }).waitFor();
+    await page.getByLabel(/^Inbjudningskod eller länk/).fill('gdial://invitation?relay=x');
+    await page.getByLabel(/^Namn/).fill('Karin Lind');
+    await page.getByLabel(/^Användarnamn/).fill('karin');
+    await page.getByLabel(/^Lösenord\s*\*?$/).fill('karins långa lösenord');
+    await page.getByLabel(/^Lösenordet igen/).fill('karins långa lösenord');
+    await page.getByRole('button', { name: 'Tacka ja och logga in' }).click();
+    await page.getByText('Det där är ingen inbjudningskod eller inbjudningslänk.').waitFor();
+    await page.getByLabel(/^Inbjudningskod eller länk/).fill(code);
+    await page.screenshot({ path: path.join(GUIDE_IMG, 'inbjudan.png') });
+    await page.getByRole('button', { name: 'Tacka ja och logga in' }).click();
+    await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toBe('Karin Lind');
+    await page.getByRole('banner').getByText('Larmoperatör', { exact: true }).waitFor();
   });
 });

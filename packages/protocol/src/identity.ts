@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import {
   deviceListResponseSchema,
-  deviceSummarySchema,
   displayNameSchema,
   invitationAcceptRequestSchema,
   invitationAcceptResponseSchema,
@@ -131,9 +130,6 @@ export const identityMethods = {
   'organisation.devices.list': method(z.object({}), deviceListResponseSchema, { timeoutMs: 30_000 }),
   'organisation.devices.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) }), { timeoutMs: 30_000 }),
 };
-
-/** A desktop of the organisation, as the Användare section lists it. */
-export type OrganisationDevice = z.infer<typeof deviceSummarySchema>;
 
 export const identityEvents = {
   /** Someone signed in or out, the console locked, or the settings changed. */

@@ -54,6 +54,9 @@ const everyValue = {
   alerted: 1,
   rule: 'relay.unreachable',
   subject: '',
+  disabled: 'true',
+  expiresAt: '2026-12-10T08:00:00Z',
+  device: 'Stabsdator 2',
 };
 
 describe('audit entries in the operator language', () => {

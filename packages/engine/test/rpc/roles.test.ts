@@ -28,6 +28,11 @@ const policy: [MethodName, Role[]][] = [
   ['templates.approve', ['admin', 'operator']],
   ['users.create', ['admin']],
   ['users.setRole', ['admin']],
+  ['organisation.users.update', ['admin']],
+  ['organisation.invitations.create', ['admin']],
+  ['organisation.sessions.revoke', ['admin']],
+  ['organisation.devices.revoke', ['admin']],
+  ['session.acceptInvitation', ['admin', 'operator', 'editor', 'reader']],
   ['connectivity.saveSetup', ['admin']],
   ['campaigns.priceTable.set', ['admin']],
   ['session.settings.set', ['admin']],
@@ -47,6 +52,7 @@ describe('the role table', () => {
 
   it('lets only sign-in and what the sign-in page needs through before anyone signs in', () => {
     expect(names.filter((m) => mayCall(null, m)).sort()).toEqual([
+      'session.acceptInvitation',
       'session.createFirstAdmin',
       'session.current',
       'session.signIn',

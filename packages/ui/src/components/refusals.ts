@@ -137,6 +137,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'auth.username-taken': (p) => `Användarnamnet ${p.username} är upptaget.`,
     'auth.organisation-accounts': () =>
       'Datorn hör till en organisation; dess användare hanteras i organisationen (Inställningar → Användare).',
+    'auth.totp-required': () => 'Organisationen kräver en engångskod. Ange de sex siffrorna från din autentiseringsapp.',
+    'auth.organisation-offline': () =>
+      'Att hantera organisationens användare och datorer kräver att du har loggat in med nät. Logga ut och logga in igen när nätet fungerar.',
+    'auth.relay-unreachable': (p) => `Organisationens server går inte att nå (${p.message}). Försök igen när nätet fungerar.`,
   },
   en: {
     'not-found': (p) =>
@@ -186,6 +190,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'auth.accounts-exist': () => 'This computer already has users. Sign in.',
     'auth.username-taken': (p) => `The username ${p.username} is taken.`,
     'auth.organisation-accounts': () => 'This computer belongs to an organisation; its users are managed there (Settings → Users).',
+    'auth.totp-required': () => 'The organisation asks for a one-time code. Enter the six digits from your authenticator app.',
+    'auth.organisation-offline': () =>
+      "Managing the organisation's users and computers needs a sign-in with a network. Sign out and sign in again when the network works.",
+    'auth.relay-unreachable': (p) => `The organisation's server cannot be reached (${p.message}). Try again when the network works.`,
   },
 };
 

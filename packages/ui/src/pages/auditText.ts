@@ -18,6 +18,9 @@ const healthTitle = (p: Params, lang: Language): string => {
   return w ? w.title(String(p.subject ?? '')) : String(p.rule);
 };
 
+/** An ISO time as "2026-12-10 08:00 UTC" (the audit shows when an invitation runs out). */
+const utc = (iso: string | number | undefined) => `${String(iso).slice(0, 16).replace('T', ' ')} UTC`;
+
 const plural = (n: string | number, one: string, many: string) => `${n} ${Number(n) === 1 ? one : many}`;
 
 /** Field names the engine lists for a changed contact or group. */
@@ -157,6 +160,12 @@ const sv: Record<Phrased, Phrase> = {
   'user.created': (p) => `Användaren ${p.username} skapad (${roleWord(p.role, 'sv')})`,
   'user.roleChanged': (p) => `${p.username} bytte roll från ${roleWord(p.before, 'sv')} till ${roleWord(p.role, 'sv')}`,
   'user.removed': (p) => `Användaren ${p.username} borttagen från datorn`,
+  'organisation.invited': (p) => `Inbjudan skapad som ${roleWord(p.role, 'sv')}, giltig till ${utc(p.expiresAt)}`,
+  'organisation.userChanged': (p) =>
+    `${p.username} ändrad i organisationen: ${roleWord(p.role, 'sv')}${p.disabled === 'true' ? ', avstängd' : p.disabled === 'false' ? ', aktiverad' : ''}`,
+  'organisation.sessionRevoked': (p) => `Inloggningen för ${p.username} på ${p.device} avslutad`,
+  'organisation.deviceRevoked': (p) => `Datorn ${p.device} spärrad i organisationen`,
+  'session.invitationAccepted': (p) => `${p.username} tackade ja till en inbjudan (${roleWord(p.role, 'sv')})`,
 };
 
 const en: Record<Phrased, Phrase> = {
@@ -232,6 +241,12 @@ const en: Record<Phrased, Phrase> = {
   'user.created': (p) => `User ${p.username} created (${roleWord(p.role, 'en')})`,
   'user.roleChanged': (p) => `${p.username} changed role from ${roleWord(p.before, 'en')} to ${roleWord(p.role, 'en')}`,
   'user.removed': (p) => `User ${p.username} removed from this computer`,
+  'organisation.invited': (p) => `Invitation created as ${roleWord(p.role, 'en')}, valid until ${utc(p.expiresAt)}`,
+  'organisation.userChanged': (p) =>
+    `${p.username} changed at the organisation: ${roleWord(p.role, 'en')}${p.disabled === 'true' ? ', disabled' : p.disabled === 'false' ? ', enabled' : ''}`,
+  'organisation.sessionRevoked': (p) => `Sign-in of ${p.username} on ${p.device} ended`,
+  'organisation.deviceRevoked': (p) => `Computer ${p.device} revoked in the organisation`,
+  'session.invitationAccepted': (p) => `${p.username} accepted an invitation (${roleWord(p.role, 'en')})`,
 };
 
 const phrases: Record<Language, Partial<Record<string, Phrase>>> = { sv, en };
@@ -271,6 +286,7 @@ const subjects: Record<Language, Record<string, string>> = {
     connectivity: 'Anslutning',
     user: 'Användare',
     health: 'Hälsolarm',
+    organisation: 'Organisation',
   },
   en: {
     contact: 'Contact',
@@ -288,6 +304,7 @@ const subjects: Record<Language, Record<string, string>> = {
     connectivity: 'Connectivity',
     user: 'User',
     health: 'Health alert',
+    organisation: 'Organisation',
   },
 };
 

@@ -2,11 +2,14 @@
 // (after inactivity or on demand). On a locked console the same user unlocks with their
 // password, or another operator signs in in their place (switching operator). A desktop on
 // its own with no account yet creates its first administrator here. In demo mode the demo
-// accounts and their passwords are shown, so the two-command start still gets you in.
+// accounts and their passwords are shown, so the two-command start still gets you in. When
+// the organisation asks for a second factor the one-time code field appears; someone invited
+// to the organisation accepts the invitation here ("Har du en inbjudan?") and is signed in.
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
-import { passwordMinLength, type SessionState } from '@gdial/protocol';
+import { invitationCodeOf, passwordMinLength, type SessionState } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { RpcError } from '../../rpc/client';
 import { roleWord } from '../../components/labels';
 import { useLanguage, useT } from '../../i18n';
 import { useRpc } from '../../rpc/react';
@@ -35,6 +38,16 @@ const dict = {
     demoTitle: 'Demokonton',
     demoHelp: 'Demoläge: logga in med något av de här kontona.',
     role: 'Roll',
+    totp: 'Engångskod',
+    totpHelp: 'Sex siffror från autentiseringsappen i din telefon.',
+    haveInvitation: 'Har du en inbjudan?',
+    inviteTitle: 'Tacka ja till en inbjudan',
+    inviteHelp:
+      'Klistra in koden eller länken du fick från organisationens administratör, och välj namn, användarnamn och lösenord. Du loggas sedan in.',
+    code: 'Inbjudningskod eller länk',
+    badCode: 'Det där är ingen inbjudningskod eller inbjudningslänk.',
+    accept: 'Tacka ja och logga in',
+    back: 'Tillbaka till inloggningen',
   },
   en: {
     signIn: 'Sign in',
@@ -58,8 +71,20 @@ const dict = {
     demoTitle: 'Demo accounts',
     demoHelp: 'Demo mode: sign in with one of these accounts.',
     role: 'Role',
+    totp: 'One-time code',
+    totpHelp: 'Six digits from the authenticator app on your phone.',
+    haveInvitation: 'Have an invitation?',
+    inviteTitle: 'Accept an invitation',
+    inviteHelp:
+      "Paste the code or link you got from the organisation's administrator, and choose a name, username and password. You are then signed in.",
+    code: 'Invitation code or link',
+    badCode: 'That is not an invitation code or link.',
+    accept: 'Accept and sign in',
+    back: 'Back to signing in',
   },
 };
+
+const asksForTotp = (e: unknown) => e instanceof RpcError && e.refusal?.code === 'auth.totp-required';
 
 export function SignInPage({ state }: { state: SessionState }) {
   const t = useT(dict);
@@ -71,20 +96,29 @@ export function SignInPage({ state }: { state: SessionState }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [totp, setTotp] = useState<string | null>(null);
+  const [accepting, setAccepting] = useState(false);
   const unlocking = lockedUser !== null && !switching;
 
   if (state.needsFirstAdmin) return <FirstAdmin />;
+  if (accepting) return <AcceptInvitation onBack={() => setAccepting(false)} />;
 
   const submit = () => {
     setBusy(true);
-    rpc.call('session.signIn', { username: unlocking ? lockedUser.username : username, password }).then(
+    const who = unlocking ? lockedUser.username : username;
+    rpc.call('session.signIn', { username: who, password, ...(totp ? { totp } : {}) }).then(
       () => {
         setError(null);
         setPassword('');
+        setTotp(null);
         setBusy(false);
       },
       (e: unknown) => {
-        setError(e);
+        // The organisation asks for the second factor: the code field appears, no error shown.
+        if (asksForTotp(e) && totp === null) {
+          setTotp('');
+          setError(null);
+        } else setError(e);
         setBusy(false);
       },
     );
@@ -125,6 +159,18 @@ export function SignInPage({ state }: { state: SessionState }) {
               required
               autoFocus={unlocking}
             />
+            {totp !== null && (
+              <TextInput
+                label={t('totp')}
+                description={t('totpHelp')}
+                value={totp}
+                onChange={(e) => setTotp(e.currentTarget.value)}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                required
+                autoFocus
+              />
+            )}
             <ErrorAlert error={error} />
             <Button type="submit" loading={busy}>
               {unlocking ? t('unlock') : t('signIn')}
@@ -148,6 +194,11 @@ export function SignInPage({ state }: { state: SessionState }) {
                   {t('signOut', { name: lockedUser.displayName })}
                 </Button>
               </>
+            )}
+            {!lockedUser && state.accounts === 'organisation' && (
+              <Button variant="subtle" onClick={() => setAccepting(true)}>
+                {t('haveInvitation')}
+              </Button>
             )}
           </Stack>
         </form>
@@ -176,6 +227,81 @@ export function SignInPage({ state }: { state: SessionState }) {
             </Table>
           </Alert>
         )}
+      </Paper>
+    </Center>
+  );
+}
+
+/** Accepting an invitation to the organisation, then signing in with the new account. */
+function AcceptInvitation({ onBack }: { onBack: () => void }) {
+  const t = useT(dict);
+  const rpc = useRpc();
+  const [form, setForm] = useState({ code: '', username: '', displayName: '', password: '', repeat: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [problem, setProblem] = useState<{ field: 'code' | 'repeat'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value });
+  const submit = () => {
+    const code = invitationCodeOf(form.code);
+    if (!code) return setProblem({ field: 'code', text: t('badCode') });
+    if (form.password.length < passwordMinLength) return setProblem({ field: 'repeat', text: t('tooShort', { n: passwordMinLength }) });
+    if (form.password !== form.repeat) return setProblem({ field: 'repeat', text: t('mismatch') });
+    setProblem(null);
+    setBusy(true);
+    const account = { username: form.username.trim().toLowerCase(), password: form.password };
+    rpc
+      .call('session.acceptInvitation', { code, displayName: form.displayName, ...account })
+      .then(() => rpc.call('session.signIn', account))
+      .then(
+        () => setBusy(false),
+        (e: unknown) => {
+          setError(e);
+          setBusy(false);
+        },
+      );
+  };
+  return (
+    <Center mih="70vh">
+      <Paper withBorder p="xl" w={460} component="section" aria-labelledby="invite-title">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <Stack>
+            <Title order={2} id="invite-title">
+              {t('inviteTitle')}
+            </Title>
+            <Text size="sm">{t('inviteHelp')}</Text>
+            <TextInput
+              label={t('code')}
+              value={form.code}
+              onChange={set('code')}
+              required
+              autoFocus
+              error={problem?.field === 'code' ? problem.text : null}
+            />
+            <TextInput label={t('displayName')} value={form.displayName} onChange={set('displayName')} required />
+            <TextInput label={t('username')} value={form.username} onChange={set('username')} autoComplete="username" required />
+            <PasswordInput label={t('password')} value={form.password} onChange={set('password')} autoComplete="new-password" required />
+            <PasswordInput
+              label={t('repeat')}
+              value={form.repeat}
+              onChange={set('repeat')}
+              autoComplete="new-password"
+              required
+              error={problem?.field === 'repeat' ? problem.text : null}
+            />
+            <ErrorAlert error={error} />
+            <Button type="submit" loading={busy}>
+              {t('accept')}
+            </Button>
+            <Button variant="subtle" onClick={onBack}>
+              {t('back')}
+            </Button>
+          </Stack>
+        </form>
       </Paper>
     </Center>
   );

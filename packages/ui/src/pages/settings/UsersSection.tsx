@@ -11,12 +11,15 @@ import { roleWord } from '../../components/labels';
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { useQuery, useRpc } from '../../rpc/react';
 import { useAllowed, useSession } from '../../session';
+import { OrganisationUsers } from './OrganisationUsers';
 
 const dict = {
   sv: {
     title: 'Användare',
     organisation:
       'Datorn hör till en organisation: användare bjuds in och får roller i organisationen. Här syns vilka som har loggat in på den här datorn och kan logga in utan nät.',
+    offline: 'Du är inloggad utan nät. Organisationens användare, inbjudningar och datorer hanteras när du har loggat in med nät.',
+    desktopTitle: 'Inloggade på den här datorn',
     name: 'Namn',
     username: 'Användarnamn',
     role: 'Roll',
@@ -39,6 +42,8 @@ const dict = {
     title: 'Users',
     organisation:
       'This computer belongs to an organisation: users are invited and given roles there. Listed here are those who signed in on this computer and can sign in offline.',
+    offline: "You signed in offline. The organisation's users, invitations and computers are managed after a sign-in with a network.",
+    desktopTitle: 'Signed in on this computer',
     name: 'Name',
     username: 'Username',
     role: 'Role',
@@ -88,6 +93,13 @@ export function UsersSection() {
       <Title order={3} id="users-title">
         {t('title')}
       </Title>
+      {organisation && state.via === 'relay' && <OrganisationUsers />}
+      {organisation && state.via !== 'relay' && <Text size="sm">{t('offline')}</Text>}
+      {organisation && (
+        <Title order={4} id="desktop-users-title">
+          {t('desktopTitle')}
+        </Title>
+      )}
       {organisation && <Text size="sm">{t('organisation')}</Text>}
       <Table aria-labelledby="users-title">
         <Table.Thead>
