@@ -9,7 +9,7 @@ type WaveRule = Pick<PlanReport['waves'][number], 'fewerThan' | 'unit' | 'afterM
 const dict = {
   sv: {
     wave: 'Våg {n}',
-    condition: 'om färre än {n} {u} har bekräftat {m} minuter efter start',
+    condition: 'om färre än {n} {u} har bekräftat {m} {m|minut|minuter} efter start',
     people: '{n|person|personer}',
     percent: '%',
     alerts: '{c} larmas {g}.',
@@ -21,7 +21,7 @@ const dict = {
   },
   en: {
     wave: 'Wave {n}',
-    condition: 'if fewer than {n} {u} have confirmed {m} minutes after the start',
+    condition: 'if fewer than {n} {u} have confirmed {m} {m|minute|minutes} after the start',
     people: '{n|person|people}',
     percent: '%',
     alerts: '{c}, alert {g}.',
