@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { method } from './rpc-core';
 import { channelSchema, contactLanguageSchema } from './contacts';
 import { refusalSchema } from './refusals';
+import { capDetailsSchema } from './cap';
 
 const id = z.number().int().positive();
 const isoTime = z.string();
@@ -277,6 +278,8 @@ export const campaignFieldsSchema = z.object({
     .default(null),
   /** Escalation waves on a confirmation threshold, in the order they are decided. */
   waves: z.array(waveSchema).max(5).default([]),
+  /** CAP facts (event, category, urgency, severity, certainty, area): from an imported CAP message, used by the CAP export. */
+  cap: capDetailsSchema.nullable().default(null),
 });
 export type CampaignFields = z.input<typeof campaignFieldsSchema>;
 export type CampaignSettings = z.output<typeof campaignFieldsSchema>;

@@ -24,3 +24,4 @@ export * from './health';
 export * from './auth';
 export * from './identity';
 export * from './permissions';
+export * from './cap';

@@ -102,6 +102,9 @@ export const methodClearance = {
   'preparedAlerts.delete': 'editor',
   'preparedAlerts.use': 'editor',
   'campaigns.repeat': 'editor',
+  // CAP: reading an alert as CAP is a read; a CAP file becomes a draft like any other.
+  'cap.export': 'reader',
+  'cap.import': 'editor',
   // Alerts: starting, pausing, cancelling, approving, and answering what comes back.
   'campaigns.start': 'operator',
   'campaigns.pause': 'operator',
@@ -112,6 +115,8 @@ export const methodClearance = {
   'inbox.markHandled': 'operator',
   // A health alert is acknowledged by whoever handles the room: an alert operator.
   'health.acknowledge': 'operator',
+  // The VMA underlag to SOS Alarm: an operator's request on the organisation's behalf.
+  'vma.underlag': 'operator',
   // The installation and the organisation: users, providers, relay, prices, settings.
   'session.settings.set': 'admin',
   'users.list': 'admin',

@@ -57,6 +57,14 @@ export const refusalParams = {
   'auth.organisation-offline': [],
   /** The relay could not be reached (message: what failed). */
   'auth.relay-unreachable': ['message'],
+  /** CAP import: not well-formed XML (line and column of the first error; 0 when unknown). */
+  'cap.not-xml': ['line', 'column'],
+  /** CAP import: a DOCTYPE or entity declaration (never expanded, never fetched). */
+  'cap.markup-refused': [],
+  /** CAP import: the document breaks a rule of cap.ts's table (rule: its code; path: where; value: what was written). */
+  'cap.invalid': ['rule', 'path', 'value'],
+  /** VMA underlag: points of the form still empty (missing: their names, comma-separated, in the form's order). */
+  'vma.incomplete': ['missing'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RefusalCode = keyof typeof refusalParams;

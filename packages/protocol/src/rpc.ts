@@ -5,6 +5,7 @@ import type { MethodSpec } from './rpc-core';
 import { afterActionEvents, afterActionMethods } from './after-action';
 import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
+import { capMethods } from './cap';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
 import { healthEvents, healthMethods } from './health';
@@ -26,6 +27,7 @@ export const methods = {
   ...backupsMethods,
   ...healthMethods,
   ...identityMethods,
+  ...capMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

@@ -79,6 +79,8 @@ export const auditActions = [
   'organisation.sessionRevoked',
   'organisation.deviceRevoked',
   'session.invitationAccepted',
+  'cap.imported',
+  'vma.underlag',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -57,6 +57,11 @@ const everyValue = {
   disabled: 'true',
   expiresAt: '2026-12-10T08:00:00Z',
   device: 'Stabsdator 2',
+  identifier: 'SE-VBG-42',
+  sender: 'raddning@vanersborg.se',
+  area: 'Öxnered',
+  level: 'warning',
+  requester: 'Åsa Öberg',
 };
 
 describe('audit entries in the operator language', () => {
@@ -95,6 +100,12 @@ describe('audit entries in the operator language', () => {
     );
     expect(auditText(entry('operator.set', { before: '', name: 'Karin Lind' }), 'sv').text).toBe(
       'Operatör bytt från (ingen) till Karin Lind',
+    );
+    expect(
+      auditText(entry('vma.underlag', { area: 'Öxnered', level: 'warning', requester: 'Åsa Öberg', identifier: 'x' }), 'sv').text,
+    ).toBe('Underlag för VMA (varningsmeddelande) till SOS Alarm gjort för Öxnered, begärt av Åsa Öberg');
+    expect(auditText(entry('cap.imported', { identifier: 'SE-1', sender: 's@x.se', name: 'Brand', file: 'b.xml' }), 'sv').text).toBe(
+      'CAP-meddelandet SE-1 från s@x.se importerat som utkast ”Brand” (b.xml)',
     );
   });
 

@@ -30,10 +30,16 @@ const sample: Record<string, string | number> = {
   expired: '2026-12-14T08:00:00.000Z',
   message: 'Fel användarnamn eller lösenord.',
   username: 'anna',
+  line: 3,
+  column: 17,
+  rule: 'info.severity.missing',
+  path: 'info[1]/severity',
+  value: 'Allvarlig',
+  missing: 'threat,publicHelp',
 };
 
 /** Values said in words (a status, an action, a channel) and ids an operator does not need. */
-const worded = new Set(['what', 'status', 'action', 'channel', 'approval', 'role', 'need', 'until', 'expired']);
+const worded = new Set(['what', 'status', 'action', 'channel', 'approval', 'role', 'need', 'until', 'expired', 'rule', 'missing']);
 const internal = new Set(['id', 'templateId', 'method']);
 
 describe('refusals in the operator’s language', () => {
@@ -72,5 +78,21 @@ describe('refusals in the operator’s language', () => {
 
   it('a code this console does not know gives null (the English message is shown)', () => {
     expect(refusalText({ code: 'future.code' as never, params: {} }, 'sv')).toBeNull();
+  });
+});
+
+describe('CAP and VMA refusals', () => {
+  it('a broken CAP rule is said in the rule table’s words, naming where', () => {
+    expect(refusalText(refusal('cap.invalid', { rule: 'info.severity.missing', path: 'info[1]/severity', value: '' }), 'sv')).toBe(
+      'CAP-meddelandet: Hur allvarligt det är (severity) saknas (vid info[1]/severity).',
+    );
+    expect(refusalText(refusal('cap.invalid', { rule: 'alert.status.value', path: 'alert/status', value: 'Skarpt' }), 'en')).toBe(
+      'The CAP message: The message status is not one of CAP’s values (allowed: Actual, Exercise, System, Test, Draft) (at alert/status: “Skarpt”).',
+    );
+  });
+  it('an incomplete VMA form names each missing point in words', () => {
+    expect(refusalText(refusal('vma.incomplete', { missing: 'threat,publicHelp' }), 'sv')).toBe(
+      'Underlaget är inte komplett. Fyll i: det akuta hotet, hur allmänheten kan hjälpa till.',
+    );
   });
 });

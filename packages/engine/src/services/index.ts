@@ -7,6 +7,7 @@
 import type { EngineContext } from '../context';
 import { CampaignService, type CampaignServiceOptions } from '../campaigns/service';
 import { PreparedAlertService } from '../campaigns/prepared';
+import { CapService } from '../cap/service';
 import { TemplateService } from '../campaigns/template-service';
 import { createContactsModule, type ContactsModule } from '../contacts';
 import { TtsService } from '../tts/service';
@@ -36,6 +37,8 @@ export interface EngineServices extends ContactsModule {
   readonly templates: TemplateService;
   readonly campaigns: CampaignService;
   readonly preparedAlerts: PreparedAlertService;
+  /** CAP 1.2 import and export, and the VMA underlag. */
+  readonly cap: CapService;
   readonly connectivity: Connectivity;
   readonly setup: ConnectivitySetupService;
   readonly sync: SyncService;
@@ -105,6 +108,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     dispatcher: { ...opts.campaigns?.dispatcher, onSendResult: (provider, outcome) => health.sends.record(provider, outcome) },
   });
   const preparedAlerts = new PreparedAlertService(ctx, campaigns);
+  const cap = new CapService(ctx, campaigns, templates);
   const syncLog = ctx.logger.child({ module: 'sync' });
   const replica = new Replica(ctx.store, sharedCodecs(), (err, state) =>
     syncLog.error({ err, entity: state.entity, id: state.id }, "another desktop's change could not be stored here"),
@@ -140,6 +144,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     templates,
     campaigns,
     preparedAlerts,
+    cap,
     connectivity,
     setup,
     sync,

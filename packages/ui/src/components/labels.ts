@@ -18,11 +18,34 @@ import {
   type ExclusionReason,
   type RecipientOutcome,
   type SkipReason,
+  type VmaPoint,
 } from '@gdial/protocol';
 import { useLanguage, type Language } from '../i18n';
 import { displayAddress } from './phone';
 
 type Words<K extends string> = Record<Language, Record<K, string>>;
+
+/** The VMA form's points (MSB's five, who asks and the number to call back), as the form and its refusals name them. */
+export const vmaPointWords: Words<VmaPoint | 'requester' | 'callbackPhone'> = {
+  sv: {
+    area: 'område',
+    happened: 'vad som har hänt eller kan hända',
+    threat: 'det akuta hotet',
+    publicAction: 'vad allmänheten ska göra',
+    publicHelp: 'hur allmänheten kan hjälpa till',
+    requester: 'vem som begär',
+    callbackPhone: 'telefonnummer för återuppringning',
+  },
+  en: {
+    area: 'area',
+    happened: 'what has happened or may happen',
+    threat: 'the acute threat',
+    publicAction: 'what the public should do',
+    publicHelp: 'how the public can help',
+    requester: 'who requests',
+    callbackPhone: 'call-back phone number',
+  },
+};
 
 export const channelWords: Words<Channel> = {
   sv: { voice: 'Röstsamtal', sms: 'SMS', email: 'E-post', whatsapp: 'WhatsApp', telegram: 'Telegram' },

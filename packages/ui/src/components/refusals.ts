@@ -1,9 +1,9 @@
 // The engine's refusals in the operator's language: each code with the values it carries
 // (see @gdial/protocol refusals.ts). A code this console does not know falls back to the
 // engine's English message.
-import type { Refusal, RefusalCode } from '@gdial/protocol';
+import { capRuleByCode, type Refusal, type RefusalCode } from '@gdial/protocol';
 import type { Language } from '../i18n';
-import { campaignStatusWords, channelWords, roleWord } from './labels';
+import { campaignStatusWords, channelWords, roleWord, vmaPointWords } from './labels';
 
 type Params = Refusal['params'];
 type Say = (p: Params) => string;
@@ -141,6 +141,14 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'auth.organisation-offline': () =>
       'Att hantera organisationens användare och datorer kräver att du har loggat in med nät. Logga ut och logga in igen när nätet fungerar.',
     'auth.relay-unreachable': (p) => `Organisationens server går inte att nå (${p.message}). Försök igen när nätet fungerar.`,
+    'cap.not-xml': (p) =>
+      Number(p.line) > 0
+        ? `Filen är inte giltig XML (fel på rad ${p.line}, tecken ${p.column}). Ett CAP-meddelande är en XML-fil.`
+        : 'Filen är inte giltig XML. Ett CAP-meddelande är en XML-fil.',
+    'cap.markup-refused': () =>
+      'Filen innehåller en DOCTYPE- eller ENTITY-deklaration. Sådana tas inte emot i CAP-meddelanden av säkerhetsskäl.',
+    'cap.invalid': (p) => capReason(p, 'sv'),
+    'vma.incomplete': (p) => `Underlaget är inte komplett. Fyll i: ${vmaPoints(p.missing, 'sv')}.`,
   },
   en: {
     'not-found': (p) =>
@@ -194,8 +202,31 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'auth.organisation-offline': () =>
       "Managing the organisation's users and computers needs a sign-in with a network. Sign out and sign in again when the network works.",
     'auth.relay-unreachable': (p) => `The organisation's server cannot be reached (${p.message}). Try again when the network works.`,
+    'cap.not-xml': (p) =>
+      Number(p.line) > 0
+        ? `The file is not valid XML (error on line ${p.line}, character ${p.column}). A CAP message is an XML file.`
+        : 'The file is not valid XML. A CAP message is an XML file.',
+    'cap.markup-refused': () => 'The file holds a DOCTYPE or ENTITY declaration. For safety these are not accepted in CAP messages.',
+    'cap.invalid': (p) => capReason(p, 'en'),
+    'vma.incomplete': (p) => `The underlag is not complete. Fill in: ${vmaPoints(p.missing, 'en')}.`,
   },
 };
+
+/** A broken CAP rule in the rule table's own words, with where and what was written. */
+function capReason(p: Params, lang: Language): string {
+  const rule = capRuleByCode(String(p.rule));
+  const reason = rule ? rule[lang] : String(p.rule);
+  const value = String(p.value ?? '');
+  if (lang === 'sv') return `CAP-meddelandet: ${reason} (vid ${p.path}${value ? `: ”${value}”` : ''}).`;
+  return `The CAP message: ${reason} (at ${p.path}${value ? `: “${value}”` : ''}).`;
+}
+
+const vmaPoints = (missing: string | number | undefined, lang: Language): string =>
+  String(missing ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((m) => vmaPointWords[lang][m as keyof (typeof vmaPointWords)['sv']] ?? m)
+    .join(', ');
 
 /** A refusal in the operator's language, or null for a code this console does not know. */
 export function refusalText(r: Refusal, language: Language): string | null {

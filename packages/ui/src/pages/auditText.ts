@@ -166,6 +166,10 @@ const sv: Record<Phrased, Phrase> = {
   'organisation.sessionRevoked': (p) => `Inloggningen för ${p.username} på ${p.device} avslutad`,
   'organisation.deviceRevoked': (p) => `Datorn ${p.device} spärrad i organisationen`,
   'session.invitationAccepted': (p) => `${p.username} tackade ja till en inbjudan (${roleWord(p.role, 'sv')})`,
+  'cap.imported': (p) =>
+    `CAP-meddelandet ${p.identifier} från ${p.sender} importerat som utkast ”${p.name}”${p.file ? ` (${p.file})` : ''}`,
+  'vma.underlag': (p) =>
+    `Underlag för VMA (${p.level === 'warning' ? 'varningsmeddelande' : 'informationsmeddelande'}) till SOS Alarm gjort för ${p.area}, begärt av ${p.requester}`,
 };
 
 const en: Record<Phrased, Phrase> = {
@@ -247,6 +251,9 @@ const en: Record<Phrased, Phrase> = {
   'organisation.sessionRevoked': (p) => `Sign-in of ${p.username} on ${p.device} ended`,
   'organisation.deviceRevoked': (p) => `Computer ${p.device} revoked in the organisation`,
   'session.invitationAccepted': (p) => `${p.username} accepted an invitation (${roleWord(p.role, 'en')})`,
+  'cap.imported': (p) => `CAP message ${p.identifier} from ${p.sender} imported as draft “${p.name}”${p.file ? ` (${p.file})` : ''}`,
+  'vma.underlag': (p) =>
+    `VMA underlag (${p.level === 'warning' ? 'warning' : 'information'} message) for SOS Alarm made for ${p.area}, requested by ${p.requester}`,
 };
 
 const phrases: Record<Language, Partial<Record<string, Phrase>>> = { sv, en };
@@ -287,6 +294,7 @@ const subjects: Record<Language, Record<string, string>> = {
     user: 'Användare',
     health: 'Hälsolarm',
     organisation: 'Organisation',
+    vma: 'VMA-underlag',
   },
   en: {
     contact: 'Contact',
@@ -302,6 +310,7 @@ const subjects: Record<Language, Record<string, string>> = {
     operator: 'Operator',
     inbox: 'Inbox',
     connectivity: 'Connectivity',
+    vma: 'VMA underlag',
     user: 'User',
     health: 'Health alert',
     organisation: 'Organisation',

@@ -7,6 +7,7 @@ import type { EngineServices } from '../../services';
 import type { Handlers } from '../server';
 import { backupsHandlers } from './backups';
 import { campaignsHandlers } from './campaigns';
+import { capHandlers } from './cap';
 import { connectivityHandlers } from './connectivity';
 import { contactsHandlers } from './contacts';
 import { healthHandlers } from './health';
@@ -26,5 +27,6 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...backupsHandlers(services),
     ...healthHandlers(services),
     ...identityHandlers(services),
+    ...capHandlers(services),
   };
 }
