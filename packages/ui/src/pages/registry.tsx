@@ -10,6 +10,7 @@ import { ImportPage } from './import/ImportPage';
 import { InboxPage } from './inbox/InboxPage';
 import { SettingsPage } from './SettingsPage';
 import { TemplatesPage } from './templates/TemplatesPage';
+import { VmaPage } from './vma/VmaPage';
 
 export interface PageDef {
   id: string;
@@ -25,6 +26,7 @@ export const pages: PageDef[] = [
   { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, component: GroupsPage },
   { id: 'import', label: { sv: 'Importera', en: 'Import' }, component: ImportPage },
   { id: 'inbox', label: { sv: 'Inkorg', en: 'Inbox' }, component: InboxPage },
+  { id: 'vma', label: { sv: 'VMA-underlag', en: 'VMA underlag' }, component: VmaPage },
   { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },
   { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, component: SettingsPage },
 ];

@@ -38,6 +38,7 @@ import { WavesPanel } from './WavesPanel';
 import { OwnerBanner, useAlertOwner } from './OwnerBanner';
 import { RecipientTimeline } from './RecipientTimeline';
 import { RepeatButtons } from './RepeatButtons';
+import { CapExportButton } from './CapExportButton';
 import { personStateColour, personStateWords } from './personStateWords';
 import {
   bucketCounts,
@@ -75,6 +76,7 @@ const dict = {
     resume: 'Fortsätt',
     cancel: 'Stoppa larmet…',
     export: 'Exportera rapport (CSV)',
+    vma: 'VMA-underlag…',
     exporting: 'Skapar rapporten…',
     exported: 'Rapporten är sparad som {f} ({n} {n|rad|rader}).',
     cancelTitle: 'Stoppa larmet?',
@@ -122,6 +124,7 @@ const dict = {
     resume: 'Resume',
     cancel: 'Stop the alert…',
     export: 'Export report (CSV)',
+    vma: 'VMA underlag…',
     exporting: 'Creating the report…',
     exported: 'The report is saved as {f} ({n} rows).',
     cancelTitle: 'Stop the alert?',
@@ -250,6 +253,10 @@ export function CampaignLiveView({ id }: { id: number }) {
         <Group>
           <Button variant="default" onClick={exportCsv} loading={busy && exportNote === null && !cancelOpen}>
             {t('export')}
+          </Button>
+          <CapExportButton id={id} />
+          <Button variant="default" onClick={() => navigate('vma', id)}>
+            {t('vma')}
           </Button>
         </Group>
       </Group>

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
+import { CapFactsNote } from './CapFactsNote';
 import { ReviewStep } from './ReviewStep';
 import { SavePreparedButton } from './SavePreparedButton';
 import { StartDialog } from './StartDialog';
@@ -209,6 +210,7 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
           {t('cancelWizard')}
         </Button>
       </Group>
+      <CapFactsNote cap={s.cap} />
       <Stepper active={active} onStepClick={(i) => (i < active ? goTo(i) : undefined)} allowNextStepsSelect={false} size="sm">
         {labels.map((l) => (
           <Stepper.Step key={l} label={l} />

@@ -11,6 +11,7 @@ import { navigate, type Route } from '../../router';
 import { useEvent, useQuery } from '../../rpc/react';
 import { CampaignLiveView } from './CampaignLiveView';
 import { CampaignWizard } from './CampaignWizard';
+import { useCapImport } from './CapImport';
 import { ReviewAndStart } from './ReviewAndStart';
 import { pageScope } from '../../components/pageScope';
 import { RoleGuard } from '../../components/RoleGuard';
@@ -19,6 +20,7 @@ const dict = {
   sv: {
     title: 'Larm',
     newAlert: 'Nytt larm',
+    vma: 'VMA-underlag…',
     name: 'Namn',
     status: 'Status',
     confirmed: 'Bekräftade',
@@ -33,6 +35,7 @@ const dict = {
   en: {
     title: 'Alerts',
     newAlert: 'New alert',
+    vma: 'VMA underlag…',
     name: 'Name',
     status: 'Status',
     confirmed: 'Confirmed',
@@ -119,18 +122,26 @@ function CampaignList() {
   const q = useQuery('campaigns.list', { limit: 200 });
   useEvent('campaigns.changed', () => q.reload());
   const campaigns = q.data?.campaigns ?? [];
-  return (
+  const cap = useCapImport();
+  return cap.dropZone(
     <Stack className={pageScope}>
       <Group justify="space-between">
         <Title order={2}>{t('title')}</Title>
-        <RoleGuard method="campaigns.create">
-          {(refused) => (
-            <Button size="lg" color="red" onClick={() => navigate('campaigns', 'new')} disabled={refused}>
-              {t('newAlert')}
-            </Button>
-          )}
-        </RoleGuard>
+        <Group>
+          {cap.button}
+          <Button size="lg" variant="default" onClick={() => navigate('vma')}>
+            {t('vma')}
+          </Button>
+          <RoleGuard method="campaigns.create">
+            {(refused) => (
+              <Button size="lg" color="red" onClick={() => navigate('campaigns', 'new')} disabled={refused}>
+                {t('newAlert')}
+              </Button>
+            )}
+          </RoleGuard>
+        </Group>
       </Group>
+      {cap.status}
       <ErrorAlert error={q.error} />
       {q.loading && !q.data ? (
         <Loader aria-label={t('loading')} />
@@ -139,6 +150,6 @@ function CampaignList() {
       ) : (
         <CampaignTable campaigns={campaigns} label={t('table')} />
       )}
-    </Stack>
+    </Stack>,
   );
 }

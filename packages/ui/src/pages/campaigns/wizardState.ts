@@ -2,6 +2,7 @@
 // before the operator may go on, ready-made channel plans, and the translation into the
 // contract's campaign fields. Also the rule for how a live start must be confirmed.
 import type {
+  CapDetails,
   CampaignFields,
   CampaignPriority,
   Campaign,
@@ -47,6 +48,8 @@ export interface WizardState {
   priority: CampaignPriority;
   templateId: number | null;
   schedule: ScheduleForm;
+  /** CAP facts of an alert imported from CAP (kept for its CAP export); null otherwise. */
+  cap: CapDetails | null;
 }
 
 export const WIZARD_STEPS = ['audience', 'plan', 'message', 'schedule', 'review'] as const;
@@ -82,6 +85,7 @@ export const initialWizard = (): WizardState => ({
   priority: 'alert',
   templateId: null,
   schedule: { kind: 'now' },
+  cap: null,
 });
 
 const splitList = (s: string) =>
@@ -182,6 +186,7 @@ export function toFields(s: WizardState, opts: { testGroupId?: number | null; na
     priority: s.priority,
     testGroupId: opts.testGroupId ?? null,
     schedule,
+    cap: s.cap,
   };
 }
 
@@ -226,6 +231,7 @@ export function fromCampaign(c: Campaign): WizardState {
         : sched.kind === 'cron'
           ? { kind: 'cron', cron: sched.cron }
           : { kind: 'now' },
+    cap: f.cap ?? null,
   };
 }
 
