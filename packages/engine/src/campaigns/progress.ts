@@ -14,7 +14,14 @@ import {
 import { campaignRunBy } from '../store/alert-sync';
 import { getCampaign, waveDecisions } from '../store/campaigns';
 import type { Reader } from '../store/db';
-import { deliveryStateCounts, hasOpenDeliveries, possibleDuplicateCount, remainingByStep, type StepRemaining } from '../store/deliveries';
+import {
+  deliveryStateCounts,
+  hasOpenDeliveries,
+  possibleDuplicateCount,
+  remainingByStep,
+  lastSentOfStep,
+  type StepRemaining,
+} from '../store/deliveries';
 import { waitingOnChannel } from '../store/dispatch';
 import { outcomeCounts } from '../store/recipients';
 import { holdsOfReplica, type ChannelHold } from './holds';
@@ -24,32 +31,33 @@ const WINDOW_MS = 10_000;
 export const MIN_INTERVAL_MS = 100;
 
 /**
- * Seconds until the plan's remaining work is handed over: step by step, each step's rows at
- * the measured rate (msgs/s), starting no earlier than its rows are due — a step still
- * waiting starts its wait after the step before it is handed over — and never before a
- * pending escalation wave is decided. Null when it cannot be known: the path is down
- * (held), or there is work and no rate measured yet.
+ * Seconds until the plan's remaining work is handed over: step by step, each step's open
+ * rows at the measured rate (msgs/s), starting no earlier than its rows are due — a step
+ * still waiting starts its wait after the step before it is handed over (`lastSent` of a
+ * step with nothing open) — and never before a pending escalation wave is decided. Null
+ * when it cannot be known: the path is down (held), or there is work and no rate yet.
  */
 export function estimateEta(
   steps: readonly StepRemaining[],
   now: number,
   rate: number,
   held: boolean,
+  lastSent: (step: number) => number | null,
   pendingWaveAt: number | null = null,
 ): number | null {
   if (held) return null;
   let t = now;
+  let prev = -1;
   let prevEnd = now;
   for (const s of steps) {
-    if (s.open === 0) {
-      prevEnd = s.lastSent ?? prevEnd;
-      continue;
-    }
     if (rate <= 0) return null;
+    // Steps between the previous open one and this one are handed over: this one waits from their last handover.
+    if (s.step > prev + 1) prevEnd = lastSent(s.step - 1) ?? prevEnd;
     let start = Math.max(t, s.due ?? t);
     if (s.waiting > 0) start = Math.max(start, prevEnd + s.waitSeconds * 1000);
     t = start + (s.open / rate) * 1000;
     prevEnd = t;
+    prev = s.step;
   }
   if (pendingWaveAt !== null) t = Math.max(t, pendingWaveAt);
   return Math.round((Math.max(0, t - now) / 1000) * 10) / 10;
@@ -100,6 +108,7 @@ export function readProgress(
       now,
       rates.forEta,
       held.length > 0,
+      (step) => lastSentOfStep(r, campaignId, step),
       pendingWave ? Date.parse(pendingWave.dueAt!) : null,
     ),
     possibleDuplicates: possibleDuplicateCount(r, campaignId),

@@ -9,36 +9,30 @@ import type { StepRemaining } from '../../src/store/deliveries';
 import { addContact, addGroup, addTemplate, fakeSenders, FakeSender, makeEnv, statusEvent, until, type TestEnv } from './helpers';
 
 const NOW = 1_700_000_000_000;
-const step = (over: Partial<StepRemaining>): StepRemaining => ({
-  step: 0,
-  open: 0,
-  waiting: 0,
-  due: null,
-  waitSeconds: 0,
-  lastSent: null,
-  ...over,
-});
+const step = (over: Partial<StepRemaining>): StepRemaining => ({ step: 0, open: 0, waiting: 0, due: null, waitSeconds: 0, ...over });
+const noneSent = () => null;
 
 describe('the ETA rule', () => {
   it('hands over what is due at the measured rate', () => {
-    expect(estimateEta([step({ open: 100, due: NOW })], NOW, 50, false)).toBe(2);
-    expect(estimateEta([step({ open: 0, lastSent: NOW - 1000 })], NOW, 50, false)).toBe(0);
+    expect(estimateEta([step({ open: 100, due: NOW })], NOW, 50, false, noneSent)).toBe(2);
+    expect(estimateEta([], NOW, 50, false, noneSent)).toBe(0);
   });
 
   it("adds the steps still to run, each after its wait from the previous step's last handover", () => {
-    const steps = [step({ step: 0, open: 0, lastSent: NOW - 10_000 }), step({ step: 1, open: 100, waiting: 100, waitSeconds: 300 })];
-    expect(estimateEta(steps, NOW, 50, false)).toBe(292);
+    // Step 1 (index 0) handed over 10 s ago; step 2 waits 5 minutes from then.
+    const lastSent = (s: number) => (s === 0 ? NOW - 10_000 : null);
+    expect(estimateEta([step({ step: 1, open: 100, waiting: 100, waitSeconds: 300 })], NOW, 50, false, lastSent)).toBe(292);
     // Step 1 still sending: step 2 starts its wait when step 1 is estimated done.
     const busy = [step({ step: 0, open: 500, due: NOW }), step({ step: 1, open: 500, waiting: 500, waitSeconds: 60 })];
-    expect(estimateEta(busy, NOW, 100, false)).toBe(5 + 60 + 5);
+    expect(estimateEta(busy, NOW, 100, false, noneSent)).toBe(5 + 60 + 5);
     // A step already scheduled starts at its due time.
-    expect(estimateEta([step({ open: 10, due: NOW + 120_000 })], NOW, 10, false)).toBe(121);
+    expect(estimateEta([step({ open: 10, due: NOW + 120_000 })], NOW, 10, false, noneSent)).toBe(121);
   });
 
   it('waits for a pending escalation wave, and is unknown while held or before any rate is measured', () => {
-    expect(estimateEta([step({ open: 0, lastSent: NOW })], NOW, 10, false, NOW + 600_000)).toBe(600);
-    expect(estimateEta([step({ open: 10, due: NOW })], NOW, 10, true)).toBeNull();
-    expect(estimateEta([step({ open: 10, due: NOW })], NOW, 0, false)).toBeNull();
+    expect(estimateEta([], NOW, 10, false, noneSent, NOW + 600_000)).toBe(600);
+    expect(estimateEta([step({ open: 10, due: NOW })], NOW, 10, true, noneSent)).toBeNull();
+    expect(estimateEta([step({ open: 10, due: NOW })], NOW, 0, false, noneSent)).toBeNull();
   });
 });
 
