@@ -5,7 +5,7 @@
 // it, sent once that transaction committed), and shows its shared data for comparison.
 // Configured by GDIAL_HARNESS_ENGINE (JSON); SIGKILL is part of the test.
 import { createHash } from 'node:crypto';
-import { inspectSync, pendingSyncOps, silentLogger, startEngine } from '@gdial/engine';
+import { inspectSync, pendingSyncOps, silentLogger, startEngine, type ProviderSettings } from '@gdial/engine';
 import type { MethodInput, MethodName, MethodOutput, SyncOp } from '@gdial/protocol';
 import type { Command, CommandResult, ConsoleView } from './commands';
 import { notify, serve } from './ipc';
@@ -16,6 +16,8 @@ export interface EngineChildConfig {
   relayUrl: string;
   deviceToken: string;
   tenant: string;
+  /** Provider settings (the take-over test sends through the simulator); none in the convergence harness. */
+  providers?: ProviderSettings;
 }
 
 const config = JSON.parse(process.env.GDIAL_HARNESS_ENGINE ?? '{}') as EngineChildConfig;
@@ -23,7 +25,10 @@ const engine = await startEngine({
   dataDir: config.dataDir,
   logger: silentLogger(),
   signedIn: { displayName: config.name, role: 'admin' },
-  connectivity: { relay: { url: config.relayUrl, deviceToken: config.deviceToken, tenant: config.tenant } },
+  connectivity: {
+    relay: { url: config.relayUrl, deviceToken: config.deviceToken, tenant: config.tenant },
+    ...(config.providers ? { providers: config.providers } : {}),
+  },
 });
 const { store } = engine.context;
 const sqlite = store.sqlite;
@@ -183,6 +188,15 @@ serve({
       .digest('hex'),
   }),
   view,
+  /** Any method of the engine's RPC, as the console calls it (the take-over test drives an alert with these). */
+  rpc: ({ method, params }: { method: MethodName; params: unknown }) => call(method, params as MethodInput<typeof method>),
+  /** Each delivery of an alert as this desktop holds it (the take-over test counts duplicates and their flags). */
+  deliveries: ({ campaign }: { campaign: number }) =>
+    sqlite
+      .prepare<[number], { address: string; state: string; possible_duplicate: number; attempts: number }>(
+        'SELECT address, state, possible_duplicate, attempts FROM deliveries WHERE campaign_id = ? ORDER BY id',
+      )
+      .all(campaign),
   async close() {
     await engine.close();
     setImmediate(() => process.exit(0));

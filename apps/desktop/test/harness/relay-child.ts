@@ -2,6 +2,7 @@
 // start it again on the same database, or restore that database from a backup first.
 // Configured by GDIAL_HARNESS_RELAY (JSON: database, encryption key, tenant); answers the
 // harness's requests over IPC (enrolment codes, the organisation's merged states and log).
+import { relayWebhookUrls } from '@gdial/protocol';
 import { startRelay } from '@gdial/relay';
 import { notify, serve } from './ipc';
 
@@ -57,6 +58,12 @@ serve({
       ),
     );
     return rows.map((r) => (typeof r.payload === 'string' ? (JSON.parse(r.payload) as unknown) : r.payload));
+  },
+  /** The tenant takes the simulator's Twilio webhooks; answers the URLs to give the simulator and the desktops. */
+  async providerSetup({ twilioAuthToken }: { twilioAuthToken: string }) {
+    const r = await relay.admin.setCredentials(config.tenant, { twilioAuthToken });
+    if (!r.ok) throw new Error(r.problem);
+    return relayWebhookUrls(relay.publicBaseUrl, config.tenant);
   },
   /** What an operator does after restoring the database from a backup: a new sync epoch. */
   async newEpoch() {

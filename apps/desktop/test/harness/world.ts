@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { enrolDevice } from '@gdial/engine';
-import type { EntityState, RelayEvent, SyncOp, SyncStatus } from '@gdial/protocol';
+import type { EntityState, MethodInput, MethodName, MethodOutput, RelayEvent, SyncOp, SyncStatus } from '@gdial/protocol';
 import type { Command, CommandResult, ConsoleView } from './commands';
 import type { EngineChildConfig } from './engine-child';
 import { Child, type Notice } from './ipc';
@@ -32,6 +32,8 @@ export interface WorldOptions {
   /** The relay's stream heartbeat; short in the harness so a dead connection is noticed soon, the relay's default otherwise. */
   heartbeatMs?: number;
   log?: (line: string) => void;
+  /** Desktops send through this provider simulator's Twilio (SMS at `smsPerSecond` each), its webhooks to the relay. */
+  simulator?: { url: string; accountSid: string; authToken: string; smsPerSecond: number };
 }
 
 interface Desktop {
@@ -54,6 +56,8 @@ export class World {
   private readonly root = mkdtempSync(path.join(os.tmpdir(), 'gdial-harness-'));
   private readonly schema = `harness_${process.pid}_${randomBytes(3).toString('hex')}`;
   private readonly key = randomBytes(32).toString('base64');
+  /** The relay's webhook URLs, when the world sends through a simulator. */
+  webhookUrls: Record<string, string> = {};
   readonly log: (line: string) => void;
 
   private constructor(readonly opts: WorldOptions) {
@@ -66,6 +70,8 @@ export class World {
     try {
       await w.startRelay();
       w.log(`relay up in ${Date.now() - t0} ms`);
+      if (opts.simulator)
+        w.webhookUrls = await w.relay!.request<Record<string, string>>('providerSetup', { twilioAuthToken: opts.simulator.authToken });
       for (let i = 0; i < opts.engines; i++) {
         const proxy = await startProxy(() => w.relayPort);
         const token = await w.relay!.request<string>('enrol');
@@ -108,7 +114,28 @@ export class World {
   }
 
   private async startDesktop(d: Desktop): Promise<void> {
-    const config: EngineChildConfig = { name: d.name, dataDir: d.dataDir, relayUrl: d.proxy.url, deviceToken: d.token, tenant: TENANT };
+    const sim = this.opts.simulator;
+    const config: EngineChildConfig = {
+      name: d.name,
+      dataDir: d.dataDir,
+      relayUrl: d.proxy.url,
+      deviceToken: d.token,
+      tenant: TENANT,
+      ...(sim
+        ? {
+            providers: {
+              twilio: {
+                accountSid: sim.accountSid,
+                authToken: sim.authToken,
+                baseUrl: sim.url,
+                sms: { from: 'GDial' },
+                callbacks: { messageStatusUrl: this.webhookUrls.twilioMessageStatus!, callStatusUrl: this.webhookUrls.twilioCallStatus! },
+              },
+              rates: { twilio: { sms: sim.smsPerSecond } },
+            },
+          }
+        : {}),
+    };
     const { child } = await Child.start(path.join(here, 'engine-child.ts'), d.name, { GDIAL_HARNESS_ENGINE: JSON.stringify(config) }, (n) =>
       this.notice(n),
     );
@@ -117,6 +144,13 @@ export class World {
 
   private notice(n: Notice): void {
     if (n.notice === 'ops') this.model.add(n.data as SyncOp[]);
+  }
+
+  /** Calls a method of a desktop's engine RPC, as its console would. */
+  rpc<M extends MethodName>(i: number, method: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
+    const d = this.desktops[i]!;
+    if (!d.child?.alive) return Promise.reject(new Error(`${d.name} is down`));
+    return d.child.request<MethodOutput<M>>('rpc', { method, params });
   }
 
   /** Runs a command on a desktop; a desktop that is down (killed, restarting) does nothing. */
@@ -141,13 +175,14 @@ export class World {
     ).catch(() => {});
   }
 
-  /** SIGKILL of a desktop's engine; it starts again (on the same store) after `downMs`, in the background. */
-  async killDesktop(i: number, downMs: number): Promise<void> {
+  /** SIGKILL of a desktop's engine; it starts again (on the same store) after `downMs`, in the background, unless it stays down. */
+  async killDesktop(i: number, downMs: number | 'stays-down'): Promise<void> {
     const d = this.desktops[i]!;
     if (!d.child?.alive || d.starting) return;
     this.log(`SIGKILL ${d.name}`);
     await d.child.kill();
     d.child = null;
+    if (downMs === 'stays-down') return;
     d.starting = (async () => {
       await sleep(downMs);
       await this.startDesktop(d);
