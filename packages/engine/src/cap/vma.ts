@@ -156,7 +156,8 @@ export async function vmaPdf(f: VmaRequest, madeBy: string, madeAt: Date, capIde
   const blocks: Block[] = [
     { text: 'Underlag för VMA – begäran till SOS Alarm', bold: true, scale: 1.6, gapBefore: 0 },
     { text: `${levelWords[f.level]} · Viktigt meddelande till allmänheten`, bold: true, scale: 1.1, gapBefore: 0.4 },
-    { text: `Begärt av: ${f.requester}   Telefon för återuppringning: ${f.callbackPhone}`, scale: 1, gapBefore: 0.6 },
+    { text: `Begärt av: ${f.requester}`, scale: 1, gapBefore: 0.6 },
+    { text: `Telefon för återuppringning: ${f.callbackPhone}`, scale: 1, gapBefore: 0.1 },
     { text: `Gjort av ${madeBy} i GDial ${stockholm(madeAt)}. CAP-meddelande: ${capIdentifier}`, scale: 0.85, gapBefore: 0.2 },
     ...vmaPoints.flatMap((p, i): Block[] => [
       { text: `${i + 1}. ${vmaPointTitles[p]}`, bold: true, scale: 1.15, gapBefore: 1 },

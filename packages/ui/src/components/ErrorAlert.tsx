@@ -22,12 +22,14 @@ const dict = {
   },
 };
 
-export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
+/** `advice` replaces the advice for the error's code, for a caller that knows better (a refused file is not a form). */
+export function ErrorAlert({ error, title, advice: given }: { error: unknown; title?: string; advice?: string }) {
   const t = useT(dict);
   const { language } = useLanguage();
   if (!error) return null;
   const rpc = error instanceof RpcError ? error : null;
-  const advice = rpc && (rpc.code === 'UNAVAILABLE' || rpc.code === 'TIMEOUT' || rpc.code === 'VALIDATION') ? t(rpc.code) : t('other');
+  const advice =
+    given ?? (rpc && (rpc.code === 'UNAVAILABLE' || rpc.code === 'TIMEOUT' || rpc.code === 'VALIDATION') ? t(rpc.code) : t('other'));
   return (
     <Alert color="red" title={title ?? t('title')} role="alert" variant="light">
       {(rpc?.refusal && refusalText(rpc.refusal, language)) ?? (error as Error).message}

@@ -18,6 +18,7 @@ const dict = {
     reading: 'Läser {name}…',
     tooBig: 'Filen {name} är större än ett CAP-meddelande kan vara (högst 1 MB).',
     failed: 'CAP-filen {name} kunde inte importeras',
+    fix: 'Be avsändaren om en rättad fil, eller rätta den och importera igen.',
   },
   en: {
     choose: 'Import CAP file…',
@@ -25,6 +26,7 @@ const dict = {
     reading: 'Reading {name}…',
     tooBig: 'The file {name} is bigger than a CAP message can be (at most 1 MB).',
     failed: 'The CAP file {name} could not be imported',
+    fix: 'Ask the sender for a corrected file, or correct it and import it again.',
   },
 };
 
@@ -121,7 +123,7 @@ export function useCapImport(): { button: ReactNode; dropZone: (children: ReactN
   const status = (
     <>
       {busy && <Text aria-live="polite">{t('reading', { name: busy })}</Text>}
-      {error && <ErrorAlert error={error.error} title={t('failed', { name: error.name })} />}
+      {error && <ErrorAlert error={error.error} title={t('failed', { name: error.name })} advice={t('fix')} />}
     </>
   );
   return { button, dropZone, status };

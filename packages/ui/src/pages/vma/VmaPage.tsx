@@ -201,7 +201,15 @@ function VmaForm({ alertId }: { alertId: number | null }) {
           <Stack>
             <Alert
               color="green"
-              title={t('made', { by: result.madeBy, at: new Date(result.madeAt).toLocaleString(language === 'sv' ? 'sv-SE' : 'en-GB') })}
+              title={t('made', {
+                by: result.madeBy,
+                // Swedish time, as on the PDF and in the text for the phone.
+                at: new Date(result.madeAt).toLocaleString(language === 'sv' ? 'sv-SE' : 'en-GB', {
+                  timeZone: 'Europe/Stockholm',
+                  dateStyle: 'short',
+                  timeStyle: 'short',
+                }),
+              })}
             >
               {t('madeNext')}
             </Alert>
