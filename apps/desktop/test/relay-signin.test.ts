@@ -5,14 +5,20 @@
 // another desktop's session (that desktop signs its user out at its next refresh) and changes
 // a role (it holds from the next refresh); with the relay gone, offline unlock works for a user
 // who signed in online on that desktop and is refused for one who never did.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '@gdial/protocol';
-import { enrolDevice, silentLogger, startEngine, type Engine } from '@gdial/engine';
+import { enrolDevice, silentLogger, startEngine, type Engine, type EngineOptions } from '@gdial/engine';
 import { startRelay, type RelayHandle } from '@gdial/relay';
+import { VaultClient } from '../src/engine-host/vault-client';
+import { vaultSealer } from '../src/engine-host/vault-sealer';
+import { SecretVault } from '../src/main/secrets/vault';
+import { vaultService } from '../src/main/secrets/vault-service';
+import { FakeSafeStorage } from './support/fake-safe-storage';
+import { quietLogger } from './support/fakes';
 
 const TENANT = 'kommun';
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -21,6 +27,18 @@ const PASSWORDS = { anna: 'annas långa lösenord', olle: 'olles långa lösenor
 let relay: RelayHandle;
 let tenantId: string;
 const engines: Engine[] = [];
+/** The desktop app's sealer: the engine host's vault client to main's safeStorage vault (a fake OS key store). */
+function desktopSealer(): EngineOptions['secrets'] {
+  const service = vaultService(new SecretVault(new FakeSafeStorage(), 'linux'), quietLogger());
+  const client: VaultClient = new VaultClient((m) => {
+    if (m.type === 'vault-request') void service(m.request).then((reply) => client.receive(m.id, reply));
+  }, 5_000);
+  return vaultSealer(client);
+}
+
+/** Sign-in answers the relay gave (the tokens), to look for them where they must not be. */
+const answers: { accessToken: string; refreshToken: string; sessionId: string }[] = [];
+
 /** Requests each desktop sent to the relay, by path. */
 const seen = new Map<Engine, string[]>();
 /** How far each desktop's clock is ahead (to make its access token look about to expire). */
@@ -38,23 +56,35 @@ async function refusalOf<M extends MethodName>(engine: Engine, m: M, params: Met
   return res.error.refusal;
 }
 
-async function desktop(name: string): Promise<{ engine: Engine; paths: string[] }> {
+async function enrol(name: string): Promise<string> {
   const e = await relay.admin.createEnrolment(TENANT, 1);
   if (!e.ok) throw new Error(e.problem);
   const enrolled = await enrolDevice(relay.url, e.value.token, name);
   if (!enrolled.ok) throw new Error(enrolled.error.message);
+  return enrolled.value.deviceToken;
+}
+
+async function desktop(
+  name: string,
+  opts: { deviceToken?: string; dataDir?: string; secrets?: EngineOptions['secrets'] } = {},
+): Promise<{ engine: Engine; paths: string[] }> {
+  const deviceToken = opts.deviceToken ?? (await enrol(name));
   const paths: string[] = [];
   const engine = await startEngine({
-    dataDir: mkdtempSync(path.join(os.tmpdir(), `gdial-signin-${name}-`)),
-    databasePath: ':memory:',
+    dataDir: opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `gdial-signin-${name}-`)),
+    ...(opts.dataDir ? {} : { databasePath: ':memory:' }),
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
     logger: silentLogger(),
-    connectivity: { relay: { url: relay.url, deviceToken: enrolled.value.deviceToken, tenant: TENANT } },
+    connectivity: { relay: { url: relay.url, deviceToken, tenant: TENANT } },
     identity: {
       kdf: FAST,
       now: () => new Date(Date.now() + skewMs),
-      relayFetch: (input, init) => {
-        paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
-        return fetch(input, init);
+      relayFetch: async (input, init) => {
+        const at = new URL(input instanceof Request ? input.url : String(input)).pathname;
+        paths.push(at);
+        const res = await fetch(input, init);
+        if (at === '/api/v1/auth/sign-in' && res.ok) answers.push((await res.clone().json()) as (typeof answers)[number]);
+        return res;
       },
     },
   });
@@ -176,6 +206,36 @@ describe('signing in at the relay', { timeout: 60_000 }, () => {
     expect(state.user).toBeNull();
     // Signed out: the engine answers nothing but the sign-in page now.
     expect((await refusalOf(a, 'contacts.search', {}))?.code).toBe('auth.signed-out');
+  });
+
+  it('keeps the tokens sealed by the host, never in plain text, and ends a session a crash left behind on the next start', async () => {
+    const sealer = desktopSealer();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-signin-sealed-'));
+    const deviceToken = await enrol('Desktop C');
+    const c = (await desktop('Desktop C', { deviceToken, dataDir, secrets: sealer })).engine;
+    await call(c, 'session.signIn', { username: 'olle', password: PASSWORDS.olle });
+    const tokens = answers.at(-1)!;
+    const live = async () => (await relay.authAdmin.listSessions(tenantId)).some((s) => s.id === tokens.sessionId);
+    expect(await live()).toBe(true);
+    // What the database holds (file and write-ahead log): the sealed session, no token in the clear.
+    const bytes = () =>
+      ['gdial.db', 'gdial.db-wal']
+        .map((f) => path.join(dataDir, f))
+        .filter((f) => existsSync(f))
+        .map((f) => readFileSync(f).toString('latin1'))
+        .join('');
+    expect(bytes()).toContain('identity.relaySession');
+    expect(bytes()).not.toContain(tokens.refreshToken);
+    expect(bytes()).not.toContain(tokens.accessToken.split('.')[1]!);
+
+    // Stopped while signed in (as a crash would leave it): the next start ends that session at the relay.
+    await c.close();
+    engines.splice(engines.indexOf(c), 1);
+    const again = (await desktop('Desktop C', { deviceToken, dataDir, secrets: sealer })).engine;
+    const end = Date.now() + 20_000;
+    while ((await live()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(await live()).toBe(false);
+    expect((await call(again, 'session.current', {})).user).toBeNull();
   });
 
   it('with the relay gone, unlocks offline for a user who signed in online here, and refuses one who never did', async () => {

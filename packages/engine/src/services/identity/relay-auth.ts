@@ -25,7 +25,7 @@ import {
 import type { Logger } from '../../log';
 import { call, relayBase, type RelayHttpFailure } from '../../relay-client/http';
 import type { Store } from '../../store/db';
-import { readSetting, writeSetting, type SettingDef } from '../../store/settings';
+import { deleteSetting, readSetting, writeSetting, type SettingDef } from '../../store/settings';
 import { relaySessionSlot, type SecretSealer } from '../connectivity/secrets';
 import type { OrganisationAuth, OrganisationSignIn } from './service';
 
@@ -321,6 +321,7 @@ const heldTokensSchema = z.object({
   refreshToken: z.string(),
   sessionId: z.string(),
 });
+/** A device setting (not one of sync's shared settings): the session stays on this desktop. */
 const sealedSessionSetting: SettingDef<string | null> = { key: 'identity.relaySession', schema: z.string().nullable(), fallback: null };
 
 /**
@@ -332,7 +333,7 @@ export function sealedTokenVault(store: Store, sealer: SecretSealer, logger: Log
   return {
     async keep(tokens) {
       if (!tokens) {
-        store.transaction((tx) => writeSetting(tx, sealedSessionSetting, null));
+        store.transaction((tx) => deleteSetting(tx, sealedSessionSetting));
         return;
       }
       const sealed = await sealer.seal(relaySessionSlot, JSON.stringify(tokens));

@@ -240,7 +240,11 @@ function AcceptInvitation({ onBack }: { onBack: () => void }) {
   const [error, setError] = useState<unknown>(null);
   const [problem, setProblem] = useState<{ field: 'code' | 'repeat'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value });
+  // An edit clears what the last try said about the form.
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => {
+    setProblem(null);
+    setForm({ ...form, [k]: e.currentTarget.value });
+  };
   const submit = () => {
     const code = invitationCodeOf(form.code);
     if (!code) return setProblem({ field: 'code', text: t('badCode') });
