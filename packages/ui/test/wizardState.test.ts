@@ -121,6 +121,42 @@ describe('campaign wizard rules', () => {
     expect(back.waves).toEqual(ok.waves);
   });
 
+  it('keeps the CAP facts of an imported alert through an edit in the wizard', () => {
+    const cap = {
+      event: 'Höga flöden',
+      category: 'Env' as const,
+      urgency: 'Expected' as const,
+      severity: 'Severe' as const,
+      certainty: 'Likely' as const,
+      areaDesc: 'Falkenbergs centrum',
+      source: { sender: 'lst@example.se', identifier: 'SE-1', sent: '2026-12-07T09:30:00+01:00' },
+    };
+    const settings = campaignFieldsSchema.parse({ name: 'X', templateId: 7, steps: [{ channel: 'sms' }], cap });
+    const s = fromCampaign({
+      id: 1,
+      name: 'X',
+      status: 'draft',
+      priority: 'alert',
+      testMode: false,
+      templateId: 7,
+      schedule: settings.schedule,
+      parentId: null,
+      nextRunAt: null,
+      recipients: 0,
+      confirmed: 0,
+      createdAt: '',
+      startedAt: null,
+      finishedAt: null,
+      createdBy: 'k',
+      remoteOwner: null,
+      settings,
+      approvalReason: null,
+    });
+    expect(s.cap).toEqual(cap);
+    expect(campaignFieldsSchema.parse(toFields({ ...s, groupIds: [1] })).cap).toEqual(cap);
+    expect(campaignFieldsSchema.parse(toFields({ ...initialWizard(), name: 'Y', templateId: 7 })).cap).toBeNull();
+  });
+
   it('asks for the typed number only for live alerts above the threshold', () => {
     expect(needsTypedConfirmation(TYPED_CONFIRMATION_THRESHOLD, false)).toBe(false);
     expect(needsTypedConfirmation(TYPED_CONFIRMATION_THRESHOLD + 1, false)).toBe(true);
