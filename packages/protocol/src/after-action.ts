@@ -2,7 +2,10 @@
 // derived by the engine from the delivery events so every desktop and every restart gives
 // the same curve.
 import { z } from 'zod';
+import { recipientOutcomeSchema, recipientReportSchema } from './campaigns';
+import { channelSchema } from './contacts';
 import { method } from './rpc-core';
+import { auditEntrySchema } from './system';
 
 const count = z.number().int().nonnegative();
 
@@ -31,7 +34,65 @@ export const campaignHistorySchema = z.object({
 });
 export type CampaignHistory = z.infer<typeof campaignHistorySchema>;
 
+/** Time to confirm buckets: up to 30 s, 1, 2, 5, 10, 30 minutes, and longer (null). */
+export const CONFIRM_BUCKETS_S = [30, 60, 120, 300, 600, 1800] as const;
+
+export const afterActionReportSchema = z.object({
+  campaignId: z.number().int().positive(),
+  generatedAt: z.string(),
+  /** The organisation's name on the relay; null on a desktop without one. */
+  organisation: z.string().nullable(),
+  /** From the audit: who started it, and who approved it when that was recorded. */
+  startedBy: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  recipients: count,
+  outcomes: z.record(recipientOutcomeSchema, count),
+  /** Everyone the message got to (delivered, answered or confirmed). */
+  reached: count,
+  confirmed: count,
+  history: campaignHistorySchema,
+  /** Seconds from the first hand-over to the person until they confirmed (nearest-rank percentiles). */
+  timeToConfirm: z.object({
+    confirmed: count,
+    medianSeconds: z.number().nonnegative().nullable(),
+    p90Seconds: z.number().nonnegative().nullable(),
+    /** One count per CONFIRM_BUCKETS_S bucket (up to and including it), then one for longer. */
+    distribution: z.array(count),
+  }),
+  channels: z.array(
+    z.object({ channel: channelSchema, deliveries: count, handedOver: count, delivered: count, failed: count, confirmed: count }),
+  ),
+  providers: z.array(
+    z.object({
+      provider: z.string(),
+      handedOver: count,
+      delivered: count,
+      failed: count,
+      errors: z.array(z.object({ code: z.string(), count })),
+    }),
+  ),
+  /** Everyone the alert did not get to, with every attempt and its reason. */
+  unreached: z.array(recipientReportSchema),
+  /** What operators did about the alert, from the audit, oldest first. */
+  actions: z.array(auditEntrySchema),
+  /** What was handed over, priced with the organisation's price table (voice at its estimated minutes per answered call). */
+  cost: z.object({
+    currency: z.string(),
+    smsSegments: count,
+    smsCost: z.number().nonnegative(),
+    callMinutes: z.number().nonnegative(),
+    callCost: z.number().nonnegative(),
+    whatsappMessages: count,
+    whatsappCost: z.number().nonnegative(),
+    emails: count,
+    total: z.number().nonnegative(),
+  }),
+});
+export type AfterActionReport = z.infer<typeof afterActionReportSchema>;
+
 export const afterActionMethods = {
+  /** The after-action report of an alert: its figures, the unreached with every attempt, the operators' actions, the cost. */
+  'campaigns.afterAction': method(z.object({ id: z.number().int().positive() }), afterActionReportSchema, { timeoutMs: 120_000 }),
   /** The progress history of an alert, derived from its delivery events (the same on every desktop). */
   'campaigns.history': method(z.object({ id: z.number().int().positive() }), campaignHistorySchema, { timeoutMs: 60_000 }),
 };

@@ -50,6 +50,7 @@ export const methodClearance = {
   'campaigns.report': 'reader',
   'campaigns.exportCsv': 'reader',
   'campaigns.history': 'reader',
+  'campaigns.afterAction': 'reader',
   'campaigns.priceTable.get': 'reader',
   'inbox.list': 'reader',
   'preparedAlerts.list': 'reader',

@@ -3,7 +3,6 @@
 // lack, the cost estimate, and the blockers that stop a start. `planCampaign` only reads;
 // `writePlan` inserts the outbox rows inside the caller's (start) transaction.
 import { randomBytes } from 'node:crypto';
-import parsePhoneNumber from 'libphonenumber-js';
 import {
   audienceSchema,
   refusal,
@@ -22,6 +21,7 @@ import type { Reader, Tx } from '../store/db';
 import { insertDelivery } from '../store/deliveries';
 import { insertRecipient } from '../store/recipients';
 import { resolveAudience, type AudienceContact } from './audience';
+import { countryOf, price } from './price-table';
 import { hasChannel, renderMessage, renderWhatsAppContent, templateVoiceId, type RenderContext, type TemplateData } from './templates';
 
 export interface PlannedDelivery {
@@ -51,18 +51,6 @@ export interface Plan {
 
 const SAMPLE_LIMIT = 200;
 
-const countries = new Map<string, string>();
-/** Country of a number for pricing; numbers sharing their first digits share a country, so it is cached by prefix. */
-function countryOf(e164: string): string {
-  const key = e164.slice(0, 7);
-  let c = countries.get(key);
-  if (c === undefined) {
-    c = parsePhoneNumber(e164)?.country ?? '*';
-    countries.set(key, c);
-  }
-  return c;
-}
-const price = (table: Record<string, number>, country: string): number | null => table[country] ?? table['*'] ?? null;
 
 export interface PlanInput {
   settings: CampaignSettings;

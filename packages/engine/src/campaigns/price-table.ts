@@ -2,6 +2,7 @@
 // cost per country): a shared setting, read by the cost estimate, changed with an audit entry
 // in the same transaction.
 import { priceTableSchema, type PriceTable } from '@gdial/protocol';
+import parsePhoneNumber from 'libphonenumber-js';
 import type { EngineContext } from '../context';
 import { recordAudit } from '../store/audit';
 import type { Reader } from '../store/db';
@@ -29,3 +30,17 @@ export function savePriceTable(ctx: Pick<EngineContext, 'store' | 'operator'>, t
   });
   return t;
 }
+
+const countries = new Map<string, string>();
+/** Country of a number for pricing; numbers sharing their first digits share a country, so it is cached by prefix. */
+export function countryOf(e164: string): string {
+  const key = e164.slice(0, 7);
+  let c = countries.get(key);
+  if (c === undefined) {
+    c = parsePhoneNumber(e164)?.country ?? '*';
+    countries.set(key, c);
+  }
+  return c;
+}
+/** The price for a country, else the default ("*"); null when neither is set. */
+export const price = (table: Record<string, number>, country: string): number | null => table[country] ?? table['*'] ?? null;

@@ -3,6 +3,7 @@
 // audit and announce every change in the change's own transaction).
 import type { EngineContext } from '../../context';
 import type { EngineServices } from '../../services';
+import { afterActionReport } from '../../campaigns/after-action';
 import { readHistory } from '../../campaigns/history';
 import { campaignCsv, recipientReports, sendTimes } from '../../campaigns/report';
 import type { HandlersFor } from '../server';
@@ -11,8 +12,9 @@ export function campaignsHandlers({
   campaigns,
   templates,
   preparedAlerts,
+  connectivity,
   ctx,
-}: Pick<EngineServices, 'campaigns' | 'templates' | 'preparedAlerts'> & { ctx: EngineContext }): HandlersFor<
+}: Pick<EngineServices, 'campaigns' | 'templates' | 'preparedAlerts' | 'connectivity'> & { ctx: EngineContext }): HandlersFor<
   'templates.' | 'campaigns.' | 'inbox.' | 'preparedAlerts.' | 'telegram.'
 > {
   const svc = () => campaigns;
@@ -97,6 +99,8 @@ export function campaignsHandlers({
       return { fileName: `${safe}-${id}.csv`, csv, rows };
     },
     'campaigns.history': ({ id }) => readHistory(read, svc().get(id), Date.now()),
+    'campaigns.afterAction': ({ id }) =>
+      afterActionReport(read, svc().get(id), { now: Date.now(), organisation: connectivity.currentRelay()?.tenant || null }),
     'campaigns.priceTable.get': () => svc().priceTable(),
     'campaigns.priceTable.set': (t) => svc().setPriceTable(t),
 
