@@ -11,6 +11,7 @@ import { startEngine, StoreOpenError, type Engine, type EngineOptions, type Logg
 import type { HostConnectivity } from './config';
 import { DEMO_ACCOUNTS, joinDemoWorld, startDemoWorld, type DemoWorld } from './demo';
 import { readForm, recoveryLanguage, recoveryPage, sendHtml, type RecoveryState } from './recovery';
+import { printReport, ReportPrinter } from './report-pdf';
 import { staticHandler } from './static';
 import { webSocketTransport } from './ws-transport';
 
@@ -62,9 +63,19 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   };
 
+  const printer = new ReportPrinter();
   const server: Server = createServer((req, res) => {
-    if (!recovery) return serveStatic(req, res);
     const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST' && url.pathname === '/report.pdf' && !recovery) {
+      // Only the console this host served may ask (as for its socket): it sends its own rendered report.
+      if (!fromConsole(req.headers.host, req.headers.origin)) {
+        res.writeHead(403).end();
+        return;
+      }
+      void printReport(req, res, printer, log);
+      return;
+    }
+    if (!recovery) return serveStatic(req, res);
     if (req.method === 'POST' && url.pathname === '/recovery/restore') {
       // Only the page this host served may ask (the same Host/Origin check as the console's socket).
       if (!fromConsole(req.headers.host, req.headers.origin)) {
@@ -123,6 +134,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       for (const c of wss.clients) c.close(1001, 'host stopping');
       await new Promise<void>((r) => server.close(() => r()));
       await restoring;
+      await printer.close();
       await engine?.close();
     },
   };

@@ -10,10 +10,27 @@ export interface DesktopEvents {
   onDeepLink(listener: (route: unknown) => void): () => void;
 }
 
+/** What the host prints to PDF: a whole HTML document and the words for every page's margins. */
+export interface ReportPdfRequest {
+  html: string;
+  fileName: string;
+  /** Left of every page's header, e.g. "ystad · Efterhandsrapport: Brand". */
+  header: string;
+  /** Right of the header: "Skapad 2026-03-02 08:15". */
+  generated: string;
+  /** "Sida {page} av {pages}". */
+  pageLabel: string;
+}
+
 declare global {
   interface Window {
     /** Set by the Electron preload; absent in the browser host. */
-    gdial?: { enginePort(): Promise<MessagePort>; chooseVoiceFiles?(title: string): Promise<string[]> } & Partial<DesktopEvents>;
+    gdial?: {
+      enginePort(): Promise<MessagePort>;
+      chooseVoiceFiles?(title: string): Promise<string[]>;
+      /** Prints the after-action report to PDF with Electron's printToPDF and saves it where the operator chooses. */
+      printReportPdf?(request: ReportPdfRequest): Promise<{ saved: boolean; fileName: string }>;
+    } & Partial<DesktopEvents>;
   }
 }
 

@@ -105,6 +105,7 @@ const dict = {
     showing: 'Visar {n} av {t}. Sök för att hitta fler.',
     truncated: 'Larmet har fler mottagare än vad som visas här; exportera rapporten för att se alla.',
     chart: 'Förlopp',
+    afterAction: 'Efterhandsrapport',
     states: 'Läget per person',
   },
   en: {
@@ -154,6 +155,7 @@ const dict = {
     showing: 'Showing {n} of {t}. Search to find more.',
     truncated: 'The alert has more recipients than shown here; export the report to see everyone.',
     chart: 'Progress',
+    afterAction: 'After-action report',
     states: 'Where each person stands',
   },
 };
@@ -251,6 +253,11 @@ export function CampaignLiveView({ id }: { id: number }) {
       <Group justify="space-between">
         <Anchor href="#/campaigns">{t('back')}</Anchor>
         <Group>
+          {status !== 'draft' && status !== 'scheduled' && (
+            <Button variant="default" onClick={() => navigate('campaigns', id, 'report')}>
+              {t('afterAction')}
+            </Button>
+          )}
           <Button variant="default" onClick={exportCsv} loading={busy && exportNote === null && !cancelOpen}>
             {t('export')}
           </Button>

@@ -9,6 +9,7 @@ import { campaignStatusColour, useWords } from '../../components/labels';
 import { useFormat, useT } from '../../i18n';
 import { navigate, type Route } from '../../router';
 import { useEvent, useQuery } from '../../rpc/react';
+import { AfterActionReportPage } from './AfterActionReport';
 import { CampaignLiveView } from './CampaignLiveView';
 import { CampaignWizard } from './CampaignWizard';
 import { useCapImport } from './CapImport';
@@ -54,6 +55,7 @@ export function CampaignsPage({ route }: { route: Route }) {
   if (target === 'new') return <CampaignWizard draft={null} />;
   if (target && sub === 'edit') return <DraftWizard id={Number(target)} />;
   if (target && sub === 'review') return <ReviewAndStart id={Number(target)} />;
+  if (target && sub === 'report') return <AfterActionReportPage id={Number(target)} />;
   if (target) return <CampaignLiveView key={target} id={Number(target)} />;
   return <CampaignList />;
 }

@@ -1,0 +1,136 @@
+// The after-action report in a real Chromium against the demo world: an SMS alert to ten
+// people whose numbers pick their fate in the simulator (ends in 1: replies 1; 0: phone
+// unreachable, 30003; 5: unknown number, 30005; others: delivered). The live view draws the
+// engine's curve; the report shows the figures the engine computed; "Ladda ner PDF" saves a
+// PDF that pdftotext reads back with every unreached person and "Sida n av m" on every page.
+// Screenshots for the guide go to docs/guide/img (forlopp.png, efterhandsrapport.png).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AfterActionReport, CampaignHistory } from '@gdial/protocol';
+import { openConsole, type Console } from './harness';
+
+const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
+const PEOPLE = [
+  ['Anna', 'Berg'],
+  ['Björn', 'Lind'],
+  ['Cecilia', 'Holm'],
+  ['David', 'Ek'],
+  ['Eva', 'Strand'],
+  ['Fredrik', 'Sjö'],
+  ['Greta', 'Dahl'],
+  ['Hassan', 'Nilsson'],
+  ['Ida', 'Falk'],
+  ['Jonas', 'Björk'],
+] as const;
+
+let c: Console;
+let id: number;
+
+async function call<T>(method: string, params: unknown): Promise<T> {
+  const r = await c.host.engine.rpc.call(method, params);
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
+beforeAll(async () => {
+  c = await openConsole({ demo: 'fast', operator: 'Karin Lind', viewport: { width: 1280, height: 900 } });
+  const group = await call<{ id: number }>('groups.create', { name: 'Räddningsstyrka Ystad' });
+  for (const [i, [first, last]] of PEOPLE.entries())
+    await call('contacts.create', { firstName: first, lastName: last, phones: [{ number: `07012345${i}${i}` }], groupIds: [group.id] });
+  const tpl = await call<{ id: number }>('templates.create', {
+    name: 'Brand',
+    variants: { sv: { sms: 'Brand i Ystad. Samling på stationen. Svara 1 om du kommer.' } },
+  });
+  await call('templates.approve', { id: tpl.id });
+  const alert = await call<{ id: number }>('campaigns.create', {
+    name: 'Brand i Ystad',
+    templateId: tpl.id,
+    audience: { groupIds: [group.id] },
+    steps: [{ channel: 'sms' }],
+  });
+  id = alert.id;
+  await call('campaigns.start', { id });
+  // Waits for the alert to end (the simulator answers within milliseconds).
+  for (let i = 0; i < 600 && (await call<{ status: string }>('campaigns.get', { id })).status !== 'completed'; i++)
+    await new Promise((r) => setTimeout(r, 100));
+});
+afterAll(async () => {
+  await c?.close();
+});
+
+describe('after-action report', () => {
+  it('the live view draws the curve the engine derives from the delivery events', async () => {
+    const { page } = c;
+    await page.goto(`${c.host.url}#/campaigns/${id}`);
+    const history = await call<CampaignHistory>('campaigns.history', { id });
+    const last = history.points.at(-1)!;
+    expect(last).toMatchObject({ reached: 8, confirmed: 1, unreached: 2, held: 0 });
+    const chart = page.getByRole('img', { name: /^Diagram över förloppet/ });
+    await chart.waitFor();
+    expect(await chart.getAttribute('aria-label')).toBe(
+      `Diagram över förloppet: ${last.reached} nådda, ${last.confirmed} bekräftade, ${last.unreached} ej nådda och ${last.held} väntar på nät av 10.`,
+    );
+    // Drawn by the chart library: a line per series.
+    await expect.poll(() => chart.locator('.recharts-line').count()).toBe(4);
+    // After a reload (the page's state gone) the same curve comes back from the engine.
+    await page.reload();
+    await chart.waitFor();
+    expect(await chart.getAttribute('aria-label')).toContain('8 nådda, 1 bekräftade, 2 ej nådda');
+    await chart
+      .locator('xpath=ancestor::div[contains(@class, "mantine-Paper-root")][1]')
+      .screenshot({ path: path.join(GUIDE_IMG, 'forlopp.png') });
+  });
+
+  it('the report on screen shows the engine’s figures, and the PDF has every unreached person on numbered pages', async () => {
+    const { page } = c;
+    await page.getByRole('button', { name: 'Efterhandsrapport' }).click();
+    await page.getByRole('heading', { name: 'Efterhandsrapport: Brand i Ystad' }).waitFor();
+    const report = await call<AfterActionReport>('campaigns.afterAction', { id });
+    const summary = page.getByRole('region', { name: 'Sammanfattning' });
+    await expect.poll(() => summary.getByRole('row', { name: /Startat av/ }).textContent()).toContain('Karin Lind');
+    expect(await summary.getByRole('row', { name: /Utfall/ }).textContent()).toContain(
+      `${report.reached} av 10 nådda, ${report.confirmed} bekräftade, ${report.unreached.length} ej nådda`,
+    );
+    const unreached = page.getByRole('region', { name: 'Ej nådda (2)' });
+    expect(await unreached.getByRole('row').count()).toBe(3);
+    await unreached.getByText('telefonen gick inte att nå (avstängd eller utan täckning)').waitFor();
+    await unreached.getByText('numret finns inte hos operatören').waitFor();
+    const channelRow = page.getByRole('region', { name: 'Utfall per kanal' }).getByRole('row', { name: /SMS/ });
+    expect((await channelRow.getByRole('cell').allTextContents()).slice(1)).toEqual(
+      [
+        report.channels[0]!.deliveries,
+        report.channels[0]!.handedOver,
+        report.channels[0]!.delivered,
+        report.channels[0]!.failed,
+        report.channels[0]!.confirmed,
+      ].map(String),
+    );
+    await page.getByRole('region', { name: 'Operatörernas åtgärder' }).getByText('Karin Lind').first().waitFor();
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(GUIDE_IMG, 'efterhandsrapport.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ladda ner PDF' }).click()]);
+    expect(download.suggestedFilename()).toBe(`efterhandsrapport-${id}.pdf`);
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gdial-pdf-')), 'rapport.pdf');
+    await download.saveAs(file);
+    await page
+      .getByRole('status')
+      .filter({ hasText: `PDF sparad: efterhandsrapport-${id}.pdf` })
+      .waitFor();
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const perPage = text.split('\f').filter((p) => p.trim() !== '');
+    expect(perPage).toHaveLength(pages);
+    for (const [i, p] of perPage.entries()) {
+      expect(p).toContain(`Sida ${i + 1} av ${pages}`);
+      expect(p).toContain('demo · Efterhandsrapport: Brand i Ystad');
+      expect(p).toMatch(/Skapad \d{4}-\d{2}-\d{2}/);
+    }
+    for (const r of report.unreached) expect(text).toContain(r.displayName);
+    expect(report.unreached.map((r) => r.displayName).sort()).toEqual(['Anna Berg', 'Fredrik Sjö']);
+    expect(text).toContain('Tid till bekräftelse');
+  });
+});
