@@ -57,7 +57,7 @@ beforeAll(() => {
     deliveryToken: null,
     providerId: `P${id}`,
     status: st,
-    failure: code ? { code, message: `code ${code}` } : null,
+    failure: code ? { class: 'permanent' as const, code, message: `code ${code}` } : null,
     answeredBy: null,
     durationSec: null,
   });
@@ -213,7 +213,12 @@ describe('the after-action report equals the deliveries', () => {
     const bodies = env.store.sqlite.prepare("SELECT DISTINCT body FROM deliveries WHERE channel = 'sms'").all() as { body: string }[];
     // Every body here is one GSM segment: 30 SMS at the Swedish price, 0.45 SEK.
     expect(bodies.every((b) => b.body.length <= 160)).toBe(true);
-    expect(report.cost).toMatchObject({ currency: 'SEK', smsSegments: sms, smsCost: Math.round(sms * 0.45 * 100) / 100, emails: PEOPLE - 1 });
+    expect(report.cost).toMatchObject({
+      currency: 'SEK',
+      smsSegments: sms,
+      smsCost: Math.round(sms * 0.45 * 100) / 100,
+      emails: PEOPLE - 1,
+    });
     expect(report.cost.total).toBe(report.cost.smsCost + report.cost.callCost + report.cost.whatsappCost);
   });
 });
