@@ -51,7 +51,6 @@ export interface Plan {
 
 const SAMPLE_LIMIT = 200;
 
-
 export interface PlanInput {
   settings: CampaignSettings;
   template: TemplateData;
