@@ -12,6 +12,7 @@ import { readMigrationJournal, type BackupInfo, type CheckedBackup } from '@gdia
 import * as schema from './schema';
 import type { Logger } from '../log';
 import { ChangeSet } from './changes';
+import { warmPageCache } from './cache-warmer';
 import { Checkpointer } from './checkpointer';
 import { applyKey, hasDatabase, isPlaintextDatabase, type DatabaseKey } from './encryption';
 import { dataMigrations, type DataMigration } from './migrations';
@@ -19,6 +20,9 @@ import { StatementCache } from './statements';
 import { WriteTimes } from './write-times';
 
 export type Db = BetterSQLite3Database<typeof schema>;
+
+/** The connection's page cache. */
+const PAGE_CACHE_BYTES = 128 * 1024 * 1024;
 
 /**
  * What reading needs: the connection, its drizzle handle and its prepared statements. Store
@@ -85,7 +89,10 @@ export interface Store {
    * loses nothing: the log is replayed when the database is opened.
    */
   deferCheckpoints(): () => Promise<void>;
-  /** Resolves once no checkpoint after a deferral is running (call before close to leave the file complete). */
+  /**
+   * Resolves once no checkpoint after a deferral is running (call before close to leave the
+   * file complete), nor the page cache warm-up of an encrypted file that follows it.
+   */
   settled(): Promise<void>;
   /** Closes the connection; a background checkpoint still running is stopped (safely). */
   close(): void;
@@ -170,7 +177,7 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     // 128 MB page cache: a 100k-contact database is ~90 MB, and search touches much of it.
-    sqlite.pragma('cache_size = -131072');
+    sqlite.pragma(`cache_size = -${PAGE_CACHE_BYTES / 1024}`);
     // Reading the schema forces SQLite to look at the file: a non-database fails here.
     sqlite.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (cause) {
@@ -281,6 +288,14 @@ function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey
   let suspended = false;
   let interval = 0;
   const running = new Set<Promise<void>>();
+  // An encrypted file's pages cost a decryption the first time they are read: read them now, not in the operator's first searches.
+  const warm = () => {
+    if (!key) return;
+    const done = warmPageCache(sqlite, log, PAGE_CACHE_BYTES).then(() => undefined);
+    running.add(done);
+    void done.finally(() => running.delete(done));
+  };
+  warm();
   return {
     path: file,
     sqlite,
@@ -321,6 +336,7 @@ function finishOpening(sqlite: Database.Database, file: string, key: DatabaseKey
           if (deferred === 0 && suspended && sqlite.open) {
             sqlite.pragma(`wal_autocheckpoint = ${interval}`);
             suspended = false;
+            warm();
           }
         }
       };
