@@ -11,7 +11,7 @@ import { invitationCodeOf, passwordMinLength, type SessionState } from '@gdial/p
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RpcError } from '../../rpc/client';
 import { roleWord } from '../../components/labels';
-import { useLanguage, useT } from '../../i18n';
+import { useLanguage, useT, type Translate } from '../../i18n';
 import { useRpc } from '../../rpc/react';
 
 const dict = {
@@ -232,6 +232,44 @@ export function SignInPage({ state }: { state: SessionState }) {
   );
 }
 
+type AccountForm = { username: string; displayName: string; password: string; repeat: string };
+
+/** What is wrong with a new password (too short, or typed differently twice), or null. */
+function passwordProblem(form: AccountForm, t: Translate<keyof (typeof dict)['sv']>): string | null {
+  if (form.password.length < passwordMinLength) return t('tooShort', { n: passwordMinLength });
+  return form.password === form.repeat ? null : t('mismatch');
+}
+
+/** Name, username and the new password twice: the first administrator's and an invited user's. */
+function NewAccountFields({
+  form,
+  set,
+  problem,
+  autoFocus = false,
+}: {
+  form: AccountForm;
+  set: (k: keyof AccountForm) => (e: React.ChangeEvent<HTMLInputElement>) => void;
+  problem: string | null;
+  autoFocus?: boolean;
+}) {
+  const t = useT(dict);
+  return (
+    <>
+      <TextInput label={t('displayName')} value={form.displayName} onChange={set('displayName')} required autoFocus={autoFocus} />
+      <TextInput label={t('username')} value={form.username} onChange={set('username')} autoComplete="username" required />
+      <PasswordInput label={t('password')} value={form.password} onChange={set('password')} autoComplete="new-password" required />
+      <PasswordInput
+        label={t('repeat')}
+        value={form.repeat}
+        onChange={set('repeat')}
+        autoComplete="new-password"
+        required
+        error={problem}
+      />
+    </>
+  );
+}
+
 /** Accepting an invitation to the organisation, then signing in with the new account. */
 function AcceptInvitation({ onBack }: { onBack: () => void }) {
   const t = useT(dict);
@@ -248,8 +286,8 @@ function AcceptInvitation({ onBack }: { onBack: () => void }) {
   const submit = () => {
     const code = invitationCodeOf(form.code);
     if (!code) return setProblem({ field: 'code', text: t('badCode') });
-    if (form.password.length < passwordMinLength) return setProblem({ field: 'repeat', text: t('tooShort', { n: passwordMinLength }) });
-    if (form.password !== form.repeat) return setProblem({ field: 'repeat', text: t('mismatch') });
+    const weak = passwordProblem(form, t);
+    if (weak) return setProblem({ field: 'repeat', text: weak });
     setProblem(null);
     setBusy(true);
     const account = { username: form.username.trim().toLowerCase(), password: form.password };
@@ -286,17 +324,7 @@ function AcceptInvitation({ onBack }: { onBack: () => void }) {
               autoFocus
               error={problem?.field === 'code' ? problem.text : null}
             />
-            <TextInput label={t('displayName')} value={form.displayName} onChange={set('displayName')} required />
-            <TextInput label={t('username')} value={form.username} onChange={set('username')} autoComplete="username" required />
-            <PasswordInput label={t('password')} value={form.password} onChange={set('password')} autoComplete="new-password" required />
-            <PasswordInput
-              label={t('repeat')}
-              value={form.repeat}
-              onChange={set('repeat')}
-              autoComplete="new-password"
-              required
-              error={problem?.field === 'repeat' ? problem.text : null}
-            />
+            <NewAccountFields form={form} set={set} problem={problem?.field === 'repeat' ? problem.text : null} />
             <ErrorAlert error={error} />
             <Button type="submit" loading={busy}>
               {t('accept')}
@@ -324,9 +352,9 @@ function FirstAdmin() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (form.password.length < passwordMinLength) return setProblem(t('tooShort', { n: passwordMinLength }));
-            if (form.password !== form.repeat) return setProblem(t('mismatch'));
-            setProblem(null);
+            const weak = passwordProblem(form, t);
+            setProblem(weak);
+            if (weak) return;
             rpc
               .call('session.createFirstAdmin', { username: form.username, displayName: form.displayName, password: form.password })
               .then(() => setError(null), setError);
@@ -337,17 +365,7 @@ function FirstAdmin() {
               {t('firstTitle')}
             </Title>
             <Text size="sm">{t('firstHelp')}</Text>
-            <TextInput label={t('displayName')} value={form.displayName} onChange={set('displayName')} required autoFocus />
-            <TextInput label={t('username')} value={form.username} onChange={set('username')} autoComplete="username" required />
-            <PasswordInput label={t('password')} value={form.password} onChange={set('password')} autoComplete="new-password" required />
-            <PasswordInput
-              label={t('repeat')}
-              value={form.repeat}
-              onChange={set('repeat')}
-              autoComplete="new-password"
-              required
-              error={problem}
-            />
+            <NewAccountFields form={form} set={set} problem={problem} autoFocus />
             <ErrorAlert error={error} />
             <Button type="submit">{t('create')}</Button>
           </Stack>
