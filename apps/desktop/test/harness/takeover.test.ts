@@ -50,16 +50,20 @@ it(`kills the owner mid-alert (${N} people): the other desktop takes over, nobod
     await world.rpc(0, 'campaigns.start', { id: alert.id });
     const sent = () => simulator.messages().filter((m) => m.direction === 'outbound-api').length;
     let onB = 0;
-    await world.until(async () => {
-      onB = (await world.rpc(1, 'campaigns.list', { limit: 10 })).campaigns.find((c) => c.name === 'Övertaget under SIGKILL')?.id ?? 0;
-      return onB > 0;
-    }, 'the alert on the other desktop');
+    await world.until(
+      async () => {
+        onB = (await world.rpc(1, 'campaigns.list', { limit: 10 })).campaigns.find((c) => c.name === 'Övertaget under SIGKILL')?.id ?? 0;
+        return onB > 0;
+      },
+      'the alert on the other desktop',
+      300_000,
+    );
     // The replica holds every person's delivery (what the owner made at the start has reached it).
     const total = (p: { deliveries: Record<string, number> }) => Object.values(p.deliveries).reduce((a, b) => a + b, 0);
     await world.until(
       async () => total(await world.rpc(1, 'campaigns.progress', { id: onB })) === N,
       'the replica to hold every delivery',
-      120_000,
+      300_000,
     );
     await world.until(async () => sent() >= N / 3, 'a third of the SMS to go out', 120_000);
 
