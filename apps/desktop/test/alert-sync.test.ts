@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput, SyncOp } from '@gdial/protocol';
 import { enrolDevice, RelayApi, silentLogger, type Engine } from '@gdial/engine';
 import { startRelay, type RelayHandle } from '@gdial/relay';
+import { DEMO_FROM } from '../src/web/demo';
 import { startConsole, type ConsoleHost } from '../src/web/host';
 
 const consoles: ConsoleHost[] = [];
@@ -187,6 +188,22 @@ describe('alerts across the organisation', () => {
     expect(traces.exec(JSON.stringify(logged))?.[0] ?? null, "the relay's log").toBeNull();
     const states = await relayDb.asOwner((q) => q.query<{ state: unknown }>('SELECT state FROM sync_entities'));
     expect(traces.exec(JSON.stringify(states))?.[0] ?? null, "the relay's states").toBeNull();
+  }, 120_000);
+
+  it('a reply in the inbox marked handled on one desktop is handled on the other, and back', async () => {
+    const [a, b] = await demoConsoles(2);
+    const world = consoles[0]!.demo!.simulator;
+    await world.injectInboundMessage({ from: '+46701110009', to: DEMO_FROM, body: 'Vem ringer?' });
+    const inbox = async (e: Engine, handled: boolean) => (await call(e, 'inbox.list', { handled, limit: 10 })).messages;
+    for (const e of [a!, b!]) await until(async () => (await inbox(e, false)).length === 1, 'the reply in both inboxes');
+    const onA = (await inbox(a!, false))[0]!;
+    await call(a!, 'inbox.markHandled', { ids: [onA.id], handled: true });
+    await until(async () => (await inbox(b!, true)).length === 1, 'the reply handled on the other desktop');
+    expect((await inbox(b!, true))[0]).toMatchObject({ text: 'Vem ringer?', handled: true });
+    expect(await inbox(b!, false)).toEqual([]);
+    const onB = (await inbox(b!, true))[0]!;
+    await call(b!, 'inbox.markHandled', { ids: [onB.id], handled: false });
+    await until(async () => (await inbox(a!, false)).length === 1, 'the reply not handled again on the first desktop');
   }, 120_000);
 
   it('takes over an alert whose owner stopped: the rest is sent from the new owner, nobody twice', async () => {

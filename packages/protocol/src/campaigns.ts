@@ -665,4 +665,6 @@ export const campaignsEvents = {
   'campaigns.changed': z.object({ id, status: campaignStatusSchema }),
   'templates.changed': z.object({ id }),
   'inbox.received': inboxMessageSchema,
+  /** Messages marked handled or not (here or on another desktop of the organisation). */
+  'inbox.changed': z.object({ ids: z.array(id) }),
 };

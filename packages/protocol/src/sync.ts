@@ -70,7 +70,11 @@ export class HybridClock {
 
 // ── operations and state ────────────────────────────────────────────────────────────────
 
-/** What is shared, as entity kinds. Pairs (tag, membership) are entities of their own with a `present` field. */
+/**
+ * What is shared, as entity kinds. Pairs (tag, membership) are entities of their own with a
+ * `present` field. An inbox item is keyed by the provider event it came from (every desktop
+ * stores the reply from the same webhook), and shares whether it is handled.
+ */
 export const syncEntities = [
   'group',
   'contact',
@@ -83,6 +87,7 @@ export const syncEntities = [
   'alert',
   'recipient',
   'delivery',
+  'inbox',
 ] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 

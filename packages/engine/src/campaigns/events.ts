@@ -197,6 +197,7 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
           const contact = who?.contact_id != null ? { id: who.contact_id, displayName: who.display_name } : contactWithPhone(tx, ev.from);
           const receivedAt = new Date(when).toISOString();
           const id = insertInboxMessage(tx, {
+            eventKey: `${ev.type}|${ev.eventKey}`,
             receivedAt,
             channel: ev.channel,
             from: ev.from,

@@ -275,6 +275,7 @@ export class SyncService {
     if (k.has('contact') || k.has('contactTag') || k.has('membership'))
       this.ctx.events.emit('contacts.changed', { reason: 'synced', ids: [] });
     if (k.has('group') || k.has('membership')) this.ctx.events.emit('groups.changed', { ids: [] });
+    if (k.has('inbox')) this.ctx.events.emit('inbox.changed', { ids: [] });
   }
 
   /** The relay epoch the last snapshot came from; null before the first. */

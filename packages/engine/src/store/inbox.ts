@@ -2,8 +2,10 @@
 // a stop word), for an operator to read. The one row type and its converter to the
 // contract's InboxMessage, the list with the names it shows, and every write; writes take
 // the transaction and record exactly the rows they changed. Prepared statements only.
+import { createHash } from 'node:crypto';
 import type { Channel, InboxMessage } from '@gdial/protocol';
 import type { Reader, Tx } from './db';
+import { bindUid } from './sync';
 
 /** A row of inbox_messages as SQLite returns it. */
 export interface InboxRow {
@@ -58,6 +60,8 @@ export function listInbox(r: Reader, q: { handled?: boolean | undefined; campaig
 // ── writes ──
 
 export interface NewInboxMessage {
+  /** The provider event the reply came in with: every desktop that applies it names the item alike. */
+  eventKey: string;
   receivedAt: string;
   channel: Channel;
   from: string;
@@ -76,8 +80,42 @@ export function insertInboxMessage(tx: Tx, m: NewInboxMessage): number {
       .run(m.receivedAt, m.channel, m.from, m.text, m.campaignId, m.recipientId, m.contactId).lastInsertRowid,
   );
   tx.changes.record('inbox_messages', [id], 'insert');
+  bindUid(tx, 'inbox', inboxUid(m.eventKey), id);
   return id;
 }
+
+/** An inbox item's uid across the organisation: a digest of its provider event's key (which may name a number). */
+export const inboxUid = (eventKey: string): string => `in-${createHash('sha256').update(eventKey).digest('base64url').slice(0, 32)}`;
+
+/** Whether a message is handled, by whom and when, as organisation sync shares it; undefined when it is not here. */
+export function inboxHandled(r: Reader, id: number): { handled: boolean; handledBy: string | null; handledAt: string | null } | undefined {
+  const row = r.statements
+    .get<[number], { handled: number; handled_by: string | null; handled_at: string | null }>(
+      'SELECT handled, handled_by, handled_at FROM inbox_messages WHERE id = ?',
+    )
+    .get(id);
+  return row ? { handled: row.handled === 1, handledBy: row.handled_by, handledAt: row.handled_at } : undefined;
+}
+
+/** Sets a message's handled state as another desktop made it (organisation sync); true when it changed. */
+export function writeInboxHandled(
+  tx: Tx,
+  id: number,
+  h: { handled: boolean; handledBy: string | null; handledAt: string | null },
+): boolean {
+  const changed = tx.statements
+    .get(
+      'UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id = ? AND (handled <> ? OR handled_by IS NOT ? OR handled_at IS NOT ?) RETURNING id',
+    )
+    .get(h.handled ? 1 : 0, h.handledBy, h.handledAt, id, h.handled ? 1 : 0, h.handledBy, h.handledAt);
+  if (changed === undefined) return false;
+  tx.changes.record('inbox_messages', [id], 'update', ['handled', 'handled_by', 'handled_at']);
+  return true;
+}
+
+/** The messages someone marked handled (what a desktop shares when it first joins). */
+export const handledInboxIds = (r: Reader): number[] =>
+  r.statements.pluck<[], number>('SELECT id FROM inbox_messages WHERE handled = 1 OR handled_by IS NOT NULL ORDER BY id').all();
 
 /** Marks messages (un)handled; those already so are left alone. Returns how many changed. */
 export function markInbox(tx: Tx, ids: readonly number[], handled: boolean, by: string, at: string): number {

@@ -3,7 +3,7 @@ import { syncEntityOrder } from '@gdial/protocol';
 import type { EntityCodec } from '../codec';
 import { alertCodec, deliveryCodec, recipientCodec } from './alerts';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
-import { auditCodec, settingCodec } from './system';
+import { auditCodec, inboxCodec, settingCodec } from './system';
 import { templateCodec } from './templates';
 
 export function sharedCodecs(): EntityCodec[] {
@@ -19,5 +19,6 @@ export function sharedCodecs(): EntityCodec[] {
     alertCodec,
     recipientCodec,
     deliveryCodec,
+    inboxCodec,
   ].sort((a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity]);
 }

@@ -1,4 +1,4 @@
-// Organisation-wide settings and the audit trail as shared entities. Only the settings
+// Organisation-wide settings, the audit trail and the inbox's handled marks as shared entities. Only the settings
 // listed in `sharedSettings` are the organisation's; the others (provider credentials, the
 // relay cursor, the operator's name, the default voice) stay on their desktop. Audit
 // entries are written once and never change; their subject, when it is a contact or a
@@ -6,6 +6,7 @@
 import type { Json } from '@gdial/protocol';
 import { deleteAuditEntry, insertAuditEntry, readAuditEntry } from '../../store/audit';
 import type { Tx } from '../../store/db';
+import { handledInboxIds, inboxHandled, writeInboxHandled } from '../../store/inbox';
 import { readSettingValue, removeSettingValue, storeSettingValue } from '../../store/settings';
 import { bindUid, localIdOf, uidOf } from '../../store/sync';
 import { allAuditIds } from '../../store/sync-reads';
@@ -100,5 +101,45 @@ export const auditCodec: EntityCodec = {
   },
   all(tx) {
     return allAuditIds(tx).map((id) => uidFor(tx, 'audit', id));
+  },
+};
+
+/**
+ * Inbox items: every desktop stores a reply from the webhook it applies, under a uid made
+ * from the provider event (store/inbox.ts); what is shared is whether it is handled, by whom
+ * and when, last writer wins. An item not here (its webhook older than this desktop's log)
+ * is left alone.
+ */
+export const inboxCodec: EntityCodec = {
+  entity: 'inbox',
+  tables: ['inbox_messages'],
+  tombstones: false,
+  touched(tx, changes) {
+    const ids = new Set<string>();
+    for (const c of changes) {
+      if (c.op !== 'update') continue; // a reply arriving is each desktop's own (from the same webhook)
+      const uid = uidOf(tx, 'inbox', c.key[0] as number);
+      if (uid !== null) ids.add(uid);
+    }
+    return ids;
+  },
+  read(r, id) {
+    const local = localIdOf(r, 'inbox', id);
+    return local === null ? undefined : inboxHandled(r, local);
+  },
+  write(tx, state) {
+    const local = localIdOf(tx, 'inbox', state.id);
+    if (local === null) return;
+    const f = (name: string) => state.fields[name]?.v;
+    writeInboxHandled(tx, local, {
+      handled: f('handled') === true,
+      handledBy: typeof f('handledBy') === 'string' ? (f('handledBy') as string) : null,
+      handledAt: typeof f('handledAt') === 'string' ? (f('handledAt') as string) : null,
+    });
+  },
+  all(tx) {
+    return handledInboxIds(tx)
+      .map((id) => uidOf(tx, 'inbox', id))
+      .filter((u): u is string => u !== null);
   },
 };

@@ -191,6 +191,7 @@ export function DashboardPage() {
   const [progress, setProgress] = useState<Record<number, CampaignProgress>>({});
   useEvent('campaigns.changed', () => list.reload());
   useEvent('inbox.received', () => inbox.reload());
+  useEvent('inbox.changed', () => inbox.reload());
   useEvent('campaigns.progress', (p) => {
     setProgress((cur) => ({ ...cur, [p.campaignId]: p }));
   });

@@ -72,6 +72,8 @@ export function InboxPage() {
     setLatest(t('newOne', { n: m.displayName ?? displayAddress(m.from) }));
     q.reload();
   });
+  // Marked handled (or not) at another workstation of the organisation.
+  useEvent('inbox.changed', () => q.reload());
   const messages = q.data?.messages ?? [];
 
   const mark = (ids: number[], handled: boolean) => {
