@@ -40,8 +40,7 @@ export type CapSeverity = (typeof capSeverities)[number];
 export type CapCertainty = (typeof capCertainties)[number];
 
 /** CAP's date-time: seconds and a numeric offset, never "Z" (UTC is written -00:00). */
-export const capDateTimePattern =
-  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d[-+]([01]\d|2[0-3]):[0-5]\d$/;
+const capDateTimePattern = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d[-+]([01]\d|2[0-3]):[0-5]\d$/;
 /** identifier and sender: no spaces, commas, "<" or "&". */
 const capIdPattern = /^[^\s,<&]+$/;
 
@@ -356,7 +355,6 @@ export const capRules: readonly CapRule[] = [
   },
 ];
 
-export type CapRuleCode = string;
 export const capRuleByCode = (code: string): CapRule | undefined => capRules.find((r) => r.code === code);
 
 /** Every rule the document breaks, in the table's order. */

@@ -23,7 +23,7 @@ export interface VmaRequest {
 }
 
 /** The five points as SOS Alarm asks for them. */
-export const vmaPointTitles: Record<VmaPoint, string> = {
+const vmaPointTitles: Record<VmaPoint, string> = {
   area: 'Område som berörs',
   happened: 'Vad har hänt eller kan hända',
   threat: 'Vad är det akuta hotet',
