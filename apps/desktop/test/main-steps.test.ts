@@ -12,6 +12,7 @@ import { engineForkOptions } from '../src/main/steps/engine';
 import { consoleNotification, isConsoleTopFrame } from '../src/main/steps/ipc';
 import { desktopPaths } from '../src/main/steps/logging';
 import { statusEffects } from '../src/main/steps/tray';
+import { printReportPdf, type ReportPdfDeps } from '../src/main/steps/report-pdf';
 import { chooseVoiceFiles } from '../src/main/steps/voice-files';
 import { ConsoleWindow } from '../src/main/steps/window';
 import { FakeBrowserWindow } from './support/fake-electron';
@@ -153,5 +154,65 @@ describe('console window', () => {
     window.focus();
     expect(last()).not.toBe(first);
     expect(window.current).not.toBeNull();
+  });
+});
+
+describe('the after-action report as PDF', () => {
+  const request = {
+    html: '<p>Ej nådda: Anna Berg</p>',
+    fileName: 'efterhandsrapport-4.pdf',
+    header: 'ystad · Efterhandsrapport: Brand',
+    generated: 'Skapad 2026-03-02 08:15',
+    pageLabel: 'Sida {page} av {pages}',
+  };
+  function deps(choice: { canceled: boolean; filePath?: string }) {
+    const log: unknown[][] = [];
+    const d: ReportPdfDeps = {
+      writeTemp: async (html) => {
+        log.push(['temp', html]);
+        return { path: '/tmp/x/rapport.html', remove: async () => void log.push(['removed']) };
+      },
+      createWindow: () => ({
+        loadFile: async (f) => void log.push(['load', f]),
+        printToPDF: async (o) => {
+          log.push(['print', o]);
+          return Buffer.from('%PDF-1.7');
+        },
+        destroy: () => void log.push(['destroyed']),
+      }),
+      showSaveDialog: async (o) => {
+        log.push(['dialog', o.defaultPath]);
+        return { canceled: choice.canceled, filePath: choice.filePath ?? '' };
+      },
+      writeFile: async (f, data) => void log.push(['write', f, data.toString()]),
+    };
+    return { d, log };
+  }
+
+  it('prints the page with header and footer on every page, then saves where the operator chose', async () => {
+    const { d, log } = deps({ canceled: false, filePath: '/home/k/Rapporter/brand.pdf' });
+    expect(await printReportPdf(d, request)).toEqual({ saved: true, fileName: 'brand.pdf' });
+    expect(log.map((e) => e[0])).toEqual(['temp', 'load', 'print', 'destroyed', 'removed', 'dialog', 'write']);
+    const options = log.find((e) => e[0] === 'print')![1] as {
+      headerTemplate: string;
+      footerTemplate: string;
+      displayHeaderFooter: boolean;
+      pageSize: string;
+    };
+    expect(options).toMatchObject({ displayHeaderFooter: true, pageSize: 'A4' });
+    expect(options.headerTemplate).toContain('ystad · Efterhandsrapport: Brand');
+    expect(options.headerTemplate).toContain('Skapad 2026-03-02 08:15');
+    expect(options.footerTemplate).toContain('<span class="pageNumber"></span> av <span class="totalPages"></span>');
+    expect(log.find((e) => e[0] === 'dialog')![1]).toBe('efterhandsrapport-4.pdf');
+    expect(log.at(-1)).toEqual(['write', '/home/k/Rapporter/brand.pdf', '%PDF-1.7']);
+  });
+
+  it('writes nothing when the operator cancels, and refuses a malformed request before any window', async () => {
+    const cancelled = deps({ canceled: true });
+    expect(await printReportPdf(cancelled.d, request)).toEqual({ saved: false, fileName: 'efterhandsrapport-4.pdf' });
+    expect(cancelled.log.map((e) => e[0])).not.toContain('write');
+    const bad = deps({ canceled: false, filePath: '/x.pdf' });
+    await expect(printReportPdf(bad.d, { ...request, fileName: '../../x.pdf' })).rejects.toThrow(/not a report/);
+    expect(bad.log).toEqual([]);
   });
 });

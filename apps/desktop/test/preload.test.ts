@@ -102,6 +102,7 @@ describe('preload bridge', () => {
       'openExternal',
       'notify',
       'chooseVoiceFiles',
+      'printReportPdf',
       'onEngineStatus',
       'onDeepLink',
     ]);

@@ -14,4 +14,5 @@ export const IPC = {
   openExternal: 'gdial:open-external',
   notify: 'gdial:notify',
   chooseVoiceFiles: 'gdial:choose-voice-files',
+  printReportPdf: 'gdial:print-report-pdf',
 } as const;

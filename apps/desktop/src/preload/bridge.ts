@@ -15,6 +15,7 @@ export const EXPOSED_API_KEYS = [
   'openExternal',
   'notify',
   'chooseVoiceFiles',
+  'printReportPdf',
   'onEngineStatus',
   'onDeepLink',
 ] as const;
@@ -27,6 +28,8 @@ export interface IsolatedApi {
   notify(title: string, body: string): Promise<boolean>;
   /** The OS file dialog for a voice's .onnx and .onnx.json: the chosen paths, none if cancelled. */
   chooseVoiceFiles(title: string): Promise<string[]>;
+  /** Prints the after-action report (checked again in main) and saves it where the operator chooses. */
+  printReportPdf(request: unknown): Promise<{ saved: boolean; fileName: string }>;
   onEngineStatus(listener: (status: unknown) => void): () => void;
   onDeepLink(listener: (route: unknown) => void): () => void;
 }
@@ -194,6 +197,10 @@ export function installBridge(deps: BridgeDeps): void {
       const paths = await ipcRenderer.invoke(IPC.chooseVoiceFiles, text(title, 'title'));
       return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string') : [];
     },
+    printReportPdf: async (request) => {
+      const r = (await ipcRenderer.invoke(IPC.printReportPdf, request)) as { saved?: unknown; fileName?: unknown } | null;
+      return { saved: r?.saved === true, fileName: typeof r?.fileName === 'string' ? r.fileName : '' };
+    },
     onEngineStatus: (listener) => status.subscribe(listener),
     onDeepLink: (listener) => deepLinks.subscribe(listener),
   };
@@ -227,6 +234,7 @@ function defineWindowGdial(api: IsolatedApi, tag: string): void {
     openExternal: (url: string) => api.openExternal(url),
     notify: (title: string, body: string) => api.notify(title, body),
     chooseVoiceFiles: (title: string) => api.chooseVoiceFiles(title),
+    printReportPdf: (request: unknown) => api.printReportPdf(request),
     onEngineStatus: (listener: (status: unknown) => void) => api.onEngineStatus(listener),
     onDeepLink: (listener: (route: unknown) => void) => api.onDeepLink(listener),
   });

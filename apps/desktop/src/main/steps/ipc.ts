@@ -1,6 +1,6 @@
 // Step "IPC": what the console's preload may ask of the main process — its channel to the
 // engine, the app version, opening a link, an OS notification, the file dialog for a
-// voice's files — answered only for the
+// voice's files, printing the after-action report to PDF — answered only for the
 // console's own top frame, with every argument checked.
 import {
   BrowserWindow,
@@ -8,17 +8,22 @@ import {
   app,
   dialog,
   ipcMain,
+  session,
   type IpcMainEvent,
   type IpcMainInvokeEvent,
   type MessagePortMain,
   type WebContents,
 } from 'electron';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { IPC } from '../../common/ipc-channels';
 import { describeUrl } from '../security/navigation';
 import { isAppUrl } from '../security/origin';
 import type { EngineStatus, EngineSupervisor } from '../supervisor';
 import type { OpenExternal } from './links';
+import { printReportPdf } from './report-pdf';
 import { chooseVoiceFiles } from './voice-files';
 
 /** The frame an IPC message came from, as far as the decision needs it. */
@@ -76,4 +81,27 @@ export function registerConsoleIpc(deps: ConsoleIpcDeps): void {
   ipcMain.handle(IPC.chooseVoiceFiles, async (event, title: unknown) =>
     trusted(event) ? chooseVoiceFiles(dialog, BrowserWindow.fromWebContents(event.sender), title) : [],
   );
+  ipcMain.handle(IPC.printReportPdf, async (event, request: unknown) => {
+    if (!trusted(event)) return { saved: false, fileName: '' };
+    const parent = BrowserWindow.fromWebContents(event.sender);
+    return printReportPdf(
+      {
+        createWindow: () => {
+          const ses = session.fromPartition('gdial-report-print');
+          ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !details.url.startsWith('file:') }));
+          const w = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, session: ses } });
+          return { loadFile: (f) => w.loadFile(f), printToPDF: (o) => w.webContents.printToPDF(o), destroy: () => w.destroy() };
+        },
+        showSaveDialog: (options) => (parent ? dialog.showSaveDialog(parent, options) : dialog.showSaveDialog(options)),
+        writeTemp: async (html) => {
+          const dir = await mkdtemp(path.join(os.tmpdir(), 'gdial-report-'));
+          const file = path.join(dir, 'rapport.html');
+          await writeFile(file, html, 'utf8');
+          return { path: file, remove: () => rm(dir, { recursive: true, force: true }) };
+        },
+        writeFile: (f, data) => writeFile(f, data),
+      },
+      request,
+    );
+  });
 }
