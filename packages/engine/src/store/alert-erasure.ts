@@ -12,6 +12,18 @@ import { localIdOf, readState, uidOf, writeState } from './sync';
 
 const IN_IDS = 'IN (SELECT value FROM json_each(?))';
 
+/** Completes both sets: the uid of every local row found, the local row of every uid found (a replica's or this desktop's own). */
+function bindEach(tx: Tx, entity: 'recipient' | 'delivery', locals: Set<number>, uids: Set<string>): void {
+  for (const id of locals) {
+    const uid = uidOf(tx, entity, id);
+    if (uid !== null) uids.add(uid);
+  }
+  for (const uid of uids) {
+    const id = localIdOf(tx, entity, uid);
+    if (id !== null) locals.add(id);
+  }
+}
+
 /** Takes the person out of every alert that named them; `contact` is the erased contact's local id and uid (either may be unknown). */
 export function erasePersonFromAlerts(tx: Tx, contact: { localId: number | null; uid: string | null }): void {
   const st = tx.statements;
@@ -27,14 +39,7 @@ export function erasePersonFromAlerts(tx: Tx, contact: { localId: number | null;
       )
       .all(contact.uid))
       recipientUids.add(uid);
-  for (const id of recipients) {
-    const uid = uidOf(tx, 'recipient', id);
-    if (uid !== null) recipientUids.add(uid);
-  }
-  for (const uid of recipientUids) {
-    const id = localIdOf(tx, 'recipient', uid);
-    if (id !== null) recipients.add(id);
-  }
+  bindEach(tx, 'recipient', recipients, recipientUids);
   if (recipients.size === 0 && recipientUids.size === 0) return;
 
   const deliveries = new Set(
@@ -47,14 +52,7 @@ export function erasePersonFromAlerts(tx: Tx, contact: { localId: number | null;
       )
       .all(JSON.stringify([...recipientUids])),
   );
-  for (const id of deliveries) {
-    const uid = uidOf(tx, 'delivery', id);
-    if (uid !== null) deliveryUids.add(uid);
-  }
-  for (const uid of deliveryUids) {
-    const id = localIdOf(tx, 'delivery', uid);
-    if (id !== null) deliveries.add(id);
-  }
+  bindEach(tx, 'delivery', deliveries, deliveryUids);
 
   // The rows (recorded, so the console re-reads them; capture finds nothing new in them).
   const recipientIds = JSON.stringify([...recipients]);
