@@ -249,6 +249,14 @@ export const waveSchema = z
     path: ['audience'],
   });
 export type Wave = z.infer<typeof waveSchema>;
+
+/** A wave's rule as the review and the live view report it (by its place in the plan). */
+const waveReportSchema = z.object({
+  index: z.number().int().nonnegative(),
+  afterMinutes: z.number().int().positive(),
+  fewerThan: z.number().int().positive(),
+  unit: z.enum(['people', 'percent']),
+});
 export type WaveInput = z.input<typeof waveSchema>;
 
 /** Alerts preempt outreach: the dispatcher always takes due alert rows first. */
@@ -406,17 +414,7 @@ export const planReportSchema = z.object({
   cost: costEstimateSchema,
   templateApproved: z.boolean(),
   /** Per escalation wave: how many people it would alert (not already in the audience or an earlier wave). */
-  waves: z
-    .array(
-      z.object({
-        index: z.number().int().nonnegative(),
-        afterMinutes: z.number().int().positive(),
-        fewerThan: z.number().int().positive(),
-        unit: z.enum(['people', 'percent']),
-        people: z.number().int().nonnegative(),
-      }),
-    )
-    .default([]),
+  waves: z.array(waveReportSchema.extend({ people: z.number().int().nonnegative() })).default([]),
   /** Problems that stop the campaign from starting, as sentences. */
   blockers: z.array(z.string()),
   /** The blockers by code and values, in the same order, for the console to word. */
@@ -477,11 +475,7 @@ export const campaignProgressSchema = z.object({
    */
   waves: z
     .array(
-      z.object({
-        index: z.number().int().nonnegative(),
-        afterMinutes: z.number().int().positive(),
-        fewerThan: z.number().int().positive(),
-        unit: z.enum(['people', 'percent']),
+      waveReportSchema.extend({
         dueAt: isoTime.nullable(),
         state: z.enum(['pending', 'alerted', 'not-needed']),
         people: z.number().int().nonnegative(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignFieldsSchema, type Template } from '@gdial/protocol';
+import { campaignFieldsSchema, type Campaign, type Template } from '@gdial/protocol';
 import {
   fromCampaign,
   initialWizard,
@@ -24,6 +24,28 @@ const template = (channels: Template['channels']): Template => ({
   channels,
   createdAt: '',
   updatedAt: '',
+});
+
+/** A saved draft with these settings, as the wizard opens it. */
+const draftOf = (settings: Campaign['settings']): Campaign => ({
+  id: 1,
+  name: 'X',
+  status: 'draft',
+  priority: 'alert',
+  testMode: false,
+  templateId: 7,
+  schedule: settings.schedule,
+  parentId: null,
+  nextRunAt: null,
+  recipients: 0,
+  confirmed: 0,
+  createdAt: '',
+  startedAt: null,
+  finishedAt: null,
+  createdBy: 'k',
+  remoteOwner: null,
+  settings,
+  approvalReason: null,
 });
 
 describe('campaign wizard rules', () => {
@@ -63,26 +85,7 @@ describe('campaign wizard rules', () => {
     const s = { ...initialWizard(), name: 'X', groupIds: [1], templateId: 7, schedule: { kind: 'at' as const, local: '2030-01-02T03:04' } };
     const f = campaignFieldsSchema.parse(toFields(s));
     expect(f.schedule).toEqual({ kind: 'at', at: new Date('2030-01-02T03:04').toISOString() });
-    const back = fromCampaign({
-      id: 1,
-      name: 'X',
-      status: 'draft',
-      priority: 'alert',
-      testMode: false,
-      templateId: 7,
-      schedule: f.schedule,
-      parentId: null,
-      nextRunAt: null,
-      recipients: 0,
-      confirmed: 0,
-      createdAt: '',
-      startedAt: null,
-      finishedAt: null,
-      createdBy: 'k',
-      remoteOwner: null,
-      settings: campaignFieldsSchema.parse(toFields(s)),
-      approvalReason: null,
-    });
+    const back = fromCampaign(draftOf(campaignFieldsSchema.parse(toFields(s))));
     expect(back.schedule).toEqual({ kind: 'at', local: '2030-01-02T03:04' });
     expect(back.steps.map((x) => x.waitMinutes)).toEqual([0, 5]);
   });
@@ -98,26 +101,7 @@ describe('campaign wizard rules', () => {
     expect(problemsFor('plan', { ...ok, confirm: false }, null)).toEqual(['wave-needs-confirm']);
     const f = campaignFieldsSchema.parse(toFields(ok));
     expect(f.waves).toEqual([{ afterMinutes: 10, fewerThan: 50, unit: 'percent', audience: { groupIds: [2], contactIds: [] } }]);
-    const back = fromCampaign({
-      id: 1,
-      name: 'X',
-      status: 'draft',
-      priority: 'alert',
-      testMode: false,
-      templateId: 7,
-      schedule: f.schedule,
-      parentId: null,
-      nextRunAt: null,
-      recipients: 0,
-      confirmed: 0,
-      createdAt: '',
-      startedAt: null,
-      finishedAt: null,
-      createdBy: 'k',
-      remoteOwner: null,
-      settings: f,
-      approvalReason: null,
-    });
+    const back = fromCampaign(draftOf(f));
     expect(back.waves).toEqual(ok.waves);
   });
 

@@ -6,7 +6,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { estimateEta } from '../../src/campaigns/progress';
 import { CampaignService } from '../../src/campaigns/service';
 import type { StepRemaining } from '../../src/store/deliveries';
-import { addContact, addGroup, addTemplate, fakeSenders, FakeSender, makeEnv, statusEvent, until, type TestEnv } from './helpers';
+import {
+  addContact,
+  addGroup,
+  addTemplate,
+  fakeSenders,
+  FakeSender,
+  makeEnv,
+  statusEvent,
+  testClock,
+  until,
+  type TestEnv,
+} from './helpers';
 
 const NOW = 1_700_000_000_000;
 const step = (over: Partial<StepRemaining>): StepRemaining => ({ step: 0, open: 0, waiting: 0, due: null, waitSeconds: 0, ...over });
@@ -47,8 +58,8 @@ afterEach(async () => {
 describe('the ETA of a running alert', () => {
   it('counts the next step and its wait, not only what is due now', async () => {
     env = makeEnv();
-    let offset = 0;
-    const clock = () => Date.now() + offset;
+    const t = testClock();
+    const clock = () => t.now;
     const sms = new FakeSender('twilio');
     const email = new FakeSender('sendgrid');
     const svc = new CampaignService(env.ctx, {
@@ -75,11 +86,11 @@ describe('the ETA of a running alert', () => {
     expect(eta).not.toBeNull();
     expect(eta!).toBeGreaterThan(280);
     expect(eta!).toBeLessThanOrEqual(301);
-    offset += 120_000;
+    t.offset += 120_000;
     const later = svc.progressOf(c.id).etaSeconds!;
     expect(later).toBeGreaterThan(eta! - 125);
     expect(later).toBeLessThan(eta! - 115);
-    offset += 190_000;
+    t.offset += 190_000;
     await until(() => email.sent.length === 40, 10_000, 'step 2 handed over');
     await until(() => svc.progressOf(c.id).etaSeconds === 0, 10_000, 'nothing left: ETA 0');
   });

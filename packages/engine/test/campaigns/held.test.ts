@@ -21,7 +21,9 @@ import {
   makeEnv,
   outcomesOf,
   statusEvent,
+  testClock,
   until,
+  type TestClock,
   type TestEnv,
 } from './helpers';
 
@@ -65,18 +67,6 @@ function service(e: TestEnv, senders: { sms?: FakeSender; voice?: FakeSender; em
   services.push(s);
   return s;
 }
-
-/** The dispatcher's clock: real time plus whatever the test has moved it forward by. */
-interface TestClock {
-  readonly now: number;
-  offset: number;
-}
-const testClock = (): TestClock => ({
-  offset: 0,
-  get now() {
-    return Date.now() + this.offset;
-  },
-});
 
 /** Moves the controlled clock forward in steps, letting the engine run between them. */
 async function advance(clock: TestClock, ms: number, step = 30_000): Promise<void> {

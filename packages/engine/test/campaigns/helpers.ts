@@ -225,6 +225,18 @@ export function dtmfEvent(token: string, digits: string, at = new Date()): Provi
   };
 }
 
+/** The dispatcher's clock under a test's control: real time plus whatever the test has moved it forward by. */
+export interface TestClock {
+  readonly now: number;
+  offset: number;
+}
+export const testClock = (): TestClock => ({
+  offset: 0,
+  get now() {
+    return Date.now() + this.offset;
+  },
+});
+
 /** Polls a condition (no fixed sleeps in assertions): resolves when it holds. */
 export async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const start = Date.now();
