@@ -126,7 +126,8 @@ export function SignInPage({ state }: { state: SessionState }) {
 
   return (
     <Center mih="70vh">
-      <Paper withBorder p="xl" w={460} component="section" aria-labelledby="signin-title">
+      {/* Wide enough for the demo accounts' table (username, password, role) without cutting the role off. */}
+      <Paper withBorder p="xl" w={state.demoAccounts.length > 0 ? 560 : 460} maw="100%" component="section" aria-labelledby="signin-title">
         <form
           onSubmit={(e) => {
             e.preventDefault();
