@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { silentLogger } from '@gdial/engine';
 import { startConsole } from '@gdial/desktop/src/web/host';
 import { ReportPrinter } from '@gdial/desktop/src/web/report-pdf';
-import { round, type BenchContext } from '../context';
+import { percentile, round, type BenchContext } from '../context';
 
 const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
 const T0 = Date.parse('2026-03-02T08:00:00Z');
@@ -59,13 +59,16 @@ export default async function run(ctx: BenchContext): Promise<void> {
         }[];
       }[];
     }>('campaigns.afterAction', { id });
-    const history = await call('campaigns.history', { id });
+    // The curve is read again every two seconds while an alert runs: its cost after the first read.
+    const historyMs: number[] = [];
+    for (let i = 0; i < 5; i++) historyMs.push((await call('campaigns.history', { id })).ms);
     ctx.emit({
       metric: 'engine',
       recipients,
       unreached: report.value.unreached.length,
       after_action_ms: round(report.ms, 1),
-      history_ms: round(history.ms, 1),
+      history_first_ms: round(historyMs[0]!, 1),
+      history_median_ms: round(percentile(historyMs.slice(1), 50), 1),
     });
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'sv-SE', acceptDownloads: true });
