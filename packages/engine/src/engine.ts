@@ -36,6 +36,8 @@ export interface EngineOptions {
   signedIn?: HostUser;
   /** Demo mode: accounts created on first start, shown on the sign-in page; the first is signed in at start. */
   demoAccounts?: DemoLogin[];
+  /** This desktop's name in approval requests and their audit (the computer's name by default). */
+  desktopName?: string;
   /** The identity service's clock, scrypt cost and organisation sign-in (tests plug in their own). */
   identity?: Pick<IdentityOptions, 'now' | 'kdf' | 'organisation' | 'relayFetch'>;
   /** True when the host runs against the provider simulator. */
@@ -135,10 +137,12 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       backups,
       ...(opts.campaigns ? { campaigns: opts.campaigns } : {}),
       ...(opts.health ? { health: opts.health } : {}),
+      desktopName: opts.desktopName,
     });
     built.services = services;
     // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
     await services.campaigns.open();
+    services.approvals.settle();
     services.leases.start();
     // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.
     if (opts.connectivity || opts.secrets) services.campaigns.requireConfiguredProviders();

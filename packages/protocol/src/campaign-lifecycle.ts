@@ -1,5 +1,5 @@
-// The campaign lifecycle as one table: draft → scheduled → running ⇄ paused → completed /
-// cancelled. For each status it lists what may happen next and where that leads: the
+// The campaign lifecycle as one table: draft → (awaiting-approval →) scheduled → running ⇄
+// paused → completed / cancelled (or rejected by the second operator). For each status it lists what may happen next and where that leads: the
 // operator's actions (edit, delete, start, schedule, pause, resume, cancel) and the steps
 // GDial takes by itself (a scheduled start comes due or fails, the last delivery settles).
 // The engine's guards refuse whatever the table does not list, and the console shows a
@@ -7,7 +7,7 @@
 import type { CampaignStatus } from './campaigns';
 
 /** What an operator can do to a campaign. */
-export const campaignActions = ['edit', 'delete', 'start', 'schedule', 'pause', 'resume', 'cancel'] as const;
+export const campaignActions = ['edit', 'delete', 'start', 'schedule', 'submit', 'pause', 'resume', 'cancel'] as const;
 export type CampaignAction = (typeof campaignActions)[number];
 
 /** What GDial does to a campaign by itself. */
@@ -20,6 +20,11 @@ export const campaignSteps = [
   'schedule-ended',
   /** Nothing is left to send or wait for. */
   'finish',
+  /** A second operator approved (or an admin overrode): it starts now, or its schedule is armed. */
+  'approved',
+  'approved-schedule',
+  /** A second operator rejected it: it ends without sending. */
+  'rejected',
 ] as const;
 export type CampaignStep = (typeof campaignSteps)[number];
 
@@ -29,7 +34,9 @@ export type CampaignTarget = CampaignStatus | 'deleted';
 export const campaignLifecycle: Readonly<Record<CampaignStatus, Readonly<Partial<Record<CampaignAction | CampaignStep, CampaignTarget>>>>> =
   {
     // Editing a scheduled campaign disarms its schedule: it must be scheduled again.
-    draft: { edit: 'draft', delete: 'deleted', start: 'running', schedule: 'scheduled' },
+    draft: { edit: 'draft', delete: 'deleted', start: 'running', schedule: 'scheduled', submit: 'awaiting-approval' },
+    // The two-person rule: the starter may withdraw it (cancel); the second operator decides.
+    'awaiting-approval': { cancel: 'cancelled', approved: 'running', 'approved-schedule': 'scheduled', rejected: 'rejected' },
     scheduled: {
       edit: 'draft',
       delete: 'deleted',
@@ -43,6 +50,7 @@ export const campaignLifecycle: Readonly<Record<CampaignStatus, Readonly<Partial
     paused: { resume: 'running', cancel: 'cancelled', finish: 'completed' },
     completed: { delete: 'deleted' },
     cancelled: { delete: 'deleted' },
+    rejected: { delete: 'deleted' },
   };
 
 /** Where `what` leads from `status`, or null when the lifecycle does not allow it. */

@@ -272,6 +272,8 @@ export const campaignFieldsSchema = z.object({
   priority: campaignPrioritySchema.default('alert'),
   /** Test mode: only members of this group are sent to, whatever the audience says. */
   testGroupId: id.nullable().default(null),
+  /** "Skarpt VMA-underlag": the alert carries a real public warning; it always needs a second operator's approval. */
+  vma: z.boolean().default(false),
   schedule: scheduleSchema.default({ kind: 'now' }),
   /**
    * While a channel's path is down (Väntar på nät), how long its people wait before they end
@@ -292,7 +294,8 @@ export const campaignFieldsSchema = z.object({
 export type CampaignFields = z.input<typeof campaignFieldsSchema>;
 export type CampaignSettings = z.output<typeof campaignFieldsSchema>;
 
-export const campaignStatuses = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+/** `awaiting-approval`: a second operator must approve it (two-person rule); `rejected`: they did not (final). */
+export const campaignStatuses = ['draft', 'awaiting-approval', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'rejected'] as const;
 export const campaignStatusSchema = z.enum(campaignStatuses);
 export type CampaignStatus = z.infer<typeof campaignStatusSchema>;
 

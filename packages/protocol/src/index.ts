@@ -10,6 +10,7 @@ export * from './campaigns';
 export * from './after-action';
 export * from './prepared-alerts';
 export * from './campaign-lifecycle';
+export * from './approvals';
 export * from './provider-events';
 export * from './sms-segments';
 export * from './tts';

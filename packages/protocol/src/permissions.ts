@@ -118,6 +118,13 @@ export const methodClearance = {
   'health.acknowledge': 'operator',
   // The VMA underlag to SOS Alarm: an operator's request on the organisation's behalf.
   'vma.underlag': 'operator',
+  // The two-person rule: any operator submits, another one decides; only an admin overrides or sets the rule.
+  'campaigns.approvals': 'reader',
+  'campaigns.submitForApproval': 'operator',
+  'campaigns.approve': 'operator',
+  'campaigns.reject': 'operator',
+  'campaigns.override': 'admin',
+  'campaigns.approvalRule.set': 'admin',
   // The installation and the organisation: users, providers, relay, prices, settings.
   'session.settings.set': 'admin',
   'users.list': 'admin',

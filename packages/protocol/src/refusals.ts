@@ -22,6 +22,13 @@ export const refusalParams = {
   'campaign.owner-alive': ['id', 'owner'],
   /** Take over needs the relay (the lease is held there). */
   'campaign.take-over-offline': ['id'],
+  /** The two-person rule (approvals.ts): the alert needs a second operator's approval (reasons: head-count, vma). */
+  'approval.required': ['name', 'recipients', 'threshold', 'reasons'],
+  /** Nobody approves their own alert or template, not even from another session or desktop. */
+  'approval.own': ['name'],
+  'approval.own-template': ['name'],
+  /** The alert is not waiting for a decision (status: where it is now). */
+  'approval.not-pending': ['name', 'status'],
   'template.in-use': ['id'],
   'template.no-content': ['name', 'channel'],
   /** Plan blockers. */

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
 import { afterActionEvents, afterActionMethods } from './after-action';
+import { approvalsEvents, approvalsMethods } from './approvals';
 import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
 import { capMethods } from './cap';
@@ -21,6 +22,7 @@ export const methods = {
   ...contactsMethods,
   ...campaignsMethods,
   ...afterActionMethods,
+  ...approvalsMethods,
   ...preparedAlertsMethods,
   ...connectivityMethods,
   ...syncMethods,
@@ -36,6 +38,7 @@ export const events = {
   ...contactsEvents,
   ...campaignsEvents,
   ...afterActionEvents,
+  ...approvalsEvents,
   ...preparedAlertsEvents,
   ...connectivityEvents,
   ...syncEvents,

@@ -88,6 +88,7 @@ export const syncEntities = [
   'recipient',
   'delivery',
   'inbox',
+  'approval',
 ] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 
@@ -156,7 +157,7 @@ const timelineUnion: FieldMerge = (a, b) => {
   return [...byKey.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, e]) => e);
 };
 
-/** A confirmation (`{ at, via }` or null) keeps its first time, whichever desktop learned it first. */
+/** A confirmation (`{ at, via }` or null), or a decision (`{ at, … }`), keeps its first time, whichever desktop learned it first. */
 const firstConfirmation: FieldMerge = (a, b) => {
   const at = (v: Json): string | null => (v && typeof v === 'object' && !Array.isArray(v) && typeof v.at === 'string' ? v.at : null);
   const ta = at(a);
@@ -181,6 +182,8 @@ export const fieldMerges: Partial<Record<SyncEntity, Record<string, FieldMerge>>
     providerRank: (a, b) => Math.max(Number(a) || 0, Number(b) || 0),
     events: timelineUnion,
   },
+  // The first decision on an approval request stands: two operators deciding at once never flip an alert.
+  approval: { decision: firstConfirmation },
 };
 
 /** Applies one operation to an entity's state; returns the state unchanged (same object) when the operation adds nothing. */

@@ -36,10 +36,13 @@ const sample: Record<string, string | number> = {
   path: 'info[1]/severity',
   value: 'Allvarlig',
   missing: 'threat,publicHelp',
+  recipients: 250,
+  threshold: 10,
+  reasons: 'head-count,vma',
 };
 
 /** Values said in words (a status, an action, a channel) and ids an operator does not need. */
-const worded = new Set(['what', 'status', 'action', 'channel', 'approval', 'role', 'need', 'until', 'expired', 'rule', 'missing']);
+const worded = new Set(['what', 'status', 'action', 'channel', 'approval', 'role', 'need', 'until', 'expired', 'rule', 'missing', 'reasons']);
 const internal = new Set(['id', 'templateId', 'method']);
 
 describe('refusals in the operator’s language', () => {

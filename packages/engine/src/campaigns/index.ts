@@ -1,6 +1,7 @@
 // The campaign engine's public entry, for the engine wiring, the relay client (which
 // applies provider events inside its own transaction) and the benchmarks.
-export { CampaignService, validateCron, nextRunOf, TIME_ZONE, type CampaignServiceOptions } from './service';
+export { CampaignService, type CampaignServiceOptions } from './service';
+export { validateCron, nextRunOf, TIME_ZONE } from './scheduler';
 export { applyProviderEvents, normalizeReply, type AppliedEvents } from './events';
 export { sendersFromProviders, type ProviderSet } from './senders';
 export { callFlowHost, type CallFlowBackend } from './call-flows';

@@ -18,6 +18,7 @@ const verb: Record<CampaignAction | CampaignStep, string> = {
   delete: 'deleted',
   start: 'started',
   schedule: 'scheduled',
+  submit: 'submitted for approval',
   pause: 'paused',
   resume: 'resumed',
   cancel: 'cancelled',
@@ -25,6 +26,9 @@ const verb: Record<CampaignAction | CampaignStep, string> = {
   'schedule-failed': 'sent back to draft after a failed scheduled start',
   'schedule-ended': 'ended by its schedule',
   finish: 'completed',
+  approved: 'started after its approval',
+  'approved-schedule': 'scheduled after its approval',
+  rejected: 'rejected',
 };
 
 /** Where `what` leads for this campaign; throws CONFLICT when the lifecycle does not allow it. */

@@ -40,6 +40,7 @@ import {
 import type { Reader, Tx } from '../store/db';
 import { cancelUnsentDeliveries, liveCallIds, shiftPriority } from '../store/deliveries';
 import { remoteOwner, requireRunHere } from './remote';
+import { requireSecondPerson } from './approvals';
 import { existingGroupIds } from '../store/groups';
 import { listInbox, markInbox } from '../store/inbox';
 import { openRecipientIds, cancelOpenRecipients } from '../store/recipients';
@@ -59,9 +60,6 @@ import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './schedul
 import { WhatsAppContentCatalog } from './whatsapp-content';
 import { TelegramLinks } from './telegram-links';
 
-export { nextRunOf, TIME_ZONE, validateCron } from './scheduler';
-
-type CampaignRow = StoredCampaign;
 
 export interface CampaignServiceOptions {
   senders?: ChannelSenders;
@@ -151,7 +149,6 @@ export class CampaignService {
     return this.flows.register(s);
   }
 
-  /** Plugs in providers and the call-flow host (from settings, the relay client, tests). */
   /** From now on a campaign whose steps use a channel without a provider cannot start. */
   requireConfiguredProviders(): void {
     this.requireProviders = true;
@@ -202,14 +199,14 @@ export class CampaignService {
 
   // ── campaigns: definition ─────────────────────────────────────────────────────────────
 
-  private row(r: Reader, id: number): CampaignRow {
+  private row(r: Reader, id: number): StoredCampaign {
     const c = getCampaign(r, id);
     if (!c) throw notFound('Campaign', id);
     return c;
   }
 
   /** A campaign this desktop may change: not another desktop's alert. */
-  private ownRow(r: Reader, id: number): CampaignRow {
+  private ownRow(r: Reader, id: number): StoredCampaign {
     return requireRunHere(r, this.row(r, id));
   }
 
@@ -314,7 +311,7 @@ export class CampaignService {
 
   // ── planning and starting ─────────────────────────────────────────────────────────────
 
-  private makePlan(db: Reader, r: CampaignRow, settings = campaignFieldsSchema.parse(r.settings)): Plan {
+  private makePlan(db: Reader, r: StoredCampaign, settings = campaignFieldsSchema.parse(r.settings)): Plan {
     return planStoredCampaign(db, r, settings, {
       operator: this.ctx.operator(),
       whatsAppApproval: (sid) => this.whatsAppContent.approval(sid),
@@ -327,20 +324,22 @@ export class CampaignService {
     return this.makePlan(r, this.row(r, id)).report;
   }
 
-  /** Starts now or arms the schedule. */
-  start(id: number, unapprovedReason?: string): { campaign: Campaign; plan: PlanReport } {
-    const actor = this.ctx.operator();
+  /** Starts now or arms the schedule; `approvedBy`: the second operator who approved it (approvals.ts). */
+  start(id: number, unapprovedReason?: string, approvedBy?: string): { campaign: Campaign; plan: PlanReport } {
+    const actor = approvedBy ?? this.ctx.operator();
     const r0 = this.row(this.ctx.store.read, id);
     const settings = campaignFieldsSchema.parse(r0.settings);
     if (settings.schedule.kind === 'now') {
-      const plan = this.launch(id, actor, unapprovedReason ?? null, 'start');
+      const plan = this.launch(id, actor, unapprovedReason ?? null, approvedBy === undefined ? 'start' : 'approved');
       return { campaign: this.get(id), plan };
     }
     const report = this.ctx.store.transaction((tx) => {
       const r = this.ownRow(tx, id);
-      const status = nextStatus(r, 'schedule');
+      const via = approvedBy === undefined ? 'schedule' : 'approved-schedule';
+      const status = nextStatus(r, via);
       const plan = this.makePlan(tx, r);
-      this.checkApproval(r, plan.report, unapprovedReason ?? null);
+      this.checkApproval(r, plan.report, unapprovedReason ?? r.approvalReason);
+      requireSecondPerson(tx, r, plan.report, via);
       const next = nextRunOf(settings, Date.now());
       if (next === null)
         throw new DomainError('PRECONDITION', 'The schedule has no future run', undefined, refusal('campaign.no-future-run'));
@@ -368,7 +367,7 @@ export class CampaignService {
     return { campaign: this.get(id), plan: report };
   }
 
-  private checkApproval(r: CampaignRow, report: PlanReport, reason: string | null): void {
+  checkApproval(r: StoredCampaign, report: PlanReport, reason: string | null): void {
     if (report.blockers.length) {
       throw new DomainError(
         'PRECONDITION',
@@ -392,7 +391,7 @@ export class CampaignService {
    * The start transaction: plan, write every recipient and delivery row, mark running, audit.
    * Everything lands together or nothing does.
    */
-  private launch(id: number, actor: string, unapprovedReason: string | null, via: 'start' | 'due'): PlanReport {
+  private launch(id: number, actor: string, unapprovedReason: string | null, via: 'start' | 'due' | 'approved'): PlanReport {
     const now = Date.now();
     const report = this.ctx.store.transaction((tx) => {
       const r = this.ownRow(tx, id);
@@ -400,6 +399,7 @@ export class CampaignService {
       const plan = this.makePlan(tx, r);
       const reason = unapprovedReason ?? r.approvalReason;
       this.checkApproval(r, plan.report, reason);
+      requireSecondPerson(tx, r, plan.report, via);
       const written = writePlan(tx, id, r.priority, plan, now);
       updateCampaign(tx, id, {
         status,

@@ -1,15 +1,29 @@
 // The template service: what the RPC handlers call for message templates. Each change is
-// validated, written, audited in one transaction and announced after it commits.
-import { refusal, type Channel, type ContactLanguage, type RenderedMessage, type Template, type TemplateFields } from '@gdial/protocol';
+// validated, written, audited in one transaction and announced after it commits. Whoever
+// wrote a template's current text is recorded by user id: they cannot approve it themselves
+// (the two-person rule), not even from another session or desktop.
+import {
+  refusal,
+  type Channel,
+  type ContactLanguage,
+  type RenderedMessage,
+  type SignedInUser,
+  type Template,
+  type TemplateFields,
+} from '@gdial/protocol';
 import type { EngineContext } from '../context';
 import { DomainError, notFound } from '../errors';
 import { recordAudit } from '../store/audit';
-import { listTemplateIds } from '../store/templates';
+import { getTemplate, listTemplateIds, setTemplateWriter } from '../store/templates';
 import { loadContacts } from './audience';
 import { approveTemplate, createTemplate, deleteTemplate, loadTemplate, renderMessage, templateToDto, updateTemplate } from './templates';
 
 export class TemplateService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    /** The signed-in user (null: nobody, e.g. a tool): the writer of what they save. */
+    private readonly user: () => SignedInUser | null = () => null,
+  ) {}
 
   list(): Template[] {
     const r = this.ctx.store.read;
@@ -23,6 +37,7 @@ export class TemplateService {
   create(fields: TemplateFields): Template {
     const id = this.ctx.store.transaction((tx) => {
       const id = createTemplate(tx, fields);
+      setTemplateWriter(tx, id, this.user()?.id ?? null);
       recordAudit(tx, this.ctx.operator(), {
         action: 'template.create',
         subjectType: 'template',
@@ -39,6 +54,7 @@ export class TemplateService {
   update(id: number, fields: TemplateFields): Template {
     this.ctx.store.transaction((tx) => {
       updateTemplate(tx, id, fields);
+      setTemplateWriter(tx, id, this.user()?.id ?? null);
       recordAudit(tx, this.ctx.operator(), {
         action: 'template.update',
         subjectType: 'template',
@@ -53,7 +69,16 @@ export class TemplateService {
 
   approve(id: number): Template {
     const actor = this.ctx.operator();
+    const me = this.user();
     this.ctx.store.transaction((tx) => {
+      const t = getTemplate(tx, id);
+      if (t && me && t.writtenBy === me.id)
+        throw new DomainError(
+          'FORBIDDEN',
+          `${me.displayName} wrote template "${t.name}" and cannot approve it; another operator must`,
+          undefined,
+          refusal('approval.own-template', { name: t.name }),
+        );
       approveTemplate(tx, id, actor);
       recordAudit(tx, actor, {
         action: 'template.approve',

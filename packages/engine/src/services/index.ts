@@ -8,6 +8,7 @@ import type { EngineContext } from '../context';
 import { CampaignService, type CampaignServiceOptions } from '../campaigns/service';
 import { PreparedAlertService } from '../campaigns/prepared';
 import { CapService } from '../cap/service';
+import { ApprovalService } from '../campaigns/approvals';
 import { TemplateService } from '../campaigns/template-service';
 import { createContactsModule, type ContactsModule } from '../contacts';
 import { TtsService } from '../tts/service';
@@ -36,6 +37,7 @@ export interface EngineServices extends ContactsModule {
   readonly tts: TtsService;
   readonly templates: TemplateService;
   readonly campaigns: CampaignService;
+  readonly approvals: ApprovalService;
   readonly preparedAlerts: PreparedAlertService;
   /** CAP 1.2 import and export, and the VMA underlag. */
   readonly cap: CapService;
@@ -60,6 +62,8 @@ export interface ServiceOptions {
   campaigns?: CampaignServiceOptions;
   /** The health rules' clock, interval and disk (tests plug in their own). */
   health?: HealthOptions;
+  /** This desktop's name in approval requests and their audit (the computer's name by default). */
+  desktopName?: string | undefined;
 }
 
 export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineServices {
@@ -86,7 +90,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     events: ctx.events,
     actor: () => ctx.operator(),
   });
-  const templates = new TemplateService(ctx);
+  const templates = new TemplateService(ctx, () => identity.current());
   // The health rules read what is built below; they are asked only once the engine runs.
   const later: { connectivity?: Connectivity; sync?: SyncService } = {};
   const health = new HealthService(
@@ -107,13 +111,19 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     ...opts.campaigns,
     dispatcher: { ...opts.campaigns?.dispatcher, onSendResult: (provider, outcome) => health.sends.record(provider, outcome) },
   });
+  const approvals = new ApprovalService({ ctx, campaigns, user: () => identity.current(), desktop: opts.desktopName });
   const preparedAlerts = new PreparedAlertService(ctx, campaigns);
   const cap = new CapService(ctx, campaigns, templates);
   const syncLog = ctx.logger.child({ module: 'sync' });
   const replica = new Replica(ctx.store, sharedCodecs(), (err, state) =>
     syncLog.error({ err, entity: state.entity, id: state.id }, "another desktop's change could not be stored here"),
   );
-  const sync = new SyncService(ctx, replica, (ids) => campaigns.remoteChanged(ids));
+  const sync = new SyncService(
+    ctx,
+    replica,
+    (ids) => campaigns.remoteChanged(ids),
+    (ids) => approvals.changed(ids),
+  );
   const leases = new LeaseService({
     ctx,
     api: () => sync.relayApi,
@@ -143,6 +153,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     tts,
     templates,
     campaigns,
+    approvals,
     preparedAlerts,
     cap,
     connectivity,

@@ -34,12 +34,15 @@ export class SyncService {
   private closed = false;
 
   private readonly alerts = new Set<number>();
+  private readonly approvals = new Set<number>();
 
   constructor(
     private readonly ctx: EngineContext,
     readonly replica: Replica,
     /** Another desktop's alerts changed here (their roll-call, status): the campaign service re-publishes them. */
     private readonly alertsChanged: (campaignIds: number[]) => void = () => {},
+    /** Approval requests or decisions arrived (two-person rule): the approval service acts on them. */
+    private readonly approvalsChanged: (campaignIds: number[]) => void = () => {},
   ) {
     ctx.store.afterCommit((changes) => {
       if (this.api && changes.size > 0 && this.replica.device !== null) this.schedulePush();
@@ -257,6 +260,10 @@ export class SyncService {
       const local = localIdOf(tx, 'template', op.id);
       if (local !== null) this.templates.add(local);
     }
+    if (op.entity === 'approval') {
+      const local = localIdOf(tx, 'alert', op.id);
+      if (local !== null) this.approvals.add(local);
+    }
   }
 
   /** After the stream's transaction committed: the console re-reads what other desktops changed. */
@@ -268,6 +275,8 @@ export class SyncService {
     this.templates.clear();
     if (this.alerts.size > 0) this.alertsChanged([...this.alerts]);
     this.alerts.clear();
+    if (this.approvals.size > 0) this.approvalsChanged([...this.approvals]);
+    this.approvals.clear();
   }
 
   private changedKinds(kinds: readonly SyncEntity[]): void {

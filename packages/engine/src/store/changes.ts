@@ -25,6 +25,7 @@ export const trackedTables = [
   'inbox_messages',
   'audit_log',
   'settings',
+  'campaign_approvals',
 ] as const;
 export type TrackedTable = (typeof trackedTables)[number];
 
@@ -47,6 +48,7 @@ export const keyColumns: Record<TrackedTable, readonly string[]> = {
   inbox_messages: ['id'],
   audit_log: ['id'],
   settings: ['key'],
+  campaign_approvals: ['campaign_id'],
 };
 
 /**

@@ -16,6 +16,8 @@ export interface TemplateRow {
   status: 'draft' | 'approved';
   approved_by: string | null;
   approved_at: string | null;
+  /** The user id of who wrote the current text (created or last changed it). */
+  written_by: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -50,6 +52,8 @@ export interface StoredTemplate extends TemplateData {
   description: string | null;
   approvedBy: string | null;
   approvedAt: string | null;
+  /** The user id of who wrote the current text: they cannot approve it (two-person rule). */
+  writtenBy: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -106,6 +110,7 @@ export function toStoredTemplate(row: TemplateRow, parts: readonly TemplateConte
     description: row.description,
     approvedBy: row.approved_by,
     approvedAt: row.approved_at,
+    writtenBy: row.written_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -244,6 +249,14 @@ export function updateTemplate(tx: Tx, id: number, v: TemplateValues, now: strin
   ]);
   writeContents(tx, id, v.variants);
   return true;
+}
+
+/** Names who wrote the template's current text (after a create or an edit, here or on another desktop). */
+export function setTemplateWriter(tx: Tx, id: number, userId: string | null): void {
+  const changed = tx.statements
+    .get<[string | null, number, string | null]>('UPDATE templates SET written_by = ? WHERE id = ? AND written_by IS NOT ?')
+    .run(userId, id, userId).changes;
+  if (changed > 0) tx.changes.record('templates', [id], 'update', ['written_by']);
 }
 
 /** False when it does not exist. */

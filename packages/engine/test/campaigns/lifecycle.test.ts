@@ -11,6 +11,7 @@ import {
   type CampaignStatus,
 } from '@gdial/protocol';
 import { CampaignService } from '../../src/campaigns/service';
+import { ApprovalService } from '../../src/campaigns/approvals';
 import { DomainError } from '../../src/errors';
 import { addContact, addGroup, addTemplate, deliveriesOf, makeEnv, statusEvent, until, type TestEnv } from './helpers';
 
@@ -31,6 +32,8 @@ describe('campaign lifecycle guards', () => {
     const e = env;
     const svc = new CampaignService(e.ctx, {});
     service = svc;
+    let user = { id: 'u-starter', username: 'starter', displayName: 'Starter', role: 'operator' as const, source: 'local' as const };
+    const approvals = new ApprovalService({ ctx: e.ctx, campaigns: svc, user: () => user, desktop: 'A' });
     const group = addGroup(e.store, 'G');
     addContact(e.store, { name: 'Anna', phones: ['+46701000001'], groups: [group] });
     const templateId = addTemplate(e.store);
@@ -47,6 +50,16 @@ describe('campaign lifecycle guards', () => {
     const campaignIn = async (status: CampaignStatus, schedule: Schedule): Promise<number> => {
       const id = svc.create(fields(schedule)).id;
       if (status === 'draft') return id;
+      if (status === 'awaiting-approval' || status === 'rejected') {
+        approvals.submit(id);
+        if (status === 'rejected') {
+          const starter = user;
+          user = { ...starter, id: 'u-second', displayName: 'Second' };
+          approvals.reject(id, 'Inte nu');
+          user = starter;
+        }
+        return id;
+      }
       svc.start(id);
       if (schedule === 'at') {
         if (status === 'scheduled') return id;
@@ -73,6 +86,9 @@ describe('campaign lifecycle guards', () => {
         case 'start':
         case 'schedule':
           svc.start(id);
+          return;
+        case 'submit':
+          approvals.submit(id);
           return;
         case 'pause':
           svc.pause(id);

@@ -53,8 +53,26 @@ export const channelWords: Words<Channel> = {
 };
 
 export const campaignStatusWords: Words<CampaignStatus> = {
-  sv: { draft: 'Utkast', scheduled: 'Schemalagd', running: 'Pågår', paused: 'Pausad', completed: 'Klar', cancelled: 'Avbruten' },
-  en: { draft: 'Draft', scheduled: 'Scheduled', running: 'Running', paused: 'Paused', completed: 'Completed', cancelled: 'Cancelled' },
+  sv: {
+    draft: 'Utkast',
+    'awaiting-approval': 'Väntar på godkännande',
+    scheduled: 'Schemalagd',
+    running: 'Pågår',
+    paused: 'Pausad',
+    completed: 'Klar',
+    cancelled: 'Avbruten',
+    rejected: 'Avslagen',
+  },
+  en: {
+    draft: 'Draft',
+    'awaiting-approval': 'Awaiting approval',
+    scheduled: 'Scheduled',
+    running: 'Running',
+    paused: 'Paused',
+    completed: 'Completed',
+    cancelled: 'Cancelled',
+    rejected: 'Rejected',
+  },
 };
 
 export const outcomeWords: Words<RecipientOutcome> = {
@@ -164,6 +182,8 @@ export function campaignStatusColour(status: CampaignStatus): string {
   switch (status) {
     case 'draft':
       return 'gray';
+    case 'awaiting-approval':
+      return 'orange';
     case 'scheduled':
       return 'grape';
     case 'running':
@@ -173,6 +193,7 @@ export function campaignStatusColour(status: CampaignStatus): string {
     case 'completed':
       return 'green';
     case 'cancelled':
+    case 'rejected':
       return 'red';
     default: {
       const never: never = status;

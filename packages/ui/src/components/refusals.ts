@@ -33,6 +33,7 @@ const actions: Record<Language, Record<string, string>> = {
     delete: 'tas bort',
     start: 'startas',
     schedule: 'schemaläggas',
+    submit: 'skickas för godkännande',
     pause: 'pausas',
     resume: 'fortsätta',
     cancel: 'avbrytas',
@@ -40,12 +41,16 @@ const actions: Record<Language, Record<string, string>> = {
     'schedule-failed': 'gå tillbaka till utkast',
     'schedule-ended': 'avslutas enligt schemat',
     finish: 'slutföras',
+    approved: 'starta efter godkännande',
+    'approved-schedule': 'schemaläggas efter godkännande',
+    rejected: 'avslås',
   },
   en: {
     edit: 'be changed',
     delete: 'be deleted',
     start: 'be started',
     schedule: 'be scheduled',
+    submit: 'be submitted for approval',
     pause: 'be paused',
     resume: 'be resumed',
     cancel: 'be cancelled',
@@ -53,6 +58,9 @@ const actions: Record<Language, Record<string, string>> = {
     'schedule-failed': 'go back to draft',
     'schedule-ended': 'end on its schedule',
     finish: 'be completed',
+    approved: 'start after its approval',
+    'approved-schedule': 'be scheduled after its approval',
+    rejected: 'be rejected',
   },
 };
 
@@ -88,6 +96,23 @@ const approvalWords: Record<Language, Record<string, string>> = {
 };
 const approval = (s: string | number | undefined, lang: Language) => approvalWords[lang][String(s)] ?? String(s);
 
+/** Why an alert needs a second operator (protocol's approvalReasons, comma-separated), and where a decided one stands. */
+const approvalNeedWords: Record<Language, Record<string, string>> = {
+  sv: { 'head-count': 'går till fler mottagare än gränsen', vma: 'är markerat som skarpt VMA-underlag' },
+  en: { 'head-count': 'goes to more recipients than the limit', vma: 'is flagged as a live VMA (public warning)' },
+};
+const needs = (r: string | number | undefined, lang: Language) =>
+  String(r)
+    .split(',')
+    .filter(Boolean)
+    .map((x) => approvalNeedWords[lang][x] ?? x)
+    .join(lang === 'sv' ? ' och ' : ' and ');
+const decisionWords: Record<Language, Record<string, string>> = {
+  sv: { approved: 'redan godkänt', rejected: 'redan avslaget', overridden: 'redan startat med nödundantag' },
+  en: { approved: 'already approved', rejected: 'already rejected', overridden: 'already started by an emergency override' },
+};
+const decided = (s: string | number | undefined, lang: Language) => decisionWords[lang][String(s)] ?? status(s, lang);
+
 const words: Record<Language, Record<RefusalCode, Say>> = {
   sv: {
     'not-found': (p) =>
@@ -104,6 +129,11 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'campaign.owner-alive': (p) =>
       `${p.owner} sköter fortfarande larmet och svarar; det kan tas över först när arbetsplatsen slutat svara.`,
     'campaign.take-over-offline': () => 'Larmet kan inte tas över utan kontakt med reläet. Försök igen när nätet är tillbaka.',
+    'approval.required': (p) =>
+      `Larmet ”${p.name}” (${p.recipients} mottagare) ${needs(p.reasons, 'sv')} och måste godkännas av en annan larmoperatör. Skicka det för godkännande. Gränsen är ${p.threshold} mottagare.`,
+    'approval.own': (p) => `Du skickade själv larmet ”${p.name}” för godkännande. En annan larmoperatör måste godkänna eller avslå det.`,
+    'approval.own-template': (p) => `Du skrev mallen ”${p.name}” och kan inte godkänna den själv. En annan larmoperatör måste godkänna den.`,
+    'approval.not-pending': (p) => `Larmet ”${p.name}” väntar inte på godkännande (det är ${decided(p.status, 'sv')}).`,
     'template.in-use': () => 'Mallen används av ett larm som inte är avslutat. Byt mall i larmet först.',
     'template.no-content': (p) => `Mallen ”${p.name}” har inget innehåll för ${channel(p.channel, 'sv')}.`,
     'plan.step-without-content': (p) =>
@@ -166,6 +196,11 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'campaign.owner-alive': (p) =>
       `${p.owner} still runs the alert and answers; it can be taken over only once that workstation stops answering.`,
     'campaign.take-over-offline': () => 'The alert cannot be taken over without the relay. Try again when the network is back.',
+    'approval.required': (p) =>
+      `The alert “${p.name}” (${p.recipients} recipients) ${needs(p.reasons, 'en')} and must be approved by another alert operator. Submit it for approval. The limit is ${p.threshold} recipients.`,
+    'approval.own': (p) => `You submitted the alert “${p.name}” yourself. Another alert operator must approve or reject it.`,
+    'approval.own-template': (p) => `You wrote the template “${p.name}” and cannot approve it yourself. Another alert operator must.`,
+    'approval.not-pending': (p) => `The alert “${p.name}” is not waiting for approval (it is ${decided(p.status, 'en')}).`,
     'template.in-use': () => 'The template is used by an alert that has not ended. Change the alert’s template first.',
     'template.no-content': (p) => `The template “${p.name}” has no ${channel(p.channel, 'en')} content.`,
     'plan.step-without-content': (p) =>

@@ -120,6 +120,12 @@ const sv: Record<Phrased, Phrase> = {
   'campaign.resume': (p) => `Larm ”${p.name}” återupptaget`,
   'campaign.takeOver': (p) => `Larm ”${p.name}” övertaget från ${p.from} (som slutat svara)`,
   'sync.autoTakeOver': (p) => `Automatiskt övertagande av larm vars arbetsplats slutat svara ${p.enabled ? 'påslaget' : 'avslaget'}`,
+  'campaign.submit-approval': (p) => `Larm ”${p.name}” (${p.recipients} mottagare) skickat för godkännande från ${p.desktop}`,
+  'campaign.approve': (p) => `Larm ”${p.name}” (från ${p.requestedBy}) godkänt från ${p.desktop}${p.comment ? `: ${p.comment}` : ''}`,
+  'campaign.reject': (p) => `Larm ”${p.name}” (från ${p.requestedBy}) avslaget från ${p.desktop}: ${p.comment}`,
+  'campaign.override': (p) => `NÖDUNDANTAG: larm ”${p.name}” startat utan en andra operatör från ${p.desktop}. Skäl: ${p.reason}`,
+  'campaigns.approvalRule': (p) =>
+    `Tvåpersonsregeln: larm till fler än ${p.threshold} mottagare kräver godkännande; testgrupp ${p.testGroup === '' ? 'ingen' : p.testGroup}`,
   'campaign.cancel': (p) =>
     `Larm ”${p.name}” avbrutet: ${plural(p.notSent!, 'utskick', 'utskick')} skickades inte, ${plural(p.hungUp!, 'samtal', 'samtal')} lades på${p.reason ? `. Skäl: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Larm ”${p.name}” slutfört`,
@@ -206,6 +212,12 @@ const en: Record<Phrased, Phrase> = {
   'campaign.resume': (p) => `Resumed alert “${p.name}”`,
   'campaign.takeOver': (p) => `Took alert “${p.name}” over from ${p.from} (which stopped answering)`,
   'sync.autoTakeOver': (p) => `Automatic take-over of alerts whose workstation stops answering turned ${p.enabled ? 'on' : 'off'}`,
+  'campaign.submit-approval': (p) => `Alert “${p.name}” (${p.recipients} recipients) submitted for approval from ${p.desktop}`,
+  'campaign.approve': (p) => `Alert “${p.name}” (from ${p.requestedBy}) approved from ${p.desktop}${p.comment ? `: ${p.comment}` : ''}`,
+  'campaign.reject': (p) => `Alert “${p.name}” (from ${p.requestedBy}) rejected from ${p.desktop}: ${p.comment}`,
+  'campaign.override': (p) => `EMERGENCY OVERRIDE: alert “${p.name}” started without a second operator from ${p.desktop}. Reason: ${p.reason}`,
+  'campaigns.approvalRule': (p) =>
+    `Two-person rule: alerts to more than ${p.threshold} recipients need approval; test group ${p.testGroup === '' ? 'none' : p.testGroup}`,
   'campaign.cancel': (p) =>
     `Cancelled alert “${p.name}”: ${plural(p.notSent!, 'message', 'messages')} not sent, ${plural(p.hungUp!, 'call', 'calls')} hung up${p.reason ? `. Reason: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Alert “${p.name}” completed`,

@@ -10,11 +10,12 @@ import type { HandlersFor } from '../server';
 
 export function campaignsHandlers({
   campaigns,
+  approvals,
   templates,
   preparedAlerts,
   connectivity,
   ctx,
-}: Pick<EngineServices, 'campaigns' | 'templates' | 'preparedAlerts' | 'connectivity'> & { ctx: EngineContext }): HandlersFor<
+}: Pick<EngineServices, 'campaigns' | 'approvals' | 'templates' | 'preparedAlerts' | 'connectivity'> & { ctx: EngineContext }): HandlersFor<
   'templates.' | 'campaigns.' | 'inbox.' | 'preparedAlerts.' | 'telegram.'
 > {
   const svc = () => campaigns;
@@ -67,6 +68,18 @@ export function campaignsHandlers({
       await approvalsFor(id);
       return svc().start(id, unapprovedReason);
     },
+    'campaigns.approvals': ({ campaignId }) => ({ approvals: approvals.list(campaignId), rule: approvals.rule() }),
+    'campaigns.submitForApproval': async ({ id, unapprovedReason }) => {
+      await approvalsFor(id);
+      return approvals.submit(id, unapprovedReason);
+    },
+    'campaigns.approve': ({ id, comment }) => approvals.approve(id, comment),
+    'campaigns.reject': ({ id, comment }) => approvals.reject(id, comment),
+    'campaigns.override': async ({ id, reason }) => {
+      await approvalsFor(id);
+      return approvals.override(id, reason);
+    },
+    'campaigns.approvalRule.set': (rule) => approvals.setRule(rule),
     'campaigns.pause': ({ id }) => svc().pause(id),
     'campaigns.resume': ({ id }) => svc().resume(id),
     'campaigns.cancel': ({ id, reason }) => svc().cancel(id, reason),

@@ -25,6 +25,8 @@ export const templates = sqliteTable('templates', {
     .default('draft'),
   approvedBy: text('approved_by'),
   approvedAt: text('approved_at'),
+  /** The signed-in user who wrote the current text (created or last changed it): they cannot approve it. */
+  writtenBy: text('written_by'),
   createdAt: text('created_at').notNull().default(now),
   updatedAt: text('updated_at').notNull().default(now),
 });
@@ -61,7 +63,7 @@ export const campaigns = sqliteTable(
     name: text('name').notNull(),
     /** The recurring campaign a run was started from. */
     parentId: integer('parent_id').references((): AnySQLiteColumn => campaigns.id, { onDelete: 'set null' }),
-    status: text('status', { enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] })
+    status: text('status', { enum: ['draft', 'awaiting-approval', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'rejected'] })
       .notNull()
       .default('draft'),
     /** 0 = alert, 1 = outreach: the dispatcher orders due rows by it. */
@@ -97,6 +99,34 @@ export const campaigns = sqliteTable(
   },
   (t) => [index('campaigns_status').on(t.status, t.nextRunAt), index('campaigns_parent').on(t.parentId)],
 );
+
+/**
+ * The two-person rule: an alert's request for a second operator's approval (who asked, from
+ * which desktop, what the plan said) and the decision on it (approved, rejected, or an
+ * admin's emergency override). Users are named by id, as the approval compares ids.
+ */
+export const campaignApprovals = sqliteTable('campaign_approvals', {
+  campaignId: integer('campaign_id')
+    .primaryKey()
+    .references(() => campaigns.id, { onDelete: 'cascade' }),
+  /** Why it needs approval: `head-count` and/or `vma` (empty for an override of an alert that needed none). */
+  reasons: text('reasons', { mode: 'json' }).$type<string[]>().notNull(),
+  requestedById: text('requested_by_id').notNull(),
+  requestedByName: text('requested_by_name').notNull(),
+  requestedDesktop: text('requested_desktop').notNull(),
+  requestedAt: text('requested_at').notNull(),
+  recipients: integer('recipients').notNull(),
+  deliveries: integer('deliveries').notNull(),
+  channels: text('channels', { mode: 'json' }).$type<string[]>().notNull(),
+  maxCost: integer('max_cost_ore').notNull(),
+  currency: text('currency').notNull(),
+  decision: text('decision', { enum: ['approved', 'rejected', 'overridden'] }),
+  decidedById: text('decided_by_id'),
+  decidedByName: text('decided_by_name'),
+  decidedDesktop: text('decided_desktop'),
+  decidedAt: text('decided_at'),
+  decisionComment: text('decision_comment'),
+});
 
 export const campaignRecipients = sqliteTable(
   'campaign_recipients',

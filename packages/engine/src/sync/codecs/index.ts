@@ -2,6 +2,7 @@
 import { syncEntityOrder } from '@gdial/protocol';
 import type { EntityCodec } from '../codec';
 import { alertCodec, deliveryCodec, recipientCodec } from './alerts';
+import { approvalCodec } from './approvals';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
 import { auditCodec, inboxCodec, settingCodec } from './system';
 import { templateCodec } from './templates';
@@ -20,5 +21,6 @@ export function sharedCodecs(): EntityCodec[] {
     recipientCodec,
     deliveryCodec,
     inboxCodec,
+    approvalCodec,
   ].sort((a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity]);
 }

@@ -9,7 +9,15 @@ import type { Tx } from '../../store/db';
 import { bindUid, localIdOf } from '../../store/sync';
 import { allTemplateIds } from '../../store/sync-reads';
 import { templateInUse } from '../../store/campaigns';
-import { approveTemplate, deleteTemplate, getTemplate, insertTemplate, updateTemplate, type TemplateValues } from '../../store/templates';
+import {
+  approveTemplate,
+  deleteTemplate,
+  getTemplate,
+  insertTemplate,
+  setTemplateWriter,
+  updateTemplate,
+  type TemplateValues,
+} from '../../store/templates';
 import type { EntityCodec } from '../codec';
 import { uidFor } from './contacts';
 
@@ -21,6 +29,8 @@ interface SharedTemplate {
   status: 'draft' | 'approved';
   approvedBy: string | null;
   approvedAt: string | null;
+  /** The user who wrote the text (absent from desktops before the two-person rule). */
+  writtenBy?: string | null;
 }
 
 function readTemplate(tx: Tx, localId: number): SharedTemplate | undefined {
@@ -34,6 +44,7 @@ function readTemplate(tx: Tx, localId: number): SharedTemplate | undefined {
     status: t.status,
     approvedBy: t.approvedBy,
     approvedAt: t.approvedAt,
+    writtenBy: t.writtenBy,
   };
 }
 
@@ -62,6 +73,7 @@ export const templateCodec: EntityCodec = {
     const id = local ?? insertTemplate(tx, values);
     if (local === null) bindUid(tx, 'template', state.id, id);
     else updateTemplate(tx, id, values, new Date().toISOString());
+    setTemplateWriter(tx, id, t.writtenBy ?? null);
     if (t.status === 'approved') approveTemplate(tx, id, t.approvedBy ?? '', t.approvedAt ?? new Date().toISOString());
   },
   all(tx) {
