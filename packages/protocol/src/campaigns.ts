@@ -295,7 +295,16 @@ export type CampaignFields = z.input<typeof campaignFieldsSchema>;
 export type CampaignSettings = z.output<typeof campaignFieldsSchema>;
 
 /** `awaiting-approval`: a second operator must approve it (two-person rule); `rejected`: they did not (final). */
-export const campaignStatuses = ['draft', 'awaiting-approval', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'rejected'] as const;
+export const campaignStatuses = [
+  'draft',
+  'awaiting-approval',
+  'scheduled',
+  'running',
+  'paused',
+  'completed',
+  'cancelled',
+  'rejected',
+] as const;
 export const campaignStatusSchema = z.enum(campaignStatuses);
 export type CampaignStatus = z.infer<typeof campaignStatusSchema>;
 

@@ -6,12 +6,14 @@ import { campaignActionsIn, campaignLifecycle, campaignTransition, isCampaignOve
 describe('campaign lifecycle', () => {
   it('lists what the operator may do in each status', () => {
     expect(Object.fromEntries(campaignStatuses.map((s) => [s, campaignActionsIn(s)]))).toEqual({
-      draft: ['edit', 'delete', 'start', 'schedule'],
+      draft: ['edit', 'delete', 'start', 'schedule', 'submit'],
+      'awaiting-approval': ['cancel'],
       scheduled: ['edit', 'delete', 'cancel'],
       running: ['pause', 'cancel'],
       paused: ['resume', 'cancel'],
       completed: ['delete'],
       cancelled: ['delete'],
+      rejected: ['delete'],
     });
   });
 
@@ -31,8 +33,13 @@ describe('campaign lifecycle', () => {
 
   it('knows which campaigns are under way and which are over', () => {
     expect(campaignStatuses.filter(isCampaignUnderway)).toEqual(['running', 'paused']);
-    expect(campaignStatuses.filter(isCampaignOver)).toEqual(['completed', 'cancelled']);
+    expect(campaignStatuses.filter(isCampaignOver)).toEqual(['completed', 'cancelled', 'rejected']);
     expect(campaignTransition('running', 'delete')).toBeNull();
     expect(campaignTransition('scheduled', 'due')).toBe('running');
+    // The two-person rule: only the second operator's decision moves a waiting alert on.
+    expect(campaignTransition('awaiting-approval', 'start')).toBeNull();
+    expect(campaignTransition('awaiting-approval', 'approved')).toBe('running');
+    expect(campaignTransition('awaiting-approval', 'approved-schedule')).toBe('scheduled');
+    expect(campaignTransition('awaiting-approval', 'rejected')).toBe('rejected');
   });
 });

@@ -54,6 +54,31 @@ describe('sync merge', () => {
     );
   });
 
+  it('an approval keeps its first decision whichever arrives last (two operators deciding at once)', () => {
+    const base = { entity: 'approval' as const, id: 'alert-1', kind: 'put' as const };
+    const approve: SyncOp = {
+      ...base,
+      device: 'dev-b',
+      counter: 1,
+      hlc: formatHlc({ wall: 9, count: 0 }),
+      fields: { decision: { kind: 'approved', at: '2026-12-07T10:00:01.000Z', comment: '' } },
+    };
+    const reject: SyncOp = {
+      ...base,
+      device: 'dev-c',
+      counter: 1,
+      hlc: formatHlc({ wall: 10, count: 0 }),
+      fields: { decision: { kind: 'rejected', at: '2026-12-07T10:00:02.000Z', comment: 'nej' } },
+    };
+    const undecided: SyncOp = { ...base, device: 'dev-a', counter: 1, hlc: formatHlc({ wall: 1, count: 0 }), fields: { decision: null } };
+    for (const order of [
+      [undecided, approve, reject],
+      [reject, approve, undecided],
+      [undecided, reject, approve],
+    ])
+      expect(replay(order).get('alert-1')?.fields.decision?.v).toMatchObject({ kind: 'approved' });
+  });
+
   it('last writer wins per field, ties broken by device id', () => {
     const base = { entity: 'contact' as const, id: 'c1', kind: 'put' as const };
     const s = replay([

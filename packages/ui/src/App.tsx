@@ -1,6 +1,7 @@
 // The console's frame: navigation, connection state, demo banner, and the current page.
 import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { ApprovalNotifier } from './components/ApprovalNotifier';
 import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
 import { useLanguage, useT } from './i18n';
 import { HealthCentre } from './pages/health/HealthAlerts';
@@ -110,6 +111,7 @@ export function App() {
       </AppShell.Navbar>
       <AppShell.Main>
         <EngineBanner notice={engineNotice} />
+        <ApprovalNotifier />
         {gate ? <SignInPage state={gate} /> : <Page route={route} />}
       </AppShell.Main>
     </AppShell>

@@ -94,9 +94,9 @@ describe('audit entries in the operator language', () => {
     expect(auditText(entry('campaign.wave', { ...wave, confirmed: 15, alerted: 0, count: 0 }), 'en').text).toBe(
       'Alert “Brand”: wave 2 not needed – 15 of 20 had confirmed after 10 minutes',
     );
-    expect(auditText(entry('campaign.override', { name: 'Brand', desktop: 'Ledningscentralen', reason: 'Ingen annan nåbar' }), 'sv').text).toBe(
-      'NÖDUNDANTAG: larm ”Brand” startat utan en andra operatör från Ledningscentralen. Skäl: Ingen annan nåbar',
-    );
+    expect(
+      auditText(entry('campaign.override', { name: 'Brand', desktop: 'Ledningscentralen', reason: 'Ingen annan nåbar' }), 'sv').text,
+    ).toBe('NÖDUNDANTAG: larm ”Brand” startat utan en andra operatör från Ledningscentralen. Skäl: Ingen annan nåbar');
     expect(auditText(entry('contacts.doNotContact', { channel: 'voice', set: 1, count: 2, ids: '#1, #2' }), 'sv').text).toBe(
       'Spärr för röstsamtal satt på 2 kontakter: #1, #2',
     );

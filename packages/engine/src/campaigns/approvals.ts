@@ -236,7 +236,12 @@ export class ApprovalService {
         subjectType: 'campaign',
         subjectId: id,
         summary: `${kind === 'approved' ? 'Approved' : kind === 'rejected' ? 'Rejected' : 'EMERGENCY OVERRIDE: started without a second operator'} "${r.name}" (asked by ${a.requested_by_name}) from ${me.desktop}${comment ? `: ${comment}` : ''}`,
-        params: { name: r.name, desktop: me.desktop, requestedBy: a.requested_by_name, ...(kind === 'overridden' ? { reason: comment } : { comment }) },
+        params: {
+          name: r.name,
+          desktop: me.desktop,
+          requestedBy: a.requested_by_name,
+          ...(kind === 'overridden' ? { reason: comment } : { comment }),
+        },
       });
     });
     this.announce([id]);

@@ -60,7 +60,6 @@ import { CampaignScheduler, nextRunOf, TIME_ZONE, validateCron } from './schedul
 import { WhatsAppContentCatalog } from './whatsapp-content';
 import { TelegramLinks } from './telegram-links';
 
-
 export interface CampaignServiceOptions {
   senders?: ChannelSenders;
   flows?: CallFlowHost | null;

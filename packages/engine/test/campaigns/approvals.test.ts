@@ -41,7 +41,11 @@ function setup(people = 12) {
   const everyone = addGroup(e.store, 'Alla');
   const testers = addGroup(e.store, 'Testgruppen');
   for (let i = 0; i < people; i++)
-    addContact(e.store, { name: `Person ${i}`, phones: [`+4670100${String(i).padStart(4, '0')}`], groups: i < 2 ? [everyone, testers] : [everyone] });
+    addContact(e.store, {
+      name: `Person ${i}`,
+      phones: [`+4670100${String(i).padStart(4, '0')}`],
+      groups: i < 2 ? [everyone, testers] : [everyone],
+    });
   const templateId = addTemplate(e.store);
   let user: SignedInUser = anna;
   const as = (u: SignedInUser) => {

@@ -132,7 +132,8 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'approval.required': (p) =>
       `Larmet ”${p.name}” (${p.recipients} mottagare) ${needs(p.reasons, 'sv')} och måste godkännas av en annan larmoperatör. Skicka det för godkännande. Gränsen är ${p.threshold} mottagare.`,
     'approval.own': (p) => `Du skickade själv larmet ”${p.name}” för godkännande. En annan larmoperatör måste godkänna eller avslå det.`,
-    'approval.own-template': (p) => `Du skrev mallen ”${p.name}” och kan inte godkänna den själv. En annan larmoperatör måste godkänna den.`,
+    'approval.own-template': (p) =>
+      `Du skrev mallen ”${p.name}” och kan inte godkänna den själv. En annan larmoperatör måste godkänna den.`,
     'approval.not-pending': (p) => `Larmet ”${p.name}” väntar inte på godkännande (det är ${decided(p.status, 'sv')}).`,
     'template.in-use': () => 'Mallen används av ett larm som inte är avslutat. Byt mall i larmet först.',
     'template.no-content': (p) => `Mallen ”${p.name}” har inget innehåll för ${channel(p.channel, 'sv')}.`,

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { AuditEntry } from '@gdial/protocol';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useFormat, useLanguage, useT } from '../i18n';
-import { auditSubject, auditText } from './auditText';
+import { auditInRed, auditSubject, auditText } from './auditText';
 import { useQuery } from '../rpc/react';
 
 const dict = {
@@ -58,11 +58,12 @@ export function AuditPage() {
           <Table.Tbody>
             {entries.map((e) => {
               const { text, detail } = auditText(e, language);
+              const red = auditInRed(e.action);
               return (
-                <Table.Tr key={e.id}>
+                <Table.Tr key={e.id} style={red ? { boxShadow: 'inset 6px 0 0 var(--mantine-color-red-7)' } : undefined}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.dateTime(e.at)}</Table.Td>
                   <Table.Td>{e.actor}</Table.Td>
-                  <Table.Td>
+                  <Table.Td c={red ? 'var(--gdial-error-text)' : undefined} fw={red ? 700 : undefined}>
                     {text}
                     {detail && (
                       <Text size="sm" c="dimmed" lang="en">

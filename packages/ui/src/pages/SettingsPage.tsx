@@ -12,6 +12,7 @@ import { VoicesSection } from './settings/VoicesSection';
 import { OptOutsSection } from './settings/OptOutsSection';
 import { PriceTableSection } from './settings/PriceTableSection';
 import { OrganisationSection } from './settings/OrganisationSection';
+import { ApprovalRuleSection } from './settings/ApprovalRuleSection';
 import { BackupsSection } from './settings/BackupsSection';
 import { HealthSection } from './settings/HealthSection';
 import { UsersSection } from './settings/UsersSection';
@@ -134,6 +135,7 @@ export function SettingsPage() {
       <ConnectivitySection />
       <ProviderSetupSection />
       <OrganisationSection />
+      <ApprovalRuleSection />
       <UsersSection />
       <VoicesSection />
       <OptOutsSection />

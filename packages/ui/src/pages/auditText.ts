@@ -215,7 +215,8 @@ const en: Record<Phrased, Phrase> = {
   'campaign.submit-approval': (p) => `Alert “${p.name}” (${p.recipients} recipients) submitted for approval from ${p.desktop}`,
   'campaign.approve': (p) => `Alert “${p.name}” (from ${p.requestedBy}) approved from ${p.desktop}${p.comment ? `: ${p.comment}` : ''}`,
   'campaign.reject': (p) => `Alert “${p.name}” (from ${p.requestedBy}) rejected from ${p.desktop}: ${p.comment}`,
-  'campaign.override': (p) => `EMERGENCY OVERRIDE: alert “${p.name}” started without a second operator from ${p.desktop}. Reason: ${p.reason}`,
+  'campaign.override': (p) =>
+    `EMERGENCY OVERRIDE: alert “${p.name}” started without a second operator from ${p.desktop}. Reason: ${p.reason}`,
   'campaigns.approvalRule': (p) =>
     `Two-person rule: alerts to more than ${p.threshold} recipients need approval; test group ${p.testGroup === '' ? 'none' : p.testGroup}`,
   'campaign.cancel': (p) =>
@@ -336,3 +337,6 @@ export function auditSubject(entry: Pick<AuditEntry, 'subjectType' | 'subjectId'
   if (!entry.subjectId) return name;
   return /^\d+$/.test(entry.subjectId) ? `${name} #${entry.subjectId}` : `${name} ${entry.subjectId}`;
 }
+
+/** Entries the audit view marks in red: an alert started without a second operator (the emergency override). */
+export const auditInRed = (action: string): boolean => action === 'campaign.override';

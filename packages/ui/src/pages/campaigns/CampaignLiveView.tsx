@@ -32,6 +32,7 @@ import { reachedCount, useCampaignHistory } from '../../components/progressHisto
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useRpc } from '../../rpc/react';
+import { ApprovalPanel, useApproval } from './ApprovalPanel';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { HeldBanner } from './HeldBanner';
 import { WavesPanel } from './WavesPanel';
@@ -90,6 +91,8 @@ const dict = {
     s_draft: 'Utkast – inte startat',
     s_completed: 'Klart: {c} av {n} bekräftade',
     s_cancelled: 'Avbrutet',
+    s_awaiting: 'Väntar på att en annan larmoperatör godkänner larmet – inget har skickats',
+    s_rejected: 'Avslaget – inget skickades',
     edit: 'Fortsätt redigera',
     unavailable: 'Leverantören för {p} svarar inte. GDial försöker igen automatiskt. Kontrollera nätet och leverantörsinställningarna.',
     duplicates: '{n} utskick kan ha gått ut två gånger efter ett avbrott. Se förloppet för de berörda.',
@@ -139,6 +142,8 @@ const dict = {
     s_draft: 'Draft – not started',
     s_completed: 'Done: {c} of {n} confirmed',
     s_cancelled: 'Cancelled',
+    s_awaiting: 'Waiting for another alert operator to approve the alert – nothing has been sent',
+    s_rejected: 'Rejected – nothing was sent',
     edit: 'Continue editing',
     unavailable:
       'The provider for {p} is not answering. GDial retries automatically and moves on to the next step of the plan. Check the network and the provider settings.',
@@ -174,6 +179,7 @@ export function CampaignLiveView({ id }: { id: number }) {
   const live = useCampaignLive(id);
   const { history } = useCampaignHistory(id);
   const owner = useAlertOwner(id);
+  const approval = useApproval(id);
   /** Another workstation runs it: shown live, changed only there (or after Ta över). */
   const here = owner?.remote !== true;
   const [filter, setFilter] = useState<RollCallFilter>('all');
@@ -245,7 +251,11 @@ export function CampaignLiveView({ id }: { id: number }) {
             ? t('s_draft')
             : status === 'completed'
               ? t('s_completed', { c: f.number(progress?.confirmed ?? campaign.confirmed), n: f.number(total) })
-              : t('s_cancelled');
+              : status === 'awaiting-approval'
+                ? t('s_awaiting')
+                : status === 'rejected'
+                  ? t('s_rejected')
+                  : t('s_cancelled');
   const pct = (n: number) => (total === 0 ? 0 : (n / total) * 100);
 
   return (
@@ -281,6 +291,7 @@ export function CampaignLiveView({ id }: { id: number }) {
 
       {campaign.testMode && <TestBanner />}
       <OwnerBanner campaignId={id} owner={owner} onTaken={live.reload} />
+      {approval && <ApprovalPanel approval={approval} onChanged={live.reload} />}
       <Paper p="md" radius="md" bg={`${campaignStatusColour(status)}.1`} c="var(--mantine-color-black)">
         <Group justify="space-between">
           <Text fz={24} fw={800} role="status" aria-live="polite">

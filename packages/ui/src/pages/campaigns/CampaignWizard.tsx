@@ -13,6 +13,7 @@ import { CapFactsNote } from './CapFactsNote';
 import { ReviewStep } from './ReviewStep';
 import { SavePreparedButton } from './SavePreparedButton';
 import { StartDialog } from './StartDialog';
+import { useApprovalNeed, useStartOrSubmit } from './approvalNeed';
 import { AudienceStep, MessageStep, PlanStep, ScheduleStep } from './WizardSteps';
 import { WavesEditor } from './WavesEditor';
 import { WIZARD_STEPS, fromCampaign, initialWizard, problemsFor, toFields, type WizardProblem, type WizardState } from './wizardState';
@@ -34,6 +35,7 @@ const dict = {
     replan: 'Räkna om',
     start: 'Starta larm…',
     schedule_: 'Schemalägg larm…',
+    submit: 'Skicka för godkännande…',
     test: 'Testkörning (bara testgruppen)',
     testGroup: 'Testgrupp',
     testHelp: 'En testkörning skickar samma meddelande, men bara till medlemmarna i testgruppen.',
@@ -71,6 +73,7 @@ const dict = {
     replan: 'Recalculate',
     start: 'Start alert…',
     schedule_: 'Schedule alert…',
+    submit: 'Submit for approval…',
     test: 'Test run (test group only)',
     testGroup: 'Test group',
     testHelp: 'A test run sends the same message, but only to the members of the test group.',
@@ -118,15 +121,19 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
   useEvent('contacts.changed', () => tags.reload());
   useEvent('templates.changed', () => templates.reload());
   const groupList = useMemo(() => groups.data?.groups ?? [], [groups.data]);
+  const needs = useApprovalNeed(plan, { vma: s.vma, testGroupId: null });
+  const startOrSubmit = useStartOrSubmit();
+  const rule = useQuery('campaigns.approvals', {}).data?.rule;
   const templateList = templates.data?.templates ?? [];
   const template = templateList.find((x) => x.id === s.templateId) ?? null;
 
   useEffect(() => {
     if (testGroupId === null) {
-      const g = groupList.find((x) => /test/i.test(x.name));
+      // The organisation's test group first: test alerts to it need no second operator.
+      const g = groupList.find((x) => x.id === rule?.testGroupId) ?? groupList.find((x) => /test/i.test(x.name));
       if (g) setTestGroupId(String(g.id));
     }
-  }, [groupList, testGroupId]);
+  }, [groupList, testGroupId, rule?.testGroupId]);
 
   const set = (p: Partial<WizardState>) => {
     setS((cur) => ({ ...cur, ...p }));
@@ -272,10 +279,16 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
                 {t('replan')}
               </Button>
               {plan && (
-                <RoleGuard method="campaigns.start">
+                <RoleGuard method={needs.length > 0 ? 'campaigns.submitForApproval' : 'campaigns.start'}>
                   {(refused) => (
-                    <Button ref={startRef} color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart || refused}>
-                      {scheduled ? t('schedule_') : t('start')}
+                    <Button
+                      ref={startRef}
+                      color={needs.length > 0 ? 'orange' : 'red'}
+                      size="lg"
+                      onClick={() => setStarting(true)}
+                      disabled={!canStart || refused}
+                    >
+                      {needs.length > 0 ? t('submit') : scheduled ? t('schedule_') : t('start')}
                     </Button>
                   )}
                 </RoleGuard>
@@ -330,12 +343,9 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
           testMode={false}
           scheduled={scheduled}
           templateApproved={plan.templateApproved}
+          needsApproval={needs}
           onClose={() => setStarting(false)}
-          onStart={(unapprovedReason) =>
-            rpc
-              .call('campaigns.start', { id: draftId, ...(unapprovedReason ? { unapprovedReason } : {}) })
-              .then((r) => navigate('campaigns', r.campaign.id))
-          }
+          onStart={(unapprovedReason) => startOrSubmit(draftId, needs, unapprovedReason).then((started) => navigate('campaigns', started))}
         />
       )}
     </Stack>

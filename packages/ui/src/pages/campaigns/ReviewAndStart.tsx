@@ -15,6 +15,7 @@ import { useQuery, useRpc } from '../../rpc/react';
 import { ReviewStep } from './ReviewStep';
 import { SavePreparedButton } from './SavePreparedButton';
 import { StartDialog } from './StartDialog';
+import { useApprovalNeed, useStartOrSubmit } from './approvalNeed';
 import { pageScope } from '../../components/pageScope';
 import { RoleGuard } from '../../components/RoleGuard';
 
@@ -25,6 +26,7 @@ const dict = {
     planning: 'Räknar fram vilka som får larmet…',
     start: 'Starta larm…',
     schedule: 'Schemalägg larm…',
+    submit: 'Skicka för godkännande…',
     edit: 'Ändra i guiden',
     discard: 'Släng utkastet',
     blocked: 'Åtgärda det som står i rött innan larmet kan startas. Tryck "Ändra i guiden".',
@@ -37,6 +39,7 @@ const dict = {
     planning: 'Working out who gets the alert…',
     start: 'Start alert…',
     schedule: 'Schedule alert…',
+    submit: 'Submit for approval…',
     edit: 'Change in the wizard',
     discard: 'Discard the draft',
     blocked: 'Fix what is shown in red before the alert can start. Press "Change in the wizard".',
@@ -54,6 +57,8 @@ export function ReviewAndStart({ id }: { id: number }) {
   const [starting, setStarting] = useState(false);
   const startRef = useRef<HTMLButtonElement>(null);
   const c = campaign.data;
+  const needs = useApprovalNeed(plan, { vma: c?.settings.vma ?? false, testGroupId: c?.settings.testGroupId ?? null });
+  const startOrSubmit = useStartOrSubmit();
 
   useEffect(() => {
     if (!c) return;
@@ -138,10 +143,16 @@ export function ReviewAndStart({ id }: { id: number }) {
                   {t('discard')}
                 </Button>
               </Group>
-              <RoleGuard method="campaigns.start">
+              <RoleGuard method={needs.length > 0 ? 'campaigns.submitForApproval' : 'campaigns.start'}>
                 {(refused) => (
-                  <Button ref={startRef} color="red" size="lg" onClick={() => setStarting(true)} disabled={!canStart || refused}>
-                    {scheduled ? t('schedule') : t('start')}
+                  <Button
+                    ref={startRef}
+                    color={needs.length > 0 ? 'orange' : 'red'}
+                    size="lg"
+                    onClick={() => setStarting(true)}
+                    disabled={!canStart || refused}
+                  >
+                    {needs.length > 0 ? t('submit') : scheduled ? t('schedule') : t('start')}
                   </Button>
                 )}
               </RoleGuard>
@@ -156,12 +167,9 @@ export function ReviewAndStart({ id }: { id: number }) {
           testMode={test}
           scheduled={scheduled}
           templateApproved={plan.templateApproved}
+          needsApproval={needs}
           onClose={() => setStarting(false)}
-          onStart={(unapprovedReason) =>
-            rpc
-              .call('campaigns.start', { id, ...(unapprovedReason ? { unapprovedReason } : {}) })
-              .then((r) => navigate('campaigns', r.campaign.id))
-          }
+          onStart={(unapprovedReason) => startOrSubmit(id, needs, unapprovedReason).then((started) => navigate('campaigns', started))}
         />
       )}
     </Stack>

@@ -1,8 +1,11 @@
 // The last barrier before people's phones ring: names how many will be alerted, and for a
 // live alert above the threshold asks for that number to be typed. An unapproved template
-// needs a reason, which goes into the audit log. The safe choice has the focus.
-import { Alert, Button, Group, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
+// needs a reason, which goes into the audit log. An alert that needs a second operator
+// (the two-person rule) is not started from here but submitted for approval, and says why.
+// The safe choice has the focus.
+import { Alert, Button, Group, List, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useState } from 'react';
+import type { ApprovalReason } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormat, useT } from '../../i18n';
 import { needsTypedConfirmation, typedCountMatches } from './wizardState';
@@ -25,6 +28,12 @@ const dict = {
     startLive: 'Starta larm till {n} {n|person|personer}',
     startScheduled: 'Schemalägg larm till {n} {n|person|personer}',
     startTest: 'Starta testkörning',
+    titleApproval: 'Skicka larmet för godkännande?',
+    bodyApproval:
+      'Larmet till {n} {n|person|personer} måste godkännas av en annan larmoperatör innan det startar (tvåpersonsregeln). Alla larmoperatörer i organisationen ser det direkt.',
+    'need_head-count': 'Det går till fler mottagare än organisationens gräns.',
+    need_vma: 'Det är markerat som skarpt VMA-underlag.',
+    submit: 'Skicka för godkännande',
   },
   en: {
     titleLive: 'Start the alert now?',
@@ -42,6 +51,12 @@ const dict = {
     startLive: 'Start alert to {n} {n|person|people}',
     startScheduled: 'Schedule alert to {n} {n|person|people}',
     startTest: 'Start test run',
+    titleApproval: 'Submit the alert for approval?',
+    bodyApproval:
+      'The alert to {n} {n|person|people} must be approved by another alert operator before it starts (the two-person rule). Every alert operator of the organisation sees it at once.',
+    'need_head-count': 'It goes to more recipients than the organisation’s limit.',
+    need_vma: 'It is flagged as a live VMA (public warning).',
+    submit: 'Submit for approval',
   },
 };
 
@@ -51,11 +66,22 @@ export interface StartDialogProps {
   testMode: boolean;
   scheduled: boolean;
   templateApproved: boolean;
+  /** Why a second operator must approve it (empty: it starts from here). */
+  needsApproval?: readonly ApprovalReason[];
   onStart: (unapprovedReason: string | undefined) => Promise<unknown>;
   onClose: () => void;
 }
 
-export function StartDialog({ opened, recipients, testMode, scheduled, templateApproved, onStart, onClose }: StartDialogProps) {
+export function StartDialog({
+  opened,
+  recipients,
+  testMode,
+  scheduled,
+  templateApproved,
+  needsApproval = [],
+  onStart,
+  onClose,
+}: StartDialogProps) {
   const t = useT(dict);
   const f = useFormat();
   const [typed, setTyped] = useState('');
@@ -73,8 +99,9 @@ export function StartDialog({ opened, recipients, testMode, scheduled, templateA
     setError(null);
     onClose();
   };
-  const title = testMode ? t('titleTest') : scheduled ? t('titleScheduled') : t('titleLive');
-  const confirmLabel = testMode ? t('startTest') : scheduled ? t('startScheduled', { n }) : t('startLive', { n });
+  const approval = needsApproval.length > 0;
+  const title = approval ? t('titleApproval') : testMode ? t('titleTest') : scheduled ? t('titleScheduled') : t('titleLive');
+  const confirmLabel = approval ? t('submit') : testMode ? t('startTest') : scheduled ? t('startScheduled', { n }) : t('startLive', { n });
 
   return (
     <Modal
@@ -114,6 +141,15 @@ export function StartDialog({ opened, recipients, testMode, scheduled, templateA
               {testMode ? t('bodyTest', { n }) : scheduled ? t('bodyScheduled', { n }) : t('bodyLive', { n })}
             </Text>
           </Alert>
+          {approval && (
+            <Alert color="orange" variant="light" title={t('bodyApproval', { n })}>
+              <List size="sm">
+                {needsApproval.map((r) => (
+                  <List.Item key={r}>{t(`need_${r}`)}</List.Item>
+                ))}
+              </List>
+            </Alert>
+          )}
           {typedNeeded && (
             <TextInput
               size="lg"
@@ -140,7 +176,13 @@ export function StartDialog({ opened, recipients, testMode, scheduled, templateA
             <Button variant="default" size="md" onClick={close} disabled={busy} data-autofocus>
               {t('cancel')}
             </Button>
-            <Button type="submit" size="md" color={testMode ? 'blue' : 'red'} disabled={!typedOk || !reasonOk} loading={busy}>
+            <Button
+              type="submit"
+              size="md"
+              color={approval ? 'orange' : testMode ? 'blue' : 'red'}
+              disabled={!typedOk || !reasonOk}
+              loading={busy}
+            >
               {confirmLabel}
             </Button>
           </Group>

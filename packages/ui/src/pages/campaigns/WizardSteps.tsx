@@ -65,6 +65,9 @@ const dict = {
     priority: 'Typ av utskick',
     alert: 'Larm (går före allt annat)',
     outreach: 'Vanligt utskick',
+    vma: 'Skarpt VMA-underlag',
+    vmaHelp:
+      'Larmet är underlag för ett skarpt viktigt meddelande till allmänheten. Det måste alltid godkännas av en annan larmoperatör innan det startar.',
     name: 'Larmets namn',
     nameHelp: 'Syns i översikten och i rapporten, t.ex. "Brand Ystad 14 juni".',
     template: 'Meddelande (mall)',
@@ -123,6 +126,8 @@ const dict = {
     priority: 'Kind of send',
     alert: 'Alert (goes before everything else)',
     outreach: 'Ordinary outreach',
+    vma: 'Live VMA (public warning)',
+    vmaHelp: 'The alert carries a live important public announcement. It always needs another alert operator’s approval before it starts.',
     name: 'Alert name',
     nameHelp: 'Shown on the overview and in the report, e.g. "Fire Ystad 14 June".',
     template: 'Message (template)',
@@ -350,6 +355,14 @@ export function PlanStep({ s, set }: { s: WizardState; set: Patch }) {
           ]}
         />
       </Stack>
+      <Checkbox
+        size="md"
+        color="red"
+        label={t('vma')}
+        description={t('vmaHelp')}
+        checked={s.vma}
+        onChange={(e) => set({ vma: e.currentTarget.checked })}
+      />
     </Stack>
   );
 }

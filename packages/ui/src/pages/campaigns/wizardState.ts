@@ -46,6 +46,8 @@ export interface WizardState {
   dtmfDigits: string;
   keywords: string;
   priority: CampaignPriority;
+  /** Skarpt VMA-underlag: always needs a second operator's approval. */
+  vma: boolean;
   templateId: number | null;
   schedule: ScheduleForm;
   /** CAP facts of an alert imported from CAP (kept for its CAP export); null otherwise. */
@@ -83,6 +85,7 @@ export const initialWizard = (): WizardState => ({
   dtmfDigits: '1',
   keywords: '1, JA, OK',
   priority: 'alert',
+  vma: false,
   templateId: null,
   schedule: { kind: 'now' },
   cap: null,
@@ -184,6 +187,7 @@ export function toFields(s: WizardState, opts: { testGroupId?: number | null; na
     })),
     confirmation: s.confirm ? { enabled: true, dtmfDigits: splitList(s.dtmfDigits), keywords: splitList(s.keywords) } : { enabled: false },
     priority: s.priority,
+    vma: s.vma,
     testGroupId: opts.testGroupId ?? null,
     schedule,
     cap: s.cap,
@@ -224,6 +228,7 @@ export function fromCampaign(c: Campaign): WizardState {
     dtmfDigits: (conf.dtmfDigits ?? ['1']).join(', '),
     keywords: (conf.keywords ?? ['1', 'JA', 'OK']).join(', '),
     priority: f.priority ?? 'alert',
+    vma: f.vma ?? false,
     templateId: f.templateId,
     schedule:
       sched.kind === 'at'

@@ -12,6 +12,7 @@ import { TestBanner } from '../../components/TestBanner';
 import { reachedCount, useCampaignHistory } from '../../components/progressHistory';
 import { useFormat, useT } from '../../i18n';
 import { navigate } from '../../router';
+import { PendingApprovalsPanel } from './PendingApprovalsPanel';
 import { PreparedAlertsPanel } from './PreparedAlertsPanel';
 import { HealthPanel } from '../health/HealthAlerts';
 import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
@@ -249,6 +250,7 @@ export function DashboardPage() {
       {info.data?.demo && <Alert color="orange">{t('demo')}</Alert>}
       <ErrorAlert error={list.error} />
       <HealthPanel />
+      <PendingApprovalsPanel />
       <PreparedAlertsPanel />
 
       <Title order={2} size="h3">
