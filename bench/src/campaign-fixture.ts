@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore, silentLogger, type Store } from '@gdial/engine';
 import { storeKey } from './context';
-import { CampaignService, sendersFromProviders, type ChannelSender, type ChannelSenders } from '@gdial/engine/campaigns';
+import { ApprovalService, CampaignService, sendersFromProviders, type ChannelSender, type ChannelSenders } from '@gdial/engine/campaigns';
 import { createProviders } from '@gdial/engine/providers';
 import type { EventName, EventPayload } from '@gdial/protocol';
 import type { SimulatorProcess } from './simulator-process';
@@ -105,6 +105,12 @@ export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOption
       concurrency: opts.concurrency,
       rateLimits: { sms: { perSecond: opts.smsPerSecond, burst: Math.max(1, Math.round(opts.smsPerSecond / 10)) } },
     },
+  });
+  // The benchmark measures the start itself; the second operator's approval is not part of it.
+  new ApprovalService({ ctx, campaigns: service, user: () => null }).setRule({
+    threshold: 1_000_000,
+    testGroupId: null,
+    authorMayApproveTemplates: true,
   });
   await service.open();
   const campaign = service.create({

@@ -54,6 +54,8 @@ export async function openConsole(opts: OpenConsoleOptions = {}): Promise<Consol
     logger: silentLogger(),
     validateOutputs: true,
     ...(operator === false ? {} : { signedIn: { displayName: operator ?? 'E2E Admin', role: 'admin' as const } }),
+    // Tests of other things start alerts alone; the approval test (approval.e2e.ts) passes the organisation's default rule.
+    approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
     ...hostOpts,
     dataDir,
     connectivity: demo || joinDemo ? { mode: 'demo' } : { mode: 'live', settings: {} },

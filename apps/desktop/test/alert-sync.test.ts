@@ -43,7 +43,16 @@ const uiDir = path.resolve(import.meta.dirname, 'fixtures/ui');
 async function demoConsoles(n: number): Promise<Engine[]> {
   const first = mkdtempSync(path.join(os.tmpdir(), 'gdial-alert-sync-'));
   consoles.push(
-    await startConsole({ port: 0, dataDir: first, logger: silentLogger(), connectivity: { mode: 'demo' }, demoProfile: 'fast', uiDir }),
+    await startConsole({
+      port: 0,
+      dataDir: first,
+      logger: silentLogger(),
+      connectivity: { mode: 'demo' },
+      demoProfile: 'fast',
+      uiDir,
+      // Templates are approved by whoever wrote them here; the two-person rule has its own tests (approval-sync.test.ts).
+      approvalRule: { authorMayApproveTemplates: true },
+    }),
   );
   for (let i = 2; i <= n; i++)
     consoles.push(

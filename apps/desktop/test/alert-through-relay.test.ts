@@ -37,6 +37,8 @@ async function world() {
     connectivity: { mode: 'demo' },
     demoProfile: 'fast',
     uiDir: path.resolve(import.meta.dirname, 'fixtures/ui'),
+    // The demo admin approves the template it wrote; the two-person rule has its own tests (approval-sync.test.ts).
+    approvalRule: { authorMayApproveTemplates: true },
   });
   await until(async () => (await call('connectivity.status', {})).relay.status === 'connected', 'the relay stream');
   const group = await call('groups.create', { name: 'Krisledning' });
@@ -122,6 +124,7 @@ describe('alerts through the relay', () => {
       connectivity: { mode: 'live', settings: {} },
       signedIn: { displayName: 'Test', role: 'admin' },
       uiDir: path.resolve(import.meta.dirname, 'fixtures/ui'),
+      approvalRule: { authorMayApproveTemplates: true },
     });
     const group = await call('groups.create', { name: 'Stab' });
     await call('contacts.create', { firstName: 'Ada', phones: [{ number: '070-111 00 09' }], groupIds: [group.id] });

@@ -49,6 +49,8 @@ async function desktop(name: string): Promise<Engine> {
     logger: silentLogger(),
     signedIn: { displayName: name, role: 'admin' },
     connectivity: { relay: { url: relay!.url, deviceToken: enrolled.value.deviceToken, tenant: TENANT } },
+    // Templates are approved by whoever wrote them here; the two-person rule has its own tests (approval-sync.test.ts).
+    approvalRule: { authorMayApproveTemplates: true },
   });
   engines.push(engine);
   tokens.set(engine, enrolled.value.deviceToken);

@@ -26,7 +26,15 @@ export default async function timeToAlert(ctx: BenchContext): Promise<void> {
   const rounds = Number(ctx.options.rounds ?? 3);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-tta-'));
   // "throughput": every message is accepted at once and nobody answers, so a round's alert stays running until it is cancelled.
-  const host = await startConsole({ port: 0, dataDir, logger: silentLogger(), connectivity: { mode: 'demo' }, demoProfile: 'throughput' });
+  // The operator's path to a started alert; the second operator's approval (two-person rule) is not part of it.
+  const host = await startConsole({
+    port: 0,
+    dataDir,
+    logger: silentLogger(),
+    connectivity: { mode: 'demo' },
+    demoProfile: 'throughput',
+    approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
+  });
   const sim = host.demo!.simulator;
   const call = async <T>(method: string, params: unknown): Promise<T> => {
     const r = await host.engine.rpc.call(method, params);

@@ -3,7 +3,7 @@
 // differ only in where the data lives and how clients connect.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineInfo } from '@gdial/protocol';
+import type { ApprovalRuleInput, EngineInfo } from '@gdial/protocol';
 import type { CampaignServiceOptions } from './campaigns/service';
 import type { EngineContext } from './context';
 import { createLogger, type Logger } from './log';
@@ -38,6 +38,12 @@ export interface EngineOptions {
   demoAccounts?: DemoLogin[];
   /** This desktop's name in approval requests and their audit (the computer's name by default). */
   desktopName?: string;
+  /**
+   * The two-person rule to start with when the organisation has none stored yet (tests,
+   * benchmarks and tools whose alerts are not about approvals); a stored rule, or one the
+   * organisation shares later, wins.
+   */
+  approvalRule?: ApprovalRuleInput;
   /** The identity service's clock, scrypt cost and organisation sign-in (tests plug in their own). */
   identity?: Pick<IdentityOptions, 'now' | 'kdf' | 'organisation' | 'relayFetch'>;
   /** True when the host runs against the provider simulator. */
@@ -142,6 +148,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     built.services = services;
     // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.
     await services.campaigns.open();
+    if (opts.approvalRule) services.approvals.seedRule(opts.approvalRule);
     services.approvals.settle();
     services.leases.start();
     // A host that configures providers (or lets the operator do it) refuses alerts no provider can send.

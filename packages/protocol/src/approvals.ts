@@ -18,9 +18,15 @@ export const approvalRuleSchema = z.object({
   threshold: z.number().int().min(0).max(1_000_000).default(10),
   /** The organisation's test group: test alerts to it need no approval. Null: none named. */
   testGroupId: id.nullable().default(null),
+  /**
+   * Whether the one who wrote a template may approve it themselves. Off by default (a second
+   * person approves); on for an organisation with a single person who writes and approves.
+   */
+  authorMayApproveTemplates: z.boolean().default(false),
 });
 export type ApprovalRule = z.output<typeof approvalRuleSchema>;
-export const approvalRuleDefaults: ApprovalRule = { threshold: 10, testGroupId: null };
+export type ApprovalRuleInput = z.input<typeof approvalRuleSchema>;
+export const approvalRuleDefaults: ApprovalRule = { threshold: 10, testGroupId: null, authorMayApproveTemplates: false };
 
 /** Why an alert needs a second person. */
 export const approvalReasons = ['head-count', 'vma'] as const;

@@ -25,6 +25,8 @@ const engine = await startEngine({
   dataDir: config.dataDir,
   logger: silentLogger(),
   signedIn: { displayName: config.name, role: 'admin' },
+  // The workload approves templates whichever desktop wrote them, and its alerts start alone; the two-person rule has its own tests.
+  approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
   connectivity: {
     relay: { url: config.relayUrl, deviceToken: config.deviceToken, tenant: config.tenant },
     ...(config.providers ? { providers: config.providers } : {}),

@@ -18,6 +18,7 @@ import {
   type ApprovalDecisionKind,
   type ApprovalPerson,
   type ApprovalRule,
+  type ApprovalRuleInput,
   type Campaign,
   type CampaignStep,
   type PlanReport,
@@ -31,7 +32,7 @@ import { recordAudit } from '../store/audit';
 import { getCampaign, updateCampaign, type StoredCampaign } from '../store/campaigns';
 import type { Reader } from '../store/db';
 import { getGroup } from '../store/groups';
-import { readSetting, writeSetting, type SettingDef } from '../store/settings';
+import { readSetting, readSettingValue, writeSetting, type SettingDef } from '../store/settings';
 import { localIdOf } from '../store/sync';
 import { uidFor } from '../sync/codecs/contacts';
 import { nextStatus } from './lifecycle';
@@ -39,16 +40,24 @@ import { requireRunHere } from './remote';
 import type { CampaignService } from './service';
 
 /** The organisation's rule as stored (shared by sync): the test group by its uid, so every desktop finds its own row. */
-const storedRuleSchema = z.object({ threshold: z.number().int().nonnegative(), testGroup: z.string().nullable() });
-export const approvalRuleSetting: SettingDef<z.infer<typeof storedRuleSchema>> = {
+const storedRuleSchema = z.object({
+  threshold: z.number().int().nonnegative(),
+  testGroup: z.string().nullable(),
+  authorMayApproveTemplates: z.boolean().default(false),
+});
+export const approvalRuleSetting: SettingDef<z.output<typeof storedRuleSchema>> = {
   key: 'approvals.rule',
   schema: storedRuleSchema,
-  fallback: { threshold: 10, testGroup: null },
+  fallback: { threshold: 10, testGroup: null, authorMayApproveTemplates: false },
 };
 
 export function readApprovalRule(r: Reader): ApprovalRule {
   const stored = readSetting(r, approvalRuleSetting);
-  return { threshold: stored.threshold, testGroupId: stored.testGroup === null ? null : localIdOf(r, 'group', stored.testGroup) };
+  return {
+    threshold: stored.threshold,
+    testGroupId: stored.testGroup === null ? null : localIdOf(r, 'group', stored.testGroup),
+    authorMayApproveTemplates: stored.authorMayApproveTemplates,
+  };
 }
 
 /** Steps that start an alert on the strength of an approval given before (not an operator's fresh start). */
@@ -98,8 +107,13 @@ export class ApprovalService {
     return readApprovalRule(this.deps.ctx.store.read);
   }
 
+  /** Stores the host's rule when none is stored yet (EngineOptions.approvalRule). */
+  seedRule(rule: ApprovalRuleInput): void {
+    if (readSettingValue(this.deps.ctx.store.read, approvalRuleSetting.key) === undefined) this.setRule(rule);
+  }
+
   /** Sets the organisation's rule (shared with every desktop, audited). */
-  setRule(input: ApprovalRule): ApprovalRule {
+  setRule(input: ApprovalRuleInput): ApprovalRule {
     const rule = approvalRuleSchema.parse(input);
     const actor = this.deps.ctx.operator();
     this.deps.ctx.store.transaction((tx) => {
@@ -108,13 +122,14 @@ export class ApprovalService {
       writeSetting(tx, approvalRuleSetting, {
         threshold: rule.threshold,
         testGroup: rule.testGroupId === null ? null : uidFor(tx, 'group', rule.testGroupId),
+        authorMayApproveTemplates: rule.authorMayApproveTemplates,
       });
       recordAudit(tx, actor, {
         action: 'campaigns.approvalRule',
         subjectType: 'setting',
         subjectId: approvalRuleSetting.key,
-        summary: `Two-person rule: alerts to more than ${rule.threshold} recipients need approval; test group ${group?.name ?? 'none'}`,
-        params: { threshold: rule.threshold, testGroup: group?.name ?? '' },
+        summary: `Two-person rule: alerts to more than ${rule.threshold} recipients need approval; test group ${group?.name ?? 'none'}; authors ${rule.authorMayApproveTemplates ? 'may' : 'may not'} approve their own templates`,
+        params: { threshold: rule.threshold, testGroup: group?.name ?? '', authorApproves: rule.authorMayApproveTemplates ? 1 : 0 },
       });
     });
     return this.rule();

@@ -1,6 +1,7 @@
 // The campaign engine's public entry, for the engine wiring, the relay client (which
 // applies provider events inside its own transaction) and the benchmarks.
 export { CampaignService, type CampaignServiceOptions } from './service';
+export { ApprovalService } from './approvals';
 export { validateCron, nextRunOf, TIME_ZONE } from './scheduler';
 export { applyProviderEvents, normalizeReply, type AppliedEvents } from './events';
 export { sendersFromProviders, type ProviderSet } from './senders';

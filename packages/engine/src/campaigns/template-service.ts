@@ -15,6 +15,7 @@ import type { EngineContext } from '../context';
 import { DomainError, notFound } from '../errors';
 import { recordAudit } from '../store/audit';
 import { getTemplate, listTemplateIds, setTemplateWriter } from '../store/templates';
+import { readApprovalRule } from './approvals';
 import { loadContacts } from './audience';
 import { approveTemplate, createTemplate, deleteTemplate, loadTemplate, renderMessage, templateToDto, updateTemplate } from './templates';
 
@@ -72,7 +73,7 @@ export class TemplateService {
     const me = this.user();
     this.ctx.store.transaction((tx) => {
       const t = getTemplate(tx, id);
-      if (t && me && t.writtenBy === me.id)
+      if (t && me && t.writtenBy === me.id && !readApprovalRule(tx).authorMayApproveTemplates)
         throw new DomainError(
           'FORBIDDEN',
           `${me.displayName} wrote template "${t.name}" and cannot approve it; another operator must`,

@@ -6,7 +6,7 @@
 // override starts it alone and is audited; small alerts and test alerts to the
 // organisation's test group need nobody. Template approval follows the same rule.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CampaignFields, SignedInUser } from '@gdial/protocol';
+import { approvalRuleDefaults, type CampaignFields, type SignedInUser } from '@gdial/protocol';
 import { ApprovalService } from '../../src/campaigns/approvals';
 import { CampaignService } from '../../src/campaigns/service';
 import { TemplateService } from '../../src/campaigns/template-service';
@@ -54,6 +54,8 @@ function setup(people = 12) {
   // Two consoles of the organisation on the same data: each its own service, each with its own desktop name.
   const here = new ApprovalService({ ctx: e.ctx, campaigns, user: () => user, desktop: 'Ledningscentralen' });
   const other = new ApprovalService({ ctx: e.ctx, campaigns, user: () => user, desktop: 'Reservplatsen' });
+  // The organisation's default rule: more than 10 recipients need a second operator.
+  here.setRule(approvalRuleDefaults);
   const fields = (over: Partial<CampaignFields> = {}): CampaignFields => ({
     name: 'Vattenläcka',
     templateId,
@@ -179,7 +181,7 @@ describe('the two-person rule', () => {
     expect(refusalOf(() => campaigns.start(test))).toBe('approval.required');
     // Named as the organisation's test group: exempt.
     here.setRule({ threshold: 1, testGroupId: testers });
-    expect(here.rule()).toEqual({ threshold: 1, testGroupId: testers });
+    expect(here.rule()).toEqual({ threshold: 1, testGroupId: testers, authorMayApproveTemplates: false });
     const r = campaigns.start(test);
     expect(r.campaign.status).toBe('running');
     expect(r.campaign.testMode).toBe(true);

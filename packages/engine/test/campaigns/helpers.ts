@@ -9,6 +9,8 @@ import type { EngineContext } from '../../src/context';
 import { silentLogger } from '../../src/log';
 import { openStore, type Store } from '../../src/store/db';
 import { approveTemplate, createTemplate } from '../../src/campaigns/templates';
+import { approvalRuleSetting } from '../../src/campaigns/approvals';
+import { writeSetting } from '../../src/store/settings';
 import type { ChannelSender, ChannelSenders, LookupOutcome, OutboundDelivery, SendResult } from '../../src/campaigns/ports';
 
 export interface TestEnv {
@@ -21,6 +23,10 @@ export interface TestEnv {
 
 export function makeEnv(dir = mkdtempSync(path.join(os.tmpdir(), 'gdial-campaigns-'))): TestEnv {
   const store = openStore(path.join(dir, 'gdial.db'), { logger: silentLogger() });
+  // These tests start alerts alone; the two-person rule has its own (approvals.test.ts sets the organisation's default).
+  store.transaction((tx) =>
+    writeSetting(tx, approvalRuleSetting, { threshold: 1_000_000, testGroup: null, authorMayApproveTemplates: true }),
+  );
   const events: { name: string; payload: unknown }[] = [];
   const ctx: EngineContext = {
     store,

@@ -30,6 +30,7 @@ interface Draft {
 
 async function world() {
   engine = await startEngine({
+    approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-prepared-')),
     logger: silentLogger(),
     signedIn: { displayName: 'Karin', role: 'admin' },

@@ -17,6 +17,7 @@ afterEach(async () => {
 describe('refusals carry a code and values', () => {
   it('a lifecycle refusal, a missing campaign and a blocked start', async () => {
     engine = await startEngine({
+      approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-refusals-')),
       logger: silentLogger(),
       signedIn: { displayName: 'Op', role: 'admin' },

@@ -22,6 +22,7 @@ async function call<T = unknown>(method: string, params: unknown): Promise<T> {
 describe('campaign RPC', () => {
   it('templates, planning, start, progress, report, CSV, inbox and prices answer within their schemas', async () => {
     engine = await startEngine({
+      approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'gdial-campaign-rpc-')),
       logger: silentLogger(),
       signedIn: { displayName: 'Op', role: 'admin' },

@@ -94,6 +94,7 @@ function tempDir(): string {
 
 async function engineAt(dataDir: string, opts: Partial<EngineOptions> = {}) {
   const engine = await startEngine({
+    approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
     dataDir,
     logger: silentLogger(),
     signedIn: { displayName: 'IT-admin Ida', role: 'admin' },

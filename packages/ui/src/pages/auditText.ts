@@ -125,7 +125,7 @@ const sv: Record<Phrased, Phrase> = {
   'campaign.reject': (p) => `Larm ”${p.name}” (från ${p.requestedBy}) avslaget från ${p.desktop}: ${p.comment}`,
   'campaign.override': (p) => `NÖDUNDANTAG: larm ”${p.name}” startat utan en andra operatör från ${p.desktop}. Skäl: ${p.reason}`,
   'campaigns.approvalRule': (p) =>
-    `Tvåpersonsregeln: larm till fler än ${p.threshold} mottagare kräver godkännande; testgrupp ${p.testGroup === '' ? 'ingen' : p.testGroup}`,
+    `Tvåpersonsregeln: larm till fler än ${p.threshold} mottagare kräver godkännande; testgrupp ${p.testGroup === '' ? 'ingen' : p.testGroup}${p.authorApproves ? '; den som skriver en mall får godkänna den' : ''}`,
   'campaign.cancel': (p) =>
     `Larm ”${p.name}” avbrutet: ${plural(p.notSent!, 'utskick', 'utskick')} skickades inte, ${plural(p.hungUp!, 'samtal', 'samtal')} lades på${p.reason ? `. Skäl: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Larm ”${p.name}” slutfört`,
@@ -218,7 +218,7 @@ const en: Record<Phrased, Phrase> = {
   'campaign.override': (p) =>
     `EMERGENCY OVERRIDE: alert “${p.name}” started without a second operator from ${p.desktop}. Reason: ${p.reason}`,
   'campaigns.approvalRule': (p) =>
-    `Two-person rule: alerts to more than ${p.threshold} recipients need approval; test group ${p.testGroup === '' ? 'none' : p.testGroup}`,
+    `Two-person rule: alerts to more than ${p.threshold} recipients need approval; test group ${p.testGroup === '' ? 'none' : p.testGroup}${p.authorApproves ? '; authors may approve their own templates' : ''}`,
   'campaign.cancel': (p) =>
     `Cancelled alert “${p.name}”: ${plural(p.notSent!, 'message', 'messages')} not sent, ${plural(p.hungUp!, 'call', 'calls')} hung up${p.reason ? `. Reason: ${p.reason}` : ''}`,
   'campaign.complete': (p) => `Alert “${p.name}” completed`,

@@ -145,7 +145,8 @@ export class IdentityService {
       const at = this.now().toISOString();
       this.ctx.store.transaction((tx) =>
         saveAccount(tx, {
-          id: randomUUID(),
+          // The same id on every demo console: the demo's operator is one person across its workstations (the two-person rule compares ids).
+          id: `demo:${d.username}`,
           username: d.username,
           displayName: d.displayName,
           role: d.role,

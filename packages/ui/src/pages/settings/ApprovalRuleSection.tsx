@@ -3,7 +3,7 @@
 // 10) and every alert flagged Skarpt VMA-underlag — and the organisation's test group, whose
 // test alerts are exempt. Shared by every workstation of the organisation; only an
 // Administratör changes it, and each change is audited.
-import { Alert, Button, Group, NumberInput, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { RoleGuard } from '../../components/RoleGuard';
@@ -21,6 +21,8 @@ const dict = {
     testGroup: 'Organisationens testgrupp',
     testGroupHelp: 'Testlarm till den här gruppen startar utan godkännande och visas som TEST.',
     noTestGroup: 'Ingen testgrupp',
+    author: 'Den som skriver en mall får godkänna den själv',
+    authorHelp: 'Bara för en organisation där en och samma person skriver och godkänner mallar. Annars godkänner en annan larmoperatör.',
     save: 'Spara regeln',
     saved: 'Regeln sparades.',
   },
@@ -34,6 +36,8 @@ const dict = {
     testGroup: 'The organisation’s test group',
     testGroupHelp: 'Test alerts to this group start without approval and are shown as TEST.',
     noTestGroup: 'No test group',
+    author: 'The one who writes a template may approve it themselves',
+    authorHelp: 'Only for an organisation where one person both writes and approves templates. Otherwise another alert operator approves.',
     save: 'Save the rule',
     saved: 'The rule was saved.',
   },
@@ -47,6 +51,7 @@ export function ApprovalRuleSection() {
   useEvent('groups.changed', () => groups.reload());
   const [threshold, setThreshold] = useState<number | string>('');
   const [testGroup, setTestGroup] = useState<string | null>(null);
+  const [authorApproves, setAuthorApproves] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
@@ -55,6 +60,7 @@ export function ApprovalRuleSection() {
     if (!rule) return;
     setThreshold(rule.threshold);
     setTestGroup(rule.testGroupId === null ? null : String(rule.testGroupId));
+    setAuthorApproves(rule.authorMayApproveTemplates);
   }, [rule]);
 
   const valid = typeof threshold === 'number' && Number.isInteger(threshold) && threshold >= 0;
@@ -64,7 +70,11 @@ export function ApprovalRuleSection() {
     setError(null);
     setSaved(false);
     rpc
-      .call('campaigns.approvalRule.set', { threshold, testGroupId: testGroup === null ? null : Number(testGroup) })
+      .call('campaigns.approvalRule.set', {
+        threshold,
+        testGroupId: testGroup === null ? null : Number(testGroup),
+        authorMayApproveTemplates: authorApproves,
+      })
       .then(() => {
         setSaved(true);
         current.reload();
@@ -107,6 +117,15 @@ export function ApprovalRuleSection() {
             w={320}
           />
         </Group>
+        <Checkbox
+          label={t('author')}
+          description={t('authorHelp')}
+          checked={authorApproves}
+          onChange={(e) => {
+            setAuthorApproves(e.currentTarget.checked);
+            setSaved(false);
+          }}
+        />
         <ErrorAlert error={error ?? current.error} />
         {saved && (
           <Alert color="green" role="status">
