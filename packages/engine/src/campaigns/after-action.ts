@@ -15,7 +15,7 @@ import type { Reader } from '../store/db';
 import { historyFacts } from '../store/history';
 import { outcomeCounts } from '../store/recipients';
 import { buildHistory, recipientTimes } from './history';
-import { countryOf, price, readPriceTable } from './price-table';
+import { emptyTally, readPriceTable, tallySend } from './price-table';
 import { recipientReports } from './report';
 
 /** The value at rank ⌈p·n⌉ of sorted values (nearest rank): always one that occurred. */
@@ -113,46 +113,21 @@ export function afterActionReport(
 
 function costOf(r: Reader, campaignId: number): AfterActionReport['cost'] {
   const prices = readPriceTable(r);
-  const cost = { smsSegments: 0, smsCost: 0, callMinutes: 0, callCost: 0, whatsappMessages: 0, whatsappCost: 0, emails: 0 };
+  const t = emptyTally();
   for (const d of handedOver(r, campaignId)) {
-    switch (d.channel) {
-      case 'sms': {
-        const segs = smsSegments(d.body ?? '').segments;
-        cost.smsSegments += segs;
-        cost.smsCost += segs * (price(prices.smsPerSegment, countryOf(d.address)) ?? 0);
-        break;
-      }
-      case 'voice':
-        // Billed only when answered; the table's estimated minutes per answered call.
-        if (d.state === 'delivered') {
-          cost.callMinutes += prices.estimatedCallMinutes;
-          cost.callCost += prices.estimatedCallMinutes * (price(prices.callPerMinute, countryOf(d.address)) ?? 0);
-        }
-        break;
-      case 'whatsapp':
-        cost.whatsappMessages++;
-        cost.whatsappCost += price(prices.whatsappPerMessage, countryOf(d.address)) ?? 0;
-        break;
-      case 'email':
-        cost.emails++;
-        break;
-      case 'telegram':
-        break;
-      default: {
-        const never: never = d.channel;
-        throw new Error(`unknown channel ${String(never)}`);
-      }
-    }
+    // A call is billed only when answered.
+    if (d.channel === 'voice' && d.state !== 'delivered') continue;
+    tallySend(t, prices, d.channel, d.address, () => smsSegments(d.body ?? '').segments);
   }
   return {
     currency: prices.currency,
-    smsSegments: cost.smsSegments,
-    smsCost: round2(cost.smsCost),
-    callMinutes: cost.callMinutes,
-    callCost: round2(cost.callCost),
-    whatsappMessages: cost.whatsappMessages,
-    whatsappCost: round2(cost.whatsappCost),
-    emails: cost.emails,
-    total: round2(cost.smsCost + cost.callCost + cost.whatsappCost),
+    smsSegments: t.smsSegments,
+    smsCost: round2(t.smsCost),
+    callMinutes: t.callMinutes,
+    callCost: round2(t.callCost),
+    whatsappMessages: t.whatsappMessages,
+    whatsappCost: round2(t.whatsappCost),
+    emails: t.emails,
+    total: round2(t.smsCost + t.callCost + t.whatsappCost),
   };
 }

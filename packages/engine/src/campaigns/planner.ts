@@ -21,7 +21,7 @@ import type { Reader, Tx } from '../store/db';
 import { insertDelivery } from '../store/deliveries';
 import { insertRecipient } from '../store/recipients';
 import { resolveAudience, type AudienceContact } from './audience';
-import { countryOf, price } from './price-table';
+import { emptyTally, tallySend } from './price-table';
 import { hasChannel, renderMessage, renderWhatsAppContent, templateVoiceId, type RenderContext, type TemplateData } from './templates';
 
 export interface PlannedDelivery {
@@ -132,17 +132,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
   const takenPerStep = settings.steps.map(() => new Set<string>());
   const missing: PlanReport['missingVariables'] = [];
   const recipients: PlannedRecipient[] = [];
-  const cost = {
-    smsSegments: 0,
-    smsCost: 0,
-    callMinutes: 0,
-    callCost: 0,
-    emails: 0,
-    whatsappMessages: 0,
-    whatsappCost: 0,
-    minTotal: 0,
-    maxTotal: 0,
-  };
+  const cost = { ...emptyTally(), minTotal: 0, maxTotal: 0 };
   const unpriced = new Set<string>();
 
   for (const c of audience.contacts) {
@@ -202,46 +192,14 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
         stepCount++;
         // Cost: the first step always runs; later ones only maybe.
         const first = stepIndex === 0;
-        let amount = 0;
-        switch (step.channel) {
-          case 'sms': {
-            const segs = rendered?.sms?.segments ?? smsSegments(rendered?.text ?? '').segments;
-            const country = countryOf(address);
-            const p = price(prices.smsPerSegment, country);
-            if (p === null) unpriced.add(country);
-            cost.smsSegments += segs;
-            amount = segs * (p ?? 0);
-            cost.smsCost += amount;
-            break;
-          }
-          case 'voice': {
-            const country = countryOf(address);
-            const p = price(prices.callPerMinute, country);
-            if (p === null) unpriced.add(country);
-            cost.callMinutes += prices.estimatedCallMinutes;
-            amount = prices.estimatedCallMinutes * (p ?? 0);
-            cost.callCost += amount;
-            break;
-          }
-          case 'whatsapp': {
-            const country = countryOf(address);
-            const p = price(prices.whatsappPerMessage, country);
-            if (p === null) unpriced.add(country);
-            cost.whatsappMessages++;
-            amount = p ?? 0;
-            cost.whatsappCost += amount;
-            break;
-          }
-          case 'email':
-            cost.emails++;
-            break;
-          case 'telegram':
-            break;
-          default: {
-            const never: never = step.channel;
-            throw new Error(`unknown channel ${String(never)}`);
-          }
-        }
+        const { amount, unpriced: noPrice } = tallySend(
+          cost,
+          prices,
+          step.channel,
+          address,
+          () => rendered?.sms?.segments ?? smsSegments(rendered?.text ?? '').segments,
+        );
+        if (noPrice !== null) unpriced.add(noPrice);
         cost.maxTotal += amount;
         if (first) cost.minTotal += amount;
       }

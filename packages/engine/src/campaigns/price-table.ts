@@ -1,7 +1,7 @@
 // The organisation's price table (what an SMS segment, a call minute and a WhatsApp message
 // cost per country): a shared setting, read by the cost estimate, changed with an audit entry
 // in the same transaction.
-import { priceTableSchema, type PriceTable } from '@gdial/protocol';
+import { priceTableSchema, type Channel, type PriceTable } from '@gdial/protocol';
 import parsePhoneNumber from 'libphonenumber-js';
 import type { EngineContext } from '../context';
 import { recordAudit } from '../store/audit';
@@ -44,3 +44,70 @@ export function countryOf(e164: string): string {
 }
 /** The price for a country, else the default ("*"); null when neither is set. */
 export const price = (table: Record<string, number>, country: string): number | null => table[country] ?? table['*'] ?? null;
+
+/** What sends add up to, per kind of unit and its cost. */
+export interface CostTally {
+  smsSegments: number;
+  smsCost: number;
+  callMinutes: number;
+  callCost: number;
+  whatsappMessages: number;
+  whatsappCost: number;
+  emails: number;
+}
+
+export const emptyTally = (): CostTally => ({
+  smsSegments: 0,
+  smsCost: 0,
+  callMinutes: 0,
+  callCost: 0,
+  whatsappMessages: 0,
+  whatsappCost: 0,
+  emails: 0,
+});
+
+/**
+ * Adds one send to the tally at the price table (a call at its estimated minutes); returns
+ * what it costs and, when the table has no price for the number's country, that country.
+ */
+export function tallySend(
+  t: CostTally,
+  prices: PriceTable,
+  channel: Channel,
+  address: string,
+  segments: () => number,
+): { amount: number; unpriced: string | null } {
+  switch (channel) {
+    case 'sms': {
+      const country = countryOf(address);
+      const p = price(prices.smsPerSegment, country);
+      const segs = segments();
+      t.smsSegments += segs;
+      t.smsCost += segs * (p ?? 0);
+      return { amount: segs * (p ?? 0), unpriced: p === null ? country : null };
+    }
+    case 'voice': {
+      const country = countryOf(address);
+      const p = price(prices.callPerMinute, country);
+      t.callMinutes += prices.estimatedCallMinutes;
+      t.callCost += prices.estimatedCallMinutes * (p ?? 0);
+      return { amount: prices.estimatedCallMinutes * (p ?? 0), unpriced: p === null ? country : null };
+    }
+    case 'whatsapp': {
+      const country = countryOf(address);
+      const p = price(prices.whatsappPerMessage, country);
+      t.whatsappMessages++;
+      t.whatsappCost += p ?? 0;
+      return { amount: p ?? 0, unpriced: p === null ? country : null };
+    }
+    case 'email':
+      t.emails++;
+      return { amount: 0, unpriced: null };
+    case 'telegram':
+      return { amount: 0, unpriced: null };
+    default: {
+      const never: never = channel;
+      throw new Error(`unknown channel ${String(never)}`);
+    }
+  }
+}
