@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, silentLogger } from '@gdial/engine';
-import { CampaignService, sendersFromProviders, type ChannelSender, type ChannelSenders } from '@gdial/engine/campaigns';
+import { ApprovalService, CampaignService, sendersFromProviders, type ChannelSender, type ChannelSenders } from '@gdial/engine/campaigns';
 import { createProviders } from '@gdial/engine/providers';
 import type { EventName, EventPayload } from '@gdial/protocol';
 import { percentile, round, type BenchContext } from '../context';
@@ -113,28 +113,32 @@ async function oneRound(
   const chain = base.chain!('sms').map(timed);
   const senders: ChannelSenders = { get: (ch) => (ch === 'sms' ? chain[0]! : null), chain: (ch) => (ch === 'sms' ? chain : []) };
   let openedAt = 0;
-  const service = new CampaignService(
-    {
-      store,
-      logger: silentLogger(),
-      events: { emit: <E extends EventName>(_n: E, _p: EventPayload<E>) => {} },
-      dataDir: dir,
-      resourcesDir: null,
-      demo: true,
-      startedAt: new Date(),
-      operator: () => 'bench',
-    },
-    {
-      senders,
-      dispatcher: {
-        concurrency: opts.concurrency,
-        rateLimits: { sms: { perSecond: opts.smsPerSecond, burst: Math.max(1, Math.round(opts.smsPerSecond / 10)) } },
-        onCircuit: (provider, state) => {
-          if (provider === 'twilio' && state === 'open' && !openedAt) openedAt = performance.now();
-        },
+  const ctx = {
+    store,
+    logger: silentLogger(),
+    events: { emit: <E extends EventName>(_n: E, _p: EventPayload<E>) => {} },
+    dataDir: dir,
+    resourcesDir: null,
+    demo: true,
+    startedAt: new Date(),
+    operator: () => 'bench',
+  };
+  const service = new CampaignService(ctx, {
+    senders,
+    dispatcher: {
+      concurrency: opts.concurrency,
+      rateLimits: { sms: { perSecond: opts.smsPerSecond, burst: Math.max(1, Math.round(opts.smsPerSecond / 10)) } },
+      onCircuit: (provider, state) => {
+        if (provider === 'twilio' && state === 'open' && !openedAt) openedAt = performance.now();
       },
     },
-  );
+  });
+  // The benchmark measures the failover; the second operator's approval is not part of it.
+  new ApprovalService({ ctx, campaigns: service, user: () => null }).setRule({
+    threshold: 1_000_000,
+    testGroupId: null,
+    authorMayApproveTemplates: true,
+  });
   await service.open();
   const campaign = service.create({
     name: 'Bench',

@@ -55,6 +55,8 @@ describe('health alerts', () => {
       logger: silentLogger(),
       validateOutputs: true,
       signedIn: { displayName: 'Lena Larmsson', role: 'admin' },
+      // This alert starts alone; the two-person rule has its own tests (campaigns/approvals.test.ts).
+      approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
       campaigns: {
         dispatcher: { backoff: { baseMs: 5, capMs: 20 }, breaker: { failureThreshold: 1000, openMs: 10, maxOpenMs: 10 } },
       },
