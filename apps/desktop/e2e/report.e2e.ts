@@ -2,7 +2,8 @@
 // people whose numbers pick their fate in the simulator (ends in 1: replies 1; 0: phone
 // unreachable, 30003; 5: unknown number, 30005; others: delivered). The live view draws the
 // engine's curve; the report shows the figures the engine computed; "Ladda ner PDF" saves a
-// PDF that pdftotext reads back with every unreached person and "Sida n av m" on every page.
+// PDF that pdftotext reads back with every unreached person and "Sida n av m" on every page;
+// "Larma de som inte svarat…" there drafts a new alert to exactly those who did not confirm.
 // Screenshots for the guide go to docs/guide/img (forlopp.png, efterhandsrapport.png).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -132,5 +133,20 @@ describe('after-action report', () => {
     for (const r of report.unreached) expect(text).toContain(r.displayName);
     expect(report.unreached.map((r) => r.displayName).sort()).toEqual(['Anna Berg', 'Fredrik Sjö']);
     expect(text).toContain('Tid till bekräftelse');
+  });
+
+  it('"Larma de som inte svarat…" in the report builds a new alert to exactly the people who did not confirm', async () => {
+    const { page } = c;
+    await page.goto(`${c.host.url}#/campaigns/${id}/report`);
+    await page.getByRole('button', { name: 'Larma de som inte svarat…' }).click();
+    await page.getByRole('heading', { name: 'Granska och starta: Brand i Ystad – de som inte svarat' }).waitFor();
+    const draft = (await call<{ campaigns: { id: number; status: string }[] }>('campaigns.list', { limit: 1 })).campaigns[0]!;
+    expect(draft.status).toBe('draft');
+    const fields = await call<{ settings: { audience: { contactIds: number[]; groupIds: number[] } } }>('campaigns.get', { id: draft.id });
+    const report = await call<{ recipients: { contactId: number; outcome: string }[] }>('campaigns.report', { id });
+    const notConfirmed = report.recipients.filter((r) => r.outcome !== 'confirmed').map((r) => r.contactId);
+    expect(notConfirmed).toHaveLength(9);
+    expect(fields.settings.audience.groupIds).toEqual([]);
+    expect([...fields.settings.audience.contactIds].sort()).toEqual(notConfirmed.sort());
   });
 });
