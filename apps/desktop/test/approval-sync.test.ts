@@ -92,7 +92,9 @@ describe('the two-person rule across desktops', () => {
     expect(await refusalOf(a, 'campaigns.start', { id })).toBe('approval.required');
     const submitted = await call(a, 'campaigns.submitForApproval', { id });
     expect(submitted.campaign.status).toBe('awaiting-approval');
-    expect(submitted.approval.requestedBy.id).toBe('demo:demo-admin');
+    const starter = submitted.approval.requestedBy.id;
+    // The demo admin on B is the same person (the same user id), not merely the same name.
+    expect((await call(b, 'session.current', {})).user?.id).toBe(starter);
 
     // Desktop B sees the request at once, with who asked and how many.
     let onB = 0;
@@ -110,7 +112,8 @@ describe('the two-person rule across desktops', () => {
 
     await signIn(b, 'demo-operator');
     const approved = await call(b, 'campaigns.approve', { id: onB, comment: 'Kontrollerat mot SMHI' });
-    expect(approved.decision).toMatchObject({ kind: 'approved', by: { id: 'demo:demo-operator' } });
+    expect(approved.decision).toMatchObject({ kind: 'approved', by: { id: (await call(b, 'session.current', {})).user?.id } });
+    expect(approved.decision?.by.id).not.toBe(starter);
 
     // The owner's engine reacts to the synced approval: it starts and sends there, once per person.
     await until(async () => (await call(a, 'campaigns.get', { id })).status !== 'awaiting-approval', 'the alert to start on its desktop');
