@@ -19,13 +19,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function host() {
+function host(storage = new FakeSafeStorage()) {
   const toMain: HostToMain[] = [];
   const waiters: (() => void)[] = [];
   let deliver: (data: unknown, ports: ClientPort[]) => void = () => {};
   const exits: number[] = [];
   // Main's vault answers the host's requests (the database key is sealed by it).
-  const vault = vaultService(new SecretVault(new FakeSafeStorage(), 'linux'), quietLogger());
+  const vault = vaultService(new SecretVault(storage, 'linux'), quietLogger());
   runEngineHost({
     logger: silentLogger(),
     // A signed-in test admin: the console's calls below are an operator's.
@@ -109,6 +109,56 @@ describe('engine host', { timeout: 60_000 }, () => {
     await h.until(() => h.exits.length > 0);
     expect(h.toMain[0]).toMatchObject({ type: 'start-failed', reason: 'unreadable' });
     expect(h.exits).toEqual([1]);
+  });
+
+  it('a damaged database offers its backups, checked; a start with one of them restores it', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-host-'));
+    dirs.push(dataDir);
+    const storage = new FakeSafeStorage(); // the OS key store, which keeps the database key across starts
+    const connect = (h: ReturnType<typeof host>) => {
+      const { port1, port2 } = new MessageChannel();
+      h.send({ type: 'connect', clientId: 1 }, [asClientPort(port1)]);
+      return { client: rpc(port2), close: () => port2.close() };
+    };
+    const first = host(storage);
+    first.send({ type: 'start', options: { dataDir, resourcesDir: null } });
+    await first.until(() => first.toMain.some((m) => m.type === 'ready'));
+    const c1 = connect(first);
+    await c1.client.call('contacts.create', { firstName: 'Räddad', lastName: 'Person' });
+    const made = (await c1.client.call('backups.create', {})) as { ok: true; value: { name: string } };
+    first.send({ type: 'shutdown', reason: 'test' });
+    await first.until(() => first.exits.length > 0);
+    c1.close();
+
+    // The first pages overwritten, as a failing disk leaves them.
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const { randomBytes } = await import('node:crypto');
+    const fd = openSync(path.join(dataDir, 'gdial.db'), 'r+');
+    writeSync(fd, randomBytes(8192), 0, 8192, 0);
+    closeSync(fd);
+
+    const failed = host(storage);
+    failed.send({ type: 'start', options: { dataDir, resourcesDir: null } });
+    await failed.until(() => failed.exits.length > 0);
+    const report = failed.toMain.find((m) => m.type === 'start-failed');
+    expect(report).toMatchObject({
+      type: 'start-failed',
+      reason: 'wrong-key',
+      backups: [{ name: made.value.name, reason: 'manual', intact: true }],
+    });
+
+    const restored = host(storage);
+    restored.send({ type: 'start', options: { dataDir, resourcesDir: null, restoreBackup: made.value.name } });
+    await restored.until(() => restored.toMain.some((m) => m.type === 'ready'));
+    const c3 = connect(restored);
+    const found = (await c3.client.call('contacts.search', { query: '', limit: 10 })) as {
+      ok: true;
+      value: { items: { displayName: string }[] };
+    };
+    expect(found.value.items.map((c) => c.displayName)).toEqual(['Räddad Person']);
+    restored.send({ type: 'shutdown', reason: 'test' });
+    await restored.until(() => restored.exits.length > 0);
+    c3.close();
   });
 
   it('refuses malformed control messages and a connect without a port', async () => {

@@ -28,6 +28,7 @@ class FakeIpcRenderer implements IpcRendererLike {
     [IPC.openExternal]: true,
     [IPC.notify]: true,
     [IPC.chooseVoiceFiles]: ['/röster/sv_SE-lisa-medium.onnx', '/röster/sv_SE-lisa-medium.onnx.json'],
+    [IPC.restoreBackup]: true,
   };
   send(channel: string, ...args: unknown[]) {
     this.sent.push([channel, ...args]);
@@ -103,6 +104,7 @@ describe('preload bridge', () => {
       'notify',
       'chooseVoiceFiles',
       'printReportPdf',
+      'restoreBackup',
       'onEngineStatus',
       'onDeepLink',
     ]);
@@ -226,6 +228,12 @@ describe('preload bridge', () => {
     await expect(gdial.notify!('x'.repeat(5000), '')).rejects.toThrow(/title must be text/);
     ipc.answers[IPC.openExternal] = 'yes';
     expect(await gdial.openExternal!('https://example.org/')).toBe(false);
+    ipc.invoked.length = 0;
+    expect(await gdial.restoreBackup!('gdial-20261207T074602123Z-manual.db')).toBe(true);
+    expect(ipc.invoked).toEqual([[IPC.restoreBackup, 'gdial-20261207T074602123Z-manual.db']]);
+    ipc.answers[IPC.restoreBackup] = 'yes';
+    expect(await gdial.restoreBackup!('gdial-20261207T074602123Z-manual.db')).toBe(false);
+    await expect(gdial.restoreBackup!(null)).rejects.toThrow(/name must be text/);
   });
 
   it('delivers engine status and deep links to subscribers until they unsubscribe', () => {

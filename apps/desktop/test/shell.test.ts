@@ -147,9 +147,9 @@ describe('tray', () => {
       tooltip: 'GDial – inget larm pågår',
     });
     expect(trayView({ state: 'restarting', restarts: 1, delayMs: 500, cause: { kind: 'exit', code: 1 } }, 1, s.tray).icon).toBe('problem');
-    expect(trayView({ state: 'failed', failure: { kind: 'start-failed', reason: 'unreadable', message: 'x' } }, 0, s.tray).icon).toBe(
-      'problem',
-    );
+    expect(
+      trayView({ state: 'failed', failure: { kind: 'start-failed', reason: 'unreadable', message: 'x', backups: [] } }, 0, s.tray).icon,
+    ).toBe('problem');
   });
 
   it('explains supervision problems in words', () => {
@@ -164,13 +164,13 @@ describe('tray', () => {
     ).toMatch(/5 gånger på 2 minuter/);
     expect(
       engineStatusMessage(
-        { state: 'failed', failure: { kind: 'start-failed', reason: 'newer-version', message: 'x' } },
+        { state: 'failed', failure: { kind: 'start-failed', reason: 'newer-version', message: 'x', backups: [] } },
         strings('en').engine,
       ),
     ).toMatch(/newer GDial/);
     expect(
       engineStatusMessage(
-        { state: 'failed', failure: { kind: 'start-failed', reason: 'unknown', message: 'disk full' } },
+        { state: 'failed', failure: { kind: 'start-failed', reason: 'unknown', message: 'disk full', backups: [] } },
         strings('en').engine,
       ),
     ).toBe('The engine could not start. disk full');

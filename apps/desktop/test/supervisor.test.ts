@@ -183,8 +183,39 @@ describe('engine supervision', () => {
     expect(procs).toHaveLength(1);
     expect(sup.status).toEqual({
       state: 'failed',
-      failure: { kind: 'start-failed', reason: 'newer-version', message: 'written by a newer GDial' },
+      failure: { kind: 'start-failed', reason: 'newer-version', message: 'written by a newer GDial', backups: [] },
     });
+    expect(sup.restoreBackup('gdial-20261207T074602123Z-manual.db')).toBe(false); // none offered
+  });
+
+  it('starts the engine again on a backup the failed start offered whole, and only on such a one', async () => {
+    const { sup, timers, procs } = setup({ autoReady: false });
+    sup.start();
+    const whole = { name: 'gdial-20261207T074602123Z-manual.db', createdAt: '2026-12-07T07:46:02.123Z', reason: 'manual', intact: true };
+    const damaged = { ...whole, name: 'gdial-20261206T074602123Z-scheduled.db', intact: false };
+    procs[0]!.reply({
+      type: 'start-failed',
+      reason: 'unreadable',
+      message: 'damaged',
+      backups: [whole, damaged, { name: '../../etc/passwd', createdAt: 'x', reason: 'manual', intact: true }],
+    });
+    procs[0]!.exit(1);
+    await timers.advance(60_000);
+    expect(sup.status).toMatchObject({ state: 'failed', failure: { kind: 'start-failed', backups: [whole, damaged] } });
+    expect(sup.restoreBackup(damaged.name)).toBe(false);
+    expect(sup.restoreBackup('gdial-20261201T000000000Z-manual.db')).toBe(false);
+    expect(procs).toHaveLength(1);
+    expect(sup.restoreBackup(whole.name)).toBe(true);
+    expect(procs).toHaveLength(2);
+    expect(procs[1]!.sent('start').map((p) => p.message)).toEqual([
+      { type: 'start', options: { dataDir: '/data', resourcesDir: null, restoreBackup: whole.name } },
+    ]);
+    procs[1]!.reply({ type: 'ready', version: '1', schemaVersion: 1, databasePath: '/x/gdial.db' });
+    expect(sup.status.state).toBe('running');
+    // A later start (a crash's restart) uses the usual options again.
+    procs[1]!.exit(1);
+    await timers.advance(60_000);
+    expect(procs[2]!.sent('start').map((p) => p.message)).toEqual([{ type: 'start', options: { dataDir: '/data', resourcesDir: null } }]);
   });
 
   it('ignores malformed host messages and late messages from a replaced process', async () => {

@@ -31,6 +31,7 @@ describe('desktop bridge', () => {
       why: 'too-many-crashes',
       crashes: 5,
       message: null,
+      backups: [],
     });
     const failed = engineNotice(
       {
@@ -41,6 +42,39 @@ describe('desktop bridge', () => {
     );
     expect(failed).toMatchObject({ why: 'start-failed', message: 'The database was written by a newer version.' });
     expect(engineNotice({ state: 'stopping' }, failed)).toBe(failed);
+  });
+
+  it('a database that cannot be read offers its well-formed backups, whole or not', () => {
+    const ok = { name: 'gdial-20261207T074602123Z-manual.db', createdAt: '2026-12-07T07:46:02.123Z', reason: 'manual', intact: true };
+    const notice = engineNotice(
+      {
+        state: 'failed',
+        failure: {
+          kind: 'start-failed',
+          reason: 'unreadable',
+          message: 'x',
+          backups: [
+            ok,
+            { ...ok, name: 'old.db', intact: false },
+            { name: 'x', createdAt: 'not a time', intact: true },
+            'junk',
+            { name: 1 },
+          ],
+        },
+      },
+      none,
+    );
+    expect(notice).toMatchObject({
+      backups: [
+        { name: ok.name, createdAt: ok.createdAt, intact: true },
+        { name: 'old.db', createdAt: ok.createdAt, intact: false },
+      ],
+    });
+    expect(
+      engineNotice({ state: 'failed', failure: { kind: 'start-failed', reason: 'unknown', message: 'x', backups: 'all' } }, none),
+    ).toMatchObject({
+      backups: [],
+    });
   });
 
   it('ignores what is not a status', () => {

@@ -10,7 +10,24 @@ export interface HostStartOptions {
   dataDir: string;
   /** Bundled voices and other read-only resources; null when there are none. */
   resourcesDir: string | null;
+  /** A backup (its file name) to put in place of a database that could not be read, before opening it. */
+  restoreBackup?: string;
 }
+
+/** A backup offered when the database cannot be read: when it was made, why, and whether SQLite finds it whole. */
+export interface StartBackup {
+  name: string;
+  createdAt: string;
+  reason: string;
+  intact: boolean;
+}
+
+/**
+ * A backup's file name as the engine makes them (nothing else, no paths): the form of the
+ * protocol's backupNameSchema, written out because src/common imports none of our packages.
+ */
+const BACKUP_NAME = /^gdial-\d{8}T\d{6}\d{3}Z-(scheduled|manual|pre-migration|pre-restore)\.db$/;
+const MAX_BACKUPS = 100;
 
 /** Why the engine could not start; a restart cannot fix any of these. */
 export type StartFailureReason =
@@ -28,7 +45,7 @@ export type MainToHost =
 
 export type HostToMain =
   | { type: 'ready'; version: string; schemaVersion: number; databasePath: string }
-  | { type: 'start-failed'; reason: StartFailureReason; message: string }
+  | { type: 'start-failed'; reason: StartFailureReason; message: string; backups: StartBackup[] }
   /** An engine event (campaign progress, replies, …) for the tray and OS notifications. */
   | { type: 'engine-event'; name: string; payload: unknown }
   | { type: 'drained' }
@@ -60,7 +77,7 @@ export function parseHostToMain(raw: unknown): HostToMain | null {
         : null;
     case 'start-failed':
       return typeof raw.message === 'string' && START_FAILURES.includes(raw.reason as StartFailureReason)
-        ? { type: 'start-failed', reason: raw.reason as StartFailureReason, message: raw.message }
+        ? { type: 'start-failed', reason: raw.reason as StartFailureReason, message: raw.message, backups: parseBackups(raw.backups) }
         : null;
     case 'engine-event':
       return typeof raw.name === 'string' ? { type: 'engine-event', name: raw.name, payload: raw.payload } : null;
@@ -75,6 +92,23 @@ export function parseHostToMain(raw: unknown): HostToMain | null {
     default:
       return null;
   }
+}
+
+/** The backups a failed start offers; malformed entries are dropped (they could not be restored anyway). */
+function parseBackups(raw: unknown): StartBackup[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .slice(0, MAX_BACKUPS)
+    .filter(
+      (b): b is StartBackup =>
+        isRecord(b) &&
+        typeof b.name === 'string' &&
+        BACKUP_NAME.test(b.name) &&
+        typeof b.createdAt === 'string' &&
+        typeof b.reason === 'string' &&
+        typeof b.intact === 'boolean',
+    )
+    .map((b) => ({ name: b.name, createdAt: b.createdAt.slice(0, 40), reason: b.reason.slice(0, 20), intact: b.intact }));
 }
 
 function parseVaultRequest(r: unknown): VaultRequest | null {
@@ -107,7 +141,11 @@ export function parseMainToHost(raw: unknown): MainToHost | null {
       const o = raw.options;
       if (!isRecord(o) || typeof o.dataDir !== 'string' || o.dataDir === '') return null;
       if (o.resourcesDir !== null && typeof o.resourcesDir !== 'string') return null;
-      return { type: 'start', options: { dataDir: o.dataDir, resourcesDir: o.resourcesDir } };
+      if (o.restoreBackup !== undefined && (typeof o.restoreBackup !== 'string' || !BACKUP_NAME.test(o.restoreBackup))) return null;
+      return {
+        type: 'start',
+        options: { dataDir: o.dataDir, resourcesDir: o.resourcesDir, ...(o.restoreBackup ? { restoreBackup: o.restoreBackup } : {}) },
+      };
     }
     case 'connect':
       return Number.isInteger(raw.clientId) ? { type: 'connect', clientId: raw.clientId as number } : null;

@@ -15,4 +15,6 @@ export const IPC = {
   notify: 'gdial:notify',
   chooseVoiceFiles: 'gdial:choose-voice-files',
   printReportPdf: 'gdial:print-report-pdf',
+  /** The engine could not read its database: start it on this backup instead. */
+  restoreBackup: 'gdial:restore-backup',
 } as const;

@@ -89,7 +89,12 @@ export function runEngineHost(deps: EngineHostDeps): void {
       },
       (err: unknown) => {
         log.error({ err }, 'engine could not start');
-        deps.parent.postMessage({ type: 'start-failed', reason: failureReason(err), message: (err as Error).message });
+        // A database that cannot be read offers its backups, each checked, for the console to restore one.
+        const backups =
+          err instanceof StoreOpenError
+            ? err.backups.map(({ name, createdAt, reason, intact }) => ({ name, createdAt, reason, intact }))
+            : [];
+        deps.parent.postMessage({ type: 'start-failed', reason: failureReason(err), message: (err as Error).message, backups });
         deps.exit(1);
       },
     );
@@ -128,7 +133,11 @@ export function runEngineHost(deps: EngineHostDeps): void {
           log.warn('ignored a second start message');
           return;
         }
-        start({ dataDir: msg.options.dataDir, resourcesDir: msg.options.resourcesDir });
+        start({
+          dataDir: msg.options.dataDir,
+          resourcesDir: msg.options.resourcesDir,
+          ...(msg.options.restoreBackup ? { restoreBackup: msg.options.restoreBackup } : {}),
+        });
         return;
       case 'connect': {
         const port = transferred[0];

@@ -11,6 +11,7 @@ import {
   parseHostToMain,
   type HostStartOptions,
   type MainToHost,
+  type StartBackup,
   type StartFailureReason,
   type VaultReply,
   type VaultRequest,
@@ -86,7 +87,7 @@ export type EngineStatus =
 
 export type EngineFailure =
   | { kind: 'too-many-crashes'; crashes: number; windowMs: number; lastCause: CrashCause }
-  | { kind: 'start-failed'; reason: StartFailureReason; message: string };
+  | { kind: 'start-failed'; reason: StartFailureReason; message: string; backups: StartBackup[] };
 
 export interface StopOutcome {
   /** True when the engine confirmed it had persisted its state before exiting. */
@@ -130,6 +131,8 @@ export class EngineSupervisor<P> {
   private restarts = 0;
   private restartTimer: unknown = null;
   private stopping: Promise<StopOutcome> | null = null;
+  /** The options of the next start only (a restore from a backup); then the usual ones again. */
+  private nextStart: HostStartOptions | null = null;
   status: EngineStatus = { state: 'stopped' };
 
   constructor(private readonly deps: SupervisorDeps<P>) {
@@ -162,6 +165,25 @@ export class EngineSupervisor<P> {
     if (stale && !stale.exited) stale.proc.kill();
     this.crashTimes = [];
     this.spawnProcess();
+  }
+
+  /**
+   * The engine could not read its database and offered backups: starts it again with one of
+   * them (intact, as the failed start found it) put in place first. False when there is no
+   * such failure or backup.
+   */
+  restoreBackup(name: string): boolean {
+    const s = this.status;
+    if (s.state !== 'failed' || s.failure.kind !== 'start-failed' || this.stopping) return false;
+    if (!s.failure.backups.some((b) => b.name === name && b.intact)) return false;
+    this.log.warn({ name }, 'restarting the engine on a backup, as the operator chose');
+    this.nextStart = { ...this.deps.startOptions, restoreBackup: name };
+    const stale = this.current;
+    this.current = null;
+    if (stale && !stale.exited) stale.proc.kill();
+    this.crashTimes = [];
+    this.spawnProcess();
+    return true;
   }
 
   /**
@@ -278,7 +300,8 @@ export class EngineSupervisor<P> {
       proc.kill();
     }, this.policy.readyTimeoutMs);
     try {
-      proc.post({ type: 'start', options: this.deps.startOptions });
+      proc.post({ type: 'start', options: this.nextStart ?? this.deps.startOptions });
+      this.nextStart = null;
     } catch (err) {
       this.log.error({ err }, 'could not send the start message to the engine');
       proc.kill();
@@ -310,7 +333,10 @@ export class EngineSupervisor<P> {
         if (run !== this.current) return;
         // Restarting cannot fix a database from a newer GDial or an unreadable file.
         this.log.error({ reason: msg.reason, message: msg.message }, 'engine could not start');
-        this.setStatus({ state: 'failed', failure: { kind: 'start-failed', reason: msg.reason, message: msg.message } });
+        this.setStatus({
+          state: 'failed',
+          failure: { kind: 'start-failed', reason: msg.reason, message: msg.message, backups: msg.backups },
+        });
         this.deps.timers.clearTimeout(run.readyTimer);
         return;
       }

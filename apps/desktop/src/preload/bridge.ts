@@ -16,6 +16,7 @@ export const EXPOSED_API_KEYS = [
   'notify',
   'chooseVoiceFiles',
   'printReportPdf',
+  'restoreBackup',
   'onEngineStatus',
   'onDeepLink',
 ] as const;
@@ -30,6 +31,7 @@ export interface IsolatedApi {
   chooseVoiceFiles(title: string): Promise<string[]>;
   /** Prints the after-action report (checked again in main) and saves it where the operator chooses. */
   printReportPdf(request: unknown): Promise<{ saved: boolean; fileName: string }>;
+  restoreBackup(name: string): Promise<boolean>;
   onEngineStatus(listener: (status: unknown) => void): () => void;
   onDeepLink(listener: (route: unknown) => void): () => void;
 }
@@ -201,6 +203,7 @@ export function installBridge(deps: BridgeDeps): void {
       const r = (await ipcRenderer.invoke(IPC.printReportPdf, request)) as { saved?: unknown; fileName?: unknown } | null;
       return { saved: r?.saved === true, fileName: typeof r?.fileName === 'string' ? r.fileName : '' };
     },
+    restoreBackup: async (name) => (await ipcRenderer.invoke(IPC.restoreBackup, text(name, 'name'))) === true,
     onEngineStatus: (listener) => status.subscribe(listener),
     onDeepLink: (listener) => deepLinks.subscribe(listener),
   };
@@ -235,6 +238,7 @@ function defineWindowGdial(api: IsolatedApi, tag: string): void {
     notify: (title: string, body: string) => api.notify(title, body),
     chooseVoiceFiles: (title: string) => api.chooseVoiceFiles(title),
     printReportPdf: (request: unknown) => api.printReportPdf(request),
+    restoreBackup: (name: string) => api.restoreBackup(name),
     onEngineStatus: (listener: (status: unknown) => void) => api.onEngineStatus(listener),
     onDeepLink: (listener: (route: unknown) => void) => api.onDeepLink(listener),
   });

@@ -28,6 +28,8 @@ declare global {
     gdial?: {
       enginePort(): Promise<MessagePort>;
       chooseVoiceFiles?(title: string): Promise<string[]>;
+      /** The engine could not read its database: start it on this offered backup instead (false: refused). */
+      restoreBackup?(name: string): Promise<boolean>;
       /** Prints the after-action report to PDF with Electron's printToPDF and saves it where the operator chooses. */
       printReportPdf?(request: ReportPdfRequest): Promise<{ saved: boolean; fileName: string }>;
     } & Partial<DesktopEvents>;
@@ -38,7 +40,36 @@ export type EngineNotice =
   | { kind: 'none' }
   | { kind: 'restarting'; attempt: number; cause: 'crashed' | 'no-answer' | 'start-timeout'; exitCode: number | null }
   | { kind: 'recovered'; restarts: number }
-  | { kind: 'failed'; why: 'too-many-crashes' | 'start-failed'; crashes: number | null; message: string | null };
+  | {
+      kind: 'failed';
+      why: 'too-many-crashes' | 'start-failed';
+      crashes: number | null;
+      message: string | null;
+      /** A database that could not be read: its backups, newest first, and whether each is whole. */
+      backups: OfferedBackup[];
+    };
+
+export interface OfferedBackup {
+  name: string;
+  createdAt: string;
+  intact: boolean;
+}
+
+/** The backups a failed start offers, as far as they are well-formed (at most 50). */
+const offeredBackups = (v: unknown): OfferedBackup[] =>
+  Array.isArray(v)
+    ? v
+        .filter(
+          (b): b is OfferedBackup =>
+            isObject(b) &&
+            typeof b.name === 'string' &&
+            typeof b.createdAt === 'string' &&
+            !Number.isNaN(Date.parse(b.createdAt)) &&
+            typeof b.intact === 'boolean',
+        )
+        .slice(0, 50)
+        .map((b) => ({ name: b.name, createdAt: b.createdAt, intact: b.intact }))
+    : [];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const count = (v: unknown): number => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0);
@@ -66,8 +97,14 @@ export function engineNotice(status: unknown, previous: EngineNotice): EngineNot
     case 'failed': {
       const f = isObject(status.failure) ? status.failure : {};
       return f.kind === 'too-many-crashes'
-        ? { kind: 'failed', why: 'too-many-crashes', crashes: count(f.crashes), message: null }
-        : { kind: 'failed', why: 'start-failed', crashes: null, message: typeof f.message === 'string' ? f.message.slice(0, 500) : null };
+        ? { kind: 'failed', why: 'too-many-crashes', crashes: count(f.crashes), message: null, backups: [] }
+        : {
+            kind: 'failed',
+            why: 'start-failed',
+            crashes: null,
+            message: typeof f.message === 'string' ? f.message.slice(0, 500) : null,
+            backups: offeredBackups(f.backups),
+          };
     }
     default:
       // starting / stopping / stopped: nothing new to tell the operator.

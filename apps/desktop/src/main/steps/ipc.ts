@@ -1,6 +1,7 @@
 // Step "IPC": what the console's preload may ask of the main process — its channel to the
 // engine, the app version, opening a link, an OS notification, the file dialog for a
-// voice's files, printing the after-action report to PDF — answered only for the
+// voice's files, printing the after-action report to PDF, restoring a backup when the
+// database could not be read — answered only for the
 // console's own top frame, with every argument checked.
 import {
   BrowserWindow,
@@ -104,4 +105,9 @@ export function registerConsoleIpc(deps: ConsoleIpcDeps): void {
       request,
     );
   });
+  // Only a backup the failed start offered, intact, is accepted (the supervisor checks).
+  ipcMain.handle(
+    IPC.restoreBackup,
+    (event, name: unknown) => trusted(event) && typeof name === 'string' && deps.supervisor.restoreBackup(name),
+  );
 }
