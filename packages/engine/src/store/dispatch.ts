@@ -91,6 +91,22 @@ export function fallThroughCandidates(
     .all(channel, now);
 }
 
+/**
+ * After a take-over: the alert's rows the former owner may have handed to a provider without
+ * the hand-over reaching this desktop (queued here, due by now) are put in flight, so the
+ * reconciler asks the provider by token before anything is sent again: found, the row is
+ * adopted; not found, it is sent and flagged as a possible duplicate. Returns how many.
+ */
+export function suspectHandedOver(tx: Tx, campaignId: number, now: number): number {
+  const ids = tx.statements
+    .pluck<[number, number, number], number>(
+      "UPDATE deliveries SET state = 'sending', sending_since = ? WHERE campaign_id = ? AND state = 'queued' AND due_at <= ? RETURNING id",
+    )
+    .all(now, campaignId, now);
+  for (const id of ids) tx.changes.record('deliveries', [id], 'update', ['state', 'sending_since']);
+  return ids.length;
+}
+
 export function inFlightDeliveries(r: Reader): InFlightRow[] {
   return r.statements
     .get<[], InFlightRow>(
