@@ -37,6 +37,8 @@ export function ProgressChart({ history, height = 200 }: { history: CampaignHist
         {t('waiting')}
       </Text>
     );
+  // Ticks at nobody, half and everyone: the scale reads the same for 10 and 10,000 people.
+  const top = Math.max(2, history.recipients);
   const summary = t('summary', {
     r: f.number(last.reached),
     c: f.number(last.confirmed),
@@ -54,7 +56,7 @@ export function ProgressChart({ history, height = 200 }: { history: CampaignHist
         legendProps={{ verticalAlign: 'bottom' }}
         withDots={false}
         curveType="stepAfter"
-        yAxisProps={{ domain: [0, Math.max(1, history.recipients)], allowDecimals: false }}
+        yAxisProps={{ domain: [0, top], ticks: [0, Math.round(top / 2), top], allowDecimals: false }}
         valueFormatter={(v) => f.number(v)}
         series={[
           { name: 'reached', label: t('reached'), color: 'blue.7' },
