@@ -1,6 +1,6 @@
 // ui-contacts: how smoothly the Contacts page scrolls through 100,000 contacts. Seeds a
-// temporary data directory through the engine's import, starts the real browser host
-// (`npm start`'s entry) on it, loads #/contacts in headless Chromium and scrolls the table
+// temporary data directory through the engine's import, starts the browser host
+// (the console `npm start` serves) on it, loads #/contacts in headless Chromium and scrolls the table
 // from the top to the bottom at a steady speed while the page records the time between
 // animation frames. Frame rate is uncapped (no vsync), so a frame's time is the work it
 // took rather than the display's 16.7 ms tick. Baseline, same run, same browser: the
@@ -10,17 +10,16 @@
 // the list with a short fling there (--jumps N, default 10), ending at the last contact.
 // Options: --rows N (default 100000), --speed, --frames, --jumps, --profile 1 (CPU profile
 // summary of the page on stderr).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { silentLogger } from '@gdial/engine';
+import { startConsole } from '@gdial/desktop/src/web/host';
 import type { BenchContext } from '../context';
 import { percentile, round } from '../context';
 import { contactsCsv, generateContacts, importThroughEngine } from './contacts-import';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
   '--headless',
@@ -36,38 +35,28 @@ const ARGS = [
 ];
 
 /**
- * Starts the browser host the way `npm start` does and resolves with its URL. Not in demo
- * mode: the demo world's embedded relay runs in the host's process, and its first sync of
- * 100,000 contacts keeps that process busy for minutes (the page did not even load in 30 s).
- * A workstation configured for a relay that is not reachable instead: the sync waits.
- * First rows are timed from signing in (such a workstation starts with no users).
+ * Starts the browser host (the console `npm start` serves) in this process, signed in as an
+ * administrator. Not in demo mode: the demo world's embedded relay runs in the host's
+ * process, and its first sync of 100,000 contacts keeps that process busy for minutes. A
+ * workstation configured for a relay that is not reachable instead: the sync waits. Since a
+ * desktop joined to an organisation signs users in at its relay, which cannot be reached
+ * here, the host starts signed in (the engine's host-user option, as the browser tests do).
  */
-function startHost(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/desktop/src/web/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      GDIAL_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      GDIAL_RELAY_URL: 'http://127.0.0.1:9',
-      GDIAL_RELAY_TENANT: 'bench',
-      GDIAL_RELAY_DEVICE_TOKEN: 'bench-not-a-token',
-      GDIAL_TELEGRAM_BOT_TOKEN: '1:bench-not-a-token',
+async function startHost(dataDir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const host = await startConsole({
+    port: 0,
+    dataDir,
+    logger: silentLogger(),
+    connectivity: {
+      mode: 'live',
+      settings: {
+        relay: { url: 'http://127.0.0.1:9', deviceToken: 'bench-not-a-token', tenant: 'bench' },
+        providers: { telegram: { botToken: '1:bench-not-a-token' } },
+      },
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    signedIn: { displayName: 'Bench Admin', role: 'admin' },
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /GDial console: (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('exit', (code) => reject(new Error(`the browser host exited with ${code}: ${err.slice(-2000)}`)));
-  });
+  return { url: host.url, close: () => host.close() };
 }
 
 interface ScrollResult {
@@ -154,15 +143,9 @@ export default async function (ctx: BenchContext): Promise<void> {
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, locale: 'sv-SE' });
-    await page.goto(`${host.url}/#/contacts`);
-    // A workstation with no users yet: the first administrator is made, then the page loads.
-    await page.getByRole('textbox', { name: 'Namn', exact: true }).fill('Bench Admin');
-    await page.getByRole('textbox', { name: 'Användarnamn' }).fill('bench');
-    const passwords = page.locator('input[type="password"]');
-    await passwords.nth(0).fill('bench-lösenord-123');
-    await passwords.nth(1).fill('bench-lösenord-123');
+    // First rows: from opening the page (the host signed in) to the table's first contact.
     const t0 = performance.now();
-    await page.getByRole('button', { name: 'Skapa och logga in' }).click();
+    await page.goto(`${host.url}/#/contacts`);
     const table = page.getByRole('table', { name: 'Kontakter' });
     await table.getByRole('row').nth(2).getByRole('button').waitFor();
     const firstRowsMs = performance.now() - t0;
@@ -229,8 +212,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   } finally {
     // Also when Chromium never started: the host must not outlive the benchmark.
     await browser?.close();
-    host.child.kill('SIGTERM');
-    await new Promise((r) => host.child.once('exit', r));
+    await host.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
