@@ -60,6 +60,10 @@ export class SyncService {
     this.api = api;
     this.replica.enable(deviceId);
     this.failures = 0;
+    // Connected again: the relay answers now, so what waits goes at once, not when the
+    // backoff of the failed pushes would have tried next (up to 30 s after a long cut).
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     this.schedulePush();
     this.announce();
   }
