@@ -94,6 +94,14 @@ export const afterActionMethods = {
   /** The after-action report of an alert: its figures, the unreached with every attempt, the operators' actions, the cost. */
   'campaigns.afterAction': method(z.object({ id: z.number().int().positive() }), afterActionReportSchema, { timeoutMs: 120_000 }),
   /** The progress history of an alert, derived from its delivery events (the same on every desktop). */
+  /**
+   * Records that the after-action report was saved as a PDF (the host prints the console's
+   * rendered report, so the console says when it has the file): an export of a report is audited.
+   */
+  'campaigns.reportExported': method(
+    z.object({ id: z.number().int().positive(), format: z.literal('pdf') }),
+    z.object({ auditId: z.number().int() }),
+  ),
   'campaigns.history': method(z.object({ id: z.number().int().positive() }), campaignHistorySchema, { timeoutMs: 60_000 }),
 };
 

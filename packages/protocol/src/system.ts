@@ -86,6 +86,8 @@ export const auditActions = [
   'session.invitationAccepted',
   'cap.imported',
   'vma.underlag',
+  'contact.personalDataExported',
+  'campaign.reportExported',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -23,6 +23,7 @@ const everyValue = {
   at: '2026-01-01T00:00:00Z',
   removed: 0,
   file: 'f.csv',
+  format: 'pdf',
   row: 2,
   first: 2,
   last: 3,

@@ -216,13 +216,24 @@ export class ContactService {
       ...(contact.whatsapp ? [contact.whatsapp] : []),
       ...(contact.telegramChatId ? [contact.telegramChatId] : []),
     ];
-    return {
+    const out: PersonalDataExport = {
       exportedAt: nowIso(),
       contact,
       groups: groupsOfContact(r, id),
       optOuts: optOutsOfAddresses(r, addresses),
       audit: auditEntriesAbout(r, 'contact', id),
     };
+    // An export of personal data is itself audited (who took it, when); the export holds the history before it.
+    this.ctx.store.transaction((tx) =>
+      recordAudit(tx, this.ctx.operator(), {
+        action: 'contact.personalDataExported',
+        subjectType: 'contact',
+        subjectId: id,
+        summary: `Exported the personal data of contact #${id}`,
+        params: { id },
+      }),
+    );
+    return out;
   }
 
   /**

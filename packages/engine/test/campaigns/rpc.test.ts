@@ -71,6 +71,12 @@ describe('campaign RPC', () => {
     expect(report.recipients).toHaveLength(2);
     const csv = await call<{ rows: number; fileName: string }>('campaigns.exportCsv', { id: c.id });
     expect(csv).toMatchObject({ rows: 2, fileName: expect.stringMatching(/\.csv$/) as string });
+    await call('campaigns.reportExported', { id: c.id, format: 'pdf' });
+    // Each export of the report is audited (the CSV by the engine, the PDF when the console has the file).
+    const exports = (
+      await call<{ entries: { action: string; params: { format?: string } }[] }>('audit.list', { limit: 50 })
+    ).entries.filter((e) => e.action === 'campaign.reportExported');
+    expect(exports.map((e) => e.params.format).sort()).toEqual(['csv', 'pdf']);
     expect((await call<{ campaigns: unknown[] }>('campaigns.list', {})).campaigns).toHaveLength(1);
     expect(await call('inbox.list', {})).toEqual({ messages: [] });
     const prices = await call<{ currency: string }>('campaigns.priceTable.get', {});

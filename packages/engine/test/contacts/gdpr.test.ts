@@ -109,6 +109,13 @@ describe('GDPR over RPC, outputs validated', () => {
       expect(value.audit.map((a) => a.action)).toEqual(['contact.created', 'contact.updated']);
       expect(value.audit[1]!.params?.id).toBe(id);
       expect(String(value.audit[1]!.params?.fields)).toContain('role');
+      // The export itself is audited, with who took it.
+      const again = await engine.rpc.call('contacts.exportPersonalData', { id });
+      expect((again as { value: PersonalDataExport }).value.audit.at(-1)).toMatchObject({
+        action: 'contact.personalDataExported',
+        actor: 'Operatör',
+        params: { id },
+      });
       const erased = await engine.rpc.call('contacts.erase', { id });
       expect(erased).toMatchObject({ ok: true, value: { erased: true } });
     } finally {

@@ -174,6 +174,8 @@ const sv: Record<Phrased, Phrase> = {
   'session.invitationAccepted': (p) => `${p.username} tackade ja till en inbjudan (${roleWord(p.role, 'sv')})`,
   'cap.imported': (p) =>
     `CAP-meddelandet ${p.identifier} från ${p.sender} importerat som utkast ”${p.name}”${p.file ? ` (${p.file})` : ''}`,
+  'contact.personalDataExported': (p) => `Personuppgifterna för kontakt #${p.id} exporterade`,
+  'campaign.reportExported': (p) => `Rapporten för ”${p.name}” exporterad som ${String(p.format).toUpperCase()}`,
   'vma.underlag': (p) =>
     `Underlag för VMA (${p.level === 'warning' ? 'varningsmeddelande' : 'informationsmeddelande'}) till SOS Alarm gjort för ${p.area}, begärt av ${p.requester}`,
 };
@@ -265,6 +267,8 @@ const en: Record<Phrased, Phrase> = {
   'organisation.deviceRevoked': (p) => `Computer ${p.device} revoked in the organisation`,
   'session.invitationAccepted': (p) => `${p.username} accepted an invitation (${roleWord(p.role, 'en')})`,
   'cap.imported': (p) => `CAP message ${p.identifier} from ${p.sender} imported as draft “${p.name}”${p.file ? ` (${p.file})` : ''}`,
+  'contact.personalDataExported': (p) => `Personal data of contact #${p.id} exported`,
+  'campaign.reportExported': (p) => `Report of “${p.name}” exported as ${String(p.format).toUpperCase()}`,
   'vma.underlag': (p) =>
     `VMA underlag (${p.level === 'warning' ? 'warning' : 'information'} message) for SOS Alarm made for ${p.area}, requested by ${p.requester}`,
 };

@@ -7,6 +7,7 @@ import { afterActionReport } from '../../campaigns/after-action';
 import { readHistory } from '../../campaigns/history';
 import { campaignCsv, recipientReports, sendTimes } from '../../campaigns/report';
 import type { HandlersFor } from '../server';
+import { recordAudit } from '../../store/audit';
 
 export function campaignsHandlers({
   campaigns,
@@ -104,6 +105,7 @@ export function campaignsHandlers({
     'campaigns.exportCsv': ({ id }) => {
       const c = svc().get(id);
       const { csv, rows } = campaignCsv(read, id);
+      reportExported(ctx, c, 'csv', rows);
       const safe =
         c.name
           .replace(/[^\p{L}\p{N} _-]+/gu, '')
@@ -111,6 +113,7 @@ export function campaignsHandlers({
           .replace(/\s+/g, '_') || `kampanj-${id}`;
       return { fileName: `${safe}-${id}.csv`, csv, rows };
     },
+    'campaigns.reportExported': ({ id, format }) => ({ auditId: reportExported(ctx, svc().get(id), format, null) }),
     'campaigns.history': ({ id }) => readHistory(read, svc().get(id), Date.now()),
     'campaigns.afterAction': ({ id }) =>
       afterActionReport(read, svc().get(id), { now: Date.now(), organisation: connectivity.currentRelay()?.tenant || null }),
@@ -120,4 +123,17 @@ export function campaignsHandlers({
     'inbox.list': (q) => ({ messages: svc().listInbox(q) }),
     'inbox.markHandled': ({ ids, handled }) => ({ changed: svc().markInbox(ids, handled) }),
   };
+}
+
+/** An alert's report left the console (CSV from the engine, PDF printed by the host): audited with who took it. */
+function reportExported(ctx: EngineContext, c: { id: number; name: string }, format: 'csv' | 'pdf', rows: number | null): number {
+  return ctx.store.transaction((tx) =>
+    recordAudit(tx, ctx.operator(), {
+      action: 'campaign.reportExported',
+      subjectType: 'campaign',
+      subjectId: c.id,
+      summary: `Exported the report of "${c.name}" as ${format.toUpperCase()}${rows === null ? '' : ` (${rows} rows)`}`,
+      params: { id: c.id, name: c.name, format },
+    }),
+  );
 }

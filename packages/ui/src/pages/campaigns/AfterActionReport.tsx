@@ -11,7 +11,7 @@ import { useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
 import { providerReasonText } from '../../components/providerReasons';
 import { useFormat, useLanguage, useT } from '../../i18n';
-import { useQuery } from '../../rpc/react';
+import { useQuery, useRpc } from '../../rpc/react';
 import { auditText } from '../auditText';
 import { reportPdf } from './reportPdf';
 import { RepeatButtons } from './RepeatButtons';
@@ -171,6 +171,7 @@ function AfterActionView({ campaign, report, groupNames }: { campaign: Campaign;
   const words = useWords();
   const { language } = useLanguage();
   const sheet = useRef<HTMLDivElement>(null);
+  const rpc = useRpc();
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -203,7 +204,12 @@ function AfterActionView({ campaign, report, groupNames }: { campaign: Campaign;
       language,
       campaignId: campaign.id,
     })
-      .then((fileName) => setSaved(t('pdfDone', { f: fileName })), setError)
+      // The export of a report is audited: the engine records who saved it once the file exists.
+      .then(async (fileName) => {
+        await rpc.call('campaigns.reportExported', { id: campaign.id, format: 'pdf' });
+        setSaved(t('pdfDone', { f: fileName }));
+      })
+      .catch(setError)
       .finally(() => setBusy(false));
   };
 
