@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { AuditEntry } from '@gdial/protocol';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useFormat, useLanguage, useT } from '../i18n';
-import { auditInRed, auditSubject, auditText } from './auditText';
+import { auditInRed, auditSubject, auditText, redRowStyle } from './auditText';
 import { useQuery } from '../rpc/react';
 
 const dict = {
@@ -60,7 +60,7 @@ export function AuditPage() {
               const { text, detail } = auditText(e, language);
               const red = auditInRed(e.action);
               return (
-                <Table.Tr key={e.id} style={red ? { boxShadow: 'inset 6px 0 0 var(--mantine-color-red-7)' } : undefined}>
+                <Table.Tr key={e.id} style={red ? redRowStyle : undefined}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.dateTime(e.at)}</Table.Td>
                   <Table.Td>{e.actor}</Table.Td>
                   <Table.Td c={red ? 'var(--gdial-error-text)' : undefined} fw={red ? 700 : undefined}>

@@ -344,3 +344,6 @@ export function auditSubject(entry: Pick<AuditEntry, 'subjectType' | 'subjectId'
 
 /** Entries the audit view marks in red: an alert started without a second operator (the emergency override). */
 export const auditInRed = (action: string): boolean => action === 'campaign.override';
+
+/** How a row of such an entry is marked, in the audit view and the report alike (with its text in the error colour, bold). */
+export const redRowStyle = { boxShadow: 'inset 6px 0 0 var(--mantine-color-red-7)' } as const;

@@ -12,7 +12,7 @@ import { ProgressChart } from '../../components/ProgressChart';
 import { providerReasonText } from '../../components/providerReasons';
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { useQuery, useRpc } from '../../rpc/react';
-import { auditText } from '../auditText';
+import { auditInRed, auditText, redRowStyle } from '../auditText';
 import { reportPdf } from './reportPdf';
 import { RepeatButtons } from './RepeatButtons';
 
@@ -409,13 +409,19 @@ function AfterActionView({ campaign, report, groupNames }: { campaign: Campaign;
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {report.actions.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td>{f.dateTime(a.at)}</Table.Td>
-                  <Table.Td>{a.actor}</Table.Td>
-                  <Table.Td>{auditText(a, language).text}</Table.Td>
-                </Table.Tr>
-              ))}
+              {report.actions.map((a) => {
+                // An emergency override stands out in red, as in the audit view (and on paper).
+                const red = auditInRed(a.action);
+                return (
+                  <Table.Tr key={a.id} style={red ? redRowStyle : undefined}>
+                    <Table.Td>{f.dateTime(a.at)}</Table.Td>
+                    <Table.Td>{a.actor}</Table.Td>
+                    <Table.Td c={red ? 'var(--gdial-error-text)' : undefined} fw={red ? 700 : undefined}>
+                      {auditText(a, language).text}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
             </Table.Tbody>
           </Table>
         </section>
