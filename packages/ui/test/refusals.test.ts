@@ -42,7 +42,20 @@ const sample: Record<string, string | number> = {
 };
 
 /** Values said in words (a status, an action, a channel) and ids an operator does not need. */
-const worded = new Set(['what', 'status', 'action', 'channel', 'approval', 'role', 'need', 'until', 'expired', 'rule', 'missing', 'reasons']);
+const worded = new Set([
+  'what',
+  'status',
+  'action',
+  'channel',
+  'approval',
+  'role',
+  'need',
+  'until',
+  'expired',
+  'rule',
+  'missing',
+  'reasons',
+]);
 const internal = new Set(['id', 'templateId', 'method']);
 
 describe('refusals in the operator’s language', () => {
