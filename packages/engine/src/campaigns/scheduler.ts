@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { recordAudit } from '../store/audit';
 import { remoteOwner } from './remote';
 import { campaignsWithStatus, insertCampaign, nextScheduledRun, updateCampaign, type StoredCampaign } from '../store/campaigns';
+import { DueTimer } from './due-timer';
 import { nextStatus } from './lifecycle';
 
 export const TIME_ZONE = 'Europe/Stockholm';
@@ -52,32 +53,29 @@ export interface SchedulerDeps {
 }
 
 export class CampaignScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  // Re-checked at least every minute so a changed clock (sleep, DST) is noticed.
+  private readonly timer: DueTimer;
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    this.timer = new DueTimer({
+      next: () => nextScheduledRun(deps.ctx.store.read),
+      run: () => this.runDue(),
+      clock: Date.now,
+      pollMs: 60_000,
+    });
+  }
 
   open(): void {
-    this.running = true;
-    this.runDue();
+    this.timer.open();
   }
 
   close(): void {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.close();
   }
 
   /** Sets the timer for the earliest scheduled start. */
   arm(): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    const next = nextScheduledRun(this.deps.ctx.store.read);
-    if (next === null) return;
-    // Re-check at least every minute so a changed clock (sleep, DST) is noticed.
-    const wait = Math.min(60_000, Math.max(0, next - Date.now()));
-    this.timer = setTimeout(() => this.runDue(), wait);
-    this.timer.unref?.();
+    this.timer.arm();
   }
 
   /** Starts every scheduled campaign whose time has come (also those missed while GDial was closed). */

@@ -14,6 +14,7 @@ import type { Reader, Tx } from '../store/db';
 import { confirmedBefore, recipientContactIds, waveSizes } from '../store/recipients';
 import { writePlan, type Plan } from './planner';
 import { remoteOwner } from './remote';
+import { DueTimer } from './due-timer';
 
 /** How often a pending wave is looked at: the clock may be moved (sleep, tests), so it is not trusted for a long timer. */
 const POLL_MS = 1000;
@@ -55,31 +56,31 @@ export interface WaveRunnerDeps {
 }
 
 export class WaveRunner {
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly timer: DueTimer;
 
-  constructor(private readonly deps: WaveRunnerDeps) {}
+  constructor(private readonly deps: WaveRunnerDeps) {
+    this.timer = new DueTimer({
+      next: () => {
+        const next = this.pending().reduce((m, p) => Math.min(m, p.dueAt), Infinity);
+        return next === Infinity ? null : next;
+      },
+      run: () => this.runDue(),
+      clock: deps.clock,
+      pollMs: POLL_MS,
+    });
+  }
 
   open(): void {
-    this.running = true;
-    this.runDue();
+    this.timer.open();
   }
 
   close(): void {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer.close();
   }
 
   /** Looks again at the earliest pending wave (after a start or a resume). */
   arm(): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const next = this.pending().reduce((m, p) => Math.min(m, p.dueAt), Infinity);
-    if (next === Infinity) return;
-    this.timer = setTimeout(() => this.runDue(), Math.min(POLL_MS, Math.max(0, next - this.deps.clock())));
-    this.timer.unref?.();
+    this.timer.arm();
   }
 
   /** Decides every wave whose moment has come, in order per alert. */
