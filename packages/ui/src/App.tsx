@@ -1,6 +1,7 @@
 // The console's frame: navigation, connection state, demo banner, and the current page.
 import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { AlertSounds } from './components/AlertSounds';
 import { ApprovalNotifier } from './components/ApprovalNotifier';
 import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
 import { useLanguage, useT } from './i18n';
@@ -68,6 +69,7 @@ export function App() {
           </Group>
           <Group>
             {session && !gate && connection === 'open' && <HealthCentre />}
+            {session && !gate && connection === 'open' && <AlertSounds />}
             <UserBadge />
             <Badge
               role="status"
