@@ -87,6 +87,7 @@ export const auditActions = [
   'cap.imported',
   'vma.underlag',
   'contact.personalDataExported',
+  'contacts.exported',
   'campaign.reportExported',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];

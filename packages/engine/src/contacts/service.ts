@@ -62,8 +62,18 @@ export class ContactService {
   }
 
   /** Writes the chosen contacts as CSV or vCard (a chunk at a time; see export.ts). */
-  export(opts: Parameters<typeof exportContacts>[1]): ReturnType<typeof exportContacts> {
-    return exportContacts(this.ctx.store.read, opts);
+  /** Writes the address book (or a part) as CSV or vCard; the export of personal data is audited. */
+  async export(opts: Parameters<typeof exportContacts>[1]): ReturnType<typeof exportContacts> {
+    const out = await exportContacts(this.ctx.store.read, opts);
+    this.ctx.store.transaction((tx) =>
+      recordAudit(tx, this.ctx.operator(), {
+        action: 'contacts.exported',
+        subjectType: 'contact',
+        summary: `Exported ${out.count} contacts as ${opts.format}`,
+        params: { count: out.count, format: opts.format },
+      }),
+    );
+    return out;
   }
 
   search(p: SearchParams): ContactSearchOutput {

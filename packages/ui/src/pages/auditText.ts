@@ -175,6 +175,7 @@ const sv: Record<Phrased, Phrase> = {
   'cap.imported': (p) =>
     `CAP-meddelandet ${p.identifier} från ${p.sender} importerat som utkast ”${p.name}”${p.file ? ` (${p.file})` : ''}`,
   'contact.personalDataExported': (p) => `Personuppgifterna för kontakt #${p.id} exporterade`,
+  'contacts.exported': (p) => `${p.count} kontakter exporterade som ${p.format === 'vcard' ? 'vCard' : 'CSV'}`,
   'campaign.reportExported': (p) => `Rapporten för ”${p.name}” exporterad som ${String(p.format).toUpperCase()}`,
   'vma.underlag': (p) =>
     `Underlag för VMA (${p.level === 'warning' ? 'varningsmeddelande' : 'informationsmeddelande'}) till SOS Alarm gjort för ${p.area}, begärt av ${p.requester}`,
@@ -268,6 +269,7 @@ const en: Record<Phrased, Phrase> = {
   'session.invitationAccepted': (p) => `${p.username} accepted an invitation (${roleWord(p.role, 'en')})`,
   'cap.imported': (p) => `CAP message ${p.identifier} from ${p.sender} imported as draft “${p.name}”${p.file ? ` (${p.file})` : ''}`,
   'contact.personalDataExported': (p) => `Personal data of contact #${p.id} exported`,
+  'contacts.exported': (p) => `${p.count} contacts exported as ${p.format === 'vcard' ? 'vCard' : 'CSV'}`,
   'campaign.reportExported': (p) => `Report of “${p.name}” exported as ${String(p.format).toUpperCase()}`,
   'vma.underlag': (p) =>
     `VMA underlag (${p.level === 'warning' ? 'warning' : 'information'} message) for SOS Alarm made for ${p.area}, requested by ${p.requester}`,
