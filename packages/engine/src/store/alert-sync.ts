@@ -4,7 +4,7 @@
 // no claim reaches), hands an alert over between "run here" and "run by another desktop",
 // and keeps the leases this desktop knows. Writes record exactly the rows they change.
 import type { Reader, Tx } from './db';
-import type { DeliveryRow } from './deliveries';
+import { moveBand, type DeliveryRow } from './deliveries';
 import type { CampaignRow } from './campaigns';
 import type { RecipientRow } from './recipients';
 
@@ -81,20 +81,7 @@ export function setCampaignRunBy(tx: Tx, id: number, runBy: string | null): void
   if (before === undefined || before === runBy) return;
   tx.statements.get('UPDATE campaigns SET run_by = ? WHERE id = ?').run(runBy, id);
   tx.changes.record('campaigns', [id], 'update', ['run_by']);
-  const shift = runBy === null ? -REMOTE_BAND : REMOTE_BAND;
-  const moved =
-    runBy === null
-      ? tx.statements
-          .pluck<[number, number, number], number>(
-            'UPDATE deliveries SET priority = priority + ? WHERE campaign_id = ? AND priority >= ? RETURNING id',
-          )
-          .all(shift, id, REMOTE_BAND)
-      : tx.statements
-          .pluck<[number, number, number], number>(
-            'UPDATE deliveries SET priority = priority + ? WHERE campaign_id = ? AND priority < ? RETURNING id',
-          )
-          .all(shift, id, REMOTE_BAND);
-  for (const d of moved) tx.changes.record('deliveries', [d], 'update', ['priority']);
+  moveBand(tx, id, REMOTE_BAND, runBy === null ? 'down' : 'up');
 }
 
 // ── recipients ──

@@ -239,13 +239,17 @@ export function skipDelivery(tx: Tx, id: number, reason: string, now: number): v
 
 // ── the campaign service ──
 
-/** Pause moves a campaign's unsent rows up by `band` (claims never reach them); resume moves them back. */
-export function shiftPriority(tx: Tx, campaignId: number, band: number, direction: 'pause' | 'resume'): void {
+/**
+ * Moves a campaign's rows up into a priority band the dispatcher's claims never reach, or
+ * back down out of it: a pause (its unsent rows only) and another desktop's alert (all its
+ * rows, store/alert-sync.ts) both hold rows this way.
+ */
+export function moveBand(tx: Tx, campaignId: number, band: number, direction: 'up' | 'down', unsentOnly = false): void {
   const ids =
-    direction === 'pause'
+    direction === 'up'
       ? tx.statements
           .pluck<[number, number, number], number>(
-            "UPDATE deliveries SET priority = priority + ? WHERE campaign_id = ? AND state IN ('queued', 'waiting') AND priority < ? RETURNING id",
+            `UPDATE deliveries SET priority = priority + ? WHERE campaign_id = ?${unsentOnly ? " AND state IN ('queued', 'waiting')" : ''} AND priority < ? RETURNING id`,
           )
           .all(band, campaignId, band)
       : tx.statements
@@ -254,6 +258,11 @@ export function shiftPriority(tx: Tx, campaignId: number, band: number, directio
           )
           .all(band, campaignId, band);
   for (const id of ids) tx.changes.record('deliveries', [id], 'update', ['priority']);
+}
+
+/** Pause moves a campaign's unsent rows up by `band` (claims never reach them); resume moves them back. */
+export function shiftPriority(tx: Tx, campaignId: number, band: number, direction: 'pause' | 'resume'): void {
+  moveBand(tx, campaignId, band, direction === 'pause' ? 'up' : 'down', true);
 }
 
 /** Cancels every delivery of a campaign not yet sent, each with a timeline entry; returns how many. */
