@@ -89,16 +89,7 @@ export async function campaignFixture(sim: SimulatorProcess, opts: FixtureOption
     findByToken: (q) => sms.findByToken(q),
   };
   const senders: ChannelSenders = { get: (ch) => (ch === 'sms' ? timed : null) };
-  const ctx = {
-    store,
-    logger: silentLogger(),
-    events: { emit: <E extends EventName>(_n: E, _p: EventPayload<E>) => {} },
-    dataDir: dir,
-    resourcesDir: null,
-    demo: true,
-    startedAt: new Date(),
-    operator: () => 'bench',
-  };
+  const ctx = benchEngineContext(store, dir);
   const service = new CampaignService(ctx, {
     senders,
     dispatcher: {
@@ -158,4 +149,18 @@ export async function setSimProfile(sim: SimulatorProcess, profile: unknown): Pr
 
 export async function resetSim(sim: SimulatorProcess): Promise<void> {
   await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
+}
+
+/** The engine context a benchmark's campaign service runs in: silent, no events, acting as "bench". */
+export function benchEngineContext(store: Store, dir: string) {
+  return {
+    store,
+    logger: silentLogger(),
+    events: { emit: <E extends EventName>(_n: E, _p: EventPayload<E>) => {} },
+    dataDir: dir,
+    resourcesDir: null,
+    demo: true,
+    startedAt: new Date(),
+    operator: () => 'bench',
+  };
 }

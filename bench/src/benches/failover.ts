@@ -13,9 +13,8 @@ import path from 'node:path';
 import { openStore, silentLogger } from '@gdial/engine';
 import { ApprovalService, CampaignService, sendersFromProviders, type ChannelSender, type ChannelSenders } from '@gdial/engine/campaigns';
 import { createProviders } from '@gdial/engine/providers';
-import type { EventName, EventPayload } from '@gdial/protocol';
 import { percentile, round, type BenchContext } from '../context';
-import { resetSim } from '../campaign-fixture';
+import { benchEngineContext, resetSim } from '../campaign-fixture';
 import { startSimulatorProcess, type SimulatorProcess } from '../simulator-process';
 
 const GOAL_MS = 2_000;
@@ -113,16 +112,7 @@ async function oneRound(
   const chain = base.chain!('sms').map(timed);
   const senders: ChannelSenders = { get: (ch) => (ch === 'sms' ? chain[0]! : null), chain: (ch) => (ch === 'sms' ? chain : []) };
   let openedAt = 0;
-  const ctx = {
-    store,
-    logger: silentLogger(),
-    events: { emit: <E extends EventName>(_n: E, _p: EventPayload<E>) => {} },
-    dataDir: dir,
-    resourcesDir: null,
-    demo: true,
-    startedAt: new Date(),
-    operator: () => 'bench',
-  };
+  const ctx = benchEngineContext(store, dir);
   const service = new CampaignService(ctx, {
     senders,
     dispatcher: {
