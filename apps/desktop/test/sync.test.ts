@@ -288,6 +288,69 @@ describe('organisation sync', () => {
     if (finalA!.status === 'approved') expect(finalA!.variants.sv?.sms).toBe('Larm. Svara 1.');
   }, 60_000);
 
+  it('prepared alerts are shared, their plans naming the same groups, people and template on every desktop', async () => {
+    await startWorld();
+    const a = await desktop('A');
+    const b = await desktop('B');
+    // B has rows of its own first, so its local ids differ from A's.
+    await call(b, 'groups.create', { name: 'Bara på B' });
+    await call(b, 'contacts.create', { firstName: 'Bertil', phones: [{ number: '070-555 00 01' }] });
+    const stab = await call(a, 'groups.create', { name: 'Stab' });
+    const test = await call(a, 'groups.create', { name: 'Provgrupp' });
+    const anna = await call(a, 'contacts.create', { firstName: 'Anna', phones: [{ number: '070-555 00 02' }], groupIds: [stab.id] });
+    const olle = await call(a, 'contacts.create', { firstName: 'Olle', phones: [{ number: '070-555 00 03' }] });
+    const t = await call(a, 'templates.create', { name: 'Brand', variants: { sv: { sms: 'Brand. Svara 1.' } } });
+    await call(a, 'templates.approve', { id: t.id });
+    const saved = await call(a, 'preparedAlerts.save', {
+      description: 'Vid brandlarm i stadshuset',
+      fields: {
+        name: 'Brand – samling',
+        templateId: t.id,
+        audience: { groupIds: [stab.id], contactIds: [olle.id], excludeContactIds: [anna.id] },
+        steps: [{ channel: 'sms' }],
+        testGroupId: test.id,
+        waves: [{ afterMinutes: 5, fewerThan: 1, audience: { contactIds: [anna.id] } }],
+      },
+    });
+    await converged(a, b);
+    const [onB] = (await call(b, 'preparedAlerts.list', {})).preparedAlerts;
+    expect(onB).toMatchObject({ id: saved.id, name: 'Brand – samling', description: 'Vid brandlarm i stadshuset', createdBy: 'A' });
+    // B's own ids for the same rows.
+    const groupsB = new Map((await call(b, 'groups.list', {})).groups.map((g) => [g.name, g.id]));
+    const contactsB = new Map((await call(b, 'contacts.search', { limit: 10 })).items.map((c) => [c.displayName, c.id]));
+    const [templateB] = (await call(b, 'templates.list', {})).templates;
+    expect(groupsB.get('Stab')).not.toBe(stab.id);
+    expect(onB!.fields).toMatchObject({
+      templateId: templateB!.id,
+      testGroupId: groupsB.get('Provgrupp'),
+      audience: { groupIds: [groupsB.get('Stab')], contactIds: [contactsB.get('Olle')], excludeContactIds: [contactsB.get('Anna')] },
+      waves: [{ audience: { contactIds: [contactsB.get('Anna')], groupIds: [] } }],
+    });
+    // B starts a draft from it: the plan B's own review checks.
+    const draft = await call(b, 'preparedAlerts.use', { id: saved.id });
+    expect(draft.settings.audience.groupIds).toEqual([groupsB.get('Stab')]);
+    // An edit on B reaches A whole, naming A's ids again.
+    await call(b, 'preparedAlerts.save', {
+      id: saved.id,
+      description: 'Ändrad på B',
+      fields: { ...onB!.fields, name: 'Brand – utrymning' },
+    });
+    await converged(a, b);
+    const [onA] = (await call(a, 'preparedAlerts.list', {})).preparedAlerts;
+    expect(onA).toMatchObject({ name: 'Brand – utrymning', description: 'Ändrad på B', updatedBy: 'B', createdBy: 'A' });
+    expect(onA!.fields.audience).toMatchObject({ groupIds: [stab.id], contactIds: [olle.id], excludeContactIds: [anna.id] });
+    expect(onA!.fields.templateId).toBe(t.id);
+    // A desktop that joins later gets it from the snapshot.
+    const c = await desktop('C');
+    await converged(a, b, c);
+    expect((await call(c, 'preparedAlerts.list', {})).preparedAlerts.map((p) => p.name)).toEqual(['Brand – utrymning']);
+    // A delete on A is a delete everywhere.
+    await call(a, 'preparedAlerts.delete', { id: saved.id });
+    await converged(a, b, c);
+    expect((await call(b, 'preparedAlerts.list', {})).preparedAlerts).toEqual([]);
+    expect((await call(c, 'preparedAlerts.list', {})).preparedAlerts).toEqual([]);
+  }, 90_000);
+
   it("a device of one organisation cannot touch another's rows: its operations land in its own tenant, another device's are refused", async () => {
     await startWorld();
     const a = await desktop('A');

@@ -89,6 +89,7 @@ export const syncEntities = [
   'delivery',
   'inbox',
   'approval',
+  'preparedAlert',
 ] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 

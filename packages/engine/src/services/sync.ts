@@ -35,6 +35,8 @@ export class SyncService {
 
   private readonly alerts = new Set<number>();
   private readonly approvals = new Set<number>();
+  /** Prepared alerts another desktop changed, told to the console once the stream's transaction committed. */
+  private readonly prepared = new Set<string>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -268,6 +270,7 @@ export class SyncService {
       const local = localIdOf(tx, 'alert', op.id);
       if (local !== null) this.approvals.add(local);
     }
+    if (op.entity === 'preparedAlert') this.prepared.add(op.id);
   }
 
   /** After the stream's transaction committed: the console re-reads what other desktops changed. */
@@ -281,6 +284,8 @@ export class SyncService {
     this.alerts.clear();
     if (this.approvals.size > 0) this.approvalsChanged([...this.approvals]);
     this.approvals.clear();
+    if (this.prepared.size > 0) this.ctx.events.emit('preparedAlerts.changed', { ids: [...this.prepared] });
+    this.prepared.clear();
   }
 
   private changedKinds(kinds: readonly SyncEntity[]): void {

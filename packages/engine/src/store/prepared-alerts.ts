@@ -6,7 +6,9 @@
 import { preparedAlertSchema, type PreparedAlert } from '@gdial/protocol';
 import type { Reader, Tx } from './db';
 
-const PREFIX = 'preparedAlert.';
+/** The settings key of a prepared alert is this prefix and its id. */
+export const PREPARED_ALERT_PREFIX = 'preparedAlert.';
+const PREFIX = PREPARED_ALERT_PREFIX;
 
 /** A settings row holding a prepared alert, as SQLite returns it. */
 export interface PreparedAlertRow {

@@ -3,6 +3,7 @@ import { syncEntityOrder } from '@gdial/protocol';
 import type { EntityCodec } from '../codec';
 import { alertCodec, deliveryCodec, recipientCodec } from './alerts';
 import { approvalCodec } from './approvals';
+import { preparedAlertCodec } from './prepared';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
 import { auditCodec, inboxCodec, settingCodec } from './system';
 import { templateCodec } from './templates';
@@ -22,5 +23,6 @@ export function sharedCodecs(): EntityCodec[] {
     deliveryCodec,
     inboxCodec,
     approvalCodec,
+    preparedAlertCodec,
   ].sort((a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity]);
 }
