@@ -4,7 +4,10 @@
 // as one SQLite transaction (apply the event + store the new cursor). That is what makes
 // every event apply exactly once across crashes: after a crash the stored cursor says how
 // far the applied events go, and the relay replays from there. On any trouble it
-// reconnects with exponential backoff and jitter, and reports its state for the UI.
+// reconnects with exponential backoff and jitter, and reports its state for the UI. While it
+// waits to reconnect it probes the relay cheaply (GET /healthz, no database work, about twice
+// a second with jitter): the moment a relay it saw down answers again, it reconnects then
+// instead of when the backoff (up to 30 s) would have tried next.
 import WebSocket, { type RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
@@ -74,7 +77,12 @@ export interface RelayClientOptions {
   backoff?: BackoffOptions;
   /** Silence from the relay longer than this many heartbeats drops the connection. */
   missedHeartbeats?: number;
+  /** Mean interval of the reachability probe while disconnected (jittered ±50 %); 0 turns it off. */
+  probeMs?: number;
 }
+
+/** Default mean interval of the reachability probe. */
+export const defaultProbeMs = 500;
 
 export type RelayStateListener = (state: RelayConnectionState) => void;
 
@@ -83,6 +91,9 @@ export class RelayClient {
   private running = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  /** Bumped whenever probing stops, so an answer to an older probe is ignored. */
+  private probeRound = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private lastHeard = 0;
   private heartbeatMs = 15_000;
@@ -137,6 +148,7 @@ export class RelayClient {
   async stop(): Promise<void> {
     this.running = false;
     clearTimeout(this.reconnectTimer);
+    this.stopProbe();
     clearInterval(this.watchdog);
     const ws = this.ws;
     this.ws = null;
@@ -156,6 +168,7 @@ export class RelayClient {
   }
 
   private async connect(): Promise<void> {
+    this.stopProbe();
     if (!this.running) return;
     this.setState({ status: 'connecting', offlineSince: this.offlineSince });
     try {
@@ -325,6 +338,58 @@ export class RelayClient {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.queue.then(() => this.connect()), delay);
     this.reconnectTimer.unref();
+    this.startProbe();
+  }
+
+  /**
+   * Probes the relay while waiting to reconnect. Only a relay that was seen unreachable and then
+   * answers cuts the wait short: one that answers all along failed the stream for another reason
+   * (an event that cannot be applied, a refusal), and the backoff stays in charge of it. The
+   * jittered interval spreads the desktops that come back after a relay restart over a second.
+   */
+  private startProbe(): void {
+    const every = this.opts.probeMs ?? defaultProbeMs;
+    if (every <= 0 || this.probeTimer !== undefined) return;
+    const round = ++this.probeRound;
+    let sawDown = false;
+    const next = (): void => {
+      this.probeTimer = setTimeout(
+        () => {
+          void this.probeOnce(Math.max(250, every * 2)).then((up) => {
+            if (round !== this.probeRound || !this.running || this.current.status !== 'reconnecting') return;
+            if (!up) sawDown = true;
+            else if (sawDown) {
+              this.log.info('relay answers again; reconnecting now');
+              this.stopProbe();
+              clearTimeout(this.reconnectTimer);
+              void this.queue.then(() => this.connect());
+              return;
+            }
+            next();
+          });
+        },
+        Math.round(every * (0.5 + Math.random())),
+      );
+      this.probeTimer.unref();
+    };
+    next();
+  }
+
+  private stopProbe(): void {
+    this.probeRound++;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+  }
+
+  /** Whether the relay's process answers its liveness check within `timeoutMs`. */
+  private async probeOnce(timeoutMs: number): Promise<boolean> {
+    try {
+      const res = await fetch(`${relayBase(this.opts.relayUrl)}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+      await res.body?.cancel();
+      return res.ok;
+    } catch {
+      return false;
+    }
   }
 }
 

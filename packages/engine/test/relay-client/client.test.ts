@@ -114,13 +114,13 @@ describe('engine relay client', () => {
       expect(res.status).toBe(200);
     }
   };
-  const client = (cursor: SqliteCursor, states: RelayConnectionState[] = []) => {
+  const client = (cursor: SqliteCursor, states: RelayConnectionState[] = [], backoff = { initialMs: 50, maxMs: 400 }) => {
     const c = new RelayClient({
       relayUrl: `http://127.0.0.1:${port}`,
       deviceToken,
       cursor,
       logger,
-      backoff: { initialMs: 50, maxMs: 400 },
+      backoff,
       apply: (event: RelayEvent, seq: number) => {
         cursor.db.prepare('INSERT INTO applied (seq, event_key) VALUES (?, ?)').run(seq, webhookOf(event).eventKey);
         // Fails inside the batch's transaction whatever else arrived with it (batches depend on timing).
@@ -194,6 +194,28 @@ describe('engine relay client', () => {
 
     expect(cursor.applied().map((r) => r.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(cursor.applied().map((r) => r.event_key)).toEqual(Array.from({ length: 15 }, (_, i) => `tg:${i + 1}`));
+    cursor.db.close();
+  }, 180_000);
+
+  it('reconnects as soon as a relay it saw down answers again, not when the backoff says', async () => {
+    const cursor = new SqliteCursor(path.join(dir, 'probe.db'));
+    const states: RelayConnectionState[] = [];
+    // A backoff that would wait at least 5 minutes: only the probe can bring the stream back sooner.
+    const c = client(cursor, states, { initialMs: 600_000, maxMs: 600_000 });
+    c.start();
+    await waitFor('connected', () => c.state.status === 'connected');
+    await killRelay();
+    await waitFor('reconnecting after the kill', () => c.state.status === 'reconnecting');
+    const waiting = c.state;
+    if (waiting.status !== 'reconnecting') throw new Error('not reconnecting');
+    await startRelay();
+    await waitFor('connected again', () => c.state.status === 'connected', 60_000);
+    const back = c.state;
+    if (back.status !== 'connected') throw new Error('not connected');
+    expect(Date.parse(back.since)).toBeLessThan(Date.parse(waiting.retryAt));
+    await sendUpdates(1);
+    await waitFor('the new event applied', () => cursor.load() >= 1);
+    await c.stop();
     cursor.db.close();
   }, 180_000);
 
