@@ -1,8 +1,9 @@
 // The console inside the desktop app: the Electron preload's window.gdial, played by a
 // stand-in that hands the page a MessagePort carried over the browser host's WebSocket (as
 // the preload relays it to the engine process), and lets the test send what main sends:
-// engine status changes and gdial:// links, and what the OS file dialog answers when the
-// operator installs a voice (paths the engine reads itself).
+// engine status changes and gdial:// links, what the OS file dialog answers when the
+// operator installs a voice (paths the engine reads itself), and whether main could begin
+// restoring a backup the operator chose.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ const preloadStandIn = `(() => {
     portsHanded: 0,
     dialogTitles: [],
     dialogAnswer: [],
+    restoreAnswer: false,
+    restoresAsked: [],
   };
   const subscribe = (set) => (l) => { set.add(l); return () => set.delete(l); };
   window.gdial = Object.freeze({
@@ -35,10 +38,16 @@ const preloadStandIn = `(() => {
       window.__desktop.dialogTitles.push(title);
       return Promise.resolve(window.__desktop.dialogAnswer);
     },
+    restoreBackup: (name) => {
+      window.__desktop.restoresAsked.push(name);
+      return Promise.resolve(window.__desktop.restoreAnswer);
+    },
     onEngineStatus: subscribe(statusListeners),
     onDeepLink: subscribe(linkListeners),
   });
 })();`;
+
+const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
 
 let c: Console;
 beforeAll(async () => {
@@ -137,5 +146,56 @@ describe('console in the desktop app', () => {
     await link({ kind: 'page', page: '../../etc/passwd' });
     await link('gdial://contacts');
     expect(await page.evaluate(() => location.hash)).toBe('#/campaigns/7');
+  });
+
+  // Last: a successful restore reloads the console.
+  it('offers the backups of a database it cannot read, restores the newest whole one and reloads', async () => {
+    const { page } = c;
+    type Desktop = { status(s: unknown): void; restoreAnswer: boolean; restoresAsked: string[] };
+    const asked = () => page.evaluate(() => (window as unknown as { __desktop: Desktop }).__desktop.restoresAsked);
+    const send = (s: unknown) => page.evaluate((x) => (window as unknown as { __desktop: Desktop }).__desktop.status(x), s);
+    const newest = new Date(Date.now() - 3_600_000).toISOString();
+    await send({
+      state: 'failed',
+      failure: {
+        kind: 'start-failed',
+        reason: 'unreadable',
+        message: 'Databasen kan inte läsas.',
+        // Newest first, as main lists them: the newest is damaged, so the one before it is offered.
+        backups: [
+          { name: 'gdial-3.db', createdAt: new Date(Date.now() - 600_000).toISOString(), intact: false },
+          { name: 'gdial-2.db', createdAt: newest, intact: true },
+          { name: 'gdial-1.db', createdAt: new Date(Date.now() - 86_400_000).toISOString(), intact: true },
+        ],
+      },
+    });
+    const section = page.getByRole('region', { name: 'Säkerhetskopior' });
+    await section.getByText('GDial kan inte läsa databasen och har inte startat med en tom.', { exact: false }).waitFor();
+    const rows = section.getByRole('table', { name: 'Säkerhetskopior' }).getByRole('row');
+    expect(await rows.count()).toBe(4);
+    await rows.nth(1).getByText('Skadad – kan inte användas').waitFor();
+    // The damaged copy cannot be chosen; the two whole ones can.
+    expect(await section.getByRole('button', { name: /^Återställ kopian från/ }).count()).toBe(2);
+    await section.screenshot({ path: path.join(GUIDE_IMG, 'desktop-aterstall.png') });
+
+    // Main could not begin (the engine is not in the failed state any more): said, nothing else happens.
+    await section.getByRole('button', { name: 'Återställ senaste säkerhetskopia' }).click();
+    await section.getByRole('alert').filter({ hasText: 'Återställningen kunde inte påbörjas. Avsluta och starta GDial igen.' }).waitFor();
+    expect(await asked()).toEqual(['gdial-2.db']);
+
+    await page.evaluate(() => ((window as unknown as { __desktop: Desktop }).__desktop.restoreAnswer = true));
+    await section.getByRole('button', { name: 'Återställ senaste säkerhetskopia' }).click();
+    await section.getByRole('status').filter({ hasText: 'Återställer och startar om motorn…' }).waitFor();
+    expect(await section.getByRole('alert').count()).toBe(0);
+    expect(await asked()).toEqual(['gdial-2.db', 'gdial-2.db']);
+    await c.screenshot('desktop-restore-offered');
+
+    // The engine runs on the backup: the console reloads, so nothing shown is from before.
+    await page.evaluate(() => ((window as unknown as { __beforeRestore: boolean }).__beforeRestore = true));
+    await send({ state: 'starting', restarts: 0 });
+    await send({ state: 'running', restarts: 0, version: '0.1.0' });
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __beforeRestore?: boolean }).__beforeRestore ?? false)).toBe(false);
+    await page.getByRole('status').filter({ hasText: 'Ansluten till motorn' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Säkerhetskopior' }).count()).toBe(0);
   });
 });
