@@ -51,6 +51,7 @@ export const methodClearance = {
   'campaigns.exportCsv': 'reader',
   'campaigns.history': 'reader',
   'campaigns.afterAction': 'reader',
+  'analytics.overview': 'reader',
   'campaigns.reportExported': 'reader',
   'campaigns.priceTable.get': 'reader',
   'inbox.list': 'reader',

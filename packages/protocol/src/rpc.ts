@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
 import { afterActionEvents, afterActionMethods } from './after-action';
+import { analyticsMethods } from './analytics';
 import { approvalsEvents, approvalsMethods } from './approvals';
 import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
@@ -22,6 +23,7 @@ export const methods = {
   ...contactsMethods,
   ...campaignsMethods,
   ...afterActionMethods,
+  ...analyticsMethods,
   ...approvalsMethods,
   ...preparedAlertsMethods,
   ...connectivityMethods,

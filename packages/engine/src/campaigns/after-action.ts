@@ -18,10 +18,13 @@ import { buildHistory, recipientTimes } from './history';
 import { emptyTally, readPriceTable, tallySend } from './price-table';
 import { recipientReports } from './report';
 
-/** The value at rank ⌈p·n⌉ of sorted values (nearest rank): always one that occurred. */
+/**
+ * The value at rank ⌈p·n⌉ of sorted values (nearest rank): always one that occurred. p·n is
+ * rounded first, as 0.9 × 30 is 27.000000000000004 in floating point and its ceiling 28.
+ */
 export function nearestRank(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+  return sorted[Math.max(0, Math.ceil(Math.round(p * sorted.length * 1e6) / 1e6) - 1)]!;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -1,6 +1,6 @@
 // The campaign report: per-recipient outcome with every delivery and its timeline, paged
 // for the UI, and a CSV export (one line per delivery) for the after-action review.
-import type { RecipientOutcome, RecipientReport } from '@gdial/protocol';
+import { csvCell, type RecipientOutcome, type RecipientReport } from '@gdial/protocol';
 import type { Reader } from '../store/db';
 import { csvRows, deliveryReportsOf, sendTimes } from '../store/deliveries';
 import { recipientPage, toRecipientReport } from '../store/recipients';
@@ -25,13 +25,6 @@ export function recipientReports(
 }
 
 export { sendTimes };
-
-const csvCell = (v: string | number | null | undefined): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // Leading = + - @ would be run as formulas by spreadsheet programs.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** Semicolon-separated with a BOM, which is what Swedish Excel opens without asking. */
 export function campaignCsv(r: Reader, campaignId: number): { csv: string; rows: number } {

@@ -1,6 +1,7 @@
 // The pages of the console in navigation order. A page is added with one entry here.
 import type { ComponentType } from 'react';
 import type { Route } from '../router';
+import { AnalyticsPage } from './analytics/AnalyticsPage';
 import { AuditPage } from './AuditPage';
 import { CampaignsPage } from './campaigns/CampaignsPage';
 import { ContactsPage } from './contacts/ContactsPage';
@@ -25,6 +26,7 @@ export const pages: PageDef[] = [
   { id: 'contacts', label: { sv: 'Kontakter', en: 'Contacts' }, component: ContactsPage },
   { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, component: GroupsPage },
   { id: 'import', label: { sv: 'Importera', en: 'Import' }, component: ImportPage },
+  { id: 'analytics', label: { sv: 'Analys', en: 'Analytics' }, component: AnalyticsPage },
   { id: 'inbox', label: { sv: 'Inkorg', en: 'Inbox' }, component: InboxPage },
   { id: 'vma', label: { sv: 'VMA-underlag', en: 'VMA underlag' }, component: VmaPage },
   { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },

@@ -5,6 +5,7 @@
 import type { EngineContext } from '../../context';
 import type { EngineServices } from '../../services';
 import type { Handlers } from '../server';
+import { analyticsHandlers } from './analytics';
 import { backupsHandlers } from './backups';
 import { campaignsHandlers } from './campaigns';
 import { capHandlers } from './cap';
@@ -28,5 +29,6 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...healthHandlers(services),
     ...identityHandlers(services),
     ...capHandlers(services),
+    ...analyticsHandlers({ ctx }),
   };
 }

@@ -1,0 +1,145 @@
+// Analytics across alerts (the console's Analys page): chooses the alerts that started in a
+// range of Swedish days and match the filters, then reads their figures with SQL aggregates
+// (store/analytics.ts). Time to confirm and costs follow the after-action report's rules, so
+// one alert's figures here equal its report's.
+import { campaignFieldsSchema, smsSegments, type Analytics, type Channel } from '@gdial/protocol';
+import type { z } from 'zod';
+import type { analyticsFilterSchema } from '@gdial/protocol';
+import {
+  billedSends,
+  channelOutcomes,
+  confirmationFigures,
+  errorCodeCounts,
+  providerOutcomes,
+  startedAlerts,
+  type ConfirmationRow,
+} from '../store/analytics';
+import type { Reader } from '../store/db';
+import { listGroups, subtreeIds } from '../store/groups';
+import { emptyTally, readPriceTable, tallySend, type CostTally } from './price-table';
+import { TIME_ZONE } from './scheduler';
+
+type Filter = z.output<typeof analyticsFilterSchema>;
+
+/** The day (YYYY-MM-DD) an instant falls on in Swedish time. */
+export const swedishDay = (iso: string): string => new Date(iso).toLocaleDateString('sv-SE', { timeZone: TIME_ZONE });
+
+/** Every day from `from` to `to` inclusive (calendar days, no time zone involved). */
+function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  const end = Date.parse(`${to}T00:00:00Z`);
+  // A year and a half of days at most, so a mistyped range cannot build a huge chart.
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= end && out.length < 550; t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const secondsOf = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
+const figures = (x: ConfirmationRow | undefined) => ({
+  recipients: x?.recipients ?? 0,
+  confirmed: x?.confirmed ?? 0,
+  medianSeconds: secondsOf(x?.median_ms ?? null),
+  p90Seconds: secondsOf(x?.p90_ms ?? null),
+});
+
+interface SelectedAlert {
+  id: number;
+  name: string;
+  startedAt: string;
+  testMode: boolean;
+  groupIds: number[];
+}
+
+function selectAlerts(r: Reader, f: Filter): SelectedAlert[] {
+  const inGroup = f.groupId === null ? null : new Set(subtreeIds(r, [f.groupId]));
+  return startedAlerts(r).flatMap((row) => {
+    const day = swedishDay(row.started_at);
+    const testMode = row.test_group_id !== null;
+    if (day < f.from || day > f.to || (f.mode === 'test' && !testMode) || (f.mode === 'live' && testMode)) return [];
+    const settings = campaignFieldsSchema.parse(JSON.parse(row.settings));
+    const groupIds = [...new Set([...settings.audience.groupIds, ...settings.waves.flatMap((w) => w.audience.groupIds)])];
+    if (inGroup && !groupIds.some((g) => inGroup.has(g))) return [];
+    if (f.channel !== null && !settings.steps.some((s) => s.channel === f.channel)) return [];
+    return [{ id: row.id, name: row.name, startedAt: row.started_at, testMode, groupIds }];
+  });
+}
+
+export function alertAnalytics(r: Reader, f: Filter): Analytics {
+  const alerts = selectAlerts(r, f);
+  const ids = alerts.map((a) => a.id);
+  const prices = readPriceTable(r);
+
+  const perAlert = new Map(
+    confirmationFigures(
+      r,
+      alerts.map((a) => [a.id, a.id] as const),
+    ).map((x) => [x.key, x]),
+  );
+  const groupNames = new Map(listGroups(r).map((g) => [g.id, g.name]));
+  const groupPairs = alerts.flatMap((a) => a.groupIds.filter((g) => groupNames.has(g)).map((g) => [a.id, g] as const));
+  const alertsPerGroup = new Map<number, number>();
+  for (const [, g] of groupPairs) alertsPerGroup.set(g, (alertsPerGroup.get(g) ?? 0) + 1);
+
+  const perDay = new Map(daysBetween(f.from, f.to).map((d) => [d, { day: d, live: 0, test: 0 }]));
+  for (const a of alerts) {
+    const d = perDay.get(swedishDay(a.startedAt));
+    if (d) d[a.testMode ? 'test' : 'live'] += 1;
+  }
+
+  return {
+    from: f.from,
+    to: f.to,
+    alerts: alerts.map((a) => ({ id: a.id, name: a.name, startedAt: a.startedAt, testMode: a.testMode, ...figures(perAlert.get(a.id)) })),
+    perDay: [...perDay.values()],
+    groups: confirmationFigures(r, groupPairs)
+      .map((x) => ({ groupId: x.key, name: groupNames.get(x.key) ?? '', alerts: alertsPerGroup.get(x.key) ?? 0, ...figures(x) }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'sv')),
+    channels: channelOutcomes(r, ids, f.channel).map((x) => ({
+      channel: x.channel,
+      deliveries: x.deliveries,
+      handedOver: x.handed_over,
+      delivered: x.delivered,
+      failed: x.failed,
+    })),
+    providers: providerOutcomes(r, ids, f.channel).map((x) => ({
+      provider: x.provider,
+      handedOver: x.handed_over,
+      delivered: x.delivered,
+      failed: x.failed,
+    })),
+    errors: errorCodeCounts(r, ids, f.channel).map((x) => ({ provider: x.provider, code: x.code, count: x.n })),
+    costs: monthlyCosts(r, alerts, f.channel, prices),
+    currency: prices.currency,
+  };
+}
+
+function monthlyCosts(r: Reader, alerts: readonly SelectedAlert[], channel: Channel | null, prices: ReturnType<typeof readPriceTable>) {
+  const monthOf = new Map(alerts.map((a) => [a.id, swedishDay(a.startedAt).slice(0, 7)]));
+  const months = new Map<string, CostTally>();
+  for (const s of billedSends(
+    r,
+    alerts.map((a) => a.id),
+    channel,
+  )) {
+    const month = monthOf.get(s.campaign_id)!;
+    const one = emptyTally();
+    tallySend(one, prices, s.channel, s.address, () => smsSegments(s.body ?? '').segments);
+    const t = months.get(month) ?? emptyTally();
+    for (const k of Object.keys(t) as (keyof CostTally)[]) t[k] += one[k] * s.n;
+    months.set(month, t);
+  }
+  return [...months.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, t]) => ({
+      month,
+      smsSegments: t.smsSegments,
+      smsCost: round2(t.smsCost),
+      callMinutes: t.callMinutes,
+      callCost: round2(t.callCost),
+      whatsappMessages: t.whatsappMessages,
+      whatsappCost: round2(t.whatsappCost),
+      emails: t.emails,
+      total: round2(t.smsCost + t.callCost + t.whatsappCost),
+    }));
+}

@@ -1,0 +1,148 @@
+// The reads of the analytics across alerts: the started alerts, then aggregates over the
+// deliveries and recipients of a chosen set of them. The set travels as a JSON array (one
+// bound parameter, json_each), and every aggregate is one query over the deliveries' and
+// recipients' campaign indexes; percentiles are ranked in SQL (window functions), so no
+// per-person row leaves the database.
+import type { Channel } from '@gdial/protocol';
+import type { Reader } from './db';
+
+export interface StartedAlertRow {
+  id: number;
+  name: string;
+  started_at: string;
+  test_group_id: number | null;
+  settings: string;
+}
+
+/** Every campaign that has started (the period is chosen in Swedish days by the caller). */
+export const startedAlerts = (r: Reader): StartedAlertRow[] =>
+  r.statements
+    .get<[], StartedAlertRow>(
+      'SELECT id, name, started_at, test_group_id, settings FROM campaigns WHERE started_at IS NOT NULL ORDER BY started_at, id',
+    )
+    .all();
+
+export interface ConfirmationRow {
+  /** The alert's id, or the group's for the per-group figures. */
+  key: number;
+  recipients: number;
+  confirmed: number;
+  median_ms: number | null;
+  p90_ms: number | null;
+}
+
+/**
+ * Each confirmed person's wait in ms: from their first hand-over (the alert's start when none
+ * is recorded) to their confirmation, never below 0 — the after-action report's definition.
+ */
+const WAITS = `
+  waits AS (
+    SELECT r.campaign_id AS campaign_id,
+           MAX(0, CAST(ROUND((julianday(r.confirmed_at) - 2440587.5) * 86400000) AS INTEGER)
+                  - COALESCE((SELECT MIN(d.sent_at) FROM deliveries d WHERE d.recipient_id = r.id),
+                             CAST(ROUND((julianday(c.started_at) - 2440587.5) * 86400000) AS INTEGER))) AS wait
+      FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+     WHERE r.campaign_id IN (SELECT DISTINCT c FROM keyed) AND r.confirmed_at IS NOT NULL AND c.started_at IS NOT NULL
+  )`;
+
+/**
+ * Confirmation figures per key over the recipients of the alerts mapped to it: `pairs` is a
+ * JSON array of [campaignId, key] (an alert may count under several keys, e.g. groups).
+ * Percentiles are nearest rank: the value at rank ⌈p·n⌉ (⌈n/2⌉ and ⌈9n/10⌉ in integers).
+ */
+export const confirmationFigures = (r: Reader, pairs: readonly (readonly [number, number])[]): ConfirmationRow[] =>
+  r.statements
+    .get<[string], ConfirmationRow>(
+      `WITH keyed AS (SELECT json_extract(value, '$[0]') AS c, json_extract(value, '$[1]') AS k FROM json_each(?)),
+       ${WAITS},
+       ranked AS (
+         SELECT k.k AS key, w.wait,
+                ROW_NUMBER() OVER (PARTITION BY k.k ORDER BY w.wait) AS rn,
+                COUNT(*) OVER (PARTITION BY k.k) AS n
+           FROM keyed k JOIN waits w ON w.campaign_id = k.c
+       ),
+       counted AS (
+         SELECT k.k AS key, COUNT(*) AS recipients, COUNT(r.confirmed_at) AS confirmed
+           FROM keyed k JOIN campaign_recipients r ON r.campaign_id = k.c GROUP BY k.k
+       )
+       SELECT counted.key, counted.recipients, counted.confirmed,
+              (SELECT wait FROM ranked WHERE ranked.key = counted.key AND rn = (n + 1) / 2) AS median_ms,
+              (SELECT wait FROM ranked WHERE ranked.key = counted.key AND rn = (9 * n + 9) / 10) AS p90_ms
+         FROM counted ORDER BY counted.key`,
+    )
+    .all(JSON.stringify(pairs));
+
+/** The deliveries of these alerts, optionally of one channel only (null: every channel). */
+const SELECTED = `campaign_id IN (SELECT value FROM json_each(@ids)) AND (@channel IS NULL OR channel = @channel)`;
+
+interface Selection {
+  ids: string;
+  channel: Channel | null;
+}
+
+export interface ChannelOutcomeRow {
+  channel: Channel;
+  deliveries: number;
+  handed_over: number;
+  delivered: number;
+  failed: number;
+}
+
+export const channelOutcomes = (r: Reader, alertIds: readonly number[], channel: Channel | null): ChannelOutcomeRow[] =>
+  r.statements
+    .get<[Selection], ChannelOutcomeRow>(
+      `SELECT channel, COUNT(*) AS deliveries, COUNT(sent_at) AS handed_over,
+              SUM(state = 'delivered') AS delivered, SUM(state = 'failed') AS failed
+         FROM deliveries WHERE ${SELECTED} GROUP BY channel ORDER BY channel`,
+    )
+    .all({ ids: JSON.stringify(alertIds), channel });
+
+export interface ProviderOutcomeRow {
+  provider: string;
+  handed_over: number;
+  delivered: number;
+  failed: number;
+}
+
+export const providerOutcomes = (r: Reader, alertIds: readonly number[], channel: Channel | null): ProviderOutcomeRow[] =>
+  r.statements
+    .get<[Selection], ProviderOutcomeRow>(
+      `SELECT provider, COUNT(sent_at) AS handed_over, SUM(state = 'delivered') AS delivered, SUM(state = 'failed') AS failed
+         FROM deliveries WHERE ${SELECTED} AND provider IS NOT NULL GROUP BY provider ORDER BY provider`,
+    )
+    .all({ ids: JSON.stringify(alertIds), channel });
+
+export const errorCodeCounts = (
+  r: Reader,
+  alertIds: readonly number[],
+  channel: Channel | null,
+): { provider: string; code: string; n: number }[] =>
+  r.statements
+    .get<[Selection], { provider: string; code: string; n: number }>(
+      `SELECT provider, error_code AS code, COUNT(*) AS n FROM deliveries
+        WHERE ${SELECTED} AND provider IS NOT NULL AND state = 'failed' AND error_code IS NOT NULL
+        GROUP BY provider, error_code ORDER BY n DESC, provider, error_code`,
+    )
+    .all({ ids: JSON.stringify(alertIds), channel });
+
+export interface BilledSendRow {
+  campaign_id: number;
+  channel: Channel;
+  /** One address of the group: sends are grouped by the number's first digits, which decide its country. */
+  address: string;
+  body: string | null;
+  n: number;
+}
+
+/**
+ * What was handed over and is billed (a call only when answered), grouped by alert, channel,
+ * number prefix and text, so the price table is applied once per group.
+ */
+export const billedSends = (r: Reader, alertIds: readonly number[], channel: Channel | null): BilledSendRow[] =>
+  r.statements
+    .get<[Selection], BilledSendRow>(
+      `SELECT campaign_id, channel, MIN(address) AS address, body, COUNT(*) AS n FROM deliveries
+        WHERE ${SELECTED} AND sent_at IS NOT NULL AND (channel <> 'voice' OR state = 'delivered')
+        GROUP BY campaign_id, channel, substr(address, 1, 7), body`,
+    )
+    .all({ ids: JSON.stringify(alertIds), channel });
