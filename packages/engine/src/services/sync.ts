@@ -191,7 +191,7 @@ export class SyncService {
         if (page.next !== undefined) next = api.syncSnapshot(page.next, SNAPSHOT_PAGE);
         this.ctx.store.transaction(
           (tx) => {
-            for (const s of page.states) this.replica.applyState(tx, s);
+            this.replica.applyStates(tx, page.states);
             if (page.next === undefined) {
               writeSyncMeta(tx, 'epoch', page.epoch);
               writeSyncMeta(tx, 'lastSyncAt', new Date().toISOString());

@@ -386,6 +386,22 @@ export function removeTags(tx: Tx, ids: readonly number[], tags: readonly string
   return touched.size;
 }
 
+/**
+ * Puts each (contact, tag) pair on or off (an organisation's tags arriving by the page); each
+ * contact that changed has its last change moved and its search document rewritten once.
+ */
+export function setTagPairs(tx: Tx, pairs: readonly { id: number; tag: string; present: boolean }[], now: string): void {
+  const insertTag = tx.statements.get(INSERT_TAG);
+  const deleteTag = tx.statements.get('DELETE FROM contact_tags WHERE contact_id = ? AND tag = ?');
+  const touched = new Set<number>();
+  for (const { id, tag, present } of pairs) {
+    if ((present ? insertTag : deleteTag).run(id, tag).changes === 0) continue;
+    tx.changes.record('contact_tags', [id, tag], present ? 'insert' : 'delete');
+    touched.add(id);
+  }
+  afterTagChange(tx, [...touched], now);
+}
+
 function afterTagChange(tx: Tx, ids: readonly number[], now: string): void {
   if (ids.length === 0) return;
   const moved = tx.statements

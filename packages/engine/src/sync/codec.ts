@@ -37,6 +37,8 @@ export interface EntityCodec {
   readonly tombstones: boolean;
   /** Makes this desktop's rows match a merged state (deleted or erased included). */
   write(tx: Tx, state: EntityState): void;
+  /** `write` for many states of this kind at once (a snapshot's page), where that is cheaper than one by one. */
+  writeMany?(tx: Tx, states: readonly EntityState[]): void;
   /** Every entity of this kind stored here, binding uids (to seed a desktop's first push). */
   all(tx: Tx): Iterable<string>;
 }

@@ -127,11 +127,64 @@ export class Replica {
 
   /** Merges a state from a snapshot. */
   applyState(tx: Tx, incoming: EntityState): boolean {
-    for (const f of Object.values(incoming.fields)) this.clock.observe(f.s.slice(0, f.s.indexOf('@')));
+    this.observe(incoming);
     const current = readState(tx, incoming.entity, incoming.id);
     const merged = mergeStates(current, incoming);
     if (current && sameJson(merged, current)) return false;
     return this.settle(tx, current, merged);
+  }
+
+  /**
+   * Merges a page of a snapshot's states; returns how many changed anything here. The page is
+   * written without a savepoint per state (each savepoint makes the full-text index flush what
+   * it holds: a segment per contact, and slow commits) and the states of a kind whose codec
+   * writes many at once go together (a tag's search documents rewritten once per page). When
+   * any write fails, the page is undone and merged again state by state, each in its own
+   * savepoint, so a state this desktop cannot take is logged and left as on the stream.
+   */
+  applyStates(tx: Tx, states: readonly EntityState[]): number {
+    if (tx.origin === 'local') throw new Error('remote sync changes must be applied in a transaction whose origin is not local');
+    try {
+      return this.store.transaction(() => this.mergePage(tx, states));
+    } catch {
+      let changed = 0;
+      for (const s of states) if (this.applyState(tx, s)) changed++;
+      return changed;
+    }
+  }
+
+  /** The clock moves past every stamp a state carries. */
+  private observe(state: EntityState): void {
+    for (const f of Object.values(state.fields)) this.clock.observe(f.s.slice(0, f.s.indexOf('@')));
+  }
+
+  private mergePage(tx: Tx, states: readonly EntityState[]): number {
+    let changed = 0;
+    let codec: EntityCodec | null = null;
+    let batch: EntityState[] = [];
+    const flush = (): void => {
+      if (batch.length > 0) codec!.writeMany!(tx, batch);
+      batch = [];
+    };
+    for (const incoming of states) {
+      this.observe(incoming);
+      const current = readState(tx, incoming.entity, incoming.id);
+      const merged = mergeStates(current, incoming);
+      if (current && sameJson(merged, current)) continue;
+      changed++;
+      writeState(tx, merged);
+      if (current?.deleted !== undefined && !merged.erased) continue;
+      const of = this.byEntity.get(merged.entity)!;
+      if (of !== codec) {
+        flush();
+        codec = of;
+      }
+      if (of.writeMany) batch.push(merged);
+      else of.write(tx, merged);
+    }
+    flush();
+    if (changed > 0) writeSyncMeta(tx, 'hlc', this.clock.current());
+    return changed;
   }
 
   private settle(tx: Tx, current: EntityState | undefined, merged: EntityState): boolean {

@@ -14,6 +14,7 @@ import {
   mergeSearchIndex,
   removeTags,
   replaceContact,
+  setTagPairs,
   type ContactValues,
 } from '../../store/contacts';
 import { deleteAuditEntriesAbout } from '../../store/audit';
@@ -236,6 +237,15 @@ export const contactTagCodec: EntityCodec = {
     if (localId === null) return;
     if (state.fields.present?.v === true) addTags(tx, [localId], [tag], now());
     else removeTags(tx, [localId], [tag], now());
+  },
+  writeMany(tx, states) {
+    const pairs: { id: number; tag: string; present: boolean }[] = [];
+    for (const state of states) {
+      const [contact, tag] = splitPair(state.id);
+      const id = localIdOf(tx, 'contact', contact);
+      if (id !== null) pairs.push({ id, tag, present: state.fields.present?.v === true });
+    }
+    setTagPairs(tx, pairs, now());
   },
   all(tx) {
     return allTags(tx).map((t) => pairId(uidFor(tx, 'contact', t.contact_id), t.tag));
