@@ -5,10 +5,16 @@
 // animation frames. Frame rate is uncapped (no vsync), so a frame's time is the work it
 // took rather than the display's 16.7 ms tick. Baseline, same run, same browser: the
 // same scroll over a static page of the same height.
-// The scroll: a steady fling from the top (--speed rows per frame, default 6, i.e. 360
-// rows/s at 60 fps; --frames N, default 900), then the scrollbar dragged to each tenth of
-// the list with a short fling there (--jumps N, default 10), ending at the last contact.
-// Options: --rows N (default 100000), --speed, --frames, --jumps, --profile 1 (CPU profile
+// The scroll, in two phases reported apart:
+// - an ordinary fling: what a wheel or a touch fling does, the list moving at a steady
+//   speed in time (--speed rows per second, default 360: six rows per 60 Hz frame, a fast
+//   wheel) from the top for --seconds (default 15), whatever the frame rate, so a slow
+//   frame means a bigger step next, as on a real screen;
+// - scrollbar jumps: the scrollbar dragged to each tenth of the list (--jumps N, default
+//   10), each followed by half a second of the same fling, ending at the last contact. Rows
+//   at a jump's landing place cannot be there before they are fetched: their placeholder
+//   frames are counted apart from the fling's.
+// Options: --rows N (default 100000), --speed, --seconds, --jumps, --profile 1 (CPU profile
 // summary of the page on stderr).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -62,45 +68,69 @@ async function startHost(dataDir: string): Promise<{ url: string; close: () => P
 interface ScrollResult {
   frames: number[];
   distancePx: number;
-  placeholderFrames: number;
+  /** Frames with a placeholder row in view, during the fling and after the jumps. */
+  flingPlaceholderFrames: number;
+  jumpPlaceholderFrames: number;
   flingFrames: number;
 }
 
 const ROW_PX = 44;
 
+interface ScrollPlan {
+  /** Fling speed. */
+  pxPerMs: number;
+  flingMs: number;
+  jumps: number;
+  jumpFlingMs: number;
+}
+
 /**
- * Scrolls `selector` from top to bottom in `frames` equal steps, one per animation frame,
- * and returns the time between frames. Runs inside the page.
+ * Flings `selector` from the top for plan.flingMs, then jumps to each tenth of it with a
+ * short fling there; returns the time between animation frames. Runs inside the page.
  */
-async function scrollFrames(page: Page, selector: string, plan: { stepPx: number; frames: number; jumps: number }): Promise<ScrollResult> {
+async function scrollFrames(page: Page, selector: string, plan: ScrollPlan): Promise<ScrollResult> {
   // Sent as source text: tsx would otherwise wrap the function with helpers the page lacks.
   const script = `new Promise((resolve) => {
     const el = document.querySelector(${JSON.stringify(selector)});
     const plan = ${JSON.stringify(plan)};
     const distance = el.scrollHeight - el.clientHeight;
-    // Fling phase: steady scrolling from the top. Jump phase: the scrollbar dragged to
-    // 1/jumps, 2/jumps, … of the list, each followed by a short fling from there.
-    const positions = [];
-    for (let i = 1; i <= plan.frames; i++) positions.push(Math.min(distance, i * plan.stepPx));
-    const flingAfterJump = 30;
-    for (let j = 1; j <= plan.jumps; j++) {
-      const at = Math.round((distance * j) / plan.jumps) - flingAfterJump * plan.stepPx;
-      for (let k = 0; k < flingAfterJump; k++) positions.push(Math.min(distance, Math.max(0, at + k * plan.stepPx)));
-    }
-    positions.push(distance);
+    // Phases: the fling from the top, then each jump with its short fling; a phase's
+    // position follows the time since it began.
+    const phases = [{ from: 0, ms: plan.flingMs, jump: false }];
+    const jumpFlingPx = plan.pxPerMs * plan.jumpFlingMs;
+    for (let j = 1; j <= plan.jumps; j++)
+      phases.push({ from: Math.max(0, Math.round((distance * j) / plan.jumps) - jumpFlingPx), ms: plan.jumpFlingMs, jump: true });
+    phases.push({ from: distance, ms: 0, jump: true });
     const deltas = [];
-    let placeholderFrames = 0;
+    let flingPlaceholderFrames = 0;
+    let jumpPlaceholderFrames = 0;
+    let flingFrames = 0;
     let last = 0;
-    let i = 0;
+    let phase = 0;
+    let phaseStart = 0;
     const tick = (now) => {
-      if (last > 0) deltas.push(now - last);
-      last = now;
-      if (el.querySelector('[aria-busy="true"]')) placeholderFrames++;
-      if (i >= positions.length) {
-        resolve({ frames: deltas, distancePx: distance, placeholderFrames, flingFrames: plan.frames });
-        return;
+      if (last > 0) {
+        deltas.push(now - last);
+        // This frame showed what the previous step set.
+        if (el.querySelector('[aria-busy="true"]')) {
+          if (phases[phase].jump) jumpPlaceholderFrames++;
+          else flingPlaceholderFrames++;
+        }
+        if (!phases[phase].jump) flingFrames++;
       }
-      el.scrollTop = positions[i++];
+      last = now;
+      if (phaseStart === 0) phaseStart = now;
+      let p = phases[phase];
+      if (now - phaseStart > p.ms) {
+        phase++;
+        phaseStart = now;
+        if (phase >= phases.length) {
+          resolve({ frames: deltas, distancePx: distance, flingPlaceholderFrames, jumpPlaceholderFrames, flingFrames });
+          return;
+        }
+        p = phases[phase];
+      }
+      el.scrollTop = Math.min(distance, p.from + (now - phaseStart) * plan.pxPerMs);
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
@@ -128,10 +158,10 @@ function printProfile(
 
 export default async function (ctx: BenchContext): Promise<void> {
   const rows = Number(ctx.options.rows ?? 100_000);
-  const frames = Number(ctx.options.frames ?? 900);
-  const speed = Number(ctx.options.speed ?? 6);
+  const seconds = Number(ctx.options.seconds ?? 15);
+  const speed = Number(ctx.options.speed ?? 360);
   const jumps = Number(ctx.options.jumps ?? 10);
-  const plan = { stepPx: speed * ROW_PX, frames, jumps };
+  const plan: ScrollPlan = { pxPerMs: (speed * ROW_PX) / 1000, flingMs: seconds * 1000, jumps, jumpFlingMs: 500 };
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-ui-contacts-'));
   ctx.progress(`seeding ${rows} contacts through the engine's import`);
   const seeded = await importThroughEngine(dataDir, contactsCsv(generateContacts(rows)), rows);
@@ -175,7 +205,7 @@ export default async function (ctx: BenchContext): Promise<void> {
         ctx.progress(`${k}: ${(ms / run.frames.length).toFixed(2)} ms per frame`);
       }
     }
-    // Everything was fetched on the way down: the last row becomes a real contact.
+    // The last jump landed on the last contact: its page comes, and the row becomes a real contact.
     const lastRowT0 = performance.now();
     await page.locator(`${tableSelector} [aria-rowindex="${rows + 1}"]:not([aria-busy])`).waitFor();
     const lastRowWaitMs = performance.now() - lastRowT0;
@@ -191,7 +221,8 @@ export default async function (ctx: BenchContext): Promise<void> {
     ctx.emit({
       contacts: rows,
       frames: run.frames.length,
-      fling_rows_per_frame: speed,
+      fling_rows_per_s: speed,
+      fling_s: seconds,
       jumps,
       first_rows_ms: round(firstRowsMs, 0),
       p50_frame_ms: round(percentile(run.frames, 50), 2),
@@ -200,7 +231,8 @@ export default async function (ctx: BenchContext): Promise<void> {
       fling_p95_frame_ms: round(percentile(run.frames.slice(0, run.flingFrames), 95), 2),
       jumps_p95_frame_ms: round(percentile(run.frames.slice(run.flingFrames), 95), 2),
       max_frame_ms: round(Math.max(...run.frames), 2),
-      placeholder_frames: run.placeholderFrames,
+      placeholder_frames_fling: run.flingPlaceholderFrames,
+      placeholder_frames_jumps: run.jumpPlaceholderFrames,
       last_row_wait_ms: round(lastRowWaitMs, 0),
       baseline_p50_frame_ms: round(percentile(base.frames, 50), 2),
       baseline_p95_frame_ms: round(baseP95, 2),

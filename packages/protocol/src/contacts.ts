@@ -215,6 +215,11 @@ export const contactSearchInputSchema = z.object({
   sort: contactSortSchema.default('name'),
   /** From the previous page's nextCursor; pages stay stable while contacts change. */
   cursor: z.string().max(500).nullable().optional(),
+  /**
+   * Instead of a cursor: the page starting at the nth match (0 is the first), so a table can
+   * fetch the rows at its scroll position without the pages before them.
+   */
+  offset: z.number().int().min(0).max(10_000_000).optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });
 export type ContactSearchInput = z.input<typeof contactSearchInputSchema>;

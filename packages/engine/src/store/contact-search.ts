@@ -14,6 +14,8 @@ export interface SqlSearch {
   sort: ContactSort;
   /** The last contact of the previous page by its sort key: the page starts after it. */
   after: { key: string; id: number } | null;
+  /** Matches to skip first (after `after`, if given). */
+  offset: number;
   /** Rows to return (ask for one more than a page to learn whether another follows). */
   limit: number;
   /** Whether to count every match too. */
@@ -41,9 +43,9 @@ export function searchWithSql(r: Reader, q: SqlSearch): { rows: { id: number; k:
   const where = (extra: string[]) => (conds.length + extra.length > 0 ? `WHERE ${[...conds, ...extra].join(' AND ')}` : '');
   const rows = r.statements
     .get<[object], { id: number; k: string }>(
-      `SELECT c.id, ${byName ? 'c.sort_key' : 'c.updated_at'} AS k FROM ${from} ${where(after)} ORDER BY ${byName ? 'c.sort_key, c.id' : 'c.updated_at DESC, c.id DESC'} LIMIT @limit`,
+      `SELECT c.id, ${byName ? 'c.sort_key' : 'c.updated_at'} AS k FROM ${from} ${where(after)} ORDER BY ${byName ? 'c.sort_key, c.id' : 'c.updated_at DESC, c.id DESC'} LIMIT @limit OFFSET @offset`,
     )
-    .all({ ...params, limit: q.limit, ...(q.after ? { ck: q.after.key, ci: q.after.id } : {}) });
+    .all({ ...params, limit: q.limit, offset: q.offset, ...(q.after ? { ck: q.after.key, ci: q.after.id } : {}) });
   const total = q.count ? r.statements.pluck<[object], number>(`SELECT count(*) FROM contacts c ${where([])}`).get(params)! : null;
   return { rows, total };
 }

@@ -21,7 +21,7 @@ import { subtreeIds } from '../../src/store/groups';
 import { testContext } from './helpers';
 
 type Ctx = ReturnType<typeof testContext>;
-type Query = Omit<SearchParams, 'cursor' | 'limit'>;
+type Query = Omit<SearchParams, 'cursor' | 'offset' | 'limit'>;
 
 /** The definition: FTS5 for the words, SQL for the filters and the order. */
 function definition(t: Ctx, q: Query): number[] {
@@ -64,6 +64,14 @@ function allPages(t: Ctx, q: Query, limit: number): { ids: number[]; total: numb
 function expectAsDefined(t: Ctx, q: Query, limit: number): void {
   const expected = definition(t, q);
   expect(allPages(t, q, limit), JSON.stringify({ ...q, limit })).toEqual({ ids: expected, total: expected.length });
+  // A page addressed by offset (a table's scroll position) is that slice of the whole answer.
+  for (const offset of [0, 1, limit, expected.length - 1, expected.length, expected.length + 3].filter((o) => o >= 0)) {
+    const page = searchContacts(t.store.read, t.contacts.searchIndex, { ...q, offset, limit });
+    expect(page, JSON.stringify({ ...q, offset, limit })).toMatchObject({
+      ids: expected.slice(offset, offset + limit),
+      total: expected.length,
+    });
+  }
 }
 
 // Names with diacritics, hyphens, apostrophes, letters outside Latin-1, and sort keys where

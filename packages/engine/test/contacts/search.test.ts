@@ -67,6 +67,19 @@ describe('contact search', () => {
     expect(names).toEqual(['Adam Åberg', 'Anna Andersson', 'Zlatan Berg', 'Åsa Öberg', 'Ärla Nilsson', 'Örjan Ek']);
   });
 
+  it('fetches the page at an offset, but not after a cursor at the same time', () => {
+    const { t } = seeded();
+    const all = search(t, '').items.map((i) => i.displayName);
+    const page = search(t, '', { offset: 2, limit: 3 });
+    expect(page.items.map((i) => i.displayName)).toEqual(all.slice(2, 5));
+    expect(page.total).toBe(6);
+    // The next page follows by cursor from there.
+    expect(search(t, '', { cursor: page.nextCursor, limit: 3 }).items.map((i) => i.displayName)).toEqual(all.slice(5));
+    expect(search(t, 'kommun', { offset: 5 }).items).toHaveLength(1);
+    expect(search(t, '', { offset: 6 }).items).toEqual([]);
+    expect(() => search(t, '', { offset: 1, cursor: page.nextCursor })).toThrow(/either after a cursor or at an offset/);
+  });
+
   it('sorts by last change, newest first', async () => {
     const { t, ids } = seeded();
     // Timestamps have millisecond resolution; make the edit land after the last create.

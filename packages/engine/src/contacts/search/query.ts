@@ -17,6 +17,8 @@ export interface IndexQuery {
   sort: 'name' | 'updated';
   /** The last contact of the previous page, by its sort key: the page starts after it. */
   after: { key: string; id: number } | null;
+  /** Matches to skip first (after `after`, if given): the page at a scroll position. */
+  offset: number;
   limit: number;
 }
 
@@ -83,12 +85,17 @@ export function runQuery(s: IndexState, q: IndexQuery, bitsets: Bitsets): IndexA
       const { key, id } = q.after;
       ids = ids.filter((m) => order.compare(key, id, m) < 0);
     }
-    ids = ids.sort((a, b) => order.compare(keys[a]!, a, b)).slice(0, want);
+    ids = ids.sort((a, b) => order.compare(keys[a]!, a, b)).slice(q.offset, q.offset + want);
   } else {
     ids = [];
-    for (let i = q.after ? order.after(q.after.key, q.after.id) : 0; i < order.length && ids.length < want; i++) {
+    let i = q.after ? order.after(q.after.key, q.after.id) : 0;
+    // Everyone matches: the offset is a position in the order, no walk needed.
+    if (matches === null) i += q.offset;
+    for (let skip = matches === null ? 0 : q.offset; i < order.length && ids.length < want; i++) {
       const id = order.at(i);
-      if (hasBit(found, id)) ids.push(id);
+      if (!hasBit(found, id)) continue;
+      if (skip > 0) skip--;
+      else ids.push(id);
     }
   }
   return { ids, keys: ids.map((id) => keys[id]!), total };

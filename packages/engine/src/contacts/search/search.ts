@@ -1,7 +1,7 @@
 // Contact search: prefix matching over names, organisation, e-mails, tags and phone digits
 // as contacts_fts (FTS5) defines it, filters by group (optionally with subgroups) and tag,
 // sorted by name or last change, paged with a keyset cursor so pages stay stable while
-// contacts are edited. A search with words or filters is answered by the engine's
+// contacts are edited, or addressed by offset (the page at a table's scroll position). A search with words or filters is answered by the engine's
 // in-memory search index (search-index.ts) once it is built, and by contacts_fts and the
 // SQL indexes while it builds in the background (or inside a transaction, whose writes the
 // index does not hold); the whole address book page by page, as the console shows it at
@@ -22,6 +22,8 @@ export interface SearchParams {
   tag?: string | undefined;
   sort: ContactSort;
   cursor?: string | null | undefined;
+  /** Instead of a cursor: the page starting at the nth match. */
+  offset?: number | undefined;
   limit: number;
 }
 
@@ -94,7 +96,12 @@ function decodeCursor(raw: string, sort: ContactSort): Cursor {
 }
 
 export function searchContacts(r: Reader, index: ContactSearchIndex, p: SearchParams): SearchPage {
+  if (p.cursor && p.offset !== undefined)
+    throw new DomainError('VALIDATION', 'offset: a page starts either after a cursor or at an offset, not both', [
+      { path: 'offset', message: 'Give either a cursor or an offset, not both' },
+    ]);
   const cursor = p.cursor ? decodeCursor(p.cursor, p.sort) : null;
+  const offset = p.offset ?? 0;
   const query = parseQuery(p.query);
   const groupIds = p.groupId === undefined ? null : p.includeSubgroups ? subtreeIds(r, [p.groupId]) : [p.groupId];
   let rows: { id: number; k: string }[];
@@ -109,6 +116,7 @@ export function searchContacts(r: Reader, index: ContactSearchIndex, p: SearchPa
       tag: p.tag ?? null,
       sort: p.sort,
       after: cursor ? { key: cursor.k, id: cursor.i } : null,
+      offset,
       limit: p.limit,
     });
     rows = found.ids.map((id, i) => ({ id, k: found.keys[i]! }));
@@ -126,6 +134,7 @@ export function searchContacts(r: Reader, index: ContactSearchIndex, p: SearchPa
       tag: p.tag,
       sort: p.sort,
       after: cursor ? { key: cursor.k, id: cursor.i } : null,
+      offset,
       limit: p.limit + 1,
       count: !cursor,
     });

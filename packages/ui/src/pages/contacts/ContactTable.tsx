@@ -1,6 +1,7 @@
 // The contacts table: only the rows in view exist in the DOM (fixed row height, positioned
-// by transform), so 100,000 contacts scroll as smoothly as 100. Rows not fetched yet show
-// a placeholder and are fetched as they come into view. Keyboard: Tab reaches a row's
+// by transform), so 100,000 contacts scroll as smoothly as 100. Rows render from the
+// window's pages as they are; rows not fetched yet (just after a scrollbar jump) show a
+// placeholder while their page, addressed by position, is fetched. Keyboard: Tab reaches a row's
 // checkbox and name; arrow keys, Page Up/Down, Home and End move between rows.
 import { VisuallyHidden } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -12,8 +13,6 @@ import type { ContactWindow } from './contactWindow';
 import { displayPhone } from '../../components/phone';
 
 export const ROW_HEIGHT = 44;
-/** Fetch this far beyond the last row in view, so normal scrolling never meets a placeholder. */
-const PREFETCH_ROWS = 400;
 
 const dict = {
   sv: {
@@ -30,7 +29,6 @@ const dict = {
     dnc: 'Spärr',
     dncTitle: 'Får inte kontaktas via: {channels}',
     morePhones: '+{n}',
-    fetching: 'Hämtar kontakter… {loaded} av {total}',
   },
   en: {
     select: 'Select',
@@ -46,7 +44,6 @@ const dict = {
     dnc: 'Blocked',
     dncTitle: 'Must not be contacted by: {channels}',
     morePhones: '+{n}',
-    fetching: 'Loading contacts… {loaded} of {total}',
   },
 };
 
@@ -79,19 +76,16 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
   const items = virtualizer.getVirtualItems();
   const lastInView = items.length > 0 ? items[items.length - 1]!.index : 0;
   const firstInView = items.length > 0 ? items[0]!.index : 0;
-  // Pages come in order, so a jump far down waits for the pages in between: say how far.
-  const fetchingAhead = total > 0 && firstInView >= win.loadedCount && win.error === null;
 
   useEffect(() => {
-    win.request(Math.max(lastInView + 1, 1) + PREFETCH_ROWS);
-  }, [win, lastInView]);
+    win.show(firstInView, lastInView);
+  }, [win, firstInView, lastInView, total]);
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [searchKey]);
 
-  const f = useFormat();
-  const { locale } = f;
+  const { locale } = useFormat();
   const date = useMemo(() => new Intl.DateTimeFormat(locale, { dateStyle: 'short' }), [locale]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -132,11 +126,6 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
 
   return (
     <div className={classes.frame}>
-      {fetchingAhead && (
-        <div className={classes.fetching} role="status">
-          {t('fetching', { loaded: f.number(win.loadedCount), total: f.number(total) })}
-        </div>
-      )}
       <div
         ref={scrollRef}
         className={classes.table}
@@ -176,7 +165,7 @@ export function ContactTable({ window: win, label, selected, groups, onToggle, o
         </div>
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
-            const row = win.rows[item.index];
+            const row = win.row(item.index);
             return row ? (
               <ContactRow
                 key={row.id}

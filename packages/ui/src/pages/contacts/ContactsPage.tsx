@@ -115,10 +115,7 @@ export function ContactsPage({ route }: { route: Route }) {
   const { window: win } = useContactSearch(search);
   // The page only needs the count and the state of the search, not every fetched page:
   // re-rendering the toolbar on each page would cost frames while scrolling.
-  const pageState = useCallback(
-    () => `${win.total}|${win.complete}|${win.error === null ? 0 : 1}|${win.busy && win.loadedCount === 0}`,
-    [win],
-  );
+  const pageState = useCallback(() => `${win.total}|${win.error === null ? 0 : 1}`, [win]);
   useSyncExternalStore(win.subscribe, pageState);
   const filtered = debouncedQuery !== '' || groupFilter !== null || tagFilter !== null;
 
@@ -136,14 +133,14 @@ export function ContactsPage({ route }: { route: Route }) {
 
   const onToggle = useCallback(
     (row: ContactSummary, range: boolean) => {
-      const index = win.rows.indexOf(row);
+      const index = win.indexOf(row.id);
       setSelection((prev) => {
         const next = new Map(prev);
         const select = !prev.has(row.id);
         const from = range && lastToggled.current !== null ? Math.min(lastToggled.current, index) : index;
         const to = range && lastToggled.current !== null ? Math.max(lastToggled.current, index) : index;
         for (let i = from; i <= to; i++) {
-          const r = win.rows[i];
+          const r = win.row(i);
           if (!r) continue;
           if (select) next.set(r.id, r.displayName);
           else next.delete(r.id);
@@ -157,23 +154,20 @@ export function ContactsPage({ route }: { route: Route }) {
 
   const selectAll = () => {
     const total = win.total ?? 0;
-    setSelectingAll({ done: win.loadedCount, total });
-    const unsubscribe = win.subscribe(() => setSelectingAll({ done: win.loadedCount, total: win.total ?? total }));
-    win.whenLoaded(total).then(
-      () => {
-        unsubscribe();
-        setSelection((prev) => {
-          const next = new Map(prev);
-          for (const r of win.rows) next.set(r.id, r.displayName);
-          return next;
-        });
-        setSelectingAll(null);
-      },
-      () => {
-        unsubscribe();
-        setSelectingAll(null);
-      },
-    );
+    setSelectingAll({ done: 0, total });
+    win
+      .collectAll((done, all) => setSelectingAll({ done, total: all }))
+      .then(
+        (rows) => {
+          setSelection((prev) => {
+            const next = new Map(prev);
+            for (const r of rows) next.set(r.id, r.displayName);
+            return next;
+          });
+          setSelectingAll(null);
+        },
+        () => setSelectingAll(null),
+      );
   };
 
   const total = win.total;
@@ -220,7 +214,7 @@ export function ContactsPage({ route }: { route: Route }) {
           onChange={(e) => setQuery(e.currentTarget.value)}
           style={{ flex: 1, minWidth: 260 }}
           size="md"
-          rightSection={win.busy && win.loadedCount === 0 ? <Loader size="xs" /> : null}
+          rightSection={win.waiting ? <Loader size="xs" /> : null}
         />
         <Select
           label={t('group')}

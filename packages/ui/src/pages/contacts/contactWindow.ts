@@ -1,7 +1,9 @@
-// The slice of a contact search the table has fetched so far. The engine pages by cursor,
-// so rows are fetched in order: scrolling far ahead (or dragging the scrollbar) fetches
-// the pages in between one after another while the table shows placeholders. One window
-// belongs to one search (query, filters, sort); a new search makes a new window.
+// The pages of a contact search the table holds: pages addressed by their position in the
+// answer (the engine's offset), so the rows at any scroll position, after a scrollbar jump
+// too, are fetched directly without the pages before them. The pages around the rows in
+// view are fetched first, then those ahead in the direction of scrolling; a bounded number
+// of pages is kept, the least recently seen dropped first. One window belongs to one search
+// (query, filters, sort); a new search makes a new window.
 import type { ContactSummary } from '@gdial/protocol';
 
 export interface ContactPage {
@@ -10,39 +12,54 @@ export interface ContactPage {
   total: number;
 }
 
-export type PageLoader = (cursor: string | null, limit: number) => Promise<ContactPage>;
+/** A page at a position (offset), or the page after a cursor (walking the whole answer). */
+export type PageRequest = { offset: number; limit: number } | { cursor: string | null; limit: number };
+export type PageLoader = (request: PageRequest) => Promise<ContactPage>;
 
-/** Small pages keep the first paint fast; big ones make long jumps take fewer round trips. */
-const NEAR_PAGE = 200;
-const FAR_PAGE = 500;
+/** Rows per page: a screenful or two, so a page arrives quickly. */
+export const PAGE_ROWS = 100;
+/** Pages fetched beyond the rows in view, ahead in the direction of scrolling and behind it. */
+const AHEAD_PAGES = 8;
+const BEHIND_PAGES = 2;
+/** Pages kept (4,000 rows): enough for the view and its surroundings, bounded however far one scrolls. */
+export const KEPT_PAGES = 40;
+/** Fetches under way at once: the rows in view are not queued behind a long prefetch. */
+const PARALLEL = 2;
+/** Walking the whole answer (selecting everyone): the biggest page the engine gives. */
+const WALK_PAGE = 500;
 
 export class ContactWindow {
-  /** Rows fetched so far, in search order. Mutated in place; watch `version`. */
-  readonly rows: ContactSummary[] = [];
   total: number | null = null;
   error: unknown = null;
   /** Bumped on every change, for useSyncExternalStore. */
   version = 0;
-  private cursor: string | null = null;
-  private exhausted = false;
-  private wanted = 1;
-  private loading = false;
+  /** Page number → its rows; Map order is the order pages were last seen (oldest first). */
+  private readonly pages = new Map<number, ContactSummary[]>();
+  private readonly loading = new Set<number>();
+  /** Pages still to fetch, most wanted first. */
+  private queue: number[] = [];
+  private wanted = new Set<number>();
+  private lastFirst = 0;
   private disposed = false;
   private readonly listeners = new Set<() => void>();
-  private readonly waiters: { end: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(private readonly load: PageLoader) {}
 
-  get loadedCount(): number {
-    return this.rows.length;
-  }
-
+  /** Whether the search has answered (its count is known). */
   get complete(): boolean {
-    return this.exhausted;
+    return this.total !== null;
   }
 
-  get busy(): boolean {
-    return this.loading;
+  /** Whether the first answer is still awaited. */
+  get waiting(): boolean {
+    return this.total === null && this.error === null;
+  }
+
+  /** The rows held now (for tests and figures). */
+  get heldRows(): number {
+    let n = 0;
+    for (const p of this.pages.values()) n += p.length;
+    return n;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -52,84 +69,128 @@ export class ContactWindow {
 
   getVersion = (): number => this.version;
 
-  /** Asks for the rows before index `end` to be fetched (no-op if they are). */
-  request(end: number): void {
-    if (end > this.wanted) this.wanted = end;
-    void this.pump();
+  /** The row at `index`, if its page is here. */
+  row(index: number): ContactSummary | undefined {
+    return this.pages.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
   }
 
-  /** Resolves once the rows before `end` (or all rows, if fewer) are fetched. */
-  whenLoaded(end: number): Promise<void> {
-    if (this.satisfied(end)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ end, resolve, reject });
-      this.request(end);
-    });
+  /** Where a contact is in the answer, if its page is here; -1 if not. */
+  indexOf(id: number): number {
+    for (const [n, rows] of this.pages) {
+      const i = rows.findIndex((r) => r.id === id);
+      if (i >= 0) return n * PAGE_ROWS + i;
+    }
+    return -1;
   }
 
-  /** After a failed fetch: try again from where it stopped. */
+  /**
+   * The table shows rows first…last: fetch their pages first, then those ahead in the
+   * direction the operator scrolls, then a few behind. Pages no longer wanted and not yet
+   * asked for are forgotten, so a fast scroll does not queue up pages it left behind.
+   */
+  show(first: number, last: number): void {
+    const forward = first >= this.lastFirst;
+    this.lastFirst = first;
+    const lastPage = this.total === null ? Math.floor(last / PAGE_ROWS) : Math.max(0, Math.ceil(this.total / PAGE_ROWS) - 1);
+    const from = Math.floor(first / PAGE_ROWS);
+    const to = Math.min(Math.floor(last / PAGE_ROWS), lastPage);
+    const order: number[] = [];
+    for (let p = from; p <= to; p++) order.push(p);
+    const ahead = forward ? 1 : -1;
+    const start = forward ? to : from;
+    for (let k = 1; k <= AHEAD_PAGES; k++) order.push(start + ahead * k);
+    for (let k = 1; k <= BEHIND_PAGES; k++) order.push(start - ahead * (to - from + k));
+    const inRange = order.filter((p) => p >= 0 && p <= lastPage);
+    this.wanted = new Set(inRange);
+    // Seen now: move to the end of the keeping order.
+    for (let p = from; p <= to; p++) {
+      const rows = this.pages.get(p);
+      if (rows) {
+        this.pages.delete(p);
+        this.pages.set(p, rows);
+      }
+    }
+    this.queue = inRange.filter((p) => !this.pages.has(p) && !this.loading.has(p));
+    this.pump();
+  }
+
+  /** After a failed fetch: try the wanted pages again. */
   retry(): void {
     this.error = null;
+    this.queue = [...this.wanted].filter((p) => !this.pages.has(p) && !this.loading.has(p));
     this.changed();
-    void this.pump();
+    this.pump();
   }
 
   /** Puts a fresher copy of a row in place (after an edit), keeping its position. */
   replace(summary: ContactSummary): boolean {
-    const i = this.rows.findIndex((r) => r.id === summary.id);
-    if (i < 0) return false;
-    this.rows[i] = summary;
-    this.changed();
-    return true;
+    for (const rows of this.pages.values()) {
+      const i = rows.findIndex((r) => r.id === summary.id);
+      if (i >= 0) {
+        rows[i] = summary;
+        this.changed();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Every match of the search (selecting all), walked by cursor in big pages; `progress`
+   * hears how many so far. Not kept in the window.
+   */
+  async collectAll(progress: (done: number, total: number) => void): Promise<ContactSummary[]> {
+    const all: ContactSummary[] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await this.load({ cursor, limit: WALK_PAGE });
+      if (this.disposed) throw new Error('The search was replaced by a newer one.');
+      all.push(...page.items);
+      progress(all.length, Math.max(page.total, all.length));
+      cursor = page.nextCursor;
+      if (cursor === null || page.items.length === 0) return all;
+    }
   }
 
   dispose(): void {
     this.disposed = true;
     this.listeners.clear();
-    for (const w of this.waiters.splice(0)) w.reject(new Error('The search was replaced by a newer one.'));
+    this.queue = [];
   }
 
-  private satisfied(end: number): boolean {
-    return this.exhausted || (this.total !== null && this.rows.length >= Math.min(end, this.total));
-  }
-
-  private async pump(): Promise<void> {
-    if (this.loading || this.disposed || this.error) return;
-    this.loading = true;
-    this.changed();
-    try {
-      while (!this.disposed && !this.exhausted && !this.satisfied(this.wanted)) {
-        const missing = this.wanted - this.rows.length;
-        const page = await this.load(this.cursor, missing > NEAR_PAGE ? FAR_PAGE : NEAR_PAGE);
-        if (this.disposed) return;
-        for (const item of page.items) this.rows.push(item);
-        this.total = Math.max(page.total, this.rows.length);
-        this.cursor = page.nextCursor;
-        if (page.nextCursor === null || page.items.length === 0) {
-          this.exhausted = true;
-          // The count may have shrunk while paging (contacts deleted meanwhile).
-          this.total = this.rows.length;
-        }
-        this.settleWaiters();
-        this.changed();
-      }
-    } catch (e) {
-      if (this.disposed) return;
-      this.error = e;
-      for (const w of this.waiters.splice(0)) w.reject(e);
-    } finally {
-      this.loading = false;
-      if (!this.disposed) this.changed();
+  private pump(): void {
+    while (!this.disposed && this.error === null && this.loading.size < PARALLEL && this.queue.length > 0) {
+      const p = this.queue.shift()!;
+      this.loading.add(p);
+      void this.fetch(p);
     }
   }
 
-  private settleWaiters(): void {
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const w = this.waiters[i]!;
-      if (this.satisfied(w.end)) {
-        this.waiters.splice(i, 1);
-        w.resolve();
-      }
+  private async fetch(p: number): Promise<void> {
+    try {
+      const page = await this.load({ offset: p * PAGE_ROWS, limit: PAGE_ROWS });
+      if (this.disposed) return;
+      this.pages.set(p, page.items);
+      // The count may change while scrolling (contacts added or deleted meanwhile).
+      this.total = page.items.length < PAGE_ROWS ? Math.min(page.total, p * PAGE_ROWS + page.items.length) : page.total;
+      this.evict();
+    } catch (e) {
+      if (this.disposed) return;
+      this.error = e;
+    } finally {
+      this.loading.delete(p);
+    }
+    if (this.disposed) return;
+    this.changed();
+    this.pump();
+  }
+
+  /** Drops the least recently seen pages beyond what is kept, never one that is wanted now. */
+  private evict(): void {
+    if (this.pages.size <= KEPT_PAGES) return;
+    for (const p of this.pages.keys()) {
+      if (this.pages.size <= KEPT_PAGES) break;
+      if (!this.wanted.has(p)) this.pages.delete(p);
     }
   }
 

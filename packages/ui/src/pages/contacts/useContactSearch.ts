@@ -17,7 +17,7 @@ export function useContactSearch(search: ContactSearch): { window: ContactWindow
   const win = useMemo(
     () => {
       const params = JSON.parse(key) as ContactSearch;
-      return new ContactWindow((cursor, limit) => rpc.call('contacts.search', { ...params, cursor, limit }));
+      return new ContactWindow((request) => rpc.call('contacts.search', { ...params, ...request }));
     },
     // A new generation is a fresh window for the same search.
     [rpc, key, generation],
@@ -38,12 +38,11 @@ export function useContactSearch(search: ContactSearch): { window: ContactWindow
   );
 
   useEvent('contacts.changed', (e) => {
-    const loaded = new Set(win.rows.map((r) => r.id));
     if (e.reason === 'updated' && e.ids.length > 0 && e.ids.length <= PATCH_LIMIT) {
       // An edit keeps the row where it is (the operator is looking at it); new sort
       // positions apply at the next search.
       for (const id of e.ids) {
-        if (!loaded.has(id)) continue;
+        if (win.indexOf(id) < 0) continue;
         rpc.call('contacts.get', { id }).then(
           (c) => win.replace(summaryOf(c)),
           () => refresh(),
