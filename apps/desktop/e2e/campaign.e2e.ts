@@ -309,6 +309,7 @@ describe('running an alert', () => {
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Exportera rapport (CSV)' }).click();
+    await page.getByRole('menuitem', { name: 'En rad per utskick' }).click();
     const file = await download;
     const saved = path.join(ARTIFACTS, 'campaign-report.csv');
     await file.saveAs(saved);

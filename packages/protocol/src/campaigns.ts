@@ -648,10 +648,16 @@ export const campaignsMethods = {
     campaignReportSchema,
     { timeoutMs: 60_000 },
   ),
-  /** One line per delivery (UTF-8 with BOM, semicolon-separated for Swedish Excel). */
-  'campaigns.exportCsv': method(z.object({ id }), z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }), {
-    timeoutMs: 120_000,
-  }),
+  /**
+   * The report as CSV (UTF-8 with BOM, semicolon-separated for Swedish Excel): one line per
+   * delivery or one per person; column names and words in the console's language, times in
+   * Europe/Stockholm with the offset.
+   */
+  'campaigns.exportCsv': method(
+    z.object({ id, view: z.enum(['deliveries', 'people']).default('deliveries'), language: z.enum(['sv', 'en']).default('sv') }),
+    z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
+    { timeoutMs: 120_000 },
+  ),
   'campaigns.priceTable.get': method(z.object({}), priceTableSchema),
   'campaigns.priceTable.set': method(priceTableSchema, priceTableSchema),
 

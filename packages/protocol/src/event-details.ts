@@ -4,14 +4,33 @@
 // and parsing live together here; anything that does not parse is shown as it is.
 import { answeredBySchema, deliveryStatusSchema, type AnsweredBy, type DeliveryStatus } from './provider-events';
 
+/**
+ * `phone`: bekräftad per telefon — an operator called the person and marked them confirmed
+ * by hand (`by`: the signed-in user's name, `note`: what the operator wrote).
+ */
 export type ConfirmedVia =
-  { how: 'key'; digits: string; channel: string; address: string } | { how: 'reply'; text: string; channel: string; address: string };
+  | { how: 'key'; digits: string; channel: string; address: string }
+  | { how: 'reply'; text: string; channel: string; address: string }
+  | { how: 'phone'; by: string; note: string };
 
 export function formatConfirmedVia(v: ConfirmedVia): string {
-  return v.how === 'key' ? `pressed ${v.digits} (${v.channel} ${v.address})` : `replied ${v.text} (${v.channel} ${v.address})`;
+  switch (v.how) {
+    case 'key':
+      return `pressed ${v.digits} (${v.channel} ${v.address})`;
+    case 'reply':
+      return `replied ${v.text} (${v.channel} ${v.address})`;
+    case 'phone':
+      return `confirmed by phone by ${v.by}: ${v.note}`;
+    default: {
+      const never: never = v;
+      return String(never);
+    }
+  }
 }
 
 export function parseConfirmedVia(text: string): ConfirmedVia | null {
+  const phone = /^confirmed by phone by (.*?): (.*)$/s.exec(text);
+  if (phone) return { how: 'phone', by: phone[1]!, note: phone[2]! };
   const key = /^pressed (\S+) \((\w+) (\S+)\)$/.exec(text);
   if (key) return { how: 'key', digits: key[1]!, channel: key[2]!, address: key[3]! };
   const reply = /^replied (.*) \((\w+) (\S+)\)$/s.exec(text);

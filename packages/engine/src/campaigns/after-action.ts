@@ -64,7 +64,9 @@ export function afterActionReport(
   const confirmedOn = new Map<string, number>();
   for (const x of confirmed) {
     const via = x.confirmed_via === null ? null : parseConfirmedVia(x.confirmed_via);
-    if (via) confirmedOn.set(via.channel, (confirmedOn.get(via.channel) ?? 0) + 1);
+    // Bekräftad per telefon counts on the channel it was done on: the operator's call.
+    const channel = via === null ? null : via.how === 'phone' ? 'phone' : via.channel;
+    if (channel) confirmedOn.set(channel, (confirmedOn.get(channel) ?? 0) + 1);
   }
   const errors = providerErrorCodes(r, c.id);
 

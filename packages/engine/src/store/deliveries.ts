@@ -386,12 +386,14 @@ export function deliveryReportsOf(r: Reader, recipientIds: readonly number[]): M
   return out;
 }
 
-/** One line per delivery (recipients without one too) for the CSV export. */
-export type CsvRow = Omit<ReportDeliveryRow, 'id' | 'provider' | 'provider_id' | 'step_index' | 'error_code'> & {
-  step_index: number | null;
+/** One line per delivery (recipients without one too, their delivery columns null) for the CSV export. */
+export type CsvRow = {
+  [K in keyof Omit<ReportDeliveryRow, 'id' | 'recipient_id' | 'provider' | 'provider_id' | 'error_code'>]: ReportDeliveryRow[K] | null;
+} & {
+  recipient_id: number;
   display_name: string;
   contact_id: number | null;
-  outcome: string;
+  outcome: RecipientOutcome;
   confirmed_at: string | null;
   confirmed_via: string | null;
 };

@@ -4,7 +4,8 @@ import { DomainError } from '../../src/errors';
 import { CampaignService } from '../../src/campaigns/service';
 import { renderMessage, loadTemplate, createTemplate } from '../../src/campaigns/templates';
 import { applyProviderEvents } from '../../src/campaigns/events';
-import { campaignCsv, recipientReports } from '../../src/campaigns/report';
+import { recipientReports } from '../../src/campaigns/report';
+import { campaignCsv } from '../../src/campaigns/report-csv';
 import { backoffDelay, CircuitBreaker, TokenBucket } from '../../src/campaigns/flow-control';
 import { sendError } from '../../src/providers/types';
 import {
@@ -335,7 +336,7 @@ describe('dispatch and escalation', () => {
     expect(env.store.sqlite.prepare("SELECT address FROM opt_outs WHERE source = 'provider'").all()).toEqual([{ address: '+46701000004' }]);
     const report = recipientReports(env.store.read, c.id, { limit: 10 });
     expect(report.recipients[0]!.deliveries[0]!.events.map((t) => t.kind)).toEqual(['retry', 'retry', 'sent']);
-    const { csv, rows: csvRows } = campaignCsv(env.store.read, c.id);
+    const { csv, rows: csvRows } = campaignCsv(env.store.read, c.id, { language: 'en', view: 'deliveries', now: Date.now() });
     expect(csvRows).toBe(8);
     expect(csv.startsWith('\uFEFFrecipient_id;name;')).toBe(true);
     expect(csv).toContain(';not a mobile;');

@@ -283,6 +283,8 @@ const channelName = (channel: string, language: Language): string => channelWord
 export function confirmedViaText(text: string, language: Language): string {
   const v = parseConfirmedVia(text);
   if (!v) return text;
+  if (v.how === 'phone')
+    return language === 'sv' ? `bekräftad per telefon av ${v.by}: ${v.note}` : `confirmed by phone by ${v.by}: ${v.note}`;
   const where = `${channelName(v.channel, language)} ${displayAddress(v.address)}`;
   if (v.how === 'key') return language === 'sv' ? `tryckte ${v.digits} (${where})` : `pressed ${v.digits} (${where})`;
   return language === 'sv' ? `svarade ”${v.text}” (${where})` : `replied “${v.text}” (${where})`;

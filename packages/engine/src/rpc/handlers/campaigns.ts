@@ -5,7 +5,8 @@ import type { EngineContext } from '../../context';
 import type { EngineServices } from '../../services';
 import { afterActionReport } from '../../campaigns/after-action';
 import { readHistory } from '../../campaigns/history';
-import { campaignCsv, recipientReports, sendTimes } from '../../campaigns/report';
+import { recipientReports, sendTimes } from '../../campaigns/report';
+import { campaignCsv } from '../../campaigns/report-csv';
 import type { HandlersFor } from '../server';
 import { recordAudit } from '../../store/audit';
 
@@ -102,16 +103,17 @@ export function campaignsHandlers({
         nextCursor,
       };
     },
-    'campaigns.exportCsv': ({ id }) => {
+    'campaigns.exportCsv': ({ id, view, language }) => {
       const c = svc().get(id);
-      const { csv, rows } = campaignCsv(read, id);
+      const { csv, rows } = campaignCsv(read, id, { view, language, now: Date.now() });
       reportExported(ctx, c, 'csv', rows);
       const safe =
         c.name
           .replace(/[^\p{L}\p{N} _-]+/gu, '')
           .trim()
           .replace(/\s+/g, '_') || `kampanj-${id}`;
-      return { fileName: `${safe}-${id}.csv`, csv, rows };
+      const suffix = view === 'people' ? (language === 'sv' ? '-personer' : '-people') : '';
+      return { fileName: `${safe}-${id}${suffix}.csv`, csv, rows };
     },
     'campaigns.reportExported': ({ id, format }) => ({ auditId: reportExported(ctx, svc().get(id), format, null) }),
     'campaigns.history': ({ id }) => readHistory(read, svc().get(id), Date.now()),

@@ -23,7 +23,6 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { campaignAllows, type RecipientReport } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { downloadBlob } from '../../components/download';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
@@ -40,6 +39,7 @@ import { OwnerBanner, useAlertOwner } from './OwnerBanner';
 import { RecipientTimeline } from './RecipientTimeline';
 import { RepeatButtons } from './RepeatButtons';
 import { CapExportButton } from './CapExportButton';
+import { CsvExportMenu } from './CsvExportMenu';
 import { personStateColour, personStateWords } from './personStateWords';
 import {
   bucketCounts,
@@ -76,10 +76,7 @@ const dict = {
     pause: 'Pausa',
     resume: 'Fortsätt',
     cancel: 'Stoppa larmet…',
-    export: 'Exportera rapport (CSV)',
     vma: 'VMA-underlag…',
-    exporting: 'Skapar rapporten…',
-    exported: 'Rapporten är sparad som {f} ({n} {n|rad|rader}).',
     cancelTitle: 'Stoppa larmet?',
     cancelBody: 'Inget mer skickas och pågående samtal läggs på. Det som redan skickats går inte att ta tillbaka.',
     cancelConfirm: 'Stoppa larmet',
@@ -127,10 +124,7 @@ const dict = {
     pause: 'Pause',
     resume: 'Resume',
     cancel: 'Stop the alert…',
-    export: 'Export report (CSV)',
     vma: 'VMA underlag…',
-    exporting: 'Creating the report…',
-    exported: 'The report is saved as {f} ({n} rows).',
     cancelTitle: 'Stop the alert?',
     cancelBody: 'Nothing more is sent and calls in progress are hung up. What has been sent cannot be taken back.',
     cancelConfirm: 'Stop the alert',
@@ -190,7 +184,6 @@ export function CampaignLiveView({ id }: { id: number }) {
   const [actionError, setActionError] = useState<unknown>(null);
   const [cancelOpen, setCancelOpen] = useState(false);
   const [cancelReason, setCancelReason] = useState('');
-  const [exportNote, setExportNote] = useState<string | null>(null);
 
   const { campaign, progress } = live;
   const confirmationEnabled = campaign?.settings.confirmation?.enabled ?? true;
@@ -227,18 +220,6 @@ export function CampaignLiveView({ id }: { id: number }) {
     setActionError(null);
     call.then(() => live.reload(), setActionError).finally(() => setBusy(false));
   };
-  const exportCsv = () => {
-    setBusy(true);
-    setActionError(null);
-    setExportNote(null);
-    rpc
-      .call('campaigns.exportCsv', { id })
-      .then((r) => {
-        downloadBlob(r.fileName, new Blob([r.csv], { type: 'text/csv;charset=utf-8' }));
-        setExportNote(t('exported', { f: r.fileName, n: f.number(r.rows) }));
-      }, setActionError)
-      .finally(() => setBusy(false));
-  };
 
   const stateLine =
     status === 'running'
@@ -268,9 +249,7 @@ export function CampaignLiveView({ id }: { id: number }) {
               {t('afterAction')}
             </Button>
           )}
-          <Button variant="default" onClick={exportCsv} loading={busy && exportNote === null && !cancelOpen}>
-            {t('export')}
-          </Button>
+          <CsvExportMenu id={id} />
           <CapExportButton id={id} />
           <Button variant="default" onClick={() => navigate('vma', id)}>
             {t('vma')}
@@ -344,11 +323,6 @@ export function CampaignLiveView({ id }: { id: number }) {
       </Paper>
 
       <ErrorAlert error={actionError ?? live.error} />
-      {exportNote && (
-        <Alert color="green" role="status">
-          {exportNote}
-        </Alert>
-      )}
       {progress && progress.unavailableProviders.length > 0 && (
         <Alert color="red" role="alert">
           {t('unavailable', { p: progress.unavailableProviders.join(', ') })}
