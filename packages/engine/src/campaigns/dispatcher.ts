@@ -301,6 +301,7 @@ export class Dispatcher {
     const batch = this.results.splice(0, this.results.length);
     const touched = new Set<number>();
     let effects: WriteEffects | null = null;
+    const lookUps = { count: 0 };
     try {
       effects = this.opts.store.transaction((tx) => {
         for (const r of batch) this.inflightRowIds.delete(r.row.id);
@@ -333,7 +334,7 @@ export class Dispatcher {
             const allowed = breaker.allowance(tokens);
             if (allowed < tokens) bucket.giveBack(tokens - allowed);
             if (allowed === 0) continue;
-            const rows = claimRows(tx, channel, allowed, now, touched);
+            const rows = claimRows(tx, channel, allowed, now, touched, lookUps);
             if (rows.length < allowed) {
               bucket.giveBack(allowed - rows.length);
               if (rows.length === 0) breaker.unusedAllowance();
@@ -361,16 +362,16 @@ export class Dispatcher {
       launches.length = 0;
       void this.reconcile();
     }
-    if (effects) {
-      for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
-      if (effects.lookUp) void this.reconcile();
-    }
+    if (effects) for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
     if (this.justOpened.size) this.failOver(now, touched);
     if (touched.size || effects?.handedOver) this.opts.onActivity?.(touched, effects?.handedOver ?? 0);
     for (const l of launches) {
       if (this.carrier.get(l.rows[0]!.channel) !== l.sender.provider) this.carried(l.rows[0]!.channel, l.sender.provider);
       for (const row of l.rows) this.launch(row, l.sender);
     }
+    // After the launches (their rows are in flight here, not to be looked up): rows to look
+    // up (a result that asked for it, or rows a take-over marked) go to the reconciler.
+    if (effects?.lookUp || lookUps.count > 0) void this.reconcile();
     for (const o of openCircuits) this.fallThroughOpenCircuit(o.channel, o.provider, now);
     if (this.holds.all().length > 0 && now - this.lastGiveUpSweep >= 1000) {
       this.lastGiveUpSweep = now;

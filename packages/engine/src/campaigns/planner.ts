@@ -290,7 +290,8 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
 /**
  * Writes the recipients and every delivery row of a plan (first-step rows due now, later
  * steps waiting). Runs inside the start transaction (or an escalation wave's, `wave` > 0):
- * all rows or none.
+ * all rows or none. After a take-over (`resume`), a person who already has a recipient row
+ * gets only the deliveries, and every row is looked up at the provider before it is sent.
  */
 export function writePlan(
   tx: Tx,
@@ -299,13 +300,16 @@ export function writePlan(
   plan: Pick<Plan, 'recipients'>,
   now: number,
   wave = 0,
+  resume?: { recipientOf: ReadonlyMap<number, number> },
 ): { recipients: number; deliveries: number } {
   const total = plan.recipients.reduce((n, r) => n + r.deliveries.length, 0);
   const random = randomBytes(total * 9);
   let k = 0;
   let deliveriesWritten = 0;
   for (const r of plan.recipients) {
-    const recipientId = insertRecipient(tx, campaignId, r.contact.id, r.contact.displayName, r.contact.language, wave);
+    const recipientId =
+      resume?.recipientOf.get(r.contact.id) ??
+      insertRecipient(tx, campaignId, r.contact.id, r.contact.displayName, r.contact.language, wave);
     // A recipient without an address for step 1 starts at the first step they have.
     const firstStep = Math.min(...r.deliveries.map((d) => d.stepIndex));
     for (const d of r.deliveries) {
@@ -331,6 +335,7 @@ export function writePlan(
         audioId: d.audioId,
         voiceId: d.voiceId,
         content: d.content,
+        lookUp: resume !== undefined,
       });
       deliveriesWritten++;
     }

@@ -2,7 +2,9 @@
 // know are asked about at the provider. Rows found `sending` were in flight when the
 // engine stopped (or a send's answer was lost): each is looked up by our delivery token
 // and adopted when the provider has it, otherwise sent again and flagged as a possible
-// duplicate. Deliveries handed over long ago without a final status (callbacks lost) are
+// duplicate. Rows a take-over marked "look up before sending" come here when claimed:
+// found, adopted (the former owner sent them); not found, sent, flagged only when the
+// provider could not be asked. Deliveries handed over long ago without a final status (callbacks lost) are
 // polled and the answer applied like a callback.
 import { deliveryStateForRank, FINAL_RANK, rankOf, type ProviderEvent } from '@gdial/protocol';
 import type { Logger } from '../log';
@@ -96,7 +98,8 @@ export class Reconciler {
           token: r.token,
           channel: r.channel,
           to: r.address,
-          since: new Date((r.sending_since ?? Date.now()) - 60_000),
+          // A row looked up first may have been sent by the former owner any time since it could be.
+          since: new Date((r.look_up ? r.may_have_sent_since : null) ?? (r.sending_since ?? Date.now()) - 60_000),
           body: r.body,
         });
       } catch (err) {
@@ -127,9 +130,13 @@ export class Reconciler {
         setState(tx, row.id, deliveryStateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null));
         addDeliveryEvent(tx, row.id, now, 'reconciled', `found at ${sender.provider} as ${lookup.providerId} (${lookup.status}); adopted`);
         adopted = true;
+      } else if (row.look_up && lookup.found === false) {
+        // Looked up before sending and the provider has none: the former owner never sent it.
+        resend(tx, row.id, now, false);
+        addDeliveryEvent(tx, row.id, now, 'reconciled', 'provider has no record of it; not sent before, sending now');
       } else {
         const why = lookup.found === 'unknown' ? `provider could not be asked (${lookup.message})` : 'provider has no record of it';
-        resend(tx, row.id, now);
+        resend(tx, row.id, now, true);
         addDeliveryEvent(tx, row.id, now, 'reconciled', `${why}; sending again (possible duplicate)`);
       }
       progressRecipient(tx, row.recipient_id, now);

@@ -49,6 +49,7 @@ import { applyProviderEvents, type AppliedEvents } from './events';
 import { progressRecipient } from './outbox';
 import { writePlan, type Plan } from './planner';
 import { planStoredCampaign } from './planning';
+import { resumeTakenOver } from './takeover';
 import { chainOf, type CallFlowHost, type CallFlowSpec, type ChannelSender, type ChannelSenders } from './ports';
 import { isCampaignDone, ProgressPublisher } from './progress';
 import { nextStatus, requireTransition } from './lifecycle';
@@ -183,6 +184,8 @@ export class CampaignService {
 
   /** A taken-over alert: what its former owner left in flight is reconciled with the provider, then dispatched. */
   async afterTakeOver(id: number): Promise<void> {
+    const planError = (err: unknown) => this.log.error({ err, campaignId: id }, 'could not plan the people a taken-over alert lacks');
+    this.ctx.store.transaction((tx) => resumeTakenOver(tx, id, (db, c, s) => this.makePlan(db, c, s), Date.now(), planError));
     await this.dispatcher.reconcile();
     this.remoteChanged([id]);
     this.waves.arm();

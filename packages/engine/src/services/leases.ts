@@ -13,7 +13,7 @@ import { DomainError, notFound } from '../errors';
 import type { RelayApi } from '../relay-client';
 import { campaignRow, liveAlerts, readLease, setCampaignRunBy, writeLease } from '../store/alert-sync';
 import { recordAudit } from '../store/audit';
-import { suspectHandedOver } from '../store/dispatch';
+import { markLookUpFirst } from '../store/dispatch';
 import type { Tx } from '../store/db';
 import { readSetting, writeSetting, type SettingDef } from '../store/settings';
 import { uidOf } from '../store/sync';
@@ -161,9 +161,8 @@ export class LeaseService {
     this.deps.ctx.store.transaction((tx) => {
       writeLease(tx, { alert: uid, owner: me, ownerName: lease.ownerName, token: lease.token, expiresAt: Date.parse(lease.expiresAt) });
       setCampaignRunBy(tx, campaignId, null);
-      const suspects = suspectHandedOver(tx, campaignId, this.now());
-      if (suspects > 0)
-        this.log.warn({ campaignId, suspects }, 'rows the former owner may have sent are looked up before anything is sent again');
+      const suspects = markLookUpFirst(tx, campaignId);
+      if (suspects > 0) this.log.warn({ campaignId, suspects }, 'rows the former owner may have sent are looked up before they are sent');
       recordAudit(tx, actor, {
         action: 'campaign.takeOver',
         subjectType: 'campaign',

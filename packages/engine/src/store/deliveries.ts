@@ -41,6 +41,8 @@ export interface DeliveryRow {
   error_code: string | null;
   error: string | null;
   possible_duplicate: number;
+  /** 1: look up at the provider before sending (set at a take-over). */
+  look_up: number;
   shared_with_id: number | null;
   sent_at: number | null;
   finished_at: number | null;
@@ -144,14 +146,16 @@ export interface NewDelivery {
   voiceId: string | null;
   /** WhatsApp: the approved content template and its variables for this person. */
   content: { contentSid: string; variables: Record<string, string> } | null;
+  /** Looked up at the provider before it is sent (planned after a take-over: the former owner may have sent it). */
+  lookUp?: boolean;
 }
 
 export function insertDelivery(tx: Tx, d: NewDelivery): number {
   const id = Number(
     tx.statements
       .get(
-        `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id, voice_id, content_sid, content_variables)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id, voice_id, content_sid, content_variables, look_up)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.campaignId,
@@ -173,6 +177,7 @@ export function insertDelivery(tx: Tx, d: NewDelivery): number {
         d.voiceId,
         d.content?.contentSid ?? null,
         d.content ? JSON.stringify(d.content.variables) : null,
+        d.lookUp ? 1 : 0,
       ).lastInsertRowid,
   );
   tx.changes.record('deliveries', [id], 'insert');

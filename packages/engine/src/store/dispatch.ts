@@ -25,6 +25,7 @@ export interface ClaimRow extends Pick<
   | 'voice_id'
   | 'content_sid'
   | 'content_variables'
+  | 'look_up'
 > {
   outcome: RecipientOutcome;
   language: 'sv' | 'en';
@@ -34,14 +35,20 @@ export interface ClaimRow extends Pick<
   last_inbound_at: number | null;
 }
 
-/** A row found in flight (`sending`) when the engine starts, to look up at the provider. */
+/** A row found in flight (`sending`) when the engine starts, or claimed to be looked up first, to look up at the provider. */
 export type InFlightRow = Pick<
   DeliveryRow,
-  'id' | 'campaign_id' | 'recipient_id' | 'channel' | 'address' | 'token' | 'body' | 'sending_since'
->;
+  'id' | 'campaign_id' | 'recipient_id' | 'channel' | 'address' | 'token' | 'body' | 'sending_since' | 'look_up'
+> & {
+  /**
+   * A row to look up before sending (look_up): since when the former owner may have sent it
+   * (epoch ms) — the hand-over of the person's previous step, else the alert's start.
+   */
+  may_have_sent_since: number | null;
+};
 
 const CLAIM = `SELECT d.id, d.campaign_id, d.recipient_id, d.step_index, d.channel, d.address, d.token, d.condition, d.attempts,
-                d.body, d.subject, d.html, d.audio_id, d.voice_id, d.content_sid, d.content_variables, r.outcome, r.language,
+                d.body, d.subject, d.html, d.audio_id, d.voice_id, d.content_sid, d.content_variables, d.look_up, r.outcome, r.language,
                 CASE WHEN d.channel = 'whatsapp' THEN (SELECT s.last_inbound_at FROM whatsapp_sessions s WHERE s.address = d.address) END AS last_inbound_at,
                 EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = d.channel AND o.address = CASE WHEN d.channel = 'email' THEN lower(d.address) ELSE d.address END) AS opted_out,
                 CASE WHEN d.condition = 'not-delivered'
@@ -92,18 +99,18 @@ export function fallThroughCandidates(
 }
 
 /**
- * After a take-over: the alert's rows the former owner may have handed to a provider without
- * the hand-over reaching this desktop (queued here, due by now) are put in flight, so the
- * reconciler asks the provider by token before anything is sent again: found, the row is
- * adopted; not found, it is sent and flagged as a possible duplicate. Returns how many.
+ * After a take-over: every row of the alert not yet handed over here (queued, or waiting for
+ * an earlier step) may have been sent by the former owner without the hand-over reaching
+ * this desktop, so each is looked up at the provider when its claim comes (`look_up`) before
+ * it is sent. Returns how many rows were marked.
  */
-export function suspectHandedOver(tx: Tx, campaignId: number, now: number): number {
+export function markLookUpFirst(tx: Tx, campaignId: number): number {
   const ids = tx.statements
-    .pluck<[number, number, number], number>(
-      "UPDATE deliveries SET state = 'sending', sending_since = ? WHERE campaign_id = ? AND state = 'queued' AND due_at <= ? RETURNING id",
+    .pluck<[number], number>(
+      "UPDATE deliveries SET look_up = 1 WHERE campaign_id = ? AND state IN ('queued', 'waiting') AND look_up = 0 RETURNING id",
     )
-    .all(now, campaignId, now);
-  for (const id of ids) tx.changes.record('deliveries', [id], 'update', ['state', 'sending_since']);
+    .all(campaignId);
+  if (ids.length) tx.changes.record('deliveries', ids, 'update', ['look_up']);
   return ids.length;
 }
 
@@ -111,7 +118,11 @@ export function inFlightDeliveries(r: Reader): InFlightRow[] {
   return r.statements
     .get<[], InFlightRow>(
       // Not another desktop's alert's rows (REMOTE_BAND, store/alert-sync.ts): that desktop reconciles its own.
-      "SELECT id, campaign_id, recipient_id, channel, address, token, body, sending_since FROM deliveries WHERE state = 'sending' AND priority < 100",
+      `SELECT d.id, d.campaign_id, d.recipient_id, d.channel, d.address, d.token, d.body, d.sending_since, d.look_up,
+              CASE WHEN d.look_up = 1 THEN COALESCE(
+                (SELECT MAX(e.sent_at) FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index < d.step_index),
+                (SELECT CAST((julianday(c.started_at) - 2440587.5) * 86400000 AS INTEGER) FROM campaigns c WHERE c.id = d.campaign_id)) END AS may_have_sent_since
+         FROM deliveries d WHERE d.state = 'sending' AND d.priority < 100`,
     )
     .all();
 }
@@ -142,6 +153,16 @@ export function deliveryRank(
 }
 
 // ── writes ──
+
+/** Claimed rows to look up before sending (look_up) go in flight for the reconciler, without an attempt. */
+export function markLookingUp(tx: Tx, ids: readonly number[], now: number): void {
+  const changed = tx.statements
+    .pluck<[number, string], number>(
+      "UPDATE deliveries SET state = 'sending', sending_since = ? WHERE id IN (SELECT value FROM json_each(?)) AND +state = 'queued' RETURNING id",
+    )
+    .all(now, JSON.stringify(ids));
+  if (changed.length) tx.changes.record('deliveries', changed, 'update', ['state', 'sending_since']);
+}
 
 /** Claimed rows go in flight: `sending`, one more attempt. */
 export function markSending(tx: Tx, ids: readonly number[], now: number): void {
@@ -229,7 +250,7 @@ export function adopt(tx: Tx, id: number, a: { provider: string; providerId: str
   tx.statements
     .get(
       `UPDATE deliveries SET provider = ?, provider_id = ?, provider_status = CASE WHEN provider_rank < ? THEN ? ELSE provider_status END,
-              provider_rank = MAX(provider_rank, ?), sent_at = COALESCE(sent_at, ?), sending_since = NULL
+              provider_rank = MAX(provider_rank, ?), sent_at = COALESCE(sent_at, ?), sending_since = NULL, look_up = 0
         WHERE id = ?`,
     )
     .run(a.provider, a.providerId, a.rank, a.status, a.rank, a.sentAt, id);
@@ -240,19 +261,23 @@ export function adopt(tx: Tx, id: number, a: { provider: string; providerId: str
     'provider_rank',
     'sent_at',
     'sending_since',
+    'look_up',
   ]);
 }
 
-/** A row left in flight that the provider does not have: sent again, flagged as a possible duplicate. */
-export function resend(tx: Tx, id: number, now: number): void {
+/**
+ * A row left in flight (or looked up first) that the provider does not have: queued to be
+ * sent (again), flagged as a possible duplicate when `flag` (it may have gone out unseen).
+ */
+export function resend(tx: Tx, id: number, now: number, flag: boolean): void {
   if (
     tx.statements
-      .get<[number, number]>(
-        "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, possible_duplicate = 1 WHERE id = ? AND state = 'sending'",
+      .get<[number, number, number]>(
+        "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, look_up = 0, possible_duplicate = MAX(possible_duplicate, ?) WHERE id = ? AND state = 'sending'",
       )
-      .run(now, id).changes > 0
+      .run(now, flag ? 1 : 0, id).changes > 0
   )
-    tx.changes.record('deliveries', [id], 'update', ['state', 'due_at', 'sending_since', 'possible_duplicate']);
+    tx.changes.record('deliveries', [id], 'update', ['state', 'due_at', 'sending_since', 'look_up', 'possible_duplicate']);
 }
 
 // ── Väntar på nät (a channel whose path is down) ──

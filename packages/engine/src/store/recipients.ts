@@ -46,6 +46,17 @@ export function openRecipientIds(r: Reader, campaignId: number): number[] {
     .all(campaignId);
 }
 
+/** A campaign's recipients with no delivery row (by contact): their deliveries never reached this desktop. */
+export function recipientsWithoutDeliveries(r: Reader, campaignId: number): Map<number, number> {
+  const rows = r.statements
+    .get<[number], { id: number; contact_id: number }>(
+      `SELECT id, contact_id FROM campaign_recipients cr WHERE campaign_id = ? AND contact_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.recipient_id = cr.id)`,
+    )
+    .all(campaignId);
+  return new Map(rows.map((x) => [x.contact_id, x.id]));
+}
+
 /** The contacts a campaign addressed who did not confirm (and did not opt out), still in the address book. */
 export function unconfirmedContactIds(r: Reader, campaignId: number): number[] {
   return r.statements

@@ -164,8 +164,14 @@ export class FakeSender implements ChannelSender {
     return out;
   }
 
-  async findByToken(q: { token: string }): Promise<LookupOutcome> {
-    const s = this.sent.find((x) => x.token === q.token);
+  /** How a look-up finds a message: by our token, or (as Twilio's listing) by the number and text. */
+  findBy: 'token' | 'address' = 'token';
+  /** A look-up that cannot reach the provider. */
+  lookUpFails = false;
+
+  async findByToken(q: { token: string; to: string; body?: string | null }): Promise<LookupOutcome> {
+    if (this.lookUpFails) return { found: 'unknown', message: 'provider unreachable' };
+    const s = this.sent.find((x) => (this.findBy === 'token' ? x.token === q.token : x.to === q.to && x.body === q.body));
     return s ? { found: true, providerId: s.providerId, status: 'sent' } : { found: false };
   }
 

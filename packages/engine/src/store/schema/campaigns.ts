@@ -197,6 +197,12 @@ export const deliveries = sqliteTable(
     errorCode: text('error_code'),
     error: text('error'),
     possibleDuplicate: integer('possible_duplicate', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Look up before sending: set at a take-over on the rows the former owner may have sent
+     * without telling. The claim asks the provider first (reconcile.ts): found, the row is
+     * adopted; not found, it is sent (flagged only when the provider could not be asked).
+     */
+    lookUp: integer('look_up', { mode: 'boolean' }).notNull().default(false),
     /** Another recipient's delivery that already goes to the same address in this step. */
     sharedWithId: integer('shared_with_id'),
     sentAt: integer('sent_at'),

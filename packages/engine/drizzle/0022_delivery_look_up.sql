@@ -1,0 +1,1 @@
+ALTER TABLE `deliveries` ADD `look_up` integer DEFAULT false NOT NULL;
