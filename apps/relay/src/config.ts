@@ -48,6 +48,11 @@ export interface RelayConfig {
   streamMaxPerAddress: number;
   /** Bearer token that /metrics requires; absent = /metrics is not served. */
   metricsToken: string | undefined;
+  /**
+   * Outgoing webhooks may reach private, loopback and link-local addresses (and http to
+   * loopback). Off in production: only tests and the demo, whose receivers are local, set it.
+   */
+  webhooksAllowPrivate: boolean;
 }
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (a-z, 0-9, _)');
@@ -78,6 +83,7 @@ const envSchema = z.object({
   RELAY_STREAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(5000),
   RELAY_STREAM_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   RELAY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
+  RELAY_WEBHOOKS_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
 export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; problems: string[] };
@@ -118,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       streamMaxConnections: e.RELAY_STREAM_MAX_CONNECTIONS,
       streamMaxPerAddress: e.RELAY_STREAM_MAX_PER_ADDRESS,
       metricsToken: e.RELAY_METRICS_TOKEN,
+      webhooksAllowPrivate: e.RELAY_WEBHOOKS_ALLOW_PRIVATE === 'true',
     },
   };
 }

@@ -27,6 +27,8 @@ import { owaspScrypt, type PasswordCost } from './auth/passwords';
 import { AuthService } from './auth/service';
 import { listTenants } from './store/tenants';
 import { EventHub } from './stream/hub';
+import { WebhookDispatcher } from './webhooks-out/dispatcher';
+import { WebhookService } from './webhooks-out/service';
 import { StreamServer } from './stream/server';
 
 export const RELAY_VERSION = '0.1.0';
@@ -71,6 +73,20 @@ export interface StartRelayOptions {
   metricsToken?: string;
   /** scrypt cost for new password hashes; OWASP's (N=2^17, r=8, p=1) unless a test lowers it. */
   passwordCost?: PasswordCost;
+  /** Outgoing webhooks: private addresses allowed (tests, demo), and a test's clock, randomness and pacing. */
+  webhooks?: WebhookOptions;
+}
+
+export interface WebhookOptions {
+  allowPrivate?: boolean;
+  now?: () => number;
+  random?: () => number;
+  pollMs?: number;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  perTenant?: number;
+  /** Default true; false = nothing is sent until a test calls `webhooks.runOnce()`. */
+  autoStart?: boolean;
 }
 
 export interface RelayHandle {
@@ -88,6 +104,8 @@ export interface RelayHandle {
   /** Identity: sign-in and sessions, and users, invitations, sessions and desktops (what the admin CLI uses too). */
   auth: AuthService;
   authAdmin: AuthAdmin;
+  /** Outgoing webhooks' sender (`runOnce` sends what is due now). */
+  webhooks: WebhookDispatcher;
   /** Stops accepting, finishes in-flight commits, closes desktops and the database. */
   close(): Promise<void>;
 }
@@ -120,6 +138,7 @@ export function configFromOptions(opts: StartRelayOptions): RelayConfig {
     streamMaxConnections: opts.streamMaxConnections ?? 5000,
     streamMaxPerAddress: opts.streamMaxPerAddress ?? 50,
     metricsToken: opts.metricsToken,
+    webhooksAllowPrivate: opts.webhooks?.allowPrivate ?? false,
   };
 }
 
@@ -158,13 +177,14 @@ export async function openRelayDb(config: RelayConfig, logger: Logger): Promise<
 export async function startRelay(opts: StartRelayOptions): Promise<RelayHandle> {
   if (opts.encryptionKey.length !== 32) throw new Error('encryptionKey must be exactly 32 bytes');
   const config = configFromOptions(opts);
-  return startRelayWithConfig(config, opts.logger ?? createLogger({ level: config.logLevel }), opts.passwordCost);
+  return startRelayWithConfig(config, opts.logger ?? createLogger({ level: config.logLevel }), opts.passwordCost, opts.webhooks);
 }
 
 export async function startRelayWithConfig(
   config: RelayConfig,
   logger: Logger,
   passwordCost: PasswordCost = owaspScrypt,
+  webhookOptions: WebhookOptions = {},
 ): Promise<RelayHandle> {
   const db = await openRelayDb(config, logger);
   try {
@@ -190,6 +210,23 @@ export async function startRelayWithConfig(
     () => publicBaseUrl,
     (tenantId, deviceId) => closeDeviceStreams(tenantId, deviceId),
   );
+  const webhookDispatcher = new WebhookDispatcher({
+    ...webhookOptions,
+    db,
+    encryptionKey: config.encryptionKey,
+    logger: logger.child({ module: 'webhooks-out' }),
+    allowPrivate: config.webhooksAllowPrivate,
+    onDisabled: (tenantId, id, url) =>
+      void webhookService.disabled(tenantId, id, url).catch((err: unknown) => logger.warn({ err }, 'webhook switch-off not audited')),
+  });
+  const webhookService = new WebhookService(
+    db,
+    config.encryptionKey,
+    auth,
+    config.webhooksAllowPrivate,
+    () => webhookDispatcher.wake(),
+    webhookOptions.now,
+  );
   const services: HttpServices = {
     config,
     publicBaseUrl: () => publicBaseUrl,
@@ -201,6 +238,8 @@ export async function startRelayWithConfig(
     isShuttingDown: () => shuttingDown,
     auth,
     authAdmin,
+    webhooks: webhookService,
+    webhookEvents: { now: webhookOptions.now ?? Date.now, wake: () => webhookDispatcher.wake() },
   };
   const stream = new StreamServer({ config, db, hub, metrics, logger, isShuttingDown: () => shuttingDown });
   closeDeviceStreams = (tenantId, deviceId) => void stream.closeDevice(tenantId, deviceId);
@@ -240,6 +279,7 @@ export async function startRelayWithConfig(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   if (!publicBaseUrl) publicBaseUrl = url;
   await hub.start();
+  if (webhookOptions.autoStart !== false) webhookDispatcher.start();
 
   // Retention: drop events older than the window, per tenant, hourly.
   const prune = async (now = new Date()): Promise<number> => {
@@ -268,6 +308,7 @@ export async function startRelayWithConfig(
       const deadline = new Promise<void>((r) => setTimeout(r, 15_000).unref());
       if (inFlight > 0) await Promise.race([new Promise<void>((r) => drained.push(r)), deadline]);
       await Promise.race([services.appender.idle(), deadline]);
+      await Promise.race([webhookDispatcher.close(), deadline]);
       server.closeAllConnections();
       await stream.close();
       await hub.stop();
@@ -293,6 +334,7 @@ export async function startRelayWithConfig(
     prune,
     auth,
     authAdmin,
+    webhooks: webhookDispatcher,
     close,
   };
 }

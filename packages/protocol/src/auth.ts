@@ -324,6 +324,14 @@ export const authAuditActions = [
   'invitation-revoked',
   'session-revoked',
   'device-revoked',
+  // Outgoing webhooks (outgoing-webhooks.ts): subscriptions, secrets, re-sends, and a 410's switch-off.
+  'webhook-created',
+  'webhook-changed',
+  'webhook-deleted',
+  'webhook-secret-rotated',
+  'webhook-resent',
+  'webhook-tested',
+  'webhook-disabled',
 ] as const;
 export type AuthAuditAction = (typeof authAuditActions)[number];
 

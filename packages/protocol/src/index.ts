@@ -3,6 +3,7 @@ export * from './refusals';
 export * from './issues';
 export * from './rpc';
 export * from './webhooks';
+export * from './outgoing-webhooks';
 export * from './system';
 export * from './relay';
 export * from './contacts';

@@ -66,6 +66,8 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
       dataDir: path.join(dir, 'relay-db'),
       port: 0,
       logger: opts.logger.child({ module: 'relay' }),
+      // The demo's webhook receivers run on this computer (a test endpoint, a script on localhost).
+      webhooks: { allowPrivate: true },
     });
     const admin = relay.admin;
     if (!(await admin.listTenants()).some((t) => t.slug === DEMO_TENANT)) {

@@ -50,6 +50,16 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'GET /devices': admin,
   'DELETE /devices/:id': admin,
   'GET /audit': admin,
+
+  // Outgoing webhooks (webhooks-out/): subscribing, secrets, the delivery log and re-sends are the administrator's.
+  'GET /webhooks': admin,
+  'POST /webhooks': admin,
+  'PATCH /webhooks/:id': admin,
+  'DELETE /webhooks/:id': admin,
+  'POST /webhooks/:id/rotate-secret': admin,
+  'POST /webhooks/:id/test': admin,
+  'GET /webhook-deliveries': admin,
+  'POST /webhook-deliveries/:id/resend': admin,
 };
 
 interface CompiledRule {

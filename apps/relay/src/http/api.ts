@@ -5,6 +5,7 @@
 //   GET  /api/v1/health                 the organisation's log head and forged webhooks (desktop health alerts)
 //   /api/v1/sync/…                      organisation sync (http/sync.ts)
 //   /api/v1/auth/…, users, invitations, sessions, devices, audit   identity (http/auth.ts)
+//   /api/v1/webhooks…, webhook-deliveries…   outgoing webhooks (webhooks-out/routes.ts)
 // Who may call each route is one table (auth/rules.ts), checked by http/auth-guard.ts first.
 import express, { type Router } from 'express';
 import {
@@ -26,6 +27,7 @@ import { authGuard, deviceOf } from './auth-guard';
 import { authRouter } from './auth';
 import { apiError, rateLimit } from './middleware';
 import { syncRouter } from './sync';
+import { webhookRouter } from '../webhooks-out/routes';
 import type { HttpServices } from './services';
 
 export function streamUrlOf(publicBaseUrl: string): string {
@@ -117,6 +119,7 @@ export function apiRouter(services: HttpServices): Router {
 
   router.use('/sync', syncRouter(services, deviceOf));
   router.use(authRouter(services, services.auth, services.authAdmin));
+  router.use(webhookRouter(services.webhooks));
 
   return router;
 }

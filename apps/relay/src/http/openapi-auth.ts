@@ -50,7 +50,7 @@ interface Op {
 }
 
 /** An operation of `METHOD /path` (as in the route table), with its security and the refusals every gated route may give. */
-function op(key: string, o: Op): Record<string, unknown> {
+export function op(key: string, o: Op): Record<string, unknown> {
   const rule = routeRules[key];
   if (!rule) throw new Error(`no route rule for ${key}`);
   const who =

@@ -7,6 +7,8 @@ import type { EventAppender } from '../ingest/appender';
 import type { TenantCache } from '../ingest/tenant-cache';
 import type { RelayMetrics } from '../ops/metrics';
 import type { RelayDb } from '../store/db';
+import type { WebhookEvents } from '../webhooks-out/producer';
+import type { WebhookService } from '../webhooks-out/service';
 
 export interface HttpServices {
   config: RelayConfig;
@@ -21,4 +23,8 @@ export interface HttpServices {
   /** Identity: sign-in and sessions, and its administration. */
   auth: AuthService;
   authAdmin: AuthAdmin;
+  /** Outgoing webhooks: subscriptions, the delivery log, re-sends. */
+  webhooks: WebhookService;
+  /** The clock of webhook events, and the wake-up once a push wrote some. */
+  webhookEvents: WebhookEvents;
 }

@@ -32,16 +32,25 @@ const phrases: Record<AuthAuditEntry['action'], (who: string, d: AuthAuditEntry[
   'invitation-revoked': (who) => `${who} drog tillbaka en inbjudan`,
   'session-revoked': (who) => `${who} avslutade en session`,
   'device-revoked': (who) => `${who} spärrade en arbetsplats`,
+  'webhook-created': (who, d) => `${who} lade till webhooken ${String(d.url ?? '')}`,
+  'webhook-changed': (who, d) => `${who} ändrade webhooken ${String(d.url ?? '')}`,
+  'webhook-deleted': (who, d) => `${who} tog bort webhooken ${String(d.url ?? '')}`,
+  'webhook-secret-rotated': (who, d) => `${who} bytte hemligheten för webhooken ${String(d.url ?? '')}`,
+  'webhook-resent': (who, d) => `${who} skickade händelsen ${String(d.type ?? '')} igen till ${String(d.url ?? '')}`,
+  'webhook-tested': (who, d) => `${who} skickade en testhändelse till ${String(d.url ?? '')}`,
+  'webhook-disabled': (_who, d) => `Webhooken ${String(d.url ?? '')} stängdes av: mottagaren svarade 410 Gone`,
 };
 
 const subjectType = (action: AuthAuditEntry['action']): string =>
-  action.startsWith('invitation')
-    ? 'invitation'
-    : action === 'session-revoked'
-      ? 'session'
-      : action === 'device-revoked'
-        ? 'device'
-        : 'user';
+  action.startsWith('webhook')
+    ? 'webhook'
+    : action.startsWith('invitation')
+      ? 'invitation'
+      : action === 'session-revoked'
+        ? 'session'
+        : action === 'device-revoked'
+          ? 'device'
+          : 'user';
 
 export function auditOp(e: AuthAuditEntry): SyncOp {
   const who = e.actorUsername ?? 'okänd';

@@ -23,6 +23,7 @@ import {
 import { leasesForPush, mergeEntities, scrubErasedPeople, scrubLoggedOps, syncEpoch, type EntityKey } from '../store/sync';
 import type { RelayDb, SqlExecutor } from '../store/db';
 import type { EventAppender } from './appender';
+import { produceWebhookEvents, type WebhookEvents } from '../webhooks-out/producer';
 
 /** The contacts these operations erase (GDPR): the alerts that named them lose them too. */
 const erasedContacts = (ops: readonly Pick<SyncOp, 'entity' | 'id' | 'kind'>[]): string[] => [
@@ -32,7 +33,7 @@ const erasedContacts = (ops: readonly Pick<SyncOp, 'entity' | 'id' | 'kind'>[]):
 const keyOf = (op: Pick<SyncOp, 'entity' | 'id'>): string => `${op.entity}\u0000${op.id}`;
 
 export async function pushSyncOps(
-  deps: { db: RelayDb; appender: EventAppender },
+  deps: { db: RelayDb; appender: EventAppender; webhookEvents?: WebhookEvents },
   tenantId: string,
   deviceId: string,
   ops: readonly SyncOp[],
@@ -47,6 +48,7 @@ export async function pushSyncOps(
     else accepted.push(op);
   }
   const ended = new Map<string, EntityKey>();
+  let webhookEvents = 0;
   const alerts = [...new Set(accepted.map(alertOf).filter((a): a is string => a !== null))];
   if (accepted.length > 0) {
     const fenced = async (q: SqlExecutor): Promise<void> => {
@@ -79,7 +81,13 @@ export async function pushSyncOps(
         return [...next.values()];
       },
       alerts.length > 0 ? fenced : undefined,
+      alerts.length > 0
+        ? async (q, changed, before) => {
+            webhookEvents = await produceWebhookEvents(q, tenantId, changed, before, new Date(deps.webhookEvents?.now() ?? Date.now()));
+          }
+        : undefined,
     );
+    if (webhookEvents > 0) deps.webhookEvents?.wake();
     // In push order, so the log holds a device's operations in the order it made them. An
     // edit of an entity that is deleted or erased changes nothing; it is logged without its
     // fields, so no personal data of an erased person enters the log after the erasure.

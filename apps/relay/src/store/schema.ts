@@ -168,6 +168,9 @@ export const tenantTables = [
   'invitations',
   'auth_audit',
   'sync_leases',
+  'webhook_subscriptions',
+  'webhook_deliveries',
+  'webhook_attempts',
 ] as const;
 
 /**
@@ -320,4 +323,86 @@ export const syncLeases = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.alertId] })],
+);
+
+// ── outgoing webhooks (issue #17) ───────────────────────────────────────────────────────
+
+/** An organisation's endpoint for its alerts' events, with its signing secret (sealed, shown once). */
+export const webhookSubscriptions = pgTable(
+  'webhook_subscriptions',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** The event types sent here (protocol webhookEventTypes). */
+    events: text('events').array().notNull(),
+    /** alert.progress every this many percent. */
+    progressStep: integer('progress_step').notNull(),
+    /** AES-256-GCM sealed `whsec_…` (RELAY_ENCRYPTION_KEY). */
+    secretEnc: text('secret_enc').notNull(),
+    /** The secret before the last rotation, still signed with until `previous_until`. */
+    previousSecretEnc: text('previous_secret_enc'),
+    previousUntil: timestamp('previous_until', { withTimezone: true }),
+    secretRotatedAt: timestamp('secret_rotated_at', { withTimezone: true }).notNull().defaultNow(),
+    enabled: boolean('enabled').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_subscriptions_tenant_idx').on(t.tenantId)],
+);
+
+/**
+ * The outbox: one row per event and subscription, written in the transaction that merged the
+ * alert's change, so a relay restart neither loses nor doubles one. `id` is the webhook-id,
+ * derived from the subscription and the event's key, the same on every attempt.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => webhookSubscriptions.id, { onDelete: 'cascade' }),
+    eventKey: text('event_key').notNull(),
+    eventType: text('event_type').notNull(),
+    alertId: text('alert_id'),
+    payload: jsonb('payload').notNull(),
+    /** pending, delivered, failed. */
+    state: text('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    /** A sender holds the row until then (a crashed sender's claim runs out). */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('webhook_deliveries_event_key').on(t.tenantId, t.subscriptionId, t.eventKey),
+    index('webhook_deliveries_due_idx').on(t.tenantId, t.state, t.nextAttemptAt),
+  ],
+);
+
+/** Every attempt of a delivery: when, the HTTP status or the error, how long it took. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    status: integer('status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.tenantId, t.deliveryId)],
 );

@@ -21,6 +21,8 @@ export async function mergeEntities(
   merge: (current: ReadonlyMap<string, EntityState>) => EntityState[],
   /** Runs first in the same transaction (the lease check of an alert's operations). */
   before?: (q: SqlExecutor) => Promise<void>,
+  /** Runs last in the same transaction with the changed states and those before them (outgoing webhooks' events). */
+  after?: (q: SqlExecutor, changed: readonly EntityState[], current: ReadonlyMap<string, EntityState>) => Promise<void>,
 ): Promise<EntityState[]> {
   const sorted = [...new Map(keys.map((k) => [`${k.entity}\u0000${k.id}`, k])).values()].sort((a, b) =>
     a.entity === b.entity ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.entity < b.entity ? -1 : 1,
@@ -42,6 +44,7 @@ export async function mergeEntities(
     }
     const changed = merge(current);
     if (changed.length > 0) await storeStates(q, tenantId, changed);
+    if (after && changed.length > 0) await after(q, changed, current);
     return changed;
   });
 }
