@@ -4,11 +4,12 @@
 // key — and prints one line per bench with both figures and encrypted ÷ plaintext for its
 // headline metric (the goal: within 15 %). Each run's own line is printed too, tagged.
 // Options are passed through to the benches (e.g. --rows 20000 --queries 500
-// --recipients 5000); --only NAME runs one of them.
+// --recipients 5000); --only NAME runs one of them; --repeat N runs each pair N times,
+// alternating, and compares the medians (the load on a shared machine drifts).
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { BenchContext } from '../context';
-import { benchStore, round } from '../context';
+import { benchStore, percentile, round } from '../context';
 
 interface Target {
   name: 'contacts-import' | 'contacts-search' | 'campaign-dispatch';
@@ -43,29 +44,56 @@ async function runOnce(ctx: BenchContext, t: Target, key: string | undefined): P
   return last;
 }
 
+/** The figure a run printed for metric, or undefined when it printed none. */
+const figure = (row: Record<string, unknown>, metric: string | undefined): number | undefined =>
+  metric !== undefined && typeof row[metric] === 'number' ? row[metric] : undefined;
+
 export default async function (ctx: BenchContext): Promise<void> {
   const only = ctx.options.only;
+  // On a shared machine the load drifts between two runs minutes apart: --repeat N runs the
+  // pair N times, alternating plaintext and encrypted, and compares the medians.
+  const repeat = Math.max(1, Number(ctx.options.repeat ?? 1));
   for (const t of targets.filter((x) => !only || x.name === only)) {
-    const plain = await runOnce(ctx, t, undefined);
-    const encrypted = await runOnce(ctx, t, randomBytes(32).toString('hex'));
-    const p = plain[t.metric] as number;
-    const e = encrypted[t.metric] as number;
+    const plain: number[] = [];
+    const encrypted: number[] = [];
+    const cpuPlain: number[] = [];
+    const cpuEncrypted: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const p = await runOnce(ctx, t, undefined);
+      const e = await runOnce(ctx, t, randomBytes(32).toString('hex'));
+      plain.push(p[t.metric] as number);
+      encrypted.push(e[t.metric] as number);
+      const cp = figure(p, t.cpuMetric);
+      const ce = figure(e, t.cpuMetric);
+      if (cp !== undefined && ce !== undefined) {
+        cpuPlain.push(cp);
+        cpuEncrypted.push(ce);
+      }
+    }
+    const p = percentile(plain, 50);
+    const e = percentile(encrypted, 50);
     // Above 1 means encryption costs: slower rate or longer latency.
     const cost = t.higherIsBetter ? p / e : e / p;
+    const cp = cpuPlain.length === repeat ? percentile(cpuPlain, 50) : undefined;
+    const ce = cpuEncrypted.length === repeat ? percentile(cpuEncrypted, 50) : undefined;
+    const cpuCost = cp !== undefined && ce !== undefined ? (t.higherIsBetter ? cp / ce : ce / cp) : undefined;
     ctx.emit({
       target: t.name,
       metric: t.metric,
+      runs: repeat,
       plaintext: p,
       encrypted: e,
       ratio: round(e / p, 3),
       cost_pct: round((cost - 1) * 100, 1),
       within_15_pct: cost <= 1.15,
-      ...(t.cpuMetric && typeof plain[t.cpuMetric] === 'number' && typeof encrypted[t.cpuMetric] === 'number'
+      ...(cpuCost !== undefined
         ? {
             cpu_metric: t.cpuMetric,
-            cpu_plaintext: plain[t.cpuMetric],
-            cpu_encrypted: encrypted[t.cpuMetric],
-            cpu_ratio: round((encrypted[t.cpuMetric] as number) / (plain[t.cpuMetric] as number), 3),
+            cpu_plaintext: cp,
+            cpu_encrypted: ce,
+            cpu_ratio: round((ce as number) / (cp as number), 3),
+            cpu_cost_pct: round((cpuCost - 1) * 100, 1),
+            cpu_within_15_pct: cpuCost <= 1.15,
           }
         : {}),
       load_avg_1m: round(os.loadavg()[0] ?? 0, 2),
