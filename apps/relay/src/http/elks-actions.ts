@@ -6,26 +6,18 @@
 // plays audio but cannot speak text: a flow is served from the audio its TwiML plays (the
 // message the engine published), and the same confirmed / retry / goodbye decision as for
 // Twilio follows each ivr. A flow without audio cannot be run by 46elks and is refused.
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { CallFlowRegistration } from '@gdial/protocol';
 import { elksItem, verifyElks } from '../ingest/elks';
-import { MAX_FORM_BYTES } from '../ingest/limits';
-import { TenantCache, type ResolvedTenant } from '../ingest/tenant-cache';
 import { parseForm } from '../ingest/twilio';
 import { queryOf } from '../ingest/webhook';
 import type { FailureThrottle } from '../ops/rate-limit';
 import { loadCallFlow } from '../store/callflows';
-import { apiError, rateLimit, refuseRateLimited } from './middleware';
+import { commitFlowEvent, flowBody, flowTenantFirst, rawBodyOf, type FlowLocals } from './call-flow-requests';
+import { rateLimit } from './middleware';
 import type { HttpServices } from './services';
 import { gatherAnswer } from './twiml';
 import { rejectWebhook } from './webhooks';
-
-interface Locals {
-  resolved: ResolvedTenant;
-  failureKey: string;
-}
-
-const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
 const unescapeXml = (s: string): string =>
   s.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
@@ -55,36 +47,13 @@ const ivrAction = (audioUrl: string, timeoutSec: number, next: string) => ({
 export function elksActionsRouter(services: HttpServices, failures: FailureThrottle): Router {
   const router = express.Router();
   router.use(rateLimit('elks-actions', services.config.rateLimitPerSecond, services.metrics));
-
-  // The tenant and the client's failed-secret allowance before the body is read.
-  const tenantFirst: RequestHandler = (req, res, next) => {
-    const tenant = String(req.params.tenant);
-    const kind = req.path.endsWith('/ivr') ? 'elks.ivr' : 'elks.call-flow';
-    if (services.isShuttingDown()) {
-      apiError(res, 503, 'shutting-down', 'Relay is restarting; retry');
-      return;
-    }
-    const lookup = TenantCache.wellFormed(tenant) ? services.tenants.resolve(tenant) : Promise.resolve(null);
-    lookup.then((resolved) => {
-      if (!resolved) {
-        rejectWebhook(services, req.log, res, tenant, 'elks', kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
-        return;
-      }
-      const failureKey = `${req.ip ?? 'unknown'}\u0000${resolved.tenant.id}`;
-      const wait = failures.blocked(failureKey);
-      if (wait > 0) {
-        refuseRateLimited(res, req.log, services.metrics, 'elks-actions-failed-secrets', wait);
-        return;
-      }
-      (res.locals as Locals).resolved = resolved;
-      (res.locals as Locals).failureKey = failureKey;
-      next();
-    }, next);
-  };
-  const body = express.raw({ type: () => true, limit: Math.min(MAX_FORM_BYTES, services.config.webhookBodyLimitBytes) });
+  const tenantFirst = flowTenantFirst(services, failures, 'elks', 'elks-actions-failed-secrets', (p) =>
+    p.endsWith('/ivr') ? 'elks.ivr' : 'elks.call-flow',
+  );
+  const body = flowBody(services);
 
   const admit = async (req: Request, res: Response, kind: string) => {
-    const { resolved, failureKey } = res.locals as Locals;
+    const { resolved, failureKey } = res.locals as FlowLocals;
     const tenantSlug = String(req.params.tenant);
     const query = queryOf(req.url);
     const verdict = verifyElks(resolved.credentials.elksCallbackSecret, query.s);
@@ -133,15 +102,7 @@ export function elksActionsRouter(services: HttpServices, failures: FailureThrot
       rejectWebhook(services, req.log, res, ctx.tenant.slug, 'elks', kind, 'rejected_bad_request', 400, item);
       return;
     }
-    try {
-      const outcome = await services.appender.append(ctx.tenant.id, item);
-      services.metrics.webhooks.inc({ provider: 'elks', kind, result: outcome.duplicate ? 'duplicate' : 'accepted' });
-    } catch (err) {
-      services.metrics.webhooks.inc({ provider: 'elks', kind, result: 'error' });
-      req.log.error({ err }, 'committing an ivr result failed; 46elks will hear an error');
-      apiError(res, 503, 'unavailable', 'Could not commit the event');
-      return;
-    }
+    if (!(await commitFlowEvent(services, req, res, ctx.tenant.id, 'elks', kind, item))) return;
     const result = typeof params.result === 'string' ? params.result : undefined;
     const answer = gatherAnswer(ctx.flow, result && /^[0-9*#]+$/.test(result) ? result : undefined, attempt);
     if (answer === 'retry') {

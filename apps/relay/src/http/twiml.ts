@@ -4,24 +4,16 @@
 //            `twilio.gather` event, then answers confirmed, retry or goodbye.
 // Both are signed by Twilio like any webhook and checked the same way. The delivery token
 // travels in the signed URL, so it cannot be swapped without breaking the signature.
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { callFlowPlaceholders, type CallFlowRegistration } from '@gdial/protocol';
-import { MAX_FORM_BYTES } from '../ingest/limits';
-import { TenantCache, type ResolvedTenant } from '../ingest/tenant-cache';
 import { parseForm, twilioGather, verifyTwilio } from '../ingest/twilio';
 import type { FailureThrottle } from '../ops/rate-limit';
 import { queryOf } from '../ingest/webhook';
 import { loadCallFlow } from '../store/callflows';
-import { apiError, rateLimit, refuseRateLimited } from './middleware';
+import { commitFlowEvent, flowBody, flowTenantFirst, rawBodyOf, type FlowLocals } from './call-flow-requests';
+import { rateLimit } from './middleware';
 import type { HttpServices } from './services';
 import { publicUrlOf, rejectWebhook } from './webhooks';
-
-interface Locals {
-  resolved: ResolvedTenant;
-  failureKey: string;
-}
-
-const rawBodyOf = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
 const xmlAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -41,36 +33,13 @@ export function gatherAnswer(flow: CallFlowRegistration, digits: string | undefi
 export function twimlRouter(services: HttpServices, failures: FailureThrottle): Router {
   const router = express.Router();
   router.use(rateLimit('twiml', services.config.rateLimitPerSecond, services.metrics));
-
-  // The tenant and the client's failed-signature allowance before the body is read.
-  const tenantFirst: RequestHandler = (req, res, next) => {
-    const tenant = String(req.params.tenant);
-    const kind = req.path.endsWith('/gather') ? 'twilio.gather' : 'twilio.call-flow';
-    if (services.isShuttingDown()) {
-      apiError(res, 503, 'shutting-down', 'Relay is restarting; retry');
-      return;
-    }
-    const lookup = TenantCache.wellFormed(tenant) ? services.tenants.resolve(tenant) : Promise.resolve(null);
-    lookup.then((resolved) => {
-      if (!resolved) {
-        rejectWebhook(services, req.log, res, tenant, 'twilio', kind, 'rejected_unknown_tenant', 404, 'unknown tenant');
-        return;
-      }
-      const failureKey = `${req.ip ?? 'unknown'}\u0000${resolved.tenant.id}`;
-      const wait = failures.blocked(failureKey);
-      if (wait > 0) {
-        refuseRateLimited(res, req.log, services.metrics, 'twiml-failed-signatures', wait);
-        return;
-      }
-      (res.locals as Locals).resolved = resolved;
-      (res.locals as Locals).failureKey = failureKey;
-      next();
-    }, next);
-  };
-  const body = express.raw({ type: () => true, limit: Math.min(MAX_FORM_BYTES, services.config.webhookBodyLimitBytes) });
+  const tenantFirst = flowTenantFirst(services, failures, 'twilio', 'twiml-failed-signatures', (p) =>
+    p.endsWith('/gather') ? 'twilio.gather' : 'twilio.call-flow',
+  );
+  const body = flowBody(services);
 
   const admit = async (req: Request, res: Response, kind: string) => {
-    const { resolved, failureKey } = res.locals as Locals;
+    const { resolved, failureKey } = res.locals as FlowLocals;
     const raw = rawBodyOf(req);
     const form = parseForm(raw);
     if (!form.ok) {
@@ -135,15 +104,7 @@ export function twimlRouter(services: HttpServices, failures: FailureThrottle): 
       rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 400, gather);
       return;
     }
-    try {
-      const outcome = await services.appender.append(ctx.tenant.id, gather.item);
-      services.metrics.webhooks.inc({ provider: 'twilio', kind, result: outcome.duplicate ? 'duplicate' : 'accepted' });
-    } catch (err) {
-      services.metrics.webhooks.inc({ provider: 'twilio', kind, result: 'error' });
-      req.log.error({ err }, 'committing gather failed; Twilio will hear an error');
-      apiError(res, 503, 'unavailable', 'Could not commit the event');
-      return;
-    }
+    if (!(await commitFlowEvent(services, req, res, ctx.tenant.id, 'twilio', kind, gather.item))) return;
     const answer = gatherAnswer(ctx.flow, gather.digits, attempt);
     const doc = ctx.flow.documents[answer];
     res.type('text/xml').send(render(doc, gatherUrl(services, ctx.tenant.slug, ctx.flow.flowId, ctx.deliveryToken, attempt + 1)));
