@@ -1,9 +1,14 @@
-// `npm run bench -- relay-webhooks [--rate 1000] [--seconds 20] [--concurrency 32]`
+// `npm run bench -- relay-webhooks [--rate 1000] [--seconds 20] [--concurrency 32] [--sync-rate 200]`
 // Signed Twilio status callbacks at a fixed rate into a relay on PostgreSQL (a separate
 // process, as deployed), with a WebSocket desktop receiving them: ingest rate and
 // webhook→desktop latency. Then the relay's ingest capacity at max rate, against a bare
 // express route doing the same INSERT (autocommit, same pool size), measured in the same run.
 // Loopback only. Prints one line: ingest_per_s, p50_ms, p99_ms, baseline_per_s, ratio.
+// With --sync-rate N, a second desktop pushes organisation-sync operations (contact edits) at
+// N per second in small batches, as a desktop pushes after its commits, for the whole of the
+// fixed-rate and capacity phases: the relay merges them and logs them into the same log, and
+// the first desktop's stream carries them among the webhooks (issue #14: the webhook goal
+// must hold with sync traffic on the same relay).
 import { webhookOf } from '@gdial/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +18,7 @@ import express from 'express';
 import pg from 'pg';
 import twilio from 'twilio';
 import WebSocket from 'ws';
-import { relayServerMessageSchema } from '@gdial/protocol';
+import { HybridClock, relayServerMessageSchema, type SyncOp } from '@gdial/protocol';
 import { startRelay } from '@gdial/relay';
 import { percentile, round, type BenchContext } from '../context';
 
@@ -39,8 +44,10 @@ async function serveRelay(): Promise<void> {
   if (!created.ok) throw new Error(created.problem);
   await relay.admin.setCredentials(slug, { twilioAuthToken: process.env.BENCH_TWILIO_TOKEN! });
   const enrolment = await relay.admin.createEnrolment(slug);
+  const syncEnrolment = await relay.admin.createEnrolment(slug);
   if (!enrolment.ok) throw new Error(enrolment.problem);
-  process.send?.({ url: relay.url, enrolmentToken: enrolment.value.token });
+  if (!syncEnrolment.ok) throw new Error(syncEnrolment.problem);
+  process.send?.({ url: relay.url, enrolmentToken: enrolment.value.token, syncEnrolmentToken: syncEnrolment.value.token });
   process.on('disconnect', () => void relay.close().then(() => process.exit(0)));
 }
 
@@ -155,6 +162,7 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
   const seconds = Number(ctx.options.seconds ?? 20);
   const concurrency = Number(ctx.options.concurrency ?? 32);
   const capacitySeconds = Number(ctx.options['capacity-seconds'] ?? 5);
+  const syncRate = Number(ctx.options['sync-rate'] ?? 0);
   const schema = `relay_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   const env = { BENCH_SCHEMA: schema, BENCH_KEY: randomBytes(32).toString('base64'), BENCH_TWILIO_TOKEN: randomBytes(16).toString('hex') };
   const admin = new pg.Client({ connectionString: DATABASE_URL });
@@ -163,15 +171,23 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
   try {
     ctx.progress(`starting relay on PostgreSQL (schema ${schema})`);
     // --profile-dir DIR writes CPU profiles of the relay and baseline processes there.
-    const relay = await child<{ url: string; enrolmentToken: string }>('relay', env, ctx.options['profile-dir']);
+    const relay = await child<{ url: string; enrolmentToken: string; syncEnrolmentToken: string }>(
+      'relay',
+      env,
+      ctx.options['profile-dir'],
+    );
     procs.push(relay.proc);
-    const enrolled = (await (
-      await fetch(`${relay.info.url}/api/v1/devices/enrol`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ enrolmentToken: relay.info.enrolmentToken, deviceName: 'bench desktop' }),
-      })
-    ).json()) as { deviceToken: string };
+    const enrol = async (enrolmentToken: string, deviceName: string) =>
+      (await (
+        await fetch(`${relay.info.url}/api/v1/devices/enrol`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ enrolmentToken, deviceName }),
+        })
+      ).json()) as { deviceToken: string; deviceId: string };
+    const enrolled = await enrol(relay.info.enrolmentToken, 'bench desktop');
+    const syncTraffic =
+      syncRate > 0 ? new SyncTraffic(relay.info.url, await enrol(relay.info.syncEnrolmentToken, 'sync desktop'), syncRate) : null;
 
     // The desktop: records when each event arrives and acknowledges like the engine does.
     const sentAt = new Map<string, number>();
@@ -185,6 +201,7 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
       if (msg.type === 'ping') ws.send(JSON.stringify({ type: 'pong', at: msg.at }));
       if (msg.type !== 'events') return;
       for (const e of msg.entries) {
+        if (e.event.type !== 'webhook') continue; // the second desktop's sync operations
         const at = sentAt.get(webhookOf(e.event).eventKey);
         if (at !== undefined) latencies.push(now - at);
         received++;
@@ -205,7 +222,8 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     latencies.length = 0;
     received = 0;
 
-    ctx.progress(`fixed rate: ${rate}/s for ${seconds} s`);
+    ctx.progress(`fixed rate: ${rate}/s for ${seconds} s${syncTraffic ? `, with ${syncRate} sync operations/s` : ''}`);
+    syncTraffic?.start();
     const start = performance.now();
     const inflight: Array<Promise<void>> = [];
     let issued = 0;
@@ -240,6 +258,7 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
     ctx.progress(`relay capacity: ${concurrency} in flight for ${capacitySeconds} s`);
     const capacityRequests = signedRequests(relay.info.url, env.BENCH_TWILIO_TOKEN, 1_000_000, 200_000);
     const relayCapacity = await maxRate(capacityRequests, concurrency, capacitySeconds);
+    const sync = await syncTraffic?.stop();
     // Diagnostics from the relay itself: how large the group commits were and how long they took.
     const metrics = await (
       await fetch(`${relay.info.url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
@@ -275,6 +294,15 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
       ratio: round(relayCapacity / baselineRate, 3),
       avg_batch: round(accepted / commits, 1),
       avg_commit_ms: round((commitSeconds / commits) * 1000, 2),
+      ...(sync
+        ? {
+            sync_rate: syncRate,
+            sync_ops_per_s: round(sync.acked / sync.seconds, 1),
+            sync_push_p99_ms: round(percentile(sync.pushTimes, 99), 2),
+            sync_push_failures: sync.failures,
+          }
+        : {}),
+      goal: 'p99_ms <= 25 at 1000/s and ratio >= 0.5',
     });
   } finally {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
@@ -286,6 +314,82 @@ export default async function relayWebhooks(ctx: BenchContext): Promise<void> {
       await admin.query(`DROP ROLE "${role}"`).catch(() => undefined);
     }
     await admin.end();
+  }
+}
+
+/**
+ * A second desktop's organisation-sync traffic: edits of shared contacts pushed at `rate`
+ * operations per second, a batch every 50 ms (a desktop pushes after each commit), each push
+ * waiting for the previous one as the engine's push loop does.
+ */
+class SyncTraffic {
+  private readonly clock = new HybridClock();
+  private counter = 0;
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private started = 0;
+  readonly pushTimes: number[] = [];
+  acked = 0;
+  failures = 0;
+
+  constructor(
+    private readonly base: string,
+    private readonly device: { deviceToken: string; deviceId: string },
+    private readonly rate: number,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.started = performance.now();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<{ acked: number; seconds: number; pushTimes: number[]; failures: number }> {
+    this.running = false;
+    await this.loop;
+    return { acked: this.acked, seconds: (performance.now() - this.started) / 1000, pushTimes: this.pushTimes, failures: this.failures };
+  }
+
+  private async run(): Promise<void> {
+    const roles = ['Stabschef', 'Samband', 'Logistik', 'Sjukvård'];
+    const pending: SyncOp[] = [];
+    while (this.running) {
+      const due = Math.floor(((performance.now() - this.started) / 1000) * this.rate);
+      for (; this.counter < due;) {
+        const counter = ++this.counter;
+        pending.push({
+          device: this.device.deviceId,
+          counter,
+          hlc: this.clock.tick(),
+          entity: 'contact',
+          id: `bench-contact-${counter % 500}`,
+          kind: 'put',
+          fields: { displayName: `Person ${counter % 500}`, role: roles[counter % roles.length]! },
+        });
+      }
+      if (pending.length > 0) {
+        // What failed goes again with what came since: the relay takes a device's counters without gaps.
+        const ops = pending.slice(0, 1000);
+        const t0 = performance.now();
+        const res = await fetch(`${this.base}/api/v1/sync/push`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.device.deviceToken}` },
+          body: JSON.stringify({ ops }),
+        }).catch(() => null);
+        if (res?.ok) {
+          const { ackedThrough } = (await res.json()) as { ackedThrough: number };
+          this.pushTimes.push(performance.now() - t0);
+          while (pending.length > 0 && pending[0]!.counter <= ackedThrough) {
+            pending.shift();
+            this.acked++;
+          }
+        } else {
+          this.failures++;
+          await res?.body?.cancel();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 
