@@ -24,6 +24,7 @@ export * from './sync';
 export * from './sync-rpc';
 export * from './backups';
 export * from './health';
+export * from './notifications';
 export * from './auth';
 export * from './identity';
 export * from './permissions';

@@ -66,6 +66,8 @@ export const methodClearance = {
   'sync.setAutoTakeOver': 'admin',
   'backups.list': 'reader',
   'health.list': 'reader',
+  'notifications.list': 'reader',
+  'notifications.markRead': 'reader',
   // Content: contacts, groups, templates, recordings, voices and drafts.
   'tts.voices.install': 'editor',
   'tts.voices.remove': 'editor',

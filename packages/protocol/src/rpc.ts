@@ -11,6 +11,7 @@ import { capMethods } from './cap';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
 import { healthEvents, healthMethods } from './health';
+import { notificationsMethods } from './notifications';
 import { identityEvents, identityMethods } from './identity';
 import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
 import { syncEvents, syncMethods } from './sync-rpc';
@@ -30,6 +31,7 @@ export const methods = {
   ...syncMethods,
   ...backupsMethods,
   ...healthMethods,
+  ...notificationsMethods,
   ...identityMethods,
   ...capMethods,
 } satisfies Record<string, MethodSpec>;

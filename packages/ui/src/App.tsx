@@ -6,6 +6,7 @@ import { ApprovalNotifier } from './components/ApprovalNotifier';
 import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
 import { useLanguage, useT } from './i18n';
 import { HealthCentre } from './pages/health/HealthAlerts';
+import { NotificationBell } from './pages/notifications/NotificationBell';
 import { pages } from './pages/registry';
 import { SignInPage } from './pages/session/SignInPage';
 import { UserBadge } from './pages/session/UserBadge';
@@ -68,6 +69,7 @@ export function App() {
             </Title>
           </Group>
           <Group>
+            {session && !gate && connection === 'open' && <NotificationBell />}
             {session && !gate && connection === 'open' && <HealthCentre />}
             {session && !gate && connection === 'open' && <AlertSounds />}
             <UserBadge />

@@ -22,6 +22,7 @@ import { HealthService, type HealthOptions } from './health/service';
 import { LeaseService } from './leases';
 import { SyncService } from './sync';
 import { IdentityService, type IdentityOptions } from './identity/service';
+import { NotificationService } from './notifications';
 import { UserService } from './identity/users';
 import { OrganisationService } from './identity/organisation';
 import { RelayAuth, sealedTokenVault } from './identity/relay-auth';
@@ -29,6 +30,7 @@ import { SystemService } from './system';
 
 export interface EngineServices extends ContactsModule {
   readonly identity: IdentityService;
+  readonly notifications: NotificationService;
   readonly users: UserService;
   /** The signed-in user's session at the organisation's relay (sign-in, refresh, sign-out). */
   readonly relayAuth: RelayAuth;
@@ -145,6 +147,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   });
   return {
     identity,
+    notifications: new NotificationService(ctx, () => identity.current()),
     users,
     relayAuth,
     organisation,

@@ -73,8 +73,8 @@ describe('the role table', () => {
         m,
       ),
     );
-    // Their own session and their own name are theirs.
-    expect(writes.sort()).toEqual(['system.setOperator']);
+    // Their own session, their own name and which notifications they have read are theirs.
+    expect(writes.sort()).toEqual(['notifications.markRead', 'system.setOperator']);
   });
 });
 

@@ -1,6 +1,6 @@
 // Tables about the installation itself: the audit trail and operator settings.
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Who did what, when. Never updated; erasing a contact leaves its entry without personal data. */
 export const auditLog = sqliteTable(
@@ -56,4 +56,18 @@ export const healthAlerts = sqliteTable(
       .where(sql`${t.resolvedAt} IS NULL`),
     index('health_alerts_listed').on(t.acknowledgedAt, t.resolvedAt),
   ],
+);
+
+/**
+ * The bell (services/notifications): which of its items a user has read, by the item's key.
+ * Local to this desktop: each workstation remembers what its users have seen there.
+ */
+export const notificationReads = sqliteTable(
+  'notification_reads',
+  {
+    userId: text('user_id').notNull(),
+    key: text('key').notNull(),
+    readAt: text('read_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
