@@ -22,6 +22,7 @@ import { lockDataDir } from './store/datadir-lock';
 import { pruneEvents } from './store/events';
 import { migrate } from './store/migrate';
 import { RelayAdmin } from './admin';
+import { ApiKeys } from './auth/api-keys';
 import { AuthAdmin } from './auth/admin-service';
 import { owaspScrypt, type PasswordCost } from './auth/passwords';
 import { AuthService } from './auth/service';
@@ -240,6 +241,7 @@ export async function startRelayWithConfig(
     authAdmin,
     webhooks: webhookService,
     webhookEvents: { now: webhookOptions.now ?? Date.now, wake: () => webhookDispatcher.wake() },
+    apiKeys: new ApiKeys(auth),
   };
   const stream = new StreamServer({ config, db, hub, metrics, logger, isShuttingDown: () => shuttingDown });
   closeDeviceStreams = (tenantId, deviceId) => void stream.closeDevice(tenantId, deviceId);

@@ -332,6 +332,10 @@ export const authAuditActions = [
   'webhook-resent',
   'webhook-tested',
   'webhook-disabled',
+  'api-key-created',
+  'api-key-revoked',
+  'api-key-used',
+  'api-key-refused',
 ] as const;
 export type AuthAuditAction = (typeof authAuditActions)[number];
 
@@ -374,6 +378,13 @@ export const authErrorCodes = [
   'validation',
   'not-found',
   'rate-limited',
+  /** An API key that was revoked or has expired. */
+  'key-revoked',
+  'key-expired',
+  /** An API key used from an address it does not allow. */
+  'source-refused',
+  /** An API key without the scope the route needs: `requiredScope`. */
+  'scope-missing',
 ] as const;
 export type AuthErrorCode = (typeof authErrorCodes)[number];
 
@@ -383,6 +394,8 @@ export const authErrorSchema = z.object({
     /** Swedish, for the console to show as is. */
     message: z.string(),
     requiredRoles: z.array(roleSchema).optional(),
+    /** An API key's refusal: the scope the route needs. */
+    requiredScope: z.string().optional(),
     retryAfterSeconds: z.number().int().optional(),
   }),
 });

@@ -30,3 +30,4 @@ export * from './identity';
 export * from './permissions';
 export * from './cap';
 export * from './csv';
+export * from './api-keys';

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
 import { afterActionEvents, afterActionMethods } from './after-action';
 import { analyticsMethods } from './analytics';
+import { apiKeysMethods } from './api-keys';
 import { approvalsEvents, approvalsMethods } from './approvals';
 import { backupsEvents, backupsMethods } from './backups';
 import { campaignsEvents, campaignsMethods } from './campaigns';
@@ -34,6 +35,7 @@ export const methods = {
   ...notificationsMethods,
   ...identityMethods,
   ...capMethods,
+  ...apiKeysMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

@@ -5,9 +5,11 @@
 //   device  an enrolled desktop's device token (Authorization: Bearer gdd_…): the engine's own
 //           traffic, which runs whoever is signed in, and signing in itself
 //   roles   a signed-in user's access token (Authorization: Bearer <JWT>) with one of these roles
-import { roles, type Role } from '@gdial/protocol';
+//   key     another system's API key (Authorization: Bearer gdk_…) with this scope (docs/api.md)
+import { roles, type ApiKeyScope, type Role } from '@gdial/protocol';
 
-export type RouteRule = { kind: 'public' } | { kind: 'device' } | { kind: 'user'; roles: readonly Role[] };
+export type RouteRule =
+  { kind: 'public' } | { kind: 'device' } | { kind: 'user'; roles: readonly Role[] } | { kind: 'key'; scope: ApiKeyScope };
 
 const publicRoute: RouteRule = { kind: 'public' };
 const device: RouteRule = { kind: 'device' };
@@ -60,6 +62,9 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'POST /webhooks/:id/test': admin,
   'GET /webhook-deliveries': admin,
   'POST /webhook-deliveries/:id/resend': admin,
+  'GET /api-keys': admin,
+  'POST /api-keys': admin,
+  'DELETE /api-keys/:id': admin,
 };
 
 interface CompiledRule {

@@ -56,6 +56,8 @@ export interface AuthFailure {
   message: string;
   retryAfterSeconds?: number;
   requiredRoles?: Role[];
+  /** An API key's refusal: the scope the route needs. */
+  requiredScope?: string;
 }
 export type AuthResult<T> = { ok: true; value: T } | { ok: false; failure: AuthFailure };
 

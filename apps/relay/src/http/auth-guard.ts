@@ -5,6 +5,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { roleRefusalMessage } from '@gdial/protocol';
 import { ruleFor } from '../auth/rules';
+import type { KeyCaller } from '../auth/api-keys';
 import type { AuthFailure, AuthService, Caller } from '../auth/service';
 import { FailureThrottle } from '../ops/rate-limit';
 import { authenticateDevice, findTenantBySlug, type AuthenticatedDevice } from '../store/tenants';
@@ -13,6 +14,14 @@ import type { HttpServices } from './services';
 
 const devices = new WeakMap<Request, AuthenticatedDevice>();
 const callers = new WeakMap<Request, Caller>();
+const keyCallers = new WeakMap<Request, KeyCaller>();
+
+/** The API key of a request the guard admitted on a key rule. */
+export const keyCallerOf = (req: Request): KeyCaller => {
+  const k = keyCallers.get(req);
+  if (!k) throw new Error('keyCallerOf on a request without a key rule');
+  return k;
+};
 
 /** The desktop of a request the guard admitted on a device rule. */
 export const deviceOf = (req: Request): AuthenticatedDevice => {
@@ -36,6 +45,7 @@ export function authError(res: Response, f: AuthFailure): void {
       code: f.code,
       message: f.message,
       ...(f.requiredRoles ? { requiredRoles: f.requiredRoles } : {}),
+      ...(f.requiredScope ? { requiredScope: f.requiredScope } : {}),
       ...(f.retryAfterSeconds !== undefined ? { retryAfterSeconds: f.retryAfterSeconds } : {}),
     },
   });
@@ -64,6 +74,18 @@ export function authGuard(services: HttpServices, auth: AuthService): RequestHan
       return;
     }
     const token = bearer(req);
+    if (rule.kind === 'key') {
+      const key = await services.apiKeys.authenticate(token, rule.scope, client, found.key);
+      if (!key.ok) {
+        if (key.failure.code === 'unauthorized') failures.failed(client);
+        authError(res, key.failure);
+        return;
+      }
+      keyCallers.set(req, key.value);
+      req.log = req.log.child({ tenant: key.value.tenant.slug, apiKey: key.value.key.id });
+      next();
+      return;
+    }
     if (rule.kind === 'device') {
       const device = token ? await authenticateDevice(services.db, token) : null;
       if (!device) {

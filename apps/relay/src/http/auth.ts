@@ -6,9 +6,11 @@
 //   /sessions        list, revoke (admin)
 //   /devices         list, revoke (admin)
 //   /audit           sign-ins, lockouts, role changes, invitations (admin)
+//   /api-keys        list, create (the secret once), revoke (admin)
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import {
+  apiKeyCreateRequestSchema,
   describeIssues,
   fieldIssues,
   invitationAcceptRequestSchema,
@@ -168,6 +170,20 @@ export function authRouter(services: HttpServices, auth: AuthService, admin: Aut
   });
 
   revoke('/invitations/:id', 'Inbjudan', (tenantId, id, caller) => admin.revokeInvitation(tenantId, id, caller));
+
+  // API keys for other systems (docs/api.md): the secret is in the creation's answer only.
+  router.get('/api-keys', async (req, res) => {
+    res.json({ keys: await services.apiKeys.list(callerOf(req).tenantId) });
+  });
+
+  router.post('/api-keys', body, async (req, res) => {
+    const input = parse(apiKeyCreateRequestSchema, req, res);
+    if (!input) return;
+    const caller = callerOf(req);
+    res.status(201).json(await services.apiKeys.create(caller.tenantId, input, caller));
+  });
+
+  revoke('/api-keys/:id', 'API-nyckeln', (tenantId, id, caller) => services.apiKeys.revoke(tenantId, id, caller));
 
   router.get('/sessions', async (req, res) => {
     res.json({ sessions: await admin.listSessions(callerOf(req).tenantId) });

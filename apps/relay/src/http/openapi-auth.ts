@@ -4,6 +4,9 @@
 // the gate cannot disagree.
 import { z } from 'zod';
 import {
+  apiKeyCreateRequestSchema,
+  apiKeyCreateResponseSchema,
+  apiKeyListResponseSchema,
   authAuditResponseSchema,
   authErrorSchema,
   authUserSchema,
@@ -58,7 +61,9 @@ export function op(key: string, o: Op): Record<string, unknown> {
       ? 'Public.'
       : rule.kind === 'device'
         ? 'Device token.'
-        : `Signed-in user with role ${rule.roles.map((r) => `${r} (${roleInfo[r].sv})`).join(', ')}.`;
+        : rule.kind === 'key'
+          ? `API key with the scope ${rule.scope}.`
+          : `Signed-in user with role ${rule.roles.map((r) => `${r} (${roleInfo[r].sv})`).join(', ')}.`;
   const [status, description, schema] = o.ok;
   return {
     summary: o.summary,
@@ -69,8 +74,20 @@ export function op(key: string, o: Op): Record<string, unknown> {
     responses: {
       [status]: { description, ...(schema ? { content: json(schema) } : {}) },
       '400': error('Invalid body (Swedish message naming each problem)'),
-      ...(rule.kind === 'public' ? {} : { '401': error('No valid device token or access token (token-expired: refresh)') }),
+      ...(rule.kind === 'public'
+        ? {}
+        : rule.kind === 'key'
+          ? { '401': error('No valid API key, or it is revoked (key-revoked) or expired (key-expired)') }
+          : { '401': error('No valid device token or access token (token-expired: refresh)') }),
       ...(rule.kind === 'user' ? { '403': error('The role may not (forbidden, with requiredRoles)') } : {}),
+      ...(rule.kind === 'key'
+        ? {
+            '403': error(
+              'The key lacks the scope (scope-missing, with requiredScope) or is used from an address it does not allow (source-refused)',
+            ),
+            '429': error("Over the key's rate limit (Retry-After)"),
+          }
+        : {}),
       ...Object.fromEntries(Object.entries(o.errors ?? {}).map(([s, d]) => [s, error(d)])),
     },
   };
@@ -169,6 +186,25 @@ export function authPaths(): Record<string, Record<string, unknown>> {
         request: invitationAcceptRequestSchema,
         ok: ['201', 'The new user', invitationAcceptResponseSchema],
         errors: { '403': 'Invalid, expired, revoked or used', '409': 'Username taken', '429': 'Too many failures from this address' },
+      }),
+    },
+    '/api/v1/api-keys': {
+      get: op('GET /api-keys', {
+        summary: "The organisation's API keys (never their secrets)",
+        ok: ['200', 'Keys', apiKeyListResponseSchema],
+      }),
+      post: op('POST /api-keys', {
+        summary: 'Create an API key for another system (the secret is in this answer only; the relay keeps its SHA-256)',
+        request: apiKeyCreateRequestSchema,
+        ok: ['201', 'Created, with the secret', apiKeyCreateResponseSchema],
+      }),
+    },
+    '/api/v1/api-keys/{id}': {
+      delete: op('DELETE /api-keys/:id', {
+        summary: 'Revoke an API key: it stops working at once',
+        parameters: id('API key id'),
+        ok: ['204', 'Revoked'],
+        errors: { '404': 'No unrevoked key with this id' },
       }),
     },
     '/api/v1/sessions': { get: op('GET /sessions', { summary: 'Live sessions', ok: ['200', 'Sessions', sessionListResponseSchema] }) },

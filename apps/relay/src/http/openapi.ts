@@ -111,6 +111,11 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
           bearerFormat: 'JWT',
           description: 'Access token from /api/v1/auth/sign-in or /refresh (10 min)',
         },
+        key: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'API key (gdk_…) an administrator created in the console (Inställningar → API-nycklar); see docs/api.md',
+        },
       },
     },
     paths: {

@@ -1,6 +1,7 @@
 // What the HTTP routes are given: one object built by the composition (relay.ts).
 import type { Logger } from 'pino';
 import type { AuthAdmin } from '../auth/admin-service';
+import type { ApiKeys } from '../auth/api-keys';
 import type { AuthService } from '../auth/service';
 import type { RelayConfig } from '../config';
 import type { EventAppender } from '../ingest/appender';
@@ -27,4 +28,6 @@ export interface HttpServices {
   webhooks: WebhookService;
   /** The clock of webhook events, and the wake-up once a push wrote some. */
   webhookEvents: WebhookEvents;
+  /** API keys of the REST API v1: their administration and the check of each request. */
+  apiKeys: ApiKeys;
 }

@@ -39,18 +39,33 @@ const phrases: Record<AuthAuditEntry['action'], (who: string, d: AuthAuditEntry[
   'webhook-resent': (who, d) => `${who} skickade händelsen ${String(d.type ?? '')} igen till ${String(d.url ?? '')}`,
   'webhook-tested': (who, d) => `${who} skickade en testhändelse till ${String(d.url ?? '')}`,
   'webhook-disabled': (_who, d) => `Webhooken ${String(d.url ?? '')} stängdes av: mottagaren svarade 410 Gone`,
+  'api-key-created': (who, d) => `${who} skapade API-nyckeln ”${String(d.name ?? '')}” (${String(d.scopes ?? '')})`,
+  'api-key-revoked': (who, d) => `${who} återkallade API-nyckeln ”${String(d.name ?? '')}”`,
+  'api-key-used': (_who, d) => `API-nyckeln ”${String(d.name ?? '')}” användes: ${String(d.route ?? '')} från ${String(d.client ?? '')}`,
+  'api-key-refused': (_who, d) =>
+    `API-nyckeln ”${String(d.name ?? '')}” nekades (${apiKeyRefusals[String(d.reason)] ?? String(d.reason)}): ${String(d.route ?? '')} från ${String(d.client ?? '')}`,
+};
+
+const apiKeyRefusals: Record<string, string> = {
+  revoked: 'återkallad',
+  expired: 'har gått ut',
+  source: 'otillåten avsändaradress',
+  scope: 'saknar behörighet',
+  rate: 'för många anrop',
 };
 
 const subjectType = (action: AuthAuditEntry['action']): string =>
-  action.startsWith('webhook')
-    ? 'webhook'
-    : action.startsWith('invitation')
-      ? 'invitation'
-      : action === 'session-revoked'
-        ? 'session'
-        : action === 'device-revoked'
-          ? 'device'
-          : 'user';
+  action.startsWith('api-key')
+    ? 'apiKey'
+    : action.startsWith('webhook')
+      ? 'webhook'
+      : action.startsWith('invitation')
+        ? 'invitation'
+        : action === 'session-revoked'
+          ? 'session'
+          : action === 'device-revoked'
+            ? 'device'
+            : 'user';
 
 export function auditOp(e: AuthAuditEntry): SyncOp {
   const who = e.actorUsername ?? 'okänd';

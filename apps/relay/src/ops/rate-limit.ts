@@ -20,14 +20,19 @@ export class RateLimiter {
     sweep.unref();
   }
 
-  /** Takes a token for `client`: 0 when admitted, else the seconds to wait (Retry-After). */
-  take(client: string): number {
+  /**
+   * Takes a token for `client`: 0 when admitted, else the seconds to wait (Retry-After). A
+   * client with a rate of its own (an API key's per-minute limit) names it.
+   */
+  take(client: string, own?: { perSecond: number; burst: number }): number {
+    const perSecond = own?.perSecond ?? this.perSecond;
+    const burst = own?.burst ?? this.burst;
     const now = Date.now();
     let b = this.buckets.get(client);
-    if (!b) this.buckets.set(client, (b = { tokens: this.burst, at: now }));
-    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
+    if (!b) this.buckets.set(client, (b = { tokens: burst, at: now }));
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
     b.at = now;
-    if (b.tokens < 1) return Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
+    if (b.tokens < 1) return Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
     b.tokens -= 1;
     return 0;
   }

@@ -171,6 +171,8 @@ export const tenantTables = [
   'webhook_subscriptions',
   'webhook_deliveries',
   'webhook_attempts',
+  'api_keys',
+  'api_alert_requests',
 ] as const;
 
 /**
@@ -405,4 +407,71 @@ export const webhookAttempts = pgTable(
     durationMs: integer('duration_ms').notNull(),
   },
   (t) => [index('webhook_attempts_delivery_idx').on(t.tenantId, t.deliveryId)],
+);
+
+// ── the REST API v1 for other systems (issue #17, docs/api.md) ─────────────────────────────
+
+/**
+ * API keys an administrator made: only the secret's SHA-256 is kept (`key_hash`), with its
+ * scopes, optional expiry, allowed source addresses (CIDR) and rate limit. Revoked keys stay
+ * for the audit's sake.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    /** The secret's first characters, to tell keys apart in the console. */
+    hint: text('hint').notNull(),
+    scopes: jsonb('scopes').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    allowedSources: jsonb('allowed_sources').notNull().default([]),
+    rateLimitPerMinute: integer('rate_limit_per_minute').notNull(),
+    createdBy: text('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_tenant_idx').on(t.tenantId)],
+);
+
+/**
+ * Alerts other systems asked for through the API (POST /api/v1/alerts): the organisation's
+ * dispatching desktop takes a waiting one (`claimed_by`), starts the alert from the prepared
+ * alert and records its uid. The same key and `Idempotency-Key` name one request whatever
+ * the retries (the unique index, not a read before the write), with the body's hash to tell
+ * a retry from a different request under the same key.
+ */
+export const apiAlertRequests = pgTable(
+  'api_alert_requests',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    keyId: uuid('key_id').notNull(),
+    keyName: text('key_name').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    bodyHash: text('body_hash').notNull(),
+    /** The prepared alert's uid (resolved from a name at the request). */
+    preparedAlert: text('prepared_alert').notNull(),
+    variables: jsonb('variables').notNull().default({}),
+    /** waiting, claimed, started, failed. */
+    status: text('status').notNull().default('waiting'),
+    claimedBy: text('claimed_by'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** The alert's uid once the desktop made it. */
+    alertId: text('alert_id'),
+    problem: text('problem'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('api_alert_requests_idempotency_key').on(t.tenantId, t.keyId, t.idempotencyKey),
+    index('api_alert_requests_waiting_idx').on(t.tenantId, t.status),
+  ],
 );

@@ -4,12 +4,12 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A token: a readable prefix naming what it is for, the tenant id, then 32 random bytes. */
-export function newToken(prefix: 'gdd' | 'gde', tenantId: string): string {
+export function newToken(prefix: 'gdd' | 'gde' | 'gdk', tenantId: string): string {
   return `${prefix}_${tenantId}_${randomBytes(32).toString('base64url')}`;
 }
 
 /** The tenant a token claims to belong to; the hash lookup under that tenant decides. */
-export function tokenTenant(token: string, prefix: 'gdd' | 'gde'): string | null {
+export function tokenTenant(token: string, prefix: 'gdd' | 'gde' | 'gdk'): string | null {
   const m = /^([a-z]{3})_([0-9a-f-]{36})_[A-Za-z0-9_-]{43}$/.exec(token);
   return m && m[1] === prefix ? m[2]! : null;
 }

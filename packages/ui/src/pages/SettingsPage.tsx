@@ -16,6 +16,7 @@ import { ApprovalRuleSection } from './settings/ApprovalRuleSection';
 import { BackupsSection } from './settings/BackupsSection';
 import { HealthSection } from './settings/HealthSection';
 import { UsersSection } from './settings/UsersSection';
+import { ApiKeysSection } from './settings/ApiKeysSection';
 import { useSession } from '../session';
 import { pageScope } from '../components/pageScope';
 
@@ -137,6 +138,7 @@ export function SettingsPage() {
       <OrganisationSection />
       <ApprovalRuleSection />
       <UsersSection />
+      <ApiKeysSection />
       <VoicesSection />
       <OptOutsSection />
       <PriceTableSection />

@@ -27,5 +27,8 @@ export function identityHandlers({
     'organisation.sessions.revoke': ({ id }) => organisation.revokeSession(id),
     'organisation.devices.list': () => organisation.devices(),
     'organisation.devices.revoke': ({ id }) => organisation.revokeDevice(id),
+    'organisation.apiKeys.list': () => organisation.apiKeys(),
+    'organisation.apiKeys.create': (input) => organisation.createApiKey(input),
+    'organisation.apiKeys.revoke': ({ id }) => organisation.revokeApiKey(id),
   };
 }

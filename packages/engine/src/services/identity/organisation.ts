@@ -4,12 +4,15 @@
 // in its own log; this desktop's audit names the administrator too. Accepting an invitation
 // is made before anyone is signed in (the one-time code is the credential).
 import {
+  apiKeyCreateResponseSchema,
+  apiKeyListResponseSchema,
   deviceListResponseSchema,
   invitationCreateResponseSchema,
   refusal,
   sessionListResponseSchema,
   userListResponseSchema,
   userSummarySchema,
+  type ApiKeyCreateRequest,
   type AuditAction,
   type InvitationAcceptRequest,
   type InvitationCreateRequest,
@@ -81,6 +84,23 @@ export class OrganisationService {
     const device = (await this.devices()).devices.find((d) => d.id === id);
     this.answer(await this.online().request('DELETE', `/api/v1/devices/${encodeURIComponent(id)}`, undefined, z.null()));
     this.audit('organisation.deviceRevoked', id, `Desktop ${device?.name ?? id} revoked`, { device: device?.name ?? id });
+    return { revoked: true };
+  }
+
+  // API keys for other systems (docs/api.md). The relay audits their creation, revocation and
+  // every use in the organisation's shared audit (naming this administrator), so no second
+  // entry is written here.
+  async apiKeys() {
+    return this.answer(await this.online().request('GET', '/api/v1/api-keys', undefined, apiKeyListResponseSchema));
+  }
+
+  /** The answer holds the secret, once. */
+  async createApiKey(input: ApiKeyCreateRequest) {
+    return this.answer(await this.online().request('POST', '/api/v1/api-keys', input, apiKeyCreateResponseSchema));
+  }
+
+  async revokeApiKey(id: string): Promise<{ revoked: true }> {
+    this.answer(await this.online().request('DELETE', `/api/v1/api-keys/${encodeURIComponent(id)}`, undefined, z.null()));
     return { revoked: true };
   }
 

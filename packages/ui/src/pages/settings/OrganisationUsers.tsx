@@ -3,10 +3,11 @@
 // invitation (role → a one-time code and link, shown once, with a copy button), and who is
 // signed in where (sessions) and the organisation's desktops, each with a revoke button.
 // Every action goes through the engine, which calls the relay as the signed-in admin.
-import { Alert, Badge, Button, CopyButton, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { roles, type InvitationCreateResponse, type Role } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { CopyField } from '../../components/CopyField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { roleWord } from '../../components/labels';
 import { useFormat, useLanguage, useT } from '../../i18n';
@@ -247,16 +248,7 @@ export function OrganisationUsers() {
                   ['link', invitation.link],
                 ] as const
               ).map(([what, value]) => (
-                <Group key={what} align="flex-end">
-                  <TextInput label={t(what)} value={value} readOnly style={{ flex: 1 }} onFocus={(e) => e.currentTarget.select()} />
-                  <CopyButton value={value}>
-                    {({ copied, copy }) => (
-                      <Button variant="light" onClick={copy} aria-label={`${t('copy')}: ${t(what)}`}>
-                        {copied ? t('copied') : t('copy')}
-                      </Button>
-                    )}
-                  </CopyButton>
-                </Group>
+                <CopyField key={what} label={t(what)} value={value} copy={t('copy')} copied={t('copied')} />
               ))}
             </Stack>
           </Alert>
