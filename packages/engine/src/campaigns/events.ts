@@ -27,9 +27,12 @@ import {
   applyDeliveryStatus,
   deliveryByProviderId,
   deliveryByToken,
+  keepUnmatched,
   latestDeliveryTo,
   rememberEvent,
   setDeliveryState,
+  takeKept,
+  takeKeptOfCampaign,
   type MatchedDelivery,
 } from '../store/provider-events';
 import { getRecipient } from '../store/recipients';
@@ -64,6 +67,21 @@ export const normalizeReply = (text: string): string =>
 const DEFAULT_CONFIRMATION = confirmationSchema.parse({});
 
 /**
+ * Applies the events kept because they matched no delivery when they came (a desktop keeping
+ * another's alert can hear of a delivery from the provider before the owner's operations make
+ * it): of one delivery that just appeared here or learned its provider id, or of every
+ * delivery of a campaign. Null when none was kept.
+ */
+export function applyKeptEvents(
+  tx: Tx,
+  of: { token: string | null; providerId: string | null } | { campaignId: number },
+  now: number = Date.now(),
+): AppliedEvents | null {
+  const kept = 'campaignId' in of ? takeKeptOfCampaign(tx, of.campaignId) : takeKept(tx, of.token, of.providerId);
+  return kept.length ? applyProviderEvents(tx, kept, now) : null;
+}
+
+/**
  * Applies provider events inside the caller's transaction. No I/O: callers wake the
  * dispatcher and publish progress after committing (see CampaignService.handleProviderEvents).
  */
@@ -92,7 +110,8 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
     (token ? deliveryByToken(tx, token) : undefined) ?? (providerId ? deliveryByProviderId(tx, providerId) : undefined);
 
   for (const ev of events) {
-    if (!rememberEvent(tx, `${ev.type}|${ev.eventKey}`, now)) {
+    const key = `${ev.type}|${ev.eventKey}`;
+    if (!rememberEvent(tx, key, now)) {
       result.duplicates++;
       continue;
     }
@@ -103,6 +122,7 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
       case 'status': {
         const row = find(ev.deliveryToken, ev.providerId);
         if (!row) {
+          keepUnmatched(tx, key, ev, now);
           result.unmatched++;
           break;
         }
@@ -136,6 +156,7 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
       case 'dtmf': {
         const row = find(ev.deliveryToken, ev.providerId);
         if (!row) {
+          keepUnmatched(tx, key, ev, now);
           result.unmatched++;
           break;
         }

@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
 import { adopt, deliveryRank, inFlightDeliveries, resend, setState, staleDeliveries, type InFlightRow } from '../store/dispatch';
+import { applyKeptEvents } from './events';
 import { progressRecipient } from './outbox';
 import { chainOf, senderOf, type ChannelSender, type ChannelSenders } from './ports';
 
@@ -129,6 +130,8 @@ export class Reconciler {
         const cur = deliveryRank(tx, row.id);
         setState(tx, row.id, deliveryStateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null));
         addDeliveryEvent(tx, row.id, now, 'reconciled', `found at ${sender.provider} as ${lookup.providerId} (${lookup.status}); adopted`);
+        // Callbacks that came before this desktop knew the provider id (the former owner's send).
+        applyKeptEvents(tx, { token: row.token, providerId: lookup.providerId }, now);
         adopted = true;
       } else if (row.look_up && lookup.found === false) {
         // Looked up before sending and the provider has none: the former owner never sent it.

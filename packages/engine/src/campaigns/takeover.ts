@@ -3,12 +3,14 @@
 // handed over here were marked "look up before sending" in the take-over's transaction
 // (store/dispatch.ts, markLookUpFirst); here the people whose deliveries never arrived get
 // them planned again, the same way a start (or an escalation wave) plans them, each also
-// looked up at the provider before it is sent, and every open person's next step is
-// scheduled from what this desktop knows (a later step still `waiting` here may be due).
+// looked up at the provider before it is sent, provider events kept because they matched no
+// delivery here are applied, and every open person's next step is scheduled from what this
+// desktop knows (a later step still `waiting` here may be due).
 import { audienceSchema, campaignFieldsSchema, type CampaignSettings } from '@gdial/protocol';
 import { getCampaign, waveDecisions, type StoredCampaign } from '../store/campaigns';
 import type { Reader, Tx } from '../store/db';
 import { openRecipientIds, recipientContactIds, recipientsWithoutDeliveries } from '../store/recipients';
+import { applyKeptEvents } from './events';
 import { progressRecipient } from './outbox';
 import { writePlan, type Plan } from './planner';
 
@@ -43,6 +45,8 @@ export function resumeTakenOver(tx: Tx, campaignId: number, plan: PlanFor, now: 
     );
     if (recipients.length) planned += writePlan(tx, campaignId, c.priority, { recipients }, now, a.wave, { recipientOf }).recipients;
   }
+  // Callbacks kept unmatched (they came before the owner's news of their delivery), then next steps.
+  applyKeptEvents(tx, { campaignId }, now);
   for (const id of openRecipientIds(tx, campaignId)) progressRecipient(tx, id, now);
   return planned;
 }

@@ -3,7 +3,7 @@
 // applied once), finding the delivery an event is about, and a status applied as a
 // maximum by rank. Writes take the transaction and record the delivery rows they changed.
 // Prepared statements only.
-import type { DeliveryState } from '@gdial/protocol';
+import type { DeliveryState, ProviderEvent } from '@gdial/protocol';
 import type { Reader, Tx } from './db';
 import type { DeliveryRow } from './deliveries';
 
@@ -24,6 +24,48 @@ export function rememberEvent(tx: Tx, key: string, now: number): boolean {
     tx.statements.get<[string, number]>('INSERT OR IGNORE INTO applied_provider_events (event_key, applied_at) VALUES (?, ?)').run(key, now)
       .changes > 0
   );
+}
+
+/** A week: events kept unmatched longer are of another installation, or too old to matter. */
+const KEEP_UNMATCHED_MS = 7 * 24 * 3600_000;
+
+/**
+ * Keeps a status or key-press event that matched no delivery, to apply when its delivery
+ * appears (its key is forgotten as applied, so it can be applied then).
+ */
+export function keepUnmatched(tx: Tx, key: string, ev: ProviderEvent, now: number): void {
+  tx.statements.get<[string]>('DELETE FROM applied_provider_events WHERE event_key = ?').run(key);
+  tx.statements
+    .get<[string, string | null, string | null, string, number]>(
+      'INSERT OR IGNORE INTO unmatched_provider_events (event_key, token, provider_id, event, received_at) VALUES (?, ?, ?, ?, ?)',
+    )
+    .run(key, ev.deliveryToken, ev.providerId, JSON.stringify(ev), now);
+  tx.statements.get<[number]>('DELETE FROM unmatched_provider_events WHERE received_at < ?').run(now - KEEP_UNMATCHED_MS);
+}
+
+/** Takes (removes and returns) the kept events of a delivery token or provider id, oldest first. */
+export function takeKept(tx: Tx, token: string | null, providerId: string | null): ProviderEvent[] {
+  if (token === null && providerId === null) return [];
+  return tx.statements
+    .pluck<[string | null, string | null], string>(
+      'DELETE FROM unmatched_provider_events WHERE token = ? OR provider_id = ? RETURNING event',
+    )
+    .all(token, providerId)
+    .map((e) => JSON.parse(e) as ProviderEvent)
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+}
+
+/** Takes the kept events of a campaign's deliveries (by token or provider id). */
+export function takeKeptOfCampaign(tx: Tx, campaignId: number): ProviderEvent[] {
+  return tx.statements
+    .pluck<[number, number], string>(
+      `DELETE FROM unmatched_provider_events
+        WHERE token IN (SELECT token FROM deliveries WHERE campaign_id = ?)
+           OR provider_id IN (SELECT provider_id FROM deliveries WHERE campaign_id = ? AND provider_id IS NOT NULL) RETURNING event`,
+    )
+    .all(campaignId, campaignId)
+    .map((e) => JSON.parse(e) as ProviderEvent)
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
 }
 
 export function deliveryByToken(r: Reader, token: string): MatchedDelivery | undefined {

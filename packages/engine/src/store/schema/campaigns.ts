@@ -245,6 +245,29 @@ export const appliedProviderEvents = sqliteTable('applied_provider_events', {
   appliedAt: integer('applied_at').notNull(),
 });
 
+/**
+ * Status and key-press events that matched no delivery here when they came: on a desktop
+ * keeping another's alert, the event can arrive before the owner's operations that make the
+ * delivery (or give it its provider id). Kept (no address in them) and applied when a
+ * delivery with their token or provider id appears; pruned after a week.
+ */
+export const unmatchedProviderEvents = sqliteTable(
+  'unmatched_provider_events',
+  {
+    eventKey: text('event_key').primaryKey(),
+    token: text('token'),
+    providerId: text('provider_id'),
+    /** The ProviderEvent as JSON. */
+    event: text('event').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [
+    index('unmatched_provider_events_token').on(t.token),
+    index('unmatched_provider_events_provider_id').on(t.providerId),
+    index('unmatched_provider_events_received').on(t.receivedAt),
+  ],
+);
+
 /** Replies that matched neither a confirmation nor a stop keyword, for an operator to read. */
 export const inboxMessages = sqliteTable(
   'inbox_messages',

@@ -31,6 +31,7 @@ import {
   type ReplicaDelivery,
   type TimelineEntry,
 } from '../../store/alert-sync';
+import { applyKeptEvents } from '../../campaigns/events';
 import { heldChannelsSetting, sharedHolds } from '../../campaigns/holds';
 import { deleteCampaign } from '../../store/campaigns';
 import type { RowChange } from '../../store/changes';
@@ -311,6 +312,10 @@ export const deliveryCodec: EntityCodec = {
     v.priority = Number(value(state, 'priority') ?? 0) + REMOTE_BAND;
     v.attempts = Number(v.attempts ?? 0);
     v.provider_rank = Number(v.provider_rank ?? 0);
+    // A provider status this desktop applied itself (from the relay's log) stays when the
+    // owner's operation carries an earlier one: the status moves with its rank, forward only.
+    if (row && row.provider_rank > (v.provider_rank as number))
+      for (const c of ['provider_rank', 'provider_status', 'answered_by', 'error_code', 'error'] as const) v[c] = row[c];
     v.possible_duplicate = Number(v.possible_duplicate ?? 0);
     v.fall_through = Number(v.fall_through ?? 0);
     v.wait_seconds = Number(v.wait_seconds ?? 0);
@@ -318,6 +323,9 @@ export const deliveryCodec: EntityCodec = {
     if (local === null) bindUid(tx, 'delivery', state.id, id);
     const events = value(state, 'events');
     if (Array.isArray(events)) mergeTimeline(tx, id, events as unknown as TimelineEntry[]);
+    // The provider told of it before the owner's operation made it here (or named its provider id).
+    if (row === undefined || row.provider_id !== v.provider_id)
+      applyKeptEvents(tx, { token: v.token as string, providerId: (v.provider_id ?? null) as string | null });
   },
   all(tx) {
     return sharedCampaignIds(tx).flatMap((c) =>
