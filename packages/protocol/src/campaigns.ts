@@ -637,6 +637,14 @@ export const campaignsMethods = {
   'campaigns.cancel': method(z.object({ id, reason: z.string().trim().max(1000).optional() }), campaignSchema),
   /** Väntar på nät: the people waiting on a channel whose path is down move on to their next step now. */
   'campaigns.skipHeld': method(z.object({ id, channel: channelSchema }), campaignSchema),
+  /**
+   * Bekräftad per telefon: the signed-in operator called the person and marks them confirmed,
+   * with a note. Counts as confirmed and ends their further attempts; audited.
+   */
+  'campaigns.confirmByPhone': method(
+    z.object({ id, recipientId: id, note: z.string().max(500) }),
+    z.object({ confirmedAt: isoTime, confirmedVia: z.string() }),
+  ),
   'campaigns.progress': method(z.object({ id }), campaignProgressSchema),
   'campaigns.report': method(
     z.object({

@@ -116,6 +116,7 @@ export const methodClearance = {
   'campaigns.resume': 'operator',
   'campaigns.cancel': 'operator',
   'campaigns.skipHeld': 'operator',
+  'campaigns.confirmByPhone': 'operator',
   'templates.approve': 'operator',
   'inbox.markHandled': 'operator',
   // A health alert is acknowledged by whoever handles the room: an alert operator.

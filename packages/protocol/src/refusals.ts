@@ -22,6 +22,10 @@ export const refusalParams = {
   'campaign.owner-alive': ['id', 'owner'],
   /** Take over needs the relay (the lease is held there). */
   'campaign.take-over-offline': ['id'],
+  /** Bekräftad per telefon: the person has already confirmed (via: how, as the engine stored it). */
+  'recipient.already-confirmed': ['name', 'via'],
+  /** Bekräftad per telefon needs a note saying what was said or done. */
+  'recipient.note-required': ['name'],
   /** The two-person rule (approvals.ts): the alert needs a second operator's approval (reasons: head-count, vma). */
   'approval.required': ['name', 'recipients', 'threshold', 'reasons'],
   /** Nobody approves their own alert or template, not even from another session or desktop. */

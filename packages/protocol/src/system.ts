@@ -89,6 +89,8 @@ export const auditActions = [
   'contact.personalDataExported',
   'contacts.exported',
   'campaign.reportExported',
+  /** Bekräftad per telefon: an operator called the person and marked them confirmed by hand, with a note. */
+  'campaign.confirmedByPhone',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -30,6 +30,12 @@ describe('event details', () => {
         channel: fc.constantFrom('sms', 'whatsapp', 'telegram'),
         address: fc.stringMatching(/^\+?\d{3,14}$/),
       }),
+      // Bekräftad per telefon: a user's name (no ": ") and any note, even one with colons or lines.
+      fc.record({
+        how: fc.constant('phone' as const),
+        by: word.filter((s) => !s.includes(': ')),
+        note: fc.string({ minLength: 1, maxLength: 80 }),
+      }),
     );
     fc.assert(
       fc.property(via, (v: ConfirmedVia) => {
@@ -40,6 +46,11 @@ describe('event details', () => {
       'pressed 1 (voice +46701234567)',
     );
     expect(parseConfirmedVia('by carrier pigeon')).toBeNull();
+    expect(parseConfirmedVia('confirmed by phone by Karin Lind: Nådd: kommer')).toEqual({
+      how: 'phone',
+      by: 'Karin Lind',
+      note: 'Nådd: kommer',
+    });
   });
 
   it('parses back every delivery event detail it formats', () => {

@@ -58,6 +58,8 @@ const everyValue = {
   disabled: 'true',
   expiresAt: '2026-12-10T08:00:00Z',
   device: 'Stabsdator 2',
+  person: 'Anna Ek',
+  note: 'Nådd på hemnumret',
   identifier: 'SE-VBG-42',
   sender: 'raddning@vanersborg.se',
   area: 'Öxnered',

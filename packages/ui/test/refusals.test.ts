@@ -38,6 +38,7 @@ const sample: Record<string, string | number> = {
   missing: 'threat,publicHelp',
   recipients: 250,
   threshold: 10,
+  via: 'replied 1 (sms +46701234567)',
   reasons: 'head-count,vma',
 };
 
@@ -55,6 +56,7 @@ const worded = new Set([
   'rule',
   'missing',
   'reasons',
+  'via',
 ]);
 const internal = new Set(['id', 'templateId', 'method']);
 
@@ -76,6 +78,12 @@ describe('refusals in the operator’s language', () => {
   it('a status and an action are worded, not shown as codes', () => {
     expect(refusalText(refusal('campaign.transition', { id: 7, status: 'completed', action: 'pause' }), 'sv')).toBe(
       'Larmet är klar och kan därför inte pausas nu.',
+    );
+  });
+
+  it('how a person already confirmed is worded, not shown as the engine stored it', () => {
+    expect(refusalText(refusal('recipient.already-confirmed', { name: 'Anna Ek', via: 'replied 1 (sms +46701234567)' }), 'sv')).toBe(
+      'Anna Ek har redan bekräftat (svarade ”1” (sms 070-123 45 67)).',
     );
   });
 

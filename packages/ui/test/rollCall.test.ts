@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignProgress, RecipientReport } from '@gdial/protocol';
 import { chartRows, reachedCount } from '../src/components/progressHistory';
-import { bucketCounts, bucketOf, filterRollCall, orderTimeline, startedDeliveries } from '../src/pages/campaigns/rollCall';
+import { bucketCounts, bucketOf, filterRollCall, orderTimeline, phoneNumbersOf, startedDeliveries } from '../src/pages/campaigns/rollCall';
+import { displayPhone } from '../src/components/phone';
 
 const recipient = (id: number, displayName: string, outcome: RecipientReport['outcome'], address = '+46701234567'): RecipientReport => ({
   id,
@@ -44,6 +45,14 @@ const recipient = (id: number, displayName: string, outcome: RecipientReport['ou
 });
 
 describe('roll-call', () => {
+  it("lists a person's phone numbers once each, in plan order, written the Swedish way", () => {
+    const r = recipient(1, 'Anna Ek', 'unreached');
+    r.deliveries.push({ ...r.deliveries[0]!, id: 99, stepIndex: 2, channel: 'email', address: 'anna@example.se' });
+    r.deliveries.push({ ...r.deliveries[0]!, id: 98, stepIndex: 3, channel: 'voice', address: '+4686001234' });
+    expect(phoneNumbersOf(r)).toEqual(['+46701234567', '+4686001234']);
+    expect(phoneNumbersOf(r).map(displayPhone)).toEqual(['070-123 45 67', '08-600 12 34']);
+  });
+
   it('sorts outcomes into confirmed / waiting / failed, reached counting as done without confirmation', () => {
     expect(bucketOf('reached', true)).toBe('waiting');
     expect(bucketOf('reached', false)).toBe('confirmed');

@@ -6,6 +6,7 @@ import { csvCell, type ProviderEvent } from '@gdial/protocol';
 import { CampaignService } from '../../src/campaigns/service';
 import { campaignCsv, stockholmTime } from '../../src/campaigns/report-csv';
 import { addDeliveryEvent } from '../../src/store/deliveries';
+import { confirmByPhone } from '../../src/campaigns/phone-confirm';
 import { addContact, addGroup, addTemplate, makeEnv, type TestEnv } from './helpers';
 
 const T0 = Date.parse('2026-12-07T12:00:00Z');
@@ -218,5 +219,25 @@ describe('cells and times', () => {
     expect(stockholmTime('2026-10-25T00:30:00Z')).toBe('2026-10-25 02:30:00 +02:00');
     expect(stockholmTime('2026-10-25T01:30:00Z')).toBe('2026-10-25 02:30:00 +01:00');
     expect(stockholmTime(null)).toBeNull();
+  });
+});
+
+describe('bekräftad per telefon in the CSV', () => {
+  // Runs last: it changes the fourth person's outcome.
+  it('shows the manual confirmation: outcome, how, by whom, when, and reached by phone', () => {
+    const id = (env.store.sqlite.prepare('SELECT id FROM campaign_recipients WHERE display_name = ?').get(NAMES[3]) as { id: number }).id;
+    env.store.transaction((tx) => confirmByPhone(tx, { campaignId, recipientId: id, note: 'Nådd på jobbet' }, 'Karin Lind', T0 + 600_000));
+    const sv = table('people', 'sv')[3]!;
+    expect(sv.Utfall).toBe('bekräftad');
+    expect(sv['Manuellt bekräftad']).toBe('ja');
+    expect(sv['Bekräftad via']).toBe('confirmed by phone by Karin Lind: Nådd på jobbet');
+    expect(sv.Bekräftad).toBe('2026-12-07 13:10:00 +01:00');
+    expect(sv['Nådd via']).toBe('per telefon (manuellt)');
+    expect(table('people', 'en')[3]!.reached_via).toBe('by phone (manual)');
+    expect(
+      table('deliveries', 'en')
+        .filter((r) => r.recipient_id === String(id))
+        .every((r) => r.confirmed_manually === 'yes'),
+    ).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 // engine's English message.
 import { capRuleByCode, type Refusal, type RefusalCode } from '@gdial/protocol';
 import type { Language } from '../i18n';
-import { campaignStatusWords, channelWords, roleWord, vmaPointWords } from './labels';
+import { campaignStatusWords, channelWords, confirmedViaText, roleWord, vmaPointWords } from './labels';
 
 type Params = Refusal['params'];
 type Say = (p: Params) => string;
@@ -16,6 +16,7 @@ const things: Record<Language, Record<string, string>> = {
     Group: 'Gruppen',
     'Prepared alert': 'Larmmallen',
     'Health alert': 'Hälsolarmet',
+    Recipient: 'Personen i larmet',
   },
   en: {
     Campaign: 'The alert',
@@ -24,6 +25,7 @@ const things: Record<Language, Record<string, string>> = {
     Group: 'The group',
     'Prepared alert': 'The prepared alert',
     'Health alert': 'The health alert',
+    Recipient: 'The person in the alert',
   },
 };
 
@@ -129,6 +131,8 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'campaign.owner-alive': (p) =>
       `${p.owner} sköter fortfarande larmet och svarar; det kan tas över först när arbetsplatsen slutat svara.`,
     'campaign.take-over-offline': () => 'Larmet kan inte tas över utan kontakt med reläet. Försök igen när nätet är tillbaka.',
+    'recipient.already-confirmed': (p) => `${p.name} har redan bekräftat${p.via ? ` (${confirmedViaText(String(p.via), 'sv')})` : ''}.`,
+    'recipient.note-required': (p) => `Skriv en anteckning om samtalet innan du markerar ${p.name} som bekräftad per telefon.`,
     'approval.required': (p) =>
       `Larmet ”${p.name}” (${p.recipients} mottagare) ${needs(p.reasons, 'sv')} och måste godkännas av en annan larmoperatör. Skicka det för godkännande. Gränsen är ${p.threshold} mottagare.`,
     'approval.own': (p) => `Du skickade själv larmet ”${p.name}” för godkännande. En annan larmoperatör måste godkänna eller avslå det.`,
@@ -197,6 +201,8 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'campaign.owner-alive': (p) =>
       `${p.owner} still runs the alert and answers; it can be taken over only once that workstation stops answering.`,
     'campaign.take-over-offline': () => 'The alert cannot be taken over without the relay. Try again when the network is back.',
+    'recipient.already-confirmed': (p) => `${p.name} has already confirmed${p.via ? ` (${confirmedViaText(String(p.via), 'en')})` : ''}.`,
+    'recipient.note-required': (p) => `Write a note about the call before marking ${p.name} confirmed by phone.`,
     'approval.required': (p) =>
       `The alert “${p.name}” (${p.recipients} recipients) ${needs(p.reasons, 'en')} and must be approved by another alert operator. Submit it for approval. The limit is ${p.threshold} recipients.`,
     'approval.own': (p) => `You submitted the alert “${p.name}” yourself. Another alert operator must approve or reject it.`,

@@ -177,6 +177,7 @@ const sv: Record<Phrased, Phrase> = {
   'contact.personalDataExported': (p) => `Personuppgifterna för kontakt #${p.id} exporterade`,
   'contacts.exported': (p) => `${p.count} kontakter exporterade som ${p.format === 'vcard' ? 'vCard' : 'CSV'}`,
   'campaign.reportExported': (p) => `Rapporten för ”${p.name}” exporterad som ${String(p.format).toUpperCase()}`,
+  'campaign.confirmedByPhone': (p) => `Larm ”${p.name}”: ${p.person} bekräftad per telefon. Anteckning: ${p.note}`,
   'vma.underlag': (p) =>
     `Underlag för VMA (${p.level === 'warning' ? 'varningsmeddelande' : 'informationsmeddelande'}) till SOS Alarm gjort för ${p.area}, begärt av ${p.requester}`,
 };
@@ -271,6 +272,7 @@ const en: Record<Phrased, Phrase> = {
   'contact.personalDataExported': (p) => `Personal data of contact #${p.id} exported`,
   'contacts.exported': (p) => `${p.count} contacts exported as ${p.format === 'vcard' ? 'vCard' : 'CSV'}`,
   'campaign.reportExported': (p) => `Report of “${p.name}” exported as ${String(p.format).toUpperCase()}`,
+  'campaign.confirmedByPhone': (p) => `Alert “${p.name}”: ${p.person} confirmed by phone. Note: ${p.note}`,
   'vma.underlag': (p) =>
     `VMA underlag (${p.level === 'warning' ? 'warning' : 'information'} message) for SOS Alarm made for ${p.area}, requested by ${p.requester}`,
 };

@@ -7,6 +7,7 @@ import { afterActionReport } from '../../campaigns/after-action';
 import { readHistory } from '../../campaigns/history';
 import { recipientReports, sendTimes } from '../../campaigns/report';
 import { campaignCsv } from '../../campaigns/report-csv';
+import { confirmByPhone } from '../../campaigns/phone-confirm';
 import type { HandlersFor } from '../server';
 import { recordAudit } from '../../store/audit';
 
@@ -86,6 +87,21 @@ export function campaignsHandlers({
     'campaigns.resume': ({ id }) => svc().resume(id),
     'campaigns.cancel': ({ id, reason }) => svc().cancel(id, reason),
     'campaigns.skipHeld': ({ id, channel }) => svc().skipHeld(id, channel),
+    'campaigns.confirmByPhone': ({ id, recipientId, note }) => {
+      const now = Date.now();
+      const done = ctx.store.transaction((tx) => confirmByPhone(tx, { campaignId: id, recipientId, note }, ctx.operator(), now));
+      // As after a confirmation from a provider: the alert's progress moves, the dispatcher looks (it may be done now).
+      svc().afterProviderEvents({
+        applied: 1,
+        duplicates: 0,
+        unmatched: 0,
+        campaignIds: new Set([id]),
+        inbox: [],
+        becameDue: false,
+        linkedContacts: [],
+      });
+      return done;
+    },
     'campaigns.progress': ({ id }) => svc().progressOf(id),
     'campaigns.report': ({ id, outcome, cursor, limit }) => {
       const campaign = svc().get(id);

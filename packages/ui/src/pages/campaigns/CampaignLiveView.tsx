@@ -37,6 +37,7 @@ import { HeldBanner } from './HeldBanner';
 import { WavesPanel } from './WavesPanel';
 import { OwnerBanner, useAlertOwner } from './OwnerBanner';
 import { RecipientTimeline } from './RecipientTimeline';
+import { PhoneNumbers } from './PhoneFollowUp';
 import { RepeatButtons } from './RepeatButtons';
 import { CapExportButton } from './CapExportButton';
 import { CsvExportMenu } from './CsvExportMenu';
@@ -450,6 +451,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                     >
                       {r.displayName}
                     </Anchor>
+                    <PhoneNumbers recipient={r} size="xs" />
                   </Table.Td>
                   <Table.Td>
                     {(() => {
@@ -492,7 +494,11 @@ export function CampaignLiveView({ id }: { id: number }) {
         </Text>
       )}
 
-      <RecipientTimeline recipient={selectedFresh} onClose={() => setSelected(null)} />
+      <RecipientTimeline
+        recipient={selectedFresh}
+        onClose={() => setSelected(null)}
+        followUp={{ campaignId: id, here, onConfirmed: live.reload }}
+      />
       <ConfirmDialog
         opened={cancelOpen}
         title={t('cancelTitle')}

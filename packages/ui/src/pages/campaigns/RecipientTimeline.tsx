@@ -6,6 +6,7 @@ import { outcomeColour, useWords } from '../../components/labels';
 import { displayAddress } from '../../components/phone';
 import { useFormat, useT } from '../../i18n';
 import { orderTimeline } from './rollCall';
+import { PhoneFollowUp } from './PhoneFollowUp';
 import { pageScope } from '../../components/pageScope';
 
 const dict = {
@@ -44,7 +45,16 @@ const dict = {
 /** A provider as operators know it. */
 const providerLabel = (p: string): string => ({ twilio: 'Twilio', elks: '46elks', sendgrid: 'SendGrid', telegram: 'Telegram' })[p] ?? p;
 
-export function RecipientTimeline({ recipient, onClose }: { recipient: RecipientReport | null; onClose: () => void }) {
+export function RecipientTimeline({
+  recipient,
+  onClose,
+  followUp,
+}: {
+  recipient: RecipientReport | null;
+  onClose: () => void;
+  /** The roll-call's follow-up by phone: the alert, whether this workstation may mark people, and a reload after. */
+  followUp?: { campaignId: number; here: boolean; onConfirmed: () => void };
+}) {
   const t = useT(dict);
   const f = useFormat();
   const words = useWords();
@@ -79,6 +89,14 @@ export function RecipientTimeline({ recipient, onClose }: { recipient: Recipient
               </Text>
             )}
           </Group>
+          {followUp && (
+            <PhoneFollowUp
+              campaignId={followUp.campaignId}
+              recipient={recipient}
+              canConfirm={followUp.here && recipient.outcome !== 'confirmed'}
+              onConfirmed={followUp.onConfirmed}
+            />
+          )}
           {recipient.deliveries.map((d) => (
             <Stack key={d.id} gap="xs">
               <Group gap="xs" wrap="wrap">

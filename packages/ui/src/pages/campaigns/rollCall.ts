@@ -73,6 +73,16 @@ export function filterRollCall(
   return recipients.filter((r) => (filter === 'all' || bucketOf(r.outcome, confirmationEnabled) === filter) && matchesSearch(r, query));
 }
 
+const phoneChannels = new Set(['voice', 'sms', 'whatsapp']);
+
+/** The person's phone numbers in the alert (E.164, plan order, each once): whom the operator can call. */
+export function phoneNumbersOf(r: RecipientReport): string[] {
+  const out: string[] = [];
+  for (const d of [...r.deliveries].sort((a, b) => a.stepIndex - b.stepIndex || a.id - b.id))
+    if (phoneChannels.has(d.channel) && /^\+\d+$/.test(d.address) && !out.includes(d.address)) out.push(d.address);
+  return out;
+}
+
 /** Deliveries that have gone (or are going) out, in plan order; what the roll-call lists per person. */
 export function startedDeliveries(r: RecipientReport): DeliveryReport[] {
   return r.deliveries
