@@ -7,7 +7,7 @@
 // traffic takes to settle when nobody was cut off). ratio = baseline_ms / converge_ms.
 // Measured for a partition that drops packets (blackhole: connections stall, the relay's
 // heartbeat of 15 s does not notice 10 s) and for one that resets every connection (the
-// desktop backs off and reconnects).
+// desktop's stream drops; its probe of the relay reconnects it as soon as the relay answers).
 import type { PartitionKind } from './proxy';
 import { sleep, World } from './world';
 

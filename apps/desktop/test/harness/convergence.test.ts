@@ -11,7 +11,8 @@ const ci: Omit<HarnessOptions, 'backend' | 'runs'> = {
   importRows: 40,
   faults: true,
   restore: false,
-  // A desktop that was partitioned or lost its relay reconnects on its backoff (up to 30 s).
+  // A desktop that was partitioned or lost its relay reconnects as soon as its probe finds the
+  // relay again; the margin is for a loaded machine (an engine or the relay slow to start again).
   quiesceMs: 75_000,
   seed: seedFromEnv(),
   log: (line) => process.stderr.write(`[harness] ${line}\n`),
