@@ -6,10 +6,11 @@
 // is one of the in-flight window, flagged as a possible duplicate.
 //
 // Runs when GDIAL_TAKEOVER_RECIPIENTS is set (300 is the bounded form, 2000 the issue's
-// size). It is not in the default run because it does not pass reliably yet: when the owner's
-// pushes lag (a loaded machine), what it never pushed before it died is lost with it — final
-// statuses (its people stay in progress, so the alert never completes) and hand-overs (rows
-// that look queued are sent again unflagged). docs/sync.md, "Known gaps", says what closes them.
+// size). It is not in the default run: on the shared two-core machine it takes several
+// minutes (starting a relay and two engine processes alone took three). What the owner never
+// pushed before it died is rebuilt from the provider at the take-over (rows looked up before
+// sending, people without deliveries planned again, callbacks kept until their delivery
+// appears): docs/sync.md, "One workstation sends an alert", and its known gaps.
 import { expect, it } from 'vitest';
 import { startSimulator } from '@gdial/simulator';
 import { World } from './world';
