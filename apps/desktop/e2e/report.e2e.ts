@@ -6,7 +6,7 @@
 // "Larma de som inte svarat…" there drafts a new alert to exactly those who did not confirm.
 // Screenshots for the guide go to docs/guide/img (forlopp.png, efterhandsrapport.png).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,5 +148,81 @@ describe('after-action report', () => {
     expect(notConfirmed).toHaveLength(9);
     expect(fields.settings.audience.groupIds).toEqual([]);
     expect([...fields.settings.audience.contactIds].sort()).toEqual(notConfirmed.sort());
+  });
+
+  it('"Bekräftad per telefon" from the roll-call: the numbers to call, a note, shown as manual in the report and the CSV', async () => {
+    const { page } = c;
+    await page.goto(`${c.host.url}#/campaigns/${id}`);
+    await page.getByRole('textbox', { name: 'Sök i upproplistan' }).fill('anna');
+    // The roll-call row has her number written the Swedish way, to call.
+    await page.getByRole('table', { name: 'Upprop' }).getByRole('link', { name: 'Ring 070-123 45 00' }).waitFor();
+    await page.getByRole('button', { name: 'Visa förlopp för Anna Berg' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Förlopp för Anna Berg' });
+    await drawer.getByRole('link', { name: 'Ring 070-123 45 00' }).waitFor();
+    await drawer.getByRole('button', { name: 'Bekräftad per telefon…' }).click();
+    // Without a note it is refused, in Swedish, and nothing changes.
+    await drawer.getByRole('button', { name: 'Markera som bekräftad' }).click();
+    await drawer.getByText('Skriv en anteckning om samtalet innan du markerar Anna Berg som bekräftad per telefon.').waitFor();
+    await drawer.getByRole('textbox', { name: 'Anteckning om samtalet' }).fill('Nådd på hemnumret, kommer till stationen');
+    await page.mouse.move(0, 0);
+    await drawer.screenshot({ path: path.join(GUIDE_IMG, 'bekraftad-per-telefon.png') });
+    await drawer.getByRole('button', { name: 'Markera som bekräftad' }).click();
+    await drawer.getByText(/bekräftad per telefon av Karin Lind: Nådd på hemnumret, kommer till stationen/).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await call<{ recipients: { displayName: string; outcome: string }[] }>('campaigns.report', { id })).recipients.find(
+            (r) => r.displayName === 'Anna Berg',
+          )?.outcome,
+      )
+      .toBe('confirmed');
+    await page.keyboard.press('Escape');
+
+    // The report's operator actions name it, with who and the note.
+    await page.goto(`${c.host.url}#/campaigns/${id}/report`);
+    await page
+      .getByRole('region', { name: 'Operatörernas åtgärder' })
+      .getByText('Larm ”Brand i Ystad”: Anna Berg bekräftad per telefon. Anteckning: Nådd på hemnumret, kommer till stationen')
+      .waitFor();
+
+    // The CSV, one row per person, with Swedish column names: manual, reached by phone.
+    await page.goto(`${c.host.url}#/campaigns/${id}`);
+    await page.getByRole('button', { name: 'Exportera rapport (CSV)' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('menuitem', { name: 'En rad per person' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`Brand_i_Ystad-${id}-personer.csv`);
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'gdial-csv-')), 'personer.csv');
+    await download.saveAs(file);
+    const [header, ...rows] = readFileSync(file, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(';'));
+    expect(header).toEqual([
+      'Mottagar-id',
+      'Namn',
+      'Kontakt-id',
+      'Utfall',
+      'Första utskick',
+      'Nådd',
+      'Nådd via',
+      'Bekräftad',
+      'Bekräftad via',
+      'Manuellt bekräftad',
+      'Väntat på nät (s)',
+      'Utskick',
+      'Försök',
+      'Senaste fel',
+    ]);
+    expect(rows).toHaveLength(10);
+    const anna = Object.fromEntries(header!.map((h, i) => [h, rows.find((r) => r[1] === 'Anna Berg')![i]]));
+    expect(anna).toMatchObject({ Utfall: 'bekräftad', 'Manuellt bekräftad': 'ja', 'Nådd via': 'per telefon (manuellt)' });
+    expect(anna.Bekräftad).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+0[12]:00$/);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Rapporten är sparad som .+ \(10 rader\)/ })
+      .waitFor();
   });
 });

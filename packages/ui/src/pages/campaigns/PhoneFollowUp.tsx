@@ -104,7 +104,10 @@ export function PhoneFollowUp({
             label={t('note')}
             description={t('noteHelp')}
             value={note}
-            onChange={(e) => setNote(e.currentTarget.value)}
+            onChange={(e) => {
+              setNote(e.currentTarget.value);
+              setError(null);
+            }}
             autosize
             minRows={2}
             maxLength={500}
