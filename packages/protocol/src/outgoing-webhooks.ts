@@ -5,6 +5,7 @@
 // webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">). These are the shapes
 // of the relay's routes (/api/v1/webhooks…) and of the console's RPC methods around them.
 import { z } from 'zod';
+import { method } from './rpc-core';
 
 export const webhookEventTypes = ['alert.started', 'alert.held', 'alert.progress', 'alert.completed', 'alert.cancelled'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -121,3 +122,25 @@ export interface WebhookPayload {
     message?: string;
   };
 }
+
+// ── the console's methods (Inställningar → Webhooks; the engine calls the relay as the signed-in administrator) ──
+
+const relayCall = { timeoutMs: 30_000 };
+const subscriptionRef = z.object({ id: z.string().min(1) });
+
+export const webhookMethods = {
+  'organisation.webhooks.list': method(z.object({}), webhookSubscriptionListSchema, relayCall),
+  /** The secret is in the answer once; the relay keeps it sealed. */
+  'organisation.webhooks.create': method(webhookSubscriptionInputSchema, webhookSecretResponseSchema, relayCall),
+  'organisation.webhooks.update': method(
+    z.object({ id: z.string().min(1), change: webhookSubscriptionUpdateSchema }),
+    webhookSubscriptionSchema,
+    relayCall,
+  ),
+  'organisation.webhooks.delete': method(subscriptionRef, z.object({ deleted: z.literal(true) }), relayCall),
+  'organisation.webhooks.rotateSecret': method(subscriptionRef, webhookSecretResponseSchema, relayCall),
+  'organisation.webhooks.test': method(subscriptionRef, z.object({ id: z.string() }), relayCall),
+  'organisation.webhooks.deliveries': method(webhookDeliveryQuerySchema, webhookDeliveryListSchema, relayCall),
+  /** "Skicka igen": under the same webhook-id. */
+  'organisation.webhooks.resend': method(z.object({ id: z.string().min(1) }), webhookDeliverySchema, relayCall),
+};

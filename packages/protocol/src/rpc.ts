@@ -14,6 +14,7 @@ import { contactsEvents, contactsMethods } from './contacts';
 import { healthEvents, healthMethods } from './health';
 import { notificationsMethods } from './notifications';
 import { identityEvents, identityMethods } from './identity';
+import { webhookMethods } from './outgoing-webhooks';
 import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
 import { syncEvents, syncMethods } from './sync-rpc';
 import { systemEvents, systemMethods } from './system';
@@ -36,6 +37,7 @@ export const methods = {
   ...identityMethods,
   ...capMethods,
   ...apiKeysMethods,
+  ...webhookMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

@@ -17,6 +17,7 @@ import { BackupsSection } from './settings/BackupsSection';
 import { HealthSection } from './settings/HealthSection';
 import { UsersSection } from './settings/UsersSection';
 import { ApiKeysSection } from './settings/ApiKeysSection';
+import { WebhooksSection } from './settings/WebhooksSection';
 import { useSession } from '../session';
 import { pageScope } from '../components/pageScope';
 
@@ -139,6 +140,7 @@ export function SettingsPage() {
       <ApprovalRuleSection />
       <UsersSection />
       <ApiKeysSection />
+      <WebhooksSection />
       <VoicesSection />
       <OptOutsSection />
       <PriceTableSection />

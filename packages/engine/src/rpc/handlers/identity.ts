@@ -30,5 +30,13 @@ export function identityHandlers({
     'organisation.apiKeys.list': () => organisation.apiKeys(),
     'organisation.apiKeys.create': (input) => organisation.createApiKey(input),
     'organisation.apiKeys.revoke': ({ id }) => organisation.revokeApiKey(id),
+    'organisation.webhooks.list': () => organisation.webhooks(),
+    'organisation.webhooks.create': (input) => organisation.createWebhook(input),
+    'organisation.webhooks.update': ({ id, change }) => organisation.updateWebhook(id, change),
+    'organisation.webhooks.delete': ({ id }) => organisation.deleteWebhook(id),
+    'organisation.webhooks.rotateSecret': ({ id }) => organisation.rotateWebhookSecret(id),
+    'organisation.webhooks.test': ({ id }) => organisation.testWebhook(id),
+    'organisation.webhooks.deliveries': (query) => organisation.webhookDeliveries(query),
+    'organisation.webhooks.resend': ({ id }) => organisation.resendWebhook(id),
   };
 }

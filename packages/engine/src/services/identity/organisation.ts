@@ -13,11 +13,18 @@ import {
   userListResponseSchema,
   userSummarySchema,
   type ApiKeyCreateRequest,
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookSecretResponseSchema,
+  webhookSubscriptionListSchema,
+  webhookSubscriptionSchema,
   type AuditAction,
   type InvitationAcceptRequest,
   type InvitationCreateRequest,
   type UserSummary,
   type UserUpdateRequest,
+  type WebhookSubscriptionInput,
+  type WebhookSubscriptionUpdate,
 } from '@gdial/protocol';
 import { z } from 'zod';
 import type { EngineContext } from '../../context';
@@ -102,6 +109,55 @@ export class OrganisationService {
   async revokeApiKey(id: string): Promise<{ revoked: true }> {
     this.answer(await this.online().request('DELETE', `/api/v1/api-keys/${encodeURIComponent(id)}`, undefined, z.null()));
     return { revoked: true };
+  }
+
+  // ── outgoing webhooks (the relay audits each change in the organisation's log) ──
+
+  async webhooks() {
+    return this.answer(await this.online().request('GET', '/api/v1/webhooks', undefined, webhookSubscriptionListSchema));
+  }
+
+  async createWebhook(input: WebhookSubscriptionInput) {
+    return this.answer(await this.online().request('POST', '/api/v1/webhooks', input, webhookSecretResponseSchema));
+  }
+
+  async updateWebhook(id: string, change: WebhookSubscriptionUpdate) {
+    return this.answer(
+      await this.online().request('PATCH', `/api/v1/webhooks/${encodeURIComponent(id)}`, change, webhookSubscriptionSchema),
+    );
+  }
+
+  async deleteWebhook(id: string): Promise<{ deleted: true }> {
+    this.answer(await this.online().request('DELETE', `/api/v1/webhooks/${encodeURIComponent(id)}`, undefined, z.null()));
+    return { deleted: true };
+  }
+
+  async rotateWebhookSecret(id: string) {
+    return this.answer(
+      await this.online().request(
+        'POST',
+        `/api/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`,
+        undefined,
+        webhookSecretResponseSchema,
+      ),
+    );
+  }
+
+  async testWebhook(id: string) {
+    return this.answer(
+      await this.online().request('POST', `/api/v1/webhooks/${encodeURIComponent(id)}/test`, undefined, z.object({ id: z.string() })),
+    );
+  }
+
+  async webhookDeliveries(query: { subscription?: string; limit: number }) {
+    const params = new URLSearchParams({ limit: String(query.limit), ...(query.subscription ? { subscription: query.subscription } : {}) });
+    return this.answer(await this.online().request('GET', `/api/v1/webhook-deliveries?${params}`, undefined, webhookDeliveryListSchema));
+  }
+
+  async resendWebhook(id: string) {
+    return this.answer(
+      await this.online().request('POST', `/api/v1/webhook-deliveries/${encodeURIComponent(id)}/resend`, undefined, webhookDeliverySchema),
+    );
   }
 
   async acceptInvitation(input: InvitationAcceptRequest) {
