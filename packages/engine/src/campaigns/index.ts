@@ -2,6 +2,7 @@
 // applies provider events inside its own transaction) and the benchmarks.
 export { CampaignService, type CampaignServiceOptions } from './service';
 export { ApprovalService } from './approvals';
+export { alertAnalytics } from './analytics';
 export { validateCron, nextRunOf, TIME_ZONE } from './scheduler';
 export { applyProviderEvents, normalizeReply, type AppliedEvents } from './events';
 export { sendersFromProviders, type ProviderSet } from './senders';

@@ -2,7 +2,7 @@
 // and filters (group, channel, test or live); the engine computes every figure (see
 // analytics.overview) over the alerts of every desktop, and each table can be saved as CSV.
 import { BarChart } from '@mantine/charts';
-import { Alert, Anchor, Badge, Group, Loader, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Loader, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { analyticsModes, channels, type Analytics, type AnalyticsFilter, type Channel } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -41,6 +41,8 @@ const dict = {
     alert: 'Larm',
     started: 'Startade',
     kind: 'Typ',
+    kindLive: 'Skarpt',
+    kindTest: 'Test',
     recipients: 'Mottagare',
     confirmed: 'Bekräftade',
     rate: 'Andel bekräftade',
@@ -110,6 +112,8 @@ const dict = {
     alert: 'Alert',
     started: 'Started',
     kind: 'Kind',
+    kindLive: 'Live',
+    kindTest: 'Test',
     recipients: 'Recipients',
     confirmed: 'Confirmed',
     rate: 'Confirmation rate',
@@ -327,8 +331,8 @@ function Figures({ a }: { a: Analytics }) {
           { header: t('started'), value: (r) => f.dateTime(r.startedAt) },
           {
             header: t('kind'),
-            value: (r) => (r.testMode ? t('test') : t('live')),
-            show: (r) => (r.testMode ? <Badge color="grape">TEST</Badge> : t('live')),
+            value: (r) => (r.testMode ? t('kindTest') : t('kindLive')),
+            show: (r) => (r.testMode ? <Badge color="grape">TEST</Badge> : t('kindLive')),
           },
           ...confirmationColumns<Analytics['alerts'][number]>(),
         ]}
@@ -348,46 +352,44 @@ function Figures({ a }: { a: Analytics }) {
           {t('perGroupNote')}
         </Text>
       </FigureTable>
-      <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <FigureTable
-          title={t('perChannel')}
-          file={file(t('perChannel'))}
-          rows={a.channels}
-          empty={a.alerts.length === 0 ? t('noAlerts') : t('perChannelEmpty')}
-          columns={[
-            { header: t('channel'), value: (r) => words.channel[r.channel] },
-            { header: t('deliveries'), value: (r) => r.deliveries, show: (r) => f.number(r.deliveries), numeric: true },
-            ...outcomeColumns<Analytics['channels'][number]>(),
-          ]}
-        >
-          <figure role="img" aria-label={t('chartRate')} style={{ margin: 0 }}>
-            <BarChart
-              h={160}
-              data={a.channels.map((c) => ({
-                channel: words.channel[c.channel],
-                delivered: share(c.delivered, c.handedOver) ?? 0,
-                failed: share(c.failed, c.handedOver) ?? 0,
-              }))}
-              dataKey="channel"
-              yAxisProps={{ domain: [0, 100] }}
-              valueFormatter={(v) => `${f.number(v)} %`}
-              withLegend
-              legendProps={{ verticalAlign: 'bottom' }}
-              series={[
-                { name: 'delivered', label: t('deliveredRate'), color: 'green.8' },
-                { name: 'failed', label: t('failedRate'), color: 'red.7' },
-              ]}
-            />
-          </figure>
-        </FigureTable>
-        <FigureTable
-          title={t('perProvider')}
-          file={file(t('perProvider'))}
-          rows={a.providers}
-          empty={a.alerts.length === 0 ? t('noAlerts') : t('perProviderEmpty')}
-          columns={[{ header: t('provider'), value: (r) => r.provider }, ...outcomeColumns<Analytics['providers'][number]>()]}
-        />
-      </SimpleGrid>
+      <FigureTable
+        title={t('perChannel')}
+        file={file(t('perChannel'))}
+        rows={a.channels}
+        empty={a.alerts.length === 0 ? t('noAlerts') : t('perChannelEmpty')}
+        columns={[
+          { header: t('channel'), value: (r) => words.channel[r.channel] },
+          { header: t('deliveries'), value: (r) => r.deliveries, show: (r) => f.number(r.deliveries), numeric: true },
+          ...outcomeColumns<Analytics['channels'][number]>(),
+        ]}
+      >
+        <figure role="img" aria-label={t('chartRate')} style={{ margin: 0 }}>
+          <BarChart
+            h={160}
+            data={a.channels.map((c) => ({
+              channel: words.channel[c.channel],
+              delivered: share(c.delivered, c.handedOver) ?? 0,
+              failed: share(c.failed, c.handedOver) ?? 0,
+            }))}
+            dataKey="channel"
+            yAxisProps={{ domain: [0, 100] }}
+            valueFormatter={(v) => `${f.number(v)} %`}
+            withLegend
+            legendProps={{ verticalAlign: 'bottom' }}
+            series={[
+              { name: 'delivered', label: t('deliveredRate'), color: 'green.8' },
+              { name: 'failed', label: t('failedRate'), color: 'red.7' },
+            ]}
+          />
+        </figure>
+      </FigureTable>
+      <FigureTable
+        title={t('perProvider')}
+        file={file(t('perProvider'))}
+        rows={a.providers}
+        empty={a.alerts.length === 0 ? t('noAlerts') : t('perProviderEmpty')}
+        columns={[{ header: t('provider'), value: (r) => r.provider }, ...outcomeColumns<Analytics['providers'][number]>()]}
+      />
       <FigureTable
         title={t('errors')}
         file={file(t('errors'))}

@@ -150,7 +150,7 @@ export function NotificationBell() {
                     <Paper key={n.key} component="li" withBorder p="sm" bg={n.read ? undefined : 'var(--mantine-color-yellow-light)'}>
                       <Group gap="xs" wrap="nowrap" align="start">
                         {!n.read && (
-                          <Badge color="#8a5a00" variant="filled" size="sm">
+                          <Badge color="#8a5a00" variant="filled" size="sm" style={{ flexShrink: 0 }}>
                             {t('unread')}
                           </Badge>
                         )}
