@@ -268,14 +268,19 @@ function ApiKeys() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <code>{k.hint}</code>
+                    <code style={{ whiteSpace: 'nowrap' }}>{k.hint}</code>
                   </Table.Td>
                   <Table.Td>{k.scopes.join(', ')}</Table.Td>
                   <Table.Td>{k.expiresAt ? fmt.dateTime(k.expiresAt) : t('never')}</Table.Td>
                   <Table.Td>{k.allowedSources.length > 0 ? k.allowedSources.join(', ') : t('anyAddress')}</Table.Td>
                   <Table.Td>{k.lastUsedAt ? fmt.dateTime(k.lastUsedAt) : t('never')}</Table.Td>
                   <Table.Td>
-                    <Badge color={k.revokedAt ? 'red' : expired ? 'gray' : 'green'} variant="light">
+                    <Badge
+                      color={k.revokedAt ? 'red' : expired ? 'gray' : 'green'}
+                      variant="light"
+                      style={{ overflow: 'visible' }}
+                      miw="max-content"
+                    >
                       {k.revokedAt ? t('revokedWord') : expired ? t('expiredWord') : t('activeWord')}
                     </Badge>
                   </Table.Td>
