@@ -182,14 +182,16 @@ export class CampaignService {
     this.progress.markDirty(ids);
   }
 
-  /** A taken-over alert: what its former owner left in flight is reconciled with the provider, then dispatched. */
+  /** A taken-over alert: what its former owner may have left undone is planned (campaigns/takeover.ts), then it is dispatched while what was in flight is looked up. */
   async afterTakeOver(id: number): Promise<void> {
     const planError = (err: unknown) => this.log.error({ err, campaignId: id }, 'could not plan the people a taken-over alert lacks');
     this.ctx.store.transaction((tx) => resumeTakenOver(tx, id, (db, c, s) => this.makePlan(db, c, s), Date.now(), planError));
-    await this.dispatcher.reconcile();
     this.remoteChanged([id]);
     this.waves.arm();
     this.dispatcher.wake();
+    await this.dispatcher
+      .reconcile()
+      .catch((err: unknown) => this.log.error({ err, campaignId: id }, 'reconciling a taken-over alert failed'));
   }
 
   async close(): Promise<void> {

@@ -173,7 +173,8 @@ export class LeaseService {
     });
     this.log.warn({ campaignId, from: owner.ownerName, token: lease.token }, 'took an alert over');
     this.deps.changed([campaignId]);
-    await this.deps.takenOver(campaignId);
+    // Reconciling what was in flight asks the provider row by row: the console does not wait for it.
+    void this.deps.takenOver(campaignId).catch((err: unknown) => this.log.error({ err, campaignId }, 'resuming a taken-over alert failed'));
     return this.ownerOf(campaignId);
   }
 
