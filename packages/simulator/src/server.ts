@@ -127,6 +127,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       throw new TwilioApiError(401, 20003, 'Authenticate');
     }
     if (failure === 'server-error') throw new TwilioApiError(503, 20500, 'Service Unavailable');
+    if (failure === 'lost-answer') {
+      if (req.method !== 'POST') throw new TwilioApiError(504, 20504, 'Gateway Timeout');
+      // The request is handled (a message goes out); only its answer is lost on the way back.
+      await handleTwilioRequest(req, null, parts, query);
+      throw new TwilioApiError(504, 20504, 'Gateway Timeout');
+    }
+    return handleTwilioRequest(req, res, parts, query);
+  };
+
+  /** Twilio's REST API itself; `res` null: the answer is dropped (lost-answer). */
+  const handleTwilioRequest = async (
+    req: IncomingMessage,
+    res: ServerResponse | null,
+    parts: string[],
+    query: URLSearchParams,
+  ): Promise<void> => {
+    const reply = (status: number, body: unknown): void => {
+      if (res) sendJson(res, status, body);
+    };
     if (parts[2] !== credentials.accountSid)
       throw new TwilioApiError(404, 20404, `The requested resource ${new URL(req.url ?? '/', 'http://x').pathname} was not found`);
     if (inFlight > profile.limits.apiConcurrency) {
@@ -139,7 +158,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const method = req.method ?? 'GET';
     const form = method === 'POST' ? await readForm(req) : {};
     if (resource === 'Messages.json' && sid === undefined) {
-      if (method === 'POST') return sendJson(res, 201, messageJson(messages.create(form)));
+      if (method === 'POST') return reply(201, messageJson(messages.create(form)));
       if (method === 'GET') {
         const list = messages.list({
           to: query.get('To') ?? undefined,
@@ -148,19 +167,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           dateSentAfter: query.get('DateSent>') ?? query.get('DateSent>=') ?? undefined,
           dateSentBefore: query.get('DateSent<') ?? query.get('DateSent<=') ?? undefined,
         });
-        return sendJson(res, 200, page('messages', list.map(messageJson), req, query));
+        return reply(200, page('messages', list.map(messageJson), req, query));
       }
     }
     if (resource === 'Messages' && sid !== undefined) {
       if (method === 'GET') {
         const m = messages.fetch(sid);
         if (!m) throw notFound(credentials.accountSid, 'Messages', sid);
-        return sendJson(res, 200, messageJson(m));
+        return reply(200, messageJson(m));
       }
-      if (method === 'POST') return sendJson(res, 200, messageJson(messages.update(sid, form)));
+      if (method === 'POST') return reply(200, messageJson(messages.update(sid, form)));
     }
     if (resource === 'Calls.json' && sid === undefined) {
-      if (method === 'POST') return sendJson(res, 201, callJson(calls.create(form)));
+      if (method === 'POST') return reply(201, callJson(calls.create(form)));
       if (method === 'GET') {
         const list = calls.list({
           to: query.get('To') ?? undefined,
@@ -169,16 +188,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           startTimeAfter: query.get('StartTime>') ?? undefined,
           startTimeBefore: query.get('StartTime<') ?? undefined,
         });
-        return sendJson(res, 200, page('calls', list.map(callJson), req, query));
+        return reply(200, page('calls', list.map(callJson), req, query));
       }
     }
     if (resource === 'Calls' && sid !== undefined) {
       if (method === 'GET') {
         const c = calls.fetch(sid);
         if (!c) throw notFound(credentials.accountSid, 'Calls', sid);
-        return sendJson(res, 200, callJson(c));
+        return reply(200, callJson(c));
       }
-      if (method === 'POST') return sendJson(res, 200, callJson(calls.update(sid, form)));
+      if (method === 'POST') return reply(200, callJson(calls.update(sid, form)));
     }
     throw new TwilioApiError(404, 20404, `The requested resource ${new URL(req.url ?? '/', 'http://x').pathname} was not found`);
   };
@@ -223,7 +242,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           const value = body[key];
           if (value !== null && typeof value !== 'string') throw new HttpError(400, `Config "${key}" must be a string or null`);
           if (key.endsWith('Failure') && value !== null && apiFailureOf(value) === null)
-            throw new HttpError(400, `Config "${key}" is "server-error", "auth-rejected" or null`);
+            throw new HttpError(400, `Config "${key}" is "server-error", "auth-rejected", "lost-answer" or null`);
         }
         Object.assign(config, body);
         return sendJson(res, 200, config);

@@ -133,6 +133,7 @@ export class Dispatcher {
       logger: this.log,
       clock: this.clock,
       inFlightHere: this.inflightRowIds,
+      carrier: (channel) => this.activeProvider(channel),
       onActivity: opts.onActivity,
       onPolledEvents: opts.onPolledEvents,
       staleAfterMs: this.staleAfterMs,
@@ -363,7 +364,8 @@ export class Dispatcher {
       void this.reconcile();
     }
     if (effects) for (const c of effects.cancelledCalls) void this.hangUp(c.sender, c.providerId);
-    if (this.justOpened.size) this.failOver(now, touched);
+    // Rows in flight whose provider could not be asked go out through the next one now (flagged).
+    const failedOver = this.justOpened.size > 0 && this.failOver(now, touched) && this.reconciler.rowsWaiting > 0;
     if (touched.size || effects?.handedOver) this.opts.onActivity?.(touched, effects?.handedOver ?? 0);
     for (const l of launches) {
       if (this.carrier.get(l.rows[0]!.channel) !== l.sender.provider) this.carried(l.rows[0]!.channel, l.sender.provider);
@@ -371,7 +373,7 @@ export class Dispatcher {
     }
     // After the launches (their rows are in flight here, not to be looked up): rows to look
     // up (a result that asked for it, or rows a take-over marked) go to the reconciler.
-    if (effects?.lookUp || lookUps.count > 0) void this.reconcile();
+    if (effects?.lookUp || lookUps.count > 0 || failedOver) void this.reconcile();
     for (const o of openCircuits) this.fallThroughOpenCircuit(o.channel, o.provider, now);
     if (this.holds.all().length > 0 && now - this.lastGiveUpSweep >= 1000) {
       this.lastGiveUpSweep = now;
@@ -393,9 +395,10 @@ export class Dispatcher {
    * deliveries waiting to retry after its failures are due now, for the next provider,
    * instead of after their backoff; each gets a timeline entry saying so.
    */
-  private failOver(now: number, touched: Set<number>): void {
+  private failOver(now: number, touched: Set<number>): boolean {
     const opened = [...this.justOpened];
     this.justOpened.clear();
+    let any = false;
     for (const channel of allChannels) {
       const chain = chainOf(this.opts.senders, channel);
       if (!chain.some((s) => opened.includes(s.provider))) continue;
@@ -407,7 +410,9 @@ export class Dispatcher {
       );
       for (const id of hurried) touched.add(id);
       this.log.warn({ channel, from, to: next, campaigns: hurried.size }, 'provider failed over');
+      any = true;
     }
+    return any;
   }
 
   /** Which provider carries a channel changed (failover, or the first one is back). */
@@ -555,7 +560,7 @@ export class Dispatcher {
   // ── crash recovery ────────────────────────────────────────────────────────────────────
 
   /** Looks up rows left in flight at the provider: adopted, or sent again (see Reconciler). */
-  reconcile(): Promise<{ adopted: number; resent: number }> {
+  reconcile(): Promise<{ adopted: number; resent: number; waiting: number }> {
     return this.reconciler.reconcile();
   }
 }

@@ -24,6 +24,7 @@ import { addDeliveryEvent } from '../store/deliveries';
 import { insertInboxMessage } from '../store/inbox';
 import { addOptOut, removeOptOut } from '../store/opt-outs';
 import {
+  adoptFromStatus,
   applyDeliveryStatus,
   deliveryByProviderId,
   deliveryByToken,
@@ -129,6 +130,8 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
         const rank = rankOf(ev.status);
         const failing = isFinalRank(rank) && rank < SUCCESS_RANK;
         const answered = ev.status === 'answered' || ev.status === 'completed' ? (ev.answeredBy ?? 'unknown') : (ev.answeredBy ?? null);
+        // The provider calling about a row whose send's answer never came has it: adopted, never sent again.
+        if (ev.providerId && ev.provider) adoptFromStatus(tx, row.id, ev.provider, ev.providerId);
         const after = applyDeliveryStatus(tx, row.id, {
           rank,
           status: ev.status,

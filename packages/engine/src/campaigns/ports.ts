@@ -28,7 +28,13 @@ export interface OutboundDelivery {
   whatsAppTemplate: { contentSid: string; variables: Record<string, string> } | null;
 }
 
-export type LookupOutcome = { found: true; providerId: string; status: string } | { found: false } | { found: 'unknown'; message: string };
+/**
+ * A lookup by delivery token: found; definitely not there (`false`); the provider could not
+ * be asked (`unknown`: its path failed, so no answer yet); or it can never say (`cannot-tell`:
+ * the channel has no lookup, e.g. Telegram).
+ */
+export type LookupOutcome =
+  { found: true; providerId: string; status: string } | { found: false } | { found: 'unknown'; message: string } | { found: 'cannot-tell' };
 
 export interface ChannelSender {
   /** Provider name, for the circuit breaker and the report ("twilio", "sendgrid", "telegram"). */

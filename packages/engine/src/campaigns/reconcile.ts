@@ -1,11 +1,23 @@
 // Reconciliation, the dispatcher's third part: deliveries whose fate the engine does not
 // know are asked about at the provider. Rows found `sending` were in flight when the
-// engine stopped (or a send's answer was lost): each is looked up by our delivery token
-// and adopted when the provider has it, otherwise sent again and flagged as a possible
-// duplicate. Rows a take-over marked "look up before sending" come here when claimed:
-// found, adopted (the former owner sent them); not found, sent, flagged only when the
-// provider could not be asked. Deliveries handed over long ago without a final status (callbacks lost) are
-// polled and the answer applied like a callback.
+// engine stopped (or a send's answer was lost): each is looked up by our delivery token at
+// the provider its send went to (recorded when the answer was lost; after a crash it is
+// not known, so at every provider of its channel), and what the answers say decides:
+// - found at one: adopted from it (nobody gets it twice);
+// - every provider definitely has no record of it: sent, not flagged when nothing else may
+//   still send it (a row whose answer was lost here, or one a take-over marked to look up
+//   first); a row found in flight with no provider recorded (a crash, or the former owner's
+//   send at a take-over, which may still reach the provider) is flagged;
+// - a provider could not be asked (its path failed: 5xx, timeout, unreachable): that is no
+//   answer. The row stays in flight and is looked up again until an answer comes, unless
+//   the channel has failed over to a provider that did answer: then it is sent through that
+//   one at once and flagged as a possible duplicate, since the first request may have
+//   reached the provider that could not say;
+// - the channel has no lookup at all (Telegram): sent again, flagged.
+// Rows a take-over marked "look up before sending" come here when claimed, by the same rule.
+// Deliveries handed over long ago without a final status (callbacks lost) are polled and
+// the answer applied like a callback.
+import type { Channel } from '@gdial/protocol';
 import { deliveryStateForRank, FINAL_RANK, rankOf, type ProviderEvent } from '@gdial/protocol';
 import type { Logger } from '../log';
 import type { Store } from '../store/db';
@@ -22,12 +34,54 @@ export interface ReconcilerOptions {
   clock: () => number;
   /** Rows this process has claimed and not yet written back: not to be looked up. */
   inFlightHere: ReadonlySet<number>;
+  /** The provider that carries a channel now (the first whose circuit is not open), if any. */
+  carrier: (channel: Channel) => string | null;
   onActivity?: ((campaignIds: Set<number>, handedOver: number) => void) | undefined;
   onPolledEvents?: ((events: ProviderEvent[]) => void) | undefined;
   staleAfterMs: number;
 }
 
 type Lookup = Awaited<ReturnType<ChannelSender['findByToken']>>;
+
+/** What the lookups at a channel's providers decided for one row. */
+export type Verdict =
+  | { kind: 'adopt'; sender: ChannelSender; providerId: string; status: string }
+  | { kind: 'resend'; possibleDuplicate: boolean; why: string }
+  | { kind: 'wait'; why: string };
+
+/** The longest a row waits in flight before its provider is asked again. */
+export const LOOK_AGAIN_MAX_MS = 4_000;
+
+/**
+ * The rule (module comment) over one row's lookups, in the channel's provider order.
+ * `carrier` is the provider carrying the channel now.
+ */
+export function verdictOf(
+  answers: { sender: ChannelSender; lookup: Lookup }[],
+  carrier: string | null,
+  /** Sent by a process that may still have it on the wire (found in flight, no provider recorded). */
+  sentElsewhere = false,
+): Verdict {
+  const found = answers.find((a) => a.lookup.found === true);
+  if (found && found.lookup.found === true)
+    return { kind: 'adopt', sender: found.sender, providerId: found.lookup.providerId, status: found.lookup.status };
+  if (answers.length === 0) return { kind: 'wait', why: 'no provider configured' };
+  const unknown = answers.filter((a) => a.lookup.found === 'unknown');
+  if (unknown.length === 0) {
+    const blind = answers.filter((a) => a.lookup.found === 'cannot-tell').map((a) => a.sender.provider);
+    return blind.length
+      ? { kind: 'resend', possibleDuplicate: true, why: `${blind.join(', ')} cannot be asked; sending again (possible duplicate)` }
+      : sentElsewhere
+        ? { kind: 'resend', possibleDuplicate: true, why: 'provider has no record of it; sending again (possible duplicate)' }
+        : { kind: 'resend', possibleDuplicate: false, why: 'provider has no record of it; not sent before, sending now' };
+  }
+  const why = unknown
+    .map((a) => `${a.sender.provider} could not be asked (${a.lookup.found === 'unknown' ? a.lookup.message : ''})`)
+    .join('; ');
+  if (carrier !== null && !unknown.some((a) => a.sender.provider === carrier))
+    return { kind: 'resend', possibleDuplicate: true, why: `${why}; sending through ${carrier} (possible duplicate)` };
+  return { kind: 'wait', why: `${why}; looking it up again before anything is sent` };
+}
 
 export class Reconciler {
   /** Rows being looked up at the provider right now. */
@@ -36,54 +90,83 @@ export class Reconciler {
   /** Set on stop: look-ups still running write nothing (their rows stay in flight for the next start). */
   private stopped = false;
   private readonly polledAt = new Map<number, number>();
+  /** Rows left in flight because a provider could not be asked, with how often: looked up again. */
+  private readonly waiting = new Map<number, number>();
+  private againTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ReconcilerOptions) {}
 
+  /** Whether rows wait in flight for a provider to answer a lookup. */
+  get rowsWaiting(): number {
+    return this.waiting.size;
+  }
+
   /**
    * Looks up every row left `sending` (except those in flight here or being looked up) and
-   * adopts or re-sends it. Rows of a channel with no provider configured yet wait until one is.
+   * adopts, re-sends or keeps it (see the module comment). Rows of a channel with no provider
+   * configured yet wait until one is.
    */
-  async reconcile(): Promise<{ adopted: number; resent: number }> {
+  async reconcile(): Promise<{ adopted: number; resent: number; waiting: number }> {
     const { senders, inFlightHere } = this.opts;
-    const rows = inFlightDeliveries(this.opts.store.read).filter(
-      (r) => !inFlightHere.has(r.id) && !this.reconciling.has(r.id) && chainOf(senders, r.channel).length > 0,
-    );
+    const all = inFlightDeliveries(this.opts.store.read);
+    // Rows that stopped waiting some other way (cancelled, taken over) are forgotten.
+    const ids = new Set(all.map((r) => r.id));
+    for (const id of this.waiting.keys()) if (!ids.has(id)) this.waiting.delete(id);
+    const rows = all.filter((r) => !inFlightHere.has(r.id) && !this.reconciling.has(r.id) && chainOf(senders, r.channel).length > 0);
     for (const r of rows) this.reconciling.add(r.id);
     let adopted = 0;
     let resent = 0;
+    let waiting = 0;
     const queue = [...rows];
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
-        const { sender, lookup } = await this.lookUpChain(chainOf(senders, r.channel), r);
-        if (this.settle(r, sender, lookup)) adopted++;
-        else resent++;
+        const chain = chainOf(senders, r.channel);
+        const sentTo = chain.filter((s) => s.provider === r.provider);
+        const answers = await this.lookUpChain(sentTo.length ? sentTo : chain, r);
+        const outcome = this.settle(r, verdictOf(answers, this.opts.carrier(r.channel), !r.look_up && r.provider === null));
+        if (outcome === 'adopt') adopted++;
+        else if (outcome === 'resend') resent++;
+        else if (outcome === 'wait') waiting++;
         this.reconciling.delete(r.id);
         this.opts.onActivity?.(new Set([r.campaign_id]), 0);
       }
     };
     await Promise.all(Array.from({ length: Math.min(16, rows.length) }, worker));
-    if (rows.length) this.opts.logger.info({ adopted, resent }, 'reconciled deliveries left in flight');
-    return { adopted, resent };
+    if (rows.length) this.opts.logger.info({ adopted, resent, waiting }, 'reconciled deliveries left in flight');
+    if (this.waiting.size > 0) this.lookAgainLater();
+    return { adopted, resent, waiting };
   }
 
-  /**
-   * Asks every provider of the channel (the row may have gone to any of them before a
-   * failover): found at one, it is adopted from that one; unknown at any, it stays unknown.
-   */
-  private async lookUpChain(chain: ChannelSender[], r: InFlightRow): Promise<{ sender: ChannelSender | null; lookup: Lookup }> {
-    let unknown: Lookup | null = null;
+  /** Rows waiting for an answer are looked up again, sooner while few passes have failed. */
+  private lookAgainLater(): void {
+    if (this.againTimer || this.stopped) return;
+    const passes = Math.min(...this.waiting.values());
+    this.againTimer = setTimeout(
+      () => {
+        this.againTimer = null;
+        if (!this.stopped) void this.reconcile();
+      },
+      Math.min(LOOK_AGAIN_MAX_MS, 500 * 2 ** Math.max(0, passes - 1)),
+    );
+    this.againTimer.unref?.();
+  }
+
+  /** Asks the providers the row may have gone to, in order, until one has it. */
+  private async lookUpChain(chain: ChannelSender[], r: InFlightRow): Promise<{ sender: ChannelSender; lookup: Lookup }[]> {
+    const answers: { sender: ChannelSender; lookup: Lookup }[] = [];
     for (const sender of chain) {
       const lookup = await this.lookUp(sender, r);
-      if (lookup.found === true) return { sender, lookup };
-      if (lookup.found === 'unknown') unknown = lookup;
+      answers.push({ sender, lookup });
+      if (lookup.found === true) break;
     }
-    if (chain.length === 0) return { sender: null, lookup: { found: 'unknown', message: 'no provider configured' } };
-    return { sender: chain[0]!, lookup: unknown ?? { found: false } };
+    return answers;
   }
 
   /** Stops writing: the store may be closing. */
   stop(): void {
     this.stopped = true;
+    if (this.againTimer) clearTimeout(this.againTimer);
+    this.againTimer = null;
   }
 
   /** Writes again (the dispatcher started after a stop). */
@@ -93,7 +176,9 @@ export class Reconciler {
 
   private async lookUp(sender: ChannelSender, r: InFlightRow): Promise<Lookup> {
     let lookup: Lookup = { found: 'unknown', message: 'not asked' };
-    for (let attempt = 0; attempt < 4 && !this.stopped; attempt++) {
+    // A row already waiting is asked once per pass; a new one a few times, backing off.
+    const tries = this.waiting.has(r.id) ? 1 : 3;
+    for (let attempt = 0; attempt < tries && !this.stopped; attempt++) {
       try {
         lookup = await sender.findByToken({
           token: r.token,
@@ -107,44 +192,50 @@ export class Reconciler {
         lookup = { found: 'unknown', message: (err as Error).message };
       }
       if (lookup.found !== 'unknown') break;
-      await new Promise((res) => setTimeout(res, 250 * 2 ** attempt));
+      if (attempt + 1 < tries) await new Promise((res) => setTimeout(res, 250 * 2 ** attempt));
     }
     return lookup;
   }
 
-  /** Writes what the lookup found; true when the row was adopted. */
-  private settle(row: InFlightRow, sender: ChannelSender | null, lookup: Lookup): boolean {
-    if (this.stopped) return false;
+  /** Writes what the lookups decided. */
+  private settle(row: InFlightRow, verdict: Verdict): Verdict['kind'] | 'stopped' {
+    if (this.stopped) return 'stopped';
     const now = this.opts.clock();
-    return this.opts.store.transaction((tx) => {
-      let adopted = false;
-      if (lookup.found === true && sender) {
-        const rank = rankOf(lookup.status) || rankOf('queued');
+    if (verdict.kind === 'wait') {
+      const passes = this.waiting.get(row.id) ?? 0;
+      this.waiting.set(row.id, passes + 1);
+      // Said once in the person's timeline, not on every pass.
+      if (passes === 0) this.opts.store.transaction((tx) => addDeliveryEvent(tx, row.id, now, 'reconciled', verdict.why));
+      return 'wait';
+    }
+    this.waiting.delete(row.id);
+    this.opts.store.transaction((tx) => {
+      if (verdict.kind === 'adopt') {
+        const rank = rankOf(verdict.status) || rankOf('queued');
         adopt(tx, row.id, {
-          provider: sender.provider,
-          providerId: lookup.providerId,
+          provider: verdict.sender.provider,
+          providerId: verdict.providerId,
           rank,
-          status: lookup.status,
+          status: verdict.status,
           sentAt: row.sending_since ?? now,
         });
         const cur = deliveryRank(tx, row.id);
         setState(tx, row.id, deliveryStateForRank(cur?.provider_rank ?? rank, (cur?.answered_by ?? null) !== null));
-        addDeliveryEvent(tx, row.id, now, 'reconciled', `found at ${sender.provider} as ${lookup.providerId} (${lookup.status}); adopted`);
+        addDeliveryEvent(
+          tx,
+          row.id,
+          now,
+          'reconciled',
+          `found at ${verdict.sender.provider} as ${verdict.providerId} (${verdict.status}); adopted`,
+        );
         // Callbacks that came before this desktop knew the provider id (the former owner's send).
-        applyKeptEvents(tx, { token: row.token, providerId: lookup.providerId }, now);
-        adopted = true;
-      } else if (row.look_up && lookup.found === false) {
-        // Looked up before sending and the provider has none: the former owner never sent it.
-        resend(tx, row.id, now, false);
-        addDeliveryEvent(tx, row.id, now, 'reconciled', 'provider has no record of it; not sent before, sending now');
-      } else {
-        const why = lookup.found === 'unknown' ? `provider could not be asked (${lookup.message})` : 'provider has no record of it';
-        resend(tx, row.id, now, true);
-        addDeliveryEvent(tx, row.id, now, 'reconciled', `${why}; sending again (possible duplicate)`);
+        applyKeptEvents(tx, { token: row.token, providerId: verdict.providerId }, now);
+      } else if (resend(tx, row.id, now, verdict.possibleDuplicate)) {
+        addDeliveryEvent(tx, row.id, now, 'reconciled', verdict.why);
       }
       progressRecipient(tx, row.recipient_id, now);
-      return adopted;
     });
+    return verdict.kind;
   }
 
   /**

@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import { campaignStatusAndSettings } from '../store/campaigns';
 import type { Tx } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
-import { fail, requeue, setState, writeSent, type ClaimRow } from '../store/dispatch';
+import { answerLost, fail, requeue, setState, writeSent, type ClaimRow } from '../store/dispatch';
 import { addOptOut } from '../store/opt-outs';
 import { markRecipientsInProgress } from '../store/recipients';
 import { backoffDelay, type BackoffPolicy, type CircuitBreaker, type TokenBucket } from './flow-control';
@@ -78,6 +78,7 @@ export function writeResults(tx: Tx, c: ResultContext, batch: readonly InFlight[
     } else if (outcome.error.class === 'transient' && outcome.error.maybeSent) {
       // The provider may have it: the row stays `sending` and is looked up, not blindly re-sent.
       breaker.failure();
+      answerLost(tx, row.id, provider);
       addDeliveryEvent(tx, row.id, now, 'unknown', `${provider}: ${outcome.error.message}; looking it up before sending again`);
       effects.lookUp = true;
     } else {

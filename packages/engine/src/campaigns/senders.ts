@@ -32,8 +32,9 @@ function lookupOf(r: ReconcileResult): LookupOutcome {
     case 'found':
       return { found: true, providerId: r.providerId, status: r.status };
     case 'not-found':
-    case 'unsupported':
       return { found: false };
+    case 'unsupported':
+      return { found: 'cannot-tell' };
     case 'ambiguous':
       // Several matches that cannot be told apart: one of them is ours; never send a third.
       return { found: true, providerId: r.providerIds[0]!, status: 'queued' };

@@ -9,6 +9,7 @@ import { Client } from '@sendgrid/client';
 import type { ClientRequest } from '@sendgrid/client/src/request';
 import type { Logger } from '../log';
 import type { EmailMessage, EmailProvider, ReconcileQuery, ReconcileResult, SendError, SendResult, StatusResult } from './types';
+import { mayHaveBeenCarriedOut } from './types';
 import { classifyNetworkError } from './network';
 
 // The package exports its MailService class at runtime; its typings declare only the singleton.
@@ -164,7 +165,7 @@ export function classifySendGridError(error: unknown): SendError {
     const wait = Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - Date.now()) : DEFAULT_RATE_LIMIT_WAIT_MS;
     return { class: 'rate-limited', code, message, retryAfterMs: Math.max(wait, 100), maybeSent: false };
   }
-  if (e.code >= 500) return { class: 'transient', code, message, retryAfterMs: null, maybeSent: true };
+  if (e.code >= 500) return { class: 'transient', code, message, retryAfterMs: null, maybeSent: mayHaveBeenCarriedOut(e.code) };
   if (errors.some((x) => x.field && /^personalizations\.\d+\.to/.test(x.field)))
     return { class: 'invalid-recipient', code, message, retryAfterMs: null, maybeSent: false };
   return { class: 'permanent', code, message, retryAfterMs: null, maybeSent: false };

@@ -13,6 +13,7 @@ import type {
   TelegramVoiceMessage,
 } from './types';
 import { classifyNetworkError } from './network';
+import { mayHaveBeenCarriedOut } from './types';
 
 export interface TelegramSettings {
   botToken: string;
@@ -135,7 +136,7 @@ export class TelegramBotProvider implements TelegramProvider {
           code: `http:${response.status}`,
           message: `Telegram answered ${response.status} without JSON`,
           retryAfterMs: null,
-          maybeSent: response.status >= 500,
+          maybeSent: mayHaveBeenCarriedOut(response.status),
         },
       };
     }
@@ -185,6 +186,6 @@ export function classifyTelegramError(status: number, answer: TelegramAnswer): S
     case 400:
       return { ...base, class: /chat not found|user not found|PEER_ID_INVALID/i.test(message) ? 'invalid-recipient' : 'permanent' };
     default:
-      return status >= 500 ? { ...base, class: 'transient', maybeSent: true } : { ...base, class: 'permanent' };
+      return status >= 500 ? { ...base, class: 'transient', maybeSent: mayHaveBeenCarriedOut(status) } : { ...base, class: 'permanent' };
   }
 }

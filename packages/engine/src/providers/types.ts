@@ -23,6 +23,15 @@ export interface SendError {
   maybeSent: boolean;
 }
 
+/**
+ * Whether a provider's HTTP error answer may mean the request was carried out anyway. A 5xx
+ * from behind a gateway (500, 502, 504: an error or a lost answer after the provider took the
+ * request) may; 503 Service Unavailable may not: the service says it did not handle the
+ * request (RFC 9110 §15.6.4), which is what a provider's outage answers, so a 503 is a failure
+ * of the path and never a possible duplicate. Everything below 500 was refused outright.
+ */
+export const mayHaveBeenCarriedOut = (httpStatus: number): boolean => httpStatus >= 500 && httpStatus !== 503;
+
 /** A failure GDial itself classifies (no provider answered), with the fields a provider would not fill. */
 export const sendError = (
   cls: FailureClass,

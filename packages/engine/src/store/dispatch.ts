@@ -38,7 +38,7 @@ export interface ClaimRow extends Pick<
 /** A row found in flight (`sending`) when the engine starts, or claimed to be looked up first, to look up at the provider. */
 export type InFlightRow = Pick<
   DeliveryRow,
-  'id' | 'campaign_id' | 'recipient_id' | 'channel' | 'address' | 'token' | 'body' | 'sending_since' | 'look_up'
+  'id' | 'campaign_id' | 'recipient_id' | 'channel' | 'address' | 'token' | 'body' | 'sending_since' | 'look_up' | 'provider'
 > & {
   /**
    * A row to look up before sending (look_up): since when the former owner may have sent it
@@ -118,7 +118,7 @@ export function inFlightDeliveries(r: Reader): InFlightRow[] {
   return r.statements
     .get<[], InFlightRow>(
       // Not another desktop's alert's rows (REMOTE_BAND, store/alert-sync.ts): that desktop reconciles its own.
-      `SELECT d.id, d.campaign_id, d.recipient_id, d.channel, d.address, d.token, d.body, d.sending_since, d.look_up,
+      `SELECT d.id, d.campaign_id, d.recipient_id, d.channel, d.address, d.token, d.body, d.sending_since, d.look_up, d.provider,
               CASE WHEN d.look_up = 1 THEN COALESCE(
                 (SELECT MAX(e.sent_at) FROM deliveries e WHERE e.recipient_id = d.recipient_id AND e.step_index < d.step_index),
                 (SELECT CAST((julianday(c.started_at) - 2440587.5) * 86400000 AS INTEGER) FROM campaigns c WHERE c.id = d.campaign_id)) END AS may_have_sent_since
@@ -245,6 +245,20 @@ export function fail(tx: Tx, id: number, error: string, code: string | null, now
     tx.changes.record('deliveries', [id], 'update', ['state', 'error', 'error_code', 'finished_at', 'sending_since']);
 }
 
+/**
+ * A send whose answer was lost: the row stays in flight and records the provider it went
+ * to, so only that provider is asked about it (reconcile.ts). A row found in flight after a
+ * crash has none recorded and is asked about at every provider of its channel.
+ */
+export function answerLost(tx: Tx, id: number, provider: string): void {
+  if (
+    tx.statements
+      .get<[string, number]>("UPDATE deliveries SET provider = ?, provider_id = NULL WHERE id = ? AND state = 'sending'")
+      .run(provider, id).changes > 0
+  )
+    tx.changes.record('deliveries', [id], 'update', ['provider', 'provider_id']);
+}
+
 /** A row left in flight that the provider has: it takes the provider's id and status. */
 export function adopt(tx: Tx, id: number, a: { provider: string; providerId: string; rank: number; status: string; sentAt: number }): void {
   tx.statements
@@ -267,17 +281,21 @@ export function adopt(tx: Tx, id: number, a: { provider: string; providerId: str
 
 /**
  * A row left in flight (or looked up first) that the provider does not have: queued to be
- * sent (again), flagged as a possible duplicate when `flag` (it may have gone out unseen).
+ * sent (again), flagged as a possible duplicate when `flag` (it may have gone out unseen;
+ * reconcile.ts decides). False when the row was no longer in flight.
  */
-export function resend(tx: Tx, id: number, now: number, flag: boolean): void {
+export function resend(tx: Tx, id: number, now: number, flag: boolean): boolean {
   if (
     tx.statements
       .get<[number, number, number]>(
         "UPDATE deliveries SET state = 'queued', due_at = ?, sending_since = NULL, look_up = 0, possible_duplicate = MAX(possible_duplicate, ?) WHERE id = ? AND state = 'sending'",
       )
       .run(now, flag ? 1 : 0, id).changes > 0
-  )
+  ) {
     tx.changes.record('deliveries', [id], 'update', ['state', 'due_at', 'sending_since', 'look_up', 'possible_duplicate']);
+    return true;
+  }
+  return false;
 }
 
 // ── Väntar på nät (a channel whose path is down) ──

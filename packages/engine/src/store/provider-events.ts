@@ -128,6 +128,19 @@ export function applyDeliveryStatus(tx: Tx, id: number, u: StatusUpdate): { prov
   );
 }
 
+/**
+ * A status from a provider about a delivery that has no provider yet (its send's answer was
+ * lost, or it was in flight at a crash): that provider has it, so the row takes its id.
+ */
+export function adoptFromStatus(tx: Tx, id: number, provider: string, providerId: string): void {
+  if (
+    tx.statements
+      .get<[string, string, number]>('UPDATE deliveries SET provider = ?, provider_id = ? WHERE id = ? AND provider_id IS NULL')
+      .run(provider, providerId, id).changes > 0
+  )
+    tx.changes.record('deliveries', [id], 'update', ['provider', 'provider_id']);
+}
+
 /** Moves a delivery to a state (settled: with its finish time, kept when already set). */
 export function setDeliveryState(tx: Tx, id: number, state: DeliveryState, finishedAt: number | null): void {
   const changed = tx.statements

@@ -492,8 +492,9 @@ describe('lost callbacks', () => {
 });
 
 describe('crash recovery', () => {
-  it('adopts rows the provider has and re-sends the others flagged as possible duplicates', async () => {
+  it('adopts rows the provider has, waits while it cannot be asked, then re-sends the others flagged as possible duplicates', async () => {
     const sms = new FakeSender();
+    sms.lookUpFails = true;
     const { env, service } = setup({ sms });
     const g = addGroup(env.store, 'G');
     for (const n of [1, 2, 3]) addContact(env.store, { name: `P${n}`, phones: [`+4670100000${n}`], groups: [g] });
@@ -517,7 +518,14 @@ describe('crash recovery', () => {
       providerId: 'SM-original',
     });
     await service.open();
-    await until(() => deliveriesOf(env.store, c.id).every((r) => r.state === 'sent'), 5000, 'resends');
+    // The provider cannot be asked: a failed lookup is no answer, so nothing is sent again.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(deliveriesOf(env.store, c.id).map((r) => r.state)).toEqual(['sending', 'sending', 'sending']);
+    expect(sms.sent).toHaveLength(1);
+    // It answers: the one it has is adopted; the two it has not go out once more, flagged (a row
+    // found in flight records no provider, and a send of a process that died may still arrive).
+    sms.lookUpFails = false;
+    await until(() => deliveriesOf(env.store, c.id).every((r) => r.state === 'sent'), 10_000, 'resends');
     const after = deliveriesOf(env.store, c.id);
     expect(after.map((r) => [r.state, r.possible_duplicate])).toEqual([
       ['sent', 0],
@@ -525,6 +533,7 @@ describe('crash recovery', () => {
       ['sent', 1],
     ]);
     expect(sms.sent.filter((s) => s.token === rows[0]!.token)).toHaveLength(1);
+    expect(sms.sent).toHaveLength(3);
     expect(service.progressOf(c.id).possibleDuplicates).toBe(2);
   });
 });

@@ -160,14 +160,15 @@ describe('hold, do not burn, across a crash', () => {
       'SELECT token, address, state, possible_duplicate, attempts FROM deliveries',
     );
     expect(rows).toHaveLength(RECIPIENTS);
-    expect(rows.filter((r) => r.state !== 'sent')).toEqual([]);
+    // Handed over; those in flight at the kill were looked up once the path was back (a lookup
+    // that could not reach Twilio is no answer) and adopted with the status Twilio has.
+    expect(rows.filter((r) => r.state !== 'sent' && !(r.state === 'delivered' && inFlightAtKill.has(r.token)))).toEqual([]);
     const received = new Map<string, number>();
     for (const m of outbound()) received.set(m.to, (received.get(m.to) ?? 0) + 1);
     expect(rows.filter((r) => !received.has(r.address))).toEqual([]);
-    for (const r of rows.filter((x) => (received.get(x.address) ?? 0) > 1)) {
-      expect(inFlightAtKill.has(r.token)).toBe(true);
-      expect(r.possible_duplicate).toBe(1);
-    }
+    // Twilio could always be asked after the heal, so nobody went out twice and nobody is flagged.
+    expect(rows.filter((x) => (received.get(x.address) ?? 0) > 1)).toEqual([]);
+    expect(rows.filter((x) => x.possible_duplicate === 1)).toEqual([]);
 
     // Their delivery reports arrive: the alert completes, everyone reached.
     const store = openStore(dbPath, { logger: silentLogger() });

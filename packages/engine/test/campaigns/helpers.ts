@@ -268,6 +268,7 @@ export interface DeliveryView {
   token: string;
   state: string;
   provider_status: string | null;
+  provider: string | null;
   possible_duplicate: number;
   attempts: number;
   error: string | null;
@@ -276,7 +277,7 @@ export interface DeliveryView {
 export function deliveriesOf(store: Store, campaignId: number): DeliveryView[] {
   return store.sqlite
     .prepare(
-      `SELECT d.id, d.recipient_id, r.contact_id, d.step_index, d.channel, d.address, d.token, d.state, d.provider_status, d.possible_duplicate, d.attempts, d.error
+      `SELECT d.id, d.recipient_id, r.contact_id, d.step_index, d.channel, d.address, d.token, d.state, d.provider_status, d.provider, d.possible_duplicate, d.attempts, d.error
          FROM deliveries d JOIN campaign_recipients r ON r.id = d.recipient_id WHERE d.campaign_id = ? ORDER BY d.id`,
     )
     .all(campaignId) as DeliveryView[];

@@ -90,10 +90,27 @@ describe('46elks SMS adapter', () => {
       ok: false,
       error: { class: 'auth' },
     });
+    // 503: the service says it did not handle the request, so it did not go out.
     sim.configure({ elksFailure: 'server-error' });
     expect(await sms.send({ deliveryToken: 'dlv-e6', to: '+46701234567', body: 'x' })).toMatchObject({
       ok: false,
-      error: { class: 'transient', maybeSent: true },
+      error: { class: 'transient', maybeSent: false },
+    });
+    // 504 from a gateway: it may have gone out (here it did), and it cannot be looked up meanwhile.
+    sim.configure({ elksFailure: 'lost-answer' });
+    expect(await sms.send({ deliveryToken: 'dlv-e6b', to: '+46701234569', body: 'x' })).toMatchObject({
+      ok: false,
+      error: { class: 'transient', code: 'elks:504', maybeSent: true },
+    });
+    expect(
+      await sms.findByDeliveryToken({
+        deliveryToken: 'dlv-e6b',
+        to: '+46701234569',
+        attemptedAt: new Date(Date.now() - 60_000),
+        body: 'x',
+      }),
+    ).toMatchObject({
+      kind: 'error',
     });
     sim.configure({ elksFailure: null });
     const dead = new ElksSmsProvider({

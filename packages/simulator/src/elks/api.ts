@@ -36,6 +36,21 @@ export class ElksApi {
     )
       throw new ElksApiError(401, 'Authorization failed');
     if (failure === 'server-error') throw new ElksApiError(503, 'Service temporarily unavailable');
+    if (failure === 'lost-answer') {
+      if (req.method !== 'POST') throw new ElksApiError(504, 'Gateway Timeout');
+      // The request is handled (an SMS goes out, a call is placed); only its answer is lost.
+      await this.serve(req, null, path, query);
+      throw new ElksApiError(504, 'Gateway Timeout');
+    }
+    return this.serve(req, res, path, query);
+  }
+
+  /** The API itself; `res` null: the answer is dropped (lost-answer). */
+  private async serve(req: IncomingMessage, res: ServerResponse | null, path: string, query: URLSearchParams): Promise<void> {
+    const { core } = this;
+    const reply = (status: number, body: unknown): void => {
+      if (res) sendJson(res, status, body);
+    };
     const latency = core.profile.latency.api;
     if (latency !== 0) await core.sleep(sampleLatency(latency, core.randomFor(`elks:${++this.requests}`)));
     const method = req.method ?? 'GET';
@@ -43,29 +58,29 @@ export class ElksApi {
     const resource = parts[1]?.toLowerCase();
     const id = parts[2];
     if (resource === 'sms' && id === undefined) {
-      if (method === 'POST') return sendJson(res, 200, elksSmsJson(this.sms.create(await readForm(req))));
+      if (method === 'POST') return reply(200, elksSmsJson(this.sms.create(await readForm(req))));
       if (method === 'GET') {
         const page = this.sms.list({
           to: query.get('to') ?? undefined,
           end: query.get('end') ?? undefined,
           limit: query.has('limit') ? Number(query.get('limit')) : undefined,
         });
-        return sendJson(res, 200, { data: page.data.map(elksSmsJson), ...(page.next ? { next: page.next } : {}) });
+        return reply(200, { data: page.data.map(elksSmsJson), ...(page.next ? { next: page.next } : {}) });
       }
     }
     if (resource === 'sms' && id !== undefined && method === 'GET') {
       const m = this.sms.fetch(id);
       if (!m) throw new ElksApiError(404, 'Not found');
-      return sendJson(res, 200, elksSmsJson(m));
+      return reply(200, elksSmsJson(m));
     }
     if (resource === 'calls' && id === undefined) {
-      if (method === 'POST') return sendJson(res, 200, elksCallJson(this.calls.create(await readForm(req))));
-      if (method === 'GET') return sendJson(res, 200, { data: this.calls.list({ to: query.get('to') ?? undefined }).map(elksCallJson) });
+      if (method === 'POST') return reply(200, elksCallJson(this.calls.create(await readForm(req))));
+      if (method === 'GET') return reply(200, { data: this.calls.list({ to: query.get('to') ?? undefined }).map(elksCallJson) });
     }
     if (resource === 'calls' && id !== undefined && method === 'GET') {
       const c = this.calls.fetch(id);
       if (!c) throw new ElksApiError(404, 'Not found');
-      return sendJson(res, 200, elksCallJson(c));
+      return reply(200, elksCallJson(c));
     }
     throw new ElksApiError(404, 'Not found');
   }

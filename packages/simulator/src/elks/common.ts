@@ -35,9 +35,15 @@ export function postCallback(core: SimCore, kind: OutboundKind, url: string, par
   });
 }
 
-/** The failure the control API switched on for a provider's whole API, if any. */
-export type ApiFailure = 'server-error' | 'auth-rejected' | null;
+/**
+ * The failure the control API switched on for a provider's whole API, if any:
+ * "server-error" answers 503 before doing anything (the service says it did not handle the
+ * request); "auth-rejected" answers 401; "lost-answer" takes a send (the message goes out)
+ * and then answers 504 Gateway Timeout, and answers every read 504 (a gateway losing the
+ * provider's answers: the sender cannot tell whether it went out, nor look it up).
+ */
+export type ApiFailure = 'server-error' | 'auth-rejected' | 'lost-answer' | null;
 
 export function apiFailureOf(value: string | null): ApiFailure {
-  return value === 'server-error' || value === 'auth-rejected' ? value : null;
+  return value === 'server-error' || value === 'auth-rejected' || value === 'lost-answer' ? value : null;
 }

@@ -3,7 +3,7 @@
 // Errors are classified here, once: 401/402 mean this account cannot send (auth: the
 // failover moves on), 403 is a refused parameter, 429 asks us to slow down, 5xx and
 // transport failures are the path's.
-import type { SendError } from '../types';
+import { mayHaveBeenCarriedOut, type SendError } from '../types';
 import { classifyNetworkError } from '../network';
 
 export interface ElksSettings {
@@ -78,7 +78,7 @@ export function classifyElksError(status: number, message: string): SendError {
   const base = { code: `elks:${status}`, message: `46elks: ${message}`, retryAfterMs: null, maybeSent: false };
   if (status === 401 || status === 402) return { ...base, class: 'auth' };
   if (status === 429) return { ...base, class: 'rate-limited', retryAfterMs: RATE_LIMIT_BACKOFF_MS };
-  if (status >= 500) return { ...base, class: 'transient', maybeSent: true };
+  if (status >= 500) return { ...base, class: 'transient', maybeSent: mayHaveBeenCarriedOut(status) };
   if (status === 403 && /\bto\b/i.test(message)) return { ...base, class: 'invalid-recipient' };
   return { ...base, class: 'permanent' };
 }

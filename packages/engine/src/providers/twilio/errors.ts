@@ -1,7 +1,7 @@
 // Twilio's error codes sorted into GDial's failure classes, for synchronous API errors
 // (RestException) and for the asynchronous ErrorCode of status callbacks and fetches.
 import type { FailureClass, ProviderFailure } from '@gdial/protocol';
-import type { SendError } from '../types';
+import { mayHaveBeenCarriedOut, type SendError } from '../types';
 import { classifyNetworkError } from '../network';
 
 /** Waiting time suggested after Twilio's 429, which carries no Retry-After. */
@@ -92,8 +92,7 @@ export function classifyTwilioError(error: unknown): SendError {
             ? 'transient'
             : 'permanent');
     const retryAfterMs = cls === 'rate-limited' ? (code === 21611 || code === 30001 ? QUEUE_FULL_BACKOFF_MS : RATE_LIMIT_BACKOFF_MS) : null;
-    // A 5xx may have been processed before the error; everything else was refused outright.
-    return { class: cls, code: String(code), message: error.message, retryAfterMs, maybeSent: error.status >= 500 };
+    return { class: cls, code: String(code), message: error.message, retryAfterMs, maybeSent: mayHaveBeenCarriedOut(error.status) };
   }
   return classifyNetworkError(error);
 }
