@@ -4,7 +4,8 @@
 // sends by itself once Twilio answers again. An alert with a wave — "if fewer than 50 %
 // have confirmed after 1 minute, alert Reserv" — is edited in the wizard, shown in the
 // review, and in the live view goes from "Avgörs …" to the wave's people alerted when only
-// 2 of 10 confirmed (numbers ending in 1 reply "1" in the simulator). The screenshots are
+// 2 of 10 confirmed (numbers ending in 1 reply "1" in the simulator), each of them marked
+// "Våg 1" in the roll-call. The screenshots are
 // the guide's (docs/guide/nar-natet-ar-borta.md, docs/guide/vagor.md).
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -152,6 +153,11 @@ describe('escalation waves', () => {
     // After a minute only 2 of 10 have confirmed: Reserv's 4 are alerted and join the roll-call.
     await panel.getByText('4 personer larmade').waitFor({ timeout: 120_000 });
     await page.getByText('Nils Ek').first().waitFor({ timeout: 30_000 });
+    // Each person a wave added says which wave in the roll-call; the alert's own people do not.
+    const rowOf = (name: string) => page.getByRole('table', { name: 'Upprop' }).getByRole('row').filter({ hasText: name });
+    for (const name of ['Karl Ek', 'Lena Ek', 'Maja Ek', 'Nils Ek'])
+      await expect.poll(() => rowOf(name).getByTestId('wave-mark').textContent(), { timeout: 30_000 }).toBe('Våg 1');
+    expect(await rowOf('Anna Berg').getByTestId('wave-mark').count()).toBe(0);
     await settle(page);
     await page.screenshot({ path: path.join(GUIDE_IMG, 'vagor-live.png'), fullPage: true });
     const audit = await engineCall<{ entries: { action: string; params: Record<string, unknown> | null }[] }>('audit.list', {

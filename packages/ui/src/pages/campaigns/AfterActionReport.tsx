@@ -15,6 +15,7 @@ import { useQuery, useRpc } from '../../rpc/react';
 import { auditInRed, auditText, redRowStyle } from '../auditText';
 import { reportPdf } from './reportPdf';
 import { RepeatButtons } from './RepeatButtons';
+import { WaveMark } from './WaveMark';
 
 const dict = {
   sv: {
@@ -457,7 +458,10 @@ function UnreachedRow({ r }: { r: RecipientReport }) {
   const { language } = useLanguage();
   return (
     <Table.Tr style={{ breakInside: 'avoid' }}>
-      <Table.Td>{r.displayName}</Table.Td>
+      <Table.Td>
+        {r.displayName}
+        <WaveMark wave={r.wave} />
+      </Table.Td>
       <Table.Td>
         {r.deliveries.map((d) => {
           const why = providerReasonText(d.errorCode, d.error, language);

@@ -35,6 +35,7 @@ import { ApprovalPanel, useApproval } from './ApprovalPanel';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { HeldBanner } from './HeldBanner';
 import { WavesPanel } from './WavesPanel';
+import { WaveMark } from './WaveMark';
 import { OwnerBanner, useAlertOwner } from './OwnerBanner';
 import { RecipientTimeline } from './RecipientTimeline';
 import { PhoneNumbers } from './PhoneFollowUp';
@@ -451,6 +452,7 @@ export function CampaignLiveView({ id }: { id: number }) {
                     >
                       {r.displayName}
                     </Anchor>
+                    <WaveMark wave={r.wave} />
                     <PhoneNumbers recipient={r} size="xs" />
                   </Table.Td>
                   <Table.Td>
