@@ -280,8 +280,8 @@ function Webhooks() {
                     {s.events.map((e) => (e === 'alert.progress' ? `${eventWord(e)} (${s.progressStep} %)` : eventWord(e))).join(', ')}
                   </Text>
                 </Table.Td>
-                <Table.Td>
-                  <Badge color={s.enabled ? 'green' : 'red'} variant="light">
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge color={s.enabled ? 'green' : 'red'} variant="light" style={{ overflow: 'visible' }}>
                     {s.enabled ? t('active') : t('off')}
                   </Badge>
                   {s.disabledReason && <Text size="xs">{s.disabledReason}</Text>}
@@ -379,8 +379,8 @@ function Webhooks() {
                 </Table.Td>
                 <Table.Td>{d.alertName ?? '—'}</Table.Td>
                 <Table.Td>{fmt.dateTime(d.createdAt)}</Table.Td>
-                <Table.Td>
-                  <Badge color={stateColor[d.state]} variant="light">
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge color={stateColor[d.state]} variant="light" style={{ overflow: 'visible' }}>
                     {t(`state_${d.state}`)}
                   </Badge>
                   {d.nextAttemptAt && d.attempts > 0 && <Text size="xs">{t('nextAt', { at: fmt.dateTime(d.nextAttemptAt) })}</Text>}
