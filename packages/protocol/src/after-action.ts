@@ -37,6 +37,18 @@ export type CampaignHistory = z.infer<typeof campaignHistorySchema>;
 /** Time to confirm buckets: up to 30 s, 1, 2, 5, 10, 30 minutes, and longer (null). */
 export const CONFIRM_BUCKETS_S = [30, 60, 120, 300, 600, 1800] as const;
 
+/** What sends cost, priced with the price table: units and amounts per kind, and the total (amounts to the öre). */
+export const costFiguresSchema = z.object({
+  smsSegments: count,
+  smsCost: z.number().nonnegative(),
+  callMinutes: z.number().nonnegative(),
+  callCost: z.number().nonnegative(),
+  whatsappMessages: count,
+  whatsappCost: z.number().nonnegative(),
+  emails: count,
+  total: z.number().nonnegative(),
+});
+
 export const afterActionReportSchema = z.object({
   campaignId: z.number().int().positive(),
   generatedAt: z.string(),
@@ -76,17 +88,7 @@ export const afterActionReportSchema = z.object({
   /** What operators did about the alert, from the audit, oldest first. */
   actions: z.array(auditEntrySchema),
   /** What was handed over, priced with the organisation's price table (voice at its estimated minutes per answered call). */
-  cost: z.object({
-    currency: z.string(),
-    smsSegments: count,
-    smsCost: z.number().nonnegative(),
-    callMinutes: z.number().nonnegative(),
-    callCost: z.number().nonnegative(),
-    whatsappMessages: count,
-    whatsappCost: z.number().nonnegative(),
-    emails: count,
-    total: z.number().nonnegative(),
-  }),
+  cost: costFiguresSchema.extend({ currency: z.string() }),
 });
 export type AfterActionReport = z.infer<typeof afterActionReportSchema>;
 

@@ -4,6 +4,7 @@
 // from the deliveries and recipients in its store, which holds the alerts of every desktop
 // of the organisation (replicas included), so every console shows the same numbers.
 import { z } from 'zod';
+import { costFiguresSchema } from './after-action';
 import { channelSchema } from './contacts';
 import { method } from './rpc-core';
 
@@ -56,19 +57,7 @@ export const analyticsSchema = z.object({
   providers: z.array(z.object({ provider: z.string(), handedOver: count, delivered: count, failed: count })),
   errors: z.array(z.object({ provider: z.string(), code: z.string(), count })),
   /** What was handed over, priced with the price table, per month (Swedish time) the alert started in. */
-  costs: z.array(
-    z.object({
-      month: z.string().regex(/^\d{4}-\d{2}$/),
-      smsSegments: count,
-      smsCost: z.number().nonnegative(),
-      callMinutes: z.number().nonnegative(),
-      callCost: z.number().nonnegative(),
-      whatsappMessages: count,
-      whatsappCost: z.number().nonnegative(),
-      emails: count,
-      total: z.number().nonnegative(),
-    }),
-  ),
+  costs: z.array(costFiguresSchema.extend({ month: z.string().regex(/^\d{4}-\d{2}$/) })),
   currency: z.string(),
 });
 export type Analytics = z.infer<typeof analyticsSchema>;

@@ -15,7 +15,7 @@ import type { Reader } from '../store/db';
 import { historyFacts } from '../store/history';
 import { outcomeCounts } from '../store/recipients';
 import { buildHistory, recipientTimes } from './history';
-import { emptyTally, readPriceTable, tallySend } from './price-table';
+import { costFigures, emptyTally, readPriceTable, tallySend } from './price-table';
 import { recipientReports } from './report';
 
 /**
@@ -26,8 +26,6 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
   if (sorted.length === 0) return null;
   return sorted[Math.max(0, Math.ceil(Math.round(p * sorted.length * 1e6) / 1e6) - 1)]!;
 }
-
-const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function afterActionReport(
   r: Reader,
@@ -124,15 +122,5 @@ function costOf(r: Reader, campaignId: number): AfterActionReport['cost'] {
     if (d.channel === 'voice' && d.state !== 'delivered') continue;
     tallySend(t, prices, d.channel, d.address, () => smsSegments(d.body ?? '').segments);
   }
-  return {
-    currency: prices.currency,
-    smsSegments: t.smsSegments,
-    smsCost: round2(t.smsCost),
-    callMinutes: t.callMinutes,
-    callCost: round2(t.callCost),
-    whatsappMessages: t.whatsappMessages,
-    whatsappCost: round2(t.whatsappCost),
-    emails: t.emails,
-    total: round2(t.smsCost + t.callCost + t.whatsappCost),
-  };
+  return { currency: prices.currency, ...costFigures(t) };
 }

@@ -16,7 +16,7 @@ import {
 } from '../store/analytics';
 import type { Reader } from '../store/db';
 import { listGroups, subtreeIds } from '../store/groups';
-import { emptyTally, readPriceTable, tallySend, type CostTally } from './price-table';
+import { costFigures, emptyTally, readPriceTable, tallySend, type CostTally } from './price-table';
 import { TIME_ZONE } from './scheduler';
 
 type Filter = z.output<typeof analyticsFilterSchema>;
@@ -34,7 +34,6 @@ function daysBetween(from: string, to: string): string[] {
   return out;
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
 const secondsOf = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
 const figures = (x: ConfirmationRow | undefined) => ({
   recipients: x?.recipients ?? 0,
@@ -129,17 +128,5 @@ function monthlyCosts(r: Reader, alerts: readonly SelectedAlert[], channel: Chan
     for (const k of Object.keys(t) as (keyof CostTally)[]) t[k] += one[k] * s.n;
     months.set(month, t);
   }
-  return [...months.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([month, t]) => ({
-      month,
-      smsSegments: t.smsSegments,
-      smsCost: round2(t.smsCost),
-      callMinutes: t.callMinutes,
-      callCost: round2(t.callCost),
-      whatsappMessages: t.whatsappMessages,
-      whatsappCost: round2(t.whatsappCost),
-      emails: t.emails,
-      total: round2(t.smsCost + t.callCost + t.whatsappCost),
-    }));
+  return [...months.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, t]) => ({ month, ...costFigures(t) }));
 }

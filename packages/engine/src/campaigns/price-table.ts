@@ -56,6 +56,20 @@ export interface CostTally {
   emails: number;
 }
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** A tally as the reports show it: amounts rounded to the öre, and their total. */
+export const costFigures = (t: CostTally) => ({
+  smsSegments: t.smsSegments,
+  smsCost: round2(t.smsCost),
+  callMinutes: t.callMinutes,
+  callCost: round2(t.callCost),
+  whatsappMessages: t.whatsappMessages,
+  whatsappCost: round2(t.whatsappCost),
+  emails: t.emails,
+  total: round2(t.smsCost + t.callCost + t.whatsappCost),
+});
+
 export const emptyTally = (): CostTally => ({
   smsSegments: 0,
   smsCost: 0,
