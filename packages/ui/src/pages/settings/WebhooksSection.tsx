@@ -4,7 +4,7 @@
 // secret shown once (and rotatable), a test event, on/off and removal; and the delivery log
 // with every attempt (time, HTTP status or error, duration) and "Skicka igen". Every call goes
 // through the engine to the relay as the signed-in administrator; the relay audits it.
-import { Alert, Badge, Button, Checkbox, CopyButton, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, CopyButton, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { webhookEventTypes, type WebhookDelivery, type WebhookEventType, type WebhookSecretResponse } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -128,7 +128,7 @@ const dict = {
 
 type Confirm = { title: string; body: string; label: string; danger: boolean; run: () => Promise<unknown> } | null;
 
-const stateColor: Record<WebhookDelivery['state'], string> = { pending: 'yellow', delivered: 'green', failed: 'red' };
+const stateColor: Record<WebhookDelivery['state'], string> = { pending: 'orange.9', delivered: 'green.8', failed: 'red.8' };
 
 /** The delivery log refreshes itself this often while the page is open. */
 const LOG_REFRESH_MS = 3_000;
@@ -281,9 +281,9 @@ function Webhooks() {
                   </Text>
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Badge color={s.enabled ? 'green' : 'red'} variant="light" style={{ overflow: 'visible' }}>
+                  <Text size="sm" fw={600} c={s.enabled ? 'green.8' : 'red.8'}>
                     {s.enabled ? t('active') : t('off')}
-                  </Badge>
+                  </Text>
                   {s.disabledReason && <Text size="xs">{s.disabledReason}</Text>}
                 </Table.Td>
                 <Table.Td>
@@ -380,9 +380,9 @@ function Webhooks() {
                 <Table.Td>{d.alertName ?? '—'}</Table.Td>
                 <Table.Td>{fmt.dateTime(d.createdAt)}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Badge color={stateColor[d.state]} variant="light" style={{ overflow: 'visible' }}>
+                  <Text size="sm" fw={600} c={stateColor[d.state]}>
                     {t(`state_${d.state}`)}
-                  </Badge>
+                  </Text>
                   {d.nextAttemptAt && d.attempts > 0 && <Text size="xs">{t('nextAt', { at: fmt.dateTime(d.nextAttemptAt) })}</Text>}
                 </Table.Td>
                 <Table.Td>
