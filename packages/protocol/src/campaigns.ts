@@ -541,6 +541,10 @@ export const recipientReportSchema = z.object({
 });
 export type RecipientReport = z.infer<typeof recipientReportSchema>;
 
+/** Where the roll-calls stood when one was read: the engine's start and the number of its last change. */
+export const rollCallWatermarkSchema = z.object({ epoch: z.number().int().nonnegative(), seq: z.number().int().nonnegative() });
+export type RollCallWatermark = z.infer<typeof rollCallWatermarkSchema>;
+
 export const campaignReportSchema = z.object({
   campaign: campaignSummarySchema,
   progress: campaignProgressSchema,
@@ -549,6 +553,8 @@ export const campaignReportSchema = z.object({
   lastSentAfterSeconds: z.number().nullable(),
   recipients: z.array(recipientReportSchema),
   nextCursor: z.number().int().nullable(),
+  /** Read before the recipients: pass it as changedSince to get what changed after this answer. */
+  watermark: rollCallWatermarkSchema.optional(),
 });
 export type CampaignReport = z.infer<typeof campaignReportSchema>;
 
@@ -650,6 +656,12 @@ export const campaignsMethods = {
     z.object({
       id,
       outcome: recipientOutcomeSchema.optional(),
+      /** Only this person (their history in the roll-call). */
+      recipientId: id.optional(),
+      /** Only the people changed since this watermark (a previous answer's), for a live roll-call. */
+      changedSince: rollCallWatermarkSchema.optional(),
+      /** Without each delivery's events: the roll-call's lines, a fraction of the size. */
+      events: z.boolean().default(true),
       cursor: z.number().int().nonnegative().optional(),
       limit: z.number().int().min(1).max(1000).default(200),
     }),

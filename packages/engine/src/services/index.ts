@@ -27,6 +27,7 @@ import { UserService } from './identity/users';
 import { OrganisationService } from './identity/organisation';
 import { RelayAuth, sealedTokenVault } from './identity/relay-auth';
 import { SystemService } from './system';
+import { RollCallJournal } from '../campaigns/roll-call-journal';
 
 export interface EngineServices extends ContactsModule {
   readonly identity: IdentityService;
@@ -39,6 +40,8 @@ export interface EngineServices extends ContactsModule {
   readonly tts: TtsService;
   readonly templates: TemplateService;
   readonly campaigns: CampaignService;
+  /** Which roll-call lines changed, commit by commit (a live roll-call reads only those). */
+  readonly rollCalls: RollCallJournal;
   readonly approvals: ApprovalService;
   readonly preparedAlerts: PreparedAlertService;
   /** CAP 1.2 import and export, and the VMA underlag. */
@@ -156,6 +159,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     tts,
     templates,
     campaigns,
+    rollCalls: new RollCallJournal(ctx.store),
     approvals,
     preparedAlerts,
     cap,

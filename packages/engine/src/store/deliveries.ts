@@ -362,7 +362,7 @@ export function sendTimes(r: Reader, campaignId: number): { first: number | null
 }
 
 /** The deliveries of these recipients, in plan order, with their timelines. */
-export function deliveryReportsOf(r: Reader, recipientIds: readonly number[]): Map<number, DeliveryReport[]> {
+export function deliveryReportsOf(r: Reader, recipientIds: readonly number[], withEvents = true): Map<number, DeliveryReport[]> {
   const ids = JSON.stringify(recipientIds);
   const dels = r.statements
     .get<[string], ReportDeliveryRow>(
@@ -370,12 +370,15 @@ export function deliveryReportsOf(r: Reader, recipientIds: readonly number[]): M
          FROM deliveries WHERE recipient_id ${IN_IDS} ORDER BY recipient_id, step_index, id`,
     )
     .all(ids);
-  const events = r.statements
-    .get<[string], DeliveryEventRow>(
-      `SELECT e.* FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id
+  // The roll-call lists people without their deliveries' histories: those are read for one person at a time.
+  const events = withEvents
+    ? r.statements
+        .get<[string], DeliveryEventRow>(
+          `SELECT e.* FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id
         WHERE d.recipient_id ${IN_IDS} ORDER BY e.delivery_id, e.at, e.id`,
-    )
-    .all(ids);
+        )
+        .all(ids)
+    : [];
   const evBy = new Map<number, DeliveryEventRow[]>();
   for (const e of events) {
     const list = evBy.get(e.delivery_id);
@@ -385,7 +388,8 @@ export function deliveryReportsOf(r: Reader, recipientIds: readonly number[]): M
   const out = new Map<number, DeliveryReport[]>();
   for (const d of dels) {
     const list = out.get(d.recipient_id) ?? [];
-    list.push(toDeliveryReport(d, evBy.get(d.id) ?? []));
+    const report = toDeliveryReport(d, evBy.get(d.id) ?? []);
+    list.push(withEvents ? report : { ...report, events: [] });
     out.set(d.recipient_id, list);
   }
   return out;

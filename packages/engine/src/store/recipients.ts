@@ -106,17 +106,40 @@ export function recipientContactIds(r: Reader, campaignId: number): Set<number> 
   );
 }
 
-/** One page of a campaign's recipients by id, optionally of one outcome (one more than `limit` when there are more). */
+/**
+ * One page of a campaign's recipients by id, optionally of one outcome, one person, or only
+ * those changed since a watermark (one more than `limit` when there are more).
+ */
 export function recipientPage(
   r: Reader,
   campaignId: number,
-  q: { outcome?: RecipientOutcome | undefined; cursor?: number | undefined; limit: number },
+  q: {
+    outcome?: RecipientOutcome | undefined;
+    cursor?: number | undefined;
+    limit: number;
+    recipientId?: number | undefined;
+    /** Only these (written since a watermark): the recipients, and the recipients of the deliveries. */
+    changed?: { deliveryIds: readonly number[]; recipientIds: readonly number[] } | undefined;
+  },
 ): RecipientRow[] {
+  const changed = q.changed;
   return r.statements
-    .get<[number, number, string | null, string | null, number], RecipientRow>(
-      `SELECT * FROM campaign_recipients WHERE campaign_id = ? AND id > ? AND (? IS NULL OR outcome = ?) ORDER BY id LIMIT ?`,
+    .get<[object], RecipientRow>(
+      `SELECT * FROM campaign_recipients WHERE campaign_id = @campaign AND id > @cursor AND (@outcome IS NULL OR outcome = @outcome)
+         AND (@one IS NULL OR id = @one)
+         AND (@recipients IS NULL OR id IN (SELECT value FROM json_each(@recipients))
+              OR id IN (SELECT recipient_id FROM deliveries WHERE id IN (SELECT value FROM json_each(@deliveries))))
+       ORDER BY id LIMIT @limit`,
     )
-    .all(campaignId, q.cursor ?? 0, q.outcome ?? null, q.outcome ?? null, q.limit + 1);
+    .all({
+      campaign: campaignId,
+      cursor: q.cursor ?? 0,
+      outcome: q.outcome ?? null,
+      one: q.recipientId ?? null,
+      recipients: changed ? JSON.stringify(changed.recipientIds) : null,
+      deliveries: changed ? JSON.stringify(changed.deliveryIds) : '[]',
+      limit: q.limit + 1,
+    });
 }
 
 // ── writes ──

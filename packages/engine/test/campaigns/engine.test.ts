@@ -6,6 +6,8 @@ import { renderMessage, loadTemplate, createTemplate } from '../../src/campaigns
 import { applyProviderEvents } from '../../src/campaigns/events';
 import { recipientReports } from '../../src/campaigns/report';
 import { campaignCsv } from '../../src/campaigns/report-csv';
+import { RollCallJournal } from '../../src/campaigns/roll-call-journal';
+import type { RollCallWatermark } from '@gdial/protocol';
 import { backoffDelay, CircuitBreaker, TokenBucket } from '../../src/campaigns/flow-control';
 import { sendError } from '../../src/providers/types';
 import {
@@ -290,6 +292,43 @@ describe('dispatch and escalation', () => {
     expect(outcomesOf(env.store, c.id).get(silent)).toBe('reached');
     const report = service.progressOf(c.id);
     expect(report.confirmed).toBe(2);
+  });
+
+  it("the roll-call's changes after a watermark are exactly the people whose lines changed", async () => {
+    const sms = new FakeSender('twilio');
+    const { env, service } = setup({ sms });
+    const journal = new RollCallJournal(env.store);
+    await service.open();
+    const g = addGroup(env.store, 'G');
+    const people = ['Anna', 'Bo', 'Cilla'].map((name, i) => addContact(env.store, { name, phones: [`+4670200000${i}`], groups: [g] }));
+    const c = service.create(
+      campaign(addTemplate(env.store), { audience: { groupIds: [g] }, steps: [{ channel: 'sms', numbers: 'first' }] }),
+    );
+    const start = journal.watermark();
+    service.start(c.id);
+    await until(() => deliveriesOf(env.store, c.id).every((d) => d.state === 'sent'), 5000, 'sms sent');
+    const read = env.store.read;
+    const changedSince = (w: RollCallWatermark) =>
+      recipientReports(read, c.id, { limit: 10, events: false, changed: journal.since(w)! }).recipients;
+    // Starting and sending changed everyone's line.
+    expect(changedSince(start).map((r) => r.contactId)).toEqual(people);
+    const all = recipientReports(read, c.id, { limit: 10, events: false });
+    // Without events, the lines are there and the histories are not.
+    expect(all.recipients.every((r) => r.deliveries.length > 0 && r.deliveries.every((d) => d.events.length === 0))).toBe(true);
+    const mark = journal.watermark();
+    expect(changedSince(mark)).toEqual([]);
+    service.handleProviderEvents([replyEvent('+46702000001', 'ja')]);
+    const changed = changedSince(mark);
+    expect(changed.map((r) => [r.contactId, r.outcome])).toEqual([[people[1], 'confirmed']]);
+    const later = journal.watermark();
+    expect(later.seq).toBeGreaterThan(mark.seq);
+    expect(changedSince(later)).toEqual([]);
+    // A watermark of another start (or older than what is kept) means: everyone.
+    expect(journal.since({ epoch: journal.epoch - 1, seq: 1 })).toBeNull();
+    // One person, with the history.
+    const one = recipientReports(read, c.id, { limit: 10, recipientId: changed[0]!.id }).recipients;
+    expect(one).toHaveLength(1);
+    expect(one[0]!.deliveries[0]!.events.length).toBeGreaterThan(0);
   });
 
   it('retries transient errors with backoff, honours Retry-After, fails permanent ones and falls through to the next step', async () => {

@@ -17,10 +17,11 @@ export function campaignsHandlers({
   templates,
   preparedAlerts,
   connectivity,
+  rollCalls,
   ctx,
-}: Pick<EngineServices, 'campaigns' | 'approvals' | 'templates' | 'preparedAlerts' | 'connectivity'> & { ctx: EngineContext }): HandlersFor<
-  'templates.' | 'campaigns.' | 'inbox.' | 'preparedAlerts.' | 'telegram.'
-> {
+}: Pick<EngineServices, 'campaigns' | 'rollCalls' | 'approvals' | 'templates' | 'preparedAlerts' | 'connectivity'> & {
+  ctx: EngineContext;
+}): HandlersFor<'templates.' | 'campaigns.' | 'inbox.' | 'preparedAlerts.' | 'telegram.'> {
   const svc = () => campaigns;
   const read = ctx.store.read;
   // A plan with a WhatsApp step checks WhatsApp's current approval of its content template.
@@ -103,9 +104,13 @@ export function campaignsHandlers({
       return done;
     },
     'campaigns.progress': ({ id }) => svc().progressOf(id),
-    'campaigns.report': ({ id, outcome, cursor, limit }) => {
+    'campaigns.report': ({ id, outcome, recipientId, changedSince, events, cursor, limit }) => {
       const campaign = svc().get(id);
-      const { recipients, nextCursor } = recipientReports(read, id, { outcome, cursor, limit });
+      // Before the recipients: what changes while they are read is in the next answer. A
+      // watermark the journal no longer reaches back to is answered with everyone.
+      const watermark = rollCalls.watermark();
+      const changed = changedSince ? (rollCalls.since(changedSince) ?? undefined) : undefined;
+      const { recipients, nextCursor } = recipientReports(read, id, { outcome, recipientId, changed, events, cursor, limit });
       const times = sendTimes(read, id);
       const started = campaign.startedAt ? Date.parse(campaign.startedAt) : null;
       const after = (t: number | null) => (t === null || started === null ? null : Math.round((t - started) / 100) / 10);
@@ -117,6 +122,7 @@ export function campaignsHandlers({
         lastSentAfterSeconds: after(times.last),
         recipients,
         nextCursor,
+        watermark,
       };
     },
     'campaigns.exportCsv': ({ id, view, language }) => {

@@ -13,14 +13,12 @@ import {
   SegmentedControl,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
   Textarea,
   Title,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { campaignAllows, type RecipientReport } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -35,29 +33,18 @@ import { ApprovalPanel, useApproval } from './ApprovalPanel';
 import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { HeldBanner } from './HeldBanner';
 import { WavesPanel } from './WavesPanel';
-import { WaveMark } from './WaveMark';
 import { OwnerBanner, useAlertOwner } from './OwnerBanner';
 import { RecipientTimeline } from './RecipientTimeline';
-import { PhoneNumbers } from './PhoneFollowUp';
 import { RepeatButtons } from './RepeatButtons';
 import { CapExportButton } from './CapExportButton';
 import { CsvExportMenu } from './CsvExportMenu';
 import { personStateColour, personStateWords } from './personStateWords';
-import {
-  bucketCounts,
-  filterRollCall,
-  personState,
-  personStates,
-  startedDeliveries,
-  stateCounts,
-  unreachedReason,
-  type RollCallFilter,
-} from './rollCall';
+import { bucketCounts, filterRollCall, personStates, stateCounts, type RollCallFilter } from './rollCall';
+import { RollCallList } from './RollCallList';
 import { useCampaignLive } from './useCampaignLive';
 import { pageScope } from '../../components/pageScope';
 import { RoleGuard } from '../../components/RoleGuard';
 
-const ROWS_SHOWN = 500;
 /** The share of the bar (%) a section needs before its label fits without being cut. */
 const MIN_LABELLED_PCT = 14;
 
@@ -104,8 +91,6 @@ const dict = {
     rollCall: 'Upprop',
     showHistory: 'Visa förlopp för {n}',
     nobody: 'Ingen här just nu.',
-    showing: 'Visar {n} av {t}. Sök för att hitta fler.',
-    truncated: 'Larmet har fler mottagare än vad som visas här; exportera rapporten för att se alla.',
     chart: 'Förlopp',
     afterAction: 'Efterhandsrapport',
     states: 'Läget per person',
@@ -153,8 +138,6 @@ const dict = {
     rollCall: 'Roll-call',
     showHistory: 'Show history for {n}',
     nobody: 'Nobody here right now.',
-    showing: 'Showing {n} of {t}. Search to find more.',
-    truncated: 'The alert has more recipients than shown here; export the report to see everyone.',
     chart: 'Progress',
     afterAction: 'After-action report',
     states: 'Where each person stands',
@@ -180,7 +163,8 @@ export function CampaignLiveView({ id }: { id: number }) {
   const here = owner?.remote !== true;
   const [filter, setFilter] = useState<RollCallFilter>('all');
   const [query, setQuery] = useState('');
-  const [debounced] = useDebouncedValue(query, 200);
+  // The field answers every keystroke; the list follows as soon as it can.
+  const deferredQuery = useDeferredValue(query);
   const [selected, setSelected] = useState<RecipientReport | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -200,10 +184,25 @@ export function CampaignLiveView({ id }: { id: number }) {
       )
     : null;
   const rows = useMemo(
-    () => filterRollCall(live.recipients, filter, debounced, confirmationEnabled),
-    [live.recipients, filter, debounced, confirmationEnabled],
+    () => filterRollCall(live.recipients, filter, deferredQuery, confirmationEnabled),
+    [live.recipients, filter, deferredQuery, confirmationEnabled],
   );
-  const selectedFresh = selected ? (live.recipients.find((r) => r.id === selected.id) ?? selected) : null;
+  // The roll-call's lines come without the deliveries' histories: the person opened is read whole.
+  const selectedLine = selected ? (live.recipients.find((r) => r.id === selected.id) ?? selected) : null;
+  const [selectedWhole, setSelectedWhole] = useState<RecipientReport | null>(null);
+  useEffect(() => {
+    if (!selectedLine) return setSelectedWhole(null);
+    let current = true;
+    rpc.call('campaigns.report', { id, recipientId: selectedLine.id, limit: 1 }).then(
+      (r) => current && setSelectedWhole(r.recipients[0] ?? selectedLine),
+      () => current && setSelectedWhole(selectedLine),
+    );
+    return () => {
+      current = false;
+    };
+  }, [rpc, id, selectedLine]);
+  const selectedFresh = selectedWhole && selectedWhole.id === selected?.id ? selectedWhole : null;
+  const showHistory = useCallback((n: string) => t('showHistory', { n }), [t]);
 
   if (!campaign)
     return live.error ? (
@@ -425,75 +424,18 @@ export function CampaignLiveView({ id }: { id: number }) {
           style={{ flex: 1, minWidth: 220 }}
         />
       </Group>
-      {live.truncated && <Alert color="orange">{t('truncated')}</Alert>}
       {rows.length === 0 ? (
         <Text>{t('nobody')}</Text>
       ) : (
-        <Table highlightOnHover aria-label={t('rollCall')} verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('name')}</Table.Th>
-              <Table.Th>{t('status')}</Table.Th>
-              <Table.Th>{t('latest')}</Table.Th>
-              <Table.Th>{t('confirmedAt')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.slice(0, ROWS_SHOWN).map((r) => {
-              const started = startedDeliveries(r);
-              return (
-                <Table.Tr key={r.id}>
-                  <Table.Td>
-                    <Anchor
-                      component="button"
-                      type="button"
-                      onClick={() => setSelected(r)}
-                      aria-label={t('showHistory', { n: r.displayName })}
-                    >
-                      {r.displayName}
-                    </Anchor>
-                    <WaveMark wave={r.wave} />
-                    <PhoneNumbers recipient={r} size="xs" />
-                  </Table.Td>
-                  <Table.Td>
-                    {(() => {
-                      const state = personState(r, heldChannels, confirmationEnabled);
-                      const reason = state === 'unreached' ? unreachedReason(r, language) : null;
-                      return (
-                        <Badge
-                          color={personStateColour[state]}
-                          variant={state === 'confirmed' ? 'filled' : 'light'}
-                          title={words.outcome[r.outcome]}
-                        >
-                          {personStateWords[language][state]}
-                          {reason ? ` – ${reason}` : ''}
-                        </Badge>
-                      );
-                    })()}
-                  </Table.Td>
-                  <Table.Td>
-                    {started.length === 0
-                      ? '–'
-                      : started.map((d) => (
-                          <div key={d.id}>
-                            {words.channel[d.channel]}: {words.deliveryState[d.state]}
-                            {d.error ? ` (${words.eventDetail(d.error)})` : ''}
-                          </div>
-                        ))}
-                  </Table.Td>
-                  <Table.Td>
-                    {r.confirmedAt ? `${f.dateTime(r.confirmedAt)}${r.confirmedVia ? ` · ${words.confirmedVia(r.confirmedVia)}` : ''}` : ''}
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      )}
-      {rows.length > ROWS_SHOWN && (
-        <Text size="sm" c="dimmed">
-          {t('showing', { n: ROWS_SHOWN, t: f.number(rows.length) })}
-        </Text>
+        <RollCallList
+          rows={rows}
+          label={t('rollCall')}
+          columns={{ name: t('name'), status: t('status'), latest: t('latest'), confirmedAt: t('confirmedAt') }}
+          showHistory={showHistory}
+          heldChannels={heldChannels}
+          confirmationEnabled={confirmationEnabled}
+          onSelect={setSelected}
+        />
       )}
 
       <RecipientTimeline

@@ -48,20 +48,43 @@ const fold = (s: string) =>
     .replace(/[\u0300-\u036f]/g, '');
 const digits = (s: string) => s.replace(/\D/g, '');
 
+/** What a person is found by, folded once per line (a roll-call of 10,000 is searched per keystroke). */
+interface SearchKey {
+  name: string;
+  nameWords: string[];
+  addressDigits: string[];
+  addresses: string[];
+}
+const searchKeys = new WeakMap<RecipientReport, SearchKey>();
+function searchKeyOf(r: RecipientReport): SearchKey {
+  let key = searchKeys.get(r);
+  if (!key) {
+    const name = fold(r.displayName);
+    key = {
+      name,
+      nameWords: name.split(/\s+/),
+      addressDigits: r.deliveries.map((d) => digits(d.address)),
+      addresses: r.deliveries.map((d) => fold(d.address)),
+    };
+    searchKeys.set(r, key);
+  }
+  return key;
+}
+
 /** Name words are prefix-matched; digits match anywhere in an address ("0701" finds +46701…). */
 export function matchesSearch(r: RecipientReport, query: string): boolean {
   const q = query.trim();
   if (!q) return true;
+  const key = searchKeyOf(r);
   const words = fold(q).split(/\s+/);
-  const name = fold(r.displayName);
-  const nameWords = name.split(/\s+/);
-  if (words.every((w) => nameWords.some((n) => n.startsWith(w)) || name.includes(w))) return true;
+  if (words.every((w) => key.nameWords.some((n) => n.startsWith(w)) || key.name.includes(w))) return true;
   const qd = digits(q);
   if (qd.length >= 3) {
     const national = qd.startsWith('0') ? qd.slice(1) : qd;
-    return r.deliveries.some((d) => digits(d.address).includes(national));
+    return key.addressDigits.some((d) => d.includes(national));
   }
-  return r.deliveries.some((d) => fold(d.address).includes(fold(q)));
+  const folded = fold(q);
+  return key.addresses.some((a) => a.includes(folded));
 }
 
 export function filterRollCall(

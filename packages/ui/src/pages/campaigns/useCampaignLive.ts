@@ -1,23 +1,23 @@
 // Everything the live view of one campaign needs, kept current: the campaign, its
-// progress (pushed by the engine up to ten times a second), and the
-// per-recipient report, re-read while progress keeps arriving: at most once a second, and
-// for big campaigns no more often than every third reading's duration, so the roll-call
-// never keeps the engine busy with itself.
+// progress (pushed by the engine up to ten times a second, shown once per animation
+// frame), and the roll-call: everyone, read once without the deliveries' histories, then
+// kept current by reading only the people changed since the last answer (the engine's
+// roll-call watermark) while progress keeps arriving, at most twice a second.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Campaign, CampaignProgress, CampaignReport, RecipientReport } from '@gdial/protocol';
+import type { Campaign, CampaignProgress, CampaignReport, RecipientReport, RollCallWatermark } from '@gdial/protocol';
 import type { RpcError } from '../../rpc/client';
 import { useEvent, useRpc } from '../../rpc/react';
 
 const REPORT_PAGE = 1000;
-/** More recipients than this are not all held in the page; the CSV export has everyone. */
-export const ROLL_CALL_LIMIT = 20_000;
+/** The roll-call's changes are read at most this often while an alert runs. */
+const CHANGES_EVERY_MS = 500;
 
 export interface CampaignLive {
   campaign: Campaign | undefined;
   progress: CampaignProgress | undefined;
+  /** Everyone, in the order they were added; a new array whenever someone's line changed. */
   recipients: RecipientReport[];
-  truncated: boolean;
-  report: Omit<CampaignReport, 'recipients' | 'nextCursor'> | undefined;
+  report: Omit<CampaignReport, 'recipients' | 'nextCursor' | 'watermark'> | undefined;
   error: RpcError | undefined;
   reload: () => void;
   setCampaign: (c: Campaign) => void;
@@ -29,90 +29,108 @@ export function useCampaignLive(id: number): CampaignLive {
   const [progress, setProgress] = useState<CampaignProgress>();
   const [recipients, setRecipients] = useState<RecipientReport[]>([]);
   const [report, setReport] = useState<CampaignLive['report']>();
-  const [truncated, setTruncated] = useState(false);
   const [error, setError] = useState<RpcError>();
+  /** Everyone by recipient id, and where the roll-call stood at the last answer. */
+  const people = useRef(new Map<number, RecipientReport>());
+  const watermark = useRef<RollCallWatermark | null>(null);
   const loading = useRef(false);
-  const again = useRef(false);
+  const again = useRef<'all' | 'changes' | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const lastLoadMs = useRef(0);
+  const frame = useRef<number | null>(null);
+  const pendingProgress = useRef<CampaignProgress | null>(null);
 
-  const loadReport = useCallback(async () => {
-    if (loading.current) {
-      again.current = true;
-      return;
-    }
-    loading.current = true;
-    const started = performance.now();
-    try {
-      do {
-        again.current = false;
-        const all: RecipientReport[] = [];
-        let cursor: number | null = null;
-        let head: CampaignReport | undefined;
-        do {
-          const page: CampaignReport = await rpc.call('campaigns.report', {
-            id,
-            limit: REPORT_PAGE,
-            ...(cursor !== null ? { cursor } : {}),
-          });
-          head ??= page;
-          all.push(...page.recipients);
-          cursor = page.nextCursor;
-        } while (cursor !== null && all.length < ROLL_CALL_LIMIT);
-        if (head) {
-          const { recipients: _r, nextCursor: _n, ...rest } = head;
-          setReport(rest);
-          setProgress((p) => (p && Date.parse(p.at) > Date.parse(rest.progress.at) ? p : rest.progress));
+  /** Reads everyone ('all') or those changed since the watermark ('changes'), page by page. */
+  const read = useCallback(
+    async (what: 'all' | 'changes') => {
+      if (loading.current) {
+        if (again.current !== 'all') again.current = what;
+        return;
+      }
+      loading.current = true;
+      try {
+        let next: 'all' | 'changes' | null = what;
+        while (next) {
+          again.current = null;
+          const since = next === 'changes' ? watermark.current : null;
+          const changed: RecipientReport[] = [];
+          let cursor: number | null = null;
+          let head: CampaignReport | undefined;
+          do {
+            const page: CampaignReport = await rpc.call('campaigns.report', {
+              id,
+              events: false,
+              limit: REPORT_PAGE,
+              ...(since ? { changedSince: since } : {}),
+              ...(cursor !== null ? { cursor } : {}),
+            });
+            head ??= page;
+            changed.push(...page.recipients);
+            cursor = page.nextCursor;
+          } while (cursor !== null);
+          if (head) {
+            const { recipients: _r, nextCursor: _n, watermark: w, ...rest } = head;
+            watermark.current = w ?? null;
+            setReport(rest);
+            setProgress((p) => (p && Date.parse(p.at) > Date.parse(rest.progress.at) ? p : rest.progress));
+          }
+          if (!since) people.current = new Map();
+          for (const r of changed) people.current.set(r.id, r);
+          if (!since || changed.length > 0) setRecipients([...people.current.values()].sort((a, b) => a.id - b.id));
+          setError(undefined);
+          next = again.current;
         }
-        setRecipients(all);
-        setTruncated(cursor !== null);
-        setError(undefined);
-      } while (again.current);
-    } catch (e) {
-      setError(e as RpcError);
-    } finally {
-      loading.current = false;
-      lastLoadMs.current = performance.now() - started;
-    }
-  }, [rpc, id]);
+      } catch (e) {
+        setError(e as RpcError);
+      } finally {
+        loading.current = false;
+      }
+    },
+    [rpc, id],
+  );
 
-  const scheduleReport = useCallback(() => {
+  const scheduleChanges = useCallback(() => {
     if (timer.current) return;
-    timer.current = setTimeout(
-      () => {
-        timer.current = null;
-        void loadReport();
-      },
-      Math.max(1000, 3 * lastLoadMs.current),
-    );
-  }, [loadReport]);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void read(watermark.current ? 'changes' : 'all');
+    }, CHANGES_EVERY_MS);
+  }, [read]);
 
   const reload = useCallback(() => {
     rpc.call('campaigns.get', { id }).then(setCampaign, (e: RpcError) => setError(e));
     rpc.call('campaigns.progress', { id }).then(setProgress, (e: RpcError) => setError(e));
-    void loadReport();
-  }, [rpc, id, loadReport]);
+    void read('all');
+  }, [rpc, id, read]);
 
   useEffect(() => {
     reload();
     return () => {
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      frame.current = null;
     };
   }, [reload]);
 
   useEvent('campaigns.progress', (p) => {
     if (p.campaignId !== id) return;
-    setProgress(p);
+    // However often progress comes, the page redraws it once per frame.
+    pendingProgress.current = p;
+    frame.current ??= requestAnimationFrame(() => {
+      frame.current = null;
+      const latest = pendingProgress.current;
+      pendingProgress.current = null;
+      if (latest) setProgress(latest);
+    });
     // The final numbers and the roll-call must agree at once, not a throttle period later.
-    if (p.status === 'completed' || p.status === 'cancelled') void loadReport();
-    else scheduleReport();
+    if (p.status === 'completed' || p.status === 'cancelled') void read(watermark.current ? 'changes' : 'all');
+    else scheduleChanges();
   });
   useEvent('campaigns.changed', (c) => {
     if (c.id !== id) return;
     rpc.call('campaigns.get', { id }).then(setCampaign, (e: RpcError) => setError(e));
-    void loadReport();
+    void read(watermark.current ? 'changes' : 'all');
   });
 
-  return { campaign, progress, recipients, truncated, report, error, reload, setCampaign };
+  return { campaign, progress, recipients, report, error, reload, setCampaign };
 }
