@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import { issueCodes, phoneProblems, type PhoneProblem } from './issues';
 import { method, type FieldIssue } from './rpc-core';
-import { auditEntrySchema } from './system';
 
 // ── vocabulary ──────────────────────────────────────────────────────────────────────────
 
@@ -489,17 +488,6 @@ export const optOutSchema = z.object({
 });
 export type OptOut = z.infer<typeof optOutSchema>;
 
-export const personalDataExportSchema = z.object({
-  exportedAt: isoTime,
-  contact: contactSchema,
-  groups: z.array(z.object({ id: groupId, name: z.string() })),
-  /** Opt-outs recorded for any of the contact's addresses. */
-  optOuts: z.array(optOutSchema),
-  /** Audit entries about this contact. */
-  audit: z.array(auditEntrySchema),
-});
-export type PersonalDataExport = z.infer<typeof personalDataExportSchema>;
-
 export const phoneCheckSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
@@ -549,7 +537,6 @@ export const contactsMethods = {
   /** Live check while typing a number in the edit drawer. */
   'contacts.checkPhone': method(z.object({ number: z.string().max(40) }), phoneCheckSchema),
   /** GDPR access request: everything stored about one contact. */
-  'contacts.exportPersonalData': method(z.object({ id: contactId }), personalDataExportSchema),
   /** GDPR erasure: removes the contact and all its rows; the audit keeps only that contact #id was erased. */
   'contacts.erase': method(z.object({ id: contactId }), z.object({ erased: z.literal(true), auditId: z.number().int() })),
   /** Reads a file's format, encoding, columns and row count, checking no row: for the mapping step. */

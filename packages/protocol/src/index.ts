@@ -7,6 +7,7 @@ export * from './outgoing-webhooks';
 export * from './system';
 export * from './relay';
 export * from './contacts';
+export * from './person-history';
 export * from './campaigns';
 export * from './after-action';
 export * from './analytics';

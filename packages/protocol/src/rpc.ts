@@ -11,6 +11,7 @@ import { campaignsEvents, campaignsMethods } from './campaigns';
 import { capMethods } from './cap';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
+import { personHistoryMethods } from './person-history';
 import { healthEvents, healthMethods } from './health';
 import { notificationsMethods } from './notifications';
 import { identityEvents, identityMethods } from './identity';
@@ -24,6 +25,7 @@ export const methods = {
   ...systemMethods,
   ...ttsMethods,
   ...contactsMethods,
+  ...personHistoryMethods,
   ...campaignsMethods,
   ...afterActionMethods,
   ...analyticsMethods,

@@ -7,7 +7,7 @@ import type { AuditAction, Channel, Contact, ContactSearchOutput, OptOut, Person
 import type { EngineContext } from '../context';
 import { DomainError, invalid, notFound } from '../errors';
 import { maskPhone } from '../log';
-import { auditEntriesAbout, deleteAuditEntriesAbout, recordAudit } from '../store/audit';
+import { deleteAuditEntriesAbout, recordAudit } from '../store/audit';
 import {
   addTags,
   deleteContacts,
@@ -22,10 +22,11 @@ import {
 import { contactSummaries, tagCounts } from '../store/contact-queries';
 import type { Tx } from '../store/db';
 import { addContactToGroups, existingGroupIds, groupsOfContact, setContactGroups } from '../store/groups';
-import { addOptOut, getOptOut, listOptOuts, optOutsOfAddresses, removeOptOut } from '../store/opt-outs';
+import { addOptOut, getOptOut, listOptOuts, removeOptOut } from '../store/opt-outs';
 import { loadContacts } from './audience';
+import { personHistory } from './history';
 import { exportContacts } from './export';
-import { emailKey, prepareContact, recordOf, type ContactRecord } from './model';
+import { prepareContact, recordOf, type ContactRecord } from './model';
 import { normaliseAddress, type OptOutSource } from './opt-outs';
 import { formatPhone, normalisePhone } from './phone';
 import type { ContactSearchIndex } from './search/search-index';
@@ -216,22 +217,19 @@ export class ContactService {
       : { ok: false, reason: `The number ${n.reason}`, problem: n.problem, country: n.country };
   }
 
-  /** GDPR access request: the contact, its groups, opt-outs of its addresses, audit entries about it. */
+  /** GDPR access request: the contact, its groups, opt-outs, audit entries, every alert with its deliveries, and replies. */
   exportPersonalData(id: number): PersonalDataExport {
     const contact = this.get(id);
     const r = this.ctx.store.read;
-    const addresses = [
-      ...contact.phones.map((p) => p.e164),
-      ...contact.emails.map((e) => emailKey(e.address)),
-      ...(contact.whatsapp ? [contact.whatsapp] : []),
-      ...(contact.telegramChatId ? [contact.telegramChatId] : []),
-    ];
+    const h = personHistory(r, contact);
     const out: PersonalDataExport = {
       exportedAt: nowIso(),
       contact,
       groups: groupsOfContact(r, id),
-      optOuts: optOutsOfAddresses(r, addresses),
-      audit: auditEntriesAbout(r, 'contact', id),
+      optOuts: h.optOuts,
+      audit: h.audit,
+      alerts: h.alerts,
+      inbox: h.inbox,
     };
     // An export of personal data is itself audited (who took it, when); the export holds the history before it.
     this.ctx.store.transaction((tx) =>

@@ -42,18 +42,26 @@ export const toInboxMessage = (r: InboxRow, campaignName: string | null, display
 // ── reads ──
 
 /** Messages, newest first, optionally only (un)handled ones or one campaign's. */
-export function listInbox(r: Reader, q: { handled?: boolean | undefined; campaignId?: number | undefined; limit: number }): InboxMessage[] {
+export function listInbox(
+  r: Reader,
+  q: { handled?: boolean | undefined; campaignId?: number | undefined; contactId?: number | undefined; limit: number },
+): InboxMessage[] {
   const rows = r.statements
     .get<
-      [{ handled: number | null; campaign: number | null; limit: number }],
+      [{ handled: number | null; campaign: number | null; contact: number | null; limit: number }],
       InboxRow & { campaign_name: string | null; contact_name: string | null }
     >(
       `SELECT i.*, c.name AS campaign_name, p.display_name AS contact_name
          FROM inbox_messages i LEFT JOIN campaigns c ON c.id = i.campaign_id LEFT JOIN contacts p ON p.id = i.contact_id
-        WHERE (@handled IS NULL OR i.handled = @handled) AND (@campaign IS NULL OR i.campaign_id = @campaign)
+        WHERE (@handled IS NULL OR i.handled = @handled) AND (@campaign IS NULL OR i.campaign_id = @campaign) AND (@contact IS NULL OR i.contact_id = @contact)
         ORDER BY i.id DESC LIMIT @limit`,
     )
-    .all({ handled: q.handled === undefined ? null : q.handled ? 1 : 0, campaign: q.campaignId ?? null, limit: q.limit });
+    .all({
+      handled: q.handled === undefined ? null : q.handled ? 1 : 0,
+      campaign: q.campaignId ?? null,
+      contact: q.contactId ?? null,
+      limit: q.limit,
+    });
   return rows.map((x) => toInboxMessage(x, x.campaign_name, x.contact_name));
 }
 
