@@ -194,7 +194,7 @@ export function authPaths(): Record<string, Record<string, unknown>> {
         ok: ['200', 'Keys', apiKeyListResponseSchema],
       }),
       post: op('POST /api-keys', {
-        summary: 'Create an API key for another system (the secret is in this answer only; the relay keeps its SHA-256)',
+        summary: 'A new API key for another system (the secret is in this answer only; the relay keeps its SHA-256)',
         request: apiKeyCreateRequestSchema,
         ok: ['201', 'Created, with the secret', apiKeyCreateResponseSchema],
       }),
