@@ -3,11 +3,11 @@
 // An alert fires while its condition holds and resolves by itself; it stays listed until
 // it has resolved and someone acknowledged it, so nothing that came and went is missed.
 // Acknowledging is an alert operator's act, named in the audit log.
-import { Alert, Badge, Button, Drawer, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { HealthAlert } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { HeaderDrawer } from '../../components/HeaderDrawer';
 import { RoleGuard } from '../../components/RoleGuard';
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
@@ -138,40 +138,21 @@ function HealthAlertList({ alerts, reload }: { alerts: HealthAlert[]; reload: ()
 /** The notification centre's button in the header, and its drawer. */
 export function HealthCentre() {
   const t = useT(dict);
-  const [opened, { open, close }] = useDisclosure(false);
   const { alerts, unacknowledged, error, reload } = useHealthAlerts();
   const firing = alerts.some((a) => a.state === 'firing' && a.acknowledgedAt === null);
   return (
-    <>
-      <Button
-        // Filled red while something fires unacknowledged (white on #b02525 is 5.9:1), quiet otherwise.
-        color={firing ? '#b02525' : undefined}
-        variant={unacknowledged > 0 ? 'filled' : 'default'}
-        size="compact-sm"
-        onClick={open}
-        aria-label={unacknowledged > 0 ? t('centreLabel', { n: unacknowledged }) : t('centreNone')}
-        aria-haspopup="dialog"
-      >
-        {unacknowledged > 0 ? `${t('centre')} (${unacknowledged})` : t('centre')}
-      </Button>
-      <Drawer
-        opened={opened}
-        onClose={close}
-        position="right"
-        size="md"
-        title={
-          <Title order={2} size="h3">
-            {t('title')}
-          </Title>
-        }
-      >
-        <Stack>
-          <Text size="sm">{t('explain')}</Text>
-          <ErrorAlert error={error} />
-          <HealthAlertList alerts={alerts} reload={reload} />
-        </Stack>
-      </Drawer>
-    </>
+    <HeaderDrawer
+      label={t('centre')}
+      ariaLabel={unacknowledged > 0 ? t('centreLabel', { n: unacknowledged }) : t('centreNone')}
+      count={unacknowledged}
+      // Filled red while something fires unacknowledged (white on #b02525 is 5.9:1), quiet otherwise.
+      color={firing ? '#b02525' : undefined}
+      title={t('title')}
+      explain={t('explain')}
+      error={error}
+    >
+      {() => <HealthAlertList alerts={alerts} reload={reload} />}
+    </HeaderDrawer>
   );
 }
 

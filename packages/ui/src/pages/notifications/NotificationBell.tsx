@@ -2,10 +2,9 @@
 // provider or the relay down, an approval waiting, replies nobody handled, an alert that
 // finished), as the engine lists it for every console, with how many the signed-in user has
 // not read. Each item links to the page it is about; following it marks it read.
-import { Anchor, Badge, Button, Drawer, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Notification } from '@gdial/protocol';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { HeaderDrawer } from '../../components/HeaderDrawer';
 import { useWords } from '../../components/labels';
 import { useFormat, useT, type Translate } from '../../i18n';
 import { useConnectionState, useEvent, useQuery, useRpc } from '../../rpc/react';
@@ -92,7 +91,6 @@ export function NotificationBell() {
   const f = useFormat();
   const words = useWords();
   const rpc = useRpc();
-  const [opened, { open, close }] = useDisclosure(false);
   const connection = useConnectionState();
   const list = useQuery('notifications.list', {}, { enabled: connection === 'open' });
   // Everything the bell lists changes with one of these; the engine decides what is listed.
@@ -106,79 +104,61 @@ export function NotificationBell() {
   const markRead = (keys?: string[]) => void rpc.call('notifications.markRead', keys ? { keys } : {}).then(list.reload, list.reload);
 
   return (
-    <>
-      <Button
-        variant={unread > 0 ? 'filled' : 'default'}
-        color={unread > 0 ? '#8a5a00' : undefined}
-        size="compact-sm"
-        onClick={() => {
-          list.reload();
-          open();
-        }}
-        aria-label={unread > 0 ? t('bellLabel', { n: unread }) : t('bellNone')}
-        aria-haspopup="dialog"
-      >
-        {unread > 0 ? `${t('bell')} (${unread})` : t('bell')}
-      </Button>
-      <Drawer
-        opened={opened}
-        onClose={close}
-        position="right"
-        size="md"
-        title={
-          <Title order={2} size="h3">
-            {t('title')}
-          </Title>
-        }
-      >
-        <Stack>
-          <Text size="sm">{t('explain')}</Text>
-          <ErrorAlert error={list.error} />
-          {items.length === 0 ? (
-            <Text c="dimmed">{t('none')}</Text>
-          ) : (
-            <>
-              <Group justify="flex-end">
-                <Button size="compact-sm" variant="light" onClick={() => markRead()} disabled={unread === 0}>
-                  {t('allRead')}
-                </Button>
-              </Group>
-              <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-                {items.map((n) => {
-                  const text = notificationText(n, t, words, f.number);
-                  return (
-                    <Paper key={n.key} component="li" withBorder p="sm" bg={n.read ? undefined : 'var(--mantine-color-yellow-light)'}>
-                      <Group gap="xs" wrap="nowrap" align="start">
-                        {!n.read && (
-                          <Badge color="#8a5a00" variant="filled" size="sm" style={{ flexShrink: 0 }}>
-                            {t('unread')}
-                          </Badge>
-                        )}
-                        <Stack gap={2}>
-                          <Anchor
-                            href={n.link}
-                            fw={700}
-                            onClick={() => {
-                              if (!n.read) markRead([n.key]);
-                              close();
-                            }}
-                          >
-                            {text.title}
-                          </Anchor>
-                          <Text size="sm">{text.body}</Text>
-                          <Text size="xs" c="dimmed">
-                            {n.at && f.dateTime(n.at)}
-                          </Text>
-                        </Stack>
-                      </Group>
-                    </Paper>
-                  );
-                })}
-              </Stack>
-            </>
-          )}
-        </Stack>
-      </Drawer>
-    </>
+    <HeaderDrawer
+      label={t('bell')}
+      ariaLabel={unread > 0 ? t('bellLabel', { n: unread }) : t('bellNone')}
+      count={unread}
+      color={unread > 0 ? '#8a5a00' : undefined}
+      title={t('title')}
+      explain={t('explain')}
+      error={list.error}
+      onOpen={list.reload}
+    >
+      {(close) =>
+        items.length === 0 ? (
+          <Text c="dimmed">{t('none')}</Text>
+        ) : (
+          <>
+            <Group justify="flex-end">
+              <Button size="compact-sm" variant="light" onClick={() => markRead()} disabled={unread === 0}>
+                {t('allRead')}
+              </Button>
+            </Group>
+            <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+              {items.map((n) => {
+                const text = notificationText(n, t, words, f.number);
+                return (
+                  <Paper key={n.key} component="li" withBorder p="sm" bg={n.read ? undefined : 'var(--mantine-color-yellow-light)'}>
+                    <Group gap="xs" wrap="nowrap" align="start">
+                      {!n.read && (
+                        <Badge color="#8a5a00" variant="filled" size="sm" style={{ flexShrink: 0 }}>
+                          {t('unread')}
+                        </Badge>
+                      )}
+                      <Stack gap={2}>
+                        <Anchor
+                          href={n.link}
+                          fw={700}
+                          onClick={() => {
+                            if (!n.read) markRead([n.key]);
+                            close();
+                          }}
+                        >
+                          {text.title}
+                        </Anchor>
+                        <Text size="sm">{text.body}</Text>
+                        <Text size="xs" c="dimmed">
+                          {n.at && f.dateTime(n.at)}
+                        </Text>
+                      </Stack>
+                    </Group>
+                  </Paper>
+                );
+              })}
+            </Stack>
+          </>
+        )
+      }
+    </HeaderDrawer>
   );
 }
