@@ -4,6 +4,7 @@
 // alert as it runs (people move from "not sent yet" as their messages go out).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from './harness';
+import { startAlertToImportedPeople } from '@gdial/engine/testing/large-alert';
 
 // 3,000 here (the demo world syncs every contact to its embedded relay, which takes minutes at 10,000); the
 // ui-rollcall benchmark runs 10,000.
@@ -20,20 +21,7 @@ async function call<T>(method: string, params: unknown): Promise<T> {
 
 beforeAll(async () => {
   c = await openConsole({ demo: 'throughput' });
-  const lines = ['Förnamn;Efternamn;Mobil;Grupp'];
-  for (let i = 1; i <= PEOPLE; i++) lines.push(`Person;${String(i).padStart(5, '0')};070${String(i).padStart(7, '0')};Alla`);
-  const preview = await call<{ importId: string }>('contacts.import.preview', {
-    source: { kind: 'inline', fileName: 'kontakter.csv', dataBase64: Buffer.from(lines.join('\r\n'), 'utf8').toString('base64') },
-  });
-  await call('contacts.import.run', { importId: preview.importId, onDuplicate: 'update' });
-  const { groups } = await call<{ groups: { id: number; name: string }[] }>('groups.list', {});
-  const group = groups.find((g) => g.name === 'Alla')!;
-  const template = await call<{ id: number }>('templates.create', { name: 'Larm', variants: { sv: { sms: 'Larm. Svara 1.' } } });
-  await call('templates.approve', { id: template.id });
-  const prepared = await call<{ id: string }>('preparedAlerts.save', {
-    fields: { name: 'Alla – larm', templateId: template.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] },
-  });
-  campaignId = (await call<{ id: number }>('preparedAlerts.use', { id: prepared.id })).id;
+  campaignId = await startAlertToImportedPeople(call, PEOPLE);
 }, 300_000);
 afterAll(async () => {
   await c?.close();

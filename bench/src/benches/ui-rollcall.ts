@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { silentLogger } from '@gdial/engine';
+import { startAlertToImportedPeople } from '@gdial/engine/testing/large-alert';
 import { startConsole } from '@gdial/desktop/src/web/host';
 import { percentile, round, type BenchContext } from '../context';
 
@@ -102,20 +103,7 @@ export default async function uiRollcall(ctx: BenchContext): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     ctx.progress(`importing ${recipients} contacts`);
-    const lines = ['Förnamn;Efternamn;Mobil;Grupp'];
-    for (let i = 1; i <= recipients; i++) lines.push(`Person;${String(i).padStart(5, '0')};070${String(i).padStart(7, '0')};Alla`);
-    const preview = await call<{ importId: string }>('contacts.import.preview', {
-      source: { kind: 'inline', fileName: 'kontakter.csv', dataBase64: Buffer.from(lines.join('\r\n'), 'utf8').toString('base64') },
-    });
-    await call('contacts.import.run', { importId: preview.importId, onDuplicate: 'update' });
-    const { groups } = await call<{ groups: { id: number; name: string }[] }>('groups.list', {});
-    const group = groups.find((g) => g.name === 'Alla')!;
-    const template = await call<{ id: number }>('templates.create', { name: 'Larm', variants: { sv: { sms: 'Larm. Svara 1.' } } });
-    await call('templates.approve', { id: template.id });
-    const prepared = await call<{ id: string }>('preparedAlerts.save', {
-      fields: { name: 'Alla – larm', templateId: template.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] },
-    });
-    const id = (await call<{ id: number }>('preparedAlerts.use', { id: prepared.id })).id;
+    const id = await startAlertToImportedPeople(call, recipients);
 
     const page = await (await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'sv-SE' })).newPage();
     await page.goto(`${host.url}#/campaigns/${id}`);
