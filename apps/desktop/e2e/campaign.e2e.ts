@@ -289,11 +289,13 @@ describe('running an alert', () => {
     // Nobody is left in flight once it is done.
     const rollCall = page.getByRole('table', { name: 'Upprop' });
     await expect.poll(() => rollCall.getByText(/^(Pågår|Inte påbörjad)$/).count()).toBe(0);
-    // The roll-call draws only the rows in view: count the confirmed by its filter.
-    await page.getByRole('radio', { name: `Bekräftade (${EXPECTED.confirmed})` }).check({ force: true });
+    // The roll-call draws only the rows in view: count the confirmed by its filter. The filter's
+    // radios are visually hidden inputs (Mantine's SegmentedControl): the operator clicks the label.
+    const filter = (name: string) => page.locator('label').filter({ hasText: name }).click();
+    await filter(`Bekräftade (${EXPECTED.confirmed})`);
     await expect.poll(() => rollCall.getAttribute('aria-rowcount')).toBe(String(EXPECTED.confirmed + 1));
     expect(await rollCall.getByText('Bekräftat', { exact: true }).count()).toBe((await rollCall.getByRole('row').count()) - 1);
-    await page.getByRole('radio', { name: 'Alla (50)' }).check({ force: true });
+    await filter('Alla (50)');
     await expect.poll(() => rollCall.getAttribute('aria-rowcount')).toBe('51');
     await shot('live-done');
     await expectAccessible(page, 'live-done');
