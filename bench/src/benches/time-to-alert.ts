@@ -13,10 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { silentLogger } from '@gdial/engine';
 import type { SimNotice } from '@gdial/simulator';
-import { startConsole } from '@gdial/desktop/src/web/host';
 import { percentile, round, type BenchContext } from '../context';
+import { startDemoConsole } from '../demo-console';
 
 const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
@@ -27,20 +26,8 @@ export default async function timeToAlert(ctx: BenchContext): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-tta-'));
   // "throughput": every message is accepted at once and nobody answers, so a round's alert stays running until it is cancelled.
   // The operator's path to a started alert; the second operator's approval (two-person rule) is not part of it.
-  const host = await startConsole({
-    port: 0,
-    dataDir,
-    logger: silentLogger(),
-    connectivity: { mode: 'demo' },
-    demoProfile: 'throughput',
-    approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
-  });
+  const { host, call } = await startDemoConsole(dataDir, 'throughput');
   const sim = host.demo!.simulator;
-  const call = async <T>(method: string, params: unknown): Promise<T> => {
-    const r = await host.engine.rpc.call(method, params);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as T;
-  };
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     ctx.progress(`seeding ${recipients} contacts`);

@@ -17,10 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { silentLogger } from '@gdial/engine';
 import { startAlertToImportedPeople } from '@gdial/engine/testing/large-alert';
-import { startConsole } from '@gdial/desktop/src/web/host';
 import { percentile, round, type BenchContext } from '../context';
+import { startDemoConsole } from '../demo-console';
 
 const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
@@ -87,19 +86,7 @@ export default async function uiRollcall(ctx: BenchContext): Promise<void> {
   const seconds = Number(ctx.options.seconds ?? 10);
   const searches = Number(ctx.options.searches ?? 10);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gdial-bench-rollcall-'));
-  const host = await startConsole({
-    port: 0,
-    dataDir,
-    logger: silentLogger(),
-    connectivity: { mode: 'demo' },
-    demoProfile: String(ctx.options.profile ?? 'throughput'),
-    approvalRule: { threshold: 1_000_000, testGroupId: null, authorMayApproveTemplates: true },
-  });
-  const call = async <T>(method: string, params: unknown): Promise<T> => {
-    const r = await host.engine.rpc.call(method, params);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as T;
-  };
+  const { host, call } = await startDemoConsole(dataDir, String(ctx.options.profile ?? 'throughput'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     ctx.progress(`importing ${recipients} contacts`);
