@@ -5,6 +5,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RelayHandle } from '../src/index';
+import { openPostgres } from '../src/store/db';
+import { createLogger } from '../src/log';
 import { encryptionKey, PG_URL, pgSandbox, twilioSigned, type PgSandbox } from './helpers';
 
 /** A TCP proxy to PostgreSQL that can stop forwarding without closing anything. */
@@ -43,6 +45,11 @@ class BlackholeProxy {
   heal(): void {
     for (const s of this.sockets) s.destroy();
     this.holed = false;
+  }
+
+  /** Every connection is cut at once (as a restarted database or a reset path does). */
+  cut(): void {
+    for (const s of this.sockets) s.destroy();
   }
 
   async stop(): Promise<void> {
@@ -108,4 +115,32 @@ describe('a silently dead database connection', () => {
     expect(status).toBe(204);
     expect(await ready()).toBe(200);
   }, 60_000);
+
+  it('survives a connection cut while a transaction holds it: the transaction fails, the process does not', async () => {
+    const viaProxy = new URL(PG_URL);
+    viaProxy.port = String(proxy.port);
+    const db = openPostgres({
+      url: viaProxy.toString(),
+      schema: sandbox.schema,
+      appRole: sandbox.appRole,
+      queryTimeoutMs: 1500,
+      logger: createLogger({ level: 'silent' }),
+    });
+    try {
+      const outcome = await db
+        .asOwner(async (q) => {
+          await q.query('SELECT 1');
+          proxy.cut();
+          // Between two statements the connection ends: pg emits 'error' on the checked-out client.
+          await new Promise((r) => setTimeout(r, 200));
+          return 'committed';
+        })
+        .catch((err: Error) => err.message);
+      expect(outcome).toMatch(/Connection terminated/);
+      // The pool hands out a fresh connection afterwards.
+      expect(await db.asOwner(async (q) => (await q.query<{ one: number }>('SELECT 1 AS one'))[0]?.one)).toBe(1);
+    } finally {
+      await db.close();
+    }
+  }, 30_000);
 });

@@ -110,24 +110,38 @@ export function openPostgres(opts: PostgresOptions): RelayDb {
 
   const tx = async <T>(pool: pg.Pool, tenantId: string | null, fn: (q: SqlExecutor) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    // pg emits 'error' on a client whose connection ends unexpectedly even when a query of it
+    // is failing at the same time; the pool listens only while the client is idle, so a
+    // checked-out client must be listened to here or the process dies of an uncaught error.
+    let lost: Error | undefined;
+    const onLost = (err: Error) => {
+      lost = err;
+      opts.logger.warn({ err }, 'database connection failed during a transaction');
+    };
+    client.on('error', onLost);
+    const release = (err?: Error) => {
+      client.removeListener('error', onLost);
+      client.release(err ?? lost);
+    };
     const q: SqlExecutor = { query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[] };
     try {
       await client.query('BEGIN');
       if (tenantId !== null) await client.query(setTenant, [tenantId]);
       const result = await fn(q);
       await client.query('COMMIT');
-      client.release();
+      release();
       return result;
     } catch (err) {
       // A statement that timed out on the client leaves the connection in an unknown state
       // (maybe dead): it is thrown away, not asked to roll back (the server does that).
-      if (isClientTimeout(err)) client.release(err as Error);
+      if (isClientTimeout(err) || lost) release(err as Error);
       else
         await client.query('ROLLBACK').then(
-          () => client.release(),
-          (rollbackErr: Error) => client.release(rollbackErr),
+          () => release(),
+          (rollbackErr: Error) => release(rollbackErr),
         );
-      throw err;
+      // The lost connection is the cause; pg's later "not queryable" is only its consequence.
+      throw lost ?? err;
     }
   };
 
