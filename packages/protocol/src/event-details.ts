@@ -38,6 +38,25 @@ export function parseConfirmedVia(text: string): ConfirmedVia | null {
   return null;
 }
 
+/**
+ * How a recipient confirmed, in the reader's language ("tryckte 1 (röstsamtal +46701234567)"):
+ * `channel` and `address` say a channel and an address the way the caller shows them (the
+ * console writes numbers the Swedish way, a CSV keeps E.164). Text that does not parse stays as it is.
+ */
+export function describeConfirmedVia(
+  text: string,
+  language: 'sv' | 'en',
+  show: { channel: (channel: string) => string; address: (address: string) => string },
+): string {
+  const v = parseConfirmedVia(text);
+  if (!v) return text;
+  const sv = language === 'sv';
+  if (v.how === 'phone') return sv ? `bekräftad per telefon av ${v.by}: ${v.note}` : `confirmed by phone by ${v.by}: ${v.note}`;
+  const where = `${show.channel(v.channel)} ${show.address(v.address)}`;
+  if (v.how === 'key') return sv ? `tryckte ${v.digits} (${where})` : `pressed ${v.digits} (${where})`;
+  return sv ? `svarade ”${v.text}” (${where})` : `replied “${v.text}” (${where})`;
+}
+
 export type SkipReason = 'already-confirmed' | 'opted-out' | 'cancelled';
 
 export type EventDetail =

@@ -2,7 +2,15 @@
 // attempt, as before) or one line per person (how they were reached, confirmed, and how long
 // they waited for the network). Column names and words follow the console's language; times
 // are Europe/Stockholm with their offset, the way the crisis room reads a clock.
-import { csvText, parseConfirmedVia, type Channel, type CsvValue, type DeliveryState, type RecipientOutcome } from '@gdial/protocol';
+import {
+  csvText,
+  describeConfirmedVia,
+  parseConfirmedVia,
+  type Channel,
+  type CsvValue,
+  type DeliveryState,
+  type RecipientOutcome,
+} from '@gdial/protocol';
 import type { Reader } from '../store/db';
 import { csvRows, type CsvRow } from '../store/deliveries';
 import { historyFacts } from '../store/history';
@@ -201,7 +209,10 @@ export function campaignCsv(
     contact_id: p.first.contact_id,
     outcome: word.outcome(p.first.outcome),
     confirmed_at: stockholmTime(p.first.confirmed_at),
-    confirmed_via: p.first.confirmed_via,
+    confirmed_via:
+      p.first.confirmed_via === null
+        ? null
+        : describeConfirmedVia(p.first.confirmed_via, language, { channel: (c) => word.channel(c as Channel) ?? c, address: (a) => a }),
     confirmed_manually: p.manual ? yes : '',
     reached_via: p.reachedVia,
     reached_at: stockholmTime(p.reachedAt),

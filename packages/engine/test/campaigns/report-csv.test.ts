@@ -157,9 +157,10 @@ describe('the report CSV, one row per person', () => {
     expect(sv.map((r) => r['Bekräftad'])).toEqual(['2026-12-07 13:00:30 +01:00', '', '', '']);
   });
 
-  it('confirmed_via as stored, confirmed_manually empty for a reply', () => {
+  it("confirmed_via in the reader's language, confirmed_manually empty for a reply", () => {
     const en = table('people', 'en');
-    expect(en[0]!.confirmed_via).toBe(`replied 1 (sms ${phoneOf(0)})`);
+    expect(en[0]!.confirmed_via).toBe(`replied “1” (sms ${phoneOf(0)})`);
+    expect(table('people', 'sv')[0]!['Bekräftad via']).toBe(`svarade ”1” (sms ${phoneOf(0)})`);
     expect(en.map((r) => r.confirmed_manually)).toEqual(['', '', '', '']);
   });
 
@@ -230,7 +231,7 @@ describe('bekräftad per telefon in the CSV', () => {
     const sv = table('people', 'sv')[3]!;
     expect(sv.Utfall).toBe('bekräftad');
     expect(sv['Manuellt bekräftad']).toBe('ja');
-    expect(sv['Bekräftad via']).toBe('confirmed by phone by Karin Lind: Nådd på jobbet');
+    expect(sv['Bekräftad via']).toBe('bekräftad per telefon av Karin Lind: Nådd på jobbet');
     expect(sv.Bekräftad).toBe('2026-12-07 13:10:00 +01:00');
     expect(sv['Nådd via']).toBe('per telefon (manuellt)');
     expect(table('people', 'en')[3]!.reached_via).toBe('by phone (manual)');

@@ -3,7 +3,7 @@
 // colour each state is shown in. One place, so the dashboard, the wizard and the live
 // view never call the same thing by two names.
 import {
-  parseConfirmedVia,
+  describeConfirmedVia,
   roleLabel,
   roleSchema,
   parseEventDetail,
@@ -279,16 +279,9 @@ const skipWords: Words<SkipReason> = {
 
 const channelName = (channel: string, language: Language): string => channelWords[language][channel as Channel]?.toLowerCase() ?? channel;
 
-/** How a recipient confirmed ("tryckte 1 (röstsamtal +46701234567)"), from what the engine stored; unknown text as it is. */
-export function confirmedViaText(text: string, language: Language): string {
-  const v = parseConfirmedVia(text);
-  if (!v) return text;
-  if (v.how === 'phone')
-    return language === 'sv' ? `bekräftad per telefon av ${v.by}: ${v.note}` : `confirmed by phone by ${v.by}: ${v.note}`;
-  const where = `${channelName(v.channel, language)} ${displayAddress(v.address)}`;
-  if (v.how === 'key') return language === 'sv' ? `tryckte ${v.digits} (${where})` : `pressed ${v.digits} (${where})`;
-  return language === 'sv' ? `svarade ”${v.text}” (${where})` : `replied “${v.text}” (${where})`;
-}
+/** How a recipient confirmed ("tryckte 1 (röstsamtal 070-123 45 67)"), from what the engine stored; unknown text as it is. */
+export const confirmedViaText = (text: string, language: Language): string =>
+  describeConfirmedVia(text, language, { channel: (c) => channelName(c, language), address: displayAddress });
 
 /** A delivery event's or skip's detail from the engine in the operator's language; unknown text (provider statuses) as it is. */
 export function eventDetailText(text: string, language: Language): string {
