@@ -336,6 +336,8 @@ export const authAuditActions = [
   'api-key-revoked',
   'api-key-used',
   'api-key-refused',
+  // A contact or a group membership written through the REST API (api-contacts.ts): the key is the actor.
+  'api-contact-written',
 ] as const;
 export type AuthAuditAction = (typeof authAuditActions)[number];
 

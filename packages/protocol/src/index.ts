@@ -32,3 +32,4 @@ export * from './permissions';
 export * from './cap';
 export * from './csv';
 export * from './api-keys';
+export * from './api-contacts';

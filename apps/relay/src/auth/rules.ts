@@ -65,6 +65,17 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'GET /api-keys': admin,
   'POST /api-keys': admin,
   'DELETE /api-keys/:id': admin,
+
+  // The address book for other systems (http/api-contacts.ts): an HR system's sync on an API key.
+  'GET /contacts': { kind: 'key', scope: 'contacts:read' },
+  'GET /contacts/:id': { kind: 'key', scope: 'contacts:read' },
+  'PUT /contacts/:id': { kind: 'key', scope: 'contacts:write' },
+  'PATCH /contacts/:id': { kind: 'key', scope: 'contacts:write' },
+  'DELETE /contacts/:id': { kind: 'key', scope: 'contacts:write' },
+  'POST /contacts/batch': { kind: 'key', scope: 'contacts:write' },
+  'GET /groups': { kind: 'key', scope: 'contacts:read' },
+  'PUT /groups/:id/members/:contactId': { kind: 'key', scope: 'contacts:write' },
+  'DELETE /groups/:id/members/:contactId': { kind: 'key', scope: 'contacts:write' },
 };
 
 interface CompiledRule {

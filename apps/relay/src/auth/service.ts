@@ -123,6 +123,18 @@ export class AuthService {
     await this.onAudit(tenantId, await appendAudit(this.db, tenantId, e));
   }
 
+  /**
+   * Stores an audit entry, runs `between` with it, and only then shares the entry with the
+   * desktops: what it is about (a contact the API wrote, in operations numbered from the
+   * entry's id) reaches them before the entry that names it.
+   */
+  async auditAround<T>(tenantId: string, e: AuditInput, between: (entry: AuthAuditEntry) => Promise<T>): Promise<T> {
+    const entry = await appendAudit(this.db, tenantId, e);
+    const result = await between(entry);
+    await this.onAudit(tenantId, entry);
+    return result;
+  }
+
   hashPassword(password: string): Promise<string> {
     return hashPassword(password, this.passwordCost);
   }

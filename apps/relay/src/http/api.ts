@@ -6,6 +6,7 @@
 //   /api/v1/sync/…                      organisation sync (http/sync.ts)
 //   /api/v1/auth/…, users, invitations, sessions, devices, audit   identity (http/auth.ts)
 //   /api/v1/webhooks…, webhook-deliveries…   outgoing webhooks (webhooks-out/routes.ts)
+//   /api/v1/contacts…, groups…          the address book for other systems, on an API key (http/api-contacts.ts)
 // Who may call each route is one table (auth/rules.ts), checked by http/auth-guard.ts first.
 import express, { type Router } from 'express';
 import {
@@ -25,6 +26,7 @@ import { logPosition } from '../store/events';
 import { enrolDevice } from '../store/tenants';
 import { authGuard, deviceOf } from './auth-guard';
 import { authRouter } from './auth';
+import { contactsApiRouter } from './api-contacts';
 import { apiError, rateLimit } from './middleware';
 import { syncRouter } from './sync';
 import { webhookRouter } from '../webhooks-out/routes';
@@ -120,6 +122,7 @@ export function apiRouter(services: HttpServices): Router {
   router.use('/sync', syncRouter(services, deviceOf));
   router.use(authRouter(services, services.auth, services.authAdmin));
   router.use(webhookRouter(services.webhooks));
+  router.use(contactsApiRouter(services));
 
   return router;
 }

@@ -7,6 +7,7 @@
 // Swedish, as the console shows it for actions it does not phrase itself.
 import { formatHlc, roleInfo, type AuthAuditEntry, type Role, type SyncOp } from '@gdial/protocol';
 import type { RelayDb } from '../store/db';
+import { fieldNamesSv } from './api-contacts';
 import type { EventAppender } from './appender';
 import { pushSyncOps } from './sync';
 
@@ -44,7 +45,34 @@ const phrases: Record<AuthAuditEntry['action'], (who: string, d: AuthAuditEntry[
   'api-key-used': (_who, d) => `API-nyckeln ”${String(d.name ?? '')}” användes: ${String(d.route ?? '')} från ${String(d.client ?? '')}`,
   'api-key-refused': (_who, d) =>
     `API-nyckeln ”${String(d.name ?? '')}” nekades (${apiKeyRefusals[String(d.reason)] ?? String(d.reason)}): ${String(d.route ?? '')} från ${String(d.client ?? '')}`,
+  'api-contact-written': (_who, d) => apiContactPhrase(d),
 };
+
+/** A contact's history line for a write through the API (ingest/api-contacts.ts): "Ändrad via API-nyckeln ”HR” (roll, telefonnummer)". */
+function apiContactPhrase(d: AuthAuditEntry['detail']): string {
+  const via = `via API-nyckeln ”${String(d.name ?? '')}”`;
+  const fields = String(d.fields ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((f) => fieldNamesSv[f] ?? f)
+    .join(', ');
+  switch (String(d.change)) {
+    case 'created':
+      return `Skapad ${via}`;
+    case 'updated':
+      return `Ändrad ${via}${fields ? ` (${fields})` : ''}`;
+    case 'deleted':
+      return `Borttagen ${via}`;
+    case 'erased':
+      return `En person raderades (GDPR) ${via}`;
+    case 'member-added':
+      return `Lagd i gruppen ”${String(d.group ?? '')}” ${via}`;
+    case 'member-removed':
+      return `Borttagen ur gruppen ”${String(d.group ?? '')}” ${via}`;
+    default:
+      return `Ändrad ${via}`;
+  }
+}
 
 const apiKeyRefusals: Record<string, string> = {
   revoked: 'återkallad',
@@ -55,17 +83,19 @@ const apiKeyRefusals: Record<string, string> = {
 };
 
 const subjectType = (action: AuthAuditEntry['action']): string =>
-  action.startsWith('api-key')
-    ? 'apiKey'
-    : action.startsWith('webhook')
-      ? 'webhook'
-      : action.startsWith('invitation')
-        ? 'invitation'
-        : action === 'session-revoked'
-          ? 'session'
-          : action === 'device-revoked'
-            ? 'device'
-            : 'user';
+  action === 'api-contact-written'
+    ? 'contact'
+    : action.startsWith('api-key')
+      ? 'apiKey'
+      : action.startsWith('webhook')
+        ? 'webhook'
+        : action.startsWith('invitation')
+          ? 'invitation'
+          : action === 'session-revoked'
+            ? 'session'
+            : action === 'device-revoked'
+              ? 'device'
+              : 'user';
 
 export function auditOp(e: AuthAuditEntry): SyncOp {
   const who = e.actorUsername ?? 'okänd';
