@@ -32,8 +32,6 @@ import {
   latestDeliveryTo,
   rememberEvent,
   setDeliveryState,
-  takeKept,
-  takeKeptOfCampaign,
   type MatchedDelivery,
 } from '../store/provider-events';
 import { getRecipient } from '../store/recipients';
@@ -66,21 +64,6 @@ export const normalizeReply = (text: string): string =>
     .toLocaleUpperCase('sv');
 
 const DEFAULT_CONFIRMATION = confirmationSchema.parse({});
-
-/**
- * Applies the events kept because they matched no delivery when they came (a desktop keeping
- * another's alert can hear of a delivery from the provider before the owner's operations make
- * it): of one delivery that just appeared here or learned its provider id, or of every
- * delivery of a campaign. Null when none was kept.
- */
-export function applyKeptEvents(
-  tx: Tx,
-  of: { token: string | null; providerId: string | null } | { campaignId: number },
-  now: number = Date.now(),
-): AppliedEvents | null {
-  const kept = 'campaignId' in of ? takeKeptOfCampaign(tx, of.campaignId) : takeKept(tx, of.token, of.providerId);
-  return kept.length ? applyProviderEvents(tx, kept, now) : null;
-}
 
 /**
  * Applies provider events inside the caller's transaction. No I/O: callers wake the

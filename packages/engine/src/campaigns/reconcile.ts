@@ -23,7 +23,7 @@ import type { Logger } from '../log';
 import type { Store } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
 import { adopt, deliveryRank, inFlightDeliveries, resend, setState, staleDeliveries, type InFlightRow } from '../store/dispatch';
-import { applyKeptEvents } from './events';
+import { applyLateMatches } from './late-matches';
 import { progressRecipient } from './outbox';
 import { chainOf, senderOf, type ChannelSender, type ChannelSenders } from './ports';
 
@@ -229,7 +229,7 @@ export class Reconciler {
           `found at ${verdict.sender.provider} as ${verdict.providerId} (${verdict.status}); adopted`,
         );
         // Callbacks that came before this desktop knew the provider id (the former owner's send).
-        applyKeptEvents(tx, { token: row.token, providerId: verdict.providerId }, now);
+        applyLateMatches(tx, { token: row.token, providerId: verdict.providerId }, now);
       } else if (resend(tx, row.id, now, verdict.possibleDuplicate)) {
         addDeliveryEvent(tx, row.id, now, 'reconciled', verdict.why);
       }

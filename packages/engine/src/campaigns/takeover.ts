@@ -10,7 +10,7 @@ import { audienceSchema, campaignFieldsSchema, type CampaignSettings } from '@gd
 import { getCampaign, waveDecisions, type StoredCampaign } from '../store/campaigns';
 import type { Reader, Tx } from '../store/db';
 import { openRecipientIds, recipientContactIds, recipientsWithoutDeliveries } from '../store/recipients';
-import { applyKeptEvents } from './events';
+import { applyLateMatches } from './late-matches';
 import { progressRecipient } from './outbox';
 import { writePlan, type Plan } from './planner';
 
@@ -45,8 +45,9 @@ export function resumeTakenOver(tx: Tx, campaignId: number, plan: PlanFor, now: 
     );
     if (recipients.length) planned += writePlan(tx, campaignId, c.priority, { recipients }, now, a.wave, { recipientOf }).recipients;
   }
-  // Callbacks kept unmatched (they came before the owner's news of their delivery), then next steps.
-  applyKeptEvents(tx, { campaignId }, now);
+  // Callbacks kept unmatched (they came before the owner's news of their delivery) and
+  // confirmations that waited in the inbox, then next steps.
+  applyLateMatches(tx, { campaignId }, now);
   for (const id of openRecipientIds(tx, campaignId)) progressRecipient(tx, id, now);
   return planned;
 }

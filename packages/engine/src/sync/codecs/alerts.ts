@@ -31,7 +31,7 @@ import {
   type ReplicaDelivery,
   type TimelineEntry,
 } from '../../store/alert-sync';
-import { applyKeptEvents } from '../../campaigns/events';
+import { applyLateMatches } from '../../campaigns/late-matches';
 import { heldChannelsSetting, sharedHolds } from '../../campaigns/holds';
 import { deleteCampaign } from '../../store/campaigns';
 import type { RowChange } from '../../store/changes';
@@ -323,9 +323,10 @@ export const deliveryCodec: EntityCodec = {
     if (local === null) bindUid(tx, 'delivery', state.id, id);
     const events = value(state, 'events');
     if (Array.isArray(events)) mergeTimeline(tx, id, events as unknown as TimelineEntry[]);
-    // The provider told of it before the owner's operation made it here (or named its provider id).
-    if (row === undefined || row.provider_id !== v.provider_id)
-      applyKeptEvents(tx, { token: v.token as string, providerId: (v.provider_id ?? null) as string | null });
+    // The provider told of it before the owner's operation made it here (or named its provider
+    // id), or the person answered before this desktop knew it had gone out.
+    if (row === undefined || row.provider_id !== v.provider_id || (row.sent_at === null && v.sent_at != null))
+      applyLateMatches(tx, { token: v.token as string, providerId: (v.provider_id ?? null) as string | null });
   },
   all(tx) {
     return sharedCampaignIds(tx).flatMap((c) =>
