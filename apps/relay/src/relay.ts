@@ -28,6 +28,7 @@ import { owaspScrypt, type PasswordCost } from './auth/passwords';
 import { AuthService } from './auth/service';
 import { listTenants } from './store/tenants';
 import { EventHub } from './stream/hub';
+import { AlertRequests } from './alerts-api/service';
 import { WebhookDispatcher } from './webhooks-out/dispatcher';
 import { WebhookService } from './webhooks-out/service';
 import { StreamServer } from './stream/server';
@@ -242,6 +243,7 @@ export async function startRelayWithConfig(
     webhooks: webhookService,
     webhookEvents: { now: webhookOptions.now ?? Date.now, wake: () => webhookDispatcher.wake() },
     apiKeys: new ApiKeys(auth),
+    alertRequests: new AlertRequests(db, appender, auth),
   };
   const stream = new StreamServer({ config, db, hub, metrics, logger, isShuttingDown: () => shuttingDown });
   closeDeviceStreams = (tenantId, deviceId) => void stream.closeDevice(tenantId, deviceId);

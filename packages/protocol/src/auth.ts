@@ -338,6 +338,10 @@ export const authAuditActions = [
   'api-key-refused',
   // A contact or a group membership written through the REST API (api-contacts.ts): the key is the actor.
   'api-contact-written',
+  // Alerts other systems asked for (api-alerts.ts), under the key's name: asked, each step a desktop reports, a cancel.
+  'api-alert-requested',
+  'api-alert-progressed',
+  'api-alert-cancel-requested',
 ] as const;
 export type AuthAuditAction = (typeof authAuditActions)[number];
 

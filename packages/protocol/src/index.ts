@@ -33,3 +33,4 @@ export * from './cap';
 export * from './csv';
 export * from './api-keys';
 export * from './api-contacts';
+export * from './api-alerts';

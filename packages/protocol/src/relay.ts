@@ -25,6 +25,11 @@ export const relayEventSchema = z.discriminatedUnion('type', [
    * snapshot's state. `key` tells the re-push apart (epoch, device, entity and a digest).
    */
   z.object({ type: z.literal('sync-state'), key: z.string().min(1).max(800), state: entityStateSchema }),
+  /**
+   * Another system asked through the REST API for an alert (or to cancel one): the desktops
+   * fetch the organisation's open requests and one of them claims it (api-alerts.ts).
+   */
+  z.object({ type: z.literal('alert-request'), key: z.string().min(1).max(200), id: z.string().min(1).max(100) }),
 ]);
 export type RelayEvent = z.infer<typeof relayEventSchema>;
 

@@ -76,6 +76,15 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'GET /groups': { kind: 'key', scope: 'contacts:read' },
   'PUT /groups/:id/members/:contactId': { kind: 'key', scope: 'contacts:write' },
   'DELETE /groups/:id/members/:contactId': { kind: 'key', scope: 'contacts:write' },
+  // Alerts other systems raise and follow with an API key (alerts-api/), and the desktops' pick-up of them.
+  'POST /alerts': { kind: 'key', scope: 'alerts:trigger' },
+  'GET /alerts/:id': { kind: 'key', scope: 'alerts:read' },
+  'GET /alerts/:id/rollcall': { kind: 'key', scope: 'alerts:read' },
+  'GET /alerts/:id/report': { kind: 'key', scope: 'alerts:read' },
+  'POST /alerts/:id/cancel': { kind: 'key', scope: 'alerts:trigger' },
+  'GET /sync/alert-requests': device,
+  'POST /sync/alert-requests/:id/claim': device,
+  'POST /sync/alert-requests/:id/state': device,
 };
 
 interface CompiledRule {

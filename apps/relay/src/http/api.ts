@@ -7,6 +7,7 @@
 //   /api/v1/auth/…, users, invitations, sessions, devices, audit   identity (http/auth.ts)
 //   /api/v1/webhooks…, webhook-deliveries…   outgoing webhooks (webhooks-out/routes.ts)
 //   /api/v1/contacts…, groups…          the address book for other systems, on an API key (http/api-contacts.ts)
+//   /api/v1/alerts…, sync/alert-requests…     alerts other systems raise with an API key (alerts-api/routes.ts)
 // Who may call each route is one table (auth/rules.ts), checked by http/auth-guard.ts first.
 import express, { type Router } from 'express';
 import {
@@ -30,6 +31,7 @@ import { contactsApiRouter } from './api-contacts';
 import { apiError, rateLimit } from './middleware';
 import { syncRouter } from './sync';
 import { webhookRouter } from '../webhooks-out/routes';
+import { alertRequestDeviceRouter, alertsApiRouter } from '../alerts-api/routes';
 import type { HttpServices } from './services';
 
 export function streamUrlOf(publicBaseUrl: string): string {
@@ -120,6 +122,8 @@ export function apiRouter(services: HttpServices): Router {
   });
 
   router.use('/sync', syncRouter(services, deviceOf));
+  router.use('/sync', alertRequestDeviceRouter(services.alertRequests));
+  router.use(alertsApiRouter(services.alertRequests));
   router.use(authRouter(services, services.auth, services.authAdmin));
   router.use(webhookRouter(services.webhooks));
   router.use(contactsApiRouter(services));

@@ -26,6 +26,7 @@ import {
 import { authPaths } from './openapi-auth';
 import { webhookPaths } from '../webhooks-out/openapi';
 import { contactPaths } from './openapi-contacts';
+import { alertPaths } from '../alerts-api/openapi';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = (description: string) => ({ description, content: json(relayApiErrorSchema) });
@@ -123,6 +124,7 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
       ...authPaths(),
       ...webhookPaths(),
       ...contactPaths(),
+      ...alertPaths(),
       '/api/v1/health': {
         get: deviceCall(
           "The organisation's event-log head (the desktop compares it with what it applied) and the webhooks refused for a bad signature in the last minutes (counted by the relay instance that answers)",

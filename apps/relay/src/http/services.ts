@@ -1,5 +1,6 @@
 // What the HTTP routes are given: one object built by the composition (relay.ts).
 import type { Logger } from 'pino';
+import type { AlertRequests } from '../alerts-api/service';
 import type { AuthAdmin } from '../auth/admin-service';
 import type { ApiKeys } from '../auth/api-keys';
 import type { AuthService } from '../auth/service';
@@ -30,4 +31,6 @@ export interface HttpServices {
   webhookEvents: WebhookEvents;
   /** API keys of the REST API v1: their administration and the check of each request. */
   apiKeys: ApiKeys;
+  /** Alerts other systems ask for through the REST API v1, and the desktops' pick-up of them. */
+  alertRequests: AlertRequests;
 }

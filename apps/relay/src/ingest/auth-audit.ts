@@ -46,6 +46,20 @@ const phrases: Record<AuthAuditEntry['action'], (who: string, d: AuthAuditEntry[
   'api-key-refused': (_who, d) =>
     `API-nyckeln ”${String(d.name ?? '')}” nekades (${apiKeyRefusals[String(d.reason)] ?? String(d.reason)}): ${String(d.route ?? '')} från ${String(d.client ?? '')}`,
   'api-contact-written': (_who, d) => apiContactPhrase(d),
+  'api-alert-requested': (who, d) =>
+    `API-nyckeln ”${who}” begärde larmet ”${String(d.preparedAlert ?? '')}”${d.test === 1 ? ' (test)' : ''}${d.desktopOnline === 0 ? '; ingen arbetsplats är ansluten, larmet väntar' : ''}`,
+  'api-alert-progressed': (who, d) =>
+    `Larmet som API-nyckeln ”${who}” begärde (”${String(d.preparedAlert ?? '')}”): ${apiAlertSteps[String(d.status)] ?? String(d.status)}${d.desktop ? ` av ${String(d.desktop)}` : ''}${d.reason ? ` – ${String(d.reason)}` : ''}`,
+  'api-alert-cancel-requested': (who, d) => `API-nyckeln ”${who}” bad att larmet ”${String(d.preparedAlert ?? '')}” avbryts`,
+};
+
+const apiAlertSteps: Record<string, string> = {
+  accepted: 'togs emot',
+  'awaiting-approval': 'väntar på godkännande av en andra person',
+  running: 'startades',
+  completed: 'är klart',
+  cancelled: 'avbröts',
+  refused: 'nekades',
 };
 
 /** A contact's history line for a write through the API (ingest/api-contacts.ts): "Ändrad via API-nyckeln ”HR” (roll, telefonnummer)". */
@@ -87,15 +101,17 @@ const subjectType = (action: AuthAuditEntry['action']): string =>
     ? 'contact'
     : action.startsWith('api-key')
       ? 'apiKey'
-      : action.startsWith('webhook')
-        ? 'webhook'
-        : action.startsWith('invitation')
-          ? 'invitation'
-          : action === 'session-revoked'
-            ? 'session'
-            : action === 'device-revoked'
-              ? 'device'
-              : 'user';
+      : action.startsWith('api-alert')
+        ? 'apiAlertRequest'
+        : action.startsWith('webhook')
+          ? 'webhook'
+          : action.startsWith('invitation')
+            ? 'invitation'
+            : action === 'session-revoked'
+              ? 'session'
+              : action === 'device-revoked'
+                ? 'device'
+                : 'user';
 
 export function auditOp(e: AuthAuditEntry): SyncOp {
   const who = e.actorUsername ?? 'okänd';

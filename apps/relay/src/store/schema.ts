@@ -461,14 +461,21 @@ export const apiAlertRequests = pgTable(
     /** The prepared alert's uid (resolved from a name at the request). */
     preparedAlert: text('prepared_alert').notNull(),
     variables: jsonb('variables').notNull().default({}),
-    /** waiting, claimed, started, failed. */
+    /** The request's state (protocol's apiAlertRequestStatuses): waiting-for-desktop → accepted → running → completed, … */
     status: text('status').notNull().default('waiting'),
+    /** A test alert: the prepared alert's test group only. */
+    test: boolean('test').notNull().default(false),
     claimedBy: text('claimed_by'),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
     /** The alert's uid once the desktop made it. */
     alertId: text('alert_id'),
+    /** Why it was refused or cancelled, in Swedish (`problem`) and in English (`problem_en`). */
     problem: text('problem'),
+    problemEn: text('problem_en'),
+    /** Who asked to cancel it (the key's name) while a desktop ran it: the desktop cancels the alert. */
+    cancelRequestedBy: text('cancel_requested_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('api_alert_requests_idempotency_key').on(t.tenantId, t.keyId, t.idempotencyKey),

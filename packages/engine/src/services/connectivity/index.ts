@@ -80,7 +80,13 @@ export class Connectivity {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly deps: { campaigns: CampaignService; tts: TtsService; sync: SyncService },
+    private readonly deps: {
+      campaigns: CampaignService;
+      tts: TtsService;
+      sync: SyncService;
+      /** The relay's log says alert requests from its API wait (or ask to be cancelled); also called on every connect. */
+      onAlertRequests?: () => void;
+    },
   ) {
     this.settings = {};
     this.providers = createProviders({}, ctx.logger);
@@ -174,6 +180,8 @@ export class Connectivity {
     let applied: AppliedEvents[] = [];
     /** Telegram button presses to answer once their events are committed (the person's app waits for it). */
     let presses: string[] = [];
+    /** Whether the batch held an alert request (the pick-up then asks the relay for the open ones). */
+    let alertRequests = false;
     let streamTx: Tx | null = null;
     const client = new RelayClient({
       relayUrl: relay.url,
@@ -194,6 +202,7 @@ export class Connectivity {
         applyAndAdvance: (seq, apply) => {
           applied = [];
           presses = [];
+          alertRequests = false;
           store.transaction(
             (tx) => {
               streamTx = tx;
@@ -212,6 +221,7 @@ export class Connectivity {
           if (telegram && 'answerCallback' in telegram)
             for (const id of presses) void (telegram as TelegramBotProvider).answerCallback(id, 'Tack! Bekräftelsen är registrerad.');
           sync.applied();
+          if (alertRequests) this.deps.onAlertRequests?.();
         },
       },
       apply: (event: RelayEvent, seq) => {
@@ -219,6 +229,11 @@ export class Connectivity {
           if (!streamTx) throw new Error('a sync operation must be applied inside the cursor transaction');
           if (event.type === 'sync') sync.applyOp(streamTx, event.op);
           else sync.applyState(streamTx, event.state);
+          return;
+        }
+        // Another system asked for an alert through the relay's API: looked at once the batch is committed.
+        if (event.type === 'alert-request') {
+          alertRequests = true;
           return;
         }
         let events;
@@ -242,7 +257,11 @@ export class Connectivity {
       // A client being replaced still reports its last states; only the current one counts.
       if (this.relayClient !== client) return;
       this.relay = relayStateOf(s, relay.url);
-      if (s.status === 'connected') sync.attach(api, s.deviceId);
+      if (s.status === 'connected') {
+        sync.attach(api, s.deviceId);
+        // Requests made while this desktop was away wait for it.
+        this.deps.onAlertRequests?.();
+      }
       if (s.status === 'resync-required') void this.resync(client, api, relayKey, s);
       if (s.status === 'connected' && relay.tenant && s.tenant !== relay.tenant) {
         // Callbacks would go to another organisation's hooks and never come back here.
