@@ -35,6 +35,8 @@ export const methodClearance = {
   'audio.list': 'reader',
   'contacts.search': 'reader',
   'contacts.get': 'reader',
+  // Whoever may see the contact may see what happened to them in alerts.
+  'contacts.history': 'reader',
   'contacts.tags': 'reader',
   'contacts.checkPhone': 'reader',
   'contacts.optOuts.list': 'reader',

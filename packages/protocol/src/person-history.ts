@@ -3,7 +3,7 @@
 // (from the audit). The GDPR personal-data export carries it.
 import { z } from 'zod';
 import { deliveryReportSchema, inboxMessageSchema, recipientOutcomeSchema } from './campaigns';
-import { contactSchema, optOutSchema } from './contacts';
+import { channelSchema, contactSchema, optOutSchema } from './contacts';
 import { method } from './rpc-core';
 import { auditEntrySchema } from './system';
 
@@ -34,6 +34,61 @@ export const personHistorySchema = z.object({
 });
 export type PersonHistory = z.infer<typeof personHistorySchema>;
 
+/** Where an entry of the timeline belongs: the alert it happened in, when it happened in one. */
+const inAlert = { at: z.string(), campaignId: id.nullable(), campaignName: z.string().nullable() };
+
+/**
+ * One line of a person's timeline, newest first in the contact drawer: an alert started for
+ * them, each thing that happened to one of its deliveries (handed over, a provider status, a
+ * failure with its code), their confirmation, a reply, an opt-out, a change to their record.
+ */
+export const personTimelineEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('alert'), ...inAlert, testMode: z.boolean(), outcome: recipientOutcomeSchema }),
+  z.object({
+    kind: z.literal('attempt'),
+    ...inAlert,
+    deliveryId: id,
+    stepIndex: z.number().int().nonnegative(),
+    channel: channelSchema,
+    address: z.string(),
+    provider: z.string().nullable(),
+    /** The delivery event's kind as the engine records it ("sent", "status", "failed", "retry", …). */
+    event: z.string(),
+    detail: z.string().nullable(),
+    /** On a failure: the provider's code and reason, which the console words in Swedish. */
+    errorCode: z.string().nullable(),
+    error: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal('confirmed'), ...inAlert, via: z.string().nullable() }),
+  z.object({
+    kind: z.literal('reply'),
+    ...inAlert,
+    channel: channelSchema,
+    text: z.string(),
+    handled: z.boolean(),
+    handledBy: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal('opt-out'), ...inAlert, channel: channelSchema, address: z.string(), source: optOutSchema.shape.source }),
+  z.object({
+    kind: z.literal('record'),
+    ...inAlert,
+    action: z.string(),
+    actor: z.string(),
+    summary: z.string(),
+    params: auditEntrySchema.shape.params,
+  }),
+]);
+export type PersonTimelineEntry = z.infer<typeof personTimelineEntrySchema>;
+
+export const personTimelineSchema = z.object({
+  contactId: id,
+  /** Newest first, at most the limit asked for. */
+  entries: z.array(personTimelineEntrySchema),
+  /** How many entries the whole timeline has: more than `entries` when it was capped. */
+  total: z.number().int().nonnegative(),
+});
+export type PersonTimeline = z.infer<typeof personTimelineSchema>;
+
 export const personalDataExportSchema = z.object({
   exportedAt: z.string(),
   contact: contactSchema,
@@ -50,5 +105,6 @@ export const personalDataExportSchema = z.object({
 export type PersonalDataExport = z.infer<typeof personalDataExportSchema>;
 
 export const personHistoryMethods = {
+  'contacts.history': method(z.object({ id, limit: z.number().int().min(1).max(5000).default(50) }), personTimelineSchema),
   'contacts.exportPersonalData': method(z.object({ id }), personalDataExportSchema),
 };

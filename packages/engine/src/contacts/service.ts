@@ -3,7 +3,16 @@
 // audit entry. Audit summaries name contacts by id only, so the trail holds no personal
 // data and survives a GDPR erasure without leaking it. The SQL is in the store
 // (store/contacts.ts, store/groups.ts, store/opt-outs.ts); groups have their own service.
-import type { AuditAction, Channel, Contact, ContactSearchOutput, OptOut, PersonalDataExport, PhoneCheck } from '@gdial/protocol';
+import type {
+  AuditAction,
+  Channel,
+  Contact,
+  ContactSearchOutput,
+  OptOut,
+  PersonalDataExport,
+  PersonTimeline,
+  PhoneCheck,
+} from '@gdial/protocol';
 import type { EngineContext } from '../context';
 import { DomainError, invalid, notFound } from '../errors';
 import { maskPhone } from '../log';
@@ -24,7 +33,7 @@ import type { Tx } from '../store/db';
 import { addContactToGroups, existingGroupIds, groupsOfContact, setContactGroups } from '../store/groups';
 import { addOptOut, getOptOut, listOptOuts, removeOptOut } from '../store/opt-outs';
 import { loadContacts } from './audience';
-import { personHistory } from './history';
+import { personHistory, personTimeline } from './history';
 import { exportContacts } from './export';
 import { prepareContact, recordOf, type ContactRecord } from './model';
 import { normaliseAddress, type OptOutSource } from './opt-outs';
@@ -215,6 +224,11 @@ export class ContactService {
     return n.ok
       ? { ok: true, e164: n.e164, national: formatPhone(n.e164), kind: n.kind, canSms: n.canSms, country: n.country }
       : { ok: false, reason: `The number ${n.reason}`, problem: n.problem, country: n.country };
+  }
+
+  /** What happened to the person across alerts and to their record, newest first, capped at `limit`. */
+  history(id: number, limit: number): PersonTimeline {
+    return personTimeline(personHistory(this.ctx.store.read, this.get(id)), limit);
   }
 
   /** GDPR access request: the contact, its groups, opt-outs, audit entries, every alert with its deliveries, and replies. */

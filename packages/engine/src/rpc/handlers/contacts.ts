@@ -19,6 +19,7 @@ export function contactsHandlers({
     'contacts.setDoNotContact': ({ ids, channel, value }) => ({ changed: contacts.setDoNotContact(ids, channel, value) }),
     'contacts.tags': () => ({ tags: contacts.tags() }),
     'contacts.checkPhone': ({ number }) => contacts.checkPhone(number),
+    'contacts.history': ({ id, limit }) => contacts.history(id, limit),
     'contacts.exportPersonalData': ({ id }) => contacts.exportPersonalData(id),
     'contacts.erase': ({ id }) => contacts.erase(id),
     'contacts.import.inspect': (p) => imports.inspect(p),

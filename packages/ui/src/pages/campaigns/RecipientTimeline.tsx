@@ -43,7 +43,8 @@ const dict = {
 };
 
 /** A provider as operators know it. */
-const providerLabel = (p: string): string => ({ twilio: 'Twilio', elks: '46elks', sendgrid: 'SendGrid', telegram: 'Telegram' })[p] ?? p;
+export const providerLabel = (p: string): string =>
+  ({ twilio: 'Twilio', elks: '46elks', sendgrid: 'SendGrid', telegram: 'Telegram' })[p] ?? p;
 
 export function RecipientTimeline({
   recipient,

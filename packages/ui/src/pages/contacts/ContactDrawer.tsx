@@ -1,7 +1,8 @@
 // The edit drawer: every field of one contact (or a new one), saved in one call. The
 // engine's verdict on each phone number (valid? SMS or calls only?) shows as the operator
 // types; a refused save shows each problem next to its field. GDPR requests for the
-// contact (export everything as JSON, erase completely) live here too. The fields
+// contact (export everything as JSON, erase completely) live here too, and the person's
+// history across alerts (PersonTimeline). The fields
 // themselves are in ContactFormFields, the words in contactDrawerWords.
 import { Alert, Box, Button, Divider, Drawer, Group as Row, Loader, Stack, Text } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -16,6 +17,7 @@ import { useRpc } from '../../rpc/react';
 import { draftFromContact, draftToFields, emptyDraft, issuesByField, phoneCheckIsCurrent, type ContactDraft } from './contactForm';
 import { dict, fieldLabel, type DrawerKey } from './contactDrawerWords';
 import { ContactFormFields } from './ContactFormFields';
+import { PersonTimeline } from './PersonTimeline';
 import { TelegramLinkPanel } from './TelegramLinkPanel';
 import contrast from '../../components/contrast.module.css';
 
@@ -204,6 +206,8 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
               <>
                 <Divider />
                 <TelegramLinkPanel contactId={stored.id} chatId={stored.telegramChatId} />
+                <Divider />
+                <PersonTimeline contactId={stored.id} />
                 <Divider />
                 <Stack gap="xs">
                   <Text fw={700} size="lg">
