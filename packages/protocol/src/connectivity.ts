@@ -26,6 +26,8 @@ export const relayStateSchema = z.object({
   detail: z.string().nullable(),
   /** The next reconnect attempt, while reconnecting. */
   retryAt: z.string().nullable(),
+  /** While reconnecting: the connection was dropped because nothing came from the relay within seconds (a silent line, packets lost on the way). */
+  silent: z.boolean().optional(),
 });
 export type RelayState = z.infer<typeof relayStateSchema>;
 

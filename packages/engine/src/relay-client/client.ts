@@ -8,6 +8,14 @@
 // waits to reconnect it probes the relay cheaply (GET /healthz, no database work, about twice
 // a second with jitter): the moment a relay it saw down answers again, it reconnects then
 // instead of when the backoff (up to 30 s) would have tried next.
+//
+// A line can die silently: packets dropped somewhere on the path, nothing closed, so no
+// 'close' ever comes. While connected the client therefore pings the relay whenever it has
+// heard nothing for `pingAfterMs` (the relay answers every ping with a pong) and drops the
+// connection when it has heard nothing at all for `silenceMs`: a black-holed stream is noticed
+// within about five seconds, not after the relay's missed heartbeats (~37 s). The state says
+// so (`silent`), so the console can name it. Silence measured while this process's own event
+// loop was blocked (a long synchronous apply) is not blamed on the relay.
 import WebSocket, { type RawData } from 'ws';
 import type { Logger } from 'pino';
 import {
@@ -52,7 +60,15 @@ export type RelayConnectionState =
       appliedSeq: number;
       epoch?: string | undefined;
     }
-  | { status: 'reconnecting'; attempt: number; retryAt: string; offlineSince: string; lastError: string }
+  | {
+      status: 'reconnecting';
+      attempt: number;
+      retryAt: string;
+      offlineSince: string;
+      lastError: string;
+      /** The last connection was dropped because nothing came from the relay within the deadline (a silent line). */
+      silent?: boolean | undefined;
+    }
   /** The relay no longer keeps events after our cursor: reconcile with providers, then `resync()`. */
   | {
       status: 'resync-required';
@@ -75,14 +91,22 @@ export interface RelayClientOptions {
   apply: (event: RelayEvent, seq: number) => void | Promise<void>;
   logger: Logger;
   backoff?: BackoffOptions;
-  /** Silence from the relay longer than this many heartbeats drops the connection. */
-  missedHeartbeats?: number;
+  /** While connected: nothing heard from the relay for this long sends a ping (default 1.5 s). */
+  pingAfterMs?: number;
+  /** While connected: nothing heard from the relay for this long drops the connection as a silent line (default 5 s). */
+  silenceMs?: number;
+  /** From the socket's opening: no welcome within this long drops the connection (default 15 s; the relay reads the database first). */
+  welcomeMs?: number;
   /** Mean interval of the reachability probe while disconnected (jittered ±50 %); 0 turns it off. */
   probeMs?: number;
 }
 
 /** Default mean interval of the reachability probe. */
 export const defaultProbeMs = 500;
+/** Defaults of the silent-line detection (see the header). */
+export const defaultPingAfterMs = 1_500;
+export const defaultSilenceMs = 5_000;
+export const defaultWelcomeMs = 15_000;
 
 export type RelayStateListener = (state: RelayConnectionState) => void;
 
@@ -96,7 +120,8 @@ export class RelayClient {
   private probeRound = 0;
   private watchdog: NodeJS.Timeout | undefined;
   private lastHeard = 0;
-  private heartbeatMs = 15_000;
+  private lastPing = 0;
+  private welcomed = false;
   private appliedSeq = 0;
   private offlineSince: string | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -180,15 +205,25 @@ export class RelayClient {
     const url = `${relayBase(this.opts.relayUrl).replace(/^http/, 'ws')}/stream`;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, { handshakeTimeout: 15_000, maxPayload: 16 * 1024 * 1024 });
+      ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024 });
     } catch (err) {
       this.scheduleReconnect(`cannot open ${url}: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     this.ws = ws;
     let closeReason = 'connection closed';
+    let silent = false;
+    // From here the relay has `welcomeMs` to open the socket and welcome us (a black-holed
+    // path accepts nothing and refuses nothing), then the silent-line deadline applies.
+    this.lastHeard = Date.now();
+    this.welcomed = false;
+    this.startWatchdog(ws, () => {
+      silent = true;
+      closeReason = this.welcomed
+        ? `relay silent for ${this.opts.silenceMs ?? defaultSilenceMs} ms (a ping went unanswered)`
+        : `relay silent: no welcome within ${this.opts.welcomeMs ?? defaultWelcomeMs} ms`;
+    });
     ws.on('open', () => {
-      this.lastHeard = Date.now();
       const epoch = this.opts.cursor.epoch?.() ?? null;
       this.send(ws, {
         type: 'hello',
@@ -197,7 +232,6 @@ export class RelayClient {
         lastSeq: this.appliedSeq,
         ...(epoch === null ? {} : { epoch }),
       });
-      this.startWatchdog(ws);
     });
     ws.on('message', (data) => {
       this.lastHeard = Date.now();
@@ -235,7 +269,7 @@ export class RelayClient {
         return;
       }
       if (code === relayCloseCodes.resyncRequired) return; // handled from its message
-      this.scheduleReconnect(text ? `${closeReason} (${code} ${text})` : `${closeReason} (${code})`);
+      this.scheduleReconnect(text ? `${closeReason} (${code} ${text})` : `${closeReason} (${code})`, silent);
     });
   }
 
@@ -243,17 +277,40 @@ export class RelayClient {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
   }
 
-  private startWatchdog(ws: WebSocket): void {
+  /**
+   * The silent-line check, every quarter of a second while the socket is open: before the
+   * welcome the relay has `welcomeMs` to answer the hello; after it, a ping goes out whenever
+   * nothing was heard for `pingAfterMs` and the connection is dropped when nothing was heard for
+   * `silenceMs`. A tick that comes late means this process's event loop was blocked (a long
+   * apply): whatever arrived meanwhile waits unread in the socket, so the relay is not blamed
+   * for that time.
+   */
+  private startWatchdog(ws: WebSocket, onSilent: () => void): void {
     clearInterval(this.watchdog);
-    this.watchdog = setInterval(
-      () => {
-        if (Date.now() - this.lastHeard > this.heartbeatMs * (this.opts.missedHeartbeats ?? 2.5)) {
-          this.log.warn('relay silent for too long; reconnecting');
-          ws.terminate();
-        }
-      },
-      Math.max(100, Math.floor(this.heartbeatMs / 2)),
-    );
+    const tickMs = 250;
+    let lastTick = Date.now();
+    this.watchdog = setInterval(() => {
+      const now = Date.now();
+      if (now - lastTick > tickMs * 4) this.lastHeard = Math.max(this.lastHeard, now - tickMs);
+      lastTick = now;
+      const quiet = now - this.lastHeard;
+      const deadline = this.welcomed ? (this.opts.silenceMs ?? defaultSilenceMs) : (this.opts.welcomeMs ?? defaultWelcomeMs);
+      if (quiet > deadline) {
+        clearInterval(this.watchdog);
+        this.log.warn({ quietMs: quiet, welcomed: this.welcomed }, 'relay silent for too long; dropping the connection');
+        onSilent();
+        ws.terminate();
+        return;
+      }
+      if (
+        this.welcomed &&
+        quiet >= (this.opts.pingAfterMs ?? defaultPingAfterMs) &&
+        now - this.lastPing >= (this.opts.pingAfterMs ?? defaultPingAfterMs)
+      ) {
+        this.lastPing = now;
+        this.send(ws, { type: 'ping', at: now });
+      }
+    }, tickMs);
     this.watchdog.unref();
   }
 
@@ -261,8 +318,7 @@ export class RelayClient {
     if (this.ws !== ws) return; // a batch from a connection we already gave up on
     switch (msg.type) {
       case 'welcome':
-        this.heartbeatMs = msg.heartbeatMs;
-        this.startWatchdog(ws);
+        this.welcomed = true;
         this.attempt = 0;
         this.offlineSince = null;
         this.setState({
@@ -322,7 +378,7 @@ export class RelayClient {
     }
   }
 
-  private scheduleReconnect(reason: string): void {
+  private scheduleReconnect(reason: string, silent = false): void {
     if (!this.running) return;
     this.attempt++;
     this.offlineSince ??= new Date().toISOString();
@@ -334,6 +390,7 @@ export class RelayClient {
       retryAt: new Date(Date.now() + delay).toISOString(),
       offlineSince: this.offlineSince,
       lastError: reason,
+      ...(silent ? { silent: true } : {}),
     });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.queue.then(() => this.connect()), delay);

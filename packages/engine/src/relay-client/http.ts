@@ -42,6 +42,9 @@ export type RelayHttpFailure = {
 };
 export type RelayHttpResult<T> = { ok: true; value: T } | { ok: false; error: RelayHttpFailure };
 
+/** How long a sync push may wait for the relay's acknowledgement before it counts as failed (and is pushed again). */
+export const PUSH_DEADLINE_MS = 15_000;
+
 export const relayBase = (relayUrl: string): string => relayUrl.replace(/\/+$/, '');
 
 /** One request to the relay; the answer checked against `schema` (null: a body-less 204). */
@@ -51,10 +54,13 @@ export async function call<S extends z.ZodType>(
   init: RequestInit,
   schema: S,
   timeoutMs = 30_000,
+  /** Aborts the request early (the stream found the line silent). */
+  abort?: AbortSignal,
 ): Promise<RelayHttpResult<z.output<S>>> {
   let res: Response;
   try {
-    res = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const deadline = AbortSignal.timeout(timeoutMs);
+    res = await fetchImpl(url, { ...init, signal: abort ? AbortSignal.any([deadline, abort]) : deadline });
   } catch (err) {
     return { ok: false, error: { kind: 'network', message: `Relay unreachable: ${err instanceof Error ? err.message : String(err)}` } };
   }
@@ -129,9 +135,13 @@ export class RelayApi {
     );
   }
 
-  /** Pushes operations of this desktop's outbox (organisation sync); the relay acknowledges through a counter. */
-  pushSync(ops: readonly SyncOp[]): Promise<RelayHttpResult<SyncPushResponse>> {
-    return this.postJson('/api/v1/sync/push', { ops }, syncPushResponseSchema);
+  /**
+   * Pushes operations of this desktop's outbox (organisation sync); the relay acknowledges
+   * through a counter. The answer must come within `timeoutMs` (a push is idempotent, so one
+   * that timed out is simply pushed again), and `abort` ends the wait at once.
+   */
+  pushSync(ops: readonly SyncOp[], timeoutMs = PUSH_DEADLINE_MS, abort?: AbortSignal): Promise<RelayHttpResult<SyncPushResponse>> {
+    return this.postJson('/api/v1/sync/push', { ops }, syncPushResponseSchema, timeoutMs, abort);
   }
 
   /** Re-pushes merged states into the relay's new epoch (after its database was restored from a backup). */
@@ -170,12 +180,20 @@ export class RelayApi {
     return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/sync/leases`, { headers: this.auth }, leaseListSchema);
   }
 
-  private postJson<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<RelayHttpResult<z.output<S>>> {
+  private postJson<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    timeoutMs?: number,
+    abort?: AbortSignal,
+  ): Promise<RelayHttpResult<z.output<S>>> {
     return call(
       this.fetchImpl,
       `${relayBase(this.relayUrl)}${path}`,
       { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) },
       schema,
+      timeoutMs,
+      abort,
     );
   }
 }

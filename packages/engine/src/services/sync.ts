@@ -32,6 +32,8 @@ export class SyncService {
   private readonly templates = new Set<number>();
   private unsupported = false;
   private closed = false;
+  /** Ends the push in flight when the stream finds the line to the relay silent. */
+  private inFlight: AbortController | null = null;
 
   private readonly alerts = new Set<number>();
   private readonly approvals = new Set<number>();
@@ -68,6 +70,15 @@ export class SyncService {
     this.retry = null;
     this.schedulePush();
     this.announce();
+  }
+
+  /**
+   * The relay stream found the line silent (nothing heard within seconds): a push waiting on
+   * the same path would only wait out its deadline, so it is given up now and retried with
+   * the backoff (the relay acknowledges a repeated push again, it never applies it twice).
+   */
+  lineLost(): void {
+    this.inFlight?.abort(new Error('the line to the relay is silent'));
   }
 
   /** Stops pushing (the relay was removed or replaced); the outbox keeps what waits. */
@@ -139,7 +150,11 @@ export class SyncService {
   }
 
   private async pushBatch(api: RelayApi, ops: SyncOp[]): Promise<boolean> {
-    const r = await api.pushSync(ops);
+    const inFlight = new AbortController();
+    this.inFlight = inFlight;
+    const r = await api.pushSync(ops, undefined, inFlight.signal).finally(() => {
+      if (this.inFlight === inFlight) this.inFlight = null;
+    });
     if (this.closed) return true;
     if (!r.ok) {
       this.lastError = r.error.message;

@@ -262,6 +262,7 @@ export class Connectivity {
         // Requests made while this desktop was away wait for it.
         this.deps.onAlertRequests?.();
       }
+      if (s.status === 'reconnecting' && s.silent) sync.lineLost();
       if (s.status === 'resync-required') void this.resync(client, api, relayKey, s);
       if (s.status === 'connected' && relay.tenant && s.tenant !== relay.tenant) {
         // Callbacks would go to another organisation's hooks and never come back here.
@@ -361,7 +362,14 @@ export function relayStateOf(s: RelayConnectionState, url: string): RelayState {
     case 'connected':
       return { ...base, status: 'connected', since: s.since };
     case 'reconnecting':
-      return { ...base, status: 'reconnecting', offlineSince: s.offlineSince, detail: s.lastError, retryAt: s.retryAt };
+      return {
+        ...base,
+        status: 'reconnecting',
+        offlineSince: s.offlineSince,
+        detail: s.lastError,
+        retryAt: s.retryAt,
+        ...(s.silent ? { silent: true } : {}),
+      };
     case 'resync-required':
       return {
         ...base,

@@ -47,6 +47,7 @@ const dict = {
     relayOk: 'Anslutet',
     relayConnecting: 'Ansluter…',
     relayDown: 'Ingen kontakt',
+    relaySilent: 'Tyst linje – återansluter',
     relayOff: 'Inte inställt',
     relayRefused: 'Nekad',
     relayResync: 'Stäms av',
@@ -88,6 +89,7 @@ const dict = {
     relayOk: 'Connected',
     relayConnecting: 'Connecting…',
     relayDown: 'No contact',
+    relaySilent: 'Silent line – reconnecting',
     relayOff: 'Not set up',
     relayRefused: 'Refused',
     relayResync: 'Reconciling',
@@ -152,7 +154,7 @@ function RunningCard({ campaign, progress }: { campaign: CampaignSummary; progre
   );
 }
 
-function RelayBadge({ status }: { status: RelayState['status'] }) {
+function RelayBadge({ status, silent }: { status: RelayState['status']; silent: boolean }) {
   const t = useT(dict);
   switch (status) {
     case 'connected':
@@ -164,7 +166,7 @@ function RelayBadge({ status }: { status: RelayState['status'] }) {
         </Badge>
       );
     case 'reconnecting':
-      return <Badge color="red">{t('relayDown')}</Badge>;
+      return <Badge color="red">{t(silent ? 'relaySilent' : 'relayDown')}</Badge>;
     case 'not-configured':
     case 'stopped':
       return <Badge color="gray">{t('relayOff')}</Badge>;
@@ -304,7 +306,7 @@ export function DashboardPage() {
             <Group justify="space-between" wrap="nowrap">
               <Text>{t('relay')}</Text>
               {connectivity ? (
-                <RelayBadge status={connectivity.relay.status} />
+                <RelayBadge status={connectivity.relay.status} silent={connectivity.relay.silent === true} />
               ) : (
                 <Text size="sm" c="dimmed">
                   …

@@ -6,7 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useWords } from '../../components/labels';
 import { useConnectivity } from '../../components/useConnectivity';
 import { useFormat, useLanguage, useT } from '../../i18n';
-import { relayColour, relayStateWords } from './relayWords';
+import { relayColour, relayWord } from './relayWords';
 
 const dict = {
   sv: {
@@ -73,7 +73,7 @@ export function ConnectivitySection() {
               <Group>
                 <Text fw={600}>{t('state')}:</Text>
                 <Badge size="lg" color={relayColour(relay.status)} autoContrast={relayColour(relay.status) === 'yellow'} role="status">
-                  {relayStateWords[language][relay.status]}
+                  {relayWord(relay, language)}
                 </Badge>
                 {relay.since && <Text size="sm">{t('since', { t: f.dateTime(relay.since) })}</Text>}
               </Group>

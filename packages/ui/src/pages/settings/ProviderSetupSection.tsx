@@ -24,7 +24,7 @@ import {
   type SecretDraft,
   type SetupDraft,
 } from './providerSetupForm';
-import { relayStateWords } from './relayWords';
+import { relayWord } from './relayWords';
 import { ProviderFieldset, ReadOnlyExplanation, SecretField } from './ProviderSetupParts';
 import { dict, svHints, type Key } from './providerSetupWords';
 
@@ -312,7 +312,7 @@ export function ProviderSetupSection() {
               {problems.size === 0 && <ErrorAlert error={error} />}
               {applied && status && (
                 <Alert color="green" role="status" title={t('savedTitle')}>
-                  {t('nowRelay', { s: relayStateWords[language][status.relay.status] })}{' '}
+                  {t('nowRelay', { s: relayWord(status.relay, language) })}{' '}
                   {ready.length ? t('nowChannels', { list: ready.join(', ') }) : t('noChannels')}
                 </Alert>
               )}

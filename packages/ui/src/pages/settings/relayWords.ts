@@ -23,6 +23,16 @@ export const relayStateWords: Record<Language, Record<RelayState['status'], stri
   },
 };
 
+/** A silent line (nothing heard from the relay within seconds, nothing closed) named as such while reconnecting. */
+const silentWords: Record<Language, string> = {
+  sv: 'Tyst linje – återansluter…',
+  en: 'Silent line – reconnecting…',
+};
+
+/** The relay's state in the operator's words: its status, and a silent line named as one. */
+export const relayWord = (relay: Pick<RelayState, 'status' | 'silent'>, language: Language): string =>
+  relay.status === 'reconnecting' && relay.silent ? silentWords[language] : relayStateWords[language][relay.status];
+
 export const relayColour = (s: RelayState['status']): string =>
   s === 'connected'
     ? 'green'
