@@ -13,7 +13,7 @@ import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
 import type { Logger } from '../log';
 import { campaignStatusAndSettings } from '../store/campaigns';
 import type { Store } from '../store/db';
-import { nextDueAt, retriesDueNow, type ClaimRow } from '../store/dispatch';
+import { nextDueAt, retriesDueNow, type ClaimRow, type InFlightRow } from '../store/dispatch';
 import {
   CircuitBreaker,
   defaultBackoff,
@@ -137,6 +137,12 @@ export class Dispatcher {
       onActivity: opts.onActivity,
       onPolledEvents: opts.onPolledEvents,
       staleAfterMs: this.staleAfterMs,
+      hold: (tx, channel, provider, message, now) => this.resultContext.hold(tx, channel, provider, message, now),
+      release: (tx, channel, now) => {
+        const carrier = this.activeProvider(channel);
+        if (carrier !== null && this.breakerFor(carrier).state === 'closed') this.resultContext.release(tx, channel, now);
+      },
+      isHeld: (channel) => this.holds.get(channel) !== undefined,
     });
     this.resultContext = {
       log: this.log,
@@ -377,7 +383,7 @@ export class Dispatcher {
     for (const o of openCircuits) this.fallThroughOpenCircuit(o.channel, o.provider, now);
     if (this.holds.all().length > 0 && now - this.lastGiveUpSweep >= 1000) {
       this.lastGiveUpSweep = now;
-      const touched = giveUpWaiting(this.opts.store, this.holds, now);
+      const touched = giveUpWaiting(this.opts.store, this.holds, now, this.reconciler.waitingRows());
       if (touched.size) this.opts.onActivity?.(touched, 0);
     }
     if (claimNow) {
@@ -562,6 +568,11 @@ export class Dispatcher {
   /** Looks up rows left in flight at the provider: adopted, or sent again (see Reconciler). */
   reconcile(): Promise<{ adopted: number; resent: number; waiting: number }> {
     return this.reconciler.reconcile();
+  }
+
+  /** Rows in flight waiting for a provider to answer a lookup: they wait on the path as queued ones do (skip, give up). */
+  waitingForLookUp(): InFlightRow[] {
+    return this.reconciler.waitingRows();
   }
 }
 

@@ -20,7 +20,7 @@
 import type { Channel } from '@gdial/protocol';
 import { deliveryStateForRank, FINAL_RANK, rankOf, type ProviderEvent } from '@gdial/protocol';
 import type { Logger } from '../log';
-import type { Store } from '../store/db';
+import type { Store, Tx } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
 import { adopt, deliveryRank, inFlightDeliveries, resend, setState, staleDeliveries, type InFlightRow } from '../store/dispatch';
 import { applyLateMatches } from './late-matches';
@@ -39,6 +39,16 @@ export interface ReconcilerOptions {
   onActivity?: ((campaignIds: Set<number>, handedOver: number) => void) | undefined;
   onPolledEvents?: ((events: ProviderEvent[]) => void) | undefined;
   staleAfterMs: number;
+  /**
+   * Väntar på nät for rows in flight: a row that waits because no provider of its channel
+   * could be asked holds the channel (`hold`), even when nothing of it is queued; an answer
+   * shows the path is back (`release`, which the dispatcher does only while the provider
+   * carrying the channel has a closed circuit, so a hold for failed sends stays until a send
+   * gets through).
+   */
+  hold?: (tx: Tx, channel: Channel, provider: string, message: string, now: number) => void;
+  release?: (tx: Tx, channel: Channel, now: number) => void;
+  isHeld?: (channel: Channel) => boolean;
 }
 
 type Lookup = Awaited<ReturnType<ChannelSender['findByToken']>>;
@@ -47,7 +57,7 @@ type Lookup = Awaited<ReturnType<ChannelSender['findByToken']>>;
 export type Verdict =
   | { kind: 'adopt'; sender: ChannelSender; providerId: string; status: string }
   | { kind: 'resend'; possibleDuplicate: boolean; why: string }
-  | { kind: 'wait'; why: string };
+  | { kind: 'wait'; why: string; pathDown?: { provider: string; message: string } };
 
 /** The longest a row waits in flight before its provider is asked again. */
 export const LOOK_AGAIN_MAX_MS = 4_000;
@@ -80,7 +90,14 @@ export function verdictOf(
     .join('; ');
   if (carrier !== null && !unknown.some((a) => a.sender.provider === carrier))
     return { kind: 'resend', possibleDuplicate: true, why: `${why}; sending through ${carrier} (possible duplicate)` };
-  return { kind: 'wait', why: `${why}; looking it up again before anything is sent` };
+  return {
+    kind: 'wait',
+    why: `${why}; looking it up again before anything is sent`,
+    pathDown: {
+      provider: unknown.map((a) => a.sender.provider).join(', '),
+      message: unknown.map((a) => (a.lookup.found === 'unknown' ? a.lookup.message : '')).join('; '),
+    },
+  };
 }
 
 export class Reconciler {
@@ -91,7 +108,7 @@ export class Reconciler {
   private stopped = false;
   private readonly polledAt = new Map<number, number>();
   /** Rows left in flight because a provider could not be asked, with how often: looked up again. */
-  private readonly waiting = new Map<number, number>();
+  private readonly waiting = new Map<number, { passes: number; row: InFlightRow }>();
   private againTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ReconcilerOptions) {}
@@ -99,6 +116,11 @@ export class Reconciler {
   /** Whether rows wait in flight for a provider to answer a lookup. */
   get rowsWaiting(): number {
     return this.waiting.size;
+  }
+
+  /** The rows waiting in flight for a provider to answer (people waiting on the path, as much as queued ones). */
+  waitingRows(): InFlightRow[] {
+    return [...this.waiting.values()].map((w) => w.row);
   }
 
   /**
@@ -140,7 +162,7 @@ export class Reconciler {
   /** Rows waiting for an answer are looked up again, sooner while few passes have failed. */
   private lookAgainLater(): void {
     if (this.againTimer || this.stopped) return;
-    const passes = Math.min(...this.waiting.values());
+    const passes = Math.min(...[...this.waiting.values()].map((w) => w.passes));
     this.againTimer = setTimeout(
       () => {
         this.againTimer = null;
@@ -202,14 +224,22 @@ export class Reconciler {
     if (this.stopped) return 'stopped';
     const now = this.opts.clock();
     if (verdict.kind === 'wait') {
-      const passes = this.waiting.get(row.id) ?? 0;
-      this.waiting.set(row.id, passes + 1);
-      // Said once in the person's timeline, not on every pass.
-      if (passes === 0) this.opts.store.transaction((tx) => addDeliveryEvent(tx, row.id, now, 'reconciled', verdict.why));
+      const passes = this.waiting.get(row.id)?.passes ?? 0;
+      this.waiting.set(row.id, { passes: passes + 1, row });
+      const held = this.opts.isHeld?.(row.channel) ?? true;
+      if (passes === 0 || !held)
+        this.opts.store.transaction((tx) => {
+          // Said once in the person's timeline, not on every pass.
+          if (passes === 0) addDeliveryEvent(tx, row.id, now, 'reconciled', verdict.why);
+          // Nobody can say whether it went out, and nothing goes out until someone can: the channel waits for its path.
+          if (!held && verdict.pathDown) this.opts.hold?.(tx, row.channel, verdict.pathDown.provider, verdict.pathDown.message, now);
+        });
       return 'wait';
     }
     this.waiting.delete(row.id);
     this.opts.store.transaction((tx) => {
+      // An answer: the path is back (a channel held for want of answers goes out again).
+      if (this.opts.isHeld?.(row.channel)) this.opts.release?.(tx, row.channel, now);
       if (verdict.kind === 'adopt') {
         const rank = rankOf(verdict.status) || rankOf('queued');
         adopt(tx, row.id, {

@@ -505,7 +505,8 @@ export class CampaignService {
   skipHeld(id: number, channel: Channel): Campaign {
     const actor = this.ctx.operator();
     const now = Date.now();
-    this.ctx.store.transaction((tx) => skipHeldChannel(tx, this.ownRow(tx, id), channel, actor, now));
+    const lookingUp = this.dispatcher.waitingForLookUp();
+    this.ctx.store.transaction((tx) => skipHeldChannel(tx, this.ownRow(tx, id), channel, actor, now, lookingUp));
     this.progress.markDirty([id]);
     this.dispatcher.wake();
     return this.get(id);

@@ -233,16 +233,19 @@ export function hurryRetries(tx: Tx, channel: Channel, now: number): { id: numbe
   return rows;
 }
 
-/** A delivery that will not be sent: failed, with why. */
-export function fail(tx: Tx, id: number, error: string, code: string | null, now: number): void {
+/** A delivery that will not be sent: failed, with why. False when it was no longer queued or in flight. */
+export function fail(tx: Tx, id: number, error: string, code: string | null, now: number): boolean {
   if (
     tx.statements
       .get<[string, string | null, number, number]>(
         "UPDATE deliveries SET state = 'failed', error = ?, error_code = ?, finished_at = ?, sending_since = NULL WHERE id = ? AND state IN ('sending', 'queued')",
       )
       .run(error, code, now, id).changes > 0
-  )
+  ) {
     tx.changes.record('deliveries', [id], 'update', ['state', 'error', 'error_code', 'finished_at', 'sending_since']);
+    return true;
+  }
+  return false;
 }
 
 /**
