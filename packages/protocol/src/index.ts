@@ -19,6 +19,7 @@ export * from './sms-segments';
 export * from './tts';
 export * from './connectivity';
 export * from './event-details';
+export * from './path-notes';
 export * from './migrations';
 export * from './log-redaction';
 export * from './sync';

@@ -5,7 +5,7 @@
 // "look up before sending" at a take-over goes in flight for the reconciler instead, which
 // asks the provider whether the former owner sent it. When a provider is unavailable, rows
 // whose plan has a later step fall through to it.
-import type { Channel } from '@gdial/protocol';
+import { formatPathNote, type Channel } from '@gdial/protocol';
 import type { Tx } from '../store/db';
 import { addDeliveryEvent, skipDelivery } from '../store/deliveries';
 import { dueDeliveries, fail, fallThroughCandidates, markLookingUp, markSending, type ClaimRow } from '../store/dispatch';
@@ -81,7 +81,7 @@ export function fallThrough(tx: Tx, channel: Channel, provider: string, now: num
   const touched = new Set<number>();
   for (const r of fallThroughCandidates(tx, channel, now)) {
     fail(tx, r.id, `${provider} unavailable (circuit open); moved on to the next step`, 'circuit-open', now);
-    addDeliveryEvent(tx, r.id, now, 'failed', `${provider} unavailable; falling through to the next step`);
+    addDeliveryEvent(tx, r.id, now, 'failed', formatPathNote({ code: 'fell-through', provider }));
     progressRecipient(tx, r.recipient_id, now);
     touched.add(r.campaign_id);
   }

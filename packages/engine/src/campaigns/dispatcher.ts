@@ -411,9 +411,7 @@ export class Dispatcher {
       const next = this.activeProvider(channel);
       if (!next) continue;
       const from = opened.filter((p) => chain.some((s) => s.provider === p)).join(', ');
-      const hurried = this.opts.store.transaction((tx) =>
-        hurryRetries(tx, channel, now, `${from} unavailable; next attempt through ${next}`),
-      );
+      const hurried = this.opts.store.transaction((tx) => hurryRetries(tx, channel, now, from, next));
       for (const id of hurried) touched.add(id);
       this.log.warn({ channel, from, to: next, campaigns: hurried.size }, 'provider failed over');
       any = true;

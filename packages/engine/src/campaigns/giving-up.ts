@@ -5,7 +5,7 @@
 // waiting are those queued on the channel and those whose row waits in flight for a
 // provider to answer a lookup (found `sending` after a crash or a lost answer, with the
 // path down): whether theirs went out before is not known, and their timeline says so.
-import { campaignFieldsSchema, refusal, type Channel } from '@gdial/protocol';
+import { campaignFieldsSchema, formatPathNote, refusal, type Channel } from '@gdial/protocol';
 import { DomainError } from '../errors';
 import { recordAudit } from '../store/audit';
 import { getCampaign } from '../store/campaigns';
@@ -30,14 +30,12 @@ export function endWaiting(
 ): number {
   const queued = queuedOnChannel(tx, channel, campaignId);
   const inFlight = lookingUp.filter((r) => r.campaign_id === campaignId && r.channel === channel);
-  const [error, code, event] =
+  const [error, code] =
     how === 'skip'
-      ? ['skipped by the operator while the path was down', HELD_SKIPPED, 'skipped while waiting for the network; on to the next step']
-      : ['not sent: no network (the alert gave up waiting)', NO_NETWORK, 'not sent: the path stayed down until the alert gave up'];
-  const unknown =
-    how === 'skip'
-      ? 'skipped while waiting for the network to look up an earlier send; whether that one went out is not known; on to the next step'
-      : 'given up: the path stayed down; whether the send before the interruption went out is not known';
+      ? ['skipped by the operator while the path was down', HELD_SKIPPED]
+      : ['not sent: no network (the alert gave up waiting)', NO_NETWORK];
+  const note = (lookingUp: boolean) => formatPathNote({ code: how === 'skip' ? 'skipped-held' : 'given-up', lookingUp });
+  const [event, unknown] = [note(false), note(true)];
   let ended = 0;
   for (const r of queued) {
     fail(tx, r.id, error, code, now);

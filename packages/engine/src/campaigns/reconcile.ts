@@ -18,7 +18,7 @@
 // Deliveries handed over long ago without a final status (callbacks lost) are polled and
 // the answer applied like a callback.
 import type { Channel } from '@gdial/protocol';
-import { deliveryStateForRank, FINAL_RANK, rankOf, type ProviderEvent } from '@gdial/protocol';
+import { deliveryStateForRank, FINAL_RANK, formatPathNote, rankOf, type PathNote, type ProviderEvent } from '@gdial/protocol';
 import type { Logger } from '../log';
 import type { Store, Tx } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
@@ -56,8 +56,8 @@ type Lookup = Awaited<ReturnType<ChannelSender['findByToken']>>;
 /** What the lookups at a channel's providers decided for one row. */
 export type Verdict =
   | { kind: 'adopt'; sender: ChannelSender; providerId: string; status: string }
-  | { kind: 'resend'; possibleDuplicate: boolean; why: string }
-  | { kind: 'wait'; why: string; pathDown?: { provider: string; message: string } };
+  | { kind: 'resend'; possibleDuplicate: boolean; why: PathNote }
+  | { kind: 'wait'; why: PathNote; pathDown?: { provider: string; message: string } };
 
 /** The longest a row waits in flight before its provider is asked again. */
 export const LOOK_AGAIN_MAX_MS = 4_000;
@@ -75,29 +75,19 @@ export function verdictOf(
   const found = answers.find((a) => a.lookup.found === true);
   if (found && found.lookup.found === true)
     return { kind: 'adopt', sender: found.sender, providerId: found.lookup.providerId, status: found.lookup.status };
-  if (answers.length === 0) return { kind: 'wait', why: 'no provider configured' };
+  if (answers.length === 0) return { kind: 'wait', why: { code: 'no-provider' } };
   const unknown = answers.filter((a) => a.lookup.found === 'unknown');
   if (unknown.length === 0) {
     const blind = answers.filter((a) => a.lookup.found === 'cannot-tell').map((a) => a.sender.provider);
     return blind.length
-      ? { kind: 'resend', possibleDuplicate: true, why: `${blind.join(', ')} cannot be asked; sending again (possible duplicate)` }
-      : sentElsewhere
-        ? { kind: 'resend', possibleDuplicate: true, why: 'provider has no record of it; sending again (possible duplicate)' }
-        : { kind: 'resend', possibleDuplicate: false, why: 'provider has no record of it; not sent before, sending now' };
+      ? { kind: 'resend', possibleDuplicate: true, why: { code: 'resend-unaskable', providers: blind.join(', ') } }
+      : { kind: 'resend', possibleDuplicate: sentElsewhere, why: { code: 'resend-no-record', possibleDuplicate: sentElsewhere } };
   }
-  const why = unknown
-    .map((a) => `${a.sender.provider} could not be asked (${a.lookup.found === 'unknown' ? a.lookup.message : ''})`)
-    .join('; ');
+  const unasked = unknown.map((a) => a.sender.provider).join(', ');
+  const message = unknown.map((a) => (a.lookup.found === 'unknown' ? a.lookup.message : '')).join('; ');
   if (carrier !== null && !unknown.some((a) => a.sender.provider === carrier))
-    return { kind: 'resend', possibleDuplicate: true, why: `${why}; sending through ${carrier} (possible duplicate)` };
-  return {
-    kind: 'wait',
-    why: `${why}; looking it up again before anything is sent`,
-    pathDown: {
-      provider: unknown.map((a) => a.sender.provider).join(', '),
-      message: unknown.map((a) => (a.lookup.found === 'unknown' ? a.lookup.message : '')).join('; '),
-    },
-  };
+    return { kind: 'resend', possibleDuplicate: true, why: { code: 'resend-through', unasked, message, carrier } };
+  return { kind: 'wait', why: { code: 'look-up-again', unasked, message }, pathDown: { provider: unasked, message } };
 }
 
 export class Reconciler {
@@ -230,7 +220,7 @@ export class Reconciler {
       if (passes === 0 || !held)
         this.opts.store.transaction((tx) => {
           // Said once in the person's timeline, not on every pass.
-          if (passes === 0) addDeliveryEvent(tx, row.id, now, 'reconciled', verdict.why);
+          if (passes === 0) addDeliveryEvent(tx, row.id, now, 'reconciled', formatPathNote(verdict.why));
           // Nobody can say whether it went out, and nothing goes out until someone can: the channel waits for its path.
           if (!held && verdict.pathDown) this.opts.hold?.(tx, row.channel, verdict.pathDown.provider, verdict.pathDown.message, now);
         });
@@ -256,12 +246,12 @@ export class Reconciler {
           row.id,
           now,
           'reconciled',
-          `found at ${verdict.sender.provider} as ${verdict.providerId} (${verdict.status}); adopted`,
+          formatPathNote({ code: 'adopted', provider: verdict.sender.provider, providerId: verdict.providerId, status: verdict.status }),
         );
         // Callbacks that came before this desktop knew the provider id (the former owner's send).
         applyLateMatches(tx, { token: row.token, providerId: verdict.providerId }, now);
       } else if (resend(tx, row.id, now, verdict.possibleDuplicate)) {
-        addDeliveryEvent(tx, row.id, now, 'reconciled', verdict.why);
+        addDeliveryEvent(tx, row.id, now, 'reconciled', formatPathNote(verdict.why));
       }
       progressRecipient(tx, row.recipient_id, now);
     });

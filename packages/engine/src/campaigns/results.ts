@@ -3,7 +3,7 @@
 // state a callback that came first set); failed for now: queued again after a backoff, or
 // failed when the attempts are spent; refused for good: failed (an opt-out is recorded);
 // the answer unknown: the row stays in flight and is looked up at the provider.
-import { deliveryStateForRank, FINAL_RANK, rankOf, type Channel } from '@gdial/protocol';
+import { deliveryStateForRank, FINAL_RANK, formatPathNote, rankOf, type Channel } from '@gdial/protocol';
 import type { Logger } from '../log';
 import { campaignStatusAndSettings } from '../store/campaigns';
 import type { Tx } from '../store/db';
@@ -79,7 +79,7 @@ export function writeResults(tx: Tx, c: ResultContext, batch: readonly InFlight[
       // The provider may have it: the row stays `sending` and is looked up, not blindly re-sent.
       breaker.failure();
       answerLost(tx, row.id, provider);
-      addDeliveryEvent(tx, row.id, now, 'unknown', `${provider}: ${outcome.error.message}; looking it up before sending again`);
+      addDeliveryEvent(tx, row.id, now, 'unknown', formatPathNote({ code: 'answer-lost', provider, message: outcome.error.message }));
       effects.lookUp = true;
     } else {
       applyFailure(tx, c, row, provider, outcome.error, now, breaker);
@@ -121,7 +121,7 @@ function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string,
         row.id,
         now,
         'retry',
-        `${provider}: ${f.class}: ${f.message}; next attempt in ${Math.round(delay / 100) / 10} s`,
+        formatPathNote({ code: 'retry', provider, failure: f.class, message: f.message, inSeconds: Math.round(delay / 100) / 10 }),
       );
       if (f.class === 'auth') c.log.error({ provider }, 'provider rejected our credentials');
       return;
@@ -132,7 +132,7 @@ function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string,
       // The provider answered: it is up, the message is what it refused.
       breaker.success();
       fail(tx, row.id, f.message, f.code || null, now);
-      addDeliveryEvent(tx, row.id, now, 'failed', `${provider}: ${f.class}: ${f.message}`);
+      addDeliveryEvent(tx, row.id, now, 'failed', formatPathNote({ code: 'refused', provider, failure: f.class, message: f.message }));
       if (f.class === 'opted-out')
         addOptOut(tx, {
           channel: row.channel,

@@ -8,6 +8,7 @@ import {
   roleSchema,
   parseEventDetail,
   parseStatusDetail,
+  parsePathNote,
   type AnsweredBy,
   type FieldIssue,
   type IssueCode,
@@ -21,6 +22,7 @@ import {
   type VmaPoint,
 } from '@gdial/protocol';
 import { useLanguage, type Language } from '../i18n';
+import { pathNoteText } from './pathNoteText';
 import { displayAddress } from './phone';
 
 type Words<K extends string> = Record<Language, Record<K, string>>;
@@ -283,12 +285,15 @@ const channelName = (channel: string, language: Language): string => channelWord
 export const confirmedViaText = (text: string, language: Language): string =>
   describeConfirmedVia(text, language, { channel: (c) => channelName(c, language), address: displayAddress });
 
-/** A delivery event's or skip's detail from the engine in the operator's language; unknown text (provider statuses) as it is. */
+/** A delivery event's or skip's detail from the engine in the operator's language (key presses, replies, statuses, notes about the path); unknown text as it is. */
 export function eventDetailText(text: string, language: Language): string {
   const d = parseEventDetail(text);
   if (!d) {
     const s = parseStatusDetail(text);
-    if (!s) return text;
+    if (!s) {
+      const note = parsePathNote(text);
+      return note ? pathNoteText(note, language) : text;
+    }
     const word = providerStatusWords[language][s.status];
     // The provider's own code and message stay as the provider wrote them.
     if (s.failure) return `${word}: ${s.failure.code} ${s.failure.message}`;
