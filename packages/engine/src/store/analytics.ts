@@ -1,8 +1,10 @@
 // The reads of the analytics across alerts: the started alerts, then aggregates over the
 // deliveries and recipients of a chosen set of them. The set travels as a JSON array (one
 // bound parameter, json_each), and every aggregate is one query over the deliveries' and
-// recipients' campaign indexes; percentiles are ranked in SQL (window functions), so no
-// per-person row leaves the database.
+// recipients' campaign indexes; percentiles are ranked in SQL (window functions) and picked
+// in one pass over the ranking, so no per-person row leaves the database. The outcome figures
+// read the covering index deliveries_campaign_outcome and each person's first hand-over the
+// index deliveries_recipient_sent (migration 0025), never the delivery rows themselves.
 import type { Channel } from '@gdial/protocol';
 import type { Reader } from './db';
 
@@ -61,14 +63,22 @@ export const confirmationFigures = (r: Reader, pairs: readonly (readonly [number
                 COUNT(*) OVER (PARTITION BY k.k) AS n
            FROM keyed k JOIN waits w ON w.campaign_id = k.c
        ),
+       percentiles AS (
+         SELECT key, MAX(CASE WHEN rn = (n + 1) / 2 THEN wait END) AS median_ms,
+                MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN wait END) AS p90_ms
+           FROM ranked WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10 GROUP BY key
+       ),
+       per_alert AS (
+         SELECT campaign_id, COUNT(*) AS recipients, COUNT(confirmed_at) AS confirmed
+           FROM campaign_recipients INDEXED BY campaign_recipients_confirmed
+          WHERE campaign_id IN (SELECT DISTINCT c FROM keyed) GROUP BY campaign_id
+       ),
        counted AS (
-         SELECT k.k AS key, COUNT(*) AS recipients, COUNT(r.confirmed_at) AS confirmed
-           FROM keyed k JOIN campaign_recipients r ON r.campaign_id = k.c GROUP BY k.k
+         SELECT k.k AS key, SUM(a.recipients) AS recipients, SUM(a.confirmed) AS confirmed
+           FROM keyed k JOIN per_alert a ON a.campaign_id = k.c GROUP BY k.k
        )
-       SELECT counted.key, counted.recipients, counted.confirmed,
-              (SELECT wait FROM ranked WHERE ranked.key = counted.key AND rn = (n + 1) / 2) AS median_ms,
-              (SELECT wait FROM ranked WHERE ranked.key = counted.key AND rn = (9 * n + 9) / 10) AS p90_ms
-         FROM counted ORDER BY counted.key`,
+       SELECT counted.key, counted.recipients, counted.confirmed, percentiles.median_ms, percentiles.p90_ms
+         FROM counted LEFT JOIN percentiles ON percentiles.key = counted.key ORDER BY counted.key`,
     )
     .all(JSON.stringify(pairs));
 
@@ -80,48 +90,30 @@ interface Selection {
   channel: Channel | null;
 }
 
-export interface ChannelOutcomeRow {
+export interface OutcomeTallyRow {
   channel: Channel;
-  deliveries: number;
+  provider: string | null;
+  state: string;
+  error_code: string | null;
+  /** Deliveries with these values, and how many of them were handed over (sent_at set). */
+  n: number;
   handed_over: number;
-  delivered: number;
-  failed: number;
 }
 
-export const channelOutcomes = (r: Reader, alertIds: readonly number[], channel: Channel | null): ChannelOutcomeRow[] =>
+/**
+ * The deliveries of these alerts counted by channel, provider, state and error code: the
+ * outcome figures per channel, per provider and per error code all fold from these few rows.
+ * Grouped first per alert in the covering index's own order (campaign_id, channel, provider,
+ * state, error_code), so SQLite streams the index without sorting a row per delivery.
+ */
+export const outcomeTallies = (r: Reader, alertIds: readonly number[], channel: Channel | null): OutcomeTallyRow[] =>
   r.statements
-    .get<[Selection], ChannelOutcomeRow>(
-      `SELECT channel, COUNT(*) AS deliveries, COUNT(sent_at) AS handed_over,
-              SUM(state = 'delivered') AS delivered, SUM(state = 'failed') AS failed
-         FROM deliveries WHERE ${SELECTED} GROUP BY channel ORDER BY channel`,
-    )
-    .all({ ids: JSON.stringify(alertIds), channel });
-
-export interface ProviderOutcomeRow {
-  provider: string;
-  handed_over: number;
-  delivered: number;
-  failed: number;
-}
-
-export const providerOutcomes = (r: Reader, alertIds: readonly number[], channel: Channel | null): ProviderOutcomeRow[] =>
-  r.statements
-    .get<[Selection], ProviderOutcomeRow>(
-      `SELECT provider, COUNT(sent_at) AS handed_over, SUM(state = 'delivered') AS delivered, SUM(state = 'failed') AS failed
-         FROM deliveries WHERE ${SELECTED} AND provider IS NOT NULL GROUP BY provider ORDER BY provider`,
-    )
-    .all({ ids: JSON.stringify(alertIds), channel });
-
-export const errorCodeCounts = (
-  r: Reader,
-  alertIds: readonly number[],
-  channel: Channel | null,
-): { provider: string; code: string; n: number }[] =>
-  r.statements
-    .get<[Selection], { provider: string; code: string; n: number }>(
-      `SELECT provider, error_code AS code, COUNT(*) AS n FROM deliveries
-        WHERE ${SELECTED} AND provider IS NOT NULL AND state = 'failed' AND error_code IS NOT NULL
-        GROUP BY provider, error_code ORDER BY n DESC, provider, error_code`,
+    .get<[Selection], OutcomeTallyRow>(
+      `SELECT channel, provider, state, error_code, SUM(n) AS n, SUM(handed_over) AS handed_over
+         FROM (SELECT campaign_id, channel, provider, state, error_code, COUNT(*) AS n, COUNT(sent_at) AS handed_over
+                 FROM deliveries INDEXED BY deliveries_campaign_outcome WHERE ${SELECTED}
+                GROUP BY campaign_id, channel, provider, state, error_code)
+        GROUP BY channel, provider, state, error_code`,
     )
     .all({ ids: JSON.stringify(alertIds), channel });
 

@@ -148,7 +148,12 @@ export const campaignRecipients = sqliteTable(
     /** 0: the alert's own audience; k: alerted by escalation wave k (settings.waves[k - 1]). */
     wave: integer('wave').notNull().default(0),
   },
-  (t) => [index('campaign_recipients_campaign').on(t.campaignId, t.outcome), index('campaign_recipients_contact').on(t.contactId)],
+  (t) => [
+    index('campaign_recipients_campaign').on(t.campaignId, t.outcome),
+    index('campaign_recipients_contact').on(t.contactId),
+    /** The analytics' confirmation counts and waits per alert, read from the index alone. */
+    index('campaign_recipients_confirmed').on(t.campaignId, t.confirmedAt),
+  ],
 );
 
 export const deliveries = sqliteTable(
@@ -214,6 +219,13 @@ export const deliveries = sqliteTable(
     index('deliveries_claim').on(t.state, t.channel, t.priority, t.dueAt),
     index('deliveries_recipient').on(t.recipientId, t.stepIndex),
     index('deliveries_campaign_state').on(t.campaignId, t.state),
+    /**
+     * Covers the analytics' outcome figures (per channel, provider and error code over a set of
+     * alerts): they read this index alone, never the rows.
+     */
+    index('deliveries_campaign_outcome').on(t.campaignId, t.channel, t.provider, t.state, t.errorCode, t.sentAt),
+    /** A person's first hand-over (time to confirm) read from the index alone. */
+    index('deliveries_recipient_sent').on(t.recipientId, t.sentAt),
     index('deliveries_provider_id').on(t.providerId),
     index('deliveries_address').on(t.address, t.channel),
     /** Few rows: counts the possible duplicates of a campaign without reading all its rows. */
