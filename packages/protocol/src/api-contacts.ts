@@ -5,15 +5,7 @@
 // and contacts are named by their organisation-wide uids, and a contact written by the API
 // also carries the HR system's id (`externalId`, kept in its custom fields).
 import { z } from 'zod';
-import {
-  contactEmailSchema,
-  contactFieldsSchema,
-  contactLanguageSchema,
-  customFieldsSchema,
-  doNotContactSchema,
-  phoneKindSchema,
-  phoneLabelSchema,
-} from './contacts';
+import { contactFieldsSchema, contactPhoneSchema, contactSchema } from './contacts';
 import { syncIdSchema } from './sync';
 
 /** The custom field a contact's external id is kept in (visible in the console as "externalId"). */
@@ -43,24 +35,12 @@ export const apiContactBatchRequestSchema = z.object({
   contacts: z.array(z.unknown()).min(1, 'No rows').max(API_CONTACT_BATCH_MAX, `At most ${API_CONTACT_BATCH_MAX} rows per request`),
 });
 
-export const apiContactSchema = z.object({
+/** A contact as the API shows it: the desktop's contact, named by uid, with its external id and its groups' uids. */
+export const apiContactSchema = contactSchema.omit({ id: true, phones: true, groupIds: true, createdAt: true, updatedAt: true }).extend({
   /** The organisation-wide uid (the same on every desktop). */
   id: z.string(),
   externalId: z.string().nullable(),
-  displayName: z.string(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  organisation: z.string().nullable(),
-  role: z.string().nullable(),
-  notes: z.string().nullable(),
-  language: contactLanguageSchema,
-  phones: z.array(z.object({ e164: z.string(), label: phoneLabelSchema, kind: phoneKindSchema, canSms: z.boolean() })),
-  emails: z.array(contactEmailSchema),
-  whatsapp: z.string().nullable(),
-  telegramChatId: z.string().nullable(),
-  tags: z.array(z.string()),
-  customFields: customFieldsSchema,
-  doNotContact: doNotContactSchema,
+  phones: z.array(contactPhoneSchema.pick({ e164: true, label: true, kind: true, canSms: true })),
   /** The uids of the groups the contact is in. */
   groups: z.array(z.string()),
   /** The last change of any field, from any desktop or the API. */

@@ -164,6 +164,69 @@ export const contactSchema = z.object({
 });
 export type Contact = z.infer<typeof contactSchema>;
 
+/** The contact fields organisation sync shares, in the codec's order (tags and memberships travel as pairs of their own). */
+export const contactSyncFields = [
+  'displayName',
+  'firstName',
+  'lastName',
+  'organisation',
+  'role',
+  'notes',
+  'language',
+  'phones',
+  'emails',
+  'whatsapp',
+  'telegramChatId',
+  'customFields',
+  'doNotContact',
+] as const;
+
+/** How the audit names the fields of a changed contact or group (the console's and the relay's summaries alike). */
+export const contactFieldLabels: Record<'sv' | 'en', Record<string, string>> = {
+  sv: {
+    displayName: 'namn',
+    firstName: 'förnamn',
+    lastName: 'efternamn',
+    organisation: 'organisation',
+    role: 'roll',
+    notes: 'anteckningar',
+    language: 'språk',
+    phones: 'telefonnummer',
+    emails: 'e-post',
+    whatsapp: 'WhatsApp',
+    telegramChatId: 'Telegram',
+    tags: 'taggar',
+    customFields: 'egna fält',
+    doNotContact: 'spärrar',
+    groups: 'grupper',
+    name: 'namn',
+    description: 'beskrivning',
+    colour: 'färg',
+    parentId: 'överordnad grupp',
+  },
+  en: {
+    displayName: 'name',
+    firstName: 'first name',
+    lastName: 'last name',
+    organisation: 'organisation',
+    role: 'role',
+    notes: 'notes',
+    language: 'language',
+    phones: 'phone numbers',
+    emails: 'e-mail',
+    whatsapp: 'WhatsApp',
+    telegramChatId: 'Telegram',
+    tags: 'tags',
+    customFields: 'custom fields',
+    doNotContact: 'do-not-contact',
+    groups: 'groups',
+    name: 'name',
+    description: 'description',
+    colour: 'colour',
+    parentId: 'parent group',
+  },
+};
+
 /** One line of the contacts table. */
 export const contactSummarySchema = z.object({
   id: contactId,

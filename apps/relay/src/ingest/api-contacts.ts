@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { prepareContact, type ContactRecord } from '@gdial/engine/contact-rules';
 import {
   EXTERNAL_ID_FIELD,
+  contactSyncFields,
   HybridClock,
   apiContactInputSchema,
   externalIdSchema,
@@ -47,42 +48,6 @@ export const API_SYNC_DEVICE = 'relay-api';
 
 /** Operations one audited write may make (a contact, its tags and groups); counters are entry id × this + n. */
 const OPS_PER_WRITE = 1024;
-
-/** The contact fields shared by organisation sync (the engine's contact codec), in its order. */
-const contactFields = [
-  'displayName',
-  'firstName',
-  'lastName',
-  'organisation',
-  'role',
-  'notes',
-  'language',
-  'phones',
-  'emails',
-  'whatsapp',
-  'telegramChatId',
-  'customFields',
-  'doNotContact',
-] as const;
-
-/** How the console names the fields in a change's summary. */
-export const fieldNamesSv: Record<string, string> = {
-  displayName: 'namn',
-  firstName: 'förnamn',
-  lastName: 'efternamn',
-  organisation: 'organisation',
-  role: 'roll',
-  notes: 'anteckningar',
-  language: 'språk',
-  phones: 'telefonnummer',
-  emails: 'e-post',
-  whatsapp: 'WhatsApp',
-  telegramChatId: 'Telegram',
-  customFields: 'egna fält',
-  doNotContact: 'kontaktspärr',
-  tags: 'taggar',
-  groups: 'grupper',
-};
 
 export interface ApiKeyRef {
   id: string;
@@ -153,7 +118,7 @@ function recordOf(state: EntityState, tags: readonly string[]): ContactRecord {
 }
 
 /** A record's fields as the sync codec shares them (numbers without their search digits). */
-function sharedFields(r: ContactRecord): Record<(typeof contactFields)[number], Json> {
+function sharedFields(r: ContactRecord): Record<(typeof contactSyncFields)[number], Json> {
   return {
     displayName: r.displayName,
     firstName: r.firstName,
@@ -379,7 +344,7 @@ export class ApiContacts {
     const next = sharedFields(record);
     const before = current ? sharedFields(recordOf(current, [])) : null;
     const changedFields: Record<string, Json> = {};
-    for (const name of contactFields)
+    for (const name of contactSyncFields)
       if (!before || !(name in current!.fields) || !sameJson(before[name], next[name])) changedFields[name] = next[name];
     const drafts: Draft[] = [];
     const changed = Object.keys(changedFields);

@@ -5,9 +5,8 @@
 // it). The operations come from the pseudo-device "relay"; their counter is the relay's
 // audit id, so a retry cannot log one twice. Actions are "relay.<action>"; the summary is
 // Swedish, as the console shows it for actions it does not phrase itself.
-import { formatHlc, roleInfo, type AuthAuditEntry, type Role, type SyncOp } from '@gdial/protocol';
+import { contactFieldLabels, formatHlc, roleInfo, type AuthAuditEntry, type Role, type SyncOp } from '@gdial/protocol';
 import type { RelayDb } from '../store/db';
-import { fieldNamesSv } from './api-contacts';
 import type { EventAppender } from './appender';
 import { pushSyncOps } from './sync';
 
@@ -68,7 +67,7 @@ function apiContactPhrase(d: AuthAuditEntry['detail']): string {
   const fields = String(d.fields ?? '')
     .split(' ')
     .filter(Boolean)
-    .map((f) => fieldNamesSv[f] ?? f)
+    .map((f) => contactFieldLabels.sv[f] ?? f)
     .join(', ');
   switch (String(d.change)) {
     case 'created':

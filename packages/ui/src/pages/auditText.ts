@@ -2,7 +2,7 @@
 // (params) next to an English summary; the console phrases known actions from the values
 // and falls back to the summary for entries written before values were stored, or for
 // actions it does not know yet.
-import type { AuditAction, AuditEntry, HealthRule } from '@gdial/protocol';
+import { contactFieldLabels, type AuditAction, type AuditEntry, type HealthRule } from '@gdial/protocol';
 import type { Language } from '../i18n';
 import { roleWord } from '../components/labels';
 import { ruleWords } from './health/healthWords';
@@ -24,48 +24,7 @@ const utc = (iso: string | number | undefined) => `${String(iso).slice(0, 16).re
 const plural = (n: string | number, one: string, many: string) => `${n} ${Number(n) === 1 ? one : many}`;
 
 /** Field names the engine lists for a changed contact or group. */
-const fieldNames: Record<Language, Record<string, string>> = {
-  sv: {
-    displayName: 'namn',
-    firstName: 'förnamn',
-    lastName: 'efternamn',
-    organisation: 'organisation',
-    role: 'roll',
-    notes: 'anteckningar',
-    language: 'språk',
-    phones: 'telefonnummer',
-    emails: 'e-post',
-    whatsapp: 'WhatsApp',
-    telegramChatId: 'Telegram',
-    tags: 'taggar',
-    customFields: 'egna fält',
-    doNotContact: 'spärrar',
-    name: 'namn',
-    description: 'beskrivning',
-    colour: 'färg',
-    parentId: 'överordnad grupp',
-  },
-  en: {
-    displayName: 'name',
-    firstName: 'first name',
-    lastName: 'last name',
-    organisation: 'organisation',
-    role: 'role',
-    notes: 'notes',
-    language: 'language',
-    phones: 'phone numbers',
-    emails: 'e-mail',
-    whatsapp: 'WhatsApp',
-    telegramChatId: 'Telegram',
-    tags: 'tags',
-    customFields: 'custom fields',
-    doNotContact: 'do-not-contact',
-    name: 'name',
-    description: 'description',
-    colour: 'colour',
-    parentId: 'parent group',
-  },
-};
+const fieldNames: Record<Language, Record<string, string>> = contactFieldLabels;
 
 const fields = (p: Params, lang: Language): string => {
   const list = String(p.fields ?? '')

@@ -4,7 +4,7 @@
 // opt-outs. A contact's or group's deletion is a tombstone; a pair or an opt-out that goes
 // is a `present: false` that a later change can turn back.
 import { randomUUID } from 'node:crypto';
-import { pairId, type Channel, type Json } from '@gdial/protocol';
+import { contactSyncFields, pairId, type Channel, type Json } from '@gdial/protocol';
 import type { RowChange } from '../../store/changes';
 import {
   addTags,
@@ -65,22 +65,6 @@ const splitPair = (id: string): [string, string] => {
 
 // ── contact ──
 
-const contactFieldNames = [
-  'displayName',
-  'firstName',
-  'lastName',
-  'organisation',
-  'role',
-  'notes',
-  'language',
-  'phones',
-  'emails',
-  'whatsapp',
-  'telegramChatId',
-  'customFields',
-  'doNotContact',
-] as const;
-
 function readContact(r: Reader, localId: number): Fields | undefined {
   const c = loadContacts(r, [localId], (e164) => e164)[0];
   if (!c) return undefined;
@@ -128,7 +112,7 @@ export const contactCodec: EntityCodec = {
     const localId = localIdOf(tx, 'contact', state.id);
     const current = localId === null ? undefined : readContact(tx, localId);
     const merged: Record<string, Json> = { ...(current ?? {}) };
-    for (const name of contactFieldNames) {
+    for (const name of contactSyncFields) {
       const f = state.fields[name];
       if (f) merged[name] = f.v;
     }
