@@ -165,6 +165,8 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
   const halt = async (r: Running) => {
     await r.services.health.stop();
     r.services.leases.stop();
+    r.services.apiAlerts.stop();
+    await r.services.apiAlerts.settled();
     r.services.relayAuth.stop();
     r.services.sync.stop();
     await r.services.connectivity.stop();

@@ -178,6 +178,7 @@ export const apiAlertCancelRequestSchema = z.object({
 // ── the desktop's side (device token) ─────────────────────────────────────────────────
 
 export const apiAlertRequestListSchema = z.object({ requests: z.array(apiAlertRequestSchema) });
+export type ApiAlertRequestList = z.infer<typeof apiAlertRequestListSchema>;
 export const apiAlertClaimResponseSchema = z.object({
   /** True for exactly one desktop; the others see who took it. */
   claimed: z.boolean(),

@@ -103,6 +103,11 @@ export class ApprovalService {
     this.desktop = deps.desktop ?? hostname();
   }
 
+  /** This desktop's name as requests and decisions name it. */
+  get desktopName(): string {
+    return this.desktop;
+  }
+
   rule(): ApprovalRule {
     return readApprovalRule(this.deps.ctx.store.read);
   }
@@ -159,8 +164,14 @@ export class ApprovalService {
    * "Skicka för godkännande": checks the plan as a start would (blockers, an unapproved
    * template's reason), records the request with what the plan says, and the alert waits.
    */
-  submit(id: number, unapprovedReason?: string, override?: string): { campaign: Campaign; approval: Approval; plan: PlanReport } {
-    const me = this.me();
+  submit(
+    id: number,
+    unapprovedReason?: string,
+    override?: string,
+    /** Who asks when it is not the signed-in operator (an API key: services/api-alerts.ts). */
+    requester?: ApprovalPerson,
+  ): { campaign: Campaign; approval: Approval; plan: PlanReport } {
+    const me = requester ?? this.me();
     const { campaigns, ctx } = this.deps;
     const plan = campaigns.plan(id);
     ctx.store.transaction((tx) => {

@@ -2,6 +2,13 @@
 // register call flows. Every answer is validated against the protocol; failures come back
 // as a result with a sentence for the operator, never as a thrown network error.
 import {
+  apiAlertClaimResponseSchema,
+  apiAlertRequestListSchema,
+  apiAlertRequestSchema,
+  type ApiAlertClaimResponse,
+  type ApiAlertRequest,
+  type ApiAlertRequestList,
+  type ApiAlertRequestUpdate,
   callFlowRegistrationResponseSchema,
   callFlowRegistrationSchema,
   deviceEnrolmentResponseSchema,
@@ -178,6 +185,26 @@ export class RelayApi {
   /** Who runs each of the organisation's alerts, and whether they still renew. */
   leases(): Promise<RelayHttpResult<{ leases: Lease[] }>> {
     return call(this.fetchImpl, `${relayBase(this.relayUrl)}/api/v1/sync/leases`, { headers: this.auth }, leaseListSchema);
+  }
+
+  /** The alert requests other systems made through the relay's API that wait for a desktop, or ask to be cancelled. */
+  alertRequests(): Promise<RelayHttpResult<ApiAlertRequestList>> {
+    return call(
+      this.fetchImpl,
+      `${relayBase(this.relayUrl)}/api/v1/sync/alert-requests`,
+      { headers: this.auth },
+      apiAlertRequestListSchema,
+    );
+  }
+
+  /** Takes an alert request for this desktop: `claimed` is true for exactly one desktop. */
+  claimAlertRequest(id: string): Promise<RelayHttpResult<ApiAlertClaimResponse>> {
+    return this.postJson(`/api/v1/sync/alert-requests/${encodeURIComponent(id)}/claim`, {}, apiAlertClaimResponseSchema);
+  }
+
+  /** Reports a step of an alert request this desktop took. */
+  reportAlertRequest(id: string, update: ApiAlertRequestUpdate): Promise<RelayHttpResult<ApiAlertRequest>> {
+    return this.postJson(`/api/v1/sync/alert-requests/${encodeURIComponent(id)}/state`, update, apiAlertRequestSchema);
   }
 
   private postJson<S extends z.ZodType>(

@@ -20,6 +20,7 @@ import { sharedCodecs } from '../sync/codecs';
 import type { BackupService } from './backups';
 import { HealthService, type HealthOptions } from './health/service';
 import { LeaseService } from './leases';
+import { ApiAlertPickup } from './api-alerts';
 import { SyncService } from './sync';
 import { IdentityService, type IdentityOptions } from './identity/service';
 import { NotificationService } from './notifications';
@@ -52,6 +53,8 @@ export interface EngineServices extends ContactsModule {
   /** The database's backups (made by the engine, which keeps it across a restore). */
   readonly backups: BackupService;
   readonly leases: LeaseService;
+  /** Alerts other systems asked for through the relay's API: picked up, started and followed here. */
+  readonly apiAlerts: ApiAlertPickup;
   readonly health: HealthService;
 }
 
@@ -139,7 +142,15 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
       campaigns.remoteChanged(ids);
     },
   });
-  const connectivity = new Connectivity(ctx, { campaigns, tts, sync });
+  const apiAlerts = new ApiAlertPickup({
+    ctx,
+    campaigns,
+    approvals,
+    actAs: (name, fn) => identity.actAs(name, fn),
+    api: () => sync.relayApi,
+    device: () => replica.device,
+  });
+  const connectivity = new Connectivity(ctx, { campaigns, tts, sync, onAlertRequests: () => apiAlerts.wake() });
   later.connectivity = connectivity;
   later.sync = sync;
   relayOf.connectivity = connectivity;
@@ -169,6 +180,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     backups: opts.backups,
     leases,
     health,
+    apiAlerts,
   };
 }
 

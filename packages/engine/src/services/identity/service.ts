@@ -102,6 +102,8 @@ const DAY_MS = 86_400_000;
 
 export class IdentityService {
   private user: SignedInUser | null = null;
+  /** The actor while something is done in another's name (actAs). */
+  private actingAs: string | null = null;
   private via: SessionState['via'] = null;
   private locked = false;
   private readonly now: () => Date;
@@ -167,7 +169,21 @@ export class IdentityService {
 
   /** The name audit entries, delivery starts and approvals carry. */
   actor(): string {
-    return this.user?.displayName ?? SYSTEM_ACTOR;
+    return this.actingAs ?? this.user?.displayName ?? SYSTEM_ACTOR;
+  }
+
+  /**
+   * Runs `fn` (synchronously) with `name` as the actor audit entries carry: what another system
+   * asked for through an API key is done in the key's name, not the signed-in operator's.
+   */
+  actAs<T>(name: string, fn: () => T): T {
+    const before = this.actingAs;
+    this.actingAs = name;
+    try {
+      return fn();
+    } finally {
+      this.actingAs = before;
+    }
   }
 
   settings(): IdentitySettings {
