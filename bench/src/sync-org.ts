@@ -16,6 +16,8 @@ const TENANT = 'bench-org';
 export interface Org {
   relay: RelayHandle;
   schema: string;
+  /** The organisation's tenant slug. */
+  tenant: string;
   desktop(name: string, opts?: { dataDir?: string }): Promise<Engine>;
   close(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function startOrg(): Promise<Org> {
   return {
     relay,
     schema,
+    tenant: TENANT,
     async desktop(name, opts = {}) {
       const enrolment = await relay.admin.createEnrolment(TENANT, 1);
       if (!enrolment.ok) throw new Error(enrolment.problem);

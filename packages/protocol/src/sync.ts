@@ -344,8 +344,8 @@ export const syncSnapshotPageSchema = z.object({
   states: z.array(entityStateSchema),
   /** Pass as `after` for the next page; absent on the last page. */
   next: z.string().optional(),
-  /** How many entities the organisation has in all (for progress). */
-  total: z.number().int().nonnegative(),
+  /** How many entities the organisation has in all (for progress): given on the first page only (counted once). */
+  total: z.number().int().nonnegative().optional(),
 });
 export type SyncSnapshotPage = z.infer<typeof syncSnapshotPageSchema>;
 

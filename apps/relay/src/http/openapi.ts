@@ -77,7 +77,7 @@ const syncPaths = {
       ...deviceCall("One page of the organisation's current state", syncSnapshotPageSchema),
       parameters: [
         { name: 'after', in: 'query', required: false, schema: { type: 'string' }, description: 'The previous page’s `next`' },
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 5000 } },
+        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 10000 } },
       ],
     },
   },

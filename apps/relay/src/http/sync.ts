@@ -30,6 +30,9 @@ import type { HttpServices } from './services';
 /** A desktop seen within this long is shown as online (the stream's heartbeat and every API call refresh it). */
 const ONLINE_WITHIN_MS = 45_000;
 
+/** The most states a snapshot page holds (a page is a few megabytes of JSON at most). */
+const SNAPSHOT_PAGE_MAX = 10_000;
+
 /** Leases are listed while their alert may still run: a day after the last renewal. */
 const LEASES_LISTED_MS = 24 * 3600_000;
 
@@ -76,7 +79,7 @@ export function syncRouter(services: HttpServices, deviceOf: (req: Request) => A
 
   router.get('/snapshot', async (req, res) => {
     const device = deviceOf(req);
-    const limit = Math.min(5_000, Math.max(1, Number(req.query.limit ?? 1000) || 1000));
+    const limit = Math.min(SNAPSHOT_PAGE_MAX, Math.max(1, Number(req.query.limit ?? 1000) || 1000));
     const after = typeof req.query.after === 'string' && req.query.after !== '' ? req.query.after : undefined;
     try {
       const page: SyncSnapshotPage = await readSnapshotPage(services.db, device.tenant.id, syncEntities, after, limit);

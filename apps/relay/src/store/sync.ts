@@ -144,7 +144,8 @@ export interface SnapshotPage {
   epoch: string;
   states: EntityState[];
   next: string | undefined;
-  total: number;
+  /** How many entities the organisation has: on the first page only. */
+  total?: number;
 }
 
 /**
@@ -160,10 +161,13 @@ export async function readSnapshotPage(
 ): Promise<SnapshotPage> {
   let [kind, afterId] = after ? splitCursor(after) : [0, ''];
   return db.withTenant(tenantId, async (q) => {
-    const [head] = await q.query<{ last_seq: string | number; epoch: string; total: string | number }>(
-      `SELECT c.last_seq, t.sync_epoch AS epoch, (SELECT count(*) FROM sync_entities WHERE tenant_id = $1) AS total
+    // The organisation's size (for the desktop's progress bar) is counted once, on the first
+    // page: counting every entity for every page made a large snapshot quadratic.
+    const [head] = await q.query<{ last_seq: string | number; epoch: string; total: string | number | null }>(
+      `SELECT c.last_seq, t.sync_epoch AS epoch,
+              CASE WHEN $2 THEN (SELECT count(*) FROM sync_entities WHERE tenant_id = $1) END AS total
          FROM event_counters c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1`,
-      [tenantId],
+      [tenantId, after === undefined],
     );
     const states: EntityState[] = [];
     let next: string | undefined;
@@ -181,7 +185,9 @@ export async function readSnapshotPage(
       kind++;
       afterId = '';
     }
-    return { seq: Number(head?.last_seq ?? 0), epoch: head?.epoch ?? '', states, next, total: Number(head?.total ?? 0) };
+    const page: SnapshotPage = { seq: Number(head?.last_seq ?? 0), epoch: head?.epoch ?? '', states, next };
+    if (after === undefined) page.total = Number(head?.total ?? 0);
+    return page;
   });
 }
 

@@ -183,6 +183,7 @@ export class SyncService {
   async snapshot(api: RelayApi): Promise<number | null> {
     let seq: number | null = null;
     let received = 0;
+    let total = 0;
     this.snapshotProgress = { received: 0, total: 0 };
     this.announce();
     // Like an import, a run of large commits: the log is copied back once at the end.
@@ -215,7 +216,8 @@ export class SyncService {
           { origin: 'sync' },
         );
         received += page.states.length;
-        this.snapshotProgress = { received, total: Math.max(page.total, received) };
+        total = page.total ?? total; // counted once, on the first page
+        this.snapshotProgress = { received, total: Math.max(total, received) };
         this.announce();
       }
       this.changedKinds(['contact', 'group']);
