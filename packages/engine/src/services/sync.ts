@@ -12,11 +12,14 @@ import type { EngineContext } from '../context';
 import { defaultBackoff, reconnectDelay } from '../relay-client/backoff';
 import type { RelayApi } from '../relay-client';
 import type { Tx } from '../store/db';
+import { addressBookEmpty } from '../store/sync-snapshot';
 import { ackOps, localIdOf, pendingCount, pendingOps, readSyncMeta, statesAfter, writeSyncMeta } from '../store/sync';
 import type { Replica } from '../sync/replica';
 
 const PUSH_BATCH = 500;
-const SNAPSHOT_PAGE = 2_000;
+const SNAPSHOT_PAGE = 5_000;
+/** States merged per transaction: a few pages (the next page is being read meanwhile). */
+const SNAPSHOT_CHUNK = 25_000;
 const REPUSH_PAGE = 1_000;
 
 export class SyncService {
@@ -175,8 +178,8 @@ export class SyncService {
   }
 
   /**
-   * Takes the organisation's current state from the relay, page by page, each page merged in
-   * its own transaction (progress is shown meanwhile); returns the log sequence to follow
+   * Takes the organisation's current state from the relay, page by page, a few pages merged in
+   * each transaction (progress is shown meanwhile); returns the log sequence to follow
    * from, or null when the relay offers no organisation sync. Throws when the relay cannot
    * be read (the caller retries).
    */
@@ -184,6 +187,10 @@ export class SyncService {
     let seq: number | null = null;
     let received = 0;
     let total = 0;
+    // An empty address book (a first enrolment) takes the set-based path (Replica.applyFreshStates).
+    const fresh = addressBookEmpty(this.ctx.store.read);
+    if (fresh) this.ctx.store.transaction((tx) => this.replica.beginFreshSnapshot(tx), { origin: 'sync' });
+    let chunk: EntityState[] = [];
     this.snapshotProgress = { received: 0, total: 0 };
     this.announce();
     // Like an import, a run of large commits: the log is copied back once at the end.
@@ -205,18 +212,24 @@ export class SyncService {
         const page = r.value;
         seq ??= page.seq;
         if (page.next !== undefined) next = api.syncSnapshot(page.next, SNAPSHOT_PAGE);
+        total = page.total ?? total; // counted once, on the first page
+        chunk.push(...page.states);
+        if (chunk.length < SNAPSHOT_CHUNK && page.next !== undefined) continue;
+        const states = chunk;
+        chunk = [];
         this.ctx.store.transaction(
           (tx) => {
-            this.replica.applyStates(tx, page.states);
+            if (fresh) this.replica.applyFreshStates(tx, states);
+            else this.replica.applyStates(tx, states);
             if (page.next === undefined) {
+              this.replica.finishSnapshot(tx);
               writeSyncMeta(tx, 'epoch', page.epoch);
               writeSyncMeta(tx, 'lastSyncAt', new Date().toISOString());
             }
           },
           { origin: 'sync' },
         );
-        received += page.states.length;
-        total = page.total ?? total; // counted once, on the first page
+        received += states.length;
         this.snapshotProgress = { received, total: Math.max(total, received) };
         this.announce();
       }

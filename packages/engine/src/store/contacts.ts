@@ -433,6 +433,38 @@ function rewriteSearchDocuments(tx: Tx, ids: readonly number[]): void {
   }
 }
 
+/**
+ * Writes the search document of every contact stored without one (search_text NULL: a
+ * snapshot's contacts, built set-based, get theirs once their tags are in); returns how many.
+ */
+export function fillSearchDocuments(tx: Tx): number {
+  const missing = tx.statements.pluck<[number, number], number>(
+    'SELECT id FROM contacts WHERE search_text IS NULL AND id > ? ORDER BY id LIMIT ?',
+  );
+  const setText = tx.statements.get<[{ text: string; id: number }]>('UPDATE contacts SET search_text = @text WHERE id = @id');
+  const insertFts = tx.statements.get(INSERT_FTS);
+  const deleteFts = tx.statements.get(DELETE_FTS);
+  let filled = 0;
+  for (let after = 0; ;) {
+    const ids = missing.all(after, 2000);
+    if (ids.length === 0) return filled;
+    for (const c of loadContacts(tx, ids, (e164) => e164)) {
+      const doc = searchDocument(c);
+      deleteFts.run(c.id);
+      insertFts.run(c.id, doc.name, doc.organisation, doc.email, doc.tag, doc.phone);
+      setText.run({ text: doc.folded, id: c.id });
+    }
+    tx.changes.recordMany(
+      'contacts',
+      ids.map((id) => [id]),
+      'update',
+      ['search_text'],
+    );
+    filled += ids.length;
+    after = ids.at(-1)!;
+  }
+}
+
 /** Sets or clears do-not-contact on a channel; returns how many contacts changed. */
 export function setDoNotContact(tx: Tx, ids: readonly number[], channel: Channel, value: boolean, now: string): number {
   const col = dncColumn[channel];

@@ -13,8 +13,17 @@ import type { EntityState, SyncEntity, SyncOp } from '@gdial/protocol';
 import { HybridClock, alertScoped, mergeOp, mergeStates, sameJson, syncEntities } from '@gdial/protocol';
 import type { RowChange, TrackedTable } from '../store/changes';
 import type { Store, Tx } from '../store/db';
+import { emailKey, fillSearchDocuments } from '../store/contacts';
 import { clearOutbox, enqueueOp, erasedIn, readState, readSyncMeta, scrubQueued, writeState, writeSyncMeta } from '../store/sync';
+import { buildStaged, stageStates, unstageKnown, type StagedState } from '../store/sync-snapshot';
 import type { EntityCodec, Fields } from './codec';
+
+/** sync_meta: the address book came from a snapshot into an empty one, before enrolment. */
+const SNAPSHOT_ADDRESS_BOOK = 'addressBookFromSnapshot';
+/** sync_meta: a local change was made before this desktop was enrolled (not captured then). */
+const LOCAL_BEFORE_ENABLE = 'localBeforeEnable';
+/** What beginFreshSnapshot vouches for: the kinds a fresh snapshot builds set-based. */
+const addressBookKinds: ReadonlySet<SyncEntity> = new Set(['contact', 'contactTag', 'membership']);
 
 export class Replica {
   private readonly byEntity: ReadonlyMap<SyncEntity, EntityCodec>;
@@ -38,7 +47,12 @@ export class Replica {
     // relay) on the desktop that runs it: the others learn the roll-call from its operations
     // too, whichever arrives first.
     store.beforeCommit((tx) => {
-      if (this.deviceId === null || tx.changes.size === 0) return;
+      if (tx.changes.size === 0) return;
+      if (this.deviceId === null) {
+        // Not enrolled yet: nothing is captured, but enable() must know this desktop changed something of its own.
+        if (tx.origin === 'local' && readSyncMeta(tx, LOCAL_BEFORE_ENABLE) === null) writeSyncMeta(tx, LOCAL_BEFORE_ENABLE, '1');
+        return;
+      }
       if (tx.origin === 'local') this.capture(tx, tx.changes.net(), false);
       else if (tx.origin === 'relay') this.capture(tx, tx.changes.net(), true);
     });
@@ -58,11 +72,20 @@ export class Replica {
     if (this.deviceId === deviceId) return;
     this.store.transaction(
       (tx) => {
+        // An address book that came whole from the organisation's snapshot, untouched here since,
+        // holds nothing to tell: reading 100,000 contacts back only to find them unchanged is skipped.
+        const fromSnapshot =
+          this.deviceId === null && readSyncMeta(tx, SNAPSHOT_ADDRESS_BOOK) !== null && readSyncMeta(tx, LOCAL_BEFORE_ENABLE) === null;
+        writeSyncMeta(tx, SNAPSHOT_ADDRESS_BOOK, null);
+        writeSyncMeta(tx, LOCAL_BEFORE_ENABLE, null);
         if (this.deviceId !== null) clearOutbox(tx);
         writeSyncMeta(tx, 'device', deviceId);
         writeSyncMeta(tx, 'counter', '0');
         this.deviceId = deviceId;
-        for (const codec of this.codecs) for (const id of codec.all(tx)) this.captureOne(tx, codec, id, false);
+        for (const codec of this.codecs) {
+          if (fromSnapshot && addressBookKinds.has(codec.entity)) continue;
+          for (const id of codec.all(tx)) this.captureOne(tx, codec, id, false);
+        }
         writeSyncMeta(tx, 'hlc', this.clock.current());
       },
       { origin: 'sync' },
@@ -153,6 +176,66 @@ export class Replica {
     }
   }
 
+  /**
+   * Merges a chunk of a snapshot's states into a replica whose address book was empty when the
+   * snapshot began (store/sync-snapshot.ts addressBookEmpty): the contacts, tags and
+   * memberships the codecs would store as they are go through a staging table and are built
+   * set-based, their search documents left for finishSnapshot; everything else (groups,
+   * tombstones, erasures, a contact whose fields the codec must judge, other kinds) is merged
+   * as applyStates merges it, in stream order, after what was staged before it is built.
+   * Leaves what applyStates leaves (snapshot-page tests). Returns how many states changed anything.
+   */
+  applyFreshStates(tx: Tx, states: readonly EntityState[]): number {
+    if (tx.origin === 'local') throw new Error('remote sync changes must be applied in a transaction whose origin is not local');
+    let changed = 0;
+    let staged: StagedState[] = [];
+    let others: EntityState[] = [];
+    const build = (): void => {
+      if (staged.length === 0) return;
+      stageStates(tx, staged);
+      staged = [];
+      // A state this desktop already merged (an operator's edit while the snapshot runs) is merged, not built.
+      const known = unstageKnown(tx);
+      changed += buildStaged(tx, new Date().toISOString());
+      for (const json of known) if (this.applyState(tx, JSON.parse(json) as EntityState)) changed++;
+      writeSyncMeta(tx, 'hlc', this.clock.current());
+    };
+    const merge = (): void => {
+      if (others.length > 0) changed += this.applyStates(tx, others);
+      others = [];
+    };
+    for (const s of states) {
+      if (stageable(s)) {
+        merge();
+        this.observe(s);
+        staged.push({ entity: s.entity, id: s.id, json: JSON.stringify(s) });
+      } else {
+        build();
+        others.push(s);
+      }
+    }
+    merge();
+    build();
+    return changed;
+  }
+
+  /**
+   * A snapshot starts into an empty address book (store/sync-snapshot.ts addressBookEmpty).
+   * Before this desktop is enrolled, that lets enable() skip reading the address book back:
+   * whatever it holds then came from the snapshot, unless a local change was made since
+   * (the beforeCommit hook marks that).
+   */
+  beginFreshSnapshot(tx: Tx): void {
+    if (this.deviceId !== null) return;
+    writeSyncMeta(tx, SNAPSHOT_ADDRESS_BOOK, '1');
+    writeSyncMeta(tx, LOCAL_BEFORE_ENABLE, null);
+  }
+
+  /** When a snapshot is complete: every contact stored without a search document gets it (see applyFreshStates). */
+  finishSnapshot(tx: Tx): void {
+    fillSearchDocuments(tx);
+  }
+
   /** The clock moves past every stamp a state carries. */
   private observe(state: EntityState): void {
     for (const f of Object.values(state.fields)) this.clock.observe(f.s.slice(0, f.s.indexOf('@')));
@@ -213,4 +296,55 @@ function changedFields(fields: Fields, state: EntityState | undefined): Fields |
     (out ??= {})[name] = value;
   }
   return out;
+}
+
+/**
+ * Whether a snapshot's state can be built set-based (store/sync-snapshot.ts): a live tag or
+ * membership pair, or a live contact whose fields have the shapes the contact codec stores
+ * as they are (a contact it would refuse or mend is left to the codec).
+ */
+function stageable(s: EntityState): s is EntityState & { entity: StagedState['entity'] } {
+  if (s.deleted !== undefined || s.erased) return false;
+  if (s.entity === 'contactTag' || s.entity === 'membership') return s.id.includes('|');
+  return s.entity === 'contact' && plainContact(s.fields);
+}
+
+const textOrNull = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const dncChannels = ['voice', 'sms', 'email', 'whatsapp', 'telegram'] as const;
+
+function plainContact(fields: EntityState['fields']): boolean {
+  const v = (name: string): unknown => fields[name]?.v;
+  if (typeof v('displayName') !== 'string') return false;
+  for (const name of ['firstName', 'lastName', 'organisation', 'role', 'notes', 'language', 'whatsapp', 'telegramChatId'])
+    if (!textOrNull(v(name))) return false;
+  const phones = v('phones');
+  if (phones !== undefined) {
+    if (!Array.isArray(phones)) return false;
+    const seen = new Set<string>();
+    for (const p of phones) {
+      if (!isObject(p) || typeof p.e164 !== 'string' || typeof p.label !== 'string' || typeof p.kind !== 'string') return false;
+      if (typeof p.canSms !== 'boolean' || seen.has(p.e164)) return false;
+      seen.add(p.e164);
+    }
+  }
+  const emails = v('emails');
+  if (emails !== undefined) {
+    if (!Array.isArray(emails)) return false;
+    const seen = new Set<string>();
+    for (const e of emails) {
+      if (!isObject(e) || typeof e.address !== 'string' || typeof e.label !== 'string') return false;
+      const key = emailKey(e.address);
+      if (seen.has(key)) return false;
+      seen.add(key);
+    }
+  }
+  const custom = v('customFields');
+  if (custom !== undefined && !isObject(custom)) return false;
+  const dnc = v('doNotContact');
+  if (dnc !== undefined) {
+    if (!isObject(dnc)) return false;
+    for (const c of dncChannels) if (dnc[c] !== undefined && typeof dnc[c] !== 'boolean') return false;
+  }
+  return true;
 }
