@@ -128,6 +128,9 @@ describe('contacts and group membership through the REST API', () => {
       status: 'updated',
       contact: { role: 'Räddningschef', firstName: 'Anna' },
     });
+    // Custom fields replace the whole set, but the external id stays with the contact.
+    const custom = await call(api(`/contacts/${created.contact.id}`), 'PATCH', all(), { customFields: { avdelning: 'Räddning' } });
+    expect(apiContactWriteSchema.parse(custom.body).contact.customFields).toEqual({ avdelning: 'Räddning', externalId: 'HR-1001' });
     const entries = (await audit()).filter((e) => e.action === 'api-contact-written' && e.subject === created.contact.id);
     expect(entries.map((e) => [e.actorUsername, e.detail.change, e.detail.fields])).toEqual(
       expect.arrayContaining([

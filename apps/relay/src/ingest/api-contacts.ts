@@ -340,7 +340,9 @@ export class ApiContacts {
     if (!prepared.ok || issues.length > 0) return { ok: false, status: 400, code: 'validation', issues };
 
     const record = prepared.record;
-    if (o.externalId !== null) record.customFields = { ...record.customFields, [EXTERNAL_ID_FIELD]: o.externalId };
+    // The external id stays with the contact whatever custom fields a write gives (they replace the whole set).
+    const external = o.externalId ?? base?.customFields[EXTERNAL_ID_FIELD];
+    if (typeof external === 'string') record.customFields = { ...record.customFields, [EXTERNAL_ID_FIELD]: external };
     const next = sharedFields(record);
     const before = current ? sharedFields(recordOf(current, [])) : null;
     const changedFields: Record<string, Json> = {};
