@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignProgress, RecipientReport } from '@gdial/protocol';
 import { chartRows, reachedCount } from '../src/components/progressHistory';
-import { bucketCounts, bucketOf, filterRollCall, orderTimeline, phoneNumbersOf, startedDeliveries } from '../src/pages/campaigns/rollCall';
+import {
+  bucketCounts,
+  bucketOf,
+  filterRollCall,
+  mergeChanged,
+  orderTimeline,
+  phoneNumbersOf,
+  startedDeliveries,
+} from '../src/pages/campaigns/rollCall';
 import { displayPhone } from '../src/components/phone';
 
 const recipient = (id: number, displayName: string, outcome: RecipientReport['outcome'], address = '+46701234567'): RecipientReport => ({
@@ -71,6 +79,45 @@ describe('roll-call', () => {
     expect(filterRollCall(rs, 'all', '070-999', true).map((r) => r.id)).toEqual([2]);
     expect(filterRollCall(rs, 'failed', '', true).map((r) => r.id)).toEqual([2]);
     expect(filterRollCall(rs, 'confirmed', 'per', true)).toEqual([]);
+  });
+
+  it('gives the whole roll-call back as it is when nothing is filtered or searched (the list is not copied per push)', () => {
+    const rs = [recipient(1, 'Åsa Öberg', 'confirmed'), recipient(2, 'Per Lind', 'unreached')];
+    expect(filterRollCall(rs, 'all', '  ', true)).toBe(rs);
+  });
+
+  it('finds one person among 10,000 by name and by number', () => {
+    const rs = Array.from({ length: 10_000 }, (_, i) =>
+      recipient(i + 1, `Person ${String(i + 1).padStart(5, '0')}`, 'pending', `+4670${String(i + 1).padStart(7, '0')}`),
+    );
+    expect(filterRollCall(rs, 'all', 'person 05001', true).map((r) => r.id)).toEqual([5001]);
+    expect(filterRollCall(rs, 'all', '070-000 50 01', true).map((r) => r.id)).toEqual([5001]);
+  });
+
+  it('puts changed lines in place: unchanged lines stay the same objects, newcomers go in id order', () => {
+    const rs = [recipient(1, 'A', 'pending'), recipient(3, 'C', 'pending')];
+    const place = new Map([
+      [1, 0],
+      [3, 1],
+    ]);
+    const c = recipient(3, 'C', 'confirmed');
+    const once = mergeChanged(rs, place, [c]);
+    expect(once.list).not.toBe(rs);
+    expect(once.list[0]).toBe(rs[0]);
+    expect(once.list[1]).toBe(c);
+    expect(once.place).toBe(place);
+    // A wave's newcomer after the last keeps the order without a sort; one before it is sorted in.
+    const later = mergeChanged(once.list, once.place, [recipient(4, 'D', 'pending')]);
+    expect(later.list.map((r) => r.id)).toEqual([1, 3, 4]);
+    const earlier = mergeChanged(later.list, later.place, [recipient(2, 'B', 'pending')]);
+    expect(earlier.list.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    expect([...earlier.place]).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
+    expect(mergeChanged(earlier.list, earlier.place, [recipient(2, 'B', 'reached')]).list[1]!.outcome).toBe('reached');
   });
 
   it('lists the deliveries that have started, in plan order', () => {

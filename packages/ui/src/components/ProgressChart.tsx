@@ -3,6 +3,7 @@
 // @mantine/charts; a sentence with the latest counts names it for screen readers.
 import { LineChart } from '@mantine/charts';
 import { Text } from '@mantine/core';
+import { memo } from 'react';
 import type { CampaignHistory } from '@gdial/protocol';
 import { useFormat, useT } from '../i18n';
 import { chartRows } from './progressHistory';
@@ -26,7 +27,14 @@ const dict = {
   },
 };
 
-export function ProgressChart({ history, height = 200 }: { history: CampaignHistory | undefined; height?: number }) {
+/** Drawn again only when the history (read every few seconds) changes, not with every progress push around it. */
+export const ProgressChart = memo(function ProgressChart({
+  history,
+  height = 200,
+}: {
+  history: CampaignHistory | undefined;
+  height?: number;
+}) {
   const t = useT(dict);
   const f = useFormat();
   const rows = history ? chartRows(history, f.locale) : [];
@@ -70,4 +78,4 @@ export function ProgressChart({ history, height = 200 }: { history: CampaignHist
       </Text>
     </figure>
   );
-}
+});

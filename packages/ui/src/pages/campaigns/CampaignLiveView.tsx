@@ -1,24 +1,8 @@
 // The live view of one campaign: a big state line, the numbers that matter (confirmed,
 // waiting, not reached), the chart, throughput, pause/resume/cancel, the report export,
 // and the roll-call: everyone, searchable, with each person's history one click away.
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Paper,
-  Progress,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from '@mantine/core';
-import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Progress, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
 import { campaignAllows, type RecipientReport } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -39,8 +23,8 @@ import { RepeatButtons } from './RepeatButtons';
 import { CapExportButton } from './CapExportButton';
 import { CsvExportMenu } from './CsvExportMenu';
 import { personStateColour, personStateWords } from './personStateWords';
-import { bucketCounts, filterRollCall, personStates, stateCounts, type RollCallFilter } from './rollCall';
-import { RollCallList } from './RollCallList';
+import { bucketCounts, personStates, stateCounts, type RollCallFilter } from './rollCall';
+import { RollCallSection } from './RollCallSection';
 import { useCampaignLive } from './useCampaignLive';
 import { pageScope } from '../../components/pageScope';
 import { RoleGuard } from '../../components/RoleGuard';
@@ -82,15 +66,9 @@ const dict = {
     edit: 'Fortsätt redigera',
     unavailable: 'Leverantören för {p} svarar inte. GDial försöker igen automatiskt. Kontrollera nätet och leverantörsinställningarna.',
     duplicates: '{n} utskick kan ha gått ut två gånger efter ett avbrott. Se förloppet för de berörda.',
-    search: 'Sök i upproplistan',
-    searchHelp: 'Namn eller telefonnummer',
-    name: 'Namn',
-    status: 'Status',
-    latest: 'Utskick',
-    confirmedAt: 'Bekräftelse',
     rollCall: 'Upprop',
-    showHistory: 'Visa förlopp för {n}',
-    nobody: 'Ingen här just nu.',
+    pausing: 'Pausar larmet…',
+    resuming: 'Larmet fortsätter…',
     chart: 'Förlopp',
     afterAction: 'Efterhandsrapport',
     states: 'Läget per person',
@@ -129,15 +107,9 @@ const dict = {
     unavailable:
       'The provider for {p} is not answering. GDial retries automatically and moves on to the next step of the plan. Check the network and the provider settings.',
     duplicates: '{n} sends may have gone out twice after an interruption. See the history of those affected.',
-    search: 'Search the roll-call',
-    searchHelp: 'Name or phone number',
-    name: 'Name',
-    status: 'Status',
-    latest: 'Sends',
-    confirmedAt: 'Confirmation',
     rollCall: 'Roll-call',
-    showHistory: 'Show history for {n}',
-    nobody: 'Nobody here right now.',
+    pausing: 'Pausing the alert…',
+    resuming: 'Resuming the alert…',
     chart: 'Progress',
     afterAction: 'After-action report',
     states: 'Where each person stands',
@@ -161,12 +133,10 @@ export function CampaignLiveView({ id }: { id: number }) {
   const approval = useApproval(id);
   /** Another workstation runs it: shown live, changed only there (or after Ta över). */
   const here = owner?.remote !== true;
-  const [filter, setFilter] = useState<RollCallFilter>('all');
-  const [query, setQuery] = useState('');
-  // The field answers every keystroke; the list follows as soon as it can.
-  const deferredQuery = useDeferredValue(query);
   const [selected, setSelected] = useState<RecipientReport | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Pausa or Fortsätt pressed and not yet answered: said at once, before the engine answers. */
+  const [switching, setSwitching] = useState<'pause' | 'resume' | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [cancelOpen, setCancelOpen] = useState(false);
   const [cancelReason, setCancelReason] = useState('');
@@ -183,9 +153,15 @@ export function CampaignLiveView({ id }: { id: number }) {
         confirmationEnabled,
       )
     : null;
-  const rows = useMemo(
-    () => filterRollCall(live.recipients, filter, deferredQuery, confirmationEnabled),
-    [live.recipients, filter, deferredQuery, confirmationEnabled],
+  const total = progress?.recipients ?? campaign?.recipients ?? 0;
+  const filterLabels = useMemo<Record<RollCallFilter, string>>(
+    () => ({
+      all: `${t('all')} (${f.number(total)})`,
+      confirmed: `${t('confirmed')} (${f.number(counts.confirmed)})`,
+      waiting: `${t('waiting')} (${f.number(counts.waiting)})`,
+      failed: `${t('failed')} (${f.number(counts.failed)})`,
+    }),
+    [t, f, total, counts.confirmed, counts.waiting, counts.failed],
   );
   // The roll-call's lines come without the deliveries' histories: the person opened is read whole.
   const selectedLine = selected ? (live.recipients.find((r) => r.id === selected.id) ?? selected) : null;
@@ -202,7 +178,6 @@ export function CampaignLiveView({ id }: { id: number }) {
     };
   }, [rpc, id, selectedLine]);
   const selectedFresh = selectedWhole && selectedWhole.id === selected?.id ? selectedWhole : null;
-  const showHistory = useCallback((n: string) => t('showHistory', { n }), [t]);
 
   if (!campaign)
     return live.error ? (
@@ -214,30 +189,46 @@ export function CampaignLiveView({ id }: { id: number }) {
       </Group>
     );
 
-  const total = progress?.recipients ?? campaign.recipients;
   const status = progress?.status ?? campaign.status;
   const act = (call: Promise<unknown>) => {
     setBusy(true);
     setActionError(null);
     call.then(() => live.reload(), setActionError).finally(() => setBusy(false));
   };
+  /**
+   * Pausa and Fortsätt: the button answers in the click's frame, and the engine's answer (the
+   * alert with its new status) is shown as it arrives, without reading the roll-call again
+   * (its changes follow by the watermark like any other).
+   */
+  const switchRun = (what: 'pause' | 'resume') => {
+    setSwitching(what);
+    setActionError(null);
+    rpc
+      .call(what === 'pause' ? 'campaigns.pause' : 'campaigns.resume', { id })
+      .then(live.applyAnswer, setActionError)
+      .finally(() => setSwitching(null));
+  };
 
   const stateLine =
-    status === 'running'
-      ? t('s_running')
-      : status === 'paused'
-        ? t('s_paused')
-        : status === 'scheduled'
-          ? t('s_scheduled', { t: campaign.nextRunAt ? f.dateTime(campaign.nextRunAt) : '–' })
-          : status === 'draft'
-            ? t('s_draft')
-            : status === 'completed'
-              ? t('s_completed', { c: f.number(progress?.confirmed ?? campaign.confirmed), n: f.number(total) })
-              : status === 'awaiting-approval'
-                ? t('s_awaiting')
-                : status === 'rejected'
-                  ? t('s_rejected')
-                  : t('s_cancelled');
+    switching === 'pause'
+      ? t('pausing')
+      : switching === 'resume'
+        ? t('resuming')
+        : status === 'running'
+          ? t('s_running')
+          : status === 'paused'
+            ? t('s_paused')
+            : status === 'scheduled'
+              ? t('s_scheduled', { t: campaign.nextRunAt ? f.dateTime(campaign.nextRunAt) : '–' })
+              : status === 'draft'
+                ? t('s_draft')
+                : status === 'completed'
+                  ? t('s_completed', { c: f.number(progress?.confirmed ?? campaign.confirmed), n: f.number(total) })
+                  : status === 'awaiting-approval'
+                    ? t('s_awaiting')
+                    : status === 'rejected'
+                      ? t('s_rejected')
+                      : t('s_cancelled');
   const pct = (n: number) => (total === 0 ? 0 : (n / total) * 100);
 
   return (
@@ -285,8 +276,8 @@ export function CampaignLiveView({ id }: { id: number }) {
                     size="md"
                     color="yellow"
                     autoContrast
-                    onClick={() => act(rpc.call('campaigns.pause', { id }))}
-                    loading={busy}
+                    onClick={() => switchRun('pause')}
+                    loading={switching === 'pause'}
                     disabled={refused}
                   >
                     {t('pause')}
@@ -297,7 +288,7 @@ export function CampaignLiveView({ id }: { id: number }) {
             {here && campaignAllows(status, 'resume') && (
               <RoleGuard method="campaigns.resume">
                 {(refused) => (
-                  <Button size="md" onClick={() => act(rpc.call('campaigns.resume', { id }))} loading={busy} disabled={refused}>
+                  <Button size="md" onClick={() => switchRun('resume')} loading={switching === 'resume'} disabled={refused}>
                     {t('resume')}
                   </Button>
                 )}
@@ -403,40 +394,13 @@ export function CampaignLiveView({ id }: { id: number }) {
       {progress && <WavesPanel waves={progress.waves} settings={campaign.settings} />}
 
       <Title order={3}>{t('rollCall')}</Title>
-      <Group align="flex-end">
-        <SegmentedControl
-          size="md"
-          value={filter}
-          onChange={(v) => setFilter(v as RollCallFilter)}
-          aria-label={t('rollCall')}
-          data={[
-            { value: 'all', label: `${t('all')} (${f.number(total)})` },
-            { value: 'confirmed', label: `${t('confirmed')} (${f.number(counts.confirmed)})` },
-            { value: 'waiting', label: `${t('waiting')} (${f.number(counts.waiting)})` },
-            { value: 'failed', label: `${t('failed')} (${f.number(counts.failed)})` },
-          ]}
-        />
-        <TextInput
-          label={t('search')}
-          placeholder={t('searchHelp')}
-          value={query}
-          onChange={(e) => setQuery(e.currentTarget.value)}
-          style={{ flex: 1, minWidth: 220 }}
-        />
-      </Group>
-      {rows.length === 0 ? (
-        <Text>{t('nobody')}</Text>
-      ) : (
-        <RollCallList
-          rows={rows}
-          label={t('rollCall')}
-          columns={{ name: t('name'), status: t('status'), latest: t('latest'), confirmedAt: t('confirmedAt') }}
-          showHistory={showHistory}
-          heldChannels={heldChannels}
-          confirmationEnabled={confirmationEnabled}
-          onSelect={setSelected}
-        />
-      )}
+      <RollCallSection
+        recipients={live.recipients}
+        filterLabels={filterLabels}
+        heldChannels={heldChannels}
+        confirmationEnabled={confirmationEnabled}
+        onSelect={setSelected}
+      />
 
       <RecipientTimeline
         recipient={selectedFresh}

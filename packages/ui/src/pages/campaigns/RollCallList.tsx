@@ -28,7 +28,16 @@ export interface RollCallListProps {
   onSelect: (r: RecipientReport) => void;
 }
 
-export function RollCallList({ rows, label, columns, showHistory, heldChannels, confirmationEnabled, onSelect }: RollCallListProps) {
+/** Drawn again when its lines change (a new array), not with each progress push around it. */
+export const RollCallList = memo(function RollCallList({
+  rows,
+  label,
+  columns,
+  showHistory,
+  heldChannels,
+  confirmationEnabled,
+  onSelect,
+}: RollCallListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -76,7 +85,7 @@ export function RollCallList({ rows, label, columns, showHistory, heldChannels, 
       </div>
     </div>
   );
-}
+});
 
 interface RowProps {
   index: number;

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Campaign, CampaignProgress, CampaignReport, RecipientReport, RollCallWatermark } from '@gdial/protocol';
 import type { RpcError } from '../../rpc/client';
 import { useEvent, useRpc } from '../../rpc/react';
+import { mergeChanged } from './rollCall';
 
 const REPORT_PAGE = 1000;
 /** The roll-call's changes are read at most this often while an alert runs. */
@@ -21,6 +22,12 @@ export interface CampaignLive {
   error: RpcError | undefined;
   reload: () => void;
   setCampaign: (c: Campaign) => void;
+  /**
+   * The engine's answer to an action on the alert (Pausa, Fortsätt): shown at once, its status
+   * over the progress shown until newer progress comes (progress read before the answer, still
+   * on its way or waiting for its frame, cannot turn it back).
+   */
+  applyAnswer: (c: Campaign) => void;
 }
 
 export function useCampaignLive(id: number): CampaignLive {
@@ -30,14 +37,17 @@ export function useCampaignLive(id: number): CampaignLive {
   const [recipients, setRecipients] = useState<RecipientReport[]>([]);
   const [report, setReport] = useState<CampaignLive['report']>();
   const [error, setError] = useState<RpcError>();
-  /** Everyone by recipient id, and where the roll-call stood at the last answer. */
-  const people = useRef(new Map<number, RecipientReport>());
+  /** Everyone in id order, where each is in that list, and where the roll-call stood at the last answer. */
+  const people = useRef<RecipientReport[]>([]);
+  const place = useRef<ReadonlyMap<number, number>>(new Map());
   const watermark = useRef<RollCallWatermark | null>(null);
   const loading = useRef(false);
   const again = useRef<'all' | 'changes' | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const frame = useRef<number | null>(null);
   const pendingProgress = useRef<CampaignProgress | null>(null);
+  /** How many action answers have been applied: progress asked for before the last one is older than it. */
+  const answers = useRef(0);
 
   /** Reads everyone ('all') or those changed since the watermark ('changes'), page by page. */
   const read = useCallback(
@@ -55,6 +65,7 @@ export function useCampaignLive(id: number): CampaignLive {
           const changed: RecipientReport[] = [];
           let cursor: number | null = null;
           let head: CampaignReport | undefined;
+          const answersBefore = answers.current;
           do {
             const page: CampaignReport = await rpc.call('campaigns.report', {
               id,
@@ -71,11 +82,21 @@ export function useCampaignLive(id: number): CampaignLive {
             const { recipients: _r, nextCursor: _n, watermark: w, ...rest } = head;
             watermark.current = w ?? null;
             setReport(rest);
-            setProgress((p) => (p && Date.parse(p.at) > Date.parse(rest.progress.at) ? p : rest.progress));
+            // Progress asked for before an action's answer keeps the answer's status.
+            setProgress((p) =>
+              p && Date.parse(p.at) > Date.parse(rest.progress.at)
+                ? p
+                : answersBefore !== answers.current && p
+                  ? { ...rest.progress, status: p.status }
+                  : rest.progress,
+            );
           }
-          if (!since) people.current = new Map();
-          for (const r of changed) people.current.set(r.id, r);
-          if (!since || changed.length > 0) setRecipients([...people.current.values()].sort((a, b) => a.id - b.id));
+          if (!since || changed.length > 0) {
+            const merged = mergeChanged(since ? people.current : [], since ? place.current : new Map(), changed);
+            people.current = merged.list;
+            place.current = merged.place;
+            setRecipients(merged.list);
+          }
           setError(undefined);
           next = again.current;
         }
@@ -132,5 +153,13 @@ export function useCampaignLive(id: number): CampaignLive {
     void read(watermark.current ? 'changes' : 'all');
   });
 
-  return { campaign, progress, recipients, report, error, reload, setCampaign };
+  const applyAnswer = useCallback((c: Campaign) => {
+    answers.current++;
+    // Pushed before the answer (the engine's messages arrive in order): older than it.
+    pendingProgress.current = null;
+    setCampaign(c);
+    setProgress((p) => (p ? { ...p, status: c.status } : p));
+  }, []);
+
+  return { campaign, progress, recipients, report, error, reload, setCampaign, applyAnswer };
 }
