@@ -1,7 +1,8 @@
 // A live alert to thousands of people in a real Chromium against the console as `npm start` runs
 // it (demo world, simulator): the roll-call holds everyone (the last person is reachable by
-// scrolling), a name typed into its search finds that person, and the roll-call follows the
-// alert as it runs (people move from "not sent yet" as their messages go out).
+// scrolling), Pausa and Fortsätt answer mid-stream, a name typed into its search finds that
+// person, and the roll-call follows the alert as it runs (people move from "not sent yet" as
+// their messages go out).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from './harness';
 import { startAlertToImportedPeople } from '@gdial/engine/testing/large-alert';
@@ -38,6 +39,16 @@ describe('the roll-call of a big alert', () => {
     await page.goto(`${new URL(page.url()).origin}/#/campaigns/${campaignId}`);
     const rollCall = page.getByRole('table', { name: 'Upprop' });
     await expect.poll(() => rollCall.getAttribute('aria-rowcount'), { timeout: 60_000 }).toBe(String(PEOPLE + 1));
+
+    // Pausa mid-stream (the demo sender sends 10 a second: minutes of sending are left): the
+    // page says the alert is paused with the engine's answer, without reading the roll-call
+    // again, and Fortsätt goes on.
+    await page.getByRole('button', { name: 'Pausa', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Larmet är pausat' }).waitFor();
+    expect((await call<{ status: string }>('campaigns.progress', { id: campaignId })).status).toBe('paused');
+    await page.getByRole('button', { name: 'Fortsätt', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Larmet pågår' }).waitFor();
+    expect((await call<{ status: string }>('campaigns.progress', { id: campaignId })).status).toBe('running');
 
     // The last person is there, at the end of the list.
     await rollCall.evaluate((el) => {
