@@ -23,6 +23,7 @@ export * from './path-notes';
 export * from './migrations';
 export * from './log-redaction';
 export * from './sync';
+export * from './sync-coalesce';
 export * from './sync-rpc';
 export * from './backups';
 export * from './health';

@@ -122,6 +122,12 @@ export const syncOpSchema = z.object({
    * desktop held when it made the change. The relay refuses a change under a stale token.
    */
   fence: z.number().int().positive().optional(),
+  /**
+   * For a put that holds several queued operations merged into one before a push: the fields
+   * set by an earlier one, under the stamp (HLC) each was written with, so every field keeps its
+   * own stamp; a field not named here has the operation's own `hlc`.
+   */
+  stamps: z.record(hlcSchema, z.array(z.string())).optional(),
 });
 export type SyncOp = z.infer<typeof syncOpSchema>;
 
@@ -187,6 +193,14 @@ export const fieldMerges: Partial<Record<SyncEntity, Record<string, FieldMerge>>
   approval: { decision: firstConfirmation },
 };
 
+/** Of a merged operation: each field set at an earlier stamp, and that stamp's HLC; undefined when none was. */
+export function fieldStamps(op: Pick<SyncOp, 'stamps'>): Map<string, string> | undefined {
+  if (op.stamps === undefined) return undefined;
+  const out = new Map<string, string>();
+  for (const [hlc, names] of Object.entries(op.stamps)) for (const name of names) out.set(name, hlc);
+  return out;
+}
+
 /** Applies one operation to an entity's state; returns the state unchanged (same object) when the operation adds nothing. */
 export function mergeOp(state: EntityState | undefined, op: SyncOp): EntityState {
   const base: EntityState = state ?? { entity: op.entity, id: op.id, fields: {} };
@@ -205,15 +219,19 @@ export function mergeOp(state: EntityState | undefined, op: SyncOp): EntityState
       if (base.deleted !== undefined) return base;
       let fields: EntityState['fields'] | null = null;
       const merges = fieldMerges[op.entity];
+      const earlier = fieldStamps(op);
       for (const [name, value] of Object.entries(op.fields ?? {})) {
+        // A merged operation's field keeps the stamp it was written with (`stamps`).
+        const at = earlier?.get(name);
+        const s = at === undefined ? stamp : `${at}@${op.device}`;
         const cur = base.fields[name];
         let next: { v: Json; s: string } | null = null;
         const merge = merges?.[name];
-        if (!cur) next = { v: value, s: stamp };
+        if (!cur) next = { v: value, s };
         else if (merge) {
           const v = merge(cur.v, value);
-          if (!sameJson(v, cur.v)) next = { v, s: stamp > cur.s ? stamp : cur.s };
-        } else if (stamp > cur.s) next = { v: value, s: stamp };
+          if (!sameJson(v, cur.v)) next = { v, s: s > cur.s ? s : cur.s };
+        } else if (s > cur.s) next = { v: value, s };
         if (next) (fields ??= { ...base.fields })[name] = next;
       }
       return fields ? { ...base, fields } : base;

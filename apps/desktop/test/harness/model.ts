@@ -10,6 +10,11 @@ import { fieldMerges, type EntityState, type Json, type SyncOp } from '@gdial/pr
 import type { ConsoleView } from './commands';
 
 const stamp = (op: SyncOp): string => `${op.hlc}@${op.device}`;
+/** A field's stamp: the operation's, or for operations merged before a push, the earlier one it was written at (`stamps`). */
+const fieldStamp = (op: SyncOp, name: string): string => {
+  const earlier = Object.entries(op.stamps ?? {}).find(([, names]) => names.includes(name));
+  return earlier ? `${earlier[0]}@${op.device}` : stamp(op);
+};
 const keyOf = (entity: string, id: string): string => `${entity}:${id}`;
 
 export class ReferenceModel {
@@ -80,7 +85,7 @@ export class ReferenceModel {
         const fields: EntityState['fields'] = {};
         for (const op of ops)
           for (const [name, v] of Object.entries(op.fields ?? {})) {
-            const s = stamp(op);
+            const s = fieldStamp(op, name);
             const cur = fields[name];
             if (!cur || s > cur.s) fields[name] = { v, s };
           }

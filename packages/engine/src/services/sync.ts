@@ -13,7 +13,7 @@ import { defaultBackoff, reconnectDelay } from '../relay-client/backoff';
 import type { RelayApi } from '../relay-client';
 import type { Tx } from '../store/db';
 import { addressBookEmpty } from '../store/sync-snapshot';
-import { ackOps, localIdOf, pendingCount, pendingOps, readSyncMeta, statesAfter, writeSyncMeta } from '../store/sync';
+import { ackOps, localIdOf, nextPushBatch, pendingCount, readSyncMeta, statesAfter, writeSyncMeta } from '../store/sync';
 import type { Replica } from '../sync/replica';
 
 const PUSH_BATCH = 500;
@@ -127,7 +127,7 @@ export class SyncService {
         this.again = false;
         const api = this.api;
         if (!api || this.closed) break;
-        const ops = pendingOps(this.ctx.store.read, PUSH_BATCH);
+        const { ops } = this.ctx.store.transaction((tx) => nextPushBatch(tx, PUSH_BATCH), { origin: 'sync' });
         if (ops.length === 0) {
           if (!this.again) break;
           continue;

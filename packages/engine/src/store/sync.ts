@@ -2,7 +2,7 @@
 // shared entity, the organisation-wide id of each local row, and the replica's own values.
 // Rows of shared tables are read for sync by the codecs (src/sync/codecs) through the
 // domain stores; this module holds only the sync tables' SQL.
-import type { EntityState, SyncEntity, SyncOp } from '@gdial/protocol';
+import { coalesceOps, type EntityState, type SyncEntity, type SyncOp } from '@gdial/protocol';
 import type { Reader, Tx } from './db';
 
 // ── meta ──
@@ -86,6 +86,32 @@ export function pendingOps(r: Reader, limit: number): SyncOp[] {
     .map((s) => JSON.parse(s) as SyncOp);
 }
 
+/** At most this many never-sent operations are looked at for merging before one push. */
+const COALESCE_WINDOW = 5_000;
+
+/**
+ * The next batch to push. First each entity's never-sent operations are merged into one where
+ * the conflict rules allow (`coalesceOps`): a merged operation takes its first one's row, the
+ * ones folded into it leave the outbox. Then the batch is marked sent (`sentThrough`), in the
+ * same transaction: an operation that may have reached the relay is never rewritten, since the
+ * relay takes a counter it already holds as applied and would drop what was folded into it.
+ */
+export function nextPushBatch(tx: Tx, limit: number): { ops: SyncOp[]; folded: number } {
+  const sent = Number(readSyncMeta(tx, 'sentThrough') ?? '0');
+  const unsent = tx.statements
+    .pluck<[number, number], string>('SELECT op FROM sync_outbox WHERE counter > ? ORDER BY counter LIMIT ?')
+    .all(sent, COALESCE_WINDOW)
+    .map((s) => JSON.parse(s) as SyncOp);
+  const merged = coalesceOps(unsent);
+  const rewrite = tx.statements.get('UPDATE sync_outbox SET op = ? WHERE counter = ?');
+  for (const op of merged.rewritten) rewrite.run(JSON.stringify(op), op.counter);
+  const drop = tx.statements.get('DELETE FROM sync_outbox WHERE counter = ?');
+  for (const counter of merged.folded) drop.run(counter);
+  const ops = pendingOps(tx, limit);
+  if (ops.length > 0 && ops.at(-1)!.counter > sent) writeSyncMeta(tx, 'sentThrough', String(ops.at(-1)!.counter));
+  return { ops, folded: merged.folded.length };
+}
+
 export const pendingCount = (r: Reader): number => r.statements.pluck<[], number>('SELECT count(*) FROM sync_outbox').get() ?? 0;
 
 export function ackOps(tx: Tx, through: number): number {
@@ -126,4 +152,5 @@ export const erasedIn = (tx: Tx): ReadonlySet<string> => erasures.get(tx) ?? new
 /** Drops every queued operation (this desktop joins under another device id and seeds again). */
 export function clearOutbox(tx: Tx): void {
   tx.statements.get('DELETE FROM sync_outbox').run();
+  writeSyncMeta(tx, 'sentThrough', null);
 }

@@ -81,6 +81,7 @@ export class Replica {
         if (this.deviceId !== null) clearOutbox(tx);
         writeSyncMeta(tx, 'device', deviceId);
         writeSyncMeta(tx, 'counter', '0');
+        writeSyncMeta(tx, 'sentThrough', null); // counters start again: none of them was sent
         this.deviceId = deviceId;
         for (const codec of this.codecs) {
           if (fromSnapshot && addressBookKinds.has(codec.entity)) continue;
