@@ -3,8 +3,9 @@
 // with contacts:write in Inställningar → API-nycklar, the "HR system" posts a batch to the
 // demo relay's /api/v1/contacts/batch and changes one person, and the console shows the new
 // people in Kontakter and, in Händelselogg, each change under the key's name ("Skapad via
-// API-nyckeln ”Personalsystemet”"). A screenshot of that goes to the guide
-// (docs/guide/img/api-kontakter-handelselogg.png).
+// API-nyckeln ”Personalsystemet”"), as does the person's Historik in the contact drawer.
+// Screenshots of both go to the guide (docs/guide/img/api-kontakter-handelselogg.png,
+// api-kontakt-historik.png).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from './harness';
@@ -72,5 +73,17 @@ describe('an HR sync through the API in the console', () => {
       path: path.join(GUIDE_IMG, 'api-kontakter-handelselogg.png'),
       style: '.mantine-AppShell-header { visibility: hidden; }',
     });
+
+    // The person's own history (Historik in the contact drawer) says the same.
+    await page.getByRole('navigation').getByRole('link', { name: 'Kontakter' }).click();
+    await page.getByRole('table', { name: 'Kontakter' }).getByRole('button', { name: 'Maja Lind' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Redigera kontakt: Maja Lind' });
+    const history = drawer.getByRole('region', { name: 'Historik' });
+    await history.getByText('Ändrad via API-nyckeln ”Personalsystemet” (roll)').waitFor({ timeout: 30_000 });
+    await history.getByText('Skapad via API-nyckeln ”Personalsystemet”').waitFor();
+    expect(await drawer.getByLabel('Roll', { exact: true }).inputValue()).toBe('Förvaltningschef');
+    await history.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await history.screenshot({ path: path.join(GUIDE_IMG, 'api-kontakt-historik.png') });
   }, 240_000);
 });
