@@ -3,10 +3,11 @@
 // bound parameter, json_each), and every aggregate is one query over the deliveries' and
 // recipients' campaign indexes; percentiles are ranked in SQL (window functions) and picked
 // in one pass over the ranking, so no per-person row leaves the database. The outcome figures
-// read the covering index deliveries_campaign_outcome and each person's first hand-over the
-// index deliveries_recipient_sent (migration 0025), never the delivery rows themselves.
+// and the costs read delivery_tallies (a handful of counted rows per alert, kept by triggers
+// on deliveries) and each person's first hand-over the index deliveries_recipient_sent, never
+// the delivery rows themselves.
 import type { Channel } from '@gdial/protocol';
-import type { Reader } from './db';
+import type { Reader, Tx } from './db';
 
 export interface StartedAlertRow {
   id: number;
@@ -103,19 +104,55 @@ export interface OutcomeTallyRow {
 /**
  * The deliveries of these alerts counted by channel, provider, state and error code: the
  * outcome figures per channel, per provider and per error code all fold from these few rows.
- * Grouped first per alert in the covering index's own order (campaign_id, channel, provider,
- * state, error_code), so SQLite streams the index without sorting a row per delivery.
+ * Read from delivery_tallies (kept by triggers on deliveries), not from a row per delivery.
  */
 export const outcomeTallies = (r: Reader, alertIds: readonly number[], channel: Channel | null): OutcomeTallyRow[] =>
   r.statements
     .get<[Selection], OutcomeTallyRow>(
-      `SELECT channel, provider, state, error_code, SUM(n) AS n, SUM(handed_over) AS handed_over
-         FROM (SELECT campaign_id, channel, provider, state, error_code, COUNT(*) AS n, COUNT(sent_at) AS handed_over
-                 FROM deliveries INDEXED BY deliveries_campaign_outcome WHERE ${SELECTED}
-                GROUP BY campaign_id, channel, provider, state, error_code)
+      `SELECT channel, NULLIF(provider, '') AS provider, state, NULLIF(error_code, '') AS error_code,
+              SUM(n) AS n, SUM(CASE WHEN handed_over THEN n ELSE 0 END) AS handed_over
+         FROM delivery_tallies WHERE ${SELECTED}
         GROUP BY channel, provider, state, error_code`,
     )
     .all({ ids: JSON.stringify(alertIds), channel });
+
+/** The tallies as the deliveries give them now: what the triggers keep, counted afresh. */
+const TALLIES_FROM_DELIVERIES = `
+  SELECT campaign_id, channel, coalesce(provider, ''), state, coalesce(error_code, ''), sent_at IS NOT NULL,
+         substr(address, 1, 7), coalesce(body, ''), MIN(address), COUNT(*)
+    FROM deliveries GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+
+/** Counts delivery_tallies afresh from the deliveries (a repair; the triggers keep it otherwise). */
+export function rebuildDeliveryTallies(tx: Tx): void {
+  tx.statements.get<[]>('DELETE FROM delivery_tallies').run();
+  tx.statements
+    .get<[]>(
+      `INSERT INTO delivery_tallies (campaign_id, channel, provider, state, error_code, handed_over, prefix, body, address, n)
+       ${TALLIES_FROM_DELIVERIES}`,
+    )
+    .run();
+}
+
+export interface DeliveryTallyRow {
+  campaign_id: number;
+  channel: Channel;
+  provider: string;
+  state: string;
+  error_code: string;
+  handed_over: number;
+  prefix: string;
+  body: string;
+  n: number;
+}
+
+/** Every tally, in key order (the address, one of the group's, left out: it is any of them). */
+export const deliveryTallies = (r: Reader): DeliveryTallyRow[] =>
+  r.statements
+    .get<[], DeliveryTallyRow>(
+      `SELECT campaign_id, channel, provider, state, error_code, handed_over, prefix, body, n FROM delivery_tallies
+        ORDER BY campaign_id, channel, provider, state, error_code, handed_over, prefix, body`,
+    )
+    .all();
 
 export interface BilledSendRow {
   campaign_id: number;
@@ -133,8 +170,8 @@ export interface BilledSendRow {
 export const billedSends = (r: Reader, alertIds: readonly number[], channel: Channel | null): BilledSendRow[] =>
   r.statements
     .get<[Selection], BilledSendRow>(
-      `SELECT campaign_id, channel, MIN(address) AS address, body, COUNT(*) AS n FROM deliveries
-        WHERE ${SELECTED} AND sent_at IS NOT NULL AND (channel <> 'voice' OR state = 'delivered')
-        GROUP BY campaign_id, channel, substr(address, 1, 7), body`,
+      `SELECT campaign_id, channel, MIN(address) AS address, body, SUM(n) AS n FROM delivery_tallies
+        WHERE ${SELECTED} AND handed_over AND (channel <> 'voice' OR state = 'delivered')
+        GROUP BY campaign_id, channel, prefix, body`,
     )
     .all({ ids: JSON.stringify(alertIds), channel });

@@ -219,11 +219,6 @@ export const deliveries = sqliteTable(
     index('deliveries_claim').on(t.state, t.channel, t.priority, t.dueAt),
     index('deliveries_recipient').on(t.recipientId, t.stepIndex),
     index('deliveries_campaign_state').on(t.campaignId, t.state),
-    /**
-     * Covers the analytics' outcome figures (per channel, provider and error code over a set of
-     * alerts): they read this index alone, never the rows.
-     */
-    index('deliveries_campaign_outcome').on(t.campaignId, t.channel, t.provider, t.state, t.errorCode, t.sentAt),
     /** A person's first hand-over (time to confirm) read from the index alone. */
     index('deliveries_recipient_sent').on(t.recipientId, t.sentAt),
     index('deliveries_provider_id').on(t.providerId),
@@ -233,6 +228,32 @@ export const deliveries = sqliteTable(
       .on(t.campaignId)
       .where(sql`${t.possibleDuplicate} = 1`),
   ],
+);
+
+/**
+ * The deliveries of each alert counted by what the analytics and its costs read: channel,
+ * provider, state, error code, handed over or not, the number's first seven characters (its
+ * country) and the text (its SMS segments). Kept by triggers on deliveries (migration 0026:
+ * every insert, update of these columns and delete moves one count), so it is derived from
+ * the deliveries, never written by the engine or synced, and rebuildable from them
+ * (store/analytics.ts rebuildDeliveryTallies). Absent values are stored as ''.
+ */
+export const deliveryTallies = sqliteTable(
+  'delivery_tallies',
+  {
+    campaignId: integer('campaign_id').notNull(),
+    channel: text('channel', { enum: channelEnum }).notNull(),
+    provider: text('provider').notNull(),
+    state: text('state').notNull(),
+    errorCode: text('error_code').notNull(),
+    handedOver: integer('handed_over').notNull(),
+    prefix: text('prefix').notNull(),
+    body: text('body').notNull(),
+    /** One address of the group (the first counted): its prefix decides the country. */
+    address: text('address').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.channel, t.provider, t.state, t.errorCode, t.handedOver, t.prefix, t.body] })],
 );
 
 /** The timeline of one delivery, for the per-recipient report. Never updated. */
