@@ -139,6 +139,22 @@ describe('contacts in the browser', () => {
     await table.getByRole('button', { name: 'Anna Berg' }).waitFor();
   });
 
+  it('finds a misspelt name and says the match is by similar spelling', async () => {
+    const { page } = c;
+    const table = page.getByRole('table', { name: 'Kontakter' });
+    await page.getByRole('searchbox', { name: 'Sök kontakter' }).fill('Fredirk');
+    await page.getByRole('status').filter({ hasText: 'Ingen exakt träff – 1 kontakt med liknande stavning' }).waitFor();
+    await table.getByRole('button', { name: 'Fredrik Åberg' }).waitFor();
+    await page.mouse.move(0, 0);
+    await page.locator('main').screenshot({ path: path.join(GUIDE_IMG, 'sok-liknande.png') });
+    // Spelt right, the same person is an exact match.
+    await page.getByRole('searchbox', { name: 'Sök kontakter' }).fill('Fredrik');
+    await page.getByRole('status').filter({ hasText: '1 kontakt matchar' }).waitFor();
+    // Back to the search the next test goes on from.
+    await page.getByRole('searchbox', { name: 'Sök kontakter' }).fill('0701234');
+    await table.getByRole('button', { name: 'Anna Berg' }).waitFor();
+  });
+
   it('edits the numbers: adds one, moves it first with the keyboard, and shows refused input at the field', async () => {
     const { page } = c;
     await page.getByRole('table', { name: 'Kontakter' }).getByRole('button', { name: 'Anna Berg' }).click();

@@ -2,8 +2,9 @@
 // FTS5 match, filters, keyset page of 100 summaries, total count) on 100,000 imported
 // contacts. The mix is what operators do: name prefixes while typing, phone digits in any
 // spelling, e-mail fragments, two-word queries, paging through the list sorted by name or
-// last change, group (with subgroups) and tag filters. Baseline, same run: fetching one
-// contact by id through the same RPC path (the floor any search pays).
+// last change, group (with subgroups) and tag filters, and surnames typed with a typo.
+// Baseline, same run: fetching one contact by id through the same RPC path (the floor any
+// search pays).
 // Options: --rows N (default 100000), --queries N (default 1000).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -62,6 +63,11 @@ export default async function (ctx: BenchContext): Promise<void> {
     'pär',
   ];
   const cursors: Record<string, string | null> = { name: null, updated: null };
+  const misspelt = (name: string): string => {
+    if (name.length < 5) return name;
+    const at = 1 + rnd(name.length - 2);
+    return rnd(2) === 0 ? name.slice(0, at) + name.slice(at + 1) : name.slice(0, at) + name[at + 1] + name[at] + name.slice(at + 2);
+  };
 
   const mix: (() => SearchInput)[] = [
     // Name prefixes as they are typed.
@@ -91,7 +97,10 @@ export default async function (ctx: BenchContext): Promise<void> {
     () => ({ query: '', groupId: pick(groupIds) }),
     () => ({ query: pick(names), groupId: pick(groupIds) }),
     () => ({ query: '', tag: pick(['jour', 'ledning', 'frivillig', 'sjukvård', 'it']) }),
+    // A surname typed with a typo (a letter dropped, or two swapped), found by forgiving it.
+    () => ({ query: misspelt(someone().lastName) }),
   ];
+  const MISSPELT = mix.length - 1;
 
   // Calls come in as messages from the console, each its own turn of the engine's event
   // loop, and work the engine does in the background (building the search index after
@@ -108,6 +117,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   const times: number[] = [];
   const cpuTimes: number[] = [];
   const byKind = new Map<number, number[]>();
+  const misspeltCpu: number[] = [];
   for (let i = 0; i < queries; i++) {
     const kind = i % mix.length;
     const input: SearchInput = { limit: 100, ...mix[kind]!() };
@@ -121,6 +131,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     // CPU time of the call: what the query costs, apart from waiting for a core on a busy machine.
     cpuTimes.push((cpu.user + cpu.system) / 1000);
     byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+    if (kind === MISSPELT) misspeltCpu.push(cpuTimes.at(-1)!);
     if (input.query === '' && !input.groupId && !input.tag)
       cursors[typeof input.sort === 'string' ? input.sort : 'name'] = out.nextCursor ?? null;
   }
@@ -150,6 +161,9 @@ export default async function (ctx: BenchContext): Promise<void> {
     p95_by_kind_ms: [...byKind.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => round(percentile(t, 95), 2)),
     cpu_p50_ms: round(percentile(cpuTimes, 50), 3),
     cpu_p95_ms: round(percentile(cpuTimes, 95), 3),
+    // The misspelt surnames alone (the last kind): what forgiving a typo costs.
+    misspelt_p95_ms: round(percentile(byKind.get(MISSPELT) ?? [0], 95), 3),
+    misspelt_cpu_p95_ms: round(percentile(misspeltCpu.length ? misspeltCpu : [0], 95), 3),
     load_avg_1m: round(os.loadavg()[0] ?? 0, 2),
     cpus: os.cpus().length,
   });

@@ -291,6 +291,12 @@ export const contactSearchOutputSchema = z.object({
   nextCursor: z.string().nullable(),
   /** All matches, not just this page; counted for the first page, later pages (with a cursor) repeat that count. */
   total: z.number().int().nonnegative(),
+  /**
+   * Of total, the matches where every word starts a name, address or tag; they come first in
+   * the order asked for. The matches from position exactTotal on were found by forgiving a
+   * typo in some word ("andersn" finds Andersson), in the same order after them.
+   */
+  exactTotal: z.number().int().nonnegative(),
 });
 export type ContactSearchOutput = z.infer<typeof contactSearchOutputSchema>;
 

@@ -89,7 +89,7 @@ export class ContactService {
   search(p: SearchParams): ContactSearchOutput {
     const r = this.ctx.store.read;
     const page = searchContacts(r, this.searchIndex, p);
-    return { items: contactSummaries(r, page.ids), nextCursor: page.nextCursor, total: page.total };
+    return { items: contactSummaries(r, page.ids), nextCursor: page.nextCursor, total: page.total, exactTotal: page.exactTotal };
   }
 
   create(fields: unknown): Contact {

@@ -1,9 +1,12 @@
 // Answering a query from the search index: the filters (groups, tag) and each word of the
 // query as bitsets of contact ids, intersected; the count of the matches is a popcount;
 // the page is a walk along the chosen sort order testing one bit per contact (or, when
-// few match, the matches sorted).
+// few match, the matches sorted). The matches come in two runs: those where every word
+// starts a token, then those found only by forgiving a typo in some word (similar.ts),
+// each run in the sort order.
 import { andInto, hasBit, idsOf, popcount } from './bitsets';
 import type { IndexState } from './build';
+import { PrefixDistance, typosOf } from './similar';
 import { isNumberToken } from './tokens';
 import { searchIndexTuning } from './tuning';
 
@@ -15,8 +18,11 @@ export interface IndexQuery {
   /** Contacts with exactly this tag, or anyone (null). */
   tag: string | null;
   sort: 'name' | 'updated';
-  /** The last contact of the previous page, by its sort key: the page starts after it. */
-  after: { key: string; id: number } | null;
+  /**
+   * The last contact of the previous page, by its sort key: the page starts after it;
+   * `similar` when it was one of the matches found by forgiving a typo.
+   */
+  after: { key: string; id: number; similar?: boolean } | null;
   /** Matches to skip first (after `after`, if given): the page at a scroll position. */
   offset: number;
   limit: number;
@@ -28,6 +34,10 @@ export interface IndexAnswer {
   /** The sort key of each of ids. */
   keys: string[];
   total: number;
+  /** Of total, the matches where every word starts a token; the others were found by forgiving a typo. */
+  exactTotal: number;
+  /** Where in ids the matches found by forgiving a typo begin (ids.length when none are on this page). */
+  similarFrom: number;
 }
 
 /**
@@ -37,6 +47,8 @@ export interface IndexAnswer {
 export class Bitsets {
   private readonly kept: Uint32Array[] = [];
   private lent = 0;
+  /** The typo measure's rows, lent with the bitsets. */
+  readonly distance = new PrefixDistance();
 
   /** Takes back everything lent (a new search begins). */
   reset(): void {
@@ -56,49 +68,90 @@ export class Bitsets {
 
 export function runQuery(s: IndexState, q: IndexQuery, bitsets: Bitsets): IndexAnswer {
   bitsets.reset();
-  let matches: Uint32Array | null = null;
+  let filter: Uint32Array | null = null;
   // Filters first: a phrase then checks fewer documents.
   if (q.groups) {
-    matches = bitsets.take(s.words);
-    for (const g of q.groups) s.groups.get(g)?.orInto(matches);
+    filter = bitsets.take(s.words);
+    for (const g of q.groups) s.groups.get(g)?.orInto(filter);
   }
   if (q.tag !== null) {
     const bits = bitsets.take(s.words);
     s.tags.get(q.tag)?.orInto(bits);
-    if (matches) andInto(matches, bits);
-    else matches = bits;
+    if (filter) andInto(filter, bits);
+    else filter = bits;
   }
+  let exact: Uint32Array | null = filter;
+  // The same, with each word that may be misspelt also matching its similar tokens.
+  let loose: Uint32Array | null = null;
   for (const w of q.words) {
-    const bits = wordMatches(s, w, matches, bitsets);
-    if (matches) andInto(matches, bits);
-    else matches = bits;
+    // Only the matches so far need a phrase checked; once typos widen them, all do.
+    const bits = wordMatches(s, w, loose ? null : exact, bitsets);
+    const typos = typosOf(w);
+    if (typos > 0 || loose) {
+      const widened = bitsets.take(s.words);
+      widened.set(bits);
+      if (typos > 0) s.wordTokens.similarInto(w[0]!, typos, widened, bitsets.distance);
+      if (!loose) {
+        loose = widened;
+        if (exact) andInto(loose, exact);
+      } else andInto(loose, widened);
+    }
+    if (exact) andInto(exact, bits);
+    else exact = bits;
   }
-  const found = matches ?? everyone(s, bitsets);
-  const total = popcount(found);
+  const found = exact ?? everyone(s, bitsets);
+  const exactTotal = popcount(found);
+  let similar: Uint32Array | null = null;
+  if (loose) {
+    for (let i = 0; i < loose.length; i++) loose[i]! &= ~found[i]!;
+    if (popcount(loose) > 0) similar = loose;
+  }
+  const similarTotal = similar ? popcount(similar) : 0;
+  const want = q.limit + 1;
+  const afterSimilar = q.after?.similar === true;
+  const ids = afterSimilar ? [] : pageOf(s, q, found, exactTotal, exact === null, q.after, q.offset, want);
+  const similarFrom = ids.length;
+  if (similar && ids.length < want) {
+    // Past the exact matches: the offset counts on from them, a cursor in them starts this run at its beginning.
+    const offset = afterSimilar ? q.offset : q.after ? 0 : Math.max(0, q.offset - exactTotal);
+    ids.push(...pageOf(s, q, similar, similarTotal, false, afterSimilar ? q.after : null, offset, want - ids.length));
+  }
+  const keys = q.sort === 'name' ? s.sortKeys : s.updatedAts;
+  return { ids, keys: ids.map((id) => keys[id]!), total: exactTotal + similarTotal, exactTotal, similarFrom };
+}
+
+/** Up to `want` of the matches in `found` (`total` of them; `all`: everyone) in the query's order, after `after`, skipping `offset`. */
+function pageOf(
+  s: IndexState,
+  q: IndexQuery,
+  found: Uint32Array,
+  total: number,
+  all: boolean,
+  after: { key: string; id: number } | null,
+  offset: number,
+  want: number,
+): number[] {
   const order = q.sort === 'name' ? s.byName : s.byUpdated;
   const keys = q.sort === 'name' ? s.sortKeys : s.updatedAts;
-  const want = q.limit + 1;
-  let ids: number[];
   if (total * searchIndexTuning.sortWhenOneIn <= s.count) {
-    ids = idsOf(found);
-    if (q.after) {
-      const { key, id } = q.after;
+    let ids = idsOf(found);
+    if (after) {
+      const { key, id } = after;
       ids = ids.filter((m) => order.compare(key, id, m) < 0);
     }
-    ids = ids.sort((a, b) => order.compare(keys[a]!, a, b)).slice(q.offset, q.offset + want);
-  } else {
-    ids = [];
-    let i = q.after ? order.after(q.after.key, q.after.id) : 0;
-    // Everyone matches: the offset is a position in the order, no walk needed.
-    if (matches === null) i += q.offset;
-    for (let skip = matches === null ? 0 : q.offset; i < order.length && ids.length < want; i++) {
-      const id = order.at(i);
-      if (!hasBit(found, id)) continue;
-      if (skip > 0) skip--;
-      else ids.push(id);
-    }
+    return ids.sort((a, b) => order.compare(keys[a]!, a, b)).slice(offset, offset + want);
   }
-  return { ids, keys: ids.map((id) => keys[id]!), total };
+  const ids: number[] = [];
+  let i = after ? order.after(after.key, after.id) : 0;
+  // Everyone matches: the offset is a position in the order, no walk needed.
+  if (all) i += offset;
+  for (let skip = all ? 0 : offset; i < order.length && ids.length < want; i++) {
+    const id = order.at(i);
+    if (!hasBit(found, id)) continue;
+    if (skip > 0) skip--;
+    else ids.push(id);
+  }
+  return ids;
 }
 
 /**

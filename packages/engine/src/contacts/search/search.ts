@@ -31,6 +31,11 @@ export interface SearchPage {
   ids: number[];
   nextCursor: string | null;
   total: number;
+  /**
+   * Of total, the matches where every word starts a name, address or tag; they come first.
+   * The rest (positions exactTotal and on) were found by forgiving a typo ("andersn").
+   */
+  exactTotal: number;
 }
 
 interface Cursor {
@@ -39,6 +44,10 @@ interface Cursor {
   i: number;
   /** The total counted for the first page; later pages reuse it instead of counting again. */
   t: number;
+  /** The first page's exact matches (absent in older cursors: all were exact). */
+  e?: number;
+  /** The page ended among the matches found by forgiving a typo. */
+  f?: 1;
 }
 
 /**
@@ -106,6 +115,9 @@ export function searchContacts(r: Reader, index: ContactSearchIndex, p: SearchPa
   const groupIds = p.groupId === undefined ? null : p.includeSubgroups ? subtreeIds(r, [p.groupId]) : [p.groupId];
   let rows: { id: number; k: string }[];
   let total: number;
+  let exactTotal: number;
+  /** Where in rows the matches found by forgiving a typo begin. */
+  let similarFrom: number;
   // The whole address book, page by page (the console's first page at start-up), needs no
   // search index: the sort index alone answers it.
   const wholeBook = !query && groupIds === null && p.tag === undefined;
@@ -115,13 +127,15 @@ export function searchContacts(r: Reader, index: ContactSearchIndex, p: SearchPa
       groups: groupIds,
       tag: p.tag ?? null,
       sort: p.sort,
-      after: cursor ? { key: cursor.k, id: cursor.i } : null,
+      after: cursor ? { key: cursor.k, id: cursor.i, similar: cursor.f === 1 } : null,
       offset,
       limit: p.limit,
     });
     rows = found.ids.map((id, i) => ({ id, k: found.keys[i]! }));
     // Counting is free here, but later pages keep the first page's count, as documented.
     total = cursor ? cursor.t : found.total;
+    exactTotal = cursor ? (cursor.e ?? cursor.t) : found.exactTotal;
+    similarFrom = found.similarFrom;
   } else {
     // Until the index is built (after start, a large import, or another program's writes)
     // SQL answers, and the index builds meanwhile. A build that fails (the database closing
@@ -140,12 +154,20 @@ export function searchContacts(r: Reader, index: ContactSearchIndex, p: SearchPa
     });
     rows = found.rows;
     total = cursor ? cursor.t : found.total!;
+    // Words are matched exactly here: the typo-forgiving matches need the index.
+    exactTotal = cursor ? (cursor.e ?? cursor.t) : total;
+    similarFrom = rows.length;
   }
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
+  const lastSimilar = page.length > similarFrom;
   return {
     ids: page.map((r) => r.id),
-    nextCursor: rows.length > p.limit && last ? encodeCursor({ s: p.sort, k: last.k, i: last.id, t: total }) : null,
+    nextCursor:
+      rows.length > p.limit && last
+        ? encodeCursor({ s: p.sort, k: last.k, i: last.id, t: total, e: exactTotal, ...(lastSimilar ? { f: 1 as const } : {}) })
+        : null,
     total,
+    exactTotal,
   };
 }

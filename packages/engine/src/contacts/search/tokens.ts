@@ -4,6 +4,7 @@
 // each with the contacts it occurs in (a Posting).
 import { searchIndexTuning } from './tuning';
 import { IdSet, lowerBound } from './bitsets';
+import type { PrefixDistance } from './similar';
 
 /**
  * Tokens of at most this many ASCII digits (phone numbers, numbers in e-mail addresses:
@@ -143,6 +144,18 @@ export class WordTokens {
     for (let at = lowerBound(tokens, prefix); at < tokens.length && tokens[at]!.startsWith(prefix); at++)
       markPosting(this.postings[at]!, bits);
     for (const [t, p] of this.fresh) if (t.startsWith(prefix)) markPosting(p, bits);
+  }
+
+  /**
+   * Marks the contacts with a token that starts with `word` give or take `typos` edits, and
+   * with its first letter (see similar.ts): one run of the sorted tokens, and the new ones.
+   */
+  similarInto(word: string, typos: number, bits: Uint32Array, distance: PrefixDistance): void {
+    const first = word.charAt(0);
+    const tokens = this.tokens;
+    for (let at = lowerBound(tokens, first); at < tokens.length && tokens[at]!.startsWith(first); at++)
+      if (distance.within(word, tokens[at]!, typos)) markPosting(this.postings[at]!, bits);
+    for (const [t, p] of this.fresh) if (t.startsWith(first) && distance.within(word, t, typos)) markPosting(p, bits);
   }
 
   /** Marks the contacts with exactly this token. */

@@ -35,6 +35,8 @@ const dict = {
     countOne: '1 kontakt',
     countFiltered: '{n} {n|kontakt|kontakter} matchar',
     countFilteredOne: '1 kontakt matchar',
+    countSimilar: '{n} {n|kontakt|kontakter} matchar, varav {m} med liknande stavning (sist i listan)',
+    countOnlySimilar: 'Ingen exakt träff – {m} {m|kontakt|kontakter} med liknande stavning',
     loading: 'Söker…',
     newContact: 'Ny kontakt',
     import: 'Importera…',
@@ -63,6 +65,8 @@ const dict = {
     countOne: '1 contact',
     countFiltered: '{n} {n|contact matches|contacts match}',
     countFilteredOne: '1 contact matches',
+    countSimilar: '{n} {n|contact matches|contacts match}, {m} of them spelt similarly (at the end of the list)',
+    countOnlySimilar: 'No exact match – {m} {m|contact|contacts} spelt similarly',
     loading: 'Searching…',
     newContact: 'New contact',
     import: 'Import…',
@@ -171,12 +175,16 @@ export function ContactsPage({ route }: { route: Route }) {
   };
 
   const total = win.total;
+  // Matches found by forgiving a typo come after the exact ones; the count says how many.
+  const similar = total === null || win.exactTotal === null ? 0 : total - win.exactTotal;
   const countText =
     total === null
       ? t('loading')
-      : total === 1
-        ? t(filtered ? 'countFilteredOne' : 'countOne')
-        : t(filtered ? 'countFiltered' : 'count', { n: f.number(total) });
+      : similar > 0
+        ? t(similar === total ? 'countOnlySimilar' : 'countSimilar', { n: f.number(total), m: f.number(similar) })
+        : total === 1
+          ? t(filtered ? 'countFilteredOne' : 'countOne')
+          : t(filtered ? 'countFiltered' : 'count', { n: f.number(total) });
   const nothingAtAll = total === 0 && !filtered && win.complete;
 
   return (

@@ -10,6 +10,8 @@ export interface ContactPage {
   items: ContactSummary[];
   nextCursor: string | null;
   total: number;
+  /** Of total, the matches where every word matched exactly; the rest (last) forgave a typo. */
+  exactTotal?: number;
 }
 
 /** A page at a position (offset), or the page after a cursor (walking the whole answer). */
@@ -30,6 +32,8 @@ const WALK_PAGE = 500;
 
 export class ContactWindow {
   total: number | null = null;
+  /** Of total, the exact matches (the rows before the ones found by forgiving a typo). */
+  exactTotal: number | null = null;
   error: unknown = null;
   /** Bumped on every change, for useSyncExternalStore. */
   version = 0;
@@ -173,6 +177,7 @@ export class ContactWindow {
       this.pages.set(p, page.items);
       // The count may change while scrolling (contacts added or deleted meanwhile).
       this.total = page.items.length < PAGE_ROWS ? Math.min(page.total, p * PAGE_ROWS + page.items.length) : page.total;
+      this.exactTotal = Math.min(page.exactTotal ?? page.total, this.total);
       this.evict();
     } catch (e) {
       if (this.disposed) return;
