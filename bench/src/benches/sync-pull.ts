@@ -95,6 +95,7 @@ export default async function (ctx: BenchContext): Promise<void> {
 
     const b0 = performance.now();
     const b = await org.desktop('B');
+    const started = (performance.now() - b0) / 1000; // enrolment and the engine's start
     let snapshotDone = 0;
     let entities = 0;
     await until(async () => {
@@ -134,6 +135,7 @@ export default async function (ctx: BenchContext): Promise<void> {
       seconds: round(seconds, 2),
       rows_per_s: round(n / seconds, 0),
       log_catchup_seconds: round(catchup, 2),
+      startup_seconds: round(started, 2),
       seed_seconds: round(seedSeconds, 2),
       baseline_rows_per_s: round(n / baselineSeconds, 0),
       ratio: round(n / seconds / (n / baselineSeconds), 3),

@@ -142,7 +142,8 @@ export async function scrubErasedPeople(db: RelayDb, tenantId: string, contacts:
 export interface SnapshotPage {
   seq: number;
   epoch: string;
-  states: EntityState[];
+  /** Each state's JSON text as Postgres renders it: the route writes them into its answer as they are. */
+  states: string[];
   next: string | undefined;
   /** How many entities the organisation has: on the first page only. */
   total?: number;
@@ -169,15 +170,16 @@ export async function readSnapshotPage(
          FROM event_counters c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1`,
       [tenantId, after === undefined],
     );
-    const states: EntityState[] = [];
+    const states: string[] = [];
     let next: string | undefined;
     while (kind < order.length) {
       const want = limit - states.length;
-      const rows = await q.query<{ entity_id: string; state: EntityState | string }>(
-        `SELECT entity_id, state FROM sync_entities WHERE tenant_id = $1 AND entity = $2 AND entity_id > $3 ORDER BY entity_id LIMIT $4`,
+      // As text: parsing every state here only to serialise it again for the answer doubled the relay's work.
+      const rows = await q.query<{ entity_id: string; state: string }>(
+        `SELECT entity_id, state::text AS state FROM sync_entities WHERE tenant_id = $1 AND entity = $2 AND entity_id > $3 ORDER BY entity_id LIMIT $4`,
         [tenantId, order[kind], afterId, want],
       );
-      for (const r of rows) states.push(typeof r.state === 'string' ? (JSON.parse(r.state) as EntityState) : r.state);
+      for (const r of rows) states.push(r.state);
       if (rows.length === want) {
         next = `${kind}|${rows.at(-1)!.entity_id}`;
         break;
