@@ -1,6 +1,7 @@
 // Call flows and audio: the engine registers a flow and uploads audio with its device token;
 // Twilio (signed) fetches the start document per delivery and posts the gathered digit,
 // which is committed as a twilio.gather event and answered confirmed / retry / goodbye.
+import { createHash } from 'node:crypto';
 import { webhookOf } from '@gdial/protocol';
 import { callFlowPlaceholders, callFlowUrl, type CallFlowRegistration } from '@gdial/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +13,13 @@ const doc = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>
 describe.each(backends)('call flows and media on %s', (backend) => {
   let fx: RelayFixture;
   let t: TenantFixture;
+  let other: TenantFixture;
   let audioUrl: string;
   const audio = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251));
   beforeAll(async () => {
     fx = await startTestRelay(backend);
     t = await addTenant(fx.relay, 'calls');
-    await addTenant(fx.relay, 'other');
+    other = await addTenant(fx.relay, 'other');
   }, 120_000);
   afterAll(async () => fx?.stop(), 60_000);
   const auth = () => ({ authorization: `Bearer ${t.deviceToken}` });
@@ -53,6 +55,29 @@ describe.each(backends)('call flows and media on %s', (backend) => {
     // Another tenant's URL with the same id, and a guessed id, find nothing.
     expect((await fetch(audioUrl.replace('/calls/', '/other/'))).status).toBe(404);
     expect((await fetch(audioUrl.replace(stored.mediaId, 'A'.repeat(43)))).status).toBe(404);
+  });
+
+  it("gives a desktop the organisation's audio by its SHA-256, and tells whether it is stored", async () => {
+    const sha256 = createHash('sha256').update(audio).digest('hex');
+    const byHash = `${fx.relay.url}/api/v1/media/sha256/${sha256}`;
+    const head = await fetch(byHash, { method: 'HEAD', headers: auth() });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(`"${sha256}"`);
+    const got = await fetch(byHash, { headers: auth() });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('audio/wav');
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await got.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(sha256);
+    const unknown = createHash('sha256').update('no such audio').digest('hex');
+    expect((await fetch(`${fx.relay.url}/api/v1/media/sha256/${unknown}`, { method: 'HEAD', headers: auth() })).status).toBe(404);
+    expect((await fetch(`${fx.relay.url}/api/v1/media/sha256/${unknown}`, { headers: auth() })).status).toBe(404);
+    expect((await fetch(`${fx.relay.url}/api/v1/media/sha256/not-a-hash`, { headers: auth() })).status).toBe(400);
+    expect((await fetch(byHash)).status).toBe(401);
+    // Another organisation's device finds nothing (row-level security per tenant).
+    expect((await fetch(byHash, { headers: { authorization: `Bearer ${other.deviceToken}` } })).status).toBe(404);
   });
 
   it('refuses uploads without a valid device token or with a non-audio type', async () => {

@@ -20,6 +20,7 @@ const admin: RouteRule = { kind: 'user', roles: ['admin'] };
 export const routeRules: Readonly<Record<string, RouteRule>> = {
   'POST /devices/enrol': publicRoute,
   'POST /media': device,
+  'GET /media/sha256/:sha256': device,
   'PUT /call-flows/:flowId': device,
   'GET /health': device,
   'POST /sync/push': device,

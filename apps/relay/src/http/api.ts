@@ -1,6 +1,7 @@
 // The HTTPS API the engine calls with its device token (Authorization: Bearer …):
 //   POST /api/v1/devices/enrol          exchange a one-time enrolment token for a device token
 //   POST /api/v1/media                  upload call audio (raw body, Content-Type audio/…)
+//   GET  /api/v1/media/sha256/:sha256   the organisation's audio with these bytes (HEAD: whether it is stored)
 //   PUT  /api/v1/call-flows/:flowId     register or replace a call flow
 //   GET  /api/v1/health                 the organisation's log head and forged webhooks (desktop health alerts)
 //   /api/v1/sync/…                      organisation sync (http/sync.ts)
@@ -22,7 +23,7 @@ import {
   type MediaUploadResponse,
   type RelayHealth,
 } from '@gdial/protocol';
-import { saveCallFlow, saveMedia } from '../store/callflows';
+import { loadMediaByHash, saveCallFlow, saveMedia } from '../store/callflows';
 import { logPosition } from '../store/events';
 import { enrolDevice } from '../store/tenants';
 import { authGuard, deviceOf } from './auth-guard';
@@ -88,6 +89,29 @@ export function apiRouter(services: HttpServices): Router {
     };
     req.log.info({ size: stored.size, contentType }, 'media stored');
     res.status(201).json(body);
+  });
+
+  // Audio is organisation data stored once, content-addressed: a desktop asks whether the
+  // bytes are here before uploading them (HEAD) and fetches another desktop's on first use.
+  // The caller checks the bytes against the hash it asked for.
+  router.get('/media/sha256/:sha256', async (req, res) => {
+    const device = deviceOf(req);
+    const sha256 = String(req.params.sha256).toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(sha256)) {
+      apiError(res, 400, 'validation', 'The hash must be 64 hexadecimal digits (SHA-256)');
+      return;
+    }
+    const media = await loadMediaByHash(services.db, device.tenant.id, sha256);
+    if (!media) {
+      apiError(res, 404, 'not-found', 'The organisation has no audio with this hash');
+      return;
+    }
+    res.setHeader('Content-Type', media.contentType);
+    res.setHeader('Content-Length', String(media.size));
+    res.setHeader('ETag', `"${media.sha256}"`);
+    res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+    if (req.method === 'HEAD') res.end();
+    else res.end(media.bytes);
   });
 
   router.put('/call-flows/:flowId', express.json({ limit: '512kb' }), async (req, res) => {

@@ -236,6 +236,19 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
           },
         },
       },
+      '/api/v1/media/sha256/{sha256}': {
+        get: {
+          summary: "The organisation's audio with these bytes (content-addressed; HEAD tells whether it is stored)",
+          security: [{ device: [] }],
+          parameters: [{ name: 'sha256', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' } }],
+          responses: {
+            '200': { description: 'Audio, with its stored content type and the hash as ETag' },
+            '400': error('Not a SHA-256 hash'),
+            '401': error('No valid device token'),
+            '404': error('No audio with this hash in the organisation'),
+          },
+        },
+      },
       '/api/v1/call-flows/{flowId}': {
         put: {
           summary: 'Register or replace a call flow',

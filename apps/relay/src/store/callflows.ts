@@ -93,3 +93,19 @@ export async function loadMedia(db: RelayDb, tenantId: string, id: string): Prom
   if (!row) return null;
   return { id: row.id, contentType: row.content_type, size: row.size, sha256: row.sha256, bytes: Buffer.from(row.bytes) };
 }
+
+/**
+ * The tenant's audio with these bytes' SHA-256 (hex), whatever its stored type: what a desktop
+ * fetches when it needs audio another desktop of the organisation recorded. Under the
+ * tenant's row-level security, so another organisation's audio is never found.
+ */
+export async function loadMediaByHash(db: RelayDb, tenantId: string, sha256: string): Promise<(StoredMedia & { bytes: Buffer }) | null> {
+  const [row] = await db.withTenant(tenantId, (q) =>
+    q.query<{ id: string; content_type: string; size: number; sha256: string; bytes: Uint8Array }>(
+      'SELECT id, content_type, size, sha256, bytes FROM media WHERE tenant_id = $1 AND sha256 = $2 ORDER BY id LIMIT 1',
+      [tenantId, sha256],
+    ),
+  );
+  if (!row) return null;
+  return { id: row.id, contentType: row.content_type, size: row.size, sha256: row.sha256, bytes: Buffer.from(row.bytes) };
+}
