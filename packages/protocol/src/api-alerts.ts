@@ -63,6 +63,19 @@ export function fillPlaceholders(text: string, variables: Readonly<Record<string
   return text.replace(/\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g, (whole, name: string) => variables[name] ?? whole);
 }
 
+/**
+ * The actor of what a desktop does for an API key (the alert's "created by", the audit, the
+ * approval request): `API-nyckeln ”<name>”`. The console recognises it (apiKeyOfActor) and
+ * says "Startat via API-nyckeln …".
+ */
+export const apiKeyActor = (keyName: string): string => `API-nyckeln ”${keyName}”`;
+
+/** The key's name when `actor` is an API key's (apiKeyActor), else null. */
+export function apiKeyOfActor(actor: string): string | null {
+  const m = /^API-nyckeln ”(.+)”$/.exec(actor);
+  return m ? m[1]! : null;
+}
+
 const reasonSchema = z.object({ sv: z.string(), en: z.string() });
 
 /** A request as the relay holds it (what a desktop picks up and what the API shows). */

@@ -143,13 +143,14 @@ export class AlertRequests {
     );
     if (!created && row.bodyHash !== bodyHash) return reused(row);
     if (created) {
+      // The desktops first (the alert's way out), then the audit entry.
+      await this.wake(tenant.id, row);
       await this.auth.audit(tenant.id, {
         actorUsername: key.name,
         action: 'api-alert-requested',
         subject: row.id,
         detail: { preparedAlert: prepared.name, test: r.test ? 1 : 0, desktopOnline: online ? 1 : 0 },
       });
-      await this.wake(tenant.id, row);
     }
     return { ok: true, value: { view: await this.view(tenant, row, online), created } };
   }

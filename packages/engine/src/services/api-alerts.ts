@@ -7,6 +7,7 @@
 // follows the alert and reports each step back (running, completed, cancelled, refused with a
 // reason in Swedish and English), and cancels it when the key asks.
 import {
+  apiKeyActor,
   approvalNeeded,
   campaignFieldsSchema,
   fillPlaceholders,
@@ -42,9 +43,6 @@ interface Followed {
 
 /** While it follows alerts, this desktop looks at them this often (their steps reach the API within it). */
 const FOLLOW_MS = 1000;
-
-/** The API key as the actor of what is done for it (audit, "created by", the approval request). */
-export const apiKeyActor = (keyName: string): string => `API-nyckeln ”${keyName}”`;
 
 export interface ApiAlertDeps {
   ctx: EngineContext;

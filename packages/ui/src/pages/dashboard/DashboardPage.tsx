@@ -4,7 +4,14 @@
 // the N key); prepared alerts start from here in a few actions.
 import { Alert, Anchor, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { isCampaignOver, isCampaignUnderway, type CampaignProgress, type CampaignSummary, type RelayState } from '@gdial/protocol';
+import {
+  apiKeyOfActor,
+  isCampaignOver,
+  isCampaignUnderway,
+  type CampaignProgress,
+  type CampaignSummary,
+  type RelayState,
+} from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
@@ -27,6 +34,7 @@ const dict = {
     newAlert: 'Nytt larm',
     running: 'Pågående larm',
     runBy: 'Körs av {o}',
+    viaApi: 'Startat via API-nyckeln ”{k}”',
     noneRunning: 'Inga larm pågår just nu.',
     recent: 'Senaste larmen',
     noneRecent: 'Inga larm har skickats ännu.',
@@ -69,6 +77,7 @@ const dict = {
     newAlert: 'New alert',
     running: 'Running alerts',
     runBy: 'Run by {o}',
+    viaApi: 'Started through the API key "{k}"',
     noneRunning: 'No alerts are running right now.',
     recent: 'Recent alerts',
     noneRecent: 'No alerts have been sent yet.',
@@ -128,6 +137,11 @@ function RunningCard({ campaign, progress }: { campaign: CampaignSummary; progre
             </Title>
             {campaign.testMode && <Badge color="grape">{t('test')}</Badge>}
             <Badge color={campaignStatusColour(status)}>{words.campaignStatus[status]}</Badge>
+            {apiKeyOfActor(campaign.createdBy) !== null && (
+              <Badge color="orange" variant="light">
+                {t('viaApi', { k: apiKeyOfActor(campaign.createdBy) ?? '' })}
+              </Badge>
+            )}
             {campaign.remoteOwner && (
               <Badge color="blue" variant="light">
                 {t('runBy', { o: campaign.remoteOwner })}
