@@ -69,16 +69,13 @@ export function alertAnalytics(r: Reader, f: Filter): Analytics {
   const ids = alerts.map((a) => a.id);
   const prices = readPriceTable(r);
 
-  const perAlert = new Map(
-    confirmationFigures(
-      r,
-      alerts.map((a) => [a.id, a.id] as const),
-    ).map((x) => [x.key, x]),
-  );
   const groupNames = new Map(listGroups(r).map((g) => [g.id, g.name]));
   const groupPairs = alerts.flatMap((a) => a.groupIds.filter((g) => groupNames.has(g)).map((g) => [a.id, g] as const));
   const alertsPerGroup = new Map<number, number>();
   for (const [, g] of groupPairs) alertsPerGroup.set(g, (alertsPerGroup.get(g) ?? 0) + 1);
+  // Per alert and per group in one query, so each person's wait is worked out once.
+  const [alertFigures = [], groupFigures = []] = confirmationFigures(r, [alerts.map((a) => [a.id, a.id] as const), groupPairs]);
+  const perAlert = new Map(alertFigures.map((x) => [x.key, x]));
 
   const perDay = new Map(daysBetween(f.from, f.to).map((d) => [d, { day: d, live: 0, test: 0 }]));
   for (const a of alerts) {
@@ -91,7 +88,7 @@ export function alertAnalytics(r: Reader, f: Filter): Analytics {
     to: f.to,
     alerts: alerts.map((a) => ({ id: a.id, name: a.name, startedAt: a.startedAt, testMode: a.testMode, ...figures(perAlert.get(a.id)) })),
     perDay: [...perDay.values()],
-    groups: confirmationFigures(r, groupPairs)
+    groups: groupFigures
       .map((x) => ({ groupId: x.key, name: groupNames.get(x.key) ?? '', alerts: alertsPerGroup.get(x.key) ?? 0, ...figures(x) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'sv')),
     ...outcomeFigures(outcomeTallies(r, ids, f.channel)),

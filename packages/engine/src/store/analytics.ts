@@ -48,26 +48,34 @@ const WAITS = `
      WHERE r.campaign_id IN (SELECT DISTINCT c FROM keyed) AND r.confirmed_at IS NOT NULL AND c.started_at IS NOT NULL
   )`;
 
+interface SetConfirmationRow extends ConfirmationRow {
+  /** Which of the sets asked for the row belongs to. */
+  s: number;
+}
+
 /**
- * Confirmation figures per key over the recipients of the alerts mapped to it: `pairs` is a
- * JSON array of [campaignId, key] (an alert may count under several keys, e.g. groups).
- * Percentiles are nearest rank: the value at rank ⌈p·n⌉ (⌈n/2⌉ and ⌈9n/10⌉ in integers).
+ * Confirmation figures per key over the recipients of the alerts mapped to it, for several
+ * sets of keys at once (the waits are worked out once for all of them): each set is a list of
+ * [campaignId, key] (an alert may count under several keys, e.g. groups); the answer has one
+ * list per set, by key. Percentiles are nearest rank: the value at rank ⌈p·n⌉ (⌈n/2⌉ and
+ * ⌈9n/10⌉ in integers).
  */
-export const confirmationFigures = (r: Reader, pairs: readonly (readonly [number, number])[]): ConfirmationRow[] =>
-  r.statements
-    .get<[string], ConfirmationRow>(
-      `WITH keyed AS (SELECT json_extract(value, '$[0]') AS c, json_extract(value, '$[1]') AS k FROM json_each(?)),
+export function confirmationFigures(r: Reader, sets: readonly (readonly (readonly [number, number])[])[]): ConfirmationRow[][] {
+  const rows = r.statements
+    .get<[string], SetConfirmationRow>(
+      `WITH keyed AS (SELECT json_extract(value, '$[0]') AS c, json_extract(value, '$[1]') AS k, json_extract(value, '$[2]') AS s
+                        FROM json_each(?)),
        ${WAITS},
        ranked AS (
-         SELECT k.k AS key, w.wait,
-                ROW_NUMBER() OVER (PARTITION BY k.k ORDER BY w.wait) AS rn,
-                COUNT(*) OVER (PARTITION BY k.k) AS n
+         SELECT k.s, k.k AS key, w.wait,
+                ROW_NUMBER() OVER (PARTITION BY k.s, k.k ORDER BY w.wait) AS rn,
+                COUNT(*) OVER (PARTITION BY k.s, k.k) AS n
            FROM keyed k JOIN waits w ON w.campaign_id = k.c
        ),
        percentiles AS (
-         SELECT key, MAX(CASE WHEN rn = (n + 1) / 2 THEN wait END) AS median_ms,
+         SELECT s, key, MAX(CASE WHEN rn = (n + 1) / 2 THEN wait END) AS median_ms,
                 MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN wait END) AS p90_ms
-           FROM ranked WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10 GROUP BY key
+           FROM ranked WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10 GROUP BY s, key
        ),
        per_alert AS (
          SELECT campaign_id, COUNT(*) AS recipients, COUNT(confirmed_at) AS confirmed
@@ -75,13 +83,16 @@ export const confirmationFigures = (r: Reader, pairs: readonly (readonly [number
           WHERE campaign_id IN (SELECT DISTINCT c FROM keyed) GROUP BY campaign_id
        ),
        counted AS (
-         SELECT k.k AS key, SUM(a.recipients) AS recipients, SUM(a.confirmed) AS confirmed
-           FROM keyed k JOIN per_alert a ON a.campaign_id = k.c GROUP BY k.k
+         SELECT k.s, k.k AS key, SUM(a.recipients) AS recipients, SUM(a.confirmed) AS confirmed
+           FROM keyed k JOIN per_alert a ON a.campaign_id = k.c GROUP BY k.s, k.k
        )
-       SELECT counted.key, counted.recipients, counted.confirmed, percentiles.median_ms, percentiles.p90_ms
-         FROM counted LEFT JOIN percentiles ON percentiles.key = counted.key ORDER BY counted.key`,
+       SELECT counted.s, counted.key, counted.recipients, counted.confirmed, percentiles.median_ms, percentiles.p90_ms
+         FROM counted LEFT JOIN percentiles ON percentiles.s = counted.s AND percentiles.key = counted.key
+        ORDER BY counted.s, counted.key`,
     )
-    .all(JSON.stringify(pairs));
+    .all(JSON.stringify(sets.flatMap((pairs, set) => pairs.map(([c, k]) => [c, k, set]))));
+  return sets.map((_, set) => rows.filter((x) => x.s === set).map(({ s: _s, ...x }) => x));
+}
 
 /** The deliveries of these alerts, optionally of one channel only (null: every channel). */
 const SELECTED = `campaign_id IN (SELECT value FROM json_each(@ids)) AND (@channel IS NULL OR channel = @channel)`;

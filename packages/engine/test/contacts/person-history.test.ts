@@ -8,28 +8,22 @@ import { insertInboxMessage } from '../../src/store/inbox';
 import { addTemplate } from '../campaigns/helpers';
 import { testContext } from './helpers';
 
+/** Åsa and Bo, both in one group (the other's data must never show in Åsa's), and a way to alert them. */
+function twoPeople(groupName: string) {
+  const t = testContext();
+  const g = t.groups.create({ name: groupName });
+  const person = (firstName: string, lastName: string, number: string) =>
+    t.contacts.create({ firstName, lastName, phones: [{ number }], organisation: 'Kommunen', groupIds: [g.id] });
+  const asa = person('Åsa', 'Öberg', '0701234567');
+  const bo = person('Bo', 'Ek', '0709876543');
+  return { t, g, asa, bo, campaigns: new CampaignService(t.ctx, {}), tpl: addTemplate(t.store) };
+}
+
 describe('a person’s personal-data export', () => {
   it('has every alert with its deliveries, the replies, opt-outs and record changes; the GDPR export carries them', async () => {
-    const t = testContext();
-    const g = t.groups.create({ name: 'Stab' });
-    const asa = t.contacts.create({
-      firstName: 'Åsa',
-      lastName: 'Öberg',
-      phones: [{ number: '0701234567' }],
-      organisation: 'Kommunen',
-      groupIds: [g.id],
-    });
-    const other = t.contacts.create({
-      firstName: 'Bo',
-      lastName: 'Ek',
-      phones: [{ number: '0709876543' }],
-      organisation: 'Kommunen',
-      groupIds: [g.id],
-    });
+    const { t, g, asa, bo: other, campaigns, tpl } = twoPeople('Stab');
     t.contacts.update(asa.id, { role: 'Stabschef' });
     t.contacts.addOptOut('sms', '+46701234567', 'reply', null);
-    const campaigns = new CampaignService(t.ctx, {});
-    const tpl = addTemplate(t.store);
     const ids: number[] = [];
     for (const name of ['Brand', 'Översvämning']) {
       const c = campaigns.create({ name, templateId: tpl, audience: { groupIds: [g.id] }, steps: [{ channel: 'voice' }] });
@@ -73,24 +67,7 @@ describe('a person’s personal-data export', () => {
 
 describe('a person’s timeline (the contact drawer’s Historik)', () => {
   it('merges the alert, each attempt with its failure code, the confirmation, replies, opt-outs and record changes, newest first', async () => {
-    const t = testContext();
-    const g = t.groups.create({ name: 'Räddning' });
-    const asa = t.contacts.create({
-      firstName: 'Åsa',
-      lastName: 'Öberg',
-      phones: [{ number: '0701234567' }],
-      organisation: 'Kommunen',
-      groupIds: [g.id],
-    });
-    const bo = t.contacts.create({
-      firstName: 'Bo',
-      lastName: 'Ek',
-      phones: [{ number: '0709876543' }],
-      organisation: 'Kommunen',
-      groupIds: [g.id],
-    });
-    const campaigns = new CampaignService(t.ctx, {});
-    const tpl = addTemplate(t.store);
+    const { t, g, asa, bo, campaigns, tpl } = twoPeople('Räddning');
     const c = campaigns.create({ name: 'Brand', templateId: tpl, audience: { groupIds: [g.id] }, steps: [{ channel: 'sms' }] });
     campaigns.start(c.id);
     const row = (contactId: number) =>
