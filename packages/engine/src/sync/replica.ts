@@ -18,6 +18,8 @@ import { clearOutbox, enqueueOp, erasedIn, readState, readSyncMeta, scrubQueued,
 import { buildStaged, stageStates, unstageKnown, type StagedState } from '../store/sync-snapshot';
 import type { EntityCodec, Fields } from './codec';
 
+/** The length of an HLC timestamp ("000001760000000.000000", see @gdial/protocol formatHlc). */
+const HLC_LENGTH = 22;
 /** sync_meta: the address book came from a snapshot into an empty one, before enrolment. */
 const SNAPSHOT_ADDRESS_BOOK = 'addressBookFromSnapshot';
 /** sync_meta: a local change was made before this desktop was enrolled (not captured then). */
@@ -191,8 +193,10 @@ export class Replica {
     let changed = 0;
     let staged: StagedState[] = [];
     let others: EntityState[] = [];
+    let latest = '';
     const build = (): void => {
       if (staged.length === 0) return;
+      if (latest !== '') this.clock.observe(latest);
       stageStates(tx, staged);
       staged = [];
       // A state this desktop already merged (an operator's edit while the snapshot runs) is merged, not built.
@@ -208,7 +212,14 @@ export class Replica {
     for (const s of states) {
       if (stageable(s)) {
         merge();
-        this.observe(s);
+        for (const name in s.fields) {
+          // The latest stamp only: HLCs are fixed-width, so the greatest string is the latest time.
+          const stamp = s.fields[name]!.s;
+          const hlc = stamp.slice(0, stamp.indexOf('@'));
+          if (hlc.length !== HLC_LENGTH)
+            this.clock.observe(hlc); // refuses what is not an HLC
+          else if (hlc > latest) latest = hlc;
+        }
         staged.push({ entity: s.entity, id: s.id, json: JSON.stringify(s) });
       } else {
         build();

@@ -148,6 +148,7 @@ function picture(store: Store): Record<string, unknown[]> {
     groups: q(`SELECT ${uid('group', 'id')} AS uid, name, name_key, description, colour FROM contact_groups ORDER BY uid`),
     ids: q('SELECT entity, uid FROM sync_ids ORDER BY entity, uid'),
     states: q('SELECT entity, entity_id, state FROM sync_state ORDER BY entity, entity_id'),
+    clock: q(`SELECT value FROM sync_meta WHERE key = 'hlc'`),
     fts: q(`SELECT ${uid('contact', 'rowid')} AS uid FROM contacts_fts ORDER BY uid`),
   };
 }
