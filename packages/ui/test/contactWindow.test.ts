@@ -79,6 +79,25 @@ describe('ContactWindow', () => {
     expect(w.row(50_025)!.id).toBe(50_026);
   });
 
+  it('fetches further ahead the faster the list moves, and no further after a jump', async () => {
+    const s = store(100_000);
+    let now = 0;
+    const w = new ContactWindow(s.load, () => now);
+    // A fast fling: 150 rows per 100 ms (1,500 rows/s).
+    for (let first = 0; first <= 1_500; first += 150) {
+      w.show(first, first + 15);
+      now += 100;
+      await idle(w);
+    }
+    // 2.5 s of travel at that speed is beyond the 8 pages a slow scroll fetches ahead: up to 24.
+    expect(Math.max(...s.offsets())).toBe((15 + 24) * 100);
+    const fetched = s.calls.length;
+    // A jump is not a speed: the usual 8 pages ahead of where it landed.
+    w.show(60_000, 60_015);
+    await idle(w);
+    expect(Math.max(...s.offsets().slice(fetched))).toBe(60_000 + 8 * 100);
+  });
+
   it('prefetches upwards when scrolling up', async () => {
     const s = store(100_000);
     const w = new ContactWindow(s.load);

@@ -23,6 +23,12 @@ export const PAGE_ROWS = 100;
 /** Pages fetched beyond the rows in view, ahead in the direction of scrolling and behind it. */
 const AHEAD_PAGES = 8;
 const BEHIND_PAGES = 2;
+/**
+ * However fast the list moves, the pages ahead cover this long of travel at its speed (a fling
+ * or a held Page Down outruns a fixed number of pages), up to MAX_AHEAD_PAGES.
+ */
+const LEAD_MS = 2500;
+const MAX_AHEAD_PAGES = 24;
 /** Pages kept (4,000 rows): enough for the view and its surroundings, bounded however far one scrolls. */
 export const KEPT_PAGES = 40;
 /** Fetches under way at once: the rows in view are not queued behind a long prefetch. */
@@ -44,10 +50,16 @@ export class ContactWindow {
   private queue: number[] = [];
   private wanted = new Set<number>();
   private lastFirst = 0;
+  /** When the view last moved, and how fast (rows per ms, smoothed): how far ahead to fetch. */
+  private lastShownAt: number | null = null;
+  private speed = 0;
   private disposed = false;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly load: PageLoader) {}
+  constructor(
+    private readonly load: PageLoader,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   /** Whether the search has answered (its count is known). */
   get complete(): boolean {
@@ -94,7 +106,16 @@ export class ContactWindow {
    */
   show(first: number, last: number): void {
     const forward = first >= this.lastFirst;
+    const now = this.clock();
+    if (this.lastShownAt !== null && now > this.lastShownAt) {
+      const rowsPerMs = Math.abs(first - this.lastFirst) / (now - this.lastShownAt);
+      // A jump (the scrollbar dragged) is not a speed: only steady movement counts.
+      const steady = Math.abs(first - this.lastFirst) <= PAGE_ROWS * 2;
+      this.speed = steady ? 0.7 * this.speed + 0.3 * rowsPerMs : 0;
+    }
+    this.lastShownAt = now;
     this.lastFirst = first;
+    const aheadPages = Math.min(MAX_AHEAD_PAGES, Math.max(AHEAD_PAGES, Math.ceil((this.speed * LEAD_MS) / PAGE_ROWS)));
     const lastPage = this.total === null ? Math.floor(last / PAGE_ROWS) : Math.max(0, Math.ceil(this.total / PAGE_ROWS) - 1);
     const from = Math.floor(first / PAGE_ROWS);
     const to = Math.min(Math.floor(last / PAGE_ROWS), lastPage);
@@ -102,7 +123,7 @@ export class ContactWindow {
     for (let p = from; p <= to; p++) order.push(p);
     const ahead = forward ? 1 : -1;
     const start = forward ? to : from;
-    for (let k = 1; k <= AHEAD_PAGES; k++) order.push(start + ahead * k);
+    for (let k = 1; k <= aheadPages; k++) order.push(start + ahead * k);
     for (let k = 1; k <= BEHIND_PAGES; k++) order.push(start - ahead * (to - from + k));
     const inRange = order.filter((p) => p >= 0 && p <= lastPage);
     this.wanted = new Set(inRange);
