@@ -20,10 +20,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { silentLogger } from '@gdial/engine';
-import { startConsole } from '@gdial/desktop/src/web/host';
 import type { BenchContext } from '../context';
 import { percentile, round } from '../context';
+import { startWorkstation } from '../workstation';
 import { contactsCsv, generateContacts, importThroughEngine } from './contacts-import';
 
 const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
@@ -40,28 +39,9 @@ const ARGS = [
   '--disable-gpu-vsync',
 ];
 
-/**
- * Starts the browser host (the console `npm start` serves) in this process, signed in as an
- * administrator. Not in demo mode: the demo world's embedded relay runs in the host's
- * process, and its first sync of 100,000 contacts keeps that process busy for minutes. A
- * workstation configured for a relay that is not reachable instead: the sync waits. Since a
- * desktop joined to an organisation signs users in at its relay, which cannot be reached
- * here, the host starts signed in (the engine's host-user option, as the browser tests do).
- */
+/** The browser host signed in, on a workstation whose relay is not reachable (see workstation.ts). */
 async function startHost(dataDir: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const host = await startConsole({
-    port: 0,
-    dataDir,
-    logger: silentLogger(),
-    connectivity: {
-      mode: 'live',
-      settings: {
-        relay: { url: 'http://127.0.0.1:9', deviceToken: 'bench-not-a-token', tenant: 'bench' },
-        providers: { telegram: { botToken: '1:bench-not-a-token' } },
-      },
-    },
-    signedIn: { displayName: 'Bench Admin', role: 'admin' },
-  });
+  const host = await startWorkstation(dataDir, { telegram: { botToken: '1:bench-not-a-token' } });
   return { url: host.url, close: () => host.close() };
 }
 
