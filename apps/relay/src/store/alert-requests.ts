@@ -78,16 +78,10 @@ function toRow(r: Raw): AlertRequestRow {
   };
 }
 
-export interface NewAlertRequest {
-  keyId: string;
-  keyName: string;
-  idempotencyKey: string | null;
-  bodyHash: string;
-  preparedAlert: string;
-  preparedAlertName: string;
-  variables: Record<string, string>;
-  test: boolean;
-}
+export type NewAlertRequest = Pick<
+  AlertRequestRow,
+  'keyId' | 'keyName' | 'idempotencyKey' | 'bodyHash' | 'preparedAlert' | 'preparedAlertName' | 'variables' | 'test'
+>;
 
 /**
  * Records a request, or finds the one recorded before under the same key and
