@@ -81,14 +81,15 @@ const RIGHT = `substr(s.entity_id, instr(s.entity_id, '|') + 1)`;
 export function buildStaged(tx: Tx, now: string): number {
   registerFunctions(tx.sqlite);
   const st = tx.statements;
-  // Local ids for the new contacts, after every id contacts ever used (AUTOINCREMENT).
+  // Local ids for the new contacts, after every id contacts ever used (AUTOINCREMENT); each
+  // state parsed once, into SQLite's binary JSON, not once per json_extract.
   tx.sqlite.exec(
-    `CREATE TEMP TABLE IF NOT EXISTS sync_stage_contacts (local_id INTEGER PRIMARY KEY, uid TEXT NOT NULL, state TEXT NOT NULL)`,
+    `CREATE TEMP TABLE IF NOT EXISTS sync_stage_contacts (local_id INTEGER PRIMARY KEY, uid TEXT NOT NULL, state BLOB NOT NULL)`,
   );
   st.get(
     `INSERT INTO temp.sync_stage_contacts (local_id, uid, state)
      SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0), coalesce((SELECT max(id) FROM contacts), 0))
-              + row_number() OVER (ORDER BY n), entity_id, state
+              + row_number() OVER (ORDER BY n), entity_id, jsonb(state)
        FROM temp.sync_stage WHERE entity = 'contact' ORDER BY n`,
   ).run();
   const contacts = st
