@@ -5,7 +5,7 @@
 // receives the SMS; the API follows the request to running and completed with the roll-call.
 // With no desktop online the request waits, and runs when the desktop comes back. Above the
 // two-person rule's threshold it waits for a second person's approval in the console, where
-// the key is named as the one who asked.
+// the key is named as the one who asked; a cancel through the API ends it on its desktop.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -200,5 +200,21 @@ describe('alerts other systems raise through the API', () => {
     await call(e, 'campaigns.approve', { id: pending[0]!.campaignId, comment: 'Kontrollerat' });
     await until(async () => (await view(key, asked.id)).status === 'completed', 'the approved alert to run');
     expect(sent()).toHaveLength(3);
+  }, 180_000);
+
+  it('a cancel through the API ends the alert on its desktop', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gdial-api-alerts-cancel-'));
+    world = await startDemoWorld({ dataDir: dir, logger: silentLogger(), profile: 'fast' });
+    const e = await desktop(dir, { threshold: 2 });
+    const prepared = await prepare(e);
+    const key = await scadaKey();
+    const asked = await trigger(key, prepared, 'larm-4');
+    await until(async () => (await view(key, asked.id)).status === 'awaiting-approval', 'the request to wait for approval');
+    const cancelled = await http('POST', api(`/alerts/${asked.id}/cancel`), key, { reason: 'Falsklarm' });
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelling' } });
+    await until(async () => (await view(key, asked.id)).status === 'cancelled', 'the desktop to cancel it');
+    const made = (await call(e, 'campaigns.list', { limit: 10 })).campaigns.find((c) => c.name === 'Vattenläcka i Pumpstationen')!;
+    expect((await call(e, 'campaigns.get', { id: made.id })).status).toBe('cancelled');
+    expect(sent()).toHaveLength(0);
   }, 180_000);
 });
