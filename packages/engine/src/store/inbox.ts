@@ -135,3 +135,40 @@ export function markInbox(tx: Tx, ids: readonly number[], handled: boolean, by: 
   for (const id of changed) tx.changes.record('inbox_messages', [id], 'update', ['handled', 'handled_by', 'handled_at']);
   return changed.length;
 }
+
+export interface EarlyReply {
+  message_id: number;
+  text: string;
+  channel: string;
+  from_address: string;
+  received_at: string;
+  delivery_id: number;
+  recipient_id: number;
+  campaign_id: number;
+  sent_at: number | null;
+}
+
+/**
+ * Unhandled replies that matched nothing, from the address of a delivery known to have gone out in a running alert
+ * (campaigns/late-matches.ts decides which of them confirm).
+ */
+export function earlyReplies(tx: Tx, of: { deliveryId: number } | { campaignId: number }): EarlyReply[] {
+  const byDelivery = 'deliveryId' in of;
+  return tx.statements
+    .get<[number], EarlyReply>(
+      `SELECT m.id AS message_id, m.text, m.channel, m.from_address, m.received_at,
+              d.id AS delivery_id, d.recipient_id, d.campaign_id, d.sent_at
+         FROM deliveries d
+         JOIN campaigns c ON c.id = d.campaign_id
+         JOIN campaign_recipients r ON r.id = d.recipient_id
+         JOIN inbox_messages m ON m.from_address = d.address COLLATE NOCASE
+        WHERE ${byDelivery ? 'd.id = ?' : 'd.campaign_id = ?'}
+          AND (d.sent_at IS NOT NULL OR d.provider_rank > 0)
+          AND c.status IN ('running', 'paused')
+          AND r.outcome NOT IN ('confirmed', 'opted-out', 'cancelled')
+          AND m.handled = 0 AND m.campaign_id IS NULL
+          AND (m.channel = d.channel OR (m.channel = 'sms' AND d.channel = 'voice'))
+        ORDER BY m.received_at, m.id`,
+    )
+    .all(byDelivery ? of.deliveryId : of.campaignId);
+}
