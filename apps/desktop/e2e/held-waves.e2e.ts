@@ -1,5 +1,5 @@
 // Väntar på nät and escalation waves as an operator sees them, in a real Chromium against
-// the demo world. With the simulated Twilio answering 503 to everything, a started SMS
+// the demo world. With the simulated Twilio and 46elks answering 503 to everything, a started SMS
 // alert shows the "Väntar på nät" banner (how many wait, since when, skip or cancel) and
 // sends by itself once Twilio answers again. An alert with a wave — "if fewer than 50 %
 // have confirmed after 1 minute, alert Reserv" — is edited in the wizard, shown in the
@@ -74,7 +74,8 @@ describe('Väntar på nät', () => {
   it('shows the banner while Twilio cannot be reached, and sends by itself once it can', async () => {
     const { page } = c;
     const sim = c.host.demo!.simulator;
-    sim.configure({ twilioFailure: 'server-error' });
+    // The network is out: neither Twilio nor the demo's second provider, 46elks, can be reached.
+    sim.configure({ twilioFailure: 'server-error', elksFailure: 'server-error' });
     const campaign = await engineCall<{ id: number }>('campaigns.create', {
       name: 'Brand Ystad',
       templateId: template,
@@ -105,7 +106,7 @@ describe('Väntar på nät', () => {
     await page.getByRole('link', { name: 'Översikt' }).click();
     await page.getByText(/Väntar på nät \(SMS\): 10 personer/).waitFor();
 
-    sim.configure({ twilioFailure: null });
+    sim.configure({ twilioFailure: null, elksFailure: null });
     await expect
       .poll(
         async () => (await engineCall<{ deliveries: Record<string, number> }>('campaigns.progress', { id: campaign.id })).deliveries.queued,

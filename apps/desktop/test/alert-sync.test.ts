@@ -145,8 +145,8 @@ describe('alerts across the organisation', () => {
   it("another desktop shows the owner's Väntar på nät, not its own paths", async () => {
     const [a, b] = await demoConsoles(2);
     const world = consoles[0]!.demo!.simulator;
-    // The owner's SMS path is down (Twilio answers 503 to everything): its SMS wait, held.
-    world.configure({ twilioFailure: 'server-error' });
+    // The owner's SMS path is down (Twilio and 46elks answer 503 to everything): its SMS wait, held.
+    world.configure({ twilioFailure: 'server-error', elksFailure: 'server-error' });
     const c = await prepareAlert(b!, 'Väntande larm', people, [{ channel: 'sms' }]);
     await call(b!, 'campaigns.start', { id: c.id });
     const onA = await sameAlert(a!, 'Väntande larm');
@@ -161,7 +161,7 @@ describe('alerts across the organisation', () => {
     );
     expect(onReplica[0]!.waiting).toBe(3);
     // The path comes back: the owner sends, and the other desktop's banner goes with its hold.
-    world.configure({ twilioFailure: null });
+    world.configure({ twilioFailure: null, elksFailure: null });
     await until(async () => (await call(a!, 'campaigns.progress', { id: onA })).held.length === 0, 'the hold to end on the other desktop');
     await until(async () => (await call(a!, 'campaigns.get', { id: onA })).status === 'completed', 'the alert to complete');
   }, 120_000);

@@ -27,6 +27,7 @@ const progress = (over: Record<string, unknown> = {}) => ({
   throughputPerSecond: 3,
   etaSeconds: 20,
   possibleDuplicates: 0,
+  carriers: [],
   unavailableProviders: [],
   at: '2026-11-23T12:00:00.000Z',
   ...over,

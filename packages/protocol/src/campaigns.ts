@@ -463,6 +463,11 @@ export const campaignProgressSchema = z.object({
   /** Seconds until every due delivery is handed over at the current rate; null when unknown. */
   etaSeconds: z.number().nonnegative().nullable(),
   possibleDuplicates: z.number().int().nonnegative(),
+  /**
+   * Which provider carried how many deliveries, per channel (handed over, or in flight to
+   * it): after a failover one step's people went out through two providers.
+   */
+  carriers: z.array(z.object({ channel: channelSchema, provider: z.string(), count: z.number().int().nonnegative() })).default([]),
   /** Providers whose circuit breaker is open right now. */
   unavailableProviders: z.array(z.string()),
   /**

@@ -163,6 +163,7 @@ const progress = (at: string, confirmed: number, reached: number, recipients = 5
   throughputPerSecond: 0,
   etaSeconds: null,
   possibleDuplicates: 0,
+  carriers: [],
   unavailableProviders: [],
   held: [],
   at,

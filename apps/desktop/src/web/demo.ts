@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { relayWebhookUrls } from '@gdial/protocol';
+import { elksWebhookUrls, relayWebhookUrls } from '@gdial/protocol';
 import { enrolDevice, type ConnectivitySettings, type DemoLogin, type Logger } from '@gdial/engine';
 import { startRelay, type RelayHandle } from '@gdial/relay';
 import { startSimulator, type ProfileInput, type Simulator } from '@gdial/simulator';
@@ -14,6 +14,8 @@ import { startSimulator, type ProfileInput, type Simulator } from '@gdial/simula
 export const DEMO_TENANT = 'demo';
 /** The demo sender number: a Swedish mobile, so people can reply "1" to it. */
 export const DEMO_FROM = '+46701740000';
+/** The demo's number at 46elks, the provider SMS and calls fail over to. */
+export const DEMO_ELKS_FROM = '+46766860000';
 
 /**
  * The demo's accounts on each console: shown with their passwords on the sign-in page (they
@@ -44,6 +46,8 @@ export interface DemoOptions {
 interface DemoState {
   deviceToken: string;
   telegramSecret: string;
+  /** 46elks' callback secret (the relay checks it in 46elks' callback URLs); absent in demos from before 46elks. */
+  elksSecret?: string;
 }
 
 /** A secret that must survive restarts (the relay database is encrypted with it). */
@@ -85,14 +89,24 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
       state = { deviceToken: enrolled.value.deviceToken, telegramSecret: randomBytes(24).toString('hex') };
       writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
     }
+    let elksSecret = state.elksSecret;
+    if (!elksSecret) {
+      // A demo from before 46elks was part of it gets its callback secret now.
+      elksSecret = randomBytes(24).toString('hex');
+      state = { ...state, elksSecret };
+      writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
+    }
     const creds = await admin.setCredentials(DEMO_TENANT, {
       twilioAuthToken: simulator.credentials.authToken,
       sendgridPublicKey: simulator.credentials.sendgridPublicKey,
       telegramSecretToken: state.telegramSecret,
+      elksCallbackSecret: elksSecret,
     });
     if (!creds.ok) throw new Error(`Storing the demo credentials failed: ${creds.problem}`);
     const urls = relayWebhookUrls(relay.publicBaseUrl, DEMO_TENANT);
+    const elksUrls = elksWebhookUrls(relay.publicBaseUrl, DEMO_TENANT, elksSecret);
     simulator.configure({
+      elksSmsUrl: elksUrls.elksInbound,
       inboundMessageUrl: urls.twilioInbound,
       sendgridEventWebhookUrl: urls.sendgridEvents,
       telegramWebhookUrl: urls.telegramUpdate,
@@ -119,6 +133,19 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
         from: { email: 'larm@demo.gdial.se', name: 'GDial demo' },
       },
       telegram: { botToken: simulator.credentials.telegramBotToken, baseUrl: simulator.url },
+      // The second provider: SMS and calls fail over to 46elks when Twilio's path fails.
+      elks: {
+        username: simulator.credentials.elksUsername,
+        password: simulator.credentials.elksPassword,
+        baseUrl: simulator.url,
+        sms: { from: DEMO_ELKS_FROM },
+        voice: { from: DEMO_ELKS_FROM },
+        callbacks: {
+          deliveryReportUrl: elksUrls.elksDeliveryReport,
+          callHangupUrl: elksUrls.elksCallHangup,
+          callbackSecret: elksSecret,
+        },
+      },
     };
     await writeJoinFile(admin, dir, r.url, providers);
     return {

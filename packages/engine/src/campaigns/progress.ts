@@ -17,6 +17,7 @@ import type { Reader } from '../store/db';
 import {
   deliveryStateCounts,
   hasOpenDeliveries,
+  carrierCounts,
   possibleDuplicateCount,
   remainingByStep,
   lastSentOfStep,
@@ -112,6 +113,7 @@ export function readProgress(
       pendingWave ? Date.parse(pendingWave.dueAt!) : null,
     ),
     possibleDuplicates: possibleDuplicateCount(r, campaignId),
+    carriers: carrierCounts(r, campaignId),
     unavailableProviders: unavailable,
     held,
     waves,

@@ -339,6 +339,15 @@ export function possibleDuplicateCount(r: Reader, campaignId: number): number {
   );
 }
 
+/** How many of a campaign's deliveries each provider carried, per channel (failover splits a step between providers). */
+export function carrierCounts(r: Reader, campaignId: number): { channel: Channel; provider: string; count: number }[] {
+  return r.statements
+    .get<[number], { channel: Channel; provider: string; count: number }>(
+      'SELECT channel, provider, count(*) AS count FROM deliveries WHERE campaign_id = ? AND provider IS NOT NULL GROUP BY channel, provider ORDER BY channel, provider',
+    )
+    .all(campaignId);
+}
+
 /** Whether a campaign still has a delivery in our hands or a call that has not ended. */
 export function hasOpenDeliveries(r: Reader, campaignId: number, finalRank: number): boolean {
   return (

@@ -3,7 +3,7 @@
 // and the roll-call: everyone, searchable, with each person's history one click away.
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Progress, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
-import { campaignAllows, type RecipientReport } from '@gdial/protocol';
+import { campaignAllows, type CampaignProgress, type Channel, type RecipientReport } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
@@ -18,7 +18,7 @@ import { DeleteCampaignButton } from './DeleteCampaignButton';
 import { HeldBanner } from './HeldBanner';
 import { WavesPanel } from './WavesPanel';
 import { OwnerBanner, useAlertOwner } from './OwnerBanner';
-import { RecipientTimeline } from './RecipientTimeline';
+import { providerLabel, RecipientTimeline } from './RecipientTimeline';
 import { RepeatButtons } from './RepeatButtons';
 import { CapExportButton } from './CapExportButton';
 import { CsvExportMenu } from './CsvExportMenu';
@@ -64,7 +64,12 @@ const dict = {
     s_awaiting: 'Väntar på att en annan larmoperatör godkänner larmet – inget har skickats',
     s_rejected: 'Avslaget – inget skickades',
     edit: 'Fortsätt redigera',
-    unavailable: 'Leverantören för {p} svarar inte. GDial försöker igen automatiskt. Kontrollera nätet och leverantörsinställningarna.',
+    unavailable:
+      '{p} svarar inte. GDial försöker igen automatiskt, och finns en reservväg går utskicken genom den under tiden. Kontrollera nätet och leverantörsinställningarna.',
+    carriedLabel: 'Reservväg',
+    carried: 'Reservväg – {c} gick ut genom {list}.',
+    carriedOne: '{n} via {p}',
+    and: 'och',
     duplicates: '{n} utskick kan ha gått ut två gånger efter ett avbrott. Se förloppet för de berörda.',
     rollCall: 'Upprop',
     pausing: 'Pausar larmet…',
@@ -105,7 +110,11 @@ const dict = {
     s_rejected: 'Rejected – nothing was sent',
     edit: 'Continue editing',
     unavailable:
-      'The provider for {p} is not answering. GDial retries automatically and moves on to the next step of the plan. Check the network and the provider settings.',
+      '{p} is not answering. GDial retries automatically, and where there is a second provider the sends go through it meanwhile. Check the network and the provider settings.',
+    carriedLabel: 'Failover',
+    carried: 'Failover – {c} went out through {list}.',
+    carriedOne: '{n} via {p}',
+    and: 'and',
     duplicates: '{n} sends may have gone out twice after an interruption. See the history of those affected.',
     rollCall: 'Roll-call',
     pausing: 'Pausing the alert…',
@@ -317,7 +326,7 @@ export function CampaignLiveView({ id }: { id: number }) {
       <ErrorAlert error={actionError ?? live.error} />
       {progress && progress.unavailableProviders.length > 0 && (
         <Alert color="red" role="alert">
-          {t('unavailable', { p: progress.unavailableProviders.join(', ') })}
+          {t('unavailable', { p: progress.unavailableProviders.map(providerLabel).join(', ') })}
         </Alert>
       )}
       {progress && status !== 'completed' && status !== 'cancelled' && (
@@ -328,6 +337,7 @@ export function CampaignLiveView({ id }: { id: number }) {
           onCancel={here && campaignAllows(status, 'cancel') ? () => setCancelOpen(true) : null}
         />
       )}
+      {progress && <Carriers carriers={progress.carriers} failedOver={progress.unavailableProviders.length > 0} />}
       {progress && progress.possibleDuplicates > 0 && <Alert color="orange">{t('duplicates', { n: progress.possibleDuplicates })}</Alert>}
 
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
@@ -430,5 +440,31 @@ export function CampaignLiveView({ id }: { id: number }) {
         />
       </ConfirmDialog>
     </Stack>
+  );
+}
+
+/**
+ * After a failover: which provider carried how many of a channel's sends, shown when a
+ * channel went through more than one, or while a provider is unavailable.
+ */
+function Carriers({ carriers, failedOver }: { carriers: CampaignProgress['carriers']; failedOver: boolean }) {
+  const t = useT(dict);
+  const words = useWords();
+  const byChannel = new Map<Channel, CampaignProgress['carriers']>();
+  for (const c of carriers) byChannel.set(c.channel, [...(byChannel.get(c.channel) ?? []), c]);
+  const split = [...byChannel].filter(([, list]) => list.length > 1 || failedOver);
+  if (split.length === 0) return null;
+  return (
+    <Alert color="blue" role="status" aria-label={t('carriedLabel')}>
+      {split.map(([channel, list]) => {
+        const parts = list.map((c) => t('carriedOne', { n: c.count, p: providerLabel(c.provider) }));
+        const joined = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} ${t('and')} ${parts.at(-1)}` : parts.join('');
+        return (
+          <Text key={channel} size="sm">
+            {t('carried', { c: words.channel[channel], list: joined })}
+          </Text>
+        );
+      })}
+    </Alert>
   );
 }
