@@ -1,6 +1,8 @@
 // Alerts raised by other systems through the relay's REST API v1 (docs/api.md), with an API
 // key (api-keys.ts):
 //   POST /api/v1/alerts               alerts:trigger  apiAlertTriggerRequest (+ Idempotency-Key) → apiAlertTriggerResponse
+//   POST /api/v1/cap                  alerts:trigger  a CAP 1.2 message (XML) → apiAlertTriggerResponse; the desktop
+//                                                     makes a draft alert of it for an operator to review and start
 //   GET  /api/v1/alerts/:id           alerts:read     → apiAlertView (the request and, once made, its alert with counts)
 //   GET  /api/v1/alerts/:id/rollcall  alerts:read     → apiRollcallPage (?after=&limit=)
 //   GET  /api/v1/alerts/:id/report    alerts:read     → apiAlertReport
@@ -15,13 +17,15 @@
 import { z } from 'zod';
 
 /**
- * A request's life: waiting for a desktop to take it; taken (accepted); waiting for a second
+ * A request's life: waiting for a desktop to take it; taken (accepted); a CAP message made into
+ * a draft alert that waits for an operator to start it (draft); waiting for a second
  * person's approval; its alert runs; the key asked to cancel a running alert (cancelling);
  * and the ends: completed, cancelled, refused (with a reason in Swedish and English).
  */
 export const apiAlertRequestStatuses = [
   'waiting-for-desktop',
   'accepted',
+  'draft',
   'awaiting-approval',
   'running',
   'cancelling',
@@ -78,11 +82,26 @@ export function apiKeyOfActor(actor: string): string | null {
 
 const reasonSchema = z.object({ sv: z.string(), en: z.string() });
 
+/** A CAP message received by POST /api/v1/cap (validated by the relay with the engine's rules). */
+export const apiCapRequestSchema = z.object({
+  identifier: z.string(),
+  sender: z.string(),
+  headline: z.string(),
+  xml: z.string(),
+});
+export type ApiCapRequest = z.infer<typeof apiCapRequestSchema>;
+
+/** The largest CAP message POST /api/v1/cap takes (bytes); a larger one is refused with 413. */
+export const API_CAP_MAX_BYTES = 256 * 1024;
+
 /** A request as the relay holds it (what a desktop picks up and what the API shows). */
 export const apiAlertRequestSchema = z.object({
   id: z.string(),
   status: z.enum(apiAlertRequestStatuses),
-  preparedAlert: z.object({ id: z.string(), name: z.string() }),
+  /** The prepared alert asked for; null for a CAP message (POST /cap), which becomes a draft. */
+  preparedAlert: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The CAP message of a POST /cap request: its identifier, sender, headline (or event) and the XML as received. */
+  cap: apiCapRequestSchema.nullable(),
   variables: z.record(z.string(), z.string()),
   test: z.boolean(),
   /** Who asked: the API key (its name is the actor in every audit entry). */
@@ -200,7 +219,8 @@ export const apiAlertClaimResponseSchema = z.object({
 export type ApiAlertClaimResponse = z.infer<typeof apiAlertClaimResponseSchema>;
 
 export const apiAlertRequestUpdateSchema = z.object({
-  status: z.enum(['awaiting-approval', 'running', 'completed', 'cancelled', 'refused']),
+  /** `draft`: a CAP message became a draft alert (with its id) that waits for an operator. */
+  status: z.enum(['draft', 'awaiting-approval', 'running', 'completed', 'cancelled', 'refused']),
   alertId: z.string().min(1).max(200).optional(),
   reason: reasonSchema.optional(),
 });

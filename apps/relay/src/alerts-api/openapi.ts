@@ -1,6 +1,7 @@
 // The OpenAPI paths of the alert routes (routes.ts), from the protocol's zod schemas and the
 // route table (auth/rules.ts), like the identity and webhook routes'.
 import {
+  API_CAP_MAX_BYTES,
   apiAlertCancelRequestSchema,
   apiAlertClaimResponseSchema,
   apiAlertReportSchema,
@@ -49,6 +50,40 @@ export function alertPaths(): Record<string, Record<string, unknown>> {
           '422': 'Variables missing or unknown, or the Idempotency-Key was used with another body',
         },
       }),
+    },
+    '/api/v1/cap': {
+      post: {
+        ...op('POST /cap', {
+          summary:
+            "A CAP 1.2 message (XML) becomes a draft alert on the organisation's desktop (text, language, area, severity), for an operator to review and start; it never starts an alert. Validated with the desktop's own CAP rules; a DOCTYPE or ENTITY declaration is refused. Idempotent by the message's sender and identifier (or Idempotency-Key)",
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', maxLength: 200 },
+              description:
+                "Without it, the CAP message's sender and identifier are the key: the same message answers with the same request",
+            },
+          ],
+          ok: ['202', 'Recorded (200: the same message again)', apiAlertTriggerResponseSchema],
+          errors: {
+            '413': `Larger than ${API_CAP_MAX_BYTES} bytes`,
+            '415': 'Content-Type is not application/cap+xml, application/xml or text/xml',
+            '422':
+              'Not XML (cap-not-xml), a DOCTYPE/ENTITY declaration (cap-markup-refused), a broken CAP rule (cap-invalid: message, messageEn and every rule with its path), or another message under the same sender and identifier or Idempotency-Key',
+          },
+        }),
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(
+            ['application/cap+xml', 'application/xml', 'text/xml'].map((t) => [
+              t,
+              { schema: { type: 'string', maxLength: API_CAP_MAX_BYTES } },
+            ]),
+          ),
+        },
+      },
     },
     '/api/v1/alerts/{id}': {
       get: op('GET /alerts/:id', {

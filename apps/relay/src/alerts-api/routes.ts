@@ -4,12 +4,14 @@
 //   GET  /alerts/:id/rollcall   (alerts:read)    the roll-call, paged (?after=&limit=)
 //   GET  /alerts/:id/report     (alerts:read)    the after-action figures
 //   POST /alerts/:id/cancel     (alerts:trigger) cancel
+//   POST /cap                   (alerts:trigger) a CAP 1.2 message (XML) → a draft alert on a desktop (alerts-api/cap.ts)
 // and the desktops' side (device token):
 //   GET  /sync/alert-requests             the requests waiting for a desktop or to be cancelled
 //   POST /sync/alert-requests/:id/claim   take one (exactly one desktop gets it)
 //   POST /sync/alert-requests/:id/state   report a step (awaiting-approval, running, completed, cancelled, refused)
 import express, { type Router } from 'express';
 import {
+  API_CAP_MAX_BYTES,
   apiAlertCancelRequestSchema,
   apiAlertRequestUpdateSchema,
   describeIssues,
@@ -22,6 +24,8 @@ import { reportOf, rollcallPage } from './read-model';
 import type { AlertRequests } from './service';
 
 const body = express.json({ limit: '32kb' });
+/** The CAP content types POST /cap reads (anything else is 415). */
+const capTypes = ['application/cap+xml', 'application/xml', 'text/xml'];
 
 const nextStep = (v: { status: string; desktopOnline: boolean }): string =>
   v.status !== 'waiting-for-desktop'
@@ -42,6 +46,35 @@ export function alertsApiRouter(requests: AlertRequests): Router {
     }
     const { view, created } = result.value;
     const answer: ApiAlertTriggerResponse = { ...view, created, message: nextStep(view) };
+    res.setHeader('Location', `/api/v1/alerts/${view.id}`);
+    res.status(created ? 202 : 200).json(answer);
+  });
+
+  router.post('/cap', express.text({ type: () => true, limit: API_CAP_MAX_BYTES }), async (req, res) => {
+    const contentType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!capTypes.includes(contentType)) {
+      apiError(res, 415, 'unsupported-media-type', `Content-Type ska vara ${capTypes.join(', ')} (ett CAP 1.2-meddelande i XML).`);
+      return;
+    }
+    const xml = typeof req.body === 'string' ? req.body : '';
+    if (xml.trim() === '') {
+      apiError(res, 400, 'validation', 'Tomt meddelande: skicka ett CAP 1.2-meddelande i XML.');
+      return;
+    }
+    const result = await requests.triggerCap(keyCallerOf(req), xml, req.get('idempotency-key') ?? null);
+    if (!result.ok) {
+      if ('cap' in result) res.status(422).json({ error: result.cap });
+      else apiError(res, result.status, result.code, result.message);
+      return;
+    }
+    const { view, created } = result.value;
+    const message =
+      view.status === 'waiting-for-desktop' && view.desktopOnline
+        ? 'En arbetsplats är ansluten och gör ett utkast av CAP-meddelandet; en operatör granskar och startar det.'
+        : view.status === 'waiting-for-desktop'
+          ? 'Ingen arbetsplats är ansluten: CAP-meddelandet väntar (waiting-for-desktop) och blir ett utkast hos nästa arbetsplats som ansluter.'
+          : nextStep(view);
+    const answer: ApiAlertTriggerResponse = { ...view, created, message };
     res.setHeader('Location', `/api/v1/alerts/${view.id}`);
     res.status(created ? 202 : 200).json(answer);
   });

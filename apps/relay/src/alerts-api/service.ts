@@ -30,6 +30,7 @@ import {
   type AlertRequestRow,
 } from '../store/alert-requests';
 import { listDevices, type Tenant } from '../store/tenants';
+import { readCap, type CapRefusal } from './cap';
 import { alertAndCounts } from './read-model';
 
 /** A desktop seen within this long counts as online (the stream's heartbeat and every API call refresh it). */
@@ -155,6 +156,68 @@ export class AlertRequests {
     return { ok: true, value: { view: await this.view(tenant, row, online), created } };
   }
 
+  /**
+   * A CAP 1.2 message to be made into a draft alert by a desktop. Idempotent by the
+   * Idempotency-Key, else by the message's sender and identifier (CAP: unique per sender):
+   * the same message again answers with the first request; another message under the same
+   * identifier is refused. It never starts an alert: an operator reviews and starts the draft.
+   */
+  async triggerCap(
+    caller: KeyCaller,
+    xml: string,
+    idempotencyKey: string | null,
+  ): Promise<Outcome<{ view: ApiAlertView; created: boolean }> | { ok: false; status: 422; cap: CapRefusal }> {
+    const { tenant, key } = caller;
+    if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 200))
+      return refuse(400, 'validation', 'Idempotency-Key: 1–200 tecken.');
+    const read = readCap(xml);
+    if (!read.ok) return { ok: false, status: 422, cap: read.refusal };
+    const cap = read.cap;
+    const idem = idempotencyKey ?? `cap:${cap.sender} ${cap.identifier}`;
+    const bodyHash = createHash('sha256').update(xml).digest('hex');
+    const reused = (row: AlertRequestRow): Outcome<never> =>
+      refuse(
+        422,
+        'idempotency-key-reused',
+        idempotencyKey === null
+          ? `Ett annat CAP-meddelande med samma avsändare och id (”${cap.sender}”, ”${cap.identifier}”) togs emot ${row.createdAt.toISOString()}: ett nytt meddelande behöver ett nytt id (identifier).`
+          : `Idempotency-Key ”${idempotencyKey}” användes redan för en annan begäran (${row.createdAt.toISOString()}): använd en ny nyckel för en ny begäran.`,
+      );
+    const earlier = await findByIdempotencyKey(this.db, tenant.id, key.id, idem);
+    if (earlier) {
+      if (earlier.bodyHash !== bodyHash) return reused(earlier);
+      return { ok: true, value: { view: await this.view(tenant, earlier, await this.desktopOnline(tenant)), created: false } };
+    }
+    const online = await this.desktopOnline(tenant);
+    const { row, created } = await recordAlertRequest(
+      this.db,
+      tenant.id,
+      {
+        keyId: key.id,
+        keyName: key.name,
+        idempotencyKey: idem,
+        bodyHash,
+        preparedAlert: '',
+        preparedAlertName: `CAP: ${cap.headline}`,
+        variables: {},
+        cap,
+        test: false,
+      },
+      async () => undefined,
+    );
+    if (!created && row.bodyHash !== bodyHash) return reused(row);
+    if (created) {
+      await this.auth.audit(tenant.id, {
+        actorUsername: key.name,
+        action: 'api-alert-requested',
+        subject: row.id,
+        detail: { preparedAlert: row.preparedAlertName, test: 0, desktopOnline: online ? 1 : 0 },
+      });
+      await this.wake(tenant.id, row);
+    }
+    return { ok: true, value: { view: await this.view(tenant, row, online), created } };
+  }
+
   /** Wakes the organisation's desktops through the event log (a desktop that connects later finds the request itself). */
   private async wake(tenantId: string, row: AlertRequestRow): Promise<void> {
     const key = `alert-request:${row.id}:${row.status}`;
@@ -239,7 +302,8 @@ export class AlertRequests {
     return {
       id: r.id,
       status: r.status,
-      preparedAlert: { id: r.preparedAlert, name: r.preparedAlertName },
+      preparedAlert: r.cap ? null : { id: r.preparedAlert, name: r.preparedAlertName },
+      cap: r.cap,
       variables: r.variables,
       test: r.test,
       requestedBy: { keyId: r.keyId, keyName: r.keyName },

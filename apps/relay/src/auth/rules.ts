@@ -83,6 +83,7 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'GET /alerts/:id/rollcall': { kind: 'key', scope: 'alerts:read' },
   'GET /alerts/:id/report': { kind: 'key', scope: 'alerts:read' },
   'POST /alerts/:id/cancel': { kind: 'key', scope: 'alerts:trigger' },
+  'POST /cap': { kind: 'key', scope: 'alerts:trigger' },
   'GET /sync/alert-requests': device,
   'POST /sync/alert-requests/:id/claim': device,
   'POST /sync/alert-requests/:id/state': device,

@@ -54,6 +54,7 @@ const phrases: Record<AuthAuditEntry['action'], (who: string, d: AuthAuditEntry[
 
 const apiAlertSteps: Record<string, string> = {
   accepted: 'togs emot',
+  draft: 'blev ett utkast som en operatör granskar och startar',
   'awaiting-approval': 'väntar på godkännande av en andra person',
   running: 'startades',
   completed: 'är klart',

@@ -3,7 +3,7 @@
 // concurrent identical requests, not a read before the write), taken by exactly one desktop
 // (a conditional update), and moved along by that desktop or cancelled by the key.
 import { randomUUID } from 'node:crypto';
-import type { ApiAlertRequestStatus } from '@gdial/protocol';
+import type { ApiAlertRequestStatus, ApiCapRequest } from '@gdial/protocol';
 import type { RelayDb, SqlExecutor } from './db';
 
 export interface AlertRequestRow {
@@ -12,10 +12,13 @@ export interface AlertRequestRow {
   keyName: string;
   idempotencyKey: string | null;
   bodyHash: string;
+  /** The prepared alert's uid; '' for a CAP message (POST /cap), which names none. */
   preparedAlert: string;
   /** The prepared alert's name when the request was made (it may be renamed later). */
   preparedAlertName: string;
   variables: Record<string, string>;
+  /** The CAP message of a POST /cap request. */
+  cap: ApiCapRequest | null;
   test: boolean;
   status: ApiAlertRequestStatus;
   claimedBy: string | null;
@@ -35,7 +38,7 @@ interface Raw {
   idempotency_key: string | null;
   body_hash: string;
   prepared_alert: string;
-  variables: { values?: Record<string, string>; preparedAlertName?: string } | string;
+  variables: { values?: Record<string, string>; preparedAlertName?: string; cap?: ApiCapRequest } | string;
   test: boolean;
   status: ApiAlertRequestStatus;
   claimed_by: string | null;
@@ -54,7 +57,8 @@ const COLUMNS = `id, key_id, key_name, idempotency_key, body_hash, prepared_aler
 const date = (v: Date | string | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v));
 
 function toRow(r: Raw): AlertRequestRow {
-  // `variables` holds the caller's values and the prepared alert's name as it was asked for.
+  // `variables` holds the caller's values and the prepared alert's name as it was asked for,
+  // or the CAP message of a POST /cap request.
   const v = typeof r.variables === 'string' ? (JSON.parse(r.variables) as Exclude<Raw['variables'], string>) : r.variables;
   return {
     id: r.id,
@@ -65,6 +69,7 @@ function toRow(r: Raw): AlertRequestRow {
     preparedAlert: r.prepared_alert,
     preparedAlertName: v.preparedAlertName ?? r.prepared_alert,
     variables: v.values ?? {},
+    cap: v.cap ?? null,
     test: r.test,
     status: r.status,
     claimedBy: r.claimed_by,
@@ -81,7 +86,7 @@ function toRow(r: Raw): AlertRequestRow {
 export type NewAlertRequest = Pick<
   AlertRequestRow,
   'keyId' | 'keyName' | 'idempotencyKey' | 'bodyHash' | 'preparedAlert' | 'preparedAlertName' | 'variables' | 'test'
->;
+> & { cap?: ApiCapRequest | null };
 
 /**
  * Records a request, or finds the one recorded before under the same key and
@@ -107,7 +112,7 @@ export async function recordAlertRequest(
         r.idempotencyKey,
         r.bodyHash,
         r.preparedAlert,
-        JSON.stringify({ values: r.variables, preparedAlertName: r.preparedAlertName }),
+        JSON.stringify({ values: r.variables, preparedAlertName: r.preparedAlertName, ...(r.cap ? { cap: r.cap } : {}) }),
         r.test,
       ],
     );
@@ -193,6 +198,7 @@ export async function updateAlertRequest(
               updated_at = now()
         WHERE id = $1 AND claimed_by = $2 AND status NOT IN ('completed', 'cancelled', 'refused')
           AND NOT ($3 = 'awaiting-approval' AND status IN ('running', 'cancelling'))
+          AND NOT ($3 = 'draft' AND status <> 'accepted')
           AND NOT ($3 = 'running' AND status = 'cancelling')
         RETURNING ${COLUMNS}`,
       [id, deviceId, u.status, u.alertId ?? null, u.reason?.sv ?? null, u.reason?.en ?? null],

@@ -5,7 +5,9 @@
 // prepared alert in the API key's name and starts it — or, when the two-person rule asks for
 // it, submits it for a second person's approval with the key as the one who asked. It then
 // follows the alert and reports each step back (running, completed, cancelled, refused with a
-// reason in Swedish and English), and cancels it when the key asks.
+// reason in Swedish and English), and cancels it when the key asks. A CAP message (POST
+// /api/v1/cap) becomes a draft alert with the console's own CAP import instead, in the key's
+// name: it is never started here; an operator reviews and starts it under the usual rules.
 import {
   apiKeyActor,
   approvalNeeded,
@@ -17,6 +19,7 @@ import {
 } from '@gdial/protocol';
 import { z } from 'zod';
 import type { ApprovalService } from '../campaigns/approvals';
+import type { CapService } from '../cap/service';
 import type { CampaignService } from '../campaigns/service';
 import type { EngineContext } from '../context';
 import { DomainError } from '../errors';
@@ -48,6 +51,7 @@ export interface ApiAlertDeps {
   ctx: EngineContext;
   campaigns: CampaignService;
   approvals: ApprovalService;
+  cap: CapService;
   /** Runs `fn` with another actor (IdentityService.actAs). */
   actAs: <T>(name: string, fn: () => T) => T;
   api: () => RelayApi | null;
@@ -57,17 +61,19 @@ export interface ApiAlertDeps {
 type Step = ApiAlertRequestUpdate['status'];
 
 const stepOf = (status: CampaignStatus): Step | null =>
-  status === 'awaiting-approval'
-    ? 'awaiting-approval'
-    : status === 'running' || status === 'paused' || status === 'scheduled'
-      ? 'running'
-      : status === 'completed'
-        ? 'completed'
-        : status === 'cancelled'
-          ? 'cancelled'
-          : status === 'rejected'
-            ? 'refused'
-            : null;
+  status === 'draft'
+    ? 'draft'
+    : status === 'awaiting-approval'
+      ? 'awaiting-approval'
+      : status === 'running' || status === 'paused' || status === 'scheduled'
+        ? 'running'
+        : status === 'completed'
+          ? 'completed'
+          : status === 'cancelled'
+            ? 'cancelled'
+            : status === 'rejected'
+              ? 'refused'
+              : null;
 
 /** Why this desktop could not start the alert, in Swedish and English. */
 function refusalOf(err: unknown, desktop: string): { sv: string; en: string } {
@@ -164,6 +170,12 @@ export class ApiAlertPickup {
     let campaignId: number | null = null;
     try {
       const step = this.deps.actAs(actor, (): Step => {
+        if (r.cap) {
+          // The console's CAP import, as a file dropped on it would be: a draft for an operator to start.
+          campaignId = this.deps.cap.import(r.cap.xml, `API: ${r.cap.sender} ${r.cap.identifier}`).id;
+          return 'draft';
+        }
+        if (!r.preparedAlert) throw new DomainError('VALIDATION', 'The request names neither a prepared alert nor a CAP message');
         const p = getPreparedAlert(ctx.store.read, r.preparedAlert.id);
         if (!p) throw new DomainError('NOT_FOUND', `The prepared alert "${r.preparedAlert.name}" is not on this desktop (deleted since?)`);
         const testGroupId = r.test ? (p.fields.testGroupId ?? approvals.rule().testGroupId) : p.fields.testGroupId;
@@ -197,7 +209,10 @@ export class ApiAlertPickup {
       const alertId = ctx.store.transaction((tx) => uidFor(tx, 'alert', id));
       // Followed before the first report: if that does not get through, the next look reports it.
       this.remember(r.id, { campaignId: id, alertId, reported: 'accepted' });
-      log.info({ campaignId: id, step }, 'started an alert another system asked for');
+      log.info(
+        { campaignId: id, step },
+        step === 'draft' ? 'made a draft alert of a CAP message another system sent' : 'started an alert another system asked for',
+      );
       await this.follow(api);
     } catch (err) {
       log.warn({ err }, 'an alert another system asked for could not start');

@@ -146,6 +146,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     ctx,
     campaigns,
     approvals,
+    cap,
     actAs: (name, fn) => identity.actAs(name, fn),
     api: () => sync.relayApi,
     device: () => replica.device,
