@@ -12,7 +12,18 @@ import { sendersFromProviders } from '../../src/campaigns/senders';
 import { CampaignService } from '../../src/campaigns/service';
 import { heldChannelsSetting } from '../../src/campaigns/holds';
 import { readSetting } from '../../src/store/settings';
-import { addContact, addGroup, addTemplate, deliveriesOf, makeEnv, testClock, until, type TestClock, type TestEnv } from './helpers';
+import {
+  addContact,
+  addGroup,
+  addTemplate,
+  advance,
+  deliveriesOf,
+  makeEnv,
+  testClock,
+  until,
+  type TestClock,
+  type TestEnv,
+} from './helpers';
 import { startRelayStub, type RelayStub } from './relay-stub';
 
 let env: TestEnv | undefined;
@@ -54,14 +65,6 @@ async function world(clock: TestClock) {
   svc.setChannels(sendersFromProviders({ chains: providers.chains }), callFlowHost(r));
   await svc.open();
   return { env: e, service: svc, sim: s };
-}
-
-/** Moves the controlled clock forward in steps, letting the engine run between them. */
-async function advance(clock: TestClock, ms: number, step = 30_000): Promise<void> {
-  for (let left = ms; left > 0; left -= step) {
-    clock.offset += Math.min(step, left);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Three people, SMS through Twilio alone, started while Twilio's answers are lost: all three wait in flight. */

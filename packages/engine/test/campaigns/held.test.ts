@@ -15,6 +15,7 @@ import {
   addContact,
   addGroup,
   addTemplate,
+  advance,
   deliveriesOf,
   fakeSenders,
   FakeSender,
@@ -66,14 +67,6 @@ function service(e: TestEnv, senders: { sms?: FakeSender; voice?: FakeSender; em
   });
   services.push(s);
   return s;
-}
-
-/** Moves the controlled clock forward in steps, letting the engine run between them. */
-async function advance(clock: TestClock, ms: number, step = 30_000): Promise<void> {
-  for (let left = ms; left > 0; left -= step) {
-    clock.offset += Math.min(step, left);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const alert = (templateId: number, group: number, over: Partial<CampaignFields> = {}): CampaignFields => ({

@@ -249,6 +249,14 @@ export const testClock = (): TestClock => ({
   },
 });
 
+/** Moves a controlled clock forward in steps, letting the engine run between them. */
+export async function advance(clock: TestClock, ms: number, step = 30_000): Promise<void> {
+  for (let left = ms; left > 0; left -= step) {
+    clock.offset += Math.min(step, left);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Polls a condition (no fixed sleeps in assertions): resolves when it holds. */
 export async function until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const start = Date.now();
