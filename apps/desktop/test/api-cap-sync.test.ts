@@ -3,7 +3,7 @@
 // engine enrolled with it. The desktop claims the request and makes a draft alert of it with
 // the console's own CAP import (text, language, area, severity) in the API key's name; nothing
 // is sent; the API shows the request as a draft with the alert's id. When an operator deletes
-// the draft, the request ends as cancelled.
+// the draft, the request ends as cancelled; when the key cancels, the draft is deleted in its name.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,5 +118,17 @@ describe('CAP messages other systems send through the API', () => {
     await call(e, 'campaigns.delete', { id: draft.id });
     e.services.apiAlerts.wake();
     await until(async () => (await view()).status === 'cancelled', 'the request to end when the draft is deleted');
+
+    // The sender withdraws another message through the API before anyone started its draft: the draft is deleted in the key's name.
+    const second = apiAlertTriggerResponseSchema.parse(
+      (await http('POST', api('/cap'), key, capDocument({ alert: { identifier: 'SE-VBG-2026-0043' } }), 'application/cap+xml')).body,
+    );
+    const state = async () => apiAlertViewSchema.parse((await http('GET', api(`/alerts/${second.id}`), key)).body).status;
+    await until(async () => (await state()) === 'draft', 'the second draft');
+    expect((await http('POST', api(`/alerts/${second.id}/cancel`), key, { reason: 'Felskickat' })).status).toBe(200);
+    await until(async () => (await state()) === 'cancelled', 'the withdrawn draft to end the request');
+    expect((await call(e, 'campaigns.list', { limit: 10 })).campaigns.filter((c) => c.name === draft.name)).toHaveLength(0);
+    const deleted = (await call(e, 'audit.list', { limit: 200 })).entries.filter((x) => x.action === 'campaign.delete');
+    expect(deleted.map((x) => x.actor)).toEqual(['API-nyckeln ”Länsstyrelsen”', 'Vakthavande']);
   }, 180_000);
 });

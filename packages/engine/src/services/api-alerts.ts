@@ -226,7 +226,9 @@ export class ApiAlertPickup {
     const f = this.followed()[r.id];
     if (!f) return;
     const status = getCampaign(this.deps.ctx.store.read, f.campaignId)?.status;
-    if (status && stepOf(status) !== 'completed' && status !== 'cancelled' && status !== 'rejected')
+    // A draft (from a CAP message) nobody started cannot be cancelled: the key withdraws it, and the request ends cancelled.
+    if (status === 'draft') this.deps.actAs(apiKeyActor(r.requestedBy.keyName), () => this.deps.campaigns.delete(f.campaignId));
+    else if (status && stepOf(status) !== 'completed' && status !== 'cancelled' && status !== 'rejected')
       await this.deps.actAs(apiKeyActor(r.requestedBy.keyName), () =>
         this.deps.campaigns.cancel(f.campaignId, r.reason?.sv ?? `Avbrutet via ${apiKeyActor(r.requestedBy.keyName)}`),
       );
