@@ -92,6 +92,8 @@ describe('CAP messages other systems send through the API', () => {
     const list = await call(e, 'campaigns.list', { limit: 10 });
     const draft = list.campaigns.find((c) => c.name === 'Brand med kraftig rök på Öxnered')!;
     expect(draft.status).toBe('draft');
+    expect(draft.fromCap).toBe(true); // the alert list says "Från CAP via API-nyckeln ”Länsstyrelsen”"
+    expect(list.campaigns.filter((c) => c.fromCap)).toHaveLength(1);
     const full = await call(e, 'campaigns.get', { id: draft.id });
     expect(full.createdBy).toBe('API-nyckeln ”Länsstyrelsen”');
     expect(full.settings.cap).toMatchObject({

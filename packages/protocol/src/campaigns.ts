@@ -355,6 +355,8 @@ export const campaignSummarySchema = z.object({
   createdBy: z.string(),
   /** Organisation sync: the name of the other desktop that runs this alert; null when it runs here. */
   remoteOwner: z.string().nullable().default(null),
+  /** Made from a CAP message (a file dropped on the console, or POST /api/v1/cap). */
+  fromCap: z.boolean().optional(),
 });
 export type CampaignSummary = z.infer<typeof campaignSummarySchema>;
 

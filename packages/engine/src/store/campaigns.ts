@@ -81,6 +81,7 @@ export function toCampaignSummary(
   counts: { recipients: number; confirmed: number },
   remoteOwner: string | null = null,
 ): CampaignSummary {
+  const settings = campaignFieldsSchema.parse(c.settings);
   return {
     id: c.id,
     name: c.name,
@@ -88,7 +89,7 @@ export function toCampaignSummary(
     priority: c.priority === 0 ? 'alert' : 'outreach',
     testMode: c.testGroupId !== null,
     templateId: c.templateId,
-    schedule: campaignFieldsSchema.parse(c.settings).schedule,
+    schedule: settings.schedule,
     parentId: c.parentId,
     nextRunAt: c.nextRunAt === null ? null : new Date(c.nextRunAt).toISOString(),
     recipients: counts.recipients,
@@ -98,6 +99,7 @@ export function toCampaignSummary(
     finishedAt: c.finishedAt,
     createdBy: c.createdBy,
     remoteOwner,
+    fromCap: settings.cap?.source != null,
   };
 }
 

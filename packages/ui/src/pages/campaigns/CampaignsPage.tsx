@@ -3,7 +3,7 @@
 // a draft in the wizard, #/campaigns/<id>/review a draft's review and start (prepared
 // alerts and repeated alerts come this way).
 import { Anchor, Badge, Button, Group, Loader, Progress, Stack, Table, Text, Title } from '@mantine/core';
-import type { CampaignSummary } from '@gdial/protocol';
+import { apiKeyOfActor, type CampaignSummary } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { campaignStatusColour, useWords } from '../../components/labels';
 import { useFormat, useT } from '../../i18n';
@@ -32,6 +32,7 @@ const dict = {
     test: 'TEST',
     loading: 'Hämtar…',
     ofTotal: '{c} av {n}',
+    fromCapViaApi: 'Från CAP via API-nyckeln ”{k}”',
   },
   en: {
     title: 'Alerts',
@@ -47,6 +48,7 @@ const dict = {
     test: 'TEST',
     loading: 'Fetching…',
     ofTotal: '{c} of {n}',
+    fromCapViaApi: 'From CAP through the API key "{k}"',
   },
 };
 
@@ -70,6 +72,11 @@ function DraftWizard({ id }: { id: number }) {
 
 export function CampaignTable({ campaigns, label }: { campaigns: readonly CampaignSummary[]; label: string }) {
   const t = useT(dict);
+  // A draft another system sent as CAP names the key it came through; otherwise who made it.
+  const byWords = (c: CampaignSummary): string => {
+    const key = c.fromCap ? apiKeyOfActor(c.createdBy) : null;
+    return key === null ? c.createdBy : t('fromCapViaApi', { k: key });
+  };
   const f = useFormat();
   const words = useWords();
   return (
@@ -111,7 +118,7 @@ export function CampaignTable({ campaigns, label }: { campaigns: readonly Campai
               </Stack>
             </Table.Td>
             <Table.Td>{f.dateTime(c.createdAt)}</Table.Td>
-            <Table.Td>{c.createdBy}</Table.Td>
+            <Table.Td>{byWords(c)}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
