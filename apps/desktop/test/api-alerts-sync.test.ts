@@ -17,12 +17,10 @@ import {
   apiRollcallPageSchema,
   signInResponseSchema,
   type ApprovalRuleInput,
-  type MethodInput,
-  type MethodName,
-  type MethodOutput,
 } from '@gdial/protocol';
 import { silentLogger, startEngine, type Engine } from '@gdial/engine';
 import { startDemoWorld, type DemoWorld } from '../src/web/demo';
+import { call, until } from './support/engine-calls';
 
 let world: DemoWorld | undefined;
 const engines: Engine[] = [];
@@ -31,20 +29,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-async function call<M extends MethodName>(engine: Engine, m: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
-  const res = await engine.rpc.call(m, params);
-  if (!res.ok) throw new Error(`${m}: ${res.error.message}`);
-  return res.value as MethodOutput<M>;
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function http(method: string, url: string, token: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, {
