@@ -17,10 +17,11 @@ import {
   type AuthAuditEntry,
   type SyncOp,
 } from '@gdial/protocol';
-import { startRelay, type RelayHandle } from '../src/index';
-import { addUser, call, signIn, testPasswordCost } from './auth-helpers';
-import { encryptionKey, pgSandbox, type PgSandbox } from './helpers';
-import { addTenant, type TenantFixture } from './setup';
+import type { RelayHandle } from '../src/index';
+import { relayWithAdmin } from './api-setup';
+import { call } from './auth-helpers';
+import type { PgSandbox } from './helpers';
+import type { TenantFixture } from './setup';
 
 describe('alerts through the REST API', () => {
   let sandbox: PgSandbox;
@@ -69,17 +70,7 @@ describe('alerts through the REST API', () => {
   const desktopSeen = async () => expect((await call(api('/sync/organisation'), 'GET', t.deviceToken)).status).toBe(200);
 
   beforeAll(async () => {
-    sandbox = pgSandbox();
-    relay = await startRelay({
-      encryptionKey: encryptionKey(),
-      databaseUrl: sandbox.databaseUrl,
-      dbSchema: sandbox.schema,
-      dbAppRole: sandbox.appRole,
-      passwordCost: testPasswordCost,
-    });
-    t = await addTenant(relay, 'api-alerts');
-    await addUser(relay, 'api-alerts', 'chef', 'admin');
-    admin = (await signIn(relay, t.deviceToken, 'chef')).accessToken;
+    ({ sandbox, relay, t, admin } = await relayWithAdmin('api-alerts'));
     keys['alerts:trigger'] = (await newKey(['alerts:trigger'])).secret;
     keys['alerts:read'] = (await newKey(['alerts:read'])).secret;
     keys['contacts:read'] = (await newKey(['contacts:read'])).secret;

@@ -14,10 +14,11 @@ import {
   type ApiKeyScope,
 } from '@gdial/protocol';
 import { capDocument } from '@gdial/engine/testing/cap';
-import { startRelay, type RelayHandle } from '../src/index';
-import { addUser, call, signIn, testPasswordCost } from './auth-helpers';
-import { encryptionKey, pgSandbox, type PgSandbox } from './helpers';
-import { addTenant, type TenantFixture } from './setup';
+import type { RelayHandle } from '../src/index';
+import { relayWithAdmin } from './api-setup';
+import { call } from './auth-helpers';
+import type { PgSandbox } from './helpers';
+import type { TenantFixture } from './setup';
 
 interface Answer {
   status: number;
@@ -54,17 +55,7 @@ describe('CAP messages through the REST API', () => {
     capDocument({ alert: { identifier: `SE-TEST-${Date.now()}-${++counter}`, ...over } });
 
   beforeAll(async () => {
-    sandbox = pgSandbox();
-    relay = await startRelay({
-      encryptionKey: encryptionKey(),
-      databaseUrl: sandbox.databaseUrl,
-      dbSchema: sandbox.schema,
-      dbAppRole: sandbox.appRole,
-      passwordCost: testPasswordCost,
-    });
-    t = await addTenant(relay, 'api-cap');
-    await addUser(relay, 'api-cap', 'chef', 'admin');
-    admin = (await signIn(relay, t.deviceToken, 'chef')).accessToken;
+    ({ sandbox, relay, t, admin } = await relayWithAdmin('api-cap'));
     for (const scope of ['alerts:trigger', 'alerts:read', 'contacts:read', 'contacts:write'] as const)
       keys[scope] = (await newKey([scope])).secret;
   }, 120_000);
