@@ -9,11 +9,19 @@
 //   takes the stream of changes, scrolling the roll-call slowly; events_per_s: the sends the
 //   engine wrote per second meanwhile, applied_per_s: those the page showed (its count of
 //   people not sent yet, read at the start and end of the window);
-// - pause_ms: right after the frames, from the click on Pausa to the page saying the alert
-//   is paused; then it is resumed;
+//   process_cpu_cores: the CPU the console's process (engine, web host) took meanwhile, in
+//   cores; cpu_ms_per_send: that CPU per send; loop_delay_p95_ms: how late its event loop
+//   came round (what a request from the page waits before the engine reads it); when the
+//   sends fall short of --rate, limited_by says why, from these figures;
+// - pause_shown_ms: right after the frames, from the click on Pausa to the page saying so
+//   (Pausar larmet…, or already paused); pause_ms: to the page saying the alert is paused
+//   (the engine's answer shown); then it is resumed; engine_pause_ms: the engine's own time
+//   for a pause (and resume) called in its process meanwhile, without the socket and page;
 // - search_ms: from a name typed into the roll-call's search (the input event) to that
 //   person's row shown, for --searches names (default 10), measured in the page while the
 //   rest streams.
+// The simulator runs in its own process, as a provider is elsewhere: in the console's process
+// it took about a fifth of the engine's thread (profiled).
 // Before, the bench ran on the demo world at the engine's default pace for a Twilio sender
 // (10 SMS/s) with the demo's relay in the same process: 8-9 events/s, an idle page.
 // Baseline, same run, same browser: frames over a static page of the same height, and the
@@ -24,8 +32,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startAlertToImportedPeople } from '@gdial/engine/testing/large-alert';
-import { startSimulator } from '@gdial/simulator';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile, round, type BenchContext } from '../context';
+import { startSimulatorProcess } from '../simulator-process';
 import { startWorkstation, UNREACHABLE_RELAY } from '../workstation';
 
 const CHROMIUM = process.env.GDIAL_CHROMIUM ?? '/usr/bin/chromium';
@@ -80,19 +89,37 @@ const searchScript = (text: string, label: string) => `new Promise((resolve, rej
   look();
 })`;
 
-/** Clicks the button named `button` and waits for `text` in the page. Runs in the page. */
-const clickScript = (button: string, text: string) => `new Promise((resolve, reject) => {
+/**
+ * Clicks the button named `button`; resolves with the times (ms) until the page first shows
+ * one of `shown` and until it shows `done`. Runs in the page.
+ */
+const clickScript = (button: string, shown: string[], done: string) => `new Promise((resolve, reject) => {
   const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === ${JSON.stringify(button)});
   if (!b) return reject(new Error('no button ' + ${JSON.stringify(button)}));
   const t0 = performance.now();
+  let first = null;
   b.click();
   const look = () => {
-    if (document.body.textContent.includes(${JSON.stringify(text)})) return resolve(performance.now() - t0);
-    if (performance.now() - t0 > 10000) return reject(new Error('never: ' + ${JSON.stringify(text)}));
+    const text = document.body.textContent;
+    const now = performance.now() - t0;
+    if (first === null && ${JSON.stringify(shown)}.some((s) => text.includes(s))) first = now;
+    if (text.includes(${JSON.stringify(done)})) return resolve({ shown: first ?? now, done: now });
+    if (now > 10000) return reject(new Error('never: ' + ${JSON.stringify(done)}));
     requestAnimationFrame(look);
   };
   look();
 })`;
+
+/** Why the sends fell short of the pace asked for, from what the console's process took. */
+function shortfall(rate: number, eventsPerS: number, cores: number, cpuMsPerSend: number, load: number, cpus: number): string | null {
+  if (eventsPerS >= 0.9 * rate) return null;
+  const needed = (rate * cpuMsPerSend) / 1000;
+  const why =
+    cores < 0.8
+      ? `the machine: the console's process got ${cores.toFixed(2)} of a core (load ${load.toFixed(1)} on ${cpus} cores)`
+      : `the engine's thread: busy ${Math.round(cores * 100)} % of the time`;
+  return `${why}; at ${cpuMsPerSend.toFixed(2)} ms of its CPU per send, ${rate}/s needs ${needed.toFixed(2)} cores of one thread`;
+}
 
 export default async function uiRollcall(ctx: BenchContext): Promise<void> {
   const recipients = Number(ctx.options.recipients ?? 10_000);
@@ -104,7 +131,7 @@ export default async function uiRollcall(ctx: BenchContext): Promise<void> {
   // workstation.ts): with the demo world's relay in the console's process, absorbing the
   // import's sync and the alert's changes took over a third of the engine's thread during the
   // stream (8-9 sends/s, Pausa answered after 5-7 s), the demo's arrangement, not a desktop's.
-  const simulator = await startSimulator({ seed: 'ui-rollcall', profile: String(ctx.options.profile ?? 'throughput') });
+  const simulator = await startSimulatorProcess(String(ctx.options.profile ?? 'throughput'));
   const host = await startWorkstation(
     dataDir,
     {
@@ -154,27 +181,43 @@ export default async function uiRollcall(ctx: BenchContext): Promise<void> {
     const moved = (d: Record<string, number>) => (d.sent ?? 0) + (d.delivered ?? 0) + (d.failed ?? 0);
     const before = moved(await sent());
     const shownBefore = await page.evaluate<number>(notSentScript);
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const frames = await page.evaluate<number[]>(framesScript('[aria-label="Upprop"][role="table"]', seconds * 1000));
     const shownAfter = await page.evaluate<number>(notSentScript);
     const elapsedS = (performance.now() - t0) / 1000;
-    const eventsPerS = (moved(await sent()) - before) / elapsedS;
+    const cpu = process.cpuUsage(cpu0);
+    loop.disable();
+    const movedN = moved(await sent()) - before;
+    const eventsPerS = movedN / elapsedS;
+    const cores = (cpu.user + cpu.system) / 1e6 / elapsedS;
+    const cpuMsPerSend = (cpu.user + cpu.system) / 1000 / Math.max(1, movedN);
     const appliedPerS = (shownBefore - shownAfter) / elapsedS;
     ctx.progress(
       `frames: ${eventsPerS.toFixed(0)} sends/s written, ${appliedPerS.toFixed(0)}/s shown, p95 ${percentile(frames, 95).toFixed(1)} ms`,
     );
 
     const status = (await call<{ status: string }>('campaigns.progress', { id })).status;
-    let pauseMs: number | null = null;
+    let pause: { shown: number; done: number } | null = null;
     let pauseError: string | null = null;
+    let enginePauseMs: number | null = null;
     if (status === 'running') {
       // Still streaming (half the people are left at 500/s): the page is as busy as it gets.
       try {
-        pauseMs = await page.evaluate<number>(clickScript('Pausa', 'Larmet är pausat'));
+        pause = await page.evaluate<{ shown: number; done: number }>(
+          clickScript('Pausa', ['Pausar larmet', 'Larmet är pausat'], 'Larmet är pausat'),
+        );
       } catch (e) {
         pauseError = (e as Error).message;
       }
       if ((await call<{ status: string }>('campaigns.progress', { id })).status === 'paused') await call('campaigns.resume', { id });
+      // The engine's own time for the same, in its process (no socket, no page).
+      const p0 = performance.now();
+      await call('campaigns.pause', { id });
+      enginePauseMs = performance.now() - p0;
+      await call('campaigns.resume', { id });
     }
 
     const searchMs: number[] = [];
@@ -215,9 +258,15 @@ export default async function uiRollcall(ctx: BenchContext): Promise<void> {
       p99_frame_ms: round(percentile(frames, 99), 2),
       search_ms_p50: round(percentile(searchMs, 50), 1),
       search_ms: round(percentile(searchMs, 95), 1),
-      pause_ms: pauseMs === null ? null : round(pauseMs, 0),
+      pause_shown_ms: pause === null ? null : round(pause.shown, 0),
+      pause_ms: pause === null ? null : round(pause.done, 0),
+      engine_pause_ms: enginePauseMs === null ? null : round(enginePauseMs, 0),
       status_at_pause: status,
       ...(pauseError ? { pause_error: pauseError } : {}),
+      process_cpu_cores: round(cores, 2),
+      cpu_ms_per_send: round(cpuMsPerSend, 2),
+      loop_delay_p95_ms: round(loop.percentile(95) / 1e6, 0),
+      limited_by: shortfall(rate, eventsPerS, cores, cpuMsPerSend, os.loadavg()[0] ?? 0, os.cpus().length),
       baseline_p95_frame_ms: round(baseP95, 2),
       baseline_search_ms: round(percentile(baseSearch, 95), 2),
       ratio: round(p95 / baseP95, 2),
@@ -227,7 +276,7 @@ export default async function uiRollcall(ctx: BenchContext): Promise<void> {
   } finally {
     await browser.close();
     await host.close();
-    await simulator.close();
+    await simulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -94,6 +94,19 @@ describe('roll-call', () => {
     expect(filterRollCall(rs, 'all', '070-000 50 01', true).map((r) => r.id)).toEqual([5001]);
   });
 
+  it("keeps a person's search keys across new versions of their line, and makes them again when the name or a number changes", () => {
+    const before = [recipient(7, 'Kim Berg', 'pending', '+46701112233')];
+    expect(filterRollCall(before, 'all', 'kim', true)).toEqual(before);
+    // Sent: a new object, same name and number.
+    const sent = [{ ...before[0]!, outcome: 'in-progress' as const }];
+    expect(filterRollCall(sent, 'all', 'berg', true)).toEqual(sent);
+    // Erased from the register (GDPR): the line's name and numbers change under the same id.
+    const erased = [{ ...sent[0]!, displayName: 'Raderad person', deliveries: sent[0]!.deliveries.map((d) => ({ ...d, address: '' })) }];
+    expect(filterRollCall(erased, 'all', 'kim', true)).toEqual([]);
+    expect(filterRollCall(erased, 'all', '0701112233', true)).toEqual([]);
+    expect(filterRollCall(erased, 'all', 'raderad', true)).toEqual(erased);
+  });
+
   it('puts changed lines in place: unchanged lines stay the same objects, newcomers go in id order', () => {
     const rs = [recipient(1, 'A', 'pending'), recipient(3, 'C', 'pending')];
     const place = new Map([

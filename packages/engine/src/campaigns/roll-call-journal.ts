@@ -4,10 +4,32 @@
 // send, a status, a reply, a cancel, an escalation wave) is missed. A console holding a
 // roll-call asks for the people changed after the watermark of its last answer instead of
 // reading everyone again. Held in memory for the recent past only: a watermark from before
-// what is kept (or from before the engine started) is answered with everyone.
+// what is kept (or from before the engine started) is answered with everyone. A write to a
+// delivery's bookkeeping alone (its place in the queue, when it is due, its lease) changes no
+// line: Pausa and Fortsätt move every unsent delivery in the queue, and counting those would
+// send the console to read the whole roll-call again right after the button.
 import type { RollCallWatermark } from '@gdial/protocol';
 import type { ChangeSet } from '../store/changes';
 import type { Store } from '../store/db';
+
+/** The columns of a delivery a roll-call line shows (DeliveryReport): an update of none of them is not a change. */
+const shownDeliveryColumns = new Set([
+  'recipient_id',
+  'step_index',
+  'channel',
+  'address',
+  'state',
+  'provider',
+  'provider_id',
+  'provider_status',
+  'attempts',
+  'error',
+  'error_code',
+  'possible_duplicate',
+  'sent_at',
+  'finished_at',
+]);
+const changesLine = (columns: readonly string[] | undefined) => columns === undefined || columns.some((c) => shownDeliveryColumns.has(c));
 
 /** Changed ids kept (deliveries and recipients): a few minutes of a large alert. */
 const KEPT_IDS = 500_000;
@@ -33,8 +55,9 @@ export class RollCallJournal {
     const recipients: number[] = [];
     for (const c of changes.all()) {
       if (c.op === 'delete') continue;
-      if (c.table === 'deliveries') deliveries.push(c.key[0] as number);
-      else if (c.table === 'campaign_recipients') recipients.push(c.key[0] as number);
+      if (c.table === 'deliveries') {
+        if (c.op === 'insert' || changesLine(c.columns)) deliveries.push(c.key[0] as number);
+      } else if (c.table === 'campaign_recipients') recipients.push(c.key[0] as number);
     }
     if (deliveries.length === 0 && recipients.length === 0) return;
     this.seq++;

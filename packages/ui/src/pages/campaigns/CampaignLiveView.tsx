@@ -207,13 +207,13 @@ export function CampaignLiveView({ id }: { id: number }) {
   /**
    * Pausa and Fortsätt: the button answers in the click's frame, and the engine's answer (the
    * alert with its new status) is shown as it arrives, without reading the roll-call again
-   * (its changes follow by the watermark like any other).
+   * (its changes follow by the watermark like any other, once the answer is in).
    */
   const switchRun = (what: 'pause' | 'resume') => {
     setSwitching(what);
     setActionError(null);
-    rpc
-      .call(what === 'pause' ? 'campaigns.pause' : 'campaigns.resume', { id })
+    live
+      .control(() => rpc.call(what === 'pause' ? 'campaigns.pause' : 'campaigns.resume', { id }))
       .then(live.applyAnswer, setActionError)
       .finally(() => setSwitching(null));
   };

@@ -3,12 +3,13 @@
 // buttons above), and the progress pushed ten times a second redraws only the filter's counts
 // here. The search runs over the lines the view already holds, in the keystroke's own frame
 // (a loop over 10,000 prepared keys is about a millisecond), so it is never starved by the
-// stream of updates the way a deferred render would be.
+// stream of updates the way a deferred render would be; the keys are made beforehand, while
+// the page is idle, and kept per person across the versions of their line.
 import { Group, SegmentedControl, Text, TextInput } from '@mantine/core';
-import { memo, useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { RecipientReport } from '@gdial/protocol';
 import { useT } from '../../i18n';
-import { filterRollCall, type RollCallFilter } from './rollCall';
+import { filterRollCall, prepareSearchKeys, type RollCallFilter } from './rollCall';
 import { RollCallList } from './RollCallList';
 
 const dict = {
@@ -59,6 +60,8 @@ export const RollCallSection = memo(function RollCallSection({
     () => filterRollCall(recipients, filter, query, confirmationEnabled),
     [recipients, filter, query, confirmationEnabled],
   );
+  // The search's keys are made while the page is idle, not in the first keystroke's frame.
+  useEffect(() => prepareSearchKeys(recipients), [recipients]);
   const showHistory = useCallback((n: string) => t('showHistory', { n }), [t]);
   const columns = useMemo(() => ({ name: t('name'), status: t('status'), latest: t('latest'), confirmedAt: t('confirmedAt') }), [t]);
   return (

@@ -48,27 +48,60 @@ const fold = (s: string) =>
     .replace(/[\u0300-\u036f]/g, '');
 const digits = (s: string) => s.replace(/\D/g, '');
 
-/** What a person is found by, folded once per line (a roll-call of 10,000 is searched per keystroke). */
+/**
+ * What a person is found by, folded once per person (a roll-call of 10,000 is searched per
+ * keystroke), not once per version of their line: a send or a reply gives the line a new
+ * object, its name and numbers stay, so the keys are kept by the person's id and made again
+ * only when the name or an address differs.
+ */
 interface SearchKey {
+  displayName: string;
+  rawAddresses: string[];
   name: string;
   nameWords: string[];
   addressDigits: string[];
   addresses: string[];
 }
-const searchKeys = new WeakMap<RecipientReport, SearchKey>();
+const searchKeys = new Map<number, SearchKey>();
+const sameAddresses = (kept: readonly string[], deliveries: RecipientReport['deliveries']) =>
+  kept.length === deliveries.length && deliveries.every((d, i) => d.address === kept[i]);
+/** Keys kept at most: past this the cache starts again (another alert's people). */
+const KEPT_KEYS = 200_000;
 function searchKeyOf(r: RecipientReport): SearchKey {
-  let key = searchKeys.get(r);
-  if (!key) {
-    const name = fold(r.displayName);
-    key = {
-      name,
-      nameWords: name.split(/\s+/),
-      addressDigits: r.deliveries.map((d) => digits(d.address)),
-      addresses: r.deliveries.map((d) => fold(d.address)),
-    };
-    searchKeys.set(r, key);
-  }
-  return key;
+  const key = searchKeys.get(r.id);
+  if (key && key.displayName === r.displayName && sameAddresses(key.rawAddresses, r.deliveries)) return key;
+  const name = fold(r.displayName);
+  const made: SearchKey = {
+    displayName: r.displayName,
+    rawAddresses: r.deliveries.map((d) => d.address),
+    name,
+    nameWords: name.split(/\s+/),
+    addressDigits: r.deliveries.map((d) => digits(d.address)),
+    addresses: r.deliveries.map((d) => fold(d.address)),
+  };
+  if (searchKeys.size >= KEPT_KEYS) searchKeys.clear();
+  searchKeys.set(r.id, made);
+  return made;
+}
+
+/**
+ * Makes the search keys of everyone not yet keyed, a slice at a time while the page is idle,
+ * so the first keystroke after the roll-call is read (or after many lines changed) finds
+ * them ready instead of folding 10,000 names in its own frame. Returns a cancel function.
+ */
+export function prepareSearchKeys(recipients: readonly RecipientReport[], slice = 1000): () => void {
+  const idle: (cb: () => void) => number =
+    typeof requestIdleCallback === 'function' ? (cb) => requestIdleCallback(cb, { timeout: 1000 }) : (cb) => window.setTimeout(cb, 0);
+  const cancelIdle = (h: number) => (typeof cancelIdleCallback === 'function' ? cancelIdleCallback(h) : window.clearTimeout(h));
+  let at = 0;
+  let handle = 0;
+  const step = () => {
+    const end = Math.min(recipients.length, at + slice);
+    for (; at < end; at++) searchKeyOf(recipients[at]!);
+    if (at < recipients.length) handle = idle(step);
+  };
+  handle = idle(step);
+  return () => cancelIdle(handle);
 }
 
 /** A search as typed, folded once for the whole roll-call (not once per line). */

@@ -2,7 +2,9 @@
 // progress (pushed by the engine up to ten times a second, shown once per animation
 // frame), and the roll-call: everyone, read once without the deliveries' histories, then
 // kept current by reading only the people changed since the last answer (the engine's
-// roll-call watermark) while progress keeps arriving, at most twice a second.
+// roll-call watermark) while progress keeps arriving, at most twice a second. While an action
+// on the alert (Pausa, Fortsätt) waits for the engine, no roll-call read is sent: the engine
+// reads the button's request first, and its answer does not queue behind a page of lines.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Campaign, CampaignProgress, CampaignReport, RecipientReport, RollCallWatermark } from '@gdial/protocol';
 import type { RpcError } from '../../rpc/client';
@@ -28,6 +30,8 @@ export interface CampaignLive {
    * on its way or waiting for its frame, cannot turn it back).
    */
   applyAnswer: (c: Campaign) => void;
+  /** Runs an action on the alert with the roll-call's reads held until it is answered. */
+  control: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 export function useCampaignLive(id: number): CampaignLive {
@@ -48,11 +52,13 @@ export function useCampaignLive(id: number): CampaignLive {
   const pendingProgress = useRef<CampaignProgress | null>(null);
   /** How many action answers have been applied: progress asked for before the last one is older than it. */
   const answers = useRef(0);
+  /** Actions waiting for the engine's answer: reads wait for them. */
+  const controls = useRef(0);
 
   /** Reads everyone ('all') or those changed since the watermark ('changes'), page by page. */
   const read = useCallback(
     async (what: 'all' | 'changes') => {
-      if (loading.current) {
+      if (loading.current || controls.current > 0) {
         if (again.current !== 'all') again.current = what;
         return;
       }
@@ -98,7 +104,8 @@ export function useCampaignLive(id: number): CampaignLive {
             setRecipients(merged.list);
           }
           setError(undefined);
-          next = again.current;
+          // Asked for again meanwhile: read now, or after the action's answer (control).
+          next = controls.current > 0 ? null : again.current;
         }
       } catch (e) {
         setError(e as RpcError);
@@ -161,5 +168,22 @@ export function useCampaignLive(id: number): CampaignLive {
     setProgress((p) => (p ? { ...p, status: c.status } : p));
   }, []);
 
-  return { campaign, progress, recipients, report, error, reload, setCampaign, applyAnswer };
+  const control = useCallback(
+    async <T>(call: () => Promise<T>): Promise<T> => {
+      controls.current++;
+      try {
+        return await call();
+      } finally {
+        controls.current--;
+        const held = again.current;
+        if (controls.current === 0 && held && !loading.current) {
+          again.current = null;
+          void read(held);
+        }
+      }
+    },
+    [read],
+  );
+
+  return { campaign, progress, recipients, report, error, reload, setCampaign, applyAnswer, control };
 }
