@@ -351,6 +351,41 @@ describe('organisation sync', () => {
     expect((await call(c, 'preparedAlerts.list', {})).preparedAlerts).toEqual([]);
   }, 90_000);
 
+  it('a prepared alert’s pre-approval travels with it: asked on A, approved on B, void everywhere after an edit', async () => {
+    await startWorld();
+    const a = await desktop('A');
+    const b = await desktop('B');
+    await call(b, 'groups.create', { name: 'Bara på B' });
+    const stab = await call(a, 'groups.create', { name: 'Stab' });
+    for (const [first, number] of [
+      ['Anna', '070-555 01 01'],
+      ['Olle', '070-555 01 02'],
+    ] as const)
+      await call(a, 'contacts.create', { firstName: first, phones: [{ number }], groupIds: [stab.id] });
+    const t = await call(a, 'templates.create', { name: 'Brand', variants: { sv: { sms: 'Brand. Svara 1.' } } });
+    await call(a, 'templates.approve', { id: t.id });
+    await call(a, 'campaigns.approvalRule.set', { threshold: 1, testGroupId: null, authorMayApproveTemplates: true });
+    const fields = { name: 'Brand – samling', templateId: t.id, audience: { groupIds: [stab.id] }, steps: [{ channel: 'sms' as const }] };
+    const saved = await call(a, 'preparedAlerts.save', { fields });
+    await call(a, 'preparedAlerts.requestApproval', { id: saved.id });
+    await converged(a, b);
+    const [onB] = (await call(b, 'preparedAlerts.list', {})).preparedAlerts;
+    // B's plan names B's own ids, and the request holds there: the hash is over the organisation's uids.
+    expect(onB).toMatchObject({ approvalState: 'pending', approval: { requestedBy: { name: 'A' }, people: 2 } });
+    await call(b, 'preparedAlerts.approve', { id: saved.id, comment: 'Kontrollerad på B' });
+    await converged(a, b);
+    const [onA] = (await call(a, 'preparedAlerts.list', {})).preparedAlerts;
+    expect(onA).toMatchObject({ approvalState: 'approved', approval: { decision: { kind: 'approved', by: { name: 'B' } } } });
+    // On A, a draft from it plans as pre-approved: above the threshold, no second approval.
+    const draft = await call(a, 'preparedAlerts.use', { id: saved.id });
+    expect((await call(a, 'campaigns.plan', { id: draft.id })).preApproved).toMatchObject({ approvedBy: 'B', people: 2 });
+    // An edit on B voids it on both.
+    await call(b, 'preparedAlerts.save', { id: saved.id, fields: { ...onB!.fields, steps: [{ channel: 'sms' }, { channel: 'voice' }] } });
+    await converged(a, b);
+    expect((await call(a, 'preparedAlerts.list', {})).preparedAlerts[0]!.approvalState).toBe('void');
+    expect((await call(a, 'campaigns.plan', { id: draft.id })).preApproved).toBeNull();
+  }, 90_000);
+
   it("a device of one organisation cannot touch another's rows: its operations land in its own tenant, another device's are refused", async () => {
     await startWorld();
     const a = await desktop('A');

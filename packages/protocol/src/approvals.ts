@@ -37,12 +37,13 @@ export type ApprovalReason = (typeof approvalReasons)[number];
  * `testGroupId` is the alert's test group (null: live).
  */
 export function approvalNeeded(
-  alert: { recipients: number; vma: boolean; testGroupId: number | null },
+  /** `preApproved`: the plan is a prepared alert's that two people approved at preparation (covers the head count, not a VMA). */
+  alert: { recipients: number; vma: boolean; testGroupId: number | null; preApproved?: boolean },
   rule: ApprovalRule,
 ): ApprovalReason[] {
   if (alert.testGroupId !== null && alert.testGroupId === rule.testGroupId) return [];
   const reasons: ApprovalReason[] = [];
-  if (alert.recipients > rule.threshold) reasons.push('head-count');
+  if (alert.recipients > rule.threshold && !alert.preApproved) reasons.push('head-count');
   if (alert.vma) reasons.push('vma');
   return reasons;
 }

@@ -434,6 +434,21 @@ export const planReportSchema = z.object({
   /** The blockers by code and values, in the same order, for the console to word. */
   blockerRefusals: z.array(refusalSchema).default([]),
   warnings: z.array(z.string()),
+  /**
+   * The alert's plan is a prepared alert's that two people approved at preparation: it needs
+   * no second approval for its head count (prepared-alerts.ts). `people`: the audience then.
+   */
+  preApproved: z
+    .object({
+      preparedAlertId: z.string(),
+      name: z.string(),
+      requestedBy: z.string(),
+      approvedBy: z.string(),
+      at: z.string(),
+      people: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .default(null),
 });
 export type PlanReport = z.infer<typeof planReportSchema>;
 

@@ -108,6 +108,7 @@ export const methodClearance = {
   'preparedAlerts.save': 'editor',
   'preparedAlerts.delete': 'editor',
   'preparedAlerts.use': 'editor',
+  'preparedAlerts.requestApproval': 'editor',
   'campaigns.repeat': 'editor',
   // CAP: reading an alert as CAP is a read; a CAP file becomes a draft like any other.
   'cap.export': 'reader',
@@ -129,6 +130,8 @@ export const methodClearance = {
   'campaigns.approvals': 'reader',
   'campaigns.submitForApproval': 'operator',
   'campaigns.approve': 'operator',
+  'preparedAlerts.approve': 'operator',
+  'preparedAlerts.reject': 'operator',
   'campaigns.reject': 'operator',
   'campaigns.override': 'admin',
   'campaigns.approvalRule.set': 'admin',

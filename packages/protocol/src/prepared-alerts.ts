@@ -4,11 +4,45 @@
 // head count. Using one, sending a past alert again, or alerting those who did not answer
 // all make a new draft alert that goes through the same review and start.
 import { z } from 'zod';
+import { approvalPersonSchema } from './approvals';
 import { campaignFieldsSchema, campaignSchema } from './campaigns';
 import { method } from './rpc-core';
 
 const campaignId = z.number().int().positive();
 const preparedId = z.string().min(1).max(64);
+
+/**
+ * Pre-approval: the two-person rule met once, at preparation. The author asks, a different
+ * signed-in Larmoperatör or Administratör approves (or rejects with a reason). The approval
+ * binds to the plan as it was saved (`planHash`: the plan as the organisation shares it,
+ * hashed); an edit of the plan voids it. An alert made from a pre-approved prepared alert
+ * then starts above the threshold with only the head-count confirmation.
+ */
+export const preparedApprovalSchema = z.object({
+  /** sha256 of the plan (naming groups, people and the template by their organisation-wide uids). */
+  planHash: z.string(),
+  requestedBy: approvalPersonSchema,
+  requestedAt: z.string(),
+  /** People in the audience when it was asked. */
+  people: z.number().int().nonnegative(),
+  decision: z
+    .object({
+      kind: z.enum(['approved', 'rejected']),
+      by: approvalPersonSchema,
+      at: z.string(),
+      comment: z.string(),
+      /** People in the audience when it was decided (what the approver saw). */
+      people: z.number().int().nonnegative(),
+    })
+    .nullable(),
+  /** The plan was changed after the request (by whom, when): the request or approval no longer holds. */
+  voided: z.object({ by: z.string(), at: z.string() }).nullable().default(null),
+});
+export type PreparedApproval = z.infer<typeof preparedApprovalSchema>;
+
+/** none: never asked; void: the plan changed since (or differs on this desktop). */
+export const preparedApprovalStates = ['none', 'pending', 'approved', 'rejected', 'void'] as const;
+export type PreparedApprovalState = (typeof preparedApprovalStates)[number];
 
 export const preparedAlertSchema = z.object({
   id: preparedId,
@@ -20,6 +54,9 @@ export const preparedAlertSchema = z.object({
   createdBy: z.string(),
   updatedAt: z.string(),
   updatedBy: z.string(),
+  approval: preparedApprovalSchema.nullable().default(null),
+  /** Where the pre-approval stands, worked out when read (never trusted as stored). */
+  approvalState: z.enum(preparedApprovalStates).default('none'),
 });
 export type PreparedAlert = z.infer<typeof preparedAlertSchema>;
 
@@ -40,6 +77,14 @@ export const preparedAlertsMethods = {
   /** Creates a prepared alert, or replaces the plan of the one named by `id`. */
   'preparedAlerts.save': method(preparedAlertInputSchema, preparedAlertSchema),
   'preparedAlerts.delete': method(z.object({ id: preparedId }), z.object({ deleted: z.literal(true) })),
+  /** The author asks for pre-approval of the plan as saved (a different person decides). */
+  'preparedAlerts.requestApproval': method(z.object({ id: preparedId }), preparedAlertSchema),
+  /** Another signed-in operator approves the plan: alerts made from it start with only the head count. */
+  'preparedAlerts.approve': method(z.object({ id: preparedId, comment: z.string().trim().max(1000).default('') }), preparedAlertSchema),
+  'preparedAlerts.reject': method(
+    z.object({ id: preparedId, comment: z.string().trim().min(3, 'Skriv varför larmmallen avslås (minst 3 tecken)').max(1000) }),
+    preparedAlertSchema,
+  ),
   /** A new draft alert from a prepared one, ready for "Granska och starta". */
   'preparedAlerts.use': method(z.object({ id: preparedId }), campaignSchema),
   /**

@@ -33,6 +33,9 @@ export const refusalParams = {
   'approval.own-template': ['name'],
   /** The alert is not waiting for a decision (status: where it is now). */
   'approval.not-pending': ['name', 'status'],
+  /** Pre-approval of a prepared alert: not by the one who asked; only a request that waits (and whose plan is unchanged). */
+  'prepared.approval-own': ['name'],
+  'prepared.approval-not-pending': ['name'],
   'template.in-use': ['id'],
   'template.no-content': ['name', 'channel'],
   /** Plan blockers. */

@@ -68,6 +68,8 @@ const everyValue = {
   desktop: 'Ledningscentralen',
   requestedBy: 'Anna',
   comment: 'Stämmer',
+  prepared: 'Brand – samling',
+  approvedBy: 'Bo',
   threshold: 10,
   testGroup: 'Testgruppen',
 };

@@ -30,7 +30,7 @@ import type { Logger } from '../log';
 import { approvalOf, approvalRow, decideApproval, decidedWaiting, pendingApprovals, putApproval } from '../store/approvals';
 import { recordAudit } from '../store/audit';
 import { getCampaign, updateCampaign, type StoredCampaign } from '../store/campaigns';
-import type { Reader } from '../store/db';
+import type { Reader, Tx } from '../store/db';
 import { getGroup } from '../store/groups';
 import { readSetting, readSettingValue, writeSetting, type SettingDef } from '../store/settings';
 import { localIdOf } from '../store/sync';
@@ -67,14 +67,42 @@ const approvedSteps: ReadonlySet<string> = new Set<CampaignStep>(['approved', 'a
  * The guard: refuses to start or schedule an alert that needs a second person and has no
  * approval. A fresh start by an operator (`start`, `schedule`) never counts an older
  * approval (the alert may have been edited since); an approved start, a scheduled run and a
- * recurring alert's run do (the run's parent was approved).
+ * recurring alert's run do (the run's parent was approved). A plan two people approved at
+ * preparation (a pre-approved prepared alert's, report.preApproved) needs no second person
+ * for its head count; such a start is audited as one.
  */
-export function requireSecondPerson(db: Reader, r: StoredCampaign, report: PlanReport, via: CampaignStep | 'start' | 'schedule'): void {
+export function requireSecondPerson(
+  tx: Tx,
+  r: StoredCampaign,
+  report: PlanReport,
+  via: CampaignStep | 'start' | 'schedule',
+  /** Who starts it (the audit of a start on a pre-approval). */
+  actor: string,
+): void {
   const settings = campaignFieldsSchema.parse(r.settings);
-  const rule = readApprovalRule(db);
-  const reasons = approvalNeeded({ recipients: report.recipients, vma: settings.vma, testGroupId: r.testGroupId }, rule);
+  const rule = readApprovalRule(tx);
+  const alert = { recipients: report.recipients, vma: settings.vma, testGroupId: r.testGroupId };
+  const reasons = approvalNeeded({ ...alert, preApproved: report.preApproved !== null }, rule);
+  const pre = report.preApproved;
+  if (reasons.length === 0 && pre && approvalNeeded(alert, rule).length > 0)
+    // Started on the strength of the prepared alert's pre-approval, with the head count the operator (or the API key's request) saw.
+    recordAudit(tx, actor, {
+      action: 'campaign.start-preapproved',
+      subjectType: 'campaign',
+      subjectId: r.id,
+      summary: `"${r.name}" (${report.recipients} recipients) needs no second approval: prepared alert "${pre.name}" was approved by ${pre.requestedBy} and ${pre.approvedBy} (${pre.at}, ${pre.people} people then)`,
+      params: {
+        name: r.name,
+        recipients: report.recipients,
+        prepared: pre.name,
+        requestedBy: pre.requestedBy,
+        approvedBy: pre.approvedBy,
+        at: pre.at,
+        count: pre.people,
+      },
+    });
   if (reasons.length === 0) return;
-  const decided = approvalRow(db, r.parentId ?? r.id)?.decision;
+  const decided = approvalRow(tx, r.parentId ?? r.id)?.decision;
   if ((approvedSteps.has(via) || r.parentId !== null) && (decided === 'approved' || decided === 'overridden')) return;
   throw new DomainError(
     'PRECONDITION',

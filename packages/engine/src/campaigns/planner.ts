@@ -283,6 +283,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
     blockers,
     blockerRefusals,
     warnings,
+    preApproved: null,
   };
   return { report, recipients };
 }

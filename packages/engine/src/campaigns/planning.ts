@@ -1,11 +1,13 @@
 // A stored campaign's plan: its template, prices and render context handed to the planner,
 // and the blocker for channels no provider can send. The start transaction plans the
-// alert's audience with it; an escalation wave plans its own audience the same way.
+// alert's audience with it; an escalation wave plans its own audience the same way. The
+// report says whether the plan is a pre-approved prepared alert's (pre-approval.ts).
 import { refusal, type CampaignSettings, type Channel, type WhatsAppApproval } from '@gdial/protocol';
 import { DomainError } from '../errors';
 import type { StoredCampaign } from '../store/campaigns';
 import type { Reader } from '../store/db';
 import { planCampaign, type Plan } from './planner';
+import { preApprovalOf } from './pre-approval';
 import { readPriceTable } from './price-table';
 import { loadTemplate } from './templates';
 
@@ -39,5 +41,7 @@ export function planStoredCampaign(db: Reader, r: StoredCampaign, settings: Camp
     plan.report.blockers.push(`No provider is configured for ${unconfigured.join(', ')}: configure it in Settings before starting`);
     plan.report.blockerRefusals.push(refusal('plan.no-provider', { channels: unconfigured.join(', ') }));
   }
+  // A plan two people approved at preparation needs no second approval for its head count (approvals.ts).
+  plan.report.preApproved = preApprovalOf(db, settings);
   return plan;
 }

@@ -343,7 +343,7 @@ export class CampaignService {
       const status = nextStatus(r, via);
       const plan = this.makePlan(tx, r);
       this.checkApproval(r, plan.report, unapprovedReason ?? r.approvalReason);
-      requireSecondPerson(tx, r, plan.report, via);
+      requireSecondPerson(tx, r, plan.report, via, actor);
       const next = nextRunOf(settings, Date.now());
       if (next === null)
         throw new DomainError('PRECONDITION', 'The schedule has no future run', undefined, refusal('campaign.no-future-run'));
@@ -403,7 +403,7 @@ export class CampaignService {
       const plan = this.makePlan(tx, r);
       const reason = unapprovedReason ?? r.approvalReason;
       this.checkApproval(r, plan.report, reason);
-      requireSecondPerson(tx, r, plan.report, via);
+      requireSecondPerson(tx, r, plan.report, via, actor);
       const written = writePlan(tx, id, r.priority, plan, now);
       updateCampaign(tx, id, {
         status,

@@ -3,7 +3,8 @@
 // be cancelled), and every connect looks too; this desktop then lists the open requests,
 // claims each waiting one (the relay gives it to exactly one desktop), makes the alert from the
 // prepared alert in the API key's name and starts it — or, when the two-person rule asks for
-// it, submits it for a second person's approval with the key as the one who asked. It then
+// it, submits it for a second person's approval with the key as the one who asked (not when
+// the prepared alert was pre-approved by two people and its audience has not grown since). It then
 // follows the alert and reports each step back (running, completed, cancelled, refused with a
 // reason in Swedish and English), and cancels it when the key asks. A CAP message (POST
 // /api/v1/cap) becomes a draft alert with the console's own CAP import instead, in the key's
@@ -193,7 +194,10 @@ export class ApiAlertPickup {
         const c = campaigns.create(fields);
         campaignId = c.id;
         const plan = campaigns.plan(c.id);
-        const reasons = approvalNeeded({ recipients: plan.recipients, vma: fields.vma, testGroupId }, approvals.rule());
+        // A prepared alert two people approved at preparation starts directly, as long as its audience is no larger than
+        // what they approved: nobody types the head count here, so a grown audience goes to a second person again.
+        const preApproved = plan.preApproved !== null && plan.recipients <= plan.preApproved.people;
+        const reasons = approvalNeeded({ recipients: plan.recipients, vma: fields.vma, testGroupId, preApproved }, approvals.rule());
         if (reasons.length > 0) {
           approvals.submit(c.id, undefined, undefined, {
             id: `api-key:${r.requestedBy.keyId}`,

@@ -120,7 +120,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     dispatcher: { ...opts.campaigns?.dispatcher, onSendResult: (provider, outcome) => health.sends.record(provider, outcome) },
   });
   const approvals = new ApprovalService({ ctx, campaigns, user: () => identity.current(), desktop: opts.desktopName });
-  const preparedAlerts = new PreparedAlertService(ctx, campaigns);
+  const preparedAlerts = new PreparedAlertService(ctx, campaigns, { user: () => identity.current(), desktop: approvals.desktopName });
   const cap = new CapService(ctx, campaigns, templates);
   const syncLog = ctx.logger.child({ module: 'sync' });
   const replica = new Replica(ctx.store, sharedCodecs(), (err, state) =>

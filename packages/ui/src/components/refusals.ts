@@ -139,6 +139,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'approval.own-template': (p) =>
       `Du skrev mallen ”${p.name}” och kan inte godkänna den själv. En annan larmoperatör måste godkänna den.`,
     'approval.not-pending': (p) => `Larmet ”${p.name}” väntar inte på godkännande (det är ${decided(p.status, 'sv')}).`,
+    'prepared.approval-own': (p) =>
+      `Du begärde själv förhandsgodkännandet av larmmallen ”${p.name}”. En annan larmoperatör måste godkänna eller avslå det.`,
+    'prepared.approval-not-pending': (p) =>
+      `Larmmallen ”${p.name}” väntar inte på förhandsgodkännande (den är redan godkänd eller avslagen, eller ändrades efter begäran). Begär godkännande på nytt.`,
     'template.in-use': () => 'Mallen används av ett larm som inte är avslutat. Byt mall i larmet först.',
     'template.no-content': (p) => `Mallen ”${p.name}” har inget innehåll för ${channel(p.channel, 'sv')}.`,
     'plan.step-without-content': (p) =>
@@ -208,6 +212,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'approval.own': (p) => `You submitted the alert “${p.name}” yourself. Another alert operator must approve or reject it.`,
     'approval.own-template': (p) => `You wrote the template “${p.name}” and cannot approve it yourself. Another alert operator must.`,
     'approval.not-pending': (p) => `The alert “${p.name}” is not waiting for approval (it is ${decided(p.status, 'en')}).`,
+    'prepared.approval-own': (p) =>
+      `You asked for the pre-approval of the prepared alert “${p.name}” yourself. Another alert operator must approve or reject it.`,
+    'prepared.approval-not-pending': (p) =>
+      `The prepared alert “${p.name}” is not waiting for pre-approval (it is already decided, or it was changed after the request). Ask again.`,
     'template.in-use': () => 'The template is used by an alert that has not ended. Change the alert’s template first.',
     'template.no-content': (p) => `The template “${p.name}” has no ${channel(p.channel, 'en')} content.`,
     'plan.step-without-content': (p) =>

@@ -102,6 +102,15 @@ const sv: Record<Phrased, Phrase> = {
   'campaigns.priceTable': (p) => `Pristabellen ändrad (${p.currency})`,
   'preparedAlert.saved': (p) => `Larmmall ”${p.name}” sparad`,
   'preparedAlert.deleted': (p) => `Larmmall ”${p.name}” raderad`,
+  'preparedAlert.approval-requested': (p) =>
+    `Förhandsgodkännande av larmmall ”${p.name}” begärt från ${p.desktop} (${plural(p.count!, 'person', 'personer')} i mottagarlistan)`,
+  'preparedAlert.approved': (p) =>
+    `Larmmall ”${p.name}” (från ${p.requestedBy}) förhandsgodkänd från ${p.desktop} (${plural(p.count!, 'person', 'personer')})${p.comment ? `: ${p.comment}` : ''}`,
+  'preparedAlert.rejected': (p) =>
+    `Förhandsgodkännande av larmmall ”${p.name}” (från ${p.requestedBy}) avslaget från ${p.desktop}: ${p.comment}`,
+  'preparedAlert.approval-voided': (p) => `Förhandsgodkännandet av larmmall ”${p.name}” gäller inte längre: planen ändrades`,
+  'campaign.start-preapproved': (p) =>
+    `Larm ”${p.name}” (${p.recipients} mottagare) startat utan nytt godkännande: larmmallen ”${p.prepared}” förhandsgodkändes av ${p.requestedBy} och ${p.approvedBy} ${String(p.at).slice(0, 10)} (${plural(p.count!, 'person', 'personer')} då)`,
   'template.create': (p) => `Mall ”${p.name}” skapad`,
   'template.update': (p) => `Mall ”${p.name}” ändrad (åter till utkast)`,
   'template.approve': (p) => `Mall ${p.id} godkänd`,
@@ -198,6 +207,15 @@ const en: Record<Phrased, Phrase> = {
   'campaigns.priceTable': (p) => `Price table changed (${p.currency})`,
   'preparedAlert.saved': (p) => `Saved prepared alert “${p.name}”`,
   'preparedAlert.deleted': (p) => `Deleted prepared alert “${p.name}”`,
+  'preparedAlert.approval-requested': (p) =>
+    `Pre-approval of prepared alert “${p.name}” requested from ${p.desktop} (${p.count} ${p.count === 1 ? 'person' : 'people'} in its audience)`,
+  'preparedAlert.approved': (p) =>
+    `Prepared alert “${p.name}” (from ${p.requestedBy}) pre-approved from ${p.desktop} (${p.count} ${p.count === 1 ? 'person' : 'people'})${p.comment ? `: ${p.comment}` : ''}`,
+  'preparedAlert.rejected': (p) =>
+    `Pre-approval of prepared alert “${p.name}” (from ${p.requestedBy}) rejected from ${p.desktop}: ${p.comment}`,
+  'preparedAlert.approval-voided': (p) => `The pre-approval of prepared alert “${p.name}” no longer holds: its plan was changed`,
+  'campaign.start-preapproved': (p) =>
+    `Alert “${p.name}” (${p.recipients} recipients) started without a new approval: prepared alert “${p.prepared}” was pre-approved by ${p.requestedBy} and ${p.approvedBy} on ${String(p.at).slice(0, 10)} (${p.count} ${p.count === 1 ? 'person' : 'people'} then)`,
   'template.create': (p) => `Created template “${p.name}”`,
   'template.update': (p) => `Changed template “${p.name}” (back to draft)`,
   'template.approve': (p) => `Approved template ${p.id}`,

@@ -68,6 +68,9 @@ export function campaignsHandlers({
       return { deleted: true as const };
     },
     'preparedAlerts.use': ({ id }) => preparedAlerts.use(id),
+    'preparedAlerts.requestApproval': ({ id }) => preparedAlerts.requestApproval(id),
+    'preparedAlerts.approve': ({ id, comment }) => preparedAlerts.approve(id, comment),
+    'preparedAlerts.reject': ({ id, comment }) => preparedAlerts.reject(id, comment),
     'campaigns.start': async ({ id, unapprovedReason }) => {
       await approvalsFor(id);
       return svc().start(id, unapprovedReason);

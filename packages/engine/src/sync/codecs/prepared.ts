@@ -23,7 +23,7 @@ import { uidFor } from './contacts';
 type Ref = 'group' | 'contact' | 'template';
 
 /** The plan with every row id it names replaced by `map` (undefined: left out; null for the template: not mappable). */
-function mapPlan<F, T>(fields: CampaignSettings, map: (entity: Ref, id: F) => T | undefined): Record<string, unknown> | null {
+export function mapPlan<F, T>(fields: CampaignSettings, map: (entity: Ref, id: F) => T | undefined): Record<string, unknown> | null {
   const list = (entity: Ref, ids: readonly unknown[]): T[] => ids.map((id) => map(entity, id as F)).filter((x): x is T => x !== undefined);
   const template = map('template', fields.templateId as F);
   const testGroup = fields.testGroupId === null ? null : map('group', fields.testGroupId as F);

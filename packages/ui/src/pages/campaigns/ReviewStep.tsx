@@ -1,6 +1,8 @@
 // The wizard's last screen: what the planner says would happen if the alert started now —
 // how many get it, who does not and why, what each step sends, the cost, and anything
-// that stops the start. Nothing is sent from here without the start dialog.
+// that stops the start, and whether the plan is a pre-approved prepared alert's (then it
+// needs no second approval: who approved it for how many, against how many get it now).
+// Nothing is sent from here without the start dialog.
 import { Alert, Badge, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { PlanReport } from '@gdial/protocol';
 import { useWords } from '../../components/labels';
@@ -40,6 +42,10 @@ const dict = {
     waves: 'Vågor',
     approved: 'Mallen är godkänd',
     unapproved: 'Mallen är inte godkänd – du måste ange ett skäl när du startar.',
+    preApproved: 'Förhandsgodkänd larmmall',
+    preApprovedBody:
+      'Larmmallen ”{name}” godkändes av {asked} och {approved} {date}, då med {people} {people|person|personer} i mottagarlistan. Larmet behöver inget nytt godkännande – kontrollera antalet mottagare nu innan du startar.',
+    preApprovedMore: 'Nu får {n} {n|person|personer} larmet – fler än när larmmallen godkändes.',
   },
   en: {
     recipients: 'Get the alert',
@@ -71,6 +77,10 @@ const dict = {
     waves: 'Waves',
     approved: 'The template is approved',
     unapproved: 'The template is not approved – you must give a reason when starting.',
+    preApproved: 'Pre-approved prepared alert',
+    preApprovedBody:
+      'The prepared alert “{name}” was approved by {asked} and {approved} on {date}, with {people} {people|person|people} in its audience then. The alert needs no new approval – check the number of recipients now before you start.',
+    preApprovedMore: 'Now {n} {n|person gets|people get} the alert – more than when the prepared alert was approved.',
   },
 };
 
@@ -122,6 +132,20 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
               <List.Item key={w}>{planNoteText(w, language)}</List.Item>
             ))}
           </List>
+        </Alert>
+      )}
+      {plan.preApproved && (
+        <Alert color={plan.recipients > plan.preApproved.people ? 'orange' : 'green'} title={t('preApproved')}>
+          <Text>
+            {t('preApprovedBody', {
+              name: plan.preApproved.name,
+              asked: plan.preApproved.requestedBy,
+              approved: plan.preApproved.approvedBy,
+              date: new Date(plan.preApproved.at).toLocaleDateString(f.locale),
+              people: f.number(plan.preApproved.people),
+            })}
+          </Text>
+          {plan.recipients > plan.preApproved.people && <Text fw={700}>{t('preApprovedMore', { n: f.number(plan.recipients) })}</Text>}
         </Alert>
       )}
       <Badge size="lg" color={plan.templateApproved ? 'green' : 'orange'} variant="light">

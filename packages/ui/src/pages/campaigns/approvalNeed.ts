@@ -12,7 +12,11 @@ export function useApprovalNeed(plan: PlanReport | null, alert: { vma: boolean; 
   useEvent('campaigns.approvals', () => approvals.reload());
   const rule = approvals.data?.rule;
   if (!plan || !rule) return [];
-  return approvalNeeded({ recipients: plan.recipients, vma: alert.vma, testGroupId: alert.testGroupId }, rule);
+  // A plan two people approved at preparation (a pre-approved prepared alert's) needs only the head count.
+  return approvalNeeded(
+    { recipients: plan.recipients, vma: alert.vma, testGroupId: alert.testGroupId, preApproved: plan.preApproved !== null },
+    rule,
+  );
 }
 
 /** Starts the alert, or submits it for approval when it needs a second operator; resolves to the alert's id. */

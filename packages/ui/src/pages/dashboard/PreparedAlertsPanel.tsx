@@ -1,7 +1,8 @@
 // The overview's prepared alerts (larmmallar): one button per prepared alert that makes a
 // new draft from its plan and opens "Granska och starta" — choose, review, type the head
 // count, start. Each can be removed after a confirmation; new ones are saved from the
-// wizard's review ("Spara som larmmall…").
+// wizard's review ("Spara som larmmall…"). Each shows where its pre-approval stands and
+// has the button to ask for it, or to review a request waiting (PreparedApproval.tsx).
 import { Button, Group, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
 import type { PreparedAlert } from '@gdial/protocol';
@@ -12,6 +13,7 @@ import { useNotify } from '../../components/useNotify';
 import { useT } from '../../i18n';
 import { navigate } from '../../router';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
+import { PreparedApprovalBadge, PreparedApprovalButton, PreparedDecisionDialog } from './PreparedApproval';
 
 const dict = {
   sv: {
@@ -54,6 +56,7 @@ export function PreparedAlertsPanel() {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<PreparedAlert | null>(null);
+  const [deciding, setDeciding] = useState<PreparedAlert | null>(null);
   const prepared = list.data?.preparedAlerts ?? [];
 
   const use = (p: PreparedAlert) => {
@@ -87,6 +90,9 @@ export function PreparedAlertsPanel() {
                       {p.fields.steps.map((s) => words.channel[s.channel]).join(' → ')}
                       {p.description ? ` · ${p.description}` : ''}
                     </Text>
+                    <Group mt={4}>
+                      <PreparedApprovalBadge p={p} />
+                    </Group>
                   </Stack>
                   <Text fw={700} c="red.8" aria-hidden>
                     {busy === p.id ? '…' : '›'}
@@ -94,18 +100,22 @@ export function PreparedAlertsPanel() {
                 </Group>
               </Paper>
             </UnstyledButton>
-            <Button
-              variant="subtle"
-              color="red"
-              size="compact-sm"
-              aria-label={t('removeLabel', { name: p.name })}
-              onClick={() => setRemoving(p)}
-            >
-              {t('remove')}
-            </Button>
+            <Stack gap={4} align="flex-end">
+              <PreparedApprovalButton p={p} onDecide={setDeciding} />
+              <Button
+                variant="subtle"
+                color="red"
+                size="compact-sm"
+                aria-label={t('removeLabel', { name: p.name })}
+                onClick={() => setRemoving(p)}
+              >
+                {t('remove')}
+              </Button>
+            </Stack>
           </Group>
         ))}
       </Stack>
+      <PreparedDecisionDialog p={deciding} onClose={() => setDeciding(null)} />
       {removing && (
         <ConfirmDialog
           opened
