@@ -172,6 +172,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
     await r.services.connectivity.stop();
     await r.services.campaigns.close();
     await r.services.tts.close();
+    r.services.audioMedia.close();
     await backups.settled();
     await r.store.settled();
     r.store.close();

@@ -77,6 +77,10 @@ export const refusalParams = {
   'cap.markup-refused': [],
   /** CAP import: the document breaks a rule of cap.ts's table (rule: its code; path: where; value: what was written). */
   'cap.invalid': ['rule', 'path', 'value'],
+  /** Another desktop's audio is not on this desktop and could not be fetched from the relay's media store (message: why). */
+  'audio.unavailable': ['name', 'message'],
+  /** The bytes the relay returned for an audio asset do not match its SHA-256: refused, not stored. */
+  'audio.corrupt': ['name'],
   /** VMA underlag: points of the form still empty (missing: their names, comma-separated, in the form's order). */
   'vma.incomplete': ['missing'],
 } as const satisfies Record<string, readonly string[]>;

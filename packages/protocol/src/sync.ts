@@ -90,6 +90,7 @@ export const syncEntities = [
   'inbox',
   'approval',
   'preparedAlert',
+  'audio',
 ] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 

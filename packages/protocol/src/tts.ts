@@ -58,6 +58,11 @@ export const audioAssetSchema = z.object({
   trimmedEndMs: z.number().int().nullable(),
   gainDb: z.number().nullable(),
   createdAt: z.string(),
+  /**
+   * Whether this desktop holds the bytes. Another desktop's asset (organisation sync) arrives
+   * without them: they are fetched from the relay's media store on first use.
+   */
+  local: z.boolean(),
 });
 export type AudioAsset = z.infer<typeof audioAssetSchema>;
 

@@ -7,6 +7,18 @@ import { buildCallFlow } from '../providers/call-flow';
 import { withDeliveryToken } from '../providers/types';
 import type { CallFlowHost } from './ports';
 
+/** error_code of a voice delivery whose audio is not on this desktop and could not be fetched. */
+export const AUDIO_UNAVAILABLE = 'audio-unavailable';
+
+/**
+ * Thrown by `audioUrl` when the audio is not on this desktop and cannot be fetched from the
+ * relay's media store now: the call is not placed, and the voice step waits as a failure of
+ * the path does (held), the person's attempts untouched.
+ */
+export class AudioUnavailableError extends Error {
+  override readonly name = 'AudioUnavailableError';
+}
+
 export interface CallFlowBackend {
   /** Stores the documents; returns the flow's voice URL (the delivery token is appended as `d`). */
   registerFlow(flow: CallFlowRegistration): Promise<{ url: string }>;

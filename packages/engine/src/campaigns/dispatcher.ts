@@ -24,6 +24,7 @@ import {
   type BreakerPolicy,
 } from './flow-control';
 import { sendError } from '../providers/types';
+import { AUDIO_UNAVAILABLE, AudioUnavailableError } from './call-flows';
 import { claimRows, fallThrough } from './claiming';
 import { chainOf, senderOf, type CallFlowHost, type ChannelSender, type ChannelSenders, type SendResult } from './ports';
 import { hurryRetries } from './failover';
@@ -456,7 +457,15 @@ export class Dispatcher {
   private async send(row: ClaimRow, sender: ChannelSender): Promise<SendResult> {
     let callFlowUrl: string | null = null;
     if (row.channel === 'voice') {
-      const urlFor = await this.flowFor(row);
+      let urlFor: ((token: string) => string) | null;
+      try {
+        urlFor = await this.flowFor(row);
+      } catch (err) {
+        // The audio is not here and cannot be fetched now: no call is placed, the step waits for it.
+        if (err instanceof AudioUnavailableError)
+          return { ok: false, error: sendError('transient', err.message, { code: AUDIO_UNAVAILABLE }) };
+        throw err;
+      }
       if (!urlFor) return { ok: false, error: sendError('permanent', 'No call-flow host is configured, so a call cannot be placed') };
       callFlowUrl = urlFor(row.token);
     }

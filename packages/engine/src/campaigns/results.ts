@@ -10,6 +10,7 @@ import type { Tx } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
 import { answerLost, fail, requeue, setState, writeSent, type ClaimRow } from '../store/dispatch';
 import { addOptOut } from '../store/opt-outs';
+import { AUDIO_UNAVAILABLE } from './call-flows';
 import { markRecipientsInProgress } from '../store/recipients';
 import { backoffDelay, type BackoffPolicy, type CircuitBreaker, type TokenBucket } from './flow-control';
 import { progressRecipient } from './outbox';
@@ -17,6 +18,9 @@ import type { ChannelSender, SendError, SendResult } from './ports';
 
 /** The longest a delivery waits to be tried again after a failure of the path. */
 export const PATH_RETRY_CAP_MS = 4_000;
+
+/** The path a held voice step waits on when its audio must come from the relay's media store. */
+const RELAY = 'relay';
 
 /** One provider call that came back. */
 export interface InFlight {
@@ -100,6 +104,22 @@ function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string,
     case 'transient':
     case 'auth':
     case 'rate-limited': {
+      if (f.code === AUDIO_UNAVAILABLE) {
+        // The call's audio is another desktop's and could not be fetched: no call was placed and
+        // the provider is not at fault (its circuit is left alone). The voice channel is held
+        // (Väntar på nät) until the audio comes or the alert gives up, as for any path failure.
+        requeue(tx, row.id, now + PATH_RETRY_CAP_MS, f.message, f.code);
+        const note = {
+          code: 'retry',
+          provider: RELAY,
+          failure: 'transient',
+          message: f.message,
+          inSeconds: PATH_RETRY_CAP_MS / 1000,
+        } as const;
+        addDeliveryEvent(tx, row.id, now, 'retry', formatPathNote(note));
+        c.hold(tx, row.channel, RELAY, f.message, now);
+        return;
+      }
       // The path, not the person (see failure.ts): sent again later, however often, and the
       // person neither uses up attempts nor moves on.
       if (f.class === 'rate-limited') {

@@ -116,6 +116,52 @@ export class RelayApi {
     return { authorization: `Bearer ${this.deviceToken}` };
   }
 
+  /** The relay's address (what marks audio as uploaded to this relay's media store). */
+  get url(): string {
+    return relayBase(this.relayUrl);
+  }
+
+  /** Whether the organisation's media store holds these bytes (HEAD by SHA-256). */
+  async hasMedia(sha256: string): Promise<RelayHttpResult<boolean>> {
+    const r = await this.media(sha256, 'HEAD');
+    if (r.ok) return { ok: true, value: true };
+    return r.error.status === 404 ? { ok: true, value: false } : r;
+  }
+
+  /** The organisation's audio with these bytes, as the relay returns them (the caller checks them against the hash). */
+  async fetchMedia(sha256: string): Promise<RelayHttpResult<Uint8Array>> {
+    return this.media(sha256, 'GET');
+  }
+
+  private async media(sha256: string, method: 'GET' | 'HEAD'): Promise<RelayHttpResult<Uint8Array>> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${relayBase(this.relayUrl)}/api/v1/media/sha256/${encodeURIComponent(sha256)}`, {
+        method,
+        headers: this.auth,
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (err) {
+      return { ok: false, error: { kind: 'network', message: `Relay unreachable: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+    if (!res.ok) {
+      await res.arrayBuffer().catch(() => undefined);
+      const kind = res.status >= 500 || res.status === 429 ? 'relay' : 'refused';
+      return {
+        ok: false,
+        error: { kind, status: res.status, message: res.status === 404 ? 'The relay has no audio with this hash' : `HTTP ${res.status}` },
+      };
+    }
+    try {
+      return { ok: true, value: new Uint8Array(await res.arrayBuffer()) };
+    } catch (err) {
+      return {
+        ok: false,
+        error: { kind: 'network', message: `The audio download broke off: ${err instanceof Error ? err.message : String(err)}` },
+      };
+    }
+  }
+
   /** Stores audio on the relay; the same bytes give the same URL. */
   uploadMedia(bytes: Uint8Array, contentType: string): Promise<RelayHttpResult<MediaUploadResponse>> {
     return call(

@@ -12,6 +12,7 @@ import { ApprovalService } from '../campaigns/approvals';
 import { TemplateService } from '../campaigns/template-service';
 import { createContactsModule, type ContactsModule } from '../contacts';
 import { TtsService } from '../tts/service';
+import { AudioMedia } from './audio-media';
 import { Connectivity, type ConnectivitySettings } from './connectivity';
 import type { SecretSealer } from './connectivity/secrets';
 import { ConnectivitySetupService } from './connectivity/setup';
@@ -39,6 +40,8 @@ export interface EngineServices extends ContactsModule {
   readonly organisation: OrganisationService;
   readonly system: SystemService;
   readonly tts: TtsService;
+  /** The bytes of the organisation's audio: uploaded to the relay's media store, fetched on first use. */
+  readonly audioMedia: AudioMedia;
   readonly templates: TemplateService;
   readonly campaigns: CampaignService;
   /** Which roll-call lines changed, commit by commit (a live roll-call reads only those). */
@@ -132,6 +135,8 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     (ids) => campaigns.remoteChanged(ids),
     (ids) => approvals.changed(ids),
   );
+  const audioMedia = new AudioMedia(ctx, () => (replica.device === null ? null : sync.relayApi));
+  sync.onAttach(() => audioMedia.connected());
   const leases = new LeaseService({
     ctx,
     api: () => sync.relayApi,
@@ -151,7 +156,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     api: () => sync.relayApi,
     device: () => replica.device,
   });
-  const connectivity = new Connectivity(ctx, { campaigns, tts, sync, onAlertRequests: () => apiAlerts.wake() });
+  const connectivity = new Connectivity(ctx, { campaigns, tts, audioMedia, sync, onAlertRequests: () => apiAlerts.wake() });
   later.connectivity = connectivity;
   later.sync = sync;
   relayOf.connectivity = connectivity;
@@ -169,6 +174,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     system,
     ...contacts,
     tts,
+    audioMedia,
     templates,
     campaigns,
     rollCalls: new RollCallJournal(ctx.store),

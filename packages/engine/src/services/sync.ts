@@ -35,6 +35,8 @@ export class SyncService {
   private readonly templates = new Set<number>();
   private unsupported = false;
   private closed = false;
+  /** Told when this desktop connects to a relay's sync API (what waits for it goes then). */
+  private readonly attachHooks: (() => void)[] = [];
   /** Ends the push in flight when the stream finds the line to the relay silent. */
   private inFlight: AbortController | null = null;
 
@@ -73,6 +75,12 @@ export class SyncService {
     this.retry = null;
     this.schedulePush();
     this.announce();
+    for (const hook of this.attachHooks) hook();
+  }
+
+  /** Runs `hook` whenever this desktop connects to a relay's sync API. */
+  onAttach(hook: () => void): void {
+    this.attachHooks.push(hook);
   }
 
   /**

@@ -180,6 +180,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'auth.organisation-offline': () =>
       'Att hantera organisationens användare och datorer kräver att du har loggat in med nät. Logga ut och logga in igen när nätet fungerar.',
     'auth.relay-unreachable': (p) => `Organisationens server går inte att nå (${p.message}). Försök igen när nätet fungerar.`,
+    'audio.unavailable': (p) =>
+      `Ljudet ”${p.name}” spelades in eller skapades på en annan dator och kunde inte hämtas från organisationens server (${p.message}). Försök igen när nätet fungerar.`,
+    'audio.corrupt': (p) =>
+      `Ljudet ”${p.name}” som organisationens server skickade stämmer inte med originalet (kontrollsumman SHA-256 skiljer sig). Det sparades inte och spelas inte upp. Be den som skapade ljudet att öppna GDial så att det laddas upp igen, eller spela in det på nytt.`,
     'cap.not-xml': (p) =>
       Number(p.line) > 0
         ? `Filen är inte giltig XML (fel på rad ${p.line}, tecken ${p.column}). Ett CAP-meddelande är en XML-fil.`
@@ -252,6 +256,10 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'auth.organisation-offline': () =>
       "Managing the organisation's users and computers needs a sign-in with a network. Sign out and sign in again when the network works.",
     'auth.relay-unreachable': (p) => `The organisation's server cannot be reached (${p.message}). Try again when the network works.`,
+    'audio.unavailable': (p) =>
+      `The audio “${p.name}” was recorded or made on another workstation and could not be fetched from the organisation's server (${p.message}). Try again when the network works.`,
+    'audio.corrupt': (p) =>
+      `The audio “${p.name}” the organisation's server sent does not match the original (its SHA-256 checksum differs). It was not stored and is not played. Ask whoever made it to open GDial so that it is uploaded again, or record it anew.`,
     'cap.not-xml': (p) =>
       Number(p.line) > 0
         ? `The file is not valid XML (error on line ${p.line}, character ${p.column}). A CAP message is an XML file.`

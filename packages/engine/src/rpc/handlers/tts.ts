@@ -1,6 +1,7 @@
 // Handlers for speech and audio: voices, synthesis, recordings, audio bytes. The speech
 // service is the engine's one instance, shared with the campaign engine, which renders and
-// uploads voice messages through the same cache; it audits what it changes.
+// uploads voice messages through the same cache; it audits what it changes. Audio another
+// desktop of the organisation made is fetched on first use (services/audio-media.ts).
 import { DomainError } from '../../errors';
 import type { EngineServices } from '../../services';
 import type { HandlersFor } from '../server';
@@ -10,7 +11,7 @@ export const MAX_INLINE_AUDIO_BYTES = 24 * 1024 * 1024;
 
 const fromBase64 = (data: string): Uint8Array => new Uint8Array(Buffer.from(data, 'base64'));
 
-export function ttsHandlers({ tts }: Pick<EngineServices, 'tts'>): HandlersFor<'tts.' | 'audio.'> {
+export function ttsHandlers({ tts, audioMedia }: Pick<EngineServices, 'tts' | 'audioMedia'>): HandlersFor<'tts.' | 'audio.'> {
   return {
     'tts.voices.list': () => tts.listVoices(),
     'tts.voices.install': async (input) => ({
@@ -29,7 +30,9 @@ export function ttsHandlers({ tts }: Pick<EngineServices, 'tts'>): HandlersFor<'
         ? tts.saveRecording({ format: 'wav', data }, label)
         : tts.saveRecording({ format: recording.format, sampleRate: recording.sampleRate, data }, label);
     },
-    'audio.get': ({ audioId, form }) => {
+    'audio.get': async ({ audioId, form }) => {
+      // Another desktop's audio is fetched from the relay's media store on first use (and checked).
+      await audioMedia.ensureLocal(audioId);
       const audio = tts.audio(audioId, form);
       if (audio.bytes.length > MAX_INLINE_AUDIO_BYTES) {
         throw new DomainError('PRECONDITION', `Audio ${audioId} is ${Math.round(audio.bytes.length / 1e6)} MB, too large to send inline`);

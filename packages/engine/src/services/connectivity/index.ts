@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { channels, type Channel, type ConnectivityStatus, type RelayEvent, type RelayState } from '@gdial/protocol';
-import { callFlowHost } from '../../campaigns/call-flows';
+import { AudioUnavailableError, callFlowHost } from '../../campaigns/call-flows';
 import type { AppliedEvents } from '../../campaigns/events';
 import { applyProviderEvents } from '../../campaigns/events';
 import type { RateLimit } from '../../campaigns/dispatcher';
@@ -23,6 +23,7 @@ import { RelayApi, RelayClient, type RelayConnectionState } from '../../relay-cl
 import type { Tx } from '../../store/db';
 import type { TtsService } from '../../tts/service';
 import type { SyncService } from '../sync';
+import type { AudioMedia } from '../audio-media';
 import { readSetting, writeSetting, type SettingDef } from '../../store/settings';
 
 export interface RelaySettings {
@@ -83,6 +84,8 @@ export class Connectivity {
     private readonly deps: {
       campaigns: CampaignService;
       tts: TtsService;
+      /** Another desktop's audio is fetched before its calls are placed. */
+      audioMedia: AudioMedia;
       sync: SyncService;
       /** The relay's log says alert requests from its API wait (or ask to be cancelled); also called on every connect. */
       onAlertRequests?: () => void;
@@ -110,7 +113,7 @@ export class Connectivity {
   }
 
   private start(): void {
-    const { campaigns, tts } = this.deps;
+    const { campaigns, tts, audioMedia } = this.deps;
     const relay = this.settings.relay;
     const api = relay ? new RelayApi(relay.url, relay.deviceToken) : null;
     const flows = api
@@ -121,6 +124,11 @@ export class Connectivity {
             return { url: r.value.url };
           },
           audioUrl: async (audioId) => {
+            try {
+              await audioMedia.ensureLocal(audioId);
+            } catch (err) {
+              throw new AudioUnavailableError(err instanceof Error ? err.message : String(err));
+            }
             const audio = tts.telephonyAudio(audioId);
             const r = await api.uploadMedia(audio.bytes, audio.contentType);
             if (!r.ok) throw new Error(`Uploading the call audio to the relay failed: ${r.error.message}`);

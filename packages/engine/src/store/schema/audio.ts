@@ -3,6 +3,8 @@
 // blobs, written in the same transaction as its row: a recording is the operator's own
 // work and cannot be regenerated, so it lives in the database (and its backups) rather
 // than as loose files that could go missing, and listing assets never reads audio.
+// Shared across the organisation, an asset's row arrives on other desktops without its
+// blobs: they are fetched from the relay's media store, by their SHA-256, on first use.
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
@@ -27,6 +29,13 @@ export const audioAssets = sqliteTable(
     trimmedStartMs: integer('trimmed_start_ms'),
     trimmedEndMs: integer('trimmed_end_ms'),
     gainDb: real('gain_db'),
+    /**
+     * SHA-256 (hex) of the preview and telephony WAVs: how the organisation's desktops name the
+     * bytes in the relay's media store (organisation sync). Null on assets stored before sync
+     * carried audio; their hashes are then taken from the bytes.
+     */
+    previewSha256: text('preview_sha256'),
+    telephonySha256: text('telephony_sha256'),
     createdAt: text('created_at')
       .notNull()
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
@@ -42,4 +51,6 @@ export const audioBlobs = sqliteTable('audio_blobs', {
   previewWav: blob('preview_wav', { mode: 'buffer' }).notNull(),
   /** 8 kHz mono μ-law WAV, what a phone call plays. */
   telephonyWav: blob('telephony_wav', { mode: 'buffer' }).notNull(),
+  /** The relay (its URL) whose media store holds both WAVs, once uploaded; null while the upload waits. */
+  uploadedTo: text('uploaded_to'),
 });

@@ -3,6 +3,7 @@ import { syncEntityOrder } from '@gdial/protocol';
 import type { EntityCodec } from '../codec';
 import { alertCodec, deliveryCodec, recipientCodec } from './alerts';
 import { approvalCodec } from './approvals';
+import { audioCodec } from './audio';
 import { preparedAlertCodec } from './prepared';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
 import { auditCodec, inboxCodec, settingCodec } from './system';
@@ -24,5 +25,6 @@ export function sharedCodecs(): EntityCodec[] {
     inboxCodec,
     approvalCodec,
     preparedAlertCodec,
+    audioCodec,
   ].sort((a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity]);
 }

@@ -2,8 +2,8 @@
 // (name, texts per language and channel, fallbacks, approval): an approval made on one
 // desktop while another edits the text must never approve a text nobody approved, so the
 // later of the two wins whole: approved with the approver's text, or a draft with the new
-// text. A recorded voice message names its audio by id; the audio's bytes stay on the
-// desktop that recorded it until media sync exists (docs/sync.md).
+// text. A recorded voice message names its audio by id; the audio is an entity of its own
+// (codecs/audio.ts), its bytes fetched from the relay on first use.
 import type { Json } from '@gdial/protocol';
 import type { Tx } from '../../store/db';
 import { bindUid, localIdOf } from '../../store/sync';
