@@ -130,7 +130,11 @@ describe('after-action report', () => {
       expect(p).toContain('demo · Efterhandsrapport: Brand i Ystad');
       expect(p).toMatch(/Skapad \d{4}-\d{2}-\d{2}/);
     }
-    for (const r of report.unreached) expect(text).toContain(r.displayName);
+    for (const r of report.unreached) {
+      expect(text).toContain(r.displayName);
+      // Every attempt, not only the person: the number tried and the time it ended.
+      for (const d of r.deliveries) expect(text).toContain(d.address);
+    }
     expect(report.unreached.map((r) => r.displayName).sort()).toEqual(['Anna Berg', 'Fredrik Sjö']);
     expect(text).toContain('Tid till bekräftelse');
   });

@@ -4,8 +4,8 @@
 // its reason; what operators did; what it cost. The same view is printed to PDF (see
 // reportPdf.ts), so it is laid out for paper as well as for the screen.
 import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { useRef, useState } from 'react';
-import { CONFIRM_BUCKETS_S, type AfterActionReport as Report, type Campaign, type RecipientReport } from '@gdial/protocol';
+import { memo, useMemo, useRef, useState, type RefObject } from 'react';
+import { CONFIRM_BUCKETS_S, type AfterActionReport as Report, type Campaign } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useWords } from '../../components/labels';
 import { ProgressChart } from '../../components/ProgressChart';
@@ -15,7 +15,7 @@ import { useQuery, useRpc } from '../../rpc/react';
 import { auditInRed, auditText, redRowStyle } from '../auditText';
 import { reportPdf } from './reportPdf';
 import { RepeatButtons } from './RepeatButtons';
-import { WaveMark } from './WaveMark';
+import { UnreachedTable } from './UnreachedTable';
 
 const dict = {
   sv: {
@@ -63,9 +63,6 @@ const dict = {
     errors: 'Felkoder',
     unreached: 'Ej nådda ({n})',
     unreachedNone: 'Alla nåddes.',
-    name: 'Namn',
-    attempts: 'Försök och skäl',
-    attempt: '{ch} {a}: {state}{why}',
     actions: 'Operatörernas åtgärder',
     when: 'När',
     who: 'Vem',
@@ -119,9 +116,6 @@ const dict = {
     errors: 'Error codes',
     unreached: 'Not reached ({n})',
     unreachedNone: 'Everyone was reached.',
-    name: 'Name',
-    attempts: 'Attempts and reasons',
-    attempt: '{ch} {a}: {state}{why}',
     actions: 'Operators’ actions',
     when: 'When',
     who: 'Who',
@@ -148,6 +142,7 @@ export function AfterActionReportPage({ id }: { id: number }) {
   const campaign = useQuery('campaigns.get', { id });
   const report = useQuery('campaigns.afterAction', { id });
   const groups = useQuery('groups.list', {});
+  const groupNames = useMemo(() => new Map((groups.data?.groups ?? []).map((g) => [g.id, g.name])), [groups.data]);
   const error = campaign.error ?? report.error;
   if (error) return <ErrorAlert error={error} />;
   if (!campaign.data || !report.data)
@@ -157,39 +152,18 @@ export function AfterActionReportPage({ id }: { id: number }) {
         <Text>{t('loading')}</Text>
       </Group>
     );
-  return (
-    <AfterActionView
-      campaign={campaign.data}
-      report={report.data}
-      groupNames={new Map((groups.data?.groups ?? []).map((g) => [g.id, g.name]))}
-    />
-  );
+  return <AfterActionView campaign={campaign.data} report={report.data} groupNames={groupNames} />;
 }
 
 function AfterActionView({ campaign, report, groupNames }: { campaign: Campaign; report: Report; groupNames: Map<number, string> }) {
   const t = useT(dict);
   const f = useFormat();
-  const words = useWords();
   const { language } = useLanguage();
   const sheet = useRef<HTMLDivElement>(null);
   const rpc = useRpc();
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const money = (x: number) => new Intl.NumberFormat(f.locale, { style: 'currency', currency: report.cost.currency }).format(x);
-  const s = campaign.settings;
-  const audience = [
-    ...s.audience.groupIds.map((g) => groupNames.get(g) ?? `#${g}`),
-    ...(s.audience.contactIds.length > 0 ? [t('contacts', { n: f.number(s.audience.contactIds.length) })] : []),
-  ].join(', ');
-  const plan = s.steps
-    .map((st, i) =>
-      i > 0 && st.waitSeconds > 0
-        ? t('stepAfter', { i: i + 1, ch: words.channel[st.channel], s: f.number(st.waitSeconds) })
-        : t('step', { i: i + 1, ch: words.channel[st.channel] }),
-    )
-    .join(' → ');
-  const ttc = report.timeToConfirm;
   const title = t('title', { name: campaign.name });
 
   const downloadPdf = () => {
@@ -214,6 +188,67 @@ function AfterActionView({ campaign, report, groupNames }: { campaign: Campaign;
       .finally(() => setBusy(false));
   };
 
+  return (
+    <Stack>
+      <Group justify="space-between" className="no-print">
+        <Anchor href={`#/campaigns/${campaign.id}`}>{t('back')}</Anchor>
+        <Group>
+          <RepeatButtons
+            id={campaign.id}
+            name={campaign.name}
+            status={campaign.status}
+            unconfirmed={report.recipients - report.confirmed}
+          />
+          <Button onClick={downloadPdf} loading={busy}>
+            {t('pdf')}
+          </Button>
+        </Group>
+      </Group>
+      {saved && (
+        <Alert color="green" className="no-print" role="status">
+          {saved}
+        </Alert>
+      )}
+      <ErrorAlert error={error} />
+      <ReportSheet sheetRef={sheet} campaign={campaign} report={report} groupNames={groupNames} />
+    </Stack>
+  );
+}
+
+/**
+ * The report itself, the part printed to PDF. Drawn again only when the report changes, not
+ * when the PDF button around it turns busy and back: a report can hold thousands of rows.
+ */
+const ReportSheet = memo(function ReportSheet({
+  sheetRef,
+  campaign,
+  report,
+  groupNames,
+}: {
+  sheetRef: RefObject<HTMLDivElement | null>;
+  campaign: Campaign;
+  report: Report;
+  groupNames: Map<number, string>;
+}) {
+  const t = useT(dict);
+  const f = useFormat();
+  const words = useWords();
+  const { language } = useLanguage();
+  const money = (x: number) => new Intl.NumberFormat(f.locale, { style: 'currency', currency: report.cost.currency }).format(x);
+  const s = campaign.settings;
+  const audience = [
+    ...s.audience.groupIds.map((g) => groupNames.get(g) ?? `#${g}`),
+    ...(s.audience.contactIds.length > 0 ? [t('contacts', { n: f.number(s.audience.contactIds.length) })] : []),
+  ].join(', ');
+  const plan = s.steps
+    .map((st, i) =>
+      i > 0 && st.waitSeconds > 0
+        ? t('stepAfter', { i: i + 1, ch: words.channel[st.channel], s: f.number(st.waitSeconds) })
+        : t('step', { i: i + 1, ch: words.channel[st.channel] }),
+    )
+    .join(' → ');
+  const ttc = report.timeToConfirm;
+  const title = t('title', { name: campaign.name });
   const summary: [string, string][] = [
     [t('organisation'), report.organisation ?? '–'],
     [t('generated'), f.dateTime(report.generatedAt)],
@@ -237,246 +272,178 @@ function AfterActionView({ campaign, report, groupNames }: { campaign: Campaign;
   ];
 
   return (
-    <Stack>
-      <Group justify="space-between" className="no-print">
-        <Anchor href={`#/campaigns/${campaign.id}`}>{t('back')}</Anchor>
-        <Group>
-          <RepeatButtons
-            id={campaign.id}
-            name={campaign.name}
-            status={campaign.status}
-            unconfirmed={report.recipients - report.confirmed}
-          />
-          <Button onClick={downloadPdf} loading={busy}>
-            {t('pdf')}
-          </Button>
-        </Group>
+    <Stack ref={sheetRef} gap="md" data-report-sheet aria-label={title}>
+      <Group gap="sm">
+        <Title order={2}>{title}</Title>
+        {campaign.testMode && <Badge color="grape">TEST</Badge>}
       </Group>
-      {saved && (
-        <Alert color="green" className="no-print" role="status">
-          {saved}
-        </Alert>
-      )}
-      <ErrorAlert error={error} />
-      <Stack ref={sheet} gap="md" data-report-sheet aria-label={title}>
-        <Group gap="sm">
-          <Title order={2}>{title}</Title>
-          {campaign.testMode && <Badge color="grape">TEST</Badge>}
-        </Group>
-        <section aria-label={t('summary')}>
-          <Title order={3} size="h4">
-            {t('summary')}
-          </Title>
-          <Table withRowBorders={false} verticalSpacing={2}>
-            <Table.Tbody>
-              {summary.map(([k, v]) => (
-                <Table.Tr key={k}>
-                  <Table.Th scope="row" w={220}>
-                    {k}
-                  </Table.Th>
-                  <Table.Td>{v}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </section>
-        <section aria-label={t('curve')}>
-          <Title order={3} size="h4">
-            {t('curve')}
-          </Title>
-          <ProgressChart history={report.history} height={220} />
-        </section>
-        <section aria-label={t('ttc')}>
-          <Title order={3} size="h4">
-            {t('ttc')}
-          </Title>
-          {ttc.medianSeconds === null ? (
-            <Text>{t('ttcNone')}</Text>
-          ) : (
-            <>
-              <Text>
-                {t('ttcLine', { m: durationText(ttc.medianSeconds), p: durationText(ttc.p90Seconds ?? 0), c: f.number(ttc.confirmed) })}
-              </Text>
-              <Table withTableBorder maw={420}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('ttc')}</Table.Th>
-                    <Table.Th ta="right">{t('people')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {ttc.distribution.map((count, i) => (
-                    <Table.Tr key={i}>
-                      <Table.Td>
-                        {i < CONFIRM_BUCKETS_S.length
-                          ? t('upTo', { t: durationText(CONFIRM_BUCKETS_S[i]!) })
-                          : t('longer', { t: durationText(CONFIRM_BUCKETS_S.at(-1)!) })}
-                      </Table.Td>
-                      <Table.Td ta="right">{f.number(count)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </>
-          )}
-        </section>
-        <section aria-label={t('perChannel')}>
-          <Title order={3} size="h4">
-            {t('perChannel')}
-          </Title>
-          <Table withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                {(['channel', 'deliveries', 'handedOver', 'delivered', 'failed', 'confirmedOn'] as const).map((k) => (
-                  <Table.Th key={k}>{t(k)}</Table.Th>
-                ))}
+      <section aria-label={t('summary')}>
+        <Title order={3} size="h4">
+          {t('summary')}
+        </Title>
+        <Table withRowBorders={false} verticalSpacing={2}>
+          <Table.Tbody>
+            {summary.map(([k, v]) => (
+              <Table.Tr key={k}>
+                <Table.Th scope="row" w={220}>
+                  {k}
+                </Table.Th>
+                <Table.Td>{v}</Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.channels.map((c) => (
-                <Table.Tr key={c.channel}>
-                  <Table.Td>{words.channel[c.channel]}</Table.Td>
-                  <Table.Td>{f.number(c.deliveries)}</Table.Td>
-                  <Table.Td>{f.number(c.handedOver)}</Table.Td>
-                  <Table.Td>{f.number(c.delivered)}</Table.Td>
-                  <Table.Td>{f.number(c.failed)}</Table.Td>
-                  <Table.Td>{f.number(c.confirmed)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </section>
-        <section aria-label={t('perProvider')}>
-          <Title order={3} size="h4">
-            {t('perProvider')}
-          </Title>
-          <Table withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                {(['provider', 'handedOver', 'delivered', 'failed', 'errors'] as const).map((k) => (
-                  <Table.Th key={k}>{t(k)}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.providers.map((p) => (
-                <Table.Tr key={p.provider}>
-                  <Table.Td>{p.provider}</Table.Td>
-                  <Table.Td>{f.number(p.handedOver)}</Table.Td>
-                  <Table.Td>{f.number(p.delivered)}</Table.Td>
-                  <Table.Td>{f.number(p.failed)}</Table.Td>
-                  <Table.Td>
-                    {p.errors
-                      .map((e) => `${e.code} (${f.number(e.count)}): ${providerReasonText(e.code, null, language) ?? ''}`)
-                      .join('; ') || '–'}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </section>
-        <section aria-label={t('unreached', { n: f.number(report.unreached.length) })}>
-          <Title order={3} size="h4">
-            {t('unreached', { n: f.number(report.unreached.length) })}
-          </Title>
-          {report.unreached.length === 0 ? (
-            <Text>{t('unreachedNone')}</Text>
-          ) : (
-            <Table withTableBorder>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </section>
+      <section aria-label={t('curve')}>
+        <Title order={3} size="h4">
+          {t('curve')}
+        </Title>
+        <ProgressChart history={report.history} height={220} />
+      </section>
+      <section aria-label={t('ttc')}>
+        <Title order={3} size="h4">
+          {t('ttc')}
+        </Title>
+        {ttc.medianSeconds === null ? (
+          <Text>{t('ttcNone')}</Text>
+        ) : (
+          <>
+            <Text>
+              {t('ttcLine', { m: durationText(ttc.medianSeconds), p: durationText(ttc.p90Seconds ?? 0), c: f.number(ttc.confirmed) })}
+            </Text>
+            <Table withTableBorder maw={420}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th w={220}>{t('name')}</Table.Th>
-                  <Table.Th>{t('attempts')}</Table.Th>
+                  <Table.Th>{t('ttc')}</Table.Th>
+                  <Table.Th ta="right">{t('people')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {report.unreached.map((r) => (
-                  <UnreachedRow key={r.id} r={r} />
+                {ttc.distribution.map((count, i) => (
+                  <Table.Tr key={i}>
+                    <Table.Td>
+                      {i < CONFIRM_BUCKETS_S.length
+                        ? t('upTo', { t: durationText(CONFIRM_BUCKETS_S[i]!) })
+                        : t('longer', { t: durationText(CONFIRM_BUCKETS_S.at(-1)!) })}
+                    </Table.Td>
+                    <Table.Td ta="right">{f.number(count)}</Table.Td>
+                  </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
-          )}
-        </section>
-        <section aria-label={t('actions')}>
-          <Title order={3} size="h4">
-            {t('actions')}
-          </Title>
-          <Table withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={180}>{t('when')}</Table.Th>
-                <Table.Th w={180}>{t('who')}</Table.Th>
-                <Table.Th>{t('what')}</Table.Th>
+          </>
+        )}
+      </section>
+      <section aria-label={t('perChannel')}>
+        <Title order={3} size="h4">
+          {t('perChannel')}
+        </Title>
+        <Table withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              {(['channel', 'deliveries', 'handedOver', 'delivered', 'failed', 'confirmedOn'] as const).map((k) => (
+                <Table.Th key={k}>{t(k)}</Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {report.channels.map((c) => (
+              <Table.Tr key={c.channel}>
+                <Table.Td>{words.channel[c.channel]}</Table.Td>
+                <Table.Td>{f.number(c.deliveries)}</Table.Td>
+                <Table.Td>{f.number(c.handedOver)}</Table.Td>
+                <Table.Td>{f.number(c.delivered)}</Table.Td>
+                <Table.Td>{f.number(c.failed)}</Table.Td>
+                <Table.Td>{f.number(c.confirmed)}</Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.actions.map((a) => {
-                // An emergency override stands out in red, as in the audit view (and on paper).
-                const red = auditInRed(a.action);
-                return (
-                  <Table.Tr key={a.id} style={red ? redRowStyle : undefined}>
-                    <Table.Td>{f.dateTime(a.at)}</Table.Td>
-                    <Table.Td>{a.actor}</Table.Td>
-                    <Table.Td c={red ? 'var(--gdial-error-text)' : undefined} fw={red ? 700 : undefined}>
-                      {auditText(a, language).text}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </section>
-        <section aria-label={t('cost')}>
-          <Title order={3} size="h4">
-            {t('cost')}
-          </Title>
-          <Text>
-            {t('costLine', {
-              s: f.number(report.cost.smsSegments),
-              sc: money(report.cost.smsCost),
-              m: f.number(report.cost.callMinutes),
-              cc: money(report.cost.callCost),
-              w: f.number(report.cost.whatsappMessages),
-              wc: money(report.cost.whatsappCost),
-              e: f.number(report.cost.emails),
-              t: money(report.cost.total),
+            ))}
+          </Table.Tbody>
+        </Table>
+      </section>
+      <section aria-label={t('perProvider')}>
+        <Title order={3} size="h4">
+          {t('perProvider')}
+        </Title>
+        <Table withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              {(['provider', 'handedOver', 'delivered', 'failed', 'errors'] as const).map((k) => (
+                <Table.Th key={k}>{t(k)}</Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {report.providers.map((p) => (
+              <Table.Tr key={p.provider}>
+                <Table.Td>{p.provider}</Table.Td>
+                <Table.Td>{f.number(p.handedOver)}</Table.Td>
+                <Table.Td>{f.number(p.delivered)}</Table.Td>
+                <Table.Td>{f.number(p.failed)}</Table.Td>
+                <Table.Td>
+                  {p.errors
+                    .map((e) => `${e.code} (${f.number(e.count)}): ${providerReasonText(e.code, null, language) ?? ''}`)
+                    .join('; ') || '–'}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </section>
+      <section aria-label={t('unreached', { n: f.number(report.unreached.length) })}>
+        <Title order={3} size="h4">
+          {t('unreached', { n: f.number(report.unreached.length) })}
+        </Title>
+        {report.unreached.length === 0 ? <Text>{t('unreachedNone')}</Text> : <UnreachedTable rows={report.unreached} />}
+      </section>
+      <section aria-label={t('actions')}>
+        <Title order={3} size="h4">
+          {t('actions')}
+        </Title>
+        <Table withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={180}>{t('when')}</Table.Th>
+              <Table.Th w={180}>{t('who')}</Table.Th>
+              <Table.Th>{t('what')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {report.actions.map((a) => {
+              // An emergency override stands out in red, as in the audit view (and on paper).
+              const red = auditInRed(a.action);
+              return (
+                <Table.Tr key={a.id} style={red ? redRowStyle : undefined}>
+                  <Table.Td>{f.dateTime(a.at)}</Table.Td>
+                  <Table.Td>{a.actor}</Table.Td>
+                  <Table.Td c={red ? 'var(--gdial-error-text)' : undefined} fw={red ? 700 : undefined}>
+                    {auditText(a, language).text}
+                  </Table.Td>
+                </Table.Tr>
+              );
             })}
-          </Text>
-          <Text size="sm" c="dimmed">
-            {t('costNote')}
-          </Text>
-        </section>
-      </Stack>
+          </Table.Tbody>
+        </Table>
+      </section>
+      <section aria-label={t('cost')}>
+        <Title order={3} size="h4">
+          {t('cost')}
+        </Title>
+        <Text>
+          {t('costLine', {
+            s: f.number(report.cost.smsSegments),
+            sc: money(report.cost.smsCost),
+            m: f.number(report.cost.callMinutes),
+            cc: money(report.cost.callCost),
+            w: f.number(report.cost.whatsappMessages),
+            wc: money(report.cost.whatsappCost),
+            e: f.number(report.cost.emails),
+            t: money(report.cost.total),
+          })}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {t('costNote')}
+        </Text>
+      </section>
     </Stack>
   );
-}
-
-function UnreachedRow({ r }: { r: RecipientReport }) {
-  const t = useT(dict);
-  const f = useFormat();
-  const words = useWords();
-  const { language } = useLanguage();
-  return (
-    <Table.Tr style={{ breakInside: 'avoid' }}>
-      <Table.Td>
-        {r.displayName}
-        <WaveMark wave={r.wave} />
-      </Table.Td>
-      <Table.Td>
-        {r.deliveries.map((d) => {
-          const why = providerReasonText(d.errorCode, d.error, language);
-          return (
-            <Text key={d.id} size="sm">
-              {t('attempt', {
-                ch: words.channel[d.channel],
-                a: d.address,
-                state: words.deliveryState[d.state],
-                why: `${why ? ` – ${why}` : ''}${d.finishedAt ? ` (${f.dateTime(d.finishedAt)})` : ''}`,
-              })}
-            </Text>
-          );
-        })}
-      </Table.Td>
-    </Table.Tr>
-  );
-}
+});

@@ -14,14 +14,31 @@ const words: Record<Language, { generated: string; page: string; failed: string 
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** A standalone document of the report: the page's CSS inlined, nothing to fetch, no script. */
-export function reportDocument(css: string, sheetHtml: string, language: Language, title: string): string {
-  return `<!doctype html><html lang="${language}" data-mantine-color-scheme="light"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${css}
+/**
+ * The rules the printed copy adds to the page's own. They apply to every medium, not under
+ * `@media print`: Chromium prints this document as it is laid out, and a rule that changed
+ * when it switched to print media would make it lay the whole report out again. Nothing may
+ * be wider than the paper either: an overflowing element (the curve keeps the width it was
+ * drawn at on screen) makes Chromium shrink the whole report to fit, at the cost of several
+ * layouts of every row and of small print.
+ */
+const PAPER_CSS = `
 @page { size: A4; margin: 18mm 12mm 16mm 12mm; }
 body { margin: 0; font-family: system-ui, sans-serif; background: #fff; color: #000; }
 .no-print { display: none !important; }
 tr, section > p { break-inside: avoid; }
-</style></head><body>${sheetHtml}</body></html>`;
+.recharts-responsive-container > div, .recharts-wrapper { width: 100% !important; height: auto !important; }
+.recharts-surface { width: 100% !important; height: auto !important; }
+.recharts-legend-wrapper { position: static !important; width: 100% !important; }
+table[data-report-unreached] { font-size: 8pt; line-height: 1.2; }
+table[data-report-unreached] th, table[data-report-unreached] td { padding: 1px 4px; }
+table[data-report-unreached] th:first-child { width: 40mm; }
+`;
+
+/** A standalone document of the report: the page's CSS inlined, nothing to fetch, no script. */
+export function reportDocument(css: string, sheetHtml: string, language: Language, title: string): string {
+  return `<!doctype html><html lang="${language}" data-mantine-color-scheme="light"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${css}
+${PAPER_CSS}</style></head><body>${sheetHtml}</body></html>`;
 }
 
 export function reportPdfRequest(o: {
