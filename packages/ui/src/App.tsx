@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { AlertSounds } from './components/AlertSounds';
 import { ApprovalNotifier } from './components/ApprovalNotifier';
 import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
+import { PageFrame } from './components/PageFrame';
 import { useLanguage, useT } from './i18n';
 import { HealthCentre } from './pages/health/HealthAlerts';
 import { NotificationBell } from './pages/notifications/NotificationBell';
@@ -105,6 +106,9 @@ export function App() {
               // Filled: the light variant's blue on pale blue is 4.4:1.
               variant="filled"
               aria-current={p.id === current.id ? 'page' : undefined}
+              // The page's code is fetched as the pointer or the focus reaches its link.
+              onPointerEnter={() => void p.preload().catch(() => {})}
+              onFocus={() => void p.preload().catch(() => {})}
               onClick={(e) => {
                 e.preventDefault();
                 navigate(p.id);
@@ -116,7 +120,13 @@ export function App() {
       <AppShell.Main>
         <EngineBanner notice={engineNotice} />
         <ApprovalNotifier />
-        {gate ? <SignInPage state={gate} /> : <Page route={route} />}
+        {gate ? (
+          <SignInPage state={gate} />
+        ) : (
+          <PageFrame page={current.id}>
+            <Page route={route} />
+          </PageFrame>
+        )}
       </AppShell.Main>
     </AppShell>
   );

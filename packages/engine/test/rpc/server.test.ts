@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WireMessage } from '@gdial/protocol';
 import { startEngine, type Engine } from '../../src/engine';
 import { silentLogger } from '../../src/log';
-import type { Transport } from '../../src/rpc/server';
+import { RpcServer, type Handlers, type Transport } from '../../src/rpc/server';
 
 let engine: Engine | undefined;
 afterEach(async () => {
@@ -78,6 +78,27 @@ describe('RPC server', () => {
     });
     e.rpc.emit('system.shutdown', { reason: 'test' });
     expect(p.toClient[1]).toEqual({ type: 'event', name: 'system.shutdown', payload: { reason: 'test' } });
+  });
+
+  it('answers a quick call before running a slow one that arrived with it', async () => {
+    // A WebSocket hands over the messages of one read together; the slow call (synchronous,
+    // as SQLite work is) must not hold back the answer already computed for the first.
+    const answeredBeforeSlowRan: number[] = [];
+    const handlers = {
+      'session.current': () => ({ user: null }),
+      'groups.list': () => {
+        answeredBeforeSlowRan.push(p.toClient.length);
+        return { groups: [] };
+      },
+    } as unknown as Handlers;
+    const server = new RpcServer(handlers, { logger: silentLogger(), authorise: () => null });
+    const p = pair();
+    server.attach(p.transport);
+    p.send({ type: 'req', id: 1, method: 'session.current', params: {} });
+    p.send({ type: 'req', id: 2, method: 'groups.list', params: {} });
+    await expect.poll(() => p.toClient.length).toBe(2);
+    expect(answeredBeforeSlowRan).toEqual([1]);
+    expect(p.toClient.map((m) => (m as { id: number }).id)).toEqual([1, 2]);
   });
 
   it('refuses calls once draining', async () => {

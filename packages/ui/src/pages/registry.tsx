@@ -1,34 +1,53 @@
 // The pages of the console in navigation order. A page is added with one entry here.
-import type { ComponentType } from 'react';
+// Each page is its own chunk of the build, loaded when it is first opened or its menu link
+// is pointed at or focused: the page an operator opens does not wait for the code of the
+// others (charts, the alert wizard, reports…).
+import { lazy, type ComponentType } from 'react';
 import type { Route } from '../router';
-import { AnalyticsPage } from './analytics/AnalyticsPage';
-import { AuditPage } from './AuditPage';
-import { CampaignsPage } from './campaigns/CampaignsPage';
-import { ContactsPage } from './contacts/ContactsPage';
-import { DashboardPage } from './dashboard/DashboardPage';
-import { GroupsPage } from './groups/GroupsPage';
-import { ImportPage } from './import/ImportPage';
-import { InboxPage } from './inbox/InboxPage';
-import { SettingsPage } from './SettingsPage';
-import { TemplatesPage } from './templates/TemplatesPage';
-import { VmaPage } from './vma/VmaPage';
+
+type PageComponent = ComponentType<{ route: Route }>;
+
+/** A page loaded on first use; `preload` fetches its chunk ahead of that. */
+function page(load: () => Promise<PageComponent>): { component: PageComponent; preload: () => Promise<unknown> } {
+  let loading: Promise<PageComponent> | null = null;
+  const preload = () => (loading ??= load());
+  return { component: lazy(() => preload().then((c) => ({ default: c }))), preload };
+}
 
 export interface PageDef {
   id: string;
   label: { sv: string; en: string };
-  component: ComponentType<{ route: Route }>;
+  component: PageComponent;
+  /** Fetches the page's code without showing it. */
+  preload: () => Promise<unknown>;
 }
 
 export const pages: PageDef[] = [
-  { id: 'dashboard', label: { sv: 'Översikt', en: 'Overview' }, component: DashboardPage },
-  { id: 'campaigns', label: { sv: 'Larm', en: 'Alerts' }, component: CampaignsPage },
-  { id: 'templates', label: { sv: 'Mallar', en: 'Templates' }, component: TemplatesPage },
-  { id: 'contacts', label: { sv: 'Kontakter', en: 'Contacts' }, component: ContactsPage },
-  { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, component: GroupsPage },
-  { id: 'import', label: { sv: 'Importera', en: 'Import' }, component: ImportPage },
-  { id: 'analytics', label: { sv: 'Analys', en: 'Analytics' }, component: AnalyticsPage },
-  { id: 'inbox', label: { sv: 'Inkorg', en: 'Inbox' }, component: InboxPage },
-  { id: 'vma', label: { sv: 'VMA-underlag', en: 'VMA underlag' }, component: VmaPage },
-  { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, component: AuditPage },
-  { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, component: SettingsPage },
+  {
+    id: 'dashboard',
+    label: { sv: 'Översikt', en: 'Overview' },
+    ...page(() => import('./dashboard/DashboardPage').then((m) => m.DashboardPage)),
+  },
+  { id: 'campaigns', label: { sv: 'Larm', en: 'Alerts' }, ...page(() => import('./campaigns/CampaignsPage').then((m) => m.CampaignsPage)) },
+  {
+    id: 'templates',
+    label: { sv: 'Mallar', en: 'Templates' },
+    ...page(() => import('./templates/TemplatesPage').then((m) => m.TemplatesPage)),
+  },
+  {
+    id: 'contacts',
+    label: { sv: 'Kontakter', en: 'Contacts' },
+    ...page(() => import('./contacts/ContactsPage').then((m) => m.ContactsPage)),
+  },
+  { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, ...page(() => import('./groups/GroupsPage').then((m) => m.GroupsPage)) },
+  { id: 'import', label: { sv: 'Importera', en: 'Import' }, ...page(() => import('./import/ImportPage').then((m) => m.ImportPage)) },
+  {
+    id: 'analytics',
+    label: { sv: 'Analys', en: 'Analytics' },
+    ...page(() => import('./analytics/AnalyticsPage').then((m) => m.AnalyticsPage)),
+  },
+  { id: 'inbox', label: { sv: 'Inkorg', en: 'Inbox' }, ...page(() => import('./inbox/InboxPage').then((m) => m.InboxPage)) },
+  { id: 'vma', label: { sv: 'VMA-underlag', en: 'VMA underlag' }, ...page(() => import('./vma/VmaPage').then((m) => m.VmaPage)) },
+  { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, ...page(() => import('./AuditPage').then((m) => m.AuditPage)) },
+  { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, ...page(() => import('./SettingsPage').then((m) => m.SettingsPage)) },
 ];
