@@ -2,8 +2,9 @@
 // world: a template's WhatsApp tab binds the account's approved content template (listed
 // from the simulated Twilio Content API; one under review cannot be chosen) with its
 // variables, and a contact's drawer makes their one-time Telegram link to the bot, also as
-// a QR code that a phone camera reads back as the same link. The screenshots are the
-// guide's (docs/guide/whatsapp-och-telegram.md).
+// a QR code that a phone camera reads back as the same link, or sends it to them by SMS (an
+// alert reviewed and started like any other) that binds their chat when they press Start.
+// The screenshots are the guide's (docs/guide/whatsapp-och-telegram.md).
 import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -84,5 +85,56 @@ describe('WhatsApp and Telegram in the console', () => {
     // Clear of the drawer's sticky buttons at the bottom.
     await section.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await section.screenshot({ path: path.join(GUIDE_IMG, 'telegram-lank.png') });
+  });
+});
+
+describe('the Telegram link by SMS', () => {
+  it('sends a contact their link by SMS from the drawer, reviewed like any alert; pressing Start in Telegram connects them', async () => {
+    const { page } = c;
+    const sim = c.host.demo!.simulator;
+    const found = await c.host.engine.rpc.call('contacts.search', { query: 'Anna Berg' });
+    if (!found.ok) throw new Error(found.error.message);
+    const anna = (found.value as { items: { id: number; displayName: string }[] }).items.find((x) => x.displayName === 'Anna Berg')!;
+    const drawer = page.getByRole('dialog', { name: 'Redigera kontakt: Anna Berg' });
+    const shown = await page.getByLabel('Länk till larmboten').inputValue();
+    await drawer.getByRole('button', { name: 'Skicka länken med SMS…' }).click();
+    // A draft SMS alert to her, in the same review as every alert: who gets it, who cannot be texted.
+    await page.getByRole('heading', { name: 'Granska och starta: Telegram-länk till Anna Berg' }).waitFor();
+    await page.getByText('Får larmet').waitFor();
+    expect(await page.getByText('Får larmet').locator('xpath=following-sibling::*[1]').textContent()).toBe('1');
+    await page.screenshot({
+      path: path.join(GUIDE_IMG, 'telegram-lank-sms.png'),
+      style: '.mantine-AppShell-header { visibility: hidden; }',
+    });
+    await page.getByRole('button', { name: 'Starta larm…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Starta larmet nu?' });
+    await dialog.getByRole('button', { name: 'Starta larm till 1 person' }).click();
+
+    // Out through the demo's SMS path (Twilio, 46elks behind it), with the link her drawer showed.
+    const texts = () => [
+      ...sim
+        .messages()
+        .filter((m) => m.to === '+46701234561')
+        .map((m) => m.body),
+      ...sim
+        .elksMessages()
+        .filter((m) => m.direction === 'outgoing' && m.to === '+46701234561')
+        .map((m) => m.message),
+    ];
+    await expect.poll(texts, { timeout: 20_000 }).toHaveLength(1);
+    expect(texts()[0]).toContain(shown);
+    const token = new URL(shown).searchParams.get('start')!;
+
+    // She opens it and presses Start: Telegram sends the bot "/start <token>" through the relay.
+    await sim.injectTelegramUpdate({ chatId: '424242', text: `/start ${token}` });
+    await expect
+      .poll(
+        async () => {
+          const got = await c.host.engine.rpc.call('contacts.get', { id: anna.id });
+          return got.ok ? (got.value as { telegramChatId: string | null }).telegramChatId : null;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('424242');
   });
 });

@@ -25,6 +25,8 @@ export const templateVariables = [
   'operator',
   'date',
   'time',
+  /** The person's own one-time link to the Telegram alerting bot (t.me/<bot>?start=<token>). */
+  'telegram_link',
 ] as const;
 export type TemplateVariable = (typeof templateVariables)[number];
 
@@ -606,6 +608,21 @@ export const telegramLinkSchema = z.object({
 });
 export type TelegramLink = z.infer<typeof telegramLinkSchema>;
 
+/**
+ * A draft SMS alert (outreach) that sends the chosen people their own Telegram link, for
+ * review and start like any alert; or why there is none (no bot, Telegram not answering,
+ * or everyone chosen is connected already).
+ */
+export const telegramLinkAlertSchema = z.object({
+  unavailable: z.enum(['no-telegram-bot', 'provider-error', 'all-connected']).nullable(),
+  campaignId: id.nullable(),
+  /** People who get a link (not yet connected to Telegram). */
+  contacts: z.number().int().nonnegative(),
+  /** People left out because their Telegram chat is connected already. */
+  alreadyConnected: z.number().int().nonnegative(),
+});
+export type TelegramLinkAlert = z.infer<typeof telegramLinkAlertSchema>;
+
 // ── methods and events ──────────────────────────────────────────────────────────────────
 
 const reason = z.string().trim().min(3, 'Give a reason (at least 3 characters)').max(1000);
@@ -639,6 +656,22 @@ export const campaignsMethods = {
 
   /** A contact's one-time link to start a chat with the alerting bot, binding the chat to them. */
   'telegram.link': method(z.object({ contactId: id }), telegramLinkSchema, { timeoutMs: 30_000 }),
+  /**
+   * Sends people their Telegram link by SMS: makes a draft outreach alert (one SMS step, the
+   * link template) to the chosen contacts and members of the chosen groups who have no
+   * Telegram chat yet. It goes out through the normal SMS path once started.
+   */
+  'telegram.linkAlert': method(
+    z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        contactIds: z.array(id).max(100_000).default([]),
+        groupIds: z.array(id).max(1000).default([]),
+      })
+      .refine((x) => x.contactIds.length + x.groupIds.length > 0, { message: 'Choose a contact or a group', path: ['contactIds'] }),
+    telegramLinkAlertSchema,
+    { timeoutMs: 30_000 },
+  ),
 
   'campaigns.list': method(
     z.object({ status: campaignStatusSchema.optional(), limit: z.number().int().min(1).max(500).default(100) }),

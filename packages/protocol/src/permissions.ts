@@ -83,6 +83,8 @@ export const methodClearance = {
   'contacts.setDoNotContact': 'editor',
   // A one-time link binding a contact's Telegram chat to them.
   'telegram.link': 'editor',
+  // A draft alert sending people their link (starting it is an operator's, as for any alert).
+  'telegram.linkAlert': 'editor',
   // Personal data leaving the desktop, and erasing it, is content work too (and audited).
   'contacts.exportPersonalData': 'editor',
   'contacts.export': 'editor',

@@ -16,6 +16,8 @@ export interface PlanningContext {
   whatsAppApproval: (contentSid: string) => WhatsAppApproval | 'missing' | null;
   /** Set when a step's channel without a provider blocks the start: whether the channel has one. */
   hasSender: ((channel: Channel) => boolean) | null;
+  /** A contact's t.me link for {{telegram_link}} (campaigns/telegram-links.ts); made in the start transaction when missing. */
+  telegramLink?: (db: Reader, contactId: number) => string | null;
 }
 
 export function planStoredCampaign(db: Reader, r: StoredCampaign, settings: CampaignSettings, pc: PlanningContext): Plan {
@@ -31,7 +33,12 @@ export function planStoredCampaign(db: Reader, r: StoredCampaign, settings: Camp
     settings,
     template,
     prices: readPriceTable(db),
-    render: { campaignName: r.name, operator: pc.operator, now: new Date() },
+    render: {
+      campaignName: r.name,
+      operator: pc.operator,
+      now: new Date(),
+      ...(pc.telegramLink ? { telegramLink: (id: number) => pc.telegramLink!(db, id) } : {}),
+    },
     whatsAppApproval: pc.whatsAppApproval,
   });
   // Never accept an alert that nothing can send: deliveries would only wait in the queue.

@@ -320,6 +320,7 @@ export class CampaignService {
       operator: this.ctx.operator(),
       whatsAppApproval: (sid) => this.whatsAppContent.approval(sid),
       hasSender: this.requireProviders ? (ch) => this.senders.get(ch) !== null : null,
+      telegramLink: (db, contactId) => this.telegramLinks.urlFor(db, contactId),
     });
   }
 

@@ -83,6 +83,8 @@ export function validateTemplate(input: TemplateFields): ReturnType<typeof templ
 
 /** What the variables of a contact resolve to. */
 export interface VariableSource {
+  /** The contact (absent for a sample that is nobody). */
+  id?: number;
   firstName: string | null;
   lastName: string | null;
   displayName: string;
@@ -95,6 +97,8 @@ export interface RenderContext {
   campaignName: string;
   operator: string;
   now: Date;
+  /** The contact's one-time t.me link to the alerting bot; null when there is none (no bot known). */
+  telegramLink?: (contactId: number) => string | null;
 }
 
 function valueOf(name: string, who: VariableSource, ctx: RenderContext): string | null {
@@ -122,6 +126,8 @@ function valueOf(name: string, who: VariableSource, ctx: RenderContext): string 
       return ctx.now.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
     case 'time':
       return ctx.now.toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' });
+    case 'telegram_link':
+      return who.id === undefined ? null : (ctx.telegramLink?.(who.id) ?? null);
     default:
       return null;
   }

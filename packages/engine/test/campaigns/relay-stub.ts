@@ -17,6 +17,7 @@ const KINDS: Record<string, WebhookKind> = {
   '/hooks/elks/sms-status': 'elks.sms-status',
   '/hooks/elks/inbound': 'elks.inbound-sms',
   '/hooks/elks/call-hangup': 'elks.call-hangup',
+  '/hooks/telegram': 'telegram.update',
 };
 
 export interface RelayStub extends CallFlowBackend {
@@ -28,6 +29,7 @@ export interface RelayStub extends CallFlowBackend {
     elksDeliveryReportUrl: string;
     elksInboundUrl: string;
     elksCallHangupUrl: string;
+    telegramUrl: string;
   };
   received: number;
   close(): Promise<void>;
@@ -79,7 +81,8 @@ export async function startRelayStub(apply: (raw: RawWebhook) => void): Promise<
           .digest('hex'),
         receivedAt: new Date().toISOString(),
         query,
-        body: form,
+        // Telegram posts its updates as JSON; the others post forms.
+        body: kind === 'telegram.update' ? (JSON.parse(raw) as Record<string, unknown>) : form,
       };
       try {
         apply(webhook);
@@ -113,6 +116,7 @@ export async function startRelayStub(apply: (raw: RawWebhook) => void): Promise<
       elksDeliveryReportUrl: `${base}/hooks/elks/sms-status?s=stub-secret`,
       elksInboundUrl: `${base}/hooks/elks/inbound?s=stub-secret`,
       elksCallHangupUrl: `${base}/hooks/elks/call-hangup?s=stub-secret`,
+      telegramUrl: `${base}/hooks/telegram`,
     },
     async registerFlow(flow: CallFlowRegistration) {
       flows.set(flow.flowId, flow);

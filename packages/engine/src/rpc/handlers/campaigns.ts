@@ -25,13 +25,11 @@ export function campaignsHandlers({
   const svc = () => campaigns;
   const read = ctx.store.read;
   // A plan with a WhatsApp step checks WhatsApp's current approval of its content template.
+  // A template that sends people their Telegram link needs the bot's name.
   const approvalsFor = async (id: number) => {
-    if (
-      svc()
-        .get(id)
-        .settings.steps.some((s) => s.channel === 'whatsapp')
-    )
-      await svc().whatsAppContent.refresh();
+    const { settings } = svc().get(id);
+    if (settings.steps.some((s) => s.channel === 'whatsapp')) await svc().whatsAppContent.refresh();
+    await svc().telegramLinks.beforePlanning(settings.templateId);
   };
 
   return {
@@ -47,6 +45,7 @@ export function campaignsHandlers({
     'templates.preview': ({ templateId, contactId, channel, language }) => templates.preview(templateId, contactId, channel, language),
     'templates.whatsappContent': () => svc().whatsAppContent.list(),
     'telegram.link': ({ contactId }) => svc().telegramLinks.linkFor(contactId),
+    'telegram.linkAlert': (input) => svc().telegramLinks.linkAlert(input, (fields) => svc().create(fields)),
 
     'campaigns.list': (q) => ({ campaigns: svc().list(q) }),
     'campaigns.get': ({ id }) => svc().get(id),

@@ -205,7 +205,7 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
             {stored && (
               <>
                 <Divider />
-                <TelegramLinkPanel contactId={stored.id} chatId={stored.telegramChatId} />
+                <TelegramLinkPanel contactId={stored.id} name={stored.displayName} chatId={stored.telegramChatId} />
                 <Divider />
                 <PersonTimeline contactId={stored.id} />
                 <Divider />

@@ -2,7 +2,8 @@
 // number: the person must start a chat with the bot once. The operator makes a link
 // (t.me/<bot>?start=<token>) and gives it to the person — copied into an SMS or e-mail, or
 // as a QR code they scan with their phone's camera from the screen; when they open it and
-// press Start, their chat is bound to this contact by itself.
+// press Start, their chat is bound to this contact by itself. The link can also be sent to
+// them by SMS (TelegramLinkSms.tsx), as an alert reviewed and started like any other.
 import { Alert, Button, CopyButton, Group, Image, Stack, Text, TextInput } from '@mantine/core';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
@@ -10,11 +11,12 @@ import type { MethodOutput } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useT } from '../../i18n';
 import { useRpc } from '../../rpc/react';
+import { TelegramLinkSmsButton } from './TelegramLinkSms';
 
 const dict = {
   sv: {
     title: 'Koppla Telegram',
-    help: 'Ge personen en länk till larmboten. När hen öppnar länken och trycker Starta i Telegram kopplas chatten till kontakten av sig själv. Länken fungerar en gång.',
+    help: 'Ge personen en länk till larmboten. När hen öppnar länken och trycker Starta i Telegram kopplas chatten till kontakten av sig själv. Länken fungerar en gång. Du kan skicka länken med SMS eller visa den som QR-kod.',
     connected: 'Telegram är kopplat (chatt {chat}).',
     make: 'Skapa länk för Telegram',
     link: 'Länk till larmboten',
@@ -27,7 +29,7 @@ const dict = {
   },
   en: {
     title: 'Connect Telegram',
-    help: 'Give the person a link to the alerting bot. When they open it and press Start in Telegram, their chat is connected to this contact by itself. The link works once.',
+    help: 'Give the person a link to the alerting bot. When they open it and press Start in Telegram, their chat is connected to this contact by itself. The link works once. You can send the link by SMS or show it as a QR code.',
     connected: 'Telegram is connected (chat {chat}).',
     make: 'Make a Telegram link',
     link: 'Link to the alerting bot',
@@ -40,7 +42,7 @@ const dict = {
   },
 };
 
-export function TelegramLinkPanel({ contactId, chatId }: { contactId: number; chatId: string | null }) {
+export function TelegramLinkPanel({ contactId, name, chatId }: { contactId: number; name: string; chatId: string | null }) {
   const t = useT(dict);
   const rpc = useRpc();
   const [link, setLink] = useState<MethodOutput<'telegram.link'> | null>(null);
@@ -94,6 +96,7 @@ export function TelegramLinkPanel({ contactId, chatId }: { contactId: number; ch
           </Button>
         </Group>
       )}
+      {!chatId && <TelegramLinkSmsButton name={name} contactIds={[contactId]} />}
     </Stack>
   );
 }

@@ -29,6 +29,7 @@ import { displayPhone } from '../../components/phone';
 import { GroupForm } from './GroupForm';
 import { buildGroupTree, groupPath, type GroupNode } from '../../components/groupTree';
 import contrast from '../../components/contrast.module.css';
+import { TelegramLinkSmsButton } from '../contacts/TelegramLinkSms';
 
 const dict = {
   sv: {
@@ -195,6 +196,7 @@ export function GroupsPage({ route }: { route: Route }) {
                     {t('delete')}
                   </Button>
                 </Row>
+                <TelegramLinkSmsButton key={selected.id} name={selected.name} groupIds={[selected.id]} />
                 <ErrorAlert error={editError} />
                 <Members group={selected} />
               </Stack>

@@ -20,6 +20,7 @@ const dict = {
     operator: 'Operatör',
     date: 'Datum',
     time: 'Klockslag',
+    telegram_link: 'Länk till Telegram-boten',
   },
   en: {
     insert: 'Insert variable',
@@ -33,6 +34,7 @@ const dict = {
     operator: 'Operator',
     date: 'Date',
     time: 'Time',
+    telegram_link: 'Link to the Telegram bot',
   },
 };
 

@@ -172,6 +172,7 @@ const samples: Record<string, Record<'sv' | 'en', string>> = {
   role: { sv: 'brandman', en: 'firefighter' },
   campaign_name: { sv: 'Larm', en: 'Alert' },
   operator: { sv: 'Ledningscentralen', en: 'the control room' },
+  telegram_link: { sv: 'https://t.me/larmboten?start=…', en: 'https://t.me/alertbot?start=…' },
 };
 
 /**
