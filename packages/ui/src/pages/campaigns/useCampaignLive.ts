@@ -2,7 +2,10 @@
 // progress (pushed by the engine up to ten times a second, shown once per animation
 // frame), and the roll-call: everyone, read once without the deliveries' histories, then
 // kept current by reading only the people changed since the last answer (the engine's
-// roll-call watermark) while progress keeps arriving, at most twice a second. While an action
+// roll-call watermark) while progress keeps arriving, at most twice a second, and never more
+// often than five times the last reading took (on a busy machine a reading of a few hundred
+// changed people takes the engine's thread a few hundred milliseconds it needs for sending and
+// for the operator's buttons; the counts above keep coming with the progress). While an action
 // on the alert (Pausa, Fortsätt) waits for the engine, no roll-call read is sent: the engine
 // reads the button's request first, and its answer does not queue behind a page of lines.
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -14,6 +17,8 @@ import { mergeChanged } from './rollCall';
 const REPORT_PAGE = 1000;
 /** The roll-call's changes are read at most this often while an alert runs. */
 const CHANGES_EVERY_MS = 500;
+/** …and never more often than this many times the last reading's duration. */
+const CHANGES_SHARE = 5;
 
 export interface CampaignLive {
   campaign: Campaign | undefined;
@@ -46,6 +51,8 @@ export function useCampaignLive(id: number): CampaignLive {
   const place = useRef<ReadonlyMap<number, number>>(new Map());
   const watermark = useRef<RollCallWatermark | null>(null);
   const loading = useRef(false);
+  /** How long the last reading of the changes took (ms), from its first request to its last answer. */
+  const lastReadMs = useRef(0);
   const again = useRef<'all' | 'changes' | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const frame = useRef<number | null>(null);
@@ -72,6 +79,7 @@ export function useCampaignLive(id: number): CampaignLive {
           let cursor: number | null = null;
           let head: CampaignReport | undefined;
           const answersBefore = answers.current;
+          const started = performance.now();
           do {
             const page: CampaignReport = await rpc.call('campaigns.report', {
               id,
@@ -84,6 +92,7 @@ export function useCampaignLive(id: number): CampaignLive {
             changed.push(...page.recipients);
             cursor = page.nextCursor;
           } while (cursor !== null);
+          if (since) lastReadMs.current = performance.now() - started;
           if (head) {
             const { recipients: _r, nextCursor: _n, watermark: w, ...rest } = head;
             watermark.current = w ?? null;
@@ -118,10 +127,13 @@ export function useCampaignLive(id: number): CampaignLive {
 
   const scheduleChanges = useCallback(() => {
     if (timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void read(watermark.current ? 'changes' : 'all');
-    }, CHANGES_EVERY_MS);
+    timer.current = setTimeout(
+      () => {
+        timer.current = null;
+        void read(watermark.current ? 'changes' : 'all');
+      },
+      Math.max(CHANGES_EVERY_MS, CHANGES_SHARE * lastReadMs.current),
+    );
   }, [read]);
 
   const reload = useCallback(() => {
