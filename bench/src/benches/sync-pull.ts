@@ -7,7 +7,8 @@
 // `log_catchup_seconds` is until B holds every state (see docs/sync.md). Baseline, in the
 // same run: the same states read out of PostgreSQL with one query and written into SQLite in
 // one transaction. Goal: seconds ≤ 10 and ratio ≥ 0.5 at 100,000 contacts. Options: --rows N
-// (default 100000).
+// (default 100000); --profile FILE writes a CPU profile (.cpuprofile) of B's start and
+// snapshot (the relay shares the process, so its JavaScript is in it too).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -83,6 +84,22 @@ async function seedRelay(schema: string, slug: string, states: readonly EntitySt
   }
 }
 
+/** Starts the CPU profiler in this process; the function returned stops it and writes the profile. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const s = new Session();
+  s.connect();
+  await s.post('Profiler.enable');
+  await s.post('Profiler.setSamplingInterval', { interval: 500 });
+  await s.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await s.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    s.disconnect();
+  };
+}
+
 export default async function (ctx: BenchContext): Promise<void> {
   const rows = Number(ctx.options.rows ?? 100_000);
   const org = await startOrg();
@@ -93,6 +110,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     const seedSeconds = (performance.now() - t0) / 1000;
     ctx.progress(`seeded the relay with ${seeded.length} states (${rows} contacts) in ${seedSeconds.toFixed(1)} s`);
 
+    const prof = ctx.options.profile ? await startProfile() : null;
     const b0 = performance.now();
     const b = await org.desktop('B');
     const started = (performance.now() - b0) / 1000; // enrolment and the engine's start
@@ -105,6 +123,7 @@ export default async function (ctx: BenchContext): Promise<void> {
       return snapshotDone > 0 && (await call(b, 'contacts.search', { limit: 1 })).total === rows;
     }, "B's snapshot");
     const seconds = (snapshotDone - b0) / 1000;
+    if (prof) await prof(ctx.options.profile!);
     await until(
       () => b.context.store.sqlite.prepare('SELECT count(*) AS n FROM sync_state').pluck().get() === seeded.length,
       "B's log catch-up",

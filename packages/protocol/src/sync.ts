@@ -368,6 +368,65 @@ export const syncSnapshotPageSchema = z.object({
 });
 export type SyncSnapshotPage = z.infer<typeof syncSnapshotPageSchema>;
 
+/** A snapshot page with its states not yet checked (see checkEntityStates). */
+export const syncSnapshotPageHeadSchema = syncSnapshotPageSchema.extend({ states: z.array(z.unknown()) });
+
+const stateKeys: ReadonlySet<string> = new Set(['entity', 'id', 'fields', 'deleted', 'erased']);
+const entityKinds: ReadonlySet<string> = new Set(syncEntities);
+
+/**
+ * Whether a state as JSON.parse gave it is one entityStateSchema takes as it is (nothing to
+ * strip or convert). Any JSON value is a field's value, so only the shape around the values
+ * is looked at: checking every value through the schema was the largest part of reading a
+ * 100,000-contact snapshot.
+ */
+function plainEntityState(x: unknown): x is EntityState {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const o = x as Record<string, unknown>;
+  for (const k in o) if (!stateKeys.has(k)) return false;
+  if (typeof o.entity !== 'string' || !entityKinds.has(o.entity)) return false;
+  if (typeof o.id !== 'string' || o.id.length < 1 || o.id.length > 600) return false;
+  if (o.deleted !== undefined && typeof o.deleted !== 'string') return false;
+  if (o.erased !== undefined && typeof o.erased !== 'boolean') return false;
+  const fields = o.fields;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || Object.getPrototypeOf(fields) !== Object.prototype)
+    return false;
+  for (const name in fields) {
+    const f = (fields as Record<string, unknown>)[name];
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) return false;
+    let keys = 0;
+    for (const k in f) {
+      if (k !== 'v' && k !== 's') return false;
+      keys++;
+    }
+    const { v, s } = f as { v?: unknown; s?: unknown };
+    if (keys !== 2 || typeof s !== 'string' || v === undefined) return false;
+  }
+  return true;
+}
+
+/**
+ * A snapshot page's states (parsed JSON) checked as entityStateSchema checks them, with the
+ * same result: a state of the usual shape is taken as it is, checked by hand; anything else
+ * goes through the schema, which strips what it does not know or gives the reason the page
+ * is refused ("states[12].fields.name.s: …").
+ */
+export function checkEntityStates(values: readonly unknown[]): { ok: true; states: EntityState[] } | { ok: false; reason: string } {
+  const states: EntityState[] = new Array<EntityState>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (plainEntityState(x)) {
+      states[i] = x;
+      continue;
+    }
+    const parsed = entityStateSchema.safeParse(x);
+    if (!parsed.success)
+      return { ok: false, reason: parsed.error.issues.map((issue) => `states[${i}].${issue.path.join('.')}: ${issue.message}`).join('; ') };
+    states[i] = parsed.data;
+  }
+  return { ok: true, states };
+}
+
 export const syncDeviceSchema = z.object({
   deviceId: z.string(),
   name: z.string(),
