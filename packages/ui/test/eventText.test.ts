@@ -57,6 +57,10 @@ describe('what happened to a delivery, in the operator language', () => {
     expect(eventDetailText('twilio: transient: connect ECONNREFUSED; next attempt in 2.5 s', 'sv')).toBe(
       'Twilio nådde inte fram (connect ECONNREFUSED); nytt försök om 2,5 s',
     );
+    // A voice step waiting for audio another workstation made names the organisation's server, not a provider.
+    expect(eventDetailText('relay: transient: Audio "Brand" is not on this desktop; next attempt in 4 s', 'sv')).toBe(
+      'Organisationens server nådde inte fram (Audio "Brand" is not on this desktop); nytt försök om 4 s',
+    );
     expect(eventDetailText('found at elks as s1a2 (delivered); adopted', 'en')).toBe('found at 46elks as s1a2 (delivered); not sent again');
     expect(eventDetailText('twilio, elks unavailable; falling through to the next step', 'sv')).toBe(
       'Twilio och 46elks går inte att nå; vidare till nästa steg',

@@ -1,6 +1,9 @@
 // Plays an audio asset of the engine (a synthesised or recorded voice message). The bytes
 // come over RPC, not a URL, so the same player works in Electron and in the browser host.
-import { Group, Loader, Text } from '@mantine/core';
+// Audio another workstation of the organisation made is not here until it is first used: the
+// player then waits for the operator's "Hämta och lyssna" before the engine fetches it from
+// the organisation's server (and checks it).
+import { Button, Group, Loader, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n';
 import { useRpc } from '../rpc/react';
@@ -9,8 +12,15 @@ import { ErrorAlert } from './ErrorAlert';
 import { formatDuration } from './pcm';
 
 const dict = {
-  sv: { loading: 'Hämtar ljudet…', label: 'Lyssna på röstmeddelandet', telephony: 'Som det låter i telefon', length: 'Längd {d}' },
+  sv: {
+    loading: 'Hämtar ljudet…',
+    label: 'Lyssna på röstmeddelandet',
+    telephony: 'Som det låter i telefon',
+    length: 'Längd {d}',
+    fetch: 'Hämta och lyssna',
+  },
   en: {
+    fetch: 'Fetch and listen',
     loading: 'Fetching the audio…',
     label: 'Listen to the voice message',
     telephony: 'As it sounds on the phone',
@@ -24,11 +34,17 @@ export interface AudioPlayerProps {
   form?: 'preview' | 'telephony';
   label?: string;
   autoPlay?: boolean;
+  /** The bytes are on another workstation (`local: false`): fetched only when the operator asks. */
+  remote?: boolean;
+  /** The audio was fetched (it is local from now on). */
+  onFetched?: () => void;
 }
 
-export function AudioPlayer({ audioId, form = 'preview', label, autoPlay = false }: AudioPlayerProps) {
+export function AudioPlayer({ audioId, form = 'preview', label, autoPlay = false, remote = false, onFetched }: AudioPlayerProps) {
   const t = useT(dict);
   const rpc = useRpc();
+  const [asked, setAsked] = useState(false);
+  const waiting = remote && !asked;
   const [url, setUrl] = useState<string | null>(null);
   const [durationMs, setDurationMs] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -38,12 +54,14 @@ export function AudioPlayer({ audioId, form = 'preview', label, autoPlay = false
     let objectUrl: string | null = null;
     setUrl(null);
     setError(null);
+    if (waiting) return;
     rpc.call('audio.get', { audioId, form }).then(
       (a) => {
         if (!live) return;
         objectUrl = URL.createObjectURL(new Blob([base64ToBytes(a.data)], { type: a.contentType }));
         setUrl(objectUrl);
         setDurationMs(a.durationMs);
+        if (remote) onFetched?.();
       },
       (e: unknown) => live && setError(e),
     );
@@ -51,9 +69,30 @@ export function AudioPlayer({ audioId, form = 'preview', label, autoPlay = false
       live = false;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
-  }, [rpc, audioId, form]);
+    // onFetched and remote are read when the fetch ends: a new function from the parent's render does not fetch again.
+  }, [rpc, audioId, form, waiting]);
 
-  if (error) return <ErrorAlert error={error} />;
+  if (waiting)
+    return (
+      <Group gap="xs">
+        <Button size="sm" variant="light" onClick={() => setAsked(true)}>
+          {t('fetch')}
+        </Button>
+      </Group>
+    );
+  if (error)
+    return (
+      <Stack gap="xs">
+        <ErrorAlert error={error} />
+        {remote && (
+          <Group>
+            <Button size="xs" variant="subtle" onClick={() => setAsked(false)}>
+              {t('fetch')}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    );
   if (!url)
     return (
       <Group gap="xs">

@@ -6,9 +6,12 @@ import type { Language } from '../i18n';
 
 const providerNames: Record<string, string> = { twilio: 'Twilio', elks: '46elks', sendgrid: 'SendGrid', telegram: 'Telegram' };
 
+/** The path a voice step waits on when its audio must come from the organisation's server (the relay). */
+const relayName: Record<Language, string> = { sv: 'Organisationens server', en: "The organisation's server" };
+
 /** "twilio, elks" → "Twilio och 46elks". */
 function providers(list: string, language: Language): string {
-  const names = list.split(', ').map((p) => providerNames[p] ?? p);
+  const names = list.split(', ').map((p) => (p === 'relay' ? relayName[language] : (providerNames[p] ?? p)));
   if (names.length < 2) return names.join('');
   return `${names.slice(0, -1).join(', ')} ${language === 'sv' ? 'och' : 'and'} ${names.at(-1)}`;
 }

@@ -42,8 +42,12 @@ const dict = {
     earlier: 'Använd en tidigare inspelning',
     earlierHelp: 'Inspelningar som redan finns i GDial, nyast först.',
     earlierNone: 'Inga tidigare inspelningar',
-    earlierItem: '{l} · {d} · inspelad {t}',
+    earlierItem: '{l} · {d} · inspelad {t} · {s}',
     recording: 'Inspelning',
+    local: 'finns lokalt',
+    remote: 'hämtas vid första användning',
+    remoteHelp:
+      'Inspelningen gjordes på en annan dator i organisationen. Ljudet hämtas från organisationens server första gången det spelas upp eller ringer ut, och kontrolleras då.',
   },
   en: {
     mode: 'Voice message',
@@ -68,8 +72,12 @@ const dict = {
     earlier: 'Use an earlier recording',
     earlierHelp: 'Recordings already in GDial, newest first.',
     earlierNone: 'No earlier recordings',
-    earlierItem: '{l} · {d} · recorded {t}',
+    earlierItem: '{l} · {d} · recorded {t} · {s}',
     recording: 'Recording',
+    local: 'on this computer',
+    remote: 'fetched on first use',
+    remoteHelp:
+      "The recording was made on another computer of the organisation. Its audio is fetched from the organisation's server the first time it is played or called out, and checked then.",
   },
 };
 
@@ -226,8 +234,21 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
                 {t('recorded', { d: formatDuration(recording.data.durationMs) })}
                 {recording.data.trimmedStartMs !== null &&
                   ` · ${t('trimmed', { s: ((recording.data.trimmedStartMs ?? 0) / 1000).toFixed(1), e: ((recording.data.trimmedEndMs ?? 0) / 1000).toFixed(1) })}`}
+                {` · ${t(recording.data.local ? 'local' : 'remote')}`}
               </Text>
-              <AudioPlayer audioId={variant.audioId} />
+              {!recording.data.local && (
+                <Text size="xs" c="dimmed">
+                  {t('remoteHelp')}
+                </Text>
+              )}
+              <AudioPlayer
+                audioId={variant.audioId}
+                remote={!recording.data.local}
+                onFetched={() => {
+                  recording.reload();
+                  recordings.reload();
+                }}
+              />
             </Stack>
           )}
           <ErrorAlert error={recording.error} />
@@ -244,7 +265,12 @@ export function VoiceEditor({ variant, language, fallbacks, onChange }: VoiceEdi
             placeholder={recordings.data?.assets.length === 0 ? t('earlierNone') : undefined}
             data={(recordings.data?.assets ?? []).map((a) => ({
               value: a.id,
-              label: t('earlierItem', { l: a.label ?? t('recording'), d: formatDuration(a.durationMs), t: f.dateTime(a.createdAt) }),
+              label: t('earlierItem', {
+                l: a.label ?? t('recording'),
+                d: formatDuration(a.durationMs),
+                t: f.dateTime(a.createdAt),
+                s: t(a.local ? 'local' : 'remote'),
+              }),
             }))}
             value={variant.audioId || null}
             onChange={(v) => v && onChange({ audioId: v })}
