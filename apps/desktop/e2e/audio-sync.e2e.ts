@@ -1,0 +1,77 @@
+// A recording made on one workstation, used in a template on another (docs/guide/
+// spela-in-rostmeddelande.md): the second workstation lists it as "hämtas vid första
+// användning", fetches it from the organisation's server only when the operator presses
+// "Hämta och lyssna", and then says it is on this computer. The screenshot is the guide's.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openConsole, type Console } from './harness';
+
+const consoles: Console[] = [];
+afterEach(async () => {
+  for (const c of consoles.splice(0).reverse()) await c.close();
+});
+
+const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
+
+/** A 16 kHz 16-bit mono WAV of a tone, as a microphone recording would come. */
+function toneWav(hz: number, seconds: number): Buffer {
+  const rate = 16_000;
+  const n = Math.round(rate * seconds);
+  const out = Buffer.alloc(44 + n * 2);
+  out.write('RIFF', 0, 'latin1');
+  out.writeUInt32LE(36 + n * 2, 4);
+  out.write('WAVEfmt ', 8, 'latin1');
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20);
+  out.writeUInt16LE(1, 22);
+  out.writeUInt32LE(rate, 24);
+  out.writeUInt32LE(rate * 2, 28);
+  out.writeUInt16LE(2, 32);
+  out.writeUInt16LE(16, 34);
+  out.write('data', 36, 'latin1');
+  out.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) out.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 12_000), 44 + i * 2);
+  return out;
+}
+
+describe('audio across workstations', () => {
+  it('a recording from another workstation is fetched on first use and then on this computer', async () => {
+    const first = await openConsole({ demo: 'fast' });
+    consoles.push(first);
+    const second = await openConsole({ joinDemo: first.dataDir, dataDir: `${first.dataDir}-2` });
+    consoles.push(second);
+
+    // Recorded on the first workstation (the headless browser has no microphone).
+    const saved = await first.host.engine.rpc.call('audio.saveRecording', {
+      recording: { format: 'wav', data: toneWav(440, 2).toString('base64') },
+      label: 'Utrymning stadshuset',
+    });
+    expect(saved.ok).toBe(true);
+    const listedOnSecond = async () => {
+      const r = await second.host.engine.rpc.call('audio.list', { kind: 'recording', limit: 10 });
+      return r.ok ? r.value.assets.length : 0;
+    };
+    await expect.poll(listedOnSecond, { timeout: 60_000 }).toBe(1);
+
+    const page = second.page;
+    await page.getByRole('link', { name: 'Mallar' }).click();
+    await page.getByRole('button', { name: 'Ny mall' }).click();
+    await page.getByRole('textbox', { name: 'Mallens namn' }).fill('Utrymning');
+    await page.getByRole('radio', { name: 'Inspelning (mikrofon)' }).dispatchEvent('click');
+    await page.getByRole('textbox', { name: 'Använd en tidigare inspelning' }).click();
+    const option = page.getByRole('option', { name: /Utrymning stadshuset · .* · hämtas vid första användning/ });
+    await option.click();
+    const fetch = page.getByRole('button', { name: 'Hämta och lyssna' });
+    await fetch.waitFor();
+    const status = page.getByText(/Sparad inspelning: .* · hämtas vid första användning/);
+    await status.waitFor();
+    await page.getByText('Inspelningen gjordes på en annan dator i organisationen.', { exact: false }).waitFor();
+    const editor = status.locator('xpath=ancestor::div[contains(@class, "mantine-Stack-root")][2]');
+    await editor.screenshot({ path: path.join(GUIDE_IMG, 'template-recording-remote.png') });
+
+    await fetch.click();
+    await page.locator('audio[aria-label="Lyssna på röstmeddelandet"]').waitFor({ timeout: 60_000 });
+    await page.getByText(/Sparad inspelning: .* · finns lokalt/).waitFor({ timeout: 30_000 });
+    await second.screenshot('template-recording-fetched');
+  }, 180_000);
+});
