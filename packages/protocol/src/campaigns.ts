@@ -156,6 +156,8 @@ export const audienceSchema = z.object({
   groupIds: z.array(id).max(1000).default([]),
   includeSubgroups: z.boolean().default(true),
   contactIds: z.array(id).max(100_000).default([]),
+  /** Whoever fits these saved segments' rules when the alert starts (segment ids). */
+  segmentIds: z.array(z.string().min(1).max(64)).max(100).default([]),
   /** Contacts with any of these tags. */
   tags: z.array(z.string().trim().min(1).max(60)).max(100).default([]),
   /** Applied to everyone selected above (all must hold). */
@@ -165,6 +167,8 @@ export const audienceSchema = z.object({
   excludeGroupIds: z.array(id).max(1000).default([]),
   excludeContactIds: z.array(id).max(100_000).default([]),
   excludeTags: z.array(z.string().trim().min(1).max(60)).max(100).default([]),
+  /** Nobody who fits these saved segments' rules gets the alert. */
+  excludeSegmentIds: z.array(z.string().min(1).max(64)).max(100).default([]),
 });
 export type Audience = z.infer<typeof audienceSchema>;
 export type AudienceInput = z.input<typeof audienceSchema>;
@@ -431,6 +435,10 @@ export const planReportSchema = z.object({
   templateApproved: z.boolean(),
   /** Per escalation wave: how many people it would alert (not already in the audience or an earlier wave). */
   waves: z.array(waveReportSchema.extend({ people: z.number().int().nonnegative() })).default([]),
+  /** Per saved segment the audience names (included or excluded): how many fitted its rules when planned. */
+  segments: z
+    .array(z.object({ id: z.string(), name: z.string(), members: z.number().int().nonnegative(), excluded: z.boolean() }))
+    .default([]),
   /** Problems that stop the campaign from starting, as sentences. */
   blockers: z.array(z.string()),
   /** The blockers by code and values, in the same order, for the console to word. */

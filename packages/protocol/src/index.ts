@@ -12,6 +12,7 @@ export * from './campaigns';
 export * from './after-action';
 export * from './analytics';
 export * from './prepared-alerts';
+export * from './segments';
 export * from './campaign-lifecycle';
 export * from './approvals';
 export * from './provider-events';

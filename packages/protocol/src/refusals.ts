@@ -43,6 +43,7 @@ export const refusalParams = {
   'plan.missing-variables': ['count', 'example', 'variables'],
   'plan.nobody-reachable': [],
   'plan.no-provider': ['channels'],
+  'plan.segment-missing': ['segment'],
   /** A WhatsApp step needs a content template WhatsApp approved (people outside the 24-hour window). */
   'plan.whatsapp-without-content': ['step', 'template'],
   /** approval: pending, rejected, unsubmitted, paused, disabled or missing (no longer at Twilio). */

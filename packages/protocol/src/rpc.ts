@@ -17,6 +17,7 @@ import { notificationsMethods } from './notifications';
 import { identityEvents, identityMethods } from './identity';
 import { webhookMethods } from './outgoing-webhooks';
 import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
+import { segmentsEvents, segmentsMethods } from './segments';
 import { syncEvents, syncMethods } from './sync-rpc';
 import { systemEvents, systemMethods } from './system';
 import { ttsEvents, ttsMethods } from './tts';
@@ -31,6 +32,7 @@ export const methods = {
   ...analyticsMethods,
   ...approvalsMethods,
   ...preparedAlertsMethods,
+  ...segmentsMethods,
   ...connectivityMethods,
   ...syncMethods,
   ...backupsMethods,
@@ -50,6 +52,7 @@ export const events = {
   ...afterActionEvents,
   ...approvalsEvents,
   ...preparedAlertsEvents,
+  ...segmentsEvents,
   ...connectivityEvents,
   ...syncEvents,
   ...backupsEvents,

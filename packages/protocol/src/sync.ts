@@ -91,6 +91,7 @@ export const syncEntities = [
   'approval',
   'preparedAlert',
   'audio',
+  'segment',
 ] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 

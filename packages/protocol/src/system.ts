@@ -61,6 +61,8 @@ export const auditActions = [
   'preparedAlert.rejected',
   'preparedAlert.approval-voided',
   'campaign.start-preapproved',
+  'segment.saved',
+  'segment.deleted',
   'template.create',
   'template.update',
   'template.approve',

@@ -51,6 +51,7 @@ const everyValue = {
   lockAfterMinutes: 15,
   offlineDays: 7,
   wave: 2,
+  rules: 3,
   confirmed: 3,
   alerted: 1,
   rule: 'relay.unreachable',

@@ -58,7 +58,7 @@ const worded = new Set([
   'reasons',
   'via',
 ]);
-const internal = new Set(['id', 'templateId', 'method']);
+const internal = new Set(['id', 'templateId', 'method', 'segment']);
 
 describe('refusals in the operator’s language', () => {
   it.each(refusalCodes)('%s', (code) => {

@@ -53,6 +53,8 @@ describe('campaign wizard rules', () => {
     const s = initialWizard();
     expect(problemsFor('audience', s, null)).toEqual(['no-audience']);
     expect(problemsFor('audience', { ...s, tags: ['rakel'] }, null)).toEqual([]);
+    expect(problemsFor('audience', { ...s, segmentIds: ['seg-1'] }, null)).toEqual([]);
+    expect(problemsFor('audience', { ...s, contactIds: [4] }, null)).toEqual([]);
     expect(problemsFor('plan', { ...s, dtmfDigits: '12' }, null)).toEqual(['bad-digits']);
     expect(problemsFor('plan', { ...s, confirm: false, dtmfDigits: '' }, null)).toEqual([]);
     expect(problemsFor('message', s, null)).toEqual(['no-name', 'no-template']);
@@ -149,5 +151,26 @@ describe('campaign wizard rules', () => {
     expect(typedCountMatches('1234', 1235)).toBe(false);
     expect(typedCountMatches('', 0)).toBe(false);
     expect(typedCountMatches('50 personer', 50)).toBe(false);
+  });
+});
+
+describe('the wizard keeps the whole audience', () => {
+  it('segments, exclusions, hand-picked people and custom-field filters survive an edit', () => {
+    const audience = {
+      groupIds: [2],
+      includeSubgroups: false,
+      contactIds: [9, 11],
+      segmentIds: ['seg-a'],
+      excludeSegmentIds: ['seg-b'],
+      tags: [],
+      filters: [{ key: 'ort', op: 'equals' as const, value: 'Umeå' }],
+      requireTags: ['rakel'],
+      excludeGroupIds: [],
+      excludeContactIds: [3],
+      excludeTags: ['ledig'],
+    };
+    const settings = campaignFieldsSchema.parse({ ...toFields({ ...initialWizard(), name: 'Larm', templateId: 7 }), audience });
+    const edited = toFields(fromCampaign(draftOf(settings)));
+    expect(campaignFieldsSchema.parse(edited).audience).toEqual(audience);
   });
 });

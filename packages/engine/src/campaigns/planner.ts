@@ -79,6 +79,11 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
   const blockers: string[] = [];
   const blockerRefusals: Refusal[] = [];
   const warnings: string[] = [];
+  // A deleted segment must stop the start, never quietly alert fewer people.
+  for (const id of audience.missingSegments) {
+    blockers.push(`Segment ${id} of the audience no longer exists: choose the audience again`);
+    blockerRefusals.push(refusal('plan.segment-missing', { segment: id }));
+  }
   settings.steps.forEach((s, i) => {
     const has = (['sv', 'en'] as const).some((l) => template.variants[l] && hasChannel(template.variants[l], s.channel));
     if (!has) {
@@ -280,6 +285,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
     },
     templateApproved: template.status === 'approved',
     waves,
+    segments: audience.segments,
     blockers,
     blockerRefusals,
     warnings,

@@ -4,22 +4,30 @@ import type { EngineContext } from '../context';
 import { GroupService } from './groups';
 import { ImportService } from './import/importer';
 import { ContactSearchIndex } from './search/search-index';
+import { SegmentService } from './segments';
 import { ContactService } from './service';
 
 export interface ContactsModule {
   contacts: ContactService;
   groups: GroupService;
   imports: ImportService;
+  segments: SegmentService;
 }
 
 /** The contacts services over one store, with the search index they share (built on first search). */
 export function createContactsModule(ctx: EngineContext): ContactsModule {
   const searchIndex = new ContactSearchIndex(ctx.store);
-  return { contacts: new ContactService(ctx, searchIndex), groups: new GroupService(ctx), imports: new ImportService(ctx) };
+  return {
+    contacts: new ContactService(ctx, searchIndex),
+    groups: new GroupService(ctx),
+    imports: new ImportService(ctx),
+    segments: new SegmentService(ctx),
+  };
 }
 
 export { ContactService } from './service';
 export { GroupService } from './groups';
+export { SegmentService } from './segments';
 export { ImportService } from './import/importer';
 export { exportContacts } from './export';
 export { resolveAudience, groupMemberIds, loadContacts, type AudienceSpec } from './audience';

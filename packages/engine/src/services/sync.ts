@@ -44,6 +44,7 @@ export class SyncService {
   private readonly approvals = new Set<number>();
   /** Prepared alerts another desktop changed, told to the console once the stream's transaction committed. */
   private readonly prepared = new Set<string>();
+  private readonly segments = new Set<string>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -309,6 +310,7 @@ export class SyncService {
       if (local !== null) this.approvals.add(local);
     }
     if (op.entity === 'preparedAlert') this.prepared.add(op.id);
+    if (op.entity === 'segment') this.segments.add(op.id);
   }
 
   /** After the stream's transaction committed: the console re-reads what other desktops changed. */
@@ -324,6 +326,8 @@ export class SyncService {
     this.approvals.clear();
     if (this.prepared.size > 0) this.ctx.events.emit('preparedAlerts.changed', { ids: [...this.prepared] });
     this.prepared.clear();
+    if (this.segments.size > 0) this.ctx.events.emit('segments.changed', { ids: [...this.segments] });
+    this.segments.clear();
   }
 
   private changedKinds(kinds: readonly SyncEntity[]): void {

@@ -151,6 +151,7 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `${p.count} mottagare saknar uppgifter som mallen använder (t.ex. ${p.example}: ${p.variables}). Lägg till ett reservvärde i mallen eller fyll i kontakterna.`,
     'plan.nobody-reachable': () => 'Ingen av mottagarna kan nås med den här planen.',
     'plan.no-provider': (p) => `Ingen leverantör är inställd för ${p.channels}. Ställ in den under Inställningar innan du startar.`,
+    'plan.segment-missing': () => 'Ett sparat urval som larmet går till finns inte längre. Välj mottagare igen innan du startar.',
     'plan.whatsapp-without-content': (p) =>
       `Steg ${p.step} skickar WhatsApp, men mallen ”${p.template}” har ingen godkänd WhatsApp-mall. Den som inte har skrivit till er det senaste dygnet kan bara nås med en mall som WhatsApp har godkänt; välj en under Mallar → WhatsApp.`,
     'plan.whatsapp-content-unapproved': (p) =>
@@ -228,6 +229,7 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `${p.count} recipients lack values the template uses (e.g. ${p.example}: ${p.variables}). Add a fallback to the template or fill in the contacts.`,
     'plan.nobody-reachable': () => 'Nobody in the audience can be reached by this plan.',
     'plan.no-provider': (p) => `No provider is set up for ${p.channels}. Set it up under Settings before starting.`,
+    'plan.segment-missing': () => 'A saved segment the alert goes to no longer exists. Choose the audience again before starting.',
     'plan.whatsapp-without-content': (p) =>
       `Step ${p.step} sends WhatsApp, but the template “${p.template}” has no approved WhatsApp template. People who have not written to you in the last 24 hours can only be reached with a template WhatsApp approved; choose one under Templates → WhatsApp.`,
     'plan.whatsapp-content-unapproved': (p) =>

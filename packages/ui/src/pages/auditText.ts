@@ -111,6 +111,8 @@ const sv: Record<Phrased, Phrase> = {
   'preparedAlert.approval-voided': (p) => `Förhandsgodkännandet av larmmall ”${p.name}” gäller inte längre: planen ändrades`,
   'campaign.start-preapproved': (p) =>
     `Larm ”${p.name}” (${p.recipients} mottagare) startat utan nytt godkännande: larmmallen ”${p.prepared}” förhandsgodkändes av ${p.requestedBy} och ${p.approvedBy} ${String(p.at).slice(0, 10)} (${plural(p.count!, 'person', 'personer')} då)`,
+  'segment.saved': (p) => `Urval ”${p.name}” sparat (${plural(p.rules!, 'regel', 'regler')})`,
+  'segment.deleted': (p) => `Urval ”${p.name}” raderat`,
   'template.create': (p) => `Mall ”${p.name}” skapad`,
   'template.update': (p) => `Mall ”${p.name}” ändrad (åter till utkast)`,
   'template.approve': (p) => `Mall ${p.id} godkänd`,
@@ -216,6 +218,8 @@ const en: Record<Phrased, Phrase> = {
   'preparedAlert.approval-voided': (p) => `The pre-approval of prepared alert “${p.name}” no longer holds: its plan was changed`,
   'campaign.start-preapproved': (p) =>
     `Alert “${p.name}” (${p.recipients} recipients) started without a new approval: prepared alert “${p.prepared}” was pre-approved by ${p.requestedBy} and ${p.approvedBy} on ${String(p.at).slice(0, 10)} (${p.count} ${p.count === 1 ? 'person' : 'people'} then)`,
+  'segment.saved': (p) => `Saved segment “${p.name}” (${plural(p.rules!, 'rule', 'rules')})`,
+  'segment.deleted': (p) => `Deleted segment “${p.name}”`,
   'template.create': (p) => `Created template “${p.name}”`,
   'template.update': (p) => `Changed template “${p.name}” (back to draft)`,
   'template.approve': (p) => `Approved template ${p.id}`,
@@ -285,6 +289,7 @@ const subjects: Record<Language, Record<string, string>> = {
     import: 'Import',
     optOut: 'Spärrlista',
     preparedAlert: 'Larmmall',
+    segment: 'Urval',
     settings: 'Inställningar',
     operator: 'Operatör',
     inbox: 'Inkorg',
@@ -304,6 +309,7 @@ const subjects: Record<Language, Record<string, string>> = {
     import: 'Import',
     optOut: 'Opt-out list',
     preparedAlert: 'Prepared alert',
+    segment: 'Segment',
     settings: 'Settings',
     operator: 'Operator',
     inbox: 'Inbox',

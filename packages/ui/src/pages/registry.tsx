@@ -40,6 +40,7 @@ export const pages: PageDef[] = [
     ...page(() => import('./contacts/ContactsPage').then((m) => m.ContactsPage)),
   },
   { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, ...page(() => import('./groups/GroupsPage').then((m) => m.GroupsPage)) },
+  { id: 'segments', label: { sv: 'Urval', en: 'Segments' }, ...page(() => import('./segments/SegmentsPage').then((m) => m.SegmentsPage)) },
   { id: 'import', label: { sv: 'Importera', en: 'Import' }, ...page(() => import('./import/ImportPage').then((m) => m.ImportPage)) },
   {
     id: 'analytics',

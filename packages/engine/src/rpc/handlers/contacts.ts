@@ -1,4 +1,4 @@
-// Handlers for contacts, groups, import/export and opt-outs: thin adapters from validated
+// Handlers for contacts, groups, saved segments, import/export and opt-outs: thin adapters from validated
 // RPC input to the contacts services, which own the rules and the transactions.
 import type { EngineServices } from '../../services';
 import type { HandlersFor } from '../server';
@@ -7,7 +7,8 @@ export function contactsHandlers({
   contacts,
   groups,
   imports,
-}: Pick<EngineServices, 'contacts' | 'groups' | 'imports'>): HandlersFor<'contacts.' | 'groups.'> {
+  segments,
+}: Pick<EngineServices, 'contacts' | 'groups' | 'imports' | 'segments'>): HandlersFor<'contacts.' | 'groups.' | 'segments.'> {
   return {
     'contacts.search': (p) => contacts.search(p),
     'contacts.get': ({ id }) => contacts.get(id),
@@ -43,5 +44,12 @@ export function contactsHandlers({
     },
     'groups.addMembers': ({ groupId, contactIds }) => ({ added: groups.addMembers(groupId, contactIds) }),
     'groups.removeMembers': ({ groupId, contactIds }) => ({ removed: groups.removeMembers(groupId, contactIds) }),
+    'segments.list': () => ({ segments: segments.list() }),
+    'segments.save': (input) => segments.save(input),
+    'segments.delete': ({ id }) => {
+      segments.delete(id);
+      return { deleted: true as const };
+    },
+    'segments.preview': ({ limit, ...def }) => segments.preview(def, limit),
   };
 }

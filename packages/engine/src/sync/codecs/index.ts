@@ -5,6 +5,7 @@ import { alertCodec, deliveryCodec, recipientCodec } from './alerts';
 import { approvalCodec } from './approvals';
 import { audioCodec } from './audio';
 import { preparedAlertCodec } from './prepared';
+import { segmentCodec } from './segments';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
 import { auditCodec, inboxCodec, settingCodec } from './system';
 import { templateCodec } from './templates';
@@ -26,5 +27,6 @@ export function sharedCodecs(): EntityCodec[] {
     approvalCodec,
     preparedAlertCodec,
     audioCodec,
+    segmentCodec,
   ].sort((a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity]);
 }

@@ -21,6 +21,8 @@ import { channels, type Channel, type Group as ContactGroup, type Template } fro
 import { useWords } from '../../components/labels';
 import { useT } from '../../i18n';
 import { groupOptions } from '../../components/groupTree';
+import { useEvent, useQuery } from '../../rpc/react';
+import { ContactPicker } from './ContactPicker';
 import { channelsMissingFromTemplate, presets, type StepForm, type WizardState } from './wizardState';
 
 const dict = {
@@ -32,6 +34,10 @@ const dict = {
     tagsHelp: 'Valfritt: lägg till alla som har någon av taggarna.',
     exclude: 'Undanta grupper',
     excludeHelp: 'Ingen i dessa grupper får larmet.',
+    segments: 'Sparade urval',
+    segmentsHelp: 'Alla som uppfyller urvalets regler när larmet startar får larmet. Urval görs på sidan Urval.',
+    excludeSegments: 'Undanta sparade urval',
+    excludeSegmentsHelp: 'Ingen som uppfyller dessa urvals regler får larmet.',
     estimate: 'Ungefär {n} kontakter i valda grupper. Exakt antal, och vilka som inte kan nås, visas i sista steget.',
     members: '{n} {n|medlem|medlemmar}',
     preset: 'Färdiga upplägg',
@@ -93,6 +99,10 @@ const dict = {
     tagsHelp: 'Optional: add everyone with any of the tags.',
     exclude: 'Exclude groups',
     excludeHelp: 'Nobody in these groups gets the alert.',
+    segments: 'Saved segments',
+    segmentsHelp: 'Everyone who fits the segment’s rules when the alert starts gets it. Segments are made on the Segments page.',
+    excludeSegments: 'Exclude saved segments',
+    excludeSegmentsHelp: 'Nobody who fits these segments’ rules gets the alert.',
     estimate: 'About {n} contacts in the chosen groups. The exact number, and who cannot be reached, is shown in the last step.',
     members: '{n} {n|member|members}',
     preset: 'Ready-made plans',
@@ -165,6 +175,9 @@ export function AudienceStep({
     const g = groups.find((x) => String(x.id) === o.value);
     return { ...o, label: g ? `${o.label} (${t('members', { n: g.totalMemberCount })})` : o.label };
   });
+  const segmentList = useQuery('segments.list', {});
+  useEvent('segments.changed', () => segmentList.reload());
+  const segmentOptions = (segmentList.data?.segments ?? []).map((x) => ({ value: x.id, label: x.name }));
   const estimate = s.groupIds.reduce((sum, id) => sum + (groups.find((g) => g.id === id)?.totalMemberCount ?? 0), 0);
   return (
     <Stack>
@@ -187,11 +200,28 @@ export function AudienceStep({
         searchable
       />
       <MultiSelect
+        label={t('segments')}
+        description={t('segmentsHelp')}
+        data={segmentOptions}
+        value={s.segmentIds}
+        onChange={(segmentIds) => set({ segmentIds })}
+        searchable
+      />
+      <ContactPicker value={s.contactIds} onChange={(contactIds) => set({ contactIds })} />
+      <MultiSelect
         label={t('exclude')}
         description={t('excludeHelp')}
         data={options}
         value={s.excludeGroupIds.map(String)}
         onChange={(v) => set({ excludeGroupIds: v.map(Number) })}
+        searchable
+      />
+      <MultiSelect
+        label={t('excludeSegments')}
+        description={t('excludeSegmentsHelp')}
+        data={segmentOptions}
+        value={s.excludeSegmentIds}
+        onChange={(excludeSegmentIds) => set({ excludeSegmentIds })}
         searchable
       />
       {s.groupIds.length > 0 && <Text role="status">{t('estimate', { n: estimate })}</Text>}

@@ -2,6 +2,7 @@
 // before the operator may go on, ready-made channel plans, and the translation into the
 // contract's campaign fields. Also the rule for how a live start must be confirmed.
 import type {
+  AudienceInput,
   CapDetails,
   CampaignFields,
   CampaignPriority,
@@ -39,6 +40,13 @@ export interface WizardState {
   includeSubgroups: boolean;
   tags: string[];
   excludeGroupIds: number[];
+  /** Saved segments whose members (when the alert starts) get the alert. */
+  segmentIds: string[];
+  excludeSegmentIds: string[];
+  /** Hand-picked contacts. */
+  contactIds: number[];
+  /** The parts of a saved audience the wizard does not edit (custom-field filters…), kept as they were. */
+  audienceRest: Pick<AudienceInput, 'filters' | 'requireTags' | 'excludeContactIds' | 'excludeTags'>;
   steps: StepForm[];
   /** Escalation waves, decided in this order. */
   waves: WaveForm[];
@@ -79,6 +87,10 @@ export const initialWizard = (): WizardState => ({
   includeSubgroups: true,
   tags: [],
   excludeGroupIds: [],
+  segmentIds: [],
+  excludeSegmentIds: [],
+  contactIds: [],
+  audienceRest: {},
   steps: presets['voice-then-sms'].map((s) => ({ ...s })),
   waves: [],
   confirm: true,
@@ -118,7 +130,7 @@ export function problemsFor(step: WizardStep, s: WizardState, template: Template
   const out: WizardProblem[] = [];
   switch (step) {
     case 'audience':
-      if (s.groupIds.length === 0 && s.tags.length === 0) out.push('no-audience');
+      if (s.groupIds.length === 0 && s.tags.length === 0 && s.segmentIds.length === 0 && s.contactIds.length === 0) out.push('no-audience');
       break;
     case 'plan':
       if (s.steps.length === 0) out.push('no-steps');
@@ -177,7 +189,16 @@ export function toFields(s: WizardState, opts: { testGroupId?: number | null; na
   return {
     name: `${opts.namePrefix ?? ''}${s.name.trim()}`,
     templateId: s.templateId ?? 0,
-    audience: { groupIds: s.groupIds, includeSubgroups: s.includeSubgroups, tags: s.tags, excludeGroupIds: s.excludeGroupIds },
+    audience: {
+      ...s.audienceRest,
+      groupIds: s.groupIds,
+      includeSubgroups: s.includeSubgroups,
+      tags: s.tags,
+      excludeGroupIds: s.excludeGroupIds,
+      segmentIds: s.segmentIds,
+      excludeSegmentIds: s.excludeSegmentIds,
+      contactIds: s.contactIds,
+    },
     steps,
     waves: s.waves.map((w) => ({
       afterMinutes: Math.round(w.afterMinutes),
@@ -212,6 +233,15 @@ export function fromCampaign(c: Campaign): WizardState {
     includeSubgroups: f.audience?.includeSubgroups ?? true,
     tags: f.audience?.tags ?? [],
     excludeGroupIds: f.audience?.excludeGroupIds ?? [],
+    segmentIds: f.audience?.segmentIds ?? [],
+    excludeSegmentIds: f.audience?.excludeSegmentIds ?? [],
+    contactIds: f.audience?.contactIds ?? [],
+    audienceRest: {
+      filters: f.audience?.filters ?? [],
+      requireTags: f.audience?.requireTags ?? [],
+      excludeContactIds: f.audience?.excludeContactIds ?? [],
+      excludeTags: f.audience?.excludeTags ?? [],
+    },
     steps: f.steps.map((st) => ({
       channel: st.channel,
       waitMinutes: Math.round((st.waitSeconds ?? 0) / 60),

@@ -1,0 +1,208 @@
+// Saved segments: where they are kept and how their rules become SQL. A segment is one row
+// in the settings table under "segment.<id>" (JSON: name, rules, who made and changed it), a
+// row of its own so each is a separate change for organisation sync, like a prepared alert.
+// Its members are never stored: `segmentMemberIds` asks SQLite once, with every rule a
+// predicate on the contacts row, and the index on each side table doing the lookups (group
+// members by group, tags by tag, phones and e-mails by contact, opt-outs by address).
+//
+// A rule kind added later (an area, who is on duty) is one more case in `rulePredicate`:
+// either SQL of its own or, for membership computed in code, the ids bound as one JSON
+// array (`c.id IN (SELECT value FROM json_each(?))`).
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { segmentNumber, segmentSchema, type Channel, type Segment, type SegmentDefinition, type SegmentRule } from '@gdial/protocol';
+import type { Reader, Tx } from './db';
+
+/** The settings key of a segment is this prefix and its id. */
+export const SEGMENT_PREFIX = 'segment.';
+
+interface SegmentRow {
+  key: string;
+  value: string;
+}
+
+/** The converter: the row to the segment, or null when its JSON no longer fits the contract. */
+function toSegment(row: SegmentRow): Segment | null {
+  try {
+    const parsed = segmentSchema.safeParse(JSON.parse(row.value));
+    return parsed.success && row.key === SEGMENT_PREFIX + parsed.data.id ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every segment, by name (Swedish order). */
+export function listSegments(r: Reader): Segment[] {
+  return r.statements
+    .get<[string, string], SegmentRow>("SELECT key, value FROM settings WHERE key >= ? AND key < ? || '~'")
+    .all(SEGMENT_PREFIX, SEGMENT_PREFIX)
+    .map(toSegment)
+    .filter((s): s is Segment => s !== null)
+    .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+}
+
+export function getSegment(r: Reader, id: string): Segment | null {
+  const row = r.statements.get<[string], SegmentRow>('SELECT key, value FROM settings WHERE key = ?').get(SEGMENT_PREFIX + id);
+  return row ? toSegment(row) : null;
+}
+
+export function putSegment(tx: Tx, s: Segment): void {
+  const key = SEGMENT_PREFIX + s.id;
+  const existed = tx.statements.pluck<[string], string>('SELECT key FROM settings WHERE key = ?').get(key) !== undefined;
+  tx.statements
+    .get<[string, string, string]>(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
+    .run(key, JSON.stringify(segmentSchema.parse(s)), s.updatedAt);
+  tx.changes.record('settings', [key], existed ? 'update' : 'insert');
+}
+
+export function deleteSegment(tx: Tx, id: string): boolean {
+  const key = SEGMENT_PREFIX + id;
+  const gone = tx.statements.get<[string]>('DELETE FROM settings WHERE key = ?').run(key).changes > 0;
+  if (gone) tx.changes.record('settings', [key], 'delete');
+  return gone;
+}
+
+// ── rules to SQL ──
+
+/** Text compared without regard to case, the Swedish way (Å = å). */
+export const foldText = (s: string): string => s.toLocaleLowerCase('sv');
+
+/** What SQLite cannot do as the rules mean it: Swedish case folding and numbers written with a comma. */
+const withFunctions = new WeakSet<Database.Database>();
+function registerFunctions(sqlite: Database.Database): void {
+  if (withFunctions.has(sqlite)) return;
+  sqlite.function('gdial_fold', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? foldText(s) : null));
+  sqlite.function('gdial_number', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? segmentNumber(s) : null));
+  withFunctions.add(sqlite);
+}
+
+const IN_JSON = 'IN (SELECT value FROM json_each(?))';
+const dncColumn: Record<Channel, string> = {
+  voice: 'c.dnc_voice',
+  sms: 'c.dnc_sms',
+  email: 'c.dnc_email',
+  whatsapp: 'c.dnc_whatsapp',
+  telegram: 'c.dnc_telegram',
+};
+const NOT_OPTED_OUT = (channel: Channel, address: string) =>
+  `NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.channel = '${channel}' AND o.address = ${address})`;
+/** Where a contact has at least one address for the channel that is not on the opt-out list (do-not-contact checked apart). */
+const hasOpenAddress: Record<Channel, string> = {
+  voice: `c.id IN (SELECT p.contact_id FROM contact_phones p WHERE ${NOT_OPTED_OUT('voice', 'p.e164')})`,
+  sms: `c.id IN (SELECT p.contact_id FROM contact_phones p WHERE p.can_sms = 1 AND ${NOT_OPTED_OUT('sms', 'p.e164')})`,
+  email: `c.id IN (SELECT e.contact_id FROM contact_emails e WHERE ${NOT_OPTED_OUT('email', 'e.address_key')})`,
+  whatsapp: `coalesce(c.whatsapp, '') <> '' AND ${NOT_OPTED_OUT('whatsapp', 'c.whatsapp')}`,
+  telegram: `coalesce(c.telegram_chat_id, '') <> '' AND ${NOT_OPTED_OUT('telegram', 'c.telegram_chat_id')}`,
+};
+/** A custom field's value as text (true/false for booleans), NULL when the contact has none; binds the JSON path twice. */
+const FIELD_TEXT =
+  "(CASE json_type(c.custom_fields, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(json_extract(c.custom_fields, ?) AS TEXT) END)";
+const SUBTREE_OF_JSON = `(WITH RECURSIVE t(id) AS (SELECT value FROM json_each(?) UNION SELECT g.id FROM contact_groups g JOIN t ON g.parent_id = t.id) SELECT id FROM t)`;
+
+/** A predicate on `contacts c` that is 1 or 0 for every contact (never NULL), with its parameters in order. */
+function rulePredicate(rule: SegmentRule, params: unknown[]): string {
+  switch (rule.kind) {
+    case 'group': {
+      params.push(JSON.stringify(rule.groupIds));
+      const groups = rule.includeSubgroups ? SUBTREE_OF_JSON : `(SELECT value FROM json_each(?))`;
+      return `c.id ${rule.negate ? 'NOT ' : ''}IN (SELECT gm.contact_id FROM group_members gm WHERE gm.group_id IN ${groups})`;
+    }
+    case 'tags': {
+      const tags = [...new Set(rule.tags)];
+      params.push(JSON.stringify(tags));
+      switch (rule.match) {
+        case 'any':
+          return `c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag ${IN_JSON})`;
+        case 'none':
+          return `c.id NOT IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag ${IN_JSON})`;
+        case 'all':
+          params.push(tags.length);
+          return `c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag ${IN_JSON} GROUP BY t.contact_id HAVING count(*) = ?)`;
+        default: {
+          const never: never = rule.match;
+          throw new Error(`unknown tag match ${String(never)}`);
+        }
+      }
+    }
+    case 'field': {
+      const path = `$."${rule.key}"`;
+      params.push(path, path);
+      switch (rule.op) {
+        case 'empty':
+          return `coalesce(${FIELD_TEXT}, '') = ''`;
+        case 'not-empty':
+          return `coalesce(${FIELD_TEXT}, '') <> ''`;
+        case 'eq':
+          params.push(foldText(rule.value));
+          return `coalesce(gdial_fold(${FIELD_TEXT}) = ?, 0)`;
+        case 'ne':
+          // Someone without a value is not equal to it.
+          params.push(foldText(rule.value));
+          return `coalesce(gdial_fold(${FIELD_TEXT}) <> ?, 1)`;
+        case 'contains':
+          params.push(foldText(rule.value));
+          return `coalesce(instr(gdial_fold(${FIELD_TEXT}), ?) > 0, 0)`;
+        case 'lt':
+        case 'gt':
+          params.push(segmentNumber(rule.value));
+          return `coalesce(gdial_number(${FIELD_TEXT}) ${rule.op === 'lt' ? '<' : '>'} ?, 0)`;
+        default: {
+          const never: never = rule.op;
+          throw new Error(`unknown field operator ${String(never)}`);
+        }
+      }
+    }
+    case 'language':
+      params.push(JSON.stringify(rule.languages));
+      return `c.language ${IN_JSON}`;
+    case 'reachable': {
+      const reachable = `(${dncColumn[rule.channel]} = 0 AND ${hasOpenAddress[rule.channel]})`;
+      return rule.negate ? `NOT ${reachable}` : reachable;
+    }
+    case 'doNotContact': {
+      const columns = rule.channel === 'any' ? Object.values(dncColumn) : [dncColumn[rule.channel]];
+      const marked = `(${columns.map((col) => `${col} = 1`).join(' OR ')})`;
+      return rule.negate ? `NOT ${marked}` : marked;
+    }
+    default: {
+      const never: never = rule;
+      throw new Error(`unknown segment rule ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The WHERE clause over `contacts c` for a segment's rules; no rules select nobody. */
+function segmentWhere(def: SegmentDefinition): { where: string; params: unknown[] } {
+  if (def.rules.length === 0) return { where: '0', params: [] };
+  const params: unknown[] = [];
+  const parts = def.rules.map((rule) => `(${rulePredicate(rule, params)})`);
+  return { where: parts.join(def.match === 'all' ? ' AND ' : ' OR '), params };
+}
+
+/** Ids of every contact that fits the rules now, ascending: one query. */
+export function segmentMemberIds(r: Reader, def: SegmentDefinition): number[] {
+  registerFunctions(r.sqlite);
+  const { where, params } = segmentWhere(def);
+  return r.statements.pluck<unknown[], number>(`SELECT c.id FROM contacts c WHERE ${where} ORDER BY c.id`).all(...params);
+}
+
+/** How many fit the rules, and the first `limit` of them by name. */
+export function segmentPreview(
+  r: Reader,
+  def: SegmentDefinition,
+  limit: number,
+): { count: number; members: { id: number; displayName: string }[] } {
+  registerFunctions(r.sqlite);
+  const { where, params } = segmentWhere(def);
+  const count = r.statements.pluck<unknown[], number>(`SELECT count(*) FROM contacts c WHERE ${where}`).get(...params) ?? 0;
+  const members =
+    limit === 0
+      ? []
+      : r.statements
+          .get<unknown[], { id: number; displayName: string }>(
+            `SELECT c.id, c.display_name AS displayName FROM contacts c WHERE ${where} ORDER BY c.sort_key, c.id LIMIT ?`,
+          )
+          .all(...params, limit);
+  return { count, members };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { segmentRuleSchema } from '@gdial/protocol';
+import { blankRule, completeRules, formProblems, newSegmentForm, ruleKinds, ruleProblem } from '../src/pages/segments/segmentForm';
+
+describe('the segment editor', () => {
+  it('offers a blank of every rule kind, each a rule the contract accepts once filled in', () => {
+    for (const kind of ruleKinds) {
+      const rule = blankRule(kind);
+      expect(rule.kind).toBe(kind);
+      const filled =
+        rule.kind === 'group'
+          ? { ...rule, groupIds: [1] }
+          : rule.kind === 'tags'
+            ? { ...rule, tags: ['brand'] }
+            : rule.kind === 'field'
+              ? { ...rule, key: 'ort', value: 'Umeå' }
+              : rule;
+      expect(ruleProblem(filled)).toBeNull();
+      expect(segmentRuleSchema.safeParse(filled).success).toBe(true);
+    }
+  });
+
+  it('names what is missing from a rule, and numeric comparisons need a number (a decimal comma is one)', () => {
+    expect(ruleProblem(blankRule('group'))).toBe('no-groups');
+    expect(ruleProblem({ kind: 'field', key: '', op: 'eq', value: 'x' })).toBe('no-key');
+    expect(ruleProblem({ kind: 'field', key: 'ort', op: 'eq', value: ' ' })).toBe('no-value');
+    expect(ruleProblem({ kind: 'field', key: 'ort', op: 'empty', value: '' })).toBeNull();
+    expect(ruleProblem({ kind: 'field', key: 'ålder', op: 'gt', value: 'tio' })).toBe('not-a-number');
+    expect(ruleProblem({ kind: 'field', key: 'ålder', op: 'gt', value: '3,5' })).toBeNull();
+    expect(ruleProblem({ kind: 'language', languages: [] })).toBe('no-languages');
+  });
+
+  it('counts people by the complete rules only, and will not save without a name and complete rules', () => {
+    const f = newSegmentForm();
+    expect(formProblems(f)).toEqual(['no-name', 'rule']);
+    const rules = [blankRule('group'), blankRule('reachable')];
+    expect(completeRules(rules)).toEqual([rules[1]]);
+    expect(formProblems({ ...f, name: 'Rökdykare i tjänst', rules: [rules[1]!] })).toEqual([]);
+    expect(formProblems({ ...f, name: 'X', rules: [] })).toEqual(['no-rules']);
+  });
+});
