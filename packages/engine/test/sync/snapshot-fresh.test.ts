@@ -202,7 +202,7 @@ describe('a snapshot built set-based into an empty address book', () => {
       { numRuns: 60 },
     );
     for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0);
-  });
+  }, 120_000); // 60 runs of two stores each: near 30 s on a loaded machine
 
   it('takes a realistic page set-based: every contact, number, tag and membership, searchable', () => {
     const clock = new HybridClock(() => 1_760_000_000_000);
