@@ -4,6 +4,7 @@
 // "Hämta och lyssna", and then says it is on this computer. The screenshot is the guide's.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MethodOutput } from '@gdial/protocol';
 import { openConsole, type Console } from './harness';
 
 const consoles: Console[] = [];
@@ -49,7 +50,7 @@ describe('audio across workstations', () => {
     expect(saved.ok).toBe(true);
     const listedOnSecond = async () => {
       const r = await second.host.engine.rpc.call('audio.list', { kind: 'recording', limit: 10 });
-      return r.ok ? r.value.assets.length : 0;
+      return r.ok ? (r.value as MethodOutput<'audio.list'>).assets.length : 0;
     };
     await expect.poll(listedOnSecond, { timeout: 60_000 }).toBe(1);
 
