@@ -337,6 +337,9 @@ export class Dispatcher {
             const tokens = bucket.take(Math.min(free, this.claimBatch));
             if (tokens === 0) {
               waitMs = Math.min(waitMs, Math.max(1, bucket.msUntilToken()));
+              // At its own throughput limit but not failing: the channel waits for it. The next
+              // provider is for a failing path, not extra throughput (other sender number, other price).
+              if (breaker.state === 'closed') break;
               continue;
             }
             const allowed = breaker.allowance(tokens);

@@ -29,7 +29,7 @@ afterEach(async () => {
 /** While set, Twilio's status callbacks never reach us (its trouble reaches its callbacks too). */
 let twilioCallbacksLost = false;
 
-async function world() {
+async function world(providerRates?: Parameters<CampaignService['setChannels']>[2]) {
   twilioCallbacksLost = false;
   const e = (env = makeEnv());
   const svc = (service = new CampaignService(e.ctx, {
@@ -70,7 +70,7 @@ async function world() {
     },
   });
   expect(providers.chains.sms.map((p) => p.provider)).toEqual(['twilio', 'elks']);
-  svc.setChannels(sendersFromProviders({ chains: providers.chains }), callFlowHost(r));
+  svc.setChannels(sendersFromProviders({ chains: providers.chains }), callFlowHost(r), providerRates);
   await svc.open();
   return { env: e, service: svc, sim: s };
 }
@@ -144,4 +144,30 @@ describe('failover', () => {
     // Every duplicate is flagged and every flag is a duplicate.
     expect(flagged).toEqual(twice);
   }, 120_000);
+
+  it('a first provider at its own throughput limit is waited for, not spilled over: 12 SMS at 5/s all go through Twilio', async () => {
+    // Twilio's sender is slower than 46elks' but its path works: the channel's order is the
+    // organisation's choice of carrier and sender number, and the next provider is for a path
+    // that fails (failover), not for extra throughput.
+    const { env, service, sim } = await world({ twilio: { sms: { perSecond: 5, burst: 2 } } });
+    const g = addGroup(env.store, 'Jour');
+    const numbers = Array.from({ length: 12 }, (_, i) => `+4670555${String(1000 + i)}`);
+    numbers.forEach((n, i) => addContact(env.store, { name: `Person ${i}`, phones: [n], groups: [g] }));
+    const c = service.create({
+      name: 'Larm 12',
+      templateId: addTemplate(env.store),
+      audience: { groupIds: [g] },
+      steps: [{ channel: 'sms' }],
+    });
+    expect(service.start(c.id).plan.recipients).toBe(12);
+    await until(() => deliveriesOf(env.store, c.id).every((d) => d.state === 'delivered'), 20_000, 'all twelve delivered');
+    expect(sim.elksMessages().filter((m) => m.direction === 'outgoing')).toEqual([]);
+    expect(
+      sim
+        .messages()
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(numbers);
+    expect(new Set(deliveriesOf(env.store, c.id).map((d) => d.provider))).toEqual(new Set(['twilio']));
+  }, 60_000);
 });
