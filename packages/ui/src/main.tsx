@@ -1,4 +1,5 @@
 // Entry of the console in a browser or an Electron window.
+import './boot';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import '@mantine/charts/styles.css';
@@ -8,8 +9,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { LanguageProvider } from './i18n';
-import { pages } from './pages/registry';
-import { parseHash } from './router';
 import { RpcClient, messagePortChannel, webSocketChannel, type ChannelFactory } from './rpc/client';
 import { RpcProvider } from './rpc/react';
 import { SessionProvider } from './session';
@@ -29,10 +28,6 @@ async function channel(): Promise<ChannelFactory> {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   return webSocketChannel(`${proto}://${location.host}/rpc`);
 }
-
-// The page the window opens on: its code is fetched while the connection is made.
-const opening = parseHash(window.location.hash).page;
-void (pages.find((p) => p.id === opening) ?? pages[0]!).preload().catch(() => {});
 
 const client = new RpcClient(await channel());
 createRoot(document.getElementById('root')!).render(

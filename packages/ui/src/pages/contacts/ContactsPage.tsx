@@ -4,7 +4,7 @@
 // contact; #/contacts?group=<id> starts filtered to a group.
 import { Button, Group as Row, Loader, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ContactSort, ContactSummary, Group } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormat, useT } from '../../i18n';
@@ -12,12 +12,15 @@ import { navigate, type Route } from '../../router';
 import { useEvent, useQuery } from '../../rpc/react';
 import { groupOptions } from '../../components/groupTree';
 import { BulkBar } from './BulkBar';
-import { ContactDrawer } from './ContactDrawer';
 import { ContactTable } from './ContactTable';
-import { ExportDialog } from '../../components/ExportDialog';
 import { useContactSearch } from './useContactSearch';
 import contrast from '../../components/contrast.module.css';
 import { RoleGuard } from '../../components/RoleGuard';
+
+// The drawer (with the person's timeline and the Telegram QR code) and the export dialog
+// load when first opened: the list is what the page shows first.
+const ContactDrawer = lazy(() => import('./ContactDrawer').then((m) => ({ default: m.ContactDrawer })));
+const ExportDialog = lazy(() => import('../../components/ExportDialog').then((m) => ({ default: m.ExportDialog })));
 
 const dict = {
   sv: {
@@ -131,6 +134,11 @@ export function ContactsPage({ route }: { route: Route }) {
     },
     [keepQuery],
   );
+  // Mounted from its first opening on, so it closes with its transition.
+  const [drawerUsed, setDrawerUsed] = useState(false);
+  if (drawerTarget !== null && !drawerUsed) setDrawerUsed(true);
+  const [exportUsed, setExportUsed] = useState(false);
+  if (exportOpen !== null && !exportUsed) setExportUsed(true);
   const closeDrawer = () => {
     window.location.hash = `#/contacts${keepQuery ? `?${keepQuery}` : ''}`;
   };
@@ -332,30 +340,38 @@ export function ContactsPage({ route }: { route: Route }) {
         />
       )}
 
-      <ContactDrawer
-        target={drawerTarget}
-        groups={groups}
-        onClose={closeDrawer}
-        onSaved={(c) => {
-          if (drawerTarget === 'new') openContact(c.id);
-        }}
-        onErased={(id) => {
-          setSelection((prev) => {
-            const next = new Map(prev);
-            next.delete(id);
-            return next;
-          });
-          closeDrawer();
-        }}
-      />
-      <ExportDialog
-        opened={exportOpen !== null}
-        onClose={() => setExportOpen(null)}
-        groups={groups}
-        selectedIds={[...selection.keys()]}
-        initialScope={exportOpen ?? 'all'}
-        initialGroupId={groupFilter === null ? null : Number(groupFilter)}
-      />
+      {drawerUsed && (
+        <Suspense fallback={null}>
+          <ContactDrawer
+            target={drawerTarget}
+            groups={groups}
+            onClose={closeDrawer}
+            onSaved={(c) => {
+              if (drawerTarget === 'new') openContact(c.id);
+            }}
+            onErased={(id) => {
+              setSelection((prev) => {
+                const next = new Map(prev);
+                next.delete(id);
+                return next;
+              });
+              closeDrawer();
+            }}
+          />
+        </Suspense>
+      )}
+      {exportUsed && (
+        <Suspense fallback={null}>
+          <ExportDialog
+            opened={exportOpen !== null}
+            onClose={() => setExportOpen(null)}
+            groups={groups}
+            selectedIds={[...selection.keys()]}
+            initialScope={exportOpen ?? 'all'}
+            initialGroupId={groupFilter === null ? null : Number(groupFilter)}
+          />
+        </Suspense>
+      )}
     </Stack>
   );
 }
