@@ -3,6 +3,7 @@
 // requests make one request; the same key with another body is refused), the answer saying
 // whether a desktop is online, the desktops' claim (exactly one wins), the steps a desktop
 // reports, cancelling, and the state, roll-call and report read from the synced alert.
+import { sharedPlanHash } from '@gdial/engine/plan-hash';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAlertClaimResponseSchema,
@@ -77,6 +78,15 @@ describe('alerts through the REST API', () => {
     keys['contacts:write'] = (await newKey(['contacts:write'])).secret;
     keys.both = (await newKey(['alerts:trigger', 'alerts:read'])).secret;
     const plan = (name: string) => ({ name, templateId: 1, steps: [{ channel: 'sms' }] });
+    const person = { id: 'u', name: 'N', desktop: 'D' };
+    const approval = (approvedPlan: unknown) => ({
+      planHash: sharedPlanHash(approvedPlan),
+      requestedBy: { ...person, name: 'Anna' },
+      requestedAt: '2026-12-07T08:00:00.000Z',
+      people: 3,
+      decision: { kind: 'approved', by: { ...person, id: 'u2', name: 'Bo' }, at: '2026-12-07T08:05:00.000Z', comment: '', people: 3 },
+      voided: null,
+    });
     await push([
       {
         entity: 'preparedAlert',
@@ -89,6 +99,19 @@ describe('alerts through the REST API', () => {
         id: 'pa-brand',
         kind: 'put',
         fields: { preparedAlert: { id: 'pa-brand', name: 'Brandlarm', fields: plan('y') } },
+      },
+      {
+        entity: 'preparedAlert',
+        id: 'pa-godkand',
+        kind: 'put',
+        fields: { preparedAlert: { id: 'pa-godkand', name: 'Godkänd', fields: plan('g'), approval: approval(plan('g')) } },
+      },
+      {
+        // Approved, but its plan was changed at a desktop that did not void it: the hash no longer matches.
+        entity: 'preparedAlert',
+        id: 'pa-andrad',
+        kind: 'put',
+        fields: { preparedAlert: { id: 'pa-andrad', name: 'Ändrad', fields: plan('h'), approval: approval(plan('g')) } },
       },
       {
         entity: 'preparedAlert',
@@ -150,6 +173,16 @@ describe('alerts through the REST API', () => {
     });
     // Device routes are the desktops': an API key is not a device token.
     expect((await call(api('/sync/alert-requests'), 'GET', keys.both!)).status).toBe(401);
+  });
+
+  it('says whether the prepared alert is pre-approved by two people for its plan as it is now', async () => {
+    const approved = apiAlertTriggerResponseSchema.parse((await trigger(keys.both!, { preparedAlert: 'Godkänd' })).body);
+    expect(approved.preApproved).toBe(true);
+    expect(approved.message).toContain('förhandsgodkänd av två personer');
+    const changed = apiAlertTriggerResponseSchema.parse((await trigger(keys.both!, { preparedAlert: 'Ändrad' })).body);
+    expect(changed.preApproved).toBe(false);
+    expect(changed.message).toContain('väntar det på godkännande');
+    expect(apiAlertTriggerResponseSchema.parse((await trigger(keys.both!, { preparedAlert: 'Brandlarm' })).body).preApproved).toBe(false);
   });
 
   it('refuses an unknown or ambiguous prepared alert and wrong variables, naming the problem', async () => {

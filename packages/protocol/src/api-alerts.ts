@@ -150,6 +150,12 @@ export const apiAlertTriggerResponseSchema = apiAlertViewSchema.extend({
   created: z.boolean(),
   /** What happens next, in Swedish (e.g. that no desktop is online and the alert waits). */
   message: z.string(),
+  /**
+   * The prepared alert is pre-approved by two people now (its approval holds for its plan as
+   * saved): the desktop starts it without a second approval, unless its audience has grown
+   * since it was approved. False for a CAP message.
+   */
+  preApproved: z.boolean(),
 });
 export type ApiAlertTriggerResponse = z.infer<typeof apiAlertTriggerResponseSchema>;
 

@@ -34,6 +34,12 @@ const nextStep = (v: { status: string; desktopOnline: boolean }): string =>
       ? 'En arbetsplats är ansluten och tar emot larmet.'
       : 'Ingen arbetsplats som kan skicka larmet är ansluten: larmet väntar (waiting-for-desktop) och startas av nästa arbetsplats som ansluter.';
 
+/** The two-person rule's part of the answer: a pre-approved prepared alert starts without a second approval. */
+const approvalStep = (preApproved: boolean): string =>
+  preApproved
+    ? ' Larmmallen är förhandsgodkänd av två personer: larmet startar utan nytt godkännande, så länge mottagarna inte är fler än när den godkändes.'
+    : ' Går larmet till fler än organisationens gräns väntar det på godkännande av en andra person i konsolen.';
+
 export function alertsApiRouter(requests: AlertRequests): Router {
   const router = express.Router();
 
@@ -44,8 +50,8 @@ export function alertsApiRouter(requests: AlertRequests): Router {
       apiError(res, result.status, result.code, result.message);
       return;
     }
-    const { view, created } = result.value;
-    const answer: ApiAlertTriggerResponse = { ...view, created, message: nextStep(view) };
+    const { view, created, preApproved } = result.value;
+    const answer: ApiAlertTriggerResponse = { ...view, created, preApproved, message: nextStep(view) + approvalStep(preApproved) };
     res.setHeader('Location', `/api/v1/alerts/${view.id}`);
     res.status(created ? 202 : 200).json(answer);
   });
@@ -74,7 +80,7 @@ export function alertsApiRouter(requests: AlertRequests): Router {
         : view.status === 'waiting-for-desktop'
           ? 'Ingen arbetsplats är ansluten: CAP-meddelandet väntar (waiting-for-desktop) och blir ett utkast hos nästa arbetsplats som ansluter.'
           : nextStep(view);
-    const answer: ApiAlertTriggerResponse = { ...view, created, message };
+    const answer: ApiAlertTriggerResponse = { ...view, created, message, preApproved: false };
     res.setHeader('Location', `/api/v1/alerts/${view.id}`);
     res.status(created ? 202 : 200).json(answer);
   });

@@ -4,6 +4,7 @@
 // starts the alert from the prepared alert and reports each step back. The relay never
 // sends: if no desktop is online the request waits for the next one that connects.
 import { createHash } from 'node:crypto';
+import { sharedPreApproved } from '@gdial/engine/plan-hash';
 import {
   apiAlertTriggerRequestSchema,
   describeIssues,
@@ -42,6 +43,8 @@ const refuse = (status: number, code: string, message: string): Outcome<never> =
 interface PreparedRef {
   id: string;
   name: string;
+  /** Pre-approved by two people, for the plan as it is now (engine's plan-hash.ts). */
+  preApproved: boolean;
 }
 
 /** The body's fingerprint: the same Idempotency-Key with another body is a different request, refused. */
@@ -65,7 +68,7 @@ export class AlertRequests {
     return (await preparedAlertsNamed(this.db, tenantId, ref)).flatMap((r) => {
       const p = valuesOf(r.state).preparedAlert;
       const name = p && typeof p === 'object' && !Array.isArray(p) && typeof p.name === 'string' ? p.name : null;
-      return name === null ? [] : [{ id: r.id, name }];
+      return name === null ? [] : [{ id: r.id, name, preApproved: sharedPreApproved(p) }];
     });
   }
 
@@ -80,7 +83,7 @@ export class AlertRequests {
     caller: KeyCaller,
     body: unknown,
     idempotencyKey: string | null,
-  ): Promise<Outcome<{ view: ApiAlertView; created: boolean }>> {
+  ): Promise<Outcome<{ view: ApiAlertView; created: boolean; preApproved: boolean }>> {
     const { tenant, key } = caller;
     if (idempotencyKey !== null && (idempotencyKey.length === 0 || idempotencyKey.length > 200))
       return refuse(400, 'validation', 'Idempotency-Key: 1–200 tecken.');
@@ -98,7 +101,10 @@ export class AlertRequests {
     const earlier = idempotencyKey === null ? null : await findByIdempotencyKey(this.db, tenant.id, key.id, idempotencyKey);
     if (earlier) {
       if (earlier.bodyHash !== bodyHash) return reused(earlier);
-      return { ok: true, value: { view: await this.view(tenant, earlier, await this.desktopOnline(tenant)), created: false } };
+      const preApproved = (await this.findPrepared(tenant.id, earlier.preparedAlert)).some(
+        (p) => p.id === earlier.preparedAlert && p.preApproved,
+      );
+      return { ok: true, value: { view: await this.view(tenant, earlier, await this.desktopOnline(tenant)), created: false, preApproved } };
     }
     const found = await this.findPrepared(tenant.id, r.preparedAlert);
     const exact = found.filter((p) => p.id === r.preparedAlert);
@@ -153,7 +159,7 @@ export class AlertRequests {
         detail: { preparedAlert: prepared.name, test: r.test ? 1 : 0, desktopOnline: online ? 1 : 0 },
       });
     }
-    return { ok: true, value: { view: await this.view(tenant, row, online), created } };
+    return { ok: true, value: { view: await this.view(tenant, row, online), created, preApproved: prepared.preApproved } };
   }
 
   /**

@@ -6,7 +6,6 @@
 // group that is not on that desktop) is void there. An alert matches a pre-approved prepared
 // alert when its plan is the prepared one apart from its name (an API request fills in its
 // placeholders) and its schedule (when it runs, not what it sends or to whom).
-import { createHash } from 'node:crypto';
 import {
   campaignFieldsSchema,
   type CampaignSettings,
@@ -19,18 +18,7 @@ import { listPreparedAlerts } from '../store/prepared-alerts';
 import { uidOf } from '../store/sync';
 import { uidFor } from '../sync/codecs/contacts';
 import { mapPlan } from '../sync/codecs/prepared';
-
-/** JSON with every object's keys in order: the same plan is always the same text. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
-}
+import { canonicalJson as canonical, sharedPlanHash } from './plan-hash';
 
 /**
  * The plan's hash as the organisation shares it. `mint` (a transaction): gives a uid to a
@@ -41,7 +29,7 @@ export function planHash(db: Reader, fields: CampaignSettings, mint?: Tx): strin
   const plan = mapPlan<number, string>(campaignFieldsSchema.parse(fields), (entity, id) =>
     mint ? uidFor(mint, entity, id) : (uidOf(db, entity, id) ?? `local:${entity}:${id}`),
   );
-  return createHash('sha256').update(canonical(plan)).digest('hex');
+  return sharedPlanHash(plan);
 }
 
 /** Where the prepared alert's pre-approval stands now (an edit since, here or elsewhere, voids it). */
