@@ -21,6 +21,13 @@ const SNAPSHOT_PAGE = 5_000;
 /** States merged per transaction: a few pages (the next page is being read meanwhile). */
 const SNAPSHOT_CHUNK = 25_000;
 const REPUSH_PAGE = 1_000;
+/**
+ * A snapshot page the relay could not give (unreachable, a 5xx: a busy relay's query timed
+ * out) is asked for again this many times, after 0.5, 1 and 2 s, before the snapshot fails:
+ * a failed snapshot starts again from its first page, and what it already wrote makes the
+ * address book no longer empty, so everything would be merged state by state.
+ */
+const SNAPSHOT_PAGE_TRIES = 3;
 
 export class SyncService {
   private api: RelayApi | null = null;
@@ -206,7 +213,9 @@ export class SyncService {
     const resumeCheckpoints = this.ctx.store.deferCheckpoints();
     // The next page is asked for as soon as this one's cursor is known, so the relay reads it
     // while this one is written here.
-    let next: Promise<Awaited<ReturnType<RelayApi['syncSnapshot']>>> | null = api.syncSnapshot(undefined, SNAPSHOT_PAGE);
+    let asked: string | undefined; // the cursor of the page asked for
+    let retries = 0;
+    let next: Promise<Awaited<ReturnType<RelayApi['syncSnapshot']>>> | null = api.syncSnapshot(asked, SNAPSHOT_PAGE);
     try {
       while (next) {
         const r = await next;
@@ -217,10 +226,17 @@ export class SyncService {
           this.ctx.logger.child({ module: 'sync' }).warn('the relay does not offer organisation sync');
           return null;
         }
+        if (!r.ok && (r.error.kind === 'network' || r.error.kind === 'relay') && retries < SNAPSHOT_PAGE_TRIES && !this.closed) {
+          this.ctx.logger.child({ module: 'sync' }).warn({ err: r.error.message, after: asked }, 'a snapshot page failed; asking again');
+          await new Promise((done) => setTimeout(done, 500 * 2 ** retries++));
+          next = api.syncSnapshot(asked, SNAPSHOT_PAGE);
+          continue;
+        }
         if (!r.ok) throw new Error(`the organisation's snapshot could not be read: ${r.error.message}`);
+        retries = 0;
         const page = r.value;
         seq ??= page.seq;
-        if (page.next !== undefined) next = api.syncSnapshot(page.next, SNAPSHOT_PAGE);
+        if (page.next !== undefined) next = api.syncSnapshot((asked = page.next), SNAPSHOT_PAGE);
         total = page.total ?? total; // counted once, on the first page
         chunk.push(...page.states);
         if (chunk.length < SNAPSHOT_CHUNK && page.next !== undefined) continue;
