@@ -172,11 +172,19 @@ function rulePredicate(rule: SegmentRule, params: unknown[]): string {
   }
 }
 
-/** The WHERE clause over `contacts c` for a segment's rules; no rules select nobody. */
+/**
+ * How much a rule costs per contact: columns of the row, then a set built once (members,
+ * tags), then lookups per contact (addresses, opt-outs), then the custom fields' JSON. SQLite
+ * tests the terms of a WHERE in the order written and stops at the first that decides.
+ */
+const ruleCost: Record<SegmentRule['kind'], number> = { language: 0, doNotContact: 0, group: 1, tags: 1, reachable: 2, field: 3 };
+
+/** The WHERE clause over `contacts c` for a segment's rules, cheapest first; no rules select nobody. */
 function segmentWhere(def: SegmentDefinition): { where: string; params: unknown[] } {
   if (def.rules.length === 0) return { where: '0', params: [] };
   const params: unknown[] = [];
-  const parts = def.rules.map((rule) => `(${rulePredicate(rule, params)})`);
+  const ordered = [...def.rules].sort((a, b) => ruleCost[a.kind] - ruleCost[b.kind]);
+  const parts = ordered.map((rule) => `(${rulePredicate(rule, params)})`);
   return { where: parts.join(def.match === 'all' ? ' AND ' : ' OR '), params };
 }
 
