@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '@gdial/protocol';
 import { openConsole, type Console } from './harness';
+import { toneWav } from '../test/support/tone-wav';
 
 const consoles: Console[] = [];
 afterEach(async () => {
@@ -13,27 +14,6 @@ afterEach(async () => {
 });
 
 const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
-
-/** A 16 kHz 16-bit mono WAV of a tone, as a microphone recording would come. */
-function toneWav(hz: number, seconds: number): Buffer {
-  const rate = 16_000;
-  const n = Math.round(rate * seconds);
-  const out = Buffer.alloc(44 + n * 2);
-  out.write('RIFF', 0, 'latin1');
-  out.writeUInt32LE(36 + n * 2, 4);
-  out.write('WAVEfmt ', 8, 'latin1');
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(1, 22);
-  out.writeUInt32LE(rate, 24);
-  out.writeUInt32LE(rate * 2, 28);
-  out.writeUInt16LE(2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write('data', 36, 'latin1');
-  out.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) out.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 12_000), 44 + i * 2);
-  return out;
-}
 
 describe('audio across workstations', () => {
   it('a recording from another workstation is fetched on first use and then on this computer', async () => {
