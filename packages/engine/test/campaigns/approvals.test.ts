@@ -10,8 +10,18 @@ import { approvalRuleDefaults, type CampaignFields, type SignedInUser } from '@g
 import { ApprovalService } from '../../src/campaigns/approvals';
 import { CampaignService } from '../../src/campaigns/service';
 import { TemplateService } from '../../src/campaigns/template-service';
-import { DomainError } from '../../src/errors';
-import { addContact, addGroup, addTemplate, alertTemplate, deliveriesOf, makeEnv, type TestEnv } from './helpers';
+import {
+  addContact,
+  addGroup,
+  addTemplate,
+  alertTemplate,
+  auditRows,
+  deliveriesOf,
+  makeEnv,
+  refusalCodeOf,
+  signedInUser,
+  type TestEnv,
+} from './helpers';
 
 let env: TestEnv | undefined;
 let service: CampaignService | undefined;
@@ -22,13 +32,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const person = (id: string, displayName: string, role: SignedInUser['role'] = 'operator'): SignedInUser => ({
-  id,
-  username: id,
-  displayName,
-  role,
-  source: 'local',
-});
+const person = signedInUser;
 const anna = person('u-anna', 'Anna Starter');
 const bo = person('u-bo', 'Bo Andra');
 const admin = person('u-admin', 'Ada Admin', 'admin');
@@ -66,22 +70,8 @@ function setup(people = 12) {
   return { e, campaigns, here, other, as, fields, everyone, testers };
 }
 
-const refusalOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof DomainError) return err.refusal?.code;
-    throw err;
-  }
-  return undefined;
-};
-
-const auditActions = (e: TestEnv): { action: string; actor: string; params: unknown }[] =>
-  e.store.sqlite.prepare('SELECT action, actor, params FROM audit_log ORDER BY id').all() as {
-    action: string;
-    actor: string;
-    params: unknown;
-  }[];
+const refusalOf = refusalCodeOf;
+const auditActions = (e: TestEnv) => auditRows(e.store);
 
 describe('the two-person rule', () => {
   it('refuses the starter’s own approval from the same and another session; another operator’s approval starts it', () => {

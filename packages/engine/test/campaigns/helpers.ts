@@ -4,8 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Channel, DeliveryStatus, EventName, EventPayload, ProviderEvent, TemplateFields } from '@gdial/protocol';
+import type { Channel, DeliveryStatus, EventName, EventPayload, ProviderEvent, SignedInUser, TemplateFields } from '@gdial/protocol';
 import type { EngineContext } from '../../src/context';
+import { DomainError } from '../../src/errors';
 import { silentLogger } from '../../src/log';
 import { openStore, type Store } from '../../src/store/db';
 import { approveTemplate, createTemplate } from '../../src/campaigns/templates';
@@ -298,3 +299,32 @@ export function outcomesOf(store: Store, campaignId: number): Map<number, string
   }[];
   return new Map(rows.map((r) => [r.contact_id, r.outcome]));
 }
+
+/** A signed-in user of the organisation (the two-person rule compares their ids). */
+export const signedInUser = (id: string, displayName: string, role: SignedInUser['role'] = 'operator'): SignedInUser => ({
+  id,
+  username: id,
+  displayName,
+  role,
+  source: 'local',
+});
+
+/** The refusal code the call is refused with; undefined when it is not refused. */
+export function refusalCodeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof DomainError) return err.refusal?.code;
+    throw err;
+  }
+  return undefined;
+}
+
+/** The audit log, oldest first. */
+export const auditRows = (store: Store): { action: string; actor: string; summary: string; params: unknown }[] =>
+  store.sqlite.prepare('SELECT action, actor, summary, params FROM audit_log ORDER BY id').all() as {
+    action: string;
+    actor: string;
+    summary: string;
+    params: unknown;
+  }[];

@@ -18,10 +18,9 @@ import { PreparedAlertService } from '../../src/campaigns/prepared';
 import { CampaignService } from '../../src/campaigns/service';
 import { TemplateService } from '../../src/campaigns/template-service';
 import { CapService } from '../../src/cap/service';
-import { DomainError } from '../../src/errors';
 import type { RelayApi } from '../../src/relay-client';
 import { ApiAlertPickup } from '../../src/services/api-alerts';
-import { addContact, addGroup, addTemplate, deliveriesOf, makeEnv, type TestEnv } from './helpers';
+import { addContact, addGroup, addTemplate, auditRows, deliveriesOf, makeEnv, refusalCodeOf, signedInUser, type TestEnv } from './helpers';
 
 let env: TestEnv | undefined;
 let service: CampaignService | undefined;
@@ -32,7 +31,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const person = (id: string, displayName: string): SignedInUser => ({ id, username: id, displayName, role: 'operator', source: 'local' });
+const person = signedInUser;
 const anna = person('u-anna', 'Anna Författare');
 const bo = person('u-bo', 'Bo Granskare');
 
@@ -65,22 +64,8 @@ function setup(people = 12) {
   return { e, campaigns, approvals, prepared, annasOther, as, fields, everyone, extra };
 }
 
-const refusalOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof DomainError) return err.refusal?.code;
-    throw err;
-  }
-  return undefined;
-};
-
-const audit = (e: TestEnv) =>
-  e.store.sqlite.prepare('SELECT action, actor, summary FROM audit_log ORDER BY id').all() as {
-    action: string;
-    actor: string;
-    summary: string;
-  }[];
+const refusalOf = refusalCodeOf;
+const audit = (e: TestEnv) => auditRows(e.store);
 
 describe('pre-approval of prepared alerts', () => {
   it('needs a different signed-in user; then a draft from it starts above the threshold with no second approval', () => {
