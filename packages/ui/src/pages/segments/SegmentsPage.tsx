@@ -431,6 +431,7 @@ function RuleFields({ t, rule, onChange, label }: { t: T; rule: SegmentRule; onC
             value={rule.negate ? 'out' : 'in'}
             onChange={(v) => onChange({ ...rule, negate: v === 'out' })}
             allowDeselect={false}
+            w={290}
           />
           <MultiSelect
             label={t('groups')}

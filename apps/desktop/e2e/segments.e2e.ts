@@ -1,0 +1,110 @@
+// Saved segments (Urval) in a real Chromium against the demo world: a segment is built on the
+// Urval page (a group rule and a custom-field rule) with its live count, saved, then an alert
+// goes to it plus one hand-picked person found by name in the wizard, and is started: the
+// alert reaches the segment's members and the picked person. Screenshot for the guide:
+// docs/guide/img/urval.png.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openConsole, type Console } from './harness';
+
+const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
+let c: Console;
+
+async function engineCall<T>(method: string, params: unknown): Promise<T> {
+  const r = await c.host.engine.rpc.call(method, params);
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
+beforeAll(async () => {
+  c = await openConsole({ demo: 'fast', operator: 'Karin Lind', viewport: { width: 1366, height: 900 } });
+  const group = await engineCall<{ id: number }>('groups.create', { name: 'Rökdykare' });
+  const people: [string, string, string | null][] = [
+    ['Anna', 'Göteborg', group ? 'in' : null],
+    ['Bertil', 'GÖTEBORG', 'in'],
+    ['Cecilia', 'Malmö', 'in'],
+    ['Dragan', 'Göteborg', null],
+  ];
+  let i = 0;
+  for (const [firstName, ort, member] of people)
+    await engineCall('contacts.create', {
+      firstName,
+      lastName: 'Urvalsson',
+      phones: [{ number: `0702${String(200000 + i++)}` }],
+      customFields: { ort },
+      groupIds: member ? [group.id] : [],
+    });
+  await engineCall('contacts.create', { firstName: 'Zlatan', lastName: 'Handplock', phones: [{ number: '0703300000' }] });
+  const template = await engineCall<{ id: number }>('templates.create', {
+    name: 'Rökutveckling',
+    variants: { sv: { sms: 'Rökutveckling i Göteborg. Svara 1 om du kommer.' } },
+  });
+  await engineCall('templates.approve', { id: template.id });
+  await c.page.getByRole('status').filter({ hasText: 'Ansluten till motorn' }).waitFor();
+});
+afterAll(async () => {
+  await c?.close();
+});
+
+describe('saved segments', () => {
+  it('are built with a live count, saved, and alerted together with a hand-picked person', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Urval' }).click();
+    await page.getByRole('heading', { name: 'Urval', exact: true }).waitFor();
+    await page.getByRole('textbox', { name: 'Namn på urvalet' }).fill('Rökdykare i Göteborg');
+    // The first rule is a group rule.
+    await page.getByRole('textbox', { name: 'Grupper', exact: true }).click();
+    await page.getByRole('option', { name: /Rökdykare/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('status').filter({ hasText: '3 kontakter ingår just nu' }).waitFor();
+    await page.getByRole('button', { name: 'Lägg till regel' }).click();
+    await page.getByRole('menuitem', { name: 'Eget fält' }).click();
+    await page.getByRole('textbox', { name: 'Fältets namn' }).fill('ort');
+    await page.getByRole('textbox', { name: 'Värde' }).fill('göteborg');
+    // Anna and Bertil (GÖTEBORG in capitals is the same town); not Cecilia in Malmö, not Dragan outside the group.
+    await page.getByRole('status').filter({ hasText: '2 kontakter ingår just nu' }).waitFor();
+    await page.getByText('Bertil Urvalsson').waitFor();
+    await page.mouse.move(0, 0);
+    await page.screenshot({
+      path: path.join(GUIDE_IMG, 'urval.png'),
+      fullPage: true,
+      style: '.mantine-AppShell-header { visibility: hidden; }',
+    });
+    await page.getByRole('button', { name: 'Spara urvalet' }).click();
+    await page.getByRole('navigation', { name: 'Sparade urval' }).getByText('Rökdykare i Göteborg').waitFor();
+    const { segments } = await engineCall<{ segments: { id: string; name: string; rules: unknown[] }[] }>('segments.list', {});
+    expect(segments).toMatchObject([{ name: 'Rökdykare i Göteborg' }]);
+    expect(segments[0]!.rules).toHaveLength(2);
+
+    // A new alert to the segment and to Zlatan, picked by hand.
+    await page.getByRole('link', { name: 'Översikt' }).click();
+    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
+    await page.keyboard.press('n');
+    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+    await page.getByRole('textbox', { name: 'Sparade urval', exact: true }).click();
+    await page.getByRole('option', { name: 'Rökdykare i Göteborg' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('textbox', { name: 'Enskilda kontakter' }).fill('Handplock');
+    await page.getByRole('button', { name: 'Välj Zlatan Handplock' }).click();
+    await page.getByRole('list', { name: 'Valda kontakter' }).getByText('Zlatan Handplock').waitFor();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Bara SMS' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('textbox', { name: 'Larmets namn' }).fill('Rök i Göteborg');
+    await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
+    await page.getByRole('option', { name: /Rökutveckling/ }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByText('Får larmet').waitFor({ timeout: 60_000 });
+    expect(await page.getByText('Får larmet').locator('xpath=following-sibling::*[1]').textContent()).toBe('3');
+    await page.getByRole('button', { name: 'Starta larm…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Starta larmet nu?' })
+      .getByRole('button', { name: /Starta larm till 3/ })
+      .click();
+    await page.getByRole('heading', { name: 'Rök i Göteborg', exact: true }).waitFor();
+    const { campaigns } = await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 1 });
+    const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
+    expect(report.recipients.map((r) => r.displayName).sort()).toEqual(['Anna Urvalsson', 'Bertil Urvalsson', 'Zlatan Handplock']);
+  });
+});
