@@ -16,6 +16,7 @@ import {
   audioBlob,
   audioHashes,
   audioToUpload,
+  hasAudioBytes,
   markAudioUploaded,
   sha256Hex,
   storeFetchedAudio,
@@ -52,7 +53,7 @@ export class AudioMedia {
   ensureLocal(id: string): Promise<void> {
     const row = audioAssetRow(this.ctx.store.read, id);
     if (!row) return Promise.reject(notFound('Audio', id));
-    if (audioBlob(this.ctx.store.read, id)) return Promise.resolve();
+    if (hasAudioBytes(this.ctx.store.read, id)) return Promise.resolve();
     let p = this.fetching.get(id);
     if (!p) {
       p = this.fetch(row).finally(() => this.fetching.delete(id));

@@ -161,6 +161,11 @@ export function audioToUpload(r: Reader, relay: string, limit: number): { id: st
     .all();
 }
 
+/** Whether this desktop holds an asset's bytes (without reading them). */
+export function hasAudioBytes(r: Reader, id: string): boolean {
+  return r.db.select({ id: audioBlobs.assetId }).from(audioBlobs).where(eq(audioBlobs.assetId, id)).get() !== undefined;
+}
+
 /** The bytes of an asset whose bytes are here, to upload them. */
 export function audioBlob(r: Reader, id: string): { previewWav: Buffer; telephonyWav: Buffer } | undefined {
   return r.db
