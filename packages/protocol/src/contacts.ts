@@ -414,8 +414,9 @@ export type ImportRowError = z.infer<typeof importRowErrorSchema>;
 
 export const importDuplicateSchema = z.object({
   row: z.number().int().positive(),
-  by: z.enum(['phone', 'email']),
-  /** The E.164 number or e-mail address both share. */
+  /** Which field matched: a phone number, an e-mail address, the WhatsApp number or the Telegram chat id (each only against the same field). */
+  by: z.enum(['phone', 'email', 'whatsapp', 'telegram']),
+  /** The E.164 number (phone or WhatsApp), e-mail address or Telegram chat id both share. */
   value: z.string(),
   /** The existing contact it matches, or null if it matches an earlier row of the file. */
   existingContactId: contactId.nullable(),

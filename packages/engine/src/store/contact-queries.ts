@@ -40,6 +40,26 @@ export function firstContactsWithEmails(r: Reader, keys: readonly string[]): Map
   return new Map(rows.map((x) => [x.k, x.id]));
 }
 
+/** For each of these E.164 WhatsApp numbers that a contact has, the lowest such contact id. */
+export function firstContactsWithWhatsapp(r: Reader, e164s: readonly string[]): Map<string, number> {
+  const rows = r.statements
+    .get<[string], { k: string; id: number }>(
+      `SELECT whatsapp AS k, min(id) AS id FROM contacts WHERE whatsapp ${IN_IDS} GROUP BY whatsapp`,
+    )
+    .all(JSON.stringify(e164s));
+  return new Map(rows.map((x) => [x.k, x.id]));
+}
+
+/** For each of these Telegram chat ids that a contact has, the lowest such contact id. */
+export function firstContactsWithTelegram(r: Reader, chatIds: readonly string[]): Map<string, number> {
+  const rows = r.statements
+    .get<[string], { k: string; id: number }>(
+      `SELECT telegram_chat_id AS k, min(id) AS id FROM contacts WHERE telegram_chat_id ${IN_IDS} GROUP BY telegram_chat_id`,
+    )
+    .all(JSON.stringify(chatIds));
+  return new Map(rows.map((x) => [x.k, x.id]));
+}
+
 export function tagCounts(r: Reader): { tag: string; count: number }[] {
   return r.statements
     .get<[], { tag: string; count: number }>('SELECT tag, count(*) AS count FROM contact_tags GROUP BY tag ORDER BY tag')

@@ -390,6 +390,72 @@ describe('CSV import', () => {
     });
   });
 
+  it('finds duplicates by WhatsApp number (however written) and Telegram id, against stored contacts and within the file', async () => {
+    const csv = [
+      'Namn;E-post;WhatsApp;Telegram',
+      'Eva Ny;eva@x.se;070-111 22 33;', // the stored Eva's WhatsApp number, written another way
+      'Filip Ny;;;987654321', // the stored Filip's Telegram id
+      'Gun;gun@x.se;+46 (0)70-444 55 66;555', // new
+      'Gun igen;gun2@x.se;0046704445566;', // row 4's WhatsApp number, written another way
+      'Hans;;;555', // row 4's Telegram id
+      'Ida;;0709998877;', // the stored Anna's phone number, but nobody's WhatsApp number: new
+    ].join('\n');
+    const results: Record<string, unknown> = {};
+    for (const mode of ['update', 'skip', 'create'] as const) {
+      const t = testContext();
+      t.contacts.create({ displayName: 'Anna', phones: [{ number: '0709998877' }] });
+      const eva = t.contacts.create({ displayName: 'Eva', whatsapp: '+46 70 111 22 33' });
+      const filip = t.contacts.create({ displayName: 'Filip', telegramChatId: '987654321', emails: [{ address: 'filip@x.se' }] });
+      const p = await preview(t, { file: 'kanaler.csv', content: csv, onDuplicate: mode });
+      expect(p.duplicates).toEqual([
+        { row: 2, by: 'whatsapp', value: '+46701112233', existingContactId: eva.id, existingName: 'Eva', fileRow: null },
+        { row: 3, by: 'telegram', value: '987654321', existingContactId: filip.id, existingName: 'Filip', fileRow: null },
+        { row: 5, by: 'whatsapp', value: '+46704445566', existingContactId: null, existingName: null, fileRow: 4 },
+        { row: 6, by: 'telegram', value: '555', existingContactId: null, existingName: null, fileRow: 4 },
+      ]);
+      const r = await t.imports.run(p.importId, mode);
+      const all = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 50 });
+      results[mode] = {
+        preview: p.actions,
+        report: { created: r.created, updated: r.updated, skipped: r.skipped },
+        names: all.items.map((c) => c.displayName),
+      };
+      if (mode === 'update') {
+        expect(t.contacts.get(eva.id)).toMatchObject({
+          displayName: 'Eva Ny',
+          whatsapp: '+46701112233',
+          emails: [{ address: 'eva@x.se' }],
+        });
+        expect(t.contacts.get(filip.id)).toMatchObject({
+          displayName: 'Filip Ny',
+          telegramChatId: '987654321',
+          emails: [{ address: 'filip@x.se' }],
+        });
+        // Rows 5 and 6 both went into the contact row 4 created.
+        const gun = t.contacts.get(all.items.find((c) => c.displayName === 'Hans')!.id);
+        expect(gun).toMatchObject({ whatsapp: '+46704445566', telegramChatId: '555' });
+        expect(gun.emails.map((e) => e.address)).toEqual(['gun@x.se', 'gun2@x.se']);
+      }
+    }
+    expect(results).toEqual({
+      update: {
+        preview: { create: 2, update: 4, skip: 0 },
+        report: { created: 2, updated: 4, skipped: 0 },
+        names: ['Anna', 'Eva Ny', 'Filip Ny', 'Hans', 'Ida'],
+      },
+      skip: {
+        preview: { create: 2, update: 0, skip: 4 },
+        report: { created: 2, updated: 0, skipped: 4 },
+        names: ['Anna', 'Eva', 'Filip', 'Gun', 'Ida'],
+      },
+      create: {
+        preview: { create: 6, update: 0, skip: 0 },
+        report: { created: 6, updated: 0, skipped: 0 },
+        names: ['Anna', 'Eva', 'Eva Ny', 'Filip', 'Filip Ny', 'Gun', 'Gun igen', 'Hans', 'Ida'],
+      },
+    });
+  });
+
   it('creates groups named in the file and puts the contacts in them', async () => {
     const t = testContext();
     t.groups.create({ name: 'Stab' });

@@ -1,9 +1,14 @@
 // Duplicates in an import: whether each row creates a contact, updates one or is skipped,
-// by matching its numbers and addresses against earlier rows of the file and against the
+// by matching its numbers, addresses and chat ids against earlier rows of the file and against the
 // contacts already stored; and how a row is merged into the contact it updates.
 import type { Contact, ContactFields, DuplicateMode, ImportDuplicate, ImportRowAction } from '@gdial/protocol';
 import { dataVersion, totalChanges } from '../../store/contact-search';
-import { firstContactsWithEmails, firstContactsWithPhones } from '../../store/contact-queries';
+import {
+  firstContactsWithEmails,
+  firstContactsWithPhones,
+  firstContactsWithTelegram,
+  firstContactsWithWhatsapp,
+} from '../../store/contact-queries';
 import { anyContacts, contactDisplayName } from '../../store/contacts';
 import type { Reader } from '../../store/db';
 import { emailKey } from '../model';
@@ -17,20 +22,34 @@ export interface Decision {
   duplicate: ImportDuplicate | null;
 }
 
+/** Which of a row's values matched: its phone numbers, e-mail addresses, WhatsApp number, Telegram chat id. */
+type By = ImportDuplicate['by'];
+const KINDS: readonly By[] = ['phone', 'email', 'whatsapp', 'telegram'];
+const NONE: readonly string[] = [];
+
+/** Per kind, the values a row is matched by: E.164 numbers (WhatsApp normalised like phones), lower-cased addresses, chat ids. */
+function keysOf(r: ParsedRow): readonly (readonly string[])[] {
+  const { phones, emails, whatsapp, telegramChatId } = r.record;
+  return [
+    phones.length ? phones.map((p) => p.e164) : NONE,
+    emails.length ? emails.map((e) => emailKey(e.address)) : NONE,
+    whatsapp ? [whatsapp] : NONE,
+    telegramChatId ? [telegramChatId] : NONE,
+  ];
+}
+
 /**
  * Decides per row whether it creates, updates or is skipped, by matching its phone
- * numbers and e-mail addresses first against earlier rows of the file, then against
- * contacts already stored.
+ * numbers, e-mail addresses, WhatsApp number and Telegram chat id (each only against the
+ * same kind) first against earlier rows of the file, then against contacts already stored.
  */
 export class DuplicateResolver {
-  // Keyed by the bare E.164 number / lower-cased address (no prefixed key strings: this runs
-  // for every row of a 100,000-row import, twice).
-  private readonly seenPhones = new Map<string, Seen>();
-  private readonly seenEmails = new Map<string, Seen>();
+  // Per kind (KINDS order), keyed by the bare value (no prefixed key strings: this runs for
+  // every row of a 100,000-row import, twice).
+  private readonly seen: Map<string, Seen>[] = KINDS.map(() => new Map<string, Seen>());
   private readonly names = new Map<number, string | null>();
-  /** Stored contacts sharing a number or address with the rows about to be decided (see prefetch). */
-  private storedPhones = new Map<string, number>();
-  private storedEmails = new Map<string, number>();
+  /** Stored contacts sharing a value with the rows about to be decided, per kind (see prefetch). */
+  private stored: Map<string, number>[] = KINDS.map(() => new Map<string, number>());
 
   constructor(
     private readonly r: Reader,
@@ -38,62 +57,50 @@ export class DuplicateResolver {
   ) {}
 
   /**
-   * Looks up, in two queries, which stored contacts share a number or address with these
-   * rows; decide() must only be called for rows passed here. Called per batch inside its
-   * transaction, so the answer is current for the rows being written.
+   * Looks up which stored contacts share a number, address or chat id with these rows (a
+   * query per kind the rows have); decide() must only be called for rows passed here.
+   * Called per batch inside its transaction, so the answer is current for the rows being
+   * written.
    */
   prefetch(rows: readonly ParsedRow[]): void {
-    const phones: string[] = [];
-    const emails: string[] = [];
+    const values: string[][] = KINDS.map(() => []);
     for (const r of rows) {
-      for (const p of r.record.phones) phones.push(p.e164);
-      for (const e of r.record.emails) emails.push(emailKey(e.address));
+      const keys = keysOf(r);
+      for (let k = 0; k < KINDS.length; k++) for (const v of keys[k]!) values[k]!.push(v);
     }
-    this.storedPhones = firstContactsWithPhones(this.r, phones);
-    this.storedEmails = firstContactsWithEmails(this.r, emails);
+    const [phones, emails, whatsapps, telegrams] = values as [string[], string[], string[], string[]];
+    this.stored = [
+      firstContactsWithPhones(this.r, phones),
+      firstContactsWithEmails(this.r, emails),
+      whatsapps.length ? firstContactsWithWhatsapp(this.r, whatsapps) : new Map<string, number>(),
+      telegrams.length ? firstContactsWithTelegram(this.r, telegrams) : new Map<string, number>(),
+    ];
   }
 
   decide(r: ParsedRow): Decision {
-    const phones = r.record.phones;
-    const emails = r.record.emails.map((e) => emailKey(e.address));
+    const keys = keysOf(r);
     let duplicate: ImportDuplicate | null = null;
     let matchTarget: Target | null = null;
     // An earlier row of the file first: it has already dealt with any stored contact.
-    for (const p of phones) {
-      const earlier = this.seenPhones.get(p.e164);
-      if (earlier) {
-        duplicate = { row: r.row, by: 'phone', value: p.e164, existingContactId: null, existingName: null, fileRow: earlier.row };
-        matchTarget = earlier.target;
-        break;
-      }
-    }
-    if (!duplicate) {
-      for (const k of emails) {
-        const earlier = this.seenEmails.get(k);
+    earlier: for (let k = 0; k < KINDS.length; k++) {
+      for (const value of keys[k]!) {
+        const earlier = this.seen[k]!.get(value);
         if (earlier) {
-          duplicate = { row: r.row, by: 'email', value: k, existingContactId: null, existingName: null, fileRow: earlier.row };
+          duplicate = { row: r.row, by: KINDS[k]!, value, existingContactId: null, existingName: null, fileRow: earlier.row };
           matchTarget = earlier.target;
-          break;
+          break earlier;
         }
       }
     }
     if (!duplicate) {
-      for (const p of phones) {
-        const id = this.storedPhones.get(p.e164);
-        if (id !== undefined) {
-          duplicate = { row: r.row, by: 'phone', value: p.e164, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
-          matchTarget = { kind: 'existing', id };
-          break;
-        }
-      }
-    }
-    if (!duplicate) {
-      for (const k of emails) {
-        const id = this.storedEmails.get(k);
-        if (id !== undefined) {
-          duplicate = { row: r.row, by: 'email', value: k, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
-          matchTarget = { kind: 'existing', id };
-          break;
+      stored: for (let k = 0; k < KINDS.length; k++) {
+        for (const value of keys[k]!) {
+          const id = this.stored[k]!.get(value);
+          if (id !== undefined) {
+            duplicate = { row: r.row, by: KINDS[k]!, value, existingContactId: id, existingName: this.nameOf(id), fileRow: null };
+            matchTarget = { kind: 'existing', id };
+            break stored;
+          }
         }
       }
     }
@@ -120,8 +127,10 @@ export class DuplicateResolver {
     // Unless an earlier row matched, every lookup of these above missed: no earlier row's
     // entry can be overwritten, and there is no need to look again.
     const fresh = duplicate?.fileRow == null;
-    for (const p of phones) if (fresh || !this.seenPhones.has(p.e164)) this.seenPhones.set(p.e164, seen);
-    for (const k of emails) if (fresh || !this.seenEmails.has(k)) this.seenEmails.set(k, seen);
+    for (let k = 0; k < KINDS.length; k++) {
+      const map = this.seen[k]!;
+      for (const value of keys[k]!) if (fresh || !map.has(value)) map.set(value, seen);
+    }
     return decision;
   }
 

@@ -53,6 +53,10 @@ export const contacts = sqliteTable(
     index('contacts_whatsapp')
       .on(t.whatsapp)
       .where(sql`${t.whatsapp} IS NOT NULL`),
+    // Import matches a file's Telegram ids against the stored ones (duplicates).
+    index('contacts_telegram')
+      .on(t.telegramChatId)
+      .where(sql`${t.telegramChatId} IS NOT NULL`),
     // Empty once filled in: finding contacts still without search text costs nothing at start.
     index('contacts_search_text_missing')
       .on(t.id)

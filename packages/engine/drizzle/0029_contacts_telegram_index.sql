@@ -1,0 +1,1 @@
+CREATE INDEX `contacts_telegram` ON `contacts` (`telegram_chat_id`) WHERE "contacts"."telegram_chat_id" IS NOT NULL;
