@@ -299,6 +299,12 @@ describe('contacts in the browser, continued', () => {
       'FN:Gustav Nilsson',
       'TEL;TYPE=cell:0705554433',
       'EMAIL:gustav.nilsson@example.se',
+      'X-GDIAL-TELEGRAM:424242',
+      'END:VCARD',
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'FN:G. Nilsson',
+      'X-GDIAL-TELEGRAM:424242',
       'END:VCARD',
     ].join('\r\n');
     await page.getByRole('link', { name: 'Importera' }).click();
@@ -306,15 +312,24 @@ describe('contacts in the browser, continued', () => {
     await page.getByRole('button', { name: 'Välj fil…' }).click();
     await (await chooser).setFiles({ name: 'telefonbok.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf, 'utf8') });
 
-    // No columns to map in a vCard: the check comes at once, with Anna found as a duplicate.
-    await page.getByRole('heading', { name: 'Dubbletter (1)' }).waitFor();
-    const dup = page.getByRole('table', { name: 'Dubbletter' }).getByRole('row').filter({ hasText: '+46701234567' });
+    // No columns to map in a vCard: the check comes at once, with Anna found as a duplicate
+    // by her number, and the third card as one of Gustav's by his Telegram id.
+    await page.getByRole('heading', { name: 'Dubbletter (2)' }).waitFor();
+    const dups = page.getByRole('table', { name: 'Dubbletter' }).getByRole('row');
+    const dup = dups.filter({ hasText: '+46701234567' });
     await dup.getByRole('link', { name: 'Anna Berg (finns i GDial)' }).waitFor();
-    await page.getByRole('button', { name: 'Importera 2 kontakter' }).waitFor();
+    expect(await dup.getByRole('cell').nth(2).textContent()).toBe('telefon');
+    expect(await dups.filter({ hasText: '424242' }).getByRole('cell').allTextContents()).toEqual([
+      '3',
+      'rad 2 i filen',
+      'Telegram-id',
+      '424242',
+    ]);
+    await page.getByRole('button', { name: 'Importera 3 kontakter' }).waitFor();
     await page.getByRole('radio', { name: /Hoppa över raden/ }).check();
     await page.getByRole('button', { name: 'Importera 1 kontakt' }).click();
     await page.getByText('Importen är klar').waitFor();
-    expect(await page.getByText('Överhoppade').locator('xpath=following-sibling::*[1]').textContent()).toBe('1');
+    expect(await page.getByText('Överhoppade').locator('xpath=following-sibling::*[1]').textContent()).toBe('2');
     expect(await page.getByText('Nya kontakter').locator('xpath=following-sibling::*[1]').textContent()).toBe('1');
   });
 
