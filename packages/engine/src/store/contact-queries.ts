@@ -20,43 +20,21 @@ export function contactWithPhone(r: Reader, e164: string): { id: number; display
     .get(e164);
 }
 
-/** For each of these E.164 numbers that a contact has, the lowest such contact id. */
-export function firstContactsWithPhones(r: Reader, e164s: readonly string[]): Map<string, number> {
-  const rows = r.statements
-    .get<[string], { k: string; id: number }>(
-      `SELECT e164 AS k, min(contact_id) AS id FROM contact_phones WHERE e164 ${IN_IDS} GROUP BY e164`,
-    )
-    .all(JSON.stringify(e164s));
-  return new Map(rows.map((x) => [x.k, x.id]));
-}
+/** Per field import matches duplicates by: each value the field holds and the lowest contact id holding it. */
+const FIRST_CONTACTS_WITH = {
+  /** E.164 phone numbers. */
+  phone: `SELECT e164 AS k, min(contact_id) AS id FROM contact_phones WHERE e164 ${IN_IDS} GROUP BY e164`,
+  /** Lower-cased e-mail addresses. */
+  email: `SELECT address_key AS k, min(contact_id) AS id FROM contact_emails WHERE address_key ${IN_IDS} GROUP BY address_key`,
+  /** E.164 WhatsApp numbers (index contacts_whatsapp). */
+  whatsapp: `SELECT whatsapp AS k, min(id) AS id FROM contacts WHERE whatsapp ${IN_IDS} GROUP BY whatsapp`,
+  /** Telegram chat ids (index contacts_telegram). */
+  telegram: `SELECT telegram_chat_id AS k, min(id) AS id FROM contacts WHERE telegram_chat_id ${IN_IDS} GROUP BY telegram_chat_id`,
+} as const;
 
-/** For each of these (lower-cased) addresses that a contact has, the lowest such contact id. */
-export function firstContactsWithEmails(r: Reader, keys: readonly string[]): Map<string, number> {
-  const rows = r.statements
-    .get<[string], { k: string; id: number }>(
-      `SELECT address_key AS k, min(contact_id) AS id FROM contact_emails WHERE address_key ${IN_IDS} GROUP BY address_key`,
-    )
-    .all(JSON.stringify(keys));
-  return new Map(rows.map((x) => [x.k, x.id]));
-}
-
-/** For each of these E.164 WhatsApp numbers that a contact has, the lowest such contact id. */
-export function firstContactsWithWhatsapp(r: Reader, e164s: readonly string[]): Map<string, number> {
-  const rows = r.statements
-    .get<[string], { k: string; id: number }>(
-      `SELECT whatsapp AS k, min(id) AS id FROM contacts WHERE whatsapp ${IN_IDS} GROUP BY whatsapp`,
-    )
-    .all(JSON.stringify(e164s));
-  return new Map(rows.map((x) => [x.k, x.id]));
-}
-
-/** For each of these Telegram chat ids that a contact has, the lowest such contact id. */
-export function firstContactsWithTelegram(r: Reader, chatIds: readonly string[]): Map<string, number> {
-  const rows = r.statements
-    .get<[string], { k: string; id: number }>(
-      `SELECT telegram_chat_id AS k, min(id) AS id FROM contacts WHERE telegram_chat_id ${IN_IDS} GROUP BY telegram_chat_id`,
-    )
-    .all(JSON.stringify(chatIds));
+/** For each of these values that a contact has in this field, the lowest such contact id. */
+export function firstContactsWith(r: Reader, field: keyof typeof FIRST_CONTACTS_WITH, values: readonly string[]): Map<string, number> {
+  const rows = r.statements.get<[string], { k: string; id: number }>(FIRST_CONTACTS_WITH[field]).all(JSON.stringify(values));
   return new Map(rows.map((x) => [x.k, x.id]));
 }
 

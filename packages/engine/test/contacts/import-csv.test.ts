@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { describe, expect, it, vi } from 'vitest';
-import type { ImportPreviewInput } from '@gdial/protocol';
+import type { DuplicateMode, ImportPreview, ImportPreviewInput } from '@gdial/protocol';
 import { importInspectInputSchema, importPreviewInputSchema } from '@gdial/protocol';
 import { detectDelimiter, parseCsv, readCsv } from '../../src/contacts/import/csv';
 import { decodeText, detectEncoding } from '../../src/contacts/import/decode';
@@ -106,6 +106,18 @@ describe('CSV reading', () => {
     ).toEqual(['firstName', 'lastName', 'phone.mobile', 'phone.work', 'email', 'organisation', 'role', 'tags']);
   });
 });
+
+/** Runs a checked import and says what it did: the dry run's actions, the report's counts, the names then stored (and the contacts). */
+async function runAndList(t: ReturnType<typeof testContext>, p: ImportPreview, mode: DuplicateMode) {
+  const r = await t.imports.run(p.importId, mode);
+  const all = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 50 });
+  return {
+    preview: p.actions,
+    report: { created: r.created, updated: r.updated, skipped: r.skipped },
+    names: all.items.map((c) => c.displayName),
+    all,
+  };
+}
 
 describe('CSV import', () => {
   it.each([
@@ -355,13 +367,8 @@ describe('CSV import', () => {
         { row: 2, by: 'phone', value: '+46701234567', existingContactId: anna.id, existingName: 'Anna Andersson', fileRow: null },
         { row: 4, by: 'email', value: 'bo@x.se', existingContactId: null, existingName: null, fileRow: 3 },
       ]);
-      const r = await t.imports.run(p.importId, mode);
-      const all = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 50 });
-      results[mode] = {
-        preview: p.actions,
-        report: { created: r.created, updated: r.updated, skipped: r.skipped },
-        names: all.items.map((c) => c.displayName),
-      };
+      const { all, ...outcome } = await runAndList(t, p, mode);
+      results[mode] = outcome;
       if (mode === 'update') {
         const merged = t.contacts.get(anna.id);
         expect(merged.displayName).toBe('Anna Ny');
@@ -413,13 +420,8 @@ describe('CSV import', () => {
         { row: 5, by: 'whatsapp', value: '+46704445566', existingContactId: null, existingName: null, fileRow: 4 },
         { row: 6, by: 'telegram', value: '555', existingContactId: null, existingName: null, fileRow: 4 },
       ]);
-      const r = await t.imports.run(p.importId, mode);
-      const all = t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 50 });
-      results[mode] = {
-        preview: p.actions,
-        report: { created: r.created, updated: r.updated, skipped: r.skipped },
-        names: all.items.map((c) => c.displayName),
-      };
+      const { all, ...outcome } = await runAndList(t, p, mode);
+      results[mode] = outcome;
       if (mode === 'update') {
         expect(t.contacts.get(eva.id)).toMatchObject({
           displayName: 'Eva Ny',

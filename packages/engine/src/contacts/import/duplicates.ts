@@ -3,12 +3,7 @@
 // contacts already stored; and how a row is merged into the contact it updates.
 import type { Contact, ContactFields, DuplicateMode, ImportDuplicate, ImportRowAction } from '@gdial/protocol';
 import { dataVersion, totalChanges } from '../../store/contact-search';
-import {
-  firstContactsWithEmails,
-  firstContactsWithPhones,
-  firstContactsWithTelegram,
-  firstContactsWithWhatsapp,
-} from '../../store/contact-queries';
+import { firstContactsWith } from '../../store/contact-queries';
 import { anyContacts, contactDisplayName } from '../../store/contacts';
 import type { Reader } from '../../store/db';
 import { emailKey } from '../model';
@@ -68,13 +63,7 @@ export class DuplicateResolver {
       const keys = keysOf(r);
       for (let k = 0; k < KINDS.length; k++) for (const v of keys[k]!) values[k]!.push(v);
     }
-    const [phones, emails, whatsapps, telegrams] = values as [string[], string[], string[], string[]];
-    this.stored = [
-      firstContactsWithPhones(this.r, phones),
-      firstContactsWithEmails(this.r, emails),
-      whatsapps.length ? firstContactsWithWhatsapp(this.r, whatsapps) : new Map<string, number>(),
-      telegrams.length ? firstContactsWithTelegram(this.r, telegrams) : new Map<string, number>(),
-    ];
+    this.stored = KINDS.map((by, k) => (values[k]!.length ? firstContactsWith(this.r, by, values[k]!) : new Map<string, number>()));
   }
 
   decide(r: ParsedRow): Decision {
