@@ -97,6 +97,9 @@ describe('saved segments', () => {
     await page.getByRole('button', { name: 'Nästa' }).click();
     await page.getByText('Får larmet').waitFor({ timeout: 60_000 });
     expect(await page.getByText('Får larmet').locator('xpath=following-sibling::*[1]').textContent()).toBe('3');
+    // The review names the saved segment and how many fitted its rules when the plan was counted.
+    const segmentRow = page.getByRole('table', { name: 'Sparade urval' }).getByRole('row', { name: /Rökdykare i Göteborg/ });
+    expect(await segmentRow.getByRole('cell').allTextContents()).toEqual(['Rökdykare i Göteborg', 'Mottagare', '2']);
     await page.getByRole('button', { name: 'Starta larm…' }).click();
     await page
       .getByRole('dialog', { name: 'Starta larmet nu?' })

@@ -40,6 +40,12 @@ const dict = {
     emails: '{n} e-post',
     unpriced: 'Inget pris för: {c}',
     waves: 'Vågor',
+    segments: 'Sparade urval',
+    segmentName: 'Urval',
+    segmentMembers: 'Passar reglerna nu',
+    segmentUse: 'Används som',
+    segmentIncluded: 'Mottagare',
+    segmentExcluded: 'Undantas',
     approved: 'Mallen är godkänd',
     unapproved: 'Mallen är inte godkänd – du måste ange ett skäl när du startar.',
     preApproved: 'Förhandsgodkänd larmmall',
@@ -75,6 +81,12 @@ const dict = {
     emails: '{n} e-mails',
     unpriced: 'No price for: {c}',
     waves: 'Waves',
+    segments: 'Saved segments',
+    segmentName: 'Segment',
+    segmentMembers: 'Fit the rules now',
+    segmentUse: 'Used as',
+    segmentIncluded: 'Recipients',
+    segmentExcluded: 'Excluded',
     approved: 'The template is approved',
     unapproved: 'The template is not approved – you must give a reason when starting.',
     preApproved: 'Pre-approved prepared alert',
@@ -245,6 +257,32 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
               </List.Item>
             ))}
           </List>
+        </Paper>
+      )}
+
+      {plan.segments.length > 0 && (
+        <Paper withBorder p="md">
+          <Title order={3} size="h4" mb="xs">
+            {t('segments')}
+          </Title>
+          <Table aria-label={t('segments')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('segmentName')}</Table.Th>
+                <Table.Th>{t('segmentUse')}</Table.Th>
+                <Table.Th>{t('segmentMembers')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {plan.segments.map((s) => (
+                <Table.Tr key={`${s.id}-${s.excluded ? 'x' : 'i'}`}>
+                  <Table.Td>{s.name}</Table.Td>
+                  <Table.Td>{s.excluded ? t('segmentExcluded') : t('segmentIncluded')}</Table.Td>
+                  <Table.Td>{f.number(s.members)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
         </Paper>
       )}
 
