@@ -243,9 +243,11 @@ describe('prepared alerts', () => {
     await type(String(PEOPLE));
     await press('Enter');
     await page.getByRole('heading', { name: 'Brand – bara tangentbord', exact: true }).waitFor();
-    // 72 presses here, 35 of them the typed name, group, template and count; it took 148
-    // (103 of them Tab) when the focus dropped to the page after every step.
-    expect(keys).toBeLessThanOrEqual(75);
+    // 76 presses here, 35 of them the typed name, group, template and count; it took 148
+    // (103 of them Tab) when the focus dropped to the page after every step. (72 before the
+    // audience step gained its saved-segment and hand-picked-contact fields, which a keyboard
+    // user tabs past on the way to Nästa.)
+    expect(keys).toBeLessThanOrEqual(79);
   });
 
   it('"Skicka igen" and the keyboard: Enter on the focused start button, the count, Enter', async () => {
