@@ -4,16 +4,15 @@
 // it over with a greater token and finishes it, and the former owner's later writes are
 // refused. Real parts: consoles in demo mode (relay on PGlite, provider simulator with the
 // real SDKs), joined as the README starts a second console.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput, SyncOp } from '@gdial/protocol';
+import type { MethodInput, SyncOp } from '@gdial/protocol';
 import { enrolDevice, RelayApi, silentLogger, type Engine } from '@gdial/engine';
 import { startRelay, type RelayHandle } from '@gdial/relay';
 import { DEMO_FROM } from '../src/web/demo';
-import { startConsole, type ConsoleHost } from '../src/web/host';
+import type { ConsoleHost } from '../src/web/host';
+import { demoConsoles as sharedDemoConsoles } from './support/demo-consoles';
+import { call, until } from './support/engine-calls';
 
 const consoles: ConsoleHost[] = [];
 let relay: RelayHandle | undefined;
@@ -23,52 +22,7 @@ afterEach(async () => {
   relay = undefined;
 });
 
-async function call<M extends MethodName>(engine: Engine, m: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
-  const res = await engine.rpc.call(m, params);
-  if (!res.ok) throw new Error(`${m}: ${res.error.message}`);
-  return res.value as MethodOutput<M>;
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const uiDir = path.resolve(import.meta.dirname, 'fixtures/ui');
-
-/** The first console hosts the demo world (relay, simulator); the others join it as the README says. */
-async function demoConsoles(n: number): Promise<Engine[]> {
-  const first = mkdtempSync(path.join(os.tmpdir(), 'gdial-alert-sync-'));
-  consoles.push(
-    await startConsole({
-      port: 0,
-      dataDir: first,
-      logger: silentLogger(),
-      connectivity: { mode: 'demo' },
-      demoProfile: 'fast',
-      uiDir,
-      // Templates are approved by whoever wrote them here; the two-person rule has its own tests (approval-sync.test.ts).
-      approvalRule: { authorMayApproveTemplates: true },
-    }),
-  );
-  for (let i = 2; i <= n; i++)
-    consoles.push(
-      await startConsole({
-        port: 0,
-        dataDir: `${first}-${i}`,
-        logger: silentLogger(),
-        connectivity: { mode: 'demo' },
-        joinDemo: first,
-        uiDir,
-      }),
-    );
-  const engines = consoles.map((c) => c.engine);
-  for (const e of engines) await until(async () => (await call(e, 'sync.status', {})).enabled, 'every console to join');
-  return engines;
-}
+const demoConsoles = (n: number): Promise<Engine[]> => sharedDemoConsoles(consoles, n, 'alert-sync');
 
 /** Each recipient's outcome by name, as one desktop's roll-call shows it. */
 const rollCall = async (e: Engine, id: number) =>
