@@ -14,6 +14,8 @@ export interface SimCredentials {
   /** 46elks API username and password (Basic auth). */
   elksUsername: string;
   elksPassword: string;
+  /** The OpenAI-compatible endpoint's API key (Bearer). */
+  openaiApiKey: string;
 }
 
 export interface SimConfig {

@@ -19,6 +19,7 @@ import { TwilioCalls, callJson, type SimCall } from './twilio/calls';
 import { API_VERSION, TwilioApiError, sendTwilioError } from './twilio/common';
 import { TwilioMessages, messageJson, notFound, type SimMessage } from './twilio/messages';
 import { TwilioContent, type ApprovalStatus, type SimContent } from './twilio/content';
+import { OpenAiSim, openAiFaults, type OpenAiFault, type OpenAiRequest } from './openai';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -57,6 +58,10 @@ export interface Simulator {
     whatsappStatus?: ApprovalStatus;
   }): SimContent;
   elksCalls(): SimElksCall[];
+  /** Requests the OpenAI-compatible endpoint received, bodies exactly as sent. */
+  openaiRequests(): OpenAiRequest[];
+  /** The next `times` OpenAI requests (all if omitted) meet a fault; null clears. */
+  failOpenAi(kind: OpenAiFault | null, times?: number): void;
   /** An SMS from a person to one of our 46elks numbers. */
   injectElksSms(input: { from: string; to: string; message: string }): Promise<SimElksSms>;
   callbacks(): OutboundRecord[];
@@ -85,6 +90,7 @@ export const DEFAULT_CREDENTIALS: SimCredentials = {
   telegramBotToken: '7000000001:SIMULATOR-bot-token',
   elksUsername: 'u00000000000000000000000000000001',
   elksPassword: 'SIMULATOR46ELKSPASSWORD000000001',
+  openaiApiKey: 'sk-simulator-0000000000000000',
 };
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -110,6 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const sendgrid = new SendGrid(core);
   const telegram = new Telegram(core);
   const elks = new ElksApi(core);
+  const openai = new OpenAiSim(() => credentials.openaiApiKey);
   let inFlight = 0;
   let apiRequests = 0;
 
@@ -287,6 +294,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           throw new HttpError(400, 'Expected {"from": "+46…", "to": "+46…", "message": "…"}');
         return sendJson(res, 201, elksSmsJson(await elks.sms.inject({ from: body.from, to: body.to, message: body.message })));
       }
+      case 'GET /_sim/openai/requests':
+        return sendJson(res, 200, tail(openai.requests));
+      case 'PUT /_sim/openai/fault': {
+        const body = await readJson();
+        const kind = body.kind ?? null;
+        if (kind !== null && !openAiFaults.includes(kind as OpenAiFault))
+          throw new HttpError(400, `"kind" is one of ${openAiFaults.join(', ')} or null`);
+        const times = typeof body.times === 'number' && body.times > 0 ? body.times : undefined;
+        openai.fail(kind as OpenAiFault | null, times);
+        return sendJson(res, 200, { ok: true });
+      }
       case 'GET /_sim/telegram':
         return sendJson(res, 200, tail(telegram.messages));
       case 'GET /_sim/callbacks': {
@@ -361,6 +379,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (path.startsWith('/_sim/')) return handleControl(req, res, path, url.searchParams);
     if (path.startsWith('/a1/')) return elks.handle(req, res, path, url.searchParams);
+    if (path === '/v1/chat/completions' || path === '/v1/responses' || path === '/v1/models') return openai.handle(req, res, path);
     if (path.startsWith('/v1/Content') && req.method === 'GET') {
       const auth = basicAuth(req);
       if (!auth || auth.user !== credentials.accountSid || auth.password !== credentials.authToken)
@@ -409,6 +428,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     telegram.reset();
     elks.reset();
     content.reset();
+    openai.reset();
     outbound.reset();
   };
 
@@ -450,6 +470,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     elksMessages: () => [...elks.sms.messages.values()],
     addContent: (input) => content.add(input),
     elksCalls: () => [...elks.calls.calls.values()],
+    openaiRequests: () => [...openai.requests],
+    failOpenAi: (kind, times) => openai.fail(kind, times),
     injectElksSms: (input) => elks.sms.inject(input),
     callbacks: () => [...outbound.records],
     injectInboundMessage: (input) => messages.inject(input),
@@ -477,6 +499,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     reset,
     close: async () => {
       core.cancelTimers();
+      openai.reset();
       outbound.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
