@@ -2,7 +2,7 @@
 // `target` may not import from its `from`. Shared by eslint.config.js and by the tests that
 // show each rule refuses a deliberate violation (packages/engine/test/architecture).
 //
-// Engine: store ← domain (contacts, campaigns, tts, audio, providers, relay-client, sync)
+// Engine: store ← domain (contacts, campaigns, tts, audio, providers, relay-client, sync, burn)
 //         ← services (the composition root, connectivity, system) ← rpc ← entry (engine.ts, cli).
 // The base files (log.ts, errors.ts, context.ts) sit under the store and import none of these.
 //
@@ -22,7 +22,7 @@
 // messages) and imports none of them.
 
 const engine = (p) => `./packages/engine/src/${p}`;
-const engineDomains = ['contacts', 'campaigns', 'tts', 'audio', 'providers', 'relay-client', 'sync'].map(engine);
+const engineDomains = ['contacts', 'campaigns', 'tts', 'audio', 'providers', 'relay-client', 'sync', 'burn'].map(engine);
 const engineEntries = [engine('engine.ts'), engine('index.ts'), engine('cli')];
 
 const relay = (p) => `./apps/relay/src/${p}`;

@@ -19,6 +19,7 @@ import { createLogger } from './log';
 import { RelayMetrics } from './ops/metrics';
 import { openPglite, openPostgres, type RelayDb } from './store/db';
 import { lockDataDir } from './store/datadir-lock';
+import { expireBurnMessages } from './store/burn';
 import { pruneEvents } from './store/events';
 import { migrate } from './store/migrate';
 import { RelayAdmin } from './admin';
@@ -293,6 +294,8 @@ export async function startRelayWithConfig(
       const removed = await pruneEvents(db, tenant.id, before);
       if (removed > 0) logger.info({ tenant: tenant.slug, removed }, 'pruned events past retention');
       total += removed;
+      const burnt = await expireBurnMessages(db, tenant.id, now);
+      if (burnt > 0) logger.info({ tenant: tenant.slug, expired: burnt }, 'cleared burn messages past their expiry');
     }
     return total;
   };

@@ -37,3 +37,4 @@ export * from './csv';
 export * from './api-keys';
 export * from './api-contacts';
 export * from './api-alerts';
+export * from './burn';

@@ -30,6 +30,14 @@ export const relayEventSchema = z.discriminatedUnion('type', [
    * fetch the organisation's open requests and one of them claims it (api-alerts.ts).
    */
   z.object({ type: z.literal('alert-request'), key: z.string().min(1).max(200), id: z.string().min(1).max(100) }),
+  /** A burn message was opened (burn.ts): the roll-call shows its delivery as opened. */
+  z.object({
+    type: z.literal('burn-opened'),
+    key: z.string().min(1).max(200),
+    id: z.string().min(1).max(100),
+    deliveryToken: z.string().max(200).nullable(),
+    openedAt: z.string(),
+  }),
 ]);
 export type RelayEvent = z.infer<typeof relayEventSchema>;
 

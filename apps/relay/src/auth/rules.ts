@@ -22,6 +22,8 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'POST /media': device,
   'GET /media/sha256/:sha256': device,
   'PUT /call-flows/:flowId': device,
+  // Burn messages (http/burn.ts): the engine stores the ciphertext; the page at /b/:id is outside /api/v1.
+  'POST /burn-messages': device,
   'GET /health': device,
   'POST /sync/push': device,
   'POST /sync/states': device,

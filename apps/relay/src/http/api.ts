@@ -3,6 +3,7 @@
 //   POST /api/v1/media                  upload call audio (raw body, Content-Type audio/…)
 //   GET  /api/v1/media/sha256/:sha256   the organisation's audio with these bytes (HEAD: whether it is stored)
 //   PUT  /api/v1/call-flows/:flowId     register or replace a call flow
+//   POST /api/v1/burn-messages         store a burn message's ciphertext (http/burn.ts)
 //   GET  /api/v1/health                 the organisation's log head and forged webhooks (desktop health alerts)
 //   /api/v1/sync/…                      organisation sync (http/sync.ts)
 //   /api/v1/auth/…, users, invitations, sessions, devices, audit   identity (http/auth.ts)
@@ -28,6 +29,7 @@ import { logPosition } from '../store/events';
 import { enrolDevice } from '../store/tenants';
 import { authGuard, deviceOf } from './auth-guard';
 import { authRouter } from './auth';
+import { burnUploadRouter } from './burn';
 import { contactsApiRouter } from './api-contacts';
 import { apiError, rateLimit } from './middleware';
 import { syncRouter } from './sync';
@@ -145,6 +147,7 @@ export function apiRouter(services: HttpServices): Router {
     res.json(body);
   });
 
+  router.use(burnUploadRouter(services));
   router.use('/sync', syncRouter(services, deviceOf));
   router.use('/sync', alertRequestDeviceRouter(services.alertRequests));
   router.use(alertsApiRouter(services.alertRequests));

@@ -1,12 +1,13 @@
 // The relay's HTTP surface as one request listener: the webhook hot path (http/webhooks.ts,
 // on Node's request and response) and everything else through express — the health and
-// readiness checks, metrics, the OpenAPI document, call flows, media and the desktops' API.
+// readiness checks, metrics, the OpenAPI document, call flows, media, burn-message pages and the desktops' API.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler } from 'express';
 import proxyaddr from 'proxy-addr';
 import { pendingMigrations } from '../store/migrate';
 import { constantTimeEqual } from '../store/secrets';
 import { apiRouter } from './api';
+import { burnPageRouter } from './burn';
 import { mediaRouter } from './media';
 import { requestContext } from './middleware';
 import { openApiDocument } from './openapi';
@@ -85,6 +86,7 @@ export function httpApp(services: HttpServices, version: string): HttpApp {
   app.use('/twiml', twimlRouter(services, signatureFailures));
   app.use('/elks-actions', elksActionsRouter(services, signatureFailures));
   app.use('/media', mediaRouter(services));
+  app.use('/b', burnPageRouter(services));
   app.use('/api/v1', apiRouter(services));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not-found', message: 'No such endpoint' } });

@@ -3,6 +3,8 @@
 // what the routes validate.
 import { z } from 'zod';
 import {
+  burnUploadResponseSchema,
+  burnUploadSchema,
   callFlowRegistrationResponseSchema,
   callFlowRegistrationSchema,
   deviceEnrolmentRequestSchema,
@@ -42,6 +44,13 @@ const webhookResponses = {
   '429': error('Rate limited, or too many failed signatures from this client for this tenant (Retry-After)'),
   '503': error('Not committed; retry'),
 };
+
+const burnId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' } };
+const burnRefusalSchema = z.object({
+  state: z.enum(['opened', 'expired', 'unknown']),
+  openedAt: z.string().nullable().optional(),
+  text: z.string(),
+});
 
 const deviceCall = (summary: string, response: z.ZodType, request?: z.ZodType, extra: Record<string, unknown> = {}) => ({
   summary,
@@ -259,6 +268,42 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
             '200': { description: 'Registered', content: json(callFlowRegistrationResponseSchema) },
             '400': error('Invalid flow'),
             '401': error('No valid device token'),
+          },
+        },
+      },
+      '/api/v1/burn-messages': {
+        post: {
+          summary:
+            "Store a burn message's AES-256-GCM ciphertext (the key stays on the desktop and in the link's #fragment); answered with the short link",
+          security: [{ device: [] }],
+          requestBody: { required: true, content: json(burnUploadSchema) },
+          responses: {
+            '201': { description: 'Stored', content: json(burnUploadResponseSchema) },
+            '400': error('Invalid body, or an expiry in the past or too far away'),
+            '401': error('No valid device token'),
+          },
+        },
+      },
+      '/b/{id}': {
+        get: {
+          summary:
+            "A burn message's page (Swedish, no external assets): decrypts in the browser with the key in the #fragment once the reader presses Visa meddelandet; says when it was already read or has expired",
+          parameters: [burnId],
+          responses: {
+            '200': { description: 'The page', content: { 'text/html': {} } },
+            '404': { description: 'No such message (the page says so)', content: { 'text/html': {} } },
+          },
+        },
+      },
+      '/b/{id}/open': {
+        post: {
+          summary:
+            'Takes the ciphertext and clears it in the same transaction (of two simultaneous opens one wins); the desktops get a burn-opened event',
+          parameters: [burnId],
+          responses: {
+            '200': { description: 'The ciphertext and IV, base64url', content: json(z.object({ ciphertext: z.string(), iv: z.string() })) },
+            '404': { description: 'No such message', content: json(burnRefusalSchema) },
+            '410': { description: 'Already read (with when) or expired', content: json(burnRefusalSchema) },
           },
         },
       },

@@ -173,6 +173,8 @@ export const tenantTables = [
   'webhook_attempts',
   'api_keys',
   'api_alert_requests',
+  'burn_links',
+  'burn_messages',
 ] as const;
 
 /**
@@ -481,4 +483,44 @@ export const apiAlertRequests = pgTable(
     uniqueIndex('api_alert_requests_idempotency_key').on(t.tenantId, t.keyId, t.idempotencyKey),
     index('api_alert_requests_waiting_idx').on(t.tenantId, t.status),
   ],
+);
+
+// ── burn messages (issue #21) ───────────────────────────────────────────────────────────
+
+/**
+ * Which organisation a burn message's public id belongs to: the page at /b/:id is opened
+ * with no credentials, so the id is looked up here before any tenant is set (a SELECT policy
+ * admits every row; writes keep the tenant policy). It holds nothing of the message.
+ */
+export const burnLinks = pgTable('burn_links', {
+  /** 16+ random bytes, base64url: the unguessable part of the short link. */
+  id: text('id').primaryKey(),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+});
+
+/**
+ * A message that can be read once (engångsmeddelande). The desktop encrypted it with
+ * AES-256-GCM under a key that is only in the link's #fragment, so the relay holds a
+ * ciphertext it cannot read. The ciphertext is cleared on the first open or at expiry;
+ * the row stays so a second open can say when it was read.
+ */
+export const burnMessages = pgTable(
+  'burn_messages',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    /** AES-GCM ciphertext with its 16-byte tag at the end (WebCrypto's layout); null once opened or expired. */
+    ciphertext: bytea('ciphertext'),
+    iv: bytea('iv').notNull(),
+    /** The delivery this link was sent in: the open is reported to the desktops with it. */
+    deliveryToken: text('delivery_token'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('burn_messages_expiry_idx').on(t.expiresAt)],
 );

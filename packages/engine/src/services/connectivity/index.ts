@@ -12,6 +12,7 @@ import { channels, type Channel, type ConnectivityStatus, type RelayEvent, type 
 import { AudioUnavailableError, callFlowHost } from '../../campaigns/call-flows';
 import type { AppliedEvents } from '../../campaigns/events';
 import { applyProviderEvents } from '../../campaigns/events';
+import { applyBurnOpened } from '../../burn/opened';
 import type { RateLimit } from '../../campaigns/dispatcher';
 import type { CampaignService } from '../../campaigns/service';
 import { sendersFromProviders } from '../../campaigns/senders';
@@ -242,6 +243,12 @@ export class Connectivity {
         // Another system asked for an alert through the relay's API: looked at once the batch is committed.
         if (event.type === 'alert-request') {
           alertRequests = true;
+          return;
+        }
+        // A burn message was opened: its delivery shows as opened in the roll-call.
+        if (event.type === 'burn-opened') {
+          if (!streamTx) throw new Error('relay events are applied only inside the cursor transaction');
+          applied.push(applyBurnOpened(streamTx, event));
           return;
         }
         let events;
