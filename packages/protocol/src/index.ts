@@ -9,6 +9,7 @@ export * from './relay';
 export * from './contacts';
 export * from './person-history';
 export * from './campaigns';
+export * from './conversations';
 export * from './after-action';
 export * from './analytics';
 export * from './prepared-alerts';

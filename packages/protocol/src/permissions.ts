@@ -57,6 +57,8 @@ export const methodClearance = {
   'campaigns.reportExported': 'reader',
   'campaigns.priceTable.get': 'reader',
   'inbox.list': 'reader',
+  'conversations.list': 'reader',
+  'conversations.get': 'reader',
   'preparedAlerts.list': 'reader',
   'segments.list': 'reader',
   'segments.preview': 'reader',
@@ -128,6 +130,8 @@ export const methodClearance = {
   'campaigns.confirmByPhone': 'operator',
   'templates.approve': 'operator',
   'inbox.markHandled': 'operator',
+  'conversations.assign': 'operator',
+  'conversations.markHandled': 'operator',
   // A health alert is acknowledged by whoever handles the room: an alert operator.
   'health.acknowledge': 'operator',
   // The VMA underlag to SOS Alarm: an operator's request on the organisation's behalf.

@@ -11,6 +11,7 @@ import { campaignsEvents, campaignsMethods } from './campaigns';
 import { capMethods } from './cap';
 import { connectivityEvents, connectivityMethods } from './connectivity';
 import { contactsEvents, contactsMethods } from './contacts';
+import { conversationsMethods } from './conversations';
 import { personHistoryMethods } from './person-history';
 import { healthEvents, healthMethods } from './health';
 import { notificationsMethods } from './notifications';
@@ -28,6 +29,7 @@ export const methods = {
   ...contactsMethods,
   ...personHistoryMethods,
   ...campaignsMethods,
+  ...conversationsMethods,
   ...afterActionMethods,
   ...analyticsMethods,
   ...approvalsMethods,

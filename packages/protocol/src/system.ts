@@ -53,6 +53,8 @@ export const auditActions = [
   'campaign.wave',
   'inbox.handled',
   'inbox.unhandled',
+  'conversation.assigned',
+  'conversation.released',
   'campaigns.priceTable',
   'preparedAlert.saved',
   'preparedAlert.deleted',

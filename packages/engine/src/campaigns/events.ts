@@ -18,7 +18,7 @@ import {
   type ProviderEvent,
 } from '@gdial/protocol';
 import { campaignName, campaignStatusAndSettings } from '../store/campaigns';
-import { contactWithPhone } from '../store/contact-queries';
+import { contactWithAddress } from '../store/contact-queries';
 import type { Tx } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
 import { insertInboxMessage } from '../store/inbox';
@@ -175,7 +175,7 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
           result.linkedContacts.push(linked);
           break;
         }
-        const channels = ev.channel === 'whatsapp' ? ['whatsapp'] : ev.channel === 'telegram' ? ['telegram'] : ['sms', 'voice'];
+        const channels = ev.channel === 'sms' || ev.channel === 'voice' ? ['sms', 'voice'] : [ev.channel];
         const row = find(ev.deliveryToken, null) ?? latestDeliveryTo(tx, ev.from, channels);
         const conf = row ? confirmationOf(row.campaign_id) : DEFAULT_CONFIRMATION;
         const text = normalizeReply(ev.text);
@@ -201,7 +201,8 @@ export function applyProviderEvents(tx: Tx, events: readonly ProviderEvent[], no
           result.campaignIds.add(row.campaign_id);
         } else {
           const who = row ? getRecipient(tx, row.recipient_id) : null;
-          const contact = who?.contact_id != null ? { id: who.contact_id, displayName: who.display_name } : contactWithPhone(tx, ev.from);
+          const contact =
+            who?.contact_id != null ? { id: who.contact_id, displayName: who.display_name } : contactWithAddress(tx, ev.channel, ev.from);
           const receivedAt = new Date(when).toISOString();
           const id = insertInboxMessage(tx, {
             eventKey: `${ev.type}|${ev.eventKey}`,

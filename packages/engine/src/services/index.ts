@@ -8,6 +8,7 @@ import type { EngineContext } from '../context';
 import { CampaignService, type CampaignServiceOptions } from '../campaigns/service';
 import { PreparedAlertService } from '../campaigns/prepared';
 import { CapService } from '../cap/service';
+import { ConversationService } from '../campaigns/conversations';
 import { ApprovalService } from '../campaigns/approvals';
 import { TemplateService } from '../campaigns/template-service';
 import { createContactsModule, type ContactsModule } from '../contacts';
@@ -44,6 +45,8 @@ export interface EngineServices extends ContactsModule {
   readonly audioMedia: AudioMedia;
   readonly templates: TemplateService;
   readonly campaigns: CampaignService;
+  /** The inbox as threads per person and channel: assignment and handled state. */
+  readonly conversations: ConversationService;
   /** Which roll-call lines changed, commit by commit (a live roll-call reads only those). */
   readonly rollCalls: RollCallJournal;
   readonly approvals: ApprovalService;
@@ -177,6 +180,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     audioMedia,
     templates,
     campaigns,
+    conversations: new ConversationService(ctx, () => identity.current()),
     rollCalls: new RollCallJournal(ctx.store),
     approvals,
     preparedAlerts,

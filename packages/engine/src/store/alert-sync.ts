@@ -36,6 +36,7 @@ const CAMPAIGN_COLUMNS = [
   'name',
   'status',
   'priority',
+  'kind',
   'template_id',
   'test_group_id',
   'settings',

@@ -21,7 +21,7 @@ export interface StartedAlertRow {
 export const startedAlerts = (r: Reader): StartedAlertRow[] =>
   r.statements
     .get<[], StartedAlertRow>(
-      'SELECT id, name, started_at, test_group_id, settings FROM campaigns WHERE started_at IS NOT NULL ORDER BY started_at, id',
+      "SELECT id, name, started_at, test_group_id, settings FROM campaigns WHERE started_at IS NOT NULL AND kind = 'alert' ORDER BY started_at, id",
     )
     .all();
 

@@ -15,6 +15,8 @@ export interface CampaignRow {
   status: CampaignStatus;
   /** 0: alert, 1: outreach (claimed after alerts). */
   priority: number;
+  /** `reply`: one answer written in a conversation, kept out of the alert lists. */
+  kind: 'alert' | 'reply';
   template_id: number;
   test_group_id: number | null;
   /** JSON: the campaign's fields (CampaignSettings). */
@@ -141,13 +143,13 @@ export function getCampaign(r: Reader, id: number): StoredCampaign | null {
   return row ? toStoredCampaign(row) : null;
 }
 
-/** Campaigns, newest first, optionally of one status. */
+/** Alerts (not conversation replies), newest first, optionally of one status. */
 export function listCampaigns(r: Reader, q: { status?: CampaignStatus | undefined; limit: number }): StoredCampaign[] {
   const rows =
     q.status === undefined
-      ? r.statements.get<[number], CampaignRow>('SELECT * FROM campaigns ORDER BY id DESC LIMIT ?').all(q.limit)
+      ? r.statements.get<[number], CampaignRow>("SELECT * FROM campaigns WHERE kind = 'alert' ORDER BY id DESC LIMIT ?").all(q.limit)
       : r.statements
-          .get<[string, number], CampaignRow>('SELECT * FROM campaigns WHERE status = ? ORDER BY id DESC LIMIT ?')
+          .get<[string, number], CampaignRow>("SELECT * FROM campaigns WHERE status = ? AND kind = 'alert' ORDER BY id DESC LIMIT ?")
           .all(q.status, q.limit);
   return rows.map(toStoredCampaign);
 }

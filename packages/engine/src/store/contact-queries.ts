@@ -20,6 +20,35 @@ export function contactWithPhone(r: Reader, e164: string): { id: number; display
     .get(e164);
 }
 
+/**
+ * The first contact (lowest id) an inbound message's sender is: by the channel's address (an
+ * e-mail address in any case, a WhatsApp number or else a phone number, a Telegram chat id).
+ */
+export function contactWithAddress(
+  r: Reader,
+  channel: 'sms' | 'voice' | 'email' | 'whatsapp' | 'telegram',
+  address: string,
+): { id: number; displayName: string } | undefined {
+  const one = (sql: string, value: string) => r.statements.get<[string], { id: number; displayName: string }>(sql).get(value);
+  switch (channel) {
+    case 'sms':
+    case 'voice':
+      return contactWithPhone(r, address);
+    case 'email':
+      return one(
+        'SELECT c.id, c.display_name AS displayName FROM contact_emails e JOIN contacts c ON c.id = e.contact_id WHERE e.address_key = ? ORDER BY c.id LIMIT 1',
+        address.trim().toLowerCase(),
+      );
+    case 'whatsapp':
+      return (
+        one('SELECT id, display_name AS displayName FROM contacts WHERE whatsapp = ? ORDER BY id LIMIT 1', address) ??
+        contactWithPhone(r, address)
+      );
+    case 'telegram':
+      return one('SELECT id, display_name AS displayName FROM contacts WHERE telegram_chat_id = ? ORDER BY id LIMIT 1', address);
+  }
+}
+
 /** Per field import matches duplicates by: each value the field holds and the lowest contact id holding it. */
 const FIRST_CONTACTS_WITH = {
   /** E.164 phone numbers. */

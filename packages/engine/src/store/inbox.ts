@@ -20,6 +20,8 @@ export interface InboxRow {
   handled: number;
   handled_by: string | null;
   handled_at: string | null;
+  assigned_to: string | null;
+  assigned_name: string | null;
 }
 
 /** The converter: a row with the names of its campaign and contact to the contract's InboxMessage. */
@@ -80,12 +82,26 @@ export interface NewInboxMessage {
 }
 
 export function insertInboxMessage(tx: Tx, m: NewInboxMessage): number {
+  // A new message joins its conversation's assignment (the latest message of the same person on the channel).
   const id = Number(
     tx.statements
       .get(
-        'INSERT INTO inbox_messages (received_at, channel, from_address, text, campaign_id, recipient_id, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO inbox_messages (received_at, channel, from_address, text, campaign_id, recipient_id, contact_id, assigned_to, assigned_name)
+         SELECT @at, @channel, @from, @text, @campaign, @recipient, @contact, t.assigned_to, t.assigned_name
+           FROM (SELECT NULL) LEFT JOIN (
+             SELECT assigned_to, assigned_name FROM inbox_messages
+              WHERE channel = @channel AND (contact_id = @contact OR (@contact IS NULL AND contact_id IS NULL AND from_address = @from))
+              ORDER BY id DESC LIMIT 1) t`,
       )
-      .run(m.receivedAt, m.channel, m.from, m.text, m.campaignId, m.recipientId, m.contactId).lastInsertRowid,
+      .run({
+        at: m.receivedAt,
+        channel: m.channel,
+        from: m.from,
+        text: m.text,
+        campaign: m.campaignId,
+        recipient: m.recipientId,
+        contact: m.contactId,
+      }).lastInsertRowid,
   );
   tx.changes.record('inbox_messages', [id], 'insert');
   bindUid(tx, 'inbox', inboxUid(m.eventKey), id);
@@ -95,35 +111,54 @@ export function insertInboxMessage(tx: Tx, m: NewInboxMessage): number {
 /** An inbox item's uid across the organisation: a digest of its provider event's key (which may name a number). */
 export const inboxUid = (eventKey: string): string => `in-${createHash('sha256').update(eventKey).digest('base64url').slice(0, 32)}`;
 
-/** Whether a message is handled, by whom and when, as organisation sync shares it; undefined when it is not here. */
-export function inboxHandled(r: Reader, id: number): { handled: boolean; handledBy: string | null; handledAt: string | null } | undefined {
+/** What organisation sync shares of an inbox item: whether it is handled, by whom and when, and who it is assigned to. */
+// A type, not an interface: it is the sync codec's Fields as it is.
+export type InboxShared = {
+  handled: boolean;
+  handledBy: string | null;
+  handledAt: string | null;
+  assignedTo: string | null;
+  assignedName: string | null;
+};
+
+/** A message's shared state; undefined when it is not here. */
+export function inboxHandled(r: Reader, id: number): InboxShared | undefined {
   const row = r.statements
-    .get<[number], { handled: number; handled_by: string | null; handled_at: string | null }>(
-      'SELECT handled, handled_by, handled_at FROM inbox_messages WHERE id = ?',
-    )
+    .get<
+      [number],
+      { handled: number; handled_by: string | null; handled_at: string | null; assigned_to: string | null; assigned_name: string | null }
+    >('SELECT handled, handled_by, handled_at, assigned_to, assigned_name FROM inbox_messages WHERE id = ?')
     .get(id);
-  return row ? { handled: row.handled === 1, handledBy: row.handled_by, handledAt: row.handled_at } : undefined;
+  return row
+    ? {
+        handled: row.handled === 1,
+        handledBy: row.handled_by,
+        handledAt: row.handled_at,
+        assignedTo: row.assigned_to,
+        assignedName: row.assigned_name,
+      }
+    : undefined;
 }
 
-/** Sets a message's handled state as another desktop made it (organisation sync); true when it changed. */
-export function writeInboxHandled(
-  tx: Tx,
-  id: number,
-  h: { handled: boolean; handledBy: string | null; handledAt: string | null },
-): boolean {
+/** Sets a message's shared state as another desktop made it (organisation sync); true when it changed. */
+export function writeInboxHandled(tx: Tx, id: number, h: InboxShared): boolean {
   const changed = tx.statements
     .get(
-      'UPDATE inbox_messages SET handled = ?, handled_by = ?, handled_at = ? WHERE id = ? AND (handled <> ? OR handled_by IS NOT ? OR handled_at IS NOT ?) RETURNING id',
+      `UPDATE inbox_messages SET handled = @handled, handled_by = @by, handled_at = @at, assigned_to = @to, assigned_name = @name
+        WHERE id = @id AND (handled <> @handled OR handled_by IS NOT @by OR handled_at IS NOT @at OR assigned_to IS NOT @to OR assigned_name IS NOT @name)
+        RETURNING id`,
     )
-    .get(h.handled ? 1 : 0, h.handledBy, h.handledAt, id, h.handled ? 1 : 0, h.handledBy, h.handledAt);
+    .get({ handled: h.handled ? 1 : 0, by: h.handledBy, at: h.handledAt, to: h.assignedTo, name: h.assignedName, id });
   if (changed === undefined) return false;
-  tx.changes.record('inbox_messages', [id], 'update', ['handled', 'handled_by', 'handled_at']);
+  tx.changes.record('inbox_messages', [id], 'update', ['handled', 'handled_by', 'handled_at', 'assigned_to', 'assigned_name']);
   return true;
 }
 
-/** The messages someone marked handled (what a desktop shares when it first joins). */
+/** The messages someone marked handled or assigned (what a desktop shares when it first joins). */
 export const handledInboxIds = (r: Reader): number[] =>
-  r.statements.pluck<[], number>('SELECT id FROM inbox_messages WHERE handled = 1 OR handled_by IS NOT NULL ORDER BY id').all();
+  r.statements
+    .pluck<[], number>('SELECT id FROM inbox_messages WHERE handled = 1 OR handled_by IS NOT NULL OR assigned_to IS NOT NULL ORDER BY id')
+    .all();
 
 /** Marks messages (un)handled; those already so are left alone. Returns how many changed. */
 export function markInbox(tx: Tx, ids: readonly number[], handled: boolean, by: string, at: string): number {

@@ -18,7 +18,7 @@ export const activeAlerts = (r: Reader): ActiveAlertRow[] =>
     .get<[], ActiveAlertRow>(
       `SELECT c.id, c.name, c.run_by, c.started_at,
               (SELECT json_group_array(DISTINCT json_extract(s.value, '$.channel')) FROM json_each(c.settings, '$.steps') s) AS channels
-         FROM campaigns c WHERE c.status IN ('running', 'paused') ORDER BY c.id`,
+         FROM campaigns c WHERE c.status IN ('running', 'paused') AND c.kind = 'alert' ORDER BY c.id`,
     )
     .all();
 
@@ -29,7 +29,7 @@ export const finishedSince = (r: Reader, since: string): { id: number; name: str
   r.statements
     .get<[string], { id: number; name: string; status: string; finished_at: string }>(
       `SELECT id, name, status, finished_at FROM campaigns
-        WHERE status IN ('completed', 'cancelled') AND finished_at IS NOT NULL AND finished_at >= ? ORDER BY finished_at DESC LIMIT 50`,
+        WHERE status IN ('completed', 'cancelled') AND kind = 'alert' AND finished_at IS NOT NULL AND finished_at >= ? ORDER BY finished_at DESC LIMIT 50`,
     )
     .all(since);
 

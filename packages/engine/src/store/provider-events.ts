@@ -78,13 +78,16 @@ export function deliveryByProviderId(r: Reader, providerId: string): MatchedDeli
     .get(providerId);
 }
 
-/** The latest delivery handed over to this address on one of these channels, a running campaign's first (a reply without a token). */
+/**
+ * The latest alert delivery handed over to this address on one of these channels, a running campaign's first (a reply
+ * without a token). Answers written in a conversation are not alerts: what the person writes back belongs to the alert.
+ */
 export function latestDeliveryTo(r: Reader, address: string, channels: readonly string[]): MatchedDelivery | undefined {
   return r.statements
     .get<[string, string], MatchedDelivery>(
       `SELECT ${D_COLS} FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id
         WHERE d.address = ? COLLATE NOCASE AND d.channel IN (SELECT value FROM json_each(?)) AND (d.sent_at IS NOT NULL OR d.provider_rank > 0)
-          AND c.status IN ('running', 'paused', 'completed', 'cancelled')
+          AND c.status IN ('running', 'paused', 'completed', 'cancelled') AND c.kind = 'alert'
         ORDER BY (c.status = 'running') DESC, d.sent_at DESC, d.id DESC LIMIT 1`,
     )
     .get(address, JSON.stringify(channels));

@@ -48,6 +48,11 @@ export const pages: PageDef[] = [
     ...page(() => import('./analytics/AnalyticsPage').then((m) => m.AnalyticsPage)),
   },
   { id: 'inbox', label: { sv: 'Inkorg', en: 'Inbox' }, ...page(() => import('./inbox/InboxPage').then((m) => m.InboxPage)) },
+  {
+    id: 'conversations',
+    label: { sv: 'Konversationer', en: 'Conversations' },
+    ...page(() => import('./inbox/ConversationsPage').then((m) => m.ConversationsPage)),
+  },
   { id: 'vma', label: { sv: 'VMA-underlag', en: 'VMA underlag' }, ...page(() => import('./vma/VmaPage').then((m) => m.VmaPage)) },
   { id: 'audit', label: { sv: 'Händelselogg', en: 'Audit log' }, ...page(() => import('./AuditPage').then((m) => m.AuditPage)) },
   { id: 'settings', label: { sv: 'Inställningar', en: 'Settings' }, ...page(() => import('./SettingsPage').then((m) => m.SettingsPage)) },

@@ -11,6 +11,7 @@ import { campaignsHandlers } from './campaigns';
 import { capHandlers } from './cap';
 import { connectivityHandlers } from './connectivity';
 import { contactsHandlers } from './contacts';
+import { conversationsHandlers } from './conversations';
 import { healthHandlers } from './health';
 import { identityHandlers } from './identity';
 import { syncHandlers } from './sync';
@@ -23,6 +24,7 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...ttsHandlers(services),
     ...contactsHandlers(services),
     ...campaignsHandlers({ ...services, ctx }),
+    ...conversationsHandlers(services),
     ...connectivityHandlers(services),
     ...syncHandlers({ ...services, ctx }),
     ...backupsHandlers(services),

@@ -68,6 +68,13 @@ export const campaigns = sqliteTable(
       .default('draft'),
     /** 0 = alert, 1 = outreach: the dispatcher orders due rows by it. */
     priority: integer('priority').notNull(),
+    /**
+     * `alert`: an operator's alert or outreach. `reply`: one answer written in a conversation
+     * (campaigns/conversation-replies.ts), sent through the same outbox and kept out of the alert lists.
+     */
+    kind: text('kind', { enum: ['alert', 'reply'] })
+      .notNull()
+      .default('alert'),
     templateId: integer('template_id')
       .notNull()
       .references(() => templates.id),
@@ -316,8 +323,17 @@ export const inboxMessages = sqliteTable(
     handled: integer('handled', { mode: 'boolean' }).notNull().default(false),
     handledBy: text('handled_by'),
     handledAt: text('handled_at'),
+    /** The operator the conversation is assigned to (user id and name), kept on each of its messages. */
+    assignedTo: text('assigned_to'),
+    assignedName: text('assigned_name'),
   },
-  (t) => [index('inbox_messages_handled').on(t.handled, t.id), index('inbox_messages_campaign').on(t.campaignId)],
+  (t) => [
+    index('inbox_messages_handled').on(t.handled, t.id),
+    index('inbox_messages_campaign').on(t.campaignId),
+    /** A conversation's messages: by contact, or by the sender's address when unknown. */
+    index('inbox_messages_contact').on(t.contactId, t.channel),
+    index('inbox_messages_from').on(t.fromAddress, t.channel),
+  ],
 );
 
 /**

@@ -107,7 +107,7 @@ export const auditCodec: EntityCodec = {
 /**
  * Inbox items: every desktop stores a reply from the webhook it applies, under a uid made
  * from the provider event (store/inbox.ts); what is shared is whether it is handled, by whom
- * and when, last writer wins. An item not here (its webhook older than this desktop's log)
+ * and when, and who its conversation is assigned to, last writer wins per field. An item not here (its webhook older than this desktop's log)
  * is left alone.
  */
 export const inboxCodec: EntityCodec = {
@@ -131,10 +131,13 @@ export const inboxCodec: EntityCodec = {
     const local = localIdOf(tx, 'inbox', state.id);
     if (local === null) return;
     const f = (name: string) => state.fields[name]?.v;
+    const text = (name: string) => (typeof f(name) === 'string' ? (f(name) as string) : null);
     writeInboxHandled(tx, local, {
       handled: f('handled') === true,
-      handledBy: typeof f('handledBy') === 'string' ? (f('handledBy') as string) : null,
-      handledAt: typeof f('handledAt') === 'string' ? (f('handledAt') as string) : null,
+      handledBy: text('handledBy'),
+      handledAt: text('handledAt'),
+      assignedTo: text('assignedTo'),
+      assignedName: text('assignedName'),
     });
   },
   all(tx) {
