@@ -94,7 +94,7 @@ export type AfterActionReport = z.infer<typeof afterActionReportSchema>;
 
 export const afterActionMethods = {
   /** The after-action report of an alert: its figures, the unreached with every attempt, the operators' actions, the cost. */
-  'campaigns.afterAction': method(z.object({ id: z.number().int().positive() }), afterActionReportSchema, { timeoutMs: 120_000 }),
+  'campaigns.afterAction': method(z.object({ id: z.number().int().positive() }), afterActionReportSchema),
   /** The progress history of an alert, derived from its delivery events (the same on every desktop). */
   /**
    * Records that the after-action report was saved as a PDF (the host prints the console's
@@ -104,7 +104,7 @@ export const afterActionMethods = {
     z.object({ id: z.number().int().positive(), format: z.literal('pdf') }),
     z.object({ auditId: z.number().int() }),
   ),
-  'campaigns.history': method(z.object({ id: z.number().int().positive() }), campaignHistorySchema, { timeoutMs: 60_000 }),
+  'campaigns.history': method(z.object({ id: z.number().int().positive() }), campaignHistorySchema),
 };
 
 export const afterActionEvents = {};

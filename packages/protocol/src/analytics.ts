@@ -64,5 +64,5 @@ export type Analytics = z.infer<typeof analyticsSchema>;
 
 export const analyticsMethods = {
   /** The figures of the organisation's alerts that started in a date range, with the chosen filters. */
-  'analytics.overview': method(analyticsFilterSchema, analyticsSchema, { timeoutMs: 120_000 }),
+  'analytics.overview': method(analyticsFilterSchema, analyticsSchema),
 };

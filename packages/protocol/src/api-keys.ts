@@ -89,8 +89,8 @@ export const apiKeyCreateResponseSchema = apiKeySummarySchema.extend({
 export type ApiKeyCreateResponse = z.infer<typeof apiKeyCreateResponseSchema>;
 
 export const apiKeysMethods = {
-  'organisation.apiKeys.list': method(z.object({}), apiKeyListResponseSchema, { timeoutMs: 30_000 }),
+  'organisation.apiKeys.list': method(z.object({}), apiKeyListResponseSchema),
   /** The secret is in the answer once; the relay keeps only a hash. */
-  'organisation.apiKeys.create': method(apiKeyCreateRequestSchema, apiKeyCreateResponseSchema, { timeoutMs: 30_000 }),
-  'organisation.apiKeys.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) }), { timeoutMs: 30_000 }),
+  'organisation.apiKeys.create': method(apiKeyCreateRequestSchema, apiKeyCreateResponseSchema),
+  'organisation.apiKeys.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) })),
 };

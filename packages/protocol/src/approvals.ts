@@ -97,7 +97,6 @@ export const approvalsMethods = {
   'campaigns.submitForApproval': method(
     z.object({ id, unapprovedReason: z.string().trim().min(3).max(1000).optional() }),
     z.object({ campaign: campaignSchema, approval: approvalSchema, plan: planReportSchema }),
-    { timeoutMs: 120_000 },
   ),
   /** Another operator approves: the desktop that runs the alert starts it. */
   'campaigns.approve': method(z.object({ id, comment: comment.default('') }), approvalSchema),
@@ -107,7 +106,6 @@ export const approvalsMethods = {
   'campaigns.override': method(
     z.object({ id, reason: z.string().trim().min(10, 'Skriv skälet till nödundantaget (minst 10 tecken)').max(1000) }),
     approvalSchema,
-    { timeoutMs: 120_000 },
   ),
   'campaigns.approvalRule.set': method(approvalRuleSchema, approvalRuleSchema),
 };

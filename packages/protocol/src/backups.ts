@@ -42,13 +42,13 @@ export type BackupOverview = z.infer<typeof backupOverviewSchema>;
 
 export const backupsMethods = {
   'backups.list': method(z.object({}), backupOverviewSchema),
-  'backups.create': method(z.object({}), backupInfoSchema, { timeoutMs: 300_000 }),
+  'backups.create': method(z.object({}), backupInfoSchema),
   /**
    * Replaces the database with a backup after checking it and backing up the current one;
    * the engine then starts again on it and announces `system.restored`. Answers before the
    * swap (calls made meanwhile wait or are refused as the engine restarts).
    */
-  'backups.restore': method(z.object({ name: backupNameSchema }), z.object({ restoring: z.literal(true) }), { timeoutMs: 300_000 }),
+  'backups.restore': method(z.object({ name: backupNameSchema }), z.object({ restoring: z.literal(true) })),
 };
 
 export const backupsEvents = {

@@ -659,11 +659,10 @@ export const campaignsMethods = {
       detail: z.string().nullable(),
       templates: z.array(whatsAppContentTemplateSchema),
     }),
-    { timeoutMs: 30_000 },
   ),
 
   /** A contact's one-time link to start a chat with the alerting bot, binding the chat to them. */
-  'telegram.link': method(z.object({ contactId: id }), telegramLinkSchema, { timeoutMs: 30_000 }),
+  'telegram.link': method(z.object({ contactId: id }), telegramLinkSchema),
   /**
    * Sends people their Telegram link by SMS: makes a draft outreach alert (one SMS step, the
    * link template) to the chosen contacts and members of the chosen groups who have no
@@ -678,7 +677,6 @@ export const campaignsMethods = {
       })
       .refine((x) => x.contactIds.length + x.groupIds.length > 0, { message: 'Choose a contact or a group', path: ['contactIds'] }),
     telegramLinkAlertSchema,
-    { timeoutMs: 30_000 },
   ),
 
   'campaigns.list': method(
@@ -690,7 +688,7 @@ export const campaignsMethods = {
   'campaigns.update': method(z.object({ id, fields: campaignFieldsSchema }), campaignSchema),
   'campaigns.delete': method(z.object({ id }), z.object({ deleted: z.literal(true) })),
   /** What would happen if it started now: who gets what, who does not and why, the cost. */
-  'campaigns.plan': method(z.object({ id }), planReportSchema, { timeoutMs: 120_000 }),
+  'campaigns.plan': method(z.object({ id }), planReportSchema),
   /**
    * Starts now (schedule "now"), or arms the schedule. A template that is not approved needs
    * `unapprovedReason`, which goes into the audit log.
@@ -698,7 +696,6 @@ export const campaignsMethods = {
   'campaigns.start': method(
     z.object({ id, unapprovedReason: reason.optional() }),
     z.object({ campaign: campaignSchema, plan: planReportSchema }),
-    { timeoutMs: 120_000 },
   ),
   'campaigns.pause': method(z.object({ id }), campaignSchema),
   'campaigns.resume': method(z.object({ id }), campaignSchema),
@@ -729,7 +726,6 @@ export const campaignsMethods = {
       limit: z.number().int().min(1).max(1000).default(200),
     }),
     campaignReportSchema,
-    { timeoutMs: 60_000 },
   ),
   /**
    * The report as CSV (UTF-8 with BOM, semicolon-separated for Swedish Excel): one line per
@@ -739,7 +735,6 @@ export const campaignsMethods = {
   'campaigns.exportCsv': method(
     z.object({ id, view: z.enum(['deliveries', 'people']).default('deliveries'), language: z.enum(['sv', 'en']).default('sv') }),
     z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
-    { timeoutMs: 120_000 },
   ),
   'campaigns.priceTable.get': method(z.object({}), priceTableSchema),
   'campaigns.priceTable.set': method(priceTableSchema, priceTableSchema),

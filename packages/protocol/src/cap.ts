@@ -441,5 +441,5 @@ export const capMethods = {
   /** An alert as a CAP 1.2 document. */
   'cap.export': method(z.object({ id: z.number().int().positive() }), z.object({ xml: z.string(), fileName: z.string() })),
   /** The VMA request to SOS Alarm as a one-page PDF, the text to read over the phone and a CAP document; audited. */
-  'vma.underlag': method(vmaFormSchema, vmaUnderlagSchema, { timeoutMs: 30_000 }),
+  'vma.underlag': method(vmaFormSchema, vmaUnderlagSchema),
 };

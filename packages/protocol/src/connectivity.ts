@@ -202,14 +202,11 @@ export const connectivityMethods = {
   'connectivity.saveSetup': method(
     connectivityConfigInputSchema,
     z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }),
-    { timeoutMs: 45_000 },
   ),
   /** Opens the saved configuration again and uses it (after the OS key store is back). */
-  'connectivity.reloadSetup': method(z.object({}), z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema }), {
-    timeoutMs: 45_000,
-  }),
+  'connectivity.reloadSetup': method(z.object({}), z.object({ setup: connectivitySetupSchema, status: connectivityStatusSchema })),
   /** Asks a relay's health endpoint whether it answers (before or after saving its address). */
-  'connectivity.checkRelay': method(z.object({ url: z.string().max(2048) }), relayCheckSchema, { timeoutMs: 20_000 }),
+  'connectivity.checkRelay': method(z.object({ url: z.string().max(2048) }), relayCheckSchema),
 };
 
 export const connectivityEvents = {

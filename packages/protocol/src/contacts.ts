@@ -610,14 +610,14 @@ export const contactsMethods = {
   /** GDPR erasure: removes the contact and all its rows; the audit keeps only that contact #id was erased. */
   'contacts.erase': method(z.object({ id: contactId }), z.object({ erased: z.literal(true), auditId: z.number().int() })),
   /** Reads a file's format, encoding, columns and row count, checking no row: for the mapping step. */
-  'contacts.import.inspect': method(importInspectInputSchema, importInspectionSchema, { timeoutMs: 300_000 }),
+  'contacts.import.inspect': method(importInspectInputSchema, importInspectionSchema),
   /** Dry run: parses, maps, validates and finds duplicates; writes nothing. */
-  'contacts.import.preview': method(importPreviewInputSchema, importPreviewSchema, { timeoutMs: 300_000 }),
+  'contacts.import.preview': method(importPreviewInputSchema, importPreviewSchema),
   /** Writes a previewed import; progress arrives as contacts.import.progress events. */
-  'contacts.import.run': method(importRunInputSchema, importReportSchema, { timeoutMs: 1_800_000 }),
+  'contacts.import.run': method(importRunInputSchema, importReportSchema),
   /** Stops a running import after the batch in progress (which is committed or rolled back whole). */
   'contacts.import.cancel': method(z.object({ importId: z.string().min(1) }), z.object({ cancelled: z.boolean() })),
-  'contacts.export': method(exportInputSchema, exportOutputSchema, { timeoutMs: 300_000 }),
+  'contacts.export': method(exportInputSchema, exportOutputSchema),
   'contacts.optOuts.list': method(
     z.object({ channel: channelSchema.optional(), address: z.string().max(254).optional() }),
     z.object({ optOuts: z.array(optOutSchema) }),

@@ -95,9 +95,6 @@ export const identityMethods = {
   'session.signIn': method(
     z.object({ username: usernameSchema, password: givenPassword, totp: totpCodeSchema.optional() }),
     sessionStateSchema,
-    {
-      timeoutMs: 30_000,
-    },
   ),
   /** Locks the console now; the same user (or another, switching operator) signs in to go on. */
   'session.lock': method(z.object({}), sessionStateSchema),
@@ -118,17 +115,15 @@ export const identityMethods = {
   // The organisation's users, invitations, sessions and desktops, at the relay, as the signed-in
   // administrator (online: with their relay session; the relay checks the role too).
   /** Accepts an invitation at the organisation (before signing in); then sign in with the new account. */
-  'session.acceptInvitation': method(invitationAcceptRequestSchema, invitationAcceptResponseSchema, { timeoutMs: 30_000 }),
-  'organisation.users.list': method(z.object({}), userListResponseSchema, { timeoutMs: 30_000 }),
-  'organisation.users.update': method(z.object({ id: z.string(), change: userUpdateRequestSchema }), userSummarySchema, {
-    timeoutMs: 30_000,
-  }),
+  'session.acceptInvitation': method(invitationAcceptRequestSchema, invitationAcceptResponseSchema),
+  'organisation.users.list': method(z.object({}), userListResponseSchema),
+  'organisation.users.update': method(z.object({ id: z.string(), change: userUpdateRequestSchema }), userSummarySchema),
   /** The code and link are shown once; the relay keeps only a hash. */
-  'organisation.invitations.create': method(invitationCreateRequestSchema, invitationCreateResponseSchema, { timeoutMs: 30_000 }),
-  'organisation.sessions.list': method(z.object({}), sessionListResponseSchema, { timeoutMs: 30_000 }),
-  'organisation.sessions.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) }), { timeoutMs: 30_000 }),
-  'organisation.devices.list': method(z.object({}), deviceListResponseSchema, { timeoutMs: 30_000 }),
-  'organisation.devices.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) }), { timeoutMs: 30_000 }),
+  'organisation.invitations.create': method(invitationCreateRequestSchema, invitationCreateResponseSchema),
+  'organisation.sessions.list': method(z.object({}), sessionListResponseSchema),
+  'organisation.sessions.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) })),
+  'organisation.devices.list': method(z.object({}), deviceListResponseSchema),
+  'organisation.devices.revoke': method(z.object({ id: z.string() }), z.object({ revoked: z.literal(true) })),
 };
 
 export const identityEvents = {

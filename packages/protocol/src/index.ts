@@ -2,6 +2,7 @@ export * from './rpc-core';
 export * from './refusals';
 export * from './issues';
 export * from './rpc';
+export * from './rpc-timeouts';
 export * from './webhooks';
 export * from './outgoing-webhooks';
 export * from './system';

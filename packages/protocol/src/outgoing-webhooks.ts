@@ -125,22 +125,20 @@ export interface WebhookPayload {
 
 // ── the console's methods (Inställningar → Webhooks; the engine calls the relay as the signed-in administrator) ──
 
-const relayCall = { timeoutMs: 30_000 };
 const subscriptionRef = z.object({ id: z.string().min(1) });
 
 export const webhookMethods = {
-  'organisation.webhooks.list': method(z.object({}), webhookSubscriptionListSchema, relayCall),
+  'organisation.webhooks.list': method(z.object({}), webhookSubscriptionListSchema),
   /** The secret is in the answer once; the relay keeps it sealed. */
-  'organisation.webhooks.create': method(webhookSubscriptionInputSchema, webhookSecretResponseSchema, relayCall),
+  'organisation.webhooks.create': method(webhookSubscriptionInputSchema, webhookSecretResponseSchema),
   'organisation.webhooks.update': method(
     z.object({ id: z.string().min(1), change: webhookSubscriptionUpdateSchema }),
     webhookSubscriptionSchema,
-    relayCall,
   ),
-  'organisation.webhooks.delete': method(subscriptionRef, z.object({ deleted: z.literal(true) }), relayCall),
-  'organisation.webhooks.rotateSecret': method(subscriptionRef, webhookSecretResponseSchema, relayCall),
-  'organisation.webhooks.test': method(subscriptionRef, z.object({ id: z.string() }), relayCall),
-  'organisation.webhooks.deliveries': method(webhookDeliveryQuerySchema, webhookDeliveryListSchema, relayCall),
+  'organisation.webhooks.delete': method(subscriptionRef, z.object({ deleted: z.literal(true) })),
+  'organisation.webhooks.rotateSecret': method(subscriptionRef, webhookSecretResponseSchema),
+  'organisation.webhooks.test': method(subscriptionRef, z.object({ id: z.string() })),
+  'organisation.webhooks.deliveries': method(webhookDeliveryQuerySchema, webhookDeliveryListSchema),
   /** "Skicka igen": under the same webhook-id. */
-  'organisation.webhooks.resend': method(z.object({ id: z.string().min(1) }), webhookDeliverySchema, relayCall),
+  'organisation.webhooks.resend': method(z.object({ id: z.string().min(1) }), webhookDeliverySchema),
 };

@@ -8,15 +8,10 @@ import type { IssueCode, IssueParams } from './issues';
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
   readonly output: O;
-  /** Milliseconds the client waits before failing the call with TIMEOUT. */
-  readonly timeoutMs?: number;
 }
 
-export const method = <I extends z.ZodType, O extends z.ZodType>(
-  input: I,
-  output: O,
-  opts: { timeoutMs?: number } = {},
-): MethodSpec<I, O> => ({ input, output, ...opts });
+/** A method's schemas; how long the console waits for its answer is in rpc-timeouts.ts. */
+export const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): MethodSpec<I, O> => ({ input, output });
 
 export const errorCodes = [
   'VALIDATION',

@@ -40,11 +40,11 @@ const campaignRef = z.object({ campaignId: z.number().int().positive() });
 export const syncMethods = {
   'sync.status': method(z.object({}), syncStatusSchema),
   /** The organisation's desktops, from the relay. */
-  'sync.organisation': method(z.object({}), organisationViewSchema, { timeoutMs: 35_000 }),
+  'sync.organisation': method(z.object({}), organisationViewSchema),
   /** Who runs an alert (the alert view and the overview show it). */
   'sync.alertOwner': method(campaignRef, alertOwnerSchema),
   /** Ta över: run an alert whose owner stopped answering from this desktop. */
-  'sync.takeOver': method(campaignRef, alertOwnerSchema, { timeoutMs: 45_000 }),
+  'sync.takeOver': method(campaignRef, alertOwnerSchema),
   /** The organisation's setting: take alerts over automatically when their workstation stops answering. */
   'sync.setAutoTakeOver': method(z.object({ enabled: z.boolean() }), syncStatusSchema),
 };

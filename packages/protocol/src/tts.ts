@@ -161,7 +161,6 @@ export const ttsMethods = {
       }),
     ]),
     z.object({ voice: voiceInfoSchema }),
-    { timeoutMs: 180_000 },
   ),
   'tts.voices.remove': method(z.object({ voiceId: z.string().min(1) }), z.object({ removed: z.literal(true), defaultVoiceId: z.string() })),
   'tts.voices.setDefault': method(z.object({ voiceId: z.string().min(1) }), z.object({ defaultVoiceId: z.string() })),
@@ -180,12 +179,10 @@ export const ttsMethods = {
       requestId: z.string().max(100).optional(),
     }),
     synthesisResultSchema,
-    { timeoutMs: 120_000 },
   ),
   'audio.saveRecording': method(
     z.object({ recording: recordingInputSchema, label: z.string().trim().max(200).optional() }),
     recordingResultSchema,
-    { timeoutMs: 60_000 },
   ),
   /** Audio bytes: `preview` is the WAV at full quality, `telephony` the 8 kHz μ-law WAV calls play. */
   'audio.get': method(

@@ -3,7 +3,7 @@
 // Every call has a timeout; calls still open when the connection drops fail with
 // UNAVAILABLE instead of hanging.
 import {
-  methods,
+  timeoutOf,
   type ErrorCode,
   type EventName,
   type EventPayload,
@@ -57,8 +57,6 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-
 export class RpcClient {
   private channel: Channel | null = null;
   private nextId = 1;
@@ -109,8 +107,7 @@ export class RpcClient {
 
   call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
     const id = this.nextId++;
-    const spec = methods[method] as { timeoutMs?: number };
-    const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = timeoutOf(method);
     return new Promise<MethodOutput<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
