@@ -1,6 +1,6 @@
 // Saved segments: where they are kept and how their rules become SQL. A segment is one row
-// in the settings table under "segment.<id>" (JSON: name, rules, who made and changed it), a
-// row of its own so each is a separate change for organisation sync, like a prepared alert.
+// in the settings table under "segment.<id>" (JSON: name, rules, who made and changed it),
+// kept as a settings document (./settings-documents.ts) like a prepared alert.
 // Its members are never stored: `segmentMemberIds` asks SQLite once, with every rule a
 // predicate on the contacts row, and the index on each side table doing the lookups (group
 // members by group, tags by tag, phones and e-mails by contact, opt-outs by address).
@@ -10,58 +10,15 @@
 // array (`c.id IN (SELECT value FROM json_each(?))`).
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { segmentNumber, segmentSchema, type Channel, type Segment, type SegmentDefinition, type SegmentRule } from '@gdial/protocol';
-import type { Reader, Tx } from './db';
+import type { Reader } from './db';
+import { settingsDocuments } from './settings-documents';
 
-/** The settings key of a segment is this prefix and its id. */
-export const SEGMENT_PREFIX = 'segment.';
+export const segments = settingsDocuments<Segment>('segment.', segmentSchema);
 
-interface SegmentRow {
-  key: string;
-  value: string;
-}
-
-/** The converter: the row to the segment, or null when its JSON no longer fits the contract. */
-function toSegment(row: SegmentRow): Segment | null {
-  try {
-    const parsed = segmentSchema.safeParse(JSON.parse(row.value));
-    return parsed.success && row.key === SEGMENT_PREFIX + parsed.data.id ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Every segment, by name (Swedish order). */
-export function listSegments(r: Reader): Segment[] {
-  return r.statements
-    .get<[string, string], SegmentRow>("SELECT key, value FROM settings WHERE key >= ? AND key < ? || '~'")
-    .all(SEGMENT_PREFIX, SEGMENT_PREFIX)
-    .map(toSegment)
-    .filter((s): s is Segment => s !== null)
-    .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
-}
-
-export function getSegment(r: Reader, id: string): Segment | null {
-  const row = r.statements.get<[string], SegmentRow>('SELECT key, value FROM settings WHERE key = ?').get(SEGMENT_PREFIX + id);
-  return row ? toSegment(row) : null;
-}
-
-export function putSegment(tx: Tx, s: Segment): void {
-  const key = SEGMENT_PREFIX + s.id;
-  const existed = tx.statements.pluck<[string], string>('SELECT key FROM settings WHERE key = ?').get(key) !== undefined;
-  tx.statements
-    .get<[string, string, string]>(
-      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    )
-    .run(key, JSON.stringify(segmentSchema.parse(s)), s.updatedAt);
-  tx.changes.record('settings', [key], existed ? 'update' : 'insert');
-}
-
-export function deleteSegment(tx: Tx, id: string): boolean {
-  const key = SEGMENT_PREFIX + id;
-  const gone = tx.statements.get<[string]>('DELETE FROM settings WHERE key = ?').run(key).changes > 0;
-  if (gone) tx.changes.record('settings', [key], 'delete');
-  return gone;
-}
+export const listSegments = segments.list;
+export const getSegment = segments.get;
+export const putSegment = segments.put;
+export const deleteSegment = segments.delete;
 
 // ── rules to SQL ──
 

@@ -1,23 +1,15 @@
 // Prepared alerts (larmmallar) as shared entities, so every desktop of the organisation (and
-// the relay, which triggers them for API keys) holds the same ones. A prepared alert travels
-// as one field holding all of it, like a template: an edit on one desktop and a concurrent
-// edit on another never combine into a plan nobody made (the later one wins whole). Its id
-// is already a UUID, so it is its own uid. The plan names the template, groups and people
+// the relay, which triggers them for API keys) holds the same ones: a settings document
+// (./settings-document.ts), like a saved segment. The plan names the template, groups and people
 // by this desktop's row ids; shared, it names them by their uids, and each desktop turns
 // them back into its own ids. A group or person that no longer exists here is left out of
 // the plan (as on the desktop that made it, where the id names nothing any more); a plan
 // whose template or test group is not here is not stored until it is.
 import { campaignFieldsSchema, preparedAlertSchema, type CampaignSettings, type Json, type PreparedAlert } from '@gdial/protocol';
 import type { Reader, Tx } from '../../store/db';
-import {
-  deletePreparedAlert,
-  getPreparedAlert,
-  listPreparedAlerts,
-  PREPARED_ALERT_PREFIX,
-  putPreparedAlert,
-} from '../../store/prepared-alerts';
+import { preparedAlerts } from '../../store/prepared-alerts';
 import { localIdOf } from '../../store/sync';
-import type { EntityCodec } from '../codec';
+import { settingsDocumentCodec } from './settings-document';
 import { uidFor } from './contacts';
 
 type Ref = 'group' | 'contact' | 'template';
@@ -64,32 +56,10 @@ export function localPreparedAlert(r: Reader, shared: Json): PreparedAlert | nul
   return parsed.success ? parsed.data : null;
 }
 
-export const preparedAlertCodec: EntityCodec = {
+export const preparedAlertCodec = settingsDocumentCodec<PreparedAlert>({
   entity: 'preparedAlert',
-  tables: ['settings'],
-  tombstones: true,
-  touched(_tx, changes) {
-    const ids = new Set<string>();
-    for (const c of changes) {
-      const key = String(c.key[0]);
-      if (key.startsWith(PREPARED_ALERT_PREFIX)) ids.add(key.slice(PREPARED_ALERT_PREFIX.length));
-    }
-    return ids;
-  },
-  read(r, id) {
-    const p = getPreparedAlert(r, id);
-    return p ? { preparedAlert: sharedPreparedAlert(r as Tx, p) } : undefined;
-  },
-  write(tx, state) {
-    if (state.deleted !== undefined) {
-      deletePreparedAlert(tx, state.id);
-      return;
-    }
-    const shared = state.fields.preparedAlert?.v;
-    const p = shared === undefined ? null : localPreparedAlert(tx, shared);
-    if (p && p.id === state.id) putPreparedAlert(tx, p);
-  },
-  all(tx) {
-    return listPreparedAlerts(tx).map((p) => p.id);
-  },
-};
+  field: 'preparedAlert',
+  store: preparedAlerts,
+  toShared: sharedPreparedAlert,
+  toLocal: localPreparedAlert,
+});

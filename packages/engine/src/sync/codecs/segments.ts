@@ -1,15 +1,13 @@
 // Saved segments as shared entities, so every desktop of the organisation holds the same
-// ones. Like a prepared alert, a segment travels as one field holding all of it (an edit on
-// one desktop and a concurrent edit on another never combine into rules nobody wrote: the
-// later one wins whole). Its id is a UUID, its own uid. Its group rules name groups by this
-// desktop's row ids; shared, they name them by uid, and each desktop turns them back into
-// its own ids. A group that does not exist here is left out of its rule; a rule left with no
+// ones: a settings document (./settings-document.ts), like a prepared alert. Its group
+// rules name groups by this desktop's row ids; shared, they name them by uid, and each
+// desktop turns them back into its own ids. A group that does not exist here is left out of its rule; a rule left with no
 // group is left out (as on the desktop that made it, where the group's deletion emptied it).
 import { segmentSchema, type Json, type Segment, type SegmentRule } from '@gdial/protocol';
 import type { Reader, Tx } from '../../store/db';
-import { deleteSegment, getSegment, listSegments, putSegment, SEGMENT_PREFIX } from '../../store/segments';
+import { segments } from '../../store/segments';
 import { localIdOf } from '../../store/sync';
-import type { EntityCodec } from '../codec';
+import { settingsDocumentCodec } from './settings-document';
 import { uidFor } from './contacts';
 
 function mapGroups<F, T>(rules: readonly SegmentRule[], map: (id: F) => T | undefined): unknown[] {
@@ -34,32 +32,10 @@ export function localSegment(r: Reader, shared: Json): Segment | null {
   return parsed.success ? parsed.data : null;
 }
 
-export const segmentCodec: EntityCodec = {
+export const segmentCodec = settingsDocumentCodec<Segment>({
   entity: 'segment',
-  tables: ['settings'],
-  tombstones: true,
-  touched(_tx, changes) {
-    const ids = new Set<string>();
-    for (const c of changes) {
-      const key = String(c.key[0]);
-      if (key.startsWith(SEGMENT_PREFIX)) ids.add(key.slice(SEGMENT_PREFIX.length));
-    }
-    return ids;
-  },
-  read(r, id) {
-    const s = getSegment(r, id);
-    return s ? { segment: sharedSegment(r as Tx, s) } : undefined;
-  },
-  write(tx, state) {
-    if (state.deleted !== undefined) {
-      deleteSegment(tx, state.id);
-      return;
-    }
-    const shared = state.fields.segment?.v;
-    const s = shared === undefined ? null : localSegment(tx, shared);
-    if (s && s.id === state.id) putSegment(tx, s);
-  },
-  all(tx) {
-    return listSegments(tx).map((s) => s.id);
-  },
-};
+  field: 'segment',
+  store: segments,
+  toShared: sharedSegment,
+  toLocal: localSegment,
+});
