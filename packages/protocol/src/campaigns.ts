@@ -8,6 +8,7 @@ import { method } from './rpc-core';
 import { channelSchema, contactLanguageSchema } from './contacts';
 import { refusalSchema } from './refusals';
 import { capDetailsSchema } from './cap';
+import { burnOptionSchema } from './burn';
 
 const id = z.number().int().positive();
 const isoTime = z.string();
@@ -296,6 +297,11 @@ export const campaignFieldsSchema = z.object({
   waves: z.array(waveSchema).max(5).default([]),
   /** CAP facts (event, category, urgency, severity, certainty, area): from an imported CAP message, used by the CAP export. */
   cap: capDetailsSchema.nullable().default(null),
+  /**
+   * Engångsmeddelande: the text goes out as a link that shows it once (burn.ts), until the
+   * expiry; SMS, WhatsApp, Telegram and e-mail (a call speaks its message). Null: the text itself.
+   */
+  burn: burnOptionSchema.nullable().default(null),
 });
 export type CampaignFields = z.input<typeof campaignFieldsSchema>;
 export type CampaignSettings = z.output<typeof campaignFieldsSchema>;
@@ -556,6 +562,8 @@ export const deliveryReportSchema = z.object({
   possibleDuplicate: z.boolean(),
   sentAt: isoTime.nullable(),
   finishedAt: isoTime.nullable(),
+  /** When the person opened the burn message's link (engångsmeddelande): "öppnat" in the roll-call. */
+  openedAt: isoTime.nullable().optional(),
   events: z.array(deliveryEventSchema),
 });
 export type DeliveryReport = z.infer<typeof deliveryReportSchema>;

@@ -3,7 +3,7 @@
 // relay cursor's transaction, applied once per event key like a provider event.
 import { BURN_OPENED_EVENT, type RelayEvent } from '@gdial/protocol';
 import type { Tx } from '../store/db';
-import { addDeliveryEvent } from '../store/deliveries';
+import { addBurnOpened } from '../store/deliveries';
 import { deliveryByToken, rememberEvent } from '../store/provider-events';
 import type { AppliedEvents } from '../campaigns/events';
 
@@ -27,7 +27,7 @@ export function applyBurnOpened(tx: Tx, event: Extract<RelayEvent, { type: 'burn
     return result;
   }
   const at = Date.parse(event.openedAt);
-  addDeliveryEvent(tx, row.id, Number.isFinite(at) ? at : now, BURN_OPENED_EVENT, null);
+  addBurnOpened(tx, row.id, Number.isFinite(at) ? at : now);
   result.applied++;
   result.campaignIds.add(row.campaign_id);
   return result;

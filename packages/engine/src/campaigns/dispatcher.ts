@@ -8,8 +8,9 @@
 // results, which is what lets a laptop hand over thousands of messages per second.
 // This file is the pump and the provider calls; claiming (claiming.ts), result writing
 // (results.ts) and reconciliation (reconcile.ts) are its three parts.
-import type { Channel, ProviderEvent } from '@gdial/protocol';
-import { channels as allChannels, confirmationSchema } from '@gdial/protocol';
+import type { BurnOption, Channel, ProviderEvent } from '@gdial/protocol';
+import { channels as allChannels, burnOptionSchema, confirmationSchema } from '@gdial/protocol';
+import { burnChannels, burnMessage, BurnUnavailableError, BURN_UNAVAILABLE, type BurnPublisher } from '../burn/outgoing';
 import type { Logger } from '../log';
 import { campaignStatusAndSettings } from '../store/campaigns';
 import type { Store } from '../store/db';
@@ -48,10 +49,19 @@ export const defaultRateLimits: Record<Channel, RateLimit> = {
   telegram: { perSecond: 30, burst: 30 },
 };
 
+/** What the dispatcher keeps of a running campaign's settings. */
+interface CampaignInfo {
+  confirmation: ReturnType<typeof confirmationSchema.parse>;
+  steps: number;
+  burn: BurnOption | null;
+}
+
 export interface DispatcherOptions {
   store: Store;
   senders: ChannelSenders;
   flows: CallFlowHost | null;
+  /** Where burn messages' ciphertexts are stored (the relay); absent: an alert with one cannot send it. */
+  burn?: BurnPublisher | null;
   logger: Logger;
   /** Provider calls in flight at once, across all channels. */
   concurrency?: number;
@@ -110,7 +120,7 @@ export class Dispatcher {
   private flushScheduled = false;
   private lastOpenSweep = 0;
   private readonly flowUrls = new Map<string, Promise<(token: string) => string>>();
-  private readonly campaigns = new Map<number, { confirmation: ReturnType<typeof confirmationSchema.parse>; steps: number }>();
+  private readonly campaigns = new Map<number, CampaignInfo>();
   private readonly hangUps: { sender: ChannelSender; providerId: string }[] = [];
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly staleAfterMs: number;
@@ -472,16 +482,40 @@ export class Dispatcher {
       if (!urlFor) return { ok: false, error: sendError('permanent', 'No call-flow host is configured, so a call cannot be placed') };
       callFlowUrl = urlFor(row.token);
     }
+    const whatsAppTemplate = row.channel === 'whatsapp' ? whatsAppTemplateOf(row, this.clock()) : null;
+    let message = { body: row.body, html: row.html };
+    const burn = this.campaignInfo(row.campaign_id).burn;
+    if (burn && row.body && burnChannels.includes(row.channel)) {
+      // Engångsmeddelande: the person gets a link to the text, never the text (burn/outgoing.ts).
+      if (whatsAppTemplate)
+        return {
+          ok: false,
+          error: sendError('permanent', 'Ett engångsmeddelande kan inte skickas som WhatsApp-mall (utanför 24-timmarsfönstret)'),
+        };
+      if (!this.opts.burn) return { ok: false, error: sendError('permanent', 'Engångsmeddelanden kräver en relä') };
+      try {
+        message = await burnMessage(
+          this.opts.burn,
+          burn,
+          { text: row.body, token: row.token, language: row.language, channel: row.channel },
+          this.clock(),
+        );
+      } catch (err) {
+        if (err instanceof BurnUnavailableError)
+          return { ok: false, error: sendError('transient', err.message, { code: BURN_UNAVAILABLE }) };
+        return { ok: false, error: sendError('permanent', (err as Error).message) };
+      }
+    }
     return sender.send({
       token: row.token,
       channel: row.channel,
       to: row.address,
-      body: row.body,
+      body: message.body,
       subject: row.subject,
-      html: row.html,
+      html: message.html,
       audioId: row.audio_id,
       callFlowUrl,
-      whatsAppTemplate: row.channel === 'whatsapp' ? whatsAppTemplateOf(row, this.clock()) : null,
+      whatsAppTemplate,
     });
   }
 
@@ -512,12 +546,16 @@ export class Dispatcher {
   }
 
   /** What the dispatcher needs of a running campaign's settings (fixed once it runs). */
-  private campaignInfo(campaignId: number): { confirmation: ReturnType<typeof confirmationSchema.parse>; steps: number } {
+  private campaignInfo(campaignId: number): CampaignInfo {
     let c = this.campaigns.get(campaignId);
     if (!c) {
       const row = campaignStatusAndSettings(this.opts.store.read, campaignId);
-      const settings = row ? (JSON.parse(row.settings) as { confirmation?: unknown; steps?: unknown[] }) : {};
-      c = { confirmation: confirmationSchema.parse(settings.confirmation ?? {}), steps: settings.steps?.length ?? 0 };
+      const settings = row ? (JSON.parse(row.settings) as { confirmation?: unknown; steps?: unknown[]; burn?: unknown }) : {};
+      c = {
+        confirmation: confirmationSchema.parse(settings.confirmation ?? {}),
+        steps: settings.steps?.length ?? 0,
+        burn: settings.burn ? burnOptionSchema.parse(settings.burn) : null,
+      };
       this.campaigns.set(campaignId, c);
     }
     return c;

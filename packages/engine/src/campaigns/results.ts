@@ -10,6 +10,7 @@ import type { Tx } from '../store/db';
 import { addDeliveryEvent } from '../store/deliveries';
 import { answerLost, fail, requeue, setState, writeSent, type ClaimRow } from '../store/dispatch';
 import { addOptOut } from '../store/opt-outs';
+import { BURN_UNAVAILABLE } from '../burn/outgoing';
 import { AUDIO_UNAVAILABLE } from './call-flows';
 import { markRecipientsInProgress } from '../store/recipients';
 import { backoffDelay, type BackoffPolicy, type CircuitBreaker, type TokenBucket } from './flow-control';
@@ -104,10 +105,11 @@ function applyFailure(tx: Tx, c: ResultContext, row: ClaimRow, provider: string,
     case 'transient':
     case 'auth':
     case 'rate-limited': {
-      if (f.code === AUDIO_UNAVAILABLE) {
-        // The call's audio is another desktop's and could not be fetched: no call was placed and
-        // the provider is not at fault (its circuit is left alone). The voice channel is held
-        // (Väntar på nät) until the audio comes or the alert gives up, as for any path failure.
+      if (f.code === AUDIO_UNAVAILABLE || f.code === BURN_UNAVAILABLE) {
+        // The call's audio is another desktop's and could not be fetched, or a burn message's
+        // ciphertext could not be stored at the relay: nothing was sent and the provider is not
+        // at fault (its circuit is left alone). The channel is held (Väntar på nät) until the
+        // relay answers or the alert gives up, as for any path failure.
         requeue(tx, row.id, now + PATH_RETRY_CAP_MS, f.message, f.code);
         const note = {
           code: 'retry',

@@ -28,6 +28,8 @@ const shownDeliveryColumns = new Set([
   'possible_duplicate',
   'sent_at',
   'finished_at',
+  // Not a column: a burn message's first opening (delivery_events), shown as "öppnat".
+  'opened_at',
 ]);
 const changesLine = (columns: readonly string[] | undefined) => columns === undefined || columns.some((c) => shownDeliveryColumns.has(c));
 

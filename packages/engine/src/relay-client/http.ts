@@ -9,6 +9,9 @@ import {
   type ApiAlertRequest,
   type ApiAlertRequestList,
   type ApiAlertRequestUpdate,
+  burnUploadResponseSchema,
+  type BurnUpload,
+  type BurnUploadResponse,
   callFlowRegistrationResponseSchema,
   callFlowRegistrationSchema,
   deviceEnrolmentResponseSchema,
@@ -170,6 +173,16 @@ export class RelayApi {
       `${relayBase(this.relayUrl)}/api/v1/media`,
       { method: 'POST', headers: { ...this.auth, 'content-type': contentType }, body: new Uint8Array(bytes) },
       mediaUploadResponseSchema,
+    );
+  }
+
+  /** Stores a burn message's ciphertext; the answer's URL plus `#<key>` is the recipient's link. */
+  uploadBurnMessage(upload: BurnUpload): Promise<RelayHttpResult<BurnUploadResponse>> {
+    return call(
+      this.fetchImpl,
+      `${relayBase(this.relayUrl)}/api/v1/burn-messages`,
+      { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(upload) },
+      burnUploadResponseSchema,
     );
   }
 

@@ -14,6 +14,7 @@ import { TemplateService } from '../campaigns/template-service';
 import { createContactsModule, type ContactsModule } from '../contacts';
 import { TtsService } from '../tts/service';
 import { AudioMedia } from './audio-media';
+import { RelayBurnPublisher } from '../burn/outgoing';
 import { Connectivity, type ConnectivitySettings } from './connectivity';
 import type { SecretSealer } from './connectivity/secrets';
 import { ConnectivitySetupService } from './connectivity/setup';
@@ -120,10 +121,16 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     },
     opts.health,
   );
+  // Burn messages are stored at the relay the connectivity service joins (set on each start).
+  const burnPublisher = new RelayBurnPublisher();
   const campaigns = new CampaignService(ctx, {
     synthesiseVoice: callVoiceSynthesiser(ctx, tts),
     ...opts.campaigns,
-    dispatcher: { ...opts.campaigns?.dispatcher, onSendResult: (provider, outcome) => health.sends.record(provider, outcome) },
+    dispatcher: {
+      burn: burnPublisher,
+      ...opts.campaigns?.dispatcher,
+      onSendResult: (provider, outcome) => health.sends.record(provider, outcome),
+    },
   });
   const approvals = new ApprovalService({ ctx, campaigns, user: () => identity.current(), desktop: opts.desktopName });
   const preparedAlerts = new PreparedAlertService(ctx, campaigns, { user: () => identity.current(), desktop: approvals.desktopName });
@@ -159,7 +166,14 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     api: () => sync.relayApi,
     device: () => replica.device,
   });
-  const connectivity = new Connectivity(ctx, { campaigns, tts, audioMedia, sync, onAlertRequests: () => apiAlerts.wake() });
+  const connectivity = new Connectivity(ctx, {
+    campaigns,
+    tts,
+    audioMedia,
+    sync,
+    burn: burnPublisher,
+    onAlertRequests: () => apiAlerts.wake(),
+  });
   later.connectivity = connectivity;
   later.sync = sync;
   relayOf.connectivity = connectivity;

@@ -6,6 +6,7 @@
 // statements are in ./dispatch.ts. Writes take the transaction and record exactly the
 // rows they changed. Prepared statements only: these run thousands of times a second.
 import type { Channel, DeliveryReport, DeliveryState, RecipientOutcome } from '@gdial/protocol';
+import { BURN_OPENED_EVENT } from '@gdial/protocol';
 import type { Reader, Tx } from './db';
 
 /** A row of deliveries as SQLite returns it. */
@@ -87,6 +88,7 @@ export function toDeliveryReport(d: ReportDeliveryRow, events: readonly Delivery
     possibleDuplicate: d.possible_duplicate === 1,
     sentAt: iso(d.sent_at),
     finishedAt: iso(d.finished_at),
+    openedAt: iso(d.opened_at ?? null),
     events: timeline,
   };
 }
@@ -108,11 +110,24 @@ export type ReportDeliveryRow = Pick<
   | 'provider_id'
   | 'sent_at'
   | 'finished_at'
->;
+> & {
+  /** When the person opened the burn message's link (its first burn-opened event), if it had one. */
+  opened_at?: number | null;
+};
 
 const IN_IDS = 'IN (SELECT value FROM json_each(?))';
 
 // ── the timeline ──
+
+/**
+ * A burn message's link was opened: the timeline entry, and the delivery's line of the
+ * roll-call marked changed (its "öppnat" is read from that entry) so consoles holding the
+ * roll-call read it again.
+ */
+export function addBurnOpened(tx: Tx, deliveryId: number, at: number): void {
+  addDeliveryEvent(tx, deliveryId, at, BURN_OPENED_EVENT, null);
+  tx.changes.record('deliveries', [deliveryId], 'update', ['opened_at']);
+}
 
 /** Appends one entry to a delivery's timeline. */
 export function addDeliveryEvent(tx: Tx, deliveryId: number, at: number, kind: string, detail: string | null): void {
@@ -375,7 +390,8 @@ export function deliveryReportsOf(r: Reader, recipientIds: readonly number[], wi
   const ids = JSON.stringify(recipientIds);
   const dels = r.statements
     .get<[string], ReportDeliveryRow>(
-      `SELECT id, recipient_id, step_index, channel, address, state, provider_status, attempts, error, error_code, possible_duplicate, provider, provider_id, sent_at, finished_at
+      `SELECT id, recipient_id, step_index, channel, address, state, provider_status, attempts, error, error_code, possible_duplicate, provider, provider_id, sent_at, finished_at,
+              (SELECT min(e.at) FROM delivery_events e WHERE e.delivery_id = deliveries.id AND e.kind = '${BURN_OPENED_EVENT}') AS opened_at
          FROM deliveries WHERE recipient_id ${IN_IDS} ORDER BY recipient_id, step_index, id`,
     )
     .all(ids);

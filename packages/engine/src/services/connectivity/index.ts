@@ -13,6 +13,7 @@ import { AudioUnavailableError, callFlowHost } from '../../campaigns/call-flows'
 import type { AppliedEvents } from '../../campaigns/events';
 import { applyProviderEvents } from '../../campaigns/events';
 import { applyBurnOpened } from '../../burn/opened';
+import type { RelayBurnPublisher } from '../../burn/outgoing';
 import type { RateLimit } from '../../campaigns/dispatcher';
 import type { CampaignService } from '../../campaigns/service';
 import { sendersFromProviders } from '../../campaigns/senders';
@@ -88,6 +89,8 @@ export class Connectivity {
       /** Another desktop's audio is fetched before its calls are placed. */
       audioMedia: AudioMedia;
       sync: SyncService;
+      /** Where burn messages are stored: this desktop's relay, set on each start. */
+      burn?: RelayBurnPublisher;
       /** The relay's log says alert requests from its API wait (or ask to be cancelled); also called on every connect. */
       onAlertRequests?: () => void;
     },
@@ -117,6 +120,7 @@ export class Connectivity {
     const { campaigns, tts, audioMedia } = this.deps;
     const relay = this.settings.relay;
     const api = relay ? new RelayApi(relay.url, relay.deviceToken) : null;
+    this.deps.burn?.setRelay(api);
     const flows = api
       ? callFlowHost({
           async registerFlow(flow) {
