@@ -11,7 +11,7 @@ import { autoTakeOverSetting } from './leases';
 import type { EngineContext } from '../context';
 import { defaultBackoff, reconnectDelay } from '../relay-client/backoff';
 import type { RelayApi } from '../relay-client';
-import type { Tx } from '../store/db';
+import type { Reader, Tx } from '../store/db';
 import { addressBookEmpty } from '../store/sync-snapshot';
 import { ackOps, localIdOf, nextPushBatch, pendingCount, readSyncMeta, statesAfter, writeSyncMeta } from '../store/sync';
 import type { Replica } from '../sync/replica';
@@ -23,11 +23,35 @@ const SNAPSHOT_CHUNK = 25_000;
 const REPUSH_PAGE = 1_000;
 /**
  * A snapshot page the relay could not give (unreachable, a 5xx: a busy relay's query timed
- * out) is asked for again this many times, after 0.5, 1 and 2 s, before the snapshot fails:
- * a failed snapshot starts again from its first page, and what it already wrote makes the
- * address book no longer empty, so everything would be merged state by state.
+ * out) is asked for again this many times, after 0.5, 1 and 2 s, before the snapshot fails;
+ * the next attempt resumes after the last chunk written (SNAPSHOT_RESUME).
  */
 const SNAPSHOT_PAGE_TRIES = 3;
+/** sync_meta: where an unfinished snapshot stands (SnapshotResume as JSON). */
+const SNAPSHOT_RESUME = 'snapshotResume';
+
+/** Where an unfinished snapshot stands after the last chunk it wrote. */
+interface SnapshotResume {
+  /** The cursor of the next page to ask for. */
+  cursor: string | undefined;
+  /** The log sequence the snapshot's first page was read at (the log is followed from there). */
+  seq: number;
+  /** The relay's epoch: a snapshot of another relay or of a restored database starts over. */
+  epoch: string;
+  received: number;
+  total: number;
+  /** Whether the snapshot began into an empty address book (Replica.applyFreshStates). */
+  fresh: boolean;
+}
+
+function readResume(r: Reader): SnapshotResume | null {
+  const text = readSyncMeta(r, SNAPSHOT_RESUME);
+  if (text === null) return null;
+  const v = JSON.parse(text) as Partial<SnapshotResume>;
+  return typeof v.cursor === 'string' && typeof v.seq === 'number' && typeof v.epoch === 'string' && typeof v.fresh === 'boolean'
+    ? { cursor: v.cursor, seq: v.seq, epoch: v.epoch, received: v.received ?? 0, total: v.total ?? 0, fresh: v.fresh }
+    : null;
+}
 
 export class SyncService {
   private api: RelayApi | null = null;
@@ -38,6 +62,8 @@ export class SyncService {
   private lastError: string | null = null;
   private snapshotProgress: SyncStatus['snapshot'] = null;
   private readonly idle: Array<() => void> = [];
+  /** States merged per snapshot transaction (a test makes it small to see a snapshot resume). */
+  snapshotChunk = SNAPSHOT_CHUNK;
   private readonly touched = new Set<SyncEntity>();
   private readonly templates = new Set<number>();
   private unsupported = false;
@@ -197,30 +223,35 @@ export class SyncService {
    * Takes the organisation's current state from the relay, page by page, a few pages merged in
    * each transaction (progress is shown meanwhile); returns the log sequence to follow
    * from, or null when the relay offers no organisation sync. Throws when the relay cannot
-   * be read (the caller retries).
+   * be read (the caller retries). Each transaction also records where the snapshot stands
+   * (sync_meta `snapshotResume`), so a snapshot that failed, or an engine stopped in the middle
+   * of one, resumes after the last chunk it wrote — on the set-based path if it began on it —
+   * instead of reading everything again and merging it into an address book no longer empty.
    */
   async snapshot(api: RelayApi): Promise<number | null> {
-    let seq: number | null = null;
-    let received = 0;
-    let total = 0;
+    const resumed = readResume(this.ctx.store.read);
+    let seq: number | null = resumed?.seq ?? null;
+    let received = resumed?.received ?? 0;
+    let total = resumed?.total ?? 0;
     // An empty address book (a first enrolment) takes the set-based path (Replica.applyFreshStates).
-    const fresh = addressBookEmpty(this.ctx.store.read);
-    if (fresh) this.ctx.store.transaction((tx) => this.replica.beginFreshSnapshot(tx), { origin: 'sync' });
+    let fresh = resumed ? resumed.fresh : this.beginSnapshot();
     let chunk: EntityState[] = [];
-    this.snapshotProgress = { received: 0, total: 0 };
+    this.snapshotProgress = { received, total: Math.max(total, received) };
     this.announce();
     // Like an import, a run of large commits: the log is copied back once at the end.
     const resumeCheckpoints = this.ctx.store.deferCheckpoints();
     // The next page is asked for as soon as this one's cursor is known, so the relay reads it
     // while this one is written here.
-    let asked: string | undefined; // the cursor of the page asked for
+    let asked = resumed?.cursor; // the cursor of the page asked for
+    let answered = false; // whether the relay gave any page of this run
     let retries = 0;
     let next: Promise<Awaited<ReturnType<RelayApi['syncSnapshot']>>> | null = api.syncSnapshot(asked, SNAPSHOT_PAGE);
+    if (resumed) this.ctx.logger.child({ module: 'sync' }).info({ after: asked, received }, 'resuming the organisation snapshot');
     try {
       while (next) {
         const r = await next;
         next = null;
-        if (!r.ok && r.error.status === 404 && seq === null) {
+        if (!r.ok && r.error.status === 404 && !answered) {
           // A relay without organisation sync (an older version): this desktop stays on its own.
           this.unsupported = true;
           this.ctx.logger.child({ module: 'sync' }).warn('the relay does not offer organisation sync');
@@ -235,13 +266,26 @@ export class SyncService {
         if (!r.ok) throw new Error(`the organisation's snapshot could not be read: ${r.error.message}`);
         retries = 0;
         const page = r.value;
+        if (!answered && resumed && page.epoch !== resumed.epoch) {
+          // Not the relay (or not the database) the interrupted snapshot read from: it starts over.
+          this.ctx.logger.child({ module: 'sync' }).warn('the relay changed since the snapshot was interrupted; taking it from the start');
+          this.ctx.store.transaction((tx) => writeSyncMeta(tx, SNAPSHOT_RESUME, null), { origin: 'sync' });
+          fresh = this.beginSnapshot();
+          seq = null;
+          received = total = 0;
+          next = api.syncSnapshot((asked = undefined), SNAPSHOT_PAGE);
+          answered = true;
+          continue;
+        }
+        answered = true;
         seq ??= page.seq;
         if (page.next !== undefined) next = api.syncSnapshot((asked = page.next), SNAPSHOT_PAGE);
         total = page.total ?? total; // counted once, on the first page
         chunk.push(...page.states);
-        if (chunk.length < SNAPSHOT_CHUNK && page.next !== undefined) continue;
+        if (chunk.length < this.snapshotChunk && page.next !== undefined) continue;
         const states = chunk;
         chunk = [];
+        const at: SnapshotResume = { cursor: page.next, seq, epoch: page.epoch, received: received + states.length, total, fresh };
         this.ctx.store.transaction(
           (tx) => {
             if (fresh) this.replica.applyFreshStates(tx, states);
@@ -250,7 +294,8 @@ export class SyncService {
               this.replica.finishSnapshot(tx);
               writeSyncMeta(tx, 'epoch', page.epoch);
               writeSyncMeta(tx, 'lastSyncAt', new Date().toISOString());
-            }
+              writeSyncMeta(tx, SNAPSHOT_RESUME, null);
+            } else writeSyncMeta(tx, SNAPSHOT_RESUME, JSON.stringify(at));
           },
           { origin: 'sync' },
         );
@@ -268,6 +313,13 @@ export class SyncService {
       this.snapshotProgress = null;
       this.announce();
     }
+  }
+
+  /** A snapshot from the first page: whether it takes the set-based path (an empty address book). */
+  private beginSnapshot(): boolean {
+    const fresh = addressBookEmpty(this.ctx.store.read);
+    if (fresh) this.ctx.store.transaction((tx) => this.replica.beginFreshSnapshot(tx), { origin: 'sync' });
+    return fresh;
   }
 
   /**

@@ -1,8 +1,9 @@
 // A snapshot page the relay cannot give for a moment (a busy relay's query timed out: a 5xx;
-// the line dropped) is asked for again, from the same cursor, before the snapshot gives up:
-// a snapshot that fails starts again from its first page, into an address book no longer
-// empty, and merges everything state by state. A relay that keeps failing still fails the
-// snapshot (the caller retries it later); a refusal is not asked again. The relay here is a
+// the line dropped) is asked for again, from the same cursor, before the snapshot gives up.
+// A relay that keeps failing still fails the snapshot (the caller retries it later); a
+// refusal is not asked again. A snapshot taken again after a failure (or after the engine
+// stopped) resumes after the last chunk it wrote, on the set-based path it began on, unless
+// the relay's epoch is not the one it read from: then it starts over. The relay here is a
 // fake fetch speaking the snapshot route (the real route is tested in apps/relay and end to
 // end in apps/desktop/test/sync.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ const contacts: EntityState[] = Array.from({ length: 25 }, (_, i) => ({
 }));
 
 /** The snapshot route over `contacts`, 10 a page; `failures(after)` says how a page's request fails, if it does. */
-function fakeRelay(failures: (after: string | undefined, ask: number) => 'down' | number | null) {
+function fakeRelay(failures: (after: string | undefined, ask: number) => 'down' | number | null, epoch = 'e-1') {
   const asked: (string | undefined)[] = [];
   const fetchImpl = (async (input: string | URL) => {
     const url = new URL(input.toString());
@@ -43,7 +44,7 @@ function fakeRelay(failures: (after: string | undefined, ask: number) => 'down' 
     const states = contacts.slice(from, from + 10);
     const page = {
       seq: 7,
-      epoch: 'e-1',
+      epoch,
       states,
       ...(from + 10 < contacts.length ? { next: String(from + 10) } : {}),
       ...(after === undefined ? { total: contacts.length } : {}),
@@ -59,7 +60,25 @@ function desktop(): { env: TestEnv; sync: SyncService } {
   return { env, sync: new SyncService(env.ctx, new Replica(env.store, sharedCodecs())) };
 }
 
+/** Another SyncService on the same database (an engine started again), a chunk per page; with a spy on the set-based path. */
+function again(env: TestEnv): { sync: SyncService; fresh: string[] } {
+  const replica = new Replica(env.store, sharedCodecs());
+  const fresh: string[] = [];
+  const apply = replica.applyFreshStates.bind(replica);
+  replica.applyFreshStates = (tx, states) => {
+    fresh.push(...states.map((s) => s.id));
+    return apply(tx, states);
+  };
+  const sync = new SyncService(env.ctx, replica);
+  sync.snapshotChunk = 10;
+  return { sync, fresh };
+}
+
 const stored = (env: TestEnv): number => env.store.sqlite.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
+const searchable = (env: TestEnv): number =>
+  env.store.sqlite.prepare('SELECT count(*) FROM contacts WHERE search_text IS NOT NULL').pluck().get() as number;
+const resumeMark = (env: TestEnv): unknown =>
+  env.store.sqlite.prepare("SELECT value FROM sync_meta WHERE key = 'snapshotResume'").pluck().get();
 
 describe('a snapshot page the relay could not give', () => {
   it('is asked for again from the same cursor, and the snapshot completes', async () => {
@@ -81,5 +100,44 @@ describe('a snapshot page the relay could not give', () => {
     const bad = fakeRelay((after) => (after === '10' ? 400 : null));
     await expect(refused.sync.snapshot(bad.api)).rejects.toThrow(/snapshot could not be read: HTTP 400/);
     expect(bad.asked).toEqual([undefined, '10']);
+  });
+});
+
+describe('a snapshot that failed after writing some of its chunks', () => {
+  it('resumes after the last chunk written, on the set-based path it began on, when taken again', async () => {
+    const { env } = desktop();
+    const first = again(env);
+    const down = fakeRelay((after) => (after === '20' ? 400 : null));
+    await expect(first.sync.snapshot(down.api)).rejects.toThrow(/HTTP 400/);
+    expect(stored(env)).toBe(20); // two chunks of ten committed, the third never came
+    expect(resumeMark(env)).not.toBeUndefined();
+
+    // The engine starts again: the snapshot goes on from the third page, not from the first.
+    const second = again(env);
+    const up = fakeRelay(() => null);
+    await expect(second.sync.snapshot(up.api)).resolves.toBe(7); // the sequence of the first page read
+    expect(up.asked).toEqual(['20']);
+    expect(second.fresh).toEqual(contacts.slice(20).map((c) => c.id));
+    expect(stored(env)).toBe(25);
+    expect(searchable(env)).toBe(25); // every search document written once the last page was in
+    expect(resumeMark(env)).toBeUndefined();
+    expect(second.sync.epoch()).toBe('e-1');
+  });
+
+  it('starts over when the relay is not the one the snapshot was read from (another epoch)', async () => {
+    const { env } = desktop();
+    const first = again(env);
+    await expect(first.sync.snapshot(fakeRelay((after) => (after === '10' ? 400 : null)).api)).rejects.toThrow(/HTTP 400/);
+    expect(stored(env)).toBe(10);
+
+    const second = again(env);
+    const restored = fakeRelay(() => null, 'e-2');
+    await expect(second.sync.snapshot(restored.api)).resolves.toBe(7);
+    expect(restored.asked).toEqual(['10', undefined, '10', '20']);
+    expect(second.fresh).toEqual([]); // the address book was no longer empty: merged state by state
+    expect(stored(env)).toBe(25);
+    expect(searchable(env)).toBe(25);
+    expect(second.sync.epoch()).toBe('e-2');
+    expect(resumeMark(env)).toBeUndefined();
   });
 });
