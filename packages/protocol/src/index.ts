@@ -15,6 +15,8 @@ export * from './after-action';
 export * from './analytics';
 export * from './prepared-alerts';
 export * from './segments';
+export * from './schedules';
+export * from './on-call';
 export * from './campaign-lifecycle';
 export * from './approvals';
 export * from './provider-events';

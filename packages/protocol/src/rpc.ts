@@ -19,6 +19,7 @@ import { identityEvents, identityMethods } from './identity';
 import { webhookMethods } from './outgoing-webhooks';
 import { preparedAlertsEvents, preparedAlertsMethods } from './prepared-alerts';
 import { segmentsEvents, segmentsMethods } from './segments';
+import { schedulesEvents, schedulesMethods } from './schedules';
 import { syncEvents, syncMethods } from './sync-rpc';
 import { systemEvents, systemMethods } from './system';
 import { ttsEvents, ttsMethods } from './tts';
@@ -35,6 +36,7 @@ export const methods = {
   ...approvalsMethods,
   ...preparedAlertsMethods,
   ...segmentsMethods,
+  ...schedulesMethods,
   ...connectivityMethods,
   ...syncMethods,
   ...backupsMethods,
@@ -55,6 +57,7 @@ export const events = {
   ...approvalsEvents,
   ...preparedAlertsEvents,
   ...segmentsEvents,
+  ...schedulesEvents,
   ...connectivityEvents,
   ...syncEvents,
   ...backupsEvents,

@@ -4,7 +4,7 @@
 // whoever fits the rules when the alert starts. A segment is used wherever a group is: an
 // alert's audience, a prepared alert, an alert's exclusions.
 //
-// Rules are a union on `kind`. Kinds still to come (an area on the map, who is on duty) are
+// Rules are a union on `kind`. Kinds still to come (an area on the map) are
 // added as one more member here, one more case where the engine turns a rule into SQL
 // (store/segments.ts) and one more editor in the console's rule builder; exhaustive switches
 // over `kind` make a place that forgets one a compile error.
@@ -58,6 +58,8 @@ export const segmentRuleSchema = z
     z.object({ kind: z.literal('reachable'), channel: channelSchema, negate: z.boolean().default(false) }),
     /** Contacts marked do-not-contact on the channel (any: on at least one); `negate`: not marked. */
     z.object({ kind: z.literal('doNotContact'), channel: z.union([channelSchema, z.literal('any')]), negate: z.boolean().default(false) }),
+    /** Whoever is on duty in the on-call schedule when the segment is worked out (when the alert starts). */
+    z.object({ kind: z.literal('onDuty'), scheduleId: z.string().min(1).max(64) }),
   ])
   .superRefine((rule, ctx) => {
     if (rule.kind !== 'field' || !segmentOpTakesValue(rule.op)) return;

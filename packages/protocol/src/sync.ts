@@ -92,6 +92,7 @@ export const syncEntities = [
   'preparedAlert',
   'audio',
   'segment',
+  'schedule',
 ] as const;
 export type SyncEntity = (typeof syncEntities)[number];
 

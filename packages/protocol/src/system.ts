@@ -65,6 +65,8 @@ export const auditActions = [
   'campaign.start-preapproved',
   'segment.saved',
   'segment.deleted',
+  'schedule.saved',
+  'schedule.deleted',
   'template.create',
   'template.update',
   'template.approve',

@@ -52,6 +52,8 @@ const everyValue = {
   offlineDays: 7,
   wave: 2,
   rules: 3,
+  layers: 2,
+  overrides: 1,
   confirmed: 3,
   alerted: 1,
   rule: 'relay.unreachable',

@@ -14,7 +14,9 @@ describe('the segment editor', () => {
             ? { ...rule, tags: ['brand'] }
             : rule.kind === 'field'
               ? { ...rule, key: 'ort', value: 'Umeå' }
-              : rule;
+              : rule.kind === 'onDuty'
+                ? { ...rule, scheduleId: 'jour-1' }
+                : rule;
       expect(ruleProblem(filled)).toBeNull();
       expect(segmentRuleSchema.safeParse(filled).success).toBe(true);
     }
@@ -22,6 +24,7 @@ describe('the segment editor', () => {
 
   it('names what is missing from a rule, and numeric comparisons need a number (a decimal comma is one)', () => {
     expect(ruleProblem(blankRule('group'))).toBe('no-groups');
+    expect(ruleProblem(blankRule('onDuty'))).toBe('no-schedule');
     expect(ruleProblem({ kind: 'field', key: '', op: 'eq', value: 'x' })).toBe('no-key');
     expect(ruleProblem({ kind: 'field', key: 'ort', op: 'eq', value: ' ' })).toBe('no-value');
     expect(ruleProblem({ kind: 'field', key: 'ort', op: 'empty', value: '' })).toBeNull();

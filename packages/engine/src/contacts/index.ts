@@ -4,6 +4,7 @@ import type { EngineContext } from '../context';
 import { GroupService } from './groups';
 import { ImportService } from './import/importer';
 import { ContactSearchIndex } from './search/search-index';
+import { ScheduleService } from './schedules';
 import { SegmentService } from './segments';
 import { ContactService } from './service';
 
@@ -12,6 +13,7 @@ export interface ContactsModule {
   groups: GroupService;
   imports: ImportService;
   segments: SegmentService;
+  schedules: ScheduleService;
 }
 
 /** The contacts services over one store, with the search index they share (built on first search). */
@@ -22,12 +24,14 @@ export function createContactsModule(ctx: EngineContext): ContactsModule {
     groups: new GroupService(ctx),
     imports: new ImportService(ctx),
     segments: new SegmentService(ctx),
+    schedules: new ScheduleService(ctx),
   };
 }
 
 export { ContactService } from './service';
 export { GroupService } from './groups';
 export { SegmentService } from './segments';
+export { ScheduleService } from './schedules';
 export { ImportService } from './import/importer';
 export { exportContacts } from './export';
 export { resolveAudience, groupMemberIds, loadContacts, type AudienceSpec } from './audience';

@@ -17,6 +17,7 @@ import { invalid, notFound } from '../errors';
 import { recordAudit } from '../store/audit';
 import type { Reader } from '../store/db';
 import { groupValues } from '../store/groups';
+import { getSchedule } from '../store/schedules';
 import { deleteSegment, getSegment, listSegments, putSegment, segmentPreview } from '../store/segments';
 
 export class SegmentService {
@@ -84,9 +85,11 @@ export class SegmentService {
   }
 }
 
-/** Every group a rule names must exist here (a rule naming nothing would quietly select nobody). */
+/** Every group and on-call schedule a rule names must exist here (a rule naming nothing would quietly select nobody). */
 function checkGroups(r: Reader, rules: SegmentDefinition['rules']): void {
   rules.forEach((rule, i) => {
+    if (rule.kind === 'onDuty' && !getSchedule(r, rule.scheduleId))
+      throw invalid([{ path: `rules.${i}.scheduleId`, message: `Jourschemat ${rule.scheduleId} finns inte` }]);
     if (rule.kind !== 'group') return;
     for (const g of rule.groupIds)
       if (!groupValues(r, g)) throw invalid([{ path: `rules.${i}.groupIds`, message: `Group ${g} does not exist` }]);

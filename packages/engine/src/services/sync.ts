@@ -78,6 +78,7 @@ export class SyncService {
   /** Prepared alerts another desktop changed, told to the console once the stream's transaction committed. */
   private readonly prepared = new Set<string>();
   private readonly segments = new Set<string>();
+  private readonly schedules = new Set<string>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -379,6 +380,7 @@ export class SyncService {
     }
     if (op.entity === 'preparedAlert') this.prepared.add(op.id);
     if (op.entity === 'segment') this.segments.add(op.id);
+    if (op.entity === 'schedule') this.schedules.add(op.id);
   }
 
   /** After the stream's transaction committed: the console re-reads what other desktops changed. */
@@ -396,6 +398,8 @@ export class SyncService {
     this.prepared.clear();
     if (this.segments.size > 0) this.ctx.events.emit('segments.changed', { ids: [...this.segments] });
     this.segments.clear();
+    if (this.schedules.size > 0) this.ctx.events.emit('schedules.changed', { ids: [...this.schedules] });
+    this.schedules.clear();
   }
 
   private changedKinds(kinds: readonly SyncEntity[]): void {

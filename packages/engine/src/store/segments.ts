@@ -5,12 +5,13 @@
 // predicate on the contacts row, and the index on each side table doing the lookups (group
 // members by group, tags by tag, phones and e-mails by contact, opt-outs by address).
 //
-// A rule kind added later (an area, who is on duty) is one more case in `rulePredicate`:
+// A rule kind added later (an area) is one more case in `rulePredicate`:
 // either SQL of its own or, for membership computed in code, the ids bound as one JSON
 // array (`c.id IN (SELECT value FROM json_each(?))`).
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { segmentNumber, segmentSchema, type Channel, type Segment, type SegmentDefinition, type SegmentRule } from '@gdial/protocol';
 import type { Reader } from './db';
+import { onDutyContactId } from './schedules';
 import { settingsDocuments } from './settings-documents';
 
 export const segments = settingsDocuments<Segment>('segment.', segmentSchema);
@@ -58,7 +59,7 @@ const FIELD_TEXT =
 const SUBTREE_OF_JSON = `(WITH RECURSIVE t(id) AS (SELECT value FROM json_each(?) UNION SELECT g.id FROM contact_groups g JOIN t ON g.parent_id = t.id) SELECT id FROM t)`;
 
 /** A predicate on `contacts c` that is 1 or 0 for every contact (never NULL), with its parameters in order. */
-function rulePredicate(rule: SegmentRule, params: unknown[]): string {
+function rulePredicate(r: Reader, rule: SegmentRule, params: unknown[]): string {
   switch (rule.kind) {
     case 'group': {
       params.push(JSON.stringify(rule.groupIds));
@@ -122,6 +123,12 @@ function rulePredicate(rule: SegmentRule, params: unknown[]): string {
       const marked = `(${columns.map((col) => `${col} = 1`).join(' OR ')})`;
       return rule.negate ? `NOT ${marked}` : marked;
     }
+    case 'onDuty': {
+      // Worked out in code (layers, overrides, Swedish time) at the moment of asking.
+      const id = onDutyContactId(r, rule.scheduleId, Date.now());
+      params.push(JSON.stringify(id === null ? [] : [id]));
+      return `c.id ${IN_JSON}`;
+    }
     default: {
       const never: never = rule;
       throw new Error(`unknown segment rule ${JSON.stringify(never)}`);
@@ -134,21 +141,29 @@ function rulePredicate(rule: SegmentRule, params: unknown[]): string {
  * tags), then lookups per contact (addresses, opt-outs), then the custom fields' JSON. SQLite
  * tests the terms of a WHERE in the order written and stops at the first that decides.
  */
-const ruleCost: Record<SegmentRule['kind'], number> = { language: 0, doNotContact: 0, group: 1, tags: 1, reachable: 2, field: 3 };
+const ruleCost: Record<SegmentRule['kind'], number> = {
+  language: 0,
+  doNotContact: 0,
+  group: 1,
+  tags: 1,
+  onDuty: 1,
+  reachable: 2,
+  field: 3,
+};
 
 /** The WHERE clause over `contacts c` for a segment's rules, cheapest first; no rules select nobody. */
-function segmentWhere(def: SegmentDefinition): { where: string; params: unknown[] } {
+function segmentWhere(r: Reader, def: SegmentDefinition): { where: string; params: unknown[] } {
   if (def.rules.length === 0) return { where: '0', params: [] };
   const params: unknown[] = [];
   const ordered = [...def.rules].sort((a, b) => ruleCost[a.kind] - ruleCost[b.kind]);
-  const parts = ordered.map((rule) => `(${rulePredicate(rule, params)})`);
+  const parts = ordered.map((rule) => `(${rulePredicate(r, rule, params)})`);
   return { where: parts.join(def.match === 'all' ? ' AND ' : ' OR '), params };
 }
 
 /** Ids of every contact that fits the rules now, ascending: one query. */
 export function segmentMemberIds(r: Reader, def: SegmentDefinition): number[] {
   registerFunctions(r.sqlite);
-  const { where, params } = segmentWhere(def);
+  const { where, params } = segmentWhere(r, def);
   return r.statements.pluck<unknown[], number>(`SELECT c.id FROM contacts c WHERE ${where} ORDER BY c.id`).all(...params);
 }
 
@@ -159,7 +174,7 @@ export function segmentPreview(
   limit: number,
 ): { count: number; members: { id: number; displayName: string }[] } {
   registerFunctions(r.sqlite);
-  const { where, params } = segmentWhere(def);
+  const { where, params } = segmentWhere(r, def);
   const count = r.statements.pluck<unknown[], number>(`SELECT count(*) FROM contacts c WHERE ${where}`).get(...params) ?? 0;
   const members =
     limit === 0

@@ -41,6 +41,11 @@ export const pages: PageDef[] = [
   },
   { id: 'groups', label: { sv: 'Grupper', en: 'Groups' }, ...page(() => import('./groups/GroupsPage').then((m) => m.GroupsPage)) },
   { id: 'segments', label: { sv: 'Urval', en: 'Segments' }, ...page(() => import('./segments/SegmentsPage').then((m) => m.SegmentsPage)) },
+  {
+    id: 'schedules',
+    label: { sv: 'Jourscheman', en: 'On-call schedules' },
+    ...page(() => import('./schedules/SchedulesPage').then((m) => m.SchedulesPage)),
+  },
   { id: 'import', label: { sv: 'Importera', en: 'Import' }, ...page(() => import('./import/ImportPage').then((m) => m.ImportPage)) },
   {
     id: 'analytics',

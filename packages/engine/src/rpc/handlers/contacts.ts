@@ -8,7 +8,10 @@ export function contactsHandlers({
   groups,
   imports,
   segments,
-}: Pick<EngineServices, 'contacts' | 'groups' | 'imports' | 'segments'>): HandlersFor<'contacts.' | 'groups.' | 'segments.'> {
+  schedules,
+}: Pick<EngineServices, 'contacts' | 'groups' | 'imports' | 'segments' | 'schedules'>): HandlersFor<
+  'contacts.' | 'groups.' | 'segments.' | 'schedules.'
+> {
   return {
     'contacts.search': (p) => contacts.search(p),
     'contacts.get': ({ id }) => contacts.get(id),
@@ -51,5 +54,14 @@ export function contactsHandlers({
       return { deleted: true as const };
     },
     'segments.preview': ({ limit, ...def }) => segments.preview(def, limit),
+    'schedules.list': () => ({ schedules: schedules.list() }),
+    'schedules.get': ({ id }) => schedules.get(id),
+    'schedules.save': (input) => schedules.save(input),
+    'schedules.delete': ({ id }) => {
+      schedules.delete(id);
+      return { deleted: true as const };
+    },
+    'schedules.resolve': (p) => schedules.resolve(p),
+    'schedules.onDuty': ({ at }) => schedules.onDuty(at),
   };
 }

@@ -5,6 +5,7 @@ import { alertCodec, deliveryCodec, recipientCodec } from './alerts';
 import { approvalCodec } from './approvals';
 import { audioCodec } from './audio';
 import { preparedAlertCodec } from './prepared';
+import { scheduleCodec } from './schedules';
 import { segmentCodec } from './segments';
 import { contactCodec, contactTagCodec, groupCodec, membershipCodec, optOutCodec } from './contacts';
 import { auditCodec, inboxCodec, settingCodec } from './system';
@@ -28,5 +29,6 @@ export function sharedCodecs(): EntityCodec[] {
     preparedAlertCodec,
     audioCodec,
     segmentCodec,
+    scheduleCodec,
   ].sort((a, b) => syncEntityOrder[a.entity] - syncEntityOrder[b.entity]);
 }

@@ -28,7 +28,18 @@ const dict = {
   },
 };
 
-export function ContactPicker({ value, onChange }: { value: number[]; onChange: (ids: number[]) => void }) {
+/** `label` and `help` name what the people are picked for (default: an alert's individual contacts). */
+export function ContactPicker({
+  value,
+  onChange,
+  label,
+  help,
+}: {
+  value: number[];
+  onChange: (ids: number[]) => void;
+  label?: string;
+  help?: string;
+}) {
   const t = useT(dict);
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query.trim(), 200);
@@ -38,8 +49,8 @@ export function ContactPicker({ value, onChange }: { value: number[]; onChange: 
   return (
     <Stack gap={6}>
       <TextInput
-        label={t('label')}
-        description={t('help')}
+        label={label ?? t('label')}
+        description={help ?? t('help')}
         placeholder={t('placeholder')}
         value={query}
         onChange={(e) => setQuery(e.currentTarget.value)}
@@ -70,7 +81,7 @@ export function ContactPicker({ value, onChange }: { value: number[]; onChange: 
         </Paper>
       )}
       {value.length > 0 && (
-        <Group gap={6} role="list" aria-label={t('picked')}>
+        <Group gap={6} role="list" aria-label={label ? `${label}: ${t('picked')}` : t('picked')}>
           {value.map((id) => (
             <PickedName key={id} id={id} known={names[id]} onRemove={() => onChange(value.filter((x) => x !== id))} removeLabel={t} />
           ))}

@@ -58,6 +58,10 @@ const dict = {
     k_language: 'Språk',
     k_reachable: 'Kan nås via kanal',
     k_doNotContact: 'Spärr (kontakta inte)',
+    k_onDuty: 'I tjänst (jourschema)',
+    schedule: 'Jourschema',
+    onDutyHelp: 'Den som har jour i schemat när larmet startar.',
+    'p_no-schedule': 'Välj ett jourschema.',
     groups: 'Grupper',
     inGroup: 'Är med i någon av grupperna',
     notInGroup: 'Är inte med i någon av grupperna',
@@ -129,6 +133,10 @@ const dict = {
     k_language: 'Language',
     k_reachable: 'Reachable on a channel',
     k_doNotContact: 'Do not contact',
+    k_onDuty: 'On duty (on-call schedule)',
+    schedule: 'On-call schedule',
+    onDutyHelp: 'Whoever is on duty in the schedule when the alert starts.',
+    'p_no-schedule': 'Choose an on-call schedule.',
     groups: 'Groups',
     inGroup: 'Is in any of the groups',
     notInGroup: 'Is in none of the groups',
@@ -417,6 +425,7 @@ function RuleFields({ t, rule, onChange, label }: { t: T; rule: SegmentRule; onC
   const words = useWords();
   const groups = useQuery('groups.list', {}, { enabled: rule.kind === 'group' });
   const tags = useQuery('contacts.tags', {}, { enabled: rule.kind === 'tags' });
+  const schedules = useQuery('schedules.list', {}, { enabled: rule.kind === 'onDuty' });
   const channelData = channels.map((c) => ({ value: c, label: words.channel[c] }));
   switch (rule.kind) {
     case 'group':
@@ -536,6 +545,18 @@ function RuleFields({ t, rule, onChange, label }: { t: T; rule: SegmentRule; onC
             allowDeselect={false}
           />
         </Row>
+      );
+    case 'onDuty':
+      return (
+        <Select
+          label={t('schedule')}
+          description={t('onDutyHelp')}
+          data={(schedules.data?.schedules ?? []).map((s) => ({ value: s.id, label: s.name }))}
+          value={rule.scheduleId || null}
+          onChange={(v) => onChange({ ...rule, scheduleId: v ?? '' })}
+          allowDeselect={false}
+          w={320}
+        />
       );
     default: {
       const never: never = rule;

@@ -1,12 +1,12 @@
 // The segment editor's state and rules, apart from the screen: a blank rule of each kind,
 // what is wrong with a rule as the operator has filled it in (as keys for the page's
 // dictionary), and which rules are complete enough to count people by while the operator is
-// still building. A rule kind added later (an area, on duty) gets a blank here and a case in
+// still building. A rule kind added later (an area) gets a blank here and a case in
 // `ruleProblem`; the exhaustive switches make a forgotten one a compile error.
 import { segmentNumber, segmentOpTakesValue, type Segment, type SegmentRule, type SegmentRuleKind } from '@gdial/protocol';
 
 /** The kinds the builder offers, in the order of its menu. */
-export const ruleKinds: readonly SegmentRuleKind[] = ['group', 'tags', 'field', 'language', 'reachable', 'doNotContact'];
+export const ruleKinds: readonly SegmentRuleKind[] = ['group', 'tags', 'field', 'language', 'reachable', 'doNotContact', 'onDuty'];
 
 export function blankRule(kind: SegmentRuleKind): SegmentRule {
   switch (kind) {
@@ -22,6 +22,8 @@ export function blankRule(kind: SegmentRuleKind): SegmentRule {
       return { kind, channel: 'sms', negate: false };
     case 'doNotContact':
       return { kind, channel: 'any', negate: false };
+    case 'onDuty':
+      return { kind, scheduleId: '' };
     default: {
       const never: never = kind;
       return never;
@@ -29,7 +31,7 @@ export function blankRule(kind: SegmentRuleKind): SegmentRule {
   }
 }
 
-export type RuleProblem = 'no-groups' | 'no-tags' | 'no-key' | 'bad-key' | 'no-value' | 'not-a-number' | 'no-languages';
+export type RuleProblem = 'no-groups' | 'no-tags' | 'no-key' | 'bad-key' | 'no-value' | 'not-a-number' | 'no-languages' | 'no-schedule';
 
 /** What keeps a rule from being saved; null when it is complete. */
 export function ruleProblem(rule: SegmentRule): RuleProblem | null {
@@ -50,6 +52,8 @@ export function ruleProblem(rule: SegmentRule): RuleProblem | null {
     case 'reachable':
     case 'doNotContact':
       return null;
+    case 'onDuty':
+      return rule.scheduleId ? null : 'no-schedule';
     default: {
       const never: never = rule;
       return never;
