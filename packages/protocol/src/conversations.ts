@@ -72,10 +72,22 @@ export const conversationEntrySchema = z.object({
 });
 export type ConversationEntry = z.infer<typeof conversationEntrySchema>;
 
+/**
+ * How an answer may go out now: `free-form` text; `template-only` (WhatsApp after its 24-hour
+ * window: only a template with an approved WhatsApp content template); `unavailable` (a call).
+ */
+export const replyModeSchema = z.enum(['free-form', 'template-only', 'unavailable']);
+export type ReplyMode = z.infer<typeof replyModeSchema>;
+
 export const conversationSchema = z.object({
   summary: conversationSummarySchema,
   /** Oldest first. */
   entries: z.array(conversationEntrySchema),
+  reply: z.object({
+    mode: replyModeSchema,
+    /** WhatsApp: when the window for free-form text closes (null: closed, or not WhatsApp). */
+    windowEndsAt: isoTime.nullable(),
+  }),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -94,6 +106,25 @@ export const conversationsMethods = {
   'conversations.assign': method(
     z.object({ key: conversationKeySchema, assign: z.boolean() }),
     z.object({ changed: z.number().int().nonnegative() }),
+  ),
+  /**
+   * Answers the person from the console, to the address they last wrote from: free text, or a
+   * template (a quick reply; outside WhatsApp's window its approved content template). Sent as
+   * a delivery of its own `reply` campaign through the outbox like an alert's messages (held
+   * while the path is down, tracked by status callbacks); audited.
+   */
+  'conversations.reply': method(
+    z
+      .object({
+        key: conversationKeySchema,
+        text: z.string().trim().min(1, 'Skriv ett svar').max(1600, 'Svaret är för långt (högst 1600 tecken)').optional(),
+        templateId: id.optional(),
+      })
+      .refine((x) => (x.text === undefined) !== (x.templateId === undefined), {
+        message: 'Skriv ett svar eller välj en mall',
+        path: ['text'],
+      }),
+    z.object({ campaignId: id, deliveryId: id, mode: z.enum(['free-form', 'template']) }),
   ),
   /** Marks every inbound message of the thread handled or not; audited. */
   'conversations.markHandled': method(

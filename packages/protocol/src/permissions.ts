@@ -137,6 +137,7 @@ export const methodClearance = {
   'templates.approve': 'operator',
   'inbox.markHandled': 'operator',
   'conversations.assign': 'operator',
+  'conversations.reply': 'operator',
   'conversations.markHandled': 'operator',
   // A health alert is acknowledged by whoever handles the room: an alert operator.
   'health.acknowledge': 'operator',

@@ -38,6 +38,12 @@ export const refusalParams = {
   'prepared.approval-not-pending': ['name'],
   'template.in-use': ['id'],
   'template.no-content': ['name', 'channel'],
+  /** Conversations: WhatsApp's 24-hour window after the person last wrote has closed (only an approved content template may go). */
+  'conversation.whatsapp-window-closed': ['name'],
+  /** Outside the window the chosen template has no WhatsApp content template to send. */
+  'conversation.whatsapp-template-needed': ['template'],
+  /** Nothing can be written back on this channel (a call). */
+  'conversation.cannot-reply': ['channel'],
   /** Plan blockers. */
   'plan.step-without-content': ['step', 'channel', 'template'],
   'plan.missing-variables': ['count', 'example', 'variables'],

@@ -55,6 +55,7 @@ export const auditActions = [
   'inbox.unhandled',
   'conversation.assigned',
   'conversation.released',
+  'conversation.replied',
   'campaigns.priceTable',
   'preparedAlert.saved',
   'preparedAlert.deleted',

@@ -14,6 +14,7 @@ import {
   listConversations,
 } from '../store/conversations';
 import { markInbox } from '../store/inbox';
+import { replyModeOf, writeReply, type ReplyInput, type WrittenReply } from './conversation-replies';
 
 /** How many messages of a thread one read shows (the latest). */
 const ENTRIES = 300;
@@ -22,6 +23,8 @@ export class ConversationService {
   constructor(
     private readonly ctx: EngineContext,
     private readonly user: () => SignedInUser | null,
+    /** An answer's campaign was written: the dispatcher takes its delivery, the progress follows it. */
+    private readonly sent: (campaignId: number) => void,
   ) {}
 
   list(q: { handled?: boolean | undefined; mine: boolean; limit: number }): ConversationSummary[] {
@@ -34,7 +37,20 @@ export class ConversationService {
     const r = this.ctx.store.read;
     const summary = conversationSummary(r, key);
     if (!summary) throw notFound('Conversation', key.contactId ?? key.address ?? '');
-    return { summary, entries: conversationEntries(r, key, ENTRIES) };
+    return { summary, entries: conversationEntries(r, key, ENTRIES), reply: replyModeOf(r, key, summary.address, Date.now()) };
+  }
+
+  /** Answers the person from the console, to the address they last wrote from (conversation-replies.ts). */
+  reply(key: ConversationKey, input: ReplyInput): WrittenReply {
+    const actor = this.ctx.operator();
+    const written = this.ctx.store.transaction((tx) => {
+      const summary = conversationSummary(tx, key);
+      if (!summary) throw notFound('Conversation', key.contactId ?? key.address ?? '');
+      return writeReply(tx, summary, input, actor, Date.now());
+    });
+    this.sent(written.campaignId);
+    this.ctx.events.emit('inbox.changed', { ids: [] });
+    return written;
   }
 
   /** Assigns the thread to the signed-in user, or releases it. */

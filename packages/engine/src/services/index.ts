@@ -194,7 +194,14 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     audioMedia,
     templates,
     campaigns,
-    conversations: new ConversationService(ctx, () => identity.current()),
+    conversations: new ConversationService(
+      ctx,
+      () => identity.current(),
+      (id) => {
+        campaigns.dispatcher.wake();
+        campaigns.progress.markDirty([id]);
+      },
+    ),
     rollCalls: new RollCallJournal(ctx.store),
     approvals,
     preparedAlerts,

@@ -211,6 +211,8 @@ export function templateInUse(r: Reader, templateId: number): boolean {
 // ── writes ──
 
 export interface NewCampaign {
+  /** Default `alert`; `reply` for an answer written in a conversation. */
+  kind?: 'alert' | 'reply';
   name: string;
   parentId: number | null;
   priority: number;
@@ -225,10 +227,19 @@ export function insertCampaign(tx: Tx, v: NewCampaign): number {
   const id = Number(
     tx.statements
       .get(
-        'INSERT INTO campaigns (name, parent_id, priority, template_id, test_group_id, settings, approval_reason, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO campaigns (kind, name, parent_id, priority, template_id, test_group_id, settings, approval_reason, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(v.name, v.parentId, v.priority, v.templateId, v.testGroupId, JSON.stringify(v.settings), v.approvalReason, v.createdBy)
-      .lastInsertRowid,
+      .run(
+        v.kind ?? 'alert',
+        v.name,
+        v.parentId,
+        v.priority,
+        v.templateId,
+        v.testGroupId,
+        JSON.stringify(v.settings),
+        v.approvalReason,
+        v.createdBy,
+      ).lastInsertRowid,
   );
   tx.changes.record('campaigns', [id], 'insert');
   return id;

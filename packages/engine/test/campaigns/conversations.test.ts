@@ -15,12 +15,15 @@ import {
   fakeSenders,
   FakeSender,
   makeEnv,
+  refusalCodeOf,
   replyEvent,
   signedInUser,
+  statusEvent,
   until,
   type TestEnv,
 } from './helpers';
 import type { ProviderEvent } from '@gdial/protocol';
+import { sendError } from '../../src/providers/types';
 
 let env: TestEnv | undefined;
 let service: CampaignService | undefined;
@@ -37,14 +40,23 @@ function setup() {
   env = makeEnv();
   const sms = new FakeSender('twilio');
   const email = new FakeSender('sendgrid');
-  service = new CampaignService(env.ctx, {
-    senders: fakeSenders({ sms, email }),
+  const whatsapp = new FakeSender('twilio');
+  const s = new CampaignService(env.ctx, {
+    senders: fakeSenders({ sms, email, whatsapp }),
     flows: null,
-    dispatcher: { rateLimits: { sms: fast, email: fast }, backoff: { baseMs: 5, capMs: 20, maxAttempts: 3 } },
+    dispatcher: { rateLimits: { sms: fast, email: fast, whatsapp: fast }, backoff: { baseMs: 5, capMs: 20, maxAttempts: 3 } },
   });
+  service = s;
   let user: SignedInUser | null = signedInUser('u-anna', 'Anna Operatör');
-  const conversations = new ConversationService(env.ctx, () => user);
-  return { env, service, sms, email, conversations, signIn: (u: SignedInUser | null) => (user = u) };
+  const conversations = new ConversationService(
+    env.ctx,
+    () => user,
+    (id) => {
+      s.dispatcher.wake();
+      s.progress.markDirty([id]);
+    },
+  );
+  return { env, service: s, sms, email, whatsapp, conversations, signIn: (u: SignedInUser | null) => (user = u) };
 }
 
 const emailReply = (from: string, text: string, at: Date): ProviderEvent => ({
@@ -158,5 +170,86 @@ describe('conversations', () => {
     ]);
     signIn(null);
     expect(() => conversations.assign(key, true)).toThrow(/Sign in/);
+  });
+
+  it('an SMS answer from the console goes out through the outbox, is tracked in the thread, held while the path is down', async () => {
+    const { env, service, sms, conversations } = setup();
+    await service.open();
+    const berit = addContact(env.store, { name: 'Berit Ek', phones: ['+46701000001'] });
+    service.handleProviderEvents([replyEvent('+46701000001', 'Var ska vi samlas?')]);
+    const key: ConversationKey = { channel: 'sms', contactId: berit, address: null };
+    expect(conversations.get(key).reply).toEqual({ mode: 'free-form', windowEndsAt: null });
+    // The path is down: the answer waits (held), nothing is used up.
+    sms.script = () => ({ ok: false, error: sendError('transient', 'connect ECONNREFUSED api.twilio.com:443') });
+    const sent = conversations.reply(key, { text: 'Vid skolan, Storgatan 3.' });
+    expect(sent.mode).toBe('free-form');
+    await until(() => (sms.attempts.size > 0 ? true : false), 5000, 'a first try');
+    await until(() => service.dispatcher.holds.get('sms') !== undefined, 5000, 'the SMS path held');
+    const waiting = conversations.get(key).entries.at(-1)!;
+    expect(waiting).toMatchObject({ direction: 'out', kind: 'reply', text: 'Vid skolan, Storgatan 3.', by: 'Test Operatör' });
+    expect(waiting.state === 'queued' || waiting.state === 'sending').toBe(true);
+    // The path returns: it goes out, to the number she wrote from, and its status callback lands in the thread.
+    sms.script = () => ({ ok: true, providerId: '', status: 'queued' });
+    await until(() => sms.sent.length === 1, 10_000, 'the answer sent');
+    expect(sms.sent[0]).toMatchObject({ to: '+46701000001', body: 'Vid skolan, Storgatan 3.' });
+    const token = sms.sent[0]!.token;
+    service.handleProviderEvents([statusEvent(token, 'delivered')]);
+    expect(conversations.get(key).entries.map((e) => [e.direction, e.kind, e.state])).toEqual([
+      ['in', null, null],
+      ['out', 'reply', 'delivered'],
+    ]);
+    // Its campaign completes and stays out of the alert list; the answer is audited.
+    await until(() => service.get(sent.campaignId).status === 'completed', 5000, 'the reply completed');
+    expect(service.list({ limit: 10 }).map((c) => c.id)).not.toContain(sent.campaignId);
+    expect(auditRows(env.store).find((a) => a.action === 'conversation.replied')).toMatchObject({ actor: 'Test Operatör' });
+    // A "1" after the answer is a reply like any other (no alert asked for it): it joins the thread.
+    service.handleProviderEvents([replyEvent('+46701000001', 'Tack!')]);
+    expect(conversations.get(key).entries.map((e) => e.direction)).toEqual(['in', 'out', 'in']);
+    expect(conversations.get(key).summary.campaignId).toBeNull();
+    // Bad input says what is wrong and writes nothing.
+    expect(refusalCodeOf(() => conversations.reply({ channel: 'voice', contactId: berit, address: null }, { text: 'x' }))).toBe(
+      'not-found',
+    );
+  });
+
+  it('WhatsApp: free text inside the 24-hour window, only the approved content template outside it', async () => {
+    const { env, service, whatsapp, conversations } = setup();
+    await service.open();
+    const contentSid = `HX${'a'.repeat(32)}`;
+    const quick = addTemplate(env.store, {
+      name: 'Samling',
+      variants: {
+        sv: {
+          whatsapp: 'Hej {{first_name}}, samling vid skolan.',
+          whatsappContent: { contentSid, name: 'samling', variables: { 1: '{{first_name}}' } },
+        },
+      },
+      fallbacks: { first_name: 'du' },
+    });
+    const smsOnly = addTemplate(env.store, { name: 'Bara SMS', variants: { sv: { sms: 'Hej' } }, fallbacks: {} });
+    const berit = addContact(env.store, { name: 'Berit Ek', firstName: 'Berit', phones: ['+46701000001'] });
+    const wa = (from: string, text: string, at: Date): ProviderEvent => ({ ...replyEvent(from, text, at), channel: 'whatsapp' });
+    service.handleProviderEvents([
+      wa('+46701000001', 'Hej, vad händer?', new Date()),
+      wa('+46702000002', 'Hallå', new Date(Date.now() - 25 * 3600_000)),
+    ]);
+    const open: ConversationKey = { channel: 'whatsapp', contactId: berit, address: null };
+    const closed: ConversationKey = { channel: 'whatsapp', contactId: null, address: '+46702000002' };
+    expect(conversations.get(open).reply.mode).toBe('free-form');
+    expect(Date.parse(conversations.get(open).reply.windowEndsAt!)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    expect(conversations.get(closed).reply).toEqual({ mode: 'template-only', windowEndsAt: null });
+
+    expect(conversations.reply(open, { text: 'Samling vid skolan.' }).mode).toBe('free-form');
+    await until(() => whatsapp.sent.length === 1, 5000, 'the free-form answer');
+    expect(whatsapp.sent[0]).toMatchObject({ to: '+46701000001', body: 'Samling vid skolan.', whatsAppTemplate: null });
+
+    // Outside the window free text is refused, and so is a template without a content template; nothing is written.
+    const before = env.store.sqlite.prepare('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number };
+    expect(refusalCodeOf(() => conversations.reply(closed, { text: 'Hej' }))).toBe('conversation.whatsapp-window-closed');
+    expect(refusalCodeOf(() => conversations.reply(closed, { templateId: smsOnly }))).toBe('conversation.whatsapp-template-needed');
+    expect(env.store.sqlite.prepare('SELECT COUNT(*) AS n FROM deliveries').get()).toEqual(before);
+    expect(conversations.reply(closed, { templateId: quick }).mode).toBe('template');
+    await until(() => whatsapp.sent.length === 2, 5000, 'the template answer');
+    expect(whatsapp.sent[1]).toMatchObject({ to: '+46702000002', whatsAppTemplate: { contentSid, variables: { 1: 'du' } } });
   });
 });

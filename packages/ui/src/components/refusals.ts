@@ -145,6 +145,11 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `Larmmallen ”${p.name}” väntar inte på förhandsgodkännande (den är redan godkänd eller avslagen, eller ändrades efter begäran). Begär godkännande på nytt.`,
     'template.in-use': () => 'Mallen används av ett larm som inte är avslutat. Byt mall i larmet först.',
     'template.no-content': (p) => `Mallen ”${p.name}” har inget innehåll för ${channel(p.channel, 'sv')}.`,
+    'conversation.whatsapp-window-closed': (p) =>
+      `Det har gått mer än 24 timmar sedan ${p.name} skrev på WhatsApp, så ett fritt svar går inte fram. Välj en mall med godkänd WhatsApp-mall.`,
+    'conversation.whatsapp-template-needed': (p) =>
+      `Mallen ”${p.template}” har ingen godkänd WhatsApp-mall och kan inte skickas när 24-timmarsfönstret har stängt.`,
+    'conversation.cannot-reply': (p) => `Det går inte att svara via ${channel(p.channel, 'sv')} från konsolen.`,
     'plan.step-without-content': (p) =>
       `Steg ${p.step} skickar ${channel(p.channel, 'sv')}, men mallen ”${p.template}” har inget innehåll för ${channel(p.channel, 'sv')}.`,
     'plan.missing-variables': (p) =>
@@ -223,6 +228,11 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       `The prepared alert “${p.name}” is not waiting for pre-approval (it is already decided, or it was changed after the request). Ask again.`,
     'template.in-use': () => 'The template is used by an alert that has not ended. Change the alert’s template first.',
     'template.no-content': (p) => `The template “${p.name}” has no ${channel(p.channel, 'en')} content.`,
+    'conversation.whatsapp-window-closed': (p) =>
+      `More than 24 hours have passed since ${p.name} wrote on WhatsApp, so a free-form answer cannot be delivered. Choose a template with an approved WhatsApp template.`,
+    'conversation.whatsapp-template-needed': (p) =>
+      `The template “${p.template}” has no approved WhatsApp template and cannot be sent once the 24-hour window has closed.`,
+    'conversation.cannot-reply': (p) => `Answers cannot be sent by ${channel(p.channel, 'en')} from the console.`,
     'plan.step-without-content': (p) =>
       `Step ${p.step} sends ${channel(p.channel, 'en')}, but the template “${p.template}” has no ${channel(p.channel, 'en')} content.`,
     'plan.missing-variables': (p) =>

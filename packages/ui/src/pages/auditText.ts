@@ -101,6 +101,7 @@ const sv: Record<Phrased, Phrase> = {
   'inbox.unhandled': (p) => `${plural(p.count!, 'svar', 'svar')} markerade som ohanterade`,
   'conversation.assigned': (p, l) => `Konversationen med ${p.person} (${channel(p, l)}) tilldelad ${p.name}`,
   'conversation.released': (p, l) => `Konversationen med ${p.person} (${channel(p, l)}) är inte längre tilldelad ${p.name}`,
+  'conversation.replied': (p, l) => `Svar skickat till ${p.person} (${channel(p, l)})${p.template ? ` med mallen ”${p.template}”` : ''}`,
   'campaigns.priceTable': (p) => `Pristabellen ändrad (${p.currency})`,
   'preparedAlert.saved': (p) => `Larmmall ”${p.name}” sparad`,
   'preparedAlert.deleted': (p) => `Larmmall ”${p.name}” raderad`,
@@ -213,6 +214,8 @@ const en: Record<Phrased, Phrase> = {
   'inbox.unhandled': (p) => `Marked ${plural(p.count!, 'reply', 'replies')} not handled`,
   'conversation.assigned': (p, l) => `Conversation with ${p.person} (${channel(p, l)}) assigned to ${p.name}`,
   'conversation.released': (p, l) => `Conversation with ${p.person} (${channel(p, l)}) no longer assigned to ${p.name}`,
+  'conversation.replied': (p, l) =>
+    `Answer sent to ${p.person} (${channel(p, l)})${p.template ? ` with the template “${p.template}”` : ''}`,
   'campaigns.priceTable': (p) => `Price table changed (${p.currency})`,
   'preparedAlert.saved': (p) => `Saved prepared alert “${p.name}”`,
   'preparedAlert.deleted': (p) => `Deleted prepared alert “${p.name}”`,

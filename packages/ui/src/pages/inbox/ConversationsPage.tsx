@@ -13,6 +13,7 @@ import { useEvent, useQuery, useRpc } from '../../rpc/react';
 import { pageScope } from '../../components/pageScope';
 import { displayAddress } from '../../components/phone';
 import { useSession } from '../../session';
+import { ReplyBox } from './ReplyBox';
 
 const dict = {
   sv: {
@@ -246,6 +247,7 @@ function Thread({ conversationKey, onChanged }: { conversationKey: ConversationK
           <Entry key={`${e.direction}${e.inboxId ?? e.deliveryId}`} entry={e} name={name} />
         ))}
       </Stack>
+      <ReplyBox conversationKey={conversationKey} name={name} mode={c.reply.mode} windowEndsAt={c.reply.windowEndsAt} onSent={reload} />
     </Stack>
   );
 }
