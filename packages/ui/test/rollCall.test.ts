@@ -6,6 +6,7 @@ import {
   bucketOf,
   filterRollCall,
   mergeChanged,
+  openedAt,
   orderTimeline,
   phoneNumbersOf,
   startedDeliveries,
@@ -207,5 +208,20 @@ describe('progress history', () => {
     expect(rows[1]).toMatchObject({ reached: 2, confirmed: 1, unreached: 1, held: 0 });
     expect(chartRows({ ...h, stepSeconds: 60 }, 'sv-SE')[0]!.time).not.toMatch(/:\d\d:\d\d/);
     expect(chartRows({ ...h, startedAt: null }, 'sv-SE')).toEqual([]);
+  });
+});
+
+describe('engångsmeddelande opened', () => {
+  it("is the earliest opening among the person's deliveries, or none", () => {
+    const r = recipient(1, 'Anna', 'pending');
+    expect(openedAt(r)).toBeNull();
+    const opened = {
+      ...r,
+      deliveries: [
+        { ...r.deliveries[0]!, openedAt: '2026-12-07T22:10:00.000Z' },
+        { ...r.deliveries[1]!, openedAt: '2026-12-07T22:05:00.000Z' },
+      ],
+    };
+    expect(openedAt(opened)).toBe('2026-12-07T22:05:00.000Z');
   });
 });

@@ -92,6 +92,15 @@ describe('campaign wizard rules', () => {
     expect(back.steps.map((x) => x.waitMinutes)).toEqual([0, 5]);
   });
 
+  it('engångsmeddelande: off by default; on, its expiry in hours goes to the alert and back', () => {
+    const s = { ...initialWizard(), name: 'X', groupIds: [1], templateId: 7 };
+    expect(campaignFieldsSchema.parse(toFields(s)).burn).toBeNull();
+    const f = campaignFieldsSchema.parse(toFields({ ...s, burn: true, burnHours: 12 }));
+    expect(f.burn).toEqual({ expiresAfterHours: 12 });
+    expect(fromCampaign(draftOf(f))).toMatchObject({ burn: true, burnHours: 12 });
+    expect(campaignFieldsSchema.safeParse(toFields({ ...s, burn: true, burnHours: 721 })).success).toBe(false);
+  });
+
   it('escalation waves: each needs a group, a threshold that fits its unit, time order and confirmations; they round-trip', () => {
     const s = { ...initialWizard(), name: 'X', groupIds: [1], templateId: 7, waves: [newWave(10)] };
     expect(problemsFor('plan', s, null)).toEqual(['wave-no-group']);

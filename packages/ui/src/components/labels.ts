@@ -161,6 +161,7 @@ export const deliveryEventWords: Words<string> = {
     'opt-out': 'Avregistrering',
     open: 'Öppnad',
     click: 'Länk klickad',
+    'burn-opened': 'Engångsmeddelandet öppnat',
   },
   en: {
     scheduled: 'Scheduled',
@@ -177,6 +178,7 @@ export const deliveryEventWords: Words<string> = {
     'opt-out': 'Opt-out',
     open: 'Opened',
     click: 'Link clicked',
+    'burn-opened': 'One-time message opened',
   },
 };
 

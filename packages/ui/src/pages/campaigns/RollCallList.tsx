@@ -9,8 +9,8 @@ import { useWords } from '../../components/labels';
 import { useFormat, useLanguage } from '../../i18n';
 import { PhoneNumbers } from './PhoneFollowUp';
 import { WaveMark } from './WaveMark';
-import { personStateColour, personStateWords } from './personStateWords';
-import { personState, startedDeliveries, unreachedReason } from './rollCall';
+import { openedWords, personStateColour, personStateWords } from './personStateWords';
+import { openedAt, personState, startedDeliveries, unreachedReason } from './rollCall';
 import classes from './RollCallList.module.css';
 
 /** Two lines: the name and the numbers to call. */
@@ -105,6 +105,7 @@ const RollCallRow = memo(function RollCallRow({ index, start, r, showHistory, he
   const state = personState(r, heldChannels, confirmationEnabled);
   const reason = state === 'unreached' ? unreachedReason(r, language) : null;
   const started = startedDeliveries(r);
+  const opened = openedAt(r);
   const sends = started
     .map((d) => `${words.channel[d.channel]}: ${words.deliveryState[d.state]}${d.error ? ` (${words.eventDetail(d.error)})` : ''}`)
     .join(' · ');
@@ -127,6 +128,11 @@ const RollCallRow = memo(function RollCallRow({ index, start, r, showHistory, he
           {personStateWords[language][state]}
           {reason ? ` – ${reason}` : ''}
         </Badge>
+        {opened && (
+          <Badge color="grape" variant="light" ml={4}>
+            {openedWords[language](f.dateTime(opened))}
+          </Badge>
+        )}
       </span>
       <span role="cell" className={classes.cell} title={sends}>
         {started.length === 0 ? '–' : sends}

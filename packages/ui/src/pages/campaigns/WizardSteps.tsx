@@ -17,7 +17,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { channels, type Channel, type Group as ContactGroup, type Template } from '@gdial/protocol';
+import { BURN_EXPIRY_HOURS, channels, type Channel, type Group as ContactGroup, type Template } from '@gdial/protocol';
 import { useWords } from '../../components/labels';
 import { useT } from '../../i18n';
 import { groupOptions } from '../../components/groupTree';
@@ -81,6 +81,11 @@ const dict = {
     approved: 'godkänd',
     draft: 'utkast',
     newTemplate: 'Skapa en ny mall',
+    burn: 'Engångsmeddelande',
+    burnHelp:
+      'Mottagarna får en länk i stället för texten. Texten krypteras på den här datorn och kan läsas en gång; sedan raderas den. Använd för portkoder, adresser till skyddade personer och samlingsplatser som inte får spridas. Gäller SMS, WhatsApp, Telegram och e-post (samtal läser upp meddelandet som vanligt).',
+    burnHours: 'Raderas senast efter (timmar)',
+    burnHoursHelp: 'Oläst text raderas när tiden har gått ut, 1–720 timmar.',
     lacks: 'Mallen saknar text för: {c}. Lägg till den i mallen eller ändra kanalplanen.',
     templateChannels: 'Mallen har: {c}',
     when: 'När',
@@ -145,6 +150,11 @@ const dict = {
     approved: 'approved',
     draft: 'draft',
     newTemplate: 'Create a new template',
+    burn: 'One-time message',
+    burnHelp:
+      'Recipients get a link instead of the text. The text is encrypted on this computer and can be read once; then it is deleted. Use it for door codes, addresses of protected people and meeting points that must not spread. Applies to SMS, WhatsApp, Telegram and e-mail (calls read the message as usual).',
+    burnHours: 'Deleted at the latest after (hours)',
+    burnHoursHelp: 'Unread text is deleted when the time is up, 1–720 hours.',
     lacks: 'The template has no text for: {c}. Add it to the template or change the channel plan.',
     templateChannels: 'The template has: {c}',
     when: 'When',
@@ -428,6 +438,26 @@ export function MessageStep({ s, set, templates }: { s: WizardState; set: Patch;
         </Alert>
       )}
       <Anchor href="#/templates/new">{t('newTemplate')}</Anchor>
+      <Switch
+        size="md"
+        label={t('burn')}
+        description={t('burnHelp')}
+        checked={s.burn}
+        onChange={(e) => set({ burn: e.currentTarget.checked })}
+      />
+      {s.burn && (
+        <NumberInput
+          size="md"
+          label={t('burnHours')}
+          description={t('burnHoursHelp')}
+          min={BURN_EXPIRY_HOURS.min}
+          max={BURN_EXPIRY_HOURS.max}
+          allowDecimal={false}
+          value={s.burnHours}
+          onChange={(v) => set({ burnHours: typeof v === 'number' ? v : BURN_EXPIRY_HOURS.default })}
+          maw={260}
+        />
+      )}
     </Stack>
   );
 }

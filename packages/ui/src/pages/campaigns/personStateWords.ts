@@ -35,3 +35,9 @@ export const personStateColour: Record<PersonState, string> = {
   'not-sent-no-network': 'yellow',
   stopped: 'dark',
 };
+
+/** The roll-call's mark for a person who opened the alert's engångsmeddelande, with the time. */
+export const openedWords: Record<Language, (time: string) => string> = {
+  sv: (time) => `Öppnat ${time}`,
+  en: (time) => `Opened ${time}`,
+};

@@ -196,7 +196,7 @@ export function startedDeliveries(r: RecipientReport): DeliveryReport[] {
     .sort((a, b) => a.stepIndex - b.stepIndex || a.id - b.id);
 }
 
-const providerSide = new Set(['status', 'dtmf', 'reply', 'opt-out', 'open', 'click']);
+const providerSide = new Set(['status', 'dtmf', 'reply', 'opt-out', 'open', 'click', 'burn-opened']);
 
 /**
  * A delivery's history in the order it happened. The hand-over ("sent") is stamped when the
@@ -288,4 +288,11 @@ export function stateCounts(
     'not-sent-no-network': n('no-network'),
     stopped: n('opted-out') + n('cancelled'),
   };
+}
+
+/** When the person first opened an engångsmeddelande of this alert (its link), or null. */
+export function openedAt(r: RecipientReport): string | null {
+  let first: string | null = null;
+  for (const d of r.deliveries) if (d.openedAt && (first === null || d.openedAt < first)) first = d.openedAt;
+  return first;
 }

@@ -1,6 +1,7 @@
 // The campaign wizard's state and rules, apart from the screens: what each step needs
 // before the operator may go on, ready-made channel plans, and the translation into the
 // contract's campaign fields. Also the rule for how a live start must be confirmed.
+import { BURN_EXPIRY_HOURS } from '@gdial/protocol';
 import type {
   AudienceInput,
   CapDetails,
@@ -60,6 +61,9 @@ export interface WizardState {
   schedule: ScheduleForm;
   /** CAP facts of an alert imported from CAP (kept for its CAP export); null otherwise. */
   cap: CapDetails | null;
+  /** Engångsmeddelande: the text goes out as a link that shows it once, for `burnHours` at most. */
+  burn: boolean;
+  burnHours: number;
 }
 
 export const WIZARD_STEPS = ['audience', 'plan', 'message', 'schedule', 'review'] as const;
@@ -101,6 +105,8 @@ export const initialWizard = (): WizardState => ({
   templateId: null,
   schedule: { kind: 'now' },
   cap: null,
+  burn: false,
+  burnHours: BURN_EXPIRY_HOURS.default,
 });
 
 const splitList = (s: string) =>
@@ -212,6 +218,7 @@ export function toFields(s: WizardState, opts: { testGroupId?: number | null; na
     testGroupId: opts.testGroupId ?? null,
     schedule,
     cap: s.cap,
+    burn: s.burn ? { expiresAfterHours: Math.round(s.burnHours) } : null,
   };
 }
 
@@ -267,6 +274,8 @@ export function fromCampaign(c: Campaign): WizardState {
           ? { kind: 'cron', cron: sched.cron }
           : { kind: 'now' },
     cap: f.cap ?? null,
+    burn: f.burn != null,
+    burnHours: f.burn?.expiresAfterHours ?? BURN_EXPIRY_HOURS.default,
   };
 }
 
