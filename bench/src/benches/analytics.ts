@@ -73,8 +73,8 @@ function seed(s: ReturnType<typeof openStore>['sqlite'], alerts: number, n: numb
   );
   const delivery = s.prepare(
     `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, wait_seconds, condition, fall_through,
-       body, attempts, provider, error_code, sent_at, finished_at)
-     VALUES (?, ?, 0, 'sms', ?, ?, ?, 0, 0, 'not-confirmed', 0, 'Larm: svara 1.', 1, 'twilio', ?, ?, ?)`,
+       body, segments, attempts, provider, error_code, sent_at, finished_at)
+     VALUES (?, ?, 0, 'sms', ?, ?, ?, 0, 0, 'not-confirmed', 0, 'Larm: svara 1.', 1, 1, 'twilio', ?, ?, ?)`,
   );
   s.transaction(() => {
     for (let a = 0; a < alerts; a++) {

@@ -196,8 +196,8 @@ function seed(engine: Awaited<ReturnType<typeof startConsole>>['engine'], n: num
     );
     const delivery = s.prepare(
       `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, wait_seconds, condition, fall_through,
-         body, attempts, provider, provider_id, provider_status, provider_rank, error_code, error, sent_at, finished_at)
-       VALUES (?, ?, 0, 'sms', ?, ?, ?, 0, 0, 'not-confirmed', 0, 'Övningslarm: svara 1.', 1, 'twilio', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         body, segments, attempts, provider, provider_id, provider_status, provider_rank, error_code, error, sent_at, finished_at)
+       VALUES (?, ?, 0, 'sms', ?, ?, ?, 0, 0, 'not-confirmed', 0, 'Övningslarm: svara 1.', 1, 1, 'twilio', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     );
     const event = s.prepare('INSERT INTO delivery_events (delivery_id, at, kind, detail) VALUES (?, ?, ?, ?)');
     for (let i = 0; i < n; i++) {

@@ -1,14 +1,7 @@
 // The after-action report of an alert: what the crisis room files afterwards. Every figure is
 // read from the alert's deliveries, recipients, delivery events and audit — facts every
 // desktop of the organisation holds — so the report is the same wherever it is made.
-import {
-  CONFIRM_BUCKETS_S,
-  parseConfirmedVia,
-  recipientOutcomes,
-  smsSegments,
-  type AfterActionReport,
-  type RecipientOutcome,
-} from '@gdial/protocol';
+import { CONFIRM_BUCKETS_S, parseConfirmedVia, recipientOutcomes, type AfterActionReport, type RecipientOutcome } from '@gdial/protocol';
 import { auditEntriesAbout } from '../store/audit';
 import { confirmations, channelFigures, handedOver, providerErrorCodes, providerFigures } from '../store/after-action';
 import type { Reader } from '../store/db';
@@ -120,7 +113,7 @@ function costOf(r: Reader, campaignId: number): AfterActionReport['cost'] {
   for (const d of handedOver(r, campaignId)) {
     // A call is billed only when answered.
     if (d.channel === 'voice' && d.state !== 'delivered') continue;
-    tallySend(t, prices, d.channel, d.address, () => smsSegments(d.body ?? '').segments);
+    tallySend(t, prices, d.channel, d.address, () => d.segments);
   }
   return { currency: prices.currency, ...costFigures(t) };
 }

@@ -3,7 +3,7 @@
 // (store/analytics.ts). Time to confirm and costs follow the after-action report's rules, so
 // one alert's figures here equal its report's. The outcome figures fold from one pass of
 // tallies (channel × provider × state × error code), counted on a covering index.
-import { campaignFieldsSchema, smsSegments, type Analytics, type Channel } from '@gdial/protocol';
+import { campaignFieldsSchema, type Analytics, type Channel } from '@gdial/protocol';
 import type { z } from 'zod';
 import type { analyticsFilterSchema } from '@gdial/protocol';
 import {
@@ -143,7 +143,7 @@ function monthlyCosts(r: Reader, alerts: readonly SelectedAlert[], channel: Chan
   )) {
     const month = monthOf.get(s.campaign_id)!;
     const one = emptyTally();
-    tallySend(one, prices, s.channel, s.address, () => smsSegments(s.body ?? '').segments);
+    tallySend(one, prices, s.channel, s.address, () => s.segments);
     const t = months.get(month) ?? emptyTally();
     for (const k of Object.keys(t) as (keyof CostTally)[]) t[k] += one[k] * s.n;
     months.set(month, t);

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import {
   audienceSchema,
   refusal,
-  smsSegments,
   type Refusal,
   type Channel,
   type CampaignSettings,
@@ -30,6 +29,8 @@ export interface PlannedDelivery {
   channel: Channel;
   address: string;
   body: string | null;
+  /** The SMS segments the body is billed as (an SMS; 0 for other channels). */
+  segments: number;
   subject: string | null;
   html: string | null;
   audioId: string | null;
@@ -167,6 +168,8 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
       const content = step.channel === 'whatsapp' ? renderWhatsAppContent(template, c.language, c, input.render) : null;
       for (const v of [...(rendered?.missing ?? []), ...(content?.missing ?? [])])
         (lacks.get(v) ?? lacks.set(v, new Set()).get(v)!).add(step.channel);
+      // What an SMS is billed as (its rendering counted it; no text, no segments); stored per delivery for the tallies and costs.
+      const segments = step.channel === 'sms' ? (rendered?.sms?.segments ?? 0) : 0;
       let stepCount = 0;
       for (const { address: key, sendTo: address, blocked } of reachable.addresses) {
         if (step.channel === 'voice' || step.channel === 'sms') usedPhones.add(key);
@@ -188,6 +191,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
           channel: step.channel,
           address,
           body: rendered?.text ?? null,
+          segments,
           subject: rendered?.subject ?? null,
           html: rendered?.html ?? null,
           audioId: rendered?.audioId ?? null,
@@ -197,13 +201,7 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
         stepCount++;
         // Cost: the first step always runs; later ones only maybe.
         const first = stepIndex === 0;
-        const { amount, unpriced: noPrice } = tallySend(
-          cost,
-          prices,
-          step.channel,
-          address,
-          () => rendered?.sms?.segments ?? smsSegments(rendered?.text ?? '').segments,
-        );
+        const { amount, unpriced: noPrice } = tallySend(cost, prices, step.channel, address, () => segments);
         if (noPrice !== null) unpriced.add(noPrice);
         cost.maxTotal += amount;
         if (first) cost.minTotal += amount;
@@ -337,6 +335,7 @@ export function writePlan(
         condition: d.step.condition,
         fallThrough: d.step.fallThroughWhenUnavailable,
         body: d.body,
+        segments: d.segments,
         subject: d.subject,
         html: d.html,
         audioId: d.audioId,

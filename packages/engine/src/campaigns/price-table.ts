@@ -1,7 +1,7 @@
 // The organisation's price table (what an SMS segment, a call minute and a WhatsApp message
 // cost per country): a shared setting, read by the cost estimate, changed with an audit entry
 // in the same transaction.
-import { priceTableSchema, type Channel, type PriceTable } from '@gdial/protocol';
+import { priceTableSchema, smsSegments, type Channel, type PriceTable } from '@gdial/protocol';
 import parsePhoneNumber from 'libphonenumber-js';
 import type { EngineContext } from '../context';
 import { recordAudit } from '../store/audit';
@@ -44,6 +44,10 @@ export function countryOf(e164: string): string {
 }
 /** The price for a country, else the default ("*"); null when neither is set. */
 export const price = (table: Record<string, number>, country: string): number | null => table[country] ?? table['*'] ?? null;
+
+/** The SMS segments a delivery's text is billed as: an SMS's segment count, 0 for other channels and for no text. */
+export const billedSegments = (channel: Channel, text: string | null): number =>
+  channel === 'sms' && text ? smsSegments(text).segments : 0;
 
 /** What sends add up to, per kind of unit and its cost. */
 export interface CostTally {

@@ -46,10 +46,10 @@ export const providerErrorCodes = (r: Reader, campaignId: number): { provider: s
     .all(campaignId);
 
 /** What was handed over to a provider, for the cost. */
-export const handedOver = (r: Reader, campaignId: number): { channel: Channel; address: string; body: string | null; state: string }[] =>
+export const handedOver = (r: Reader, campaignId: number): { channel: Channel; address: string; segments: number; state: string }[] =>
   r.statements
-    .get<[number], { channel: Channel; address: string; body: string | null; state: string }>(
-      'SELECT channel, address, body, state FROM deliveries WHERE campaign_id = ? AND sent_at IS NOT NULL',
+    .get<[number], { channel: Channel; address: string; segments: number; state: string }>(
+      'SELECT channel, address, segments, state FROM deliveries WHERE campaign_id = ? AND sent_at IS NOT NULL',
     )
     .all(campaignId);
 

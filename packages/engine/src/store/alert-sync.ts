@@ -170,10 +170,11 @@ export const SHARED_DELIVERY_COLUMNS = [
   'finished_at',
 ] as const satisfies readonly (keyof DeliveryRow)[];
 export type SharedDeliveryColumn = (typeof SHARED_DELIVERY_COLUMNS)[number];
-export type ReplicaDelivery = Pick<DeliveryRow, SharedDeliveryColumn | 'campaign_id' | 'recipient_id'>;
+/** A replica's delivery: the shared columns, and its SMS segments counted here from the shared text. */
+export type ReplicaDelivery = Pick<DeliveryRow, SharedDeliveryColumn | 'campaign_id' | 'recipient_id' | 'segments'>;
 
 export function writeReplicaDelivery(tx: Tx, id: number | null, v: ReplicaDelivery): number {
-  return upsertRow(tx, 'deliveries', ['campaign_id', 'recipient_id', ...SHARED_DELIVERY_COLUMNS], id, v);
+  return upsertRow(tx, 'deliveries', ['campaign_id', 'recipient_id', 'segments', ...SHARED_DELIVERY_COLUMNS], id, v);
 }
 
 /** Makes a replica delivery's timeline the merged one (adds what is new; entries are never updated). */

@@ -156,7 +156,7 @@ export const outcomeTallies = (r: Reader, alertIds: readonly number[], channel: 
 /** The tallies as the deliveries give them now: what the triggers keep, counted afresh. */
 const TALLIES_FROM_DELIVERIES = `
   SELECT campaign_id, channel, coalesce(provider, ''), state, coalesce(error_code, ''), sent_at IS NOT NULL,
-         substr(address, 1, 7), coalesce(body, ''), MIN(address), COUNT(*)
+         substr(address, 1, 7), segments, MIN(address), COUNT(*)
     FROM deliveries GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
 /** Counts delivery_tallies afresh from the deliveries (a repair; the triggers keep it otherwise). */
@@ -164,7 +164,7 @@ export function rebuildDeliveryTallies(tx: Tx): void {
   tx.statements.get<[]>('DELETE FROM delivery_tallies').run();
   tx.statements
     .get<[]>(
-      `INSERT INTO delivery_tallies (campaign_id, channel, provider, state, error_code, handed_over, prefix, body, address, n)
+      `INSERT INTO delivery_tallies (campaign_id, channel, provider, state, error_code, handed_over, prefix, segments, address, n)
        ${TALLIES_FROM_DELIVERIES}`,
     )
     .run();
@@ -178,7 +178,7 @@ export interface DeliveryTallyRow {
   error_code: string;
   handed_over: number;
   prefix: string;
-  body: string;
+  segments: number;
   n: number;
 }
 
@@ -186,8 +186,8 @@ export interface DeliveryTallyRow {
 export const deliveryTallies = (r: Reader): DeliveryTallyRow[] =>
   r.statements
     .get<[], DeliveryTallyRow>(
-      `SELECT campaign_id, channel, provider, state, error_code, handed_over, prefix, body, n FROM delivery_tallies
-        ORDER BY campaign_id, channel, provider, state, error_code, handed_over, prefix, body`,
+      `SELECT campaign_id, channel, provider, state, error_code, handed_over, prefix, segments, n FROM delivery_tallies
+        ORDER BY campaign_id, channel, provider, state, error_code, handed_over, prefix, segments`,
     )
     .all();
 
@@ -196,19 +196,20 @@ export interface BilledSendRow {
   channel: Channel;
   /** One address of the group: sends are grouped by the number's first digits, which decide its country. */
   address: string;
-  body: string | null;
+  /** The SMS segments each send of the group is billed as (0 for other channels). */
+  segments: number;
   n: number;
 }
 
 /**
  * What was handed over and is billed (a call only when answered), grouped by alert, channel,
- * number prefix and text, so the price table is applied once per group.
+ * number prefix and SMS segments, so the price table is applied once per group.
  */
 export const billedSends = (r: Reader, alertIds: readonly number[], channel: Channel | null): BilledSendRow[] =>
   r.statements
     .get<[Selection], BilledSendRow>(
-      `SELECT campaign_id, channel, MIN(address) AS address, body, SUM(n) AS n FROM delivery_tallies
+      `SELECT campaign_id, channel, MIN(address) AS address, segments, SUM(n) AS n FROM delivery_tallies
         WHERE ${SELECTED} AND handed_over AND (channel <> 'voice' OR state = 'delivered')
-        GROUP BY campaign_id, channel, prefix, body`,
+        GROUP BY campaign_id, channel, prefix, segments`,
     )
     .all({ ids: JSON.stringify(alertIds), channel });

@@ -32,6 +32,8 @@ export interface DeliveryRow {
   content_sid: string | null;
   /** JSON: the content template's numbered variables rendered for this person. */
   content_variables: string | null;
+  /** The SMS segments the body is billed as (an SMS; 0 for other channels), counted when planned. */
+  segments: number;
   attempts: number;
   sending_since: number | null;
   provider: string | null;
@@ -155,6 +157,8 @@ export interface NewDelivery {
   condition: DeliveryRow['condition'];
   fallThrough: boolean;
   body: string | null;
+  /** The SMS segments the body is billed as (an SMS; 0 for other channels). */
+  segments: number;
   subject: string | null;
   html: string | null;
   audioId: string | null;
@@ -169,8 +173,8 @@ export function insertDelivery(tx: Tx, d: NewDelivery): number {
   const id = Number(
     tx.statements
       .get(
-        `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, subject, html, audio_id, voice_id, content_sid, content_variables, look_up)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, due_at, wait_seconds, condition, fall_through, body, segments, subject, html, audio_id, voice_id, content_sid, content_variables, look_up)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.campaignId,
@@ -186,6 +190,7 @@ export function insertDelivery(tx: Tx, d: NewDelivery): number {
         d.condition,
         d.fallThrough ? 1 : 0,
         d.body,
+        d.segments,
         d.subject,
         d.html,
         d.audioId,

@@ -80,8 +80,8 @@ function write(store: Store, groups: number[], alerts: AlertSpec[]): void {
         s
           .prepare(
             `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, wait_seconds, condition,
-                                     fall_through, provider, error_code, sent_at, body)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 'not-confirmed', 0, ?, ?, ?, 'Hej')`,
+                                     fall_through, provider, error_code, sent_at, body, segments)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 'not-confirmed', 0, ?, ?, ?, 'Hej', ?)`,
           )
           .run(
             id,
@@ -94,6 +94,7 @@ function write(store: Store, groups: number[], alerts: AlertSpec[]): void {
             d.provider,
             d.code,
             d.sentS === null ? null : start + d.sentS * 1000,
+            d.channel === 'sms' ? 1 : 0,
           ),
       );
     });
@@ -236,7 +237,7 @@ type Change =
   | {
       kind: 'set';
       pick: number;
-      column: 'state' | 'provider' | 'error_code' | 'sent_at' | 'body' | 'address' | 'channel';
+      column: 'state' | 'provider' | 'error_code' | 'sent_at' | 'body' | 'segments' | 'address' | 'channel';
       value: string | number | null;
     }
   | { kind: 'delete'; pick: number }
@@ -246,7 +247,7 @@ const changeArb: fc.Arbitrary<Change> = fc.oneof(
   fc.record({
     kind: fc.constant('set' as const),
     pick: fc.nat(),
-    column: fc.constantFrom('state', 'provider', 'error_code', 'sent_at', 'body', 'address', 'channel'),
+    column: fc.constantFrom('state', 'provider', 'error_code', 'sent_at', 'body', 'segments', 'address', 'channel'),
     value: fc.constantFrom<string | number | null>(
       null,
       'delivered',
@@ -283,7 +284,12 @@ describe('the delivery tallies the triggers keep', () => {
             else {
               // NOT NULL columns keep a value; the rest take what was drawn.
               const value = c.value === null && ['state', 'address', 'channel'].includes(c.column) ? 'queued' : c.value;
-              const v = c.column === 'channel' && value !== 'sms' && value !== 'voice' ? 'email' : value;
+              const v =
+                c.column === 'channel' && value !== 'sms' && value !== 'voice'
+                  ? 'email'
+                  : c.column === 'segments'
+                    ? (typeof value === 'number' ? value : (value?.length ?? 0)) % 4
+                    : value;
               s.prepare(`UPDATE deliveries SET ${c.column} = ? WHERE id = ?`).run(v, row.id);
             }
           }

@@ -3,10 +3,10 @@
 // expected figure below is worked out by hand in the comments. Then each filter (range, group
 // with its subgroups, channel, test/live) and that one alert's figures equal its after-action report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyticsFilterSchema, type AnalyticsFilter } from '@gdial/protocol';
+import { analyticsFilterSchema, type AnalyticsFilter, type Channel } from '@gdial/protocol';
 import { afterActionReport, nearestRank } from '../../src/campaigns/after-action';
 import { alertAnalytics, swedishDay } from '../../src/campaigns/analytics';
-import { priceTableSetting } from '../../src/campaigns/price-table';
+import { billedSegments, priceTableSetting } from '../../src/campaigns/price-table';
 import { CampaignService } from '../../src/campaigns/service';
 import { writeSetting } from '../../src/store/settings';
 import { addGroup, addTemplate, makeEnv, type TestEnv } from './helpers';
@@ -46,8 +46,8 @@ function alert(name: string, startedAt: string | null, settings: object, testGro
       s
         .prepare(
           `INSERT INTO deliveries (campaign_id, recipient_id, step_index, channel, address, token, state, priority, wait_seconds, condition,
-                                   fall_through, provider, error_code, sent_at, body)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 'not-confirmed', 0, ?, ?, ?, ?)`,
+                                   fall_through, provider, error_code, sent_at, body, segments)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 'not-confirmed', 0, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -61,6 +61,8 @@ function alert(name: string, startedAt: string | null, settings: object, testGro
           d.code ?? null,
           d.sentS === undefined ? null : t0 + d.sentS * 1000,
           d.body ?? 'Hej',
+          // As the planner stores it.
+          billedSegments(d.channel as Channel, d.body ?? 'Hej'),
         ),
     );
   });

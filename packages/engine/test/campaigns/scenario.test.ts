@@ -3,13 +3,17 @@
 // rules decide each number's fate by its last two digits, and a model of the plan below
 // says how every contact must end.
 import { afterEach, describe, expect, it } from 'vitest';
+import { analyticsFilterSchema, smsSegments } from '@gdial/protocol';
 import { startSimulator, type OutcomeRule, type Simulator } from '@gdial/simulator';
 import { createProviders } from '../../src/providers/factory';
 import { parseWebhook } from '../../src/providers/webhooks';
 import { callFlowHost } from '../../src/campaigns/call-flows';
 import { sendersFromProviders } from '../../src/campaigns/senders';
 import { CampaignService } from '../../src/campaigns/service';
-import { addContact, addGroup, addTemplate, deliveriesOf, makeEnv, outcomesOf, until, type TestEnv } from './helpers';
+import { afterActionReport } from '../../src/campaigns/after-action';
+import { alertAnalytics, swedishDay } from '../../src/campaigns/analytics';
+import { deliveryTallies, rebuildDeliveryTallies } from '../../src/store/analytics';
+import { addContact, addGroup, addTemplate, alertTemplate, deliveriesOf, makeEnv, outcomesOf, until, type TestEnv } from './helpers';
 import { startRelayStub, type RelayStub } from './relay-stub';
 
 const FROM = '+46700000001';
@@ -124,9 +128,14 @@ describe('campaign on the simulator', () => {
     const g = addGroup(env.store, 'Beredskap');
     const people = numbers(500);
     const ids = env.store.transaction(() => people.map((phones, i) => addContact(env.store, { name: `Person ${i}`, phones, groups: [g] })));
+    // An SMS of two GSM-7 segments: its cost counts each one.
+    const sms2 = `${alertTemplate.variants.sv!.sms} Samlingsplats: brandstationen på Storgatan 12, ingång från gården. Ta med legitimation, mobiltelefon och laddare.`;
     const c = service.create({
       name: 'Larm 500',
-      templateId: addTemplate(env.store),
+      templateId: addTemplate(env.store, {
+        ...alertTemplate,
+        variants: { ...alertTemplate.variants, sv: { ...alertTemplate.variants.sv, sms: sms2 } },
+      }),
       audience: { groupIds: [g] },
       steps: [
         { channel: 'voice', numbers: 'first', condition: 'not-confirmed' },
@@ -184,6 +193,25 @@ describe('campaign on the simulator', () => {
     expect(via.some((v) => v.confirmed_via.startsWith('pressed 1'))).toBe(true);
     expect(via.some((v) => v.confirmed_via.startsWith('replied JA'))).toBe(true);
     expect(deliveriesOf(env.store, c.id).every((d) => d.possible_duplicate === 0)).toBe(true);
+
+    // The tallies the triggers kept through the whole alert equal a recount from its deliveries,
+    // and the costs read from them (Analys) and from the deliveries (the report) equal the
+    // segments of the texts handed over, counted here from the texts themselves.
+    const kept = deliveryTallies(env.store.read);
+    env.store.transaction((tx) => rebuildDeliveryTallies(tx));
+    expect(deliveryTallies(env.store.read)).toEqual(kept);
+    const texts = env.store.sqlite
+      .prepare("SELECT body, segments FROM deliveries WHERE campaign_id = ? AND channel = 'sms' AND sent_at IS NOT NULL")
+      .all(c.id) as { body: string; segments: number }[];
+    expect(texts.length).toBeGreaterThan(100);
+    expect(texts.every((t) => t.segments === smsSegments(t.body).segments && t.segments === 2)).toBe(true);
+    const campaign = service.get(c.id);
+    const report = afterActionReport(env.store.read, campaign, { now: Date.now(), organisation: null });
+    expect(report.cost.smsSegments).toBe(texts.reduce((n, t) => n + smsSegments(t.body).segments, 0));
+    const day = swedishDay(campaign.startedAt!);
+    const analytics = alertAnalytics(env.store.read, analyticsFilterSchema.parse({ from: day, to: day }));
+    const { currency: _currency, ...reportCost } = report.cost;
+    expect(analytics.costs).toEqual([{ month: day.slice(0, 7), ...reportCost }]);
   }, 120_000);
 
   it('pause, resume and cancel mid-flight; cancel hangs up ringing calls', async () => {

@@ -6,9 +6,11 @@
 // of its own version, with its own queries.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { fillContactsSearchText } from './0013_contacts_search_text_fill';
+import { countDeliverySegments } from './0031_delivery_segments';
 
 export type DataMigration = (sqlite: Database.Database) => void;
 
 export const dataMigrations: Readonly<Record<string, DataMigration>> = {
   '0013_contacts_search_text_fill': (sqlite) => void fillContactsSearchText(sqlite),
+  '0031_delivery_segments': (sqlite) => void countDeliverySegments(sqlite),
 };

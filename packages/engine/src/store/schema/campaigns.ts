@@ -197,6 +197,12 @@ export const deliveries = sqliteTable(
     /** WhatsApp: the approved content template and its variables rendered for this person (JSON), frozen at start. */
     contentSid: text('content_sid'),
     contentVariables: text('content_variables'),
+    /**
+     * The SMS segments the body is billed as (an SMS; 0 for other channels), counted once
+     * when the row is planned: the delivery tallies and the costs read this count, never
+     * the text. Not personal: it stays when an erasure blanks the body.
+     */
+    segments: integer('segments').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     /** Epoch ms the current claim began (to find rows left in flight by a crash). */
     sendingSince: integer('sending_since'),
@@ -240,10 +246,12 @@ export const deliveries = sqliteTable(
 /**
  * The deliveries of each alert counted by what the analytics and its costs read: channel,
  * provider, state, error code, handed over or not, the number's first seven characters (its
- * country) and the text (its SMS segments). Kept by triggers on deliveries (migration 0026:
- * every insert, update of these columns and delete moves one count), so it is derived from
- * the deliveries, never written by the engine or synced, and rebuildable from them
- * (store/analytics.ts rebuildDeliveryTallies). Absent values are stored as ''.
+ * country) and its SMS segments. Kept by triggers on deliveries (migration 0031: every
+ * insert, update of these columns and delete moves one count), so it is derived from the
+ * deliveries, never written by the engine or synced, and rebuildable from them
+ * (store/analytics.ts rebuildDeliveryTallies). Absent values are stored as ''. Keyed on the
+ * segment count, not the text: with personalised messages the text made about a tally per
+ * person, and every trigger compared and wrote whole texts.
  */
 export const deliveryTallies = sqliteTable(
   'delivery_tallies',
@@ -255,12 +263,12 @@ export const deliveryTallies = sqliteTable(
     errorCode: text('error_code').notNull(),
     handedOver: integer('handed_over').notNull(),
     prefix: text('prefix').notNull(),
-    body: text('body').notNull(),
+    segments: integer('segments').notNull(),
     /** One address of the group (the first counted): its prefix decides the country. */
     address: text('address').notNull(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.campaignId, t.channel, t.provider, t.state, t.errorCode, t.handedOver, t.prefix, t.body] })],
+  (t) => [primaryKey({ columns: [t.campaignId, t.channel, t.provider, t.state, t.errorCode, t.handedOver, t.prefix, t.segments] })],
 );
 
 /** The timeline of one delivery, for the per-recipient report. Never updated. */

@@ -32,11 +32,12 @@ import {
   type TimelineEntry,
 } from '../../store/alert-sync';
 import { applyLateMatches } from '../../campaigns/late-matches';
+import { billedSegments } from '../../campaigns/price-table';
 import { heldChannelsSetting, sharedHolds } from '../../campaigns/holds';
 import { deleteCampaign } from '../../store/campaigns';
 import type { RowChange } from '../../store/changes';
 import type { Reader, Tx } from '../../store/db';
-import type { RecipientOutcome } from '@gdial/protocol';
+import type { Channel, RecipientOutcome } from '@gdial/protocol';
 import { bindUid, localIdOf, readSyncMeta, uidOf } from '../../store/sync';
 import type { EntityCodec, Fields } from '../codec';
 import { uidFor } from './contacts';
@@ -321,6 +322,9 @@ export const deliveryCodec: EntityCodec = {
     v.possible_duplicate = Number(v.possible_duplicate ?? 0);
     v.fall_through = Number(v.fall_through ?? 0);
     v.wait_seconds = Number(v.wait_seconds ?? 0);
+    // Counted from the text as the owner counted it when planning; a text blanked by an
+    // erasure keeps the count the row already has (the owner's row keeps it too).
+    v.segments = typeof v.body === 'string' ? billedSegments(v.channel as Channel, v.body) : (row?.segments ?? 0);
     const id = writeReplicaDelivery(tx, local, v as unknown as ReplicaDelivery);
     if (local === null) bindUid(tx, 'delivery', state.id, id);
     const events = value(state, 'events');
