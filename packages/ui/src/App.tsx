@@ -1,6 +1,7 @@
 // The console's frame: navigation, connection state, demo banner, and the current page.
 import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useMemo } from 'react';
 import { AlertSounds } from './components/AlertSounds';
 import { ApprovalNotifier } from './components/ApprovalNotifier';
 import { EngineBanner, useDesktopBridge } from './components/DesktopBridge';
@@ -47,6 +48,17 @@ export function App() {
   const info = useQuery('system.info', {}, { enabled: connection === 'open' });
   const current = pages.find((p) => p.id === route.page) ?? pages[0]!;
   const Page = current.component;
+  // The page is drawn again when the route changes, not with every change of the frame (the
+  // connection, the engine's info, the session's arrival): on a big page such as the contact
+  // list each of those cost a redraw of the whole page while it was opening.
+  const page = useMemo(
+    () => (
+      <PageFrame page={current.id}>
+        <Page route={route} />
+      </PageFrame>
+    ),
+    [current.id, Page, route],
+  );
   const demo = info.data?.demo ?? false;
   const engineNotice = useDesktopBridge();
   const session = useSession().state;
@@ -120,13 +132,7 @@ export function App() {
       <AppShell.Main>
         <EngineBanner notice={engineNotice} />
         <ApprovalNotifier />
-        {gate ? (
-          <SignInPage state={gate} />
-        ) : (
-          <PageFrame page={current.id}>
-            <Page route={route} />
-          </PageFrame>
-        )}
+        {gate ? <SignInPage state={gate} /> : page}
       </AppShell.Main>
     </AppShell>
   );

@@ -1,27 +1,11 @@
-// Entry of the console in a browser or an Electron window.
-import './boot';
-import '@mantine/core/styles.css';
-import '@mantine/notifications/styles.css';
-import '@mantine/charts/styles.css';
-import { MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
-import { Notifications } from '@mantine/notifications';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { LanguageProvider } from './i18n';
+// Entry of the console in a browser or an Electron window. Small and without React, so it runs
+// as soon as it arrives: it connects to the engine, asks for the opening page's first data and
+// fetches that page's code, then loads the console itself (React, Mantine, the frame:
+// console.tsx), which renders with the same connection. The code, the connection and the
+// data travel at once instead of one after the other.
+import { pageOf } from './pages/pageList';
+import { parseHash } from './route';
 import { RpcClient, messagePortChannel, webSocketChannel, type ChannelFactory } from './rpc/client';
-import { RpcProvider } from './rpc/react';
-import { SessionProvider } from './session';
-
-// Darker primary shade and secondary text than Mantine's defaults: white on blue.6 and
-// gray.6 text on white fail WCAG AA contrast, and operators read this under stress. In
-// dark mode too: white on blue.6 is 3.6:1, on blue.8 6.3:1.
-const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'md', fontSizes: { md: '1rem' } });
-const cssVariablesResolver: CSSVariablesResolver = () => ({
-  variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
-});
 
 async function channel(): Promise<ChannelFactory> {
   if (window.gdial) return messagePortChannel(await window.gdial.enginePort());
@@ -30,17 +14,10 @@ async function channel(): Promise<ChannelFactory> {
 }
 
 const client = new RpcClient(await channel());
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
-      <Notifications />
-      <LanguageProvider>
-        <RpcProvider client={client}>
-          <SessionProvider>
-            <App />
-          </SessionProvider>
-        </RpcProvider>
-      </LanguageProvider>
-    </MantineProvider>
-  </StrictMode>,
-);
+const route = parseHash(window.location.hash);
+const opening = pageOf(route);
+opening.prefetch?.(client, route);
+// A page whose code cannot load says so when shown (registry.tsx); nothing to add here.
+opening.preload().catch(() => {});
+const { startConsole } = await import('./console');
+startConsole(client);

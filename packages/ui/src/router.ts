@@ -1,23 +1,10 @@
 // A tiny hash router: the console is one window, and the hash keeps the current page
-// across reloads and makes every page reachable by a link (also from deep links).
+// across reloads and makes every page reachable by a link (also from deep links). The route
+// itself is in route.ts; this adds the hook that follows it.
 import { useEffect, useState } from 'react';
+import { parseHash, type Route } from './route';
 
-export interface Route {
-  page: string;
-  /** Path segments after the page, e.g. ["42"] for #/campaigns/42. */
-  params: string[];
-  query: URLSearchParams;
-}
-
-export function parseHash(hash: string): Route {
-  const [pathPart = '', queryPart = ''] = hash.replace(/^#\/?/, '').split('?');
-  const [page = '', ...params] = pathPart.split('/').filter(Boolean).map(decodeURIComponent);
-  return { page, params, query: new URLSearchParams(queryPart) };
-}
-
-export function navigate(page: string, ...params: (string | number)[]): void {
-  window.location.hash = `#/${[page, ...params.map((p) => encodeURIComponent(String(p)))].join('/')}`;
-}
+export { navigate, parseHash, type Route } from './route';
 
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(window.location.hash));

@@ -1,7 +1,8 @@
 // The UI's side of the RPC contract. It speaks to the engine over a WebSocket (browser
 // host) or an Electron MessagePort (desktop app); both carry the same wire messages.
 // Every call has a timeout; calls still open when the connection drops fail with
-// UNAVAILABLE instead of hanging.
+// UNAVAILABLE instead of hanging. A call can be asked ahead (prefetch): the opening page's
+// first question goes out while the page's code is still loading.
 import {
   timeoutOf,
   type ErrorCode,
@@ -57,6 +58,25 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** How long an answer asked ahead waits to be taken by the call it was asked for. */
+export const PREFETCH_KEPT_MS = 10_000;
+
+interface Prefetched {
+  answer: Promise<unknown>;
+  /** The answer, once it has arrived. */
+  arrived?: { value: unknown };
+  /** Events after which the answer may be out of date. */
+  until: readonly EventName[];
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Method and params as one string, the same whatever order the params' keys were written in. */
+function callKey(method: string, params: unknown): string {
+  return `${method} ${JSON.stringify(params, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  )}`;
+}
+
 export class RpcClient {
   private channel: Channel | null = null;
   private nextId = 1;
@@ -66,6 +86,7 @@ export class RpcClient {
   private retryMs = 500;
   private stopped = false;
   private queue: WireMessage[] = [];
+  private readonly prefetched = new Map<string, Prefetched>();
   state: ConnectionState = 'connecting';
 
   constructor(private readonly factory: ChannelFactory) {
@@ -85,6 +106,7 @@ export class RpcClient {
       onMessage: (m) => this.receive(m),
       onClose: () => {
         this.channel = null;
+        this.dropPrefetched(() => true);
         this.failAll('The connection to the GDial engine was lost. The call may not have been carried out; check before repeating it.');
         this.setState('closed');
         if (!this.stopped) {
@@ -105,7 +127,55 @@ export class RpcClient {
     return () => this.stateListeners.delete(listener);
   }
 
+  /**
+   * Asks now what a component will ask soon with the same method and params (the opening
+   * page's first data, while the page's code loads): the first such call within
+   * PREFETCH_KEPT_MS takes this answer instead of asking again. Only a successful answer is
+   * taken (otherwise the call asks anew), and none after one of the `until` events, after
+   * which it may be out of date, or after the connection dropped.
+   */
+  prefetch<M extends MethodName>(method: M, params: MethodInput<M>, until: readonly EventName[]): void {
+    const key = callKey(method, params);
+    if (this.prefetched.has(key)) return;
+    const answer = this.call(method, params);
+    answer.catch(() => {
+      if (this.prefetched.get(key)?.answer === answer) this.prefetched.delete(key);
+    });
+    const timer = setTimeout(() => this.prefetched.delete(key), PREFETCH_KEPT_MS);
+    const entry: Prefetched = { answer, until, timer };
+    answer.then(
+      (value) => (entry.arrived = { value }),
+      () => {},
+    );
+    this.prefetched.set(key, entry);
+  }
+
+  /**
+   * The answer asked ahead for exactly this call if it has already arrived, taken as a call
+   * would take it (a component can then show it in its first drawing instead of the next).
+   */
+  takeArrived<M extends MethodName>(method: M, params: MethodInput<M>): MethodOutput<M> | undefined {
+    if (this.prefetched.size === 0) return undefined;
+    const key = callKey(method, params);
+    const ahead = this.prefetched.get(key);
+    if (!ahead?.arrived) return undefined;
+    this.prefetched.delete(key);
+    clearTimeout(ahead.timer);
+    return ahead.arrived.value as MethodOutput<M>;
+  }
+
   call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
+    const key = this.prefetched.size > 0 ? callKey(method, params) : null;
+    const ahead = key === null ? undefined : this.prefetched.get(key);
+    if (ahead) {
+      this.prefetched.delete(key!);
+      clearTimeout(ahead.timer);
+      return (ahead.answer as Promise<MethodOutput<M>>).catch(() => this.send(method, params));
+    }
+    return this.send(method, params);
+  }
+
+  private send<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>> {
     const id = this.nextId++;
     const timeoutMs = timeoutOf(method);
     return new Promise<MethodOutput<M>>((resolve, reject) => {
@@ -146,7 +216,16 @@ export class RpcClient {
         p.reject(new RpcError(e.code, e.message, e.details, e.refusal, e.reasons ?? []));
       }
     } else if (m.type === 'event') {
+      if (this.prefetched.size > 0) this.dropPrefetched((p) => (p.until as readonly string[]).includes(m.name));
       for (const l of this.listeners.get(m.name) ?? []) l(m.payload);
+    }
+  }
+
+  private dropPrefetched(which: (p: Prefetched) => boolean): void {
+    for (const [key, p] of this.prefetched) {
+      if (!which(p)) continue;
+      clearTimeout(p.timer);
+      this.prefetched.delete(key);
     }
   }
 

@@ -50,7 +50,8 @@ export function useQuery<M extends MethodName>(
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
+    // Already loading (the first call): the same state, so no redraw before the answer.
+    setState((s) => (s.loading ? s : { ...s, loading: true }));
     rpc.call(method, JSON.parse(key) as MethodInput<M>).then(
       (data) => live && setState({ data, loading: false }),
       (error: RpcError) => live && setState((s) => ({ ...s, error, loading: false })),

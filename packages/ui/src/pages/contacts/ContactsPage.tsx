@@ -13,6 +13,7 @@ import { useEvent, useQuery } from '../../rpc/react';
 import { groupOptions } from '../../components/groupTree';
 import { BulkBar } from './BulkBar';
 import { ContactTable } from './ContactTable';
+import { contactSearchOf, openingSort } from './contactSearch';
 import { useContactSearch } from './useContactSearch';
 import contrast from '../../components/contrast.module.css';
 import { RoleGuard } from '../../components/RoleGuard';
@@ -93,7 +94,7 @@ export function ContactsPage({ route }: { route: Route }) {
   const routeGroup = route.query.get('group');
   const [groupFilter, setGroupFilter] = useState<string | null>(routeGroup);
   const [tagFilter, setTagFilter] = useState<string | null>(null);
-  const [sort, setSort] = useState<ContactSort>('name');
+  const [sort, setSort] = useState<ContactSort>(openingSort);
   const [selection, setSelection] = useState<ReadonlyMap<number, string>>(new Map());
   const [selectingAll, setSelectingAll] = useState<{ done: number; total: number } | null>(null);
   const [exportOpen, setExportOpen] = useState<'all' | 'ids' | null>(null);
@@ -111,12 +112,7 @@ export function ContactsPage({ route }: { route: Route }) {
   const groupsById = useMemo(() => new Map(groups.map((g) => [g.id, g])), [groups]);
 
   const search = useMemo(
-    () => ({
-      query: debouncedQuery,
-      sort,
-      ...(groupFilter ? { groupId: Number(groupFilter), includeSubgroups: true } : {}),
-      ...(tagFilter ? { tag: tagFilter } : {}),
-    }),
+    () => contactSearchOf({ query: debouncedQuery, sort, group: groupFilter, tag: tagFilter }),
     [debouncedQuery, sort, groupFilter, tagFilter],
   );
   const { window: win } = useContactSearch(search);

@@ -20,6 +20,9 @@ export type PageLoader = (request: PageRequest) => Promise<ContactPage>;
 
 /** Rows per page: a screenful or two, so a page arrives quickly. */
 export const PAGE_ROWS = 100;
+/** The request for the answer's first page (what the list asks first, and the console ahead of it). */
+export const firstPageRequest = (): { offset: number; limit: number } => ({ offset: 0, limit: PAGE_ROWS });
+
 /** Pages fetched beyond the rows in view, ahead in the direction of scrolling and behind it. */
 const AHEAD_PAGES = 8;
 const BEHIND_PAGES = 2;
@@ -59,7 +62,11 @@ export class ContactWindow {
   constructor(
     private readonly load: PageLoader,
     private readonly clock: () => number = () => performance.now(),
-  ) {}
+    /** The answer's first page (firstPageRequest) when it is already here. */
+    first?: ContactPage,
+  ) {
+    if (first) this.accept(0, first);
+  }
 
   /** Whether the search has answered (its count is known). */
   get complete(): boolean {
@@ -195,11 +202,7 @@ export class ContactWindow {
     try {
       const page = await this.load({ offset: p * PAGE_ROWS, limit: PAGE_ROWS });
       if (this.disposed) return;
-      this.pages.set(p, page.items);
-      // The count may change while scrolling (contacts added or deleted meanwhile).
-      this.total = page.items.length < PAGE_ROWS ? Math.min(page.total, p * PAGE_ROWS + page.items.length) : page.total;
-      this.exactTotal = Math.min(page.exactTotal ?? page.total, this.total);
-      this.evict();
+      this.accept(p, page);
     } catch (e) {
       if (this.disposed) return;
       this.error = e;
@@ -209,6 +212,14 @@ export class ContactWindow {
     if (this.disposed) return;
     this.changed();
     this.pump();
+  }
+
+  private accept(p: number, page: ContactPage): void {
+    this.pages.set(p, page.items);
+    // The count may change while scrolling (contacts added or deleted meanwhile).
+    this.total = page.items.length < PAGE_ROWS ? Math.min(page.total, p * PAGE_ROWS + page.items.length) : page.total;
+    this.exactTotal = Math.min(page.exactTotal ?? page.total, this.total);
+    this.evict();
   }
 
   /** Drops the least recently seen pages beyond what is kept, never one that is wanted now. */

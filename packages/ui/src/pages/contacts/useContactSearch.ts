@@ -1,11 +1,10 @@
 // Binds a ContactWindow to the current search: a new window when the search changes, and
 // a refresh when contacts change (here or in another window of the console).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { summaryOf, type ContactSearchInput } from '@gdial/protocol';
+import { summaryOf } from '@gdial/protocol';
 import { useEvent, useRpc } from '../../rpc/react';
-import { ContactWindow } from './contactWindow';
-
-export type ContactSearch = Omit<ContactSearchInput, 'cursor' | 'limit'>;
+import type { ContactSearch } from './contactSearch';
+import { ContactWindow, firstPageRequest } from './contactWindow';
 
 /** Up to this many changed rows are refreshed in place; more start the search over. */
 const PATCH_LIMIT = 20;
@@ -17,7 +16,9 @@ export function useContactSearch(search: ContactSearch): { window: ContactWindow
   const win = useMemo(
     () => {
       const params = JSON.parse(key) as ContactSearch;
-      return new ContactWindow((request) => rpc.call('contacts.search', { ...params, ...request }));
+      // The first page, when the console asked it ahead while this page's code loaded, is drawn at once.
+      const first = generation === 0 ? rpc.takeArrived('contacts.search', { ...params, ...firstPageRequest() }) : undefined;
+      return new ContactWindow((request) => rpc.call('contacts.search', { ...params, ...request }), undefined, first);
     },
     // A new generation is a fresh window for the same search.
     [rpc, key, generation],

@@ -1,0 +1,41 @@
+// The console's React side: theme, providers and the frame, rendered with the connection
+// main.tsx opened (and loaded by it while the opening page's code and data are on their way).
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import '@mantine/charts/styles.css';
+import { MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { LanguageProvider } from './i18n';
+import type { RpcClient } from './rpc/client';
+import { RpcProvider } from './rpc/react';
+import { SessionProvider } from './session';
+
+// Darker primary shade and secondary text than Mantine's defaults: white on blue.6 and
+// gray.6 text on white fail WCAG AA contrast, and operators read this under stress. In
+// dark mode too: white on blue.6 is 3.6:1, on blue.8 6.3:1.
+const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'md', fontSizes: { md: '1rem' } });
+const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+});
+
+export function startConsole(client: RpcClient): void {
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+        <Notifications />
+        <LanguageProvider>
+          <RpcProvider client={client}>
+            <SessionProvider>
+              <App />
+            </SessionProvider>
+          </RpcProvider>
+        </LanguageProvider>
+      </MantineProvider>
+    </StrictMode>,
+  );
+}
