@@ -4,7 +4,8 @@
 // variables, and a contact's drawer makes their one-time Telegram link to the bot, also as
 // a QR code that a phone camera reads back as the same link, or sends it to them by SMS (an
 // alert reviewed and started like any other) that binds their chat when they press Start.
-// The screenshots are the guide's (docs/guide/whatsapp-och-telegram.md).
+// An engångsmeddelande goes out as a link whose page shows the text once; the roll-call says who
+// opened it. The screenshots are the guide's (docs/guide/whatsapp-och-telegram.md, konversationer.md).
 import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -136,5 +137,94 @@ describe('the Telegram link by SMS', () => {
         { timeout: 20_000 },
       )
       .toBe('424242');
+  });
+});
+
+async function engineCall<T>(method: string, params: unknown): Promise<T> {
+  const r = await c.host.engine.rpc.call(method, params);
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
+describe('engångsmeddelande', () => {
+  it('sends a link instead of the text; the page shows it once, then "redan läst"; the roll-call says Öppnat', async () => {
+    const { page } = c;
+    const sim = c.host.demo!.simulator;
+    const TEXT = 'Portkoden till Ekvägen 3 är 4711. Samling i källaren.';
+    const per = await engineCall<{ id: number }>('contacts.create', {
+      firstName: 'Per',
+      lastName: 'Ek',
+      phones: [{ number: '0701239872' }],
+    });
+    const template = await engineCall<{ id: number }>('templates.create', { name: 'Portkod Ekvägen', variants: { sv: { sms: TEXT } } });
+    await engineCall('templates.approve', { id: template.id });
+    const draft = await engineCall<{ id: number }>('campaigns.create', {
+      name: 'Portkod Ekvägen',
+      templateId: template.id,
+      audience: { contactIds: [per.id] },
+      steps: [{ channel: 'sms' }],
+      burn: { expiresAfterHours: 24 },
+    });
+    // The wizard's message step shows the option as the draft has it.
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${draft.id}/edit`);
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    const burn = page.getByRole('switch', { name: 'Engångsmeddelande' });
+    await burn.waitFor();
+    expect(await burn.isChecked()).toBe(true);
+    expect(await page.getByLabel('Raderas senast efter (timmar)').inputValue()).toBe('24');
+    await page.mouse.move(0, 0);
+    await page.screenshot({
+      path: path.join(GUIDE_IMG, 'engangsmeddelande-guide.png'),
+      style: '.mantine-AppShell-header { visibility: hidden; }',
+    });
+
+    await engineCall('campaigns.start', { id: draft.id });
+    const texts = () => [
+      ...sim
+        .messages()
+        .filter((m) => m.to === '+46701239872')
+        .map((m) => m.body),
+      ...sim
+        .elksMessages()
+        .filter((m) => m.direction === 'outgoing' && m.to === '+46701239872')
+        .map((m) => m.message),
+    ];
+    await expect.poll(texts, { timeout: 30_000 }).toHaveLength(1);
+    const sms = texts()[0]!;
+    expect(sms).not.toContain('4711');
+    const link = /https?:\/\/\S+\/b\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}/.exec(sms)?.[0];
+    expect(link, sms).toBeDefined();
+
+    // Per opens the link: the text once, decrypted in his browser; opened again, it is gone.
+    // His phone's browser: a context of its own that reaches the relay and nothing else.
+    const phone = await page
+      .context()
+      .browser()!
+      .newContext({ viewport: { width: 390, height: 700 }, locale: 'sv-SE' });
+    const relayOrigin = new URL(link!).origin;
+    await phone.route('**/*', (route) =>
+      new URL(route.request().url()).origin === relayOrigin ? route.continue() : route.abort('blockedbyclient'),
+    );
+    const reader = await phone.newPage();
+    try {
+      await reader.goto(link!);
+      await reader.getByRole('button', { name: 'Visa meddelandet' }).click();
+      await reader.getByText(TEXT).waitFor();
+      await reader.screenshot({ path: path.join(GUIDE_IMG, 'engangsmeddelande-sida.png') });
+      await reader.reload();
+      await reader.getByText(/^Meddelandet är redan läst \(/).waitFor();
+      expect(await reader.getByText(TEXT).count()).toBe(0);
+      await reader.screenshot({ path: path.join(GUIDE_IMG, 'engangsmeddelande-last.png') });
+    } finally {
+      await phone.close();
+    }
+
+    // The roll-call says he opened it.
+    await page.evaluate((hash) => (location.hash = hash), `#/campaigns/${draft.id}`);
+    const row = page.getByRole('table', { name: 'Upprop' }).getByRole('row').filter({ hasText: 'Per Ek' });
+    await row.getByText(/· Öppnat \d/).waitFor({ timeout: 30_000 });
+    await page.mouse.move(0, 0);
+    await page.getByRole('table', { name: 'Upprop' }).screenshot({ path: path.join(GUIDE_IMG, 'engangsmeddelande-upprop.png') });
   });
 });

@@ -106,9 +106,13 @@ const RollCallRow = memo(function RollCallRow({ index, start, r, showHistory, he
   const reason = state === 'unreached' ? unreachedReason(r, language) : null;
   const started = startedDeliveries(r);
   const opened = openedAt(r);
-  const sends = started
-    .map((d) => `${words.channel[d.channel]}: ${words.deliveryState[d.state]}${d.error ? ` (${words.eventDetail(d.error)})` : ''}`)
-    .join(' · ');
+  const sends = [
+    ...started.map(
+      (d) => `${words.channel[d.channel]}: ${words.deliveryState[d.state]}${d.error ? ` (${words.eventDetail(d.error)})` : ''}`,
+    ),
+    // An engångsmeddelande's link was opened: with the time, beside the sends it came in.
+    ...(opened ? [openedWords[language](f.dateTime(opened))] : []),
+  ].join(' · ');
   return (
     <div
       role="row"
@@ -128,11 +132,6 @@ const RollCallRow = memo(function RollCallRow({ index, start, r, showHistory, he
           {personStateWords[language][state]}
           {reason ? ` – ${reason}` : ''}
         </Badge>
-        {opened && (
-          <Badge color="grape" variant="light" ml={4}>
-            {openedWords[language](f.dateTime(opened))}
-          </Badge>
-        )}
       </span>
       <span role="cell" className={classes.cell} title={sends}>
         {started.length === 0 ? '–' : sends}
