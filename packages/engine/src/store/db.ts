@@ -176,6 +176,12 @@ export function openStore(file: string, opts: OpenStoreOptions): Store {
     if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    // Statement journals, sorts and temporary tables in memory, never in temporary files. A
+    // statement that fires a trigger (every write of a delivery: its tally) keeps a statement
+    // journal of the pages it changes; past 64 KiB SQLite moved it to a temporary file, created
+    // and removed per statement (campaign-dispatch: planning a delivery 29 -> 12 µs of CPU).
+    // Temporary files would also hold the encrypted database's pages unencrypted.
+    sqlite.pragma('temp_store = MEMORY');
     // 128 MB page cache: a 100k-contact database is ~90 MB, and search touches much of it.
     sqlite.pragma(`cache_size = -${PAGE_CACHE_BYTES / 1024}`);
     // Reading the schema forces SQLite to look at the file: a non-database fails here.
