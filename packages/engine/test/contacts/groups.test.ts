@@ -35,6 +35,30 @@ describe('groups', () => {
     expect(t.groups.get(ledning.id)).toMatchObject({ name: 'Ledning', memberCount: 1, totalMemberCount: 1 });
   });
 
+  it('keeps the listed counts until a commit changes groups or memberships', () => {
+    const { t, kommun, stab, other, a, e } = tree();
+    const counts = () => Object.fromEntries(t.groups.list().map((g) => [g.name, g.totalMemberCount]));
+    expect(counts()).toEqual({ Frivilliga: 1, Kommunen: 3, Ledning: 1, Stab: 3 });
+    // Kept: a membership written behind the store's back (never done) is not counted again.
+    t.store.read.sqlite.prepare('DELETE FROM group_members WHERE group_id = ?').run(other.id);
+    expect(counts().Frivilliga).toBe(1);
+    t.store.read.sqlite
+      .prepare('INSERT INTO group_members (group_id, contact_id, added_at) VALUES (?, ?, ?)')
+      .run(other.id, e, '2026-01-01');
+    // Changes through the store are counted at once.
+    t.groups.addMembers(other.id, [a]);
+    expect(counts().Frivilliga).toBe(2);
+    t.groups.removeMembers(stab.id, [a]);
+    expect(counts()).toMatchObject({ Kommunen: 3, Stab: 2 });
+    t.contacts.delete([a]);
+    expect(counts()).toMatchObject({ Frivilliga: 1, Kommunen: 2 });
+    t.groups.delete(kommun.id);
+    expect(Object.keys(counts())).not.toContain('Kommunen');
+    // A copy each time: changing one does not change the next.
+    t.groups.list()[0]!.memberCount = 99;
+    expect(t.groups.list()[0]!.memberCount).not.toBe(99);
+  });
+
   it('refuses cycles, unknown parents and duplicate names', () => {
     const { t, kommun, stab, ledning } = tree();
     expect(() => t.groups.update(kommun.id, { parentId: ledning.id })).toThrow(/under itself or one of its own subgroups/);
