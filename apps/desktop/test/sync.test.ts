@@ -126,10 +126,19 @@ describe('organisation sync', () => {
     const groupsOnB = (await call(b, 'groups.list', {})).groups;
     expect(groupsOnB.map((g) => [g.name, g.memberCount])).toEqual([['Krisledning', 1]]);
     expect(full.groupIds).toEqual([groupsOnB[0]!.id]);
-    // And back: B's edit of the role reaches A.
-    await call(b, 'contacts.update', { id: onB!.id, changes: { role: 'Stabschef' } });
+    // And back: B's edit of the role, the address and a consent reaches A.
+    const address = { street: 'Storgatan 1', postcode: '41101', town: 'Göteborg', municipality: 'Göteborg', lat: 57.7072, lon: 11.9668 };
+    await call(b, 'contacts.update', {
+      id: onB!.id,
+      changes: { role: 'Stabschef', address, consents: [{ channel: 'sms', givenAt: '2026-03-01', method: 'verbal' }] },
+    });
     await converged(a, b);
-    expect((await call(a, 'contacts.get', { id: anna.id })).role).toBe('Stabschef');
+    const onA = await call(a, 'contacts.get', { id: anna.id });
+    expect(onA.role).toBe('Stabschef');
+    expect(onA.address).toEqual(address);
+    expect(onA.consents.map((c) => [c.channel, c.givenAt, c.method, c.recordedBy !== null])).toEqual([
+      ['sms', '2026-03-01', 'verbal', true],
+    ]);
   }, 60_000);
 
   it('concurrent edits of different fields both survive; of the same field, the later one wins everywhere', async () => {
@@ -202,12 +211,23 @@ describe('organisation sync', () => {
     await startWorld();
     const a = await desktop('A');
     for (let i = 0; i < 30; i++)
-      await call(a, 'contacts.create', { firstName: `Person${i}`, phones: [{ number: `070-444 00 ${String(i).padStart(2, '0')}` }] });
+      await call(a, 'contacts.create', {
+        firstName: `Person${i}`,
+        phones: [{ number: `070-444 00 ${String(i).padStart(2, '0')}` }],
+        // Every third with an address (staged by the snapshot), every fifth with a consent (written by the codec).
+        ...(i % 3 === 0 ? { address: { street: `Gata ${i}`, postcode: '41101', town: 'Göteborg', lat: 57.7 + i / 1000, lon: 11.97 } } : {}),
+        ...(i % 5 === 0 ? { consents: [{ channel: 'email' as const, givenAt: '2026-01-02', method: 'form' as const }] } : {}),
+      });
     await call(a, 'groups.create', { name: 'Alla' });
     await until(async () => (await call(a, 'sync.status', {})).pending === 0, 'A to push');
     const c = await desktop('C');
     await converged(a, c);
     expect((await names(c)).length).toBe(30);
+    const person9 = (await call(c, 'contacts.search', { query: 'Person9', limit: 1 })).items[0]!;
+    const full9 = await call(c, 'contacts.get', { id: person9.id });
+    expect(full9.address).toMatchObject({ street: 'Gata 9', postcode: '41101', town: 'Göteborg', lat: 57.709, lon: 11.97 });
+    const person10 = (await call(c, 'contacts.search', { query: 'Person10', limit: 1 })).items[0]!;
+    expect((await call(c, 'contacts.get', { id: person10.id })).consents.map((x) => x.channel)).toEqual(['email']);
     await call(a, 'contacts.create', { firstName: 'Efteråt', phones: [{ number: '070-444 99 99' }] });
     await converged(a, c);
     expect(await names(c)).toContain('Efteråt');

@@ -7,6 +7,7 @@
 // can, because that needs libphonenumber, which the protocol package does not depend on).
 import { z } from 'zod';
 import { issueCodes, phoneProblems, type PhoneProblem } from './issues';
+import { addressInputSchema, contactAddressSchema } from './addresses';
 import { method, type FieldIssue } from './rpc-core';
 
 // ── vocabulary ──────────────────────────────────────────────────────────────────────────
@@ -68,6 +69,40 @@ export const doNotContactSchema = z.object({
 });
 export type DoNotContact = z.infer<typeof doNotContactSchema>;
 
+// ── consent ─────────────────────────────────────────────────────────────────────────────
+
+/** How consent was given: a column of an imported file, a form the person filled in, said to an operator. */
+export const consentMethods = ['import', 'form', 'verbal'] as const;
+export const consentMethodSchema = z.enum(consentMethods);
+export type ConsentMethod = z.infer<typeof consentMethodSchema>;
+
+/** A day ("2026-03-01") or a moment (ISO 8601). */
+const consentTime = z
+  .string()
+  .trim()
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'Write the date as 2026-03-01',
+  );
+
+export const consentInputSchema = z.object({
+  channel: channelSchema,
+  givenAt: consentTime,
+  method: consentMethodSchema,
+  note: z.string().trim().max(500).nullable().optional(),
+});
+export type ConsentInput = z.input<typeof consentInputSchema>;
+
+export const contactConsentSchema = z.object({
+  channel: channelSchema,
+  givenAt: z.string(),
+  method: consentMethodSchema,
+  note: z.string().nullable(),
+  /** The signed-in user who recorded it (or the importer); null when it came without one. */
+  recordedBy: z.string().nullable(),
+});
+export type ContactConsent = z.infer<typeof contactConsentSchema>;
+
 // ── contact input (create / update) ─────────────────────────────────────────────────────
 
 export const phoneInputSchema = z.object({
@@ -120,6 +155,14 @@ export const contactFieldsSchema = z.object({
   doNotContact: doNotContactSchema.partial().optional(),
   /** Groups the contact belongs to (replaces the membership list). */
   groupIds: z.array(groupId).max(1000).optional(),
+  /** The postal address and coordinates (replaces the whole address; null clears it). */
+  address: addressInputSchema.nullable().optional(),
+  /** Consent per channel, at most one each (replaces the list; who recorded a new or changed one is the signed-in user). */
+  consents: z
+    .array(consentInputSchema)
+    .max(channels.length)
+    .refine((list) => new Set(list.map((c) => c.channel)).size === list.length, 'One consent per channel')
+    .optional(),
 });
 export type ContactFields = z.input<typeof contactFieldsSchema>;
 
@@ -159,6 +202,9 @@ export const contactSchema = z.object({
   customFields: z.record(z.string(), customFieldValue),
   doNotContact: doNotContactSchema,
   groupIds: z.array(groupId),
+  address: contactAddressSchema,
+  /** In channel order. */
+  consents: z.array(contactConsentSchema),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -179,6 +225,8 @@ export const contactSyncFields = [
   'telegramChatId',
   'customFields',
   'doNotContact',
+  'address',
+  'consents',
 ] as const;
 
 /** How the audit names the fields of a changed contact or group (the console's and the relay's summaries alike). */
@@ -198,6 +246,8 @@ export const contactFieldLabels: Record<'sv' | 'en', Record<string, string>> = {
     tags: 'taggar',
     customFields: 'egna fält',
     doNotContact: 'spärrar',
+    address: 'adress',
+    consents: 'samtycken',
     groups: 'grupper',
     name: 'namn',
     description: 'beskrivning',
@@ -219,6 +269,8 @@ export const contactFieldLabels: Record<'sv' | 'en', Record<string, string>> = {
     tags: 'tags',
     customFields: 'custom fields',
     doNotContact: 'do-not-contact',
+    address: 'address',
+    consents: 'consents',
     groups: 'groups',
     name: 'name',
     description: 'description',

@@ -14,6 +14,7 @@ export * from './conversations';
 export * from './after-action';
 export * from './analytics';
 export * from './prepared-alerts';
+export * from './addresses';
 export * from './segments';
 export * from './schedules';
 export * from './on-call';

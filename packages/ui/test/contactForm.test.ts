@@ -22,6 +22,8 @@ const stored: Contact = {
   customFields: { personalnummer: 12, aktiv: true, kod: 'A1' },
   doNotContact: { voice: false, sms: true, email: false, whatsapp: false, telegram: false },
   groupIds: [3],
+  address: { street: 'Storgatan 1', postcode: '41101', town: 'Göteborg', municipality: 'Göteborg', lat: 57.7, lon: 11.97 },
+  consents: [],
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-02T00:00:00.000Z',
 };

@@ -23,6 +23,7 @@ import {
   apiContactInputSchema,
   externalIdSchema,
   fieldIssues,
+  noAddress,
   pairId,
   parseHlc,
   sameJson,
@@ -114,6 +115,8 @@ function recordOf(state: EntityState, tags: readonly string[]): ContactRecord {
       whatsapp: false,
       telegram: false,
     },
+    address: (v.address as ContactRecord['address'] | undefined) ?? noAddress(),
+    consents: (v.consents as ContactRecord['consents'] | undefined) ?? [],
   };
 }
 
@@ -133,6 +136,8 @@ function sharedFields(r: ContactRecord): Record<(typeof contactSyncFields)[numbe
     telegramChatId: r.telegramChatId,
     customFields: r.customFields,
     doNotContact: r.doNotContact,
+    address: r.address,
+    consents: r.consents,
   };
 }
 

@@ -3,8 +3,8 @@
 // E.164 with their kind, e-mails keyed case-insensitively, a display name derived when
 // none is given. Every problem is reported with the field it belongs to; nothing is
 // dropped or guessed.
-import type { Contact, DoNotContact, FieldIssue } from '@gdial/protocol';
-import { contactFieldsSchema, fieldIssues, phoneRefusal } from '@gdial/protocol';
+import type { Contact, ContactAddress, ContactConsent, DoNotContact, FieldIssue } from '@gdial/protocol';
+import { channels, contactFieldsSchema, fieldIssues, noAddress, phoneRefusal } from '@gdial/protocol';
 import { emailKey, type ContactValues, type EmailValues, type PhoneValues } from '../store/contacts';
 import { formatPhone, normalisePhone } from './phone';
 
@@ -36,6 +36,8 @@ export function recordOf(c: Contact): ContactRecord {
     tags: c.tags,
     customFields: c.customFields,
     doNotContact: c.doNotContact,
+    address: c.address,
+    consents: c.consents,
   };
 }
 
@@ -47,7 +49,7 @@ const blankToNull = (v: string | null | undefined): string | null | undefined =>
  * base's values; without it (a create) they take their defaults. The display name is
  * re-derived when the caller sets none and the stored one was derived too.
  */
-export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
+export function prepareContact(input: unknown, base?: ContactRecord, recordedBy: string | null = null): Prepared {
   const parsed = contactFieldsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: withPhoneIssues(fieldIssues(parsed.error), input) };
   const f = parsed.data;
@@ -123,6 +125,8 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
     tags: f.tags ? [...new Set(f.tags)] : (base?.tags ?? []),
     customFields: f.customFields ?? base?.customFields ?? {},
     doNotContact: { ...(base?.doNotContact ?? noDoNotContact()), ...f.doNotContact },
+    address: f.address === undefined ? (base?.address ?? noAddress()) : addressOf(f.address),
+    consents: f.consents === undefined ? (base?.consents ?? []) : consentsOf(f.consents, base?.consents ?? [], recordedBy),
   };
 
   const explicit = blankToNull(f.displayName);
@@ -143,6 +147,41 @@ export function prepareContact(input: unknown, base?: ContactRecord): Prepared {
     };
   }
   return { ok: true, record: { displayName, ...rest }, groupIds: f.groupIds ? [...new Set(f.groupIds)] : undefined };
+}
+
+type ParsedFields = NonNullable<ReturnType<typeof contactFieldsSchema.parse>>;
+
+/** The address as stored: blank parts null. */
+function addressOf(a: ParsedFields['address']): ContactAddress {
+  if (!a) return noAddress();
+  const text = (v: string | null | undefined): string | null => blankToNull(v) ?? null;
+  return {
+    street: text(a.street),
+    postcode: a.postcode ?? null,
+    town: text(a.town),
+    municipality: text(a.municipality),
+    lat: a.lat ?? null,
+    lon: a.lon ?? null,
+  };
+}
+
+/**
+ * The consents as stored, in channel order: one given as it was keeps who recorded it; a new
+ * or changed one is recorded by `recordedBy` (the signed-in user, or the importer).
+ */
+function consentsOf(
+  list: NonNullable<ParsedFields['consents']>,
+  before: readonly ContactConsent[],
+  recordedBy: string | null,
+): ContactConsent[] {
+  return list
+    .map((c) => {
+      const next = { channel: c.channel, givenAt: c.givenAt, method: c.method, note: blankToNull(c.note) ?? null };
+      const old = before.find((b) => b.channel === c.channel);
+      const same = old && old.givenAt === next.givenAt && old.method === next.method && old.note === next.note;
+      return { ...next, recordedBy: same ? old.recordedBy : recordedBy };
+    })
+    .sort((a, b) => channels.indexOf(a.channel) - channels.indexOf(b.channel));
 }
 
 /**

@@ -93,7 +93,7 @@ export class ContactService {
   }
 
   create(fields: unknown): Contact {
-    const prepared = prepareContact(fields);
+    const prepared = prepareContact(fields, undefined, this.ctx.operator());
     if (!prepared.ok) throw invalid(prepared.issues);
     const groupIds = prepared.groupIds ?? [];
     const id = this.ctx.store.transaction((tx) => {
@@ -119,7 +119,7 @@ export class ContactService {
       const current = loadContacts(tx, [id])[0];
       if (!current) throw notFound('Contact', id);
       const base = recordOf(current);
-      const prepared = prepareContact(changes, base);
+      const prepared = prepareContact(changes, base, this.ctx.operator());
       if (!prepared.ok) throw invalid(prepared.issues);
       const now = nowIso();
       const fields = changedFields(base, prepared.record);

@@ -6,7 +6,19 @@
 // delete). Prepared statements only (imports write 100,000 contacts through these); id
 // lists travel as one JSON array parameter (json_each), so one statement fits any size.
 // Group memberships are written by groups.ts; the search queries live in contact-search.ts.
-import type { Channel, Contact, ContactLanguage, CustomFields, DoNotContact, EmailLabel, PhoneKind, PhoneLabel } from '@gdial/protocol';
+import {
+  channels,
+  type Channel,
+  type Contact,
+  type ContactAddress,
+  type ContactConsent,
+  type ContactLanguage,
+  type CustomFields,
+  type DoNotContact,
+  type EmailLabel,
+  type PhoneKind,
+  type PhoneLabel,
+} from '@gdial/protocol';
 import type { Reader, Store, Tx } from './db';
 import { searchDocument, type SearchDocument } from './contact-search-text';
 
@@ -40,6 +52,9 @@ export interface ContactValues {
   tags: string[];
   customFields: CustomFields;
   doNotContact: DoNotContact;
+  address: ContactAddress;
+  /** At most one per channel. */
+  consents: ContactConsent[];
 }
 
 /** A row of contacts as SQLite returns it. */
@@ -60,6 +75,12 @@ export interface ContactRow {
   dnc_email: number;
   dnc_whatsapp: number;
   dnc_telegram: number;
+  street: string | null;
+  postcode: string | null;
+  town: string | null;
+  municipality: string | null;
+  lat: number | null;
+  lon: number | null;
   sort_key: string;
   search_text: string | null;
   created_at: string;
@@ -80,10 +101,20 @@ export interface EmailRow {
   label: EmailLabel;
 }
 
+export interface ConsentRow {
+  contact_id: number;
+  channel: Channel;
+  given_at: string;
+  method: ContactConsent['method'];
+  note: string | null;
+  recorded_by: string | null;
+}
+
 /** The child rows of one contact, in priority order (tags and groups sorted). */
 export interface ContactChildren {
   phones: readonly PhoneRow[];
   emails: readonly EmailRow[];
+  consents?: readonly ConsentRow[];
   tags: readonly string[];
   groupIds: readonly number[];
 }
@@ -153,10 +184,31 @@ export function toContact(r: ContactRow, children: ContactChildren, national: (e
     customFields: JSON.parse(r.custom_fields) as CustomFields,
     doNotContact: dncOf(r),
     groupIds: [...children.groupIds],
+    address: addressOf(r),
+    consents: (children.consents ?? []).map(toConsent),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
 }
+
+export const addressOf = (r: Pick<ContactRow, 'street' | 'postcode' | 'town' | 'municipality' | 'lat' | 'lon'>): ContactAddress => ({
+  street: r.street,
+  postcode: r.postcode,
+  town: r.town,
+  municipality: r.municipality,
+  lat: r.lat,
+  lon: r.lon,
+});
+
+export const toConsent = (c: ConsentRow): ContactConsent => ({
+  channel: c.channel,
+  givenAt: c.given_at,
+  method: c.method,
+  note: c.note,
+  recordedBy: c.recorded_by,
+});
+
+const channelOrder = (c: Channel): number => channels.indexOf(c);
 
 const idsJson = (ids: readonly number[]): string => JSON.stringify(ids);
 const IN_IDS = 'IN (SELECT value FROM json_each(?))';
@@ -190,6 +242,12 @@ export function loadContacts(r: Reader, ids: readonly number[], national: (e164:
       )
       .all(json),
   );
+  const consents = byContact(
+    st
+      .get<[string], ConsentRow>(`SELECT * FROM contact_consents WHERE contact_id ${IN_IDS}`)
+      .all(json)
+      .sort((a, b) => a.contact_id - b.contact_id || channelOrder(a.channel) - channelOrder(b.channel)),
+  );
   const groups = byContact(
     st
       .get<[string], { contact_id: number; group_id: number }>(
@@ -208,6 +266,7 @@ export function loadContacts(r: Reader, ids: readonly number[], national: (e164:
           emails: emails.get(row.id) ?? [],
           tags: (tags.get(row.id) ?? []).map((t) => t.tag),
           groupIds: (groups.get(row.id) ?? []).map((g) => g.group_id),
+          consents: consents.get(row.id) ?? [],
         },
         national,
       ),
@@ -246,6 +305,12 @@ const CONTACT_COLUMNS = [
   'dnc_email',
   'dnc_whatsapp',
   'dnc_telegram',
+  'street',
+  'postcode',
+  'town',
+  'municipality',
+  'lat',
+  'lon',
   'sort_key',
   'search_text',
 ] as const;
@@ -288,6 +353,12 @@ function contactParams(v: ContactValues, doc: SearchDocument): (string | number 
     dnc.email ? 1 : 0,
     dnc.whatsapp ? 1 : 0,
     dnc.telegram ? 1 : 0,
+    v.address.street,
+    v.address.postcode,
+    v.address.town,
+    v.address.municipality,
+    v.address.lat,
+    v.address.lon,
     swedishSortKey(v.displayName),
     doc.folded,
   ];
@@ -299,6 +370,7 @@ export function insertContact(tx: Tx, v: ContactValues, now: string): number {
   const id = Number(tx.statements.get(INSERT_CONTACT).run(...contactParams(v, doc), now, now).lastInsertRowid);
   tx.changes.record('contacts', [id], 'insert');
   writeAddresses(tx, id, v);
+  writeConsents(tx, id, v.consents);
   const insertTag = tx.statements.get(INSERT_TAG);
   for (const t of v.tags) if (insertTag.run(id, t).changes > 0) tx.changes.record('contact_tags', [id, t], 'insert');
   tx.statements.get(INSERT_FTS).run(id, doc.name, doc.organisation, doc.email, doc.tag, doc.phone);
@@ -318,6 +390,7 @@ export function replaceContact(tx: Tx, id: number, v: ContactValues, now: string
   for (const email of tx.statements.pluck<[string], number>(`DELETE FROM contact_emails WHERE contact_id ${IN_IDS} RETURNING id`).all(one))
     tx.changes.record('contact_emails', [email], 'delete');
   writeAddresses(tx, id, v);
+  setConsents(tx, id, v.consents);
   setTags(tx, id, v.tags);
   tx.statements.get(DELETE_FTS).run(id);
   tx.statements.get(INSERT_FTS).run(id, doc.name, doc.organisation, doc.email, doc.tag, doc.phone);
@@ -334,6 +407,42 @@ function writeAddresses(tx: Tx, id: number, v: ContactValues): void {
     const email = Number(insertEmail.run(id, e.address, emailKey(e.address), e.label, i).lastInsertRowid);
     tx.changes.record('contact_emails', [email], 'insert');
   });
+}
+
+const INSERT_CONSENT = 'INSERT INTO contact_consents (contact_id, channel, given_at, method, note, recorded_by) VALUES (?, ?, ?, ?, ?, ?)';
+
+function writeConsents(tx: Tx, id: number, consents: readonly ContactConsent[]): void {
+  if (consents.length === 0) return;
+  const insert = tx.statements.get(INSERT_CONSENT);
+  for (const c of consents) {
+    insert.run(id, c.channel, c.givenAt, c.method, c.note, c.recordedBy);
+    tx.changes.record('contact_consents', [id, c.channel], 'insert');
+  }
+}
+
+/** Makes a contact's consents these: rows that differ are replaced, the rest left alone. */
+function setConsents(tx: Tx, id: number, consents: readonly ContactConsent[]): void {
+  const held = new Map(
+    tx.statements
+      .get<[number], ConsentRow>('SELECT * FROM contact_consents WHERE contact_id = ?')
+      .all(id)
+      .map((c) => [c.channel, JSON.stringify(toConsent(c))]),
+  );
+  const wanted = new Map(consents.map((c) => [c.channel, c]));
+  const remove = tx.statements.get('DELETE FROM contact_consents WHERE contact_id = ? AND channel = ?');
+  for (const [channel, json] of held) {
+    const next = wanted.get(channel);
+    if (next && JSON.stringify(next) === json) continue;
+    remove.run(id, channel);
+    if (!next) tx.changes.record('contact_consents', [id, channel], 'delete');
+  }
+  const insert = tx.statements.get(INSERT_CONSENT);
+  for (const c of consents) {
+    const before = held.get(c.channel);
+    if (before === JSON.stringify(c)) continue;
+    insert.run(id, c.channel, c.givenAt, c.method, c.note, c.recordedBy);
+    tx.changes.record('contact_consents', [id, c.channel], before === undefined ? 'insert' : 'update');
+  }
 }
 
 /** Makes a contact's tags these: the ones it loses are deleted, the new ones added, the rest left alone. */
@@ -530,6 +639,12 @@ export function deleteContacts(tx: Tx, ids: readonly number[]): number {
     .get<[string], { id: number; tag: string }>(`DELETE FROM contact_tags WHERE contact_id ${IN_IDS} RETURNING contact_id AS id, tag`)
     .all(json))
     tx.changes.record('contact_tags', [x.id, x.tag], 'delete');
+  for (const x of st
+    .get<[string], { id: number; channel: string }>(
+      `DELETE FROM contact_consents WHERE contact_id ${IN_IDS} RETURNING contact_id AS id, channel`,
+    )
+    .all(json))
+    tx.changes.record('contact_consents', [x.id, x.channel], 'delete');
   for (const x of st
     .get<[string], { g: number; c: number }>(
       `DELETE FROM group_members WHERE contact_id ${IN_IDS} RETURNING group_id AS g, contact_id AS c`,

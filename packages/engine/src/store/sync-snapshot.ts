@@ -95,7 +95,8 @@ export function buildStaged(tx: Tx, now: string): number {
   const contacts = st
     .pluck<[{ now: string }], number>(
       `INSERT INTO contacts (id, display_name, first_name, last_name, organisation, role, notes, language, whatsapp, telegram_chat_id,
-                             custom_fields, dnc_voice, dnc_sms, dnc_email, dnc_whatsapp, dnc_telegram, sort_key, search_text, created_at, updated_at)
+                             custom_fields, dnc_voice, dnc_sms, dnc_email, dnc_whatsapp, dnc_telegram, street, postcode, town, municipality, lat, lon,
+                             sort_key, search_text, created_at, updated_at)
        SELECT local_id, ${field('displayName')}, ${field('firstName')}, ${field('lastName')}, ${field('organisation')}, ${field('role')},
               ${field('notes')}, coalesce(${field('language')}, 'sv'), ${field('whatsapp')}, ${field('telegramChatId')},
               CASE WHEN json_type(state, '$.fields.customFields.v') = 'object'
@@ -104,6 +105,9 @@ export function buildStaged(tx: Tx, now: string): number {
               coalesce(json_extract(state, '$.fields.doNotContact.v.voice'), 0), coalesce(json_extract(state, '$.fields.doNotContact.v.sms'), 0),
               coalesce(json_extract(state, '$.fields.doNotContact.v.email'), 0), coalesce(json_extract(state, '$.fields.doNotContact.v.whatsapp'), 0),
               coalesce(json_extract(state, '$.fields.doNotContact.v.telegram'), 0),
+              json_extract(state, '$.fields.address.v.street'), json_extract(state, '$.fields.address.v.postcode'),
+              json_extract(state, '$.fields.address.v.town'), json_extract(state, '$.fields.address.v.municipality'),
+              json_extract(state, '$.fields.address.v.lat'), json_extract(state, '$.fields.address.v.lon'),
               gdial_sort_key(${field('displayName')}), NULL, @now, @now
          FROM temp.sync_stage_contacts ORDER BY local_id
        RETURNING id`,

@@ -358,5 +358,14 @@ function plainContact(fields: EntityState['fields']): boolean {
     if (!isObject(dnc)) return false;
     for (const c of dncChannels) if (dnc[c] !== undefined && typeof dnc[c] !== 'boolean') return false;
   }
-  return true;
+  // An address is staged column by column; consents are rows the codec writes.
+  const address = v('address');
+  if (address !== undefined && address !== null) {
+    if (!isObject(address)) return false;
+    for (const k of ['street', 'postcode', 'town', 'municipality'] as const) if (!textOrNull(address[k])) return false;
+    for (const k of ['lat', 'lon'] as const)
+      if (address[k] !== undefined && address[k] !== null && typeof address[k] !== 'number') return false;
+  }
+  const consents = v('consents');
+  return consents === undefined || consents === null || (Array.isArray(consents) && consents.length === 0);
 }

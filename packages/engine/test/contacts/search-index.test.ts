@@ -571,14 +571,17 @@ describe('search index', () => {
       c.store.sqlite.pragma(`user_version = ${at}`);
       // The tables, columns, indexes and triggers later migrations created go too, so the upgrade can create them again.
       const columnsOf = (table: string) => (c.store.sqlite.pragma(`table_info(${table})`) as { name: string }[]).map((x) => x.name);
-      for (const m of migrations.slice(at + 1))
-        for (const st of m.statements) {
-          for (const [, table, column] of st.matchAll(/ALTER TABLE `(\w+)` ADD `(\w+)`/g))
-            if (columnsOf(table!).includes(column!)) c.store.sqlite.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
-          for (const [, table] of st.matchAll(/CREATE TABLE `(\w+)`/g)) c.store.sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
-          for (const [, index] of st.matchAll(/CREATE (?:UNIQUE )?INDEX `(\w+)`/g)) c.store.sqlite.exec(`DROP INDEX IF EXISTS ${index}`);
-          for (const [, trigger] of st.matchAll(/CREATE TRIGGER `(\w+)`/g)) c.store.sqlite.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
-        }
+      // Indexes and triggers first: a column an index or trigger names cannot be dropped.
+      const later = migrations.slice(at + 1).flatMap((m) => m.statements);
+      for (const st of later) {
+        for (const [, index] of st.matchAll(/CREATE (?:UNIQUE )?INDEX `(\w+)`/g)) c.store.sqlite.exec(`DROP INDEX IF EXISTS ${index}`);
+        for (const [, trigger] of st.matchAll(/CREATE TRIGGER `(\w+)`/g)) c.store.sqlite.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
+      }
+      for (const st of later) {
+        for (const [, table, column] of st.matchAll(/ALTER TABLE `(\w+)` ADD `(\w+)`/g))
+          if (columnsOf(table!).includes(column!)) c.store.sqlite.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+        for (const [, table] of st.matchAll(/CREATE (?:VIRTUAL )?TABLE `(\w+)`/g)) c.store.sqlite.exec(`DROP TABLE IF EXISTS ${table}`);
+      }
       c.store.close();
       // The upgrade fills it in.
       const { contacts, store } = testContext(file);

@@ -4,7 +4,7 @@
 // The full-text index (contacts_fts, FTS5) lives in a hand-written migration because
 // drizzle cannot declare virtual tables.
 import { sql } from 'drizzle-orm';
-import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -33,6 +33,17 @@ export const contacts = sqliteTable(
     dncEmail: integer('dnc_email', { mode: 'boolean' }).notNull().default(false),
     dncWhatsapp: integer('dnc_whatsapp', { mode: 'boolean' }).notNull().default(false),
     dncTelegram: integer('dnc_telegram', { mode: 'boolean' }).notNull().default(false),
+    street: text('street'),
+    /** Five digits, no space. */
+    postcode: text('postcode'),
+    town: text('town'),
+    municipality: text('municipality'),
+    /**
+     * WGS 84 degrees, both or neither. Mirrored by triggers into contacts_geo (an R*Tree
+     * virtual table, hand-written in the migration) so an area finds its candidates by box.
+     */
+    lat: real('lat'),
+    lon: real('lon'),
     /**
      * Display name folded so that SQLite's byte order is Swedish alphabetical order
      * (å, ä, ö after z); SQLite has no ICU collation, so the key is computed in code.
@@ -57,6 +68,9 @@ export const contacts = sqliteTable(
     index('contacts_telegram')
       .on(t.telegramChatId)
       .where(sql`${t.telegramChatId} IS NOT NULL`),
+    index('contacts_postcode')
+      .on(t.postcode)
+      .where(sql`${t.postcode} IS NOT NULL`),
     // Empty once filled in: finding contacts still without search text costs nothing at start.
     index('contacts_search_text_missing')
       .on(t.id)
@@ -96,6 +110,24 @@ export const contactEmails = sqliteTable(
     priority: integer('priority').notNull(),
   },
   (t) => [uniqueIndex('contact_emails_contact_address').on(t.contactId, t.addressKey), index('contact_emails_key').on(t.addressKey)],
+);
+
+/** Consent a contact gave for a channel: when, how, who recorded it. One per contact and channel. */
+export const contactConsents = sqliteTable(
+  'contact_consents',
+  {
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ['voice', 'sms', 'email', 'whatsapp', 'telegram'] }).notNull(),
+    /** A day ("2026-03-01") or an ISO time. */
+    givenAt: text('given_at').notNull(),
+    method: text('method', { enum: ['import', 'form', 'verbal'] }).notNull(),
+    note: text('note'),
+    /** The signed-in user who recorded it. */
+    recordedBy: text('recorded_by'),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.channel] })],
 );
 
 export const contactTags = sqliteTable(

@@ -4,7 +4,7 @@
 // opt-outs. A contact's or group's deletion is a tombstone; a pair or an opt-out that goes
 // is a `present: false` that a later change can turn back.
 import { randomUUID } from 'node:crypto';
-import { contactSyncFields, pairId, type Channel, type Json } from '@gdial/protocol';
+import { contactSyncFields, noAddress, pairId, type Channel, type Json } from '@gdial/protocol';
 import type { RowChange } from '../../store/changes';
 import {
   addTags,
@@ -89,12 +89,13 @@ function dropContact(tx: Tx, uid: string, erased: boolean): void {
 
 export const contactCodec: EntityCodec = {
   entity: 'contact',
-  tables: ['contacts', 'contact_phones', 'contact_emails'],
+  tables: ['contacts', 'contact_phones', 'contact_emails', 'contact_consents'],
   tombstones: true,
   touched(tx, changes) {
     const ids = new Set<string>();
     for (const c of changes) {
-      if (c.table === 'contacts') ids.add(uidFor(tx, 'contact', c.key[0] as number));
+      // A consent's key starts with its contact, so a removed one names its contact too.
+      if (c.table === 'contacts' || c.table === 'contact_consents') ids.add(uidFor(tx, 'contact', c.key[0] as number));
       else if (c.op !== 'delete') {
         // A new phone or e-mail row: its contact (a removed one is seen through the contact's own update).
         const owner = ownerOfAddress(tx, c.table === 'contact_phones' ? 'contact_phones' : 'contact_emails', c.key[0] as number);
@@ -132,6 +133,8 @@ export const contactCodec: EntityCodec = {
       tags: localId === null ? [] : tagsOfContact(tx, localId),
       customFields: merged.customFields ?? {},
       doNotContact: merged.doNotContact ?? noDoNotContact(),
+      address: merged.address ?? noAddress(),
+      consents: merged.consents ?? [],
     } as unknown as ContactValues;
     if (localId === null) bindUid(tx, 'contact', state.id, insertContact(tx, values, now()));
     else replaceContact(tx, localId, values, now());
