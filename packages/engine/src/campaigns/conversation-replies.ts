@@ -6,7 +6,7 @@
 // is no second sender. WhatsApp's 24-hour rule decides between free text and the approved
 // content template (the same rule the dispatcher applies at the claim, whatsapp-window.ts).
 import { randomBytes } from 'node:crypto';
-import { refusal, type Channel, type ConversationKey, type ConversationSummary, type ReplyMode } from '@gdial/protocol';
+import { refusal, smsSegments, type Channel, type ConversationKey, type ConversationSummary, type ReplyMode } from '@gdial/protocol';
 import { loadContacts } from '../contacts';
 import { DomainError, notFound } from '../errors';
 import { recordAudit } from '../store/audit';
@@ -182,6 +182,8 @@ export function writeReply(tx: Tx, s: ConversationSummary, input: ReplyInput, ac
     condition: 'always',
     fallThrough: false,
     body,
+    // What an SMS answer is billed as, like an alert's (the delivery tallies and costs read it).
+    segments: channel === 'sms' && body !== null ? smsSegments(body).segments : 0,
     subject,
     html: null,
     audioId: null,
