@@ -1,8 +1,10 @@
 // Saved segments (Urval) in a real Chromium against the demo world: a segment is built on the
 // Urval page (a group rule and a custom-field rule) with its live count, saved, then an alert
 // goes to it plus one hand-picked person found by name in the wizard, and is started: the
-// alert reaches the segment's members and the picked person. Screenshot for the guide:
-// docs/guide/img/urval.png.
+// alert reaches the segment's members and the picked person. An on-call schedule is built on
+// the Jourscheman page with an override naming nobody, whose gap the page warns about; a
+// segment of whoever is on duty is alerted and reaches the person on duty at the start.
+// Screenshots for the guide: docs/guide/img/urval.png, docs/guide/img/jourscheman.png.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from './harness';
@@ -109,5 +111,74 @@ describe('saved segments', () => {
     const { campaigns } = await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 1 });
     const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
     expect(report.recipients.map((r) => r.displayName).sort()).toEqual(['Anna Urvalsson', 'Bertil Urvalsson', 'Zlatan Handplock']);
+  });
+
+  it('on-call schedules warn of gaps, and an alert to those on duty reaches whoever is on duty at the start', async () => {
+    const { page } = c;
+    await page.getByRole('link', { name: 'Jourscheman' }).click();
+    await page.getByRole('heading', { name: 'Jourscheman', exact: true }).waitFor();
+    await page.getByRole('textbox', { name: 'Namn på jourschemat' }).fill('Räddningsledare');
+    await page.getByRole('textbox', { name: 'Lager 1: Personer i turordning' }).fill('Urvalsson');
+    await page.getByRole('button', { name: 'Välj Anna Urvalsson' }).click();
+    await page.getByRole('button', { name: 'Välj Bertil Urvalsson' }).click();
+    await page.getByLabel('Första passet börjar').fill('2026-01-05T08:00');
+    // Nobody for a day from the coming hour: the override that silently stops alerts elsewhere shows as a gap here.
+    await page.getByRole('button', { name: 'Lägg till undantag' }).click();
+    const warning = page.getByRole('alert').filter({ hasText: 'Ingen har jour 1 gång de kommande två veckorna' });
+    await warning
+      .getByText(/^Ingen i tjänst (mån|tis|ons|tor|fre|lör|sön) \d+ [a-z]+ \d\d:00 – (mån|tis|ons|tor|fre|lör|sön) \d+ [a-z]+ \d\d:00$/)
+      .waitFor();
+    const onDutyNow = await page
+      .getByRole('status')
+      .filter({ hasText: /^I tjänst nu: / })
+      .textContent();
+    await page.mouse.move(0, 0);
+    await page.screenshot({
+      path: path.join(GUIDE_IMG, 'jourscheman.png'),
+      fullPage: true,
+      style: '.mantine-AppShell-header { visibility: hidden; }',
+    });
+    await page.getByRole('button', { name: 'Spara jourschemat' }).click();
+    await page.getByRole('navigation', { name: 'Sparade jourscheman' }).getByText(onDutyNow!).waitFor();
+    const { onDuty } = await engineCall<{ onDuty: { name: string; person: { displayName: string } | null }[] }>('schedules.onDuty', {});
+    expect(onDuty).toMatchObject([{ name: 'Räddningsledare', person: { displayName: onDutyNow!.replace('I tjänst nu: ', '') } }]);
+
+    // A segment of whoever is on duty.
+    await page.getByRole('link', { name: 'Urval' }).click();
+    await page.getByRole('button', { name: 'Nytt urval' }).click();
+    await page.getByRole('textbox', { name: 'Namn på urvalet' }).fill('Räddningsledare i tjänst');
+    await page.getByRole('button', { name: 'Ta bort regel 1' }).click();
+    await page.getByRole('button', { name: 'Lägg till regel' }).click();
+    await page.getByRole('menuitem', { name: 'I tjänst (jourschema)' }).click();
+    await page.getByRole('textbox', { name: 'Jourschema' }).click();
+    await page.getByRole('option', { name: 'Räddningsledare' }).click();
+    await page.getByRole('status').filter({ hasText: '1 kontakt ingår just nu' }).waitFor();
+    await page.getByRole('button', { name: 'Spara urvalet' }).click();
+    await page.getByRole('navigation', { name: 'Sparade urval' }).getByText('Räddningsledare i tjänst').waitFor();
+
+    await page.getByRole('link', { name: 'Översikt' }).click();
+    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
+    await page.keyboard.press('n');
+    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+    await page.getByRole('textbox', { name: 'Sparade urval', exact: true }).click();
+    await page.getByRole('option', { name: 'Räddningsledare i tjänst' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Bara SMS' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('textbox', { name: 'Larmets namn' }).fill('Räddningsledare larmas');
+    await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
+    await page.getByRole('option', { name: /Rökutveckling/ }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Starta larm…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Starta larmet nu?' })
+      .getByRole('button', { name: /Starta larm till 1/ })
+      .click();
+    await page.getByRole('heading', { name: 'Räddningsledare larmas', exact: true }).waitFor();
+    const { campaigns } = await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 1 });
+    const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
+    expect(report.recipients.map((r) => `I tjänst nu: ${r.displayName}`)).toEqual([onDutyNow]);
   });
 });

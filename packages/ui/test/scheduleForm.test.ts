@@ -12,6 +12,7 @@ import {
   overrideProblem,
   spanText,
   thisMonday,
+  timesOfDay,
 } from '../src/pages/schedules/scheduleForm';
 
 const now = swedishInstant('2026-12-09T14:20'); // a Wednesday
@@ -41,7 +42,9 @@ describe('schedule form', () => {
     expect(overrideProblem({ ...o, from: '' })).toBe('bad-time');
   });
 
-  it('writes a gap the way the warning shows it', () => {
+  it('writes a gap the way the warning shows it, and a stretch of one day the way the timeline does', () => {
+    expect(timesOfDay(swedishInstant('2026-12-08T00:00'), swedishInstant('2026-12-09T00:00'))).toBe('00:00–24:00');
+    expect(timesOfDay(swedishInstant('2026-10-25T00:00'), swedishInstant('2026-10-25T08:00'))).toBe('00:00–08:00');
     expect(spanText(swedishInstant('2026-12-08T17:00'), swedishInstant('2026-12-09T08:00'), 'sv')).toBe('tis 8 dec 17:00–08:00');
     expect(spanText(swedishInstant('2026-12-08T17:00'), swedishInstant('2026-12-10T08:00'), 'sv')).toBe(
       'tis 8 dec 17:00 – tor 10 dec 08:00',

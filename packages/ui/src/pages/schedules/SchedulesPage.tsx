@@ -51,6 +51,7 @@ import {
   newScheduleForm,
   overrideProblem,
   spanText,
+  timesOfDay,
   type ScheduleForm,
 } from './scheduleForm';
 
@@ -748,7 +749,7 @@ function Timeline({ t, days, data }: { t: T; days: string[]; data: ScheduleResol
             >
               {parts.map((p) => {
                 const name = p.person?.displayName ?? t('nobodyShort');
-                const span = spanText(p.a, p.b, language).split(' ').slice(3).join(' ');
+                const span = timesOfDay(p.a, p.b);
                 return (
                   <div
                     key={p.a}

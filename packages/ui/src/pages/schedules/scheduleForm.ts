@@ -123,6 +123,13 @@ export function dayText(date: string, lang: Language): string {
   return `${weekdays[lang][(d.getUTCDay() + 6) % 7]} ${d.getUTCDate()} ${months[lang][d.getUTCMonth()]}`;
 }
 
+/** The times of day of a stretch within one Swedish day, "08:00–17:00"; an end at the day's end is "24:00". */
+export function timesOfDay(from: number, to: number): string {
+  const a = swedishLocal(from);
+  const b = swedishLocal(to);
+  return `${a.slice(11)}–${b.slice(0, 10) > a.slice(0, 10) ? '24:00' : b.slice(11)}`;
+}
+
 /** A stretch of time in Swedish time: "tis 8 dec 17:00–08:00" when it is under a day, else both days. */
 export function spanText(from: number, to: number, lang: Language): string {
   const a = swedishLocal(from);
