@@ -22,7 +22,7 @@
 // messages) and imports none of them.
 
 const engine = (p) => `./packages/engine/src/${p}`;
-const engineDomains = ['contacts', 'campaigns', 'tts', 'audio', 'providers', 'relay-client', 'sync', 'burn'].map(engine);
+const engineDomains = ['contacts', 'campaigns', 'tts', 'audio', 'providers', 'relay-client', 'sync', 'burn', 'ai'].map(engine);
 const engineEntries = [engine('engine.ts'), engine('index.ts'), engine('cli')];
 
 const relay = (p) => `./apps/relay/src/${p}`;

@@ -43,3 +43,4 @@ export * from './api-keys';
 export * from './api-contacts';
 export * from './api-alerts';
 export * from './burn';
+export * from './ai';

@@ -59,6 +59,9 @@ export const methodClearance = {
   'inbox.list': 'reader',
   'conversations.list': 'reader',
   'conversations.get': 'reader',
+  // AI assistance: whether it is on and the stored suggestions are for everyone to see.
+  'ai.status': 'reader',
+  'ai.replySuggestions': 'reader',
   'preparedAlerts.list': 'reader',
   'segments.list': 'reader',
   'segments.preview': 'reader',
@@ -109,6 +112,11 @@ export const methodClearance = {
   'groups.addMembers': 'editor',
   'groups.removeMembers': 'editor',
   'templates.create': 'editor',
+  // AI proposals for whoever writes texts; each use counts against the month's token budget.
+  'ai.draftAlert': 'editor',
+  'ai.simplify': 'editor',
+  'ai.translate': 'editor',
+  'ai.summariseReplies': 'editor',
   'templates.update': 'editor',
   'templates.delete': 'editor',
   'templates.whatsappContent': 'editor',
@@ -139,6 +147,7 @@ export const methodClearance = {
   'conversations.assign': 'operator',
   'conversations.reply': 'operator',
   'conversations.markHandled': 'operator',
+  'ai.classifyReplies': 'operator',
   // A health alert is acknowledged by whoever handles the room: an alert operator.
   'health.acknowledge': 'operator',
   // The VMA underlag to SOS Alarm: an operator's request on the organisation's behalf.
@@ -152,6 +161,8 @@ export const methodClearance = {
   'campaigns.reject': 'operator',
   'campaigns.override': 'admin',
   'campaigns.approvalRule.set': 'admin',
+  'ai.settings.save': 'admin',
+  'ai.usage.list': 'admin',
   // The installation and the organisation: users, providers, relay, prices, settings.
   'session.settings.set': 'admin',
   'users.list': 'admin',

@@ -90,6 +90,18 @@ export const refusalParams = {
   'audio.corrupt': ['name'],
   /** VMA underlag: points of the form still empty (missing: their names, comma-separated, in the form's order). */
   'vma.incomplete': ['missing'],
+  /** AI assistance (ai.ts): turned off in the settings; no API key stored for the OpenAI API. */
+  'ai.off': [],
+  'ai.no-key': [],
+  /** The month's token budget is used up (used and budget in tokens). */
+  'ai.budget': ['used', 'budget'],
+  /** The AI server could not be reached or failed (message: what failed), did not answer in time, or asked to slow down. */
+  'ai.unreachable': ['message'],
+  'ai.timeout': ['seconds'],
+  'ai.rate-limited': [],
+  /** The model refused, or its answer did not have the asked-for shape, twice. */
+  'ai.refused': ['model'],
+  'ai.malformed': ['model'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RefusalCode = keyof typeof refusalParams;

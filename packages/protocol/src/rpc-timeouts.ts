@@ -36,6 +36,12 @@ export const methodTimeoutsMs: { readonly [M in MethodName]?: number } = {
   'sync.takeOver': 45_000,
   'backups.create': 300_000,
   'backups.restore': 300_000,
+  // AI: an answer may take the settings' longest wait (up to 120 s) twice (one retry).
+  'ai.draftAlert': 260_000,
+  'ai.simplify': 260_000,
+  'ai.translate': 260_000,
+  'ai.classifyReplies': 260_000,
+  'ai.summariseReplies': 260_000,
 };
 
 export const timeoutOf = (method: MethodName): number => methodTimeoutsMs[method] ?? DEFAULT_TIMEOUT_MS;

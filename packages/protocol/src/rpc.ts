@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { MethodSpec } from './rpc-core';
 import { afterActionEvents, afterActionMethods } from './after-action';
+import { aiMethods } from './ai';
 import { analyticsMethods } from './analytics';
 import { apiKeysMethods } from './api-keys';
 import { approvalsEvents, approvalsMethods } from './approvals';
@@ -46,6 +47,7 @@ export const methods = {
   ...capMethods,
   ...apiKeysMethods,
   ...webhookMethods,
+  ...aiMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const events = {

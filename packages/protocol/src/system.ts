@@ -103,6 +103,9 @@ export const auditActions = [
   'campaign.reportExported',
   /** Bekräftad per telefon: an operator called the person and marked them confirmed by hand, with a note. */
   'campaign.confirmedByPhone',
+  /** The AI was asked: task, model and hashes of the prompt and answer as sent (never their text). */
+  'ai.used',
+  'ai.settingsChanged',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

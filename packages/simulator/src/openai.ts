@@ -144,9 +144,12 @@ function sendOpenAiError(
   sendJson(res, status, { error: { message, type, param: null, code } }, headers);
 }
 
-/** The text of the last user message (content as a string or as parts). */
+/**
+ * The text of the first user message (content as a string or as parts): the task's data. A
+ * retry appends the rejected answer and what was wrong with it; the data stays first.
+ */
 function userTextOf(messages: { role?: string; content?: unknown }[]): string {
-  const user = messages.filter((m) => m.role === 'user').at(-1);
+  const user = messages.find((m) => m.role === 'user');
   if (!user) return '';
   if (typeof user.content === 'string') return user.content;
   if (Array.isArray(user.content))

@@ -75,6 +75,14 @@ const everyValue = {
   approvedBy: 'Bo',
   threshold: 10,
   testGroup: 'Testgruppen',
+  task: 'translate',
+  model: 'gpt-4.1',
+  tokens: 812,
+  promptHash: 'ab12',
+  answerHash: 'cd34',
+  hidden: 2,
+  server: 'OpenAI',
+  budget: 200000,
 };
 
 describe('audit entries in the operator language', () => {

@@ -40,6 +40,10 @@ const sample: Record<string, string | number> = {
   threshold: 10,
   via: 'replied 1 (sms +46701234567)',
   reasons: 'head-count,vma',
+  used: 200512,
+  budget: 200000,
+  model: 'gpt-4.1-mini',
+  seconds: 30,
 };
 
 /** Values said in words (a status, an action, a channel) and ids an operator does not need. */

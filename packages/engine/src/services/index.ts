@@ -32,6 +32,8 @@ import { OrganisationService } from './identity/organisation';
 import { RelayAuth, sealedTokenVault } from './identity/relay-auth';
 import { SystemService } from './system';
 import { RollCallJournal } from '../campaigns/roll-call-journal';
+import { AiService } from '../ai/service';
+import { sealedAiKeyVault } from './ai-key';
 
 export interface EngineServices extends ContactsModule {
   readonly identity: IdentityService;
@@ -63,6 +65,8 @@ export interface EngineServices extends ContactsModule {
   /** Alerts other systems asked for through the relay's API: picked up, started and followed here. */
   readonly apiAlerts: ApiAlertPickup;
   readonly health: HealthService;
+  /** AI assistance: proposals of text and sorting, never an act (issue #18). */
+  readonly ai: AiService;
 }
 
 export interface ServiceOptions {
@@ -213,6 +217,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     leases,
     health,
     apiAlerts,
+    ai: new AiService(ctx, { vault: opts.secrets ? sealedAiKeyVault(ctx.store, opts.secrets, ctx.logger) : null }),
   };
 }
 

@@ -198,6 +198,17 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
       'Filen innehåller en DOCTYPE- eller ENTITY-deklaration. Sådana tas inte emot i CAP-meddelanden av säkerhetsskäl.',
     'cap.invalid': (p) => capReason(p, 'sv'),
     'vma.incomplete': (p) => `Underlaget är inte komplett. Fyll i: ${vmaPoints(p.missing, 'sv')}.`,
+    'ai.off': () =>
+      'AI-stödet är avstängt. En administratör kan slå på det under Inställningar → AI-stöd. Allt annat fungerar som vanligt.',
+    'ai.no-key': () => 'Ingen API-nyckel är sparad för OpenAI. En administratör lägger in den under Inställningar → AI-stöd.',
+    'ai.budget': (p) =>
+      `Månadens AI-budget är slut (${p.used} av ${p.budget} tokens). Skriv texten själv, eller be en administratör höja budgeten.`,
+    'ai.unreachable': (p) =>
+      `AI-servern gick inte att nå eller svarade med fel: ${p.message}. Skriv texten själv eller försök igen om en stund.`,
+    'ai.timeout': (p) => `AI-servern svarade inte inom ${p.seconds} sekunder. Skriv texten själv eller försök igen.`,
+    'ai.rate-limited': () => 'AI-servern ber oss vänta en stund (för många frågor). Försök igen om en minut.',
+    'ai.refused': (p) => `Modellen ${p.model} ville inte svara, två gånger. Skriv texten själv.`,
+    'ai.malformed': (p) => `Modellen ${p.model} gav två svar som inte gick att använda. Skriv texten själv eller prova en annan modell.`,
   },
   en: {
     'not-found': (p) =>
@@ -279,6 +290,17 @@ const words: Record<Language, Record<RefusalCode, Say>> = {
     'cap.markup-refused': () => 'The file holds a DOCTYPE or ENTITY declaration. For safety these are not accepted in CAP messages.',
     'cap.invalid': (p) => capReason(p, 'en'),
     'vma.incomplete': (p) => `The underlag is not complete. Fill in: ${vmaPoints(p.missing, 'en')}.`,
+    'ai.off': () =>
+      'AI assistance is turned off. An administrator can turn it on under Settings → AI assistance. Everything else works as usual.',
+    'ai.no-key': () => 'No API key is stored for OpenAI. An administrator enters it under Settings → AI assistance.',
+    'ai.budget': (p) =>
+      `The month's AI budget is used up (${p.used} of ${p.budget} tokens). Write the text yourself, or ask an administrator to raise the budget.`,
+    'ai.unreachable': (p) =>
+      `The AI server could not be reached or answered with an error: ${p.message}. Write the text yourself or try again shortly.`,
+    'ai.timeout': (p) => `The AI server did not answer within ${p.seconds} seconds. Write the text yourself or try again.`,
+    'ai.rate-limited': () => 'The AI server asks us to wait (too many requests). Try again in a minute.',
+    'ai.refused': (p) => `The model ${p.model} would not answer, twice. Write the text yourself.`,
+    'ai.malformed': (p) => `The model ${p.model} gave two answers that could not be used. Write the text yourself or try another model.`,
   },
 };
 

@@ -18,6 +18,7 @@ import { HealthSection } from './settings/HealthSection';
 import { UsersSection } from './settings/UsersSection';
 import { ApiKeysSection } from './settings/ApiKeysSection';
 import { WebhooksSection } from './settings/WebhooksSection';
+import { AiSection } from './settings/AiSection';
 import { useSession } from '../session';
 import { pageScope } from '../components/pageScope';
 
@@ -144,6 +145,7 @@ export function SettingsPage() {
       <VoicesSection />
       <OptOutsSection />
       <PriceTableSection />
+      <AiSection />
       <BackupsSection />
       <HealthSection />
     </Stack>

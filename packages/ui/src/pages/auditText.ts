@@ -45,6 +45,12 @@ const via: Record<Language, Record<string, string>> = {
   en: { relay: 'at the organisation', offline: 'offline', local: 'on this computer', host: 'by the host' },
 };
 
+const aiTaskWords: Record<Language, Record<string, string>> = {
+  sv: { draft: 'larmtext', simplify: 'lättläst', translate: 'översättning', classify: 'sortera svar', summarise: 'sammanfatta svar' },
+  en: { draft: 'alert text', simplify: 'easy Swedish', translate: 'translation', classify: 'sort replies', summarise: 'summarise replies' },
+};
+const aiTaskWord = (task: string | number | undefined, l: Language) => aiTaskWords[l][String(task)] ?? String(task);
+
 const sv: Record<Phrased, Phrase> = {
   'contact.created': (p) => `Kontakt #${p.id} skapad`,
   'contact.updated': (p, l) =>
@@ -154,6 +160,9 @@ const sv: Record<Phrased, Phrase> = {
   'contacts.exported': (p) => `${p.count} kontakter exporterade som ${p.format === 'vcard' ? 'vCard' : 'CSV'}`,
   'campaign.reportExported': (p) => `Rapporten för ”${p.name}” exporterad som ${String(p.format).toUpperCase()}`,
   'campaign.confirmedByPhone': (p) => `Larm ”${p.name}”: ${p.person} bekräftad per telefon. Anteckning: ${p.note}`,
+  'ai.used': (p) =>
+    `AI (${aiTaskWord(p.task, 'sv')}) besvarad av ${p.model}: ${p.tokens} tokens${p.promptHash ? `, ${p.hidden} uppgifter ersatta före sändning` : ', inget användbart svar'}`,
+  'ai.settingsChanged': (p) => `AI-stödet ${p.enabled === 1 ? 'påslaget' : 'avslaget'} (${p.server}, ${p.budget} tokens per månad)`,
   'vma.underlag': (p) =>
     `Underlag för VMA (${p.level === 'warning' ? 'varningsmeddelande' : 'informationsmeddelande'}) till SOS Alarm gjort för ${p.area}, begärt av ${p.requester}`,
 };
@@ -267,6 +276,9 @@ const en: Record<Phrased, Phrase> = {
   'contacts.exported': (p) => `${p.count} contacts exported as ${p.format === 'vcard' ? 'vCard' : 'CSV'}`,
   'campaign.reportExported': (p) => `Report of “${p.name}” exported as ${String(p.format).toUpperCase()}`,
   'campaign.confirmedByPhone': (p) => `Alert “${p.name}”: ${p.person} confirmed by phone. Note: ${p.note}`,
+  'ai.used': (p) =>
+    `AI (${aiTaskWord(p.task, 'en')}) answered by ${p.model}: ${p.tokens} tokens${p.promptHash ? `, ${p.hidden} values replaced before sending` : ', no usable answer'}`,
+  'ai.settingsChanged': (p) => `AI assistance turned ${p.enabled === 1 ? 'on' : 'off'} (${p.server}, ${p.budget} tokens per month)`,
   'vma.underlag': (p) =>
     `VMA underlag (${p.level === 'warning' ? 'warning' : 'information'} message) for SOS Alarm made for ${p.area}, requested by ${p.requester}`,
 };

@@ -5,6 +5,7 @@
 import type { EngineContext } from '../../context';
 import type { EngineServices } from '../../services';
 import type { Handlers } from '../server';
+import { aiHandlers } from './ai';
 import { analyticsHandlers } from './analytics';
 import { backupsHandlers } from './backups';
 import { campaignsHandlers } from './campaigns';
@@ -32,5 +33,6 @@ export function createHandlers(services: EngineServices, ctx: EngineContext): Ha
     ...identityHandlers(services),
     ...capHandlers(services),
     ...analyticsHandlers({ ctx }),
+    ...aiHandlers(services),
   };
 }

@@ -18,8 +18,10 @@ export type SecretSlot = (typeof secretSlots)[keyof typeof secretSlots];
 export const databaseKeySlot = 'store.databaseKey';
 /** The slot of the signed-in user's relay session tokens (identity/relay-auth.ts). */
 export const relaySessionSlot = 'relay.session';
+/** The slot of the AI server's API key (ai/service.ts). */
+export const aiKeySlot = 'ai.apiKey';
 /** Every slot a sealer binds values to. */
-export type SealedSlot = SecretSlot | typeof databaseKeySlot | typeof relaySessionSlot;
+export type SealedSlot = SecretSlot | typeof databaseKeySlot | typeof relaySessionSlot | typeof aiKeySlot;
 
 export type SealerResult<T> = { ok: true; value: T } | { ok: false; message: string };
 

@@ -5,3 +5,4 @@ export * from './campaigns';
 export * from './audio';
 export * from './sync';
 export * from './identity';
+export * from './ai';

@@ -14,7 +14,7 @@ import { absent, type EntityCodec } from '../codec';
 import { uidFor } from './contacts';
 
 /** The settings every desktop of an organisation shares. */
-export const sharedSettings: ReadonlySet<string> = new Set(['campaigns.priceTable', 'sync.autoTakeOver', 'approvals.rule']);
+export const sharedSettings: ReadonlySet<string> = new Set(['campaigns.priceTable', 'sync.autoTakeOver', 'approvals.rule', 'ai.settings']);
 
 export const settingCodec: EntityCodec = {
   entity: 'setting',

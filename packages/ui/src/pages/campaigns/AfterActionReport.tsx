@@ -16,6 +16,7 @@ import { auditInRed, auditText, redRowStyle } from '../auditText';
 import { reportPdf } from './reportPdf';
 import { RepeatButtons } from './RepeatButtons';
 import { UnreachedTable } from './UnreachedTable';
+import { ReplySummary } from '../inbox/ReplyAi';
 
 const dict = {
   sv: {
@@ -210,6 +211,7 @@ function AfterActionView({ campaign, report, groupNames }: { campaign: Campaign;
         </Alert>
       )}
       <ErrorAlert error={error} />
+      <ReplySummary campaignId={campaign.id} />
       <ReportSheet sheetRef={sheet} campaign={campaign} report={report} groupNames={groupNames} />
     </Stack>
   );

@@ -9,6 +9,8 @@ import { useFormat, useT } from '../../i18n';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
 import { pageScope } from '../../components/pageScope';
 import { displayAddress } from '../../components/phone';
+import { ReplyClassBadge } from '../../components/aiWords';
+import { useReplySuggestions } from './ReplyAi';
 
 const dict = {
   sv: {
@@ -74,7 +76,9 @@ export function InboxPage() {
   });
   // Marked handled (or not) at another workstation of the organisation.
   useEvent('inbox.changed', () => q.reload());
-  const messages = q.data?.messages ?? [];
+  const all = q.data?.messages ?? [];
+  const ai = useReplySuggestions(all.map((m) => m.id));
+  const messages = ai.arrange(all);
 
   const mark = (ids: number[], handled: boolean) => {
     setBusy(true);
@@ -124,6 +128,7 @@ export function InboxPage() {
           </Button>
         )}
       </Group>
+      {ai.controls}
       <ErrorAlert error={error ?? q.error} />
       {q.loading && !q.data ? (
         <Loader aria-label="…" />
@@ -172,7 +177,20 @@ export function InboxPage() {
                   )}
                 </Table.Td>
                 <Table.Td>{words.channel[m.channel]}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'pre-wrap' }}>{m.text}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'pre-wrap' }}>
+                  {m.text}
+                  {(() => {
+                    const s = ai.suggestion(m.id);
+                    return s ? (
+                      <Stack gap={2} mt={4}>
+                        <ReplyClassBadge category={s.category} summary={s.summary} />
+                        <Text size="xs" c="dimmed">
+                          {s.summary}
+                        </Text>
+                      </Stack>
+                    ) : null;
+                  })()}
+                </Table.Td>
                 <Table.Td>
                   {m.campaignId ? <Anchor href={`#/campaigns/${m.campaignId}`}>{m.campaignName ?? `#${m.campaignId}`}</Anchor> : '–'}
                 </Table.Td>

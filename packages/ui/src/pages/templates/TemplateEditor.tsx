@@ -16,6 +16,7 @@ import { PreviewPanel } from './PreviewPanel';
 import { SmsCounter } from './SmsCounter';
 import { VoiceEditor } from './VoiceEditor';
 import { WhatsAppContentPicker } from './WhatsAppContentPicker';
+import { AiAssistPanel } from './AiAssistPanel';
 import {
   channelsOfVariant,
   emptyForm,
@@ -287,6 +288,16 @@ export function TemplateEditor({ template, onSaved }: { template: Template | nul
           <MessageField label={t('telegram')} value={variant.telegram} onChange={(telegram) => updateVariant(lang, { telegram })} />
         </Tabs.Panel>
       </Tabs>
+
+      <AiAssistPanel
+        swedishSms={form.sv.sms}
+        variables={variables}
+        onUseDraft={(d) =>
+          updateVariant('sv', { sms: d.sms, voiceMode: 'tts', voiceScript: d.voice, emailSubject: d.emailSubject, emailText: d.emailBody })
+        }
+        onUseSimplified={(sms) => updateVariant('sv', { sms })}
+        onUseEnglish={(sms) => updateVariant('en', { sms })}
+      />
 
       {variables.length > 0 && (
         <Paper withBorder p="md">
