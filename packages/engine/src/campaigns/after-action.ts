@@ -2,6 +2,7 @@
 // read from the alert's deliveries, recipients, delivery events and audit — facts every
 // desktop of the organisation holds — so the report is the same wherever it is made.
 import { CONFIRM_BUCKETS_S, parseConfirmedVia, recipientOutcomes, type AfterActionReport, type RecipientOutcome } from '@gdial/protocol';
+import { nearestRank } from '../store/analytics';
 import { auditEntriesAbout } from '../store/audit';
 import { confirmations, channelFigures, handedOver, providerErrorCodes, providerFigures } from '../store/after-action';
 import type { Reader } from '../store/db';
@@ -11,14 +12,7 @@ import { buildHistory, recipientTimes } from './history';
 import { costFigures, emptyTally, readPriceTable, tallySend } from './price-table';
 import { recipientReports } from './report';
 
-/**
- * The value at rank ⌈p·n⌉ of sorted values (nearest rank): always one that occurred. p·n is
- * rounded first, as 0.9 × 30 is 27.000000000000004 in floating point and its ceiling 28.
- */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(Math.round(p * sorted.length * 1e6) / 1e6) - 1)]!;
-}
+export { nearestRank };
 
 export function afterActionReport(
   r: Reader,

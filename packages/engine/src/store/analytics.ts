@@ -47,12 +47,17 @@ const WAITS = `
     FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
    WHERE r.campaign_id IN (SELECT value FROM json_each(?)) AND r.confirmed_at IS NOT NULL AND c.started_at IS NOT NULL`;
 
-/** Nearest rank of sorted values: the value at rank ⌈p·n⌉ for p = 1/2 and 9/10 (⌈n/2⌉, ⌈9n/10⌉ in integers). */
-function nearestRanks(sorted: Float64Array): { median_ms: number | null; p90_ms: number | null } {
-  const n = sorted.length;
-  if (n === 0) return { median_ms: null, p90_ms: null };
-  return { median_ms: sorted[Math.floor((n + 1) / 2) - 1]!, p90_ms: sorted[Math.floor((9 * n + 9) / 10) - 1]! };
+/**
+ * The value at rank ⌈p·n⌉ of sorted values (nearest rank): always one that occurred. p·n is
+ * rounded first, as 0.9 × 30 is 27.000000000000004 in floating point and its ceiling 28.
+ * Also the after-action report's (campaigns/after-action.ts).
+ */
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(Math.round(p * sorted.length * 1e6) / 1e6) - 1)]!;
 }
+
+const nearestRanks = (sorted: Float64Array) => ({ median_ms: nearestRank(sorted, 0.5), p90_ms: nearestRank(sorted, 0.9) });
 
 /**
  * Confirmation figures per key over the recipients of the alerts mapped to it, for several
