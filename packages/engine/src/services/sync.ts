@@ -264,12 +264,13 @@ export class SyncService {
           next = api.syncSnapshot(asked, SNAPSHOT_PAGE);
           continue;
         }
-        if (!r.ok) throw new Error(`the organisation's snapshot could not be read: ${r.error.message}`);
+        // A resumed snapshot whose cursor the relay does not take (400), or whose relay is not
+        // the one (or not the database) it read from: it starts over, or it would fail for good.
+        const startOver = !answered && resumed !== null && (r.ok ? r.value.epoch !== resumed.epoch : r.error.status === 400);
+        if (!r.ok && !startOver) throw new Error(`the organisation's snapshot could not be read: ${r.error.message}`);
         retries = 0;
-        const page = r.value;
-        if (!answered && resumed && page.epoch !== resumed.epoch) {
-          // Not the relay (or not the database) the interrupted snapshot read from: it starts over.
-          this.ctx.logger.child({ module: 'sync' }).warn('the relay changed since the snapshot was interrupted; taking it from the start');
+        if (startOver) {
+          this.ctx.logger.child({ module: 'sync' }).warn('the interrupted snapshot cannot go on at this relay; taking it from the start');
           this.ctx.store.transaction((tx) => writeSyncMeta(tx, SNAPSHOT_RESUME, null), { origin: 'sync' });
           fresh = this.beginSnapshot();
           seq = null;
@@ -278,6 +279,8 @@ export class SyncService {
           answered = true;
           continue;
         }
+        if (!r.ok) throw new Error('unreachable: a failed page either starts the snapshot over or throws');
+        const page = r.value;
         answered = true;
         seq ??= page.seq;
         if (page.next !== undefined) next = api.syncSnapshot((asked = page.next), SNAPSHOT_PAGE);

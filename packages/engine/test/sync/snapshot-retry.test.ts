@@ -140,4 +140,18 @@ describe('a snapshot that failed after writing some of its chunks', () => {
     expect(second.sync.epoch()).toBe('e-2');
     expect(resumeMark(env)).toBeUndefined();
   });
+
+  it('starts over when the relay refuses the recorded cursor, instead of failing for good', async () => {
+    const { env } = desktop();
+    await expect(again(env).sync.snapshot(fakeRelay((after) => (after === '20' ? 400 : null)).api)).rejects.toThrow(/HTTP 400/);
+    expect(stored(env)).toBe(20);
+
+    const second = again(env);
+    const refusing = fakeRelay((after, ask) => (after === '20' && ask === 1 ? 400 : null));
+    await expect(second.sync.snapshot(refusing.api)).resolves.toBe(7);
+    expect(refusing.asked).toEqual(['20', undefined, '10', '20']);
+    expect(stored(env)).toBe(25);
+    expect(searchable(env)).toBe(25);
+    expect(resumeMark(env)).toBeUndefined();
+  });
 });
