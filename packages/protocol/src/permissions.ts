@@ -65,6 +65,7 @@ export const methodClearance = {
   'preparedAlerts.list': 'reader',
   'segments.list': 'reader',
   'segments.preview': 'reader',
+  'segments.points': 'reader',
   'schedules.list': 'reader',
   'schedules.get': 'reader',
   'schedules.resolve': 'reader',

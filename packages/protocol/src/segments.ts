@@ -4,11 +4,12 @@
 // whoever fits the rules when the alert starts. A segment is used wherever a group is: an
 // alert's audience, a prepared alert, an alert's exclusions.
 //
-// Rules are a union on `kind`. Kinds still to come (an area on the map) are
+// Rules are a union on `kind`. Kinds still to come are
 // added as one more member here, one more case where the engine turns a rule into SQL
 // (store/segments.ts) and one more editor in the console's rule builder; exhaustive switches
 // over `kind` make a place that forgets one a compile error.
 import { z } from 'zod';
+import { lonLatSchema, postcodeSchema } from './addresses';
 import { channelSchema, contactLanguageSchema } from './contacts';
 import { method } from './rpc-core';
 
@@ -28,6 +29,32 @@ export function segmentNumber(text: string): number | null {
 }
 
 const tag = z.string().trim().min(1).max(60);
+
+/**
+ * An area: contacts whose address is in one of the municipalities or postcodes (compared
+ * without regard to case and spaces), or whose coordinates are within a radius of a point or
+ * inside a polygon. Contacts without coordinates are never inside a radius or polygon. A
+ * point on the circle or on the polygon's edge counts as inside.
+ */
+export const segmentAreaSchema = z.discriminatedUnion('shape', [
+  z.object({ shape: z.literal('municipality'), municipalities: z.array(z.string().trim().min(1).max(100)).min(1).max(300) }),
+  z.object({ shape: z.literal('postcode'), postcodes: z.array(postcodeSchema).min(1).max(2000) }),
+  z.object({
+    shape: z.literal('radius'),
+    /** [longitude, latitude], WGS 84. */
+    centre: lonLatSchema,
+    metres: z.number().positive().max(500_000),
+    /** The address the centre was taken from, as the operator chose it (shown again in the editor). */
+    label: z.string().trim().max(200).nullable().default(null),
+  }),
+  z.object({
+    shape: z.literal('polygon'),
+    /** One ring of [longitude, latitude] corners, WGS 84, not closed (the last corner joins the first). */
+    ring: z.array(lonLatSchema).min(3, 'An area needs at least three corners').max(500),
+  }),
+]);
+export type SegmentArea = z.infer<typeof segmentAreaSchema>;
+export type SegmentAreaShape = SegmentArea['shape'];
 
 export const segmentRuleSchema = z
   .discriminatedUnion('kind', [
@@ -60,6 +87,8 @@ export const segmentRuleSchema = z
     z.object({ kind: z.literal('doNotContact'), channel: z.union([channelSchema, z.literal('any')]), negate: z.boolean().default(false) }),
     /** Whoever is on duty in the on-call schedule when the segment is worked out (when the alert starts). */
     z.object({ kind: z.literal('onDuty'), scheduleId: z.string().min(1).max(64) }),
+    /** Contacts in an area (see segmentAreaSchema); `negate`: outside it (those without an address included). */
+    z.object({ kind: z.literal('area'), area: segmentAreaSchema, negate: z.boolean().default(false) }),
   ])
   .superRefine((rule, ctx) => {
     if (rule.kind !== 'field' || !segmentOpTakesValue(rule.op)) return;
@@ -113,6 +142,11 @@ export const segmentsMethods = {
   'segments.delete': method(z.object({ id: segmentIdSchema }), z.object({ deleted: z.literal(true) })),
   /** Who fits rules (saved or not) right now: the count and the first members by name. */
   'segments.preview': method(segmentDefinitionSchema.extend({ limit: z.number().int().min(0).max(200).default(50) }), segmentPreviewSchema),
+  /** Where the contacts with coordinates are ([id, longitude, latitude]), for drawing an area on the map; the first `limit` by id. */
+  'segments.points': method(
+    z.object({ limit: z.number().int().min(1).max(50_000).default(20_000) }),
+    z.object({ points: z.array(z.tuple([groupId, z.number(), z.number()])), total: z.number().int().nonnegative() }),
+  ),
 };
 
 export const segmentsEvents = {

@@ -16,7 +16,9 @@ describe('the segment editor', () => {
               ? { ...rule, key: 'ort', value: 'Umeå' }
               : rule.kind === 'onDuty'
                 ? { ...rule, scheduleId: 'jour-1' }
-                : rule;
+                : rule.kind === 'area'
+                  ? { ...rule, area: { shape: 'municipality' as const, municipalities: ['Göteborg'] } }
+                  : rule;
       expect(ruleProblem(filled)).toBeNull();
       expect(segmentRuleSchema.safeParse(filled).success).toBe(true);
     }
@@ -31,6 +33,31 @@ describe('the segment editor', () => {
     expect(ruleProblem({ kind: 'field', key: 'ålder', op: 'gt', value: 'tio' })).toBe('not-a-number');
     expect(ruleProblem({ kind: 'field', key: 'ålder', op: 'gt', value: '3,5' })).toBeNull();
     expect(ruleProblem({ kind: 'language', languages: [] })).toBe('no-languages');
+    expect(ruleProblem(blankRule('area'))).toBe('no-area');
+    const area = (a: Extract<ReturnType<typeof blankRule>, { kind: 'area' }>['area']) =>
+      ruleProblem({ kind: 'area', area: a, negate: false });
+    expect(area({ shape: 'postcode', postcodes: ['4110'] })).toBe('no-area');
+    expect(area({ shape: 'postcode', postcodes: ['41101'] })).toBeNull();
+    expect(
+      area({
+        shape: 'polygon',
+        ring: [
+          [11.9, 57.7],
+          [12, 57.7],
+        ],
+      }),
+    ).toBe('no-area');
+    expect(
+      area({
+        shape: 'polygon',
+        ring: [
+          [11.9, 57.7],
+          [12, 57.7],
+          [12, 57.8],
+        ],
+      }),
+    ).toBeNull();
+    expect(area({ shape: 'radius', centre: [11.97, 57.7], metres: 500, label: null })).toBeNull();
   });
 
   it('counts people by the complete rules only, and will not save without a name and complete rules', () => {

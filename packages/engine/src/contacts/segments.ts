@@ -16,6 +16,7 @@ import type { EngineContext } from '../context';
 import { invalid, notFound } from '../errors';
 import { recordAudit } from '../store/audit';
 import type { Reader } from '../store/db';
+import { contactPointCount, contactPoints } from '../store/areas';
 import { groupValues } from '../store/groups';
 import { getSchedule } from '../store/schedules';
 import { deleteSegment, getSegment, listSegments, putSegment, segmentPreview } from '../store/segments';
@@ -29,6 +30,12 @@ export class SegmentService {
 
   preview(def: SegmentDefinition, limit: number): SegmentPreview {
     return segmentPreview(this.ctx.store.read, segmentDefinitionSchema.parse(def), limit);
+  }
+
+  /** The contacts' points for the area map, and how many have one. */
+  points(limit: number): { points: [number, number, number][]; total: number } {
+    const r = this.ctx.store.read;
+    return { points: contactPoints(r, limit), total: contactPointCount(r) };
   }
 
   save(input: SegmentInput): Segment {

@@ -5,11 +5,20 @@
 // predicate on the contacts row, and the index on each side table doing the lookups (group
 // members by group, tags by tag, phones and e-mails by contact, opt-outs by address).
 //
-// A rule kind added later (an area) is one more case in `rulePredicate`:
+// A rule kind added later is one more case in `rulePredicate`:
 // either SQL of its own or, for membership computed in code, the ids bound as one JSON
 // array (`c.id IN (SELECT value FROM json_each(?))`).
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { segmentNumber, segmentSchema, type Channel, type Segment, type SegmentDefinition, type SegmentRule } from '@gdial/protocol';
+import {
+  segmentNumber,
+  segmentSchema,
+  type Channel,
+  type Segment,
+  type SegmentArea,
+  type SegmentDefinition,
+  type SegmentRule,
+} from '@gdial/protocol';
+import { contactIdsInShape } from './areas';
 import type { Reader } from './db';
 import { onDutyContactId } from './schedules';
 import { settingsDocuments } from './settings-documents';
@@ -57,6 +66,26 @@ const hasOpenAddress: Record<Channel, string> = {
 const FIELD_TEXT =
   "(CASE json_type(c.custom_fields, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(json_extract(c.custom_fields, ?) AS TEXT) END)";
 const SUBTREE_OF_JSON = `(WITH RECURSIVE t(id) AS (SELECT value FROM json_each(?) UNION SELECT g.id FROM contact_groups g JOIN t ON g.parent_id = t.id) SELECT id FROM t)`;
+
+/** Where the contact's address is in the area: 1 or 0, never NULL. */
+function areaPredicate(r: Reader, area: SegmentArea, params: unknown[]): string {
+  switch (area.shape) {
+    case 'municipality':
+      params.push(JSON.stringify([...new Set(area.municipalities.map((m) => foldText(m.trim())))]));
+      return `coalesce(gdial_fold(trim(c.municipality)) ${IN_JSON}, 0)`;
+    case 'postcode':
+      params.push(JSON.stringify([...new Set(area.postcodes)]));
+      return `coalesce(c.postcode ${IN_JSON}, 0)`;
+    case 'radius':
+    case 'polygon':
+      params.push(JSON.stringify(contactIdsInShape(r, area)));
+      return `c.id ${IN_JSON}`;
+    default: {
+      const never: never = area;
+      throw new Error(`unknown area ${JSON.stringify(never)}`);
+    }
+  }
+}
 
 /** A predicate on `contacts c` that is 1 or 0 for every contact (never NULL), with its parameters in order. */
 function rulePredicate(r: Reader, rule: SegmentRule, params: unknown[]): string {
@@ -129,6 +158,10 @@ function rulePredicate(r: Reader, rule: SegmentRule, params: unknown[]): string 
       params.push(JSON.stringify(id === null ? [] : [id]));
       return `c.id ${IN_JSON}`;
     }
+    case 'area': {
+      const inside = `(${areaPredicate(r, rule.area, params)})`;
+      return rule.negate ? `NOT ${inside}` : inside;
+    }
     default: {
       const never: never = rule;
       throw new Error(`unknown segment rule ${JSON.stringify(never)}`);
@@ -147,6 +180,7 @@ const ruleCost: Record<SegmentRule['kind'], number> = {
   group: 1,
   tags: 1,
   onDuty: 1,
+  area: 1,
   reachable: 2,
   field: 3,
 };

@@ -2,6 +2,7 @@
 // consent recorded by the signed-in user and audited, exported with the GDPR export; and the
 // SWEREF 99 TM → WGS 84 conversion import files need, against published reference points.
 import { describe, expect, it } from 'vitest';
+import { distanceMetres } from '@gdial/protocol';
 import { isSwerefInSweden, swerefToWgs84 } from '../../src/contacts/sweref';
 import { DomainError } from '../../src/errors';
 import { testContext } from './helpers';
@@ -128,5 +129,41 @@ describe('SWEREF 99 TM to WGS 84', () => {
     expect(isSwerefInSweden(6_580_822, 674_032)).toBe(true);
     expect(isSwerefInSweden(674_032, 6_580_822)).toBe(false);
     expect(isSwerefInSweden(59.33, 18.06)).toBe(false);
+  });
+});
+
+describe('areas as an audience', () => {
+  it('counts a contact on the polygon edge or corner, or exactly on the circle, as inside', () => {
+    const t = testContext();
+    const at = (name: string, lon: number | null, lat: number | null, extra: object = {}) =>
+      t.contacts.create({ firstName: name, address: { lon, lat, ...extra } }).id;
+    const corner = at('Hörn', 11.96, 57.7);
+    const edge = at('Kant', 11.9625, 57.7);
+    const inside = at('Inne', 11.962, 57.702);
+    const outside = at('Ute', 11.966, 57.702);
+    const none = at('Utan', null, null, { municipality: 'Göteborg', postcode: '41101' });
+    const square = {
+      shape: 'polygon' as const,
+      ring: [
+        [11.96, 57.7],
+        [11.965, 57.7],
+        [11.965, 57.705],
+        [11.96, 57.705],
+      ] as [number, number][],
+    };
+    const members = (area: object, negate = false) =>
+      t.segments
+        .preview({ match: 'all', rules: [{ kind: 'area', area, negate } as never] }, 50)
+        .members.map((m) => m.id)
+        .sort((a, b) => a - b);
+    expect(members(square)).toEqual([corner, edge, inside]);
+    // Outside: everyone else, those without coordinates too.
+    expect(members(square, true)).toEqual([outside, none]);
+    // The circle through the edge point: exactly on it is inside.
+    const metres = distanceMetres([11.96, 57.7], [11.9625, 57.7]);
+    expect(members({ shape: 'radius', centre: [11.96, 57.7], metres, label: null })).toEqual([corner, edge]);
+    expect(members({ shape: 'radius', centre: [11.96, 57.7], metres: metres - 0.01, label: null })).toEqual([corner]);
+    expect(members({ shape: 'municipality', municipalities: [' göteborg'] })).toEqual([none]);
+    expect(members({ shape: 'postcode', postcodes: ['411 01'] })).toEqual([none]);
   });
 });

@@ -54,6 +54,7 @@ export function contactsHandlers({
       return { deleted: true as const };
     },
     'segments.preview': ({ limit, ...def }) => segments.preview(def, limit),
+    'segments.points': ({ limit }) => segments.points(limit),
     'schedules.list': () => ({ schedules: schedules.list() }),
     'schedules.get': ({ id }) => schedules.get(id),
     'schedules.save': (input) => schedules.save(input),

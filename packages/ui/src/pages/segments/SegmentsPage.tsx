@@ -33,6 +33,7 @@ import { useNotify } from '../../components/useNotify';
 import { useT, type Translate } from '../../i18n';
 import { navigate, type Route } from '../../router';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
+import { AreaRuleFields } from './AreaRuleFields';
 import { blankRule, completeRules, formOf, formProblems, newSegmentForm, ruleKinds, ruleProblem, type SegmentForm } from './segmentForm';
 
 const dict = {
@@ -62,6 +63,8 @@ const dict = {
     schedule: 'Jourschema',
     onDutyHelp: 'Den som har jour i schemat när larmet startar.',
     'p_no-schedule': 'Välj ett jourschema.',
+    k_area: 'Område (adress, karta)',
+    'p_no-area': 'Ange området: minst en kommun eller ett postnummer (fem siffror), en radie, eller minst tre hörn på kartan.',
     groups: 'Grupper',
     inGroup: 'Är med i någon av grupperna',
     notInGroup: 'Är inte med i någon av grupperna',
@@ -137,6 +140,8 @@ const dict = {
     schedule: 'On-call schedule',
     onDutyHelp: 'Whoever is on duty in the schedule when the alert starts.',
     'p_no-schedule': 'Choose an on-call schedule.',
+    k_area: 'Area (address, map)',
+    'p_no-area': 'Give the area: at least one municipality or postcode (five digits), a radius, or at least three corners on the map.',
     groups: 'Groups',
     inGroup: 'Is in any of the groups',
     notInGroup: 'Is in none of the groups',
@@ -558,6 +563,8 @@ function RuleFields({ t, rule, onChange, label }: { t: T; rule: SegmentRule; onC
           w={320}
         />
       );
+    case 'area':
+      return <AreaRuleFields rule={rule} onChange={onChange} label={label} />;
     default: {
       const never: never = rule;
       return never;

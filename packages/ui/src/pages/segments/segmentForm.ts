@@ -1,12 +1,12 @@
 // The segment editor's state and rules, apart from the screen: a blank rule of each kind,
 // what is wrong with a rule as the operator has filled it in (as keys for the page's
 // dictionary), and which rules are complete enough to count people by while the operator is
-// still building. A rule kind added later (an area) gets a blank here and a case in
+// still building. A rule kind added later gets a blank here and a case in
 // `ruleProblem`; the exhaustive switches make a forgotten one a compile error.
 import { segmentNumber, segmentOpTakesValue, type Segment, type SegmentRule, type SegmentRuleKind } from '@gdial/protocol';
 
 /** The kinds the builder offers, in the order of its menu. */
-export const ruleKinds: readonly SegmentRuleKind[] = ['group', 'tags', 'field', 'language', 'reachable', 'doNotContact', 'onDuty'];
+export const ruleKinds: readonly SegmentRuleKind[] = ['group', 'tags', 'field', 'language', 'reachable', 'doNotContact', 'onDuty', 'area'];
 
 export function blankRule(kind: SegmentRuleKind): SegmentRule {
   switch (kind) {
@@ -24,6 +24,8 @@ export function blankRule(kind: SegmentRuleKind): SegmentRule {
       return { kind, channel: 'any', negate: false };
     case 'onDuty':
       return { kind, scheduleId: '' };
+    case 'area':
+      return { kind, area: { shape: 'municipality', municipalities: [] }, negate: false };
     default: {
       const never: never = kind;
       return never;
@@ -31,7 +33,8 @@ export function blankRule(kind: SegmentRuleKind): SegmentRule {
   }
 }
 
-export type RuleProblem = 'no-groups' | 'no-tags' | 'no-key' | 'bad-key' | 'no-value' | 'not-a-number' | 'no-languages' | 'no-schedule';
+export type RuleProblem =
+  'no-groups' | 'no-tags' | 'no-key' | 'bad-key' | 'no-value' | 'not-a-number' | 'no-languages' | 'no-schedule' | 'no-area';
 
 /** What keeps a rule from being saved; null when it is complete. */
 export function ruleProblem(rule: SegmentRule): RuleProblem | null {
@@ -54,6 +57,13 @@ export function ruleProblem(rule: SegmentRule): RuleProblem | null {
       return null;
     case 'onDuty':
       return rule.scheduleId ? null : 'no-schedule';
+    case 'area': {
+      const a = rule.area;
+      if (a.shape === 'municipality') return a.municipalities.length === 0 ? 'no-area' : null;
+      if (a.shape === 'postcode') return a.postcodes.length === 0 || a.postcodes.some((p) => !/^\d{5}$/.test(p)) ? 'no-area' : null;
+      if (a.shape === 'polygon') return a.ring.length < 3 ? 'no-area' : null;
+      return a.metres > 0 ? null : 'no-area';
+    }
     default: {
       const never: never = rule;
       return never;
