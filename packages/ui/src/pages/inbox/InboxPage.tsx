@@ -34,6 +34,7 @@ const dict = {
     empty: 'Inga svar här.',
     newOne: 'Nytt svar från {n}',
     table: 'Svar',
+    threads: 'Visa svaren som konversationer per person, och svara',
   },
   en: {
     title: 'Inbox',
@@ -56,6 +57,7 @@ const dict = {
     empty: 'No replies here.',
     newOne: 'New reply from {n}',
     table: 'Replies',
+    threads: 'Show the replies as conversations per person, and answer',
   },
 };
 
@@ -103,6 +105,7 @@ export function InboxPage() {
     <Stack className={pageScope}>
       <Title order={2}>{t('title')}</Title>
       <Text c="dimmed">{t('intro')}</Text>
+      <Anchor href="#/conversations">{t('threads')}</Anchor>
       {latest && (
         <Text role="status" fw={600}>
           {latest}
