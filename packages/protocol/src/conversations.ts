@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { method } from './rpc-core';
 import { channelSchema } from './contacts';
 import { deliveryStateSchema } from './campaigns';
+import { burnOptionSchema } from './burn';
 
 const id = z.number().int().positive();
 const isoTime = z.string();
@@ -119,6 +120,8 @@ export const conversationsMethods = {
         key: conversationKeySchema,
         text: z.string().trim().min(1, 'Skriv ett svar').max(1600, 'Svaret är för långt (högst 1600 tecken)').optional(),
         templateId: id.optional(),
+        /** Engångsmeddelande: the answer goes out as a link that shows it once (burn.ts); not with a WhatsApp template. */
+        burn: burnOptionSchema.optional(),
       })
       .refine((x) => (x.text === undefined) !== (x.templateId === undefined), {
         message: 'Skriv ett svar eller välj en mall',

@@ -6,7 +6,15 @@
 // is no second sender. WhatsApp's 24-hour rule decides between free text and the approved
 // content template (the same rule the dispatcher applies at the claim, whatsapp-window.ts).
 import { randomBytes } from 'node:crypto';
-import { refusal, smsSegments, type Channel, type ConversationKey, type ConversationSummary, type ReplyMode } from '@gdial/protocol';
+import {
+  refusal,
+  smsSegments,
+  type BurnOption,
+  type Channel,
+  type ConversationKey,
+  type ConversationSummary,
+  type ReplyMode,
+} from '@gdial/protocol';
 import { loadContacts } from '../contacts';
 import { DomainError, notFound } from '../errors';
 import { recordAudit } from '../store/audit';
@@ -76,6 +84,8 @@ function replyTemplateId(tx: Tx): number {
 export interface ReplyInput {
   text?: string | undefined;
   templateId?: number | undefined;
+  /** Engångsmeddelande: the answer goes out as a link that shows it once (burn/outgoing.ts). */
+  burn?: BurnOption | undefined;
 }
 
 export interface WrittenReply {
@@ -147,6 +157,14 @@ export function writeReply(tx: Tx, s: ConversationSummary, input: ReplyInput, ac
     body = input.text!;
     templateId = replyTemplateId(tx);
   }
+  // A WhatsApp content template carries its own approved text, never a link in its place.
+  if (input.burn && content)
+    throw new DomainError(
+      'PRECONDITION',
+      `More than 24 hours since ${name} wrote on WhatsApp: a one-time message cannot go as a template`,
+      undefined,
+      refusal('conversation.whatsapp-window-closed', { name }),
+    );
   if (channel === 'email' && subject === null) subject = s.campaignName ? `Sv: ${s.campaignName}` : 'Svar på ditt meddelande';
   const at = new Date(now).toISOString();
   const campaignId = insertCampaign(tx, {
@@ -162,6 +180,7 @@ export function writeReply(tx: Tx, s: ConversationSummary, input: ReplyInput, ac
       audience: key.contactId !== null ? { contactIds: [key.contactId] } : {},
       steps: [{ channel, condition: 'always' }],
       confirmation: { enabled: false },
+      ...(input.burn ? { burn: input.burn } : {}),
     },
     approvalReason: null,
     createdBy: actor,

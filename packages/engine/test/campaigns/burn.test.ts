@@ -10,6 +10,7 @@ import { BurnUnavailableError, type BurnPublisher } from '../../src/burn/outgoin
 import { openBurnText } from '../../src/burn/seal';
 import { recipientReports } from '../../src/campaigns/report';
 import { RollCallJournal } from '../../src/campaigns/roll-call-journal';
+import { ConversationService } from '../../src/campaigns/conversations';
 import { CampaignService } from '../../src/campaigns/service';
 import {
   addContact,
@@ -20,6 +21,8 @@ import {
   fakeSenders,
   FakeSender,
   makeEnv,
+  replyEvent,
+  signedInUser,
   testClock,
   until,
   type TestEnv,
@@ -141,4 +144,28 @@ describe('burn messages going out', () => {
     await until(() => sms.sent.length === 2, 10_000, 'the SMS once the relay answers');
     expect(sms.sent.every((s) => !s.body?.includes('Stora torget'))).toBe(true);
   }, 30_000);
+
+  it('an answer in a conversation can be an engångsmeddelande too', async () => {
+    env = makeEnv();
+    const sms = new FakeSender('twilio');
+    const burns = new FakeRelayBurns();
+    const campaigns = new CampaignService(env.ctx, { senders: fakeSenders({ sms }), dispatcher: { burn: burns } });
+    svc = campaigns;
+    await campaigns.open();
+    const conversations = new ConversationService(
+      env.ctx,
+      () => signedInUser('u-anna', 'Anna Operatör'),
+      () => campaigns.dispatcher.wake(),
+    );
+    campaigns.handleProviderEvents([replyEvent('+46705550001', 'Var ska vi samlas?')]);
+    const key = { channel: 'sms' as const, contactId: null, address: '+46705550001' };
+    conversations.reply(key, { text: 'I källaren, portkod 4711.', burn: { expiresAfterHours: 2 } });
+    await until(() => sms.sent.length === 1, 10_000, 'the answer');
+    const body = sms.sent[0]!.body ?? '';
+    expect(body).not.toContain('4711');
+    const key64 = /#([A-Za-z0-9_-]{43})$/.exec(body)![1]!;
+    expect(burns.uploads).toHaveLength(1);
+    expect(burns.uploads[0]!.deliveryToken).toBe(sms.sent[0]!.token);
+    expect(openBurnText(burns.uploads[0]!, key64)).toBe('I källaren, portkod 4711.');
+  });
 });

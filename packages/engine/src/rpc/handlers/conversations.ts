@@ -7,7 +7,7 @@ export function conversationsHandlers({ conversations }: Pick<EngineServices, 'c
     'conversations.list': (q) => ({ conversations: conversations.list(q) }),
     'conversations.get': ({ key }) => conversations.get(key),
     'conversations.assign': ({ key, assign }) => ({ changed: conversations.assign(key, assign) }),
-    'conversations.reply': ({ key, text, templateId }) => conversations.reply(key, { text, templateId }),
+    'conversations.reply': ({ key, text, templateId, burn }) => conversations.reply(key, { text, templateId, burn }),
     'conversations.markHandled': ({ key, handled }) => ({ changed: conversations.markHandled(key, handled) }),
   };
 }

@@ -2,9 +2,10 @@
 // text filled in for the person, to edit before sending). On WhatsApp the engine says whether
 // the 24-hour window is open; when it has closed only a template with an approved WhatsApp
 // content template can go, and the box says so and offers those templates instead of text.
-import { Button, Group, Select, Stack, Text, Textarea } from '@mantine/core';
+// A free-form answer can be an engångsmeddelande: the person gets a link that shows it once.
+import { Button, Group, Select, Stack, Switch, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
-import type { ConversationKey, ReplyMode, Template } from '@gdial/protocol';
+import { BURN_EXPIRY_HOURS, type ConversationKey, type ReplyMode, type Template } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormat, useLanguage, useT } from '../../i18n';
 import { useQuery, useRpc } from '../../rpc/react';
@@ -23,6 +24,8 @@ const dict = {
       'Det har gått mer än 24 timmar sedan personen skrev på WhatsApp. Ett fritt svar går inte fram; välj en mall med godkänd WhatsApp-mall.',
     unavailable: 'Det går inte att svara på ett samtal härifrån.',
     chooseTemplate: 'Välj mall',
+    burn: 'Engångsmeddelande',
+    burnHelp: 'Personen får en länk i stället för texten. Den kan läsas en gång och raderas sedan, senast efter {h} timmar.',
   },
   en: {
     answer: 'Answer to {n}',
@@ -36,6 +39,8 @@ const dict = {
       'More than 24 hours have passed since the person wrote on WhatsApp. A free-form answer cannot be delivered; choose a template with an approved WhatsApp template.',
     unavailable: 'A call cannot be answered from here.',
     chooseTemplate: 'Choose a template',
+    burn: 'One-time message',
+    burnHelp: 'The person gets a link instead of the text. It can be read once and is then deleted, at the latest after {h} hours.',
   },
 };
 
@@ -93,6 +98,7 @@ export function ReplyBox({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [sent, setSent] = useState(false);
+  const [burn, setBurn] = useState(false);
   const templates = useQuery('templates.list', {});
   if (mode === 'unavailable') return <Text c="dimmed">{t('unavailable')}</Text>;
   const usable = (templates.data?.templates ?? []).filter((x) => fits(x, key, mode));
@@ -102,10 +108,15 @@ export function ReplyBox({
     setError(null);
     setSent(false);
     rpc
-      .call('conversations.reply', { key, ...input })
+      .call('conversations.reply', {
+        key,
+        ...input,
+        ...(burn && 'text' in input ? { burn: { expiresAfterHours: BURN_EXPIRY_HOURS.default } } : {}),
+      })
       .then(() => {
         setText('');
         setTemplateId(null);
+        setBurn(false);
         setSent(true);
         onSent();
       }, setError)
@@ -151,6 +162,14 @@ export function ReplyBox({
           autosize
           minRows={2}
           maxRows={8}
+        />
+      )}
+      {mode === 'free-form' && key.channel !== 'voice' && (
+        <Switch
+          label={t('burn')}
+          description={t('burnHelp', { h: BURN_EXPIRY_HOURS.default })}
+          checked={burn}
+          onChange={(e) => setBurn(e.currentTarget.checked)}
         />
       )}
       <ErrorAlert error={error} />
