@@ -6,6 +6,7 @@
 // segment of whoever is on duty is alerted and reaches the person on duty at the start.
 // Screenshots for the guide: docs/guide/img/urval.png, docs/guide/img/jourscheman.png.
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, type Console } from './harness';
 
@@ -132,6 +133,12 @@ describe('saved segments', () => {
       .getByRole('status')
       .filter({ hasText: /^I tjänst nu: / })
       .textContent();
+    // The editor, the warning and the timeline pass axe (the page is not in axe-pages' list).
+    const axe = await new AxeBuilder({ page }).include('main').analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).join(' | ')}`)).toEqual(
+      [],
+    );
     await page.mouse.move(0, 0);
     await page.screenshot({
       path: path.join(GUIDE_IMG, 'jourscheman.png'),

@@ -66,7 +66,7 @@ export function ContactPicker({
                 <Button
                   key={c.id}
                   size="compact-sm"
-                  variant="light"
+                  variant="default"
                   aria-label={t('pick', { name: c.displayName })}
                   onClick={() => {
                     setNames({ ...names, [c.id]: c.displayName });

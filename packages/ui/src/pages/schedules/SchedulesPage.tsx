@@ -277,7 +277,7 @@ export function SchedulesPage({ route }: { route: Route }) {
                 </UnstyledButton>
               );
             })}
-            <Button variant="light" onClick={() => navigate('schedules')}>
+            <Button variant="default" onClick={() => navigate('schedules')}>
               {t('newSchedule')}
             </Button>
           </Stack>
@@ -407,7 +407,7 @@ function Removable({
       style={{ borderColor: problem ? 'var(--mantine-color-red-7)' : undefined }}
     >
       <Row justify="space-between" mb="xs">
-        <Badge variant="light">{label}</Badge>
+        <Badge variant="outline">{label}</Badge>
         <ActionIcon variant="subtle" color="red" aria-label={removeLabel} onClick={onRemove}>
           ✕
         </ActionIcon>
@@ -694,7 +694,12 @@ function FinalSchedule({ t, form }: { t: T; form: ScheduleForm }) {
       {complete && resolved.data && (
         <>
           {gaps.length > 0 ? (
-            <Alert color="red" title={t('gapsTitle', { n: gaps.length })} role="alert">
+            <Alert
+              color="red"
+              title={t('gapsTitle', { n: gaps.length })}
+              role="alert"
+              styles={{ title: { color: 'var(--mantine-color-red-9)' } }}
+            >
               <List size="sm">
                 {gaps.slice(0, 20).map((g) => (
                   <List.Item key={g.from}>{t('gap', { span: spanText(g.from, g.to, language) })}</List.Item>
