@@ -91,6 +91,17 @@ export interface DispatcherOptions {
   staleAfterMs?: number;
 }
 
+/**
+ * A cycle (write the results back, claim more) runs when this fraction of the concurrency is
+ * free: each commit costs far more than a row (the WAL append, the pages of every index the
+ * rows touch), so rows per transaction decide the store's cost per message, while the calls
+ * still in flight (three quarters) keep the provider busy meanwhile.
+ */
+const CYCLE_FRACTION = 4;
+
+/** The longest results wait for a cycle while the calls still in flight do not come back. */
+const RESULT_WAIT_MS = 20;
+
 /** Rows of a paused campaign are moved to priority + PAUSED_BAND so claims never reach them. */
 export const PAUSED_BAND = 10;
 
@@ -118,6 +129,9 @@ export class Dispatcher {
   private pumpAgain = false;
   private timer: NodeJS.Timeout | null = null;
   private flushScheduled = false;
+  /** Results wait for a cycle (see pumpOnce): the timer that writes them anyway, and that it fired. */
+  private resultTimer: NodeJS.Timeout | null = null;
+  private resultsDue = false;
   private lastOpenSweep = 0;
   private readonly flowUrls = new Map<string, Promise<(token: string) => string>>();
   private readonly campaigns = new Map<number, CampaignInfo>();
@@ -205,6 +219,8 @@ export class Dispatcher {
     this.sweepTimer = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.resultTimer) clearTimeout(this.resultTimer);
+    this.resultTimer = null;
     const all = Promise.allSettled([...this.inflightPromises]);
     await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     this.reconciler.stop();
@@ -312,8 +328,26 @@ export class Dispatcher {
   private pumpOnce(): void {
     const now = this.clock();
     let waitMs = 1000;
-    const threshold = Math.max(1, Math.floor(this.concurrency / 16));
-    const claimNow = this.concurrency - this.inflight >= threshold || this.inflight < threshold;
+    const threshold = Math.max(1, Math.floor(this.concurrency / CYCLE_FRACTION));
+    const due = this.resultsDue;
+    this.resultsDue = false;
+    const claimNow = due || this.concurrency - this.inflight >= threshold || this.inflight < threshold;
+    // Too few slots free to claim: the results that came back wait for the cycle that claims.
+    // Their rows stay `sending` in the store until then (a crash meanwhile reconciles them by
+    // token, as for any row in flight) and nothing is reported before they are written. More
+    // calls are in flight (at least `threshold`), so a later result usually runs that cycle;
+    // calls that hang do not hold the others' results longer than RESULT_WAIT_MS.
+    if (!claimNow) {
+      if (this.results.length > 0 && !this.resultTimer)
+        this.resultTimer = setTimeout(() => {
+          this.resultTimer = null;
+          this.resultsDue = true;
+          this.pump();
+        }, RESULT_WAIT_MS);
+      return;
+    }
+    if (this.resultTimer) clearTimeout(this.resultTimer);
+    this.resultTimer = null;
     const openCircuits: { channel: Channel; provider: string }[] = [];
     const launches: { sender: ChannelSender; rows: ClaimRow[] }[] = [];
     const batch = this.results.splice(0, this.results.length);
@@ -324,7 +358,6 @@ export class Dispatcher {
       effects = this.opts.store.transaction((tx) => {
         for (const r of batch) this.inflightRowIds.delete(r.row.id);
         const eff = batch.length ? writeResults(tx, this.resultContext, batch, now, touched) : null;
-        if (!claimNow) return eff;
         let free = this.concurrency - this.inflight;
         for (const channel of allChannels) {
           if (free <= 0) break;
@@ -400,14 +433,12 @@ export class Dispatcher {
       const touched = giveUpWaiting(this.opts.store, this.holds, now, this.reconciler.waitingRows());
       if (touched.size) this.opts.onActivity?.(touched, 0);
     }
-    if (claimNow) {
-      for (const channel of allChannels) {
-        if (!this.opts.senders.get(channel)) continue;
-        const next = nextDueAt(this.opts.store.read, channel);
-        if (next !== null) waitMs = Math.min(waitMs, Math.max(1, next - now));
-      }
-      this.arm(waitMs);
+    for (const channel of allChannels) {
+      if (!this.opts.senders.get(channel)) continue;
+      const next = nextDueAt(this.opts.store.read, channel);
+      if (next !== null) waitMs = Math.min(waitMs, Math.max(1, next - now));
     }
+    this.arm(waitMs);
   }
 
   /**
