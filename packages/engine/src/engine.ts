@@ -75,6 +75,8 @@ export interface EngineOptions {
   backups?: BackupOptions;
   /** A backup (by name, from `<data dir>/backups`) to put in place of the database before opening it. */
   restoreBackup?: string;
+  /** An AI server fixed by the host (demo: the simulator's OpenAI-compatible endpoint), used instead of the settings' server and key. */
+  aiServer?: { baseUrl: string; apiKey: string };
   /** Overrides for the campaign service (tests and benchmarks: senders, dispatcher timings). */
   campaigns?: CampaignServiceOptions;
   /** The health rules' clock, interval and disk (tests). */
@@ -144,6 +146,7 @@ export async function startEngine(opts: EngineOptions): Promise<Engine> {
       ...(opts.campaigns ? { campaigns: opts.campaigns } : {}),
       ...(opts.health ? { health: opts.health } : {}),
       desktopName: opts.desktopName,
+      aiServer: opts.aiServer,
     });
     built.services = services;
     // Reconciles deliveries a previous run left in flight, then dispatches and arms schedules.

@@ -87,6 +87,8 @@ export const aiStatusSchema = z.object({
   canStoreKey: z.boolean(),
   /** Tokens used this calendar month (UTC) on this desktop. */
   monthTokens: z.number().int().nonnegative(),
+  /** The server the host fixes (demo: the simulator), used instead of the settings' server and key; null: none. */
+  hostServer: z.string().nullable(),
 });
 export type AiStatus = z.infer<typeof aiStatusSchema>;
 

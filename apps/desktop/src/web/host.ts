@@ -176,6 +176,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHost> {
       demo: demo !== null,
       ...(demo ? { demoAccounts: DEMO_ACCOUNTS } : {}),
       connectivity: demo ? demo.connectivity : connectivity.mode === 'live' ? connectivity.settings : {},
+      // Demo: AI answered by the simulator, never by a real model.
+      ...(demo ? { aiServer: { baseUrl: `${demo.simulator.url}/v1`, apiKey: demo.simulator.credentials.openaiApiKey } } : {}),
       ...(connectivity.environment ? { connectivityEnvironment: connectivity.environment } : {}),
     });
     return withDemo(host, demo);

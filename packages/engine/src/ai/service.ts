@@ -65,6 +65,8 @@ export interface AiServiceOptions {
   /** null: the host has no secure storage, so no key can be kept (a keyless local server still works). */
   vault: AiKeyVault | null;
   now?: () => Date;
+  /** A server the host fixes (demo: the simulator): used instead of the settings' server and key. */
+  hostServer?: { baseUrl: string; apiKey: string } | undefined;
   /** Overrides the settings' timeout (tests: a server that never answers, without waiting seconds). */
   timeoutMs?: number;
 }
@@ -100,6 +102,7 @@ export class AiService {
       keySet: this.opts.vault?.isSet() ?? false,
       canStoreKey: (await this.opts.vault?.canStore()) ?? false,
       monthTokens: aiTokensSince(this.ctx.store.read, this.monthStart()),
+      hostServer: this.opts.hostServer?.baseUrl ?? null,
     };
   }
 
@@ -224,8 +227,10 @@ export class AiService {
   private async run<T>(q: Question<T>): Promise<{ value: T; use: AiUse }> {
     const settings = this.settings();
     if (!settings.enabled) throw new DomainError('PRECONDITION', 'AI assistance is turned off', undefined, refusal('ai.off'));
-    const apiKey = (await this.opts.vault?.read()) ?? null;
-    if (settings.baseUrl === null && apiKey === null)
+    const host = this.opts.hostServer;
+    const baseUrl = host ? host.baseUrl : settings.baseUrl;
+    const apiKey = host ? host.apiKey : ((await this.opts.vault?.read()) ?? null);
+    if (baseUrl === null && apiKey === null)
       throw new DomainError('PRECONDITION', 'no API key stored for the OpenAI API', undefined, refusal('ai.no-key'));
     const used = aiTokensSince(this.ctx.store.read, this.monthStart());
     if (used >= settings.monthlyTokenBudget)
@@ -236,7 +241,7 @@ export class AiService {
         refusal('ai.budget', { used, budget: settings.monthlyTokenBudget }),
       );
     const redactor = new Redactor(settings.allowNames ? [] : (q.names ?? []));
-    const endpoint: AiEndpoint = { baseUrl: settings.baseUrl, apiKey, timeoutMs: this.opts.timeoutMs ?? settings.timeoutSeconds * 1000 };
+    const endpoint: AiEndpoint = { baseUrl, apiKey, timeoutMs: this.opts.timeoutMs ?? settings.timeoutSeconds * 1000 };
     const model = settings.models[q.task];
     try {
       const answer = await ask(endpoint, {

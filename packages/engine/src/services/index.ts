@@ -83,6 +83,8 @@ export interface ServiceOptions {
   health?: HealthOptions;
   /** This desktop's name in approval requests and their audit (the computer's name by default). */
   desktopName?: string | undefined;
+  /** An AI server the host fixes (demo: the simulator's OpenAI-compatible endpoint). */
+  aiServer?: { baseUrl: string; apiKey: string } | undefined;
 }
 
 export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineServices {
@@ -217,7 +219,10 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     leases,
     health,
     apiAlerts,
-    ai: new AiService(ctx, { vault: opts.secrets ? sealedAiKeyVault(ctx.store, opts.secrets, ctx.logger) : null }),
+    ai: new AiService(ctx, {
+      vault: opts.secrets ? sealedAiKeyVault(ctx.store, opts.secrets, ctx.logger) : null,
+      hostServer: opts.aiServer,
+    }),
   };
 }
 

@@ -67,6 +67,7 @@ const dict = {
     cost: 'Kostnad',
     noUses: 'AI har inte använts än.',
     urlMissing: 'Ange serverns adress.',
+    hostServer: 'Den här datorn använder en fast AI-server ({url}, demoläge); server och nyckel nedan används inte.',
   },
   en: {
     title: 'AI assistance',
@@ -105,6 +106,7 @@ const dict = {
     cost: 'Cost',
     noUses: 'AI has not been used yet.',
     urlMissing: "Enter the server's address.",
+    hostServer: 'This computer uses a fixed AI server ({url}, demo mode); the server and key below are not used.',
   },
 };
 
@@ -158,6 +160,7 @@ export function AiSection() {
           {t('title')}
         </Title>
         <Text>{t('intro')}</Text>
+        {status.data?.hostServer && <Alert color="blue">{t('hostServer', { url: status.data.hostServer })}</Alert>}
         <Checkbox label={t('enabled')} checked={draft.enabled} onChange={(e) => change({ enabled: e.currentTarget.checked })} />
         <Stack gap={4}>
           <Text fw={600} id="ai-server">
