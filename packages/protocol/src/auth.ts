@@ -32,43 +32,15 @@
 // Errors are `{ error: { code, message, requiredRoles?, retryAfterSeconds? } }` with the
 // message in Swedish (the console shows it as is); `code` is one of `authErrorCodes`.
 import { z } from 'zod';
+import { roleInfo, roles, type Role } from './roles';
+import { invitationCodeLength, passwordMinLength } from './sign-in-rules';
+
+export { isRole, roleInfo, roleLabel, roles, type Role } from './roles';
+export { invitationCodeLength, invitationCodeOf, invitationLink, passwordMinLength } from './sign-in-rules';
 
 // ── roles ───────────────────────────────────────────────────────────────────────────────
 
-export const roles = ['admin', 'operator', 'editor', 'reader'] as const;
-export type Role = (typeof roles)[number];
 export const roleSchema = z.enum(roles);
-
-/** What a role is called and what it may do, in Swedish (default) and English. */
-export const roleInfo: Record<Role, { sv: string; en: string; summarySv: string; summaryEn: string }> = {
-  admin: {
-    sv: 'Administratör',
-    en: 'Administrator',
-    summarySv: 'Användare, arbetsplatser, leverantörer och organisationens inställningar; nödåsidosättning med angivet skäl.',
-    summaryEn: 'Users, desktops, providers and organisation settings; emergency override with a typed reason.',
-  },
-  operator: {
-    sv: 'Larmoperatör',
-    en: 'Alert operator',
-    summarySv: 'Startar, pausar och avbryter larm; godkänner andras larm.',
-    summaryEn: 'Starts, pauses and cancels alerts; approves other people’s alerts.',
-  },
-  editor: {
-    sv: 'Redaktör',
-    en: 'Editor',
-    summarySv: 'Kontakter, grupper, mallar, inspelningar och utkast; kan inte starta ett skarpt larm.',
-    summaryEn: 'Contacts, groups, templates, recordings and drafts; cannot start a live alert.',
-  },
-  reader: {
-    sv: 'Läsare',
-    en: 'Reader',
-    summarySv: 'Ser allt, ändrar ingenting.',
-    summaryEn: 'Sees everything, changes nothing.',
-  },
-};
-
-/** The Swedish label of each role, e.g. for a refusal that names the roles needed. */
-export const roleLabel = (role: Role, lang: 'sv' | 'en' = 'sv'): string => roleInfo[role][lang];
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────
 
@@ -86,7 +58,6 @@ export const usernameSchema = z
 export const displayNameSchema = z.string().trim().min(1, 'Namnet får inte vara tomt').max(100, 'Namnet får ha högst 100 tecken');
 
 /** Minimum length for a new password (NIST SP 800-63B: length over composition rules). */
-export const passwordMinLength = 12;
 export const newPasswordSchema = z
   .string()
   .min(passwordMinLength, `Lösenordet måste ha minst ${passwordMinLength} tecken`)
@@ -248,7 +219,11 @@ export const invitationSummarySchema = z.object({
 });
 export const invitationListResponseSchema = z.object({ invitations: z.array(invitationSummarySchema) });
 
-export const invitationCodeSchema = z.string().trim().min(8, 'Inbjudningskoden är för kort').max(128, 'Inbjudningskoden är för lång');
+export const invitationCodeSchema = z
+  .string()
+  .trim()
+  .min(invitationCodeLength.min, 'Inbjudningskoden är för kort')
+  .max(invitationCodeLength.max, 'Inbjudningskoden är för lång');
 
 export const invitationAcceptRequestSchema = z.object({
   code: invitationCodeSchema,
@@ -260,24 +235,6 @@ export type InvitationAcceptRequest = z.infer<typeof invitationAcceptRequestSche
 /** The new user, and the organisation (tenant slug) the invitation was for. */
 export const invitationAcceptResponseSchema = authUserSchema.extend({ tenant: z.string() });
 export type InvitationAcceptResponse = z.infer<typeof invitationAcceptResponseSchema>;
-
-/** The link an admin sends: opens the console's accept form with the relay and code filled in. */
-export function invitationLink(publicBaseUrl: string, code: string): string {
-  return `gdial://invitation?relay=${encodeURIComponent(publicBaseUrl.replace(/\/+$/, ''))}&code=${encodeURIComponent(code)}`;
-}
-
-/** The code from a pasted link or a bare code; null when it is neither. */
-export function invitationCodeOf(text: string): string | null {
-  const t = text.trim();
-  if (t.startsWith('gdial://')) {
-    try {
-      return new URL(t).searchParams.get('code');
-    } catch {
-      return null;
-    }
-  }
-  return invitationCodeSchema.safeParse(t).success ? t : null;
-}
 
 // ── sessions and devices (admin) ────────────────────────────────────────────────────────
 

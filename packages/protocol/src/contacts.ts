@@ -6,13 +6,13 @@
 // them to E.164 and answers VALIDATION naming the field when one cannot be (no schema here
 // can, because that needs libphonenumber, which the protocol package does not depend on).
 import { z } from 'zod';
+import { channels } from './channels';
 import { issueCodes, phoneProblems, type PhoneProblem } from './issues';
 import { addressInputSchema, contactAddressSchema } from './addresses';
 import { method, type FieldIssue } from './rpc-core';
 
 // ── vocabulary ──────────────────────────────────────────────────────────────────────────
 
-export const channels = ['voice', 'sms', 'email', 'whatsapp', 'telegram'] as const;
 export const channelSchema = z.enum(channels);
 export type Channel = z.infer<typeof channelSchema>;
 
@@ -295,23 +295,6 @@ export const contactSummarySchema = z.object({
   updatedAt: isoTime,
 });
 export type ContactSummary = z.infer<typeof contactSummarySchema>;
-
-/** The table line of a full contact: what a page of summaries says about it. */
-export function summaryOf(c: Contact): ContactSummary {
-  return {
-    id: c.id,
-    displayName: c.displayName,
-    organisation: c.organisation,
-    role: c.role,
-    phone: c.phones[0]?.e164 ?? null,
-    phoneCount: c.phones.length,
-    email: c.emails[0]?.address ?? null,
-    tags: c.tags,
-    groupIds: c.groupIds,
-    doNotContact: c.doNotContact,
-    updatedAt: c.updatedAt,
-  };
-}
 
 // ── search ──────────────────────────────────────────────────────────────────────────────
 
@@ -709,3 +692,6 @@ export const contactsEvents = {
   }),
   'groups.changed': z.object({ ids: z.array(groupId) }),
 };
+
+export { summaryOf } from './contact-summary';
+export { channels } from './channels';

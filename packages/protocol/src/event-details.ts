@@ -2,7 +2,8 @@
 // and skips: stored as plain English text (for logs, exports and older entries) in a
 // format both ends share, so the console can say it in the operator's language. Formatting
 // and parsing live together here; anything that does not parse is shown as it is.
-import { answeredBySchema, deliveryStatusSchema, type AnsweredBy, type DeliveryStatus } from './provider-events';
+import { answeredByValues, deliveryStatuses } from './delivery-statuses';
+import type { AnsweredBy, DeliveryStatus } from './provider-events';
 
 /**
  * `phone`: bekräftad per telefon — an operator called the person and marked them confirmed
@@ -123,13 +124,13 @@ export function formatStatusDetail(d: StatusDetail): string {
 export function parseStatusDetail(text: string): StatusDetail | null {
   const m = /^([a-z-]+)(?: \(([a-z]+)\)|: (\S+) (.*))?$/s.exec(text);
   if (!m) return null;
-  const status = deliveryStatusSchema.safeParse(m[1]);
-  if (!status.success) return null;
-  const answeredBy = m[2] === undefined ? null : answeredBySchema.safeParse(m[2]);
-  if (answeredBy && !answeredBy.success) return null;
+  const status = deliveryStatuses.find((s) => s === m[1]);
+  if (status === undefined) return null;
+  const answeredBy = m[2] === undefined ? null : answeredByValues.find((a) => a === m[2]);
+  if (answeredBy === undefined) return null;
   return {
-    status: status.data,
-    answeredBy: answeredBy ? answeredBy.data : null,
+    status,
+    answeredBy,
     failure: m[3] !== undefined ? { code: m[3], message: m[4] ?? '' } : null,
   };
 }

@@ -6,7 +6,7 @@
 // pauses and cancels alerts and approves, an Administratör also manages users, desktops,
 // providers and the organisation's settings. `satisfies` makes a method declared without
 // a rule a compile error; a test also walks every method.
-import { roles, type Role } from './auth';
+import { roles, type Role } from './roles';
 import type { MethodName } from './rpc';
 
 /** The least role that may call a method, or `anyone`: callable before signing in (to sign in). */

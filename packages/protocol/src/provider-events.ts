@@ -5,28 +5,11 @@
 // late or duplicate callbacks never move a delivery backwards (delivered is never
 // overwritten by sent).
 import { z } from 'zod';
+import { answeredByValues, deliveryStatuses } from './delivery-statuses';
 import { channelSchema } from './contacts';
 import { webhookProviders } from './webhooks';
 
-/** Every status a provider can report for one delivery, across channels. */
-export const deliveryStatuses = [
-  'queued', // accepted by the provider, not yet handed on (Twilio queued/accepted, SendGrid processed)
-  'deferred', // email: the receiving server said "try later"; the provider retries
-  'sending',
-  'sent', // handed to the carrier / Telegram accepted it
-  'ringing', // voice
-  'answered', // voice: picked up (by a person or a machine; see answeredBy)
-  'delivered', // handset / mailbox received it
-  'read', // WhatsApp read receipt, email opened
-  'completed', // voice: an answered call ended normally
-  'undelivered', // carrier could not deliver (async error code says why)
-  'failed', // provider could not send
-  'busy',
-  'no-answer',
-  'canceled',
-  'bounced',
-  'dropped', // email: the provider refused to send (suppression list)
-] as const;
+export { answeredByValues, deliveryStatuses } from './delivery-statuses';
 export const deliveryStatusSchema = z.enum(deliveryStatuses);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
@@ -100,7 +83,7 @@ export const providerFailureSchema = z.object({
 export type ProviderFailure = z.infer<typeof providerFailureSchema>;
 
 /** Who picked up a call, when answering-machine detection was on. */
-export const answeredBySchema = z.enum(['human', 'machine', 'fax', 'unknown']);
+export const answeredBySchema = z.enum(answeredByValues);
 export type AnsweredBy = z.infer<typeof answeredBySchema>;
 
 const eventBase = {

@@ -4,8 +4,8 @@
 // view never call the same thing by two names.
 import {
   describeConfirmedVia,
+  isRole,
   roleLabel,
-  roleSchema,
   parseEventDetail,
   parseStatusDetail,
   parsePathNote,
@@ -390,6 +390,5 @@ export function useWords() {
 
 /** A role's name ("Larmoperatör"), or the value as it is when it is no role this console knows. */
 export function roleWord(r: string | number | undefined, lang: Language): string {
-  const parsed = roleSchema.safeParse(r);
-  return parsed.success ? roleLabel(parsed.data, lang) : String(r);
+  return isRole(r) ? roleLabel(r, lang) : String(r);
 }
