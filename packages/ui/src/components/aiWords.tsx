@@ -78,18 +78,30 @@ export function useAiWords() {
 }
 
 const dict = {
-  sv: { use: 'Förslag från {model} · {tokens} tokens · {cost}. Läs och ändra innan du sparar.', suggestion: 'AI-förslag' },
-  en: { use: 'Proposed by {model} · {tokens} tokens · {cost}. Read and edit before you save.', suggestion: 'AI suggestion' },
+  sv: {
+    use: 'Förslag från {model} · {tokens} tokens · {cost}. Läs och ändra innan du sparar.',
+    answered: 'Svar från {model} · {tokens} tokens · {cost}.',
+    suggestion: 'AI-förslag',
+  },
+  en: {
+    use: 'Proposed by {model} · {tokens} tokens · {cost}. Read and edit before you save.',
+    answered: 'Answered by {model} · {tokens} tokens · {cost}.',
+    suggestion: 'AI suggestion',
+  },
 };
 
-/** Which model answered and what it cost, under every proposal. */
-export function AiUseLine({ use }: { use: AiUse }) {
+/** Which model answered and what it cost, under every proposal (`text`: a proposal to edit, else an answer to read). */
+export function AiUseLine({ use, text = true }: { use: AiUse; text?: boolean }) {
   const t = useT(dict);
   const f = useFormat();
   const words = useAiWords();
   return (
     <Text size="sm" c="dimmed" data-testid="ai-use">
-      {t('use', { model: use.model, tokens: f.number(use.promptTokens + use.completionTokens), cost: words.cost(use.cost) })}
+      {t(text ? 'use' : 'answered', {
+        model: use.model,
+        tokens: f.number(use.promptTokens + use.completionTokens),
+        cost: words.cost(use.cost),
+      })}
     </Text>
   );
 }

@@ -109,7 +109,7 @@ export function useReplySuggestions(ids: number[]) {
         <Alert color={outcome.n ? 'blue' : 'gray'} role="status">
           <Stack gap={2}>
             <Text size="sm">{outcome.n ? t('classified', { n: outcome.n }) : t('nothing')}</Text>
-            {outcome.use && <AiUseLine use={outcome.use} />}
+            {outcome.use && <AiUseLine use={outcome.use} text={false} />}
           </Stack>
         </Alert>
       )}
@@ -150,7 +150,7 @@ export function ReplySummary({ campaignId }: { campaignId: number }) {
         <Alert color="blue" title={t('summary', { n: result.replies })}>
           <Stack gap={4}>
             <Text style={{ whiteSpace: 'pre-wrap' }}>{result.summary}</Text>
-            <AiUseLine use={result.use} />
+            <AiUseLine use={result.use} text={false} />
           </Stack>
         </Alert>
       )}
