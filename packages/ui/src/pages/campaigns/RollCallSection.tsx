@@ -4,9 +4,12 @@
 // here. The search runs over the lines the view already holds, in the keystroke's own frame
 // (a loop over 10,000 prepared keys is about a millisecond), so it is never starved by the
 // stream of updates the way a deferred render would be; the keys are made beforehand, while
-// the page is idle, and kept per person across the versions of their line.
+// the page is idle, and kept per person across the versions of their line. The list follows
+// the stream of new lines as a deferred value instead: a keystroke that arrives while a new
+// version of 10,000 lines is being drawn interrupts that drawing and filters the lines already
+// shown, rather than waiting behind it (that wait was the search's p95 tail of 50–140 ms).
 import { Group, SegmentedControl, Text, TextInput } from '@mantine/core';
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { RecipientReport } from '@gdial/protocol';
 import { useT } from '../../i18n';
 import { filterRollCall, prepareSearchKeys, type RollCallFilter } from './rollCall';
@@ -56,12 +59,10 @@ export const RollCallSection = memo(function RollCallSection({
   const t = useT(dict);
   const [filter, setFilter] = useState<RollCallFilter>('all');
   const [query, setQuery] = useState('');
-  const rows = useMemo(
-    () => filterRollCall(recipients, filter, query, confirmationEnabled),
-    [recipients, filter, query, confirmationEnabled],
-  );
+  const shown = useDeferredValue(recipients);
+  const rows = useMemo(() => filterRollCall(shown, filter, query, confirmationEnabled), [shown, filter, query, confirmationEnabled]);
   // The search's keys are made while the page is idle, not in the first keystroke's frame.
-  useEffect(() => prepareSearchKeys(recipients), [recipients]);
+  useEffect(() => prepareSearchKeys(shown), [shown]);
   const showHistory = useCallback((n: string) => t('showHistory', { n }), [t]);
   const columns = useMemo(() => ({ name: t('name'), status: t('status'), latest: t('latest'), confirmedAt: t('confirmedAt') }), [t]);
   return (
