@@ -382,6 +382,19 @@ export const importFields = [
   'telegramChatId',
   'groups',
   'tags',
+  'address.street',
+  'address.postcode',
+  'address.town',
+  'address.municipality',
+  /** WGS 84 degrees. */
+  'address.lat',
+  'address.lon',
+  /** SWEREF 99 TM metres (northing "N"/"x", easting "E"/"y"), converted to WGS 84 on import. */
+  'address.swerefN',
+  'address.swerefE',
+  /** The day consent for SMS / e-mail was given; recorded as given by import. */
+  'consent.sms',
+  'consent.email',
 ] as const;
 export const importFieldSchema = z.union([
   z.enum(importFields),

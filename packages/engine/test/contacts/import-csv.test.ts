@@ -657,3 +657,45 @@ describe('CSV import', () => {
     await expect(t.imports.run(p.importId, 'create')).rejects.toThrow(/not waiting to run/);
   });
 });
+
+describe('import of addresses, coordinates and consent', () => {
+  it('maps Swedish address columns, converts SWEREF 99 TM to WGS 84, and warns about coordinates it cannot use', async () => {
+    const t = testContext();
+    const csv =
+      'Förnamn;Mobil;Gatuadress;Postnummer;Postort;Kommun;N;E;Samtycke SMS\n' +
+      'Åsa;0701234567;Vasagatan 1;111 20;Stockholm;Stockholm;6580822;674032;2026-02-01\n' +
+      'Bo;0702223344;Storgatan 2;41101;Göteborg;Göteborg;674032;6580822;\n';
+    expect(autoMap(csv.split('\n')[0]!.split(';'))).toEqual([
+      'firstName',
+      'phone.mobile',
+      'address.street',
+      'address.postcode',
+      'address.town',
+      'address.municipality',
+      'address.swerefN',
+      'address.swerefE',
+      'consent.sms',
+    ]);
+    const p = await preview(t, { file: 'adresser.csv', content: csv });
+    // Bo's axes are swapped: a warning, and Bo is imported without coordinates.
+    expect(p.warnings.map((w) => [w.row, w.field])).toContainEqual([3, 'address.swerefN']);
+    await t.imports.run(p.importId, 'update');
+    const [bo, asa] = t.contacts
+      .search({ query: '', includeSubgroups: true, sort: 'name', limit: 10 })
+      .items.map((c) => t.contacts.get(c.id));
+    expect(asa!.address).toMatchObject({ street: 'Vasagatan 1', postcode: '11120', town: 'Stockholm', municipality: 'Stockholm' });
+    expect(Math.abs(asa!.address.lat! - 59.330231)).toBeLessThan(1e-5);
+    expect(Math.abs(asa!.address.lon! - 18.059196)).toBeLessThan(2e-5);
+    expect(asa!.consents).toMatchObject([{ channel: 'sms', givenAt: '2026-02-01', method: 'import' }]);
+    expect(bo!.address).toMatchObject({ street: 'Storgatan 2', postcode: '41101', lat: null, lon: null });
+    expect(bo!.consents).toEqual([]);
+  });
+
+  it('takes WGS 84 latitude and longitude with a decimal comma', async () => {
+    const t = testContext();
+    const p = await preview(t, { file: 'a.csv', content: 'Förnamn;Mobil;Latitud;Longitud\nCia;0701112233;57,7072;11,9668\n' });
+    await t.imports.run(p.importId, 'update');
+    const cia = t.contacts.get(t.contacts.search({ query: '', includeSubgroups: true, sort: 'name', limit: 1 }).items[0]!.id);
+    expect(cia.address).toMatchObject({ lat: 57.7072, lon: 11.9668 });
+  });
+});

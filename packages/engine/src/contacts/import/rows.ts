@@ -9,6 +9,7 @@
 // sees everything to fix in the row at once.
 import type { ContactFields, ContactLanguage, FieldIssue, ImportField, ImportRowError, PhoneLabel } from '@gdial/protocol';
 import { prepareContact, type ContactRecord } from '../model';
+import { isSwerefInSweden, swerefToWgs84 } from '../sweref';
 
 export interface SourcedValue {
   field: ImportField;
@@ -77,6 +78,9 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
   let groups: string[] | null = null;
   let custom: Record<string, string> | null = null;
   let warnings: ImportRowError[] | null = null;
+  let address: Record<string, unknown> | null = null;
+  let coordinates: Record<string, { value: string; source: string }> | null = null;
+  const consents: { channel: string; givenAt: string; method: 'import' }[] = [];
 
   for (const v of values) {
     const value = v.value.trim();
@@ -125,6 +129,22 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
           emailSources.push(v);
         }
         break;
+      case 'address.street':
+      case 'address.postcode':
+      case 'address.town':
+      case 'address.municipality':
+        (address ??= {})[v.field.slice(8)] ??= value;
+        break;
+      case 'address.lat':
+      case 'address.lon':
+      case 'address.swerefN':
+      case 'address.swerefE':
+        (coordinates ??= {})[v.field.slice(8)] ??= { value, source: v.source };
+        break;
+      case 'consent.sms':
+      case 'consent.email':
+        consents.push({ channel: v.field.slice(8), givenAt: value, method: 'import' });
+        break;
       case 'groups':
         groups = groups ? [...groups, ...split(value, LIST_SEPARATORS)] : split(value, LIST_SEPARATORS);
         break;
@@ -139,6 +159,13 @@ export function buildRow(row: number, values: readonly SourcedValue[]): RowOutco
   if (emails.length) f.emails = emails;
   if (tags?.length) f.tags = tags;
   if (custom) f.customFields = custom;
+  if (coordinates) {
+    const point = importedPoint(row, coordinates);
+    if (point.ok) address = { ...address, ...point.value };
+    else (warnings ??= []).push(point.warning);
+  }
+  if (address) f.address = address;
+  if (consents.length) f.consents = consents;
 
   // Each pass drops the droppable values refused so far: a refusal by the schema (an
   // e-mail address) hides the checks after it (a WhatsApp number) until it is gone.
@@ -210,4 +237,52 @@ function withoutValues(at: Located, issues: readonly FieldIssue[]): Located {
   }
   if (whatsapp) delete fields.whatsapp;
   return { fields, phoneSources: keep(at.phoneSources, 'phones'), emailSources: keep(at.emailSources, 'emails') };
+}
+
+/** "57,7072" or "6580822.5" as a number; null when it is not one. */
+const coordinateNumber = (s: string): number | null => {
+  const t = s.trim().replace(/\s+/g, '').replace(',', '.');
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
+};
+
+/**
+ * A row's coordinates as WGS 84: latitude/longitude as they are, or SWEREF 99 TM northing and
+ * easting converted. A half pair, a value that is no number or a SWEREF pair outside Sweden
+ * (swapped axes, say) is a warning: the person is imported without coordinates.
+ */
+function importedPoint(
+  row: number,
+  c: Record<string, { value: string; source: string }>,
+): { ok: true; value: { lat: number; lon: number } } | { ok: false; warning: ImportRowError } {
+  const warn = (field: string, v: { value: string; source: string } | undefined, message: string) => ({
+    ok: false as const,
+    warning: { row, field, column: v?.source ?? null, value: v?.value ?? null, message },
+  });
+  const sweref = c.swerefN !== undefined || c.swerefE !== undefined;
+  const [a, b] = sweref ? [c.swerefN, c.swerefE] : [c.lat, c.lon];
+  const [aName, bName] = sweref ? ['address.swerefN', 'address.swerefE'] : ['address.lat', 'address.lon'];
+  if (!a || !b) {
+    const have = a ?? b;
+    return warn(
+      a ? bName : aName,
+      have,
+      `Koordinaten saknar sin andra halva (${sweref ? 'N och E' : 'latitud och longitud'} behövs båda); importerad utan koordinater`,
+    );
+  }
+  const x = coordinateNumber(a.value);
+  const y = coordinateNumber(b.value);
+  if (x === null) return warn(aName, a, `"${a.value}" är ingen koordinat; importerad utan koordinater`);
+  if (y === null) return warn(bName, b, `"${b.value}" är ingen koordinat; importerad utan koordinater`);
+  if (sweref) {
+    if (!isSwerefInSweden(x, y))
+      return warn(
+        aName,
+        a,
+        `N ${a.value}, E ${b.value} ligger inte i Sverige i SWEREF 99 TM (förväxlade kolumner?); importerad utan koordinater`,
+      );
+    return { ok: true, value: swerefToWgs84(x, y) };
+  }
+  if (Math.abs(x) > 90 || Math.abs(y) > 180)
+    return warn(aName, a, `${a.value}, ${b.value} är ingen latitud/longitud i WGS 84; importerad utan koordinater`);
+  return { ok: true, value: { lat: x, lon: y } };
 }

@@ -20,6 +20,16 @@ const labels: Record<(typeof importFields)[number], { sv: string; en: string }> 
   telegramChatId: { sv: 'Telegram chatt-id', en: 'Telegram chat id' },
   groups: { sv: 'Grupper', en: 'Groups' },
   tags: { sv: 'Taggar', en: 'Tags' },
+  'address.street': { sv: 'Gatuadress', en: 'Street address' },
+  'address.postcode': { sv: 'Postnummer', en: 'Postcode' },
+  'address.town': { sv: 'Postort', en: 'Town' },
+  'address.municipality': { sv: 'Kommun', en: 'Municipality' },
+  'address.lat': { sv: 'Latitud (WGS 84)', en: 'Latitude (WGS 84)' },
+  'address.lon': { sv: 'Longitud (WGS 84)', en: 'Longitude (WGS 84)' },
+  'address.swerefN': { sv: 'SWEREF 99 TM N (x)', en: 'SWEREF 99 TM N (x)' },
+  'address.swerefE': { sv: 'SWEREF 99 TM E (y)', en: 'SWEREF 99 TM E (y)' },
+  'consent.sms': { sv: 'Samtycke SMS (datum)', en: 'SMS consent (date)' },
+  'consent.email': { sv: 'Samtycke e-post (datum)', en: 'E-mail consent (date)' },
 };
 
 const CUSTOM = 'custom.';
