@@ -49,4 +49,5 @@ export * from './api-keys';
 export * from './api-contacts';
 export * from './api-alerts';
 export * from './burn';
+export * from './callbacks';
 export * from './ai';

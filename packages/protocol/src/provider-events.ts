@@ -123,6 +123,8 @@ export const providerEventSchema = z.discriminatedUnion('type', [
     /** Our sender address the reply was sent to. */
     to: z.string(),
     text: z.string(),
+    /** A voicemail left by someone who called the alert number back: the provider's recording. */
+    voicemail: z.object({ recordingUrl: z.string(), durationSec: z.number().int().nonnegative().nullable() }).optional(),
   }),
   z.object({
     ...eventBase,

@@ -18,6 +18,9 @@ export const webhookKinds = [
   'elks.inbound-sms',
   'elks.call-hangup',
   'elks.ivr',
+  // People who call back (callbacks.ts): a voicemail left on the alert number.
+  'twilio.voicemail',
+  'elks.voicemail',
 ] as const;
 export type WebhookKind = (typeof webhookKinds)[number];
 

@@ -24,6 +24,8 @@ export const routeRules: Readonly<Record<string, RouteRule>> = {
   'PUT /call-flows/:flowId': device,
   // Burn messages (http/burn.ts): the engine stores the ciphertext; the page at /b/:id is outside /api/v1.
   'POST /burn-messages': device,
+  // People who call back (http/callbacks-api.ts): the engine publishes who was sent what; the calls themselves are under /callback.
+  'PUT /callbacks': device,
   'GET /health': device,
   'POST /sync/push': device,
   'POST /sync/states': device,

@@ -4,6 +4,7 @@
 //   GET  /api/v1/media/sha256/:sha256   the organisation's audio with these bytes (HEAD: whether it is stored)
 //   PUT  /api/v1/call-flows/:flowId     register or replace a call flow
 //   POST /api/v1/burn-messages         store a burn message's ciphertext (http/burn.ts)
+//   PUT  /api/v1/callbacks             who was sent which alert, the crisis-room number (http/callbacks-api.ts)
 //   GET  /api/v1/health                 the organisation's log head and forged webhooks (desktop health alerts)
 //   /api/v1/sync/…                      organisation sync (http/sync.ts)
 //   /api/v1/auth/…, users, invitations, sessions, devices, audit   identity (http/auth.ts)
@@ -30,6 +31,7 @@ import { enrolDevice } from '../store/tenants';
 import { authGuard, deviceOf } from './auth-guard';
 import { authRouter } from './auth';
 import { burnUploadRouter } from './burn';
+import { callbacksApiRouter } from './callbacks-api';
 import { contactsApiRouter } from './api-contacts';
 import { apiError, rateLimit } from './middleware';
 import { syncRouter } from './sync';
@@ -148,6 +150,7 @@ export function apiRouter(services: HttpServices): Router {
   });
 
   router.use(burnUploadRouter(services));
+  router.use(callbacksApiRouter(services));
   router.use('/sync', syncRouter(services, deviceOf));
   router.use('/sync', alertRequestDeviceRouter(services.alertRequests));
   router.use(alertsApiRouter(services.alertRequests));

@@ -8,6 +8,7 @@ import { pendingMigrations } from '../store/migrate';
 import { constantTimeEqual } from '../store/secrets';
 import { apiRouter } from './api';
 import { burnPageRouter } from './burn';
+import { callbackCallsRouter } from './callback-calls';
 import { mediaRouter } from './media';
 import { requestContext } from './middleware';
 import { openApiDocument } from './openapi';
@@ -85,6 +86,7 @@ export function httpApp(services: HttpServices, version: string): HttpApp {
   const signatureFailures = signatureFailureThrottle(services);
   app.use('/twiml', twimlRouter(services, signatureFailures));
   app.use('/elks-actions', elksActionsRouter(services, signatureFailures));
+  app.use('/callback', callbackCallsRouter(services, signatureFailures));
   app.use('/media', mediaRouter(services));
   app.use('/b', burnPageRouter(services));
   app.use('/api/v1', apiRouter(services));

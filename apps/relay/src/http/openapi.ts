@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   burnUploadResponseSchema,
   burnUploadSchema,
+  callbackUpdateSchema,
   callFlowRegistrationResponseSchema,
   callFlowRegistrationSchema,
   deviceEnrolmentRequestSchema,
@@ -45,6 +46,21 @@ const webhookResponses = {
   '503': error('Not committed; retry'),
 };
 
+const callbackCaller = { name: 'f', in: 'query', required: false, schema: { type: 'string' }, description: 'The caller (E.164)' };
+const callbackDelivery = {
+  name: 'd',
+  in: 'query',
+  required: false,
+  schema: { type: 'string' },
+  description: 'The delivery the caller was sent',
+};
+const elksSecret = {
+  name: 's',
+  in: 'query',
+  required: true,
+  schema: { type: 'string' },
+  description: "The tenant's 46elks callback secret",
+};
 const burnId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' } };
 const burnRefusalSchema = z.object({
   state: z.enum(['opened', 'expired', 'unknown']),
@@ -201,6 +217,79 @@ export function openApiDocument(publicBaseUrl: string, version: string): Record<
             '403': error('Signature verification failed'),
             '503': error('Not committed'),
           },
+        },
+      },
+      '/callback/{tenant}/twilio': {
+        post: {
+          summary:
+            "People who call back: the alert number's Twilio voice webhook. A caller the desktops published hears the latest alert's message and a menu (1 confirms that delivery, 2 connects to the crisis room, else a voicemail); an unknown caller is asked for a voicemail",
+          parameters: [tenant, signed('X-Twilio-Signature')],
+          responses: {
+            '200': { description: 'TwiML', content: { 'text/xml': {} } },
+            '403': error('Signature verification failed'),
+            '404': error('Unknown tenant'),
+          },
+        },
+      },
+      '/callback/{tenant}/twilio/menu': {
+        post: {
+          summary:
+            'The digit a caller pressed: 1 commits a twilio.gather event for the delivery d (confirms it), 2 answers <Dial>, else <Record>',
+          parameters: [tenant, callbackCaller, callbackDelivery, signed('X-Twilio-Signature')],
+          responses: {
+            '200': { description: 'TwiML', content: { 'text/xml': {} } },
+            '403': error('Signature verification failed'),
+            '503': error('Not committed'),
+          },
+        },
+      },
+      '/callback/{tenant}/twilio/done': {
+        post: {
+          summary: "The <Record> verb's action: thanks the caller and hangs up",
+          parameters: [tenant, signed('X-Twilio-Signature')],
+          responses: { '200': { description: 'TwiML', content: { 'text/xml': {} } }, '403': error('Signature verification failed') },
+        },
+      },
+      '/callback/{tenant}/twilio/recording': {
+        post: {
+          summary: "A voicemail's recording status callback: a completed recording is committed as a twilio.voicemail event",
+          parameters: [tenant, callbackCaller, callbackDelivery, signed('X-Twilio-Signature')],
+          responses: { '204': { description: 'Committed' }, '403': error('Signature verification failed'), '503': error('Not committed') },
+        },
+      },
+      '/callback/{tenant}/elks': {
+        post: {
+          summary:
+            "People who call back: the alert number's 46elks voice_start. A known caller hears the alert's audio in an ivr (46elks cannot speak text); an unknown caller is recorded",
+          parameters: [tenant, elksSecret],
+          responses: { '200': { description: 'A 46elks call action (JSON)' }, '403': error('Secret does not match') },
+        },
+      },
+      '/callback/{tenant}/elks/menu': {
+        post: {
+          summary: "The ivr's result: 1 commits an elks.ivr event for the delivery d, 2 answers connect, else record",
+          parameters: [tenant, elksSecret, callbackCaller, callbackDelivery],
+          responses: {
+            '200': { description: 'A 46elks call action (JSON)' },
+            '403': error('Secret does not match'),
+            '503': error('Not committed'),
+          },
+        },
+      },
+      '/callback/{tenant}/elks/recording': {
+        post: {
+          summary: "The record action's URL: the voicemail is committed as an elks.voicemail event",
+          parameters: [tenant, elksSecret, callbackCaller, callbackDelivery],
+          responses: { '204': { description: 'Committed' }, '403': error('Secret does not match'), '503': error('Not committed') },
+        },
+      },
+      '/api/v1/callbacks': {
+        put: {
+          summary:
+            'Publish who was sent which alert (the latest per number wins) and the crisis-room number, so the relay answers call-backs while the desktops are offline',
+          security: [{ device: [] }],
+          requestBody: { required: true, content: json(callbackUpdateSchema) },
+          responses: { '204': { description: 'Stored' }, '400': error('Invalid body'), '401': error('No valid device token') },
         },
       },
       '/media/{tenant}/{mediaId}': {

@@ -21,7 +21,7 @@ export const elksKinds = {
   'call-hangup': 'elks.call-hangup',
 } as const satisfies Record<string, WebhookKind>;
 
-export type ElksHookKind = (typeof elksKinds)[keyof typeof elksKinds] | 'elks.ivr';
+export type ElksHookKind = (typeof elksKinds)[keyof typeof elksKinds] | 'elks.ivr' | 'elks.voicemail';
 
 export function elksKindOf(name: string): ElksHookKind | null {
   return Object.hasOwn(elksKinds, name) ? elksKinds[name as keyof typeof elksKinds] : null;
@@ -53,6 +53,10 @@ function elksEventKey(kind: ElksHookKind, p: FormParams, query: Record<string, s
     case 'elks.ivr': {
       const id = first(p.callid);
       return id ? `elks:ivr:${id}:${query.a ?? '1'}` : null;
+    }
+    case 'elks.voicemail': {
+      const id = first(p.callid);
+      return id ? `elks:voicemail:${id}` : null;
     }
     default: {
       const unreachable: never = kind;

@@ -175,6 +175,8 @@ export const tenantTables = [
   'api_alert_requests',
   'burn_links',
   'burn_messages',
+  'callback_targets',
+  'callback_settings',
 ] as const;
 
 /**
@@ -524,3 +526,35 @@ export const burnMessages = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('burn_messages_expiry_idx').on(t.expiresAt)],
 );
+
+// ── people who call back (issue #21) ───────────────────────────────────────────────────
+
+/**
+ * The latest alert each phone number was sent, as the sending desktop published it: an
+ * inbound call from that number hears the alert's call flow and can confirm that delivery.
+ * Kept at the relay so call-backs are answered while every desktop is offline.
+ */
+export const callbackTargets = pgTable(
+  'callback_targets',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** E.164, as the provider shows the caller. */
+    phone: text('phone').notNull(),
+    deliveryToken: text('delivery_token').notNull(),
+    /** The call flow whose message the caller hears (null: an alert without a voice message). */
+    flowId: text('flow_id'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.phone] })],
+);
+
+/** The organisation's call-back settings the desktops publish: where "press 2" connects. */
+export const callbackSettings = pgTable('callback_settings', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  crisisRoomNumber: text('crisis_room_number'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

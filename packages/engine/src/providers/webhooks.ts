@@ -6,6 +6,7 @@
 // custom_args, Telegram button data).
 import type { AnsweredBy, Channel, DeliveryStatus, ProviderEvent, ProviderFailure, RawWebhook } from '@gdial/protocol';
 import { ElksWebhookError, parseElksWebhook } from './elks/webhooks';
+import { voicemailText } from './voicemail';
 import { SENDGRID_TOKEN_ARG } from './sendgrid';
 import { TELEGRAM_BUTTON_SEPARATOR } from './telegram';
 import { asyncFailure } from './twilio/errors';
@@ -31,6 +32,8 @@ export function parseWebhook(raw: RawWebhook): ProviderEvent[] {
       return twilioGather(raw);
     case 'twilio.inbound-message':
       return twilioInbound(raw);
+    case 'twilio.voicemail':
+      return twilioVoicemail(raw);
     case 'sendgrid.events':
       return sendgridEvents(raw);
     case 'telegram.update':
@@ -39,6 +42,7 @@ export function parseWebhook(raw: RawWebhook): ProviderEvent[] {
     case 'elks.inbound-sms':
     case 'elks.call-hangup':
     case 'elks.ivr':
+    case 'elks.voicemail':
       try {
         return parseElksWebhook({ ...raw, kind: raw.kind });
       } catch (error) {
@@ -163,6 +167,29 @@ function twilioInbound(raw: RawWebhook): ProviderEvent[] {
     events.push({ ...base, type: 'opt-out', eventKey: `twilio:${sid}:opt-out`, address: from, reason: 'stop-keyword' });
   if (optOut === 'START') events.push({ ...base, type: 'opt-in', eventKey: `twilio:${sid}:opt-in`, address: from });
   return events;
+}
+
+/** A voicemail left by someone who called the alert number back (the relay's /callback flow). */
+function twilioVoicemail(raw: RawWebhook): ProviderEvent[] {
+  const sid = required(raw, 'RecordingSid');
+  const from = raw.query.f;
+  if (!from) throw new WebhookParseError(raw.kind, 'voicemail without the caller f');
+  const duration = param(raw, 'RecordingDuration');
+  return [
+    {
+      type: 'reply',
+      eventKey: `twilio:${sid}:voicemail`,
+      provider: 'twilio',
+      channel: 'voice',
+      deliveryToken: token(raw),
+      providerId: sid,
+      occurredAt: raw.receivedAt,
+      from,
+      to: param(raw, 'To') ?? '',
+      text: voicemailText(duration),
+      voicemail: { recordingUrl: required(raw, 'RecordingUrl'), durationSec: duration && /^\d+$/.test(duration) ? Number(duration) : null },
+    },
+  ];
 }
 
 // ── SendGrid ──────────────────────────────────────────────────────────────────────────

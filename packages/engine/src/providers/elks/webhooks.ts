@@ -6,6 +6,7 @@
 import type { DeliveryStatus, ProviderEvent, ProviderFailure, RawWebhook } from '@gdial/protocol';
 import { elksDate } from './client';
 import { elksSmsFailure, elksSmsStatus } from './sms';
+import { voicemailText } from '../voicemail';
 
 export type ElksWebhookKind = Extract<RawWebhook['kind'], `elks.${string}`>;
 
@@ -123,6 +124,27 @@ export function parseElksWebhook(raw: RawWebhook & { kind: ElksWebhookKind }): P
           occurredAt: raw.receivedAt,
           // "failed" is 46elks' word for nothing pressed.
           digits: /^[0-9*#]+$/.test(result) ? result : '',
+        },
+      ];
+    }
+    case 'elks.voicemail': {
+      const id = required(raw, 'callid');
+      const from = raw.query.f || param(raw, 'from');
+      if (!from) throw new ElksWebhookError('voicemail without the caller');
+      const duration = param(raw, 'duration');
+      return [
+        {
+          type: 'reply',
+          eventKey: `elks:${id}:voicemail`,
+          provider: 'elks',
+          channel: 'voice',
+          deliveryToken: token,
+          providerId: id,
+          occurredAt: isoOr(param(raw, 'created'), raw.receivedAt),
+          from,
+          to: param(raw, 'to') ?? '',
+          text: voicemailText(duration),
+          voicemail: { recordingUrl: required(raw, 'wav'), durationSec: duration && /^\d+$/.test(duration) ? Number(duration) : null },
         },
       ];
     }
