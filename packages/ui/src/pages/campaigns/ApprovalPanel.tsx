@@ -10,6 +10,7 @@ import type { Approval, PlanReport } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useWords } from '../../components/labels';
 import { RoleGuard } from '../../components/RoleGuard';
+import { SecondPersonDecision } from '../../components/SecondPersonDecision';
 import { pageScope } from '../../components/pageScope';
 import { useFormat, useT } from '../../i18n';
 import { useEvent, useQuery, useRpc } from '../../rpc/react';
@@ -26,8 +27,6 @@ const dict = {
     own: 'Du skickade larmet. En annan larmoperatör måste godkänna eller avslå det – också om du loggar in på en annan dator.',
     review: 'Granska larmet',
     planning: 'Räknar fram vilka som får larmet…',
-    comment: 'Kommentar',
-    commentHelp: 'Krävs när du avslår. Sparas i händelseloggen.',
     approve: 'Godkänn och starta',
     reject: 'Avslå',
     override: 'Nödundantag…',
@@ -54,8 +53,6 @@ const dict = {
     own: 'You submitted the alert. Another alert operator must approve or reject it – also if you sign in on another computer.',
     review: 'Review the alert',
     planning: 'Working out who gets the alert…',
-    comment: 'Comment',
-    commentHelp: 'Required when you reject. Kept in the audit log.',
     approve: 'Approve and start',
     reject: 'Reject',
     override: 'Emergency override…',
@@ -94,7 +91,6 @@ export function ApprovalPanel({ approval, onChanged }: { approval: Approval; onC
   const rpc = useRpc();
   const me = useSession().state?.user?.id ?? null;
   const [plan, setPlan] = useState<PlanReport | null>(null);
-  const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [overriding, setOverriding] = useState(false);
@@ -177,48 +173,23 @@ export function ApprovalPanel({ approval, onChanged }: { approval: Approval; onC
           )
         )}
         <ErrorAlert error={error} />
-        {mine ? (
-          <Alert color="orange">{t('own')}</Alert>
-        ) : (
-          <>
-            <Textarea
-              label={t('comment')}
-              description={t('commentHelp')}
-              value={comment}
-              onChange={(e) => setComment(e.currentTarget.value)}
-              autosize
-              minRows={2}
-            />
-            <Group>
-              <RoleGuard method="campaigns.approve">
-                {(refused) => (
-                  <Button
-                    color="red"
-                    size="md"
-                    loading={busy}
-                    disabled={refused}
-                    onClick={() => act(() => rpc.call('campaigns.approve', { id, comment: comment.trim() }))}
-                  >
-                    {t('approve')}
-                  </Button>
-                )}
-              </RoleGuard>
-              <RoleGuard method="campaigns.reject">
-                {(refused) => (
-                  <Button
-                    variant="outline"
-                    size="md"
-                    disabled={refused || comment.trim().length < 3}
-                    loading={busy}
-                    onClick={() => act(() => rpc.call('campaigns.reject', { id, comment: comment.trim() }))}
-                  >
-                    {t('reject')}
-                  </Button>
-                )}
-              </RoleGuard>
-            </Group>
-          </>
-        )}
+        <SecondPersonDecision
+          mine={mine}
+          ownText={t('own')}
+          approveFirst
+          busy={busy}
+          approve={{
+            method: 'campaigns.approve',
+            label: t('approve'),
+            color: 'red',
+            onClick: (comment) => act(() => rpc.call('campaigns.approve', { id, comment })),
+          }}
+          reject={{
+            method: 'campaigns.reject',
+            label: t('reject'),
+            onClick: (comment) => act(() => rpc.call('campaigns.reject', { id, comment })),
+          }}
+        />
         <Group>
           <RoleGuard method="campaigns.override">
             {(refused) => (

@@ -3,13 +3,14 @@
 // author's request, and the decision dialog where a different operator reads the plan and
 // approves it or rejects it with a reason. An approved prepared alert starts above the
 // two-person rule's threshold with only the head-count confirmation; an edit voids it.
-import { Alert, Badge, Button, Group, List, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Badge, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { PreparedAlert } from '@gdial/protocol';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useWords } from '../../components/labels';
 import { pageScope } from '../../components/pageScope';
 import { RoleGuard } from '../../components/RoleGuard';
+import { SecondPersonDecision } from '../../components/SecondPersonDecision';
 import { useFormat, useT } from '../../i18n';
 import { useQuery, useRpc } from '../../rpc/react';
 import { useSession } from '../../session';
@@ -40,8 +41,6 @@ const dict = {
     covers:
       'Godkännandet gäller planen ovan. Vid start visas hur många som får larmet då, och den som startar skriver in antalet. Via API startar larmet utan nytt godkännande bara så länge mottagarna inte är fler än nu.',
     own: 'Du begärde godkännandet själv. En annan larmoperatör måste godkänna eller avslå det – också om du loggar in på en annan dator.',
-    comment: 'Kommentar',
-    commentHelp: 'Krävs när du avslår. Sparas i händelseloggen.',
     approve: 'Godkänn larmmallen',
     reject: 'Avslå',
     cancel: 'Avbryt',
@@ -72,8 +71,6 @@ const dict = {
     covers:
       'The approval covers the plan above. At start, the number who get the alert then is shown and the one who starts it types that number. Through the API the alert starts without a new approval only while the recipients are no more than now.',
     own: 'You asked for the approval yourself. Another alert operator must approve or reject it – also if you sign in on another computer.',
-    comment: 'Comment',
-    commentHelp: 'Required when you reject. Kept in the audit log.',
     approve: 'Approve the prepared alert',
     reject: 'Reject',
     cancel: 'Cancel',
@@ -205,13 +202,11 @@ export function PreparedDecisionDialog({ p, onClose }: { p: PreparedAlert | null
   const me = useSession().state?.user?.id ?? null;
   const groups = useQuery('groups.list', {});
   const templates = useQuery('templates.list', {});
-  const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const a = p?.approval;
   const close = () => {
     if (busy) return;
-    setComment('');
     setError(null);
     onClose();
   };
@@ -219,10 +214,7 @@ export function PreparedDecisionDialog({ p, onClose }: { p: PreparedAlert | null
     setBusy(true);
     setError(null);
     call()
-      .then(() => {
-        setComment('');
-        onClose();
-      }, setError)
+      .then(onClose, setError)
       .finally(() => setBusy(false));
   };
   const groupName = new Map((groups.data?.groups ?? []).map((g) => [g.id, g.name]));
@@ -260,51 +252,30 @@ export function PreparedDecisionDialog({ p, onClose }: { p: PreparedAlert | null
           </List>
           <Text size="sm">{t('covers')}</Text>
           <ErrorAlert error={error} />
-          {a.requestedBy.id === me ? (
-            <Alert color="orange">{t('own')}</Alert>
-          ) : (
-            <>
-              <Textarea
-                label={t('comment')}
-                description={t('commentHelp')}
-                value={comment}
-                onChange={(e) => setComment(e.currentTarget.value)}
-                autosize
-                minRows={2}
-                data-autofocus
-              />
-              <Group justify="flex-end">
-                <Button variant="default" onClick={close} disabled={busy}>
-                  {t('cancel')}
-                </Button>
-                <RoleGuard method="preparedAlerts.reject">
-                  {(refused) => (
-                    <Button
-                      variant="outline"
-                      color="red"
-                      disabled={refused || comment.trim().length < 3}
-                      loading={busy}
-                      onClick={() => act(() => rpc.call('preparedAlerts.reject', { id: p.id, comment: comment.trim() }))}
-                    >
-                      {t('reject')}
-                    </Button>
-                  )}
-                </RoleGuard>
-                <RoleGuard method="preparedAlerts.approve">
-                  {(refused) => (
-                    <Button
-                      color="green"
-                      disabled={refused}
-                      loading={busy}
-                      onClick={() => act(() => rpc.call('preparedAlerts.approve', { id: p.id, comment: comment.trim() }))}
-                    >
-                      {t('approve')}
-                    </Button>
-                  )}
-                </RoleGuard>
-              </Group>
-            </>
-          )}
+          <SecondPersonDecision
+            mine={a.requestedBy.id === me}
+            ownText={t('own')}
+            justify="flex-end"
+            autofocus
+            busy={busy}
+            before={
+              <Button variant="default" onClick={close} disabled={busy}>
+                {t('cancel')}
+              </Button>
+            }
+            reject={{
+              method: 'preparedAlerts.reject',
+              label: t('reject'),
+              color: 'red',
+              onClick: (comment) => act(() => rpc.call('preparedAlerts.reject', { id: p.id, comment })),
+            }}
+            approve={{
+              method: 'preparedAlerts.approve',
+              label: t('approve'),
+              color: 'green',
+              onClick: (comment) => act(() => rpc.call('preparedAlerts.approve', { id: p.id, comment })),
+            }}
+          />
         </Stack>
       )}
     </Modal>
