@@ -16,6 +16,7 @@ import { RpcError } from '../../rpc/client';
 import { useRpc } from '../../rpc/react';
 import { draftFromContact, draftToFields, emptyDraft, issuesByField, phoneCheckIsCurrent, type ContactDraft } from './contactForm';
 import { dict, fieldLabel, type DrawerKey } from './contactDrawerWords';
+import { AddressConsentPanel } from './AddressConsentPanel';
 import { ContactFormFields } from './ContactFormFields';
 import { PersonTimeline } from './PersonTimeline';
 import { TelegramLinkPanel } from './TelegramLinkPanel';
@@ -206,6 +207,8 @@ export function ContactDrawer({ target, groups, onClose, onSaved, onErased }: Co
               <>
                 <Divider />
                 <TelegramLinkPanel contactId={stored.id} name={stored.displayName} chatId={stored.telegramChatId} />
+                <Divider />
+                <AddressConsentPanel key={stored.id} contact={stored} />
                 <Divider />
                 <PersonTimeline contactId={stored.id} />
                 <Divider />
