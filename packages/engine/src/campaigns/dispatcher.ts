@@ -10,6 +10,7 @@
 // (results.ts) and reconciliation (reconcile.ts) are its three parts.
 import type { BurnOption, Channel, ProviderEvent } from '@gdial/protocol';
 import { channels as allChannels, burnOptionSchema, confirmationSchema } from '@gdial/protocol';
+import type { CallbackPublisher } from '../callbacks/publisher';
 import { burnChannels, burnMessage, BurnUnavailableError, BURN_UNAVAILABLE, type BurnPublisher } from '../burn/outgoing';
 import type { Logger } from '../log';
 import { campaignStatusAndSettings } from '../store/campaigns';
@@ -62,6 +63,8 @@ export interface DispatcherOptions {
   flows: CallFlowHost | null;
   /** Where burn messages' ciphertexts are stored (the relay); absent: an alert with one cannot send it. */
   burn?: BurnPublisher | null;
+  /** Told the latest alert each phone number was sent, for people who call back (callbacks/publisher.ts). */
+  callbacks?: CallbackPublisher | null;
   logger: Logger;
   /** Provider calls in flight at once, across all channels. */
   concurrency?: number;
@@ -537,7 +540,7 @@ export class Dispatcher {
         return { ok: false, error: sendError('permanent', (err as Error).message) };
       }
     }
-    return sender.send({
+    const result = await sender.send({
       token: row.token,
       channel: row.channel,
       to: row.address,
@@ -548,16 +551,33 @@ export class Dispatcher {
       callFlowUrl,
       whatsAppTemplate,
     });
+    // Someone who was called or texted may call the number back: the relay then plays this alert.
+    if (result.ok && (row.channel === 'voice' || row.channel === 'sms'))
+      this.opts.callbacks?.note({
+        phone: row.address,
+        deliveryToken: row.token,
+        flowId: row.channel === 'voice' ? this.flowIdOf(row) : null,
+        sentAt: new Date(this.clock()).toISOString(),
+      });
+    return result;
+  }
+
+  private flowKeyOf(row: ClaimRow): string {
+    return `${row.campaign_id}|${row.language}|${row.audio_id ?? ''}|${row.voice_id ?? ''}|${row.body ?? ''}`;
+  }
+
+  private flowIdOf(row: ClaimRow): string {
+    return `c${row.campaign_id}-${row.language}-${hash(this.flowKeyOf(row))}`;
   }
 
   private async flowFor(row: ClaimRow): Promise<((token: string) => string) | null> {
     const host = this.opts.flows;
     if (!host) return null;
-    const key = `${row.campaign_id}|${row.language}|${row.audio_id ?? ''}|${row.voice_id ?? ''}|${row.body ?? ''}`;
+    const key = this.flowKeyOf(row);
     let p = this.flowUrls.get(key);
     if (!p) {
       const confirmation = this.confirmationOf(row.campaign_id);
-      const flowId = `c${row.campaign_id}-${row.language}-${hash(key)}`;
+      const flowId = this.flowIdOf(row);
       p = host
         .register({ flowId, script: row.body, audioId: row.audio_id, voiceId: row.voice_id, language: row.language, confirmation })
         .then((r) => r.urlFor);

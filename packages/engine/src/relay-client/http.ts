@@ -12,6 +12,7 @@ import {
   burnUploadResponseSchema,
   type BurnUpload,
   type BurnUploadResponse,
+  type CallbackUpdate,
   callFlowRegistrationResponseSchema,
   callFlowRegistrationSchema,
   deviceEnrolmentResponseSchema,
@@ -41,7 +42,7 @@ import {
   type DeviceEnrolmentResponse,
   type MediaUploadResponse,
 } from '@gdial/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type RelayHttpFailure = {
   /** 'network' = relay unreachable; 'refused' = 4xx (fix the request or token); 'relay' = 5xx (retry). */
@@ -183,6 +184,16 @@ export class RelayApi {
       `${relayBase(this.relayUrl)}/api/v1/burn-messages`,
       { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(upload) },
       burnUploadResponseSchema,
+    );
+  }
+
+  /** Publishes who was sent which alert and the crisis-room number (people who call back; 204, no body). */
+  putCallbacks(update: CallbackUpdate): Promise<RelayHttpResult<null>> {
+    return call(
+      this.fetchImpl,
+      `${relayBase(this.relayUrl)}/api/v1/callbacks`,
+      { method: 'PUT', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(update) },
+      z.null(),
     );
   }
 

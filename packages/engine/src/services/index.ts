@@ -15,6 +15,7 @@ import { createContactsModule, type ContactsModule } from '../contacts';
 import { TtsService } from '../tts/service';
 import { AudioMedia } from './audio-media';
 import { RelayBurnPublisher } from '../burn/outgoing';
+import { RelayCallbackPublisher } from '../callbacks/publisher';
 import { Connectivity, type ConnectivitySettings } from './connectivity';
 import type { SecretSealer } from './connectivity/secrets';
 import { ConnectivitySetupService } from './connectivity/setup';
@@ -129,11 +130,14 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
   );
   // Burn messages are stored at the relay the connectivity service joins (set on each start).
   const burnPublisher = new RelayBurnPublisher();
+  // People who call back: the relay learns who was sent which alert as it goes out.
+  const callbackPublisher = new RelayCallbackPublisher(ctx.logger.child({ module: 'callbacks' }));
   const campaigns = new CampaignService(ctx, {
     synthesiseVoice: callVoiceSynthesiser(ctx, tts),
     ...opts.campaigns,
     dispatcher: {
       burn: burnPublisher,
+      callbacks: callbackPublisher,
       ...opts.campaigns?.dispatcher,
       onSendResult: (provider, outcome) => health.sends.record(provider, outcome),
     },
@@ -178,6 +182,7 @@ export function buildServices(ctx: EngineContext, opts: ServiceOptions): EngineS
     audioMedia,
     sync,
     burn: burnPublisher,
+    callbacks: callbackPublisher,
     onAlertRequests: () => apiAlerts.wake(),
   });
   later.connectivity = connectivity;

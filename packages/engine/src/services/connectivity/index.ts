@@ -14,6 +14,7 @@ import type { AppliedEvents } from '../../campaigns/events';
 import { applyProviderEvents } from '../../campaigns/events';
 import { applyBurnOpened } from '../../burn/opened';
 import type { RelayBurnPublisher } from '../../burn/outgoing';
+import type { RelayCallbackPublisher } from '../../callbacks/publisher';
 import type { RateLimit } from '../../campaigns/dispatcher';
 import type { CampaignService } from '../../campaigns/service';
 import { sendersFromProviders } from '../../campaigns/senders';
@@ -91,6 +92,8 @@ export class Connectivity {
       sync: SyncService;
       /** Where burn messages are stored: this desktop's relay, set on each start. */
       burn?: RelayBurnPublisher;
+      /** Who was sent which alert, for people who call back: this desktop's relay, set on each start. */
+      callbacks?: RelayCallbackPublisher;
       /** The relay's log says alert requests from its API wait (or ask to be cancelled); also called on every connect. */
       onAlertRequests?: () => void;
     },
@@ -121,6 +124,7 @@ export class Connectivity {
     const relay = this.settings.relay;
     const api = relay ? new RelayApi(relay.url, relay.deviceToken) : null;
     this.deps.burn?.setRelay(api);
+    this.deps.callbacks?.setRelay(api);
     const flows = api
       ? callFlowHost({
           async registerFlow(flow) {
@@ -360,6 +364,7 @@ export class Connectivity {
 
   async stop(): Promise<void> {
     await this.switching;
+    this.deps.callbacks?.stop();
     this.deps.sync.detach();
     await this.relayClient?.stop();
     this.relayClient = null;
