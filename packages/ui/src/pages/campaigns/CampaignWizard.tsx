@@ -244,7 +244,7 @@ export function CampaignWizard({ draft }: { draft: Campaign | null }) {
               <Text role="status">{t('planning')}</Text>
             </Group>
           ) : plan ? (
-            <ReviewStep plan={plan} />
+            <ReviewStep plan={plan} burnHours={s.burn ? s.burnHours : null} />
           ) : null)}
       </div>
 

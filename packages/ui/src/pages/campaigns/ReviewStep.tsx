@@ -52,6 +52,9 @@ const dict = {
     preApprovedBody:
       'Larmmallen ”{name}” godkändes av {asked} och {approved} {date}, då med {people} {people|person|personer} i mottagarlistan. Larmet behöver inget nytt godkännande – kontrollera antalet mottagare nu innan du startar.',
     preApprovedMore: 'Nu får {n} {n|person|personer} larmet – fler än när larmmallen godkändes.',
+    burn: 'Engångsmeddelande',
+    burnBody:
+      'Texten skickas inte i meddelandet: mottagarna får en länk som visar texten en gång. Oläst text raderas efter {hours} {hours|timme|timmar}. Samtal läser upp meddelandet som vanligt.',
   },
   en: {
     recipients: 'Get the alert',
@@ -93,6 +96,9 @@ const dict = {
     preApprovedBody:
       'The prepared alert “{name}” was approved by {asked} and {approved} on {date}, with {people} {people|person|people} in its audience then. The alert needs no new approval – check the number of recipients now before you start.',
     preApprovedMore: 'Now {n} {n|person gets|people get} the alert – more than when the prepared alert was approved.',
+    burn: 'One-time message',
+    burnBody:
+      'The text is not in the message: recipients get a link that shows it once. Unread text is deleted after {hours} {hours|hour|hours}. Calls speak the message as usual.',
   },
 };
 
@@ -109,7 +115,8 @@ function Figure({ label, value, colour }: { label: string; value: string; colour
   );
 }
 
-export function ReviewStep({ plan }: { plan: PlanReport }) {
+/** `burnHours`: the alert is an engångsmeddelande deleted unread after that many hours (absent: it is not). */
+export function ReviewStep({ plan, burnHours = null }: { plan: PlanReport; burnHours?: number | null }) {
   const { language } = useLanguage();
   const t = useT(dict);
   const f = useFormat();
@@ -158,6 +165,11 @@ export function ReviewStep({ plan }: { plan: PlanReport }) {
             })}
           </Text>
           {plan.recipients > plan.preApproved.people && <Text fw={700}>{t('preApprovedMore', { n: f.number(plan.recipients) })}</Text>}
+        </Alert>
+      )}
+      {burnHours !== null && (
+        <Alert color="blue" title={t('burn')}>
+          {t('burnBody', { hours: burnHours })}
         </Alert>
       )}
       <Badge size="lg" color={plan.templateApproved ? 'green' : 'orange'} variant="light">
