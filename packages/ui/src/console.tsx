@@ -22,14 +22,30 @@ const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark
 // 4.4:1 for blue, shade 9 passes AA. Done once here so every page gains.
 const lightVariantText = (colors: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.keys(colors).map((name) => [`--mantine-color-${name}-light-color`, `var(--mantine-color-${name}-9)`]));
+// Status text on the page's own background (not on a filled badge), readable in both schemes:
+// shade 9 on white, shade 4 on dark 7 (red 9 on dark 7 is 2.8:1; orange 9 on white 4.3:1, so
+// the warning's light value is a darker orange). Used as c="var(--gdial-danger-text)" etc.
+const statusText = {
+  light: {
+    '--gdial-danger-text': 'var(--mantine-color-red-9)',
+    '--gdial-warning-text': '#b8400c',
+    '--gdial-ok-text': 'var(--mantine-color-green-9)',
+  },
+  dark: {
+    '--gdial-danger-text': 'var(--mantine-color-red-4)',
+    '--gdial-warning-text': 'var(--mantine-color-orange-4)',
+    '--gdial-ok-text': 'var(--mantine-color-green-4)',
+  },
+};
 const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
     ...lightVariantText(t.colors),
     '--mantine-primary-color-light-color': `var(--mantine-color-${t.primaryColor}-9)`,
+    ...statusText.light,
   },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)', ...statusText.dark },
 });
 
 export function startConsole(client: RpcClient): void {

@@ -269,7 +269,7 @@ export function SchedulesPage({ route }: { route: Route }) {
                     <Text fw={600}>{s.name}</Text>
                     <Text size="sm">{t('layerCount', { n: s.layers.length })}</Text>
                     {now && (
-                      <Text size="sm" c={now.person ? undefined : 'red.9'}>
+                      <Text size="sm" c={now.person ? undefined : 'var(--gdial-danger-text)'}>
                         {now.person ? t('onDutyNow', { name: now.person.displayName }) : t('nobodyNow')}
                       </Text>
                     )}
@@ -698,7 +698,7 @@ function FinalSchedule({ t, form }: { t: T; form: ScheduleForm }) {
               color="red"
               title={t('gapsTitle', { n: gaps.length })}
               role="alert"
-              styles={{ title: { color: 'var(--mantine-color-red-9)' } }}
+              styles={{ title: { color: 'var(--gdial-danger-text)' } }}
             >
               <List size="sm">
                 {gaps.slice(0, 20).map((g) => (

@@ -366,7 +366,7 @@ function Preview({ t, form }: { t: T; form: SegmentForm }) {
   useEvent('contacts.changed', () => preview.reload());
   const n = preview.data?.count ?? 0;
   return (
-    <Paper withBorder p="md" bg="var(--mantine-color-gray-0)">
+    <Paper withBorder p="md" bg="var(--mantine-color-default-hover)">
       <ErrorAlert error={preview.error} />
       <Text fw={700} size="lg" role="status" aria-live="polite">
         {t(rules.length < form.rules.length ? 'countPartial' : 'count', { n })}

@@ -181,7 +181,7 @@ function VmaForm({ alertId }: { alertId: number | null }) {
               type="tel"
             />
           </Group>
-          <Text role="status" c={missing.length ? 'orange.9' : 'green.9'} fw={500}>
+          <Text role="status" c={missing.length ? 'var(--gdial-warning-text)' : 'var(--gdial-ok-text)'} fw={500}>
             {missing.length ? t('missing', { list: missing.map((m) => vmaPointWords[language][m]).join(', ') }) : t('complete')}
           </Text>
           <Group>
