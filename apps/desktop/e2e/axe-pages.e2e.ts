@@ -1,15 +1,21 @@
 // axe-core over the whole page — header, menu, main area and any banner — for every page of
 // the console, in Swedish and English, light and dark, against the demo world with an alert
-// and a prepared alert in it. Fails on any serious or critical violation; every result is
+// and a prepared alert in it, a segment, an on-call schedule with nightly gaps and a conversation
+// with an answer. The pages are read from the console's own page list (pageList.ts), so a page
+// added there is scanned here without anyone remembering to. Fails on any serious or critical violation; every result is
 // kept under artifacts/axe/pages-<scheme>-<language>-<page>.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_FROM } from '../src/web/demo';
 import { ARTIFACTS, openConsole, type Console } from './harness';
 
-const PAGES = ['dashboard', 'campaigns', 'templates', 'contacts', 'groups', 'import', 'inbox', 'audit', 'settings'];
+// The ids of pageList's entries (`spec('segments', …)`), in navigation order. Read as text: the
+// module imports the pages' React code, which this Node-side test does not load.
+const PAGE_LIST = path.resolve(import.meta.dirname, '../../../packages/ui/src/pages/pageList.ts');
+const PAGES = [...readFileSync(PAGE_LIST, 'utf8').matchAll(/\bspec\(\s*'([a-z-]+)'/g)].map((m) => m[1]!);
 
 let c: Console;
 beforeAll(async () => {
@@ -20,13 +26,43 @@ beforeAll(async () => {
     return r.value as T;
   };
   const group = await call<{ id: number }>('groups.create', { name: 'Räddning' });
-  await call('contacts.create', { firstName: 'Anna', lastName: 'Berg', phones: [{ number: '0701234561' }], groupIds: [group.id] });
+  const anna = await call<{ id: number }>('contacts.create', {
+    firstName: 'Anna',
+    lastName: 'Berg',
+    phones: [{ number: '0701234561' }],
+    groupIds: [group.id],
+  });
   const tpl = await call<{ id: number }>('templates.create', { name: 'Brand', variants: { sv: { sms: 'Brand. Svara 1.' } } });
   await call('templates.approve', { id: tpl.id });
   const fields = { name: 'Brand – samling', templateId: tpl.id, audience: { groupIds: [group.id] }, steps: [{ channel: 'sms' }] };
   await call('preparedAlerts.save', { fields });
   const alert = await call<{ id: number }>('campaigns.create', fields);
   await call('campaigns.start', { id: alert.id });
+  await call('segments.save', { name: 'Räddning i tjänst', rules: [{ kind: 'group', groupIds: [group.id] }] });
+  // Daytime only: every night is a gap the page warns about.
+  await call('schedules.save', {
+    name: 'Räddningsledare',
+    layers: [
+      {
+        name: 'Dagtid',
+        people: [anna.id],
+        start: '2026-12-07T08:00',
+        turnLength: 1,
+        turnUnit: 'days',
+        restriction: { kind: 'daily', from: '08:00', to: '17:00' },
+      },
+    ],
+  });
+  // A thread: Anna writes back and the operator answers.
+  for (let i = 0; i < 600 && (await call<{ status: string }>('campaigns.get', { id: alert.id })).status !== 'completed'; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  await c.host.demo!.simulator.injectInboundMessage({ from: '+46701234561', to: DEMO_FROM, body: 'Var ska vi samlas?' });
+  let threads: { key: unknown }[] = [];
+  for (let i = 0; i < 300 && threads.length === 0; i++) {
+    threads = (await call<{ conversations: { key: unknown }[] }>('conversations.list', {})).conversations;
+    if (threads.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  await call('conversations.reply', { key: threads[0]!.key, text: 'Vid stationen.' });
   await c.page
     .getByRole('status')
     .filter({ hasText: /Ansluten till motorn/ })
