@@ -133,7 +133,7 @@ describe('saved segments', () => {
       .getByRole('status')
       .filter({ hasText: /^I tjänst nu: / })
       .textContent();
-    // The editor, the warning and the timeline pass axe (the page is not in axe-pages' list).
+    // The editor, the warning and the timeline pass axe (axe-pages scans the page with a saved schedule, not the editor).
     const axe = await new AxeBuilder({ page }).include('main').analyze();
     const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`).join(' | ')}`)).toEqual(
