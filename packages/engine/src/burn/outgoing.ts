@@ -2,7 +2,7 @@
 // ciphertext stored at the relay, and the person sent a short link instead of the text. One
 // link per delivery, so one person's open shows on their own line of the roll-call and
 // leaves everybody else's message unread.
-import { burnLink, type BurnOption, type BurnUpload, type Channel } from '@gdial/protocol';
+import { BURN_ID_BYTES, BURN_KEY_BYTES, burnLink, type BurnOption, type BurnUpload, type Channel } from '@gdial/protocol';
 import type { RelayApi } from '../relay-client';
 import { sealBurnText } from './seal';
 
@@ -45,6 +45,19 @@ const words = {
   en: { text: 'You have received a one-time message. It can be read only once:', html: 'Open the message' },
 } as const;
 
+/** The text a person gets instead of the message: the lead sentence and the link. */
+const linkBody = (language: string, link: string): string => `${(language === 'en' ? words.en : words.sv).text} ${link}`;
+
+/**
+ * A link of the length a real one has, for counting what a burn SMS is billed as before it is
+ * sent (the relay's id and the key are fixed-length; the relay's address is taken as a typical one).
+ */
+export const representativeBurnLink = (): string =>
+  burnLink(`https://relay.example.se/b/${'x'.repeat(Math.ceil((BURN_ID_BYTES * 4) / 3))}`, 'x'.repeat(Math.ceil((BURN_KEY_BYTES * 4) / 3)));
+
+/** What an SMS alert's text goes out as when it is an engångsmeddelande: the link message, whatever the text. */
+export const burnSmsBodyForCounting = (language: string): string => linkBody(language, representativeBurnLink());
+
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -73,7 +86,7 @@ export async function burnMessage(
   const link = burnLink(url, sealed.key);
   const w = message.language === 'en' ? words.en : words.sv;
   return {
-    body: `${w.text} ${link}`,
+    body: linkBody(message.language, link),
     html: message.channel === 'email' ? `<p>${escapeHtml(w.text)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(w.html)}</a></p>` : null,
   };
 }

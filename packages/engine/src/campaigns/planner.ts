@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import {
   audienceSchema,
   refusal,
+  smsSegments,
   type Refusal,
   type Channel,
   type CampaignSettings,
@@ -15,6 +16,7 @@ import {
   type PriceTable,
   type WhatsAppApproval,
 } from '@gdial/protocol';
+import { burnSmsBodyForCounting } from '../burn/outgoing';
 import { optOutLookup, reach } from '../contacts';
 import type { Reader, Tx } from '../store/db';
 import { insertDelivery } from '../store/deliveries';
@@ -169,7 +171,13 @@ export function planCampaign(r: Reader, input: PlanInput): Plan {
       for (const v of [...(rendered?.missing ?? []), ...(content?.missing ?? [])])
         (lacks.get(v) ?? lacks.set(v, new Set()).get(v)!).add(step.channel);
       // What an SMS is billed as (its rendering counted it; no text, no segments); stored per delivery for the tallies and costs.
-      const segments = step.channel === 'sms' ? (rendered?.sms?.segments ?? 0) : 0;
+      // An engångsmeddelande's SMS carries the link message, not the text: that is what is billed.
+      const segments =
+        step.channel !== 'sms' || !rendered?.sms
+          ? 0
+          : settings.burn && rendered.text
+            ? smsSegments(burnSmsBodyForCounting(rendered.language)).segments
+            : rendered.sms.segments;
       let stepCount = 0;
       for (const { address: key, sendTo: address, blocked } of reachable.addresses) {
         if (step.channel === 'voice' || step.channel === 'sms') usedPhones.add(key);

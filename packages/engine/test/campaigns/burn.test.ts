@@ -4,9 +4,9 @@
 // using up attempts; the relay's burn-opened event shows that person's line as opened in the
 // roll-call, once.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BurnUpload } from '@gdial/protocol';
+import { smsSegments, type BurnUpload } from '@gdial/protocol';
 import { applyBurnOpened } from '../../src/burn/opened';
-import { BurnUnavailableError, type BurnPublisher } from '../../src/burn/outgoing';
+import { BurnUnavailableError, burnSmsBodyForCounting, type BurnPublisher } from '../../src/burn/outgoing';
 import { openBurnText } from '../../src/burn/seal';
 import { recipientReports } from '../../src/campaigns/report';
 import { RollCallJournal } from '../../src/campaigns/roll-call-journal';
@@ -52,6 +52,25 @@ class FakeRelayBurns implements BurnPublisher {
 const TEXT = 'Portkoden till Ekvägen 3 är 4711. Samling i källaren, {{first_name}}.';
 
 describe('burn messages going out', () => {
+  it("counts a burn SMS's segments from the link message it sends, not from the secret text", async () => {
+    env = makeEnv();
+    svc = new CampaignService(env.ctx, {
+      senders: fakeSenders({ sms: new FakeSender('twilio') }),
+      dispatcher: { burn: new FakeRelayBurns() },
+    });
+    await svc.open();
+    const g = addGroup(env.store, 'Skyddat boende');
+    addContact(env.store, { name: 'Anna', phones: ['+46703000001'], groups: [g] });
+    const long = `${'Samling vid porten på baksidan. '.repeat(20)}Koden är 4711.`;
+    const template = addTemplate(env.store, { name: 'Lång', variants: { sv: { sms: long } }, fallbacks: {} });
+    const input = { templateId: template, audience: { groupIds: [g] }, steps: [{ channel: 'sms' as const }] };
+    const plain = svc.plan(svc.create({ name: 'Vanligt', ...input }).id);
+    const burnt = svc.plan(svc.create({ name: 'Engång', ...input, burn: { expiresAfterHours: 12 } }).id);
+    expect(plain.cost.smsSegments).toBe(smsSegments(long).segments);
+    expect(burnt.cost.smsSegments).toBe(smsSegments(burnSmsBodyForCounting('sv')).segments);
+    expect(burnt.cost.smsSegments).toBeLessThan(plain.cost.smsSegments);
+  });
+
   it('sends each person a link of their own, never the text; the open shows on that line of the roll-call', async () => {
     env = makeEnv();
     const clock = testClock();
