@@ -34,7 +34,7 @@ import {
 } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { RoleGuard } from '../../components/RoleGuard';
+import { SaveDeleteButtons } from '../../components/SaveDeleteButtons';
 import { useNotify } from '../../components/useNotify';
 import { useLanguage, useT, type Translate } from '../../i18n';
 import { navigate, type Route } from '../../router';
@@ -344,24 +344,10 @@ export function SchedulesPage({ route }: { route: Route }) {
           {tried && problems.includes('layer') && <Text c="red.8">{t('f_layer')}</Text>}
           {tried && problems.includes('override') && <Text c="red.8">{t('f_override')}</Text>}
           <ErrorAlert error={error} />
-          <Row>
-            <RoleGuard method="schedules.save">
-              {(disabled) => (
-                <Button onClick={save} disabled={disabled}>
-                  {t('save')}
-                </Button>
-              )}
-            </RoleGuard>
-            {form.id && (
-              <RoleGuard method="schedules.delete">
-                {(disabled) => (
-                  <Button variant="subtle" color="red" disabled={disabled} onClick={() => setDeleting(true)}>
-                    {t('delete')}
-                  </Button>
-                )}
-              </RoleGuard>
-            )}
-          </Row>
+          <SaveDeleteButtons
+            save={{ method: 'schedules.save', label: t('save'), onClick: save }}
+            remove={form.id ? { method: 'schedules.delete', label: t('delete'), onClick: () => setDeleting(true) } : undefined}
+          />
           <FinalSchedule t={t} form={form} />
         </Stack>
       </Row>

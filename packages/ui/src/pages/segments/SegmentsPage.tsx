@@ -26,9 +26,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { channels, segmentFieldOps, segmentOpTakesValue, type SegmentRule } from '@gdial/protocol';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { SaveDeleteButtons } from '../../components/SaveDeleteButtons';
 import { groupOptions } from '../../components/groupTree';
 import { useWords } from '../../components/labels';
-import { RoleGuard } from '../../components/RoleGuard';
 import { useNotify } from '../../components/useNotify';
 import { useT, type Translate } from '../../i18n';
 import { navigate, type Route } from '../../router';
@@ -318,24 +318,10 @@ export function SegmentsPage({ route }: { route: Route }) {
           {tried && problems.includes('rule') && <Text c="red.8">{t('f_rule')}</Text>}
           <Preview t={t} form={form} />
           <ErrorAlert error={error} />
-          <Row>
-            <RoleGuard method="segments.save">
-              {(disabled) => (
-                <Button onClick={save} disabled={disabled}>
-                  {t('save')}
-                </Button>
-              )}
-            </RoleGuard>
-            {form.id && (
-              <RoleGuard method="segments.delete">
-                {(disabled) => (
-                  <Button variant="subtle" color="red" disabled={disabled} onClick={() => setDeleting(true)}>
-                    {t('delete')}
-                  </Button>
-                )}
-              </RoleGuard>
-            )}
-          </Row>
+          <SaveDeleteButtons
+            save={{ method: 'segments.save', label: t('save'), onClick: save }}
+            remove={form.id ? { method: 'segments.delete', label: t('delete'), onClick: () => setDeleting(true) } : undefined}
+          />
         </Stack>
       </Row>
       {deleting && form.id && (
