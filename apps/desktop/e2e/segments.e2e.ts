@@ -4,7 +4,10 @@
 // alert reaches the segment's members and the picked person. An on-call schedule is built on
 // the Jourscheman page with an override naming nobody, whose gap the page warns about; a
 // segment of whoever is on duty is alerted and reaches the person on duty at the start.
-// Screenshots for the guide: docs/guide/img/urval.png, docs/guide/img/jourscheman.png.
+// An area segment is built with a radius typed as coordinates and a polygon clicked on the grid
+// map, and alerted: exactly the people living inside are recipients.
+// Screenshots for the guide: docs/guide/img/urval.png, docs/guide/img/jourscheman.png,
+// docs/guide/img/urval-omrade.png, docs/guide/img/kontakt-adress.png.
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,4 +191,113 @@ describe('saved segments', () => {
     const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
     expect(report.recipients.map((r) => `I tjänst nu: ${r.displayName}`)).toEqual([onDutyNow]);
   });
+
+  it('an area drawn on the map is counted live, saved and alerted: exactly those living inside', async () => {
+    const { page } = c;
+    // Four people around Göteborg; Elin and Fredrik (560 m apart) inside the area drawn below.
+    const homes: [string, number, number][] = [
+      ['Elin', 57.7, 11.97],
+      ['Fredrik', 57.705, 11.978],
+      ['Gustav', 57.74, 12.04],
+      ['Hanna', 57.66, 11.9],
+    ];
+    let i = 0;
+    for (const [firstName, lat, lon] of homes)
+      await engineCall('contacts.create', {
+        firstName,
+        lastName: 'Områdesson',
+        phones: [{ number: `0704${String(400000 + i++)}` }],
+        address: { street: `Storgatan ${i}`, postcode: '41101', town: 'Göteborg', municipality: 'Göteborg', lat, lon },
+        consents: firstName === 'Elin' ? [{ channel: 'sms', givenAt: '2026-03-01', method: 'verbal', note: 'Sa ja i telefon' }] : [],
+      });
+    await page.getByRole('link', { name: 'Urval' }).click();
+    await page.getByRole('button', { name: 'Nytt urval' }).click();
+    await page.getByRole('textbox', { name: 'Namn på urvalet' }).fill('Boende vid branden');
+    await page.getByRole('button', { name: 'Ta bort regel 1' }).click();
+    await page.getByRole('button', { name: 'Lägg till regel' }).click();
+    await page.getByRole('menuitem', { name: 'Område (adress, karta)' }).click();
+    // A radius typed with the keyboard: 300 m around Elin's home takes only her.
+    await page.getByText('Radie', { exact: true }).click();
+    await page.getByRole('textbox', { name: 'Latitud (WGS 84)' }).fill('57.7');
+    await page.getByRole('textbox', { name: 'Longitud (WGS 84)' }).fill('11.97');
+    await page.getByRole('textbox', { name: 'Radie i meter' }).fill('300');
+    await page.getByRole('status').filter({ hasText: '1 kontakt ingår just nu' }).waitFor();
+    await page.getByText('Elin Områdesson').waitFor();
+    // A polygon clicked around Elin's and Fredrik's dots on the grid map.
+    await page.getByText('Rita område', { exact: true }).click();
+    const map = page.getByRole('img', { name: 'Karta över kontakternas adresser' });
+    await page.getByText('4 kontakter med koordinater visas som prickar', { exact: false }).waitFor();
+    const dots = map.locator('circle[fill="#1c7ed6"]');
+    const mapBox = (await map.boundingBox())!;
+    const [elin, fredrik] = [(await dots.nth(0).boundingBox())!, (await dots.nth(1).boundingBox())!];
+    const left = Math.min(elin.x, fredrik.x) - 25 - mapBox.x;
+    const right = Math.max(elin.x, fredrik.x) + 25 - mapBox.x;
+    const top = Math.min(elin.y, fredrik.y) - 25 - mapBox.y;
+    const bottom = Math.max(elin.y, fredrik.y) + 25 - mapBox.y;
+    for (const [x, y] of [
+      [left, top],
+      [right, top],
+      [right, bottom],
+    ] as const)
+      await map.click({ position: { x, y } });
+    // Three corners: a triangle that misses Elin in the bottom-left corner.
+    await page.getByText('3 hörn', { exact: true }).waitFor();
+    await page.getByRole('status').filter({ hasText: '1 kontakt ingår just nu' }).waitFor();
+    await page.getByText('Fredrik Områdesson').waitFor();
+    await map.click({ position: { x: left, y: bottom } });
+    await page.getByRole('status').filter({ hasText: '2 kontakter ingår just nu' }).waitFor();
+    await page.mouse.move(0, 0);
+    await page.screenshot({
+      path: path.join(GUIDE_IMG, 'urval-omrade.png'),
+      fullPage: true,
+      style: '.mantine-AppShell-header { visibility: hidden; }',
+    });
+    await page.getByRole('button', { name: 'Spara urvalet' }).click();
+    await page.getByRole('navigation', { name: 'Sparade urval' }).getByText('Boende vid branden').waitFor();
+
+    await page.getByRole('link', { name: 'Översikt' }).click();
+    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
+    await page.keyboard.press('n');
+    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+    await page.getByRole('textbox', { name: 'Sparade urval', exact: true }).click();
+    await page.getByRole('option', { name: 'Boende vid branden' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Bara SMS' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('textbox', { name: 'Larmets namn' }).fill('Brand vid Storgatan');
+    await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
+    await page.getByRole('option', { name: /Rökutveckling/ }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Nästa' }).click();
+    await page.getByRole('button', { name: 'Starta larm…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Starta larmet nu?' })
+      .getByRole('button', { name: /Starta larm till 2/ })
+      .click();
+    await page.getByRole('heading', { name: 'Brand vid Storgatan', exact: true }).waitFor();
+    const { campaigns } = await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 1 });
+    const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
+    expect(report.recipients.map((r) => r.displayName).sort()).toEqual(['Elin Områdesson', 'Fredrik Områdesson']);
+
+    // Elin's address and consent in the contact drawer.
+    await page.getByRole('navigation').getByRole('link', { name: 'Kontakter' }).click();
+    await page.getByRole('table', { name: 'Kontakter' }).getByRole('button', { name: 'Elin Områdesson' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Redigera kontakt: Elin Områdesson' });
+    const consents = drawer.getByRole('table', { name: 'Samtycken' });
+    await consents.getByText('Sa ja i telefon').waitFor();
+    expect(await consents.getByRole('cell').allTextContents()).toEqual(
+      expect.arrayContaining(['SMS', '2026-03-01', 'Muntligt till operatörSa ja i telefon']),
+    );
+    expect(await drawer.getByLabel('Latitud (WGS 84)').inputValue()).toBe('57.7');
+    // The panel's heading at the top, just below the drawer's own title.
+    await drawer.getByText('Adress', { exact: true }).evaluate((el) => {
+      el.scrollIntoView({ block: 'start' });
+      let box = el.parentElement;
+      while (box && box.scrollTop === 0) box = box.parentElement;
+      box?.scrollBy(0, -80);
+    });
+    await page.mouse.move(0, 0);
+    await drawer.screenshot({ path: path.join(GUIDE_IMG, 'kontakt-adress.png') });
+  }, 120_000);
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { segmentRuleSchema } from '@gdial/protocol';
-import { blankRule, completeRules, formProblems, newSegmentForm, ruleKinds, ruleProblem } from '../src/pages/segments/segmentForm';
+import {
+  blankRule,
+  completeRules,
+  formProblems,
+  newSegmentForm,
+  parseLatLon,
+  ruleKinds,
+  ruleProblem,
+} from '../src/pages/segments/segmentForm';
 
 describe('the segment editor', () => {
   it('offers a blank of every rule kind, each a rule the contract accepts once filled in', () => {
@@ -67,5 +75,18 @@ describe('the segment editor', () => {
     expect(completeRules(rules)).toEqual([rules[1]]);
     expect(formProblems({ ...f, name: 'Rökdykare i tjänst', rules: [rules[1]!] })).toEqual([]);
     expect(formProblems({ ...f, name: 'X', rules: [] })).toEqual(['no-rules']);
+  });
+
+  it('reads a typed map point as latitude, longitude with a point or a decimal comma, and refuses anything else', () => {
+    expect(parseLatLon('57.7089, 11.9746')).toEqual([11.9746, 57.7089]);
+    expect(parseLatLon(' 57,7089 11,9746 ')).toEqual([11.9746, 57.7089]);
+    expect(parseLatLon('57,7089, 11,9746')).toEqual([11.9746, 57.7089]);
+    expect(parseLatLon('57.7089;11.9746')).toEqual([11.9746, 57.7089]);
+    expect(parseLatLon('-33.9, -70.6')).toEqual([-70.6, -33.9]);
+    expect(parseLatLon('57.7089')).toBeNull();
+    expect(parseLatLon('91, 11')).toBeNull();
+    expect(parseLatLon('57, 181')).toBeNull();
+    expect(parseLatLon('Storgatan 1')).toBeNull();
+    expect(parseLatLon('')).toBeNull();
   });
 });

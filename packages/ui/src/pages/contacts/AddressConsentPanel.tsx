@@ -139,7 +139,14 @@ export function AddressConsentPanel({ contact }: { contact: Contact }) {
               <Table.Tr key={c.channel}>
                 <Table.Td>{words.channel[c.channel]}</Table.Td>
                 <Table.Td>{c.givenAt}</Table.Td>
-                <Table.Td>{t(`m_${c.method}`)}</Table.Td>
+                <Table.Td>
+                  {t(`m_${c.method}`)}
+                  {c.note && (
+                    <Text size="xs" c="dimmed">
+                      {c.note}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td>{c.recordedBy ?? '–'}</Table.Td>
                 <Table.Td>
                   <Button

@@ -1,12 +1,13 @@
 // The editor of an area rule: municipalities, postcodes, a radius around a point, or a polygon
 // drawn on the map. The map is a plain grid with the contacts' own points (no tiles, no
 // network: it works offline) and the shape on top; a click adds a polygon corner or moves
-// the radius's centre. The segment's live count below the rules updates as the shape changes.
-import { Button, Group as Row, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text } from '@mantine/core';
-import { useMemo } from 'react';
+// the radius's centre, and corners can also be typed as coordinates (keyboard, no mouse). The segment's live count below the rules updates as the shape changes.
+import { Button, Group as Row, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { useMemo, useState } from 'react';
 import { formatPostcode, ringBox, type LonLat, type SegmentArea, type SegmentRule } from '@gdial/protocol';
 import { useT } from '../../i18n';
 import { useQuery } from '../../rpc/react';
+import { parseLatLon } from './segmentForm';
 
 type AreaRule = Extract<SegmentRule, { kind: 'area' }>;
 
@@ -18,6 +19,11 @@ const dict = {
     s_postcode: 'Postnummer',
     s_radius: 'Radie',
     s_polygon: 'Rita område',
+    shape: 'Slag av område',
+    corner: 'Lägg till hörn (latitud, longitud)',
+    cornerHelp: 'T.ex. 57,7089 11,9746. Tryck Enter.',
+    addCorner: 'Lägg till hörnet',
+    badCorner: '”{value}” är ingen punkt: skriv latitud och longitud, t.ex. 57,7089 11,9746.',
     municipalities: 'Kommuner',
     municipalitiesHelp: 'Skriv en kommun och tryck Enter. Stora och små bokstäver spelar ingen roll.',
     postcodes: 'Postnummer',
@@ -26,7 +32,8 @@ const dict = {
     lon: 'Longitud (WGS 84)',
     metres: 'Radie i meter',
     radiusHelp: 'Klicka på kartan för att flytta mittpunkten.',
-    polygonHelp: 'Klicka på kartan för att lägga till hörn (minst tre). Kontakter precis på kanten räknas som inom området.',
+    polygonHelp:
+      'Klicka på kartan eller skriv in koordinater för att lägga till hörn (minst tre). Kontakter precis på kanten räknas som inom området.',
     corners: '{n} {n|hörn|hörn}',
     undo: 'Ta bort senaste hörnet',
     clear: 'Börja om',
@@ -42,6 +49,11 @@ const dict = {
     s_postcode: 'Postcode',
     s_radius: 'Radius',
     s_polygon: 'Draw an area',
+    shape: 'Kind of area',
+    corner: 'Add a corner (latitude, longitude)',
+    cornerHelp: 'E.g. 57.7089, 11.9746. Press Enter.',
+    addCorner: 'Add the corner',
+    badCorner: '"{value}" is not a point: type latitude and longitude, e.g. 57.7089, 11.9746.',
     municipalities: 'Municipalities',
     municipalitiesHelp: 'Type a municipality and press Enter. Case does not matter.',
     postcodes: 'Postcodes',
@@ -50,7 +62,7 @@ const dict = {
     lon: 'Longitude (WGS 84)',
     metres: 'Radius in metres',
     radiusHelp: 'Click the map to move the centre.',
-    polygonHelp: 'Click the map to add corners (at least three). Contacts exactly on the edge count as inside.',
+    polygonHelp: 'Click the map or type coordinates to add corners (at least three). Contacts exactly on the edge count as inside.',
     corners: '{n} {n|corner|corners}',
     undo: 'Remove the last corner',
     clear: 'Start over',
@@ -105,7 +117,7 @@ export function AreaRuleFields({ rule, onChange, label }: { rule: AreaRule; onCh
           w={240}
         />
         <SegmentedControl
-          aria-label={`${label}: ${t('s_polygon')}`}
+          aria-label={`${label}: ${t('shape')}`}
           value={area.shape}
           onChange={(v) => setArea(blankArea(v as SegmentArea['shape'], middle))}
           data={(['municipality', 'postcode', 'radius', 'polygon'] as const).map((s) => ({ value: s, label: t(`s_${s}`) }))}
@@ -171,6 +183,7 @@ export function AreaRuleFields({ rule, onChange, label }: { rule: AreaRule; onCh
           </Button>
         </Row>
       )}
+      {area.shape === 'polygon' && <CornerInput t={t} onAdd={(p) => setArea({ ...area, ring: [...area.ring, p] })} />}
       {(area.shape === 'radius' || area.shape === 'polygon') && (
         <>
           <AreaMap
@@ -183,6 +196,43 @@ export function AreaRuleFields({ rule, onChange, label }: { rule: AreaRule; onCh
         </>
       )}
     </Stack>
+  );
+}
+
+/** A corner typed as coordinates: the map without a mouse. */
+function CornerInput({ t, onAdd }: { t: ReturnType<typeof useT<keyof (typeof dict)['sv']>>; onAdd: (p: LonLat) => void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const add = () => {
+    const p = parseLatLon(text);
+    if (!p) return setError(t('badCorner', { value: text.trim() }));
+    onAdd(p);
+    setText('');
+    setError(null);
+  };
+  return (
+    <Row align="flex-start">
+      <TextInput
+        label={t('corner')}
+        description={t('cornerHelp')}
+        value={text}
+        error={error}
+        onChange={(e) => {
+          setText(e.currentTarget.value);
+          setError(null);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            add();
+          }
+        }}
+        w={320}
+      />
+      <Button mt={44} size="xs" variant="default" disabled={text.trim() === ''} onClick={add}>
+        {t('addCorner')}
+      </Button>
+    </Row>
   );
 }
 
@@ -227,10 +277,11 @@ function AreaMap({
   area: Extract<SegmentArea, { shape: 'radius' | 'polygon' }>;
   onClick: (p: LonLat) => void;
 }) {
+  // The frame follows the contacts' points only (the shape is drawn over it), so the map stays
+  // put while corners are clicked; with no points it frames the shape instead.
+  const shapeFrame = points.length > 0 ? '' : JSON.stringify(area.shape === 'polygon' ? area.ring : [area.centre]);
   const view = useMemo(() => {
-    const corners: LonLat[] = points.map(([, lon, lat]) => [lon, lat]);
-    if (area.shape === 'polygon') corners.push(...area.ring);
-    else corners.push(area.centre);
+    const corners: LonLat[] = points.length > 0 ? points.map(([, lon, lat]) => [lon, lat]) : (JSON.parse(shapeFrame) as LonLat[]);
     const b = corners.length ? ringBox(corners) : { minLon: 17.9, maxLon: 18.2, minLat: 59.25, maxLat: 59.4 };
     const midLat = (b.minLat + b.maxLat) / 2;
     const k = Math.cos((midLat * Math.PI) / 180);
@@ -246,7 +297,7 @@ function AreaMap({
       lat: (y: number) => cy - (y - H / 2) / scale,
       metresPerPixel: 111_195 / scale,
     };
-  }, [points, area]);
+  }, [points, shapeFrame]);
   const grid = [];
   for (let i = 1; i < 8; i++) grid.push(<line key={`v${i}`} x1={(W * i) / 8} y1={0} x2={(W * i) / 8} y2={H} stroke="#dee2e6" />);
   for (let i = 1; i < 5; i++) grid.push(<line key={`h${i}`} x1={0} y1={(H * i) / 5} x2={W} y2={(H * i) / 5} stroke="#dee2e6" />);

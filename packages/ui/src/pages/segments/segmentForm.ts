@@ -102,3 +102,17 @@ export function formProblems(f: SegmentForm): FormProblem[] {
   if (f.rules.some((r) => ruleProblem(r) !== null)) out.push('rule');
   return out;
 }
+
+/**
+ * A map point typed as "latitude, longitude" (the order a map app copies), with a point or a
+ * decimal comma: "57.7089, 11.9746", "57,7089 11,9746" or "57.7089;11.9746". Returns
+ * [lon, lat] (the order areas are stored in), or null when it is not two numbers in range.
+ */
+export function parseLatLon(text: string): [number, number] | null {
+  const m = /^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[,;]\s*|\s+)(-?\d+(?:[.,]\d+)?)\s*$/.exec(text);
+  if (!m) return null;
+  const lat = Number(m[1]!.replace(',', '.'));
+  const lon = Number(m[2]!.replace(',', '.'));
+  if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return null;
+  return [lon, lat];
+}
