@@ -5,6 +5,7 @@
 // the Jourscheman page with an override naming nobody, whose gap the page warns about; a
 // segment of whoever is on duty is alerted and reaches the person on duty at the start.
 // An area segment is built with a radius typed as coordinates and a polygon clicked on the grid
+// (a corner typed without a mouse too; the page passes axe)
 // map, and alerted: exactly the people living inside are recipients.
 // Screenshots for the guide: docs/guide/img/urval.png, docs/guide/img/jourscheman.png,
 // docs/guide/img/urval-omrade.png, docs/guide/img/kontakt-adress.png.
@@ -246,6 +247,21 @@ describe('saved segments', () => {
     await page.getByText('Fredrik Områdesson').waitFor();
     await map.click({ position: { x: left, y: bottom } });
     await page.getByRole('status').filter({ hasText: '2 kontakter ingår just nu' }).waitFor();
+    // Without a mouse a corner is typed; what is not a point is refused in Swedish and adds nothing.
+    const corner = page.getByRole('textbox', { name: 'Lägg till hörn (latitud, longitud)' });
+    await corner.fill('Storgatan 1');
+    await corner.press('Enter');
+    await page.getByText('”Storgatan 1” är ingen punkt: skriv latitud och longitud, t.ex. 57,7089 11,9746.').waitFor();
+    await page.getByText('4 hörn', { exact: true }).waitFor();
+    await corner.fill('57,7 11,9');
+    await corner.press('Enter');
+    await page.getByText('5 hörn', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Ta bort senaste hörnet' }).click();
+    await page.getByText('4 hörn', { exact: true }).waitFor();
+    await page.getByRole('status').filter({ hasText: '2 kontakter ingår just nu' }).waitFor();
+    const axe = await new AxeBuilder({ page }).include('main').analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
     await page.mouse.move(0, 0);
     await page.screenshot({
       path: path.join(GUIDE_IMG, 'urval-omrade.png'),
