@@ -5,8 +5,8 @@
 // the Jourscheman page with an override naming nobody, whose gap the page warns about; a
 // segment of whoever is on duty is alerted and reaches the person on duty at the start.
 // An area segment is built with a radius typed as coordinates and a polygon clicked on the grid
-// (a corner typed without a mouse too; the page passes axe)
-// map, and alerted: exactly the people living inside are recipients.
+// map (a corner typed without a mouse too; the editor passes axe), and alerted: exactly the
+// people living inside are recipients.
 // Screenshots for the guide: docs/guide/img/urval.png, docs/guide/img/jourscheman.png,
 // docs/guide/img/urval-omrade.png, docs/guide/img/kontakt-adress.png.
 import path from 'node:path';
@@ -306,6 +306,7 @@ describe('saved segments', () => {
       expect.arrayContaining(['SMS', '2026-03-01', 'Muntligt till operatörSa ja i telefon']),
     );
     expect(await drawer.getByLabel('Latitud (WGS 84)').inputValue()).toBe('57.7');
+    await consents.getByRole('button', { name: 'Ta bort samtycket för SMS' }).waitFor();
     // The panel's heading at the top, just below the drawer's own title.
     await drawer.getByText('Adress', { exact: true }).evaluate((el) => {
       el.scrollIntoView({ block: 'start' });

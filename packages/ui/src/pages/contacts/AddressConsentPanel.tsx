@@ -31,6 +31,7 @@ const dict = {
     m_verbal: 'Muntligt till operatör',
     add: 'Registrera samtycke',
     remove: 'Ta bort',
+    removeLabel: 'Ta bort samtycket för {channel}',
     saved: 'Sparat.',
   },
   en: {
@@ -53,6 +54,7 @@ const dict = {
     m_verbal: 'Verbally to an operator',
     add: 'Record consent',
     remove: 'Remove',
+    removeLabel: 'Remove the consent for {channel}',
     saved: 'Saved.',
   },
 };
@@ -153,6 +155,7 @@ export function AddressConsentPanel({ contact }: { contact: Contact }) {
                     size="xs"
                     variant="subtle"
                     color="red"
+                    aria-label={t('removeLabel', { channel: words.channel[c.channel] })}
                     onClick={() => update({ consents: consentInputs(current.consents.filter((x) => x.channel !== c.channel)) })}
                   >
                     {t('remove')}
