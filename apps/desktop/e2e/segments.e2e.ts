@@ -228,6 +228,8 @@ describe('saved segments', () => {
     await page.getByText('Rita område', { exact: true }).click();
     const map = page.getByRole('img', { name: 'Karta över kontakternas adresser' });
     await page.getByText('4 kontakter med koordinater visas som prickar', { exact: false }).waitFor();
+    // North to south the frame spans Hanna to Gustav (8.9 km plus a margin) in five squares: 2 km each.
+    expect(await map.getByText(/^En ruta: /).textContent()).toBe('En ruta: 2 km');
     const dots = map.locator('circle[fill="#1c7ed6"]');
     const mapBox = (await map.boundingBox())!;
     const [elin, fredrik] = [(await dots.nth(0).boundingBox())!, (await dots.nth(1).boundingBox())!];

@@ -3,6 +3,7 @@ import { segmentRuleSchema } from '@gdial/protocol';
 import {
   blankRule,
   completeRules,
+  formatDistance,
   formProblems,
   newSegmentForm,
   parseLatLon,
@@ -88,5 +89,13 @@ describe('the segment editor', () => {
     expect(parseLatLon('57, 181')).toBeNull();
     expect(parseLatLon('Storgatan 1')).toBeNull();
     expect(parseLatLon('')).toBeNull();
+  });
+
+  it('says the map square size as people say distances, in the chosen language', () => {
+    expect(formatDistance(347, 'sv-SE')).toBe('350 m');
+    expect(formatDistance(2, 'sv-SE')).toBe('10 m');
+    expect(formatDistance(1234, 'sv-SE')).toBe('1,2 km');
+    expect(formatDistance(1234, 'en-GB')).toBe('1.2 km');
+    expect(formatDistance(15_400, 'sv-SE')).toBe('15 km');
   });
 });

@@ -5,9 +5,9 @@
 import { Button, Group as Row, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { formatPostcode, ringBox, type LonLat, type SegmentArea, type SegmentRule } from '@gdial/protocol';
-import { useT } from '../../i18n';
+import { useFormat, useT } from '../../i18n';
 import { useQuery } from '../../rpc/react';
-import { parseLatLon } from './segmentForm';
+import { formatDistance, parseLatLon } from './segmentForm';
 
 type AreaRule = Extract<SegmentRule, { kind: 'area' }>;
 
@@ -38,6 +38,7 @@ const dict = {
     undo: 'Ta bort senaste hörnet',
     clear: 'Börja om',
     map: 'Karta över kontakternas adresser',
+    cell: 'En ruta: {size}',
     mapNote: '{n} {n|kontakt|kontakter} med koordinater visas som prickar. Kartan är ett rutnät utan bakgrundskarta och fungerar utan nät.',
     noPoints: 'Inga kontakter har koordinater ännu. Importera eller skriv in lat/lon på kontakterna.',
     badPostcode: '”{value}” är inget postnummer (fem siffror).',
@@ -67,6 +68,7 @@ const dict = {
     undo: 'Remove the last corner',
     clear: 'Start over',
     map: "Map of the contacts' addresses",
+    cell: 'One square: {size}',
     mapNote: '{n} {n|contact|contacts} with coordinates are shown as dots. The map is a grid without a background map and works offline.',
     noPoints: 'No contacts have coordinates yet. Import them or type lat/lon on the contacts.',
     badPostcode: '"{value}" is not a postcode (five digits).',
@@ -93,6 +95,7 @@ function blankArea(shape: SegmentArea['shape'], centre: LonLat): SegmentArea {
 
 export function AreaRuleFields({ rule, onChange, label }: { rule: AreaRule; onChange: (r: SegmentRule) => void; label: string }) {
   const t = useT(dict);
+  const { locale } = useFormat();
   const points = useQuery('segments.points', { limit: 20_000 });
   const pts = useMemo(() => points.data?.points ?? [], [points.data]);
   const area = rule.area;
@@ -188,6 +191,7 @@ export function AreaRuleFields({ rule, onChange, label }: { rule: AreaRule; onCh
         <>
           <AreaMap
             label={t('map')}
+            cellLabel={(m) => t('cell', { size: formatDistance(m, locale) })}
             points={pts}
             area={area}
             onClick={(p) => (area.shape === 'radius' ? setArea({ ...area, centre: p }) : setArea({ ...area, ring: [...area.ring, p] }))}
@@ -268,11 +272,13 @@ const H = 400;
  */
 function AreaMap({
   label,
+  cellLabel,
   points,
   area,
   onClick,
 }: {
   label: string;
+  cellLabel: (metres: number) => string;
   points: readonly [number, number, number][];
   area: Extract<SegmentArea, { shape: 'radius' | 'polygon' }>;
   onClick: (p: LonLat) => void;
@@ -322,6 +328,9 @@ function AreaMap({
       }}
     >
       {grid}
+      <text x={8} y={H - 8} fontSize={12} fill="#495057">
+        {cellLabel((W / 8) * view.metresPerPixel)}
+      </text>
       {points.map(([id, lon, lat]) => (
         <circle key={id} cx={view.x(lon)} cy={view.y(lat)} r={3} fill="#1c7ed6" />
       ))}

@@ -116,3 +116,10 @@ export function parseLatLon(text: string): [number, number] | null {
   if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) return null;
   return [lon, lat];
 }
+
+/** A distance on the map as people say it: "350 m", "1,2 km", "15 km" (locale "sv-SE" or "en-GB"). */
+export function formatDistance(metres: number, locale: string): string {
+  if (metres < 1000) return `${new Intl.NumberFormat(locale).format(Math.max(10, Math.round(metres / 10) * 10))} m`;
+  const km = metres / 1000;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: km < 10 ? 1 : 0 }).format(km)} km`;
+}
