@@ -265,11 +265,14 @@ describe('saved segments', () => {
     const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
     await page.mouse.move(0, 0);
+    // A viewport as tall as the page: a full-page shot would leave the fixed menu half-way down.
+    await page.setViewportSize({ width: 1366, height: 1500 });
     await page.screenshot({
       path: path.join(GUIDE_IMG, 'urval-omrade.png'),
       fullPage: true,
       style: '.mantine-AppShell-header { visibility: hidden; }',
     });
+    await page.setViewportSize({ width: 1366, height: 900 });
     await page.getByRole('button', { name: 'Spara urvalet' }).click();
     await page.getByRole('navigation', { name: 'Sparade urval' }).getByText('Boende vid branden').waitFor();
 
