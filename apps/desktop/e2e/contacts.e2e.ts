@@ -183,14 +183,14 @@ describe('contacts in the browser', () => {
     // A number the engine cannot normalise is refused, and said so next to the field.
     await drawer.getByRole('button', { name: 'Lägg till nummer' }).click();
     await drawer.getByRole('textbox', { name: 'Nummer 4', exact: true }).fill('123');
-    await drawer.getByRole('button', { name: 'Spara' }).click();
+    await drawer.getByRole('button', { name: 'Spara', exact: true }).click();
     await drawer.getByRole('alert').filter({ hasText: 'Kontakten sparades inte' }).waitFor();
     const fourth = drawer.getByRole('textbox', { name: 'Nummer 4', exact: true });
     expect(await fourth.getAttribute('aria-invalid')).toBe('true');
     await c.screenshot('contact-drawer-error');
     await drawer.getByRole('button', { name: 'Ta bort nummer 4 (123)' }).click();
 
-    await drawer.getByRole('button', { name: 'Spara' }).click();
+    await drawer.getByRole('button', { name: 'Spara', exact: true }).click();
     await drawer.getByRole('status').filter({ hasText: 'Kontakten sparades.' }).waitFor();
     expect(await drawer.getByRole('textbox', { name: 'Nummer 1', exact: true }).inputValue()).toBe('073-999 88 77');
     expect(await drawer.getByRole('textbox', { name: 'Nummer 2', exact: true }).inputValue()).toBe('070-123 45 67');
