@@ -9,7 +9,8 @@ import type { FailureThrottle } from '../ops/rate-limit';
 import type { AppendItem } from '../store/events';
 import { apiError, refuseRateLimited } from './middleware';
 import type { HttpServices } from './services';
-import { rejectWebhook } from './webhooks';
+import { parseForm, verifyTwilio, type FormParams } from '../ingest/twilio';
+import { publicUrlOf, rejectWebhook } from './webhooks';
 
 export interface FlowLocals {
   resolved: ResolvedTenant;
@@ -82,4 +83,38 @@ export async function commitFlowEvent(
     apiError(res, 503, 'unavailable', 'Could not commit the event');
     return false;
   }
+}
+
+/**
+ * The form of a Twilio call-flow request once its body parses and its signature holds for the
+ * tenant, or null when it was refused (answered already, the failed signature counted).
+ */
+export function verifiedTwilioForm(
+  services: HttpServices,
+  failures: FailureThrottle,
+  req: Request,
+  res: Response,
+  kind: string,
+): FormParams | null {
+  const { resolved, failureKey } = res.locals as FlowLocals;
+  const raw = rawBodyOf(req);
+  const form = parseForm(raw);
+  if (!form.ok) {
+    rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', form.status, form.reason);
+    return null;
+  }
+  const verdict = verifyTwilio(
+    resolved.credentials.twilioAuthToken,
+    req.get('x-twilio-signature'),
+    publicUrlOf(services, req.originalUrl),
+    raw,
+    req.get('content-type'),
+    form.params,
+  );
+  if (!verdict.ok) {
+    failures.failed(failureKey);
+    rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_signature', 403, verdict.reason);
+    return null;
+  }
+  return form.params;
 }

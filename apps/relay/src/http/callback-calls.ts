@@ -16,16 +16,16 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { CALLBACK_DIGITS, callbackPhoneSchema, type CallbackTarget, type WebhookKind } from '@gdial/protocol';
 import { elksItem, verifyElks } from '../ingest/elks';
-import { first, parseForm, twilioGather, verifyTwilio, type FormParams } from '../ingest/twilio';
+import { first, parseForm, twilioGather, type FormParams } from '../ingest/twilio';
 import { queryOf, webhookItem } from '../ingest/webhook';
 import type { FailureThrottle } from '../ops/rate-limit';
 import { loadCallFlow } from '../store/callflows';
 import { loadCallbackTarget, loadCrisisRoomNumber } from '../store/callbacks';
-import { commitFlowEvent, flowBody, flowTenantFirst, rawBodyOf, type FlowLocals } from './call-flow-requests';
+import { commitFlowEvent, flowBody, flowTenantFirst, rawBodyOf, verifiedTwilioForm, type FlowLocals } from './call-flow-requests';
 import { elksFlowOf } from './elks-actions';
 import { rateLimit } from './middleware';
 import type { HttpServices } from './services';
-import { publicUrlOf, rejectWebhook } from './webhooks';
+import { rejectWebhook } from './webhooks';
 
 /** What the relay says (Twilio speaks it in Swedish; 46elks cannot speak text, see below). */
 export const CALLBACK_TEXTS = {
@@ -80,29 +80,8 @@ export function callbackCallsRouter(services: HttpServices, failures: FailureThr
   const body = flowBody(services);
 
   /** The verified form of a Twilio request, or null (answered already). */
-  const twilioForm = (req: Request, res: Response, kind: string): FormParams | null => {
-    const { resolved, failureKey } = res.locals as FlowLocals;
-    const raw = rawBodyOf(req);
-    const form = parseForm(raw);
-    if (!form.ok) {
-      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', form.status, form.reason);
-      return null;
-    }
-    const verdict = verifyTwilio(
-      resolved.credentials.twilioAuthToken,
-      req.get('x-twilio-signature'),
-      publicUrlOf(services, req.originalUrl),
-      raw,
-      req.get('content-type'),
-      form.params,
-    );
-    if (!verdict.ok) {
-      failures.failed(failureKey);
-      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_signature', 403, verdict.reason);
-      return null;
-    }
-    return form.params;
-  };
+  const twilioForm = (req: Request, res: Response, kind: string): FormParams | null =>
+    verifiedTwilioForm(services, failures, req, res, kind);
 
   /** The verified form of a 46elks request, or null (answered already). */
   const elksForm = (req: Request, res: Response, kind: string): { params: FormParams; secret: string } | null => {

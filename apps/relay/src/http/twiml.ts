@@ -6,14 +6,14 @@
 // travels in the signed URL, so it cannot be swapped without breaking the signature.
 import express, { type Request, type Response, type Router } from 'express';
 import { callFlowPlaceholders, type CallFlowRegistration } from '@gdial/protocol';
-import { parseForm, twilioGather, verifyTwilio } from '../ingest/twilio';
+import { twilioGather } from '../ingest/twilio';
 import type { FailureThrottle } from '../ops/rate-limit';
 import { queryOf } from '../ingest/webhook';
 import { loadCallFlow } from '../store/callflows';
-import { commitFlowEvent, flowBody, flowTenantFirst, rawBodyOf, type FlowLocals } from './call-flow-requests';
+import { commitFlowEvent, flowBody, flowTenantFirst, verifiedTwilioForm, type FlowLocals } from './call-flow-requests';
 import { rateLimit } from './middleware';
 import type { HttpServices } from './services';
-import { publicUrlOf, rejectWebhook } from './webhooks';
+import { rejectWebhook } from './webhooks';
 
 const xmlAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -39,26 +39,9 @@ export function twimlRouter(services: HttpServices, failures: FailureThrottle): 
   const body = flowBody(services);
 
   const admit = async (req: Request, res: Response, kind: string) => {
-    const { resolved, failureKey } = res.locals as FlowLocals;
-    const raw = rawBodyOf(req);
-    const form = parseForm(raw);
-    if (!form.ok) {
-      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', form.status, form.reason);
-      return null;
-    }
-    const verdict = verifyTwilio(
-      resolved.credentials.twilioAuthToken,
-      req.get('x-twilio-signature'),
-      publicUrlOf(services, req.originalUrl),
-      raw,
-      req.get('content-type'),
-      form.params,
-    );
-    if (!verdict.ok) {
-      failures.failed(failureKey);
-      rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_signature', 403, verdict.reason);
-      return null;
-    }
+    const params = verifiedTwilioForm(services, failures, req, res, kind);
+    if (!params) return null;
+    const { resolved } = res.locals as FlowLocals;
     const flow = await loadCallFlow(services.db, resolved.tenant.id, String(req.params.flowId));
     if (!flow) {
       rejectWebhook(services, req.log, res, String(req.params.tenant), 'twilio', kind, 'rejected_bad_request', 404, 'unknown call flow');
@@ -79,7 +62,7 @@ export function twimlRouter(services: HttpServices, failures: FailureThrottle): 
       );
       return null;
     }
-    return { ...resolved, flow, deliveryToken, params: form.params };
+    return { ...resolved, flow, deliveryToken, params };
   };
 
   const start = async (req: Request, res: Response) => {
