@@ -144,8 +144,6 @@ export class AiFailure extends Error {
   }
 
   toDomainError(): DomainError {
-    return this.kind === 'refused'
-      ? new DomainError('UNAVAILABLE', this.message, undefined, refusal('ai.refused', { model: this.model }))
-      : new DomainError('UNAVAILABLE', this.message, undefined, refusal('ai.malformed', { model: this.model }));
+    return new DomainError('UNAVAILABLE', this.message, undefined, refusal(`ai.${this.kind}`, { model: this.model }));
   }
 }
