@@ -32,7 +32,6 @@ import {
   type ScheduleResolution,
   type Weekday,
 } from '@gdial/protocol';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { SaveDeleteButtons } from '../../components/SaveDeleteButtons';
 import { useNotify } from '../../components/useNotify';
@@ -225,7 +224,6 @@ export function SchedulesPage({ route }: { route: Route }) {
   const [form, setForm] = useState<ScheduleForm>(() => newScheduleForm(Date.now()));
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [deleting, setDeleting] = useState(false);
 
   // Opening #/schedules/<id> loads that schedule into the editor.
   useEffect(() => {
@@ -346,27 +344,24 @@ export function SchedulesPage({ route }: { route: Route }) {
           <ErrorAlert error={error} />
           <SaveDeleteButtons
             save={{ method: 'schedules.save', label: t('save'), onClick: save }}
-            remove={form.id ? { method: 'schedules.delete', label: t('delete'), onClick: () => setDeleting(true) } : undefined}
+            remove={
+              form.id
+                ? {
+                    method: 'schedules.delete',
+                    label: t('delete'),
+                    confirm: { title: t('deleteTitle', { name: form.name }), confirmLabel: t('deleteConfirm'), body: t('deleteBody') },
+                    run: () =>
+                      rpc.call('schedules.delete', { id: form.id! }).then(() => {
+                        notify.done(t('deleted', { name: form.name }));
+                        navigate('schedules');
+                      }),
+                  }
+                : undefined
+            }
           />
           <FinalSchedule t={t} form={form} />
         </Stack>
       </Row>
-      {deleting && form.id && (
-        <ConfirmDialog
-          opened
-          title={t('deleteTitle', { name: form.name })}
-          confirmLabel={t('deleteConfirm')}
-          onClose={() => setDeleting(false)}
-          onConfirm={() =>
-            rpc.call('schedules.delete', { id: form.id! }).then(() => {
-              notify.done(t('deleted', { name: form.name }));
-              navigate('schedules');
-            })
-          }
-        >
-          {t('deleteBody')}
-        </ConfirmDialog>
-      )}
     </Stack>
   );
 }

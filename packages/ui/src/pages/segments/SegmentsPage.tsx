@@ -24,7 +24,6 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { channels, segmentFieldOps, segmentOpTakesValue, type SegmentRule } from '@gdial/protocol';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { SaveDeleteButtons } from '../../components/SaveDeleteButtons';
 import { groupOptions } from '../../components/groupTree';
@@ -205,7 +204,6 @@ export function SegmentsPage({ route }: { route: Route }) {
   const [form, setForm] = useState<SegmentForm>(newSegmentForm);
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [deleting, setDeleting] = useState(false);
 
   // Opening #/segments/<id> loads that segment into the builder.
   useEffect(() => {
@@ -320,26 +318,23 @@ export function SegmentsPage({ route }: { route: Route }) {
           <ErrorAlert error={error} />
           <SaveDeleteButtons
             save={{ method: 'segments.save', label: t('save'), onClick: save }}
-            remove={form.id ? { method: 'segments.delete', label: t('delete'), onClick: () => setDeleting(true) } : undefined}
+            remove={
+              form.id
+                ? {
+                    method: 'segments.delete',
+                    label: t('delete'),
+                    confirm: { title: t('deleteTitle', { name: form.name }), confirmLabel: t('deleteConfirm'), body: t('deleteBody') },
+                    run: () =>
+                      rpc.call('segments.delete', { id: form.id! }).then(() => {
+                        notify.done(t('deleted', { name: form.name }));
+                        navigate('segments');
+                      }),
+                  }
+                : undefined
+            }
           />
         </Stack>
       </Row>
-      {deleting && form.id && (
-        <ConfirmDialog
-          opened
-          title={t('deleteTitle', { name: form.name })}
-          confirmLabel={t('deleteConfirm')}
-          onClose={() => setDeleting(false)}
-          onConfirm={() =>
-            rpc.call('segments.delete', { id: form.id! }).then(() => {
-              notify.done(t('deleted', { name: form.name }));
-              navigate('segments');
-            })
-          }
-        >
-          {t('deleteBody')}
-        </ConfirmDialog>
-      )}
     </Stack>
   );
 }
