@@ -12,6 +12,7 @@
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openConsole, type Console } from './harness';
 
 const GUIDE_IMG = path.resolve(import.meta.dirname, '../../../docs/guide/img');
@@ -167,30 +168,8 @@ describe('saved segments', () => {
     await page.getByRole('button', { name: 'Spara urvalet' }).click();
     await page.getByRole('navigation', { name: 'Sparade urval' }).getByText('Räddningsledare i tjänst').waitFor();
 
-    await page.getByRole('link', { name: 'Översikt' }).click();
-    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
-    await page.keyboard.press('n');
-    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
-    await page.getByRole('textbox', { name: 'Sparade urval', exact: true }).click();
-    await page.getByRole('option', { name: 'Räddningsledare i tjänst' }).click();
-    await page.keyboard.press('Escape');
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('button', { name: 'Bara SMS' }).click();
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('textbox', { name: 'Larmets namn' }).fill('Räddningsledare larmas');
-    await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
-    await page.getByRole('option', { name: /Rökutveckling/ }).click();
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('button', { name: 'Starta larm…' }).click();
-    await page
-      .getByRole('dialog', { name: 'Starta larmet nu?' })
-      .getByRole('button', { name: /Starta larm till 1/ })
-      .click();
-    await page.getByRole('heading', { name: 'Räddningsledare larmas', exact: true }).waitFor();
-    const { campaigns } = await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 1 });
-    const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
-    expect(report.recipients.map((r) => `I tjänst nu: ${r.displayName}`)).toEqual([onDutyNow]);
+    const recipients = await alertSegmentBySms(page, 'Räddningsledare i tjänst', 'Räddningsledare larmas', 1);
+    expect(recipients.map((r) => `I tjänst nu: ${r.displayName}`)).toEqual([onDutyNow]);
   });
 
   it('an area drawn on the map is counted live, saved and alerted: exactly those living inside', async () => {
@@ -276,30 +255,8 @@ describe('saved segments', () => {
     await page.getByRole('button', { name: 'Spara urvalet' }).click();
     await page.getByRole('navigation', { name: 'Sparade urval' }).getByText('Boende vid branden').waitFor();
 
-    await page.getByRole('link', { name: 'Översikt' }).click();
-    await page.getByRole('heading', { name: 'Översikt' }).waitFor();
-    await page.keyboard.press('n');
-    await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
-    await page.getByRole('textbox', { name: 'Sparade urval', exact: true }).click();
-    await page.getByRole('option', { name: 'Boende vid branden' }).click();
-    await page.keyboard.press('Escape');
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('button', { name: 'Bara SMS' }).click();
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('textbox', { name: 'Larmets namn' }).fill('Brand vid Storgatan');
-    await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
-    await page.getByRole('option', { name: /Rökutveckling/ }).click();
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('button', { name: 'Nästa' }).click();
-    await page.getByRole('button', { name: 'Starta larm…' }).click();
-    await page
-      .getByRole('dialog', { name: 'Starta larmet nu?' })
-      .getByRole('button', { name: /Starta larm till 2/ })
-      .click();
-    await page.getByRole('heading', { name: 'Brand vid Storgatan', exact: true }).waitFor();
-    const { campaigns } = await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 1 });
-    const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
-    expect(report.recipients.map((r) => r.displayName).sort()).toEqual(['Elin Områdesson', 'Fredrik Områdesson']);
+    const recipients = await alertSegmentBySms(page, 'Boende vid branden', 'Brand vid Storgatan', 2);
+    expect(recipients.map((r) => r.displayName).sort()).toEqual(['Elin Områdesson', 'Fredrik Områdesson']);
 
     // Elin's address and consent in the contact drawer.
     await page.getByRole('navigation').getByRole('link', { name: 'Kontakter' }).click();
@@ -323,3 +280,34 @@ describe('saved segments', () => {
     await drawer.screenshot({ path: path.join(GUIDE_IMG, 'kontakt-adress.png') });
   }, 120_000);
 });
+
+/**
+ * From the overview, a new SMS alert (template "Rökutveckling…") to a saved segment through the
+ * wizard, started after confirming `people`; the recipients of the alert it started.
+ */
+async function alertSegmentBySms(page: Page, segment: string, name: string, people: number): Promise<{ displayName: string }[]> {
+  await page.getByRole('link', { name: 'Översikt' }).click();
+  await page.getByRole('heading', { name: 'Översikt' }).waitFor();
+  await page.keyboard.press('n');
+  await page.getByRole('heading', { name: 'Nytt larm' }).waitFor();
+  await page.getByRole('textbox', { name: 'Sparade urval', exact: true }).click();
+  await page.getByRole('option', { name: segment }).click();
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  await page.getByRole('button', { name: 'Bara SMS' }).click();
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  await page.getByRole('textbox', { name: 'Larmets namn' }).fill(name);
+  await page.getByRole('textbox', { name: 'Meddelande (mall)' }).click();
+  await page.getByRole('option', { name: /Rökutveckling/ }).click();
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  await page.getByRole('button', { name: 'Starta larm…' }).click();
+  await page
+    .getByRole('dialog', { name: 'Starta larmet nu?' })
+    .getByRole('button', { name: new RegExp(`Starta larm till ${people}`) })
+    .click();
+  await page.getByRole('heading', { name, exact: true }).waitFor();
+  const { campaigns } = await engineCall<{ campaigns: { id: number; name: string }[] }>('campaigns.list', { limit: 1 });
+  const report = await engineCall<{ recipients: { displayName: string }[] }>('campaigns.report', { id: campaigns[0]!.id });
+  return report.recipients;
+}
